@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace judge::cli {
+
+/// Each subcommand file defines one setup function: it adds its subcommand and options to `app` and sets a
+/// callback that stores its run function in `run`; cli.cpp runs it after parsing (CLI11 subcom_in_files).
+/// The run function returns the exit code.
+using RunFn = std::function<int()>;
+
+void setup_eval(CLI::App& app, RunFn& run);
+void setup_notebook(CLI::App& app, RunFn& run);
+void setup_align(CLI::App& app, RunFn& run);
+void setup_memory(CLI::App& app, RunFn& run);
+void setup_report(CLI::App& app, RunFn& run);
+void setup_validate(CLI::App& app, RunFn& run);
+void setup_config(CLI::App& app, RunFn& run);
+void setup_cache(CLI::App& app, RunFn& run);
+
+/// True when file descriptor 1 (stdout) / 2 (stderr) is a terminal.
+bool stdout_is_terminal();
+bool stderr_is_terminal();
+
+}  // namespace judge::cli

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace judge::rubric {
+struct Rubric;
+}
+
+namespace judge::labels {
+
+/// One human label, long format. `item` is the notebook path (column `notebook` or `item`).
+struct Label {
+  std::string item;
+  std::string dimension;
+  std::optional<double> score;  ///< nullopt = N/A ("NA", "N/A" or an empty cell in CSV; null in JSON)
+  std::string feedback;         ///< free text, may be empty
+  std::string rater;            ///< empty when the file has no rater column
+  std::string timestamp;        ///< as written (ISO 8601 expected); empty when absent
+  int line = 0;                 ///< 1-based line in the file (CSV: the record's first line)
+
+  /// "item#dimension#rater": stable under edits of the file; guidelines cite these ids.
+  std::string id() const;
+};
+
+struct LabelSet {
+  std::vector<Label> labels;
+  std::string source;  ///< file path
+  std::string hash;    ///< sha256 of the file text
+};
+
+/// What read_labels checks besides the file's shape.
+struct LabelCheck {
+  const rubric::Rubric* rubric = nullptr;  ///< when set: dimension known, score on the scale (or N/A allowed)
+  std::filesystem::path notebooks_dir;     ///< when non-empty: each item must exist under it
+};
+
+/// Reads labels from CSV (RFC 4180, header row) or JSON Lines (by extension: .jsonl/.ndjson, else CSV).
+/// Columns: notebook|item, dimension, score; optional feedback, rater, timestamp.
+/// Collects every problem (missing column, unknown dimension, score off the scale, notebook not found,
+/// duplicate row) and throws one judge::Error listing them as "FILE:LINE: what is wrong".
+LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check = {});
+
+/// How several labels for one (item, dimension) become one: "mean", "median", "majority" (ties go to the
+/// most recent label: by timestamp, else the later row) or a rater id (that rater's label only).
+/// N/A: where raters split on N/A, the majority decides and a tie counts as applicable.
+struct ResolvedLabel {
+  std::string item;
+  std::string dimension;
+  std::optional<double> score;  ///< nullopt = N/A
+  std::vector<const Label*> sources;  ///< the labels it came from (pointers into the LabelSet)
+};
+
+/// Resolves several raters. Throws judge::Error (usage) for an unknown policy or a rater id not in the set.
+std::vector<ResolvedLabel> resolve(const LabelSet& set, const std::string& policy);
+
+}  // namespace judge::labels

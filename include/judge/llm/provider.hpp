@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace judge::llm {
+
+/// One chat message. role: "system", "user" or "assistant".
+struct Message {
+  std::string role;
+  std::string content;
+};
+
+/// A provider-neutral chat request. Providers convert it to their wire format (OpenAI Chat Completions,
+/// Anthropic Messages, the command protocol in docs/command-protocol.md).
+struct ChatRequest {
+  std::vector<Message> messages;
+  double temperature = 0.0;
+  int max_tokens = 1024;
+  /// JSON Schema the reply must follow; when set, providers use their structured-output mode
+  /// (OpenAI response_format json_schema, Anthropic tool use) where the server has one.
+  std::optional<nlohmann::json> response_schema;
+  std::string schema_name = "verdict";
+  int seed = -1;  ///< -1: none
+};
+
+/// Token usage from the reply's `usage` object (0 when the server does not report it).
+struct Usage {
+  long input_tokens = 0;
+  long output_tokens = 0;
+};
+
+struct ChatResponse {
+  std::string content;  ///< the assistant text (or the tool-call arguments as JSON text)
+  Usage usage;
+  double latency_seconds = 0;
+  std::string model;  ///< model name the server reports
+  bool from_cache = false;
+};
+
+/// Why a call failed; decides what happens next: retry (rate_limited, timeout, server, network),
+/// mark the item unscored (bad_response, context_length, refused), or stop the run (auth, config).
+enum class ErrorKind { auth, rate_limited, timeout, server, network, context_length, bad_response, refused, config,
+                       not_in_cache };
+
+const char* to_string(ErrorKind kind);
+bool is_retryable(ErrorKind kind);
+
+/// A failed call: kind, a message without secrets, the HTTP status (0 if none) and the server's Retry-After
+/// in seconds when it sent one.
+struct ProviderError {
+  ErrorKind kind = ErrorKind::server;
+  std::string message;
+  int http_status = 0;
+  std::optional<double> retry_after_seconds;
+};
+
+/// Result of one call: a response or an error (never both).
+struct ChatResult {
+  std::optional<ChatResponse> response;
+  std::optional<ProviderError> error;
+  bool ok() const { return response.has_value(); }
+};
+
+/// A chat-completion backend. Thread-safe: chat() may be called from several threads at once.
+class ChatProvider {
+ public:
+  virtual ~ChatProvider() = default;
+  /// The spec, e.g. "openai:gpt-4.1-mini" (never contains a key).
+  virtual std::string spec() const = 0;
+  /// One call, no retries (RetryingProvider adds those). Expected failures are values, not exceptions.
+  virtual ChatResult chat(const ChatRequest& request) = 0;
+};
+
+/// An embeddings backend: texts in, one vector per text out (same order).
+class EmbeddingProvider {
+ public:
+  virtual ~EmbeddingProvider() = default;
+  virtual std::string spec() const = 0;
+  /// Throws judge::Error when the provider fails for good.
+  virtual std::vector<std::vector<float>> embed(const std::vector<std::string>& texts) = 0;
+};
+
+}  // namespace judge::llm

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace judge::notebook {
+
+/// What a cell holds. Databricks `%md` cells and Jupytext `[markdown]` cells are `markdown`; `%sql`, `%sh`,
+/// `%pip`, `%run` cells are `code` with `magic` set; v3 `heading` cells become `markdown` ("# " prefixed).
+enum class CellType { code, markdown, raw };
+
+/// "code", "markdown" or "raw".
+const char* to_string(CellType type);
+
+/// One output of a code cell, already trimmed to what a judge needs.
+struct Output {
+  /// nbformat output_type: "stream", "display_data", "execute_result" or "error".
+  std::string kind;
+  /// Text shown to a judge: stream text, text/plain of results, or a placeholder such as
+  /// "[image/png output, 12.3 KiB]" for binary data; ANSI escape codes removed; cut with a visible marker
+  /// ("... [truncated N chars]") past ReadOptions::max_output_chars.
+  std::string text;
+  /// For kind == "error": the exception name and value (e.g. "KeyError", "'Age'").
+  std::string ename;
+  std::string evalue;
+};
+
+/// One cell, numbered from 1 in document order (the number judges and rationales cite).
+struct Cell {
+  int number = 0;
+  CellType type = CellType::code;
+  /// Cell source with any magic prefix removed (for Databricks `# MAGIC %md`, the markdown text).
+  std::string source;
+  /// The cell magic without '%' for Databricks/IPython cell magics ("md", "pip", "sql", "sh", "run",
+  /// "python", "scala", "r", ...); empty for plain code.
+  std::string magic;
+  /// Databricks `# DBTITLE` or Jupytext `# %% title`; empty when absent.
+  std::string title;
+  std::optional<int> execution_count;
+  std::vector<Output> outputs;
+};
+
+/// A notebook in one neutral shape, whatever file it came from.
+struct Notebook {
+  /// Path as the user gave it; a notebook inside a `.dbc` archive is "ARCHIVE.dbc!/path/inside".
+  std::string path;
+  /// Source format: "ipynb", "databricks", "jupytext" or "dbc".
+  std::string format;
+  /// For ipynb: "MAJOR.MINOR" of nbformat (e.g. "4.5", "3.0"); empty otherwise.
+  std::string nbformat;
+  /// Kernel or notebook language, lower case ("python", "r", "scala", "sql", "julia"); empty if unknown.
+  std::string language;
+  std::vector<Cell> cells;
+
+  std::size_t count(CellType type) const;
+};
+
+/// How outputs are trimmed when reading.
+struct ReadOptions {
+  /// Longest text kept per output, in bytes (cut on a UTF-8 boundary, marker appended).
+  std::size_t max_output_chars = 1500;
+  /// Most outputs kept per cell; the rest are summarised in one marker output.
+  std::size_t max_outputs_per_cell = 8;
+};
+
+/// Result of reading one path: notebooks read (a `.dbc` archive yields several) and one-line errors for
+/// files or archive members that could not be read ("FILE: reason").
+struct ReadResult {
+  std::vector<Notebook> notebooks;
+  std::vector<std::string> errors;
+};
+
+/// True when `path` is a file that judge takes as a notebook: `*.ipynb`; `*.dbc`; a `*.py` (or `.scala`,
+/// `.sql`, `.r`) whose first line is "# Databricks notebook source" (or the language's comment form);
+/// a `*.py` with a Jupytext percent marker line ("# %%"). A plain `.py` with neither marker is not one.
+bool is_notebook_file(const std::filesystem::path& path);
+
+/// Reads one file (any supported format, decided by extension and content). Never throws for bad content:
+/// a file that cannot be read is reported in ReadResult::errors as "PATH: reason".
+ReadResult read_file(const std::filesystem::path& path, const ReadOptions& options = {});
+
+/// Reads every notebook under `path`: a file is read directly (even without a marker, if its format can be
+/// detected); a folder is walked recursively in sorted order, taking files for which is_notebook_file holds
+/// and skipping hidden folders and `.ipynb_checkpoints`.
+ReadResult read_path(const std::filesystem::path& path, const ReadOptions& options = {});
+
+/// Parses ipynb JSON text (nbformat 2, 3 or 4.x). `name` is used in error messages and Notebook::path.
+/// Throws judge::Error("NAME: reason") when the text is not a notebook.
+Notebook parse_ipynb(const std::string& text, const std::string& name, const ReadOptions& options = {});
+
+/// Parses a Databricks source notebook (`# Databricks notebook source`, `# COMMAND ----------`, `# MAGIC`).
+Notebook parse_databricks_source(const std::string& text, const std::string& name, const ReadOptions& options = {});
+
+/// Parses a Jupytext percent script (`# %%`, `# %% [markdown]`, `# %% [raw]`).
+Notebook parse_jupytext_percent(const std::string& text, const std::string& name);
+
+/// Renders a notebook as `judge notebook show` prints it: cells numbered, types, magics, trimmed outputs.
+std::string render_text(const Notebook& nb);
+
+}  // namespace judge::notebook

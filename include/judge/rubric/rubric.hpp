@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace judge::rubric {
+
+/// One point of the scale ("3", "good").
+struct ScalePoint {
+  int score = 0;
+  std::string name;
+  std::string meaning;  ///< what the point means across dimensions
+};
+
+/// A dimension's description of one scale point.
+struct LevelText {
+  int score = 0;
+  std::string description;
+};
+
+struct Dimension {
+  std::string id;           ///< snake_case identifier, e.g. "model_training"
+  std::string title;        ///< human title, e.g. "Model Training"
+  std::string description;  ///< what the dimension covers
+  std::vector<LevelText> levels;   ///< one per scale point, highest first
+  std::string not_applicable;      ///< when N/A applies; empty when the rubric has no N/A
+  const LevelText* level(int score) const;
+};
+
+/// A rubric: a scale (integer points, optional N/A) and the dimensions scored on it.
+/// File format: docs/rubric-format.md; the default is rubrics/ml-notebook.yaml, compiled into the binary.
+struct Rubric {
+  std::string id;
+  std::string title;
+  std::string description;
+  std::vector<ScalePoint> scale;  ///< sorted by score, ascending
+  bool allows_na = false;
+  std::vector<Dimension> dimensions;
+  std::string source;  ///< file path, or "<built-in>"
+  std::string hash;    ///< sha256 of the file text (provenance)
+
+  int min_score() const { return scale.front().score; }
+  int max_score() const { return scale.back().score; }
+  bool on_scale(int score) const;
+  const Dimension* find(const std::string& id) const;
+};
+
+/// Parses rubric YAML text. Collects every problem (missing field, duplicate id, level off the scale, ...)
+/// and throws one judge::Error listing them all as "NAME:LINE: what is wrong", one per line.
+Rubric parse_rubric(const std::string& yaml_text, const std::string& name);
+
+/// Reads and parses a rubric file; errors as parse_rubric (or the file cannot be read).
+Rubric load_rubric(const std::filesystem::path& path);
+
+/// The built-in rubric (rubrics/ml-notebook.yaml as compiled in).
+const Rubric& default_rubric();
+
+/// Restricts `rubric` to the comma-separated dimension ids in `list` (in rubric order). Throws judge::Error
+/// (usage) naming an unknown id and listing the valid ones.
+Rubric select_dimensions(const Rubric& rubric, const std::string& list);
+
+}  // namespace judge::rubric

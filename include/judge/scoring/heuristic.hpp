@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include "judge/scoring/judge.hpp"
+
+namespace judge::scoring {
+
+/// The offline judge: scores the nine ml-notebook dimensions from static evidence in the notebook (imports
+/// and installs, the pandas / scikit-learn / MLflow calls a step needs, where the split happens relative to
+/// imputation and scaling, error outputs, markdown structure). Returns N/A by the rubric's rules and a
+/// rationale citing cell numbers. A dimension it has no rules for is `unscored` with the reason.
+/// With memory in the context it blends its rule score with the similarity-weighted human scores of the
+/// nearest episodes (see docs/memory.md).
+class HeuristicJudge : public Judge {
+ public:
+  std::string spec() const override { return "heuristic"; }
+  std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                             const Context& context) override;
+};
+
+}  // namespace judge::scoring

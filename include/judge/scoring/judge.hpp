@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "judge/notebook/notebook.hpp"
+#include "judge/rubric/rubric.hpp"
+
+namespace judge::memory {
+class Memory;  // judge/memory/memory.hpp
+}
+
+namespace judge::scoring {
+
+/// Outcome of judging one (notebook, dimension).
+enum class Status { scored, not_applicable, unscored };
+
+/// "scored", "not_applicable" or "unscored".
+const char* to_string(Status status);
+
+/// One judgement. A parse failure or provider failure is `unscored` with `error` set, never a score.
+struct Verdict {
+  std::string dimension;
+  Status status = Status::unscored;
+  std::optional<double> score;  ///< on the rubric's scale; may be fractional (mean of samples, memory blend)
+  std::string rationale;        ///< cites cell numbers ("cell 4: ...")
+  std::string error;            ///< why it is unscored; empty otherwise
+  /// Further fields written into the eval record as they are (episodes used, spread, tokens, flags, ...).
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+};
+
+/// What a judge may use besides the notebook and the rubric.
+struct Context {
+  const memory::Memory* memory = nullptr;  ///< aligned memory, or nullptr
+  int top_k = 5;                           ///< episodes retrieved per (notebook, dimension)
+};
+
+/// A judge scores notebooks on a rubric's dimensions. Implementations: the offline heuristic judge and the
+/// LLM judge (any provider). Thread-safe: score() may be called from several threads at once.
+class Judge {
+ public:
+  virtual ~Judge() = default;
+  /// The spec the judge was made from, e.g. "heuristic" or "openai:gpt-4.1-mini".
+  virtual std::string spec() const = 0;
+  /// One verdict per dimension of `rubric`, in rubric order. Never throws for a per-item failure (that is
+  /// an `unscored` verdict); throws judge::Error only for unrecoverable configuration problems.
+  virtual std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                     const Context& context) = 0;
+};
+
+}  // namespace judge::scoring

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "judge/scoring/judge.hpp"
+
+namespace judge::scoring {
+
+/// One row of `judge eval` output: a verdict with the notebook and judge it belongs to.
+/// JSON Lines shape (keys in this order, then Verdict::extra's keys):
+///   {"notebook": PATH, "dimension": ID, "status": "scored"|"not_applicable"|"unscored",
+///    "score": NUMBER|null, "rationale": TEXT, "judge": SPEC, "error": TEXT (only when unscored)}
+struct EvalRecord {
+  std::string notebook;
+  std::string judge;
+  Verdict verdict;
+};
+
+nlohmann::ordered_json to_json(const EvalRecord& record);
+
+/// Output formats of `judge eval`: "table" (aligned text, notebook x dimension), "jsonl", "json" (one
+/// array), "csv" (RFC 4180; columns notebook,dimension,status,score,rationale,judge; N/A is "NA"), "markdown".
+/// Throws judge::Error (usage) for another name.
+void write_records(std::ostream& out, const std::vector<EvalRecord>& records, const std::vector<std::string>& dimensions,
+                   const std::string& format);
+
+/// Quotes a CSV field per RFC 4180 when it holds a comma, quote or line break.
+std::string csv_field(const std::string& value);
+
+}  // namespace judge::scoring

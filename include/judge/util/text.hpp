@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace judge::util {
+
+/// Removes ANSI escape sequences (CSI "ESC [ ... final byte", OSC "ESC ] ... BEL/ST", and 2-byte ESC forms).
+std::string strip_ansi(std::string_view text);
+
+/// Cuts `text` to at most `max_bytes` bytes on a UTF-8 character boundary and appends
+/// "\n... [truncated N chars]" (N = bytes removed) when anything was cut.
+std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
+
+/// Leading and trailing ASCII white space removed.
+std::string_view trim(std::string_view text);
+
+/// Splits on '\n'; a trailing '\r' on each line is removed. "" gives one empty line.
+std::vector<std::string_view> split_lines(std::string_view text);
+
+/// ASCII lower case.
+std::string to_lower(std::string_view text);
+
+bool starts_with(std::string_view text, std::string_view prefix);
+bool ends_with(std::string_view text, std::string_view suffix);
+
+}  // namespace judge::util

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+// Placeholder: judge cache is built by its issue.
+#include "judge/cli/commands.hpp"
+#include "judge/util/error.hpp"
+
+namespace judge::cli {
+
+void setup_cache(CLI::App& app, RunFn& run) {
+  auto* cmd = app.add_subcommand("cache", "(not available yet)");
+  cmd->allow_extras();
+  cmd->callback([&run] { run = [] () -> int { throw Error("judge cache is not available yet", ExitCode::usage); }; });
+}
+
+}  // namespace judge::cli

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// judge notebook show FILE...: prints notebooks as the tool sees them.
+#include <iostream>
+
+#include "judge/cli/commands.hpp"
+#include "judge/notebook/notebook.hpp"
+#include "judge/util/error.hpp"
+
+namespace judge::cli {
+
+namespace {
+struct ShowOptions {
+  std::vector<std::string> paths;
+  std::size_t max_output_chars = 1500;
+};
+
+int run_show(const ShowOptions& opt) {
+  notebook::ReadOptions ro;
+  ro.max_output_chars = opt.max_output_chars;
+  bool failed = false;
+  for (const auto& p : opt.paths) {
+    const auto result = notebook::read_path(p, ro);
+    for (const auto& nb : result.notebooks) std::cout << notebook::render_text(nb) << "\n";
+    for (const auto& e : result.errors) {
+      std::cerr << "judge: error: " << e << "\n";
+      failed = true;
+    }
+  }
+  return static_cast<int>(failed ? ExitCode::runtime : ExitCode::ok);
+}
+}  // namespace
+
+void setup_notebook(CLI::App& app, RunFn& run) {
+  auto* nb = app.add_subcommand("notebook", "Inspect notebooks as judge reads them");
+  nb->require_subcommand(1);
+  auto opt = std::make_shared<ShowOptions>();
+  auto* show = nb->add_subcommand("show", "Print notebooks as the judge sees them: cells numbered, types, trimmed outputs");
+  show->add_option("paths", opt->paths, "Notebook files or folders")->required();
+  show->add_option("--max-output-chars", opt->max_output_chars, "Longest output text kept per output, in bytes")
+      ->capture_default_str();
+  show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });
+}
+
+}  // namespace judge::cli

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#include "judge/notebook/notebook.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "judge/notebook/dbc.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/text.hpp"
+
+namespace judge::notebook {
+
+namespace fs = std::filesystem;
+
+const char* to_string(CellType type) {
+  switch (type) {
+    case CellType::code: return "code";
+    case CellType::markdown: return "markdown";
+    case CellType::raw: return "raw";
+  }
+  return "code";
+}
+
+std::size_t Notebook::count(CellType type) const {
+  return static_cast<std::size_t>(std::count_if(cells.begin(), cells.end(), [&](const Cell& c) { return c.type == type; }));
+}
+
+namespace {
+
+bool is_databricks_text(std::string_view text) {
+  const auto first = util::trim(util::split_lines(text.substr(0, 200)).front());
+  return first == "# Databricks notebook source" || first == "-- Databricks notebook source" ||
+         first == "// Databricks notebook source";
+}
+
+bool is_jupytext_text(std::string_view text) {
+  for (auto line : util::split_lines(text))
+    if (line == "# %%" || util::starts_with(line, "# %% ")) return true;
+  return false;
+}
+
+std::string head_of(const fs::path& path, std::size_t bytes) {
+  std::ifstream in(path, std::ios::binary);
+  std::string buf(bytes, '\0');
+  in.read(buf.data(), static_cast<std::streamsize>(bytes));
+  buf.resize(static_cast<std::size_t>(in.gcount()));
+  return buf;
+}
+
+}  // namespace
+
+bool is_notebook_file(const fs::path& path) {
+  const std::string ext = util::to_lower(path.extension().string());
+  if (ext == ".ipynb" || ext == ".dbc") return true;
+  if (ext == ".py" || ext == ".scala" || ext == ".sql" || ext == ".r") {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return false;
+    const std::string text = head_of(path, 1 << 20);
+    return is_databricks_text(text) || (ext == ".py" && is_jupytext_text(text));
+  }
+  return false;
+}
+
+ReadResult read_file(const fs::path& path, const ReadOptions& options) {
+  ReadResult result;
+  const std::string name = path.string();
+  try {
+    const std::string ext = util::to_lower(path.extension().string());
+    if (ext == ".dbc") return read_dbc(path, options);
+    const std::string text = util::read_file(path);
+    if (ext == ".ipynb") {
+      result.notebooks.push_back(parse_ipynb(text, name, options));
+    } else if (is_databricks_text(text)) {
+      result.notebooks.push_back(parse_databricks_source(text, name, options));
+    } else if (is_jupytext_text(text)) {
+      result.notebooks.push_back(parse_jupytext_percent(text, name));
+    } else if (!util::trim(text).empty() && util::trim(text).front() == '{') {
+      result.notebooks.push_back(parse_ipynb(text, name, options));
+    } else {
+      result.errors.push_back(name +
+                              ": not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
+                              "no Jupytext \"# %%\" cell marker)");
+    }
+  } catch (const std::exception& e) {
+    result.errors.push_back(e.what());
+  }
+  return result;
+}
+
+ReadResult read_path(const fs::path& path, const ReadOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return {{}, {path.string() + ": no such file or folder"}};
+  if (!fs::is_directory(path, ec)) return read_file(path, options);
+  std::vector<fs::path> files;
+  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+  if (ec) return {{}, {path.string() + ": cannot list folder: " + ec.message()}};
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    const std::string fname = it->path().filename().string();
+    if (it->is_directory(ec)) {
+      if (!fname.empty() && (fname[0] == '.' || fname == ".ipynb_checkpoints")) it.disable_recursion_pending();
+      continue;
+    }
+    if (!fname.empty() && fname[0] != '.' && is_notebook_file(it->path())) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  ReadResult all;
+  for (const auto& f : files) {
+    ReadResult one = read_file(f, options);
+    for (auto& nb : one.notebooks) all.notebooks.push_back(std::move(nb));
+    for (auto& e : one.errors) all.errors.push_back(std::move(e));
+  }
+  return all;
+}
+
+std::string render_text(const Notebook& nb) {
+  std::string out = nb.path + " (" + nb.format + (nb.nbformat.empty() ? "" : " " + nb.nbformat) +
+                    (nb.language.empty() ? "" : ", " + nb.language) + ", " + std::to_string(nb.cells.size()) +
+                    " cells)\n";
+  for (const Cell& c : nb.cells) {
+    out += "\n--- cell " + std::to_string(c.number) + " [" + to_string(c.type);
+    if (!c.magic.empty()) out += " %" + c.magic;
+    out += "]";
+    if (!c.title.empty()) out += " " + c.title;
+    out += "\n";
+    out += c.source;
+    if (!c.source.empty() && c.source.back() != '\n') out += "\n";
+    for (const Output& o : c.outputs) {
+      out += ">>> " + o.kind + (o.ename.empty() ? "" : " " + o.ename) + "\n";
+      out += o.text;
+      if (!o.text.empty() && o.text.back() != '\n') out += "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace judge::notebook

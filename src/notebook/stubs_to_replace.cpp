@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+// Placeholders, replaced by databricks.cpp, jupytext.cpp and dbc.cpp.
+#include "judge/notebook/dbc.hpp"
+#include "judge/util/error.hpp"
+
+namespace judge::notebook {
+Notebook parse_databricks_source(const std::string&, const std::string& name, const ReadOptions&) {
+  throw Error(name + ": Databricks source notebooks are not read yet");
+}
+Notebook parse_jupytext_percent(const std::string&, const std::string& name) {
+  throw Error(name + ": Jupytext percent scripts are not read yet");
+}
+ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions&) {
+  return {{}, {path.string() + ": .dbc archives are not read yet"}};
+}
+}  // namespace judge::notebook

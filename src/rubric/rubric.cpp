@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#include "judge/rubric/rubric.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/hash.hpp"
+
+namespace judge::rubric {
+
+extern const std::string_view k_embedded_rubric_yaml;
+
+const LevelText* Dimension::level(int score) const {
+  for (const auto& l : levels)
+    if (l.score == score) return &l;
+  return nullptr;
+}
+
+bool Rubric::on_scale(int score) const {
+  return std::any_of(scale.begin(), scale.end(), [&](const ScalePoint& p) { return p.score == score; });
+}
+
+const Dimension* Rubric::find(const std::string& id) const {
+  for (const auto& d : dimensions)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+namespace {
+
+struct Problems {
+  std::string name;
+  std::vector<std::string> list;
+  void add(const YAML::Node& node, const std::string& what) {
+    const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 1;
+    list.push_back(name + ":" + std::to_string(line) + ": " + what);
+  }
+};
+
+std::string text_of(const YAML::Node& parent, const char* key, Problems& p, bool required) {
+  const YAML::Node n = parent[key];
+  if (!n) {
+    if (required) p.add(parent, std::string("missing field \"") + key + "\"");
+    return {};
+  }
+  if (!n.IsScalar()) {
+    p.add(n, std::string("field \"") + key + "\" must be text");
+    return {};
+  }
+  return n.as<std::string>();
+}
+
+bool valid_id(const std::string& id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw Error(name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+  }
+  Problems p{name, {}};
+  Rubric r;
+  r.source = name;
+  r.hash = util::sha256_hex(yaml_text);
+  if (!root.IsMap()) throw Error(name + ":1: a rubric must be a YAML mapping with \"scale\" and \"dimensions\"");
+  r.id = text_of(root, "id", p, true);
+  r.title = text_of(root, "title", p, false);
+  r.description = text_of(root, "description", p, false);
+  if (root["not_applicable"]) r.allows_na = root["not_applicable"].as<bool>(false);
+
+  const YAML::Node scale = root["scale"];
+  if (!scale || !scale.IsSequence() || scale.size() < 2) {
+    p.add(scale ? scale : root, "\"scale\" must be a list of at least two points ({score, name})");
+  } else {
+    for (const auto& pt : scale) {
+      ScalePoint sp;
+      try {
+        sp.score = pt["score"].as<int>();
+      } catch (const YAML::Exception&) {
+        p.add(pt, "scale point needs an integer \"score\"");
+        continue;
+      }
+      sp.name = text_of(pt, "name", p, true);
+      sp.meaning = text_of(pt, "meaning", p, false);
+      if (std::any_of(r.scale.begin(), r.scale.end(), [&](const ScalePoint& o) { return o.score == sp.score; }))
+        p.add(pt, "duplicate scale point " + std::to_string(sp.score));
+      r.scale.push_back(sp);
+    }
+    std::sort(r.scale.begin(), r.scale.end(), [](auto& a, auto& b) { return a.score < b.score; });
+  }
+
+  const YAML::Node dims = root["dimensions"];
+  if (!dims || !dims.IsSequence() || dims.size() == 0) {
+    p.add(dims ? dims : root, "\"dimensions\" must be a non-empty list");
+  } else {
+    std::set<std::string> seen;
+    for (const auto& dn : dims) {
+      Dimension d;
+      d.id = text_of(dn, "id", p, true);
+      if (!d.id.empty() && !valid_id(d.id)) p.add(dn["id"], "dimension id \"" + d.id + "\" must be lower-case letters, digits, '_' or '-'");
+      if (!d.id.empty() && !seen.insert(d.id).second) p.add(dn["id"], "duplicate dimension id \"" + d.id + "\"");
+      d.title = text_of(dn, "title", p, false);
+      if (d.title.empty()) d.title = d.id;
+      d.description = text_of(dn, "description", p, true);
+      d.not_applicable = text_of(dn, "not_applicable", p, false);
+      if (!d.not_applicable.empty() && !r.allows_na)
+        p.add(dn["not_applicable"], "dimension \"" + d.id + "\" describes N/A but the rubric sets not_applicable: false");
+      const YAML::Node levels = dn["levels"];
+      if (!levels || !levels.IsMap()) {
+        p.add(levels ? levels : dn, "dimension \"" + d.id + "\" needs \"levels\": a mapping from each scale score to its description");
+      } else {
+        for (auto it = levels.begin(); it != levels.end(); ++it) {
+          LevelText lt;
+          try {
+            lt.score = it->first.as<int>();
+          } catch (const YAML::Exception&) {
+            p.add(it->first, "level key \"" + it->first.as<std::string>("?") + "\" is not an integer score");
+            continue;
+          }
+          if (!r.scale.empty() && !r.on_scale(lt.score))
+            p.add(it->first, "level " + std::to_string(lt.score) + " of \"" + d.id + "\" is not on the scale");
+          lt.description = it->second.IsScalar() ? it->second.as<std::string>() : std::string();
+          if (lt.description.empty()) p.add(it->second, "level " + std::to_string(lt.score) + " of \"" + d.id + "\" has no description");
+          d.levels.push_back(lt);
+        }
+        for (const auto& sp : r.scale)
+          if (!d.level(sp.score)) p.add(levels, "dimension \"" + d.id + "\" has no description for scale point " + std::to_string(sp.score));
+        std::sort(d.levels.begin(), d.levels.end(), [](auto& a, auto& b) { return a.score > b.score; });
+      }
+      r.dimensions.push_back(std::move(d));
+    }
+  }
+  if (!p.list.empty()) {
+    std::string msg = "invalid rubric (" + std::to_string(p.list.size()) + " problem" + (p.list.size() > 1 ? "s" : "") + "):";
+    for (const auto& s : p.list) msg += "\n  " + s;
+    throw Error(msg);
+  }
+  return r;
+}
+
+Rubric load_rubric(const std::filesystem::path& path) { return parse_rubric(util::read_file(path), path.string()); }
+
+const Rubric& default_rubric() {
+  static const Rubric r = [] {
+    Rubric x = parse_rubric(std::string(k_embedded_rubric_yaml), "<built-in>/rubrics/ml-notebook.yaml");
+    return x;
+  }();
+  return r;
+}
+
+Rubric select_dimensions(const Rubric& rubric, const std::string& list) {
+  if (list.empty()) return rubric;
+  std::set<std::string> wanted;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    if (!rubric.find(item)) {
+      std::string valid;
+      for (const auto& d : rubric.dimensions) valid += (valid.empty() ? "" : ", ") + d.id;
+      throw Error("unknown dimension \"" + item + "\" in --dimensions; the rubric has: " + valid, ExitCode::usage);
+    }
+    wanted.insert(item);
+  }
+  Rubric out = rubric;
+  out.dimensions.clear();
+  for (const auto& d : rubric.dimensions)
+    if (wanted.count(d.id)) out.dimensions.push_back(d);
+  return out;
+}
+
+}  // namespace judge::rubric

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#include "judge/scoring/judge.hpp"
+
+namespace judge::scoring {
+
+const char* to_string(Status status) {
+  switch (status) {
+    case Status::scored: return "scored";
+    case Status::not_applicable: return "not_applicable";
+    case Status::unscored: return "unscored";
+  }
+  return "unscored";
+}
+
+}  // namespace judge::scoring

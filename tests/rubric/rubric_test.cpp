@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "judge/rubric/rubric.hpp"
+
+#include <gtest/gtest.h>
+
+#include "judge/util/error.hpp"
+
+using namespace judge::rubric;
+
+TEST(Rubric, DefaultHasTheNineDimensionsOnOneToThreeWithNA) {
+  const Rubric& r = default_rubric();
+  const std::vector<std::string> expected{"library_installation", "exploratory_data_analysis", "data_imputation",
+                                          "feature_engineering", "model_training", "model_use",
+                                          "metrics_evaluation", "mlflow_logging", "cell_organization"};
+  ASSERT_EQ(r.dimensions.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(r.dimensions[i].id, expected[i]);
+    EXPECT_EQ(r.dimensions[i].levels.size(), 3u);
+    EXPECT_FALSE(r.dimensions[i].not_applicable.empty());
+  }
+  EXPECT_EQ(r.min_score(), 1);
+  EXPECT_EQ(r.max_score(), 3);
+  EXPECT_TRUE(r.allows_na);
+}
+
+TEST(Rubric, OneToFiveRubricLoads) {
+  const Rubric r = parse_rubric(R"(id: stories
+scale: [{score: 1, name: poor}, {score: 2, name: weak}, {score: 3, name: fair}, {score: 4, name: good}, {score: 5, name: great}]
+dimensions:
+  - id: coherence
+    description: The story hangs together.
+    levels: {1: a, 2: b, 3: c, 4: d, 5: e}
+)", "stories.yaml");
+  EXPECT_EQ(r.max_score(), 5);
+  EXPECT_FALSE(r.allows_na);
+  ASSERT_NE(r.find("coherence"), nullptr);
+}
+
+TEST(Rubric, ReportsEveryProblemWithLines) {
+  try {
+    parse_rubric(R"(id: bad
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - id: first
+    levels: {1: x, 7: y}
+  - id: first
+    description: again
+    levels: {1: x, 2: y}
+)", "bad.yaml");
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("bad.yaml:4: missing field \"description\""), std::string::npos) << msg;
+    EXPECT_NE(msg.find("bad.yaml:5: level 7 of \"first\" is not on the scale"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("no description for scale point 2"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("bad.yaml:6: duplicate dimension id \"first\""), std::string::npos) << msg;
+  }
+}
+
+TEST(Rubric, SelectDimensionsRejectsUnknown) {
+  EXPECT_THROW(select_dimensions(default_rubric(), "model_training,nope"), judge::Error);
+  EXPECT_EQ(select_dimensions(default_rubric(), "model_use,model_training").dimensions.size(), 2u);
+}
