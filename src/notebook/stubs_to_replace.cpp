@@ -4,9 +4,6 @@
 #include "judge/util/error.hpp"
 
 namespace judge::notebook {
-Notebook parse_databricks_source(const std::string&, const std::string& name, const ReadOptions&) {
-  throw Error(name + ": Databricks source notebooks are not read yet");
-}
 Notebook parse_jupytext_percent(const std::string&, const std::string& name) {
   throw Error(name + ": Jupytext percent scripts are not read yet");
 }
