@@ -4,9 +4,6 @@
 #include "judge/util/error.hpp"
 
 namespace judge::notebook {
-Notebook parse_jupytext_percent(const std::string&, const std::string& name) {
-  throw Error(name + ": Jupytext percent scripts are not read yet");
-}
 ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions&) {
   return {{}, {path.string() + ": .dbc archives are not read yet"}};
 }

@@ -99,7 +99,10 @@ Notebook parse_ipynb(const std::string& text, const std::string& name, const Rea
 /// Throws judge::Error("NAME:1: reason") when the first line is not a Databricks header.
 Notebook parse_databricks_source(const std::string& text, const std::string& name, const ReadOptions& options = {});
 
-/// Parses a Jupytext percent script (`# %%`, `# %% [markdown]`, `# %% [raw]`).
+/// Parses a Jupytext percent script (`# %%`, `# %% Title [markdown] {"meta": 1}`, `[md]`, `[raw]`, `# %%%`
+/// sub-cells). Markdown and raw cells lose their `# ` prefixes; a leading `# ---` YAML header with `jupyter:`
+/// is metadata (its `language:` is the notebook's), without it a raw cell. Throws judge::Error("NAME: reason")
+/// when there is no marker line.
 Notebook parse_jupytext_percent(const std::string& text, const std::string& name);
 
 /// Renders a notebook as `judge notebook show` prints it: cells numbered, types, magics, trimmed outputs.
