@@ -14,6 +14,7 @@
 #include "judge/notebook/notebook.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
+#include "magic.hpp"
 
 namespace judge::notebook {
 namespace {
@@ -63,29 +64,14 @@ Cell make_cell(std::vector<std::string_view> lines, const Dialect& dialect) {
   }
   std::string_view rest;
   const bool magic_cell = !lines.empty() && strip_magic_prefix(lines.front(), dialect.comment, rest);
-  if (!magic_cell) {
-    cell.source = join_lines(lines, 0, lines.size());
-    return cell;
-  }
-  for (auto& line : lines)
-    if (strip_magic_prefix(line, dialect.comment, rest)) line = rest;
-  const std::string_view head = util::trim(lines.front());
-  if (head.empty() || head.front() != '%') {  // MAGIC lines without a magic: code in the cell's own words
-    cell.source = join_lines(lines, 0, lines.size());
-    return cell;
-  }
-  const std::size_t end = head.find_first_of(" \t");
-  cell.magic = std::string(head.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
-  if (cell.magic == "md" || cell.magic == "md-sandbox") {
-    cell.type = CellType::markdown;
-    const std::string_view after = end == std::string_view::npos ? "" : util::trim(head.substr(end));
-    std::string text(after);
-    const std::string body = join_lines(lines, 1, lines.size());
-    if (!text.empty() && lines.size() > 1) text.push_back('\n');
-    cell.source = text + body;
+  if (magic_cell)
+    for (auto& line : lines)
+      if (strip_magic_prefix(line, dialect.comment, rest)) line = rest;
+  const std::string text = join_lines(lines, 0, lines.size());
+  if (magic_cell) {
+    detail::set_cell_text(cell, text);
   } else {
-    lines.front() = head;  // "%sql SELECT 1" kept as written, as a Jupyter cell holds "%pip install x"
-    cell.source = join_lines(lines, 0, lines.size());
+    cell.source = text;
   }
   return cell;
 }
