@@ -63,4 +63,14 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name)
   return records;
 }
 
+std::string csv_quote(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace judge::labels

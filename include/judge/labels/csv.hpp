@@ -18,4 +18,7 @@ struct CsvRecord {
 /// quote is never closed.
 std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name);
 
+/// `value` as one CSV field: quoted per RFC 4180 (quotes doubled) when it holds a comma, quote or line break.
+std::string csv_quote(const std::string& value);
+
 }  // namespace judge::labels
