@@ -132,7 +132,9 @@ std::string render_text(const Notebook& nb) {
     out += c.source;
     if (!c.source.empty() && c.source.back() != '\n') out += "\n";
     for (const Output& o : c.outputs) {
-      out += ">>> " + o.kind + (o.ename.empty() ? "" : " " + o.ename) + "\n";
+      out += ">>> " + o.kind;
+      if (!o.ename.empty()) out += " " + o.ename + (o.evalue.empty() ? "" : ": " + o.evalue);
+      out += "\n";
       out += o.text;
       if (!o.text.empty() && o.text.back() != '\n') out += "\n";
     }

@@ -107,7 +107,7 @@ TEST(Render, NumbersCellsAndShowsTypesMagicsTitlesAndOutputs) {
   EXPECT_EQ(render_text(nb),
             "x.py (databricks, python, 2 cells)\n"
             "\n--- cell 1 [markdown]\n# Title\n"
-            "\n--- cell 2 [code %pip] Install\n%pip install x\n>>> error ValueError\nboom\n");
+            "\n--- cell 2 [code %pip] Install\n%pip install x\n>>> error ValueError: boom\nboom\n");
 }
 
 }  // namespace
