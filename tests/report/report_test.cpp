@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "judge/report/gates.hpp"
@@ -223,4 +224,31 @@ for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'comple
     EXPECT_NEAR(dims[i]["qwk"].get<double>(), expected[i * 6 + 4], 1e-9);
     EXPECT_NEAR(dims[i]["exact"].get<double>(), expected[i * 6 + 5], 1e-12);
   }
+}
+
+TEST(ReportCli, SecondRaterAsAJudgeReproducesTheLabelsReadme) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  // ../shared/data/labels/README.md gives rater1 vs rater2 agreement (computed by the data's authors):
+  // model_training 28 pairs, MAE 0.14, exact 86%, 1 N/A disagreement of 40; cell_organization 40 pairs, MAE 0.07;
+  // mean over dimensions MAE 0.05. Here rater2's rows become a judge's scores, rater1 the labels.
+  const auto set = judge::labels::read_labels(judge::test::shared_data() / "labels/ml-notebooks.csv");
+  std::string scores = "item,dimension,score,judge\n";
+  for (const auto& l : set.labels)
+    if (l.rater == "rater2")
+      scores += l.item + "," + l.dimension + "," + (l.score ? std::to_string(*l.score) : "NA") + ",rater2\n";
+  const auto scores_file = write_temp("rater2.csv", scores);
+  auto r = judge::test::run_judge("report --labels '" + (judge::test::shared_data() / "labels/ml-notebooks.csv").string() +
+                                  "' --scores '" + scores_file.string() + "' --raters rater1 --bootstrap 100 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> dims;
+  for (const auto& d : j["judges"][0]["dimensions"]) dims[d["dimension"]] = d;
+  EXPECT_EQ(dims["model_training"]["n"], 28);
+  EXPECT_NEAR(dims["model_training"]["mae"].get<double>(), 0.14, 0.005);
+  EXPECT_NEAR(dims["model_training"]["exact"].get<double>(), 0.86, 0.005);
+  const auto& na = dims["model_training"]["not_applicable"];
+  EXPECT_EQ(na["judge_na_only"].get<int>() + na["human_na_only"].get<int>(), 1);
+  EXPECT_EQ(dims["cell_organization"]["n"], 40);
+  EXPECT_NEAR(dims["cell_organization"]["mae"].get<double>(), 0.07, 0.005);
+  EXPECT_NEAR(j["judges"][0]["mean_mae"].get<double>(), 0.05, 0.005);
 }
