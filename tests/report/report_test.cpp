@@ -145,6 +145,12 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   EXPECT_EQ(d["mae_ci"].size(), 2u);
   EXPECT_TRUE(j["judges"][0]["dimensions"][1]["mae"].is_null());
 
+  // Same seed, same intervals.
+  const auto seeded = [&](int seed) {
+    return nlohmann::json::parse(judge::test::run_judge(args + " --format json --seed " + std::to_string(seed)).out)
+        ["judges"][0]["dimensions"][0]["mae_ci"];
+  };
+  EXPECT_EQ(seeded(5), seeded(5));
   r = judge::test::run_judge(args + " --format junit --fail-if 'mae:model_training>1' 2>/dev/null");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_training\">"), std::string::npos) << r.out;
