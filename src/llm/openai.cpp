@@ -39,7 +39,8 @@ ChatResult OpenAIChatProvider::chat(const ChatRequest& request) {
   if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object())
     return bad("no choices[0].message");
   const auto& message = choice["message"];
-  if (message.contains("refusal") && message["refusal"].is_string())
+  if (message.contains("refusal") && message["refusal"].is_string() &&
+      !message["refusal"].get_ref<const std::string&>().empty())
     return chat_error(ErrorKind::refused,
                       m_spec + ": the model refused: " + message["refusal"].get<std::string>());
   if (!message.contains("content") || !message["content"].is_string()) return bad("no message.content text");

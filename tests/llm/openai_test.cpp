@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "../fake_llm_server/fake_server.hpp"
 #include "judge/llm/registry.hpp"
 #include "provider_env.hpp"
@@ -105,6 +108,29 @@ TEST_F(OpenAIProviderTest, RefusalIsRefused) {
   const ProviderError e = error_for({{"type", "refusal"}, {"refusal", "I will not grade this."}});
   EXPECT_EQ(e.kind, ErrorKind::refused);
   EXPECT_NE(e.message.find("I will not grade this."), std::string::npos);
+}
+
+TEST_F(OpenAIProviderTest, EmptyRefusalIsNoRefusal) {
+  server.script(json::array(
+      {{{"type", "raw"}, {"body", R"({"choices": [{"message": {"content": "ok", "refusal": ""}}]})"}}}));
+  const ChatResult result = provider()->chat(user_request("x"));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.response->content, "ok");
+}
+
+TEST_F(OpenAIProviderTest, OneProviderFromManyThreads) {
+  server.script(json::array(), {{"type", "reply"}, {"delay", 0.1}});
+  const std::shared_ptr<ChatProvider> shared = provider();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2; ++i)
+        if (shared->chat(user_request("thread " + std::to_string(t))).ok()) ++ok;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), 24);
+  EXPECT_EQ(server.request_count(), 24);
 }
 
 TEST_F(OpenAIProviderTest, UnauthorizedIsAuthAndNeverEchoesTheKey) {
