@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#include "judge/scoring/heuristic_facts.hpp"
+
+#include <algorithm>
+
+#include "judge/util/text.hpp"
+
+namespace judge::scoring {
+namespace {
+
+bool contains(std::string_view text, std::string_view token) { return text.find(token) != std::string_view::npos; }
+
+bool is_install_line(std::string_view line) {
+  const std::string lower = util::to_lower(line);
+  return contains(lower, "pip install") || contains(lower, "conda install") || contains(lower, "pip3 install") ||
+         contains(lower, "install_pypi_package");
+}
+
+/// Top-level module names of one import statement ("import a.b as c, d" -> a, d; "from x.y import z" -> x).
+std::vector<std::string> imported_modules(std::string_view line) {
+  std::vector<std::string> out;
+  auto name_at = [](std::string_view s) {
+    s = util::trim(s);
+    const std::size_t end = s.find_first_of(" .,;()");
+    return std::string(s.substr(0, end));
+  };
+  if (util::starts_with(line, "from ")) {
+    const std::string m = name_at(line.substr(5));
+    if (!m.empty()) out.push_back(m);
+    return out;
+  }
+  std::string_view rest = line.substr(7);  // after "import "
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string m = name_at(rest.substr(0, comma));
+    if (!m.empty()) out.push_back(m);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return out;
+}
+
+bool is_python_warning(std::string_view text) {
+  for (std::string_view w : {"Warning:", "UserWarning", "FutureWarning", "DeprecationWarning", "SettingWithCopy"})
+    if (contains(text, w)) return true;
+  return false;
+}
+
+CodeFacts code_facts(const notebook::Cell& c) {
+  CodeFacts f;
+  f.number = c.number;
+  if (c.magic == "pip") f.install = true;
+  bool first_line = true;
+  for (std::string_view raw : util::split_lines(c.source)) {
+    const std::string_view line = util::trim(raw);
+    if (line.empty()) continue;
+    ++f.lines;
+    if (first_line && line.front() == '#') f.comment_header = true;
+    first_line = false;
+    if (contains(line, "____") || contains(line, "#$") || contains(line, "INSERT-") || contains(line, "RM_IF("))
+      f.placeholder = true;
+    if (is_install_line(line) && (line.front() == '%' || line.front() == '!' || c.magic == "pip" ||
+                                  c.magic == "sh" || util::starts_with(line, "pip"))) {
+      f.install = true;
+      if (contains(line, "==") || contains(line, "-r ") || contains(line, "requirements")) f.pinned = true;
+      continue;
+    }
+    if (line.front() == '#' || line.front() == '%' || line.front() == '!') continue;
+    if (util::starts_with(line, "import ") || (util::starts_with(line, "from ") && contains(line, " import "))) {
+      for (auto& m : imported_modules(line)) f.modules.push_back(std::move(m));
+      if (contains(line, "import *")) f.wildcard_import = true;
+      if (raw.size() > 0 && (raw.front() == ' ' || raw.front() == '\t')) f.nested_import = true;
+      continue;
+    }
+    f.body.append(raw);
+    f.body.push_back('\n');
+  }
+  for (const auto& o : c.outputs) {
+    if (o.kind == "error" && f.error.empty()) f.error = o.ename.empty() ? "error" : o.ename + ": " + o.evalue;
+    if (o.kind == "stream" && is_python_warning(o.text)) f.warning = true;
+    f.output += o.text;
+    f.output.push_back('\n');
+  }
+  return f;
+}
+
+MarkdownFacts markdown_facts(const notebook::Cell& c) {
+  MarkdownFacts f;
+  f.number = c.number;
+  f.lower = util::to_lower(c.source);
+  bool in_word = false;
+  for (char ch : c.source) {
+    const bool space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+    if (!space && !in_word) ++f.words;
+    in_word = !space;
+  }
+  for (std::string_view line : util::split_lines(c.source)) {
+    line = util::trim(line);
+    if (util::starts_with(line, "#") || (util::starts_with(line, "**") && util::ends_with(line, "**")) ||
+        util::starts_with(line, "<h"))
+      f.heading = true;
+  }
+  return f;
+}
+
+}  // namespace
+
+std::vector<int> NotebookFacts::cells_with(const std::vector<std::string_view>& tokens) const {
+  std::vector<int> out;
+  for (const auto& c : code)
+    if (std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains(c.body, t); }))
+      out.push_back(c.number);
+  return out;
+}
+
+std::optional<int> NotebookFacts::first_with(const std::vector<std::string_view>& tokens) const {
+  for (const auto& c : code)
+    if (std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains(c.body, t); }))
+      return c.number;
+  return std::nullopt;
+}
+
+const CodeFacts* NotebookFacts::cell(int number) const {
+  for (const auto& c : code)
+    if (c.number == number) return &c;
+  return nullptr;
+}
+
+NotebookFacts gather_facts(const notebook::Notebook& nb) {
+  NotebookFacts f;
+  f.cells = nb.cells.size();
+  f.databricks = nb.format == "databricks" || nb.format == "dbc";
+  for (const auto& c : nb.cells) {
+    if (c.type == notebook::CellType::markdown) {
+      if (!util::trim(c.source).empty()) f.markdown.push_back(markdown_facts(c));
+      continue;
+    }
+    if (c.type != notebook::CellType::code) continue;
+    if (util::trim(c.source).empty()) {
+      ++f.empty_code_cells;
+      continue;
+    }
+    f.code.push_back(code_facts(c));
+    const auto& body = f.code.back().body;
+    if (contains(body, "dbutils.") || contains(body, "display(")) f.databricks = true;
+  }
+  return f;
+}
+
+}  // namespace judge::scoring
