@@ -40,6 +40,17 @@ std::vector<std::string> imported_modules(std::string_view line) {
   return out;
 }
 
+/// A comment's text that reads as a line of code: a call or an assignment, not prose.
+bool looks_like_code(std::string_view text) {
+  text = util::trim(text);
+  if (text.empty() || text.front() == '#' || text.front() == '$' || text.front() == '%') return false;
+  if (contains(text, "  ") || text.find(". ") != std::string_view::npos) return false;  // sentences
+  const bool call = text.back() == ')' && text.find('(') != std::string_view::npos && text.find(' ') > text.find('(');
+  const std::size_t eq = text.find(" = ");
+  const bool assign = eq != std::string_view::npos && text.substr(0, eq).find(' ') == std::string_view::npos;
+  return call || assign || util::starts_with(text, "import ") || util::starts_with(text, "print(");
+}
+
 bool is_python_warning(std::string_view text) {
   for (std::string_view w : {"Warning:", "UserWarning", "FutureWarning", "DeprecationWarning", "SettingWithCopy"})
     if (contains(text, w)) return true;
@@ -57,8 +68,10 @@ CodeFacts code_facts(const notebook::Cell& c) {
     ++f.lines;
     if (first_line && line.front() == '#') f.comment_header = true;
     first_line = false;
-    if (contains(line, "____") || contains(line, "#$") || contains(line, "INSERT-") || contains(line, "RM_IF("))
+    if (contains(line, "____") || contains(line, "INSERT-") || contains(line, "RM_IF(") ||
+        util::starts_with(util::to_lower(line), "# your code"))
       f.placeholder = true;
+    if (line.front() == '#' && looks_like_code(line.substr(1))) ++f.commented_code;
     if (is_install_line(line) && (line.front() == '%' || line.front() == '!' || c.magic == "pip" ||
                                   c.magic == "sh" || util::starts_with(line, "pip"))) {
       f.install = true;
@@ -75,6 +88,7 @@ CodeFacts code_facts(const notebook::Cell& c) {
     f.body.append(raw);
     f.body.push_back('\n');
   }
+  f.dead = f.lines > 0 && f.body.empty() && f.modules.empty() && !f.install && f.commented_code > 0;
   for (const auto& o : c.outputs) {
     if (o.kind == "error" && f.error.empty()) f.error = o.ename.empty() ? "error" : o.ename + ": " + o.evalue;
     if (o.kind == "stream" && is_python_warning(o.text)) f.warning = true;

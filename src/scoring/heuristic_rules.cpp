@@ -37,7 +37,8 @@ std::string cell_list(const std::vector<int>& cells, std::size_t max = 4) {
 
 const Tokens k_data_load = {"read_csv(", "read_excel(", "read_table(", "read_parquet(", "read_json(", "read_sql",
                             "read_feather(", "spark.read", "spark.table(", "spark.sql(", ".load(", "load_iris(",
-                            "load_digits(", "load_wine(", "load_breast_cancer(", "load_diabetes(", "fetch_",
+                            "load_digits(", "load_wine(", "load_breast_cancer(", "load_diabetes(", "fetch_openml(",
+                            "fetch_california_housing(", "datasets.fetch_",
                             "load_dataset(", "loadtxt(", "genfromtxt(", "make_classification(", "make_regression(",
                             "make_blobs(", "pd.DataFrame(", "read_data_asset(", "createDataFrame(", "ingest"};
 const Tokens k_builtin_data = {"load_iris(", "load_digits(", "load_wine(", "load_breast_cancer(", "load_diabetes(",
@@ -48,8 +49,8 @@ const Tokens k_estimator = {"Regressor(", "Classifier(", "Regression(", "Lasso("
                             "xgb.train(", "GLM(", "Prophet(", "ARIMA(", "IsolationForest("};
 const Tokens k_fit = {".fit(", "lgb.train(", "xgb.train(", "cross_val_score(", "cross_validate("};
 const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
-const Tokens k_holdout = {"train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')", "X_train",
-                          "x_train", "train_X", "X_valid", "X_val", "X_test"};
+const Tokens k_holdout = {"train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')", "X_valid",
+                          "X_val", "x_val", "StratifiedShuffleSplit(", "TimeSeriesSplit("};
 const Tokens k_cross_validation = {"cross_val_score(", "cross_validate(", "KFold(", "GridSearchCV(",
                                    "RandomizedSearchCV(", "CrossValidator(", "cv=", "cv(", "validation_split"};
 const Tokens k_tuning = {"GridSearchCV(", "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
@@ -71,7 +72,7 @@ const Tokens k_scaling = {"StandardScaler(", "MinMaxScaler(", "RobustScaler(", "
                           "PowerTransformer(", "np.log1p(", "np.log(", "VectorAssembler("};
 const Tokens k_derived = {"PolynomialFeatures(", "SelectKBest(", "mutual_info", "feature_importances_", "RFE(",
                           "PCA(", "withColumn(", "FeatureLookup(", "feature_engineering", "create_features",
-                          ".run(\"transform\")", ".run('transform')", "KBinsDiscretizer(", ".cut(", ".qcut("};
+                          ".run(\"transform\")", ".run('transform')", "KBinsDiscretizer(", ".cut(", ".qcut(", "'] = ", "\"] = "};
 const Tokens k_missing_check = {"isnull(", "isna(", "notnull(", "notna(", "missingno", ".info(", "isNull("};
 const Tokens k_impute = {"fillna(", "dropna(", "SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
                          "na.fill(", "na.drop(", ".interpolate(", "MissingIndicator("};
@@ -123,9 +124,17 @@ struct Stages {
   std::optional<int> holdout;      ///< first hold-out split
   std::optional<int> cv;           ///< first cross-validation / search
   std::optional<int> loaded_model; ///< a model is loaded back or a deployed model is called
-  std::optional<int> modelling;    ///< where modelling starts (split or model, whichever first)
+  std::optional<int> modelling;    ///< where modelling starts: the first fit outside a def/class cell
   bool data_work = false;          ///< the notebook inspects or transforms a data frame itself
+  bool data_prep = false;          ///< the notebook transforms or cleans data itself
+  /// The notebook only drives packaged steps or a deployed model: no estimator in its own code.
+  bool orchestrated = false;
 };
+
+bool is_definition(const CodeFacts& c) {
+  const std::string_view body = util::trim(c.body);
+  return util::starts_with(body, "def ") || util::starts_with(body, "class ") || util::starts_with(body, "@");
+}
 
 Stages find_stages(const NotebookFacts& f) {
   Stages s;
@@ -149,12 +158,20 @@ Stages find_stages(const NotebookFacts& f) {
   s.holdout = f.first_with(k_holdout);
   s.cv = f.first_with(k_cross_validation);
   s.loaded_model = f.first_with(k_load_model);
-  for (auto c : {s.holdout, s.model})
-    if (c && (!s.modelling || *c < *s.modelling)) s.modelling = c;
+  for (int n : fits)
+    if (!is_definition(*f.cell(n))) {
+      s.modelling = n;
+      break;
+    }
+  s.orchestrated = !s.model && (s.packaged || s.loaded_model);
+  s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(",
+                              "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(", "Imputer(", "Encoder(",
+                              "Scaler(", "] = ", "apply("})
+                    .has_value();
   s.data_work = f.first_with({".head(", ".describe(", ".info(", ".shape", "isnull(", "isna(", "value_counts(",
                               "groupby(", ".plot", "hist(", ".corr(", "fillna(", "dropna(", "get_dummies(",
                               ".iloc[", ".loc[", "pivot", "merge(", ".unique(", "nunique(", "sample(", "crosstab(",
-                              "sns.", "plt.", "%sql", "withColumn(", ".groupBy("})
+                              "sns.", "plt.", "%sql", "withColumn(", ".groupBy(", "display("})
                     .has_value();
   return s;
 }
@@ -214,19 +231,19 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
     seen.insert(here.begin(), here.end());
   }
   if (import_cells.empty() && install_cells.empty()) return scored(3, {"no imports needed beyond the language"});
-  // Grouped: every import sits in the code cells before the first cell doing other work (after any install).
-  std::size_t preamble = 0;
-  for (const auto& c : f.code) {
-    if (!c.modules.empty() || c.install || util::trim(c.body).empty()) {
-      ++preamble;
-      continue;
-    }
-    break;
-  }
-  const std::size_t late_limit = preamble + 1;  // one import cell right after the preamble still counts
+  // Grouped: the import cells are at most two adjacent code cells, before the work (loading data, training)
+  // starts.
+  std::vector<std::size_t> import_at;  // positions among code cells
+  for (std::size_t i = 0; i < f.code.size(); ++i)
+    if (!f.code[i].modules.empty()) import_at.push_back(i);
+  // An install cell before the work restarts the count: the imports right after it belong with it.
+  const int work = std::min(s.data_load.value_or(1 << 30), s.fit.value_or(1 << 30));
+  std::size_t anchor = import_at.empty() ? 0 : import_at.front();
+  for (std::size_t i = 0; i < f.code.size() && f.code[i].number < work; ++i)
+    if (f.code[i].install) anchor = std::max(anchor, i);
   std::vector<int> late;
-  for (std::size_t i = late_limit; i < f.code.size(); ++i)
-    if (!f.code[i].modules.empty()) late.push_back(f.code[i].number);
+  for (std::size_t i : import_at)
+    if ((i > anchor + 1 && i != import_at.front()) || f.code[i].number > work) late.push_back(f.code[i].number);
   const bool grouped = late.empty() && !nested;
 
   int score = 3;
@@ -263,8 +280,6 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
 Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.data_load && !s.data_work) return not_applicable("no data set is loaded");
-  if (!s.data_work && !s.fit && !s.model)
-    return not_applicable("data is only passed on to other steps (orchestration or scoring), not analysed");
   struct Kind {
     const char* name;
     Tokens tokens;
@@ -275,6 +290,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
       {"missing values", {"isnull(", "isna(", "missingno", "notnull(", "isNull("}},
       {"distributions", {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(",
                          "probplot(", "plot.box", "plot.hist", "violinplot("}},
+      {"plots", {".plot(", "plt.plot(", "lineplot(", "px."}},
       {"relationships", {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
                          "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
                          "jointplot(", "FacetGrid(", "barplot("}},
@@ -284,7 +300,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   std::vector<int> cells;
   for (const auto& k : kinds) {
     for (const auto& c : f.code) {
-      if (c.number >= stop && s.trained) break;
+      if (c.number >= stop) break;
       if (contains_any(c.body, k.tokens)) {
         found.push_back(std::string(k.name) + " (" + cell_ref(c.number) + ")");
         cells.push_back(c.number);
@@ -296,7 +312,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   bool findings = false;
   for (const auto& m : f.markdown) {
     if (cells.empty() || m.number < *std::min_element(cells.begin(), cells.end())) continue;
-    if (m.number >= stop && s.trained) break;
+    if (m.number >= stop) break;
     if (m.words >= 12 && contains_any(m.lower, {"we can see", "we see", "shows that", "show that", "observ",
                                                "notice", "appears", "seems", "finding", "insight", "conclu",
                                                "correlat", "skew", "outlier", "imbalanc", "distribution is"}))
@@ -305,12 +321,14 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   std::string summary;
   for (std::size_t i = 0; i < found.size(); ++i) summary += (i ? ", " : "") + found[i];
   const bool only_glance = found.empty() || (found.size() == 1 && found[0].rfind("shape/types", 0) == 0);
+  if (only_glance && s.orchestrated)
+    return not_applicable("data is only passed on to packaged steps or a deployed model, not analysed here");
   if (only_glance) {
     return scored(1, {found.empty() ? "no exploration before modelling (at most a head())"
                                     : "only " + summary + " before modelling"});
   }
   std::vector<std::string> notes = {"looks at " + summary};
-  if (found.size() >= 4 && findings) {
+  if (found.size() >= 3 && findings) {
     notes.push_back("findings are written down in markdown");
     return scored(3, notes);
   }
@@ -342,7 +360,8 @@ bool output_shows_no_missing(const CodeFacts& c) {
 Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.data_load && !s.data_work) return not_applicable("no data is loaded or prepared");
-  if (!s.data_work && !s.fit && !s.model) return not_applicable("no data preparation in this notebook");
+  if (s.orchestrated) return not_applicable("data preparation happens in called packages or the deployed model");
+  if (!s.trained && !s.data_prep) return not_applicable("no data preparation in this notebook");
   const auto checks = f.cells_with({"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("});
   const auto handling = f.cells_with(k_impute);
   for (const auto& c : f.code)
@@ -428,7 +447,7 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
                                     "KNeighbors", "SGD"})
                           .has_value();
   const bool tree = f.first_with({"Forest", "Tree", "XGB", "LGBM", "lgb.", "CatBoost", "GradientBoosting"}).has_value();
-  if (auto le = f.first_with({"LabelEncoder("}); le && linear && !tree && !f.first_with({"get_dummies(", "OneHot"}))
+  if (auto le = f.first_with({"LabelEncoder("}); le && linear && !tree)
     return scored(1, {cell_ref(*le) + ": nominal features label-encoded for a linear model"});
 
   const bool unseen = f.first_with({"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
@@ -521,7 +540,7 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
   if (persisted) notes.push_back(cell_ref(*persisted) + ": model saved");
   if (s.loaded_model) notes.push_back(cell_ref(*s.loaded_model) + ": model loaded back or called");
   if (!predicts.empty()) notes.push_back(cell_list(predicts) + ": predictions");
-  if (persisted && s.loaded_model && *s.loaded_model > *persisted && pipeline && !predicts.empty() &&
+  if (persisted && s.loaded_model && *s.loaded_model >= *persisted && pipeline && !predicts.empty() &&
       predicts.back() >= *s.loaded_model) {
     notes.push_back(cell_ref(*pipeline) + ": preprocessing travels with the model in a pipeline");
     return scored(3, notes);
@@ -612,52 +631,56 @@ Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
 // error tracebacks left in the outputs. N/A: the notebook is empty.
 Finding cell_organization(const NotebookFacts& f, const Stages&) {
   if (f.code.empty() && f.markdown.empty()) return not_applicable("the notebook is empty");
-  std::vector<int> errors, warnings, placeholders, long_cells;
+  std::vector<int> errors, warnings, placeholders, long_cells, dead;
+  std::size_t comment_headers = 0, commented_code = 0;
   for (const auto& c : f.code) {
     if (!c.error.empty()) errors.push_back(c.number);
     if (c.warning) warnings.push_back(c.number);
     if (c.placeholder) placeholders.push_back(c.number);
     if (c.lines > 60) long_cells.push_back(c.number);
+    if (c.dead) dead.push_back(c.number);
+    comment_headers += c.comment_header;
+    commented_code += c.commented_code;
   }
   if (!errors.empty())
     return scored(1, {cell_list(errors) + ": error tracebacks left in the outputs (" + f.cell(errors.front())->error +
                       ")"});
-  const std::size_t headings = std::count_if(f.markdown.begin(), f.markdown.end(), [](auto& m) { return m.heading; });
-  std::size_t comment_headers = 0;
-  for (const auto& c : f.code) comment_headers += c.comment_header;
+  std::size_t words = 0, headings = 0, prose = 0;
+  for (const auto& m : f.markdown) {
+    words += m.words;
+    headings += m.heading;
+    prose += m.words >= 12;
+  }
   const std::size_t code = f.code.size();
-  if (f.markdown.empty()) {
-    if (code > 0 && comment_headers * 2 >= code && long_cells.empty())
+  if (words < 10) {  // no narrative (at most a stray title)
+    if (code > 0 && comment_headers * 2 >= code && long_cells.empty() && f.empty_code_cells == 0)
       return scored(2, {"no markdown narrative, but each cell starts with a comment header"});
-    return scored(1, {"no markdown narrative at all"});
+    std::vector<std::string> notes = {"no markdown narrative"};
+    if (!long_cells.empty()) notes.push_back(cell_list(long_cells) + ": over-long cells");
+    if (f.empty_code_cells) notes.push_back(std::to_string(f.empty_code_cells) + " empty code cells");
+    return scored(1, notes);
   }
   std::vector<std::string> notes;
   notes.push_back(std::to_string(f.markdown.size()) + " markdown cells (" + std::to_string(headings) +
                   " with headings) for " + std::to_string(code) + " code cells");
-  const std::size_t prose = std::count_if(f.markdown.begin(), f.markdown.end(), [](auto& m) { return m.words >= 12; });
-  bool good = code == 0 ? false : f.markdown.size() * 3 >= code && headings >= 2 && prose >= 2;
-  if (!placeholders.empty()) {
+  bool good = code > 0 && f.markdown.size() * 2 >= code && (headings >= 2 || prose >= 3);
+  auto flaw = [&](bool present, std::string what) {
+    if (!present) return;
     good = false;
-    notes.push_back(cell_list(placeholders) + ": placeholders or template markers left in");
-  }
-  if (!warnings.empty()) {
-    good = false;
-    notes.push_back(cell_list(warnings) + ": warnings left in the outputs");
-  }
-  if (!long_cells.empty()) {
-    good = false;
-    notes.push_back(cell_list(long_cells) + ": over-long cells");
-  }
-  if (f.empty_code_cells > 1) {
-    good = false;
-    notes.push_back(std::to_string(f.empty_code_cells) + " empty code cells");
-  }
+    notes.push_back(std::move(what));
+  };
+  flaw(!placeholders.empty(), cell_list(placeholders) + ": unfilled placeholders left in");
+  flaw(!warnings.empty(), cell_list(warnings) + ": warnings left in the outputs");
+  flaw(!long_cells.empty(), cell_list(long_cells) + ": over-long cells");
+  flaw(!dead.empty(), cell_list(dead) + ": commented-out (dead) cells");
+  flaw(commented_code > code / 2 + 2, std::to_string(commented_code) + " lines of commented-out code");
+  flaw(f.empty_code_cells > 1, std::to_string(f.empty_code_cells) + " empty code cells");
   if (code == 0) notes.push_back("all text, no code to organise");
   if (good) {
-    notes.push_back("headings and prose introduce the stages");
+    notes.push_back("markdown introduces the stages; focused cells; no errors or leftovers");
     return scored(3, notes);
   }
-  if (f.markdown.size() * 3 < code || prose < 2) notes.push_back("narrative is thin");
+  if (f.markdown.size() * 2 < code) notes.push_back("narrative is thin");
   return scored(2, notes);
 }
 
