@@ -191,6 +191,28 @@ Finding not_applicable(std::string why) {
 
 Finding scored(double score, std::vector<std::string> notes) { return Finding{score, std::move(notes)}; }
 
+/// The name in a NameError ("NameError: name 'pd' is not defined" -> "pd"); empty when there is none.
+std::string undefined_name(std::string_view error) {
+  const std::size_t open = error.find("name '");
+  if (open == std::string_view::npos) return {};
+  const std::size_t close = error.find('\'', open + 6);
+  return close == std::string_view::npos ? std::string{} : std::string(error.substr(open + 6, close - open - 6));
+}
+
+/// True when some cell imports `name` (as a module, an alias or an imported name).
+bool imported_anywhere(const NotebookFacts& f, const std::string& name) {
+  if (name.empty()) return false;
+  for (const auto& c : f.code)
+    for (std::string_view line : util::split_lines(c.imports))
+      for (const char* before : {" ", ","}) {
+        const std::string token = before + name;
+        if (util::ends_with(line, token)) return true;
+        for (const char* after : {" ", ",", "."})
+          if (contains(line, token + after)) return true;
+      }
+  return false;
+}
+
 // ---- 1. library_installation ----
 // 3: imports grouped near the top, non-standard packages installed (pinned), nothing fails to import.
 // 2: imports scattered, or a non-standard package with no install step. 1: an import fails / a name is used
@@ -201,9 +223,8 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
   for (const auto& c : f.code) {
     if (contains_any(c.error, {"ModuleNotFoundError", "ImportError"}))
       return scored(1, {cell_ref(c.number) + ": import fails (" + c.error + ")"});
-    if (contains(c.error, "NameError") &&
-        contains_any(c.error, {"'pd'", "'np'", "'plt'", "'sns'", "'sklearn'", "'mlflow'", "'tf'"}))
-      return scored(1, {cell_ref(c.number) + ": a library is used without its import (" + c.error + ")"});
+    if (contains(c.error, "NameError") && imported_anywhere(f, undefined_name(c.error)))
+      return scored(1, {cell_ref(c.number) + ": a library is used before its import (" + c.error + ")"});
   }
   std::vector<int> import_cells, install_cells;
   std::vector<std::string> nonstandard, repeated;
@@ -652,7 +673,7 @@ Finding cell_organization(const NotebookFacts& f, const Stages&) {
     prose += m.words >= 12;
   }
   const std::size_t code = f.code.size();
-  if (words < 10) {  // no narrative (at most a stray title)
+  if (words < 10 && headings < 2) {  // no narrative (at most a stray title)
     if (code > 0 && comment_headers * 2 >= code && long_cells.empty() && f.empty_code_cells == 0)
       return scored(2, {"no markdown narrative, but each cell starts with a comment header"});
     std::vector<std::string> notes = {"no markdown narrative"};

@@ -14,6 +14,7 @@ struct CodeFacts {
   int number = 0;                    ///< the cell's number in the notebook (as cited in rationales)
   std::string body;                  ///< code without comment lines, import lines and `%`/`!` line magics
   std::vector<std::string> modules;  ///< top-level modules imported in this cell, in order ("sklearn", ...)
+  std::string imports;               ///< the cell's import statements, one a line
   bool wildcard_import = false;      ///< `from X import *`
   bool nested_import = false;        ///< an import indented inside a function, loop or branch
   bool install = false;              ///< pip/conda install (`%pip` cell, `!pip`, `%sh pip`)
