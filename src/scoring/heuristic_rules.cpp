@@ -72,8 +72,7 @@ const Tokens k_scaling = {"StandardScaler(", "MinMaxScaler(", "RobustScaler(", "
                           "PowerTransformer(", "np.log1p(", "np.log(", "VectorAssembler("};
 const Tokens k_derived = {"PolynomialFeatures(", "SelectKBest(", "mutual_info", "feature_importances_", "RFE(",
                           "PCA(", "withColumn(", "FeatureLookup(", "feature_engineering", "create_features",
-                          ".run(\"transform\")", ".run('transform')", "KBinsDiscretizer(", ".cut(", ".qcut(", "'] = ", "\"] = "};
-const Tokens k_missing_check = {"isnull(", "isna(", "notnull(", "notna(", "missingno", ".info(", "isNull("};
+                          ".run(\"transform\")", ".run('transform')", "KBinsDiscretizer(", ".cut(", ".qcut("};
 const Tokens k_impute = {"fillna(", "dropna(", "SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
                          "na.fill(", "na.drop(", ".interpolate(", "MissingIndicator("};
 const Tokens k_missing_native = {"XGB", "xgb.", "CatBoost", "HistGradientBoosting"};
@@ -450,7 +449,17 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
     return not_applicable("features are built inside called packages; no feature code here");
   const auto encoders = f.cells_with(k_encoding);
   const auto scalers = f.cells_with(k_scaling);
-  const auto derived = f.cells_with(k_derived);
+  // Features made for the model: before it is fitted (later columns are outputs), by a feature call or a new
+  // column computed from others (not a fill or a type change of an existing one).
+  std::vector<int> derived;
+  for (const auto& c : f.code) {
+    if (c.number > *s.fit) break;
+    bool made = contains_any(c.body, k_derived);
+    for (std::string_view line : util::split_lines(c.body))
+      made = made || (contains_any(line, {"'] = ", "\"] = "}) &&
+                      !contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime("}));
+    if (made) derived.push_back(c.number);
+  }
   const auto pipes = f.cells_with(k_pipeline);
   const auto dropped = f.cells_with({"exclude=['object']", "exclude=[\"object\"]", "exclude='object'",
                                      "exclude=\"object\""});
@@ -542,14 +551,11 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
 Finding model_use(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained && !s.loaded_model) return not_applicable("no model is trained or loaded");
-  for (const auto& c : f.code)
-    if (!c.error.empty() && contains_any(c.body, k_predict))
-      return scored(1, {cell_ref(c.number) + ": inference fails (" + c.error + ")"});
   const auto predicts = f.cells_with(k_predict);
   const auto persisted = f.first_with(k_persist);
   const auto pipeline = f.first_with(k_pipeline);
   std::vector<std::string> notes;
-  if (s.trained && !s.holdout && !s.cv && !predicts.empty()) {
+  if (s.trained && !s.holdout && !s.cv) {
     // Predictions on the very rows the model was fitted on (".fit(X, y)" then ".predict(X)").
     for (int n : predicts) {
       const auto& body = f.cell(n)->body;
@@ -558,6 +564,9 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
           return scored(1, {cell_ref(n) + ": predicts on the data the model was trained on"});
     }
   }
+  for (const auto& c : f.code)
+    if (!c.error.empty() && contains_any(c.body, k_predict))
+      return scored(1, {cell_ref(c.number) + ": inference fails (" + c.error + ")"});
   if (persisted) notes.push_back(cell_ref(*persisted) + ": model saved");
   if (s.loaded_model) notes.push_back(cell_ref(*s.loaded_model) + ": model loaded back or called");
   if (!predicts.empty()) notes.push_back(cell_list(predicts) + ": predictions");
@@ -567,7 +576,7 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
     return scored(3, notes);
   }
   if (predicts.empty() && !s.loaded_model) notes.push_back("the model is never used to predict");
-  else if (!persisted) notes.push_back("not persisted; no inference on new data after reloading");
+  else if (!persisted) notes.push_back("the model is not saved and not applied to new data");
   else if (!s.loaded_model) notes.push_back("saved but never loaded back");
   else if (!pipeline) notes.push_back("preprocessing is not saved with the model");
   return scored(2, notes);
