@@ -8,6 +8,7 @@
 #include "judge/scoring/heuristic_rules.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -212,6 +213,17 @@ bool imported_anywhere(const NotebookFacts& f, const std::string& name) {
   return false;
 }
 
+/// First code cell that uses `name` as an object (`name.` after a non-identifier character).
+std::optional<int> first_use(const NotebookFacts& f, const std::string& name) {
+  const std::string token = name + ".";
+  for (const auto& c : f.code)
+    for (std::size_t at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
+      const char before = at == 0 ? ' ' : c.body[at - 1];
+      if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '.') return c.number;
+    }
+  return std::nullopt;
+}
+
 // ---- 1. library_installation ----
 // 3: imports grouped near the top, non-standard packages installed (pinned), nothing fails to import.
 // 2: imports scattered, or a non-standard package with no install step. 1: an import fails / a name is used
@@ -225,6 +237,10 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
     if (contains(c.error, "NameError") && imported_anywhere(f, undefined_name(c.error)))
       return scored(1, {cell_ref(c.number) + ": a library is used before its import (" + c.error + ")"});
   }
+  // Conventional aliases used with no import anywhere: the notebook cannot run from the top.
+  for (const char* alias : {"pd", "np", "plt", "sns"})
+    if (auto used = first_use(f, alias); used && !imported_anywhere(f, alias))
+      return scored(1, {cell_ref(*used) + ": " + alias + " is used but never imported"});
   std::vector<int> import_cells, install_cells;
   std::vector<std::string> nonstandard, repeated;
   std::set<std::string> seen;

@@ -196,6 +196,14 @@ TEST(HeuristicRules, NameUsedBeforeItsImportScoresOne) {
   EXPECT_EQ(verdict(judge(nb), "library_installation").score, 1.0);
 }
 
+// Library level 1: "Something is used without being imported" (no output needed: pd is never imported).
+TEST(HeuristicRules, AliasNeverImportedScoresOne) {
+  const auto all = judge(make({{code, "import numpy as np"}, {code, "df = pd.read_csv('a.csv')"}}));
+  const auto& v = verdict(all, "library_installation");
+  EXPECT_EQ(v.score, 1.0);
+  EXPECT_NE(v.rationale.find("cell 2"), std::string::npos) << v.rationale;
+}
+
 // Library level 2: "Imports work but are spread through the notebook".
 TEST(HeuristicRules, ScatteredImportsScoreTwo) {
   const auto all = judge(make({
