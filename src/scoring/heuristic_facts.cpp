@@ -146,6 +146,7 @@ NotebookFacts gather_facts(const notebook::Notebook& nb) {
   NotebookFacts f;
   f.cells = nb.cells.size();
   f.databricks = nb.format == "databricks" || nb.format == "dbc";
+  f.python = nb.language.empty() || nb.language == "python";
   for (const auto& c : nb.cells) {
     if (c.type == notebook::CellType::markdown) {
       if (!util::trim(c.source).empty()) f.markdown.push_back(markdown_facts(c));
@@ -158,7 +159,7 @@ NotebookFacts gather_facts(const notebook::Notebook& nb) {
     }
     f.code.push_back(code_facts(c));
     const auto& body = f.code.back().body;
-    if (contains(body, "dbutils.") || contains(body, "display(")) f.databricks = true;
+    if (contains(body, "dbutils.")) f.databricks = true;
   }
   return f;
 }

@@ -239,7 +239,7 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
   }
   // Conventional aliases used with no import anywhere: the notebook cannot run from the top.
   for (const char* alias : {"pd", "np", "plt", "sns"})
-    if (auto used = first_use(f, alias); used && !imported_anywhere(f, alias))
+    if (auto used = first_use(f, alias); f.python && used && !imported_anywhere(f, alias))
       return scored(1, {cell_ref(*used) + ": " + alias + " is used but never imported"});
   std::vector<int> import_cells, install_cells;
   std::vector<std::string> nonstandard, repeated;
@@ -254,7 +254,7 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
     wildcard = wildcard || c.wildcard_import;
     nested = nested || c.nested_import;
     std::set<std::string> here;
-    for (const auto& m : c.modules) {
+    for (const auto& m : f.python ? c.modules : std::vector<std::string>{}) {  // package rules: Python only
       if (seen.count(m) && !here.count(m) && m != "sklearn" && m != "pyspark" &&
           std::find(repeated.begin(), repeated.end(), m) == repeated.end())
         repeated.push_back(m);
@@ -421,14 +421,8 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   // Statistics learned from the data before the split leak the test rows into the fill.
   const auto statistic = f.cells_with({"SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
                                        ".mean())", ".median())", ".mode()", "fillna(mean", "fillna(median"});
-  const bool in_pipeline = f.first_with({"Pipeline(", "make_pipeline(", "ColumnTransformer("}).has_value() &&
-                           !f.cells_with({"SimpleImputer(", "KNNImputer(", "IterativeImputer("}).empty() &&
-                           f.first_with({"Imputer(strategy", "Imputer()"}).has_value() &&
-                           [&] {
-                             for (int n : f.cells_with(k_pipeline))
-                               if (contains(f.cell(n)->body, "Imputer")) return true;
-                             return false;
-                           }();
+  bool in_pipeline = false;  // an imputer given to a Pipeline / ColumnTransformer is fitted per training fold
+  for (int n : f.cells_with(k_pipeline)) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
   const bool fit_on_train = f.first_with({".fit(X_train", ".fit_transform(X_train", ".fit(x_train",
                                           ".fit_transform(x_train", ".fit(train", ".fit_transform(train"})
                                 .has_value() &&
@@ -532,11 +526,14 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
   if (s.packaged && !s.model)
     return scored(2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "
                                          "not visible"});
-  if (!s.holdout && !s.cv && !f.first_with({"eval_set", "valid_sets", "validation_data"}))
+  const auto validation = f.first_with({"eval_set", "valid_sets", "validation_data"});
+  if (!s.holdout && !s.cv && !validation)
     return scored(1, {cell_ref(*s.fit) + ": the model is fitted on all the data; no hold-out split or "
                                          "cross-validation"});
   std::vector<std::string> notes;
-  notes.push_back(s.holdout ? cell_ref(*s.holdout) + ": hold-out split" : cell_ref(*s.cv) + ": cross-validation");
+  notes.push_back(s.holdout ? cell_ref(*s.holdout) + ": hold-out split"
+                  : s.cv    ? cell_ref(*s.cv) + ": cross-validation"
+                            : cell_ref(*validation) + ": validation set passed to the fit");
   std::set<std::string> families;
   const std::pair<const char*, Tokens> family_tokens[] = {
       {"linear", {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"}},

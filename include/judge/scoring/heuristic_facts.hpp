@@ -43,7 +43,8 @@ struct NotebookFacts {
   std::vector<MarkdownFacts> markdown;  ///< non-empty markdown cells, document order
   std::size_t cells = 0;                ///< all cells, including empty ones
   std::size_t empty_code_cells = 0;     ///< code cells with no source at all
-  bool databricks = false;              ///< Databricks source/archive, or dbutils/display() calls
+  bool databricks = false;              ///< Databricks source/archive, or dbutils calls
+  bool python = true;                   ///< the notebook's language is Python (or not stated)
 
   /// Numbers of the code cells whose body contains any of `tokens` (case-sensitive substrings).
   std::vector<int> cells_with(const std::vector<std::string_view>& tokens) const;
