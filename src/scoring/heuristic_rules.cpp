@@ -47,8 +47,9 @@ const Tokens k_builtin_data = {"load_iris(", "load_digits(", "load_wine(", "load
 const Tokens k_estimator = {"Regressor(", "Classifier(", "Regression(", "Lasso(", "Ridge(", "ElasticNet(", "SVC(",
                             "SVR(", "KNeighbors", "NB(", "DecisionTree", "RandomForest", "GradientBoosting", "XGB",
                             "LGBM", "CatBoost", "MLP", "Sequential(", "KMeans(", "OLS(", "ols(", "lgb.train(",
-                            "xgb.train(", "GLM(", "Prophet(", "ARIMA(", "IsolationForest("};
-const Tokens k_fit = {".fit(", "lgb.train(", "xgb.train(", "cross_val_score(", "cross_validate("};
+                            "xgb.train(", "GLM(", "Prophet(", "ARIMA(", "IsolationForest(", "Logit(", "keras.Model(",
+                            "nn.Module"};
+const Tokens k_fit = {".fit(", "lgb.train(", "xgb.train(", "cross_val_score(", "cross_validate(", ".backward("};
 const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
 const Tokens k_holdout = {"train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')", "X_valid",
                           "X_val", "x_val", "StratifiedShuffleSplit(", "TimeSeriesSplit("};
@@ -62,7 +63,7 @@ const Tokens k_predict = {".predict(", "predict_proba(", "predict_classes(", "sc
                           ".transform(test", ".transform(new", "spark_udf("};
 const Tokens k_persist = {"joblib.dump(", "dump(", "pickle.dump(", "log_model(", "save_model(", "register_model(",
                           "store_model(", "run_publish_model(", ".run(\"register\")", ".run('register')",
-                          ".write().overwrite().save(", "model.save("};
+                          ".write().overwrite().save(", "model.save(", "torch.save("};
 const Tokens k_load_model = {"joblib.load(", "pickle.load(", "load_model(", "models:/", "spark_udf(",
                              "PipelineModel.load(", "get_artifact(", "score_batch(", "run_scoring", "deployments."};
 const Tokens k_pipeline = {"Pipeline(", "make_pipeline(", "ColumnTransformer(", "make_column_transformer("};
