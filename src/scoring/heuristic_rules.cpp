@@ -225,13 +225,56 @@ std::optional<int> first_use(const NotebookFacts& f, const std::string& name) {
   return std::nullopt;
 }
 
+/// Import cells outside the notebook's preamble: the import cells may be at most two adjacent code cells (an
+/// install cell before the work restarts the count, so imports right after it belong with it), all before the
+/// work (loading data, training) starts.
+std::vector<int> late_imports(const NotebookFacts& f, const Stages& s) {
+  std::vector<std::size_t> import_at;  // positions among code cells
+  for (std::size_t i = 0; i < f.code.size(); ++i)
+    if (!f.code[i].modules.empty()) import_at.push_back(i);
+  if (import_at.empty()) return {};
+  const int work = std::min(s.data_load.value_or(1 << 30), s.fit.value_or(1 << 30));
+  std::size_t anchor = import_at.front();
+  for (std::size_t i = 0; i < f.code.size() && f.code[i].number < work; ++i)
+    if (f.code[i].install) anchor = std::max(anchor, i);
+  std::vector<int> late;
+  for (std::size_t i : import_at)
+    if ((i > anchor + 1 && i != import_at.front()) || f.code[i].number > work) late.push_back(f.code[i].number);
+  return late;
+}
+
+/// Python packages that need an install step here (not the standard library or the runtime), and packages
+/// imported again in a later cell.
+struct PackageProblems {
+  std::vector<std::string> nonstandard, repeated;
+};
+
+PackageProblems package_problems(const NotebookFacts& f) {
+  PackageProblems p;
+  if (!f.python) return p;
+  std::set<std::string> seen;
+  auto add = [](std::vector<std::string>& to, const std::string& m) {
+    if (std::find(to.begin(), to.end(), m) == to.end()) to.push_back(m);
+  };
+  for (const auto& c : f.code) {
+    const std::set<std::string> here(c.modules.begin(), c.modules.end());
+    for (const auto& m : here) {
+      if (seen.count(m) && m != "sklearn" && m != "pyspark") add(p.repeated, m);  // sub-modules come in pieces
+      const bool known =
+          k_stdlib.count(m) || k_runtime_modules.count(m) || (f.databricks && k_databricks_runtime.count(m));
+      if (!known) add(p.nonstandard, m);
+    }
+    seen.insert(here.begin(), here.end());
+  }
+  return p;
+}
+
 // ---- 1. library_installation ----
 // 3: imports grouped near the top, non-standard packages installed (pinned), nothing fails to import.
 // 2: imports scattered, or a non-standard package with no install step. 1: an import fails / a name is used
 // without its import. N/A: no code.
 Finding library_installation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
-  std::vector<std::string> notes;
   for (const auto& c : f.code) {
     if (contains_any(c.error, {"ModuleNotFoundError", "ImportError"}))
       return scored(1, {cell_ref(c.number) + ": import fails (" + c.error + ")"});
@@ -242,71 +285,42 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
   for (const char* alias : {"pd", "np", "plt", "sns"})
     if (auto used = first_use(f, alias); f.python && used && !imported_anywhere(f, alias))
       return scored(1, {cell_ref(*used) + ": " + alias + " is used but never imported"});
+
   std::vector<int> import_cells, install_cells;
-  std::vector<std::string> nonstandard, repeated;
-  std::set<std::string> seen;
   bool wildcard = false, nested = false, pinned = false;
   for (const auto& c : f.code) {
-    if (c.install) {
-      install_cells.push_back(c.number);
-      pinned = pinned || c.pinned;
-    }
+    if (c.install) install_cells.push_back(c.number);
     if (!c.modules.empty()) import_cells.push_back(c.number);
+    pinned = pinned || c.pinned;
     wildcard = wildcard || c.wildcard_import;
     nested = nested || c.nested_import;
-    std::set<std::string> here;
-    for (const auto& m : f.python ? c.modules : std::vector<std::string>{}) {  // package rules: Python only
-      if (seen.count(m) && !here.count(m) && m != "sklearn" && m != "pyspark" &&
-          std::find(repeated.begin(), repeated.end(), m) == repeated.end())
-        repeated.push_back(m);
-      here.insert(m);
-      const bool known = k_stdlib.count(m) || k_runtime_modules.count(m) ||
-                         (f.databricks && k_databricks_runtime.count(m));
-      if (!known && std::find(nonstandard.begin(), nonstandard.end(), m) == nonstandard.end())
-        nonstandard.push_back(m);
-    }
-    seen.insert(here.begin(), here.end());
   }
   if (import_cells.empty() && install_cells.empty()) return scored(3, {"no imports needed beyond the language"});
-  // Grouped: the import cells are at most two adjacent code cells, before the work (loading data, training)
-  // starts.
-  std::vector<std::size_t> import_at;  // positions among code cells
-  for (std::size_t i = 0; i < f.code.size(); ++i)
-    if (!f.code[i].modules.empty()) import_at.push_back(i);
-  // An install cell before the work restarts the count: the imports right after it belong with it.
-  const int work = std::min(s.data_load.value_or(1 << 30), s.fit.value_or(1 << 30));
-  std::size_t anchor = import_at.empty() ? 0 : import_at.front();
-  for (std::size_t i = 0; i < f.code.size() && f.code[i].number < work; ++i)
-    if (f.code[i].install) anchor = std::max(anchor, i);
-  std::vector<int> late;
-  for (std::size_t i : import_at)
-    if ((i > anchor + 1 && i != import_at.front()) || f.code[i].number > work) late.push_back(f.code[i].number);
-  const bool grouped = late.empty() && !nested;
 
   int score = 3;
-  if (!grouped) {
+  std::vector<std::string> notes;
+  auto flaw = [&](std::string what) {
     score = 2;
-    notes.push_back(late.empty() ? "imports inside functions or loops"
-                                 : "imports scattered: " + cell_list(late) + " import after the work has started");
-  } else {
+    notes.push_back(std::move(what));
+  };
+  const auto late = late_imports(f, s);
+  if (!late.empty())
+    flaw("imports scattered: " + cell_list(late) + " import after the work has started");
+  else if (nested)
+    flaw("imports inside functions or loops");
+  else
     notes.push_back("imports grouped at the top (" + cell_list(import_cells) + ")");
-  }
-  if (!nonstandard.empty() && install_cells.empty()) {
-    score = 2;
-    std::string names;
-    for (std::size_t i = 0; i < nonstandard.size() && i < 4; ++i) names += (i ? ", " : "") + nonstandard[i];
-    notes.push_back("non-standard packages (" + names + ") with no install step or version note");
-  } else if (!install_cells.empty()) {
+  const auto packages = package_problems(f);
+  if (!install_cells.empty()) {
     notes.push_back(cell_list(install_cells) + ": install step" + (pinned ? " with pinned versions" : ""));
+  } else if (!packages.nonstandard.empty()) {
+    std::string names;
+    for (std::size_t i = 0; i < packages.nonstandard.size() && i < 4; ++i)
+      names += (i ? ", " : "") + packages.nonstandard[i];
+    flaw("non-standard packages (" + names + ") with no install step or version note");
   }
-  if (!repeated.empty()) {
-    score = 2;
-    notes.push_back(repeated.front() + " imported more than once");
-  }
-  if (wildcard) {
-    score = 2;
-    notes.push_back("wildcard import hides where names come from");
-  }
+  if (!packages.repeated.empty()) flaw(packages.repeated.front() + " imported more than once");
+  if (wildcard) flaw("wildcard import hides where names come from");
   return scored(score, notes);
 }
 
