@@ -8,12 +8,14 @@
 namespace judge::scoring {
 namespace {
 
-bool contains(std::string_view text, std::string_view token) { return text.find(token) != std::string_view::npos; }
+bool contains(std::string_view text, std::string_view token) {
+  return text.find(token) != std::string_view::npos;
+}
 
 bool is_install_line(std::string_view line) {
   const std::string lower = util::to_lower(line);
-  return contains(lower, "pip install") || contains(lower, "conda install") || contains(lower, "pip3 install") ||
-         contains(lower, "install_pypi_package");
+  return contains(lower, "pip install") || contains(lower, "conda install") ||
+         contains(lower, "pip3 install") || contains(lower, "install_pypi_package");
 }
 
 /// Top-level module names of one import statement ("import a.b as c, d" -> a, d; "from x.y import z" -> x).
@@ -45,14 +47,16 @@ bool looks_like_code(std::string_view text) {
   text = util::trim(text);
   if (text.empty() || text.front() == '#' || text.front() == '$' || text.front() == '%') return false;
   if (contains(text, "  ") || text.find(". ") != std::string_view::npos) return false;  // sentences
-  const bool call = text.back() == ')' && text.find('(') != std::string_view::npos && text.find(' ') > text.find('(');
+  const bool call =
+      text.back() == ')' && text.find('(') != std::string_view::npos && text.find(' ') > text.find('(');
   const std::size_t eq = text.find(" = ");
   const bool assign = eq != std::string_view::npos && text.substr(0, eq).find(' ') == std::string_view::npos;
   return call || assign || util::starts_with(text, "import ") || util::starts_with(text, "print(");
 }
 
 bool is_python_warning(std::string_view text) {
-  for (std::string_view w : {"Warning:", "UserWarning", "FutureWarning", "DeprecationWarning", "SettingWithCopy"})
+  for (std::string_view w :
+       {"Warning:", "UserWarning", "FutureWarning", "DeprecationWarning", "SettingWithCopy"})
     if (contains(text, w)) return true;
   return false;
 }
@@ -79,7 +83,8 @@ CodeFacts code_facts(const notebook::Cell& c) {
       continue;
     }
     if (line.front() == '#' || line.front() == '%' || line.front() == '!') continue;
-    if (util::starts_with(line, "import ") || (util::starts_with(line, "from ") && contains(line, " import "))) {
+    if (util::starts_with(line, "import ") ||
+        (util::starts_with(line, "from ") && contains(line, " import "))) {
       for (auto& m : imported_modules(line)) f.modules.push_back(std::move(m));
       f.imports.append(line);
       f.imports.push_back('\n');

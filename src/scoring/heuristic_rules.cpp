@@ -3,8 +3,8 @@
 // each reading the facts gathered once per notebook (heuristic_facts.hpp) and the notebook's stages (below).
 //
 // Why rules and not a model: the judge must run offline, be explainable ("cell 7: ...") and carry over to
-// notebooks it has never seen, so every rule follows a sentence of the rubric text (noted beside it) and looks
-// only at code, outputs and markdown, never at file names.
+// notebooks it has never seen, so every rule follows a sentence of the rubric text (noted beside it) and
+// looks only at code, outputs and markdown, never at file names.
 #include "judge/scoring/heuristic_rules.hpp"
 
 #include <algorithm>
@@ -21,7 +21,9 @@ namespace {
 
 using Tokens = std::vector<std::string_view>;
 
-bool contains(std::string_view text, std::string_view token) { return text.find(token) != std::string_view::npos; }
+bool contains(std::string_view text, std::string_view token) {
+  return text.find(token) != std::string_view::npos;
+}
 bool contains_any(std::string_view text, Tokens tokens) {
   return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains(text, t); });
 }
@@ -36,54 +38,151 @@ std::string cell_list(const std::vector<int>& cells, std::size_t max = 4) {
 
 // ---- vocabulary (what a call means; shared by several rules) ----
 
-const Tokens k_data_load = {"read_csv(", "read_excel(", "read_table(", "read_parquet(", "read_json(", "read_sql",
-                            "read_feather(", "spark.read", "spark.table(", "spark.sql(", ".load(", "load_iris(",
-                            "load_digits(", "load_wine(", "load_breast_cancer(", "load_diabetes(", "fetch_openml(",
-                            "fetch_california_housing(", "datasets.fetch_",
-                            "load_dataset(", "loadtxt(", "genfromtxt(", "make_classification(", "make_regression(",
-                            "make_blobs(", "pd.DataFrame(", "read_data_asset(", "createDataFrame(", "ingest"};
-const Tokens k_builtin_data = {"load_iris(", "load_digits(", "load_wine(", "load_breast_cancer(", "load_diabetes(",
-                               "make_classification(", "make_regression(", "make_blobs("};
-const Tokens k_estimator = {"Regressor(", "Classifier(", "Regression(", "Lasso(", "Ridge(", "ElasticNet(", "SVC(",
-                            "SVR(", "KNeighbors", "NB(", "DecisionTree", "RandomForest", "GradientBoosting", "XGB",
-                            "LGBM", "CatBoost", "MLP", "Sequential(", "KMeans(", "OLS(", "ols(", "lgb.train(",
-                            "xgb.train(", "GLM(", "Prophet(", "ARIMA(", "IsolationForest(", "Logit(", "keras.Model(",
+const Tokens k_data_load = {"read_csv(",
+                            "read_excel(",
+                            "read_table(",
+                            "read_parquet(",
+                            "read_json(",
+                            "read_sql",
+                            "read_feather(",
+                            "spark.read",
+                            "spark.table(",
+                            "spark.sql(",
+                            ".load(",
+                            "load_iris(",
+                            "load_digits(",
+                            "load_wine(",
+                            "load_breast_cancer(",
+                            "load_diabetes(",
+                            "fetch_openml(",
+                            "fetch_california_housing(",
+                            "datasets.fetch_",
+                            "load_dataset(",
+                            "loadtxt(",
+                            "genfromtxt(",
+                            "make_classification(",
+                            "make_regression(",
+                            "make_blobs(",
+                            "pd.DataFrame(",
+                            "read_data_asset(",
+                            "createDataFrame(",
+                            "ingest"};
+const Tokens k_builtin_data = {"load_iris(",          "load_digits(",   "load_wine(",
+                               "load_breast_cancer(", "load_diabetes(", "make_classification(",
+                               "make_regression(",    "make_blobs("};
+const Tokens k_estimator = {"Regressor(",
+                            "Classifier(",
+                            "Regression(",
+                            "Lasso(",
+                            "Ridge(",
+                            "ElasticNet(",
+                            "SVC(",
+                            "SVR(",
+                            "KNeighbors",
+                            "NB(",
+                            "DecisionTree",
+                            "RandomForest",
+                            "GradientBoosting",
+                            "XGB",
+                            "LGBM",
+                            "CatBoost",
+                            "MLP",
+                            "Sequential(",
+                            "KMeans(",
+                            "OLS(",
+                            "ols(",
+                            "lgb.train(",
+                            "xgb.train(",
+                            "GLM(",
+                            "Prophet(",
+                            "ARIMA(",
+                            "IsolationForest(",
+                            "Logit(",
+                            "keras.Model(",
                             "nn.Module"};
-const Tokens k_fit = {".fit(", "lgb.train(", "xgb.train(", "cross_val_score(", "cross_validate(", ".backward("};
+const Tokens k_fit = {".fit(",           "lgb.train(", "xgb.train(", "cross_val_score(",
+                      "cross_validate(", ".backward("};
 const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
-const Tokens k_holdout = {"train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')", "X_valid",
-                          "X_val", "x_val", "StratifiedShuffleSplit(", "TimeSeriesSplit("};
-const Tokens k_cross_validation = {"cross_val_score(", "cross_validate(", "KFold(", "GridSearchCV(",
-                                   "RandomizedSearchCV(", "CrossValidator(", "cv=", "cv(", "validation_split"};
-const Tokens k_tuning = {"GridSearchCV(", "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
+const Tokens k_holdout = {"train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')",
+                          "X_valid",           "X_val",        "x_val",           "StratifiedShuffleSplit(",
+                          "TimeSeriesSplit("};
+const Tokens k_cross_validation = {"cross_val_score(",    "cross_validate(", "KFold(", "GridSearchCV(",
+                                   "RandomizedSearchCV(", "CrossValidator(", "cv=",    "cv(",
+                                   "validation_split"};
+const Tokens k_tuning = {"GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
                          "BayesSearchCV(", "HalvingGridSearchCV("};
-const Tokens k_seed = {"random_state=", "random_state =", "seed=", "seed =", "np.random.seed(", "random.seed(",
-                       "set_seed(", "random_seed="};
-const Tokens k_predict = {".predict(", "predict_proba(", "predict_classes(", "score_batch(", "run_scoring",
-                          ".transform(test", ".transform(new", "spark_udf("};
-const Tokens k_persist = {"joblib.dump(", "dump(", "pickle.dump(", "log_model(", "save_model(", "register_model(",
-                          "store_model(", "run_publish_model(", ".run(\"register\")", ".run('register')",
-                          ".write().overwrite().save(", "model.save(", "torch.save("};
-const Tokens k_load_model = {"joblib.load(", "pickle.load(", "load_model(", "models:/", "spark_udf(",
-                             "PipelineModel.load(", "get_artifact(", "score_batch(", "run_scoring", "deployments."};
+const Tokens k_seed = {"random_state=",   "random_state =", "seed=",     "seed =",
+                       "np.random.seed(", "random.seed(",   "set_seed(", "random_seed="};
+const Tokens k_predict = {".predict(",   "predict_proba(",  "predict_classes(", "score_batch(",
+                          "run_scoring", ".transform(test", ".transform(new",   "spark_udf("};
+const Tokens k_persist = {"joblib.dump(",
+                          "dump(",
+                          "pickle.dump(",
+                          "log_model(",
+                          "save_model(",
+                          "register_model(",
+                          "store_model(",
+                          "run_publish_model(",
+                          ".run(\"register\")",
+                          ".run('register')",
+                          ".write().overwrite().save(",
+                          "model.save(",
+                          "torch.save("};
+const Tokens k_load_model = {"joblib.load(", "pickle.load(",        "load_model(",   "models:/",
+                             "spark_udf(",   "PipelineModel.load(", "get_artifact(", "score_batch(",
+                             "run_scoring",  "deployments."};
 const Tokens k_pipeline = {"Pipeline(", "make_pipeline(", "ColumnTransformer(", "make_column_transformer("};
-const Tokens k_encoding = {"get_dummies(", "OneHotEncoder(", "LabelEncoder(", "OrdinalEncoder(", "StringIndexer(",
-                           "TargetEncoder(", "MEstimateEncoder(", "FeatureHasher(", "cat_features", ".map({",
-                           ".astype('category')", ".astype(\"category\")", "factorize("};
-const Tokens k_scaling = {"StandardScaler(", "MinMaxScaler(", "RobustScaler(", "Normalizer(", "MaxAbsScaler(",
-                          "PowerTransformer(", "np.log1p(", "np.log(", "VectorAssembler("};
-const Tokens k_derived = {"PolynomialFeatures(", "SelectKBest(", "mutual_info", "feature_importances_", "RFE(",
-                          "PCA(", "withColumn(", "FeatureLookup(", "feature_engineering", "create_features",
-                          ".run(\"transform\")", ".run('transform')", "KBinsDiscretizer(", ".cut(", ".qcut("};
-const Tokens k_impute = {"fillna(", "dropna(", "SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
-                         "na.fill(", "na.drop(", ".interpolate(", "MissingIndicator("};
+const Tokens k_encoding = {"get_dummies(",   "OneHotEncoder(", "LabelEncoder(",       "OrdinalEncoder(",
+                           "StringIndexer(", "TargetEncoder(", "MEstimateEncoder(",   "FeatureHasher(",
+                           "cat_features",   ".map({",         ".astype('category')", ".astype(\"category\")",
+                           "factorize("};
+const Tokens k_scaling = {"StandardScaler(", "MinMaxScaler(", "RobustScaler(",
+                          "Normalizer(",     "MaxAbsScaler(", "PowerTransformer(",
+                          "np.log1p(",       "np.log(",       "VectorAssembler("};
+const Tokens k_derived = {"PolynomialFeatures(",
+                          "SelectKBest(",
+                          "mutual_info",
+                          "feature_importances_",
+                          "RFE(",
+                          "PCA(",
+                          "withColumn(",
+                          "FeatureLookup(",
+                          "feature_engineering",
+                          "create_features",
+                          ".run(\"transform\")",
+                          ".run('transform')",
+                          "KBinsDiscretizer(",
+                          ".cut(",
+                          ".qcut("};
+const Tokens k_impute = {"fillna(",  "dropna(",  "SimpleImputer(", "KNNImputer(",   "IterativeImputer(",
+                         "Imputer(", "na.fill(", "na.drop(",       ".interpolate(", "MissingIndicator("};
 const Tokens k_missing_native = {"XGB", "xgb.", "CatBoost", "HistGradientBoosting"};
-const Tokens k_metric = {"accuracy_score(", "precision_score(", "recall_score(", "f1_score(", "roc_auc_score(",
-                         "confusion_matrix(", "classification_report(", "mean_squared_error(", "mean_absolute_error(",
-                         "r2_score(", "log_loss(", "roc_curve(", "Evaluator(", ".evaluate(", ".score(",
-                         "cross_val_score(", "mean_absolute_percentage_error(", "average_precision_score(",
-                         "ConfusionMatrixDisplay", "explained_variance_score(", "best_score_", ".rsquared",
-                         ".run(\"evaluate\")", ".run('evaluate')", "precision_recall_curve(", "balanced_accuracy"};
+const Tokens k_metric = {"accuracy_score(",
+                         "precision_score(",
+                         "recall_score(",
+                         "f1_score(",
+                         "roc_auc_score(",
+                         "confusion_matrix(",
+                         "classification_report(",
+                         "mean_squared_error(",
+                         "mean_absolute_error(",
+                         "r2_score(",
+                         "log_loss(",
+                         "roc_curve(",
+                         "Evaluator(",
+                         ".evaluate(",
+                         ".score(",
+                         "cross_val_score(",
+                         "mean_absolute_percentage_error(",
+                         "average_precision_score(",
+                         "ConfusionMatrixDisplay",
+                         "explained_variance_score(",
+                         "best_score_",
+                         ".rsquared",
+                         ".run(\"evaluate\")",
+                         ".run('evaluate')",
+                         "precision_recall_curve(",
+                         "balanced_accuracy"};
 
 /// Metric families, so that "several metrics" counts kinds, not calls.
 const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
@@ -101,33 +200,36 @@ const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
 /// Packages in the usual Python / Jupyter / Databricks ML runtimes (no install step expected), besides the
 /// standard library.
 const std::set<std::string, std::less<>> k_runtime_modules = {
-    "numpy", "pandas", "matplotlib", "seaborn", "sklearn", "scipy", "statsmodels", "mlflow", "pyspark",
-    "joblib", "IPython", "ipywidgets", "pylab", "plotly", "requests", "yaml", "tqdm", "PIL"};
-const std::set<std::string, std::less<>> k_databricks_runtime = {"databricks", "hyperopt", "xgboost", "lightgbm",
-                                                                 "delta", "pyarrow"};
+    "numpy",  "pandas",  "matplotlib", "seaborn", "sklearn", "scipy",    "statsmodels", "mlflow", "pyspark",
+    "joblib", "IPython", "ipywidgets", "pylab",   "plotly",  "requests", "yaml",        "tqdm",   "PIL"};
+const std::set<std::string, std::less<>> k_databricks_runtime = {"databricks", "hyperopt", "xgboost",
+                                                                 "lightgbm",   "delta",    "pyarrow"};
 const std::set<std::string, std::less<>> k_stdlib = {
-    "os", "sys", "json", "re", "time", "datetime", "math", "random", "pickle", "urllib", "tarfile", "zipfile",
-    "zlib", "collections", "itertools", "functools", "typing", "warnings", "pathlib", "argparse", "tempfile",
-    "shutil", "glob", "io", "csv", "logging", "copy", "uuid", "subprocess", "hashlib", "statistics", "string",
-    "textwrap", "operator", "dataclasses", "enum", "abc", "contextlib", "gc", "platform", "pprint", "timeit",
-    "gzip", "urllib2", "__future__", "base64", "socket", "struct", "inspect", "traceback", "calendar"};
+    "os",         "sys",       "json",       "re",       "time",     "datetime", "math",
+    "random",     "pickle",    "urllib",     "tarfile",  "zipfile",  "zlib",     "collections",
+    "itertools",  "functools", "typing",     "warnings", "pathlib",  "argparse", "tempfile",
+    "shutil",     "glob",      "io",         "csv",      "logging",  "copy",     "uuid",
+    "subprocess", "hashlib",   "statistics", "string",   "textwrap", "operator", "dataclasses",
+    "enum",       "abc",       "contextlib", "gc",       "platform", "pprint",   "timeit",
+    "gzip",       "urllib2",   "__future__", "base64",   "socket",   "struct",   "inspect",
+    "traceback",  "calendar"};
 
 // ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
 
 struct Stages {
   bool has_code = false;
   std::optional<int> data_load;
-  bool builtin_data_only = false;  ///< every load is a bundled toy data set (complete by construction)
-  std::optional<int> model;        ///< first cell naming an estimator
-  std::optional<int> fit;          ///< first cell fitting or training a model
-  bool trained = false;            ///< a model is trained in the notebook (or by a packaged step it calls)
-  bool packaged = false;           ///< training happens in a called package or recipe, not in visible code
-  std::optional<int> holdout;      ///< first hold-out split
-  std::optional<int> cv;           ///< first cross-validation / search
-  std::optional<int> loaded_model; ///< a model is loaded back or a deployed model is called
-  std::optional<int> modelling;    ///< where modelling starts: the first fit outside a def/class cell
-  bool data_work = false;          ///< the notebook inspects or transforms a data frame itself
-  bool data_prep = false;          ///< the notebook transforms or cleans data itself
+  bool builtin_data_only = false;   ///< every load is a bundled toy data set (complete by construction)
+  std::optional<int> model;         ///< first cell naming an estimator
+  std::optional<int> fit;           ///< first cell fitting or training a model
+  bool trained = false;             ///< a model is trained in the notebook (or by a packaged step it calls)
+  bool packaged = false;            ///< training happens in a called package or recipe, not in visible code
+  std::optional<int> holdout;       ///< first hold-out split
+  std::optional<int> cv;            ///< first cross-validation / search
+  std::optional<int> loaded_model;  ///< a model is loaded back or a deployed model is called
+  std::optional<int> modelling;     ///< where modelling starts: the first fit outside a def/class cell
+  bool data_work = false;           ///< the notebook inspects or transforms a data frame itself
+  bool data_prep = false;           ///< the notebook transforms or cleans data itself
   /// The notebook only drives packaged steps or a deployed model: no estimator in its own code.
   bool orchestrated = false;
 };
@@ -165,14 +267,15 @@ Stages find_stages(const NotebookFacts& f) {
       break;
     }
   s.orchestrated = !s.model && (s.packaged || s.loaded_model);
-  s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(",
-                              "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(", "Imputer(", "Encoder(",
-                              "Scaler(", "] = ", "apply("})
+  s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
+                              "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
+                              "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
                     .has_value();
-  s.data_work = f.first_with({".head(", ".describe(", ".info(", ".shape", "isnull(", "isna(", "value_counts(",
-                              "groupby(", ".plot", "hist(", ".corr(", "fillna(", "dropna(", "get_dummies(",
-                              ".iloc[", ".loc[", "pivot", "merge(", ".unique(", "nunique(", "sample(", "crosstab(",
-                              "sns.", "plt.", "%sql", "withColumn(", ".groupBy(", "display("})
+  s.data_work = f.first_with({".head(",        ".describe(",   ".info(",    ".shape",    "isnull(", "isna(",
+                              "value_counts(", "groupby(",     ".plot",     "hist(",     ".corr(",  "fillna(",
+                              "dropna(",       "get_dummies(", ".iloc[",    ".loc[",     "pivot",   "merge(",
+                              ".unique(",      "nunique(",     "sample(",   "crosstab(", "sns.",    "plt.",
+                              "%sql",          "withColumn(",  ".groupBy(", "display("})
                     .has_value();
   return s;
 }
@@ -197,7 +300,8 @@ std::string undefined_name(std::string_view error) {
   const std::size_t open = error.find("name '");
   if (open == std::string_view::npos) return {};
   const std::size_t close = error.find('\'', open + 6);
-  return close == std::string_view::npos ? std::string{} : std::string(error.substr(open + 6, close - open - 6));
+  return close == std::string_view::npos ? std::string{}
+                                         : std::string(error.substr(open + 6, close - open - 6));
 }
 
 /// True when some cell imports `name` (as a module, an alias or an imported name).
@@ -220,7 +324,8 @@ std::optional<int> first_use(const NotebookFacts& f, const std::string& name) {
   for (const auto& c : f.code)
     for (std::size_t at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
       const char before = at == 0 ? ' ' : c.body[at - 1];
-      if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '.') return c.number;
+      if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '.')
+        return c.number;
     }
   return std::nullopt;
 }
@@ -239,7 +344,8 @@ std::vector<int> late_imports(const NotebookFacts& f, const Stages& s) {
     if (f.code[i].install) anchor = std::max(anchor, i);
   std::vector<int> late;
   for (std::size_t i : import_at)
-    if ((i > anchor + 1 && i != import_at.front()) || f.code[i].number > work) late.push_back(f.code[i].number);
+    if ((i > anchor + 1 && i != import_at.front()) || f.code[i].number > work)
+      late.push_back(f.code[i].number);
   return late;
 }
 
@@ -259,7 +365,8 @@ PackageProblems package_problems(const NotebookFacts& f) {
   for (const auto& c : f.code) {
     const std::set<std::string> here(c.modules.begin(), c.modules.end());
     for (const auto& m : here) {
-      if (seen.count(m) && m != "sklearn" && m != "pyspark") add(p.repeated, m);  // sub-modules come in pieces
+      if (seen.count(m) && m != "sklearn" && m != "pyspark")
+        add(p.repeated, m);  // sub-modules come in pieces
       const bool known =
           k_stdlib.count(m) || k_runtime_modules.count(m) || (f.databricks && k_databricks_runtime.count(m));
       if (!known) add(p.nonstandard, m);
@@ -295,7 +402,8 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
     wildcard = wildcard || c.wildcard_import;
     nested = nested || c.nested_import;
   }
-  if (import_cells.empty() && install_cells.empty()) return scored(3, {"no imports needed beyond the language"});
+  if (import_cells.empty() && install_cells.empty())
+    return scored(3, {"no imports needed beyond the language"});
 
   int score = 3;
   std::vector<std::string> notes;
@@ -339,12 +447,14 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
       {"shape/types", {".shape", ".dtypes", ".info(", "printSchema(", ".columns"}},
       {"summary statistics", {".describe(", ".mean()", ".median()", ".std()", "quantile(", "summary("}},
       {"missing values", {"isnull(", "isna(", "missingno", "notnull(", "isNull("}},
-      {"distributions", {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(",
-                         "probplot(", "plot.box", "plot.hist", "violinplot("}},
+      {"distributions",
+       {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(", "probplot(",
+        "plot.box", "plot.hist", "violinplot("}},
       {"plots", {".plot(", "plt.plot(", "lineplot(", "px."}},
-      {"relationships", {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
-                         "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
-                         "jointplot(", "FacetGrid(", "barplot("}},
+      {"relationships",
+       {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
+        "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
+        "jointplot(", "FacetGrid(", "barplot("}},
   };
   const int stop = s.modelling.value_or(1 << 30);
   std::vector<std::string> found;
@@ -364,9 +474,10 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   for (const auto& m : f.markdown) {
     if (cells.empty() || m.number < *std::min_element(cells.begin(), cells.end())) continue;
     if (m.number >= stop) break;
-    if (m.words >= 12 && contains_any(m.lower, {"we can see", "we see", "shows that", "show that", "observ",
-                                               "notice", "appears", "seems", "finding", "insight", "conclu",
-                                               "correlat", "skew", "outlier", "imbalanc", "distribution is"}))
+    if (m.words >= 12 &&
+        contains_any(m.lower, {"we can see", "we see", "shows that", "show that", "observ", "notice",
+                               "appears", "seems", "finding", "insight", "conclu", "correlat", "skew",
+                               "outlier", "imbalanc", "distribution is"}))
       findings = true;
   }
   std::string summary;
@@ -411,7 +522,8 @@ bool output_shows_no_missing(const CodeFacts& c) {
 Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.data_load && !s.data_work) return not_applicable("no data is loaded or prepared");
-  if (s.orchestrated) return not_applicable("data preparation happens in called packages or the deployed model");
+  if (s.orchestrated)
+    return not_applicable("data preparation happens in called packages or the deployed model");
   if (!s.trained && !s.data_prep) return not_applicable("no data preparation in this notebook");
   const auto checks = f.cells_with({"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("});
   const auto handling = f.cells_with(k_impute);
@@ -423,16 +535,18 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
 
   if (handling.empty()) {
     if (s.model && f.first_with(k_missing_native))
-      return scored(2, {"no missing-value handling; relies on a model that handles NaN natively without saying so"});
+      return scored(
+          2, {"no missing-value handling; relies on a model that handles NaN natively without saying so"});
     if (!checks.empty())
       return scored(2, {cell_list(checks) + ": missing values are checked but no handling follows"});
     return scored(1, {"missing values are never checked or handled"});
   }
   std::vector<std::string> notes;
   double score = checks.empty() ? 2 : 3;
-  notes.push_back(checks.empty() ? cell_list(handling) + ": missing values handled without checking which columns"
-                                 : cell_list(checks) + ": checks missing values; " + cell_list(handling) +
-                                       ": handles them");
+  notes.push_back(checks.empty()
+                      ? cell_list(handling) + ": missing values handled without checking which columns"
+                      : cell_list(checks) + ": checks missing values; " + cell_list(handling) +
+                            ": handles them");
   // Statistics learned from the data before the split leak the test rows into the fill.
   const auto statistic = f.cells_with({"SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
                                        ".mean())", ".median())", ".mode()", "fillna(mean", "fillna(median"});
@@ -451,8 +565,8 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   } else if (fit_on_train) {
     notes.push_back("imputer fitted on the training split only");
   }
-  const auto blanket_drop = f.cells_with({"dropna()", "dropna(how='any')", "dropna(how=\"any\")", "dropna(inplace=True)",
-                                          "na.drop()"});
+  const auto blanket_drop = f.cells_with(
+      {"dropna()", "dropna(how='any')", "dropna(how=\"any\")", "dropna(inplace=True)", "na.drop()"});
   if (!blanket_drop.empty()) {
     score = checks.empty() ? 1 : std::min(score, 2.0);
     notes.push_back(cell_ref(blanket_drop.front()) + ": blanket dropna() on every column");
@@ -463,14 +577,15 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
 }
 
 // ---- 4. feature_engineering ----
-// 3: categoricals encoded with unseen categories handled, scaling where needed, fitted on training data only in
-// a pipeline / column transformer. 2: basic encoding or scaling without regard to leakage or unseen
+// 3: categoricals encoded with unseen categories handled, scaling where needed, fitted on training data only
+// in a pipeline / column transformer. 2: basic encoding or scaling without regard to leakage or unseen
 // categories. 1: categoricals silently dropped, nominal label codes fed to a linear model, or nothing done.
 // N/A: no model is trained on engineered features.
 Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained on the features");
-  if (s.packaged && !s.model && !f.first_with(k_encoding) && !f.first_with(k_scaling) && !f.first_with(k_derived))
+  if (s.packaged && !s.model && !f.first_with(k_encoding) && !f.first_with(k_scaling) &&
+      !f.first_with(k_derived))
     return not_applicable("features are built inside called packages; no feature code here");
   const auto encoders = f.cells_with(k_encoding);
   const auto scalers = f.cells_with(k_scaling);
@@ -486,28 +601,31 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
     if (made) derived.push_back(c.number);
   }
   const auto pipes = f.cells_with(k_pipeline);
-  const auto dropped = f.cells_with({"exclude=['object']", "exclude=[\"object\"]", "exclude='object'",
-                                     "exclude=\"object\""});
+  const auto dropped =
+      f.cells_with({"exclude=['object']", "exclude=[\"object\"]", "exclude='object'", "exclude=\"object\""});
   std::vector<std::string> notes;
   for (const auto& c : f.code)
     if (!c.error.empty() && contains_any(c.body, {"prepare", "feature", "get_dummies(", "Encoder("}) &&
         s.fit && c.number <= *s.fit)
       return scored(1, {cell_ref(c.number) + ": feature preparation fails (" + c.error + ")"});
   if (!dropped.empty()) {
-    return scored(1, {cell_ref(dropped.front()) + ": every categorical (object) column is dropped instead of encoded"});
+    return scored(
+        1, {cell_ref(dropped.front()) + ": every categorical (object) column is dropped instead of encoded"});
   }
   if (encoders.empty() && scalers.empty() && derived.empty())
     return scored(1, {"raw columns go straight into the model: no encoding, scaling or derived features"});
   const bool linear = f.first_with({"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "SVC(",
                                     "KNeighbors", "SGD"})
                           .has_value();
-  const bool tree = f.first_with({"Forest", "Tree", "XGB", "LGBM", "lgb.", "CatBoost", "GradientBoosting"}).has_value();
+  const bool tree =
+      f.first_with({"Forest", "Tree", "XGB", "LGBM", "lgb.", "CatBoost", "GradientBoosting"}).has_value();
   if (auto le = f.first_with({"LabelEncoder("}); le && linear && !tree)
     return scored(1, {cell_ref(*le) + ": nominal features label-encoded for a linear model"});
 
-  const bool unseen = f.first_with({"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
-                                    "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"})
-                          .has_value();
+  const bool unseen =
+      f.first_with({"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
+                    "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"})
+          .has_value();
   std::vector<int> fitted_before_split;
   if (s.holdout)
     for (int n : f.cells_with({"get_dummies(", ".fit_transform(", "LabelEncoder(", "Scaler("}))
@@ -516,7 +634,8 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
   if (!scalers.empty()) notes.push_back(cell_list(scalers) + ": scaling/assembling");
   if (!derived.empty()) notes.push_back(cell_list(derived) + ": derived or selected features");
   if (!pipes.empty() && unseen && fitted_before_split.empty()) {
-    notes.push_back(cell_ref(pipes.front()) + ": fitted inside a pipeline on training data, unseen categories handled");
+    notes.push_back(cell_ref(pipes.front()) +
+                    ": fitted inside a pipeline on training data, unseen categories handled");
     return scored(3, notes);
   }
   if (!fitted_before_split.empty())
@@ -539,8 +658,9 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
     if (!c.error.empty() && contains_any(c.body, {".fit(", ".train("}))
       return scored(1, {cell_ref(c.number) + ": training fails (" + c.error + ")"});
   if (s.packaged && !s.model)
-    return scored(2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "
-                                         "not visible"});
+    return scored(
+        2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "
+                               "not visible"});
   const auto validation = f.first_with({"eval_set", "valid_sets", "validation_data"});
   if (!s.holdout && !s.cv && !validation)
     return scored(1, {cell_ref(*s.fit) + ": the model is fitted on all the data; no hold-out split or "
@@ -565,7 +685,8 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
   const auto tuning = f.first_with(k_tuning);
   const bool seeded = f.first_with(k_seed).has_value();
   if (tuning) notes.push_back(cell_ref(*tuning) + ": hyperparameter search");
-  notes.push_back(std::to_string(families.size()) + (families.size() == 1 ? " model family" : " model families"));
+  notes.push_back(std::to_string(families.size()) +
+                  (families.size() == 1 ? " model family" : " model families"));
   if (!seeded) notes.push_back("no random seed");
   if (tuning && families.size() >= 2 && seeded) return scored(3, notes);
   notes.push_back(families.size() < 2 ? "no baseline or alternative model" : "no tuning on training data");
@@ -603,10 +724,14 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
     notes.push_back(cell_ref(*pipeline) + ": preprocessing travels with the model in a pipeline");
     return scored(3, notes);
   }
-  if (predicts.empty() && !s.loaded_model) notes.push_back("the model is never used to predict");
-  else if (!persisted) notes.push_back("the model is not saved and not applied to new data");
-  else if (!s.loaded_model) notes.push_back("saved but never loaded back");
-  else if (!pipeline) notes.push_back("preprocessing is not saved with the model");
+  if (predicts.empty() && !s.loaded_model)
+    notes.push_back("the model is never used to predict");
+  else if (!persisted)
+    notes.push_back("the model is not saved and not applied to new data");
+  else if (!s.loaded_model)
+    notes.push_back("saved but never loaded back");
+  else if (!pipeline)
+    notes.push_back("preprocessing is not saved with the model");
   return scored(2, notes);
 }
 
@@ -617,10 +742,10 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained or evaluated");
   const auto metric_cells = f.cells_with(k_metric);
-  if (metric_cells.empty())
-    return scored(1, {"the trained model is never evaluated with a metric"});
+  if (metric_cells.empty()) return scored(1, {"the trained model is never evaluated with a metric"});
   if (!s.holdout && !s.cv)
-    return scored(1, {cell_list(metric_cells) + ": metrics computed on the training data (no hold-out split)"});
+    return scored(1,
+                  {cell_list(metric_cells) + ": metrics computed on the training data (no hold-out split)"});
   std::vector<std::string> kinds;
   for (const auto& [name, tokens] : k_metric_kinds)
     for (int n : metric_cells)
@@ -635,12 +760,13 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   bool interpreted = false;
   for (const auto& m : f.markdown)
     if (m.number > metric_cells.front() && m.words >= 10 &&
-        contains_any(m.lower, {"accuracy", "precision", "recall", "rmse", "mae", "r2", "r-squared", "r²", "auc",
-                               "error", "score", "baseline", "better", "worse", "improv"}))
+        contains_any(m.lower, {"accuracy", "precision", "recall", "rmse", "mae", "r2", "r-squared", "r²",
+                               "auc", "error", "score", "baseline", "better", "worse", "improv"}))
       interpreted = true;
   std::string list;
   for (std::size_t i = 0; i < kinds.size(); ++i) list += (i ? ", " : "") + kinds[i];
-  std::vector<std::string> notes = {cell_list(metric_cells) + ": metrics" + (list.empty() ? "" : " (" + list + ")")};
+  std::vector<std::string> notes = {cell_list(metric_cells) + ": metrics" +
+                                    (list.empty() ? "" : " (" + list + ")")};
   if (kinds.size() >= 3 && interpreted) {
     notes.push_back("several metrics on held-out data, interpreted in markdown");
     return scored(3, notes);
@@ -667,7 +793,8 @@ Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
   const auto params = f.first_with({"log_param", "autolog("});
   const auto metrics = f.first_with({"log_metric", "mlflow.evaluate("});
   const auto model = f.first_with({"log_model(", "autolog("});
-  const auto signature = f.first_with({"signature", "input_example", "register_model(", "registered_model_name"});
+  const auto signature =
+      f.first_with({"signature", "input_example", "register_model(", "registered_model_name"});
   std::vector<std::string> notes;
   auto say = [&](const std::optional<int>& c, const std::string& what) {
     notes.push_back(c ? cell_ref(*c) + ": " + what : "no " + what);
@@ -701,8 +828,8 @@ Finding cell_organization(const NotebookFacts& f, const Stages&) {
     commented_code += c.commented_code;
   }
   if (!errors.empty())
-    return scored(1, {cell_list(errors) + ": error tracebacks left in the outputs (" + f.cell(errors.front())->error +
-                      ")"});
+    return scored(1, {cell_list(errors) + ": error tracebacks left in the outputs (" +
+                      f.cell(errors.front())->error + ")"});
   std::size_t words = 0, headings = 0, prose = 0;
   for (const auto& m : f.markdown) {
     words += m.words;
@@ -777,7 +904,8 @@ std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::R
     const auto rule = rules().find(d.id);
     if (rule == rules().end()) {
       v.status = Status::unscored;
-      v.error = "the heuristic judge has no rules for dimension '" + d.id + "' (it knows the nine ml-notebook "
+      v.error = "the heuristic judge has no rules for dimension '" + d.id +
+                "' (it knows the nine ml-notebook "
                 "dimensions); use an LLM judge for this rubric";
       out.push_back(std::move(v));
       continue;

@@ -2,6 +2,8 @@
 // The heuristic judge's rules on tiny notebooks built here. Every expected score was worked out by hand from
 // the rubric text (rubrics/ml-notebook.yaml, same meaning as ../shared/reference/ml-notebook-rubric.md); the
 // comment above each test quotes the rubric sentence it checks.
+#include "judge/scoring/heuristic_rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <initializer_list>
@@ -10,7 +12,6 @@
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/heuristic_facts.hpp"
-#include "judge/scoring/heuristic_rules.hpp"
 
 namespace judge::scoring {
 namespace {
@@ -63,34 +64,41 @@ Notebook good_notebook() {
   return make({
       {md, "# Churn model\nPredict churn from tenure and contract; churned is the target we want to catch."},
       {code, "%pip install mlflow==2.14.1"},
-      {code, "import joblib\nimport mlflow\nimport pandas as pd\nfrom sklearn.pipeline import Pipeline\n"
-             "from sklearn.compose import ColumnTransformer\nfrom sklearn.impute import SimpleImputer\n"
-             "from sklearn.preprocessing import OneHotEncoder\nfrom sklearn.dummy import DummyClassifier\n"
-             "from sklearn.ensemble import RandomForestClassifier\nfrom sklearn.model_selection import "
-             "GridSearchCV, train_test_split\nfrom sklearn.metrics import roc_auc_score, confusion_matrix, "
-             "classification_report"},
+      {code,
+       "import joblib\nimport mlflow\nimport pandas as pd\nfrom sklearn.pipeline import Pipeline\n"
+       "from sklearn.compose import ColumnTransformer\nfrom sklearn.impute import SimpleImputer\n"
+       "from sklearn.preprocessing import OneHotEncoder\nfrom sklearn.dummy import DummyClassifier\n"
+       "from sklearn.ensemble import RandomForestClassifier\nfrom sklearn.model_selection import "
+       "GridSearchCV, train_test_split\nfrom sklearn.metrics import roc_auc_score, confusion_matrix, "
+       "classification_report"},
       {md, "## Explore"},
       {code, "df = pd.read_csv('churn.csv')\ndf.info()\ndf.describe()\ndf.isnull().sum()"},
       {code, "df['churned'].value_counts()\ndf.groupby('contract')['churned'].mean()"},
-      {md, "We can see that churn is imbalanced and monthly contracts churn more; tenure has a few missing "
-           "values that we impute inside the pipeline."},
+      {md,
+       "We can see that churn is imbalanced and monthly contracts churn more; tenure has a few missing "
+       "values that we impute inside the pipeline."},
       {md, "## Train"},
-      {code, "X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)\n"
-             "prep = ColumnTransformer([('num', SimpleImputer(strategy='median'), ['tenure']),\n"
-             "    ('cat', OneHotEncoder(handle_unknown='ignore'), ['contract'])])\n"
-             "pipe = Pipeline([('prep', prep), ('model', RandomForestClassifier(random_state=0))])\n"
-             "base = DummyClassifier().fit(X_train, y_train)\n"
-             "search = GridSearchCV(pipe, {'model__max_depth': [3, 5]}, cv=5).fit(X_train, y_train)"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)\n"
+       "prep = ColumnTransformer([('num', SimpleImputer(strategy='median'), ['tenure']),\n"
+       "    ('cat', OneHotEncoder(handle_unknown='ignore'), ['contract'])])\n"
+       "pipe = Pipeline([('prep', prep), ('model', RandomForestClassifier(random_state=0))])\n"
+       "base = DummyClassifier().fit(X_train, y_train)\n"
+       "search = GridSearchCV(pipe, {'model__max_depth': [3, 5]}, cv=5).fit(X_train, y_train)"},
       {md, "## Evaluate"},
-      {code, "pred = search.predict(X_test)\nprint(roc_auc_score(y_test, search.predict_proba(X_test)[:, 1]))\n"
-             "print(confusion_matrix(y_test, pred))\nprint(classification_report(y_test, pred))"},
+      {code,
+       "pred = search.predict(X_test)\nprint(roc_auc_score(y_test, search.predict_proba(X_test)[:, 1]))\n"
+       "print(confusion_matrix(y_test, pred))\nprint(classification_report(y_test, pred))"},
       {md, "The forest's ROC-AUC and recall on churners are clearly better than the baseline's score."},
       {md, "## Track, save and reuse"},
-      {code, "mlflow.set_experiment('churn')\nwith mlflow.start_run():\n    mlflow.log_params(search.best_params_)\n"
-             "    mlflow.log_metric('auc', 0.8)\n    mlflow.sklearn.log_model(search.best_estimator_, 'model', "
-             "input_example=X_train.head())"},
-      {code, "joblib.dump(search.best_estimator_, 'm.joblib')\nm = joblib.load('m.joblib')\n"
-             "m.predict(new_customers)"},
+      {code,
+       "mlflow.set_experiment('churn')\nwith mlflow.start_run():\n    "
+       "mlflow.log_params(search.best_params_)\n"
+       "    mlflow.log_metric('auc', 0.8)\n    mlflow.sklearn.log_model(search.best_estimator_, 'model', "
+       "input_example=X_train.head())"},
+      {code,
+       "joblib.dump(search.best_estimator_, 'm.joblib')\nm = joblib.load('m.joblib')\n"
+       "m.predict(new_customers)"},
   });
 }
 
@@ -113,7 +121,8 @@ TEST(HeuristicRules, EmptyNotebookIsNotApplicableEverywhere) {
 }
 
 TEST(HeuristicRules, MarkdownOnlyNotebookScoresOnlyOrganisation) {
-  const auto all = judge(make({{md, "# Decision trees\nA short introduction to trees, with no code at all here."}}));
+  const auto all =
+      judge(make({{md, "# Decision trees\nA short introduction to trees, with no code at all here."}}));
   for (const auto& v : all) {
     if (v.dimension == "cell_organization")
       EXPECT_EQ(v.status, Status::scored);
@@ -125,7 +134,8 @@ TEST(HeuristicRules, MarkdownOnlyNotebookScoresOnlyOrganisation) {
 // "No model is trained" -> N/A for feature engineering, training, use, metrics and MLflow.
 TEST(HeuristicRules, ExplorationOnlyNotebookHasNoModelDimensions) {
   const auto all = judge(make({{code, "import pandas as pd\ndf = pd.read_csv('sales.csv')\ndf.describe()"}}));
-  for (const char* d : {"feature_engineering", "model_training", "model_use", "metrics_evaluation", "mlflow_logging"})
+  for (const char* d :
+       {"feature_engineering", "model_training", "model_use", "metrics_evaluation", "mlflow_logging"})
     EXPECT_EQ(verdict(all, d).status, Status::not_applicable) << d;
   EXPECT_EQ(verdict(all, "exploratory_data_analysis").status, Status::scored);
 }
@@ -133,12 +143,14 @@ TEST(HeuristicRules, ExplorationOnlyNotebookHasNoModelDimensions) {
 // Imputation level 2: "statistics over the full data before the split"; the rationale cites both cells.
 TEST(HeuristicRules, ImputationBeforeSplitIsALeakageRisk) {
   const auto all = judge(make({
-      {code, "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
-             "from sklearn.linear_model import LinearRegression"},
+      {code,
+       "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+       "from sklearn.linear_model import LinearRegression"},
       {code, "df = pd.read_csv('houses.csv')\ndf.isnull().sum()"},
       {code, "df['area'] = df['area'].fillna(df['area'].median())"},
-      {code, "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=1)\n"
-             "LinearRegression().fit(X_train, y_train)"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=1)\n"
+       "LinearRegression().fit(X_train, y_train)"},
   }));
   const auto& v = verdict(all, "data_imputation");
   EXPECT_EQ(v.score, 2.0) << v.rationale;
@@ -154,10 +166,12 @@ TEST(HeuristicRules, ImputerInsideAPipelineAfterACheckIsGood) {
 // Imputation level 1: "Missing values are present and ignored" (never checked, never handled).
 TEST(HeuristicRules, IgnoredMissingValuesScoreOne) {
   const auto all = judge(make({
-      {code, "import pandas as pd\nfrom sklearn.linear_model import LinearRegression\n"
-             "from sklearn.model_selection import train_test_split"},
-      {code, "df = pd.read_csv('houses.csv')\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-             "LinearRegression().fit(X_train, y_train)"},
+      {code,
+       "import pandas as pd\nfrom sklearn.linear_model import LinearRegression\n"
+       "from sklearn.model_selection import train_test_split"},
+      {code,
+       "df = pd.read_csv('houses.csv')\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+       "LinearRegression().fit(X_train, y_train)"},
   }));
   EXPECT_EQ(verdict(all, "data_imputation").score, 1.0);
 }
@@ -166,8 +180,9 @@ TEST(HeuristicRules, IgnoredMissingValuesScoreOne) {
 // data"; model use level 1: "predictions on training data are presented as if on new data".
 TEST(HeuristicRules, FittingAndScoringOnTheSameRowsScoresOne) {
   const auto all = judge(make({
-      {code, "from sklearn.datasets import load_iris\nfrom sklearn.neighbors import KNeighborsClassifier\n"
-             "from sklearn.metrics import accuracy_score"},
+      {code,
+       "from sklearn.datasets import load_iris\nfrom sklearn.neighbors import KNeighborsClassifier\n"
+       "from sklearn.metrics import accuracy_score"},
       {code, "X, y = load_iris(return_X_y=True)\nknn = KNeighborsClassifier().fit(X, y)"},
       {code, "print(accuracy_score(y, knn.predict(X)))"},
   }));
@@ -191,7 +206,8 @@ TEST(HeuristicRules, FailedImportScoresOneAndCitesTheCell) {
 
 // Library level 1: "Something is used without being imported" (used in cell 1, imported in cell 2).
 TEST(HeuristicRules, NameUsedBeforeItsImportScoresOne) {
-  Notebook nb = make({{code, "print(accuracy_score(y, p))"}, {code, "from sklearn.metrics import accuracy_score"}});
+  Notebook nb =
+      make({{code, "print(accuracy_score(y, p))"}, {code, "from sklearn.metrics import accuracy_score"}});
   with_error(nb, 1, "NameError", "name 'accuracy_score' is not defined");
   EXPECT_EQ(verdict(judge(nb), "library_installation").score, 1.0);
 }
@@ -219,22 +235,26 @@ TEST(HeuristicRules, ScatteredImportsScoreTwo) {
 
 // Library level 2: "a non-standard package is used with no install step or version note".
 TEST(HeuristicRules, NonStandardPackageWithoutInstallScoresTwo) {
-  const auto all = judge(make({{code, "import pandas as pd\nimport catboost"}, {code, "df = pd.read_csv('a.csv')"}}));
+  const auto all =
+      judge(make({{code, "import pandas as pd\nimport catboost"}, {code, "df = pd.read_csv('a.csv')"}}));
   EXPECT_EQ(verdict(all, "library_installation").score, 2.0);
 }
 
 // MLflow level 1: "A model is trained and nothing is tracked"; level 2: partial tracking (metrics, no model).
 TEST(HeuristicRules, MlflowTrackingLevels) {
   Notebook nb = make({
-      {code, "from sklearn.linear_model import LogisticRegression\nfrom sklearn.model_selection import "
-             "train_test_split"},
-      {code, "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-             "m = LogisticRegression().fit(X_train, y_train)"},
+      {code,
+       "from sklearn.linear_model import LogisticRegression\nfrom sklearn.model_selection import "
+       "train_test_split"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+       "m = LogisticRegression().fit(X_train, y_train)"},
   });
   EXPECT_EQ(verdict(judge(nb), "mlflow_logging").score, 1.0);
   Cell tracking;
   tracking.number = 3;
-  tracking.source = "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('acc', m.score(X_test, y_test))";
+  tracking.source =
+      "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('acc', m.score(X_test, y_test))";
   nb.cells.push_back(tracking);
   EXPECT_EQ(verdict(judge(nb), "mlflow_logging").score, 2.0);
 }
@@ -253,10 +273,12 @@ TEST(HeuristicRules, ErrorTracebackLeftInScoresOne) {
 // Feature engineering level 1: "Categorical features are silently dropped".
 TEST(HeuristicRules, DroppingObjectColumnsScoresOne) {
   const auto all = judge(make({
-      {code, "import pandas as pd\nfrom sklearn.ensemble import RandomForestRegressor\n"
-             "from sklearn.model_selection import train_test_split"},
-      {code, "X = df.select_dtypes(exclude=['object'])\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-             "RandomForestRegressor().fit(X_train, y_train)"},
+      {code,
+       "import pandas as pd\nfrom sklearn.ensemble import RandomForestRegressor\n"
+       "from sklearn.model_selection import train_test_split"},
+      {code,
+       "X = df.select_dtypes(exclude=['object'])\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+       "RandomForestRegressor().fit(X_train, y_train)"},
   }));
   EXPECT_EQ(verdict(all, "feature_engineering").score, 1.0);
 }
@@ -265,8 +287,9 @@ TEST(HeuristicRules, DroppingObjectColumnsScoresOne) {
 TEST(HeuristicRules, PredictingOnlyTheTestSplitScoresTwo) {
   const auto all = judge(make({
       {code, "from sklearn.linear_model import Ridge\nfrom sklearn.model_selection import train_test_split"},
-      {code, "X_train, X_test, y_train, y_test = train_test_split(X, y)\nm = Ridge().fit(X_train, y_train)\n"
-             "m.predict(X_test)"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y)\nm = Ridge().fit(X_train, y_train)\n"
+       "m.predict(X_test)"},
   }));
   EXPECT_EQ(verdict(all, "model_use").score, 2.0);
 }
@@ -296,9 +319,10 @@ TEST(HeuristicRules, OtherScalesGetTheSamePositions) {
 
 // Facts: comment lines, line magics and imports are kept out of the code body that rules search.
 TEST(HeuristicFacts, BodyExcludesCommentsImportsAndMagics) {
-  const auto f = gather_facts(make({{code, "# df.fillna(0)\n%matplotlib inline\nimport numpy as np\nx = np.log(2)"},
-                                    {code, "!pip install xgboost==2.0.3"},
-                                    {code, ""}}));
+  const auto f =
+      gather_facts(make({{code, "# df.fillna(0)\n%matplotlib inline\nimport numpy as np\nx = np.log(2)"},
+                         {code, "!pip install xgboost==2.0.3"},
+                         {code, ""}}));
   ASSERT_EQ(f.code.size(), 2u);
   EXPECT_EQ(f.code[0].body, "x = np.log(2)\n");
   EXPECT_EQ(f.code[0].modules, std::vector<std::string>{"numpy"});

@@ -20,13 +20,13 @@ struct CodeFacts {
   bool install = false;              ///< pip/conda install (`%pip` cell, `!pip`, `%sh pip`)
   bool pinned = false;               ///< an install line pins a version ("==") or reads a requirements file
   bool comment_header = false;       ///< the cell begins with a comment line
-  bool placeholder = false;          ///< unfilled blanks: `____`, "INSERT-...-HERE", `#%%RM_IF`, "# Your code"
-  std::size_t commented_code = 0;    ///< comment lines that hold code (`# df.plot()`, `#x = 1`)
-  bool dead = false;                 ///< every line of the cell is commented out
-  std::size_t lines = 0;             ///< non-blank source lines
-  std::string error;                 ///< "Name: value" of the first error output; empty when none
-  bool warning = false;              ///< an output shows a Python warning (UserWarning, FutureWarning, ...)
-  std::string output;                ///< all output text of the cell, joined
+  bool placeholder = false;        ///< unfilled blanks: `____`, "INSERT-...-HERE", `#%%RM_IF`, "# Your code"
+  std::size_t commented_code = 0;  ///< comment lines that hold code (`# df.plot()`, `#x = 1`)
+  bool dead = false;               ///< every line of the cell is commented out
+  std::size_t lines = 0;           ///< non-blank source lines
+  std::string error;               ///< "Name: value" of the first error output; empty when none
+  bool warning = false;            ///< an output shows a Python warning (UserWarning, FutureWarning, ...)
+  std::string output;              ///< all output text of the cell, joined
 };
 
 /// What the heuristic rules know about one markdown cell.
