@@ -65,6 +65,8 @@ CodeFacts code_facts(const notebook::Cell& c) {
   CodeFacts f;
   f.number = c.number;
   if (c.magic == "pip") f.install = true;
+  f.sql = c.magic == "sql" || util::starts_with(util::trim(c.source), "%sql") ||
+          util::starts_with(util::trim(c.source), "%%sql") || contains(c.source, "spark.sql(");
   bool first_line = true;
   for (std::string_view raw : util::split_lines(c.source)) {
     const std::string_view line = util::trim(raw);

@@ -271,12 +271,13 @@ Stages find_stages(const NotebookFacts& f) {
                               "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
                               "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
                     .has_value();
-  s.data_work = f.first_with({".head(",        ".describe(",   ".info(",    ".shape",    "isnull(", "isna(",
-                              "value_counts(", "groupby(",     ".plot",     "hist(",     ".corr(",  "fillna(",
-                              "dropna(",       "get_dummies(", ".iloc[",    ".loc[",     "pivot",   "merge(",
-                              ".unique(",      "nunique(",     "sample(",   "crosstab(", "sns.",    "plt.",
-                              "%sql",          "withColumn(",  ".groupBy(", "display("})
-                    .has_value();
+  s.data_work = f.first_with({".head(",        ".describe(",   ".info(",  ".shape",    "isnull(", "isna(",
+                              "value_counts(", "groupby(",     ".plot",   "hist(",     ".corr(",  "fillna(",
+                              "dropna(",       "get_dummies(", ".iloc[",  ".loc[",     "pivot",   "merge(",
+                              ".unique(",      "nunique(",     "sample(", "crosstab(", "sns.",    "plt.",
+                              "withColumn(",   ".groupBy(",    "display("})
+                    .has_value() ||
+                std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return c.sql; });
   return s;
 }
 

@@ -333,5 +333,20 @@ TEST(HeuristicFacts, BodyExcludesCommentsImportsAndMagics) {
   EXPECT_TRUE(f.cells_with({"fillna("}).empty());
 }
 
+// A Databricks `%sql` cell and an IPython `%%sql` cell are SQL work on data; a `%pip` cell is an install
+// step.
+TEST(HeuristicFacts, MagicCellsAreRecognised) {
+  Notebook nb =
+      make({{code, "%sql\nSELECT * FROM trips"}, {code, "%%sql\nSELECT 1"}, {code, "install pandas==2.2.2"}});
+  nb.cells[0].magic = "sql";
+  nb.cells[2].magic = "pip";
+  const auto f = gather_facts(nb);
+  ASSERT_EQ(f.code.size(), 3u);
+  EXPECT_TRUE(f.code[0].sql);
+  EXPECT_TRUE(f.code[1].sql);
+  EXPECT_FALSE(f.code[2].sql);
+  EXPECT_TRUE(f.code[2].install);
+}
+
 }  // namespace
 }  // namespace judge::scoring

@@ -17,6 +17,7 @@ struct CodeFacts {
   std::string imports;               ///< the cell's import statements, one a line
   bool wildcard_import = false;      ///< `from X import *`
   bool nested_import = false;        ///< an import indented inside a function, loop or branch
+  bool sql = false;                  ///< a SQL cell (`%sql` magic, `%%sql`, `spark.sql(...)`)
   bool install = false;              ///< pip/conda install (`%pip` cell, `!pip`, `%sh pip`)
   bool pinned = false;               ///< an install line pins a version ("==") or reads a requirements file
   bool comment_header = false;       ///< the cell begins with a comment line
