@@ -336,8 +336,8 @@ TEST(HeuristicFacts, BodyExcludesCommentsImportsAndMagics) {
 // A Databricks `%sql` cell and an IPython `%%sql` cell are SQL work on data; a `%pip` cell is an install
 // step.
 TEST(HeuristicFacts, MagicCellsAreRecognised) {
-  Notebook nb =
-      make({{code, "%sql\nSELECT * FROM trips"}, {code, "%%sql\nSELECT 1"}, {code, "install pandas==2.2.2"}});
+  Notebook nb = make(
+      {{code, "%sql\nSELECT * FROM trips"}, {code, "%%sql\nSELECT 1"}, {code, "%pip install pandas==2.2.2"}});
   nb.cells[0].magic = "sql";
   nb.cells[2].magic = "pip";
   const auto f = gather_facts(nb);
@@ -346,6 +346,7 @@ TEST(HeuristicFacts, MagicCellsAreRecognised) {
   EXPECT_TRUE(f.code[1].sql);
   EXPECT_FALSE(f.code[2].sql);
   EXPECT_TRUE(f.code[2].install);
+  EXPECT_TRUE(f.code[2].pinned);
 }
 
 }  // namespace
