@@ -538,8 +538,16 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
     if (s.model && f.first_with(k_missing_native))
       return scored(
           2, {"no missing-value handling; relies on a model that handles NaN natively without saying so"});
-    if (!checks.empty())
+    if (!checks.empty()) {
+      // Leaving the gaps on purpose is a strategy too, when it is stated and no model is trained on them.
+      for (const auto& m : f.markdown)
+        if (!s.trained && m.number > checks.front() && contains(m.lower, "missing") &&
+            contains_any(m.lower, {"leave", "left", "keep", "kept", "because", "rather than"}))
+          return scored(
+              3, {cell_list(checks) + ": missing values are checked; cell " + std::to_string(m.number) +
+                  ": the notebook states why they are left as they are"});
       return scored(2, {cell_list(checks) + ": missing values are checked but no handling follows"});
+    }
     return scored(1, {"missing values are never checked or handled"});
   }
   std::vector<std::string> notes;

@@ -2,9 +2,9 @@
 // `judge eval` as a user runs it: the built binary on examples/notebooks, compared with golden files.
 // The golden files tests/golden/eval_examples.{jsonl,csv} were produced by the heuristic judge and then
 // checked by hand, line by line, against the rubric and examples/labels.csv (our own labels): every score,
-// N/A and cited cell number was read against the notebook; the two places where the judge and our labels
-// differ (sales_eda_no_model data_imputation 2 vs 3, taxi_tips_databricks feature_engineering 3 vs 2) are
-// known disagreements of the rules, kept so that a change to them shows up here.
+// N/A and cited cell number was read against the notebook; the one place where the judge and our labels
+// differ (taxi_tips_databricks feature_engineering: judge 3, label 2, because the rules cannot tell that no
+// reason is given for the features) is a known limit of the rules, kept so that a change shows up here.
 // When the rules change on purpose, regenerate with
 //   build/dev/judge eval examples/notebooks --format jsonl > tests/golden/eval_examples.jsonl
 //   build/dev/judge eval examples/notebooks --format csv > tests/golden/eval_examples.csv

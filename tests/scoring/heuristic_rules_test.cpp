@@ -176,6 +176,16 @@ TEST(HeuristicRules, IgnoredMissingValuesScoreOne) {
   EXPECT_EQ(verdict(all, "data_imputation").score, 1.0);
 }
 
+// Imputation level 3 without a model: "Checks which columns have missing values and handles them with a
+// stated strategy" - leaving them missing on purpose, said in markdown after the check.
+TEST(HeuristicRules, StatedDecisionToLeaveGapsIsAStrategy) {
+  const auto all = judge(make({
+      {code, "import pandas as pd\ndf = pd.read_csv('sales.csv')\ndf.isnull().sum()"},
+      {md, "Only units has missing values; we leave them missing because zeros would look like real slumps."},
+  }));
+  EXPECT_EQ(verdict(all, "data_imputation").score, 3.0);
+}
+
 // Training level 1: "Training and evaluation on the same data"; metrics level 1: "Metrics on the training
 // data"; model use level 1: "predictions on training data are presented as if on new data".
 TEST(HeuristicRules, FittingAndScoringOnTheSameRowsScoresOne) {
