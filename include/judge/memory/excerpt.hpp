@@ -2,16 +2,22 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
 
 namespace judge::memory {
 
-/// The part of `nb` that matters for `dimension`: the cells whose words overlap most with the dimension's
-/// vocabulary (its id, title, description, level texts and N/A text, stop words removed), kept in document
-/// order, each as "[cell N type] source" plus its error outputs, until `max_chars` bytes. Markdown headings
-/// of every cell come first as an outline (they say how the notebook is organised). Deterministic.
-std::string excerpt(const notebook::Notebook& nb, const rubric::Dimension& dimension, std::size_t max_chars = 4000);
+/// The words that say what a dimension is about: tokens (HashedTfidfEmbedder::tokens) of its id, title,
+/// description, level texts and N/A text, 3+ characters, stop words removed; sorted, unique.
+std::vector<std::string> dimension_vocabulary(const rubric::Dimension& dimension);
+
+/// The part of `nb` that matters for a dimension: markdown headings first as an outline ("[outline]"), then
+/// the cells holding the most distinct words of `vocabulary` (ties: document order), each as
+/// "[cell N type]\nsource" (source cut at 900 bytes) plus "[error] ENAME: EVALUE" lines, printed in
+/// document order, at most `max_chars` bytes in all (a cell that does not fit is skipped). Deterministic.
+std::string excerpt(const notebook::Notebook& nb, const std::vector<std::string>& vocabulary,
+                    std::size_t max_chars = 4000);
 
 }  // namespace judge::memory

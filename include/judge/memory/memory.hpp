@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "judge/memory/embedding.hpp"
+#include "judge/notebook/notebook.hpp"
 
 namespace judge::memory {
 
@@ -86,6 +88,13 @@ class Memory {
   /// As retrieve, with a query already embedded by embedder().
   std::vector<Retrieved> retrieve(const std::string& dimension, const Vector& query, int k) const;
 
+  /// The excerpt of `nb` for `dimension` cut the way alignment cut the episodes' excerpts (with the
+  /// dimension's vocabulary recorded at alignment); use it as the query text of retrieve().
+  std::string excerpt(const notebook::Notebook& nb, const std::string& dimension) const;
+  /// Words that pick the excerpt of each dimension (dimension_vocabulary of the rubric at alignment).
+  const std::map<std::string, std::vector<std::string>>& vocabulary() const { return m_vocabulary; }
+  void set_vocabulary(std::map<std::string, std::vector<std::string>> vocabulary) { m_vocabulary = std::move(vocabulary); }
+
   const std::vector<Guideline>& all_guidelines() const { return m_guidelines; }
   const std::vector<Episode>& episodes() const { return m_episodes; }
   const Episode* find_episode(const std::string& id) const;
@@ -97,6 +106,8 @@ class Memory {
   /// Replaces all guidelines / episodes (align and forget use these); rebuilds the retrieval index.
   void set_guidelines(std::vector<Guideline> guidelines);
   void set_episodes(std::vector<Episode> episodes);
+  /// Switches to another embedder; every episode's vector is cleared (align embeds them again).
+  void set_embedder(std::unique_ptr<Embedder> embedder);
 
   /// Label ids still present: the union of the episodes' labels.
   std::vector<std::string> live_labels() const;
@@ -108,6 +119,7 @@ class Memory {
   Provenance m_provenance;
   std::vector<Guideline> m_guidelines;
   std::vector<Episode> m_episodes;  ///< sorted by id
+  std::map<std::string, std::vector<std::string>> m_vocabulary;
   std::unique_ptr<Embedder> m_embedder;
   std::unique_ptr<Index> m_index;
 };
