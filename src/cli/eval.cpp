@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
+#include "judge/memory/memory.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -23,6 +24,8 @@ struct EvalOptions {
   std::string dimensions;
   std::string format;  // empty: table on a terminal, jsonl otherwise
   std::string output;
+  std::string memory_dir;  // aligned memory (judge align); empty: none
+  int top_k = 0;           // episodes per item; 0: the k recorded with the memory
 };
 
 rubric::Rubric load_rubric(const EvalOptions& opt) {
@@ -42,9 +45,8 @@ std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& p
 }
 
 std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<notebook::Notebook>& notebooks,
-                                           const rubric::Rubric& rubric) {
+                                           const rubric::Rubric& rubric, const scoring::Context& context) {
   std::vector<scoring::EvalRecord> records;
-  const scoring::Context context;
   const bool progress = stderr_is_terminal() && notebooks.size() > 3;
   for (std::size_t i = 0; i < notebooks.size(); ++i) {
     if (progress) std::cerr << "\r[" << i + 1 << "/" << notebooks.size() << "] " << notebooks[i].path << "\x1b[K" << std::flush;
@@ -72,7 +74,10 @@ int run_eval(const EvalOptions& opt) {
   const auto notebooks = read_notebooks(opt.paths, read_errors);
   if (notebooks.empty()) throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
   auto judge = scoring::make_judge(opt.judge_spec);
-  const auto records = score_all(*judge, notebooks, rubric);
+  std::optional<memory::Memory> memory;
+  if (!opt.memory_dir.empty()) memory = memory::Memory::load(opt.memory_dir);
+  const scoring::Context context{memory ? &*memory : nullptr, opt.top_k > 0 ? opt.top_k : memory ? memory->provenance().k : 5};
+  const auto records = score_all(*judge, notebooks, rubric, context);
   write_output(opt, rubric, records);
   std::size_t unscored = 0;
   for (const auto& r : records) unscored += r.verdict.status == scoring::Status::unscored;
@@ -95,6 +100,9 @@ void setup_eval(CLI::App& app, RunFn& run) {
   cmd->add_option("--dimensions", opt->dimensions, "Comma-separated dimension ids to score (default: all)");
   cmd->add_option("--format", opt->format, "table|jsonl|json|csv|markdown (default: table on a terminal, else jsonl)")
       ->check(CLI::IsMember({"table", "jsonl", "json", "csv", "markdown"}));
+  cmd->add_option("--memory", opt->memory_dir, "Aligned memory folder (judge align): guidelines and similar episodes");
+  cmd->add_option("-k", opt->top_k, "Episodes retrieved per item (default: the k recorded with the memory)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("-o,--output", opt->output, "Write results to this file (atomically) instead of stdout");
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });
 }

@@ -21,11 +21,15 @@ const std::set<std::string>& stop_words() {
       "being", "any", "all", "each", "every", "one", "two", "some", "such", "only", "also", "can", "may", "does",
       "done", "use", "used", "uses", "using", "notebook", "step", "steps", "way", "ways", "before", "after", "without",
       "other", "more", "most", "less", "own", "out", "how", "why", "per", "them", "these", "those", "very", "just",
-      "like", "get", "gets", "got", "via", "none", "nothing", "something", "while", "both", "either", "neither"};
+      "like", "get", "gets", "got", "via", "none", "nothing", "something", "while", "both", "either", "neither",
+      "same", "still", "instead", "rather", "yet", "though", "well", "here", "would", "could", "should",
+      "will", "about", "above", "below", "because", "between", "over", "under", "again", "further", "once"};
   return words;
 }
 
 }  // namespace
+
+bool is_stop_word(const std::string& word) { return stop_words().count(word) > 0; }
 
 std::vector<std::string> dimension_vocabulary(const rubric::Dimension& d) {
   std::string text = d.id + " " + d.title + " " + d.description + " " + d.not_applicable;

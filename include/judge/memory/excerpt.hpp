@@ -9,6 +9,9 @@
 
 namespace judge::memory {
 
+/// True for a common English word that carries no topic ("the", "with", "notebook", ...), lower case.
+bool is_stop_word(const std::string& word);
+
 /// The words that say what a dimension is about: tokens (HashedTfidfEmbedder::tokens) of its id, title,
 /// description, level texts and N/A text, 3+ characters, stop words removed; sorted, unique.
 std::vector<std::string> dimension_vocabulary(const rubric::Dimension& dimension);
