@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "judge/memory/excerpt.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
@@ -281,6 +282,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
   memory.set_guidelines(merge_guidelines(std::move(ordered), valid));
   memory.set_episodes(std::move(episodes));
   memory.set_vocabulary(std::move(vocabulary));
+  memory.set_blend_weights(scoring::calibrate_memory(memory, options.k));
   summary.guidelines_after = memory.all_guidelines().size();
 
   memory::Provenance& p = memory.provenance();

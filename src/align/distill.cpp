@@ -146,9 +146,9 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
       if (p.notebooks.size() >= 2) candidates.emplace_back(text, &p);
     std::stable_sort(candidates.begin(), candidates.end(),
                      [](const auto& a, const auto& b) { return a.second->notebooks.size() > b.second->notebooks.size(); });
-    std::map<std::string, std::size_t> support;  // sentence -> total support of its phrases
+    std::map<std::string, double> support;  // sentence -> mean support of its phrases
     for (const auto& [s, keys] : g.sentence_phrases)
-      for (const auto& k : keys) support[s] += g.phrases[k].notebooks.size();
+      for (const auto& k : keys) support[s] += double(g.phrases[k].notebooks.size()) / double(keys.size());
     std::set<std::string> covered;
     std::size_t taken = 0;
     for (const auto& [phrase, p] : candidates) {

@@ -29,7 +29,7 @@ nlohmann::ordered_json optional_score(const std::optional<double>& s) {
 }
 
 std::string manifest_text(const Provenance& p, const std::map<std::string, std::vector<std::string>>& vocabulary,
-                          std::size_t episodes, std::size_t guidelines) {
+                          const std::map<std::string, BlendWeight>& blend, std::size_t episodes, std::size_t guidelines) {
   nlohmann::ordered_json j;
   j["schema_version"] = k_schema_version;
   j["kind"] = "judge-memory";
@@ -51,6 +51,9 @@ std::string manifest_text(const Provenance& p, const std::map<std::string, std::
     words[d] = joined;
   }
   j["excerpt_vocabulary"] = words;
+  nlohmann::ordered_json weights = nlohmann::ordered_json::object();
+  for (const auto& [d, w] : blend) weights[d] = {{"score", w.score}, {"na", w.na}};
+  j["blend_weights"] = weights;
   return j.dump(2) + "\n";
 }
 
@@ -332,7 +335,7 @@ void Memory::save(const std::filesystem::path& dir) const {
   util::write_file_atomic(dir / k_guidelines, guidelines_text(m_guidelines));
   util::write_file_atomic(dir / k_episodes, episodes);
   util::write_file_atomic(dir / k_vectors, vectors);
-  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_episodes.size(), m_guidelines.size()));
+  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend, m_episodes.size(), m_guidelines.size()));
 }
 
 Memory Memory::load(const std::filesystem::path& dir) {
@@ -361,12 +364,16 @@ Memory Memory::load(const std::filesystem::path& dir) {
     p.rubric_hash = m.at("rubric").value("hash", "");
     p.created = m.value("created", "");
     p.updated = m.value("updated", "");
-    for (const auto& [d, joined] : m.value("excerpt_vocabulary", nlohmann::json::object()).items()) {
+    const nlohmann::json vocabulary = m.value("excerpt_vocabulary", nlohmann::json::object());
+    for (const auto& [d, joined] : vocabulary.items()) {
       std::vector<std::string> words;
       std::istringstream in(joined.get<std::string>());
       for (std::string w; in >> w;) words.push_back(w);
       memory.m_vocabulary[d] = std::move(words);
     }
+    const nlohmann::json blend = m.value("blend_weights", nlohmann::json::object());
+    for (const auto& [d, w] : blend.items())
+      memory.m_blend[d] = {std::clamp(w.value("score", 1.0), 0.0, 1.0), std::clamp(w.value("na", 1.0), 0.0, 1.0)};
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest_path.string() + ": " + e.what());
   }

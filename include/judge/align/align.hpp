@@ -49,6 +49,7 @@ struct AlignSummary {
 ///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in
 ///     batches (BatchLimits) run `parallel` at a time; offline, every dimension with a change has its
 ///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
+///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes).
 /// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them).
 /// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks.
 AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options);

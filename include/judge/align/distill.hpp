@@ -36,7 +36,7 @@ std::vector<std::vector<Record>> make_batches(const std::vector<Record>& records
 /// a phrase found in the feedback of >= 2 labels of different notebooks becomes a candidate; candidates are
 /// taken by support (then phrase text), skipping one whose labels are mostly (>= 2/3) covered already, at most
 /// `max_per_score` per score. The guideline quotes the most representative sentence (the one whose phrases
-/// have the largest total support, then the shortest) and cites every supporting label.
+/// have the largest mean support, then the shortest) and cites every supporting label.
 /// Text: "Score S (NAME): feedback often says \"PHRASE\" (N labels), e.g. \"SENTENCE\"".
 std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, const std::string& dimension,
                                                   const std::vector<Record>& records, std::size_t max_per_score = 4);

@@ -48,6 +48,13 @@ struct Retrieved {
   double similarity = 0;  ///< cosine similarity of the query and the episode's excerpt, in [-1, 1]
 };
 
+/// How far the heuristic judge's memory blend goes on one dimension, measured at alignment by leave-one-out
+/// over the episodes (scoring::calibrate_memory); kept in memory.json, editable. 1 = follow memory fully.
+struct BlendWeight {
+  double score = 1;  ///< weight of the memory's correction of the rule score, in [0, 1]
+  double na = 1;     ///< 1: memory may overturn the rule's N/A decision; 0: it may not
+};
+
 /// Provenance kept in memory.json.
 struct Provenance {
   std::string judge;        ///< judge spec whose own verdicts the episodes hold
@@ -95,6 +102,10 @@ class Memory {
   const std::map<std::string, std::vector<std::string>>& vocabulary() const { return m_vocabulary; }
   void set_vocabulary(std::map<std::string, std::vector<std::string>> vocabulary) { m_vocabulary = std::move(vocabulary); }
 
+  /// Blend weights per dimension; a dimension without one uses BlendWeight{}.
+  const std::map<std::string, BlendWeight>& blend_weights() const { return m_blend; }
+  void set_blend_weights(std::map<std::string, BlendWeight> weights) { m_blend = std::move(weights); }
+
   const std::vector<Guideline>& all_guidelines() const { return m_guidelines; }
   const std::vector<Episode>& episodes() const { return m_episodes; }
   const Episode* find_episode(const std::string& id) const;
@@ -120,6 +131,7 @@ class Memory {
   std::vector<Guideline> m_guidelines;
   std::vector<Episode> m_episodes;  ///< sorted by id
   std::map<std::string, std::vector<std::string>> m_vocabulary;
+  std::map<std::string, BlendWeight> m_blend;
   std::unique_ptr<Embedder> m_embedder;
   std::unique_ptr<Index> m_index;
 };
