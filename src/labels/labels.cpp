@@ -37,7 +37,9 @@ namespace {
 struct Problems {
   std::string source;
   std::vector<std::string> list;
-  void add(int line, const std::string& what) { list.push_back(source + ":" + std::to_string(line) + ": " + what); }
+  void add(int line, const std::string& what) {
+    list.push_back(source + ":" + std::to_string(line) + ": " + what);
+  }
 };
 
 std::string score_string(double s) {
@@ -155,15 +157,18 @@ void check_labels(const LabelSet& set, const LabelCheck& check, Problems& proble
     if (l.item.empty()) problems.add(l.line, "empty notebook");
     if (l.dimension.empty()) problems.add(l.line, "empty dimension");
     if (auto [it, inserted] = first_line.emplace(l.id(), l.line); !inserted)
-      problems.add(l.line, "duplicate row: " + l.id() + " is already labelled on line " + std::to_string(it->second));
+      problems.add(l.line,
+                   "duplicate row: " + l.id() + " is already labelled on line " + std::to_string(it->second));
     if (check.rubric) {
       const auto& rubric = *check.rubric;
       if (!l.dimension.empty() && !rubric.find(l.dimension)) {
         std::string known;
         for (const auto& d : rubric.dimensions) known += (known.empty() ? "" : ", ") + d.id;
-        problems.add(l.line, "unknown dimension \"" + l.dimension + "\" (rubric " + rubric.id + " has " + known + ")");
+        problems.add(
+            l.line, "unknown dimension \"" + l.dimension + "\" (rubric " + rubric.id + " has " + known + ")");
       }
-      const std::string range = std::to_string(rubric.min_score()) + ".." + std::to_string(rubric.max_score());
+      const std::string range =
+          std::to_string(rubric.min_score()) + ".." + std::to_string(rubric.max_score());
       if (l.score) {
         const double s = *l.score;
         if (s != static_cast<int>(s) || !rubric.on_scale(static_cast<int>(s)))
@@ -212,7 +217,8 @@ namespace {
 
 /// True when label a is more recent than label b: by timestamp when both have one, else the later row.
 bool more_recent(const Label& a, const Label& b) {
-  if (!a.timestamp.empty() && !b.timestamp.empty() && a.timestamp != b.timestamp) return a.timestamp > b.timestamp;
+  if (!a.timestamp.empty() && !b.timestamp.empty() && a.timestamp != b.timestamp)
+    return a.timestamp > b.timestamp;
   return a.line > b.line;
 }
 
@@ -240,7 +246,8 @@ double combine(const std::vector<const Label*>& labels, const std::string& polic
   const std::pair<int, const Label*>* best = nullptr;
   double best_score = 0;
   for (const auto& [score, vote] : votes) {
-    if (!best || vote.first > best->first || (vote.first == best->first && more_recent(*vote.second, *best->second))) {
+    if (!best || vote.first > best->first ||
+        (vote.first == best->first && more_recent(*vote.second, *best->second))) {
       best = &vote;
       best_score = score;
     }
@@ -252,7 +259,8 @@ double combine(const std::vector<const Label*>& labels, const std::string& polic
 
 std::vector<ResolvedLabel> resolve(const LabelSet& set, const std::string& policy) {
   const bool by_rater = policy != "mean" && policy != "median" && policy != "majority";
-  if (by_rater && std::none_of(set.labels.begin(), set.labels.end(), [&](const Label& l) { return l.rater == policy; })) {
+  if (by_rater &&
+      std::none_of(set.labels.begin(), set.labels.end(), [&](const Label& l) { return l.rater == policy; })) {
     std::set<std::string> raters;
     for (const auto& l : set.labels) raters.insert(l.rater.empty() ? "(none)" : l.rater);
     std::string known;

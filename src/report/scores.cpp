@@ -18,7 +18,9 @@ namespace {
 struct Problems {
   std::string source;
   std::vector<std::string> list;
-  void add(int line, const std::string& what) { list.push_back(source + ":" + std::to_string(line) + ": " + what); }
+  void add(int line, const std::string& what) {
+    list.push_back(source + ":" + std::to_string(line) + ": " + what);
+  }
 };
 
 /// Fills status and score of `r` from the status text (may be empty) and the score cell.
@@ -126,7 +128,8 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   if (util::starts_with(body, "[")) {
     try {
       const auto arr = nlohmann::json::parse(text);
-      for (std::size_t i = 0; i < arr.size(); ++i) read_json_object(arr[i], static_cast<int>(i) + 1, set, problems);
+      for (std::size_t i = 0; i < arr.size(); ++i)
+        read_json_object(arr[i], static_cast<int>(i) + 1, set, problems);
     } catch (const nlohmann::json::parse_error& e) {
       problems.add(1, std::string("not valid JSON: ") + e.what());
     }
@@ -144,8 +147,8 @@ ScoreSet read_scores(const std::filesystem::path& path) {
     read_csv(text, set, problems);
   }
   if (!problems.list.empty()) {
-    std::string message = std::to_string(problems.list.size()) + " problem" + (problems.list.size() == 1 ? "" : "s") +
-                          " in scores " + set.source + ":";
+    std::string message = std::to_string(problems.list.size()) + " problem" +
+                          (problems.list.size() == 1 ? "" : "s") + " in scores " + set.source + ":";
     for (const auto& p : problems.list) message += "\n  " + p;
     throw Error(message);
   }

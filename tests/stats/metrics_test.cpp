@@ -81,7 +81,8 @@ namespace {
 /// HANNA labels as rater -> criterion -> story -> score.
 using Hanna = std::map<std::string, std::map<std::string, std::map<std::string, double>>>;
 Hanna read_hanna() {
-  const auto set = judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
+  const auto set =
+      judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
   Hanna h;
   for (const auto& l : set.labels) h[l.rater][l.dimension][l.item] = *l.score;
   return h;
@@ -92,13 +93,16 @@ TEST(Metrics, HannaRaterVsRaterMatchesSklearnAndScipy) {
   JUDGE_REQUIRE_SHARED_DATA();
   JUDGE_REQUIRE_PYTHON("sklearn, scipy");
   const Hanna h = read_hanna();
-  const std::vector<std::string> criteria{"relevance", "coherence", "empathy", "surprise", "engagement", "complexity"};
-  const auto expected = judge::test::python_numbers(R"(
+  const std::vector<std::string> criteria{"relevance", "coherence",  "empathy",
+                                          "surprise",  "engagement", "complexity"};
+  const auto expected = judge::test::python_numbers(
+      R"(
 import csv, collections
 from sklearn.metrics import cohen_kappa_score, mean_absolute_error
 from scipy.stats import spearmanr
 d = collections.defaultdict(dict)
-for r in csv.DictReader(open(')" + (judge::test::shared_data() / "judgments/hanna/hanna_labels.csv").string() + R"(')):
+for r in csv.DictReader(open(')" +
+      (judge::test::shared_data() / "judgments/hanna/hanna_labels.csv").string() + R"(')):
     d[(r['rater'], r['dimension'])][r['item']] = float(r['score'])
 for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'complexity']:
     items = sorted(d[('human1', c)])
