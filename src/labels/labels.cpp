@@ -77,7 +77,7 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
     auto field = [&](std::optional<std::size_t> col) -> std::string {
       return col && *col < rec.fields.size() ? rec.fields[*col] : std::string();
     };
-    if (rec.fields.size() < records[0].fields.size())
+    if (rec.fields.size() != records[0].fields.size())
       problems.add(rec.line, "has " + std::to_string(rec.fields.size()) + " fields, the header has " +
                                  std::to_string(records[0].fields.size()));
     Label l;

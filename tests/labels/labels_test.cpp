@@ -113,6 +113,11 @@ TEST(Labels, EveryProblemWithItsLine) {
   EXPECT_NE(e.find("e.csv:8: score \"abc\" is not a number"), std::string::npos) << e;
 }
 
+TEST(Labels, WrongFieldCountNamesItsLine) {
+  const std::string e = error_of(write_temp("g.csv", "notebook,dimension,score,feedback\na,b,3,x\na,c,2,too, many\n"));
+  EXPECT_NE(e.find("g.csv:3: has 5 fields, the header has 4"), std::string::npos) << e;
+}
+
 TEST(Labels, UnterminatedQuoteNamesItsLine) {
   const std::string e = error_of(write_temp("f.csv", "notebook,dimension,score\na,b,\"3\n"));
   EXPECT_NE(e.find("f.csv:2: unterminated quoted field"), std::string::npos) << e;
