@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "judge/labels/labels.hpp"
+#include "judge/stats/rng.hpp"
 #include "python.hpp"
 
 using namespace judge::stats;
@@ -61,6 +63,24 @@ TEST(Metrics, AverageRanksAndPercentile) {
   EXPECT_DOUBLE_EQ(percentile(v, 0.5), 3.0);
   EXPECT_DOUBLE_EQ(percentile(v, 0.1), 1.4);  // numpy.percentile([1..5], 10) = 1.4
   EXPECT_DOUBLE_EQ(percentile(v, 1.0), 5.0);
+}
+
+TEST(Metrics, PercentileTailsMatchTheSortedDefinition) {
+  // numpy's "linear" percentile from a sorted copy: v[floor(p)] + frac(p) * (v[floor(p) + 1] - v[floor(p)]),
+  // p = q (n - 1). Checked at both ends (bounded-heap path) and in the middle (nth_element path), with ties.
+  judge::stats::Rng rng(17);
+  std::vector<double> values(1000);
+  for (auto& v : values) v = static_cast<double>(rng.below(50)) / 7;
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  for (double q : {0.0, 0.001, 0.025, 0.04, 0.3, 0.5, 0.96, 0.975, 0.999, 1.0}) {
+    const double p = q * static_cast<double>(sorted.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(p));
+    const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+    const double expected = sorted[lo] + (p - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+    std::vector<double> copy = values;
+    EXPECT_DOUBLE_EQ(percentile(copy, q), expected) << q;
+  }
 }
 
 TEST(Metrics, NaCounts) {
