@@ -32,7 +32,9 @@ struct Output {
 struct Cell {
   int number = 0;
   CellType type = CellType::code;
-  /// Cell source with any magic prefix removed (for Databricks `# MAGIC %md`, the markdown text).
+  /// Cell source with comment prefixes removed: Databricks `# MAGIC ` and Jupytext markdown `# `. A markdown
+  /// cell loses its `%md` line marker (the source is the markdown text); a code cell with a magic keeps it as
+  /// written (`%pip install x`, `%sql SELECT ...`), as the same cell in a Jupyter notebook would.
   std::string source;
   /// The cell magic without '%' for Databricks/IPython cell magics ("md", "pip", "sql", "sh", "run",
   /// "python", "scala", "r", ...); empty for plain code.
@@ -91,13 +93,21 @@ ReadResult read_path(const std::filesystem::path& path, const ReadOptions& optio
 /// Throws judge::Error("NAME: reason") when the text is not a notebook.
 Notebook parse_ipynb(const std::string& text, const std::string& name, const ReadOptions& options = {});
 
-/// Parses a Databricks source notebook (`# Databricks notebook source`, `# COMMAND ----------`, `# MAGIC`).
+/// Parses a Databricks source notebook (`# Databricks notebook source`, `# COMMAND ----------`, `# MAGIC`,
+/// `# DBTITLE 1,Title`; or the `-- ` (SQL) and `// ` (Scala) comment forms). One cell per separator-delimited
+/// chunk, empty cells kept; `.r` names give language "r". Code is never parsed (a template still reads).
+/// Throws judge::Error("NAME:1: reason") when the first line is not a Databricks header.
 Notebook parse_databricks_source(const std::string& text, const std::string& name, const ReadOptions& options = {});
 
-/// Parses a Jupytext percent script (`# %%`, `# %% [markdown]`, `# %% [raw]`).
+/// Parses a Jupytext percent script (`# %%`, `# %% Title [markdown] {"meta": 1}`, `[md]`, `[raw]`, `# %%%`
+/// sub-cells). Markdown and raw cells lose their `# ` prefixes; a leading `# ---` YAML header with `jupyter:`
+/// is metadata (its `language:` is the notebook's), without it a raw cell. Throws judge::Error("NAME: reason")
+/// when there is no marker line.
 Notebook parse_jupytext_percent(const std::string& text, const std::string& name);
 
-/// Renders a notebook as `judge notebook show` prints it: cells numbered, types, magics, trimmed outputs.
+/// Renders a notebook as `judge notebook show` prints it: a header line "PATH (FORMAT [NBFORMAT], LANGUAGE,
+/// N cells)", then per cell "--- cell N [TYPE %MAGIC] TITLE", its source, and each output as
+/// ">>> KIND [ENAME: EVALUE]" followed by its trimmed text.
 std::string render_text(const Notebook& nb);
 
 }  // namespace judge::notebook
