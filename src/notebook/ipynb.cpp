@@ -227,8 +227,11 @@ void read_cells(std::optional<dom::element> cells, int major, Notebook& nb, cons
 Notebook parse_ipynb(const std::string& text, const std::string& name, const ReadOptions& options) {
   thread_local dom::parser parser;  // reused: its buffers grow to the largest notebook read so far
   dom::element doc;
-  if (parser.parse(text).get(doc) != simdjson::SUCCESS)
+  if (const auto error = parser.parse(text).get(doc); error != simdjson::SUCCESS) {
+    if (error == simdjson::UTF8_ERROR) throw Error(name + ": not valid JSON (the text is not valid UTF-8)");
+    if (error == simdjson::EMPTY) throw Error(name + ": empty file, not a notebook");
     throw Error(name + ": not valid JSON (is the file truncated?)");
+  }
   if (!doc.is_object()) throw Error(name + ": not a notebook (top level is not a JSON object)");
   const std::optional<int> major = int_member(doc, "nbformat");
   if (!major) throw Error(name + ": not a notebook (no integer \"nbformat\" field)");
