@@ -1,14 +1,116 @@
 // SPDX-License-Identifier: MIT
-// Placeholder: judge report is built by its issue.
+// judge report --labels FILE --scores FILE: agreement of judges with human labels, with bootstrap intervals,
+// optional paired comparison and calibration, in several formats, with CI gates.
+#include <iostream>
+#include <sstream>
+
 #include "judge/cli/commands.hpp"
+#include "judge/labels/labels.hpp"
+#include "judge/report/gates.hpp"
+#include "judge/report/report.hpp"
+#include "judge/report/scores.hpp"
+#include "judge/report/writers.hpp"
+#include "judge/rubric/rubric.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
 
 namespace judge::cli {
 
+namespace {
+
+struct ReportCliOptions {
+  std::string labels_file;
+  std::string scores_file;
+  std::string judge;
+  std::string compare;
+  std::string rubric_file;
+  std::string raters = "mean";
+  std::size_t bootstrap = 10000;
+  double confidence = 0.95;
+  std::uint64_t seed = 0;
+  bool calibrate = false;
+  int folds = 5;
+  std::string format = "table";
+  std::string output;
+  std::vector<std::string> fail_if;
+};
+
+report::ReportOptions report_options(const ReportCliOptions& opt) {
+  report::ReportOptions o;
+  o.raters = opt.raters;
+  if (!opt.judge.empty()) o.judge = opt.judge;
+  if (!opt.compare.empty()) o.compare = opt.compare;
+  if (!opt.rubric_file.empty()) {
+    const rubric::Rubric rubric = rubric::load_rubric(opt.rubric_file);
+    o.scale = stats::Scale{rubric.min_score(), rubric.max_score()};
+    o.scale_source = "rubric " + rubric.id;
+  }
+  o.bootstrap.resamples = opt.bootstrap;
+  o.bootstrap.confidence = opt.confidence;
+  o.seed = opt.seed;
+  o.calibrate_folds = opt.calibrate ? opt.folds : 0;
+  return o;
+}
+
+void write_output(const ReportCliOptions& opt, const report::Report& report,
+                  const std::vector<report::GateResult>& gates) {
+  std::ostringstream buf;
+  report::write_report(buf, report, gates, opt.format);
+  if (opt.output.empty())
+    std::cout << buf.str();
+  else
+    util::write_file_atomic(opt.output, buf.str());
+}
+
+int run_report(const ReportCliOptions& opt) {
+  std::vector<report::Gate> gates;
+  for (const auto& text : opt.fail_if) gates.push_back(report::parse_gate(text));
+  const auto options = report_options(opt);
+  const labels::LabelSet labels = labels::read_labels(opt.labels_file);
+  const report::ScoreSet scores = report::read_scores(opt.scores_file);
+  const report::Report report = report::build_report(labels, scores, options);
+  const auto results = report::evaluate_gates(report, gates);
+  write_output(opt, report, results);
+  bool failed = false;
+  for (const auto& r : results)
+    if (r.failed) {
+      std::cerr << "judge: gate failed: --fail-if '" << r.gate.text << "': " << report::describe(r) << "\n";
+      failed = true;
+    }
+  for (const auto& jr : report.judges)
+    if (jr.unscored > 0)
+      std::cerr << "judge: " << jr.unscored << " unscored records of judge " << jr.judge << " left out\n";
+  return static_cast<int>(failed ? ExitCode::gate : ExitCode::ok);
+}
+
+}  // namespace
+
 void setup_report(CLI::App& app, RunFn& run) {
-  auto* cmd = app.add_subcommand("report", "(not available yet)");
-  cmd->allow_extras();
-  cmd->callback([&run] { run = [] () -> int { throw Error("judge report is not available yet", ExitCode::usage); }; });
+  auto opt = std::make_shared<ReportCliOptions>();
+  auto* cmd = app.add_subcommand("report", "Measure a judge's agreement with human labels (MAE, kappa, intervals)");
+  cmd->add_option("--labels", opt->labels_file, "Human labels: CSV or JSON Lines (item|notebook, dimension, score, ...)")
+      ->required();
+  cmd->add_option("--scores", opt->scores_file, "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]")
+      ->required();
+  cmd->add_option("--judge", opt->judge, "Only this judge's scores (default: each judge in the file in turn)");
+  cmd->add_option("--compare", opt->compare, "A second judge: paired bootstrap of the MAE difference");
+  cmd->add_option("--rubric", opt->rubric_file, "Rubric YAML whose scale to use (default: the labels' integer range)");
+  cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
+      ->capture_default_str();
+  cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--confidence", opt->confidence, "Interval confidence level")
+      ->capture_default_str()
+      ->check(CLI::Range(0.5, 0.9999));
+  cmd->add_option("--seed", opt->seed, "Random seed (same seed, same intervals)")->capture_default_str();
+  cmd->add_flag("--calibrate", opt->calibrate, "Cross-fitted isotonic calibration of the judge's scores");
+  cmd->add_option("--folds", opt->folds, "Folds for --calibrate")->capture_default_str()->check(CLI::Range(2, 100));
+  cmd->add_option("--format", opt->format, "table|json|markdown|html|junit|csv")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json", "markdown", "html", "junit", "csv"}));
+  cmd->add_option("-o,--output", opt->output, "Write the report to this file (atomically) instead of stdout");
+  cmd->add_option("--fail-if", opt->fail_if,
+                  "Gate METRIC[:DIMENSION] OP NUMBER, e.g. 'mae>0.35'; exits 3 when it holds (repeatable)");
+  cmd->callback([&run, opt] { run = [opt] { return run_report(*opt); }; });
 }
 
 }  // namespace judge::cli

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace judge::rubric {
@@ -42,6 +43,10 @@ struct LabelCheck {
 /// Collects every problem (missing column, unknown dimension, score off the scale, notebook not found,
 /// duplicate row) and throws one judge::Error listing them as "FILE:LINE: what is wrong".
 LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check = {});
+
+/// Reads one score cell: a number (returned, surrounding space ignored), or "NA", "N/A", "na", "n/a" or an
+/// empty cell (N/A: nullopt). Sets `ok` to false (and returns nullopt) for anything else.
+std::optional<double> parse_score_text(std::string_view text, bool& ok);
 
 /// How several labels for one (item, dimension) become one: "mean", "median", "majority" (ties go to the
 /// most recent label: by timestamp, else the later row) or a rater id (that rater's label only).

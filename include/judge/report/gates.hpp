@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <string>
+#include <vector>
+
+#include "judge/report/report.hpp"
+
+namespace judge::report {
+
+/// A CI gate `METRIC[:DIMENSION] OP NUMBER` that fails the run when it holds, e.g. "mae>0.35" (the mean over
+/// dimensions) or "mae:model_training>0.3" (one dimension).
+struct Gate {
+  std::string text;       ///< as written
+  std::string metric;     ///< mae | bias | qwk | spearman | exact | within1
+  std::string dimension;  ///< empty = the mean over dimensions
+  std::string op;         ///< < | <= | > | >=
+  double threshold = 0;
+};
+
+/// Parses one --fail-if expression (spaces allowed around parts). Throws judge::Error (usage) naming the
+/// expression and the expected form.
+Gate parse_gate(const std::string& text);
+
+struct GateResult {
+  Gate gate;
+  std::string judge;
+  double value = 0;     ///< NaN when undefined (no such dimension, or the metric is undefined)
+  bool failed = false;  ///< the expression holds, or its value is undefined
+};
+
+/// Evaluates every gate against every judge of the report. A dimension-less gate uses the mean over
+/// dimensions of the metric (for mae: the report's mean MAE).
+std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<Gate>& gates);
+
+/// "mae:model_training = 0.412 > 0.3 (judge X)"-style one-line description.
+std::string describe(const GateResult& result);
+
+}  // namespace judge::report

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "judge/labels/labels.hpp"
+#include "judge/report/scores.hpp"
+#include "judge/stats/bootstrap.hpp"
+#include "judge/stats/metrics.hpp"
+
+namespace judge::report {
+
+struct ReportOptions {
+  std::string raters = "mean";        ///< labels::resolve policy
+  std::optional<std::string> judge;   ///< only this judge's records; nullopt = each judge in turn
+  std::optional<std::string> compare; ///< a second judge for the paired comparison
+  std::optional<stats::Scale> scale;  ///< from --rubric; nullopt = the labels' integer range
+  std::string scale_source;           ///< where `scale` comes from (e.g. "rubric ml-notebook")
+  stats::BootstrapOptions bootstrap;
+  std::uint64_t seed = 0;
+  int calibrate_folds = 0;            ///< K > 1: cross-fitted isotonic calibration; 0 = off
+  std::size_t disagreements = 10;     ///< how many of the largest disagreements to keep
+};
+
+/// Paired comparison on one dimension with the --compare judge (pairs where both judges scored).
+struct Comparison {
+  std::size_t n = 0;
+  double mae = 0, other_mae = 0;     ///< on the common pairs
+  stats::Interval diff_ci;           ///< interval of mae - other_mae
+};
+
+/// Cross-fitted calibration of one dimension: calibrated metrics and the change from raw.
+struct Calibrated {
+  stats::Agreement metrics;
+  stats::Interval mae_ci;
+  stats::Interval diff_ci;  ///< interval of calibrated MAE - raw MAE
+};
+
+struct DimensionStats {
+  std::string dimension;
+  stats::Agreement metrics;
+  stats::Interval mae_ci;
+  stats::NaCounts na;
+  std::size_t unscored = 0;  ///< the judge's unscored records on this dimension (left out)
+  std::optional<Comparison> comparison;
+  std::optional<Calibrated> calibrated;
+};
+
+/// One pair far apart, with the judge's rationale and the human feedback.
+struct Disagreement {
+  std::string item;
+  std::string dimension;
+  double judge = 0;
+  double human = 0;
+  std::string rationale;
+  std::vector<std::pair<std::string, std::string>> feedback;  ///< (rater, feedback) of the resolved labels
+};
+
+struct JudgeReport {
+  std::string judge;
+  std::vector<DimensionStats> dimensions;
+  double mean_mae = 0;                  ///< mean of the per-dimension MAEs
+  stats::Interval mean_mae_ci;
+  std::size_t records = 0;              ///< the judge's records read
+  std::size_t unscored = 0;             ///< of which unscored (counted, left out)
+  std::size_t unmatched_labels = 0;     ///< resolved labels with no record of this judge
+  std::optional<std::string> compare_judge;
+  double mean_diff = 0;                 ///< mean over dimensions of (mae - other_mae)
+  stats::Interval mean_diff_ci;
+  std::optional<double> calibrated_mean_mae;
+  stats::Interval calibrated_mean_mae_ci, calibrated_mean_diff_ci;
+  std::vector<Disagreement> largest;    ///< largest |judge - human| first
+};
+
+struct Report {
+  std::string labels_source, labels_hash, scores_source, scores_hash;
+  std::string raters;
+  stats::Scale scale;
+  std::string scale_source;
+  stats::BootstrapOptions bootstrap;
+  std::uint64_t seed = 0;
+  int calibrate_folds = 0;
+  /// Human-vs-human agreement per dimension: each rater against the mean of the other raters (applicable
+  /// labels only; pairs pooled over raters). Empty when the labels have fewer than two raters.
+  std::map<std::string, stats::Agreement> human;
+  std::vector<JudgeReport> judges;
+};
+
+/// Builds the report: resolves the labels by options.raters, matches each label to a score of the judge
+/// (same dimension; item paths equal, or one ends with the other at a '/' or '\\'), and measures agreement
+/// per dimension (pairs where both sides apply; N/A disagreements counted apart; unscored records counted
+/// and left out) with bootstrap intervals resampling items. Throws judge::Error when --judge/--compare
+/// names no judge in the scores, when no label matches any score, or when the scale cannot be found.
+Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
+
+/// True when the two item paths name the same notebook: equal, or one ends with the other right after a
+/// path separator ('/' or '\\').
+bool same_item(const std::string& a, const std::string& b);
+
+}  // namespace judge::report

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace judge::report {
+
+enum class ScoreStatus { scored, not_applicable, unscored };
+
+/// One judge score as read from a scores file.
+struct ScoreRecord {
+  std::string item;       ///< column/key `item` or `notebook`
+  std::string dimension;
+  std::string judge;      ///< empty when the file has no judge column
+  ScoreStatus status = ScoreStatus::scored;
+  std::optional<double> score;  ///< set only when status is scored
+  std::string rationale;  ///< `rationale` (or `feedback`) when present
+  int line = 0;           ///< 1-based line (CSV: the record's first line; JSON array: element number)
+};
+
+struct ScoreSet {
+  std::vector<ScoreRecord> records;
+  std::string source;  ///< file path
+  std::string hash;    ///< sha256 of the file text
+};
+
+/// Reads judge scores: `judge eval` output (JSON Lines, one JSON array, or its CSV) or any CSV / JSON Lines
+/// with `item` (or `notebook`), `dimension`, `score`, optional `judge`, `status`, `rationale`. Format by
+/// content, whatever the file is named: first non-blank character `[` = one JSON array, `{` = JSON Lines,
+/// else CSV with a header row (RFC 4180).
+/// Status: the `status` field when present ("scored", "not_applicable", "unscored"); without it a number is
+/// scored and null / "NA" / "N/A" / an empty cell is N/A. Collects every problem (missing column, bad score,
+/// unknown status) and throws one judge::Error listing them as "FILE:LINE: what is wrong".
+ScoreSet read_scores(const std::filesystem::path& path);
+
+}  // namespace judge::report

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "judge/report/gates.hpp"
+#include "judge/report/report.hpp"
+
+namespace judge::report {
+
+/// Output formats of `judge report`.
+///  - "table": aligned text per judge (metrics per dimension, then comparison and calibration when present);
+///  - "markdown": the same tables in GitHub Markdown;
+///  - "json": one object, schema_version 1, keys in a fixed order (see docs in write_json); NaN is null;
+///  - "csv": one row per judge and dimension plus a "(mean)" row per judge (RFC 4180);
+///  - "junit": JUnit XML, one testsuite per judge, one testcase per dimension plus "(mean)"; a failed gate
+///    becomes a <failure> of its dimension's testcase (or of "(mean)");
+///  - "html": one self-contained page (write_html).
+/// Throws judge::Error (usage) for another name.
+void write_report(std::ostream& out, const Report& report, const std::vector<GateResult>& gates,
+                  const std::string& format);
+
+/// The report as one HTML file with no external resource: inline CSS, an inline SVG chart of MAE per
+/// dimension with interval whiskers (raw and calibrated when calibrated), confusion matrices, and the
+/// largest disagreements with the judge's rationale beside the human feedback. All text is HTML-escaped.
+void write_html(std::ostream& out, const Report& report, const std::vector<GateResult>& gates);
+
+/// A table of text cells: used by the text, Markdown and HTML writers.
+struct Section {
+  std::string title;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+/// The tables of one judge's report, in display order.
+std::vector<Section> sections(const Report& report, const JudgeReport& judge);
+
+/// `s` with & < > " ' replaced by entities (XML and HTML text and attributes).
+std::string xml_escape(const std::string& s);
+
+/// `x` with `digits` decimals; "n/a" for NaN.
+std::string format_number(double x, int digits = 3);
+
+}  // namespace judge::report

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#include "judge/labels/csv.hpp"
+
+#include "judge/util/error.hpp"
+
+namespace judge::labels {
+
+std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::vector<CsvRecord> records;
+  CsvRecord record;
+  std::string field;
+  int line = 1;
+  bool in_quotes = false;
+  bool record_started = false;  // any character of the current record seen
+  int quote_line = 0;
+  auto end_field = [&] {
+    record.fields.push_back(std::move(field));
+    field.clear();
+  };
+  auto end_record = [&] {
+    end_field();
+    const bool blank = record.fields.size() == 1 && record.fields[0].empty() && !record_started;
+    if (!blank) records.push_back(std::move(record));
+    record = CsvRecord{};
+    record_started = false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!record_started && record.fields.empty() && field.empty()) record.line = line;
+    if (in_quotes) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_quotes = true;
+      quote_line = line;
+      record_started = true;
+    } else if (c == ',') {
+      end_field();
+      record_started = true;
+    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      if (c == '\r') ++i;
+      end_record();
+      ++line;
+    } else {
+      field += c;
+      record_started = true;
+    }
+  }
+  if (in_quotes) throw Error(name + ":" + std::to_string(quote_line) + ": unterminated quoted field");
+  if (record_started || !field.empty() || !record.fields.empty()) end_record();
+  return records;
+}
+
+std::string csv_quote(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace judge::labels

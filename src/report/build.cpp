@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: MIT
+#include "judge/report/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "judge/stats/calibration.hpp"
+#include "judge/stats/folds.hpp"
+#include "judge/util/error.hpp"
+
+namespace judge::report {
+
+namespace {
+
+/// Stream of the fold assignment, apart from the bootstrap's resample streams 0 .. B-1.
+constexpr std::uint64_t k_fold_stream = 0xF01D'F01D'F01D'F01DULL;
+
+bool is_separator(char c) { return c == '/' || c == '\\'; }
+
+/// Every suffix of `path` that starts right after a separator, and the path itself.
+std::vector<std::string_view> separator_suffixes(std::string_view path) {
+  std::vector<std::string_view> out{path};
+  for (std::size_t i = 0; i + 1 < path.size(); ++i)
+    if (is_separator(path[i])) out.push_back(path.substr(i + 1));
+  return out;
+}
+
+/// label item -> score item, by same_item; a label item with several candidates takes the first in sorted order.
+std::unordered_map<std::string, std::string> match_items(const std::set<std::string>& label_items,
+                                                         const std::set<std::string>& score_items) {
+  std::unordered_map<std::string_view, std::string_view> by_suffix;  // suffix of a score item -> score item
+  for (const auto& s : score_items)
+    for (auto suffix : separator_suffixes(s)) by_suffix.emplace(suffix, s);
+  std::unordered_map<std::string, std::string> out;
+  for (const auto& l : label_items) {
+    if (score_items.count(l)) {
+      out.emplace(l, l);
+    } else if (auto it = by_suffix.find(l); it != by_suffix.end()) {
+      out.emplace(l, std::string(it->second));  // a score path ends with the label path
+    } else {
+      for (auto suffix : separator_suffixes(l))  // the label path ends with a score path
+        if (auto s = score_items.find(std::string(suffix)); s != score_items.end()) {
+          out.emplace(l, *s);
+          break;
+        }
+    }
+  }
+  return out;
+}
+
+/// The labels' integer range: floor of the lowest score .. ceiling of the highest.
+stats::Scale labels_scale(const labels::LabelSet& set) {
+  std::optional<double> lo, hi;
+  for (const auto& l : set.labels)
+    if (l.score) {
+      lo = lo ? std::min(*lo, *l.score) : *l.score;
+      hi = hi ? std::max(*hi, *l.score) : *l.score;
+    }
+  if (!lo) throw Error(set.source + ": every label is N/A, so there is no scale (give --rubric)");
+  return {static_cast<int>(std::floor(*lo)), static_cast<int>(std::ceil(*hi))};
+}
+
+/// Each rater against the mean of the other raters' applicable labels on the same (item, dimension).
+std::map<std::string, stats::Agreement> human_agreement(const labels::LabelSet& set, stats::Scale scale) {
+  std::map<std::pair<std::string, std::string>, std::vector<const labels::Label*>> groups;
+  std::set<std::string> raters;
+  for (const auto& l : set.labels) {
+    raters.insert(l.rater);
+    if (l.score) groups[{l.item, l.dimension}].push_back(&l);
+  }
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
+  if (raters.size() < 2) return {};
+  for (const auto& [key, group] : groups) {
+    if (group.size() < 2) continue;
+    double total = 0;
+    for (const auto* l : group) total += *l->score;
+    auto& [one, others] = pairs[key.second];
+    for (const auto* l : group) {
+      one.push_back(*l->score);
+      others.push_back((total - *l->score) / static_cast<double>(group.size() - 1));
+    }
+  }
+  std::map<std::string, stats::Agreement> out;
+  for (const auto& [dim, p] : pairs) out[dim] = stats::agreement(p.first, p.second, scale);
+  return out;
+}
+
+/// A judge's records indexed by (item, dimension); a repeated record replaces the earlier one.
+struct JudgeIndex {
+  std::map<std::pair<std::string, std::string>, const ScoreRecord*> by_key;
+  std::set<std::string> items;
+  std::size_t records = 0, unscored = 0;
+  std::map<std::string, std::size_t> unscored_by_dim;
+};
+
+JudgeIndex index_judge(const ScoreSet& scores, const std::string& judge) {
+  JudgeIndex ix;
+  for (const auto& r : scores.records) {
+    if (r.judge != judge) continue;
+    ++ix.records;
+    if (r.status == ScoreStatus::unscored) {
+      ++ix.unscored;
+      ++ix.unscored_by_dim[r.dimension];
+    }
+    ix.by_key[{r.item, r.dimension}] = &r;
+    ix.items.insert(r.item);
+  }
+  return ix;
+}
+
+/// One judge's pairs with the resolved labels, in label order.
+struct Pair {
+  std::size_t item = 0;  ///< index into Joined::items
+  std::size_t dim = 0;   ///< index into Joined::dims
+  double judge = 0, human = 0;
+  const ScoreRecord* record = nullptr;
+  const labels::ResolvedLabel* label = nullptr;
+};
+
+struct Joined {
+  std::vector<std::string> dims;   ///< label order, only dimensions with at least one record of the judge
+  std::vector<std::string> items;  ///< label items with at least one pair
+  std::vector<Pair> pairs;
+  std::vector<stats::NaCounts> na;
+  std::size_t unmatched = 0;
+};
+
+Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex& ix) {
+  std::set<std::string> label_items;
+  for (const auto& r : resolved) label_items.insert(r.item);
+  const auto item_map = match_items(label_items, ix.items);
+  Joined j;
+  std::map<std::string, std::size_t> dim_index, item_index;
+  for (const auto& label : resolved) {
+    const auto m = item_map.find(label.item);
+    const auto rec = m == item_map.end() ? ix.by_key.end() : ix.by_key.find({m->second, label.dimension});
+    if (rec == ix.by_key.end()) {
+      ++j.unmatched;
+      continue;
+    }
+    auto [d, new_dim] = dim_index.emplace(label.dimension, j.dims.size());
+    if (new_dim) {
+      j.dims.push_back(label.dimension);
+      j.na.emplace_back();
+    }
+    const ScoreRecord& r = *rec->second;
+    if (r.status == ScoreStatus::unscored) continue;
+    stats::count_na(j.na[d->second], r.score, label.score);
+    if (!r.score || !label.score) continue;
+    auto [it, new_item] = item_index.emplace(label.item, j.items.size());
+    if (new_item) j.items.push_back(label.item);
+    j.pairs.push_back({it->second, d->second, *r.score, *label.score, &r, &label});
+  }
+  return j;
+}
+
+std::vector<stats::Observation> observations(const std::vector<Pair>& pairs) {
+  std::vector<stats::Observation> obs;
+  obs.reserve(pairs.size());
+  for (const auto& p : pairs) obs.push_back({p.item, p.dim, p.judge, p.human});
+  return obs;
+}
+
+double mean_of(const std::vector<DimensionStats>& dims, double (*get)(const DimensionStats&)) {
+  double sum = 0;
+  std::size_t n = 0;
+  for (const auto& d : dims)
+    if (const double v = get(d); !std::isnan(v)) {
+      sum += v;
+      ++n;
+    }
+  return n ? sum / static_cast<double>(n) : std::nan("");
+}
+
+/// Paired comparison with another judge over the pairs both judges scored.
+void compare(JudgeReport& jr, const Joined& joined, const Joined& other, const ReportOptions& options,
+             const stats::Rng& rng) {
+  std::map<std::pair<std::string, std::string>, double> other_score;  // (label item, dimension) -> score
+  for (const auto& p : other.pairs) other_score[{p.label->item, p.label->dimension}] = p.judge;
+  std::vector<stats::Observation> a, b;
+  for (const auto& p : joined.pairs) {
+    auto it = other_score.find({p.label->item, p.label->dimension});
+    if (it == other_score.end()) continue;
+    a.push_back({p.item, p.dim, p.judge, p.human});
+    b.push_back({p.item, p.dim, it->second, p.human});
+  }
+  const auto ta = stats::abs_error_table(a, joined.items.size(), joined.dims.size());
+  const auto tb = stats::abs_error_table(b, joined.items.size(), joined.dims.size());
+  const auto diff = stats::paired_bootstrap(ta, tb, options.bootstrap, rng);
+  jr.compare_judge = *options.compare;
+  std::vector<double> per_dim;
+  for (std::size_t d = 0; d < joined.dims.size(); ++d) {
+    Comparison c;
+    for (const auto& o : a) c.n += o.dim == d;
+    c.mae = ta.ratio(d);
+    c.other_mae = tb.ratio(d);
+    c.diff_ci = diff.dims[d];
+    jr.dimensions[d].comparison = c;
+  }
+  jr.mean_diff = ta.mean_ratio() - tb.mean_ratio();
+  jr.mean_diff_ci = diff.mean;
+}
+
+/// Cross-fitted isotonic calibration: folds by item, stratified by each item's mean label.
+void calibrate(JudgeReport& jr, const Joined& joined, stats::Scale scale, const ReportOptions& options,
+               const stats::Rng& rng) {
+  std::vector<double> label_sum(joined.items.size(), 0), label_n(joined.items.size(), 0);
+  for (const auto& p : joined.pairs) {
+    label_sum[p.item] += p.human;
+    label_n[p.item] += 1;
+  }
+  std::vector<double> strata(joined.items.size());
+  for (std::size_t i = 0; i < strata.size(); ++i) strata[i] = label_sum[i] / label_n[i];
+  stats::Rng fold_rng = rng.substream(k_fold_stream);
+  const auto item_fold = stats::assign_folds(strata, options.calibrate_folds, fold_rng);
+  std::vector<stats::Observation> raw = observations(joined.pairs), calibrated = raw;
+  for (std::size_t d = 0; d < joined.dims.size(); ++d) {
+    std::vector<std::size_t> at;
+    std::vector<double> j, h;
+    std::vector<int> fold;
+    for (std::size_t i = 0; i < raw.size(); ++i)
+      if (raw[i].dim == d) {
+        at.push_back(i);
+        j.push_back(raw[i].judge);
+        h.push_back(raw[i].human);
+        fold.push_back(item_fold[raw[i].item]);
+      }
+    const auto fitted = stats::cross_fit_isotonic(j, h, fold, options.calibrate_folds);
+    for (std::size_t k = 0; k < at.size(); ++k) calibrated[at[k]].judge = fitted[k];
+    Calibrated c;
+    c.metrics = stats::agreement(fitted, h, scale);
+    jr.dimensions[d].calibrated = c;
+  }
+  const auto tc = stats::abs_error_table(calibrated, joined.items.size(), joined.dims.size());
+  const auto tr = stats::abs_error_table(raw, joined.items.size(), joined.dims.size());
+  const auto ci = stats::bootstrap_ratio(tc, options.bootstrap, rng);
+  const auto diff = stats::paired_bootstrap(tc, tr, options.bootstrap, rng);
+  for (std::size_t d = 0; d < joined.dims.size(); ++d) {
+    jr.dimensions[d].calibrated->mae_ci = ci.dims[d];
+    jr.dimensions[d].calibrated->diff_ci = diff.dims[d];
+  }
+  jr.calibrated_mean_mae = tc.mean_ratio();
+  jr.calibrated_mean_mae_ci = ci.mean;
+  jr.calibrated_mean_diff_ci = diff.mean;
+}
+
+}  // namespace
+
+bool same_item(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const std::string& longer = a.size() > b.size() ? a : b;
+  const std::string& shorter = a.size() > b.size() ? b : a;
+  return !shorter.empty() && longer.size() > shorter.size() &&
+         longer.compare(longer.size() - shorter.size(), shorter.size(), shorter) == 0 &&
+         is_separator(longer[longer.size() - shorter.size() - 1]);
+}
+
+Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, const ReportOptions& options) {
+  Report report;
+  report.labels_source = label_set.source;
+  report.labels_hash = label_set.hash;
+  report.scores_source = scores.source;
+  report.scores_hash = scores.hash;
+  report.raters = options.raters;
+  report.scale = options.scale ? *options.scale : labels_scale(label_set);
+  report.scale_source = options.scale ? options.scale_source : "labels";
+  report.bootstrap = options.bootstrap;
+  report.seed = options.seed;
+  report.calibrate_folds = options.calibrate_folds;
+  report.human = human_agreement(label_set, report.scale);
+
+  std::vector<std::string> judges;  // first-seen order
+  for (const auto& r : scores.records)
+    if (std::find(judges.begin(), judges.end(), r.judge) == judges.end()) judges.push_back(r.judge);
+  auto check_judge = [&](const std::string& name, const char* flag) {
+    if (std::find(judges.begin(), judges.end(), name) != judges.end()) return;
+    std::string known;
+    for (const auto& j : judges) known += (known.empty() ? "" : ", ") + (j.empty() ? "(none)" : j);
+    throw Error(std::string(flag) + " \"" + name + "\" names no judge in " + scores.source + " (judges: " + known + ")",
+                ExitCode::usage);
+  };
+  if (options.judge) check_judge(*options.judge, "--judge");
+  if (options.compare) check_judge(*options.compare, "--compare");
+  if (options.judge) judges = {*options.judge};
+  if (options.compare) judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());
+
+  const auto resolved = labels::resolve(label_set, options.raters);
+  const stats::Rng rng(options.seed);
+  std::optional<Joined> other;
+  if (options.compare) other = join(resolved, index_judge(scores, *options.compare));
+
+  for (const auto& name : judges) {
+    const JudgeIndex ix = index_judge(scores, name);
+    const Joined joined = join(resolved, ix);
+    JudgeReport jr;
+    jr.judge = name;
+    jr.records = ix.records;
+    jr.unscored = ix.unscored;
+    jr.unmatched_labels = joined.unmatched;
+    const auto obs = observations(joined.pairs);
+    const auto ci = stats::bootstrap_mae(obs, joined.items.size(), joined.dims.size(), options.bootstrap, rng);
+    for (std::size_t d = 0; d < joined.dims.size(); ++d) {
+      DimensionStats ds;
+      ds.dimension = joined.dims[d];
+      std::vector<double> j, h;
+      for (const auto& p : joined.pairs)
+        if (p.dim == d) {
+          j.push_back(p.judge);
+          h.push_back(p.human);
+        }
+      ds.metrics = stats::agreement(j, h, report.scale);
+      ds.mae_ci = ci.dims[d];
+      ds.na = joined.na[d];
+      if (auto u = ix.unscored_by_dim.find(ds.dimension); u != ix.unscored_by_dim.end()) ds.unscored = u->second;
+      jr.dimensions.push_back(std::move(ds));
+    }
+    jr.mean_mae = mean_of(jr.dimensions, [](const DimensionStats& d) { return d.metrics.mae; });
+    jr.mean_mae_ci = ci.mean;
+    if (other) compare(jr, joined, *other, options, rng);
+    if (options.calibrate_folds > 1 && !joined.items.empty()) calibrate(jr, joined, report.scale, options, rng);
+    // Largest disagreements: |judge - human| descending, then label order.
+    std::vector<const Pair*> order;
+    for (const auto& p : joined.pairs) order.push_back(&p);
+    std::stable_sort(order.begin(), order.end(), [](const Pair* a, const Pair* b) {
+      return std::fabs(a->judge - a->human) > std::fabs(b->judge - b->human);
+    });
+    for (std::size_t i = 0; i < order.size() && i < options.disagreements; ++i) {
+      const Pair& p = *order[i];
+      Disagreement dis{p.label->item, p.label->dimension, p.judge, p.human, p.record->rationale, {}};
+      for (const auto* l : p.label->sources)
+        if (!l->feedback.empty()) dis.feedback.emplace_back(l->rater, l->feedback);
+      jr.largest.push_back(std::move(dis));
+    }
+    report.judges.push_back(std::move(jr));
+  }
+  bool any_pair = false;
+  for (const auto& jr : report.judges)
+    for (const auto& d : jr.dimensions) any_pair = any_pair || d.metrics.n > 0;
+  if (!any_pair)
+    throw Error("no label in " + label_set.source + " matches a score in " + scores.source +
+                " (items match when equal or one path ends with the other after a '/'; dimensions must be equal)");
+  return report;
+}
+
+}  // namespace judge::report

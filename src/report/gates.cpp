@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "judge/report/gates.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
+
+namespace judge::report {
+
+namespace {
+
+const std::vector<std::string> k_metrics{"mae", "bias", "qwk", "spearman", "exact", "within1"};
+
+double metric_of(const stats::Agreement& a, const std::string& metric) {
+  if (metric == "mae") return a.mae;
+  if (metric == "bias") return a.bias;
+  if (metric == "qwk") return a.qwk;
+  if (metric == "spearman") return a.spearman;
+  if (metric == "exact") return a.exact;
+  return a.within1;
+}
+
+double gate_value(const JudgeReport& jr, const Gate& g) {
+  if (!g.dimension.empty()) {
+    for (const auto& d : jr.dimensions)
+      if (d.dimension == g.dimension) return metric_of(d.metrics, g.metric);
+    return std::nan("");
+  }
+  if (g.metric == "mae") return jr.mean_mae;
+  double sum = 0;
+  std::size_t n = 0;
+  for (const auto& d : jr.dimensions)
+    if (const double v = metric_of(d.metrics, g.metric); !std::isnan(v)) {
+      sum += v;
+      ++n;
+    }
+  return n ? sum / static_cast<double>(n) : std::nan("");
+}
+
+}  // namespace
+
+Gate parse_gate(const std::string& text) {
+  auto bad = [&](const std::string& why) {
+    return Error("--fail-if \"" + text + "\": " + why +
+                     " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of mae, bias, qwk, spearman, exact, "
+                     "within1, OP one of <, <=, >, >=; e.g. 'mae>0.35' or 'mae:model_training>0.3')",
+                 ExitCode::usage);
+  };
+  const auto op_at = text.find_first_of("<>");
+  if (op_at == std::string::npos) throw bad("no comparison");
+  Gate g;
+  g.text = text;
+  g.op = text.substr(op_at, op_at + 1 < text.size() && text[op_at + 1] == '=' ? 2 : 1);
+  const std::string lhs(util::trim(std::string_view(text).substr(0, op_at)));
+  const std::string rhs(util::trim(std::string_view(text).substr(op_at + g.op.size())));
+  const auto colon = lhs.find(':');
+  g.metric = std::string(util::trim(std::string_view(lhs).substr(0, colon)));
+  if (colon != std::string::npos) {
+    g.dimension = std::string(util::trim(std::string_view(lhs).substr(colon + 1)));
+    if (g.dimension.empty()) throw bad("empty dimension after ':'");
+  }
+  if (std::find(k_metrics.begin(), k_metrics.end(), g.metric) == k_metrics.end())
+    throw bad("unknown metric \"" + g.metric + "\"");
+  const auto [end, ec] = std::from_chars(rhs.data(), rhs.data() + rhs.size(), g.threshold);
+  if (rhs.empty() || ec != std::errc() || end != rhs.data() + rhs.size()) throw bad("\"" + rhs + "\" is not a number");
+  return g;
+}
+
+std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<Gate>& gates) {
+  std::vector<GateResult> out;
+  for (const auto& jr : report.judges)
+    for (const auto& g : gates) {
+      GateResult r{g, jr.judge, gate_value(jr, g), false};
+      const double v = r.value;
+      r.failed = std::isnan(v) || (g.op == "<" && v < g.threshold) || (g.op == "<=" && v <= g.threshold) ||
+                 (g.op == ">" && v > g.threshold) || (g.op == ">=" && v >= g.threshold);
+      out.push_back(std::move(r));
+    }
+  return out;
+}
+
+std::string describe(const GateResult& r) {
+  const std::string lhs = r.gate.metric + (r.gate.dimension.empty() ? "" : ":" + r.gate.dimension);
+  char value[32];
+  std::snprintf(value, sizeof value, "%.4g", r.value);
+  std::string s = lhs + " = " + (std::isnan(r.value) ? std::string("undefined") : std::string(value)) + " " +
+                  r.gate.op + " " + std::string(util::trim(r.gate.text.substr(r.gate.text.find_first_of("<>") + r.gate.op.size())));
+  if (!r.judge.empty()) s += " (judge " + r.judge + ")";
+  return s;
+}
+
+}  // namespace judge::report

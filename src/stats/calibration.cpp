@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "judge/stats/calibration.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace judge::stats {
+
+IsotonicMap::IsotonicMap(std::vector<double> x, std::vector<double> y) : m_x(std::move(x)), m_y(std::move(y)) {
+  if (m_x.size() != m_y.size()) throw std::invalid_argument("IsotonicMap: knots x and y differ in length");
+  for (std::size_t i = 1; i < m_x.size(); ++i)
+    if (!(m_x[i] > m_x[i - 1]) || m_y[i] < m_y[i - 1])
+      throw std::invalid_argument("IsotonicMap: knots must have ascending x and non-decreasing y");
+}
+
+IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> y) {
+  if (x.size() != y.size()) throw std::invalid_argument("IsotonicMap::fit: x and y differ in length");
+  std::vector<std::size_t> order(x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  // First pool equal x values (one block per unique x), then merge decreasing neighbours on a stack.
+  struct Block {
+    double sum_y = 0, weight = 0;
+    std::size_t first = 0, last = 0;  // range of unique-x indices it covers
+    double mean() const { return sum_y / weight; }
+  };
+  std::vector<double> ux;
+  std::vector<Block> blocks;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const double xi = x[order[i]], yi = y[order[i]];
+    if (!ux.empty() && xi == ux.back()) {
+      blocks.back().sum_y += yi;
+      blocks.back().weight += 1;
+    } else {
+      ux.push_back(xi);
+      blocks.push_back({yi, 1, ux.size() - 1, ux.size() - 1});
+    }
+  }
+  std::vector<Block> stack;
+  for (const auto& b : blocks) {
+    stack.push_back(b);
+    while (stack.size() > 1 && stack[stack.size() - 2].mean() > stack.back().mean()) {
+      Block top = stack.back();
+      stack.pop_back();
+      stack.back().sum_y += top.sum_y;
+      stack.back().weight += top.weight;
+      stack.back().last = top.last;
+    }
+  }
+  std::vector<double> fy(ux.size());
+  for (const auto& b : stack)
+    for (std::size_t i = b.first; i <= b.last; ++i) fy[i] = b.mean();
+  IsotonicMap map;
+  map.m_x = std::move(ux);
+  map.m_y = std::move(fy);
+  return map;
+}
+
+double IsotonicMap::operator()(double x) const {
+  if (m_x.empty()) return x;
+  if (x <= m_x.front()) return m_y.front();
+  if (x >= m_x.back()) return m_y.back();
+  const auto it = std::upper_bound(m_x.begin(), m_x.end(), x);
+  const std::size_t hi = static_cast<std::size_t>(it - m_x.begin()), lo = hi - 1;
+  const double t = (x - m_x[lo]) / (m_x[hi] - m_x[lo]);
+  return m_y[lo] + t * (m_y[hi] - m_y[lo]);
+}
+
+std::vector<double> cross_fit_isotonic(std::span<const double> judge, std::span<const double> human,
+                                       std::span<const int> fold, int k) {
+  if (judge.size() != human.size() || judge.size() != fold.size())
+    throw std::invalid_argument("cross_fit_isotonic: judge, human and fold differ in length");
+  std::vector<double> out(judge.begin(), judge.end());
+  std::vector<double> tx, ty;
+  for (int f = 0; f < k; ++f) {
+    tx.clear();
+    ty.clear();
+    for (std::size_t i = 0; i < judge.size(); ++i)
+      if (fold[i] != f) {
+        tx.push_back(judge[i]);
+        ty.push_back(human[i]);
+      }
+    const IsotonicMap map = IsotonicMap::fit(tx, ty);
+    for (std::size_t i = 0; i < judge.size(); ++i)
+      if (fold[i] == f) out[i] = map(judge[i]);
+  }
+  return out;
+}
+
+}  // namespace judge::stats

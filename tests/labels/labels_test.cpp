@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+#include "judge/labels/labels.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "judge/rubric/rubric.hpp"
+#include "judge/util/error.hpp"
+#include "../support.hpp"
+
+using namespace judge::labels;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Writes `text` to a fresh file named `name` in a temporary folder and returns its path.
+fs::path write_temp(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_labels_test_" + std::to_string(::getpid()));
+  const fs::path p = dir / name;
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+std::string error_of(const fs::path& p, const LabelCheck& check = {}) {
+  try {
+    read_labels(p, check);
+  } catch (const judge::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Labels, CsvWithQuotedMultiLineFeedbackAndNA) {
+  const auto p = write_temp("a.csv",
+                            "notebook,dimension,rater,score,feedback\r\n"
+                            "nb/a.ipynb,model_training,r1,2,\"Trains, but \"\"no\"\" split.\nSecond line.\"\r\n"
+                            "nb/a.ipynb,model_use,r1,NA,\r\n"
+                            "nb/b.ipynb,model_use,r1,,\n"
+                            "nb/b.ipynb,model_training,r1, N/A ,x\n");
+  const LabelSet set = read_labels(p);
+  ASSERT_EQ(set.labels.size(), 4u);
+  EXPECT_EQ(set.labels[0].feedback, "Trains, but \"no\" split.\nSecond line.");
+  EXPECT_EQ(set.labels[0].score, 2.0);
+  EXPECT_EQ(set.labels[0].line, 2);
+  EXPECT_EQ(set.labels[1].line, 4);  // the quoted field spanned lines 2-3
+  EXPECT_FALSE(set.labels[1].score);
+  EXPECT_FALSE(set.labels[2].score);
+  EXPECT_FALSE(set.labels[3].score);
+  EXPECT_EQ(set.labels[0].id(), "nb/a.ipynb#model_training#r1");
+  EXPECT_EQ(set.hash.size(), 64u);
+}
+
+TEST(Labels, ItemColumnAndNoOptionalColumns) {
+  const auto p = write_temp("b.csv", "item,dimension,score\nhuman/000,relevance,4\n");
+  const LabelSet set = read_labels(p);
+  ASSERT_EQ(set.labels.size(), 1u);
+  EXPECT_EQ(set.labels[0].item, "human/000");
+  EXPECT_EQ(set.labels[0].rater, "");
+  EXPECT_EQ(set.labels[0].id(), "human/000#relevance#");
+}
+
+TEST(Labels, JsonLines) {
+  const auto p = write_temp("c.jsonl",
+                            "{\"notebook\": \"a.ipynb\", \"dimension\": \"model_use\", \"score\": 3, \"rater\": \"r2\","
+                            " \"timestamp\": \"2026-01-02T00:00:00Z\", \"feedback\": \"ok\"}\n"
+                            "\n"
+                            "{\"item\": \"b.ipynb\", \"dimension\": \"model_use\", \"score\": null}\n");
+  const LabelSet set = read_labels(p);
+  ASSERT_EQ(set.labels.size(), 2u);
+  EXPECT_EQ(set.labels[0].score, 3.0);
+  EXPECT_EQ(set.labels[0].timestamp, "2026-01-02T00:00:00Z");
+  EXPECT_EQ(set.labels[1].line, 3);
+  EXPECT_FALSE(set.labels[1].score);
+}
+
+TEST(Labels, MissingColumnsAreAllReported) {
+  const std::string e = error_of(write_temp("d.csv", "who,what\nx,y\n"));
+  EXPECT_NE(e.find("d.csv:1: missing column \"notebook\" (or \"item\")"), std::string::npos) << e;
+  EXPECT_NE(e.find("d.csv:1: missing column \"dimension\""), std::string::npos) << e;
+  EXPECT_NE(e.find("d.csv:1: missing column \"score\""), std::string::npos) << e;
+}
+
+TEST(Labels, EveryProblemWithItsLine) {
+  const fs::path nbdir = write_temp("nbs/present.ipynb", "{}").parent_path();
+  const auto p = write_temp("e.csv",
+                            "notebook,dimension,rater,score\n"
+                            "present.ipynb,model_training,r1,2\n"   // 2: fine
+                            "present.ipynb,no_such_dim,r1,2\n"      // 3: unknown dimension
+                            "present.ipynb,model_use,r1,7\n"        // 4: off the scale
+                            "present.ipynb,model_use,r2,2.5\n"      // 5: off the scale (not a point)
+                            "missing.ipynb,model_use,r1,1\n"        // 6: notebook not found
+                            "present.ipynb,model_training,r1,3\n"   // 7: duplicate of line 2
+                            "present.ipynb,data_imputation,r1,abc\n");  // 8: not a number
+  LabelCheck check;
+  check.rubric = &judge::rubric::default_rubric();
+  check.notebooks_dir = nbdir;
+  const std::string e = error_of(p, check);
+  EXPECT_NE(e.find("6 problems"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:3: unknown dimension \"no_such_dim\""), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:4: score 7 is off the scale (1..3 or NA)"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:5: score 2.5 is off the scale"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:6: notebook not found"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:7: duplicate row: present.ipynb#model_training#r1 is already labelled on line 2"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("e.csv:8: score \"abc\" is not a number"), std::string::npos) << e;
+}
+
+TEST(Labels, UnterminatedQuoteNamesItsLine) {
+  const std::string e = error_of(write_temp("f.csv", "notebook,dimension,score\na,b,\"3\n"));
+  EXPECT_NE(e.find("f.csv:2: unterminated quoted field"), std::string::npos) << e;
+}
+
+namespace {
+LabelSet set_of(const std::string& csv) { return read_labels(write_temp("r.csv", csv)); }
+}  // namespace
+
+TEST(Labels, ResolveMeanMedianRater) {
+  const LabelSet set = set_of(
+      "notebook,dimension,rater,score\n"
+      "a,d,r1,1\na,d,r2,2\na,d,r3,3\na,d,r4,3\n"
+      "b,d,r1,2\n");
+  auto mean = resolve(set, "mean");
+  ASSERT_EQ(mean.size(), 2u);
+  EXPECT_DOUBLE_EQ(*mean[0].score, 9.0 / 4);
+  EXPECT_EQ(mean[0].sources.size(), 4u);
+  EXPECT_DOUBLE_EQ(*resolve(set, "median")[0].score, 2.5);
+  auto r2 = resolve(set, "r2");
+  ASSERT_EQ(r2.size(), 1u);  // b has no label from r2
+  EXPECT_DOUBLE_EQ(*r2[0].score, 2.0);
+  EXPECT_THROW(resolve(set, "nobody"), judge::Error);
+}
+
+TEST(Labels, MajorityTiesGoToTheMostRecentLabel) {
+  // Rows: 1 and 3 tie two votes each; by row the later is r4's 3 (line 5).
+  auto by_row = resolve(set_of("notebook,dimension,rater,score\na,d,r1,1\na,d,r2,3\na,d,r3,1\na,d,r4,3\n"),
+                        "majority");
+  EXPECT_DOUBLE_EQ(*by_row[0].score, 3.0);
+  // Same scores, but timestamps make r1's 1 the most recent.
+  auto by_time = resolve(set_of("notebook,dimension,rater,score,timestamp\n"
+                                "a,d,r1,1,2026-03-01T00:00:00Z\na,d,r2,3,2026-01-01T00:00:00Z\n"
+                                "a,d,r3,1,2026-01-02T00:00:00Z\na,d,r4,3,2026-02-01T00:00:00Z\n"),
+                         "majority");
+  EXPECT_DOUBLE_EQ(*by_time[0].score, 1.0);
+  // A clear majority wins whatever the order.
+  EXPECT_DOUBLE_EQ(*resolve(set_of("notebook,dimension,rater,score\na,d,r1,2\na,d,r2,2\na,d,r3,1\n"), "majority")[0].score,
+                   2.0);
+}
+
+TEST(Labels, NASplitMajorityDecidesTieIsApplicable) {
+  const LabelSet set = set_of(
+      "notebook,dimension,rater,score\n"
+      "a,d,r1,NA\na,d,r2,NA\na,d,r3,3\n"   // 2 N/A vs 1: N/A
+      "b,d,r1,NA\nb,d,r2,2\n");            // tie: applicable, score 2
+  auto r = resolve(set, "mean");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_FALSE(r[0].score);
+  EXPECT_EQ(r[0].sources.size(), 2u);
+  ASSERT_TRUE(r[1].score);
+  EXPECT_DOUBLE_EQ(*r[1].score, 2.0);
+}
+
+TEST(Labels, SharedExamplesRead) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  LabelCheck check;
+  check.rubric = &judge::rubric::default_rubric();
+  const LabelSet ml = read_labels(judge::test::shared_data() / "labels/ml-notebooks.csv", check);
+  EXPECT_EQ(ml.labels.size(), 720u);  // 721 lines = header + 720 rows, no multi-line fields (wc -l)
+  const LabelSet hanna = read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
+  EXPECT_EQ(hanna.labels.size(), 19008u);  // 1,056 stories x 6 criteria x 3 raters
+  EXPECT_EQ(resolve(hanna, "mean").size(), 1056u * 6);
+  EXPECT_EQ(resolve(hanna, "human1").size(), 1056u * 6);
+}
