@@ -8,11 +8,12 @@
 // Commands are shown in "position" order; a command's text starts with its magic ("%md ...", "%sql ...") when it
 // is not in the notebook's language. Folder members may also embed their notebooks as "children": those are
 // copies of the notebook members and are not read twice.
+#include <simdjson.h>
 #include <zip.h>
 
 #include <algorithm>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "judge/notebook/dbc.hpp"
 #include "judge/util/text.hpp"
@@ -21,14 +22,16 @@
 namespace judge::notebook {
 namespace {
 
-using nlohmann::json;
+namespace dom = simdjson::dom;
 
 // Members larger than this are refused rather than inflated (a zip bomb would otherwise exhaust memory).
 constexpr zip_uint64_t k_max_member_bytes = 256ull * 1024 * 1024;
 
-std::string string_field(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+// String member of `object`, or "" when absent or not a string.
+std::string string_field(dom::element object, std::string_view key) {
+  std::string_view text;
+  if (object.at_key(key).get_string().get(text) != simdjson::SUCCESS) return {};
+  return std::string(text);
 }
 
 // Text of an HTML fragment: tags removed, the five XML entities decoded. Databricks stores printed output and
@@ -65,18 +68,19 @@ std::string clean(std::string_view text, const ReadOptions& options) {
   return util::truncate_utf8(util::strip_ansi(text), options.max_output_chars);
 }
 
-void read_results(const json& command, Cell& cell, const ReadOptions& options) {
-  const auto results = command.find("results");
-  if (results != command.end() && results->is_object()) {
-    const std::string type = string_field(*results, "type");
-    const auto data = results->find("data");
+void read_results(dom::element command, Cell& cell, const ReadOptions& options) {
+  dom::element results;
+  if (command.at_key("results").get(results) == simdjson::SUCCESS && results.is_object()) {
+    const std::string type = string_field(results, "type");
+    dom::element data;
+    const bool has_data = results.at_key("data").get(data) == simdjson::SUCCESS;
     Output out;
     out.kind = "display_data";
-    if (type == "table" && data != results->end() && data->is_array()) {
-      out.text = "[table output, " + std::to_string(data->size()) + " rows]";
-    } else if (data != results->end() && data->is_string()) {
-      const std::string& text = data->get_ref<const std::string&>();
-      const bool html = type.rfind("html", 0) == 0;
+    std::string_view text;
+    if (type == "table" && has_data && data.is_array()) {
+      out.text = "[table output, " + std::to_string(dom::array(data).size()) + " rows]";
+    } else if (has_data && data.get_string().get(text) == simdjson::SUCCESS) {
+      const bool html = util::starts_with(type, "html");
       if (!html) out.kind = "stream";
       out.text = clean(html ? html_text(text) : text, options);
     } else if (!type.empty()) {
@@ -100,27 +104,28 @@ void read_results(const json& command, Cell& cell, const ReadOptions& options) {
   }
 }
 
-Notebook parse_notebook(const json& doc, const std::string& name, const ReadOptions& options) {
+Notebook parse_notebook(dom::element doc, const std::string& name, const ReadOptions& options) {
   Notebook nb;
   nb.path = name;
   nb.format = "dbc";
   nb.language = util::to_lower(string_field(doc, "language"));
-  std::vector<const json*> commands;
-  if (const auto it = doc.find("commands"); it != doc.end() && it->is_array())
-    for (const auto& c : *it)
-      if (c.is_object()) commands.push_back(&c);
-  auto position = [](const json* c) {
-    const auto it = c->find("position");
-    return it != c->end() && it->is_number() ? it->get<double>() : 0.0;
-  };
+  std::vector<std::pair<double, dom::element>> commands;  // (position, command)
+  dom::array list;
+  if (doc.at_key("commands").get_array().get(list) == simdjson::SUCCESS)
+    for (dom::element c : list) {
+      double position = 0;
+      if (!c.is_object()) continue;
+      if (c.at_key("position").get_double().get(position) != simdjson::SUCCESS) position = 0;
+      commands.emplace_back(position, c);
+    }
   std::stable_sort(commands.begin(), commands.end(),
-                   [&](const json* a, const json* b) { return position(a) < position(b); });
-  for (const json* c : commands) {
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [position, c] : commands) {
     Cell cell;
     cell.number = static_cast<int>(nb.cells.size()) + 1;
-    detail::set_cell_text(cell, string_field(*c, "command"));
-    cell.title = string_field(*c, "commandTitle");
-    if (cell.type == CellType::code) read_results(*c, cell, options);
+    detail::set_cell_text(cell, string_field(c, "command"));
+    cell.title = string_field(c, "commandTitle");
+    if (cell.type == CellType::code) read_results(c, cell, options);
     nb.cells.push_back(std::move(cell));
   }
   return nb;
@@ -169,6 +174,7 @@ ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions& option
     zip_error_fini(&error);
     return result;
   }
+  dom::parser parser;  // reused for every member
   const zip_int64_t count = zip_get_num_entries(zip.get(), 0);
   for (zip_int64_t i = 0; i < count; ++i) {
     const char* raw_name = zip_get_name(zip.get(), static_cast<zip_uint64_t>(i), 0);
@@ -180,8 +186,8 @@ ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions& option
       result.errors.push_back(name + ": " + error);
       continue;
     }
-    const json doc = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    dom::element doc;
+    if (parser.parse(bytes).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
       result.errors.push_back(name + ": not a Databricks notebook (member is not a JSON object)");
       continue;
     }

@@ -183,6 +183,8 @@ TEST(Ipynb, NotANotebookIsAnErrorNamingTheFile) {
     return std::string("no error");
   };
   EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": ["), "f.ipynb: not valid JSON (is the file truncated?)");
+  EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": [\"\xff\"]}"), "f.ipynb: not valid JSON (the text is not valid UTF-8)");
+  EXPECT_EQ(message(" \n"), "f.ipynb: empty file, not a notebook");
   EXPECT_EQ(message("[1, 2]"), "f.ipynb: not a notebook (top level is not a JSON object)");
   EXPECT_EQ(message("{\"cells\": []}"), "f.ipynb: not a notebook (no integer \"nbformat\" field)");
   EXPECT_EQ(message("{\"nbformat\": 5, \"cells\": []}"), "f.ipynb: unsupported nbformat 5 (2 to 4 are read)");
