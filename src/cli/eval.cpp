@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -159,8 +160,11 @@ std::string cost_text(const llm::PriceTable& prices, const std::string& spec, lo
 }
 
 // --dry-run: what the run would send, without sending it (stdout: one line per notebook, then the totals).
-int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const Config& config) {
+// With --output FILE, every request is also written there as JSON Lines (docs/cache.md, "Dry run").
+int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const Config& config,
+               const std::string& requests_file) {
   auto* llm_judge = dynamic_cast<scoring::LlmJudge*>(&judge);
+  std::string requests_jsonl;
   std::map<std::string, std::pair<long, long>> per_notebook;  // path -> calls, input tokens
   long calls = 0, input = 0, output = 0;
   for (const auto& item : items) {
@@ -173,6 +177,18 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
       output += k_estimated_output_tokens * static_cast<long>(item.rubric->dimensions.size());
       per_notebook[item.nb->path].first += 1;
       per_notebook[item.nb->path].second += tokens;
+      if (requests_file.empty()) continue;
+      nlohmann::ordered_json j;
+      j["notebook"] = item.nb->path;
+      j["dimensions"] = nlohmann::ordered_json::array();
+      for (const auto& d : item.rubric->dimensions) j["dimensions"].push_back(d.id);
+      j["messages"] = nlohmann::ordered_json::array();
+      for (const auto& m : request.messages) j["messages"].push_back({{"role", m.role}, {"content", m.content}});
+      j["temperature"] = request.temperature;
+      j["max_tokens"] = request.max_tokens;
+      j["seed"] = request.seed;
+      j["response_schema"] = request.response_schema ? *request.response_schema : nlohmann::json(nullptr);
+      requests_jsonl += j.dump() + "\n";
     }
   }
   for (const auto& [path, v] : per_notebook) std::cout << path << ": " << v.first << " calls, ~" << v.second << " input tokens\n";
@@ -181,6 +197,7 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
             << "estimated output tokens: " << output << " (" << k_estimated_output_tokens
             << " per dimension per call; re-asks not counted)\n"
             << "estimated " << cost_text(load_prices(config), judge.spec(), input, output) << "\n";
+  if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl);
   return static_cast<int>(ExitCode::ok);
 }
 
@@ -225,7 +242,7 @@ int run_eval(const EvalOptions& opt) {
   const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto items = plan_work(notebooks, rubric, per_dimension);
-  if (opt.dry_run) return print_plan(*judge, items, config);
+  if (opt.dry_run) return print_plan(*judge, items, config, opt.output);
   const auto records = score_all(*judge, items, config.get_whole("jobs"));
   write_output(opt, rubric, records);
   print_totals(*judge, *usage, config);
@@ -242,7 +259,8 @@ void setup_eval(CLI::App& app, RunFn& run) {
   cmd->add_option("--format", opt->format, "table|jsonl|json|csv|markdown (default: table on a terminal, else jsonl)")
       ->check(CLI::IsMember({"table", "jsonl", "json", "csv", "markdown"}));
   cmd->add_option("-o,--output", opt->output, "Write results to this file (atomically) instead of stdout");
-  cmd->add_flag("--dry-run", opt->dry_run, "Print the calls, estimated tokens and cost; call nothing");
+  cmd->add_flag("--dry-run", opt->dry_run,
+               "Print the calls, estimated tokens and cost; call nothing (with -o FILE: the requests as JSON Lines)");
   add_setting_options(*cmd, opt->flags, opt->config_file);
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });
 }

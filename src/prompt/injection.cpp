@@ -45,18 +45,35 @@ std::string prose_of(const notebook::Cell& cell) {
   return out;
 }
 
+// Lower-case words one of which a line must hold for the patterns to be tried (std::regex is slow).
+bool may_match(const std::string& lower_line) {
+  static const char* const k_triggers[] = {"ignor", "disregard", "forget", "override", "give",   "assign",
+                                           "award", "rate",      "score",  "grade",    "deserv", "should",
+                                           "you ",  "note",      "message", "instruction", "prompt"};
+  for (const char* t : k_triggers)
+    if (lower_line.find(t) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace
 
 std::vector<InjectionFinding> detect_injection(const notebook::Notebook& nb) {
   std::vector<InjectionFinding> findings;
   for (const auto& cell : nb.cells) {
     const std::string text = prose_of(cell);
-    for (const auto& re : patterns()) {
-      std::smatch m;
-      if (std::regex_search(text, m, re)) {
-        findings.push_back({cell.number, m.str().substr(0, 80)});
-        break;  // one finding per cell is enough to flag it
+    bool found = false;
+    for (auto line_view : util::split_lines(text)) {
+      const std::string line(line_view);
+      if (!may_match(util::to_lower(line))) continue;
+      for (const auto& re : patterns()) {
+        std::smatch m;
+        if (std::regex_search(line, m, re)) {
+          findings.push_back({cell.number, m.str().substr(0, 80)});
+          found = true;  // one finding per cell is enough to flag it
+          break;
+        }
       }
+      if (found) break;
     }
   }
   return findings;

@@ -143,9 +143,17 @@ TEST_F(EvalCli, BatchDimensionsMakesOneCallPerNotebook) {
 }
 
 TEST_F(EvalCli, DryRunCallsNothingAndEstimates) {
-  auto r = judge("eval nb.ipynb --dry-run --samples 2 " + llm_args());
+  auto r = judge("eval nb.ipynb --dry-run --samples 2 -o requests.jsonl " + llm_args());
   ASSERT_EQ(r.exit_code, 0) << err();
   EXPECT_EQ(server.request_count(), 0);
+  std::ifstream in(m_dir / "requests.jsonl");
+  std::stringstream all;
+  all << in.rdbuf();
+  const auto requests = lines(all.str());
+  ASSERT_EQ(requests.size(), 18u);
+  EXPECT_EQ(requests[0]["dimensions"], json::array({"library_installation"}));
+  EXPECT_EQ(requests[1]["seed"], 2);  // second sample of the first dimension
+  EXPECT_EQ(requests[0]["messages"][0]["role"], "system");
   EXPECT_NE(r.out.find("dry run: 18 calls to openai:gpt-4.1-mini"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(prompt bytes / 4)"), std::string::npos);
   EXPECT_NE(r.out.find("estimated cost $"), std::string::npos);
