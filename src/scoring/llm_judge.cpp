@@ -6,6 +6,7 @@
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/hash.hpp"
 #include "judge/util/version.hpp"
 
 namespace judge::scoring {
@@ -188,22 +189,40 @@ std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const r
   return out;
 }
 
+std::shared_ptr<const LlmJudge::Prepared> LlmJudge::prepare(const notebook::Notebook& nb) const {
+  const std::string key = util::sha256_hex(nb.path + "\n" + notebook::render_text(nb));
+  std::promise<std::shared_ptr<const Prepared>> promise;
+  std::shared_future<std::shared_ptr<const Prepared>> scanned_elsewhere;
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_prepared.find(key); it != m_prepared.end())
+      scanned_elsewhere = it->second;
+    else
+      m_prepared.emplace(key, promise.get_future().share());
+  }
+  if (scanned_elsewhere.valid()) return scanned_elsewhere.get();  // waits without holding the lock
+  auto p = std::make_shared<Prepared>();
+  p->sent = nb;
+  p->redactions = m_options.redact ? redact_notebook(p->sent) : 0;
+  p->injections = prompt::detect_injection(nb);
+  promise.set_value(p);
+  return p;
+}
+
 std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                      const Context& context) {
-  notebook::Notebook sent = nb;
-  const int redactions = m_options.redact ? redact_notebook(sent) : 0;
-  const auto injections = prompt::detect_injection(nb);
+  const auto prepared = prepare(nb);
   const auto provenance_json = provenance(rubric);
   std::vector<Verdict> out;
   for (const auto& group : groups(rubric)) {
-    for (auto& v : score_group(sent, rubric, group, context)) {
-      if (!injections.empty()) {
+    for (auto& v : score_group(prepared->sent, rubric, group, context)) {
+      if (!prepared->injections.empty()) {
         v.extra["flags"] = {"prompt_injection"};
         nlohmann::ordered_json cells = nlohmann::ordered_json::array();
-        for (const auto& f : injections) cells.push_back(f.cell);
+        for (const auto& f : prepared->injections) cells.push_back(f.cell);
         v.extra["injection_cells"] = cells;
       }
-      v.extra["redactions"] = redactions;
+      v.extra["redactions"] = prepared->redactions;
       v.extra["provenance"] = provenance_json;
       out.push_back(std::move(v));
     }
@@ -213,11 +232,10 @@ std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric:
 
 std::vector<llm::ChatRequest> LlmJudge::plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                              const Context& context) const {
-  notebook::Notebook sent = nb;
-  if (m_options.redact) redact_notebook(sent);
+  const auto prepared = prepare(nb);
   std::vector<llm::ChatRequest> out;
   for (const auto& group : groups(rubric))
-    for (auto& r : requests(sent, rubric, group, context)) out.push_back(std::move(r));
+    for (auto& r : requests(prepared->sent, rubric, group, context)) out.push_back(std::move(r));
   return out;
 }
 

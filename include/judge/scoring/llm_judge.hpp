@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 #include <functional>
+#include <future>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -56,8 +59,20 @@ class LlmJudge : public Judge {
   std::vector<Verdict> score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                    const std::vector<const rubric::Dimension*>& group, const Context& context);
 
+  // A notebook as it is sent (secrets masked) and what was found in it, computed once per notebook content:
+  // eval calls score() once per (notebook, dimension), and the regex scans dominate a cached run.
+  struct Prepared {
+    notebook::Notebook sent;
+    int redactions = 0;
+    std::vector<prompt::InjectionFinding> injections;
+  };
+  std::shared_ptr<const Prepared> prepare(const notebook::Notebook& nb) const;
+
   std::shared_ptr<llm::ChatProvider> m_provider;
   LlmJudgeOptions m_options;
+  mutable std::mutex m_mutex;
+  /// By sha256 of the notebook text; a future so that items of one notebook started together wait for one scan.
+  mutable std::map<std::string, std::shared_future<std::shared_ptr<const Prepared>>> m_prepared;
 };
 
 }  // namespace judge::scoring
