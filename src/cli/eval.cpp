@@ -12,6 +12,7 @@
 #include "judge/cli/commands.hpp"
 #include "judge/cli/config.hpp"
 #include "judge/llm/pricing.hpp"
+#include "judge/memory/memory.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/prompt/prompt.hpp"
 #include "judge/rubric/rubric.hpp"
@@ -32,6 +33,7 @@ struct EvalOptions {
   bool dry_run = false;
   std::string config_file;
   std::map<std::string, std::string> flags;  // settings given as flags (see config.hpp)
+  std::string memory_dir;  // aligned memory (judge align); empty: none
 };
 
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
@@ -110,14 +112,14 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
 // and block on its call, keeping `jobs` requests in flight. Results go to the item's own slot, so the output
 // order does not depend on timing. The first exception (auth or config failure) stops the other threads
 // from taking new items and is rethrown here.
-std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items, long jobs) {
+std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items, long jobs,
+                                           const scoring::Context& context) {
   std::vector<std::vector<scoring::Verdict>> results(items.size());
   std::atomic<std::size_t> next{0}, done{0};
   std::atomic<bool> stop{false};
   std::exception_ptr failure;
   std::mutex mutex;
   const bool progress = stderr_is_terminal() && items.size() > 3;
-  const scoring::Context context;
   auto worker = [&] {
     for (std::size_t i; !stop && (i = next++) < items.size();) {
       try {
@@ -233,6 +235,20 @@ int exit_code(const std::vector<scoring::EvalRecord>& records) {
   return static_cast<int>(ExitCode::unscored);
 }
 
+std::optional<memory::Memory> load_memory(const std::string& dir) {
+  if (dir.empty()) return std::nullopt;
+  return memory::Memory::load(dir);
+}
+
+// -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
+scoring::Context memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
+  scoring::Context context;
+  context.memory = memory ? &*memory : nullptr;
+  const bool k_given = config.at("k").source != "default";
+  context.top_k = static_cast<int>(memory && !k_given ? memory->provenance().k : config.get_whole("k"));
+  return context;
+}
+
 int run_eval(const EvalOptions& opt) {
   const Config config = Config::load(opt.config_file, opt.flags, process_environment);
   const rubric::Rubric rubric = load_rubric(opt, config);
@@ -243,7 +259,8 @@ int run_eval(const EvalOptions& opt) {
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto items = plan_work(notebooks, rubric, per_dimension);
   if (opt.dry_run) return print_plan(*judge, items, config, opt.output);
-  const auto records = score_all(*judge, items, config.get_whole("jobs"));
+  const auto memory = load_memory(opt.memory_dir);
+  const auto records = score_all(*judge, items, config.get_whole("jobs"), memory_context(memory, config));
   write_output(opt, rubric, records);
   print_totals(*judge, *usage, config);
   return exit_code(records);
@@ -261,6 +278,9 @@ void setup_eval(CLI::App& app, RunFn& run) {
   cmd->add_option("-o,--output", opt->output, "Write results to this file (atomically) instead of stdout");
   cmd->add_flag("--dry-run", opt->dry_run,
                "Print the calls, estimated tokens and cost; call nothing (with -o FILE: the requests as JSON Lines)");
+  cmd->add_option("--memory", opt->memory_dir, "Aligned memory folder (judge align): guidelines and similar episodes");
+  cmd->add_option_function<std::string>("-k", [opt](const std::string& v) { opt->flags["k"] = v; },
+                                        "Episodes retrieved per item (default: the k recorded with the memory)");
   add_setting_options(*cmd, opt->flags, opt->config_file);
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });
 }

@@ -9,16 +9,18 @@
 namespace judge::llm {
 
 OpenAIEmbeddingProvider::OpenAIEmbeddingProvider(std::string spec, HttpEndpoint endpoint, std::string model,
-                                                 std::optional<int> dimensions, std::size_t batch_size)
+                                                 RetryPolicy retry, SleepFunction sleep,
+                                                 std::size_t batch_size)
     : m_spec(std::move(spec)),
       m_endpoint(std::move(endpoint)),
       m_model(std::move(model)),
-      m_dimensions(dimensions),
+      m_backoff(retry),
+      m_sleep(std::move(sleep)),
       m_batch_size(std::max<std::size_t>(batch_size, 1)) {}
 
 EmbeddingResult OpenAIEmbeddingProvider::embed_batch(const std::vector<std::string>& texts) {
   nlohmann::json body = {{"model", m_model}, {"input", texts}, {"encoding_format", "float"}};
-  if (m_dimensions && *m_dimensions > 0) body["dimensions"] = *m_dimensions;
+  if (m_dimensions > 0) body["dimensions"] = m_dimensions;
   JsonReply reply = post_json(m_endpoint, body);
   EmbeddingResult result;
   if (reply.error) {
@@ -57,8 +59,12 @@ EmbeddingResult OpenAIEmbeddingProvider::embed_batch(const std::vector<std::stri
 EmbeddingResult OpenAIEmbeddingProvider::try_embed(const std::vector<std::string>& texts) {
   EmbeddingResult all;
   for (std::size_t start = 0; start < texts.size(); start += m_batch_size) {
-    const auto end = texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), start + m_batch_size));
-    EmbeddingResult batch = embed_batch({texts.begin() + static_cast<std::ptrdiff_t>(start), end});
+    const auto end =
+        texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), start + m_batch_size));
+    const std::vector<std::string> batch_texts(texts.begin() + static_cast<std::ptrdiff_t>(start), end);
+    EmbeddingResult batch = call_with_retries(
+        m_backoff, m_sleep, [&] { return embed_batch(batch_texts); },
+        [](const EmbeddingResult& r) { return r.error ? &*r.error : nullptr; });
     if (batch.error) return batch;
     for (auto& vector : batch.vectors) all.vectors.push_back(std::move(vector));
     all.usage.input_tokens += batch.usage.input_tokens;

@@ -39,7 +39,7 @@ std::string server_code(const std::string& body) {
 }
 
 bool speaks_of_context_length(const std::string& text) {
-  static constexpr std::array k_markers = {"context_length", "context length", "context window",
+  static constexpr std::array k_markers = {"context_length",  "context length",     "context window",
                                            "maximum context", "prompt is too long", "input is too long",
                                            "too many tokens", "reduce the length"};
   const std::string lower = util::to_lower(text);
@@ -62,7 +62,8 @@ ErrorKind kind_of_status(int status, const std::string& message, const std::stri
   if (status == 408) return ErrorKind::timeout;
   if (status == 404) return ErrorKind::config;
   if (status == 413) return ErrorKind::context_length;
-  if ((status == 400 || status == 422) && (speaks_of_context_length(code) || speaks_of_context_length(message)))
+  if ((status == 400 || status == 422) &&
+      (speaks_of_context_length(code) || speaks_of_context_length(message)))
     return ErrorKind::context_length;
   if (status >= 500) return ErrorKind::server;
   return ErrorKind::bad_response;
@@ -100,8 +101,10 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body) {
   reply.latency_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (!http.ok()) {
-    const auto kind = http.failure->kind == net::FailureKind::timeout ? ErrorKind::timeout : ErrorKind::network;
-    reply.error = ProviderError{kind, scrub_secrets(http.failure->message, endpoint.secrets), 0, std::nullopt};
+    const auto kind =
+        http.failure->kind == net::FailureKind::timeout ? ErrorKind::timeout : ErrorKind::network;
+    reply.error =
+        ProviderError{kind, scrub_secrets(http.failure->message, endpoint.secrets), 0, std::nullopt};
     return reply;
   }
   const net::HttpResponse& response = *http.response;
@@ -114,7 +117,7 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body) {
     error.message = scrub_secrets("HTTP " + std::to_string(response.status) + " from " + where + ": " +
                                       util::truncate_utf8(message, k_max_quoted_bytes),
                                   endpoint.secrets);
-    if (error.kind == ErrorKind::rate_limited) error.retry_after_seconds = retry_after(response);
+    error.retry_after_seconds = retry_after(response);  // 429 and 503 send it
     reply.error = std::move(error);
     return reply;
   }

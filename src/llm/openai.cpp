@@ -20,7 +20,8 @@ nlohmann::json openai_chat_body(const ChatRequest& request, const std::string& m
   if (request.response_schema)
     body["response_format"] = {
         {"type", "json_schema"},
-        {"json_schema", {{"name", request.schema_name}, {"schema", *request.response_schema}, {"strict", true}}}};
+        {"json_schema",
+         {{"name", request.schema_name}, {"schema", *request.response_schema}, {"strict", true}}}};
   return body;
 }
 
@@ -38,8 +39,10 @@ ChatResult OpenAIChatProvider::chat(const ChatRequest& request) {
   if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object())
     return bad("no choices[0].message");
   const auto& message = choice["message"];
-  if (message.contains("refusal") && message["refusal"].is_string())
-    return chat_error(ErrorKind::refused, m_spec + ": the model refused: " + message["refusal"].get<std::string>());
+  if (message.contains("refusal") && message["refusal"].is_string() &&
+      !message["refusal"].get_ref<const std::string&>().empty())
+    return chat_error(ErrorKind::refused,
+                      m_spec + ": the model refused: " + message["refusal"].get<std::string>());
   if (!message.contains("content") || !message["content"].is_string()) return bad("no message.content text");
 
   ChatResponse response;

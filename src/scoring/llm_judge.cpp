@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "judge/memory/memory.hpp"
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
 #include "judge/util/error.hpp"
@@ -127,6 +128,17 @@ Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& 
 
 }  // namespace
 
+prompt::MemorySection memory_section(const memory::Memory& memory, const notebook::Notebook& nb,
+                                     const std::string& dimension, int k) {
+  prompt::MemorySection m;
+  for (const auto& g : memory.guidelines(dimension)) m.guidelines.push_back(g.text);
+  for (const auto& r : memory.retrieve(dimension, memory.excerpt(nb, dimension), k)) {
+    if (r.episode->notebook == nb.path) continue;  // never show the model a human's verdict on this notebook
+    m.episodes.push_back({r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+  }
+  return m;
+}
+
 LlmJudge::LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options)
     : m_provider(std::move(provider)), m_options(std::move(options)) {
   if (m_options.samples < 1) throw Error("--samples must be at least 1", ExitCode::usage);
@@ -148,7 +160,10 @@ std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, c
                                                  const std::vector<const rubric::Dimension*>& group,
                                                  const Context& context) const {
   prompt::MemorySection memory;
-  if (m_options.memory && group.size() == 1) memory = m_options.memory(nb, *group.front(), context);
+  if (group.size() == 1 && m_options.memory)
+    memory = m_options.memory(nb, *group.front(), context);
+  else if (group.size() == 1 && context.memory)
+    memory = memory_section(*context.memory, nb, group.front()->id, context.top_k);
   const auto p = prompt::build_judge_prompt(nb, rubric, group, memory, m_options.render);
   llm::ChatRequest base;
   base.messages = {{"system", p.system}, {"user", p.user}};

@@ -1,9 +1,159 @@
 // SPDX-License-Identifier: MIT
-// Placeholder: the memory blend arrives with judge align.
+// The heuristic judge with memory: corrects its rule verdicts by what people said about similar notebooks.
+#include "judge/scoring/memory_blend.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <sstream>
+
 #include "judge/scoring/heuristic_rules.hpp"
 
 namespace judge::scoring {
 
-void apply_memory(const notebook::Notebook&, const Context&, std::vector<Verdict>&) {}
+namespace {
+
+// What memory alone says about an item, given the rule's verdict.
+struct MemoryView {
+  bool na = false;
+  std::optional<double> score;  // when !na
+};
+
+// Why a residual correction rather than a plain nearest-neighbour average: each episode records the judge's
+// own verdict at alignment next to the human one, so the neighbours say how wrong this judge tends to be on
+// notebooks like this one. Adding their similarity-weighted mean error (human - judge) to the rule score
+// keeps rules where they agreed with people and moves them toward people where they did not; with constant
+// rules it reduces to the weighted mean of the neighbours' human scores. The same logic decides N/A: each
+// neighbour votes "N/A" when the rule's call, flipped if the judge's call was wrong on that neighbour, is
+// N/A; a weighted majority above one half makes it N/A (a tie counts as applicable, like labels).
+// Neighbours where the judge gave no verdict vote with their human label. Weights: cosine similarity
+// (negative ones count 0). The score stays within the range of the rule's and the neighbours' scores.
+std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> rule_score,
+                                      const std::vector<memory::Retrieved>& hits) {
+  const bool rule_known = rule_status != Status::unscored;
+  const bool rule_na = rule_status == Status::not_applicable;
+  const bool rule_scored = rule_status == Status::scored && rule_score.has_value();
+  double w_all = 0, w_na = 0, w_res = 0, sum_res = 0, w_h = 0, sum_h = 0;
+  double lo = rule_scored ? *rule_score : 1e300, hi = rule_scored ? *rule_score : -1e300;
+  for (const auto& r : hits) {
+    const auto& e = *r.episode;
+    const double w = std::max(0.0, r.similarity);
+    if (w <= 0) continue;
+    const bool h_na = !e.human_score;
+    const bool j_known = e.judge_status == "scored" || e.judge_status == "not_applicable";
+    const bool vote_na = rule_known && j_known ? rule_na != (h_na != (e.judge_status == "not_applicable")) : h_na;
+    w_all += w;
+    w_na += vote_na ? w : 0;
+    if (h_na) continue;
+    w_h += w;
+    sum_h += w * *e.human_score;
+    lo = std::min(lo, *e.human_score);
+    hi = std::max(hi, *e.human_score);
+    if (e.judge_status == "scored" && e.judge_score) {
+      w_res += w;
+      sum_res += w * (*e.human_score - *e.judge_score);
+    }
+  }
+  if (w_all <= 0) return std::nullopt;
+  MemoryView view;
+  view.na = w_na / w_all > 0.5;
+  if (!view.na) {
+    if (rule_scored && w_res > 0)
+      view.score = std::clamp(*rule_score + sum_res / w_res, lo, hi);
+    else if (w_h > 0)
+      view.score = sum_h / w_h;
+  }
+  return view;
+}
+
+// The rule verdict moved toward memory's view by `weight`. Returns false when nothing changes.
+bool combine(Verdict& v, const MemoryView& view, const memory::BlendWeight& weight) {
+  const bool rule_na = v.status == Status::not_applicable;
+  const bool rule_scored = v.status == Status::scored && v.score.has_value();
+  // N/A: memory decides when trusted (or when the rule has no verdict), else the rule's call stands.
+  const bool na = (weight.na >= 0.5 || v.status == Status::unscored) ? view.na : rule_na;
+  if (na) {
+    if (rule_na) return false;
+    v.status = Status::not_applicable;
+    v.score.reset();
+    v.rationale += (v.rationale.empty() ? "" : "; ") + std::string("memory: similar labelled notebooks say N/A");
+    return true;
+  }
+  if (!view.score) return false;  // memory has no score to offer; the rule verdict stands
+  std::ostringstream note;
+  double s;
+  if (rule_scored) {
+    s = *v.score + weight.score * (*view.score - *v.score);
+    note << "memory: rule score " << *v.score << " corrected by similar labelled notebooks";
+  } else {
+    s = *view.score;
+    note << "memory: scored by similar labelled notebooks";
+  }
+  v.status = Status::scored;
+  v.score = std::round(s * 100) / 100;
+  v.error.clear();
+  v.rationale += (v.rationale.empty() ? "" : "; ") + note.str();
+  return true;
+}
+
+memory::BlendWeight weight_of(const memory::Memory& m, const std::string& dimension) {
+  auto it = m.blend_weights().find(dimension);
+  return it == m.blend_weights().end() ? memory::BlendWeight{} : it->second;
+}
+
+Status status_of(const std::string& s) {
+  return s == "scored" ? Status::scored : s == "not_applicable" ? Status::not_applicable : Status::unscored;
+}
+
+}  // namespace
+
+void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
+  if (!context.memory) return;
+  for (auto& v : verdicts) {
+    const auto hits = context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
+    if (hits.empty()) continue;
+    const auto rule_score = v.status == Status::scored ? v.score : std::nullopt;
+    const auto view = memory_view(v.status, v.score, hits);
+    if (!view) continue;
+    combine(v, *view, weight_of(*context.memory, v.dimension));
+    nlohmann::ordered_json used = nlohmann::ordered_json::array();
+    for (const auto& r : hits) used.push_back(r.episode->id);
+    v.extra["episodes"] = used;
+    v.extra["rule_score"] = rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
+  }
+}
+
+std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k) {
+  constexpr std::array<double, 5> k_weights{0, 0.25, 0.5, 0.75, 1};
+  struct Tally {
+    std::array<double, 5> abs_err{};
+    std::size_t na_rule = 0, na_memory = 0;
+  };
+  std::map<std::string, Tally> tally;
+  for (const auto& e : memory.episodes()) {
+    const Status rule = status_of(e.judge_status);
+    if (rule == Status::unscored) continue;
+    auto hits = memory.retrieve(e.dimension, e.vector, k + 1);
+    std::erase_if(hits, [&](const memory::Retrieved& r) { return r.episode == &e; });
+    if (hits.size() > static_cast<std::size_t>(k)) hits.resize(static_cast<std::size_t>(k));
+    const auto view = memory_view(rule, e.judge_score, hits);
+    if (!view) continue;
+    Tally& t = tally[e.dimension];
+    const bool h_na = !e.human_score;
+    t.na_rule += (rule == Status::not_applicable) == h_na;
+    t.na_memory += view->na == h_na;
+    if (h_na || rule != Status::scored || !e.judge_score || !view->score) continue;
+    for (std::size_t i = 0; i < k_weights.size(); ++i)
+      t.abs_err[i] += std::fabs(*e.human_score - (*e.judge_score + k_weights[i] * (*view->score - *e.judge_score)));
+  }
+  std::map<std::string, memory::BlendWeight> out;
+  for (const auto& [d, t] : tally) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < k_weights.size(); ++i)
+      if (t.abs_err[i] < t.abs_err[best] - 1e-9) best = i;
+    out[d] = {k_weights[best], t.na_memory > t.na_rule ? 1.0 : 0.0};
+  }
+  return out;
+}
 
 }  // namespace judge::scoring

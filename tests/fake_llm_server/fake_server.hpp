@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Starts tests/fake_llm_server/server.py on a free loopback port for the life of the object, and scripts it.
 // Usage (see README.md beside this file):
-//   judge::test::FakeLlmServer server;                  // or FakeLlmServer(0.2): every default reply after 200 ms
-//   server.script({{{"type", "rate_limit"}, {"retry_after", "1"}}});
-//   settings.base_url = server.openai_base_url();       // "http://127.0.0.1:PORT/v1"
+//   judge::test::FakeLlmServer server;                  // or FakeLlmServer(0.2): every default reply after
+//   200 ms server.script({{{"type", "rate_limit"}, {"retry_after", "1"}}}); settings.base_url =
+//   server.openai_base_url();       // "http://127.0.0.1:PORT/v1"
 //   ... server.request_count(), server.last_request()["body"] ...
 #pragma once
 #include <fcntl.h>
@@ -29,7 +29,8 @@ class FakeLlmServer {
   /// Starts the server (Debian's /usr/bin/python3) and waits up to 10 s for its "PORT <n>" line.
   /// `default_delay_seconds`: delay before every reply that no script overrides. Throws std::runtime_error.
   explicit FakeLlmServer(double default_delay_seconds = 0,
-                         std::string script_path = std::string(JUDGE_SOURCE_DIR) + "/tests/fake_llm_server/server.py") {
+                         std::string script_path = std::string(JUDGE_SOURCE_DIR) +
+                                                   "/tests/fake_llm_server/server.py") {
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("fake server: pipe failed");
     const std::string delay = std::to_string(default_delay_seconds);

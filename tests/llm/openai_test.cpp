@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "../fake_llm_server/fake_server.hpp"
 #include "judge/llm/registry.hpp"
 #include "provider_env.hpp"
@@ -22,7 +25,8 @@ class OpenAIProviderTest : public ::testing::Test {
  protected:
   judge::test::FakeLlmServer server;
   std::unique_ptr<ChatProvider> provider(double timeout_seconds = 5) {
-    auto settings = settings_with_env({{"OPENAI_API_KEY", k_key}, {"OPENAI_BASE_URL", server.openai_base_url()}});
+    auto settings =
+        settings_with_env({{"OPENAI_API_KEY", k_key}, {"OPENAI_BASE_URL", server.openai_base_url()}});
     settings.timeout_seconds = timeout_seconds;
     return make_chat_provider("openai:gpt-test", settings);
   }
@@ -76,7 +80,8 @@ TEST_F(OpenAIProviderTest, ReadsContentUsageAndModel) {
                               {"model", "gpt-test-2025"}}}));
   const ChatResult result = provider()->chat(user_request("x"));
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result.response->content, "```json\n{\"score\": 4}\n```");  // verbatim: parsing is the judge's job
+  EXPECT_EQ(result.response->content,
+            "```json\n{\"score\": 4}\n```");  // verbatim: parsing is the judge's job
   EXPECT_EQ(result.response->usage.input_tokens, 321);
   EXPECT_EQ(result.response->usage.output_tokens, 45);
   EXPECT_EQ(result.response->model, "gpt-test-2025");
@@ -93,7 +98,8 @@ TEST_F(OpenAIProviderTest, NoKeyNoAuthorizationHeaderForALocalServer) {
 }
 
 TEST_F(OpenAIProviderTest, SettingsBaseUrlWinsOverTheEnvironment) {
-  auto settings = settings_with_env({{"OPENAI_BASE_URL", "http://127.0.0.1:1/v1"}}, server.openai_base_url() + "/");
+  auto settings =
+      settings_with_env({{"OPENAI_BASE_URL", "http://127.0.0.1:1/v1"}}, server.openai_base_url() + "/");
   ASSERT_TRUE(make_chat_provider("openai:m", settings)->chat(user_request("x")).ok());
   EXPECT_EQ(server.request_count(), 1);
 }
@@ -102,6 +108,29 @@ TEST_F(OpenAIProviderTest, RefusalIsRefused) {
   const ProviderError e = error_for({{"type", "refusal"}, {"refusal", "I will not grade this."}});
   EXPECT_EQ(e.kind, ErrorKind::refused);
   EXPECT_NE(e.message.find("I will not grade this."), std::string::npos);
+}
+
+TEST_F(OpenAIProviderTest, EmptyRefusalIsNoRefusal) {
+  server.script(json::array(
+      {{{"type", "raw"}, {"body", R"({"choices": [{"message": {"content": "ok", "refusal": ""}}]})"}}}));
+  const ChatResult result = provider()->chat(user_request("x"));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.response->content, "ok");
+}
+
+TEST_F(OpenAIProviderTest, OneProviderFromManyThreads) {
+  server.script(json::array(), {{"type", "reply"}, {"delay", 0.1}});
+  const std::shared_ptr<ChatProvider> shared = provider();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2; ++i)
+        if (shared->chat(user_request("thread " + std::to_string(t))).ok()) ++ok;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), 24);
+  EXPECT_EQ(server.request_count(), 24);
 }
 
 TEST_F(OpenAIProviderTest, UnauthorizedIsAuthAndNeverEchoesTheKey) {
@@ -141,22 +170,27 @@ TEST_F(OpenAIProviderTest, ServerErrorsAreServer) {
 }
 
 TEST_F(OpenAIProviderTest, ContextLengthFromCodeOrMessage) {
-  EXPECT_EQ(error_for({{"type", "error"}, {"status", 400}, {"code", "context_length_exceeded"},
-                       {"message", "Too long."}})
-                .kind,
-            ErrorKind::context_length);
+  EXPECT_EQ(
+      error_for(
+          {{"type", "error"}, {"status", 400}, {"code", "context_length_exceeded"}, {"message", "Too long."}})
+          .kind,
+      ErrorKind::context_length);
   // vLLM's wording, without a code.
-  EXPECT_EQ(error_for({{"type", "error"}, {"status", 400},
-                       {"message", "This model's maximum context length is 8192 tokens. However, you requested "
-                                   "9000 tokens."}})
+  EXPECT_EQ(error_for({{"type", "error"},
+                       {"status", 400},
+                       {"message",
+                        "This model's maximum context length is 8192 tokens. However, you requested "
+                        "9000 tokens."}})
                 .kind,
             ErrorKind::context_length);
-  EXPECT_EQ(error_for({{"type", "error"}, {"status", 400}, {"message", "Invalid value for 'temperature'."}}).kind,
-            ErrorKind::bad_response);
+  EXPECT_EQ(
+      error_for({{"type", "error"}, {"status", 400}, {"message", "Invalid value for 'temperature'."}}).kind,
+      ErrorKind::bad_response);
 }
 
 TEST_F(OpenAIProviderTest, NotFoundIsConfig) {
-  const ProviderError e = error_for({{"type", "error"}, {"status", 404}, {"message", "The model does not exist"}});
+  const ProviderError e =
+      error_for({{"type", "error"}, {"status", 404}, {"message", "The model does not exist"}});
   EXPECT_EQ(e.kind, ErrorKind::config);
   EXPECT_NE(e.message.find("The model does not exist"), std::string::npos);
 }
@@ -179,7 +213,8 @@ TEST_F(OpenAIProviderTest, SlowReplyPastTheTimeoutIsTimeout) {
 }
 
 TEST_F(OpenAIProviderTest, NothingListeningIsNetwork) {
-  auto p = make_chat_provider("openai:m", settings_with_env({{"OPENAI_API_KEY", k_key}}, "http://127.0.0.1:1/v1"));
+  auto p =
+      make_chat_provider("openai:m", settings_with_env({{"OPENAI_API_KEY", k_key}}, "http://127.0.0.1:1/v1"));
   const ChatResult result = p->chat(user_request("x"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, ErrorKind::network);
@@ -187,7 +222,8 @@ TEST_F(OpenAIProviderTest, NothingListeningIsNetwork) {
 }
 
 TEST_F(OpenAIProviderTest, AzureDeploymentPathApiVersionAndApiKeyHeader) {
-  auto settings = settings_with_env({{"AZURE_OPENAI_ENDPOINT", server.base_url()}, {"AZURE_OPENAI_API_KEY", k_key}});
+  auto settings =
+      settings_with_env({{"AZURE_OPENAI_ENDPOINT", server.base_url()}, {"AZURE_OPENAI_API_KEY", k_key}});
   settings.api_version = "2024-06-01";
   auto p = make_chat_provider("azure:my-gpt4o", settings);
   ASSERT_TRUE(p->chat(user_request("x")).ok());
@@ -200,16 +236,16 @@ TEST_F(OpenAIProviderTest, AzureDeploymentPathApiVersionAndApiKeyHeader) {
 }
 
 TEST_F(OpenAIProviderTest, AzureDefaultApiVersion) {
-  auto p = make_chat_provider(
-      "azure:d", settings_with_env({{"AZURE_OPENAI_ENDPOINT", server.base_url()}, {"AZURE_OPENAI_API_KEY", k_key}}));
+  auto p = make_chat_provider("azure:d", settings_with_env({{"AZURE_OPENAI_ENDPOINT", server.base_url()},
+                                                            {"AZURE_OPENAI_API_KEY", k_key}}));
   ASSERT_TRUE(p->chat(user_request("x")).ok());
   EXPECT_EQ(server.last_request()["query"], std::string("api-version=") + k_default_azure_api_version);
 }
 
 TEST_F(OpenAIProviderTest, DatabricksServingEndpointInvocations) {
-  auto p = make_chat_provider(
-      "databricks:databricks-claude-sonnet",
-      settings_with_env({{"DATABRICKS_HOST", server.base_url() + "/"}, {"DATABRICKS_TOKEN", "dapi-secret-token"}}));
+  auto p = make_chat_provider("databricks:databricks-claude-sonnet",
+                              settings_with_env({{"DATABRICKS_HOST", server.base_url() + "/"},
+                                                 {"DATABRICKS_TOKEN", "dapi-secret-token"}}));
   ASSERT_TRUE(p->chat(user_request("x")).ok());
   const json seen = server.last_request();
   EXPECT_EQ(seen["path"], "/serving-endpoints/databricks-claude-sonnet/invocations");

@@ -9,7 +9,8 @@
 namespace judge::test {
 
 /// ProviderSettings whose environment is exactly `vars`, with short timeouts.
-inline llm::ProviderSettings settings_with_env(std::map<std::string, std::string> vars, std::string base_url = "") {
+inline llm::ProviderSettings settings_with_env(std::map<std::string, std::string> vars,
+                                               std::string base_url = "") {
   llm::ProviderSettings settings;
   settings.base_url = std::move(base_url);
   settings.connect_timeout_seconds = 2;

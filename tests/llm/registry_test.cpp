@@ -37,30 +37,35 @@ TEST(Registry, SpecWithoutModelIsAUsageError) {
 }
 
 TEST(Registry, MissingRequiredVariablesAreNamed) {
-  EXPECT_NE(error_of([] { make_chat_provider("openai:gpt-4.1-mini", settings_with_env({})); })
-                .first.find("OPENAI_API_KEY"),
+  EXPECT_NE(error_of([] {
+              make_chat_provider("openai:gpt-4.1-mini", settings_with_env({}));
+            }).first.find("OPENAI_API_KEY"),
             std::string::npos);
-  EXPECT_NE(error_of([] { make_chat_provider("azure:d", settings_with_env({{"AZURE_OPENAI_API_KEY", "k"}})); })
-                .first.find("AZURE_OPENAI_ENDPOINT"),
+  EXPECT_NE(error_of([] {
+              make_chat_provider("azure:d", settings_with_env({{"AZURE_OPENAI_API_KEY", "k"}}));
+            }).first.find("AZURE_OPENAI_ENDPOINT"),
             std::string::npos);
   EXPECT_NE(error_of([] {
               make_chat_provider("azure:d", settings_with_env({{"AZURE_OPENAI_ENDPOINT", "http://x"}}));
             }).first.find("AZURE_OPENAI_API_KEY"),
             std::string::npos);
-  EXPECT_NE(error_of([] { make_chat_provider("databricks:e", settings_with_env({{"DATABRICKS_HOST", "h"}})); })
-                .first.find("DATABRICKS_TOKEN"),
+  EXPECT_NE(error_of([] {
+              make_chat_provider("databricks:e", settings_with_env({{"DATABRICKS_HOST", "h"}}));
+            }).first.find("DATABRICKS_TOKEN"),
             std::string::npos);
 }
 
 TEST(Registry, SpecIsKeptAndHoldsNoKey) {
-  const auto p = make_chat_provider("openai:gpt-4.1-mini", settings_with_env({{"OPENAI_API_KEY", "sk-abcdef"}}));
+  const auto p =
+      make_chat_provider("openai:gpt-4.1-mini", settings_with_env({{"OPENAI_API_KEY", "sk-abcdef"}}));
   EXPECT_EQ(p->spec(), "openai:gpt-4.1-mini");
 }
 
 TEST(Registry, EmbeddingProviders) {
-  EXPECT_EQ(make_embedding_provider("openai:text-embedding-3-small", settings_with_env({{"OPENAI_API_KEY", "k"}}))
-                ->spec(),
-            "openai:text-embedding-3-small");
+  EXPECT_EQ(
+      make_embedding_provider("openai:text-embedding-3-small", settings_with_env({{"OPENAI_API_KEY", "k"}}))
+          ->spec(),
+      "openai:text-embedding-3-small");
   EXPECT_EQ(error_of([] { make_embedding_provider("anthropic:x", settings_with_env({})); }).second,
             ExitCode::usage);
 }

@@ -24,7 +24,7 @@ constexpr const char* k_notebook = R"nb({"nbformat": 4, "nbformat_minor": 5, "me
    "source": ["import pandas as pd\n", "openai_key = 'sk-abcdefghijklmnopqrstuvwx'\n", "model.fit(X, y)"]}
  ]})nb";
 
-class EvalCli : public ::testing::Test {
+class LlmEvalCli : public ::testing::Test {
  protected:
   void SetUp() override {
     m_dir = std::filesystem::temp_directory_path() / ("judge_eval_cli_" + std::to_string(::getpid()) + "_" +
@@ -62,7 +62,7 @@ class EvalCli : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(EvalCli, ScoresEveryDimensionThenServesTheSecondRunFromTheCache) {
+TEST_F(LlmEvalCli, ScoresEveryDimensionThenServesTheSecondRunFromTheCache) {
   auto r = judge("eval nb.ipynb --format jsonl --jobs 4 " + llm_args());
   ASSERT_EQ(r.exit_code, 0) << err();
   const auto records = lines(r.out);
@@ -87,14 +87,14 @@ TEST_F(EvalCli, ScoresEveryDimensionThenServesTheSecondRunFromTheCache) {
   EXPECT_EQ(lines(r.out)[0]["cached"], true);
 }
 
-TEST_F(EvalCli, JobsBoundTheRequestsInFlight) {
+TEST_F(LlmEvalCli, JobsBoundTheRequestsInFlight) {
   server.script(json::array(), {{"type", "reply"}, {"delay", 0.2}});
   auto r = judge("eval nb.ipynb --format jsonl --jobs 3 --cache-mode off " + llm_args());
   ASSERT_EQ(r.exit_code, 0) << err();
   EXPECT_EQ(server.stats()["max_in_flight"], 3);
 }
 
-TEST_F(EvalCli, ReplayOnlyMissIsUnscoredNotInCacheExit4) {
+TEST_F(LlmEvalCli, ReplayOnlyMissIsUnscoredNotInCacheExit4) {
   auto r = judge("eval nb.ipynb --format jsonl --dimensions model_training --cache-mode replay-only " + llm_args());
   EXPECT_EQ(r.exit_code, 4);
   const auto records = lines(r.out);
@@ -104,7 +104,7 @@ TEST_F(EvalCli, ReplayOnlyMissIsUnscoredNotInCacheExit4) {
   EXPECT_EQ(server.request_count(), 0);
 }
 
-TEST_F(EvalCli, FencedAndOffScaleRepliesAreRepairedOrUnscored) {
+TEST_F(LlmEvalCli, FencedAndOffScaleRepliesAreRepairedOrUnscored) {
   server.script(json::array({
       {{"match", "Dimension model_training"}, {"content", "Sure!\n```json\n{\"score\": \"2\", \"rationale\": \"ok\"}\n```"}},
       {{"match", "Dimension model_use"}, {"content", "{\"score\": 9}"}},
@@ -121,7 +121,7 @@ TEST_F(EvalCli, FencedAndOffScaleRepliesAreRepairedOrUnscored) {
   EXPECT_EQ(server.request_count(), 3);
 }
 
-TEST_F(EvalCli, AuthErrorStopsTheRunWithExit1) {
+TEST_F(LlmEvalCli, AuthErrorStopsTheRunWithExit1) {
   server.script(json::array(), {{"type", "error"}, {"status", 401}, {"message", "Incorrect API key provided"}});
   auto r = judge("eval nb.ipynb --format jsonl --jobs 2 " + llm_args(), "OPENAI_API_KEY=sk-live-secret-value-123456");
   EXPECT_EQ(r.exit_code, 1);
@@ -129,7 +129,7 @@ TEST_F(EvalCli, AuthErrorStopsTheRunWithExit1) {
   EXPECT_EQ(err().find("sk-live-secret-value-123456"), std::string::npos);
 }
 
-TEST_F(EvalCli, BatchDimensionsMakesOneCallPerNotebook) {
+TEST_F(LlmEvalCli, BatchDimensionsMakesOneCallPerNotebook) {
   server.script(json::array({{{"content", R"({"scores": {"model_training": {"score": 1, "rationale": "a"},
                                                         "model_use": {"score": "N/A", "rationale": "b"}}})"}}}));
   auto r = judge("eval nb.ipynb --format jsonl --batch-dimensions --dimensions model_training,model_use " + llm_args());
@@ -142,7 +142,7 @@ TEST_F(EvalCli, BatchDimensionsMakesOneCallPerNotebook) {
   EXPECT_EQ(body["response_format"]["type"], "json_schema");
 }
 
-TEST_F(EvalCli, DryRunCallsNothingAndEstimates) {
+TEST_F(LlmEvalCli, DryRunCallsNothingAndEstimates) {
   auto r = judge("eval nb.ipynb --dry-run --samples 2 -o requests.jsonl " + llm_args());
   ASSERT_EQ(r.exit_code, 0) << err();
   EXPECT_EQ(server.request_count(), 0);
@@ -160,7 +160,7 @@ TEST_F(EvalCli, DryRunCallsNothingAndEstimates) {
   EXPECT_FALSE(std::filesystem::exists(m_dir / "cache.sqlite"));
 }
 
-TEST_F(EvalCli, ConfigPrecedenceFlagOverEnvOverFileOverDefault) {
+TEST_F(LlmEvalCli, ConfigPrecedenceFlagOverEnvOverFileOverDefault) {
   std::ofstream(m_dir / "judge.yaml") << "judge: openai:gpt-4.1-mini\njobs: 2\nsamples: 3\ncache_mode: off\n";
   auto r = judge("config show --jobs 8", "JUDGE_JOBS=5 JUDGE_SAMPLES=4");
   ASSERT_EQ(r.exit_code, 0) << err();
@@ -171,7 +171,7 @@ TEST_F(EvalCli, ConfigPrecedenceFlagOverEnvOverFileOverDefault) {
   EXPECT_NE(r.out.find("max_tokens            1024  (default)"), std::string::npos) << r.out;
 }
 
-TEST_F(EvalCli, ConfigErrorsNameTheirSource) {
+TEST_F(LlmEvalCli, ConfigErrorsNameTheirSource) {
   std::ofstream(m_dir / "judge.yaml") << "judge: heuristic\njobz: 2\njobs: many\n";
   auto r = judge("config show");
   EXPECT_EQ(r.exit_code, 1);
@@ -181,7 +181,7 @@ TEST_F(EvalCli, ConfigErrorsNameTheirSource) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
-TEST_F(EvalCli, CacheStatsAndClear) {
+TEST_F(LlmEvalCli, CacheStatsAndClear) {
   ASSERT_EQ(judge("eval nb.ipynb --format jsonl --dimensions model_training,model_use " + llm_args()).exit_code, 0);
   auto r = judge("cache stats --cache cache.sqlite");
   EXPECT_NE(r.out.find("entries: 2\n"), std::string::npos) << r.out;

@@ -177,3 +177,39 @@ TEST(LlmJudge, PlanListsEveryCallWithoutCalling) {
   EXPECT_EQ(judge.plan(nb_with("x"), rubric::default_rubric(), {}).size(), 18u);  // 9 dimensions x 2 samples
   EXPECT_EQ(fake->calls(), 0u);
 }
+
+#include "judge/memory/memory.hpp"
+
+TEST(LlmJudge, AlignedMemoryFillsGuidelinesAndNearestEpisodesOfOtherNotebooks) {
+  memory::Memory m;
+  auto episode = [](const std::string& nb, double human, const std::string& excerpt) {
+    memory::Episode e;
+    e.id = nb + "#data_imputation";
+    e.notebook = nb;
+    e.dimension = "data_imputation";
+    e.human_score = human;
+    e.feedback = "feedback on " + nb;
+    e.excerpt = excerpt;
+    return e;
+  };
+  std::vector<memory::Episode> eps{episode("other.ipynb", 1, "df.fillna(0) blanket fill"),
+                                   episode("nb.ipynb", 3, "df.fillna(0) blanket fill")};
+  std::vector<std::string> corpus{eps[0].excerpt, eps[1].excerpt};
+  m.embedder().fit(corpus);
+  const auto vectors = m.embedder().embed(corpus);
+  eps[0].vector = vectors[0];
+  eps[1].vector = vectors[1];
+  m.set_episodes(eps);
+  m.set_guidelines({{"data_imputation", "Blanket fillna(0) is bad.", {}, "manual"}});
+
+  auto fake = std::make_shared<FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply(R"({"score": 1})"); };
+  scoring::LlmJudge judge(fake);
+  scoring::Context context;
+  context.memory = &m;
+  judge.score(nb_with("df = df.fillna(0)"), one_dim("data_imputation"), context);
+  const auto& user = fake->requests[0].messages[1].content;
+  EXPECT_NE(user.find("- Blanket fillna(0) is bad.\n"), std::string::npos);
+  EXPECT_NE(user.find("<example n=\"1\" notebook=\"other.ipynb\" human_score=\"1\">"), std::string::npos);
+  EXPECT_EQ(user.find("feedback on nb.ipynb"), std::string::npos);  // the notebook's own label is never shown
+}

@@ -8,6 +8,7 @@
 
 #include "judge/llm/http_call.hpp"
 #include "judge/llm/provider.hpp"
+#include "judge/llm/retry.hpp"
 
 namespace judge::llm {
 
@@ -20,13 +21,15 @@ struct EmbeddingResult {
 
 class OpenAIEmbeddingProvider : public EmbeddingProvider {
  public:
-  /// `endpoint.url` is the full ".../embeddings" URL; `dimensions` (> 0) is sent as "dimensions" (models
-  /// that can shorten their vectors); texts go `batch_size` per request.
-  OpenAIEmbeddingProvider(std::string spec, HttpEndpoint endpoint, std::string model,
-                          std::optional<int> dimensions = std::nullopt, std::size_t batch_size = 64);
+  /// `endpoint.url` is the full ".../embeddings" URL; texts go `batch_size` per request, each request
+  /// retried as `retry` says. Set `dimensions` with set_dimensions().
+  OpenAIEmbeddingProvider(std::string spec, HttpEndpoint endpoint, std::string model, RetryPolicy retry = {},
+                          SleepFunction sleep = sleep_seconds, std::size_t batch_size = 64);
   std::string spec() const override { return m_spec; }
+  /// Sends "dimensions": n (> 0) so models that can shorten their vectors return n numbers each.
+  void set_dimensions(int dimensions) { m_dimensions = dimensions; }
   /// One request per batch: body {model, input: [texts], encoding_format: "float"[, dimensions]}; reply
-  /// data[i].embedding placed by data[i].index. Returns the first error met (no retries).
+  /// data[i].embedding placed by data[i].index. Returns the first error that outlasts its retries.
   EmbeddingResult try_embed(const std::vector<std::string>& texts);
   /// try_embed, throwing judge::Error with the error's message on failure.
   std::vector<std::vector<float>> embed(const std::vector<std::string>& texts) override;
@@ -37,8 +40,10 @@ class OpenAIEmbeddingProvider : public EmbeddingProvider {
   std::string m_spec;
   HttpEndpoint m_endpoint;
   std::string m_model;
-  std::optional<int> m_dimensions;
+  Backoff m_backoff;
+  SleepFunction m_sleep;
   std::size_t m_batch_size;
+  int m_dimensions = 0;
 };
 
 }  // namespace judge::llm

@@ -27,7 +27,8 @@ struct JsonReply {
 };
 
 /// POSTs `body` as JSON. Error kinds: curl timeout -> timeout; no reply, dropped connection -> network;
-/// 401/403 -> auth; 429 -> rate_limited (Retry-After / retry-after-ms parsed); 408 -> timeout; 404 -> config;
+/// any error status keeps its Retry-After (or retry-after-ms) in retry_after_seconds;
+/// 401/403 -> auth; 429 -> rate_limited; 408 -> timeout; 404 -> config;
 /// 413, or 400/422 whose message speaks of the context length -> context_length; 5xx -> server; other 4xx,
 /// or a 2xx body that is not JSON -> bad_response. Messages quote the server's error message (cut to 300
 /// bytes) and never contain header values.

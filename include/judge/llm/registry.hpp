@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "judge/llm/provider.hpp"
+#include "judge/llm/retry.hpp"
 
 namespace judge::llm {
 
@@ -25,6 +26,10 @@ struct ProviderSettings {
   double connect_timeout_seconds = 10;
   double timeout_seconds = 120;  ///< whole call (HTTP exchange, or the command's run time)
   EnvLookup env = process_env;   ///< tests inject their own environment here
+  /// Retries of embedding providers, whose interface has no error values; chat providers make one call each
+  /// and are wrapped in RetryingProvider by the caller.
+  RetryPolicy embedding_retry;
+  int embedding_dimensions = 0;  ///< > 0: sent as "dimensions"
 };
 
 inline constexpr const char* k_default_azure_api_version = "2024-10-21";
@@ -42,7 +47,8 @@ inline constexpr const char* k_default_azure_api_version = "2024-10-21";
 /// Each call is made once: wrap the result in RetryingProvider for retries.
 /// Throws judge::Error (usage) for an unknown provider or an empty model, naming the known providers, and
 /// judge::Error (runtime) when a required environment variable is missing, naming it (never its value).
-std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const ProviderSettings& settings = {});
+std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec,
+                                                 const ProviderSettings& settings = {});
 
 /// An embeddings provider for `spec`: openai:MODEL (an OpenAI-compatible POST {base}/embeddings, same base
 /// URL and key rules as the chat provider). Errors as make_chat_provider.

@@ -17,8 +17,8 @@ struct HttpRequest {
   std::string url;              ///< absolute http:// or https:// URL
   Headers headers;              ///< sent as given; values may hold secrets and never appear in errors
   std::string body;             ///< request body (POST only)
-  double connect_timeout_seconds = 10;
-  double timeout_seconds = 120;  ///< whole exchange, connect included
+  double connect_timeout_seconds = 10;  ///< <= 0: libcurl's default (300 s)
+  double timeout_seconds = 120;         ///< whole exchange, connect included; <= 0: none
 };
 
 struct HttpResponse {

@@ -18,6 +18,12 @@ namespace judge::scoring {
 /// Fills the prompt's memory section for one (notebook, dimension); set by the alignment code.
 using MemoryFn = std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&, const Context&)>;
 
+/// The memory section for one (notebook, dimension) from aligned memory: the dimension's guidelines and the
+/// k episodes nearest to the notebook's excerpt (memory::Memory::retrieve), leaving out episodes of the same
+/// notebook path. What LlmJudge uses when Context::memory is set and LlmJudgeOptions::memory is empty.
+prompt::MemorySection memory_section(const memory::Memory& memory, const notebook::Notebook& nb,
+                                     const std::string& dimension, int k);
+
 struct LlmJudgeOptions {
   bool batch_dimensions = false;  ///< one call for all dimensions of a notebook instead of one per dimension
   int samples = 1;                ///< calls per item; > 1 records the mean and the spread
@@ -25,7 +31,7 @@ struct LlmJudgeOptions {
   int max_tokens = 1024;
   bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
   prompt::RenderOptions render;
-  MemoryFn memory;  ///< empty: no memory section
+  MemoryFn memory;  ///< empty: memory_section() from Context::memory when set, else no memory section
 
   static constexpr double k_sample_temperature = 0.7;
   double effective_temperature() const { return samples > 1 && temperature <= 0 ? k_sample_temperature : temperature; }

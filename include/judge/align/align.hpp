@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "judge/align/distill.hpp"
+#include "judge/labels/labels.hpp"
+#include "judge/llm/provider.hpp"
+#include "judge/memory/memory.hpp"
+#include "judge/rubric/rubric.hpp"
+#include "judge/scoring/judge.hpp"
+
+namespace judge::align {
+
+struct AlignOptions {
+  const rubric::Rubric* rubric = nullptr;  ///< required: the dimensions labels are on
+  std::filesystem::path notebooks_dir;     ///< label items are paths under it ("ARCHIVE.dbc!/inner" allowed)
+  std::string rater_policy = "mean";       ///< labels::resolve policy
+  scoring::Judge* judge = nullptr;         ///< required: its own verdicts (no memory) go into the episodes
+  llm::ChatProvider* reflection = nullptr; ///< nullptr: the offline extractive distiller
+  int k = 5;                               ///< recorded with the memory
+  std::size_t parallel = 4;                ///< judge and reflection calls at once
+  BatchLimits batch;
+  std::string labels_file;                 ///< provenance only
+};
+
+/// What one alignment did.
+struct AlignSummary {
+  std::size_t episodes_added = 0, episodes_changed = 0, episodes_unchanged = 0, episodes_removed = 0;
+  std::size_t notebooks_judged = 0;
+  std::size_t reflection_calls = 0;
+  std::size_t records_distilled = 0;
+  std::size_t guidelines_before = 0, guidelines_after = 0;
+  std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
+};
+
+/// Aligns `memory` with `labels`, incrementally. Why incremental: reflection and LLM judges cost money, so
+/// an (item, dimension) whose resolved labels (scores, feedback, rater policy) and notebook file are
+/// unchanged keeps its episode and makes no call. Steps:
+///  1. resolve raters (options.rater_policy) into one episode per (notebook, dimension);
+///  2. episodes whose labels or notebook changed, or that are new, get the judge's own verdict again (an
+///     LLM judge is asked once per such notebook; the heuristic judge, which is free, re-scores every
+///     notebook so its recorded verdicts follow rule changes) and a fresh excerpt; episodes whose labels are
+///     gone are removed;
+///  3. embeddings: new excerpts are embedded; if the embedder's corpus statistics change (offline idf), all;
+///  4. guidelines: citations of changed or removed labels are dropped, guidelines left with none (not
+///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in
+///     batches (BatchLimits) run `parallel` at a time; offline, every dimension with a change has its
+///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
+///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes).
+/// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them).
+/// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks.
+AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options);
+
+}  // namespace judge::align

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "judge/memory/embedding.hpp"
+#include "judge/notebook/notebook.hpp"
+
+namespace judge::memory {
+
+/// A guideline of semantic memory: one short rule for judging one dimension, distilled from human feedback
+/// (or written by hand). `cites` are label ids ("notebook#dimension#rater") it came from.
+struct Guideline {
+  std::string dimension;
+  std::string text;
+  std::vector<std::string> cites;
+  /// "reflection" (distilled by the reflection model), "extractive" (offline distiller) or "manual" (written
+  /// by a person; kept whatever happens to its citations). A guideline without `source` in the file is manual.
+  std::string source = "manual";
+};
+
+/// An episode of episodic memory: one labelled (notebook, dimension) after the rater policy resolved its
+/// labels. The judge's own verdict is the one it gave at alignment time, without memory.
+struct Episode {
+  std::string id;  ///< "notebook#dimension"
+  std::string notebook;
+  std::string dimension;
+  std::optional<double> human_score;  ///< nullopt = N/A
+  std::string feedback;               ///< the labels' feedback, one line per label when several
+  std::vector<std::string> labels;    ///< label ids the episode came from (sorted)
+  std::string judge_status;           ///< "scored", "not_applicable" or "unscored" (scoring::to_string)
+  std::optional<double> judge_score;
+  std::string judge_rationale;
+  std::string excerpt;            ///< the part of the notebook that matters for the dimension (see excerpt())
+  std::string label_fingerprint;  ///< sha256 of the labels it came from (score, feedback): change detection
+  std::string notebook_hash;      ///< sha256 of the notebook file when it was aligned
+  bool distilled = false;         ///< its labels' feedback went through distillation
+  Vector vector;                  ///< embedding of `excerpt` (kept in vectors.jsonl, not episodes.jsonl)
+};
+
+/// One retrieved episode. `episode` points into the Memory and lives as long as it is not modified.
+struct Retrieved {
+  const Episode* episode = nullptr;
+  double similarity = 0;  ///< cosine similarity of the query and the episode's excerpt, in [-1, 1]
+};
+
+/// How far the heuristic judge's memory blend goes on one dimension, measured at alignment by leave-one-out
+/// over the episodes (scoring::calibrate_memory); kept in memory.json, editable. 1 = follow memory fully.
+struct BlendWeight {
+  double score = 1;  ///< weight of the memory's correction of the rule score, in [0, 1]
+  double na = 1;     ///< 1: memory may overturn the rule's N/A decision; 0: it may not
+};
+
+/// Provenance kept in memory.json.
+struct Provenance {
+  std::string judge;        ///< judge spec whose own verdicts the episodes hold
+  std::string reflection;   ///< reflection model spec; empty = offline extractive distiller
+  std::string embeddings = "hashed-tfidf";
+  std::string labels_file;  ///< label file as given to align
+  std::string labels_hash;  ///< sha256 of the label file text
+  std::string rubric_id;
+  std::string rubric_hash;
+  std::string rater_policy = "mean";
+  int k = 5;                ///< episodes retrieved per (notebook, dimension) unless eval's -k says otherwise
+  std::string created;      ///< UTC, ISO 8601
+  std::string updated;      ///< UTC, ISO 8601
+};
+
+/// Aligned memory: semantic (guidelines per dimension) and episodic (labelled examples with embeddings).
+/// Files in a folder (docs/memory.md): memory.json, guidelines.yaml, episodes.jsonl, vectors.jsonl.
+/// Reading (guidelines, retrieve) is thread-safe; modifying is not.
+class Memory {
+ public:
+  /// An empty memory embedding with `embeddings_spec` (see make_embedder).
+  explicit Memory(const std::string& embeddings_spec = "hashed-tfidf");
+  ~Memory();
+  Memory(Memory&&) noexcept;
+  Memory& operator=(Memory&&) noexcept;
+
+  /// Reads a memory folder. Collects every problem (file:line: what) and throws one judge::Error.
+  /// A folder without memory.json is an error naming it (run judge align first).
+  static Memory load(const std::filesystem::path& dir);
+  /// Writes the four files atomically each (memory.json last), stable key order, schema_version 1.
+  void save(const std::filesystem::path& dir) const;
+
+  /// Guidelines of `dimension`, in file order (hand-written ones included).
+  std::vector<Guideline> guidelines(const std::string& dimension) const;
+  /// The k episodes of `dimension` most similar to `query_text` (cosine of embeddings), most similar first;
+  /// ties broken by episode id. Fewer when the dimension has fewer episodes.
+  std::vector<Retrieved> retrieve(const std::string& dimension, const std::string& query_text, int k) const;
+  /// As retrieve, with a query already embedded by embedder().
+  std::vector<Retrieved> retrieve(const std::string& dimension, const Vector& query, int k) const;
+
+  /// The excerpt of `nb` for `dimension` cut the way alignment cut the episodes' excerpts (with the
+  /// dimension's vocabulary recorded at alignment); use it as the query text of retrieve().
+  std::string excerpt(const notebook::Notebook& nb, const std::string& dimension) const;
+  /// Words that pick the excerpt of each dimension (dimension_vocabulary of the rubric at alignment).
+  const std::map<std::string, std::vector<std::string>>& vocabulary() const { return m_vocabulary; }
+  void set_vocabulary(std::map<std::string, std::vector<std::string>> vocabulary) { m_vocabulary = std::move(vocabulary); }
+
+  /// Blend weights per dimension; a dimension without one uses BlendWeight{}.
+  const std::map<std::string, BlendWeight>& blend_weights() const { return m_blend; }
+  void set_blend_weights(std::map<std::string, BlendWeight> weights) { m_blend = std::move(weights); }
+
+  const std::vector<Guideline>& all_guidelines() const { return m_guidelines; }
+  const std::vector<Episode>& episodes() const { return m_episodes; }
+  const Episode* find_episode(const std::string& id) const;
+  const Embedder& embedder() const { return *m_embedder; }
+  Embedder& embedder() { return *m_embedder; }
+  Provenance& provenance() { return m_provenance; }
+  const Provenance& provenance() const { return m_provenance; }
+
+  /// Replaces all guidelines / episodes (align and forget use these); rebuilds the retrieval index.
+  void set_guidelines(std::vector<Guideline> guidelines);
+  void set_episodes(std::vector<Episode> episodes);
+  /// Switches to another embedder; every episode's vector is cleared (align embeds them again).
+  void set_embedder(std::unique_ptr<Embedder> embedder);
+
+  /// Label ids still present: the union of the episodes' labels.
+  std::vector<std::string> live_labels() const;
+
+ private:
+  struct Index;
+  void rebuild_index();
+
+  Provenance m_provenance;
+  std::vector<Guideline> m_guidelines;
+  std::vector<Episode> m_episodes;  ///< sorted by id
+  std::map<std::string, std::vector<std::string>> m_vocabulary;
+  std::map<std::string, BlendWeight> m_blend;
+  std::unique_ptr<Embedder> m_embedder;
+  std::unique_ptr<Index> m_index;
+};
+
+/// What `judge memory forget` removed.
+struct ForgetResult {
+  std::size_t episodes_removed = 0;
+  std::size_t guidelines_removed = 0;
+};
+
+/// Removes the episodes of the given notebooks and those that came from the given label ids, then every
+/// non-manual guideline none of whose cited labels is still present. Manual guidelines always stay.
+ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks, const std::vector<std::string>& label_ids);
+
+}  // namespace judge::memory

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+#include "judge/align/align.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "judge/memory/excerpt.hpp"
+#include "judge/scoring/memory_blend.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/hash.hpp"
+
+namespace judge::align {
+
+namespace {
+
+// Runs fn(0..n-1) on up to `threads` threads.
+template <class Fn>
+void parallel_for(std::size_t n, std::size_t threads, Fn fn) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < n;) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < std::min(threads, n); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The notebook a label item names under `dir`, and the sha256 of its file. "ARCHIVE.dbc!/inner" picks one
+// notebook of an archive. Returns nullopt with `error` set when it cannot be read.
+std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item, std::string& hash,
+                                            std::string& error) {
+  const auto bang = item.find("!/");
+  const auto file = dir / item.substr(0, bang);
+  try {
+    hash = util::sha256_hex(util::read_file(file));
+  } catch (const Error& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+  auto result = notebook::read_file(file);
+  for (auto& nb : result.notebooks)
+    if (bang == std::string::npos || nb.path.ends_with(item.substr(bang))) return std::move(nb);
+  error = result.errors.empty() ? file.string() + ": no notebook " + item : result.errors.front();
+  return std::nullopt;
+}
+
+std::string fingerprint(const labels::ResolvedLabel& r, const std::string& policy) {
+  nlohmann::ordered_json j;
+  j["policy"] = policy;
+  j["score"] = r.score ? nlohmann::ordered_json(*r.score) : nlohmann::ordered_json(nullptr);
+  for (const auto* l : r.sources)
+    j["labels"].push_back({l->id(), l->score ? nlohmann::ordered_json(*l->score) : nlohmann::ordered_json(nullptr), l->feedback});
+  return util::sha256_hex(j.dump());
+}
+
+std::string joined_feedback(const labels::ResolvedLabel& r) {
+  if (r.sources.size() == 1) return r.sources.front()->feedback;
+  std::string out;
+  for (const auto* l : r.sources)
+    if (!l->feedback.empty()) out += (out.empty() ? "" : "\n") + (l->rater.empty() ? "" : l->rater + ": ") + l->feedback;
+  return out;
+}
+
+std::vector<Record> records_of(const memory::Episode& e, const labels::LabelSet& labels) {
+  std::vector<Record> out;
+  for (const auto& l : labels.labels)
+    if (std::binary_search(e.labels.begin(), e.labels.end(), l.id()) && !l.feedback.empty())
+      out.push_back({l.id(), l.dimension, l.score, l.feedback});
+  return out;
+}
+
+}  // namespace
+
+AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options) {
+  if (!options.rubric || !options.judge) throw Error("align: rubric and judge are required");
+  const rubric::Rubric& rubric = *options.rubric;
+  AlignSummary summary;
+  summary.guidelines_before = memory.all_guidelines().size();
+  const bool judge_changed = memory.provenance().judge != options.judge->spec();
+  // The heuristic judge is free: re-score every notebook so recorded verdicts follow rule changes.
+  const bool rejudge_all = judge_changed || options.judge->spec() == "heuristic";
+
+  // 1. One wanted episode per resolved (item, dimension).
+  const auto resolved = labels::resolve(labels, options.rater_policy);
+  std::map<std::string, std::vector<const labels::ResolvedLabel*>> by_item;
+  for (const auto& r : resolved) {
+    if (!rubric.find(r.dimension))
+      throw Error(labels.source + ": dimension \"" + r.dimension + "\" is not in rubric " + rubric.id);
+    by_item[r.item].push_back(&r);
+  }
+  std::map<std::string, std::vector<std::string>> vocabulary;
+  for (const auto& d : rubric.dimensions) vocabulary[d.id] = memory::dimension_vocabulary(d);
+
+  // 2. Read the notebooks, decide what changed, run the judge where needed.
+  struct Item {
+    std::string name;
+    std::vector<const labels::ResolvedLabel*> labels;
+    std::optional<notebook::Notebook> nb;
+    std::string hash, error;
+    bool judge = false;
+    std::vector<scoring::Verdict> verdicts;
+  };
+  std::vector<Item> items;
+  for (auto& [name, list] : by_item) items.push_back({name, list, std::nullopt, "", "", false, {}});
+  parallel_for(items.size(), options.parallel, [&](std::size_t i) {
+    Item& it = items[i];
+    it.nb = read_item(options.notebooks_dir, it.name, it.hash, it.error);
+  });
+  std::vector<memory::Episode> episodes;
+  std::set<std::string> stale_labels;  // labels whose content changed: their old citations are void
+  std::set<std::string> kept_ids;
+  for (auto& it : items) {
+    if (!it.nb) {
+      summary.warnings.push_back("skipped " + it.name + ": " + it.error);
+      for (const auto* r : it.labels)  // keep what memory had for it
+        if (const auto* old = memory.find_episode(r->item + "#" + r->dimension)) {
+          episodes.push_back(*old);
+          kept_ids.insert(old->id);
+        }
+      continue;
+    }
+    for (const auto* r : it.labels) {
+      memory::Episode e;
+      e.id = r->item + "#" + r->dimension;
+      e.notebook = r->item;
+      e.dimension = r->dimension;
+      e.human_score = r->score;
+      e.feedback = joined_feedback(*r);
+      for (const auto* l : r->sources) e.labels.push_back(l->id());
+      std::sort(e.labels.begin(), e.labels.end());
+      e.label_fingerprint = fingerprint(*r, options.rater_policy);
+      e.notebook_hash = it.hash;
+      const auto* old = memory.find_episode(e.id);
+      const bool same_labels = old && old->label_fingerprint == e.label_fingerprint;
+      if (old && same_labels && old->notebook_hash == it.hash) {
+        e = *old;
+        ++summary.episodes_unchanged;
+      } else {
+        old ? ++summary.episodes_changed : ++summary.episodes_added;
+        if (old && !same_labels) stale_labels.insert(old->labels.begin(), old->labels.end());
+        if (old && same_labels) e.distilled = old->distilled;  // only the notebook changed
+        e.excerpt = memory::excerpt(*it.nb, vocabulary[e.dimension]);
+        it.judge = true;
+      }
+      if (rejudge_all) it.judge = true;
+      episodes.push_back(std::move(e));
+      kept_ids.insert(episodes.back().id);
+    }
+  }
+  std::vector<std::size_t> to_judge;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].judge) to_judge.push_back(i);
+  parallel_for(to_judge.size(), options.parallel, [&](std::size_t n) {
+    Item& it = items[to_judge[n]];
+    it.verdicts = options.judge->score(*it.nb, rubric, scoring::Context{});
+  });
+  summary.notebooks_judged = to_judge.size();
+  std::map<std::string, const scoring::Verdict*> verdict_of;
+  for (const auto& it : items)
+    for (const auto& v : it.verdicts) verdict_of[it.name + "#" + v.dimension] = &v;
+  for (auto& e : episodes)
+    if (auto v = verdict_of.find(e.id); v != verdict_of.end()) {
+      e.judge_status = scoring::to_string(v->second->status);
+      e.judge_score = v->second->status == scoring::Status::scored ? v->second->score : std::nullopt;
+      e.judge_rationale = v->second->status == scoring::Status::unscored ? v->second->error : v->second->rationale;
+    }
+  std::set<std::string> dirty_dimensions;
+  for (const auto& old : memory.episodes())
+    if (!kept_ids.count(old.id)) {
+      ++summary.episodes_removed;
+      stale_labels.insert(old.labels.begin(), old.labels.end());
+      dirty_dimensions.insert(old.dimension);
+    }
+  for (const auto& e : episodes)
+    if (!e.distilled) dirty_dimensions.insert(e.dimension);
+
+  // 3. Embeddings.
+  std::vector<std::string> corpus;
+  for (const auto& e : episodes) corpus.push_back(e.excerpt);
+  const bool all = memory.embedder().fit(corpus);
+  std::vector<std::size_t> to_embed;
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < episodes.size(); ++i) {
+    const auto* old = memory.find_episode(episodes[i].id);
+    if (all || episodes[i].vector.empty() || !old || old->excerpt != episodes[i].excerpt) {
+      to_embed.push_back(i);
+      texts.push_back(episodes[i].excerpt);
+    }
+  }
+  const auto vectors = memory.embedder().embed(texts);
+  for (std::size_t n = 0; n < to_embed.size(); ++n) episodes[to_embed[n]].vector = vectors[n];
+
+  // 4. Guidelines: void citations of changed or removed labels, then distill what is not distilled yet.
+  std::set<std::string> valid;
+  for (const auto& e : episodes) valid.insert(e.labels.begin(), e.labels.end());
+  for (const auto& s : stale_labels) valid.erase(s);
+  std::vector<memory::Guideline> guidelines = memory.all_guidelines();
+  if (!options.reflection)  // offline: redo the extractive guidelines of every dimension with a change
+    std::erase_if(guidelines, [&](const memory::Guideline& g) { return g.source == "extractive" && dirty_dimensions.count(g.dimension); });
+  guidelines = merge_guidelines(std::move(guidelines), valid);
+  for (const auto& e : episodes) valid.insert(e.labels.begin(), e.labels.end());
+
+  std::vector<memory::Guideline> fresh;
+  if (options.reflection) {
+    struct Batch {
+      const rubric::Dimension* dimension;
+      std::vector<Record> records;
+      std::optional<std::vector<memory::Guideline>> result;
+      std::string error;
+    };
+    std::vector<Batch> batches;
+    for (const auto& d : rubric.dimensions) {
+      std::vector<Record> records;
+      for (const auto& e : episodes)
+        if (e.dimension == d.id && !e.distilled)
+          for (auto& r : records_of(e, labels)) records.push_back(std::move(r));
+      for (auto& b : make_batches(records, options.batch)) batches.push_back({&d, std::move(b), std::nullopt, ""});
+    }
+    parallel_for(batches.size(), options.parallel, [&](std::size_t i) {
+      Batch& b = batches[i];
+      std::vector<memory::Guideline> known;
+      for (const auto& g : guidelines)
+        if (g.dimension == b.dimension->id) known.push_back(g);
+      const auto result = options.reflection->chat(reflection_request(rubric, *b.dimension, b.records, known));
+      if (!result.ok())
+        b.error = std::string(llm::to_string(result.error->kind)) + ": " + result.error->message;
+      else
+        b.result = parse_reflection(result.response->content, b.dimension->id, b.records, b.error);
+    });
+    summary.reflection_calls = batches.size();
+    std::set<std::string> failed;
+    for (auto& b : batches) {
+      if (!b.result) {
+        summary.warnings.push_back("reflection batch of " + std::to_string(b.records.size()) + " " + b.dimension->id +
+                                   " records failed (retried next run): " + b.error);
+        for (const auto& r : b.records) failed.insert(r.label_id);
+        continue;
+      }
+      summary.records_distilled += b.records.size();
+      for (auto& g : *b.result) fresh.push_back(std::move(g));
+    }
+    for (auto& e : episodes)
+      e.distilled = e.distilled || std::none_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return failed.count(l) > 0; });
+  } else {
+    for (const auto& d : rubric.dimensions) {
+      if (!dirty_dimensions.count(d.id)) continue;
+      std::vector<Record> records;
+      for (const auto& e : episodes)
+        if (e.dimension == d.id)
+          for (auto& r : records_of(e, labels)) records.push_back(std::move(r));
+      summary.records_distilled += records.size();
+      for (auto& g : distill_extractive(rubric, d.id, records)) fresh.push_back(std::move(g));
+    }
+    for (auto& e : episodes) e.distilled = true;
+  }
+  // Rubric order of dimensions; within one, existing guidelines first.
+  std::vector<memory::Guideline> ordered;
+  for (const auto& d : rubric.dimensions) {
+    for (const auto& g : guidelines)
+      if (g.dimension == d.id) ordered.push_back(g);
+    for (const auto& g : fresh)
+      if (g.dimension == d.id) ordered.push_back(g);
+  }
+  for (const auto& g : guidelines)  // hand-written guidelines of dimensions the rubric lacks stay
+    if (!rubric.find(g.dimension)) ordered.push_back(g);
+  memory.set_guidelines(merge_guidelines(std::move(ordered), valid));
+  memory.set_episodes(std::move(episodes));
+  memory.set_vocabulary(std::move(vocabulary));
+  memory.set_blend_weights(scoring::calibrate_memory(memory, options.k));
+  summary.guidelines_after = memory.all_guidelines().size();
+
+  memory::Provenance& p = memory.provenance();
+  p.judge = options.judge->spec();
+  p.reflection = options.reflection ? options.reflection->spec() : "";
+  p.embeddings = memory.embedder().spec();
+  p.labels_file = options.labels_file.empty() ? labels.source : options.labels_file;
+  p.labels_hash = labels.hash;
+  p.rubric_id = rubric.id;
+  p.rubric_hash = rubric.hash;
+  p.rater_policy = options.rater_policy;
+  p.k = options.k;
+  p.updated = utc_now();
+  if (p.created.empty()) p.created = p.updated;
+  return summary;
+}
+
+}  // namespace judge::align

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+#include "judge/align/distill.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <sstream>
+
+#include "judge/memory/excerpt.hpp"
+#include "judge/util/text.hpp"
+
+namespace judge::align {
+
+namespace {
+
+constexpr double k_near_duplicate = 0.8;
+
+std::size_t estimated_tokens(const Record& r) { return (r.label_id.size() + r.feedback.size() + 24) / 4 + 1; }
+
+std::string score_key(const std::optional<double>& s) {
+  if (!s) return "NA";
+  std::ostringstream out;
+  out << *s;
+  return out.str();
+}
+
+std::string notebook_of(const std::string& label_id) { return label_id.substr(0, label_id.find('#')); }
+
+// Lower-cased words of 3+ letters/digits/underscores that are not stop words, in order.
+std::vector<std::string> content_words(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  auto flush = [&] {
+    if (word.size() >= 3 && !memory::is_stop_word(word)) out.push_back(word);
+    word.clear();
+  };
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_')
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else
+      flush();
+  }
+  flush();
+  return out;
+}
+
+// Sentences: cut after '.', '!' or '?' followed by white space and an upper-case letter or a quote/backtick,
+// so "e.g. the" and ".fillna(0)" do not cut.
+std::vector<std::string> sentences(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == '.' || c == '!' || c == '?') && std::isspace(static_cast<unsigned char>(text[i + 1])) &&
+        (std::isupper(static_cast<unsigned char>(text[i + 2])) || text[i + 2] == '`' || text[i + 2] == '"')) {
+      out.emplace_back(util::trim(std::string_view(text).substr(start, i + 1 - start)));
+      start = i + 2;
+    }
+  }
+  const auto rest = util::trim(std::string_view(text).substr(std::min(start, text.size())));
+  if (!rest.empty()) out.emplace_back(rest);
+  return out;
+}
+
+std::string scale_name(const rubric::Rubric& rubric, const std::optional<double>& s) {
+  if (!s) return "N/A";
+  for (const auto& p : rubric.scale)
+    if (p.score == *s) return "Score " + score_key(s) + " (" + p.name + ")";
+  return "Score " + score_key(s);
+}
+
+std::set<std::string> word_set(const std::string& text) {
+  std::set<std::string> out;
+  std::string word;
+  for (char c : text + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!word.empty()) {
+      out.insert(word);
+      word.clear();
+    }
+  }
+  return out;
+}
+
+double jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
+  if (a.empty() && b.empty()) return 1;
+  std::size_t common = 0;
+  for (const auto& w : a) common += b.count(w);
+  return double(common) / double(a.size() + b.size() - common);
+}
+
+}  // namespace
+
+std::vector<std::vector<Record>> make_batches(const std::vector<Record>& records, const BatchLimits& limits) {
+  std::vector<std::vector<Record>> batches;
+  std::size_t tokens = 0;
+  for (const auto& r : records) {
+    const std::size_t t = estimated_tokens(r);
+    if (batches.empty() || batches.back().size() >= limits.max_records || tokens + t > limits.max_tokens) {
+      batches.emplace_back();
+      tokens = 0;
+    }
+    batches.back().push_back(r);
+    tokens += t;
+  }
+  return batches;
+}
+
+std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, const std::string& dimension,
+                                                  const std::vector<Record>& records, std::size_t max_per_score) {
+  struct Phrase {
+    std::set<std::string> labels;
+    std::set<std::string> notebooks;
+    std::vector<std::string> sentences;
+  };
+  struct Group {
+    std::optional<double> score;
+    std::map<std::string, Phrase> phrases;
+    std::vector<std::pair<std::string, std::vector<std::string>>> sentence_phrases;  // sentence -> its phrases
+  };
+  std::map<std::string, Group> groups;  // by score key: "1" < "2" < "3" < "NA"
+  for (const auto& r : records) {
+    if (r.dimension != dimension || util::trim(r.feedback).empty()) continue;
+    Group& g = groups[score_key(r.score)];
+    g.score = r.score;
+    for (const auto& s : sentences(r.feedback)) {
+      const auto words = content_words(s);
+      std::vector<std::string> keys;
+      for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+        const std::string key = words[i] + " " + words[i + 1];
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+        keys.push_back(key);
+        Phrase& p = g.phrases[key];
+        p.labels.insert(r.label_id);
+        p.notebooks.insert(notebook_of(r.label_id));
+        p.sentences.push_back(s);
+      }
+      g.sentence_phrases.emplace_back(s, keys);
+    }
+  }
+  std::vector<memory::Guideline> out;
+  for (auto& [key, g] : groups) {
+    std::vector<std::pair<std::string, const Phrase*>> candidates;
+    for (const auto& [text, p] : g.phrases)
+      if (p.notebooks.size() >= 2) candidates.emplace_back(text, &p);
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const auto& a, const auto& b) { return a.second->notebooks.size() > b.second->notebooks.size(); });
+    std::map<std::string, double> support;  // sentence -> mean support of its phrases
+    for (const auto& [s, keys] : g.sentence_phrases)
+      for (const auto& k : keys) support[s] += double(g.phrases[k].notebooks.size()) / double(keys.size());
+    std::set<std::string> covered;
+    std::size_t taken = 0;
+    for (const auto& [phrase, p] : candidates) {
+      if (taken >= max_per_score) break;
+      std::size_t overlap = 0;
+      for (const auto& l : p->labels) overlap += covered.count(l);
+      if (overlap * 3 >= p->labels.size() * 2) continue;
+      std::string best = p->sentences.front();
+      for (const auto& s : p->sentences)
+        if (support[s] > support[best] || (support[s] == support[best] && (s.size() < best.size() || (s.size() == best.size() && s < best))))
+          best = s;
+      memory::Guideline gl;
+      gl.dimension = dimension;
+      gl.source = "extractive";
+      gl.text = scale_name(rubric, g.score) + ": feedback often says \"" + phrase + "\" (" +
+                std::to_string(p->labels.size()) + " labels), e.g. \"" + best + "\"";
+      gl.cites.assign(p->labels.begin(), p->labels.end());
+      covered.insert(p->labels.begin(), p->labels.end());
+      out.push_back(std::move(gl));
+      ++taken;
+    }
+  }
+  return out;
+}
+
+llm::ChatRequest reflection_request(const rubric::Rubric& rubric, const rubric::Dimension& dimension,
+                                    const std::vector<Record>& batch, const std::vector<memory::Guideline>& known) {
+  std::ostringstream user;
+  user << "Dimension: " << dimension.id << " (" << dimension.title << ")\n" << util::trim(dimension.description) << "\n\nScale:\n";
+  for (const auto& p : rubric.scale) {
+    const auto* level = dimension.level(p.score);
+    user << "- " << p.score << " (" << p.name << "): " << util::trim(level ? level->description : p.meaning) << "\n";
+  }
+  if (!dimension.not_applicable.empty()) user << "- N/A: " << util::trim(dimension.not_applicable) << "\n";
+  if (!known.empty()) {
+    user << "\nGuidelines already known (do not repeat them; you may cite new records for them by restating one):\n";
+    for (const auto& g : known) user << "- " << g.text << "\n";
+  }
+  user << "\nReviewer feedback records (JSON Lines: id, score, feedback):\n";
+  for (const auto& r : batch) {
+    nlohmann::ordered_json j;
+    j["id"] = r.label_id;
+    j["score"] = r.score ? nlohmann::ordered_json(*r.score) : nlohmann::ordered_json("NA");
+    j["feedback"] = r.feedback;
+    user << j.dump() << "\n";
+  }
+  user << "\nWrite the guidelines these records support: each one sentence, general (about no single notebook), "
+          "saying what earns or loses points on this dimension or when it is N/A, and citing the ids of every "
+          "record that supports it. Reply with JSON only: {\"guidelines\": [{\"text\": \"...\", \"cites\": [\"id\", ...]}]}";
+  llm::ChatRequest req;
+  req.messages = {{"system", "You distill expert reviewers' feedback on machine-learning notebooks into short, general "
+                             "guidelines that a judge can apply to other notebooks."},
+                  {"user", user.str()}};
+  req.temperature = 0;
+  req.max_tokens = 2048;
+  req.schema_name = "guidelines";
+  req.response_schema = nlohmann::json::parse(R"({
+    "type": "object", "additionalProperties": false, "required": ["guidelines"],
+    "properties": {"guidelines": {"type": "array", "items": {
+      "type": "object", "additionalProperties": false, "required": ["text", "cites"],
+      "properties": {"text": {"type": "string"}, "cites": {"type": "array", "items": {"type": "string"}}}}}}})");
+  return req;
+}
+
+std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string& reply, const std::string& dimension,
+                                                               const std::vector<Record>& batch, std::string& error) {
+  std::string_view text = util::trim(reply);
+  if (util::starts_with(text, "```")) {  // ```json ... ```
+    text.remove_prefix(std::min(text.size(), text.find('\n') == std::string_view::npos ? text.size() : text.find('\n') + 1));
+    if (const auto end = text.rfind("```"); end != std::string_view::npos) text = text.substr(0, end);
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    error = std::string("reply is not JSON: ") + e.what();
+    return std::nullopt;
+  }
+  if (j.is_object() && j.contains("guidelines")) j = j["guidelines"];
+  if (!j.is_array()) {
+    error = "reply is not a list of guidelines";
+    return std::nullopt;
+  }
+  std::set<std::string> ids;
+  for (const auto& r : batch) ids.insert(r.label_id);
+  std::vector<memory::Guideline> out;
+  for (const auto& item : j) {
+    if (!item.is_object() || !item.contains("text") || !item["text"].is_string()) {
+      error = "a guideline has no \"text\" string";
+      return std::nullopt;
+    }
+    memory::Guideline g;
+    g.dimension = dimension;
+    g.source = "reflection";
+    g.text = std::string(util::trim(item["text"].get<std::string>()));
+    if (item.contains("cites") && item["cites"].is_array())
+      for (const auto& c : item["cites"])
+        if (c.is_string() && ids.count(c.get<std::string>())) g.cites.push_back(c.get<std::string>());
+    std::sort(g.cites.begin(), g.cites.end());
+    g.cites.erase(std::unique(g.cites.begin(), g.cites.end()), g.cites.end());
+    if (!g.text.empty() && !g.cites.empty()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::vector<memory::Guideline> merge_guidelines(std::vector<memory::Guideline> guidelines,
+                                                const std::set<std::string>& valid_labels) {
+  std::vector<memory::Guideline> out;
+  std::vector<std::set<std::string>> words;
+  for (auto& g : guidelines) {
+    std::erase_if(g.cites, [&](const std::string& c) { return !valid_labels.count(c); });
+    if (g.cites.empty() && g.source != "manual") continue;
+    const auto w = word_set(g.text);
+    bool merged = false;
+    for (std::size_t i = 0; i < out.size() && !merged; ++i) {
+      if (out[i].dimension != g.dimension || jaccard(words[i], w) < k_near_duplicate) continue;
+      std::set<std::string> all(out[i].cites.begin(), out[i].cites.end());
+      all.insert(g.cites.begin(), g.cites.end());
+      out[i].cites.assign(all.begin(), all.end());
+      merged = true;
+    }
+    if (merged) continue;
+    std::sort(g.cites.begin(), g.cites.end());
+    g.cites.erase(std::unique(g.cites.begin(), g.cites.end()), g.cites.end());
+    out.push_back(std::move(g));
+    words.push_back(w);
+  }
+  return out;
+}
+
+}  // namespace judge::align

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+#include "judge/memory/embedding.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <unordered_map>
+
+#include "judge/util/error.hpp"
+
+namespace judge::memory {
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+}  // namespace
+
+std::vector<std::string> HashedTfidfEmbedder::tokens(std::string_view text) {
+  std::vector<std::string> out;
+  std::string previous;  // the last word, while only a '.' separates it from the next one
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!is_word_char(text[i])) {
+      if (text[i] != '.') previous.clear();
+      ++i;
+      continue;
+    }
+    const bool dotted = i > 0 && text[i - 1] == '.' && !previous.empty();
+    std::size_t j = i;
+    std::string word;
+    while (j < text.size() && is_word_char(text[j]))
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(text[j++])));
+    if (word.size() >= 2) {
+      if (dotted) out.push_back(previous + "." + word);
+      out.push_back(word);
+    }
+    previous = word;
+    i = j;
+  }
+  return out;
+}
+
+bool HashedTfidfEmbedder::fit(const std::vector<std::string>& corpus) {
+  std::vector<std::uint32_t> df(k_dimension, 0);
+  for (const auto& text : corpus) {
+    std::vector<bool> seen(k_dimension, false);
+    for (const auto& t : tokens(text)) seen[fnv1a(t) % k_dimension] = true;
+    for (std::size_t b = 0; b < k_dimension; ++b) df[b] += seen[b];
+  }
+  const bool changed = df != m_df || m_documents != corpus.size();
+  m_df = std::move(df);
+  m_documents = corpus.size();
+  return changed;
+}
+
+std::vector<Vector> HashedTfidfEmbedder::embed(const std::vector<std::string>& texts) const {
+  std::vector<Vector> out;
+  out.reserve(texts.size());
+  for (const auto& text : texts) {
+    std::unordered_map<std::uint64_t, int> tf;
+    for (const auto& t : tokens(text)) ++tf[fnv1a(t)];
+    Vector v(k_dimension, 0.0f);
+    for (const auto& [h, count] : tf) {
+      const std::size_t bucket = h % k_dimension;
+      const double idf = std::log((1.0 + double(m_documents)) / (1.0 + m_df[bucket])) + 1.0;
+      const double sign = (h >> 63) ? -1.0 : 1.0;
+      v[bucket] += static_cast<float>(sign * (1.0 + std::log(count)) * idf);
+    }
+    double norm = 0;
+    for (float x : v) norm += double(x) * x;
+    if (norm > 0)
+      for (float& x : v) x = static_cast<float>(x / std::sqrt(norm));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+nlohmann::ordered_json HashedTfidfEmbedder::state() const {
+  nlohmann::ordered_json j;
+  j["documents"] = m_documents;
+  j["df"] = m_df;
+  return j;
+}
+
+void HashedTfidfEmbedder::load_state(const nlohmann::json& state) {
+  try {
+    auto df = state.at("df").get<std::vector<std::uint32_t>>();
+    if (df.size() != k_dimension)
+      throw Error("hashed-tfidf state: df has " + std::to_string(df.size()) + " entries, expected " +
+                  std::to_string(k_dimension));
+    m_df = std::move(df);
+    m_documents = state.at("documents").get<std::uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("hashed-tfidf state: ") + e.what());
+  }
+}
+
+std::unique_ptr<Embedder> make_embedder(const std::string& spec) {
+  if (spec.empty() || spec == "hashed-tfidf") return std::make_unique<HashedTfidfEmbedder>();
+  throw Error("unknown embeddings spec \"" + spec + "\" (known: hashed-tfidf)", ExitCode::usage);
+}
+
+double cosine(const Vector& a, const Vector& b) {
+  if (a.size() != b.size()) return 0;
+  double s = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
+  return s;
+}
+
+}  // namespace judge::memory

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: MIT
+#include "judge/memory/memory.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "judge/memory/excerpt.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/text.hpp"
+#include "judge/util/version.hpp"
+
+namespace judge::memory {
+
+namespace {
+
+constexpr int k_schema_version = 1;
+const char* const k_manifest = "memory.json";
+const char* const k_guidelines = "guidelines.yaml";
+const char* const k_episodes = "episodes.jsonl";
+const char* const k_vectors = "vectors.jsonl";
+
+nlohmann::ordered_json optional_score(const std::optional<double>& s) {
+  return s ? nlohmann::ordered_json(*s) : nlohmann::ordered_json(nullptr);
+}
+
+std::string manifest_text(const Provenance& p, const std::map<std::string, std::vector<std::string>>& vocabulary,
+                          const std::map<std::string, BlendWeight>& blend, std::size_t episodes, std::size_t guidelines) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = k_schema_version;
+  j["kind"] = "judge-memory";
+  j["tool_version"] = std::string(util::version());
+  j["judge"] = p.judge;
+  j["reflection"] = p.reflection;
+  j["embeddings"] = p.embeddings;
+  j["rater_policy"] = p.rater_policy;
+  j["k"] = p.k;
+  j["labels"] = {{"file", p.labels_file}, {"hash", p.labels_hash}};
+  j["rubric"] = {{"id", p.rubric_id}, {"hash", p.rubric_hash}};
+  j["created"] = p.created;
+  j["updated"] = p.updated;
+  j["counts"] = {{"episodes", episodes}, {"guidelines", guidelines}};
+  nlohmann::ordered_json words = nlohmann::ordered_json::object();
+  for (const auto& [d, list] : vocabulary) {
+    std::string joined;
+    for (const auto& w : list) joined += (joined.empty() ? "" : " ") + w;
+    words[d] = joined;
+  }
+  j["excerpt_vocabulary"] = words;
+  nlohmann::ordered_json weights = nlohmann::ordered_json::object();
+  for (const auto& [d, w] : blend) weights[d] = {{"score", w.score}, {"na", w.na}};
+  j["blend_weights"] = weights;
+  return j.dump(2) + "\n";
+}
+
+std::string guidelines_text(const std::vector<Guideline>& guidelines) {
+  // Dimensions in order of first appearance (align writes them in rubric order), guidelines in file order.
+  std::vector<std::string> dims;
+  for (const auto& g : guidelines)
+    if (std::find(dims.begin(), dims.end(), g.dimension) == dims.end()) dims.push_back(g.dimension);
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "schema_version" << YAML::Value << k_schema_version;
+  out << YAML::Key << "guidelines" << YAML::Value << YAML::BeginMap;
+  for (const auto& d : dims) {
+    out << YAML::Key << d << YAML::Value << YAML::BeginSeq;
+    for (const auto& g : guidelines) {
+      if (g.dimension != d) continue;
+      out << YAML::BeginMap << YAML::Key << "text" << YAML::Value << g.text;
+      out << YAML::Key << "source" << YAML::Value << g.source;
+      out << YAML::Key << "cites" << YAML::Value << YAML::BeginSeq;
+      for (const auto& c : g.cites) out << c;
+      out << YAML::EndSeq << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+  return "# judge memory: semantic memory (guidelines per dimension); format in docs/memory.md.\n"
+         "# Edit freely. A guideline you add or want kept as written: `source: manual`.\n" +
+         std::string(out.c_str()) + "\n";
+}
+
+nlohmann::ordered_json episode_json(const Episode& e) {
+  nlohmann::ordered_json j;
+  j["id"] = e.id;
+  j["notebook"] = e.notebook;
+  j["dimension"] = e.dimension;
+  j["human_score"] = optional_score(e.human_score);
+  j["feedback"] = e.feedback;
+  j["labels"] = e.labels;
+  j["judge"] = {{"status", e.judge_status}, {"score", optional_score(e.judge_score)}, {"rationale", e.judge_rationale}};
+  j["excerpt"] = e.excerpt;
+  j["label_fingerprint"] = e.label_fingerprint;
+  j["notebook_hash"] = e.notebook_hash;
+  j["distilled"] = e.distilled;
+  return j;
+}
+
+std::string line_header(const char* kind) {
+  nlohmann::ordered_json h;
+  h["schema_version"] = k_schema_version;
+  h["kind"] = kind;
+  return h.dump();
+}
+
+// Problems found while loading, reported together.
+struct Problems {
+  std::vector<std::string> list;
+  void add(const std::string& where, const std::string& what) { list.push_back(where + ": " + what); }
+};
+
+std::optional<double> read_score(const nlohmann::json& j) {
+  if (j.is_null()) return std::nullopt;
+  return j.get<double>();
+}
+
+// Reads a JSON Lines file whose first line is {"schema_version": 1, "kind": KIND, ...}; calls `row` for each
+// further non-empty line. Returns the header.
+template <class Row>
+nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& kind, Problems& problems, Row row) {
+  const std::string text = util::read_file(path);
+  nlohmann::json header;
+  int n = 0;
+  for (auto line : util::split_lines(text)) {
+    ++n;
+    const std::string where = path.string() + ":" + std::to_string(n);
+    if (util::trim(line).empty()) continue;
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {
+      problems.add(where, std::string("not JSON: ") + e.what());
+      continue;
+    }
+    if (header.is_null()) {
+      header = j;
+      if (!j.is_object() || j.value("kind", "") != kind || j.value("schema_version", 0) != k_schema_version)
+        problems.add(where, "expected the header {\"schema_version\": 1, \"kind\": \"" + kind + "\"}");
+      continue;
+    }
+    try {
+      row(j, where);
+    } catch (const nlohmann::json::exception& e) {
+      problems.add(where, e.what());
+    }
+  }
+  if (header.is_null()) problems.add(path.string(), "empty file (expected a header line)");
+  return header;
+}
+
+std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Problems& problems) {
+  std::vector<Guideline> out;
+  YAML::Node root;
+  try {
+    root = YAML::Load(util::read_file(path));
+  } catch (const YAML::Exception& e) {
+    problems.add(path.string() + ":" + std::to_string(e.mark.line + 1), e.msg);
+    return out;
+  }
+  auto where = [&](const YAML::Node& n) { return path.string() + ":" + std::to_string(n.Mark().line + 1); };
+  if (!root.IsMap() || !root["schema_version"] || root["schema_version"].as<std::string>() != "1") {
+    problems.add(path.string() + ":1", "expected `schema_version: 1`");
+    return out;
+  }
+  const YAML::Node all = root["guidelines"];
+  if (!all || all.IsNull()) return out;
+  if (!all.IsMap()) {
+    problems.add(where(all), "`guidelines` must map each dimension id to a list of guidelines");
+    return out;
+  }
+  for (const auto& dim : all) {
+    const std::string d = dim.first.as<std::string>();
+    if (dim.second.IsNull()) continue;
+    if (!dim.second.IsSequence()) {
+      problems.add(where(dim.second), "guidelines of `" + d + "` must be a list");
+      continue;
+    }
+    for (const auto& item : dim.second) {
+      if (!item.IsMap() || !item["text"] || !item["text"].IsScalar() || util::trim(item["text"].Scalar()).empty()) {
+        problems.add(where(item), "a guideline of `" + d + "` needs a non-empty `text`");
+        continue;
+      }
+      Guideline g;
+      g.dimension = d;
+      g.text = std::string(util::trim(item["text"].Scalar()));
+      if (item["source"]) g.source = item["source"].Scalar();
+      if (g.source != "manual" && g.source != "reflection" && g.source != "extractive")
+        problems.add(where(item), "`source` must be manual, reflection or extractive, not \"" + g.source + "\"");
+      if (const auto cites = item["cites"]; cites && !cites.IsNull()) {
+        if (!cites.IsSequence())
+          problems.add(where(cites), "`cites` must be a list of label ids");
+        else
+          for (const auto& c : cites) g.cites.push_back(c.Scalar());
+      }
+      out.push_back(std::move(g));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Retrieval index: per dimension, the positions of its episodes and an inverted list per vector component.
+// Why: offline vectors are sparse (an excerpt hits ~100-300 of 1024 buckets), so scoring all episodes through
+// the query's non-zero components touches only a fraction of the data a dense scan would; dense provider
+// vectors simply make full lists, which is a brute-force scan.
+struct Memory::Index {
+  struct Dimension {
+    std::vector<std::size_t> episodes;  // positions in m_episodes, in id order
+    std::vector<std::vector<std::pair<std::uint32_t, float>>> postings;  // component -> (local position, value)
+  };
+  std::map<std::string, Dimension> by_dimension;
+};
+
+Memory::Memory(const std::string& embeddings_spec)
+    : m_embedder(make_embedder(embeddings_spec)), m_index(std::make_unique<Index>()) {
+  m_provenance.embeddings = m_embedder->spec();
+}
+Memory::~Memory() = default;
+Memory::Memory(Memory&&) noexcept = default;
+Memory& Memory::operator=(Memory&&) noexcept = default;
+
+void Memory::rebuild_index() {
+  auto index = std::make_unique<Index>();
+  for (std::size_t i = 0; i < m_episodes.size(); ++i) {
+    auto& dim = index->by_dimension[m_episodes[i].dimension];
+    const auto local = static_cast<std::uint32_t>(dim.episodes.size());
+    dim.episodes.push_back(i);
+    const Vector& v = m_episodes[i].vector;
+    if (dim.postings.size() < v.size()) dim.postings.resize(v.size());
+    for (std::size_t c = 0; c < v.size(); ++c)
+      if (v[c] != 0.0f) dim.postings[c].emplace_back(local, v[c]);
+  }
+  m_index = std::move(index);
+}
+
+void Memory::set_embedder(std::unique_ptr<Embedder> embedder) {
+  m_embedder = std::move(embedder);
+  m_provenance.embeddings = m_embedder->spec();
+  for (auto& e : m_episodes) e.vector.clear();
+  rebuild_index();
+}
+
+std::string Memory::excerpt(const notebook::Notebook& nb, const std::string& dimension) const {
+  auto it = m_vocabulary.find(dimension);
+  return memory::excerpt(nb, it == m_vocabulary.end() ? std::vector<std::string>{} : it->second);
+}
+
+void Memory::set_guidelines(std::vector<Guideline> guidelines) { m_guidelines = std::move(guidelines); }
+
+void Memory::set_episodes(std::vector<Episode> episodes) {
+  std::sort(episodes.begin(), episodes.end(), [](const Episode& a, const Episode& b) { return a.id < b.id; });
+  m_episodes = std::move(episodes);
+  rebuild_index();
+}
+
+const Episode* Memory::find_episode(const std::string& id) const {
+  auto it = std::lower_bound(m_episodes.begin(), m_episodes.end(), id,
+                             [](const Episode& e, const std::string& key) { return e.id < key; });
+  return it != m_episodes.end() && it->id == id ? &*it : nullptr;
+}
+
+std::vector<std::string> Memory::live_labels() const {
+  std::set<std::string> ids;
+  for (const auto& e : m_episodes) ids.insert(e.labels.begin(), e.labels.end());
+  return {ids.begin(), ids.end()};
+}
+
+std::vector<Guideline> Memory::guidelines(const std::string& dimension) const {
+  std::vector<Guideline> out;
+  for (const auto& g : m_guidelines)
+    if (g.dimension == dimension) out.push_back(g);
+  return out;
+}
+
+std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const std::string& query_text, int k) const {
+  if (k <= 0 || !m_index->by_dimension.count(dimension)) return {};
+  return retrieve(dimension, m_embedder->embed({query_text}).front(), k);
+}
+
+std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const Vector& query, int k) const {
+  auto it = m_index->by_dimension.find(dimension);
+  if (k <= 0 || it == m_index->by_dimension.end()) return {};
+  const auto& dim = it->second;
+  std::vector<float> scores(dim.episodes.size(), 0.0f);
+  const std::size_t n = std::min(query.size(), dim.postings.size());
+  for (std::size_t c = 0; c < n; ++c) {
+    if (query[c] == 0.0f) continue;
+    for (const auto& [local, value] : dim.postings[c]) scores[local] += query[c] * value;
+  }
+  // Top k by score, ties to the lower position (= lower episode id).
+  std::vector<std::uint32_t> order(scores.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto better = [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); };
+  const std::size_t top = std::min<std::size_t>(static_cast<std::size_t>(k), order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(), better);
+  std::vector<Retrieved> out;
+  for (std::size_t i = 0; i < top; ++i) out.push_back({&m_episodes[dim.episodes[order[i]]], scores[order[i]]});
+  return out;
+}
+
+void Memory::save(const std::filesystem::path& dir) const {
+  std::string episodes = line_header("judge-episodes") + "\n";
+  for (const auto& e : m_episodes) episodes += episode_json(e).dump() + "\n";
+
+  nlohmann::ordered_json vh;
+  vh["schema_version"] = k_schema_version;
+  vh["kind"] = "judge-vectors";
+  vh["embeddings"] = m_embedder->spec();
+  vh["state"] = m_embedder->state();
+  std::string vectors = vh.dump() + "\n";
+  for (const auto& e : m_episodes) {
+    // Sparse form (index + value) when fewer than half the components are non-zero, else dense (value).
+    nlohmann::ordered_json j;
+    j["id"] = e.id;
+    std::vector<std::uint32_t> index;
+    std::vector<float> value;
+    for (std::size_t c = 0; c < e.vector.size(); ++c)
+      if (e.vector[c] != 0.0f) {
+        index.push_back(static_cast<std::uint32_t>(c));
+        value.push_back(e.vector[c]);
+      }
+    j["size"] = e.vector.size();
+    if (index.size() * 2 < e.vector.size()) {
+      j["index"] = index;
+      j["value"] = value;
+    } else {
+      j["value"] = e.vector;
+    }
+    vectors += j.dump() + "\n";
+  }
+  util::write_file_atomic(dir / k_guidelines, guidelines_text(m_guidelines));
+  util::write_file_atomic(dir / k_episodes, episodes);
+  util::write_file_atomic(dir / k_vectors, vectors);
+  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend, m_episodes.size(), m_guidelines.size()));
+}
+
+Memory Memory::load(const std::filesystem::path& dir) {
+  const auto manifest_path = dir / k_manifest;
+  if (!std::filesystem::exists(manifest_path))
+    throw Error(manifest_path.string() + ": no memory here (create one with `judge align --memory " + dir.string() + "`)");
+  nlohmann::json m;
+  try {
+    m = nlohmann::json::parse(util::read_file(manifest_path));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(manifest_path.string() + ": not JSON: " + e.what());
+  }
+  if (!m.is_object() || m.value("schema_version", 0) != k_schema_version)
+    throw Error(manifest_path.string() + ": expected schema_version 1");
+  Memory memory(m.value("embeddings", "hashed-tfidf"));
+  Provenance& p = memory.m_provenance;
+  try {
+    p.judge = m.value("judge", "");
+    p.reflection = m.value("reflection", "");
+    p.embeddings = m.value("embeddings", "hashed-tfidf");
+    p.rater_policy = m.value("rater_policy", "mean");
+    p.k = m.value("k", 5);
+    p.labels_file = m.at("labels").value("file", "");
+    p.labels_hash = m.at("labels").value("hash", "");
+    p.rubric_id = m.at("rubric").value("id", "");
+    p.rubric_hash = m.at("rubric").value("hash", "");
+    p.created = m.value("created", "");
+    p.updated = m.value("updated", "");
+    const nlohmann::json vocabulary = m.value("excerpt_vocabulary", nlohmann::json::object());
+    for (const auto& [d, joined] : vocabulary.items()) {
+      std::vector<std::string> words;
+      std::istringstream in(joined.get<std::string>());
+      for (std::string w; in >> w;) words.push_back(w);
+      memory.m_vocabulary[d] = std::move(words);
+    }
+    const nlohmann::json blend = m.value("blend_weights", nlohmann::json::object());
+    for (const auto& [d, w] : blend.items())
+      memory.m_blend[d] = {std::clamp(w.value("score", 1.0), 0.0, 1.0), std::clamp(w.value("na", 1.0), 0.0, 1.0)};
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(manifest_path.string() + ": " + e.what());
+  }
+
+  Problems problems;
+  memory.m_guidelines = read_guidelines(dir / k_guidelines, problems);
+  std::vector<Episode> episodes;
+  read_jsonl(dir / k_episodes, "judge-episodes", problems, [&](const nlohmann::json& j, const std::string&) {
+    Episode e;
+    e.id = j.at("id").get<std::string>();
+    e.notebook = j.at("notebook").get<std::string>();
+    e.dimension = j.at("dimension").get<std::string>();
+    e.human_score = read_score(j.at("human_score"));
+    e.feedback = j.value("feedback", "");
+    e.labels = j.value("labels", std::vector<std::string>{});
+    const auto& judge = j.at("judge");
+    e.judge_status = judge.value("status", "unscored");
+    e.judge_score = read_score(judge.value("score", nlohmann::json()));
+    e.judge_rationale = judge.value("rationale", "");
+    e.excerpt = j.value("excerpt", "");
+    e.label_fingerprint = j.value("label_fingerprint", "");
+    e.notebook_hash = j.value("notebook_hash", "");
+    e.distilled = j.value("distilled", false);
+    episodes.push_back(std::move(e));
+  });
+  std::map<std::string, Episode*> by_id;
+  for (auto& e : episodes) by_id[e.id] = &e;
+  const auto header = read_jsonl(dir / k_vectors, "judge-vectors", problems, [&](const nlohmann::json& j, const std::string& where) {
+    const auto id = j.at("id").get<std::string>();
+    auto it = by_id.find(id);
+    if (it == by_id.end()) return problems.add(where, "vector of unknown episode \"" + id + "\"");
+    const auto size = j.at("size").get<std::size_t>();
+    auto value = j.at("value").get<std::vector<float>>();
+    if (j.contains("index")) {
+      const auto index = j.at("index").get<std::vector<std::size_t>>();
+      if (index.size() != value.size()) return problems.add(where, "index and value differ in length");
+      Vector v(size, 0.0f);
+      for (std::size_t i = 0; i < index.size(); ++i) {
+        if (index[i] >= size) return problems.add(where, "index " + std::to_string(index[i]) + " out of range");
+        v[index[i]] = value[i];
+      }
+      it->second->vector = std::move(v);
+    } else {
+      if (value.size() != size) return problems.add(where, "value has " + std::to_string(value.size()) + " entries, size says " + std::to_string(size));
+      it->second->vector = std::move(value);
+    }
+  });
+  if (header.is_object()) {
+    if (header.value("embeddings", "") != p.embeddings)
+      problems.add((dir / k_vectors).string() + ":1", "embeddings \"" + header.value("embeddings", "") +
+                                                          "\" differ from memory.json's \"" + p.embeddings + "\"");
+    else if (header.contains("state"))
+      try {
+        memory.m_embedder->load_state(header["state"]);
+      } catch (const Error& e) {
+        problems.add((dir / k_vectors).string() + ":1", e.what());
+      }
+  }
+  for (const auto& e : episodes)
+    if (e.vector.empty()) problems.add((dir / k_vectors).string(), "no vector for episode \"" + e.id + "\"");
+  if (!problems.list.empty()) {
+    std::string msg = "memory " + dir.string() + " has " + std::to_string(problems.list.size()) + " problem(s):";
+    for (const auto& s : problems.list) msg += "\n  " + s;
+    throw Error(msg);
+  }
+  memory.set_episodes(std::move(episodes));
+  return memory;
+}
+
+ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks, const std::vector<std::string>& label_ids) {
+  const std::set<std::string> nbs(notebooks.begin(), notebooks.end());
+  const std::set<std::string> ids(label_ids.begin(), label_ids.end());
+  ForgetResult result;
+  std::vector<Episode> kept;
+  for (const auto& e : memory.episodes()) {
+    const bool cited = std::any_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return ids.count(l) > 0; });
+    if (nbs.count(e.notebook) || cited)
+      ++result.episodes_removed;
+    else
+      kept.push_back(e);
+  }
+  memory.set_episodes(std::move(kept));
+  const auto live_list = memory.live_labels();
+  const std::set<std::string> live(live_list.begin(), live_list.end());
+  std::vector<Guideline> guidelines;
+  for (auto g : memory.all_guidelines()) {
+    if (g.source != "manual") {
+      std::erase_if(g.cites, [&](const std::string& c) { return !live.count(c); });
+      if (g.cites.empty()) {
+        ++result.guidelines_removed;
+        continue;
+      }
+    }
+    guidelines.push_back(std::move(g));
+  }
+  memory.set_guidelines(std::move(guidelines));
+  return result;
+}
+
+}  // namespace judge::memory

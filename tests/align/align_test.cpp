@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+#include "judge/align/align.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "judge/scoring/heuristic.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/text.hpp"
+
+namespace fs = std::filesystem;
+using namespace judge;
+
+namespace {
+
+// A reflection model that counts its calls and answers with one guideline per batch citing every record
+// ("Guideline N for DIMENSION."), or fails when told to.
+class CountingReflection : public llm::ChatProvider {
+ public:
+  std::string spec() const override { return "fake:reflection"; }
+  llm::ChatResult chat(const llm::ChatRequest& request) override {
+    const int n = ++calls;
+    std::vector<std::string> ids;
+    std::string dimension;
+    for (auto line : util::split_lines(request.messages.back().content)) {
+      if (util::starts_with(line, "Dimension: ")) dimension = std::string(line.substr(11, line.find(' ', 11) - 11));
+      if (util::starts_with(line, "{\"id\"")) ids.push_back(nlohmann::json::parse(line)["id"].get<std::string>());
+    }
+    {
+      std::lock_guard lock(mutex);
+      batch_sizes.push_back(ids.size());
+    }
+    llm::ChatResult r;
+    if (fail) {
+      r.error = llm::ProviderError{llm::ErrorKind::server, "HTTP 500", 500, std::nullopt};
+      return r;
+    }
+    nlohmann::json reply{{"guidelines", {{{"text", "Guideline " + std::to_string(n) + " for " + dimension + "."}, {"cites", ids}}}}};
+    r.response = llm::ChatResponse{"```json\n" + reply.dump() + "\n```", {}, 0, "fake", false};
+    return r;
+  }
+  std::atomic<int> calls{0};
+  std::atomic<bool> fail{false};
+  std::mutex mutex;
+  std::vector<std::size_t> batch_sizes;
+};
+
+std::string ipynb(const std::vector<std::string>& code) {
+  nlohmann::json cells = nlohmann::json::array();
+  cells.push_back({{"cell_type", "markdown"}, {"metadata", nlohmann::json::object()}, {"source", "# A notebook"}});
+  for (const auto& c : code)
+    cells.push_back({{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"source", c},
+                     {"outputs", nlohmann::json::array()}, {"execution_count", nullptr}});
+  return nlohmann::json{{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", cells}}.dump();
+}
+
+struct Fixture {
+  fs::path dir;
+  labels::LabelSet labels;
+  scoring::HeuristicJudge judge;
+  CountingReflection reflection;
+  align::AlignOptions options;
+
+  explicit Fixture(const std::string& name) {
+    dir = fs::temp_directory_path() / ("judge_align_test_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    for (int i = 0; i < 4; ++i)
+      util::write_file_atomic(dir / "nb" / ("n" + std::to_string(i) + ".ipynb"),
+                              ipynb({"import pandas as pd", "df = pd.read_csv('d.csv')",
+                                     i % 2 ? "df = df.fillna(0)" : "df = df.dropna()", "model.fit(X, y)"}));
+    for (int i = 0; i < 4; ++i) {
+      add("n" + std::to_string(i) + ".ipynb", "data_imputation", i % 2 ? 1 : 2,
+          i % 2 ? "A blanket fillna hides missing values." : "Rows with missing values are dropped without a check.");
+      add("n" + std::to_string(i) + ".ipynb", "model_training", 2, "The model is fitted once with default settings.");
+    }
+    labels.source = "labels.csv";
+    labels.hash = "h1";
+    options.rubric = &rubric::default_rubric();
+    options.notebooks_dir = dir / "nb";
+    options.rater_policy = "mean";
+    options.judge = &judge;
+  }
+  ~Fixture() { fs::remove_all(dir); }
+  void add(const std::string& item, const std::string& dim, std::optional<double> score, const std::string& feedback) {
+    labels::Label l;
+    l.item = item;
+    l.dimension = dim;
+    l.score = score;
+    l.feedback = feedback;
+    l.rater = "r1";
+    l.line = static_cast<int>(labels.labels.size()) + 2;
+    labels.labels.push_back(l);
+  }
+};
+
+}  // namespace
+
+TEST(Align, BuildsEpisodesAndReflectionGuidelines) {
+  Fixture f("build");
+  f.options.reflection = &f.reflection;
+  memory::Memory m;
+  const auto s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(s.episodes_added, 8u);
+  EXPECT_EQ(m.episodes().size(), 8u);
+  EXPECT_EQ(f.reflection.calls, 2);  // one batch per dimension with feedback
+  EXPECT_EQ(s.reflection_calls, 2u);
+  const auto* e = m.find_episode("n1.ipynb#data_imputation");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->human_score, 1);
+  EXPECT_EQ(e->feedback, "A blanket fillna hides missing values.");
+  EXPECT_EQ(e->labels, (std::vector<std::string>{"n1.ipynb#data_imputation#r1"}));
+  EXPECT_EQ(e->judge_status, "scored");  // the heuristic judge's own verdict, recorded
+  EXPECT_NE(e->excerpt.find("fillna"), std::string::npos);
+  EXPECT_FALSE(e->vector.empty());
+  EXPECT_TRUE(e->distilled);
+  const auto g = m.guidelines("data_imputation");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].source, "reflection");
+  EXPECT_EQ(g[0].cites.size(), 4u);
+  EXPECT_EQ(m.provenance().reflection, "fake:reflection");
+  EXPECT_EQ(m.provenance().rater_policy, "mean");
+  EXPECT_EQ(m.provenance().judge, "heuristic");
+}
+
+TEST(Align, IncrementalRerunMakesNoCallsAndRedistillsOnlyWhatChanged) {
+  Fixture f("incremental");
+  f.options.reflection = &f.reflection;
+  memory::Memory m;
+  align::align(m, f.labels, f.options);
+  ASSERT_EQ(f.reflection.calls, 2);
+
+  // Unchanged labels, memory read back from disk: zero calls.
+  m.save(f.dir / "mem");
+  memory::Memory again = memory::Memory::load(f.dir / "mem");
+  auto s = align::align(again, f.labels, f.options);
+  EXPECT_EQ(f.reflection.calls, 2);
+  EXPECT_EQ(s.reflection_calls, 0u);
+  EXPECT_EQ(s.episodes_unchanged, 8u);
+  EXPECT_EQ(again.all_guidelines().size(), 2u);
+
+  // Changed feedback: its episode is replaced, its old citation is void, and only it is distilled again.
+  f.labels.labels[2].feedback = "Rows with missing values are dropped; the loss is not reported.";
+  f.reflection.batch_sizes.clear();
+  s = align::align(again, f.labels, f.options);
+  EXPECT_EQ(f.reflection.calls, 3);
+  EXPECT_EQ(s.episodes_changed, 1u);
+  EXPECT_EQ(f.reflection.batch_sizes, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(again.find_episode("n1.ipynb#data_imputation")->feedback, f.labels.labels[2].feedback);
+  const auto g = again.guidelines("data_imputation");
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g[0].cites.size(), 3u);  // the old guideline lost the changed label
+  EXPECT_EQ(g[1].cites, (std::vector<std::string>{"n1.ipynb#data_imputation#r1"}));
+
+  // A new label: only it is distilled.
+  f.add("n0.ipynb", "metrics_evaluation", 1, "No metric is reported.");
+  f.reflection.batch_sizes.clear();
+  s = align::align(again, f.labels, f.options);
+  EXPECT_EQ(s.episodes_added, 1u);
+  EXPECT_EQ(f.reflection.batch_sizes, (std::vector<std::size_t>{1}));
+
+  // A removed label: its episode goes, and a guideline citing only it.
+  f.labels.labels.pop_back();
+  s = align::align(again, f.labels, f.options);
+  EXPECT_EQ(s.episodes_removed, 1u);
+  EXPECT_TRUE(again.guidelines("metrics_evaluation").empty());
+  EXPECT_EQ(f.reflection.calls, 4);
+}
+
+TEST(Align, BatchesOfAtMostFiftyRecordsAndFailedBatchesRetried) {
+  Fixture f("batches");
+  f.labels.labels.clear();
+  for (int i = 0; i < 120; ++i) {
+    const std::string nb = "n" + std::to_string(i % 4) + ".ipynb";
+    labels::Label l;
+    l.item = nb;
+    l.dimension = "data_imputation";
+    l.score = 2;
+    l.feedback = "Feedback " + std::to_string(i);
+    l.rater = "rater" + std::to_string(i);
+    f.labels.labels.push_back(l);
+  }
+  f.options.reflection = &f.reflection;
+  f.reflection.fail = true;
+  memory::Memory m;
+  auto s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(f.reflection.calls, 3);
+  std::sort(f.reflection.batch_sizes.begin(), f.reflection.batch_sizes.end());
+  EXPECT_EQ(f.reflection.batch_sizes, (std::vector<std::size_t>{20, 50, 50}));
+  EXPECT_EQ(s.warnings.size(), 3u);
+  EXPECT_TRUE(m.all_guidelines().empty());
+  EXPECT_FALSE(m.episodes().front().distilled);
+
+  f.reflection.fail = false;  // the next run retries what failed
+  s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(f.reflection.calls, 6);
+  EXPECT_TRUE(s.warnings.empty());
+  EXPECT_TRUE(m.episodes().front().distilled);
+  EXPECT_EQ(m.all_guidelines().size(), 3u);
+}
+
+TEST(Align, OfflineExtractiveAndManualGuidelinesKept) {
+  Fixture f("offline");
+  memory::Memory m;
+  align::align(m, f.labels, f.options);
+  // "missing values" recurs in the feedback of n0/n2 (score 2) and n1/n3 (score 1); model_training's one
+  // sentence recurs in all four notebooks.
+  const auto g = m.guidelines("data_imputation");
+  ASSERT_FALSE(g.empty());
+  for (const auto& x : g) EXPECT_EQ(x.source, "extractive");
+  EXPECT_NE(g[0].text.find("Score 1 (bad)"), std::string::npos) << g[0].text;
+  EXPECT_EQ(g[0].cites, (std::vector<std::string>{"n1.ipynb#data_imputation#r1", "n3.ipynb#data_imputation#r1"}));
+  ASSERT_FALSE(m.guidelines("model_training").empty());
+
+  // A hand-written guideline survives re-alignment after the labels change.
+  auto all = m.all_guidelines();
+  all.push_back({"data_imputation", "Say which strategy fills each column.", {}, "manual"});
+  m.set_guidelines(all);
+  f.labels.labels[0].feedback = "Different words entirely.";
+  align::align(m, f.labels, f.options);
+  const auto after = m.guidelines("data_imputation");
+  EXPECT_TRUE(std::any_of(after.begin(), after.end(), [](const memory::Guideline& x) { return x.source == "manual"; }));
+}
+
+TEST(Align, RaterPolicyResolvesAndIsRecorded) {
+  Fixture f("raters");
+  labels::Label second = f.labels.labels[0];  // n0 data_imputation: r1 says 2
+  second.rater = "r2";
+  second.score = 3;
+  f.labels.labels.push_back(second);
+  memory::Memory m;
+  f.options.rater_policy = "mean";
+  align::align(m, f.labels, f.options);
+  EXPECT_EQ(m.find_episode("n0.ipynb#data_imputation")->human_score, 2.5);
+  EXPECT_EQ(m.find_episode("n0.ipynb#data_imputation")->labels.size(), 2u);
+  f.options.rater_policy = "r2";
+  const auto s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(m.provenance().rater_policy, "r2");
+  EXPECT_EQ(m.find_episode("n0.ipynb#data_imputation")->human_score, 3);
+  EXPECT_EQ(m.episodes().size(), 1u);  // r2 labelled one item
+  EXPECT_EQ(s.episodes_removed, 7u);
+}

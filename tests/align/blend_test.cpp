@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// The heuristic judge's memory blend (src/scoring/memory_blend.cpp), with values worked out by hand.
+#include <gtest/gtest.h>
+
+#include "judge/memory/memory.hpp"
+#include "judge/scoring/heuristic_rules.hpp"
+#include "judge/scoring/memory_blend.hpp"
+
+using namespace judge;
+
+namespace {
+
+notebook::Notebook notebook_with(const std::string& code) {
+  notebook::Notebook nb;
+  nb.path = "q.ipynb";
+  notebook::Cell c;
+  c.number = 1;
+  c.source = code;
+  nb.cells.push_back(c);
+  return nb;
+}
+
+// Episodes whose excerpt is exactly the query notebook's excerpt: similarity 1 each.
+memory::Memory memory_of(const notebook::Notebook& nb, const std::vector<std::pair<std::optional<double>, std::optional<double>>>& human_judge) {
+  memory::Memory m;
+  m.set_vocabulary({{"data_imputation", {"fillna"}}});
+  const std::string text = m.excerpt(nb, "data_imputation");
+  m.embedder().fit({text, "other words"});
+  std::vector<memory::Episode> eps;
+  for (std::size_t i = 0; i < human_judge.size(); ++i) {
+    memory::Episode e;
+    e.id = "e" + std::to_string(i) + "#data_imputation";
+    e.notebook = "e" + std::to_string(i);
+    e.dimension = "data_imputation";
+    e.human_score = human_judge[i].first;
+    e.judge_status = human_judge[i].second ? "scored" : "not_applicable";
+    e.judge_score = human_judge[i].second;
+    e.excerpt = text;
+    e.vector = m.embedder().embed({text}).front();
+    eps.push_back(e);
+  }
+  m.set_episodes(eps);
+  return m;
+}
+
+scoring::Verdict rule(std::optional<double> score) {
+  scoring::Verdict v;
+  v.dimension = "data_imputation";
+  v.status = score ? scoring::Status::scored : scoring::Status::not_applicable;
+  v.score = score;
+  return v;
+}
+
+}  // namespace
+
+TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  // Neighbours: human 2 / judge 1 (error +1), human 3 / judge 3 (error 0): mean error +0.5.
+  const auto m = memory_of(nb, {{2, 1}, {3, 3}});
+  std::vector<scoring::Verdict> v{rule(2)};
+  scoring::apply_memory(nb, {&m, 5}, v);
+  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_DOUBLE_EQ(*v[0].score, 2.5);
+  EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation", "e1#data_imputation"}));
+  EXPECT_EQ(v[0].extra["rule_score"], 2);
+
+  // Blend weight 0.5: 2 + 0.5 * (2.5 - 2) = 2.25.
+  auto half = memory_of(nb, {{2, 1}, {3, 3}});
+  half.set_blend_weights({{"data_imputation", {0.5, 1}}});
+  v = {rule(2)};
+  scoring::apply_memory(nb, {&half, 5}, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 2.25);
+
+  // k = 1 uses the first neighbour only (ties go to the lower id): 2 + 1 = 3, but the blend stays within
+  // the rule's and the neighbours' human scores (2 and 2): 2.
+  v = {rule(2)};
+  scoring::apply_memory(nb, {&m, 1}, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 2);
+  EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation"}));
+}
+
+TEST(MemoryBlend, NotApplicableFollowsTheNeighboursCorrections) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  // Both neighbours: judge scored, human said N/A: the judge's "applicable" was wrong there, so N/A here.
+  const auto m = memory_of(nb, {{std::nullopt, 2}, {std::nullopt, 1}});
+  std::vector<scoring::Verdict> v{rule(2)};
+  scoring::apply_memory(nb, {&m, 5}, v);
+  EXPECT_EQ(v[0].status, scoring::Status::not_applicable);
+  EXPECT_FALSE(v[0].score.has_value());
+  // The rule says N/A; the neighbours show the judge said N/A where people scored 3: applicable, score 3.
+  const auto m2 = memory_of(nb, {{3, std::nullopt}, {3, std::nullopt}});
+  v = {rule(std::nullopt)};
+  scoring::apply_memory(nb, {&m2, 5}, v);
+  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_DOUBLE_EQ(*v[0].score, 3);
+  // One vote each way is a tie: applicable (the rule's score stands, no residual available from N/A).
+  const auto m3 = memory_of(nb, {{std::nullopt, 2}, {2, 2}});
+  v = {rule(3)};
+  scoring::apply_memory(nb, {&m3, 5}, v);
+  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_DOUBLE_EQ(*v[0].score, 3);  // 3 + (2 - 2) = 3
+  // No memory: nothing changes.
+  v = {rule(2)};
+  scoring::apply_memory(nb, {}, v);
+  EXPECT_EQ(*v[0].score, 2);
+  EXPECT_TRUE(v[0].extra.empty());
+}
+
+TEST(MemoryBlend, CalibrationPrefersTheRuleWhenMemoryDoesNotHelp) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  // The judge was right on every episode: leave-one-out corrections are 0, all weights tie -> 0.
+  const auto right = memory_of(nb, {{2, 2}, {3, 3}, {1, 1}});
+  EXPECT_EQ(scoring::calibrate_memory(right, 5).at("data_imputation").score, 0);
+  // The judge is always 1 too low: each held-out correction is +1, exact -> weight 1.
+  const auto low = memory_of(nb, {{2, 1}, {3, 2}, {2, 1}});
+  EXPECT_EQ(scoring::calibrate_memory(low, 5).at("data_imputation").score, 1);
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// judge align / judge memory / judge eval --memory, run as a user would.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "../support.hpp"
+#include "judge/util/fs.hpp"
+
+namespace fs = std::filesystem;
+using judge::test::run_judge;
+
+namespace {
+
+std::string ipynb(const std::string& code) {
+  return nlohmann::json{{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()},
+                        {"cells", {{{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"source", code},
+                                    {"outputs", nlohmann::json::array()}, {"execution_count", nullptr}}}}}
+      .dump();
+}
+
+}  // namespace
+
+TEST(AlignCli, AlignEvalStatsForget) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_cli_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("import pandas as pd\ndf = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("import pandas as pd\ndf = pd.read_csv('y.csv').dropna()"));
+  judge::util::write_file_atomic(dir / "labels.csv",
+                                 "notebook,dimension,score,feedback,rater\n"
+                                 "a.ipynb,data_imputation,1,A blanket fillna hides gaps.,r1\n"
+                                 "b.ipynb,data_imputation,2,Rows dropped; a blanket fillna was avoided.,r1\n"
+                                 "b.ipynb,model_training,NA,No model.,r1\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem -k 2";
+  auto r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("3 episodes (3 added, 0 changed, 0 unchanged, 0 removed)"), std::string::npos) << r.out;
+  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"}) EXPECT_TRUE(fs::exists(dir / "mem" / f));
+  r = run_judge(align);
+  EXPECT_NE(r.out.find("(0 added, 0 changed, 3 unchanged, 0 removed)"), std::string::npos) << r.out;
+  const auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"));
+  EXPECT_EQ(manifest["k"], 2);
+  EXPECT_EQ(manifest["rater_policy"], "mean");
+  EXPECT_EQ(manifest["schema_version"], 1);
+
+  r = run_judge("eval --format jsonl --memory " + d + "/mem -k 1 --dimensions data_imputation " + d + "/nb/a.ipynb");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto rec = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
+  ASSERT_TRUE(rec.contains("episodes")) << r.out;
+  EXPECT_EQ(rec["episodes"].size(), 1u);  // -k 1 wins over the recorded k 2
+
+  r = run_judge("memory stats " + d + "/mem");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("total: 3 episodes"), std::string::npos) << r.out;
+  r = run_judge("memory forget " + d + "/mem --notebook b.ipynb");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("removed 2 episodes"), std::string::npos) << r.out;
+  r = run_judge("memory show " + d + "/mem");
+  EXPECT_NE(r.out.find("a.ipynb#data_imputation  human 1"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("b.ipynb#"), std::string::npos) << r.out;
+  EXPECT_EQ(run_judge("memory forget " + d + "/mem 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(run_judge("memory show " + d + "/nowhere 2>/dev/null").exit_code, 1);
+  fs::remove_all(dir);
+}
+
+TEST(AlignCli, SharedLabelsRater1) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_shared_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const auto data = judge::test::shared_data();
+  const auto r = run_judge("align --labels '" + (data / "labels/ml-notebooks.csv").string() + "' --notebooks '" +
+                           (data / "notebooks").string() + "' --memory '" + dir.string() + "' --raters rater1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // 40 notebooks x 9 dimensions labelled by rater1 (labels/README.md).
+  EXPECT_NE(r.out.find("360 episodes"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}

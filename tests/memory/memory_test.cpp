@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+#include "judge/memory/memory.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "judge/memory/excerpt.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+
+namespace fs = std::filesystem;
+using namespace judge::memory;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("judge_memory_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+Episode episode(const std::string& nb, const std::string& dim, std::optional<double> human, const std::string& excerpt) {
+  Episode e;
+  e.id = nb + "#" + dim;
+  e.notebook = nb;
+  e.dimension = dim;
+  e.human_score = human;
+  e.feedback = "feedback on " + nb;
+  e.labels = {nb + "#" + dim + "#r1"};
+  e.judge_status = "scored";
+  e.judge_score = 2;
+  e.judge_rationale = "cell 1: something";
+  e.excerpt = excerpt;
+  e.label_fingerprint = "fp-" + nb;
+  e.notebook_hash = "hash-" + nb;
+  e.distilled = true;
+  return e;
+}
+
+// Three episodes on data_imputation, one on model_training; vectors from the memory's own embedder.
+Memory sample() {
+  Memory m;
+  std::vector<Episode> eps{episode("a.ipynb", "data_imputation", 1, "df.fillna(0) blanket fill of missing values"),
+                           episode("b.ipynb", "data_imputation", 3, "SimpleImputer fitted on the training split"),
+                           episode("c.ipynb", "data_imputation", std::nullopt, "print hello"),
+                           episode("a.ipynb", "model_training", 2, "model.fit(X_train, y_train)")};
+  std::vector<std::string> corpus;
+  for (const auto& e : eps) corpus.push_back(e.excerpt);
+  m.embedder().fit(corpus);
+  const auto vectors = m.embedder().embed(corpus);
+  for (std::size_t i = 0; i < eps.size(); ++i) eps[i].vector = vectors[i];
+  m.set_episodes(eps);
+  m.set_guidelines({{"data_imputation", "Blanket fillna(0) without checking is bad.", {"a.ipynb#data_imputation#r1"}, "extractive"},
+                    {"data_imputation", "Imputers fitted on the training split only are good.",
+                     {"b.ipynb#data_imputation#r1", "a.ipynb#data_imputation#r1"}, "reflection"},
+                    {"model_training", "Hand-written rule.", {}, "manual"}});
+  m.set_vocabulary({{"data_imputation", {"fillna", "missing"}}});
+  m.set_blend_weights({{"data_imputation", {0.5, 0}}});
+  m.provenance().judge = "heuristic";
+  m.provenance().rater_policy = "rater1";
+  m.provenance().k = 3;
+  return m;
+}
+
+}  // namespace
+
+TEST(Memory, RoundTripWriteEditByHandRead) {
+  const auto dir = temp_dir("roundtrip");
+  const Memory m = sample();
+  m.save(dir);
+  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
+
+  Memory r = Memory::load(dir);
+  ASSERT_EQ(r.episodes().size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& a = m.episodes()[i];
+    const auto& b = r.episodes()[i];
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.human_score, b.human_score);
+    EXPECT_EQ(a.feedback, b.feedback);
+    EXPECT_EQ(a.labels, b.labels);
+    EXPECT_EQ(a.judge_status, b.judge_status);
+    EXPECT_EQ(a.judge_score, b.judge_score);
+    EXPECT_EQ(a.excerpt, b.excerpt);
+    EXPECT_EQ(a.label_fingerprint, b.label_fingerprint);
+    EXPECT_EQ(a.vector, b.vector);
+  }
+  ASSERT_EQ(r.all_guidelines().size(), 3u);
+  EXPECT_EQ(r.all_guidelines()[1].cites, m.all_guidelines()[1].cites);
+  EXPECT_EQ(r.all_guidelines()[1].source, "reflection");
+  EXPECT_EQ(r.provenance().rater_policy, "rater1");
+  EXPECT_EQ(r.provenance().k, 3);
+  EXPECT_EQ(r.vocabulary().at("data_imputation"), (std::vector<std::string>{"fillna", "missing"}));
+  EXPECT_EQ(r.blend_weights().at("data_imputation").score, 0.5);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").na, 0);
+  // Same retrieval after the round trip.
+  EXPECT_EQ(r.retrieve("data_imputation", "fillna missing", 1).front().episode->id, "a.ipynb#data_imputation");
+
+  // Saving again gives the same bytes (stable order).
+  const auto before = judge::util::read_file(dir / "episodes.jsonl");
+  r.save(dir);
+  EXPECT_EQ(judge::util::read_file(dir / "episodes.jsonl"), before);
+
+  // A person adds a guideline (no `source`: manual) under a new dimension key.
+  {
+    std::ofstream out(dir / "guidelines.yaml", std::ios::app);
+    out << "  metrics_evaluation:\n    - text: Report the metric on the held-out test set.\n";
+  }
+  const Memory edited = Memory::load(dir);
+  const auto g = edited.guidelines("metrics_evaluation");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].text, "Report the metric on the held-out test set.");
+  EXPECT_EQ(g[0].source, "manual");
+  EXPECT_TRUE(g[0].cites.empty());
+  fs::remove_all(dir);
+}
+
+TEST(Memory, LoadReportsEveryProblemWithItsLine) {
+  const auto dir = temp_dir("problems");
+  sample().save(dir);
+  judge::util::write_file_atomic(dir / "guidelines.yaml",
+                                 "schema_version: 1\nguidelines:\n  data_imputation:\n    - source: manual\n    - text: ok\n      source: robot\n");
+  std::string episodes = judge::util::read_file(dir / "episodes.jsonl");
+  judge::util::write_file_atomic(dir / "episodes.jsonl", episodes + "{not json\n");
+  try {
+    Memory::load(dir);
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("guidelines.yaml:4: a guideline of `data_imputation` needs a non-empty `text`"), std::string::npos) << what;
+    EXPECT_NE(what.find("guidelines.yaml:5: `source` must be manual"), std::string::npos) << what;
+    EXPECT_NE(what.find("episodes.jsonl:6: not JSON"), std::string::npos) << what;
+  }
+  EXPECT_THROW(Memory::load(dir / "nowhere"), judge::Error);
+  fs::remove_all(dir);
+}
+
+TEST(Memory, RetrieveTopKByDimension) {
+  const Memory m = sample();
+  const auto hits = m.retrieve("data_imputation", "SimpleImputer fitted on the training split", 5);
+  ASSERT_EQ(hits.size(), 3u);  // fewer than k: all of the dimension
+  EXPECT_EQ(hits[0].episode->id, "b.ipynb#data_imputation");
+  EXPECT_NEAR(hits[0].similarity, 1.0, 1e-5);
+  EXPECT_GE(hits[0].similarity, hits[1].similarity);
+  EXPECT_GE(hits[1].similarity, hits[2].similarity);
+  EXPECT_EQ(m.retrieve("data_imputation", "anything", 1).size(), 1u);
+  EXPECT_TRUE(m.retrieve("feature_engineering", "anything", 5).empty());
+  EXPECT_TRUE(m.retrieve("data_imputation", "anything", 0).empty());
+  // Equal similarity (a query sharing no token): ties go to the lower id.
+  const auto ties = m.retrieve("data_imputation", "zzzz", 3);
+  EXPECT_EQ(ties[0].episode->id, "a.ipynb#data_imputation");
+  EXPECT_EQ(ties[2].episode->id, "c.ipynb#data_imputation");
+}
+
+TEST(Memory, ForgetNotebookAndLabels) {
+  Memory m = sample();
+  const auto r = forget(m, {"a.ipynb"}, {});
+  EXPECT_EQ(r.episodes_removed, 2u);
+  // The extractive guideline cited only a.ipynb's label: gone. The reflection one keeps b's citation.
+  // The manual one stays although it cites nothing.
+  EXPECT_EQ(r.guidelines_removed, 1u);
+  ASSERT_EQ(m.all_guidelines().size(), 2u);
+  EXPECT_EQ(m.all_guidelines()[0].cites, (std::vector<std::string>{"b.ipynb#data_imputation#r1"}));
+  EXPECT_EQ(m.all_guidelines()[1].source, "manual");
+  EXPECT_EQ(m.find_episode("a.ipynb#data_imputation"), nullptr);
+  EXPECT_EQ(m.retrieve("data_imputation", "fillna", 5).size(), 2u);
+
+  const auto r2 = forget(m, {}, {"b.ipynb#data_imputation#r1"});
+  EXPECT_EQ(r2.episodes_removed, 1u);
+  EXPECT_EQ(r2.guidelines_removed, 1u);
+  ASSERT_EQ(m.all_guidelines().size(), 1u);
+  EXPECT_EQ(m.all_guidelines()[0].source, "manual");
+  EXPECT_EQ(m.live_labels(), (std::vector<std::string>{"c.ipynb#data_imputation#r1"}));
+}
+
+TEST(Excerpt, PicksCellsOfTheDimensionInDocumentOrder) {
+  judge::notebook::Notebook nb;
+  auto cell = [&](judge::notebook::CellType t, std::string src) {
+    judge::notebook::Cell c;
+    c.number = static_cast<int>(nb.cells.size()) + 1;
+    c.type = t;
+    c.source = std::move(src);
+    nb.cells.push_back(c);
+  };
+  cell(judge::notebook::CellType::markdown, "# Titanic\nSome text");
+  cell(judge::notebook::CellType::code, "df = pd.read_csv('t.csv')");
+  cell(judge::notebook::CellType::code, "df['Age'] = df['Age'].fillna(df['Age'].median())  # missing ages");
+  cell(judge::notebook::CellType::code, "model.fit(X, y)");
+  cell(judge::notebook::CellType::code, "df.isna().sum()  # missing");
+  const std::vector<std::string> vocab{"fillna", "missing"};
+  EXPECT_EQ(excerpt(nb, vocab),
+            "[outline]\n# Titanic\n"
+            "[cell 3 code]\ndf['Age'] = df['Age'].fillna(df['Age'].median())  # missing ages\n"
+            "[cell 5 code]\ndf.isna().sum()  # missing\n");
+  // With a budget for one cell only, the cell with more vocabulary words wins.
+  EXPECT_EQ(excerpt(nb, vocab, 100), "[outline]\n# Titanic\n[cell 3 code]\ndf['Age'] = df['Age'].fillna(df['Age'].median())  # missing ages\n");
+  // Vocabulary by hand: id and title words, description words; "are" (stop word) dropped, sorted, unique.
+  EXPECT_EQ(dimension_vocabulary({"data_imputation", "Data Imputation", "Missing values are found", {}, ""}),
+            (std::vector<std::string>{"data", "found", "imputation", "missing", "values"}));
+}
