@@ -190,3 +190,21 @@ TEST_F(LlmEvalCli, CacheStatsAndClear) {
   EXPECT_NE(err().find("removed 2 entries"), std::string::npos);
   EXPECT_NE(judge("cache stats --cache cache.sqlite").out.find("entries: 0\n"), std::string::npos);
 }
+
+TEST_F(LlmEvalCli, RetryableErrorsAreRetriedThenUnscoredWithTheKind) {
+  server.script(json::array({
+      {{"match", "Dimension model_training"}, {"type", "error"}, {"status", 500}},
+      {{"match", "Dimension model_use"}, {"type", "rate_limit"}, {"retry_after", "0"}},
+      {{"match", "Dimension model_use"}, {"type", "rate_limit"}, {"retry_after", "0"}},
+      {{"match", "Dimension model_use"}, {"type", "rate_limit"}, {"retry_after", "0"}},
+      {{"match", "Dimension model_use"}, {"type", "rate_limit"}, {"retry_after", "0"}},
+  }));
+  auto r = judge("eval nb.ipynb --format jsonl --jobs 2 --dimensions model_training,model_use " + llm_args());
+  EXPECT_EQ(r.exit_code, 4);
+  const auto records = lines(r.out);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["status"], "scored");  // the 500 was retried
+  EXPECT_EQ(records[1]["status"], "unscored");
+  EXPECT_EQ(records[1]["error"].get<std::string>().rfind("provider error (rate_limited): ", 0), 0u) << records[1];
+  EXPECT_EQ(server.request_count(), 2 + 4);
+}
