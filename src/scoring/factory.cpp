@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "judge/scoring/factory.hpp"
 
-#include "judge/llm/registry.hpp"
 #include "judge/llm/rate_limit.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/llm/retry.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {
 
-std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider,
+                                         const JudgeSettings& settings) {
   if (settings.cache_mode != llm::CacheMode::off) {
     auto cache = std::make_shared<llm::ResponseCache>(
         settings.cache_path.empty() ? llm::default_cache_path() : std::filesystem::path(settings.cache_path),
@@ -32,7 +33,8 @@ std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& 
     llm::RateLimits limits;
     limits.requests_per_minute = settings.requests_per_minute;
     limits.tokens_per_minute = settings.tokens_per_minute;
-    provider = std::make_shared<llm::RateLimitedProvider>(provider, std::make_shared<llm::RateLimiter>(limits));
+    provider =
+        std::make_shared<llm::RateLimitedProvider>(provider, std::make_shared<llm::RateLimiter>(limits));
   }
   provider = std::make_shared<llm::RetryingProvider>(provider);
   return make_llm_judge(std::move(provider), settings);

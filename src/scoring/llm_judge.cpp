@@ -32,8 +32,10 @@ std::vector<ParsedVerdict> parse_for(const std::string& content, const rubric::R
 // Calls the provider; throws for failures that must stop the run, else returns the result.
 llm::ChatResult call(llm::ChatProvider& provider, const llm::ChatRequest& request, Attempt& attempt) {
   auto result = provider.chat(request);
-  if (result.error && (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
-    throw Error(provider.spec() + ": " + llm::to_string(result.error->kind) + " error: " + result.error->message);
+  if (result.error &&
+      (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
+    throw Error(provider.spec() + ": " + llm::to_string(result.error->kind) +
+                " error: " + result.error->message);
   ++attempt.calls;
   if (result.response) {
     attempt.usage.input_tokens += result.response->usage.input_tokens;
@@ -66,7 +68,9 @@ Attempt ask(llm::ChatProvider& provider, llm::ChatRequest request, const rubric:
   a.parsed = parse_for(first.response->content, rubric, group);
   std::string errors;
   for (std::size_t i = 0; i < group.size(); ++i)
-    if (!a.parsed[i].ok) errors += (errors.empty() ? "" : "; ") + (group.size() > 1 ? group[i]->id + ": " : "") + a.parsed[i].error;
+    if (!a.parsed[i].ok)
+      errors +=
+          (errors.empty() ? "" : "; ") + (group.size() > 1 ? group[i]->id + ": " : "") + a.parsed[i].error;
   if (errors.empty()) return a;
 
   request.messages.push_back({"assistant", first.response->content});
@@ -80,15 +84,17 @@ Attempt ask(llm::ChatProvider& provider, llm::ChatRequest request, const rubric:
   const auto again = parse_for(second.response->content, rubric, group);
   for (std::size_t i = 0; i < group.size(); ++i) {
     if (a.parsed[i].ok) continue;
-    a.parsed[i] = again[i].ok ? again[i] : ParsedVerdict{false, false, std::nullopt, "",
-                                                         "no valid score after asking again: " + again[i].error};
+    a.parsed[i] = again[i].ok ? again[i]
+                              : ParsedVerdict{false, false, std::nullopt, "",
+                                              "no valid score after asking again: " + again[i].error};
   }
   return a;
 }
 
 // Several samples of one dimension -> one verdict: the mean of the numeric scores with their population
 // standard deviation as the spread; N/A when most usable samples say N/A; unscored when none is usable.
-Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& samples, bool record_samples) {
+Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& samples,
+                bool record_samples) {
   Verdict v;
   v.dimension = dimension;
   std::vector<double> scores;
@@ -134,7 +140,8 @@ prompt::MemorySection memory_section(const memory::Memory& memory, const noteboo
   for (const auto& g : memory.guidelines(dimension)) m.guidelines.push_back(g.text);
   for (const auto& r : memory.retrieve(dimension, memory.excerpt(nb, dimension), k)) {
     if (r.episode->notebook == nb.path) continue;  // never show the model a human's verdict on this notebook
-    m.episodes.push_back({r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+    m.episodes.push_back(
+        {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
   }
   return m;
 }
@@ -180,7 +187,8 @@ std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, c
 }
 
 std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                           const std::vector<const rubric::Dimension*>& group, const Context& context) {
+                                           const std::vector<const rubric::Dimension*>& group,
+                                           const Context& context) {
   std::vector<std::vector<ParsedVerdict>> per_dim(group.size());
   llm::Usage usage;
   double latency = 0;

@@ -24,19 +24,26 @@ const std::vector<SecretPattern>& patterns() {
   static const auto flags = std::regex::ECMAScript | std::regex::optimize;
   static const auto iflags = flags | std::regex::icase;
   static const std::vector<SecretPattern> k_patterns = {
-      {std::regex(R"(\bsk-[A-Za-z0-9_-]{16,})", flags), 0, {"sk-"}},              // OpenAI, Anthropic (sk-ant-...)
-      {std::regex(R"(\b(AKIA|ASIA)[0-9A-Z]{16}\b)", flags), 0, {"akia", "asia"}},          // AWS access key id
-      {std::regex(R"(\bgh[pousr]_[A-Za-z0-9]{30,})", flags), 0, {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}},         // GitHub tokens
-      {std::regex(R"(\bgithub_pat_[A-Za-z0-9_]{22,})", flags), 0, {"github_pat_"}},       // GitHub fine-grained tokens
-      {std::regex(R"(\bxox[abprs]-[A-Za-z0-9-]{10,})", flags), 0, {"xox"}},       // Slack
-      {std::regex(R"(\bAIza[0-9A-Za-z_-]{35})", flags), 0, {"aiza"}},              // Google API key
-      {std::regex(R"(\bdapi[0-9a-f]{32}(-\d)?)", flags), 0, {"dapi"}},             // Databricks personal access token
-      {std::regex(R"(\bBearer\s+([A-Za-z0-9._~+/=-]{8,}))", iflags), 1, {"bearer"}},  // HTTP Authorization header
+      {std::regex(R"(\bsk-[A-Za-z0-9_-]{16,})", flags), 0, {"sk-"}},  // OpenAI, Anthropic (sk-ant-...)
+      {std::regex(R"(\b(AKIA|ASIA)[0-9A-Z]{16}\b)", flags), 0, {"akia", "asia"}},  // AWS access key id
+      {std::regex(R"(\bgh[pousr]_[A-Za-z0-9]{30,})", flags),
+       0,
+       {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}},  // GitHub tokens
+      {std::regex(R"(\bgithub_pat_[A-Za-z0-9_]{22,})", flags),
+       0,
+       {"github_pat_"}},                                                     // GitHub fine-grained tokens
+      {std::regex(R"(\bxox[abprs]-[A-Za-z0-9-]{10,})", flags), 0, {"xox"}},  // Slack
+      {std::regex(R"(\bAIza[0-9A-Za-z_-]{35})", flags), 0, {"aiza"}},        // Google API key
+      {std::regex(R"(\bdapi[0-9a-f]{32}(-\d)?)", flags), 0, {"dapi"}},  // Databricks personal access token
+      {std::regex(R"(\bBearer\s+([A-Za-z0-9._~+/=-]{8,}))", iflags),
+       1,
+       {"bearer"}},  // HTTP Authorization header
       // URL with credentials: scheme://user:PASSWORD@host
       {std::regex(R"(\b[a-z][a-z0-9+.-]*://[^\s:/@'"]+:([^\s@/'"]+)@)", iflags), 1, {"://"}},
       // password = "..." / api_key: '...' (a quoted literal after a secret-like name)
-      {std::regex(R"(\b\w*(password|passwd|pwd|secret|token|api_?key|access_?key)\w*['"]?\s*[:=]\s*['"]([^'"\s]{4,})['"])",
-                  iflags),
+      {std::regex(
+           R"(\b\w*(password|passwd|pwd|secret|token|api_?key|access_?key)\w*['"]?\s*[:=]\s*['"]([^'"\s]{4,})['"])",
+           iflags),
        2,
        {"pass", "pwd", "secret", "token", "key"}},
       // password=VALUE inside connection strings (no spaces around '=')
@@ -79,7 +86,8 @@ Redacted redact_secrets(std::string_view input) {
     std::string line(input.substr(start, stop - start));
     const std::string lower = util::to_lower(line);
     for (const auto& p : patterns())
-      if (std::any_of(p.triggers.begin(), p.triggers.end(), [&](const std::string& t) { return lower.find(t) != std::string::npos; }))
+      if (std::any_of(p.triggers.begin(), p.triggers.end(),
+                      [&](const std::string& t) { return lower.find(t) != std::string::npos; }))
         r.count += redact_line(line, p);
     r.text += line;
     start = stop;

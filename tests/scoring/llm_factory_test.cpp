@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "judge/scoring/factory.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "llm_fake_provider.hpp"
 
@@ -22,9 +21,13 @@ TEST(LlmFactory, HeuristicAndUnknownSpecs) {
 
 TEST(LlmFactory, LlmJudgeIsMeteredAndCached) {
   auto fake = std::make_shared<test::FakeProvider>();
-  fake->fallback = [](const llm::ChatRequest&) { return test::FakeProvider::reply(R"({"score": 2})", 10, 1); };
+  fake->fallback = [](const llm::ChatRequest&) {
+    return test::FakeProvider::reply(R"({"score": 2})", 10, 1);
+  };
   scoring::JudgeSettings settings;
-  settings.cache_path = (std::filesystem::temp_directory_path() / ("judge_factory_" + std::to_string(::getpid()) + ".sqlite")).string();
+  settings.cache_path =
+      (std::filesystem::temp_directory_path() / ("judge_factory_" + std::to_string(::getpid()) + ".sqlite"))
+          .string();
   settings.usage = std::make_shared<llm::UsageMeter>();
   notebook::Notebook nb;
   nb.path = "n.ipynb";

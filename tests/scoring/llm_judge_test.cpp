@@ -22,7 +22,9 @@ notebook::Notebook nb_with(std::string source) {
   return nb;
 }
 
-rubric::Rubric one_dim(const std::string& id) { return rubric::select_dimensions(rubric::default_rubric(), id); }
+rubric::Rubric one_dim(const std::string& id) {
+  return rubric::select_dimensions(rubric::default_rubric(), id);
+}
 
 }  // namespace
 
@@ -49,7 +51,8 @@ TEST(LlmJudge, OneCallPerDimensionWithSchemaAndScore) {
 
 TEST(LlmJudge, BadReplyIsAskedAgainOnceWithTheError) {
   auto fake = std::make_shared<FakeProvider>();
-  fake->script = {FakeProvider::reply(R"({"score": 5})"), FakeProvider::reply(R"({"score": 2, "rationale": "r"})")};
+  fake->script = {FakeProvider::reply(R"({"score": 5})"),
+                  FakeProvider::reply(R"({"score": 2, "rationale": "r"})")};
   scoring::LlmJudge judge(fake);
   const auto v = judge.score(nb_with("x"), one_dim("model_training"), {});
   ASSERT_EQ(fake->calls(), 2u);
@@ -70,7 +73,8 @@ TEST(LlmJudge, TwoBadRepliesAreUnscoredNeverAScore) {
   EXPECT_EQ(fake->calls(), 2u);
   EXPECT_EQ(v[0].status, scoring::Status::unscored);
   EXPECT_FALSE(v[0].score);
-  EXPECT_EQ(v[0].error, "no valid score after asking again: score 4 is off the scale 1-3 (whole numbers only)");
+  EXPECT_EQ(v[0].error,
+            "no valid score after asking again: score 4 is off the scale 1-3 (whole numbers only)");
 }
 
 TEST(LlmJudge, ProviderFailureIsUnscoredWithItsKind) {
@@ -108,7 +112,8 @@ TEST(LlmJudge, BatchScoresAllDimensionsInOneCallAndReasksOnlyTheMissing) {
   scoring::LlmJudge judge(fake, opt);
   const auto v = judge.score(nb_with("x"), one_dim("model_training,model_use"), {});
   ASSERT_EQ(fake->calls(), 2u);
-  EXPECT_NE(fake->requests[1].messages[3].content.find("model_use: no entry for dimension model_use"), std::string::npos);
+  EXPECT_NE(fake->requests[1].messages[3].content.find("model_use: no entry for dimension model_use"),
+            std::string::npos);
   EXPECT_EQ(v[0].score, 3.0);  // kept from the first reply
   EXPECT_EQ(v[1].score, 2.0);
 }

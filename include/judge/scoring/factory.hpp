@@ -36,6 +36,7 @@ std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& 
 /// An LlmJudge over `provider` wrapped, from the outside in, as meter(cache(provider)): the meter (when
 /// settings.usage is set) sees cached and uncached replies; a cache hit reaches neither retries nor the rate
 /// limit. `provider` is expected to retry retryable errors itself.
-std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings);
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider,
+                                         const JudgeSettings& settings);
 
 }  // namespace judge::scoring
