@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "judge/scoring/factory.hpp"
 
-#include "judge/llm/rate_limit.hpp"
 #include "judge/llm/registry.hpp"
-#include "judge/llm/retry.hpp"
+#include "judge/llm/rate_limit.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {
 
-std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider,
-                                         const JudgeSettings& settings) {
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
+  // The registry's provider already retries (llm::make_chat_provider wraps it in RetryingProvider); the rate
+  // limit goes outside it (one reservation per item call), the cache answers before any of that, and the
+  // meter outside counts cached replies too.
+  if (settings.requests_per_minute > 0 || settings.tokens_per_minute > 0)
+    provider = std::make_shared<llm::RateLimitedProvider>(
+        provider, std::make_shared<llm::RateLimiter>(
+                      llm::RateLimits{settings.requests_per_minute, settings.tokens_per_minute, 10}));
   if (settings.cache_mode != llm::CacheMode::off) {
     auto cache = std::make_shared<llm::ResponseCache>(
         settings.cache_path.empty() ? llm::default_cache_path() : std::filesystem::path(settings.cache_path),
@@ -29,14 +34,6 @@ std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& 
   provider_settings.connect_timeout_seconds = settings.connect_timeout_seconds;
   provider_settings.timeout_seconds = settings.timeout_seconds;
   std::shared_ptr<llm::ChatProvider> provider = llm::make_chat_provider(spec, provider_settings);
-  if (settings.requests_per_minute > 0 || settings.tokens_per_minute > 0) {
-    llm::RateLimits limits;
-    limits.requests_per_minute = settings.requests_per_minute;
-    limits.tokens_per_minute = settings.tokens_per_minute;
-    provider =
-        std::make_shared<llm::RateLimitedProvider>(provider, std::make_shared<llm::RateLimiter>(limits));
-  }
-  provider = std::make_shared<llm::RetryingProvider>(provider);
   return make_llm_judge(std::move(provider), settings);
 }
 
