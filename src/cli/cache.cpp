@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // judge cache stats | clear: the response cache (docs/cache.md).
+#include "judge/llm/cache.hpp"
+
 #include <iostream>
 
 #include "judge/cli/commands.hpp"
 #include "judge/cli/config.hpp"
-#include "judge/llm/cache.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::cli {
@@ -55,8 +56,9 @@ void setup_cache(CLI::App& app, RunFn& run) {
   auto add = [&](const char* name, const char* help, int (*fn)(const CacheOptions&)) {
     auto* sub = cmd->add_subcommand(name, help);
     sub->add_option("--config", opt->config_file, "Configuration file (default: ./judge.yaml when present)");
-    sub->add_option_function<std::string>("--cache", [opt](const std::string& v) { opt->flags["cache"] = v; },
-                                          "Cache file (default: $XDG_CACHE_HOME/judge/cache.sqlite)");
+    sub->add_option_function<std::string>(
+        "--cache", [opt](const std::string& v) { opt->flags["cache"] = v; },
+        "Cache file (default: $XDG_CACHE_HOME/judge/cache.sqlite)");
     sub->callback([&run, opt, fn] { run = [opt, fn] { return fn(*opt); }; });
   };
   add("stats", "Print the cache file, its entries and size", run_stats);

@@ -28,17 +28,24 @@ std::string check_kind(const SettingSpec& spec, const std::string& value) {
   const std::string v(util::trim(value));
   char* end = nullptr;
   switch (spec.kind) {
-    case SettingKind::text: return "";
+    case SettingKind::text:
+      return "";
     case SettingKind::whole: {
       const long n = std::strtol(v.c_str(), &end, 10);
-      return !v.empty() && *end == '\0' && n >= 0 ? "" : std::string(spec.name) + " must be a whole number >= 0, got \"" + value + "\"";
+      return !v.empty() && *end == '\0' && n >= 0
+                 ? ""
+                 : std::string(spec.name) + " must be a whole number >= 0, got \"" + value + "\"";
     }
     case SettingKind::number: {
       const double d = std::strtod(v.c_str(), &end);
-      return !v.empty() && *end == '\0' && d >= 0 ? "" : std::string(spec.name) + " must be a number >= 0, got \"" + value + "\"";
+      return !v.empty() && *end == '\0' && d >= 0
+                 ? ""
+                 : std::string(spec.name) + " must be a number >= 0, got \"" + value + "\"";
     }
     case SettingKind::boolean:
-      return v == "true" || v == "false" ? "" : std::string(spec.name) + " must be true or false, got \"" + value + "\"";
+      return v == "true" || v == "false"
+                 ? ""
+                 : std::string(spec.name) + " must be true or false, got \"" + value + "\"";
   }
   return "";
 }
@@ -54,14 +61,16 @@ std::string known_names() {
 const std::vector<SettingSpec>& setting_specs() {
   using K = SettingKind;
   static const std::vector<SettingSpec> k_specs = {
-      {"judge", "heuristic", K::text, "judge spec: heuristic, openai:MODEL, azure:DEPLOYMENT, anthropic:MODEL, ..."},
+      {"judge", "heuristic", K::text,
+       "judge spec: heuristic, openai:MODEL, azure:DEPLOYMENT, anthropic:MODEL, ..."},
       {"base_url", "", K::text, "base URL of the judge's server (else the provider's environment variable)"},
       {"api_version", "", K::text, "Azure OpenAI api-version"},
       {"rubric", "", K::text, "rubric YAML file (empty: the built-in ml-notebook rubric)"},
       {"jobs", "4", K::whole, "items judged at once (requests in flight)"},
       {"cache", "", K::text, "response cache file (empty: $XDG_CACHE_HOME/judge/cache.sqlite)"},
       {"cache_mode", "read-write", K::text, "read-write, read-only, off or replay-only"},
-      {"cache_max_mb", "0", K::number, "size limit of the cache's stored replies in MiB; oldest evicted (0: none)"},
+      {"cache_max_mb", "0", K::number,
+       "size limit of the cache's stored replies in MiB; oldest evicted (0: none)"},
       {"timeout", "120", K::number, "seconds a whole call may take"},
       {"connect_timeout", "10", K::number, "seconds to connect"},
       {"requests_per_minute", "0", K::number, "request rate limit (0: none)"},
@@ -95,7 +104,8 @@ std::optional<std::string> process_environment(const std::string& name) {
   return std::string(v);
 }
 
-Config Config::load(const std::string& file, const std::map<std::string, std::string>& flags, const EnvFn& env) {
+Config Config::load(const std::string& file, const std::map<std::string, std::string>& flags,
+                    const EnvFn& env) {
   Config c;
   for (const auto& s : setting_specs()) c.m_values[s.name] = {s.default_value, "default"};
 
@@ -179,8 +189,9 @@ void add_setting_options(CLI::App& cmd, std::map<std::string, std::string>& flag
                             [&flags, name, on_by_default] { flags[name] = on_by_default ? "false" : "true"; },
                             std::string(on_by_default ? "Do not: " : "") + s.help);
     } else {
-      cmd.add_option_function<std::string>("--" + flag, [&flags, name](const std::string& v) { flags[name] = v; },
-                                           std::string(s.help) + " (setting " + name + ")");
+      cmd.add_option_function<std::string>(
+          "--" + flag, [&flags, name](const std::string& v) { flags[name] = v; },
+          std::string(s.help) + " (setting " + name + ")");
     }
   }
 }
@@ -199,9 +210,10 @@ int run_config_show(const ConfigOptions& opt) {
   for (const auto& s : setting_specs()) {
     const auto& v = config.at(s.name);
     std::string shown = v.value;
-    if (std::string(s.name) == "cache" && shown.empty()) shown = "(default: $XDG_CACHE_HOME or ~/.cache)/judge/cache.sqlite";
-    std::cout << s.name << std::string(width - std::string(s.name).size(), ' ') << "  " << (shown.empty() ? "\"\"" : shown)
-              << "  (" << v.source << ")\n";
+    if (std::string(s.name) == "cache" && shown.empty())
+      shown = "(default: $XDG_CACHE_HOME or ~/.cache)/judge/cache.sqlite";
+    std::cout << s.name << std::string(width - std::string(s.name).size(), ' ') << "  "
+              << (shown.empty() ? "\"\"" : shown) << "  (" << v.source << ")\n";
   }
   return static_cast<int>(ExitCode::ok);
 }
@@ -210,7 +222,8 @@ int run_config_show(const ConfigOptions& opt) {
 
 void setup_config(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<ConfigOptions>();
-  auto* cmd = app.add_subcommand("config", "Show the resolved configuration (flags > environment > judge.yaml > defaults)");
+  auto* cmd = app.add_subcommand(
+      "config", "Show the resolved configuration (flags > environment > judge.yaml > defaults)");
   cmd->require_subcommand(1);
   auto* show = cmd->add_subcommand("show", "Print every setting, its value and where it came from");
   add_setting_options(*show, opt->flags, opt->config_file);

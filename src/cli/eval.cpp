@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -32,7 +33,7 @@ struct EvalOptions {
   bool dry_run = false;
   std::string config_file;
   std::map<std::string, std::string> flags;  // settings given as flags (see config.hpp)
-  std::string memory_dir;  // aligned memory (judge align); empty: none
+  std::string memory_dir;                    // aligned memory (judge align); empty: none
 };
 
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
@@ -51,11 +52,13 @@ std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& p
     for (auto& nb : result.notebooks) all.push_back(std::move(nb));
     for (const auto& e : result.errors) std::cerr << "judge: warning: skipped " << e << "\n";
   }
-  if (all.empty()) throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
+  if (all.empty())
+    throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
   return all;
 }
 
-scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm::UsageMeter> usage, bool dry_run) {
+scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm::UsageMeter> usage,
+                                      bool dry_run) {
   scoring::JudgeSettings s;
   s.base_url = config.get("base_url");
   s.api_version = config.get("api_version");
@@ -90,7 +93,8 @@ struct WorkItem {
   const rubric::Rubric* rubric;
 };
 
-std::vector<WorkItem> plan_work(const std::vector<notebook::Notebook>& notebooks, const rubric::Rubric& rubric,
+std::vector<WorkItem> plan_work(const std::vector<notebook::Notebook>& notebooks,
+                                const rubric::Rubric& rubric,
                                 const std::vector<rubric::Rubric>& per_dimension) {
   std::vector<WorkItem> items;
   for (const auto& nb : notebooks) {
@@ -111,8 +115,8 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
 // and block on its call, keeping `jobs` requests in flight. Results go to the item's own slot, so the output
 // order does not depend on timing. The first exception (auth or config failure) stops the other threads
 // from taking new items and is rethrown here.
-std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items, long jobs,
-                                           const scoring::Context& context) {
+std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
+                                           long jobs, const scoring::Context& context) {
   std::vector<std::vector<scoring::Verdict>> results(items.size());
   std::atomic<std::size_t> next{0}, done{0};
   std::atomic<bool> stop{false};
@@ -161,13 +165,16 @@ std::string cost_text(const llm::PriceTable& prices, const std::string& spec, lo
 }
 
 // --dry-run: what the run would send, without sending it (stdout: one line per notebook, then the totals).
-int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const Config& config) {
+// With --output FILE, every request is also written there as JSON Lines (docs/cache.md, "Dry run").
+int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const scoring::Context& context,
+               const Config& config, const std::string& requests_file) {
   auto* llm_judge = dynamic_cast<scoring::LlmJudge*>(&judge);
+  std::string requests_jsonl;
   std::map<std::string, std::pair<long, long>> per_notebook;  // path -> calls, input tokens
   long calls = 0, input = 0, output = 0;
   for (const auto& item : items) {
     if (!llm_judge) break;
-    for (const auto& request : llm_judge->plan(*item.nb, *item.rubric, {})) {
+    for (const auto& request : llm_judge->plan(*item.nb, *item.rubric, context)) {
       long tokens = 0;
       for (const auto& m : request.messages) tokens += static_cast<long>(prompt::estimate_tokens(m.content));
       ++calls;
@@ -175,21 +182,38 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
       output += k_estimated_output_tokens * static_cast<long>(item.rubric->dimensions.size());
       per_notebook[item.nb->path].first += 1;
       per_notebook[item.nb->path].second += tokens;
+      if (requests_file.empty()) continue;
+      nlohmann::ordered_json j;
+      j["notebook"] = item.nb->path;
+      j["dimensions"] = nlohmann::ordered_json::array();
+      for (const auto& d : item.rubric->dimensions) j["dimensions"].push_back(d.id);
+      j["messages"] = nlohmann::ordered_json::array();
+      for (const auto& m : request.messages)
+        j["messages"].push_back({{"role", m.role}, {"content", m.content}});
+      j["temperature"] = request.temperature;
+      j["max_tokens"] = request.max_tokens;
+      j["seed"] = request.seed;
+      j["response_schema"] = request.response_schema ? *request.response_schema : nlohmann::json(nullptr);
+      requests_jsonl += j.dump() + "\n";
     }
   }
-  for (const auto& [path, v] : per_notebook) std::cout << path << ": " << v.first << " calls, ~" << v.second << " input tokens\n";
+  for (const auto& [path, v] : per_notebook)
+    std::cout << path << ": " << v.first << " calls, ~" << v.second << " input tokens\n";
   std::cout << "dry run: " << calls << " calls to " << judge.spec() << " (none made; cache not consulted)\n"
             << "estimated input tokens: " << input << " (prompt bytes / 4)\n"
             << "estimated output tokens: " << output << " (" << k_estimated_output_tokens
             << " per dimension per call; re-asks not counted)\n"
             << "estimated " << cost_text(load_prices(config), judge.spec(), input, output) << "\n";
+  if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl);
   return static_cast<int>(ExitCode::ok);
 }
 
-void write_output(const EvalOptions& opt, const rubric::Rubric& rubric, const std::vector<scoring::EvalRecord>& records) {
+void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
+                  const std::vector<scoring::EvalRecord>& records) {
   std::vector<std::string> dims;
   for (const auto& d : rubric.dimensions) dims.push_back(d.id);
-  const std::string format = !opt.format.empty() ? opt.format : (opt.output.empty() && stdout_is_terminal() ? "table" : "jsonl");
+  const std::string format =
+      !opt.format.empty() ? opt.format : (opt.output.empty() && stdout_is_terminal() ? "table" : "jsonl");
   std::ostringstream buf;
   scoring::write_records(buf, records, dims, format);
   if (opt.output.empty())
@@ -203,8 +227,8 @@ void print_totals(const scoring::Judge& judge, const llm::UsageMeter& usage, con
   const auto t = usage.totals();
   if (t.calls + t.cached + t.errors == 0) return;
   std::ostringstream s;
-  s << "judge: " << t.calls << " calls, " << t.cached << " from the cache, " << t.errors << " failed; tokens in "
-    << t.input_tokens << ", out " << t.output_tokens;
+  s << "judge: " << t.calls << " calls, " << t.cached << " from the cache, " << t.errors
+    << " failed; tokens in " << t.input_tokens << ", out " << t.output_tokens;
   if (t.calls > 0) s << "; latency " << std::round(1000 * t.latency_seconds / t.calls) / 1000 << " s mean";
   s << "; " << cost_text(load_prices(config), judge.spec(), t.input_tokens, t.output_tokens) << "\n";
   std::cerr << s.str();
@@ -241,9 +265,10 @@ int run_eval(const EvalOptions& opt) {
   const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto items = plan_work(notebooks, rubric, per_dimension);
-  if (opt.dry_run) return print_plan(*judge, items, config);
   const auto memory = load_memory(opt.memory_dir);
-  const auto records = score_all(*judge, items, config.get_whole("jobs"), memory_context(memory, config));
+  const auto context = memory_context(memory, config);
+  if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
+  const auto records = score_all(*judge, items, config.get_whole("jobs"), context);
   write_output(opt, rubric, records);
   print_totals(*judge, *usage, config);
   return exit_code(records);
@@ -256,13 +281,18 @@ void setup_eval(CLI::App& app, RunFn& run) {
   auto* cmd = app.add_subcommand("eval", "Score notebooks on a rubric's dimensions");
   cmd->add_option("paths", opt->paths, "Notebook files or folders (walked recursively)")->required();
   cmd->add_option("--dimensions", opt->dimensions, "Comma-separated dimension ids to score (default: all)");
-  cmd->add_option("--format", opt->format, "table|jsonl|json|csv|markdown (default: table on a terminal, else jsonl)")
+  cmd->add_option("--format", opt->format,
+                  "table|jsonl|json|csv|markdown (default: table on a terminal, else jsonl)")
       ->check(CLI::IsMember({"table", "jsonl", "json", "csv", "markdown"}));
   cmd->add_option("-o,--output", opt->output, "Write results to this file (atomically) instead of stdout");
-  cmd->add_flag("--dry-run", opt->dry_run, "Print the calls, estimated tokens and cost; call nothing");
-  cmd->add_option("--memory", opt->memory_dir, "Aligned memory folder (judge align): guidelines and similar episodes");
-  cmd->add_option_function<std::string>("-k", [opt](const std::string& v) { opt->flags["k"] = v; },
-                                        "Episodes retrieved per item (default: the k recorded with the memory)");
+  cmd->add_flag(
+      "--dry-run", opt->dry_run,
+      "Print the calls, estimated tokens and cost; call nothing (with -o FILE: the requests as JSON Lines)");
+  cmd->add_option("--memory", opt->memory_dir,
+                  "Aligned memory folder (judge align): guidelines and similar episodes");
+  cmd->add_option_function<std::string>(
+      "-k", [opt](const std::string& v) { opt->flags["k"] = v; },
+      "Episodes retrieved per item (default: the k recorded with the memory)");
   add_setting_options(*cmd, opt->flags, opt->config_file);
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });
 }

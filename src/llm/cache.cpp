@@ -28,7 +28,9 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   sqlite3_stmt* get() { return m_stmt; }
-  void text(int i, const std::string& s) { sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+  void text(int i, const std::string& s) {
+    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
   void integer(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
   void real(int i, double v) { sqlite3_bind_double(m_stmt, i, v); }
   int step() { return sqlite3_step(m_stmt); }
@@ -42,17 +44,22 @@ class Statement {
 };
 
 std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace
 
 const char* to_string(CacheMode mode) {
   switch (mode) {
-    case CacheMode::read_write: return "read-write";
-    case CacheMode::read_only: return "read-only";
-    case CacheMode::off: return "off";
-    case CacheMode::replay_only: return "replay-only";
+    case CacheMode::read_write:
+      return "read-write";
+    case CacheMode::read_only:
+      return "read-only";
+    case CacheMode::off:
+      return "off";
+    case CacheMode::replay_only:
+      return "replay-only";
   }
   return "read-write";
 }
@@ -60,7 +67,8 @@ const char* to_string(CacheMode mode) {
 CacheMode parse_cache_mode(const std::string& name) {
   for (auto m : {CacheMode::read_write, CacheMode::read_only, CacheMode::off, CacheMode::replay_only})
     if (name == to_string(m)) return m;
-  throw Error("unknown cache mode \"" + name + "\" (read-write, read-only, off, replay-only)", ExitCode::usage);
+  throw Error("unknown cache mode \"" + name + "\" (read-write, read-only, off, replay-only)",
+              ExitCode::usage);
 }
 
 std::filesystem::path default_cache_path() {
@@ -96,7 +104,8 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
                       nullptr) != SQLITE_OK) {
     const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
     sqlite3_close(m_db);
-    throw Error("cannot open cache " + path.string() + ": " + why + " (use --cache FILE or --cache-mode off)");
+    throw Error("cannot open cache " + path.string() + ": " + why +
+                " (use --cache FILE or --cache-mode off)");
   }
   sqlite3_busy_timeout(m_db, 10000);
   try {
@@ -104,15 +113,18 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
     exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    exec("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, provider TEXT NOT NULL, model TEXT NOT NULL,"
-         " content TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
-         " latency_seconds REAL NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL)");
+    exec(
+        "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, provider TEXT NOT NULL, model TEXT NOT "
+        "NULL,"
+        " content TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+        " latency_seconds REAL NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL)");
     exec("CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at)");
     Statement version(m_db, "SELECT value FROM meta WHERE key = 'schema_version'", m_path);
     if (version.step() == SQLITE_ROW) {
       if (version.column_text(0) != std::to_string(k_schema_version))
-        throw Error("cache " + path.string() + " has schema_version " + version.column_text(0) + ", expected " +
-                    std::to_string(k_schema_version) + " (run judge cache clear or use another --cache)");
+        throw Error("cache " + path.string() + " has schema_version " + version.column_text(0) +
+                    ", expected " + std::to_string(k_schema_version) +
+                    " (run judge cache clear or use another --cache)");
     } else {
       exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
     }
@@ -135,7 +147,8 @@ void ResponseCache::exec(const char* sql) {
 
 std::optional<ChatResponse> ResponseCache::get(const std::string& key) {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, "SELECT content, input_tokens, output_tokens, model FROM responses WHERE key = ?", m_path);
+  Statement s(m_db, "SELECT content, input_tokens, output_tokens, model FROM responses WHERE key = ?",
+              m_path);
   s.text(1, key);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   ChatResponse r;
@@ -147,14 +160,16 @@ std::optional<ChatResponse> ResponseCache::get(const std::string& key) {
   return r;
 }
 
-void ResponseCache::put(const std::string& key, const std::string& provider_spec, const ChatResponse& response) {
+void ResponseCache::put(const std::string& key, const std::string& provider_spec,
+                        const ChatResponse& response) {
   std::lock_guard lock(m_mutex);
   exec("BEGIN IMMEDIATE");
   try {
-    Statement s(m_db,
-                "INSERT OR REPLACE INTO responses (key, provider, model, content, input_tokens, output_tokens,"
-                " latency_seconds, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                m_path);
+    Statement s(
+        m_db,
+        "INSERT OR REPLACE INTO responses (key, provider, model, content, input_tokens, output_tokens,"
+        " latency_seconds, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        m_path);
     s.text(1, key);
     s.text(2, provider_spec);
     s.text(3, response.model);
@@ -223,7 +238,8 @@ ChatResult CachingProvider::chat(const ChatRequest& request) {
   const std::string key = cache_key(m_inner->spec(), request);
   if (auto hit = m_cache->get(key)) return ChatResult{std::move(hit), std::nullopt};
   if (m_mode == CacheMode::replay_only)
-    return ChatResult{std::nullopt, ProviderError{ErrorKind::not_in_cache, "not in cache (replay-only)", 0, std::nullopt}};
+    return ChatResult{std::nullopt,
+                      ProviderError{ErrorKind::not_in_cache, "not in cache (replay-only)", 0, std::nullopt}};
   ChatResult result = m_inner->chat(request);
   if (result.ok() && m_mode == CacheMode::read_write) m_cache->put(key, m_inner->spec(), *result.response);
   return result;

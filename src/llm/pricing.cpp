@@ -31,7 +31,8 @@ void PriceTable::load_file(const std::filesystem::path& path) {
   const std::string text = util::read_file(path);
   const auto j = nlohmann::json::parse(text, nullptr, false);
   const std::string where = path.string() + ": ";
-  if (j.is_discarded() || !j.is_object()) throw Error(where + "not a JSON object (see docs/cache.md, \"Cost\")");
+  if (j.is_discarded() || !j.is_object())
+    throw Error(where + "not a JSON object (see docs/cache.md, \"Cost\")");
   if (j.value("schema_version", 0) != 1) throw Error(where + "schema_version must be 1");
   if (!j.contains("prices") || !j["prices"].is_object()) throw Error(where + "\"prices\" must be an object");
   for (const auto& [name, entry] : j["prices"].items()) {
@@ -51,7 +52,8 @@ std::optional<Price> PriceTable::find(const std::string& spec) const {
 }
 
 double PriceTable::cost(const Price& price, long input, long output) {
-  return (static_cast<double>(input) * price.input_per_million + static_cast<double>(output) * price.output_per_million) /
+  return (static_cast<double>(input) * price.input_per_million +
+          static_cast<double>(output) * price.output_per_million) /
          1e6;
 }
 

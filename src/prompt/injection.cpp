@@ -14,15 +14,20 @@ namespace {
 const std::vector<std::regex>& patterns() {
   static const auto flags = std::regex::ECMAScript | std::regex::icase | std::regex::optimize;
   static const std::vector<std::regex> k_patterns = {
-      std::regex(R"(\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|prompts?|rules|rubric|guidelines)\b)",
+      std::regex(
+          R"(\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|prompts?|rules|rubric|guidelines)\b)",
+          flags),
+      std::regex(R"(\b(give|assign|award)\b[^.\n]{0,40}\b(score|grade|rating|marks?|points?)\s+of\s+\d)",
                  flags),
-      std::regex(R"(\b(give|assign|award)\b[^.\n]{0,40}\b(score|grade|rating|marks?|points?)\s+of\s+\d)", flags),
-      std::regex(R"(\b(rate|score|grade)\s+(this|the)\s+(notebook|submission|code|work)\b[^.\n]{0,20}\d)", flags),
+      std::regex(R"(\b(rate|score|grade)\s+(this|the)\s+(notebook|submission|code|work)\b[^.\n]{0,20}\d)",
+                 flags),
       std::regex(R"(\b(this|the)\s+notebook\s+(deserves|should\s+(get|receive|be\s+given))\b)", flags),
-      std::regex(R"(\byou\s+are\s+(now\s+)?(the|an?)\s+(grader|judge|evaluator|reviewer|assessor|language\s+model)\b)",
-                 flags),
-      std::regex(R"(\b(note|message|instructions?)\s+(to|for)\s+(the\s+)?(ai|llm|grader|judge|evaluator|assistant)\b)",
-                 flags),
+      std::regex(
+          R"(\byou\s+are\s+(now\s+)?(the|an?)\s+(grader|judge|evaluator|reviewer|assessor|language\s+model)\b)",
+          flags),
+      std::regex(
+          R"(\b(note|message|instructions?)\s+(to|for)\s+(the\s+)?(ai|llm|grader|judge|evaluator|assistant)\b)",
+          flags),
       std::regex(R"(\bsystem\s+prompt\b|\bnew\s+instructions\s*:)", flags),
   };
   return k_patterns;
@@ -45,18 +50,35 @@ std::string prose_of(const notebook::Cell& cell) {
   return out;
 }
 
+// Lower-case words one of which a line must hold for the patterns to be tried (std::regex is slow).
+bool may_match(const std::string& lower_line) {
+  static const char* const k_triggers[] = {"ignor", "disregard", "forget",  "override",    "give",   "assign",
+                                           "award", "rate",      "score",   "grade",       "deserv", "should",
+                                           "you ",  "note",      "message", "instruction", "prompt"};
+  for (const char* t : k_triggers)
+    if (lower_line.find(t) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace
 
 std::vector<InjectionFinding> detect_injection(const notebook::Notebook& nb) {
   std::vector<InjectionFinding> findings;
   for (const auto& cell : nb.cells) {
     const std::string text = prose_of(cell);
-    for (const auto& re : patterns()) {
-      std::smatch m;
-      if (std::regex_search(text, m, re)) {
-        findings.push_back({cell.number, m.str().substr(0, 80)});
-        break;  // one finding per cell is enough to flag it
+    bool found = false;
+    for (auto line_view : util::split_lines(text)) {
+      const std::string line(line_view);
+      if (!may_match(util::to_lower(line))) continue;
+      for (const auto& re : patterns()) {
+        std::smatch m;
+        if (std::regex_search(line, m, re)) {
+          findings.push_back({cell.number, m.str().substr(0, 80)});
+          found = true;  // one finding per cell is enough to flag it
+          break;
+        }
       }
+      if (found) break;
     }
   }
   return findings;

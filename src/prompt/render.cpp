@@ -14,21 +14,25 @@ namespace {
 // Words that mark a cell as relevant, per dimension of the built-in ml-notebook rubric (lower case).
 const std::map<std::string, std::vector<std::string>>& builtin_keywords() {
   static const std::map<std::string, std::vector<std::string>> k_keywords = {
-      {"library_installation", {"import ", "pip install", "%pip", "requirements", "conda", "modulenotfounderror"}},
+      {"library_installation",
+       {"import ", "pip install", "%pip", "requirements", "conda", "modulenotfounderror"}},
       {"exploratory_data_analysis",
-       {".describe(", ".info(", ".head(", "value_counts", "hist", "plot", "corr", "distribution", "sns.", "shape"}},
+       {".describe(", ".info(", ".head(", "value_counts", "hist", "plot", "corr", "distribution", "sns.",
+        "shape"}},
       {"data_imputation", {"isnull", "isna", "fillna", "dropna", "imputer", "missing", "nan"}},
       {"feature_engineering",
-       {"encoder", "onehot", "get_dummies", "scaler", "feature", "columntransformer", "pipeline", "transform"}},
+       {"encoder", "onehot", "get_dummies", "scaler", "feature", "columntransformer", "pipeline",
+        "transform"}},
       {"model_training",
        {".fit(", "train_test_split", "gridsearch", "cross_val", "randomizedsearch", "classifier", "regressor",
         "xgb", "lgbm", "catboost", "epoch"}},
       {"model_use", {"predict", "load_model", "inference", "deploy", "serving", "pyfunc", "batch"}},
       {"metrics_evaluation",
-       {"accuracy", "precision", "recall", "f1", "roc_auc", "confusion_matrix", "mean_squared_error", "r2_score",
-        "classification_report", "metric", "evaluat"}},
+       {"accuracy", "precision", "recall", "f1", "roc_auc", "confusion_matrix", "mean_squared_error",
+        "r2_score", "classification_report", "metric", "evaluat"}},
       {"mlflow_logging",
-       {"mlflow", "log_param", "log_metric", "log_model", "autolog", "start_run", "register_model", "experiment"}},
+       {"mlflow", "log_param", "log_metric", "log_model", "autolog", "start_run", "register_model",
+        "experiment"}},
       {"cell_organization", {"# ", "def ", "class "}},
   };
   return k_keywords;
@@ -99,7 +103,8 @@ std::size_t relevance(const notebook::Cell& cell, const std::vector<std::string>
 // dimension it scores. Cells are taken greedily by keyword relevance; the omission markers cost bytes too,
 // so when the composed text overshoots, the pass is repeated with that overshoot reserved (a few rounds at
 // most: reserving room only removes cells, which merges runs and never adds markers beyond one per cell).
-RenderedNotebook render_notebook(const notebook::Notebook& nb, const std::vector<const rubric::Dimension*>& dimensions,
+RenderedNotebook render_notebook(const notebook::Notebook& nb,
+                                 const std::vector<const rubric::Dimension*>& dimensions,
                                  const RenderOptions& options) {
   const std::string header = "Notebook " + nb.path + " (" + nb.format +
                              (nb.language.empty() ? "" : ", " + nb.language) + ", " +
@@ -123,7 +128,8 @@ RenderedNotebook render_notebook(const notebook::Notebook& nb, const std::vector
   }
   std::vector<std::size_t> order(nb.cells.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
 
   constexpr std::size_t k_min_shortened = 200;  // bytes; a shorter piece of a cell is not worth showing
   constexpr std::size_t k_marker_room = 40;     // bytes that truncate_utf8's marker and a newline may add

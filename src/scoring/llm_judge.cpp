@@ -3,9 +3,11 @@
 
 #include <cmath>
 
+#include "judge/memory/memory.hpp"
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/hash.hpp"
 #include "judge/util/version.hpp"
 
 namespace judge::scoring {
@@ -30,8 +32,10 @@ std::vector<ParsedVerdict> parse_for(const std::string& content, const rubric::R
 // Calls the provider; throws for failures that must stop the run, else returns the result.
 llm::ChatResult call(llm::ChatProvider& provider, const llm::ChatRequest& request, Attempt& attempt) {
   auto result = provider.chat(request);
-  if (result.error && (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
-    throw Error(provider.spec() + ": " + llm::to_string(result.error->kind) + " error: " + result.error->message);
+  if (result.error &&
+      (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
+    throw Error(provider.spec() + ": " + llm::to_string(result.error->kind) +
+                " error: " + result.error->message);
   ++attempt.calls;
   if (result.response) {
     attempt.usage.input_tokens += result.response->usage.input_tokens;
@@ -64,7 +68,9 @@ Attempt ask(llm::ChatProvider& provider, llm::ChatRequest request, const rubric:
   a.parsed = parse_for(first.response->content, rubric, group);
   std::string errors;
   for (std::size_t i = 0; i < group.size(); ++i)
-    if (!a.parsed[i].ok) errors += (errors.empty() ? "" : "; ") + (group.size() > 1 ? group[i]->id + ": " : "") + a.parsed[i].error;
+    if (!a.parsed[i].ok)
+      errors +=
+          (errors.empty() ? "" : "; ") + (group.size() > 1 ? group[i]->id + ": " : "") + a.parsed[i].error;
   if (errors.empty()) return a;
 
   request.messages.push_back({"assistant", first.response->content});
@@ -78,15 +84,17 @@ Attempt ask(llm::ChatProvider& provider, llm::ChatRequest request, const rubric:
   const auto again = parse_for(second.response->content, rubric, group);
   for (std::size_t i = 0; i < group.size(); ++i) {
     if (a.parsed[i].ok) continue;
-    a.parsed[i] = again[i].ok ? again[i] : ParsedVerdict{false, false, std::nullopt, "",
-                                                         "no valid score after asking again: " + again[i].error};
+    a.parsed[i] = again[i].ok ? again[i]
+                              : ParsedVerdict{false, false, std::nullopt, "",
+                                              "no valid score after asking again: " + again[i].error};
   }
   return a;
 }
 
 // Several samples of one dimension -> one verdict: the mean of the numeric scores with their population
 // standard deviation as the spread; N/A when most usable samples say N/A; unscored when none is usable.
-Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& samples, bool record_samples) {
+Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& samples,
+                bool record_samples) {
   Verdict v;
   v.dimension = dimension;
   std::vector<double> scores;
@@ -126,6 +134,18 @@ Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& 
 
 }  // namespace
 
+prompt::MemorySection memory_section(const memory::Memory& memory, const notebook::Notebook& nb,
+                                     const std::string& dimension, int k) {
+  prompt::MemorySection m;
+  for (const auto& g : memory.guidelines(dimension)) m.guidelines.push_back(g.text);
+  for (const auto& r : memory.retrieve(dimension, memory.excerpt(nb, dimension), k)) {
+    if (r.episode->notebook == nb.path) continue;  // never show the model a human's verdict on this notebook
+    m.episodes.push_back(
+        {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+  }
+  return m;
+}
+
 LlmJudge::LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options)
     : m_provider(std::move(provider)), m_options(std::move(options)) {
   if (m_options.samples < 1) throw Error("--samples must be at least 1", ExitCode::usage);
@@ -147,7 +167,10 @@ std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, c
                                                  const std::vector<const rubric::Dimension*>& group,
                                                  const Context& context) const {
   prompt::MemorySection memory;
-  if (m_options.memory && group.size() == 1) memory = m_options.memory(nb, *group.front(), context);
+  if (group.size() == 1 && m_options.memory)
+    memory = m_options.memory(nb, *group.front(), context);
+  else if (group.size() == 1 && context.memory)
+    memory = memory_section(*context.memory, nb, group.front()->id, context.top_k);
   const auto p = prompt::build_judge_prompt(nb, rubric, group, memory, m_options.render);
   llm::ChatRequest base;
   base.messages = {{"system", p.system}, {"user", p.user}};
@@ -164,7 +187,8 @@ std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, c
 }
 
 std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                           const std::vector<const rubric::Dimension*>& group, const Context& context) {
+                                           const std::vector<const rubric::Dimension*>& group,
+                                           const Context& context) {
   std::vector<std::vector<ParsedVerdict>> per_dim(group.size());
   llm::Usage usage;
   double latency = 0;
@@ -188,22 +212,40 @@ std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const r
   return out;
 }
 
+std::shared_ptr<const LlmJudge::Prepared> LlmJudge::prepare(const notebook::Notebook& nb) const {
+  const std::string key = util::sha256_hex(nb.path + "\n" + notebook::render_text(nb));
+  std::promise<std::shared_ptr<const Prepared>> promise;
+  std::shared_future<std::shared_ptr<const Prepared>> scanned_elsewhere;
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_prepared.find(key); it != m_prepared.end())
+      scanned_elsewhere = it->second;
+    else
+      m_prepared.emplace(key, promise.get_future().share());
+  }
+  if (scanned_elsewhere.valid()) return scanned_elsewhere.get();  // waits without holding the lock
+  auto p = std::make_shared<Prepared>();
+  p->sent = nb;
+  p->redactions = m_options.redact ? redact_notebook(p->sent) : 0;
+  p->injections = prompt::detect_injection(nb);
+  promise.set_value(p);
+  return p;
+}
+
 std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                      const Context& context) {
-  notebook::Notebook sent = nb;
-  const int redactions = m_options.redact ? redact_notebook(sent) : 0;
-  const auto injections = prompt::detect_injection(nb);
+  const auto prepared = prepare(nb);
   const auto provenance_json = provenance(rubric);
   std::vector<Verdict> out;
   for (const auto& group : groups(rubric)) {
-    for (auto& v : score_group(sent, rubric, group, context)) {
-      if (!injections.empty()) {
+    for (auto& v : score_group(prepared->sent, rubric, group, context)) {
+      if (!prepared->injections.empty()) {
         v.extra["flags"] = {"prompt_injection"};
         nlohmann::ordered_json cells = nlohmann::ordered_json::array();
-        for (const auto& f : injections) cells.push_back(f.cell);
+        for (const auto& f : prepared->injections) cells.push_back(f.cell);
         v.extra["injection_cells"] = cells;
       }
-      v.extra["redactions"] = redactions;
+      v.extra["redactions"] = prepared->redactions;
       v.extra["provenance"] = provenance_json;
       out.push_back(std::move(v));
     }
@@ -213,11 +255,10 @@ std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric:
 
 std::vector<llm::ChatRequest> LlmJudge::plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                              const Context& context) const {
-  notebook::Notebook sent = nb;
-  if (m_options.redact) redact_notebook(sent);
+  const auto prepared = prepare(nb);
   std::vector<llm::ChatRequest> out;
   for (const auto& group : groups(rubric))
-    for (auto& r : requests(sent, rubric, group, context)) out.push_back(std::move(r));
+    for (auto& r : requests(prepared->sent, rubric, group, context)) out.push_back(std::move(r));
   return out;
 }
 

@@ -23,8 +23,10 @@ std::size_t balanced_end(std::string_view text, std::size_t start) {
   for (std::size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{') {
@@ -96,10 +98,12 @@ ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& 
     if (!t.empty() && end == t.c_str() + t.size()) number = d;
   }
   if (!number) {
-    v.error = "\"score\" is " + s->dump() + ", not a number on the scale " + scale + (na_ok ? " or \"N/A\"" : "");
+    v.error =
+        "\"score\" is " + s->dump() + ", not a number on the scale " + scale + (na_ok ? " or \"N/A\"" : "");
     return v;
   }
-  if (std::fabs(*number - std::round(*number)) > 1e-9 || !rubric.on_scale(static_cast<int>(std::lround(*number)))) {
+  if (std::fabs(*number - std::round(*number)) > 1e-9 ||
+      !rubric.on_scale(static_cast<int>(std::lround(*number)))) {
     v.error = "score " + s->dump() + " is off the scale " + scale + " (whole numbers only)";
     return v;
   }
@@ -108,7 +112,8 @@ ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& 
   return v;
 }
 
-ParsedVerdict parse_reply(std::string_view reply, const rubric::Rubric& rubric, const rubric::Dimension& dimension) {
+ParsedVerdict parse_reply(std::string_view reply, const rubric::Rubric& rubric,
+                          const rubric::Dimension& dimension) {
   const auto object = extract_json_object(reply);
   if (!object) {
     ParsedVerdict v;

@@ -35,7 +35,9 @@ llm::ChatRequest request(std::string text) {
 
 std::shared_ptr<FakeProvider> echo_provider() {
   auto fake = std::make_shared<FakeProvider>();
-  fake->fallback = [](const llm::ChatRequest& r) { return FakeProvider::reply("reply to " + r.messages[0].content, 7, 3); };
+  fake->fallback = [](const llm::ChatRequest& r) {
+    return FakeProvider::reply("reply to " + r.messages[0].content, 7, 3);
+  };
   return fake;
 }
 
@@ -84,7 +86,8 @@ TEST(LlmCache, ReadWriteCallsOnceThenServesFromTheCache) {
 TEST(LlmCache, PersistsAcrossOpens) {
   const auto path = temp_db("persist.sqlite");
   {
-    llm::CachingProvider p(echo_provider(), std::make_shared<llm::ResponseCache>(path), llm::CacheMode::read_write);
+    llm::CachingProvider p(echo_provider(), std::make_shared<llm::ResponseCache>(path),
+                           llm::CacheMode::read_write);
     p.chat(request("a"));
   }
   auto fake = echo_provider();
@@ -108,7 +111,8 @@ TEST(LlmCache, ReadOnlyAndOffStoreNothing) {
 
 TEST(LlmCache, ReplayOnlyMissIsNotInCacheWithoutACall) {
   auto fake = echo_provider();
-  llm::CachingProvider p(fake, std::make_shared<llm::ResponseCache>(temp_db("replay.sqlite")), llm::CacheMode::replay_only);
+  llm::CachingProvider p(fake, std::make_shared<llm::ResponseCache>(temp_db("replay.sqlite")),
+                         llm::CacheMode::replay_only);
   const auto r = p.chat(request("a"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->kind, llm::ErrorKind::not_in_cache);
@@ -119,7 +123,8 @@ TEST(LlmCache, ErrorsAreNotStored) {
   auto fake = std::make_shared<FakeProvider>();
   fake->script = {FakeProvider::failure(llm::ErrorKind::server)};
   fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply("ok"); };
-  llm::CachingProvider p(fake, std::make_shared<llm::ResponseCache>(temp_db("err.sqlite")), llm::CacheMode::read_write);
+  llm::CachingProvider p(fake, std::make_shared<llm::ResponseCache>(temp_db("err.sqlite")),
+                         llm::CacheMode::read_write);
   EXPECT_FALSE(p.chat(request("a")).ok());
   EXPECT_TRUE(p.chat(request("a")).ok());
   EXPECT_EQ(fake->calls(), 2u);
@@ -152,7 +157,8 @@ TEST(LlmCache, StatsAndClear) {
 TEST(LlmCache, FileHoldsRepliesNotRequests) {
   const auto path = temp_db("norequest.sqlite");
   {
-    llm::CachingProvider p(echo_provider(), std::make_shared<llm::ResponseCache>(path), llm::CacheMode::read_write);
+    llm::CachingProvider p(echo_provider(), std::make_shared<llm::ResponseCache>(path),
+                           llm::CacheMode::read_write);
     auto r = request("a");
     r.messages.push_back({"user", "Authorization: Bearer sk-should-never-be-stored-0000"});
     p.chat(r);

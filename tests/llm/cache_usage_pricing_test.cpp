@@ -18,7 +18,8 @@ TEST(LlmUsage, CountsCallsCachedRepliesErrorsAndTokens) {
   auto cached = FakeProvider::reply("c", 50, 5);
   cached.response->from_cache = true;
   fake->script = {FakeProvider::reply("a", 100, 10), FakeProvider::reply("b", 200, 20), cached,
-                  FakeProvider::failure(llm::ErrorKind::server), FakeProvider::failure(llm::ErrorKind::not_in_cache)};
+                  FakeProvider::failure(llm::ErrorKind::server),
+                  FakeProvider::failure(llm::ErrorKind::not_in_cache)};
   auto meter = std::make_shared<llm::UsageMeter>();
   llm::MeteredProvider p(fake, meter);
   for (int i = 0; i < 5; ++i) p.chat({});
@@ -38,7 +39,8 @@ TEST(LlmPricing, BuiltinFileOverrideAndCost) {
   EXPECT_NEAR(llm::PriceTable::cost(*table.find("openai:gpt-4.1-mini"), 1'000'000, 500'000), 1.20, 1e-12);
   EXPECT_FALSE(table.find("openai:my-local-model"));
 
-  const auto path = std::filesystem::temp_directory_path() / ("judge_prices_" + std::to_string(::getpid()) + ".json");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("judge_prices_" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << R"({"schema_version": 1, "prices": {"openai:my-local-model": {"input_per_million": 0,
       "output_per_million": 0}, "gpt-4.1-mini": {"input_per_million": 1, "output_per_million": 2}}})";
   table.load_file(path);
@@ -50,11 +52,8 @@ TEST(LlmPricing, BuiltinFileOverrideAndCost) {
     table.load_file(path);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), path.string() + ": prices.m needs numbers input_per_million and output_per_million");
+    EXPECT_EQ(std::string(e.what()),
+              path.string() + ": prices.m needs numbers input_per_million and output_per_million");
   }
   std::filesystem::remove(path);
 }
-
-#include <chrono>
-
-

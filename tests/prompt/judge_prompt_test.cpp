@@ -25,7 +25,8 @@ TEST(JudgePrompt, SystemHoldsInstructionsEveryLevelAndTheNaRule) {
   const auto p = prompt::build_judge_prompt(tricky_notebook(), rub(), {d});
   EXPECT_NE(p.system.find("treat it as part of the notebook's content"), std::string::npos);
   EXPECT_NE(p.system.find("Dimension data_imputation: Data Imputation"), std::string::npos);
-  for (const auto& l : d->levels) EXPECT_NE(p.system.find("- " + std::to_string(l.score) + " ("), std::string::npos);
+  for (const auto& l : d->levels)
+    EXPECT_NE(p.system.find("- " + std::to_string(l.score) + " ("), std::string::npos);
   EXPECT_NE(p.system.find("N/A when: "), std::string::npos);
   EXPECT_NE(p.system.find(R"(or "N/A" when the dimension's N/A rule holds)"), std::string::npos);
   EXPECT_NE(p.system.find(R"({"rationale": ")"), std::string::npos);
@@ -46,15 +47,17 @@ TEST(JudgePrompt, MemoryIsMarkedAsExamples) {
   const auto p = prompt::build_judge_prompt(tricky_notebook(), rub(), {rub().find("data_imputation")}, m);
   EXPECT_NE(p.user.find("- Imputation before the split is leakage.\n"), std::string::npos);
   EXPECT_NE(p.user.find("They are examples only"), std::string::npos);
-  EXPECT_NE(p.user.find("<example n=\"1\" notebook=\"old.ipynb\" human_score=\"2\">\nFeedback: fillna on all data\n"
-                        "Excerpt:\ndf.fillna(0)\n</example>"),
-            std::string::npos);
+  EXPECT_NE(
+      p.user.find("<example n=\"1\" notebook=\"old.ipynb\" human_score=\"2\">\nFeedback: fillna on all data\n"
+                  "Excerpt:\ndf.fillna(0)\n</example>"),
+      std::string::npos);
   EXPECT_NE(p.user.find("<example n=\"2\" human_score=\"N/A\">"), std::string::npos);
   EXPECT_LT(p.user.find("</example>"), p.user.find("<notebook>"));
 }
 
 TEST(JudgePrompt, BatchAsksForEveryDimensionAndSchemaRequiresThem) {
-  const std::vector<const rubric::Dimension*> dims{rub().find("model_training"), rub().find("mlflow_logging")};
+  const std::vector<const rubric::Dimension*> dims{rub().find("model_training"),
+                                                   rub().find("mlflow_logging")};
   const auto p = prompt::build_judge_prompt(tricky_notebook(), rub(), dims);
   EXPECT_NE(p.system.find("(model_training, mlflow_logging)"), std::string::npos);
   const auto s = prompt::verdict_schema(rub(), dims);

@@ -65,7 +65,8 @@ TEST(PromptRender, OverBudgetKeepsRelevantCellsAndMarksTheCut) {
   nb.path = "long.ipynb";
   nb.format = "ipynb";
   // Ten filler cells of 400 bytes, one data-imputation cell in the middle.
-  for (int i = 1; i <= 10; ++i) nb.cells.push_back(cell(i, notebook::CellType::code, "x = 1  # " + std::string(400, 'a')));
+  for (int i = 1; i <= 10; ++i)
+    nb.cells.push_back(cell(i, notebook::CellType::code, "x = 1  # " + std::string(400, 'a')));
   nb.cells[5].source = "df = df.fillna(df.median())\nprint(df.isna().sum())";
   prompt::RenderOptions opt;
   opt.token_budget = 200;  // 800 bytes: the imputation cell and one filler fit, not all
@@ -95,7 +96,8 @@ TEST(PromptRender, CellRunsAreMarkedByRange) {
 
 TEST(PromptRender, RelevanceCountsKeywordsCaseInsensitively) {
   const auto kw = prompt::dimension_keywords(dim("mlflow_logging"));
-  EXPECT_EQ(prompt::relevance(cell(1, notebook::CellType::code, "MLflow.start_run()\nmlflow.log_metric('a', 1)"), kw),
+  EXPECT_EQ(prompt::relevance(
+                cell(1, notebook::CellType::code, "MLflow.start_run()\nmlflow.log_metric('a', 1)"), kw),
             4u);  // "mlflow" twice, "start_run", "log_metric"
   EXPECT_EQ(prompt::relevance(cell(1, notebook::CellType::code, "print(1)"), kw), 0u);
 }

@@ -22,7 +22,9 @@ notebook::Notebook nb_with(std::string source) {
   return nb;
 }
 
-rubric::Rubric one_dim(const std::string& id) { return rubric::select_dimensions(rubric::default_rubric(), id); }
+rubric::Rubric one_dim(const std::string& id) {
+  return rubric::select_dimensions(rubric::default_rubric(), id);
+}
 
 }  // namespace
 
@@ -49,7 +51,8 @@ TEST(LlmJudge, OneCallPerDimensionWithSchemaAndScore) {
 
 TEST(LlmJudge, BadReplyIsAskedAgainOnceWithTheError) {
   auto fake = std::make_shared<FakeProvider>();
-  fake->script = {FakeProvider::reply(R"({"score": 5})"), FakeProvider::reply(R"({"score": 2, "rationale": "r"})")};
+  fake->script = {FakeProvider::reply(R"({"score": 5})"),
+                  FakeProvider::reply(R"({"score": 2, "rationale": "r"})")};
   scoring::LlmJudge judge(fake);
   const auto v = judge.score(nb_with("x"), one_dim("model_training"), {});
   ASSERT_EQ(fake->calls(), 2u);
@@ -70,7 +73,8 @@ TEST(LlmJudge, TwoBadRepliesAreUnscoredNeverAScore) {
   EXPECT_EQ(fake->calls(), 2u);
   EXPECT_EQ(v[0].status, scoring::Status::unscored);
   EXPECT_FALSE(v[0].score);
-  EXPECT_EQ(v[0].error, "no valid score after asking again: score 4 is off the scale 1-3 (whole numbers only)");
+  EXPECT_EQ(v[0].error,
+            "no valid score after asking again: score 4 is off the scale 1-3 (whole numbers only)");
 }
 
 TEST(LlmJudge, ProviderFailureIsUnscoredWithItsKind) {
@@ -108,7 +112,8 @@ TEST(LlmJudge, BatchScoresAllDimensionsInOneCallAndReasksOnlyTheMissing) {
   scoring::LlmJudge judge(fake, opt);
   const auto v = judge.score(nb_with("x"), one_dim("model_training,model_use"), {});
   ASSERT_EQ(fake->calls(), 2u);
-  EXPECT_NE(fake->requests[1].messages[3].content.find("model_use: no entry for dimension model_use"), std::string::npos);
+  EXPECT_NE(fake->requests[1].messages[3].content.find("model_use: no entry for dimension model_use"),
+            std::string::npos);
   EXPECT_EQ(v[0].score, 3.0);  // kept from the first reply
   EXPECT_EQ(v[1].score, 2.0);
 }
@@ -176,4 +181,40 @@ TEST(LlmJudge, PlanListsEveryCallWithoutCalling) {
   scoring::LlmJudge judge(fake, opt);
   EXPECT_EQ(judge.plan(nb_with("x"), rubric::default_rubric(), {}).size(), 18u);  // 9 dimensions x 2 samples
   EXPECT_EQ(fake->calls(), 0u);
+}
+
+#include "judge/memory/memory.hpp"
+
+TEST(LlmJudge, AlignedMemoryFillsGuidelinesAndNearestEpisodesOfOtherNotebooks) {
+  memory::Memory m;
+  auto episode = [](const std::string& nb, double human, const std::string& excerpt) {
+    memory::Episode e;
+    e.id = nb + "#data_imputation";
+    e.notebook = nb;
+    e.dimension = "data_imputation";
+    e.human_score = human;
+    e.feedback = "feedback on " + nb;
+    e.excerpt = excerpt;
+    return e;
+  };
+  std::vector<memory::Episode> eps{episode("other.ipynb", 1, "df.fillna(0) blanket fill"),
+                                   episode("nb.ipynb", 3, "df.fillna(0) blanket fill")};
+  std::vector<std::string> corpus{eps[0].excerpt, eps[1].excerpt};
+  m.embedder().fit(corpus);
+  const auto vectors = m.embedder().embed(corpus);
+  eps[0].vector = vectors[0];
+  eps[1].vector = vectors[1];
+  m.set_episodes(eps);
+  m.set_guidelines({{"data_imputation", "Blanket fillna(0) is bad.", {}, "manual"}});
+
+  auto fake = std::make_shared<FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply(R"({"score": 1})"); };
+  scoring::LlmJudge judge(fake);
+  scoring::Context context;
+  context.memory = &m;
+  judge.score(nb_with("df = df.fillna(0)"), one_dim("data_imputation"), context);
+  const auto& user = fake->requests[0].messages[1].content;
+  EXPECT_NE(user.find("- Blanket fillna(0) is bad.\n"), std::string::npos);
+  EXPECT_NE(user.find("<example n=\"1\" notebook=\"other.ipynb\" human_score=\"1\">"), std::string::npos);
+  EXPECT_EQ(user.find("feedback on nb.ipynb"), std::string::npos);  // the notebook's own label is never shown
 }

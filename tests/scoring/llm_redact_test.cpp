@@ -14,12 +14,14 @@ TEST(LlmRedact, MasksEachKindOfSecret) {
       {"openai.api_key = sk-proj-abcdEFGH1234ijklMNOP5678", "openai.api_key = [REDACTED]"},
       {"AWS_ACCESS_KEY_ID AKIAIOSFODNN7EXAMPLE here", "AWS_ACCESS_KEY_ID [REDACTED] here"},
       {"token ghp_0123456789abcdefghijABCDEFGHIJ012345", "token [REDACTED]"},
-      {"headers={'Authorization': 'Bearer eyJhbGciOiJIUzI1NiJ9.x.y'}", "headers={'Authorization': 'Bearer [REDACTED]'}"},
+      {"headers={'Authorization': 'Bearer eyJhbGciOiJIUzI1NiJ9.x.y'}",
+       "headers={'Authorization': 'Bearer [REDACTED]'}"},
       {"DATABRICKS_TOKEN=dapi0123456789abcdef0123456789abcdef", "DATABRICKS_TOKEN=[REDACTED]"},
       {"engine = create_engine('postgresql://admin:hunter22@db:5432/x')",
        "engine = create_engine('postgresql://admin:[REDACTED]@db:5432/x')"},
       {"password = \"s3cret!\"", "password = \"[REDACTED]\""},
-      {"conn = 'Server=x;User Id=sa;Password=Pa55word;'", "conn = 'Server=x;User Id=sa;Password=[REDACTED];'"},
+      {"conn = 'Server=x;User Id=sa;Password=Pa55word;'",
+       "conn = 'Server=x;User Id=sa;Password=[REDACTED];'"},
   };
   for (const auto& c : cases) {
     const auto r = redact_secrets(c.in);
@@ -35,8 +37,9 @@ TEST(LlmRedact, AKeyInAPasswordAssignmentCountsOnce) {
 }
 
 TEST(LlmRedact, OrdinaryCodeIsLeftAlone) {
-  for (const char* s : {"model = sk.linear_model.LogisticRegression()", "tokenizer = AutoTokenizer()",
-                        "password = getpass.getpass()", "url = 'https://example.com/data.csv'", "task-specific"}) {
+  for (const char* s :
+       {"model = sk.linear_model.LogisticRegression()", "tokenizer = AutoTokenizer()",
+        "password = getpass.getpass()", "url = 'https://example.com/data.csv'", "task-specific"}) {
     const auto r = redact_secrets(s);
     EXPECT_EQ(r.text, s);
     EXPECT_EQ(r.count, 0);

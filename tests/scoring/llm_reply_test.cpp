@@ -19,13 +19,15 @@ TEST(LlmReply, BareJson) {
 }
 
 TEST(LlmReply, JsonInACodeFenceWithProseAround) {
-  const auto v = parse_reply("Here is my verdict:\n```json\n{\"score\": 2, \"rationale\": \"ok\"}\n```\nThanks!", rub(), dim());
+  const auto v = parse_reply(
+      "Here is my verdict:\n```json\n{\"score\": 2, \"rationale\": \"ok\"}\n```\nThanks!", rub(), dim());
   ASSERT_TRUE(v.ok) << v.error;
   EXPECT_EQ(v.score, 2);
 }
 
 TEST(LlmReply, JsonInsideProseWithBracesInStrings) {
-  const auto v = parse_reply("I think {this} is fine. {\"rationale\": \"uses {median}\", \"score\": \"1\"} done", rub(), dim());
+  const auto v = parse_reply(
+      "I think {this} is fine. {\"rationale\": \"uses {median}\", \"score\": \"1\"} done", rub(), dim());
   ASSERT_TRUE(v.ok) << v.error;
   EXPECT_EQ(v.score, 1);
   EXPECT_EQ(v.rationale, "uses {median}");
@@ -66,8 +68,10 @@ TEST(LlmReply, OffScaleFractionalAndMissingAreErrorsNeverScores) {
 }
 
 TEST(LlmReply, BatchReadsEachDimensionAndNamesTheMissingOne) {
-  const std::vector<const rubric::Dimension*> dims{rub().find("model_training"), rub().find("mlflow_logging")};
-  const auto v = scoring::parse_batch_reply(R"({"scores": {"model_training": {"score": 2, "rationale": "r"}}})", rub(), dims);
+  const std::vector<const rubric::Dimension*> dims{rub().find("model_training"),
+                                                   rub().find("mlflow_logging")};
+  const auto v = scoring::parse_batch_reply(
+      R"({"scores": {"model_training": {"score": 2, "rationale": "r"}}})", rub(), dims);
   ASSERT_EQ(v.size(), 2u);
   EXPECT_TRUE(v[0].ok);
   EXPECT_EQ(v[0].score, 2);

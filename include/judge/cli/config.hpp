@@ -44,7 +44,8 @@ class Config {
   /// environment; then `flags` (setting name -> value given on the command line). Throws judge::Error naming
   /// the source ("judge.yaml:3: ...", "env JUDGE_JOBS: ...") for an unknown setting or a value of the wrong
   /// kind, listing every problem; usage errors (exit 2) for flags, runtime errors (exit 1) otherwise.
-  static Config load(const std::string& file, const std::map<std::string, std::string>& flags, const EnvFn& env);
+  static Config load(const std::string& file, const std::map<std::string, std::string>& flags,
+                     const EnvFn& env);
 
   const SettingValue& at(const std::string& name) const;
   const std::string& get(const std::string& name) const { return at(name).value; }

@@ -21,7 +21,8 @@ class PriceTable {
   static PriceTable builtin();
 
   /// Adds or replaces entries from a JSON file:
-  ///   {"schema_version": 1, "prices": {"MODEL or PROVIDER:MODEL": {"input_per_million": X, "output_per_million": Y}}}
+  ///   {"schema_version": 1, "prices": {"MODEL or PROVIDER:MODEL": {"input_per_million": X,
+  ///   "output_per_million": Y}}}
   /// Throws judge::Error naming the file and the entry that is wrong.
   void load_file(const std::filesystem::path& path);
 

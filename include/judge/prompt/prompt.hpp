@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
@@ -17,12 +16,13 @@ namespace judge::prompt {
 /// about four bytes per token in the GPT and Claude tokenizers, so this is an estimate good to ~25%.
 std::size_t estimate_tokens(std::string_view text);
 
-/// A past human judgement shown to the model as an example (filled from episodic memory by the alignment code).
+/// A past human judgement shown to the model as an example (filled from episodic memory by the alignment
+/// code).
 struct Episode {
-  std::string notebook;                ///< where the example came from (a path or name); may be empty
-  std::optional<double> human_score;   ///< nullopt: the human said N/A
-  std::string feedback;                ///< the human's reason
-  std::string excerpt;                 ///< the part of that notebook the feedback is about
+  std::string notebook;               ///< where the example came from (a path or name); may be empty
+  std::optional<double> human_score;  ///< nullopt: the human said N/A
+  std::string feedback;               ///< the human's reason
+  std::string excerpt;                ///< the part of that notebook the feedback is about
 };
 
 /// Aligned memory for one (notebook, dimension): guidelines (semantic memory) and examples (episodic memory).
@@ -62,13 +62,14 @@ std::size_t relevance(const notebook::Cell& cell, const std::vector<std::string>
 /// order), the first cell that does not fit whole is cut short, and each run of omitted cells is replaced by
 /// "[cells A-B omitted: over the token budget]". Kept cells stay in document order. Never exceeds the budget
 /// unless the header alone does.
-RenderedNotebook render_notebook(const notebook::Notebook& nb, const std::vector<const rubric::Dimension*>& dimensions,
+RenderedNotebook render_notebook(const notebook::Notebook& nb,
+                                 const std::vector<const rubric::Dimension*>& dimensions,
                                  const RenderOptions& options = {});
 
 /// One piece of text in a notebook that reads like an instruction to the judge.
 struct InjectionFinding {
-  int cell = 0;         ///< cell number
-  std::string phrase;   ///< the matching text as found (at most 80 bytes)
+  int cell = 0;        ///< cell number
+  std::string phrase;  ///< the matching text as found (at most 80 bytes)
 };
 
 /// Finds prompt-injection text in markdown and raw cells and in code comments ("ignore previous
@@ -87,14 +88,16 @@ struct JudgePrompt {
 /// the N/A rule); the user message holds the memory section (if any) and the notebook between <notebook> and
 /// </notebook>, marked as data. Throws judge::Error when `dimensions` is empty.
 JudgePrompt build_judge_prompt(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                               const std::vector<const rubric::Dimension*>& dimensions, const MemorySection& memory = {},
-                               const RenderOptions& options = {});
+                               const std::vector<const rubric::Dimension*>& dimensions,
+                               const MemorySection& memory = {}, const RenderOptions& options = {});
 
 /// The JSON Schema of the reply: one dimension -> {"rationale": string, "score": integer on the scale or
 /// "N/A"}; several -> {"scores": {DIMENSION_ID: {"rationale", "score"}, ...}} with every id required.
-nlohmann::json verdict_schema(const rubric::Rubric& rubric, const std::vector<const rubric::Dimension*>& dimensions);
+nlohmann::json verdict_schema(const rubric::Rubric& rubric,
+                              const std::vector<const rubric::Dimension*>& dimensions);
 
-/// The follow-up user message after a reply that could not be used: states `error` and asks for the JSON again.
+/// The follow-up user message after a reply that could not be used: states `error` and asks for the JSON
+/// again.
 std::string retry_message(const std::string& error);
 
 /// sha256 of the prompt templates (instructions, reply formats, retry message), for provenance.

@@ -27,14 +27,16 @@ struct JudgeSettings {
 };
 
 /// Makes a judge from a spec: "heuristic" (or empty) -> HeuristicJudge; "PROVIDER:MODEL" -> an LlmJudge
-/// over the provider from llm::make_chat_provider (see docs/providers.md), wrapped as make_llm_judge does.
+/// over the provider from llm::make_chat_provider (which retries retryable failures; docs/providers.md),
+/// wrapped as make_llm_judge does.
 /// Throws judge::Error (usage) for an unknown provider, naming the known ones; judge::Error (runtime) for a
 /// missing key or a cache file that cannot be opened.
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings = {});
 
 /// An LlmJudge over `provider` wrapped, from the outside in, as meter(cache(rate limit(provider))): the
-/// meter (when settings.usage is set) sees cached and uncached replies, the cache answers before the rate
-/// limit is charged. `provider` is expected to retry retryable errors itself.
-std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings);
+/// meter (when settings.usage is set) sees cached and uncached replies; a cache hit is never charged to the
+/// rate limit. `provider` is expected to retry retryable errors itself.
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider,
+                                         const JudgeSettings& settings);
 
 }  // namespace judge::scoring

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 #include <functional>
+#include <future>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -13,7 +16,14 @@
 namespace judge::scoring {
 
 /// Fills the prompt's memory section for one (notebook, dimension); set by the alignment code.
-using MemoryFn = std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&, const Context&)>;
+using MemoryFn =
+    std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&, const Context&)>;
+
+/// The memory section for one (notebook, dimension) from aligned memory: the dimension's guidelines and the
+/// k episodes nearest to the notebook's excerpt (memory::Memory::retrieve), leaving out episodes of the same
+/// notebook path. What LlmJudge uses when Context::memory is set and LlmJudgeOptions::memory is empty.
+prompt::MemorySection memory_section(const memory::Memory& memory, const notebook::Notebook& nb,
+                                     const std::string& dimension, int k);
 
 struct LlmJudgeOptions {
   bool batch_dimensions = false;  ///< one call for all dimensions of a notebook instead of one per dimension
@@ -22,10 +32,12 @@ struct LlmJudgeOptions {
   int max_tokens = 1024;
   bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
   prompt::RenderOptions render;
-  MemoryFn memory;  ///< empty: no memory section
+  MemoryFn memory;  ///< empty: memory_section() from Context::memory when set, else no memory section
 
   static constexpr double k_sample_temperature = 0.7;
-  double effective_temperature() const { return samples > 1 && temperature <= 0 ? k_sample_temperature : temperature; }
+  double effective_temperature() const {
+    return samples > 1 && temperature <= 0 ? k_sample_temperature : temperature;
+  }
 };
 
 /// A judge that asks a chat model. Per item (a (notebook, dimension), or a notebook with batch_dimensions)
@@ -39,7 +51,8 @@ class LlmJudge : public Judge {
  public:
   LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options = {});
   std::string spec() const override { return m_provider->spec(); }
-  std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric, const Context& context) override;
+  std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                             const Context& context) override;
 
   /// The first request of every call score() would make (one per item and sample), for --dry-run.
   std::vector<llm::ChatRequest> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
@@ -52,12 +65,27 @@ class LlmJudge : public Judge {
  private:
   std::vector<std::vector<const rubric::Dimension*>> groups(const rubric::Rubric& rubric) const;
   std::vector<llm::ChatRequest> requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                         const std::vector<const rubric::Dimension*>& group, const Context& context) const;
+                                         const std::vector<const rubric::Dimension*>& group,
+                                         const Context& context) const;
   std::vector<Verdict> score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                   const std::vector<const rubric::Dimension*>& group, const Context& context);
+                                   const std::vector<const rubric::Dimension*>& group,
+                                   const Context& context);
+
+  // A notebook as it is sent (secrets masked) and what was found in it, computed once per notebook content:
+  // eval calls score() once per (notebook, dimension), and the regex scans dominate a cached run.
+  struct Prepared {
+    notebook::Notebook sent;
+    int redactions = 0;
+    std::vector<prompt::InjectionFinding> injections;
+  };
+  std::shared_ptr<const Prepared> prepare(const notebook::Notebook& nb) const;
 
   std::shared_ptr<llm::ChatProvider> m_provider;
   LlmJudgeOptions m_options;
+  mutable std::mutex m_mutex;
+  /// By sha256 of the notebook text; a future so that items of one notebook started together wait for one
+  /// scan.
+  mutable std::map<std::string, std::shared_future<std::shared_ptr<const Prepared>>> m_prepared;
 };
 
 }  // namespace judge::scoring

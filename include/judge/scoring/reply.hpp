@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "judge/rubric/rubric.hpp"
 
@@ -32,7 +31,8 @@ ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& 
                             const rubric::Dimension& dimension);
 
 /// A single-dimension reply: extract_json_object then parse_verdict.
-ParsedVerdict parse_reply(std::string_view reply, const rubric::Rubric& rubric, const rubric::Dimension& dimension);
+ParsedVerdict parse_reply(std::string_view reply, const rubric::Rubric& rubric,
+                          const rubric::Dimension& dimension);
 
 /// A batch reply {"scores": {ID: {"score", "rationale"}}} (also accepted: the ids at the top level): one
 /// ParsedVerdict per dimension, in the order given; a missing id is an error for that dimension.

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "judge/scoring/factory.hpp"
+#include "judge/util/error.hpp"
+#include "llm_fake_provider.hpp"
+
+using namespace judge;
+
+TEST(LlmFactory, HeuristicAndUnknownSpecs) {
+  EXPECT_EQ(scoring::make_judge("heuristic")->spec(), "heuristic");
+  EXPECT_EQ(scoring::make_judge("")->spec(), "heuristic");
+  try {
+    scoring::make_judge("nosuch:model");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+  }
+}
+
+TEST(LlmFactory, LlmJudgeIsMeteredAndCached) {
+  auto fake = std::make_shared<test::FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest&) {
+    return test::FakeProvider::reply(R"({"score": 2})", 10, 1);
+  };
+  scoring::JudgeSettings settings;
+  settings.cache_path =
+      (std::filesystem::temp_directory_path() / ("judge_factory_" + std::to_string(::getpid()) + ".sqlite"))
+          .string();
+  settings.usage = std::make_shared<llm::UsageMeter>();
+  notebook::Notebook nb;
+  nb.path = "n.ipynb";
+  nb.cells.push_back({1, notebook::CellType::code, "x", "", "", std::nullopt, {}});
+  const auto rubric = rubric::select_dimensions(rubric::default_rubric(), "model_training");
+  for (int run = 0; run < 2; ++run) {
+    auto judge = scoring::make_llm_judge(fake, settings);
+    EXPECT_EQ(judge->score(nb, rubric, {})[0].score, 2.0);
+  }
+  EXPECT_EQ(fake->calls(), 1u);
+  const auto t = settings.usage->totals();
+  EXPECT_EQ(t.calls, 1);
+  EXPECT_EQ(t.cached, 1);
+  EXPECT_EQ(t.input_tokens, 10);
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(settings.cache_path + s);
+}
