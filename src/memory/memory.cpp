@@ -291,14 +291,18 @@ std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const Vect
     if (query[c] == 0.0f) continue;
     for (const auto& [local, value] : dim.postings[c]) scores[local] += query[c] * value;
   }
-  // Top k by score, ties to the lower position (= lower episode id).
-  std::vector<std::uint32_t> order(scores.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  const auto better = [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); };
-  const std::size_t top = std::min<std::size_t>(static_cast<std::size_t>(k), order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(), better);
+  // Top k by score, ties to the lower position (= lower episode id): one pass keeping the best k sorted.
+  const std::size_t top = std::min<std::size_t>(static_cast<std::size_t>(k), scores.size());
+  std::vector<std::uint32_t> best;
+  best.reserve(top + 1);
+  for (std::uint32_t i = 0; i < scores.size(); ++i) {
+    if (best.size() == top && scores[i] <= scores[best.back()]) continue;
+    auto at = std::upper_bound(best.begin(), best.end(), i, [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
+    best.insert(at, i);
+    if (best.size() > top) best.pop_back();
+  }
   std::vector<Retrieved> out;
-  for (std::size_t i = 0; i < top; ++i) out.push_back({&m_episodes[dim.episodes[order[i]]], scores[order[i]]});
+  for (std::uint32_t i : best) out.push_back({&m_episodes[dim.episodes[i]], scores[i]});
   return out;
 }
 
