@@ -1,14 +1,66 @@
 // SPDX-License-Identifier: MIT
-// Placeholder: judge cache is built by its issue.
+// judge cache stats | clear: the response cache (docs/cache.md).
+#include <iostream>
+
 #include "judge/cli/commands.hpp"
+#include "judge/cli/config.hpp"
+#include "judge/llm/cache.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::cli {
 
+namespace {
+
+struct CacheOptions {
+  std::string config_file;
+  std::map<std::string, std::string> flags;
+};
+
+std::filesystem::path cache_path(const CacheOptions& opt) {
+  const Config config = Config::load(opt.config_file, opt.flags, process_environment);
+  return config.get("cache").empty() ? llm::default_cache_path() : std::filesystem::path(config.get("cache"));
+}
+
+int run_stats(const CacheOptions& opt) {
+  const auto path = cache_path(opt);
+  if (!std::filesystem::exists(path)) {
+    std::cout << "cache: " << path.string() << " (not created yet)\nentries: 0\n";
+    return static_cast<int>(ExitCode::ok);
+  }
+  llm::ResponseCache cache(path);
+  const auto s = cache.stats();
+  std::cout << "cache: " << s.path << "\nentries: " << s.entries << "\nstored replies: " << s.bytes
+            << " bytes\nfile size: " << s.file_bytes << " bytes\n";
+  return static_cast<int>(ExitCode::ok);
+}
+
+int run_clear(const CacheOptions& opt) {
+  const auto path = cache_path(opt);
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "judge: cache " << path.string() << " does not exist; nothing to clear\n";
+    return static_cast<int>(ExitCode::ok);
+  }
+  llm::ResponseCache cache(path);
+  const auto n = cache.clear();
+  std::cerr << "judge: removed " << n << " entries from " << path.string() << "\n";
+  return static_cast<int>(ExitCode::ok);
+}
+
+}  // namespace
+
 void setup_cache(CLI::App& app, RunFn& run) {
-  auto* cmd = app.add_subcommand("cache", "(not available yet)");
-  cmd->allow_extras();
-  cmd->callback([&run] { run = [] () -> int { throw Error("judge cache is not available yet", ExitCode::usage); }; });
+  auto opt = std::make_shared<CacheOptions>();
+  auto* cmd = app.add_subcommand("cache", "Inspect or clear the LLM response cache");
+  cmd->require_subcommand(1);
+  auto add = [&](const char* name, const char* help, int (*fn)(const CacheOptions&)) {
+    auto* sub = cmd->add_subcommand(name, help);
+    sub->add_option("--config", opt->config_file, "Configuration file (default: ./judge.yaml when present)");
+    sub->add_option_function<std::string>("--cache", [opt](const std::string& v) { opt->flags["cache"] = v; },
+                                          "Cache file (default: $XDG_CACHE_HOME/judge/cache.sqlite)");
+    sub->callback([&run, opt, fn] { run = [opt, fn] { return fn(*opt); }; });
+  };
+  add("stats", "Print the cache file, its entries and size", run_stats);
+  add("clear", "Delete every cached reply", run_clear);
 }
 
 }  // namespace judge::cli

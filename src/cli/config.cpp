@@ -1,14 +1,220 @@
 // SPDX-License-Identifier: MIT
-// Placeholder: judge config is built by its issue.
+// judge.yaml, the environment and flags resolved into one configuration; `judge config show`.
+#include "judge/cli/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
 #include "judge/cli/commands.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::cli {
 
+namespace {
+
+const SettingSpec* find_spec(const std::string& name) {
+  for (const auto& s : setting_specs())
+    if (name == s.name) return &s;
+  return nullptr;
+}
+
+// Empty when `value` is valid for `kind`, else what is wrong.
+std::string check_kind(const SettingSpec& spec, const std::string& value) {
+  const std::string v(util::trim(value));
+  char* end = nullptr;
+  switch (spec.kind) {
+    case SettingKind::text: return "";
+    case SettingKind::whole: {
+      const long n = std::strtol(v.c_str(), &end, 10);
+      return !v.empty() && *end == '\0' && n >= 0 ? "" : std::string(spec.name) + " must be a whole number >= 0, got \"" + value + "\"";
+    }
+    case SettingKind::number: {
+      const double d = std::strtod(v.c_str(), &end);
+      return !v.empty() && *end == '\0' && d >= 0 ? "" : std::string(spec.name) + " must be a number >= 0, got \"" + value + "\"";
+    }
+    case SettingKind::boolean:
+      return v == "true" || v == "false" ? "" : std::string(spec.name) + " must be true or false, got \"" + value + "\"";
+  }
+  return "";
+}
+
+std::string known_names() {
+  std::string out;
+  for (const auto& s : setting_specs()) out += (out.empty() ? "" : ", ") + std::string(s.name);
+  return out;
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& setting_specs() {
+  using K = SettingKind;
+  static const std::vector<SettingSpec> k_specs = {
+      {"judge", "heuristic", K::text, "judge spec: heuristic, openai:MODEL, azure:DEPLOYMENT, anthropic:MODEL, ..."},
+      {"base_url", "", K::text, "base URL of the judge's server (else the provider's environment variable)"},
+      {"api_version", "", K::text, "Azure OpenAI api-version"},
+      {"rubric", "", K::text, "rubric YAML file (empty: the built-in ml-notebook rubric)"},
+      {"jobs", "4", K::whole, "items judged at once (requests in flight)"},
+      {"cache", "", K::text, "response cache file (empty: $XDG_CACHE_HOME/judge/cache.sqlite)"},
+      {"cache_mode", "read-write", K::text, "read-write, read-only, off or replay-only"},
+      {"cache_max_mb", "0", K::number, "size limit of the cache's stored replies in MiB; oldest evicted (0: none)"},
+      {"timeout", "120", K::number, "seconds a whole call may take"},
+      {"connect_timeout", "10", K::number, "seconds to connect"},
+      {"requests_per_minute", "0", K::number, "request rate limit (0: none)"},
+      {"tokens_per_minute", "0", K::number, "estimated token rate limit (0: none)"},
+      {"samples", "1", K::whole, "calls per item; > 1 records the mean and the spread"},
+      {"temperature", "0", K::number, "sampling temperature (raised to 0.7 when samples > 1 and it is 0)"},
+      {"max_tokens", "1024", K::whole, "longest reply, in tokens"},
+      {"token_budget", "12000", K::whole, "most tokens (bytes/4) of notebook text in one prompt"},
+      {"batch_dimensions", "false", K::boolean, "score all dimensions of a notebook in one call"},
+      {"redact", "true", K::boolean, "mask secrets before a notebook is sent to a model"},
+      {"prices", "", K::text, "JSON price file overriding the built-in prices (docs/cache.md)"},
+      {"reflection", "", K::text, "provider spec for alignment's reflection calls (empty: the judge's)"},
+      {"reflection_base_url", "", K::text, "base URL for the reflection provider"},
+      {"embeddings", "", K::text, "embeddings provider spec, e.g. openai:text-embedding-3-small"},
+      {"embeddings_base_url", "", K::text, "base URL for the embeddings provider"},
+      {"embedding_dimensions", "0", K::whole, "embedding size to ask for (0: the model's own)"},
+      {"k", "5", K::whole, "episodes retrieved from memory per (notebook, dimension)"},
+  };
+  return k_specs;
+}
+
+std::string env_name(const std::string& setting) {
+  std::string out = "JUDGE_";
+  for (char c : setting) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::optional<std::string> process_environment(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+Config Config::load(const std::string& file, const std::map<std::string, std::string>& flags, const EnvFn& env) {
+  Config c;
+  for (const auto& s : setting_specs()) c.m_values[s.name] = {s.default_value, "default"};
+
+  std::vector<std::string> problems;
+  auto set = [&](const std::string& name, const std::string& value, const std::string& source) {
+    const SettingSpec* spec = find_spec(name);
+    if (!spec) {
+      problems.push_back(source + ": unknown setting \"" + name + "\" (known: " + known_names() + ")");
+      return;
+    }
+    if (auto why = check_kind(*spec, value); !why.empty()) {
+      problems.push_back(source + ": " + why);
+      return;
+    }
+    c.m_values[name] = {std::string(util::trim(value)), source};
+  };
+
+  const std::string path = !file.empty() ? file : (std::filesystem::exists("judge.yaml") ? "judge.yaml" : "");
+  if (!path.empty()) {
+    c.m_file = path;
+    const std::string text = util::read_file(path);
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    if (root && !root.IsNull() && !root.IsMap()) throw Error(path + ": expected a map of setting: value");
+    if (root && root.IsMap()) {
+      for (const auto& kv : root) {
+        const std::string where = path + ":" + std::to_string(kv.first.Mark().line + 1);
+        const std::string name = kv.first.as<std::string>();
+        if (kv.second.IsNull()) continue;  // "name:" with no value keeps the default
+        if (!kv.second.IsScalar()) {
+          problems.push_back(where + ": " + name + " must be a single value");
+          continue;
+        }
+        set(name, kv.second.Scalar(), where);
+      }
+    }
+  }
+  for (const auto& s : setting_specs())
+    if (auto v = env(env_name(s.name))) set(s.name, *v, "env " + env_name(s.name));
+  std::vector<std::string> flag_problems;
+  std::swap(problems, flag_problems);
+  for (const auto& [name, value] : flags) {
+    std::string flag = name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    set(name, value, "flag --" + flag);
+  }
+  std::swap(problems, flag_problems);
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& p : v) out += (out.empty() ? "" : "\n") + p;
+    return out;
+  };
+  if (!flag_problems.empty()) throw Error(join(flag_problems), ExitCode::usage);
+  if (!problems.empty()) throw Error(join(problems));
+  return c;
+}
+
+const SettingValue& Config::at(const std::string& name) const {
+  const auto it = m_values.find(name);
+  if (it == m_values.end()) throw Error("internal: unknown setting " + name);
+  return it->second;
+}
+
+long Config::get_whole(const std::string& name) const { return std::strtol(get(name).c_str(), nullptr, 10); }
+double Config::get_number(const std::string& name) const { return std::strtod(get(name).c_str(), nullptr); }
+bool Config::get_bool(const std::string& name) const { return get(name) == "true"; }
+
+void add_setting_options(CLI::App& cmd, std::map<std::string, std::string>& flags, std::string& config_file) {
+  cmd.add_option("--config", config_file, "Configuration file (default: ./judge.yaml when present)");
+  for (const auto& s : setting_specs()) {
+    const std::string name = s.name;
+    std::string flag = name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    if (s.kind == SettingKind::boolean) {
+      const bool on_by_default = std::string(s.default_value) == "true";
+      cmd.add_flag_callback((on_by_default ? "--no-" : "--") + flag,
+                            [&flags, name, on_by_default] { flags[name] = on_by_default ? "false" : "true"; },
+                            std::string(on_by_default ? "Do not: " : "") + s.help);
+    } else {
+      cmd.add_option_function<std::string>("--" + flag, [&flags, name](const std::string& v) { flags[name] = v; },
+                                           std::string(s.help) + " (setting " + name + ")");
+    }
+  }
+}
+
+namespace {
+
+struct ConfigOptions {
+  std::string config_file;
+  std::map<std::string, std::string> flags;
+};
+
+int run_config_show(const ConfigOptions& opt) {
+  const Config config = Config::load(opt.config_file, opt.flags, process_environment);
+  std::size_t width = 0;
+  for (const auto& s : setting_specs()) width = std::max(width, std::string(s.name).size());
+  for (const auto& s : setting_specs()) {
+    const auto& v = config.at(s.name);
+    std::string shown = v.value;
+    if (std::string(s.name) == "cache" && shown.empty()) shown = "(default: $XDG_CACHE_HOME or ~/.cache)/judge/cache.sqlite";
+    std::cout << s.name << std::string(width - std::string(s.name).size(), ' ') << "  " << (shown.empty() ? "\"\"" : shown)
+              << "  (" << v.source << ")\n";
+  }
+  return static_cast<int>(ExitCode::ok);
+}
+
+}  // namespace
+
 void setup_config(CLI::App& app, RunFn& run) {
-  auto* cmd = app.add_subcommand("config", "(not available yet)");
-  cmd->allow_extras();
-  cmd->callback([&run] { run = [] () -> int { throw Error("judge config is not available yet", ExitCode::usage); }; });
+  auto opt = std::make_shared<ConfigOptions>();
+  auto* cmd = app.add_subcommand("config", "Show the resolved configuration (flags > environment > judge.yaml > defaults)");
+  cmd->require_subcommand(1);
+  auto* show = cmd->add_subcommand("show", "Print every setting, its value and where it came from");
+  add_setting_options(*show, opt->flags, opt->config_file);
+  show->callback([&run, opt] { run = [opt] { return run_config_show(*opt); }; });
 }
 
 }  // namespace judge::cli

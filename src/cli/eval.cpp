@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: MIT
 // judge eval PATH...: scores every notebook under the paths on a rubric's dimensions.
-#include <fstream>
+#include <atomic>
+#include <cmath>
+#include <exception>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "judge/cli/commands.hpp"
+#include "judge/cli/config.hpp"
+#include "judge/llm/pricing.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/notebook/notebook.hpp"
+#include "judge/prompt/prompt.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/records.hpp"
@@ -19,41 +26,164 @@ namespace {
 
 struct EvalOptions {
   std::vector<std::string> paths;
-  std::string rubric_file;
-  std::string judge_spec = "heuristic";
   std::string dimensions;
   std::string format;  // empty: table on a terminal, jsonl otherwise
   std::string output;
+  bool dry_run = false;
+  std::string config_file;
+  std::map<std::string, std::string> flags;  // settings given as flags (see config.hpp)
   std::string memory_dir;  // aligned memory (judge align); empty: none
-  int top_k = 0;           // episodes per item; 0: the k recorded with the memory
 };
 
-rubric::Rubric load_rubric(const EvalOptions& opt) {
-  const rubric::Rubric base = opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
+// Reply length assumed by --dry-run, in tokens per dimension scored by a call.
+constexpr long k_estimated_output_tokens = 150;
+
+rubric::Rubric load_rubric(const EvalOptions& opt, const Config& config) {
+  const std::string file = config.get("rubric");
+  const rubric::Rubric base = file.empty() ? rubric::default_rubric() : rubric::load_rubric(file);
   return rubric::select_dimensions(base, opt.dimensions);
 }
 
-std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& paths, std::size_t& errors) {
+std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& paths) {
   std::vector<notebook::Notebook> all;
   for (const auto& p : paths) {
     auto result = notebook::read_path(p);
     for (auto& nb : result.notebooks) all.push_back(std::move(nb));
     for (const auto& e : result.errors) std::cerr << "judge: warning: skipped " << e << "\n";
-    errors += result.errors.size();
   }
+  if (all.empty()) throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
   return all;
 }
 
-std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<notebook::Notebook>& notebooks,
-                                           const rubric::Rubric& rubric, const scoring::Context& context) {
-  std::vector<scoring::EvalRecord> records;
-  const bool progress = stderr_is_terminal() && notebooks.size() > 3;
-  for (std::size_t i = 0; i < notebooks.size(); ++i) {
-    if (progress) std::cerr << "\r[" << i + 1 << "/" << notebooks.size() << "] " << notebooks[i].path << "\x1b[K" << std::flush;
-    for (auto& v : judge.score(notebooks[i], rubric, context)) records.push_back({notebooks[i].path, judge.spec(), std::move(v)});
+scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm::UsageMeter> usage, bool dry_run) {
+  scoring::JudgeSettings s;
+  s.base_url = config.get("base_url");
+  s.api_version = config.get("api_version");
+  s.timeout_seconds = config.get_number("timeout");
+  s.connect_timeout_seconds = config.get_number("connect_timeout");
+  s.cache_path = config.get("cache");
+  s.cache_mode = dry_run ? llm::CacheMode::off : llm::parse_cache_mode(config.get("cache_mode"));
+  s.cache_max_bytes = static_cast<std::int64_t>(config.get_number("cache_max_mb") * 1024 * 1024);
+  s.requests_per_minute = config.get_number("requests_per_minute");
+  s.tokens_per_minute = config.get_number("tokens_per_minute");
+  s.llm.batch_dimensions = config.get_bool("batch_dimensions");
+  s.llm.samples = static_cast<int>(config.get_whole("samples"));
+  s.llm.temperature = config.get_number("temperature");
+  s.llm.max_tokens = static_cast<int>(config.get_whole("max_tokens"));
+  s.llm.render.token_budget = static_cast<std::size_t>(config.get_whole("token_budget"));
+  s.llm.redact = config.get_bool("redact");
+  s.usage = std::move(usage);
+  return s;
+}
+
+llm::PriceTable load_prices(const Config& config) {
+  auto table = llm::PriceTable::builtin();
+  if (!config.get("prices").empty()) table.load_file(config.get("prices"));
+  return table;
+}
+
+// The units of work: with an LLM judge, each (notebook, dimension), or each notebook with batch_dimensions;
+// the heuristic judge takes a notebook at a time. Each unit scores `nb` on `rubric` (a one-dimension copy of
+// the rubric for a per-dimension unit; the copy keeps the rubric's hash for provenance).
+struct WorkItem {
+  const notebook::Notebook* nb;
+  const rubric::Rubric* rubric;
+};
+
+std::vector<WorkItem> plan_work(const std::vector<notebook::Notebook>& notebooks, const rubric::Rubric& rubric,
+                                const std::vector<rubric::Rubric>& per_dimension) {
+  std::vector<WorkItem> items;
+  for (const auto& nb : notebooks) {
+    if (per_dimension.empty()) items.push_back({&nb, &rubric});
+    for (const auto& r : per_dimension) items.push_back({&nb, &r});
   }
+  return items;
+}
+
+std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool split) {
+  std::vector<rubric::Rubric> out;
+  if (!split) return out;
+  for (const auto& d : rubric.dimensions) out.push_back(rubric::select_dimensions(rubric, d.id));
+  return out;
+}
+
+// Why a pool: judging is I/O bound (each call waits on a server), so `jobs` threads each take the next item
+// and block on its call, keeping `jobs` requests in flight. Results go to the item's own slot, so the output
+// order does not depend on timing. The first exception (auth or config failure) stops the other threads
+// from taking new items and is rethrown here.
+std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items, long jobs,
+                                           const scoring::Context& context) {
+  std::vector<std::vector<scoring::Verdict>> results(items.size());
+  std::atomic<std::size_t> next{0}, done{0};
+  std::atomic<bool> stop{false};
+  std::exception_ptr failure;
+  std::mutex mutex;
+  const bool progress = stderr_is_terminal() && items.size() > 3;
+  auto worker = [&] {
+    for (std::size_t i; !stop && (i = next++) < items.size();) {
+      try {
+        results[i] = judge.score(*items[i].nb, *items[i].rubric, context);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        stop = true;
+      }
+      const std::size_t n = ++done;
+      if (progress) {
+        std::lock_guard lock(mutex);
+        std::cerr << "\r[" << n << "/" << items.size() << "] " << items[i].nb->path << "\x1b[K" << std::flush;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const auto threads = static_cast<std::size_t>(std::max(1L, jobs));
+  for (std::size_t t = 0; t < std::min(threads, items.size()); ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
   if (progress) std::cerr << "\r\x1b[K";
+  if (failure) std::rethrow_exception(failure);
+
+  std::vector<scoring::EvalRecord> records;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    for (auto& v : results[i]) records.push_back({items[i].nb->path, judge.spec(), std::move(v)});
   return records;
+}
+
+std::string usd(double amount) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "$%.4f", amount);
+  return buf;
+}
+
+std::string cost_text(const llm::PriceTable& prices, const std::string& spec, long in, long out) {
+  const auto price = prices.find(spec);
+  if (!price) return "cost unknown (no price for " + spec + "; add one with --prices FILE)";
+  return "cost " + usd(llm::PriceTable::cost(*price, in, out));
+}
+
+// --dry-run: what the run would send, without sending it (stdout: one line per notebook, then the totals).
+int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const Config& config) {
+  auto* llm_judge = dynamic_cast<scoring::LlmJudge*>(&judge);
+  std::map<std::string, std::pair<long, long>> per_notebook;  // path -> calls, input tokens
+  long calls = 0, input = 0, output = 0;
+  for (const auto& item : items) {
+    if (!llm_judge) break;
+    for (const auto& request : llm_judge->plan(*item.nb, *item.rubric, {})) {
+      long tokens = 0;
+      for (const auto& m : request.messages) tokens += static_cast<long>(prompt::estimate_tokens(m.content));
+      ++calls;
+      input += tokens;
+      output += k_estimated_output_tokens * static_cast<long>(item.rubric->dimensions.size());
+      per_notebook[item.nb->path].first += 1;
+      per_notebook[item.nb->path].second += tokens;
+    }
+  }
+  for (const auto& [path, v] : per_notebook) std::cout << path << ": " << v.first << " calls, ~" << v.second << " input tokens\n";
+  std::cout << "dry run: " << calls << " calls to " << judge.spec() << " (none made; cache not consulted)\n"
+            << "estimated input tokens: " << input << " (prompt bytes / 4)\n"
+            << "estimated output tokens: " << output << " (" << k_estimated_output_tokens
+            << " per dimension per call; re-asks not counted)\n"
+            << "estimated " << cost_text(load_prices(config), judge.spec(), input, output) << "\n";
+  return static_cast<int>(ExitCode::ok);
 }
 
 void write_output(const EvalOptions& opt, const rubric::Rubric& rubric, const std::vector<scoring::EvalRecord>& records) {
@@ -68,24 +198,55 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric, const st
     util::write_file_atomic(opt.output, buf.str());
 }
 
-int run_eval(const EvalOptions& opt) {
-  const rubric::Rubric rubric = load_rubric(opt);
-  std::size_t read_errors = 0;
-  const auto notebooks = read_notebooks(opt.paths, read_errors);
-  if (notebooks.empty()) throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
-  auto judge = scoring::make_judge(opt.judge_spec);
-  std::optional<memory::Memory> memory;
-  if (!opt.memory_dir.empty()) memory = memory::Memory::load(opt.memory_dir);
-  const scoring::Context context{memory ? &*memory : nullptr, opt.top_k > 0 ? opt.top_k : memory ? memory->provenance().k : 5};
-  const auto records = score_all(*judge, notebooks, rubric, context);
-  write_output(opt, rubric, records);
+// Totals on stderr: calls made and served from the cache, tokens, latency and cost.
+void print_totals(const scoring::Judge& judge, const llm::UsageMeter& usage, const Config& config) {
+  const auto t = usage.totals();
+  if (t.calls + t.cached + t.errors == 0) return;
+  std::ostringstream s;
+  s << "judge: " << t.calls << " calls, " << t.cached << " from the cache, " << t.errors << " failed; tokens in "
+    << t.input_tokens << ", out " << t.output_tokens;
+  if (t.calls > 0) s << "; latency " << std::round(1000 * t.latency_seconds / t.calls) / 1000 << " s mean";
+  s << "; " << cost_text(load_prices(config), judge.spec(), t.input_tokens, t.output_tokens) << "\n";
+  std::cerr << s.str();
+}
+
+int exit_code(const std::vector<scoring::EvalRecord>& records) {
   std::size_t unscored = 0;
   for (const auto& r : records) unscored += r.verdict.status == scoring::Status::unscored;
-  if (unscored > 0) {
-    std::cerr << "judge: " << unscored << " of " << records.size() << " items unscored\n";
-    return static_cast<int>(ExitCode::unscored);
-  }
-  return static_cast<int>(ExitCode::ok);
+  if (unscored == 0) return static_cast<int>(ExitCode::ok);
+  std::cerr << "judge: " << unscored << " of " << records.size() << " items unscored\n";
+  return static_cast<int>(ExitCode::unscored);
+}
+
+std::optional<memory::Memory> load_memory(const std::string& dir) {
+  if (dir.empty()) return std::nullopt;
+  return memory::Memory::load(dir);
+}
+
+// -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
+scoring::Context memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
+  scoring::Context context;
+  context.memory = memory ? &*memory : nullptr;
+  const bool k_given = config.at("k").source != "default";
+  context.top_k = static_cast<int>(memory && !k_given ? memory->provenance().k : config.get_whole("k"));
+  return context;
+}
+
+int run_eval(const EvalOptions& opt) {
+  const Config config = Config::load(opt.config_file, opt.flags, process_environment);
+  const rubric::Rubric rubric = load_rubric(opt, config);
+  const auto notebooks = read_notebooks(opt.paths);
+  const auto usage = std::make_shared<llm::UsageMeter>();
+  auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage, opt.dry_run));
+  const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
+  const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
+  const auto items = plan_work(notebooks, rubric, per_dimension);
+  if (opt.dry_run) return print_plan(*judge, items, config);
+  const auto memory = load_memory(opt.memory_dir);
+  const auto records = score_all(*judge, items, config.get_whole("jobs"), memory_context(memory, config));
+  write_output(opt, rubric, records);
+  print_totals(*judge, *usage, config);
+  return exit_code(records);
 }
 
 }  // namespace
@@ -94,16 +255,15 @@ void setup_eval(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<EvalOptions>();
   auto* cmd = app.add_subcommand("eval", "Score notebooks on a rubric's dimensions");
   cmd->add_option("paths", opt->paths, "Notebook files or folders (walked recursively)")->required();
-  cmd->add_option("--rubric", opt->rubric_file, "Rubric YAML file (default: the built-in ml-notebook rubric)");
-  cmd->add_option("--judge", opt->judge_spec, "Judge spec: heuristic, openai:MODEL, anthropic:MODEL, command:PROGRAM, ...")
-      ->capture_default_str();
   cmd->add_option("--dimensions", opt->dimensions, "Comma-separated dimension ids to score (default: all)");
   cmd->add_option("--format", opt->format, "table|jsonl|json|csv|markdown (default: table on a terminal, else jsonl)")
       ->check(CLI::IsMember({"table", "jsonl", "json", "csv", "markdown"}));
-  cmd->add_option("--memory", opt->memory_dir, "Aligned memory folder (judge align): guidelines and similar episodes");
-  cmd->add_option("-k", opt->top_k, "Episodes retrieved per item (default: the k recorded with the memory)")
-      ->check(CLI::PositiveNumber);
   cmd->add_option("-o,--output", opt->output, "Write results to this file (atomically) instead of stdout");
+  cmd->add_flag("--dry-run", opt->dry_run, "Print the calls, estimated tokens and cost; call nothing");
+  cmd->add_option("--memory", opt->memory_dir, "Aligned memory folder (judge align): guidelines and similar episodes");
+  cmd->add_option_function<std::string>("-k", [opt](const std::string& v) { opt->flags["k"] = v; },
+                                        "Episodes retrieved per item (default: the k recorded with the memory)");
+  add_setting_options(*cmd, opt->flags, opt->config_file);
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });
 }
 

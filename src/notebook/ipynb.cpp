@@ -13,14 +13,31 @@ namespace {
 
 using nlohmann::json;
 
-// nbformat "multiline string": a string or a list of strings joined without separator.
-std::string multiline(const json& value) {
+// nbformat "multiline string": a string or a list of strings. v4 lists are joined as they are; v2/v3 lists
+// written by splitlines() have no line ends, so they are joined with '\n' (nbformat v3 rwbase._join_lines).
+std::string multiline(const json& value, int major) {
   if (value.is_string()) return value.get<std::string>();
   std::string out;
+  if (!value.is_array()) return out;
+  const bool add_newlines = major < 4 && !value.empty() && value.front().is_string() &&
+                            !util::ends_with(value.front().get_ref<const std::string&>(), "\n") &&
+                            !util::ends_with(value.front().get_ref<const std::string&>(), "\r");
+  for (const auto& part : value) {
+    if (!part.is_string()) continue;
+    if (add_newlines && !out.empty()) out.push_back('\n');
+    out += part.get_ref<const std::string&>();
+  }
+  return out;
+}
+
+// Size in bytes of a multiline value without joining it (payloads of images can be megabytes).
+std::size_t multiline_size(const json& value) {
+  if (value.is_string()) return value.get_ref<const std::string&>().size();
+  std::size_t n = 0;
   if (value.is_array())
     for (const auto& part : value)
-      if (part.is_string()) out += part.get_ref<const std::string&>();
-  return out;
+      if (part.is_string()) n += part.get_ref<const std::string&>().size();
+  return n;
 }
 
 std::string size_text(std::size_t bytes) {
@@ -34,19 +51,19 @@ std::string size_text(std::size_t bytes) {
 
 // Text for a mime bundle: text/plain when present; otherwise a placeholder naming the richest type and size.
 // Base64 payloads are counted as their decoded size (3/4 of the text).
-std::string bundle_text(const json& data, const ReadOptions& options) {
+std::string bundle_text(const json& data, int major, const ReadOptions& options) {
   std::string placeholders;
   for (auto it = data.begin(); it != data.end(); ++it) {
     const std::string& mime = it.key();
     if (mime == "text/plain") continue;
-    const std::string payload = multiline(it.value());
-    const bool binary = mime.rfind("image/", 0) == 0 || mime == "application/pdf";
-    const std::size_t bytes = binary ? payload.size() * 3 / 4 : payload.size();
+    const bool binary = (mime.rfind("image/", 0) == 0 && mime != "image/svg+xml") || mime == "application/pdf";
+    const std::size_t size = multiline_size(it.value());
+    const std::size_t bytes = binary ? size * 3 / 4 : size;
     if (!placeholders.empty()) placeholders += "\n";
     placeholders += "[" + mime + " output, " + size_text(bytes) + "]";
   }
   if (data.contains("text/plain")) {
-    std::string text = util::truncate_utf8(util::strip_ansi(multiline(data["text/plain"])), options.max_output_chars);
+    std::string text = util::truncate_utf8(util::strip_ansi(multiline(data["text/plain"], major)), options.max_output_chars);
     return placeholders.empty() ? text : text + "\n" + placeholders;
   }
   return placeholders;
@@ -61,7 +78,7 @@ Output read_output(const json& o, int major, const ReadOptions& options) {
   }
   if (out.kind == "stream") {
     const json& text = o.contains("text") ? o["text"] : json();
-    out.text = util::truncate_utf8(util::strip_ansi(multiline(text)), options.max_output_chars);
+    out.text = util::truncate_utf8(util::strip_ansi(multiline(text, major)), options.max_output_chars);
   } else if (out.kind == "error") {
     out.ename = o.value("ename", std::string());
     out.evalue = util::strip_ansi(o.contains("evalue") && o["evalue"].is_string() ? o["evalue"].get<std::string>() : "");
@@ -72,7 +89,11 @@ Output read_output(const json& o, int major, const ReadOptions& options) {
     out.text = util::truncate_utf8(util::strip_ansi(tb.empty() ? out.ename + ": " + out.evalue : tb),
                                    options.max_output_chars);
   } else if (major >= 4) {
-    if (o.contains("data") && o["data"].is_object()) out.text = bundle_text(o["data"], options);
+    if (o.contains("data") && o["data"].is_object()) {
+      out.text = bundle_text(o["data"], major, options);
+    } else if (o.contains("text")) {  // schema-invalid output type ("bad stream") that still carries text
+      out.text = util::truncate_utf8(util::strip_ansi(multiline(o["text"], major)), options.max_output_chars);
+    }
   } else {  // v3: mime data inline with short keys ("text", "png", "html", ...)
     json data = json::object();
     for (auto it = o.begin(); it != o.end(); ++it) {
@@ -83,9 +104,33 @@ Output read_output(const json& o, int major, const ReadOptions& options) {
       else if (k == "svg") data["image/svg+xml"] = it.value();
       else data["text/" + k] = it.value();
     }
-    out.text = bundle_text(data, options);
+    out.text = bundle_text(data, major, options);
   }
   return out;
+}
+
+std::string string_value(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? util::to_lower(it->get_ref<const std::string&>()) : std::string();
+}
+
+// language_info.name, else kernelspec.language, else guessed from the kernel name; "pyspark"/"python3" are
+// "python". Empty when unknown.
+std::string notebook_language(const json& meta) {
+  const json empty = json::object();
+  const auto info = meta.find("language_info");
+  const auto kernel = meta.find("kernelspec");
+  const json& li = info != meta.end() && info->is_object() ? *info : empty;
+  const json& ks = kernel != meta.end() && kernel->is_object() ? *kernel : empty;
+  std::string language = string_value(li, "name");
+  if (language.empty()) language = string_value(ks, "language");
+  if (language.empty()) {
+    const std::string name = string_value(ks, "name");
+    if (name == "ir") language = "r";
+    if (name.find("python") != std::string::npos || name.find("pyspark") != std::string::npos) language = "python";
+  }
+  if (util::starts_with(language, "python") || language == "pyspark") language = "python";
+  return language;
 }
 
 void read_cells(const json& cells, int major, Notebook& nb, const ReadOptions& options) {
@@ -105,8 +150,17 @@ void read_cells(const json& cells, int major, Notebook& nb, const ReadOptions& o
       cell.type = CellType::code;
     }
     const char* source_key = (major < 4 && cell.type == CellType::code) ? "input" : "source";
-    cell.source = c.contains(source_key) ? multiline(c[source_key]) : std::string();
+    cell.source = c.contains(source_key) ? multiline(c[source_key], major) : std::string();
     if (type == "heading") cell.source = std::string(std::max(1, c.value("level", 1)), '#') + " " + cell.source;
+    if (cell.type == CellType::code && util::starts_with(cell.source, "%%")) {  // IPython cell magic
+      const std::size_t end = cell.source.find_first_of(" \t\r\n");
+      cell.magic = cell.source.substr(2, end == std::string::npos ? std::string::npos : end - 2);
+    }
+    const auto meta = c.find("metadata");  // Databricks' ipynb export keeps the cell title here
+    if (meta != c.end() && meta->is_object()) {
+      const auto db = meta->find("application/vnd.databricks.v1+cell");
+      if (db != meta->end() && db->is_object()) cell.title = db->value("title", std::string());
+    }
     const char* count_key = major < 4 ? "prompt_number" : "execution_count";
     if (c.contains(count_key) && c[count_key].is_number_integer()) cell.execution_count = c[count_key].get<int>();
     if (cell.type == CellType::code && c.contains("outputs") && c["outputs"].is_array()) {
@@ -139,11 +193,7 @@ Notebook parse_ipynb(const std::string& text, const std::string& name, const Rea
   nb.path = name;
   nb.format = "ipynb";
   nb.nbformat = std::to_string(major) + "." + std::to_string(minor);
-  const json& meta = doc.contains("metadata") && doc["metadata"].is_object() ? doc["metadata"] : json::object();
-  if (meta.contains("language_info") && meta["language_info"].is_object())
-    nb.language = util::to_lower(meta["language_info"].value("name", std::string()));
-  if (nb.language.empty() && meta.contains("kernelspec") && meta["kernelspec"].is_object())
-    nb.language = util::to_lower(meta["kernelspec"].value("language", std::string()));
+  if (doc.contains("metadata") && doc["metadata"].is_object()) nb.language = notebook_language(doc["metadata"]);
   if (major >= 4) {
     if (!doc.contains("cells") || !doc["cells"].is_array()) throw Error(name + ": nbformat 4 notebook without a \"cells\" list");
     read_cells(doc["cells"], major, nb, options);

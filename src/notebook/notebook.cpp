@@ -28,7 +28,11 @@ std::size_t Notebook::count(CellType type) const {
 
 namespace {
 
+// A UTF-8 byte order mark, which some Windows editors put before the first line.
+constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+
 bool is_databricks_text(std::string_view text) {
+  if (util::starts_with(text, k_bom)) text.remove_prefix(k_bom.size());
   const auto first = util::trim(util::split_lines(text.substr(0, 200)).front());
   return first == "# Databricks notebook source" || first == "-- Databricks notebook source" ||
          first == "// Databricks notebook source";
@@ -68,7 +72,8 @@ ReadResult read_file(const fs::path& path, const ReadOptions& options) {
   try {
     const std::string ext = util::to_lower(path.extension().string());
     if (ext == ".dbc") return read_dbc(path, options);
-    const std::string text = util::read_file(path);
+    std::string text = util::read_file(path);
+    if (util::starts_with(text, k_bom)) text.erase(0, k_bom.size());
     if (ext == ".ipynb") {
       result.notebooks.push_back(parse_ipynb(text, name, options));
     } else if (is_databricks_text(text)) {
@@ -127,7 +132,9 @@ std::string render_text(const Notebook& nb) {
     out += c.source;
     if (!c.source.empty() && c.source.back() != '\n') out += "\n";
     for (const Output& o : c.outputs) {
-      out += ">>> " + o.kind + (o.ename.empty() ? "" : " " + o.ename) + "\n";
+      out += ">>> " + o.kind;
+      if (!o.ename.empty()) out += " " + o.ename + (o.evalue.empty() ? "" : ": " + o.evalue);
+      out += "\n";
       out += o.text;
       if (!o.text.empty() && o.text.back() != '\n') out += "\n";
     }

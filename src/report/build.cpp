@@ -281,14 +281,10 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     throw Error(std::string(flag) + " \"" + name + "\" names no judge in " + scores.source + " (judges: " + known + ")",
                 ExitCode::usage);
   };
-  if (options.judge) {
-    check_judge(*options.judge, "--judge");
-    judges = {*options.judge};
-  }
-  if (options.compare) {
-    check_judge(*options.compare, "--compare");
-    judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());
-  }
+  if (options.judge) check_judge(*options.judge, "--judge");
+  if (options.compare) check_judge(*options.compare, "--compare");
+  if (options.judge) judges = {*options.judge};
+  if (options.compare) judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());
 
   const auto resolved = labels::resolve(label_set, options.raters);
   const stats::Rng rng(options.seed);

@@ -31,14 +31,22 @@ void write_chart(std::ostream& out, const JudgeReport& jr, std::size_t index) {
     if (d.calibrated)
       for (double v : {d.calibrated->metrics.mae, d.calibrated->mae_ci.high}) top = std::isnan(v) ? top : std::max(top, v);
   }
-  top = std::ceil(top * 10) / 10;
+  // Ticks at a round step (at most 6 of them); the axis ends at the first tick above every value.
+  double step = 1;
+  for (double candidate : {0.05, 0.1, 0.2, 0.25, 0.5, 1.0})
+    if (top / candidate <= 6) {
+      step = candidate;
+      break;
+    }
+  const int ticks = static_cast<int>(std::ceil(top / step - 1e-9));
+  top = step * ticks;
   const double left = 60, plot_h = 260, base = 30 + plot_h, group = 90;
   const double width = left + group * static_cast<double>(jr.dimensions.size()) + 20;
   auto y = [&](double v) { return base - plot_h * v / top; };
   out << "<svg class=\"mae-chart\" id=\"mae-chart-" << index << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\""
       << width << "\" height=\"" << base + 110 << "\" role=\"img\" aria-label=\"MAE per dimension\">\n";
-  for (int t = 0; t <= 4; ++t) {
-    const double v = top * t / 4;
+  for (int t = 0; t <= ticks; ++t) {
+    const double v = step * t;
     out << "<line class=\"grid\" x1=\"" << left << "\" x2=\"" << width - 10 << "\" y1=\"" << y(v) << "\" y2=\"" << y(v)
         << "\" stroke=\"#eee\"/><text x=\"" << left - 6 << "\" y=\"" << y(v) + 4 << "\" text-anchor=\"end\">"
         << format_number(v, 2) << "</text>\n";

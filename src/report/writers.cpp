@@ -258,7 +258,8 @@ void write_gates_text(std::ostream& out, const std::vector<GateResult>& gates, b
 std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
   std::vector<Section> out;
   const std::string ci = confidence_label(r);
-  Section main{"agreement per dimension (MAE " + ci + " by bootstrap over items)",
+  Section main{"agreement per dimension (MAE " + ci + " by bootstrap over items" +
+                   (r.human.empty() ? std::string(")") : "; human = each rater against the mean of the others)"),
                {"dimension", "n", "MAE", ci, "bias", "RMSE", "exact", "within1", "QWK", "Spearman", "N/A disagree",
                 "unscored", "human MAE", "human QWK"},
                {}};

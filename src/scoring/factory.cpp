@@ -1,14 +1,36 @@
 // SPDX-License-Identifier: MIT
 #include "judge/scoring/factory.hpp"
 
+#include "judge/llm/registry.hpp"
+#include "judge/llm/usage_limit.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {
 
-std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings&) {
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
+  if (settings.requests_per_minute > 0 || settings.tokens_per_minute > 0)
+    provider = std::make_shared<llm::RateLimitedProvider>(provider, settings.requests_per_minute,
+                                                          settings.tokens_per_minute);
+  if (settings.cache_mode != llm::CacheMode::off) {
+    auto cache = std::make_shared<llm::ResponseCache>(
+        settings.cache_path.empty() ? llm::default_cache_path() : std::filesystem::path(settings.cache_path),
+        settings.cache_max_bytes);
+    provider = std::make_shared<llm::CachingProvider>(provider, cache, settings.cache_mode);
+  }
+  if (settings.usage) provider = std::make_shared<llm::MeteredProvider>(provider, settings.usage);
+  return std::make_unique<LlmJudge>(provider, settings.llm);
+}
+
+std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings) {
   if (spec.empty() || spec == "heuristic") return std::make_unique<HeuristicJudge>();
-  throw Error("unknown judge spec \"" + spec + "\" (known: heuristic)", ExitCode::usage);
+  llm::ProviderSettings provider_settings;
+  provider_settings.base_url = settings.base_url;
+  provider_settings.api_version = settings.api_version;
+  provider_settings.connect_timeout_seconds = settings.connect_timeout_seconds;
+  provider_settings.timeout_seconds = settings.timeout_seconds;
+  std::shared_ptr<llm::ChatProvider> provider = llm::make_chat_provider(spec, provider_settings);
+  return make_llm_judge(std::move(provider), settings);
 }
 
 }  // namespace judge::scoring

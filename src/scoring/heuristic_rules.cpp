@@ -1,18 +1,937 @@
 // SPDX-License-Identifier: MIT
-// Placeholder rules; the real rule set replaces this file.
+// The offline judge's rules: one function per dimension of the ml-notebook rubric (rubrics/ml-notebook.yaml),
+// each reading the facts gathered once per notebook (heuristic_facts.hpp) and the notebook's stages (below).
+//
+// Why rules and not a model: the judge must run offline, be explainable ("cell 7: ...") and carry over to
+// notebooks it has never seen, so every rule follows a sentence of the rubric text (noted beside it) and
+// looks only at code, outputs and markdown, never at file names.
 #include "judge/scoring/heuristic_rules.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "judge/scoring/heuristic_facts.hpp"
+#include "judge/util/text.hpp"
+
 namespace judge::scoring {
+namespace {
+
+using Tokens = std::vector<std::string_view>;
+
+bool contains(std::string_view text, std::string_view token) {
+  return text.find(token) != std::string_view::npos;
+}
+bool contains_any(std::string_view text, Tokens tokens) {
+  return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains(text, t); });
+}
+
+std::string cell_ref(int number) { return "cell " + std::to_string(number); }
+std::string cell_list(const std::vector<int>& cells, std::size_t max = 4) {
+  std::string out = cells.size() == 1 ? "cell " : "cells ";
+  for (std::size_t i = 0; i < cells.size() && i < max; ++i) out += (i ? ", " : "") + std::to_string(cells[i]);
+  if (cells.size() > max) out += ", ...";
+  return out;
+}
+
+// ---- vocabulary (what a call means; shared by several rules) ----
+
+const Tokens k_data_load = {"read_csv(",
+                            "read_excel(",
+                            "read_table(",
+                            "read_parquet(",
+                            "read_json(",
+                            "read_sql",
+                            "read_feather(",
+                            "spark.read",
+                            "spark.table(",
+                            "spark.sql(",
+                            ".load(",
+                            "load_iris(",
+                            "load_digits(",
+                            "load_wine(",
+                            "load_breast_cancer(",
+                            "load_diabetes(",
+                            "fetch_openml(",
+                            "fetch_california_housing(",
+                            "datasets.fetch_",
+                            "load_dataset(",
+                            "loadtxt(",
+                            "genfromtxt(",
+                            "make_classification(",
+                            "make_regression(",
+                            "make_blobs(",
+                            "pd.DataFrame(",
+                            "read_data_asset(",
+                            "createDataFrame(",
+                            "ingest"};
+const Tokens k_builtin_data = {"load_iris(",          "load_digits(",   "load_wine(",
+                               "load_breast_cancer(", "load_diabetes(", "make_classification(",
+                               "make_regression(",    "make_blobs("};
+const Tokens k_estimator = {"Regressor(",
+                            "Classifier(",
+                            "Regression(",
+                            "Lasso(",
+                            "Ridge(",
+                            "ElasticNet(",
+                            "SVC(",
+                            "SVR(",
+                            "KNeighbors",
+                            "NB(",
+                            "DecisionTree",
+                            "RandomForest",
+                            "GradientBoosting",
+                            "XGB",
+                            "LGBM",
+                            "CatBoost",
+                            "MLP",
+                            "Sequential(",
+                            "KMeans(",
+                            "OLS(",
+                            "ols(",
+                            "lgb.train(",
+                            "xgb.train(",
+                            "GLM(",
+                            "Prophet(",
+                            "ARIMA(",
+                            "IsolationForest(",
+                            "Logit(",
+                            "keras.Model(",
+                            "nn.Module"};
+const Tokens k_fit = {".fit(",           "lgb.train(", "xgb.train(", "cross_val_score(",
+                      "cross_validate(", ".backward("};
+const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
+const Tokens k_holdout = {"train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')",
+                          "X_valid",           "X_val",        "x_val",           "StratifiedShuffleSplit(",
+                          "TimeSeriesSplit("};
+const Tokens k_cross_validation = {"cross_val_score(",    "cross_validate(", "KFold(", "GridSearchCV(",
+                                   "RandomizedSearchCV(", "CrossValidator(", "cv=",    "cv(",
+                                   "validation_split"};
+const Tokens k_tuning = {"GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
+                         "BayesSearchCV(", "HalvingGridSearchCV("};
+const Tokens k_seed = {"random_state=",   "random_state =", "seed=",     "seed =",
+                       "np.random.seed(", "random.seed(",   "set_seed(", "random_seed="};
+const Tokens k_predict = {".predict(",   "predict_proba(",  "predict_classes(", "score_batch(",
+                          "run_scoring", ".transform(test", ".transform(new",   "spark_udf("};
+const Tokens k_persist = {"joblib.dump(",
+                          "dump(",
+                          "pickle.dump(",
+                          "log_model(",
+                          "save_model(",
+                          "register_model(",
+                          "store_model(",
+                          "run_publish_model(",
+                          ".run(\"register\")",
+                          ".run('register')",
+                          ".write().overwrite().save(",
+                          "model.save(",
+                          "torch.save("};
+const Tokens k_load_model = {"joblib.load(", "pickle.load(",        "load_model(",   "models:/",
+                             "spark_udf(",   "PipelineModel.load(", "get_artifact(", "score_batch(",
+                             "run_scoring",  "deployments."};
+const Tokens k_pipeline = {"Pipeline(", "make_pipeline(", "ColumnTransformer(", "make_column_transformer("};
+const Tokens k_encoding = {"get_dummies(",   "OneHotEncoder(", "LabelEncoder(",       "OrdinalEncoder(",
+                           "StringIndexer(", "TargetEncoder(", "MEstimateEncoder(",   "FeatureHasher(",
+                           "cat_features",   ".map({",         ".astype('category')", ".astype(\"category\")",
+                           "factorize("};
+const Tokens k_scaling = {"StandardScaler(", "MinMaxScaler(", "RobustScaler(",
+                          "Normalizer(",     "MaxAbsScaler(", "PowerTransformer(",
+                          "np.log1p(",       "np.log(",       "VectorAssembler("};
+const Tokens k_derived = {"PolynomialFeatures(",
+                          "SelectKBest(",
+                          "mutual_info",
+                          "feature_importances_",
+                          "RFE(",
+                          "PCA(",
+                          "withColumn(",
+                          "FeatureLookup(",
+                          "feature_engineering",
+                          "create_features",
+                          ".run(\"transform\")",
+                          ".run('transform')",
+                          "KBinsDiscretizer(",
+                          ".cut(",
+                          ".qcut("};
+const Tokens k_impute = {"fillna(",  "dropna(",  "SimpleImputer(", "KNNImputer(",   "IterativeImputer(",
+                         "Imputer(", "na.fill(", "na.drop(",       ".interpolate(", "MissingIndicator("};
+const Tokens k_missing_native = {"XGB", "xgb.", "CatBoost", "HistGradientBoosting"};
+const Tokens k_metric = {"accuracy_score(",
+                         "precision_score(",
+                         "recall_score(",
+                         "f1_score(",
+                         "roc_auc_score(",
+                         "confusion_matrix(",
+                         "classification_report(",
+                         "mean_squared_error(",
+                         "mean_absolute_error(",
+                         "r2_score(",
+                         "log_loss(",
+                         "roc_curve(",
+                         "Evaluator(",
+                         ".evaluate(",
+                         ".score(",
+                         "cross_val_score(",
+                         "mean_absolute_percentage_error(",
+                         "average_precision_score(",
+                         "ConfusionMatrixDisplay",
+                         "explained_variance_score(",
+                         "best_score_",
+                         ".rsquared",
+                         ".run(\"evaluate\")",
+                         ".run('evaluate')",
+                         "precision_recall_curve(",
+                         "balanced_accuracy"};
+
+/// Metric families, so that "several metrics" counts kinds, not calls.
+const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
+    {"accuracy", {"accuracy_score(", "balanced_accuracy", "Accuracy"}},
+    {"precision/recall/F1", {"precision_score(", "recall_score(", "f1_score(", "classification_report("}},
+    {"ROC-AUC", {"roc_auc_score(", "roc_curve(", "areaUnderROC", "BinaryClassificationEvaluator("}},
+    {"confusion matrix", {"confusion_matrix(", "ConfusionMatrixDisplay", "crosstab(y"}},
+    {"squared error", {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error"}},
+    {"absolute error", {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE"}},
+    {"R-squared", {"r2_score(", ".rsquared", "explained_variance_score(", "'r2'", "\"r2\""}},
+    {"log loss", {"log_loss("}},
+    {"residuals", {"resid", "Residual"}},
+};
+
+/// Packages in the usual Python / Jupyter / Databricks ML runtimes (no install step expected), besides the
+/// standard library.
+const std::set<std::string, std::less<>> k_runtime_modules = {
+    "numpy",  "pandas",  "matplotlib", "seaborn", "sklearn", "scipy",    "statsmodels", "mlflow", "pyspark",
+    "joblib", "IPython", "ipywidgets", "pylab",   "plotly",  "requests", "yaml",        "tqdm",   "PIL"};
+const std::set<std::string, std::less<>> k_databricks_runtime = {"databricks", "hyperopt", "xgboost",
+                                                                 "lightgbm",   "delta",    "pyarrow"};
+const std::set<std::string, std::less<>> k_stdlib = {
+    "os",         "sys",       "json",       "re",       "time",     "datetime", "math",
+    "random",     "pickle",    "urllib",     "tarfile",  "zipfile",  "zlib",     "collections",
+    "itertools",  "functools", "typing",     "warnings", "pathlib",  "argparse", "tempfile",
+    "shutil",     "glob",      "io",         "csv",      "logging",  "copy",     "uuid",
+    "subprocess", "hashlib",   "statistics", "string",   "textwrap", "operator", "dataclasses",
+    "enum",       "abc",       "contextlib", "gc",       "platform", "pprint",   "timeit",
+    "gzip",       "urllib2",   "__future__", "base64",   "socket",   "struct",   "inspect",
+    "traceback",  "calendar"};
+
+// ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
+
+struct Stages {
+  bool has_code = false;
+  std::optional<int> data_load;
+  bool builtin_data_only = false;   ///< every load is a bundled toy data set (complete by construction)
+  std::optional<int> model;         ///< first cell naming an estimator
+  std::optional<int> fit;           ///< first cell fitting or training a model
+  bool trained = false;             ///< a model is trained in the notebook (or by a packaged step it calls)
+  bool packaged = false;            ///< training happens in a called package or recipe, not in visible code
+  std::optional<int> holdout;       ///< first hold-out split
+  std::optional<int> cv;            ///< first cross-validation / search
+  std::optional<int> loaded_model;  ///< a model is loaded back or a deployed model is called
+  std::optional<int> modelling;     ///< where modelling starts: the first fit outside a def/class cell
+  bool data_work = false;           ///< the notebook inspects or transforms a data frame itself
+  bool data_prep = false;           ///< the notebook transforms or cleans data itself
+  /// The notebook only drives packaged steps or a deployed model: no estimator in its own code.
+  bool orchestrated = false;
+};
+
+bool is_definition(const CodeFacts& c) {
+  const std::string_view body = util::trim(c.body);
+  return util::starts_with(body, "def ") || util::starts_with(body, "class ") || util::starts_with(body, "@");
+}
+
+Stages find_stages(const NotebookFacts& f) {
+  Stages s;
+  s.has_code = !f.code.empty();
+  s.data_load = f.first_with(k_data_load);
+  const auto loads = f.cells_with(k_data_load);
+  s.builtin_data_only = !loads.empty() && std::all_of(loads.begin(), loads.end(), [&](int n) {
+    const auto& body = f.cell(n)->body;
+    return contains_any(body, k_builtin_data) && !contains_any(body, {"read_", "spark.", "DataFrame("});
+  });
+  s.model = f.first_with(k_estimator);
+  s.packaged = f.first_with(k_packaged_training).has_value();
+  const auto fits = f.cells_with(k_fit);
+  for (int n : fits)
+    if (s.model && n >= *s.model) {
+      s.fit = n;
+      break;
+    }
+  if (!s.fit && s.packaged) s.fit = f.first_with(k_packaged_training);
+  s.trained = s.fit.has_value();
+  s.holdout = f.first_with(k_holdout);
+  s.cv = f.first_with(k_cross_validation);
+  s.loaded_model = f.first_with(k_load_model);
+  for (int n : fits)
+    if (!is_definition(*f.cell(n))) {
+      s.modelling = n;
+      break;
+    }
+  s.orchestrated = !s.model && (s.packaged || s.loaded_model);
+  s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
+                              "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
+                              "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
+                    .has_value();
+  s.data_work = f.first_with({".head(",        ".describe(",   ".info(",  ".shape",    "isnull(", "isna(",
+                              "value_counts(", "groupby(",     ".plot",   "hist(",     ".corr(",  "fillna(",
+                              "dropna(",       "get_dummies(", ".iloc[",  ".loc[",     "pivot",   "merge(",
+                              ".unique(",      "nunique(",     "sample(", "crosstab(", "sns.",    "plt.",
+                              "withColumn(",   ".groupBy(",    "display("})
+                    .has_value() ||
+                std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return c.sql; });
+  return s;
+}
+
+/// One dimension's result: a score on 1-3, or N/A (nullopt), with the evidence behind it.
+struct Finding {
+  std::optional<double> score;
+  std::vector<std::string> notes;
+  void note(std::string text) { notes.push_back(std::move(text)); }
+};
+
+Finding not_applicable(std::string why) {
+  Finding r;
+  r.note("N/A: " + std::move(why));
+  return r;
+}
+
+Finding scored(double score, std::vector<std::string> notes) { return Finding{score, std::move(notes)}; }
+
+/// The name in a NameError ("NameError: name 'pd' is not defined" -> "pd"); empty when there is none.
+std::string undefined_name(std::string_view error) {
+  const std::size_t open = error.find("name '");
+  if (open == std::string_view::npos) return {};
+  const std::size_t close = error.find('\'', open + 6);
+  return close == std::string_view::npos ? std::string{}
+                                         : std::string(error.substr(open + 6, close - open - 6));
+}
+
+/// True when some cell imports `name` (as a module, an alias or an imported name).
+bool imported_anywhere(const NotebookFacts& f, const std::string& name) {
+  if (name.empty()) return false;
+  for (const auto& c : f.code)
+    for (std::string_view line : util::split_lines(c.imports))
+      for (const char* before : {" ", ","}) {
+        const std::string token = before + name;
+        if (util::ends_with(line, token)) return true;
+        for (const char* after : {" ", ",", "."})
+          if (contains(line, token + after)) return true;
+      }
+  return false;
+}
+
+/// First code cell that uses `name` as an object (`name.` after a non-identifier character).
+std::optional<int> first_use(const NotebookFacts& f, const std::string& name) {
+  const std::string token = name + ".";
+  for (const auto& c : f.code)
+    for (std::size_t at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
+      const char before = at == 0 ? ' ' : c.body[at - 1];
+      if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '.')
+        return c.number;
+    }
+  return std::nullopt;
+}
+
+/// Import cells outside the notebook's preamble: the import cells may be at most two adjacent code cells (an
+/// install cell before the work restarts the count, so imports right after it belong with it), all before the
+/// work (loading data, training) starts.
+std::vector<int> late_imports(const NotebookFacts& f, const Stages& s) {
+  std::vector<std::size_t> import_at;  // positions among code cells
+  for (std::size_t i = 0; i < f.code.size(); ++i)
+    if (!f.code[i].modules.empty()) import_at.push_back(i);
+  if (import_at.empty()) return {};
+  const int work = std::min(s.data_load.value_or(1 << 30), s.fit.value_or(1 << 30));
+  std::size_t anchor = import_at.front();
+  for (std::size_t i = 0; i < f.code.size() && f.code[i].number < work; ++i)
+    if (f.code[i].install) anchor = std::max(anchor, i);
+  std::vector<int> late;
+  for (std::size_t i : import_at)
+    if ((i > anchor + 1 && i != import_at.front()) || f.code[i].number > work)
+      late.push_back(f.code[i].number);
+  return late;
+}
+
+/// Python packages that need an install step here (not the standard library or the runtime), and packages
+/// imported again in a later cell.
+struct PackageProblems {
+  std::vector<std::string> nonstandard, repeated;
+};
+
+PackageProblems package_problems(const NotebookFacts& f) {
+  PackageProblems p;
+  if (!f.python) return p;
+  std::set<std::string> seen;
+  auto add = [](std::vector<std::string>& to, const std::string& m) {
+    if (std::find(to.begin(), to.end(), m) == to.end()) to.push_back(m);
+  };
+  for (const auto& c : f.code) {
+    const std::set<std::string> here(c.modules.begin(), c.modules.end());
+    for (const auto& m : here) {
+      if (seen.count(m) && m != "sklearn" && m != "pyspark")
+        add(p.repeated, m);  // sub-modules come in pieces
+      const bool known =
+          k_stdlib.count(m) || k_runtime_modules.count(m) || (f.databricks && k_databricks_runtime.count(m));
+      if (!known) add(p.nonstandard, m);
+    }
+    seen.insert(here.begin(), here.end());
+  }
+  return p;
+}
+
+// ---- 1. library_installation ----
+// 3: imports grouped near the top, non-standard packages installed (pinned), nothing fails to import.
+// 2: imports scattered, or a non-standard package with no install step. 1: an import fails / a name is used
+// without its import. N/A: no code.
+Finding library_installation(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  for (const auto& c : f.code) {
+    if (contains_any(c.error, {"ModuleNotFoundError", "ImportError"}))
+      return scored(1, {cell_ref(c.number) + ": import fails (" + c.error + ")"});
+    if (contains(c.error, "NameError") && imported_anywhere(f, undefined_name(c.error)))
+      return scored(1, {cell_ref(c.number) + ": a library is used before its import (" + c.error + ")"});
+  }
+  // Conventional aliases used with no import anywhere: the notebook cannot run from the top.
+  for (const char* alias : {"pd", "np", "plt", "sns"})
+    if (auto used = first_use(f, alias); f.python && used && !imported_anywhere(f, alias))
+      return scored(1, {cell_ref(*used) + ": " + alias + " is used but never imported"});
+
+  std::vector<int> import_cells, install_cells;
+  bool wildcard = false, nested = false, pinned = false;
+  for (const auto& c : f.code) {
+    if (c.install) install_cells.push_back(c.number);
+    if (!c.modules.empty()) import_cells.push_back(c.number);
+    pinned = pinned || c.pinned;
+    wildcard = wildcard || c.wildcard_import;
+    nested = nested || c.nested_import;
+  }
+  if (import_cells.empty() && install_cells.empty())
+    return scored(3, {"no imports needed beyond the language"});
+
+  int score = 3;
+  std::vector<std::string> notes;
+  auto flaw = [&](std::string what) {
+    score = 2;
+    notes.push_back(std::move(what));
+  };
+  const auto late = late_imports(f, s);
+  if (!late.empty())
+    flaw("imports scattered: " + cell_list(late) + " import after the work has started");
+  else if (nested)
+    flaw("imports inside functions or loops");
+  else
+    notes.push_back("imports grouped at the top (" + cell_list(import_cells) + ")");
+  const auto packages = package_problems(f);
+  if (!install_cells.empty()) {
+    notes.push_back(cell_list(install_cells) + ": install step" + (pinned ? " with pinned versions" : ""));
+  } else if (!packages.nonstandard.empty()) {
+    std::string names;
+    for (std::size_t i = 0; i < packages.nonstandard.size() && i < 4; ++i)
+      names += (i ? ", " : "") + packages.nonstandard[i];
+    flaw("non-standard packages (" + names + ") with no install step or version note");
+  }
+  if (!packages.repeated.empty()) flaw(packages.repeated.front() + " imported more than once");
+  if (wildcard) flaw("wildcard import hides where names come from");
+  return scored(score, notes);
+}
+
+// ---- 2. exploratory_data_analysis ----
+// 3: target, features, missing values and relationships, with written findings. 2: some exploration without
+// conclusions, or the target/missing values not looked at. 1: none or only head(). N/A: no data set is worked
+// with (orchestration, batch scoring of a deployed model).
+Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  if (!s.data_load && !s.data_work) return not_applicable("no data set is loaded");
+  struct Kind {
+    const char* name;
+    Tokens tokens;
+  };
+  const Kind kinds[] = {
+      {"shape/types", {".shape", ".dtypes", ".info(", "printSchema(", ".columns"}},
+      {"summary statistics", {".describe(", ".mean()", ".median()", ".std()", "quantile(", "summary("}},
+      {"missing values", {"isnull(", "isna(", "missingno", "notnull(", "isNull("}},
+      {"distributions",
+       {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(", "probplot(",
+        "plot.box", "plot.hist", "violinplot("}},
+      {"plots", {".plot(", "plt.plot(", "lineplot(", "px."}},
+      {"relationships",
+       {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
+        "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
+        "jointplot(", "FacetGrid(", "barplot("}},
+  };
+  const int stop = s.modelling.value_or(1 << 30);
+  std::vector<std::string> found;
+  std::vector<int> cells;
+  for (const auto& k : kinds) {
+    for (const auto& c : f.code) {
+      if (c.number >= stop) break;
+      if (contains_any(c.body, k.tokens)) {
+        found.push_back(std::string(k.name) + " (" + cell_ref(c.number) + ")");
+        cells.push_back(c.number);
+        break;
+      }
+    }
+  }
+  // Findings written down: markdown after an exploration cell that states what was seen.
+  bool findings = false;
+  for (const auto& m : f.markdown) {
+    if (cells.empty() || m.number < *std::min_element(cells.begin(), cells.end())) continue;
+    if (m.number >= stop) break;
+    if (m.words >= 12 &&
+        contains_any(m.lower, {"we can see", "we see", "shows that", "show that", "observ", "notice",
+                               "appears", "seems", "finding", "insight", "conclu", "correlat", "skew",
+                               "outlier", "imbalanc", "distribution is"}))
+      findings = true;
+  }
+  std::string summary;
+  for (std::size_t i = 0; i < found.size(); ++i) summary += (i ? ", " : "") + found[i];
+  const bool only_glance = found.empty() || (found.size() == 1 && found[0].rfind("shape/types", 0) == 0);
+  if (only_glance && s.orchestrated)
+    return not_applicable("data is only passed on to packaged steps or a deployed model, not analysed here");
+  if (only_glance) {
+    return scored(1, {found.empty() ? "no exploration before modelling (at most a head())"
+                                    : "only " + summary + " before modelling"});
+  }
+  std::vector<std::string> notes = {"looks at " + summary};
+  if (found.size() >= 3 && findings) {
+    notes.push_back("findings are written down in markdown");
+    return scored(3, notes);
+  }
+  notes.push_back(findings ? "coverage is partial" : "no findings written down");
+  return scored(2, notes);
+}
+
+// ---- 3. data_imputation ----
+// 3: checks which columns miss values, a stated strategy fit on training data only (pipeline / after the
+// split) or a native-NaN model said so. 2: handled with leakage risk, unchecked, or a blanket rule.
+// 1: missing values ignored, or rows dropped wholesale unchecked. N/A: no data preparation, or the data is
+// shown to be complete.
+bool output_shows_no_missing(const CodeFacts& c) {
+  // isnull().sum() printed as "column    0" lines only.
+  if (!contains_any(c.body, {"isnull().sum()", "isna().sum()"}) || c.output.empty()) return false;
+  bool any_count = false;
+  for (std::string_view line : util::split_lines(c.output)) {
+    if (line.empty() || contains(line, "dtype:")) continue;
+    const std::size_t sp = line.find_last_of(" \t");
+    if (sp == std::string_view::npos) continue;
+    const std::string_view value = line.substr(sp + 1);
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    any_count = true;
+    if (value != "0") return false;
+  }
+  return any_count;
+}
+
+Finding data_imputation(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  if (!s.data_load && !s.data_work) return not_applicable("no data is loaded or prepared");
+  if (s.orchestrated)
+    return not_applicable("data preparation happens in called packages or the deployed model");
+  if (!s.trained && !s.data_prep) return not_applicable("no data preparation in this notebook");
+  const auto checks = f.cells_with({"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("});
+  const auto handling = f.cells_with(k_impute);
+  for (const auto& c : f.code)
+    if (output_shows_no_missing(c) && handling.empty())
+      return not_applicable(cell_ref(c.number) + ": the missing-value count shows no missing values");
+  if (s.builtin_data_only && handling.empty())
+    return not_applicable("only a bundled, complete toy data set is used and nothing is prepared");
+
+  if (handling.empty()) {
+    if (s.model && f.first_with(k_missing_native))
+      return scored(
+          2, {"no missing-value handling; relies on a model that handles NaN natively without saying so"});
+    if (!checks.empty()) {
+      // Leaving the gaps on purpose is a strategy too, when it is stated and no model is trained on them.
+      for (const auto& m : f.markdown)
+        if (!s.trained && m.number > checks.front() && contains(m.lower, "missing") &&
+            contains_any(m.lower, {"leave", "left", "keep", "kept", "because", "rather than"}))
+          return scored(
+              3, {cell_list(checks) + ": missing values are checked; cell " + std::to_string(m.number) +
+                  ": the notebook states why they are left as they are"});
+      return scored(2, {cell_list(checks) + ": missing values are checked but no handling follows"});
+    }
+    return scored(1, {"missing values are never checked or handled"});
+  }
+  std::vector<std::string> notes;
+  double score = checks.empty() ? 2 : 3;
+  notes.push_back(checks.empty()
+                      ? cell_list(handling) + ": missing values handled without checking which columns"
+                      : cell_list(checks) + ": checks missing values; " + cell_list(handling) +
+                            ": handles them");
+  // Statistics learned from the data before the split leak the test rows into the fill.
+  const auto statistic = f.cells_with({"SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
+                                       ".mean())", ".median())", ".mode()", "fillna(mean", "fillna(median"});
+  bool in_pipeline = false;  // an imputer given to a Pipeline / ColumnTransformer is fitted per training fold
+  for (int n : f.cells_with(k_pipeline)) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
+  const bool fit_on_train = f.first_with({".fit(X_train", ".fit_transform(X_train", ".fit(x_train",
+                                          ".fit_transform(x_train", ".fit(train", ".fit_transform(train"})
+                                .has_value() &&
+                            !statistic.empty();
+  if (!statistic.empty() && s.holdout && statistic.front() < *s.holdout && !in_pipeline) {
+    score = std::min(score, 2.0);
+    notes.push_back(cell_ref(statistic.front()) + ": fill statistics computed before the split (" +
+                    cell_ref(*s.holdout) + "), so test rows leak into them");
+  } else if (in_pipeline) {
+    notes.push_back("imputer inside a pipeline, fitted on training data only");
+  } else if (fit_on_train) {
+    notes.push_back("imputer fitted on the training split only");
+  }
+  const auto blanket_drop = f.cells_with(
+      {"dropna()", "dropna(how='any')", "dropna(how=\"any\")", "dropna(inplace=True)", "na.drop()"});
+  if (!blanket_drop.empty()) {
+    score = checks.empty() ? 1 : std::min(score, 2.0);
+    notes.push_back(cell_ref(blanket_drop.front()) + ": blanket dropna() on every column");
+  }
+  if (f.first_with({"add_indicator=True", "MissingIndicator(", "_was_missing", "_missing'] ="}))
+    notes.push_back("adds missing-value indicators");
+  return scored(score, notes);
+}
+
+// ---- 4. feature_engineering ----
+// 3: categoricals encoded with unseen categories handled, scaling where needed, fitted on training data only
+// in a pipeline / column transformer. 2: basic encoding or scaling without regard to leakage or unseen
+// categories. 1: categoricals silently dropped, nominal label codes fed to a linear model, or nothing done.
+// N/A: no model is trained on engineered features.
+Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  if (!s.trained) return not_applicable("no model is trained on the features");
+  if (s.packaged && !s.model && !f.first_with(k_encoding) && !f.first_with(k_scaling) &&
+      !f.first_with(k_derived))
+    return not_applicable("features are built inside called packages; no feature code here");
+  const auto encoders = f.cells_with(k_encoding);
+  const auto scalers = f.cells_with(k_scaling);
+  // Features made for the model: before it is fitted (later columns are outputs), by a feature call or a new
+  // column computed from others (not a fill or a type change of an existing one).
+  std::vector<int> derived;
+  for (const auto& c : f.code) {
+    if (c.number > *s.fit) break;
+    bool made = contains_any(c.body, k_derived);
+    for (std::string_view line : util::split_lines(c.body))
+      made = made || (contains_any(line, {"'] = ", "\"] = "}) &&
+                      !contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime("}));
+    if (made) derived.push_back(c.number);
+  }
+  const auto pipes = f.cells_with(k_pipeline);
+  const auto dropped =
+      f.cells_with({"exclude=['object']", "exclude=[\"object\"]", "exclude='object'", "exclude=\"object\""});
+  std::vector<std::string> notes;
+  for (const auto& c : f.code)
+    if (!c.error.empty() && contains_any(c.body, {"prepare", "feature", "get_dummies(", "Encoder("}) &&
+        s.fit && c.number <= *s.fit)
+      return scored(1, {cell_ref(c.number) + ": feature preparation fails (" + c.error + ")"});
+  if (!dropped.empty()) {
+    return scored(
+        1, {cell_ref(dropped.front()) + ": every categorical (object) column is dropped instead of encoded"});
+  }
+  if (encoders.empty() && scalers.empty() && derived.empty())
+    return scored(1, {"raw columns go straight into the model: no encoding, scaling or derived features"});
+  const bool linear = f.first_with({"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "SVC(",
+                                    "KNeighbors", "SGD"})
+                          .has_value();
+  const bool tree =
+      f.first_with({"Forest", "Tree", "XGB", "LGBM", "lgb.", "CatBoost", "GradientBoosting"}).has_value();
+  if (auto le = f.first_with({"LabelEncoder("}); le && linear && !tree)
+    return scored(1, {cell_ref(*le) + ": nominal features label-encoded for a linear model"});
+
+  const bool unseen =
+      f.first_with({"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
+                    "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"})
+          .has_value();
+  std::vector<int> fitted_before_split;
+  if (s.holdout)
+    for (int n : f.cells_with({"get_dummies(", ".fit_transform(", "LabelEncoder(", "Scaler("}))
+      if (n < *s.holdout && pipes.empty()) fitted_before_split.push_back(n);
+  if (!encoders.empty()) notes.push_back(cell_list(encoders) + ": categorical encoding");
+  if (!scalers.empty()) notes.push_back(cell_list(scalers) + ": scaling/assembling");
+  if (!derived.empty()) notes.push_back(cell_list(derived) + ": derived or selected features");
+  if (!pipes.empty() && unseen && fitted_before_split.empty()) {
+    notes.push_back(cell_ref(pipes.front()) +
+                    ": fitted inside a pipeline on training data, unseen categories handled");
+    return scored(3, notes);
+  }
+  if (!fitted_before_split.empty())
+    notes.push_back(cell_list(fitted_before_split) + ": transformations fitted before the split");
+  else if (!pipes.empty())
+    notes.push_back("pipeline used, but unseen categories are not handled");
+  else
+    notes.push_back("no pipeline: train and new data are transformed separately");
+  return scored(2, notes);
+}
+
+// ---- 5. model_training ----
+// 3: held-out split or CV, tuning on training data only, a baseline or several candidates, seeds fixed.
+// 2: one model, simple split, defaults. 1: trained and evaluated on the same data, or training fails.
+// N/A: no model is trained.
+Finding model_training(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  if (!s.trained) return not_applicable("no model is trained");
+  for (const auto& c : f.code)
+    if (!c.error.empty() && contains_any(c.body, {".fit(", ".train("}))
+      return scored(1, {cell_ref(c.number) + ": training fails (" + c.error + ")"});
+  if (s.packaged && !s.model)
+    return scored(
+        2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "
+                               "not visible"});
+  const auto validation = f.first_with({"eval_set", "valid_sets", "validation_data"});
+  if (!s.holdout && !s.cv && !validation)
+    return scored(1, {cell_ref(*s.fit) + ": the model is fitted on all the data; no hold-out split or "
+                                         "cross-validation"});
+  std::vector<std::string> notes;
+  notes.push_back(s.holdout ? cell_ref(*s.holdout) + ": hold-out split"
+                  : s.cv    ? cell_ref(*s.cv) + ": cross-validation"
+                            : cell_ref(*validation) + ": validation set passed to the fit");
+  std::set<std::string> families;
+  const std::pair<const char*, Tokens> family_tokens[] = {
+      {"linear", {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"}},
+      {"tree", {"DecisionTree"}},
+      {"forest", {"RandomForest", "ExtraTrees"}},
+      {"boosting", {"GradientBoosting", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
+      {"svm", {"SVC(", "SVR("}},
+      {"knn", {"KNeighbors"}},
+      {"naive bayes", {"NB("}},
+      {"neural net", {"MLP", "Sequential("}},
+      {"baseline", {"DummyClassifier(", "DummyRegressor("}}};
+  for (const auto& [name, tokens] : family_tokens)
+    if (f.first_with(tokens)) families.insert(name);
+  const auto tuning = f.first_with(k_tuning);
+  const bool seeded = f.first_with(k_seed).has_value();
+  if (tuning) notes.push_back(cell_ref(*tuning) + ": hyperparameter search");
+  notes.push_back(std::to_string(families.size()) +
+                  (families.size() == 1 ? " model family" : " model families"));
+  if (!seeded) notes.push_back("no random seed");
+  if (tuning && families.size() >= 2 && seeded) return scored(3, notes);
+  notes.push_back(families.size() < 2 ? "no baseline or alternative model" : "no tuning on training data");
+  return scored(2, notes);
+}
+
+// ---- 6. model_use ----
+// 3: saved with its preprocessing (pipeline), loaded back, used on new/held-out data. 2: predicts on the test
+// split only, or saved and never reloaded. 1: predicting on training data as if new, inference broken.
+// N/A: no model trained or loaded.
+Finding model_use(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  if (!s.trained && !s.loaded_model) return not_applicable("no model is trained or loaded");
+  const auto predicts = f.cells_with(k_predict);
+  const auto persisted = f.first_with(k_persist);
+  const auto pipeline = f.first_with(k_pipeline);
+  std::vector<std::string> notes;
+  if (s.trained && !s.holdout && !s.cv) {
+    // Predictions on the very rows the model was fitted on (".fit(X, y)" then ".predict(X)").
+    for (int n : predicts) {
+      const auto& body = f.cell(n)->body;
+      for (std::string_view arg : {"predict(X)", "predict(x)", "predict(X_scaled)", "predict(features)"})
+        if (contains(body, arg) && !contains(body, "new"))
+          return scored(1, {cell_ref(n) + ": predicts on the data the model was trained on"});
+    }
+  }
+  for (const auto& c : f.code)
+    if (!c.error.empty() && contains_any(c.body, k_predict))
+      return scored(1, {cell_ref(c.number) + ": inference fails (" + c.error + ")"});
+  if (persisted) notes.push_back(cell_ref(*persisted) + ": model saved");
+  if (s.loaded_model) notes.push_back(cell_ref(*s.loaded_model) + ": model loaded back or called");
+  if (!predicts.empty()) notes.push_back(cell_list(predicts) + ": predictions");
+  if (persisted && s.loaded_model && *s.loaded_model >= *persisted && pipeline && !predicts.empty() &&
+      predicts.back() >= *s.loaded_model) {
+    notes.push_back(cell_ref(*pipeline) + ": preprocessing travels with the model in a pipeline");
+    return scored(3, notes);
+  }
+  if (predicts.empty() && !s.loaded_model)
+    notes.push_back("the model is never used to predict");
+  else if (!persisted)
+    notes.push_back("the model is not saved and not applied to new data");
+  else if (!s.loaded_model)
+    notes.push_back("saved but never loaded back");
+  else if (!pipeline)
+    notes.push_back("preprocessing is not saved with the model");
+  return scored(2, notes);
+}
+
+// ---- 7. metrics_evaluation ----
+// 3: several suitable metrics on held-out data, compared or interpreted. 2: one sensible metric on held-out
+// data. 1: metrics on training data, or a trained model never evaluated. N/A: no model trained.
+Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  if (!s.trained) return not_applicable("no model is trained or evaluated");
+  const auto metric_cells = f.cells_with(k_metric);
+  if (metric_cells.empty()) return scored(1, {"the trained model is never evaluated with a metric"});
+  if (!s.holdout && !s.cv)
+    return scored(1,
+                  {cell_list(metric_cells) + ": metrics computed on the training data (no hold-out split)"});
+  std::vector<std::string> kinds;
+  for (const auto& [name, tokens] : k_metric_kinds)
+    for (int n : metric_cells)
+      if (contains_any(f.cell(n)->body, tokens)) {
+        kinds.push_back(name);
+        break;
+      }
+  for (const auto& [name, tokens] : k_metric_kinds)
+    if (std::find(kinds.begin(), kinds.end(), name) == kinds.end() && f.first_with(tokens) &&
+        (std::string_view(name) == "residuals" || std::string_view(name) == "confusion matrix"))
+      kinds.push_back(name);
+  bool interpreted = false;
+  for (const auto& m : f.markdown)
+    if (m.number > metric_cells.front() && m.words >= 10 &&
+        contains_any(m.lower, {"accuracy", "precision", "recall", "rmse", "mae", "r2", "r-squared", "r²",
+                               "auc", "error", "score", "baseline", "better", "worse", "improv"}))
+      interpreted = true;
+  std::string list;
+  for (std::size_t i = 0; i < kinds.size(); ++i) list += (i ? ", " : "") + kinds[i];
+  std::vector<std::string> notes = {cell_list(metric_cells) + ": metrics" +
+                                    (list.empty() ? "" : " (" + list + ")")};
+  if (kinds.size() >= 3 && interpreted) {
+    notes.push_back("several metrics on held-out data, interpreted in markdown");
+    return scored(3, notes);
+  }
+  notes.push_back(kinds.size() >= 3 ? "several metrics but no interpretation or baseline comparison"
+                                    : "few metrics, no interpretation or baseline comparison");
+  return scored(2, notes);
+}
+
+// ---- 8. mlflow_logging ----
+// 3: named experiment/runs log parameters, computed metrics and the model with a signature or input example
+// (autolog counts); registered where deployed. 2: partial tracking. 1: a model is trained and nothing is
+// tracked. N/A: no model is trained.
+Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
+  if (!s.has_code) return not_applicable("the notebook has no code");
+  if (!s.trained) return not_applicable("no model is trained");
+  const auto recipe = f.first_with({"Recipe(", "Pipeline(profile"});
+  const auto any_mlflow = f.first_with({"mlflow.", "experiment_name", "experiment_id", "MlflowClient("});
+  if (!any_mlflow && !recipe) return scored(1, {"a model is trained but nothing is tracked with MLflow"});
+  if (recipe && f.first_with({".run(\"register\")", ".run('register')", ".run(\"train\")", ".run('train')"}))
+    return scored(3, {cell_ref(*recipe) + ": an MLflow recipe tracks parameters, metrics and the model and "
+                                          "registers it"});
+  const auto experiment = f.first_with({"set_experiment(", "start_run(", "experiment_id"});
+  const auto params = f.first_with({"log_param", "autolog("});
+  const auto metrics = f.first_with({"log_metric", "mlflow.evaluate("});
+  const auto model = f.first_with({"log_model(", "autolog("});
+  const auto signature =
+      f.first_with({"signature", "input_example", "register_model(", "registered_model_name"});
+  std::vector<std::string> notes;
+  auto say = [&](const std::optional<int>& c, const std::string& what) {
+    notes.push_back(c ? cell_ref(*c) + ": " + what : "no " + what);
+  };
+  say(experiment, "experiment/run");
+  say(params, "parameters logged");
+  say(metrics, "metrics logged");
+  say(model, "model logged");
+  if (experiment && params && metrics && model && signature) {
+    notes.push_back(cell_ref(*signature) + ": signature, input example or registry");
+    return scored(3, notes);
+  }
+  return scored(2, notes);
+}
+
+// ---- 9. cell_organization ----
+// 3: markdown introduces each stage, focused cells, top-to-bottom order, no scratch/dead cells or errors.
+// 2: thin narrative, some long or scratch cells, a few leftovers. 1: no narrative, giant/chaotic cells, or
+// error tracebacks left in the outputs. N/A: the notebook is empty.
+Finding cell_organization(const NotebookFacts& f, const Stages&) {
+  if (f.code.empty() && f.markdown.empty()) return not_applicable("the notebook is empty");
+  std::vector<int> errors, warnings, placeholders, long_cells, dead;
+  std::size_t comment_headers = 0, commented_code = 0;
+  for (const auto& c : f.code) {
+    if (!c.error.empty()) errors.push_back(c.number);
+    if (c.warning) warnings.push_back(c.number);
+    if (c.placeholder) placeholders.push_back(c.number);
+    if (c.lines > 60) long_cells.push_back(c.number);
+    if (c.dead) dead.push_back(c.number);
+    comment_headers += c.comment_header;
+    commented_code += c.commented_code;
+  }
+  if (!errors.empty())
+    return scored(1, {cell_list(errors) + ": error tracebacks left in the outputs (" +
+                      f.cell(errors.front())->error + ")"});
+  std::size_t words = 0, headings = 0, prose = 0;
+  for (const auto& m : f.markdown) {
+    words += m.words;
+    headings += m.heading;
+    prose += m.words >= 12;
+  }
+  const std::size_t code = f.code.size();
+  if (words < 10 && headings < 2) {  // no narrative (at most a stray title)
+    if (code > 0 && comment_headers * 2 >= code && long_cells.empty() && f.empty_code_cells == 0)
+      return scored(2, {"no markdown narrative, but each cell starts with a comment header"});
+    std::vector<std::string> notes = {"no markdown narrative"};
+    if (!long_cells.empty()) notes.push_back(cell_list(long_cells) + ": over-long cells");
+    if (f.empty_code_cells) notes.push_back(std::to_string(f.empty_code_cells) + " empty code cells");
+    return scored(1, notes);
+  }
+  std::vector<std::string> notes;
+  notes.push_back(std::to_string(f.markdown.size()) + " markdown cells (" + std::to_string(headings) +
+                  " with headings) for " + std::to_string(code) + " code cells");
+  bool good = code > 0 && f.markdown.size() * 2 >= code && (headings >= 2 || prose >= 3);
+  auto flaw = [&](bool present, std::string what) {
+    if (!present) return;
+    good = false;
+    notes.push_back(std::move(what));
+  };
+  flaw(!placeholders.empty(), cell_list(placeholders) + ": unfilled placeholders left in");
+  flaw(!warnings.empty(), cell_list(warnings) + ": warnings left in the outputs");
+  flaw(!long_cells.empty(), cell_list(long_cells) + ": over-long cells");
+  flaw(!dead.empty(), cell_list(dead) + ": commented-out (dead) cells");
+  flaw(commented_code > code / 2 + 2, std::to_string(commented_code) + " lines of commented-out code");
+  flaw(f.empty_code_cells > 1, std::to_string(f.empty_code_cells) + " empty code cells");
+  if (code == 0) notes.push_back("all text, no code to organise");
+  if (good) {
+    notes.push_back("markdown introduces the stages; focused cells; no errors or leftovers");
+    return scored(3, notes);
+  }
+  if (f.markdown.size() * 2 < code) notes.push_back("narrative is thin");
+  return scored(2, notes);
+}
+
+using Rule = Finding (*)(const NotebookFacts&, const Stages&);
+
+const std::map<std::string, Rule, std::less<>>& rules() {
+  static const std::map<std::string, Rule, std::less<>> k_rules = {
+      {"library_installation", library_installation},
+      {"exploratory_data_analysis", exploratory_data_analysis},
+      {"data_imputation", data_imputation},
+      {"feature_engineering", feature_engineering},
+      {"model_training", model_training},
+      {"model_use", model_use},
+      {"metrics_evaluation", metrics_evaluation},
+      {"mlflow_logging", mlflow_logging},
+      {"cell_organization", cell_organization},
+  };
+  return k_rules;
+}
+
+std::string join(const std::vector<std::string>& notes) {
+  std::string out;
+  for (std::size_t i = 0; i < notes.size(); ++i) out += (i ? "; " : "") + notes[i];
+  return out;
+}
+
+}  // namespace
 
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric) {
+  const NotebookFacts facts = gather_facts(nb);
+  const Stages stages = find_stages(facts);
   std::vector<Verdict> out;
   for (const auto& d : rubric.dimensions) {
     Verdict v;
     v.dimension = d.id;
-    v.status = Status::scored;
-    v.score = 2;
-    v.rationale = "placeholder: " + std::to_string(nb.cells.size()) + " cells";
-    out.push_back(v);
+    const auto rule = rules().find(d.id);
+    if (rule == rules().end()) {
+      v.status = Status::unscored;
+      v.error = "the heuristic judge has no rules for dimension '" + d.id +
+                "' (it knows the nine ml-notebook "
+                "dimensions); use an LLM judge for this rubric";
+      out.push_back(std::move(v));
+      continue;
+    }
+    Finding r = rule->second(facts, stages);
+    if (!r.score && !rubric.allows_na) r.score = 1;  // a rubric without N/A: "not done" is the lowest point
+    if (r.score) {
+      // The rules score on 1-3; another scale with these dimensions gets the same positions, linearly.
+      const double lo = rubric.scale.empty() ? 1 : rubric.min_score();
+      const double hi = rubric.scale.empty() ? 3 : rubric.max_score();
+      v.status = Status::scored;
+      v.score = lo + (*r.score - 1) * (hi - lo) / 2;
+    } else {
+      v.status = Status::not_applicable;
+    }
+    v.rationale = join(r.notes);
+    out.push_back(std::move(v));
   }
   return out;
 }

@@ -27,37 +27,70 @@ double mean_of_defined(std::span<const double> values) {
   return n ? sum / static_cast<double>(n) : k_nan;
 }
 
-/// Writes the per-dimension ratios of `t` over the drawn items, then their mean, into out[0 .. dims].
-void resampled_ratios(const ItemTable& t, std::span<const std::size_t> drawn, double* out, std::vector<double>& cnt) {
-  std::fill(out, out + t.dims, 0.0);
-  std::fill(cnt.begin(), cnt.end(), 0.0);
-  for (std::size_t item : drawn) {
-    const double* s = &t.sum[item * t.dims];
-    const double* c = &t.count[item * t.dims];
-    for (std::size_t d = 0; d < t.dims; ++d) {
-      out[d] += s[d];
-      cnt[d] += c[d];
-    }
+/// An ItemTable stored dimension-major, for resampling: a resample's ratio for one dimension is then two dot
+/// products of contiguous rows with the items' draw counts. `complete` = every item has exactly one pair on
+/// every dimension, so the count is the number of draws and needs no dot product.
+struct Columns {
+  std::size_t items = 0, dims = 0;
+  std::vector<double> sum, count;  // [dim * items + item]
+  bool complete = true;
+  explicit Columns(const ItemTable& t) : items(t.items), dims(t.dims), sum(t.sum.size()), count(t.count.size()) {
+    for (std::size_t i = 0; i < items; ++i)
+      for (std::size_t d = 0; d < dims; ++d) {
+        sum[d * items + i] = t.sum[i * dims + d];
+        count[d * items + i] = t.count[i * dims + d];
+        complete = complete && t.count[i * dims + d] == 1;
+      }
   }
-  for (std::size_t d = 0; d < t.dims; ++d) out[d] = cnt[d] > 0 ? out[d] / cnt[d] : k_nan;
-  out[t.dims] = mean_of_defined({out, t.dims});
+};
+
+/// Dot product with four partial sums (lets the compiler pipeline without reassociating one long chain).
+double dot(const double* a, const double* b, std::size_t n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < n; ++i) s0 += a[i] * b[i];
+  return (s0 + s1) + (s2 + s3);
 }
 
-/// The resampling loop: B resamples of `items` draws each; resample b uses rng.substream(b) and writes `width`
-/// values at out[b * width] through `statistic(drawn, out, scratch)`. Threads take contiguous ranges of b.
-using Statistic = std::function<void(std::span<const std::size_t>, double*, std::vector<double>&)>;
+/// Writes the per-dimension ratios of `c` for a resample (weights[i] = how often item i was drawn), then
+/// their mean, into out[0 .. dims].
+void resampled_ratios(const Columns& c, std::span<const double> weights, double* out) {
+  const double draws = static_cast<double>(c.items);
+  for (std::size_t d = 0; d < c.dims; ++d) {
+    const double s = dot(weights.data(), &c.sum[d * c.items], c.items);
+    const double n = c.complete ? draws : dot(weights.data(), &c.count[d * c.items], c.items);
+    out[d] = n > 0 ? s / n : k_nan;
+  }
+  out[c.dims] = mean_of_defined({out, c.dims});
+}
+
+/// The resampling loop: B resamples of `items` draws each; resample b uses rng.substream(b), turns its draws
+/// into per-item counts and writes `width` values at out[b * width] through `statistic(weights, out, scratch)`
+/// (scratch: width doubles). Threads take contiguous ranges of b.
+using Statistic = std::function<void(std::span<const double>, double*, double*)>;
 std::vector<double> resample(std::size_t items, std::size_t width, const BootstrapOptions& options, const Rng& rng,
                              const Statistic& statistic) {
   const std::size_t b_total = options.resamples;
   std::vector<double> out(b_total * width, k_nan);
   if (items == 0) return out;
+  const bool small = items < (std::size_t{1} << 32);
   auto work = [&](std::size_t begin, std::size_t end) {
-    std::vector<std::size_t> drawn(items);
-    std::vector<double> scratch(2 * width);
+    std::vector<double> weights(items);
+    std::vector<double> scratch(width);
     for (std::size_t b = begin; b < end; ++b) {
       Rng r = rng.substream(b);
-      for (auto& i : drawn) i = r.below(items);
-      statistic(drawn, &out[b * width], scratch);
+      std::fill(weights.begin(), weights.end(), 0.0);
+      if (small)
+        for (std::size_t k = 0; k < items; ++k) weights[r.below32(static_cast<std::uint32_t>(items))] += 1;
+      else
+        for (std::size_t k = 0; k < items; ++k) weights[r.below(items)] += 1;
+      statistic(weights, &out[b * width], scratch.data());
     }
   };
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -140,9 +173,10 @@ ItemTable abs_error_table(std::span<const Observation> observations, std::size_t
 BootstrapIntervals bootstrap_ratio(const ItemTable& table, const BootstrapOptions& options, const Rng& rng) {
   check_options(options);
   const std::size_t width = table.dims + 1;
+  const Columns columns(table);
   const auto values = resample(table.items, width, options, rng,
-                               [&](std::span<const std::size_t> drawn, double* out, std::vector<double>& scratch) {
-                                 resampled_ratios(table, drawn, out, scratch);
+                               [&](std::span<const double> weights, double* out, double*) {
+                                 resampled_ratios(columns, weights, out);
                                });
   return intervals(values, width, options.confidence);
 }
@@ -153,11 +187,11 @@ BootstrapIntervals paired_bootstrap(const ItemTable& a, const ItemTable& b, cons
   if (a.items != b.items || a.dims != b.dims)
     throw std::invalid_argument("paired_bootstrap: the two tables differ in items or dimensions");
   const std::size_t width = a.dims + 1;
+  const Columns ca(a), cb(b);
   const auto values = resample(a.items, width, options, rng,
-                               [&](std::span<const std::size_t> drawn, double* out, std::vector<double>& scratch) {
-                                 std::vector<double> other(width);
-                                 resampled_ratios(a, drawn, out, scratch);
-                                 resampled_ratios(b, drawn, other.data(), scratch);
+                               [&](std::span<const double> weights, double* out, double* other) {
+                                 resampled_ratios(ca, weights, out);
+                                 resampled_ratios(cb, weights, other);
                                  for (std::size_t w = 0; w < width; ++w) out[w] -= other[w];
                                });
   return intervals(values, width, options.confidence);

@@ -51,6 +51,29 @@ std::size_t Rng::below(std::size_t n) {
   return static_cast<std::size_t>(m >> 64);
 }
 
+std::uint32_t Rng::below32(std::uint32_t n) {
+  auto bits32 = [this]() -> std::uint32_t {
+    if (m_has_spare) {
+      m_has_spare = false;
+      return static_cast<std::uint32_t>(m_spare);
+    }
+    const std::uint64_t x = next();
+    m_spare = x >> 32;
+    m_has_spare = true;
+    return static_cast<std::uint32_t>(x);
+  };
+  std::uint64_t m = static_cast<std::uint64_t>(bits32()) * n;
+  auto low = static_cast<std::uint32_t>(m);
+  if (low < n) {
+    const std::uint32_t threshold = static_cast<std::uint32_t>(-n) % n;
+    while (low < threshold) {
+      m = static_cast<std::uint64_t>(bits32()) * n;
+      low = static_cast<std::uint32_t>(m);
+    }
+  }
+  return static_cast<std::uint32_t>(m >> 32);
+}
+
 double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
 Rng Rng::substream(std::uint64_t index) const {

@@ -105,7 +105,9 @@ Notebook parse_databricks_source(const std::string& text, const std::string& nam
 /// when there is no marker line.
 Notebook parse_jupytext_percent(const std::string& text, const std::string& name);
 
-/// Renders a notebook as `judge notebook show` prints it: cells numbered, types, magics, trimmed outputs.
+/// Renders a notebook as `judge notebook show` prints it: a header line "PATH (FORMAT [NBFORMAT], LANGUAGE,
+/// N cells)", then per cell "--- cell N [TYPE %MAGIC] TITLE", its source, and each output as
+/// ">>> KIND [ENAME: EVALUE]" followed by its trimmed text.
 std::string render_text(const Notebook& nb);
 
 }  // namespace judge::notebook

@@ -1,19 +1,40 @@
 // SPDX-License-Identifier: MIT
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 
+#include "judge/llm/cache.hpp"
+#include "judge/llm/usage.hpp"
 #include "judge/scoring/judge.hpp"
+#include "judge/scoring/llm_judge.hpp"
 
 namespace judge::scoring {
 
 /// Settings that LLM judges take besides the spec (filled from flags, environment and judge.yaml).
 struct JudgeSettings {
   std::string base_url;  ///< overrides the provider's default / environment base URL when non-empty
+  std::string api_version;
+  double connect_timeout_seconds = 10;
+  double timeout_seconds = 120;
+  std::string cache_path;  ///< empty: llm::default_cache_path()
+  llm::CacheMode cache_mode = llm::CacheMode::read_write;
+  std::int64_t cache_max_bytes = 0;  ///< 0: no size limit
+  double requests_per_minute = 0;    ///< 0: no limit
+  double tokens_per_minute = 0;      ///< 0: no limit
+  LlmJudgeOptions llm;
+  std::shared_ptr<llm::UsageMeter> usage;  ///< when set, every call's tokens and latency are recorded here
 };
 
-/// Makes a judge from a spec: "heuristic", or "PROVIDER:MODEL" (see docs/providers.md).
-/// Throws judge::Error (usage) for an unknown provider, naming the known ones.
+/// Makes a judge from a spec: "heuristic" (or empty) -> HeuristicJudge; "PROVIDER:MODEL" -> an LlmJudge
+/// over the provider from llm::make_chat_provider (see docs/providers.md), wrapped as make_llm_judge does.
+/// Throws judge::Error (usage) for an unknown provider, naming the known ones; judge::Error (runtime) for a
+/// missing key or a cache file that cannot be opened.
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings = {});
+
+/// An LlmJudge over `provider` wrapped, from the outside in, as meter(cache(rate limit(provider))): the
+/// meter (when settings.usage is set) sees cached and uncached replies, the cache answers before the rate
+/// limit is charged. `provider` is expected to retry retryable errors itself.
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings);
 
 }  // namespace judge::scoring

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// The command provider: runs a program once per call, the request as JSON on stdin and the reply as JSON on
+// stdout. The protocol is specified in docs/command-protocol.md.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "judge/llm/provider.hpp"
+
+namespace judge::llm {
+
+/// Splits `line` into words the way a POSIX shell splits a simple command, without running one and without
+/// any expansion: blanks separate words; '...' keeps everything literally; "..." keeps everything except that
+/// a backslash escapes $ ` " \ and newline; outside quotes a backslash escapes the next character
+/// (backslash-newline is removed). `""` and `''` give an empty word.
+/// Throws judge::Error (usage) on an unterminated quote or a trailing backslash, quoting `line`.
+std::vector<std::string> split_command_line(std::string_view line);
+
+/// The request object written to the program's stdin (docs/command-protocol.md "Request").
+nlohmann::json command_request_json(const ChatRequest& request);
+
+class CommandChatProvider : public ChatProvider {
+ public:
+  /// `argv[0]` is the program: a path, or a name looked up in PATH. The program inherits the environment
+  /// and working folder. `secrets` are removed from every error message (e.g. the values of API key
+  /// variables the program may print on stderr).
+  CommandChatProvider(std::string spec, std::vector<std::string> argv, double timeout_seconds,
+                      std::vector<std::string> secrets = {});
+  std::string spec() const override { return m_spec; }
+  /// Runs the program once (thread-safe: each call is its own process, in its own process group).
+  /// Error kinds: cannot start -> config; runs past the timeout -> timeout (the group is killed with
+  /// SIGKILL); an error object on stdout -> its kind; otherwise a non-zero exit, a signal, or stdout that is
+  /// not a reply object -> bad_response (the message quotes the end of stderr).
+  ChatResult chat(const ChatRequest& request) override;
+
+ private:
+  std::string m_spec;
+  std::vector<std::string> m_argv;
+  double m_timeout_seconds;
+  std::vector<std::string> m_secrets;
+};
+
+}  // namespace judge::llm

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "judge/llm/provider.hpp"
+#include "judge/prompt/prompt.hpp"
+#include "judge/scoring/judge.hpp"
+
+namespace judge::scoring {
+
+/// Fills the prompt's memory section for one (notebook, dimension); set by the alignment code.
+using MemoryFn = std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&, const Context&)>;
+
+struct LlmJudgeOptions {
+  bool batch_dimensions = false;  ///< one call for all dimensions of a notebook instead of one per dimension
+  int samples = 1;                ///< calls per item; > 1 records the mean and the spread
+  double temperature = 0.0;       ///< with samples > 1 a temperature of 0 is raised to k_sample_temperature
+  int max_tokens = 1024;
+  bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
+  prompt::RenderOptions render;
+  MemoryFn memory;  ///< empty: no memory section
+
+  static constexpr double k_sample_temperature = 0.7;
+  double effective_temperature() const { return samples > 1 && temperature <= 0 ? k_sample_temperature : temperature; }
+};
+
+/// A judge that asks a chat model. Per item (a (notebook, dimension), or a notebook with batch_dimensions)
+/// it sends the judge prompt (prompt/prompt.hpp) asking for JSON matching prompt::verdict_schema, reads the
+/// reply with scoring/reply.hpp, and when the reply has no valid score asks once more stating the error;
+/// a second failure is `unscored` with the reason. A provider failure makes the item `unscored` with the
+/// error kind, except auth and config failures, which throw judge::Error (the run stops, exit 1).
+/// Each verdict's extra holds: flags/injection_cells (prompt-injection text found), redactions, samples and
+/// spread (samples > 1), tokens, latency_s, cached, and provenance (see provenance()).
+class LlmJudge : public Judge {
+ public:
+  LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options = {});
+  std::string spec() const override { return m_provider->spec(); }
+  std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric, const Context& context) override;
+
+  /// The first request of every call score() would make (one per item and sample), for --dry-run.
+  std::vector<llm::ChatRequest> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                     const Context& context) const;
+
+  /// {"tool_version", "judge", "model_params": {temperature, max_tokens, samples, batch_dimensions,
+  /// token_budget, redact}, "rubric_hash", "prompt_template_hash"}.
+  nlohmann::ordered_json provenance(const rubric::Rubric& rubric) const;
+
+ private:
+  std::vector<std::vector<const rubric::Dimension*>> groups(const rubric::Rubric& rubric) const;
+  std::vector<llm::ChatRequest> requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                         const std::vector<const rubric::Dimension*>& group, const Context& context) const;
+  std::vector<Verdict> score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                   const std::vector<const rubric::Dimension*>& group, const Context& context);
+
+  std::shared_ptr<llm::ChatProvider> m_provider;
+  LlmJudgeOptions m_options;
+};
+
+}  // namespace judge::scoring

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// The response cache: SQLite, keyed by the sha256 of the canonical request (ccache's idea).
+#include "judge/llm/cache.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "judge/util/error.hpp"
+#include "judge/util/hash.hpp"
+
+namespace judge::llm {
+
+namespace {
+
+constexpr int k_schema_version = 1;
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql, const std::filesystem::path& path) {
+    if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK)
+      throw Error("cache " + path.string() + ": " + sqlite3_errmsg(db));
+  }
+  ~Statement() { sqlite3_finalize(m_stmt); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() { return m_stmt; }
+  void text(int i, const std::string& s) { sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+  void integer(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
+  void real(int i, double v) { sqlite3_bind_double(m_stmt, i, v); }
+  int step() { return sqlite3_step(m_stmt); }
+  std::string column_text(int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i))) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+const char* to_string(CacheMode mode) {
+  switch (mode) {
+    case CacheMode::read_write: return "read-write";
+    case CacheMode::read_only: return "read-only";
+    case CacheMode::off: return "off";
+    case CacheMode::replay_only: return "replay-only";
+  }
+  return "read-write";
+}
+
+CacheMode parse_cache_mode(const std::string& name) {
+  for (auto m : {CacheMode::read_write, CacheMode::read_only, CacheMode::off, CacheMode::replay_only})
+    if (name == to_string(m)) return m;
+  throw Error("unknown cache mode \"" + name + "\" (read-write, read-only, off, replay-only)", ExitCode::usage);
+}
+
+std::filesystem::path default_cache_path() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "judge" / "cache.sqlite";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : ".") / ".cache" / "judge" / "cache.sqlite";
+}
+
+std::string canonical_request(const std::string& provider_spec, const ChatRequest& request) {
+  // nlohmann::json (not ordered_json) keeps object keys sorted, so the dump is canonical.
+  nlohmann::json j;
+  j["provider"] = provider_spec;
+  j["messages"] = nlohmann::json::array();
+  for (const auto& m : request.messages) j["messages"].push_back({{"role", m.role}, {"content", m.content}});
+  j["temperature"] = request.temperature;
+  j["max_tokens"] = request.max_tokens;
+  j["response_schema"] = request.response_schema ? *request.response_schema : nlohmann::json(nullptr);
+  j["schema_name"] = request.schema_name;
+  j["seed"] = request.seed;
+  return j.dump();
+}
+
+std::string cache_key(const std::string& provider_spec, const ChatRequest& request) {
+  return util::sha256_hex(canonical_request(provider_spec, request));
+}
+
+ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max_bytes)
+    : m_path(path), m_max_bytes(max_bytes) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+    sqlite3_close(m_db);
+    throw Error("cannot open cache " + path.string() + ": " + why + " (use --cache FILE or --cache-mode off)");
+  }
+  sqlite3_busy_timeout(m_db, 10000);
+  try {
+    // WAL: readers never block the writer, and a killed process leaves committed transactions intact.
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+    exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    exec("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, provider TEXT NOT NULL, model TEXT NOT NULL,"
+         " content TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+         " latency_seconds REAL NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL)");
+    exec("CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at)");
+    Statement version(m_db, "SELECT value FROM meta WHERE key = 'schema_version'", m_path);
+    if (version.step() == SQLITE_ROW) {
+      if (version.column_text(0) != std::to_string(k_schema_version))
+        throw Error("cache " + path.string() + " has schema_version " + version.column_text(0) + ", expected " +
+                    std::to_string(k_schema_version) + " (run judge cache clear or use another --cache)");
+    } else {
+      exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
+    }
+  } catch (...) {
+    sqlite3_close(m_db);
+    throw;
+  }
+}
+
+ResponseCache::~ResponseCache() { sqlite3_close(m_db); }
+
+void ResponseCache::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string why = message ? message : sqlite3_errmsg(m_db);
+    sqlite3_free(message);
+    throw Error("cache " + m_path.string() + ": " + why);
+  }
+}
+
+std::optional<ChatResponse> ResponseCache::get(const std::string& key) {
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, "SELECT content, input_tokens, output_tokens, model FROM responses WHERE key = ?", m_path);
+  s.text(1, key);
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  ChatResponse r;
+  r.content = s.column_text(0);
+  r.usage.input_tokens = sqlite3_column_int64(s.get(), 1);
+  r.usage.output_tokens = sqlite3_column_int64(s.get(), 2);
+  r.model = s.column_text(3);
+  r.from_cache = true;
+  return r;
+}
+
+void ResponseCache::put(const std::string& key, const std::string& provider_spec, const ChatResponse& response) {
+  std::lock_guard lock(m_mutex);
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement s(m_db,
+                "INSERT OR REPLACE INTO responses (key, provider, model, content, input_tokens, output_tokens,"
+                " latency_seconds, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                m_path);
+    s.text(1, key);
+    s.text(2, provider_spec);
+    s.text(3, response.model);
+    s.text(4, response.content);
+    s.integer(5, response.usage.input_tokens);
+    s.integer(6, response.usage.output_tokens);
+    s.real(7, response.latency_seconds);
+    s.integer(8, static_cast<std::int64_t>(response.content.size()));
+    s.integer(9, now_seconds());
+    if (s.step() != SQLITE_DONE) throw Error("cache " + m_path.string() + ": " + sqlite3_errmsg(m_db));
+    if (m_max_bytes > 0) evict();
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+// Oldest first (created_at, then insertion order) until the stored replies fit in m_max_bytes.
+void ResponseCache::evict() {
+  Statement total(m_db, "SELECT COALESCE(SUM(bytes), 0) FROM responses", m_path);
+  total.step();
+  std::int64_t bytes = sqlite3_column_int64(total.get(), 0);
+  if (bytes <= m_max_bytes) return;
+  Statement oldest(m_db, "SELECT rowid, bytes FROM responses ORDER BY created_at, rowid", m_path);
+  Statement remove(m_db, "DELETE FROM responses WHERE rowid = ?", m_path);
+  while (bytes > m_max_bytes && oldest.step() == SQLITE_ROW) {
+    remove.integer(1, sqlite3_column_int64(oldest.get(), 0));
+    remove.step();
+    sqlite3_reset(remove.get());
+    bytes -= sqlite3_column_int64(oldest.get(), 1);
+  }
+}
+
+CacheStats ResponseCache::stats() {
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM responses", m_path);
+  s.step();
+  CacheStats st;
+  st.entries = sqlite3_column_int64(s.get(), 0);
+  st.bytes = sqlite3_column_int64(s.get(), 1);
+  st.path = m_path.string();
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal"}) {
+    const auto size = std::filesystem::file_size(m_path.string() + suffix, ec);
+    if (!ec) st.file_bytes += static_cast<std::int64_t>(size);
+  }
+  return st;
+}
+
+std::int64_t ResponseCache::clear() {
+  std::lock_guard lock(m_mutex);
+  exec("DELETE FROM responses");
+  const std::int64_t n = sqlite3_changes64(m_db);
+  exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  exec("VACUUM");
+  return n;
+}
+
+CachingProvider::CachingProvider(std::shared_ptr<ChatProvider> inner, std::shared_ptr<ResponseCache> cache,
+                                 CacheMode mode)
+    : m_inner(std::move(inner)), m_cache(std::move(cache)), m_mode(mode) {}
+
+ChatResult CachingProvider::chat(const ChatRequest& request) {
+  if (m_mode == CacheMode::off || !m_cache) return m_inner->chat(request);
+  const std::string key = cache_key(m_inner->spec(), request);
+  if (auto hit = m_cache->get(key)) return ChatResult{std::move(hit), std::nullopt};
+  if (m_mode == CacheMode::replay_only)
+    return ChatResult{std::nullopt, ProviderError{ErrorKind::not_in_cache, "not in cache (replay-only)", 0, std::nullopt}};
+  ChatResult result = m_inner->chat(request);
+  if (result.ok() && m_mode == CacheMode::read_write) m_cache->put(key, m_inner->spec(), *result.response);
+  return result;
+}
+
+}  // namespace judge::llm

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#include "judge/llm/openai.hpp"
+
+#include <utility>
+
+namespace judge::llm {
+
+OpenAIChatProvider::OpenAIChatProvider(std::string spec, HttpEndpoint endpoint, std::string model)
+    : m_spec(std::move(spec)), m_endpoint(std::move(endpoint)), m_model(std::move(model)) {}
+
+nlohmann::json openai_chat_body(const ChatRequest& request, const std::string& model) {
+  nlohmann::json body = nlohmann::json::object();
+  if (!model.empty()) body["model"] = model;
+  body["messages"] = nlohmann::json::array();
+  for (const auto& message : request.messages)
+    body["messages"].push_back({{"role", message.role}, {"content", message.content}});
+  body["temperature"] = request.temperature;
+  body["max_tokens"] = request.max_tokens;
+  if (request.seed >= 0) body["seed"] = request.seed;
+  if (request.response_schema)
+    body["response_format"] = {
+        {"type", "json_schema"},
+        {"json_schema",
+         {{"name", request.schema_name}, {"schema", *request.response_schema}, {"strict", true}}}};
+  return body;
+}
+
+ChatResult OpenAIChatProvider::chat(const ChatRequest& request) {
+  JsonReply reply = post_json(m_endpoint, openai_chat_body(request, m_model));
+  if (reply.error) return ChatResult{std::nullopt, std::move(reply.error)};
+  const nlohmann::json& body = *reply.body;
+
+  const auto bad = [&](const std::string& why) {
+    return chat_error(ErrorKind::bad_response, m_spec + ": " + why + " in the Chat Completions reply");
+  };
+  if (!body.contains("choices") || !body["choices"].is_array() || body["choices"].empty())
+    return bad("no choices");
+  const auto& choice = body["choices"][0];
+  if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object())
+    return bad("no choices[0].message");
+  const auto& message = choice["message"];
+  if (message.contains("refusal") && message["refusal"].is_string() &&
+      !message["refusal"].get_ref<const std::string&>().empty())
+    return chat_error(ErrorKind::refused,
+                      m_spec + ": the model refused: " + message["refusal"].get<std::string>());
+  if (!message.contains("content") || !message["content"].is_string()) return bad("no message.content text");
+
+  ChatResponse response;
+  response.content = message["content"].get<std::string>();
+  response.latency_seconds = reply.latency_seconds;
+  if (body.contains("model") && body["model"].is_string()) response.model = body["model"].get<std::string>();
+  if (body.contains("usage") && body["usage"].is_object()) {
+    const auto& usage = body["usage"];
+    if (usage.contains("prompt_tokens") && usage["prompt_tokens"].is_number_integer())
+      response.usage.input_tokens = usage["prompt_tokens"].get<long>();
+    if (usage.contains("completion_tokens") && usage["completion_tokens"].is_number_integer())
+      response.usage.output_tokens = usage["completion_tokens"].get<long>();
+  }
+  return ChatResult{std::move(response), std::nullopt};
+}
+
+}  // namespace judge::llm

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+#include "judge/llm/registry.hpp"
+
+#include <array>
+#include <cstdlib>
+
+#include "judge/llm/anthropic.hpp"
+#include "judge/llm/command.hpp"
+#include "judge/llm/embeddings.hpp"
+#include "judge/llm/openai.hpp"
+#include "judge/net/http.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
+
+namespace judge::llm {
+namespace {
+
+constexpr const char* k_openai_default_base = "https://api.openai.com/v1";
+constexpr const char* k_anthropic_default_base = "https://api.anthropic.com";
+/// Variables holding keys; their values are scrubbed from what a command provider's program prints.
+constexpr std::array k_key_variables = {"OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+                                        "DATABRICKS_TOKEN"};
+
+struct Spec {
+  std::string provider;
+  std::string rest;  ///< model, deployment, endpoint or command line
+};
+
+std::string known_providers() {
+  std::string text;
+  for (const auto& name : chat_provider_names()) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+Spec parse_spec(const std::string& spec) {
+  const auto colon = spec.find(':');
+  Spec parsed{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
+  parsed.rest = std::string(util::trim(parsed.rest));
+  if (colon == std::string::npos || parsed.provider.empty())
+    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers() + ")",
+                ExitCode::usage);
+  if (parsed.rest.empty())
+    throw Error("provider spec \"" + spec + "\" names no model, deployment, endpoint or program",
+                ExitCode::usage);
+  return parsed;
+}
+
+/// The first of `explicit_value` and the environment variable `name` that is set, else `fallback`.
+std::string setting(const std::string& explicit_value, const ProviderSettings& settings,
+                    const std::string& name, const std::string& fallback) {
+  if (!explicit_value.empty()) return explicit_value;
+  if (const auto value = settings.env(name)) return *value;
+  return fallback;
+}
+
+std::string required_env(const ProviderSettings& settings, const std::string& name, const std::string& spec) {
+  const auto value = settings.env(name);
+  if (!value) throw Error(spec + " needs the environment variable " + name + " (it is not set)");
+  return *value;
+}
+
+std::string without_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+HttpEndpoint endpoint(std::string url, const ProviderSettings& settings) {
+  HttpEndpoint e;
+  e.url = std::move(url);
+  e.connect_timeout_seconds = settings.connect_timeout_seconds;
+  e.timeout_seconds = settings.timeout_seconds;
+  return e;
+}
+
+void add_bearer(HttpEndpoint& e, const std::string& token) {
+  e.headers.emplace_back("Authorization", "Bearer " + token);
+  e.secrets.push_back(token);
+}
+
+/// OpenAI: base URL (with /v1) and optional key; the key is required only by api.openai.com itself.
+HttpEndpoint openai_endpoint(const std::string& path, const ProviderSettings& settings,
+                             const std::string& spec) {
+  const std::string base =
+      without_trailing_slash(setting(settings.base_url, settings, "OPENAI_BASE_URL", k_openai_default_base));
+  HttpEndpoint e = endpoint(base + path, settings);
+  if (const auto key = settings.env("OPENAI_API_KEY"))
+    add_bearer(e, *key);
+  else if (base == k_openai_default_base)
+    required_env(settings, "OPENAI_API_KEY", spec);
+  return e;
+}
+
+std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::string& deployment,
+                                         const ProviderSettings& settings) {
+  std::string base =
+      settings.base_url.empty() ? required_env(settings, "AZURE_OPENAI_ENDPOINT", spec) : settings.base_url;
+  const std::string key = required_env(settings, "AZURE_OPENAI_API_KEY", spec);
+  const std::string version =
+      setting(settings.api_version, settings, "OPENAI_API_VERSION", k_default_azure_api_version);
+  HttpEndpoint e =
+      endpoint(without_trailing_slash(base) + "/openai/deployments/" + net::url_encode(deployment) +
+                   "/chat/completions?api-version=" + net::url_encode(version),
+               settings);
+  e.headers.emplace_back("api-key", key);
+  e.secrets.push_back(key);
+  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "");
+}
+
+std::unique_ptr<ChatProvider> make_databricks(const std::string& spec, const std::string& serving_endpoint,
+                                              const ProviderSettings& settings) {
+  std::string host =
+      settings.base_url.empty() ? required_env(settings, "DATABRICKS_HOST", spec) : settings.base_url;
+  if (host.find("://") == std::string::npos)
+    host = "https://" + host;  // the Databricks CLI accepts a bare host
+  HttpEndpoint e = endpoint(without_trailing_slash(host) + "/serving-endpoints/" +
+                                net::url_encode(serving_endpoint) + "/invocations",
+                            settings);
+  add_bearer(e, required_env(settings, "DATABRICKS_TOKEN", spec));
+  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "");
+}
+
+/// Anthropic: base URL (without /v1) and a key, required only by api.anthropic.com itself.
+std::unique_ptr<ChatProvider> make_anthropic(const std::string& spec, const std::string& model,
+                                             const ProviderSettings& settings) {
+  const std::string base = without_trailing_slash(
+      setting(settings.base_url, settings, "ANTHROPIC_BASE_URL", k_anthropic_default_base));
+  HttpEndpoint e = endpoint(base + "/v1/messages", settings);
+  std::optional<std::string> key = settings.env("ANTHROPIC_API_KEY");
+  if (!key && base == k_anthropic_default_base) required_env(settings, "ANTHROPIC_API_KEY", spec);
+  if (key) {
+    e.headers.emplace_back("x-api-key", *key);
+    e.secrets.push_back(*key);
+  }
+  e.headers.emplace_back("anthropic-version", k_anthropic_version);
+  return std::make_unique<AnthropicChatProvider>(spec, std::move(e), model);
+}
+
+std::unique_ptr<ChatProvider> make_command(const std::string& spec, const std::string& command_line,
+                                           const ProviderSettings& settings) {
+  std::vector<std::string> secrets;
+  for (const char* name : k_key_variables)
+    if (const auto value = settings.env(name)) secrets.push_back(*value);
+  return std::make_unique<CommandChatProvider>(spec, split_command_line(command_line),
+                                               settings.timeout_seconds, std::move(secrets));
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (!value || !*value) return std::nullopt;
+  return std::string(value);
+}
+
+std::vector<std::string> chat_provider_names() {
+  return {"anthropic", "azure", "command", "databricks", "openai"};
+}
+
+std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const ProviderSettings& settings) {
+  const Spec parsed = parse_spec(spec);
+  if (parsed.provider == "openai")
+    return std::make_unique<OpenAIChatProvider>(spec, openai_endpoint("/chat/completions", settings, spec),
+                                                parsed.rest);
+  if (parsed.provider == "azure") return make_azure(spec, parsed.rest, settings);
+  if (parsed.provider == "databricks") return make_databricks(spec, parsed.rest, settings);
+  if (parsed.provider == "anthropic") return make_anthropic(spec, parsed.rest, settings);
+  if (parsed.provider == "command") return make_command(spec, parsed.rest, settings);
+  throw Error("unknown provider \"" + parsed.provider + "\" in \"" + spec +
+                  "\" (providers: " + known_providers() + ")",
+              ExitCode::usage);
+}
+
+std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& spec,
+                                                           const ProviderSettings& settings) {
+  const Spec parsed = parse_spec(spec);
+  if (parsed.provider == "openai") {
+    auto provider = std::make_unique<OpenAIEmbeddingProvider>(
+        spec, openai_endpoint("/embeddings", settings, spec), parsed.rest, settings.embedding_retry);
+    provider->set_dimensions(settings.embedding_dimensions);
+    return provider;
+  }
+  throw Error(
+      "unknown embeddings provider \"" + parsed.provider + "\" in \"" + spec + "\" (providers: openai)",
+      ExitCode::usage);
+}
+
+}  // namespace judge::llm

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+#include "judge/llm/cache.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "../scoring/llm_fake_provider.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/hash.hpp"
+
+using namespace judge;
+using test::FakeProvider;
+
+namespace {
+
+std::filesystem::path temp_db(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("judge_cache_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto p = dir / name;
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + s);
+  return p;
+}
+
+llm::ChatRequest request(std::string text) {
+  llm::ChatRequest r;
+  r.messages = {{"user", std::move(text)}};
+  return r;
+}
+
+std::shared_ptr<FakeProvider> echo_provider() {
+  auto fake = std::make_shared<FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest& r) { return FakeProvider::reply("reply to " + r.messages[0].content, 7, 3); };
+  return fake;
+}
+
+}  // namespace
+
+TEST(LlmCache, CanonicalRequestIsSortedCompactJson) {
+  llm::ChatRequest r = request("hi");
+  r.max_tokens = 5;
+  // Written by hand: keys in byte order, compact separators, schema null, seed -1.
+  EXPECT_EQ(llm::canonical_request("openai:m", r),
+            R"({"max_tokens":5,"messages":[{"content":"hi","role":"user"}],"provider":"openai:m",)"
+            R"("response_schema":null,"schema_name":"verdict","seed":-1,"temperature":0.0})");
+  EXPECT_EQ(llm::cache_key("openai:m", r), util::sha256_hex(llm::canonical_request("openai:m", r)));
+}
+
+TEST(LlmCache, KeyChangesWithEveryPartOfTheRequest) {
+  const auto base = llm::cache_key("openai:m", request("hi"));
+  EXPECT_NE(base, llm::cache_key("openai:n", request("hi")));
+  EXPECT_NE(base, llm::cache_key("openai:m", request("ho")));
+  auto r = request("hi");
+  r.temperature = 0.5;
+  EXPECT_NE(base, llm::cache_key("openai:m", r));
+  r = request("hi");
+  r.seed = 2;
+  EXPECT_NE(base, llm::cache_key("openai:m", r));
+  r = request("hi");
+  r.response_schema = nlohmann::json{{"type", "object"}};
+  EXPECT_NE(base, llm::cache_key("openai:m", r));
+}
+
+TEST(LlmCache, ReadWriteCallsOnceThenServesFromTheCache) {
+  auto fake = echo_provider();
+  auto cache = std::make_shared<llm::ResponseCache>(temp_db("rw.sqlite"));
+  llm::CachingProvider p(fake, cache, llm::CacheMode::read_write);
+  auto first = p.chat(request("a"));
+  auto second = p.chat(request("a"));
+  EXPECT_EQ(fake->calls(), 1u);
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(first.response->from_cache);
+  EXPECT_TRUE(second.response->from_cache);
+  EXPECT_EQ(second.response->content, "reply to a");
+  EXPECT_EQ(second.response->usage.input_tokens, 7);
+  EXPECT_EQ(second.response->usage.output_tokens, 3);
+}
+
+TEST(LlmCache, PersistsAcrossOpens) {
+  const auto path = temp_db("persist.sqlite");
+  {
+    llm::CachingProvider p(echo_provider(), std::make_shared<llm::ResponseCache>(path), llm::CacheMode::read_write);
+    p.chat(request("a"));
+  }
+  auto fake = echo_provider();
+  llm::CachingProvider p(fake, std::make_shared<llm::ResponseCache>(path), llm::CacheMode::replay_only);
+  EXPECT_TRUE(p.chat(request("a")).ok());
+  EXPECT_EQ(fake->calls(), 0u);
+}
+
+TEST(LlmCache, ReadOnlyAndOffStoreNothing) {
+  auto cache = std::make_shared<llm::ResponseCache>(temp_db("ro.sqlite"));
+  auto fake = echo_provider();
+  llm::CachingProvider ro(fake, cache, llm::CacheMode::read_only);
+  ro.chat(request("a"));
+  ro.chat(request("a"));
+  EXPECT_EQ(fake->calls(), 2u);
+  llm::CachingProvider off(fake, cache, llm::CacheMode::off);
+  off.chat(request("a"));
+  EXPECT_EQ(fake->calls(), 3u);
+  EXPECT_EQ(cache->stats().entries, 0);
+}
+
+TEST(LlmCache, ReplayOnlyMissIsNotInCacheWithoutACall) {
+  auto fake = echo_provider();
+  llm::CachingProvider p(fake, std::make_shared<llm::ResponseCache>(temp_db("replay.sqlite")), llm::CacheMode::replay_only);
+  const auto r = p.chat(request("a"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->kind, llm::ErrorKind::not_in_cache);
+  EXPECT_EQ(fake->calls(), 0u);
+}
+
+TEST(LlmCache, ErrorsAreNotStored) {
+  auto fake = std::make_shared<FakeProvider>();
+  fake->script = {FakeProvider::failure(llm::ErrorKind::server)};
+  fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply("ok"); };
+  llm::CachingProvider p(fake, std::make_shared<llm::ResponseCache>(temp_db("err.sqlite")), llm::CacheMode::read_write);
+  EXPECT_FALSE(p.chat(request("a")).ok());
+  EXPECT_TRUE(p.chat(request("a")).ok());
+  EXPECT_EQ(fake->calls(), 2u);
+}
+
+TEST(LlmCache, SizeLimitEvictsOldestFirst) {
+  llm::ResponseCache cache(temp_db("evict.sqlite"), 10);
+  llm::ChatResponse r;
+  r.content = "123456";  // 6 bytes each: two do not fit in 10
+  cache.put("k1", "p", r);
+  cache.put("k2", "p", r);
+  EXPECT_FALSE(cache.get("k1"));
+  EXPECT_TRUE(cache.get("k2"));
+  EXPECT_EQ(cache.stats().entries, 1);
+  EXPECT_EQ(cache.stats().bytes, 6);
+}
+
+TEST(LlmCache, StatsAndClear) {
+  llm::ResponseCache cache(temp_db("clear.sqlite"));
+  llm::ChatResponse r;
+  r.content = "abc";
+  cache.put("k1", "p", r);
+  cache.put("k2", "p", r);
+  EXPECT_EQ(cache.stats().entries, 2);
+  EXPECT_EQ(cache.stats().bytes, 6);
+  EXPECT_EQ(cache.clear(), 2);
+  EXPECT_EQ(cache.stats().entries, 0);
+}
+
+TEST(LlmCache, FileHoldsRepliesNotRequests) {
+  const auto path = temp_db("norequest.sqlite");
+  {
+    llm::CachingProvider p(echo_provider(), std::make_shared<llm::ResponseCache>(path), llm::CacheMode::read_write);
+    auto r = request("a");
+    r.messages.push_back({"user", "Authorization: Bearer sk-should-never-be-stored-0000"});
+    p.chat(r);
+  }
+  std::string bytes;
+  for (const char* s : {"", "-wal"}) {
+    std::ifstream in(path.string() + s, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    bytes += ss.str();
+  }
+  EXPECT_NE(bytes.find("reply to a"), std::string::npos);
+  EXPECT_EQ(bytes.find("sk-should-never-be-stored"), std::string::npos);
+}
+
+TEST(LlmCache, KilledWriterLeavesAConsistentCache) {
+  const auto path = temp_db("killed.sqlite");
+  { llm::ResponseCache create(path); }
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    llm::ResponseCache cache(path);
+    llm::ChatResponse r;
+    r.content = std::string(2000, 'x');
+    for (int i = 0;; ++i) cache.put("k" + std::to_string(i), "p", r);
+  }
+  ::usleep(300000);
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  llm::ResponseCache cache(path);
+  const auto st = cache.stats();
+  EXPECT_GT(st.entries, 0);
+  EXPECT_EQ(st.bytes, st.entries * 2000);  // every committed row is whole
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, nullptr);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "ok");
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+TEST(LlmCache, ModeNamesAndDefaultPath) {
+  EXPECT_EQ(llm::parse_cache_mode("replay-only"), llm::CacheMode::replay_only);
+  EXPECT_STREQ(llm::to_string(llm::CacheMode::read_only), "read-only");
+  EXPECT_THROW(llm::parse_cache_mode("rw"), Error);
+  ::setenv("XDG_CACHE_HOME", "/tmp/xdg", 1);
+  EXPECT_EQ(llm::default_cache_path(), std::filesystem::path("/tmp/xdg/judge/cache.sqlite"));
+  ::unsetenv("XDG_CACHE_HOME");
+  ::setenv("HOME", "/home/u", 1);
+  EXPECT_EQ(llm::default_cache_path(), std::filesystem::path("/home/u/.cache/judge/cache.sqlite"));
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// Usage accounting and prices (the cost side of the cache's accounting).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "../scoring/llm_fake_provider.hpp"
+#include "judge/llm/pricing.hpp"
+#include "judge/llm/usage.hpp"
+#include "judge/util/error.hpp"
+
+using namespace judge;
+using test::FakeProvider;
+
+TEST(LlmUsage, CountsCallsCachedRepliesErrorsAndTokens) {
+  auto fake = std::make_shared<FakeProvider>();
+  auto cached = FakeProvider::reply("c", 50, 5);
+  cached.response->from_cache = true;
+  fake->script = {FakeProvider::reply("a", 100, 10), FakeProvider::reply("b", 200, 20), cached,
+                  FakeProvider::failure(llm::ErrorKind::server), FakeProvider::failure(llm::ErrorKind::not_in_cache)};
+  auto meter = std::make_shared<llm::UsageMeter>();
+  llm::MeteredProvider p(fake, meter);
+  for (int i = 0; i < 5; ++i) p.chat({});
+  const auto t = meter->totals();
+  EXPECT_EQ(t.calls, 3);  // two replies and the server error reached the provider
+  EXPECT_EQ(t.cached, 1);
+  EXPECT_EQ(t.errors, 2);
+  EXPECT_EQ(t.input_tokens, 300);
+  EXPECT_EQ(t.output_tokens, 30);
+  EXPECT_NEAR(t.latency_seconds, 0.4, 1e-12);
+}
+
+TEST(LlmPricing, BuiltinFileOverrideAndCost) {
+  auto table = llm::PriceTable::builtin();
+  ASSERT_TRUE(table.find("openai:gpt-4.1-mini"));
+  // 1M input at $0.40 + 0.5M output at $1.60 = $1.20.
+  EXPECT_NEAR(llm::PriceTable::cost(*table.find("openai:gpt-4.1-mini"), 1'000'000, 500'000), 1.20, 1e-12);
+  EXPECT_FALSE(table.find("openai:my-local-model"));
+
+  const auto path = std::filesystem::temp_directory_path() / ("judge_prices_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << R"({"schema_version": 1, "prices": {"openai:my-local-model": {"input_per_million": 0,
+      "output_per_million": 0}, "gpt-4.1-mini": {"input_per_million": 1, "output_per_million": 2}}})";
+  table.load_file(path);
+  ASSERT_TRUE(table.find("openai:my-local-model"));
+  EXPECT_EQ(table.find("azure:gpt-4.1-mini")->output_per_million, 2.0);
+
+  std::ofstream(path) << R"({"schema_version": 1, "prices": {"m": {"input_per_million": "cheap"}}})";
+  try {
+    table.load_file(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), path.string() + ": prices.m needs numbers input_per_million and output_per_million");
+  }
+  std::filesystem::remove(path);
+}
+
+#include <chrono>
+
+#include "judge/llm/usage_limit.hpp"
+
+TEST(LlmRateLimit, EstimatedTokensAreBytesOverFourPlusMaxTokens) {
+  llm::ChatRequest r;
+  r.messages = {{"system", "abcd"}, {"user", "abcde"}};  // 9 bytes -> 3 tokens
+  r.max_tokens = 100;
+  EXPECT_EQ(llm::RateLimitedProvider::estimated_tokens(r), 103.0);
+}
+
+TEST(LlmRateLimit, CallsBeyondTheBurstWaitForTheirSlot) {
+  auto fake = std::make_shared<FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply("ok"); };
+  // 1200 per minute = one per 50 ms; the 1 s burst holds 20, so 25 calls need at least 5 x 50 ms.
+  llm::RateLimitedProvider p(fake, 1200, 0, 1.0);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 25; ++i) p.chat({});
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(elapsed, 0.24);
+  EXPECT_EQ(fake->calls(), 25u);
+}
+
+TEST(LlmRateLimit, TokenLimitSpacesLargeRequests) {
+  auto fake = std::make_shared<FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply("ok"); };
+  // Each request is charged 1000 tokens; 600000 per minute = 10000 per second: the 1 s burst holds 10,
+  // so 13 requests need at least 3 x 0.1 s.
+  llm::RateLimitedProvider p(fake, 0, 600000, 1.0);
+  llm::ChatRequest r;
+  r.max_tokens = 1000;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 13; ++i) p.chat(r);
+  EXPECT_GE(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.29);
+}

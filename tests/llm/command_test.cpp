@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// The command provider, driven by tests/llm/fake_judge_command.py, and the shell-like word splitting.
+#include "judge/llm/command.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "judge/llm/registry.hpp"
+#include "judge/util/error.hpp"
+#include "provider_env.hpp"
+
+namespace judge::llm {
+namespace {
+
+using judge::test::settings_with_env;
+using judge::test::user_request;
+using nlohmann::json;
+
+std::string script_spec(const std::string& args) {
+  return "command:/usr/bin/python3 '" + std::string(JUDGE_SOURCE_DIR) + "/tests/llm/fake_judge_command.py' " +
+         args;
+}
+
+ChatResult run(const std::string& args, double timeout_seconds = 10) {
+  auto settings = settings_with_env({});
+  settings.timeout_seconds = timeout_seconds;
+  return make_chat_provider(script_spec(args), settings)->chat(user_request("grade me"));
+}
+
+TEST(SplitCommandLine, SplitsLikeAShell) {
+  // Expected words are what `sh -c 'printf "[%s]" WORDS'` prints for the same line.
+  using V = std::vector<std::string>;
+  EXPECT_EQ(split_command_line("  prog  a\tb  "), (V{"prog", "a", "b"}));
+  EXPECT_EQ(split_command_line(R"(prog 'a b' "c d" e\ f)"), (V{"prog", "a b", "c d", "e f"}));
+  EXPECT_EQ(split_command_line(R"(prog 'it'\''s' "say \"hi\"" 'x\y')"),
+            (V{"prog", "it's", "say \"hi\"", "x\\y"}));
+  EXPECT_EQ(split_command_line(R"(prog "a\b" "\$HOME" $HOME)"), (V{"prog", "a\\b", "$HOME", "$HOME"}));
+  EXPECT_EQ(split_command_line(R"(prog "" '' a""b)"), (V{"prog", "", "", "ab"}));
+  EXPECT_EQ(split_command_line("prog a\\\nb"), (V{"prog", "ab"}));
+  EXPECT_EQ(split_command_line(""), V{});
+}
+
+TEST(SplitCommandLine, UnterminatedQuotesAreUsageErrors) {
+  for (const char* line : {"prog 'a", "prog \"a", "prog a\\"}) {
+    try {
+      split_command_line(line);
+      ADD_FAILURE() << line;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage);
+      EXPECT_NE(std::string(e.what()).find(line), std::string::npos);
+    }
+  }
+}
+
+TEST(CommandProvider, SendsTheRequestAndReadsTheReply) {
+  ChatRequest request = user_request("grade me");
+  request.seed = 5;
+  request.max_tokens = 77;
+  request.response_schema = json{{"type", "object"}};
+  auto provider = make_chat_provider(script_spec("reply 'two words' x"), settings_with_env({}));
+  const ChatResult result = provider->chat(request);
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(result.response->model, "fake-command");
+  EXPECT_EQ(result.response->usage.input_tokens, 11);
+  EXPECT_EQ(result.response->usage.output_tokens, 22);
+  const json seen = json::parse(result.response->content);
+  EXPECT_EQ(seen["protocol"], "judge-command/1");
+  EXPECT_EQ(seen["roles"], json::parse(R"(["system", "user"])"));
+  EXPECT_EQ(seen["last"], "grade me");
+  EXPECT_EQ(seen["temperature"], 0.0);
+  EXPECT_EQ(seen["max_tokens"], 77);
+  EXPECT_EQ(seen["seed"], 5);
+  EXPECT_EQ(seen["has_schema"], true);
+  EXPECT_EQ(seen["schema_name"], "verdict");
+  EXPECT_EQ(seen["args"], json::parse(R"(["two words", "x"])"));
+}
+
+TEST(CommandProvider, RequestJsonHasNullsForUnsetFields) {
+  const json j = command_request_json(user_request("x"));
+  EXPECT_TRUE(j["seed"].is_null());
+  EXPECT_TRUE(j["response_schema"].is_null());
+}
+
+TEST(CommandProvider, ErrorObjectsCarryTheirKindAndRetryAfter) {
+  const ChatResult result = run("error rate_limited");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ErrorKind::rate_limited);
+  EXPECT_NE(result.error->message.find("backend said no"), std::string::npos);
+  ASSERT_TRUE(result.error->retry_after_seconds.has_value());
+  EXPECT_DOUBLE_EQ(*result.error->retry_after_seconds, 3.0);
+  EXPECT_EQ(run("error refused").error->kind, ErrorKind::refused);
+  EXPECT_EQ(run("error no_such_kind").error->kind, ErrorKind::bad_response);
+}
+
+TEST(CommandProvider, NonZeroExitIsBadResponseWithStderrButNoKey) {
+  ::setenv("OPENAI_API_KEY", "sk-command-secret-42", 1);
+  auto settings = settings_with_env({{"OPENAI_API_KEY", "sk-command-secret-42"}});
+  const ChatResult result = make_chat_provider(script_spec("exit 3"), settings)->chat(user_request("x"));
+  ::unsetenv("OPENAI_API_KEY");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ErrorKind::bad_response);
+  EXPECT_NE(result.error->message.find("exited with status 3"), std::string::npos) << result.error->message;
+  EXPECT_NE(result.error->message.find("boom ***"), std::string::npos) << result.error->message;
+  EXPECT_EQ(result.error->message.find("sk-command-secret-42"), std::string::npos);
+}
+
+TEST(CommandProvider, NotJsonIsBadResponse) {
+  const ChatResult result = run("garbage");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ErrorKind::bad_response);
+  EXPECT_NE(result.error->message.find("Sure! The score is 4."), std::string::npos);
+}
+
+TEST(CommandProvider, KilledBySignalIsBadResponse) {
+  const ChatResult result = run("signal");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ErrorKind::bad_response);
+  EXPECT_NE(result.error->message.find("signal 9"), std::string::npos);
+}
+
+TEST(CommandProvider, TimeoutKillsTheProgramAndItsChildren) {
+  const auto start = std::chrono::steady_clock::now();
+  const ChatResult result = run("sleep 30", 0.5);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ErrorKind::timeout);
+  EXPECT_LT(elapsed, 5.0);  // not the 30 s the program (and its child holding stdout) would take
+}
+
+TEST(CommandProvider, ProgramThatDoesNotReadStdinStillAnswers) {
+  // A request bigger than a pipe buffer, to a program that never reads it.
+  const ChatResult result = make_chat_provider(script_spec("noread"), settings_with_env({}))
+                                ->chat(user_request(std::string(1 << 20, 'x')));
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(result.response->content, "did not read");
+}
+
+TEST(CommandProvider, MissingProgramIsConfig) {
+  const ChatResult result =
+      make_chat_provider("command:/nonexistent/judge-program --x", settings_with_env({}))
+          ->chat(user_request("x"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ErrorKind::config);
+  EXPECT_NE(result.error->message.find("/nonexistent/judge-program"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace judge::llm

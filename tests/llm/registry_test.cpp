@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#include "judge/llm/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include "judge/util/error.hpp"
+#include "provider_env.hpp"
+
+namespace judge::llm {
+namespace {
+
+using judge::test::settings_with_env;
+
+/// The message of the judge::Error that `make` throws, and its exit code.
+template <typename F>
+std::pair<std::string, ExitCode> error_of(F make) {
+  try {
+    make();
+  } catch (const Error& e) {
+    return {e.what(), e.code()};
+  }
+  ADD_FAILURE() << "no judge::Error thrown";
+  return {"", ExitCode::ok};
+}
+
+TEST(Registry, UnknownProviderNamesTheKnownOnes) {
+  const auto [message, code] = error_of([] { make_chat_provider("nope:model", settings_with_env({})); });
+  EXPECT_EQ(code, ExitCode::usage);
+  EXPECT_NE(message.find("\"nope\""), std::string::npos);
+  for (const auto& name : chat_provider_names()) EXPECT_NE(message.find(name), std::string::npos) << name;
+}
+
+TEST(Registry, SpecWithoutModelIsAUsageError) {
+  EXPECT_EQ(error_of([] { make_chat_provider("openai", settings_with_env({})); }).second, ExitCode::usage);
+  EXPECT_EQ(error_of([] { make_chat_provider("openai:  ", settings_with_env({})); }).second, ExitCode::usage);
+  EXPECT_EQ(error_of([] { make_chat_provider(":m", settings_with_env({})); }).second, ExitCode::usage);
+}
+
+TEST(Registry, MissingRequiredVariablesAreNamed) {
+  EXPECT_NE(error_of([] {
+              make_chat_provider("openai:gpt-4.1-mini", settings_with_env({}));
+            }).first.find("OPENAI_API_KEY"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              make_chat_provider("azure:d", settings_with_env({{"AZURE_OPENAI_API_KEY", "k"}}));
+            }).first.find("AZURE_OPENAI_ENDPOINT"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              make_chat_provider("azure:d", settings_with_env({{"AZURE_OPENAI_ENDPOINT", "http://x"}}));
+            }).first.find("AZURE_OPENAI_API_KEY"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              make_chat_provider("databricks:e", settings_with_env({{"DATABRICKS_HOST", "h"}}));
+            }).first.find("DATABRICKS_TOKEN"),
+            std::string::npos);
+}
+
+TEST(Registry, SpecIsKeptAndHoldsNoKey) {
+  const auto p =
+      make_chat_provider("openai:gpt-4.1-mini", settings_with_env({{"OPENAI_API_KEY", "sk-abcdef"}}));
+  EXPECT_EQ(p->spec(), "openai:gpt-4.1-mini");
+}
+
+TEST(Registry, EmbeddingProviders) {
+  EXPECT_EQ(
+      make_embedding_provider("openai:text-embedding-3-small", settings_with_env({{"OPENAI_API_KEY", "k"}}))
+          ->spec(),
+      "openai:text-embedding-3-small");
+  EXPECT_EQ(error_of([] { make_embedding_provider("anthropic:x", settings_with_env({})); }).second,
+            ExitCode::usage);
+}
+
+}  // namespace
+}  // namespace judge::llm

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// `judge notebook show` on small notebooks written by us, compared with golden output in tests/golden/ (checked
+// by hand: sizes, truncation counts and cell numbers worked out from the inputs).
+#include <gtest/gtest.h>
+
+#include "../support.hpp"
+#include "judge/util/fs.hpp"
+
+namespace judge {
+namespace {
+
+std::string golden(const std::string& name) { return util::read_file(test::source_dir() / "tests/golden" / name); }
+
+TEST(CliNotebookShow, IpynbMatchesGolden) {
+  const auto r = test::run_judge("notebook show tests/golden/show_small.ipynb --max-output-chars 40");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, golden("show_small.ipynb.txt"));
+}
+
+TEST(CliNotebookShow, DatabricksMatchesGolden) {
+  const auto r = test::run_judge("notebook show tests/golden/show_small_databricks.py");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, golden("show_small_databricks.py.txt"));
+}
+
+TEST(CliNotebookShow, UnreadableFileIsOneErrorLineAndExitCode1) {
+  const auto r = test::run_judge("notebook show tests/golden/missing.ipynb 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "judge: error: tests/golden/missing.ipynb: no such file or folder\n");
+}
+
+}  // namespace
+}  // namespace judge

@@ -1,0 +1,7 @@
+# Databricks notebook source
+# MAGIC  %md
+# MAGIC ### Save the table
+
+# COMMAND ----------
+
+x = 1

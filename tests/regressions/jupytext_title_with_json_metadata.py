@@ -1,0 +1,5 @@
+# %%
+import pandas as pd
+
+# %% Show a frame {"tags": ["parameters"]}
+pd.DataFrame({"a": [1]})

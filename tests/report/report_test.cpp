@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+#include "judge/report/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "judge/report/gates.hpp"
+#include "judge/report/writers.hpp"
+#include "judge/util/error.hpp"
+#include "../stats/python.hpp"
+#include "../support.hpp"
+
+using namespace judge::report;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path temp_dir() {
+  const fs::path dir = fs::temp_directory_path() / ("judge_report_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+fs::path write_temp(const std::string& name, const std::string& text) {
+  const fs::path p = temp_dir() / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+// Two raters on 1..3 over notebooks a and b (paths relative to the notebooks folder), and `judge eval` JSON
+// Lines output for the same notebooks under a longer path, plus one notebook without labels.
+const char* k_labels =
+    "notebook,dimension,rater,score,feedback\n"
+    "a.ipynb,model_training,r1,3,good split\n"
+    "a.ipynb,model_training,r2,2,\"no seed,\nbut fine\"\n"
+    "a.ipynb,model_use,r1,NA,\n"
+    "a.ipynb,model_use,r2,NA,\n"
+    "sub/b.ipynb,model_training,r1,1,no model\n"
+    "sub/b.ipynb,model_training,r2,1,\n"
+    "sub/b.ipynb,model_use,r1,2,\n"
+    "sub/b.ipynb,model_use,r2,3,\n";
+const char* k_scores =
+    R"({"notebook": "/data/nbs/a.ipynb", "dimension": "model_training", "status": "scored", "score": 3, "rationale": "trains", "judge": "heuristic"}
+{"notebook": "/data/nbs/a.ipynb", "dimension": "model_use", "status": "scored", "score": 2, "rationale": "uses", "judge": "heuristic"}
+{"notebook": "/data/nbs/sub/b.ipynb", "dimension": "model_training", "status": "scored", "score": 3, "rationale": "says <b>", "judge": "heuristic"}
+{"notebook": "/data/nbs/sub/b.ipynb", "dimension": "model_use", "status": "unscored", "score": null, "rationale": "", "judge": "heuristic", "error": "timeout"}
+{"notebook": "/data/nbs/c.ipynb", "dimension": "model_use", "status": "not_applicable", "score": null, "rationale": "", "judge": "heuristic"}
+)";
+
+Report small_report(ReportOptions options = {}) {
+  options.bootstrap.resamples = 200;
+  const auto labels = judge::labels::read_labels(write_temp("labels.csv", k_labels));
+  const auto scores = read_scores(write_temp("scores.jsonl", k_scores));
+  return build_report(labels, scores, options);
+}
+
+}  // namespace
+
+TEST(Report, SameItemAtPathSeparators) {
+  EXPECT_TRUE(same_item("a.ipynb", "a.ipynb"));
+  EXPECT_TRUE(same_item("/data/nbs/sub/b.ipynb", "sub/b.ipynb"));
+  EXPECT_TRUE(same_item("sub/b.ipynb", "/data/nbs/sub/b.ipynb"));
+  EXPECT_TRUE(same_item("C:\\nbs\\a.ipynb", "a.ipynb"));
+  EXPECT_FALSE(same_item("/data/nbs/xa.ipynb", "a.ipynb"));
+  EXPECT_FALSE(same_item("a.ipynb", "b.ipynb"));
+}
+
+TEST(Report, SmallCaseByHand) {
+  const Report r = small_report();
+  EXPECT_EQ(r.scale.min, 1);  // labels' integer range
+  EXPECT_EQ(r.scale.max, 3);
+  ASSERT_EQ(r.judges.size(), 1u);
+  const auto& jr = r.judges[0];
+  EXPECT_EQ(jr.records, 5u);
+  EXPECT_EQ(jr.unscored, 1u);
+  EXPECT_EQ(jr.unmatched_labels, 0u);
+  ASSERT_EQ(jr.dimensions.size(), 2u);
+  // model_training: a mean 2.5 vs 3, b mean 1 vs 3 -> errors 0.5, 2.
+  const auto& mt = jr.dimensions[0];
+  EXPECT_EQ(mt.dimension, "model_training");
+  EXPECT_EQ(mt.metrics.n, 2u);
+  EXPECT_DOUBLE_EQ(mt.metrics.mae, 1.25);
+  EXPECT_DOUBLE_EQ(mt.metrics.bias, 1.25);
+  // model_use: a humans N/A, judge 2 -> N/A disagreement; b unscored -> left out, counted.
+  const auto& mu = jr.dimensions[1];
+  EXPECT_EQ(mu.metrics.n, 0u);
+  EXPECT_EQ(mu.na.human_na_only, 1u);
+  EXPECT_EQ(mu.unscored, 1u);
+  EXPECT_TRUE(std::isnan(mu.metrics.mae));
+  EXPECT_DOUBLE_EQ(jr.mean_mae, 1.25);  // mean over dimensions with pairs
+  // Human vs human on model_training: r1 vs r2 and r2 vs r1 on a (3 vs 2), and on b (1 vs 1): MAE 2/4.
+  ASSERT_TRUE(r.human.count("model_training"));
+  EXPECT_DOUBLE_EQ(r.human.at("model_training").mae, 0.5);
+  // The largest disagreement is b's model_training (judge 3, humans 1) with its feedback.
+  ASSERT_FALSE(jr.largest.empty());
+  EXPECT_EQ(jr.largest[0].item, "sub/b.ipynb");
+  EXPECT_EQ(jr.largest[0].rationale, "says <b>");
+  ASSERT_EQ(jr.largest[0].feedback.size(), 1u);
+  EXPECT_EQ(jr.largest[0].feedback[0].second, "no model");
+}
+
+TEST(Report, RaterPolicyAndUnknownJudge) {
+  ReportOptions o;
+  o.raters = "r2";
+  const Report r = small_report(o);
+  EXPECT_DOUBLE_EQ(r.judges[0].dimensions[0].metrics.mae, 1.5);  // (|3-2| + |3-1|) / 2
+  o.raters = "mean";
+  o.judge = "nobody";
+  EXPECT_THROW(small_report(o), judge::Error);
+}
+
+TEST(Report, GatesParseAndEvaluate) {
+  const Gate g = parse_gate("mae:model_training >= 0.3");
+  EXPECT_EQ(g.metric, "mae");
+  EXPECT_EQ(g.dimension, "model_training");
+  EXPECT_EQ(g.op, ">=");
+  EXPECT_DOUBLE_EQ(g.threshold, 0.3);
+  EXPECT_THROW(parse_gate("mse>1"), judge::Error);
+  EXPECT_THROW(parse_gate("mae=1"), judge::Error);
+  EXPECT_THROW(parse_gate("mae>x"), judge::Error);
+  const Report r = small_report();
+  const auto results = evaluate_gates(r, {parse_gate("mae>1.2"), parse_gate("mae<1.2"), parse_gate("bias:model_use>9"),
+                                          parse_gate("exact:model_training<=0.5")});
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_TRUE(results[0].failed);   // 1.25 > 1.2
+  EXPECT_FALSE(results[1].failed);
+  EXPECT_TRUE(results[2].failed);   // undefined: no pairs on model_use
+  EXPECT_TRUE(results[3].failed);   // exact: a 2.5 rounds to 3 = 3 (1), b 1 vs 3 (0) -> 0.5 <= 0.5
+}
+
+TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
+  const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
+  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 100";
+  auto r = judge::test::run_judge(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema_version"], 1);
+  const auto& d = j["judges"][0]["dimensions"][0];
+  for (const char* key : {"dimension", "n", "mae", "mae_ci", "bias", "qwk", "spearman", "exact", "within1"})
+    EXPECT_TRUE(d.contains(key)) << key;
+  EXPECT_EQ(d["mae_ci"].size(), 2u);
+  EXPECT_TRUE(j["judges"][0]["dimensions"][1]["mae"].is_null());
+
+  // Same seed, same intervals.
+  const auto seeded = [&](int seed) {
+    return nlohmann::json::parse(judge::test::run_judge(args + " --format json --seed " + std::to_string(seed)).out)
+        ["judges"][0]["dimensions"][0]["mae_ci"];
+  };
+  EXPECT_EQ(seeded(5), seeded(5));
+  r = judge::test::run_judge(args + " --format junit --fail-if 'mae:model_training>1' 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_training\">"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_use\">"), std::string::npos);
+  EXPECT_NE(r.out.find("<failure message=\"mae:model_training = 1.25 &gt; 1"), std::string::npos) << r.out;
+
+  r = judge::test::run_judge(args + " --format csv");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("heuristic,model_training,2,1.250000,"), std::string::npos) << r.out;
+
+  r = judge::test::run_judge(args + " --fail-if 'mae<0.5' --format markdown");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("| model_training | 2 | 1.250 |"), std::string::npos) << r.out;
+  EXPECT_EQ(judge::test::run_judge(args + " --fail-if 'rmse>1' 2>/dev/null").exit_code, 2);
+}
+
+TEST(ReportCli, HtmlRendersInHeadlessChromium) {
+  const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
+  const fs::path html = temp_dir() / "report.html";
+  auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                                  "' --bootstrap 100 --calibrate --folds 2 --format html --output '" + html.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(html);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org/2000/svg"));  // no network resource
+  EXPECT_EQ(page.find("https://"), std::string::npos);
+  EXPECT_NE(page.find("says &lt;b&gt;"), std::string::npos);  // the rationale, escaped, beside the feedback
+  if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "chromium not installed (scripts/deps --test installs it)";
+  const fs::path profile = temp_dir() / "chromium-profile";
+  r = judge::test::run_command(
+      "/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+      "--disable-component-update --disable-sync --no-first-run --user-data-dir='" + profile.string() +
+      "' --dump-dom 'file://" + html.string() + "' 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0);
+  // The DOM after rendering holds the chart: the svg, its bars (raw and calibrated) and whiskers.
+  EXPECT_NE(r.out.find("<svg class=\"mae-chart\" id=\"mae-chart-0\""), std::string::npos) << r.out.substr(0, 2000);
+  EXPECT_NE(r.out.find("<rect class=\"bar raw\""), std::string::npos);
+  EXPECT_NE(r.out.find("<rect class=\"bar calibrated\""), std::string::npos);
+  EXPECT_NE(r.out.find("<line class=\"whisker\""), std::string::npos);
+  EXPECT_NE(r.out.find("<table class=\"cm\">"), std::string::npos);
+}
+
+TEST(ReportCli, HannaMatchesNumpySklearnScipy) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  JUDGE_REQUIRE_PYTHON("sklearn, scipy, numpy");
+  const fs::path hanna = judge::test::shared_data() / "judgments/hanna";
+  auto r = judge::test::run_judge("report --labels '" + (hanna / "hanna_labels.csv").string() + "' --scores '" +
+                                  (hanna / "hanna_judge_scores.csv").string() +
+                                  "' --judge chatgpt-prompt1 --bootstrap 200 --format json");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  // Independent computation: human score = mean of the three raters; exact/QWK on scores rounded half up.
+  const auto expected = judge::test::python_numbers(R"(
+import csv, collections, numpy as np
+from sklearn.metrics import cohen_kappa_score
+from scipy.stats import spearmanr
+h = collections.defaultdict(list); s = {}
+for r in csv.DictReader(open(')" + (hanna / "hanna_labels.csv").string() + R"(')):
+    h[(r['item'], r['dimension'])].append(float(r['score']))
+for r in csv.DictReader(open(')" + (hanna / "hanna_judge_scores.csv").string() + R"(')):
+    if r['judge'] == 'chatgpt-prompt1': s[(r['item'], r['dimension'])] = float(r['score'])
+rnd = lambda x: np.clip(np.floor(np.asarray(x) + 0.5), 1, 5).astype(int)
+for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'complexity']:
+    keys = sorted(k for k in s if k[1] == c)
+    j = np.array([s[k] for k in keys]); m = np.array([np.mean(h[k]) for k in keys])
+    print(len(keys), np.mean(np.abs(j - m)), np.mean(j - m), spearmanr(j, m)[0],
+          cohen_kappa_score(rnd(j), rnd(m), weights='quadratic', labels=[1, 2, 3, 4, 5]), np.mean(rnd(j) == rnd(m)))
+)");
+  const auto& dims = j["judges"][0]["dimensions"];
+  ASSERT_EQ(expected.size(), dims.size() * 6);
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    SCOPED_TRACE(dims[i]["dimension"].get<std::string>());
+    EXPECT_EQ(dims[i]["n"].get<double>(), expected[i * 6]);
+    EXPECT_NEAR(dims[i]["mae"].get<double>(), expected[i * 6 + 1], 1e-9);
+    EXPECT_NEAR(dims[i]["bias"].get<double>(), expected[i * 6 + 2], 1e-9);
+    EXPECT_NEAR(dims[i]["spearman"].get<double>(), expected[i * 6 + 3], 1e-9);
+    EXPECT_NEAR(dims[i]["qwk"].get<double>(), expected[i * 6 + 4], 1e-9);
+    EXPECT_NEAR(dims[i]["exact"].get<double>(), expected[i * 6 + 5], 1e-12);
+  }
+}
+
+TEST(ReportCli, SecondRaterAsAJudgeReproducesTheLabelsReadme) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  // ../shared/data/labels/README.md gives rater1 vs rater2 agreement (computed by the data's authors):
+  // model_training 28 pairs, MAE 0.14, exact 86%, 1 N/A disagreement of 40; cell_organization 40 pairs, MAE 0.07;
+  // mean over dimensions MAE 0.05. Here rater2's rows become a judge's scores, rater1 the labels.
+  const auto set = judge::labels::read_labels(judge::test::shared_data() / "labels/ml-notebooks.csv");
+  std::string scores = "item,dimension,score,judge\n";
+  for (const auto& l : set.labels)
+    if (l.rater == "rater2")
+      scores += l.item + "," + l.dimension + "," + (l.score ? std::to_string(*l.score) : "NA") + ",rater2\n";
+  const auto scores_file = write_temp("rater2.csv", scores);
+  auto r = judge::test::run_judge("report --labels '" + (judge::test::shared_data() / "labels/ml-notebooks.csv").string() +
+                                  "' --scores '" + scores_file.string() + "' --raters rater1 --bootstrap 100 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> dims;
+  for (const auto& d : j["judges"][0]["dimensions"]) dims[d["dimension"]] = d;
+  EXPECT_EQ(dims["model_training"]["n"], 28);
+  EXPECT_NEAR(dims["model_training"]["mae"].get<double>(), 0.14, 0.005);
+  EXPECT_NEAR(dims["model_training"]["exact"].get<double>(), 0.86, 0.005);
+  const auto& na = dims["model_training"]["not_applicable"];
+  EXPECT_EQ(na["judge_na_only"].get<int>() + na["human_na_only"].get<int>(), 1);
+  EXPECT_EQ(dims["cell_organization"]["n"], 40);
+  EXPECT_NEAR(dims["cell_organization"]["mae"].get<double>(), 0.07, 0.005);
+  EXPECT_NEAR(j["judges"][0]["mean_mae"].get<double>(), 0.05, 0.005);
+}

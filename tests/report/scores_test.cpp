@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#include "judge/report/scores.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "judge/util/error.hpp"
+
+using namespace judge::report;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path write_temp(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_scores_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / name, std::ios::binary) << text;
+  return dir / name;
+}
+}  // namespace
+
+TEST(Scores, EvalCsvOutputWithStatus) {
+  // The shape `judge eval --format csv` writes: N/A is "NA", unscored has an empty score and its error.
+  const auto set = read_scores(write_temp("eval.csv",
+                                          "notebook,dimension,status,score,rationale,judge\n"
+                                          "a.ipynb,model_use,scored,3,\"uses it, well\",heuristic\n"
+                                          "a.ipynb,mlflow_logging,not_applicable,NA,no tracking,heuristic\n"
+                                          "a.ipynb,model_training,unscored,,timeout,heuristic\n"));
+  ASSERT_EQ(set.records.size(), 3u);
+  EXPECT_EQ(set.records[0].status, ScoreStatus::scored);
+  EXPECT_EQ(set.records[0].score, 3.0);
+  EXPECT_EQ(set.records[0].rationale, "uses it, well");
+  EXPECT_EQ(set.records[1].status, ScoreStatus::not_applicable);
+  EXPECT_EQ(set.records[2].status, ScoreStatus::unscored);
+  EXPECT_FALSE(set.records[2].score);
+}
+
+TEST(Scores, PlainCsvWithoutStatusAndFractionalScores) {
+  const auto set = read_scores(write_temp("plain.txt", "item,dimension,judge,score\nhuman/000,relevance,j1,4.6667\n"
+                                                       "human/001,relevance,j1,\nhuman/002,relevance,j1,N/A\n"));
+  ASSERT_EQ(set.records.size(), 3u);
+  EXPECT_DOUBLE_EQ(*set.records[0].score, 4.6667);
+  EXPECT_EQ(set.records[1].status, ScoreStatus::not_applicable);  // empty cell = N/A without a status column
+  EXPECT_EQ(set.records[2].status, ScoreStatus::not_applicable);
+}
+
+TEST(Scores, JsonArrayAndJsonLinesByContent) {
+  const auto arr = read_scores(write_temp(
+      "eval.json", R"([{"notebook": "a", "dimension": "d", "status": "scored", "score": 2, "judge": "j"},
+                      {"notebook": "b", "dimension": "d", "status": "not_applicable", "score": null, "judge": "j"}])"));
+  ASSERT_EQ(arr.records.size(), 2u);
+  EXPECT_EQ(arr.records[1].line, 2);
+  EXPECT_EQ(arr.records[1].status, ScoreStatus::not_applicable);
+  const auto lines = read_scores(write_temp("eval.out", "{\"item\": \"a\", \"dimension\": \"d\", \"score\": 1.5}\n"));
+  ASSERT_EQ(lines.records.size(), 1u);
+  EXPECT_EQ(lines.records[0].judge, "");
+  EXPECT_DOUBLE_EQ(*lines.records[0].score, 1.5);
+}
+
+TEST(Scores, EveryProblemWithItsLine) {
+  try {
+    read_scores(write_temp("bad.jsonl", "{\"item\": \"a\", \"dimension\": \"d\", \"score\": \"x\"}\n"
+                                        "{\"dimension\": \"d\", \"score\": 1}\n"
+                                        "{\"item\": \"a\", \"dimension\": \"d\", \"status\": \"maybe\", \"score\": 1}\n"
+                                        "{not json\n"));
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("4 problems"), std::string::npos) << m;
+    EXPECT_NE(m.find("bad.jsonl:1: score \"x\" is not a number"), std::string::npos) << m;
+    EXPECT_NE(m.find("bad.jsonl:2: missing key \"item\""), std::string::npos) << m;
+    EXPECT_NE(m.find("bad.jsonl:3: unknown status \"maybe\""), std::string::npos) << m;
+    EXPECT_NE(m.find("bad.jsonl:4: not valid JSON"), std::string::npos) << m;
+  }
+  try {
+    read_scores(write_temp("bad.csv", "notebook,score\na,1\n"));
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.csv:1: missing column \"dimension\""), std::string::npos) << e.what();
+  }
+}

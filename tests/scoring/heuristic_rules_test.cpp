@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+// The heuristic judge's rules on tiny notebooks built here. Every expected score was worked out by hand from
+// the rubric text (rubrics/ml-notebook.yaml, same meaning as ../shared/reference/ml-notebook-rubric.md); the
+// comment above each test quotes the rubric sentence it checks.
+#include "judge/scoring/heuristic_rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+
+#include "judge/notebook/notebook.hpp"
+#include "judge/rubric/rubric.hpp"
+#include "judge/scoring/heuristic_facts.hpp"
+
+namespace judge::scoring {
+namespace {
+
+using notebook::Cell;
+using notebook::CellType;
+using notebook::Notebook;
+
+/// A notebook from (type, source) pairs, numbered from 1.
+Notebook make(std::initializer_list<std::pair<CellType, std::string>> cells) {
+  Notebook nb;
+  nb.path = "test.ipynb";
+  nb.format = "ipynb";
+  nb.language = "python";
+  int n = 0;
+  for (const auto& [type, source] : cells) {
+    Cell c;
+    c.number = ++n;
+    c.type = type;
+    c.source = source;
+    nb.cells.push_back(c);
+  }
+  return nb;
+}
+
+Cell& with_error(Notebook& nb, int number, const std::string& ename, const std::string& evalue) {
+  Cell& c = nb.cells.at(number - 1);
+  notebook::Output o;
+  o.kind = "error";
+  o.text = ename + ": " + evalue;
+  o.ename = ename;
+  o.evalue = evalue;
+  c.outputs.push_back(o);
+  return c;
+}
+
+const Verdict& verdict(const std::vector<Verdict>& all, const std::string& dimension) {
+  for (const auto& v : all)
+    if (v.dimension == dimension) return v;
+  throw std::runtime_error("no verdict for " + dimension);
+}
+
+std::vector<Verdict> judge(const Notebook& nb) { return rule_verdicts(nb, rubric::default_rubric()); }
+
+constexpr auto md = CellType::markdown;
+constexpr auto code = CellType::code;
+
+// A small, well-made classification notebook, used as the base of several tests.
+Notebook good_notebook() {
+  return make({
+      {md, "# Churn model\nPredict churn from tenure and contract; churned is the target we want to catch."},
+      {code, "%pip install mlflow==2.14.1"},
+      {code,
+       "import joblib\nimport mlflow\nimport pandas as pd\nfrom sklearn.pipeline import Pipeline\n"
+       "from sklearn.compose import ColumnTransformer\nfrom sklearn.impute import SimpleImputer\n"
+       "from sklearn.preprocessing import OneHotEncoder\nfrom sklearn.dummy import DummyClassifier\n"
+       "from sklearn.ensemble import RandomForestClassifier\nfrom sklearn.model_selection import "
+       "GridSearchCV, train_test_split\nfrom sklearn.metrics import roc_auc_score, confusion_matrix, "
+       "classification_report"},
+      {md, "## Explore"},
+      {code, "df = pd.read_csv('churn.csv')\ndf.info()\ndf.describe()\ndf.isnull().sum()"},
+      {code, "df['churned'].value_counts()\ndf.groupby('contract')['churned'].mean()"},
+      {md,
+       "We can see that churn is imbalanced and monthly contracts churn more; tenure has a few missing "
+       "values that we impute inside the pipeline."},
+      {md, "## Train"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)\n"
+       "prep = ColumnTransformer([('num', SimpleImputer(strategy='median'), ['tenure']),\n"
+       "    ('cat', OneHotEncoder(handle_unknown='ignore'), ['contract'])])\n"
+       "pipe = Pipeline([('prep', prep), ('model', RandomForestClassifier(random_state=0))])\n"
+       "base = DummyClassifier().fit(X_train, y_train)\n"
+       "search = GridSearchCV(pipe, {'model__max_depth': [3, 5]}, cv=5).fit(X_train, y_train)"},
+      {md, "## Evaluate"},
+      {code,
+       "pred = search.predict(X_test)\nprint(roc_auc_score(y_test, search.predict_proba(X_test)[:, 1]))\n"
+       "print(confusion_matrix(y_test, pred))\nprint(classification_report(y_test, pred))"},
+      {md, "The forest's ROC-AUC and recall on churners are clearly better than the baseline's score."},
+      {md, "## Track, save and reuse"},
+      {code,
+       "mlflow.set_experiment('churn')\nwith mlflow.start_run():\n    "
+       "mlflow.log_params(search.best_params_)\n"
+       "    mlflow.log_metric('auc', 0.8)\n    mlflow.sklearn.log_model(search.best_estimator_, 'model', "
+       "input_example=X_train.head())"},
+      {code,
+       "joblib.dump(search.best_estimator_, 'm.joblib')\nm = joblib.load('m.joblib')\n"
+       "m.predict(new_customers)"},
+  });
+}
+
+// Level 3 of every dimension: each sentence of the rubric's "good" level is present in good_notebook().
+TEST(HeuristicRules, WellMadeNotebookScoresThreeEverywhere) {
+  const auto all = judge(good_notebook());
+  ASSERT_EQ(all.size(), 9u);
+  for (const auto& v : all) {
+    EXPECT_EQ(v.status, Status::scored) << v.dimension;
+    EXPECT_EQ(v.score, 3.0) << v.dimension << ": " << v.rationale;
+    EXPECT_FALSE(v.rationale.empty()) << v.dimension;
+  }
+}
+
+// N/A rules: "The notebook contains no code" (library), "The notebook is empty" (cells), model dimensions
+// N/A when no model is trained.
+TEST(HeuristicRules, EmptyNotebookIsNotApplicableEverywhere) {
+  const auto all = judge(make({}));
+  for (const auto& v : all) EXPECT_EQ(v.status, Status::not_applicable) << v.dimension;
+}
+
+TEST(HeuristicRules, MarkdownOnlyNotebookScoresOnlyOrganisation) {
+  const auto all =
+      judge(make({{md, "# Decision trees\nA short introduction to trees, with no code at all here."}}));
+  for (const auto& v : all) {
+    if (v.dimension == "cell_organization")
+      EXPECT_EQ(v.status, Status::scored);
+    else
+      EXPECT_EQ(v.status, Status::not_applicable) << v.dimension;
+  }
+}
+
+// "No model is trained" -> N/A for feature engineering, training, use, metrics and MLflow.
+TEST(HeuristicRules, ExplorationOnlyNotebookHasNoModelDimensions) {
+  const auto all = judge(make({{code, "import pandas as pd\ndf = pd.read_csv('sales.csv')\ndf.describe()"}}));
+  for (const char* d :
+       {"feature_engineering", "model_training", "model_use", "metrics_evaluation", "mlflow_logging"})
+    EXPECT_EQ(verdict(all, d).status, Status::not_applicable) << d;
+  EXPECT_EQ(verdict(all, "exploratory_data_analysis").status, Status::scored);
+}
+
+// Imputation level 2: "statistics over the full data before the split"; the rationale cites both cells.
+TEST(HeuristicRules, ImputationBeforeSplitIsALeakageRisk) {
+  const auto all = judge(make({
+      {code,
+       "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+       "from sklearn.linear_model import LinearRegression"},
+      {code, "df = pd.read_csv('houses.csv')\ndf.isnull().sum()"},
+      {code, "df['area'] = df['area'].fillna(df['area'].median())"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=1)\n"
+       "LinearRegression().fit(X_train, y_train)"},
+  }));
+  const auto& v = verdict(all, "data_imputation");
+  EXPECT_EQ(v.score, 2.0) << v.rationale;
+  EXPECT_NE(v.rationale.find("cell 3"), std::string::npos) << v.rationale;
+  EXPECT_NE(v.rationale.find("cell 4"), std::string::npos) << v.rationale;
+}
+
+// Imputation level 3: "checks which columns have missing values ... an imputer inside a pipeline".
+TEST(HeuristicRules, ImputerInsideAPipelineAfterACheckIsGood) {
+  EXPECT_EQ(verdict(judge(good_notebook()), "data_imputation").score, 3.0);
+}
+
+// Imputation level 1: "Missing values are present and ignored" (never checked, never handled).
+TEST(HeuristicRules, IgnoredMissingValuesScoreOne) {
+  const auto all = judge(make({
+      {code,
+       "import pandas as pd\nfrom sklearn.linear_model import LinearRegression\n"
+       "from sklearn.model_selection import train_test_split"},
+      {code,
+       "df = pd.read_csv('houses.csv')\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+       "LinearRegression().fit(X_train, y_train)"},
+  }));
+  EXPECT_EQ(verdict(all, "data_imputation").score, 1.0);
+}
+
+// Imputation level 3 without a model: "Checks which columns have missing values and handles them with a
+// stated strategy" - leaving them missing on purpose, said in markdown after the check.
+TEST(HeuristicRules, StatedDecisionToLeaveGapsIsAStrategy) {
+  const auto all = judge(make({
+      {code, "import pandas as pd\ndf = pd.read_csv('sales.csv')\ndf.isnull().sum()"},
+      {md, "Only units has missing values; we leave them missing because zeros would look like real slumps."},
+  }));
+  EXPECT_EQ(verdict(all, "data_imputation").score, 3.0);
+}
+
+// Training level 1: "Training and evaluation on the same data"; metrics level 1: "Metrics on the training
+// data"; model use level 1: "predictions on training data are presented as if on new data".
+TEST(HeuristicRules, FittingAndScoringOnTheSameRowsScoresOne) {
+  const auto all = judge(make({
+      {code,
+       "from sklearn.datasets import load_iris\nfrom sklearn.neighbors import KNeighborsClassifier\n"
+       "from sklearn.metrics import accuracy_score"},
+      {code, "X, y = load_iris(return_X_y=True)\nknn = KNeighborsClassifier().fit(X, y)"},
+      {code, "print(accuracy_score(y, knn.predict(X)))"},
+  }));
+  EXPECT_EQ(verdict(all, "model_training").score, 1.0);
+  EXPECT_EQ(verdict(all, "metrics_evaluation").score, 1.0);
+  EXPECT_EQ(verdict(all, "model_use").score, 1.0);
+  // Bundled complete data and no preparation: "there is no data preparation at all" -> N/A.
+  EXPECT_EQ(verdict(all, "data_imputation").status, Status::not_applicable);
+  EXPECT_NE(verdict(all, "model_training").rationale.find("cell 2"), std::string::npos);
+}
+
+// Library level 1: "an import or install fails (ModuleNotFoundError or ImportError in the outputs)".
+TEST(HeuristicRules, FailedImportScoresOneAndCitesTheCell) {
+  Notebook nb = make({{code, "import pandas as pd"}, {code, "import xgboost"}});
+  with_error(nb, 2, "ModuleNotFoundError", "No module named 'xgboost'");
+  const auto all = judge(nb);
+  const auto& v = verdict(all, "library_installation");
+  EXPECT_EQ(v.score, 1.0);
+  EXPECT_NE(v.rationale.find("cell 2"), std::string::npos) << v.rationale;
+}
+
+// Library level 1: "Something is used without being imported" (used in cell 1, imported in cell 2).
+TEST(HeuristicRules, NameUsedBeforeItsImportScoresOne) {
+  Notebook nb =
+      make({{code, "print(accuracy_score(y, p))"}, {code, "from sklearn.metrics import accuracy_score"}});
+  with_error(nb, 1, "NameError", "name 'accuracy_score' is not defined");
+  EXPECT_EQ(verdict(judge(nb), "library_installation").score, 1.0);
+}
+
+// Library level 1: "Something is used without being imported" (no output needed: pd is never imported).
+TEST(HeuristicRules, AliasNeverImportedScoresOne) {
+  const auto all = judge(make({{code, "import numpy as np"}, {code, "df = pd.read_csv('a.csv')"}}));
+  const auto& v = verdict(all, "library_installation");
+  EXPECT_EQ(v.score, 1.0);
+  EXPECT_NE(v.rationale.find("cell 2"), std::string::npos) << v.rationale;
+}
+
+// Library level 2: "Imports work but are spread through the notebook".
+TEST(HeuristicRules, ScatteredImportsScoreTwo) {
+  const auto all = judge(make({
+      {code, "import pandas as pd"},
+      {code, "df = pd.read_csv('a.csv')"},
+      {code, "df.describe()"},
+      {code, "import numpy as np\nnp.log(df['x'])"},
+  }));
+  const auto& v = verdict(all, "library_installation");
+  EXPECT_EQ(v.score, 2.0);
+  EXPECT_NE(v.rationale.find("cell 4"), std::string::npos) << v.rationale;
+}
+
+// Library level 2: "a non-standard package is used with no install step or version note".
+TEST(HeuristicRules, NonStandardPackageWithoutInstallScoresTwo) {
+  const auto all =
+      judge(make({{code, "import pandas as pd\nimport catboost"}, {code, "df = pd.read_csv('a.csv')"}}));
+  EXPECT_EQ(verdict(all, "library_installation").score, 2.0);
+}
+
+// MLflow level 1: "A model is trained and nothing is tracked"; level 2: partial tracking (metrics, no model).
+TEST(HeuristicRules, MlflowTrackingLevels) {
+  Notebook nb = make({
+      {code,
+       "from sklearn.linear_model import LogisticRegression\nfrom sklearn.model_selection import "
+       "train_test_split"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+       "m = LogisticRegression().fit(X_train, y_train)"},
+  });
+  EXPECT_EQ(verdict(judge(nb), "mlflow_logging").score, 1.0);
+  Cell tracking;
+  tracking.number = 3;
+  tracking.source =
+      "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('acc', m.score(X_test, y_test))";
+  nb.cells.push_back(tracking);
+  EXPECT_EQ(verdict(judge(nb), "mlflow_logging").score, 2.0);
+}
+
+// Organisation level 1: "error tracebacks left in the outputs"; also "No narrative at all".
+TEST(HeuristicRules, ErrorTracebackLeftInScoresOne) {
+  Notebook nb = good_notebook();
+  with_error(nb, 6, "KeyError", "'churned'");
+  const auto all = judge(nb);
+  const auto& v = verdict(all, "cell_organization");
+  EXPECT_EQ(v.score, 1.0);
+  EXPECT_NE(v.rationale.find("cell 6"), std::string::npos) << v.rationale;
+  EXPECT_EQ(verdict(judge(make({{code, "x = 1"}, {code, "y = 2"}})), "cell_organization").score, 1.0);
+}
+
+// Feature engineering level 1: "Categorical features are silently dropped".
+TEST(HeuristicRules, DroppingObjectColumnsScoresOne) {
+  const auto all = judge(make({
+      {code,
+       "import pandas as pd\nfrom sklearn.ensemble import RandomForestRegressor\n"
+       "from sklearn.model_selection import train_test_split"},
+      {code,
+       "X = df.select_dtypes(exclude=['object'])\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+       "RandomForestRegressor().fit(X_train, y_train)"},
+  }));
+  EXPECT_EQ(verdict(all, "feature_engineering").score, 1.0);
+}
+
+// Model use level 2: "The model only predicts on the test split, without persistence".
+TEST(HeuristicRules, PredictingOnlyTheTestSplitScoresTwo) {
+  const auto all = judge(make({
+      {code, "from sklearn.linear_model import Ridge\nfrom sklearn.model_selection import train_test_split"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y)\nm = Ridge().fit(X_train, y_train)\n"
+       "m.predict(X_test)"},
+  }));
+  EXPECT_EQ(verdict(all, "model_use").score, 2.0);
+}
+
+// A dimension the rules do not know is unscored with a reason, never a guess.
+TEST(HeuristicRules, UnknownDimensionIsUnscoredWithAReason) {
+  rubric::Rubric r = rubric::default_rubric();
+  r.dimensions.resize(1);
+  r.dimensions[0].id = "story_coherence";
+  const auto all = rule_verdicts(good_notebook(), r);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].status, Status::unscored);
+  EXPECT_FALSE(all[0].score.has_value());
+  EXPECT_NE(all[0].error.find("story_coherence"), std::string::npos);
+}
+
+// The rules' 1-3 positions map linearly onto another scale with the same dimensions (1-5: 1, 3, 5).
+TEST(HeuristicRules, OtherScalesGetTheSamePositions) {
+  rubric::Rubric r = rubric::default_rubric();
+  r.scale.clear();
+  for (int i = 1; i <= 5; ++i) r.scale.push_back({i, std::to_string(i), ""});
+  const auto good = rule_verdicts(good_notebook(), r);
+  EXPECT_EQ(verdict(good, "model_training").score, 5.0);
+  Notebook nb = make({{code, "x = 1"}});
+  EXPECT_EQ(verdict(rule_verdicts(nb, r), "cell_organization").score, 1.0);
+}
+
+// Facts: comment lines, line magics and imports are kept out of the code body that rules search.
+TEST(HeuristicFacts, BodyExcludesCommentsImportsAndMagics) {
+  const auto f =
+      gather_facts(make({{code, "# df.fillna(0)\n%matplotlib inline\nimport numpy as np\nx = np.log(2)"},
+                         {code, "!pip install xgboost==2.0.3"},
+                         {code, ""}}));
+  ASSERT_EQ(f.code.size(), 2u);
+  EXPECT_EQ(f.code[0].body, "x = np.log(2)\n");
+  EXPECT_EQ(f.code[0].modules, std::vector<std::string>{"numpy"});
+  EXPECT_EQ(f.code[0].commented_code, 1u);
+  EXPECT_TRUE(f.code[1].install);
+  EXPECT_TRUE(f.code[1].pinned);
+  EXPECT_EQ(f.empty_code_cells, 1u);
+  EXPECT_TRUE(f.cells_with({"fillna("}).empty());
+}
+
+// A Databricks `%sql` cell and an IPython `%%sql` cell are SQL work on data; a `%pip` cell is an install
+// step.
+TEST(HeuristicFacts, MagicCellsAreRecognised) {
+  Notebook nb = make(
+      {{code, "%sql\nSELECT * FROM trips"}, {code, "%%sql\nSELECT 1"}, {code, "%pip install pandas==2.2.2"}});
+  nb.cells[0].magic = "sql";
+  nb.cells[2].magic = "pip";
+  const auto f = gather_facts(nb);
+  ASSERT_EQ(f.code.size(), 3u);
+  EXPECT_TRUE(f.code[0].sql);
+  EXPECT_TRUE(f.code[1].sql);
+  EXPECT_FALSE(f.code[2].sql);
+  EXPECT_TRUE(f.code[2].install);
+  EXPECT_TRUE(f.code[2].pinned);
+}
+
+}  // namespace
+}  // namespace judge::scoring
