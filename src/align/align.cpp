@@ -198,12 +198,14 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
   std::vector<std::string> texts;
   for (std::size_t i = 0; i < episodes.size(); ++i) {
     const auto* old = memory.find_episode(episodes[i].id);
-    if (all || episodes[i].vector.empty() || !old || old->excerpt != episodes[i].excerpt) {
+    const bool same_text = old && old->excerpt == episodes[i].excerpt && !old->vector.empty();
+    if (!all && same_text && episodes[i].vector.empty()) episodes[i].vector = old->vector;  // labels changed, not the text
+    if (all || !same_text) {
       to_embed.push_back(i);
       texts.push_back(episodes[i].excerpt);
     }
   }
-  const auto vectors = memory.embedder().embed(texts);
+  const auto vectors = texts.empty() ? std::vector<memory::Vector>{} : memory.embedder().embed(texts);
   for (std::size_t n = 0; n < to_embed.size(); ++n) episodes[to_embed[n]].vector = vectors[n];
 
   // 4. Guidelines: void citations of changed or removed labels, then distill what is not distilled yet.

@@ -6,6 +6,7 @@
 #include "judge/align/align.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -28,10 +29,11 @@ struct AlignCliOptions {
   std::size_t parallel = 4;
 };
 
+// The reflection model: a chat provider from the llm registry (base URL and key from the environment), with
+// retries on rate limits and server errors.
 std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
   if (spec.empty()) return nullptr;
-  throw Error("--reflection \"" + spec + "\": no chat providers in this build yet (offline distiller: omit --reflection)",
-              ExitCode::usage);
+  return std::make_unique<llm::RetryingProvider>(llm::make_chat_provider(spec));
 }
 
 memory::Memory open_memory(const AlignCliOptions& opt) {
