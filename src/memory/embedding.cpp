@@ -111,14 +111,16 @@ namespace {
 // cosine is a dot product whatever the server returns.
 class ProviderEmbedder : public Embedder {
  public:
-  explicit ProviderEmbedder(std::unique_ptr<llm::EmbeddingProvider> provider) : m_provider(std::move(provider)) {}
+  explicit ProviderEmbedder(std::unique_ptr<llm::EmbeddingProvider> provider)
+      : m_provider(std::move(provider)) {}
   std::string spec() const override { return m_provider->spec(); }
   bool fit(const std::vector<std::string>&) override { return false; }
   std::vector<Vector> embed(const std::vector<std::string>& texts) const override {
     if (texts.empty()) return {};
     auto vectors = m_provider->embed(texts);
     if (vectors.size() != texts.size())
-      throw Error(spec() + ": " + std::to_string(vectors.size()) + " embeddings for " + std::to_string(texts.size()) + " texts");
+      throw Error(spec() + ": " + std::to_string(vectors.size()) + " embeddings for " +
+                  std::to_string(texts.size()) + " texts");
     for (auto& v : vectors) {
       double norm = 0;
       for (float x : v) norm += double(x) * x;
@@ -137,7 +139,8 @@ class ProviderEmbedder : public Embedder {
 std::unique_ptr<Embedder> make_embedder(const std::string& spec) {
   if (spec.empty() || spec == "hashed-tfidf") return std::make_unique<HashedTfidfEmbedder>();
   if (spec.find(':') == std::string::npos)
-    throw Error("unknown embeddings spec \"" + spec + "\" (hashed-tfidf, or PROVIDER:MODEL such as openai:text-embedding-3-small)",
+    throw Error("unknown embeddings spec \"" + spec +
+                    "\" (hashed-tfidf, or PROVIDER:MODEL such as openai:text-embedding-3-small)",
                 ExitCode::usage);
   return std::make_unique<ProviderEmbedder>(llm::make_embedding_provider(spec));
 }

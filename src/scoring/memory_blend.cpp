@@ -41,7 +41,8 @@ std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> 
     if (w <= 0) continue;
     const bool h_na = !e.human_score;
     const bool j_known = e.judge_status == "scored" || e.judge_status == "not_applicable";
-    const bool vote_na = rule_known && j_known ? rule_na != (h_na != (e.judge_status == "not_applicable")) : h_na;
+    const bool vote_na =
+        rule_known && j_known ? rule_na != (h_na != (e.judge_status == "not_applicable")) : h_na;
     w_all += w;
     w_na += vote_na ? w : 0;
     if (h_na) continue;
@@ -76,7 +77,8 @@ bool combine(Verdict& v, const MemoryView& view, const memory::BlendWeight& weig
     if (rule_na) return false;
     v.status = Status::not_applicable;
     v.score.reset();
-    v.rationale += (v.rationale.empty() ? "" : "; ") + std::string("memory: similar labelled notebooks say N/A");
+    v.rationale +=
+        (v.rationale.empty() ? "" : "; ") + std::string("memory: similar labelled notebooks say N/A");
     return true;
   }
   if (!view.score) return false;  // memory has no score to offer; the rule verdict stands
@@ -110,7 +112,8 @@ Status status_of(const std::string& s) {
 void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
   if (!context.memory) return;
   for (auto& v : verdicts) {
-    const auto hits = context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
+    const auto hits =
+        context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
     if (hits.empty()) continue;
     const auto rule_score = v.status == Status::scored ? v.score : std::nullopt;
     const auto view = memory_view(v.status, v.score, hits);
@@ -119,7 +122,8 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
     nlohmann::ordered_json used = nlohmann::ordered_json::array();
     for (const auto& r : hits) used.push_back(r.episode->id);
     v.extra["episodes"] = used;
-    v.extra["rule_score"] = rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
+    v.extra["rule_score"] =
+        rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
   }
 }
 
@@ -144,7 +148,8 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     t.na_memory += view->na == h_na;
     if (h_na || rule != Status::scored || !e.judge_score || !view->score) continue;
     for (std::size_t i = 0; i < k_weights.size(); ++i)
-      t.abs_err[i] += std::fabs(*e.human_score - (*e.judge_score + k_weights[i] * (*view->score - *e.judge_score)));
+      t.abs_err[i] +=
+          std::fabs(*e.human_score - (*e.judge_score + k_weights[i] * (*view->score - *e.judge_score)));
   }
   std::map<std::string, memory::BlendWeight> out;
   for (const auto& [d, t] : tally) {

@@ -21,7 +21,9 @@ notebook::Notebook notebook_with(const std::string& code) {
 }
 
 // Episodes whose excerpt is exactly the query notebook's excerpt: similarity 1 each.
-memory::Memory memory_of(const notebook::Notebook& nb, const std::vector<std::pair<std::optional<double>, std::optional<double>>>& human_judge) {
+memory::Memory memory_of(
+    const notebook::Notebook& nb,
+    const std::vector<std::pair<std::optional<double>, std::optional<double>>>& human_judge) {
   memory::Memory m;
   m.set_vocabulary({{"data_imputation", {"fillna"}}});
   const std::string text = m.excerpt(nb, "data_imputation");

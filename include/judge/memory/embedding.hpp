@@ -58,7 +58,8 @@ class HashedTfidfEmbedder : public Embedder {
 /// Throws judge::Error (usage) for an unknown spec, as the registry does for an unknown provider.
 std::unique_ptr<Embedder> make_embedder(const std::string& spec);
 
-/// Cosine similarity of two L2-normalised vectors of the same size (their dot product); 0 for a size mismatch.
+/// Cosine similarity of two L2-normalised vectors of the same size (their dot product); 0 for a size
+/// mismatch.
 double cosine(const Vector& a, const Vector& b);
 
 }  // namespace judge::memory
