@@ -127,6 +127,18 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
   }
 }
 
+prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
+                                     const Context& context) {
+  prompt::MemorySection section;
+  if (!context.memory) return section;
+  for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
+  for (const auto& r :
+       context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k))
+    section.episodes.push_back(
+        {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+  return section;
+}
+
 std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k) {
   constexpr std::array<double, 5> k_weights{0, 0.25, 0.5, 0.75, 1};
   struct Tally {

@@ -117,3 +117,19 @@ TEST(MemoryBlend, CalibrationPrefersTheRuleWhenMemoryDoesNotHelp) {
   const auto low = memory_of(nb, {{2, 1}, {3, 2}, {2, 1}});
   EXPECT_EQ(scoring::calibrate_memory(low, 5).at("data_imputation").score, 1);
 }
+
+TEST(MemorySection, GuidelinesAndNearestEpisodesForTheLlmJudge) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  auto m = memory_of(nb, {{2, 1}, {std::nullopt, 3}});
+  m.set_guidelines({{"data_imputation", "Check missing values first.", {}, "manual"},
+                    {"model_training", "Other dimension.", {}, "manual"}});
+  rubric::Dimension d;
+  d.id = "data_imputation";
+  const auto s = scoring::memory_section(nb, d, {&m, 1});
+  EXPECT_EQ(s.guidelines, (std::vector<std::string>{"Check missing values first."}));
+  ASSERT_EQ(s.episodes.size(), 1u);  // k = 1
+  EXPECT_EQ(s.episodes[0].notebook, "e0");
+  EXPECT_EQ(s.episodes[0].human_score, 2);
+  EXPECT_EQ(s.episodes[0].excerpt, m.excerpt(nb, "data_imputation"));
+  EXPECT_TRUE(scoring::memory_section(nb, d, {}).empty());
+}
