@@ -85,14 +85,15 @@ bool combine(Verdict& v, const MemoryView& view, const memory::BlendWeight& weig
   std::ostringstream note;
   double s;
   if (rule_scored) {
-    s = *v.score + weight.score * (*view.score - *v.score);
+    s = std::round((*v.score + weight.score * (*view.score - *v.score)) * 100) / 100;
+    if (s == *v.score) return false;  // weight 0, or no correction: the rule verdict stands as it is
     note << "memory: rule score " << *v.score << " corrected by similar labelled notebooks";
   } else {
-    s = *view.score;
+    s = std::round(*view.score * 100) / 100;
     note << "memory: scored by similar labelled notebooks";
   }
   v.status = Status::scored;
-  v.score = std::round(s * 100) / 100;
+  v.score = s;
   v.error.clear();
   v.rationale += (v.rationale.empty() ? "" : "; ") + note.str();
   return true;

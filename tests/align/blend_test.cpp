@@ -65,6 +65,7 @@ TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
   EXPECT_DOUBLE_EQ(*v[0].score, 2.5);
   EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation", "e1#data_imputation"}));
   EXPECT_EQ(v[0].extra["rule_score"], 2);
+  EXPECT_NE(v[0].rationale.find("memory: rule score 2 corrected"), std::string::npos) << v[0].rationale;
 
   // Blend weight 0.5: 2 + 0.5 * (2.5 - 2) = 2.25.
   auto half = memory_of(nb, {{2, 1}, {3, 3}});
@@ -79,6 +80,7 @@ TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
   scoring::apply_memory(nb, {&m, 1}, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2);
   EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation"}));
+  EXPECT_EQ(v[0].rationale.find("memory"), std::string::npos);  // unchanged: no note
 }
 
 TEST(MemoryBlend, NotApplicableFollowsTheNeighboursCorrections) {
