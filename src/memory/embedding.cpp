@@ -121,8 +121,8 @@ class ProviderEmbedder : public Embedder {
     std::call_once(m_once, [this] { m_provider = llm::make_embedding_provider(m_spec); });
     auto vectors = m_provider->embed(texts);
     if (vectors.size() != texts.size())
-      throw Error(m_spec + ": " + std::to_string(vectors.size()) + " embeddings for " + std::to_string(texts.size()) +
-                  " texts");
+      throw Error(m_spec + ": " + std::to_string(vectors.size()) + " embeddings for " +
+                  std::to_string(texts.size()) + " texts");
     for (auto& v : vectors) {
       double norm = 0;
       for (float x : v) norm += double(x) * x;
