@@ -525,8 +525,8 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.data_load && !s.data_work) return not_applicable("no data is loaded or prepared");
   if (s.orchestrated)
     return not_applicable("data preparation happens in called packages or the deployed model");
-  if (!s.trained && !s.data_prep) return not_applicable("no data preparation in this notebook");
   const auto checks = f.cells_with({"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("});
+  if (!s.trained && !s.data_prep && checks.empty()) return not_applicable("no data preparation in this notebook");
   const auto handling = f.cells_with(k_impute);
   for (const auto& c : f.code)
     if (output_shows_no_missing(c) && handling.empty())

@@ -57,36 +57,4 @@ TEST(LlmPricing, BuiltinFileOverrideAndCost) {
 
 #include <chrono>
 
-#include "judge/llm/usage_limit.hpp"
 
-TEST(LlmRateLimit, EstimatedTokensAreBytesOverFourPlusMaxTokens) {
-  llm::ChatRequest r;
-  r.messages = {{"system", "abcd"}, {"user", "abcde"}};  // 9 bytes -> 3 tokens
-  r.max_tokens = 100;
-  EXPECT_EQ(llm::RateLimitedProvider::estimated_tokens(r), 103.0);
-}
-
-TEST(LlmRateLimit, CallsBeyondTheBurstWaitForTheirSlot) {
-  auto fake = std::make_shared<FakeProvider>();
-  fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply("ok"); };
-  // 1200 per minute = one per 50 ms; the 1 s burst holds 20, so 25 calls need at least 5 x 50 ms.
-  llm::RateLimitedProvider p(fake, 1200, 0, 1.0);
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 25; ++i) p.chat({});
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_GE(elapsed, 0.24);
-  EXPECT_EQ(fake->calls(), 25u);
-}
-
-TEST(LlmRateLimit, TokenLimitSpacesLargeRequests) {
-  auto fake = std::make_shared<FakeProvider>();
-  fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply("ok"); };
-  // Each request is charged 1000 tokens; 600000 per minute = 10000 per second: the 1 s burst holds 10,
-  // so 13 requests need at least 3 x 0.1 s.
-  llm::RateLimitedProvider p(fake, 0, 600000, 1.0);
-  llm::ChatRequest r;
-  r.max_tokens = 1000;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 13; ++i) p.chat(r);
-  EXPECT_GE(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.29);
-}

@@ -26,24 +26,24 @@ std::string read_text(const std::filesystem::path& path) {
   return s.str();
 }
 
-TEST(EvalCli, JsonLinesMatchGolden) {
+TEST(HeuristicEvalCli, JsonLinesMatchGolden) {
   const RunResult r = run_judge("eval examples/notebooks --format jsonl 2>/dev/null");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, read_text(source_dir() / "tests/golden/eval_examples.jsonl"));
 }
 
-TEST(EvalCli, CsvMatchesGolden) {
+TEST(HeuristicEvalCli, CsvMatchesGolden) {
   const RunResult r = run_judge("eval examples/notebooks --format csv 2>/dev/null");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, read_text(source_dir() / "tests/golden/eval_examples.csv"));
 }
 
-TEST(EvalCli, BadFlagOrValueIsAUsageError) {
+TEST(HeuristicEvalCli, BadFlagOrValueIsAUsageError) {
   EXPECT_EQ(run_judge("eval examples/notebooks --format nope >/dev/null 2>&1").exit_code, 2);
   EXPECT_EQ(run_judge("eval examples/notebooks --no-such-flag >/dev/null 2>&1").exit_code, 2);
 }
 
-TEST(EvalCli, MissingPathIsARuntimeError) {
+TEST(HeuristicEvalCli, MissingPathIsARuntimeError) {
   EXPECT_EQ(run_judge("eval examples/no-such-folder --format jsonl >/dev/null 2>&1").exit_code, 1);
 }
 
