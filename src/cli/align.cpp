@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // judge align: builds or updates aligned memory (guidelines + episodes) from human labels.
+#include "judge/align/align.hpp"
+
 #include <filesystem>
 #include <iostream>
 
-#include "judge/align/align.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -28,17 +30,19 @@ struct AlignCliOptions {
   std::size_t parallel = 4;
 };
 
+// The reflection model: a chat provider from the llm registry (base URL and key from the environment; the
+// registry's provider retries rate limits and server errors).
 std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
   if (spec.empty()) return nullptr;
-  throw Error("--reflection \"" + spec + "\": no chat providers in this build yet (offline distiller: omit --reflection)",
-              ExitCode::usage);
+  return llm::make_chat_provider(spec);
 }
 
 memory::Memory open_memory(const AlignCliOptions& opt) {
   const std::filesystem::path dir = opt.memory_dir;
-  memory::Memory memory = std::filesystem::exists(dir / "memory.json")
-                              ? memory::Memory::load(dir)
-                              : memory::Memory(opt.embeddings_spec.empty() ? "hashed-tfidf" : opt.embeddings_spec);
+  memory::Memory memory =
+      std::filesystem::exists(dir / "memory.json")
+          ? memory::Memory::load(dir)
+          : memory::Memory(opt.embeddings_spec.empty() ? "hashed-tfidf" : opt.embeddings_spec);
   if (!opt.embeddings_spec.empty() && opt.embeddings_spec != memory.embedder().spec())
     memory.set_embedder(memory::make_embedder(opt.embeddings_spec));
   return memory;
@@ -46,16 +50,17 @@ memory::Memory open_memory(const AlignCliOptions& opt) {
 
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
-  std::cout << "memory " << opt.memory_dir << ": " << memory.episodes().size() << " episodes (" << s.episodes_added
-            << " added, " << s.episodes_changed << " changed, " << s.episodes_unchanged << " unchanged, "
-            << s.episodes_removed << " removed); " << memory.all_guidelines().size() << " guidelines (was "
-            << s.guidelines_before << "); " << s.notebooks_judged << " notebooks judged by " << memory.provenance().judge
-            << "; " << s.reflection_calls << " reflection calls; rater policy " << memory.provenance().rater_policy
-            << "\n";
+  std::cout << "memory " << opt.memory_dir << ": " << memory.episodes().size() << " episodes ("
+            << s.episodes_added << " added, " << s.episodes_changed << " changed, " << s.episodes_unchanged
+            << " unchanged, " << s.episodes_removed << " removed); " << memory.all_guidelines().size()
+            << " guidelines (was " << s.guidelines_before << "); " << s.notebooks_judged
+            << " notebooks judged by " << memory.provenance().judge << "; " << s.reflection_calls
+            << " reflection calls; rater policy " << memory.provenance().rater_policy << "\n";
 }
 
 int run_align(const AlignCliOptions& opt) {
-  const rubric::Rubric rubric = opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
+  const rubric::Rubric rubric =
+      opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
   memory::Memory memory = open_memory(opt);
   auto judge = scoring::make_judge(opt.judge_spec);
@@ -79,17 +84,28 @@ int run_align(const AlignCliOptions& opt) {
 
 void setup_align(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<AlignCliOptions>();
-  auto* cmd = app.add_subcommand("align", "Build or update aligned memory (guidelines + labelled episodes) from human labels");
+  auto* cmd = app.add_subcommand(
+      "align", "Build or update aligned memory (guidelines + labelled episodes) from human labels");
   cmd->add_option("--labels", opt->labels_file, "Labels file (CSV or JSON Lines, long format)")->required();
-  cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")->required();
-  cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")->required();
-  cmd->add_option("--rubric", opt->rubric_file, "Rubric YAML file (default: the built-in ml-notebook rubric)");
-  cmd->add_option("--judge", opt->judge_spec, "Judge whose own verdicts the episodes record")->capture_default_str();
-  cmd->add_option("--reflection", opt->reflection_spec, "Chat model that distills guidelines (default: offline extractive distiller)");
-  cmd->add_option("--embeddings", opt->embeddings_spec, "Embeddings: hashed-tfidf (offline, default) or PROVIDER:MODEL");
-  cmd->add_option("-k", opt->k, "Episodes retrieved per item at eval time (recorded; default 5)")->check(CLI::PositiveNumber);
-  cmd->add_option("--raters", opt->raters, "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
-  cmd->add_option("--parallel", opt->parallel, "Judge and reflection calls at once")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")
+      ->required();
+  cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")
+      ->required();
+  cmd->add_option("--rubric", opt->rubric_file,
+                  "Rubric YAML file (default: the built-in ml-notebook rubric)");
+  cmd->add_option("--judge", opt->judge_spec, "Judge whose own verdicts the episodes record")
+      ->capture_default_str();
+  cmd->add_option("--reflection", opt->reflection_spec,
+                  "Chat model that distills guidelines (default: offline extractive distiller)");
+  cmd->add_option("--embeddings", opt->embeddings_spec,
+                  "Embeddings: hashed-tfidf (offline, default) or PROVIDER:MODEL");
+  cmd->add_option("-k", opt->k, "Episodes retrieved per item at eval time (recorded; default 5)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--raters", opt->raters,
+                  "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
+  cmd->add_option("--parallel", opt->parallel, "Judge and reflection calls at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
 

@@ -25,8 +25,8 @@ TEST(HashedTfidf, VectorsAreNormalisedAndIdfWeighted) {
   for (float x : v[0]) norm += double(x) * x;
   EXPECT_NEAR(norm, 1.0, 1e-6);
   EXPECT_NEAR(cosine(v[0], v[2]), 1.0, 1e-6);
-  // By hand: N = 2; idf(aa) = ln(3/3) + 1 = 1, idf(bb) = idf(cc) = ln(3/2) + 1. "aa bb" and "aa cc" share only
-  // aa, so cosine = 1 / (1 + (ln 1.5 + 1)^2) = 0.3360969 (no bucket collision among aa, bb, cc).
+  // By hand: N = 2; idf(aa) = ln(3/3) + 1 = 1, idf(bb) = idf(cc) = ln(3/2) + 1. "aa bb" and "aa cc" share
+  // only aa, so cosine = 1 / (1 + (ln 1.5 + 1)^2) = 0.3360969 (no bucket collision among aa, bb, cc).
   EXPECT_NEAR(cosine(v[0], v[1]), 1.0 / (1.0 + std::pow(std::log(1.5) + 1.0, 2)), 1e-6);
   for (float x : v[3]) EXPECT_EQ(x, 0.0f);
   EXPECT_FALSE(e.fit({"aa bb", "aa cc"}));  // same corpus: vectors still comparable
@@ -41,10 +41,17 @@ TEST(HashedTfidf, StateRoundTrip) {
 }
 
 TEST(HashedTfidf, UnknownSpecIsAUsageError) {
-  try {
-    judge::memory::make_embedder("nope:model");
-    FAIL();
-  } catch (const judge::Error& e) {
-    EXPECT_EQ(e.code(), judge::ExitCode::usage);
-  }
+  auto code_of = [](auto&& f) {
+    try {
+      f();
+    } catch (const judge::Error& e) {
+      return e.code();
+    }
+    return judge::ExitCode::ok;
+  };
+  EXPECT_EQ(code_of([] { judge::memory::make_embedder("nope"); }), judge::ExitCode::usage);
+  // A provider spec is checked by the llm registry when the provider is first used.
+  auto e = judge::memory::make_embedder("nope:model");
+  EXPECT_EQ(e->spec(), "nope:model");
+  EXPECT_EQ(code_of([&] { e->embed({"text"}); }), judge::ExitCode::usage);
 }
