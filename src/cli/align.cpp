@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "judge/align/align.hpp"
+#include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/memory/memory.hpp"
@@ -26,6 +27,7 @@ struct AlignCliOptions {
   int k = 0;                    // 0: the memory's, else 5
   std::string raters;           // empty: the memory's, else mean
   std::size_t parallel = 4;
+  bool calibrate = false;
 };
 
 std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
@@ -54,6 +56,15 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
             << "\n";
 }
 
+// --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
+// saved beside the memory (calibration.json); judge eval --memory applies it.
+void save_calibration(const std::string& dir, const memory::Memory& memory) {
+  const auto calibration = align::fit_calibration(memory);
+  align::save_calibration(dir, calibration);
+  std::cout << "calibration: isotonic map for " << calibration.maps.size() << " dimensions saved in " << dir
+            << "/calibration.json\n";
+}
+
 int run_align(const AlignCliOptions& opt) {
   const rubric::Rubric rubric = opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
@@ -71,6 +82,7 @@ int run_align(const AlignCliOptions& opt) {
   ao.labels_file = opt.labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
+  if (opt.calibrate) save_calibration(opt.memory_dir, memory);
   print_summary(opt, memory, summary);
   return static_cast<int>(ExitCode::ok);
 }
@@ -90,6 +102,8 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_option("-k", opt->k, "Episodes retrieved per item at eval time (recorded; default 5)")->check(CLI::PositiveNumber);
   cmd->add_option("--raters", opt->raters, "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
   cmd->add_option("--parallel", opt->parallel, "Judge and reflection calls at once")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_flag("--calibrate", opt->calibrate,
+                "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval applies it)");
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
 

@@ -108,7 +108,7 @@ Status status_of(const std::string& s) {
 }  // namespace
 
 void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
-  if (!context.memory) return;
+  if (!context.memory || !context.use_episodes) return;  // the blend uses episodes only, never guidelines
   for (auto& v : verdicts) {
     const auto hits = context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
     if (hits.empty()) continue;
