@@ -5,7 +5,7 @@
 Data: 50 notebooks x 9 dimensions of absolute errors (|judge - human| on a 1..3 scale), made up with a fixed
 seed. scipy: bootstrap(paired=True, vectorized=True, method='percentile', n_resamples=10000) of the 9
 per-dimension means, resampling notebooks (the same unit judge resamples). judge: the BootstrapMae case of
-bench/stats_bench (10,000 resamples, automatic threads) on the same file.
+bench/stats_bench (10,000 resamples; automatic threads and one thread, the faster counts) on the same file.
 Usage: bench/bootstrap_vs_scipy.py [PATH/TO/stats_bench]   (default build/release/bench/stats_bench)
 Exits 1 when judge takes 10 ms or more, or is less than 5x faster than scipy.
 """
@@ -36,18 +36,20 @@ with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
     np.savetxt(f, errors)
     path = f.name
 try:
-    out = subprocess.run([bench, "--benchmark_filter=BootstrapMae/threads:0$", "--benchmark_format=json",
+    out = subprocess.run([bench, "--benchmark_filter=BootstrapMae/", "--benchmark_format=json",
                           "--benchmark_min_time=1"],
                          env=dict(os.environ, JUDGE_BENCH_ERRORS=path), check=True, capture_output=True, text=True)
 finally:
     os.unlink(path)
-result = json.loads(out.stdout)["benchmarks"][0]
-assert result["time_unit"] == "ms"
-judge_ms = result["real_time"]
+# Both the automatic thread count and one thread are timed: on a loaded machine one thread can be faster.
+results = {b["name"]: b for b in json.loads(out.stdout)["benchmarks"]}
+assert all(b["time_unit"] == "ms" for b in results.values())
+judge_ms = min(b["real_time"] for b in results.values())
+one_thread_cpu_ms = results["BootstrapMae/threads:1"]["cpu_time"]
 scipy_ms = scipy_best * 1000
-print(f"10,000 resamples x 9 dimensions x 50 notebooks: judge {judge_ms:.2f} ms, "
-      f"scipy.stats.bootstrap {scipy_ms:.1f} ms, ratio {scipy_ms / judge_ms:.1f}x "
-      f"({os.cpu_count()} CPUs)")
+print(f"10,000 resamples x 9 dimensions x 50 notebooks: judge {judge_ms:.2f} ms wall "
+      f"({one_thread_cpu_ms:.2f} ms CPU on one thread), scipy.stats.bootstrap {scipy_ms:.1f} ms, "
+      f"ratio {scipy_ms / judge_ms:.1f}x ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
 ok = judge_ms < 10 and scipy_ms / judge_ms >= 5
 print("ok" if ok else "TOO SLOW (targets: under 10 ms, at least 5x faster than scipy)")
 sys.exit(0 if ok else 1)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Bootstrap speed: 10,000 resamples x 9 dimensions x 50 notebooks (target: under 10 ms), and the other stats
 // building blocks. bench/bootstrap_vs_scipy.py runs the BootstrapMae case on the same data it gives
-// scipy.stats.bootstrap (file named by JUDGE_BENCH_ERRORS: 50 rows of 9 absolute errors) and prints the ratio.
+// scipy.stats.bootstrap (file named by JUDGE_BENCH_ERRORS: 50 rows of 9 absolute errors) and prints the
+// ratio.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -16,7 +17,8 @@ using namespace judge::stats;
 
 namespace {
 
-/// 50 x 9 absolute errors: from JUDGE_BENCH_ERRORS when set (whitespace-separated, row per item), else made up.
+/// 50 x 9 absolute errors: from JUDGE_BENCH_ERRORS when set (whitespace-separated, row per item), else made
+/// up.
 ItemTable errors_table() {
   constexpr std::size_t items = 50, dims = 9;
   ItemTable t(items, dims);

@@ -34,7 +34,9 @@ std::string fingerprint(const labels::ResolvedLabel& r, const std::string& polic
   j["policy"] = policy;
   j["score"] = r.score ? nlohmann::ordered_json(*r.score) : nlohmann::ordered_json(nullptr);
   for (const auto* l : r.sources)
-    j["labels"].push_back({l->id(), l->score ? nlohmann::ordered_json(*l->score) : nlohmann::ordered_json(nullptr), l->feedback});
+    j["labels"].push_back({l->id(),
+                           l->score ? nlohmann::ordered_json(*l->score) : nlohmann::ordered_json(nullptr),
+                           l->feedback});
   return util::sha256_hex(j.dump());
 }
 
@@ -42,7 +44,8 @@ std::string joined_feedback(const labels::ResolvedLabel& r) {
   if (r.sources.size() == 1) return r.sources.front()->feedback;
   std::string out;
   for (const auto* l : r.sources)
-    if (!l->feedback.empty()) out += (out.empty() ? "" : "\n") + (l->rater.empty() ? "" : l->rater + ": ") + l->feedback;
+    if (!l->feedback.empty())
+      out += (out.empty() ? "" : "\n") + (l->rater.empty() ? "" : l->rater + ": ") + l->feedback;
   return out;
 }
 
@@ -164,7 +167,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
     if (auto v = verdict_of.find(e.id); v != verdict_of.end()) {
       e.judge_status = scoring::to_string(v->second->status);
       e.judge_score = v->second->status == scoring::Status::scored ? v->second->score : std::nullopt;
-      e.judge_rationale = v->second->status == scoring::Status::unscored ? v->second->error : v->second->rationale;
+      e.judge_rationale =
+          v->second->status == scoring::Status::unscored ? v->second->error : v->second->rationale;
     }
   std::set<std::string> dirty_dimensions;
   for (const auto& old : memory.episodes())
@@ -184,12 +188,15 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
   std::vector<std::string> texts;
   for (std::size_t i = 0; i < episodes.size(); ++i) {
     const auto* old = memory.find_episode(episodes[i].id);
-    if (all || episodes[i].vector.empty() || !old || old->excerpt != episodes[i].excerpt) {
+    const bool same_text = old && old->excerpt == episodes[i].excerpt && !old->vector.empty();
+    if (!all && same_text && episodes[i].vector.empty())
+      episodes[i].vector = old->vector;  // labels changed, not the text
+    if (all || !same_text) {
       to_embed.push_back(i);
       texts.push_back(episodes[i].excerpt);
     }
   }
-  const auto vectors = memory.embedder().embed(texts);
+  const auto vectors = texts.empty() ? std::vector<memory::Vector>{} : memory.embedder().embed(texts);
   for (std::size_t n = 0; n < to_embed.size(); ++n) episodes[to_embed[n]].vector = vectors[n];
 
   // 4. Guidelines: void citations of changed or removed labels, then distill what is not distilled yet.
@@ -198,7 +205,9 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
   for (const auto& s : stale_labels) valid.erase(s);
   std::vector<memory::Guideline> guidelines = memory.all_guidelines();
   if (!options.reflection)  // offline: redo the extractive guidelines of every dimension with a change
-    std::erase_if(guidelines, [&](const memory::Guideline& g) { return g.source == "extractive" && dirty_dimensions.count(g.dimension); });
+    std::erase_if(guidelines, [&](const memory::Guideline& g) {
+      return g.source == "extractive" && dirty_dimensions.count(g.dimension);
+    });
   guidelines = merge_guidelines(std::move(guidelines), valid);
   for (const auto& e : episodes) valid.insert(e.labels.begin(), e.labels.end());
 
@@ -216,14 +225,16 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
       for (const auto& e : episodes)
         if (e.dimension == d.id && !e.distilled)
           for (auto& r : records_of(e, labels)) records.push_back(std::move(r));
-      for (auto& b : make_batches(records, options.batch)) batches.push_back({&d, std::move(b), std::nullopt, ""});
+      for (auto& b : make_batches(records, options.batch))
+        batches.push_back({&d, std::move(b), std::nullopt, ""});
     }
     util::parallel_for(batches.size(), options.parallel, [&](std::size_t i) {
       Batch& b = batches[i];
       std::vector<memory::Guideline> known;
       for (const auto& g : guidelines)
         if (g.dimension == b.dimension->id) known.push_back(g);
-      const auto result = options.reflection->chat(reflection_request(rubric, *b.dimension, b.records, known));
+      const auto result =
+          options.reflection->chat(reflection_request(rubric, *b.dimension, b.records, known));
       if (!result.ok())
         b.error = std::string(llm::to_string(result.error->kind)) + ": " + result.error->message;
       else
@@ -233,8 +244,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
     std::set<std::string> failed;
     for (auto& b : batches) {
       if (!b.result) {
-        summary.warnings.push_back("reflection batch of " + std::to_string(b.records.size()) + " " + b.dimension->id +
-                                   " records failed (retried next run): " + b.error);
+        summary.warnings.push_back("reflection batch of " + std::to_string(b.records.size()) + " " +
+                                   b.dimension->id + " records failed (retried next run): " + b.error);
         for (const auto& r : b.records) failed.insert(r.label_id);
         continue;
       }
@@ -242,7 +253,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
       for (auto& g : *b.result) fresh.push_back(std::move(g));
     }
     for (auto& e : episodes)
-      e.distilled = e.distilled || std::none_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return failed.count(l) > 0; });
+      e.distilled = e.distilled || std::none_of(e.labels.begin(), e.labels.end(),
+                                                [&](const std::string& l) { return failed.count(l) > 0; });
   } else {
     for (const auto& d : rubric.dimensions) {
       if (!dirty_dimensions.count(d.id)) continue;

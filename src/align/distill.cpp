@@ -108,7 +108,8 @@ std::vector<std::vector<Record>> make_batches(const std::vector<Record>& records
 }
 
 std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, const std::string& dimension,
-                                                  const std::vector<Record>& records, std::size_t max_per_score) {
+                                                  const std::vector<Record>& records,
+                                                  std::size_t max_per_score) {
   struct Phrase {
     std::set<std::string> labels;
     std::set<std::string> notebooks;
@@ -117,7 +118,8 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
   struct Group {
     std::optional<double> score;
     std::map<std::string, Phrase> phrases;
-    std::vector<std::pair<std::string, std::vector<std::string>>> sentence_phrases;  // sentence -> its phrases
+    std::vector<std::pair<std::string, std::vector<std::string>>>
+        sentence_phrases;  // sentence -> its phrases
   };
   std::map<std::string, Group> groups;  // by score key: "1" < "2" < "3" < "NA"
   for (const auto& r : records) {
@@ -144,8 +146,9 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
     std::vector<std::pair<std::string, const Phrase*>> candidates;
     for (const auto& [text, p] : g.phrases)
       if (p.notebooks.size() >= 2) candidates.emplace_back(text, &p);
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const auto& a, const auto& b) { return a.second->notebooks.size() > b.second->notebooks.size(); });
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+      return a.second->notebooks.size() > b.second->notebooks.size();
+    });
     std::map<std::string, double> support;  // sentence -> mean support of its phrases
     for (const auto& [s, keys] : g.sentence_phrases)
       for (const auto& k : keys) support[s] += double(g.phrases[k].notebooks.size()) / double(keys.size());
@@ -158,7 +161,8 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
       if (overlap * 3 >= p->labels.size() * 2) continue;
       std::string best = p->sentences.front();
       for (const auto& s : p->sentences)
-        if (support[s] > support[best] || (support[s] == support[best] && (s.size() < best.size() || (s.size() == best.size() && s < best))))
+        if (support[s] > support[best] || (support[s] == support[best] &&
+                                           (s.size() < best.size() || (s.size() == best.size() && s < best))))
           best = s;
       memory::Guideline gl;
       gl.dimension = dimension;
@@ -175,16 +179,20 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
 }
 
 llm::ChatRequest reflection_request(const rubric::Rubric& rubric, const rubric::Dimension& dimension,
-                                    const std::vector<Record>& batch, const std::vector<memory::Guideline>& known) {
+                                    const std::vector<Record>& batch,
+                                    const std::vector<memory::Guideline>& known) {
   std::ostringstream user;
-  user << "Dimension: " << dimension.id << " (" << dimension.title << ")\n" << util::trim(dimension.description) << "\n\nScale:\n";
+  user << "Dimension: " << dimension.id << " (" << dimension.title << ")\n"
+       << util::trim(dimension.description) << "\n\nScale:\n";
   for (const auto& p : rubric.scale) {
     const auto* level = dimension.level(p.score);
-    user << "- " << p.score << " (" << p.name << "): " << util::trim(level ? level->description : p.meaning) << "\n";
+    user << "- " << p.score << " (" << p.name << "): " << util::trim(level ? level->description : p.meaning)
+         << "\n";
   }
   if (!dimension.not_applicable.empty()) user << "- N/A: " << util::trim(dimension.not_applicable) << "\n";
   if (!known.empty()) {
-    user << "\nGuidelines already known (do not repeat them; you may cite new records for them by restating one):\n";
+    user << "\nGuidelines already known (do not repeat them; you may cite new records for them by restating "
+            "one):\n";
     for (const auto& g : known) user << "- " << g.text << "\n";
   }
   user << "\nReviewer feedback records (JSON Lines: id, score, feedback):\n";
@@ -195,12 +203,16 @@ llm::ChatRequest reflection_request(const rubric::Rubric& rubric, const rubric::
     j["feedback"] = r.feedback;
     user << j.dump() << "\n";
   }
-  user << "\nWrite the guidelines these records support: each one sentence, general (about no single notebook), "
-          "saying what earns or loses points on this dimension or when it is N/A, and citing the ids of every "
-          "record that supports it. Reply with JSON only: {\"guidelines\": [{\"text\": \"...\", \"cites\": [\"id\", ...]}]}";
+  user
+      << "\nWrite the guidelines these records support: each one sentence, general (about no single "
+         "notebook), "
+         "saying what earns or loses points on this dimension or when it is N/A, and citing the ids of every "
+         "record that supports it. Reply with JSON only: {\"guidelines\": [{\"text\": \"...\", \"cites\": "
+         "[\"id\", ...]}]}";
   llm::ChatRequest req;
-  req.messages = {{"system", "You distill expert reviewers' feedback on machine-learning notebooks into short, general "
-                             "guidelines that a judge can apply to other notebooks."},
+  req.messages = {{"system",
+                   "You distill expert reviewers' feedback on machine-learning notebooks into short, general "
+                   "guidelines that a judge can apply to other notebooks."},
                   {"user", user.str()}};
   req.temperature = 0;
   req.max_tokens = 2048;
@@ -213,11 +225,14 @@ llm::ChatRequest reflection_request(const rubric::Rubric& rubric, const rubric::
   return req;
 }
 
-std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string& reply, const std::string& dimension,
-                                                               const std::vector<Record>& batch, std::string& error) {
+std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string& reply,
+                                                               const std::string& dimension,
+                                                               const std::vector<Record>& batch,
+                                                               std::string& error) {
   std::string_view text = util::trim(reply);
   if (util::starts_with(text, "```")) {  // ```json ... ```
-    text.remove_prefix(std::min(text.size(), text.find('\n') == std::string_view::npos ? text.size() : text.find('\n') + 1));
+    text.remove_prefix(
+        std::min(text.size(), text.find('\n') == std::string_view::npos ? text.size() : text.find('\n') + 1));
     if (const auto end = text.rfind("```"); end != std::string_view::npos) text = text.substr(0, end);
   }
   nlohmann::json j;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // judge align: builds or updates aligned memory (guidelines + episodes) from human labels.
+#include "judge/align/align.hpp"
+
 #include <filesystem>
 #include <iostream>
 
-#include "judge/align/align.hpp"
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -30,17 +32,19 @@ struct AlignCliOptions {
   bool calibrate = false;
 };
 
+// The reflection model: a chat provider from the llm registry (base URL and key from the environment), with
+// retries on rate limits and server errors.
 std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
   if (spec.empty()) return nullptr;
-  throw Error("--reflection \"" + spec + "\": no chat providers in this build yet (offline distiller: omit --reflection)",
-              ExitCode::usage);
+  return std::make_unique<llm::RetryingProvider>(llm::make_chat_provider(spec));
 }
 
 memory::Memory open_memory(const AlignCliOptions& opt) {
   const std::filesystem::path dir = opt.memory_dir;
-  memory::Memory memory = std::filesystem::exists(dir / "memory.json")
-                              ? memory::Memory::load(dir)
-                              : memory::Memory(opt.embeddings_spec.empty() ? "hashed-tfidf" : opt.embeddings_spec);
+  memory::Memory memory =
+      std::filesystem::exists(dir / "memory.json")
+          ? memory::Memory::load(dir)
+          : memory::Memory(opt.embeddings_spec.empty() ? "hashed-tfidf" : opt.embeddings_spec);
   if (!opt.embeddings_spec.empty() && opt.embeddings_spec != memory.embedder().spec())
     memory.set_embedder(memory::make_embedder(opt.embeddings_spec));
   return memory;
@@ -48,12 +52,12 @@ memory::Memory open_memory(const AlignCliOptions& opt) {
 
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
-  std::cout << "memory " << opt.memory_dir << ": " << memory.episodes().size() << " episodes (" << s.episodes_added
-            << " added, " << s.episodes_changed << " changed, " << s.episodes_unchanged << " unchanged, "
-            << s.episodes_removed << " removed); " << memory.all_guidelines().size() << " guidelines (was "
-            << s.guidelines_before << "); " << s.notebooks_judged << " notebooks judged by " << memory.provenance().judge
-            << "; " << s.reflection_calls << " reflection calls; rater policy " << memory.provenance().rater_policy
-            << "\n";
+  std::cout << "memory " << opt.memory_dir << ": " << memory.episodes().size() << " episodes ("
+            << s.episodes_added << " added, " << s.episodes_changed << " changed, " << s.episodes_unchanged
+            << " unchanged, " << s.episodes_removed << " removed); " << memory.all_guidelines().size()
+            << " guidelines (was " << s.guidelines_before << "); " << s.notebooks_judged
+            << " notebooks judged by " << memory.provenance().judge << "; " << s.reflection_calls
+            << " reflection calls; rater policy " << memory.provenance().rater_policy << "\n";
 }
 
 // --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
@@ -66,7 +70,8 @@ void save_calibration(const std::string& dir, const memory::Memory& memory) {
 }
 
 int run_align(const AlignCliOptions& opt) {
-  const rubric::Rubric rubric = opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
+  const rubric::Rubric rubric =
+      opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
   memory::Memory memory = open_memory(opt);
   auto judge = scoring::make_judge(opt.judge_spec);
@@ -91,19 +96,31 @@ int run_align(const AlignCliOptions& opt) {
 
 void setup_align(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<AlignCliOptions>();
-  auto* cmd = app.add_subcommand("align", "Build or update aligned memory (guidelines + labelled episodes) from human labels");
+  auto* cmd = app.add_subcommand(
+      "align", "Build or update aligned memory (guidelines + labelled episodes) from human labels");
   cmd->add_option("--labels", opt->labels_file, "Labels file (CSV or JSON Lines, long format)")->required();
-  cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")->required();
-  cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")->required();
-  cmd->add_option("--rubric", opt->rubric_file, "Rubric YAML file (default: the built-in ml-notebook rubric)");
-  cmd->add_option("--judge", opt->judge_spec, "Judge whose own verdicts the episodes record")->capture_default_str();
-  cmd->add_option("--reflection", opt->reflection_spec, "Chat model that distills guidelines (default: offline extractive distiller)");
-  cmd->add_option("--embeddings", opt->embeddings_spec, "Embeddings: hashed-tfidf (offline, default) or PROVIDER:MODEL");
-  cmd->add_option("-k", opt->k, "Episodes retrieved per item at eval time (recorded; default 5)")->check(CLI::PositiveNumber);
-  cmd->add_option("--raters", opt->raters, "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
-  cmd->add_option("--parallel", opt->parallel, "Judge and reflection calls at once")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")
+      ->required();
+  cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")
+      ->required();
+  cmd->add_option("--rubric", opt->rubric_file,
+                  "Rubric YAML file (default: the built-in ml-notebook rubric)");
+  cmd->add_option("--judge", opt->judge_spec, "Judge whose own verdicts the episodes record")
+      ->capture_default_str();
+  cmd->add_option("--reflection", opt->reflection_spec,
+                  "Chat model that distills guidelines (default: offline extractive distiller)");
+  cmd->add_option("--embeddings", opt->embeddings_spec,
+                  "Embeddings: hashed-tfidf (offline, default) or PROVIDER:MODEL");
+  cmd->add_option("-k", opt->k, "Episodes retrieved per item at eval time (recorded; default 5)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--raters", opt->raters,
+                  "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
+  cmd->add_option("--parallel", opt->parallel, "Judge and reflection calls at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--calibrate", opt->calibrate,
-                "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval applies it)");
+                "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval "
+                "applies it)");
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
 

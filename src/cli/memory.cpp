@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // judge memory show|stats|forget DIR: inspect and prune aligned memory.
+#include "judge/memory/memory.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
 
 #include "judge/cli/commands.hpp"
-#include "judge/memory/memory.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::cli {
@@ -28,10 +29,12 @@ std::string score_text(const std::optional<double>& s) {
 
 void print_provenance(const memory::Memory& m) {
   const auto& p = m.provenance();
-  std::cout << "judge: " << p.judge << "\nreflection: " << (p.reflection.empty() ? "(offline extractive)" : p.reflection)
+  std::cout << "judge: " << p.judge
+            << "\nreflection: " << (p.reflection.empty() ? "(offline extractive)" : p.reflection)
             << "\nembeddings: " << p.embeddings << "\nrater policy: " << p.rater_policy << "\nk: " << p.k
-            << "\nlabels: " << p.labels_file << " (sha256 " << p.labels_hash.substr(0, 12) << ")\nrubric: " << p.rubric_id
-            << "\ncreated: " << p.created << "\nupdated: " << p.updated << "\n";
+            << "\nlabels: " << p.labels_file << " (sha256 " << p.labels_hash.substr(0, 12)
+            << ")\nrubric: " << p.rubric_id << "\ncreated: " << p.created << "\nupdated: " << p.updated
+            << "\n";
 }
 
 int run_show(const MemoryCliOptions& opt) {
@@ -80,17 +83,18 @@ int run_stats(const MemoryCliOptions& opt) {
     ++r.guidelines;
     r.manual += g.source == "manual";
   }
-  std::printf("%-28s %8s %5s %10s %16s %10s %6s\n", "dimension", "episodes", "N/A", "mean human", "judge MAE (align)",
-              "guidelines", "manual");
+  std::printf("%-28s %8s %5s %10s %16s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
+              "judge MAE (align)", "guidelines", "manual");
   for (const auto& d : order) {
     const Row& r = rows[d];
     const std::size_t scored = r.episodes - r.na;
     std::printf("%-28s %8zu %5zu %10s %16s %10zu %6zu\n", d.c_str(), r.episodes, r.na,
                 scored ? std::to_string(r.human_sum / double(scored)).substr(0, 4).c_str() : "-",
-                r.both ? std::to_string(r.abs_err / double(r.both)).substr(0, 4).c_str() : "-", r.guidelines, r.manual);
+                r.both ? std::to_string(r.abs_err / double(r.both)).substr(0, 4).c_str() : "-", r.guidelines,
+                r.manual);
   }
-  std::printf("total: %zu episodes, %zu guidelines, %zu labels\n", m.episodes().size(), m.all_guidelines().size(),
-              m.live_labels().size());
+  std::printf("total: %zu episodes, %zu guidelines, %zu labels\n", m.episodes().size(),
+              m.all_guidelines().size(), m.live_labels().size());
   return 0;
 }
 
@@ -114,10 +118,12 @@ void setup_memory(CLI::App& app, RunFn& run) {
   auto* show = cmd->add_subcommand("show", "Print provenance, guidelines and episodes");
   show->add_option("dir", opt->dir, "Memory folder")->required();
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });
-  auto* stats = cmd->add_subcommand("stats", "Per dimension: episodes, N/A, mean human score, judge MAE at alignment, guidelines");
+  auto* stats = cmd->add_subcommand(
+      "stats", "Per dimension: episodes, N/A, mean human score, judge MAE at alignment, guidelines");
   stats->add_option("dir", opt->dir, "Memory folder")->required();
   stats->callback([&run, opt] { run = [opt] { return run_stats(*opt); }; });
-  auto* forget = cmd->add_subcommand("forget", "Remove episodes of notebooks or labels, and guidelines left without labels");
+  auto* forget = cmd->add_subcommand(
+      "forget", "Remove episodes of notebooks or labels, and guidelines left without labels");
   forget->add_option("dir", opt->dir, "Memory folder")->required();
   forget->add_option("--notebook", opt->notebooks, "Notebook path(s) as in the labels");
   forget->add_option("--label", opt->labels, "Label id(s) NOTEBOOK#DIMENSION#RATER");

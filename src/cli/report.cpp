@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 // judge report --labels FILE --scores FILE: agreement of judges with human labels, with bootstrap intervals,
 // optional paired comparison and calibration, in several formats, with CI gates.
+#include "judge/report/report.hpp"
+
 #include <iostream>
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/report/gates.hpp"
-#include "judge/report/report.hpp"
 #include "judge/report/scores.hpp"
 #include "judge/report/writers.hpp"
 #include "judge/rubric/rubric.hpp"
@@ -87,23 +88,32 @@ int run_report(const ReportCliOptions& opt) {
 
 void setup_report(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<ReportCliOptions>();
-  auto* cmd = app.add_subcommand("report", "Measure a judge's agreement with human labels (MAE, kappa, intervals)");
-  cmd->add_option("--labels", opt->labels_file, "Human labels: CSV or JSON Lines (item|notebook, dimension, score, ...)")
+  auto* cmd =
+      app.add_subcommand("report", "Measure a judge's agreement with human labels (MAE, kappa, intervals)");
+  cmd->add_option("--labels", opt->labels_file,
+                  "Human labels: CSV or JSON Lines (item|notebook, dimension, score, ...)")
       ->required();
-  cmd->add_option("--scores", opt->scores_file, "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]")
+  cmd->add_option("--scores", opt->scores_file,
+                  "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]")
       ->required();
-  cmd->add_option("--judge", opt->judge, "Only this judge's scores (default: each judge in the file in turn)");
+  cmd->add_option("--judge", opt->judge,
+                  "Only this judge's scores (default: each judge in the file in turn)");
   cmd->add_option("--compare", opt->compare, "A second judge: paired bootstrap of the MAE difference");
-  cmd->add_option("--rubric", opt->rubric_file, "Rubric YAML whose scale to use (default: the labels' integer range)");
+  cmd->add_option("--rubric", opt->rubric_file,
+                  "Rubric YAML whose scale to use (default: the labels' integer range)");
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();
-  cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--confidence", opt->confidence, "Interval confidence level")
       ->capture_default_str()
       ->check(CLI::Range(0.5, 0.9999));
   cmd->add_option("--seed", opt->seed, "Random seed (same seed, same intervals)")->capture_default_str();
   cmd->add_flag("--calibrate", opt->calibrate, "Cross-fitted isotonic calibration of the judge's scores");
-  cmd->add_option("--folds", opt->folds, "Folds for --calibrate")->capture_default_str()->check(CLI::Range(2, 100));
+  cmd->add_option("--folds", opt->folds, "Folds for --calibrate")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100));
   cmd->add_option("--format", opt->format, "table|json|markdown|html|junit|csv")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "markdown", "html", "junit", "csv"}));

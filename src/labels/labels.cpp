@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "judge/labels/csv.hpp"
+#include "judge/labels/tabular.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
@@ -34,12 +34,6 @@ std::optional<double> parse_score_text(std::string_view text, bool& ok) {
 
 namespace {
 
-struct Problems {
-  std::string source;
-  std::vector<std::string> list;
-  void add(int line, const std::string& what) { list.push_back(source + ":" + std::to_string(line) + ": " + what); }
-};
-
 std::string score_string(double s) {
   std::ostringstream os;
   os << s;
@@ -53,94 +47,59 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
     problems.add(1, "empty file: expected a header row with notebook (or item), dimension, score");
     return;
   }
-  std::map<std::string, std::size_t> column;
-  for (std::size_t i = 0; i < records[0].fields.size(); ++i)
-    column.emplace(util::to_lower(util::trim(records[0].fields[i])), i);
-  auto find = [&](const char* name) -> std::optional<std::size_t> {
-    auto it = column.find(name);
-    if (it == column.end()) return std::nullopt;
-    return it->second;
-  };
-  auto item_col = find("notebook");
-  if (!item_col) item_col = find("item");
-  const auto dim_col = find("dimension"), score_col = find("score");
-  const auto feedback_col = find("feedback"), rater_col = find("rater"), time_col = find("timestamp");
-  const int header_line = records[0].line;
-  if (!item_col) problems.add(header_line, "missing column \"notebook\" (or \"item\")");
-  if (!dim_col) problems.add(header_line, "missing column \"dimension\"");
-  if (!score_col) problems.add(header_line, "missing column \"score\"");
+  const CsvHeader header(records[0]);
+  const auto item_col = header.find({"notebook", "item"}), dim_col = header.find({"dimension"}),
+             score_col = header.find({"score"}), feedback_col = header.find({"feedback"}),
+             rater_col = header.find({"rater"}), time_col = header.find({"timestamp"});
+  if (!item_col) problems.add(header.line(), "missing column \"notebook\" (or \"item\")");
+  if (!dim_col) problems.add(header.line(), "missing column \"dimension\"");
+  if (!score_col) problems.add(header.line(), "missing column \"score\"");
   if (!item_col || !dim_col || !score_col) return;
   for (std::size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];
-    auto field = [&](std::optional<std::size_t> col) -> std::string {
-      return col && *col < rec.fields.size() ? rec.fields[*col] : std::string();
-    };
-    if (rec.fields.size() < records[0].fields.size())
+    if (rec.fields.size() != header.size())
       problems.add(rec.line, "has " + std::to_string(rec.fields.size()) + " fields, the header has " +
-                                 std::to_string(records[0].fields.size()));
+                                 std::to_string(header.size()));
     Label l;
     l.line = rec.line;
-    l.item = std::string(util::trim(field(item_col)));
-    l.dimension = std::string(util::trim(field(dim_col)));
+    l.item = std::string(util::trim(field(rec, item_col)));
+    l.dimension = std::string(util::trim(field(rec, dim_col)));
     bool ok = true;
-    l.score = parse_score_text(field(score_col), ok);
-    if (!ok) problems.add(rec.line, "score \"" + field(score_col) + "\" is not a number (or NA)");
-    l.feedback = field(feedback_col);
-    l.rater = std::string(util::trim(field(rater_col)));
-    l.timestamp = std::string(util::trim(field(time_col)));
+    l.score = parse_score_text(field(rec, score_col), ok);
+    if (!ok) problems.add(rec.line, "score \"" + field(rec, score_col) + "\" is not a number (or NA)");
+    l.feedback = field(rec, feedback_col);
+    l.rater = std::string(util::trim(field(rec, rater_col)));
+    l.timestamp = std::string(util::trim(field(rec, time_col)));
     set.labels.push_back(std::move(l));
   }
 }
 
 /// JSON Lines: one object per line with the same keys as the CSV columns; score null (or "NA") is N/A.
 void read_jsonl(const std::string& text, LabelSet& set, Problems& problems) {
-  const auto lines = util::split_lines(text);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const int line = static_cast<int>(i) + 1;
-    if (util::trim(lines[i]).empty()) continue;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(lines[i]);
-    } catch (const nlohmann::json::parse_error& e) {
-      problems.add(line, std::string("not valid JSON: ") + e.what());
-      continue;
-    }
-    if (!j.is_object()) {
-      problems.add(line, "expected a JSON object");
-      continue;
-    }
-    auto text_of = [&](const char* key) -> std::optional<std::string> {
-      auto it = j.find(key);
-      if (it == j.end() || it->is_null()) return std::nullopt;
-      if (it->is_string()) return it->get<std::string>();
-      return it->dump();
-    };
+  for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {
     Label l;
     l.line = line;
-    auto item = text_of("notebook");
-    if (!item) item = text_of("item");
-    const auto dimension = text_of("dimension");
+    auto item = json_text(j, "notebook");
+    if (!item) item = json_text(j, "item");
+    const auto dimension = json_text(j, "dimension");
     if (!item) problems.add(line, "missing key \"notebook\" (or \"item\")");
     if (!dimension) problems.add(line, "missing key \"dimension\"");
     if (!j.contains("score")) problems.add(line, "missing key \"score\"");
-    if (!item || !dimension || !j.contains("score")) continue;
+    if (!item || !dimension || !j.contains("score")) return;
     l.item = *item;
     l.dimension = *dimension;
     const auto& score = j["score"];
-    if (score.is_number()) {
+    bool ok = score.is_number() || score.is_null() || score.is_string();
+    if (score.is_number())
       l.score = score.get<double>();
-    } else if (score.is_null() || score.is_string()) {
-      bool ok = true;
-      l.score = score.is_null() ? std::nullopt : parse_score_text(score.get<std::string>(), ok);
-      if (!ok) problems.add(line, "score " + score.dump() + " is not a number (or null)");
-    } else {
-      problems.add(line, "score " + score.dump() + " is not a number (or null)");
-    }
-    l.feedback = text_of("feedback").value_or("");
-    l.rater = text_of("rater").value_or("");
-    l.timestamp = text_of("timestamp").value_or("");
+    else if (score.is_string())
+      l.score = parse_score_text(score.get<std::string>(), ok);
+    if (!ok) problems.add(line, "score " + score.dump() + " is not a number (or null)");
+    l.feedback = json_text(j, "feedback").value_or("");
+    l.rater = json_text(j, "rater").value_or("");
+    l.timestamp = json_text(j, "timestamp").value_or("");
     set.labels.push_back(std::move(l));
-  }
+  });
 }
 
 /// The file a notebook id names: "ARCHIVE.dbc!/inside" lives in ARCHIVE.dbc.
@@ -155,15 +114,18 @@ void check_labels(const LabelSet& set, const LabelCheck& check, Problems& proble
     if (l.item.empty()) problems.add(l.line, "empty notebook");
     if (l.dimension.empty()) problems.add(l.line, "empty dimension");
     if (auto [it, inserted] = first_line.emplace(l.id(), l.line); !inserted)
-      problems.add(l.line, "duplicate row: " + l.id() + " is already labelled on line " + std::to_string(it->second));
+      problems.add(l.line,
+                   "duplicate row: " + l.id() + " is already labelled on line " + std::to_string(it->second));
     if (check.rubric) {
       const auto& rubric = *check.rubric;
       if (!l.dimension.empty() && !rubric.find(l.dimension)) {
         std::string known;
         for (const auto& d : rubric.dimensions) known += (known.empty() ? "" : ", ") + d.id;
-        problems.add(l.line, "unknown dimension \"" + l.dimension + "\" (rubric " + rubric.id + " has " + known + ")");
+        problems.add(
+            l.line, "unknown dimension \"" + l.dimension + "\" (rubric " + rubric.id + " has " + known + ")");
       }
-      const std::string range = std::to_string(rubric.min_score()) + ".." + std::to_string(rubric.max_score());
+      const std::string range =
+          std::to_string(rubric.min_score()) + ".." + std::to_string(rubric.max_score());
       if (l.score) {
         const double s = *l.score;
         if (s != static_cast<int>(s) || !rubric.on_scale(static_cast<int>(s)))
@@ -193,18 +155,13 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
   LabelSet set;
   set.source = path.string();
   set.hash = util::sha256_hex(text);
-  Problems problems{set.source, {}};
+  Problems problems(set.source);
   if (is_jsonl(path))
     read_jsonl(text, set, problems);
   else
     read_csv(text, set, problems);
   check_labels(set, check, problems);
-  if (!problems.list.empty()) {
-    std::string message = std::to_string(problems.list.size()) + " problem" +
-                          (problems.list.size() == 1 ? "" : "s") + " in labels " + set.source + ":";
-    for (const auto& p : problems.list) message += "\n  " + p;
-    throw Error(message);
-  }
+  problems.throw_if_any("labels");
   return set;
 }
 
@@ -212,7 +169,8 @@ namespace {
 
 /// True when label a is more recent than label b: by timestamp when both have one, else the later row.
 bool more_recent(const Label& a, const Label& b) {
-  if (!a.timestamp.empty() && !b.timestamp.empty() && a.timestamp != b.timestamp) return a.timestamp > b.timestamp;
+  if (!a.timestamp.empty() && !b.timestamp.empty() && a.timestamp != b.timestamp)
+    return a.timestamp > b.timestamp;
   return a.line > b.line;
 }
 
@@ -240,7 +198,8 @@ double combine(const std::vector<const Label*>& labels, const std::string& polic
   const std::pair<int, const Label*>* best = nullptr;
   double best_score = 0;
   for (const auto& [score, vote] : votes) {
-    if (!best || vote.first > best->first || (vote.first == best->first && more_recent(*vote.second, *best->second))) {
+    if (!best || vote.first > best->first ||
+        (vote.first == best->first && more_recent(*vote.second, *best->second))) {
       best = &vote;
       best_score = score;
     }
@@ -252,7 +211,8 @@ double combine(const std::vector<const Label*>& labels, const std::string& polic
 
 std::vector<ResolvedLabel> resolve(const LabelSet& set, const std::string& policy) {
   const bool by_rater = policy != "mean" && policy != "median" && policy != "majority";
-  if (by_rater && std::none_of(set.labels.begin(), set.labels.end(), [&](const Label& l) { return l.rater == policy; })) {
+  if (by_rater &&
+      std::none_of(set.labels.begin(), set.labels.end(), [&](const Label& l) { return l.rater == policy; })) {
     std::set<std::string> raters;
     for (const auto& l : set.labels) raters.insert(l.rater.empty() ? "(none)" : l.rater);
     std::string known;

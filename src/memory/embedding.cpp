@@ -5,6 +5,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::memory {
@@ -104,9 +105,44 @@ void HashedTfidfEmbedder::load_state(const nlohmann::json& state) {
   }
 }
 
+namespace {
+
+// An embeddings provider (llm registry) as an Embedder: no corpus state; vectors L2-normalised here so that
+// cosine is a dot product whatever the server returns.
+class ProviderEmbedder : public Embedder {
+ public:
+  explicit ProviderEmbedder(std::unique_ptr<llm::EmbeddingProvider> provider)
+      : m_provider(std::move(provider)) {}
+  std::string spec() const override { return m_provider->spec(); }
+  bool fit(const std::vector<std::string>&) override { return false; }
+  std::vector<Vector> embed(const std::vector<std::string>& texts) const override {
+    if (texts.empty()) return {};
+    auto vectors = m_provider->embed(texts);
+    if (vectors.size() != texts.size())
+      throw Error(spec() + ": " + std::to_string(vectors.size()) + " embeddings for " +
+                  std::to_string(texts.size()) + " texts");
+    for (auto& v : vectors) {
+      double norm = 0;
+      for (float x : v) norm += double(x) * x;
+      if (norm > 0)
+        for (float& x : v) x = static_cast<float>(x / std::sqrt(norm));
+    }
+    return vectors;
+  }
+
+ private:
+  std::unique_ptr<llm::EmbeddingProvider> m_provider;
+};
+
+}  // namespace
+
 std::unique_ptr<Embedder> make_embedder(const std::string& spec) {
   if (spec.empty() || spec == "hashed-tfidf") return std::make_unique<HashedTfidfEmbedder>();
-  throw Error("unknown embeddings spec \"" + spec + "\" (known: hashed-tfidf)", ExitCode::usage);
+  if (spec.find(':') == std::string::npos)
+    throw Error("unknown embeddings spec \"" + spec +
+                    "\" (hashed-tfidf, or PROVIDER:MODEL such as openai:text-embedding-3-small)",
+                ExitCode::usage);
+  return std::make_unique<ProviderEmbedder>(llm::make_embedding_provider(spec));
 }
 
 double cosine(const Vector& a, const Vector& b) {

@@ -16,14 +16,18 @@ constexpr std::size_t k_cell_chars = 900;     // longest cell source kept
 
 const std::set<std::string>& stop_words() {
   static const std::set<std::string> words{
-      "the", "and", "for", "are", "but", "not", "with", "where", "when", "that", "this", "its", "their", "they",
-      "from", "into", "than", "then", "there", "what", "which", "who", "has", "have", "had", "was", "were", "been",
-      "being", "any", "all", "each", "every", "one", "two", "some", "such", "only", "also", "can", "may", "does",
-      "done", "use", "used", "uses", "using", "notebook", "step", "steps", "way", "ways", "before", "after", "without",
-      "other", "more", "most", "less", "own", "out", "how", "why", "per", "them", "these", "those", "very", "just",
-      "like", "get", "gets", "got", "via", "none", "nothing", "something", "while", "both", "either", "neither",
-      "same", "still", "instead", "rather", "yet", "though", "well", "here", "would", "could", "should",
-      "will", "about", "above", "below", "because", "between", "over", "under", "again", "further", "once"};
+      "the",     "and",    "for",      "are",     "but",       "not",    "with",    "where",   "when",
+      "that",    "this",   "its",      "their",   "they",      "from",   "into",    "than",    "then",
+      "there",   "what",   "which",    "who",     "has",       "have",   "had",     "was",     "were",
+      "been",    "being",  "any",      "all",     "each",      "every",  "one",     "two",     "some",
+      "such",    "only",   "also",     "can",     "may",       "does",   "done",    "use",     "used",
+      "uses",    "using",  "notebook", "step",    "steps",     "way",    "ways",    "before",  "after",
+      "without", "other",  "more",     "most",    "less",      "own",    "out",     "how",     "why",
+      "per",     "them",   "these",    "those",   "very",      "just",   "like",    "get",     "gets",
+      "got",     "via",    "none",     "nothing", "something", "while",  "both",    "either",  "neither",
+      "same",    "still",  "instead",  "rather",  "yet",       "though", "well",    "here",    "would",
+      "could",   "should", "will",     "about",   "above",     "below",  "because", "between", "over",
+      "under",   "again",  "further",  "once"};
   return words;
 }
 
@@ -46,7 +50,8 @@ namespace {
 
 std::string cell_text(const notebook::Cell& c) {
   std::string out = "[cell " + std::to_string(c.number) + " " + notebook::to_string(c.type) +
-                    (c.magic.empty() ? "" : " %" + c.magic) + "]\n" + util::truncate_utf8(c.source, k_cell_chars);
+                    (c.magic.empty() ? "" : " %" + c.magic) + "]\n" +
+                    util::truncate_utf8(c.source, k_cell_chars);
   for (const auto& o : c.outputs)
     if (o.kind == "error") out += "\n[error] " + o.ename + ": " + o.evalue;
   return out + "\n";
@@ -54,7 +59,8 @@ std::string cell_text(const notebook::Cell& c) {
 
 }  // namespace
 
-std::string excerpt(const notebook::Notebook& nb, const std::vector<std::string>& vocabulary, std::size_t max_chars) {
+std::string excerpt(const notebook::Notebook& nb, const std::vector<std::string>& vocabulary,
+                    std::size_t max_chars) {
   std::string outline;
   for (const auto& c : nb.cells) {
     if (c.type != notebook::CellType::markdown) continue;
@@ -78,7 +84,8 @@ std::string excerpt(const notebook::Notebook& nb, const std::vector<std::string>
       if (vocab.count(t)) hits.insert(t);
     if (!hits.empty()) ranked.emplace_back(hits.size(), i);
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   std::size_t used = outline.size();
   std::vector<std::size_t> chosen;
   for (const auto& [overlap, i] : ranked) {

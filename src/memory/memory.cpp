@@ -28,8 +28,10 @@ nlohmann::ordered_json optional_score(const std::optional<double>& s) {
   return s ? nlohmann::ordered_json(*s) : nlohmann::ordered_json(nullptr);
 }
 
-std::string manifest_text(const Provenance& p, const std::map<std::string, std::vector<std::string>>& vocabulary,
-                          const std::map<std::string, BlendWeight>& blend, std::size_t episodes, std::size_t guidelines) {
+std::string manifest_text(const Provenance& p,
+                          const std::map<std::string, std::vector<std::string>>& vocabulary,
+                          const std::map<std::string, BlendWeight>& blend, std::size_t episodes,
+                          std::size_t guidelines) {
   nlohmann::ordered_json j;
   j["schema_version"] = k_schema_version;
   j["kind"] = "judge-memory";
@@ -91,7 +93,8 @@ nlohmann::ordered_json episode_json(const Episode& e) {
   j["human_score"] = optional_score(e.human_score);
   j["feedback"] = e.feedback;
   j["labels"] = e.labels;
-  j["judge"] = {{"status", e.judge_status}, {"score", optional_score(e.judge_score)}, {"rationale", e.judge_rationale}};
+  j["judge"] = {
+      {"status", e.judge_status}, {"score", optional_score(e.judge_score)}, {"rationale", e.judge_rationale}};
   j["excerpt"] = e.excerpt;
   j["label_fingerprint"] = e.label_fingerprint;
   j["notebook_hash"] = e.notebook_hash;
@@ -120,7 +123,8 @@ std::optional<double> read_score(const nlohmann::json& j) {
 // Reads a JSON Lines file whose first line is {"schema_version": 1, "kind": KIND, ...}; calls `row` for each
 // further non-empty line. Returns the header.
 template <class Row>
-nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& kind, Problems& problems, Row row) {
+nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& kind, Problems& problems,
+                          Row row) {
   const std::string text = util::read_file(path);
   nlohmann::json header;
   int n = 0;
@@ -179,7 +183,8 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
       continue;
     }
     for (const auto& item : dim.second) {
-      if (!item.IsMap() || !item["text"] || !item["text"].IsScalar() || util::trim(item["text"].Scalar()).empty()) {
+      if (!item.IsMap() || !item["text"] || !item["text"].IsScalar() ||
+          util::trim(item["text"].Scalar()).empty()) {
         problems.add(where(item), "a guideline of `" + d + "` needs a non-empty `text`");
         continue;
       }
@@ -188,7 +193,8 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
       g.text = std::string(util::trim(item["text"].Scalar()));
       if (item["source"]) g.source = item["source"].Scalar();
       if (g.source != "manual" && g.source != "reflection" && g.source != "extractive")
-        problems.add(where(item), "`source` must be manual, reflection or extractive, not \"" + g.source + "\"");
+        problems.add(where(item),
+                     "`source` must be manual, reflection or extractive, not \"" + g.source + "\"");
       if (const auto cites = item["cites"]; cites && !cites.IsNull()) {
         if (!cites.IsSequence())
           problems.add(where(cites), "`cites` must be a list of label ids");
@@ -210,7 +216,8 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
 struct Memory::Index {
   struct Dimension {
     std::vector<std::size_t> episodes;  // positions in m_episodes, in id order
-    std::vector<std::vector<std::pair<std::uint32_t, float>>> postings;  // component -> (local position, value)
+    std::vector<std::vector<std::pair<std::uint32_t, float>>>
+        postings;  // component -> (local position, value)
   };
   std::map<std::string, Dimension> by_dimension;
 };
@@ -276,7 +283,8 @@ std::vector<Guideline> Memory::guidelines(const std::string& dimension) const {
   return out;
 }
 
-std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const std::string& query_text, int k) const {
+std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const std::string& query_text,
+                                        int k) const {
   if (k <= 0 || !m_index->by_dimension.count(dimension)) return {};
   return retrieve(dimension, m_embedder->embed({query_text}).front(), k);
 }
@@ -291,14 +299,19 @@ std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const Vect
     if (query[c] == 0.0f) continue;
     for (const auto& [local, value] : dim.postings[c]) scores[local] += query[c] * value;
   }
-  // Top k by score, ties to the lower position (= lower episode id).
-  std::vector<std::uint32_t> order(scores.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  const auto better = [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); };
-  const std::size_t top = std::min<std::size_t>(static_cast<std::size_t>(k), order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(), better);
+  // Top k by score, ties to the lower position (= lower episode id): one pass keeping the best k sorted.
+  const std::size_t top = std::min<std::size_t>(static_cast<std::size_t>(k), scores.size());
+  std::vector<std::uint32_t> best;
+  best.reserve(top + 1);
+  for (std::uint32_t i = 0; i < scores.size(); ++i) {
+    if (best.size() == top && scores[i] <= scores[best.back()]) continue;
+    auto at = std::upper_bound(best.begin(), best.end(), i,
+                               [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
+    best.insert(at, i);
+    if (best.size() > top) best.pop_back();
+  }
   std::vector<Retrieved> out;
-  for (std::size_t i = 0; i < top; ++i) out.push_back({&m_episodes[dim.episodes[order[i]]], scores[order[i]]});
+  for (std::uint32_t i : best) out.push_back({&m_episodes[dim.episodes[i]], scores[i]});
   return out;
 }
 
@@ -335,13 +348,15 @@ void Memory::save(const std::filesystem::path& dir) const {
   util::write_file_atomic(dir / k_guidelines, guidelines_text(m_guidelines));
   util::write_file_atomic(dir / k_episodes, episodes);
   util::write_file_atomic(dir / k_vectors, vectors);
-  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend, m_episodes.size(), m_guidelines.size()));
+  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend,
+                                                          m_episodes.size(), m_guidelines.size()));
 }
 
 Memory Memory::load(const std::filesystem::path& dir) {
   const auto manifest_path = dir / k_manifest;
   if (!std::filesystem::exists(manifest_path))
-    throw Error(manifest_path.string() + ": no memory here (create one with `judge align --memory " + dir.string() + "`)");
+    throw Error(manifest_path.string() + ": no memory here (create one with `judge align --memory " +
+                dir.string() + "`)");
   nlohmann::json m;
   try {
     m = nlohmann::json::parse(util::read_file(manifest_path));
@@ -373,7 +388,8 @@ Memory Memory::load(const std::filesystem::path& dir) {
     }
     const nlohmann::json blend = m.value("blend_weights", nlohmann::json::object());
     for (const auto& [d, w] : blend.items())
-      memory.m_blend[d] = {std::clamp(w.value("score", 1.0), 0.0, 1.0), std::clamp(w.value("na", 1.0), 0.0, 1.0)};
+      memory.m_blend[d] = {std::clamp(w.value("score", 1.0), 0.0, 1.0),
+                           std::clamp(w.value("na", 1.0), 0.0, 1.0)};
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest_path.string() + ": " + e.what());
   }
@@ -401,30 +417,35 @@ Memory Memory::load(const std::filesystem::path& dir) {
   });
   std::map<std::string, Episode*> by_id;
   for (auto& e : episodes) by_id[e.id] = &e;
-  const auto header = read_jsonl(dir / k_vectors, "judge-vectors", problems, [&](const nlohmann::json& j, const std::string& where) {
-    const auto id = j.at("id").get<std::string>();
-    auto it = by_id.find(id);
-    if (it == by_id.end()) return problems.add(where, "vector of unknown episode \"" + id + "\"");
-    const auto size = j.at("size").get<std::size_t>();
-    auto value = j.at("value").get<std::vector<float>>();
-    if (j.contains("index")) {
-      const auto index = j.at("index").get<std::vector<std::size_t>>();
-      if (index.size() != value.size()) return problems.add(where, "index and value differ in length");
-      Vector v(size, 0.0f);
-      for (std::size_t i = 0; i < index.size(); ++i) {
-        if (index[i] >= size) return problems.add(where, "index " + std::to_string(index[i]) + " out of range");
-        v[index[i]] = value[i];
-      }
-      it->second->vector = std::move(v);
-    } else {
-      if (value.size() != size) return problems.add(where, "value has " + std::to_string(value.size()) + " entries, size says " + std::to_string(size));
-      it->second->vector = std::move(value);
-    }
-  });
+  const auto header = read_jsonl(
+      dir / k_vectors, "judge-vectors", problems, [&](const nlohmann::json& j, const std::string& where) {
+        const auto id = j.at("id").get<std::string>();
+        auto it = by_id.find(id);
+        if (it == by_id.end()) return problems.add(where, "vector of unknown episode \"" + id + "\"");
+        const auto size = j.at("size").get<std::size_t>();
+        auto value = j.at("value").get<std::vector<float>>();
+        if (j.contains("index")) {
+          const auto index = j.at("index").get<std::vector<std::size_t>>();
+          if (index.size() != value.size()) return problems.add(where, "index and value differ in length");
+          Vector v(size, 0.0f);
+          for (std::size_t i = 0; i < index.size(); ++i) {
+            if (index[i] >= size)
+              return problems.add(where, "index " + std::to_string(index[i]) + " out of range");
+            v[index[i]] = value[i];
+          }
+          it->second->vector = std::move(v);
+        } else {
+          if (value.size() != size)
+            return problems.add(where, "value has " + std::to_string(value.size()) + " entries, size says " +
+                                           std::to_string(size));
+          it->second->vector = std::move(value);
+        }
+      });
   if (header.is_object()) {
     if (header.value("embeddings", "") != p.embeddings)
       problems.add((dir / k_vectors).string() + ":1", "embeddings \"" + header.value("embeddings", "") +
-                                                          "\" differ from memory.json's \"" + p.embeddings + "\"");
+                                                          "\" differ from memory.json's \"" + p.embeddings +
+                                                          "\"");
     else if (header.contains("state"))
       try {
         memory.m_embedder->load_state(header["state"]);
@@ -435,7 +456,8 @@ Memory Memory::load(const std::filesystem::path& dir) {
   for (const auto& e : episodes)
     if (e.vector.empty()) problems.add((dir / k_vectors).string(), "no vector for episode \"" + e.id + "\"");
   if (!problems.list.empty()) {
-    std::string msg = "memory " + dir.string() + " has " + std::to_string(problems.list.size()) + " problem(s):";
+    std::string msg =
+        "memory " + dir.string() + " has " + std::to_string(problems.list.size()) + " problem(s):";
     for (const auto& s : problems.list) msg += "\n  " + s;
     throw Error(msg);
   }
@@ -443,13 +465,15 @@ Memory Memory::load(const std::filesystem::path& dir) {
   return memory;
 }
 
-ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks, const std::vector<std::string>& label_ids) {
+ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
+                    const std::vector<std::string>& label_ids) {
   const std::set<std::string> nbs(notebooks.begin(), notebooks.end());
   const std::set<std::string> ids(label_ids.begin(), label_ids.end());
   ForgetResult result;
   std::vector<Episode> kept;
   for (const auto& e : memory.episodes()) {
-    const bool cited = std::any_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return ids.count(l) > 0; });
+    const bool cited =
+        std::any_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return ids.count(l) > 0; });
     if (nbs.count(e.notebook) || cited)
       ++result.episodes_removed;
     else

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "judge/report/report.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <set>
 #include <unordered_map>
 
+#include "judge/report/report.hpp"
 #include "judge/stats/calibration.hpp"
 #include "judge/stats/folds.hpp"
 #include "judge/util/error.hpp"
@@ -27,7 +26,8 @@ std::vector<std::string_view> separator_suffixes(std::string_view path) {
   return out;
 }
 
-/// label item -> score item, by same_item; a label item with several candidates takes the first in sorted order.
+/// label item -> score item, by same_item; a label item with several candidates takes the first in sorted
+/// order.
 std::unordered_map<std::string, std::string> match_items(const std::set<std::string>& label_items,
                                                          const std::set<std::string>& score_items) {
   std::unordered_map<std::string_view, std::string_view> by_suffix;  // suffix of a score item -> score item
@@ -278,13 +278,15 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     if (std::find(judges.begin(), judges.end(), name) != judges.end()) return;
     std::string known;
     for (const auto& j : judges) known += (known.empty() ? "" : ", ") + (j.empty() ? "(none)" : j);
-    throw Error(std::string(flag) + " \"" + name + "\" names no judge in " + scores.source + " (judges: " + known + ")",
+    throw Error(std::string(flag) + " \"" + name + "\" names no judge in " + scores.source +
+                    " (judges: " + known + ")",
                 ExitCode::usage);
   };
   if (options.judge) check_judge(*options.judge, "--judge");
   if (options.compare) check_judge(*options.compare, "--compare");
   if (options.judge) judges = {*options.judge};
-  if (options.compare) judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());
+  if (options.compare)
+    judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());
 
   const auto resolved = labels::resolve(label_set, options.raters);
   const stats::Rng rng(options.seed);
@@ -300,7 +302,8 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     jr.unscored = ix.unscored;
     jr.unmatched_labels = joined.unmatched;
     const auto obs = observations(joined.pairs);
-    const auto ci = stats::bootstrap_mae(obs, joined.items.size(), joined.dims.size(), options.bootstrap, rng);
+    const auto ci =
+        stats::bootstrap_mae(obs, joined.items.size(), joined.dims.size(), options.bootstrap, rng);
     for (std::size_t d = 0; d < joined.dims.size(); ++d) {
       DimensionStats ds;
       ds.dimension = joined.dims[d];
@@ -313,13 +316,15 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
       ds.metrics = stats::agreement(j, h, report.scale);
       ds.mae_ci = ci.dims[d];
       ds.na = joined.na[d];
-      if (auto u = ix.unscored_by_dim.find(ds.dimension); u != ix.unscored_by_dim.end()) ds.unscored = u->second;
+      if (auto u = ix.unscored_by_dim.find(ds.dimension); u != ix.unscored_by_dim.end())
+        ds.unscored = u->second;
       jr.dimensions.push_back(std::move(ds));
     }
     jr.mean_mae = mean_of(jr.dimensions, [](const DimensionStats& d) { return d.metrics.mae; });
     jr.mean_mae_ci = ci.mean;
     if (other) compare(jr, joined, *other, options, rng);
-    if (options.calibrate_folds > 1 && !joined.items.empty()) calibrate(jr, joined, report.scale, options, rng);
+    if (options.calibrate_folds > 1 && !joined.items.empty())
+      calibrate(jr, joined, report.scale, options, rng);
     // Largest disagreements: |judge - human| descending, then label order.
     std::vector<const Pair*> order;
     for (const auto& p : joined.pairs) order.push_back(&p);
@@ -339,8 +344,9 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
   for (const auto& jr : report.judges)
     for (const auto& d : jr.dimensions) any_pair = any_pair || d.metrics.n > 0;
   if (!any_pair)
-    throw Error("no label in " + label_set.source + " matches a score in " + scores.source +
-                " (items match when equal or one path ends with the other after a '/'; dimensions must be equal)");
+    throw Error(
+        "no label in " + label_set.source + " matches a score in " + scores.source +
+        " (items match when equal or one path ends with the other after a '/'; dimensions must be equal)");
   return report;
 }
 

@@ -45,10 +45,11 @@ double gate_value(const JudgeReport& jr, const Gate& g) {
 
 Gate parse_gate(const std::string& text) {
   auto bad = [&](const std::string& why) {
-    return Error("--fail-if \"" + text + "\": " + why +
-                     " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of mae, bias, qwk, spearman, exact, "
-                     "within1, OP one of <, <=, >, >=; e.g. 'mae>0.35' or 'mae:model_training>0.3')",
-                 ExitCode::usage);
+    return Error(
+        "--fail-if \"" + text + "\": " + why +
+            " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of mae, bias, qwk, spearman, exact, "
+            "within1, OP one of <, <=, >, >=; e.g. 'mae>0.35' or 'mae:model_training>0.3')",
+        ExitCode::usage);
   };
   const auto op_at = text.find_first_of("<>");
   if (op_at == std::string::npos) throw bad("no comparison");
@@ -66,7 +67,8 @@ Gate parse_gate(const std::string& text) {
   if (std::find(k_metrics.begin(), k_metrics.end(), g.metric) == k_metrics.end())
     throw bad("unknown metric \"" + g.metric + "\"");
   const auto [end, ec] = std::from_chars(rhs.data(), rhs.data() + rhs.size(), g.threshold);
-  if (rhs.empty() || ec != std::errc() || end != rhs.data() + rhs.size()) throw bad("\"" + rhs + "\" is not a number");
+  if (rhs.empty() || ec != std::errc() || end != rhs.data() + rhs.size())
+    throw bad("\"" + rhs + "\" is not a number");
   return g;
 }
 
@@ -87,8 +89,9 @@ std::string describe(const GateResult& r) {
   const std::string lhs = r.gate.metric + (r.gate.dimension.empty() ? "" : ":" + r.gate.dimension);
   char value[32];
   std::snprintf(value, sizeof value, "%.4g", r.value);
-  std::string s = lhs + " = " + (std::isnan(r.value) ? std::string("undefined") : std::string(value)) + " " +
-                  r.gate.op + " " + std::string(util::trim(r.gate.text.substr(r.gate.text.find_first_of("<>") + r.gate.op.size())));
+  std::string s =
+      lhs + " = " + (std::isnan(r.value) ? std::string("undefined") : std::string(value)) + " " + r.gate.op +
+      " " + std::string(util::trim(r.gate.text.substr(r.gate.text.find_first_of("<>") + r.gate.op.size())));
   if (!r.judge.empty()) s += " (judge " + r.judge + ")";
   return s;
 }

@@ -23,12 +23,23 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -47,10 +58,14 @@ std::string interval(const stats::Interval& iv) {
 std::string significance(const stats::Interval& iv) { return iv.excludes_zero() ? "yes" : "no"; }
 
 std::string confidence_label(const Report& r) {
-  return format_number(r.bootstrap.confidence * 100, r.bootstrap.confidence * 100 == std::round(r.bootstrap.confidence * 100) ? 0 : 1) + "% CI";
+  return format_number(r.bootstrap.confidence * 100,
+                       r.bootstrap.confidence * 100 == std::round(r.bootstrap.confidence * 100) ? 0 : 1) +
+         "% CI";
 }
 
-nlohmann::ordered_json number(double x) { return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x); }
+nlohmann::ordered_json number(double x) {
+  return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
+}
 nlohmann::ordered_json pair_json(const stats::Interval& iv) { return {number(iv.low), number(iv.high)}; }
 
 nlohmann::ordered_json agreement_json(const stats::Agreement& a) {
@@ -73,8 +88,11 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
   j["labels"] = {{"file", r.labels_source}, {"sha256", r.labels_hash}, {"raters", r.raters}};
   j["scores"] = {{"file", r.scores_source}, {"sha256", r.scores_hash}};
   j["scale"] = {{"min", r.scale.min}, {"max", r.scale.max}, {"source", r.scale_source}};
-  j["bootstrap"] = {{"resamples", r.bootstrap.resamples}, {"confidence", r.bootstrap.confidence}, {"seed", r.seed},
-                    {"unit", "item"}, {"method", "percentile"}};
+  j["bootstrap"] = {{"resamples", r.bootstrap.resamples},
+                    {"confidence", r.bootstrap.confidence},
+                    {"seed", r.seed},
+                    {"unit", "item"},
+                    {"method", "percentile"}};
   if (r.calibrate_folds > 1) j["calibration"] = {{"method", "isotonic"}, {"folds", r.calibrate_folds}};
   nlohmann::ordered_json judges = nlohmann::ordered_json::array();
   for (const auto& jr : r.judges) {
@@ -86,7 +104,8 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
     o["mean_mae"] = number(jr.mean_mae);
     o["mean_mae_ci"] = pair_json(jr.mean_mae_ci);
     if (jr.compare_judge) {
-      o["compare"] = {{"judge", *jr.compare_judge}, {"mean_mae_diff", number(jr.mean_diff)},
+      o["compare"] = {{"judge", *jr.compare_judge},
+                      {"mean_mae_diff", number(jr.mean_diff)},
                       {"mean_mae_diff_ci", pair_json(jr.mean_diff_ci)},
                       {"significant", jr.mean_diff_ci.excludes_zero()}};
     }
@@ -110,12 +129,16 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
       dj["qwk"] = number(d.metrics.qwk);
       dj["spearman"] = number(d.metrics.spearman);
       dj["confusion"] = d.metrics.confusion;
-      dj["not_applicable"] = {{"both_apply", d.na.both_apply}, {"both_na", d.na.both_na},
-                              {"judge_na_only", d.na.judge_na_only}, {"human_na_only", d.na.human_na_only}};
+      dj["not_applicable"] = {{"both_apply", d.na.both_apply},
+                              {"both_na", d.na.both_na},
+                              {"judge_na_only", d.na.judge_na_only},
+                              {"human_na_only", d.na.human_na_only}};
       dj["unscored"] = d.unscored;
-      if (auto h = r.human.find(d.dimension); h != r.human.end()) dj["human_vs_human"] = agreement_json(h->second);
+      if (auto h = r.human.find(d.dimension); h != r.human.end())
+        dj["human_vs_human"] = agreement_json(h->second);
       if (d.comparison)
-        dj["compare"] = {{"n", d.comparison->n}, {"mae", number(d.comparison->mae)},
+        dj["compare"] = {{"n", d.comparison->n},
+                         {"mae", number(d.comparison->mae)},
                          {"other_mae", number(d.comparison->other_mae)},
                          {"mae_diff", number(d.comparison->mae - d.comparison->other_mae)},
                          {"mae_diff_ci", pair_json(d.comparison->diff_ci)},
@@ -135,8 +158,12 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
     for (const auto& dis : jr.largest) {
       nlohmann::ordered_json fb = nlohmann::ordered_json::array();
       for (const auto& [rater, text] : dis.feedback) fb.push_back({{"rater", rater}, {"feedback", text}});
-      largest.push_back({{"item", dis.item}, {"dimension", dis.dimension}, {"judge", dis.judge},
-                         {"human", dis.human}, {"rationale", dis.rationale}, {"feedback", fb}});
+      largest.push_back({{"item", dis.item},
+                         {"dimension", dis.dimension},
+                         {"judge", dis.judge},
+                         {"human", dis.human},
+                         {"rationale", dis.rationale},
+                         {"feedback", fb}});
     }
     o["largest_disagreements"] = largest;
     judges.push_back(o);
@@ -144,24 +171,26 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
   j["judges"] = judges;
   nlohmann::ordered_json gj = nlohmann::ordered_json::array();
   for (const auto& g : gates)
-    gj.push_back({{"gate", g.gate.text}, {"judge", g.judge}, {"value", number(g.value)}, {"failed", g.failed}});
+    gj.push_back(
+        {{"gate", g.gate.text}, {"judge", g.judge}, {"value", number(g.value)}, {"failed", g.failed}});
   j["gates"] = gj;
   out << j.dump(2) << "\n";
 }
 
 void write_csv(std::ostream& out, const Report& r) {
-  out << "judge,dimension,n,mae,mae_low,mae_high,bias,rmse,exact,within1,qwk,spearman,na_disagreements,unscored\n";
+  out << "judge,dimension,n,mae,mae_low,mae_high,bias,rmse,exact,within1,qwk,spearman,na_disagreements,"
+         "unscored\n";
   auto num = [](double x) { return std::isnan(x) ? std::string() : format_number(x, 6); };
   for (const auto& jr : r.judges) {
     for (const auto& d : jr.dimensions) {
       const auto& m = d.metrics;
-      out << labels::csv_quote(jr.judge) << "," << labels::csv_quote(d.dimension) << "," << m.n << "," << num(m.mae) << ","
-          << num(d.mae_ci.low) << "," << num(d.mae_ci.high) << "," << num(m.bias) << "," << num(m.rmse) << ","
-          << num(m.exact) << "," << num(m.within1) << "," << num(m.qwk) << "," << num(m.spearman) << ","
-          << d.na.disagreements() << "," << d.unscored << "\n";
+      out << labels::csv_quote(jr.judge) << "," << labels::csv_quote(d.dimension) << "," << m.n << ","
+          << num(m.mae) << "," << num(d.mae_ci.low) << "," << num(d.mae_ci.high) << "," << num(m.bias) << ","
+          << num(m.rmse) << "," << num(m.exact) << "," << num(m.within1) << "," << num(m.qwk) << ","
+          << num(m.spearman) << "," << d.na.disagreements() << "," << d.unscored << "\n";
     }
-    out << labels::csv_quote(jr.judge) << ",(mean),," << num(jr.mean_mae) << "," << num(jr.mean_mae_ci.low) << ","
-        << num(jr.mean_mae_ci.high) << ",,,,,,,," << jr.unscored << "\n";
+    out << labels::csv_quote(jr.judge) << ",(mean),," << num(jr.mean_mae) << "," << num(jr.mean_mae_ci.low)
+        << "," << num(jr.mean_mae_ci.high) << ",,,,,,,," << jr.unscored << "\n";
   }
 }
 
@@ -177,7 +206,8 @@ void write_junit(std::ostream& out, const Report& r, const std::vector<GateResul
     out << "  <testsuite name=\"" << xml_escape(jr.judge) << "\" tests=\"" << jr.dimensions.size() + 1
         << "\" failures=\"" << suite_failures << "\">\n";
     auto testcase = [&](const std::string& name, const std::string& dimension, const std::string& summary) {
-      out << "    <testcase classname=\"judge." << xml_escape(jr.judge) << "\" name=\"" << xml_escape(name) << "\">\n";
+      out << "    <testcase classname=\"judge." << xml_escape(jr.judge) << "\" name=\"" << xml_escape(name)
+          << "\">\n";
       for (const auto& g : gates)
         if (g.failed && g.judge == jr.judge && g.gate.dimension == dimension)
           out << "      <failure message=\"" << xml_escape(describe(g)) << "\" type=\"gate\">"
@@ -201,7 +231,8 @@ void write_text_table(std::ostream& out, const Section& s) {
   std::vector<std::size_t> width(s.header.size(), 0);
   for (std::size_t i = 0; i < s.header.size(); ++i) width[i] = s.header[i].size();
   for (const auto& row : s.rows)
-    for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (std::size_t i = 0; i < row.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
   auto line = [&](const std::vector<std::string>& cols) {
     std::string text;
     for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -237,11 +268,12 @@ void write_markdown_table(std::ostream& out, const Section& s) {
 }
 
 std::string judge_heading(const Report& r, const JudgeReport& jr) {
-  return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " + std::to_string(jr.records) +
-         " records, " + std::to_string(jr.unscored) + " unscored (left out), " + std::to_string(jr.unmatched_labels) +
-         " labels without a score; labels " + r.labels_source + " (raters: " + r.raters + "), scale " +
-         std::to_string(r.scale.min) + ".." + std::to_string(r.scale.max) + " (" + r.scale_source + "); " +
-         std::to_string(r.bootstrap.resamples) + " bootstrap resamples by item, seed " + std::to_string(r.seed);
+  return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " +
+         std::to_string(jr.records) + " records, " + std::to_string(jr.unscored) + " unscored (left out), " +
+         std::to_string(jr.unmatched_labels) + " labels without a score; labels " + r.labels_source +
+         " (raters: " + r.raters + "), scale " + std::to_string(r.scale.min) + ".." +
+         std::to_string(r.scale.max) + " (" + r.scale_source + "); " + std::to_string(r.bootstrap.resamples) +
+         " bootstrap resamples by item, seed " + std::to_string(r.seed);
 }
 
 void write_gates_text(std::ostream& out, const std::vector<GateResult>& gates, bool markdown) {
@@ -271,11 +303,12 @@ void write_section(std::ostream& out, const Section& section, const std::string&
 std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
   std::vector<Section> out;
   const std::string ci = confidence_label(r);
-  Section main{"agreement per dimension (MAE " + ci + " by bootstrap over items" +
-                   (r.human.empty() ? std::string(")") : "; human = each rater against the mean of the others)"),
-               {"dimension", "n", "MAE", ci, "bias", "RMSE", "exact", "within1", "QWK", "Spearman", "N/A disagree",
-                "unscored", "human MAE", "human QWK"},
-               {}};
+  Section main{
+      "agreement per dimension (MAE " + ci + " by bootstrap over items" +
+          (r.human.empty() ? std::string(")") : "; human = each rater against the mean of the others)"),
+      {"dimension", "n", "MAE", ci, "bias", "RMSE", "exact", "within1", "QWK", "Spearman", "N/A disagree",
+       "unscored", "human MAE", "human QWK"},
+      {}};
   for (const auto& d : jr.dimensions) {
     const auto& m = d.metrics;
     const auto h = r.human.find(d.dimension);
@@ -311,14 +344,15 @@ std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
     for (const auto& d : jr.dimensions) {
       if (!d.calibrated) continue;
       const auto& k = *d.calibrated;
-      c.rows.push_back({d.dimension, format_number(d.metrics.mae), interval(d.mae_ci), format_number(k.metrics.mae),
-                        interval(k.mae_ci), signed_number(k.metrics.mae - d.metrics.mae), interval(k.diff_ci),
+      c.rows.push_back({d.dimension, format_number(d.metrics.mae), interval(d.mae_ci),
+                        format_number(k.metrics.mae), interval(k.mae_ci),
+                        signed_number(k.metrics.mae - d.metrics.mae), interval(k.diff_ci),
                         significance(k.diff_ci)});
     }
     c.rows.push_back({"mean of MAEs", format_number(jr.mean_mae), interval(jr.mean_mae_ci),
                       format_number(*jr.calibrated_mean_mae), interval(jr.calibrated_mean_mae_ci),
-                      signed_number(*jr.calibrated_mean_mae - jr.mean_mae), interval(jr.calibrated_mean_diff_ci),
-                      significance(jr.calibrated_mean_diff_ci)});
+                      signed_number(*jr.calibrated_mean_mae - jr.mean_mae),
+                      interval(jr.calibrated_mean_diff_ci), significance(jr.calibrated_mean_diff_ci)});
     out.push_back(std::move(c));
   }
   return out;
@@ -343,7 +377,8 @@ void write_report(std::ostream& out, const Report& report, const std::vector<Gat
     }
     write_gates_text(out, gates, md);
   } else {
-    throw Error("unknown --format \"" + format + "\" (table, json, markdown, html, junit, csv)", ExitCode::usage);
+    throw Error("unknown --format \"" + format + "\" (table, json, markdown, html, junit, csv)",
+                ExitCode::usage);
   }
 }
 

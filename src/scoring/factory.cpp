@@ -5,6 +5,7 @@
 #include "judge/llm/rate_limit.hpp"
 #include "judge/llm/retry.hpp"
 #include "judge/scoring/heuristic.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {
@@ -24,7 +25,9 @@ std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> prov
     provider = std::make_shared<llm::CachingProvider>(provider, cache, settings.cache_mode);
   }
   if (settings.usage) provider = std::make_shared<llm::MeteredProvider>(provider, settings.usage);
-  return std::make_unique<LlmJudge>(provider, settings.llm);
+  LlmJudgeOptions options = settings.llm;
+  if (!options.memory) options.memory = memory_section;  // aligned memory from the Context, when eval has one
+  return std::make_unique<LlmJudge>(provider, options);
 }
 
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings) {

@@ -41,7 +41,8 @@ std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> 
     if (w <= 0) continue;
     const bool h_na = !e.human_score;
     const bool j_known = e.judge_status == "scored" || e.judge_status == "not_applicable";
-    const bool vote_na = rule_known && j_known ? rule_na != (h_na != (e.judge_status == "not_applicable")) : h_na;
+    const bool vote_na =
+        rule_known && j_known ? rule_na != (h_na != (e.judge_status == "not_applicable")) : h_na;
     w_all += w;
     w_na += vote_na ? w : 0;
     if (h_na) continue;
@@ -76,21 +77,23 @@ bool combine(Verdict& v, const MemoryView& view, const memory::BlendWeight& weig
     if (rule_na) return false;
     v.status = Status::not_applicable;
     v.score.reset();
-    v.rationale += (v.rationale.empty() ? "" : "; ") + std::string("memory: similar labelled notebooks say N/A");
+    v.rationale +=
+        (v.rationale.empty() ? "" : "; ") + std::string("memory: similar labelled notebooks say N/A");
     return true;
   }
   if (!view.score) return false;  // memory has no score to offer; the rule verdict stands
   std::ostringstream note;
   double s;
   if (rule_scored) {
-    s = *v.score + weight.score * (*view.score - *v.score);
+    s = std::round((*v.score + weight.score * (*view.score - *v.score)) * 100) / 100;
+    if (s == *v.score) return false;  // weight 0, or no correction: the rule verdict stands as it is
     note << "memory: rule score " << *v.score << " corrected by similar labelled notebooks";
   } else {
-    s = *view.score;
+    s = std::round(*view.score * 100) / 100;
     note << "memory: scored by similar labelled notebooks";
   }
   v.status = Status::scored;
-  v.score = std::round(s * 100) / 100;
+  v.score = s;
   v.error.clear();
   v.rationale += (v.rationale.empty() ? "" : "; ") + note.str();
   return true;
@@ -110,7 +113,8 @@ Status status_of(const std::string& s) {
 void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
   if (!context.memory || !context.use_episodes) return;  // the blend uses episodes only, never guidelines
   for (auto& v : verdicts) {
-    const auto hits = context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
+    const auto hits =
+        context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
     if (hits.empty()) continue;
     const auto rule_score = v.status == Status::scored ? v.score : std::nullopt;
     const auto view = memory_view(v.status, v.score, hits);
@@ -119,8 +123,21 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
     nlohmann::ordered_json used = nlohmann::ordered_json::array();
     for (const auto& r : hits) used.push_back(r.episode->id);
     v.extra["episodes"] = used;
-    v.extra["rule_score"] = rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
+    v.extra["rule_score"] =
+        rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
   }
+}
+
+prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
+                                     const Context& context) {
+  prompt::MemorySection section;
+  if (!context.memory) return section;
+  for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
+  for (const auto& r :
+       context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k))
+    section.episodes.push_back(
+        {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+  return section;
 }
 
 std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k) {
@@ -144,7 +161,8 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     t.na_memory += view->na == h_na;
     if (h_na || rule != Status::scored || !e.judge_score || !view->score) continue;
     for (std::size_t i = 0; i < k_weights.size(); ++i)
-      t.abs_err[i] += std::fabs(*e.human_score - (*e.judge_score + k_weights[i] * (*view->score - *e.judge_score)));
+      t.abs_err[i] +=
+          std::fabs(*e.human_score - (*e.judge_score + k_weights[i] * (*view->score - *e.judge_score)));
   }
   std::map<std::string, memory::BlendWeight> out;
   for (const auto& [d, t] : tally) {

@@ -34,7 +34,8 @@ struct Columns {
   std::size_t items = 0, dims = 0;
   std::vector<double> sum, count;  // [dim * items + item]
   bool complete = true;
-  explicit Columns(const ItemTable& t) : items(t.items), dims(t.dims), sum(t.sum.size()), count(t.count.size()) {
+  explicit Columns(const ItemTable& t)
+      : items(t.items), dims(t.dims), sum(t.sum.size()), count(t.count.size()) {
     for (std::size_t i = 0; i < items; ++i)
       for (std::size_t d = 0; d < dims; ++d) {
         sum[d * items + i] = t.sum[i * dims + d];
@@ -71,11 +72,11 @@ void resampled_ratios(const Columns& c, std::span<const double> weights, double*
 }
 
 /// The resampling loop: B resamples of `items` draws each; resample b uses rng.substream(b), turns its draws
-/// into per-item counts and writes `width` values at out[b * width] through `statistic(weights, out, scratch)`
-/// (scratch: width doubles). Threads take contiguous ranges of b.
+/// into per-item counts and writes `width` values at out[b * width] through `statistic(weights, out,
+/// scratch)` (scratch: width doubles). Threads take contiguous ranges of b.
 using Statistic = std::function<void(std::span<const double>, double*, double*)>;
-std::vector<double> resample(std::size_t items, std::size_t width, const BootstrapOptions& options, const Rng& rng,
-                             const Statistic& statistic) {
+std::vector<double> resample(std::size_t items, std::size_t width, const BootstrapOptions& options,
+                             const Rng& rng, const Statistic& statistic) {
   const std::size_t b_total = options.resamples;
   std::vector<double> out(b_total * width, k_nan);
   if (items == 0) return out;
@@ -174,10 +175,10 @@ BootstrapIntervals bootstrap_ratio(const ItemTable& table, const BootstrapOption
   check_options(options);
   const std::size_t width = table.dims + 1;
   const Columns columns(table);
-  const auto values = resample(table.items, width, options, rng,
-                               [&](std::span<const double> weights, double* out, double*) {
-                                 resampled_ratios(columns, weights, out);
-                               });
+  const auto values =
+      resample(table.items, width, options, rng, [&](std::span<const double> weights, double* out, double*) {
+        resampled_ratios(columns, weights, out);
+      });
   return intervals(values, width, options.confidence);
 }
 
@@ -197,8 +198,8 @@ BootstrapIntervals paired_bootstrap(const ItemTable& a, const ItemTable& b, cons
   return intervals(values, width, options.confidence);
 }
 
-BootstrapIntervals bootstrap_mae(std::span<const Observation> observations, std::size_t items, std::size_t dims,
-                                 const BootstrapOptions& options, const Rng& rng) {
+BootstrapIntervals bootstrap_mae(std::span<const Observation> observations, std::size_t items,
+                                 std::size_t dims, const BootstrapOptions& options, const Rng& rng) {
   return bootstrap_ratio(abs_error_table(observations, items, dims), options, rng);
 }
 

@@ -7,7 +7,8 @@
 
 namespace judge::stats {
 
-IsotonicMap::IsotonicMap(std::vector<double> x, std::vector<double> y) : m_x(std::move(x)), m_y(std::move(y)) {
+IsotonicMap::IsotonicMap(std::vector<double> x, std::vector<double> y)
+    : m_x(std::move(x)), m_y(std::move(y)) {
   if (m_x.size() != m_y.size()) throw std::invalid_argument("IsotonicMap: knots x and y differ in length");
   for (std::size_t i = 1; i < m_x.size(); ++i)
     if (!(m_x[i] > m_x[i - 1]) || m_y[i] < m_y[i - 1])

@@ -9,7 +9,8 @@ namespace judge::stats {
 
 namespace {
 template <class T>
-void shuffle(std::vector<T>& v, Rng& rng) {  // Fisher-Yates with our generator (std::shuffle's draws vary by library)
+void shuffle(std::vector<T>& v,
+             Rng& rng) {  // Fisher-Yates with our generator (std::shuffle's draws vary by library)
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
 }
 }  // namespace
@@ -19,13 +20,15 @@ std::vector<int> assign_folds(std::span<const double> strata, int k, Rng& rng) {
   std::vector<std::size_t> order(strata.size());
   std::iota(order.begin(), order.end(), 0);
   shuffle(order, rng);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return strata[a] < strata[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return strata[a] < strata[b]; });
   std::vector<int> fold(strata.size(), 0);
   std::vector<int> deal(static_cast<std::size_t>(k));
   for (std::size_t start = 0; start < order.size(); start += deal.size()) {
     std::iota(deal.begin(), deal.end(), 0);
     shuffle(deal, rng);
-    for (std::size_t j = 0; j < deal.size() && start + j < order.size(); ++j) fold[order[start + j]] = deal[j];
+    for (std::size_t j = 0; j < deal.size() && start + j < order.size(); ++j)
+      fold[order[start + j]] = deal[j];
   }
   return fold;
 }

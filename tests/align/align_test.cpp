@@ -29,8 +29,10 @@ class CountingReflection : public llm::ChatProvider {
     std::vector<std::string> ids;
     std::string dimension;
     for (auto line : util::split_lines(request.messages.back().content)) {
-      if (util::starts_with(line, "Dimension: ")) dimension = std::string(line.substr(11, line.find(' ', 11) - 11));
-      if (util::starts_with(line, "{\"id\"")) ids.push_back(nlohmann::json::parse(line)["id"].get<std::string>());
+      if (util::starts_with(line, "Dimension: "))
+        dimension = std::string(line.substr(11, line.find(' ', 11) - 11));
+      if (util::starts_with(line, "{\"id\""))
+        ids.push_back(nlohmann::json::parse(line)["id"].get<std::string>());
     }
     {
       std::lock_guard lock(mutex);
@@ -41,7 +43,9 @@ class CountingReflection : public llm::ChatProvider {
       r.error = llm::ProviderError{llm::ErrorKind::server, "HTTP 500", 500, std::nullopt};
       return r;
     }
-    nlohmann::json reply{{"guidelines", {{{"text", "Guideline " + std::to_string(n) + " for " + dimension + "."}, {"cites", ids}}}}};
+    nlohmann::json reply{
+        {"guidelines",
+         {{{"text", "Guideline " + std::to_string(n) + " for " + dimension + "."}, {"cites", ids}}}}};
     r.response = llm::ChatResponse{"```json\n" + reply.dump() + "\n```", {}, 0, "fake", false};
     return r;
   }
@@ -53,11 +57,17 @@ class CountingReflection : public llm::ChatProvider {
 
 std::string ipynb(const std::vector<std::string>& code) {
   nlohmann::json cells = nlohmann::json::array();
-  cells.push_back({{"cell_type", "markdown"}, {"metadata", nlohmann::json::object()}, {"source", "# A notebook"}});
+  cells.push_back(
+      {{"cell_type", "markdown"}, {"metadata", nlohmann::json::object()}, {"source", "# A notebook"}});
   for (const auto& c : code)
-    cells.push_back({{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"source", c},
-                     {"outputs", nlohmann::json::array()}, {"execution_count", nullptr}});
-  return nlohmann::json{{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", cells}}.dump();
+    cells.push_back({{"cell_type", "code"},
+                     {"metadata", nlohmann::json::object()},
+                     {"source", c},
+                     {"outputs", nlohmann::json::array()},
+                     {"execution_count", nullptr}});
+  return nlohmann::json{
+      {"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", cells}}
+      .dump();
 }
 
 struct Fixture {
@@ -76,8 +86,10 @@ struct Fixture {
                                      i % 2 ? "df = df.fillna(0)" : "df = df.dropna()", "model.fit(X, y)"}));
     for (int i = 0; i < 4; ++i) {
       add("n" + std::to_string(i) + ".ipynb", "data_imputation", i % 2 ? 1 : 2,
-          i % 2 ? "A blanket fillna hides missing values." : "Rows with missing values are dropped without a check.");
-      add("n" + std::to_string(i) + ".ipynb", "model_training", 2, "The model is fitted once with default settings.");
+          i % 2 ? "A blanket fillna hides missing values."
+                : "Rows with missing values are dropped without a check.");
+      add("n" + std::to_string(i) + ".ipynb", "model_training", 2,
+          "The model is fitted once with default settings.");
     }
     labels.source = "labels.csv";
     labels.hash = "h1";
@@ -87,7 +99,8 @@ struct Fixture {
     options.judge = &judge;
   }
   ~Fixture() { fs::remove_all(dir); }
-  void add(const std::string& item, const std::string& dim, std::optional<double> score, const std::string& feedback) {
+  void add(const std::string& item, const std::string& dim, std::optional<double> score,
+           const std::string& feedback) {
     labels::Label l;
     l.item = item;
     l.dimension = dim;
@@ -214,7 +227,8 @@ TEST(Align, OfflineExtractiveAndManualGuidelinesKept) {
   ASSERT_FALSE(g.empty());
   for (const auto& x : g) EXPECT_EQ(x.source, "extractive");
   EXPECT_NE(g[0].text.find("Score 1 (bad)"), std::string::npos) << g[0].text;
-  EXPECT_EQ(g[0].cites, (std::vector<std::string>{"n1.ipynb#data_imputation#r1", "n3.ipynb#data_imputation#r1"}));
+  EXPECT_EQ(g[0].cites,
+            (std::vector<std::string>{"n1.ipynb#data_imputation#r1", "n3.ipynb#data_imputation#r1"}));
   ASSERT_FALSE(m.guidelines("model_training").empty());
 
   // A hand-written guideline survives re-alignment after the labels change.
@@ -224,7 +238,8 @@ TEST(Align, OfflineExtractiveAndManualGuidelinesKept) {
   f.labels.labels[0].feedback = "Different words entirely.";
   align::align(m, f.labels, f.options);
   const auto after = m.guidelines("data_imputation");
-  EXPECT_TRUE(std::any_of(after.begin(), after.end(), [](const memory::Guideline& x) { return x.source == "manual"; }));
+  EXPECT_TRUE(std::any_of(after.begin(), after.end(),
+                          [](const memory::Guideline& x) { return x.source == "manual"; }));
 }
 
 TEST(Align, RaterPolicyResolvesAndIsRecorded) {

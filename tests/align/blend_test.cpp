@@ -21,7 +21,9 @@ notebook::Notebook notebook_with(const std::string& code) {
 }
 
 // Episodes whose excerpt is exactly the query notebook's excerpt: similarity 1 each.
-memory::Memory memory_of(const notebook::Notebook& nb, const std::vector<std::pair<std::optional<double>, std::optional<double>>>& human_judge) {
+memory::Memory memory_of(
+    const notebook::Notebook& nb,
+    const std::vector<std::pair<std::optional<double>, std::optional<double>>>& human_judge) {
   memory::Memory m;
   m.set_vocabulary({{"data_imputation", {"fillna"}}});
   const std::string text = m.excerpt(nb, "data_imputation");
@@ -63,6 +65,7 @@ TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
   EXPECT_DOUBLE_EQ(*v[0].score, 2.5);
   EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation", "e1#data_imputation"}));
   EXPECT_EQ(v[0].extra["rule_score"], 2);
+  EXPECT_NE(v[0].rationale.find("memory: rule score 2 corrected"), std::string::npos) << v[0].rationale;
 
   // Blend weight 0.5: 2 + 0.5 * (2.5 - 2) = 2.25.
   auto half = memory_of(nb, {{2, 1}, {3, 3}});
@@ -77,6 +80,7 @@ TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
   scoring::apply_memory(nb, {&m, 1}, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2);
   EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation"}));
+  EXPECT_EQ(v[0].rationale.find("memory"), std::string::npos);  // unchanged: no note
 }
 
 TEST(MemoryBlend, NotApplicableFollowsTheNeighboursCorrections) {
@@ -114,4 +118,20 @@ TEST(MemoryBlend, CalibrationPrefersTheRuleWhenMemoryDoesNotHelp) {
   // The judge is always 1 too low: each held-out correction is +1, exact -> weight 1.
   const auto low = memory_of(nb, {{2, 1}, {3, 2}, {2, 1}});
   EXPECT_EQ(scoring::calibrate_memory(low, 5).at("data_imputation").score, 1);
+}
+
+TEST(MemorySection, GuidelinesAndNearestEpisodesForTheLlmJudge) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  auto m = memory_of(nb, {{2, 1}, {std::nullopt, 3}});
+  m.set_guidelines({{"data_imputation", "Check missing values first.", {}, "manual"},
+                    {"model_training", "Other dimension.", {}, "manual"}});
+  rubric::Dimension d;
+  d.id = "data_imputation";
+  const auto s = scoring::memory_section(nb, d, {&m, 1});
+  EXPECT_EQ(s.guidelines, (std::vector<std::string>{"Check missing values first."}));
+  ASSERT_EQ(s.episodes.size(), 1u);  // k = 1
+  EXPECT_EQ(s.episodes[0].notebook, "e0");
+  EXPECT_EQ(s.episodes[0].human_score, 2);
+  EXPECT_EQ(s.episodes[0].excerpt, m.excerpt(nb, "data_imputation"));
+  EXPECT_TRUE(scoring::memory_section(nb, d, {}).empty());
 }

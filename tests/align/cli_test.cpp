@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "../fake_llm_server/fake_server.hpp"
 #include "../support.hpp"
 #include "judge/util/fs.hpp"
 
@@ -14,10 +15,27 @@ using judge::test::run_judge;
 
 namespace {
 
+void write_labels(const fs::path& file, const std::string& a_feedback) {
+  judge::util::write_file_atomic(
+      file,
+      "notebook,dimension,score,feedback,rater\n"
+      "a.ipynb,data_imputation,1," +
+          a_feedback +
+          ",r1\n"
+          "b.ipynb,data_imputation,2,Rows dropped; a blanket fillna was avoided.,r1\n"
+          "b.ipynb,model_training,NA,No model.,r1\n");
+}
+
 std::string ipynb(const std::string& code) {
-  return nlohmann::json{{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()},
-                        {"cells", {{{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"source", code},
-                                    {"outputs", nlohmann::json::array()}, {"execution_count", nullptr}}}}}
+  return nlohmann::json{{"nbformat", 4},
+                        {"nbformat_minor", 5},
+                        {"metadata", nlohmann::json::object()},
+                        {"cells",
+                         {{{"cell_type", "code"},
+                           {"metadata", nlohmann::json::object()},
+                           {"source", code},
+                           {"outputs", nlohmann::json::array()},
+                           {"execution_count", nullptr}}}}}
       .dump();
 }
 
@@ -26,19 +44,24 @@ std::string ipynb(const std::string& code) {
 TEST(AlignCli, AlignEvalStatsForget) {
   const fs::path dir = fs::temp_directory_path() / ("judge_align_cli_" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("import pandas as pd\ndf = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("import pandas as pd\ndf = pd.read_csv('y.csv').dropna()"));
+  judge::util::write_file_atomic(dir / "nb/a.ipynb",
+                                 ipynb("import pandas as pd\ndf = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb",
+                                 ipynb("import pandas as pd\ndf = pd.read_csv('y.csv').dropna()"));
   judge::util::write_file_atomic(dir / "labels.csv",
                                  "notebook,dimension,score,feedback,rater\n"
                                  "a.ipynb,data_imputation,1,A blanket fillna hides gaps.,r1\n"
                                  "b.ipynb,data_imputation,2,Rows dropped; a blanket fillna was avoided.,r1\n"
                                  "b.ipynb,model_training,NA,No model.,r1\n");
   const std::string d = "'" + dir.string() + "'";
-  const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem -k 2";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem -k 2";
   auto r = run_judge(align);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("3 episodes (3 added, 0 changed, 0 unchanged, 0 removed)"), std::string::npos) << r.out;
-  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"}) EXPECT_TRUE(fs::exists(dir / "mem" / f));
+  EXPECT_NE(r.out.find("3 episodes (3 added, 0 changed, 0 unchanged, 0 removed)"), std::string::npos)
+      << r.out;
+  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+    EXPECT_TRUE(fs::exists(dir / "mem" / f));
   r = run_judge(align);
   EXPECT_NE(r.out.find("(0 added, 0 changed, 3 unchanged, 0 removed)"), std::string::npos) << r.out;
   const auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"));
@@ -46,7 +69,8 @@ TEST(AlignCli, AlignEvalStatsForget) {
   EXPECT_EQ(manifest["rater_policy"], "mean");
   EXPECT_EQ(manifest["schema_version"], 1);
 
-  r = run_judge("eval --format jsonl --memory " + d + "/mem -k 1 --dimensions data_imputation " + d + "/nb/a.ipynb");
+  r = run_judge("eval --format jsonl --memory " + d + "/mem -k 1 --dimensions data_imputation " + d +
+                "/nb/a.ipynb");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto rec = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
   ASSERT_TRUE(rec.contains("episodes")) << r.out;
@@ -71,10 +95,55 @@ TEST(AlignCli, SharedLabelsRater1) {
   const fs::path dir = fs::temp_directory_path() / ("judge_align_shared_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const auto data = judge::test::shared_data();
-  const auto r = run_judge("align --labels '" + (data / "labels/ml-notebooks.csv").string() + "' --notebooks '" +
-                           (data / "notebooks").string() + "' --memory '" + dir.string() + "' --raters rater1");
+  const auto r =
+      run_judge("align --labels '" + (data / "labels/ml-notebooks.csv").string() + "' --notebooks '" +
+                (data / "notebooks").string() + "' --memory '" + dir.string() + "' --raters rater1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   // 40 notebooks x 9 dimensions labelled by rater1 (labels/README.md).
   EXPECT_NE(r.out.find("360 episodes"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// Reflection and embeddings through the OpenAI wire format at the loopback server: calls counted there.
+TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
+  judge::test::FakeLlmServer server;
+  const nlohmann::json reply = {
+      {"guidelines",
+       {{{"text", "Check which columns have missing values before filling them."},
+         {"cites", {"a.ipynb#data_imputation#r1", "b.ipynb#data_imputation#r1"}}}}}};
+  server.script(nlohmann::json::array(), {{"type", "reply"}, {"content", reply.dump()}});
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_loopback_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
+      std::string(JUDGE_BINARY) + " align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " +
+      d + "/mem --reflection openai:reflect-model --embeddings openai:text-embedding-3-small";
+  auto r = judge::test::run_command(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // Two dimensions with feedback: two reflection calls; one embeddings call for the three excerpts.
+  auto stats = server.stats();
+  EXPECT_EQ(stats["requests"], 3) << stats.dump();
+  EXPECT_EQ(stats["by_path"]["/v1/embeddings"], 1) << stats.dump();
+  EXPECT_NE(r.out.find("2 reflection calls"), std::string::npos) << r.out;
+  const auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"));
+  EXPECT_EQ(manifest["reflection"], "openai:reflect-model");
+  EXPECT_EQ(manifest["embeddings"], "openai:text-embedding-3-small");
+
+  r = judge::test::run_command(align);  // unchanged labels: no call at all
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 3);
+  EXPECT_NE(r.out.find("3 unchanged"), std::string::npos) << r.out;
+
+  write_labels(dir / "labels.csv", "A blanket fillna(0) hides the gaps in every column.");
+  r = judge::test::run_command(
+      align);  // one changed feedback: one reflection call; same excerpt, no embedding
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 4);
+  EXPECT_EQ(server.last_request()["path"], "/v1/chat/completions");
+  EXPECT_NE(r.out.find("1 changed"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }

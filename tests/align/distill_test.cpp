@@ -27,7 +27,8 @@ TEST(Distill, ParsesRepliesAndDropsUnknownCitations) {
   const std::vector<Record> batch{{"a#d#r", "d", 1, "x"}, {"b#d#r", "d", 2, "y"}};
   std::string error;
   auto g = align::parse_reflection(
-      "```json\n[{\"text\": \" Check missing values. \", \"cites\": [\"b#d#r\", \"zz#d#r\", \"a#d#r\", \"b#d#r\"]},"
+      "```json\n[{\"text\": \" Check missing values. \", \"cites\": [\"b#d#r\", \"zz#d#r\", \"a#d#r\", "
+      "\"b#d#r\"]},"
       " {\"text\": \"Invented.\", \"cites\": [\"nope\"]}]\n```",
       "d", batch, error);
   ASSERT_TRUE(g.has_value()) << error;
@@ -50,21 +51,25 @@ TEST(Distill, MergesExactAndNearDuplicates) {
       {{"d", "Impute missing values with statistics fitted on the training split only.", {"a"}, "reflection"},
        {"d", "Impute missing values with statistics fitted on the training split only", {"b"}, "reflection"},
        // 10 of 12 distinct words shared (Jaccard 10/12 = 0.83 >= 0.8): near duplicate.
-       {"d", "Impute missing values with statistics fitted on the train split only.", {"c", "gone"}, "reflection"},
+       {"d",
+        "Impute missing values with statistics fitted on the train split only.",
+        {"c", "gone"},
+        "reflection"},
        {"e", "Impute missing values with statistics fitted on the training split only.", {"a"}, "reflection"},
        {"d", "Plot the target distribution.", {"gone"}, "reflection"},
        {"d", "Hand rule.", {}, "manual"}},
       valid);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].cites, (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(out[1].dimension, "e");  // other dimension: not merged
+  EXPECT_EQ(out[1].dimension, "e");      // other dimension: not merged
   EXPECT_EQ(out[2].text, "Hand rule.");  // the one citing only an invalid label was dropped
 }
 
 TEST(Distill, ExtractiveKeepsPhrasesOfTwoOrMoreNotebooks) {
   const auto& rubric = rubric::default_rubric();
   const std::vector<Record> records{
-      {"n1#data_imputation#r", "data_imputation", 1, "Applies a blanket fillna to every column. Nothing else."},
+      {"n1#data_imputation#r", "data_imputation", 1,
+       "Applies a blanket fillna to every column. Nothing else."},
       {"n2#data_imputation#r", "data_imputation", 1, "A blanket fillna(0) turns gaps into zeros."},
       {"n2#data_imputation#r2", "data_imputation", 2, "A blanket fillna but on train only."},
       {"n3#data_imputation#r", "data_imputation", 1, "Unique remark about scaling."},
@@ -76,7 +81,9 @@ TEST(Distill, ExtractiveKeepsPhrasesOfTwoOrMoreNotebooks) {
   // column=1: mean 4/3) beats n2's "A blanket fillna(0) turns gaps into zeros." (blanket fillna=2, fillna
   // turns=1, turns gaps=1, gaps zeros=1: mean 5/4).
   ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0].text, "Score 1 (bad): feedback often says \"blanket fillna\" (2 labels), e.g. \"Applies a blanket fillna to every column.\"");
+  EXPECT_EQ(g[0].text,
+            "Score 1 (bad): feedback often says \"blanket fillna\" (2 labels), e.g. \"Applies a blanket "
+            "fillna to every column.\"");
   EXPECT_EQ(g[0].cites, (std::vector<std::string>{"n1#data_imputation#r", "n2#data_imputation#r"}));
   EXPECT_EQ(g[0].source, "extractive");
 }

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <fstream>
 
+#include "../support.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/util/error.hpp"
-#include "../support.hpp"
 
 using namespace judge::labels;
 namespace fs = std::filesystem;
@@ -36,12 +36,13 @@ std::string error_of(const fs::path& p, const LabelCheck& check = {}) {
 }  // namespace
 
 TEST(Labels, CsvWithQuotedMultiLineFeedbackAndNA) {
-  const auto p = write_temp("a.csv",
-                            "notebook,dimension,rater,score,feedback\r\n"
-                            "nb/a.ipynb,model_training,r1,2,\"Trains, but \"\"no\"\" split.\nSecond line.\"\r\n"
-                            "nb/a.ipynb,model_use,r1,NA,\r\n"
-                            "nb/b.ipynb,model_use,r1,,\n"
-                            "nb/b.ipynb,model_training,r1, N/A ,x\n");
+  const auto p =
+      write_temp("a.csv",
+                 "notebook,dimension,rater,score,feedback\r\n"
+                 "nb/a.ipynb,model_training,r1,2,\"Trains, but \"\"no\"\" split.\nSecond line.\"\r\n"
+                 "nb/a.ipynb,model_use,r1,NA,\r\n"
+                 "nb/b.ipynb,model_use,r1,,\n"
+                 "nb/b.ipynb,model_training,r1, N/A ,x\n");
   const LabelSet set = read_labels(p);
   ASSERT_EQ(set.labels.size(), 4u);
   EXPECT_EQ(set.labels[0].feedback, "Trains, but \"no\" split.\nSecond line.");
@@ -65,11 +66,12 @@ TEST(Labels, ItemColumnAndNoOptionalColumns) {
 }
 
 TEST(Labels, JsonLines) {
-  const auto p = write_temp("c.jsonl",
-                            "{\"notebook\": \"a.ipynb\", \"dimension\": \"model_use\", \"score\": 3, \"rater\": \"r2\","
-                            " \"timestamp\": \"2026-01-02T00:00:00Z\", \"feedback\": \"ok\"}\n"
-                            "\n"
-                            "{\"item\": \"b.ipynb\", \"dimension\": \"model_use\", \"score\": null}\n");
+  const auto p =
+      write_temp("c.jsonl",
+                 "{\"notebook\": \"a.ipynb\", \"dimension\": \"model_use\", \"score\": 3, \"rater\": \"r2\","
+                 " \"timestamp\": \"2026-01-02T00:00:00Z\", \"feedback\": \"ok\"}\n"
+                 "\n"
+                 "{\"item\": \"b.ipynb\", \"dimension\": \"model_use\", \"score\": null}\n");
   const LabelSet set = read_labels(p);
   ASSERT_EQ(set.labels.size(), 2u);
   EXPECT_EQ(set.labels[0].score, 3.0);
@@ -89,12 +91,12 @@ TEST(Labels, EveryProblemWithItsLine) {
   const fs::path nbdir = write_temp("nbs/present.ipynb", "{}").parent_path();
   const auto p = write_temp("e.csv",
                             "notebook,dimension,rater,score\n"
-                            "present.ipynb,model_training,r1,2\n"   // 2: fine
-                            "present.ipynb,no_such_dim,r1,2\n"      // 3: unknown dimension
-                            "present.ipynb,model_use,r1,7\n"        // 4: off the scale
-                            "present.ipynb,model_use,r2,2.5\n"      // 5: off the scale (not a point)
-                            "missing.ipynb,model_use,r1,1\n"        // 6: notebook not found
-                            "present.ipynb,model_training,r1,3\n"   // 7: duplicate of line 2
+                            "present.ipynb,model_training,r1,2\n"       // 2: fine
+                            "present.ipynb,no_such_dim,r1,2\n"          // 3: unknown dimension
+                            "present.ipynb,model_use,r1,7\n"            // 4: off the scale
+                            "present.ipynb,model_use,r2,2.5\n"          // 5: off the scale (not a point)
+                            "missing.ipynb,model_use,r1,1\n"            // 6: notebook not found
+                            "present.ipynb,model_training,r1,3\n"       // 7: duplicate of line 2
                             "present.ipynb,data_imputation,r1,abc\n");  // 8: not a number
   LabelCheck check;
   check.rubric = &judge::rubric::default_rubric();
@@ -109,6 +111,11 @@ TEST(Labels, EveryProblemWithItsLine) {
             std::string::npos)
       << e;
   EXPECT_NE(e.find("e.csv:8: score \"abc\" is not a number"), std::string::npos) << e;
+}
+
+TEST(Labels, WrongFieldCountNamesItsLine) {
+  const std::string e = error_of(write_temp("g.csv", "notebook,dimension,score,feedback\na,b,3,x\na,c,2,too, many\n"));
+  EXPECT_NE(e.find("g.csv:3: has 5 fields, the header has 4"), std::string::npos) << e;
 }
 
 TEST(Labels, UnterminatedQuoteNamesItsLine) {
@@ -138,8 +145,8 @@ TEST(Labels, ResolveMeanMedianRater) {
 
 TEST(Labels, MajorityTiesGoToTheMostRecentLabel) {
   // Rows: 1 and 3 tie two votes each; by row the later is r4's 3 (line 5).
-  auto by_row = resolve(set_of("notebook,dimension,rater,score\na,d,r1,1\na,d,r2,3\na,d,r3,1\na,d,r4,3\n"),
-                        "majority");
+  auto by_row =
+      resolve(set_of("notebook,dimension,rater,score\na,d,r1,1\na,d,r2,3\na,d,r3,1\na,d,r4,3\n"), "majority");
   EXPECT_DOUBLE_EQ(*by_row[0].score, 3.0);
   // Same scores, but timestamps make r1's 1 the most recent.
   auto by_time = resolve(set_of("notebook,dimension,rater,score,timestamp\n"
@@ -148,15 +155,16 @@ TEST(Labels, MajorityTiesGoToTheMostRecentLabel) {
                          "majority");
   EXPECT_DOUBLE_EQ(*by_time[0].score, 1.0);
   // A clear majority wins whatever the order.
-  EXPECT_DOUBLE_EQ(*resolve(set_of("notebook,dimension,rater,score\na,d,r1,2\na,d,r2,2\na,d,r3,1\n"), "majority")[0].score,
-                   2.0);
+  EXPECT_DOUBLE_EQ(
+      *resolve(set_of("notebook,dimension,rater,score\na,d,r1,2\na,d,r2,2\na,d,r3,1\n"), "majority")[0].score,
+      2.0);
 }
 
 TEST(Labels, NASplitMajorityDecidesTieIsApplicable) {
   const LabelSet set = set_of(
       "notebook,dimension,rater,score\n"
-      "a,d,r1,NA\na,d,r2,NA\na,d,r3,3\n"   // 2 N/A vs 1: N/A
-      "b,d,r1,NA\nb,d,r2,2\n");            // tie: applicable, score 2
+      "a,d,r1,NA\na,d,r2,NA\na,d,r3,3\n"  // 2 N/A vs 1: N/A
+      "b,d,r1,NA\nb,d,r2,2\n");           // tie: applicable, score 2
   auto r = resolve(set, "mean");
   ASSERT_EQ(r.size(), 2u);
   EXPECT_FALSE(r[0].score);

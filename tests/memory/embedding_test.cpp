@@ -25,8 +25,8 @@ TEST(HashedTfidf, VectorsAreNormalisedAndIdfWeighted) {
   for (float x : v[0]) norm += double(x) * x;
   EXPECT_NEAR(norm, 1.0, 1e-6);
   EXPECT_NEAR(cosine(v[0], v[2]), 1.0, 1e-6);
-  // By hand: N = 2; idf(aa) = ln(3/3) + 1 = 1, idf(bb) = idf(cc) = ln(3/2) + 1. "aa bb" and "aa cc" share only
-  // aa, so cosine = 1 / (1 + (ln 1.5 + 1)^2) = 0.3360969 (no bucket collision among aa, bb, cc).
+  // By hand: N = 2; idf(aa) = ln(3/3) + 1 = 1, idf(bb) = idf(cc) = ln(3/2) + 1. "aa bb" and "aa cc" share
+  // only aa, so cosine = 1 / (1 + (ln 1.5 + 1)^2) = 0.3360969 (no bucket collision among aa, bb, cc).
   EXPECT_NEAR(cosine(v[0], v[1]), 1.0 / (1.0 + std::pow(std::log(1.5) + 1.0, 2)), 1e-6);
   for (float x : v[3]) EXPECT_EQ(x, 0.0f);
   EXPECT_FALSE(e.fit({"aa bb", "aa cc"}));  // same corpus: vectors still comparable

@@ -16,13 +16,15 @@ using namespace judge::memory;
 namespace {
 
 fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("judge_memory_test_" + name + "_" + std::to_string(::getpid()));
+  const auto dir =
+      fs::temp_directory_path() / ("judge_memory_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
 }
 
-Episode episode(const std::string& nb, const std::string& dim, std::optional<double> human, const std::string& excerpt) {
+Episode episode(const std::string& nb, const std::string& dim, std::optional<double> human,
+                const std::string& excerpt) {
   Episode e;
   e.id = nb + "#" + dim;
   e.notebook = nb;
@@ -43,19 +45,25 @@ Episode episode(const std::string& nb, const std::string& dim, std::optional<dou
 // Three episodes on data_imputation, one on model_training; vectors from the memory's own embedder.
 Memory sample() {
   Memory m;
-  std::vector<Episode> eps{episode("a.ipynb", "data_imputation", 1, "df.fillna(0) blanket fill of missing values"),
-                           episode("b.ipynb", "data_imputation", 3, "SimpleImputer fitted on the training split"),
-                           episode("c.ipynb", "data_imputation", std::nullopt, "print hello"),
-                           episode("a.ipynb", "model_training", 2, "model.fit(X_train, y_train)")};
+  std::vector<Episode> eps{
+      episode("a.ipynb", "data_imputation", 1, "df.fillna(0) blanket fill of missing values"),
+      episode("b.ipynb", "data_imputation", 3, "SimpleImputer fitted on the training split"),
+      episode("c.ipynb", "data_imputation", std::nullopt, "print hello"),
+      episode("a.ipynb", "model_training", 2, "model.fit(X_train, y_train)")};
   std::vector<std::string> corpus;
   for (const auto& e : eps) corpus.push_back(e.excerpt);
   m.embedder().fit(corpus);
   const auto vectors = m.embedder().embed(corpus);
   for (std::size_t i = 0; i < eps.size(); ++i) eps[i].vector = vectors[i];
   m.set_episodes(eps);
-  m.set_guidelines({{"data_imputation", "Blanket fillna(0) without checking is bad.", {"a.ipynb#data_imputation#r1"}, "extractive"},
-                    {"data_imputation", "Imputers fitted on the training split only are good.",
-                     {"b.ipynb#data_imputation#r1", "a.ipynb#data_imputation#r1"}, "reflection"},
+  m.set_guidelines({{"data_imputation",
+                     "Blanket fillna(0) without checking is bad.",
+                     {"a.ipynb#data_imputation#r1"},
+                     "extractive"},
+                    {"data_imputation",
+                     "Imputers fitted on the training split only are good.",
+                     {"b.ipynb#data_imputation#r1", "a.ipynb#data_imputation#r1"},
+                     "reflection"},
                     {"model_training", "Hand-written rule.", {}, "manual"}});
   m.set_vocabulary({{"data_imputation", {"fillna", "missing"}}});
   m.set_blend_weights({{"data_imputation", {0.5, 0}}});
@@ -71,7 +79,8 @@ TEST(Memory, RoundTripWriteEditByHandRead) {
   const auto dir = temp_dir("roundtrip");
   const Memory m = sample();
   m.save(dir);
-  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
+  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
 
   Memory r = Memory::load(dir);
   ASSERT_EQ(r.episodes().size(), 4u);
@@ -97,7 +106,8 @@ TEST(Memory, RoundTripWriteEditByHandRead) {
   EXPECT_EQ(r.blend_weights().at("data_imputation").score, 0.5);
   EXPECT_EQ(r.blend_weights().at("data_imputation").na, 0);
   // Same retrieval after the round trip.
-  EXPECT_EQ(r.retrieve("data_imputation", "fillna missing", 1).front().episode->id, "a.ipynb#data_imputation");
+  EXPECT_EQ(r.retrieve("data_imputation", "fillna missing", 1).front().episode->id,
+            "a.ipynb#data_imputation");
 
   // Saving again gives the same bytes (stable order).
   const auto before = judge::util::read_file(dir / "episodes.jsonl");
@@ -122,7 +132,8 @@ TEST(Memory, LoadReportsEveryProblemWithItsLine) {
   const auto dir = temp_dir("problems");
   sample().save(dir);
   judge::util::write_file_atomic(dir / "guidelines.yaml",
-                                 "schema_version: 1\nguidelines:\n  data_imputation:\n    - source: manual\n    - text: ok\n      source: robot\n");
+                                 "schema_version: 1\nguidelines:\n  data_imputation:\n    - source: manual\n "
+                                 "   - text: ok\n      source: robot\n");
   std::string episodes = judge::util::read_file(dir / "episodes.jsonl");
   judge::util::write_file_atomic(dir / "episodes.jsonl", episodes + "{not json\n");
   try {
@@ -130,7 +141,9 @@ TEST(Memory, LoadReportsEveryProblemWithItsLine) {
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("guidelines.yaml:4: a guideline of `data_imputation` needs a non-empty `text`"), std::string::npos) << what;
+    EXPECT_NE(what.find("guidelines.yaml:4: a guideline of `data_imputation` needs a non-empty `text`"),
+              std::string::npos)
+        << what;
     EXPECT_NE(what.find("guidelines.yaml:5: `source` must be manual"), std::string::npos) << what;
     EXPECT_NE(what.find("episodes.jsonl:6: not JSON"), std::string::npos) << what;
   }
@@ -196,7 +209,9 @@ TEST(Excerpt, PicksCellsOfTheDimensionInDocumentOrder) {
             "[cell 3 code]\ndf['Age'] = df['Age'].fillna(df['Age'].median())  # missing ages\n"
             "[cell 5 code]\ndf.isna().sum()  # missing\n");
   // With a budget for one cell only, the cell with more vocabulary words wins.
-  EXPECT_EQ(excerpt(nb, vocab, 100), "[outline]\n# Titanic\n[cell 3 code]\ndf['Age'] = df['Age'].fillna(df['Age'].median())  # missing ages\n");
+  EXPECT_EQ(excerpt(nb, vocab, 100),
+            "[outline]\n# Titanic\n[cell 3 code]\ndf['Age'] = df['Age'].fillna(df['Age'].median())  # "
+            "missing ages\n");
   // Vocabulary by hand: id and title words, description words; "are" (stop word) dropped, sorted, unique.
   EXPECT_EQ(dimension_vocabulary({"data_imputation", "Data Imputation", "Missing values are found", {}, ""}),
             (std::vector<std::string>{"data", "found", "imputation", "missing", "values"}));

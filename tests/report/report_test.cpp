@@ -8,11 +8,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "../stats/python.hpp"
+#include "../support.hpp"
 #include "judge/report/gates.hpp"
 #include "judge/report/writers.hpp"
 #include "judge/util/error.hpp"
-#include "../stats/python.hpp"
-#include "../support.hpp"
 
 using namespace judge::report;
 namespace fs = std::filesystem;
@@ -123,18 +123,20 @@ TEST(Report, GatesParseAndEvaluate) {
   EXPECT_THROW(parse_gate("mae=1"), judge::Error);
   EXPECT_THROW(parse_gate("mae>x"), judge::Error);
   const Report r = small_report();
-  const auto results = evaluate_gates(r, {parse_gate("mae>1.2"), parse_gate("mae<1.2"), parse_gate("bias:model_use>9"),
-                                          parse_gate("exact:model_training<=0.5")});
+  const auto results =
+      evaluate_gates(r, {parse_gate("mae>1.2"), parse_gate("mae<1.2"), parse_gate("bias:model_use>9"),
+                         parse_gate("exact:model_training<=0.5")});
   ASSERT_EQ(results.size(), 4u);
-  EXPECT_TRUE(results[0].failed);   // 1.25 > 1.2
+  EXPECT_TRUE(results[0].failed);  // 1.25 > 1.2
   EXPECT_FALSE(results[1].failed);
-  EXPECT_TRUE(results[2].failed);   // undefined: no pairs on model_use
-  EXPECT_TRUE(results[3].failed);   // exact: a 2.5 rounds to 3 = 3 (1), b 1 vs 3 (0) -> 0.5 <= 0.5
+  EXPECT_TRUE(results[2].failed);  // undefined: no pairs on model_use
+  EXPECT_TRUE(results[3].failed);  // exact: a 2.5 rounds to 3 = 3 (1), b 1 vs 3 (0) -> 0.5 <= 0.5
 }
 
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
-  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 100";
+  const std::string args =
+      "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 100";
   auto r = judge::test::run_judge(args + " --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -147,13 +149,15 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
 
   // Same seed, same intervals.
   const auto seeded = [&](int seed) {
-    return nlohmann::json::parse(judge::test::run_judge(args + " --format json --seed " + std::to_string(seed)).out)
-        ["judges"][0]["dimensions"][0]["mae_ci"];
+    return nlohmann::json::parse(
+        judge::test::run_judge(args + " --format json --seed " + std::to_string(seed))
+            .out)["judges"][0]["dimensions"][0]["mae_ci"];
   };
   EXPECT_EQ(seeded(5), seeded(5));
   r = judge::test::run_judge(args + " --format junit --fail-if 'mae:model_training>1' 2>/dev/null");
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_training\">"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_training\">"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_use\">"), std::string::npos);
   EXPECT_NE(r.out.find("<failure message=\"mae:model_training = 1.25 &gt; 1"), std::string::npos) << r.out;
 
@@ -171,22 +175,25 @@ TEST(ReportCli, HtmlRendersInHeadlessChromium) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
   const fs::path html = temp_dir() / "report.html";
   auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
-                                  "' --bootstrap 100 --calibrate --folds 2 --format html --output '" + html.string() + "'");
+                                  "' --bootstrap 100 --calibrate --folds 2 --format html --output '" +
+                                  html.string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::ifstream in(html);
   const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org/2000/svg"));  // no network resource
   EXPECT_EQ(page.find("https://"), std::string::npos);
   EXPECT_NE(page.find("says &lt;b&gt;"), std::string::npos);  // the rationale, escaped, beside the feedback
-  if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "chromium not installed (scripts/deps --test installs it)";
+  if (!fs::exists("/usr/bin/chromium"))
+    GTEST_SKIP() << "chromium not installed (scripts/deps --test installs it)";
   const fs::path profile = temp_dir() / "chromium-profile";
   r = judge::test::run_command(
       "/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-      "--disable-component-update --disable-sync --no-first-run --user-data-dir='" + profile.string() +
-      "' --dump-dom 'file://" + html.string() + "' 2>/dev/null");
+      "--disable-component-update --disable-sync --no-first-run --user-data-dir='" +
+      profile.string() + "' --dump-dom 'file://" + html.string() + "' 2>/dev/null");
   ASSERT_EQ(r.exit_code, 0);
   // The DOM after rendering holds the chart: the svg, its bars (raw and calibrated) and whiskers.
-  EXPECT_NE(r.out.find("<svg class=\"mae-chart\" id=\"mae-chart-0\""), std::string::npos) << r.out.substr(0, 2000);
+  EXPECT_NE(r.out.find("<svg class=\"mae-chart\" id=\"mae-chart-0\""), std::string::npos)
+      << r.out.substr(0, 2000);
   EXPECT_NE(r.out.find("<rect class=\"bar raw\""), std::string::npos);
   EXPECT_NE(r.out.find("<rect class=\"bar calibrated\""), std::string::npos);
   EXPECT_NE(r.out.find("<line class=\"whisker\""), std::string::npos);
@@ -197,8 +204,8 @@ TEST(ReportCli, HannaMatchesNumpySklearnScipy) {
   JUDGE_REQUIRE_SHARED_DATA();
   JUDGE_REQUIRE_PYTHON("sklearn, scipy, numpy");
   const fs::path hanna = judge::test::shared_data() / "judgments/hanna";
-  auto r = judge::test::run_judge("report --labels '" + (hanna / "hanna_labels.csv").string() + "' --scores '" +
-                                  (hanna / "hanna_judge_scores.csv").string() +
+  auto r = judge::test::run_judge("report --labels '" + (hanna / "hanna_labels.csv").string() +
+                                  "' --scores '" + (hanna / "hanna_judge_scores.csv").string() +
                                   "' --judge chatgpt-prompt1 --bootstrap 200 --format json");
   ASSERT_EQ(r.exit_code, 0);
   const auto j = nlohmann::json::parse(r.out);
@@ -208,9 +215,11 @@ import csv, collections, numpy as np
 from sklearn.metrics import cohen_kappa_score
 from scipy.stats import spearmanr
 h = collections.defaultdict(list); s = {}
-for r in csv.DictReader(open(')" + (hanna / "hanna_labels.csv").string() + R"(')):
+for r in csv.DictReader(open(')" + (hanna / "hanna_labels.csv").string() +
+                                                    R"(')):
     h[(r['item'], r['dimension'])].append(float(r['score']))
-for r in csv.DictReader(open(')" + (hanna / "hanna_judge_scores.csv").string() + R"(')):
+for r in csv.DictReader(open(')" + (hanna / "hanna_judge_scores.csv").string() +
+                                                    R"(')):
     if r['judge'] == 'chatgpt-prompt1': s[(r['item'], r['dimension'])] = float(r['score'])
 rnd = lambda x: np.clip(np.floor(np.asarray(x) + 0.5), 1, 5).astype(int)
 for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'complexity']:
@@ -235,16 +244,17 @@ for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'comple
 TEST(ReportCli, SecondRaterAsAJudgeReproducesTheLabelsReadme) {
   JUDGE_REQUIRE_SHARED_DATA();
   // ../shared/data/labels/README.md gives rater1 vs rater2 agreement (computed by the data's authors):
-  // model_training 28 pairs, MAE 0.14, exact 86%, 1 N/A disagreement of 40; cell_organization 40 pairs, MAE 0.07;
-  // mean over dimensions MAE 0.05. Here rater2's rows become a judge's scores, rater1 the labels.
+  // model_training 28 pairs, MAE 0.14, exact 86%, 1 N/A disagreement of 40; cell_organization 40 pairs, MAE
+  // 0.07; mean over dimensions MAE 0.05. Here rater2's rows become a judge's scores, rater1 the labels.
   const auto set = judge::labels::read_labels(judge::test::shared_data() / "labels/ml-notebooks.csv");
   std::string scores = "item,dimension,score,judge\n";
   for (const auto& l : set.labels)
     if (l.rater == "rater2")
       scores += l.item + "," + l.dimension + "," + (l.score ? std::to_string(*l.score) : "NA") + ",rater2\n";
   const auto scores_file = write_temp("rater2.csv", scores);
-  auto r = judge::test::run_judge("report --labels '" + (judge::test::shared_data() / "labels/ml-notebooks.csv").string() +
-                                  "' --scores '" + scores_file.string() + "' --raters rater1 --bootstrap 100 --format json");
+  auto r = judge::test::run_judge(
+      "report --labels '" + (judge::test::shared_data() / "labels/ml-notebooks.csv").string() +
+      "' --scores '" + scores_file.string() + "' --raters rater1 --bootstrap 100 --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   std::map<std::string, nlohmann::json> dims;

@@ -36,8 +36,9 @@ TEST(Scores, EvalCsvOutputWithStatus) {
 }
 
 TEST(Scores, PlainCsvWithoutStatusAndFractionalScores) {
-  const auto set = read_scores(write_temp("plain.txt", "item,dimension,judge,score\nhuman/000,relevance,j1,4.6667\n"
-                                                       "human/001,relevance,j1,\nhuman/002,relevance,j1,N/A\n"));
+  const auto set = read_scores(write_temp("plain.txt",
+                                          "item,dimension,judge,score\nhuman/000,relevance,j1,4.6667\n"
+                                          "human/001,relevance,j1,\nhuman/002,relevance,j1,N/A\n"));
   ASSERT_EQ(set.records.size(), 3u);
   EXPECT_DOUBLE_EQ(*set.records[0].score, 4.6667);
   EXPECT_EQ(set.records[1].status, ScoreStatus::not_applicable);  // empty cell = N/A without a status column
@@ -51,7 +52,8 @@ TEST(Scores, JsonArrayAndJsonLinesByContent) {
   ASSERT_EQ(arr.records.size(), 2u);
   EXPECT_EQ(arr.records[1].line, 2);
   EXPECT_EQ(arr.records[1].status, ScoreStatus::not_applicable);
-  const auto lines = read_scores(write_temp("eval.out", "{\"item\": \"a\", \"dimension\": \"d\", \"score\": 1.5}\n"));
+  const auto lines =
+      read_scores(write_temp("eval.out", "{\"item\": \"a\", \"dimension\": \"d\", \"score\": 1.5}\n"));
   ASSERT_EQ(lines.records.size(), 1u);
   EXPECT_EQ(lines.records[0].judge, "");
   EXPECT_DOUBLE_EQ(*lines.records[0].score, 1.5);
@@ -59,10 +61,11 @@ TEST(Scores, JsonArrayAndJsonLinesByContent) {
 
 TEST(Scores, EveryProblemWithItsLine) {
   try {
-    read_scores(write_temp("bad.jsonl", "{\"item\": \"a\", \"dimension\": \"d\", \"score\": \"x\"}\n"
-                                        "{\"dimension\": \"d\", \"score\": 1}\n"
-                                        "{\"item\": \"a\", \"dimension\": \"d\", \"status\": \"maybe\", \"score\": 1}\n"
-                                        "{not json\n"));
+    read_scores(write_temp("bad.jsonl",
+                           "{\"item\": \"a\", \"dimension\": \"d\", \"score\": \"x\"}\n"
+                           "{\"dimension\": \"d\", \"score\": 1}\n"
+                           "{\"item\": \"a\", \"dimension\": \"d\", \"status\": \"maybe\", \"score\": 1}\n"
+                           "{not json\n"));
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
     const std::string m = e.what();
@@ -76,6 +79,7 @@ TEST(Scores, EveryProblemWithItsLine) {
     read_scores(write_temp("bad.csv", "notebook,score\na,1\n"));
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("bad.csv:1: missing column \"dimension\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bad.csv:1: missing column \"dimension\""), std::string::npos)
+        << e.what();
   }
 }

@@ -17,7 +17,8 @@ std::vector<Observation> sample_observations() {
   std::vector<Observation> obs;
   for (std::size_t i = 0; i < 50; ++i)
     for (std::size_t d = 0; d < 3; ++d)
-      obs.push_back({i, d, static_cast<double>((i * 7 + d * 3) % 5 + 1), static_cast<double>((i * 3 + d) % 5 + 1)});
+      obs.push_back(
+          {i, d, static_cast<double>((i * 7 + d * 3) % 5 + 1), static_cast<double>((i * 3 + d) % 5 + 1)});
   return obs;
 }
 }  // namespace
@@ -85,18 +86,22 @@ TEST(Bootstrap, HannaIntervalAgreesWithScipyWithinMonteCarloError) {
   JUDGE_REQUIRE_SHARED_DATA();
   JUDGE_REQUIRE_PYTHON("scipy, numpy");
   // MAE of rater human1 against human2 on "coherence", one pair per story; story = resampling unit.
-  const auto set = judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
+  const auto set =
+      judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
   std::map<std::string, std::map<std::string, double>> by_rater;
   for (const auto& l : set.labels)
     if (l.dimension == "coherence") by_rater[l.rater][l.item] = *l.score;
   std::vector<Observation> obs;
-  for (const auto& [item, s1] : by_rater["human1"]) obs.push_back({obs.size(), 0, s1, by_rater["human2"][item]});
+  for (const auto& [item, s1] : by_rater["human1"])
+    obs.push_back({obs.size(), 0, s1, by_rater["human2"][item]});
   const auto ours = bootstrap_mae(obs, obs.size(), 1, {10000, 0.95, 0}, Rng(2026));
-  const auto scipy = judge::test::python_numbers(R"(
+  const auto scipy = judge::test::python_numbers(
+      R"(
 import csv, numpy as np
 from scipy.stats import bootstrap
 d = {}
-for r in csv.DictReader(open(')" + (judge::test::shared_data() / "judgments/hanna/hanna_labels.csv").string() + R"(')):
+for r in csv.DictReader(open(')" +
+      (judge::test::shared_data() / "judgments/hanna/hanna_labels.csv").string() + R"(')):
     if r['dimension'] == 'coherence': d.setdefault(r['rater'], {})[r['item']] = float(r['score'])
 err = np.array([abs(d['human1'][i] - d['human2'][i]) for i in sorted(d['human1'])])
 res = bootstrap((err,), np.mean, n_resamples=10000, confidence_level=0.95, method='percentile',

@@ -15,8 +15,8 @@ TEST(Calibration, PoolAdjacentViolatorsByHand) {
   const std::vector<double> x{1, 2, 3, 4, 5}, y{1, 3, 2, 4, 3};
   const auto map = IsotonicMap::fit(x, y);
   EXPECT_EQ(map.knots_y(), (std::vector<double>{1, 2.5, 2.5, 3.5, 3.5}));
-  EXPECT_DOUBLE_EQ(map(0.0), 1.0);    // clamped
-  EXPECT_DOUBLE_EQ(map(1.5), 1.75);   // interpolated
+  EXPECT_DOUBLE_EQ(map(0.0), 1.0);   // clamped
+  EXPECT_DOUBLE_EQ(map(1.5), 1.75);  // interpolated
   EXPECT_DOUBLE_EQ(map(9.0), 3.5);
   // Ties in x pool first: x 1,1,2 with y 3,1,1 -> means 2 at x=1 and 1 at x=2 -> pooled 5/3 both.
   const auto tied = IsotonicMap::fit(std::vector<double>{1, 1, 2}, std::vector<double>{3, 1, 1});

@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "judge/labels/labels.hpp"
+#include "judge/stats/rng.hpp"
 #include "python.hpp"
 
 using namespace judge::stats;
@@ -63,6 +65,24 @@ TEST(Metrics, AverageRanksAndPercentile) {
   EXPECT_DOUBLE_EQ(percentile(v, 1.0), 5.0);
 }
 
+TEST(Metrics, PercentileTailsMatchTheSortedDefinition) {
+  // numpy's "linear" percentile from a sorted copy: v[floor(p)] + frac(p) * (v[floor(p) + 1] - v[floor(p)]),
+  // p = q (n - 1). Checked at both ends (bounded-heap path) and in the middle (nth_element path), with ties.
+  judge::stats::Rng rng(17);
+  std::vector<double> values(1000);
+  for (auto& v : values) v = static_cast<double>(rng.below(50)) / 7;
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  for (double q : {0.0, 0.001, 0.025, 0.04, 0.3, 0.5, 0.96, 0.975, 0.999, 1.0}) {
+    const double p = q * static_cast<double>(sorted.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(p));
+    const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+    const double expected = sorted[lo] + (p - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+    std::vector<double> copy = values;
+    EXPECT_DOUBLE_EQ(percentile(copy, q), expected) << q;
+  }
+}
+
 TEST(Metrics, NaCounts) {
   NaCounts c;
   count_na(c, 1.0, 2.0);
@@ -81,7 +101,8 @@ namespace {
 /// HANNA labels as rater -> criterion -> story -> score.
 using Hanna = std::map<std::string, std::map<std::string, std::map<std::string, double>>>;
 Hanna read_hanna() {
-  const auto set = judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
+  const auto set =
+      judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
   Hanna h;
   for (const auto& l : set.labels) h[l.rater][l.dimension][l.item] = *l.score;
   return h;
@@ -92,13 +113,16 @@ TEST(Metrics, HannaRaterVsRaterMatchesSklearnAndScipy) {
   JUDGE_REQUIRE_SHARED_DATA();
   JUDGE_REQUIRE_PYTHON("sklearn, scipy");
   const Hanna h = read_hanna();
-  const std::vector<std::string> criteria{"relevance", "coherence", "empathy", "surprise", "engagement", "complexity"};
-  const auto expected = judge::test::python_numbers(R"(
+  const std::vector<std::string> criteria{"relevance", "coherence",  "empathy",
+                                          "surprise",  "engagement", "complexity"};
+  const auto expected = judge::test::python_numbers(
+      R"(
 import csv, collections
 from sklearn.metrics import cohen_kappa_score, mean_absolute_error
 from scipy.stats import spearmanr
 d = collections.defaultdict(dict)
-for r in csv.DictReader(open(')" + (judge::test::shared_data() / "judgments/hanna/hanna_labels.csv").string() + R"(')):
+for r in csv.DictReader(open(')" +
+      (judge::test::shared_data() / "judgments/hanna/hanna_labels.csv").string() + R"(')):
     d[(r['rater'], r['dimension'])][r['item']] = float(r['score'])
 for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'complexity']:
     items = sorted(d[('human1', c)])

@@ -12,16 +12,17 @@
 namespace judge::test {
 
 /// Skips the current test when /usr/bin/python3 cannot import `modules` (comma-separated).
-#define JUDGE_REQUIRE_PYTHON(modules)                                                                          \
-  do {                                                                                                         \
-    if (::judge::test::run_command(::judge::test::debian_python() + " -c 'import " modules "' 2>/dev/null")    \
-            .exit_code != 0)                                                                                   \
+#define JUDGE_REQUIRE_PYTHON(modules)                                                                        \
+  do {                                                                                                       \
+    if (::judge::test::run_command(::judge::test::debian_python() + " -c 'import " modules "' 2>/dev/null")  \
+            .exit_code != 0)                                                                                 \
       GTEST_SKIP() << "/usr/bin/python3 with " modules " not available (scripts/deps --test installs them)"; \
   } while (0)
 
 /// Runs `script` under /usr/bin/python3 and returns the whitespace-separated numbers it prints.
 inline std::vector<double> python_numbers(const std::string& script) {
-  const auto path = std::filesystem::temp_directory_path() / ("judge_py_" + std::to_string(::getpid()) + ".py");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("judge_py_" + std::to_string(::getpid()) + ".py");
   std::ofstream(path) << script;
   const auto r = run_command(debian_python() + " '" + path.string() + "'");
   std::filesystem::remove(path);

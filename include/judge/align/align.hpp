@@ -16,15 +16,15 @@
 namespace judge::align {
 
 struct AlignOptions {
-  const rubric::Rubric* rubric = nullptr;  ///< required: the dimensions labels are on
-  std::filesystem::path notebooks_dir;     ///< label items are paths under it ("ARCHIVE.dbc!/inner" allowed)
-  std::string rater_policy = "mean";       ///< labels::resolve policy
-  scoring::Judge* judge = nullptr;         ///< required: its own verdicts (no memory) go into the episodes
-  llm::ChatProvider* reflection = nullptr; ///< nullptr: the offline extractive distiller
-  int k = 5;                               ///< recorded with the memory
-  std::size_t parallel = 4;                ///< judge and reflection calls at once
+  const rubric::Rubric* rubric = nullptr;   ///< required: the dimensions labels are on
+  std::filesystem::path notebooks_dir;      ///< label items are paths under it ("ARCHIVE.dbc!/inner" allowed)
+  std::string rater_policy = "mean";        ///< labels::resolve policy
+  scoring::Judge* judge = nullptr;          ///< required: its own verdicts (no memory) go into the episodes
+  llm::ChatProvider* reflection = nullptr;  ///< nullptr: the offline extractive distiller
+  int k = 5;                                ///< recorded with the memory
+  std::size_t parallel = 4;                 ///< judge and reflection calls at once
   BatchLimits batch;
-  std::string labels_file;                 ///< provenance only
+  std::string labels_file;  ///< provenance only
 };
 
 /// What one alignment did.

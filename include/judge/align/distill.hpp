@@ -34,23 +34,27 @@ std::vector<std::vector<Record>> make_batches(const std::vector<Record>& records
 /// several raters said. Feedback is split into sentences; each sentence's key phrases are its word bigrams
 /// of content words (stop words removed). Phrases are grouped by the label's score (N/A its own group);
 /// a phrase found in the feedback of >= 2 labels of different notebooks becomes a candidate; candidates are
-/// taken by support (then phrase text), skipping one whose labels are mostly (>= 2/3) covered already, at most
-/// `max_per_score` per score. The guideline quotes the most representative sentence (the one whose phrases
-/// have the largest mean support, then the shortest) and cites every supporting label.
-/// Text: "Score S (NAME): feedback often says \"PHRASE\" (N labels), e.g. \"SENTENCE\"".
+/// taken by support (then phrase text), skipping one whose labels are mostly (>= 2/3) covered already, at
+/// most `max_per_score` per score. The guideline quotes the most representative sentence (the one whose
+/// phrases have the largest mean support, then the shortest) and cites every supporting label. Text: "Score S
+/// (NAME): feedback often says \"PHRASE\" (N labels), e.g. \"SENTENCE\"".
 std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, const std::string& dimension,
-                                                  const std::vector<Record>& records, std::size_t max_per_score = 4);
+                                                  const std::vector<Record>& records,
+                                                  std::size_t max_per_score = 4);
 
 /// The reflection prompt for one batch: the dimension, its scale, the guidelines already known and the
 /// records as JSON Lines; the reply must be {"guidelines": [{"text": ..., "cites": [label ids]}]}.
 llm::ChatRequest reflection_request(const rubric::Rubric& rubric, const rubric::Dimension& dimension,
-                                    const std::vector<Record>& batch, const std::vector<memory::Guideline>& known);
+                                    const std::vector<Record>& batch,
+                                    const std::vector<memory::Guideline>& known);
 
 /// Parses a reflection reply: a JSON list of {text, cites}, or an object with such a list under
 /// "guidelines" (code fences around it allowed). Keeps only citations of ids in `batch`; drops a guideline
 /// left with none. Returns nullopt (with `error` set) when the reply is not of that shape.
-std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string& reply, const std::string& dimension,
-                                                               const std::vector<Record>& batch, std::string& error);
+std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string& reply,
+                                                               const std::string& dimension,
+                                                               const std::vector<Record>& batch,
+                                                               std::string& error);
 
 /// Merges exact and near-duplicate guidelines of the same dimension (word-set Jaccard >= 0.8 of the
 /// lower-cased words): the earlier one stays, citations are united (sorted). Citations not in

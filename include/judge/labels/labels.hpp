@@ -54,7 +54,7 @@ std::optional<double> parse_score_text(std::string_view text, bool& ok);
 struct ResolvedLabel {
   std::string item;
   std::string dimension;
-  std::optional<double> score;  ///< nullopt = N/A
+  std::optional<double> score;        ///< nullopt = N/A
   std::vector<const Label*> sources;  ///< the labels it came from (pointers into the LabelSet)
 };
 

@@ -53,10 +53,13 @@ class HashedTfidfEmbedder : public Embedder {
 };
 
 /// Makes an embedder from a spec: "hashed-tfidf" (offline default) or an embeddings provider spec such as
-/// "openai:text-embedding-3-small" (llm registry). Throws judge::Error (usage) for an unknown spec.
+/// "openai:text-embedding-3-small" (llm::make_embedding_provider: base URL and key from the environment,
+/// e.g. OPENAI_BASE_URL for any OpenAI-compatible server); provider vectors are L2-normalised.
+/// Throws judge::Error (usage) for an unknown spec, as the registry does for an unknown provider.
 std::unique_ptr<Embedder> make_embedder(const std::string& spec);
 
-/// Cosine similarity of two L2-normalised vectors of the same size (their dot product); 0 for a size mismatch.
+/// Cosine similarity of two L2-normalised vectors of the same size (their dot product); 0 for a size
+/// mismatch.
 double cosine(const Vector& a, const Vector& b);
 
 }  // namespace judge::memory

@@ -19,7 +19,8 @@ struct Guideline {
   std::string text;
   std::vector<std::string> cites;
   /// "reflection" (distilled by the reflection model), "extractive" (offline distiller) or "manual" (written
-  /// by a person; kept whatever happens to its citations). A guideline without `source` in the file is manual.
+  /// by a person; kept whatever happens to its citations). A guideline without `source` in the file is
+  /// manual.
   std::string source = "manual";
 };
 
@@ -57,17 +58,17 @@ struct BlendWeight {
 
 /// Provenance kept in memory.json.
 struct Provenance {
-  std::string judge;        ///< judge spec whose own verdicts the episodes hold
-  std::string reflection;   ///< reflection model spec; empty = offline extractive distiller
+  std::string judge;       ///< judge spec whose own verdicts the episodes hold
+  std::string reflection;  ///< reflection model spec; empty = offline extractive distiller
   std::string embeddings = "hashed-tfidf";
   std::string labels_file;  ///< label file as given to align
   std::string labels_hash;  ///< sha256 of the label file text
   std::string rubric_id;
   std::string rubric_hash;
   std::string rater_policy = "mean";
-  int k = 5;                ///< episodes retrieved per (notebook, dimension) unless eval's -k says otherwise
-  std::string created;      ///< UTC, ISO 8601
-  std::string updated;      ///< UTC, ISO 8601
+  int k = 5;            ///< episodes retrieved per (notebook, dimension) unless eval's -k says otherwise
+  std::string created;  ///< UTC, ISO 8601
+  std::string updated;  ///< UTC, ISO 8601
 };
 
 /// Aligned memory: semantic (guidelines per dimension) and episodic (labelled examples with embeddings).
@@ -100,7 +101,9 @@ class Memory {
   std::string excerpt(const notebook::Notebook& nb, const std::string& dimension) const;
   /// Words that pick the excerpt of each dimension (dimension_vocabulary of the rubric at alignment).
   const std::map<std::string, std::vector<std::string>>& vocabulary() const { return m_vocabulary; }
-  void set_vocabulary(std::map<std::string, std::vector<std::string>> vocabulary) { m_vocabulary = std::move(vocabulary); }
+  void set_vocabulary(std::map<std::string, std::vector<std::string>> vocabulary) {
+    m_vocabulary = std::move(vocabulary);
+  }
 
   /// Blend weights per dimension; a dimension without one uses BlendWeight{}.
   const std::map<std::string, BlendWeight>& blend_weights() const { return m_blend; }
@@ -144,6 +147,7 @@ struct ForgetResult {
 
 /// Removes the episodes of the given notebooks and those that came from the given label ids, then every
 /// non-manual guideline none of whose cited labels is still present. Manual guidelines always stay.
-ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks, const std::vector<std::string>& label_ids);
+ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
+                    const std::vector<std::string>& label_ids);
 
 }  // namespace judge::memory

@@ -14,22 +14,22 @@
 namespace judge::report {
 
 struct ReportOptions {
-  std::string raters = "mean";        ///< labels::resolve policy
-  std::optional<std::string> judge;   ///< only this judge's records; nullopt = each judge in turn
-  std::optional<std::string> compare; ///< a second judge for the paired comparison
-  std::optional<stats::Scale> scale;  ///< from --rubric; nullopt = the labels' integer range
-  std::string scale_source;           ///< where `scale` comes from (e.g. "rubric ml-notebook")
+  std::string raters = "mean";         ///< labels::resolve policy
+  std::optional<std::string> judge;    ///< only this judge's records; nullopt = each judge in turn
+  std::optional<std::string> compare;  ///< a second judge for the paired comparison
+  std::optional<stats::Scale> scale;   ///< from --rubric; nullopt = the labels' integer range
+  std::string scale_source;            ///< where `scale` comes from (e.g. "rubric ml-notebook")
   stats::BootstrapOptions bootstrap;
   std::uint64_t seed = 0;
-  int calibrate_folds = 0;            ///< K > 1: cross-fitted isotonic calibration; 0 = off
-  std::size_t disagreements = 10;     ///< how many of the largest disagreements to keep
+  int calibrate_folds = 0;         ///< K > 1: cross-fitted isotonic calibration; 0 = off
+  std::size_t disagreements = 10;  ///< how many of the largest disagreements to keep
 };
 
 /// Paired comparison on one dimension with the --compare judge (pairs where both judges scored).
 struct Comparison {
   std::size_t n = 0;
-  double mae = 0, other_mae = 0;     ///< on the common pairs
-  stats::Interval diff_ci;           ///< interval of mae - other_mae
+  double mae = 0, other_mae = 0;  ///< on the common pairs
+  stats::Interval diff_ci;        ///< interval of mae - other_mae
 };
 
 /// Cross-fitted calibration of one dimension: calibrated metrics and the change from raw.
@@ -62,17 +62,17 @@ struct Disagreement {
 struct JudgeReport {
   std::string judge;
   std::vector<DimensionStats> dimensions;
-  double mean_mae = 0;                  ///< mean of the per-dimension MAEs
+  double mean_mae = 0;  ///< mean of the per-dimension MAEs
   stats::Interval mean_mae_ci;
-  std::size_t records = 0;              ///< the judge's records read
-  std::size_t unscored = 0;             ///< of which unscored (counted, left out)
-  std::size_t unmatched_labels = 0;     ///< resolved labels with no record of this judge
+  std::size_t records = 0;           ///< the judge's records read
+  std::size_t unscored = 0;          ///< of which unscored (counted, left out)
+  std::size_t unmatched_labels = 0;  ///< resolved labels with no record of this judge
   std::optional<std::string> compare_judge;
-  double mean_diff = 0;                 ///< mean over dimensions of (mae - other_mae)
+  double mean_diff = 0;  ///< mean over dimensions of (mae - other_mae)
   stats::Interval mean_diff_ci;
   std::optional<double> calibrated_mean_mae;
   stats::Interval calibrated_mean_mae_ci, calibrated_mean_diff_ci;
-  std::vector<Disagreement> largest;    ///< largest |judge - human| first
+  std::vector<Disagreement> largest;  ///< largest |judge - human| first
 };
 
 struct Report {

@@ -11,13 +11,13 @@ enum class ScoreStatus { scored, not_applicable, unscored };
 
 /// One judge score as read from a scores file.
 struct ScoreRecord {
-  std::string item;       ///< column/key `item` or `notebook`
+  std::string item;  ///< column/key `item` or `notebook`
   std::string dimension;
-  std::string judge;      ///< empty when the file has no judge column
+  std::string judge;  ///< empty when the file has no judge column
   ScoreStatus status = ScoreStatus::scored;
   std::optional<double> score;  ///< set only when status is scored
-  std::string rationale;  ///< `rationale` (or `feedback`) when present
-  int line = 0;           ///< 1-based line (CSV: the record's first line; JSON array: element number)
+  std::string rationale;        ///< `rationale` (or `feedback`) when present
+  int line = 0;                 ///< 1-based line (CSV: the record's first line; JSON array: element number)
 };
 
 struct ScoreSet {

@@ -10,8 +10,8 @@
 namespace judge::stats {
 
 /// Per-item sums of one quantity for each dimension. The bootstrap resamples items (notebooks) with all their
-/// dimensions, so the table keeps, for each item and dimension, the sum of the quantity over that item's pairs
-/// (e.g. |judge - human|) and how many pairs there are (0 where the item has none on that dimension).
+/// dimensions, so the table keeps, for each item and dimension, the sum of the quantity over that item's
+/// pairs (e.g. |judge - human|) and how many pairs there are (0 where the item has none on that dimension).
 /// A statistic is then a ratio per dimension: sum over items / count over items (a mean over pairs).
 struct ItemTable {
   std::size_t items = 0;
@@ -65,7 +65,8 @@ struct BootstrapIntervals {
 /// computed within each resample. Resample b draws from rng.substream(b), so the intervals depend only on
 /// the seed, never on the thread count. Interval = the (1-c)/2 and (1+c)/2 percentiles (linear
 /// interpolation, like numpy) of the B resampled statistics; resamples in which a dimension has no pair
-/// are left out for that dimension. Throws std::invalid_argument for resamples = 0 or confidence outside (0, 1).
+/// are left out for that dimension. Throws std::invalid_argument for resamples = 0 or confidence outside (0,
+/// 1).
 BootstrapIntervals bootstrap_ratio(const ItemTable& table, const BootstrapOptions& options, const Rng& rng);
 
 /// Paired bootstrap of the difference a - b of two tables over the same items and dimensions (two judges,
@@ -75,8 +76,8 @@ BootstrapIntervals paired_bootstrap(const ItemTable& a, const ItemTable& b, cons
                                     const Rng& rng);
 
 /// bootstrap_ratio of abs_error_table: intervals of each dimension's MAE and of the mean of the MAEs.
-BootstrapIntervals bootstrap_mae(std::span<const Observation> observations, std::size_t items, std::size_t dims,
-                                 const BootstrapOptions& options, const Rng& rng);
+BootstrapIntervals bootstrap_mae(std::span<const Observation> observations, std::size_t items,
+                                 std::size_t dims, const BootstrapOptions& options, const Rng& rng);
 
 /// paired_bootstrap of the two abs_error_tables: intervals of MAE(a) - MAE(b).
 BootstrapIntervals paired_bootstrap_mae(std::span<const Observation> a, std::span<const Observation> b,

@@ -30,9 +30,10 @@ class IsotonicMap {
   std::vector<double> m_x, m_y;
 };
 
-/// Cross-fitted calibration: for each fold f in 0 .. k-1, fits an IsotonicMap on the pairs whose fold is not f
-/// and applies it to the pairs in fold f, so no pair is calibrated by a map that saw it. judge, human and fold
-/// have the same length (else std::invalid_argument). Returns the calibrated judge scores, in input order.
+/// Cross-fitted calibration: for each fold f in 0 .. k-1, fits an IsotonicMap on the pairs whose fold is not
+/// f and applies it to the pairs in fold f, so no pair is calibrated by a map that saw it. judge, human and
+/// fold have the same length (else std::invalid_argument). Returns the calibrated judge scores, in input
+/// order.
 std::vector<double> cross_fit_isotonic(std::span<const double> judge, std::span<const double> human,
                                        std::span<const int> fold, int k);
 

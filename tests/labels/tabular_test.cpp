@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#include "judge/labels/tabular.hpp"
+
+#include <gtest/gtest.h>
+
+#include "judge/util/error.hpp"
+
+using namespace judge::labels;
+
+TEST(Csv, Rfc4180EdgeCases) {
+  // BOM, CRLF, a blank line, an empty last field, a quoted field with a comma, quotes and a line break.
+  const auto r = parse_csv("\xEF\xBB\xBF" "a,b,c\r\n\r\n1,\"x, \"\"y\"\"\r\nz\",\n", "t.csv");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].fields, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(r[1].line, 3);
+  EXPECT_EQ(r[1].fields, (std::vector<std::string>{"1", "x, \"y\"\r\nz", ""}));
+  EXPECT_EQ(parse_csv("a,b", "t.csv").size(), 1u);  // no final line break
+  EXPECT_EQ(csv_quote("plain"), "plain");
+  EXPECT_EQ(csv_quote("a,\"b\""), "\"a,\"\"b\"\"\"");
+}
+
+TEST(Tabular, HeaderFindsColumnsByNameIgnoringCaseAndSpace) {
+  const CsvHeader h(CsvRecord{{" Notebook", "DIMENSION ", "score"}, 1});
+  EXPECT_EQ(h.find({"item", "notebook"}), 0u);
+  EXPECT_EQ(h.find({"dimension"}), 1u);
+  EXPECT_FALSE(h.find({"rater"}));
+  const CsvRecord short_row{{"a"}, 2};
+  EXPECT_EQ(field(short_row, 0), "a");
+  EXPECT_EQ(field(short_row, 2), "");
+  EXPECT_EQ(field(short_row, std::nullopt), "");
+}
+
+TEST(Tabular, JsonTextAndProblems) {
+  const auto j = nlohmann::json::parse(R"({"s": "x", "n": 3, "z": null})");
+  EXPECT_EQ(json_text(j, "s"), "x");
+  EXPECT_EQ(json_text(j, "n"), "3");
+  EXPECT_FALSE(json_text(j, "z"));
+  EXPECT_FALSE(json_text(j, "missing"));
+  Problems none("f.csv");
+  EXPECT_NO_THROW(none.throw_if_any("labels"));
+  Problems p("f.jsonl");
+  int objects = 0;
+  for_each_json_object("{\"a\": 1}\n\n[1]\n{bad\n", p, [&](const nlohmann::json&, int line) {
+    EXPECT_EQ(line, 1);
+    ++objects;
+  });
+  EXPECT_EQ(objects, 1);
+  try {
+    p.throw_if_any("labels");
+    FAIL();
+  } catch (const judge::Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(m.rfind("2 problems in labels f.jsonl:\n  f.jsonl:3: expected a JSON object\n  f.jsonl:4: not valid JSON", 0),
+              0u)
+        << m;
+  }
+}
