@@ -3,7 +3,6 @@
 
 #include <cmath>
 
-#include "judge/memory/memory.hpp"
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
 #include "judge/util/error.hpp"
@@ -126,18 +125,6 @@ Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& 
 }
 
 }  // namespace
-
-prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
-                                     const Context& context) {
-  prompt::MemorySection section;
-  if (!context.memory) return section;
-  if (context.use_guidelines)
-    for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
-  if (context.use_episodes)
-    for (const auto& r : context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k))
-      section.episodes.push_back({r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
-  return section;
-}
 
 LlmJudge::LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options)
     : m_provider(std::move(provider)), m_options(std::move(options)) {

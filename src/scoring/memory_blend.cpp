@@ -132,11 +132,13 @@ prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric:
                                      const Context& context) {
   prompt::MemorySection section;
   if (!context.memory) return section;
-  for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
-  for (const auto& r :
-       context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k))
-    section.episodes.push_back(
-        {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+  if (context.use_guidelines)
+    for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
+  if (context.use_episodes)
+    for (const auto& r :
+         context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k))
+      section.episodes.push_back(
+          {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
   return section;
 }
 

@@ -15,12 +15,6 @@ namespace judge::scoring {
 /// Fills the prompt's memory section for one (notebook, dimension).
 using MemoryFn = std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&, const Context&)>;
 
-/// The default MemoryFn: from context.memory, all guidelines of the dimension (when context.use_guidelines)
-/// and its context.top_k episodes most similar to the notebook's excerpt (when context.use_episodes), each
-/// with the human score and feedback; Episode::notebook is the episode's notebook. Empty without memory.
-prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
-                                     const Context& context);
-
 struct LlmJudgeOptions {
   bool batch_dimensions = false;  ///< one call for all dimensions of a notebook instead of one per dimension
   int samples = 1;                ///< calls per item; > 1 records the mean and the spread
@@ -28,7 +22,7 @@ struct LlmJudgeOptions {
   int max_tokens = 1024;
   bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
   prompt::RenderOptions render;
-  MemoryFn memory = memory_section;  ///< empty: no memory section
+  MemoryFn memory;  ///< empty: no memory section (make_llm_judge sets scoring::memory_section)
 
   static constexpr double k_sample_temperature = 0.7;
   double effective_temperature() const { return samples > 1 && temperature <= 0 ? k_sample_temperature : temperature; }
