@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "../scoring/llm_fake_provider.hpp"
+#include "judge/align/align.hpp"
+#include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 
@@ -215,4 +218,40 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   EXPECT_DOUBLE_EQ(*v[1].score, 1.0);
   util::write_file_atomic(data.dir / "calibration.json", R"({"schema_version": 2})");
   EXPECT_THROW(align::load_calibration(data.dir), Error);
+}
+
+// The LLM judge with memory: the conditions' flags decide what the prompt holds, and the verdict lists the
+// episodes it was shown.
+TEST(Validate, LlmJudgeMemorySectionFollowsTheConditionFlags) {
+  HandData data;
+  HandJudge hand;
+  memory::Memory m;
+  align::AlignOptions ao;
+  ao.rubric = &data.rubric;
+  ao.notebooks_dir = data.dir / "nb";
+  ao.judge = &hand;
+  align::align(m, data.labels, ao);
+  ASSERT_FALSE(m.guidelines("model_training").empty());
+  const std::string guideline = m.guidelines("model_training").front().text;
+
+  auto fake = std::make_shared<judge::test::FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest&) { return judge::test::FakeProvider::reply(R"({"score": 2})"); };
+  scoring::JudgeSettings settings;
+  settings.cache_mode = llm::CacheMode::off;
+  auto judge = scoring::make_llm_judge(fake, settings);
+  std::string hash, error;
+  const auto nb = align::read_item(data.dir / "nb", "a.ipynb", hash, error);
+  ASSERT_TRUE(nb) << error;
+  auto prompt_of = [&](bool guidelines, bool episodes) {
+    const auto v = judge->score(*nb, data.rubric, scoring::Context{&m, 2, guidelines, episodes});
+    return std::make_pair(fake->requests.back().messages[1].content, v.front().extra);
+  };
+  const auto [semantic, semantic_extra] = prompt_of(true, false);
+  EXPECT_NE(semantic.find(guideline), std::string::npos);
+  EXPECT_EQ(semantic_extra["episodes"].size(), 0u);
+  const auto [episodic, episodic_extra] = prompt_of(false, true);
+  EXPECT_EQ(episodic.find(guideline), std::string::npos);
+  ASSERT_EQ(episodic_extra["episodes"].size(), 2u);  // k = 2
+  EXPECT_TRUE(episodic_extra["episodes"][0].get<std::string>().ends_with(".ipynb#model_training"));
+  EXPECT_EQ(episodic_extra["guidelines"], 0);
 }
