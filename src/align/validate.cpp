@@ -41,13 +41,15 @@ void check_options(const ValidateOptions& o) {
   const auto& known = validate_conditions();
   for (const auto& c : o.conditions)
     if (std::find(known.begin(), known.end(), c) == known.end())
-      throw Error("unknown condition \"" + c + "\" (baseline, semantic, episodic, both, calibrated)", ExitCode::usage);
+      throw Error("unknown condition \"" + c + "\" (baseline, semantic, episodic, both, calibrated)",
+                  ExitCode::usage);
   for (double s : o.shares)
     if (!(s > 0 && s <= 1)) throw Error("a training share must be in (0, 1]", ExitCode::usage);
 }
 
 // Resolved labels grouped by item (sorted), with the notebooks read; unreadable ones become warnings.
-std::vector<Item> load_items(const labels::LabelSet& labels, const ValidateOptions& o, std::vector<std::string>& warnings) {
+std::vector<Item> load_items(const labels::LabelSet& labels, const ValidateOptions& o,
+                             std::vector<std::string>& warnings) {
   std::map<std::string, std::map<std::string, std::optional<double>>> by_item;
   for (const auto& r : labels::resolve(labels, o.rater_policy)) by_item[r.item][r.dimension] = r.score;
   std::vector<std::optional<notebook::Notebook>> read(by_item.size());
@@ -77,8 +79,10 @@ double mean_label(const Item& it) {
 }
 
 // Scores items[which[n]] with `context` on `parallel` threads; the first exception is rethrown.
-std::vector<std::vector<scoring::Verdict>> score_items(const std::vector<Item>& items, const std::vector<std::size_t>& which,
-                                                       const ValidateOptions& o, const scoring::Context& context) {
+std::vector<std::vector<scoring::Verdict>> score_items(const std::vector<Item>& items,
+                                                       const std::vector<std::size_t>& which,
+                                                       const ValidateOptions& o,
+                                                       const scoring::Context& context) {
   std::vector<std::vector<scoring::Verdict>> out(which.size());
   std::exception_ptr failure;
   std::mutex mutex;
@@ -118,7 +122,8 @@ Calibration fit_on_training(const std::vector<Item>& items, const std::vector<st
   for (std::size_t i : training)
     for (const auto& v : items[i].baseline) {
       const auto h = items[i].human.find(v.dimension);
-      if (v.status != scoring::Status::scored || !v.score || h == items[i].human.end() || !h->second) continue;
+      if (v.status != scoring::Status::scored || !v.score || h == items[i].human.end() || !h->second)
+        continue;
       pairs[v.dimension].first.push_back(*v.score);
       pairs[v.dimension].second.push_back(*h->second);
     }
@@ -132,10 +137,12 @@ Calibration fit_on_training(const std::vector<Item>& items, const std::vector<st
 
 // Why nested subsets: a learning curve should add notebooks, not swap them, so each fold's training items
 // are shuffled once (seeded by the fold) and a share takes a prefix of that order (at least one notebook).
-std::vector<std::size_t> training_share(std::vector<std::size_t> training, double share, std::uint64_t seed, int fold) {
+std::vector<std::size_t> training_share(std::vector<std::size_t> training, double share, std::uint64_t seed,
+                                        int fold) {
   stats::Rng rng = stats::Rng(seed ^ 0x5eed5eedULL).substream(static_cast<std::uint64_t>(fold));
   for (std::size_t i = training.size(); i > 1; --i) std::swap(training[i - 1], training[rng.below(i)]);
-  const auto n = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(share * static_cast<double>(training.size()) - 1e-9)));
+  const auto n = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::ceil(share * static_cast<double>(training.size()) - 1e-9)));
   training.resize(std::min(n, training.size()));
   std::sort(training.begin(), training.end());
   return training;
@@ -148,7 +155,8 @@ bool wanted(const ValidateOptions& o, const std::string& condition) {
 }  // namespace
 
 const std::vector<std::string>& validate_conditions() {
-  static const std::vector<std::string> k_conditions{"baseline", "semantic", "episodic", "both", "calibrated"};
+  static const std::vector<std::string> k_conditions{"baseline", "semantic", "episodic", "both",
+                                                     "calibrated"};
   return k_conditions;
 }
 
@@ -157,8 +165,8 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
   ValidateResult result;
   std::vector<Item> items = load_items(labels, o, result.warnings);
   if (items.size() < static_cast<std::size_t>(o.folds))
-    throw Error("validate: " + std::to_string(items.size()) + " labelled notebooks cannot fill " + std::to_string(o.folds) +
-                " folds");
+    throw Error("validate: " + std::to_string(items.size()) + " labelled notebooks cannot fill " +
+                std::to_string(o.folds) + " folds");
   for (const auto& it : items) {
     result.items.push_back(it.name);
     result.strata.push_back(mean_label(it));
@@ -206,7 +214,8 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
         trained[condition] += training.size();
         scoring::Context context{&memory, o.k, use.first, use.second};
         auto scored = score_items(items, held_out, o, context);
-        for (std::size_t n = 0; n < held_out.size(); ++n) verdicts[condition][held_out[n]] = std::move(scored[n]);
+        for (std::size_t n = 0; n < held_out.size(); ++n)
+          verdicts[condition][held_out[n]] = std::move(scored[n]);
       }
       if (wanted(o, "calibrated")) {
         trained["calibrated"] += training.size();
@@ -252,7 +261,8 @@ void save_calibration(const std::filesystem::path& memory_dir, const Calibration
   j["dimensions"] = nlohmann::ordered_json::object();
   for (const auto& [d, m] : calibration.maps) {
     const auto n = calibration.pairs.find(d);
-    j["dimensions"][d] = {{"n", n == calibration.pairs.end() ? 0 : n->second}, {"x", m.knots_x()}, {"y", m.knots_y()}};
+    j["dimensions"][d] = {
+        {"n", n == calibration.pairs.end() ? 0 : n->second}, {"x", m.knots_x()}, {"y", m.knots_y()}};
   }
   util::write_file_atomic(memory_dir / k_calibration_file, j.dump(2) + "\n");
 }
@@ -267,7 +277,8 @@ std::optional<Calibration> load_calibration(const std::filesystem::path& memory_
     if (j.value("map", "") != "isotonic") throw Error("map must be \"isotonic\"");
     c.judge = j.value("judge", "");
     for (const auto& [d, v] : j.at("dimensions").items()) {
-      c.maps[d] = stats::IsotonicMap(v.at("x").get<std::vector<double>>(), v.at("y").get<std::vector<double>>());
+      c.maps[d] =
+          stats::IsotonicMap(v.at("x").get<std::vector<double>>(), v.at("y").get<std::vector<double>>());
       c.pairs[d] = v.value("n", std::size_t{0});
     }
   } catch (const std::exception& e) {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
-// judge validate: K-fold cross-validation of alignment, per dimension and condition, with bootstrap intervals,
-// paired changes from baseline, gates, and an optional learning curve.
+// judge validate: K-fold cross-validation of alignment, per dimension and condition, with bootstrap
+// intervals, paired changes from baseline, gates, and an optional learning curve.
+#include "judge/align/validate.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
 #include <sstream>
 
-#include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/report/gates.hpp"
@@ -53,7 +54,8 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-align::ValidateOptions core_options(const ValidateCliOptions& opt, const rubric::Rubric& rubric, scoring::Judge& judge) {
+align::ValidateOptions core_options(const ValidateCliOptions& opt, const rubric::Rubric& rubric,
+                                    scoring::Judge& judge) {
   align::ValidateOptions o;
   o.rubric = &rubric;
   o.notebooks_dir = opt.notebooks_dir;
@@ -71,7 +73,8 @@ align::ValidateOptions core_options(const ValidateCliOptions& opt, const rubric:
 }
 
 // The held-out verdicts of the runs at `share` as one score set, one "judge" per condition.
-report::ScoreSet held_out_scores(const align::ValidateResult& result, double share, const std::string& source) {
+report::ScoreSet held_out_scores(const align::ValidateResult& result, double share,
+                                 const std::string& source) {
   report::ScoreSet set;
   set.source = source;
   for (const auto& run : result.runs) {
@@ -83,7 +86,7 @@ report::ScoreSet held_out_scores(const align::ValidateResult& result, double sha
       r.judge = run.condition;
       r.status = h.verdict.status == scoring::Status::scored           ? report::ScoreStatus::scored
                  : h.verdict.status == scoring::Status::not_applicable ? report::ScoreStatus::not_applicable
-                                                                        : report::ScoreStatus::unscored;
+                                                                       : report::ScoreStatus::unscored;
       r.score = h.verdict.score;
       r.rationale = h.verdict.rationale;
       set.records.push_back(std::move(r));
@@ -95,7 +98,8 @@ report::ScoreSet held_out_scores(const align::ValidateResult& result, double sha
 // Why two reports: build_report leaves the --compare judge out of its judges, so one report measures every
 // condition (baseline included) and a second one adds each condition's paired change from baseline.
 report::Report measure(const labels::LabelSet& labels, const align::ValidateResult& result, double share,
-                       const ValidateCliOptions& opt, const rubric::Rubric& rubric, const std::vector<std::string>& conditions) {
+                       const ValidateCliOptions& opt, const rubric::Rubric& rubric,
+                       const std::vector<std::string>& conditions) {
   report::ReportOptions ro;
   ro.raters = opt.raters;
   ro.scale = stats::Scale{rubric.min_score(), rubric.max_score()};
@@ -103,11 +107,13 @@ report::Report measure(const labels::LabelSet& labels, const align::ValidateResu
   ro.bootstrap.resamples = opt.bootstrap;
   ro.bootstrap.confidence = opt.confidence;
   ro.seed = opt.seed;
-  const std::string source = "judge validate: " + std::to_string(opt.folds) + " folds, seed " + std::to_string(opt.seed);
+  const std::string source =
+      "judge validate: " + std::to_string(opt.folds) + " folds, seed " + std::to_string(opt.seed);
   const auto scores = held_out_scores(result, share, source);
   report::Report all = report::build_report(labels, scores, ro);
   ro.compare = "baseline";
-  const report::Report changes = conditions.size() > 1 ? report::build_report(labels, scores, ro) : report::Report{};
+  const report::Report changes =
+      conditions.size() > 1 ? report::build_report(labels, scores, ro) : report::Report{};
   for (auto& jr : all.judges)
     for (const auto& cj : changes.judges) {
       if (cj.judge != jr.judge) continue;
@@ -119,7 +125,8 @@ report::Report measure(const labels::LabelSet& labels, const align::ValidateResu
           if (cd.dimension == d.dimension) d.comparison = cd.comparison;
     }
   std::sort(all.judges.begin(), all.judges.end(), [&](const auto& a, const auto& b) {
-    return std::find(conditions.begin(), conditions.end(), a.judge) < std::find(conditions.begin(), conditions.end(), b.judge);
+    return std::find(conditions.begin(), conditions.end(), a.judge) <
+           std::find(conditions.begin(), conditions.end(), b.judge);
   });
   return all;
 }
@@ -150,17 +157,20 @@ report::Section summary_section(const report::Report& r, int folds) {
   const auto& dims = r.judges.front().dimensions;
   for (std::size_t i = 0; i <= dims.size(); ++i) {
     const bool mean = i == dims.size();
-    std::vector<std::string> row{mean ? "mean of MAEs" : dims[i].dimension, mean ? "" : std::to_string(dims[i].metrics.n)};
+    std::vector<std::string> row{mean ? "mean of MAEs" : dims[i].dimension,
+                                 mean ? "" : std::to_string(dims[i].metrics.n)};
     for (const auto& jr : r.judges) {
       const auto* d = mean ? nullptr : &jr.dimensions[i];
       row.push_back(mean ? with_interval(jr.mean_mae, jr.mean_mae_ci, false)
                          : with_interval(d->metrics.mae, d->mae_ci, false));
       if (!jr.compare_judge) continue;
       if (mean)
-        row.push_back(with_interval(jr.mean_diff, jr.mean_diff_ci, true) + (jr.mean_diff_ci.excludes_zero() ? " *" : ""));
+        row.push_back(with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
+                      (jr.mean_diff_ci.excludes_zero() ? " *" : ""));
       else if (d->comparison)
-        row.push_back(with_interval(d->comparison->mae - d->comparison->other_mae, d->comparison->diff_ci, true) +
-                      (d->comparison->diff_ci.excludes_zero() ? " *" : ""));
+        row.push_back(
+            with_interval(d->comparison->mae - d->comparison->other_mae, d->comparison->diff_ci, true) +
+            (d->comparison->diff_ci.excludes_zero() ? " *" : ""));
       else
         row.push_back("");
     }
@@ -190,7 +200,8 @@ std::vector<CurvePoint> learning_curve(const labels::LabelSet& labels, const ali
       if (jr.judge == "baseline") continue;
       CurvePoint p{share, jr.judge, 0, jr.mean_mae, jr.mean_mae_ci, jr.mean_diff, jr.mean_diff_ci};
       for (const auto& run : result.runs)
-        if (run.share == share && run.condition == jr.judge) p.training = static_cast<double>(run.training_items) / opt.folds;
+        if (run.share == share && run.condition == jr.judge)
+          p.training = static_cast<double>(run.training_items) / opt.folds;
       points.push_back(p);
     }
   }
@@ -205,8 +216,9 @@ report::Section curve_section(const std::vector<CurvePoint>& points) {
   for (const auto& p : points) top = std::max(top, std::isnan(p.mae) ? 0 : p.mae);
   for (const auto& p : points) {
     const int width = top > 0 && !std::isnan(p.mae) ? static_cast<int>(std::lround(30 * p.mae / top)) : 0;
-    s.rows.push_back({report::format_number(p.share * 100, 0) + "%", p.condition, report::format_number(p.training, 1),
-                      report::format_number(p.mae), interval_text(p.ci), signed_text(p.change), interval_text(p.change_ci),
+    s.rows.push_back({report::format_number(p.share * 100, 0) + "%", p.condition,
+                      report::format_number(p.training, 1), report::format_number(p.mae), interval_text(p.ci),
+                      signed_text(p.change), interval_text(p.change_ci),
                       std::string(static_cast<std::size_t>(width), '#')});
   }
   return s;
@@ -224,8 +236,10 @@ std::string curve_svg(const std::vector<CurvePoint>& points) {
   auto x = [&](double share) { return left + (width - left - 140) * share; };
   auto y = [&](double v) { return base - plot_h * v / top; };
   std::ostringstream out;
-  out << "<h3>learning curve</h3>\n<svg class=\"learning-curve\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width
-      << "\" height=\"" << base + 40 << "\" role=\"img\" aria-label=\"MAE by share of training folds\">\n";
+  out << "<h3>learning curve</h3>\n<svg class=\"learning-curve\" xmlns=\"http://www.w3.org/2000/svg\" "
+         "width=\""
+      << width << "\" height=\"" << base + 40
+      << "\" role=\"img\" aria-label=\"MAE by share of training folds\">\n";
   for (int t = 0; t <= 5; ++t) {
     const double v = top * t / 5;
     out << "<line x1=\"" << left << "\" x2=\"" << x(1) << "\" y1=\"" << y(v) << "\" y2=\"" << y(v)
@@ -237,30 +251,35 @@ std::string curve_svg(const std::vector<CurvePoint>& points) {
         << report::format_number(s * 100, 0) << "%</text>\n";
   std::vector<std::string> conditions;
   for (const auto& p : points)
-    if (std::find(conditions.begin(), conditions.end(), p.condition) == conditions.end()) conditions.push_back(p.condition);
+    if (std::find(conditions.begin(), conditions.end(), p.condition) == conditions.end())
+      conditions.push_back(p.condition);
   for (std::size_t c = 0; c < conditions.size(); ++c) {
     const char* color = k_colors[c % 5];
     std::string line;
     for (const auto& p : points) {
       if (p.condition != conditions[c] || std::isnan(p.mae)) continue;
       line += std::to_string(x(p.share)) + "," + std::to_string(y(p.mae)) + " ";
-      out << "<line class=\"whisker\" x1=\"" << x(p.share) << "\" x2=\"" << x(p.share) << "\" y1=\"" << y(p.ci.low)
-          << "\" y2=\"" << y(p.ci.high) << "\" stroke=\"" << color << "\" opacity=\"0.5\"/>"
-          << "<circle cx=\"" << x(p.share) << "\" cy=\"" << y(p.mae) << "\" r=\"3\" fill=\"" << color << "\"><title>"
-          << report::xml_escape(p.condition) << " " << report::format_number(p.share * 100, 0) << "%: MAE "
-          << report::format_number(p.mae) << "</title></circle>\n";
+      out << "<line class=\"whisker\" x1=\"" << x(p.share) << "\" x2=\"" << x(p.share) << "\" y1=\""
+          << y(p.ci.low) << "\" y2=\"" << y(p.ci.high) << "\" stroke=\"" << color << "\" opacity=\"0.5\"/>"
+          << "<circle cx=\"" << x(p.share) << "\" cy=\"" << y(p.mae) << "\" r=\"3\" fill=\"" << color
+          << "\"><title>" << report::xml_escape(p.condition) << " " << report::format_number(p.share * 100, 0)
+          << "%: MAE " << report::format_number(p.mae) << "</title></circle>\n";
     }
-    out << "<polyline class=\"curve\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\"" << line
-        << "\"/>\n<text x=\"" << x(1) + 12 << "\" y=\"" << 30 + 16 * c << "\" fill=\"" << color << "\">"
-        << report::xml_escape(conditions[c]) << "</text>\n";
+    out << "<polyline class=\"curve\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
+        << line << "\"/>\n<text x=\"" << x(1) + 12 << "\" y=\"" << 30 + 16 * c << "\" fill=\"" << color
+        << "\">" << report::xml_escape(conditions[c]) << "</text>\n";
   }
-  out << "<line x1=\"" << left << "\" x2=\"" << x(1) << "\" y1=\"" << base << "\" y2=\"" << base << "\" stroke=\"#444\"/>\n</svg>\n";
+  out << "<line x1=\"" << left << "\" x2=\"" << x(1) << "\" y1=\"" << base << "\" y2=\"" << base
+      << "\" stroke=\"#444\"/>\n</svg>\n";
   return out.str();
 }
 
 nlohmann::ordered_json validate_json(const ValidateCliOptions& opt, const align::ValidateResult& result,
-                                     const std::vector<CurvePoint>& curve, const std::vector<std::string>& conditions) {
-  auto number = [](double v) { return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v); };
+                                     const std::vector<CurvePoint>& curve,
+                                     const std::vector<std::string>& conditions) {
+  auto number = [](double v) {
+    return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
+  };
   nlohmann::ordered_json j;
   j["folds"] = opt.folds;
   j["seed"] = opt.seed;
@@ -269,7 +288,8 @@ nlohmann::ordered_json validate_json(const ValidateCliOptions& opt, const align:
   j["conditions"] = conditions;
   j["items"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < result.items.size(); ++i)
-    j["items"].push_back({{"item", result.items[i]}, {"fold", result.fold[i]}, {"mean_label", result.strata[i]}});
+    j["items"].push_back(
+        {{"item", result.items[i]}, {"fold", result.fold[i]}, {"mean_label", result.strata[i]}});
   j["learning_curve"] = nlohmann::ordered_json::array();
   for (const auto& p : curve)
     j["learning_curve"].push_back({{"share", p.share},
@@ -286,8 +306,8 @@ nlohmann::ordered_json validate_json(const ValidateCliOptions& opt, const align:
 // tables first; HTML gets them (and the curve chart) before the per-condition sections; JSON gets a
 // "validate" object; CSV is the per-condition rows of judge report.
 std::string render(const ValidateCliOptions& opt, const report::Report& report,
-                   const std::vector<report::GateResult>& gates, const align::ValidateResult& result, const std::vector<CurvePoint>& curve,
-                   const std::vector<std::string>& conditions) {
+                   const std::vector<report::GateResult>& gates, const align::ValidateResult& result,
+                   const std::vector<CurvePoint>& curve, const std::vector<std::string>& conditions) {
   std::ostringstream body, front;
   report::write_report(body, report, gates, opt.format);
   if (opt.format == "csv") return body.str();
@@ -302,7 +322,8 @@ std::string render(const ValidateCliOptions& opt, const report::Report& report,
   std::string page = body.str();
   const auto at = page.find("<section class=\"judge\">");
   page.insert(at == std::string::npos ? page.rfind("</body>") : at,
-              "<section class=\"validate\">\n<h2>cross-validation</h2>\n" + front.str() + curve_svg(curve) + "</section>\n");
+              "<section class=\"validate\">\n<h2>cross-validation</h2>\n" + front.str() + curve_svg(curve) +
+                  "</section>\n");
   return page;
 }
 
@@ -312,7 +333,8 @@ std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std:
       throw Error("--gate-on \"" + opt.gate_on + "\" is not among the measured conditions", ExitCode::usage);
     return opt.gate_on;
   }
-  return std::find(conditions.begin(), conditions.end(), "both") != conditions.end() ? "both" : conditions.back();
+  return std::find(conditions.begin(), conditions.end(), "both") != conditions.end() ? "both"
+                                                                                     : conditions.back();
 }
 
 std::vector<report::GateResult> check_gates(const ValidateCliOptions& opt, const report::Report& report,
@@ -331,10 +353,11 @@ void write_output(const ValidateCliOptions& opt, const std::string& text) {
     util::write_file_atomic(opt.output, text);
 }
 
-int finish(const align::ValidateResult& result, const std::vector<report::GateResult>& gates, double seconds) {
+int finish(const align::ValidateResult& result, const std::vector<report::GateResult>& gates,
+           double seconds) {
   for (const auto& w : result.warnings) std::cerr << "judge: warning: " << w << "\n";
-  std::cerr << "judge: validated " << result.items.size() << " notebooks in " << report::format_number(seconds, 2)
-            << " s\n";
+  std::cerr << "judge: validated " << result.items.size() << " notebooks in "
+            << report::format_number(seconds, 2) << " s\n";
   bool failed = false;
   for (const auto& g : gates)
     if (g.failed) {
@@ -346,7 +369,8 @@ int finish(const align::ValidateResult& result, const std::vector<report::GateRe
 
 int run_validate(const ValidateCliOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
-  const rubric::Rubric rubric = opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
+  const rubric::Rubric rubric =
+      opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
   auto judge = scoring::make_judge(opt.judge_spec);
   const align::ValidateOptions core = core_options(opt, rubric, *judge);
@@ -363,21 +387,31 @@ int run_validate(const ValidateCliOptions& opt) {
 
 void setup_validate(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<ValidateCliOptions>();
-  auto* cmd = app.add_subcommand("validate", "K-fold cross-validation of alignment: MAE per dimension and condition");
+  auto* cmd =
+      app.add_subcommand("validate", "K-fold cross-validation of alignment: MAE per dimension and condition");
   cmd->add_option("--labels", opt->labels_file, "Labels file (CSV or JSON Lines, long format)")->required();
-  cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")->required();
-  cmd->add_option("--rubric", opt->rubric_file, "Rubric YAML file (default: the built-in ml-notebook rubric)");
-  cmd->add_option("--judge", opt->judge_spec, "Judge spec (heuristic, PROVIDER:MODEL)")->capture_default_str();
+  cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")
+      ->required();
+  cmd->add_option("--rubric", opt->rubric_file,
+                  "Rubric YAML file (default: the built-in ml-notebook rubric)");
+  cmd->add_option("--judge", opt->judge_spec, "Judge spec (heuristic, PROVIDER:MODEL)")
+      ->capture_default_str();
   cmd->add_option("--folds", opt->folds, "Folds by notebook (stratified by mean label)")
       ->capture_default_str()
       ->check(CLI::Range(2, 1000));
-  cmd->add_option("--seed", opt->seed, "Random seed (folds, bootstrap, learning-curve subsets)")->capture_default_str();
-  cmd->add_option("--conditions", opt->conditions, "Comma-separated: baseline,semantic,episodic,both,calibrated")
+  cmd->add_option("--seed", opt->seed, "Random seed (folds, bootstrap, learning-curve subsets)")
+      ->capture_default_str();
+  cmd->add_option("--conditions", opt->conditions,
+                  "Comma-separated: baseline,semantic,episodic,both,calibrated")
       ->capture_default_str();
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();
-  cmd->add_option("-k", opt->k, "Episodes retrieved per (notebook, dimension)")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("-k", opt->k, "Episodes retrieved per (notebook, dimension)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--confidence", opt->confidence, "Interval confidence level")
       ->capture_default_str()
       ->check(CLI::Range(0.5, 0.9999));
@@ -385,10 +419,15 @@ void setup_validate(CLI::App& app, RunFn& run) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "markdown", "html", "csv"}));
   cmd->add_option("-o,--output", opt->output, "Write the result to this file (atomically) instead of stdout");
-  cmd->add_option("--fail-if", opt->fail_if, "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
-  cmd->add_option("--gate-on", opt->gate_on, "Condition the gates check (default: both, else the last condition)");
-  cmd->add_flag("--learning-curve", opt->learning_curve, "Also measure with 25/50/75/100% of the training folds");
-  cmd->add_option("--parallel", opt->parallel, "Judge calls at once")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--fail-if", opt->fail_if,
+                  "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
+  cmd->add_option("--gate-on", opt->gate_on,
+                  "Condition the gates check (default: both, else the last condition)");
+  cmd->add_flag("--learning-curve", opt->learning_curve,
+                "Also measure with 25/50/75/100% of the training folds");
+  cmd->add_option("--parallel", opt->parallel, "Judge calls at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->callback([&run, opt] { run = [opt] { return run_validate(*opt); }; });
 }
 

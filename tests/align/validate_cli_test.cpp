@@ -17,9 +17,13 @@ using judge::test::run_judge;
 namespace {
 
 std::string ipynb(const std::string& code) {
-  nlohmann::json cell{{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"source", code},
-                      {"outputs", nlohmann::json::array()}, {"execution_count", nullptr}};
-  return nlohmann::json{{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", {cell}}}
+  nlohmann::json cell{{"cell_type", "code"},
+                      {"metadata", nlohmann::json::object()},
+                      {"source", code},
+                      {"outputs", nlohmann::json::array()},
+                      {"execution_count", nullptr}};
+  return nlohmann::json{
+      {"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", {cell}}}
       .dump();
 }
 
@@ -32,10 +36,12 @@ struct CliData {
     std::string csv = "notebook,dimension,score,feedback\n";
     for (int i = 0; i < 8; ++i) {
       const std::string name = "n" + std::to_string(i) + ".ipynb";
-      const std::string code = i % 2 ? "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression().fit(X, y)"
-                                     : "import pandas as pd\ndf = pd.read_csv('d" + std::to_string(i) + ".csv')\ndf.describe()";
+      const std::string code =
+          i % 2 ? "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression().fit(X, y)"
+                : "import pandas as pd\ndf = pd.read_csv('d" + std::to_string(i) + ".csv')\ndf.describe()";
       judge::util::write_file_atomic(dir / "nb" / name, ipynb(code));
-      csv += name + ",model_training," + (i % 2 ? std::to_string(1 + i % 3) : std::string("NA")) + ",Fit once.\n";
+      csv += name + ",model_training," + (i % 2 ? std::to_string(1 + i % 3) : std::string("NA")) +
+             ",Fit once.\n";
       csv += name + ",exploratory_data_analysis," + std::to_string(1 + (i / 2) % 3) + ",Describe only.\n";
     }
     judge::util::write_file_atomic(dir / "labels.csv", csv);
@@ -43,8 +49,8 @@ struct CliData {
   }
   ~CliData() { fs::remove_all(dir); }
   std::string validate(const std::string& more) const {
-    return "validate --labels " + d + "/labels.csv --notebooks " + d + "/nb --folds 2 --bootstrap 200 " + more +
-           " 2>/dev/null";
+    return "validate --labels " + d + "/labels.csv --notebooks " + d + "/nb --folds 2 --bootstrap 200 " +
+           more + " 2>/dev/null";
   }
 };
 
@@ -87,15 +93,15 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
 
 TEST(ValidateCli, AlignCalibrateThenEvalSaysCalibrated) {
   CliData data;
-  auto r = run_judge("align --calibrate --labels " + data.d + "/labels.csv --notebooks " + data.d + "/nb --memory " +
-                     data.d + "/mem");
+  auto r = run_judge("align --calibrate --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                     "/nb --memory " + data.d + "/mem");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto file = nlohmann::json::parse(judge::util::read_file(data.dir / "mem/calibration.json"));
   EXPECT_EQ(file["schema_version"], 1);
   EXPECT_EQ(file["map"], "isotonic");
   EXPECT_TRUE(file["dimensions"].contains("exploratory_data_analysis"));
-  r = run_judge("eval --format jsonl --memory " + data.d + "/mem --dimensions exploratory_data_analysis " + data.d +
-                "/nb/n0.ipynb");
+  r = run_judge("eval --format jsonl --memory " + data.d + "/mem --dimensions exploratory_data_analysis " +
+                data.d + "/nb/n0.ipynb");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto record = nlohmann::json::parse(r.out);
   ASSERT_TRUE(record.contains("calibrated")) << r.out;

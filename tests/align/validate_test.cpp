@@ -49,9 +49,13 @@ class HandJudge : public scoring::Judge {
 };
 
 std::string ipynb(const std::string& code) {
-  nlohmann::json cell{{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"source", code},
-                      {"outputs", nlohmann::json::array()}, {"execution_count", nullptr}};
-  return nlohmann::json{{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", {cell}}}
+  nlohmann::json cell{{"cell_type", "code"},
+                      {"metadata", nlohmann::json::object()},
+                      {"source", code},
+                      {"outputs", nlohmann::json::array()},
+                      {"execution_count", nullptr}};
+  return nlohmann::json{
+      {"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", {cell}}}
       .dump();
 }
 
@@ -68,7 +72,8 @@ struct HandData {
     std::string csv = "notebook,dimension,score,feedback\n";
     for (const auto& [name, score] : items) {
       util::write_file_atomic(dir / "nb" / name, ipynb("model.fit(X_" + name.substr(0, 1) + ", y)"));
-      csv += name + ",model_training," + std::to_string(score) + ",The model is fitted with fit on the data.\n";
+      csv +=
+          name + ",model_training," + std::to_string(score) + ",The model is fitted with fit on the data.\n";
     }
     util::write_file_atomic(dir / "labels.csv", csv);
     labels = labels::read_labels(dir / "labels.csv", {&rubric, dir / "nb"});
@@ -108,7 +113,8 @@ TEST(Validate, FoldsAreStratifiedByMeanLabel) {
   HandData data;
   HandJudge judge;
   const auto r = align::cross_validate(data.labels, data.options(judge, 2, 7));
-  ASSERT_EQ(r.items, (std::vector<std::string>{"a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb", "e.ipynb", "f.ipynb"}));
+  ASSERT_EQ(r.items,
+            (std::vector<std::string>{"a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb", "e.ipynb", "f.ipynb"}));
   EXPECT_EQ(r.strata, (std::vector<double>{1, 1, 2, 2, 3, 3}));
   for (std::size_t pair = 0; pair < 3; ++pair) EXPECT_NE(r.fold[2 * pair], r.fold[2 * pair + 1]) << pair;
 }
@@ -198,7 +204,8 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   m.set_episodes({e1, e2, e3});
   m.provenance().judge = "hand";
   const auto c = align::fit_calibration(m);
-  // Pool-adjacent-violators by hand: (1,2), (2,3), (3,2) -> the last two pool to 2.5: knots 1->2, 2->2.5, 3->2.5.
+  // Pool-adjacent-violators by hand: (1,2), (2,3), (3,2) -> the last two pool to 2.5: knots 1->2, 2->2.5,
+  // 3->2.5.
   ASSERT_EQ(c.maps.count("model_training"), 1u);
   const auto& map = c.maps.at("model_training");
   EXPECT_DOUBLE_EQ(map(1), 2);
@@ -209,8 +216,9 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->judge, "hand");
   EXPECT_EQ(back->pairs.at("model_training"), 3u);
-  std::vector<scoring::Verdict> v{{"model_training", scoring::Status::scored, 1.5, "", "", nlohmann::ordered_json::object()},
-                                  {"other", scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()}};
+  std::vector<scoring::Verdict> v{
+      {"model_training", scoring::Status::scored, 1.5, "", "", nlohmann::ordered_json::object()},
+      {"other", scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()}};
   align::apply_calibration(*back, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2.25);  // halfway between the knots 1->2 and 2->2.5
   EXPECT_EQ(v[0].extra["calibrated"]["raw"], 1.5);
@@ -235,7 +243,9 @@ TEST(Validate, LlmJudgeMemorySectionFollowsTheConditionFlags) {
   const std::string guideline = m.guidelines("model_training").front().text;
 
   auto fake = std::make_shared<judge::test::FakeProvider>();
-  fake->fallback = [](const llm::ChatRequest&) { return judge::test::FakeProvider::reply(R"({"score": 2})"); };
+  fake->fallback = [](const llm::ChatRequest&) {
+    return judge::test::FakeProvider::reply(R"({"score": 2})");
+  };
   scoring::JudgeSettings settings;
   settings.cache_mode = llm::CacheMode::off;
   auto judge = scoring::make_llm_judge(fake, settings);

@@ -22,7 +22,8 @@ namespace judge::align {
 ///  - "semantic": memory with guidelines only (Context::use_episodes = false);
 ///  - "episodic": memory with episodes only (Context::use_guidelines = false);
 ///  - "both": guidelines and episodes;
-///  - "calibrated": the baseline verdicts mapped by an isotonic map per dimension (judge score -> human score)
+///  - "calibrated": the baseline verdicts mapped by an isotonic map per dimension (judge score -> human
+///  score)
 ///    fitted on the training folds' baseline verdicts and resolved labels (no extra judge calls).
 const std::vector<std::string>& validate_conditions();
 
@@ -34,8 +35,8 @@ struct ValidateOptions {
   int folds = 4;                           ///< K >= 2
   std::uint64_t seed = 0;                  ///< fold assignment and learning-curve subsets
   std::vector<std::string> conditions = validate_conditions();  ///< a subset of validate_conditions()
-  int k = 5;                               ///< episodes retrieved per (notebook, dimension)
-  std::string embeddings = "hashed-tfidf"; ///< embedder of each fold's fresh memory
+  int k = 5;                                ///< episodes retrieved per (notebook, dimension)
+  std::string embeddings = "hashed-tfidf";  ///< embedder of each fold's fresh memory
   /// Shares of each fold's training notebooks to align on, each in (0, 1]: {1} = the plain measurement;
   /// {0.25, 0.5, 0.75, 1} = a learning curve. The notebooks of a smaller share are a subset of a larger one.
   std::vector<double> shares = {1.0};
