@@ -32,11 +32,11 @@ struct AlignCliOptions {
   bool calibrate = false;
 };
 
-// The reflection model: a chat provider from the llm registry (base URL and key from the environment), with
-// retries on rate limits and server errors.
+// The reflection model: a chat provider from the llm registry (base URL and key from the environment; the
+// registry's provider retries rate limits and server errors).
 std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
   if (spec.empty()) return nullptr;
-  return std::make_unique<llm::RetryingProvider>(llm::make_chat_provider(spec));
+  return llm::make_chat_provider(spec);
 }
 
 memory::Memory open_memory(const AlignCliOptions& opt) {

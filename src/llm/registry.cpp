@@ -8,6 +8,7 @@
 #include "judge/llm/command.hpp"
 #include "judge/llm/embeddings.hpp"
 #include "judge/llm/openai.hpp"
+#include "judge/llm/retry.hpp"
 #include "judge/net/http.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
@@ -156,7 +157,11 @@ std::vector<std::string> chat_provider_names() {
   return {"anthropic", "azure", "command", "databricks", "openai"};
 }
 
-std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const ProviderSettings& settings) {
+namespace {
+
+/// The provider for `spec`, making one call per chat().
+std::unique_ptr<ChatProvider> make_single_call_provider(const std::string& spec,
+                                                        const ProviderSettings& settings) {
   const Spec parsed = parse_spec(spec);
   if (parsed.provider == "openai")
     return std::make_unique<OpenAIChatProvider>(spec, openai_endpoint("/chat/completions", settings, spec),
@@ -170,12 +175,19 @@ std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const 
               ExitCode::usage);
 }
 
+}  // namespace
+
+std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const ProviderSettings& settings) {
+  return std::make_unique<RetryingProvider>(make_single_call_provider(spec, settings), settings.retry,
+                                            settings.sleep);
+}
+
 std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& spec,
                                                            const ProviderSettings& settings) {
   const Spec parsed = parse_spec(spec);
   if (parsed.provider == "openai") {
     auto provider = std::make_unique<OpenAIEmbeddingProvider>(
-        spec, openai_endpoint("/embeddings", settings, spec), parsed.rest, settings.embedding_retry);
+        spec, openai_endpoint("/embeddings", settings, spec), parsed.rest, settings.retry, settings.sleep);
     provider->set_dimensions(settings.embedding_dimensions);
     return provider;
   }

@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <mutex>
 #include <unordered_map>
 
 #include "judge/llm/registry.hpp"
@@ -108,18 +109,19 @@ void HashedTfidfEmbedder::load_state(const nlohmann::json& state) {
 namespace {
 
 // An embeddings provider (llm registry) as an Embedder: no corpus state; vectors L2-normalised here so that
-// cosine is a dot product whatever the server returns.
+// cosine is a dot product whatever the server returns. The provider is made at the first embed() call, so a
+// memory can be shown, counted or pruned without the provider's key.
 class ProviderEmbedder : public Embedder {
  public:
-  explicit ProviderEmbedder(std::unique_ptr<llm::EmbeddingProvider> provider)
-      : m_provider(std::move(provider)) {}
-  std::string spec() const override { return m_provider->spec(); }
+  explicit ProviderEmbedder(std::string spec) : m_spec(std::move(spec)) {}
+  std::string spec() const override { return m_spec; }
   bool fit(const std::vector<std::string>&) override { return false; }
   std::vector<Vector> embed(const std::vector<std::string>& texts) const override {
     if (texts.empty()) return {};
+    std::call_once(m_once, [this] { m_provider = llm::make_embedding_provider(m_spec); });
     auto vectors = m_provider->embed(texts);
     if (vectors.size() != texts.size())
-      throw Error(spec() + ": " + std::to_string(vectors.size()) + " embeddings for " +
+      throw Error(m_spec + ": " + std::to_string(vectors.size()) + " embeddings for " +
                   std::to_string(texts.size()) + " texts");
     for (auto& v : vectors) {
       double norm = 0;
@@ -131,7 +133,9 @@ class ProviderEmbedder : public Embedder {
   }
 
  private:
-  std::unique_ptr<llm::EmbeddingProvider> m_provider;
+  std::string m_spec;
+  mutable std::once_flag m_once;
+  mutable std::unique_ptr<llm::EmbeddingProvider> m_provider;
 };
 
 }  // namespace
@@ -142,7 +146,7 @@ std::unique_ptr<Embedder> make_embedder(const std::string& spec) {
     throw Error("unknown embeddings spec \"" + spec +
                     "\" (hashed-tfidf, or PROVIDER:MODEL such as openai:text-embedding-3-small)",
                 ExitCode::usage);
-  return std::make_unique<ProviderEmbedder>(llm::make_embedding_provider(spec));
+  return std::make_unique<ProviderEmbedder>(spec);
 }
 
 double cosine(const Vector& a, const Vector& b) {

@@ -3,7 +3,6 @@
 
 #include "judge/llm/registry.hpp"
 #include "judge/llm/rate_limit.hpp"
-#include "judge/llm/retry.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
@@ -11,13 +10,13 @@
 namespace judge::scoring {
 
 std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
-  // Innermost first: rate limits apply to every attempt, retries wrap them, the cache answers before any
-  // of that, and the meter outside counts cached replies too.
+  // The registry's provider already retries (llm::make_chat_provider wraps it in RetryingProvider); the rate
+  // limit goes outside it (one reservation per item call), the cache answers before any of that, and the
+  // meter outside counts cached replies too.
   if (settings.requests_per_minute > 0 || settings.tokens_per_minute > 0)
     provider = std::make_shared<llm::RateLimitedProvider>(
         provider, std::make_shared<llm::RateLimiter>(
                       llm::RateLimits{settings.requests_per_minute, settings.tokens_per_minute, 10}));
-  provider = std::make_shared<llm::RetryingProvider>(provider);
   if (settings.cache_mode != llm::CacheMode::off) {
     auto cache = std::make_shared<llm::ResponseCache>(
         settings.cache_path.empty() ? llm::default_cache_path() : std::filesystem::path(settings.cache_path),

@@ -16,11 +16,13 @@ using nlohmann::json;
 class EmbeddingsTest : public ::testing::Test {
  protected:
   judge::test::FakeLlmServer server;
+  std::vector<double> sleeps;
   std::unique_ptr<EmbeddingProvider> provider(int dimensions = 0) {
     auto settings =
         judge::test::settings_with_env({{"OPENAI_API_KEY", "sk-embed-key-123"}}, server.openai_base_url());
     settings.embedding_dimensions = dimensions;
-    settings.embedding_retry.initial_backoff_seconds = 0.01;
+    settings.retry.max_attempts = 4;
+    settings.sleep = [this](double seconds) { sleeps.push_back(seconds); };
     return make_embedding_provider("openai:text-embedding-3-small", settings);
   }
 };
@@ -62,6 +64,7 @@ TEST_F(EmbeddingsTest, RetriesThenThrowsWithoutTheKey) {
   server.script(json::array({{{"type", "error"}, {"status", 503}}}));
   EXPECT_EQ(provider()->embed({"a"}).size(), 1u);  // one 503, then the default reply
   EXPECT_EQ(server.request_count(), 2);
+  EXPECT_EQ(sleeps.size(), 1u);
   server.script(json::array({{{"type", "error"}, {"status", 401}, {"message", "bad key sk-embed-key-123"}}}));
   try {
     provider()->embed({"a"});

@@ -8,13 +8,15 @@
 
 namespace judge::test {
 
-/// ProviderSettings whose environment is exactly `vars`, with short timeouts.
+/// ProviderSettings whose environment is exactly `vars`, with short timeouts and no retries (so each chat()
+/// is one request; tests of retries set settings.retry and settings.sleep).
 inline llm::ProviderSettings settings_with_env(std::map<std::string, std::string> vars,
                                                std::string base_url = "") {
   llm::ProviderSettings settings;
   settings.base_url = std::move(base_url);
   settings.connect_timeout_seconds = 2;
   settings.timeout_seconds = 5;
+  settings.retry.max_attempts = 1;
   settings.env = [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
     const auto it = vars.find(name);
     if (it == vars.end()) return std::nullopt;

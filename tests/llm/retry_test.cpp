@@ -129,17 +129,18 @@ TEST(Retry, OneAttemptMeansNoRetry) {
   EXPECT_EQ(h.inner->calls, 1);
 }
 
-TEST(Retry, AgainstTheServer429ThenDropThen500ThenReply) {
+TEST(Retry, RegistryProvidersRetry429ThenDropThen500ThenReply) {
   judge::test::FakeLlmServer server;
   server.script(json::array({{{"type", "rate_limit"}, {"retry_after", "2"}},
                              {{"type", "drop"}},
                              {{"type", "error"}, {"status", 500}},
                              {{"type", "reply"}, {"content", "finally"}}}));
+  // make_chat_provider wraps every provider in RetryingProvider with settings.retry and settings.sleep.
   std::vector<double> sleeps;
-  RetryingProvider provider(
-      make_chat_provider("openai:m", judge::test::settings_with_env({}, server.openai_base_url())),
-      RetryPolicy{}, [&](double s) { sleeps.push_back(s); }, 7);
-  const ChatResult result = provider.chat(user_request("x"));
+  auto settings = judge::test::settings_with_env({}, server.openai_base_url());
+  settings.retry = RetryPolicy{};
+  settings.sleep = [&](double s) { sleeps.push_back(s); };
+  const ChatResult result = make_chat_provider("openai:m", settings)->chat(user_request("x"));
   ASSERT_TRUE(result.ok()) << result.error->message;
   EXPECT_EQ(result.response->content, "finally");
   EXPECT_EQ(server.request_count(), 4);
@@ -149,14 +150,14 @@ TEST(Retry, AgainstTheServer429ThenDropThen500ThenReply) {
   EXPECT_LE(sleeps[1], 2.0);
 }
 
-TEST(Retry, AgainstTheServerRetryAfterHttpDate) {
+TEST(Retry, RegistryProvidersHonourRetryAfterHttpDate) {
   judge::test::FakeLlmServer server;
   server.script(json::array({{{"type", "rate_limit"}, {"retry_after", "Wed, 21 Oct 2015 07:28:00 GMT"}}}));
   std::vector<double> sleeps;
-  RetryingProvider provider(
-      make_chat_provider("openai:m", judge::test::settings_with_env({}, server.openai_base_url())),
-      RetryPolicy{}, [&](double s) { sleeps.push_back(s); }, 7);
-  ASSERT_TRUE(provider.chat(user_request("x")).ok());
+  auto settings = judge::test::settings_with_env({}, server.openai_base_url());
+  settings.retry = RetryPolicy{};
+  settings.sleep = [&](double s) { sleeps.push_back(s); };
+  ASSERT_TRUE(make_chat_provider("openai:m", settings)->chat(user_request("x")).ok());
   EXPECT_EQ(sleeps, std::vector<double>{0.0});  // a date in the past: retry at once
 }
 

@@ -41,10 +41,17 @@ TEST(HashedTfidf, StateRoundTrip) {
 }
 
 TEST(HashedTfidf, UnknownSpecIsAUsageError) {
-  try {
-    judge::memory::make_embedder("nope:model");
-    FAIL();
-  } catch (const judge::Error& e) {
-    EXPECT_EQ(e.code(), judge::ExitCode::usage);
-  }
+  auto code_of = [](auto&& f) {
+    try {
+      f();
+    } catch (const judge::Error& e) {
+      return e.code();
+    }
+    return judge::ExitCode::ok;
+  };
+  EXPECT_EQ(code_of([] { judge::memory::make_embedder("nope"); }), judge::ExitCode::usage);
+  // A provider spec is checked by the llm registry when the provider is first used.
+  auto e = judge::memory::make_embedder("nope:model");
+  EXPECT_EQ(e->spec(), "nope:model");
+  EXPECT_EQ(code_of([&] { e->embed({"text"}); }), judge::ExitCode::usage);
 }

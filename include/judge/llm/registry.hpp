@@ -24,12 +24,11 @@ struct ProviderSettings {
   std::string base_url;     ///< overrides the provider's environment variable and default when non-empty
   std::string api_version;  ///< Azure api-version; else OPENAI_API_VERSION; else k_default_azure_api_version
   double connect_timeout_seconds = 10;
-  double timeout_seconds = 120;  ///< whole call (HTTP exchange, or the command's run time)
-  EnvLookup env = process_env;   ///< tests inject their own environment here
-  /// Retries of embedding providers, whose interface has no error values; chat providers make one call each
-  /// and are wrapped in RetryingProvider by the caller.
-  RetryPolicy embedding_retry;
-  int embedding_dimensions = 0;  ///< > 0: sent as "dimensions"
+  double timeout_seconds = 120;         ///< whole call (HTTP exchange, or the command's run time)
+  EnvLookup env = process_env;          ///< tests inject their own environment here
+  RetryPolicy retry;                    ///< retries of retryable failures (max_attempts = 1: none)
+  SleepFunction sleep = sleep_seconds;  ///< how retries wait; tests inject a recorder
+  int embedding_dimensions = 0;         ///< > 0: sent as "dimensions"
 };
 
 inline constexpr const char* k_default_azure_api_version = "2024-10-21";
@@ -44,14 +43,16 @@ inline constexpr const char* k_default_azure_api_version = "2024-10-21";
 ///   anthropic:MODEL      POST {base}/v1/messages; base from settings.base_url, ANTHROPIC_BASE_URL, or
 ///                        https://api.anthropic.com; x-api-key ANTHROPIC_API_KEY (optional for another base)
 ///   command:PROGRAM ARGS runs a program per call (docs/command-protocol.md)
-/// Each call is made once: wrap the result in RetryingProvider for retries.
+/// The provider is wrapped in RetryingProvider(settings.retry, settings.sleep), so a caller sees a
+/// retryable failure only once the retries are spent.
 /// Throws judge::Error (usage) for an unknown provider or an empty model, naming the known providers, and
 /// judge::Error (runtime) when a required environment variable is missing, naming it (never its value).
 std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec,
                                                  const ProviderSettings& settings = {});
 
 /// An embeddings provider for `spec`: openai:MODEL (an OpenAI-compatible POST {base}/embeddings, same base
-/// URL and key rules as the chat provider). Errors as make_chat_provider.
+/// URL and key rules as the chat provider), each request retried per settings.retry. Errors as
+/// make_chat_provider.
 std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& spec,
                                                            const ProviderSettings& settings = {});
 

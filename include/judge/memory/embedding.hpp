@@ -54,7 +54,8 @@ class HashedTfidfEmbedder : public Embedder {
 
 /// Makes an embedder from a spec: "hashed-tfidf" (offline default) or an embeddings provider spec such as
 /// "openai:text-embedding-3-small" (llm::make_embedding_provider: base URL and key from the environment,
-/// e.g. OPENAI_BASE_URL for any OpenAI-compatible server); provider vectors are L2-normalised.
+/// e.g. OPENAI_BASE_URL for any OpenAI-compatible server, made at the first embed() call, whose errors it
+/// throws); provider vectors are L2-normalised.
 /// Throws judge::Error (usage) for an unknown spec, as the registry does for an unknown provider.
 std::unique_ptr<Embedder> make_embedder(const std::string& spec);
 
