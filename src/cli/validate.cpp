@@ -212,14 +212,17 @@ report::Section curve_section(const std::vector<CurvePoint>& points) {
   report::Section s{"learning curve: mean of per-dimension MAEs by share of the training folds aligned on",
                     {"share", "condition", "notebooks/fold", "MAE", "interval", "change", "interval ", "bar"},
                     {}};
+  // Bars of '#' filled to a fixed width with '.', so they read left to right in right-aligned columns.
+  constexpr long k_bar = 30;
   double top = 0;
   for (const auto& p : points) top = std::max(top, std::isnan(p.mae) ? 0 : p.mae);
   for (const auto& p : points) {
-    const int width = top > 0 && !std::isnan(p.mae) ? static_cast<int>(std::lround(30 * p.mae / top)) : 0;
+    const long width = top > 0 && !std::isnan(p.mae) ? std::lround(k_bar * p.mae / top) : 0;
     s.rows.push_back({report::format_number(p.share * 100, 0) + "%", p.condition,
                       report::format_number(p.training, 1), report::format_number(p.mae), interval_text(p.ci),
                       signed_text(p.change), interval_text(p.change_ci),
-                      std::string(static_cast<std::size_t>(width), '#')});
+                      std::string(static_cast<std::size_t>(width), '#') +
+                          std::string(static_cast<std::size_t>(k_bar - width), '.')});
   }
   return s;
 }
