@@ -14,23 +14,11 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/parallel.hpp"
 
 namespace judge::align {
 
 namespace {
-
-// Runs fn(0..n-1) on up to `threads` threads.
-template <class Fn>
-void parallel_for(std::size_t n, std::size_t threads, Fn fn) {
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < n;) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, n); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
 
 std::string utc_now() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -39,25 +27,6 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-// The notebook a label item names under `dir`, and the sha256 of its file. "ARCHIVE.dbc!/inner" picks one
-// notebook of an archive. Returns nullopt with `error` set when it cannot be read.
-std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
-                                            std::string& hash, std::string& error) {
-  const auto bang = item.find("!/");
-  const auto file = dir / item.substr(0, bang);
-  try {
-    hash = util::sha256_hex(util::read_file(file));
-  } catch (const Error& e) {
-    error = e.what();
-    return std::nullopt;
-  }
-  auto result = notebook::read_file(file);
-  for (auto& nb : result.notebooks)
-    if (bang == std::string::npos || nb.path.ends_with(item.substr(bang))) return std::move(nb);
-  error = result.errors.empty() ? file.string() + ": no notebook " + item : result.errors.front();
-  return std::nullopt;
 }
 
 std::string fingerprint(const labels::ResolvedLabel& r, const std::string& policy) {
@@ -90,6 +59,23 @@ std::vector<Record> records_of(const memory::Episode& e, const labels::LabelSet&
 
 }  // namespace
 
+std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item, std::string& hash,
+                                            std::string& error) {
+  const auto bang = item.find("!/");
+  const auto file = dir / item.substr(0, bang);
+  try {
+    hash = util::sha256_hex(util::read_file(file));
+  } catch (const Error& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+  auto result = notebook::read_file(file);
+  for (auto& nb : result.notebooks)
+    if (bang == std::string::npos || nb.path.ends_with(item.substr(bang))) return std::move(nb);
+  error = result.errors.empty() ? file.string() + ": no notebook " + item : result.errors.front();
+  return std::nullopt;
+}
+
 AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options) {
   if (!options.rubric || !options.judge) throw Error("align: rubric and judge are required");
   const rubric::Rubric& rubric = *options.rubric;
@@ -121,7 +107,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
   };
   std::vector<Item> items;
   for (auto& [name, list] : by_item) items.push_back({name, list, std::nullopt, "", "", false, {}});
-  parallel_for(items.size(), options.parallel, [&](std::size_t i) {
+  util::parallel_for(items.size(), options.parallel, [&](std::size_t i) {
     Item& it = items[i];
     it.nb = read_item(options.notebooks_dir, it.name, it.hash, it.error);
   });
@@ -169,7 +155,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
   std::vector<std::size_t> to_judge;
   for (std::size_t i = 0; i < items.size(); ++i)
     if (items[i].judge) to_judge.push_back(i);
-  parallel_for(to_judge.size(), options.parallel, [&](std::size_t n) {
+  util::parallel_for(to_judge.size(), options.parallel, [&](std::size_t n) {
     Item& it = items[to_judge[n]];
     it.verdicts = options.judge->score(*it.nb, rubric, scoring::Context{});
   });
@@ -242,7 +228,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
       for (auto& b : make_batches(records, options.batch))
         batches.push_back({&d, std::move(b), std::nullopt, ""});
     }
-    parallel_for(batches.size(), options.parallel, [&](std::size_t i) {
+    util::parallel_for(batches.size(), options.parallel, [&](std::size_t i) {
       Batch& b = batches[i];
       std::vector<memory::Guideline> known;
       for (const auto& g : guidelines)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/llm/registry.hpp"
@@ -28,6 +29,7 @@ struct AlignCliOptions {
   int k = 0;                    // 0: the memory's, else 5
   std::string raters;           // empty: the memory's, else mean
   std::size_t parallel = 4;
+  bool calibrate = false;
 };
 
 // The reflection model: a chat provider from the llm registry (base URL and key from the environment; the
@@ -58,6 +60,15 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
             << " reflection calls; rater policy " << memory.provenance().rater_policy << "\n";
 }
 
+// --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
+// saved beside the memory (calibration.json); judge eval --memory applies it.
+void save_calibration(const std::string& dir, const memory::Memory& memory) {
+  const auto calibration = align::fit_calibration(memory);
+  align::save_calibration(dir, calibration);
+  std::cout << "calibration: isotonic map for " << calibration.maps.size() << " dimensions saved in " << dir
+            << "/calibration.json\n";
+}
+
 int run_align(const AlignCliOptions& opt) {
   const rubric::Rubric rubric =
       opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
@@ -76,6 +87,7 @@ int run_align(const AlignCliOptions& opt) {
   ao.labels_file = opt.labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
+  if (opt.calibrate) save_calibration(opt.memory_dir, memory);
   print_summary(opt, memory, summary);
   return static_cast<int>(ExitCode::ok);
 }
@@ -106,6 +118,9 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_option("--parallel", opt->parallel, "Judge and reflection calls at once")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--calibrate", opt->calibrate,
+                "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval "
+                "applies it)");
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
 

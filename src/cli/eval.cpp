@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/config.hpp"
 #include "judge/llm/pricing.hpp"
@@ -256,6 +257,19 @@ scoring::Context memory_context(const std::optional<memory::Memory>& memory, con
   return context;
 }
 
+// The calibration saved with the memory (judge align --calibrate), applied to every scored verdict; each
+// calibrated record keeps its raw score in "calibrated".
+void calibrate(const std::string& memory_dir, std::vector<scoring::EvalRecord>& records) {
+  if (memory_dir.empty()) return;
+  const auto calibration = align::load_calibration(memory_dir);
+  if (!calibration) return;
+  for (auto& r : records) {
+    std::vector<scoring::Verdict> one{std::move(r.verdict)};
+    align::apply_calibration(*calibration, one);
+    r.verdict = std::move(one.front());
+  }
+}
+
 int run_eval(const EvalOptions& opt) {
   const Config config = Config::load(opt.config_file, opt.flags, process_environment);
   const rubric::Rubric rubric = load_rubric(opt, config);
@@ -268,7 +282,8 @@ int run_eval(const EvalOptions& opt) {
   const auto memory = load_memory(opt.memory_dir);
   const auto context = memory_context(memory, config);
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
-  const auto records = score_all(*judge, items, config.get_whole("jobs"), context);
+  auto records = score_all(*judge, items, config.get_whole("jobs"), context);
+  calibrate(opt.memory_dir, records);
   write_output(opt, rubric, records);
   print_totals(*judge, *usage, config);
   return exit_code(records);

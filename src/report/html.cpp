@@ -92,18 +92,6 @@ void write_chart(std::ostream& out, const JudgeReport& jr, std::size_t index) {
   out << "</svg>\n";
 }
 
-void write_table(std::ostream& out, const Section& s) {
-  out << "<h3>" << xml_escape(s.title) << "</h3>\n<table>\n<tr>";
-  for (const auto& h : s.header) out << "<th>" << xml_escape(h) << "</th>";
-  out << "</tr>\n";
-  for (const auto& row : s.rows) {
-    out << "<tr>";
-    for (const auto& c : row) out << "<td>" << xml_escape(c) << "</td>";
-    out << "</tr>\n";
-  }
-  out << "</table>\n";
-}
-
 void write_confusion(std::ostream& out, const Report& r, const DimensionStats& d) {
   std::size_t most = 1;
   for (const auto& row : d.metrics.confusion)
@@ -145,6 +133,18 @@ void write_disagreements(std::ostream& out, const JudgeReport& jr) {
 
 }  // namespace
 
+void write_html_table(std::ostream& out, const Section& s) {
+  out << "<h3>" << xml_escape(s.title) << "</h3>\n<table>\n<tr>";
+  for (const auto& h : s.header) out << "<th>" << xml_escape(h) << "</th>";
+  out << "</tr>\n";
+  for (const auto& row : s.rows) {
+    out << "<tr>";
+    for (const auto& c : row) out << "<td>" << xml_escape(c) << "</td>";
+    out << "</tr>\n";
+  }
+  out << "</table>\n";
+}
+
 void write_html(std::ostream& out, const Report& r, const std::vector<GateResult>& gates) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>judge agreement "
          "report</title>\n"
@@ -169,7 +169,7 @@ void write_html(std::ostream& out, const Report& r, const std::vector<GateResult
         << " unscored (left out), " << jr.unmatched_labels
         << " labels without a score; mean of per-dimension MAEs " << format_number(jr.mean_mae) << "</p>\n";
     write_chart(out, jr, i);
-    for (const auto& s : sections(r, jr)) write_table(out, s);
+    for (const auto& s : sections(r, jr)) write_section(out, s, "html");
     out << "<h3>confusion matrices (rows: human, columns: judge; rounded to the scale)</h3>\n<div>\n";
     for (const auto& d : jr.dimensions) write_confusion(out, r, d);
     out << "</div>\n";

@@ -287,6 +287,19 @@ void write_gates_text(std::ostream& out, const std::vector<GateResult>& gates, b
 
 }  // namespace
 
+void write_html_table(std::ostream& out, const Section& s);  // html.cpp
+
+void write_section(std::ostream& out, const Section& section, const std::string& format) {
+  if (format == "table")
+    write_text_table(out, section);
+  else if (format == "markdown")
+    write_markdown_table(out, section);
+  else if (format == "html")
+    write_html_table(out, section);
+  else
+    throw Error("write_section: unknown format \"" + format + "\"", ExitCode::usage);
+}
+
 std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
   std::vector<Section> out;
   const std::string ci = confidence_label(r);
@@ -360,7 +373,7 @@ void write_report(std::ostream& out, const Report& report, const std::vector<Gat
     if (md) out << "# Agreement report\n\n";
     for (const auto& jr : report.judges) {
       out << (md ? "## " : "") << judge_heading(report, jr) << "\n\n";
-      for (const auto& s : sections(report, jr)) md ? write_markdown_table(out, s) : write_text_table(out, s);
+      for (const auto& s : sections(report, jr)) write_section(out, s, format);
     }
     write_gates_text(out, gates, md);
   } else {

@@ -134,18 +134,6 @@ Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& 
 
 }  // namespace
 
-prompt::MemorySection memory_section(const memory::Memory& memory, const notebook::Notebook& nb,
-                                     const std::string& dimension, int k) {
-  prompt::MemorySection m;
-  for (const auto& g : memory.guidelines(dimension)) m.guidelines.push_back(g.text);
-  for (const auto& r : memory.retrieve(dimension, memory.excerpt(nb, dimension), k)) {
-    if (r.episode->notebook == nb.path) continue;  // never show the model a human's verdict on this notebook
-    m.episodes.push_back(
-        {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
-  }
-  return m;
-}
-
 LlmJudge::LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options)
     : m_provider(std::move(provider)), m_options(std::move(options)) {
   if (m_options.samples < 1) throw Error("--samples must be at least 1", ExitCode::usage);
@@ -163,14 +151,16 @@ std::vector<std::vector<const rubric::Dimension*>> LlmJudge::groups(const rubric
   return out;
 }
 
+prompt::MemorySection LlmJudge::memory_for(const notebook::Notebook& nb,
+                                           const std::vector<const rubric::Dimension*>& group,
+                                           const Context& context) const {
+  if (!m_options.memory || group.size() != 1) return {};
+  return m_options.memory(nb, *group.front(), context);
+}
+
 std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                                  const std::vector<const rubric::Dimension*>& group,
-                                                 const Context& context) const {
-  prompt::MemorySection memory;
-  if (group.size() == 1 && m_options.memory)
-    memory = m_options.memory(nb, *group.front(), context);
-  else if (group.size() == 1 && context.memory)
-    memory = memory_section(*context.memory, nb, group.front()->id, context.top_k);
+                                                 const prompt::MemorySection& memory) const {
   const auto p = prompt::build_judge_prompt(nb, rubric, group, memory, m_options.render);
   llm::ChatRequest base;
   base.messages = {{"system", p.system}, {"user", p.user}};
@@ -193,7 +183,8 @@ std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const r
   llm::Usage usage;
   double latency = 0;
   bool cached = true;
-  for (const auto& request : requests(nb, rubric, group, context)) {
+  const auto memory = memory_for(nb, group, context);
+  for (const auto& request : requests(nb, rubric, group, memory)) {
     const Attempt a = ask(*m_provider, request, rubric, group);
     for (std::size_t i = 0; i < group.size(); ++i) per_dim[i].push_back(a.parsed[i]);
     usage.input_tokens += a.usage.input_tokens;
@@ -207,6 +198,12 @@ std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const r
     v.extra["tokens"] = {{"input", usage.input_tokens}, {"output", usage.output_tokens}};
     v.extra["latency_s"] = latency;
     v.extra["cached"] = cached;
+    if (!memory.empty()) {
+      nlohmann::ordered_json used = nlohmann::ordered_json::array();
+      for (const auto& e : memory.episodes) used.push_back(e.notebook + "#" + group[i]->id);
+      v.extra["episodes"] = used;
+      v.extra["guidelines"] = memory.guidelines.size();
+    }
     out.push_back(std::move(v));
   }
   return out;
@@ -258,7 +255,8 @@ std::vector<llm::ChatRequest> LlmJudge::plan(const notebook::Notebook& nb, const
   const auto prepared = prepare(nb);
   std::vector<llm::ChatRequest> out;
   for (const auto& group : groups(rubric))
-    for (auto& r : requests(prepared->sent, rubric, group, context)) out.push_back(std::move(r));
+    for (auto& r : requests(prepared->sent, rubric, group, memory_for(prepared->sent, group, context)))
+      out.push_back(std::move(r));
   return out;
 }
 

@@ -111,7 +111,7 @@ Status status_of(const std::string& s) {
 }  // namespace
 
 void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
-  if (!context.memory) return;
+  if (!context.memory || !context.use_episodes) return;  // the blend uses episodes only, never guidelines
   for (auto& v : verdicts) {
     const auto hits =
         context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
@@ -132,11 +132,15 @@ prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric:
                                      const Context& context) {
   prompt::MemorySection section;
   if (!context.memory) return section;
-  for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
-  for (const auto& r :
-       context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k))
-    section.episodes.push_back(
-        {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+  if (context.use_guidelines)
+    for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
+  if (context.use_episodes)
+    for (const auto& r :
+         context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k)) {
+      if (r.episode->notebook == nb.path) continue;  // never show the model a human's verdict on this notebook
+      section.episodes.push_back(
+          {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
+    }
   return section;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ struct AlignSummary {
   std::size_t guidelines_before = 0, guidelines_after = 0;
   std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
 };
+
+/// The notebook a label item names under `dir`, and the sha256 of its file in `hash`. "ARCHIVE.dbc!/inner"
+/// picks one notebook of an archive. Returns nullopt with `error` set when it cannot be read.
+std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
+                                            std::string& hash, std::string& error);
 
 /// Aligns `memory` with `labels`, incrementally. Why incremental: reflection and LLM judges cost money, so
 /// an (item, dimension) whose resolved labels (scores, feedback, rater policy) and notebook file are

@@ -33,6 +33,11 @@ struct Section {
   std::vector<std::vector<std::string>> rows;
 };
 
+/// Writes one table as text ("table": first column left-aligned, the others right-aligned), GitHub Markdown
+/// ("markdown") or an HTML <h3> title and <table> ("html"); the writers of judge report and judge validate
+/// share it. Throws judge::Error (usage) for another format.
+void write_section(std::ostream& out, const Section& section, const std::string& format);
+
 /// The tables of one judge's report, in display order.
 std::vector<Section> sections(const Report& report, const JudgeReport& judge);
 

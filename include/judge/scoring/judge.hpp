@@ -36,6 +36,9 @@ struct Verdict {
 struct Context {
   const memory::Memory* memory = nullptr;  ///< aligned memory, or nullptr
   int top_k = 5;                           ///< episodes retrieved per (notebook, dimension)
+  /// Which parts of `memory` a judge may use (judge validate's conditions): semantic memory (guidelines)
+  /// and episodic memory (labelled examples). The heuristic judge uses episodes only.
+  bool use_guidelines = true, use_episodes = true;
 };
 
 /// A judge scores notebooks on a rubric's dimensions. Implementations: the offline heuristic judge and the

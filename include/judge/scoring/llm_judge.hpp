@@ -15,15 +15,9 @@
 
 namespace judge::scoring {
 
-/// Fills the prompt's memory section for one (notebook, dimension); set by the alignment code.
+/// Fills the prompt's memory section for one (notebook, dimension).
 using MemoryFn =
     std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&, const Context&)>;
-
-/// The memory section for one (notebook, dimension) from aligned memory: the dimension's guidelines and the
-/// k episodes nearest to the notebook's excerpt (memory::Memory::retrieve), leaving out episodes of the same
-/// notebook path. What LlmJudge uses when Context::memory is set and LlmJudgeOptions::memory is empty.
-prompt::MemorySection memory_section(const memory::Memory& memory, const notebook::Notebook& nb,
-                                     const std::string& dimension, int k);
 
 struct LlmJudgeOptions {
   bool batch_dimensions = false;  ///< one call for all dimensions of a notebook instead of one per dimension
@@ -32,7 +26,7 @@ struct LlmJudgeOptions {
   int max_tokens = 1024;
   bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
   prompt::RenderOptions render;
-  MemoryFn memory;  ///< empty: memory_section() from Context::memory when set, else no memory section
+  MemoryFn memory;  ///< empty: no memory section (make_llm_judge sets scoring::memory_section)
 
   static constexpr double k_sample_temperature = 0.7;
   double effective_temperature() const {
@@ -45,6 +39,8 @@ struct LlmJudgeOptions {
 /// reply with scoring/reply.hpp, and when the reply has no valid score asks once more stating the error;
 /// a second failure is `unscored` with the reason. A provider failure makes the item `unscored` with the
 /// error kind, except auth and config failures, which throw judge::Error (the run stops, exit 1).
+/// Memory (Context::memory, through LlmJudgeOptions::memory) is used when each call judges one dimension; a
+/// verdict then lists the ids of the episodes shown ("episodes") and the number of guidelines ("guidelines").
 /// Each verdict's extra holds: flags/injection_cells (prompt-injection text found), redactions, samples and
 /// spread (samples > 1), tokens, latency_s, cached, and provenance (see provenance()).
 class LlmJudge : public Judge {
@@ -64,9 +60,11 @@ class LlmJudge : public Judge {
 
  private:
   std::vector<std::vector<const rubric::Dimension*>> groups(const rubric::Rubric& rubric) const;
+  prompt::MemorySection memory_for(const notebook::Notebook& nb, const std::vector<const rubric::Dimension*>& group,
+                                   const Context& context) const;
   std::vector<llm::ChatRequest> requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                          const std::vector<const rubric::Dimension*>& group,
-                                         const Context& context) const;
+                                         const prompt::MemorySection& memory) const;
   std::vector<Verdict> score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                    const std::vector<const rubric::Dimension*>& group,
                                    const Context& context);

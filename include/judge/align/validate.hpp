@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "judge/labels/labels.hpp"
+#include "judge/memory/memory.hpp"
+#include "judge/rubric/rubric.hpp"
+#include "judge/scoring/judge.hpp"
+#include "judge/stats/calibration.hpp"
+
+namespace judge::align {
+
+/// The conditions judge validate measures, in this order:
+///  - "baseline": the judge without memory;
+///  - "semantic": memory with guidelines only (Context::use_episodes = false);
+///  - "episodic": memory with episodes only (Context::use_guidelines = false);
+///  - "both": guidelines and episodes;
+///  - "calibrated": the baseline verdicts mapped by an isotonic map per dimension (judge score -> human
+///  score)
+///    fitted on the training folds' baseline verdicts and resolved labels (no extra judge calls).
+const std::vector<std::string>& validate_conditions();
+
+struct ValidateOptions {
+  const rubric::Rubric* rubric = nullptr;  ///< required
+  std::filesystem::path notebooks_dir;     ///< label items are paths under it
+  std::string rater_policy = "mean";       ///< labels::resolve policy
+  scoring::Judge* judge = nullptr;         ///< required
+  int folds = 4;                           ///< K >= 2
+  std::uint64_t seed = 0;                  ///< fold assignment and learning-curve subsets
+  std::vector<std::string> conditions = validate_conditions();  ///< a subset of validate_conditions()
+  int k = 5;                                ///< episodes retrieved per (notebook, dimension)
+  std::string embeddings = "hashed-tfidf";  ///< embedder of each fold's fresh memory
+  /// Shares of each fold's training notebooks to align on, each in (0, 1]: {1} = the plain measurement;
+  /// {0.25, 0.5, 0.75, 1} = a learning curve. The notebooks of a smaller share are a subset of a larger one.
+  std::vector<double> shares = {1.0};
+  std::size_t parallel = 4;  ///< judge calls at once
+};
+
+/// One held-out verdict: the judge's verdict under a condition on a notebook of the fold it was held out of.
+struct HeldOut {
+  std::string item;
+  int fold = 0;
+  scoring::Verdict verdict;  ///< "calibrated": extra["calibrated"] holds the raw baseline score
+};
+
+/// All held-out verdicts of one (condition, share): every labelled notebook once, on every rubric dimension.
+struct ConditionRun {
+  std::string condition;
+  double share = 1;
+  std::size_t training_items = 0;  ///< sum over folds of the notebooks aligned on
+  std::vector<HeldOut> verdicts;   ///< ordered by item, then rubric dimension
+};
+
+struct ValidateResult {
+  std::vector<std::string> items;  ///< labelled notebooks, sorted
+  std::vector<int> fold;           ///< fold[i] of items[i], from stats::assign_folds
+  std::vector<double> strata;      ///< each item's mean resolved label (N/A left out; 0 when all N/A)
+  std::vector<ConditionRun> runs;  ///< condition-major for each share, shares in the given order
+  /// For each (share index, fold): the notebooks whose labels reached that fold's memory, read back from the
+  /// memory itself (episodes' notebooks and the items of the label ids guidelines cite). Lets a test check
+  /// that no notebook's labels reach its own fold.
+  std::vector<std::vector<std::set<std::string>>> memory_items;
+  std::vector<std::string> warnings;  ///< unreadable notebooks (left out of every condition)
+};
+
+/// K-fold cross-validation of alignment. Why by notebook: the dimensions of one notebook share its code, so
+/// a notebook's labels must not help judge that notebook; folds are stratified by each notebook's mean
+/// label so every fold sees low and high notebooks (stats::assign_folds, seeded by options.seed). For each
+/// share and each fold f: the training notebooks are the other folds' (a seeded random share of them,
+/// nested across shares), their labels are aligned (align::align, offline distiller) into a fresh in-process
+/// memory, and fold f's notebooks are judged under each memory condition. Baseline verdicts do not depend on
+/// the fold, so the judge sees each notebook once without memory. "calibrated" fits, per dimension, an
+/// isotonic map on the training notebooks' (baseline score, resolved human score) pairs where both are
+/// scored and applies it to fold f's baseline scores.
+/// Deterministic for a given seed and judge. Throws judge::Error for a missing rubric/judge, K < 2, an
+/// unknown condition, a share outside (0, 1], or fewer labelled notebooks than folds.
+ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOptions& options);
+
+/// A calibration saved with a memory: per dimension, a monotone map from the judge's score to the human one.
+struct Calibration {
+  std::map<std::string, stats::IsotonicMap> maps;
+  std::map<std::string, std::size_t> pairs;  ///< pairs each map was fitted on
+  std::string judge;                         ///< the judge spec whose scores were fitted
+};
+
+/// Per dimension, the isotonic map from the judge's own scores at alignment (Episode::judge_score, no
+/// memory) to the human scores of the memory's episodes, over episodes where both are scored. Dimensions
+/// without such pairs are left out.
+Calibration fit_calibration(const memory::Memory& memory);
+
+/// Writes calibration.json into a memory folder, atomically: {"schema_version": 1, "map": "isotonic",
+/// "judge": SPEC, "dimensions": {DIMENSION: {"n": N, "x": [...], "y": [...]}}} (docs/memory.md).
+void save_calibration(const std::filesystem::path& memory_dir, const Calibration& calibration);
+/// Reads calibration.json from a memory folder; nullopt when the folder has none. Throws judge::Error naming
+/// the file for a bad schema_version or malformed knots.
+std::optional<Calibration> load_calibration(const std::filesystem::path& memory_dir);
+
+/// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
+/// unscored ones are left alone) and records {"raw": SCORE, "map": "isotonic"} in extra["calibrated"].
+void apply_calibration(const Calibration& calibration, std::vector<scoring::Verdict>& verdicts);
+
+}  // namespace judge::align

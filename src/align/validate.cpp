@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+// judge validate's core: K-fold cross-validation of alignment, and the calibration saved with a memory.
+#include "judge/align/validate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "judge/align/align.hpp"
+#include "judge/stats/folds.hpp"
+#include "judge/stats/rng.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/parallel.hpp"
+
+namespace judge::align {
+
+namespace {
+
+constexpr const char* k_calibration_file = "calibration.json";
+
+// The item part of a label id "item#dimension#rater" (the item itself may hold '#').
+std::string item_of_label_id(const std::string& id) {
+  const auto rater = id.rfind('#');
+  const auto dim = rater == std::string::npos || rater == 0 ? std::string::npos : id.rfind('#', rater - 1);
+  return dim == std::string::npos ? id : id.substr(0, dim);
+}
+
+struct Item {
+  std::string name;
+  notebook::Notebook nb;
+  std::map<std::string, std::optional<double>> human;  // resolved label per dimension (nullopt = N/A)
+  std::vector<scoring::Verdict> baseline;
+};
+
+void check_options(const ValidateOptions& o) {
+  if (!o.rubric || !o.judge) throw Error("validate: rubric and judge are required");
+  if (o.folds < 2) throw Error("--folds must be at least 2", ExitCode::usage);
+  const auto& known = validate_conditions();
+  for (const auto& c : o.conditions)
+    if (std::find(known.begin(), known.end(), c) == known.end())
+      throw Error("unknown condition \"" + c + "\" (baseline, semantic, episodic, both, calibrated)",
+                  ExitCode::usage);
+  for (double s : o.shares)
+    if (!(s > 0 && s <= 1)) throw Error("a training share must be in (0, 1]", ExitCode::usage);
+}
+
+// Resolved labels grouped by item (sorted), with the notebooks read; unreadable ones become warnings.
+std::vector<Item> load_items(const labels::LabelSet& labels, const ValidateOptions& o,
+                             std::vector<std::string>& warnings) {
+  std::map<std::string, std::map<std::string, std::optional<double>>> by_item;
+  for (const auto& r : labels::resolve(labels, o.rater_policy)) by_item[r.item][r.dimension] = r.score;
+  std::vector<std::optional<notebook::Notebook>> read(by_item.size());
+  std::vector<std::string> names, errors(by_item.size());
+  for (const auto& [name, _] : by_item) names.push_back(name);
+  util::parallel_for(names.size(), o.parallel, [&](std::size_t i) {
+    std::string hash;
+    read[i] = read_item(o.notebooks_dir, names[i], hash, errors[i]);
+  });
+  std::vector<Item> items;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!read[i]) {
+      warnings.push_back("skipped " + names[i] + ": " + errors[i]);
+      continue;
+    }
+    items.push_back({names[i], std::move(*read[i]), std::move(by_item[names[i]]), {}});
+  }
+  return items;
+}
+
+double mean_label(const Item& it) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& [_, s] : it.human)
+    if (s) sum += *s, ++n;
+  return n ? sum / n : 0;
+}
+
+// Scores items[which[n]] with `context` on `parallel` threads; the first exception is rethrown.
+std::vector<std::vector<scoring::Verdict>> score_items(const std::vector<Item>& items,
+                                                       const std::vector<std::size_t>& which,
+                                                       const ValidateOptions& o,
+                                                       const scoring::Context& context) {
+  std::vector<std::vector<scoring::Verdict>> out(which.size());
+  std::exception_ptr failure;
+  std::mutex mutex;
+  util::parallel_for(which.size(), o.parallel, [&](std::size_t n) {
+    try {
+      out[n] = o.judge->score(items[which[n]].nb, *o.rubric, context);
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  });
+  if (failure) std::rethrow_exception(failure);
+  return out;
+}
+
+// Labels of the training items only: nothing about a held-out notebook can reach the memory.
+labels::LabelSet training_labels(const labels::LabelSet& labels, const std::set<std::string>& training) {
+  labels::LabelSet out;
+  out.source = labels.source;
+  out.hash = labels.hash;
+  for (const auto& l : labels.labels)
+    if (training.count(l.item)) out.labels.push_back(l);
+  return out;
+}
+
+std::set<std::string> items_in_memory(const memory::Memory& m) {
+  std::set<std::string> out;
+  for (const auto& e : m.episodes()) out.insert(e.notebook);
+  for (const auto& g : m.all_guidelines())
+    for (const auto& id : g.cites) out.insert(item_of_label_id(id));
+  return out;
+}
+
+// The isotonic calibration of the baseline judge on the training items (pairs where both sides scored).
+Calibration fit_on_training(const std::vector<Item>& items, const std::vector<std::size_t>& training) {
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
+  for (std::size_t i : training)
+    for (const auto& v : items[i].baseline) {
+      const auto h = items[i].human.find(v.dimension);
+      if (v.status != scoring::Status::scored || !v.score || h == items[i].human.end() || !h->second)
+        continue;
+      pairs[v.dimension].first.push_back(*v.score);
+      pairs[v.dimension].second.push_back(*h->second);
+    }
+  Calibration c;
+  for (const auto& [d, xy] : pairs) {
+    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second);
+    c.pairs[d] = xy.first.size();
+  }
+  return c;
+}
+
+// Why nested subsets: a learning curve should add notebooks, not swap them, so each fold's training items
+// are shuffled once (seeded by the fold) and a share takes a prefix of that order (at least one notebook).
+std::vector<std::size_t> training_share(std::vector<std::size_t> training, double share, std::uint64_t seed,
+                                        int fold) {
+  stats::Rng rng = stats::Rng(seed ^ 0x5eed5eedULL).substream(static_cast<std::uint64_t>(fold));
+  for (std::size_t i = training.size(); i > 1; --i) std::swap(training[i - 1], training[rng.below(i)]);
+  const auto n = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::ceil(share * static_cast<double>(training.size()) - 1e-9)));
+  training.resize(std::min(n, training.size()));
+  std::sort(training.begin(), training.end());
+  return training;
+}
+
+bool wanted(const ValidateOptions& o, const std::string& condition) {
+  return std::find(o.conditions.begin(), o.conditions.end(), condition) != o.conditions.end();
+}
+
+}  // namespace
+
+const std::vector<std::string>& validate_conditions() {
+  static const std::vector<std::string> k_conditions{"baseline", "semantic", "episodic", "both",
+                                                     "calibrated"};
+  return k_conditions;
+}
+
+ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOptions& o) {
+  check_options(o);
+  ValidateResult result;
+  std::vector<Item> items = load_items(labels, o, result.warnings);
+  if (items.size() < static_cast<std::size_t>(o.folds))
+    throw Error("validate: " + std::to_string(items.size()) + " labelled notebooks cannot fill " +
+                std::to_string(o.folds) + " folds");
+  for (const auto& it : items) {
+    result.items.push_back(it.name);
+    result.strata.push_back(mean_label(it));
+  }
+  stats::Rng rng(o.seed);
+  result.fold = stats::assign_folds(result.strata, o.folds, rng);
+
+  std::vector<std::size_t> all(items.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  auto baseline = score_items(items, all, o, scoring::Context{});
+  for (std::size_t i = 0; i < items.size(); ++i) items[i].baseline = std::move(baseline[i]);
+
+  const std::vector<std::pair<std::string, std::pair<bool, bool>>> memory_conditions{
+      {"semantic", {true, false}}, {"episodic", {false, true}}, {"both", {true, true}}};
+  for (double share : o.shares) {
+    // verdicts[condition][item]
+    std::map<std::string, std::vector<std::vector<scoring::Verdict>>> verdicts;
+    std::map<std::string, std::size_t> trained;
+    for (const auto& c : o.conditions) verdicts[c].resize(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (wanted(o, "baseline")) verdicts["baseline"][i] = items[i].baseline;
+    auto& memory_items = result.memory_items.emplace_back(static_cast<std::size_t>(o.folds));
+    for (int f = 0; f < o.folds; ++f) {
+      std::vector<std::size_t> held_out, training;
+      for (std::size_t i = 0; i < items.size(); ++i) (result.fold[i] == f ? held_out : training).push_back(i);
+      if (held_out.empty()) continue;
+      training = training_share(training, share, o.seed, f);
+      std::set<std::string> names;
+      for (std::size_t i : training) names.insert(items[i].name);
+
+      memory::Memory memory(o.embeddings);
+      AlignOptions ao;
+      ao.rubric = o.rubric;
+      ao.notebooks_dir = o.notebooks_dir;
+      ao.rater_policy = o.rater_policy;
+      ao.judge = o.judge;
+      ao.k = o.k;
+      ao.parallel = o.parallel;
+      const auto summary = align(memory, training_labels(labels, names), ao);
+      result.warnings.insert(result.warnings.end(), summary.warnings.begin(), summary.warnings.end());
+      memory_items[static_cast<std::size_t>(f)] = items_in_memory(memory);
+
+      for (const auto& [condition, use] : memory_conditions) {
+        if (!wanted(o, condition)) continue;
+        trained[condition] += training.size();
+        scoring::Context context{&memory, o.k, use.first, use.second};
+        auto scored = score_items(items, held_out, o, context);
+        for (std::size_t n = 0; n < held_out.size(); ++n)
+          verdicts[condition][held_out[n]] = std::move(scored[n]);
+      }
+      if (wanted(o, "calibrated")) {
+        trained["calibrated"] += training.size();
+        const Calibration calibration = fit_on_training(items, training);
+        for (std::size_t i : held_out) {
+          auto v = items[i].baseline;
+          apply_calibration(calibration, v);
+          verdicts["calibrated"][i] = std::move(v);
+        }
+      }
+    }
+    for (const auto& c : o.conditions) {
+      ConditionRun run{c, share, trained[c], {}};
+      for (std::size_t i = 0; i < items.size(); ++i)
+        for (auto& v : verdicts[c][i]) run.verdicts.push_back({items[i].name, result.fold[i], std::move(v)});
+      result.runs.push_back(std::move(run));
+    }
+  }
+  return result;
+}
+
+Calibration fit_calibration(const memory::Memory& memory) {
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
+  for (const auto& e : memory.episodes())
+    if (e.judge_status == "scored" && e.judge_score && e.human_score) {
+      pairs[e.dimension].first.push_back(*e.judge_score);
+      pairs[e.dimension].second.push_back(*e.human_score);
+    }
+  Calibration c;
+  c.judge = memory.provenance().judge;
+  for (const auto& [d, xy] : pairs) {
+    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second);
+    c.pairs[d] = xy.first.size();
+  }
+  return c;
+}
+
+void save_calibration(const std::filesystem::path& memory_dir, const Calibration& calibration) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = 1;
+  j["map"] = "isotonic";
+  j["judge"] = calibration.judge;
+  j["dimensions"] = nlohmann::ordered_json::object();
+  for (const auto& [d, m] : calibration.maps) {
+    const auto n = calibration.pairs.find(d);
+    j["dimensions"][d] = {
+        {"n", n == calibration.pairs.end() ? 0 : n->second}, {"x", m.knots_x()}, {"y", m.knots_y()}};
+  }
+  util::write_file_atomic(memory_dir / k_calibration_file, j.dump(2) + "\n");
+}
+
+std::optional<Calibration> load_calibration(const std::filesystem::path& memory_dir) {
+  const auto path = memory_dir / k_calibration_file;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  Calibration c;
+  try {
+    const auto j = nlohmann::json::parse(util::read_file(path));
+    if (j.value("schema_version", 0) != 1) throw Error("schema_version must be 1");
+    if (j.value("map", "") != "isotonic") throw Error("map must be \"isotonic\"");
+    c.judge = j.value("judge", "");
+    for (const auto& [d, v] : j.at("dimensions").items()) {
+      c.maps[d] =
+          stats::IsotonicMap(v.at("x").get<std::vector<double>>(), v.at("y").get<std::vector<double>>());
+      c.pairs[d] = v.value("n", std::size_t{0});
+    }
+  } catch (const std::exception& e) {
+    throw Error(path.string() + ": " + e.what());
+  }
+  return c;
+}
+
+void apply_calibration(const Calibration& calibration, std::vector<scoring::Verdict>& verdicts) {
+  for (auto& v : verdicts) {
+    const auto m = calibration.maps.find(v.dimension);
+    if (m == calibration.maps.end() || v.status != scoring::Status::scored || !v.score) continue;
+    v.extra["calibrated"] = {{"raw", *v.score}, {"map", "isotonic"}};
+    v.score = m->second(*v.score);
+  }
+}
+
+}  // namespace judge::align

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: MIT
+#include "judge/align/validate.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "../scoring/llm_fake_provider.hpp"
+#include "judge/align/align.hpp"
+#include "judge/scoring/factory.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+
+namespace fs = std::filesystem;
+using namespace judge;
+
+namespace {
+
+// A judge whose answers are known by hand. Without memory (or with guidelines only) it says 1. With
+// episodes it says the human score of this very notebook's episode if memory holds one (a leak: MAE 0),
+// else the mean human score of all the memory's episodes of the dimension.
+class HandJudge : public scoring::Judge {
+ public:
+  std::string spec() const override { return "hand"; }
+  std::vector<scoring::Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                      const scoring::Context& context) override {
+    std::vector<scoring::Verdict> out;
+    for (const auto& d : rubric.dimensions) {
+      scoring::Verdict v{d.id, scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()};
+      if (context.memory && context.use_episodes) {
+        double sum = 0, n = 0;
+        for (const auto& e : context.memory->episodes()) {
+          if (e.dimension != d.id || !e.human_score) continue;
+          if (nb.path.ends_with("/" + e.notebook)) {
+            sum = *e.human_score, n = 1;
+            break;
+          }
+          sum += *e.human_score, n += 1;
+        }
+        if (n > 0) v.score = sum / n;
+      }
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+};
+
+std::string ipynb(const std::string& code) {
+  nlohmann::json cell{{"cell_type", "code"},
+                      {"metadata", nlohmann::json::object()},
+                      {"source", code},
+                      {"outputs", nlohmann::json::array()},
+                      {"execution_count", nullptr}};
+  return nlohmann::json{
+      {"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}, {"cells", {cell}}}
+      .dump();
+}
+
+// Six notebooks labelled on model_training: two 1s, two 2s, two 3s (with feedback, so guidelines exist).
+struct HandData {
+  fs::path dir;
+  rubric::Rubric rubric = rubric::select_dimensions(rubric::default_rubric(), "model_training");
+  labels::LabelSet labels;
+  HandData() {
+    dir = fs::temp_directory_path() / ("judge-validate-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const std::vector<std::pair<std::string, int>> items{{"a.ipynb", 1}, {"b.ipynb", 1}, {"c.ipynb", 2},
+                                                         {"d.ipynb", 2}, {"e.ipynb", 3}, {"f.ipynb", 3}};
+    std::string csv = "notebook,dimension,score,feedback\n";
+    for (const auto& [name, score] : items) {
+      util::write_file_atomic(dir / "nb" / name, ipynb("model.fit(X_" + name.substr(0, 1) + ", y)"));
+      csv +=
+          name + ",model_training," + std::to_string(score) + ",The model is fitted with fit on the data.\n";
+    }
+    util::write_file_atomic(dir / "labels.csv", csv);
+    labels = labels::read_labels(dir / "labels.csv", {&rubric, dir / "nb"});
+  }
+  ~HandData() { fs::remove_all(dir); }
+  align::ValidateOptions options(scoring::Judge& judge, int folds, std::uint64_t seed) const {
+    align::ValidateOptions o;
+    o.rubric = &rubric;
+    o.notebooks_dir = dir / "nb";
+    o.judge = &judge;
+    o.folds = folds;
+    o.seed = seed;
+    o.parallel = 2;
+    return o;
+  }
+};
+
+double mae(const align::ConditionRun& run, const HandData& data) {
+  std::map<std::string, double> human;
+  for (const auto& l : data.labels.labels) human[l.item] = *l.score;
+  double sum = 0;
+  for (const auto& h : run.verdicts) sum += std::fabs(*h.verdict.score - human.at(h.item));
+  return sum / static_cast<double>(run.verdicts.size());
+}
+
+const align::ConditionRun& run_of(const align::ValidateResult& r, const std::string& condition) {
+  for (const auto& run : r.runs)
+    if (run.condition == condition) return run;
+  throw std::runtime_error("no run " + condition);
+}
+
+}  // namespace
+
+// With two folds, stratification deals each pair of equal labels (1,1), (2,2), (3,3) one to each fold, so
+// each fold holds one 1, one 2 and one 3 (by hand from stats::assign_folds' contract).
+TEST(Validate, FoldsAreStratifiedByMeanLabel) {
+  HandData data;
+  HandJudge judge;
+  const auto r = align::cross_validate(data.labels, data.options(judge, 2, 7));
+  ASSERT_EQ(r.items,
+            (std::vector<std::string>{"a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb", "e.ipynb", "f.ipynb"}));
+  EXPECT_EQ(r.strata, (std::vector<double>{1, 1, 2, 2, 3, 3}));
+  for (std::size_t pair = 0; pair < 3; ++pair) EXPECT_NE(r.fold[2 * pair], r.fold[2 * pair + 1]) << pair;
+}
+
+// No notebook's labels reach its own fold's memory: read back from each fold's memory (episodes and the
+// label ids guidelines cite), the held-out notebooks are absent and every training notebook is present.
+TEST(Validate, HeldOutNotebooksNeverReachTheirFoldsMemory) {
+  HandData data;
+  HandJudge judge;
+  const auto r = align::cross_validate(data.labels, data.options(judge, 3, 1));
+  ASSERT_EQ(r.memory_items.size(), 1u);
+  ASSERT_EQ(r.memory_items[0].size(), 3u);
+  for (int f = 0; f < 3; ++f)
+    for (std::size_t i = 0; i < r.items.size(); ++i)
+      EXPECT_EQ(r.memory_items[0][static_cast<std::size_t>(f)].count(r.items[i]), r.fold[i] == f ? 0u : 1u)
+          << "fold " << f << " item " << r.items[i];
+}
+
+// MAE per condition by hand, two folds of {1, 2, 3}: baseline and semantic say 1 everywhere: (0+1+2)/3 = 1.
+// Episodic and both say the mean of the other fold's labels, 2: (1+0+1)/3 = 2/3 (a leak would give 0).
+// Calibrated: the isotonic map fitted on the other fold's pairs (1->1, 1->2, 1->3) pools them to 1->2, so
+// it also says 2: 2/3.
+TEST(Validate, MaePerConditionByHand) {
+  HandData data;
+  HandJudge judge;
+  const auto r = align::cross_validate(data.labels, data.options(judge, 2, 7));
+  EXPECT_DOUBLE_EQ(mae(run_of(r, "baseline"), data), 1.0);
+  EXPECT_DOUBLE_EQ(mae(run_of(r, "semantic"), data), 1.0);
+  EXPECT_DOUBLE_EQ(mae(run_of(r, "episodic"), data), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(mae(run_of(r, "both"), data), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(mae(run_of(r, "calibrated"), data), 2.0 / 3);
+  for (const auto& h : run_of(r, "calibrated").verdicts) EXPECT_EQ(h.verdict.extra["calibrated"]["raw"], 1.0);
+  EXPECT_EQ(run_of(r, "both").training_items, 6u);  // 3 training notebooks in each of 2 folds
+}
+
+TEST(Validate, SameSeedSameResult) {
+  HandData data;
+  HandJudge judge;
+  auto o = data.options(judge, 3, 42);
+  o.shares = {0.5, 1.0};
+  const auto a = align::cross_validate(data.labels, o);
+  const auto b = align::cross_validate(data.labels, o);
+  EXPECT_EQ(a.fold, b.fold);
+  ASSERT_EQ(a.runs.size(), b.runs.size());
+  for (std::size_t i = 0; i < a.runs.size(); ++i)
+    for (std::size_t j = 0; j < a.runs[i].verdicts.size(); ++j)
+      EXPECT_EQ(a.runs[i].verdicts[j].verdict.score, b.runs[i].verdicts[j].verdict.score);
+  EXPECT_EQ(a.memory_items, b.memory_items);
+}
+
+// A learning-curve share aligns on a subset of the training folds: half of 4 training notebooks is 2, and
+// the smaller share's memory is a subset of the full share's.
+TEST(Validate, LearningCurveSharesAreNestedSubsets) {
+  HandData data;
+  HandJudge judge;
+  auto o = data.options(judge, 3, 3);
+  o.shares = {0.5, 1.0};
+  const auto r = align::cross_validate(data.labels, o);
+  ASSERT_EQ(r.memory_items.size(), 2u);
+  for (std::size_t f = 0; f < 3; ++f) {
+    EXPECT_EQ(r.memory_items[0][f].size(), 2u);
+    EXPECT_EQ(r.memory_items[1][f].size(), 4u);
+    for (const auto& item : r.memory_items[0][f]) EXPECT_EQ(r.memory_items[1][f].count(item), 1u);
+  }
+}
+
+TEST(Validate, BadOptionsAreErrors) {
+  HandData data;
+  HandJudge judge;
+  auto o = data.options(judge, 7, 0);
+  EXPECT_THROW(align::cross_validate(data.labels, o), Error);  // 6 notebooks cannot fill 7 folds
+  o = data.options(judge, 2, 0);
+  o.conditions = {"baseline", "nonsense"};
+  EXPECT_THROW(align::cross_validate(data.labels, o), Error);
+  o = data.options(judge, 1, 0);
+  EXPECT_THROW(align::cross_validate(data.labels, o), Error);
+}
+
+// The calibration file: fitted on the episodes' (judge, human) pairs, written, read back, applied.
+TEST(Validate, CalibrationRoundTripAndApply) {
+  HandData data;
+  memory::Memory m;
+  memory::Episode e1, e2, e3;
+  e1 = {"a#model_training", "a", "model_training", 2.0, "", {}, "scored", 1.0, "", "", "", "", true, {}};
+  e2 = {"b#model_training", "b", "model_training", 3.0, "", {}, "scored", 2.0, "", "", "", "", true, {}};
+  e3 = {"c#model_training", "c", "model_training", 2.0, "", {}, "scored", 3.0, "", "", "", "", true, {}};
+  m.set_episodes({e1, e2, e3});
+  m.provenance().judge = "hand";
+  const auto c = align::fit_calibration(m);
+  // Pool-adjacent-violators by hand: (1,2), (2,3), (3,2) -> the last two pool to 2.5: knots 1->2, 2->2.5,
+  // 3->2.5.
+  ASSERT_EQ(c.maps.count("model_training"), 1u);
+  const auto& map = c.maps.at("model_training");
+  EXPECT_DOUBLE_EQ(map(1), 2);
+  EXPECT_DOUBLE_EQ(map(2), 2.5);
+  EXPECT_DOUBLE_EQ(map(3), 2.5);
+  align::save_calibration(data.dir, c);
+  const auto back = align::load_calibration(data.dir);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->judge, "hand");
+  EXPECT_EQ(back->pairs.at("model_training"), 3u);
+  std::vector<scoring::Verdict> v{
+      {"model_training", scoring::Status::scored, 1.5, "", "", nlohmann::ordered_json::object()},
+      {"other", scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()}};
+  align::apply_calibration(*back, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 2.25);  // halfway between the knots 1->2 and 2->2.5
+  EXPECT_EQ(v[0].extra["calibrated"]["raw"], 1.5);
+  EXPECT_EQ(v[0].extra["calibrated"]["map"], "isotonic");
+  EXPECT_DOUBLE_EQ(*v[1].score, 1.0);
+  util::write_file_atomic(data.dir / "calibration.json", R"({"schema_version": 2})");
+  EXPECT_THROW(align::load_calibration(data.dir), Error);
+}
+
+// The LLM judge with memory: the conditions' flags decide what the prompt holds, and the verdict lists the
+// episodes it was shown.
+TEST(Validate, LlmJudgeMemorySectionFollowsTheConditionFlags) {
+  HandData data;
+  HandJudge hand;
+  memory::Memory m;
+  align::AlignOptions ao;
+  ao.rubric = &data.rubric;
+  ao.notebooks_dir = data.dir / "nb";
+  ao.judge = &hand;
+  align::align(m, data.labels, ao);
+  ASSERT_FALSE(m.guidelines("model_training").empty());
+  const std::string guideline = m.guidelines("model_training").front().text;
+
+  auto fake = std::make_shared<judge::test::FakeProvider>();
+  fake->fallback = [](const llm::ChatRequest&) {
+    return judge::test::FakeProvider::reply(R"({"score": 2})");
+  };
+  scoring::JudgeSettings settings;
+  settings.cache_mode = llm::CacheMode::off;
+  auto judge = scoring::make_llm_judge(fake, settings);
+  std::string hash, error;
+  const auto nb = align::read_item(data.dir / "nb", "a.ipynb", hash, error);
+  ASSERT_TRUE(nb) << error;
+  auto prompt_of = [&](bool guidelines, bool episodes) {
+    const auto v = judge->score(*nb, data.rubric, scoring::Context{&m, 2, guidelines, episodes});
+    return std::make_pair(fake->requests.back().messages[1].content, v.front().extra);
+  };
+  const auto [semantic, semantic_extra] = prompt_of(true, false);
+  EXPECT_NE(semantic.find(guideline), std::string::npos);
+  EXPECT_EQ(semantic_extra["episodes"].size(), 0u);
+  const auto [episodic, episodic_extra] = prompt_of(false, true);
+  EXPECT_EQ(episodic.find(guideline), std::string::npos);
+  ASSERT_EQ(episodic_extra["episodes"].size(), 2u);  // k = 2
+  EXPECT_TRUE(episodic_extra["episodes"][0].get<std::string>().ends_with(".ipynb#model_training"));
+  EXPECT_EQ(episodic_extra["guidelines"], 0);
+}
