@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "judge/memory/memory.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
 #include "judge/util/error.hpp"
@@ -154,8 +155,9 @@ std::vector<std::vector<const rubric::Dimension*>> LlmJudge::groups(const rubric
 prompt::MemorySection LlmJudge::memory_for(const notebook::Notebook& nb,
                                            const std::vector<const rubric::Dimension*>& group,
                                            const Context& context) const {
-  if (!m_options.memory || group.size() != 1) return {};
-  return m_options.memory(nb, *group.front(), context);
+  if (group.size() != 1) return {};
+  return m_options.memory ? m_options.memory(nb, *group.front(), context)
+                          : memory_section(nb, *group.front(), context);
 }
 
 std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,

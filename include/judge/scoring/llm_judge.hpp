@@ -26,7 +26,7 @@ struct LlmJudgeOptions {
   int max_tokens = 1024;
   bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
   prompt::RenderOptions render;
-  MemoryFn memory;  ///< empty: no memory section (make_llm_judge sets scoring::memory_section)
+  MemoryFn memory;  ///< empty: scoring::memory_section (aligned memory from the Context, when set)
 
   static constexpr double k_sample_temperature = 0.7;
   double effective_temperature() const {
