@@ -12,6 +12,8 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include <cmath>
+
 #include "judge/util/hash.hpp"
 #include "judge/util/text.hpp"
 
@@ -25,7 +27,8 @@ std::optional<double> parse_score_text(std::string_view text, bool& ok) {
   if (text.empty() || text == "NA" || text == "N/A" || text == "na" || text == "n/a") return std::nullopt;
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
+  // NaN, infinities and magnitudes no rating scale has are refused, never read as scores.
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || std::fabs(value) > 1e6) {
     ok = false;
     return std::nullopt;
   }

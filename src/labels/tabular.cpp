@@ -48,7 +48,7 @@ void for_each_json_object(std::string_view text, Problems& problems,
     nlohmann::json object;
     try {
       object = nlohmann::json::parse(lines[i]);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       problems.add(line, std::string("not valid JSON: ") + e.what());
       continue;
     }

@@ -253,11 +253,11 @@ ChatResult CommandChatProvider::chat(const ChatRequest& request) {
   const double latency = std::chrono::duration<double>(Clock::now() - start).count();
   const auto fail = [&](ErrorKind kind, const std::string& why) {
     std::string message = m_spec + ": " + why;
-    const std::string_view err = util::trim(run.err);
+    // Scrub before cutting the tail: a key cut in half would no longer match.
+    const std::string err = scrub_secrets(std::string(util::trim(run.err)), m_secrets);
     if (!err.empty())
-      message += "; stderr: " +
-                 util::truncate_utf8(err.substr(err.size() - std::min(err.size(), k_stderr_tail_bytes)),
-                                     k_stderr_tail_bytes);
+      message += "; stderr: " + util::truncate_utf8(err.substr(err.size() - std::min(err.size(), k_stderr_tail_bytes)),
+                                                    k_stderr_tail_bytes);
     return chat_error(kind, scrub_secrets(message, m_secrets));
   };
   if (spawn_error != 0)

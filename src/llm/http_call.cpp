@@ -77,6 +77,14 @@ std::string scrub_secrets(std::string text, const std::vector<std::string>& secr
     for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
       text.replace(at, secret.size(), "***");
   }
+  // Credentials in a URL ("scheme://user:password@host") are masked wherever a URL is quoted.
+  for (auto scheme = text.find("://"); scheme != std::string::npos; scheme = text.find("://", scheme + 3)) {
+    const std::size_t host = scheme + 3;
+    const std::size_t end = text.find_first_of("/ \n\"'", host);
+    const std::size_t at = text.rfind('@', end == std::string::npos ? std::string::npos : end);
+    if (at != std::string::npos && at >= host && (end == std::string::npos || at < end))
+      text.replace(host, at - host, "***");
+  }
   return text;
 }
 
@@ -114,9 +122,9 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body) {
     ProviderError error;
     error.kind = kind_of_status(response.status, message, server_code(response.body));
     error.http_status = response.status;
-    error.message = scrub_secrets("HTTP " + std::to_string(response.status) + " from " + where + ": " +
-                                      util::truncate_utf8(message, k_max_quoted_bytes),
-                                  endpoint.secrets);
+    // Scrub before cutting: a key cut in half would no longer match and half of it would leak.
+    error.message = "HTTP " + std::to_string(response.status) + " from " + scrub_secrets(where, endpoint.secrets) +
+                    ": " + util::truncate_utf8(scrub_secrets(message, endpoint.secrets), k_max_quoted_bytes);
     error.retry_after_seconds = retry_after(response);  // 429 and 503 send it
     reply.error = std::move(error);
     return reply;
@@ -124,9 +132,9 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body) {
   auto json = nlohmann::json::parse(response.body, nullptr, false);
   if (json.is_discarded() || !json.is_object()) {
     reply.error = ProviderError{ErrorKind::bad_response,
-                                scrub_secrets("reply from " + where + " is not a JSON object: " +
-                                                  util::truncate_utf8(response.body, k_max_quoted_bytes),
-                                              endpoint.secrets),
+                                "reply from " + scrub_secrets(where, endpoint.secrets) + " is not a JSON object: " +
+                                    util::truncate_utf8(scrub_secrets(response.body, endpoint.secrets),
+                                                        k_max_quoted_bytes),
                                 response.status, std::nullopt};
     return reply;
   }

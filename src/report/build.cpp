@@ -59,6 +59,9 @@ stats::Scale labels_scale(const labels::LabelSet& set) {
       hi = hi ? std::max(*hi, *l.score) : *l.score;
     }
   if (!lo) throw Error(set.source + ": every label is N/A, so there is no scale (give --rubric)");
+  if (*hi - *lo > 1000)
+    throw Error(set.source + ": labels span " + std::to_string(*lo) + " to " + std::to_string(*hi) +
+                ", more than 1000 scale points; give the scale with --rubric");
   return {static_cast<int>(std::floor(*lo)), static_cast<int>(std::ceil(*hi))};
 }
 

@@ -67,7 +67,7 @@ Gate parse_gate(const std::string& text) {
   if (std::find(k_metrics.begin(), k_metrics.end(), g.metric) == k_metrics.end())
     throw bad("unknown metric \"" + g.metric + "\"");
   const auto [end, ec] = std::from_chars(rhs.data(), rhs.data() + rhs.size(), g.threshold);
-  if (rhs.empty() || ec != std::errc() || end != rhs.data() + rhs.size())
+  if (rhs.empty() || ec != std::errc() || end != rhs.data() + rhs.size() || !std::isfinite(g.threshold))
     throw bad("\"" + rhs + "\" is not a number");
   return g;
 }

@@ -102,7 +102,8 @@ ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& 
         "\"score\" is " + s->dump() + ", not a number on the scale " + scale + (na_ok ? " or \"N/A\"" : "");
     return v;
   }
-  if (std::fabs(*number - std::round(*number)) > 1e-9 ||
+  if (!std::isfinite(*number) || *number < rubric.min_score() || *number > rubric.max_score() ||
+      std::fabs(*number - std::round(*number)) > 1e-9 ||
       !rubric.on_scale(static_cast<int>(std::lround(*number)))) {
     v.error = "score " + s->dump() + " is off the scale " + scale + " (whole numbers only)";
     return v;

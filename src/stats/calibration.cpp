@@ -2,6 +2,7 @@
 #include "judge/stats/calibration.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
@@ -59,7 +60,7 @@ IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> 
 }
 
 double IsotonicMap::operator()(double x) const {
-  if (m_x.empty()) return x;
+  if (m_x.empty() || std::isnan(x)) return x;
   if (x <= m_x.front()) return m_y.front();
   if (x >= m_x.back()) return m_y.back();
   const auto it = std::upper_bound(m_x.begin(), m_x.end(), x);

@@ -184,3 +184,13 @@ TEST(Labels, SharedExamplesRead) {
   EXPECT_EQ(resolve(hanna, "mean").size(), 1056u * 6);
   EXPECT_EQ(resolve(hanna, "human1").size(), 1056u * 6);
 }
+
+TEST(Labels, NonFiniteAndHugeScoresAreNotScores) {
+  bool ok = true;
+  for (const char* text : {"nan", "inf", "-inf", "1e300", "3000000000"}) {
+    EXPECT_FALSE(parse_score_text(text, ok).has_value()) << text;
+    EXPECT_FALSE(ok) << text;
+  }
+  EXPECT_EQ(parse_score_text("2.5", ok), 2.5);
+  EXPECT_TRUE(ok);
+}

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "judge/llm/http_call.hpp"
 #include "judge/llm/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -72,3 +73,11 @@ TEST(Registry, EmbeddingProviders) {
 
 }  // namespace
 }  // namespace judge::llm
+
+TEST(ScrubSecrets, KeysAndUrlCredentialsAreMasked) {
+  using judge::llm::scrub_secrets;
+  EXPECT_EQ(scrub_secrets("bad key sk-abcdef123 given", {"sk-abcdef123"}), "bad key *** given");
+  EXPECT_EQ(scrub_secrets("POST http://user:pw@127.0.0.1:9/v1/chat/completions failed", {}),
+            "POST http://***@127.0.0.1:9/v1/chat/completions failed");
+  EXPECT_EQ(scrub_secrets("see https://example.com/a@b", {}), "see https://example.com/a@b");
+}

@@ -78,3 +78,13 @@ TEST(LlmReply, BatchReadsEachDimensionAndNamesTheMissingOne) {
   EXPECT_FALSE(v[1].ok);
   EXPECT_EQ(v[1].error, "no entry for dimension mlflow_logging in \"scores\"");
 }
+
+TEST(LlmReply, HugeScoresDoNotWrapOntoTheScale) {
+  // 4294967298 = 2^32 + 2: an int cast would wrap it to 2; it is off the 1..3 scale and must be refused.
+  for (const char* reply : {R"({"score": 4294967298})", R"({"score": 1e300})", R"({"score": "nan"})",
+                            R"({"score": -4294967295})"}) {
+    const auto v = parse_reply(reply, rub(), dim());
+    EXPECT_FALSE(v.ok) << reply;
+    EXPECT_FALSE(v.score) << reply;
+  }
+}
