@@ -4,6 +4,7 @@
 #include "judge/report/report.hpp"
 
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
@@ -67,7 +68,11 @@ int run_report(const ReportCliOptions& opt) {
   std::vector<report::Gate> gates;
   for (const auto& text : opt.fail_if) gates.push_back(report::parse_gate(text));
   const auto options = report_options(opt);
-  const labels::LabelSet labels = labels::read_labels(opt.labels_file);
+  // With a rubric the labels are checked against it (dimension known, score on the scale), every problem
+  // with its line; without one, any dimensions and the labels' own integer range are taken.
+  std::optional<rubric::Rubric> rubric;
+  if (!opt.rubric_file.empty()) rubric = rubric::load_rubric(opt.rubric_file);
+  const labels::LabelSet labels = labels::read_labels(opt.labels_file, {rubric ? &*rubric : nullptr, {}});
   const report::ScoreSet scores = report::read_scores(opt.scores_file);
   const report::Report report = report::build_report(labels, scores, options);
   const auto results = report::evaluate_gates(report, gates);

@@ -109,6 +109,15 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body) {
   reply.latency_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (!http.ok()) {
+    // Nothing listening at the base URL is a configuration problem: retrying every item for minutes would
+    // only hide it, so it stops the run (exit 1) with a hint.
+    if (http.failure->kind == net::FailureKind::unreachable) {
+      reply.error = ProviderError{ErrorKind::config,
+                                  scrub_secrets(http.failure->message, endpoint.secrets) +
+                                      " (is the server running, and is the base URL right?)",
+                                  0, std::nullopt};
+      return reply;
+    }
     const auto kind =
         http.failure->kind == net::FailureKind::timeout ? ErrorKind::timeout : ErrorKind::network;
     reply.error =

@@ -212,12 +212,13 @@ TEST_F(OpenAIProviderTest, SlowReplyPastTheTimeoutIsTimeout) {
   EXPECT_EQ(e.kind, ErrorKind::timeout);
 }
 
-TEST_F(OpenAIProviderTest, NothingListeningIsNetwork) {
+TEST_F(OpenAIProviderTest, NothingListeningIsAConfigErrorWithAHint) {
   auto p =
       make_chat_provider("openai:m", settings_with_env({{"OPENAI_API_KEY", k_key}}, "http://127.0.0.1:1/v1"));
   const ChatResult result = p->chat(user_request("x"));
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error->kind, ErrorKind::network);
+  EXPECT_EQ(result.error->kind, ErrorKind::config);  // stops the run instead of retrying every item
+  EXPECT_NE(result.error->message.find("is the server running"), std::string::npos);
   EXPECT_EQ(result.error->message.find(k_key), std::string::npos);
 }
 

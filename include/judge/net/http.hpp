@@ -29,9 +29,10 @@ struct HttpResponse {
   std::optional<std::string> header(std::string_view name) const;
 };
 
-/// Why no HTTP response arrived: `timeout` (connect or total timeout expired) or `network` (DNS, refused or
-/// dropped connection, TLS failure, empty or truncated reply).
-enum class FailureKind { timeout, network };
+/// Why no HTTP response arrived: `timeout` (connect or total timeout expired), `unreachable` (the host name
+/// does not resolve or the connection is refused: nothing listens there) or `network` (dropped connection,
+/// TLS failure, empty or truncated reply).
+enum class FailureKind { timeout, unreachable, network };
 
 struct HttpFailure {
   FailureKind kind = FailureKind::network;
