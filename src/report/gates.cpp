@@ -76,6 +76,15 @@ std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<G
   std::vector<GateResult> out;
   for (const auto& jr : report.judges)
     for (const auto& g : gates) {
+      // A dimension the report does not have is a typo in the gate, not a failed gate: usage error.
+      if (!g.dimension.empty() && std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
+                                               [&](const auto& d) { return d.dimension == g.dimension; })) {
+        std::string known;
+        for (const auto& d : jr.dimensions) known += (known.empty() ? "" : ", ") + d.dimension;
+        throw Error("--fail-if '" + g.text + "': the report has no dimension \"" + g.dimension + "\" (it has: " +
+                        known + ")",
+                    ExitCode::usage);
+      }
       GateResult r{g, jr.judge, gate_value(jr, g), false};
       const double v = r.value;
       r.failed = std::isnan(v) || (g.op == "<" && v < g.threshold) || (g.op == "<=" && v <= g.threshold) ||

@@ -131,6 +131,8 @@ TEST(Report, GatesParseAndEvaluate) {
   EXPECT_FALSE(results[1].failed);
   EXPECT_TRUE(results[2].failed);  // undefined: no pairs on model_use
   EXPECT_TRUE(results[3].failed);  // exact: a 2.5 rounds to 3 = 3 (1), b 1 vs 3 (0) -> 0.5 <= 0.5
+  EXPECT_THROW(evaluate_gates(r, {parse_gate("mae:model_trainin>0.3")}), judge::Error);  // a typo is usage
+  EXPECT_THROW(parse_gate("mae>nan"), judge::Error);
 }
 
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
