@@ -6,6 +6,7 @@
 #include <map>
 #include <ostream>
 
+#include "judge/labels/csv.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {
@@ -48,15 +49,6 @@ nlohmann::ordered_json to_json(const EvalRecord& r) {
   return j;
 }
 
-std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 void write_records(std::ostream& out, const std::vector<EvalRecord>& records, const std::vector<std::string>& dimensions,
                    const std::string& format) {
@@ -71,9 +63,9 @@ void write_records(std::ostream& out, const std::vector<EvalRecord>& records, co
     for (const auto& r : records) {
       std::string score = r.verdict.status == Status::scored ? score_text(r.verdict)
                           : r.verdict.status == Status::not_applicable ? "NA" : "";
-      out << csv_field(r.notebook) << "," << r.verdict.dimension << "," << to_string(r.verdict.status) << ","
-          << score << "," << csv_field(r.verdict.status == Status::unscored ? r.verdict.error : r.verdict.rationale)
-          << "," << csv_field(r.judge) << "\n";
+      out << labels::csv_quote(r.notebook) << "," << r.verdict.dimension << "," << to_string(r.verdict.status) << ","
+          << score << "," << labels::csv_quote(r.verdict.status == Status::unscored ? r.verdict.error : r.verdict.rationale)
+          << "," << labels::csv_quote(r.judge) << "\n";
     }
   } else if (format == "table" || format == "markdown") {
     // Notebook x dimension grid, notebooks in first-seen order.

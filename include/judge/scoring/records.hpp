@@ -27,7 +27,5 @@ nlohmann::ordered_json to_json(const EvalRecord& record);
 void write_records(std::ostream& out, const std::vector<EvalRecord>& records, const std::vector<std::string>& dimensions,
                    const std::string& format);
 
-/// Quotes a CSV field per RFC 4180 when it holds a comma, quote or line break.
-std::string csv_field(const std::string& value);
 
 }  // namespace judge::scoring
