@@ -58,14 +58,7 @@ ChatResult AnthropicChatProvider::chat(const ChatRequest& request) {
   }
   if (!have_tool_input && response.content.empty()) return bad("no text or tool_use block");
   response.latency_seconds = reply.latency_seconds;
-  if (body.contains("model") && body["model"].is_string()) response.model = body["model"].get<std::string>();
-  if (body.contains("usage") && body["usage"].is_object()) {
-    const auto& usage = body["usage"];
-    if (usage.contains("input_tokens") && usage["input_tokens"].is_number_integer())
-      response.usage.input_tokens = usage["input_tokens"].get<long>();
-    if (usage.contains("output_tokens") && usage["output_tokens"].is_number_integer())
-      response.usage.output_tokens = usage["output_tokens"].get<long>();
-  }
+  read_model_and_usage(body, response);
   return ChatResult{std::move(response), std::nullopt};
 }
 

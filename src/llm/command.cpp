@@ -292,15 +292,7 @@ ChatResult CommandChatProvider::chat(const ChatRequest& request) {
   ChatResponse response;
   response.content = reply["content"].get<std::string>();
   response.latency_seconds = latency;
-  if (reply.contains("model") && reply["model"].is_string())
-    response.model = reply["model"].get<std::string>();
-  if (reply.contains("usage") && reply["usage"].is_object()) {
-    const auto& usage = reply["usage"];
-    if (usage.contains("input_tokens") && usage["input_tokens"].is_number_integer())
-      response.usage.input_tokens = usage["input_tokens"].get<long>();
-    if (usage.contains("output_tokens") && usage["output_tokens"].is_number_integer())
-      response.usage.output_tokens = usage["output_tokens"].get<long>();
-  }
+  read_model_and_usage(reply, response);
   return ChatResult{std::move(response), std::nullopt};
 }
 

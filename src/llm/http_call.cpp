@@ -88,6 +88,17 @@ std::string scrub_secrets(std::string text, const std::vector<std::string>& secr
   return text;
 }
 
+void read_model_and_usage(const nlohmann::json& reply, ChatResponse& response) {
+  if (reply.contains("model") && reply["model"].is_string()) response.model = reply["model"].get<std::string>();
+  if (reply.contains("usage") && reply["usage"].is_object()) {
+    const auto& usage = reply["usage"];
+    if (usage.contains("input_tokens") && usage["input_tokens"].is_number_integer())
+      response.usage.input_tokens = usage["input_tokens"].get<long>();
+    if (usage.contains("output_tokens") && usage["output_tokens"].is_number_integer())
+      response.usage.output_tokens = usage["output_tokens"].get<long>();
+  }
+}
+
 ChatResult chat_error(ErrorKind kind, std::string message) {
   ChatResult result;
   result.error = ProviderError{kind, std::move(message), 0, std::nullopt};

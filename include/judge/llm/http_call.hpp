@@ -37,6 +37,10 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body);
 /// `text` with every occurrence of each of `secrets` (those of 4 bytes or more) replaced by "***".
 std::string scrub_secrets(std::string text, const std::vector<std::string>& secrets);
 
+/// Copies `reply`'s "model" and its usage.input_tokens / usage.output_tokens (the Anthropic Messages names,
+/// which the command protocol shares) into `response`; missing or mistyped fields are left as they are.
+void read_model_and_usage(const nlohmann::json& reply, ChatResponse& response);
+
 /// A ChatResult holding an error of `kind`.
 ChatResult chat_error(ErrorKind kind, std::string message);
 
