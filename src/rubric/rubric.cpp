@@ -4,7 +4,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
+#include <string_view>
 #include <sstream>
 
 #include "judge/util/error.hpp"
@@ -55,6 +57,20 @@ std::string text_of(const YAML::Node& parent, const char* key, Problems& p, bool
   return n.as<std::string>();
 }
 
+// Reports each key of the mapping `node` that is not in `allowed`, at the key's line, with the allowed keys,
+// so a typo ("descripton") is an error rather than a silently ignored field.
+void check_keys(const YAML::Node& node, std::initializer_list<std::string_view> allowed, const std::string& where,
+                Problems& p) {
+  if (!node.IsMap()) return;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    p.add(it->first, "unknown key \"" + key + "\" in " + where + "; allowed keys: " + list);
+  }
+}
+
 bool valid_id(const std::string& id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -75,6 +91,11 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
   r.source = name;
   r.hash = util::sha256_hex(yaml_text);
   if (!root.IsMap()) throw Error(name + ":1: a rubric must be a YAML mapping with \"scale\" and \"dimensions\"");
+  check_keys(root, {"schema_version", "id", "title", "description", "not_applicable", "scale", "dimensions"},
+             "the rubric", p);
+  if (const YAML::Node v = root["schema_version"]; v && !(v.IsScalar() && v.Scalar() == "1"))
+    p.add(v, "unsupported schema_version \"" + (v.IsScalar() ? v.Scalar() : std::string("?")) +
+                 "\"; this version of judge reads schema_version 1 (or none, meaning 1)");
   r.id = text_of(root, "id", p, true);
   r.title = text_of(root, "title", p, false);
   r.description = text_of(root, "description", p, false);
@@ -85,6 +106,7 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
     p.add(scale ? scale : root, "\"scale\" must be a list of at least two points ({score, name})");
   } else {
     for (const auto& pt : scale) {
+      check_keys(pt, {"score", "name", "meaning"}, "a scale point", p);
       ScalePoint sp;
       try {
         sp.score = pt["score"].as<int>();
@@ -109,6 +131,8 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
     for (const auto& dn : dims) {
       Dimension d;
       d.id = text_of(dn, "id", p, true);
+      check_keys(dn, {"id", "title", "description", "levels", "not_applicable"},
+                 "dimension \"" + d.id + "\"", p);
       if (!d.id.empty() && !valid_id(d.id)) p.add(dn["id"], "dimension id \"" + d.id + "\" must be lower-case letters, digits, '_' or '-'");
       if (!d.id.empty() && !seen.insert(d.id).second) p.add(dn["id"], "duplicate dimension id \"" + d.id + "\"");
       d.title = text_of(dn, "title", p, false);

@@ -61,3 +61,59 @@ TEST(Rubric, SelectDimensionsRejectsUnknown) {
   EXPECT_THROW(select_dimensions(default_rubric(), "model_training,nope"), judge::Error);
   EXPECT_EQ(select_dimensions(default_rubric(), "model_use,model_training").dimensions.size(), 2u);
 }
+
+namespace {
+
+// The message of the judge::Error thrown by parse_rubric(text, "r.yaml"), or "" when it loads.
+std::string rubric_error(const std::string& text) {
+  try {
+    parse_rubric(text, "r.yaml");
+  } catch (const judge::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Rubric, UnknownKeysAreRejectedWithFileLineKeyAndAllowedKeys) {
+  const std::string msg = rubric_error(R"(id: typo
+titel: Misspelt
+scale:
+  - {score: 1, name: a, meening: x}
+  - {score: 2, name: b}
+dimensions:
+  - id: first
+    descripton: misspelt
+    description: ok
+    levels: {1: x, 2: y}
+)");
+  EXPECT_NE(
+      msg.find("r.yaml:2: unknown key \"titel\" in the rubric; allowed keys: schema_version, id, title,"),
+      std::string::npos)
+      << msg;
+  EXPECT_NE(
+      msg.find("r.yaml:4: unknown key \"meening\" in a scale point; allowed keys: score, name, meaning"),
+      std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("r.yaml:8: unknown key \"descripton\" in dimension \"first\"; allowed keys: id, title, "
+                     "description, levels, not_applicable"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(Rubric, SchemaVersionOtherThanOneIsRejected) {
+  const std::string body = R"(
+id: v
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - {id: d, description: x, levels: {1: x, 2: y}}
+)";
+  EXPECT_EQ(rubric_error("schema_version: 1" + body), "");
+  EXPECT_EQ(rubric_error(body), "");  // absent means 1
+  const std::string msg = rubric_error("schema_version: 2" + body);
+  EXPECT_NE(
+      msg.find("r.yaml:1: unsupported schema_version \"2\"; this version of judge reads schema_version 1"),
+      std::string::npos)
+      << msg;
+}
