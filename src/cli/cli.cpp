@@ -3,16 +3,54 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
+#include <string>
 
 #include "judge/cli/commands.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 #include "judge/util/version.hpp"
 
 namespace judge::cli {
 
 bool stdout_is_terminal() { return ::isatty(1) == 1; }
 bool stderr_is_terminal() { return ::isatty(2) == 1; }
+
+namespace {
+
+// When a word stands where a subcommand is required but names none ("judge evl", "judge memory shw"), the
+// message "unknown command 'evl'; did you mean 'eval'?" (or the list of commands when none is close);
+// otherwise "". CLI11 only says "A subcommand is required" there. The command groups take no option values,
+// so every word not starting with '-' in that position is meant as a subcommand.
+std::string unknown_command(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* level = &app;
+  std::string prefix;  // the subcommands already matched, "memory "
+  for (int i = 1; i < argc && level->get_require_subcommand_min() > 0; ++i) {
+    const std::string word = argv[i];
+    if (word.starts_with('-')) continue;
+    const auto subs = level->get_subcommands([](const CLI::App*) { return true; });
+    const auto match =
+        std::find_if(subs.begin(), subs.end(), [&](const CLI::App* s) { return s->check_name(word); });
+    if (match != subs.end()) {
+      level = *match;
+      prefix += word + " ";
+      continue;
+    }
+    std::string closest, names;
+    std::size_t best = 3;  // at most two edits away, and fewer than the word's length
+    for (const CLI::App* s : subs) {
+      names += (names.empty() ? "" : ", ") + s->get_name();
+      const std::size_t d = util::edit_distance(word, s->get_name());
+      if (d < best && d < word.size()) best = d, closest = s->get_name();
+    }
+    const std::string head = "unknown command '" + prefix + word + "'; ";
+    return closest.empty() ? head + "commands: " + names : head + "did you mean '" + prefix + closest + "'?";
+  }
+  return "";
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"judge: score notebooks with LLM or offline judges, align judges with human feedback, and "
@@ -38,7 +76,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "judge: error: " << e.what() << "\n";
+    const std::string unknown = unknown_command(app, argc, argv);
+    std::cerr << "judge: error: " << (unknown.empty() ? std::string(e.what()) : unknown) << "\n";
     std::cerr << "Run with --help for more information.\n";
     return static_cast<int>(ExitCode::usage);
   }

@@ -23,3 +23,11 @@ TEST(Hash, Sha256KnownVector) {
   // FIPS 180-2 appendix B.1: SHA-256("abc").
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+TEST(Text, EditDistanceCountsInsertionsDeletionsSubstitutions) {
+  // By hand: kitten -> sitten -> sittin -> sitting (the textbook example); evl -> eval is one insertion.
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("evl", "eval"), 1u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("same", "same"), 0u);
+}

@@ -22,6 +22,9 @@ std::vector<std::string_view> split_lines(std::string_view text);
 /// ASCII lower case.
 std::string to_lower(std::string_view text);
 
+/// Levenshtein distance (insertions, deletions, substitutions, each costing 1) between two byte strings.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 bool starts_with(std::string_view text, std::string_view prefix);
 bool ends_with(std::string_view text, std::string_view suffix);
 
