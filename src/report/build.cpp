@@ -26,27 +26,43 @@ std::vector<std::string_view> separator_suffixes(std::string_view path) {
   return out;
 }
 
-/// label item -> score item, by same_item; a label item with several candidates takes the first in sorted
-/// order.
+[[noreturn]] void ambiguous_item(const std::string& what, const std::string& item,
+                                 const std::set<std::string>& candidates) {
+  std::string list;
+  for (const auto& c : candidates) list += (list.empty() ? "" : ", ") + c;
+  throw Error(what + " '" + item + "' matches several " + (what == "label item" ? "scored" : "label") +
+                  " items by path suffix: " + list +
+                  "; pass paths relative to the same root to judge eval and in the labels",
+              ExitCode::usage);
+}
+
+/// label item -> score item, by same_item. A label item equal to a score item matches only it. Throws
+/// judge::Error (usage) when a label item matches several score items by suffix, or a score item is matched by
+/// several label items: guessing would compare a notebook with another one's labels.
 std::unordered_map<std::string, std::string> match_items(const std::set<std::string>& label_items,
                                                          const std::set<std::string>& score_items) {
-  std::unordered_map<std::string_view, std::string_view> by_suffix;  // suffix of a score item -> score item
+  std::unordered_multimap<std::string_view, std::string_view> by_suffix;  // suffix of a score item -> it
   for (const auto& s : score_items)
     for (auto suffix : separator_suffixes(s)) by_suffix.emplace(suffix, s);
   std::unordered_map<std::string, std::string> out;
+  std::map<std::string, std::set<std::string>> labels_of;  // score item -> the label items matched to it
   for (const auto& l : label_items) {
+    std::set<std::string> candidates;
     if (score_items.count(l)) {
-      out.emplace(l, l);
-    } else if (auto it = by_suffix.find(l); it != by_suffix.end()) {
-      out.emplace(l, std::string(it->second));  // a score path ends with the label path
+      candidates.insert(l);
     } else {
+      const auto [first, last] = by_suffix.equal_range(l);  // score paths ending with the label path
+      for (auto it = first; it != last; ++it) candidates.emplace(it->second);
       for (auto suffix : separator_suffixes(l))  // the label path ends with a score path
-        if (auto s = score_items.find(std::string(suffix)); s != score_items.end()) {
-          out.emplace(l, *s);
-          break;
-        }
+        if (auto s = score_items.find(std::string(suffix)); s != score_items.end()) candidates.insert(*s);
     }
+    if (candidates.size() > 1) ambiguous_item("label item", l, candidates);
+    if (candidates.empty()) continue;
+    out.emplace(l, *candidates.begin());
+    labels_of[*candidates.begin()].insert(l);
   }
+  for (const auto& [s, ls] : labels_of)
+    if (ls.size() > 1) ambiguous_item("scored item", s, ls);
   return out;
 }
 

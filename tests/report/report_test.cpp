@@ -270,3 +270,34 @@ TEST(ReportCli, SecondRaterAsAJudgeReproducesTheLabelsReadme) {
   EXPECT_NEAR(dims["cell_organization"]["mae"].get<double>(), 0.07, 0.005);
   EXPECT_NEAR(j["judges"][0]["mean_mae"].get<double>(), 0.05, 0.005);
 }
+
+TEST(ReportCli, ItemMatchingSeveralBySuffixIsRefused) {
+  // Label a.ipynb ends both scored paths: taking either would be a guess.
+  const fs::path labels = write_temp("ambiguous_labels.csv", "notebook,dimension,score\na.ipynb,model_use,2\n");
+  const fs::path scores = write_temp(
+      "ambiguous_scores.jsonl",
+      R"({"notebook": "/x/a.ipynb", "dimension": "model_use", "status": "scored", "score": 2, "judge": "h"}
+{"notebook": "/y/a.ipynb", "dimension": "model_use", "status": "scored", "score": 3, "judge": "h"}
+)");
+  auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                                  "' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("label item 'a.ipynb' matches several scored items by path suffix: /x/a.ipynb, "
+                       "/y/a.ipynb; pass paths relative to the same root"),
+            std::string::npos)
+      << r.out;
+  // Two label items ending with the same scored path: the score would be compared with both.
+  const fs::path labels2 = write_temp("ambiguous_labels2.csv",
+                                      "notebook,dimension,score\np/a.ipynb,model_use,2\nq/a.ipynb,model_use,1\n");
+  const fs::path scores2 = write_temp(
+      "ambiguous_scores2.jsonl",
+      R"({"notebook": "a.ipynb", "dimension": "model_use", "status": "scored", "score": 2, "judge": "h"}
+)");
+  r = judge::test::run_judge("report --labels '" + labels2.string() + "' --scores '" + scores2.string() +
+                             "' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("scored item 'a.ipynb' matches several label items by path suffix: p/a.ipynb, "
+                       "q/a.ipynb"),
+            std::string::npos)
+      << r.out;
+}

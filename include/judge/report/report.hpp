@@ -93,7 +93,8 @@ struct Report {
 /// (same dimension; item paths equal, or one ends with the other at a '/' or '\\'), and measures agreement
 /// per dimension (pairs where both sides apply; N/A disagreements counted apart; unscored records counted
 /// and left out) with bootstrap intervals resampling items. Throws judge::Error when --judge/--compare
-/// names no judge in the scores, when no label matches any score, or when the scale cannot be found.
+/// names no judge in the scores, when no label matches any score, or when the scale cannot be found; throws
+/// judge::Error (usage) when an item matches several items of the other side by path suffix.
 Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
 
 /// True when the two item paths name the same notebook: equal, or one ends with the other right after a
