@@ -18,8 +18,7 @@ struct CacheOptions {
 };
 
 std::filesystem::path cache_path(const CacheOptions& opt) {
-  const Config config = Config::load(opt.config_file, opt.flags, process_environment);
-  return config.get("cache").empty() ? llm::default_cache_path() : std::filesystem::path(config.get("cache"));
+  return Config::load(opt.config_file, opt.flags, process_environment).cache_path();
 }
 
 int run_stats(const CacheOptions& opt) {

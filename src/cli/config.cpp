@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "judge/cli/commands.hpp"
+#include "judge/llm/cache.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
@@ -46,6 +47,11 @@ std::string check_kind(const SettingSpec& spec, const std::string& value) {
       return v == "true" || v == "false"
                  ? ""
                  : std::string(spec.name) + " must be true or false, got \"" + value + "\"";
+    case SettingKind::url:
+      return v.empty() || util::starts_with(v, "http://") || util::starts_with(v, "https://")
+                 ? ""
+                 : std::string(spec.name) + " must be a URL starting with http:// or https://, got \"" +
+                       value + "\"";
   }
   return "";
 }
@@ -63,12 +69,12 @@ const std::vector<SettingSpec>& setting_specs() {
   static const std::vector<SettingSpec> k_specs = {
       {"judge", "heuristic", K::text,
        "judge spec: heuristic, openai:MODEL, azure:DEPLOYMENT, anthropic:MODEL, ..."},
-      {"base_url", "", K::text, "base URL of the judge's server (else the provider's environment variable)"},
+      {"base_url", "", K::url, "base URL of the judge's server (else the provider's environment variable)"},
       {"api_version", "", K::text, "Azure OpenAI api-version"},
       {"rubric", "", K::text, "rubric YAML file (empty: the built-in ml-notebook rubric)"},
       {"jobs", "4", K::whole, "items judged at once (requests in flight)"},
       {"cache", "", K::text, "response cache file (empty: $XDG_CACHE_HOME/judge/cache.sqlite)"},
-      {"cache_mode", "read-write", K::text, "read-write, read-only, off or replay-only"},
+      {"cache_mode", "read-write", K::text, "read-write (rw), read-only (ro), off or replay-only"},
       {"cache_max_mb", "0", K::number,
        "size limit of the cache's stored replies in MiB; oldest evicted (0: none)"},
       {"timeout", "120", K::number, "seconds a whole call may take"},
@@ -83,9 +89,9 @@ const std::vector<SettingSpec>& setting_specs() {
       {"redact", "true", K::boolean, "mask secrets before a notebook is sent to a model"},
       {"prices", "", K::text, "JSON price file overriding the built-in prices (docs/cache.md)"},
       {"reflection", "", K::text, "provider spec for alignment's reflection calls (empty: the judge's)"},
-      {"reflection_base_url", "", K::text, "base URL for the reflection provider"},
+      {"reflection_base_url", "", K::url, "base URL for the reflection provider"},
       {"embeddings", "", K::text, "embeddings provider spec, e.g. openai:text-embedding-3-small"},
-      {"embeddings_base_url", "", K::text, "base URL for the embeddings provider"},
+      {"embeddings_base_url", "", K::url, "base URL for the embeddings provider"},
       {"embedding_dimensions", "0", K::whole, "embedding size to ask for (0: the model's own)"},
       {"k", "5", K::whole, "episodes retrieved from memory per (notebook, dimension)"},
   };
@@ -120,7 +126,19 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
       problems.push_back(source + ": " + why);
       return;
     }
-    c.m_values[name] = {std::string(util::trim(value)), source};
+    const std::string v(util::trim(value));
+    const auto mode = llm::find_cache_mode(v);
+    if (name == "cache_mode" && !mode) {
+      problems.push_back(source +
+                         ": cache_mode must be read-write (rw), read-only (ro), off or replay-only, got \"" +
+                         value + "\"");
+      return;
+    }
+    if (name == "cache" && mode) {  // "--cache off" means the mode, never a file named "off" (docs/cache.md)
+      c.m_values["cache_mode"] = {v, source};
+      return;
+    }
+    c.m_values[name] = {v, source};
   };
 
   const std::string path = !file.empty() ? file : (std::filesystem::exists("judge.yaml") ? "judge.yaml" : "");
@@ -176,6 +194,9 @@ const SettingValue& Config::at(const std::string& name) const {
 long Config::get_whole(const std::string& name) const { return std::strtol(get(name).c_str(), nullptr, 10); }
 double Config::get_number(const std::string& name) const { return std::strtod(get(name).c_str(), nullptr); }
 bool Config::get_bool(const std::string& name) const { return get(name) == "true"; }
+std::filesystem::path Config::cache_path() const {
+  return get("cache").empty() ? llm::default_cache_path() : std::filesystem::path(get("cache"));
+}
 
 void add_setting_options(CLI::App& cmd, std::map<std::string, std::string>& flags, std::string& config_file) {
   cmd.add_option("--config", config_file, "Configuration file (default: ./judge.yaml when present)");
@@ -209,9 +230,7 @@ int run_config_show(const ConfigOptions& opt) {
   for (const auto& s : setting_specs()) width = std::max(width, std::string(s.name).size());
   for (const auto& s : setting_specs()) {
     const auto& v = config.at(s.name);
-    std::string shown = v.value;
-    if (std::string(s.name) == "cache" && shown.empty())
-      shown = "(default: $XDG_CACHE_HOME or ~/.cache)/judge/cache.sqlite";
+    const std::string shown = std::string(s.name) == "cache" ? config.cache_path().string() : v.value;
     std::cout << s.name << std::string(width - std::string(s.name).size(), ' ') << "  "
               << (shown.empty() ? "\"\"" : shown) << "  (" << v.source << ")\n";
   }

@@ -65,7 +65,7 @@ scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm:
   s.api_version = config.get("api_version");
   s.timeout_seconds = config.get_number("timeout");
   s.connect_timeout_seconds = config.get_number("connect_timeout");
-  s.cache_path = config.get("cache");
+  s.cache_path = config.cache_path().string();
   s.cache_mode = dry_run ? llm::CacheMode::off : llm::parse_cache_mode(config.get("cache_mode"));
   s.cache_max_bytes = static_cast<std::int64_t>(config.get_number("cache_max_mb") * 1024 * 1024);
   s.requests_per_minute = config.get_number("requests_per_minute");

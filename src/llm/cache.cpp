@@ -64,10 +64,17 @@ const char* to_string(CacheMode mode) {
   return "read-write";
 }
 
-CacheMode parse_cache_mode(const std::string& name) {
+std::optional<CacheMode> find_cache_mode(const std::string& name) {
+  if (name == "rw") return CacheMode::read_write;
+  if (name == "ro") return CacheMode::read_only;
   for (auto m : {CacheMode::read_write, CacheMode::read_only, CacheMode::off, CacheMode::replay_only})
     if (name == to_string(m)) return m;
-  throw Error("unknown cache mode \"" + name + "\" (read-write, read-only, off, replay-only)",
+  return std::nullopt;
+}
+
+CacheMode parse_cache_mode(const std::string& name) {
+  if (const auto mode = find_cache_mode(name)) return *mode;
+  throw Error("unknown cache mode \"" + name + "\" (read-write or rw, read-only or ro, off, replay-only)",
               ExitCode::usage);
 }
 

@@ -206,7 +206,10 @@ TEST(LlmCache, KilledWriterLeavesAConsistentCache) {
 TEST(LlmCache, ModeNamesAndDefaultPath) {
   EXPECT_EQ(llm::parse_cache_mode("replay-only"), llm::CacheMode::replay_only);
   EXPECT_STREQ(llm::to_string(llm::CacheMode::read_only), "read-only");
-  EXPECT_THROW(llm::parse_cache_mode("rw"), Error);
+  EXPECT_EQ(llm::parse_cache_mode("rw"), llm::CacheMode::read_write);  // short forms, docs/cache.md
+  EXPECT_EQ(llm::parse_cache_mode("ro"), llm::CacheMode::read_only);
+  EXPECT_FALSE(llm::find_cache_mode("cache.sqlite"));
+  EXPECT_THROW(llm::parse_cache_mode("sometimes"), Error);
   ::setenv("XDG_CACHE_HOME", "/tmp/xdg", 1);
   EXPECT_EQ(llm::default_cache_path(), std::filesystem::path("/tmp/xdg/judge/cache.sqlite"));
   ::unsetenv("XDG_CACHE_HOME");

@@ -220,3 +220,37 @@ TEST_F(LlmEvalCli, RetryableErrorsAreRetriedThenUnscoredWithTheKind) {
       << records[1];
   EXPECT_EQ(server.request_count(), 2 + 4);
 }
+
+TEST_F(LlmEvalCli, CacheGivenAModeNameSetsTheModeAndCreatesNoFileOfThatName) {
+  const std::string xdg = "XDG_CACHE_HOME='" + (m_dir / "xdg").string() + "'";
+  auto r = judge("eval nb.ipynb --format jsonl --dimensions model_use --judge openai:gpt-4.1-mini --base-url " +
+                     server.openai_base_url() + " --cache off",
+                 xdg);
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "off"));
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "xdg" / "judge" / "cache.sqlite"));  // off: not opened
+  r = judge("config show --cache ro", xdg);
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_NE(r.out.find("cache_mode            ro  (flag --cache)"), std::string::npos) << r.out;
+  // config show prints the resolved cache file, not a description of the default.
+  EXPECT_NE(r.out.find("cache                 " + (m_dir / "xdg" / "judge" / "cache.sqlite").string() +
+                       "  (default)"),
+            std::string::npos)
+      << r.out;
+  r = judge("config show --cache-mode sometimes", xdg);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(err().find("flag --cache-mode: cache_mode must be read-write (rw), read-only (ro), off or "
+                       "replay-only, got \"sometimes\""),
+            std::string::npos)
+      << err();
+}
+
+TEST_F(LlmEvalCli, BaseUrlWithoutHttpSchemeIsAUsageError) {
+  auto r = judge("eval nb.ipynb --judge openai:gpt-4.1-mini --base-url notaurl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(err().find("flag --base-url: base_url must be a URL starting with http:// or https://, got "
+                       "\"notaurl\""),
+            std::string::npos)
+      << err();
+  EXPECT_EQ(server.request_count(), 0);
+}

@@ -10,8 +10,9 @@
 
 namespace judge::cli {
 
-/// What a setting holds; values are checked against it when the configuration is loaded.
-enum class SettingKind { text, whole, number, boolean };
+/// What a setting holds; values are checked against it when the configuration is loaded. A url is empty or
+/// starts with http:// or https://.
+enum class SettingKind { text, whole, number, boolean, url };
 
 /// One setting: name (as in judge.yaml), default, kind and a one-line description. Its environment variable
 /// is JUDGE_ + the name in upper case (JUDGE_JOBS, JUDGE_CACHE_MODE, ...).
@@ -43,7 +44,9 @@ class Config {
   /// Loads: defaults; then `file` when given (it must exist), else ./judge.yaml when it exists; then the
   /// environment; then `flags` (setting name -> value given on the command line). Throws judge::Error naming
   /// the source ("judge.yaml:3: ...", "env JUDGE_JOBS: ...") for an unknown setting or a value of the wrong
-  /// kind, listing every problem; usage errors (exit 2) for flags, runtime errors (exit 1) otherwise.
+  /// kind, listing every problem; usage errors (exit 2) for flags, runtime errors (exit 1) otherwise. A
+  /// cache mode's name given as `cache` ("--cache off", ro, rw, read-only, read-write, replay-only) sets
+  /// cache_mode from that source and leaves the cache file as it was: it never names a file "off".
   static Config load(const std::string& file, const std::map<std::string, std::string>& flags,
                      const EnvFn& env);
 
@@ -52,6 +55,8 @@ class Config {
   long get_whole(const std::string& name) const;
   double get_number(const std::string& name) const;
   bool get_bool(const std::string& name) const;
+  /// The response cache file: the `cache` setting, else llm::default_cache_path().
+  std::filesystem::path cache_path() const;
   /// The file that was read, or empty.
   const std::string& file() const { return m_file; }
 

@@ -19,7 +19,9 @@ enum class CacheMode { read_write, read_only, off, replay_only };
 
 /// "read-write", "read-only", "off", "replay-only".
 const char* to_string(CacheMode mode);
-/// Parses the names above. Throws judge::Error (usage) naming the valid ones.
+/// The mode named `name`: the names above, or the short forms "rw" and "ro"; nullopt for any other text.
+std::optional<CacheMode> find_cache_mode(const std::string& name);
+/// Parses the names find_cache_mode knows. Throws judge::Error (usage) naming the valid ones.
 CacheMode parse_cache_mode(const std::string& name);
 
 /// The default cache file: $XDG_CACHE_HOME/judge/cache.sqlite, else ~/.cache/judge/cache.sqlite.
