@@ -77,6 +77,7 @@ scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm:
   s.llm.render.token_budget = static_cast<std::size_t>(config.get_whole("token_budget"));
   s.llm.redact = config.get_bool("redact");
   s.usage = std::move(usage);
+  s.require_keys = !dry_run;  // a dry run sends nothing, so it needs no key
   return s;
 }
 

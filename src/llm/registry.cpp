@@ -60,6 +60,15 @@ std::string required_env(const ProviderSettings& settings, const std::string& na
   return *value;
 }
 
+/// The API key in the variable `name`: required when `required` (the provider's own server) and
+/// settings.require_keys; nullopt when unset and not required.
+std::optional<std::string> api_key(const ProviderSettings& settings, const std::string& name,
+                                   const std::string& spec, bool required) {
+  if (const auto value = settings.env(name)) return value;
+  if (required && settings.require_keys) required_env(settings, name, spec);
+  return std::nullopt;
+}
+
 std::string without_trailing_slash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
@@ -84,10 +93,8 @@ HttpEndpoint openai_endpoint(const std::string& path, const ProviderSettings& se
   const std::string base =
       without_trailing_slash(setting(settings.base_url, settings, "OPENAI_BASE_URL", k_openai_default_base));
   HttpEndpoint e = endpoint(base + path, settings);
-  if (const auto key = settings.env("OPENAI_API_KEY"))
+  if (const auto key = api_key(settings, "OPENAI_API_KEY", spec, base == k_openai_default_base))
     add_bearer(e, *key);
-  else if (base == k_openai_default_base)
-    required_env(settings, "OPENAI_API_KEY", spec);
   return e;
 }
 
@@ -95,15 +102,17 @@ std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::str
                                          const ProviderSettings& settings) {
   std::string base =
       settings.base_url.empty() ? required_env(settings, "AZURE_OPENAI_ENDPOINT", spec) : settings.base_url;
-  const std::string key = required_env(settings, "AZURE_OPENAI_API_KEY", spec);
+  const auto key = api_key(settings, "AZURE_OPENAI_API_KEY", spec, true);
   const std::string version =
       setting(settings.api_version, settings, "OPENAI_API_VERSION", k_default_azure_api_version);
   HttpEndpoint e =
       endpoint(without_trailing_slash(base) + "/openai/deployments/" + net::url_encode(deployment) +
                    "/chat/completions?api-version=" + net::url_encode(version),
                settings);
-  e.headers.emplace_back("api-key", key);
-  e.secrets.push_back(key);
+  if (key) {
+    e.headers.emplace_back("api-key", *key);
+    e.secrets.push_back(*key);
+  }
   return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "");
 }
 
@@ -116,7 +125,7 @@ std::unique_ptr<ChatProvider> make_databricks(const std::string& spec, const std
   HttpEndpoint e = endpoint(without_trailing_slash(host) + "/serving-endpoints/" +
                                 net::url_encode(serving_endpoint) + "/invocations",
                             settings);
-  add_bearer(e, required_env(settings, "DATABRICKS_TOKEN", spec));
+  if (const auto token = api_key(settings, "DATABRICKS_TOKEN", spec, true)) add_bearer(e, *token);
   return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "");
 }
 
@@ -126,8 +135,7 @@ std::unique_ptr<ChatProvider> make_anthropic(const std::string& spec, const std:
   const std::string base = without_trailing_slash(
       setting(settings.base_url, settings, "ANTHROPIC_BASE_URL", k_anthropic_default_base));
   HttpEndpoint e = endpoint(base + "/v1/messages", settings);
-  std::optional<std::string> key = settings.env("ANTHROPIC_API_KEY");
-  if (!key && base == k_anthropic_default_base) required_env(settings, "ANTHROPIC_API_KEY", spec);
+  const auto key = api_key(settings, "ANTHROPIC_API_KEY", spec, base == k_anthropic_default_base);
   if (key) {
     e.headers.emplace_back("x-api-key", *key);
     e.secrets.push_back(*key);

@@ -254,3 +254,17 @@ TEST_F(LlmEvalCli, BaseUrlWithoutHttpSchemeIsAUsageError) {
       << err();
   EXPECT_EQ(server.request_count(), 0);
 }
+
+TEST_F(LlmEvalCli, DryRunNeedsNoApiKey) {
+  const std::string no_keys = "-u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u OPENAI_API_KEY -u OPENAI_BASE_URL";
+  auto r = judge("eval nb.ipynb --dry-run --judge anthropic:claude-sonnet-4-5", no_keys);
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_NE(r.out.find("dry run: 9 calls to anthropic:claude-sonnet-4-5"), std::string::npos) << r.out;
+  r = judge("eval nb.ipynb --dry-run --judge openai:gpt-4.1-mini", no_keys);
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_NE(r.out.find("dry run: 9 calls to openai:gpt-4.1-mini"), std::string::npos) << r.out;
+  // Sending still needs the key, and says which.
+  r = judge("eval nb.ipynb --judge anthropic:claude-sonnet-4-5", no_keys);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(err().find("needs the environment variable ANTHROPIC_API_KEY"), std::string::npos) << err();
+}

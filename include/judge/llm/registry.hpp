@@ -29,6 +29,9 @@ struct ProviderSettings {
   RetryPolicy retry;                    ///< retries of retryable failures (max_attempts = 1: none)
   SleepFunction sleep = sleep_seconds;  ///< how retries wait; tests inject a recorder
   int embedding_dimensions = 0;         ///< > 0: sent as "dimensions"
+  /// false: a missing API key is not an error, the provider is built without one (a dry run sends nothing,
+  /// so it needs no key). Base URLs and endpoints are still required.
+  bool require_keys = true;
 };
 
 inline constexpr const char* k_default_azure_api_version = "2024-10-21";
@@ -46,7 +49,8 @@ inline constexpr const char* k_default_azure_api_version = "2024-10-21";
 /// The provider is wrapped in RetryingProvider(settings.retry, settings.sleep), so a caller sees a
 /// retryable failure only once the retries are spent.
 /// Throws judge::Error (usage) for an unknown provider or an empty model, naming the known providers, and
-/// judge::Error (runtime) when a required environment variable is missing, naming it (never its value).
+/// judge::Error (runtime) when a required environment variable is missing, naming it (never its value); a
+/// key variable only when settings.require_keys.
 std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec,
                                                  const ProviderSettings& settings = {});
 

@@ -24,6 +24,7 @@ struct JudgeSettings {
   double tokens_per_minute = 0;      ///< 0: no limit
   LlmJudgeOptions llm;
   std::shared_ptr<llm::UsageMeter> usage;  ///< when set, every call's tokens and latency are recorded here
+  bool require_keys = true;                 ///< false for a dry run: no API key needed (llm::ProviderSettings)
 };
 
 /// Makes a judge from a spec: "heuristic" (or empty) -> HeuristicJudge; "PROVIDER:MODEL" -> an LlmJudge
