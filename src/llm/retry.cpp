@@ -34,6 +34,7 @@ RetryingProvider::RetryingProvider(std::shared_ptr<ChatProvider> inner, RetryPol
     : m_inner(std::move(inner)), m_backoff(policy, seed), m_sleep(std::move(sleep)) {}
 
 ChatResult RetryingProvider::chat(const ChatRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
   int attempts = 0;
   ChatResult result = call_with_retries(
       m_backoff, m_sleep,
@@ -44,6 +45,9 @@ ChatResult RetryingProvider::chat(const ChatRequest& request) {
       [](const ChatResult& r) { return r.error ? &*r.error : nullptr; });
   if (result.error && attempts > 1)
     result.error->message += " (after " + std::to_string(attempts) + " attempts)";
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (result.response) result.response->latency_seconds = seconds;
+  if (result.error) result.error->latency_seconds = seconds;
   return result;
 }
 

@@ -38,7 +38,10 @@ llm::ChatResult call(llm::ChatProvider& provider, const llm::ChatRequest& reques
     throw Error(provider.spec() + ": " + llm::to_string(result.error->kind) +
                 " error: " + result.error->message);
   ++attempt.calls;
-  if (!result.response) attempt.cached = false;
+  if (!result.response) {
+    attempt.cached = false;
+    if (result.error) attempt.latency_seconds += result.error->latency_seconds;  // a failure takes time too
+  }
   if (result.response) {
     attempt.usage.input_tokens += result.response->usage.input_tokens;
     attempt.usage.output_tokens += result.response->usage.output_tokens;

@@ -268,3 +268,20 @@ TEST_F(LlmEvalCli, DryRunNeedsNoApiKey) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(err().find("needs the environment variable ANTHROPIC_API_KEY"), std::string::npos) << err();
 }
+
+TEST_F(LlmEvalCli, LatencyCountsFailedCallsAndEveryAttempt) {
+  // model_training: a 500 after 0.3 s, retried, then a prompt reply; model_use: a 400 (not retried) after
+  // 0.3 s. Both records must carry at least the 0.3 s the server took (seconds, all attempts).
+  server.script(json::array({
+      {{"match", "Dimension model_training"}, {"type", "error"}, {"status", 500}, {"delay", 0.3}},
+      {{"match", "Dimension model_use"}, {"type", "error"}, {"status", 400}, {"delay", 0.3}},
+  }));
+  auto r = judge("eval nb.ipynb --format jsonl --jobs 1 --dimensions model_training,model_use " + llm_args());
+  EXPECT_EQ(r.exit_code, 4) << err();
+  const auto records = lines(r.out);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["status"], "scored");
+  EXPECT_GE(records[0]["latency_s"].get<double>(), 0.3) << records[0];
+  EXPECT_EQ(records[1]["status"], "unscored");
+  EXPECT_GE(records[1]["latency_s"].get<double>(), 0.3) << records[1];
+}

@@ -57,6 +57,7 @@ struct ProviderError {
   std::string message;
   int http_status = 0;
   std::optional<double> retry_after_seconds;
+  double latency_seconds = 0;  ///< seconds spent before giving up, all attempts (set by RetryingProvider)
 };
 
 /// Result of one call: a response or an error (never both).

@@ -60,7 +60,9 @@ auto call_with_retries(Backoff& backoff, const SleepFunction& sleep, Call&& call
 }
 
 /// A ChatProvider decorator that retries retryable failures (rate_limited, timeout, server, network).
-/// A final error's message ends with "(after N attempts)" when N > 1. Thread-safe when the inner one is.
+/// A final error's message ends with "(after N attempts)" when N > 1. The result's latency_seconds (the
+/// response's, or the error's) is the wall time of all attempts and the waits between them. Thread-safe when
+/// the inner one is.
 class RetryingProvider : public ChatProvider {
  public:
   RetryingProvider(std::shared_ptr<ChatProvider> inner, RetryPolicy policy = {},
