@@ -39,12 +39,18 @@ std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
   return llm::make_chat_provider(spec);
 }
 
+// The memory to update: a new one, or the folder's; a folder left inconsistent by an interrupted save is
+// repaired (its episodes and tombstones kept, every vector embedded again).
 memory::Memory open_memory(const AlignCliOptions& opt) {
   const std::filesystem::path dir = opt.memory_dir;
   memory::Memory memory =
       std::filesystem::exists(dir / "memory.json")
-          ? memory::Memory::load(dir)
+          ? memory::Memory::load(dir, memory::Recovery::drop_vectors)
           : memory::Memory(opt.embeddings_spec.empty() ? "hashed-tfidf" : opt.embeddings_spec);
+  if (memory.recovered())
+    std::cerr
+        << "judge: warning: memory " << opt.memory_dir
+        << " was left inconsistent by an interrupted save; repairing it (every episode embedded again)\n";
   if (!opt.embeddings_spec.empty() && opt.embeddings_spec != memory.embedder().spec())
     memory.set_embedder(memory::make_embedder(opt.embeddings_spec));
   return memory;
@@ -57,7 +63,11 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
             << " unchanged, " << s.episodes_removed << " removed); " << memory.all_guidelines().size()
             << " guidelines (was " << s.guidelines_before << "); " << s.notebooks_judged
             << " notebooks judged by " << memory.provenance().judge << "; " << s.reflection_calls
-            << " reflection calls; rater policy " << memory.provenance().rater_policy << "\n";
+            << " reflection calls; rater policy " << memory.provenance().rater_policy;
+  if (s.labels_forgotten > 0)
+    std::cout << "; skipped " << s.labels_forgotten
+              << " forgotten labels (judge memory unforget re-admits them)";
+  std::cout << "\n";
 }
 
 // --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
