@@ -52,6 +52,10 @@ int run_show(const MemoryCliOptions& opt) {
   for (const auto& e : m.episodes())
     std::cout << "  " << e.id << "  human " << score_text(e.human_score) << "  judge "
               << (e.judge_status == "unscored" ? "?" : score_text(e.judge_score)) << "\n";
+  std::cout << "\nforgotten (" << m.forgotten().size() << "): kept out of judge align\n";
+  for (const auto& f : m.forgotten())
+    std::cout << "  " << (f.notebook.empty() ? "label " + f.label : "notebook " + f.notebook) << "  "
+              << f.time << "\n";
   return 0;
 }
 

@@ -212,6 +212,10 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   ASSERT_EQ(manifest["forgotten"].size(), 2u) << manifest.dump();
   EXPECT_EQ(manifest["forgotten"][0]["notebook"], "x/c.ipynb");
   EXPECT_EQ(manifest["forgotten"][1]["label"], "y/a.ipynb#data_imputation#r1");
+  r = run_judge("memory show " + mem);
+  EXPECT_NE(r.out.find("forgotten (2): kept out of judge align\n  notebook x/c.ipynb  20"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  label y/a.ipynb#data_imputation#r1  20"), std::string::npos) << r.out;
   // Forgetting what is forgotten already is fine (exit 0).
   EXPECT_EQ(run_judge("memory forget " + mem + " --notebook x/c.ipynb").exit_code, 0);
 
