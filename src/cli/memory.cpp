@@ -115,7 +115,8 @@ struct Targets {
 Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
                         const std::set<std::string>& notebook_pool, const std::set<std::string>& label_pool) {
   if (opt.notebooks.empty() && opt.labels.empty() && !opt.all)
-    throw Error(std::string("memory ") + command + ": give --notebook PATH... or --label ID...",
+    throw Error(std::string("memory ") + command + ": give --notebook PATH... or --label ID..." +
+                    (std::string(command) == "unforget" ? " or --all" : ""),
                 ExitCode::usage);
   Targets t;
   std::vector<std::string> unmatched;
