@@ -30,6 +30,7 @@ struct AlignCliOptions {
   std::string raters;           // empty: the memory's, else mean
   std::size_t parallel = 4;
   bool calibrate = false;
+  std::string calibration;  // empty: isotonic when --calibrate
 };
 
 // The reflection model: a chat provider from the llm registry (base URL and key from the environment; the
@@ -72,11 +73,11 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
 
 // --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
 // saved beside the memory (calibration.json); judge eval --memory applies it.
-void save_calibration(const std::string& dir, const memory::Memory& memory) {
-  const auto calibration = align::fit_calibration(memory);
+void save_calibration(const std::string& dir, const memory::Memory& memory, stats::IsotonicLoss loss) {
+  const auto calibration = align::fit_calibration(memory, loss);
   align::save_calibration(dir, calibration);
-  std::cout << "calibration: isotonic map for " << calibration.maps.size() << " dimensions saved in " << dir
-            << "/calibration.json\n";
+  std::cout << "calibration: " << stats::isotonic_method_name(loss) << " map for " << calibration.maps.size()
+            << " dimensions saved in " << dir << "/calibration.json\n";
 }
 
 int run_align(const AlignCliOptions& opt) {
@@ -97,7 +98,10 @@ int run_align(const AlignCliOptions& opt) {
   ao.labels_file = opt.labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
-  if (opt.calibrate) save_calibration(opt.memory_dir, memory);
+  if (opt.calibrate || !opt.calibration.empty())
+    save_calibration(opt.memory_dir, memory,
+                     opt.calibration.empty() ? stats::IsotonicLoss::squared
+                                             : stats::parse_isotonic_loss(opt.calibration));
   print_summary(opt, memory, summary);
   return static_cast<int>(ExitCode::ok);
 }
@@ -131,6 +135,10 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_flag("--calibrate", opt->calibrate,
                 "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval "
                 "applies it)");
+  cmd->add_option("--calibration", opt->calibration,
+                  "Calibration map: isotonic (block means) or isotonic-median (block medians, the MAE-optimal "
+                  "map; keeps an integer judge's scores integer); implies --calibrate")
+      ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
 
