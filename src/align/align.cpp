@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -15,19 +13,11 @@
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
 #include "judge/util/parallel.hpp"
+#include "judge/util/time.hpp"
 
 namespace judge::align {
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string fingerprint(const labels::ResolvedLabel& r, const std::string& policy) {
   nlohmann::ordered_json j;
@@ -59,8 +49,8 @@ std::vector<Record> records_of(const memory::Episode& e, const labels::LabelSet&
 
 }  // namespace
 
-std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item, std::string& hash,
-                                            std::string& error) {
+std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
+                                            std::string& hash, std::string& error) {
   const auto bang = item.find("!/");
   const auto file = dir / item.substr(0, bang);
   try {
@@ -76,10 +66,17 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
   return std::nullopt;
 }
 
-AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options) {
+AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, const AlignOptions& options) {
   if (!options.rubric || !options.judge) throw Error("align: rubric and judge are required");
   const rubric::Rubric& rubric = *options.rubric;
   AlignSummary summary;
+  // 0. Labels a tombstone names (judge memory forget) stay out, as if the file lacked them.
+  labels::LabelSet labels{{}, all_labels.source, all_labels.hash};
+  for (const auto& l : all_labels.labels)
+    if (memory.is_forgotten(l.item, l.id()))
+      ++summary.labels_forgotten;
+    else
+      labels.labels.push_back(l);
   summary.guidelines_before = memory.all_guidelines().size();
   const bool judge_changed = memory.provenance().judge != options.judge->spec();
   // The heuristic judge is free: re-score every notebook so recorded verdicts follow rule changes.
@@ -293,7 +290,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const
   p.rubric_hash = rubric.hash;
   p.rater_policy = options.rater_policy;
   p.k = options.k;
-  p.updated = utc_now();
+  p.updated = util::utc_now();
   if (p.created.empty()) p.created = p.updated;
   return summary;
 }

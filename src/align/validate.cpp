@@ -117,7 +117,8 @@ std::set<std::string> items_in_memory(const memory::Memory& m) {
 }
 
 // The isotonic calibration of the baseline judge on the training items (pairs where both sides scored).
-Calibration fit_on_training(const std::vector<Item>& items, const std::vector<std::size_t>& training) {
+Calibration fit_on_training(const std::vector<Item>& items, const std::vector<std::size_t>& training,
+                            stats::IsotonicLoss loss) {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
   for (std::size_t i : training)
     for (const auto& v : items[i].baseline) {
@@ -128,8 +129,9 @@ Calibration fit_on_training(const std::vector<Item>& items, const std::vector<st
       pairs[v.dimension].second.push_back(*h->second);
     }
   Calibration c;
+  c.loss = loss;
   for (const auto& [d, xy] : pairs) {
-    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second);
+    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second, loss);
     c.pairs[d] = xy.first.size();
   }
   return c;
@@ -219,7 +221,7 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
       }
       if (wanted(o, "calibrated")) {
         trained["calibrated"] += training.size();
-        const Calibration calibration = fit_on_training(items, training);
+        const Calibration calibration = fit_on_training(items, training, o.calibration);
         for (std::size_t i : held_out) {
           auto v = items[i].baseline;
           apply_calibration(calibration, v);
@@ -237,7 +239,7 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
   return result;
 }
 
-Calibration fit_calibration(const memory::Memory& memory) {
+Calibration fit_calibration(const memory::Memory& memory, stats::IsotonicLoss loss) {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
   for (const auto& e : memory.episodes())
     if (e.judge_status == "scored" && e.judge_score && e.human_score) {
@@ -246,8 +248,9 @@ Calibration fit_calibration(const memory::Memory& memory) {
     }
   Calibration c;
   c.judge = memory.provenance().judge;
+  c.loss = loss;
   for (const auto& [d, xy] : pairs) {
-    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second);
+    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second, loss);
     c.pairs[d] = xy.first.size();
   }
   return c;
@@ -256,7 +259,7 @@ Calibration fit_calibration(const memory::Memory& memory) {
 void save_calibration(const std::filesystem::path& memory_dir, const Calibration& calibration) {
   nlohmann::ordered_json j;
   j["schema_version"] = 1;
-  j["map"] = "isotonic";
+  j["map"] = stats::isotonic_method_name(calibration.loss);
   j["judge"] = calibration.judge;
   j["dimensions"] = nlohmann::ordered_json::object();
   for (const auto& [d, m] : calibration.maps) {
@@ -274,7 +277,11 @@ std::optional<Calibration> load_calibration(const std::filesystem::path& memory_
   try {
     const auto j = nlohmann::json::parse(util::read_file(path));
     if (j.value("schema_version", 0) != 1) throw Error("schema_version must be 1");
-    if (j.value("map", "") != "isotonic") throw Error("map must be \"isotonic\"");
+    try {
+      c.loss = stats::parse_isotonic_loss(j.value("map", ""));
+    } catch (const std::invalid_argument&) {
+      throw Error("map must be \"isotonic\" or \"isotonic-median\"");
+    }
     c.judge = j.value("judge", "");
     for (const auto& [d, v] : j.at("dimensions").items()) {
       c.maps[d] =
@@ -291,7 +298,7 @@ void apply_calibration(const Calibration& calibration, std::vector<scoring::Verd
   for (auto& v : verdicts) {
     const auto m = calibration.maps.find(v.dimension);
     if (m == calibration.maps.end() || v.status != scoring::Status::scored || !v.score) continue;
-    v.extra["calibrated"] = {{"raw", *v.score}, {"map", "isotonic"}};
+    v.extra["calibrated"] = {{"raw", *v.score}, {"map", stats::isotonic_method_name(calibration.loss)}};
     v.score = m->second(*v.score);
   }
 }

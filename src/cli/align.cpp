@@ -30,6 +30,7 @@ struct AlignCliOptions {
   std::string raters;           // empty: the memory's, else mean
   std::size_t parallel = 4;
   bool calibrate = false;
+  std::string calibration;  // empty: isotonic when --calibrate
 };
 
 // The reflection model: a chat provider from the llm registry (base URL and key from the environment; the
@@ -39,12 +40,18 @@ std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
   return llm::make_chat_provider(spec);
 }
 
+// The memory to update: a new one, or the folder's; a folder left inconsistent by an interrupted save is
+// repaired (its episodes and tombstones kept, every vector embedded again).
 memory::Memory open_memory(const AlignCliOptions& opt) {
   const std::filesystem::path dir = opt.memory_dir;
   memory::Memory memory =
       std::filesystem::exists(dir / "memory.json")
-          ? memory::Memory::load(dir)
+          ? memory::Memory::load(dir, memory::Recovery::drop_vectors)
           : memory::Memory(opt.embeddings_spec.empty() ? "hashed-tfidf" : opt.embeddings_spec);
+  if (memory.recovered())
+    std::cerr
+        << "judge: warning: memory " << opt.memory_dir
+        << " was left inconsistent by an interrupted save; repairing it (every episode embedded again)\n";
   if (!opt.embeddings_spec.empty() && opt.embeddings_spec != memory.embedder().spec())
     memory.set_embedder(memory::make_embedder(opt.embeddings_spec));
   return memory;
@@ -57,16 +64,20 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
             << " unchanged, " << s.episodes_removed << " removed); " << memory.all_guidelines().size()
             << " guidelines (was " << s.guidelines_before << "); " << s.notebooks_judged
             << " notebooks judged by " << memory.provenance().judge << "; " << s.reflection_calls
-            << " reflection calls; rater policy " << memory.provenance().rater_policy << "\n";
+            << " reflection calls; rater policy " << memory.provenance().rater_policy;
+  if (s.labels_forgotten > 0)
+    std::cout << "; skipped " << s.labels_forgotten
+              << " forgotten labels (judge memory unforget re-admits them)";
+  std::cout << "\n";
 }
 
 // --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
 // saved beside the memory (calibration.json); judge eval --memory applies it.
-void save_calibration(const std::string& dir, const memory::Memory& memory) {
-  const auto calibration = align::fit_calibration(memory);
+void save_calibration(const std::string& dir, const memory::Memory& memory, stats::IsotonicLoss loss) {
+  const auto calibration = align::fit_calibration(memory, loss);
   align::save_calibration(dir, calibration);
-  std::cout << "calibration: isotonic map for " << calibration.maps.size() << " dimensions saved in " << dir
-            << "/calibration.json\n";
+  std::cout << "calibration: " << stats::isotonic_method_name(loss) << " map for " << calibration.maps.size()
+            << " dimensions saved in " << dir << "/calibration.json\n";
 }
 
 int run_align(const AlignCliOptions& opt) {
@@ -87,7 +98,10 @@ int run_align(const AlignCliOptions& opt) {
   ao.labels_file = opt.labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
-  if (opt.calibrate) save_calibration(opt.memory_dir, memory);
+  if (opt.calibrate || !opt.calibration.empty())
+    save_calibration(opt.memory_dir, memory,
+                     opt.calibration.empty() ? stats::IsotonicLoss::squared
+                                             : stats::parse_isotonic_loss(opt.calibration));
   print_summary(opt, memory, summary);
   return static_cast<int>(ExitCode::ok);
 }
@@ -121,6 +135,10 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_flag("--calibrate", opt->calibrate,
                 "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval "
                 "applies it)");
+  cmd->add_option("--calibration", opt->calibration,
+                  "Calibration map: isotonic (block means) or isotonic-median (block medians, the MAE-optimal "
+                  "map; keeps an integer judge's scores integer); implies --calibrate")
+      ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
 

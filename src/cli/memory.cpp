@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// judge memory show|stats|forget DIR: inspect and prune aligned memory.
+// judge memory show|stats|forget|unforget DIR: inspect and prune aligned memory.
 #include "judge/memory/memory.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "judge/cli/commands.hpp"
 #include "judge/util/error.hpp"
@@ -18,6 +19,7 @@ struct MemoryCliOptions {
   std::string dir;
   std::vector<std::string> notebooks;
   std::vector<std::string> labels;
+  bool all = false;
 };
 
 std::string score_text(const std::optional<double>& s) {
@@ -50,6 +52,10 @@ int run_show(const MemoryCliOptions& opt) {
   for (const auto& e : m.episodes())
     std::cout << "  " << e.id << "  human " << score_text(e.human_score) << "  judge "
               << (e.judge_status == "unscored" ? "?" : score_text(e.judge_score)) << "\n";
+  std::cout << "\nforgotten (" << m.forgotten().size() << "): kept out of judge align\n";
+  for (const auto& f : m.forgotten())
+    std::cout << "  " << (f.notebook.empty() ? "label " + f.label : "notebook " + f.notebook) << "  "
+              << f.time << "\n";
   return 0;
 }
 
@@ -98,14 +104,93 @@ int run_stats(const MemoryCliOptions& opt) {
   return 0;
 }
 
+// What --notebook and --label name in a memory, resolved: a notebook by memory::match_notebook among
+// `notebook_pool`, a label id exactly among `label_pool`. Several notebooks matching one argument is a
+// usage error listing them; an argument matching nothing is a warning on stderr, and when no argument
+// matches anything the command fails (exit 1) without writing.
+struct Targets {
+  std::vector<std::string> notebooks, labels;
+};
+
+Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
+                        const std::set<std::string>& notebook_pool, const std::set<std::string>& label_pool) {
+  if (opt.notebooks.empty() && opt.labels.empty() && !opt.all)
+    throw Error(std::string("memory ") + command + ": give --notebook PATH... or --label ID..." +
+                    (std::string(command) == "unforget" ? " or --all" : ""),
+                ExitCode::usage);
+  Targets t;
+  std::vector<std::string> unmatched;
+  const std::vector<std::string> pool(notebook_pool.begin(), notebook_pool.end());
+  for (const auto& given : opt.notebooks) {
+    const auto found = memory::match_notebook(given, pool);
+    if (found.size() > 1) {
+      std::string msg = std::string("memory ") + command + ": --notebook " + given + " matches " +
+                        std::to_string(found.size()) + " notebooks; give one of:";
+      for (const auto& f : found) msg += "\n  " + f;
+      throw Error(msg, ExitCode::usage);
+    }
+    if (found.empty())
+      unmatched.push_back("notebook " + given);
+    else
+      t.notebooks.push_back(found.front());
+  }
+  for (const auto& given : opt.labels)
+    if (label_pool.count(given))
+      t.labels.push_back(given);
+    else
+      unmatched.push_back("label " + given);
+  for (const auto& u : unmatched)
+    std::cerr << "judge: warning: memory " << command << ": " << u << " matches nothing in " << opt.dir
+              << "\n";
+  if (t.notebooks.empty() && t.labels.empty() && !opt.all)
+    throw Error(std::string("memory ") + command + ": nothing in " + opt.dir +
+                " matches what was given; nothing changed");
+  return t;
+}
+
+// The notebook a label id "notebook#dimension#rater" belongs to.
+std::string notebook_of_label(const std::string& id) {
+  const auto rater = id.rfind('#');
+  const auto dimension =
+      rater == std::string::npos || rater == 0 ? std::string::npos : id.rfind('#', rater - 1);
+  return dimension == std::string::npos ? id : id.substr(0, dimension);
+}
+
 int run_forget(const MemoryCliOptions& opt) {
-  if (opt.notebooks.empty() && opt.labels.empty())
-    throw Error("memory forget: give --notebook ID... or --label ID...", ExitCode::usage);
   auto m = memory::Memory::load(opt.dir);
-  const auto r = memory::forget(m, opt.notebooks, opt.labels);
+  std::set<std::string> notebooks, labels;
+  for (const auto& e : m.episodes()) notebooks.insert(e.notebook);
+  for (const auto& l : m.live_labels()) labels.insert(l);
+  for (const auto& f : m.forgotten()) {  // forgetting again what is forgotten already is not an error
+    if (f.notebook.empty())
+      labels.insert(f.label);
+    else
+      notebooks.insert(f.notebook);
+  }
+  const auto t = resolve_targets("forget", opt, notebooks, labels);
+  const auto r = memory::forget(m, t.notebooks, t.labels);
   m.save(opt.dir);
-  std::cout << "removed " << r.episodes_removed << " episodes and " << r.guidelines_removed << " guidelines; "
-            << m.episodes().size() << " episodes and " << m.all_guidelines().size() << " guidelines left\n";
+  std::cout
+      << "removed " << r.episodes_removed << " episodes and " << r.guidelines_removed << " guidelines; "
+      << m.episodes().size() << " episodes and " << m.all_guidelines().size() << " guidelines left; "
+      << m.forgotten().size()
+      << " tombstones keep forgotten labels out of judge align (judge memory unforget re-admits them)\n";
+  return 0;
+}
+
+int run_unforget(const MemoryCliOptions& opt) {
+  auto m = memory::Memory::load(opt.dir);
+  std::set<std::string> notebooks, labels;
+  for (const auto& f : m.forgotten()) {
+    if (f.notebook.empty()) labels.insert(f.label);
+    notebooks.insert(f.notebook.empty() ? notebook_of_label(f.label) : f.notebook);
+  }
+  auto t = resolve_targets("unforget", opt, notebooks, labels);
+  if (opt.all) t = {{notebooks.begin(), notebooks.end()}, {labels.begin(), labels.end()}};
+  const auto removed = memory::unforget(m, t.notebooks, t.labels);
+  m.save(opt.dir);
+  std::cout << "cleared " << removed << " tombstones; " << m.forgotten().size()
+            << " left; the next judge align admits their labels again\n";
   return 0;
 }
 
@@ -125,9 +210,18 @@ void setup_memory(CLI::App& app, RunFn& run) {
   auto* forget = cmd->add_subcommand(
       "forget", "Remove episodes of notebooks or labels, and guidelines left without labels");
   forget->add_option("dir", opt->dir, "Memory folder")->required();
-  forget->add_option("--notebook", opt->notebooks, "Notebook path(s) as in the labels");
+  forget->add_option("--notebook", opt->notebooks,
+                     "Notebook path(s) as in the labels, or their end on whole path components");
   forget->add_option("--label", opt->labels, "Label id(s) NOTEBOOK#DIMENSION#RATER");
   forget->callback([&run, opt] { run = [opt] { return run_forget(*opt); }; });
+  auto* unforget = cmd->add_subcommand(
+      "unforget", "Clear tombstones left by forget so that the next align admits those labels again");
+  unforget->add_option("dir", opt->dir, "Memory folder")->required();
+  unforget->add_option("--notebook", opt->notebooks,
+                       "Forgotten notebook path(s), or their end on whole path components");
+  unforget->add_option("--label", opt->labels, "Forgotten label id(s) NOTEBOOK#DIMENSION#RATER");
+  unforget->add_flag("--all", opt->all, "Clear every tombstone");
+  unforget->callback([&run, opt] { run = [opt] { return run_unforget(*opt); }; });
 }
 
 }  // namespace judge::cli

@@ -31,6 +31,7 @@ struct ReportCliOptions {
   double confidence = 0.95;
   std::uint64_t seed = 0;
   bool calibrate = false;
+  std::string calibration;  // empty = isotonic when --calibrate
   int folds = 5;
   std::string format = "table";
   std::string output;
@@ -50,7 +51,8 @@ report::ReportOptions report_options(const ReportCliOptions& opt) {
   o.bootstrap.resamples = opt.bootstrap;
   o.bootstrap.confidence = opt.confidence;
   o.seed = opt.seed;
-  o.calibrate_folds = opt.calibrate ? opt.folds : 0;
+  o.calibrate_folds = opt.calibrate || !opt.calibration.empty() ? opt.folds : 0;
+  if (!opt.calibration.empty()) o.calibration = stats::parse_isotonic_loss(opt.calibration);
   return o;
 }
 
@@ -116,6 +118,10 @@ void setup_report(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(0.5, 0.9999));
   cmd->add_option("--seed", opt->seed, "Random seed (same seed, same intervals)")->capture_default_str();
   cmd->add_flag("--calibrate", opt->calibrate, "Cross-fitted isotonic calibration of the judge's scores");
+  cmd->add_option("--calibration", opt->calibration,
+                  "Calibration map: isotonic (least squares, block means) or isotonic-median (least absolute "
+                  "deviations, block medians: the MAE-optimal map); implies --calibrate [isotonic]")
+      ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
   cmd->add_option("--folds", opt->folds, "Folds for --calibrate")
       ->capture_default_str()
       ->check(CLI::Range(2, 100));

@@ -41,6 +41,7 @@ struct ValidateCliOptions {
   std::string gate_on;  // empty: "both" when measured, else the last condition
   bool learning_curve = false;
   std::size_t parallel = 4;
+  std::string calibration = "isotonic";
 };
 
 // Shares of the training folds measured by --learning-curve (MemAlign's "memory scaling").
@@ -69,6 +70,7 @@ align::ValidateOptions core_options(const ValidateCliOptions& opt, const rubric:
   o.k = opt.k;
   o.shares = opt.learning_curve ? k_curve_shares : std::vector<double>{1.0};
   o.parallel = opt.parallel;
+  o.calibration = stats::parse_isotonic_loss(opt.calibration);
   return o;
 }
 
@@ -426,6 +428,11 @@ void setup_validate(CLI::App& app, RunFn& run) {
                   "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
   cmd->add_option("--gate-on", opt->gate_on,
                   "Condition the gates check (default: both, else the last condition)");
+  cmd->add_option("--calibration", opt->calibration,
+                  "Map of the calibrated condition: isotonic (block means) or isotonic-median (block medians, "
+                  "the MAE-optimal map)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
   cmd->add_flag("--learning-curve", opt->learning_curve,
                 "Also measure with 25/50/75/100% of the training folds");
   cmd->add_option("--parallel", opt->parallel, "Judge calls at once")

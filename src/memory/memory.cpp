@@ -11,7 +11,9 @@
 #include "judge/memory/excerpt.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/hash.hpp"
 #include "judge/util/text.hpp"
+#include "judge/util/time.hpp"
 #include "judge/util/version.hpp"
 
 namespace judge::memory {
@@ -30,8 +32,9 @@ nlohmann::ordered_json optional_score(const std::optional<double>& s) {
 
 std::string manifest_text(const Provenance& p,
                           const std::map<std::string, std::vector<std::string>>& vocabulary,
-                          const std::map<std::string, BlendWeight>& blend, std::size_t episodes,
-                          std::size_t guidelines) {
+                          const std::map<std::string, BlendWeight>& blend,
+                          const std::vector<Forgotten>& forgotten, std::size_t episodes,
+                          std::size_t guidelines, const std::string& digest) {
   nlohmann::ordered_json j;
   j["schema_version"] = k_schema_version;
   j["kind"] = "judge-memory";
@@ -46,6 +49,7 @@ std::string manifest_text(const Provenance& p,
   j["created"] = p.created;
   j["updated"] = p.updated;
   j["counts"] = {{"episodes", episodes}, {"guidelines", guidelines}};
+  j["digest"] = digest;
   nlohmann::ordered_json words = nlohmann::ordered_json::object();
   for (const auto& [d, list] : vocabulary) {
     std::string joined;
@@ -56,6 +60,15 @@ std::string manifest_text(const Provenance& p,
   nlohmann::ordered_json weights = nlohmann::ordered_json::object();
   for (const auto& [d, w] : blend) weights[d] = {{"score", w.score}, {"na", w.na}};
   j["blend_weights"] = weights;
+  nlohmann::ordered_json tombstones = nlohmann::ordered_json::array();
+  for (const auto& f : forgotten) {
+    nlohmann::ordered_json t;
+    if (!f.notebook.empty()) t["notebook"] = f.notebook;
+    if (!f.label.empty()) t["label"] = f.label;
+    t["time"] = f.time;
+    tombstones.push_back(t);
+  }
+  j["forgotten"] = tombstones;
   return j.dump(2) + "\n";
 }
 
@@ -102,11 +115,29 @@ nlohmann::ordered_json episode_json(const Episode& e) {
   return j;
 }
 
-std::string line_header(const char* kind) {
+nlohmann::ordered_json line_header(const char* kind, const std::string& digest) {
   nlohmann::ordered_json h;
   h["schema_version"] = k_schema_version;
   h["kind"] = kind;
-  return h.dump();
+  h["digest"] = digest;
+  return h;
+}
+
+// The text of a file, or nullopt when it does not exist.
+std::optional<std::string> read_if_exists(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return util::read_file(path);
+}
+
+// The `digest` of a JSON Lines file's header line ("" when it has none or is unreadable as JSON).
+std::string header_digest(const std::string& text) {
+  for (auto line : util::split_lines(text)) {
+    if (util::trim(line).empty()) continue;
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    return j.is_object() && j.contains("digest") && j["digest"].is_string() ? j["digest"].get<std::string>()
+                                                                            : "";
+  }
+  return "";
 }
 
 // Problems found while loading, reported together.
@@ -123,9 +154,8 @@ std::optional<double> read_score(const nlohmann::json& j) {
 // Reads a JSON Lines file whose first line is {"schema_version": 1, "kind": KIND, ...}; calls `row` for each
 // further non-empty line. Returns the header.
 template <class Row>
-nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& kind, Problems& problems,
-                          Row row) {
-  const std::string text = util::read_file(path);
+nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& text, const std::string& kind,
+                          Problems& problems, Row row) {
   nlohmann::json header;
   int n = 0;
   for (auto line : util::split_lines(text)) {
@@ -276,6 +306,12 @@ std::vector<std::string> Memory::live_labels() const {
   return {ids.begin(), ids.end()};
 }
 
+bool Memory::is_forgotten(const std::string& notebook, const std::string& label_id) const {
+  return std::any_of(m_forgotten.begin(), m_forgotten.end(), [&](const Forgotten& f) {
+    return f.notebook.empty() ? f.label == label_id : f.notebook == notebook;
+  });
+}
+
 std::vector<Guideline> Memory::guidelines(const std::string& dimension) const {
   std::vector<Guideline> out;
   for (const auto& g : m_guidelines)
@@ -316,15 +352,9 @@ std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const Vect
 }
 
 void Memory::save(const std::filesystem::path& dir) const {
-  std::string episodes = line_header("judge-episodes") + "\n";
+  std::string episodes;
   for (const auto& e : m_episodes) episodes += episode_json(e).dump() + "\n";
-
-  nlohmann::ordered_json vh;
-  vh["schema_version"] = k_schema_version;
-  vh["kind"] = "judge-vectors";
-  vh["embeddings"] = m_embedder->spec();
-  vh["state"] = m_embedder->state();
-  std::string vectors = vh.dump() + "\n";
+  std::string vectors;
   for (const auto& e : m_episodes) {
     // Sparse form (index + value) when fewer than half the components are non-zero, else dense (value).
     nlohmann::ordered_json j;
@@ -345,14 +375,21 @@ void Memory::save(const std::filesystem::path& dir) const {
     }
     vectors += j.dump() + "\n";
   }
+  // Why memory.json first: it holds the tombstones, which must survive a crash in the middle (a forget
+  // whose tombstones were lost would come back at the next align). Whichever file the crash spares, the
+  // digests then disagree, load refuses the folder and align repairs it with memory.json's tombstones.
+  const std::string digest = util::sha256_hex(episodes + vectors);
+  nlohmann::ordered_json vh = line_header("judge-vectors", digest);
+  vh["embeddings"] = m_embedder->spec();
+  vh["state"] = m_embedder->state();
+  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend, m_forgotten,
+                                                          m_episodes.size(), m_guidelines.size(), digest));
   util::write_file_atomic(dir / k_guidelines, guidelines_text(m_guidelines));
-  util::write_file_atomic(dir / k_episodes, episodes);
-  util::write_file_atomic(dir / k_vectors, vectors);
-  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend,
-                                                          m_episodes.size(), m_guidelines.size()));
+  util::write_file_atomic(dir / k_episodes, line_header("judge-episodes", digest).dump() + "\n" + episodes);
+  util::write_file_atomic(dir / k_vectors, vh.dump() + "\n" + vectors);
 }
 
-Memory Memory::load(const std::filesystem::path& dir) {
+Memory Memory::load(const std::filesystem::path& dir, Recovery recovery) {
   const auto manifest_path = dir / k_manifest;
   if (!std::filesystem::exists(manifest_path))
     throw Error(manifest_path.string() + ": no memory here (create one with `judge align --memory " +
@@ -367,7 +404,9 @@ Memory Memory::load(const std::filesystem::path& dir) {
     throw Error(manifest_path.string() + ": expected schema_version 1");
   Memory memory(m.value("embeddings", "hashed-tfidf"));
   Provenance& p = memory.m_provenance;
+  std::string digest;  // "" in folders written before digests existed
   try {
+    digest = m.value("digest", "");
     p.judge = m.value("judge", "");
     p.reflection = m.value("reflection", "");
     p.embeddings = m.value("embeddings", "hashed-tfidf");
@@ -390,57 +429,92 @@ Memory Memory::load(const std::filesystem::path& dir) {
     for (const auto& [d, w] : blend.items())
       memory.m_blend[d] = {std::clamp(w.value("score", 1.0), 0.0, 1.0),
                            std::clamp(w.value("na", 1.0), 0.0, 1.0)};
+    for (const auto& t : m.value("forgotten", nlohmann::json::array())) {
+      Forgotten f{t.value("notebook", ""), t.value("label", ""), t.value("time", "")};
+      if (f.notebook.empty() == f.label.empty())
+        throw Error(manifest_path.string() + ": each `forgotten` entry needs one of `notebook` or `label`");
+      memory.m_forgotten.push_back(std::move(f));
+    }
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest_path.string() + ": " + e.what());
   }
 
+  // Files from one save carry the same digest; none at all is a folder written before digests existed.
+  const auto episodes_text = read_if_exists(dir / k_episodes);
+  const auto vectors_text = read_if_exists(dir / k_vectors);
+  const std::string episodes_digest = episodes_text ? header_digest(*episodes_text) : "missing";
+  const std::string vectors_digest = vectors_text ? header_digest(*vectors_text) : "missing";
+  const bool consistent = episodes_digest == digest && vectors_digest == digest;
+  if (!consistent && recovery == Recovery::refuse)
+    throw Error("memory " + dir.string() +
+                " is inconsistent: memory.json, episodes.jsonl and vectors.jsonl come from different saves "
+                "(a save was interrupted?); re-run judge align --memory " +
+                dir.string() + " to repair it");
+  memory.m_recovered = !consistent;
+
   Problems problems;
-  memory.m_guidelines = read_guidelines(dir / k_guidelines, problems);
   std::vector<Episode> episodes;
-  read_jsonl(dir / k_episodes, "judge-episodes", problems, [&](const nlohmann::json& j, const std::string&) {
-    Episode e;
-    e.id = j.at("id").get<std::string>();
-    e.notebook = j.at("notebook").get<std::string>();
-    e.dimension = j.at("dimension").get<std::string>();
-    e.human_score = read_score(j.at("human_score"));
-    e.feedback = j.value("feedback", "");
-    e.labels = j.value("labels", std::vector<std::string>{});
-    const auto& judge = j.at("judge");
-    e.judge_status = judge.value("status", "unscored");
-    e.judge_score = read_score(judge.value("score", nlohmann::json()));
-    e.judge_rationale = judge.value("rationale", "");
-    e.excerpt = j.value("excerpt", "");
-    e.label_fingerprint = j.value("label_fingerprint", "");
-    e.notebook_hash = j.value("notebook_hash", "");
-    e.distilled = j.value("distilled", false);
-    episodes.push_back(std::move(e));
-  });
+  auto finish = [&]() {
+    if (!problems.list.empty()) {
+      std::string msg =
+          "memory " + dir.string() + " has " + std::to_string(problems.list.size()) + " problem(s):";
+      for (const auto& s : problems.list) msg += "\n  " + s;
+      throw Error(msg);
+    }
+    memory.set_episodes(std::move(episodes));
+    return std::move(memory);
+  };
+  memory.m_guidelines = read_guidelines(dir / k_guidelines, problems);
+  if (episodes_text)
+    read_jsonl(dir / k_episodes, *episodes_text, "judge-episodes", problems,
+               [&](const nlohmann::json& j, const std::string&) {
+                 Episode e;
+                 e.id = j.at("id").get<std::string>();
+                 e.notebook = j.at("notebook").get<std::string>();
+                 e.dimension = j.at("dimension").get<std::string>();
+                 e.human_score = read_score(j.at("human_score"));
+                 e.feedback = j.value("feedback", "");
+                 e.labels = j.value("labels", std::vector<std::string>{});
+                 const auto& judge = j.at("judge");
+                 e.judge_status = judge.value("status", "unscored");
+                 e.judge_score = read_score(judge.value("score", nlohmann::json()));
+                 e.judge_rationale = judge.value("rationale", "");
+                 e.excerpt = j.value("excerpt", "");
+                 e.label_fingerprint = j.value("label_fingerprint", "");
+                 e.notebook_hash = j.value("notebook_hash", "");
+                 e.distilled = j.value("distilled", false);
+                 episodes.push_back(std::move(e));
+               });
+  if (memory.m_recovered) return finish();  // vectors.jsonl is not trusted: align embeds every episode again
   std::map<std::string, Episode*> by_id;
   for (auto& e : episodes) by_id[e.id] = &e;
-  const auto header = read_jsonl(
-      dir / k_vectors, "judge-vectors", problems, [&](const nlohmann::json& j, const std::string& where) {
-        const auto id = j.at("id").get<std::string>();
-        auto it = by_id.find(id);
-        if (it == by_id.end()) return problems.add(where, "vector of unknown episode \"" + id + "\"");
-        const auto size = j.at("size").get<std::size_t>();
-        auto value = j.at("value").get<std::vector<float>>();
-        if (j.contains("index")) {
-          const auto index = j.at("index").get<std::vector<std::size_t>>();
-          if (index.size() != value.size()) return problems.add(where, "index and value differ in length");
-          Vector v(size, 0.0f);
-          for (std::size_t i = 0; i < index.size(); ++i) {
-            if (index[i] >= size)
-              return problems.add(where, "index " + std::to_string(index[i]) + " out of range");
-            v[index[i]] = value[i];
-          }
-          it->second->vector = std::move(v);
-        } else {
-          if (value.size() != size)
-            return problems.add(where, "value has " + std::to_string(value.size()) + " entries, size says " +
-                                           std::to_string(size));
-          it->second->vector = std::move(value);
-        }
-      });
+  const auto header =
+      read_jsonl(dir / k_vectors, *vectors_text, "judge-vectors", problems,
+                 [&](const nlohmann::json& j, const std::string& where) {
+                   const auto id = j.at("id").get<std::string>();
+                   auto it = by_id.find(id);
+                   if (it == by_id.end())
+                     return problems.add(where, "vector of unknown episode \"" + id + "\"");
+                   const auto size = j.at("size").get<std::size_t>();
+                   auto value = j.at("value").get<std::vector<float>>();
+                   if (j.contains("index")) {
+                     const auto index = j.at("index").get<std::vector<std::size_t>>();
+                     if (index.size() != value.size())
+                       return problems.add(where, "index and value differ in length");
+                     Vector v(size, 0.0f);
+                     for (std::size_t i = 0; i < index.size(); ++i) {
+                       if (index[i] >= size)
+                         return problems.add(where, "index " + std::to_string(index[i]) + " out of range");
+                       v[index[i]] = value[i];
+                     }
+                     it->second->vector = std::move(v);
+                   } else {
+                     if (value.size() != size)
+                       return problems.add(where, "value has " + std::to_string(value.size()) +
+                                                      " entries, size says " + std::to_string(size));
+                     it->second->vector = std::move(value);
+                   }
+                 });
   if (header.is_object()) {
     if (header.value("embeddings", "") != p.embeddings)
       problems.add((dir / k_vectors).string() + ":1", "embeddings \"" + header.value("embeddings", "") +
@@ -455,14 +529,7 @@ Memory Memory::load(const std::filesystem::path& dir) {
   }
   for (const auto& e : episodes)
     if (e.vector.empty()) problems.add((dir / k_vectors).string(), "no vector for episode \"" + e.id + "\"");
-  if (!problems.list.empty()) {
-    std::string msg =
-        "memory " + dir.string() + " has " + std::to_string(problems.list.size()) + " problem(s):";
-    for (const auto& s : problems.list) msg += "\n  " + s;
-    throw Error(msg);
-  }
-  memory.set_episodes(std::move(episodes));
-  return memory;
+  return finish();
 }
 
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
@@ -494,7 +561,47 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
     guidelines.push_back(std::move(g));
   }
   memory.set_guidelines(std::move(guidelines));
+  auto tombstones = memory.forgotten();
+  const std::string now = util::utc_now();
+  auto record = [&](const std::string& notebook, const std::string& label) {
+    const bool known = std::any_of(tombstones.begin(), tombstones.end(), [&](const Forgotten& f) {
+      return f.notebook == notebook && f.label == label;
+    });
+    if (!known) tombstones.push_back({notebook, label, now});
+  };
+  for (const auto& nb : notebooks) record(nb, "");
+  for (const auto& id : label_ids) record("", id);
+  memory.set_forgotten(std::move(tombstones));
   return result;
+}
+
+std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
+                     const std::vector<std::string>& label_ids) {
+  const std::set<std::string> nbs(notebooks.begin(), notebooks.end());
+  const std::set<std::string> ids(label_ids.begin(), label_ids.end());
+  auto tombstones = memory.forgotten();
+  const std::size_t before = tombstones.size();
+  std::erase_if(tombstones, [&](const Forgotten& f) {
+    if (!f.notebook.empty()) return nbs.count(f.notebook) > 0;
+    return ids.count(f.label) > 0 || std::any_of(nbs.begin(), nbs.end(), [&](const std::string& nb) {
+             return f.label.starts_with(nb + "#");
+           });
+  });
+  const std::size_t removed = before - tombstones.size();
+  memory.set_forgotten(std::move(tombstones));
+  return removed;
+}
+
+std::vector<std::string> match_notebook(const std::string& given,
+                                        const std::vector<std::string>& candidates) {
+  std::set<std::string> out;
+  for (const auto& c : candidates)
+    if (c == given) return {c};
+  for (const auto& c : candidates)
+    if (!given.empty() && c.size() > given.size() && c.ends_with(given) &&
+        c[c.size() - given.size() - 1] == '/' && given.front() != '/')
+      out.insert(c);
+  return {out.begin(), out.end()};
 }
 
 }  // namespace judge::memory

@@ -246,7 +246,7 @@ void calibrate(JudgeReport& jr, const Joined& joined, stats::Scale scale, const 
         h.push_back(raw[i].human);
         fold.push_back(item_fold[raw[i].item]);
       }
-    const auto fitted = stats::cross_fit_isotonic(j, h, fold, options.calibrate_folds);
+    const auto fitted = stats::cross_fit_isotonic(j, h, fold, options.calibrate_folds, options.calibration);
     for (std::size_t k = 0; k < at.size(); ++k) calibrated[at[k]].judge = fitted[k];
     Calibrated c;
     c.metrics = stats::agreement(fitted, h, scale);
@@ -288,6 +288,7 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
   report.bootstrap = options.bootstrap;
   report.seed = options.seed;
   report.calibrate_folds = options.calibrate_folds;
+  report.calibration = options.calibration;
   report.human = human_agreement(label_set, report.scale);
 
   std::vector<std::string> judges;  // first-seen order

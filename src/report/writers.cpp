@@ -93,7 +93,7 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
                     {"seed", r.seed},
                     {"unit", "item"},
                     {"method", "percentile"}};
-  if (r.calibrate_folds > 1) j["calibration"] = {{"method", "isotonic"}, {"folds", r.calibrate_folds}};
+  if (r.calibrate_folds > 1) j["calibration"] = {{"method", stats::isotonic_method_name(r.calibration)}, {"folds", r.calibrate_folds}};
   nlohmann::ordered_json judges = nlohmann::ordered_json::array();
   for (const auto& jr : r.judges) {
     nlohmann::ordered_json o;
@@ -337,7 +337,8 @@ std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
     out.push_back(std::move(c));
   }
   if (jr.calibrated_mean_mae) {
-    Section c{"isotonic calibration, cross-fitted over " + std::to_string(r.calibrate_folds) +
+    Section c{std::string(stats::isotonic_method_name(r.calibration)) + " calibration, cross-fitted over " +
+                  std::to_string(r.calibrate_folds) +
                   " folds by item (stratified by mean label)",
               {"dimension", "raw MAE", ci, "calibrated MAE", ci + " ", "change", ci + "  ", "significant"},
               {}};

@@ -16,43 +16,68 @@ IsotonicMap::IsotonicMap(std::vector<double> x, std::vector<double> y)
       throw std::invalid_argument("IsotonicMap: knots must have ascending x and non-decreasing y");
 }
 
-IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> y) {
+namespace {
+
+// The median of v (midpoint of the two middle values for an even count); v is reordered.
+double median(std::vector<double>& v) {
+  const std::size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double upper = v[mid];
+  if (v.size() % 2) return upper;
+  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lower + upper) / 2;
+}
+
+}  // namespace
+
+IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> y, IsotonicLoss loss) {
   if (x.size() != y.size()) throw std::invalid_argument("IsotonicMap::fit: x and y differ in length");
   std::vector<std::size_t> order(x.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
-  // First pool equal x values (one block per unique x), then merge decreasing neighbours on a stack.
+  // First pool equal x values (one block per unique x), then merge decreasing neighbours on a stack. A block
+  // keeps its y values (the median needs them all) and its value under the chosen loss.
   struct Block {
-    double sum_y = 0, weight = 0;
+    std::vector<double> ys;
+    double value = 0;
     std::size_t first = 0, last = 0;  // range of unique-x indices it covers
-    double mean() const { return sum_y / weight; }
+  };
+  const auto value_of = [loss](Block& b) {
+    if (loss == IsotonicLoss::absolute) {
+      b.value = median(b.ys);
+    } else {
+      double sum = 0;
+      for (double v : b.ys) sum += v;
+      b.value = sum / static_cast<double>(b.ys.size());
+    }
   };
   std::vector<double> ux;
   std::vector<Block> blocks;
   for (std::size_t i = 0; i < order.size(); ++i) {
     const double xi = x[order[i]], yi = y[order[i]];
     if (!ux.empty() && xi == ux.back()) {
-      blocks.back().sum_y += yi;
-      blocks.back().weight += 1;
+      blocks.back().ys.push_back(yi);
     } else {
       ux.push_back(xi);
-      blocks.push_back({yi, 1, ux.size() - 1, ux.size() - 1});
+      blocks.push_back({{yi}, 0, ux.size() - 1, ux.size() - 1});
     }
   }
   std::vector<Block> stack;
-  for (const auto& b : blocks) {
-    stack.push_back(b);
-    while (stack.size() > 1 && stack[stack.size() - 2].mean() > stack.back().mean()) {
-      Block top = stack.back();
+  for (auto& b : blocks) {
+    value_of(b);
+    stack.push_back(std::move(b));
+    while (stack.size() > 1 && stack[stack.size() - 2].value > stack.back().value) {
+      Block top = std::move(stack.back());
       stack.pop_back();
-      stack.back().sum_y += top.sum_y;
-      stack.back().weight += top.weight;
-      stack.back().last = top.last;
+      Block& under = stack.back();
+      under.ys.insert(under.ys.end(), top.ys.begin(), top.ys.end());
+      under.last = top.last;
+      value_of(under);
     }
   }
   std::vector<double> fy(ux.size());
   for (const auto& b : stack)
-    for (std::size_t i = b.first; i <= b.last; ++i) fy[i] = b.mean();
+    for (std::size_t i = b.first; i <= b.last; ++i) fy[i] = b.value;
   IsotonicMap map;
   map.m_x = std::move(ux);
   map.m_y = std::move(fy);
@@ -70,7 +95,7 @@ double IsotonicMap::operator()(double x) const {
 }
 
 std::vector<double> cross_fit_isotonic(std::span<const double> judge, std::span<const double> human,
-                                       std::span<const int> fold, int k) {
+                                       std::span<const int> fold, int k, IsotonicLoss loss) {
   if (judge.size() != human.size() || judge.size() != fold.size())
     throw std::invalid_argument("cross_fit_isotonic: judge, human and fold differ in length");
   std::vector<double> out(judge.begin(), judge.end());
@@ -83,11 +108,22 @@ std::vector<double> cross_fit_isotonic(std::span<const double> judge, std::span<
         tx.push_back(judge[i]);
         ty.push_back(human[i]);
       }
-    const IsotonicMap map = IsotonicMap::fit(tx, ty);
+    const IsotonicMap map = IsotonicMap::fit(tx, ty, loss);
     for (std::size_t i = 0; i < judge.size(); ++i)
       if (fold[i] == f) out[i] = map(judge[i]);
   }
   return out;
+}
+
+const char* isotonic_method_name(IsotonicLoss loss) {
+  return loss == IsotonicLoss::absolute ? "isotonic-median" : "isotonic";
+}
+
+IsotonicLoss parse_isotonic_loss(const std::string& method) {
+  if (method == "isotonic") return IsotonicLoss::squared;
+  if (method == "isotonic-median") return IsotonicLoss::absolute;
+  throw std::invalid_argument("unknown calibration method \"" + method +
+                              "\" (use isotonic or isotonic-median)");
 }
 
 }  // namespace judge::stats

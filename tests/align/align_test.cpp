@@ -260,3 +260,40 @@ TEST(Align, RaterPolicyResolvesAndIsRecorded) {
   EXPECT_EQ(m.episodes().size(), 1u);  // r2 labelled one item
   EXPECT_EQ(s.episodes_removed, 7u);
 }
+
+// Forgetting sticks: labels a tombstone names stay out of a re-alignment until unforget clears it.
+TEST(Align, ForgottenLabelsStayOutUntilUnforgotten) {
+  Fixture f("forgotten");
+  memory::Memory m;
+  align::align(m, f.labels, f.options);
+  ASSERT_EQ(m.episodes().size(), 8u);
+  memory::forget(m, {"n1.ipynb"}, {"n2.ipynb#model_training#r1"});
+  auto ids = [&] {
+    std::vector<std::string> out;
+    for (const auto& e : m.episodes()) out.push_back(e.id);
+    return out;
+  };
+  const std::vector<std::string> kept{"n0.ipynb#data_imputation", "n0.ipynb#model_training",
+                                      "n2.ipynb#data_imputation", "n3.ipynb#data_imputation",
+                                      "n3.ipynb#model_training"};
+  EXPECT_EQ(ids(), kept);
+  auto s = align::align(m, f.labels, f.options);  // the label file still holds all 8 labels
+  EXPECT_EQ(s.labels_forgotten, 3u);              // n1's two, n2's model_training
+  EXPECT_EQ(s.episodes_added, 0u);
+  EXPECT_EQ(s.episodes_unchanged, 5u);
+  EXPECT_EQ(ids(), kept);
+  for (const auto& g : m.all_guidelines())
+    for (const auto& c : g.cites) EXPECT_FALSE(c.starts_with("n1.ipynb#")) << c;
+
+  EXPECT_EQ(memory::unforget(m, {"n1.ipynb"}, {}), 1u);
+  s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(s.labels_forgotten, 1u);
+  EXPECT_EQ(s.episodes_added, 2u);
+  EXPECT_NE(m.find_episode("n1.ipynb#data_imputation"), nullptr);
+  EXPECT_NE(m.find_episode("n1.ipynb#model_training"), nullptr);
+  EXPECT_EQ(m.find_episode("n2.ipynb#model_training"), nullptr);
+  EXPECT_EQ(memory::unforget(m, {}, {"n2.ipynb#model_training#r1"}), 1u);
+  s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(s.labels_forgotten, 0u);
+  EXPECT_EQ(m.episodes().size(), 8u);
+}

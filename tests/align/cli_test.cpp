@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../fake_llm_server/fake_server.hpp"
 #include "../support.hpp"
@@ -145,5 +146,131 @@ TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
   EXPECT_EQ(server.request_count(), 4);
   EXPECT_EQ(server.last_request()["path"], "/v1/chat/completions");
   EXPECT_NE(r.out.find("1 changed"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// The episode ids in a memory folder's episodes.jsonl, in file order (header skipped).
+std::vector<std::string> episode_ids(const fs::path& mem) {
+  std::vector<std::string> ids;
+  std::istringstream in(judge::util::read_file(mem / "episodes.jsonl"));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line))
+    if (!line.empty()) ids.push_back(nlohmann::json::parse(line)["id"]);
+  return ids;
+}
+
+}  // namespace
+
+TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_forget_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/x/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/y/a.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  judge::util::write_file_atomic(dir / "nb/x/c.ipynb", ipynb("model.fit(X, y)"));
+  judge::util::write_file_atomic(dir / "labels.csv",
+                                 "notebook,dimension,score,feedback,rater\n"
+                                 "x/a.ipynb,data_imputation,1,A blanket fillna hides gaps.,r1\n"
+                                 "y/a.ipynb,data_imputation,2,Rows dropped without a check.,r1\n"
+                                 "x/c.ipynb,data_imputation,NA,No missing values.,r1\n"
+                                 "x/c.ipynb,model_training,2,Fitted once.,r1\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string mem = d + "/mem";
+  const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + mem;
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::vector<std::string> all{"x/a.ipynb#data_imputation", "x/c.ipynb#data_imputation",
+                                     "x/c.ipynb#model_training", "y/a.ipynb#data_imputation"};
+  EXPECT_EQ(episode_ids(dir / "mem"), all);
+
+  // "a.ipynb" ends two notebooks: refused (exit 2) naming both; nothing written.
+  auto r = run_judge("memory forget " + mem + " --notebook a.ipynb 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("matches 2 notebooks"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("x/a.ipynb"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("y/a.ipynb"), std::string::npos) << r.out;
+  EXPECT_EQ(episode_ids(dir / "mem"), all);
+  // Nothing matches at all: exit 1, a warning naming it, nothing written.
+  r = run_judge("memory forget " + mem + " --notebook zz.ipynb --label x/a.ipynb#eda#r9 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("warning: memory forget: notebook zz.ipynb matches nothing"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("warning: memory forget: label x/a.ipynb#eda#r9 matches nothing"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(episode_ids(dir / "mem"), all);
+  // "c.ipynb" ends one notebook (x/c.ipynb): forgotten; zz.ipynb is only a warning then (exit 0).
+  r = run_judge("memory forget " + mem + " --notebook c.ipynb --notebook zz.ipynb 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("notebook zz.ipynb matches nothing"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("removed 2 episodes"), std::string::npos) << r.out;
+  r = run_judge("memory forget " + mem + " --label y/a.ipynb#data_imputation#r1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const std::vector<std::string> kept{"x/a.ipynb#data_imputation"};
+  EXPECT_EQ(episode_ids(dir / "mem"), kept);
+  const auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"));
+  ASSERT_EQ(manifest["forgotten"].size(), 2u) << manifest.dump();
+  EXPECT_EQ(manifest["forgotten"][0]["notebook"], "x/c.ipynb");
+  EXPECT_EQ(manifest["forgotten"][1]["label"], "y/a.ipynb#data_imputation#r1");
+  r = run_judge("memory show " + mem);
+  EXPECT_NE(r.out.find("forgotten (2): kept out of judge align\n  notebook x/c.ipynb  20"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  label y/a.ipynb#data_imputation#r1  20"), std::string::npos) << r.out;
+  // Forgetting what is forgotten already is fine (exit 0).
+  EXPECT_EQ(run_judge("memory forget " + mem + " --notebook x/c.ipynb").exit_code, 0);
+
+  // Re-alignment with the same label file keeps them out and says so.
+  r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("skipped 3 forgotten labels"), std::string::npos) << r.out;
+  EXPECT_EQ(episode_ids(dir / "mem"), kept);
+
+  // unforget by suffix re-admits the notebook; --all the rest.
+  r = run_judge("memory unforget " + mem + " --notebook c.ipynb");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("cleared 1 tombstones; 1 left"), std::string::npos) << r.out;
+  r = run_judge(align);
+  EXPECT_NE(r.out.find("skipped 1 forgotten labels"), std::string::npos) << r.out;
+  EXPECT_EQ(episode_ids(dir / "mem"),
+            (std::vector<std::string>{"x/a.ipynb#data_imputation", "x/c.ipynb#data_imputation",
+                                      "x/c.ipynb#model_training"}));
+  EXPECT_EQ(run_judge("memory unforget " + mem + " --notebook zz.ipynb 2>/dev/null").exit_code, 1);
+  EXPECT_EQ(run_judge("memory unforget " + mem + " --all").exit_code, 0);
+  r = run_judge(align);
+  EXPECT_EQ(r.out.find("forgotten"), std::string::npos) << r.out;
+  EXPECT_EQ(episode_ids(dir / "mem"), all);
+  fs::remove_all(dir);
+}
+
+// A save interrupted between files (simulated: episodes.jsonl of a later save put back by hand): commands
+// refuse the folder, naming it and saying to re-run align, which repairs it.
+TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_crash_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::string old_vectors = judge::util::read_file(dir / "mem/vectors.jsonl");
+  ASSERT_EQ(run_judge("memory forget " + d + "/mem --notebook a.ipynb").exit_code, 0);
+  judge::util::write_file_atomic(dir / "mem/vectors.jsonl", old_vectors);  // the crash came before vectors
+
+  auto r = run_judge("memory show " + d + "/mem 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("memory " + dir.string() + "/mem is inconsistent"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("re-run judge align"), std::string::npos) << r.out;
+  EXPECT_EQ(run_judge("eval --memory " + d + "/mem " + d + "/nb 2>/dev/null").exit_code, 1);
+
+  r = run_judge(align + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("interrupted save; repairing it"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped 1 forgotten labels"), std::string::npos) << r.out;  // the tombstone survived
+  EXPECT_EQ(episode_ids(dir / "mem"),
+            (std::vector<std::string>{"b.ipynb#data_imputation", "b.ipynb#model_training"}));
+  r = run_judge("memory show " + d + "/mem");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
   fs::remove_all(dir);
 }

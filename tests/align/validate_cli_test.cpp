@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // judge validate through the built binary, and judge align --calibrate with judge eval --memory.
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <unistd.h>
 
 #include <filesystem>
@@ -107,3 +109,27 @@ TEST(ValidateCli, AlignCalibrateThenEvalSaysCalibrated) {
   ASSERT_TRUE(record.contains("calibrated")) << r.out;
   EXPECT_EQ(record["calibrated"]["map"], "isotonic");
 }
+
+// --calibration isotonic-median: calibration.json names the median map, and its knots are medians of integer
+// labels (whole numbers, or the midpoint of two for an even block); eval says which map it applied. The
+// median values themselves are checked by hand in validate_test.cpp and against an LP in the stats tests.
+TEST(ValidateCli, AlignCalibrationMedianWritesTheMedianMap) {
+  CliData data;
+  auto r = run_judge("align --calibration isotonic-median --labels " + data.d + "/labels.csv --notebooks " +
+                     data.d + "/nb --memory " + data.d + "/mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("isotonic-median map"), std::string::npos) << r.out;
+  const auto file = nlohmann::json::parse(judge::util::read_file(data.dir / "mem/calibration.json"));
+  EXPECT_EQ(file["map"], "isotonic-median");
+  for (const auto& [d, v] : file["dimensions"].items())
+    for (double y : v["y"]) EXPECT_EQ(y * 2, std::round(y * 2)) << d;  // medians of integers: whole or halves
+  r = run_judge("eval --format jsonl --memory " + data.d + "/mem --dimensions exploratory_data_analysis " +
+                data.d + "/nb/n0.ipynb");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["calibrated"]["map"], "isotonic-median");
+  EXPECT_EQ(run_judge("align --calibration platt --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                      "/nb --memory " + data.d + "/mem2")
+                .exit_code,
+            2);
+}
+

@@ -224,6 +224,12 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   EXPECT_EQ(v[0].extra["calibrated"]["raw"], 1.5);
   EXPECT_EQ(v[0].extra["calibrated"]["map"], "isotonic");
   EXPECT_DOUBLE_EQ(*v[1].score, 1.0);
+  // The median map by hand: (1,2), (2,3), (3,2) -> the last two pool to the median of {3,2} = 2.5 as well;
+  // saved and read back under its own name.
+  const auto median = align::fit_calibration(m, stats::IsotonicLoss::absolute);
+  EXPECT_DOUBLE_EQ(median.maps.at("model_training")(3), 2.5);
+  align::save_calibration(data.dir, median);
+  EXPECT_EQ(align::load_calibration(data.dir)->loss, stats::IsotonicLoss::absolute);
   util::write_file_atomic(data.dir / "calibration.json", R"({"schema_version": 2})");
   EXPECT_THROW(align::load_calibration(data.dir), Error);
 }

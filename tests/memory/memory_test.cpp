@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "judge/memory/excerpt.hpp"
 #include "judge/util/error.hpp"
@@ -187,6 +188,143 @@ TEST(Memory, ForgetNotebookAndLabels) {
   ASSERT_EQ(m.all_guidelines().size(), 1u);
   EXPECT_EQ(m.all_guidelines()[0].source, "manual");
   EXPECT_EQ(m.live_labels(), (std::vector<std::string>{"c.ipynb#data_imputation#r1"}));
+}
+
+TEST(Memory, ForgetRecordsTombstonesThatSurviveARoundTrip) {
+  const auto dir = temp_dir("tombstones");
+  Memory m = sample();
+  forget(m, {"a.ipynb"}, {"b.ipynb#data_imputation#r1"});
+  forget(m, {"a.ipynb"}, {});  // again: no second tombstone
+  ASSERT_EQ(m.forgotten().size(), 2u);
+  EXPECT_EQ(m.forgotten()[0].notebook, "a.ipynb");
+  EXPECT_EQ(m.forgotten()[1].label, "b.ipynb#data_imputation#r1");
+  EXPECT_EQ(m.forgotten()[0].time.size(), 20u);  // 2026-12-01T02:35:29Z
+  EXPECT_TRUE(m.is_forgotten("a.ipynb", "a.ipynb#model_training#r2"));
+  EXPECT_TRUE(m.is_forgotten("b.ipynb", "b.ipynb#data_imputation#r1"));
+  EXPECT_FALSE(m.is_forgotten("b.ipynb", "b.ipynb#data_imputation#r2"));
+  m.save(dir);
+  const Memory r = Memory::load(dir);
+  ASSERT_EQ(r.forgotten().size(), 2u);
+  EXPECT_EQ(r.forgotten()[0].notebook, "a.ipynb");
+  EXPECT_EQ(r.forgotten()[0].time, m.forgotten()[0].time);
+  EXPECT_EQ(r.forgotten()[1].label, "b.ipynb#data_imputation#r1");
+  EXPECT_TRUE(r.forgotten()[1].notebook.empty());
+  fs::remove_all(dir);
+}
+
+TEST(Memory, UnforgetClearsANotebookWithItsLabels) {
+  Memory m = sample();
+  forget(m, {"a.ipynb"}, {"a.ipynb#data_imputation#r1", "b.ipynb#data_imputation#r1"});
+  ASSERT_EQ(m.forgotten().size(), 3u);
+  EXPECT_EQ(unforget(m, {"a.ipynb"}, {}), 2u);  // the notebook and its label
+  ASSERT_EQ(m.forgotten().size(), 1u);
+  EXPECT_EQ(m.forgotten()[0].label, "b.ipynb#data_imputation#r1");
+  EXPECT_EQ(unforget(m, {}, {"b.ipynb#data_imputation#r1", "nothing#x#y"}), 1u);
+  EXPECT_TRUE(m.forgotten().empty());
+}
+
+TEST(Memory, MatchNotebookOnWholePathComponents) {
+  const std::vector<std::string> nbs{"ipynb/titanic.ipynb", "other/titanic.ipynb", "ipynb/churn.ipynb",
+                                     "kaggle/xchurn.ipynb", "titanic.ipynb.bak"};
+  EXPECT_EQ(match_notebook("ipynb/churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
+  EXPECT_EQ(match_notebook("churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
+  EXPECT_EQ(match_notebook("titanic.ipynb", nbs),
+            (std::vector<std::string>{"ipynb/titanic.ipynb", "other/titanic.ipynb"}));
+  EXPECT_EQ(match_notebook("ipynb/titanic.ipynb", nbs), (std::vector<std::string>{"ipynb/titanic.ipynb"}));
+  EXPECT_TRUE(match_notebook("hurn.ipynb", nbs).empty());
+  EXPECT_TRUE(match_notebook("/churn.ipynb", nbs).empty());
+  EXPECT_TRUE(match_notebook("", nbs).empty());
+  // An exact match wins over longer paths ending with it.
+  EXPECT_EQ(match_notebook("t.ipynb", {"t.ipynb", "a/t.ipynb"}), (std::vector<std::string>{"t.ipynb"}));
+}
+
+// A save cut short: memory.json is written first, then guidelines, episodes, vectors. Simulated by mixing
+// the files of two saves by hand.
+TEST(Memory, InterruptedSaveIsRefusedOrRepaired) {
+  const auto old_dir = temp_dir("interrupted_old");
+  const auto new_dir = temp_dir("interrupted_new");
+  const auto dir = temp_dir("interrupted");
+  Memory before = sample();
+  before.save(old_dir);
+  Memory after = sample();
+  forget(after, {"a.ipynb"}, {});
+  after.save(new_dir);
+  auto mix = [&](std::initializer_list<const char*> from_new) {
+    for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+      fs::copy_file(old_dir / f, dir / f, fs::copy_options::overwrite_existing);
+    for (const char* f : from_new) fs::copy_file(new_dir / f, dir / f, fs::copy_options::overwrite_existing);
+  };
+  auto refused = [&]() {
+    try {
+      Memory::load(dir);
+    } catch (const judge::Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("memory " + dir.string() + " is inconsistent"), std::string::npos) << what;
+      EXPECT_NE(what.find("re-run judge align"), std::string::npos) << what;
+      return true;
+    }
+    return false;
+  };
+  // Crash after memory.json; after guidelines.yaml; after episodes.jsonl.
+  for (auto from_new :
+       {std::initializer_list<const char*>{"memory.json"},
+        std::initializer_list<const char*>{"memory.json", "guidelines.yaml"},
+        std::initializer_list<const char*>{"memory.json", "guidelines.yaml", "episodes.jsonl"}}) {
+    mix(from_new);
+    EXPECT_TRUE(refused()) << "crash after " << *(from_new.end() - 1);
+  }
+  // Repair (what judge align does): the tombstones of memory.json and the episodes of episodes.jsonl (here
+  // the new ones: a.ipynb's are gone), no vectors.
+  const Memory repaired = Memory::load(dir, Recovery::drop_vectors);
+  EXPECT_TRUE(repaired.recovered());
+  ASSERT_EQ(repaired.forgotten().size(), 1u);
+  EXPECT_EQ(repaired.forgotten()[0].notebook, "a.ipynb");
+  ASSERT_EQ(repaired.episodes().size(), 2u);
+  EXPECT_EQ(repaired.episodes()[0].id, "b.ipynb#data_imputation");
+  EXPECT_EQ(repaired.episodes()[1].id, "c.ipynb#data_imputation");
+  EXPECT_TRUE(repaired.episodes()[0].vector.empty());
+  // A missing vectors.jsonl is refused too.
+  mix({"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"});
+  EXPECT_FALSE(Memory::load(dir).recovered());
+  fs::remove(dir / "vectors.jsonl");
+  EXPECT_TRUE(refused());
+  // Hand edits of guidelines.yaml and of an episode's feedback leave the digests alone: still loads.
+  mix({"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"});
+  std::string episodes = judge::util::read_file(dir / "episodes.jsonl");
+  episodes.replace(episodes.find("feedback on b.ipynb"), 19, "edited feedback");
+  judge::util::write_file_atomic(dir / "episodes.jsonl", episodes);
+  judge::util::write_file_atomic(dir / "guidelines.yaml",
+                                 "schema_version: 1\nguidelines:\n  x:\n    - text: By hand.\n");
+  const Memory edited = Memory::load(dir);
+  EXPECT_EQ(edited.episodes()[0].feedback, "edited feedback");
+  EXPECT_EQ(edited.all_guidelines().size(), 1u);
+  for (const auto& d : {old_dir, new_dir, dir}) fs::remove_all(d);
+}
+
+// A folder written before tombstones and digests existed: memory.json without `forgotten` and `digest`,
+// JSON Lines headers without `digest`.
+TEST(Memory, OldFolderWithoutTombstonesOrDigestsLoads) {
+  const auto dir = temp_dir("old");
+  sample().save(dir);
+  auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "memory.json"));
+  ASSERT_TRUE(manifest.contains("digest"));
+  manifest.erase("digest");
+  manifest.erase("forgotten");
+  judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
+  for (const char* f : {"episodes.jsonl", "vectors.jsonl"}) {
+    std::string text = judge::util::read_file(dir / f);
+    const auto eol = text.find('\n');
+    auto header = nlohmann::json::parse(text.substr(0, eol));
+    header.erase("digest");
+    judge::util::write_file_atomic(dir / f, header.dump() + text.substr(eol));
+  }
+  const Memory m = Memory::load(dir);
+  EXPECT_FALSE(m.recovered());
+  EXPECT_EQ(m.episodes().size(), 4u);
+  EXPECT_TRUE(m.forgotten().empty());
+  EXPECT_EQ(m.retrieve("data_imputation", "fillna missing", 1).front().episode->id,
+            "a.ipynb#data_imputation");
+  fs::remove_all(dir);
 }
 
 TEST(Excerpt, PicksCellsOfTheDimensionInDocumentOrder) {

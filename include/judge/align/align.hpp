@@ -34,6 +34,7 @@ struct AlignSummary {
   std::size_t reflection_calls = 0;
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
+  std::size_t labels_forgotten = 0;   ///< labels left out because a tombstone names them (Memory::forgotten)
   std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
 };
 
@@ -42,9 +43,10 @@ struct AlignSummary {
 std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
                                             std::string& hash, std::string& error);
 
-/// Aligns `memory` with `labels`, incrementally. Why incremental: reflection and LLM judges cost money, so
-/// an (item, dimension) whose resolved labels (scores, feedback, rater policy) and notebook file are
-/// unchanged keeps its episode and makes no call. Steps:
+/// Aligns `memory` with `labels`, incrementally; labels a tombstone of the memory names
+/// (Memory::is_forgotten) are left out, as if the file lacked them. Why incremental: reflection and LLM
+/// judges cost money, so an (item, dimension) whose resolved labels (scores, feedback, rater policy) and
+/// notebook file are unchanged keeps its episode and makes no call. Steps:
 ///  1. resolve raters (options.rater_policy) into one episode per (notebook, dimension);
 ///  2. episodes whose labels or notebook changed, or that are new, get the judge's own verdict again (an
 ///     LLM judge is asked once per such notebook; the heuristic judge, which is free, re-scores every

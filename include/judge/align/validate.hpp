@@ -41,6 +41,7 @@ struct ValidateOptions {
   /// {0.25, 0.5, 0.75, 1} = a learning curve. The notebooks of a smaller share are a subset of a larger one.
   std::vector<double> shares = {1.0};
   std::size_t parallel = 4;  ///< judge calls at once
+  stats::IsotonicLoss calibration = stats::IsotonicLoss::squared;  ///< the "calibrated" condition's map
 };
 
 /// One held-out verdict: the judge's verdict under a condition on a notebook of the fold it was held out of.
@@ -88,14 +89,17 @@ struct Calibration {
   std::map<std::string, stats::IsotonicMap> maps;
   std::map<std::string, std::size_t> pairs;  ///< pairs each map was fitted on
   std::string judge;                         ///< the judge spec whose scores were fitted
+  stats::IsotonicLoss loss = stats::IsotonicLoss::squared;  ///< "isotonic" or "isotonic-median"
 };
 
 /// Per dimension, the isotonic map from the judge's own scores at alignment (Episode::judge_score, no
 /// memory) to the human scores of the memory's episodes, over episodes where both are scored. Dimensions
-/// without such pairs are left out.
-Calibration fit_calibration(const memory::Memory& memory);
+/// without such pairs are left out. loss as in stats::IsotonicMap::fit.
+Calibration fit_calibration(const memory::Memory& memory,
+                            stats::IsotonicLoss loss = stats::IsotonicLoss::squared);
 
-/// Writes calibration.json into a memory folder, atomically: {"schema_version": 1, "map": "isotonic",
+/// Writes calibration.json into a memory folder, atomically: {"schema_version": 1, "map": "isotonic" or
+/// "isotonic-median",
 /// "judge": SPEC, "dimensions": {DIMENSION: {"n": N, "x": [...], "y": [...]}}} (docs/memory.md).
 void save_calibration(const std::filesystem::path& memory_dir, const Calibration& calibration);
 /// Reads calibration.json from a memory folder; nullopt when the folder has none. Throws judge::Error naming
@@ -103,7 +107,7 @@ void save_calibration(const std::filesystem::path& memory_dir, const Calibration
 std::optional<Calibration> load_calibration(const std::filesystem::path& memory_dir);
 
 /// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
-/// unscored ones are left alone) and records {"raw": SCORE, "map": "isotonic"} in extra["calibrated"].
+/// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"].
 void apply_calibration(const Calibration& calibration, std::vector<scoring::Verdict>& verdicts);
 
 }  // namespace judge::align

@@ -71,6 +71,21 @@ struct Provenance {
   std::string updated;  ///< UTC, ISO 8601
 };
 
+/// A tombstone: something `judge memory forget` removed, kept in memory.json (`forgotten`) so that `judge
+/// align` leaves the labels it matches out until `judge memory unforget` clears it. Exactly one of
+/// `notebook` and `label` is set.
+struct Forgotten {
+  std::string notebook;  ///< a notebook path as the labels give it: every label of that notebook
+  std::string label;     ///< a label id "notebook#dimension#rater": that label only
+  std::string time;      ///< UTC, ISO 8601, when it was forgotten
+};
+
+/// What Memory::load does with a folder whose files come from different saves (an interrupted save).
+enum class Recovery {
+  refuse,        ///< throw a judge::Error naming the folder and saying "re-run judge align"
+  drop_vectors,  ///< keep memory.json and episodes.jsonl as they are, ignore vectors.jsonl (align re-embeds)
+};
+
 /// Aligned memory: semantic (guidelines per dimension) and episodic (labelled examples with embeddings).
 /// Files in a folder (docs/memory.md): memory.json, guidelines.yaml, episodes.jsonl, vectors.jsonl.
 /// Reading (guidelines, retrieve) is thread-safe; modifying is not.
@@ -83,10 +98,18 @@ class Memory {
   Memory& operator=(Memory&&) noexcept;
 
   /// Reads a memory folder. Collects every problem (file:line: what) and throws one judge::Error.
-  /// A folder without memory.json is an error naming it (run judge align first).
-  static Memory load(const std::filesystem::path& dir);
-  /// Writes the four files atomically each (memory.json last), stable key order, schema_version 1.
+  /// A folder without memory.json is an error naming it (run judge align first). Files from different saves
+  /// (memory.json's `digest` differs from the one in the headers of episodes.jsonl and vectors.jsonl, or one
+  /// of them is missing) are handled as `recovery` says; a folder without any digest (written before digests
+  /// existed) is read unchecked.
+  static Memory load(const std::filesystem::path& dir, Recovery recovery = Recovery::refuse);
+  /// Writes the four files atomically each, stable key order, schema_version 1. Crash safety: memory.json
+  /// is written first and carries the digest (sha256) of the episode and vector lines that follow, which
+  /// episodes.jsonl and vectors.jsonl carry in their headers too; a save cut short leaves digests that
+  /// disagree, which load detects. guidelines.yaml is not covered (people edit it).
   void save(const std::filesystem::path& dir) const;
+  /// True when load(dir, Recovery::drop_vectors) found an interrupted save and dropped the vectors.
+  bool recovered() const { return m_recovered; }
 
   /// Guidelines of `dimension`, in file order (hand-written ones included).
   std::vector<Guideline> guidelines(const std::string& dimension) const;
@@ -126,6 +149,12 @@ class Memory {
   /// Label ids still present: the union of the episodes' labels.
   std::vector<std::string> live_labels() const;
 
+  /// Tombstones, in the order they were recorded.
+  const std::vector<Forgotten>& forgotten() const { return m_forgotten; }
+  void set_forgotten(std::vector<Forgotten> forgotten) { m_forgotten = std::move(forgotten); }
+  /// True when a tombstone names the label `label_id` or its notebook `notebook`.
+  bool is_forgotten(const std::string& notebook, const std::string& label_id) const;
+
  private:
   struct Index;
   void rebuild_index();
@@ -135,6 +164,8 @@ class Memory {
   std::vector<Episode> m_episodes;  ///< sorted by id
   std::map<std::string, std::vector<std::string>> m_vocabulary;
   std::map<std::string, BlendWeight> m_blend;
+  std::vector<Forgotten> m_forgotten;
+  bool m_recovered = false;
   std::unique_ptr<Embedder> m_embedder;
   std::unique_ptr<Index> m_index;
 };
@@ -145,9 +176,21 @@ struct ForgetResult {
   std::size_t guidelines_removed = 0;
 };
 
-/// Removes the episodes of the given notebooks and those that came from the given label ids, then every
-/// non-manual guideline none of whose cited labels is still present. Manual guidelines always stay.
+/// Removes the episodes of the given notebooks (exact paths as the labels give them) and those that came
+/// from the given label ids, then every non-manual guideline none of whose cited labels is still present.
+/// Manual guidelines always stay. Records a tombstone (time: now) for each notebook and label id given that
+/// has none yet, so that align keeps them out.
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
                     const std::vector<std::string>& label_ids);
+
+/// Removes the tombstones of the given notebooks (with every label tombstone of those notebooks) and of the
+/// given label ids; the next align admits their labels again. Returns how many tombstones went.
+std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
+                     const std::vector<std::string>& label_ids);
+
+/// The paths among `candidates` that the notebook path `given` names: the candidate equal to it, else every
+/// candidate ending with it on whole path components ("titanic.ipynb" and "ipynb/titanic.ipynb" match
+/// "data/ipynb/titanic.ipynb"; "anic.ipynb" does not). Sorted, without duplicates; empty when none.
+std::vector<std::string> match_notebook(const std::string& given, const std::vector<std::string>& candidates);
 
 }  // namespace judge::memory

@@ -8,6 +8,7 @@
 
 #include "judge/labels/labels.hpp"
 #include "judge/report/scores.hpp"
+#include "judge/stats/calibration.hpp"
 #include "judge/stats/bootstrap.hpp"
 #include "judge/stats/metrics.hpp"
 
@@ -22,6 +23,7 @@ struct ReportOptions {
   stats::BootstrapOptions bootstrap;
   std::uint64_t seed = 0;
   int calibrate_folds = 0;         ///< K > 1: cross-fitted isotonic calibration; 0 = off
+  stats::IsotonicLoss calibration = stats::IsotonicLoss::squared;  ///< mean (isotonic) or median fit
   std::size_t disagreements = 10;  ///< how many of the largest disagreements to keep
 };
 
@@ -83,6 +85,7 @@ struct Report {
   stats::BootstrapOptions bootstrap;
   std::uint64_t seed = 0;
   int calibrate_folds = 0;
+  stats::IsotonicLoss calibration = stats::IsotonicLoss::squared;
   /// Human-vs-human agreement per dimension: each rater against the mean of the other raters (applicable
   /// labels only; pairs pooled over raters). Empty when the labels have fewer than two raters.
   std::map<std::string, stats::Agreement> human;
