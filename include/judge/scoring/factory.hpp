@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "judge/llm/cache.hpp"
@@ -19,9 +20,10 @@ struct JudgeSettings {
   double timeout_seconds = 120;
   std::string cache_path;  ///< empty: llm::default_cache_path()
   llm::CacheMode cache_mode = llm::CacheMode::read_write;
-  std::int64_t cache_max_bytes = 0;  ///< 0: no size limit
-  double requests_per_minute = 0;    ///< 0: no limit
-  double tokens_per_minute = 0;      ///< 0: no limit
+  std::int64_t cache_max_bytes = 0;     ///< 0: no size limit
+  double requests_per_minute = 0;       ///< 0: no limit
+  double tokens_per_minute = 0;         ///< 0: no limit
+  std::optional<bool> reasoning_model;  ///< llm::ProviderSettings::reasoning_model (nullopt: by model name)
   LlmJudgeOptions llm;
   std::shared_ptr<llm::UsageMeter> usage;  ///< when set, every call's tokens and latency are recorded here
 };
