@@ -222,8 +222,8 @@ struct Memory::Index {
   std::map<std::string, Dimension> by_dimension;
 };
 
-Memory::Memory(const std::string& embeddings_spec)
-    : m_embedder(make_embedder(embeddings_spec)), m_index(std::make_unique<Index>()) {
+Memory::Memory(const std::string& embeddings_spec, const llm::ProviderSettings& embedding_settings)
+    : m_embedder(make_embedder(embeddings_spec, embedding_settings)), m_index(std::make_unique<Index>()) {
   m_provenance.embeddings = m_embedder->spec();
 }
 Memory::~Memory() = default;
@@ -352,7 +352,7 @@ void Memory::save(const std::filesystem::path& dir) const {
                                                           m_episodes.size(), m_guidelines.size()));
 }
 
-Memory Memory::load(const std::filesystem::path& dir) {
+Memory Memory::load(const std::filesystem::path& dir, const llm::ProviderSettings& embedding_settings) {
   const auto manifest_path = dir / k_manifest;
   if (!std::filesystem::exists(manifest_path))
     throw Error(manifest_path.string() + ": no memory here (create one with `judge align --memory " +
@@ -365,7 +365,7 @@ Memory Memory::load(const std::filesystem::path& dir) {
   }
   if (!m.is_object() || m.value("schema_version", 0) != k_schema_version)
     throw Error(manifest_path.string() + ": expected schema_version 1");
-  Memory memory(m.value("embeddings", "hashed-tfidf"));
+  Memory memory(m.value("embeddings", "hashed-tfidf"), embedding_settings);
   Provenance& p = memory.m_provenance;
   try {
     p.judge = m.value("judge", "");

@@ -76,15 +76,18 @@ struct Provenance {
 /// Reading (guidelines, retrieve) is thread-safe; modifying is not.
 class Memory {
  public:
-  /// An empty memory embedding with `embeddings_spec` (see make_embedder).
-  explicit Memory(const std::string& embeddings_spec = "hashed-tfidf");
+  /// An empty memory embedding with `embeddings_spec` (see make_embedder; `embedding_settings` for a
+  /// provider's base URL, timeouts and dimensions).
+  explicit Memory(const std::string& embeddings_spec = "hashed-tfidf",
+                  const llm::ProviderSettings& embedding_settings = {});
   ~Memory();
   Memory(Memory&&) noexcept;
   Memory& operator=(Memory&&) noexcept;
 
   /// Reads a memory folder. Collects every problem (file:line: what) and throws one judge::Error.
-  /// A folder without memory.json is an error naming it (run judge align first).
-  static Memory load(const std::filesystem::path& dir);
+  /// A folder without memory.json is an error naming it (run judge align first). An embeddings provider
+  /// recorded in it is made with `embedding_settings` (base URL, timeouts, dimensions).
+  static Memory load(const std::filesystem::path& dir, const llm::ProviderSettings& embedding_settings = {});
   /// Writes the four files atomically each (memory.json last), stable key order, schema_version 1.
   void save(const std::filesystem::path& dir) const;
 
