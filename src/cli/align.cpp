@@ -74,9 +74,8 @@ int run_align(const AlignCliOptions& opt) {
   ao.rater_policy = !opt.raters.empty() ? opt.raters : memory.provenance().rater_policy;
   ao.judge = judge.get();
   ao.reflection = reflection.get();
-  // k given (flag, environment or judge.yaml) wins over the memory's; the default does not.
-  ao.k = config.at("k").source != "default" ? static_cast<int>(config.get_whole("k")) : memory.provenance().k;
-  ao.parallel = static_cast<std::size_t>(std::max(1L, config.get_whole("jobs")));
+  ao.k = k_or_recorded(config, memory.provenance().k);
+  ao.parallel = jobs(config);
   ao.labels_file = opt.labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);

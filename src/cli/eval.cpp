@@ -76,12 +76,12 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
   return out;
 }
 
-// Why a pool: judging is I/O bound (each call waits on a server), so `jobs` threads each take the next item
-// and block on its call, keeping `jobs` requests in flight. Results go to the item's own slot, so the output
-// order does not depend on timing. The first exception (auth or config failure) stops the other threads
-// from taking new items and is rethrown here.
+// Why a pool: judging is I/O bound (each call waits on a server), so `threads` threads (setting jobs) each
+// take the next item and block on its call, keeping that many requests in flight. Results go to the item's
+// own slot, so the output order does not depend on timing. The first exception (auth or config failure) stops
+// the other threads from taking new items and is rethrown here.
 std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
-                                           long jobs, const scoring::Context& context) {
+                                           std::size_t threads, const scoring::Context& context) {
   std::vector<std::vector<scoring::Verdict>> results(items.size());
   std::atomic<std::size_t> next{0}, done{0};
   std::atomic<bool> stop{false};
@@ -105,7 +105,6 @@ std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vec
     }
   };
   std::vector<std::thread> pool;
-  const auto threads = static_cast<std::size_t>(std::max(1L, jobs));
   for (std::size_t t = 0; t < std::min(threads, items.size()); ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   if (progress) std::cerr << "\r\x1b[K";
@@ -192,8 +191,8 @@ std::optional<memory::Memory> load_memory(const std::string& dir, const Config& 
 scoring::Context memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
   scoring::Context context;
   context.memory = memory ? &*memory : nullptr;
-  const bool k_given = config.at("k").source != "default";
-  context.top_k = static_cast<int>(memory && !k_given ? memory->provenance().k : config.get_whole("k"));
+  context.top_k =
+      memory ? k_or_recorded(config, memory->provenance().k) : static_cast<int>(config.get_whole("k"));
   return context;
 }
 
@@ -222,7 +221,7 @@ int run_eval(const EvalOptions& opt) {
   const auto memory = load_memory(opt.memory_dir, config);
   const auto context = memory_context(memory, config);
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
-  auto records = score_all(*judge, items, config.get_whole("jobs"), context);
+  auto records = score_all(*judge, items, jobs(config), context);
   calibrate(opt.memory_dir, records);
   write_output(opt, rubric, records);
   print_totals(judge->spec(), *usage, config);

@@ -2,6 +2,7 @@
 // The options and settings judge eval, align and validate share.
 #include "judge/cli/judge_setup.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -27,6 +28,14 @@ rubric::Rubric configured_rubric(const Config& config, const std::string& dimens
   const std::string file = config.get("rubric");
   const rubric::Rubric base = file.empty() ? rubric::default_rubric() : rubric::load_rubric(file);
   return dimensions.empty() ? base : rubric::select_dimensions(base, dimensions);
+}
+
+std::size_t jobs(const Config& config) {
+  return static_cast<std::size_t>(std::max(1L, config.get_whole("jobs")));
+}
+
+int k_or_recorded(const Config& config, int recorded) {
+  return config.at("k").source != "default" ? static_cast<int>(config.get_whole("k")) : recorded;
 }
 
 namespace {

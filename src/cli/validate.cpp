@@ -70,7 +70,7 @@ align::ValidateOptions core_options(const ValidateCliOptions& opt, const Config&
     o.conditions.insert(o.conditions.begin(), "baseline");  // every change is measured from it
   o.k = static_cast<int>(config.get_whole("k"));
   o.shares = opt.learning_curve ? k_curve_shares : std::vector<double>{1.0};
-  o.parallel = static_cast<std::size_t>(std::max(1L, config.get_whole("jobs")));
+  o.parallel = jobs(config);
   return o;
 }
 

@@ -147,3 +147,29 @@ TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
   EXPECT_NE(r.out.find("1 changed"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
+
+// judge align reads judge.yaml like judge eval: the reflection model and its base URL from the file reach the
+// loopback server, and the file's k is recorded with the memory (a memory's recorded k yields only to a k
+// that was given).
+TEST(AlignCli, ReadsJudgeYamlLikeEval) {
+  judge::test::FakeLlmServer server;
+  server.script(nlohmann::json::array(), {{"type", "reply"}, {"content", R"({"guidelines": []})"}});
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_yaml_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  judge::util::write_file_atomic(dir / "judge.yaml",
+                                 "reflection: openai:yaml-reflect\nreflection_base_url: " +
+                                     server.openai_base_url() + "\nk: 3\njobs: 1\n");
+  const std::string run = "cd '" + dir.string() + "' && env -u OPENAI_BASE_URL -u JUDGE_K '" + JUDGE_BINARY +
+                          "' align --labels labels.csv --notebooks nb --memory mem";
+  auto r = judge::test::run_command(run);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 2);  // one reflection batch per dimension with feedback
+  EXPECT_EQ(server.last_request()["body"]["model"], "yaml-reflect");
+  auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"));
+  EXPECT_EQ(manifest["reflection"], "openai:yaml-reflect");
+  EXPECT_EQ(manifest["k"], 3);
+  fs::remove_all(dir);
+}

@@ -33,6 +33,13 @@ void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string&
 /// (comma-separated ids; empty: all). Throws judge::Error for a bad file or an unknown dimension.
 rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions = "");
 
+/// Setting `jobs` as a thread count (at least 1).
+std::size_t jobs(const Config& config);
+
+/// Setting `k` when it was given (flag, environment or file), else `recorded` (the k a memory was aligned
+/// with): a memory's k wins over the default only.
+int k_or_recorded(const Config& config, int recorded);
+
 /// The judge settings: base_url, api_version, timeouts, cache, rate limits, reasoning_model,
 /// batch_dimensions, samples, temperature, max_tokens, token_budget, redact. `usage` (may be null) records
 /// every call; `dry_run` turns the cache off. Throws judge::Error naming the source for a reasoning_model
