@@ -67,7 +67,8 @@ int run_align(const AlignCliOptions& opt) {
   memory::Memory memory = open_memory(opt, config);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
-  auto reflection = make_reflection(config);
+  const auto reflection_usage = std::make_shared<llm::UsageMeter>();
+  const auto reflection = make_reflection(config, reflection_usage);
   align::AlignOptions ao;
   ao.rubric = &rubric;
   ao.notebooks_dir = opt.notebooks_dir;
@@ -82,6 +83,7 @@ int run_align(const AlignCliOptions& opt) {
   if (opt.calibrate) save_calibration(opt.memory_dir, memory);
   print_summary(opt, memory, summary);
   print_totals(judge->spec(), *usage, config);
+  print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   return static_cast<int>(ExitCode::ok);
 }
 

@@ -90,10 +90,13 @@ llm::ProviderSettings provider_settings(const Config& config, const std::string&
   return s;
 }
 
-std::unique_ptr<llm::ChatProvider> make_reflection(const Config& config) {
+std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
+                                                   std::shared_ptr<llm::UsageMeter> usage) {
   const std::string spec = config.get("reflection");
   if (spec.empty()) return nullptr;
-  return llm::make_chat_provider(spec, provider_settings(config, "reflection_base_url"));
+  return scoring::wrap_provider(
+      llm::make_chat_provider(spec, provider_settings(config, "reflection_base_url")),
+      judge_settings(config, std::move(usage)));
 }
 
 std::string cost_text(const Config& config, const std::string& spec, long input, long output) {
@@ -104,12 +107,14 @@ std::string cost_text(const Config& config, const std::string& spec, long input,
   return "cost " + usd(llm::PriceTable::cost(*price, input, output));
 }
 
-void print_totals(const std::string& spec, const llm::UsageMeter& usage, const Config& config) {
+void print_totals(const std::string& spec, const llm::UsageMeter& usage, const Config& config,
+                  const std::string& what) {
   const auto t = usage.totals();
   if (t.calls + t.cached + t.errors == 0) return;
   std::ostringstream s;
-  s << "judge: " << t.calls << " calls, " << t.cached << " from the cache, " << t.errors
-    << " failed; tokens in " << t.input_tokens << ", out " << t.output_tokens;
+  s << "judge: " << (what.empty() ? "" : what + " " + spec + ": ") << t.calls << " calls, " << t.cached
+    << " from the cache, " << t.errors << " failed; tokens in " << t.input_tokens << ", out "
+    << t.output_tokens;
   if (t.calls > 0) s << "; latency " << std::round(1000 * t.latency_seconds / t.calls) / 1000 << " s mean";
   s << "; " << cost_text(config, spec, t.input_tokens, t.output_tokens) << "\n";
   std::cerr << s.str();

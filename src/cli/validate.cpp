@@ -360,9 +360,8 @@ void write_output(const ValidateCliOptions& opt, const std::string& text) {
 }
 
 int finish(const align::ValidateResult& result, const std::vector<report::GateResult>& gates,
-           const Config& config, const scoring::Judge& judge, const llm::UsageMeter& usage, double seconds) {
+           double seconds) {
   for (const auto& w : result.warnings) std::cerr << "judge: warning: " << w << "\n";
-  print_totals(judge.spec(), usage, config);
   std::cerr << "judge: validated " << result.items.size() << " notebooks in "
             << report::format_number(seconds, 2) << " s\n";
   bool failed = false;
@@ -381,7 +380,8 @@ int run_validate(const ValidateCliOptions& opt) {
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
-  auto reflection = make_reflection(config);
+  const auto reflection_usage = std::make_shared<llm::UsageMeter>();
+  const auto reflection = make_reflection(config, reflection_usage);
   const align::ValidateOptions core = core_options(opt, config, rubric, *judge, reflection.get());
   const align::ValidateResult result = align::cross_validate(labels, core);
   const report::Report report = measure(labels, result, 1.0, opt, rubric, core.conditions);
@@ -389,7 +389,9 @@ int run_validate(const ValidateCliOptions& opt) {
   const auto gates = check_gates(opt, report, gate_condition(opt, core.conditions));
   write_output(opt, render(opt, report, gates, core, result, curve));
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  return finish(result, gates, config, *judge, *usage, elapsed.count());
+  print_totals(judge->spec(), *usage, config);
+  print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
+  return finish(result, gates, elapsed.count());
 }
 
 }  // namespace

@@ -197,5 +197,9 @@ TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
   EXPECT_EQ(j["validate"]["reflection"], "openai:reflect-model");
   EXPECT_EQ(j["validate"]["embeddings"], "openai:embed-model");
   EXPECT_EQ(j["validate"]["k"], 2);
-  EXPECT_NE(data.err().find("judge: 88 calls, 128 from the cache, 0 failed"), std::string::npos) << data.err();
+  EXPECT_NE(data.err().find("judge: 88 calls, 128 from the cache, 0 failed"), std::string::npos)
+      << data.err();
+  EXPECT_NE(data.err().find("judge: reflection openai:reflect-model: 4 calls, 0 from the cache, 0 failed"),
+            std::string::npos)
+      << data.err();
 }

@@ -53,15 +53,20 @@ scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm:
 llm::ProviderSettings provider_settings(const Config& config, const std::string& base_url_setting);
 
 /// The reflection model of setting `reflection` (llm::make_chat_provider, retrying; its base URL from
-/// reflection_base_url), or nullptr when it is empty: the offline extractive distiller.
-std::unique_ptr<llm::ChatProvider> make_reflection(const Config& config);
+/// reflection_base_url), behind the same rate limits (a limiter of its own) and response cache as the judge
+/// (scoring::wrap_provider), its calls recorded in `usage` (may be null); nullptr when the setting is empty:
+/// the offline extractive distiller.
+std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
+                                                   std::shared_ptr<llm::UsageMeter> usage);
 
 /// "cost $0.0123" for `input` / `output` tokens of `spec` at the built-in prices or the `prices` file's,
 /// or "cost unknown (...)" when neither has the model.
 std::string cost_text(const Config& config, const std::string& spec, long input, long output);
 
 /// One line on stderr, when any call was made or answered from the cache: calls, cached, failed, tokens,
-/// mean latency and cost of the judge `spec`.
-void print_totals(const std::string& spec, const llm::UsageMeter& usage, const Config& config);
+/// mean latency and cost of the model `spec`; `what` (e.g. "reflection") names the calls when they are not
+/// the judge's.
+void print_totals(const std::string& spec, const llm::UsageMeter& usage, const Config& config,
+                  const std::string& what = "");
 
 }  // namespace judge::cli

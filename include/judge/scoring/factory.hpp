@@ -35,9 +35,15 @@ struct JudgeSettings {
 /// missing key or a cache file that cannot be opened.
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings = {});
 
-/// An LlmJudge over `provider` wrapped, from the outside in, as meter(cache(rate limit(provider))): the
-/// meter (when settings.usage is set) sees cached and uncached replies; a cache hit is never charged to the
-/// rate limit. `provider` is expected to retry retryable errors itself.
+/// `provider` wrapped, from the outside in, as meter(cache(rate limit(provider))) per `settings` (rate
+/// limits, cache file / mode / size, usage meter; a layer whose setting is off is left out): the meter (when
+/// settings.usage is set) sees cached and uncached replies; a cache hit is never charged to the rate limit.
+/// `provider` is expected to retry retryable errors itself. Throws judge::Error when the cache cannot be
+/// opened. Used for judges and for alignment's reflection model.
+std::shared_ptr<llm::ChatProvider> wrap_provider(std::shared_ptr<llm::ChatProvider> provider,
+                                                 const JudgeSettings& settings);
+
+/// An LlmJudge over wrap_provider(provider, settings).
 std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider,
                                          const JudgeSettings& settings);
 
