@@ -37,7 +37,6 @@ struct Item {
 
 void check_options(const ValidateOptions& o) {
   if (!o.rubric || !o.judge) throw Error("validate: rubric and judge are required");
-  if (o.folds < 2) throw Error("--folds must be at least 2", ExitCode::usage);
   const auto& known = validate_conditions();
   for (const auto& c : o.conditions)
     if (std::find(known.begin(), known.end(), c) == known.end())
@@ -45,6 +44,18 @@ void check_options(const ValidateOptions& o) {
                   ExitCode::usage);
   for (double s : o.shares)
     if (!(s > 0 && s <= 1)) throw Error("a training share must be in (0, 1]", ExitCode::usage);
+}
+
+// K-fold needs 2 <= K <= the notebooks there are to hold out (each fold holds at least one).
+void check_folds(int folds, std::size_t notebooks, std::size_t unreadable) {
+  if (folds >= 2 && static_cast<std::size_t>(folds) <= notebooks) return;
+  const std::string count =
+      std::to_string(notebooks) + " labelled notebook" + (notebooks == 1 ? "" : "s") +
+      (unreadable ? " that could be read (" + std::to_string(unreadable) + " skipped)" : "");
+  throw Error("--folds " + std::to_string(folds) + ": there are " + count +
+                  (notebooks >= 2 ? "; use --folds 2 to " + std::to_string(notebooks)
+                                  : "; cross-validation needs at least 2"),
+              ExitCode::usage);
 }
 
 // Resolved labels grouped by item (sorted), with the notebooks read; unreadable ones become warnings.
@@ -166,9 +177,7 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
   check_options(o);
   ValidateResult result;
   std::vector<Item> items = load_items(labels, o, result.warnings);
-  if (items.size() < static_cast<std::size_t>(o.folds))
-    throw Error("validate: " + std::to_string(items.size()) + " labelled notebooks cannot fill " +
-                std::to_string(o.folds) + " folds");
+  check_folds(o.folds, items.size(), result.warnings.size());
   for (const auto& it : items) {
     result.items.push_back(it.name);
     result.strata.push_back(mean_label(it));
@@ -199,12 +208,13 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
       std::set<std::string> names;
       for (std::size_t i : training) names.insert(items[i].name);
 
-      memory::Memory memory(o.embeddings);
+      memory::Memory memory(o.embeddings, o.embedding_settings);
       AlignOptions ao;
       ao.rubric = o.rubric;
       ao.notebooks_dir = o.notebooks_dir;
       ao.rater_policy = o.rater_policy;
       ao.judge = o.judge;
+      ao.reflection = o.reflection;
       ao.k = o.k;
       ao.parallel = o.parallel;
       const auto summary = align(memory, training_labels(labels, names), ao);

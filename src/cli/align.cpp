@@ -7,8 +7,8 @@
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
+#include "judge/cli/judge_setup.hpp"
 #include "judge/labels/labels.hpp"
-#include "judge/llm/registry.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -22,38 +22,28 @@ struct AlignCliOptions {
   std::string labels_file;
   std::string notebooks_dir;
   std::string memory_dir;
-  std::string rubric_file;
-  std::string judge_spec = "heuristic";
-  std::string reflection_spec;
-  std::string embeddings_spec;  // empty: the memory's, else hashed-tfidf
-  int k = 0;                    // 0: the memory's, else 5
-  std::string raters;           // empty: the memory's, else mean
-  std::size_t parallel = 4;
+  SettingFlags settings;  // judge, rubric, reflection, embeddings (empty: the memory's), k, jobs, ...
+  std::string raters;     // empty: the memory's, else mean
   bool calibrate = false;
   std::string calibration;  // empty: isotonic when --calibrate
 };
 
-// The reflection model: a chat provider from the llm registry (base URL and key from the environment; the
-// registry's provider retries rate limits and server errors).
-std::unique_ptr<llm::ChatProvider> make_reflection(const std::string& spec) {
-  if (spec.empty()) return nullptr;
-  return llm::make_chat_provider(spec);
-}
-
 // The memory to update: a new one, or the folder's; a folder left inconsistent by an interrupted save is
-// repaired (its episodes and tombstones kept, every vector embedded again).
-memory::Memory open_memory(const AlignCliOptions& opt) {
+// repaired (its episodes and tombstones kept, every vector embedded again). An embeddings setting other than
+// the memory's switches it (every episode is embedded again).
+memory::Memory open_memory(const AlignCliOptions& opt, const Config& config) {
   const std::filesystem::path dir = opt.memory_dir;
-  memory::Memory memory =
-      std::filesystem::exists(dir / "memory.json")
-          ? memory::Memory::load(dir, memory::Recovery::drop_vectors)
-          : memory::Memory(opt.embeddings_spec.empty() ? "hashed-tfidf" : opt.embeddings_spec);
+  const std::string spec = config.get("embeddings");
+  const llm::ProviderSettings settings = provider_settings(config, "embeddings_base_url");
+  memory::Memory memory = std::filesystem::exists(dir / "memory.json")
+                              ? memory::Memory::load(dir, memory::Recovery::drop_vectors, settings)
+                              : memory::Memory(spec.empty() ? "hashed-tfidf" : spec, settings);
   if (memory.recovered())
     std::cerr
         << "judge: warning: memory " << opt.memory_dir
         << " was left inconsistent by an interrupted save; repairing it (every episode embedded again)\n";
-  if (!opt.embeddings_spec.empty() && opt.embeddings_spec != memory.embedder().spec())
-    memory.set_embedder(memory::make_embedder(opt.embeddings_spec));
+  if (!spec.empty() && spec != memory.embedder().spec())
+    memory.set_embedder(memory::make_embedder(spec, settings));
   return memory;
 }
 
@@ -81,20 +71,22 @@ void save_calibration(const std::string& dir, const memory::Memory& memory, stat
 }
 
 int run_align(const AlignCliOptions& opt) {
-  const rubric::Rubric rubric =
-      opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
+  const Config config = opt.settings.load();
+  const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
-  memory::Memory memory = open_memory(opt);
-  auto judge = scoring::make_judge(opt.judge_spec);
-  auto reflection = make_reflection(opt.reflection_spec);
+  memory::Memory memory = open_memory(opt, config);
+  const auto usage = std::make_shared<llm::UsageMeter>();
+  auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
+  const auto reflection_usage = std::make_shared<llm::UsageMeter>();
+  const auto reflection = make_reflection(config, reflection_usage);
   align::AlignOptions ao;
   ao.rubric = &rubric;
   ao.notebooks_dir = opt.notebooks_dir;
   ao.rater_policy = !opt.raters.empty() ? opt.raters : memory.provenance().rater_policy;
   ao.judge = judge.get();
   ao.reflection = reflection.get();
-  ao.k = opt.k > 0 ? opt.k : memory.provenance().k;
-  ao.parallel = opt.parallel;
+  ao.k = k_or_recorded(config, memory.provenance().k);
+  ao.parallel = jobs(config);
   ao.labels_file = opt.labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
@@ -103,6 +95,8 @@ int run_align(const AlignCliOptions& opt) {
                      opt.calibration.empty() ? stats::IsotonicLoss::squared
                                              : stats::parse_isotonic_loss(opt.calibration));
   print_summary(opt, memory, summary);
+  print_totals(judge->spec(), *usage, config);
+  print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   return static_cast<int>(ExitCode::ok);
 }
 
@@ -117,21 +111,10 @@ void setup_align(CLI::App& app, RunFn& run) {
       ->required();
   cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")
       ->required();
-  cmd->add_option("--rubric", opt->rubric_file,
-                  "Rubric YAML file (default: the built-in ml-notebook rubric)");
-  cmd->add_option("--judge", opt->judge_spec, "Judge whose own verdicts the episodes record")
-      ->capture_default_str();
-  cmd->add_option("--reflection", opt->reflection_spec,
-                  "Chat model that distills guidelines (default: offline extractive distiller)");
-  cmd->add_option("--embeddings", opt->embeddings_spec,
-                  "Embeddings: hashed-tfidf (offline, default) or PROVIDER:MODEL");
-  cmd->add_option("-k", opt->k, "Episodes retrieved per item at eval time (recorded; default 5)")
-      ->check(CLI::PositiveNumber);
   cmd->add_option("--raters", opt->raters,
                   "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
-  cmd->add_option("--parallel", opt->parallel, "Judge and reflection calls at once")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_judge_options(*cmd, opt->settings,
+                    "Episodes retrieved per item at eval time (recorded; default: the memory's, else 5)");
   cmd->add_flag("--calibrate", opt->calibrate,
                 "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval "
                 "applies it)");

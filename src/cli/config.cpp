@@ -88,7 +88,11 @@ const std::vector<SettingSpec>& setting_specs() {
       {"batch_dimensions", "false", K::boolean, "score all dimensions of a notebook in one call"},
       {"redact", "true", K::boolean, "mask secrets before a notebook is sent to a model"},
       {"prices", "", K::text, "JSON price file overriding the built-in prices (docs/cache.md)"},
-      {"reflection", "", K::text, "provider spec for alignment's reflection calls (empty: the judge's)"},
+      {"reasoning_model", "auto", K::text,
+       "OpenAI reasoning-model body for the judge (max_completion_tokens, no temperature): auto (by the "
+       "model name: o1, o3, o4-mini, gpt-5...), true or false"},
+      {"reflection", "", K::text,
+       "provider spec for alignment's reflection calls (empty: the offline extractive distiller)"},
       {"reflection_base_url", "", K::url, "base URL for the reflection provider"},
       {"embeddings", "", K::text, "embeddings provider spec, e.g. openai:text-embedding-3-small"},
       {"embeddings_base_url", "", K::url, "base URL for the embeddings provider"},

@@ -11,8 +11,7 @@
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
-#include "judge/cli/config.hpp"
-#include "judge/llm/pricing.hpp"
+#include "judge/cli/judge_setup.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/prompt/prompt.hpp"
@@ -32,19 +31,12 @@ struct EvalOptions {
   std::string format;  // empty: table on a terminal, jsonl otherwise
   std::string output;
   bool dry_run = false;
-  std::string config_file;
-  std::map<std::string, std::string> flags;  // settings given as flags (see config.hpp)
-  std::string memory_dir;                    // aligned memory (judge align); empty: none
+  SettingFlags settings;   // settings given as flags, --config (judge_setup.hpp)
+  std::string memory_dir;  // aligned memory (judge align); empty: none
 };
 
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
 constexpr long k_estimated_output_tokens = 150;
-
-rubric::Rubric load_rubric(const EvalOptions& opt, const Config& config) {
-  const std::string file = config.get("rubric");
-  const rubric::Rubric base = file.empty() ? rubric::default_rubric() : rubric::load_rubric(file);
-  return rubric::select_dimensions(base, opt.dimensions);
-}
 
 std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& paths) {
   std::vector<notebook::Notebook> all;
@@ -56,35 +48,6 @@ std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& p
   if (all.empty())
     throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
   return all;
-}
-
-scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm::UsageMeter> usage,
-                                      bool dry_run) {
-  scoring::JudgeSettings s;
-  s.base_url = config.get("base_url");
-  s.api_version = config.get("api_version");
-  s.timeout_seconds = config.get_number("timeout");
-  s.connect_timeout_seconds = config.get_number("connect_timeout");
-  s.cache_path = config.cache_path().string();
-  s.cache_mode = dry_run ? llm::CacheMode::off : llm::parse_cache_mode(config.get("cache_mode"));
-  s.cache_max_bytes = static_cast<std::int64_t>(config.get_number("cache_max_mb") * 1024 * 1024);
-  s.requests_per_minute = config.get_number("requests_per_minute");
-  s.tokens_per_minute = config.get_number("tokens_per_minute");
-  s.llm.batch_dimensions = config.get_bool("batch_dimensions");
-  s.llm.samples = static_cast<int>(config.get_whole("samples"));
-  s.llm.temperature = config.get_number("temperature");
-  s.llm.max_tokens = static_cast<int>(config.get_whole("max_tokens"));
-  s.llm.render.token_budget = static_cast<std::size_t>(config.get_whole("token_budget"));
-  s.llm.redact = config.get_bool("redact");
-  s.usage = std::move(usage);
-  s.require_keys = !dry_run;  // a dry run sends nothing, so it needs no key
-  return s;
-}
-
-llm::PriceTable load_prices(const Config& config) {
-  auto table = llm::PriceTable::builtin();
-  if (!config.get("prices").empty()) table.load_file(config.get("prices"));
-  return table;
 }
 
 // The units of work: with an LLM judge, each (notebook, dimension), or each notebook with batch_dimensions;
@@ -113,12 +76,12 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
   return out;
 }
 
-// Why a pool: judging is I/O bound (each call waits on a server), so `jobs` threads each take the next item
-// and block on its call, keeping `jobs` requests in flight. Results go to the item's own slot, so the output
-// order does not depend on timing. The first exception (auth or config failure) stops the other threads
-// from taking new items and is rethrown here.
+// Why a pool: judging is I/O bound (each call waits on a server), so `threads` threads (setting jobs) each
+// take the next item and block on its call, keeping that many requests in flight. Results go to the item's
+// own slot, so the output order does not depend on timing. The first exception (auth or config failure) stops
+// the other threads from taking new items and is rethrown here.
 std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
-                                           long jobs, const scoring::Context& context) {
+                                           std::size_t threads, const scoring::Context& context) {
   std::vector<std::vector<scoring::Verdict>> results(items.size());
   std::atomic<std::size_t> next{0}, done{0};
   std::atomic<bool> stop{false};
@@ -142,7 +105,6 @@ std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vec
     }
   };
   std::vector<std::thread> pool;
-  const auto threads = static_cast<std::size_t>(std::max(1L, jobs));
   for (std::size_t t = 0; t < std::min(threads, items.size()); ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   if (progress) std::cerr << "\r\x1b[K";
@@ -152,18 +114,6 @@ std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vec
   for (std::size_t i = 0; i < items.size(); ++i)
     for (auto& v : results[i]) records.push_back({items[i].nb->path, judge.spec(), std::move(v)});
   return records;
-}
-
-std::string usd(double amount) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "$%.4f", amount);
-  return buf;
-}
-
-std::string cost_text(const llm::PriceTable& prices, const std::string& spec, long in, long out) {
-  const auto price = prices.find(spec);
-  if (!price) return "cost unknown (no price for " + spec + "; add one with --prices FILE)";
-  return "cost " + usd(llm::PriceTable::cost(*price, in, out));
 }
 
 // --dry-run: what the run would send, without sending it (stdout: one line per notebook, then the totals).
@@ -205,7 +155,7 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
             << "estimated input tokens: " << input << " (prompt bytes / 4)\n"
             << "estimated output tokens: " << output << " (" << k_estimated_output_tokens
             << " per dimension per call; re-asks not counted)\n"
-            << "estimated " << cost_text(load_prices(config), judge.spec(), input, output) << "\n";
+            << "estimated " << cost_text(config, judge.spec(), input, output) << "\n";
   if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl);
   return static_cast<int>(ExitCode::ok);
 }
@@ -224,18 +174,6 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
     util::write_file_atomic(opt.output, buf.str());
 }
 
-// Totals on stderr: calls made and served from the cache, tokens, latency and cost.
-void print_totals(const scoring::Judge& judge, const llm::UsageMeter& usage, const Config& config) {
-  const auto t = usage.totals();
-  if (t.calls + t.cached + t.errors == 0) return;
-  std::ostringstream s;
-  s << "judge: " << t.calls << " calls, " << t.cached << " from the cache, " << t.errors
-    << " failed; tokens in " << t.input_tokens << ", out " << t.output_tokens;
-  if (t.calls > 0) s << "; latency " << std::round(1000 * t.latency_seconds / t.calls) / 1000 << " s mean";
-  s << "; " << cost_text(load_prices(config), judge.spec(), t.input_tokens, t.output_tokens) << "\n";
-  std::cerr << s.str();
-}
-
 int exit_code(const std::vector<scoring::EvalRecord>& records) {
   std::size_t unscored = 0;
   for (const auto& r : records) unscored += r.verdict.status == scoring::Status::unscored;
@@ -244,17 +182,17 @@ int exit_code(const std::vector<scoring::EvalRecord>& records) {
   return static_cast<int>(ExitCode::unscored);
 }
 
-std::optional<memory::Memory> load_memory(const std::string& dir) {
+std::optional<memory::Memory> load_memory(const std::string& dir, const Config& config) {
   if (dir.empty()) return std::nullopt;
-  return memory::Memory::load(dir);
+  return memory::Memory::load(dir, provider_settings(config, "embeddings_base_url"));
 }
 
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
 scoring::Context memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
   scoring::Context context;
   context.memory = memory ? &*memory : nullptr;
-  const bool k_given = config.at("k").source != "default";
-  context.top_k = static_cast<int>(memory && !k_given ? memory->provenance().k : config.get_whole("k"));
+  context.top_k =
+      memory ? k_or_recorded(config, memory->provenance().k) : static_cast<int>(config.get_whole("k"));
   return context;
 }
 
@@ -272,21 +210,21 @@ void calibrate(const std::string& memory_dir, std::vector<scoring::EvalRecord>& 
 }
 
 int run_eval(const EvalOptions& opt) {
-  const Config config = Config::load(opt.config_file, opt.flags, process_environment);
-  const rubric::Rubric rubric = load_rubric(opt, config);
+  const Config config = opt.settings.load();
+  const rubric::Rubric rubric = configured_rubric(config, opt.dimensions);
   const auto notebooks = read_notebooks(opt.paths);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage, opt.dry_run));
   const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto items = plan_work(notebooks, rubric, per_dimension);
-  const auto memory = load_memory(opt.memory_dir);
+  const auto memory = load_memory(opt.memory_dir, config);
   const auto context = memory_context(memory, config);
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
-  auto records = score_all(*judge, items, config.get_whole("jobs"), context);
+  auto records = score_all(*judge, items, jobs(config), context);
   calibrate(opt.memory_dir, records);
   write_output(opt, rubric, records);
-  print_totals(*judge, *usage, config);
+  print_totals(judge->spec(), *usage, config);
   return exit_code(records);
 }
 
@@ -306,10 +244,8 @@ void setup_eval(CLI::App& app, RunFn& run) {
       "Print the calls, estimated tokens and cost; call nothing (with -o FILE: the requests as JSON Lines)");
   cmd->add_option("--memory", opt->memory_dir,
                   "Aligned memory folder (judge align): guidelines and similar episodes");
-  cmd->add_option_function<std::string>(
-      "-k", [opt](const std::string& v) { opt->flags["k"] = v; },
-      "Episodes retrieved per item (default: the k recorded with the memory)");
-  add_setting_options(*cmd, opt->flags, opt->config_file);
+  add_judge_options(*cmd, opt->settings,
+                    "Episodes retrieved per item (default: the k recorded with the memory)");
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
+#include "judge/cli/judge_setup.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/report/gates.hpp"
 #include "judge/report/report.hpp"
@@ -26,13 +27,11 @@ namespace {
 struct ValidateCliOptions {
   std::string labels_file;
   std::string notebooks_dir;
-  std::string rubric_file;
-  std::string judge_spec = "heuristic";
+  SettingFlags settings;  // judge, rubric, reflection, embeddings, k, jobs, ... (judge_setup.hpp)
   int folds = 4;
   std::uint64_t seed = 0;
   std::string conditions = "baseline,semantic,episodic,both,calibrated";
   std::string raters = "mean";
-  int k = 5;
   std::size_t bootstrap = 10000;
   double confidence = 0.95;
   std::string format = "table";
@@ -40,7 +39,6 @@ struct ValidateCliOptions {
   std::vector<std::string> fail_if;
   std::string gate_on;  // empty: "both" when measured, else the last condition
   bool learning_curve = false;
-  std::size_t parallel = 4;
   std::string calibration = "isotonic";
 };
 
@@ -55,21 +53,25 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-align::ValidateOptions core_options(const ValidateCliOptions& opt, const rubric::Rubric& rubric,
-                                    scoring::Judge& judge) {
+align::ValidateOptions core_options(const ValidateCliOptions& opt, const Config& config,
+                                    const rubric::Rubric& rubric, scoring::Judge& judge,
+                                    llm::ChatProvider* reflection) {
   align::ValidateOptions o;
   o.rubric = &rubric;
   o.notebooks_dir = opt.notebooks_dir;
   o.rater_policy = opt.raters;
   o.judge = &judge;
+  o.reflection = reflection;
+  if (!config.get("embeddings").empty()) o.embeddings = config.get("embeddings");
+  o.embedding_settings = provider_settings(config, "embeddings_base_url");
   o.folds = opt.folds;
   o.seed = opt.seed;
   o.conditions = split_list(opt.conditions);
   if (std::find(o.conditions.begin(), o.conditions.end(), "baseline") == o.conditions.end())
     o.conditions.insert(o.conditions.begin(), "baseline");  // every change is measured from it
-  o.k = opt.k;
+  o.k = static_cast<int>(config.get_whole("k"));
   o.shares = opt.learning_curve ? k_curve_shares : std::vector<double>{1.0};
-  o.parallel = opt.parallel;
+  o.parallel = jobs(config);
   o.calibration = stats::parse_isotonic_loss(opt.calibration);
   return o;
 }
@@ -279,18 +281,19 @@ std::string curve_svg(const std::vector<CurvePoint>& points) {
   return out.str();
 }
 
-nlohmann::ordered_json validate_json(const ValidateCliOptions& opt, const align::ValidateResult& result,
-                                     const std::vector<CurvePoint>& curve,
-                                     const std::vector<std::string>& conditions) {
+nlohmann::ordered_json validate_json(const align::ValidateOptions& core, const align::ValidateResult& result,
+                                     const std::vector<CurvePoint>& curve) {
   auto number = [](double v) {
     return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
   };
   nlohmann::ordered_json j;
-  j["folds"] = opt.folds;
-  j["seed"] = opt.seed;
-  j["judge"] = opt.judge_spec;
-  j["k"] = opt.k;
-  j["conditions"] = conditions;
+  j["folds"] = core.folds;
+  j["seed"] = core.seed;
+  j["judge"] = core.judge->spec();
+  j["reflection"] = core.reflection ? core.reflection->spec() : "";
+  j["embeddings"] = core.embeddings;
+  j["k"] = core.k;
+  j["conditions"] = core.conditions;
   j["items"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < result.items.size(); ++i)
     j["items"].push_back(
@@ -311,14 +314,14 @@ nlohmann::ordered_json validate_json(const ValidateCliOptions& opt, const align:
 // tables first; HTML gets them (and the curve chart) before the per-condition sections; JSON gets a
 // "validate" object; CSV is the per-condition rows of judge report.
 std::string render(const ValidateCliOptions& opt, const report::Report& report,
-                   const std::vector<report::GateResult>& gates, const align::ValidateResult& result,
-                   const std::vector<CurvePoint>& curve, const std::vector<std::string>& conditions) {
+                   const std::vector<report::GateResult>& gates, const align::ValidateOptions& core,
+                   const align::ValidateResult& result, const std::vector<CurvePoint>& curve) {
   std::ostringstream body, front;
   report::write_report(body, report, gates, opt.format);
   if (opt.format == "csv") return body.str();
   if (opt.format == "json") {
     auto j = nlohmann::ordered_json::parse(body.str());
-    j["validate"] = validate_json(opt, result, curve, conditions);
+    j["validate"] = validate_json(core, result, curve);
     return j.dump(2) + "\n";
   }
   report::write_section(front, summary_section(report, opt.folds), opt.format);
@@ -374,17 +377,22 @@ int finish(const align::ValidateResult& result, const std::vector<report::GateRe
 
 int run_validate(const ValidateCliOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
-  const rubric::Rubric rubric =
-      opt.rubric_file.empty() ? rubric::default_rubric() : rubric::load_rubric(opt.rubric_file);
+  const Config config = opt.settings.load();
+  const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
-  auto judge = scoring::make_judge(opt.judge_spec);
-  const align::ValidateOptions core = core_options(opt, rubric, *judge);
+  const auto usage = std::make_shared<llm::UsageMeter>();
+  auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
+  const auto reflection_usage = std::make_shared<llm::UsageMeter>();
+  const auto reflection = make_reflection(config, reflection_usage);
+  const align::ValidateOptions core = core_options(opt, config, rubric, *judge, reflection.get());
   const align::ValidateResult result = align::cross_validate(labels, core);
   const report::Report report = measure(labels, result, 1.0, opt, rubric, core.conditions);
   const auto curve = learning_curve(labels, result, opt, rubric, core.conditions);
   const auto gates = check_gates(opt, report, gate_condition(opt, core.conditions));
-  write_output(opt, render(opt, report, gates, result, curve, core.conditions));
+  write_output(opt, render(opt, report, gates, core, result, curve));
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  print_totals(judge->spec(), *usage, config);
+  print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   return finish(result, gates, elapsed.count());
 }
 
@@ -397,13 +405,9 @@ void setup_validate(CLI::App& app, RunFn& run) {
   cmd->add_option("--labels", opt->labels_file, "Labels file (CSV or JSON Lines, long format)")->required();
   cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")
       ->required();
-  cmd->add_option("--rubric", opt->rubric_file,
-                  "Rubric YAML file (default: the built-in ml-notebook rubric)");
-  cmd->add_option("--judge", opt->judge_spec, "Judge spec (heuristic, PROVIDER:MODEL)")
+  cmd->add_option("--folds", opt->folds,
+                  "Folds by notebook (stratified by mean label); 2 to the number of labelled notebooks")
       ->capture_default_str();
-  cmd->add_option("--folds", opt->folds, "Folds by notebook (stratified by mean label)")
-      ->capture_default_str()
-      ->check(CLI::Range(2, 1000));
   cmd->add_option("--seed", opt->seed, "Random seed (folds, bootstrap, learning-curve subsets)")
       ->capture_default_str();
   cmd->add_option("--conditions", opt->conditions,
@@ -411,9 +415,6 @@ void setup_validate(CLI::App& app, RunFn& run) {
       ->capture_default_str();
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();
-  cmd->add_option("-k", opt->k, "Episodes retrieved per (notebook, dimension)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
   cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")
       ->capture_default_str()
       ->check(CLI::Range(1, 10'000'000));
@@ -435,9 +436,7 @@ void setup_validate(CLI::App& app, RunFn& run) {
       ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
   cmd->add_flag("--learning-curve", opt->learning_curve,
                 "Also measure with 25/50/75/100% of the training folds");
-  cmd->add_option("--parallel", opt->parallel, "Judge calls at once")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_judge_options(*cmd, opt->settings, "Episodes retrieved per (notebook, dimension)");
   cmd->callback([&run, opt] { run = [opt] { return run_validate(*opt); }; });
 }
 

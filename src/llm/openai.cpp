@@ -1,21 +1,42 @@
 // SPDX-License-Identifier: MIT
 #include "judge/llm/openai.hpp"
 
+#include <cctype>
 #include <utility>
+
+#include "judge/util/text.hpp"
 
 namespace judge::llm {
 
-OpenAIChatProvider::OpenAIChatProvider(std::string spec, HttpEndpoint endpoint, std::string model)
-    : m_spec(std::move(spec)), m_endpoint(std::move(endpoint)), m_model(std::move(model)) {}
+bool is_openai_reasoning_model(const std::string& name) {
+  std::string model = util::to_lower(name.substr(name.rfind('/') + 1));
+  auto followed_by = [&](std::size_t n, const char* separators) {
+    return model.size() == n || std::string(separators).find(model[n]) != std::string::npos;
+  };
+  if (model.size() >= 2 && model[0] == 'o' && std::isdigit(static_cast<unsigned char>(model[1])))
+    return followed_by(2, "-");
+  return model.rfind("gpt-5", 0) == 0 && followed_by(5, "-.");
+}
 
-nlohmann::json openai_chat_body(const ChatRequest& request, const std::string& model) {
+OpenAIChatProvider::OpenAIChatProvider(std::string spec, HttpEndpoint endpoint, std::string model,
+                                       bool reasoning)
+    : m_spec(std::move(spec)),
+      m_endpoint(std::move(endpoint)),
+      m_model(std::move(model)),
+      m_reasoning(reasoning) {}
+
+nlohmann::json openai_chat_body(const ChatRequest& request, const std::string& model, bool reasoning) {
   nlohmann::json body = nlohmann::json::object();
   if (!model.empty()) body["model"] = model;
   body["messages"] = nlohmann::json::array();
   for (const auto& message : request.messages)
     body["messages"].push_back({{"role", message.role}, {"content", message.content}});
-  body["temperature"] = request.temperature;
-  body["max_tokens"] = request.max_tokens;
+  if (reasoning) {
+    body["max_completion_tokens"] = request.max_tokens;
+  } else {
+    body["temperature"] = request.temperature;
+    body["max_tokens"] = request.max_tokens;
+  }
   if (request.seed >= 0) body["seed"] = request.seed;
   if (request.response_schema)
     body["response_format"] = {
@@ -26,7 +47,7 @@ nlohmann::json openai_chat_body(const ChatRequest& request, const std::string& m
 }
 
 ChatResult OpenAIChatProvider::chat(const ChatRequest& request) {
-  JsonReply reply = post_json(m_endpoint, openai_chat_body(request, m_model));
+  JsonReply reply = post_json(m_endpoint, openai_chat_body(request, m_model, m_reasoning));
   if (reply.error) return ChatResult{std::nullopt, std::move(reply.error)};
   const nlohmann::json& body = *reply.body;
 

@@ -74,6 +74,11 @@ std::string without_trailing_slash(std::string url) {
   return url;
 }
 
+/// Whether the Chat Completions model `name` gets the reasoning-model body (settings first, else its name).
+bool reasoning(const ProviderSettings& settings, const std::string& name) {
+  return settings.reasoning_model.value_or(is_openai_reasoning_model(name));
+}
+
 HttpEndpoint endpoint(std::string url, const ProviderSettings& settings) {
   HttpEndpoint e;
   e.url = std::move(url);
@@ -113,7 +118,7 @@ std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::str
     e.headers.emplace_back("api-key", *key);
     e.secrets.push_back(*key);
   }
-  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "");
+  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "", reasoning(settings, deployment));
 }
 
 std::unique_ptr<ChatProvider> make_databricks(const std::string& spec, const std::string& serving_endpoint,
@@ -126,7 +131,7 @@ std::unique_ptr<ChatProvider> make_databricks(const std::string& spec, const std
                                 net::url_encode(serving_endpoint) + "/invocations",
                             settings);
   if (const auto token = api_key(settings, "DATABRICKS_TOKEN", spec, true)) add_bearer(e, *token);
-  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "");
+  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "", reasoning(settings, serving_endpoint));
 }
 
 /// Anthropic: base URL (without /v1) and a key, required only by api.anthropic.com itself.
@@ -173,7 +178,7 @@ std::unique_ptr<ChatProvider> make_single_call_provider(const std::string& spec,
   const Spec parsed = parse_spec(spec);
   if (parsed.provider == "openai")
     return std::make_unique<OpenAIChatProvider>(spec, openai_endpoint("/chat/completions", settings, spec),
-                                                parsed.rest);
+                                                parsed.rest, reasoning(settings, parsed.rest));
   if (parsed.provider == "azure") return make_azure(spec, parsed.rest, settings);
   if (parsed.provider == "databricks") return make_databricks(spec, parsed.rest, settings);
   if (parsed.provider == "anthropic") return make_anthropic(spec, parsed.rest, settings);

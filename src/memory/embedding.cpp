@@ -113,12 +113,13 @@ namespace {
 // memory can be shown, counted or pruned without the provider's key.
 class ProviderEmbedder : public Embedder {
  public:
-  explicit ProviderEmbedder(std::string spec) : m_spec(std::move(spec)) {}
+  ProviderEmbedder(std::string spec, llm::ProviderSettings settings)
+      : m_spec(std::move(spec)), m_settings(std::move(settings)) {}
   std::string spec() const override { return m_spec; }
   bool fit(const std::vector<std::string>&) override { return false; }
   std::vector<Vector> embed(const std::vector<std::string>& texts) const override {
     if (texts.empty()) return {};
-    std::call_once(m_once, [this] { m_provider = llm::make_embedding_provider(m_spec); });
+    std::call_once(m_once, [this] { m_provider = llm::make_embedding_provider(m_spec, m_settings); });
     auto vectors = m_provider->embed(texts);
     if (vectors.size() != texts.size())
       throw Error(m_spec + ": " + std::to_string(vectors.size()) + " embeddings for " +
@@ -134,19 +135,20 @@ class ProviderEmbedder : public Embedder {
 
  private:
   std::string m_spec;
+  llm::ProviderSettings m_settings;
   mutable std::once_flag m_once;
   mutable std::unique_ptr<llm::EmbeddingProvider> m_provider;
 };
 
 }  // namespace
 
-std::unique_ptr<Embedder> make_embedder(const std::string& spec) {
+std::unique_ptr<Embedder> make_embedder(const std::string& spec, const llm::ProviderSettings& settings) {
   if (spec.empty() || spec == "hashed-tfidf") return std::make_unique<HashedTfidfEmbedder>();
   if (spec.find(':') == std::string::npos)
     throw Error("unknown embeddings spec \"" + spec +
                     "\" (hashed-tfidf, or PROVIDER:MODEL such as openai:text-embedding-3-small)",
                 ExitCode::usage);
-  return std::make_unique<ProviderEmbedder>(spec);
+  return std::make_unique<ProviderEmbedder>(spec, settings);
 }
 
 double cosine(const Vector& a, const Vector& b) {

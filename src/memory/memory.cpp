@@ -252,8 +252,8 @@ struct Memory::Index {
   std::map<std::string, Dimension> by_dimension;
 };
 
-Memory::Memory(const std::string& embeddings_spec)
-    : m_embedder(make_embedder(embeddings_spec)), m_index(std::make_unique<Index>()) {
+Memory::Memory(const std::string& embeddings_spec, const llm::ProviderSettings& embedding_settings)
+    : m_embedder(make_embedder(embeddings_spec, embedding_settings)), m_index(std::make_unique<Index>()) {
   m_provenance.embeddings = m_embedder->spec();
 }
 Memory::~Memory() = default;
@@ -389,7 +389,8 @@ void Memory::save(const std::filesystem::path& dir) const {
   util::write_file_atomic(dir / k_vectors, vh.dump() + "\n" + vectors);
 }
 
-Memory Memory::load(const std::filesystem::path& dir, Recovery recovery) {
+Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
+                    const llm::ProviderSettings& embedding_settings) {
   const auto manifest_path = dir / k_manifest;
   if (!std::filesystem::exists(manifest_path))
     throw Error(manifest_path.string() + ": no memory here (create one with `judge align --memory " +
@@ -402,7 +403,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery) {
   }
   if (!m.is_object() || m.value("schema_version", 0) != k_schema_version)
     throw Error(manifest_path.string() + ": expected schema_version 1");
-  Memory memory(m.value("embeddings", "hashed-tfidf"));
+  Memory memory(m.value("embeddings", "hashed-tfidf"), embedding_settings);
   Provenance& p = memory.m_provenance;
   std::string digest;  // "" in folders written before digests existed
   try {

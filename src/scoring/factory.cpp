@@ -9,7 +9,8 @@
 
 namespace judge::scoring {
 
-std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
+std::shared_ptr<llm::ChatProvider> wrap_provider(std::shared_ptr<llm::ChatProvider> provider,
+                                                 const JudgeSettings& settings) {
   // The registry's provider already retries (llm::make_chat_provider wraps it in RetryingProvider); the rate
   // limit goes outside it (one reservation per item call), the cache answers before any of that, and the
   // meter outside counts cached replies too.
@@ -24,6 +25,11 @@ std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> prov
     provider = std::make_shared<llm::CachingProvider>(provider, cache, settings.cache_mode);
   }
   if (settings.usage) provider = std::make_shared<llm::MeteredProvider>(provider, settings.usage);
+  return provider;
+}
+
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
+  provider = wrap_provider(std::move(provider), settings);
   LlmJudgeOptions options = settings.llm;
   if (!options.memory) options.memory = memory_section;  // aligned memory from the Context, when eval has one
   return std::make_unique<LlmJudge>(provider, options);
@@ -37,6 +43,7 @@ std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& 
   provider_settings.connect_timeout_seconds = settings.connect_timeout_seconds;
   provider_settings.timeout_seconds = settings.timeout_seconds;
   provider_settings.require_keys = settings.require_keys;
+  provider_settings.reasoning_model = settings.reasoning_model;
   std::shared_ptr<llm::ChatProvider> provider = llm::make_chat_provider(spec, provider_settings);
   return make_llm_judge(std::move(provider), settings);
 }

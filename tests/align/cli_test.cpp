@@ -122,7 +122,8 @@ TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
   const std::string align =
       "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
       std::string(JUDGE_BINARY) + " align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " +
-      d + "/mem --reflection openai:reflect-model --embeddings openai:text-embedding-3-small";
+      d + "/mem --reflection openai:reflect-model --embeddings openai:text-embedding-3-small --cache " + d +
+      "/cache.sqlite";  // reflection replies are cached: a fresh cache file, so each call reaches the server
   auto r = judge::test::run_command(align);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   // Two dimensions with feedback: two reflection calls; one embeddings call for the three excerpts.
@@ -272,5 +273,37 @@ TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
             (std::vector<std::string>{"b.ipynb#data_imputation", "b.ipynb#model_training"}));
   r = run_judge("memory show " + d + "/mem");
   EXPECT_EQ(r.exit_code, 0) << r.out;
+  fs::remove_all(dir);
+}
+
+// judge align reads judge.yaml like judge eval: the reflection model and its base URL from the file reach the
+// loopback server, and the file's k is recorded with the memory (a memory's recorded k yields only to a k
+// that was given).
+TEST(AlignCli, ReadsJudgeYamlLikeEval) {
+  judge::test::FakeLlmServer server;
+  server.script(nlohmann::json::array(), {{"type", "reply"}, {"content", R"({"guidelines": []})"}});
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_yaml_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  judge::util::write_file_atomic(
+      dir / "judge.yaml", "cache: cache.sqlite\nreflection: openai:yaml-reflect\nreflection_base_url: " +
+                              server.openai_base_url() + "\nk: 3\njobs: 1\n");
+  const std::string run = "cd '" + dir.string() + "' && env -u OPENAI_BASE_URL -u JUDGE_K '" + JUDGE_BINARY +
+                          "' align --labels labels.csv --notebooks nb --memory mem";
+  auto r = judge::test::run_command(run);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 2);  // one reflection batch per dimension with feedback
+  EXPECT_EQ(server.last_request()["body"]["model"], "yaml-reflect");
+  auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"));
+  EXPECT_EQ(manifest["reflection"], "openai:yaml-reflect");
+  EXPECT_EQ(manifest["k"], 3);
+  // The same labels in a fresh memory: the reflection requests are the same, answered by the response cache.
+  r = judge::test::run_command(run + "2");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 2);
+  EXPECT_EQ(nlohmann::json::parse(judge::util::read_file(dir / "mem2/memory.json"))["reflection"],
+            "openai:yaml-reflect");
   fs::remove_all(dir);
 }

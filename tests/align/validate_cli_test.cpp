@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// judge validate through the built binary, and judge align --calibrate with judge eval --memory.
+// judge validate through the built binary (also with an LLM judge, reflection and embeddings at the loopback
+// server, configured by judge.yaml), and judge align --calibrate with judge eval --memory.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "../fake_llm_server/fake_server.hpp"
 #include "../support.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
@@ -54,6 +56,13 @@ struct CliData {
     return "validate --labels " + d + "/labels.csv --notebooks " + d + "/nb --folds 2 --bootstrap 200 " +
            more + " 2>/dev/null";
   }
+  // Runs judge validate in `dir` (so its judge.yaml is read), stderr into dir/stderr.txt.
+  judge::test::RunResult validate_here(const std::string& more) const {
+    return judge::test::run_command("cd " + d + " && env -u JUDGE_JOBS -u OPENAI_BASE_URL '" + JUDGE_BINARY +
+                                    "' validate --labels labels.csv --notebooks nb --bootstrap 200 " + more +
+                                    " 2> stderr.txt");
+  }
+  std::string err() const { return judge::util::read_file(dir / "stderr.txt"); }
 };
 
 }  // namespace
@@ -133,3 +142,88 @@ TEST(ValidateCli, AlignCalibrationMedianWritesTheMedianMap) {
             2);
 }
 
+TEST(ValidateCli, FoldsBeyondTheNotebooksOrBelowTwoAreUsageErrorsSayingHowMany) {
+  CliData data;
+  auto r = data.validate_here("--folds 9");
+  EXPECT_EQ(r.exit_code, 2) << data.err();
+  EXPECT_NE(data.err().find("--folds 9: there are 8 labelled notebooks; use --folds 2 to 8"),
+            std::string::npos)
+      << data.err();
+  r = data.validate_here("--folds 1");
+  EXPECT_EQ(r.exit_code, 2) << data.err();
+  EXPECT_NE(data.err().find("--folds 1: there are 8 labelled notebooks"), std::string::npos) << data.err();
+  EXPECT_EQ(data.validate_here("--folds 8 --conditions baseline").exit_code, 0) << data.err();
+}
+
+// judge.yaml in the working folder sets the LLM judge (model, server, temperature, max_tokens, cache, k);
+// --reflection and --embeddings (with their base URLs) go to the same loopback server. What the server saw
+// is the evidence: every setting reached the provider.
+TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
+  CliData data;
+  judge::test::FakeLlmServer server;
+  nlohmann::json cites = nlohmann::json::array();
+  for (int i = 0; i < 8; ++i)
+    for (const char* dim : {"model_training", "exploratory_data_analysis"})
+      cites.push_back("n" + std::to_string(i) + ".ipynb#" + dim + "#");
+  const nlohmann::json reflected = {
+      {"guidelines", {{{"text", "Reflected guideline: fit the model once."}, {"cites", cites}}}}};
+  nlohmann::json queue = nlohmann::json::array();
+  for (int i = 0; i < 8; ++i)  // 2 folds x 2 dimensions with feedback = 4 reflection batches; spares unused
+    queue.push_back({{"match", "You distill expert reviewers"}, {"content", reflected.dump()}});
+  server.script(queue);
+  judge::util::write_file_atomic(data.dir / "judge.yaml",
+                                 "judge: openai:yaml-model\n"
+                                 "base_url: " +
+                                     server.openai_base_url() +
+                                     "\n"
+                                     "temperature: 0.25\n"
+                                     "max_tokens: 333\n"
+                                     "jobs: 3\n"
+                                     "cache: cache.sqlite\n"
+                                     "k: 2\n");
+  const auto r = data.validate_here(
+      "--folds 2 --conditions baseline,both --format json --reflection openai:reflect-model "
+      "--reflection-base-url " +
+      server.openai_base_url() +
+      " --embeddings openai:embed-model "
+      "--embeddings-base-url " +
+      server.openai_base_url());
+  ASSERT_EQ(r.exit_code, 0) << data.err();
+
+  int judge_calls = 0, reflection_calls = 0, embedding_calls = 0, with_guideline = 0;
+  for (const auto& request : server.log()) {
+    const auto& body = request["body"];
+    if (request["path"] == "/v1/embeddings") {
+      ++embedding_calls;
+      EXPECT_EQ(body["model"], "embed-model");
+    } else if (body["model"] == "reflect-model") {
+      ++reflection_calls;
+    } else {
+      ++judge_calls;
+      EXPECT_EQ(body["model"], "yaml-model");
+      EXPECT_EQ(body["temperature"], 0.25);
+      EXPECT_EQ(body["max_tokens"], 333);
+      with_guideline += body.dump().find("Reflected guideline: fit the model once.") != std::string::npos;
+    }
+  }
+  // Counted by hand: 8 notebooks x 9 rubric dimensions without memory = 72; alignment's own judge calls (2
+  // folds x 4 training notebooks x 9) repeat those requests and come from the cache; under "both" the 8
+  // held-out notebooks' 2 labelled dimensions have memory in their prompt (16 new requests) while the other 7
+  // dimensions have none, so their requests equal the baseline ones (cache). 72 + 16 = 88 calls, 72 + 56 =
+  // 128 from the cache.
+  EXPECT_EQ(judge_calls, 88);
+  EXPECT_EQ(reflection_calls, 4);
+  EXPECT_GT(embedding_calls, 0);
+  EXPECT_GT(with_guideline, 0);  // the reflected guideline reached the judge's prompt under "both"
+
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["validate"]["judge"], "openai:yaml-model");
+  EXPECT_EQ(j["validate"]["reflection"], "openai:reflect-model");
+  EXPECT_EQ(j["validate"]["embeddings"], "openai:embed-model");
+  EXPECT_EQ(j["validate"]["k"], 2);
+  EXPECT_NE(data.err().find("judge: 88 calls, 128 from the cache, 0 failed"), std::string::npos)
+      << data.err();
+  EXPECT_NE(data.err().find("judge: reflection openai:reflect-model: 4 calls, 0 from the cache, 0 failed"),
+            std::string::npos)
+      << data.err();
+}

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@ class HandJudge : public scoring::Judge {
   std::string spec() const override { return "hand"; }
   std::vector<scoring::Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                       const scoring::Context& context) override {
+    ++calls;
     std::vector<scoring::Verdict> out;
     for (const auto& d : rubric.dimensions) {
       scoring::Verdict v{d.id, scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()};
@@ -46,6 +48,7 @@ class HandJudge : public scoring::Judge {
     }
     return out;
   }
+  std::atomic<int> calls{0};  ///< score() calls, from any thread
 };
 
 std::string ipynb(const std::string& code) {
@@ -184,13 +187,25 @@ TEST(Validate, LearningCurveSharesAreNestedSubsets) {
 TEST(Validate, BadOptionsAreErrors) {
   HandData data;
   HandJudge judge;
-  auto o = data.options(judge, 7, 0);
-  EXPECT_THROW(align::cross_validate(data.labels, o), Error);  // 6 notebooks cannot fill 7 folds
-  o = data.options(judge, 2, 0);
+  // Every one is a usage error (exit 2); the folds ones say how many notebooks there are.
+  auto usage_error = [&](const align::ValidateOptions& o) {
+    try {
+      align::cross_validate(data.labels, o);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage) << e.what();
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "no error";
+    return std::string();
+  };
+  EXPECT_EQ(usage_error(data.options(judge, 7, 0)),
+            "--folds 7: there are 6 labelled notebooks; use --folds 2 to 6");  // 6 cannot fill 7 folds
+  auto o = data.options(judge, 2, 0);
   o.conditions = {"baseline", "nonsense"};
-  EXPECT_THROW(align::cross_validate(data.labels, o), Error);
-  o = data.options(judge, 1, 0);
-  EXPECT_THROW(align::cross_validate(data.labels, o), Error);
+  usage_error(o);
+  EXPECT_EQ(usage_error(data.options(judge, 1, 0)),
+            "--folds 1: there are 6 labelled notebooks; use --folds 2 to 6");
+  EXPECT_EQ(judge.calls, 0);  // checked before the judge is asked anything
 }
 
 // The calibration file: fitted on the episodes' (judge, human) pairs, written, read back, applied.

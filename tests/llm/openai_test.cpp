@@ -254,5 +254,63 @@ TEST_F(OpenAIProviderTest, DatabricksServingEndpointInvocations) {
   EXPECT_EQ(seen["body"]["messages"][1]["content"], "x");
 }
 
+// OpenAI reasoning models (o-series, gpt-5): "max_completion_tokens" instead of "max_tokens", no
+// "temperature" (API reference, chat/create; see openai_chat_body). Names listed by hand from OpenAI's model
+// list; "omni-x" and "gpt-50" are made-up look-alikes that must not match.
+TEST(OpenAIReasoningModel, FamilyByName) {
+  for (const char* name : {"o1", "o1-mini", "o3", "o3-mini", "o4-mini", "o4-mini-2025-04-16", "O3-Mini",
+                           "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5.1", "openai/o3-mini", "openai/gpt-5"})
+    EXPECT_TRUE(is_openai_reasoning_model(name)) << name;
+  for (const char* name :
+       {"gpt-4.1-mini", "gpt-4o", "omni-x", "o", "gpt-50", "llama3:8b", "my-deployment", "claude-o3", ""})
+    EXPECT_FALSE(is_openai_reasoning_model(name)) << name;
+}
+
+TEST_F(OpenAIProviderTest, ReasoningModelGetsMaxCompletionTokensAndNoTemperature) {
+  auto settings = settings_with_env({{"OPENAI_BASE_URL", server.openai_base_url()}});
+  ChatRequest request = user_request("score this");
+  request.temperature = 0.7;
+  request.max_tokens = 4000;
+  request.seed = 3;
+  request.response_schema = json{{"type", "object"}};
+  ASSERT_TRUE(make_chat_provider("openai:o3-mini", settings)->chat(request).ok());
+  json body = server.last_request()["body"];
+  EXPECT_EQ(body["model"], "o3-mini");
+  EXPECT_EQ(body["max_completion_tokens"], 4000);
+  EXPECT_FALSE(body.contains("max_tokens"));
+  EXPECT_FALSE(body.contains("temperature"));
+  EXPECT_EQ(body["seed"], 3);
+  EXPECT_EQ(body["response_format"]["type"], "json_schema");
+
+  // The setting wins over the name, both ways.
+  settings.reasoning_model = false;
+  ASSERT_TRUE(make_chat_provider("openai:o3-mini", settings)->chat(request).ok());
+  body = server.last_request()["body"];
+  EXPECT_EQ(body["max_tokens"], 4000);
+  EXPECT_EQ(body["temperature"], 0.7);
+  EXPECT_FALSE(body.contains("max_completion_tokens"));
+}
+
+TEST_F(OpenAIProviderTest, AzureDeploymentOptsInToTheReasoningBody) {
+  auto settings =
+      settings_with_env({{"AZURE_OPENAI_ENDPOINT", server.base_url()}, {"AZURE_OPENAI_API_KEY", k_key}});
+  ChatRequest request = user_request("x");
+  request.max_tokens = 900;
+  ASSERT_TRUE(make_chat_provider("azure:prod-judge", settings)->chat(request).ok());
+  EXPECT_EQ(server.last_request()["body"]["max_tokens"], 900);  // the name does not tell: the plain body
+  settings.reasoning_model = true;
+  ASSERT_TRUE(make_chat_provider("azure:prod-judge", settings)->chat(request).ok());
+  const json body = server.last_request()["body"];
+  EXPECT_EQ(body["max_completion_tokens"], 900);
+  EXPECT_FALSE(body.contains("max_tokens"));
+  EXPECT_FALSE(body.contains("temperature"));
+  ASSERT_TRUE(
+      make_chat_provider("azure:o4-mini", settings_with_env({{"AZURE_OPENAI_ENDPOINT", server.base_url()},
+                                                             {"AZURE_OPENAI_API_KEY", k_key}}))
+          ->chat(request)
+          .ok());
+  EXPECT_EQ(server.last_request()["body"]["max_completion_tokens"], 900);  // a deployment named after one
+}
+
 }  // namespace
 }  // namespace judge::llm

@@ -285,3 +285,29 @@ TEST_F(LlmEvalCli, LatencyCountsFailedCallsAndEveryAttempt) {
   EXPECT_EQ(records[1]["status"], "unscored");
   EXPECT_GE(records[1]["latency_s"].get<double>(), 0.3) << records[1];
 }
+
+// reasoning_model from judge.yaml (or --reasoning-model): an Azure-like name that does not tell the family
+// still gets the reasoning-model body; a bad value names its source.
+TEST_F(LlmEvalCli, ReasoningModelSettingChangesTheWireBody) {
+  std::ofstream(m_dir / "judge.yaml") << "reasoning_model: true\nmax_tokens: 2048\n";
+  auto r = judge("eval nb.ipynb --format jsonl --dimensions model_training --cache-mode off " + llm_args());
+  ASSERT_EQ(r.exit_code, 0) << err();
+  json body = server.last_request()["body"];
+  EXPECT_EQ(body["max_completion_tokens"], 2048);
+  EXPECT_FALSE(body.contains("max_tokens"));
+  EXPECT_FALSE(body.contains("temperature"));
+
+  r = judge(
+      "eval nb.ipynb --format jsonl --dimensions model_training --cache-mode off --reasoning-model false " +
+      llm_args());
+  ASSERT_EQ(r.exit_code, 0) << err();
+  body = server.last_request()["body"];
+  EXPECT_EQ(body["max_tokens"], 2048);
+  EXPECT_EQ(body["temperature"], 0.0);
+
+  r = judge("eval nb.ipynb --dimensions model_training --reasoning-model maybe " + llm_args());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(err().find("flag --reasoning-model: reasoning_model must be auto, true or false"),
+            std::string::npos)
+      << err();
+}

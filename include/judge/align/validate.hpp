@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "judge/labels/labels.hpp"
+#include "judge/llm/provider.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/judge.hpp"
@@ -28,15 +30,17 @@ namespace judge::align {
 const std::vector<std::string>& validate_conditions();
 
 struct ValidateOptions {
-  const rubric::Rubric* rubric = nullptr;  ///< required
-  std::filesystem::path notebooks_dir;     ///< label items are paths under it
-  std::string rater_policy = "mean";       ///< labels::resolve policy
-  scoring::Judge* judge = nullptr;         ///< required
-  int folds = 4;                           ///< K >= 2
-  std::uint64_t seed = 0;                  ///< fold assignment and learning-curve subsets
+  const rubric::Rubric* rubric = nullptr;   ///< required
+  std::filesystem::path notebooks_dir;      ///< label items are paths under it
+  std::string rater_policy = "mean";        ///< labels::resolve policy
+  scoring::Judge* judge = nullptr;          ///< required
+  llm::ChatProvider* reflection = nullptr;  ///< distills each fold's guidelines; nullptr: offline extractive
+  int folds = 4;                            ///< K: 2 to the number of labelled notebooks that can be read
+  std::uint64_t seed = 0;                   ///< fold assignment and learning-curve subsets
   std::vector<std::string> conditions = validate_conditions();  ///< a subset of validate_conditions()
-  int k = 5;                                ///< episodes retrieved per (notebook, dimension)
-  std::string embeddings = "hashed-tfidf";  ///< embedder of each fold's fresh memory
+  int k = 5;                                 ///< episodes retrieved per (notebook, dimension)
+  std::string embeddings = "hashed-tfidf";   ///< embedder of each fold's fresh memory
+  llm::ProviderSettings embedding_settings;  ///< for an embeddings provider (base URL, dimensions, ...)
   /// Shares of each fold's training notebooks to align on, each in (0, 1]: {1} = the plain measurement;
   /// {0.25, 0.5, 0.75, 1} = a learning curve. The notebooks of a smaller share are a subset of a larger one.
   std::vector<double> shares = {1.0};
@@ -75,13 +79,15 @@ struct ValidateResult {
 /// a notebook's labels must not help judge that notebook; folds are stratified by each notebook's mean
 /// label so every fold sees low and high notebooks (stats::assign_folds, seeded by options.seed). For each
 /// share and each fold f: the training notebooks are the other folds' (a seeded random share of them,
-/// nested across shares), their labels are aligned (align::align, offline distiller) into a fresh in-process
-/// memory, and fold f's notebooks are judged under each memory condition. Baseline verdicts do not depend on
-/// the fold, so the judge sees each notebook once without memory. "calibrated" fits, per dimension, an
-/// isotonic map on the training notebooks' (baseline score, resolved human score) pairs where both are
-/// scored and applies it to fold f's baseline scores.
-/// Deterministic for a given seed and judge. Throws judge::Error for a missing rubric/judge, K < 2, an
-/// unknown condition, a share outside (0, 1], or fewer labelled notebooks than folds.
+/// nested across shares), their labels are aligned (align::align with options.reflection, else the offline
+/// distiller, and options.embeddings) into a fresh in-process memory, and fold f's notebooks are judged under
+/// each memory condition. Baseline verdicts do not depend on the fold, so the judge sees each notebook once
+/// without memory. "calibrated" fits, per dimension, an isotonic map on the training notebooks' (baseline
+/// score, resolved human score) pairs where both are scored and applies it to fold f's baseline scores.
+/// Deterministic for a given seed and judge (and reflection model). Throws judge::Error for a missing
+/// rubric/judge; a usage error (ExitCode::usage) for an unknown condition, a share outside (0, 1], or K < 2
+/// or K above the number of labelled notebooks that could be read (the message says how many there are),
+/// checked before the judge is asked anything.
 ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOptions& options);
 
 /// A calibration saved with a memory: per dimension, a monotone map from the judge's score to the human one.

@@ -32,6 +32,10 @@ struct ProviderSettings {
   /// false: a missing API key is not an error, the provider is built without one (a dry run sends nothing,
   /// so it needs no key). Base URLs and endpoints are still required.
   bool require_keys = true;
+  /// Chat Completions providers (openai, azure, databricks): whether the model takes the reasoning-model body
+  /// (openai_chat_body: max_completion_tokens, no temperature). nullopt: decided by the model, deployment or
+  /// endpoint name (is_openai_reasoning_model); true / false: for a name that does not tell.
+  std::optional<bool> reasoning_model;
 };
 
 inline constexpr const char* k_default_azure_api_version = "2024-10-21";
@@ -46,6 +50,8 @@ inline constexpr const char* k_default_azure_api_version = "2024-10-21";
 ///   anthropic:MODEL      POST {base}/v1/messages; base from settings.base_url, ANTHROPIC_BASE_URL, or
 ///                        https://api.anthropic.com; x-api-key ANTHROPIC_API_KEY (optional for another base)
 ///   command:PROGRAM ARGS runs a program per call (docs/command-protocol.md)
+/// The Chat Completions ones use the reasoning-model body when settings.reasoning_model says so, or, unset,
+/// when the model / deployment / endpoint name is an OpenAI reasoning model's (is_openai_reasoning_model).
 /// The provider is wrapped in RetryingProvider(settings.retry, settings.sleep), so a caller sees a
 /// retryable failure only once the retries are spent.
 /// Throws judge::Error (usage) for an unknown provider or an empty model, naming the known providers, and

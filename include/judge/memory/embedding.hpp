@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "judge/llm/registry.hpp"
+
 namespace judge::memory {
 
 /// An embedding, L2-normalised (a zero vector when the text has no token).
@@ -53,11 +55,11 @@ class HashedTfidfEmbedder : public Embedder {
 };
 
 /// Makes an embedder from a spec: "hashed-tfidf" (offline default) or an embeddings provider spec such as
-/// "openai:text-embedding-3-small" (llm::make_embedding_provider: base URL and key from the environment,
-/// e.g. OPENAI_BASE_URL for any OpenAI-compatible server, made at the first embed() call, whose errors it
-/// throws); provider vectors are L2-normalised.
+/// "openai:text-embedding-3-small" (llm::make_embedding_provider with `settings`: base URL from
+/// settings.base_url else the environment, e.g. OPENAI_BASE_URL for any OpenAI-compatible server, made at the
+/// first embed() call, whose errors it throws); provider vectors are L2-normalised.
 /// Throws judge::Error (usage) for an unknown spec, as the registry does for an unknown provider.
-std::unique_ptr<Embedder> make_embedder(const std::string& spec);
+std::unique_ptr<Embedder> make_embedder(const std::string& spec, const llm::ProviderSettings& settings = {});
 
 /// Cosine similarity of two L2-normalised vectors of the same size (their dot product); 0 for a size
 /// mismatch.

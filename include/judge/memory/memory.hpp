@@ -91,8 +91,10 @@ enum class Recovery {
 /// Reading (guidelines, retrieve) is thread-safe; modifying is not.
 class Memory {
  public:
-  /// An empty memory embedding with `embeddings_spec` (see make_embedder).
-  explicit Memory(const std::string& embeddings_spec = "hashed-tfidf");
+  /// An empty memory embedding with `embeddings_spec` (see make_embedder; `embedding_settings` for a
+  /// provider's base URL, timeouts and dimensions).
+  explicit Memory(const std::string& embeddings_spec = "hashed-tfidf",
+                  const llm::ProviderSettings& embedding_settings = {});
   ~Memory();
   Memory(Memory&&) noexcept;
   Memory& operator=(Memory&&) noexcept;
@@ -101,8 +103,10 @@ class Memory {
   /// A folder without memory.json is an error naming it (run judge align first). Files from different saves
   /// (memory.json's `digest` differs from the one in the headers of episodes.jsonl and vectors.jsonl, or one
   /// of them is missing) are handled as `recovery` says; a folder without any digest (written before digests
-  /// existed) is read unchecked.
-  static Memory load(const std::filesystem::path& dir, Recovery recovery = Recovery::refuse);
+  /// existed) is read unchecked. An embeddings provider recorded in it is made with `embedding_settings`
+  /// (base URL, timeouts, dimensions).
+  static Memory load(const std::filesystem::path& dir, Recovery recovery = Recovery::refuse,
+                     const llm::ProviderSettings& embedding_settings = {});
   /// Writes the four files atomically each, stable key order, schema_version 1. Crash safety: memory.json
   /// is written first and carries the digest (sha256) of the episode and vector lines that follow, which
   /// episodes.jsonl and vectors.jsonl carry in their headers too; a save cut short leaves digests that

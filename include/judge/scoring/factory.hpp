@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "judge/llm/cache.hpp"
@@ -19,9 +20,10 @@ struct JudgeSettings {
   double timeout_seconds = 120;
   std::string cache_path;  ///< empty: llm::default_cache_path()
   llm::CacheMode cache_mode = llm::CacheMode::read_write;
-  std::int64_t cache_max_bytes = 0;  ///< 0: no size limit
-  double requests_per_minute = 0;    ///< 0: no limit
-  double tokens_per_minute = 0;      ///< 0: no limit
+  std::int64_t cache_max_bytes = 0;     ///< 0: no size limit
+  double requests_per_minute = 0;       ///< 0: no limit
+  double tokens_per_minute = 0;         ///< 0: no limit
+  std::optional<bool> reasoning_model;  ///< llm::ProviderSettings::reasoning_model (nullopt: by model name)
   LlmJudgeOptions llm;
   std::shared_ptr<llm::UsageMeter> usage;  ///< when set, every call's tokens and latency are recorded here
   bool require_keys = true;                 ///< false for a dry run: no API key needed (llm::ProviderSettings)
@@ -34,9 +36,15 @@ struct JudgeSettings {
 /// missing key or a cache file that cannot be opened.
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings = {});
 
-/// An LlmJudge over `provider` wrapped, from the outside in, as meter(cache(rate limit(provider))): the
-/// meter (when settings.usage is set) sees cached and uncached replies; a cache hit is never charged to the
-/// rate limit. `provider` is expected to retry retryable errors itself.
+/// `provider` wrapped, from the outside in, as meter(cache(rate limit(provider))) per `settings` (rate
+/// limits, cache file / mode / size, usage meter; a layer whose setting is off is left out): the meter (when
+/// settings.usage is set) sees cached and uncached replies; a cache hit is never charged to the rate limit.
+/// `provider` is expected to retry retryable errors itself. Throws judge::Error when the cache cannot be
+/// opened. Used for judges and for alignment's reflection model.
+std::shared_ptr<llm::ChatProvider> wrap_provider(std::shared_ptr<llm::ChatProvider> provider,
+                                                 const JudgeSettings& settings);
+
+/// An LlmJudge over wrap_provider(provider, settings).
 std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider,
                                          const JudgeSettings& settings);
 

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// What judge eval, align and validate share: the setting flags they register, and the rubric, judge,
+// reflection model and embeddings settings made from the resolved configuration (docs/config.md).
+#pragma once
+#include <CLI/CLI.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "judge/cli/config.hpp"
+#include "judge/llm/provider.hpp"
+#include "judge/llm/registry.hpp"
+#include "judge/llm/usage.hpp"
+#include "judge/rubric/rubric.hpp"
+#include "judge/scoring/factory.hpp"
+
+namespace judge::cli {
+
+/// The settings a subcommand was given as flags and its --config file.
+struct SettingFlags {
+  std::string config_file;
+  std::map<std::string, std::string> flags;  ///< setting name -> value given on the command line
+  /// Config::load with the process environment (throws as Config::load does).
+  Config load() const;
+};
+
+/// Registers on `cmd` the options eval, align and validate share: a flag per setting and --config
+/// (add_setting_options), `-k N` (setting k; `k_help` says what it does there) and `--parallel N` (another
+/// name for --jobs, which align and validate had before they read the settings).
+void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string& k_help);
+
+/// The rubric of setting `rubric` (empty: the built-in ml-notebook rubric), cut to `dimensions`
+/// (comma-separated ids; empty: all). Throws judge::Error for a bad file or an unknown dimension.
+rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions = "");
+
+/// Setting `jobs` as a thread count (at least 1).
+std::size_t jobs(const Config& config);
+
+/// Setting `k` when it was given (flag, environment or file), else `recorded` (the k a memory was aligned
+/// with): a memory's k wins over the default only.
+int k_or_recorded(const Config& config, int recorded);
+
+/// The judge settings: base_url, api_version, timeouts, cache, rate limits, reasoning_model,
+/// batch_dimensions, samples, temperature, max_tokens, token_budget, redact. `usage` (may be null) records
+/// every call; `dry_run` turns the cache off. Throws judge::Error naming the source for a reasoning_model
+/// that is not auto, true or false (usage when it came from a flag).
+scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm::UsageMeter> usage,
+                                      bool dry_run = false);
+
+/// Provider settings for the reflection or embeddings provider: base URL from the setting `base_url_setting`
+/// ("reflection_base_url" or "embeddings_base_url"; empty: the provider's environment variable), timeouts,
+/// api_version and embedding_dimensions. Its model family decides the reasoning-model body (by name).
+llm::ProviderSettings provider_settings(const Config& config, const std::string& base_url_setting);
+
+/// The reflection model of setting `reflection` (llm::make_chat_provider, retrying; its base URL from
+/// reflection_base_url), behind the same rate limits (a limiter of its own) and response cache as the judge
+/// (scoring::wrap_provider), its calls recorded in `usage` (may be null); nullptr when the setting is empty:
+/// the offline extractive distiller.
+std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
+                                                   std::shared_ptr<llm::UsageMeter> usage);
+
+/// "cost $0.0123" for `input` / `output` tokens of `spec` at the built-in prices or the `prices` file's,
+/// or "cost unknown (...)" when neither has the model.
+std::string cost_text(const Config& config, const std::string& spec, long input, long output);
+
+/// One line on stderr, when any call was made or answered from the cache: calls, cached, failed, tokens,
+/// mean latency and cost of the model `spec`; `what` (e.g. "reflection") names the calls when they are not
+/// the judge's.
+void print_totals(const std::string& spec, const llm::UsageMeter& usage, const Config& config,
+                  const std::string& what = "");
+
+}  // namespace judge::cli

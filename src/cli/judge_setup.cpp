@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// The options and settings judge eval, align and validate share.
+#include "judge/cli/judge_setup.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "judge/llm/pricing.hpp"
+#include "judge/util/error.hpp"
+
+namespace judge::cli {
+
+Config SettingFlags::load() const { return Config::load(config_file, flags, process_environment); }
+
+void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string& k_help) {
+  auto* flags = &settings.flags;
+  cmd.add_option_function<std::string>(
+      "-k", [flags](const std::string& v) { (*flags)["k"] = v; }, k_help + " (setting k)");
+  cmd.add_option_function<std::string>(
+      "--parallel", [flags](const std::string& v) { (*flags)["jobs"] = v; }, "Same as --jobs");
+  add_setting_options(cmd, settings.flags, settings.config_file);
+}
+
+rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions) {
+  const std::string file = config.get("rubric");
+  const rubric::Rubric base = file.empty() ? rubric::default_rubric() : rubric::load_rubric(file);
+  return dimensions.empty() ? base : rubric::select_dimensions(base, dimensions);
+}
+
+std::size_t jobs(const Config& config) {
+  return static_cast<std::size_t>(std::max(1L, config.get_whole("jobs")));
+}
+
+int k_or_recorded(const Config& config, int recorded) {
+  return config.at("k").source != "default" ? static_cast<int>(config.get_whole("k")) : recorded;
+}
+
+namespace {
+
+// reasoning_model: "auto" -> decided by the model name; "true" / "false" -> that.
+std::optional<bool> reasoning_model(const Config& config) {
+  const auto& v = config.at("reasoning_model");
+  if (v.value == "auto") return std::nullopt;
+  if (v.value == "true" || v.value == "false") return v.value == "true";
+  throw Error(v.source + ": reasoning_model must be auto, true or false, got \"" + v.value + "\"",
+              v.source.rfind("flag", 0) == 0 ? ExitCode::usage : ExitCode::runtime);
+}
+
+std::string usd(double amount) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "$%.4f", amount);
+  return buf;
+}
+
+}  // namespace
+
+scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm::UsageMeter> usage,
+                                      bool dry_run) {
+  scoring::JudgeSettings s;
+  s.base_url = config.get("base_url");
+  s.api_version = config.get("api_version");
+  s.timeout_seconds = config.get_number("timeout");
+  s.connect_timeout_seconds = config.get_number("connect_timeout");
+  s.cache_path = config.cache_path().string();
+  s.cache_mode = dry_run ? llm::CacheMode::off : llm::parse_cache_mode(config.get("cache_mode"));
+  s.cache_max_bytes = static_cast<std::int64_t>(config.get_number("cache_max_mb") * 1024 * 1024);
+  s.requests_per_minute = config.get_number("requests_per_minute");
+  s.tokens_per_minute = config.get_number("tokens_per_minute");
+  s.reasoning_model = reasoning_model(config);
+  s.llm.batch_dimensions = config.get_bool("batch_dimensions");
+  s.llm.samples = static_cast<int>(config.get_whole("samples"));
+  s.llm.temperature = config.get_number("temperature");
+  s.llm.max_tokens = static_cast<int>(config.get_whole("max_tokens"));
+  s.llm.render.token_budget = static_cast<std::size_t>(config.get_whole("token_budget"));
+  s.llm.redact = config.get_bool("redact");
+  s.usage = std::move(usage);
+  s.require_keys = !dry_run;  // a dry run sends nothing, so it needs no key
+  return s;
+}
+
+llm::ProviderSettings provider_settings(const Config& config, const std::string& base_url_setting) {
+  llm::ProviderSettings s;
+  s.base_url = config.get(base_url_setting);
+  s.api_version = config.get("api_version");
+  s.connect_timeout_seconds = config.get_number("connect_timeout");
+  s.timeout_seconds = config.get_number("timeout");
+  s.embedding_dimensions = static_cast<int>(config.get_whole("embedding_dimensions"));
+  return s;
+}
+
+std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
+                                                   std::shared_ptr<llm::UsageMeter> usage) {
+  const std::string spec = config.get("reflection");
+  if (spec.empty()) return nullptr;
+  return scoring::wrap_provider(
+      llm::make_chat_provider(spec, provider_settings(config, "reflection_base_url")),
+      judge_settings(config, std::move(usage)));
+}
+
+std::string cost_text(const Config& config, const std::string& spec, long input, long output) {
+  auto prices = llm::PriceTable::builtin();
+  if (!config.get("prices").empty()) prices.load_file(config.get("prices"));
+  const auto price = prices.find(spec);
+  if (!price) return "cost unknown (no price for " + spec + "; add one with --prices FILE)";
+  return "cost " + usd(llm::PriceTable::cost(*price, input, output));
+}
+
+void print_totals(const std::string& spec, const llm::UsageMeter& usage, const Config& config,
+                  const std::string& what) {
+  const auto t = usage.totals();
+  if (t.calls + t.cached + t.errors == 0) return;
+  std::ostringstream s;
+  s << "judge: " << (what.empty() ? "" : what + " " + spec + ": ") << t.calls << " calls, " << t.cached
+    << " from the cache, " << t.errors << " failed; tokens in " << t.input_tokens << ", out "
+    << t.output_tokens;
+  if (t.calls > 0) s << "; latency " << std::round(1000 * t.latency_seconds / t.calls) / 1000 << " s mean";
+  s << "; " << cost_text(config, spec, t.input_tokens, t.output_tokens) << "\n";
+  std::cerr << s.str();
+}
+
+}  // namespace judge::cli
