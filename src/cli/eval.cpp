@@ -184,7 +184,7 @@ int exit_code(const std::vector<scoring::EvalRecord>& records) {
 
 std::optional<memory::Memory> load_memory(const std::string& dir, const Config& config) {
   if (dir.empty()) return std::nullopt;
-  return memory::Memory::load(dir, provider_settings(config, "embeddings_base_url"));
+  return memory::Memory::load(dir, memory::Recovery::refuse, provider_settings(config, "embeddings_base_url"));
 }
 
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
