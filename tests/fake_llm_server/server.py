@@ -61,6 +61,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_raw(status, json.dumps(obj), headers, "application/json")
 
     def send_raw(self, status, text, headers=None, content_type="application/json"):
+        self.leave_flight()  # before the first byte: a client that got its answer may send the next at once
         data = text.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -135,13 +136,20 @@ class Handler(BaseHTTPRequestHandler):
             st.by_path[path] = st.by_path.get(path, 0) + 1
             st.in_flight += 1
             st.max_in_flight = max(st.max_in_flight, st.in_flight)
+        self.flying = True
         try:
             self.behave(api, body if isinstance(body, dict) else {}, st.next_behaviour(body_text))
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout): nothing to answer
         finally:
-            with st.lock:
-                st.in_flight -= 1
+            self.leave_flight()
+
+    def leave_flight(self):
+        """Counts this request out of in_flight once: when its response starts, or when it ends without one."""
+        if getattr(self, "flying", False):
+            self.flying = False
+            with self.server.state.lock:
+                self.server.state.in_flight -= 1
 
     # -- behaviours ---------------------------------------------------------------------------------------
     def behave(self, api, request, b):
