@@ -33,6 +33,7 @@ struct EvalOptions {
   bool dry_run = false;
   SettingFlags settings;   // settings given as flags, --config (judge_setup.hpp)
   std::string memory_dir;  // aligned memory (judge align); empty: none
+  std::string name;        // the records' judge name; empty: the judge spec
 };
 
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
@@ -223,6 +224,8 @@ int run_eval(const EvalOptions& opt) {
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   auto records = score_all(*judge, items, jobs(config), context);
   calibrate(opt.memory_dir, records);
+  if (!opt.name.empty())
+    for (auto& r : records) r.judge = opt.name;
   write_output(opt, rubric, records);
   print_totals(judge->spec(), *usage, config);
   return exit_code(records);
@@ -244,6 +247,9 @@ void setup_eval(CLI::App& app, RunFn& run) {
       "Print the calls, estimated tokens and cost; call nothing (with -o FILE: the requests as JSON Lines)");
   cmd->add_option("--memory", opt->memory_dir,
                   "Aligned memory folder (judge align): guidelines and similar episodes");
+  cmd->add_option("--name", opt->name,
+                  "Judge name written in the records (default: the judge spec); tells runs apart for judge "
+                  "report --compare, e.g. --name heuristic+memory");
   add_judge_options(*cmd, opt->settings,
                     "Episodes retrieved per item (default: the k recorded with the memory)");
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });
