@@ -38,7 +38,6 @@ void fsync_folder(const std::filesystem::path& folder, const std::filesystem::pa
   if (!ok) throw Error(path.string() + ": cannot sync its folder: " + std::strerror(saved));
 }
 
-
 // The file a write to `path` lands in: `path` with its symbolic links followed (a relative link target is
 // relative to the link's folder), at most 40 of them as Linux allows (SYMLOOP_MAX), so a loop is an error.
 std::filesystem::path resolve_links(const std::filesystem::path& path) {
@@ -56,7 +55,8 @@ std::filesystem::path resolve_links(const std::filesystem::path& path) {
 
 // Writes `content` into `target`, an existing file that cannot be replaced by a rename (a device, a named
 // pipe): opened for writing as a shell's `>` opens it. Throws naming `path`, the name the user gave.
-void write_into(const std::filesystem::path& path, const std::filesystem::path& target, std::string_view content) {
+void write_into(const std::filesystem::path& path, const std::filesystem::path& target,
+                std::string_view content) {
   const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) throw Error(path.string() + ": cannot open for writing: " + std::strerror(errno));
   int error = 0;
@@ -73,7 +73,8 @@ void write_into(const std::filesystem::path& path, const std::filesystem::path& 
 
 // Makes sure `folder`, where `path` is written, exists: creates it (and its parents) or refuses, as `folders`
 // says. Throws naming `path`.
-void make_folder(const std::filesystem::path& path, const std::filesystem::path& folder, MissingFolders folders) {
+void make_folder(const std::filesystem::path& path, const std::filesystem::path& folder,
+                 MissingFolders folders) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(folder, ec);
@@ -100,15 +101,16 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   make_folder(path, parent, folders);
   std::random_device rd;
-  const fs::path tmp = parent / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) + "." +
-                                 std::to_string(rd() % 1000000));
+  const fs::path tmp = parent / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) +
+                                 "." + std::to_string(rd() % 1000000));
   std::FILE* f = std::fopen(tmp.c_str(), "wbx");
-  if (!f) throw Error(path.string() + ": cannot create a file in folder " + parent.string() + ": " +
-                      std::strerror(errno));
+  if (!f)
+    throw Error(path.string() + ": cannot create a file in folder " + parent.string() + ": " +
+                std::strerror(errno));
   // An existing target keeps its permission bits (a 0600 file stays 0600); a new one gets the umask default.
-  const bool ok =
-      std::fwrite(content.data(), 1, content.size(), f) == content.size() && std::fflush(f) == 0 &&
-      (!exists || ::fchmod(::fileno(f), existing.st_mode & 07777) == 0) && ::fsync(::fileno(f)) == 0;
+  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
+                  std::fflush(f) == 0 && (!exists || ::fchmod(::fileno(f), existing.st_mode & 07777) == 0) &&
+                  ::fsync(::fileno(f)) == 0;
   const int saved = errno;
   const bool closed = std::fclose(f) == 0;
   std::error_code ec;

@@ -13,8 +13,8 @@
 #include "judge/util/error.hpp"
 
 namespace fs = std::filesystem;
-using judge::util::read_file;
 using judge::util::MissingFolders;
+using judge::util::read_file;
 using judge::util::write_file_atomic;
 
 namespace {
@@ -96,7 +96,8 @@ TEST(WriteFileAtomic, NamedPipeIsWrittenIntoNotReplaced) {
   const fs::path dir = fresh_folder("fifo");
   const fs::path fifo = dir / "pipe";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // a reader, so opening to write won't block
+  const int reader =
+      ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // a reader, so opening to write won't block
   ASSERT_GE(reader, 0);
   write_file_atomic(fifo, "through the pipe");
   EXPECT_TRUE(fs::is_fifo(fifo));

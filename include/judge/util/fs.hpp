@@ -15,8 +15,8 @@ std::string read_file(const std::filesystem::path& path);
 enum class MissingFolders { create, refuse };
 
 /// Writes `content` to `path` atomically: a temporary file in the same folder, flushed and fsync'd, then
-/// renamed over `path`, and the folder fsync'd, so a reader (or a reboot) sees the old or the new file, never a
-/// partial one. An existing `path` keeps its permission bits (0600 stays 0600); a new file gets the umask
+/// renamed over `path`, and the folder fsync'd, so a reader (or a reboot) sees the old or the new file, never
+/// a partial one. An existing `path` keeps its permission bits (0600 stays 0600); a new file gets the umask
 /// default (0666 & ~umask). A symbolic link is followed: its final target is replaced and the link stays.
 /// An existing target that is not a regular file or folder (a device such as /dev/null or /dev/full, a named
 /// pipe, a socket) is written straight into, without a temporary file, as a shell's `>` would. Missing parent
