@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 
@@ -50,9 +53,23 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
   return "";
 }
 
-}  // namespace
+// Flushes standard output and says whether everything written to it arrived: a full disk or /dev/full
+// (ENOSPC), a closed terminal (EIO) lose the data, and the run must not exit 0 then. Prints the error, with
+// its cause when the final flush is what failed; a write that failed earlier (output past the stdio buffer)
+// left only the stream's error flag, so the message is then "write error", as coreutils' close_stdout says.
+bool flush_stdout() {
+  errno = 0;
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && std::cout && !std::ferror(stdout)) return true;
+  std::cerr << "judge: error: writing standard output: "
+            << (error != 0 ? std::strerror(error) : "write error") << "\n";
+  return false;
+}
 
-int run(int argc, char** argv) {
+// Parses the command line and runs the subcommand; returns the exit code.
+int parse_and_run(int argc, char** argv) {
   CLI::App app{"judge: score notebooks with LLM or offline judges, align judges with human feedback, and "
                "measure their agreement with people."};
   app.set_version_flag("--version", std::string("judge ") + std::string(util::version()));
@@ -91,6 +108,15 @@ int run(int argc, char** argv) {
     std::cerr << "judge: error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::runtime);
   }
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  const int code = parse_and_run(argc, argv);
+  // One place for every subcommand (and --help): output that did not arrive is a runtime error, whatever
+  // the subcommand returned (a gate's verdict or an unscored count means little without its output).
+  return flush_stdout() ? code : static_cast<int>(ExitCode::runtime);
 }
 
 }  // namespace judge::cli
