@@ -2,12 +2,17 @@
 // The command line itself, through the built binary: subcommand dispatch and usage errors (exit 2), where
 // output goes (-o FILE, standard output) and what a failed write does.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "../support.hpp"
 
@@ -50,6 +55,15 @@ std::filesystem::path fresh_folder(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// Whether process `pid` has ended (no longer exists, or is a zombie nobody reaped yet).
+bool process_ended(const std::string& pid) {
+  std::ifstream stat("/proc/" + pid + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const auto paren = line.rfind(')');  // "pid (name) state ..."
+  return paren != std::string::npos && line.substr(paren + 2, 1) == "Z";
 }
 
 }  // namespace
@@ -100,4 +114,28 @@ TEST(CliOutput, StandardOutputWriteErrorIsAnError) {
     EXPECT_NE(r.out.find("judge: error: writing standard output: "), std::string::npos) << args << "\n"
                                                                                         << r.out;
   }
+}
+
+TEST(CliInterrupt, TerminateKillsTheRunningCommandJudgesAndExits143) {
+  const auto dir = fresh_folder("sigterm");
+  // Each call starts a child in the judge program's process group, records its pid, and waits for it.
+  std::ofstream(dir / "judge.sh") << "sleep 60 &\necho $! >> '" << (dir / "pids").string() << "'\nwait\n";
+  const std::string judge = std::string(JUDGE_BINARY) + " eval examples/notebooks --judge 'command:sh " +
+                            (dir / "judge.sh").string() + "' >/dev/null 2>&1";
+  const auto r = judge::test::run_command(
+      "cd '" + judge::test::source_dir().string() + "' && { " + judge +
+      " & j=$!; for i in $(seq 200); do [ -s '" + (dir / "pids").string() +
+      "' ] && break; sleep 0.05; done; sleep 0.2; kill -TERM $j; wait $j; echo $?; }");
+  EXPECT_EQ(r.out, "143\n");
+  std::ifstream pids(dir / "pids");
+  std::vector<std::string> started;
+  for (std::string pid; pids >> pid;) started.push_back(pid);
+  ASSERT_FALSE(started.empty()) << "the command judge never ran";
+  for (const auto& pid : started) {
+    for (int i = 0; i < 100 && !process_ended(pid); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_TRUE(process_ended(pid)) << "the command judge's child " << pid << " outlived judge";
+    if (!process_ended(pid)) ::kill(std::stoi(pid), SIGKILL);  // clean up after a failure
+  }
+  std::filesystem::remove_all(dir);
 }
