@@ -157,7 +157,7 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
             << "estimated output tokens: " << output << " (" << k_estimated_output_tokens
             << " per dimension per call; re-asks not counted)\n"
             << "estimated " << cost_text(config, judge.spec(), input, output) << "\n";
-  if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl);
+  if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl, util::MissingFolders::refuse);
   return static_cast<int>(ExitCode::ok);
 }
 
@@ -172,7 +172,7 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
   if (opt.output.empty())
     std::cout << buf.str();
   else
-    util::write_file_atomic(opt.output, buf.str());
+    util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
 }
 
 int exit_code(const std::vector<scoring::EvalRecord>& records) {

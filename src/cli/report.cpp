@@ -93,7 +93,7 @@ void write_output(const ReportCliOptions& opt, const report::Report& report,
   if (opt.output.empty())
     std::cout << buf.str();
   else
-    util::write_file_atomic(opt.output, buf.str());
+    util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
 }
 
 int run_report(const ReportCliOptions& opt) {
