@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 
@@ -16,19 +17,6 @@ IsotonicMap::IsotonicMap(std::vector<double> x, std::vector<double> y)
       throw std::invalid_argument("IsotonicMap: knots must have ascending x and non-decreasing y");
 }
 
-namespace {
-
-// The median of v (midpoint of the two middle values for an even count); v is reordered.
-double median(std::vector<double>& v) {
-  const std::size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  const double upper = v[mid];
-  if (v.size() % 2) return upper;
-  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
-  return (lower + upper) / 2;
-}
-
-}  // namespace
 
 IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> y, IsotonicLoss loss) {
   if (x.size() != y.size()) throw std::invalid_argument("IsotonicMap::fit: x and y differ in length");
@@ -37,30 +25,48 @@ IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> 
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
   // First pool equal x values (one block per unique x), then merge decreasing neighbours on a stack. A block
   // keeps its y values (the median needs them all) and its value under the chosen loss.
+  // Why counts rather than the values: a block's mean needs only its sum and count, and its median only how
+  // often each value occurs. Labels take few distinct values (whole scores, thirds), so merging the smaller
+  // count table into the larger keeps a fit of n pairs near O(n log n) even when every block is merged
+  // (n decreasing pairs); re-reading all values at each merge would be quadratic.
   struct Block {
-    std::vector<double> ys;
+    double sum = 0, count = 0;
+    std::map<double, double> counts;  // absolute loss only: value -> occurrences
     double value = 0;
     std::size_t first = 0, last = 0;  // range of unique-x indices it covers
+    void add(double y) {
+      sum += y;
+      count += 1;
+    }
   };
   const auto value_of = [loss](Block& b) {
-    if (loss == IsotonicLoss::absolute) {
-      b.value = median(b.ys);
-    } else {
-      double sum = 0;
-      for (double v : b.ys) sum += v;
-      b.value = sum / static_cast<double>(b.ys.size());
+    if (loss == IsotonicLoss::squared) {
+      b.value = b.sum / b.count;
+      return;
+    }
+    // The midpoint of the values at ranks floor((n-1)/2) and floor(n/2) (0-based): the median.
+    const double lo_rank = std::floor((b.count - 1) / 2), hi_rank = std::floor(b.count / 2);
+    double seen = 0, lo = 0;
+    for (const auto& [v, c] : b.counts) {
+      if (seen <= lo_rank && lo_rank < seen + c) lo = v;
+      if (seen <= hi_rank && hi_rank < seen + c) {
+        b.value = (lo + v) / 2;
+        return;
+      }
+      seen += c;
     }
   };
   std::vector<double> ux;
   std::vector<Block> blocks;
   for (std::size_t i = 0; i < order.size(); ++i) {
     const double xi = x[order[i]], yi = y[order[i]];
-    if (!ux.empty() && xi == ux.back()) {
-      blocks.back().ys.push_back(yi);
-    } else {
+    if (ux.empty() || xi != ux.back()) {
       ux.push_back(xi);
-      blocks.push_back({{yi}, 0, ux.size() - 1, ux.size() - 1});
+      blocks.push_back({});
+      blocks.back().first = blocks.back().last = ux.size() - 1;
     }
+    blocks.back().add(yi);
+    if (loss == IsotonicLoss::absolute) blocks.back().counts[yi] += 1;
   }
   std::vector<Block> stack;
   for (auto& b : blocks) {
@@ -70,7 +76,10 @@ IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> 
       Block top = std::move(stack.back());
       stack.pop_back();
       Block& under = stack.back();
-      under.ys.insert(under.ys.end(), top.ys.begin(), top.ys.end());
+      under.sum += top.sum;
+      under.count += top.count;
+      if (under.counts.size() < top.counts.size()) std::swap(under.counts, top.counts);
+      for (const auto& [v, c] : top.counts) under.counts[v] += c;
       under.last = top.last;
       value_of(under);
     }
