@@ -193,7 +193,7 @@ scoring::Context memory_context(const std::optional<memory::Memory>& memory, con
   scoring::Context context;
   context.memory = memory ? &*memory : nullptr;
   context.top_k =
-      memory ? k_or_recorded(config, memory->provenance().k) : static_cast<int>(config.get_whole("k"));
+      memory ? k_or_recorded(config, memory->provenance().k) : configured_k(config);
   return context;
 }
 

@@ -34,8 +34,19 @@ std::size_t jobs(const Config& config) {
   return static_cast<std::size_t>(std::max(1L, config.get_whole("jobs")));
 }
 
+int configured_k(const Config& config) {
+  constexpr long k_max = 1000;
+  const auto& v = config.at("k");
+  const long k = config.get_whole("k");
+  if (k < 1 || k > k_max || v.value.size() > 6)
+    throw Error(v.source + ": k (episodes retrieved) must be a whole number from 1 to " + std::to_string(k_max) +
+                    ", got \"" + v.value + "\"",
+                v.source.rfind("flag", 0) == 0 ? ExitCode::usage : ExitCode::runtime);
+  return static_cast<int>(k);
+}
+
 int k_or_recorded(const Config& config, int recorded) {
-  return config.at("k").source != "default" ? static_cast<int>(config.get_whole("k")) : recorded;
+  return config.at("k").source != "default" ? configured_k(config) : recorded;
 }
 
 namespace {

@@ -69,7 +69,7 @@ align::ValidateOptions core_options(const ValidateCliOptions& opt, const Config&
   o.conditions = split_list(opt.conditions);
   if (std::find(o.conditions.begin(), o.conditions.end(), "baseline") == o.conditions.end())
     o.conditions.insert(o.conditions.begin(), "baseline");  // every change is measured from it
-  o.k = static_cast<int>(config.get_whole("k"));
+  o.k = configured_k(config);
   o.shares = opt.learning_curve ? k_curve_shares : std::vector<double>{1.0};
   o.parallel = jobs(config);
   o.calibration = stats::parse_isotonic_loss(opt.calibration);
@@ -145,12 +145,20 @@ std::string with_interval(double value, const stats::Interval& iv, bool sign) {
   return (sign ? signed_text(value) : report::format_number(value)) + " " + interval_text(iv);
 }
 
+// The map of the "calibrated" condition when it is measured ("isotonic" or "isotonic-median"), else "".
+std::string calibration_note(const align::ValidateOptions& core) {
+  const bool measured =
+      std::find(core.conditions.begin(), core.conditions.end(), "calibrated") != core.conditions.end();
+  return measured ? stats::isotonic_method_name(core.calibration) : "";
+}
+
 // The reference study's table, and more: per dimension, each condition's MAE with its interval and its
 // change from baseline with the paired interval ("*" = significant: the interval excludes 0).
-report::Section summary_section(const report::Report& r, int folds) {
+report::Section summary_section(const report::Report& r, int folds, const std::string& calibration) {
   report::Section s{"cross-validated MAE per condition (" + std::to_string(folds) + " folds by notebook; " +
                         report::format_number(r.bootstrap.confidence * 100, 0) +
-                        "% bootstrap intervals; change from baseline with paired interval, * = significant)",
+                        "% bootstrap intervals; change from baseline with paired interval, * = significant" +
+                        (calibration.empty() ? "" : "; calibrated: " + calibration + " map") + ")",
                     {"dimension", "n"},
                     {}};
   for (const auto& jr : r.judges) {
@@ -294,6 +302,7 @@ nlohmann::ordered_json validate_json(const align::ValidateOptions& core, const a
   j["embeddings"] = core.embeddings;
   j["k"] = core.k;
   j["conditions"] = core.conditions;
+  if (!calibration_note(core).empty()) j["calibration"] = calibration_note(core);
   j["items"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < result.items.size(); ++i)
     j["items"].push_back(
@@ -324,7 +333,7 @@ std::string render(const ValidateCliOptions& opt, const report::Report& report,
     j["validate"] = validate_json(core, result, curve);
     return j.dump(2) + "\n";
   }
-  report::write_section(front, summary_section(report, opt.folds), opt.format);
+  report::write_section(front, summary_section(report, opt.folds, calibration_note(core)), opt.format);
   if (!curve.empty()) report::write_section(front, curve_section(curve), opt.format);
   if (opt.format != "html") return front.str() + body.str();
   std::string page = body.str();

@@ -227,3 +227,15 @@ TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
             std::string::npos)
       << data.err();
 }
+
+// k outside 1..1000 is a usage error naming it; the JSON says which map the calibrated condition used.
+TEST(ValidateCli, KOutOfRangeAndCalibrationMapNamed) {
+  CliData data;
+  for (const char* k : {"0", "2147483648", "4294967301"})
+    EXPECT_EQ(run_judge(data.validate(std::string("--conditions baseline,episodic -k ") + k + " 2>/dev/null")).exit_code,
+              2)
+        << k;
+  const auto r = run_judge(data.validate("--conditions baseline,calibrated --calibration isotonic-median --format json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["validate"]["calibration"], "isotonic-median");
+}

@@ -36,6 +36,9 @@ rubric::Rubric configured_rubric(const Config& config, const std::string& dimens
 /// Setting `jobs` as a thread count (at least 1).
 std::size_t jobs(const Config& config);
 
+/// Setting `k` (episodes retrieved per item): 1..1000. Throws judge::Error naming where it came from (exit 2
+/// for a flag, else 1) for 0 or a larger number.
+int configured_k(const Config& config);
 /// Setting `k` when it was given (flag, environment or file), else `recorded` (the k a memory was aligned
 /// with): a memory's k wins over the default only.
 int k_or_recorded(const Config& config, int recorded);
