@@ -232,6 +232,10 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
         if (g.dimension == b.dimension->id) known.push_back(g);
       const auto result =
           options.reflection->chat(reflection_request(rubric, *b.dimension, b.records, known));
+      if (!result.ok() &&
+          (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
+        throw Error(options.reflection->spec() + ": " + llm::to_string(result.error->kind) +
+                    " error: " + result.error->message);  // would fail every batch: stop, as the judge does
       if (!result.ok())
         b.error = std::string(llm::to_string(result.error->kind)) + ": " + result.error->message;
       else

@@ -307,3 +307,54 @@ TEST(AlignCli, ReadsJudgeYamlLikeEval) {
             "openai:yaml-reflect");
   fs::remove_all(dir);
 }
+
+namespace {
+
+// An executable shell script at `file` (a command judge or reflection model).
+void write_script(const fs::path& file, const std::string& body) {
+  judge::util::write_file_atomic(file, "#!/bin/sh\n" + body);
+  fs::permissions(file, fs::perms::owner_all);
+}
+
+}  // namespace
+
+// A judge or reflection model that fails for good (a missing command, an auth error, a refused connection)
+// is a clean error (exit 1, "judge: error: ..."), never a crash, and the memory folder stays as it was.
+TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_fail_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  write_script(dir / "auth.sh", "cat >/dev/null\necho '{\"error\": {\"kind\": \"auth\", \"message\": \"bad key\"}}'\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                            "/mem --cache " + d + "/cache.sqlite --jobs 2 ";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::string before = judge::util::read_file(dir / "mem/memory.json");
+  for (const std::string& flags : std::vector<std::string>{
+           "--judge command:" + dir.string() + "/nosuch", "--judge command:" + dir.string() + "/auth.sh",
+        "--judge openai:qwen --base-url http://127.0.0.1:1/v1"}) {
+    const auto r = judge::test::run_command("env OPENAI_API_KEY=test '" + std::string(JUDGE_BINARY) + "' " +
+                                            align + flags + " 2>&1");
+    EXPECT_EQ(r.exit_code, 1) << flags << "\n" << r.out;
+    EXPECT_NE(r.out.find("judge: error: "), std::string::npos) << flags << "\n" << r.out;
+    EXPECT_EQ(r.out.find("terminate"), std::string::npos) << flags << "\n" << r.out;
+    EXPECT_EQ(judge::util::read_file(dir / "mem/memory.json"), before) << flags;
+  }
+  // Every record of mem/ is distilled already, so reflection is asked only for a new memory: none is written.
+  const auto r0 = judge::test::run_command("'" + std::string(JUDGE_BINARY) + "' align --labels " + d +
+                                           "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                                           "/fresh --reflection command:" + dir.string() + "/auth.sh 2>&1");
+  EXPECT_EQ(r0.exit_code, 1) << r0.out;
+  EXPECT_NE(r0.out.find("judge: error: command:" + dir.string() + "/auth.sh: auth error: "), std::string::npos)
+      << r0.out;
+  EXPECT_NE(r0.out.find("bad key"), std::string::npos) << r0.out;
+  EXPECT_FALSE(fs::exists(dir / "fresh"));
+  // validate runs the same judge over its folds: the same clean error.
+  const auto r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d + "/nb --folds 2 --judge command:" +
+                           dir.string() + "/nosuch 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("judge: error: "), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
