@@ -358,3 +358,42 @@ TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
   EXPECT_NE(r.out.find("judge: error: "), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
+
+// The notebooks folder is checked once, before the labels (one error, not one per row); a labels file with
+// no rows is an error; failed reflection batches and unusable judge replies are counted as such.
+TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_said_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  judge::util::write_file_atomic(dir / "empty.csv", "notebook,dimension,score,feedback,rater\n");
+  write_script(dir / "chatty.sh", "cat >/dev/null\necho '{\"content\": \"I think it is fine.\"}'\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string labels = "align --labels " + d + "/labels.csv --memory " + d + "/mem ";
+
+  auto r = run_judge(labels + "--notebooks " + d + "/nosuch 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "judge: error: notebooks folder " + dir.string() + "/nosuch does not exist\n");
+  r = run_judge(labels + "--notebooks " + d + "/labels.csv 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "judge: error: notebooks folder " + dir.string() + "/labels.csv is not a folder\n");
+  r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d + "/nosuch 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "judge: error: notebooks folder " + dir.string() + "/nosuch does not exist\n");
+
+  r = run_judge("align --labels " + d + "/empty.csv --notebooks " + d + "/nb --memory " + d + "/mem 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, "judge: error: no labels in " + dir.string() + "/empty.csv\n");
+  EXPECT_FALSE(fs::exists(dir / "mem"));
+
+  // A reflection model and a judge that never reply usably: 2 batches (two dimensions with feedback) fail,
+  // 0 calls made; the judge's 2 notebooks x 9 dimensions = 18 verdicts are all unscored.
+  r = run_judge(labels + "--notebooks " + d + "/nb --cache " + d + "/cache.sqlite --reflection command:" +
+                dir.string() + "/chatty.sh --judge command:" + dir.string() + "/chatty.sh 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("; 0 reflection calls (2 failed);"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gave no usable score for 18 of 18 (notebook, dimension) verdicts"), std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
