@@ -397,3 +397,38 @@ TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
       << r.out;
   fs::remove_all(dir);
 }
+
+// eval --memory with a memory aligned for another rubric (memory.json records it), or for this rubric before
+// it changed, warns naming both.
+TEST(AlignCli, EvalWarnsWhenTheMemoryWasAlignedForAnotherRubric) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_rubric_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  std::string rubric = judge::util::read_file(judge::test::source_dir() / "rubrics/ml-notebook.yaml");
+  const std::string id = "\nid: ml-notebook\n";
+  ASSERT_NE(rubric.find(id), std::string::npos);
+  judge::util::write_file_atomic(dir / "other.yaml",
+                                 std::string(rubric).replace(rubric.find(id), id.size(), "\nid: other\n"));
+  judge::util::write_file_atomic(dir / "changed.yaml", rubric + "\n# a comment changes the file's hash\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --rubric ";
+  ASSERT_EQ(run_judge(align + d + "/other.yaml --memory " + d + "/other").exit_code, 0);
+  ASSERT_EQ(run_judge(align + d + "/changed.yaml --memory " + d + "/changed").exit_code, 0);
+  ASSERT_EQ(run_judge(align + "rubrics/ml-notebook.yaml --memory " + d + "/same").exit_code, 0);
+
+  const std::string eval = "eval --format csv " + d + "/nb/a.ipynb --memory " + d;
+  auto r = run_judge(eval + "/other 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "judge: warning: memory " + dir.string() +
+                       "/other was aligned for rubric other, but this run uses rubric ml-notebook; its "
+                       "guidelines and episodes may not apply\n");
+  r = run_judge(eval + "/changed 2>&1 >/dev/null");
+  EXPECT_EQ(r.out, "judge: warning: memory " + dir.string() +
+                       "/changed was aligned for rubric ml-notebook as it was before it changed; re-run judge "
+                       "align to follow the change\n");
+  r = run_judge(eval + "/same 2>&1 >/dev/null");
+  EXPECT_EQ(r.out, "") << r.out;
+  fs::remove_all(dir);
+}

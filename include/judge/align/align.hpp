@@ -31,8 +31,8 @@ struct AlignOptions {
 struct AlignSummary {
   std::size_t episodes_added = 0, episodes_changed = 0, episodes_unchanged = 0, episodes_removed = 0;
   std::size_t notebooks_judged = 0;
-  std::size_t verdicts_unscored = 0;  ///< (notebook, dimension) verdicts of this run's judge calls with no score
-  std::size_t verdicts_made = 0;      ///< every verdict of this run's judge calls
+  std::size_t verdicts_unscored = 0;  ///< verdicts of this run's judge calls that are unscored
+  std::size_t verdicts_made = 0;      ///< (notebook, dimension) verdicts of this run's judge calls
   std::size_t reflection_calls = 0;   ///< reflection batches that succeeded
   std::size_t reflection_failed = 0;  ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
