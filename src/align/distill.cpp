@@ -28,7 +28,7 @@ std::string notebook_of(const std::string& label_id) { return label_id.substr(0,
 
 // Words that negate what follows them in the clause; a contraction ending in "n't" does too.
 bool is_negation(const std::string& word) {
-  static const std::set<std::string> cues{"no",      "not",  "never", "without", "none",    "nothing",
+  static const std::set<std::string> cues{"no",      "not",  "never", "without", "none",   "nothing",
                                           "missing", "lack", "lacks", "lacking", "cannot", "nor"};
   return cues.count(word) > 0 || word.ends_with("n't");
 }
@@ -198,7 +198,8 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
     std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
       if (a.second->notebooks.size() != b.second->notebooks.size())
         return a.second->notebooks.size() > b.second->notebooks.size();
-      return std::count(a.first.begin(), a.first.end(), ' ') > std::count(b.first.begin(), b.first.end(), ' ');
+      return std::count(a.first.begin(), a.first.end(), ' ') >
+             std::count(b.first.begin(), b.first.end(), ' ');
     });
     std::map<std::string, double> support;  // sentence -> mean support of its phrases
     for (const auto& [s, keys] : g.sentence_phrases)

@@ -50,10 +50,11 @@ memory::Memory open_memory(const AlignCliOptions& opt, const Config& config) {
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
   if (s.verdicts_unscored > 0)
-    std::cerr << "judge: warning: " << memory.provenance().judge << " gave no usable score for "
-              << s.verdicts_unscored << " of " << s.verdicts_made
-              << " (notebook, dimension) verdicts; their episodes have no judge score (judge_status unscored in "
-                 "episodes.jsonl), so blending and calibration learn from fewer episodes\n";
+    std::cerr
+        << "judge: warning: " << memory.provenance().judge << " gave no usable score for "
+        << s.verdicts_unscored << " of " << s.verdicts_made
+        << " (notebook, dimension) verdicts; their episodes have no judge score (judge_status unscored in "
+           "episodes.jsonl), so blending and calibration learn from fewer episodes\n";
   std::cout << "memory " << opt.memory_dir << ": " << memory.episodes().size() << " episodes ("
             << s.episodes_added << " added, " << s.episodes_changed << " changed, " << s.episodes_unchanged
             << " unchanged, " << s.episodes_removed << " removed); " << memory.all_guidelines().size()

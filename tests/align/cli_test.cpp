@@ -326,7 +326,8 @@ TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
   judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
   judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
   write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
-  write_script(dir / "auth.sh", "cat >/dev/null\necho '{\"error\": {\"kind\": \"auth\", \"message\": \"bad key\"}}'\n");
+  write_script(dir / "auth.sh",
+               "cat >/dev/null\necho '{\"error\": {\"kind\": \"auth\", \"message\": \"bad key\"}}'\n");
   const std::string d = "'" + dir.string() + "'";
   const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
                             "/mem --cache " + d + "/cache.sqlite --jobs 2 ";
@@ -334,7 +335,7 @@ TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
   const std::string before = judge::util::read_file(dir / "mem/memory.json");
   for (const std::string& flags : std::vector<std::string>{
            "--judge command:" + dir.string() + "/nosuch", "--judge command:" + dir.string() + "/auth.sh",
-        "--judge openai:qwen --base-url http://127.0.0.1:1/v1"}) {
+           "--judge openai:qwen --base-url http://127.0.0.1:1/v1"}) {
     const auto r = judge::test::run_command("env OPENAI_API_KEY=test '" + std::string(JUDGE_BINARY) + "' " +
                                             align + flags + " 2>&1");
     EXPECT_EQ(r.exit_code, 1) << flags << "\n" << r.out;
@@ -347,13 +348,14 @@ TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
                                            "/labels.csv --notebooks " + d + "/nb --memory " + d +
                                            "/fresh --reflection command:" + dir.string() + "/auth.sh 2>&1");
   EXPECT_EQ(r0.exit_code, 1) << r0.out;
-  EXPECT_NE(r0.out.find("judge: error: command:" + dir.string() + "/auth.sh: auth error: "), std::string::npos)
+  EXPECT_NE(r0.out.find("judge: error: command:" + dir.string() + "/auth.sh: auth error: "),
+            std::string::npos)
       << r0.out;
   EXPECT_NE(r0.out.find("bad key"), std::string::npos) << r0.out;
   EXPECT_FALSE(fs::exists(dir / "fresh"));
   // validate runs the same judge over its folds: the same clean error.
-  const auto r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d + "/nb --folds 2 --judge command:" +
-                           dir.string() + "/nosuch 2>&1");
+  const auto r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d +
+                           "/nb --folds 2 --judge command:" + dir.string() + "/nosuch 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("judge: error: "), std::string::npos) << r.out;
   fs::remove_all(dir);
@@ -425,9 +427,10 @@ TEST(AlignCli, EvalWarnsWhenTheMemoryWasAlignedForAnotherRubric) {
                        "/other was aligned for rubric other, but this run uses rubric ml-notebook; its "
                        "guidelines and episodes may not apply\n");
   r = run_judge(eval + "/changed 2>&1 >/dev/null");
-  EXPECT_EQ(r.out, "judge: warning: memory " + dir.string() +
-                       "/changed was aligned for rubric ml-notebook as it was before it changed; re-run judge "
-                       "align to follow the change\n");
+  EXPECT_EQ(r.out,
+            "judge: warning: memory " + dir.string() +
+                "/changed was aligned for rubric ml-notebook as it was before it changed; re-run judge "
+                "align to follow the change\n");
   r = run_judge(eval + "/same 2>&1 >/dev/null");
   EXPECT_EQ(r.out, "") << r.out;
   fs::remove_all(dir);

@@ -107,9 +107,11 @@ TEST(Distill, ExtractiveKeepsNegationInThePhrase) {
   // n4's. Score 1: "isn't trained", "not trained", "never trained" are one notebook each, and no sentence
   // gives "model trained" (the old pairs of adjacent content words made "model trained" of n6 and n7).
   ASSERT_EQ(g.size(), 2u);
-  EXPECT_EQ(g[0].text,
-            "Score 2 (average): feedback often says \"model trained\" (2 labels), e.g. \"Model trained on all "
-            "rows.\"");
-  EXPECT_EQ(g[1].text, "N/A: feedback often says \"no model trained\" (2 labels), e.g. \"No model is trained.\"");
+  EXPECT_EQ(
+      g[0].text,
+      "Score 2 (average): feedback often says \"model trained\" (2 labels), e.g. \"Model trained on all "
+      "rows.\"");
+  EXPECT_EQ(g[1].text,
+            "N/A: feedback often says \"no model trained\" (2 labels), e.g. \"No model is trained.\"");
   EXPECT_EQ(g[1].cites, (std::vector<std::string>{"n1#model_training#r", "n2#model_training#r"}));
 }

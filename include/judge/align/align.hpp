@@ -62,9 +62,9 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
 ///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes).
 /// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them).
-/// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks, and rethrows what the
-/// judge throws (auth or config failure, unreachable server, missing command) or an auth/config failure of the
-/// reflection model; `memory` may then be partly updated, so callers do not save it.
+/// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks, and rethrows what
+/// the judge throws (auth or config failure, unreachable server, missing command) or an auth/config failure
+/// of the reflection model; `memory` may then be partly updated, so callers do not save it.
 AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options);
 
 }  // namespace judge::align
