@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "judge/cli/cli.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "judge/cli/commands.hpp"
+#include "judge/llm/command.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
 #include "judge/util/version.hpp"
@@ -50,14 +57,59 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
   return "";
 }
 
-}  // namespace
+// On SIGINT or SIGTERM: kills the process groups of the command judges judge started (each runs in its own
+// group, so a terminal's Ctrl-C never reaches them, and they would run on, orphaned, until their timeout),
+// then exits 128 + the signal (130, 143), the code a shell gives a process that signal killed. The signals
+// are blocked before any thread starts (threads inherit the mask; the command provider unblocks them in its
+// programs) and taken by one thread with sigwait, so the work runs as ordinary code, not in a signal handler.
+// A signal ignored when judge starts (SIGINT for a `cmd &` in a script) stays ignored. Output files are never
+// half-written: they are replaced by rename.
+void stop_children_on_interrupt() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  bool any = false;
+  for (const int sig : {SIGINT, SIGTERM}) {
+    struct sigaction action {};
+    if (::sigaction(sig, nullptr, &action) == 0 && action.sa_handler == SIG_IGN) continue;
+    sigaddset(&signals, sig);
+    any = true;
+  }
+  if (!any || ::pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) return;
+  std::thread([signals] {
+    int sig = 0;
+    while (::sigwait(&signals, &sig) != 0) {
+    }
+    llm::kill_running_commands();
+    std::fputs(sig == SIGINT ? "judge: interrupted\n" : "judge: terminated\n", stderr);
+    std::_Exit(128 + sig);
+  }).detach();
+}
 
-int run(int argc, char** argv) {
-  CLI::App app{"judge: score notebooks with LLM or offline judges, align judges with human feedback, and "
-               "measure their agreement with people."};
+// Flushes standard output and says whether everything written to it arrived: a full disk or /dev/full
+// (ENOSPC), a closed terminal (EIO) lose the data, and the run must not exit 0 then. Prints the error, with
+// its cause when the final flush is what failed; a write that failed earlier (output past the stdio buffer)
+// left only the stream's error flag, so the message is then "write error", as coreutils' close_stdout says.
+bool flush_stdout() {
+  errno = 0;
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && std::cout && !std::ferror(stdout)) return true;
+  std::cerr << "judge: error: writing standard output: "
+            << (error != 0 ? std::strerror(error) : "write error") << "\n";
+  return false;
+}
+
+// Parses the command line and runs the subcommand; returns the exit code.
+int parse_and_run(int argc, char** argv) {
+  CLI::App app{
+      "judge: score notebooks with LLM or offline judges, align judges with human feedback, and "
+      "measure their agreement with people."};
   app.set_version_flag("--version", std::string("judge ") + std::string(util::version()));
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 a CI gate failed, 4 some items unscored.");
+  app.footer(
+      "Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 a CI gate failed, 4 some items unscored, "
+      "130/143 interrupted (SIGINT/SIGTERM).");
   RunFn command;
   setup_eval(app, command);
   setup_notebook(app, command);
@@ -91,6 +143,16 @@ int run(int argc, char** argv) {
     std::cerr << "judge: error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::runtime);
   }
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  stop_children_on_interrupt();
+  const int code = parse_and_run(argc, argv);
+  // One place for every subcommand (and --help): output that did not arrive is a runtime error, whatever
+  // the subcommand returned (a gate's verdict or an unscored count means little without its output).
+  return flush_stdout() ? code : static_cast<int>(ExitCode::runtime);
 }
 
 }  // namespace judge::cli

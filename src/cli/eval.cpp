@@ -35,6 +35,7 @@ struct EvalOptions {
   bool dry_run = false;
   SettingFlags settings;   // settings given as flags, --config (judge_setup.hpp)
   std::string memory_dir;  // aligned memory (judge align); empty: none
+  std::string name;        // the records' judge name; empty: the judge spec
 };
 
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
@@ -174,7 +175,7 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
             << "estimated output tokens: " << output << " (" << k_estimated_output_tokens
             << " per dimension per call; re-asks not counted)\n"
             << "estimated " << cost_text(config, judge.spec(), input, output) << "\n";
-  if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl);
+  if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl, util::MissingFolders::refuse);
   return static_cast<int>(ExitCode::ok);
 }
 
@@ -189,7 +190,7 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
   if (opt.output.empty())
     std::cout << buf.str();
   else
-    util::write_file_atomic(opt.output, buf.str());
+    util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
 }
 
 int exit_code(const std::vector<scoring::EvalRecord>& records) {
@@ -260,6 +261,8 @@ int run_eval(const EvalOptions& opt) {
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   auto records = score_all(*judge, items, jobs(config), context);
   calibrate(opt.memory_dir, records);
+  if (!opt.name.empty())
+    for (auto& r : records) r.judge = opt.name;
   write_output(opt, rubric, records);
   print_totals(judge->spec(), *usage, config);
   return exit_code(records);
@@ -281,6 +284,9 @@ void setup_eval(CLI::App& app, RunFn& run) {
       "Print the calls, estimated tokens and cost; call nothing (with -o FILE: the requests as JSON Lines)");
   cmd->add_option("--memory", opt->memory_dir,
                   "Aligned memory folder (judge align): guidelines and similar episodes");
+  cmd->add_option("--name", opt->name,
+                  "Judge name written in the records (default: the judge spec); tells runs apart for judge "
+                  "report --compare, e.g. --name heuristic+memory");
   add_judge_options(*cmd, opt->settings,
                     "Episodes retrieved per item (default: the k recorded with the memory)");
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });

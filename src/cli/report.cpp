@@ -4,7 +4,9 @@
 #include "judge/report/report.hpp"
 
 #include <iostream>
+#include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
@@ -15,6 +17,7 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/hash.hpp"
 
 namespace judge::cli {
 
@@ -22,7 +25,7 @@ namespace {
 
 struct ReportCliOptions {
   std::string labels_file;
-  std::string scores_file;
+  std::vector<std::string> scores_files;
   std::string judge;
   std::string compare;
   std::string rubric_file;
@@ -56,6 +59,33 @@ report::ReportOptions report_options(const ReportCliOptions& opt) {
   return o;
 }
 
+// Several --scores files (e.g. one judge eval run per judge, or a run without and one with memory) as one set.
+// A judge name may come from one file only: two runs of the same spec must be told apart with
+// `judge eval --name`. The set's source lists the files; its hash is the sha256 of their hashes in order.
+report::ScoreSet read_score_files(const std::vector<std::string>& files) {
+  if (files.size() == 1) return report::read_scores(files[0]);
+  report::ScoreSet all;
+  std::map<std::string, std::string> file_of_judge;
+  std::string hashes;
+  for (const auto& file : files) {
+    report::ScoreSet one = report::read_scores(file);
+    std::set<std::string> judges;
+    for (const auto& r : one.records) judges.insert(r.judge);
+    for (const auto& j : judges) {
+      const auto [it, fresh] = file_of_judge.emplace(j, file);
+      if (!fresh)
+        throw Error("judge '" + j + "' has scores in both " + it->second + " and " + file +
+                        "; name the runs apart with judge eval --name NAME",
+                    ExitCode::usage);
+    }
+    all.source += (all.source.empty() ? "" : ", ") + one.source;
+    hashes += one.hash;
+    for (auto& r : one.records) all.records.push_back(std::move(r));
+  }
+  all.hash = util::sha256_hex(hashes);
+  return all;
+}
+
 void write_output(const ReportCliOptions& opt, const report::Report& report,
                   const std::vector<report::GateResult>& gates) {
   std::ostringstream buf;
@@ -63,7 +93,7 @@ void write_output(const ReportCliOptions& opt, const report::Report& report,
   if (opt.output.empty())
     std::cout << buf.str();
   else
-    util::write_file_atomic(opt.output, buf.str());
+    util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
 }
 
 int run_report(const ReportCliOptions& opt) {
@@ -75,7 +105,7 @@ int run_report(const ReportCliOptions& opt) {
   std::optional<rubric::Rubric> rubric;
   if (!opt.rubric_file.empty()) rubric = rubric::load_rubric(opt.rubric_file);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {rubric ? &*rubric : nullptr, {}});
-  const report::ScoreSet scores = report::read_scores(opt.scores_file);
+  const report::ScoreSet scores = read_score_files(opt.scores_files);
   const report::Report report = report::build_report(labels, scores, options);
   const auto results = report::evaluate_gates(report, gates);
   write_output(opt, report, results);
@@ -100,9 +130,11 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--labels", opt->labels_file,
                   "Human labels: CSV or JSON Lines (item|notebook, dimension, score, ...)")
       ->required();
-  cmd->add_option("--scores", opt->scores_file,
-                  "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]")
-      ->required();
+  cmd->add_option("--scores", opt->scores_files,
+                  "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]; "
+                  "repeat for several runs (each judge name in one file only: judge eval --name)")
+      ->required()
+      ->take_all();
   cmd->add_option("--judge", opt->judge,
                   "Only this judge's scores (default: each judge in the file in turn)");
   cmd->add_option("--compare", opt->compare, "A second judge: paired bootstrap of the MAE difference");

@@ -358,7 +358,7 @@ void write_output(const ValidateCliOptions& opt, const std::string& text) {
   if (opt.output.empty())
     std::cout << text;
   else
-    util::write_file_atomic(opt.output, text);
+    util::write_file_atomic(opt.output, text, util::MissingFolders::refuse);
 }
 
 int finish(const align::ValidateResult& result, const std::vector<report::GateResult>& gates,

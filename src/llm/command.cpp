@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <utility>
 
@@ -46,6 +48,30 @@ class Fd {
  private:
   int m_fd;
 };
+
+/// The programs running now, by process group (= the pid of the program, its group's leader), so that
+/// kill_running_commands can end them when judge is interrupted. A group is forgotten, under the mutex,
+/// before or as its leader is reaped, so a pid the kernel reuses is never signalled.
+struct RunningGroups {
+  std::mutex mutex;
+  std::set<pid_t> groups;
+  bool killed = false;  ///< kill_running_commands was called: no program starts any more
+};
+
+RunningGroups& running() {
+  static RunningGroups groups;
+  return groups;
+}
+
+/// waitpid(pid, status, options), forgetting the group when its leader is reaped (or cannot be waited for).
+pid_t reap(pid_t pid, int& status, int options) {
+  std::lock_guard lock(running().mutex);
+  const pid_t done = ::waitpid(pid, &status, options);
+  const int saved = errno;
+  if (done == pid || (done < 0 && saved != EINTR)) running().groups.erase(pid);
+  errno = saved;
+  return done;
+}
 
 /// What running the program gave.
 struct RunOutcome {
@@ -99,7 +125,15 @@ RunOutcome run_program(const std::vector<std::string>& argv, const std::string& 
   for (const auto& word : argv) args.push_back(const_cast<char*>(word.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  spawn_error = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+  {
+    // Started and registered under the lock, so kill_running_commands kills every program started before it
+    // and none starts after it (the process exits right after it, which would orphan one starting then).
+    std::lock_guard lock(running().mutex);
+    spawn_error = running().killed
+                      ? ECANCELED
+                      : ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    if (spawn_error == 0) running().groups.insert(pid);
+  }
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   in_child.reset();
@@ -154,7 +188,7 @@ RunOutcome run_program(const std::vector<std::string>& argv, const std::string& 
   }
   // Output closed: wait for the exit until the deadline, then kill the whole group.
   while (!outcome.timed_out && !outcome.too_much_output) {
-    const pid_t done = ::waitpid(pid, &outcome.status, WNOHANG);
+    const pid_t done = reap(pid, outcome.status, WNOHANG);
     if (done == pid) return outcome;
     if (done < 0 && errno != EINTR) return outcome;
     if (millis_left() == 0) {
@@ -163,7 +197,11 @@ RunOutcome run_program(const std::vector<std::string>& argv, const std::string& 
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ::kill(-pid, SIGKILL);
+  {
+    std::lock_guard lock(running().mutex);
+    ::kill(-pid, SIGKILL);
+    running().groups.erase(pid);  // killed; its pid stays taken until the wait below reaps it
+  }
   while (::waitpid(pid, &outcome.status, 0) < 0 && errno == EINTR) {
   }
   return outcome;
@@ -178,6 +216,12 @@ std::optional<ErrorKind> kind_named(const std::string& name) {
 }
 
 }  // namespace
+
+void kill_running_commands() {
+  std::lock_guard lock(running().mutex);
+  running().killed = true;
+  for (const pid_t group : running().groups) ::kill(-group, SIGKILL);
+}
 
 std::vector<std::string> split_command_line(std::string_view line) {
   std::vector<std::string> words;

@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: MIT
-// The command line itself: subcommand dispatch and usage errors (exit 2), through the built binary.
+// The command line itself, through the built binary: subcommand dispatch and usage errors (exit 2), where
+// output goes (-o FILE, standard output) and what a failed write does.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "../support.hpp"
 
@@ -9,14 +21,16 @@ using judge::test::run_judge;
 TEST(Cli, MistypedCommandSuggestsTheClosestOne) {
   const auto r = run_judge("evl 2>&1");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("judge: error: unknown command 'evl'; did you mean 'eval'?"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judge: error: unknown command 'evl'; did you mean 'eval'?"), std::string::npos)
+      << r.out;
   EXPECT_EQ(r.out.find("A subcommand is required"), std::string::npos) << r.out;
 }
 
 TEST(Cli, MistypedNestedCommandSuggestsTheClosestOne) {
   const auto r = run_judge("memory shw mem 2>&1");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("unknown command 'memory shw'; did you mean 'memory show'?"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unknown command 'memory shw'; did you mean 'memory show'?"), std::string::npos)
+      << r.out;
 }
 
 TEST(Cli, UnknownCommandFarFromAnyListsTheCommands) {
@@ -30,4 +44,98 @@ TEST(Cli, NoCommandStillSaysOneIsRequired) {
   const auto r = run_judge("2>&1");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("A subcommand is required"), std::string::npos) << r.out;
+}
+
+namespace {
+
+// A fresh, empty folder for one test's files.
+std::filesystem::path fresh_folder(const std::string& name) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("judge_cli_test_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Whether process `pid` has ended (no longer exists, or is a zombie nobody reaped yet).
+bool process_ended(const std::string& pid) {
+  std::ifstream stat("/proc/" + pid + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const auto paren = line.rfind(')');  // "pid (name) state ..."
+  return paren != std::string::npos && line.substr(paren + 2, 1) == "Z";
+}
+
+}  // namespace
+
+TEST(CliOutput, MissingFolderIsRefusedNotCreated) {
+  const auto dir = fresh_folder("missing");
+  const auto r = run_judge("eval examples/notebooks -o '" + (dir / "no/dir/x.csv").string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("folder " + (dir / "no/dir").string() + " does not exist"), std::string::npos)
+      << r.out;
+  EXPECT_FALSE(std::filesystem::exists(dir / "no"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliOutput, FolderIsNamedAsAFolder) {
+  const auto dir = fresh_folder("folder");
+  const auto r = run_judge("eval examples/notebooks -o '" + dir.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("judge: error: " + dir.string() + ": is a folder, not a file"), std::string::npos)
+      << r.out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliOutput, DeviceWriteErrorNamesTheUsersPathAndKeepsTheDevice) {
+  const auto dir = fresh_folder("device");
+  const auto full = dir / "full";  // a private /dev/full (1,7): a broken writer cannot replace the real one
+  if (::mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0) GTEST_SKIP() << "mknod needs root";
+  const auto r = run_judge("eval examples/notebooks -o '" + full.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("judge: error: " + full.string() + ": write failed: No space left on device"),
+            std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::filesystem::is_character_file(full));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliOutput, StandardOutputWriteErrorIsAnError) {
+  // stderr to the pipe, stdout to /dev/full (every write fails with ENOSPC). The report (1.5 KB) fits stdio's
+  // 4 KiB buffer and fails at the final flush, which knows the cause; eval's 10 KB failed earlier, leaving
+  // only the stream's error flag; --version is flushed by CLI11 (std::endl) before judge checks.
+  const auto report = run_judge(
+      "report --labels examples/labels.csv --scores tests/golden/eval_examples.jsonl 2>&1 >/dev/full");
+  EXPECT_EQ(report.exit_code, 1);
+  EXPECT_EQ(report.out, "judge: error: writing standard output: No space left on device\n");
+  for (const std::string args : {"eval examples/notebooks", "--help", "--version"}) {
+    const auto r = run_judge(args + " 2>&1 >/dev/full");
+    EXPECT_EQ(r.exit_code, 1) << args;
+    EXPECT_NE(r.out.find("judge: error: writing standard output: "), std::string::npos) << args << "\n"
+                                                                                        << r.out;
+  }
+}
+
+TEST(CliInterrupt, TerminateKillsTheRunningCommandJudgesAndExits143) {
+  const auto dir = fresh_folder("sigterm");
+  // Each call starts a child in the judge program's process group, records its pid, and waits for it.
+  std::ofstream(dir / "judge.sh") << "sleep 60 &\necho $! >> '" << (dir / "pids").string() << "'\nwait\n";
+  const std::string judge = std::string(JUDGE_BINARY) + " eval examples/notebooks --judge 'command:sh " +
+                            (dir / "judge.sh").string() + "' >/dev/null 2>&1";
+  const auto r = judge::test::run_command(
+      "cd '" + judge::test::source_dir().string() + "' && { " + judge +
+      " & j=$!; for i in $(seq 200); do [ -s '" + (dir / "pids").string() +
+      "' ] && break; sleep 0.05; done; sleep 0.2; kill -TERM $j; wait $j; echo $?; }");
+  EXPECT_EQ(r.out, "143\n");
+  std::ifstream pids(dir / "pids");
+  std::vector<std::string> started;
+  for (std::string pid; pids >> pid;) started.push_back(pid);
+  ASSERT_FALSE(started.empty()) << "the command judge never ran";
+  for (const auto& pid : started) {
+    for (int i = 0; i < 100 && !process_ended(pid); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_TRUE(process_ended(pid)) << "the command judge's child " << pid << " outlived judge";
+    if (!process_ended(pid)) ::kill(std::stoi(pid), SIGKILL);  // clean up after a failure
+  }
+  std::filesystem::remove_all(dir);
 }

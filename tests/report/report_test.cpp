@@ -301,3 +301,37 @@ TEST(ReportCli, ItemMatchingSeveralBySuffixIsRefused) {
             std::string::npos)
       << r.out;
 }
+
+// Two runs in two files (--scores repeated): each judge measured on its own; model_training by hand with the
+// labels' mean (a: (3+2)/2 = 2.5, b: 1): heuristic |3-2.5| + |3-1| -> 1.25, "other" |2-2.5| + |1-1| -> 0.25.
+// The same judge name in both files is refused (the runs must be named apart with judge eval --name).
+TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
+  const auto labels = write_temp("labels.csv", k_labels), first = write_temp("scores.jsonl", k_scores);
+  const auto second = write_temp(
+      "other.jsonl",
+      R"({"notebook": "/data/nbs/a.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "other"}
+{"notebook": "/data/nbs/sub/b.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "other"}
+)");
+  const std::string args = "report --labels '" + labels.string() + "' --bootstrap 100 --format json --scores '" +
+                           first.string() + "' --scores '" + second.string() + "'";
+  auto r = judge::test::run_judge(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::map<std::string, double> mae;
+  const auto parsed = nlohmann::json::parse(r.out);
+  for (const auto& j : parsed["judges"])
+    for (const auto& d : j["dimensions"])
+      if (d["dimension"] == "model_training") mae[j["judge"].get<std::string>()] = d["mae"].get<double>();
+  ASSERT_EQ(mae.size(), 2u) << r.out;
+  EXPECT_DOUBLE_EQ(mae.at("heuristic"), 1.25);
+  EXPECT_DOUBLE_EQ(mae.at("other"), 0.25);
+  r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + first.string() +
+                             "' --scores '" + first.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("judge 'heuristic' has scores in both"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judge eval --name"), std::string::npos) << r.out;
+
+  r = judge::test::run_judge(
+      "eval examples/notebooks/churn_good.ipynb --dimensions model_use --format jsonl --name heuristic+memory");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["judge"], "heuristic+memory");
+}

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "judge/util/fs.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "judge/util/error.hpp"
 
 namespace fs = std::filesystem;
+using judge::util::MissingFolders;
 using judge::util::read_file;
 using judge::util::write_file_atomic;
 
@@ -28,6 +31,16 @@ mode_t mode_of(const fs::path& path) {
   struct stat st {};
   EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
   return st.st_mode & 07777;
+}
+
+// The message of the judge::Error that writing `content` to `path` throws ("" when none is thrown).
+std::string write_error(const fs::path& path, MissingFolders folders = MissingFolders::create) {
+  try {
+    write_file_atomic(path, "content", folders);
+  } catch (const judge::Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace
@@ -63,4 +76,72 @@ TEST(WriteFileAtomic, ErrorNamesTheFile) {
     EXPECT_NE(std::string(e.what()).find(target.string()), std::string::npos) << e.what();
   }
   fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomic, SymbolicLinkIsFollowedAndStays) {
+  const fs::path dir = fresh_folder("link");
+  write_file_atomic(dir / "target.txt", "old");
+  fs::create_symlink("target.txt", dir / "link.txt");  // relative to the link's folder
+  write_file_atomic(dir / "link.txt", "new");
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(dir / "link.txt")));
+  EXPECT_EQ(read_file(dir / "target.txt"), "new");
+  fs::create_symlink(dir / "missing.txt", dir / "dangling.txt");  // a link to no file creates its target
+  write_file_atomic(dir / "dangling.txt", "created");
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(dir / "dangling.txt")));
+  EXPECT_EQ(read_file(dir / "missing.txt"), "created");
+  fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomic, NamedPipeIsWrittenIntoNotReplaced) {
+  const fs::path dir = fresh_folder("fifo");
+  const fs::path fifo = dir / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int reader =
+      ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // a reader, so opening to write won't block
+  ASSERT_GE(reader, 0);
+  write_file_atomic(fifo, "through the pipe");
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  char buffer[64] = {};
+  const ssize_t n = ::read(reader, buffer, sizeof buffer);
+  ::close(reader);
+  EXPECT_EQ(std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0), "through the pipe");
+  fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomic, DeviceIsWrittenIntoAndItsWriteErrorNamesThePath) {
+  const fs::path dir = fresh_folder("device");
+  // Private copies of /dev/null (1,3) and /dev/full (1,7), so a broken writer cannot replace the real ones.
+  if (::mknod((dir / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0 ||
+      ::mknod((dir / "full").c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0)
+    GTEST_SKIP() << "mknod needs root (CAP_MKNOD)";
+  write_file_atomic(dir / "null", "discarded");
+  EXPECT_TRUE(fs::is_character_file(dir / "null"));
+  const std::string error = write_error(dir / "full");
+  EXPECT_EQ(error, (dir / "full").string() + ": write failed: No space left on device");
+  EXPECT_TRUE(fs::is_character_file(dir / "full"));
+  fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomic, FolderIsNotReplaced) {
+  const fs::path dir = fresh_folder("folder");
+  fs::create_directories(dir / "out");
+  EXPECT_EQ(write_error(dir / "out"), (dir / "out").string() + ": is a folder, not a file");
+  EXPECT_TRUE(fs::is_directory(dir / "out"));
+  fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomic, MissingFolderIsRefusedWhenAsked) {
+  const fs::path dir = fresh_folder("refuse");
+  const fs::path file = dir / "no" / "such" / "x.csv";
+  EXPECT_EQ(write_error(file, MissingFolders::refuse),
+            file.string() + ": folder " + (dir / "no" / "such").string() + " does not exist");
+  EXPECT_FALSE(fs::exists(dir / "no"));
+  fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomic, UnwritableFolderErrorNamesTheFileNotTheTemporaryOne) {
+  // /proc refuses new files, even to root.
+  const std::string error = write_error("/proc/judge_x.jsonl");
+  EXPECT_EQ(error.rfind("/proc/judge_x.jsonl: cannot create a file in folder /proc: ", 0), 0u) << error;
+  EXPECT_EQ(error.find(".tmp"), std::string::npos) << error;
 }

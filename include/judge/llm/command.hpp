@@ -20,6 +20,13 @@ std::vector<std::string> split_command_line(std::string_view line);
 /// The request object written to the program's stdin (docs/command-protocol.md "Request").
 nlohmann::json command_request_json(const ChatRequest& request);
 
+/// Kills (SIGKILL) the process group of every program the command providers are running now, and makes every
+/// later call fail to start its program (config error, "Operation canceled"): for a process about to exit on
+/// SIGINT/SIGTERM, whose programs run in their own groups and would otherwise outlive it. Thread-safe; not
+/// async-signal-safe (it takes a mutex): call it from a thread that waited for the signal (sigwait), not from
+/// a signal handler.
+void kill_running_commands();
+
 class CommandChatProvider : public ChatProvider {
  public:
   /// `argv[0]` is the program: a path, or a name looked up in PATH. The program inherits the environment

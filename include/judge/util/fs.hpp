@@ -9,11 +9,21 @@ namespace judge::util {
 /// Reads a whole file as bytes. Throws judge::Error naming the path when it cannot be opened or read.
 std::string read_file(const std::filesystem::path& path);
 
+/// Whether write_file_atomic creates the missing folders above the file (the tool's own files: memory folder,
+/// cache) or refuses (a file the user named with -o/--output: a typo in a folder name is an error, not a new
+/// folder chain).
+enum class MissingFolders { create, refuse };
+
 /// Writes `content` to `path` atomically: a temporary file in the same folder, flushed and fsync'd, then
-/// renamed over `path`, and the folder fsync'd, so a reader (or a reboot) sees the old or the new file, never a
-/// partial one. An existing `path` keeps its permission bits (0600 stays 0600); a new file gets the umask
-/// default (0666 & ~umask). Creates missing parent folders. Throws judge::Error naming `path` on failure (the
-/// temporary file is removed).
-void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+/// renamed over `path`, and the folder fsync'd, so a reader (or a reboot) sees the old or the new file, never
+/// a partial one. An existing `path` keeps its permission bits (0600 stays 0600); a new file gets the umask
+/// default (0666 & ~umask). A symbolic link is followed: its final target is replaced and the link stays.
+/// An existing target that is not a regular file or folder (a device such as /dev/null or /dev/full, a named
+/// pipe, a socket) is written straight into, without a temporary file, as a shell's `>` would. Missing parent
+/// folders are created or refused as `folders` says. Throws judge::Error naming `path` (never the temporary
+/// file) on failure: `path` is a folder, its folder does not exist, an open or write error such as ENOSPC
+/// (the temporary file is removed).
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       MissingFolders folders = MissingFolders::create);
 
 }  // namespace judge::util
