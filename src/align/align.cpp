@@ -159,7 +159,11 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   summary.notebooks_judged = to_judge.size();
   std::map<std::string, const scoring::Verdict*> verdict_of;
   for (const auto& it : items)
-    for (const auto& v : it.verdicts) verdict_of[it.name + "#" + v.dimension] = &v;
+    for (const auto& v : it.verdicts) {
+      verdict_of[it.name + "#" + v.dimension] = &v;
+      ++summary.verdicts_made;
+      summary.verdicts_unscored += v.status == scoring::Status::unscored;
+    }
   for (auto& e : episodes)
     if (auto v = verdict_of.find(e.id); v != verdict_of.end()) {
       e.judge_status = scoring::to_string(v->second->status);
@@ -232,20 +236,25 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
         if (g.dimension == b.dimension->id) known.push_back(g);
       const auto result =
           options.reflection->chat(reflection_request(rubric, *b.dimension, b.records, known));
+      if (!result.ok() &&
+          (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
+        throw Error(options.reflection->spec() + ": " + llm::to_string(result.error->kind) +
+                    " error: " + result.error->message);  // would fail every batch: stop, as the judge does
       if (!result.ok())
         b.error = std::string(llm::to_string(result.error->kind)) + ": " + result.error->message;
       else
         b.result = parse_reflection(result.response->content, b.dimension->id, b.records, b.error);
     });
-    summary.reflection_calls = batches.size();
     std::set<std::string> failed;
     for (auto& b : batches) {
       if (!b.result) {
+        ++summary.reflection_failed;
         summary.warnings.push_back("reflection batch of " + std::to_string(b.records.size()) + " " +
                                    b.dimension->id + " records failed (retried next run): " + b.error);
         for (const auto& r : b.records) failed.insert(r.label_id);
         continue;
       }
+      ++summary.reflection_calls;
       summary.records_distilled += b.records.size();
       for (auto& g : *b.result) fresh.push_back(std::move(g));
     }

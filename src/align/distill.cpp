@@ -26,21 +26,73 @@ std::string score_key(const std::optional<double>& s) {
 
 std::string notebook_of(const std::string& label_id) { return label_id.substr(0, label_id.find('#')); }
 
-// Lower-cased words of 3+ letters/digits/underscores that are not stop words, in order.
-std::vector<std::string> content_words(std::string_view text) {
+// Words that negate what follows them in the clause; a contraction ending in "n't" does too.
+bool is_negation(const std::string& word) {
+  static const std::set<std::string> cues{"no",      "not",  "never", "without", "none",   "nothing",
+                                          "missing", "lack", "lacks", "lacking", "cannot", "nor"};
+  return cues.count(word) > 0 || word.ends_with("n't");
+}
+
+// Words that end a clause, and so the scope of a negation, like ';' or ':'.
+bool ends_clause(const std::string& word) {
+  return word == "but" || word == "however" || word == "although" || word == "though" || word == "whereas";
+}
+
+// How many content words after a negation its phrases take ("no model trained").
+constexpr std::size_t k_negation_reach = 2;
+
+// The phrases a sentence supports, in order, each once. Why the negation rule: "No model is trained" must not
+// count as "model trained". Plain phrases are pairs of adjacent content words (lower-cased words of 3+
+// letters, digits or underscores that are not stop words). A negation word (is_negation) instead yields its
+// own phrases with the next one and two content words ("no model", "no model trained"), and no content word
+// from it to the end of its clause (';', ':', '(', ')', but, however, although, though, whereas; not ',',
+// which also joins lists: "no search, cross-validation or baseline") starts or ends a plain pair. So a phrase
+// never drops the negation it is under.
+std::vector<std::string> phrases(std::string_view sentence) {
   std::vector<std::string> out;
-  std::string word;
-  auto flush = [&] {
-    if (word.size() >= 3 && !memory::is_stop_word(word)) out.push_back(word);
-    word.clear();
+  auto add = [&](const std::string& key) {
+    if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
   };
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_')
+  std::string previous;  // the last plain content word, "" at a negation and within its scope
+  std::string negation;  // the open negation and the content words it took so far; "" when none is open
+  std::size_t taken = 0;
+  auto on_word = [&](std::string word) {
+    if (const auto q = word.find('\''); q != std::string::npos && !word.ends_with("n't"))
+      word.erase(q);  // "model's" -> "model"
+    if (is_negation(word)) {
+      negation = word;
+      taken = 0;
+      previous.clear();
+    } else if (ends_clause(word)) {
+      negation.clear();
+    } else if (word.size() >= 3 && !memory::is_stop_word(word)) {
+      if (negation.empty()) {
+        if (!previous.empty()) add(previous + " " + word);
+        previous = word;
+      } else if (taken < k_negation_reach) {
+        negation += " " + word;
+        add(negation);
+        ++taken;
+      }
+    }
+  };
+  std::string word;
+  for (std::size_t i = 0; i <= sentence.size(); ++i) {
+    const char c = i < sentence.size() ? sentence[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
       word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else
-      flush();
+      continue;
+    }
+    const bool apostrophe = c == '\'' || sentence.substr(i, 3) == "\xE2\x80\x99";  // ' or U+2019
+    if (apostrophe && !word.empty() && i + 1 < sentence.size()) {
+      word += '\'';
+      if (c != '\'') i += 2;
+      continue;
+    }
+    if (!word.empty()) on_word(std::move(word));
+    word.clear();
+    if (c == ';' || c == ':' || c == '(' || c == ')') negation.clear();
   }
-  flush();
   return out;
 }
 
@@ -127,12 +179,8 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
     Group& g = groups[score_key(r.score)];
     g.score = r.score;
     for (const auto& s : sentences(r.feedback)) {
-      const auto words = content_words(s);
-      std::vector<std::string> keys;
-      for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-        const std::string key = words[i] + " " + words[i + 1];
-        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-        keys.push_back(key);
+      const auto keys = phrases(s);
+      for (const auto& key : keys) {
         Phrase& p = g.phrases[key];
         p.labels.insert(r.label_id);
         p.notebooks.insert(notebook_of(r.label_id));
@@ -146,8 +194,12 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
     std::vector<std::pair<std::string, const Phrase*>> candidates;
     for (const auto& [text, p] : g.phrases)
       if (p.notebooks.size() >= 2) candidates.emplace_back(text, &p);
+    // Most notebooks first; at a tie the longer phrase ("no model trained" before "no model").
     std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
-      return a.second->notebooks.size() > b.second->notebooks.size();
+      if (a.second->notebooks.size() != b.second->notebooks.size())
+        return a.second->notebooks.size() > b.second->notebooks.size();
+      return std::count(a.first.begin(), a.first.end(), ' ') >
+             std::count(b.first.begin(), b.first.end(), ' ');
     });
     std::map<std::string, double> support;  // sentence -> mean support of its phrases
     for (const auto& [s, keys] : g.sentence_phrases)

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "judge/align/align.hpp"
@@ -95,17 +93,8 @@ std::vector<std::vector<scoring::Verdict>> score_items(const std::vector<Item>& 
                                                        const ValidateOptions& o,
                                                        const scoring::Context& context) {
   std::vector<std::vector<scoring::Verdict>> out(which.size());
-  std::exception_ptr failure;
-  std::mutex mutex;
-  util::parallel_for(which.size(), o.parallel, [&](std::size_t n) {
-    try {
-      out[n] = o.judge->score(items[which[n]].nb, *o.rubric, context);
-    } catch (...) {
-      std::lock_guard lock(mutex);
-      if (!failure) failure = std::current_exception();
-    }
-  });
-  if (failure) std::rethrow_exception(failure);
+  util::parallel_for(which.size(), o.parallel,
+                     [&](std::size_t n) { out[n] = o.judge->score(items[which[n]].nb, *o.rubric, context); });
   return out;
 }
 

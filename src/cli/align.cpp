@@ -49,12 +49,20 @@ memory::Memory open_memory(const AlignCliOptions& opt, const Config& config) {
 
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
+  if (s.verdicts_unscored > 0)
+    std::cerr
+        << "judge: warning: " << memory.provenance().judge << " gave no usable score for "
+        << s.verdicts_unscored << " of " << s.verdicts_made
+        << " (notebook, dimension) verdicts; their episodes have no judge score (judge_status unscored in "
+           "episodes.jsonl), so blending and calibration learn from fewer episodes\n";
   std::cout << "memory " << opt.memory_dir << ": " << memory.episodes().size() << " episodes ("
             << s.episodes_added << " added, " << s.episodes_changed << " changed, " << s.episodes_unchanged
             << " unchanged, " << s.episodes_removed << " removed); " << memory.all_guidelines().size()
             << " guidelines (was " << s.guidelines_before << "); " << s.notebooks_judged
             << " notebooks judged by " << memory.provenance().judge << "; " << s.reflection_calls
-            << " reflection calls; rater policy " << memory.provenance().rater_policy;
+            << " reflection calls";
+  if (s.reflection_failed > 0) std::cout << " (" << s.reflection_failed << " failed)";
+  std::cout << "; rater policy " << memory.provenance().rater_policy;
   if (s.labels_forgotten > 0)
     std::cout << "; skipped " << s.labels_forgotten
               << " forgotten labels (judge memory unforget re-admits them)";
@@ -74,6 +82,7 @@ int run_align(const AlignCliOptions& opt) {
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
+  if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   memory::Memory memory = open_memory(opt, config);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));

@@ -115,7 +115,7 @@ std::optional<std::string> process_environment(const std::string& name) {
 }
 
 Config Config::load(const std::string& file, const std::map<std::string, std::string>& flags,
-                    const EnvFn& env) {
+                    const EnvFn& env, const std::map<std::string, std::string>& spelled) {
   Config c;
   for (const auto& s : setting_specs()) c.m_values[s.name] = {s.default_value, "default"};
 
@@ -176,7 +176,8 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
   for (const auto& [name, value] : flags) {
     std::string flag = name;
     std::replace(flag.begin(), flag.end(), '_', '-');
-    set(name, value, "flag --" + flag);
+    const auto typed = spelled.find(name);
+    set(name, value, "flag " + (typed != spelled.end() ? typed->second : "--" + flag));
   }
   std::swap(problems, flag_problems);
   auto join = [](const std::vector<std::string>& v) {

@@ -3,9 +3,11 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -39,11 +41,27 @@ struct EvalOptions {
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
 constexpr long k_estimated_output_tokens = 150;
 
+// A path named on the command line must exist (a typo is not "no notebooks"); checked before any work.
+void check_paths(const std::vector<std::string>& paths) {
+  std::error_code ec;
+  for (const auto& p : paths)
+    if (!std::filesystem::exists(p, ec)) throw Error(p + ": no such file or folder", ExitCode::usage);
+}
+
+// The notebooks under `paths` in order, each once: a file named twice (or named and inside a folder named)
+// is kept where it comes first, compared by canonical path. Unreadable files are warnings.
 std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& paths) {
   std::vector<notebook::Notebook> all;
+  std::set<std::string> seen;
   for (const auto& p : paths) {
     auto result = notebook::read_path(p);
-    for (auto& nb : result.notebooks) all.push_back(std::move(nb));
+    for (auto& nb : result.notebooks) {
+      const auto bang = nb.path.find("!/");  // ARCHIVE.dbc!/inner
+      std::error_code ec;
+      const std::string key = std::filesystem::weakly_canonical(nb.path.substr(0, bang), ec).string() +
+                              (bang == std::string::npos ? "" : nb.path.substr(bang));
+      if (seen.insert(key).second) all.push_back(std::move(nb));
+    }
     for (const auto& e : result.errors) std::cerr << "judge: warning: skipped " << e << "\n";
   }
   if (all.empty())
@@ -183,9 +201,27 @@ int exit_code(const std::vector<scoring::EvalRecord>& records) {
   return static_cast<int>(ExitCode::unscored);
 }
 
-std::optional<memory::Memory> load_memory(const std::string& dir, const Config& config) {
-  if (dir.empty()) return std::nullopt;
-  return memory::Memory::load(dir, memory::Recovery::refuse, provider_settings(config, "embeddings_base_url"));
+// The aligned memory in `dir` (none when empty); a warning when it was aligned for another rubric, or for
+// this one before it changed. Without a memory, a k given as a flag does nothing: a warning says so.
+std::optional<memory::Memory> load_memory(const std::string& dir, const Config& config,
+                                          const rubric::Rubric& rubric) {
+  if (dir.empty()) {
+    if (const auto& k = config.at("k"); k.source.rfind("flag", 0) == 0)
+      std::cerr << "judge: warning: " << k.source.substr(5)
+                << " does nothing without --memory (it is the number of episodes retrieved from one)\n";
+    return std::nullopt;
+  }
+  auto memory =
+      memory::Memory::load(dir, memory::Recovery::refuse, provider_settings(config, "embeddings_base_url"));
+  const auto& p = memory.provenance();
+  if (p.rubric_id != rubric.id)
+    std::cerr << "judge: warning: memory " << dir << " was aligned for rubric " << p.rubric_id
+              << ", but this run uses rubric " << rubric.id
+              << "; its guidelines and episodes may not apply\n";
+  else if (!p.rubric_hash.empty() && p.rubric_hash != rubric.hash)
+    std::cerr << "judge: warning: memory " << dir << " was aligned for rubric " << p.rubric_id
+              << " as it was before it changed; re-run judge align to follow the change\n";
+  return memory;
 }
 
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
@@ -211,6 +247,7 @@ void calibrate(const std::string& memory_dir, std::vector<scoring::EvalRecord>& 
 }
 
 int run_eval(const EvalOptions& opt) {
+  check_paths(opt.paths);
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config, opt.dimensions);
   const auto notebooks = read_notebooks(opt.paths);
@@ -219,7 +256,7 @@ int run_eval(const EvalOptions& opt) {
   const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto items = plan_work(notebooks, rubric, per_dimension);
-  const auto memory = load_memory(opt.memory_dir, config);
+  const auto memory = load_memory(opt.memory_dir, config, rubric);
   const auto context = memory_context(memory, config);
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   auto records = score_all(*judge, items, jobs(config), context);

@@ -13,15 +13,23 @@
 
 namespace judge::cli {
 
-Config SettingFlags::load() const { return Config::load(config_file, flags, process_environment); }
+Config SettingFlags::load() const { return Config::load(config_file, flags, process_environment, spelled); }
 
 void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string& k_help) {
-  auto* flags = &settings.flags;
+  auto* s = &settings;
   cmd.add_option_function<std::string>(
-      "-k", [flags](const std::string& v) { (*flags)["k"] = v; }, k_help + " (setting k)");
-  cmd.add_option_function<std::string>(
-      "--parallel", [flags](const std::string& v) { (*flags)["jobs"] = v; }, "Same as --jobs");
+      "--parallel", [s](const std::string& v) { s->flags["jobs"] = v; }, "Same as --jobs");
   add_setting_options(cmd, settings.flags, settings.config_file);
+  cmd.remove_option(cmd.get_option("--k"));  // one k option, shown as -k
+  for (const std::string name : {"-k", "--k"})
+    cmd.add_option_function<std::string>(
+           name,
+           [s, name](const std::string& v) {
+             s->flags["k"] = v;
+             s->spelled["k"] = name;
+           },
+           k_help + " (setting k)")
+        ->group(name == "-k" ? "Options" : "");
 }
 
 rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions) {

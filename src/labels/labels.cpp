@@ -154,6 +154,12 @@ bool is_jsonl(const std::filesystem::path& path) {
 }  // namespace
 
 LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check) {
+  std::error_code ec;
+  if (!check.notebooks_dir.empty() && !std::filesystem::is_directory(check.notebooks_dir, ec))
+    throw Error(
+        "notebooks folder " + check.notebooks_dir.string() +
+            (std::filesystem::exists(check.notebooks_dir, ec) ? " is not a folder" : " does not exist"),
+        ExitCode::usage);
   const std::string text = util::read_file(path);
   LabelSet set;
   set.source = path.string();

@@ -6,12 +6,13 @@
 #include <algorithm>
 #include <initializer_list>
 #include <set>
-#include <string_view>
 #include <sstream>
+#include <string_view>
 
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::rubric {
 
@@ -190,6 +191,7 @@ Rubric select_dimensions(const Rubric& rubric, const std::string& list) {
   std::stringstream ss(list);
   std::string item;
   while (std::getline(ss, item, ',')) {
+    item = std::string(util::trim(item));  // "a, b" names b
     if (item.empty()) continue;
     if (!rubric.find(item)) {
       std::string valid;

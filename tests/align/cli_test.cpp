@@ -307,3 +307,131 @@ TEST(AlignCli, ReadsJudgeYamlLikeEval) {
             "openai:yaml-reflect");
   fs::remove_all(dir);
 }
+
+namespace {
+
+// An executable shell script at `file` (a command judge or reflection model).
+void write_script(const fs::path& file, const std::string& body) {
+  judge::util::write_file_atomic(file, "#!/bin/sh\n" + body);
+  fs::permissions(file, fs::perms::owner_all);
+}
+
+}  // namespace
+
+// A judge or reflection model that fails for good (a missing command, an auth error, a refused connection)
+// is a clean error (exit 1, "judge: error: ..."), never a crash, and the memory folder stays as it was.
+TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_fail_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  write_script(dir / "auth.sh",
+               "cat >/dev/null\necho '{\"error\": {\"kind\": \"auth\", \"message\": \"bad key\"}}'\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                            "/mem --cache " + d + "/cache.sqlite --jobs 2 ";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::string before = judge::util::read_file(dir / "mem/memory.json");
+  for (const std::string& flags : std::vector<std::string>{
+           "--judge command:" + dir.string() + "/nosuch", "--judge command:" + dir.string() + "/auth.sh",
+           "--judge openai:qwen --base-url http://127.0.0.1:1/v1"}) {
+    const auto r = judge::test::run_command("env OPENAI_API_KEY=test '" + std::string(JUDGE_BINARY) + "' " +
+                                            align + flags + " 2>&1");
+    EXPECT_EQ(r.exit_code, 1) << flags << "\n" << r.out;
+    EXPECT_NE(r.out.find("judge: error: "), std::string::npos) << flags << "\n" << r.out;
+    EXPECT_EQ(r.out.find("terminate"), std::string::npos) << flags << "\n" << r.out;
+    EXPECT_EQ(judge::util::read_file(dir / "mem/memory.json"), before) << flags;
+  }
+  // Every record of mem/ is distilled already, so reflection is asked only for a new memory: none is written.
+  const auto r0 = judge::test::run_command("'" + std::string(JUDGE_BINARY) + "' align --labels " + d +
+                                           "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                                           "/fresh --reflection command:" + dir.string() + "/auth.sh 2>&1");
+  EXPECT_EQ(r0.exit_code, 1) << r0.out;
+  EXPECT_NE(r0.out.find("judge: error: command:" + dir.string() + "/auth.sh: auth error: "),
+            std::string::npos)
+      << r0.out;
+  EXPECT_NE(r0.out.find("bad key"), std::string::npos) << r0.out;
+  EXPECT_FALSE(fs::exists(dir / "fresh"));
+  // validate runs the same judge over its folds: the same clean error.
+  const auto r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d +
+                           "/nb --folds 2 --judge command:" + dir.string() + "/nosuch 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("judge: error: "), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// The notebooks folder is checked once, before the labels (one error, not one per row); a labels file with
+// no rows is an error; failed reflection batches and unusable judge replies are counted as such.
+TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_said_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  judge::util::write_file_atomic(dir / "empty.csv", "notebook,dimension,score,feedback,rater\n");
+  write_script(dir / "chatty.sh", "cat >/dev/null\necho '{\"content\": \"I think it is fine.\"}'\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string labels = "align --labels " + d + "/labels.csv --memory " + d + "/mem ";
+
+  auto r = run_judge(labels + "--notebooks " + d + "/nosuch 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "judge: error: notebooks folder " + dir.string() + "/nosuch does not exist\n");
+  r = run_judge(labels + "--notebooks " + d + "/labels.csv 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "judge: error: notebooks folder " + dir.string() + "/labels.csv is not a folder\n");
+  r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d + "/nosuch 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "judge: error: notebooks folder " + dir.string() + "/nosuch does not exist\n");
+
+  r = run_judge("align --labels " + d + "/empty.csv --notebooks " + d + "/nb --memory " + d + "/mem 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, "judge: error: no labels in " + dir.string() + "/empty.csv\n");
+  EXPECT_FALSE(fs::exists(dir / "mem"));
+
+  // A reflection model and a judge that never reply usably: 2 batches (two dimensions with feedback) fail,
+  // 0 calls made; the judge's 2 notebooks x 9 dimensions = 18 verdicts are all unscored.
+  r = run_judge(labels + "--notebooks " + d + "/nb --cache " + d + "/cache.sqlite --reflection command:" +
+                dir.string() + "/chatty.sh --judge command:" + dir.string() + "/chatty.sh 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("; 0 reflection calls (2 failed);"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gave no usable score for 18 of 18 (notebook, dimension) verdicts"), std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
+// eval --memory with a memory aligned for another rubric (memory.json records it), or for this rubric before
+// it changed, warns naming both.
+TEST(AlignCli, EvalWarnsWhenTheMemoryWasAlignedForAnotherRubric) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_rubric_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  std::string rubric = judge::util::read_file(judge::test::source_dir() / "rubrics/ml-notebook.yaml");
+  const std::string id = "\nid: ml-notebook\n";
+  ASSERT_NE(rubric.find(id), std::string::npos);
+  judge::util::write_file_atomic(dir / "other.yaml",
+                                 std::string(rubric).replace(rubric.find(id), id.size(), "\nid: other\n"));
+  judge::util::write_file_atomic(dir / "changed.yaml", rubric + "\n# a comment changes the file's hash\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align = "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --rubric ";
+  ASSERT_EQ(run_judge(align + d + "/other.yaml --memory " + d + "/other").exit_code, 0);
+  ASSERT_EQ(run_judge(align + d + "/changed.yaml --memory " + d + "/changed").exit_code, 0);
+  ASSERT_EQ(run_judge(align + "rubrics/ml-notebook.yaml --memory " + d + "/same").exit_code, 0);
+
+  const std::string eval = "eval --format csv " + d + "/nb/a.ipynb --memory " + d;
+  auto r = run_judge(eval + "/other 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "judge: warning: memory " + dir.string() +
+                       "/other was aligned for rubric other, but this run uses rubric ml-notebook; its "
+                       "guidelines and episodes may not apply\n");
+  r = run_judge(eval + "/changed 2>&1 >/dev/null");
+  EXPECT_EQ(r.out,
+            "judge: warning: memory " + dir.string() +
+                "/changed was aligned for rubric ml-notebook as it was before it changed; re-run judge "
+                "align to follow the change\n");
+  r = run_judge(eval + "/same 2>&1 >/dev/null");
+  EXPECT_EQ(r.out, "") << r.out;
+  fs::remove_all(dir);
+}

@@ -87,3 +87,31 @@ TEST(Distill, ExtractiveKeepsPhrasesOfTwoOrMoreNotebooks) {
   EXPECT_EQ(g[0].cites, (std::vector<std::string>{"n1#data_imputation#r", "n2#data_imputation#r"}));
   EXPECT_EQ(g[0].source, "extractive");
 }
+
+// A phrase under a negation keeps it: "No model is trained" is not "model trained".
+TEST(Distill, ExtractiveKeepsNegationInThePhrase) {
+  const auto& rubric = rubric::default_rubric();
+  const std::vector<Record> records{
+      {"n1#model_training#r", "model_training", std::nullopt, "No model is trained."},
+      {"n2#model_training#r", "model_training", std::nullopt, "Only plots; no model is trained."},
+      {"n3#model_training#r", "model_training", 2, "The model is trained and evaluated."},
+      {"n4#model_training#r", "model_training", 2, "Model trained on all rows."},
+      {"n5#model_training#r", "model_training", 1, "The model isn't trained."},
+      {"n6#model_training#r", "model_training", 1, "Model not trained."},
+      {"n7#model_training#r", "model_training", 1, "Model never trained, only defined."}};
+  const auto g = align::distill_extractive(rubric, "model_training", records);
+  // By hand. N/A: n1 and n2 both say "no model" and "no model trained" (the negation and the next two content
+  // words; "plots" ends at ';'); at equal support the longer phrase wins and covers the shorter. Both
+  // sentences have mean support 2; the shorter one is the example. Score 2: "model trained" in n3 and n4;
+  // "trained evaluated" and "trained rows" once each, so both sentences have mean (2 + 1) / 2; the shorter is
+  // n4's. Score 1: "isn't trained", "not trained", "never trained" are one notebook each, and no sentence
+  // gives "model trained" (the old pairs of adjacent content words made "model trained" of n6 and n7).
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(
+      g[0].text,
+      "Score 2 (average): feedback often says \"model trained\" (2 labels), e.g. \"Model trained on all "
+      "rows.\"");
+  EXPECT_EQ(g[1].text,
+            "N/A: feedback often says \"no model trained\" (2 labels), e.g. \"No model is trained.\"");
+  EXPECT_EQ(g[1].cites, (std::vector<std::string>{"n1#model_training#r", "n2#model_training#r"}));
+}

@@ -43,8 +43,54 @@ TEST(HeuristicEvalCli, BadFlagOrValueIsAUsageError) {
   EXPECT_EQ(run_judge("eval examples/notebooks --no-such-flag >/dev/null 2>&1").exit_code, 2);
 }
 
-TEST(HeuristicEvalCli, MissingPathIsARuntimeError) {
-  EXPECT_EQ(run_judge("eval examples/no-such-folder --format jsonl >/dev/null 2>&1").exit_code, 1);
+// A path named on the command line that does not exist is a usage error naming it, before any notebook is
+// scored (nothing on stdout), even beside paths that exist.
+TEST(HeuristicEvalCli, MissingPathIsAUsageErrorNamingIt) {
+  const RunResult r =
+      run_judge("eval examples/notebooks/iris_bad.ipynb examples/no-such-folder --format jsonl 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "judge: error: examples/no-such-folder: no such file or folder\n");
+}
+
+// A notebook named twice (itself and inside its folder, spelled differently) is scored once, where it comes
+// first: iris_bad first, then the folder's other four in name order.
+TEST(HeuristicEvalCli, NotebookNamedTwiceIsScoredOnce) {
+  const RunResult r = run_judge(
+      "eval examples/notebooks/./iris_bad.ipynb examples/notebooks --dimensions 'model_training, model_use' "
+      "--format csv 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::vector<std::string> notebooks;  // first column of the data rows, one per (notebook, dimension)
+  std::istringstream in(r.out);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) notebooks.push_back(line.substr(0, line.find(',')));
+  const std::string dir = "examples/notebooks/";
+  EXPECT_EQ(notebooks,
+            (std::vector<std::string>{dir + "./iris_bad.ipynb", dir + "./iris_bad.ipynb",
+                                      dir + "churn_good.ipynb", dir + "churn_good.ipynb",
+                                      dir + "house_prices_average.ipynb", dir + "house_prices_average.ipynb",
+                                      dir + "sales_eda_no_model.ipynb", dir + "sales_eda_no_model.ipynb",
+                                      dir + "taxi_tips_databricks.py", dir + "taxi_tips_databricks.py"}))
+      << r.out;
+}
+
+// -k without --memory does nothing: a warning naming the flag as typed; errors name it as typed too.
+TEST(HeuristicEvalCli, KWithoutMemoryWarnsAndMessagesNameTheFlagTyped) {
+  RunResult r = run_judge("eval examples/notebooks/iris_bad.ipynb -k 3 --format csv 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out,
+            "judge: warning: -k does nothing without --memory (it is the number of episodes retrieved from "
+            "one)\n");
+  r = run_judge("eval examples/notebooks/iris_bad.ipynb -k x 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("flag -k"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--k"), std::string::npos) << r.out;
+  r = run_judge("eval examples/notebooks/iris_bad.ipynb --k x 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("flag --k"), std::string::npos) << r.out;
+  r = run_judge("eval --help");
+  EXPECT_NE(r.out.find("  -k "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--k "), std::string::npos) << r.out;
 }
 
 }  // namespace

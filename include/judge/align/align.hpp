@@ -31,7 +31,10 @@ struct AlignOptions {
 struct AlignSummary {
   std::size_t episodes_added = 0, episodes_changed = 0, episodes_unchanged = 0, episodes_removed = 0;
   std::size_t notebooks_judged = 0;
-  std::size_t reflection_calls = 0;
+  std::size_t verdicts_unscored = 0;  ///< verdicts of this run's judge calls that are unscored
+  std::size_t verdicts_made = 0;      ///< (notebook, dimension) verdicts of this run's judge calls
+  std::size_t reflection_calls = 0;   ///< reflection batches that succeeded
+  std::size_t reflection_failed = 0;  ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
   std::size_t labels_forgotten = 0;   ///< labels left out because a tombstone names them (Memory::forgotten)
@@ -59,7 +62,9 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
 ///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes).
 /// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them).
-/// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks.
+/// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks, and rethrows what
+/// the judge throws (auth or config failure, unreachable server, missing command) or an auth/config failure
+/// of the reflection model; `memory` may then be partly updated, so callers do not save it.
 AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options);
 
 }  // namespace judge::align

@@ -47,8 +47,10 @@ class Config {
   /// kind, listing every problem; usage errors (exit 2) for flags, runtime errors (exit 1) otherwise. A
   /// cache mode's name given as `cache` ("--cache off", ro, rw, read-only, read-write, replay-only) sets
   /// cache_mode from that source and leaves the cache file as it was: it never names a file "off".
+  /// `spelled` (setting name -> the flag as the user typed it, e.g. "-k") names a flag's source in messages;
+  /// absent: "--" + the setting name with '_' as '-'.
   static Config load(const std::string& file, const std::map<std::string, std::string>& flags,
-                     const EnvFn& env);
+                     const EnvFn& env, const std::map<std::string, std::string>& spelled = {});
 
   const SettingValue& at(const std::string& name) const;
   const std::string& get(const std::string& name) const { return at(name).value; }

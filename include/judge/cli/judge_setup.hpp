@@ -20,13 +20,15 @@ namespace judge::cli {
 struct SettingFlags {
   std::string config_file;
   std::map<std::string, std::string> flags;  ///< setting name -> value given on the command line
+  std::map<std::string, std::string> spelled;  ///< setting name -> its flag as typed, when not "--name"
   /// Config::load with the process environment (throws as Config::load does).
   Config load() const;
 };
 
 /// Registers on `cmd` the options eval, align and validate share: a flag per setting and --config
-/// (add_setting_options), `-k N` (setting k; `k_help` says what it does there) and `--parallel N` (another
-/// name for --jobs, which align and validate had before they read the settings).
+/// (add_setting_options), `-k N` (setting k; `k_help` says what it does there; --k is accepted too but not
+/// shown in the help, and messages name the spelling typed) and `--parallel N` (another name for --jobs,
+/// which align and validate had before they read the settings).
 void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string& k_help);
 
 /// The rubric of setting `rubric` (empty: the built-in ml-notebook rubric), cut to `dimensions`

@@ -41,7 +41,8 @@ struct LabelCheck {
 /// Reads labels from CSV (RFC 4180, header row) or JSON Lines (by extension: .jsonl/.ndjson, else CSV).
 /// Columns: notebook|item, dimension, score; optional feedback, rater, timestamp.
 /// Collects every problem (missing column, unknown dimension, score off the scale, notebook not found,
-/// duplicate row) and throws one judge::Error listing them as "FILE:LINE: what is wrong".
+/// duplicate row) and throws one judge::Error listing them as "FILE:LINE: what is wrong". A
+/// check.notebooks_dir that is missing or not a folder is checked first: one judge::Error (ExitCode::usage).
 LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check = {});
 
 /// Reads one score cell: a number (returned, surrounding space ignored), or "NA", "N/A", "na", "n/a" or an

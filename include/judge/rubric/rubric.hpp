@@ -57,8 +57,8 @@ Rubric load_rubric(const std::filesystem::path& path);
 /// The built-in rubric (rubrics/ml-notebook.yaml as compiled in).
 const Rubric& default_rubric();
 
-/// Restricts `rubric` to the comma-separated dimension ids in `list` (in rubric order). Throws judge::Error
-/// (usage) naming an unknown id and listing the valid ones.
+/// Restricts `rubric` to the comma-separated dimension ids in `list` (in rubric order; spaces around an id
+/// are ignored). Throws judge::Error (usage) naming an unknown id and listing the valid ones.
 Rubric select_dimensions(const Rubric& rubric, const std::string& list);
 
 }  // namespace judge::rubric
