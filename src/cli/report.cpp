@@ -107,7 +107,7 @@ void setup_report(CLI::App& app, RunFn& run) {
                   "Only this judge's scores (default: each judge in the file in turn)");
   cmd->add_option("--compare", opt->compare, "A second judge: paired bootstrap of the MAE difference");
   cmd->add_option("--rubric", opt->rubric_file,
-                  "Rubric YAML whose scale to use (default: the labels' integer range)");
+                  "Rubric YAML whose scale to use (default: the integer range of the labels and judge scores)");
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();
   cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")

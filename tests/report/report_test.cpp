@@ -301,3 +301,44 @@ TEST(ReportCli, ItemMatchingSeveralBySuffixIsRefused) {
             std::string::npos)
       << r.out;
 }
+
+TEST(ReportCli, ScaleWithoutRubricSpansLabelsAndJudgeScores) {
+  JUDGE_REQUIRE_PYTHON("sklearn");
+  // Labels 2 and 3; the judge gives iris_bad a 1. The scale must reach 1, or the 1 is clamped to 2 and
+  // exact agreement and QWK come out as 1.0.
+  const fs::path labels =
+      write_temp("scale_labels.csv", "notebook,dimension,score\niris_bad,model_use,2\nchurn_good,model_use,3\n");
+  const fs::path scores = write_temp("scale_scores.csv",
+                                     "item,dimension,score,judge\niris_bad,model_use,1,h\nchurn_good,model_use,3,h\n");
+  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                           "' --bootstrap 50";
+  auto r = judge::test::run_judge(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["scale"]["min"], 1);
+  EXPECT_EQ(j["scale"]["max"], 3);
+  const auto& d = j["judges"][0]["dimensions"][0];
+  EXPECT_DOUBLE_EQ(d["mae"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(d["exact"].get<double>(), 0.5);
+  const auto qwk = judge::test::python_numbers(
+      "from sklearn.metrics import cohen_kappa_score as k\n"
+      "print(k([2, 3], [1, 3], weights='quadratic', labels=range(1, 4)))\n");  // 0.667
+  ASSERT_EQ(qwk.size(), 1u);
+  EXPECT_NEAR(d["qwk"].get<double>(), qwk[0], 1e-12);
+  // The header says where the scale came from.
+  r = judge::test::run_judge(args);
+  EXPECT_NE(r.out.find("scale 1..3 (inferred from the labels and judge scores)"), std::string::npos) << r.out;
+  // With --rubric the same scale: same figures.
+  r = judge::test::run_judge(args + " --rubric rubrics/ml-notebook.yaml --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["judges"][0]["dimensions"][0]["qwk"].get<double>(), qwk[0], 1e-12);
+  // A judge score off the rubric's scale is an error naming its line, never clamped.
+  const fs::path off = write_temp("scale_off.csv", "item,dimension,score,judge\niris_bad,model_use,5,h\n");
+  r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + off.string() +
+                             "' --rubric rubrics/ml-notebook.yaml 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("scale_off.csv:2: score 5 of iris_bad (model_use) is off the scale 1..3 of rubric "
+                       "ml-notebook"),
+            std::string::npos)
+      << r.out;
+}
