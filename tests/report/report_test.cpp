@@ -211,7 +211,9 @@ TEST(ReportCli, HannaMatchesNumpySklearnScipy) {
                                   "' --judge chatgpt-prompt1 --bootstrap 200 --format json");
   ASSERT_EQ(r.exit_code, 0);
   const auto j = nlohmann::json::parse(r.out);
-  // Independent computation: human score = mean of the three raters; exact/QWK on scores rounded half up.
+  // Independent computation: human score = mean of the three raters; exact/QWK on scores rounded half up,
+  // on the scale from the floor of the lowest to the ceiling of the highest score of the labels and the judge
+  // (its empathy scores go down to 0.3333, so 0..5: rounded to 0, not clamped to 1).
   const auto expected = judge::test::python_numbers(R"(
 import csv, collections, numpy as np
 from sklearn.metrics import cohen_kappa_score
@@ -223,12 +225,15 @@ for r in csv.DictReader(open(')" + (hanna / "hanna_labels.csv").string() +
 for r in csv.DictReader(open(')" + (hanna / "hanna_judge_scores.csv").string() +
                                                     R"(')):
     if r['judge'] == 'chatgpt-prompt1': s[(r['item'], r['dimension'])] = float(r['score'])
-rnd = lambda x: np.clip(np.floor(np.asarray(x) + 0.5), 1, 5).astype(int)
+every = [v for l in h.values() for v in l] + list(s.values())
+lo, hi = int(np.floor(min(every))), int(np.ceil(max(every)))
+rnd = lambda x: np.floor(np.asarray(x) + 0.5).astype(int)
 for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'complexity']:
     keys = sorted(k for k in s if k[1] == c)
     j = np.array([s[k] for k in keys]); m = np.array([np.mean(h[k]) for k in keys])
     print(len(keys), np.mean(np.abs(j - m)), np.mean(j - m), spearmanr(j, m)[0],
-          cohen_kappa_score(rnd(j), rnd(m), weights='quadratic', labels=[1, 2, 3, 4, 5]), np.mean(rnd(j) == rnd(m)))
+          cohen_kappa_score(rnd(j), rnd(m), weights='quadratic', labels=list(range(lo, hi + 1))),
+          np.mean(rnd(j) == rnd(m)))
 )");
   const auto& dims = j["judges"][0]["dimensions"];
   ASSERT_EQ(expected.size(), dims.size() * 6);
