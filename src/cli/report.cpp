@@ -86,6 +86,10 @@ int run_report(const ReportCliOptions& opt) {
       failed = true;
     }
   for (const auto& jr : report.judges)
+    if (!jr.dimensions_without_scores.empty())
+      std::cerr << "judge: judge " << (jr.judge.empty() ? "(unnamed)" : jr.judge) << ": " << jr.unmatched_labels
+                << " labels without a score" << report::without_scores_note(jr) << "\n";
+  for (const auto& jr : report.judges)
     if (jr.unscored > 0)
       std::cerr << "judge: " << jr.unscored << " unscored records of judge " << jr.judge << " left out\n";
   return static_cast<int>(failed ? ExitCode::gate : ExitCode::ok);

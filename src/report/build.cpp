@@ -134,6 +134,7 @@ std::map<std::string, stats::Agreement> human_agreement(const labels::LabelSet& 
 struct JudgeIndex {
   std::map<std::pair<std::string, std::string>, const ScoreRecord*> by_key;
   std::set<std::string> items;
+  std::set<std::string> dimensions;
   std::size_t records = 0, unscored = 0;
   std::map<std::string, std::size_t> unscored_by_dim;
 };
@@ -149,6 +150,7 @@ JudgeIndex index_judge(const ScoreSet& scores, const std::string& judge) {
     }
     ix.by_key[{r.item, r.dimension}] = &r;
     ix.items.insert(r.item);
+    ix.dimensions.insert(r.dimension);
   }
   return ix;
 }
@@ -354,6 +356,11 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     jr.records = ix.records;
     jr.unscored = ix.unscored;
     jr.unmatched_labels = joined.unmatched;
+    for (const auto& label : resolved)
+      if (!ix.dimensions.count(label.dimension) &&
+          std::find(jr.dimensions_without_scores.begin(), jr.dimensions_without_scores.end(),
+                    label.dimension) == jr.dimensions_without_scores.end())
+        jr.dimensions_without_scores.push_back(label.dimension);
     const auto obs = observations(joined.pairs);
     const auto ci =
         stats::bootstrap_mae(obs, joined.items.size(), joined.dims.size(), options.bootstrap, rng);

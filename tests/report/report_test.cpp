@@ -161,7 +161,7 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_training\">"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_use\">"), std::string::npos);
-  EXPECT_NE(r.out.find("<failure message=\"mae:model_training = 1.25 &gt; 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<failure message=\"mae:model_training 1.25 &gt; 1"), std::string::npos) << r.out;
 
   r = judge::test::run_judge(args + " --format csv");
   EXPECT_EQ(r.exit_code, 0);
@@ -346,4 +346,26 @@ TEST(ReportCli, ScaleWithoutRubricSpansLabelsAndJudgeScores) {
                        "ml-notebook"),
             std::string::npos)
       << r.out;
+}
+
+TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) {
+  // "model_uze" is a misspelt dimension: no score of the judge anywhere.
+  const fs::path labels = write_temp("typo_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\n"
+                                                        "a,model_uze,2\n");
+  const fs::path scores =
+      write_temp("typo_scores.csv", "item,dimension,score,judge\na,model_use,2,h\nb,model_use,3,h\n");
+  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                           "' --bootstrap 50 --fail-if 'mae>0.35' --fail-if 'exact<0.5'";
+  auto r = judge::test::run_judge(args + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("1 labels without a score (no score at all on labelled dimension model_uze"),
+            std::string::npos)
+      << r.out;
+  // MAE 0 and exact 1 pass: the line must not read as if the condition held.
+  EXPECT_NE(r.out.find("passed --fail-if 'mae>0.35': mae 0 (fails if > 0.35)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("passed --fail-if 'exact<0.5': exact 1 (fails if < 0.5)"), std::string::npos) << r.out;
+  r = judge::test::run_judge(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["dimensions_without_scores"],
+            nlohmann::json::array({"model_uze"}));
 }

@@ -69,6 +69,9 @@ struct JudgeReport {
   std::size_t records = 0;           ///< the judge's records read
   std::size_t unscored = 0;          ///< of which unscored (counted, left out)
   std::size_t unmatched_labels = 0;  ///< resolved labels with no record of this judge
+  /// Label dimensions (label order) on which this judge has no record for any item: a misspelt dimension in
+  /// the labels or the scores, or a dimension the judge was not run on.
+  std::vector<std::string> dimensions_without_scores;
   std::optional<std::string> compare_judge;
   double mean_diff = 0;  ///< mean over dimensions of (mae - other_mae)
   stats::Interval mean_diff_ci;
