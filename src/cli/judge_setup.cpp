@@ -13,7 +13,7 @@
 
 namespace judge::cli {
 
-Config SettingFlags::load() const { return Config::load(config_file, flags, process_environment); }
+Config SettingFlags::load() const { return load_process_config(config_file, flags); }
 
 void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string& k_help) {
   auto* flags = &settings.flags;
