@@ -2,11 +2,11 @@
 // judge.yaml, the environment and flags resolved into one configuration; `judge config show`.
 #include "judge/cli/config.hpp"
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <unistd.h>
 #include <iostream>
 
 #include "judge/cli/commands.hpp"
@@ -122,8 +122,9 @@ std::vector<std::string> unknown_environment_settings(const std::vector<std::str
         closest = &s;
         best = d;
       }
-    out.push_back(variable + " names no setting, so it is ignored; the closest is " + env_name(closest->name) +
-                  " (setting " + closest->name + "; every setting: judge config show)");
+    out.push_back(variable + " names no setting, so it is ignored; the closest is " +
+                  env_name(closest->name) + " (setting " + closest->name +
+                  "; every setting: judge config show)");
   }
   return out;
 }
@@ -262,9 +263,10 @@ void add_setting_options(CLI::App& cmd, std::map<std::string, std::string>& flag
     std::replace(flag.begin(), flag.end(), '_', '-');
     if (s.kind == SettingKind::boolean) {
       const bool on_by_default = std::string(s.default_value) == "true";
-      cmd.add_flag_callback((on_by_default ? "--no-" : "--") + flag,
-                            [&flags, name, on_by_default] { flags[name] = on_by_default ? "false" : "true"; },
-                            on_by_default ? std::string("Turn off (default on): ") + s.help : std::string(s.help));
+      cmd.add_flag_callback(
+          (on_by_default ? "--no-" : "--") + flag,
+          [&flags, name, on_by_default] { flags[name] = on_by_default ? "false" : "true"; },
+          on_by_default ? std::string("Turn off (default on): ") + s.help : std::string(s.help));
     } else {
       cmd.add_option_function<std::string>(
           "--" + flag, [&flags, name](const std::string& v) { flags[name] = v; },

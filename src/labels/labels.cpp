@@ -188,8 +188,9 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
   // The content decides, whatever the file is named (a .json file of JSON Lines is common).
   const std::string_view body = util::trim(text);
   if (body.empty())
-    problems.add(1, "the file is empty: no labels (CSV with a header row notebook, dimension, score, or JSON "
-                    "Lines)");
+    problems.add(1,
+                 "the file is empty: no labels (CSV with a header row notebook, dimension, score, or JSON "
+                 "Lines)");
   else if (util::starts_with(body, "["))
     read_json_array(text, set, problems);
   else if (util::starts_with(body, "{") || is_jsonl(path))

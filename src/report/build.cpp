@@ -5,10 +5,10 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "judge/labels/tabular.hpp"
 #include "judge/report/report.hpp"
 #include "judge/stats/calibration.hpp"
 #include "judge/stats/folds.hpp"
-#include "judge/labels/tabular.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::report {

@@ -56,7 +56,8 @@ void read_csv(const std::string& text, ScoreSet& set, labels::Problems& problems
   const auto item_col = header.find({"item", "notebook"}), dim_col = header.find({"dimension"}),
              score_col = header.find({"score"}), judge_col = header.find({"judge"}),
              status_col = header.find({"status"}), rationale_col = header.find({"rationale", "feedback"});
-  if ((!item_col || !dim_col || !score_col) && is_eval_grid_header(util::split_lines(text)[header.line() - 1])) {
+  if ((!item_col || !dim_col || !score_col) &&
+      is_eval_grid_header(util::split_lines(text)[header.line() - 1])) {
     problems.add(header.line(),
                  "this is judge eval's table or markdown output, a grid for reading, not score records: "
                  "use judge eval --format jsonl (or csv)");
@@ -127,8 +128,9 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   labels::Problems problems(set.source);
   const std::string_view body = util::trim(text);
   if (body.empty()) {
-    problems.add(1, "the file is empty: no scores (judge eval --format jsonl or csv writes one record per "
-                    "notebook and dimension)");
+    problems.add(1,
+                 "the file is empty: no scores (judge eval --format jsonl or csv writes one record per "
+                 "notebook and dimension)");
   } else if (util::starts_with(body, "[")) {
     try {
       const auto arr = nlohmann::json::parse(text);

@@ -49,8 +49,9 @@ std::string without_scores_note(const JudgeReport& jr) {
   if (jr.dimensions_without_scores.empty()) return "";
   std::string list;
   for (const auto& d : jr.dimensions_without_scores) list += (list.empty() ? "" : ", ") + d;
-  return " (no score at all on labelled dimension" + std::string(jr.dimensions_without_scores.size() > 1 ? "s " : " ") +
-         list + ": misspelt, or not judged?)";
+  return " (no score at all on labelled dimension" +
+         std::string(jr.dimensions_without_scores.size() > 1 ? "s " : " ") + list +
+         ": misspelt, or not judged?)";
 }
 
 namespace {
@@ -280,10 +281,10 @@ std::string judge_heading(const Report& r, const JudgeReport& jr) {
   return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " +
          std::to_string(jr.records) + " records, " + std::to_string(jr.unscored) + " unscored (left out), " +
          std::to_string(jr.unmatched_labels) + " labels without a score" + without_scores_note(jr) +
-         "; labels " + r.labels_source +
-         " (raters: " + r.raters + "), scale " + std::to_string(r.scale.min) + ".." +
-         std::to_string(r.scale.max) + " (" + r.scale_source + "); " + std::to_string(r.bootstrap.resamples) +
-         " bootstrap resamples by item, seed " + std::to_string(r.seed);
+         "; labels " + r.labels_source + " (raters: " + r.raters + "), scale " + std::to_string(r.scale.min) +
+         ".." + std::to_string(r.scale.max) + " (" + r.scale_source + "); " +
+         std::to_string(r.bootstrap.resamples) + " bootstrap resamples by item, seed " +
+         std::to_string(r.seed);
 }
 
 void write_gates_text(std::ostream& out, const std::vector<GateResult>& gates, bool markdown) {

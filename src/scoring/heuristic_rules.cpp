@@ -911,7 +911,8 @@ std::string scale_problem(const rubric::Rubric& rubric) {
   std::string points;
   for (const auto& p : rubric.scale) points += (points.empty() ? "" : ", ") + std::to_string(p.score);
   return "the heuristic judge's rules score on 1-3 and need a scale whose lowest, middle and highest points "
-         "they can map to; this rubric's scale (" + points + ") has no middle point; use an LLM judge";
+         "they can map to; this rubric's scale (" +
+         points + ") has no middle point; use an LLM judge";
 }
 
 }  // namespace

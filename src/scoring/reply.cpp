@@ -73,11 +73,13 @@ ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& 
                             const rubric::Dimension& dimension) {
   ParsedVerdict v;
   // "1-3" reads as a range: right for a scale of consecutive points only; else the points, "(1, 5)".
-  const bool consecutive = rubric.max_score() - rubric.min_score() + 1 == static_cast<int>(rubric.scale.size());
+  const bool consecutive =
+      rubric.max_score() - rubric.min_score() + 1 == static_cast<int>(rubric.scale.size());
   std::string scale = std::to_string(rubric.min_score()) + "-" + std::to_string(rubric.max_score());
   if (!consecutive) {
     scale.clear();
-    for (const auto& point : rubric.scale) scale += (scale.empty() ? "(" : ", ") + std::to_string(point.score);
+    for (const auto& point : rubric.scale)
+      scale += (scale.empty() ? "(" : ", ") + std::to_string(point.score);
     scale += ")";
   }
   const bool na_ok = rubric.allows_na && !dimension.not_applicable.empty();

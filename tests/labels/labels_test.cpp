@@ -197,16 +197,18 @@ TEST(Labels, NonFiniteAndHugeScoresAreNotScores) {
 
 TEST(Labels, JsonByContentWhateverTheName) {
   // JSON Lines in a file named .json: the first character decides, not the name.
-  const auto lines = read_labels(write_temp(
-      "lines.json", "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2}\n"
-                    "{\"item\": \"b\", \"dimension\": \"d\", \"score\": null, \"rater\": \"r\"}\n"));
+  const auto lines =
+      read_labels(write_temp("lines.json",
+                             "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2}\n"
+                             "{\"item\": \"b\", \"dimension\": \"d\", \"score\": null, \"rater\": \"r\"}\n"));
   ASSERT_EQ(lines.labels.size(), 2u);
   EXPECT_EQ(lines.labels[1].item, "b");
   EXPECT_FALSE(lines.labels[1].score);
   // One JSON array: a label's line is its element number.
-  const auto array = read_labels(write_temp(
-      "array.json", " [{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 3, \"feedback\": \"ok\"},\n"
-                    "  {\"notebook\": \"b\", \"dimension\": \"d\", \"score\": \"NA\"}]\n"));
+  const auto array = read_labels(
+      write_temp("array.json",
+                 " [{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 3, \"feedback\": \"ok\"},\n"
+                 "  {\"notebook\": \"b\", \"dimension\": \"d\", \"score\": \"NA\"}]\n"));
   ASSERT_EQ(array.labels.size(), 2u);
   EXPECT_EQ(array.labels[0].score, 3.0);
   EXPECT_EQ(array.labels[0].feedback, "ok");

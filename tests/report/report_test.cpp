@@ -311,12 +311,12 @@ TEST(ReportCli, ScaleWithoutRubricSpansLabelsAndJudgeScores) {
   JUDGE_REQUIRE_PYTHON("sklearn");
   // Labels 2 and 3; the judge gives iris_bad a 1. The scale must reach 1, or the 1 is clamped to 2 and
   // exact agreement and QWK come out as 1.0.
-  const fs::path labels =
-      write_temp("scale_labels.csv", "notebook,dimension,score\niris_bad,model_use,2\nchurn_good,model_use,3\n");
-  const fs::path scores = write_temp("scale_scores.csv",
-                                     "item,dimension,score,judge\niris_bad,model_use,1,h\nchurn_good,model_use,3,h\n");
-  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() +
-                           "' --bootstrap 50";
+  const fs::path labels = write_temp(
+      "scale_labels.csv", "notebook,dimension,score\niris_bad,model_use,2\nchurn_good,model_use,3\n");
+  const fs::path scores = write_temp(
+      "scale_scores.csv", "item,dimension,score,judge\niris_bad,model_use,1,h\nchurn_good,model_use,3,h\n");
+  const std::string args =
+      "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 50";
   auto r = judge::test::run_judge(args + " --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -350,8 +350,9 @@ TEST(ReportCli, ScaleWithoutRubricSpansLabelsAndJudgeScores) {
 
 TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) {
   // "model_uze" is a misspelt dimension: no score of the judge anywhere.
-  const fs::path labels = write_temp("typo_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\n"
-                                                        "a,model_uze,2\n");
+  const fs::path labels = write_temp("typo_labels.csv",
+                                     "notebook,dimension,score\na,model_use,2\nb,model_use,3\n"
+                                     "a,model_uze,2\n");
   const fs::path scores =
       write_temp("typo_scores.csv", "item,dimension,score,judge\na,model_use,2,h\nb,model_use,3,h\n");
   const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() +

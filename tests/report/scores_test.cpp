@@ -87,8 +87,8 @@ TEST(Scores, EveryProblemWithItsLine) {
 TEST(Scores, DuplicateRecordIsAnErrorNamingBothLines) {
   // The same (item, dimension, judge) twice, with different scores: which to measure would be a guess.
   try {
-    read_scores(write_temp("dup.csv",
-                           "item,dimension,score,judge\na,d,1,j\nb,d,2,j\na,d,3,j\na,d,3,other\n"));
+    read_scores(
+        write_temp("dup.csv", "item,dimension,score,judge\na,d,1,j\nb,d,2,j\na,d,3,j\na,d,3,other\n"));
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
     const std::string m = e.what();
@@ -100,8 +100,7 @@ TEST(Scores, DuplicateRecordIsAnErrorNamingBothLines) {
 }
 
 TEST(Scores, EmptyFileSaysSo) {
-  for (const char* name : {"empty.jsonl", "empty.csv"})
-    try {
+  for (const char* name : {"empty.jsonl", "empty.csv"}) try {
       read_scores(write_temp(name, "\n  \n"));
       FAIL() << "expected an error";
     } catch (const judge::Error& e) {
@@ -112,10 +111,10 @@ TEST(Scores, EmptyFileSaysSo) {
 
 TEST(Scores, EvalTableOrMarkdownOutputGetsAHint) {
   // The two grid shapes judge eval prints for people (scoring/records.cpp).
-  const std::string table = "notebook          mt  mu\nchurn_good.ipynb   3   3\n\ncolumns: mt=model_training\n";
+  const std::string table =
+      "notebook          mt  mu\nchurn_good.ipynb   3   3\n\ncolumns: mt=model_training\n";
   const std::string markdown = "| notebook | model_training |\n|---|---:|\n| churn_good.ipynb | 3 |\n";
-  for (const auto& [name, text] : {std::pair{"t.txt", table}, std::pair{"m.md", markdown}})
-    try {
+  for (const auto& [name, text] : {std::pair{"t.txt", table}, std::pair{"m.md", markdown}}) try {
       read_scores(write_temp(name, text));
       FAIL() << "expected an error";
     } catch (const judge::Error& e) {

@@ -342,11 +342,12 @@ TEST(HeuristicRules, ScaleWithoutAMiddlePointIsUnscoredWithTheReason) {
       EXPECT_NE(v.error.find("rules score on 1-3"), std::string::npos) << v.error;
     }
   }
-  EXPECT_NE(rule_verdicts(good_notebook(), [] {
-              rubric::Rubric r = rubric::default_rubric();
-              r.scale = {{1, "a", ""}, {5, "b", ""}};
-              return r;
-            }())[0]
+  EXPECT_NE(rule_verdicts(good_notebook(),
+                          [] {
+                            rubric::Rubric r = rubric::default_rubric();
+                            r.scale = {{1, "a", ""}, {5, "b", ""}};
+                            return r;
+                          }())[0]
                 .error.find("this rubric's scale (1, 5) has no middle point"),
             std::string::npos);
 }

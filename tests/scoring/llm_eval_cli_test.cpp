@@ -195,9 +195,10 @@ TEST_F(LlmEvalCli, ConfigWarnsOfUnknownEnvironmentAndRefusesDuplicateKeysAndZero
   // A JUDGE_ variable that names no setting is not silently ignored: a warning names the closest setting.
   auto r = judge("config show", "JUDGE_JOB=3");
   ASSERT_EQ(r.exit_code, 0) << err();
-  EXPECT_NE(err().find("judge: warning: JUDGE_JOB names no setting, so it is ignored; the closest is JUDGE_JOBS "
-                       "(setting jobs"),
-            std::string::npos)
+  EXPECT_NE(
+      err().find("judge: warning: JUDGE_JOB names no setting, so it is ignored; the closest is JUDGE_JOBS "
+                 "(setting jobs"),
+      std::string::npos)
       << err();
   EXPECT_NE(r.out.find("jobs                  4  (default)"), std::string::npos) << r.out;
   // A key given twice in judge.yaml is an error naming the file and both lines.
