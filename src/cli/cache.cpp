@@ -18,7 +18,7 @@ struct CacheOptions {
 };
 
 std::filesystem::path cache_path(const CacheOptions& opt) {
-  return Config::load(opt.config_file, opt.flags, process_environment).cache_path();
+  return load_process_config(opt.config_file, opt.flags).cache_path();
 }
 
 int run_stats(const CacheOptions& opt) {

@@ -2,6 +2,7 @@
 // judge.yaml, the environment and flags resolved into one configuration; `judge config show`.
 #include "judge/cli/config.hpp"
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -77,7 +78,7 @@ const std::vector<SettingSpec>& setting_specs() {
       {"cache_mode", "read-write", K::text, "read-write (rw), read-only (ro), off or replay-only"},
       {"cache_max_mb", "0", K::number,
        "size limit of the cache's stored replies in MiB; oldest evicted (0: none)"},
-      {"timeout", "120", K::number, "seconds a whole call may take"},
+      {"timeout", "120", K::number, "seconds a whole call may take (more than 0)"},
       {"connect_timeout", "10", K::number, "seconds to connect"},
       {"requests_per_minute", "0", K::number, "request rate limit (0: none)"},
       {"tokens_per_minute", "0", K::number, "estimated token rate limit (0: none)"},
@@ -108,6 +109,47 @@ std::string env_name(const std::string& setting) {
   return out;
 }
 
+std::vector<std::string> unknown_environment_settings(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& variable : names) {
+    if (!util::starts_with(variable, "JUDGE_")) continue;
+    const std::string setting = util::to_lower(variable.substr(6));
+    if (find_spec(setting)) continue;
+    const SettingSpec* closest = nullptr;
+    std::size_t best = 0;
+    for (const auto& s : setting_specs())
+      if (const std::size_t d = util::edit_distance(setting, s.name); !closest || d < best) {
+        closest = &s;
+        best = d;
+      }
+    out.push_back(variable + " names no setting, so it is ignored; the closest is " +
+                  env_name(closest->name) + " (setting " + closest->name +
+                  "; every setting: judge config show)");
+  }
+  return out;
+}
+
+namespace {
+
+/// The names of the process's environment variables.
+std::vector<std::string> environment_names() {
+  std::vector<std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string_view entry(*e);
+    out.emplace_back(entry.substr(0, entry.find('=')));
+  }
+  return out;
+}
+
+}  // namespace
+
+Config load_process_config(const std::string& file, const std::map<std::string, std::string>& flags,
+                           const std::map<std::string, std::string>& spelled) {
+  for (const auto& warning : unknown_environment_settings(environment_names()))
+    std::cerr << "judge: warning: " << warning << "\n";
+  return Config::load(file, flags, process_environment, spelled);
+}
+
 std::optional<std::string> process_environment(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (!v || !*v) return std::nullopt;
@@ -131,6 +173,11 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
       return;
     }
     const std::string v(util::trim(value));
+    if (name == "timeout" && std::strtod(v.c_str(), nullptr) == 0) {
+      problems.push_back(source + ": timeout must be more than 0 seconds, got \"" + value +
+                         "\" (it bounds every call; give a large value, e.g. 3600, for a slow model)");
+      return;
+    }
     const auto mode = llm::find_cache_mode(v);
     if (name == "cache_mode" && !mode) {
       problems.push_back(source +
@@ -157,9 +204,16 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
     }
     if (root && !root.IsNull() && !root.IsMap()) throw Error(path + ": expected a map of setting: value");
     if (root && root.IsMap()) {
+      std::map<std::string, int> first_line;  // yaml-cpp keeps a repeated key; which one wins is a guess
       for (const auto& kv : root) {
-        const std::string where = path + ":" + std::to_string(kv.first.Mark().line + 1);
+        const int line = kv.first.Mark().line + 1;
+        const std::string where = path + ":" + std::to_string(line);
         const std::string name = kv.first.as<std::string>();
+        if (auto [it, inserted] = first_line.emplace(name, line); !inserted) {
+          problems.push_back(where + ": duplicate setting \"" + name + "\" (already set on line " +
+                             std::to_string(it->second) + ")");
+          continue;
+        }
         if (kv.second.IsNull()) continue;  // "name:" with no value keeps the default
         if (!kv.second.IsScalar()) {
           problems.push_back(where + ": " + name + " must be a single value");
@@ -211,9 +265,10 @@ void add_setting_options(CLI::App& cmd, std::map<std::string, std::string>& flag
     std::replace(flag.begin(), flag.end(), '_', '-');
     if (s.kind == SettingKind::boolean) {
       const bool on_by_default = std::string(s.default_value) == "true";
-      cmd.add_flag_callback((on_by_default ? "--no-" : "--") + flag,
-                            [&flags, name, on_by_default] { flags[name] = on_by_default ? "false" : "true"; },
-                            std::string(on_by_default ? "Do not: " : "") + s.help);
+      cmd.add_flag_callback(
+          (on_by_default ? "--no-" : "--") + flag,
+          [&flags, name, on_by_default] { flags[name] = on_by_default ? "false" : "true"; },
+          on_by_default ? std::string("Turn off (default on): ") + s.help : std::string(s.help));
     } else {
       cmd.add_option_function<std::string>(
           "--" + flag, [&flags, name](const std::string& v) { flags[name] = v; },
@@ -230,7 +285,7 @@ struct ConfigOptions {
 };
 
 int run_config_show(const ConfigOptions& opt) {
-  const Config config = Config::load(opt.config_file, opt.flags, process_environment);
+  const Config config = load_process_config(opt.config_file, opt.flags);
   std::size_t width = 0;
   for (const auto& s : setting_specs()) width = std::max(width, std::string(s.name).size());
   for (const auto& s : setting_specs()) {

@@ -13,7 +13,7 @@
 
 namespace judge::cli {
 
-Config SettingFlags::load() const { return Config::load(config_file, flags, process_environment, spelled); }
+Config SettingFlags::load() const { return load_process_config(config_file, flags, spelled); }
 
 void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string& k_help) {
   auto* s = &settings;

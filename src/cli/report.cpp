@@ -116,6 +116,11 @@ int run_report(const ReportCliOptions& opt) {
       failed = true;
     }
   for (const auto& jr : report.judges)
+    if (!jr.dimensions_without_scores.empty())
+      std::cerr << "judge: judge " << (jr.judge.empty() ? "(unnamed)" : jr.judge) << ": "
+                << jr.unmatched_labels << " labels without a score" << report::without_scores_note(jr)
+                << "\n";
+  for (const auto& jr : report.judges)
     if (jr.unscored > 0)
       std::cerr << "judge: " << jr.unscored << " unscored records of judge " << jr.judge << " left out\n";
   return static_cast<int>(failed ? ExitCode::gate : ExitCode::ok);
@@ -138,8 +143,9 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--judge", opt->judge,
                   "Only this judge's scores (default: each judge in the file in turn)");
   cmd->add_option("--compare", opt->compare, "A second judge: paired bootstrap of the MAE difference");
-  cmd->add_option("--rubric", opt->rubric_file,
-                  "Rubric YAML whose scale to use (default: the labels' integer range)");
+  cmd->add_option(
+      "--rubric", opt->rubric_file,
+      "Rubric YAML whose scale to use (default: the integer range of the labels and judge scores)");
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();
   cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")

@@ -77,32 +77,58 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
   }
 }
 
-/// JSON Lines: one object per line with the same keys as the CSV columns; score null (or "NA") is N/A.
+/// One label from a JSON object with the same keys as the CSV columns; score null (or "NA") is N/A.
+void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems& problems) {
+  Label l;
+  l.line = line;
+  auto item = json_text(j, "notebook");
+  if (!item) item = json_text(j, "item");
+  const auto dimension = json_text(j, "dimension");
+  if (!item) problems.add(line, "missing key \"notebook\" (or \"item\")");
+  if (!dimension) problems.add(line, "missing key \"dimension\"");
+  if (!j.contains("score")) problems.add(line, "missing key \"score\"");
+  if (!item || !dimension || !j.contains("score")) return;
+  l.item = *item;
+  l.dimension = *dimension;
+  const auto& score = j["score"];
+  bool ok = score.is_number() || score.is_null() || score.is_string();
+  if (score.is_number())
+    l.score = score.get<double>();
+  else if (score.is_string())
+    l.score = parse_score_text(score.get<std::string>(), ok);
+  if (!ok) problems.add(line, "score " + score.dump() + " is not a number (or null)");
+  l.feedback = json_text(j, "feedback").value_or("");
+  l.rater = json_text(j, "rater").value_or("");
+  l.timestamp = json_text(j, "timestamp").value_or("");
+  set.labels.push_back(std::move(l));
+}
+
+/// JSON Lines: one object per line.
 void read_jsonl(const std::string& text, LabelSet& set, Problems& problems) {
-  for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {
-    Label l;
-    l.line = line;
-    auto item = json_text(j, "notebook");
-    if (!item) item = json_text(j, "item");
-    const auto dimension = json_text(j, "dimension");
-    if (!item) problems.add(line, "missing key \"notebook\" (or \"item\")");
-    if (!dimension) problems.add(line, "missing key \"dimension\"");
-    if (!j.contains("score")) problems.add(line, "missing key \"score\"");
-    if (!item || !dimension || !j.contains("score")) return;
-    l.item = *item;
-    l.dimension = *dimension;
-    const auto& score = j["score"];
-    bool ok = score.is_number() || score.is_null() || score.is_string();
-    if (score.is_number())
-      l.score = score.get<double>();
-    else if (score.is_string())
-      l.score = parse_score_text(score.get<std::string>(), ok);
-    if (!ok) problems.add(line, "score " + score.dump() + " is not a number (or null)");
-    l.feedback = json_text(j, "feedback").value_or("");
-    l.rater = json_text(j, "rater").value_or("");
-    l.timestamp = json_text(j, "timestamp").value_or("");
-    set.labels.push_back(std::move(l));
-  });
+  for_each_json_object(text, problems,
+                       [&](const nlohmann::json& j, int line) { read_json_label(j, line, set, problems); });
+}
+
+/// One JSON array of objects; a label's "line" is its element number (1-based).
+void read_json_array(const std::string& text, LabelSet& set, Problems& problems) {
+  nlohmann::json array;
+  try {
+    array = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    problems.add(1, std::string("not valid JSON: ") + e.what());
+    return;
+  }
+  if (!array.is_array()) {
+    problems.add(1, "expected a JSON array of label objects");
+    return;
+  }
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const int element = static_cast<int>(i) + 1;
+    if (array[i].is_object())
+      read_json_label(array[i], element, set, problems);
+    else
+      problems.add(element, "expected a JSON object");
+  }
 }
 
 /// The file a notebook id names: "ARCHIVE.dbc!/inside" lives in ARCHIVE.dbc.
@@ -165,7 +191,15 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
   set.source = path.string();
   set.hash = util::sha256_hex(text);
   Problems problems(set.source);
-  if (is_jsonl(path))
+  // The content decides, whatever the file is named (a .json file of JSON Lines is common).
+  const std::string_view body = util::trim(text);
+  if (body.empty())
+    problems.add(1,
+                 "the file is empty: no labels (CSV with a header row notebook, dimension, score, or JSON "
+                 "Lines)");
+  else if (util::starts_with(body, "["))
+    read_json_array(text, set, problems);
+  else if (util::starts_with(body, "{") || is_jsonl(path))
     read_jsonl(text, set, problems);
   else
     read_csv(text, set, problems);

@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
+#include "judge/labels/tabular.hpp"
 #include "judge/report/report.hpp"
 #include "judge/stats/calibration.hpp"
 #include "judge/stats/folds.hpp"
@@ -66,19 +68,41 @@ std::unordered_map<std::string, std::string> match_items(const std::set<std::str
   return out;
 }
 
-/// The labels' integer range: floor of the lowest score .. ceiling of the highest.
-stats::Scale labels_scale(const labels::LabelSet& set) {
+/// The integer range of the labels' scores and the scored records of `judges`: floor of the lowest .. ceiling
+/// of the highest. Both sides count, so no judge score falls off the scale and none is clamped onto it.
+stats::Scale inferred_scale(const labels::LabelSet& set, const ScoreSet& scores,
+                            const std::vector<std::string>& judges) {
   std::optional<double> lo, hi;
+  auto widen = [&](double s) {
+    lo = lo ? std::min(*lo, s) : s;
+    hi = hi ? std::max(*hi, s) : s;
+  };
   for (const auto& l : set.labels)
-    if (l.score) {
-      lo = lo ? std::min(*lo, *l.score) : *l.score;
-      hi = hi ? std::max(*hi, *l.score) : *l.score;
-    }
+    if (l.score) widen(*l.score);
+  for (const auto& r : scores.records)
+    if (r.score && std::find(judges.begin(), judges.end(), r.judge) != judges.end()) widen(*r.score);
   if (!lo) throw Error(set.source + ": every label is N/A, so there is no scale (give --rubric)");
   if (*hi - *lo > 1000)
-    throw Error(set.source + ": labels span " + std::to_string(*lo) + " to " + std::to_string(*hi) +
-                ", more than 1000 scale points; give the scale with --rubric");
+    throw Error(set.source + " and " + scores.source + ": scores span " + std::to_string(*lo) + " to " +
+                std::to_string(*hi) + ", more than 1000 scale points; give the scale with --rubric");
   return {static_cast<int>(std::floor(*lo)), static_cast<int>(std::ceil(*hi))};
+}
+
+/// Throws judge::Error listing every scored record of `judges` outside the given (rubric) scale, with its
+/// line: rounding it onto the scale would hide a judge that scores on another scale.
+void check_on_scale(const ScoreSet& scores, const std::vector<std::string>& judges, stats::Scale scale,
+                    const std::string& scale_source) {
+  labels::Problems problems(scores.source);
+  for (const auto& r : scores.records)
+    if (r.score && (*r.score < scale.min || *r.score > scale.max) &&
+        std::find(judges.begin(), judges.end(), r.judge) != judges.end()) {
+      std::ostringstream os;
+      os << "score " << *r.score << " of " << r.item << " (" << r.dimension << ") is off the scale "
+         << scale.min << ".." << scale.max << " of " << scale_source
+         << " (leave out --rubric to take the scale from the labels and scores)";
+      problems.add(r.line, os.str());
+    }
+  problems.throw_if_any("scores");
 }
 
 /// Each rater against the mean of the other raters' applicable labels on the same (item, dimension).
@@ -110,6 +134,7 @@ std::map<std::string, stats::Agreement> human_agreement(const labels::LabelSet& 
 struct JudgeIndex {
   std::map<std::pair<std::string, std::string>, const ScoreRecord*> by_key;
   std::set<std::string> items;
+  std::set<std::string> dimensions;
   std::size_t records = 0, unscored = 0;
   std::map<std::string, std::size_t> unscored_by_dim;
 };
@@ -125,6 +150,7 @@ JudgeIndex index_judge(const ScoreSet& scores, const std::string& judge) {
     }
     ix.by_key[{r.item, r.dimension}] = &r;
     ix.items.insert(r.item);
+    ix.dimensions.insert(r.dimension);
   }
   return ix;
 }
@@ -283,13 +309,10 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
   report.scores_source = scores.source;
   report.scores_hash = scores.hash;
   report.raters = options.raters;
-  report.scale = options.scale ? *options.scale : labels_scale(label_set);
-  report.scale_source = options.scale ? options.scale_source : "labels";
   report.bootstrap = options.bootstrap;
   report.seed = options.seed;
   report.calibrate_folds = options.calibrate_folds;
   report.calibration = options.calibration;
-  report.human = human_agreement(label_set, report.scale);
 
   std::vector<std::string> judges;  // first-seen order
   for (const auto& r : scores.records)
@@ -308,6 +331,18 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
   if (options.compare)
     judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());
 
+  std::vector<std::string> measured = judges;  // the judges whose scores meet the scale
+  if (options.compare) measured.push_back(*options.compare);
+  if (options.scale) {
+    report.scale = *options.scale;
+    report.scale_source = options.scale_source;
+    check_on_scale(scores, measured, report.scale, report.scale_source);
+  } else {
+    report.scale = inferred_scale(label_set, scores, measured);
+    report.scale_source = "inferred from the labels and judge scores";
+  }
+  report.human = human_agreement(label_set, report.scale);
+
   const auto resolved = labels::resolve(label_set, options.raters);
   const stats::Rng rng(options.seed);
   std::optional<Joined> other;
@@ -321,6 +356,11 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     jr.records = ix.records;
     jr.unscored = ix.unscored;
     jr.unmatched_labels = joined.unmatched;
+    for (const auto& label : resolved)
+      if (!ix.dimensions.count(label.dimension) &&
+          std::find(jr.dimensions_without_scores.begin(), jr.dimensions_without_scores.end(),
+                    label.dimension) == jr.dimensions_without_scores.end())
+        jr.dimensions_without_scores.push_back(label.dimension);
     const auto obs = observations(joined.pairs);
     const auto ci =
         stats::bootstrap_mae(obs, joined.items.size(), joined.dims.size(), options.bootstrap, rng);

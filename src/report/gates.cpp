@@ -96,11 +96,18 @@ std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<G
 
 std::string describe(const GateResult& r) {
   const std::string lhs = r.gate.metric + (r.gate.dimension.empty() ? "" : ":" + r.gate.dimension);
+  const std::string condition =
+      r.gate.op + " " +
+      std::string(util::trim(r.gate.text.substr(r.gate.text.find_first_of("<>") + r.gate.op.size())));
   char value[32];
   std::snprintf(value, sizeof value, "%.4g", r.value);
-  std::string s =
-      lhs + " = " + (std::isnan(r.value) ? std::string("undefined") : std::string(value)) + " " + r.gate.op +
-      " " + std::string(util::trim(r.gate.text.substr(r.gate.text.find_first_of("<>") + r.gate.op.size())));
+  std::string s;
+  if (std::isnan(r.value))
+    s = lhs + " undefined (an undefined value fails the gate)";
+  else if (r.failed)
+    s = lhs + " " + value + " " + condition;
+  else
+    s = lhs + " " + value + " (fails if " + condition + ")";
   if (!r.judge.empty()) s += " (judge " + r.judge + ")";
   return s;
 }

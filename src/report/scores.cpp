@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "judge/report/scores.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "judge/labels/labels.hpp"
 #include "judge/labels/tabular.hpp"
@@ -36,16 +38,31 @@ void set_score(ScoreRecord& r, const std::string& status, const std::optional<st
   if (r.status == ScoreStatus::scored) r.score = score;
 }
 
+/// True when `first_line` is the header of `judge eval --format table` ("notebook  mt  mu ...", columns
+/// separated by spaces) or `--format markdown` ("| notebook | ... |"): a grid for people, not records.
+bool is_eval_grid_header(std::string_view first_line) {
+  first_line = util::trim(first_line);
+  if (util::starts_with(first_line, "|")) return true;
+  return util::starts_with(first_line, "notebook ") && first_line.find(',') == std::string_view::npos;
+}
+
 void read_csv(const std::string& text, ScoreSet& set, labels::Problems& problems) {
   const auto records = labels::parse_csv(text, set.source);
   if (records.empty()) {
-    problems.add(1, "empty file: expected a header row with item (or notebook), dimension, score");
+    problems.add(1, "the file is empty: no header row (item or notebook, dimension, score)");
     return;
   }
   const labels::CsvHeader header(records[0]);
   const auto item_col = header.find({"item", "notebook"}), dim_col = header.find({"dimension"}),
              score_col = header.find({"score"}), judge_col = header.find({"judge"}),
              status_col = header.find({"status"}), rationale_col = header.find({"rationale", "feedback"});
+  if ((!item_col || !dim_col || !score_col) &&
+      is_eval_grid_header(util::split_lines(text)[header.line() - 1])) {
+    problems.add(header.line(),
+                 "this is judge eval's table or markdown output, a grid for reading, not score records: "
+                 "use judge eval --format jsonl (or csv)");
+    return;
+  }
   if (!item_col) problems.add(header.line(), "missing column \"item\" (or \"notebook\")");
   if (!dim_col) problems.add(header.line(), "missing column \"dimension\"");
   if (!score_col) problems.add(header.line(), "missing column \"score\"");
@@ -90,6 +107,17 @@ void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, labels::
   set.records.push_back(std::move(r));
 }
 
+/// A second record for the same (item, dimension, judge) is an error naming both lines: which one to
+/// measure would be a guess (a file appended to twice, or two runs concatenated).
+void check_duplicates(const ScoreSet& set, labels::Problems& problems) {
+  std::map<std::tuple<std::string, std::string, std::string>, int> first_line;
+  for (const auto& r : set.records)
+    if (auto [it, inserted] = first_line.emplace(std::tuple(r.item, r.dimension, r.judge), r.line); !inserted)
+      problems.add(r.line, "duplicate record: " + r.item + " / " + r.dimension +
+                               (r.judge.empty() ? std::string() : " / judge " + r.judge) +
+                               " is already scored on line " + std::to_string(it->second));
+}
+
 }  // namespace
 
 ScoreSet read_scores(const std::filesystem::path& path) {
@@ -99,7 +127,11 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   set.hash = util::sha256_hex(text);
   labels::Problems problems(set.source);
   const std::string_view body = util::trim(text);
-  if (util::starts_with(body, "[")) {
+  if (body.empty()) {
+    problems.add(1,
+                 "the file is empty: no scores (judge eval --format jsonl or csv writes one record per "
+                 "notebook and dimension)");
+  } else if (util::starts_with(body, "[")) {
     try {
       const auto arr = nlohmann::json::parse(text);
       for (std::size_t i = 0; i < arr.size(); ++i)
@@ -113,6 +145,7 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   } else {
     read_csv(text, set, problems);
   }
+  check_duplicates(set, problems);
   problems.throw_if_any("scores");
   return set;
 }

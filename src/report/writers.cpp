@@ -45,6 +45,15 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+std::string without_scores_note(const JudgeReport& jr) {
+  if (jr.dimensions_without_scores.empty()) return "";
+  std::string list;
+  for (const auto& d : jr.dimensions_without_scores) list += (list.empty() ? "" : ", ") + d;
+  return " (no score at all on labelled dimension" +
+         std::string(jr.dimensions_without_scores.size() > 1 ? "s " : " ") + list +
+         ": misspelt, or not judged?)";
+}
+
 namespace {
 
 std::string signed_number(double x, int digits = 3) {
@@ -101,6 +110,7 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
     o["records"] = jr.records;
     o["unscored"] = jr.unscored;
     o["labels_without_score"] = jr.unmatched_labels;
+    o["dimensions_without_scores"] = jr.dimensions_without_scores;
     o["mean_mae"] = number(jr.mean_mae);
     o["mean_mae_ci"] = pair_json(jr.mean_mae_ci);
     if (jr.compare_judge) {
@@ -270,10 +280,11 @@ void write_markdown_table(std::ostream& out, const Section& s) {
 std::string judge_heading(const Report& r, const JudgeReport& jr) {
   return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " +
          std::to_string(jr.records) + " records, " + std::to_string(jr.unscored) + " unscored (left out), " +
-         std::to_string(jr.unmatched_labels) + " labels without a score; labels " + r.labels_source +
-         " (raters: " + r.raters + "), scale " + std::to_string(r.scale.min) + ".." +
-         std::to_string(r.scale.max) + " (" + r.scale_source + "); " + std::to_string(r.bootstrap.resamples) +
-         " bootstrap resamples by item, seed " + std::to_string(r.seed);
+         std::to_string(jr.unmatched_labels) + " labels without a score" + without_scores_note(jr) +
+         "; labels " + r.labels_source + " (raters: " + r.raters + "), scale " + std::to_string(r.scale.min) +
+         ".." + std::to_string(r.scale.max) + " (" + r.scale_source + "); " +
+         std::to_string(r.bootstrap.resamples) + " bootstrap resamples by item, seed " +
+         std::to_string(r.seed);
 }
 
 void write_gates_text(std::ostream& out, const std::vector<GateResult>& gates, bool markdown) {

@@ -98,6 +98,8 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
     p.add(v, "unsupported schema_version \"" + (v.IsScalar() ? v.Scalar() : std::string("?")) +
                  "\"; this version of judge reads schema_version 1 (or none, meaning 1)");
   r.id = text_of(root, "id", p, true);
+  if (!r.id.empty() && !valid_id(r.id))
+    p.add(root["id"], "rubric id \"" + r.id + "\" must be lower-case letters, digits, '_' or '-'");
   r.title = text_of(root, "title", p, false);
   r.description = text_of(root, "description", p, false);
   if (root["not_applicable"]) r.allows_na = root["not_applicable"].as<bool>(false);

@@ -901,28 +901,43 @@ std::string join(const std::vector<std::string>& notes) {
   return out;
 }
 
+/// The rules score on 1-3; on another scale a rule score s takes the same position, linearly:
+/// lo + (s - 1) * (hi - lo) / 2. Empty when all three positions are points of the scale (1..3, 1..5, 0..4,
+/// ...), else why the rules cannot score on it (points {1, 5}: the middle would be 3, not a point).
+std::string scale_problem(const rubric::Rubric& rubric) {
+  if (rubric.scale.empty()) return "";
+  const int lo = rubric.min_score(), hi = rubric.max_score();
+  if ((hi - lo) % 2 == 0 && rubric.on_scale(lo + (hi - lo) / 2)) return "";
+  std::string points;
+  for (const auto& p : rubric.scale) points += (points.empty() ? "" : ", ") + std::to_string(p.score);
+  return "the heuristic judge's rules score on 1-3 and need a scale whose lowest, middle and highest points "
+         "they can map to; this rubric's scale (" +
+         points + ") has no middle point; use an LLM judge";
+}
+
 }  // namespace
 
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric) {
   const NotebookFacts facts = gather_facts(nb);
   const Stages stages = find_stages(facts);
+  const std::string off_scale = scale_problem(rubric);
   std::vector<Verdict> out;
   for (const auto& d : rubric.dimensions) {
     Verdict v;
     v.dimension = d.id;
     const auto rule = rules().find(d.id);
-    if (rule == rules().end()) {
+    if (rule == rules().end() || !off_scale.empty()) {
       v.status = Status::unscored;
-      v.error = "the heuristic judge has no rules for dimension '" + d.id +
-                "' (it knows the nine ml-notebook "
-                "dimensions); use an LLM judge for this rubric";
+      v.error = !off_scale.empty() ? off_scale
+                                   : "the heuristic judge has no rules for dimension '" + d.id +
+                                         "' (it knows the nine ml-notebook "
+                                         "dimensions); use an LLM judge for this rubric";
       out.push_back(std::move(v));
       continue;
     }
     Finding r = rule->second(facts, stages);
     if (!r.score && !rubric.allows_na) r.score = 1;  // a rubric without N/A: "not done" is the lowest point
     if (r.score) {
-      // The rules score on 1-3; another scale with these dimensions gets the same positions, linearly.
       const double lo = rubric.scale.empty() ? 1 : rubric.min_score();
       const double hi = rubric.scale.empty() ? 3 : rubric.max_score();
       v.status = Status::scored;

@@ -72,7 +72,16 @@ std::optional<nlohmann::json> extract_json_object(std::string_view reply) {
 ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& rubric,
                             const rubric::Dimension& dimension) {
   ParsedVerdict v;
-  const std::string scale = std::to_string(rubric.min_score()) + "-" + std::to_string(rubric.max_score());
+  // "1-3" reads as a range: right for a scale of consecutive points only; else the points, "(1, 5)".
+  const bool consecutive =
+      rubric.max_score() - rubric.min_score() + 1 == static_cast<int>(rubric.scale.size());
+  std::string scale = std::to_string(rubric.min_score()) + "-" + std::to_string(rubric.max_score());
+  if (!consecutive) {
+    scale.clear();
+    for (const auto& point : rubric.scale)
+      scale += (scale.empty() ? "(" : ", ") + std::to_string(point.score);
+    scale += ")";
+  }
   const bool na_ok = rubric.allows_na && !dimension.not_applicable.empty();
   if (const auto* r = find_key(object, "rationale"); r && r->is_string()) v.rationale = r->get<std::string>();
   const auto* s = find_key(object, "score");
@@ -105,7 +114,8 @@ ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& 
   if (!std::isfinite(*number) || *number < rubric.min_score() || *number > rubric.max_score() ||
       std::fabs(*number - std::round(*number)) > 1e-9 ||
       !rubric.on_scale(static_cast<int>(std::lround(*number)))) {
-    v.error = "score " + s->dump() + " is off the scale " + scale + " (whole numbers only)";
+    v.error = consecutive ? "score " + s->dump() + " is off the scale " + scale + " (whole numbers only)"
+                          : "score " + s->dump() + " is not a scale point " + scale;
     return v;
   }
   v.ok = true;

@@ -194,3 +194,34 @@ TEST(Labels, NonFiniteAndHugeScoresAreNotScores) {
   EXPECT_EQ(parse_score_text("2.5", ok), 2.5);
   EXPECT_TRUE(ok);
 }
+
+TEST(Labels, JsonByContentWhateverTheName) {
+  // JSON Lines in a file named .json: the first character decides, not the name.
+  const auto lines =
+      read_labels(write_temp("lines.json",
+                             "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2}\n"
+                             "{\"item\": \"b\", \"dimension\": \"d\", \"score\": null, \"rater\": \"r\"}\n"));
+  ASSERT_EQ(lines.labels.size(), 2u);
+  EXPECT_EQ(lines.labels[1].item, "b");
+  EXPECT_FALSE(lines.labels[1].score);
+  // One JSON array: a label's line is its element number.
+  const auto array = read_labels(
+      write_temp("array.json",
+                 " [{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 3, \"feedback\": \"ok\"},\n"
+                 "  {\"notebook\": \"b\", \"dimension\": \"d\", \"score\": \"NA\"}]\n"));
+  ASSERT_EQ(array.labels.size(), 2u);
+  EXPECT_EQ(array.labels[0].score, 3.0);
+  EXPECT_EQ(array.labels[0].feedback, "ok");
+  EXPECT_EQ(array.labels[1].line, 2);
+  EXPECT_FALSE(array.labels[1].score);
+  EXPECT_NE(error_of(write_temp("bad_array.json", "[{\"notebook\": \"a\", \"dimension\": \"d\"}, 3]"))
+                .find("bad_array.json:2: expected a JSON object"),
+            std::string::npos);
+}
+
+TEST(Labels, EmptyFileSaysSo) {
+  for (const char* name : {"empty.csv", "empty.jsonl"})
+    EXPECT_NE(error_of(write_temp(name, " \n")).find(std::string(name) + ":1: the file is empty"),
+              std::string::npos)
+        << name;
+}

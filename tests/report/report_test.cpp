@@ -161,7 +161,7 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_training\">"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_use\">"), std::string::npos);
-  EXPECT_NE(r.out.find("<failure message=\"mae:model_training = 1.25 &gt; 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<failure message=\"mae:model_training 1.25 &gt; 1"), std::string::npos) << r.out;
 
   r = judge::test::run_judge(args + " --format csv");
   EXPECT_EQ(r.exit_code, 0);
@@ -211,7 +211,9 @@ TEST(ReportCli, HannaMatchesNumpySklearnScipy) {
                                   "' --judge chatgpt-prompt1 --bootstrap 200 --format json");
   ASSERT_EQ(r.exit_code, 0);
   const auto j = nlohmann::json::parse(r.out);
-  // Independent computation: human score = mean of the three raters; exact/QWK on scores rounded half up.
+  // Independent computation: human score = mean of the three raters; exact/QWK on scores rounded half up,
+  // on the scale from the floor of the lowest to the ceiling of the highest score of the labels and the judge
+  // (its empathy scores go down to 0.3333, so 0..5: rounded to 0, not clamped to 1).
   const auto expected = judge::test::python_numbers(R"(
 import csv, collections, numpy as np
 from sklearn.metrics import cohen_kappa_score
@@ -223,12 +225,15 @@ for r in csv.DictReader(open(')" + (hanna / "hanna_labels.csv").string() +
 for r in csv.DictReader(open(')" + (hanna / "hanna_judge_scores.csv").string() +
                                                     R"(')):
     if r['judge'] == 'chatgpt-prompt1': s[(r['item'], r['dimension'])] = float(r['score'])
-rnd = lambda x: np.clip(np.floor(np.asarray(x) + 0.5), 1, 5).astype(int)
+every = [v for l in h.values() for v in l] + list(s.values())
+lo, hi = int(np.floor(min(every))), int(np.ceil(max(every)))
+rnd = lambda x: np.floor(np.asarray(x) + 0.5).astype(int)
 for c in ['relevance', 'coherence', 'empathy', 'surprise', 'engagement', 'complexity']:
     keys = sorted(k for k in s if k[1] == c)
     j = np.array([s[k] for k in keys]); m = np.array([np.mean(h[k]) for k in keys])
     print(len(keys), np.mean(np.abs(j - m)), np.mean(j - m), spearmanr(j, m)[0],
-          cohen_kappa_score(rnd(j), rnd(m), weights='quadratic', labels=[1, 2, 3, 4, 5]), np.mean(rnd(j) == rnd(m)))
+          cohen_kappa_score(rnd(j), rnd(m), weights='quadratic', labels=list(range(lo, hi + 1))),
+          np.mean(rnd(j) == rnd(m)))
 )");
   const auto& dims = j["judges"][0]["dimensions"];
   ASSERT_EQ(expected.size(), dims.size() * 6);
@@ -334,4 +339,68 @@ TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
       "eval examples/notebooks/churn_good.ipynb --dimensions model_use --format jsonl --name heuristic+memory");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(nlohmann::json::parse(r.out)["judge"], "heuristic+memory");
+}
+
+TEST(ReportCli, ScaleWithoutRubricSpansLabelsAndJudgeScores) {
+  JUDGE_REQUIRE_PYTHON("sklearn");
+  // Labels 2 and 3; the judge gives iris_bad a 1. The scale must reach 1, or the 1 is clamped to 2 and
+  // exact agreement and QWK come out as 1.0.
+  const fs::path labels = write_temp(
+      "scale_labels.csv", "notebook,dimension,score\niris_bad,model_use,2\nchurn_good,model_use,3\n");
+  const fs::path scores = write_temp(
+      "scale_scores.csv", "item,dimension,score,judge\niris_bad,model_use,1,h\nchurn_good,model_use,3,h\n");
+  const std::string args =
+      "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 50";
+  auto r = judge::test::run_judge(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["scale"]["min"], 1);
+  EXPECT_EQ(j["scale"]["max"], 3);
+  const auto& d = j["judges"][0]["dimensions"][0];
+  EXPECT_DOUBLE_EQ(d["mae"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(d["exact"].get<double>(), 0.5);
+  const auto qwk = judge::test::python_numbers(
+      "from sklearn.metrics import cohen_kappa_score as k\n"
+      "print(k([2, 3], [1, 3], weights='quadratic', labels=range(1, 4)))\n");  // 0.667
+  ASSERT_EQ(qwk.size(), 1u);
+  EXPECT_NEAR(d["qwk"].get<double>(), qwk[0], 1e-12);
+  // The header says where the scale came from.
+  r = judge::test::run_judge(args);
+  EXPECT_NE(r.out.find("scale 1..3 (inferred from the labels and judge scores)"), std::string::npos) << r.out;
+  // With --rubric the same scale: same figures.
+  r = judge::test::run_judge(args + " --rubric rubrics/ml-notebook.yaml --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["judges"][0]["dimensions"][0]["qwk"].get<double>(), qwk[0], 1e-12);
+  // A judge score off the rubric's scale is an error naming its line, never clamped.
+  const fs::path off = write_temp("scale_off.csv", "item,dimension,score,judge\niris_bad,model_use,5,h\n");
+  r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + off.string() +
+                             "' --rubric rubrics/ml-notebook.yaml 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("scale_off.csv:2: score 5 of iris_bad (model_use) is off the scale 1..3 of rubric "
+                       "ml-notebook"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) {
+  // "model_uze" is a misspelt dimension: no score of the judge anywhere.
+  const fs::path labels = write_temp("typo_labels.csv",
+                                     "notebook,dimension,score\na,model_use,2\nb,model_use,3\n"
+                                     "a,model_uze,2\n");
+  const fs::path scores =
+      write_temp("typo_scores.csv", "item,dimension,score,judge\na,model_use,2,h\nb,model_use,3,h\n");
+  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                           "' --bootstrap 50 --fail-if 'mae>0.35' --fail-if 'exact<0.5'";
+  auto r = judge::test::run_judge(args + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("1 labels without a score (no score at all on labelled dimension model_uze"),
+            std::string::npos)
+      << r.out;
+  // MAE 0 and exact 1 pass: the line must not read as if the condition held.
+  EXPECT_NE(r.out.find("passed --fail-if 'mae>0.35': mae 0 (fails if > 0.35)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("passed --fail-if 'exact<0.5': exact 1 (fails if < 0.5)"), std::string::npos) << r.out;
+  r = judge::test::run_judge(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["dimensions_without_scores"],
+            nlohmann::json::array({"model_uze"}));
 }

@@ -64,7 +64,7 @@ TEST(Scores, EveryProblemWithItsLine) {
     read_scores(write_temp("bad.jsonl",
                            "{\"item\": \"a\", \"dimension\": \"d\", \"score\": \"x\"}\n"
                            "{\"dimension\": \"d\", \"score\": 1}\n"
-                           "{\"item\": \"a\", \"dimension\": \"d\", \"status\": \"maybe\", \"score\": 1}\n"
+                           "{\"item\": \"c\", \"dimension\": \"d\", \"status\": \"maybe\", \"score\": 1}\n"
                            "{not json\n"));
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
@@ -82,4 +82,44 @@ TEST(Scores, EveryProblemWithItsLine) {
     EXPECT_NE(std::string(e.what()).find("bad.csv:1: missing column \"dimension\""), std::string::npos)
         << e.what();
   }
+}
+
+TEST(Scores, DuplicateRecordIsAnErrorNamingBothLines) {
+  // The same (item, dimension, judge) twice, with different scores: which to measure would be a guess.
+  try {
+    read_scores(
+        write_temp("dup.csv", "item,dimension,score,judge\na,d,1,j\nb,d,2,j\na,d,3,j\na,d,3,other\n"));
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("1 problem in scores"), std::string::npos) << m;  // judge "other" is a different record
+    EXPECT_NE(m.find("dup.csv:4: duplicate record: a / d / judge j is already scored on line 2"),
+              std::string::npos)
+        << m;
+  }
+}
+
+TEST(Scores, EmptyFileSaysSo) {
+  for (const char* name : {"empty.jsonl", "empty.csv"}) try {
+      read_scores(write_temp(name, "\n  \n"));
+      FAIL() << "expected an error";
+    } catch (const judge::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string(name) + ":1: the file is empty"), std::string::npos)
+          << e.what();
+    }
+}
+
+TEST(Scores, EvalTableOrMarkdownOutputGetsAHint) {
+  // The two grid shapes judge eval prints for people (scoring/records.cpp).
+  const std::string table =
+      "notebook          mt  mu\nchurn_good.ipynb   3   3\n\ncolumns: mt=model_training\n";
+  const std::string markdown = "| notebook | model_training |\n|---|---:|\n| churn_good.ipynb | 3 |\n";
+  for (const auto& [name, text] : {std::pair{"t.txt", table}, std::pair{"m.md", markdown}}) try {
+      read_scores(write_temp(name, text));
+      FAIL() << "expected an error";
+    } catch (const judge::Error& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find("use judge eval --format jsonl (or csv)"), std::string::npos) << m;
+      EXPECT_EQ(m.find("missing column"), std::string::npos) << m;
+    }
 }

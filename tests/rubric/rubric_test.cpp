@@ -117,3 +117,18 @@ dimensions:
       std::string::npos)
       << msg;
 }
+
+TEST(Rubric, IdsMustBeLowerCaseWithFileLine) {
+  const std::string msg = rubric_error(R"(description: ids
+id: Mini Rubric!
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - {id: d, description: x, levels: {1: x, 2: y}}
+  - {id: Story Flow, description: x, levels: {1: x, 2: y}}
+)");
+  EXPECT_NE(msg.find("r.yaml:2: rubric id \"Mini Rubric!\" must be lower-case letters, digits, '_' or '-'"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("r.yaml:6: dimension id \"Story Flow\" must be lower-case"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("(2 problems)"), std::string::npos) << msg;
+}

@@ -327,6 +327,31 @@ TEST(HeuristicRules, OtherScalesGetTheSamePositions) {
   EXPECT_EQ(verdict(rule_verdicts(nb, r), "cell_organization").score, 1.0);
 }
 
+// A scale without a middle point for the rules' 2 (points {1, 5}; 1..4) gets no scores at all, with the
+// reason: a 3 on {1, 5} would be off the scale.
+TEST(HeuristicRules, ScaleWithoutAMiddlePointIsUnscoredWithTheReason) {
+  for (const std::vector<int>& points : {std::vector<int>{1, 5}, std::vector<int>{1, 2, 3, 4}}) {
+    rubric::Rubric r = rubric::default_rubric();
+    r.scale.clear();
+    for (int p : points) r.scale.push_back({p, std::to_string(p), ""});
+    const auto all = rule_verdicts(good_notebook(), r);
+    ASSERT_EQ(all.size(), r.dimensions.size());
+    for (const auto& v : all) {
+      EXPECT_EQ(v.status, Status::unscored) << v.dimension;
+      EXPECT_FALSE(v.score.has_value()) << v.dimension;
+      EXPECT_NE(v.error.find("rules score on 1-3"), std::string::npos) << v.error;
+    }
+  }
+  EXPECT_NE(rule_verdicts(good_notebook(),
+                          [] {
+                            rubric::Rubric r = rubric::default_rubric();
+                            r.scale = {{1, "a", ""}, {5, "b", ""}};
+                            return r;
+                          }())[0]
+                .error.find("this rubric's scale (1, 5) has no middle point"),
+            std::string::npos);
+}
+
 // Facts: comment lines, line magics and imports are kept out of the code body that rules search.
 TEST(HeuristicFacts, BodyExcludesCommentsImportsAndMagics) {
   const auto f =

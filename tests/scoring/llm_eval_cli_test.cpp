@@ -191,6 +191,37 @@ TEST_F(LlmEvalCli, ConfigErrorsNameTheirSource) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST_F(LlmEvalCli, ConfigWarnsOfUnknownEnvironmentAndRefusesDuplicateKeysAndZeroTimeout) {
+  // A JUDGE_ variable that names no setting is not silently ignored: a warning names the closest setting.
+  auto r = judge("config show", "JUDGE_JOB=3");
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_NE(
+      err().find("judge: warning: JUDGE_JOB names no setting, so it is ignored; the closest is JUDGE_JOBS "
+                 "(setting jobs"),
+      std::string::npos)
+      << err();
+  EXPECT_NE(r.out.find("jobs                  4  (default)"), std::string::npos) << r.out;
+  // A key given twice in judge.yaml is an error naming the file and both lines.
+  std::ofstream(m_dir / "judge.yaml") << "jobs: 2\nsamples: 1\njobs: 8\n";
+  r = judge("config show");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(err().find("judge.yaml:3: duplicate setting \"jobs\" (already set on line 1)"), std::string::npos)
+      << err();
+  std::filesystem::remove(m_dir / "judge.yaml");
+  // --timeout 0 would fail every call ("no reply within 0 s"): refused with a clear message (usage, exit 2).
+  r = judge("eval nb.ipynb --timeout 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(err().find("flag --timeout: timeout must be more than 0 seconds, got \"0\""), std::string::npos)
+      << err();
+  // A bad cache mode fails config show as it fails eval.
+  EXPECT_EQ(judge("config show --cache-mode bogus").exit_code, 2);
+  EXPECT_EQ(judge("eval nb.ipynb --cache-mode bogus").exit_code, 2);
+  // The negated flag's help reads as a sentence.
+  r = judge("eval --help");
+  EXPECT_EQ(r.out.find("Do not:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Turn off (default on): mask secrets"), std::string::npos) << r.out;
+}
+
 TEST_F(LlmEvalCli, CacheStatsAndClear) {
   ASSERT_EQ(
       judge("eval nb.ipynb --format jsonl --dimensions model_training,model_use " + llm_args()).exit_code, 0);

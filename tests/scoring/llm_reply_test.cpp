@@ -88,3 +88,17 @@ TEST(LlmReply, HugeScoresDoNotWrapOntoTheScale) {
     EXPECT_FALSE(v.score) << reply;
   }
 }
+
+TEST(LlmReply, ScaleWithGapsNamesItsPoints) {
+  // Points {1, 5}: "off the scale 1-5" would read as a range that 2 is in.
+  rubric::Rubric r = rub();
+  r.scale = {{1, "low", ""}, {5, "high", ""}};
+  auto v = parse_reply(R"({"score": 2})", r, *r.find("data_imputation"));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.error, "score 2 is not a scale point (1, 5)");
+  EXPECT_EQ(parse_reply(R"({"score": 7})", r, *r.find("data_imputation")).error,
+            "score 7 is not a scale point (1, 5)");
+  v = parse_reply(R"({"score": 5})", r, *r.find("data_imputation"));
+  EXPECT_TRUE(v.ok) << v.error;
+  EXPECT_EQ(v.score, 5);
+}

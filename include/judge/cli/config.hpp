@@ -72,6 +72,16 @@ class Config {
 /// `flags` under the setting's name, for Config::load.
 void add_setting_options(CLI::App& cmd, std::map<std::string, std::string>& flags, std::string& config_file);
 
+/// One warning per variable of `names` (environment variable names) that starts with JUDGE_ but names no
+/// setting, naming the closest setting by edit distance: "JUDGE_JOB names no setting, so it is ignored; the
+/// closest is JUDGE_JOBS (setting jobs; ...)". Other names are not looked at.
+std::vector<std::string> unknown_environment_settings(const std::vector<std::string>& names);
+
+/// Config::load with the process environment, after warning on stderr ("judge: warning: ...") about each
+/// JUDGE_ variable that names no setting (unknown_environment_settings). Throws as Config::load does.
+Config load_process_config(const std::string& file, const std::map<std::string, std::string>& flags,
+                           const std::map<std::string, std::string>& spelled = {});
+
 /// The process environment (empty values count as unset).
 std::optional<std::string> process_environment(const std::string& name);
 

@@ -38,8 +38,10 @@ struct LabelCheck {
   std::filesystem::path notebooks_dir;     ///< when non-empty: each item must exist under it
 };
 
-/// Reads labels from CSV (RFC 4180, header row) or JSON Lines (by extension: .jsonl/.ndjson, else CSV).
-/// Columns: notebook|item, dimension, score; optional feedback, rater, timestamp.
+/// Reads labels from CSV (RFC 4180, header row), JSON Lines or one JSON array of objects. Format by content,
+/// whatever the file is named: first non-blank character `[` = JSON array (a label's line is its element
+/// number), `{` = JSON Lines, else JSON Lines for a .jsonl/.ndjson name, else CSV; an empty file is an error.
+/// Columns (keys): notebook|item, dimension, score; optional feedback, rater, timestamp.
 /// Collects every problem (missing column, unknown dimension, score off the scale, notebook not found,
 /// duplicate row) and throws one judge::Error listing them as "FILE:LINE: what is wrong". A
 /// check.notebooks_dir that is missing or not a folder is checked first: one judge::Error (ExitCode::usage).

@@ -32,7 +32,8 @@ struct GateResult {
 /// dimensions of the metric (for mae: the report's mean MAE).
 std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<Gate>& gates);
 
-/// "mae:model_training = 0.412 > 0.3 (judge X)"-style one-line description.
+/// One line that reads right whichever way the gate went: failed "mae:model_training 0.412 > 0.3 (judge X)",
+/// passed "mae 0.028 (fails if > 0.35)", undefined "qwk undefined (an undefined value fails the gate)".
 std::string describe(const GateResult& result);
 
 }  // namespace judge::report

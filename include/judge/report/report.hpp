@@ -18,7 +18,7 @@ struct ReportOptions {
   std::string raters = "mean";         ///< labels::resolve policy
   std::optional<std::string> judge;    ///< only this judge's records; nullopt = each judge in turn
   std::optional<std::string> compare;  ///< a second judge for the paired comparison
-  std::optional<stats::Scale> scale;   ///< from --rubric; nullopt = the labels' integer range
+  std::optional<stats::Scale> scale;   ///< from --rubric; nullopt = inferred from labels and judge scores
   std::string scale_source;            ///< where `scale` comes from (e.g. "rubric ml-notebook")
   stats::BootstrapOptions bootstrap;
   std::uint64_t seed = 0;
@@ -69,6 +69,9 @@ struct JudgeReport {
   std::size_t records = 0;           ///< the judge's records read
   std::size_t unscored = 0;          ///< of which unscored (counted, left out)
   std::size_t unmatched_labels = 0;  ///< resolved labels with no record of this judge
+  /// Label dimensions (label order) on which this judge has no record for any item: a misspelt dimension in
+  /// the labels or the scores, or a dimension the judge was not run on.
+  std::vector<std::string> dimensions_without_scores;
   std::optional<std::string> compare_judge;
   double mean_diff = 0;  ///< mean over dimensions of (mae - other_mae)
   stats::Interval mean_diff_ci;
@@ -96,8 +99,10 @@ struct Report {
 /// (same dimension; item paths equal, or one ends with the other at a '/' or '\\'), and measures agreement
 /// per dimension (pairs where both sides apply; N/A disagreements counted apart; unscored records counted
 /// and left out) with bootstrap intervals resampling items. Throws judge::Error when --judge/--compare
-/// names no judge in the scores, when no label matches any score, or when the scale cannot be found; throws
-/// judge::Error (usage) when an item matches several items of the other side by path suffix.
+/// names no judge in the scores, when no label matches any score, when the scale cannot be found, or when a
+/// judge's score lies off options.scale (never clamped onto it; without options.scale the scale is the
+/// integer range of the labels and the measured judges' scores, so nothing falls off it); throws judge::Error
+/// (usage) when an item matches several items of the other side by path suffix.
 Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
 
 /// True when the two item paths name the same notebook: equal, or one ends with the other right after a

@@ -47,4 +47,8 @@ std::string xml_escape(const std::string& s);
 /// `x` with `digits` decimals; "n/a" for NaN.
 std::string format_number(double x, int digits = 3);
 
+/// " (no score at all on labelled dimensions a, b: misspelt, or not judged?)" for a judge with label
+/// dimensions it never scored (JudgeReport::dimensions_without_scores); "" when there are none.
+std::string without_scores_note(const JudgeReport& judge);
+
 }  // namespace judge::report

@@ -6,7 +6,10 @@
 
 namespace judge::scoring {
 
-/// The heuristic judge's rule scores (no memory): one verdict per rubric dimension, rubric order.
+/// The heuristic judge's rule scores (no memory): one verdict per rubric dimension, rubric order. The rules
+/// score on 1-3 and map linearly onto the rubric's scale (lowest, middle, highest point: 1..5 gives 1, 3, 5).
+/// Unscored, with the reason in `error`: a dimension the rules do not know, and every dimension when the
+/// scale has no middle point for the rules' 2 (points {1, 5}, or 1..4): never a score off the scale.
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric);
 
 /// Blends rule verdicts with aligned memory (the similarity-weighted human scores of the nearest episodes);
