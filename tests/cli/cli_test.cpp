@@ -68,6 +68,24 @@ bool process_ended(const std::string& pid) {
 
 }  // namespace
 
+// `judge cache clear --cache off`: "off" is a cache mode for eval, never a file here, and must not fall back
+// to clearing the default cache. The default cache (under a private XDG_CACHE_HOME) is left untouched.
+TEST(Cli, CacheCommandsRefuseAModeNameAsTheCacheFile) {
+  const auto dir = std::filesystem::temp_directory_path() / ("judge_cli_cache_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "judge");
+  std::ofstream(dir / "judge" / "cache.sqlite") << "not touched";
+  for (const char* mode : {"off", "ro", "rw"}) {
+    const auto r = judge::test::run_command("XDG_CACHE_HOME='" + dir.string() + "' '" + JUDGE_BINARY +
+                                            "' cache clear --cache " + mode + " 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.out.find("is a cache mode, not a file"), std::string::npos) << r.out;
+  }
+  std::ifstream in(dir / "judge" / "cache.sqlite");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "not touched");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliOutput, MissingFolderIsRefusedNotCreated) {
   const auto dir = fresh_folder("missing");
   const auto r = run_judge("eval examples/notebooks -o '" + (dir / "no/dir/x.csv").string() + "' 2>&1");
