@@ -155,7 +155,7 @@ TEST(ValidateCli, FoldsBeyondTheNotebooksOrBelowTwoAreUsageErrorsSayingHowMany) 
   EXPECT_EQ(data.validate_here("--folds 8 --conditions baseline").exit_code, 0) << data.err();
 }
 
-// judge.yaml in the working folder sets the LLM judge (model, server, temperature, max_tokens, cache, k);
+// judge.yaml in the working folder sets the LLM judge (model, server, temperature, max_tokens, jobs, cache, k);
 // --reflection and --embeddings (with their base URLs) go to the same loopback server. What the server saw
 // is the evidence: every setting reached the provider.
 TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
@@ -215,6 +215,7 @@ TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
   EXPECT_EQ(reflection_calls, 4);
   EXPECT_GT(embedding_calls, 0);
   EXPECT_GT(with_guideline, 0);  // the reflected guideline reached the judge's prompt under "both"
+  EXPECT_LE(server.stats()["max_in_flight"].get<int>(), 3);  // jobs: 3 from judge.yaml bounds the calls
 
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["validate"]["judge"], "openai:yaml-model");
