@@ -107,10 +107,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   if (!f)
     throw Error(path.string() + ": cannot create a file in folder " + parent.string() + ": " +
                 std::strerror(errno));
-  // An existing target keeps its permission bits (a 0600 file stays 0600); a new one gets the umask default.
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
-                  std::fflush(f) == 0 && (!exists || ::fchmod(::fileno(f), existing.st_mode & 07777) == 0) &&
-                  ::fsync(::fileno(f)) == 0;
+  // An existing target keeps its permission bits (a 0600 file stays 0600), set before the first byte is
+  // written so the content is never readable more widely; a new one gets the umask default.
+  const bool ok = (!exists || ::fchmod(::fileno(f), existing.st_mode & 07777) == 0) &&
+                  std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
+                  std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
   const int saved = errno;
   const bool closed = std::fclose(f) == 0;
   std::error_code ec;
