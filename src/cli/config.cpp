@@ -178,6 +178,10 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
                          "\" (it bounds every call; give a large value, e.g. 3600, for a slow model)");
       return;
     }
+    if (name == "reasoning_model" && v != "auto" && v != "true" && v != "false") {
+      problems.push_back(source + ": reasoning_model must be auto, true or false, got \"" + value + "\"");
+      return;
+    }
     const auto mode = llm::find_cache_mode(v);
     if (name == "cache_mode" && !mode) {
       problems.push_back(source +

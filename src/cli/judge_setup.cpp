@@ -59,13 +59,10 @@ int k_or_recorded(const Config& config, int recorded) {
 
 namespace {
 
-// reasoning_model: "auto" -> decided by the model name; "true" / "false" -> that.
+// reasoning_model: "auto" -> decided by the model name; "true" / "false" -> that (Config::load checked it).
 std::optional<bool> reasoning_model(const Config& config) {
-  const auto& v = config.at("reasoning_model");
-  if (v.value == "auto") return std::nullopt;
-  if (v.value == "true" || v.value == "false") return v.value == "true";
-  throw Error(v.source + ": reasoning_model must be auto, true or false, got \"" + v.value + "\"",
-              v.source.rfind("flag", 0) == 0 ? ExitCode::usage : ExitCode::runtime);
+  const auto& v = config.at("reasoning_model").value;
+  return v == "auto" ? std::nullopt : std::optional<bool>(v == "true");
 }
 
 std::string usd(double amount) {

@@ -340,5 +340,11 @@ TEST_F(LlmEvalCli, ReasoningModelSettingChangesTheWireBody) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(err().find("flag --reasoning-model: reasoning_model must be auto, true or false"),
             std::string::npos)
+      << err();  // Checked when the settings load, so config show refuses a bad file value too (exit 1, naming the line).
+  std::ofstream(m_dir / "judge.yaml") << "reasoning_model: yes\n";
+  r = judge("config show");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(err().find("judge.yaml:1: reasoning_model must be auto, true or false, got \"yes\""),
+            std::string::npos)
       << err();
 }
