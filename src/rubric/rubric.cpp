@@ -132,6 +132,10 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
   } else {
     std::set<std::string> seen;
     for (const auto& dn : dims) {
+      if (!dn.IsMap()) {
+        p.add(dn, "each entry of \"dimensions\" must be a mapping with id, description and levels");
+        continue;
+      }
       Dimension d;
       d.id = text_of(dn, "id", p, true);
       check_keys(dn, {"id", "title", "description", "levels", "not_applicable"},

@@ -132,3 +132,13 @@ dimensions:
   EXPECT_NE(msg.find("r.yaml:6: dimension id \"Story Flow\" must be lower-case"), std::string::npos) << msg;
   EXPECT_NE(msg.find("(2 problems)"), std::string::npos) << msg;
 }
+
+TEST(Rubric, ADimensionEntryThatIsNotAMappingNamesFileAndLine) {
+  const std::string msg = rubric_error(R"(id: v
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - {id: d, description: x, levels: {1: x, 2: y}}
+  - 5
+)");
+  EXPECT_NE(msg.find("r.yaml:5: each entry of \"dimensions\" must be a mapping"), std::string::npos) << msg;
+}
