@@ -230,12 +230,14 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
       std::vector<memory::Guideline> known;
       for (const auto& g : guidelines)
         if (g.dimension == b.dimension->id) known.push_back(g);
-      const auto result =
-          options.reflection->chat(reflection_request(rubric, *b.dimension, b.records, known));
+      const auto request = reflection_request(rubric, *b.dimension, b.records, known);
+      const auto result = options.reflection->chat(request);
       if (!result.ok())
         b.error = std::string(llm::to_string(result.error->kind)) + ": " + result.error->message;
       else
         b.result = parse_reflection(result.response->content, b.dimension->id, b.records, b.error);
+      // An unusable reply leaves the response cache, else every later run would get it back.
+      if (result.ok() && !b.result) options.reflection->reject(request);
     });
     summary.reflection_calls = batches.size();
     std::set<std::string> failed;

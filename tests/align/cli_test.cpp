@@ -307,3 +307,35 @@ TEST(AlignCli, ReadsJudgeYamlLikeEval) {
             "openai:yaml-reflect");
   fs::remove_all(dir);
 }
+
+// A reflection batch whose reply cannot be parsed is "retried next run" (docs/memory.md): the reply must not
+// stay in the response cache, else the next run gets the same bad reply from it, for ever. The totals count
+// the unusable reply as failed.
+TEST(AlignCli, FailedReflectionBatchIsRetriedDespiteTheCache) {
+  judge::test::FakeLlmServer server;
+  server.script({{{"match", "You distill expert reviewers"}, {"content", "sorry, no JSON today"}},
+                 {{"match", "You distill expert reviewers"}, {"content", "sorry, no JSON today"}}},
+                {{"type", "reply"}, {"content", R"({"guidelines": []})"}});
+  const fs::path dir = fs::temp_directory_path() / ("judge_review_refl_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
+      std::string(JUDGE_BINARY) + " align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " +
+      d + "/mem --reflection openai:reflect-model --jobs 1 --cache " + d + "/cache.sqlite 2>&1";
+  auto r = judge::test::run_command(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_NE(r.out.find("failed (retried next run)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reflection openai:reflect-model: 2 calls, 0 from the cache, 2 failed"),
+            std::string::npos)
+      << r.out;
+  const int before = server.request_count();
+  r = judge::test::run_command(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_GT(server.request_count(), before) << "the retry never reached the server";
+  EXPECT_EQ(r.out.find("failed (retried next run)"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}

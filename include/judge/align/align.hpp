@@ -58,7 +58,8 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///     batches (BatchLimits) run `parallel` at a time; offline, every dimension with a change has its
 ///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
 ///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes).
-/// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them).
+/// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them); a
+/// reply that does not parse is handed back with ChatProvider::reject, so no response cache keeps it.
 /// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks.
 AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options);
 
