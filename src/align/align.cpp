@@ -78,7 +78,9 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     else
       labels.labels.push_back(l);
   summary.guidelines_before = memory.all_guidelines().size();
-  const bool judge_changed = memory.provenance().judge != options.judge->spec();
+  // A repaired folder (Memory::recovered) may hold episodes of a save before a judge change that its
+  // memory.json already records: whose verdicts they hold is unknown.
+  const bool judge_changed = memory.recovered() || memory.provenance().judge != options.judge->spec();
   // The heuristic judge is free: re-score every notebook so recorded verdicts follow rule changes.
   const bool rejudge_all = judge_changed || options.judge->spec() == "heuristic";
 

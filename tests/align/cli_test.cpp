@@ -339,3 +339,42 @@ TEST(AlignCli, FailedReflectionBatchIsRetriedDespiteTheCache) {
   EXPECT_EQ(r.out.find("failed (retried next run)"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
+
+// A save cut short after memory.json (the documented crash case) when the judge changed: memory.json records
+// the new judge, episodes.jsonl still holds the old judge's verdicts. The repair must judge every notebook
+// again, not keep the old verdicts under the new judge's name.
+TEST(AlignCli, RepairAfterJudgeChangeRejudges) {
+  judge::test::FakeLlmServer server;
+  const fs::path dir = fs::temp_directory_path() / ("judge_review_crash_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  auto align = [&](const std::string& model, const std::string& mem) {
+    return judge::test::run_command("env OPENAI_BASE_URL=" + server.openai_base_url() +
+                                    " OPENAI_API_KEY=test " + std::string(JUDGE_BINARY) + " align --labels " +
+                                    d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/" + mem +
+                                    " --judge openai:" + model + " --cache-mode off 2>&1");
+  };
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
+  ASSERT_EQ(align("model-a", "mem").exit_code, 0);
+  fs::copy(dir / "mem", dir / "old", fs::copy_options::recursive);
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 3, "rationale": "B"})"}});
+  ASSERT_EQ(align("model-b", "mem").exit_code, 0);
+  fs::copy_file(dir / "mem/memory.json", dir / "old/memory.json", fs::copy_options::overwrite_existing);
+  const auto r = align("model-b", "old");  // the repair
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::istringstream in(judge::util::read_file(dir / "old/episodes.jsonl"));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const auto e = nlohmann::json::parse(line);
+    if (e["judge"]["status"] == "scored") {
+      EXPECT_EQ(e["judge"]["score"], 3.0) << line;
+    }
+  }
+  fs::remove_all(dir);
+}

@@ -51,7 +51,8 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///  2. episodes whose labels or notebook changed, or that are new, get the judge's own verdict again (an
 ///     LLM judge is asked once per such notebook; the heuristic judge, which is free, re-scores every
 ///     notebook so its recorded verdicts follow rule changes) and a fresh excerpt; episodes whose labels are
-///     gone are removed;
+///     gone are removed; every notebook is judged again when the judge changed or the memory was repaired
+///     after an interrupted save (Memory::recovered: the episodes may hold another judge's verdicts);
 ///  3. embeddings: new excerpts are embedded; if the embedder's corpus statistics change (offline idf), all;
 ///  4. guidelines: citations of changed or removed labels are dropped, guidelines left with none (not
 ///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in
