@@ -378,3 +378,43 @@ TEST(AlignCli, RepairAfterJudgeChangeRejudges) {
   }
   fs::remove_all(dir);
 }
+
+// forget refits calibration.json from the episodes left, with its recorded map, and removes it when no pair
+// is left. The fake judge scores 1 everywhere; data_imputation's human scores are 1 (a) and 2 (b), so the
+// isotonic map is 1 -> 1.5 on 2 pairs, 1 -> 2 on 1 pair once a is forgotten (by hand).
+TEST(AlignCli, ForgetRefitsCalibration) {
+  judge::test::FakeLlmServer server;
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
+  const fs::path dir = fs::temp_directory_path() / ("judge_forget_calib_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  auto r = judge::test::run_command(
+      "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
+      std::string(JUDGE_BINARY) + " align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " +
+      d + "/mem --judge openai:model-a --cache-mode off --calibration isotonic-median 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto calibration = [&] {
+    return nlohmann::json::parse(judge::util::read_file(dir / "mem/calibration.json"));
+  };
+  ASSERT_EQ(calibration()["dimensions"]["data_imputation"]["n"], 2) << calibration().dump();
+  EXPECT_EQ(calibration()["dimensions"]["data_imputation"]["y"], nlohmann::json::array({1.5}));
+
+  r = run_judge("memory forget " + d + "/mem --notebook a.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("calibration.json refitted (isotonic-median)"), std::string::npos) << r.out;
+  const auto refitted = calibration();
+  EXPECT_EQ(refitted["map"], "isotonic-median");
+  EXPECT_EQ(refitted["dimensions"]["data_imputation"]["n"], 1) << refitted.dump();
+  EXPECT_EQ(refitted["dimensions"]["data_imputation"]["x"], nlohmann::json::array({1.0}));
+  EXPECT_EQ(refitted["dimensions"]["data_imputation"]["y"], nlohmann::json::array({2.0}));
+
+  r = run_judge("memory forget " + d + "/mem --notebook b.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("calibration.json removed"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "mem/calibration.json"));
+  fs::remove_all(dir);
+}
