@@ -260,7 +260,7 @@ ChatResult CachingProvider::chat(const ChatRequest& request) {
 }
 
 void CachingProvider::reject(const ChatRequest& request) {
-  if (m_mode != CacheMode::off && m_cache) m_cache->erase(cache_key(m_inner->spec(), request));
+  if (m_mode == CacheMode::read_write && m_cache) m_cache->erase(cache_key(m_inner->spec(), request));
   m_inner->reject(request);
 }
 

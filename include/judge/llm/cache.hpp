@@ -74,7 +74,7 @@ class ResponseCache {
 
 /// A ChatProvider decorator that serves replies from a ResponseCache by cache_key(inner spec, request).
 /// Only successful replies are stored; served replies have from_cache = true and latency 0. reject() drops
-/// the request's entry (any mode but off; replay-only too, so a bad recorded reply is not replayed again).
+/// the request's entry in read_write mode (the modes that store nothing delete nothing either).
 class CachingProvider : public ChatProvider {
  public:
   CachingProvider(std::shared_ptr<ChatProvider> inner, std::shared_ptr<ResponseCache> cache, CacheMode mode);
