@@ -78,7 +78,9 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     else
       labels.labels.push_back(l);
   summary.guidelines_before = memory.all_guidelines().size();
-  const bool judge_changed = memory.provenance().judge != options.judge->spec();
+  // A repaired folder (Memory::recovered) may hold episodes of a save before a judge change that its
+  // memory.json already records: whose verdicts they hold is unknown.
+  const bool judge_changed = memory.recovered() || memory.provenance().judge != options.judge->spec();
   // The heuristic judge is free: re-score every notebook so recorded verdicts follow rule changes.
   const bool rejudge_all = judge_changed || options.judge->spec() == "heuristic";
 
@@ -234,8 +236,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
       std::vector<memory::Guideline> known;
       for (const auto& g : guidelines)
         if (g.dimension == b.dimension->id) known.push_back(g);
-      const auto result =
-          options.reflection->chat(reflection_request(rubric, *b.dimension, b.records, known));
+      const auto request = reflection_request(rubric, *b.dimension, b.records, known);
+      const auto result = options.reflection->chat(request);
       if (!result.ok() &&
           (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
         throw Error(options.reflection->spec() + ": " + llm::to_string(result.error->kind) +
@@ -244,6 +246,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
         b.error = std::string(llm::to_string(result.error->kind)) + ": " + result.error->message;
       else
         b.result = parse_reflection(result.response->content, b.dimension->id, b.records, b.error);
+      // An unusable reply leaves the response cache, else every later run would get it back.
+      if (result.ok() && !b.result) options.reflection->reject(request);
     });
     std::set<std::string> failed;
     for (auto& b : batches) {

@@ -293,6 +293,12 @@ std::optional<Calibration> load_calibration(const std::filesystem::path& memory_
   return c;
 }
 
+void remove_calibration(const std::filesystem::path& memory_dir) {
+  std::error_code ec;
+  std::filesystem::remove(memory_dir / k_calibration_file, ec);
+  if (ec) throw Error((memory_dir / k_calibration_file).string() + ": cannot delete: " + ec.message());
+}
+
 void apply_calibration(const Calibration& calibration, std::vector<scoring::Verdict>& verdicts) {
   for (auto& v : verdicts) {
     const auto m = calibration.maps.find(v.dimension);

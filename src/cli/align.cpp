@@ -41,7 +41,8 @@ memory::Memory open_memory(const AlignCliOptions& opt, const Config& config) {
   if (memory.recovered())
     std::cerr
         << "judge: warning: memory " << opt.memory_dir
-        << " was left inconsistent by an interrupted save; repairing it (every episode embedded again)\n";
+        << " was left inconsistent by an interrupted save; repairing it (every notebook judged and every "
+           "episode embedded again)\n";
   if (!spec.empty() && spec != memory.embedder().spec())
     memory.set_embedder(memory::make_embedder(spec, settings));
   return memory;

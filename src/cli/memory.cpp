@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/util/error.hpp"
 
@@ -156,8 +157,24 @@ std::string notebook_of_label(const std::string& id) {
   return dimension == std::string::npos ? id : id.substr(0, dimension);
 }
 
+// After a forget: a calibration.json fitted partly on forgotten labels is refitted from the episodes left,
+// with the method it records, or removed when none is left with both scores. Returns what it did.
+std::string refit_calibration(const std::string& dir, const memory::Memory& m,
+                              const std::optional<align::Calibration>& old) {
+  if (!old) return "";
+  const auto fitted = align::fit_calibration(m, old->loss);
+  if (fitted.maps.empty()) {
+    align::remove_calibration(dir);
+    return "; calibration.json removed (no episode left with both a judge and a human score)";
+  }
+  align::save_calibration(dir, fitted);
+  return std::string("; calibration.json refitted (") + stats::isotonic_method_name(old->loss) + ") for " +
+         std::to_string(fitted.maps.size()) + " dimensions on the episodes left";
+}
+
 int run_forget(const MemoryCliOptions& opt) {
   auto m = memory::Memory::load(opt.dir);
+  const auto calibration = align::load_calibration(opt.dir);  // a bad file fails before anything changes
   std::set<std::string> notebooks, labels;
   for (const auto& e : m.episodes()) notebooks.insert(e.notebook);
   for (const auto& l : m.live_labels()) labels.insert(l);
@@ -170,11 +187,12 @@ int run_forget(const MemoryCliOptions& opt) {
   const auto t = resolve_targets("forget", opt, notebooks, labels);
   const auto r = memory::forget(m, t.notebooks, t.labels);
   m.save(opt.dir);
-  std::cout
-      << "removed " << r.episodes_removed << " episodes and " << r.guidelines_removed << " guidelines; "
-      << m.episodes().size() << " episodes and " << m.all_guidelines().size() << " guidelines left; "
-      << m.forgotten().size()
-      << " tombstones keep forgotten labels out of judge align (judge memory unforget re-admits them)\n";
+  const std::string calibrated = refit_calibration(opt.dir, m, calibration);
+  std::cout << "removed " << r.episodes_removed << " episodes and " << r.guidelines_removed << " guidelines; "
+            << m.episodes().size() << " episodes and " << m.all_guidelines().size() << " guidelines left; "
+            << m.forgotten().size()
+            << " tombstones keep forgotten labels out of judge align (judge memory unforget re-admits them)"
+            << calibrated << "\n";
   return 0;
 }
 

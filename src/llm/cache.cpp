@@ -195,6 +195,13 @@ void ResponseCache::put(const std::string& key, const std::string& provider_spec
   }
 }
 
+void ResponseCache::erase(const std::string& key) {
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, "DELETE FROM responses WHERE key = ?", m_path);
+  s.text(1, key);
+  if (s.step() != SQLITE_DONE) throw Error("cache " + m_path.string() + ": " + sqlite3_errmsg(m_db));
+}
+
 // Oldest first (created_at, then insertion order) until the stored replies fit in m_max_bytes.
 void ResponseCache::evict() {
   Statement total(m_db, "SELECT COALESCE(SUM(bytes), 0) FROM responses", m_path);
@@ -250,6 +257,11 @@ ChatResult CachingProvider::chat(const ChatRequest& request) {
   ChatResult result = m_inner->chat(request);
   if (result.ok() && m_mode == CacheMode::read_write) m_cache->put(key, m_inner->spec(), *result.response);
   return result;
+}
+
+void CachingProvider::reject(const ChatRequest& request) {
+  if (m_mode == CacheMode::read_write && m_cache) m_cache->erase(cache_key(m_inner->spec(), request));
+  m_inner->reject(request);
 }
 
 }  // namespace judge::llm

@@ -23,6 +23,11 @@ void UsageMeter::record(const ChatResult& result) {
   m_totals.latency_seconds += result.response->latency_seconds;
 }
 
+void UsageMeter::reject() {
+  std::lock_guard lock(m_mutex);
+  ++m_totals.errors;
+}
+
 UsageTotals UsageMeter::totals() const {
   std::lock_guard lock(m_mutex);
   return m_totals;

@@ -547,20 +547,27 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
     else
       kept.push_back(e);
   }
-  memory.set_episodes(std::move(kept));
-  const auto live_list = memory.live_labels();
-  const std::set<std::string> live(live_list.begin(), live_list.end());
+  std::set<std::string> live;
+  for (const auto& e : kept) live.insert(e.labels.begin(), e.labels.end());
+  // A non-manual guideline citing a label now gone goes whole: its text may carry that label's feedback.
+  // The episodes of the labels it also cited are marked undistilled, so the next align distills their
+  // feedback again, without the forgotten one.
+  std::set<std::string> redistill;
   std::vector<Guideline> guidelines;
-  for (auto g : memory.all_guidelines()) {
-    if (g.source != "manual") {
-      std::erase_if(g.cites, [&](const std::string& c) { return !live.count(c); });
-      if (g.cites.empty()) {
-        ++result.guidelines_removed;
-        continue;
-      }
+  for (const auto& g : memory.all_guidelines()) {
+    if (g.source != "manual" &&
+        std::any_of(g.cites.begin(), g.cites.end(), [&](const std::string& c) { return !live.count(c); })) {
+      ++result.guidelines_removed;
+      redistill.insert(g.cites.begin(), g.cites.end());
+      continue;
     }
-    guidelines.push_back(std::move(g));
+    guidelines.push_back(g);
   }
+  for (auto& e : kept)
+    if (std::any_of(e.labels.begin(), e.labels.end(),
+                    [&](const std::string& l) { return redistill.count(l) > 0; }))
+      e.distilled = false;
+  memory.set_episodes(std::move(kept));
   memory.set_guidelines(std::move(guidelines));
   auto tombstones = memory.forgotten();
   const std::string now = util::utc_now();

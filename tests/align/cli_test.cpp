@@ -435,3 +435,114 @@ TEST(AlignCli, EvalWarnsWhenTheMemoryWasAlignedForAnotherRubric) {
   EXPECT_EQ(r.out, "") << r.out;
   fs::remove_all(dir);
 }
+
+// A reflection batch whose reply cannot be parsed is "retried next run" (docs/memory.md): the reply must not
+// stay in the response cache, else the next run gets the same bad reply from it, for ever. The totals count
+// the unusable reply as failed.
+TEST(AlignCli, FailedReflectionBatchIsRetriedDespiteTheCache) {
+  judge::test::FakeLlmServer server;
+  server.script({{{"match", "You distill expert reviewers"}, {"content", "sorry, no JSON today"}},
+                 {{"match", "You distill expert reviewers"}, {"content", "sorry, no JSON today"}}},
+                {{"type", "reply"}, {"content", R"({"guidelines": []})"}});
+  const fs::path dir = fs::temp_directory_path() / ("judge_review_refl_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
+      std::string(JUDGE_BINARY) + " align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " +
+      d + "/mem --reflection openai:reflect-model --jobs 1 --cache " + d + "/cache.sqlite 2>&1";
+  auto r = judge::test::run_command(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_NE(r.out.find("failed (retried next run)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reflection openai:reflect-model: 2 calls, 0 from the cache, 2 failed"),
+            std::string::npos)
+      << r.out;
+  const int before = server.request_count();
+  r = judge::test::run_command(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_GT(server.request_count(), before) << "the retry never reached the server";
+  EXPECT_EQ(r.out.find("failed (retried next run)"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// A save cut short after memory.json (the documented crash case) when the judge changed: memory.json records
+// the new judge, episodes.jsonl still holds the old judge's verdicts. The repair must judge every notebook
+// again, not keep the old verdicts under the new judge's name.
+TEST(AlignCli, RepairAfterJudgeChangeRejudges) {
+  judge::test::FakeLlmServer server;
+  const fs::path dir = fs::temp_directory_path() / ("judge_review_crash_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  auto align = [&](const std::string& model, const std::string& mem) {
+    return judge::test::run_command("env OPENAI_BASE_URL=" + server.openai_base_url() +
+                                    " OPENAI_API_KEY=test " + std::string(JUDGE_BINARY) + " align --labels " +
+                                    d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/" + mem +
+                                    " --judge openai:" + model + " --cache-mode off 2>&1");
+  };
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
+  ASSERT_EQ(align("model-a", "mem").exit_code, 0);
+  fs::copy(dir / "mem", dir / "old", fs::copy_options::recursive);
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 3, "rationale": "B"})"}});
+  ASSERT_EQ(align("model-b", "mem").exit_code, 0);
+  fs::copy_file(dir / "mem/memory.json", dir / "old/memory.json", fs::copy_options::overwrite_existing);
+  const auto r = align("model-b", "old");  // the repair
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::istringstream in(judge::util::read_file(dir / "old/episodes.jsonl"));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const auto e = nlohmann::json::parse(line);
+    if (e["judge"]["status"] == "scored") {
+      EXPECT_EQ(e["judge"]["score"], 3.0) << line;
+    }
+  }
+  fs::remove_all(dir);
+}
+
+// forget refits calibration.json from the episodes left, with its recorded map, and removes it when no pair
+// is left. The fake judge scores 1 everywhere; data_imputation's human scores are 1 (a) and 2 (b), so the
+// isotonic map is 1 -> 1.5 on 2 pairs, 1 -> 2 on 1 pair once a is forgotten (by hand).
+TEST(AlignCli, ForgetRefitsCalibration) {
+  judge::test::FakeLlmServer server;
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
+  const fs::path dir = fs::temp_directory_path() / ("judge_forget_calib_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.string() + "'";
+  auto r = judge::test::run_command(
+      "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
+      std::string(JUDGE_BINARY) + " align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " +
+      d + "/mem --judge openai:model-a --cache-mode off --calibration isotonic-median 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto calibration = [&] {
+    return nlohmann::json::parse(judge::util::read_file(dir / "mem/calibration.json"));
+  };
+  ASSERT_EQ(calibration()["dimensions"]["data_imputation"]["n"], 2) << calibration().dump();
+  EXPECT_EQ(calibration()["dimensions"]["data_imputation"]["y"], nlohmann::json::array({1.5}));
+
+  r = run_judge("memory forget " + d + "/mem --notebook a.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("calibration.json refitted (isotonic-median)"), std::string::npos) << r.out;
+  const auto refitted = calibration();
+  EXPECT_EQ(refitted["map"], "isotonic-median");
+  EXPECT_EQ(refitted["dimensions"]["data_imputation"]["n"], 1) << refitted.dump();
+  EXPECT_EQ(refitted["dimensions"]["data_imputation"]["x"], nlohmann::json::array({1.0}));
+  EXPECT_EQ(refitted["dimensions"]["data_imputation"]["y"], nlohmann::json::array({2.0}));
+
+  r = run_judge("memory forget " + d + "/mem --notebook b.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("calibration.json removed"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "mem/calibration.json"));
+  fs::remove_all(dir);
+}

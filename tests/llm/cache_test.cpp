@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "../scoring/llm_fake_provider.hpp"
+#include "judge/llm/usage.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/hash.hpp"
 
@@ -81,6 +82,28 @@ TEST(LlmCache, ReadWriteCallsOnceThenServesFromTheCache) {
   EXPECT_EQ(second.response->content, "reply to a");
   EXPECT_EQ(second.response->usage.input_tokens, 7);
   EXPECT_EQ(second.response->usage.output_tokens, 3);
+}
+
+// reject() takes an unusable reply back: the cache drops that entry only (the next identical request
+// reaches the provider) and the meter outside counts it as failed.
+TEST(LlmCache, RejectDropsTheEntryAndCountsAFailure) {
+  auto fake = echo_provider();
+  auto cache = std::make_shared<llm::ResponseCache>(temp_db("reject.sqlite"));
+  auto meter = std::make_shared<llm::UsageMeter>();
+  llm::MeteredProvider p(std::make_shared<llm::CachingProvider>(fake, cache, llm::CacheMode::read_write),
+                         meter);
+  p.chat(request("a"));
+  p.chat(request("b"));
+  p.reject(request("a"));
+  EXPECT_EQ(cache->stats().entries, 1);
+  EXPECT_EQ(meter->totals().errors, 1);
+  EXPECT_FALSE(p.chat(request("a")).response->from_cache);
+  EXPECT_TRUE(p.chat(request("b")).response->from_cache);
+  EXPECT_EQ(fake->calls(), 3u);
+  const auto t = meter->totals();
+  EXPECT_EQ(t.calls, 3);
+  EXPECT_EQ(t.cached, 1);
+  EXPECT_EQ(t.errors, 1);
 }
 
 TEST(LlmCache, PersistsAcrossOpens) {

@@ -173,18 +173,20 @@ TEST(Memory, ForgetNotebookAndLabels) {
   Memory m = sample();
   const auto r = forget(m, {"a.ipynb"}, {});
   EXPECT_EQ(r.episodes_removed, 2u);
-  // The extractive guideline cited only a.ipynb's label: gone. The reflection one keeps b's citation.
+  // Both the extractive and the reflection guideline cited a.ipynb's label, so their text may carry its
+  // feedback: both go, and b.ipynb's episode, which the reflection one also cited, is to be distilled again.
   // The manual one stays although it cites nothing.
-  EXPECT_EQ(r.guidelines_removed, 1u);
-  ASSERT_EQ(m.all_guidelines().size(), 2u);
-  EXPECT_EQ(m.all_guidelines()[0].cites, (std::vector<std::string>{"b.ipynb#data_imputation#r1"}));
-  EXPECT_EQ(m.all_guidelines()[1].source, "manual");
+  EXPECT_EQ(r.guidelines_removed, 2u);
+  ASSERT_EQ(m.all_guidelines().size(), 1u);
+  EXPECT_EQ(m.all_guidelines()[0].source, "manual");
+  EXPECT_FALSE(m.find_episode("b.ipynb#data_imputation")->distilled);
+  EXPECT_TRUE(m.find_episode("c.ipynb#data_imputation")->distilled);
   EXPECT_EQ(m.find_episode("a.ipynb#data_imputation"), nullptr);
   EXPECT_EQ(m.retrieve("data_imputation", "fillna", 5).size(), 2u);
 
   const auto r2 = forget(m, {}, {"b.ipynb#data_imputation#r1"});
   EXPECT_EQ(r2.episodes_removed, 1u);
-  EXPECT_EQ(r2.guidelines_removed, 1u);
+  EXPECT_EQ(r2.guidelines_removed, 0u);
   ASSERT_EQ(m.all_guidelines().size(), 1u);
   EXPECT_EQ(m.all_guidelines()[0].source, "manual");
   EXPECT_EQ(m.live_labels(), (std::vector<std::string>{"c.ipynb#data_imputation#r1"}));

@@ -54,14 +54,16 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///  2. episodes whose labels or notebook changed, or that are new, get the judge's own verdict again (an
 ///     LLM judge is asked once per such notebook; the heuristic judge, which is free, re-scores every
 ///     notebook so its recorded verdicts follow rule changes) and a fresh excerpt; episodes whose labels are
-///     gone are removed;
+///     gone are removed; every notebook is judged again when the judge changed or the memory was repaired
+///     after an interrupted save (Memory::recovered: the episodes may hold another judge's verdicts);
 ///  3. embeddings: new excerpts are embedded; if the embedder's corpus statistics change (offline idf), all;
 ///  4. guidelines: citations of changed or removed labels are dropped, guidelines left with none (not
 ///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in
 ///     batches (BatchLimits) run `parallel` at a time; offline, every dimension with a change has its
 ///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
 ///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes).
-/// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them).
+/// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them); a
+/// reply that does not parse is handed back with ChatProvider::reject, so no response cache keeps it.
 /// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks, and rethrows what
 /// the judge throws (auth or config failure, unreachable server, missing command) or an auth/config failure
 /// of the reflection model; `memory` may then be partly updated, so callers do not save it.

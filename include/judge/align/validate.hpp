@@ -111,6 +111,9 @@ void save_calibration(const std::filesystem::path& memory_dir, const Calibration
 /// Reads calibration.json from a memory folder; nullopt when the folder has none. Throws judge::Error naming
 /// the file for a bad schema_version or malformed knots.
 std::optional<Calibration> load_calibration(const std::filesystem::path& memory_dir);
+/// Deletes calibration.json from a memory folder, if there. Throws judge::Error naming the file when it
+/// cannot be deleted.
+void remove_calibration(const std::filesystem::path& memory_dir);
 
 /// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
 /// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"].

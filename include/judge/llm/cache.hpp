@@ -56,6 +56,8 @@ class ResponseCache {
 
   std::optional<ChatResponse> get(const std::string& key);
   void put(const std::string& key, const std::string& provider_spec, const ChatResponse& response);
+  /// Deletes the entry of `key`, if any.
+  void erase(const std::string& key);
   CacheStats stats();
   /// Deletes every entry; returns how many.
   std::int64_t clear();
@@ -71,12 +73,14 @@ class ResponseCache {
 };
 
 /// A ChatProvider decorator that serves replies from a ResponseCache by cache_key(inner spec, request).
-/// Only successful replies are stored; served replies have from_cache = true and latency 0.
+/// Only successful replies are stored; served replies have from_cache = true and latency 0. reject() drops
+/// the request's entry in read_write mode (the modes that store nothing delete nothing either).
 class CachingProvider : public ChatProvider {
  public:
   CachingProvider(std::shared_ptr<ChatProvider> inner, std::shared_ptr<ResponseCache> cache, CacheMode mode);
   std::string spec() const override { return m_inner->spec(); }
   ChatResult chat(const ChatRequest& request) override;
+  void reject(const ChatRequest& request) override;
 
  private:
   std::shared_ptr<ChatProvider> m_inner;

@@ -75,6 +75,10 @@ class ChatProvider {
   virtual std::string spec() const = 0;
   /// One call, no retries (RetryingProvider adds those). Expected failures are values, not exceptions.
   virtual ChatResult chat(const ChatRequest& request) = 0;
+  /// Takes back the reply chat(request) just gave because the caller cannot use it (e.g. it does not
+  /// parse): a response cache drops its entry, so the next identical request asks the model anew, and a
+  /// usage meter counts the call as failed. Decorators forward it inward; a backend ignores it (default).
+  virtual void reject(const ChatRequest& request) { (void)request; }
 };
 
 /// An embeddings backend: texts in, one vector per text out (same order).

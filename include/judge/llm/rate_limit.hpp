@@ -64,6 +64,7 @@ class RateLimitedProvider : public ChatProvider {
   RateLimitedProvider(std::shared_ptr<ChatProvider> inner, std::shared_ptr<RateLimiter> limiter);
   std::string spec() const override { return m_inner->spec(); }
   ChatResult chat(const ChatRequest& request) override;
+  void reject(const ChatRequest& request) override { m_inner->reject(request); }
 
  private:
   std::shared_ptr<ChatProvider> m_inner;

@@ -69,6 +69,7 @@ class RetryingProvider : public ChatProvider {
                    SleepFunction sleep = sleep_seconds, std::uint64_t seed = std::random_device{}());
   std::string spec() const override { return m_inner->spec(); }
   ChatResult chat(const ChatRequest& request) override;
+  void reject(const ChatRequest& request) override { m_inner->reject(request); }
 
  private:
   std::shared_ptr<ChatProvider> m_inner;

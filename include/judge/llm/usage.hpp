@@ -12,7 +12,7 @@ namespace judge::llm {
 struct UsageTotals {
   long calls = 0;   ///< calls that reached the provider (successful or not)
   long cached = 0;  ///< replies served from the response cache
-  long errors = 0;  ///< calls that ended in an error (after the provider's retries)
+  long errors = 0;  ///< calls that ended in an error (after the provider's retries) or were rejected
   long input_tokens = 0;
   long output_tokens = 0;
   double latency_seconds = 0;  ///< summed over calls
@@ -22,6 +22,8 @@ struct UsageTotals {
 class UsageMeter {
  public:
   void record(const ChatResult& result);
+  /// A reply recorded before turned out unusable (ChatProvider::reject): counted in `errors` too.
+  void reject();
   UsageTotals totals() const;
 
  private:
@@ -39,6 +41,10 @@ class MeteredProvider : public ChatProvider {
     auto result = m_inner->chat(request);
     m_meter->record(result);
     return result;
+  }
+  void reject(const ChatRequest& request) override {
+    m_meter->reject();
+    m_inner->reject(request);
   }
 
  private:

@@ -181,8 +181,9 @@ struct ForgetResult {
 };
 
 /// Removes the episodes of the given notebooks (exact paths as the labels give them) and those that came
-/// from the given label ids, then every non-manual guideline none of whose cited labels is still present.
-/// Manual guidelines always stay. Records a tombstone (time: now) for each notebook and label id given that
+/// from the given label ids, then every non-manual guideline that cites a label no episode left holds (its
+/// text may come from that label's feedback); the episodes of the other labels such a guideline cited are
+/// marked undistilled, so the next align distills them again. Manual guidelines always stay. Records a tombstone (time: now) for each notebook and label id given that
 /// has none yet, so that align keeps them out.
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
                     const std::vector<std::string>& label_ids);
