@@ -445,7 +445,8 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   const auto vectors_text = read_if_exists(dir / k_vectors);
   const std::string episodes_digest = episodes_text ? header_digest(*episodes_text) : "missing";
   const std::string vectors_digest = vectors_text ? header_digest(*vectors_text) : "missing";
-  const bool consistent = episodes_digest == digest && vectors_digest == digest;
+  const bool consistent =
+      episodes_text && vectors_text && episodes_digest == digest && vectors_digest == digest;
   if (!consistent && recovery == Recovery::refuse)
     throw Error("memory " + dir.string() +
                 " is inconsistent: memory.json, episodes.jsonl and vectors.jsonl come from different saves "

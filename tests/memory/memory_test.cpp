@@ -290,6 +290,13 @@ TEST(Memory, InterruptedSaveIsRefusedOrRepaired) {
   EXPECT_FALSE(Memory::load(dir).recovered());
   fs::remove(dir / "vectors.jsonl");
   EXPECT_TRUE(refused());
+  // memory.json whose digest reads "missing" (the word load uses for an absent file) with both JSON Lines
+  // files absent: refused, never read as consistent.
+  auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "memory.json"));
+  manifest["digest"] = "missing";
+  judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
+  fs::remove(dir / "episodes.jsonl");
+  EXPECT_TRUE(refused());
   // Hand edits of guidelines.yaml and of an episode's feedback leave the digests alone: still loads.
   mix({"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"});
   std::string episodes = judge::util::read_file(dir / "episodes.jsonl");
