@@ -601,15 +601,23 @@ std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
   return removed;
 }
 
-std::vector<std::string> match_notebook(const std::string& given,
+std::vector<std::string> match_notebook(const std::string& given_path,
                                         const std::vector<std::string>& candidates) {
+  std::string_view given = given_path;
+  while (given.starts_with("./")) given.remove_prefix(2);
+  // a ends with b right after a '/' (b a whole-component suffix of a).
+  const auto ends_on_component = [](std::string_view a, std::string_view b) {
+    return !b.empty() && a.size() > b.size() && a.ends_with(b) && a[a.size() - b.size() - 1] == '/' &&
+           b.front() != '/';
+  };
   std::set<std::string> out;
   for (const auto& c : candidates)
     if (c == given) return {c};
   for (const auto& c : candidates)
-    if (!given.empty() && c.size() > given.size() && c.ends_with(given) &&
-        c[c.size() - given.size() - 1] == '/' && given.front() != '/')
-      out.insert(c);
+    if (ends_on_component(c, given)) out.insert(c);
+  if (out.empty())  // a longer path, e.g. as given to judge eval: examples/notebooks/x.ipynb names x.ipynb
+    for (const auto& c : candidates)
+      if (ends_on_component(given, c)) out.insert(c);
   return {out.begin(), out.end()};
 }
 

@@ -236,6 +236,10 @@ TEST(Memory, MatchNotebookOnWholePathComponents) {
   EXPECT_TRUE(match_notebook("hurn.ipynb", nbs).empty());
   EXPECT_TRUE(match_notebook("/churn.ipynb", nbs).empty());
   EXPECT_TRUE(match_notebook("", nbs).empty());
+  // A leading ./ is ignored; a longer path (as given to judge eval) names the notebook it ends with.
+  EXPECT_EQ(match_notebook("./ipynb/churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
+  EXPECT_EQ(match_notebook("data/ipynb/churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
+  EXPECT_TRUE(match_notebook("data/xipynb/churn.ipynb", nbs).empty());
   // An exact match wins over longer paths ending with it.
   EXPECT_EQ(match_notebook("t.ipynb", {"t.ipynb", "a/t.ipynb"}), (std::vector<std::string>{"t.ipynb"}));
 }

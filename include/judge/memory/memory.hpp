@@ -195,7 +195,9 @@ std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
 
 /// The paths among `candidates` that the notebook path `given` names: the candidate equal to it, else every
 /// candidate ending with it on whole path components ("titanic.ipynb" and "ipynb/titanic.ipynb" match
-/// "data/ipynb/titanic.ipynb"; "anic.ipynb" does not). Sorted, without duplicates; empty when none.
+/// "data/ipynb/titanic.ipynb"; "anic.ipynb" does not), else every candidate the given path ends with on
+/// whole components (the path as given to judge eval, "examples/notebooks/x.ipynb", names "x.ipynb"). A
+/// leading "./" is ignored. Sorted, without duplicates; empty when none.
 std::vector<std::string> match_notebook(const std::string& given, const std::vector<std::string>& candidates);
 
 }  // namespace judge::memory
