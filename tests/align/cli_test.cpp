@@ -40,6 +40,17 @@ std::string ipynb(const std::string& code) {
       .dump();
 }
 
+// A fresh folder named `name` + pid under the temp folder with nb/a.ipynb (fillna), nb/b.ipynb (dropna) and
+// labels.csv (write_labels, a's feedback "A blanket fillna hides gaps.").
+fs::path two_notebooks(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / (name + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  return dir;
+}
+
 }  // namespace
 
 TEST(AlignCli, AlignEvalStatsForget) {
@@ -113,11 +124,7 @@ TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
        {{{"text", "Check which columns have missing values before filling them."},
          {"cites", {"a.ipynb#data_imputation#r1", "b.ipynb#data_imputation#r1"}}}}}};
   server.script(nlohmann::json::array(), {{"type", "reply"}, {"content", reply.dump()}});
-  const fs::path dir = fs::temp_directory_path() / ("judge_align_loopback_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_align_loopback_");
   const std::string d = "'" + dir.string() + "'";
   const std::string align =
       "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
@@ -246,11 +253,7 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
 // A save interrupted between files (simulated: episodes.jsonl of a later save put back by hand): commands
 // refuse the folder, naming it and saying to re-run align, which repairs it.
 TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
-  const fs::path dir = fs::temp_directory_path() / ("judge_align_crash_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_align_crash_");
   const std::string d = "'" + dir.string() + "'";
   const std::string align =
       "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem";
@@ -282,11 +285,7 @@ TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
 TEST(AlignCli, ReadsJudgeYamlLikeEval) {
   judge::test::FakeLlmServer server;
   server.script(nlohmann::json::array(), {{"type", "reply"}, {"content", R"({"guidelines": []})"}});
-  const fs::path dir = fs::temp_directory_path() / ("judge_align_yaml_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_align_yaml_");
   judge::util::write_file_atomic(
       dir / "judge.yaml", "cache: cache.sqlite\nreflection: openai:yaml-reflect\nreflection_base_url: " +
                               server.openai_base_url() + "\nk: 3\njobs: 1\n");
@@ -321,11 +320,7 @@ void write_script(const fs::path& file, const std::string& body) {
 // A judge or reflection model that fails for good (a missing command, an auth error, a refused connection)
 // is a clean error (exit 1, "judge: error: ..."), never a crash, and the memory folder stays as it was.
 TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
-  const fs::path dir = fs::temp_directory_path() / ("judge_align_fail_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_align_fail_");
   write_script(dir / "auth.sh",
                "cat >/dev/null\necho '{\"error\": {\"kind\": \"auth\", \"message\": \"bad key\"}}'\n");
   const std::string d = "'" + dir.string() + "'";
@@ -364,11 +359,7 @@ TEST(AlignCli, JudgeFailureIsACleanErrorAndLeavesMemoryAsItWas) {
 // The notebooks folder is checked once, before the labels (one error, not one per row); a labels file with
 // no rows is an error; failed reflection batches and unusable judge replies are counted as such.
 TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
-  const fs::path dir = fs::temp_directory_path() / ("judge_align_said_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_align_said_");
   judge::util::write_file_atomic(dir / "empty.csv", "notebook,dimension,score,feedback,rater\n");
   write_script(dir / "chatty.sh", "cat >/dev/null\necho '{\"content\": \"I think it is fine.\"}'\n");
   const std::string d = "'" + dir.string() + "'";
@@ -403,11 +394,7 @@ TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
 // eval --memory with a memory aligned for another rubric (memory.json records it), or for this rubric before
 // it changed, warns naming both.
 TEST(AlignCli, EvalWarnsWhenTheMemoryWasAlignedForAnotherRubric) {
-  const fs::path dir = fs::temp_directory_path() / ("judge_align_rubric_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_align_rubric_");
   std::string rubric = judge::util::read_file(judge::test::source_dir() / "rubrics/ml-notebook.yaml");
   const std::string id = "\nid: ml-notebook\n";
   ASSERT_NE(rubric.find(id), std::string::npos);
@@ -444,11 +431,7 @@ TEST(AlignCli, FailedReflectionBatchIsRetriedDespiteTheCache) {
   server.script({{{"match", "You distill expert reviewers"}, {"content", "sorry, no JSON today"}},
                  {{"match", "You distill expert reviewers"}, {"content", "sorry, no JSON today"}}},
                 {{"type", "reply"}, {"content", R"({"guidelines": []})"}});
-  const fs::path dir = fs::temp_directory_path() / ("judge_review_refl_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_review_refl_");
   const std::string d = "'" + dir.string() + "'";
   const std::string align =
       "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
@@ -473,11 +456,7 @@ TEST(AlignCli, FailedReflectionBatchIsRetriedDespiteTheCache) {
 // again, not keep the old verdicts under the new judge's name.
 TEST(AlignCli, RepairAfterJudgeChangeRejudges) {
   judge::test::FakeLlmServer server;
-  const fs::path dir = fs::temp_directory_path() / ("judge_review_crash_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_review_crash_");
   const std::string d = "'" + dir.string() + "'";
   auto align = [&](const std::string& model, const std::string& mem) {
     return judge::test::run_command("env OPENAI_BASE_URL=" + server.openai_base_url() +
@@ -514,11 +493,7 @@ TEST(AlignCli, ForgetRefitsCalibration) {
   judge::test::FakeLlmServer server;
   server.script(nlohmann::json::array(),
                 {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
-  const fs::path dir = fs::temp_directory_path() / ("judge_forget_calib_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
-  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
-  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const fs::path dir = two_notebooks("judge_forget_calib_");
   const std::string d = "'" + dir.string() + "'";
   auto r = judge::test::run_command(
       "env OPENAI_BASE_URL=" + server.openai_base_url() + " OPENAI_API_KEY=test " +
