@@ -2,14 +2,12 @@
 // judge eval PATH...: scores every notebook under the paths on a rubric's dimensions.
 #include <atomic>
 #include <cmath>
-#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
@@ -21,6 +19,7 @@
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/records.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/parallel.hpp"
 #include "judge/util/fs.hpp"
 
 namespace judge::cli {
@@ -96,38 +95,29 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
 }
 
 // Why a pool: judging is I/O bound (each call waits on a server), so `threads` threads (setting jobs) each
-// take the next item and block on its call, keeping that many requests in flight. Results go to the item's
-// own slot, so the output order does not depend on timing. The first exception (auth or config failure) stops
-// the other threads from taking new items and is rethrown here.
+// take the next item and block on its call, keeping that many requests in flight (util::parallel_for).
+// Results go to the item's own slot, so the output order does not depend on timing. The first exception
+// (auth or config failure) stops the other threads from taking new items and is rethrown here.
 std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
                                            std::size_t threads, const scoring::Context& context) {
   std::vector<std::vector<scoring::Verdict>> results(items.size());
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr failure;
+  std::atomic<std::size_t> done{0};
   std::mutex mutex;
   const bool progress = stderr_is_terminal() && items.size() > 3;
-  auto worker = [&] {
-    for (std::size_t i; !stop && (i = next++) < items.size();) {
-      try {
-        results[i] = judge.score(*items[i].nb, *items[i].rubric, context);
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!failure) failure = std::current_exception();
-        stop = true;
-      }
+  try {
+    util::parallel_for(items.size(), threads, [&](std::size_t i) {
+      results[i] = judge.score(*items[i].nb, *items[i].rubric, context);
       const std::size_t n = ++done;
       if (progress) {
         std::lock_guard lock(mutex);
         std::cerr << "\r[" << n << "/" << items.size() << "] " << items[i].nb->path << "\x1b[K" << std::flush;
       }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 0; t < std::min(threads, items.size()); ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+    });
+  } catch (...) {
+    if (progress) std::cerr << "\r\x1b[K";  // the error message starts on a clean line
+    throw;
+  }
   if (progress) std::cerr << "\r\x1b[K";
-  if (failure) std::rethrow_exception(failure);
 
   std::vector<scoring::EvalRecord> records;
   for (std::size_t i = 0; i < items.size(); ++i)
