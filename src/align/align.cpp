@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "judge/memory/excerpt.hpp"
+#include "judge/scoring/facts.hpp"
 #include "judge/scoring/memory_blend.hpp"
+#include "judge/stats/rule_tree.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
@@ -48,6 +50,72 @@ std::vector<Record> records_of(const memory::Episode& e, const labels::LabelSet&
 }
 
 }  // namespace
+
+std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
+                                                const std::vector<memory::Episode>& episodes) {
+  std::vector<scoring::FactInfo> vocabulary;  // the facts that bear on the dimension
+  for (const auto& f : scoring::fact_vocabulary())
+    if (scoring::fact_informs(f, dimension)) vocabulary.push_back(f);
+  std::vector<std::string> names;
+  for (const auto& f : vocabulary) names.push_back(f.name);
+  names.push_back("rule_score");
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, human;
+  std::vector<const memory::Episode*> rows;
+  for (const auto& e : episodes) {
+    if (e.dimension != dimension || e.facts.empty() || e.judge_status == "unscored") continue;
+    const bool scored = e.judge_status == "scored" && e.judge_score;
+    std::vector<double> row;
+    for (const auto& f : vocabulary) {
+      const auto it = e.facts.find(f.name);
+      row.push_back(it == e.facts.end() ? 0.0 : it->second);
+    }
+    row.push_back(scored ? *e.judge_score : 0.0);
+    x.push_back(std::move(row));
+    base.push_back(scored ? e.judge_score : std::nullopt);
+    human.push_back(e.human_score);
+    rows.push_back(&e);
+  }
+  stats::RuleTreeOptions options;
+  if (!rubric.scale.empty()) {
+    options.scale.clear();
+    for (const auto& p : rubric.scale) options.scale.push_back(p.score);
+    options.allow_na = rubric.allows_na;
+  }
+  options.na_cost = (options.scale.back() - options.scale.front()) / 2;
+  if (const char* e = std::getenv("XTREE_DEPTHS")) { options.depths.clear(); for (char c : std::string(e)) if (c>='0'&&c<='9') options.depths.push_back(c-'0'); }
+  if (const char* e = std::getenv("XTREE_MINLEAF")) options.min_leaf = std::stoul(e);
+  if (const char* e = std::getenv("XTREE_FOLDS")) options.inner_folds = std::stoul(e);
+  if (const char* e = std::getenv("XTREE_NACOST")) options.na_cost = std::stod(e);
+  const stats::RuleTree tree = stats::fit_rule_tree(x, base, human, options);
+  std::vector<memory::Guideline> out;
+  for (const auto& leaf : tree.leaves) {
+    if (leaf.action.kind == stats::ActionKind::keep) continue;
+    memory::FactRule rule;
+    rule.then = leaf.action;
+    for (const auto& c : leaf.when) {
+      memory::FactTest t;
+      t.fact = names[c.feature];
+      const bool boolean =
+          c.feature < vocabulary.size() && vocabulary[c.feature].kind == scoring::FactKind::boolean;
+      if (boolean)
+        t.op = c.at_least ? "" : "not";
+      else
+        t.op = c.at_least ? ">=" : "<", t.value = c.threshold;
+      rule.when.push_back(std::move(t));
+    }
+    memory::Guideline g;
+    g.dimension = dimension;
+    g.source = "learnt";
+    g.text = memory::format_fact_rule(rule) + " (" + std::to_string(leaf.agree.size()) + " of " +
+             std::to_string(leaf.rows.size()) + " labels)";
+    for (std::size_t r : leaf.agree)
+      for (const auto& l : rows[r]->labels) g.cites.push_back(l);
+    std::sort(g.cites.begin(), g.cites.end());
+    out.push_back(std::move(g));
+  }
+  return out;
+}
 
 std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
                                             std::string& hash, std::string& error) {
@@ -166,6 +234,14 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
       ++summary.verdicts_made;
       summary.verdicts_unscored += v.status == scoring::Status::unscored;
     }
+  // Facts for the offline judge's learnt rules (free to compute; kept with the episodes).
+  if (options.judge->learns_fact_rules()) {
+    std::map<std::string, std::map<std::string, double>> facts_of;
+    for (const auto& it : items)
+      if (it.nb) facts_of[it.name] = scoring::notebook_facts(*it.nb);
+    for (auto& e : episodes)
+      if (auto f = facts_of.find(e.notebook); f != facts_of.end()) e.facts = f->second;
+  }
   for (auto& e : episodes)
     if (auto v = verdict_of.find(e.id); v != verdict_of.end()) {
       e.judge_status = scoring::to_string(v->second->status);
@@ -287,7 +363,24 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   }
   for (const auto& g : guidelines)  // hand-written guidelines of dimensions the rubric lacks stay
     if (!rubric.find(g.dimension)) ordered.push_back(g);
-  memory.set_guidelines(merge_guidelines(std::move(ordered), valid));
+  // Learnt rules are refitted from all episodes each run (they are never merged as near-duplicates: two rules
+  // share most words and still say different things).
+  std::erase_if(ordered, [](const memory::Guideline& g) { return g.source == "learnt"; });
+  ordered = merge_guidelines(std::move(ordered), valid);
+  if (options.judge->learns_fact_rules()) {
+    std::vector<memory::Guideline> with_rules;
+    for (const auto& d : rubric.dimensions) {
+      for (const auto& g : ordered)
+        if (g.dimension == d.id) with_rules.push_back(g);
+      auto rules = learn_fact_rules(rubric, d.id, episodes);
+      summary.rules_learnt[d.id] = rules.size();
+      for (auto& g : rules) with_rules.push_back(std::move(g));
+    }
+    for (const auto& g : ordered)
+      if (!rubric.find(g.dimension)) with_rules.push_back(g);
+    ordered = std::move(with_rules);
+  }
+  memory.set_guidelines(std::move(ordered));
   memory.set_episodes(std::move(episodes));
   memory.set_vocabulary(std::move(vocabulary));
   memory.set_blend_weights(scoring::calibrate_memory(memory, options.k));

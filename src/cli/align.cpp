@@ -68,6 +68,15 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::cout << "; skipped " << s.labels_forgotten
               << " forgotten labels (judge memory unforget re-admits them)";
   std::cout << "\n";
+  if (!s.rules_learnt.empty()) {  // a judge that learns rules: say what each dimension learnt
+    std::string learnt, none;
+    for (const auto& [d, n] : s.rules_learnt)
+      (n ? learnt : none) += (n ? (learnt.empty() ? "" : ", ") : (none.empty() ? "" : ", ")) + d +
+                              (n ? " " + std::to_string(n) : "");
+    std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
+    if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
+    std::cout << " (guidelines.yaml, source: learnt)\n";
+  }
 }
 
 // --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,

@@ -4,6 +4,9 @@
 
 #include "judge/cli/commands.hpp"
 #include "judge/notebook/notebook.hpp"
+#include "judge/scoring/facts.hpp"
+
+#include <nlohmann/json.hpp>
 #include "judge/util/error.hpp"
 
 namespace judge::cli {
@@ -12,7 +15,25 @@ namespace {
 struct ShowOptions {
   std::vector<std::string> paths;
   std::size_t max_output_chars = 1500;
+  bool facts = false;
+  std::string format = "text";
 };
+
+// --facts: the offline judge's named facts (docs/facts.md), one per line, or one JSON object per notebook.
+void print_facts(const notebook::Notebook& nb, const std::string& format) {
+  const auto values = scoring::notebook_facts(nb);
+  if (format == "json") {
+    nlohmann::ordered_json facts = nlohmann::ordered_json::object();
+    for (const auto& info : scoring::fact_vocabulary()) facts[info.name] = values.at(info.name);
+    std::cout << nlohmann::ordered_json{{"notebook", nb.path}, {"facts", facts}}.dump() << "\n";
+    return;
+  }
+  std::cout << "# " << nb.path << "\n";
+  for (const auto& info : scoring::fact_vocabulary())
+    std::cout << info.name << std::string(info.name.size() < 32 ? 32 - info.name.size() : 1, ' ')
+              << scoring::format_fact(info, values.at(info.name)) << "\n";
+  std::cout << "\n";
+}
 
 int run_show(const ShowOptions& opt) {
   notebook::ReadOptions ro;
@@ -20,7 +41,12 @@ int run_show(const ShowOptions& opt) {
   bool failed = false;
   for (const auto& p : opt.paths) {
     const auto result = notebook::read_path(p, ro);
-    for (const auto& nb : result.notebooks) std::cout << notebook::render_text(nb) << "\n";
+    for (const auto& nb : result.notebooks) {
+      if (opt.facts)
+        print_facts(nb, opt.format);
+      else
+        std::cout << notebook::render_text(nb) << "\n";
+    }
     for (const auto& e : result.errors) {
       std::cerr << "judge: error: " << e << "\n";
       failed = true;
@@ -37,6 +63,11 @@ void setup_notebook(CLI::App& app, RunFn& run) {
   auto* show = nb->add_subcommand("show", "Print notebooks as the judge sees them: cells numbered, types, trimmed outputs");
   show->add_option("paths", opt->paths, "Notebook files or folders")->required();
   show->add_option("--max-output-chars", opt->max_output_chars, "Longest output text kept per output, in bytes")
+      ->capture_default_str();
+  show->add_flag("--facts", opt->facts,
+                 "Print the offline judge's named facts of each notebook instead of its cells (docs/facts.md)");
+  show->add_option("--format", opt->format, "With --facts: text (a line per fact) or json (a line per notebook)")
+      ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "judge/memory/excerpt.hpp"
+#include "judge/memory/fact_rule.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
@@ -112,6 +113,7 @@ nlohmann::ordered_json episode_json(const Episode& e) {
   j["label_fingerprint"] = e.label_fingerprint;
   j["notebook_hash"] = e.notebook_hash;
   j["distilled"] = e.distilled;
+  if (!e.facts.empty()) j["facts"] = e.facts;
   return j;
 }
 
@@ -222,9 +224,11 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
       g.dimension = d;
       g.text = std::string(util::trim(item["text"].Scalar()));
       if (item["source"]) g.source = item["source"].Scalar();
-      if (g.source != "manual" && g.source != "reflection" && g.source != "extractive")
+      if (g.source != "manual" && g.source != "reflection" && g.source != "extractive" && g.source != "learnt")
         problems.add(where(item),
-                     "`source` must be manual, reflection or extractive, not \"" + g.source + "\"");
+                     "`source` must be manual, reflection, extractive or learnt, not \"" + g.source + "\"");
+      if (std::string error; is_fact_rule(g.text) && !parse_fact_rule(g.text, error))
+        problems.add(where(item), "rule of `" + d + "`: " + error);
       if (const auto cites = item["cites"]; cites && !cites.IsNull()) {
         if (!cites.IsSequence())
           problems.add(where(cites), "`cites` must be a list of label ids");
@@ -310,6 +314,16 @@ bool Memory::is_forgotten(const std::string& notebook, const std::string& label_
   return std::any_of(m_forgotten.begin(), m_forgotten.end(), [&](const Forgotten& f) {
     return f.notebook.empty() ? f.label == label_id : f.notebook == notebook;
   });
+}
+
+std::vector<FactRule> Memory::fact_rules(const std::string& dimension) const {
+  std::vector<FactRule> out;
+  for (const auto& g : m_guidelines) {
+    std::string error;
+    if (g.dimension != dimension || !is_fact_rule(g.text)) continue;
+    if (auto rule = parse_fact_rule(g.text, error)) out.push_back(std::move(*rule));
+  }
+  return out;
 }
 
 std::vector<Guideline> Memory::guidelines(const std::string& dimension) const {
@@ -485,6 +499,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                  e.label_fingerprint = j.value("label_fingerprint", "");
                  e.notebook_hash = j.value("notebook_hash", "");
                  e.distilled = j.value("distilled", false);
+                 e.facts = j.value("facts", std::map<std::string, double>{});
                  episodes.push_back(std::move(e));
                });
   if (memory.m_recovered) return finish();  // vectors.jsonl is not trusted: align embeds every episode again

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "judge/scoring/heuristic.hpp"
 
+#include "judge/scoring/facts.hpp"
 #include "judge/scoring/heuristic_rules.hpp"
+#include "judge/scoring/memory_blend.hpp"
 
 namespace judge::scoring {
 
 std::vector<Verdict> HeuristicJudge::score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                            const Context& context) {
   std::vector<Verdict> verdicts = rule_verdicts(nb, rubric);
+  if (context.memory && context.use_guidelines)  // semantic memory of the offline judge: learnt rules
+    apply_fact_rules(*context.memory, notebook_facts(nb), verdicts);
   apply_memory(nb, context, verdicts);
   return verdicts;
 }

@@ -28,8 +28,41 @@ struct MemoryView {
 // N/A; a weighted majority above one half makes it N/A (a tie counts as applicable, like labels).
 // Neighbours where the judge gave no verdict vote with their human label. Weights: cosine similarity
 // (negative ones count 0). The score stays within the range of the rule's and the neighbours' scores.
+// What the judge said of an episode at alignment, as the blend corrects it: its own verdict, moved by the
+// memory's learnt rules (applied to the episode's recorded facts) when the verdict being corrected was moved
+// by them too, so that the neighbours' residuals measure what the rules left.
+struct Judged {
+  Status status = Status::unscored;
+  std::optional<double> score;
+};
+
+Status status_of(const std::string& s) {
+  return s == "scored" ? Status::scored : s == "not_applicable" ? Status::not_applicable : Status::unscored;
+}
+
+// The first of `rules` that matches `facts` with rule_score set from (status, score); nullptr when none.
+const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules, std::map<std::string, double> facts,
+                                    Status status, std::optional<double> score) {
+  if (rules.empty() || status == Status::unscored) return nullptr;
+  facts["rule_score"] = status == Status::scored && score ? *score : 0.0;
+  for (const auto& r : rules)
+    if (r.matches(facts)) return &r;
+  return nullptr;
+}
+
+Judged judged(const memory::Episode& e, const std::vector<memory::FactRule>& rules) {
+  Judged j{status_of(e.judge_status), e.judge_status == "scored" ? e.judge_score : std::nullopt};
+  if (e.facts.empty()) return j;
+  if (const auto* r = first_match(rules, e.facts, j.status, j.score)) {
+    j.score = stats::apply_action(r->then, j.score);
+    j.status = j.score ? Status::scored : Status::not_applicable;
+  }
+  return j;
+}
+
 std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> rule_score,
-                                      const std::vector<memory::Retrieved>& hits) {
+                                      const std::vector<memory::Retrieved>& hits,
+                                      const std::vector<memory::FactRule>& rules) {
   const bool rule_known = rule_status != Status::unscored;
   const bool rule_na = rule_status == Status::not_applicable;
   const bool rule_scored = rule_status == Status::scored && rule_score.has_value();
@@ -40,9 +73,9 @@ std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> 
     const double w = std::max(0.0, r.similarity);
     if (w <= 0) continue;
     const bool h_na = !e.human_score;
-    const bool j_known = e.judge_status == "scored" || e.judge_status == "not_applicable";
-    const bool vote_na =
-        rule_known && j_known ? rule_na != (h_na != (e.judge_status == "not_applicable")) : h_na;
+    const Judged jv = judged(e, rules);
+    const bool j_known = jv.status != Status::unscored;
+    const bool vote_na = rule_known && j_known ? rule_na != (h_na != (jv.status == Status::not_applicable)) : h_na;
     w_all += w;
     w_na += vote_na ? w : 0;
     if (h_na) continue;
@@ -50,9 +83,9 @@ std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> 
     sum_h += w * *e.human_score;
     lo = std::min(lo, *e.human_score);
     hi = std::max(hi, *e.human_score);
-    if (e.judge_status == "scored" && e.judge_score) {
+    if (jv.status == Status::scored && jv.score) {
       w_res += w;
-      sum_res += w * (*e.human_score - *e.judge_score);
+      sum_res += w * (*e.human_score - *jv.score);
     }
   }
   if (w_all <= 0) return std::nullopt;
@@ -104,11 +137,25 @@ memory::BlendWeight weight_of(const memory::Memory& m, const std::string& dimens
   return it == m.blend_weights().end() ? memory::BlendWeight{} : it->second;
 }
 
-Status status_of(const std::string& s) {
-  return s == "scored" ? Status::scored : s == "not_applicable" ? Status::not_applicable : Status::unscored;
-}
-
 }  // namespace
+
+void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
+                      std::vector<Verdict>& verdicts) {
+  for (auto& v : verdicts) {
+    const auto rules = memory.fact_rules(v.dimension);
+    const auto* rule = first_match(rules, facts, v.status, v.score);
+    if (!rule) continue;
+    const auto before = v.status == Status::scored ? v.score : std::nullopt;
+    const auto after = stats::apply_action(rule->then, before);
+    v.extra["learnt_rule"] = memory::format_fact_rule(*rule);
+    if (after == before && (after || v.status == Status::not_applicable)) continue;
+    v.extra["rule_score"] = before ? nlohmann::ordered_json(*before) : nlohmann::ordered_json(nullptr);
+    v.status = after ? Status::scored : Status::not_applicable;
+    v.score = after;
+    v.error.clear();
+    v.rationale += (v.rationale.empty() ? "" : "; ") + std::string("learnt rule: ") + memory::format_fact_rule(*rule);
+  }
+}
 
 void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
   if (!context.memory || !context.use_episodes) return;  // the blend uses episodes only, never guidelines
@@ -117,14 +164,16 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
         context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
     if (hits.empty()) continue;
     const auto rule_score = v.status == Status::scored ? v.score : std::nullopt;
-    const auto view = memory_view(v.status, v.score, hits);
+    const auto rules = context.use_guidelines ? context.memory->fact_rules(v.dimension)
+                                              : std::vector<memory::FactRule>{};
+    const auto view = memory_view(v.status, v.score, hits, rules);
     if (!view) continue;
     combine(v, *view, weight_of(*context.memory, v.dimension));
     nlohmann::ordered_json used = nlohmann::ordered_json::array();
     for (const auto& r : hits) used.push_back(r.episode->id);
     v.extra["episodes"] = used;
-    v.extra["rule_score"] =
-        rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
+    if (!v.extra.contains("rule_score"))
+      v.extra["rule_score"] = rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
   }
 }
 
@@ -133,7 +182,8 @@ prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric:
   prompt::MemorySection section;
   if (!context.memory) return section;
   if (context.use_guidelines)
-    for (const auto& g : context.memory->guidelines(dimension.id)) section.guidelines.push_back(g.text);
+    for (const auto& g : context.memory->guidelines(dimension.id))
+      if (!memory::is_fact_rule(g.text)) section.guidelines.push_back(g.text);  // rules are the offline judge's
   if (context.use_episodes)
     for (const auto& r :
          context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k)) {
@@ -152,21 +202,22 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
   };
   std::map<std::string, Tally> tally;
   for (const auto& e : memory.episodes()) {
-    const Status rule = status_of(e.judge_status);
+    const auto rules = memory.fact_rules(e.dimension);
+    const Judged own = judged(e, rules);
+    const Status rule = own.status;
     if (rule == Status::unscored) continue;
     auto hits = memory.retrieve(e.dimension, e.vector, k + 1);
     std::erase_if(hits, [&](const memory::Retrieved& r) { return r.episode == &e; });
     if (hits.size() > static_cast<std::size_t>(k)) hits.resize(static_cast<std::size_t>(k));
-    const auto view = memory_view(rule, e.judge_score, hits);
+    const auto view = memory_view(rule, own.score, hits, rules);
     if (!view) continue;
     Tally& t = tally[e.dimension];
     const bool h_na = !e.human_score;
     t.na_rule += (rule == Status::not_applicable) == h_na;
     t.na_memory += view->na == h_na;
-    if (h_na || rule != Status::scored || !e.judge_score || !view->score) continue;
+    if (h_na || rule != Status::scored || !own.score || !view->score) continue;
     for (std::size_t i = 0; i < k_weights.size(); ++i)
-      t.abs_err[i] +=
-          std::fabs(*e.human_score - (*e.judge_score + k_weights[i] * (*view->score - *e.judge_score)));
+      t.abs_err[i] += std::fabs(*e.human_score - (*own.score + k_weights[i] * (*view->score - *own.score)));
   }
   std::map<std::string, memory::BlendWeight> out;
   for (const auto& [d, t] : tally) {

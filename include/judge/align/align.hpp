@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,9 +38,21 @@ struct AlignSummary {
   std::size_t reflection_failed = 0;  ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
-  std::size_t labels_forgotten = 0;   ///< labels left out because a tombstone names them (Memory::forgotten)
+  std::size_t labels_forgotten = 0;
+  /// Learnt rules written per rubric dimension (judges that learn rules only; 0 = "no rule" won the inner
+  /// cross-validation: the judge's own verdicts agree with the labels as well as any rule could).
+  std::map<std::string, std::size_t> rules_learnt;   ///< labels left out because a tombstone names them (Memory::forgotten)
   std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
 };
+
+/// The offline judge's semantic memory for one dimension: a rule tree (stats::fit_rule_tree, depth chosen by
+/// inner cross-validation against "no rule") fitted from the episodes' facts (Episode::facts, plus
+/// `rule_score`: the judge's own score, 0 for N/A) to their human scores, N/A included. Each leaf that changes
+/// the verdict becomes a guideline of source "learnt" whose text is the rule ("when trains_model, not
+/// missing_check_before_training -> score at most 1 (9 of 10 labels)": the labels it got right of those it
+/// covers), citing the labels it got right. Episodes without facts or with an unscored verdict are left out.
+std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
+                                                const std::vector<memory::Episode>& episodes);
 
 /// The notebook a label item names under `dir`, and the sha256 of its file in `hash`. "ARCHIVE.dbc!/inner"
 /// picks one notebook of an archive. Returns nullopt with `error` set when it cannot be read.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "judge/memory/embedding.hpp"
+#include "judge/memory/fact_rule.hpp"
 #include "judge/notebook/notebook.hpp"
 
 namespace judge::memory {
@@ -18,9 +19,10 @@ struct Guideline {
   std::string dimension;
   std::string text;
   std::vector<std::string> cites;
-  /// "reflection" (distilled by the reflection model), "extractive" (offline distiller) or "manual" (written
-  /// by a person; kept whatever happens to its citations). A guideline without `source` in the file is
-  /// manual.
+  /// "reflection" (distilled by the reflection model), "extractive" (offline distiller), "learnt" (a rule
+  /// of the offline judge fitted by align from facts and labels, see fact_rule.hpp; align refits these) or
+  /// "manual" (written by a person; kept whatever happens to its citations). A guideline without `source` in
+  /// the file is manual. A text starting with "when " is a rule (FactRule), whatever its source.
   std::string source = "manual";
 };
 
@@ -41,6 +43,9 @@ struct Episode {
   std::string notebook_hash;      ///< sha256 of the notebook file when it was aligned
   bool distilled = false;         ///< its labels' feedback went through distillation
   Vector vector;                  ///< embedding of `excerpt` (kept in vectors.jsonl, not episodes.jsonl)
+  /// The notebook's named facts at alignment (scoring::notebook_facts; empty unless aligned with the heuristic
+  /// judge): learnt rules are applied to them so the episodic blend corrects what the rules left.
+  std::map<std::string, double> facts;
 };
 
 /// One retrieved episode. `episode` points into the Memory and lives as long as it is not modified.
@@ -117,6 +122,9 @@ class Memory {
 
   /// Guidelines of `dimension`, in file order (hand-written ones included).
   std::vector<Guideline> guidelines(const std::string& dimension) const;
+  /// The guidelines of `dimension` written as rules (is_fact_rule), parsed, in file order. Texts that do not
+  /// parse were refused by load; here they are skipped.
+  std::vector<FactRule> fact_rules(const std::string& dimension) const;
   /// The k episodes of `dimension` most similar to `query_text` (cosine of embeddings), most similar first;
   /// ties broken by episode id. Fewer when the dimension has fewer episodes.
   std::vector<Retrieved> retrieve(const std::string& dimension, const std::string& query_text, int k) const;

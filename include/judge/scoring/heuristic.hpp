@@ -13,6 +13,7 @@ namespace judge::scoring {
 class HeuristicJudge : public Judge {
  public:
   std::string spec() const override { return "heuristic"; }
+  bool learns_fact_rules() const override { return true; }
   std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                              const Context& context) override;
 };

@@ -48,6 +48,9 @@ class Judge {
   virtual ~Judge() = default;
   /// The spec the judge was made from, e.g. "heuristic" or "openai:gpt-4.1-mini".
   virtual std::string spec() const = 0;
+  /// True for a judge whose semantic memory is learnt rules over named facts (docs/facts.md) rather than
+  /// guidelines in a prompt: judge align then fits rules for it (align::learn_fact_rules).
+  virtual bool learns_fact_rules() const { return false; }
   /// One verdict per dimension of `rubric`, in rubric order. Never throws for a per-item failure (that is
   /// an `unscored` verdict); throws judge::Error only for unrecoverable configuration problems.
   virtual std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,

@@ -16,6 +16,14 @@ namespace judge::scoring {
 /// with people more often than the judge's own, else 0. Needs episodes with their vectors.
 std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k);
 
+/// Applies the memory's learnt rules (Memory::fact_rules) to the heuristic verdicts of a notebook whose named
+/// facts are `facts` (notebook_facts): for each verdict, the first rule of its dimension that matches (with
+/// `rule_score` = the verdict's score, 0 for N/A) edits it by its action, notes the rule in the rationale and
+/// keeps the score before in extra["rule_score"]; extra["learnt_rule"] names the rule that matched. Unscored
+/// verdicts are left alone.
+void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
+                      std::vector<Verdict>& verdicts);
+
 /// The LLM judge's memory section (scoring::MemoryFn) for one (notebook, dimension): every guideline of the
 /// dimension, and its context.top_k episodes most similar to the notebook's excerpt (Memory::excerpt), most
 /// similar first, each with the human score, feedback, excerpt and the notebook it came from. Guidelines only

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace judge::stats {
+
+/// What a learnt rule does to the judge's own score `base` (nullopt = N/A) of an item it matches.
+enum class ActionKind {
+  keep,            ///< nothing: the base verdict stands
+  set,             ///< the score becomes `score` (also when base is N/A)
+  at_most,         ///< min(base, score); an N/A base stays N/A
+  at_least,        ///< max(base, score); an N/A base stays N/A
+  not_applicable,  ///< N/A
+};
+
+struct RuleAction {
+  ActionKind kind = ActionKind::keep;
+  double score = 0;  ///< for set, at_most, at_least
+};
+
+/// The verdict `action` makes of `base` (nullopt = N/A).
+std::optional<double> apply_action(const RuleAction& action, std::optional<double> base);
+
+/// The loss of predicting `predicted` for a human label `label` (nullopt = N/A on either side): the absolute
+/// difference when both are scores, 0 when both are N/A, `na_cost` when exactly one is N/A.
+double item_loss(std::optional<double> predicted, std::optional<double> label, double na_cost);
+
+/// One test on a feature: x[feature] >= threshold (at_least) or x[feature] < threshold.
+struct Condition {
+  std::size_t feature = 0;
+  bool at_least = true;
+  double threshold = 1;
+  bool holds(const std::vector<double>& x) const;
+};
+
+/// A leaf of a fitted tree: the conditions on the path to it, the action, and the training rows it holds.
+struct Leaf {
+  std::vector<Condition> when;
+  RuleAction action;
+  std::vector<std::size_t> rows;   ///< training rows that reach the leaf
+  std::vector<std::size_t> agree;  ///< those rows whose label the action's verdict matches exactly
+};
+
+struct RuleTreeOptions {
+  std::vector<double> scale = {1, 2, 3};  ///< the scores an action may name, ascending
+  bool allow_na = true;                   ///< whether `not_applicable` is an action
+  double na_cost = 1;                     ///< item_loss of an N/A disagreement
+  std::vector<int> depths = {0, 1, 2};    ///< tree depths the inner cross-validation chooses from
+  std::size_t min_leaf = 3;               ///< rows a split must leave on each side
+  std::size_t inner_folds = 5;            ///< K of the inner cross-validation (at most the rows)
+};
+
+/// A fitted rule tree. depth -1: "no rule" won (every leaf keeps the base verdict; `leaves` is empty).
+struct RuleTree {
+  int depth = -1;
+  std::vector<Leaf> leaves;  ///< disjoint; rows that reach a `keep` leaf are listed there too
+  double cv_loss_none = 0;   ///< inner cross-validated mean loss of "no rule"
+  double cv_loss = 0;        ///< inner cross-validated mean loss of the chosen depth
+  std::size_t rows = 0;
+
+  /// The verdict for features `x` and base verdict `base`: the action of the leaf x reaches.
+  std::optional<double> predict(const std::vector<double>& x, std::optional<double> base) const;
+};
+
+/// Fits a shallow decision tree whose leaves are actions on the base verdict, choosing its depth by inner
+/// cross-validation against "no rule".
+///
+/// Why this shape: the base verdict already follows a generic rubric, and a team's standard differs from it
+/// in a few readable ways ("no missing-value check while training means at most 1"). Leaves that edit the
+/// base (at most / at least / set / N/A) say that directly and leave everything else alone, and a leaf's path
+/// is a rule a person can read. Growth is greedy (CART): a node splits on the feature and threshold
+/// (x >= t; t between neighbouring observed values: the upper one for whole numbers, else the midpoint) that most lowers the summed item_loss of the two children's best actions, if it
+/// lowers it at all and each side keeps min_leaf rows. Model selection: rows are dealt to K folds in
+/// order (row i to fold i mod K); each candidate depth, and "no rule", is scored by its mean out-of-fold
+/// loss; the lowest wins, ties going to the simpler (no rule, then smaller depth). Action ties go to keep,
+/// then at most, at least, set, N/A.
+///
+/// x: rows x features (every row as long); base and labels: one per row. Throws std::invalid_argument
+/// when the lengths differ.
+RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
+                       const std::vector<std::optional<double>>& base,
+                       const std::vector<std::optional<double>>& labels, const RuleTreeOptions& options);
+
+}  // namespace judge::stats

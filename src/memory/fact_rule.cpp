@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+#include "judge/memory/fact_rule.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "judge/util/text.hpp"
+
+namespace judge::memory {
+namespace {
+
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+bool parse_number(std::string_view s, double& out) {
+  s = util::trim(s);
+  if (s.empty()) return false;
+  const std::string copy(s);
+  char* end = nullptr;
+  out = std::strtod(copy.c_str(), &end);
+  return end == copy.c_str() + copy.size() && std::isfinite(out);
+}
+
+bool is_name(std::string_view s) {
+  if (s.empty() || !(std::islower(static_cast<unsigned char>(s.front())) || s.front() == '_')) return false;
+  for (char c : s)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '_'))
+      return false;
+  return true;
+}
+
+const char* const k_form =
+    "expected `when FACT, not FACT, FACT >= N, ... -> score N | score at most N | score at least N | N/A`";
+
+}  // namespace
+
+bool FactTest::holds(double x) const {
+  if (op.empty()) return x != 0;
+  if (op == "not") return x == 0;
+  if (op == ">=") return x >= value;
+  if (op == ">") return x > value;
+  if (op == "<=") return x <= value;
+  if (op == "<") return x < value;
+  if (op == "=") return x == value;
+  return x != value;  // "!="
+}
+
+bool FactRule::matches(const std::map<std::string, double>& facts) const {
+  for (const auto& t : when) {
+    const auto it = facts.find(t.fact);
+    if (it == facts.end() || !t.holds(it->second)) return false;
+  }
+  return true;
+}
+
+bool is_fact_rule(std::string_view text) {
+  text = util::trim(text);
+  return text.size() >= 5 && util::to_lower(text.substr(0, 5)) == "when ";
+}
+
+std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& error) {
+  text = util::trim(text);
+  if (!is_fact_rule(text)) {
+    error = std::string("a rule starts with `when`; ") + k_form;
+    return std::nullopt;
+  }
+  const std::size_t arrow = text.find("->");
+  if (arrow == std::string_view::npos) {
+    error = std::string("no `->` between the tests and the action; ") + k_form;
+    return std::nullopt;
+  }
+  FactRule rule;
+  // Tests.
+  const std::string_view tests = util::trim(text.substr(5, arrow - 5));
+  if (tests != "always") {
+    std::size_t start = 0;
+    while (start <= tests.size()) {
+      const std::size_t comma = tests.find(',', start);
+      const std::string_view part = util::trim(
+          tests.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+      FactTest t;
+      if (util::starts_with(part, "not ")) {
+        t.op = "not";
+        t.fact = std::string(util::trim(part.substr(4)));
+      } else {
+        std::size_t at = std::string_view::npos, len = 0;
+        for (const char* op : {">=", "<=", "!=", ">", "<", "="})
+          if (const std::size_t p = part.find(op); p != std::string_view::npos) {
+            at = p;
+            len = std::string_view(op).size();
+            t.op = op;
+            break;
+          }
+        if (at == std::string_view::npos) {
+          t.fact = std::string(part);
+        } else {
+          t.fact = std::string(util::trim(part.substr(0, at)));
+          if (!parse_number(part.substr(at + len), t.value)) {
+            error = "`" + std::string(part) + "`: the value after " + t.op + " must be a number";
+            return std::nullopt;
+          }
+        }
+      }
+      if (!is_name(t.fact)) {
+        error = "`" + std::string(part) + "` is not a test on a fact name (lower case, digits, _); " + k_form;
+        return std::nullopt;
+      }
+      rule.when.push_back(std::move(t));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+  }
+  // Action, then an optional "(comment)".
+  std::string_view action = util::trim(text.substr(arrow + 2));
+  if (const std::size_t paren = action.find('('); paren != std::string_view::npos) {
+    if (action.back() != ')') {
+      error = "`" + std::string(action) + "`: a comment after the action must be in parentheses at the end";
+      return std::nullopt;
+    }
+    action = util::trim(action.substr(0, paren));
+  }
+  const std::string lower = util::to_lower(action);
+  auto score_after = [&](std::size_t prefix, stats::ActionKind kind) {
+    double v = 0;
+    if (!parse_number(std::string_view(action).substr(prefix), v)) return false;
+    rule.then = {kind, v};
+    return true;
+  };
+  bool ok = false;
+  if (lower == "n/a" || lower == "na")
+    ok = true, rule.then = {stats::ActionKind::not_applicable, 0};
+  else if (util::starts_with(lower, "score at most "))
+    ok = score_after(14, stats::ActionKind::at_most);
+  else if (util::starts_with(lower, "score at least "))
+    ok = score_after(15, stats::ActionKind::at_least);
+  else if (util::starts_with(lower, "score "))
+    ok = score_after(6, stats::ActionKind::set);
+  if (!ok) {
+    error = "`" + std::string(action) + "` is not an action; " + k_form;
+    return std::nullopt;
+  }
+  return rule;
+}
+
+std::string format_fact_rule(const FactRule& rule) {
+  std::string out = "when ";
+  if (rule.when.empty()) out += "always";
+  for (std::size_t i = 0; i < rule.when.size(); ++i) {
+    const auto& t = rule.when[i];
+    out += i ? ", " : "";
+    if (t.op.empty())
+      out += t.fact;
+    else if (t.op == "not")
+      out += "not " + t.fact;
+    else
+      out += t.fact + " " + t.op + " " + number_text(t.value);
+  }
+  out += " -> ";
+  switch (rule.then.kind) {
+    case stats::ActionKind::set:
+      out += "score " + number_text(rule.then.score);
+      break;
+    case stats::ActionKind::at_most:
+      out += "score at most " + number_text(rule.then.score);
+      break;
+    case stats::ActionKind::at_least:
+      out += "score at least " + number_text(rule.then.score);
+      break;
+    case stats::ActionKind::not_applicable:
+      out += "N/A";
+      break;
+    case stats::ActionKind::keep:
+      out += "keep";
+      break;
+  }
+  return out;
+}
+
+std::vector<std::string> fact_names(const FactRule& rule) {
+  std::vector<std::string> out;
+  for (const auto& t : rule.when) out.push_back(t.fact);
+  return out;
+}
+
+}  // namespace judge::memory

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: MIT
+// The offline judge's named facts: the evidence the heuristic rules read, as a flat vocabulary that learnt
+// rules (memory) can name. Each fact is detected the way the rules detect it (rule_vocabulary.hpp), so a
+// fact and the rule text that uses the same evidence never disagree.
+#include "judge/scoring/facts.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "judge/scoring/heuristic_facts.hpp"
+#include "rule_vocabulary.hpp"
+
+namespace judge::scoring {
+namespace {
+
+using namespace detail;
+
+const Tokens k_missing_check = {"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("};
+const Tokens k_summary = {".info(", ".describe(", "summary("};
+const Tokens k_fill_statistic = {"SimpleImputer(", "KNNImputer(", "IterativeImputer(",
+                                 "Imputer(",       ".mean())",    ".median())",
+                                 ".mode()",        "fillna(mean", "fillna(median"};
+const Tokens k_blanket_drop = {"dropna()", "dropna(how='any')", "dropna(how=\"any\")", "dropna(inplace=True)",
+                               "na.drop()"};
+const Tokens k_neural = {"Sequential(", "keras", "torch.nn", "nn.Module", "MLP"};
+const Tokens k_early_stopping = {"EarlyStopping(", "early_stopping", "n_iter_no_change"};
+const Tokens k_pickle_persist = {"joblib.dump(", "pickle.dump(", "dump(", "torch.save(", "model.save("};
+const Tokens k_mlflow_model = {"log_model(", "autolog("};
+/// The core scientific Python stack: what every ML notebook environment (Jupyter, Colab, Kaggle, Databricks)
+/// has without an install step.
+const std::set<std::string, std::less<>> k_core_stack = {"numpy",   "pandas",  "scipy",   "matplotlib",
+                                                         "seaborn", "sklearn", "pyspark", "mlflow",
+                                                         "joblib",  "IPython", "pylab"};
+/// Distribution names that differ from the module's.
+const std::map<std::string, std::string, std::less<>> k_distribution = {
+    {"sklearn", "scikit-learn"}, {"cv2", "opencv"},           {"PIL", "pillow"},
+    {"yaml", "pyyaml"},          {"dotenv", "python-dotenv"}, {"skimage", "scikit-image"}};
+
+bool any(const NotebookFacts& f, const Tokens& tokens) { return f.first_with(tokens).has_value(); }
+double count(const NotebookFacts& f, const Tokens& tokens) {
+  return static_cast<double>(f.cells_with(tokens).size());
+}
+
+}  // namespace
+
+const std::vector<FactInfo>& fact_vocabulary() {
+  using K = FactKind;
+  static const std::vector<FactInfo> k_vocabulary = {
+      // structure
+      {"code_cells", K::count, "code cells with any source", "structure"},
+      {"markdown_cells", K::count, "non-empty markdown cells", "structure"},
+      {"markdown_headings", K::count, "markdown cells with a heading (`#`, a bold-only line or `<h..>`)",
+       "structure"},
+      {"code_cells_after_code_share", K::share,
+       "share of the code cells whose previous non-empty cell is a code cell, not markdown (the first cell "
+       "counts when it is code; 0 without code)",
+       "structure"},
+      {"empty_code_cells", K::count, "code cells with no source at all", "structure"},
+      {"error_cells", K::count, "code cells with an error output (a traceback)", "structure"},
+      {"warning_cells", K::count, "code cells whose stream output shows a Python warning", "structure"},
+      {"placeholder_cells", K::count, "cells with unfilled blanks (`____`, INSERT-...-HERE, `# Your code`)",
+       "structure"},
+      {"dead_cells", K::count, "cells whose every line is commented-out code", "structure"},
+      {"commented_code_lines", K::count, "comment lines that hold code (`# df.plot()`)", "structure"},
+      {"long_cells", K::count, "code cells of more than 60 non-blank lines", "structure"},
+      {"databricks", K::boolean, "a Databricks source notebook or archive, or one that calls dbutils",
+       "structure"},
+      // libraries
+      {"import_cells", K::count, "code cells with an import statement", "libraries"},
+      {"late_import_cells", K::count,
+       "import cells outside the preamble (after the work starts, or apart from the first import cells)",
+       "libraries"},
+      {"nested_import", K::boolean, "an import indented inside a function, loop or branch", "libraries"},
+      {"wildcard_import", K::boolean, "`from X import *`", "libraries"},
+      {"repeated_imports", K::count, "modules imported again in a later cell", "libraries"},
+      {"third_party_packages", K::count, "distinct imported top-level modules outside the standard library",
+       "libraries"},
+      {"nonstandard_packages", K::count,
+       "distinct imported modules outside the standard library and the usual ML runtime (numpy, pandas, "
+       "sklearn, matplotlib, mlflow, pyspark, ...; on Databricks also xgboost, hyperopt, ...)",
+       "libraries"},
+      {"packages_beyond_core", K::count,
+       "distinct imported modules outside the standard library and the core scientific stack (numpy, pandas, "
+       "scipy, matplotlib, seaborn, sklearn, pyspark, mlflow, joblib, IPython)",
+       "libraries"},
+      {"uninstalled_packages", K::count,
+       "packages_beyond_core that no install line of the notebook names (by module or distribution name)",
+       "libraries"},
+      {"install_cells", K::count, "cells with a pip/conda install", "libraries"},
+      {"install_magic", K::boolean, "an install through the `%pip` / `%conda` magic", "libraries"},
+      {"install_shell", K::boolean, "an install through the shell (`!pip`, `%sh pip`)", "libraries"},
+      {"install_pinned", K::boolean, "an install line pins a version (`==`) or reads a requirements file",
+       "libraries"},
+      {"install_unpinned", K::boolean, "an install line names a package without a pinned version",
+       "libraries"},
+      {"import_fails", K::boolean, "an output shows ModuleNotFoundError or ImportError", "libraries"},
+      // data
+      {"loads_data", K::boolean, "data is read or built (read_csv, spark.read, load_iris, ...)", "scope"},
+      {"builtin_data_only", K::boolean, "every data load is a bundled, complete toy data set", "scope"},
+      {"data_prep", K::boolean, "the notebook transforms or cleans data itself", "data"},
+      {"eda_kinds", K::count,
+       "kinds of exploration before modelling: shape/types, summary statistics, missing values, "
+       "distributions, plots, relationships (0-6)",
+       "data"},
+      {"eda_findings", K::boolean, "markdown after exploration states what was seen", "data"},
+      {"missing_value_checks", K::count, "code cells that count or test missing values (isnull, isna, ...)",
+       "data"},
+      {"summary_checks", K::boolean, "info(), describe() or summary() is called", "data"},
+      {"missing_check_before_training", K::boolean,
+       "a missing-value check (or info/describe) comes before the first training cell", "data"},
+      {"shows_no_missing", K::boolean, "an isnull().sum() output shows only zero counts", "data"},
+      {"imputation_cells", K::count,
+       "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...)", "data"},
+      {"imputer_in_pipeline", K::boolean, "an imputer is given to a Pipeline / ColumnTransformer", "data"},
+      {"fill_before_split", K::boolean,
+       "fill statistics (imputer, mean/median fill) computed before the hold-out split, outside a pipeline",
+       "data"},
+      {"imputation_before_split", K::boolean,
+       "rows filled or dropped (fillna, dropna, an imputer) before the hold-out split, outside a pipeline",
+       "data"},
+      {"blanket_dropna", K::boolean, "dropna() on every column", "data"},
+      {"native_nan_model", K::boolean,
+       "a model that handles NaN natively (XGBoost, CatBoost, HistGradientBoosting)", "data"},
+      // features
+      {"encoding", K::boolean, "categorical encoding (get_dummies, OneHotEncoder, StringIndexer, ...)",
+       "features"},
+      {"scaling", K::boolean, "scaling or assembling (StandardScaler, VectorAssembler, log, ...)",
+       "features"},
+      {"derived_features", K::boolean,
+       "derived or selected features (PolynomialFeatures, PCA, withColumn, ...)", "features"},
+      {"pipeline", K::boolean, "a Pipeline, make_pipeline or ColumnTransformer", "features"},
+      {"unseen_categories_handled", K::boolean,
+       "handle_unknown='ignore', handleInvalid='keep' or cat_features", "features"},
+      {"transform_before_split", K::boolean,
+       "an encoder or scaler fitted before the hold-out split, no pipeline", "features"},
+      {"categoricals_dropped", K::boolean, "object columns dropped with select_dtypes(exclude=object)",
+       "features"},
+      // training
+      {"trains_model", K::boolean, "a model is fitted in the notebook (or by a called training step)",
+       "scope"},
+      {"packaged_training", K::boolean, "training runs in a called package or recipe step", "scope"},
+      {"orchestrated", K::boolean,
+       "no estimator in the notebook's own code; it drives packaged steps or a deployed model", "scope"},
+      {"holdout_split", K::boolean, "a hold-out split (train_test_split, randomSplit, a validation frame)",
+       "training"},
+      {"cross_validation", K::boolean, "cross-validation or a CV search", "training"},
+      {"tuning", K::boolean, "a hyperparameter search (GridSearchCV, hyperopt fmin, optuna, ...)",
+       "training"},
+      {"seed_set", K::boolean, "a random seed or random_state is set", "training"},
+      {"model_families", K::count, "distinct model families (linear, tree, forest, boosting, svm, ...)",
+       "training"},
+      {"baseline_model", K::boolean, "a DummyClassifier / DummyRegressor baseline", "training"},
+      {"neural_network", K::boolean, "a neural network (keras, torch, MLP)", "training"},
+      {"early_stopping", K::boolean, "early stopping is configured", "training"},
+      {"training_fails", K::boolean, "a cell that fits or trains shows an error", "training"},
+      // model use
+      {"predicts", K::boolean, "the model predicts (predict, predict_proba, score_batch, spark_udf, ...)",
+       "use"},
+      {"persists_model", K::boolean, "the model is saved (joblib/pickle dump, log_model, save_model, ...)",
+       "use"},
+      {"persists_with_pickle", K::boolean, "saved with joblib/pickle/torch.save/model.save", "use"},
+      {"loads_model", K::boolean, "a model is loaded back or a deployed model is called", "use"},
+      // metrics
+      {"metric_cells", K::count, "cells that compute a metric", "metrics"},
+      {"metric_kinds", K::count, "metric families used (accuracy, precision/recall/F1, ROC-AUC, ...)",
+       "metrics"},
+      {"metrics_interpreted", K::boolean, "markdown after the metrics discusses them", "metrics"},
+      // MLflow
+      {"mlflow_used", K::boolean, "any MLflow call, experiment name or MlflowClient", "mlflow"},
+      {"mlflow_run", K::boolean, "set_experiment / start_run", "mlflow"},
+      {"mlflow_params", K::boolean, "parameters logged (log_param, autolog)", "mlflow"},
+      {"mlflow_metrics", K::boolean, "metrics logged (log_metric, mlflow.evaluate)", "mlflow"},
+      {"mlflow_model", K::boolean, "the model logged (log_model, autolog)", "mlflow"},
+      {"mlflow_signature", K::boolean, "a signature, input example or registered model name", "mlflow"},
+      {"model_registry", K::boolean,
+       "the model is registered (register_model, registered_model_name, models:/)", "mlflow"},
+  };
+  return k_vocabulary;
+}
+
+bool fact_informs(const FactInfo& fact, std::string_view dimension) {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> k_topics = {
+      {"library_installation", {"libraries"}},
+      {"exploratory_data_analysis", {"data", "scope"}},
+      {"data_imputation", {"data", "scope"}},
+      {"feature_engineering", {"features", "data", "scope"}},
+      {"model_training", {"training", "scope"}},
+      {"model_use", {"use", "training", "scope"}},
+      {"metrics_evaluation", {"metrics", "training", "scope"}},
+      {"mlflow_logging", {"mlflow", "use", "scope"}},
+      {"cell_organization", {"structure"}},
+  };
+  const auto it = k_topics.find(dimension);
+  return it == k_topics.end() ||
+         std::find(it->second.begin(), it->second.end(), fact.topic) != it->second.end();
+}
+
+FactValues notebook_facts(const notebook::Notebook& nb) {
+  const NotebookFacts f = gather_facts(nb);
+  const Stages s = find_stages(f);
+  FactValues v;
+  for (const auto& info : fact_vocabulary()) v[info.name] = 0;
+  auto b = [](bool x) { return x ? 1.0 : 0.0; };
+
+  // structure
+  v["code_cells"] = static_cast<double>(f.code.size());
+  v["markdown_cells"] = static_cast<double>(f.markdown.size());
+  double headings = 0, after_code = 0;
+  for (const auto& m : f.markdown) headings += m.heading;
+  {
+    bool previous_markdown = false;
+    for (const auto& c : nb.cells) {
+      if (util::trim(c.source).empty()) continue;
+      if (c.type == notebook::CellType::markdown) {
+        previous_markdown = true;
+        continue;
+      }
+      if (c.type != notebook::CellType::code) continue;
+      after_code += !previous_markdown;
+      previous_markdown = false;
+    }
+  }
+  v["markdown_headings"] = headings;
+  v["code_cells_after_code_share"] = f.code.empty() ? 0 : after_code / static_cast<double>(f.code.size());
+  v["empty_code_cells"] = static_cast<double>(f.empty_code_cells);
+  for (const auto& c : f.code) {
+    v["error_cells"] += !c.error.empty();
+    v["warning_cells"] += c.warning;
+    v["placeholder_cells"] += c.placeholder;
+    v["dead_cells"] += c.dead;
+    v["commented_code_lines"] += static_cast<double>(c.commented_code);
+    v["long_cells"] += c.lines > 60;
+    v["import_cells"] += !c.modules.empty();
+    v["install_cells"] += c.install;
+    if (contains_any(c.error, {"ModuleNotFoundError", "ImportError"})) v["import_fails"] = 1;
+    if (c.nested_import) v["nested_import"] = 1;
+    if (c.wildcard_import) v["wildcard_import"] = 1;
+  }
+  v["databricks"] = b(f.databricks);
+
+  // libraries: install lines, read from the sources (CodeFacts keeps one flag per cell)
+  for (const auto& c : nb.cells) {
+    if (c.type != notebook::CellType::code) continue;
+    for (std::string_view raw : util::split_lines(c.source)) {
+      const std::string_view line = util::trim(raw);
+      const std::string lower = util::to_lower(line);
+      if (!contains_any(lower, {"pip install", "pip3 install", "conda install"})) continue;
+      if (line.empty() || line.front() == '#') continue;
+      const bool magic = c.magic == "pip" || c.magic == "conda" || util::starts_with(line, "%pip") ||
+                         util::starts_with(line, "%conda");
+      const bool shell = util::starts_with(line, "!") || c.magic == "sh" || util::starts_with(line, "%sh");
+      if (magic) v["install_magic"] = 1;
+      if (shell) v["install_shell"] = 1;
+      const bool pinned = contains(line, "==") || contains(line, "-r ") || contains(line, "requirements");
+      if (pinned)
+        v["install_pinned"] = 1;
+      else
+        v["install_unpinned"] = 1;
+    }
+  }
+  {
+    std::string installs;  // every install line, lower case
+    for (const auto& c : nb.cells)
+      for (std::string_view raw : util::split_lines(c.source))
+        if (const std::string lower = util::to_lower(util::trim(raw));
+            contains_any(lower, {"pip install", "pip3 install", "conda install"}) &&
+            !util::starts_with(lower, "#"))
+          installs += lower + "\n";
+    std::set<std::string> beyond;
+    for (const auto& c : f.code)
+      for (const auto& m : c.modules)
+        if (f.python && !k_stdlib.count(m) && !k_core_stack.count(m)) beyond.insert(m);
+    v["packages_beyond_core"] = static_cast<double>(beyond.size());
+    for (const auto& m : beyond) {
+      const auto dist = k_distribution.find(m);
+      const bool named = contains(installs, util::to_lower(m)) ||
+                         (dist != k_distribution.end() && contains(installs, dist->second));
+      v["uninstalled_packages"] += !named;
+    }
+  }
+  v["late_import_cells"] = static_cast<double>(late_imports(f, s).size());
+  const auto packages = package_problems(f);
+  v["repeated_imports"] = static_cast<double>(packages.repeated.size());
+  v["nonstandard_packages"] = static_cast<double>(packages.nonstandard.size());
+  {
+    std::set<std::string> third;
+    for (const auto& c : f.code)
+      for (const auto& m : c.modules)
+        if (!k_stdlib.count(m)) third.insert(m);
+    v["third_party_packages"] = static_cast<double>(third.size());
+  }
+
+  // data
+  v["loads_data"] = b(s.data_load.has_value());
+  v["builtin_data_only"] = b(s.builtin_data_only);
+  v["data_prep"] = b(s.data_prep);
+  {
+    const Tokens kinds[] = {
+        {".shape", ".dtypes", ".info(", "printSchema(", ".columns"},
+        {".describe(", ".mean()", ".median()", ".std()", "quantile(", "summary("},
+        {"isnull(", "isna(", "missingno", "notnull(", "isNull("},
+        {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(",
+         "probplot(", "plot.box", "plot.hist", "violinplot("},
+        {".plot(", "plt.plot(", "lineplot(", "px."},
+        {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
+         "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
+         "jointplot(", "FacetGrid(", "barplot("},
+    };
+    const int stop = s.modelling.value_or(1 << 30);
+    int first_eda = 1 << 30;
+    for (const auto& k : kinds)
+      for (const auto& c : f.code) {
+        if (c.number >= stop) break;
+        if (contains_any(c.body, k)) {
+          v["eda_kinds"] += 1;
+          first_eda = std::min(first_eda, c.number);
+          break;
+        }
+      }
+    for (const auto& m : f.markdown)
+      if (m.number > first_eda && m.number < stop && m.words >= 12 &&
+          contains_any(m.lower, {"we can see", "we see", "shows that", "show that", "observ", "notice",
+                                 "appears", "seems", "finding", "insight", "conclu", "correlat", "skew",
+                                 "outlier", "imbalanc", "distribution is"}))
+        v["eda_findings"] = 1;
+  }
+  const auto checks = f.cells_with(k_missing_check);
+  v["missing_value_checks"] = static_cast<double>(checks.size());
+  v["summary_checks"] = b(any(f, k_summary));
+  {
+    const auto first_check = f.first_with(k_missing_check);
+    const auto first_summary = f.first_with(k_summary);
+    const int fit = s.fit.value_or(1 << 30);
+    v["missing_check_before_training"] =
+        b((first_check && *first_check < fit) || (first_summary && *first_summary < fit));
+  }
+  for (const auto& c : f.code)
+    if (output_shows_no_missing(c)) v["shows_no_missing"] = 1;
+  v["imputation_cells"] = count(f, k_impute);
+  bool in_pipeline = false;
+  for (int n : f.cells_with(k_pipeline)) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
+  v["imputer_in_pipeline"] = b(in_pipeline);
+  {
+    const auto statistic = f.cells_with(k_fill_statistic);
+    v["fill_before_split"] =
+        b(!statistic.empty() && s.holdout && statistic.front() < *s.holdout && !in_pipeline);
+  }
+  if (s.holdout && !in_pipeline)
+    for (int n : f.cells_with(k_impute))
+      if (n < *s.holdout) v["imputation_before_split"] = 1;
+  v["blanket_dropna"] = b(any(f, k_blanket_drop));
+  v["native_nan_model"] = b(s.model && any(f, k_missing_native));
+
+  // features
+  v["encoding"] = b(any(f, k_encoding));
+  v["scaling"] = b(any(f, k_scaling));
+  v["derived_features"] = b(any(f, k_derived));
+  const auto pipes = f.cells_with(k_pipeline);
+  v["pipeline"] = b(!pipes.empty());
+  v["unseen_categories_handled"] =
+      b(any(f, {"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
+                "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"}));
+  if (s.holdout && pipes.empty())
+    for (int n : f.cells_with({"get_dummies(", ".fit_transform(", "LabelEncoder(", "Scaler("}))
+      if (n < *s.holdout) v["transform_before_split"] = 1;
+  v["categoricals_dropped"] =
+      b(any(f, {"exclude=['object']", "exclude=[\"object\"]", "exclude='object'", "exclude=\"object\""}));
+
+  // training
+  v["trains_model"] = b(s.trained);
+  v["packaged_training"] = b(s.packaged);
+  v["orchestrated"] = b(s.orchestrated);
+  v["holdout_split"] = b(s.holdout.has_value() || any(f, {"eval_set", "valid_sets", "validation_data"}));
+  v["cross_validation"] = b(s.cv.has_value());
+  v["tuning"] = b(any(f, k_tuning));
+  v["seed_set"] = b(any(f, k_seed));
+  {
+    const Tokens families[] = {
+        {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"},
+        {"DecisionTree"},
+        {"RandomForest", "ExtraTrees"},
+        {"GradientBoosting", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("},
+        {"SVC(", "SVR("},
+        {"KNeighbors"},
+        {"NB("},
+        {"MLP", "Sequential("}};
+    for (const auto& t : families) v["model_families"] += any(f, t);
+  }
+  v["baseline_model"] = b(any(f, {"DummyClassifier(", "DummyRegressor("}));
+  v["neural_network"] = b(any(f, k_neural));
+  v["early_stopping"] = b(any(f, k_early_stopping));
+  for (const auto& c : f.code)
+    if (!c.error.empty() && contains_any(c.body, {".fit(", ".train("})) v["training_fails"] = 1;
+
+  // model use
+  v["predicts"] = b(any(f, k_predict));
+  v["persists_model"] = b(any(f, k_persist));
+  v["persists_with_pickle"] = b(any(f, k_pickle_persist));
+  v["loads_model"] = b(s.loaded_model.has_value());
+
+  // metrics
+  const auto metric_cells = f.cells_with(k_metric);
+  v["metric_cells"] = static_cast<double>(metric_cells.size());
+  for (const auto& [name, tokens] : k_metric_kinds) v["metric_kinds"] += any(f, tokens);
+  if (!metric_cells.empty())
+    for (const auto& m : f.markdown)
+      if (m.number > metric_cells.front() && m.words >= 10 &&
+          contains_any(m.lower, {"accuracy", "precision", "recall", "rmse", "mae", "r2", "r-squared", "auc",
+                                 "error", "score", "baseline", "better", "worse", "improv"}))
+        v["metrics_interpreted"] = 1;
+
+  // MLflow
+  v["mlflow_used"] = b(any(f, {"mlflow.", "experiment_name", "experiment_id", "MlflowClient("}));
+  v["mlflow_run"] = b(any(f, {"set_experiment(", "start_run(", "experiment_id"}));
+  v["mlflow_params"] = b(any(f, {"log_param", "autolog("}));
+  v["mlflow_metrics"] = b(any(f, {"log_metric", "mlflow.evaluate("}));
+  v["mlflow_model"] = b(any(f, k_mlflow_model));
+  v["mlflow_signature"] =
+      b(any(f, {"signature", "input_example", "register_model(", "registered_model_name"}));
+  v["model_registry"] = b(any(f, {"register_model(", "registered_model_name", "models:/"}));
+  return v;
+}
+
+std::string format_fact(const FactInfo& info, double value) {
+  if (info.kind == FactKind::boolean) return value != 0 ? "yes" : "no";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, info.kind == FactKind::share ? "%.2f" : "%.0f", value);
+  return buf;
+}
+
+}  // namespace judge::scoring

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: MIT
+// Private to the scoring module: the heuristic rules' vocabulary (what a call means) and the notebook stages
+// found from the facts, shared by the dimension rules (heuristic_rules.cpp) and the named facts (facts.cpp).
+#pragma once
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "judge/scoring/heuristic_facts.hpp"
+#include "judge/util/text.hpp"
+
+namespace judge::scoring::detail {
+
+using Tokens = std::vector<std::string_view>;
+
+inline bool contains(std::string_view text, std::string_view token) {
+  return text.find(token) != std::string_view::npos;
+}
+inline bool contains_any(std::string_view text, Tokens tokens) {
+  return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains(text, t); });
+}
+
+// ---- vocabulary (what a call means; shared by several rules) ----
+
+inline const Tokens k_data_load = {"read_csv(",
+                                   "read_excel(",
+                                   "read_table(",
+                                   "read_parquet(",
+                                   "read_json(",
+                                   "read_sql",
+                                   "read_feather(",
+                                   "spark.read",
+                                   "spark.table(",
+                                   "spark.sql(",
+                                   ".load(",
+                                   "load_iris(",
+                                   "load_digits(",
+                                   "load_wine(",
+                                   "load_breast_cancer(",
+                                   "load_diabetes(",
+                                   "fetch_openml(",
+                                   "fetch_california_housing(",
+                                   "datasets.fetch_",
+                                   "load_dataset(",
+                                   "loadtxt(",
+                                   "genfromtxt(",
+                                   "make_classification(",
+                                   "make_regression(",
+                                   "make_blobs(",
+                                   "pd.DataFrame(",
+                                   "read_data_asset(",
+                                   "createDataFrame(",
+                                   "ingest"};
+inline const Tokens k_builtin_data = {"load_iris(",          "load_digits(",   "load_wine(",
+                                      "load_breast_cancer(", "load_diabetes(", "make_classification(",
+                                      "make_regression(",    "make_blobs("};
+inline const Tokens k_estimator = {"Regressor(",
+                                   "Classifier(",
+                                   "Regression(",
+                                   "Lasso(",
+                                   "Ridge(",
+                                   "ElasticNet(",
+                                   "SVC(",
+                                   "SVR(",
+                                   "KNeighbors",
+                                   "NB(",
+                                   "DecisionTree",
+                                   "RandomForest",
+                                   "GradientBoosting",
+                                   "XGB",
+                                   "LGBM",
+                                   "CatBoost",
+                                   "MLP",
+                                   "Sequential(",
+                                   "KMeans(",
+                                   "OLS(",
+                                   "ols(",
+                                   "lgb.train(",
+                                   "xgb.train(",
+                                   "GLM(",
+                                   "Prophet(",
+                                   "ARIMA(",
+                                   "IsolationForest(",
+                                   "Logit(",
+                                   "keras.Model(",
+                                   "nn.Module"};
+inline const Tokens k_fit = {".fit(",           "lgb.train(", "xgb.train(", "cross_val_score(",
+                             "cross_validate(", ".backward("};
+inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
+inline const Tokens k_holdout = {
+    "train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')",
+    "X_valid",           "X_val",        "x_val",           "StratifiedShuffleSplit(",
+    "TimeSeriesSplit("};
+inline const Tokens k_cross_validation = {"cross_val_score(",    "cross_validate(", "KFold(", "GridSearchCV(",
+                                          "RandomizedSearchCV(", "CrossValidator(", "cv=",    "cv(",
+                                          "validation_split"};
+inline const Tokens k_tuning = {
+    "GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
+    "BayesSearchCV(", "HalvingGridSearchCV("};
+inline const Tokens k_seed = {"random_state=",   "random_state =", "seed=",     "seed =",
+                              "np.random.seed(", "random.seed(",   "set_seed(", "random_seed="};
+inline const Tokens k_predict = {".predict(",   "predict_proba(",  "predict_classes(", "score_batch(",
+                                 "run_scoring", ".transform(test", ".transform(new",   "spark_udf("};
+inline const Tokens k_persist = {"joblib.dump(",
+                                 "dump(",
+                                 "pickle.dump(",
+                                 "log_model(",
+                                 "save_model(",
+                                 "register_model(",
+                                 "store_model(",
+                                 "run_publish_model(",
+                                 ".run(\"register\")",
+                                 ".run('register')",
+                                 ".write().overwrite().save(",
+                                 "model.save(",
+                                 "torch.save("};
+inline const Tokens k_load_model = {"joblib.load(", "pickle.load(",        "load_model(",   "models:/",
+                                    "spark_udf(",   "PipelineModel.load(", "get_artifact(", "score_batch(",
+                                    "run_scoring",  "deployments."};
+inline const Tokens k_pipeline = {"Pipeline(", "make_pipeline(", "ColumnTransformer(",
+                                  "make_column_transformer("};
+inline const Tokens k_encoding = {
+    "get_dummies(",        "OneHotEncoder(",        "LabelEncoder(",  "OrdinalEncoder(", "StringIndexer(",
+    "TargetEncoder(",      "MEstimateEncoder(",     "FeatureHasher(", "cat_features",    ".map({",
+    ".astype('category')", ".astype(\"category\")", "factorize("};
+inline const Tokens k_scaling = {"StandardScaler(", "MinMaxScaler(", "RobustScaler(",
+                                 "Normalizer(",     "MaxAbsScaler(", "PowerTransformer(",
+                                 "np.log1p(",       "np.log(",       "VectorAssembler("};
+inline const Tokens k_derived = {"PolynomialFeatures(",
+                                 "SelectKBest(",
+                                 "mutual_info",
+                                 "feature_importances_",
+                                 "RFE(",
+                                 "PCA(",
+                                 "withColumn(",
+                                 "FeatureLookup(",
+                                 "feature_engineering",
+                                 "create_features",
+                                 ".run(\"transform\")",
+                                 ".run('transform')",
+                                 "KBinsDiscretizer(",
+                                 ".cut(",
+                                 ".qcut("};
+inline const Tokens k_impute = {"fillna(",           "dropna(",          "SimpleImputer(", "KNNImputer(",
+                                "IterativeImputer(", "Imputer(",         "na.fill(",       "na.drop(",
+                                ".interpolate(",     "MissingIndicator("};
+inline const Tokens k_missing_native = {"XGB", "xgb.", "CatBoost", "HistGradientBoosting"};
+inline const Tokens k_metric = {"accuracy_score(",
+                                "precision_score(",
+                                "recall_score(",
+                                "f1_score(",
+                                "roc_auc_score(",
+                                "confusion_matrix(",
+                                "classification_report(",
+                                "mean_squared_error(",
+                                "mean_absolute_error(",
+                                "r2_score(",
+                                "log_loss(",
+                                "roc_curve(",
+                                "Evaluator(",
+                                ".evaluate(",
+                                ".score(",
+                                "cross_val_score(",
+                                "mean_absolute_percentage_error(",
+                                "average_precision_score(",
+                                "ConfusionMatrixDisplay",
+                                "explained_variance_score(",
+                                "best_score_",
+                                ".rsquared",
+                                ".run(\"evaluate\")",
+                                ".run('evaluate')",
+                                "precision_recall_curve(",
+                                "balanced_accuracy"};
+
+/// Metric families, so that "several metrics" counts kinds, not calls.
+inline const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
+    {"accuracy", {"accuracy_score(", "balanced_accuracy", "Accuracy"}},
+    {"precision/recall/F1", {"precision_score(", "recall_score(", "f1_score(", "classification_report("}},
+    {"ROC-AUC", {"roc_auc_score(", "roc_curve(", "areaUnderROC", "BinaryClassificationEvaluator("}},
+    {"confusion matrix", {"confusion_matrix(", "ConfusionMatrixDisplay", "crosstab(y"}},
+    {"squared error", {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error"}},
+    {"absolute error", {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE"}},
+    {"R-squared", {"r2_score(", ".rsquared", "explained_variance_score(", "'r2'", "\"r2\""}},
+    {"log loss", {"log_loss("}},
+    {"residuals", {"resid", "Residual"}},
+};
+
+/// Packages in the usual Python / Jupyter / Databricks ML runtimes (no install step expected), besides the
+/// standard library.
+inline const std::set<std::string, std::less<>> k_runtime_modules = {
+    "numpy",  "pandas",  "matplotlib", "seaborn", "sklearn", "scipy",    "statsmodels", "mlflow", "pyspark",
+    "joblib", "IPython", "ipywidgets", "pylab",   "plotly",  "requests", "yaml",        "tqdm",   "PIL"};
+inline const std::set<std::string, std::less<>> k_databricks_runtime = {"databricks", "hyperopt", "xgboost",
+                                                                        "lightgbm",   "delta",    "pyarrow"};
+inline const std::set<std::string, std::less<>> k_stdlib = {
+    "os",         "sys",       "json",       "re",       "time",     "datetime", "math",
+    "random",     "pickle",    "urllib",     "tarfile",  "zipfile",  "zlib",     "collections",
+    "itertools",  "functools", "typing",     "warnings", "pathlib",  "argparse", "tempfile",
+    "shutil",     "glob",      "io",         "csv",      "logging",  "copy",     "uuid",
+    "subprocess", "hashlib",   "statistics", "string",   "textwrap", "operator", "dataclasses",
+    "enum",       "abc",       "contextlib", "gc",       "platform", "pprint",   "timeit",
+    "gzip",       "urllib2",   "__future__", "base64",   "socket",   "struct",   "inspect",
+    "traceback",  "calendar"};
+
+// ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
+
+struct Stages {
+  bool has_code = false;
+  std::optional<int> data_load;
+  bool builtin_data_only = false;   ///< every load is a bundled toy data set (complete by construction)
+  std::optional<int> model;         ///< first cell naming an estimator
+  std::optional<int> fit;           ///< first cell fitting or training a model
+  bool trained = false;             ///< a model is trained in the notebook (or by a packaged step it calls)
+  bool packaged = false;            ///< training happens in a called package or recipe, not in visible code
+  std::optional<int> holdout;       ///< first hold-out split
+  std::optional<int> cv;            ///< first cross-validation / search
+  std::optional<int> loaded_model;  ///< a model is loaded back or a deployed model is called
+  std::optional<int> modelling;     ///< where modelling starts: the first fit outside a def/class cell
+  bool data_work = false;           ///< the notebook inspects or transforms a data frame itself
+  bool data_prep = false;           ///< the notebook transforms or cleans data itself
+  /// The notebook only drives packaged steps or a deployed model: no estimator in its own code.
+  bool orchestrated = false;
+};
+
+inline bool is_definition(const CodeFacts& c) {
+  const std::string_view body = util::trim(c.body);
+  return util::starts_with(body, "def ") || util::starts_with(body, "class ") || util::starts_with(body, "@");
+}
+
+inline Stages find_stages(const NotebookFacts& f) {
+  Stages s;
+  s.has_code = !f.code.empty();
+  s.data_load = f.first_with(k_data_load);
+  const auto loads = f.cells_with(k_data_load);
+  s.builtin_data_only = !loads.empty() && std::all_of(loads.begin(), loads.end(), [&](int n) {
+    const auto& body = f.cell(n)->body;
+    return contains_any(body, k_builtin_data) && !contains_any(body, {"read_", "spark.", "DataFrame("});
+  });
+  s.model = f.first_with(k_estimator);
+  s.packaged = f.first_with(k_packaged_training).has_value();
+  const auto fits = f.cells_with(k_fit);
+  for (int n : fits)
+    if (s.model && n >= *s.model) {
+      s.fit = n;
+      break;
+    }
+  if (!s.fit && s.packaged) s.fit = f.first_with(k_packaged_training);
+  s.trained = s.fit.has_value();
+  s.holdout = f.first_with(k_holdout);
+  s.cv = f.first_with(k_cross_validation);
+  s.loaded_model = f.first_with(k_load_model);
+  for (int n : fits)
+    if (!is_definition(*f.cell(n))) {
+      s.modelling = n;
+      break;
+    }
+  s.orchestrated = !s.model && (s.packaged || s.loaded_model);
+  s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
+                              "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
+                              "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
+                    .has_value();
+  s.data_work = f.first_with({".head(",        ".describe(",   ".info(",  ".shape",    "isnull(", "isna(",
+                              "value_counts(", "groupby(",     ".plot",   "hist(",     ".corr(",  "fillna(",
+                              "dropna(",       "get_dummies(", ".iloc[",  ".loc[",     "pivot",   "merge(",
+                              ".unique(",      "nunique(",     "sample(", "crosstab(", "sns.",    "plt.",
+                              "withColumn(",   ".groupBy(",    "display("})
+                    .has_value() ||
+                std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return c.sql; });
+  return s;
+}
+
+/// The name in a NameError ("NameError: name 'pd' is not defined" -> "pd"); empty when there is none.
+inline std::string undefined_name(std::string_view error) {
+  const std::size_t open = error.find("name '");
+  if (open == std::string_view::npos) return {};
+  const std::size_t close = error.find('\'', open + 6);
+  return close == std::string_view::npos ? std::string{}
+                                         : std::string(error.substr(open + 6, close - open - 6));
+}
+
+/// True when some cell imports `name` (as a module, an alias or an imported name).
+inline bool imported_anywhere(const NotebookFacts& f, const std::string& name) {
+  if (name.empty()) return false;
+  for (const auto& c : f.code)
+    for (std::string_view line : util::split_lines(c.imports))
+      for (const char* before : {" ", ","}) {
+        const std::string token = before + name;
+        if (util::ends_with(line, token)) return true;
+        for (const char* after : {" ", ",", "."})
+          if (contains(line, token + after)) return true;
+      }
+  return false;
+}
+
+/// First code cell that uses `name` as an object (`name.` after a non-identifier character).
+inline std::optional<int> first_use(const NotebookFacts& f, const std::string& name) {
+  const std::string token = name + ".";
+  for (const auto& c : f.code)
+    for (std::size_t at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
+      const char before = at == 0 ? ' ' : c.body[at - 1];
+      if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '.')
+        return c.number;
+    }
+  return std::nullopt;
+}
+
+/// Import cells outside the notebook's preamble: the import cells may be at most two adjacent code cells (an
+/// install cell before the work restarts the count, so imports right after it belong with it), all before the
+/// work (loading data, training) starts.
+inline std::vector<int> late_imports(const NotebookFacts& f, const Stages& s) {
+  std::vector<std::size_t> import_at;  // positions among code cells
+  for (std::size_t i = 0; i < f.code.size(); ++i)
+    if (!f.code[i].modules.empty()) import_at.push_back(i);
+  if (import_at.empty()) return {};
+  const int work = std::min(s.data_load.value_or(1 << 30), s.fit.value_or(1 << 30));
+  std::size_t anchor = import_at.front();
+  for (std::size_t i = 0; i < f.code.size() && f.code[i].number < work; ++i)
+    if (f.code[i].install) anchor = std::max(anchor, i);
+  std::vector<int> late;
+  for (std::size_t i : import_at)
+    if ((i > anchor + 1 && i != import_at.front()) || f.code[i].number > work)
+      late.push_back(f.code[i].number);
+  return late;
+}
+
+/// Python packages that need an install step here (not the standard library or the runtime), and packages
+/// imported again in a later cell.
+struct PackageProblems {
+  std::vector<std::string> nonstandard, repeated;
+};
+
+inline PackageProblems package_problems(const NotebookFacts& f) {
+  PackageProblems p;
+  if (!f.python) return p;
+  std::set<std::string> seen;
+  auto add = [](std::vector<std::string>& to, const std::string& m) {
+    if (std::find(to.begin(), to.end(), m) == to.end()) to.push_back(m);
+  };
+  for (const auto& c : f.code) {
+    const std::set<std::string> here(c.modules.begin(), c.modules.end());
+    for (const auto& m : here) {
+      if (seen.count(m) && m != "sklearn" && m != "pyspark")
+        add(p.repeated, m);  // sub-modules come in pieces
+      const bool known =
+          k_stdlib.count(m) || k_runtime_modules.count(m) || (f.databricks && k_databricks_runtime.count(m));
+      if (!known) add(p.nonstandard, m);
+    }
+    seen.insert(here.begin(), here.end());
+  }
+  return p;
+}
+
+inline bool output_shows_no_missing(const CodeFacts& c) {
+  // isnull().sum() printed as "column    0" lines only.
+  if (!contains_any(c.body, {"isnull().sum()", "isna().sum()"}) || c.output.empty()) return false;
+  bool any_count = false;
+  for (std::string_view line : util::split_lines(c.output)) {
+    if (line.empty() || contains(line, "dtype:")) continue;
+    const std::size_t sp = line.find_last_of(" \t");
+    if (sp == std::string_view::npos) continue;
+    const std::string_view value = line.substr(sp + 1);
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    any_count = true;
+    if (value != "0") return false;
+  }
+  return any_count;
+}
+
+}  // namespace judge::scoring::detail
