@@ -83,10 +83,6 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
     options.allow_na = rubric.allows_na;
   }
   options.na_cost = (options.scale.back() - options.scale.front()) / 2;
-  if (const char* e = std::getenv("XTREE_DEPTHS")) { options.depths.clear(); for (char c : std::string(e)) if (c>='0'&&c<='9') options.depths.push_back(c-'0'); }
-  if (const char* e = std::getenv("XTREE_MINLEAF")) options.min_leaf = std::stoul(e);
-  if (const char* e = std::getenv("XTREE_FOLDS")) options.inner_folds = std::stoul(e);
-  if (const char* e = std::getenv("XTREE_NACOST")) options.na_cost = std::stod(e);
   const stats::RuleTree tree = stats::fit_rule_tree(x, base, human, options);
   std::vector<memory::Guideline> out;
   for (const auto& leaf : tree.leaves) {

@@ -147,7 +147,8 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
   none.rows = n;
   if (n == 0) return none;
   // Inner cross-validation: mean out-of-fold loss of each candidate ("no rule" = keep everywhere).
-  const std::size_t k = std::max<std::size_t>(2, std::min(options.inner_folds, n));
+  const std::size_t k =
+      options.inner_folds == 0 ? n : std::max<std::size_t>(2, std::min(options.inner_folds, n));
   double loss_none = 0;
   for (std::size_t r = 0; r < n; ++r) loss_none += item_loss(base[r], labels[r], options.na_cost);
   loss_none /= static_cast<double>(n);

@@ -44,12 +44,12 @@ struct Leaf {
 };
 
 struct RuleTreeOptions {
-  std::vector<double> scale = {1, 2, 3};  ///< the scores an action may name, ascending
-  bool allow_na = true;                   ///< whether `not_applicable` is an action
-  double na_cost = 1;                     ///< item_loss of an N/A disagreement
-  std::vector<int> depths = {0, 1, 2};    ///< tree depths the inner cross-validation chooses from
-  std::size_t min_leaf = 3;               ///< rows a split must leave on each side
-  std::size_t inner_folds = 5;            ///< K of the inner cross-validation (at most the rows)
+  std::vector<double> scale = {1, 2, 3};   ///< the scores an action may name, ascending
+  bool allow_na = true;                    ///< whether `not_applicable` is an action
+  double na_cost = 1;                      ///< item_loss of an N/A disagreement
+  std::vector<int> depths = {0, 1, 2, 3};  ///< tree depths the inner cross-validation chooses from
+  std::size_t min_leaf = 3;                ///< rows a split must leave on each side
+  std::size_t inner_folds = 0;             ///< K of the inner cross-validation; 0 or >= rows: leave-one-out
 };
 
 /// A fitted rule tree. depth -1: "no rule" won (every leaf keeps the base verdict; `leaves` is empty).
@@ -71,11 +71,12 @@ struct RuleTree {
 /// in a few readable ways ("no missing-value check while training means at most 1"). Leaves that edit the
 /// base (at most / at least / set / N/A) say that directly and leave everything else alone, and a leaf's path
 /// is a rule a person can read. Growth is greedy (CART): a node splits on the feature and threshold
-/// (x >= t; t between neighbouring observed values: the upper one for whole numbers, else the midpoint) that most lowers the summed item_loss of the two children's best actions, if it
-/// lowers it at all and each side keeps min_leaf rows. Model selection: rows are dealt to K folds in
-/// order (row i to fold i mod K); each candidate depth, and "no rule", is scored by its mean out-of-fold
-/// loss; the lowest wins, ties going to the simpler (no rule, then smaller depth). Action ties go to keep,
-/// then at most, at least, set, N/A.
+/// (x >= t; t between neighbouring observed values: the upper one for whole numbers, else the midpoint) that
+/// most lowers the summed item_loss of the two children's best actions, if it lowers it at all and each side
+/// keeps min_leaf rows. Model selection: rows are dealt to K folds in order (row i to fold i mod K;
+/// leave-one-out by default, which is deterministic and, on a few dozen labels, varies least); each candidate
+/// depth, and "no rule", is scored by its mean out-of-fold loss; the lowest wins, ties going to the simpler
+/// (no rule, then smaller depth). Action ties go to keep, then at most, at least, set, N/A.
 ///
 /// x: rows x features (every row as long); base and labels: one per row. Throws std::invalid_argument
 /// when the lengths differ.
