@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#include "judge/scoring/facts.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "judge/memory/memory.hpp"
+#include "judge/notebook/notebook.hpp"
+#include "judge/rubric/rubric.hpp"
+#include "judge/scoring/heuristic.hpp"
+
+using namespace judge;
+
+namespace {
+
+// Five cells (numbered 1-5): a markdown title, then four code cells with no markdown between them.
+const char* const k_notebook = R"(# %% [markdown]
+# # Churn model
+# %%
+import pandas as pd
+import xgboost as xgb
+# %%
+df = pd.read_csv("churn.csv")
+df.isnull().sum()
+# %%
+from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LogisticRegression
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+model = LogisticRegression()
+model.fit(X_train, y_train)
+# %%
+%pip install xgboost==2.0.3
+)";
+
+notebook::Notebook sample() { return notebook::parse_jupytext_percent(k_notebook, "churn.py"); }
+
+}  // namespace
+
+// Values counted by hand from k_notebook.
+TEST(Facts, CountedByHand) {
+  const auto f = scoring::notebook_facts(sample());
+  EXPECT_EQ(f.size(), scoring::fact_vocabulary().size());
+  EXPECT_EQ(f.at("code_cells"), 4);
+  EXPECT_EQ(f.at("markdown_cells"), 1);
+  EXPECT_EQ(f.at("markdown_headings"), 1);
+  EXPECT_DOUBLE_EQ(f.at("code_cells_after_code_share"), 0.75);  // cells 3, 4, 5 follow code
+  EXPECT_EQ(f.at("import_cells"), 2);
+  EXPECT_EQ(f.at("late_import_cells"), 1);     // cell 4 imports after the data is loaded in cell 3
+  EXPECT_EQ(f.at("third_party_packages"), 3);  // pandas, xgboost, sklearn
+  EXPECT_EQ(f.at("packages_beyond_core"), 1);  // xgboost
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);  // cell 5 installs it
+  EXPECT_EQ(f.at("install_cells"), 1);
+  EXPECT_EQ(f.at("install_magic"), 1);
+  EXPECT_EQ(f.at("install_shell"), 0);
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 0);
+  EXPECT_EQ(f.at("loads_data"), 1);
+  EXPECT_EQ(f.at("missing_value_checks"), 1);
+  EXPECT_EQ(f.at("missing_check_before_training"), 1);
+  EXPECT_EQ(f.at("trains_model"), 1);
+  EXPECT_EQ(f.at("holdout_split"), 1);
+  EXPECT_EQ(f.at("pipeline"), 0);
+  EXPECT_EQ(f.at("error_cells"), 0);
+  EXPECT_EQ(f.at("mlflow_used"), 0);
+  EXPECT_EQ(f.at("model_families"), 1);  // linear
+}
+
+TEST(Facts, UninstalledPackageAndNoCode) {
+  auto nb =
+      notebook::parse_jupytext_percent("# %%\nimport statsmodels.api as sm\nimport numpy as np\n", "a.py");
+  auto f = scoring::notebook_facts(nb);
+  EXPECT_EQ(f.at("packages_beyond_core"), 1);
+  EXPECT_EQ(f.at("uninstalled_packages"), 1);
+  EXPECT_EQ(f.at("code_cells_after_code_share"), 1);  // the only code cell has no markdown before it
+  nb = notebook::parse_jupytext_percent("# %% [markdown]\n# Only text here.\n", "b.py");
+  f = scoring::notebook_facts(nb);
+  EXPECT_EQ(f.at("code_cells"), 0);
+  EXPECT_EQ(f.at("code_cells_after_code_share"), 0);
+  EXPECT_EQ(f.at("trains_model"), 0);
+}
+
+TEST(Facts, EveryFactIsDocumented) {
+  std::ifstream in(std::string(JUDGE_SOURCE_DIR) + "/docs/facts.md");
+  ASSERT_TRUE(in) << "docs/facts.md is missing";
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const auto& info : scoring::fact_vocabulary())
+    EXPECT_NE(text.str().find("`" + info.name + "`"), std::string::npos)
+        << info.name << " is not in docs/facts.md";
+}
+
+TEST(Facts, ScopeFactsInformEveryDimensionWithAnNACase) {
+  const auto& v = scoring::fact_vocabulary();
+  auto info = [&](const std::string& name) {
+    for (const auto& f : v)
+      if (f.name == name) return f;
+    return scoring::FactInfo{};
+  };
+  EXPECT_TRUE(scoring::fact_informs(info("trains_model"), "data_imputation"));
+  EXPECT_FALSE(scoring::fact_informs(info("trains_model"), "cell_organization"));
+  EXPECT_TRUE(scoring::fact_informs(info("uninstalled_packages"), "library_installation"));
+  EXPECT_FALSE(scoring::fact_informs(info("uninstalled_packages"), "model_use"));
+  EXPECT_TRUE(scoring::fact_informs(info("uninstalled_packages"), "a_custom_dimension"));
+}
+
+// The heuristic judge applies the rules written in memory, as written: a person's edit is what it applies.
+TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
+  const auto rubric = rubric::default_rubric();
+  const auto nb = sample();
+  scoring::HeuristicJudge judge;
+  auto score_of = [&](const scoring::Context& c) {
+    for (const auto& v : judge.score(nb, rubric, c))
+      if (v.dimension == "model_training") return v;
+    return scoring::Verdict{};
+  };
+  const auto plain = score_of({});
+  ASSERT_EQ(plain.status, scoring::Status::scored);
+  ASSERT_NE(plain.score, 1.0);  // so the rule below visibly changes it
+  memory::Memory m;
+  m.set_guidelines(
+      {{"model_training", "when trains_model, not seed_set -> score 1 (edited by hand)", {}, "learnt"},
+       {"model_training", "when always -> N/A", {}, "manual"}});  // first match wins
+  scoring::Context c;
+  c.memory = &m;
+  const auto ruled = score_of(c);
+  EXPECT_EQ(ruled.status, scoring::Status::scored);
+  EXPECT_EQ(ruled.score, 1.0);
+  EXPECT_NE(ruled.rationale.find("learnt rule: when trains_model, not seed_set -> score 1"),
+            std::string::npos);
+  EXPECT_EQ(ruled.extra.at("rule_score"), *plain.score);
+  c.use_guidelines = false;  // the "episodic" condition: rules are semantic memory
+  EXPECT_EQ(score_of(c).score, plain.score);
+  m.set_guidelines({{"model_training", "when seed_set -> score 1", {}, "manual"}});  // does not match
+  c.use_guidelines = true;
+  EXPECT_EQ(score_of(c).score, plain.score);
+}

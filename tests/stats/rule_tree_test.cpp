@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+#include "judge/stats/rule_tree.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+using namespace judge::stats;
+
+TEST(RuleTree, ActionsAndLossByHand) {
+  EXPECT_EQ(apply_action({ActionKind::keep, 0}, 2.0), 2.0);
+  EXPECT_EQ(apply_action({ActionKind::at_most, 1}, 3.0), 1.0);
+  EXPECT_EQ(apply_action({ActionKind::at_most, 2}, 1.0), 1.0);
+  EXPECT_EQ(apply_action({ActionKind::at_least, 2}, 1.0), 2.0);
+  EXPECT_EQ(apply_action({ActionKind::at_most, 1}, std::nullopt), std::nullopt);  // N/A stays N/A
+  EXPECT_EQ(apply_action({ActionKind::set, 2}, std::nullopt), 2.0);
+  EXPECT_EQ(apply_action({ActionKind::not_applicable, 0}, 3.0), std::nullopt);
+  EXPECT_DOUBLE_EQ(item_loss(3.0, 1.0, 1.5), 2.0);
+  EXPECT_DOUBLE_EQ(item_loss(std::nullopt, std::nullopt, 1.5), 0.0);
+  EXPECT_DOUBLE_EQ(item_loss(std::nullopt, 2.0, 1.5), 1.5);
+  EXPECT_DOUBLE_EQ(item_loss(2.0, std::nullopt, 1.5), 1.5);
+}
+
+// A standard one fact away from the base: where feature 0 holds, people say 1 although the judge said 3.
+// 12 rows, feature 0 holds on rows 0-5; feature 1 is unrelated (row parity). Leave-one-out: every held-out
+// row still has 5 rows of its group in training, so the depth-1 tree predicts it exactly: CV loss 0; "no
+// rule" errs by 2 on 6 of 12 rows: 1.0.
+TEST(RuleTree, LearnsAPlantedRuleExactly) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  for (int i = 0; i < 12; ++i) {
+    x.push_back({i < 6 ? 1.0 : 0.0, static_cast<double>(i % 2)});
+    base.push_back(3.0);
+    labels.push_back(i < 6 ? 1.0 : 3.0);
+  }
+  const RuleTree t = fit_rule_tree(x, base, labels, {});
+  EXPECT_EQ(t.depth, 1);
+  EXPECT_DOUBLE_EQ(t.cv_loss_none, 1.0);
+  EXPECT_DOUBLE_EQ(t.cv_loss, 0.0);
+  ASSERT_EQ(t.leaves.size(), 2u);
+  // Children in order: the side where the test fails (x0 < 1), then where it holds (x0 >= 1).
+  EXPECT_EQ(t.leaves[0].action.kind, ActionKind::keep);
+  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);  // at most 1: ties with "score 1", listed first
+  EXPECT_DOUBLE_EQ(t.leaves[1].action.score, 1.0);
+  ASSERT_EQ(t.leaves[1].when.size(), 1u);
+  EXPECT_EQ(t.leaves[1].when[0].feature, 0u);
+  EXPECT_TRUE(t.leaves[1].when[0].at_least);
+  EXPECT_DOUBLE_EQ(t.leaves[1].when[0].threshold, 1.0);  // whole numbers: the upper value
+  EXPECT_EQ(t.leaves[1].rows.size(), 6u);
+  EXPECT_EQ(t.leaves[1].agree.size(), 6u);
+  EXPECT_EQ(t.predict({1, 0}, 2.0), 1.0);
+  EXPECT_EQ(t.predict({0, 0}, 2.0), 2.0);
+}
+
+TEST(RuleTree, NoRuleWhenTheBaseAgrees) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  for (int i = 0; i < 10; ++i) {
+    x.push_back({static_cast<double>(i % 3)});
+    base.push_back(1.0 + i % 3);
+    labels.push_back(1.0 + i % 3);
+  }
+  const RuleTree t = fit_rule_tree(x, base, labels, {});
+  EXPECT_EQ(t.depth, -1);
+  EXPECT_TRUE(t.leaves.empty());
+  EXPECT_DOUBLE_EQ(t.cv_loss_none, 0.0);
+  EXPECT_EQ(t.predict({2}, 3.0), 3.0);
+}
+
+// Shares split at the midpoint of the neighbouring values, rounded to two decimals: between 0.2 and 0.6
+// the threshold is 0.4. N/A is an outcome: people say N/A below it, the judge scored everything 2.
+TEST(RuleTree, MidpointThresholdAndNotApplicable) {
+  const std::vector<double> share = {0.0, 0.1, 0.1, 0.2, 0.6, 0.7, 0.8, 0.9};
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  for (double s : share) {
+    x.push_back({s});
+    base.push_back(2.0);
+    labels.push_back(s < 0.5 ? std::nullopt : std::optional<double>(2.0));
+  }
+  RuleTreeOptions o;
+  o.min_leaf = 2;
+  const RuleTree t = fit_rule_tree(x, base, labels, o);
+  ASSERT_EQ(t.depth, 1);
+  ASSERT_EQ(t.leaves.size(), 2u);
+  EXPECT_DOUBLE_EQ(t.leaves[0].when[0].threshold, 0.4);
+  EXPECT_FALSE(t.leaves[0].when[0].at_least);
+  EXPECT_EQ(t.leaves[0].action.kind, ActionKind::not_applicable);
+  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::keep);
+  o.allow_na = false;  // a rubric without N/A: the learner may not name it
+  for (const auto& leaf : fit_rule_tree(x, base, labels, o).leaves)
+    EXPECT_NE(leaf.action.kind, ActionKind::not_applicable);
+}
+
+TEST(RuleTree, RejectsRaggedInput) {
+  EXPECT_THROW(fit_rule_tree({{1.0}, {0.0}}, {1.0}, {1.0, 2.0}, {}), std::invalid_argument);
+  EXPECT_THROW(fit_rule_tree({{1.0}, {0.0, 1.0}}, {1.0, 1.0}, {1.0, 2.0}, {}), std::invalid_argument);
+  EXPECT_EQ(fit_rule_tree({}, {}, {}, {}).depth, -1);
+}
