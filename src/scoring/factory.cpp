@@ -4,7 +4,7 @@
 #include "judge/llm/registry.hpp"
 #include "judge/llm/rate_limit.hpp"
 #include "judge/scoring/heuristic.hpp"
-#include "judge/scoring/memory_blend.hpp"
+#include "judge/scoring/memory_section.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {

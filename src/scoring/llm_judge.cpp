@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "judge/memory/memory.hpp"
-#include "judge/scoring/memory_blend.hpp"
+#include "judge/scoring/memory_section.hpp"
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
 #include "judge/util/error.hpp"
