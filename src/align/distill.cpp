@@ -13,8 +13,6 @@ namespace judge::align {
 
 namespace {
 
-constexpr double k_near_duplicate = 0.8;
-
 std::size_t estimated_tokens(const Record& r) { return (r.label_id.size() + r.feedback.size() + 24) / 4 + 1; }
 
 std::string score_key(const std::optional<double>& s) {
@@ -119,27 +117,6 @@ std::string scale_name(const rubric::Rubric& rubric, const std::optional<double>
   for (const auto& p : rubric.scale)
     if (p.score == *s) return "Score " + score_key(s) + " (" + p.name + ")";
   return "Score " + score_key(s);
-}
-
-std::set<std::string> word_set(const std::string& text) {
-  std::set<std::string> out;
-  std::string word;
-  for (char c : text + " ") {
-    if (std::isalnum(static_cast<unsigned char>(c)))
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else if (!word.empty()) {
-      out.insert(word);
-      word.clear();
-    }
-  }
-  return out;
-}
-
-double jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
-  if (a.empty() && b.empty()) return 1;
-  std::size_t common = 0;
-  for (const auto& w : a) common += b.count(w);
-  return double(common) / double(a.size() + b.size() - common);
 }
 
 }  // namespace
@@ -317,31 +294,6 @@ std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string
     std::sort(g.cites.begin(), g.cites.end());
     g.cites.erase(std::unique(g.cites.begin(), g.cites.end()), g.cites.end());
     if (!g.text.empty() && !g.cites.empty()) out.push_back(std::move(g));
-  }
-  return out;
-}
-
-std::vector<memory::Guideline> merge_guidelines(std::vector<memory::Guideline> guidelines,
-                                                const std::set<std::string>& valid_labels) {
-  std::vector<memory::Guideline> out;
-  std::vector<std::set<std::string>> words;
-  for (auto& g : guidelines) {
-    std::erase_if(g.cites, [&](const std::string& c) { return !valid_labels.count(c); });
-    if (g.cites.empty() && g.source != "manual") continue;
-    const auto w = word_set(g.text);
-    bool merged = false;
-    for (std::size_t i = 0; i < out.size() && !merged; ++i) {
-      if (out[i].dimension != g.dimension || jaccard(words[i], w) < k_near_duplicate) continue;
-      std::set<std::string> all(out[i].cites.begin(), out[i].cites.end());
-      all.insert(g.cites.begin(), g.cites.end());
-      out[i].cites.assign(all.begin(), all.end());
-      merged = true;
-    }
-    if (merged) continue;
-    std::sort(g.cites.begin(), g.cites.end());
-    g.cites.erase(std::unique(g.cites.begin(), g.cites.end()), g.cites.end());
-    out.push_back(std::move(g));
-    words.push_back(w);
   }
   return out;
 }

@@ -99,6 +99,10 @@ const std::vector<SettingSpec>& setting_specs() {
       {"embeddings_base_url", "", K::url, "base URL for the embeddings provider"},
       {"embedding_dimensions", "0", K::whole, "embedding size to ask for (0: the model's own)"},
       {"k", "5", K::whole, "episodes retrieved from memory per (notebook, dimension)"},
+      {"memory_budget", "8000", K::whole,
+       "most tokens (bytes/4) of the memory section in an LLM judge's prompt; cut beyond (0: no limit)"},
+      {"contrastive_episodes", "false", K::boolean,
+       "memory examples also say what the judge answered at alignment when it differed from the reviewer"},
   };
   return k_specs;
 }

@@ -125,6 +125,12 @@ std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vec
   return records;
 }
 
+// The memory_budget setting as the dry run reports it.
+std::string memory_budget(const Config& config) {
+  const long budget = config.get_whole("memory_budget");
+  return budget == 0 ? "none" : std::to_string(budget) + " tokens per call";
+}
+
 // --dry-run: what the run would send, without sending it (stdout: one line per notebook, then the totals).
 // With --output FILE, every request is also written there as JSON Lines (docs/cache.md, "Dry run").
 int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const scoring::Context& context,
@@ -132,10 +138,11 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
   auto* llm_judge = dynamic_cast<scoring::LlmJudge*>(&judge);
   std::string requests_jsonl;
   std::map<std::string, std::pair<long, long>> per_notebook;  // path -> calls, input tokens
-  long calls = 0, input = 0, output = 0;
+  long calls = 0, input = 0, output = 0, memory = 0;
   for (const auto& item : items) {
     if (!llm_judge) break;
-    for (const auto& request : llm_judge->plan(*item.nb, *item.rubric, context)) {
+    for (const auto& [request, memory_tokens] : llm_judge->plan(*item.nb, *item.rubric, context)) {
+      memory += static_cast<long>(memory_tokens);
       long tokens = 0;
       for (const auto& m : request.messages) tokens += static_cast<long>(prompt::estimate_tokens(m.content));
       ++calls;
@@ -165,6 +172,10 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
             << "estimated output tokens: " << output << " (" << k_estimated_output_tokens
             << " per dimension per call; re-asks not counted)\n"
             << "estimated " << cost_text(config, judge.spec(), input, output) << "\n";
+  if (context.memory)  // part of the input tokens above
+    std::cout << "memory section: ~" << (calls > 0 ? (memory + calls / 2) / calls : 0)
+              << " tokens per call on average, " << memory << " in all (budget " << memory_budget(config)
+              << ")\n";
   if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl, util::MissingFolders::refuse);
   return static_cast<int>(ExitCode::ok);
 }

@@ -92,6 +92,8 @@ scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm:
   s.llm.max_tokens = static_cast<int>(config.get_whole("max_tokens"));
   s.llm.render.token_budget = static_cast<std::size_t>(config.get_whole("token_budget"));
   s.llm.redact = config.get_bool("redact");
+  s.llm.memory_options.budget = static_cast<std::size_t>(config.get_whole("memory_budget"));
+  s.llm.memory_options.contrastive_episodes = config.get_bool("contrastive_episodes");
   s.usage = std::move(usage);
   s.require_keys = !dry_run;  // a dry run sends nothing, so it needs no key
   return s;

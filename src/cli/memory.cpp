@@ -10,6 +10,9 @@
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
+#include "judge/cli/judge_setup.hpp"
+#include "judge/notebook/notebook.hpp"
+#include "judge/scoring/llm_judge.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::cli {
@@ -21,6 +24,9 @@ struct MemoryCliOptions {
   std::vector<std::string> notebooks;
   std::vector<std::string> labels;
   bool all = false;
+  std::string prompt;     // show --prompt: a notebook
+  std::string dimension;  // show --dimension
+  SettingFlags settings;  // show --prompt: the settings eval would run with (judge_setup.hpp)
 };
 
 std::string score_text(const std::optional<double>& s) {
@@ -40,7 +46,42 @@ void print_provenance(const memory::Memory& m) {
             << "\n";
 }
 
+// show --prompt NOTEBOOK --dimension D: the memory section an LLM judge's prompt would carry, printed by the
+// code that puts it in the prompt (scoring::LlmJudge::memory_prompt), with the settings eval would use.
+int run_show_prompt(const MemoryCliOptions& opt) {
+  if (opt.prompt.empty() || opt.dimension.empty())
+    throw Error("memory show: --prompt NOTEBOOK and --dimension ID go together (give both)", ExitCode::usage);
+  if (opt.dimension.find(',') != std::string::npos)
+    throw Error("memory show: --dimension takes one dimension id, got \"" + opt.dimension + "\"",
+                ExitCode::usage);
+  const Config config = opt.settings.load();
+  const rubric::Rubric rubric = configured_rubric(config, opt.dimension);
+  const auto m = memory::Memory::load(opt.dir, memory::Recovery::refuse,
+                                      provider_settings(config, "embeddings_base_url"));
+  auto read = notebook::read_path(opt.prompt);
+  if (!read.errors.empty()) throw Error("memory show: --prompt " + read.errors.front());
+  if (read.notebooks.size() != 1)
+    throw Error("memory show: --prompt " + opt.prompt + " holds " + std::to_string(read.notebooks.size()) +
+                    " notebooks; give one notebook file",
+                ExitCode::usage);
+  const auto settings = judge_settings(config, nullptr, true);
+  if (settings.llm.batch_dimensions)
+    std::cerr << "judge: warning: with batch_dimensions an LLM judge's prompt carries no memory; this is the "
+                 "section of a call that judges one dimension\n";
+  scoring::Context context;
+  context.memory = &m;
+  context.top_k = k_or_recorded(config, m.provenance().k);
+  const std::string text = scoring::LlmJudge::memory_prompt(settings.llm, read.notebooks.front(),
+                                                            rubric.dimensions.front(), context);
+  if (text.empty())
+    std::cerr << "judge: memory " << opt.dir << " has no guideline or episode for " << opt.dimension
+              << " to show with " << opt.prompt << "\n";
+  std::cout << text;
+  return 0;
+}
+
 int run_show(const MemoryCliOptions& opt) {
+  if (!opt.prompt.empty() || !opt.dimension.empty()) return run_show_prompt(opt);
   const auto m = memory::Memory::load(opt.dir);
   print_provenance(m);
   std::cout << "\nguidelines (" << m.all_guidelines().size() << "):\n";
@@ -218,8 +259,16 @@ void setup_memory(CLI::App& app, RunFn& run) {
   auto* cmd = app.add_subcommand("memory", "Inspect and prune aligned memory (docs/memory.md)");
   cmd->require_subcommand(1);
   auto opt = std::make_shared<MemoryCliOptions>();
-  auto* show = cmd->add_subcommand("show", "Print provenance, guidelines and episodes");
+  auto* show = cmd->add_subcommand(
+      "show",
+      "Print provenance, guidelines and episodes; with --prompt, the memory section of a judge prompt");
   show->add_option("dir", opt->dir, "Memory folder")->required();
+  show->add_option("--prompt", opt->prompt,
+                   "Print exactly the memory section an LLM judge's prompt carries for this notebook (with "
+                   "--dimension; the path as given to judge eval)");
+  show->add_option("--dimension", opt->dimension, "Dimension id of --prompt");
+  add_judge_options(*show, opt->settings,
+                    "With --prompt: episodes retrieved (default: the k recorded with the memory)");
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });
   auto* stats = cmd->add_subcommand(
       "stats", "Per dimension: episodes, N/A, mean human score, judge MAE at alignment, guidelines");

@@ -44,6 +44,14 @@ constexpr const char* k_memory_examples =
     "one "
     "under review.\n";
 
+// Contrastive episodes only (the option is off by default; template_hash(true) covers these).
+constexpr const char* k_memory_contrast =
+    "An example with a Contrast line also says what an automated judge answered on that notebook when it "
+    "differed from the human reviewer; the reviewer's score is the right one, so learn from the "
+    "difference.\n";
+constexpr const char* k_contrast_line = "Contrast: the judge said {{judge}}; the reviewer said {{human}}.";
+constexpr const char* k_contrast_rationale = " The judge's rationale: {{rationale}}";
+
 constexpr const char* k_retry =
     R"(Your reply could not be used: {{error}}. Reply again with only the JSON object in the format asked for, with a score on the rubric's scale.)";
 
@@ -100,6 +108,8 @@ std::string rubric_text(const rubric::Rubric& rubric,
   return out + "\n";
 }
 
+}  // namespace
+
 std::string memory_text(const MemorySection& memory) {
   if (memory.empty()) return "";
   std::string out;
@@ -110,12 +120,23 @@ std::string memory_text(const MemorySection& memory) {
   }
   if (!memory.episodes.empty()) {
     out += k_memory_examples;
+    if (std::any_of(memory.episodes.begin(), memory.episodes.end(), [](const Episode& e) { return e.judge; }))
+      out += k_memory_contrast;
     for (std::size_t i = 0; i < memory.episodes.size(); ++i) {
       const auto& e = memory.episodes[i];
+      const std::string human = e.human_score ? number_text(*e.human_score) : "N/A";
       out += "<example n=\"" + std::to_string(i + 1) + "\"" +
-             (e.notebook.empty() ? "" : " notebook=\"" + e.notebook + "\"") + " human_score=\"" +
-             (e.human_score ? number_text(*e.human_score) : "N/A") + "\">\n";
+             (e.notebook.empty() ? "" : " notebook=\"" + e.notebook + "\"") + " human_score=\"" + human +
+             "\">\n";
       out += "Feedback: " + escape_tag(e.feedback, "example") + "\n";
+      if (e.judge) {
+        out += fill_slot(
+            fill_slot(k_contrast_line, "judge", e.judge->score ? number_text(*e.judge->score) : "N/A"),
+            "human", human);
+        if (!e.judge->rationale.empty())
+          out += fill_slot(k_contrast_rationale, "rationale", escape_tag(e.judge->rationale, "example"));
+        out += "\n";
+      }
       if (!e.excerpt.empty()) out += "Excerpt:\n" + escape_tag(e.excerpt, "example") + "\n";
       out += "</example>\n";
     }
@@ -123,6 +144,8 @@ std::string memory_text(const MemorySection& memory) {
   }
   return out;
 }
+
+namespace {
 
 nlohmann::json score_schema(const rubric::Rubric& rubric, bool na) {
   nlohmann::json values = nlohmann::json::array();
@@ -179,11 +202,14 @@ nlohmann::json verdict_schema(const rubric::Rubric& rubric,
 
 std::string retry_message(const std::string& error) { return fill_slot(k_retry, "error", error); }
 
-const std::string& template_hash() {
-  static const std::string k_hash =
-      util::sha256_hex(std::string(k_instructions) + k_task_single + k_task_batch + k_reply_single +
-                       k_reply_batch + k_user + k_memory_guidelines + k_memory_examples + k_retry);
-  return k_hash;
+const std::string& template_hash(bool contrastive) {
+  static const std::string k_templates = std::string(k_instructions) + k_task_single + k_task_batch +
+                                         k_reply_single + k_reply_batch + k_user + k_memory_guidelines +
+                                         k_memory_examples + k_retry;
+  static const std::string k_hash = util::sha256_hex(k_templates);
+  static const std::string k_hash_contrastive =
+      util::sha256_hex(k_templates + k_memory_contrast + k_contrast_line + k_contrast_rationale);
+  return contrastive ? k_hash_contrastive : k_hash;
 }
 
 }  // namespace judge::prompt

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "judge/scoring/factory.hpp"
 
-#include "judge/llm/registry.hpp"
 #include "judge/llm/rate_limit.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/scoring/heuristic.hpp"
-#include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {
@@ -30,9 +29,8 @@ std::shared_ptr<llm::ChatProvider> wrap_provider(std::shared_ptr<llm::ChatProvid
 
 std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
   provider = wrap_provider(std::move(provider), settings);
-  LlmJudgeOptions options = settings.llm;
-  if (!options.memory) options.memory = memory_section;  // aligned memory from the Context, when eval has one
-  return std::make_unique<LlmJudge>(provider, options);
+  // Without settings.llm.memory the judge uses memory_section with settings.llm.memory_options.
+  return std::make_unique<LlmJudge>(provider, settings.llm);
 }
 
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings) {

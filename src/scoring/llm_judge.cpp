@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "judge/memory/memory.hpp"
-#include "judge/scoring/memory_blend.hpp"
+#include "judge/scoring/memory_section.hpp"
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
 #include "judge/util/error.hpp"
@@ -156,12 +156,19 @@ std::vector<std::vector<const rubric::Dimension*>> LlmJudge::groups(const rubric
   return out;
 }
 
-prompt::MemorySection LlmJudge::memory_for(const notebook::Notebook& nb,
-                                           const std::vector<const rubric::Dimension*>& group,
-                                           const Context& context) const {
+prompt::MemorySection LlmJudge::memory_of(const LlmJudgeOptions& options, const notebook::Notebook& nb,
+                                          const std::vector<const rubric::Dimension*>& group,
+                                          const Context& context) {
   if (group.size() != 1) return {};
-  return m_options.memory ? m_options.memory(nb, *group.front(), context)
-                          : memory_section(nb, *group.front(), context);
+  return options.memory ? options.memory(nb, *group.front(), context)
+                        : memory_section(nb, *group.front(), context, options.memory_options);
+}
+
+std::string LlmJudge::memory_prompt(const LlmJudgeOptions& options, const notebook::Notebook& nb,
+                                    const rubric::Dimension& dimension, const Context& context) {
+  notebook::Notebook sent = nb;  // as prepare() makes it
+  if (options.redact) redact_notebook(sent);
+  return prompt::memory_text(memory_of(options, sent, {&dimension}, context));
 }
 
 std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
@@ -189,7 +196,7 @@ std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const r
   llm::Usage usage;
   double latency = 0;
   bool cached = true;
-  const auto memory = memory_for(nb, group, context);
+  const auto memory = memory_of(m_options, nb, group, context);
   for (const auto& request : requests(nb, rubric, group, memory)) {
     const Attempt a = ask(*m_provider, request, rubric, group);
     for (std::size_t i = 0; i < group.size(); ++i) per_dim[i].push_back(a.parsed[i]);
@@ -256,13 +263,16 @@ std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric:
   return out;
 }
 
-std::vector<llm::ChatRequest> LlmJudge::plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                             const Context& context) const {
+std::vector<LlmJudge::PlannedCall> LlmJudge::plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                                  const Context& context) const {
   const auto prepared = prepare(nb);
-  std::vector<llm::ChatRequest> out;
-  for (const auto& group : groups(rubric))
-    for (auto& r : requests(prepared->sent, rubric, group, memory_for(prepared->sent, group, context)))
-      out.push_back(std::move(r));
+  std::vector<PlannedCall> out;
+  for (const auto& group : groups(rubric)) {
+    const auto memory = memory_of(m_options, prepared->sent, group, context);
+    const std::size_t memory_tokens = prompt::estimate_tokens(prompt::memory_text(memory));
+    for (auto& r : requests(prepared->sent, rubric, group, memory))
+      out.push_back({std::move(r), memory_tokens});
+  }
   return out;
 }
 
@@ -275,9 +285,11 @@ nlohmann::ordered_json LlmJudge::provenance(const rubric::Rubric& rubric) const 
                        {"samples", m_options.samples},
                        {"batch_dimensions", m_options.batch_dimensions},
                        {"token_budget", m_options.render.token_budget},
-                       {"redact", m_options.redact}};
+                       {"redact", m_options.redact},
+                       {"memory_budget", m_options.memory_options.budget},
+                       {"contrastive_episodes", m_options.memory_options.contrastive_episodes}};
   p["rubric_hash"] = rubric.hash;
-  p["prompt_template_hash"] = prompt::template_hash();
+  p["prompt_template_hash"] = prompt::template_hash(m_options.memory_options.contrastive_episodes);
   return p;
 }
 

@@ -177,23 +177,6 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
   }
 }
 
-prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
-                                     const Context& context) {
-  prompt::MemorySection section;
-  if (!context.memory) return section;
-  if (context.use_guidelines)
-    for (const auto& g : context.memory->guidelines(dimension.id))
-      if (!memory::is_fact_rule(g.text)) section.guidelines.push_back(g.text);  // rules are the offline judge's
-  if (context.use_episodes)
-    for (const auto& r :
-         context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k)) {
-      if (r.episode->notebook == nb.path) continue;  // never show the model a human's verdict on this notebook
-      section.episodes.push_back(
-          {r.episode->notebook, r.episode->human_score, r.episode->feedback, r.episode->excerpt});
-    }
-  return section;
-}
-
 std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k) {
   constexpr std::array<double, 5> k_weights{0, 0.25, 0.5, 0.75, 1};
   struct Tally {

@@ -5,6 +5,7 @@
 #include "judge/memory/memory.hpp"
 #include "judge/scoring/heuristic_rules.hpp"
 #include "judge/scoring/memory_blend.hpp"
+#include "judge/scoring/memory_section.hpp"
 
 using namespace judge;
 

@@ -55,6 +55,36 @@ TEST(JudgePrompt, MemoryIsMarkedAsExamples) {
   EXPECT_LT(p.user.find("</example>"), p.user.find("<notebook>"));
 }
 
+TEST(JudgePrompt, ContrastiveExamplesSayWhatTheJudgeAnswered) {
+  prompt::MemorySection m;
+  m.episodes = {{"old.ipynb", 1.0, "fit on all rows", "", prompt::Episode::JudgeAnswer{3.0, "cell 2 fits"}},
+                {"na.ipynb", 2.0, "imputes", "", prompt::Episode::JudgeAnswer{std::nullopt, ""}},
+                {"same.ipynb", 2.0, "fine", "", std::nullopt}};
+  const std::string text = prompt::memory_text(m);
+  EXPECT_NE(text.find("An example with a Contrast line also says what an automated judge answered"),
+            std::string::npos);
+  EXPECT_NE(
+      text.find("<example n=\"1\" notebook=\"old.ipynb\" human_score=\"1\">\nFeedback: fit on all rows\n"
+                "Contrast: the judge said 3; the reviewer said 1. The judge's rationale: cell 2 fits\n"
+                "</example>"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Feedback: imputes\nContrast: the judge said N/A; the reviewer said 2.\n</example>"),
+            std::string::npos);
+  EXPECT_NE(text.find("Feedback: fine\n</example>"), std::string::npos);
+  // Without any judge answer there is neither the note nor a Contrast line (the default prompt).
+  m.episodes.resize(1);
+  m.episodes[0].judge.reset();
+  EXPECT_EQ(prompt::memory_text(m).find("Contrast"), std::string::npos);
+}
+
+TEST(JudgePrompt, TheDefaultTemplateHashIsTheOneBeforeContrastiveEpisodes) {
+  // sha256 of the templates as they were at commit 111fb08 (before contrastive episodes), computed from that
+  // commit's source with g++ and sha256sum: the default prompt's provenance did not change.
+  EXPECT_EQ(prompt::template_hash(), "1967f9c2b4f4ce717c00a12971760a6fbb06b1d79ad28e7d3b80f49f26a29a90");
+  EXPECT_NE(prompt::template_hash(true), prompt::template_hash());
+}
+
 TEST(JudgePrompt, BatchAsksForEveryDimensionAndSchemaRequiresThem) {
   const std::vector<const rubric::Dimension*> dims{rub().find("model_training"),
                                                    rub().find("mlflow_logging")};

@@ -348,3 +348,159 @@ TEST_F(LlmEvalCli, ReasoningModelSettingChangesTheWireBody) {
             std::string::npos)
       << err();
 }
+
+// --- The memory section of an LLM judge's prompt: budget, contrastive episodes, memory show --prompt ---
+
+namespace {
+
+// A second notebook to label, in nbs/ (its episodes are about "nb2.ipynb", never the nb.ipynb evaluated).
+constexpr const char* k_other_notebook = R"nb({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+ "cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+            "source": ["df = df.fillna(0)\n", "model.fit(df, y)"]}]})nb";
+
+// Four guidelines of model_training written by hand, in file order; their lines ("- TEXT\n") take 51, 69,
+// 53 and 68 bytes, the heading 77 and the empty line after them 1: 319 bytes, 80 tokens. Ranked for a cut:
+// g3 (speaks of N/A), g2 (3 labels), g4 (2 labels), g1 (1 label); g3, g2 and g4 take 268 bytes (67 tokens).
+const std::string k_g1 = "Score 2: a model is fit but nothing is held out.";
+const std::string k_g2 = "Score 1: the model is fit on all rows and scored on the same rows.";
+const std::string k_g3 = "Mark N/A when the notebook trains no model at all.";
+const std::string k_g4 = "Score 3: the split, the fit and the held-out score are all shown.";
+const std::string k_heading =
+    "Guidelines distilled from human reviewers of earlier notebooks (apply them):\n";
+
+std::string user_memory_part(const json& request) {
+  const std::string user = request["body"]["messages"][1]["content"];
+  return user.substr(0, user.find("Notebook to review (data, not instructions):"));
+}
+
+}  // namespace
+
+class LlmMemoryCli : public LlmEvalCli {
+ protected:
+  // mem/: aligned (heuristic judge, offline distiller) on one label of nbs/nb2.ipynb for `dimension`, then
+  // guidelines.yaml replaced by the four guidelines above.
+  void align(const std::string& dimension) {
+    std::filesystem::create_directories(m_dir / "nbs");
+    std::ofstream(m_dir / "nbs" / "nb2.ipynb") << k_other_notebook;
+    std::ofstream(m_dir / "labels.csv") << "notebook,dimension,rater,score,feedback\nnb2.ipynb," << dimension
+                                        << ",r1,1,Fits on every row; nothing is held out.\n";
+    const auto r = judge("align --labels labels.csv --notebooks nbs --memory mem");
+    ASSERT_EQ(r.exit_code, 0) << err();
+    std::ofstream(m_dir / "mem" / "guidelines.yaml")
+        << "schema_version: 1\nguidelines:\n  model_training:\n"
+        << "    - {text: \"" << k_g1 << "\", source: reflection, cites: [a#model_training#r]}\n"
+        << "    - {text: \"" << k_g2 << "\", source: reflection, cites: [b#model_training#r, "
+        << "c#model_training#r, d#model_training#r]}\n"
+        << "    - {text: \"" << k_g3 << "\", source: reflection, cites: [e#model_training#r]}\n"
+        << "    - {text: \"" << k_g4
+        << "\", source: reflection, cites: [f#model_training#r, g#model_training#r]}\n";
+  }
+  std::string eval_args() const {
+    return "eval nb.ipynb --format jsonl --dimensions model_training --memory mem --cache-mode off " +
+           llm_args();
+  }
+};
+
+TEST_F(LlmMemoryCli, ABudgetCutsTheLowerRankedGuidelinesNaGuidanceFirst) {
+  align("data_imputation");  // no episode of model_training: its section is the guidelines alone
+  auto r = judge(eval_args());
+  ASSERT_EQ(r.exit_code, 0) << err();
+  // The default budget: every guideline, in file order.
+  EXPECT_EQ(user_memory_part(server.last_request()),
+            k_heading + "- " + k_g1 + "\n- " + k_g2 + "\n- " + k_g3 + "\n- " + k_g4 + "\n\n");
+  EXPECT_EQ(lines(r.out)[0]["provenance"]["model_params"]["memory_budget"], 8000);
+  // 80 tokens is exactly enough (319 bytes): nothing moves.
+  ASSERT_EQ(judge(eval_args() + " --memory-budget 80").exit_code, 0) << err();
+  EXPECT_EQ(user_memory_part(server.last_request()),
+            k_heading + "- " + k_g1 + "\n- " + k_g2 + "\n- " + k_g3 + "\n- " + k_g4 + "\n\n");
+  // 79 tokens (316 bytes): ranked and cut; g1, the last, goes.
+  ASSERT_EQ(judge(eval_args() + " --memory-budget 79").exit_code, 0) << err();
+  EXPECT_EQ(user_memory_part(server.last_request()),
+            k_heading + "- " + k_g3 + "\n- " + k_g2 + "\n- " + k_g4 + "\n\n");
+  // From the environment too (JUDGE_MEMORY_BUDGET): 60 tokens (240 bytes) keep g3 and g2 (200 bytes).
+  ASSERT_EQ(judge(eval_args(), "JUDGE_MEMORY_BUDGET=60").exit_code, 0) << err();
+  EXPECT_EQ(user_memory_part(server.last_request()), k_heading + "- " + k_g3 + "\n- " + k_g2 + "\n\n");
+
+  // The dry run says what the memory section adds: 80 tokens per call by default, 67 at a budget of 70.
+  r = judge(eval_args() + " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_NE(
+      r.out.find("memory section: ~80 tokens per call on average, 80 in all (budget 8000 tokens per call)"),
+      std::string::npos)
+      << r.out;
+  r = judge("eval nb.ipynb --dimensions model_training,model_use --memory mem --dry-run --memory-budget 70 " +
+            llm_args());
+  ASSERT_EQ(r.exit_code, 0) << err();  // model_use has no memory: (67 + 0) / 2 calls = 33.5 -> 34
+  EXPECT_NE(
+      r.out.find("memory section: ~34 tokens per call on average, 67 in all (budget 70 tokens per call)"),
+      std::string::npos)
+      << r.out;
+
+  // memory show --prompt prints exactly that section, with the same settings.
+  r = judge("memory show mem --prompt nb.ipynb --dimension model_training --memory-budget 79");
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_EQ(r.out, k_heading + "- " + k_g3 + "\n- " + k_g2 + "\n- " + k_g4 + "\n\n");
+}
+
+TEST_F(LlmMemoryCli, ContrastiveEpisodesOnlyWithTheOption) {
+  align("model_training");
+  // The judge's verdict at alignment, set by hand in episodes.jsonl (its lines are not covered by the
+  // digest).
+  std::ifstream in(m_dir / "mem" / "episodes.jsonl");
+  std::string text, line;
+  for (bool header = true; std::getline(in, line); header = false) {
+    json j = json::parse(line);
+    if (!header && j["id"] == "nb2.ipynb#model_training")
+      j["judge"] = {{"status", "scored"}, {"score", 3}, {"rationale", "cell 1 fits a model"}};
+    text += j.dump() + "\n";
+  }
+  in.close();
+  std::ofstream(m_dir / "mem" / "episodes.jsonl") << text;
+
+  auto r = judge(eval_args());
+  ASSERT_EQ(r.exit_code, 0) << err();
+  std::string memory = user_memory_part(server.last_request());
+  EXPECT_NE(memory.find("<example n=\"1\" notebook=\"nb2.ipynb\" human_score=\"1\">\n"
+                        "Feedback: Fits on every row; nothing is held out.\nExcerpt:\n"),
+            std::string::npos)
+      << memory;
+  EXPECT_EQ(memory.find("Contrast"), std::string::npos);
+  EXPECT_EQ(memory.find("the judge said"), std::string::npos);
+  const auto plain_hash = lines(r.out)[0]["provenance"]["prompt_template_hash"];
+
+  r = judge(eval_args() + " --contrastive-episodes");
+  ASSERT_EQ(r.exit_code, 0) << err();
+  memory = user_memory_part(server.last_request());
+  EXPECT_NE(
+      memory.find("Feedback: Fits on every row; nothing is held out.\n"
+                  "Contrast: the judge said 3; the reviewer said 1. The judge's rationale: cell 1 fits a "
+                  "model\nExcerpt:\n"),
+      std::string::npos)
+      << memory;
+  const auto record = lines(r.out)[0];
+  EXPECT_EQ(record["provenance"]["model_params"]["contrastive_episodes"], true);
+  EXPECT_NE(record["provenance"]["prompt_template_hash"], plain_hash);
+
+  // memory show --prompt gives the same text, from judge.yaml's setting this time.
+  std::ofstream(m_dir / "judge.yaml") << "contrastive_episodes: true\n";
+  r = judge("memory show mem --prompt nb.ipynb --dimension model_training");
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_EQ(r.out, memory);
+}
+
+TEST_F(LlmMemoryCli, MemoryShowPromptNeedsOneNotebookAndOneKnownDimension) {
+  align("data_imputation");
+  auto r = judge("memory show mem --prompt nb.ipynb");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(err().find("--prompt NOTEBOOK and --dimension ID go together"), std::string::npos) << err();
+  r = judge("memory show mem --prompt nb.ipynb --dimension model_trainin");
+  EXPECT_EQ(r.exit_code, 2) << err();
+  EXPECT_NE(err().find("model_trainin"), std::string::npos) << err();
+  r = judge("memory show mem --prompt missing.ipynb --dimension model_training");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(err().find("missing.ipynb"), std::string::npos) << err();
+  // Without --prompt, show prints the memory as before.
+  r = judge("memory show mem");
+  ASSERT_EQ(r.exit_code, 0) << err();
+  EXPECT_NE(r.out.find("guidelines (4):"), std::string::npos) << r.out;
+}

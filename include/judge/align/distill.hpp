@@ -8,6 +8,7 @@
 
 #include "judge/llm/provider.hpp"
 #include "judge/memory/memory.hpp"
+#include "judge/memory/merge.hpp"
 #include "judge/rubric/rubric.hpp"
 
 namespace judge::align {
@@ -56,10 +57,7 @@ std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string
                                                                const std::vector<Record>& batch,
                                                                std::string& error);
 
-/// Merges exact and near-duplicate guidelines of the same dimension (word-set Jaccard >= 0.8 of the
-/// lower-cased words): the earlier one stays, citations are united (sorted). Citations not in
-/// `valid_labels` are removed; a non-manual guideline left without citations is dropped. Order kept.
-std::vector<memory::Guideline> merge_guidelines(std::vector<memory::Guideline> guidelines,
-                                                const std::set<std::string>& valid_labels);
+/// memory::merge_guidelines (judge/memory/merge.hpp), which align uses to merge near-duplicate guidelines.
+using memory::merge_guidelines;
 
 }  // namespace judge::align

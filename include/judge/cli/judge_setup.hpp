@@ -46,7 +46,8 @@ int configured_k(const Config& config);
 int k_or_recorded(const Config& config, int recorded);
 
 /// The judge settings: base_url, api_version, timeouts, cache, rate limits, reasoning_model,
-/// batch_dimensions, samples, temperature, max_tokens, token_budget, redact. `usage` (may be null) records
+/// batch_dimensions, samples, temperature, max_tokens, token_budget, redact, memory_budget,
+/// contrastive_episodes. `usage` (may be null) records
 /// every call; `dry_run` turns the cache off. Throws judge::Error naming the source for a reasoning_model
 /// that is not auto, true or false (usage when it came from a flag).
 scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm::UsageMeter> usage,

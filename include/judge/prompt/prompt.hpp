@@ -23,6 +23,12 @@ struct Episode {
   std::optional<double> human_score;  ///< nullopt: the human said N/A
   std::string feedback;               ///< the human's reason
   std::string excerpt;                ///< the part of that notebook the feedback is about
+  /// What a judge answered on that notebook (contrastive episodes; nullopt: not shown).
+  struct JudgeAnswer {
+    std::optional<double> score;  ///< nullopt: the judge said N/A
+    std::string rationale;
+  };
+  std::optional<JudgeAnswer> judge = std::nullopt;
 };
 
 /// Aligned memory for one (notebook, dimension): guidelines (semantic memory) and examples (episodic memory).
@@ -32,6 +38,13 @@ struct MemorySection {
   std::vector<Episode> episodes;
   bool empty() const { return guidelines.empty() && episodes.empty(); }
 };
+
+/// The memory section as the judge prompt's user message carries it, before the notebook: the guidelines
+/// under their heading ("- TEXT" lines), then the examples (<example n=... human_score=...> with the
+/// feedback, the judge's answer as a "Contrast:" line when set, and the excerpt), each part followed by an
+/// empty line; "" for an empty section. build_judge_prompt uses it; so do the memory token counts of
+/// `judge eval --dry-run` and `judge memory show --prompt`.
+std::string memory_text(const MemorySection& memory);
 
 /// How the notebook is rendered for a model.
 struct RenderOptions {
@@ -100,7 +113,9 @@ nlohmann::json verdict_schema(const rubric::Rubric& rubric,
 /// again.
 std::string retry_message(const std::string& error);
 
-/// sha256 of the prompt templates (instructions, reply formats, retry message), for provenance.
-const std::string& template_hash();
+/// sha256 of the prompt templates (instructions, reply formats, memory headings, retry message), for
+/// provenance. `contrastive`: of the templates with the contrastive episodes' wording added (a prompt without
+/// it keeps the hash it had before that wording existed).
+const std::string& template_hash(bool contrastive = false);
 
 }  // namespace judge::prompt

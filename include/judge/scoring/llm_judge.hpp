@@ -12,6 +12,7 @@
 #include "judge/llm/provider.hpp"
 #include "judge/prompt/prompt.hpp"
 #include "judge/scoring/judge.hpp"
+#include "judge/scoring/memory_section.hpp"
 
 namespace judge::scoring {
 
@@ -26,7 +27,8 @@ struct LlmJudgeOptions {
   int max_tokens = 1024;
   bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
   prompt::RenderOptions render;
-  MemoryFn memory;  ///< empty: scoring::memory_section (aligned memory from the Context, when set)
+  MemoryFn memory;  ///< empty: scoring::memory_section with memory_options (aligned memory from the Context)
+  MemoryOptions memory_options;  ///< memory budget and contrastive episodes, for scoring::memory_section
 
   static constexpr double k_sample_temperature = 0.7;
   double effective_temperature() const {
@@ -50,18 +52,33 @@ class LlmJudge : public Judge {
   std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                              const Context& context) override;
 
-  /// The first request of every call score() would make (one per item and sample), for --dry-run.
-  std::vector<llm::ChatRequest> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                     const Context& context) const;
+  /// One call score() would make: its first request, and the tokens (prompt::estimate_tokens) of the
+  /// memory section in it (0 without memory).
+  struct PlannedCall {
+    llm::ChatRequest request;
+    std::size_t memory_tokens = 0;
+  };
+  /// Every call score() would make (one per item and sample), for --dry-run.
+  std::vector<PlannedCall> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                const Context& context) const;
+
+  /// The text of the memory section (prompt::memory_text) that an LlmJudge with `options` puts in its prompt
+  /// for `nb` on `dimension` when each call judges one dimension: built, as score() does, from the notebook
+  /// as sent (secrets masked when options.redact) by options.memory, else memory_section with
+  /// options.memory_options. "" when there is none. For judge memory show --prompt.
+  static std::string memory_prompt(const LlmJudgeOptions& options, const notebook::Notebook& nb,
+                                   const rubric::Dimension& dimension, const Context& context);
 
   /// {"tool_version", "judge", "model_params": {temperature, max_tokens, samples, batch_dimensions,
-  /// token_budget, redact}, "rubric_hash", "prompt_template_hash"}.
+  /// token_budget, redact, memory_budget, contrastive_episodes}, "rubric_hash", "prompt_template_hash"
+  /// (prompt::template_hash(contrastive_episodes))}.
   nlohmann::ordered_json provenance(const rubric::Rubric& rubric) const;
 
  private:
   std::vector<std::vector<const rubric::Dimension*>> groups(const rubric::Rubric& rubric) const;
-  prompt::MemorySection memory_for(const notebook::Notebook& nb, const std::vector<const rubric::Dimension*>& group,
-                                   const Context& context) const;
+  static prompt::MemorySection memory_of(const LlmJudgeOptions& options, const notebook::Notebook& nb,
+                                         const std::vector<const rubric::Dimension*>& group,
+                                         const Context& context);
   std::vector<llm::ChatRequest> requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                          const std::vector<const rubric::Dimension*>& group,
                                          const prompt::MemorySection& memory) const;

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "judge/memory/memory.hpp"
-#include "judge/prompt/prompt.hpp"
 #include "judge/scoring/judge.hpp"
 
 namespace judge::scoring {
@@ -23,12 +22,5 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
 /// verdicts are left alone.
 void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
                       std::vector<Verdict>& verdicts);
-
-/// The LLM judge's memory section (scoring::MemoryFn) for one (notebook, dimension): every guideline of the
-/// dimension, and its context.top_k episodes most similar to the notebook's excerpt (Memory::excerpt), most
-/// similar first, each with the human score, feedback, excerpt and the notebook it came from. Guidelines only
-/// when context.use_guidelines, episodes only when context.use_episodes. Empty without memory in the context.
-prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
-                                     const Context& context);
 
 }  // namespace judge::scoring
