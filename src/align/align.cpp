@@ -89,7 +89,19 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
     if (leaf.action.kind == stats::ActionKind::keep) continue;
     memory::FactRule rule;
     rule.then = leaf.action;
+    // A path may test one fact twice ("eda_kinds < 5" then "eda_kinds < 2"): keep the tighter test only.
+    std::vector<stats::Condition> path;
     for (const auto& c : leaf.when) {
+      auto same = std::find_if(path.begin(), path.end(), [&](const stats::Condition& p) {
+        return p.feature == c.feature && p.at_least == c.at_least;
+      });
+      if (same == path.end())
+        path.push_back(c);
+      else
+        same->threshold =
+            c.at_least ? std::max(same->threshold, c.threshold) : std::min(same->threshold, c.threshold);
+    }
+    for (const auto& c : path) {
       memory::FactTest t;
       t.fact = names[c.feature];
       const bool boolean =
