@@ -82,7 +82,7 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
     for (const auto& p : rubric.scale) options.scale.push_back(p.score);
     options.allow_na = rubric.allows_na;
   }
-  options.na_cost = (options.scale.back() - options.scale.front()) / 2;
+  options.na_cost = (options.scale.back() - options.scale.front()) * 0.75;
   const stats::RuleTree tree = stats::fit_rule_tree(x, base, human, options);
   std::vector<memory::Guideline> out;
   for (const auto& leaf : tree.leaves) {
