@@ -99,6 +99,9 @@ const std::vector<SettingSpec>& setting_specs() {
       {"embeddings_base_url", "", K::url, "base URL for the embeddings provider"},
       {"embedding_dimensions", "0", K::whole, "embedding size to ask for (0: the model's own)"},
       {"k", "5", K::whole, "episodes retrieved from memory per (notebook, dimension)"},
+      {"own_episodes", "false", K::boolean,
+       "eval --memory: a notebook's own labelled episodes may be retrieved when it is judged (default: left "
+       "out, so memory never shows a notebook its own label)"},
   };
   return k_specs;
 }

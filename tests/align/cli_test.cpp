@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -381,12 +382,13 @@ TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
   EXPECT_FALSE(fs::exists(dir / "mem"));
 
   // A reflection model and a judge that never reply usably: 2 batches (two dimensions with feedback) fail,
-  // 0 calls made; the judge's 2 notebooks x 9 dimensions = 18 verdicts are all unscored.
+  // 0 calls made; the judge is asked about the labelled dimensions only (a: 1, b: 2), so its 3 verdicts
+  // are all unscored.
   r = run_judge(labels + "--notebooks " + d + "/nb --cache " + d + "/cache.sqlite --reflection command:" +
                 dir.string() + "/chatty.sh --judge command:" + dir.string() + "/chatty.sh 2>&1");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("; 0 reflection calls (2 failed);"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("gave no usable score for 18 of 18 (notebook, dimension) verdicts"), std::string::npos)
+  EXPECT_NE(r.out.find("gave no usable score for 3 of 3 (notebook, dimension) verdicts"), std::string::npos)
       << r.out;
   fs::remove_all(dir);
 }
@@ -519,5 +521,82 @@ TEST(AlignCli, ForgetRefitsCalibration) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("calibration.json removed"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir / "mem/calibration.json"));
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// The JSON Lines records of judge eval output.
+std::vector<nlohmann::json> records_of(const std::string& out) {
+  std::vector<nlohmann::json> records;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
+}  // namespace
+
+// judge eval --memory on notebooks that are in the memory: a notebook's own episodes (the same file content,
+// whatever its name) are left out, the record says how many, and k others are retrieved; --own-episodes
+// (setting own_episodes) lets them back for production use on labelled notebooks.
+TEST(AlignCli, EvalLeavesOutANotebooksOwnEpisodes) {
+  const fs::path dir = two_notebooks("judge_align_own_");
+  fs::copy_file(dir / "nb/a.ipynb", dir / "copy_of_a.ipynb");  // the same bytes under another name
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  const std::string eval = "eval --format jsonl --dimensions data_imputation -k 1 --memory " + d + "/mem " +
+                           d + "/nb/a.ipynb " + d + "/copy_of_a.ipynb";
+  auto r = run_judge(eval);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto records = records_of(r.out);
+  ASSERT_EQ(records.size(), 2u) << r.out;
+  for (const auto& rec : records) {  // a's own label (human 1) is not shown; b's (the only other) is
+    EXPECT_EQ(rec["episodes_left_out"], 1) << rec.dump();
+    EXPECT_EQ(rec["episodes"], nlohmann::json::array({"b.ipynb#data_imputation"})) << rec.dump();
+  }
+  for (const std::string& own :
+       {eval + " --own-episodes", "env JUDGE_OWN_EPISODES=true " + std::string(JUDGE_BINARY) + " " + eval}) {
+    r = own.starts_with("env") ? judge::test::run_command(own) : run_judge(own);
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    records = records_of(r.out);
+    ASSERT_EQ(records.size(), 2u) << r.out;
+    for (const auto& rec : records) {  // the most similar episode is a's own (the same excerpt)
+      EXPECT_FALSE(rec.contains("episodes_left_out")) << rec.dump();
+      EXPECT_EQ(rec["episodes"], nlohmann::json::array({"a.ipynb#data_imputation"})) << rec.dump();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+// Inside a .dbc archive the file hash is the archive's: a labelled member's own episode is left out, the
+// archive's other notebooks keep it (they are other notebooks).
+TEST(AlignCli, EvalLeavesOutTheOwnEpisodesOfAnArchiveMember) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const fs::path dir = two_notebooks("judge_align_own_dbc_");
+  fs::copy_file(judge::test::shared_data() / "edge/mlflow_workshop_part3_small_archive.dbc",
+                dir / "nb/w.dbc");
+  const std::string member = "w.dbc!/MLflowWorkshopPart-3/classes_init.python";
+  {
+    std::ofstream out(dir / "labels.csv", std::ios::app);
+    out << member << ",data_imputation,3,Checked by hand.,r1\n";
+  }
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  const auto r = run_judge("eval --format jsonl --dimensions data_imputation -k 5 --memory " + d + "/mem " +
+                           d + "/nb/w.dbc");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto records = records_of(r.out);
+  ASSERT_EQ(records.size(), 2u) << r.out;
+  for (const auto& rec : records) {
+    const bool labelled = rec["notebook"].get<std::string>().ends_with(member.substr(5));
+    EXPECT_EQ(rec["episodes_left_out"], labelled ? 1 : 0) << rec.dump();
+    const bool shown = rec["episodes"].dump().find(member) != std::string::npos;
+    EXPECT_EQ(shown, !labelled) << rec.dump();
+  }
   fs::remove_all(dir);
 }
