@@ -49,6 +49,16 @@ std::vector<Record> records_of(const memory::Episode& e, const labels::LabelSet&
   return out;
 }
 
+// `rubric` cut to the dimensions `labels` are on, in rubric order (rubric::select_dimensions keeps its hash).
+rubric::Rubric labelled_rubric(const rubric::Rubric& rubric,
+                               const std::vector<const labels::ResolvedLabel*>& labels) {
+  std::string ids;
+  for (const auto& d : rubric.dimensions)
+    if (std::any_of(labels.begin(), labels.end(), [&](const auto* r) { return r->dimension == d.id; }))
+      ids += (ids.empty() ? "" : ",") + d.id;
+  return rubric::select_dimensions(rubric, ids);
+}
+
 }  // namespace
 
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
@@ -230,9 +240,10 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   std::vector<std::size_t> to_judge;
   for (std::size_t i = 0; i < items.size(); ++i)
     if (items[i].judge) to_judge.push_back(i);
+  // Only the labelled dimensions of a notebook are asked about: a verdict without a label has no episode.
   util::parallel_for(to_judge.size(), options.parallel, [&](std::size_t n) {
     Item& it = items[to_judge[n]];
-    it.verdicts = options.judge->score(*it.nb, rubric, scoring::Context{});
+    it.verdicts = options.judge->score(*it.nb, labelled_rubric(rubric, it.labels), scoring::Context{});
   });
   summary.notebooks_judged = to_judge.size();
   std::map<std::string, const scoring::Verdict*> verdict_of;
@@ -391,7 +402,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   memory.set_guidelines(std::move(ordered));
   memory.set_episodes(std::move(episodes));
   memory.set_vocabulary(std::move(vocabulary));
-  memory.set_blend_weights(scoring::calibrate_memory(memory, options.k));
+  memory.set_blend_weights(scoring::calibrate_memory(memory, options.k, &summary.blend_unlearnt));
   summary.guidelines_after = memory.all_guidelines().size();
 
   memory::Provenance& p = memory.provenance();

@@ -22,7 +22,7 @@ struct AlignCliOptions {
   std::string labels_file;
   std::string notebooks_dir;
   std::string memory_dir;
-  SettingFlags settings;  // judge, rubric, reflection, embeddings (empty: the memory's), k, jobs, ...
+  SettingFlags settings;  // judge and embeddings (not given: the memory's), rubric, reflection, k, jobs, ...
   std::string raters;     // empty: the memory's, else mean
   bool calibrate = false;
   std::string calibration;  // empty: isotonic when --calibrate
@@ -48,8 +48,22 @@ memory::Memory open_memory(const AlignCliOptions& opt, const Config& config) {
   return memory;
 }
 
+// The judge to align for: the setting judge when it was given (flag, environment, judge.yaml), else the
+// judge the memory records (as -k, --raters and --embeddings keep the memory's), else the default.
+std::string judge_spec(const Config& config, const memory::Memory& memory) {
+  const std::string& recorded = memory.provenance().judge;
+  return config.at("judge").source == "default" && !recorded.empty() ? recorded : config.get("judge");
+}
+
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
+  if (!s.blend_unlearnt.empty() && memory.provenance().judge == "heuristic") {
+    std::cerr
+        << "judge: warning: the heuristic judge's memory blend learnt no weight for "
+        << s.blend_unlearnt.size()
+        << " dimension(s); there memory leaves the rule verdict alone (weight 0; more labels fix it):\n";
+    for (const auto& line : s.blend_unlearnt) std::cerr << "  " << line << "\n";
+  }
   if (s.verdicts_unscored > 0)
     std::cerr
         << "judge: warning: " << memory.provenance().judge << " gave no usable score for "
@@ -95,7 +109,7 @@ int run_align(const AlignCliOptions& opt) {
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   memory::Memory memory = open_memory(opt, config);
   const auto usage = std::make_shared<llm::UsageMeter>();
-  auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
+  auto judge = scoring::make_judge(judge_spec(config, memory), judge_settings(config, usage));
   const auto reflection_usage = std::make_shared<llm::UsageMeter>();
   const auto reflection = make_reflection(config, reflection_usage);
   align::AlignOptions ao;

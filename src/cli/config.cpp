@@ -103,6 +103,9 @@ const std::vector<SettingSpec>& setting_specs() {
        "most tokens (bytes/4) of the memory section in an LLM judge's prompt; cut beyond (0: no limit)"},
       {"contrastive_episodes", "false", K::boolean,
        "memory examples also say what the judge answered at alignment when it differed from the reviewer"},
+      {"own_episodes", "false", K::boolean,
+       "eval --memory: a notebook's own labelled episodes may be retrieved when it is judged (default: left "
+       "out, so memory never shows a notebook its own label)"},
   };
   return k_specs;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -19,8 +20,9 @@
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/records.hpp"
 #include "judge/util/error.hpp"
-#include "judge/util/parallel.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/hash.hpp"
+#include "judge/util/parallel.hpp"
 
 namespace judge::cli {
 
@@ -35,6 +37,7 @@ struct EvalOptions {
   SettingFlags settings;   // settings given as flags, --config (judge_setup.hpp)
   std::string memory_dir;  // aligned memory (judge align); empty: none
   std::string name;        // the records' judge name; empty: the judge spec
+  bool calibration_any_judge = false;  // apply calibration.json even when fitted for another judge
 };
 
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
@@ -74,17 +77,42 @@ std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& p
 struct WorkItem {
   const notebook::Notebook* nb;
   const rubric::Rubric* rubric;
+  std::string hash;  // sha256 of the notebook's file (scoring::Context::notebook_hash); empty: not needed
 };
 
 std::vector<WorkItem> plan_work(const std::vector<notebook::Notebook>& notebooks,
                                 const rubric::Rubric& rubric,
-                                const std::vector<rubric::Rubric>& per_dimension) {
+                                const std::vector<rubric::Rubric>& per_dimension,
+                                const std::vector<std::string>& hashes) {
   std::vector<WorkItem> items;
-  for (const auto& nb : notebooks) {
-    if (per_dimension.empty()) items.push_back({&nb, &rubric});
-    for (const auto& r : per_dimension) items.push_back({&nb, &r});
+  for (std::size_t i = 0; i < notebooks.size(); ++i) {
+    if (per_dimension.empty()) items.push_back({&notebooks[i], &rubric, hashes[i]});
+    for (const auto& r : per_dimension) items.push_back({&notebooks[i], &r, hashes[i]});
   }
   return items;
+}
+
+// The sha256 of each notebook's file (a .dbc archive for the notebooks inside it, read once), as align
+// records it in Episode::notebook_hash, so that memory can leave a notebook's own episodes out; all empty
+// when `needed` is false (no memory, or own episodes allowed).
+std::vector<std::string> file_hashes(const std::vector<notebook::Notebook>& notebooks, bool needed) {
+  std::vector<std::string> out(notebooks.size());
+  if (!needed) return out;
+  std::map<std::string, std::string> by_file;
+  for (std::size_t i = 0; i < notebooks.size(); ++i) {
+    const std::string file = notebooks[i].path.substr(0, notebooks[i].path.find("!/"));
+    auto it = by_file.find(file);
+    if (it == by_file.end()) it = by_file.emplace(file, util::sha256_hex(util::read_file(file))).first;
+    out[i] = it->second;
+  }
+  return out;
+}
+
+// The context of one work item: `context` with the item's file hash.
+scoring::Context item_context(const scoring::Context& context, const WorkItem& item) {
+  scoring::Context c = context;
+  c.notebook_hash = item.hash;
+  return c;
 }
 
 std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool split) {
@@ -106,7 +134,7 @@ std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vec
   const bool progress = stderr_is_terminal() && items.size() > 3;
   try {
     util::parallel_for(items.size(), threads, [&](std::size_t i) {
-      results[i] = judge.score(*items[i].nb, *items[i].rubric, context);
+      results[i] = judge.score(*items[i].nb, *items[i].rubric, item_context(context, items[i]));
       const std::size_t n = ++done;
       if (progress) {
         std::lock_guard lock(mutex);
@@ -141,7 +169,7 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
   long calls = 0, input = 0, output = 0, memory = 0;
   for (const auto& item : items) {
     if (!llm_judge) break;
-    for (const auto& [request, memory_tokens] : llm_judge->plan(*item.nb, *item.rubric, context)) {
+    for (const auto& [request, memory_tokens] : llm_judge->plan(*item.nb, *item.rubric, item_context(context, item))) {
       memory += static_cast<long>(memory_tokens);
       long tokens = 0;
       for (const auto& m : request.messages) tokens += static_cast<long>(prompt::estimate_tokens(m.content));
@@ -203,9 +231,10 @@ int exit_code(const std::vector<scoring::EvalRecord>& records) {
 }
 
 // The aligned memory in `dir` (none when empty); a warning when it was aligned for another rubric, or for
-// this one before it changed. Without a memory, a k given as a flag does nothing: a warning says so.
+// this one before it changed, or for another judge than `judge` (its episodes hold that judge's verdicts).
+// Without a memory, a k given as a flag does nothing: a warning says so.
 std::optional<memory::Memory> load_memory(const std::string& dir, const Config& config,
-                                          const rubric::Rubric& rubric) {
+                                          const rubric::Rubric& rubric, const std::string& judge) {
   if (dir.empty()) {
     if (const auto& k = config.at("k"); k.source.rfind("flag", 0) == 0)
       std::cerr << "judge: warning: " << k.source.substr(5)
@@ -222,24 +251,41 @@ std::optional<memory::Memory> load_memory(const std::string& dir, const Config& 
   else if (!p.rubric_hash.empty() && p.rubric_hash != rubric.hash)
     std::cerr << "judge: warning: memory " << dir << " was aligned for rubric " << p.rubric_id
               << " as it was before it changed; re-run judge align to follow the change\n";
+  if (!p.judge.empty() && p.judge != judge)
+    std::cerr << "judge: warning: memory " << dir << " was aligned for judge " << p.judge
+              << ", but this run uses judge " << judge << "; its episodes record " << p.judge
+              << "'s verdicts (re-run judge align --judge " << judge << " to align it for this judge)\n";
   return memory;
 }
 
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
+// A notebook's own episodes are left out unless the setting own_episodes is true.
 scoring::Context memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
   scoring::Context context;
   context.memory = memory ? &*memory : nullptr;
+  context.own_episodes = config.get_bool("own_episodes");
   context.top_k =
       memory ? k_or_recorded(config, memory->provenance().k) : configured_k(config);
   return context;
 }
 
 // The calibration saved with the memory (judge align --calibrate), applied to every scored verdict; each
-// calibrated record keeps its raw score in "calibrated".
-void calibrate(const std::string& memory_dir, std::vector<scoring::EvalRecord>& records) {
+// calibrated record keeps its raw score in "calibrated". A calibration fitted for another judge's scores is
+// skipped with a warning unless `any_judge` (one without a recorded judge is applied).
+void calibrate(const std::string& memory_dir, const std::string& judge, bool any_judge,
+               std::vector<scoring::EvalRecord>& records) {
   if (memory_dir.empty()) return;
   const auto calibration = align::load_calibration(memory_dir);
   if (!calibration) return;
+  if (!calibration->judge.empty() && calibration->judge != judge) {
+    std::cerr << "judge: warning: " << (std::filesystem::path(memory_dir) / "calibration.json").string()
+              << " maps judge " << calibration->judge << "'s scores, but this run uses judge " << judge;
+    if (!any_judge) {
+      std::cerr << "; calibration skipped (--calibration-any-judge applies it anyway)\n";
+      return;
+    }
+    std::cerr << "; applied anyway (--calibration-any-judge)\n";
+  }
   for (auto& r : records) {
     std::vector<scoring::Verdict> one{std::move(r.verdict)};
     align::apply_calibration(*calibration, one);
@@ -256,12 +302,13 @@ int run_eval(const EvalOptions& opt) {
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage, opt.dry_run));
   const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
-  const auto items = plan_work(notebooks, rubric, per_dimension);
-  const auto memory = load_memory(opt.memory_dir, config, rubric);
+  const auto memory = load_memory(opt.memory_dir, config, rubric, judge->spec());
   const auto context = memory_context(memory, config);
+  const auto items = plan_work(notebooks, rubric, per_dimension,
+                               file_hashes(notebooks, context.memory && !context.own_episodes));
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   auto records = score_all(*judge, items, jobs(config), context);
-  calibrate(opt.memory_dir, records);
+  calibrate(opt.memory_dir, judge->spec(), opt.calibration_any_judge, records);
   if (!opt.name.empty())
     for (auto& r : records) r.judge = opt.name;
   write_output(opt, rubric, records);
@@ -288,6 +335,9 @@ void setup_eval(CLI::App& app, RunFn& run) {
   cmd->add_option("--name", opt->name,
                   "Judge name written in the records (default: the judge spec); tells runs apart for judge "
                   "report --compare, e.g. --name heuristic+memory");
+  cmd->add_flag("--calibration-any-judge", opt->calibration_any_judge,
+                "Apply the memory's calibration.json even when it was fitted for another judge's scores "
+                "(default: skipped with a warning)");
   add_judge_options(*cmd, opt->settings,
                     "Episodes retrieved per item (default: the k recorded with the memory)");
   cmd->callback([&run, opt] { run = [opt] { return run_eval(*opt); }; });

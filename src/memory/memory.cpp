@@ -333,13 +333,14 @@ std::vector<Guideline> Memory::guidelines(const std::string& dimension) const {
   return out;
 }
 
-std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const std::string& query_text,
-                                        int k) const {
+std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const std::string& query_text, int k,
+                                        const Skip& skip) const {
   if (k <= 0 || !m_index->by_dimension.count(dimension)) return {};
-  return retrieve(dimension, m_embedder->embed({query_text}).front(), k);
+  return retrieve(dimension, m_embedder->embed({query_text}).front(), k, skip);
 }
 
-std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const Vector& query, int k) const {
+std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const Vector& query, int k,
+                                        const Skip& skip) const {
   auto it = m_index->by_dimension.find(dimension);
   if (k <= 0 || it == m_index->by_dimension.end()) return {};
   const auto& dim = it->second;
@@ -355,6 +356,7 @@ std::vector<Retrieved> Memory::retrieve(const std::string& dimension, const Vect
   best.reserve(top + 1);
   for (std::uint32_t i = 0; i < scores.size(); ++i) {
     if (best.size() == top && scores[i] <= scores[best.back()]) continue;
+    if (skip && skip(m_episodes[dim.episodes[i]])) continue;
     auto at = std::upper_bound(best.begin(), best.end(), i,
                                [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
     best.insert(at, i);
@@ -442,8 +444,8 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
     }
     const nlohmann::json blend = m.value("blend_weights", nlohmann::json::object());
     for (const auto& [d, w] : blend.items())
-      memory.m_blend[d] = {std::clamp(w.value("score", 1.0), 0.0, 1.0),
-                           std::clamp(w.value("na", 1.0), 0.0, 1.0)};
+      memory.m_blend[d] = {std::clamp(w.value("score", 0.0), 0.0, 1.0),  // absent: not learnt, 0
+                           std::clamp(w.value("na", 0.0), 0.0, 1.0)};
     for (const auto& t : m.value("forgotten", nlohmann::json::array())) {
       Forgotten f{t.value("notebook", ""), t.value("label", ""), t.value("time", "")};
       if (f.notebook.empty() == f.label.empty())

@@ -13,7 +13,32 @@ namespace judge::report {
 
 namespace {
 
-const std::vector<std::string> k_metrics{"mae", "bias", "qwk", "spearman", "exact", "within1"};
+const std::vector<std::string> k_metrics{"mae",     "bias",        "qwk",      "spearman",  "exact",
+                                         "within1", "na_disagree", "unscored", "mae_change"};
+
+// Judge and humans compared on a dimension: every (label, record) pair that is not unscored.
+std::size_t compared(const stats::NaCounts& na) {
+  return na.both_apply + na.both_na + na.judge_na_only + na.human_na_only;
+}
+
+// The gates that are not one agreement metric: N/A disagreement rate, unscored count, MAE change.
+double count_value(const JudgeReport& jr, const Gate& g) {
+  const DimensionStats* dim = nullptr;
+  for (const auto& d : jr.dimensions)
+    if (d.dimension == g.dimension) dim = &d;
+  if (g.metric == "unscored") return static_cast<double>(dim ? dim->unscored : jr.unscored);
+  if (g.metric == "mae_change") {
+    if (!dim) return jr.compare_judge ? jr.mean_diff : std::nan("");
+    return dim->comparison ? dim->comparison->mae - dim->comparison->other_mae : std::nan("");
+  }
+  std::size_t disagree = 0, n = 0;  // na_disagree: pooled over the dimensions (or the one named)
+  for (const auto& d : jr.dimensions)
+    if (!dim || &d == dim) {
+      disagree += d.na.disagreements();
+      n += compared(d.na);
+    }
+  return n ? static_cast<double>(disagree) / static_cast<double>(n) : std::nan("");
+}
 
 double metric_of(const stats::Agreement& a, const std::string& metric) {
   if (metric == "mae") return a.mae;
@@ -25,6 +50,8 @@ double metric_of(const stats::Agreement& a, const std::string& metric) {
 }
 
 double gate_value(const JudgeReport& jr, const Gate& g) {
+  if (g.metric == "na_disagree" || g.metric == "unscored" || g.metric == "mae_change")
+    return count_value(jr, g);
   if (!g.dimension.empty()) {
     for (const auto& d : jr.dimensions)
       if (d.dimension == g.dimension) return metric_of(d.metrics, g.metric);
@@ -48,7 +75,9 @@ Gate parse_gate(const std::string& text) {
     return Error(
         "--fail-if \"" + text + "\": " + why +
             " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of mae, bias, qwk, spearman, exact, "
-            "within1, OP one of <, <=, >, >=; e.g. 'mae>0.35' or 'mae:model_training>0.3')",
+            "within1, na_disagree, unscored, mae_change (with --compare), OP one of <, <=, >, >=; e.g. "
+            "'mae>0.35', 'mae:model_training>0.3', 'na_disagree>0.1', 'unscored>0' or 'mae_change>0'; "
+            "docs/report.md)",
         ExitCode::usage);
   };
   const auto op_at = text.find_first_of("<>");
@@ -74,6 +103,12 @@ Gate parse_gate(const std::string& text) {
 
 std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<Gate>& gates) {
   std::vector<GateResult> out;
+  for (const auto& g : gates)  // without a compared run there is no change to measure: a usage error
+    if (g.metric == "mae_change" && !report.judges.empty() && !report.judges.front().compare_judge)
+      throw Error("--fail-if '" + g.text +
+                      "': mae_change is the change against the run named by --compare NAME; "
+                      "give --compare (e.g. --compare heuristic)",
+                  ExitCode::usage);
   for (const auto& jr : report.judges)
     for (const auto& g : gates) {
       // A dimension the report does not have is a typo in the gate, not a failed gate: usage error.

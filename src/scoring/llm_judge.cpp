@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "judge/memory/memory.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/scoring/memory_section.hpp"
 #include "judge/scoring/redact.hpp"
 #include "judge/scoring/reply.hpp"
@@ -217,6 +218,8 @@ std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const r
       v.extra["episodes"] = used;
       v.extra["guidelines"] = memory.guidelines.size();
     }
+    if (group.size() == 1 && context.memory && context.use_episodes && !context.own_episodes)
+      v.extra["episodes_left_out"] = own_episode_count(nb, group[i]->id, context);
     out.push_back(std::move(v));
   }
   return out;

@@ -137,6 +137,21 @@ memory::BlendWeight weight_of(const memory::Memory& m, const std::string& dimens
   return it == m.blend_weights().end() ? memory::BlendWeight{} : it->second;
 }
 
+// "!/inner" of a notebook inside a .dbc archive ("ARCHIVE.dbc!/inner"), else empty.
+std::string archive_member(const std::string& path) {
+  const auto at = path.find("!/");
+  return at == std::string::npos ? std::string() : path.substr(at);
+}
+
+// nb's own episode (retrieve_episodes): labelled under the same path, or aligned on the same file (for a
+// notebook inside a .dbc archive, whose hash is the archive's: the same member of it; the archive's other
+// notebooks are other notebooks).
+bool is_own(const memory::Episode& e, const notebook::Notebook& nb, const Context& context) {
+  if (e.notebook == nb.path) return true;
+  return !context.notebook_hash.empty() && e.notebook_hash == context.notebook_hash &&
+         archive_member(e.notebook) == archive_member(nb.path);
+}
+
 }  // namespace
 
 void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
@@ -157,11 +172,27 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
   }
 }
 
+std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, const std::string& dimension,
+                                                 const Context& context) {
+  if (!context.memory) return {};
+  memory::Memory::Skip skip;
+  if (!context.own_episodes) skip = [&](const memory::Episode& e) { return is_own(e, nb, context); };
+  return context.memory->retrieve(dimension, context.memory->excerpt(nb, dimension), context.top_k, skip);
+}
+
+std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& dimension,
+                              const Context& context) {
+  if (!context.memory || context.own_episodes) return 0;
+  std::size_t n = 0;
+  for (const auto& e : context.memory->episodes()) n += e.dimension == dimension && is_own(e, nb, context);
+  return n;
+}
+
 void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
   if (!context.memory || !context.use_episodes) return;  // the blend uses episodes only, never guidelines
   for (auto& v : verdicts) {
-    const auto hits =
-        context.memory->retrieve(v.dimension, context.memory->excerpt(nb, v.dimension), context.top_k);
+    const auto hits = retrieve_episodes(nb, v.dimension, context);
+    if (!context.own_episodes) v.extra["episodes_left_out"] = own_episode_count(nb, v.dimension, context);
     if (hits.empty()) continue;
     const auto rule_score = v.status == Status::scored ? v.score : std::nullopt;
     const auto rules = context.use_guidelines ? context.memory->fact_rules(v.dimension)
@@ -177,37 +208,60 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
   }
 }
 
-std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k) {
+std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k,
+                                                            std::vector<std::string>* unlearnt) {
   constexpr std::array<double, 5> k_weights{0, 0.25, 0.5, 0.75, 1};
+  constexpr std::size_t k_min_episodes = 2;  // one episode would decide a dimension's weight on its own
   struct Tally {
     std::array<double, 5> abs_err{};
     std::size_t na_rule = 0, na_memory = 0;
+    std::size_t episodes = 0, na_used = 0, score_used = 0;
   };
   std::map<std::string, Tally> tally;
   for (const auto& e : memory.episodes()) {
+    Tally& t = tally[e.dimension];
+    ++t.episodes;
     const auto rules = memory.fact_rules(e.dimension);
     const Judged own = judged(e, rules);
     const Status rule = own.status;
     if (rule == Status::unscored) continue;
-    auto hits = memory.retrieve(e.dimension, e.vector, k + 1);
-    std::erase_if(hits, [&](const memory::Retrieved& r) { return r.episode == &e; });
-    if (hits.size() > static_cast<std::size_t>(k)) hits.resize(static_cast<std::size_t>(k));
+    // Leave-one-out as eval leaves a notebook's own episodes out: k others, none of the same file or path.
+    const auto hits = memory.retrieve(e.dimension, e.vector, k, [&](const memory::Episode& o) {
+      return &o == &e || o.notebook == e.notebook ||
+             (!e.notebook_hash.empty() && o.notebook_hash == e.notebook_hash);
+    });
     const auto view = memory_view(rule, own.score, hits, rules);
     if (!view) continue;
-    Tally& t = tally[e.dimension];
     const bool h_na = !e.human_score;
+    ++t.na_used;
     t.na_rule += (rule == Status::not_applicable) == h_na;
     t.na_memory += view->na == h_na;
     if (h_na || rule != Status::scored || !own.score || !view->score) continue;
+    ++t.score_used;
     for (std::size_t i = 0; i < k_weights.size(); ++i)
       t.abs_err[i] += std::fabs(*e.human_score - (*own.score + k_weights[i] * (*view->score - *own.score)));
   }
+  auto episodes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " episode" : " episodes"); };
   std::map<std::string, memory::BlendWeight> out;
   for (const auto& [d, t] : tally) {
     std::size_t best = 0;
     for (std::size_t i = 1; i < k_weights.size(); ++i)
       if (t.abs_err[i] < t.abs_err[best] - 1e-9) best = i;
-    out[d] = {k_weights[best], t.na_memory > t.na_rule ? 1.0 : 0.0};
+    // A weight measured on fewer than k_min_episodes episodes is not learnt: 0, memory leaves the rule alone.
+    const bool score_learnt = t.score_used >= k_min_episodes, na_learnt = t.na_used >= k_min_episodes;
+    out[d] = {score_learnt ? k_weights[best] : 0.0, na_learnt && t.na_memory > t.na_rule ? 1.0 : 0.0};
+    if (!unlearnt || score_learnt) continue;
+    const std::string need = ", at least " + std::to_string(k_min_episodes) + " needed";
+    if (t.episodes < k_min_episodes)
+      unlearnt->push_back(d + ": " + episodes(t.episodes) + need);
+    else if (!na_learnt)
+      unlearnt->push_back(d + ": " + episodes(t.episodes) + ", " + std::to_string(t.na_used) +
+                          " usable (with a judge verdict and a similar episode of another notebook)" + need);
+    else
+      unlearnt->push_back(d + ": score weight: " + episodes(t.score_used) + " of " +
+                          std::to_string(t.episodes) +
+                          " scored by both people and the judge, with a similar scored episode" + need +
+                          " (the N/A weight was learnt)");
   }
   return out;
 }

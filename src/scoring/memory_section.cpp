@@ -7,6 +7,7 @@
 #include <set>
 
 #include "judge/memory/merge.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::scoring {
@@ -139,10 +140,7 @@ prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric:
         guidelines.push_back(std::move(g));
   std::vector<prompt::Episode> episodes;
   if (context.use_episodes)
-    for (const auto& r :
-         context.memory->retrieve(dimension.id, context.memory->excerpt(nb, dimension.id), context.top_k)) {
-      if (r.episode->notebook == nb.path)
-        continue;  // never show the model a human's verdict on this notebook
+    for (const auto& r : retrieve_episodes(nb, dimension.id, context)) {  // nb's own left out
       episodes.push_back({r.episode->notebook, r.episode->human_score, r.episode->feedback,
                           r.episode->excerpt,
                           options.contrastive_episodes ? contrast(*r.episode) : std::nullopt});

@@ -43,6 +43,7 @@ memory::Memory memory_of(
     eps.push_back(e);
   }
   m.set_episodes(eps);
+  m.set_blend_weights({{"data_imputation", {1, 1}}});  // follow memory fully, as a learnt weight of 1 would
   return m;
 }
 
@@ -135,4 +136,113 @@ TEST(MemorySection, GuidelinesAndNearestEpisodesForTheLlmJudge) {
   EXPECT_EQ(s.episodes[0].human_score, 2);
   EXPECT_EQ(s.episodes[0].excerpt, m.excerpt(nb, "data_imputation"));
   EXPECT_TRUE(scoring::memory_section(nb, d, {}).empty());
+}
+
+// A notebook's own episodes (same file hash, or same path) are never retrieved when it is judged, unless
+// Context::own_episodes; retrieval then brings k others. Values by hand: neighbours' errors (human - judge)
+// e0 +2, e1 +1, e2 0, every similarity 1, rule score 2.
+TEST(MemoryBlend, OwnEpisodesAreLeftOutAndKOthersRetrieved) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  auto m = memory_of(nb, {{3, 1}, {2, 1}, {3, 3}});
+  auto eps = m.episodes();
+  eps[0].notebook_hash = "H";  // e0 was aligned on the file being judged
+  m.set_episodes(eps);
+  m.set_blend_weights({{"data_imputation", {1, 1}}});
+  scoring::Context own_left_out{&m, 2};
+  own_left_out.notebook_hash = "H";
+  // k = 2 others: e1 and e2, mean error 0.5: 2.5 (with e0 it would be e0 and e1: 2 + 1.5 = 3.5, capped at 3).
+  std::vector<scoring::Verdict> v{rule(2)};
+  scoring::apply_memory(nb, own_left_out, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 2.5);
+  EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e1#data_imputation", "e2#data_imputation"}));
+  EXPECT_EQ(v[0].extra["episodes_left_out"], 1);
+  // Production use on labelled notebooks: own episodes allowed, e0 comes back.
+  scoring::Context own_allowed = own_left_out;
+  own_allowed.own_episodes = true;
+  v = {rule(2)};
+  scoring::apply_memory(nb, own_allowed, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 3);
+  EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation", "e1#data_imputation"}));
+  EXPECT_FALSE(v[0].extra.contains("episodes_left_out"));
+  // Another file (hash G): nothing is its own, nothing left out; an empty hash never matches an empty one.
+  for (const std::string hash : {"G", ""}) {
+    scoring::Context other{&m, 2};
+    other.notebook_hash = hash;
+    v = {rule(2)};
+    scoring::apply_memory(nb, other, v);
+    EXPECT_EQ(v[0].extra["episodes_left_out"], 0) << hash;
+    EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation", "e1#data_imputation"}))
+        << hash;
+  }
+  // The same path as an episode's notebook marks it as its own too (here e1, whose notebook is "e1").
+  auto same_path = nb;
+  same_path.path = "e1";
+  v = {rule(2)};
+  scoring::apply_memory(same_path, own_left_out, v);
+  EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e2#data_imputation"}));
+  EXPECT_EQ(v[0].extra["episodes_left_out"], 2);
+
+  // Inside a .dbc archive the hash is the archive's: only the same member is its own, not its neighbours.
+  eps = m.episodes();
+  eps[0].notebook = "x/arch.dbc!/team/a.python";
+  eps[1].notebook = "x/arch.dbc!/team/b.python";
+  eps[1].notebook_hash = "H";
+  m.set_episodes(eps);
+  auto member = nb;
+  member.path = "nb/arch.dbc!/team/a.python";
+  v = {rule(2)};
+  scoring::apply_memory(member, own_left_out, v);
+  EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e1#data_imputation", "e2#data_imputation"}));
+  EXPECT_EQ(v[0].extra["episodes_left_out"], 1);
+  eps[0].notebook = "e0";
+  eps[1].notebook = "e1";
+  eps[1].notebook_hash = "";
+  m.set_episodes(eps);
+
+  // The LLM judge's memory section leaves out the same episodes.
+  rubric::Dimension d;
+  d.id = "data_imputation";
+  const auto s = scoring::memory_section(nb, d, own_left_out);
+  ASSERT_EQ(s.episodes.size(), 2u);
+  EXPECT_EQ(s.episodes[0].notebook, "e1");
+  EXPECT_EQ(s.episodes[1].notebook, "e2");
+  EXPECT_EQ(scoring::memory_section(nb, d, own_allowed).episodes[0].notebook, "e0");
+  EXPECT_EQ(scoring::own_episode_count(nb, "data_imputation", own_left_out), 1u);
+  EXPECT_EQ(scoring::own_episode_count(nb, "data_imputation", own_allowed), 0u);
+}
+
+// A weight measured on fewer than 2 episodes is not learnt: 0, with the reason.
+TEST(MemoryBlend, WeightsNeedAtLeastTwoEpisodes) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  // One episode, judge 1 below the human: alone, it would move every similar notebook by +1.
+  const auto one = memory_of(nb, {{2, 1}});
+  std::vector<std::string> why;
+  const auto w = scoring::calibrate_memory(one, 5, &why);
+  EXPECT_EQ(w.at("data_imputation").score, 0);
+  EXPECT_EQ(w.at("data_imputation").na, 0);
+  EXPECT_EQ(why, (std::vector<std::string>{"data_imputation: 1 episode, at least 2 needed"}));
+  // Two episodes, judge always 1 below: each corrected by the other exactly, weight 1; the judge's and
+  // memory's N/A calls agree with people on both (2 = 2): N/A weight 0. Nothing to report.
+  why.clear();
+  const auto two = scoring::calibrate_memory(memory_of(nb, {{2, 1}, {3, 2}}), 5, &why);
+  EXPECT_EQ(two.at("data_imputation").score, 1);
+  EXPECT_EQ(two.at("data_imputation").na, 0);
+  EXPECT_TRUE(why.empty());
+  // Three episodes, but people scored only one of them (two N/A): the N/A weight is measured on all three,
+  // the score weight on none (the scored episode's neighbours vote N/A, so memory offers no score).
+  why.clear();
+  const auto na =
+      scoring::calibrate_memory(memory_of(nb, {{std::nullopt, 2}, {std::nullopt, 1}, {3, 2}}), 5, &why);
+  EXPECT_EQ(na.at("data_imputation").score, 0);
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_EQ(
+      why[0],
+      "data_imputation: score weight: 0 episodes of 3 scored by both people and the judge, with a similar "
+      "scored episode, at least 2 needed (the N/A weight was learnt)");
+  // Not learnt means not applied: the blend leaves the rule score alone with the weights of `one`.
+  auto m = memory_of(nb, {{2, 1}});
+  m.set_blend_weights(w);
+  std::vector<scoring::Verdict> v{rule(2)};
+  scoring::apply_memory(nb, {&m, 5}, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 2);
 }

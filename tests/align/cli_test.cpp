@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "../fake_llm_server/fake_server.hpp"
@@ -381,12 +383,13 @@ TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
   EXPECT_FALSE(fs::exists(dir / "mem"));
 
   // A reflection model and a judge that never reply usably: 2 batches (two dimensions with feedback) fail,
-  // 0 calls made; the judge's 2 notebooks x 9 dimensions = 18 verdicts are all unscored.
+  // 0 calls made; the judge is asked about the labelled dimensions only (a: 1, b: 2), so its 3 verdicts
+  // are all unscored.
   r = run_judge(labels + "--notebooks " + d + "/nb --cache " + d + "/cache.sqlite --reflection command:" +
                 dir.string() + "/chatty.sh --judge command:" + dir.string() + "/chatty.sh 2>&1");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("; 0 reflection calls (2 failed);"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("gave no usable score for 18 of 18 (notebook, dimension) verdicts"), std::string::npos)
+  EXPECT_NE(r.out.find("gave no usable score for 3 of 3 (notebook, dimension) verdicts"), std::string::npos)
       << r.out;
   fs::remove_all(dir);
 }
@@ -519,5 +522,194 @@ TEST(AlignCli, ForgetRefitsCalibration) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("calibration.json removed"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir / "mem/calibration.json"));
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// The JSON Lines records of judge eval output.
+std::vector<nlohmann::json> records_of(const std::string& out) {
+  std::vector<nlohmann::json> records;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
+}  // namespace
+
+// judge eval --memory on notebooks that are in the memory: a notebook's own episodes (the same file content,
+// whatever its name) are left out, the record says how many, and k others are retrieved; --own-episodes
+// (setting own_episodes) lets them back for production use on labelled notebooks.
+TEST(AlignCli, EvalLeavesOutANotebooksOwnEpisodes) {
+  const fs::path dir = two_notebooks("judge_align_own_");
+  fs::copy_file(dir / "nb/a.ipynb", dir / "copy_of_a.ipynb");  // the same bytes under another name
+  const std::string d = "'" + dir.string() + "'";
+  const auto aligned =
+      run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem 2>&1");
+  ASSERT_EQ(aligned.exit_code, 0) << aligned.out;
+  // model_training has one label (b.ipynb): its blend weight is not learnt, and align says why.
+  EXPECT_NE(aligned.out.find("memory blend learnt no weight for 1 dimension(s)"), std::string::npos)
+      << aligned.out;
+  EXPECT_NE(aligned.out.find("\n  model_training: 1 episode, at least 2 needed\n"), std::string::npos)
+      << aligned.out;
+  const auto weights =
+      nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"))["blend_weights"];
+  EXPECT_EQ(weights["model_training"], nlohmann::json({{"score", 0.0}, {"na", 0.0}})) << weights.dump();
+  const std::string eval = "eval --format jsonl --dimensions data_imputation -k 1 --memory " + d + "/mem " +
+                           d + "/nb/a.ipynb " + d + "/copy_of_a.ipynb";
+  auto r = run_judge(eval);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto records = records_of(r.out);
+  ASSERT_EQ(records.size(), 2u) << r.out;
+  for (const auto& rec : records) {  // a's own label (human 1) is not shown; b's (the only other) is
+    EXPECT_EQ(rec["episodes_left_out"], 1) << rec.dump();
+    EXPECT_EQ(rec["episodes"], nlohmann::json::array({"b.ipynb#data_imputation"})) << rec.dump();
+  }
+  for (const std::string& own :
+       {eval + " --own-episodes", "env JUDGE_OWN_EPISODES=true " + std::string(JUDGE_BINARY) + " " + eval}) {
+    r = own.starts_with("env") ? judge::test::run_command(own) : run_judge(own);
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    records = records_of(r.out);
+    ASSERT_EQ(records.size(), 2u) << r.out;
+    for (const auto& rec : records) {  // the most similar episode is a's own (the same excerpt)
+      EXPECT_FALSE(rec.contains("episodes_left_out")) << rec.dump();
+      EXPECT_EQ(rec["episodes"], nlohmann::json::array({"a.ipynb#data_imputation"})) << rec.dump();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+// Inside a .dbc archive the file hash is the archive's: a labelled member's own episode is left out, the
+// archive's other notebooks keep it (they are other notebooks).
+TEST(AlignCli, EvalLeavesOutTheOwnEpisodesOfAnArchiveMember) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const fs::path dir = two_notebooks("judge_align_own_dbc_");
+  fs::copy_file(judge::test::shared_data() / "edge/mlflow_workshop_part3_small_archive.dbc",
+                dir / "nb/w.dbc");
+  const std::string member = "w.dbc!/MLflowWorkshopPart-3/classes_init.python";
+  {
+    std::ofstream out(dir / "labels.csv", std::ios::app);
+    out << member << ",data_imputation,3,Checked by hand.,r1\n";
+  }
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  const auto r = run_judge("eval --format jsonl --dimensions data_imputation -k 5 --memory " + d + "/mem " +
+                           d + "/nb/w.dbc");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto records = records_of(r.out);
+  ASSERT_EQ(records.size(), 2u) << r.out;
+  for (const auto& rec : records) {
+    const bool labelled = rec["notebook"].get<std::string>().ends_with(member.substr(5));
+    EXPECT_EQ(rec["episodes_left_out"], labelled ? 1 : 0) << rec.dump();
+    const bool shown = rec["episodes"].dump().find(member) != std::string::npos;
+    EXPECT_EQ(shown, !labelled) << rec.dump();
+  }
+  fs::remove_all(dir);
+}
+
+// judge align asks an LLM judge only about the dimensions each notebook has labels on: a.ipynb 1, b.ipynb 2
+// (two_notebooks' labels), so 3 calls, not 2 notebooks x 9 rubric dimensions = 18. Counted at the server.
+TEST(AlignCli, AsksTheJudgeOnlyAboutLabelledDimensions) {
+  judge::test::FakeLlmServer server;
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 2, "rationale": "A"})"}});
+  const fs::path dir = two_notebooks("judge_align_labelled_dims_");
+  const std::string d = "'" + dir.string() + "'";
+  auto align = [&](const std::string& more) {
+    return judge::test::run_command("env OPENAI_BASE_URL=" + server.openai_base_url() +
+                                    " OPENAI_API_KEY=test " + std::string(JUDGE_BINARY) + " align --labels " +
+                                    d + "/labels.csv --notebooks " + d +
+                                    "/nb --judge openai:model-a --cache-mode off " + more + " 2>&1");
+  };
+  auto r = align("--memory " + d + "/mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 3) << r.out;
+  std::multiset<std::string> asked;  // (notebook code, dimension) of each request, from its prompt
+  const std::vector<std::string> dims{"data_imputation", "model_training", "library_installation",
+                                      "model_use"};
+  for (const auto& request : server.log()) {
+    const std::string body = request["body"].dump();
+    const std::string nb = body.find("x.csv") != std::string::npos ? "a" : "b";  // a reads x.csv
+    for (const auto& dim : dims)
+      if (body.find("Dimension " + dim + ":") != std::string::npos) asked.insert(nb + ":" + dim);
+  }
+  EXPECT_EQ(asked,
+            (std::multiset<std::string>{"a:data_imputation", "b:data_imputation", "b:model_training"}));
+  // One call per notebook with --batch-dimensions: 2 calls, b's asking about both its dimensions at once.
+  server.reset();
+  server.script({{{"match", "Dimension model_training:"},
+                  {"content", R"({"scores": {"data_imputation": {"score": 2, "rationale": "A"},
+                                             "model_training": {"score": "N/A", "rationale": "B"}}})"}}},
+                {{"type", "reply"}, {"content", R"({"score": 2, "rationale": "A"})"}});
+  r = align("--memory " + d + "/batched --batch-dimensions");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 2) << r.out;
+  EXPECT_EQ(r.out.find("no usable score"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// Memory records the judge it was aligned for. Re-running align without a judge keeps it (no call: nothing
+// changed); a judge given wins and re-judges every notebook. eval with another judge warns, naming both, and
+// a calibration.json fitted for another judge is skipped with a warning unless --calibration-any-judge.
+TEST(AlignCli, MemoryKeepsItsJudgeAndCalibrationIsForThatJudgeOnly) {
+  judge::test::FakeLlmServer server;
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
+  const fs::path dir = two_notebooks("judge_align_keep_judge_");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string env = "cd " + d + " && env -u JUDGE_JUDGE OPENAI_BASE_URL=" + server.openai_base_url() +
+                          " OPENAI_API_KEY=test '" + std::string(JUDGE_BINARY) + "' ";
+  const std::string align = env + "align --labels labels.csv --notebooks nb --memory mem --cache-mode off ";
+  auto r = judge::test::run_command(align + "--judge openai:model-a --calibrate 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 3);
+  auto judge_of = [&] {
+    return nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"))["judge"];
+  };
+  EXPECT_EQ(judge_of(), "openai:model-a");
+
+  r = judge::test::run_command(align + "2>&1");  // no --judge: the memory's judge, nothing to judge again
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("0 notebooks judged by openai:model-a"), std::string::npos) << r.out;
+  EXPECT_EQ(judge_of(), "openai:model-a");
+  EXPECT_EQ(server.request_count(), 3);
+
+  // eval with the heuristic judge (the default): both warnings, no calibrated record.
+  const std::string eval = env + "eval --format jsonl --dimensions data_imputation --memory mem nb/a.ipynb";
+  r = judge::test::run_command(eval + " 2>err.txt");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto err = judge::util::read_file(dir / "err.txt");
+  EXPECT_NE(
+      err.find("warning: memory mem was aligned for judge openai:model-a, but this run uses judge heuristic"),
+      std::string::npos)
+      << err;
+  EXPECT_NE(err.find("mem/calibration.json maps judge openai:model-a's scores, but this run uses judge "
+                     "heuristic; calibration skipped (--calibration-any-judge applies it anyway)"),
+            std::string::npos)
+      << err;
+  EXPECT_FALSE(records_of(r.out).at(0).contains("calibrated")) << r.out;
+  r = judge::test::run_command(eval + " --calibration-any-judge 2>err.txt");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(judge::util::read_file(dir / "err.txt").find("applied anyway (--calibration-any-judge)"),
+            std::string::npos);
+  // The fake judge scored both notebooks 1 (a: human 1, b: human 2): the map has one knot, 1 -> 1.5, and is
+  // clamped outside it, so the rules' 2 for a.ipynb becomes 1.5.
+  EXPECT_EQ(records_of(r.out).at(0)["calibrated"]["raw"], 2.0) << r.out;
+  EXPECT_EQ(records_of(r.out).at(0)["score"], 1.5) << r.out;
+  // The memory's own judge: neither warning, calibration applied.
+  r = judge::test::run_command(eval + " --judge openai:model-a 2>err.txt");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  err = judge::util::read_file(dir / "err.txt");
+  EXPECT_EQ(err.find("warning"), std::string::npos) << err;
+  EXPECT_TRUE(records_of(r.out).at(0).contains("calibrated")) << r.out;
+
+  // A judge given explicitly wins and every notebook is judged again.
+  r = judge::test::run_command(align + "--judge heuristic 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 notebooks judged by heuristic"), std::string::npos) << r.out;
+  EXPECT_EQ(judge_of(), "heuristic");
   fs::remove_all(dir);
 }

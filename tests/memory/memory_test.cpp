@@ -367,3 +367,41 @@ TEST(Excerpt, PicksCellsOfTheDimensionInDocumentOrder) {
   EXPECT_EQ(dimension_vocabulary({"data_imputation", "Data Imputation", "Missing values are found", {}, ""}),
             (std::vector<std::string>{"data", "found", "imputation", "missing", "values"}));
 }
+
+// retrieve() passes over the episodes `skip` names and returns k others (not k minus the skipped ones).
+TEST(Memory, RetrieveSkipsWhatItIsToldAndStillReturnsK) {
+  const Memory m = sample();
+  // Without skip, "fillna missing" ranks a first (its excerpt holds both words).
+  const auto all = m.retrieve("data_imputation", "fillna missing", 2);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].episode->id, "a.ipynb#data_imputation");
+  const auto others = m.retrieve("data_imputation", "fillna missing", 2,
+                                 [](const Episode& e) { return e.notebook_hash == "hash-a.ipynb"; });
+  ASSERT_EQ(others.size(), 2u);  // the dimension's two other episodes, b and c
+  for (const auto& r : others) EXPECT_NE(r.episode->notebook, "a.ipynb");
+  // k above what is left: the rest, without the skipped one.
+  EXPECT_EQ(m.retrieve("data_imputation", "fillna missing", 5,
+                       [](const Episode& e) { return e.notebook == "a.ipynb"; })
+                .size(),
+            2u);
+}
+
+// Blend weights that were not learnt are 0: a memory.json without blend_weights (older folders) still
+// loads, with no weight; an entry without a field has that field 0.
+TEST(Memory, MissingBlendWeightsLoadAsZero) {
+  const auto dir = temp_dir("noweights");
+  sample().save(dir);
+  auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "memory.json"));
+  manifest["blend_weights"] = {{"data_imputation", {{"na", 1}}}};
+  judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
+  Memory r = Memory::load(dir);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").score, 0);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").na, 1);
+  manifest.erase("blend_weights");
+  judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
+  r = Memory::load(dir);
+  EXPECT_TRUE(r.blend_weights().empty());
+  EXPECT_EQ(BlendWeight{}.score, 0);  // what the blend uses for a dimension without an entry
+  EXPECT_EQ(BlendWeight{}.na, 0);
+  fs::remove_all(dir);
+}

@@ -171,6 +171,15 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("| model_training | 2 | 1.250 |"), std::string::npos) << r.out;
   EXPECT_EQ(judge::test::run_judge(args + " --fail-if 'rmse>1' 2>/dev/null").exit_code, 2);
+  // The new gates from the command line: 1 unscored record fails 'unscored>0' (exit 3) and says its value;
+  // mae_change without --compare is a usage error (exit 2).
+  r = judge::test::run_judge(args + " --fail-if 'unscored>0' --fail-if 'na_disagree:model_training>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("gate failed: --fail-if 'unscored>0': unscored 1 > 0"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("gate failed: --fail-if 'na_disagree"), std::string::npos) << r.out;
+  r = judge::test::run_judge(args + " --fail-if 'mae_change>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("give --compare"), std::string::npos) << r.out;
 }
 
 TEST(ReportCli, HtmlRendersInHeadlessChromium) {
@@ -403,4 +412,66 @@ TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) 
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["dimensions_without_scores"],
             nlohmann::json::array({"model_uze"}));
+}
+
+// N/A disagreement rate, unscored count and the MAE change against a compared run, by hand on small_report.
+TEST(Report, GatesOnNaDisagreementUnscoredAndMaeChange) {
+  const Report r = small_report();
+  // model_training: a and b both applicable on both sides: 0 of 2. model_use: a humans N/A, judge 2 (one
+  // disagreement), b unscored (left out): 1 of 1. Pooled: 1 of 3.
+  const auto na =
+      evaluate_gates(r, {parse_gate("na_disagree>0.3"), parse_gate("na_disagree:model_training>0"),
+                         parse_gate("na_disagree:model_use>=1"), parse_gate("na_disagree<0.34")});
+  ASSERT_EQ(na.size(), 4u);
+  EXPECT_DOUBLE_EQ(na[0].value, 1.0 / 3);
+  EXPECT_TRUE(na[0].failed);
+  EXPECT_DOUBLE_EQ(na[1].value, 0);
+  EXPECT_FALSE(na[1].failed);
+  EXPECT_DOUBLE_EQ(na[2].value, 1);
+  EXPECT_TRUE(na[2].failed);
+  EXPECT_TRUE(na[3].failed);
+  // One unscored record (b's model_use).
+  const auto un = evaluate_gates(r, {parse_gate("unscored>0"), parse_gate("unscored:model_training>0"),
+                                     parse_gate("unscored:model_use>=1")});
+  EXPECT_DOUBLE_EQ(un[0].value, 1);
+  EXPECT_TRUE(un[0].failed);
+  EXPECT_DOUBLE_EQ(un[1].value, 0);
+  EXPECT_FALSE(un[1].failed);
+  EXPECT_TRUE(un[2].failed);
+  // Without --compare a change gate is a usage error, not a failed gate.
+  try {
+    evaluate_gates(r, {parse_gate("mae_change>0")});
+    ADD_FAILURE() << "no error";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("give --compare"), std::string::npos) << e.what();
+  }
+
+  // A baseline run "plain": a model_training 2, b model_training 1 (b's model_use 3, a's N/A).
+  const auto labels = judge::labels::read_labels(write_temp("labels.csv", k_labels));
+  const auto scores = read_scores(write_temp(
+      "scores2.jsonl",
+      std::string(k_scores) +
+          R"({"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "plain"}
+{"notebook": "sub/b.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "plain"}
+{"notebook": "a.ipynb", "dimension": "model_use", "status": "not_applicable", "score": null, "judge": "plain"}
+{"notebook": "sub/b.ipynb", "dimension": "model_use", "status": "scored", "score": 3, "judge": "plain"}
+)"));
+  ReportOptions o;
+  o.bootstrap.resamples = 200;
+  o.judge = "heuristic";
+  o.compare = "plain";
+  const Report c = build_report(labels, scores, o);
+  // model_training, humans a 2.5, b 1: heuristic errors 0.5, 2 (MAE 1.25); plain 0.5, 0 (MAE 0.25): +1.
+  // model_use: no pair of heuristic's, so no change there (undefined: the gate fails).
+  const auto ch = evaluate_gates(c, {parse_gate("mae_change>0"), parse_gate("mae_change:model_training>1"),
+                                     parse_gate("mae_change:model_use>0"), parse_gate("mae_change<=1")});
+  ASSERT_EQ(ch.size(), 4u);
+  EXPECT_DOUBLE_EQ(ch[0].value, 1);
+  EXPECT_TRUE(ch[0].failed);
+  EXPECT_DOUBLE_EQ(ch[1].value, 1);
+  EXPECT_FALSE(ch[1].failed);
+  EXPECT_TRUE(std::isnan(ch[2].value));
+  EXPECT_TRUE(ch[2].failed);
+  EXPECT_TRUE(ch[3].failed);
+  EXPECT_EQ(describe(ch[0]), "mae_change 1 > 0 (judge heuristic)");
 }

@@ -212,9 +212,26 @@ TEST(LlmJudge, AlignedMemoryFillsGuidelinesAndNearestEpisodesOfOtherNotebooks) {
   scoring::LlmJudge judge(fake);
   scoring::Context context;
   context.memory = &m;
-  judge.score(nb_with("df = df.fillna(0)"), one_dim("data_imputation"), context);
+  const auto v = judge.score(nb_with("df = df.fillna(0)"), one_dim("data_imputation"), context);
   const auto& user = fake->requests[0].messages[1].content;
   EXPECT_NE(user.find("- Blanket fillna(0) is bad.\n"), std::string::npos);
   EXPECT_NE(user.find("<example n=\"1\" notebook=\"other.ipynb\" human_score=\"1\">"), std::string::npos);
-  EXPECT_EQ(user.find("feedback on nb.ipynb"), std::string::npos);  // the notebook's own label is never shown
+  EXPECT_EQ(user.find("feedback on nb.ipynb"), std::string::npos);  // the notebook's own label is not shown
+  EXPECT_EQ(v[0].extra["episodes_left_out"], 1);
+  EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"other.ipynb#data_imputation"}));
+
+  // The same file under another name (its sha256 is the episode's notebook_hash): left out too.
+  eps[1].notebook_hash = "sha-of-nb";
+  m.set_episodes(eps);
+  auto copy = nb_with("df = df.fillna(0)");
+  copy.path = "elsewhere/copy.ipynb";
+  context.notebook_hash = "sha-of-nb";
+  auto w = judge.score(copy, one_dim("data_imputation"), context);
+  EXPECT_EQ(fake->requests.back().messages[1].content.find("feedback on nb.ipynb"), std::string::npos);
+  EXPECT_EQ(w[0].extra["episodes_left_out"], 1);
+  // own_episodes: shown (production use on labelled notebooks), and no count.
+  context.own_episodes = true;
+  w = judge.score(copy, one_dim("data_imputation"), context);
+  EXPECT_NE(fake->requests.back().messages[1].content.find("feedback on nb.ipynb"), std::string::npos);
+  EXPECT_FALSE(w[0].extra.contains("episodes_left_out"));
 }

@@ -43,6 +43,9 @@ struct AlignSummary {
   /// cross-validation: the judge's own verdicts agree with the labels as well as any rule could).
   std::map<std::string, std::size_t> rules_learnt;   ///< labels left out because a tombstone names them (Memory::forgotten)
   std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
+  /// Dimensions whose blend weight could not be learnt (0), one line each with the reason
+  /// (scoring::calibrate_memory).
+  std::vector<std::string> blend_unlearnt;
 };
 
 /// The offline judge's semantic memory for one dimension: a rule tree (stats::fit_rule_tree, depth chosen by
@@ -65,7 +68,8 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 /// notebook file are unchanged keeps its episode and makes no call. Steps:
 ///  1. resolve raters (options.rater_policy) into one episode per (notebook, dimension);
 ///  2. episodes whose labels or notebook changed, or that are new, get the judge's own verdict again (an
-///     LLM judge is asked once per such notebook; the heuristic judge, which is free, re-scores every
+///     LLM judge is asked once per such notebook, about the dimensions it has labels on only; the
+///     heuristic judge, which is free, re-scores every
 ///     notebook so its recorded verdicts follow rule changes) and a fresh excerpt; episodes whose labels are
 ///     gone are removed; every notebook is judged again when the judge changed or the memory was repaired
 ///     after an interrupted save (Memory::recovered: the episodes may hold another judge's verdicts);
@@ -74,7 +78,8 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in
 ///     batches (BatchLimits) run `parallel` at a time; offline, every dimension with a change has its
 ///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
-///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes).
+///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes; a weight
+///     that cannot be learnt is 0 and named in AlignSummary::blend_unlearnt).
 /// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them); a
 /// reply that does not parse is handed back with ChatProvider::reject, so no response cache keeps it.
 /// Throws judge::Error for a missing rubric/judge or a label dimension the rubric lacks, and rethrows what

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,9 +57,11 @@ struct Retrieved {
 
 /// How far the heuristic judge's memory blend goes on one dimension, measured at alignment by leave-one-out
 /// over the episodes (scoring::calibrate_memory); kept in memory.json, editable. 1 = follow memory fully.
+/// The default, for a weight that was not learnt (a dimension absent from memory.json's blend_weights, or a
+/// field absent from its entry), is 0: memory leaves the rule verdict alone.
 struct BlendWeight {
-  double score = 1;  ///< weight of the memory's correction of the rule score, in [0, 1]
-  double na = 1;     ///< 1: memory may overturn the rule's N/A decision; 0: it may not
+  double score = 0;  ///< weight of the memory's correction of the rule score, in [0, 1]
+  double na = 0;     ///< 1: memory may overturn the rule's N/A decision; 0: it may not
 };
 
 /// Provenance kept in memory.json.
@@ -125,11 +128,16 @@ class Memory {
   /// The guidelines of `dimension` written as rules (is_fact_rule), parsed, in file order. Texts that do not
   /// parse were refused by load; here they are skipped.
   std::vector<FactRule> fact_rules(const std::string& dimension) const;
+  /// Episodes retrieve() passes over (true: skip it), e.g. the judged notebook's own; empty: none.
+  using Skip = std::function<bool(const Episode&)>;
   /// The k episodes of `dimension` most similar to `query_text` (cosine of embeddings), most similar first;
-  /// ties broken by episode id. Fewer when the dimension has fewer episodes.
-  std::vector<Retrieved> retrieve(const std::string& dimension, const std::string& query_text, int k) const;
+  /// ties broken by episode id. Episodes `skip` names are passed over, so k others come back when there are
+  /// k others. Fewer when the dimension has fewer episodes.
+  std::vector<Retrieved> retrieve(const std::string& dimension, const std::string& query_text, int k,
+                                  const Skip& skip = {}) const;
   /// As retrieve, with a query already embedded by embedder().
-  std::vector<Retrieved> retrieve(const std::string& dimension, const Vector& query, int k) const;
+  std::vector<Retrieved> retrieve(const std::string& dimension, const Vector& query, int k,
+                                  const Skip& skip = {}) const;
 
   /// The excerpt of `nb` for `dimension` cut the way alignment cut the episodes' excerpts (with the
   /// dimension's vocabulary recorded at alignment); use it as the query text of retrieve().
@@ -140,7 +148,7 @@ class Memory {
     m_vocabulary = std::move(vocabulary);
   }
 
-  /// Blend weights per dimension; a dimension without one uses BlendWeight{}.
+  /// Blend weights per dimension; a dimension without one uses BlendWeight{} (0: not learnt).
   const std::map<std::string, BlendWeight>& blend_weights() const { return m_blend; }
   void set_blend_weights(std::map<std::string, BlendWeight> weights) { m_blend = std::move(weights); }
 

@@ -8,10 +8,15 @@
 namespace judge::report {
 
 /// A CI gate `METRIC[:DIMENSION] OP NUMBER` that fails the run when it holds, e.g. "mae>0.35" (the mean over
-/// dimensions) or "mae:model_training>0.3" (one dimension).
+/// dimensions) or "mae:model_training>0.3" (one dimension). Besides the agreement metrics: "na_disagree"
+/// (N/A disagreements / (label, record) pairs compared, unscored records left out; without a dimension pooled
+/// over all dimensions), "unscored" (the judge's unscored records; without a dimension all of them) and
+/// "mae_change" (MAE - MAE of the --compare judge on the pairs both scored; without a dimension the mean over
+/// dimensions, JudgeReport::mean_diff).
 struct Gate {
   std::string text;       ///< as written
-  std::string metric;     ///< mae | bias | qwk | spearman | exact | within1
+  std::string
+      metric;  ///< mae | bias | qwk | spearman | exact | within1 | na_disagree | unscored | mae_change
   std::string dimension;  ///< empty = the mean over dimensions
   std::string op;         ///< < | <= | > | >=
   double threshold = 0;
@@ -29,7 +34,9 @@ struct GateResult {
 };
 
 /// Evaluates every gate against every judge of the report. A dimension-less gate uses the mean over
-/// dimensions of the metric (for mae: the report's mean MAE).
+/// dimensions of the metric (for mae: the report's mean MAE; na_disagree, unscored and mae_change: see Gate).
+/// Throws judge::Error (usage) for a dimension the report lacks, or a mae_change gate on a report built
+/// without a compared judge (--compare).
 std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<Gate>& gates);
 
 /// One line that reads right whichever way the gate went: failed "mae:model_training 0.412 > 0.3 (judge X)",

@@ -39,6 +39,14 @@ struct Context {
   /// Which parts of `memory` a judge may use (judge validate's conditions): semantic memory (guidelines)
   /// and episodic memory (labelled examples). The heuristic judge uses episodes only.
   bool use_guidelines = true, use_episodes = true;
+  /// sha256 of the file the judged notebook was read from (the archive for a notebook inside a .dbc), as
+  /// memory::Episode::notebook_hash records it at alignment; empty: unknown (then only an equal path tells
+  /// a notebook's own episodes).
+  std::string notebook_hash{};
+  /// false: a notebook's own episodes (same notebook_hash, or same path) are never retrieved when it is
+  /// judged, so memory cannot show a notebook its own label; true: they may be (production use on notebooks
+  /// that are labelled already).
+  bool own_episodes = false;
 };
 
 /// A judge scores notebooks on a rubric's dimensions. Implementations: the offline heuristic judge and the

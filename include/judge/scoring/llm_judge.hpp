@@ -42,9 +42,11 @@ struct LlmJudgeOptions {
 /// a second failure is `unscored` with the reason. A provider failure makes the item `unscored` with the
 /// error kind, except auth and config failures, which throw judge::Error (the run stops, exit 1).
 /// Memory (Context::memory, through LlmJudgeOptions::memory) is used when each call judges one dimension; a
-/// verdict then lists the ids of the episodes shown ("episodes") and the number of guidelines ("guidelines").
-/// Each verdict's extra holds: flags/injection_cells (prompt-injection text found), redactions, samples and
-/// spread (samples > 1), tokens, latency_s, cached, and provenance (see provenance()).
+/// verdict then lists the ids of the episodes shown ("episodes"), the number of guidelines ("guidelines")
+/// and, unless Context::own_episodes, how many of the notebook's own episodes were left out
+/// ("episodes_left_out"). Each verdict's extra holds: flags/injection_cells (prompt-injection text found),
+/// redactions, samples and spread (samples > 1), tokens, latency_s, cached, and provenance (see
+/// provenance()).
 class LlmJudge : public Judge {
  public:
   LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options = {});

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include "judge/memory/memory.hpp"
 #include "judge/scoring/judge.hpp"
@@ -12,8 +13,28 @@ namespace judge::scoring {
 /// each episode is scored by leave-one-out (its k nearest other episodes correct the judge verdict it
 /// recorded) and compared with its human label. The score weight is the one of {0, 0.25, 0.5, 0.75, 1} with
 /// the lowest mean absolute error (ties: the smaller); the N/A weight is 1 when memory's N/A decisions agree
-/// with people more often than the judge's own, else 0. Needs episodes with their vectors.
-std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k);
+/// with people more often than the judge's own, else 0. Leave-one-out leaves out every episode of the same
+/// notebook (path or Episode::notebook_hash), as eval does. A weight measured on fewer than 2 episodes is not
+/// learnt and is 0 (memory leaves the rule verdict alone), so one label cannot move unrelated notebooks; a
+/// dimension of the memory gets an entry either way. `unlearnt` (when not null) gets one line per dimension
+/// whose score weight was not learnt, saying why ("cell_organization: 1 episode, at least 2 needed").
+/// Needs episodes with their vectors.
+std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k,
+                                                            std::vector<std::string>* unlearnt = nullptr);
+
+/// The context.top_k episodes of `dimension` most similar to nb's excerpt (Memory::excerpt), most similar
+/// first, from context.memory (empty without one). Unless context.own_episodes, nb's own episodes are passed
+/// over (retrieval then returns k others, not k minus its own): those labelled under the same path, and
+/// those aligned on the same file (Episode::notebook_hash equal to a non-empty context.notebook_hash; for a
+/// notebook inside a .dbc archive, whose hash is the archive's, the same "!/member" of it as well).
+std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, const std::string& dimension,
+                                                 const Context& context);
+
+/// How many episodes of `dimension` in context.memory are nb's own in the sense of retrieve_episodes: the
+/// number it leaves out (0 when context.own_episodes or without memory). Eval records write it as
+/// "episodes_left_out".
+std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& dimension,
+                              const Context& context);
 
 /// Applies the memory's learnt rules (Memory::fact_rules) to the heuristic verdicts of a notebook whose named
 /// facts are `facts` (notebook_facts): for each verdict, the first rule of its dimension that matches (with
