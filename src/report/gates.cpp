@@ -14,7 +14,7 @@ namespace judge::report {
 namespace {
 
 const std::vector<std::string> k_metrics{"mae",     "bias",        "qwk",      "spearman",  "exact",
-                                         "within1", "na_disagree", "unscored", "mae_change"};
+                                         "within1", "na_disagree", "na_recall", "na_precision", "unscored", "mae_change"};
 
 // Judge and humans compared on a dimension: every (label, record) pair that is not unscored.
 std::size_t compared(const stats::NaCounts& na) {
@@ -31,13 +31,22 @@ double count_value(const JudgeReport& jr, const Gate& g) {
     if (!dim) return jr.compare_judge ? jr.mean_diff : std::nan("");
     return dim->comparison ? dim->comparison->mae - dim->comparison->other_mae : std::nan("");
   }
-  std::size_t disagree = 0, n = 0;  // na_disagree: pooled over the dimensions (or the one named)
+  // N/A agreement, pooled over the dimensions (or the one named): disagreement rate; recall (of the human
+  // N/As, the share the judge also calls N/A) and precision (of the judge's N/As, the share humans call N/A).
+  stats::NaCounts pooled;
   for (const auto& d : jr.dimensions)
     if (!dim || &d == dim) {
-      disagree += d.na.disagreements();
-      n += compared(d.na);
+      pooled.both_apply += d.na.both_apply;
+      pooled.both_na += d.na.both_na;
+      pooled.judge_na_only += d.na.judge_na_only;
+      pooled.human_na_only += d.na.human_na_only;
     }
-  return n ? static_cast<double>(disagree) / static_cast<double>(n) : std::nan("");
+  auto ratio = [](std::size_t a, std::size_t b) {
+    return b ? static_cast<double>(a) / static_cast<double>(b) : std::nan("");
+  };
+  if (g.metric == "na_recall") return ratio(pooled.both_na, pooled.both_na + pooled.human_na_only);
+  if (g.metric == "na_precision") return ratio(pooled.both_na, pooled.both_na + pooled.judge_na_only);
+  return ratio(pooled.disagreements(), compared(pooled));
 }
 
 double metric_of(const stats::Agreement& a, const std::string& metric) {
@@ -50,7 +59,8 @@ double metric_of(const stats::Agreement& a, const std::string& metric) {
 }
 
 double gate_value(const JudgeReport& jr, const Gate& g) {
-  if (g.metric == "na_disagree" || g.metric == "unscored" || g.metric == "mae_change")
+  if (g.metric == "na_disagree" || g.metric == "na_recall" || g.metric == "na_precision" ||
+      g.metric == "unscored" || g.metric == "mae_change")
     return count_value(jr, g);
   if (!g.dimension.empty()) {
     for (const auto& d : jr.dimensions)
@@ -75,7 +85,7 @@ Gate parse_gate(const std::string& text) {
     return Error(
         "--fail-if \"" + text + "\": " + why +
             " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of mae, bias, qwk, spearman, exact, "
-            "within1, na_disagree, unscored, mae_change (with --compare), OP one of <, <=, >, >=; e.g. "
+            "within1, na_disagree, na_recall, na_precision, unscored, mae_change (with --compare), OP one of <, <=, >, >=; e.g. "
             "'mae>0.35', 'mae:model_training>0.3', 'na_disagree>0.1', 'unscored>0' or 'mae_change>0'; "
             "docs/report.md)",
         ExitCode::usage);

@@ -430,6 +430,13 @@ TEST(Report, GatesOnNaDisagreementUnscoredAndMaeChange) {
   EXPECT_DOUBLE_EQ(na[2].value, 1);
   EXPECT_TRUE(na[2].failed);
   EXPECT_TRUE(na[3].failed);
+  // N/A recall and precision: the humans' one N/A (a's model_use) the judge scores: recall 0 of 1; the judge
+  // says N/A nowhere: precision has nothing to divide (NaN), and an undefined value fails its gate.
+  const auto rp = evaluate_gates(r, {parse_gate("na_recall<0.9"), parse_gate("na_precision<0.9")});
+  EXPECT_DOUBLE_EQ(rp[0].value, 0);
+  EXPECT_TRUE(rp[0].failed);
+  EXPECT_TRUE(std::isnan(rp[1].value));
+  EXPECT_TRUE(rp[1].failed);
   // One unscored record (b's model_use).
   const auto un = evaluate_gates(r, {parse_gate("unscored>0"), parse_gate("unscored:model_training>0"),
                                      parse_gate("unscored:model_use>=1")});
@@ -474,4 +481,13 @@ TEST(Report, GatesOnNaDisagreementUnscoredAndMaeChange) {
   EXPECT_TRUE(ch[2].failed);
   EXPECT_TRUE(ch[3].failed);
   EXPECT_EQ(describe(ch[0]), "mae_change 1 > 0 (judge heuristic)");
+  // The "plain" run calls a's model_use N/A as the humans do: recall 1 of 1, precision 1 of 1.
+  o.judge = "plain";
+  o.compare.reset();
+  const Report p = build_report(labels, scores, o);
+  const auto prp = evaluate_gates(p, {parse_gate("na_recall<1"), parse_gate("na_precision:model_use<1")});
+  EXPECT_DOUBLE_EQ(prp[0].value, 1);
+  EXPECT_FALSE(prp[0].failed);
+  EXPECT_DOUBLE_EQ(prp[1].value, 1);
+  EXPECT_FALSE(prp[1].failed);
 }

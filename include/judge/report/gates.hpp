@@ -10,13 +10,16 @@ namespace judge::report {
 /// A CI gate `METRIC[:DIMENSION] OP NUMBER` that fails the run when it holds, e.g. "mae>0.35" (the mean over
 /// dimensions) or "mae:model_training>0.3" (one dimension). Besides the agreement metrics: "na_disagree"
 /// (N/A disagreements / (label, record) pairs compared, unscored records left out; without a dimension pooled
-/// over all dimensions), "unscored" (the judge's unscored records; without a dimension all of them) and
+/// over all dimensions), "na_recall" (of the human N/As, the share the judge also calls N/A) and
+/// "na_precision" (of the judge's N/As, the share humans call N/A; both pooled the same way, NaN when nothing
+/// to divide by, and an undefined value fails its gate), "unscored" (the judge's unscored records; without a dimension all of them) and
 /// "mae_change" (MAE - MAE of the --compare judge on the pairs both scored; without a dimension the mean over
 /// dimensions, JudgeReport::mean_diff).
 struct Gate {
   std::string text;       ///< as written
   std::string
-      metric;  ///< mae | bias | qwk | spearman | exact | within1 | na_disagree | unscored | mae_change
+      metric;  ///< mae | bias | qwk | spearman | exact | within1 | na_disagree | na_recall | na_precision |
+               ///< unscored | mae_change
   std::string dimension;  ///< empty = the mean over dimensions
   std::string op;         ///< < | <= | > | >=
   double threshold = 0;
