@@ -109,7 +109,9 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "data"},
       {"summary_checks", K::boolean, "info(), describe() or summary() is called", "data"},
       {"missing_check_before_training", K::boolean,
-       "a missing-value check (or info/describe) comes before the first training cell", "data"},
+       "a missing-value check (or info/describe) comes before training starts (the first fit outside a "
+       "function definition)",
+       "data"},
       {"shows_no_missing", K::boolean, "an isnull().sum() output shows only zero counts", "data"},
       {"imputation_cells", K::count,
        "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...)", "data"},
@@ -332,7 +334,9 @@ FactValues notebook_facts(const notebook::Notebook& nb) {
   {
     const auto first_check = f.first_with(k_missing_check);
     const auto first_summary = f.first_with(k_summary);
-    const int fit = s.fit.value_or(1 << 30);
+    // Training starts at the first fit outside a function definition (a def may fit long before it is
+    // called).
+    const int fit = s.modelling.value_or(s.fit.value_or(1 << 30));
     v["missing_check_before_training"] =
         b((first_check && *first_check < fit) || (first_summary && *first_summary < fit));
   }
