@@ -14,6 +14,8 @@
 #include "judge/notebook/notebook.hpp"
 #include "judge/scoring/llm_judge.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+#include "judge/util/hash.hpp"
 
 namespace judge::cli {
 
@@ -71,6 +73,10 @@ int run_show_prompt(const MemoryCliOptions& opt) {
   scoring::Context context;
   context.memory = &m;
   context.top_k = k_or_recorded(config, m.provenance().k);
+  // As eval: the notebook's own episodes (same path or same file content) are left out unless own_episodes.
+  context.own_episodes = config.get_bool("own_episodes");
+  const auto& nb = read.notebooks.front();
+  context.notebook_hash = util::sha256_hex(util::read_file(nb.path.substr(0, nb.path.find("!/"))));
   const std::string text = scoring::LlmJudge::memory_prompt(settings.llm, read.notebooks.front(),
                                                             rubric.dimensions.front(), context);
   if (text.empty())

@@ -354,6 +354,17 @@ std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std:
                                                                                      : conditions.back();
 }
 
+// A gate that does not parse or names a dimension the rubric lacks is a usage error said before the run (the
+// run can take minutes with an LLM judge), not after it.
+void check_gates_early(const ValidateCliOptions& opt, const rubric::Rubric& rubric) {
+  for (const auto& text : opt.fail_if) {
+    const auto g = report::parse_gate(text);
+    if (!g.dimension.empty() && !rubric.find(g.dimension))
+      throw Error("--fail-if '" + text + "': rubric " + rubric.id + " has no dimension \"" + g.dimension + "\"",
+                  ExitCode::usage);
+  }
+}
+
 std::vector<report::GateResult> check_gates(const ValidateCliOptions& opt, const report::Report& report,
                                             const std::string& condition) {
   std::vector<report::Gate> gates;
@@ -389,6 +400,7 @@ int run_validate(const ValidateCliOptions& opt) {
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
+  check_gates_early(opt, rubric);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
   const auto reflection_usage = std::make_shared<llm::UsageMeter>();

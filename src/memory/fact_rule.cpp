@@ -36,7 +36,8 @@ bool is_name(std::string_view s) {
 }
 
 const char* const k_form =
-    "expected `when FACT, not FACT, FACT >= N, ... -> score N | score at most N | score at least N | N/A`";
+    "expected `when FACT, not FACT, FACT >= N, ... -> score N | score at most N | score at least N | N/A | "
+    "keep`";
 
 }  // namespace
 
@@ -133,9 +134,13 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
     return true;
   };
   bool ok = false;
-  if (lower == "n/a" || lower == "na")
-    ok = true, rule.then = {stats::ActionKind::not_applicable, 0};
-  else if (util::starts_with(lower, "score at most "))
+  if (lower == "n/a" || lower == "na") {
+    ok = true;
+    rule.then = {stats::ActionKind::not_applicable, 0};
+  } else if (lower == "keep") {  // the judge's own verdict stands: a rule that stops later ones
+    ok = true;
+    rule.then = {stats::ActionKind::keep, 0};
+  } else if (util::starts_with(lower, "score at most "))
     ok = score_after(14, stats::ActionKind::at_most);
   else if (util::starts_with(lower, "score at least "))
     ok = score_after(15, stats::ActionKind::at_least);

@@ -13,8 +13,9 @@ namespace judge::report {
 
 namespace {
 
-const std::vector<std::string> k_metrics{"mae",     "bias",        "qwk",      "spearman",  "exact",
-                                         "within1", "na_disagree", "na_recall", "na_precision", "unscored", "mae_change"};
+const std::vector<std::string> k_metrics{"mae",          "bias",     "qwk",         "spearman",
+                                         "exact",        "within1",  "na_disagree", "na_recall",
+                                         "na_precision", "unscored", "mae_change"};
 
 // Judge and humans compared on a dimension: every (label, record) pair that is not unscored.
 std::size_t compared(const stats::NaCounts& na) {
@@ -85,7 +86,8 @@ Gate parse_gate(const std::string& text) {
     return Error(
         "--fail-if \"" + text + "\": " + why +
             " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of mae, bias, qwk, spearman, exact, "
-            "within1, na_disagree, na_recall, na_precision, unscored, mae_change (with --compare), OP one of <, <=, >, >=; e.g. "
+            "within1, na_disagree, na_recall, na_precision, unscored, mae_change (with --compare), OP one of "
+            "<, <=, >, >=; e.g. "
             "'mae>0.35', 'mae:model_training>0.3', 'na_disagree>0.1', 'unscored>0' or 'mae_change>0'; "
             "docs/report.md)",
         ExitCode::usage);
@@ -114,7 +116,9 @@ Gate parse_gate(const std::string& text) {
 std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<Gate>& gates) {
   std::vector<GateResult> out;
   for (const auto& g : gates)  // without a compared run there is no change to measure: a usage error
-    if (g.metric == "mae_change" && !report.judges.empty() && !report.judges.front().compare_judge)
+    if (g.metric == "mae_change" && !report.judges.empty() &&
+        std::none_of(report.judges.begin(), report.judges.end(),
+                     [](const auto& jr) { return jr.compare_judge; }))
       throw Error("--fail-if '" + g.text +
                       "': mae_change is the change against the run named by --compare NAME; "
                       "give --compare (e.g. --compare heuristic)",
@@ -126,8 +130,8 @@ std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<G
                                                [&](const auto& d) { return d.dimension == g.dimension; })) {
         std::string known;
         for (const auto& d : jr.dimensions) known += (known.empty() ? "" : ", ") + d.dimension;
-        throw Error("--fail-if '" + g.text + "': the report has no dimension \"" + g.dimension + "\" (it has: " +
-                        known + ")",
+        throw Error("--fail-if '" + g.text + "': the report has no dimension \"" + g.dimension +
+                        "\" (it has: " + known + ")",
                     ExitCode::usage);
       }
       GateResult r{g, jr.judge, gate_value(jr, g), false};

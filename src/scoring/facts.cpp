@@ -277,7 +277,11 @@ FactValues notebook_facts(const notebook::Notebook& nb) {
     v["packages_beyond_core"] = static_cast<double>(beyond.size());
     for (const auto& m : beyond) {
       const auto dist = k_distribution.find(m);
-      const bool named = contains(installs, util::to_lower(m)) ||
+      // pip treats - and _ alike in names (PEP 503): ibm-watson-machine-learning installs
+      // ibm_watson_machine_learning.
+      std::string dashed = util::to_lower(m);
+      std::replace(dashed.begin(), dashed.end(), '_', '-');
+      const bool named = contains(installs, util::to_lower(m)) || contains(installs, dashed) ||
                          (dist != k_distribution.end() && contains(installs, dist->second));
       v["uninstalled_packages"] += !named;
     }

@@ -87,8 +87,10 @@ CodeFacts code_facts(const notebook::Cell& c) {
     if (line.front() == '#' || line.front() == '%' || line.front() == '!') continue;
     if (util::starts_with(line, "import ") ||
         (util::starts_with(line, "from ") && contains(line, " import "))) {
-      for (auto& m : imported_modules(line)) f.modules.push_back(std::move(m));
-      f.imports.append(line);
+      // A trailing comment is not part of the statement ("import pandas as pd # CSV file I/O").
+      const std::string_view statement = util::trim(line.substr(0, line.find('#')));
+      for (auto& m : imported_modules(statement)) f.modules.push_back(std::move(m));
+      f.imports.append(statement);
       f.imports.push_back('\n');
       if (contains(line, "import *")) f.wildcard_import = true;
       if (raw.size() > 0 && (raw.front() == ' ' || raw.front() == '\t')) f.nested_import = true;

@@ -41,8 +41,9 @@ Status status_of(const std::string& s) {
 }
 
 // The first of `rules` that matches `facts` with rule_score set from (status, score); nullptr when none.
-const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules, std::map<std::string, double> facts,
-                                    Status status, std::optional<double> score) {
+const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules,
+                                    std::map<std::string, double> facts, Status status,
+                                    std::optional<double> score) {
   if (rules.empty() || status == Status::unscored) return nullptr;
   facts["rule_score"] = status == Status::scored && score ? *score : 0.0;
   for (const auto& r : rules)
@@ -75,7 +76,8 @@ std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> 
     const bool h_na = !e.human_score;
     const Judged jv = judged(e, rules);
     const bool j_known = jv.status != Status::unscored;
-    const bool vote_na = rule_known && j_known ? rule_na != (h_na != (jv.status == Status::not_applicable)) : h_na;
+    const bool vote_na =
+        rule_known && j_known ? rule_na != (h_na != (jv.status == Status::not_applicable)) : h_na;
     w_all += w;
     w_na += vote_na ? w : 0;
     if (h_na) continue;
@@ -162,13 +164,14 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     if (!rule) continue;
     const auto before = v.status == Status::scored ? v.score : std::nullopt;
     const auto after = stats::apply_action(rule->then, before);
+    if (after == before && (after || v.status == Status::not_applicable)) continue;  // the verdict stands
     v.extra["learnt_rule"] = memory::format_fact_rule(*rule);
-    if (after == before && (after || v.status == Status::not_applicable)) continue;
     v.extra["rule_score"] = before ? nlohmann::ordered_json(*before) : nlohmann::ordered_json(nullptr);
     v.status = after ? Status::scored : Status::not_applicable;
     v.score = after;
     v.error.clear();
-    v.rationale += (v.rationale.empty() ? "" : "; ") + std::string("learnt rule: ") + memory::format_fact_rule(*rule);
+    v.rationale +=
+        (v.rationale.empty() ? "" : "; ") + std::string("learnt rule: ") + memory::format_fact_rule(*rule);
   }
 }
 
@@ -195,8 +198,8 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
     if (!context.own_episodes) v.extra["episodes_left_out"] = own_episode_count(nb, v.dimension, context);
     if (hits.empty()) continue;
     const auto rule_score = v.status == Status::scored ? v.score : std::nullopt;
-    const auto rules = context.use_guidelines ? context.memory->fact_rules(v.dimension)
-                                              : std::vector<memory::FactRule>{};
+    const auto rules =
+        context.use_guidelines ? context.memory->fact_rules(v.dimension) : std::vector<memory::FactRule>{};
     const auto view = memory_view(v.status, v.score, hits, rules);
     if (!view) continue;
     combine(v, *view, weight_of(*context.memory, v.dimension));
@@ -204,7 +207,8 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
     for (const auto& r : hits) used.push_back(r.episode->id);
     v.extra["episodes"] = used;
     if (!v.extra.contains("rule_score"))
-      v.extra["rule_score"] = rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
+      v.extra["rule_score"] =
+          rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
   }
 }
 

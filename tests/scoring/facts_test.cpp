@@ -74,6 +74,15 @@ TEST(Facts, UninstalledPackageAndNoCode) {
   EXPECT_EQ(f.at("packages_beyond_core"), 1);
   EXPECT_EQ(f.at("uninstalled_packages"), 1);
   EXPECT_EQ(f.at("code_cells_after_code_share"), 1);  // the only code cell has no markdown before it
+  // A trailing comment is no module; pip's - and _ are the same name.
+  nb = notebook::parse_jupytext_percent(
+      "# %%\n%pip install ibm-watson-machine-learning==1.0.53\n# %%\nimport pandas as pd # data processing, "
+      "CSV file I/O\n"
+      "from ibm_watson_machine_learning import APIClient\n",
+      "c.py");
+  f = scoring::notebook_facts(nb);
+  EXPECT_EQ(f.at("packages_beyond_core"), 1);  // ibm_watson_machine_learning; not "CSV"
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
   nb = notebook::parse_jupytext_percent("# %% [markdown]\n# Only text here.\n", "b.py");
   f = scoring::notebook_facts(nb);
   EXPECT_EQ(f.at("code_cells"), 0);
@@ -135,4 +144,10 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   m.set_guidelines({{"model_training", "when seed_set -> score 1", {}, "manual"}});  // does not match
   c.use_guidelines = true;
   EXPECT_EQ(score_of(c).score, plain.score);
+  // A `keep` rule first stops the rules after it; a verdict no rule changed records no rule.
+  m.set_guidelines({{"model_training", "when trains_model -> keep", {}, "manual"},
+                    {"model_training", "when trains_model -> score 1", {}, "learnt"}});
+  const auto kept = score_of(c);
+  EXPECT_EQ(kept.score, plain.score);
+  EXPECT_FALSE(kept.extra.contains("learnt_rule"));
 }

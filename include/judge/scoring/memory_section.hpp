@@ -13,7 +13,7 @@ namespace judge::scoring {
 /// contrastive_episodes, docs/memory.md).
 struct MemoryOptions {
   /// The default budget: no section of a memory aligned on the 40 house-labelled notebooks (k = 5) is cut by
-  /// it (the largest is 6,074 tokens, the mean 4,699; tests/scoring/memory_section_test.cpp checks it).
+  /// it (the mean is 4,897 tokens; tests/scoring/memory_section_test.cpp checks that none is cut).
   static constexpr std::size_t k_default_budget = 8000;
   /// Most tokens (prompt::estimate_tokens, 4 bytes a token) of the section's text (prompt::memory_text);
   /// 0: no limit.
