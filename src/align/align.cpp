@@ -333,8 +333,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
         if (g.dimension == b.dimension->id) known.push_back(g);
       const auto request = reflection_request(rubric, *b.dimension, b.records, known);
       const auto result = options.reflection->chat(request);
-      if (!result.ok() &&
-          (result.error->kind == llm::ErrorKind::auth || result.error->kind == llm::ErrorKind::config))
+      if (!result.ok() && llm::stops_the_run(result.error->kind))
         throw Error(options.reflection->spec() + ": " + llm::to_string(result.error->kind) +
                     " error: " + result.error->message);  // would fail every batch: stop, as the judge does
       if (!result.ok())

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "judge/cli/commands.hpp"
 #include "judge/llm/cache.hpp"
+#include "judge/llm/provider.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
@@ -67,6 +69,13 @@ std::string known_names() {
 
 const std::vector<SettingSpec>& setting_specs() {
   using K = SettingKind;
+  auto text_of = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
+  static const std::string k_timeout_text = text_of(llm::k_default_timeout_seconds);                  // "120"
+  static const std::string k_connect_timeout_text = text_of(llm::k_default_connect_timeout_seconds);  // "10"
   static const std::vector<SettingSpec> k_specs = {
       {"judge", "heuristic", K::text,
        "judge spec: heuristic, openai:MODEL, azure:DEPLOYMENT, anthropic:MODEL, ..."},
@@ -78,8 +87,8 @@ const std::vector<SettingSpec>& setting_specs() {
       {"cache_mode", "read-write", K::text, "read-write (rw), read-only (ro), off or replay-only"},
       {"cache_max_mb", "0", K::number,
        "size limit of the cache's stored replies in MiB; oldest evicted (0: none)"},
-      {"timeout", "120", K::number, "seconds a whole call may take (more than 0)"},
-      {"connect_timeout", "10", K::number, "seconds to connect"},
+      {"timeout", k_timeout_text.c_str(), K::number, "seconds a whole call may take (more than 0)"},
+      {"connect_timeout", k_connect_timeout_text.c_str(), K::number, "seconds to connect"},
       {"requests_per_minute", "0", K::number, "request rate limit (0: none)"},
       {"tokens_per_minute", "0", K::number, "estimated token rate limit (0: none)"},
       {"samples", "1", K::whole, "calls per item; > 1 records the mean and the spread"},

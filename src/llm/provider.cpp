@@ -5,23 +5,51 @@ namespace judge::llm {
 
 const char* to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::auth: return "auth";
-    case ErrorKind::rate_limited: return "rate_limited";
-    case ErrorKind::timeout: return "timeout";
-    case ErrorKind::server: return "server";
-    case ErrorKind::network: return "network";
-    case ErrorKind::context_length: return "context_length";
-    case ErrorKind::bad_response: return "bad_response";
-    case ErrorKind::refused: return "refused";
-    case ErrorKind::config: return "config";
-    case ErrorKind::not_in_cache: return "not_in_cache";
+    case ErrorKind::auth:
+      return "auth";
+    case ErrorKind::rate_limited:
+      return "rate_limited";
+    case ErrorKind::timeout:
+      return "timeout";
+    case ErrorKind::server:
+      return "server";
+    case ErrorKind::network:
+      return "network";
+    case ErrorKind::context_length:
+      return "context_length";
+    case ErrorKind::bad_response:
+      return "bad_response";
+    case ErrorKind::refused:
+      return "refused";
+    case ErrorKind::config:
+      return "config";
+    case ErrorKind::not_in_cache:
+      return "not_in_cache";
   }
   return "server";
 }
 
-bool is_retryable(ErrorKind kind) {
-  return kind == ErrorKind::rate_limited || kind == ErrorKind::timeout || kind == ErrorKind::server ||
-         kind == ErrorKind::network;
+FailurePolicy policy_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::rate_limited:
+    case ErrorKind::timeout:
+    case ErrorKind::server:
+    case ErrorKind::network:
+      return FailurePolicy::retry;
+    case ErrorKind::auth:
+    case ErrorKind::config:
+      return FailurePolicy::stop;
+    case ErrorKind::context_length:
+    case ErrorKind::bad_response:
+    case ErrorKind::refused:
+    case ErrorKind::not_in_cache:
+      return FailurePolicy::unscored;
+  }
+  return FailurePolicy::unscored;
 }
+
+bool is_retryable(ErrorKind kind) { return policy_of(kind) == FailurePolicy::retry; }
+
+bool stops_the_run(ErrorKind kind) { return policy_of(kind) == FailurePolicy::stop; }
 
 }  // namespace judge::llm

@@ -163,3 +163,20 @@ TEST(Retry, RegistryProvidersHonourRetryAfterHttpDate) {
 
 }  // namespace
 }  // namespace judge::llm
+
+// One policy per failure kind, as docs/providers.md lists it.
+TEST(FailurePolicy, EachKindHasOneMeaning) {
+  using judge::llm::ErrorKind;
+  using judge::llm::FailurePolicy;
+  using judge::llm::policy_of;
+  for (auto k : {ErrorKind::rate_limited, ErrorKind::timeout, ErrorKind::server, ErrorKind::network})
+    EXPECT_EQ(policy_of(k), FailurePolicy::retry) << judge::llm::to_string(k);
+  for (auto k : {ErrorKind::auth, ErrorKind::config}) {
+    EXPECT_EQ(policy_of(k), FailurePolicy::stop) << judge::llm::to_string(k);
+    EXPECT_TRUE(judge::llm::stops_the_run(k));
+    EXPECT_FALSE(judge::llm::is_retryable(k));
+  }
+  for (auto k :
+       {ErrorKind::context_length, ErrorKind::bad_response, ErrorKind::refused, ErrorKind::not_in_cache})
+    EXPECT_EQ(policy_of(k), FailurePolicy::unscored) << judge::llm::to_string(k);
+}

@@ -16,8 +16,8 @@ struct HttpEndpoint {
   std::string url;
   net::Headers headers;
   std::vector<std::string> secrets;  ///< API keys and tokens sent in `headers`; removed from every message
-  double connect_timeout_seconds = 10;
-  double timeout_seconds = 120;
+  double connect_timeout_seconds = k_default_connect_timeout_seconds;
+  double timeout_seconds = k_default_timeout_seconds;
 };
 
 struct JsonReply {

@@ -44,11 +44,37 @@ struct ChatResponse {
 
 /// Why a call failed; decides what happens next: retry (rate_limited, timeout, server, network),
 /// mark the item unscored (bad_response, context_length, refused), or stop the run (auth, config).
-enum class ErrorKind { auth, rate_limited, timeout, server, network, context_length, bad_response, refused, config,
-                       not_in_cache };
+enum class ErrorKind {
+  auth,
+  rate_limited,
+  timeout,
+  server,
+  network,
+  context_length,
+  bad_response,
+  refused,
+  config,
+  not_in_cache
+};
 
 const char* to_string(ErrorKind kind);
+
+/// Defaults of every provider's time limits, in seconds (settings `timeout` and `connect_timeout`): a whole
+/// call, HTTP exchange or command run; and connecting to a server.
+inline constexpr double k_default_timeout_seconds = 120;
+inline constexpr double k_default_connect_timeout_seconds = 10;
+
+/// What a failure of a kind means, decided here once for every caller (the judge, align's reflection calls,
+/// the retry decorator): `retry` the call (rate_limited, timeout, server, network: a later attempt may
+/// succeed); `stop` the run (auth, config: every call would fail the same way); else mark the item
+/// `unscored` and go on (context_length, bad_response, refused, not_in_cache: this item's call cannot
+/// succeed, others may). A retryable failure that is still failing after the retries marks the item unscored.
+enum class FailurePolicy { retry, unscored, stop };
+FailurePolicy policy_of(ErrorKind kind);
+/// policy_of(kind) == FailurePolicy::retry.
 bool is_retryable(ErrorKind kind);
+/// policy_of(kind) == FailurePolicy::stop.
+bool stops_the_run(ErrorKind kind);
 
 /// A failed call: kind, a message without secrets, the HTTP status (0 if none) and the server's Retry-After
 /// in seconds when it sent one.

@@ -23,8 +23,8 @@ std::optional<std::string> process_env(const std::string& name);
 struct ProviderSettings {
   std::string base_url;     ///< overrides the provider's environment variable and default when non-empty
   std::string api_version;  ///< Azure api-version; else OPENAI_API_VERSION; else k_default_azure_api_version
-  double connect_timeout_seconds = 10;
-  double timeout_seconds = 120;         ///< whole call (HTTP exchange, or the command's run time)
+  double connect_timeout_seconds = k_default_connect_timeout_seconds;
+  double timeout_seconds = k_default_timeout_seconds;         ///< whole call (HTTP exchange, or the command's run time)
   EnvLookup env = process_env;          ///< tests inject their own environment here
   RetryPolicy retry;                    ///< retries of retryable failures (max_attempts = 1: none)
   SleepFunction sleep = sleep_seconds;  ///< how retries wait; tests inject a recorder
