@@ -17,14 +17,20 @@ struct HannaLabel {
   double score = 0;
 };
 
-/// Reads the file's four columns `item,dimension,rater,score` (header line first; no quoting, no NA in it).
+/// Reads the file's four columns `item,dimension,rater,score` (header line first; CRLF line ends; no quoting,
+/// no NA in it).
 inline std::vector<HannaLabel> read_hanna_labels(const std::filesystem::path& path) {
   std::vector<HannaLabel> labels;
   std::ifstream in(path);
   std::string line;
-  std::getline(in, line);
+  const auto next_line = [&] {
+    if (!std::getline(in, line)) return false;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return true;
+  };
+  next_line();
   EXPECT_EQ(line, "item,dimension,rater,score") << path;
-  while (std::getline(in, line)) {
+  while (next_line()) {
     if (line.empty()) continue;
     std::istringstream fields(line);
     HannaLabel l;
