@@ -6,7 +6,7 @@
 #include <cmath>
 #include <map>
 
-#include "judge/labels/labels.hpp"
+#include "hanna.hpp"
 #include "python.hpp"
 
 using namespace judge::stats;
@@ -86,11 +86,11 @@ TEST(Bootstrap, HannaIntervalAgreesWithScipyWithinMonteCarloError) {
   JUDGE_REQUIRE_SHARED_DATA();
   JUDGE_REQUIRE_PYTHON("scipy, numpy");
   // MAE of rater human1 against human2 on "coherence", one pair per story; story = resampling unit.
-  const auto set =
-      judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
+  const auto labels =
+      judge::test::read_hanna_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
   std::map<std::string, std::map<std::string, double>> by_rater;
-  for (const auto& l : set.labels)
-    if (l.dimension == "coherence") by_rater[l.rater][l.item] = *l.score;
+  for (const auto& l : labels)
+    if (l.dimension == "coherence") by_rater[l.rater][l.item] = l.score;
   std::vector<Observation> obs;
   for (const auto& [item, s1] : by_rater["human1"])
     obs.push_back({obs.size(), 0, s1, by_rater["human2"][item]});

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <map>
 
-#include "judge/labels/labels.hpp"
+#include "hanna.hpp"
 #include "judge/stats/rng.hpp"
 #include "python.hpp"
 
@@ -101,10 +101,10 @@ namespace {
 /// HANNA labels as rater -> criterion -> story -> score.
 using Hanna = std::map<std::string, std::map<std::string, std::map<std::string, double>>>;
 Hanna read_hanna() {
-  const auto set =
-      judge::labels::read_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
+  const auto labels =
+      judge::test::read_hanna_labels(judge::test::shared_data() / "judgments/hanna/hanna_labels.csv");
   Hanna h;
-  for (const auto& l : set.labels) h[l.rater][l.dimension][l.item] = *l.score;
+  for (const auto& l : labels) h[l.rater][l.dimension][l.item] = l.score;
   return h;
 }
 }  // namespace
