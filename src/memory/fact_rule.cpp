@@ -59,14 +59,22 @@ bool FactRule::matches(const std::map<std::string, double>& facts) const {
   return true;
 }
 
+namespace {
+
+bool starts_with_when(std::string_view text) {
+  return text.size() >= 5 && util::to_lower(text.substr(0, 5)) == "when ";
+}
+
+}  // namespace
+
 bool is_fact_rule(std::string_view text) {
   text = util::trim(text);
-  return text.size() >= 5 && util::to_lower(text.substr(0, 5)) == "when ";
+  return starts_with_when(text) && text.find("->") != std::string_view::npos;
 }
 
 std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& error) {
   text = util::trim(text);
-  if (!is_fact_rule(text)) {
+  if (!starts_with_when(text)) {
     error = std::string("a rule starts with `when`; ") + k_form;
     return std::nullopt;
   }

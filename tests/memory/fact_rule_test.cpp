@@ -64,6 +64,23 @@ TEST(FactRule, SaysWhatIsWrong) {
   EXPECT_FALSE(parse_fact_rule("when a -> score 1 (note", error));
   EXPECT_TRUE(is_fact_rule("  when x -> N/A"));
   EXPECT_FALSE(is_fact_rule("Imports belong at the top."));
+  // Prose that starts with "When" (people and reflection models write guidelines that way) is no rule.
+  EXPECT_FALSE(is_fact_rule("When a model is trained, check for missing values first."));
+  EXPECT_FALSE(is_fact_rule("when trains_model score 1"));
+}
+
+TEST(FactRule, MemoryLoadKeepsProseThatStartsWithWhen) {
+  const auto dir = std::filesystem::temp_directory_path() / "judge_fact_rule_prose_test";
+  std::filesystem::remove_all(dir);
+  Memory m;
+  m.set_guidelines(
+      {{"library_installation", "When a notebook installs packages, pin their versions.", {}, "manual"},
+       {"library_installation", "when uninstalled_packages >= 1 -> score at most 1", {}, "manual"}});
+  m.save(dir);
+  const Memory loaded = Memory::load(dir);  // before: refused ("no `->` between the tests and the action")
+  EXPECT_EQ(loaded.guidelines("library_installation").size(), 2u);
+  EXPECT_EQ(loaded.fact_rules("library_installation").size(), 1u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
