@@ -38,6 +38,28 @@ TEST(FactRule, ParsesTestsActionAndIgnoresTheComment) {
   }
 }
 
+TEST(FactRule, NumbersReadBackExactly) {
+  // Every digit is kept (the default stream precision wrote 1234567 as 1.23457e+06, testing >= 1234570).
+  FactRule r;
+  r.when = {{"code_cells", ">=", 1234567}, {"code_cells_after_code_share", "<", 0.1234565}};
+  r.then = {judge::stats::ActionKind::set, 2};
+  EXPECT_EQ(format_fact_rule(r),
+            "when code_cells >= 1234567, code_cells_after_code_share < 0.1234565 -> score 2");
+  std::string error;
+  const auto back = parse_fact_rule(format_fact_rule(r), error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(back->when[0].value, 1234567);
+  EXPECT_EQ(back->when[1].value, 0.1234565);
+  // Decimal numbers only: hexadecimal, infinities and NaN are not scores or thresholds.
+  for (const char* text : {"when always -> score 0x10", "when always -> score nan", "when a >= inf -> N/A",
+                           "when a >= 1e400 -> N/A", "when always -> score 1,5"})
+    EXPECT_FALSE(parse_fact_rule(text, error)) << text;
+  const auto plus = parse_fact_rule("when a >= +2 -> score -1", error);
+  ASSERT_TRUE(plus) << error;
+  EXPECT_EQ(plus->when[0].value, 2);
+  EXPECT_EQ(plus->then.score, -1);
+}
+
 TEST(FactRule, MatchesOnFacts) {
   std::string error;
   const auto r = parse_fact_rule("when trains_model, not pipeline, error_cells >= 2 -> score 1", error);
