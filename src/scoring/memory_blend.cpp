@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <set>
 #include <sstream>
 
+#include "judge/scoring/facts.hpp"
 #include "judge/scoring/heuristic_rules.hpp"
 
 namespace judge::scoring {
@@ -170,6 +172,32 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     v.error.clear();
     v.rationale += (v.rationale.empty() ? "" : "; ") + std::string("learnt rule: ") + memory::format_fact_rule(*rule);
   }
+}
+
+FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric) {
+  std::set<std::string, std::less<>> names{"rule_score"};
+  for (const auto& f : fact_vocabulary()) names.insert(f.name);
+  FactRuleCheck out;
+  for (const auto& d : rubric.dimensions)
+    for (const auto& rule : memory.fact_rules(d.id)) {
+      const std::string where = d.id + ": `" + memory::format_fact_rule(rule) + "`";
+      const auto& a = rule.then;
+      const bool scores = a.kind == stats::ActionKind::set || a.kind == stats::ActionKind::at_most ||
+                          a.kind == stats::ActionKind::at_least;
+      if (scores && !rubric.scale.empty() &&
+          (a.score != std::floor(a.score) || std::fabs(a.score) > 1e9 ||
+           !rubric.on_scale(static_cast<int>(a.score))))
+        out.errors.push_back(where + " gives a score off the rubric's scale (" +
+                             std::to_string(rubric.min_score()) + " to " +
+                             std::to_string(rubric.max_score()) + ")");
+      if (a.kind == stats::ActionKind::not_applicable && !rubric.allows_na)
+        out.errors.push_back(where + " says N/A, but rubric " + rubric.id + " has no N/A");
+      for (const auto& name : memory::fact_names(rule))
+        if (!names.count(name))
+          out.warnings.push_back(where + " tests `" + name +
+                                 "`, which is not a fact (docs/facts.md), so the rule never applies");
+    }
+  return out;
 }
 
 std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, const std::string& dimension,
