@@ -38,10 +38,11 @@ struct AlignSummary {
   std::size_t reflection_failed = 0;  ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
-  std::size_t labels_forgotten = 0;
-  /// Learnt rules written per rubric dimension (judges that learn rules only; 0 = "no rule" won the inner
-  /// cross-validation: the judge's own verdicts agree with the labels as well as any rule could).
-  std::map<std::string, std::size_t> rules_learnt;   ///< labels left out because a tombstone names them (Memory::forgotten)
+  std::size_t labels_forgotten = 0;  ///< labels left out because a tombstone names them (Memory::forgotten)
+  /// Learnt rules written per labelled rubric dimension (judges that learn rules only; 0 = "no rule" won the
+  /// inner cross-validation: the judge's own verdicts agree with the labels as well as any rule could).
+  /// Dimensions without labels have no entry.
+  std::map<std::string, std::size_t> rules_learnt;
   std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
   /// Dimensions whose blend weight could not be learnt (0), one line each with the reason
   /// (scoring::calibrate_memory).
