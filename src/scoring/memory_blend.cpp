@@ -21,15 +21,6 @@ struct MemoryView {
   std::optional<double> score;  // when !na
 };
 
-// Why a residual correction rather than a plain nearest-neighbour average: each episode records the judge's
-// own verdict at alignment next to the human one, so the neighbours say how wrong this judge tends to be on
-// notebooks like this one. Adding their similarity-weighted mean error (human - judge) to the rule score
-// keeps rules where they agreed with people and moves them toward people where they did not; with constant
-// rules it reduces to the weighted mean of the neighbours' human scores. The same logic decides N/A: each
-// neighbour votes "N/A" when the rule's call, flipped if the judge's call was wrong on that neighbour, is
-// N/A; a weighted majority above one half makes it N/A (a tie counts as applicable, like labels).
-// Neighbours where the judge gave no verdict vote with their human label. Weights: cosine similarity
-// (negative ones count 0). The score stays within the range of the rule's and the neighbours' scores.
 // What the judge said of an episode at alignment, as the blend corrects it: its own verdict, moved by the
 // memory's learnt rules (applied to the episode's recorded facts) when the verdict being corrected was moved
 // by them too, so that the neighbours' residuals measure what the rules left.
@@ -62,6 +53,15 @@ Judged judged(const memory::Episode& e, const std::vector<memory::FactRule>& rul
   return j;
 }
 
+// Why a residual correction rather than a plain nearest-neighbour average: each episode records the judge's
+// own verdict at alignment next to the human one, so the neighbours say how wrong this judge tends to be on
+// notebooks like this one. Adding their similarity-weighted mean error (human - judge) to the rule score
+// keeps rules where they agreed with people and moves them toward people where they did not; with constant
+// rules it reduces to the weighted mean of the neighbours' human scores. The same logic decides N/A: each
+// neighbour votes "N/A" when the rule's call, flipped if the judge's call was wrong on that neighbour, is
+// N/A; a weighted majority above one half makes it N/A (a tie counts as applicable, like labels).
+// Neighbours where the judge gave no verdict vote with their human label. Weights: cosine similarity
+// (negative ones count 0). The score stays within the range of the rule's and the neighbours' scores.
 std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> rule_score,
                                       const std::vector<memory::Retrieved>& hits,
                                       const std::vector<memory::FactRule>& rules) {
