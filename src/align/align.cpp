@@ -390,6 +390,10 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     for (const auto& d : rubric.dimensions) {
       for (const auto& g : ordered)
         if (g.dimension == d.id) with_rules.push_back(g);
+      // A dimension without labels has nothing to learn from: it is not reported as "no rule beat the judge".
+      if (std::none_of(episodes.begin(), episodes.end(),
+                       [&](const memory::Episode& e) { return e.dimension == d.id; }))
+        continue;
       auto rules = learn_fact_rules(rubric, d.id, episodes);
       summary.rules_learnt[d.id] = rules.size();
       for (auto& g : rules) with_rules.push_back(std::move(g));

@@ -18,6 +18,7 @@
 #include "judge/prompt/prompt.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/scoring/records.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
@@ -258,6 +259,20 @@ std::optional<memory::Memory> load_memory(const std::string& dir, const Config& 
   return memory;
 }
 
+// The memory's rules for the offline judge (scoring::check_fact_rules): a test on an unknown fact is a
+// warning (the rule never applies); an action off the rubric's scale stops the run before anything is judged.
+void check_rules(const memory::Memory& memory, const std::string& dir, const rubric::Rubric& rubric) {
+  const auto check = scoring::check_fact_rules(memory, rubric);
+  for (const auto& w : check.warnings)
+    std::cerr << "judge: warning: " << (std::filesystem::path(dir) / "guidelines.yaml").string() << ": " << w
+              << "\n";
+  if (check.errors.empty()) return;
+  std::string what = "memory " + dir + " has " + std::to_string(check.errors.size()) +
+                     " rule(s) the rubric cannot give (edit guidelines.yaml):";
+  for (const auto& e : check.errors) what += "\n  " + e;
+  throw Error(what);
+}
+
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
 // A notebook's own episodes are left out unless the setting own_episodes is true.
 scoring::Context memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
@@ -303,6 +318,7 @@ int run_eval(const EvalOptions& opt) {
   const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto memory = load_memory(opt.memory_dir, config, rubric, judge->spec());
+  if (memory && judge->learns_fact_rules()) check_rules(*memory, opt.memory_dir, rubric);
   const auto context = memory_context(memory, config);
   const auto items = plan_work(notebooks, rubric, per_dimension,
                                file_hashes(notebooks, context.memory && !context.own_episodes));

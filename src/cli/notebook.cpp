@@ -64,10 +64,12 @@ void setup_notebook(CLI::App& app, RunFn& run) {
   show->add_option("paths", opt->paths, "Notebook files or folders")->required();
   show->add_option("--max-output-chars", opt->max_output_chars, "Longest output text kept per output, in bytes")
       ->capture_default_str();
-  show->add_flag("--facts", opt->facts,
-                 "Print the offline judge's named facts of each notebook instead of its cells (docs/facts.md)");
+  auto* facts = show->add_flag(
+      "--facts", opt->facts,
+      "Print the offline judge's named facts of each notebook instead of its cells (docs/facts.md)");
   show->add_option("--format", opt->format, "With --facts: text (a line per fact) or json (a line per notebook)")
       ->check(CLI::IsMember({"text", "json"}))
+      ->needs(facts)  // the cells have one form only: --format without --facts is a usage error, not ignored
       ->capture_default_str();
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });
 }

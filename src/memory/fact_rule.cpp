@@ -4,26 +4,28 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <sstream>
+#include <system_error>
 
 #include "judge/util/text.hpp"
 
 namespace judge::memory {
 namespace {
 
+// The shortest text that reads back as exactly `v` (std::to_chars): thresholds such as 1234567 or 0.1234565
+// keep every digit, so a rule read back tests what was fitted.
 std::string number_text(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, ec == std::errc() ? end : buf);
 }
 
+// A finite decimal number, whatever the locale ("-1", "0.33", "2e3"; not "0x10", "inf" or "nan").
 bool parse_number(std::string_view s, double& out) {
   s = util::trim(s);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return false;
-  const std::string copy(s);
-  char* end = nullptr;
-  out = std::strtod(copy.c_str(), &end);
-  return end == copy.c_str() + copy.size() && std::isfinite(out);
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
 
 bool is_name(std::string_view s) {
@@ -60,14 +62,22 @@ bool FactRule::matches(const std::map<std::string, double>& facts) const {
   return true;
 }
 
+namespace {
+
+bool starts_with_when(std::string_view text) {
+  return text.size() >= 5 && util::to_lower(text.substr(0, 5)) == "when ";
+}
+
+}  // namespace
+
 bool is_fact_rule(std::string_view text) {
   text = util::trim(text);
-  return text.size() >= 5 && util::to_lower(text.substr(0, 5)) == "when ";
+  return starts_with_when(text) && text.find("->") != std::string_view::npos;
 }
 
 std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& error) {
   text = util::trim(text);
-  if (!is_fact_rule(text)) {
+  if (!starts_with_when(text)) {
     error = std::string("a rule starts with `when`; ") + k_form;
     return std::nullopt;
   }

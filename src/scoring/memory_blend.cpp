@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <set>
 #include <sstream>
 
+#include "judge/scoring/facts.hpp"
 #include "judge/scoring/heuristic_rules.hpp"
 
 namespace judge::scoring {
@@ -19,15 +21,6 @@ struct MemoryView {
   std::optional<double> score;  // when !na
 };
 
-// Why a residual correction rather than a plain nearest-neighbour average: each episode records the judge's
-// own verdict at alignment next to the human one, so the neighbours say how wrong this judge tends to be on
-// notebooks like this one. Adding their similarity-weighted mean error (human - judge) to the rule score
-// keeps rules where they agreed with people and moves them toward people where they did not; with constant
-// rules it reduces to the weighted mean of the neighbours' human scores. The same logic decides N/A: each
-// neighbour votes "N/A" when the rule's call, flipped if the judge's call was wrong on that neighbour, is
-// N/A; a weighted majority above one half makes it N/A (a tie counts as applicable, like labels).
-// Neighbours where the judge gave no verdict vote with their human label. Weights: cosine similarity
-// (negative ones count 0). The score stays within the range of the rule's and the neighbours' scores.
 // What the judge said of an episode at alignment, as the blend corrects it: its own verdict, moved by the
 // memory's learnt rules (applied to the episode's recorded facts) when the verdict being corrected was moved
 // by them too, so that the neighbours' residuals measure what the rules left.
@@ -61,6 +54,15 @@ Judged judged(const memory::Episode& e, const std::vector<memory::FactRule>& rul
   return j;
 }
 
+// Why a residual correction rather than a plain nearest-neighbour average: each episode records the judge's
+// own verdict at alignment next to the human one, so the neighbours say how wrong this judge tends to be on
+// notebooks like this one. Adding their similarity-weighted mean error (human - judge) to the rule score
+// keeps rules where they agreed with people and moves them toward people where they did not; with constant
+// rules it reduces to the weighted mean of the neighbours' human scores. The same logic decides N/A: each
+// neighbour votes "N/A" when the rule's call, flipped if the judge's call was wrong on that neighbour, is
+// N/A; a weighted majority above one half makes it N/A (a tie counts as applicable, like labels).
+// Neighbours where the judge gave no verdict vote with their human label. Weights: cosine similarity
+// (negative ones count 0). The score stays within the range of the rule's and the neighbours' scores.
 std::optional<MemoryView> memory_view(Status rule_status, std::optional<double> rule_score,
                                       const std::vector<memory::Retrieved>& hits,
                                       const std::vector<memory::FactRule>& rules) {
@@ -173,6 +175,32 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     v.rationale +=
         (v.rationale.empty() ? "" : "; ") + std::string("learnt rule: ") + memory::format_fact_rule(*rule);
   }
+}
+
+FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric) {
+  std::set<std::string, std::less<>> names{"rule_score"};
+  for (const auto& f : fact_vocabulary()) names.insert(f.name);
+  FactRuleCheck out;
+  for (const auto& d : rubric.dimensions)
+    for (const auto& rule : memory.fact_rules(d.id)) {
+      const std::string where = d.id + ": `" + memory::format_fact_rule(rule) + "`";
+      const auto& a = rule.then;
+      const bool scores = a.kind == stats::ActionKind::set || a.kind == stats::ActionKind::at_most ||
+                          a.kind == stats::ActionKind::at_least;
+      if (scores && !rubric.scale.empty() &&
+          (a.score != std::floor(a.score) || std::fabs(a.score) > 1e9 ||
+           !rubric.on_scale(static_cast<int>(a.score))))
+        out.errors.push_back(where + " gives a score off the rubric's scale (" +
+                             std::to_string(rubric.min_score()) + " to " +
+                             std::to_string(rubric.max_score()) + ")");
+      if (a.kind == stats::ActionKind::not_applicable && !rubric.allows_na)
+        out.errors.push_back(where + " says N/A, but rubric " + rubric.id + " has no N/A");
+      for (const auto& name : memory::fact_names(rule))
+        if (!names.count(name))
+          out.warnings.push_back(where + " tests `" + name +
+                                 "`, which is not a fact (docs/facts.md), so the rule never applies");
+    }
+  return out;
 }
 
 std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, const std::string& dimension,

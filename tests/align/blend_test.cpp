@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "judge/memory/memory.hpp"
+#include "judge/rubric/rubric.hpp"
 #include "judge/scoring/heuristic_rules.hpp"
 #include "judge/scoring/memory_blend.hpp"
 #include "judge/scoring/memory_section.hpp"
@@ -245,4 +246,37 @@ TEST(MemoryBlend, WeightsNeedAtLeastTwoEpisodes) {
   std::vector<scoring::Verdict> v{rule(2)};
   scoring::apply_memory(nb, {&m, 5}, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2);
+}
+
+TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
+  memory::Memory m;
+  m.set_guidelines({
+      {"model_training", "when trains_model -> score 3", {}, "manual"},               // fine
+      {"model_training", "when always -> score 7", {}, "manual"},                     // off the 1-3 scale
+      {"model_training", "when always -> score at least 0", {}, "manual"},            // off the scale
+      {"model_training", "when rule_score >= 2 -> score at most 2.5", {}, "manual"},  // not a scale point
+      {"model_training", "when trains_modle -> score 1", {}, "manual"},               // typo: never holds
+      {"model_training", "when always, trains_model -> N/A", {}, "manual"},           // "always" is no fact
+      {"no_such_dimension", "when nothing -> score 9", {}, "manual"},                 // not looked at
+  });
+  const auto check = scoring::check_fact_rules(m, rubric::default_rubric());
+  EXPECT_EQ(
+      check.errors,
+      (std::vector<std::string>{
+          "model_training: `when always -> score 7` gives a score off the rubric's scale (1 to 3)",
+          "model_training: `when always -> score at least 0` gives a score off the rubric's scale (1 to 3)",
+          "model_training: `when rule_score >= 2 -> score at most 2.5` gives a score off the rubric's "
+          "scale (1 to 3)"}));
+  EXPECT_EQ(check.warnings,
+            (std::vector<std::string>{"model_training: `when trains_modle -> score 1` tests `trains_modle`, "
+                                      "which is not a fact (docs/facts.md), so the rule never applies",
+                                      "model_training: `when always, trains_model -> N/A` tests `always`, "
+                                      "which is not a fact (docs/facts.md), so the rule never applies"}));
+  // N/A on a rubric without N/A.
+  rubric::Rubric no_na = rubric::select_dimensions(rubric::default_rubric(), "model_training");
+  no_na.allows_na = false;
+  m.set_guidelines({{"model_training", "when not trains_model -> N/A", {}, "manual"}});
+  EXPECT_EQ(scoring::check_fact_rules(m, no_na).errors,
+            (std::vector<std::string>{"model_training: `when not trains_model -> N/A` says N/A, but rubric " +
+                                      no_na.id + " has no N/A"}));
 }

@@ -713,3 +713,33 @@ TEST(AlignCli, MemoryKeepsItsJudgeAndCalibrationIsForThatJudgeOnly) {
   EXPECT_EQ(judge_of(), "heuristic");
   fs::remove_all(dir);
 }
+
+TEST(AlignCli, EvalRefusesRulesOffTheScaleAndWarnsOfUnknownFacts) {
+  const fs::path dir = two_notebooks("judge_rule_check_");
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  const std::string eval =
+      "eval --format jsonl --memory " + d + "/mem --dimensions data_imputation " + d + "/nb/a.ipynb 2>&1";
+  auto rules = [&](const std::string& text) {
+    judge::util::write_file_atomic(dir / "mem/guidelines.yaml",
+                                   "schema_version: 1\nguidelines:\n  data_imputation:\n    - text: " + text +
+                                       "\n      source: manual\n");
+  };
+  rules("when always -> score 7");  // a 7 on the 1-3 scale: refused before anything is judged
+  auto r = run_judge(eval);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(
+      r.out.find("data_imputation: `when always -> score 7` gives a score off the rubric's scale (1 to 3)"),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("\"status\""), std::string::npos) << r.out;
+  rules("when imputaton_cells >= 1 -> score 3");  // a typo: the rule never applies, and eval says so
+  r = run_judge(eval);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("judge: warning: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tests `imputaton_cells`, which is not a fact"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("learnt_rule"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}

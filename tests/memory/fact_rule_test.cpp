@@ -38,6 +38,28 @@ TEST(FactRule, ParsesTestsActionAndIgnoresTheComment) {
   }
 }
 
+TEST(FactRule, NumbersReadBackExactly) {
+  // Every digit is kept (the default stream precision wrote 1234567 as 1.23457e+06, testing >= 1234570).
+  FactRule r;
+  r.when = {{"code_cells", ">=", 1234567}, {"code_cells_after_code_share", "<", 0.1234565}};
+  r.then = {judge::stats::ActionKind::set, 2};
+  EXPECT_EQ(format_fact_rule(r),
+            "when code_cells >= 1234567, code_cells_after_code_share < 0.1234565 -> score 2");
+  std::string error;
+  const auto back = parse_fact_rule(format_fact_rule(r), error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(back->when[0].value, 1234567);
+  EXPECT_EQ(back->when[1].value, 0.1234565);
+  // Decimal numbers only: hexadecimal, infinities and NaN are not scores or thresholds.
+  for (const char* text : {"when always -> score 0x10", "when always -> score nan", "when a >= inf -> N/A",
+                           "when a >= 1e400 -> N/A", "when always -> score 1,5"})
+    EXPECT_FALSE(parse_fact_rule(text, error)) << text;
+  const auto plus = parse_fact_rule("when a >= +2 -> score -1", error);
+  ASSERT_TRUE(plus) << error;
+  EXPECT_EQ(plus->when[0].value, 2);
+  EXPECT_EQ(plus->then.score, -1);
+}
+
 TEST(FactRule, MatchesOnFacts) {
   std::string error;
   const auto r = parse_fact_rule("when trains_model, not pipeline, error_cells >= 2 -> score 1", error);
@@ -64,6 +86,23 @@ TEST(FactRule, SaysWhatIsWrong) {
   EXPECT_FALSE(parse_fact_rule("when a -> score 1 (note", error));
   EXPECT_TRUE(is_fact_rule("  when x -> N/A"));
   EXPECT_FALSE(is_fact_rule("Imports belong at the top."));
+  // Prose that starts with "When" (people and reflection models write guidelines that way) is no rule.
+  EXPECT_FALSE(is_fact_rule("When a model is trained, check for missing values first."));
+  EXPECT_FALSE(is_fact_rule("when trains_model score 1"));
+}
+
+TEST(FactRule, MemoryLoadKeepsProseThatStartsWithWhen) {
+  const auto dir = std::filesystem::temp_directory_path() / "judge_fact_rule_prose_test";
+  std::filesystem::remove_all(dir);
+  Memory m;
+  m.set_guidelines(
+      {{"library_installation", "When a notebook installs packages, pin their versions.", {}, "manual"},
+       {"library_installation", "when uninstalled_packages >= 1 -> score at most 1", {}, "manual"}});
+  m.save(dir);
+  const Memory loaded = Memory::load(dir);  // before: refused ("no `->` between the tests and the action")
+  EXPECT_EQ(loaded.guidelines("library_installation").size(), 2u);
+  EXPECT_EQ(loaded.fact_rules("library_installation").size(), 1u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {

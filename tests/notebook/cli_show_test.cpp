@@ -29,5 +29,14 @@ TEST(CliNotebookShow, UnreadableFileIsOneErrorLineAndExitCode1) {
   EXPECT_EQ(r.out, "judge: error: tests/golden/missing.ipynb: no such file or folder\n");
 }
 
+TEST(CliNotebookShow, FormatWithoutFactsIsAUsageError) {
+  // --format chooses how facts are printed; without --facts it used to be ignored silently.
+  const auto r = test::run_judge("notebook show tests/golden/show_small.ipynb --format json 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--facts"), std::string::npos) << r.out;
+  const auto facts = test::run_judge("notebook show tests/golden/show_small.ipynb --facts --format json");
+  EXPECT_EQ(facts.exit_code, 0);
+}
+
 }  // namespace
 }  // namespace judge

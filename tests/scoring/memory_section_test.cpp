@@ -181,6 +181,16 @@ TEST(MemorySection, LearntRulesAreNeverPutInAPrompt) {
   EXPECT_EQ(s.guidelines, (std::vector<std::string>{"Fit the imputer on the training split."}));
 }
 
+TEST(MemorySection, ProseThatStartsWithWhenIsAGuidelineNotARule) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  auto m = memory_of(nb, {});
+  const std::string prose = "When the data has gaps, fit the imputer on the training split only.";
+  m.set_guidelines({{"data_imputation", prose, {"x"}, "reflection"},
+                    {"data_imputation", "when imputation_before_split -> score 1", {}, "manual"}});
+  const auto s = scoring::memory_section(nb, imputation(), {&m, 5});
+  EXPECT_EQ(s.guidelines, (std::vector<std::string>{prose}));
+}
+
 TEST(MemorySection, ContrastiveEpisodesSayWhatTheJudgeAnsweredWhenItDiffered) {
   const auto nb = notebook_with("df = df.fillna(0)");
   const auto m = memory_of(nb, {{1.0, "scored", 3.0},

@@ -38,10 +38,11 @@ struct AlignSummary {
   std::size_t reflection_failed = 0;  ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
-  std::size_t labels_forgotten = 0;
-  /// Learnt rules written per rubric dimension (judges that learn rules only; 0 = "no rule" won the inner
-  /// cross-validation: the judge's own verdicts agree with the labels as well as any rule could).
-  std::map<std::string, std::size_t> rules_learnt;   ///< labels left out because a tombstone names them (Memory::forgotten)
+  std::size_t labels_forgotten = 0;  ///< labels left out because a tombstone names them (Memory::forgotten)
+  /// Learnt rules written per labelled rubric dimension (judges that learn rules only; 0 = "no rule" won the
+  /// inner cross-validation: the judge's own verdicts agree with the labels as well as any rule could).
+  /// Dimensions without labels have no entry.
+  std::map<std::string, std::size_t> rules_learnt;
   std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
   /// Dimensions whose blend weight could not be learnt (0), one line each with the reason
   /// (scoring::calibrate_memory).
@@ -54,6 +55,8 @@ struct AlignSummary {
 /// the verdict becomes a guideline of source "learnt" whose text is the rule ("when trains_model, not
 /// missing_check_before_training -> score at most 1 (9 of 10 labels)": the labels it got right of those it
 /// covers), citing the labels it got right. Episodes without facts or with an unscored verdict are left out.
+/// Actions are the rubric's scale points (N/A when it allows N/A); an N/A disagreement costs three quarters of
+/// the scale's range (1.5 on 1-3).
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
                                                 const std::vector<memory::Episode>& episodes);
 

@@ -32,10 +32,13 @@ struct FactRule {
   bool matches(const std::map<std::string, double>& facts) const;
 };
 
-/// True when a guideline text is written as a rule (it starts with "when ", case-insensitive).
+/// True when a guideline text is written as a rule: it starts with "when " (case-insensitive) and has a `->`.
+/// Prose that merely starts with "When" ("When a model is trained, check for missing values first.", as
+/// people and reflection models write guidelines) is not a rule: it stays a guideline for LLM judges.
 bool is_fact_rule(std::string_view text);
 
-/// Parses a rule text; nullopt with `error` set (what is wrong and the form expected) when it does not parse.
+/// Parses a rule text (one starting with "when "); nullopt with `error` set (what is wrong and the form
+/// expected) when it does not parse.
 std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& error);
 
 /// The rule as text, without a comment: "when trains_model, not missing_value_checks -> score at most 1".

@@ -44,4 +44,14 @@ std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& d
 void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
                       std::vector<Verdict>& verdicts);
 
+/// What is wrong with the memory's rules (Memory::fact_rules) for judging on `rubric`, one line per problem
+/// naming the dimension and the rule. `errors`: an action the rubric cannot give (a score not on its scale,
+/// N/A on a rubric without N/A), which would put a verdict off the scale. `warnings`: a test on a name that
+/// is neither a fact of fact_vocabulary() nor `rule_score` (a typo, "always" among other tests), which never
+/// holds, so the rule never applies. Rules of dimensions the rubric lacks are not looked at.
+struct FactRuleCheck {
+  std::vector<std::string> errors, warnings;
+};
+FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric);
+
 }  // namespace judge::scoring
