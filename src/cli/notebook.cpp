@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // judge notebook show FILE...: prints notebooks as the tool sees them.
+#include "judge/notebook/notebook.hpp"
+
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "judge/cli/commands.hpp"
-#include "judge/notebook/notebook.hpp"
 #include "judge/scoring/facts.hpp"
-
-#include <nlohmann/json.hpp>
 #include "judge/util/error.hpp"
 
 namespace judge::cli {
@@ -21,17 +21,23 @@ struct ShowOptions {
 
 // --facts: the offline judge's named facts (docs/facts.md), one per line, or one JSON object per notebook.
 void print_facts(const notebook::Notebook& nb, const std::string& format) {
-  const auto values = scoring::notebook_facts(nb);
+  scoring::FactNotes notes;
+  const auto values = scoring::notebook_facts(nb, &notes);
   if (format == "json") {
     nlohmann::ordered_json facts = nlohmann::ordered_json::object();
     for (const auto& info : scoring::fact_vocabulary()) facts[info.name] = values.at(info.name);
-    std::cout << nlohmann::ordered_json{{"notebook", nb.path}, {"facts", facts}}.dump() << "\n";
+    nlohmann::ordered_json line{{"notebook", nb.path}, {"facts", facts}};
+    if (!notes.empty()) line["notes"] = notes;
+    std::cout << line.dump() << "\n";
     return;
   }
   std::cout << "# " << nb.path << "\n";
-  for (const auto& info : scoring::fact_vocabulary())
+  for (const auto& info : scoring::fact_vocabulary()) {
     std::cout << info.name << std::string(info.name.size() < 32 ? 32 - info.name.size() : 1, ' ')
-              << scoring::format_fact(info, values.at(info.name)) << "\n";
+              << scoring::format_fact(info, values.at(info.name));
+    if (const auto it = notes.find(info.name); it != notes.end()) std::cout << "  (" << it->second << ")";
+    std::cout << "\n";
+  }
   std::cout << "\n";
 }
 
@@ -60,14 +66,17 @@ void setup_notebook(CLI::App& app, RunFn& run) {
   auto* nb = app.add_subcommand("notebook", "Inspect notebooks as judge reads them");
   nb->require_subcommand(1);
   auto opt = std::make_shared<ShowOptions>();
-  auto* show = nb->add_subcommand("show", "Print notebooks as the judge sees them: cells numbered, types, trimmed outputs");
+  auto* show = nb->add_subcommand(
+      "show", "Print notebooks as the judge sees them: cells numbered, types, trimmed outputs");
   show->add_option("paths", opt->paths, "Notebook files or folders")->required();
-  show->add_option("--max-output-chars", opt->max_output_chars, "Longest output text kept per output, in bytes")
+  show->add_option("--max-output-chars", opt->max_output_chars,
+                   "Longest output text kept per output, in bytes")
       ->capture_default_str();
   auto* facts = show->add_flag(
       "--facts", opt->facts,
       "Print the offline judge's named facts of each notebook instead of its cells (docs/facts.md)");
-  show->add_option("--format", opt->format, "With --facts: text (a line per fact) or json (a line per notebook)")
+  show->add_option("--format", opt->format,
+                   "With --facts: text (a line per fact) or json (a line per notebook)")
       ->check(CLI::IsMember({"text", "json"}))
       ->needs(facts)  // the cells have one form only: --format without --facts is a usage error, not ignored
       ->capture_default_str();

@@ -199,7 +199,7 @@ bool fact_informs(const FactInfo& fact, std::string_view dimension) {
          std::find(it->second.begin(), it->second.end(), fact.topic) != it->second.end();
 }
 
-FactValues notebook_facts(const notebook::Notebook& nb) {
+FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes) {
   const NotebookFacts f = gather_facts(nb);
   const Stages s = find_stages(f);
   FactValues v;
@@ -275,6 +275,7 @@ FactValues notebook_facts(const notebook::Notebook& nb) {
       for (const auto& m : c.modules)
         if (f.python && !k_stdlib.count(m) && !k_core_stack.count(m)) beyond.insert(m);
     v["packages_beyond_core"] = static_cast<double>(beyond.size());
+    std::string uninstalled;
     for (const auto& m : beyond) {
       const auto dist = k_distribution.find(m);
       // pip treats - and _ alike in names (PEP 503): ibm-watson-machine-learning installs
@@ -284,6 +285,13 @@ FactValues notebook_facts(const notebook::Notebook& nb) {
       const bool named = contains(installs, util::to_lower(m)) || contains(installs, dashed) ||
                          (dist != k_distribution.end() && contains(installs, dist->second));
       v["uninstalled_packages"] += !named;
+      if (!named) uninstalled += (uninstalled.empty() ? "" : ", ") + m;
+    }
+    if (notes) {
+      std::string all;
+      for (const auto& m : beyond) all += (all.empty() ? "" : ", ") + m;
+      if (!all.empty()) (*notes)["packages_beyond_core"] = all;
+      if (!uninstalled.empty()) (*notes)["uninstalled_packages"] = uninstalled;
     }
   }
   v["late_import_cells"] = static_cast<double>(late_imports(f, s).size());

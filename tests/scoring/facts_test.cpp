@@ -70,9 +70,12 @@ TEST(Facts, CountedByHand) {
 TEST(Facts, UninstalledPackageAndNoCode) {
   auto nb =
       notebook::parse_jupytext_percent("# %%\nimport statsmodels.api as sm\nimport numpy as np\n", "a.py");
-  auto f = scoring::notebook_facts(nb);
+  scoring::FactNotes notes;
+  auto f = scoring::notebook_facts(nb, &notes);
   EXPECT_EQ(f.at("packages_beyond_core"), 1);
   EXPECT_EQ(f.at("uninstalled_packages"), 1);
+  EXPECT_EQ(notes, (scoring::FactNotes{{"packages_beyond_core", "statsmodels"},
+                                       {"uninstalled_packages", "statsmodels"}}));
   EXPECT_EQ(f.at("code_cells_after_code_share"), 1);  // the only code cell has no markdown before it
   // A trailing comment is no module; pip's - and _ are the same name.
   nb = notebook::parse_jupytext_percent(

@@ -35,9 +35,14 @@ const std::vector<FactInfo>& fact_vocabulary();
 /// A notebook's facts: every name of fact_vocabulary() mapped to its value (booleans 0 or 1).
 using FactValues = std::map<std::string, double>;
 
+/// What stands behind some counts, for people: fact name -> the items counted, comma-separated (for now the
+/// package facts: "packages_beyond_core" -> "statsmodels, xgboost"). Facts with nothing counted are absent.
+using FactNotes = std::map<std::string, std::string>;
+
 /// The facts of `nb`, computed from the same static evidence as the heuristic rules (code without comments,
-/// imports, installs, outputs, markdown). Never throws for odd content.
-FactValues notebook_facts(const notebook::Notebook& nb);
+/// imports, installs, outputs, markdown); with `notes`, also what some counts count. Never throws for odd
+/// content.
+FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes = nullptr);
 
 /// "yes"/"no" for booleans, the number otherwise (shares with two decimals).
 std::string format_fact(const FactInfo& info, double value);
