@@ -311,33 +311,19 @@ FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes) {
   v["builtin_data_only"] = b(s.builtin_data_only);
   v["data_prep"] = b(s.data_prep);
   {
-    const Tokens kinds[] = {
-        {".shape", ".dtypes", ".info(", "printSchema(", ".columns"},
-        {".describe(", ".mean()", ".median()", ".std()", "quantile(", "summary("},
-        {"isnull(", "isna(", "missingno", "notnull(", "isNull("},
-        {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(",
-         "probplot(", "plot.box", "plot.hist", "violinplot("},
-        {".plot(", "plt.plot(", "lineplot(", "px."},
-        {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
-         "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
-         "jointplot(", "FacetGrid(", "barplot("},
-    };
     const int stop = s.modelling.value_or(1 << 30);
     int first_eda = 1 << 30;
-    for (const auto& k : kinds)
+    for (const auto& [name, tokens] : k_exploration_kinds)
       for (const auto& c : f.code) {
         if (c.number >= stop) break;
-        if (contains_any(c.body, k)) {
+        if (contains_any(c.body, tokens)) {
           v["eda_kinds"] += 1;
           first_eda = std::min(first_eda, c.number);
           break;
         }
       }
     for (const auto& m : f.markdown)
-      if (m.number > first_eda && m.number < stop && m.words >= 12 &&
-          contains_any(m.lower, {"we can see", "we see", "shows that", "show that", "observ", "notice",
-                                 "appears", "seems", "finding", "insight", "conclu", "correlat", "skew",
-                                 "outlier", "imbalanc", "distribution is"}))
+      if (m.number > first_eda && m.number < stop && m.words >= 12 && contains_any(m.lower, k_finding_words))
         v["eda_findings"] = 1;
   }
   const auto checks = f.cells_with(k_missing_check);
@@ -392,18 +378,8 @@ FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes) {
   v["cross_validation"] = b(s.cv.has_value());
   v["tuning"] = b(any(f, k_tuning));
   v["seed_set"] = b(any(f, k_seed));
-  {
-    const Tokens families[] = {
-        {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"},
-        {"DecisionTree"},
-        {"RandomForest", "ExtraTrees"},
-        {"GradientBoosting", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("},
-        {"SVC(", "SVR("},
-        {"KNeighbors"},
-        {"NB("},
-        {"MLP", "Sequential("}};
-    for (const auto& t : families) v["model_families"] += any(f, t);
-  }
+  for (const auto& [name, tokens] : k_model_families)
+    if (name != "baseline") v["model_families"] += any(f, tokens);  // baseline_model is its own fact
   v["baseline_model"] = b(any(f, {"DummyClassifier(", "DummyRegressor("}));
   v["neural_network"] = b(any(f, k_neural));
   v["early_stopping"] = b(any(f, k_early_stopping));
@@ -422,9 +398,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes) {
   for (const auto& [name, tokens] : k_metric_kinds) v["metric_kinds"] += any(f, tokens);
   if (!metric_cells.empty())
     for (const auto& m : f.markdown)
-      if (m.number > metric_cells.front() && m.words >= 10 &&
-          contains_any(m.lower, {"accuracy", "precision", "recall", "rmse", "mae", "r2", "r-squared", "auc",
-                                 "error", "score", "baseline", "better", "worse", "improv"}))
+      if (m.number > metric_cells.front() && m.words >= 10 && contains_any(m.lower, k_metric_words))
         v["metrics_interpreted"] = 1;
 
   // MLflow

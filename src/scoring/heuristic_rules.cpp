@@ -14,8 +14,8 @@
 #include <set>
 
 #include "judge/scoring/heuristic_facts.hpp"
-#include "rule_vocabulary.hpp"
 #include "judge/util/text.hpp"
+#include "rule_vocabulary.hpp"
 
 namespace judge::scoring {
 namespace {
@@ -44,7 +44,6 @@ Finding not_applicable(std::string why) {
 }
 
 Finding scored(double score, std::vector<std::string> notes) { return Finding{score, std::move(notes)}; }
-
 
 // ---- 1. library_installation ----
 // 3: imports grouped near the top, non-standard packages installed (pinned), nothing fails to import.
@@ -109,31 +108,14 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
 Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.data_load && !s.data_work) return not_applicable("no data set is loaded");
-  struct Kind {
-    const char* name;
-    Tokens tokens;
-  };
-  const Kind kinds[] = {
-      {"shape/types", {".shape", ".dtypes", ".info(", "printSchema(", ".columns"}},
-      {"summary statistics", {".describe(", ".mean()", ".median()", ".std()", "quantile(", "summary("}},
-      {"missing values", {"isnull(", "isna(", "missingno", "notnull(", "isNull("}},
-      {"distributions",
-       {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(", "probplot(",
-        "plot.box", "plot.hist", "violinplot("}},
-      {"plots", {".plot(", "plt.plot(", "lineplot(", "px."}},
-      {"relationships",
-       {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
-        "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
-        "jointplot(", "FacetGrid(", "barplot("}},
-  };
   const int stop = s.modelling.value_or(1 << 30);
   std::vector<std::string> found;
   std::vector<int> cells;
-  for (const auto& k : kinds) {
+  for (const auto& [name, tokens] : k_exploration_kinds) {
     for (const auto& c : f.code) {
       if (c.number >= stop) break;
-      if (contains_any(c.body, k.tokens)) {
-        found.push_back(std::string(k.name) + " (" + cell_ref(c.number) + ")");
+      if (contains_any(c.body, tokens)) {
+        found.push_back(name + " (" + cell_ref(c.number) + ")");
         cells.push_back(c.number);
         break;
       }
@@ -144,11 +126,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   for (const auto& m : f.markdown) {
     if (cells.empty() || m.number < *std::min_element(cells.begin(), cells.end())) continue;
     if (m.number >= stop) break;
-    if (m.words >= 12 &&
-        contains_any(m.lower, {"we can see", "we see", "shows that", "show that", "observ", "notice",
-                               "appears", "seems", "finding", "insight", "conclu", "correlat", "skew",
-                               "outlier", "imbalanc", "distribution is"}))
-      findings = true;
+    if (m.words >= 12 && contains_any(m.lower, k_finding_words)) findings = true;
   }
   std::string summary;
   for (std::size_t i = 0; i < found.size(); ++i) summary += (i ? ", " : "") + found[i];
@@ -180,7 +158,8 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (s.orchestrated)
     return not_applicable("data preparation happens in called packages or the deployed model");
   const auto checks = f.cells_with({"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("});
-  if (!s.trained && !s.data_prep && checks.empty()) return not_applicable("no data preparation in this notebook");
+  if (!s.trained && !s.data_prep && checks.empty())
+    return not_applicable("no data preparation in this notebook");
   const auto handling = f.cells_with(k_impute);
   for (const auto& c : f.code)
     if (output_shows_no_missing(c) && handling.empty())
@@ -333,17 +312,7 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
                   : s.cv    ? cell_ref(*s.cv) + ": cross-validation"
                             : cell_ref(*validation) + ": validation set passed to the fit");
   std::set<std::string> families;
-  const std::pair<const char*, Tokens> family_tokens[] = {
-      {"linear", {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"}},
-      {"tree", {"DecisionTree"}},
-      {"forest", {"RandomForest", "ExtraTrees"}},
-      {"boosting", {"GradientBoosting", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
-      {"svm", {"SVC(", "SVR("}},
-      {"knn", {"KNeighbors"}},
-      {"naive bayes", {"NB("}},
-      {"neural net", {"MLP", "Sequential("}},
-      {"baseline", {"DummyClassifier(", "DummyRegressor("}}};
-  for (const auto& [name, tokens] : family_tokens)
+  for (const auto& [name, tokens] : k_model_families)
     if (f.first_with(tokens)) families.insert(name);
   const auto tuning = f.first_with(k_tuning);
   const bool seeded = f.first_with(k_seed).has_value();
@@ -422,9 +391,7 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
       kinds.push_back(name);
   bool interpreted = false;
   for (const auto& m : f.markdown)
-    if (m.number > metric_cells.front() && m.words >= 10 &&
-        contains_any(m.lower, {"accuracy", "precision", "recall", "rmse", "mae", "r2", "r-squared", "r²",
-                               "auc", "error", "score", "baseline", "better", "worse", "improv"}))
+    if (m.number > metric_cells.front() && m.words >= 10 && contains_any(m.lower, k_metric_words))
       interpreted = true;
   std::string list;
   for (std::size_t i = 0; i < kinds.size(); ++i) list += (i ? ", " : "") + kinds[i];

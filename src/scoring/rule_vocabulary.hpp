@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "judge/scoring/heuristic_facts.hpp"
@@ -205,6 +206,40 @@ inline const std::set<std::string, std::less<>> k_stdlib = {
     "enum",       "abc",       "contextlib", "gc",       "platform", "pprint",   "timeit",
     "gzip",       "urllib2",   "__future__", "base64",   "socket",   "struct",   "inspect",
     "traceback",  "calendar"};
+
+/// Kinds of exploration, in the order the EDA rule lists them.
+inline const std::vector<std::pair<std::string, Tokens>> k_exploration_kinds = {
+    {"shape/types", {".shape", ".dtypes", ".info(", "printSchema(", ".columns"}},
+    {"summary statistics", {".describe(", ".mean()", ".median()", ".std()", "quantile(", "summary("}},
+    {"missing values", {"isnull(", "isna(", "missingno", "notnull(", "isNull("}},
+    {"distributions",
+     {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(", "probplot(",
+      "plot.box", "plot.hist", "violinplot("}},
+    {"plots", {".plot(", "plt.plot(", "lineplot(", "px."}},
+    {"relationships",
+     {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
+      "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
+      "jointplot(", "FacetGrid(", "barplot("}},
+};
+/// Words of markdown that states what exploration found.
+inline const Tokens k_finding_words = {
+    "we can see", "we see",  "shows that", "show that", "observ", "notice",  "appears",  "seems",
+    "finding",    "insight", "conclu",     "correlat",  "skew",   "outlier", "imbalanc", "distribution is"};
+/// Model families ("baseline" last: a dummy model).
+inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
+    {"linear", {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"}},
+    {"tree", {"DecisionTree"}},
+    {"forest", {"RandomForest", "ExtraTrees"}},
+    {"boosting", {"GradientBoosting", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
+    {"svm", {"SVC(", "SVR("}},
+    {"knn", {"KNeighbors"}},
+    {"naive bayes", {"NB("}},
+    {"neural net", {"MLP", "Sequential("}},
+    {"baseline", {"DummyClassifier(", "DummyRegressor("}}};
+/// Words of markdown that discusses metrics.
+inline const Tokens k_metric_words = {"accuracy", "precision", "recall", "rmse",  "mae",
+                                      "r2",       "r-squared", "r²",     "auc",   "error",
+                                      "score",    "baseline",  "better", "worse", "improv"};
 
 // ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
 
