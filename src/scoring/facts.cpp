@@ -109,8 +109,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "data"},
       {"summary_checks", K::boolean, "info(), describe() or summary() is called", "data"},
       {"missing_check_before_training", K::boolean,
-       "a missing-value check (or info/describe) comes before training starts (the first fit outside a "
-       "function definition)",
+       "a missing-value check (or info/describe) comes before training starts or in its cell (the first fit "
+       "outside a function definition, or the first call of a function that fits)",
        "data"},
       {"shows_no_missing", K::boolean, "an isnull().sum() output shows only zero counts", "data"},
       {"imputation_cells", K::count,
@@ -332,11 +332,11 @@ FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes) {
   {
     const auto first_check = f.first_with(k_missing_check);
     const auto first_summary = f.first_with(k_summary);
-    // Training starts at the first fit outside a function definition (a def may fit long before it is
-    // called).
+    // Training starts at the first fit outside a function definition, or the first call of a def that fits
+    // (a def may fit long before it is called). A check in the training cell itself counts: it is read first.
     const int fit = s.modelling.value_or(s.fit.value_or(1 << 30));
     v["missing_check_before_training"] =
-        b((first_check && *first_check < fit) || (first_summary && *first_summary < fit));
+        b((first_check && *first_check <= fit) || (first_summary && *first_summary <= fit));
   }
   for (const auto& c : f.code)
     if (output_shows_no_missing(c)) v["shows_no_missing"] = 1;

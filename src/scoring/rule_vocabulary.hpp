@@ -24,6 +24,21 @@ inline bool contains(std::string_view text, std::string_view token) {
 inline bool contains_any(std::string_view text, Tokens tokens) {
   return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains(text, t); });
 }
+inline bool is_identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+/// Whether `text` holds `token` where it starts a name: a token that begins with a letter, digit or '_' must
+/// not continue an identifier ("X_val" is in "X_val = ..." but not in "sex_val").
+inline bool contains_name(std::string_view text, std::string_view token) {
+  if (token.empty() || !is_identifier_char(token.front())) return contains(text, token);
+  for (auto at = text.find(token); at != std::string_view::npos; at = text.find(token, at + 1))
+    if (at == 0 || !is_identifier_char(text[at - 1])) return true;
+  return false;
+}
+inline std::optional<int> first_with_name(const NotebookFacts& f, Tokens tokens) {
+  for (const auto& c : f.code)
+    if (std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains_name(c.body, t); }))
+      return c.number;
+  return std::nullopt;
+}
 
 // ---- vocabulary (what a call means; shared by several rules) ----
 
@@ -266,6 +281,32 @@ inline bool is_definition(const CodeFacts& c) {
   return util::starts_with(body, "def ") || util::starts_with(body, "class ") || util::starts_with(body, "@");
 }
 
+// The names a definition cell defines (`def NAME(` at any indentation), in order.
+inline std::vector<std::string> defined_functions(std::string_view body) {
+  std::vector<std::string> names;
+  for (std::size_t at = body.find("def "); at != std::string_view::npos; at = body.find("def ", at + 4)) {
+    if (at > 0 && !std::isspace(static_cast<unsigned char>(body[at - 1]))) continue;
+    std::size_t end = at + 4;
+    while (end < body.size() && (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '_')) ++end;
+    if (end > at + 4 && end < body.size() && body[end] == '(') names.emplace_back(body.substr(at + 4, end - at - 4));
+  }
+  return names;
+}
+
+// When every fit sits inside a def (a `score_dataset()` helper), training starts where such a function is first
+// called: the first later cell, itself not a definition, that names one followed by `(`.
+inline std::optional<int> first_call_of_fitting_definition(const NotebookFacts& f, const std::vector<int>& fits) {
+  std::vector<std::string> names;
+  for (int n : fits)
+    for (auto& name : defined_functions(f.cell(n)->body)) names.push_back(name + "(");
+  if (names.empty()) return std::nullopt;
+  for (const auto& c : f.code)
+    if (c.number > fits.front() && !is_definition(c))
+      for (const auto& call : names)
+        if (contains(c.body, call)) return c.number;
+  return std::nullopt;
+}
+
 inline Stages find_stages(const NotebookFacts& f) {
   Stages s;
   s.has_code = !f.code.empty();
@@ -285,7 +326,7 @@ inline Stages find_stages(const NotebookFacts& f) {
     }
   if (!s.fit && s.packaged) s.fit = f.first_with(k_packaged_training);
   s.trained = s.fit.has_value();
-  s.holdout = f.first_with(k_holdout);
+  s.holdout = first_with_name(f, k_holdout);
   s.cv = f.first_with(k_cross_validation);
   s.loaded_model = f.first_with(k_load_model);
   for (int n : fits)
@@ -293,6 +334,7 @@ inline Stages find_stages(const NotebookFacts& f) {
       s.modelling = n;
       break;
     }
+  if (!s.modelling && !fits.empty()) s.modelling = first_call_of_fitting_definition(f, fits);
   s.orchestrated = !s.model && (s.packaged || s.loaded_model);
   s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
                               "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",

@@ -149,28 +149,51 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
   // Inner cross-validation: mean out-of-fold loss of each candidate ("no rule" = keep everywhere).
   const std::size_t k =
       options.inner_folds == 0 ? n : std::max<std::size_t>(2, std::min(options.inner_folds, n));
-  double loss_none = 0;
-  for (std::size_t r = 0; r < n; ++r) loss_none += item_loss(base[r], labels[r], options.na_cost);
-  loss_none /= static_cast<double>(n);
-  int best_depth = -1;
-  double best_loss = loss_none;
-  if (n >= 2)
-    for (int depth : options.depths) {
-      double loss = 0;
-      for (std::size_t fold = 0; fold < k; ++fold) {
-        std::vector<std::size_t> train;
-        for (std::size_t r = 0; r < n; ++r)
-          if (r % k != fold) train.push_back(r);
-        const RuleTree t = fit_depth(d, train, depth);
-        for (std::size_t r = fold; r < n; r += k)
-          loss += item_loss(t.predict(x[r], base[r]), labels[r], options.na_cost);
-      }
-      loss /= static_cast<double>(n);
-      if (loss < best_loss - 1e-9) {
-        best_loss = loss;
-        best_depth = depth;
-      }
+  // Per-item out-of-fold losses of each candidate, simplest first: "no rule", then the depths ascending.
+  std::vector<int> candidates = {-1};
+  if (n >= 2) {
+    std::vector<int> depths = options.depths;
+    std::sort(depths.begin(), depths.end());
+    depths.erase(std::unique(depths.begin(), depths.end()), depths.end());
+    candidates.insert(candidates.end(), depths.begin(), depths.end());
+  }
+  std::vector<std::vector<double>> losses(candidates.size(), std::vector<double>(n, 0.0));
+  for (std::size_t r = 0; r < n; ++r) losses[0][r] = item_loss(base[r], labels[r], options.na_cost);
+  for (std::size_t c = 1; c < candidates.size(); ++c)
+    for (std::size_t fold = 0; fold < k; ++fold) {
+      std::vector<std::size_t> train;
+      for (std::size_t r = 0; r < n; ++r)
+        if (r % k != fold) train.push_back(r);
+      const RuleTree t = fit_depth(d, train, candidates[c]);
+      for (std::size_t r = fold; r < n; r += k)
+        losses[c][r] = item_loss(t.predict(x[r], base[r]), labels[r], options.na_cost);
     }
+  const auto mean = [&](const std::vector<double>& v) {
+    double sum = 0;
+    for (double l : v) sum += l;
+    return sum / static_cast<double>(n);
+  };
+  std::size_t best = 0;
+  for (std::size_t c = 1; c < candidates.size(); ++c)
+    if (mean(losses[c]) < mean(losses[best]) - 1e-9) best = c;
+  // The one-standard-error rule (Breiman et al. 1984, section 3.4.3): the simplest candidate whose loss is
+  // within one standard error of the lowest, the standard error being that of the lowest candidate's mean
+  // per-item loss (sample standard deviation / sqrt(n)).
+  std::size_t chosen = best;
+  if (options.one_standard_error && n >= 2) {
+    const double m = mean(losses[best]);
+    double ss = 0;
+    for (double l : losses[best]) ss += (l - m) * (l - m);
+    const double se = std::sqrt(ss / static_cast<double>(n - 1)) / std::sqrt(static_cast<double>(n));
+    for (std::size_t c = 0; c < best; ++c)
+      if (mean(losses[c]) <= m + se + 1e-9) {
+        chosen = c;
+        break;
+      }
+  }
+  const int best_depth = candidates[chosen];
+  const double loss_none = mean(losses[0]);
+  const double best_loss = mean(losses[chosen]);
   std::vector<std::size_t> all(n);
   for (std::size_t r = 0; r < n; ++r) all[r] = r;
   RuleTree out = best_depth < 0 ? none : fit_depth(d, all, best_depth);

@@ -93,6 +93,52 @@ TEST(Facts, UninstalledPackageAndNoCode) {
   EXPECT_EQ(f.at("trains_model"), 0);
 }
 
+// Training that only happens inside a helper starts where the helper is first called: the missing-value
+// check in cell 3 (the calling cell, read before the call) comes before training, the one in cell 4 would
+// not. And "X_val" names a split only where it starts a name, not inside "sex_val" or "max_val".
+TEST(Facts, TrainingInAHelperStartsAtItsCallAndSplitsAreWholeNames) {
+  auto nb = notebook::parse_jupytext_percent(R"(# %%
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+df = pd.read_csv("homes.csv")
+sex_val = df["sex"].max()
+max_val = df["price"].max()
+# %%
+def score_dataset(X_train, X_test, y_train, y_test):
+    model = RandomForestRegressor(random_state=0)
+    model.fit(X_train, y_train)
+    return model.score(X_test, y_test)
+# %%
+cols = [c for c in df.columns if df[c].isnull().any()]
+print(score_dataset(df.drop(cols, axis=1), df, df.price, df.price))
+# %%
+df.isnull().sum()
+)",
+                                             "helper.py");
+  auto f = scoring::notebook_facts(nb);
+  EXPECT_EQ(f.at("trains_model"), 1);
+  EXPECT_EQ(f.at("missing_check_before_training"), 1);
+  EXPECT_EQ(f.at("holdout_split"), 0);  // neither sex_val nor max_val is a validation frame
+  // With the check only after the call (cell 4), it does not come first.
+  nb = notebook::parse_jupytext_percent(R"(# %%
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+df = pd.read_csv("homes.csv")
+# %%
+def fit_it(X, y):
+    return LinearRegression().fit(X, y)
+# %%
+model = fit_it(df[["rooms"]], df.price)
+X_val = df.sample(10)
+# %%
+df.isnull().sum()
+)",
+                                        "late.py");
+  f = scoring::notebook_facts(nb);
+  EXPECT_EQ(f.at("missing_check_before_training"), 0);
+  EXPECT_EQ(f.at("holdout_split"), 1);  // X_val starts a name in cell 3
+}
+
 TEST(Facts, EveryFactIsDocumented) {
   std::ifstream in(std::string(JUDGE_SOURCE_DIR) + "/docs/facts.md");
   ASSERT_TRUE(in) << "docs/facts.md is missing";

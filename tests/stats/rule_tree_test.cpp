@@ -97,3 +97,41 @@ TEST(RuleTree, RejectsRaggedInput) {
   EXPECT_THROW(fit_rule_tree({{1.0}, {0.0, 1.0}}, {1.0, 1.0}, {1.0, 2.0}, {}), std::invalid_argument);
   EXPECT_EQ(fit_rule_tree({}, {}, {}, {}).depth, -1);
 }
+
+// The one-standard-error rule. 20 rows, no usable feature, the judge says 2 everywhere; people say 1 on 11
+// rows and 2 on 9. "No rule" loses 11/20 = 0.55. A depth-0 tree ("score at most 1" everywhere), by
+// leave-one-out: holding out a 1 leaves 10 ones and 9 twos, so the rule is learnt and the held-out row costs
+// 0; holding out a 2 leaves 11 and 8, the rule is learnt and the row costs 1: mean 9/20 = 0.45. Its per-row
+// losses (eleven 0s, nine 1s) have sample variance (11 * 0.45^2 + 9 * 0.55^2) / 19 = 0.260526, so the standard
+// error is sqrt(0.260526 / 20) = 0.114133, and 0.45 + 0.114 >= 0.55: "no rule" is within one standard error
+// and wins. Without the rule the lower loss, depth 0, wins.
+TEST(RuleTree, OneStandardErrorRuleKeepsNoRuleWhenTheGainIsNoise) {
+  std::vector<std::vector<double>> x(20, std::vector<double>{0.0});
+  std::vector<std::optional<double>> base(20, 2.0), labels;
+  for (int i = 0; i < 20; ++i) labels.push_back(i < 11 ? 1.0 : 2.0);
+  RuleTreeOptions options;
+  options.depths = {0};
+  options.allow_na = false;
+  const RuleTree chosen = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(chosen.depth, -1);
+  EXPECT_TRUE(chosen.leaves.empty());
+  EXPECT_DOUBLE_EQ(chosen.cv_loss_none, 0.55);
+  EXPECT_DOUBLE_EQ(chosen.cv_loss, 0.55);
+
+  options.one_standard_error = false;
+  const RuleTree lowest = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(lowest.depth, 0);
+  EXPECT_DOUBLE_EQ(lowest.cv_loss, 0.45);
+  ASSERT_EQ(lowest.leaves.size(), 1u);
+  EXPECT_EQ(lowest.leaves[0].action.kind, ActionKind::at_most);
+  EXPECT_EQ(lowest.leaves[0].action.score, 1.0);
+
+  // With 13 ones and 7 twos the gain (0.65 -> 0.35) is larger than the standard error
+  // (sqrt(((13 * 0.35^2 + 7 * 0.65^2) / 19) / 20) = 0.109), so the rule is kept.
+  for (int i = 11; i < 13; ++i) labels[i] = 1.0;
+  options.one_standard_error = true;
+  const RuleTree kept = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(kept.depth, 0);
+  EXPECT_DOUBLE_EQ(kept.cv_loss_none, 0.65);
+  EXPECT_DOUBLE_EQ(kept.cv_loss, 0.35);
+}

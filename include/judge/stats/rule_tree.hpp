@@ -50,6 +50,10 @@ struct RuleTreeOptions {
   std::vector<int> depths = {0, 1, 2, 3};  ///< tree depths the inner cross-validation chooses from
   std::size_t min_leaf = 3;                ///< rows a split must leave on each side
   std::size_t inner_folds = 0;             ///< K of the inner cross-validation; 0 or >= rows: leave-one-out
+  /// Choose the simplest candidate within one standard error of the lowest cross-validated loss (CART's
+  /// 1-SE rule) instead of the lowest itself: a rule must beat "no rule" by more than the noise of its own
+  /// estimate.
+  bool one_standard_error = true;
 };
 
 /// A fitted rule tree. depth -1: "no rule" won (every leaf keeps the base verdict; `leaves` is empty).
@@ -75,8 +79,12 @@ struct RuleTree {
 /// most lowers the summed item_loss of the two children's best actions, if it lowers it at all and each side
 /// keeps min_leaf rows. Model selection: rows are dealt to K folds in order (row i to fold i mod K;
 /// leave-one-out by default, which is deterministic and, on a few dozen labels, varies least); each candidate
-/// depth, and "no rule", is scored by its mean out-of-fold loss; the lowest wins, ties going to the simpler
-/// (no rule, then smaller depth). Action ties go to keep, then at most, at least, set, N/A.
+/// depth, and "no rule", is scored by its mean out-of-fold loss. With one_standard_error (the default) the
+/// simplest candidate (no rule, then smaller depths) whose mean is within one standard error of the lowest
+/// wins (Breiman, Friedman, Olshen & Stone 1984, "Classification and Regression Trees", section 3.4.3; the
+/// standard error is the sample standard deviation of the lowest candidate's per-row losses over sqrt(rows));
+/// without it, the lowest wins, ties going to the simpler. Action ties go to keep, then at most, at least,
+/// set, N/A.
 ///
 /// x: rows x features (every row as long); base and labels: one per row. Throws std::invalid_argument
 /// when the lengths differ.
