@@ -110,6 +110,7 @@ int run_align(const AlignCliOptions& opt) {
   memory::Memory memory = open_memory(opt, config);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(judge_spec(config, memory), judge_settings(config, usage));
+  warn_cannot_score(*judge, rubric);
   const auto reflection_usage = std::make_shared<llm::UsageMeter>();
   const auto reflection = make_reflection(config, reflection_usage);
   align::AlignOptions ao;

@@ -315,6 +315,7 @@ int run_eval(const EvalOptions& opt) {
   const auto notebooks = read_notebooks(opt.paths);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage, opt.dry_run));
+  warn_cannot_score(*judge, rubric);
   const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto memory = load_memory(opt.memory_dir, config, rubric, judge->spec());

@@ -38,6 +38,11 @@ rubric::Rubric configured_rubric(const Config& config, const std::string& dimens
   return dimensions.empty() ? base : rubric::select_dimensions(base, dimensions);
 }
 
+void warn_cannot_score(const scoring::Judge& judge, const rubric::Rubric& rubric) {
+  for (const auto& problem : judge.cannot_score(rubric))
+    std::cerr << "judge: warning: rubric " << rubric.id << ": " << problem << "\n";
+}
+
 std::size_t jobs(const Config& config) {
   return static_cast<std::size_t>(std::max(1L, config.get_whole("jobs")));
 }

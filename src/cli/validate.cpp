@@ -403,6 +403,7 @@ int run_validate(const ValidateCliOptions& opt) {
   check_gates_early(opt, rubric);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
+  warn_cannot_score(*judge, rubric);
   const auto reflection_usage = std::make_shared<llm::UsageMeter>();
   const auto reflection = make_reflection(config, reflection_usage);
   const align::ValidateOptions core = core_options(opt, config, rubric, *judge, reflection.get());

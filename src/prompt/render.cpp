@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Rendering a notebook for a model within a token budget, keeping the cells that matter most.
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "judge/prompt/prompt.hpp"
@@ -10,33 +9,6 @@
 namespace judge::prompt {
 
 namespace {
-
-// Words that mark a cell as relevant, per dimension of the built-in ml-notebook rubric (lower case).
-const std::map<std::string, std::vector<std::string>>& builtin_keywords() {
-  static const std::map<std::string, std::vector<std::string>> k_keywords = {
-      {"library_installation",
-       {"import ", "pip install", "%pip", "requirements", "conda", "modulenotfounderror"}},
-      {"exploratory_data_analysis",
-       {".describe(", ".info(", ".head(", "value_counts", "hist", "plot", "corr", "distribution", "sns.",
-        "shape"}},
-      {"data_imputation", {"isnull", "isna", "fillna", "dropna", "imputer", "missing", "nan"}},
-      {"feature_engineering",
-       {"encoder", "onehot", "get_dummies", "scaler", "feature", "columntransformer", "pipeline",
-        "transform"}},
-      {"model_training",
-       {".fit(", "train_test_split", "gridsearch", "cross_val", "randomizedsearch", "classifier", "regressor",
-        "xgb", "lgbm", "catboost", "epoch"}},
-      {"model_use", {"predict", "load_model", "inference", "deploy", "serving", "pyfunc", "batch"}},
-      {"metrics_evaluation",
-       {"accuracy", "precision", "recall", "f1", "roc_auc", "confusion_matrix", "mean_squared_error",
-        "r2_score", "classification_report", "metric", "evaluat"}},
-      {"mlflow_logging",
-       {"mlflow", "log_param", "log_metric", "log_model", "autolog", "start_run", "register_model",
-        "experiment"}},
-      {"cell_organization", {"# ", "def ", "class "}},
-  };
-  return k_keywords;
-}
 
 std::size_t count_occurrences(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
@@ -73,9 +45,7 @@ std::string omitted_marker(int first, int last) {
 std::size_t estimate_tokens(std::string_view text) { return (text.size() + 3) / 4; }
 
 std::vector<std::string> dimension_keywords(const rubric::Dimension& dimension) {
-  std::set<std::string> words;
-  if (auto it = builtin_keywords().find(dimension.id); it != builtin_keywords().end())
-    words.insert(it->second.begin(), it->second.end());
+  std::set<std::string> words(dimension.keywords.begin(), dimension.keywords.end());
   const std::string text = util::to_lower(dimension.title + " " + dimension.description);
   std::string word;
   for (std::size_t i = 0; i <= text.size(); ++i) {

@@ -13,6 +13,7 @@
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
 #include "judge/util/text.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::rubric {
 
@@ -138,7 +139,7 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
       }
       Dimension d;
       d.id = text_of(dn, "id", p, true);
-      check_keys(dn, {"id", "title", "description", "levels", "not_applicable"},
+      check_keys(dn, {"id", "title", "description", "levels", "not_applicable", "keywords"},
                  "dimension \"" + d.id + "\"", p);
       if (!d.id.empty() && !valid_id(d.id)) p.add(dn["id"], "dimension id \"" + d.id + "\" must be lower-case letters, digits, '_' or '-'");
       if (!d.id.empty() && !seen.insert(d.id).second) p.add(dn["id"], "duplicate dimension id \"" + d.id + "\"");
@@ -148,6 +149,18 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
       d.not_applicable = text_of(dn, "not_applicable", p, false);
       if (!d.not_applicable.empty() && !r.allows_na)
         p.add(dn["not_applicable"], "dimension \"" + d.id + "\" describes N/A but the rubric sets not_applicable: false");
+      if (const YAML::Node kw = dn["keywords"]) {
+        if (!kw.IsSequence())
+          p.add(kw, "\"keywords\" of \"" + d.id + "\" must be a list of words");
+        else
+          for (const auto& w : kw) {
+            const std::string word = w.IsScalar() ? util::to_lower(w.as<std::string>()) : std::string();
+            if (word.empty())
+              p.add(w, "a keyword of \"" + d.id + "\" must be a non-empty word");
+            else
+              d.keywords.push_back(word);
+          }
+      }
       const YAML::Node levels = dn["levels"];
       if (!levels || !levels.IsMap()) {
         p.add(levels ? levels : dn, "dimension \"" + d.id + "\" needs \"levels\": a mapping from each scale score to its description");

@@ -7,6 +7,10 @@
 
 namespace judge::scoring {
 
+std::vector<std::string> HeuristicJudge::cannot_score(const rubric::Rubric& rubric) const {
+  return rule_gaps(rubric);
+}
+
 std::vector<Verdict> HeuristicJudge::score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                            const Context& context) {
   std::vector<Verdict> verdicts = rule_verdicts(nb, rubric);

@@ -538,6 +538,16 @@ std::string scale_problem(const rubric::Rubric& rubric) {
 
 }  // namespace
 
+std::vector<std::string> rule_gaps(const rubric::Rubric& rubric) {
+  if (auto off_scale = scale_problem(rubric); !off_scale.empty()) return {off_scale};
+  std::vector<std::string> out;
+  for (const auto& d : rubric.dimensions)
+    if (!rules().count(d.id))
+      out.push_back("the heuristic judge has no rules for dimension '" + d.id +
+                    "' (it knows the nine ml-notebook dimensions); its items will be unscored");
+  return out;
+}
+
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric) {
   const NotebookFacts facts = gather_facts(nb);
   const Stages stages = find_stages(facts);

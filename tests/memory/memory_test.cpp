@@ -364,7 +364,7 @@ TEST(Excerpt, PicksCellsOfTheDimensionInDocumentOrder) {
             "[outline]\n# Titanic\n[cell 3 code]\ndf['Age'] = df['Age'].fillna(df['Age'].median())  # "
             "missing ages\n");
   // Vocabulary by hand: id and title words, description words; "are" (stop word) dropped, sorted, unique.
-  EXPECT_EQ(dimension_vocabulary({"data_imputation", "Data Imputation", "Missing values are found", {}, ""}),
+  EXPECT_EQ(dimension_vocabulary({"data_imputation", "Data Imputation", "Missing values are found", {}, "", {}}),
             (std::vector<std::string>{"data", "found", "imputation", "missing", "values"}));
 }
 

@@ -101,3 +101,22 @@ TEST(PromptRender, RelevanceCountsKeywordsCaseInsensitively) {
             4u);  // "mlflow" twice, "start_run", "log_metric"
   EXPECT_EQ(prompt::relevance(cell(1, notebook::CellType::code, "print(1)"), kw), 0u);
 }
+
+// A custom rubric's keywords steer the budget cutter: the cell naming them is kept, the other is cut.
+TEST(PromptRender, ACustomRubricsKeywordsChooseTheCellsKept) {
+  rubric::Dimension charts;
+  charts.id = "charts";
+  charts.title = "Charts";
+  charts.description = "Axes are labelled.";
+  charts.keywords = {"set_xlabel("};
+  notebook::Notebook nb;
+  nb.path = "c.ipynb";
+  nb.format = "ipynb";
+  nb.cells.push_back(cell(1, notebook::CellType::code, std::string(200, 'a')));
+  nb.cells.push_back(cell(2, notebook::CellType::code, "ax.set_xlabel('age')"));
+  prompt::RenderOptions opt;
+  opt.token_budget = 30;  // 120 bytes: the header and one short cell
+  const auto r = prompt::render_notebook(nb, {&charts}, opt);
+  EXPECT_NE(r.text.find("ax.set_xlabel('age')"), std::string::npos) << r.text;
+  EXPECT_EQ(r.cells_cut, (std::vector<int>{1}));
+}

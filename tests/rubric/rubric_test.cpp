@@ -97,7 +97,7 @@ dimensions:
       std::string::npos)
       << msg;
   EXPECT_NE(msg.find("r.yaml:8: unknown key \"descripton\" in dimension \"first\"; allowed keys: id, title, "
-                     "description, levels, not_applicable"),
+                     "description, levels, not_applicable, keywords"),
             std::string::npos)
       << msg;
 }
@@ -141,4 +141,44 @@ dimensions:
   - 5
 )");
   EXPECT_NE(msg.find("r.yaml:5: each entry of \"dimensions\" must be a mapping"), std::string::npos) << msg;
+}
+
+// Keywords are optional, lower-cased, and checked: a list of non-empty words.
+TEST(Rubric, KeywordsAreALowerCasedListOfWords) {
+  const Rubric r = parse_rubric(R"(id: k
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - id: charts
+    description: Plots are labelled.
+    levels: {1: x, 2: y}
+    keywords: [Plot, "set_xlabel("]
+  - id: plain
+    description: No keywords.
+    levels: {1: x, 2: y}
+)",
+                                "k.yaml");
+  EXPECT_EQ(r.dimensions[0].keywords, (std::vector<std::string>{"plot", "set_xlabel("}));
+  EXPECT_TRUE(r.dimensions[1].keywords.empty());
+  const std::string msg = rubric_error(R"(id: k
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - id: first
+    description: d
+    levels: {1: x, 2: y}
+    keywords: plot
+  - id: second
+    description: d
+    levels: {1: x, 2: y}
+    keywords: [plot, ""]
+)");
+  EXPECT_NE(msg.find("r.yaml:7: \"keywords\" of \"first\" must be a list of words"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("r.yaml:11: a keyword of \"second\" must be a non-empty word"), std::string::npos) << msg;
+}
+
+// The built-in rubric carries the keyword lists its budget cutter used to have compiled in.
+TEST(Rubric, DefaultRubricListsKeywordsForEveryDimension) {
+  const Rubric& r = default_rubric();
+  for (const auto& d : r.dimensions) EXPECT_FALSE(d.keywords.empty()) << d.id;
+  EXPECT_EQ(r.find("data_imputation")->keywords,
+            (std::vector<std::string>{"isnull", "isna", "fillna", "dropna", "imputer", "missing", "nan"}));
 }

@@ -13,6 +13,8 @@
 
 #include <fstream>
 #include <sstream>
+#include <filesystem>
+#include <unistd.h>
 
 #include "../support.hpp"
 
@@ -72,6 +74,34 @@ TEST(HeuristicEvalCli, NotebookNamedTwiceIsScoredOnce) {
                                       dir + "sales_eda_no_model.ipynb", dir + "sales_eda_no_model.ipynb",
                                       dir + "taxi_tips_databricks.py", dir + "taxi_tips_databricks.py"}))
       << r.out;
+}
+
+// A rubric dimension the heuristic has no rule for is said when the rubric loads, once, before any
+// notebook is judged; a dimension it knows is not named.
+TEST(HeuristicEvalCli, DimensionWithoutARuleIsWarnedAtLoad) {
+  const auto dir = std::filesystem::temp_directory_path() / ("judge_rubric_gap_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "r.yaml";
+  std::ofstream(file) << R"(id: gaps
+not_applicable: true
+scale: [{score: 1, name: bad}, {score: 2, name: average}, {score: 3, name: good}]
+dimensions:
+  - id: model_training
+    description: The model is trained well.
+    levels: {1: a, 2: b, 3: c}
+  - id: charts
+    description: Axes are labelled.
+    levels: {1: a, 2: b, 3: c}
+)";
+  const RunResult r = run_judge("eval examples/notebooks/iris_bad.ipynb --rubric '" + file.string() +
+                                "' --format csv 2>&1 >/dev/null");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.exit_code, 4) << r.out;  // the charts item is unscored
+  const std::string warning =
+      "judge: warning: rubric gaps: the heuristic judge has no rules for dimension 'charts'";
+  EXPECT_NE(r.out.find(warning), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(warning), r.out.rfind(warning)) << r.out;  // once, not per notebook
+  EXPECT_EQ(r.out.find("dimension 'model_training'"), std::string::npos) << r.out;
 }
 
 // -k without --memory does nothing: a warning naming the flag as typed; errors name it as typed too.

@@ -35,6 +35,10 @@ void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string&
 /// (comma-separated ids; empty: all). Throws judge::Error for a bad file or an unknown dimension.
 rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions = "");
 
+/// Warns on stderr ("judge: warning: ...") once per problem Judge::cannot_score finds in `rubric`, so a
+/// dimension the judge cannot score is said when the rubric loads, not found later as unscored items.
+void warn_cannot_score(const scoring::Judge& judge, const rubric::Rubric& rubric);
+
 /// Setting `jobs` as a thread count (at least 1).
 std::size_t jobs(const Config& config);
 

@@ -62,8 +62,9 @@ struct RenderedNotebook {
   std::size_t tokens = 0;            ///< estimate_tokens(text)
 };
 
-/// Keywords that mark a cell as relevant to a dimension: a built-in list for the ml-notebook rubric's ids,
-/// plus the words of 6+ letters in the dimension's title and description (lower case, sorted, unique).
+/// Keywords that mark a cell as relevant to a dimension: the rubric's `keywords` for it (the built-in
+/// rubric lists them for its nine dimensions), plus the words of 6+ letters in the dimension's title and
+/// description (lower case, sorted, unique).
 std::vector<std::string> dimension_keywords(const rubric::Dimension& dimension);
 
 /// How many keyword occurrences the cell's source and outputs hold (case-insensitive).

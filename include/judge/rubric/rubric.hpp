@@ -26,6 +26,10 @@ struct Dimension {
   std::string description;  ///< what the dimension covers
   std::vector<LevelText> levels;   ///< one per scale point, highest first
   std::string not_applicable;      ///< when N/A applies; empty when the rubric has no N/A
+  /// Words that mark a notebook cell as relevant to the dimension (lower case; matched as substrings of the
+  /// cell's lower-cased source and outputs): what an LLM judge's prompt keeps first when a notebook is over
+  /// its token budget (prompt::dimension_keywords). Optional; may be empty.
+  std::vector<std::string> keywords;
   const LevelText* level(int score) const;
 };
 

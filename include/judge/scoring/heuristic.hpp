@@ -14,6 +14,8 @@ class HeuristicJudge : public Judge {
  public:
   std::string spec() const override { return "heuristic"; }
   bool learns_fact_rules() const override { return true; }
+  /// The rubric's dimensions without a heuristic rule, and a scale the rules cannot map to.
+  std::vector<std::string> cannot_score(const rubric::Rubric& rubric) const override;
   std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                              const Context& context) override;
 };

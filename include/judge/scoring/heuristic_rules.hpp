@@ -12,6 +12,10 @@ namespace judge::scoring {
 /// scale has no middle point for the rules' 2 (points {1, 5}, or 1..4): never a score off the scale.
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric);
 
+/// Why the rules cannot score some of `rubric`'s dimensions: one line per dimension without a rule, or one
+/// line when the scale has no middle point the rules' 2 can map to; empty when they can score every one.
+std::vector<std::string> rule_gaps(const rubric::Rubric& rubric);
+
 /// Blends rule verdicts with aligned memory (the similarity-weighted human scores of the nearest episodes);
 /// records the episodes used in Verdict::extra. No-op when context.memory is null or context.use_episodes is
 /// false (the blend has no use for guidelines).

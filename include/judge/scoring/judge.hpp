@@ -59,6 +59,12 @@ class Judge {
   /// True for a judge whose semantic memory is learnt rules over named facts (docs/facts.md) rather than
   /// guidelines in a prompt: judge align then fits rules for it (align::learn_fact_rules).
   virtual bool learns_fact_rules() const { return false; }
+  /// Why this judge cannot score some dimensions of `rubric`, one line per problem, found before any
+  /// notebook is read (the CLI warns with them when the rubric loads); empty when it can score them all.
+  virtual std::vector<std::string> cannot_score(const rubric::Rubric& rubric) const {
+    (void)rubric;
+    return {};
+  }
   /// One verdict per dimension of `rubric`, in rubric order. Never throws for a per-item failure (that is
   /// an `unscored` verdict); throws judge::Error only for unrecoverable configuration problems.
   virtual std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
