@@ -167,8 +167,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   // A repaired folder (Memory::recovered) may hold episodes of a save before a judge change that its
   // memory.json already records: whose verdicts they hold is unknown.
   const bool judge_changed = memory.recovered() || memory.provenance().judge != options.judge->spec();
-  // The heuristic judge is free: re-score every notebook so recorded verdicts follow rule changes.
-  const bool rejudge_all = judge_changed || options.judge->spec() == "heuristic";
+  // A judge that calls no model is free: re-score every notebook so recorded verdicts follow rule changes.
+  const bool rejudge_all = judge_changed || !options.judge->calls_model();
 
   // 1. One wanted episode per resolved (item, dimension).
   const auto resolved = labels::resolve(labels, options.rater_policy);

@@ -55,9 +55,10 @@ std::string judge_spec(const Config& config, const memory::Memory& memory) {
   return config.at("judge").source == "default" && !recorded.empty() ? recorded : config.get("judge");
 }
 
-void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const align::AlignSummary& s) {
+void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const scoring::Judge& judge,
+                   const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
-  if (!s.blend_unlearnt.empty() && memory.provenance().judge == "heuristic") {
+  if (!s.blend_unlearnt.empty() && !judge.calls_model()) {
     std::cerr
         << "judge: warning: the heuristic judge's memory blend learnt no weight for "
         << s.blend_unlearnt.size()
@@ -128,7 +129,7 @@ int run_align(const AlignCliOptions& opt) {
     save_calibration(opt.memory_dir, memory,
                      opt.calibration.empty() ? stats::IsotonicLoss::squared
                                              : stats::parse_isotonic_loss(opt.calibration));
-  print_summary(opt, memory, summary);
+  print_summary(opt, memory, *judge, summary);
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   return static_cast<int>(ExitCode::ok);

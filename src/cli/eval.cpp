@@ -164,13 +164,11 @@ std::string memory_budget(const Config& config) {
 // With --output FILE, every request is also written there as JSON Lines (docs/cache.md, "Dry run").
 int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const scoring::Context& context,
                const Config& config, const std::string& requests_file) {
-  auto* llm_judge = dynamic_cast<scoring::LlmJudge*>(&judge);
   std::string requests_jsonl;
   std::map<std::string, std::pair<long, long>> per_notebook;  // path -> calls, input tokens
   long calls = 0, input = 0, output = 0, memory = 0;
   for (const auto& item : items) {
-    if (!llm_judge) break;
-    for (const auto& [request, memory_tokens] : llm_judge->plan(*item.nb, *item.rubric, item_context(context, item))) {
+    for (const auto& [request, memory_tokens] : judge.plan(*item.nb, *item.rubric, item_context(context, item))) {
       memory += static_cast<long>(memory_tokens);
       long tokens = 0;
       for (const auto& m : request.messages) tokens += static_cast<long>(prompt::estimate_tokens(m.content));
@@ -316,7 +314,7 @@ int run_eval(const EvalOptions& opt) {
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage, opt.dry_run));
   warn_cannot_score(*judge, rubric);
-  const bool llm = dynamic_cast<scoring::LlmJudge*>(judge.get()) != nullptr;
+  const bool llm = judge->calls_model();
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto memory = load_memory(opt.memory_dir, config, rubric, judge->spec());
   if (memory && judge->learns_fact_rules()) check_rules(*memory, opt.memory_dir, rubric);

@@ -265,7 +265,7 @@ std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric:
   return out;
 }
 
-std::vector<LlmJudge::PlannedCall> LlmJudge::plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+std::vector<PlannedCall> LlmJudge::plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                                   const Context& context) const {
   const auto prepared = prepare(nb);
   std::vector<PlannedCall> out;

@@ -11,6 +11,7 @@
 
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
+#include "judge/scoring/heuristic.hpp"
 #include "judge/scoring/heuristic_facts.hpp"
 
 namespace judge::scoring {
@@ -386,3 +387,35 @@ TEST(HeuristicFacts, MagicCellsAreRecognised) {
 
 }  // namespace
 }  // namespace judge::scoring
+
+// The heuristic says what it is through the Judge interface: no model, no planned calls, and which
+// dimensions of a rubric it cannot score (before any notebook is read).
+TEST(HeuristicRules, JudgeInterfaceSaysWhatTheHeuristicCannotDo) {
+  judge::scoring::HeuristicJudge h;
+  EXPECT_FALSE(h.calls_model());
+  EXPECT_TRUE(h.learns_fact_rules());
+  judge::notebook::Notebook nb;
+  EXPECT_TRUE(h.plan(nb, judge::rubric::default_rubric(), {}).empty());
+  EXPECT_TRUE(h.cannot_score(judge::rubric::default_rubric()).empty());
+  const auto custom = judge::rubric::parse_rubric(R"(id: c
+scale: [{score: 1, name: a}, {score: 5, name: e}]
+dimensions:
+  - {id: model_use, description: d, levels: {1: x, 5: y}}
+  - {id: charts, description: d, levels: {1: x, 5: y}}
+)",
+                                                  "c.yaml");
+  // Points 1 and 5 have no middle: one problem for the whole scale, not one per dimension.
+  const auto gaps = h.cannot_score(custom);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_NE(gaps[0].find("has no middle point"), std::string::npos) << gaps[0];
+  const auto three = judge::rubric::parse_rubric(R"(id: t
+scale: [{score: 1, name: a}, {score: 2, name: b}, {score: 3, name: c}]
+dimensions:
+  - {id: model_use, description: d, levels: {1: x, 2: y, 3: z}}
+  - {id: charts, description: d, levels: {1: x, 2: y, 3: z}}
+)",
+                                                 "t.yaml");
+  EXPECT_EQ(h.cannot_score(three),
+            (std::vector<std::string>{"the heuristic judge has no rules for dimension 'charts' (it knows the nine "
+                                      "ml-notebook dimensions); its items will be unscored"}));
+}

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "judge/llm/provider.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
 
@@ -49,6 +50,13 @@ struct Context {
   bool own_episodes = false;
 };
 
+/// One model call a judge would make: its request, and the tokens (prompt::estimate_tokens) of the memory
+/// section in it (0 without memory). For --dry-run.
+struct PlannedCall {
+  llm::ChatRequest request;
+  std::size_t memory_tokens = 0;
+};
+
 /// A judge scores notebooks on a rubric's dimensions. Implementations: the offline heuristic judge and the
 /// LLM judge (any provider). Thread-safe: score() may be called from several threads at once.
 class Judge {
@@ -59,6 +67,17 @@ class Judge {
   /// True for a judge whose semantic memory is learnt rules over named facts (docs/facts.md) rather than
   /// guidelines in a prompt: judge align then fits rules for it (align::learn_fact_rules).
   virtual bool learns_fact_rules() const { return false; }
+  /// True for a judge that calls a model (costs calls and time, replies may vary): eval then asks per
+  /// dimension, align keeps recorded verdicts instead of re-judging, --dry-run plans calls. False for a
+  /// judge that is free and deterministic (the heuristic): align re-judges every notebook.
+  virtual bool calls_model() const { return false; }
+  /// Every call score() would make for `nb` (one per item and sample), without making it; empty for a
+  /// judge that calls no model.
+  virtual std::vector<PlannedCall> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+                                        const Context& context) const {
+    (void)nb, (void)rubric, (void)context;
+    return {};
+  }
   /// Why this judge cannot score some dimensions of `rubric`, one line per problem, found before any
   /// notebook is read (the CLI warns with them when the rubric loads); empty when it can score them all.
   virtual std::vector<std::string> cannot_score(const rubric::Rubric& rubric) const {

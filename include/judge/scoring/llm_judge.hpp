@@ -54,15 +54,10 @@ class LlmJudge : public Judge {
   std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                              const Context& context) override;
 
-  /// One call score() would make: its first request, and the tokens (prompt::estimate_tokens) of the
-  /// memory section in it (0 without memory).
-  struct PlannedCall {
-    llm::ChatRequest request;
-    std::size_t memory_tokens = 0;
-  };
-  /// Every call score() would make (one per item and sample), for --dry-run.
+  bool calls_model() const override { return true; }
+  /// Every call score() would make (one per item and sample; each its first request), for --dry-run.
   std::vector<PlannedCall> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                const Context& context) const;
+                                const Context& context) const override;
 
   /// The text of the memory section (prompt::memory_text) that an LlmJudge with `options` puts in its prompt
   /// for `nb` on `dimension` when each call judges one dimension: built, as score() does, from the notebook
