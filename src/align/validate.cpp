@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// judge validate's core: K-fold cross-validation of alignment, and the calibration saved with a memory.
+// judge validate's core: K-fold cross-validation of alignment.
 #include "judge/align/validate.hpp"
 
 #include <algorithm>
@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "judge/align/align.hpp"
+#include "judge/memory/calibration.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/stats/folds.hpp"
 #include "judge/stats/rng.hpp"
 #include "judge/util/error.hpp"
@@ -16,8 +18,6 @@
 namespace judge::align {
 
 namespace {
-
-constexpr const char* k_calibration_file = "calibration.json";
 
 // The item part of a label id "item#dimension#rater" (the item itself may hold '#').
 std::string item_of_label_id(const std::string& id) {
@@ -117,7 +117,7 @@ std::set<std::string> items_in_memory(const memory::Memory& m) {
 }
 
 // The isotonic calibration of the baseline judge on the training items (pairs where both sides scored).
-Calibration fit_on_training(const std::vector<Item>& items, const std::vector<std::size_t>& training,
+memory::Calibration fit_on_training(const std::vector<Item>& items, const std::vector<std::size_t>& training,
                             stats::IsotonicLoss loss) {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
   for (std::size_t i : training)
@@ -128,7 +128,7 @@ Calibration fit_on_training(const std::vector<Item>& items, const std::vector<st
       pairs[v.dimension].first.push_back(*v.score);
       pairs[v.dimension].second.push_back(*h->second);
     }
-  Calibration c;
+  memory::Calibration c;
   c.loss = loss;
   for (const auto& [d, xy] : pairs) {
     c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second, loss);
@@ -220,10 +220,10 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
       }
       if (wanted(o, "calibrated")) {
         trained["calibrated"] += training.size();
-        const Calibration calibration = fit_on_training(items, training, o.calibration);
+        const memory::Calibration calibration = fit_on_training(items, training, o.calibration);
         for (std::size_t i : held_out) {
           auto v = items[i].baseline;
-          apply_calibration(calibration, v);
+          scoring::apply_calibration(calibration, v);
           verdicts["calibrated"][i] = std::move(v);
         }
       }
@@ -236,76 +236,6 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
     }
   }
   return result;
-}
-
-Calibration fit_calibration(const memory::Memory& memory, stats::IsotonicLoss loss) {
-  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
-  for (const auto& e : memory.episodes())
-    if (e.judge_status == "scored" && e.judge_score && e.human_score) {
-      pairs[e.dimension].first.push_back(*e.judge_score);
-      pairs[e.dimension].second.push_back(*e.human_score);
-    }
-  Calibration c;
-  c.judge = memory.provenance().judge;
-  c.loss = loss;
-  for (const auto& [d, xy] : pairs) {
-    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second, loss);
-    c.pairs[d] = xy.first.size();
-  }
-  return c;
-}
-
-void save_calibration(const std::filesystem::path& memory_dir, const Calibration& calibration) {
-  nlohmann::ordered_json j;
-  j["schema_version"] = 1;
-  j["map"] = stats::isotonic_method_name(calibration.loss);
-  j["judge"] = calibration.judge;
-  j["dimensions"] = nlohmann::ordered_json::object();
-  for (const auto& [d, m] : calibration.maps) {
-    const auto n = calibration.pairs.find(d);
-    j["dimensions"][d] = {
-        {"n", n == calibration.pairs.end() ? 0 : n->second}, {"x", m.knots_x()}, {"y", m.knots_y()}};
-  }
-  util::write_file_atomic(memory_dir / k_calibration_file, j.dump(2) + "\n");
-}
-
-std::optional<Calibration> load_calibration(const std::filesystem::path& memory_dir) {
-  const auto path = memory_dir / k_calibration_file;
-  if (!std::filesystem::exists(path)) return std::nullopt;
-  Calibration c;
-  try {
-    const auto j = nlohmann::json::parse(util::read_file(path));
-    if (j.value("schema_version", 0) != 1) throw Error("schema_version must be 1");
-    try {
-      c.loss = stats::parse_isotonic_loss(j.value("map", ""));
-    } catch (const std::invalid_argument&) {
-      throw Error("map must be \"isotonic\" or \"isotonic-median\"");
-    }
-    c.judge = j.value("judge", "");
-    for (const auto& [d, v] : j.at("dimensions").items()) {
-      c.maps[d] =
-          stats::IsotonicMap(v.at("x").get<std::vector<double>>(), v.at("y").get<std::vector<double>>());
-      c.pairs[d] = v.value("n", std::size_t{0});
-    }
-  } catch (const std::exception& e) {
-    throw Error(path.string() + ": " + e.what());
-  }
-  return c;
-}
-
-void remove_calibration(const std::filesystem::path& memory_dir) {
-  std::error_code ec;
-  std::filesystem::remove(memory_dir / k_calibration_file, ec);
-  if (ec) throw Error((memory_dir / k_calibration_file).string() + ": cannot delete: " + ec.message());
-}
-
-void apply_calibration(const Calibration& calibration, std::vector<scoring::Verdict>& verdicts) {
-  for (auto& v : verdicts) {
-    const auto m = calibration.maps.find(v.dimension);
-    if (m == calibration.maps.end() || v.status != scoring::Status::scored || !v.score) continue;
-    v.extra["calibrated"] = {{"raw", *v.score}, {"map", stats::isotonic_method_name(calibration.loss)}};
-    v.score = m->second(*v.score);
-  }
 }
 
 }  // namespace judge::align

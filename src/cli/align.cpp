@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "judge/align/validate.hpp"
+#include "judge/memory/calibration.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
 #include "judge/labels/labels.hpp"
@@ -97,8 +98,8 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
 // --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
 // saved beside the memory (calibration.json); judge eval --memory applies it.
 void save_calibration(const std::string& dir, const memory::Memory& memory, stats::IsotonicLoss loss) {
-  const auto calibration = align::fit_calibration(memory, loss);
-  align::save_calibration(dir, calibration);
+  const auto calibration = memory::fit_calibration(memory, loss);
+  memory::save_calibration(dir, calibration);
   std::cout << "calibration: " << stats::isotonic_method_name(loss) << " map for " << calibration.maps.size()
             << " dimensions saved in " << dir << "/calibration.json\n";
 }

@@ -10,9 +10,9 @@
 #include <set>
 #include <sstream>
 
-#include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
+#include "judge/memory/calibration.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/prompt/prompt.hpp"
@@ -288,7 +288,7 @@ scoring::Context memory_context(const std::optional<memory::Memory>& memory, con
 void calibrate(const std::string& memory_dir, const std::string& judge, bool any_judge,
                std::vector<scoring::EvalRecord>& records) {
   if (memory_dir.empty()) return;
-  const auto calibration = align::load_calibration(memory_dir);
+  const auto calibration = memory::load_calibration(memory_dir);
   if (!calibration) return;
   if (!calibration->judge.empty() && calibration->judge != judge) {
     std::cerr << "judge: warning: " << (std::filesystem::path(memory_dir) / "calibration.json").string()
@@ -301,7 +301,7 @@ void calibrate(const std::string& memory_dir, const std::string& judge, bool any
   }
   for (auto& r : records) {
     std::vector<scoring::Verdict> one{std::move(r.verdict)};
-    align::apply_calibration(*calibration, one);
+    scoring::apply_calibration(*calibration, one);
     r.verdict = std::move(one.front());
   }
 }

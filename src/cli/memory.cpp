@@ -8,9 +8,9 @@
 #include <map>
 #include <set>
 
-#include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
+#include "judge/memory/calibration.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/scoring/llm_judge.hpp"
 #include "judge/util/error.hpp"
@@ -207,21 +207,21 @@ std::string notebook_of_label(const std::string& id) {
 // After a forget: a calibration.json fitted partly on forgotten labels is refitted from the episodes left,
 // with the method it records, or removed when none is left with both scores. Returns what it did.
 std::string refit_calibration(const std::string& dir, const memory::Memory& m,
-                              const std::optional<align::Calibration>& old) {
+                              const std::optional<memory::Calibration>& old) {
   if (!old) return "";
-  const auto fitted = align::fit_calibration(m, old->loss);
+  const auto fitted = memory::fit_calibration(m, old->loss);
   if (fitted.maps.empty()) {
-    align::remove_calibration(dir);
+    memory::remove_calibration(dir);
     return "; calibration.json removed (no episode left with both a judge and a human score)";
   }
-  align::save_calibration(dir, fitted);
+  memory::save_calibration(dir, fitted);
   return std::string("; calibration.json refitted (") + stats::isotonic_method_name(old->loss) + ") for " +
          std::to_string(fitted.maps.size()) + " dimensions on the episodes left";
 }
 
 int run_forget(const MemoryCliOptions& opt) {
   auto m = memory::Memory::load(opt.dir);
-  const auto calibration = align::load_calibration(opt.dir);  // a bad file fails before anything changes
+  const auto calibration = memory::load_calibration(opt.dir);  // a bad file fails before anything changes
   std::set<std::string> notebooks, labels;
   for (const auto& e : m.episodes()) notebooks.insert(e.notebook);
   for (const auto& l : m.live_labels()) labels.insert(l);

@@ -298,4 +298,13 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
   return out;
 }
 
+void apply_calibration(const memory::Calibration& calibration, std::vector<scoring::Verdict>& verdicts) {
+  for (auto& v : verdicts) {
+    const auto m = calibration.maps.find(v.dimension);
+    if (m == calibration.maps.end() || v.status != Status::scored || !v.score) continue;
+    v.extra["calibrated"] = {{"raw", *v.score}, {"map", stats::isotonic_method_name(calibration.loss)}};
+    v.score = m->second(*v.score);
+  }
+}
+
 }  // namespace judge::scoring

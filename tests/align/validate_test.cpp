@@ -11,6 +11,8 @@
 
 #include "../scoring/llm_fake_provider.hpp"
 #include "judge/align/align.hpp"
+#include "judge/memory/calibration.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
@@ -218,7 +220,7 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   e3 = {"c#model_training", "c", "model_training", 2.0, "", {}, "scored", 3.0, "", "", "", "", true, {}, {}};
   m.set_episodes({e1, e2, e3});
   m.provenance().judge = "hand";
-  const auto c = align::fit_calibration(m);
+  const auto c = memory::fit_calibration(m);
   // Pool-adjacent-violators by hand: (1,2), (2,3), (3,2) -> the last two pool to 2.5: knots 1->2, 2->2.5,
   // 3->2.5.
   ASSERT_EQ(c.maps.count("model_training"), 1u);
@@ -226,27 +228,27 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   EXPECT_DOUBLE_EQ(map(1), 2);
   EXPECT_DOUBLE_EQ(map(2), 2.5);
   EXPECT_DOUBLE_EQ(map(3), 2.5);
-  align::save_calibration(data.dir, c);
-  const auto back = align::load_calibration(data.dir);
+  memory::save_calibration(data.dir, c);
+  const auto back = memory::load_calibration(data.dir);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->judge, "hand");
   EXPECT_EQ(back->pairs.at("model_training"), 3u);
   std::vector<scoring::Verdict> v{
       {"model_training", scoring::Status::scored, 1.5, "", "", nlohmann::ordered_json::object()},
       {"other", scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()}};
-  align::apply_calibration(*back, v);
+  scoring::apply_calibration(*back, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2.25);  // halfway between the knots 1->2 and 2->2.5
   EXPECT_EQ(v[0].extra["calibrated"]["raw"], 1.5);
   EXPECT_EQ(v[0].extra["calibrated"]["map"], "isotonic");
   EXPECT_DOUBLE_EQ(*v[1].score, 1.0);
   // The median map by hand: (1,2), (2,3), (3,2) -> the last two pool to the median of {3,2} = 2.5 as well;
   // saved and read back under its own name.
-  const auto median = align::fit_calibration(m, stats::IsotonicLoss::absolute);
+  const auto median = memory::fit_calibration(m, stats::IsotonicLoss::absolute);
   EXPECT_DOUBLE_EQ(median.maps.at("model_training")(3), 2.5);
-  align::save_calibration(data.dir, median);
-  EXPECT_EQ(align::load_calibration(data.dir)->loss, stats::IsotonicLoss::absolute);
+  memory::save_calibration(data.dir, median);
+  EXPECT_EQ(memory::load_calibration(data.dir)->loss, stats::IsotonicLoss::absolute);
   util::write_file_atomic(data.dir / "calibration.json", R"({"schema_version": 2})");
-  EXPECT_THROW(align::load_calibration(data.dir), Error);
+  EXPECT_THROW(memory::load_calibration(data.dir), Error);
 }
 
 // The LLM judge with memory: the conditions' flags decide what the prompt holds, and the verdict lists the

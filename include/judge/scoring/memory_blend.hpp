@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "judge/memory/calibration.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/scoring/judge.hpp"
 
@@ -53,5 +54,9 @@ struct FactRuleCheck {
   std::vector<std::string> errors, warnings;
 };
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric);
+
+/// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
+/// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"].
+void apply_calibration(const memory::Calibration& calibration, std::vector<scoring::Verdict>& verdicts);
 
 }  // namespace judge::scoring

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "judge/memory/calibration.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
+
+namespace judge::memory {
+
+namespace {
+
+constexpr const char* k_calibration_file = "calibration.json";
+
+}  // namespace
+
+Calibration fit_calibration(const memory::Memory& memory, stats::IsotonicLoss loss) {
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
+  for (const auto& e : memory.episodes())
+    if (e.judge_status == "scored" && e.judge_score && e.human_score) {
+      pairs[e.dimension].first.push_back(*e.judge_score);
+      pairs[e.dimension].second.push_back(*e.human_score);
+    }
+  Calibration c;
+  c.judge = memory.provenance().judge;
+  c.loss = loss;
+  for (const auto& [d, xy] : pairs) {
+    c.maps[d] = stats::IsotonicMap::fit(xy.first, xy.second, loss);
+    c.pairs[d] = xy.first.size();
+  }
+  return c;
+}
+
+void save_calibration(const std::filesystem::path& memory_dir, const Calibration& calibration) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = 1;
+  j["map"] = stats::isotonic_method_name(calibration.loss);
+  j["judge"] = calibration.judge;
+  j["dimensions"] = nlohmann::ordered_json::object();
+  for (const auto& [d, m] : calibration.maps) {
+    const auto n = calibration.pairs.find(d);
+    j["dimensions"][d] = {
+        {"n", n == calibration.pairs.end() ? 0 : n->second}, {"x", m.knots_x()}, {"y", m.knots_y()}};
+  }
+  util::write_file_atomic(memory_dir / k_calibration_file, j.dump(2) + "\n");
+}
+
+std::optional<Calibration> load_calibration(const std::filesystem::path& memory_dir) {
+  const auto path = memory_dir / k_calibration_file;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  Calibration c;
+  try {
+    const auto j = nlohmann::json::parse(util::read_file(path));
+    if (j.value("schema_version", 0) != 1) throw Error("schema_version must be 1");
+    try {
+      c.loss = stats::parse_isotonic_loss(j.value("map", ""));
+    } catch (const std::invalid_argument&) {
+      throw Error("map must be \"isotonic\" or \"isotonic-median\"");
+    }
+    c.judge = j.value("judge", "");
+    for (const auto& [d, v] : j.at("dimensions").items()) {
+      c.maps[d] =
+          stats::IsotonicMap(v.at("x").get<std::vector<double>>(), v.at("y").get<std::vector<double>>());
+      c.pairs[d] = v.value("n", std::size_t{0});
+    }
+  } catch (const std::exception& e) {
+    throw Error(path.string() + ": " + e.what());
+  }
+  return c;
+}
+
+void remove_calibration(const std::filesystem::path& memory_dir) {
+  std::error_code ec;
+  std::filesystem::remove(memory_dir / k_calibration_file, ec);
+  if (ec) throw Error((memory_dir / k_calibration_file).string() + ": cannot delete: " + ec.message());
+}
+
+}  // namespace judge::memory
