@@ -113,7 +113,8 @@ TEST_F(DbcTest, BadMembersAreReportedAndTheRestRead) {
   const ReadResult r = read_dbc(path);
   ASSERT_EQ(r.notebooks.size(), 1u);
   ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0], path.string() + "!/a.python: not a Databricks notebook (member is not a JSON object)");
+  EXPECT_EQ(r.errors[0].message(),
+            path.string() + "!/a.python: not a Databricks notebook (member is not a JSON object)");
 }
 
 TEST_F(DbcTest, NotAZipOrNoNotebooksIsOneError) {
@@ -122,11 +123,11 @@ TEST_F(DbcTest, NotAZipOrNoNotebooksIsOneError) {
   const ReadResult a = read_dbc(text);
   EXPECT_TRUE(a.notebooks.empty());
   ASSERT_EQ(a.errors.size(), 1u);
-  EXPECT_EQ(a.errors[0], text.string() + ": not a readable .dbc archive (Not a zip archive)");
+  EXPECT_EQ(a.errors[0].message(), text.string() + ": not a readable .dbc archive (Not a zip archive)");
 
   const ReadResult b = read_dbc(make_zip("empty.dbc", {{"manifest.mf", R"({"version":"Manifest"})"}}));
   ASSERT_EQ(b.errors.size(), 1u);
-  EXPECT_NE(b.errors[0].find("no notebooks in the .dbc archive"), std::string::npos);
+  EXPECT_NE(b.errors[0].message().find("no notebooks in the .dbc archive"), std::string::npos);
 }
 
 }  // namespace

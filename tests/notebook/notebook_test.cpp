@@ -76,16 +76,19 @@ TEST_F(NotebookFiles, UnreadableFilesGiveOneLineNamingThem) {
   const fs::path plain = write("plain.py", "print(1)\n");
   const ReadResult a = read_path(plain);
   ASSERT_EQ(a.errors.size(), 1u);
-  EXPECT_EQ(a.errors[0], plain.string() +
-                             ": not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
-                             "no Jupytext \"# %%\" cell marker)");
+  EXPECT_EQ(a.errors[0].message(),
+            plain.string() +
+                ": not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
+                "no Jupytext \"# %%\" cell marker)");
   const ReadResult b = read_path(m_dir / "nope.ipynb");
   ASSERT_EQ(b.errors.size(), 1u);
-  EXPECT_EQ(b.errors[0], (m_dir / "nope.ipynb").string() + ": no such file or folder");
+  EXPECT_EQ(b.errors[0].message(), (m_dir / "nope.ipynb").string() + ": no such file or folder");
   const fs::path broken = write("broken.ipynb", "{\"nbformat\": 4, \"cells\": [");
   const ReadResult c = read_path(m_dir);
   ASSERT_EQ(c.errors.size(), 1u);
-  EXPECT_EQ(c.errors[0], broken.string() + ": not valid JSON (is the file truncated?)");
+  EXPECT_EQ(c.errors[0].message(), broken.string() + ": not valid JSON (is the file truncated?)");
+  EXPECT_EQ(c.errors[0].path, broken.string());  // the path and the reason apart, for eval's records
+  EXPECT_EQ(c.errors[0].reason, "not valid JSON (is the file truncated?)");
 }
 
 TEST(Render, NumbersCellsAndShowsTypesMagicsTitlesAndOutputs) {

@@ -68,11 +68,19 @@ struct ReadOptions {
   std::size_t max_outputs_per_cell = 8;
 };
 
-/// Result of reading one path: notebooks read (a `.dbc` archive yields several) and one-line errors for
-/// files or archive members that could not be read ("FILE: reason").
+/// A file or archive member that could not be read as a notebook.
+struct ReadError {
+  std::string path;    ///< as Notebook::path would be: the file, or "ARCHIVE.dbc!/member"
+  std::string reason;  ///< what is wrong, e.g. "not valid JSON (is the file truncated?)"
+  /// "PATH: REASON", one line.
+  std::string message() const { return path + ": " + reason; }
+};
+
+/// Result of reading one path: notebooks read (a `.dbc` archive yields several) and the files or archive
+/// members that could not be read, in the order met.
 struct ReadResult {
   std::vector<Notebook> notebooks;
-  std::vector<std::string> errors;
+  std::vector<ReadError> errors;
 };
 
 /// True when `path` is a file that judge takes as a notebook: `*.ipynb`; `*.dbc`; a `*.py` (or `.scala`,
@@ -81,7 +89,7 @@ struct ReadResult {
 bool is_notebook_file(const std::filesystem::path& path);
 
 /// Reads one file (any supported format, decided by extension and content). Never throws for bad content:
-/// a file that cannot be read is reported in ReadResult::errors as "PATH: reason".
+/// a file that cannot be read is reported in ReadResult::errors (its path and the reason).
 ReadResult read_file(const std::filesystem::path& path, const ReadOptions& options = {});
 
 /// Reads every notebook under `path`: a file is read directly (even without a marker, if its format can be
