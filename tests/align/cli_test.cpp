@@ -306,6 +306,15 @@ TEST(AlignCli, ReadsJudgeYamlLikeEval) {
   EXPECT_EQ(server.request_count(), 2);
   EXPECT_EQ(nlohmann::json::parse(judge::util::read_file(dir / "mem2/memory.json"))["reflection"],
             "openai:yaml-reflect");
+  // Replayed from the cache with no key and no base URL (api.openai.com, which would need a key): no call.
+  judge::util::write_file_atomic(dir / "replay.yaml",
+                                 "cache: cache.sqlite\ncache_mode: replay-only\n"
+                                 "reflection: openai:yaml-reflect\nk: 3\njobs: 1\n");
+  r = judge::test::run_command(
+      "cd '" + dir.string() + "' && env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u JUDGE_K '" + JUDGE_BINARY +
+      "' align --config replay.yaml --labels labels.csv --notebooks nb --memory mem3 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 2);
   fs::remove_all(dir);
 }
 
