@@ -102,10 +102,27 @@ ReadResult read_file(const fs::path& path, const ReadOptions& options) {
   return result;
 }
 
+namespace {
+
+// Sets Notebook::name of the notebooks read from one file, named `file_name` (its path relative to the
+// folder argument, or its file name): a notebook inside an archive keeps its "!/inner" part.
+void set_names(ReadResult& result, const std::string& file_name) {
+  for (auto& nb : result.notebooks) {
+    const auto bang = nb.path.find("!/");
+    nb.name = file_name + (bang == std::string::npos ? "" : nb.path.substr(bang));
+  }
+}
+
+}  // namespace
+
 ReadResult read_path(const fs::path& path, const ReadOptions& options) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return {{}, {{path.string(), "no such file or folder"}}};
-  if (!fs::is_directory(path, ec)) return read_file(path, options);
+  if (!fs::is_directory(path, ec)) {
+    ReadResult one = read_file(path, options);
+    set_names(one, path.filename().string());
+    return one;
+  }
   std::vector<fs::path> files;
   fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
   if (ec) return {{}, {{path.string(), "cannot list folder: " + ec.message()}}};
@@ -122,6 +139,8 @@ ReadResult read_path(const fs::path& path, const ReadOptions& options) {
   ReadResult all;
   for (const auto& f : files) {
     ReadResult one = read_file(f, options);
+    const fs::path relative = f.lexically_relative(path);  // f is path / relative (the walk's own paths)
+    set_names(one, (relative.empty() ? f.filename() : relative).generic_string());
     for (auto& nb : one.notebooks) all.notebooks.push_back(std::move(nb));
     for (auto& e : one.errors) all.errors.push_back(std::move(e));
   }

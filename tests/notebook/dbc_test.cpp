@@ -79,6 +79,11 @@ TEST_F(DbcTest, EachNotebookMemberIsANotebookInPositionOrder) {
   EXPECT_EQ(train.cells[3].magic, "sql");
   EXPECT_EQ(train.cells[3].source, "%sql\nSELECT 1");
   EXPECT_EQ(train.cells[3].number, 4);
+  // Named by read_path after the archive's name relative to the folder argument, then the inner path.
+  const ReadResult walked = read_path(m_dir);
+  ASSERT_EQ(walked.notebooks.size(), 2u);
+  EXPECT_EQ(walked.notebooks[0].name, "work.dbc!/proj/sub/etl.scala");
+  EXPECT_EQ(read_path(path).notebooks[1].name, "work.dbc!/proj/train.python");
 }
 
 TEST_F(DbcTest, ResultsErrorsAndTitlesBecomeOutputs) {

@@ -89,6 +89,42 @@ TEST_F(LlmEvalCli, ScoresEveryDimensionThenServesTheSecondRunFromTheCache) {
   EXPECT_EQ(lines(r.out)[0]["cached"], true);
 }
 
+// The cache key does not hold the path as typed: a run on absolute paths in one checkout replays in another
+// checkout at another place, run from another working folder with relative paths (a CI checkout), and from
+// a file argument; only a notebook whose name changed (sub/ lost) misses.
+TEST_F(LlmEvalCli, CacheReplaysFromAnotherCheckoutAndWorkingFolder) {
+  namespace fs = std::filesystem;
+  for (const std::string checkout : {"a/checkout", "b/elsewhere/ci-7"}) {
+    fs::create_directories(m_dir / checkout / "nb/sub");
+    fs::copy_file(m_dir / "nb.ipynb", m_dir / checkout / "nb/x.ipynb");
+    fs::copy_file(m_dir / "nb.ipynb", m_dir / checkout / "nb/sub/y.ipynb");
+  }
+  const std::string llm = "--judge openai:gpt-4.1-mini --cache '" + (m_dir / "cache.sqlite").string() +
+                          "' --dimensions model_training --format jsonl";
+  auto r = judge("eval '" + (m_dir / "a/checkout/nb").string() + "' --base-url " + server.openai_base_url() +
+                 " " + llm);
+  ASSERT_EQ(r.exit_code, 0) << err();
+  ASSERT_EQ(server.request_count(), 2);
+  r = run_command("cd '" + (m_dir / "b/elsewhere").string() + "' && env -u OPENAI_API_KEY '" + JUDGE_BINARY +
+                  "' eval ci-7/nb --cache-mode replay-only " + llm + " 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto records = lines(r.out);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["notebook"], "ci-7/nb/sub/y.ipynb");  // records keep the path as typed
+  EXPECT_EQ(records[0]["cached"], true);
+  EXPECT_EQ(records[1]["notebook"], "ci-7/nb/x.ipynb");
+  EXPECT_EQ(records[1]["cached"], true);
+  r = run_command("cd '" + (m_dir / "b").string() + "' && '" + JUDGE_BINARY +
+                  "' eval elsewhere/ci-7/nb/x.ipynb elsewhere/ci-7/nb/sub/y.ipynb --cache-mode replay-only " +
+                  llm + " 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  records = lines(r.out);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["status"], "scored");       // x.ipynb: the same name as in the folder
+  EXPECT_EQ(records[1]["error"], "not in cache");  // y.ipynb, not sub/y.ipynb: another prompt
+  EXPECT_EQ(server.request_count(), 2);
+}
+
 TEST_F(LlmEvalCli, JobsBoundTheRequestsInFlight) {
   server.script(json::array(), {{"type", "reply"}, {"delay", 0.2}});
   auto r = judge("eval nb.ipynb --format jsonl --jobs 3 --cache-mode off " + llm_args());

@@ -49,6 +49,11 @@ struct Cell {
 struct Notebook {
   /// Path as the user gave it; a notebook inside a `.dbc` archive is "ARCHIVE.dbc!/path/inside".
   std::string path;
+  /// The notebook named independently of where the command runs and how its path was typed (read_path
+  /// sets it): relative to the folder argument it was found under ("sub/x.ipynb"), or the file name for a
+  /// file argument ("x.ipynb"); "ARCHIVE.dbc!/path/inside" likewise. Prompts name the notebook by it, so a
+  /// cached reply replays from any checkout. Empty: not set (use `path`).
+  std::string name;
   /// Source format: "ipynb", "databricks", "jupytext" or "dbc".
   std::string format;
   /// For ipynb: "MAJOR.MINOR" of nbformat (e.g. "4.5", "3.0"); empty otherwise.
@@ -94,7 +99,7 @@ ReadResult read_file(const std::filesystem::path& path, const ReadOptions& optio
 
 /// Reads every notebook under `path`: a file is read directly (even without a marker, if its format can be
 /// detected); a folder is walked recursively in sorted order, taking files for which is_notebook_file holds
-/// and skipping hidden folders and `.ipynb_checkpoints`.
+/// and skipping hidden folders and `.ipynb_checkpoints`. Sets each notebook's Notebook::name.
 ReadResult read_path(const std::filesystem::path& path, const ReadOptions& options = {});
 
 /// Parses ipynb JSON text (nbformat 2, 3 or 4.x). `name` is used in error messages and Notebook::path.
