@@ -2,12 +2,13 @@
 // Helpers shared by the tests: where the shared data and the built binary are, and running the binary.
 #pragma once
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <sys/wait.h>
 
 namespace judge::test {
 
@@ -22,6 +23,31 @@ inline std::filesystem::path source_dir() { return JUDGE_SOURCE_DIR; }
       GTEST_SKIP() << "shared data not found at " << ::judge::test::shared_data()                        \
                    << " (clone the project beside ../shared to run this test)";                          \
   } while (0)
+
+/// A fresh folder under the temporary folder ($TMPDIR, else /tmp) named PREFIX_PID_N, removed with all it
+/// holds when the object goes out of scope, so that no test leaves files behind.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix) {
+    static int counter = 0;
+    m_path = std::filesystem::temp_directory_path() /
+             (prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(m_path);
+    std::filesystem::create_directories(m_path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+  std::string str() const { return m_path.string(); }
+
+ private:
+  std::filesystem::path m_path;
+};
 
 struct RunResult {
   int exit_code = -1;

@@ -147,8 +147,11 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
   }
   auto result = notebook::read_file(file);
   for (auto& nb : result.notebooks)
-    if (bang == std::string::npos || nb.path.ends_with(item.substr(bang))) return std::move(nb);
-  error = result.errors.empty() ? file.string() + ": no notebook " + item : result.errors.front();
+    if (bang == std::string::npos || nb.path.ends_with(item.substr(bang))) {
+      nb.name = item;  // relative to the notebooks folder, as read_path names it: prompts do not hold `dir`
+      return std::move(nb);
+    }
+  error = result.errors.empty() ? file.string() + ": no notebook " + item : result.errors.front().message();
   return std::nullopt;
 }
 

@@ -40,10 +40,8 @@ memory::Memory open_memory(const AlignCliOptions& opt, const Config& config) {
                               ? memory::Memory::load(dir, memory::Recovery::drop_vectors, settings)
                               : memory::Memory(spec.empty() ? "hashed-tfidf" : spec, settings);
   if (memory.recovered())
-    std::cerr
-        << "judge: warning: memory " << opt.memory_dir
-        << " was left inconsistent by an interrupted save; repairing it (every notebook judged and every "
-           "episode embedded again)\n";
+    std::cerr << "judge: warning: memory " << opt.memory_dir << ": " << memory.recovery_reason()
+              << "; repairing it (every notebook judged and every episode embedded again)\n";
   if (!spec.empty() && spec != memory.embedder().spec())
     memory.set_embedder(memory::make_embedder(spec, settings));
   return memory;

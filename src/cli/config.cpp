@@ -59,6 +59,23 @@ std::string check_kind(const SettingSpec& spec, const std::string& value) {
   return "";
 }
 
+// The settings that name a file: a relative path in judge.yaml is relative to the file's folder.
+bool is_path_setting(const std::string& name) {
+  return name == "rubric" || name == "prices" || name == "cache";
+}
+
+// `value` of the path setting `name` read from the configuration file `file`: a relative path is taken from
+// the file's folder, so a judge.yaml works from any working folder. A cache mode name given as `cache`
+// ("off") is left as it is (Config::load reads it as the mode).
+std::string relative_to_file(const std::string& name, const std::string& value, const std::string& file) {
+  const std::string v(util::trim(value));
+  const std::filesystem::path folder = std::filesystem::path(file).parent_path();
+  if (!is_path_setting(name) || v.empty() || folder.empty() || std::filesystem::path(v).is_absolute() ||
+      (name == "cache" && llm::find_cache_mode(v)))
+    return value;
+  return (folder / v).string();
+}
+
 std::string known_names() {
   std::string out;
   for (const auto& s : setting_specs()) out += (out.empty() ? "" : ", ") + std::string(s.name);
@@ -239,7 +256,7 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
           problems.push_back(where + ": " + name + " must be a single value");
           continue;
         }
-        set(name, kv.second.Scalar(), where);
+        set(name, relative_to_file(name, kv.second.Scalar(), path), where);
       }
     }
   }

@@ -51,25 +51,56 @@ void check_paths(const std::vector<std::string>& paths) {
     if (!std::filesystem::exists(p, ec)) throw Error(p + ": no such file or folder", ExitCode::usage);
 }
 
+// What the paths hold: the notebooks read, and the files (or archive members) that could not be read, which
+// the run records as `unreadable` rather than leaving out.
+struct Notebooks {
+  std::vector<notebook::Notebook> read;
+  std::vector<notebook::ReadError> unreadable;
+};
+
 // The notebooks under `paths` in order, each once: a file named twice (or named and inside a folder named)
-// is kept where it comes first, compared by canonical path. Unreadable files are warnings.
-std::vector<notebook::Notebook> read_notebooks(const std::vector<std::string>& paths) {
-  std::vector<notebook::Notebook> all;
+// is kept where it comes first, compared by canonical path; the same for unreadable files. Each unreadable
+// file is a warning on stderr too. Throws judge::Error when the paths hold no notebook file at all.
+Notebooks read_notebooks(const std::vector<std::string>& paths) {
+  Notebooks all;
   std::set<std::string> seen;
+  auto first_time = [&seen](const std::string& path) {
+    const auto bang = path.find("!/");  // ARCHIVE.dbc!/inner
+    std::error_code ec;
+    return seen
+        .insert(std::filesystem::weakly_canonical(path.substr(0, bang), ec).string() +
+                (bang == std::string::npos ? "" : path.substr(bang)))
+        .second;
+  };
   for (const auto& p : paths) {
     auto result = notebook::read_path(p);
-    for (auto& nb : result.notebooks) {
-      const auto bang = nb.path.find("!/");  // ARCHIVE.dbc!/inner
-      std::error_code ec;
-      const std::string key = std::filesystem::weakly_canonical(nb.path.substr(0, bang), ec).string() +
-                              (bang == std::string::npos ? "" : nb.path.substr(bang));
-      if (seen.insert(key).second) all.push_back(std::move(nb));
+    for (auto& nb : result.notebooks)
+      if (first_time(nb.path)) all.read.push_back(std::move(nb));
+    for (auto& e : result.errors) {
+      if (!first_time(e.path)) continue;
+      std::cerr << "judge: warning: cannot read " << e.message() << " (recorded as unreadable)\n";
+      all.unreadable.push_back(std::move(e));
     }
-    for (const auto& e : result.errors) std::cerr << "judge: warning: skipped " << e << "\n";
   }
-  if (all.empty())
+  if (all.read.empty() && all.unreadable.empty())
     throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
   return all;
+}
+
+// One `unreadable` record per dimension of `rubric` for each file that could not be read, the reason as
+// its error, so that the notebook counts in the run (and in judge report) instead of vanishing.
+std::vector<scoring::EvalRecord> unreadable_records(const std::vector<notebook::ReadError>& unreadable,
+                                                    const rubric::Rubric& rubric, const std::string& judge) {
+  std::vector<scoring::EvalRecord> out;
+  for (const auto& e : unreadable)
+    for (const auto& d : rubric.dimensions) {
+      scoring::Verdict v;
+      v.dimension = d.id;
+      v.status = scoring::Status::unreadable;
+      v.error = e.reason;
+      out.push_back({e.path, judge, std::move(v)});
+    }
+  return out;
 }
 
 // The units of work: with an LLM judge, each (notebook, dimension), or each notebook with batch_dimensions;
@@ -221,11 +252,20 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
     util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
 }
 
-int exit_code(const std::vector<scoring::EvalRecord>& records) {
-  std::size_t unscored = 0;
-  for (const auto& r : records) unscored += r.verdict.status == scoring::Status::unscored;
-  if (unscored == 0) return static_cast<int>(ExitCode::ok);
-  std::cerr << "judge: " << unscored << " of " << records.size() << " items unscored\n";
+// The run's summary on stderr and its exit code: 4 (ExitCode::unscored) when any item is unscored or any
+// notebook unreadable (`unreadable` notebooks, their items among `records`), else 0.
+int exit_code(const std::vector<scoring::EvalRecord>& records, std::size_t unreadable) {
+  std::size_t unscored = 0, unreadable_items = 0;
+  for (const auto& r : records) {
+    unscored += r.verdict.status == scoring::Status::unscored;
+    unreadable_items += r.verdict.status == scoring::Status::unreadable;
+  }
+  if (unscored == 0 && unreadable == 0) return static_cast<int>(ExitCode::ok);
+  std::cerr << "judge: " << unscored << " of " << records.size() << " items unscored";
+  if (unreadable > 0)
+    std::cerr << ", " << unreadable_items << " unreadable (" << unreadable << " notebook"
+              << (unreadable == 1 ? "" : "s") << " could not be read)";
+  std::cerr << "\n";
   return static_cast<int>(ExitCode::unscored);
 }
 
@@ -310,7 +350,7 @@ int run_eval(const EvalOptions& opt) {
   check_paths(opt.paths);
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config, opt.dimensions);
-  const auto notebooks = read_notebooks(opt.paths);
+  const auto [notebooks, unreadable] = read_notebooks(opt.paths);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage, opt.dry_run));
   warn_cannot_score(*judge, rubric);
@@ -323,12 +363,13 @@ int run_eval(const EvalOptions& opt) {
                                file_hashes(notebooks, context.memory && !context.own_episodes));
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   auto records = score_all(*judge, items, jobs(config), context);
+  for (auto& r : unreadable_records(unreadable, rubric, judge->spec())) records.push_back(std::move(r));
   calibrate(opt.memory_dir, judge->spec(), opt.calibration_any_judge, records);
   if (!opt.name.empty())
     for (auto& r : records) r.judge = opt.name;
   write_output(opt, rubric, records);
   print_totals(judge->spec(), *usage, config);
-  return exit_code(records);
+  return exit_code(records, unreadable.size());
 }
 
 }  // namespace

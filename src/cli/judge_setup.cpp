@@ -100,7 +100,8 @@ scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm:
   s.llm.memory_options.budget = static_cast<std::size_t>(config.get_whole("memory_budget"));
   s.llm.memory_options.contrastive_episodes = config.get_bool("contrastive_episodes");
   s.usage = std::move(usage);
-  s.require_keys = !dry_run;  // a dry run sends nothing, so it needs no key
+  // A dry run sends nothing, and a replay-only cache answers a miss itself: neither needs a key or endpoint.
+  s.offline = dry_run || s.cache_mode == llm::CacheMode::replay_only;
   return s;
 }
 
@@ -118,9 +119,10 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
                                                    std::shared_ptr<llm::UsageMeter> usage) {
   const std::string spec = config.get("reflection");
   if (spec.empty()) return nullptr;
-  return scoring::wrap_provider(
-      llm::make_chat_provider(spec, provider_settings(config, "reflection_base_url")),
-      judge_settings(config, std::move(usage)));
+  const scoring::JudgeSettings wrapping = judge_settings(config, std::move(usage));
+  llm::ProviderSettings settings = provider_settings(config, "reflection_base_url");
+  settings.offline = wrapping.offline;  // a replay-only cache answers every reflection call itself
+  return scoring::wrap_provider(llm::make_chat_provider(spec, settings), wrapping);
 }
 
 std::string cost_text(const Config& config, const std::string& spec, long input, long output) {

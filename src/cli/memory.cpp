@@ -61,7 +61,7 @@ int run_show_prompt(const MemoryCliOptions& opt) {
   const auto m = memory::Memory::load(opt.dir, memory::Recovery::refuse,
                                       provider_settings(config, "embeddings_base_url"));
   auto read = notebook::read_path(opt.prompt);
-  if (!read.errors.empty()) throw Error("memory show: --prompt " + read.errors.front());
+  if (!read.errors.empty()) throw Error("memory show: --prompt " + read.errors.front().message());
   if (read.notebooks.size() != 1)
     throw Error("memory show: --prompt " + opt.prompt + " holds " + std::to_string(read.notebooks.size()) +
                     " notebooks; give one notebook file",

@@ -54,7 +54,7 @@ int run_show(const ShowOptions& opt) {
         std::cout << notebook::render_text(nb) << "\n";
     }
     for (const auto& e : result.errors) {
-      std::cerr << "judge: error: " << e << "\n";
+      std::cerr << "judge: error: " << e.message() << "\n";
       failed = true;
     }
   }

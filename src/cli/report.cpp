@@ -96,6 +96,24 @@ void write_output(const ReportCliOptions& opt, const report::Report& report,
     util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
 }
 
+// On stderr, per judge with labels that have no score: how many, then each (at most 20) as ITEM#DIMENSION
+// with the item it probably meant, so a path spelt another way in the labels ("./x.ipynb") is found.
+void print_labels_without_score(const report::Report& report) {
+  constexpr std::size_t k_listed = 20;
+  for (const auto& jr : report.judges) {
+    if (jr.unmatched_labels == 0) continue;
+    std::cerr << "judge: judge " << (jr.judge.empty() ? "(unnamed)" : jr.judge) << ": " << jr.unmatched_labels
+              << " label" << (jr.unmatched_labels == 1 ? "" : "s") << " without a score"
+              << report::without_scores_note(jr) << ":\n";
+    const auto& list = jr.labels_without_score;
+    for (std::size_t i = 0; i < list.size() && i < k_listed; ++i)
+      std::cerr << "  " << list[i].item << "#" << list[i].dimension
+                << (list[i].did_you_mean.empty() ? "" : " (did you mean " + list[i].did_you_mean + "?)")
+                << "\n";
+    if (list.size() > k_listed) std::cerr << "  ... and " << list.size() - k_listed << " more\n";
+  }
+}
+
 int run_report(const ReportCliOptions& opt) {
   std::vector<report::Gate> gates;
   for (const auto& text : opt.fail_if) gates.push_back(report::parse_gate(text));
@@ -115,11 +133,7 @@ int run_report(const ReportCliOptions& opt) {
       std::cerr << "judge: gate failed: --fail-if '" << r.gate.text << "': " << report::describe(r) << "\n";
       failed = true;
     }
-  for (const auto& jr : report.judges)
-    if (!jr.dimensions_without_scores.empty())
-      std::cerr << "judge: judge " << (jr.judge.empty() ? "(unnamed)" : jr.judge) << ": "
-                << jr.unmatched_labels << " labels without a score" << report::without_scores_note(jr)
-                << "\n";
+  print_labels_without_score(report);
   for (const auto& jr : report.judges)
     if (jr.unscored > 0)
       std::cerr << "judge: " << jr.unscored << " unscored records of judge " << jr.judge << " left out\n";

@@ -54,18 +54,23 @@ std::string setting(const std::string& explicit_value, const ProviderSettings& s
   return fallback;
 }
 
-std::string required_env(const ProviderSettings& settings, const std::string& name, const std::string& spec) {
-  const auto value = settings.env(name);
-  if (!value) throw Error(spec + " needs the environment variable " + name + " (it is not set)");
-  return *value;
+/// The endpoint in the variable `name` (settings.base_url wins when set); an offline provider without one
+/// gets k_unset_endpoint. Throws judge::Error naming the variable when it is needed and not set.
+std::string endpoint_base(const ProviderSettings& settings, const std::string& name,
+                          const std::string& spec) {
+  if (!settings.base_url.empty()) return settings.base_url;
+  if (const auto value = settings.env(name)) return *value;
+  if (settings.offline) return k_unset_endpoint;
+  throw Error(spec + " needs the environment variable " + name + " (it is not set)");
 }
 
-/// The API key in the variable `name`: required when `required` (the provider's own server) and
-/// settings.require_keys; nullopt when unset and not required.
+/// The API key in the variable `name`: required when `required` (the provider's own server) unless
+/// settings.offline; nullopt when unset and not required.
 std::optional<std::string> api_key(const ProviderSettings& settings, const std::string& name,
                                    const std::string& spec, bool required) {
   if (const auto value = settings.env(name)) return value;
-  if (required && settings.require_keys) required_env(settings, name, spec);
+  if (required && !settings.offline)
+    throw Error(spec + " needs the environment variable " + name + " (it is not set)");
   return std::nullopt;
 }
 
@@ -105,8 +110,7 @@ HttpEndpoint openai_endpoint(const std::string& path, const ProviderSettings& se
 
 std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::string& deployment,
                                          const ProviderSettings& settings) {
-  std::string base =
-      settings.base_url.empty() ? required_env(settings, "AZURE_OPENAI_ENDPOINT", spec) : settings.base_url;
+  const std::string base = endpoint_base(settings, "AZURE_OPENAI_ENDPOINT", spec);
   const auto key = api_key(settings, "AZURE_OPENAI_API_KEY", spec, true);
   const std::string version =
       setting(settings.api_version, settings, "OPENAI_API_VERSION", k_default_azure_api_version);
@@ -123,8 +127,7 @@ std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::str
 
 std::unique_ptr<ChatProvider> make_databricks(const std::string& spec, const std::string& serving_endpoint,
                                               const ProviderSettings& settings) {
-  std::string host =
-      settings.base_url.empty() ? required_env(settings, "DATABRICKS_HOST", spec) : settings.base_url;
+  std::string host = endpoint_base(settings, "DATABRICKS_HOST", spec);
   if (host.find("://") == std::string::npos)
     host = "https://" + host;  // the Databricks CLI accepts a bare host
   HttpEndpoint e = endpoint(without_trailing_slash(host) + "/serving-endpoints/" +

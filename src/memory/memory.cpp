@@ -469,6 +469,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                 "(a save was interrupted?); re-run judge align --memory " +
                 dir.string() + " to repair it");
   memory.m_recovered = !consistent;
+  if (!consistent) memory.m_recovery_reason = "it was left inconsistent by an interrupted save";
 
   Problems problems;
   std::vector<Episode> episodes;
@@ -507,13 +508,15 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   if (memory.m_recovered) return finish();  // vectors.jsonl is not trusted: align embeds every episode again
   std::map<std::string, Episode*> by_id;
   for (auto& e : episodes) by_id[e.id] = &e;
+  // Episodes and vectors that do not pair up, with digests that agree: a line deleted or added by hand.
+  std::vector<std::string> unpaired;
   const auto header =
       read_jsonl(dir / k_vectors, *vectors_text, "judge-vectors", problems,
                  [&](const nlohmann::json& j, const std::string& where) {
                    const auto id = j.at("id").get<std::string>();
                    auto it = by_id.find(id);
                    if (it == by_id.end())
-                     return problems.add(where, "vector of unknown episode \"" + id + "\"");
+                     return unpaired.push_back(where + ": vector of unknown episode \"" + id + "\"");
                    const auto size = j.at("size").get<std::size_t>();
                    auto value = j.at("value").get<std::vector<float>>();
                    if (j.contains("index")) {
@@ -534,6 +537,24 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                      it->second->vector = std::move(value);
                    }
                  });
+  for (const auto& e : episodes)
+    if (e.vector.empty())
+      unpaired.push_back((dir / k_vectors).string() + ": no vector for episode \"" + e.id + "\"");
+  if (!unpaired.empty() && recovery == Recovery::drop_vectors && problems.list.empty()) {
+    // Repaired as an interrupted save is: vectors.jsonl set aside whole (its embedder state too), every
+    // episode embedded again by align.
+    for (auto& e : episodes) e.vector.clear();
+    memory.m_recovered = true;
+    memory.m_recovery_reason = "episodes.jsonl and vectors.jsonl hold different episodes (" +
+                               unpaired.front() + "; a line deleted or added by hand?)";
+    return finish();
+  }
+  for (const auto& u : unpaired) problems.list.push_back(u);
+  if (!unpaired.empty())
+    problems.list.push_back(
+        "episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or "
+        "added by hand?): run judge align --memory " +
+        dir.string() + " to repair it (it embeds every episode again)");
   if (header.is_object()) {
     if (header.value("embeddings", "") != p.embeddings)
       problems.add((dir / k_vectors).string() + ":1", "embeddings \"" + header.value("embeddings", "") +
@@ -546,8 +567,6 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
         problems.add((dir / k_vectors).string() + ":1", e.what());
       }
   }
-  for (const auto& e : episodes)
-    if (e.vector.empty()) problems.add((dir / k_vectors).string(), "no vector for episode \"" + e.id + "\"");
   return finish();
 }
 

@@ -170,7 +170,8 @@ ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions& option
   if (!zip) {
     zip_error_t error;
     zip_error_init_with_code(&error, code);
-    result.errors.push_back(archive + ": not a readable .dbc archive (" + zip_error_strerror(&error) + ")");
+    result.errors.push_back(
+        {archive, "not a readable .dbc archive (" + std::string(zip_error_strerror(&error)) + ")"});
     zip_error_fini(&error);
     return result;
   }
@@ -183,12 +184,12 @@ ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions& option
     const std::string name = archive + "!/" + member;
     std::string bytes, error;
     if (!read_member(zip.get(), static_cast<zip_uint64_t>(i), bytes, error)) {
-      result.errors.push_back(name + ": " + error);
+      result.errors.push_back({name, error});
       continue;
     }
     dom::element doc;
     if (parser.parse(bytes).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
-      result.errors.push_back(name + ": not a Databricks notebook (member is not a JSON object)");
+      result.errors.push_back({name, "not a Databricks notebook (member is not a JSON object)"});
       continue;
     }
     if (string_field(doc, "version") != "NotebookV1") continue;  // manifest, folder or other workspace objects
@@ -197,7 +198,7 @@ ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions& option
   std::sort(result.notebooks.begin(), result.notebooks.end(),
             [](const Notebook& a, const Notebook& b) { return a.path < b.path; });
   if (result.notebooks.empty() && result.errors.empty())
-    result.errors.push_back(archive + ": no notebooks in the .dbc archive");
+    result.errors.push_back({archive, "no notebooks in the .dbc archive"});
   return result;
 }
 

@@ -44,6 +44,14 @@ bool is_jupytext_text(std::string_view text) {
   return false;
 }
 
+// The ReadError of `name` from an exception's message, which starts with "NAME: " (the readers' and
+// util::read_file's form); another message is the reason as it is.
+ReadError read_error(const std::string& name, std::string_view what) {
+  const std::string prefix = name + ": ";
+  if (util::starts_with(what, prefix)) what.remove_prefix(prefix.size());
+  return {name, std::string(what)};
+}
+
 std::string head_of(const fs::path& path, std::size_t bytes) {
   std::ifstream in(path, std::ios::binary);
   std::string buf(bytes, '\0');
@@ -83,23 +91,41 @@ ReadResult read_file(const fs::path& path, const ReadOptions& options) {
     } else if (!util::trim(text).empty() && util::trim(text).front() == '{') {
       result.notebooks.push_back(parse_ipynb(text, name, options));
     } else {
-      result.errors.push_back(name +
-                              ": not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
-                              "no Jupytext \"# %%\" cell marker)");
+      result.errors.push_back(
+          {name,
+           "not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
+           "no Jupytext \"# %%\" cell marker)"});
     }
   } catch (const std::exception& e) {
-    result.errors.push_back(e.what());
+    result.errors.push_back(read_error(name, e.what()));
   }
   return result;
 }
 
+namespace {
+
+// Sets Notebook::name of the notebooks read from one file, named `file_name` (its path relative to the
+// folder argument, or its file name): a notebook inside an archive keeps its "!/inner" part.
+void set_names(ReadResult& result, const std::string& file_name) {
+  for (auto& nb : result.notebooks) {
+    const auto bang = nb.path.find("!/");
+    nb.name = file_name + (bang == std::string::npos ? "" : nb.path.substr(bang));
+  }
+}
+
+}  // namespace
+
 ReadResult read_path(const fs::path& path, const ReadOptions& options) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return {{}, {path.string() + ": no such file or folder"}};
-  if (!fs::is_directory(path, ec)) return read_file(path, options);
+  if (!fs::exists(path, ec)) return {{}, {{path.string(), "no such file or folder"}}};
+  if (!fs::is_directory(path, ec)) {
+    ReadResult one = read_file(path, options);
+    set_names(one, path.filename().string());
+    return one;
+  }
   std::vector<fs::path> files;
   fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-  if (ec) return {{}, {path.string() + ": cannot list folder: " + ec.message()}};
+  if (ec) return {{}, {{path.string(), "cannot list folder: " + ec.message()}}};
   for (; it != end; it.increment(ec)) {
     if (ec) break;
     const std::string fname = it->path().filename().string();
@@ -113,6 +139,8 @@ ReadResult read_path(const fs::path& path, const ReadOptions& options) {
   ReadResult all;
   for (const auto& f : files) {
     ReadResult one = read_file(f, options);
+    const fs::path relative = f.lexically_relative(path);  // f is path / relative (the walk's own paths)
+    set_names(one, (relative.empty() ? f.filename() : relative).generic_string());
     for (auto& nb : one.notebooks) all.notebooks.push_back(std::move(nb));
     for (auto& e : one.errors) all.errors.push_back(std::move(e));
   }

@@ -76,7 +76,7 @@ std::size_t relevance(const notebook::Cell& cell, const std::vector<std::string>
 RenderedNotebook render_notebook(const notebook::Notebook& nb,
                                  const std::vector<const rubric::Dimension*>& dimensions,
                                  const RenderOptions& options) {
-  const std::string header = "Notebook " + nb.path + " (" + nb.format +
+  const std::string header = "Notebook " + (nb.name.empty() ? nb.path : nb.name) + " (" + nb.format +
                              (nb.language.empty() ? "" : ", " + nb.language) + ", " +
                              std::to_string(nb.cells.size()) + " cells)\n";
   std::vector<std::string> blocks;

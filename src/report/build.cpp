@@ -10,6 +10,7 @@
 #include "judge/stats/calibration.hpp"
 #include "judge/stats/folds.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::report {
 
@@ -170,7 +171,59 @@ struct Joined {
   std::vector<Pair> pairs;
   std::vector<stats::NaCounts> na;
   std::size_t unmatched = 0;
+  std::vector<LabelWithoutScore> without_score;  ///< the unmatched labels, with a did-you-mean
 };
+
+/// `path` without "." components and repeated separators ("./nb/./x.ipynb" -> "nb/x.ipynb"), '/' between
+/// parts.
+std::string without_dot_parts(std::string_view path) {
+  std::string out = !path.empty() && is_separator(path.front()) ? "/" : "";
+  for (std::size_t start = 0; start <= path.size();) {
+    std::size_t end = start;
+    while (end < path.size() && !is_separator(path[end])) ++end;
+    const auto part = path.substr(start, end - start);
+    if (!part.empty() && part != ".") {
+      if (!out.empty() && out.back() != '/') out += '/';
+      out += part;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string_view file_name(std::string_view path) {
+  std::size_t start = path.size();
+  while (start > 0 && !is_separator(path[start - 1])) --start;
+  return path.substr(start);
+}
+
+/// The score item a label item that matched none probably meant: the one that names the same notebook once
+/// "." parts are dropped ("./x.ipynb" and "nb/x.ipynb"), else the one with the same file name, else the one
+/// closest by edit distance (at most 3 edits, and a quarter of the name); "" when none, or several tie.
+std::string did_you_mean(const std::string& label_item, const std::set<std::string>& score_items) {
+  auto only = [](const std::vector<std::string>& v) { return v.size() == 1 ? v.front() : std::string(); };
+  const std::string plain = without_dot_parts(label_item);
+  std::vector<std::string> same, same_name;
+  for (const auto& s : score_items) {
+    if (same_item(without_dot_parts(s), plain)) same.push_back(s);
+    if (file_name(s) == file_name(label_item)) same_name.push_back(s);
+  }
+  if (!same.empty()) return only(same);
+  if (!same_name.empty()) return only(same_name);
+  const std::size_t limit = std::min<std::size_t>(3, label_item.size() / 4);
+  std::size_t best = limit + 1;
+  std::vector<std::string> closest;
+  for (const auto& s : score_items) {
+    const std::size_t d = util::edit_distance(label_item, s);
+    if (d > best) continue;
+    if (d < best) {
+      best = d;
+      closest.clear();
+    }
+    closest.push_back(s);
+  }
+  return best <= limit ? only(closest) : "";
+}
 
 Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex& ix) {
   std::set<std::string> label_items;
@@ -183,6 +236,8 @@ Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex
     const auto rec = m == item_map.end() ? ix.by_key.end() : ix.by_key.find({m->second, label.dimension});
     if (rec == ix.by_key.end()) {
       ++j.unmatched;
+      j.without_score.push_back(
+          {label.item, label.dimension, m == item_map.end() ? did_you_mean(label.item, ix.items) : ""});
       continue;
     }
     auto [d, new_dim] = dim_index.emplace(label.dimension, j.dims.size());
@@ -291,6 +346,18 @@ void calibrate(JudgeReport& jr, const Joined& joined, stats::Scale scale, const 
   jr.calibrated_mean_diff_ci = diff.mean;
 }
 
+/// Cross-fitted calibration holds out each fold's notebooks: 2 <= folds <= the notebooks with a label and a
+/// score (judge validate refuses more folds than notebooks in the same words). Throws judge::Error (usage).
+void check_calibration_folds(int folds, std::size_t notebooks, const std::string& judge) {
+  if (static_cast<std::size_t>(folds) <= notebooks) return;
+  throw Error("--folds " + std::to_string(folds) + ": there are " + std::to_string(notebooks) + " notebook" +
+                  (notebooks == 1 ? "" : "s") + " with both a label and a score of judge " +
+                  (judge.empty() ? "(unnamed)" : judge) +
+                  (notebooks >= 2 ? "; use --folds 2 to " + std::to_string(notebooks)
+                                  : "; calibration needs at least 2"),
+              ExitCode::usage);
+}
+
 }  // namespace
 
 bool same_item(const std::string& a, const std::string& b) {
@@ -356,6 +423,7 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     jr.records = ix.records;
     jr.unscored = ix.unscored;
     jr.unmatched_labels = joined.unmatched;
+    jr.labels_without_score = joined.without_score;
     for (const auto& label : resolved)
       if (!ix.dimensions.count(label.dimension) &&
           std::find(jr.dimensions_without_scores.begin(), jr.dimensions_without_scores.end(),
@@ -383,8 +451,10 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     jr.mean_mae = mean_of(jr.dimensions, [](const DimensionStats& d) { return d.metrics.mae; });
     jr.mean_mae_ci = ci.mean;
     if (other) compare(jr, joined, *other, options, rng);
-    if (options.calibrate_folds > 1 && !joined.items.empty())
+    if (options.calibrate_folds > 1 && !joined.items.empty()) {
+      check_calibration_folds(options.calibrate_folds, joined.items.size(), name);
       calibrate(jr, joined, report.scale, options, rng);
+    }
     // Largest disagreements: |judge - human| descending, then label order.
     std::vector<const Pair*> order;
     for (const auto& p : joined.pairs) order.push_back(&p);
@@ -401,8 +471,17 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     report.judges.push_back(std::move(jr));
   }
   bool any_pair = false;
-  for (const auto& jr : report.judges)
+  std::size_t records = 0, unscored = 0;
+  for (const auto& jr : report.judges) {
     for (const auto& d : jr.dimensions) any_pair = any_pair || d.metrics.n > 0;
+    records += jr.records;
+    unscored += jr.unscored;
+  }
+  if (!any_pair && records > 0 && unscored == records)
+    throw Error("every record in " + scores.source + " is unscored or unreadable (" +
+                std::to_string(records) +
+                " records): there is no score to compare with the labels (each record's error says why; "
+                "fix that and run judge eval again)");
   if (!any_pair)
     throw Error(
         "no label in " + label_set.source + " matches a score in " + scores.source +

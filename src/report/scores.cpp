@@ -30,10 +30,10 @@ void set_score(ScoreRecord& r, const std::string& status, const std::optional<st
     if (!score && ok) problems.add(r.line, "status scored but no score");
   } else if (status == "not_applicable") {
     r.status = ScoreStatus::not_applicable;
-  } else if (status == "unscored") {
+  } else if (status == "unscored" || status == "unreadable") {  // unreadable: eval could not read the file
     r.status = ScoreStatus::unscored;
   } else {
-    problems.add(r.line, "unknown status \"" + status + "\" (scored, not_applicable, unscored)");
+    problems.add(r.line, "unknown status \"" + status + "\" (scored, not_applicable, unscored, unreadable)");
   }
   if (r.status == ScoreStatus::scored) r.score = score;
 }

@@ -40,7 +40,7 @@ std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& 
   provider_settings.api_version = settings.api_version;
   provider_settings.connect_timeout_seconds = settings.connect_timeout_seconds;
   provider_settings.timeout_seconds = settings.timeout_seconds;
-  provider_settings.require_keys = settings.require_keys;
+  provider_settings.offline = settings.offline;
   provider_settings.reasoning_model = settings.reasoning_model;
   std::shared_ptr<llm::ChatProvider> provider = llm::make_chat_provider(spec, provider_settings);
   return make_llm_judge(std::move(provider), settings);

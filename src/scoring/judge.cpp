@@ -8,6 +8,7 @@ const char* to_string(Status status) {
     case Status::scored: return "scored";
     case Status::not_applicable: return "not_applicable";
     case Status::unscored: return "unscored";
+    case Status::unreadable: return "unreadable";
   }
   return "unscored";
 }

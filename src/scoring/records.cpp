@@ -15,7 +15,7 @@ namespace {
 
 std::string score_text(const Verdict& v) {
   if (v.status == Status::not_applicable) return "N/A";
-  if (v.status == Status::unscored || !v.score) return "?";
+  if (v.status != Status::scored || !v.score) return "?";
   const double s = *v.score;
   char buf[32];
   if (std::fabs(s - std::round(s)) < 1e-9)
@@ -44,7 +44,8 @@ nlohmann::ordered_json to_json(const EvalRecord& r) {
     j["score"] = nullptr;
   j["rationale"] = r.verdict.rationale;
   j["judge"] = r.judge;
-  if (r.verdict.status == Status::unscored) j["error"] = r.verdict.error;
+  if (r.verdict.status == Status::unscored || r.verdict.status == Status::unreadable)
+    j["error"] = r.verdict.error;
   for (auto it = r.verdict.extra.begin(); it != r.verdict.extra.end(); ++it) j[it.key()] = it.value();
   return j;
 }
@@ -63,9 +64,10 @@ void write_records(std::ostream& out, const std::vector<EvalRecord>& records, co
     for (const auto& r : records) {
       std::string score = r.verdict.status == Status::scored ? score_text(r.verdict)
                           : r.verdict.status == Status::not_applicable ? "NA" : "";
-      out << labels::csv_quote(r.notebook) << "," << r.verdict.dimension << "," << to_string(r.verdict.status) << ","
-          << score << "," << labels::csv_quote(r.verdict.status == Status::unscored ? r.verdict.error : r.verdict.rationale)
-          << "," << labels::csv_quote(r.judge) << "\n";
+      const bool failed = r.verdict.status == Status::unscored || r.verdict.status == Status::unreadable;
+      out << labels::csv_quote(r.notebook) << "," << r.verdict.dimension << "," << to_string(r.verdict.status)
+          << "," << score << "," << labels::csv_quote(failed ? r.verdict.error : r.verdict.rationale) << ","
+          << labels::csv_quote(r.judge) << "\n";
     }
   } else if (format == "table" || format == "markdown") {
     // Notebook x dimension grid, notebooks in first-seen order.

@@ -252,6 +252,59 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   fs::remove_all(dir);
 }
 
+// An episode line deleted by hand (the digests still agree): every command but align refuses the folder,
+// naming the vector left without its episode and saying to run align; align repairs it (the label brings the
+// episode back, every episode is embedded again) and the folder loads again.
+TEST(AlignCli, HandDeletedEpisodeLineIsRefusedThenRepairedByAlign) {
+  const judge::test::TempDir dir("judge_align_deleted");
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.str() + "'";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::vector<std::string> all{"a.ipynb#data_imputation", "b.ipynb#data_imputation",
+                                     "b.ipynb#model_training"};
+  ASSERT_EQ(episode_ids(dir / "mem"), all);
+  std::istringstream in(judge::util::read_file(dir / "mem/episodes.jsonl"));
+  std::string text, line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (n != 2) text += line + "\n";  // line 2: the first episode, a.ipynb#data_imputation
+  judge::util::write_file_atomic(dir / "mem/episodes.jsonl", text);
+
+  const std::string mem = dir.str() + "/mem";
+  for (const std::string& command : {"memory show " + d + "/mem", "memory stats " + d + "/mem",
+                                     "eval --memory " + d + "/mem " + d + "/nb"}) {
+    SCOPED_TRACE(command);
+    auto r = run_judge(command + " 2>&1 >/dev/null");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find(mem + "/vectors.jsonl:2: vector of unknown episode \"a.ipynb#data_imputation\""),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(
+        r.out.find("episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or added by "
+                   "hand?): run judge align --memory " +
+                   mem + " to repair it"),
+        std::string::npos)
+        << r.out;
+  }
+
+  auto r = run_judge(align + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("judge: warning: memory " + mem +
+                       ": episodes.jsonl and vectors.jsonl hold different "
+                       "episodes (" +
+                       mem +
+                       "/vectors.jsonl:2: vector of unknown episode \"a.ipynb#data_imputation\"; "
+                       "a line deleted or added by hand?); repairing it"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(episode_ids(dir / "mem"), all);
+  EXPECT_EQ(run_judge("memory show " + d + "/mem >/dev/null 2>&1").exit_code, 0);
+  EXPECT_EQ(run_judge("eval --memory " + d + "/mem " + d + "/nb >/dev/null 2>&1").exit_code, 0);
+}
+
 // A save interrupted between files (simulated: episodes.jsonl of a later save put back by hand): commands
 // refuse the folder, naming it and saying to re-run align, which repairs it.
 TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
@@ -306,6 +359,15 @@ TEST(AlignCli, ReadsJudgeYamlLikeEval) {
   EXPECT_EQ(server.request_count(), 2);
   EXPECT_EQ(nlohmann::json::parse(judge::util::read_file(dir / "mem2/memory.json"))["reflection"],
             "openai:yaml-reflect");
+  // Replayed from the cache with no key and no base URL (api.openai.com, which would need a key): no call.
+  judge::util::write_file_atomic(dir / "replay.yaml",
+                                 "cache: cache.sqlite\ncache_mode: replay-only\n"
+                                 "reflection: openai:yaml-reflect\nk: 3\njobs: 1\n");
+  r = judge::test::run_command(
+      "cd '" + dir.string() + "' && env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u JUDGE_K '" + JUDGE_BINARY +
+      "' align --config replay.yaml --labels labels.csv --notebooks nb --memory mem3 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(server.request_count(), 2);
   fs::remove_all(dir);
 }
 

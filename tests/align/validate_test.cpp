@@ -275,11 +275,14 @@ TEST(Validate, LlmJudgeMemorySectionFollowsTheConditionFlags) {
   std::string hash, error;
   const auto nb = align::read_item(data.dir / "nb", "a.ipynb", hash, error);
   ASSERT_TRUE(nb) << error;
+  EXPECT_EQ(nb->path, (data.dir / "nb/a.ipynb").string());
+  EXPECT_EQ(nb->name, "a.ipynb");  // what the prompt names: the label's item, not the folder as typed
   auto prompt_of = [&](bool guidelines, bool episodes) {
     const auto v = judge->score(*nb, data.rubric, scoring::Context{&m, 2, guidelines, episodes});
     return std::make_pair(fake->requests.back().messages[1].content, v.front().extra);
   };
   const auto [semantic, semantic_extra] = prompt_of(true, false);
+  EXPECT_NE(semantic.find("\nNotebook a.ipynb ("), std::string::npos) << semantic;
   EXPECT_NE(semantic.find(guideline), std::string::npos);
   EXPECT_EQ(semantic_extra["episodes"].size(), 0u);
   const auto [episodic, episodic_extra] = prompt_of(false, true);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -156,4 +157,37 @@ TEST(CliInterrupt, TerminateKillsTheRunningCommandJudgesAndExits143) {
     if (!process_ended(pid)) ::kill(std::stoi(pid), SIGKILL);  // clean up after a failure
   }
   std::filesystem::remove_all(dir);
+}
+
+// Paths inside a configuration file (rubric, prices, cache) are relative to the file's folder, not to the
+// working folder; the same settings given as flags stay relative to the working folder; absolute paths and
+// a cache mode given as `cache` are kept as they are.
+TEST(CliConfig, PathsInTheFileResolveAgainstItsFolder) {
+  const judge::test::TempDir dir("judge_cli_config_paths");
+  std::filesystem::create_directories(dir / "ci");
+  std::filesystem::copy_file(judge::test::source_dir() / "rubrics/ml-notebook.yaml", dir / "ci/rubric.yaml");
+  std::ofstream(dir / "ci/prices.json") << R"({"schema_version": 1, "prices": {}})";
+  std::ofstream(dir / "ci/judge.yaml") << "rubric: rubric.yaml\nprices: prices.json\ncache: cache.sqlite\n";
+  std::ofstream(dir / "ci/off.yaml") << "cache: off\nrubric: " << (dir / "ci/rubric.yaml").string() << "\n";
+  const std::string in_dir = "cd '" + dir.str() + "' && '" + std::string(JUDGE_BINARY) + "' ";
+  auto show = [&](const std::string& args, const std::string& setting) {
+    const auto r = judge::test::run_command(in_dir + "config show " + args + " | grep '^" + setting + " '");
+    EXPECT_EQ(r.exit_code, 0) << args;
+    std::istringstream words(r.out);
+    std::string name, value;
+    words >> name >> value;
+    return value;
+  };
+  EXPECT_EQ(show("--config ci/judge.yaml", "rubric"), "ci/rubric.yaml");
+  EXPECT_EQ(show("--config ci/judge.yaml", "prices"), "ci/prices.json");
+  EXPECT_EQ(show("--config ci/judge.yaml", "cache"), "ci/cache.sqlite");
+  EXPECT_EQ(show("--config ci/judge.yaml --rubric rubric.yaml", "rubric"),
+            "rubric.yaml");  // a flag: as typed
+  EXPECT_EQ(show("--config ci/off.yaml", "cache_mode"), "off");
+  EXPECT_EQ(show("--config ci/off.yaml", "rubric"), (dir / "ci/rubric.yaml").string());
+  // From another working folder the rubric is found, and eval runs with it.
+  const auto r = judge::test::run_command(
+      "cd / && '" + std::string(JUDGE_BINARY) + "' eval --config '" + dir.str() + "/ci/judge.yaml' '" +
+      judge::test::source_dir().string() + "/examples/notebooks/iris_bad.ipynb' --format csv 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
 }

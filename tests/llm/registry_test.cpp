@@ -56,6 +56,16 @@ TEST(Registry, MissingRequiredVariablesAreNamed) {
             std::string::npos);
 }
 
+// An offline provider (dry run, replay-only cache) is never called: it is built without keys or endpoints
+// (the same settings online throw, MissingRequiredVariablesAreNamed).
+TEST(Registry, OfflineProvidersNeedNoKeyNorEndpoint) {
+  auto settings = settings_with_env({});
+  settings.offline = true;
+  for (const std::string spec :
+       {"openai:gpt-4.1-mini", "anthropic:claude-sonnet-4-5", "azure:d", "databricks:e"})
+    EXPECT_EQ(make_chat_provider(spec, settings)->spec(), spec);
+}
+
 TEST(Registry, SpecIsKeptAndHoldsNoKey) {
   const auto p =
       make_chat_provider("openai:gpt-4.1-mini", settings_with_env({{"OPENAI_API_KEY", "sk-abcdef"}}));

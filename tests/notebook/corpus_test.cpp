@@ -34,8 +34,9 @@ TEST(Corpus, EveryFileReadsOrFailsWithOneLineNamingIt) {
     const ReadResult r = read_file(file);
     EXPECT_TRUE(!r.notebooks.empty() || !r.errors.empty());
     for (const auto& e : r.errors) {
-      EXPECT_EQ(e.rfind(file.string(), 0), 0u) << e;
-      EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+      EXPECT_EQ(e.path.rfind(file.string(), 0), 0u) << e.message();
+      EXPECT_FALSE(e.reason.empty()) << e.message();
+      EXPECT_EQ(e.message().find('\n'), std::string::npos) << e.message();
     }
     for (const auto& nb : r.notebooks) {
       EXPECT_EQ(nb.path.rfind(file.string(), 0), 0u);
@@ -73,7 +74,7 @@ TEST(Corpus, IpynbCellsMatchNbformat) {
     SCOPED_TRACE(path);
     if (expected.contains("error")) continue;  // nbformat refuses it: judge may read it or refuse it
     const ReadResult r = read_file(path);
-    ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+    ASSERT_TRUE(r.errors.empty()) << r.errors.front().message();
     ASSERT_EQ(r.notebooks.size(), 1u);
     std::vector<std::string> types;
     for (const auto& cell : r.notebooks[0].cells) types.push_back(to_string(cell.type));

@@ -79,6 +79,11 @@ TEST_F(DbcTest, EachNotebookMemberIsANotebookInPositionOrder) {
   EXPECT_EQ(train.cells[3].magic, "sql");
   EXPECT_EQ(train.cells[3].source, "%sql\nSELECT 1");
   EXPECT_EQ(train.cells[3].number, 4);
+  // Named by read_path after the archive's name relative to the folder argument, then the inner path.
+  const ReadResult walked = read_path(m_dir);
+  ASSERT_EQ(walked.notebooks.size(), 2u);
+  EXPECT_EQ(walked.notebooks[0].name, "work.dbc!/proj/sub/etl.scala");
+  EXPECT_EQ(read_path(path).notebooks[1].name, "work.dbc!/proj/train.python");
 }
 
 TEST_F(DbcTest, ResultsErrorsAndTitlesBecomeOutputs) {
@@ -113,7 +118,8 @@ TEST_F(DbcTest, BadMembersAreReportedAndTheRestRead) {
   const ReadResult r = read_dbc(path);
   ASSERT_EQ(r.notebooks.size(), 1u);
   ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0], path.string() + "!/a.python: not a Databricks notebook (member is not a JSON object)");
+  EXPECT_EQ(r.errors[0].message(),
+            path.string() + "!/a.python: not a Databricks notebook (member is not a JSON object)");
 }
 
 TEST_F(DbcTest, NotAZipOrNoNotebooksIsOneError) {
@@ -122,11 +128,11 @@ TEST_F(DbcTest, NotAZipOrNoNotebooksIsOneError) {
   const ReadResult a = read_dbc(text);
   EXPECT_TRUE(a.notebooks.empty());
   ASSERT_EQ(a.errors.size(), 1u);
-  EXPECT_EQ(a.errors[0], text.string() + ": not a readable .dbc archive (Not a zip archive)");
+  EXPECT_EQ(a.errors[0].message(), text.string() + ": not a readable .dbc archive (Not a zip archive)");
 
   const ReadResult b = read_dbc(make_zip("empty.dbc", {{"manifest.mf", R"({"version":"Manifest"})"}}));
   ASSERT_EQ(b.errors.size(), 1u);
-  EXPECT_NE(b.errors[0].find("no notebooks in the .dbc archive"), std::string::npos);
+  EXPECT_NE(b.errors[0].message().find("no notebooks in the .dbc archive"), std::string::npos);
 }
 
 }  // namespace

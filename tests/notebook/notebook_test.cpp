@@ -63,6 +63,25 @@ TEST_F(NotebookFiles, FolderWalkIsSortedRecursiveAndSkipsHiddenFolders) {
   EXPECT_EQ(r.notebooks[2].path, (m_dir / "z/late.ipynb").string());
 }
 
+// Notebook::name does not depend on how the path was typed: relative to the folder argument (whatever its
+// spelling: absolute, with "./" or a trailing '/'), or the file name for a file argument.
+TEST_F(NotebookFiles, NamesAreRelativeToTheFolderArgumentOrTheFileName) {
+  write("nb/sub/x.ipynb", k_ipynb);
+  write("nb/a.py", "# Databricks notebook source\nx = 1\n");
+  for (const std::string& folder : {(m_dir / "nb").string(), (m_dir / "nb/").string(),
+                                    (m_dir / "./nb").string(), (m_dir / "nb/.").string()}) {
+    SCOPED_TRACE(folder);
+    const ReadResult r = read_path(folder);
+    ASSERT_EQ(r.notebooks.size(), 2u);
+    EXPECT_EQ(r.notebooks[0].name, "a.py");
+    EXPECT_EQ(r.notebooks[1].name, "sub/x.ipynb");
+  }
+  const ReadResult file = read_path(m_dir / "nb/./sub/x.ipynb");
+  ASSERT_EQ(file.notebooks.size(), 1u);
+  EXPECT_EQ(file.notebooks[0].name, "x.ipynb");
+  EXPECT_EQ(file.notebooks[0].path, (m_dir / "nb/./sub/x.ipynb").string());  // the path stays as typed
+}
+
 TEST_F(NotebookFiles, ANamedFileIsReadWhateverItsName) {
   const ReadResult tmpl = read_path(write("t.py.tmpl", "# Databricks notebook source\n{{ .x }}\n"));
   ASSERT_EQ(tmpl.notebooks.size(), 1u);
@@ -76,16 +95,19 @@ TEST_F(NotebookFiles, UnreadableFilesGiveOneLineNamingThem) {
   const fs::path plain = write("plain.py", "print(1)\n");
   const ReadResult a = read_path(plain);
   ASSERT_EQ(a.errors.size(), 1u);
-  EXPECT_EQ(a.errors[0], plain.string() +
-                             ": not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
-                             "no Jupytext \"# %%\" cell marker)");
+  EXPECT_EQ(a.errors[0].message(),
+            plain.string() +
+                ": not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
+                "no Jupytext \"# %%\" cell marker)");
   const ReadResult b = read_path(m_dir / "nope.ipynb");
   ASSERT_EQ(b.errors.size(), 1u);
-  EXPECT_EQ(b.errors[0], (m_dir / "nope.ipynb").string() + ": no such file or folder");
+  EXPECT_EQ(b.errors[0].message(), (m_dir / "nope.ipynb").string() + ": no such file or folder");
   const fs::path broken = write("broken.ipynb", "{\"nbformat\": 4, \"cells\": [");
   const ReadResult c = read_path(m_dir);
   ASSERT_EQ(c.errors.size(), 1u);
-  EXPECT_EQ(c.errors[0], broken.string() + ": not valid JSON (is the file truncated?)");
+  EXPECT_EQ(c.errors[0].message(), broken.string() + ": not valid JSON (is the file truncated?)");
+  EXPECT_EQ(c.errors[0].path, broken.string());  // the path and the reason apart, for eval's records
+  EXPECT_EQ(c.errors[0].reason, "not valid JSON (is the file truncated?)");
 }
 
 TEST(Render, NumbersCellsAndShowsTypesMagicsTitlesAndOutputs) {

@@ -49,7 +49,7 @@ TEST(Regressions, EachReducedInputReadsAsExpected) {
   for (const Case& c : k_cases) {
     SCOPED_TRACE(c.file);
     const ReadResult r = read_file(test::source_dir() / "tests/regressions" / c.file);
-    ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+    ASSERT_TRUE(r.errors.empty()) << r.errors.front().message();
     ASSERT_EQ(r.notebooks.size(), 1u);
     EXPECT_EQ(r.notebooks[0].format, c.format);
     EXPECT_EQ(letters(r.notebooks[0]), c.cell_types);

@@ -51,6 +51,16 @@ TEST(PromptRender, WholeNotebookNumbersCellsAndKeepsPlaceholders) {
   EXPECT_EQ(r.tokens, (r.text.size() + 3) / 4);
 }
 
+// The header names the notebook by Notebook::name when the reader set it (the path as typed otherwise), so a
+// prompt does not change with the folder the command runs in.
+TEST(PromptRender, HeaderNamesTheNotebookByItsNameWhenSet) {
+  auto nb = small_notebook();
+  nb.path = "/home/ci/checkout-7/nb/demo.ipynb";
+  nb.name = "demo.ipynb";
+  const auto r = prompt::render_notebook(nb, {&dim("model_training")});
+  EXPECT_EQ(r.text.substr(0, r.text.find('\n')), "Notebook demo.ipynb (ipynb, python, 3 cells)");
+}
+
 TEST(PromptRender, OutputsAreTrimmedWithAMarker) {
   auto nb = small_notebook();
   nb.cells[1].outputs[0].text = std::string(100, 'x');

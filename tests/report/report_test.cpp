@@ -414,6 +414,65 @@ TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) 
             nlohmann::json::array({"model_uze"}));
 }
 
+// Labels without a score are listed on stderr, each with the score item it probably meant: "./c.ipynb" is
+// nb/c.ipynb once "./" is dropped, d.ipynbb is one typo from nb/d.ipynb, e.ipynb has no look-alike, and
+// a.ipynb matched but has no score on model_uze.
+TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
+  const fs::path labels = write_temp("unmatched_labels.csv",
+                                     "notebook,dimension,score\na.ipynb,model_use,2\nb.ipynb,model_use,3\n"
+                                     "./c.ipynb,model_use,1\nnb/d.ipynbb,model_use,1\ne.ipynb,model_use,1\n"
+                                     "a.ipynb,model_uze,2\n");
+  const fs::path scores =
+      write_temp("unmatched_scores.csv",
+                 "item,dimension,score,judge\nnb/a.ipynb,model_use,2,h\nnb/b.ipynb,model_use,3,h\n"
+                 "nb/c.ipynb,model_use,1,h\nnb/d.ipynb,model_use,1,h\n");
+  const auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" +
+                                        scores.string() + "' --bootstrap 50 2>&1 >/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "judge: judge h: 4 labels without a score (no score at all on labelled dimension model_uze: "
+            "misspelt, or not judged?):\n"
+            "  ./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
+            "  nb/d.ipynbb#model_use (did you mean nb/d.ipynb?)\n"
+            "  e.ipynb#model_use\n"
+            "  a.ipynb#model_uze\n");
+}
+
+// A scores file whose records are all unscored (or unreadable) says so, instead of "no label matches".
+TEST(ReportCli, AllUnscoredScoresSaySo) {
+  const fs::path labels =
+      write_temp("unscored_labels.csv", "notebook,dimension,score\na.ipynb,model_use,2\n");
+  const fs::path scores = write_temp("unscored_scores.csv",
+                                     "notebook,dimension,status,score,rationale,judge\n"
+                                     "a.ipynb,model_use,unscored,,timeout,h\n"
+                                     "b.ipynb,model_use,unreadable,,not valid JSON,h\n");
+  const auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" +
+                                        scores.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, "judge: error: every record in " + scores.string() +
+                       " is unscored or unreadable (2 records): there is no score to compare with the labels "
+                       "(each record's error says why; fix that and run judge eval again)\n");
+}
+
+// --calibrate --folds K needs K notebooks with a label and a score, as judge validate needs K notebooks.
+TEST(ReportCli, CalibrationWithMoreFoldsThanNotebooksIsRefused) {
+  std::string label_text = "notebook,dimension,score\n", score_text = "item,dimension,score,judge\n";
+  for (const std::string nb : {"a", "b", "c", "d"}) {
+    label_text += nb + ".ipynb,model_use,2\n";
+    score_text += nb + ".ipynb,model_use,3,h\n";
+  }
+  const fs::path labels = write_temp("folds_labels.csv", label_text);
+  const fs::path scores = write_temp("folds_scores.csv", score_text);
+  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                           "' --bootstrap 50 --calibrate";
+  auto r = judge::test::run_judge(args + " --folds 5 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "judge: error: --folds 5: there are 4 notebooks with both a label and a score of judge h; use "
+            "--folds 2 to 4\n");
+  EXPECT_EQ(judge::test::run_judge(args + " --folds 4 >/dev/null 2>&1").exit_code, 0);
+}
+
 // N/A disagreement rate, unscored count and the MAE change against a compared run, by hand on small_report.
 TEST(Report, GatesOnNaDisagreementUnscoredAndMaeChange) {
   const Report r = small_report();

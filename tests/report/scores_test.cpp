@@ -25,14 +25,18 @@ TEST(Scores, EvalCsvOutputWithStatus) {
                                           "notebook,dimension,status,score,rationale,judge\n"
                                           "a.ipynb,model_use,scored,3,\"uses it, well\",heuristic\n"
                                           "a.ipynb,mlflow_logging,not_applicable,NA,no tracking,heuristic\n"
-                                          "a.ipynb,model_training,unscored,,timeout,heuristic\n"));
-  ASSERT_EQ(set.records.size(), 3u);
+                                          "a.ipynb,model_training,unscored,,timeout,heuristic\n"
+                                          "b.ipynb,model_use,unreadable,,not valid JSON,heuristic\n"));
+  ASSERT_EQ(set.records.size(), 4u);
   EXPECT_EQ(set.records[0].status, ScoreStatus::scored);
   EXPECT_EQ(set.records[0].score, 3.0);
   EXPECT_EQ(set.records[0].rationale, "uses it, well");
   EXPECT_EQ(set.records[1].status, ScoreStatus::not_applicable);
   EXPECT_EQ(set.records[2].status, ScoreStatus::unscored);
   EXPECT_FALSE(set.records[2].score);
+  EXPECT_EQ(set.records[3].status,
+            ScoreStatus::unscored);  // a notebook eval could not read: left out, counted
+  EXPECT_FALSE(set.records[3].score);
 }
 
 TEST(Scores, PlainCsvWithoutStatusAndFractionalScores) {

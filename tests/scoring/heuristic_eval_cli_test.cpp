@@ -79,8 +79,7 @@ TEST(HeuristicEvalCli, NotebookNamedTwiceIsScoredOnce) {
 // A rubric dimension the heuristic has no rule for is said when the rubric loads, once, before any
 // notebook is judged; a dimension it knows is not named.
 TEST(HeuristicEvalCli, DimensionWithoutARuleIsWarnedAtLoad) {
-  const auto dir = std::filesystem::temp_directory_path() / ("judge_rubric_gap_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const TempDir dir("judge_rubric_gap");
   const auto file = dir / "r.yaml";
   std::ofstream(file) << R"(id: gaps
 not_applicable: true
@@ -95,13 +94,50 @@ dimensions:
 )";
   const RunResult r = run_judge("eval examples/notebooks/iris_bad.ipynb --rubric '" + file.string() +
                                 "' --format csv 2>&1 >/dev/null");
-  std::filesystem::remove_all(dir);
   EXPECT_EQ(r.exit_code, 4) << r.out;  // the charts item is unscored
   const std::string warning =
       "judge: warning: rubric gaps: the heuristic judge has no rules for dimension 'charts'";
   EXPECT_NE(r.out.find(warning), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(warning), r.out.rfind(warning)) << r.out;  // once, not per notebook
   EXPECT_EQ(r.out.find("dimension 'model_training'"), std::string::npos) << r.out;
+}
+
+// A notebook that cannot be read is not left out: it gets one `unreadable` record per dimension with the
+// reason, the summary on stderr counts it, and the run exits 4 as it does for unscored items.
+TEST(HeuristicEvalCli, UnreadableNotebookIsARecordCountedAndExitsFour) {
+  const TempDir dir("judge_eval_unreadable");
+  std::filesystem::copy_file(source_dir() / "examples/notebooks/iris_bad.ipynb", dir / "iris_bad.ipynb");
+  std::ofstream(dir / "broken.ipynb") << "{\"nbformat\": 4, \"cells\": [";  // an agent's truncated JSON
+  const std::string broken = (dir / "broken.ipynb").string();
+  RunResult r = run_judge("eval '" + dir.str() +
+                          "' --dimensions model_training,model_use --format jsonl 2>'" + dir.str() + "/err'");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 4u) << r.out;  // iris_bad's two scored records, then broken's two
+  EXPECT_NE(lines[0].find("\"status\":\"scored\""), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[2],
+            "{\"notebook\":\"" + broken +
+                "\",\"dimension\":\"model_training\",\"status\":\"unreadable\",\"score\":null,"
+                "\"rationale\":\"\",\"judge\":\"heuristic\",\"error\":\"not valid JSON (is the file "
+                "truncated?)\"}");
+  EXPECT_EQ(lines[3],
+            "{\"notebook\":\"" + broken +
+                "\",\"dimension\":\"model_use\",\"status\":\"unreadable\",\"score\":null,"
+                "\"rationale\":\"\",\"judge\":\"heuristic\",\"error\":\"not valid JSON (is the file "
+                "truncated?)\"}");
+  EXPECT_EQ(read_text(dir / "err"),
+            "judge: warning: cannot read " + broken +
+                ": not valid JSON (is the file truncated?) (recorded as unreadable)\n"
+                "judge: 0 of 4 items unscored, 2 unreadable (1 notebook could not be read)\n");
+
+  // CSV: the reason in the rationale column, no score; a folder of unreadable files only is a run too.
+  std::filesystem::remove(dir / "iris_bad.ipynb");
+  r = run_judge("eval '" + dir.str() + "' --dimensions model_use --format csv 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.out, "notebook,dimension,status,score,rationale,judge\n" + broken +
+                       ",model_use,unreadable,,not valid JSON (is the file truncated?),heuristic\n");
 }
 
 // -k without --memory does nothing: a warning naming the flag as typed; errors name it as typed too.

@@ -89,6 +89,42 @@ TEST_F(LlmEvalCli, ScoresEveryDimensionThenServesTheSecondRunFromTheCache) {
   EXPECT_EQ(lines(r.out)[0]["cached"], true);
 }
 
+// The cache key does not hold the path as typed: a run on absolute paths in one checkout replays in another
+// checkout at another place, run from another working folder with relative paths (a CI checkout), and from
+// a file argument; only a notebook whose name changed (sub/ lost) misses.
+TEST_F(LlmEvalCli, CacheReplaysFromAnotherCheckoutAndWorkingFolder) {
+  namespace fs = std::filesystem;
+  for (const std::string checkout : {"a/checkout", "b/elsewhere/ci-7"}) {
+    fs::create_directories(m_dir / checkout / "nb/sub");
+    fs::copy_file(m_dir / "nb.ipynb", m_dir / checkout / "nb/x.ipynb");
+    fs::copy_file(m_dir / "nb.ipynb", m_dir / checkout / "nb/sub/y.ipynb");
+  }
+  const std::string llm = "--judge openai:gpt-4.1-mini --cache '" + (m_dir / "cache.sqlite").string() +
+                          "' --dimensions model_training --format jsonl";
+  auto r = judge("eval '" + (m_dir / "a/checkout/nb").string() + "' --base-url " + server.openai_base_url() +
+                 " " + llm);
+  ASSERT_EQ(r.exit_code, 0) << err();
+  ASSERT_EQ(server.request_count(), 2);
+  r = run_command("cd '" + (m_dir / "b/elsewhere").string() + "' && env -u OPENAI_API_KEY '" + JUDGE_BINARY +
+                  "' eval ci-7/nb --cache-mode replay-only " + llm + " 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto records = lines(r.out);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["notebook"], "ci-7/nb/sub/y.ipynb");  // records keep the path as typed
+  EXPECT_EQ(records[0]["cached"], true);
+  EXPECT_EQ(records[1]["notebook"], "ci-7/nb/x.ipynb");
+  EXPECT_EQ(records[1]["cached"], true);
+  r = run_command("cd '" + (m_dir / "b").string() + "' && '" + JUDGE_BINARY +
+                  "' eval elsewhere/ci-7/nb/x.ipynb elsewhere/ci-7/nb/sub/y.ipynb --cache-mode replay-only " +
+                  llm + " 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  records = lines(r.out);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["status"], "scored");       // x.ipynb: the same name as in the folder
+  EXPECT_EQ(records[1]["error"], "not in cache");  // y.ipynb, not sub/y.ipynb: another prompt
+  EXPECT_EQ(server.request_count(), 2);
+}
+
 TEST_F(LlmEvalCli, JobsBoundTheRequestsInFlight) {
   server.script(json::array(), {{"type", "reply"}, {"delay", 0.2}});
   auto r = judge("eval nb.ipynb --format jsonl --jobs 3 --cache-mode off " + llm_args());
@@ -286,18 +322,62 @@ TEST_F(LlmEvalCli, BaseUrlWithoutHttpSchemeIsAUsageError) {
   EXPECT_EQ(server.request_count(), 0);
 }
 
-TEST_F(LlmEvalCli, DryRunNeedsNoApiKey) {
-  const std::string no_keys = "-u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u OPENAI_API_KEY -u OPENAI_BASE_URL";
-  auto r = judge("eval nb.ipynb --dry-run --judge anthropic:claude-sonnet-4-5", no_keys);
-  ASSERT_EQ(r.exit_code, 0) << err();
-  EXPECT_NE(r.out.find("dry run: 9 calls to anthropic:claude-sonnet-4-5"), std::string::npos) << r.out;
-  r = judge("eval nb.ipynb --dry-run --judge openai:gpt-4.1-mini", no_keys);
-  ASSERT_EQ(r.exit_code, 0) << err();
-  EXPECT_NE(r.out.find("dry run: 9 calls to openai:gpt-4.1-mini"), std::string::npos) << r.out;
+// Nothing is sent on a dry run or a replay-only run, so neither needs a key or an endpoint variable
+// (docs/cache.md: "replay it without keys or network"); a run that sends still needs them, and says which.
+TEST_F(LlmEvalCli, DryRunAndReplayNeedNoKeyNorEndpoint) {
+  const std::string no_keys =
+      "-u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u OPENAI_API_KEY -u OPENAI_BASE_URL -u "
+      "AZURE_OPENAI_ENDPOINT "
+      "-u AZURE_OPENAI_API_KEY -u DATABRICKS_HOST -u DATABRICKS_TOKEN";
+  for (const std::string spec : {"anthropic:claude-sonnet-4-5", "openai:gpt-4.1-mini", "azure:my-deployment",
+                                 "databricks:my-endpoint"}) {
+    auto r = judge("eval nb.ipynb --dry-run --judge " + spec, no_keys);
+    ASSERT_EQ(r.exit_code, 0) << spec << ": " << err();
+    EXPECT_NE(r.out.find("dry run: 9 calls to " + spec), std::string::npos) << r.out;
+  }
+  // Recorded against the loopback server (openai and anthropic wire formats), replayed with no key, no base
+  // URL and no server call: every record scored from the cache.
+  for (const std::string spec : {"openai:gpt-4.1-mini", "anthropic:claude-sonnet-4-5"}) {
+    const std::string base = spec.starts_with("openai") ? server.openai_base_url() : server.base_url();
+    auto r = judge(
+        "eval nb.ipynb --format jsonl --dimensions model_training,model_use --cache cache.sqlite "
+        "--judge " +
+        spec + " --base-url " + base);
+    ASSERT_EQ(r.exit_code, 0) << spec << ": " << err();
+    const int calls = server.request_count();
+    r = judge(
+        "eval nb.ipynb --format jsonl --dimensions model_training,model_use --cache cache.sqlite "
+        "--cache-mode replay-only --judge " +
+            spec,
+        no_keys);
+    ASSERT_EQ(r.exit_code, 0) << spec << ": " << err();
+    const auto records = lines(r.out);
+    ASSERT_EQ(records.size(), 2u);
+    for (const auto& rec : records) {
+      EXPECT_EQ(rec["status"], "scored") << rec;
+      EXPECT_EQ(rec["cached"], true) << rec;
+    }
+    EXPECT_EQ(server.request_count(), calls);
+  }
+  // Azure and Databricks replay without their endpoint variables: a miss is "not in cache" (exit 4), not a
+  // missing-variable error.
+  for (const std::string spec : {"azure:my-deployment", "databricks:my-endpoint"}) {
+    auto r = judge(
+        "eval nb.ipynb --format jsonl --dimensions model_use --cache cache.sqlite "
+        "--cache-mode replay-only --judge " +
+            spec,
+        no_keys);
+    EXPECT_EQ(r.exit_code, 4) << spec << ": " << err();
+    ASSERT_EQ(lines(r.out).size(), 1u) << r.out;
+    EXPECT_EQ(lines(r.out)[0]["error"], "not in cache") << r.out;
+  }
   // Sending still needs the key, and says which.
-  r = judge("eval nb.ipynb --judge anthropic:claude-sonnet-4-5", no_keys);
+  auto r = judge("eval nb.ipynb --judge anthropic:claude-sonnet-4-5", no_keys);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(err().find("needs the environment variable ANTHROPIC_API_KEY"), std::string::npos) << err();
+  r = judge("eval nb.ipynb --judge azure:my-deployment", no_keys);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(err().find("needs the environment variable AZURE_OPENAI_ENDPOINT"), std::string::npos) << err();
 }
 
 TEST_F(LlmEvalCli, LatencyCountsFailedCallsAndEveryAttempt) {

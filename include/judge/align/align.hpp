@@ -61,7 +61,8 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
                                                 const std::vector<memory::Episode>& episodes);
 
 /// The notebook a label item names under `dir`, and the sha256 of its file in `hash`. "ARCHIVE.dbc!/inner"
-/// picks one notebook of an archive. Returns nullopt with `error` set when it cannot be read.
+/// picks one notebook of an archive. Its Notebook::name is `item` (so prompts do not hold `dir`, whatever
+/// its spelling). Returns nullopt with `error` set when it cannot be read.
 std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
                                             std::string& hash, std::string& error);
 

@@ -48,7 +48,8 @@ class Config {
   /// cache mode's name given as `cache` ("--cache off", ro, rw, read-only, read-write, replay-only) sets
   /// cache_mode from that source and leaves the cache file as it was: it never names a file "off".
   /// `spelled` (setting name -> the flag as the user typed it, e.g. "-k") names a flag's source in messages;
-  /// absent: "--" + the setting name with '_' as '-'.
+  /// absent: "--" + the setting name with '_' as '-'. A relative path in the file (settings rubric, prices,
+  /// cache) is relative to the file's folder; one from a flag or the environment, to the working folder.
   static Config load(const std::string& file, const std::map<std::string, std::string>& flags,
                      const EnvFn& env, const std::map<std::string, std::string>& spelled = {});
 

@@ -29,9 +29,10 @@ struct ProviderSettings {
   RetryPolicy retry;                    ///< retries of retryable failures (max_attempts = 1: none)
   SleepFunction sleep = sleep_seconds;  ///< how retries wait; tests inject a recorder
   int embedding_dimensions = 0;         ///< > 0: sent as "dimensions"
-  /// false: a missing API key is not an error, the provider is built without one (a dry run sends nothing,
-  /// so it needs no key). Base URLs and endpoints are still required.
-  bool require_keys = true;
+  /// true: the provider will never be called (a dry run; a replay-only cache, which answers a miss itself),
+  /// so neither an API key nor an endpoint variable (AZURE_OPENAI_ENDPOINT, DATABRICKS_HOST) is required: a
+  /// missing key is left out, a missing endpoint is k_unset_endpoint.
+  bool offline = false;
   /// Chat Completions providers (openai, azure, databricks): whether the model takes the reasoning-model body
   /// (openai_chat_body: max_completion_tokens, no temperature). nullopt: decided by the model, deployment or
   /// endpoint name (is_openai_reasoning_model); true / false: for a name that does not tell.
@@ -39,6 +40,9 @@ struct ProviderSettings {
 };
 
 inline constexpr const char* k_default_azure_api_version = "2024-10-21";
+/// The base URL of an offline provider whose endpoint variable is not set (the .invalid domain never
+/// resolves, so a call that was not expected to be made fails at once).
+inline constexpr const char* k_unset_endpoint = "https://endpoint-not-set.invalid";
 
 /// A chat provider for `spec`:
 ///   openai:MODEL         POST {base}/chat/completions; base from settings.base_url, OPENAI_BASE_URL, or
@@ -55,8 +59,8 @@ inline constexpr const char* k_default_azure_api_version = "2024-10-21";
 /// The provider is wrapped in RetryingProvider(settings.retry, settings.sleep), so a caller sees a
 /// retryable failure only once the retries are spent.
 /// Throws judge::Error (usage) for an unknown provider or an empty model, naming the known providers, and
-/// judge::Error (runtime) when a required environment variable is missing, naming it (never its value); a
-/// key variable only when settings.require_keys.
+/// judge::Error (runtime) when a required environment variable is missing, naming it (never its value) and,
+/// for a key, the base URL that needs it; none when settings.offline.
 std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec,
                                                  const ProviderSettings& settings = {});
 

@@ -112,7 +112,10 @@ class Memory {
   /// (memory.json's `digest` differs from the one in the headers of episodes.jsonl and vectors.jsonl, or one
   /// of them is missing) are handled as `recovery` says; a folder without any digest (written before digests
   /// existed) is read unchecked. An embeddings provider recorded in it is made with `embedding_settings`
-  /// (base URL, timeouts, dimensions).
+  /// (base URL, timeouts, dimensions). Episodes and vectors that do not pair up although the digests agree
+  /// (an episode line deleted or added by hand) are, with Recovery::refuse, problems ("vectors.jsonl:3:
+  /// vector of unknown episode ...") followed by one saying to run judge align; with
+  /// Recovery::drop_vectors, handled as an interrupted save (vectors.jsonl ignored, recovered() true).
   static Memory load(const std::filesystem::path& dir, Recovery recovery = Recovery::refuse,
                      const llm::ProviderSettings& embedding_settings = {});
   /// Writes the four files atomically each, stable key order, schema_version 1. Crash safety: memory.json
@@ -120,8 +123,12 @@ class Memory {
   /// episodes.jsonl and vectors.jsonl carry in their headers too; a save cut short leaves digests that
   /// disagree, which load detects. guidelines.yaml is not covered (people edit it).
   void save(const std::filesystem::path& dir) const;
-  /// True when load(dir, Recovery::drop_vectors) found an interrupted save and dropped the vectors.
+  /// True when load(dir, Recovery::drop_vectors) found an interrupted save, or episodes and vectors that do
+  /// not pair up, and dropped the vectors.
   bool recovered() const { return m_recovered; }
+  /// Why the vectors were dropped, for a warning ("it was left inconsistent by an interrupted save", or
+  /// "episodes.jsonl and vectors.jsonl hold different episodes (FILE:LINE: ...)"); empty when not recovered.
+  const std::string& recovery_reason() const { return m_recovery_reason; }
 
   /// Guidelines of `dimension`, in file order (hand-written ones included).
   std::vector<Guideline> guidelines(const std::string& dimension) const;
@@ -186,6 +193,7 @@ class Memory {
   std::map<std::string, BlendWeight> m_blend;
   std::vector<Forgotten> m_forgotten;
   bool m_recovered = false;
+  std::string m_recovery_reason;
   std::unique_ptr<Embedder> m_embedder;
   std::unique_ptr<Index> m_index;
 };

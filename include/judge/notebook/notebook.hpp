@@ -49,6 +49,11 @@ struct Cell {
 struct Notebook {
   /// Path as the user gave it; a notebook inside a `.dbc` archive is "ARCHIVE.dbc!/path/inside".
   std::string path;
+  /// The notebook named independently of where the command runs and how its path was typed (read_path
+  /// sets it): relative to the folder argument it was found under ("sub/x.ipynb"), or the file name for a
+  /// file argument ("x.ipynb"); "ARCHIVE.dbc!/path/inside" likewise. Prompts name the notebook by it, so a
+  /// cached reply replays from any checkout. Empty: not set (use `path`).
+  std::string name;
   /// Source format: "ipynb", "databricks", "jupytext" or "dbc".
   std::string format;
   /// For ipynb: "MAJOR.MINOR" of nbformat (e.g. "4.5", "3.0"); empty otherwise.
@@ -68,11 +73,19 @@ struct ReadOptions {
   std::size_t max_outputs_per_cell = 8;
 };
 
-/// Result of reading one path: notebooks read (a `.dbc` archive yields several) and one-line errors for
-/// files or archive members that could not be read ("FILE: reason").
+/// A file or archive member that could not be read as a notebook.
+struct ReadError {
+  std::string path;    ///< as Notebook::path would be: the file, or "ARCHIVE.dbc!/member"
+  std::string reason;  ///< what is wrong, e.g. "not valid JSON (is the file truncated?)"
+  /// "PATH: REASON", one line.
+  std::string message() const { return path + ": " + reason; }
+};
+
+/// Result of reading one path: notebooks read (a `.dbc` archive yields several) and the files or archive
+/// members that could not be read, in the order met.
 struct ReadResult {
   std::vector<Notebook> notebooks;
-  std::vector<std::string> errors;
+  std::vector<ReadError> errors;
 };
 
 /// True when `path` is a file that judge takes as a notebook: `*.ipynb`; `*.dbc`; a `*.py` (or `.scala`,
@@ -81,12 +94,12 @@ struct ReadResult {
 bool is_notebook_file(const std::filesystem::path& path);
 
 /// Reads one file (any supported format, decided by extension and content). Never throws for bad content:
-/// a file that cannot be read is reported in ReadResult::errors as "PATH: reason".
+/// a file that cannot be read is reported in ReadResult::errors (its path and the reason).
 ReadResult read_file(const std::filesystem::path& path, const ReadOptions& options = {});
 
 /// Reads every notebook under `path`: a file is read directly (even without a marker, if its format can be
 /// detected); a folder is walked recursively in sorted order, taking files for which is_notebook_file holds
-/// and skipping hidden folders and `.ipynb_checkpoints`.
+/// and skipping hidden folders and `.ipynb_checkpoints`. Sets each notebook's Notebook::name.
 ReadResult read_path(const std::filesystem::path& path, const ReadOptions& options = {});
 
 /// Parses ipynb JSON text (nbformat 2, 3 or 4.x). `name` is used in error messages and Notebook::path.

@@ -61,6 +61,16 @@ struct Disagreement {
   std::vector<std::pair<std::string, std::string>> feedback;  ///< (rater, feedback) of the resolved labels
 };
 
+/// A resolved label with no record of the judge, and the judge's item it probably meant.
+struct LabelWithoutScore {
+  std::string item;
+  std::string dimension;
+  /// A score item of the judge that the label's item likely names (same path once "./" and "." parts are
+  /// dropped, or the same file name, or within a few typos); empty when none or when the item matched and
+  /// only the dimension has no record.
+  std::string did_you_mean;
+};
+
 struct JudgeReport {
   std::string judge;
   std::vector<DimensionStats> dimensions;
@@ -69,6 +79,7 @@ struct JudgeReport {
   std::size_t records = 0;           ///< the judge's records read
   std::size_t unscored = 0;          ///< of which unscored (counted, left out)
   std::size_t unmatched_labels = 0;  ///< resolved labels with no record of this judge
+  std::vector<LabelWithoutScore> labels_without_score;  ///< those labels, in label order
   /// Label dimensions (label order) on which this judge has no record for any item: a misspelt dimension in
   /// the labels or the scores, or a dimension the judge was not run on.
   std::vector<std::string> dimensions_without_scores;
@@ -99,10 +110,13 @@ struct Report {
 /// (same dimension; item paths equal, or one ends with the other at a '/' or '\\'), and measures agreement
 /// per dimension (pairs where both sides apply; N/A disagreements counted apart; unscored records counted
 /// and left out) with bootstrap intervals resampling items. Throws judge::Error when --judge/--compare
-/// names no judge in the scores, when no label matches any score, when the scale cannot be found, or when a
+/// names no judge in the scores, when no label matches any score (saying so when every record of the judges
+/// is unscored or unreadable), when the scale cannot be found, or when a
 /// judge's score lies off options.scale (never clamped onto it; without options.scale the scale is the
 /// integer range of the labels and the measured judges' scores, so nothing falls off it); throws judge::Error
-/// (usage) when an item matches several items of the other side by path suffix.
+/// (usage) when an item matches several items of the other side by path suffix, or when
+/// options.calibrate_folds is more than the notebooks with both a label and a score (as judge validate
+/// refuses more folds than notebooks).
 Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
 
 /// True when the two item paths name the same notebook: equal, or one ends with the other right after a

@@ -30,7 +30,8 @@ struct ScoreSet {
 /// with `item` (or `notebook`), `dimension`, `score`, optional `judge`, `status`, `rationale`. Format by
 /// content, whatever the file is named: first non-blank character `[` = one JSON array, `{` = JSON Lines,
 /// else CSV with a header row (RFC 4180).
-/// Status: the `status` field when present ("scored", "not_applicable", "unscored"); without it a number is
+/// Status: the `status` field when present ("scored", "not_applicable", "unscored"; "unreadable", a notebook
+/// judge eval could not read, counts as unscored); without it a number is
 /// scored and null / "NA" / "N/A" / an empty cell is N/A. Collects every problem (missing column, bad score,
 /// unknown status) and throws one judge::Error listing them as "FILE:LINE: what is wrong".
 ScoreSet read_scores(const std::filesystem::path& path);

@@ -26,7 +26,9 @@ struct JudgeSettings {
   std::optional<bool> reasoning_model;  ///< llm::ProviderSettings::reasoning_model (nullopt: by model name)
   LlmJudgeOptions llm;
   std::shared_ptr<llm::UsageMeter> usage;  ///< when set, every call's tokens and latency are recorded here
-  bool require_keys = true;                 ///< false for a dry run: no API key needed (llm::ProviderSettings)
+  /// true for a dry run or a replay-only cache: the provider is never called, so it needs no API key and no
+  /// endpoint variable (llm::ProviderSettings::offline)
+  bool offline = false;
 };
 
 /// Makes a judge from a spec: "heuristic" (or empty) -> HeuristicJudge; "PROVIDER:MODEL" -> an LlmJudge

@@ -16,10 +16,11 @@ class Memory;  // judge/memory/memory.hpp
 
 namespace judge::scoring {
 
-/// Outcome of judging one (notebook, dimension).
-enum class Status { scored, not_applicable, unscored };
+/// Outcome of judging one (notebook, dimension). `unreadable`: the notebook's file could not be read, so
+/// nothing was judged (judge eval records it rather than leaving the notebook out); never a judge's verdict.
+enum class Status { scored, not_applicable, unscored, unreadable };
 
-/// "scored", "not_applicable" or "unscored".
+/// "scored", "not_applicable", "unscored" or "unreadable".
 const char* to_string(Status status);
 
 /// One judgement. A parse failure or provider failure is `unscored` with `error` set, never a score.
@@ -28,7 +29,7 @@ struct Verdict {
   Status status = Status::unscored;
   std::optional<double> score;  ///< on the rubric's scale; may be fractional (mean of samples, memory blend)
   std::string rationale;        ///< cites cell numbers ("cell 4: ...")
-  std::string error;            ///< why it is unscored; empty otherwise
+  std::string error;            ///< why it is unscored or unreadable; empty otherwise
   /// Further fields written into the eval record as they are (episodes used, spread, tokens, flags, ...).
   nlohmann::ordered_json extra = nlohmann::ordered_json::object();
 };

@@ -11,8 +11,9 @@ namespace judge::scoring {
 
 /// One row of `judge eval` output: a verdict with the notebook and judge it belongs to.
 /// JSON Lines shape (keys in this order, then Verdict::extra's keys):
-///   {"notebook": PATH, "dimension": ID, "status": "scored"|"not_applicable"|"unscored",
-///    "score": NUMBER|null, "rationale": TEXT, "judge": SPEC, "error": TEXT (only when unscored)}
+///   {"notebook": PATH, "dimension": ID, "status": "scored"|"not_applicable"|"unscored"|"unreadable",
+///    "score": NUMBER|null, "rationale": TEXT, "judge": SPEC, "error": TEXT (only when unscored or
+///    unreadable: the reason)}
 struct EvalRecord {
   std::string notebook;
   std::string judge;
