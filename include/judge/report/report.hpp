@@ -61,6 +61,22 @@ struct Disagreement {
   std::vector<std::pair<std::string, std::string>> feedback;  ///< (rater, feedback) of the resolved labels
 };
 
+/// A notebook whose records carry flags (judge eval flags a notebook that tries to steer its grader with
+/// "prompt_injection"), listed with every score the judge gave it so that a reviewer can check them.
+struct FlaggedItem {
+  std::string item;
+  std::vector<std::string> flags;  ///< the union over its records, in first-seen order
+  std::vector<int> cells;          ///< injection_cells, the union over its records, ascending
+  struct Score {
+    std::string dimension;
+    ScoreStatus status = ScoreStatus::scored;
+    std::optional<double> score;  ///< the judge's, when scored
+    bool labelled = false;        ///< a resolved label matches (item and dimension)
+    std::optional<double> human;  ///< the resolved human score; nullopt when N/A or not labelled
+  };
+  std::vector<Score> scores;  ///< one per record, in file order
+};
+
 struct JudgeReport {
   std::string judge;
   std::vector<DimensionStats> dimensions;
@@ -78,6 +94,8 @@ struct JudgeReport {
   std::optional<double> calibrated_mean_mae;
   stats::Interval calibrated_mean_mae_ci, calibrated_mean_diff_ci;
   std::vector<Disagreement> largest;  ///< largest |judge - human| first
+  /// The judge's notebooks with flagged records (labelled or not), in first-record order.
+  std::vector<FlaggedItem> flagged;
 };
 
 struct Report {
@@ -101,7 +119,8 @@ struct Report {
 /// and left out) with bootstrap intervals resampling items. Throws judge::Error when --judge/--compare
 /// names no judge in the scores, when no label matches any score, when the scale cannot be found, or when a
 /// judge's score lies off options.scale (never clamped onto it; without options.scale the scale is the
-/// integer range of the labels and the measured judges' scores, so nothing falls off it); throws judge::Error
+/// integer range of the labels and the measured judges' scores, so nothing falls off it). Each judge's
+/// records with flags make its `flagged` list (with the human score matched as for the metrics). Throws judge::Error
 /// (usage) when an item matches several items of the other side by path suffix.
 Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
 
