@@ -3,9 +3,11 @@
 #include "judge/notebook/notebook.hpp"
 
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "judge/cli/commands.hpp"
+#include "judge/prompt/prompt.hpp"
 #include "judge/scoring/facts.hpp"
 #include "judge/util/error.hpp"
 
@@ -41,6 +43,24 @@ void print_facts(const notebook::Notebook& nb, const std::string& format) {
   std::cout << "\n";
 }
 
+// The notebook as render_text gives it, with the cells where prompt::detect_injection found an attempt to
+// steer the grader marked ("!!! possible prompt injection: WHAT (WHERE: FOUND)") and a line after the header
+// listing them.
+std::string show_text(const notebook::Notebook& nb) {
+  std::map<int, std::string> notes;
+  std::string cells;
+  for (const auto& f : prompt::detect_injection(nb)) {
+    notes[f.cell] = "possible prompt injection: " + prompt::describe_kind(f.kind) + " (" + f.where + ": " +
+                    f.phrase + ")";
+    cells += (cells.empty() ? "" : ", ") + std::to_string(f.cell);
+  }
+  std::string text = notebook::render_text(nb, notes);
+  if (!notes.empty())
+    text.insert(text.find('\n') + 1, "!!! possible prompt injection in cell" + std::string(notes.size() > 1 ? "s " : " ") +
+                                         cells + " (marked below)\n");
+  return text;
+}
+
 int run_show(const ShowOptions& opt) {
   notebook::ReadOptions ro;
   ro.max_output_chars = opt.max_output_chars;
@@ -51,7 +71,7 @@ int run_show(const ShowOptions& opt) {
       if (opt.facts)
         print_facts(nb, opt.format);
       else
-        std::cout << notebook::render_text(nb) << "\n";
+        std::cout << show_text(nb) << "\n";
     }
     for (const auto& e : result.errors) {
       std::cerr << "judge: error: " << e.message() << "\n";

@@ -147,7 +147,7 @@ ReadResult read_path(const fs::path& path, const ReadOptions& options) {
   return all;
 }
 
-std::string render_text(const Notebook& nb) {
+std::string render_text(const Notebook& nb, const std::map<int, std::string>& cell_notes) {
   std::string out = nb.path + " (" + nb.format + (nb.nbformat.empty() ? "" : " " + nb.nbformat) +
                     (nb.language.empty() ? "" : ", " + nb.language) + ", " + std::to_string(nb.cells.size()) +
                     " cells)\n";
@@ -157,6 +157,7 @@ std::string render_text(const Notebook& nb) {
     out += "]";
     if (!c.title.empty()) out += " " + c.title;
     out += "\n";
+    if (const auto note = cell_notes.find(c.number); note != cell_notes.end()) out += "!!! " + note->second + "\n";
     out += c.source;
     if (!c.source.empty() && c.source.back() != '\n') out += "\n";
     for (const Output& o : c.outputs) {

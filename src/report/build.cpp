@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -256,6 +257,42 @@ Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex
   return j;
 }
 
+/// The judge's records with flags, grouped by notebook (first-record order), each score with the resolved
+/// human score of its (item, dimension) when a label matches.
+std::vector<FlaggedItem> flagged_items(const ScoreSet& scores, const std::string& judge, const JudgeIndex& ix,
+                                       const std::vector<labels::ResolvedLabel>& resolved) {
+  std::set<std::string> flagged_names;
+  for (const auto& r : scores.records)
+    if (r.judge == judge && !r.flags.empty()) flagged_names.insert(r.item);
+  if (flagged_names.empty()) return {};
+  std::set<std::string> label_items;
+  for (const auto& l : resolved) label_items.insert(l.item);
+  std::map<std::pair<std::string, std::string>, const labels::ResolvedLabel*> label_of;  // (score item, dim)
+  for (const auto& [label_item, score_item] : match_items(label_items, ix.items))
+    for (const auto& l : resolved)
+      if (l.item == label_item) label_of[{score_item, l.dimension}] = &l;
+  std::vector<FlaggedItem> out;
+  std::map<std::string, std::size_t> index;
+  for (const auto& r : scores.records) {
+    if (r.judge != judge || !flagged_names.count(r.item)) continue;
+    auto [it, added] = index.emplace(r.item, out.size());
+    if (added) out.push_back({r.item, {}, {}, {}});
+    FlaggedItem& f = out[it->second];
+    for (const auto& flag : r.flags)
+      if (std::find(f.flags.begin(), f.flags.end(), flag) == f.flags.end()) f.flags.push_back(flag);
+    for (int cell : r.injection_cells)
+      if (std::find(f.cells.begin(), f.cells.end(), cell) == f.cells.end()) f.cells.push_back(cell);
+    std::sort(f.cells.begin(), f.cells.end());
+    FlaggedItem::Score score{r.dimension, r.status, r.score, false, std::nullopt};
+    if (const auto l = label_of.find({r.item, r.dimension}); l != label_of.end()) {
+      score.labelled = true;
+      score.human = l->second->score;
+    }
+    f.scores.push_back(std::move(score));
+  }
+  return out;
+}
+
 std::vector<stats::Observation> observations(const std::vector<Pair>& pairs) {
   std::vector<stats::Observation> obs;
   obs.reserve(pairs.size());
@@ -468,6 +505,7 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
         if (!l->feedback.empty()) dis.feedback.emplace_back(l->rater, l->feedback);
       jr.largest.push_back(std::move(dis));
     }
+    jr.flagged = flagged_items(scores, name, ix, resolved);
     report.judges.push_back(std::move(jr));
   }
   bool any_pair = false;

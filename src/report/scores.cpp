@@ -38,6 +38,36 @@ void set_score(ScoreRecord& r, const std::string& status, const std::optional<st
   if (r.status == ScoreStatus::scored) r.score = score;
 }
 
+/// "a;b" -> {"a", "b"}: the CSV form of flags and injection cells (blank parts dropped).
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text + ";") {
+    if (c != ';') {
+      cur += c;
+      continue;
+    }
+    if (auto part = util::trim(cur); !part.empty()) out.emplace_back(part);
+    cur.clear();
+  }
+  return out;
+}
+
+/// Reads cell numbers ("3", 3) into r.injection_cells; a part that is not a positive whole number is a problem.
+void add_cell(ScoreRecord& r, const std::string& text, labels::Problems& problems) {
+  std::size_t used = 0;
+  int n = 0;
+  try {
+    n = std::stoi(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != text.size() || n < 1)
+    problems.add(r.line, "injection_cells: \"" + text + "\" is not a cell number");
+  else
+    r.injection_cells.push_back(n);
+}
+
 /// True when `first_line` is the header of `judge eval --format table` ("notebook  mt  mu ...", columns
 /// separated by spaces) or `--format markdown` ("| notebook | ... |"): a grid for people, not records.
 bool is_eval_grid_header(std::string_view first_line) {
@@ -55,7 +85,8 @@ void read_csv(const std::string& text, ScoreSet& set, labels::Problems& problems
   const labels::CsvHeader header(records[0]);
   const auto item_col = header.find({"item", "notebook"}), dim_col = header.find({"dimension"}),
              score_col = header.find({"score"}), judge_col = header.find({"judge"}),
-             status_col = header.find({"status"}), rationale_col = header.find({"rationale", "feedback"});
+             status_col = header.find({"status"}), rationale_col = header.find({"rationale", "feedback"}),
+             flags_col = header.find({"flags"}), cells_col = header.find({"injection_cells"});
   if ((!item_col || !dim_col || !score_col) &&
       is_eval_grid_header(util::split_lines(text)[header.line() - 1])) {
     problems.add(header.line(),
@@ -79,6 +110,8 @@ void read_csv(const std::string& text, ScoreSet& set, labels::Problems& problems
     r.dimension = std::string(util::trim(labels::field(rec, dim_col)));
     r.judge = std::string(util::trim(labels::field(rec, judge_col)));
     r.rationale = labels::field(rec, rationale_col);
+    r.flags = split_list(labels::field(rec, flags_col));
+    for (const auto& cell : split_list(labels::field(rec, cells_col))) add_cell(r, cell, problems);
     set_score(r, std::string(util::trim(labels::field(rec, status_col))), labels::field(rec, score_col),
               problems);
     if (r.item.empty() || r.dimension.empty()) problems.add(rec.line, "empty item or dimension");
@@ -104,6 +137,19 @@ void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, labels::
   r.judge = labels::json_text(j, "judge").value_or("");
   r.rationale = labels::json_text(j, "rationale").value_or(labels::json_text(j, "feedback").value_or(""));
   set_score(r, labels::json_text(j, "status").value_or(""), labels::json_text(j, "score"), problems);
+  if (const auto flags = j.find("flags"); flags != j.end() && !flags->is_null()) {
+    bool ok = flags->is_array();
+    for (const auto& f : ok ? *flags : nlohmann::json::array()) {
+      ok = ok && f.is_string();
+      if (f.is_string()) r.flags.push_back(f.get<std::string>());
+    }
+    if (!ok) problems.add(line, "flags must be an array of strings");
+  }
+  if (const auto cells = j.find("injection_cells"); cells != j.end() && !cells->is_null()) {
+    if (!cells->is_array()) problems.add(line, "injection_cells must be an array of cell numbers");
+    for (const auto& c : cells->is_array() ? *cells : nlohmann::json::array())
+      add_cell(r, c.is_number_integer() ? std::to_string(c.get<long long>()) : c.dump(), problems);
+  }
   set.records.push_back(std::move(r));
 }
 

@@ -54,7 +54,21 @@ std::string without_scores_note(const JudgeReport& jr) {
          ": misspelt, or not judged?)";
 }
 
+std::string flagged_note(const JudgeReport& jr) {
+  if (jr.flagged.empty()) return "";
+  return ", " + std::to_string(jr.flagged.size()) + " notebook" + (jr.flagged.size() > 1 ? "s" : "") +
+         " flagged (prompt injection)";
+}
+
 namespace {
+
+// A score as a reader wants it: "3", "2.5", "2.33"; N/A and unscored by name.
+std::string score_text(ScoreStatus status, const std::optional<double>& score) {
+  if (status == ScoreStatus::not_applicable) return "N/A";
+  if (status == ScoreStatus::unscored || !score) return "unscored";
+  if (std::fabs(*score - std::round(*score)) < 1e-9) return format_number(*score, 0);
+  return format_number(*score, 2);
+}
 
 std::string signed_number(double x, int digits = 3) {
   return std::isnan(x) ? "n/a" : (x >= 0 ? "+" : "") + format_number(x, digits);
@@ -176,6 +190,22 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
                          {"feedback", fb}});
     }
     o["largest_disagreements"] = largest;
+    nlohmann::ordered_json flagged = nlohmann::ordered_json::array();
+    for (const auto& f : jr.flagged) {
+      nlohmann::ordered_json fs = nlohmann::ordered_json::array();
+      for (const auto& sc : f.scores) {
+        nlohmann::ordered_json one;
+        one["dimension"] = sc.dimension;
+        one["status"] = sc.status == ScoreStatus::scored           ? "scored"
+                        : sc.status == ScoreStatus::not_applicable ? "not_applicable"
+                                                                   : "unscored";
+        one["score"] = sc.score ? nlohmann::ordered_json(*sc.score) : nlohmann::ordered_json(nullptr);
+        if (sc.labelled) one["human"] = sc.human ? nlohmann::ordered_json(*sc.human) : nlohmann::ordered_json("N/A");
+        fs.push_back(one);
+      }
+      flagged.push_back({{"item", f.item}, {"flags", f.flags}, {"injection_cells", f.cells}, {"scores", fs}});
+    }
+    o["flagged"] = flagged;
     judges.push_back(o);
   }
   j["judges"] = judges;
@@ -281,6 +311,7 @@ std::string judge_heading(const Report& r, const JudgeReport& jr) {
   return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " +
          std::to_string(jr.records) + " records, " + std::to_string(jr.unscored) + " unscored (left out), " +
          std::to_string(jr.unmatched_labels) + " labels without a score" + without_scores_note(jr) +
+         flagged_note(jr) +
          "; labels " + r.labels_source + " (raters: " + r.raters + "), scale " + std::to_string(r.scale.min) +
          ".." + std::to_string(r.scale.max) + " (" + r.scale_source + "); " +
          std::to_string(r.bootstrap.resamples) + " bootstrap resamples by item, seed " +
@@ -366,6 +397,23 @@ std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
                       signed_number(*jr.calibrated_mean_mae - jr.mean_mae),
                       interval(jr.calibrated_mean_diff_ci), significance(jr.calibrated_mean_diff_ci)});
     out.push_back(std::move(c));
+  }
+  if (!jr.flagged.empty()) {
+    Section f{"notebooks flagged for prompt injection (text that tries to steer the grader): check these scores",
+              {"notebook", "cells", "flags", "dimension", "judge", "human"},
+              {}};
+    for (const auto& item : jr.flagged) {
+      std::string cells, flags;
+      for (int c : item.cells) cells += (cells.empty() ? "" : ", ") + std::to_string(c);
+      for (const auto& fl : item.flags) flags += (flags.empty() ? "" : ", ") + fl;
+      for (std::size_t i = 0; i < item.scores.size(); ++i) {
+        const auto& sc = item.scores[i];
+        const std::string human = !sc.labelled ? "" : sc.human ? score_text(ScoreStatus::scored, sc.human) : "N/A";
+        f.rows.push_back({i == 0 ? item.item : "", i == 0 ? cells : "", i == 0 ? flags : "", sc.dimension,
+                          score_text(sc.status, sc.score), human});
+      }
+    }
+    out.push_back(std::move(f));
   }
   return out;
 }

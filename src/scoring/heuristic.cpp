@@ -17,6 +17,7 @@ std::vector<Verdict> HeuristicJudge::score(const notebook::Notebook& nb, const r
   if (context.memory && context.use_guidelines)  // semantic memory of the offline judge: learnt rules
     apply_fact_rules(*context.memory, notebook_facts(nb), verdicts);
   apply_memory(nb, context, verdicts);
+  flag_injection(prompt::detect_injection(nb), verdicts);
   return verdicts;
 }
 

@@ -13,4 +13,14 @@ const char* to_string(Status status) {
   return "unscored";
 }
 
+void flag_injection(const std::vector<prompt::InjectionFinding>& findings, std::vector<Verdict>& verdicts) {
+  if (findings.empty()) return;
+  nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+  for (const auto& f : findings) cells.push_back(f.cell);
+  for (auto& v : verdicts) {
+    v.extra["flags"] = {"prompt_injection"};
+    v.extra["injection_cells"] = cells;
+  }
+}
+
 }  // namespace judge::scoring

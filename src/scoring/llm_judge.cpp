@@ -173,8 +173,9 @@ std::string LlmJudge::memory_prompt(const LlmJudgeOptions& options, const notebo
 
 std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                                  const std::vector<const rubric::Dimension*>& group,
-                                                 const prompt::MemorySection& memory) const {
-  const auto p = prompt::build_judge_prompt(nb, rubric, group, memory, m_options.render);
+                                                 const prompt::MemorySection& memory,
+                                                 const std::vector<prompt::InjectionFinding>& flagged) const {
+  const auto p = prompt::build_judge_prompt(nb, rubric, group, memory, m_options.render, flagged);
   llm::ChatRequest base;
   base.messages = {{"system", p.system}, {"user", p.user}};
   base.temperature = m_options.effective_temperature();
@@ -191,13 +192,14 @@ std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, c
 
 std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                            const std::vector<const rubric::Dimension*>& group,
-                                           const Context& context) {
+                                           const Context& context,
+                                           const std::vector<prompt::InjectionFinding>& flagged) {
   std::vector<std::vector<ParsedVerdict>> per_dim(group.size());
   llm::Usage usage;
   double latency = 0;
   bool cached = true;
   const auto memory = memory_of(m_options, nb, group, context);
-  for (const auto& request : requests(nb, rubric, group, memory)) {
+  for (const auto& request : requests(nb, rubric, group, memory, flagged)) {
     const Attempt a = ask(*m_provider, request, rubric, group);
     for (std::size_t i = 0; i < group.size(); ++i) per_dim[i].push_back(a.parsed[i]);
     usage.input_tokens += a.usage.input_tokens;
@@ -247,16 +249,12 @@ std::shared_ptr<const LlmJudge::Prepared> LlmJudge::prepare(const notebook::Note
 std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                      const Context& context) {
   const auto prepared = prepare(nb);
-  const auto provenance_json = provenance(rubric);
+  const auto provenance_json = provenance(rubric, !prepared->injections.empty());
   std::vector<Verdict> out;
   for (const auto& group : groups(rubric)) {
-    for (auto& v : score_group(prepared->sent, rubric, group, context)) {
-      if (!prepared->injections.empty()) {
-        v.extra["flags"] = {"prompt_injection"};
-        nlohmann::ordered_json cells = nlohmann::ordered_json::array();
-        for (const auto& f : prepared->injections) cells.push_back(f.cell);
-        v.extra["injection_cells"] = cells;
-      }
+    auto verdicts = score_group(prepared->sent, rubric, group, context, prepared->injections);
+    flag_injection(prepared->injections, verdicts);
+    for (auto& v : verdicts) {
       v.extra["redactions"] = prepared->redactions;
       v.extra["provenance"] = provenance_json;
       out.push_back(std::move(v));
@@ -272,13 +270,13 @@ std::vector<PlannedCall> LlmJudge::plan(const notebook::Notebook& nb, const rubr
   for (const auto& group : groups(rubric)) {
     const auto memory = memory_of(m_options, prepared->sent, group, context);
     const std::size_t memory_tokens = prompt::estimate_tokens(prompt::memory_text(memory));
-    for (auto& r : requests(prepared->sent, rubric, group, memory))
+    for (auto& r : requests(prepared->sent, rubric, group, memory, prepared->injections))
       out.push_back({std::move(r), memory_tokens});
   }
   return out;
 }
 
-nlohmann::ordered_json LlmJudge::provenance(const rubric::Rubric& rubric) const {
+nlohmann::ordered_json LlmJudge::provenance(const rubric::Rubric& rubric, bool flagged) const {
   nlohmann::ordered_json p;
   p["tool_version"] = std::string(util::version());
   p["judge"] = spec();
@@ -291,7 +289,7 @@ nlohmann::ordered_json LlmJudge::provenance(const rubric::Rubric& rubric) const 
                        {"memory_budget", m_options.memory_options.budget},
                        {"contrastive_episodes", m_options.memory_options.contrastive_episodes}};
   p["rubric_hash"] = rubric.hash;
-  p["prompt_template_hash"] = prompt::template_hash(m_options.memory_options.contrastive_episodes);
+  p["prompt_template_hash"] = prompt::template_hash(m_options.memory_options.contrastive_episodes, flagged);
   return p;
 }
 

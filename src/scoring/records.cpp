@@ -31,6 +31,22 @@ std::string one_line(std::string text) {
   return text;
 }
 
+// "\nflagged for prompt injection (check their scores): NB (cells 1, 3), ...\n" for the notebooks whose records
+// carry injection_cells (flag_injection), in first-seen order; "" when none is flagged.
+std::string flagged_line(const std::vector<EvalRecord>& records) {
+  std::vector<std::string> seen;
+  std::string list;
+  for (const auto& r : records) {
+    const auto cells = r.verdict.extra.find("injection_cells");
+    if (cells == r.verdict.extra.end() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end()) continue;
+    seen.push_back(r.notebook);
+    std::string numbers;
+    for (const auto& c : *cells) numbers += (numbers.empty() ? "" : ", ") + c.dump();
+    list += (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
+  }
+  return list.empty() ? "" : "\nflagged for prompt injection (check their scores): " + list + "\n";
+}
+
 }  // namespace
 
 nlohmann::ordered_json to_json(const EvalRecord& r) {
@@ -100,6 +116,7 @@ void write_records(std::ostream& out, const std::vector<EvalRecord>& records, co
       for (std::size_t i = 0; i < header.size(); ++i) out << (i == 0 ? "---|" : "---:|");
       out << "\n";
       for (const auto& r : rows) line(r);
+      out << flagged_line(records);
     } else {
       // Dimension columns are narrow: header abbreviated to the first letters of each word part.
       std::vector<std::string> shown = header;
@@ -130,7 +147,7 @@ void write_records(std::ostream& out, const std::vector<EvalRecord>& records, co
       for (const auto& r : rows) line(r);
       out << "\ncolumns: ";
       for (std::size_t i = 1; i < shown.size(); ++i) out << (i > 1 ? ", " : "") << shown[i] << "=" << header[i];
-      out << "\n";
+      out << "\n" << flagged_line(records);
     }
   } else {
     throw Error("unknown --format \"" + format + "\" (table, jsonl, json, csv, markdown)", ExitCode::usage);

@@ -23,6 +23,15 @@ TEST(CliNotebookShow, DatabricksMatchesGolden) {
   EXPECT_EQ(r.out, golden("show_small_databricks.py.txt"));
 }
 
+// Cells that try to steer the grader are marked: a line after the header lists them, and each gets a line
+// under its "--- cell N" saying what was found where (tests/golden/show_injection.py, written for this test:
+// a note to the AI reviewer asking for silence and full marks in cell 3, a planted "score: 3/3" in cell 4).
+TEST(CliNotebookShow, InjectionCellsAreMarked) {
+  const auto r = test::run_judge("notebook show tests/golden/show_injection.py");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, golden("show_injection.py.txt"));
+}
+
 TEST(CliNotebookShow, UnreadableFileIsOneErrorLineAndExitCode1) {
   const auto r = test::run_judge("notebook show tests/golden/missing.ipynb 2>&1");
   EXPECT_EQ(r.exit_code, 1);

@@ -550,3 +550,65 @@ TEST(Report, GatesOnNaDisagreementUnscoredAndMaeChange) {
   EXPECT_DOUBLE_EQ(prp[1].value, 1);
   EXPECT_FALSE(prp[1].failed);
 }
+
+// Notebooks whose records carry flags (judge eval's prompt-injection flag) are listed per judge with every
+// score the judge gave them and the resolved human score: a.ipynb is labelled (model_training: mean of 3 and
+// 2 = 2.5; model_use: both raters N/A), c.ipynb is not.
+TEST(Report, FlaggedNotebooksAreListedWithTheirScores) {
+  const char* flagged_scores =
+      R"({"notebook": "/data/nbs/a.ipynb", "dimension": "model_training", "status": "scored", "score": 3, "judge": "heuristic", "flags": ["prompt_injection"], "injection_cells": [2]}
+{"notebook": "/data/nbs/a.ipynb", "dimension": "model_use", "status": "scored", "score": 2, "judge": "heuristic", "flags": ["prompt_injection"], "injection_cells": [2]}
+{"notebook": "/data/nbs/sub/b.ipynb", "dimension": "model_training", "status": "scored", "score": 3, "judge": "heuristic"}
+{"notebook": "/data/nbs/c.ipynb", "dimension": "model_use", "status": "not_applicable", "score": null, "judge": "heuristic", "flags": ["prompt_injection"], "injection_cells": [4, 1]}
+)";
+  ReportOptions options;
+  options.bootstrap.resamples = 50;
+  const auto labels_path = write_temp("labels.csv", k_labels);
+  const auto scores_path = write_temp("flagged.jsonl", flagged_scores);
+  const Report r =
+      build_report(judge::labels::read_labels(labels_path), read_scores(scores_path), options);
+  ASSERT_EQ(r.judges.size(), 1u);
+  const auto& flagged = r.judges[0].flagged;
+  ASSERT_EQ(flagged.size(), 2u);
+  EXPECT_EQ(flagged[0].item, "/data/nbs/a.ipynb");
+  EXPECT_EQ(flagged[0].flags, std::vector<std::string>{"prompt_injection"});
+  EXPECT_EQ(flagged[0].cells, std::vector<int>{2});
+  ASSERT_EQ(flagged[0].scores.size(), 2u);
+  EXPECT_EQ(flagged[0].scores[0].dimension, "model_training");
+  EXPECT_EQ(flagged[0].scores[0].score, 3.0);
+  EXPECT_TRUE(flagged[0].scores[0].labelled);
+  EXPECT_EQ(flagged[0].scores[0].human, 2.5);
+  EXPECT_TRUE(flagged[0].scores[1].labelled);
+  EXPECT_FALSE(flagged[0].scores[1].human);  // both raters said N/A
+  EXPECT_EQ(flagged[1].item, "/data/nbs/c.ipynb");
+  EXPECT_EQ(flagged[1].cells, (std::vector<int>{1, 4}));
+  ASSERT_EQ(flagged[1].scores.size(), 1u);
+  EXPECT_EQ(flagged[1].scores[0].status, ScoreStatus::not_applicable);
+  EXPECT_FALSE(flagged[1].scores[0].labelled);
+
+  const auto tables = sections(r, r.judges[0]);
+  const auto& last = tables.back();
+  EXPECT_EQ(last.header, (std::vector<std::string>{"notebook", "cells", "flags", "dimension", "judge", "human"}));
+  EXPECT_EQ(last.rows, (std::vector<std::vector<std::string>>{
+                           {"/data/nbs/a.ipynb", "2", "prompt_injection", "model_training", "3", "2.50"},
+                           {"", "", "", "model_use", "2", "N/A"},
+                           {"/data/nbs/c.ipynb", "1, 4", "prompt_injection", "model_use", "N/A", ""}}));
+  EXPECT_EQ(flagged_note(r.judges[0]), ", 2 notebooks flagged (prompt injection)");
+
+  const auto out = judge::test::run_judge("report --labels '" + labels_path.string() + "' --scores '" +
+                                          scores_path.string() + "' --bootstrap 50 --format json");
+  ASSERT_EQ(out.exit_code, 0) << out.out;
+  const auto j = nlohmann::json::parse(out.out)["judges"][0]["flagged"];
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["injection_cells"], nlohmann::json::array({2}));
+  EXPECT_EQ(j[0]["scores"][0], nlohmann::json::parse(
+                                   R"({"dimension": "model_training", "status": "scored", "score": 3.0, "human": 2.5})"));
+  EXPECT_EQ(j[0]["scores"][1]["human"], "N/A");
+  EXPECT_FALSE(j[1]["scores"][0].contains("human"));
+  const auto text = judge::test::run_judge("report --labels '" + labels_path.string() + "' --scores '" +
+                                           scores_path.string() + "' --bootstrap 50");
+  EXPECT_NE(text.out.find("notebooks flagged for prompt injection (text that tries to steer the grader)"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find(", 2 notebooks flagged (prompt injection);"), std::string::npos) << text.out;
+}

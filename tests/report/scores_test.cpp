@@ -127,3 +127,36 @@ TEST(Scores, EvalTableOrMarkdownOutputGetsAHint) {
       EXPECT_EQ(m.find("missing column"), std::string::npos) << m;
     }
 }
+
+// Flags of judge eval's records (prompt injection): JSON arrays, or ';'-separated CSV columns; absent is empty.
+TEST(Scores, FlagsAndInjectionCellsFromJsonAndCsv) {
+  const auto json = read_scores(write_temp(
+      "flags.jsonl",
+      "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2, \"flags\": [\"prompt_injection\"], "
+      "\"injection_cells\": [3, 7]}\n"
+      "{\"notebook\": \"b\", \"dimension\": \"d\", \"score\": 1}\n"));
+  ASSERT_EQ(json.records.size(), 2u);
+  EXPECT_EQ(json.records[0].flags, std::vector<std::string>{"prompt_injection"});
+  EXPECT_EQ(json.records[0].injection_cells, (std::vector<int>{3, 7}));
+  EXPECT_TRUE(json.records[1].flags.empty());
+  EXPECT_TRUE(json.records[1].injection_cells.empty());
+  const auto csv = read_scores(write_temp("flags.csv",
+                                          "notebook,dimension,score,flags,injection_cells\n"
+                                          "a,d,2,prompt_injection,3; 7\n"
+                                          "b,d,1,,\n"));
+  EXPECT_EQ(csv.records[0].flags, std::vector<std::string>{"prompt_injection"});
+  EXPECT_EQ(csv.records[0].injection_cells, (std::vector<int>{3, 7}));
+  EXPECT_TRUE(csv.records[1].flags.empty());
+  try {
+    read_scores(write_temp("badflags.jsonl",
+                           "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2, \"flags\": \"prompt_injection\"}\n"
+                           "{\"notebook\": \"b\", \"dimension\": \"d\", \"score\": 2, \"injection_cells\": [0, \"x\"]}\n"));
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("3 problems"), std::string::npos) << m;
+    EXPECT_NE(m.find("badflags.jsonl:1: flags must be an array of strings"), std::string::npos) << m;
+    EXPECT_NE(m.find("badflags.jsonl:2: injection_cells: \"0\" is not a cell number"), std::string::npos) << m;
+    EXPECT_NE(m.find("badflags.jsonl:2: injection_cells: \"\"x\"\" is not a cell number"), std::string::npos) << m;
+  }
+}

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -120,7 +121,8 @@ Notebook parse_jupytext_percent(const std::string& text, const std::string& name
 
 /// Renders a notebook as `judge notebook show` prints it: a header line "PATH (FORMAT [NBFORMAT], LANGUAGE,
 /// N cells)", then per cell "--- cell N [TYPE %MAGIC] TITLE", its source, and each output as
-/// ">>> KIND [ENAME: EVALUE]" followed by its trimmed text.
-std::string render_text(const Notebook& nb);
+/// ">>> KIND [ENAME: EVALUE]" followed by its trimmed text. `cell_notes` (cell number -> one line) adds
+/// "!!! NOTE" right under a cell's "--- cell N" line.
+std::string render_text(const Notebook& nb, const std::map<int, std::string>& cell_notes = {});
 
 }  // namespace judge::notebook

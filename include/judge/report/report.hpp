@@ -71,6 +71,22 @@ struct LabelWithoutScore {
   std::string did_you_mean;
 };
 
+/// A notebook whose records carry flags (judge eval flags a notebook that tries to steer its grader with
+/// "prompt_injection"), listed with every score the judge gave it so that a reviewer can check them.
+struct FlaggedItem {
+  std::string item;
+  std::vector<std::string> flags;  ///< the union over its records, in first-seen order
+  std::vector<int> cells;          ///< injection_cells, the union over its records, ascending
+  struct Score {
+    std::string dimension;
+    ScoreStatus status = ScoreStatus::scored;
+    std::optional<double> score;  ///< the judge's, when scored
+    bool labelled = false;        ///< a resolved label matches (item and dimension)
+    std::optional<double> human;  ///< the resolved human score; nullopt when N/A or not labelled
+  };
+  std::vector<Score> scores;  ///< one per record, in file order
+};
+
 struct JudgeReport {
   std::string judge;
   std::vector<DimensionStats> dimensions;
@@ -89,6 +105,8 @@ struct JudgeReport {
   std::optional<double> calibrated_mean_mae;
   stats::Interval calibrated_mean_mae_ci, calibrated_mean_diff_ci;
   std::vector<Disagreement> largest;  ///< largest |judge - human| first
+  /// The judge's notebooks with flagged records (labelled or not), in first-record order.
+  std::vector<FlaggedItem> flagged;
 };
 
 struct Report {
@@ -113,8 +131,9 @@ struct Report {
 /// names no judge in the scores, when no label matches any score (saying so when every record of the judges
 /// is unscored or unreadable), when the scale cannot be found, or when a
 /// judge's score lies off options.scale (never clamped onto it; without options.scale the scale is the
-/// integer range of the labels and the measured judges' scores, so nothing falls off it); throws judge::Error
-/// (usage) when an item matches several items of the other side by path suffix, or when
+/// integer range of the labels and the measured judges' scores, so nothing falls off it). Each judge's
+/// records with flags make its `flagged` list (with the human score matched as for the metrics). Throws
+/// judge::Error (usage) when an item matches several items of the other side by path suffix, or when
 /// options.calibrate_folds is more than the notebooks with both a label and a score (as judge validate
 /// refuses more folds than notebooks).
 Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);

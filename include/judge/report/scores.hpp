@@ -17,6 +17,11 @@ struct ScoreRecord {
   ScoreStatus status = ScoreStatus::scored;
   std::optional<double> score;  ///< set only when status is scored
   std::string rationale;        ///< `rationale` (or `feedback`) when present
+  /// `flags` (JSON: an array of strings; CSV: a column of ';'-separated names) and `injection_cells` (JSON:
+  /// an array of cell numbers; CSV: ';'-separated), as judge eval writes them for a notebook flagged for
+  /// prompt injection; empty when absent.
+  std::vector<std::string> flags;
+  std::vector<int> injection_cells;
   int line = 0;                 ///< 1-based line (CSV: the record's first line; JSON array: element number)
 };
 
@@ -30,6 +35,7 @@ struct ScoreSet {
 /// with `item` (or `notebook`), `dimension`, `score`, optional `judge`, `status`, `rationale`. Format by
 /// content, whatever the file is named: first non-blank character `[` = one JSON array, `{` = JSON Lines,
 /// else CSV with a header row (RFC 4180).
+/// Optional `flags` and `injection_cells` (see ScoreRecord); a value of the wrong shape is a problem too.
 /// Status: the `status` field when present ("scored", "not_applicable", "unscored"; "unreadable", a notebook
 /// judge eval could not read, counts as unscored); without it a number is
 /// scored and null / "NA" / "N/A" / an empty cell is N/A. Collects every problem (missing column, bad score,

@@ -12,7 +12,9 @@ namespace judge::report {
 /// Output formats of `judge report`.
 ///  - "table": aligned text per judge (metrics per dimension, then comparison and calibration when present);
 ///  - "markdown": the same tables in GitHub Markdown;
-///  - "json": one object, schema_version 1, keys in a fixed order (see docs in write_json); NaN is null;
+///  - "json": one object, schema_version 1, keys in a fixed order (see docs in write_json); NaN is null; each
+///    judge's "flagged" lists its flagged notebooks ({item, flags, injection_cells, scores: [{dimension,
+///    status, score, human (when labelled: a number or "N/A")}]});
 ///  - "csv": one row per judge and dimension plus a "(mean)" row per judge (RFC 4180);
 ///  - "junit": JUnit XML, one testsuite per judge, one testcase per dimension plus "(mean)"; a failed gate
 ///    becomes a <failure> of its dimension's testcase (or of "(mean)");
@@ -38,7 +40,9 @@ struct Section {
 /// share it. Throws judge::Error (usage) for another format.
 void write_section(std::ostream& out, const Section& section, const std::string& format);
 
-/// The tables of one judge's report, in display order.
+/// The tables of one judge's report, in display order; the last lists the flagged notebooks (JudgeReport::
+/// flagged: notebook, injection cells and flags on its first row, then a row per record with the judge's score
+/// and the resolved human score) when there are any.
 std::vector<Section> sections(const Report& report, const JudgeReport& judge);
 
 /// `s` with & < > " ' replaced by entities (XML and HTML text and attributes).
@@ -46,6 +50,9 @@ std::string xml_escape(const std::string& s);
 
 /// `x` with `digits` decimals; "n/a" for NaN.
 std::string format_number(double x, int digits = 3);
+
+/// ", N notebooks flagged (prompt injection)" for a judge with flagged notebooks; "" otherwise.
+std::string flagged_note(const JudgeReport& judge);
 
 /// " (no score at all on labelled dimensions a, b: misspelt, or not judged?)" for a judge with label
 /// dimensions it never scored (JudgeReport::dimensions_without_scores); "" when there are none.

@@ -9,7 +9,8 @@ namespace judge::scoring {
 /// imputation and scaling, error outputs, markdown structure). Returns N/A by the rubric's rules and a
 /// rationale citing cell numbers. A dimension it has no rules for is `unscored` with the reason.
 /// With memory in the context it blends its rule score with the similarity-weighted human scores of the
-/// nearest episodes (see docs/memory.md).
+/// nearest episodes (see docs/memory.md). A notebook with prompt-injection text gets the flags of
+/// flag_injection on every verdict; its scores stay those of the rules.
 class HeuristicJudge : public Judge {
  public:
   std::string spec() const override { return "heuristic"; }

@@ -8,6 +8,7 @@
 
 #include "judge/llm/provider.hpp"
 #include "judge/notebook/notebook.hpp"
+#include "judge/prompt/prompt.hpp"
 #include "judge/rubric/rubric.hpp"
 
 namespace judge::memory {
@@ -57,6 +58,13 @@ struct PlannedCall {
   llm::ChatRequest request;
   std::size_t memory_tokens = 0;
 };
+
+/// Marks the verdicts of a notebook in which prompt::detect_injection found attempts to steer the grader:
+/// when `findings` is not empty, each verdict's extra gets "flags": ["prompt_injection"] and
+/// "injection_cells": [the findings' cell numbers, in order]; nothing changes otherwise. Scores are never
+/// touched: the flag tells a reviewer to check them. Every judge calls it, so a flag is a property of the
+/// notebook whatever the judge.
+void flag_injection(const std::vector<prompt::InjectionFinding>& findings, std::vector<Verdict>& verdicts);
 
 /// A judge scores notebooks on a rubric's dimensions. Implementations: the offline heuristic judge and the
 /// LLM judge (any provider). Thread-safe: score() may be called from several threads at once.

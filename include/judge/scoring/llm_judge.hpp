@@ -44,7 +44,9 @@ struct LlmJudgeOptions {
 /// Memory (Context::memory, through LlmJudgeOptions::memory) is used when each call judges one dimension; a
 /// verdict then lists the ids of the episodes shown ("episodes"), the number of guidelines ("guidelines")
 /// and, unless Context::own_episodes, how many of the notebook's own episodes were left out
-/// ("episodes_left_out"). Each verdict's extra holds: flags/injection_cells (prompt-injection text found),
+/// ("episodes_left_out"). A notebook with prompt-injection findings (prompt::detect_injection) gets a prompt
+/// that names the flagged cells (prompt::injection_note). Each verdict's extra holds: flags/injection_cells
+/// (flag_injection),
 /// redactions, samples and spread (samples > 1), tokens, latency_s, cached, and provenance (see
 /// provenance()).
 class LlmJudge : public Judge {
@@ -68,8 +70,9 @@ class LlmJudge : public Judge {
 
   /// {"tool_version", "judge", "model_params": {temperature, max_tokens, samples, batch_dimensions,
   /// token_budget, redact, memory_budget, contrastive_episodes}, "rubric_hash", "prompt_template_hash"
-  /// (prompt::template_hash(contrastive_episodes))}.
-  nlohmann::ordered_json provenance(const rubric::Rubric& rubric) const;
+  /// (prompt::template_hash(contrastive_episodes, flagged))}. `flagged`: the notebook has prompt-injection
+  /// findings, so its prompt carries prompt::injection_note.
+  nlohmann::ordered_json provenance(const rubric::Rubric& rubric, bool flagged = false) const;
 
  private:
   std::vector<std::vector<const rubric::Dimension*>> groups(const rubric::Rubric& rubric) const;
@@ -78,10 +81,11 @@ class LlmJudge : public Judge {
                                          const Context& context);
   std::vector<llm::ChatRequest> requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                          const std::vector<const rubric::Dimension*>& group,
-                                         const prompt::MemorySection& memory) const;
+                                         const prompt::MemorySection& memory,
+                                         const std::vector<prompt::InjectionFinding>& flagged) const;
   std::vector<Verdict> score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                   const std::vector<const rubric::Dimension*>& group,
-                                   const Context& context);
+                                   const std::vector<const rubric::Dimension*>& group, const Context& context,
+                                   const std::vector<prompt::InjectionFinding>& flagged);
 
   // A notebook as it is sent (secrets masked) and what was found in it, computed once per notebook content:
   // eval calls score() once per (notebook, dimension), and the regex scans dominate a cached run.
