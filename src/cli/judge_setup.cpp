@@ -148,7 +148,9 @@ void print_totals(const std::string& spec, const llm::UsageMeter& usage, const C
   s << "judge: " << (what.empty() ? "" : what + " " + spec + ": ") << t.calls << " calls, " << t.cached
     << " from the cache, " << t.errors << " failed; tokens in " << t.input_tokens << ", out "
     << t.output_tokens;
-  if (t.calls > 0) s << "; latency " << std::round(1000 * t.latency_seconds / t.calls) / 1000 << " s mean";
+  if (t.answered > 0)  // over the calls that got a reply: a failed call has no reply latency to count
+    s << "; latency " << std::round(1000 * t.latency_seconds / static_cast<double>(t.answered)) / 1000
+      << " s mean";
   s << "; " << cost_text(config, spec, t.input_tokens, t.output_tokens) << "\n";
   std::cerr << s.str();
 }
