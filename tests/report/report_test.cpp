@@ -20,9 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path temp_dir() {
-  const fs::path dir = fs::temp_directory_path() / ("judge_report_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
+  static const judge::test::TempDir dir("judge_report_test");  // removed when the test program ends
+  return dir.path();
 }
 
 fs::path write_temp(const std::string& name, const std::string& text) {
