@@ -120,7 +120,9 @@ const std::vector<SettingSpec>& setting_specs() {
        "model name: o1, o3, o4-mini, gpt-5...), true or false"},
       {"reflection", "", K::text,
        "provider spec for alignment's reflection calls (empty: the offline extractive distiller)"},
-      {"reflection_base_url", "", K::url, "base URL for the reflection provider"},
+      {"reflection_base_url", "", K::url,
+       "base URL for the reflection provider (empty: base_url when the reflection and judge specs name the "
+       "same provider, else the provider's environment variable)"},
       {"embeddings", "", K::text, "embeddings provider spec, e.g. openai:text-embedding-3-small"},
       {"embeddings_base_url", "", K::url, "base URL for the embeddings provider"},
       {"embedding_dimensions", "0", K::whole, "embedding size to ask for (0: the model's own)"},

@@ -70,6 +70,12 @@ std::optional<bool> reasoning_model(const Config& config) {
   return v == "auto" ? std::nullopt : std::optional<bool>(v == "true");
 }
 
+// True when the provider specs `a` and `b` name the same provider ("openai:x" and "openai:y").
+bool same_provider(const std::string& a, const std::string& b) {
+  const auto colon = a.find(':');
+  return colon != std::string::npos && b.compare(0, colon + 1, a, 0, colon + 1) == 0;
+}
+
 std::string usd(double amount) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "$%.4f", amount);
@@ -121,8 +127,14 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
   if (spec.empty()) return nullptr;
   const scoring::JudgeSettings wrapping = judge_settings(config, std::move(usage));
   llm::ProviderSettings settings = provider_settings(config, "reflection_base_url");
+  if (settings.base_url.empty() && same_provider(spec, config.get("judge")))
+    settings.base_url = config.get("base_url");  // the judge's server serves the reflection model too
   settings.offline = wrapping.offline;  // a replay-only cache answers every reflection call itself
-  return scoring::wrap_provider(llm::make_chat_provider(spec, settings), wrapping);
+  try {
+    return scoring::wrap_provider(llm::make_chat_provider(spec, settings), wrapping);
+  } catch (const Error& e) {
+    throw Error("reflection model " + std::string(e.what()), e.code());
+  }
 }
 
 std::string cost_text(const Config& config, const std::string& spec, long input, long output) {
@@ -141,7 +153,9 @@ void print_totals(const std::string& spec, const llm::UsageMeter& usage, const C
   s << "judge: " << (what.empty() ? "" : what + " " + spec + ": ") << t.calls << " calls, " << t.cached
     << " from the cache, " << t.errors << " failed; tokens in " << t.input_tokens << ", out "
     << t.output_tokens;
-  if (t.calls > 0) s << "; latency " << std::round(1000 * t.latency_seconds / t.calls) / 1000 << " s mean";
+  if (t.answered > 0)  // over the calls that got a reply: a failed call has no reply latency to count
+    s << "; latency " << std::round(1000 * t.latency_seconds / static_cast<double>(t.answered)) / 1000
+      << " s mean";
   s << "; " << cost_text(config, spec, t.input_tokens, t.output_tokens) << "\n";
   std::cerr << s.str();
 }

@@ -107,6 +107,14 @@ int run_show(const MemoryCliOptions& opt) {
   return 0;
 }
 
+// `x` rounded to two decimals ("1.67" for 5/3), or "-" when there is nothing to average (`n` is 0).
+std::string mean_text(double sum, std::size_t n) {
+  if (n == 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", sum / static_cast<double>(n));
+  return buf;
+}
+
 int run_stats(const MemoryCliOptions& opt) {
   const auto m = memory::Memory::load(opt.dir);
   struct Row {
@@ -143,8 +151,7 @@ int run_stats(const MemoryCliOptions& opt) {
     const Row& r = rows[d];
     const std::size_t scored = r.episodes - r.na;
     std::printf("%-28s %8zu %5zu %10s %16s %10zu %6zu\n", d.c_str(), r.episodes, r.na,
-                scored ? std::to_string(r.human_sum / double(scored)).substr(0, 4).c_str() : "-",
-                r.both ? std::to_string(r.abs_err / double(r.both)).substr(0, 4).c_str() : "-", r.guidelines,
+                mean_text(r.human_sum, scored).c_str(), mean_text(r.abs_err, r.both).c_str(), r.guidelines,
                 r.manual);
   }
   std::printf("total: %zu episodes, %zu guidelines, %zu labels\n", m.episodes().size(),

@@ -46,6 +46,11 @@ Spec parse_spec(const std::string& spec) {
   return parsed;
 }
 
+std::string without_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 /// The first of `explicit_value` and the environment variable `name` that is set, else `fallback`.
 std::string setting(const std::string& explicit_value, const ProviderSettings& settings,
                     const std::string& name, const std::string& fallback) {
@@ -54,29 +59,37 @@ std::string setting(const std::string& explicit_value, const ProviderSettings& s
   return fallback;
 }
 
+/// A base URL (without a trailing '/') and where it came from, for messages.
+struct BaseUrl {
+  std::string url;
+  std::string where;  ///< e.g. "from OPENAI_BASE_URL"
+};
+
+/// settings.base_url when set, else the environment variable `variable`, else `fallback`.
+BaseUrl base_url(const ProviderSettings& settings, const std::string& variable, const std::string& fallback) {
+  if (!settings.base_url.empty()) return {without_trailing_slash(settings.base_url), "the base URL given"};
+  if (const auto value = settings.env(variable)) return {without_trailing_slash(*value), "from " + variable};
+  return {fallback, "the default: no base URL given and " + variable + " not set"};
+}
+
 /// The endpoint in the variable `name` (settings.base_url wins when set); an offline provider without one
 /// gets k_unset_endpoint. Throws judge::Error naming the variable when it is needed and not set.
-std::string endpoint_base(const ProviderSettings& settings, const std::string& name,
-                          const std::string& spec) {
-  if (!settings.base_url.empty()) return settings.base_url;
-  if (const auto value = settings.env(name)) return *value;
-  if (settings.offline) return k_unset_endpoint;
+BaseUrl endpoint_base(const ProviderSettings& settings, const std::string& name, const std::string& spec) {
+  if (!settings.base_url.empty() || settings.env(name)) return base_url(settings, name, "");
+  if (settings.offline) return {k_unset_endpoint, "none needed offline"};
   throw Error(spec + " needs the environment variable " + name + " (it is not set)");
 }
 
-/// The API key in the variable `name`: required when `required` (the provider's own server) unless
-/// settings.offline; nullopt when unset and not required.
+/// The API key in the variable `name`: required when `required` (the provider's own server, or any for
+/// Azure and Databricks) unless settings.offline; nullopt when unset and not required. The error names the
+/// variable and the base URL that needs it, with where that came from.
 std::optional<std::string> api_key(const ProviderSettings& settings, const std::string& name,
-                                   const std::string& spec, bool required) {
+                                   const std::string& spec, bool required, const BaseUrl& base) {
   if (const auto value = settings.env(name)) return value;
   if (required && !settings.offline)
-    throw Error(spec + " needs the environment variable " + name + " (it is not set)");
+    throw Error(spec + " needs the environment variable " + name + " (it is not set) to call " + base.url +
+                " (" + base.where + ")");
   return std::nullopt;
-}
-
-std::string without_trailing_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
 }
 
 /// Whether the Chat Completions model `name` gets the reasoning-model body (settings first, else its name).
@@ -100,24 +113,22 @@ void add_bearer(HttpEndpoint& e, const std::string& token) {
 /// OpenAI: base URL (with /v1) and optional key; the key is required only by api.openai.com itself.
 HttpEndpoint openai_endpoint(const std::string& path, const ProviderSettings& settings,
                              const std::string& spec) {
-  const std::string base =
-      without_trailing_slash(setting(settings.base_url, settings, "OPENAI_BASE_URL", k_openai_default_base));
-  HttpEndpoint e = endpoint(base + path, settings);
-  if (const auto key = api_key(settings, "OPENAI_API_KEY", spec, base == k_openai_default_base))
+  const BaseUrl base = base_url(settings, "OPENAI_BASE_URL", k_openai_default_base);
+  HttpEndpoint e = endpoint(base.url + path, settings);
+  if (const auto key = api_key(settings, "OPENAI_API_KEY", spec, base.url == k_openai_default_base, base))
     add_bearer(e, *key);
   return e;
 }
 
 std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::string& deployment,
                                          const ProviderSettings& settings) {
-  const std::string base = endpoint_base(settings, "AZURE_OPENAI_ENDPOINT", spec);
-  const auto key = api_key(settings, "AZURE_OPENAI_API_KEY", spec, true);
+  const BaseUrl base = endpoint_base(settings, "AZURE_OPENAI_ENDPOINT", spec);
+  const auto key = api_key(settings, "AZURE_OPENAI_API_KEY", spec, true, base);
   const std::string version =
       setting(settings.api_version, settings, "OPENAI_API_VERSION", k_default_azure_api_version);
-  HttpEndpoint e =
-      endpoint(without_trailing_slash(base) + "/openai/deployments/" + net::url_encode(deployment) +
-                   "/chat/completions?api-version=" + net::url_encode(version),
-               settings);
+  HttpEndpoint e = endpoint(base.url + "/openai/deployments/" + net::url_encode(deployment) +
+                                "/chat/completions?api-version=" + net::url_encode(version),
+                            settings);
   if (key) {
     e.headers.emplace_back("api-key", *key);
     e.secrets.push_back(*key);
@@ -127,23 +138,21 @@ std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::str
 
 std::unique_ptr<ChatProvider> make_databricks(const std::string& spec, const std::string& serving_endpoint,
                                               const ProviderSettings& settings) {
-  std::string host = endpoint_base(settings, "DATABRICKS_HOST", spec);
-  if (host.find("://") == std::string::npos)
-    host = "https://" + host;  // the Databricks CLI accepts a bare host
-  HttpEndpoint e = endpoint(without_trailing_slash(host) + "/serving-endpoints/" +
-                                net::url_encode(serving_endpoint) + "/invocations",
-                            settings);
-  if (const auto token = api_key(settings, "DATABRICKS_TOKEN", spec, true)) add_bearer(e, *token);
+  BaseUrl host = endpoint_base(settings, "DATABRICKS_HOST", spec);
+  if (host.url.find("://") == std::string::npos)
+    host.url = "https://" + host.url;  // the Databricks CLI accepts a bare host
+  HttpEndpoint e = endpoint(
+      host.url + "/serving-endpoints/" + net::url_encode(serving_endpoint) + "/invocations", settings);
+  if (const auto token = api_key(settings, "DATABRICKS_TOKEN", spec, true, host)) add_bearer(e, *token);
   return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "", reasoning(settings, serving_endpoint));
 }
 
 /// Anthropic: base URL (without /v1) and a key, required only by api.anthropic.com itself.
 std::unique_ptr<ChatProvider> make_anthropic(const std::string& spec, const std::string& model,
                                              const ProviderSettings& settings) {
-  const std::string base = without_trailing_slash(
-      setting(settings.base_url, settings, "ANTHROPIC_BASE_URL", k_anthropic_default_base));
-  HttpEndpoint e = endpoint(base + "/v1/messages", settings);
-  const auto key = api_key(settings, "ANTHROPIC_API_KEY", spec, base == k_anthropic_default_base);
+  const BaseUrl base = base_url(settings, "ANTHROPIC_BASE_URL", k_anthropic_default_base);
+  HttpEndpoint e = endpoint(base.url + "/v1/messages", settings);
+  const auto key = api_key(settings, "ANTHROPIC_API_KEY", spec, base.url == k_anthropic_default_base, base);
   if (key) {
     e.headers.emplace_back("x-api-key", *key);
     e.secrets.push_back(*key);

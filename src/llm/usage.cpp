@@ -18,6 +18,7 @@ void UsageMeter::record(const ChatResult& result) {
     ++m_totals.errors;
     return;
   }
+  ++m_totals.answered;
   m_totals.input_tokens += result.response->usage.input_tokens;
   m_totals.output_tokens += result.response->usage.output_tokens;
   m_totals.latency_seconds += result.response->latency_seconds;

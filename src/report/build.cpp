@@ -492,9 +492,10 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
       check_calibration_folds(options.calibrate_folds, joined.items.size(), name);
       calibrate(jr, joined, report.scale, options, rng);
     }
-    // Largest disagreements: |judge - human| descending, then label order.
+    // Largest disagreements: |judge - human| descending, then label order; pairs that agree are not listed.
     std::vector<const Pair*> order;
-    for (const auto& p : joined.pairs) order.push_back(&p);
+    for (const auto& p : joined.pairs)
+      if (std::fabs(p.judge - p.human) > 1e-9) order.push_back(&p);
     std::stable_sort(order.begin(), order.end(), [](const Pair* a, const Pair* b) {
       return std::fabs(a->judge - a->human) > std::fabs(b->judge - b->human);
     });

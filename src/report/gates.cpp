@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
@@ -143,13 +144,28 @@ std::vector<GateResult> evaluate_gates(const Report& report, const std::vector<G
   return out;
 }
 
+namespace {
+
+// `value` with the fewest significant digits (4 at least) that still compare with `threshold` as `value`
+// does: 0.30208 against 0.3021 is "0.30208", never "0.3021", which would read as equal.
+std::string value_against(double value, double threshold) {
+  char text[40];
+  for (int digits = 4; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    const double shown = std::strtod(text, nullptr);
+    if ((shown < threshold) == (value < threshold) && (shown > threshold) == (value > threshold)) break;
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string describe(const GateResult& r) {
   const std::string lhs = r.gate.metric + (r.gate.dimension.empty() ? "" : ":" + r.gate.dimension);
   const std::string condition =
       r.gate.op + " " +
       std::string(util::trim(r.gate.text.substr(r.gate.text.find_first_of("<>") + r.gate.op.size())));
-  char value[32];
-  std::snprintf(value, sizeof value, "%.4g", r.value);
+  const std::string value = value_against(r.value, r.gate.threshold);
   std::string s;
   if (std::isnan(r.value))
     s = lhs + " undefined (an undefined value fails the gate)";

@@ -159,6 +159,57 @@ TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
   fs::remove_all(dir);
 }
 
+// memory stats rounds its means: labels 1, 2 and 2 have mean 5/3, shown as 1.67 (it was cut to 1.66).
+TEST(AlignCli, MemoryStatsRoundsMeans) {
+  const judge::test::TempDir dir("judge_align_stats_round");
+  for (const std::string nb : {"a", "b", "c"})
+    judge::util::write_file_atomic(dir / ("nb/" + nb + ".ipynb"),
+                                   ipynb("df = pd.read_csv('" + nb + ".csv')"));
+  judge::util::write_file_atomic(dir / "labels.csv",
+                                 "notebook,dimension,score\na.ipynb,data_imputation,1\n"
+                                 "b.ipynb,data_imputation,2\nc.ipynb,data_imputation,2\n");
+  const std::string d = "'" + dir.str() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  const auto r = run_judge("memory stats " + d + "/mem | grep '^data_imputation '");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::istringstream row(r.out);
+  std::string dimension, episodes, na, mean_human;
+  row >> dimension >> episodes >> na >> mean_human;
+  EXPECT_EQ(episodes, "3");
+  EXPECT_EQ(na, "0");
+  EXPECT_EQ(mean_human, "1.67") << r.out;
+}
+
+// --reflection without --reflection-base-url: a reflection model of the judge's provider is served where the
+// judge is (its --base-url), not at the provider's default; one of another provider is not, and its missing
+// key is an error naming the variable and the base URL it looked at.
+TEST(AlignCli, ReflectionOfTheJudgesProviderUsesTheJudgesBaseUrl) {
+  judge::test::FakeLlmServer server;
+  const fs::path dir = two_notebooks("judge_align_reflect_base_");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u ANTHROPIC_BASE_URL -u ANTHROPIC_API_KEY '" +
+      std::string(JUDGE_BINARY) + "' align --labels " + d + "/labels.csv --notebooks " + d + "/nb --cache " +
+      d + "/cache.sqlite --judge openai:judge-model --base-url " + server.openai_base_url();
+  auto r = judge::test::run_command(align + " --memory " + d + "/mem --reflection openai:reflect-model 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::set<std::string> models;
+  for (const auto& request : server.log()) models.insert(request["body"]["model"].get<std::string>());
+  EXPECT_EQ(models, (std::set<std::string>{"judge-model", "reflect-model"}));
+
+  r = judge::test::run_command(align + " --memory " + d +
+                               "/mem2 --reflection anthropic:claude-sonnet-4-5 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("judge: error: reflection model anthropic:claude-sonnet-4-5 needs the environment "
+                       "variable ANTHROPIC_API_KEY (it is not set) to call https://api.anthropic.com (the "
+                       "default: no base URL given and ANTHROPIC_BASE_URL not set)"),
+            std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
 namespace {
 
 // The episode ids in a memory folder's episodes.jsonl, in file order (header skipped).

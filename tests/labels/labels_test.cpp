@@ -17,7 +17,7 @@ namespace {
 
 /// Writes `text` to a fresh file named `name` in a temporary folder and returns its path.
 fs::path write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("judge_labels_test_" + std::to_string(::getpid()));
+  static const judge::test::TempDir dir("judge_labels_test");  // removed when the test program ends
   const fs::path p = dir / name;
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "../scoring/llm_fake_provider.hpp"
+#include "../support.hpp"
 #include "judge/llm/usage.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/hash.hpp"
@@ -21,8 +22,7 @@ using test::FakeProvider;
 namespace {
 
 std::filesystem::path temp_db(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("judge_cache_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  static const test::TempDir dir("judge_cache_test");  // removed when the test program ends
   auto p = dir / name;
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + s);
   return p;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "../scoring/llm_fake_provider.hpp"
+#include "../support.hpp"
 #include "judge/llm/pricing.hpp"
 #include "judge/llm/usage.hpp"
 #include "judge/util/error.hpp"
@@ -25,6 +26,7 @@ TEST(LlmUsage, CountsCallsCachedRepliesErrorsAndTokens) {
   for (int i = 0; i < 5; ++i) p.chat({});
   const auto t = meter->totals();
   EXPECT_EQ(t.calls, 3);  // two replies and the server error reached the provider
+  EXPECT_EQ(t.answered, 2);  // the mean latency is over these two: the error has no reply to time
   EXPECT_EQ(t.cached, 1);
   EXPECT_EQ(t.errors, 2);
   EXPECT_EQ(t.input_tokens, 300);
@@ -39,8 +41,8 @@ TEST(LlmPricing, BuiltinFileOverrideAndCost) {
   EXPECT_NEAR(llm::PriceTable::cost(*table.find("openai:gpt-4.1-mini"), 1'000'000, 500'000), 1.20, 1e-12);
   EXPECT_FALSE(table.find("openai:my-local-model"));
 
-  const auto path =
-      std::filesystem::temp_directory_path() / ("judge_prices_" + std::to_string(::getpid()) + ".json");
+  const test::TempDir dir("judge_prices");
+  const auto path = dir / "prices.json";
   std::ofstream(path) << R"({"schema_version": 1, "prices": {"openai:my-local-model": {"input_per_million": 0,
       "output_per_million": 0}, "gpt-4.1-mini": {"input_per_million": 1, "output_per_million": 2}}})";
   table.load_file(path);
@@ -55,5 +57,4 @@ TEST(LlmPricing, BuiltinFileOverrideAndCost) {
     EXPECT_EQ(std::string(e.what()),
               path.string() + ": prices.m needs numbers input_per_million and output_per_million");
   }
-  std::filesystem::remove(path);
 }

@@ -37,6 +37,24 @@ TEST(Registry, SpecWithoutModelIsAUsageError) {
   EXPECT_EQ(error_of([] { make_chat_provider(":m", settings_with_env({})); }).second, ExitCode::usage);
 }
 
+// A missing key names its variable and the base URL that needs it, with where that base URL came from.
+TEST(Registry, MissingKeySaysWhichBaseUrlNeedsIt) {
+  EXPECT_EQ(error_of([] { make_chat_provider("openai:gpt-4.1", settings_with_env({})); }).first,
+            "openai:gpt-4.1 needs the environment variable OPENAI_API_KEY (it is not set) to call "
+            "https://api.openai.com/v1 (the default: no base URL given and OPENAI_BASE_URL not set)");
+  EXPECT_EQ(error_of([] {
+              make_chat_provider("anthropic:claude-sonnet-4-5",
+                                 settings_with_env({{"ANTHROPIC_BASE_URL", "https://api.anthropic.com/"}}));
+            }).first,
+            "anthropic:claude-sonnet-4-5 needs the environment variable ANTHROPIC_API_KEY (it is not set) to "
+            "call https://api.anthropic.com (from ANTHROPIC_BASE_URL)");
+  auto given = settings_with_env({});
+  given.base_url = "https://example-resource.openai.azure.com/";
+  EXPECT_EQ(error_of([&] { make_chat_provider("azure:d", given); }).first,
+            "azure:d needs the environment variable AZURE_OPENAI_API_KEY (it is not set) to call "
+            "https://example-resource.openai.azure.com (the base URL given)");
+}
+
 TEST(Registry, MissingRequiredVariablesAreNamed) {
   EXPECT_NE(error_of([] {
               make_chat_provider("openai:gpt-4.1-mini", settings_with_env({}));

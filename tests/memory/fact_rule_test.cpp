@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/util/error.hpp"
 
@@ -92,8 +93,8 @@ TEST(FactRule, SaysWhatIsWrong) {
 }
 
 TEST(FactRule, MemoryLoadKeepsProseThatStartsWithWhen) {
-  const auto dir = std::filesystem::temp_directory_path() / "judge_fact_rule_prose_test";
-  std::filesystem::remove_all(dir);
+  const judge::test::TempDir temp("judge_fact_rule_prose_test");
+  const auto dir = temp.path();
   Memory m;
   m.set_guidelines(
       {{"library_installation", "When a notebook installs packages, pin their versions.", {}, "manual"},
@@ -102,12 +103,11 @@ TEST(FactRule, MemoryLoadKeepsProseThatStartsWithWhen) {
   const Memory loaded = Memory::load(dir);  // before: refused ("no `->` between the tests and the action")
   EXPECT_EQ(loaded.guidelines("library_installation").size(), 2u);
   EXPECT_EQ(loaded.fact_rules("library_installation").size(), 1u);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
-  const auto dir = std::filesystem::temp_directory_path() / "judge_fact_rule_test";
-  std::filesystem::remove_all(dir);
+  const judge::test::TempDir temp("judge_fact_rule_test");
+  const auto dir = temp.path();
   Memory m;
   m.set_guidelines(
       {{"cell_organization", "when code_cells_after_code_share >= 0.33 -> score at most 1", {}, "learnt"}});
@@ -126,5 +126,4 @@ TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
     EXPECT_NE(what.find("guidelines.yaml:4"), std::string::npos) << what;
     EXPECT_NE(what.find("must be a number"), std::string::npos) << what;
   }
-  std::filesystem::remove_all(dir);
 }

@@ -20,9 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path temp_dir() {
-  const fs::path dir = fs::temp_directory_path() / ("judge_report_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
+  static const judge::test::TempDir dir("judge_report_test");  // removed when the test program ends
+  return dir.path();
 }
 
 fs::path write_temp(const std::string& name, const std::string& text) {
@@ -133,6 +132,38 @@ TEST(Report, GatesParseAndEvaluate) {
   EXPECT_TRUE(results[3].failed);  // exact: a 2.5 rounds to 3 = 3 (1), b 1 vs 3 (0) -> 0.5 <= 0.5
   EXPECT_THROW(evaluate_gates(r, {parse_gate("mae:model_trainin>0.3")}), judge::Error);  // a typo is usage
   EXPECT_THROW(parse_gate("mae>nan"), judge::Error);
+}
+
+// A gate's value is printed with enough digits that it never reads as the threshold: 0.30208 passes
+// 'mae>=0.3021' and must not print as 0.3021; a value equal to the threshold keeps 4 digits.
+TEST(Report, GateValueHasEnoughDigitsToTellItFromTheThreshold) {
+  GateResult r{parse_gate("mae>=0.3021"), "", 0.30208, false};
+  EXPECT_EQ(describe(r), "mae 0.30208 (fails if >= 0.3021)");
+  r.value = 0.3021;
+  r.failed = true;
+  EXPECT_EQ(describe(r), "mae 0.3021 >= 0.3021");
+  r = {parse_gate("mae>0.35"), "h", 0.41, true};
+  EXPECT_EQ(describe(r), "mae 0.41 > 0.35 (judge h)");
+  r = {parse_gate("mae<0.5"), "", 0.4999999, false};  // 0.5 at 4 digits: 7 are needed
+  r.failed = true;
+  EXPECT_EQ(describe(r), "mae 0.4999999 < 0.5");
+}
+
+// The largest disagreements list only pairs where judge and humans differ: a (2 vs 2) and c (1 vs 1) agree,
+// b (1 vs 3) does not.
+TEST(Report, LargestDisagreementsLeaveOutPairsThatAgree) {
+  const auto labels = judge::labels::read_labels(
+      write_temp("agree_labels.csv", "notebook,dimension,score\na,d,2\nb,d,3\nc,d,1\n"));
+  const auto scores =
+      read_scores(write_temp("agree_scores.csv", "item,dimension,score,judge\na,d,2,h\nb,d,1,h\nc,d,1,h\n"));
+  ReportOptions options;
+  options.bootstrap.resamples = 50;
+  const Report r = build_report(labels, scores, options);
+  ASSERT_EQ(r.judges.size(), 1u);
+  ASSERT_EQ(r.judges[0].largest.size(), 1u);
+  EXPECT_EQ(r.judges[0].largest[0].item, "b");
+  EXPECT_EQ(r.judges[0].largest[0].judge, 1);
+  EXPECT_EQ(r.judges[0].largest[0].human, 3);
 }
 
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "../support.hpp"
 #include "judge/util/error.hpp"
 
 using namespace judge::report;
@@ -12,8 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("judge_scores_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  static const judge::test::TempDir dir("judge_scores_test");  // removed when the test program ends
   std::ofstream(dir / name, std::ios::binary) << text;
   return dir / name;
 }

@@ -397,6 +397,26 @@ TEST_F(LlmEvalCli, LatencyCountsFailedCallsAndEveryAttempt) {
   EXPECT_GE(records[1]["latency_s"].get<double>(), 0.3) << records[1];
 }
 
+// The summary's mean latency is over the calls that got a reply: a 400 answered at once does not halve the
+// 0.3 s of the one reply (before, failed calls were counted in the mean: 0.15 s).
+TEST_F(LlmEvalCli, MeanLatencyLeavesOutFailedCalls) {
+  server.script(json::array({
+      {{"match", "Dimension model_training"}, {"type", "reply"}, {"delay", 0.3}},
+      {{"match", "Dimension model_use"}, {"type", "error"}, {"status", 400}},
+  }));
+  auto r =
+      judge("eval nb.ipynb --format jsonl --jobs 1 --dimensions model_training,model_use --cache-mode off " +
+            llm_args());
+  EXPECT_EQ(r.exit_code, 4) << err();
+  const std::string e = err();
+  const auto at = e.find("; latency ");
+  ASSERT_NE(at, std::string::npos) << e;
+  EXPECT_NE(e.find("judge: 2 calls, 0 from the cache, 1 failed"), std::string::npos) << e;
+  const double mean = std::stod(e.substr(at + 10));
+  EXPECT_GE(mean, 0.3) << e;
+  EXPECT_LT(mean, 3.0) << e;
+}
+
 // reasoning_model from judge.yaml (or --reasoning-model): an Azure-like name that does not tell the family
 // still gets the reasoning-model body; a bad value names its source.
 TEST_F(LlmEvalCli, ReasoningModelSettingChangesTheWireBody) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "../support.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "llm_fake_provider.hpp"
@@ -25,9 +26,8 @@ TEST(LlmFactory, LlmJudgeIsMeteredAndCached) {
     return test::FakeProvider::reply(R"({"score": 2})", 10, 1);
   };
   scoring::JudgeSettings settings;
-  settings.cache_path =
-      (std::filesystem::temp_directory_path() / ("judge_factory_" + std::to_string(::getpid()) + ".sqlite"))
-          .string();
+  const test::TempDir dir("judge_factory");
+  settings.cache_path = (dir / "cache.sqlite").string();
   settings.usage = std::make_shared<llm::UsageMeter>();
   notebook::Notebook nb;
   nb.path = "n.ipynb";
@@ -42,5 +42,4 @@ TEST(LlmFactory, LlmJudgeIsMeteredAndCached) {
   EXPECT_EQ(t.calls, 1);
   EXPECT_EQ(t.cached, 1);
   EXPECT_EQ(t.input_tokens, 10);
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(settings.cache_path + s);
 }

@@ -63,9 +63,11 @@ scoring::JudgeSettings judge_settings(const Config& config, std::shared_ptr<llm:
 llm::ProviderSettings provider_settings(const Config& config, const std::string& base_url_setting);
 
 /// The reflection model of setting `reflection` (llm::make_chat_provider, retrying; its base URL from
-/// reflection_base_url), behind the same rate limits (a limiter of its own) and response cache as the judge
-/// (scoring::wrap_provider), its calls recorded in `usage` (may be null); nullptr when the setting is empty:
-/// the offline extractive distiller.
+/// reflection_base_url, else, when the reflection and judge specs name the same provider, the judge's
+/// base_url, else the provider's variable), behind the same rate limits (a limiter of its own) and response
+/// cache as the judge (scoring::wrap_provider), its calls recorded in `usage` (may be null); nullptr when the
+/// setting is empty: the offline extractive distiller. Throws judge::Error as make_chat_provider does, the
+/// message starting "reflection model " (a missing key names its variable and the base URL that needs it).
 std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
                                                    std::shared_ptr<llm::UsageMeter> usage);
 

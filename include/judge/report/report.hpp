@@ -104,7 +104,7 @@ struct JudgeReport {
   stats::Interval mean_diff_ci;
   std::optional<double> calibrated_mean_mae;
   stats::Interval calibrated_mean_mae_ci, calibrated_mean_diff_ci;
-  std::vector<Disagreement> largest;  ///< largest |judge - human| first
+  std::vector<Disagreement> largest;  ///< largest |judge - human| first; pairs that agree are left out
   /// The judge's notebooks with flagged records (labelled or not), in first-record order.
   std::vector<FlaggedItem> flagged;
 };
