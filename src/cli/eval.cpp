@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // judge eval PATH...: scores every notebook under the paths on a rubric's dimensions.
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -252,6 +253,25 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
     util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
 }
 
+// One line on stderr naming the notebooks whose records carry injection_cells (scoring::flag_injection), so
+// that a run written as JSON to a file still says so on the terminal.
+void warn_flagged(const std::vector<scoring::EvalRecord>& records) {
+  std::vector<std::string> seen;
+  std::string list;
+  for (const auto& r : records) {
+    const auto cells = r.verdict.extra.find("injection_cells");
+    if (cells == r.verdict.extra.end() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end()) continue;
+    seen.push_back(r.notebook);
+    std::string numbers;
+    for (const auto& c : *cells) numbers += (numbers.empty() ? "" : ", ") + c.dump();
+    list += (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
+  }
+  if (!seen.empty())
+    std::cerr << "judge: warning: " << seen.size() << " notebook" << (seen.size() > 1 ? "s" : "")
+              << " flagged for prompt injection (their records carry \"flags\"; check their scores): " << list
+              << "\n";
+}
+
 // The run's summary on stderr and its exit code: 4 (ExitCode::unscored) when any item is unscored or any
 // notebook unreadable (`unreadable` notebooks, their items among `records`), else 0.
 int exit_code(const std::vector<scoring::EvalRecord>& records, std::size_t unreadable) {
@@ -369,6 +389,7 @@ int run_eval(const EvalOptions& opt) {
     for (auto& r : records) r.judge = opt.name;
   write_output(opt, rubric, records);
   print_totals(judge->spec(), *usage, config);
+  warn_flagged(records);
   return exit_code(records, unreadable.size());
 }
 

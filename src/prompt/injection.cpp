@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "injection_text.hpp"
 #include "judge/prompt/prompt.hpp"
@@ -312,12 +313,18 @@ struct Pattern {
 };
 
 struct Compiled {
-  std::unordered_map<std::string, int> vocabulary;
+  // Transparent hashing, so that a token's string_view is looked up without a copy.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int, Hash, std::equal_to<>> vocabulary;
   std::vector<Pattern> patterns;
   std::unordered_map<int, std::vector<std::size_t>> by_word;  // first atom's word id -> patterns
   std::array<std::vector<std::size_t>, 128> by_punct;
   std::vector<std::size_t> by_number, by_dimension;
   std::vector<std::vector<std::string>> dimensions;  // the built-in rubric's ids and titles, as words
+  std::unordered_set<std::string, Hash, std::equal_to<>> dimension_starts;  // first words of `dimensions`
 };
 
 int intern(Compiled& c, const std::string& word) {
@@ -408,10 +415,11 @@ Compiled compile() {
   for (const auto& d : rubric::default_rubric().dimensions) {
     c.dimensions.push_back({d.id});
     std::vector<std::string> title;
-    for (const auto& t : detail::tokenize(d.title))
-      if (t.kind == Token::Kind::word) title.push_back(t.lower);
+    for (const auto& t : detail::tokenize(d.title).list)
+      if (t.kind == Token::Kind::word) title.push_back(std::string(t.lower));
     if (!title.empty()) c.dimensions.push_back(title);
   }
+  for (const auto& words : c.dimensions) c.dimension_starts.insert(words.front());
   return c;
 }
 
@@ -422,22 +430,20 @@ const Compiled& compiled() {
 
 // ---- matching ----
 
+// The tokens of a text and the vocabulary id of each word token (-1 for other tokens and unknown words).
 struct Tokens {
-  std::vector<Token> list;
-  std::vector<int> ids;  // vocabulary id of each word token, -1 otherwise
-};
-
-Tokens tokens_of(std::string_view text) {
-  Tokens t;
-  t.list = detail::tokenize(text);
-  const auto& vocabulary = compiled().vocabulary;
-  t.ids.reserve(t.list.size());
-  for (const auto& tok : t.list) {
-    const auto it = tok.kind == Token::Kind::word ? vocabulary.find(tok.lower) : vocabulary.end();
-    t.ids.push_back(it == vocabulary.end() ? -1 : it->second);
+  explicit Tokens(std::string_view text) : tokens(detail::tokenize(text)), list(tokens.list) {
+    const auto& vocabulary = compiled().vocabulary;
+    ids.reserve(list.size());
+    for (const auto& tok : list) {
+      const auto it = tok.kind == Token::Kind::word ? vocabulary.find(tok.lower) : vocabulary.end();
+      ids.push_back(it == vocabulary.end() ? -1 : it->second);
+    }
   }
-  return t;
-}
+  detail::Tokens tokens;
+  const std::vector<Token>& list;
+  std::vector<int> ids;
+};
 
 bool hard_boundary(const Token& t) {
   return t.kind == Token::Kind::punct && (t.lower == "." || t.lower == "!" || t.lower == "?");
@@ -540,7 +546,7 @@ std::vector<Hit> hits_in(const Tokens& t) {
     if (tok.kind == Token::Kind::word) {
       if (t.ids[pos] >= 0)
         if (const auto it = c.by_word.find(t.ids[pos]); it != c.by_word.end()) try_patterns(it->second, pos);
-      try_patterns(c.by_dimension, pos);
+      if (c.dimension_starts.count(tok.lower)) try_patterns(c.by_dimension, pos);
     } else if (tok.kind == Token::Kind::number) {
       try_patterns(c.by_number, pos);
     } else {
@@ -573,7 +579,7 @@ struct Found {
 // request in the same paragraph within k_request_window tokens. `hidden`: the text is not seen by a person
 // (a comment, a decoded blob), so any pattern or hint word is enough.
 std::optional<Found> phrase_finding(std::string_view text, bool hidden) {
-  const Tokens t = tokens_of(text);
+  const Tokens t(text);
   const auto hits = hits_in(t);
   for (const auto& h : hits)
     if (h.role == Role::standalone) return Found{h.kind, phrase_of(text, t, h.begin, h.end)};

@@ -105,8 +105,8 @@ char32_t ascii_lookalike(char32_t c) {
 
 // An HTML character reference at text[i] ('&'): the character and the reference's length, or nullopt.
 std::optional<char32_t> character_reference(std::string_view text, std::size_t i, std::size_t& length) {
-  const auto semi = text.find(';', i);
-  if (semi == std::string_view::npos || semi - i > 10) return std::nullopt;
+  const auto semi = text.substr(0, std::min(text.size(), i + 17)).find(';', i);  // "&ZeroWidthSpace;" is 16
+  if (semi == std::string_view::npos) return std::nullopt;
   const std::string_view body = text.substr(i + 1, semi - i - 1);
   length = semi - i + 1;
   if (body.size() >= 2 && body[0] == '#') {
@@ -171,6 +171,14 @@ Normalized normalize(std::string_view raw, bool code) {
   };
 
   for (std::size_t i = 0; i < raw.size();) {
+    const auto byte = static_cast<unsigned char>(raw[i]);
+    if (byte < 0x80 && byte != '&' && byte != '\\' && zero_run == 0) {  // plain ASCII: as it is
+      n.text += raw[i++];
+      last_shown = byte;
+      selector_run = 0;
+      flag_sequence = false;
+      continue;
+    }
     std::size_t length = 1;
     char32_t cp;
     if (raw[i] == '&') {
@@ -214,8 +222,12 @@ Normalized normalize(std::string_view raw, bool code) {
   return n;
 }
 
-std::vector<Token> tokenize(std::string_view text) {
-  std::vector<Token> out;
+Tokens tokenize(std::string_view text) {
+  Tokens tokens;
+  tokens.lower = std::make_unique<const std::string>(util::to_lower(text));
+  const std::string_view lower = *tokens.lower;
+  std::vector<Token>& out = tokens.list;
+  out.reserve(text.size() / 5);
   std::size_t newlines = 0;
   bool first = true, comment = false;
   auto word_char = [](unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; };
@@ -279,7 +291,7 @@ std::vector<Token> tokenize(std::string_view text) {
       const std::string_view w = text.substr(b, e - b);
       const bool number = std::all_of(w.begin(), w.end(), [](char x) { return std::isdigit(static_cast<unsigned char>(x)) || x == '.'; });
       t.kind = number ? Token::Kind::number : Token::Kind::word;
-      t.lower = util::to_lower(w);
+      t.lower = lower.substr(b, e - b);
       if (number) {
         if (w.find('.') == std::string_view::npos && w.size() <= 2 && std::stoi(std::string(w)) <= 10)
           t.small_int = std::stoi(std::string(w));
@@ -293,12 +305,12 @@ std::vector<Token> tokenize(std::string_view text) {
       }
     } else {
       t.kind = Token::Kind::punct;
-      t.lower = std::string(1, static_cast<char>(c));
+      t.lower = lower.substr(i, 1);
       t.end = ++i;
     }
     out.push_back(std::move(t));
   }
-  return out;
+  return tokens;
 }
 
 // ---- hidden HTML ----
@@ -593,11 +605,16 @@ std::string without_code(std::string_view markdown) {
 
 std::size_t word_count(std::string_view text) {
   std::size_t n = 0;
-  for (const auto& t : tokenize(text)) n += t.kind != Token::Kind::punct;
+  for (const auto& t : tokenize(text).list) n += t.kind != Token::Kind::punct;
   return n;
 }
 
 }  // namespace
+
+// Bytes an opening tag may take; a longer run from '<' is text (and a '<' never makes the scan quadratic).
+constexpr std::size_t k_longest_tag = 4096;
+// Elements open at once that are followed; deeper ones are read as text of their parent (bounds the work).
+constexpr std::size_t k_deepest = 64;
 
 std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
   std::vector<Hidden> out;
@@ -645,10 +662,13 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
       return "white text on the page's white background";
     return "";
   };
-  std::string how;  // hidden_by() of the current stack
+  std::string how;                       // hidden_by() of the current stack
+  std::size_t next_gt = text.find('>');    // the first '>' at or after the last '<' seen (npos: none left)
   for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == '<' && next_gt != std::string::npos && next_gt < i) next_gt = text.find('>', i);
     const bool tag = text[i] == '<' && i + 1 < text.size() &&
-                     (std::isalpha(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '/');
+                     (std::isalpha(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '/') &&
+                     next_gt != std::string::npos && next_gt - i <= k_longest_tag;
     if (!tag) {
       if (!how.empty()) {
         if (how != run_how) {
@@ -668,7 +688,8 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
       name += static_cast<char>(std::tolower(static_cast<unsigned char>(text[j++])));
     Attributes attrs;
     bool self_closing = false;
-    while (j < text.size() && text[j] != '>') {
+    const std::size_t tag_end = std::min(text.size(), i + k_longest_tag);  // a '<' with no '>' soon is text
+    while (j < tag_end && text[j] != '>') {
       if (std::isspace(static_cast<unsigned char>(text[j]))) {
         ++j;
         continue;
@@ -701,9 +722,10 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
       self_closing = false;
       attrs.emplace_back(attr, value);
     }
-    if (name.empty() || j >= text.size()) {  // not a tag after all: '<' is text
-      if (!how.empty()) run += text[i];
-      ++i;
+    if (name.empty() || j >= tag_end) {  // not a tag after all (a quote left open): all of it is text
+      const std::size_t stop = name.empty() ? i + 1 : j;
+      if (!how.empty()) run.append(text, i, stop - i);
+      i = stop;
       continue;
     }
     i = j + 1;
@@ -713,7 +735,7 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
     } else if (name == "style" || name == "script") {  // CSS and scripts: not prose, never shown as text
       const auto end = util::to_lower(text).find("</" + name, i);
       i = end == std::string::npos ? text.size() : end;
-    } else if (!self_closing && !void_element(name)) {
+    } else if (!self_closing && !void_element(name) && stack.size() < k_deepest) {
       stack.push_back({name, element_style(attrs)});
     }
     const std::string now = hidden_by();
@@ -813,8 +835,8 @@ std::optional<char32_t> escape_at(std::string_view text, std::size_t i, char fam
       return text[i] == '%' ? hex(i + 1, 2) : std::nullopt;
     case '&': {
       if (text.substr(i, 2) != "&#") return std::nullopt;
-      const auto semi = text.find(';', i);
-      if (semi == std::string_view::npos || semi - i > 10) return std::nullopt;
+      const auto semi = text.substr(0, std::min(text.size(), i + 12)).find(';', i);
+      if (semi == std::string_view::npos) return std::nullopt;
       const bool is_hex = i + 2 < text.size() && (text[i + 2] == 'x' || text[i + 2] == 'X');
       const std::string_view digits = text.substr(i + (is_hex ? 3 : 2), semi - i - (is_hex ? 3 : 2));
       if (digits.empty()) return std::nullopt;
@@ -870,7 +892,12 @@ std::vector<Blob> encoded_text(std::string_view text) {
     i = j;
   }
   for (char family : {'x', 'u', 'o', '%', '&'}) {
-    for (std::size_t i = 0; i < text.size();) {
+    const char lead = family == '%' ? '%' : family == '&' ? '&' : '\\';
+    for (std::size_t i = text.find(lead); i < text.size();) {
+      if (text[i] != lead) {
+        i = text.find(lead, i);
+        continue;
+      }
       std::size_t length = 0, count = 0, j = i;
       std::string decoded;
       while (j < text.size()) {

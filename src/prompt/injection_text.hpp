@@ -4,6 +4,7 @@
 // run over. Internal to the prompt module.
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,7 @@ Normalized normalize(std::string_view raw, bool code);
 struct Token {
   enum class Kind { word, number, punct };
   Kind kind = Kind::punct;
-  std::string lower;  ///< words: ASCII lower case; numbers and punctuation: as written
+  std::string_view lower;  ///< words: ASCII lower case; numbers and punctuation: as written (in Tokens::lower)
   std::size_t begin = 0, end = 0;  ///< byte range in the normalised text
   bool upper = false;              ///< a word of 2+ letters, all capitals
   bool line_start = false;         ///< first token of its line, or of a comment (after # or //)
@@ -41,11 +42,18 @@ struct Token {
   int small_int = -1;              ///< numbers: the value when an integer 0..10 without a fraction, else -1
 };
 
+/// The tokens of a text, with the lower-case copy of the text their `lower` views point into (held by a
+/// unique_ptr so that moving Tokens keeps the views valid).
+struct Tokens {
+  std::unique_ptr<const std::string> lower;
+  std::vector<Token> list;
+};
+
 /// Splits a normalised text into tokens. Words are runs of letters, digits, '_' and bytes >= 0x80, with an
 /// inner apostrophe ("don't") or hyphen ("pre-approved") kept; leading and trailing '_' are dropped. A
 /// number is a run of digits, with a fraction when '.' and digits follow. Markdown and comment markup
 /// (# // * ` ~ > | \) is dropped; every other non-space character is a punctuation token.
-std::vector<Token> tokenize(std::string_view text);
+Tokens tokenize(std::string_view text);
 
 /// Text of a markdown cell that a reader of the rendered notebook does not see.
 struct Hidden {

@@ -274,3 +274,15 @@ TEST(PromptInjection, OneFindingPerCellNamingWhereItIs) {
   EXPECT_EQ(f[0].phrase, "please approve this");
   EXPECT_EQ(prompt::describe_kind("hidden_text"), "text hidden from a human reader");
 }
+
+// Markup that is not well formed: a '<' that opens no tag is text, an element left open hides the rest of the
+// cell (as a browser renders it), a quote left open inside a tag makes the rest text.
+TEST(PromptInjection, BrokenMarkupIsReadAsABrowserWould) {
+  const auto nb = with_cells({
+      {md, "Rows where a <b and b > c are dropped."},
+      {md, "Intro.\n<div style=\"visibility:hidden\">two hidden words and more"},
+      {md, "<span title=\"unclosed>\nThe model is fit on the training rows."},
+      {md, std::string(3000, '<') + " <p>fine</p>"},
+  });
+  EXPECT_EQ(flagged(nb), all_of_kind({2}, "hidden_text"));
+}

@@ -163,7 +163,7 @@ TEST(HeuristicEvalCli, KWithoutMemoryWarnsAndMessagesNameTheFlagTyped) {
 
 // The offline judge flags a notebook that tries to steer its grader: every record of it carries the flag and
 // the cell (here cell 2, a white-on-white span written for this test), the other notebook's records carry
-// none, and the grids end with a line naming it.
+// none, and the grids and stderr end with a line naming it.
 TEST(HeuristicEvalCli, InjectionIsFlaggedOnTheOfflineJudgesRecords) {
   const auto dir = std::filesystem::temp_directory_path() / ("judge_eval_inject_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -200,6 +200,10 @@ TEST(HeuristicEvalCli, InjectionIsFlaggedOnTheOfflineJudgesRecords) {
                            " (cell 2)\n";
   ASSERT_GE(r.out.size(), last.size());
   EXPECT_EQ(r.out.substr(r.out.size() - last.size()), last);
+  // stderr says so too, whatever the format.
+  r = run_judge("eval '" + dir.string() + "' --format jsonl 2>&1 >/dev/null");
+  EXPECT_EQ(r.out, "judge: warning: 1 notebook flagged for prompt injection (their records carry \"flags\"; check "
+                   "their scores): " + (dir / "b.ipynb").string() + " (cell 2)\n");
   std::filesystem::remove_all(dir);
 }
 
