@@ -13,7 +13,6 @@
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
 #include "judge/util/text.hpp"
-#include "judge/util/text.hpp"
 
 namespace judge::rubric {
 
@@ -155,7 +154,10 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
         else
           for (const auto& w : kw) {
             const std::string word = w.IsScalar() ? util::to_lower(w.as<std::string>()) : std::string();
-            if (word.empty())
+            if (w.IsSequence() || w.IsMap())
+              p.add(w, "a keyword of \"" + d.id + "\" must be a word, not a " +
+                           (w.IsSequence() ? "list" : "mapping"));
+            else if (util::trim(word).empty())  // a blank keyword would match every cell
               p.add(w, "a keyword of \"" + d.id + "\" must be a non-empty word");
             else
               d.keywords.push_back(word);

@@ -281,30 +281,106 @@ inline bool is_definition(const CodeFacts& c) {
   return util::starts_with(body, "def ") || util::starts_with(body, "class ") || util::starts_with(body, "@");
 }
 
-// The names a definition cell defines (`def NAME(` at any indentation), in order.
-inline std::vector<std::string> defined_functions(std::string_view body) {
-  std::vector<std::string> names;
-  for (std::size_t at = body.find("def "); at != std::string_view::npos; at = body.find("def ", at + 4)) {
-    if (at > 0 && !std::isspace(static_cast<unsigned char>(body[at - 1]))) continue;
-    std::size_t end = at + 4;
-    while (end < body.size() && (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '_')) ++end;
-    if (end > at + 4 && end < body.size() && body[end] == '(') names.emplace_back(body.substr(at + 4, end - at - 4));
+// A `def NAME(` block of a cell's code: from its line to the next non-blank line indented no deeper.
+struct DefBlock {
+  std::string name;
+  bool method = false;             ///< indented (a method or a nested def): called as `obj.NAME(` too
+  std::size_t begin = 0, end = 0;  ///< byte range in the body
+};
+
+inline std::vector<DefBlock> def_blocks(std::string_view body) {
+  std::vector<DefBlock> blocks;
+  const auto indent_of = [&](std::size_t line) {
+    std::size_t i = line;
+    while (i < body.size() && (body[i] == ' ' || body[i] == '\t')) ++i;
+    return i - line;
+  };
+  for (std::size_t line = 0; line < body.size();) {
+    const std::size_t eol = std::min(body.find('\n', line), body.size());
+    const std::size_t indent = indent_of(line);
+    std::string_view text = body.substr(line + indent, eol - line - indent);
+    if (util::starts_with(text, "async ")) text = util::trim(text.substr(6));
+    if (util::starts_with(text, "def ")) {
+      std::size_t n = 4;
+      while (n < text.size() && is_identifier_char(text[n])) ++n;
+      if (n > 4 && n < text.size() && text[n] == '(') {
+        DefBlock b{std::string(text.substr(4, n - 4)), indent > 0, line, body.size()};
+        for (std::size_t next = eol + 1; next < body.size();) {
+          const std::size_t next_eol = std::min(body.find('\n', next), body.size());
+          const std::size_t i = indent_of(next);
+          if (next + i < next_eol && i <= indent) {
+            b.end = next;
+            break;
+          }
+          next = next_eol + 1;
+        }
+        blocks.push_back(std::move(b));
+      }
+    }
+    line = eol + 1;
   }
-  return names;
+  return blocks;
 }
 
-// When every fit sits inside a def (a `score_dataset()` helper), training starts where such a function is first
-// called: the first later cell, itself not a definition, that names one followed by `(`.
-inline std::optional<int> first_call_of_fitting_definition(const NotebookFacts& f, const std::vector<int>& fits) {
-  std::vector<std::string> names;
-  for (int n : fits)
-    for (auto& name : defined_functions(f.cell(n)->body)) names.push_back(name + "(");
-  if (names.empty()) return std::nullopt;
-  for (const auto& c : f.code)
-    if (c.number > fits.front() && !is_definition(c))
-      for (const auto& call : names)
-        if (contains(c.body, call)) return c.number;
+// The first code cell after `defined_in` that calls `def_` outside any def of its own: the name followed by
+// `(`, not continuing another name (`pretrain(` is no call of train) nor, for a top-level def, a method
+// (`net.train()`).
+inline std::optional<int> first_call(const NotebookFacts& f, const DefBlock& def_, int defined_in) {
+  const std::string call = def_.name + "(";
+  for (const auto& c : f.code) {
+    if (c.number <= defined_in) continue;
+    const auto own = def_blocks(c.body);
+    for (auto at = c.body.find(call); at != std::string::npos; at = c.body.find(call, at + 1)) {
+      const char before = at == 0 ? ' ' : c.body[at - 1];
+      if (is_identifier_char(before) || (before == '.' && !def_.method)) continue;
+      if (std::any_of(own.begin(), own.end(), [&](const DefBlock& b) { return at >= b.begin && at < b.end; }))
+        continue;
+      return c.number;
+    }
+  }
   return std::nullopt;
+}
+
+// When every fit sits inside a def (a `score_dataset()` helper), training starts where such a def is first
+// called from outside any def. A def fits when its body holds a fit, or calls a def that fits (a run()
+// wrapper around the helper); a call inside a def, the def's own recursive call included, is no start.
+inline std::optional<int> first_call_of_fitting_definition(const NotebookFacts& f,
+                                                           const std::vector<int>& fits) {
+  struct Def {
+    DefBlock block;
+    int cell;
+    bool fits;
+  };
+  std::vector<Def> defs;
+  for (const auto& c : f.code)
+    for (auto& b : def_blocks(c.body)) {
+      const bool fits_here = std::find(fits.begin(), fits.end(), c.number) != fits.end() &&
+                             contains_any(std::string_view(c.body).substr(b.begin, b.end - b.begin), k_fit);
+      defs.push_back({std::move(b), c.number, fits_here});
+    }
+  // Wrappers: a def whose body calls a fitting def by name fits too (a fixpoint over a few defs).
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (auto& d : defs) {
+      if (d.fits) continue;
+      const std::string_view body =
+          std::string_view(f.cell(d.cell)->body).substr(d.block.begin, d.block.end - d.block.begin);
+      for (const auto& g : defs) {
+        if (!g.fits) continue;
+        const std::string call = g.block.name + "(";
+        for (auto at = body.find(call); at != std::string_view::npos && !d.fits; at = body.find(call, at + 1))
+          if (at > 0 && !is_identifier_char(body[at - 1]) && (body[at - 1] != '.' || g.block.method))
+            d.fits = true;
+        if (d.fits) break;
+      }
+      grew = grew || d.fits;
+    }
+  }
+  std::optional<int> first;
+  for (const auto& d : defs)
+    if (d.fits)
+      if (const auto at = first_call(f, d.block, d.cell); at && (!first || *at < *first)) first = at;
+  return first;
 }
 
 inline Stages find_stages(const NotebookFacts& f) {

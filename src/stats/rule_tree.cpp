@@ -153,6 +153,8 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
   std::vector<int> candidates = {-1};
   if (n >= 2) {
     std::vector<int> depths = options.depths;
+    depths.erase(std::remove_if(depths.begin(), depths.end(), [](int depth) { return depth < 0; }),
+                 depths.end());
     std::sort(depths.begin(), depths.end());
     depths.erase(std::unique(depths.begin(), depths.end()), depths.end());
     candidates.insert(candidates.end(), depths.begin(), depths.end());
@@ -178,13 +180,14 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
     if (mean(losses[c]) < mean(losses[best]) - 1e-9) best = c;
   // The one-standard-error rule (Breiman et al. 1984, section 3.4.3): the simplest candidate whose loss is
   // within one standard error of the lowest, the standard error being that of the lowest candidate's mean
-  // per-item loss (sample standard deviation / sqrt(n)).
+  // per-item loss: s / sqrt(n) with s^2 = (1/n) sum (loss_i - mean)^2 (their section 11.5, and rpart's
+  // xstd; for 0-1 losses it is their sqrt(R (1 - R) / n)).
   std::size_t chosen = best;
   if (options.one_standard_error && n >= 2) {
     const double m = mean(losses[best]);
     double ss = 0;
     for (double l : losses[best]) ss += (l - m) * (l - m);
-    const double se = std::sqrt(ss / static_cast<double>(n - 1)) / std::sqrt(static_cast<double>(n));
+    const double se = std::sqrt(ss / static_cast<double>(n)) / std::sqrt(static_cast<double>(n));
     for (std::size_t c = 0; c < best; ++c)
       if (mean(losses[c]) <= m + se + 1e-9) {
         chosen = c;

@@ -175,6 +175,32 @@ dimensions:
   EXPECT_NE(msg.find("r.yaml:11: a keyword of \"second\" must be a non-empty word"), std::string::npos) << msg;
 }
 
+// A keyword that is a list or a mapping is said to be one (not "empty"); a blank keyword (" ") would match
+// every cell and is refused like an empty one; numbers are words ("42").
+TEST(Rubric, OddKeywordsAreNamedForWhatTheyAre) {
+  const std::string msg = rubric_error(R"(id: k
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - id: first
+    description: d
+    levels: {1: x, 2: y}
+    keywords: [[plot, hist], {a: 1}, " ", 42]
+)");
+  EXPECT_NE(msg.find("r.yaml:7: a keyword of \"first\" must be a word, not a list"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("r.yaml:7: a keyword of \"first\" must be a word, not a mapping"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("r.yaml:7: a keyword of \"first\" must be a non-empty word"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("(3 problems)"), std::string::npos) << msg;
+  const Rubric r = parse_rubric(R"(id: k
+scale: [{score: 1, name: a}, {score: 2, name: b}]
+dimensions:
+  - {id: first, description: d, levels: {1: x, 2: y}, keywords: [42, "# "]}
+)",
+                                "k.yaml");
+  EXPECT_EQ(r.dimensions[0].keywords, (std::vector<std::string>{"42", "# "}));
+}
+
 // The built-in rubric carries the keyword lists its budget cutter used to have compiled in.
 TEST(Rubric, DefaultRubricListsKeywordsForEveryDimension) {
   const Rubric& r = default_rubric();

@@ -139,6 +139,53 @@ df.isnull().sum()
   EXPECT_EQ(f.at("holdout_split"), 1);  // X_val starts a name in cell 3
 }
 
+// Which call starts training when every fit sits in a def: a call of a def that fits (itself, or through a
+// def that calls it), by its whole name. Each notebook has the missing-value check in cell 4, after a cell
+// that could be mistaken for the start of training, and before the real first call in cell 5.
+TEST(Facts, TrainingStartsAtTheFirstCallOfADefThatFitsByItsWholeName) {
+  const auto check_comes_first = [](const std::string& cells_2_and_3) {
+    const std::string text = "# %%\nimport pandas as pd\nfrom sklearn.ensemble import RandomForestRegressor\n"
+                             "df = pd.read_csv(\"homes.csv\")\n" +
+                             cells_2_and_3 + "# %%\ndf.isnull().sum()\n# %%\nmodel = train(df)\n";
+    const auto f = scoring::notebook_facts(notebook::parse_jupytext_percent(text, "helper.py"));
+    EXPECT_EQ(f.at("trains_model"), 1) << text;
+    return f.at("missing_check_before_training");
+  };
+  // A def that does not fit (load) is no training, though it sits in the same cell as one that does.
+  EXPECT_EQ(check_comes_first("# %%\ndef load(path):\n    return pd.read_csv(path)\n\n"
+                              "def train(df):\n    m = RandomForestRegressor()\n    m.fit(df[[\"a\"]], df.y)\n"
+                              "    return m\n# %%\ndf = load(\"more.csv\")\n"),
+            1);
+  // "train(" inside another name (pretrain) or as a method (model.train) is not the helper.
+  EXPECT_EQ(check_comes_first("# %%\ndef train(df):\n    m = RandomForestRegressor()\n"
+                              "    m.fit(df[[\"a\"]], df.y)\n    return m\n"
+                              "# %%\nweights = pretrain(df)\nnet.train()\n"),
+            1);
+  // A def calling the helper is training too: the call of run() in cell 5 starts it, not cell 3 (a def);
+  // the recursive call inside fit_all's own body is no call either.
+  const std::string wrapped = R"(# %%
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+df = pd.read_csv("homes.csv")
+# %%
+def fit_all(frames):
+    if not frames:
+        return []
+    m = RandomForestRegressor()
+    m.fit(frames[0][["a"]], frames[0].y)
+    return [m] + fit_all(frames[1:])
+# %%
+def run(df):
+    return fit_all([df])
+# %%
+df.isnull().sum()
+# %%
+models = run(df)
+)";
+  auto f = scoring::notebook_facts(notebook::parse_jupytext_percent(wrapped, "wrapped.py"));
+  EXPECT_EQ(f.at("missing_check_before_training"), 1);
+}
+
 TEST(Facts, EveryFactIsDocumented) {
   std::ifstream in(std::string(JUDGE_SOURCE_DIR) + "/docs/facts.md");
   ASSERT_TRUE(in) << "docs/facts.md is missing";

@@ -102,9 +102,9 @@ TEST(RuleTree, RejectsRaggedInput) {
 // rows and 2 on 9. "No rule" loses 11/20 = 0.55. A depth-0 tree ("score at most 1" everywhere), by
 // leave-one-out: holding out a 1 leaves 10 ones and 9 twos, so the rule is learnt and the held-out row costs
 // 0; holding out a 2 leaves 11 and 8, the rule is learnt and the row costs 1: mean 9/20 = 0.45. Its per-row
-// losses (eleven 0s, nine 1s) have sample variance (11 * 0.45^2 + 9 * 0.55^2) / 19 = 0.260526, so the standard
-// error is sqrt(0.260526 / 20) = 0.114133, and 0.45 + 0.114 >= 0.55: "no rule" is within one standard error
-// and wins. Without the rule the lower loss, depth 0, wins.
+// losses (eleven 0s, nine 1s) have variance (11 * 0.45^2 + 9 * 0.55^2) / 20 = 0.2475 (CART's s^2, over N), so
+// the standard error is sqrt(0.2475 / 20) = 0.111243, and 0.45 + 0.111 >= 0.55: "no rule" is within one
+// standard error and wins. Without the rule the lower loss, depth 0, wins.
 TEST(RuleTree, OneStandardErrorRuleKeepsNoRuleWhenTheGainIsNoise) {
   std::vector<std::vector<double>> x(20, std::vector<double>{0.0});
   std::vector<std::optional<double>> base(20, 2.0), labels;
@@ -127,11 +127,49 @@ TEST(RuleTree, OneStandardErrorRuleKeepsNoRuleWhenTheGainIsNoise) {
   EXPECT_EQ(lowest.leaves[0].action.score, 1.0);
 
   // With 13 ones and 7 twos the gain (0.65 -> 0.35) is larger than the standard error
-  // (sqrt(((13 * 0.35^2 + 7 * 0.65^2) / 19) / 20) = 0.109), so the rule is kept.
+  // (sqrt(((13 * 0.35^2 + 7 * 0.65^2) / 20) / 20) = 0.107), so the rule is kept.
   for (int i = 11; i < 13; ++i) labels[i] = 1.0;
   options.one_standard_error = true;
   const RuleTree kept = fit_rule_tree(x, base, labels, options);
   EXPECT_EQ(kept.depth, 0);
   EXPECT_DOUBLE_EQ(kept.cv_loss_none, 0.65);
   EXPECT_DOUBLE_EQ(kept.cv_loss, 0.35);
+}
+
+// The standard error is CART's: s / sqrt(N) with s^2 = (1/N) sum (L_i - R)^2 (Breiman et al. 1984, section
+// 11.5; for 0-1 losses sqrt(R (1 - R) / N), section 3.4.3; rpart's xstd is the same), not the sample
+// standard deviation over N - 1. 16 rows, the judge says 2, people say 1 on 9 and 2 on 7: "no rule" loses
+// 9/16 = 0.5625; depth 0 ("at most 1"), by leave-one-out, 7/16 = 0.4375 (seven 1s, nine 0s). CART's standard
+// error is sqrt(0.4375 * 0.5625 / 16) = 0.12402, so 0.4375 + 0.12402 = 0.56152 < 0.5625 and the rule is
+// kept; over N - 1 it would be 0.12809 and "no rule" would win.
+TEST(RuleTree, OneStandardErrorIsCartsStandardErrorOverN) {
+  std::vector<std::vector<double>> x(16, std::vector<double>{0.0});
+  std::vector<std::optional<double>> base(16, 2.0), labels;
+  for (int i = 0; i < 16; ++i) labels.push_back(i < 9 ? 1.0 : 2.0);
+  RuleTreeOptions options;
+  options.depths = {0};
+  options.allow_na = false;
+  const RuleTree t = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(t.depth, 0);
+  EXPECT_DOUBLE_EQ(t.cv_loss_none, 0.5625);
+  EXPECT_DOUBLE_EQ(t.cv_loss, 0.4375);
+}
+
+// Depths are a set of non-negative depths in any order: duplicates and negative entries change nothing (a
+// negative depth is not "no rule", which is always a candidate), and an empty list leaves only "no rule".
+TEST(RuleTree, DepthListIsASetOfNonNegativeDepths) {
+  std::vector<std::vector<double>> x(16, std::vector<double>{0.0});
+  std::vector<std::optional<double>> base(16, 2.0), labels(16, 1.0);
+  RuleTreeOptions options;
+  options.allow_na = false;
+  options.depths = {-1};
+  const RuleTree negative = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(negative.depth, -1);
+  EXPECT_DOUBLE_EQ(negative.cv_loss, 1.0);  // "no rule": the judge's 2 against people's 1 everywhere
+  options.depths = {};
+  EXPECT_EQ(fit_rule_tree(x, base, labels, options).depth, -1);
+  options.depths = {3, 0, 0, -2};
+  const RuleTree t = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(t.depth, 0);
+  EXPECT_DOUBLE_EQ(t.cv_loss, 0.0);
 }

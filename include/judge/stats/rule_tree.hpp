@@ -47,7 +47,7 @@ struct RuleTreeOptions {
   std::vector<double> scale = {1, 2, 3};   ///< the scores an action may name, ascending
   bool allow_na = true;                    ///< whether `not_applicable` is an action
   double na_cost = 1;                      ///< item_loss of an N/A disagreement
-  std::vector<int> depths = {0, 1, 2, 3};  ///< tree depths the inner cross-validation chooses from
+  std::vector<int> depths = {0, 1, 2, 3};  ///< depths tried besides "no rule" (any order; negatives ignored)
   std::size_t min_leaf = 3;                ///< rows a split must leave on each side
   std::size_t inner_folds = 0;             ///< K of the inner cross-validation; 0 or >= rows: leave-one-out
   /// Choose the simplest candidate within one standard error of the lowest cross-validated loss (CART's
@@ -82,7 +82,8 @@ struct RuleTree {
 /// depth, and "no rule", is scored by its mean out-of-fold loss. With one_standard_error (the default) the
 /// simplest candidate (no rule, then smaller depths) whose mean is within one standard error of the lowest
 /// wins (Breiman, Friedman, Olshen & Stone 1984, "Classification and Regression Trees", section 3.4.3; the
-/// standard error is the sample standard deviation of the lowest candidate's per-row losses over sqrt(rows));
+/// standard error is s / sqrt(rows), s^2 being the mean squared deviation of the lowest candidate's per-row
+/// losses from their mean, over rows not rows - 1: their section 11.5, and rpart's xstd);
 /// without it, the lowest wins, ties going to the simpler. Action ties go to keep, then at most, at least,
 /// set, N/A.
 ///
