@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../stats/python.hpp"
 #include "../support.hpp"
@@ -147,6 +148,22 @@ TEST(Report, GateValueHasEnoughDigitsToTellItFromTheThreshold) {
   r = {parse_gate("mae<0.5"), "", 0.4999999, false};  // 0.5 at 4 digits: 7 are needed
   r.failed = true;
   EXPECT_EQ(describe(r), "mae 0.4999999 < 0.5");
+}
+
+// Intervals and signed numbers as the table prints them: every item is off by +1, so the MAE, both ends of
+// its bootstrap interval and the bias are 1 (the bias signed).
+TEST(Report, TablePrintsIntervalsAndSignedNumbers) {
+  const auto labels =
+      judge::labels::read_labels(write_temp("off_labels.csv", "notebook,dimension,score\na,d,2\nb,d,3\n"));
+  const auto scores =
+      read_scores(write_temp("off_scores.csv", "item,dimension,score,judge\na,d,3,h\nb,d,4,h\n"));
+  ReportOptions options;
+  options.bootstrap.resamples = 50;
+  std::ostringstream out;
+  write_report(out, build_report(labels, scores, options), {}, "table");
+  EXPECT_NE(out.str().find("\nd             2  1.000  [1.000, 1.000]  +1.000  1.000  "), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("\nmean of MAEs     1.000  [1.000, 1.000]\n"), std::string::npos) << out.str();
 }
 
 // The largest disagreements list only pairs where judge and humans differ: a (2 vs 2) and c (1 vs 1) agree,
