@@ -191,3 +191,30 @@ TEST(CliConfig, PathsInTheFileResolveAgainstItsFolder) {
       judge::test::source_dir().string() + "/examples/notebooks/iris_bad.ipynb' --format csv 2>&1");
   EXPECT_EQ(r.exit_code, 0) << r.out;
 }
+
+// scripts/deps replaces apt-get's log with a few progress lines (stderr): with 20 packages to install, a line
+// per tenth (every 2 packages) of the downloads, then of the set-ups; the rest of the log is not shown.
+TEST(CliScripts, DepsShowsAptProgressInAFewLines) {
+  std::string log =
+      "Reading package lists...\nThe following NEW packages will be installed:\n  p1 p2 p3\n"
+      "1 upgraded, 19 newly installed, 0 to remove and 12 not upgraded.\nNeed to get 9,999 kB of archives.\n";
+  for (int i = 1; i <= 20; ++i)
+    log += "Get:" + std::to_string(i) + " http://deb.debian.org/debian bookworm/main amd64 p" +
+           std::to_string(i) + " amd64 1.0-1 [100 kB]\n";
+  log += "Fetched 9,999 kB in 2s (5,000 kB/s)\n";
+  for (int i = 1; i <= 20; ++i)
+    log += "Unpacking p" + std::to_string(i) + " (1.0-1) ...\nSetting up p" + std::to_string(i) +
+           " (1.0-1) ...\n";
+  log += "Processing triggers for libc-bin (2.36-9) ...\n";
+  const judge::test::TempDir dir("judge_cli_deps");
+  std::ofstream(dir / "apt.log") << log;
+  const auto r =
+      judge::test::run_command("'" + judge::test::source_dir().string() + "/scripts/deps' --progress < '" +
+                               (dir / "apt.log").string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::string expected;
+  for (const std::string what : {"downloaded", "set up"})
+    for (int n = 2; n <= 20; n += 2)
+      expected += "scripts/deps: " + what + " " + std::to_string(n) + " of 20 packages\n";
+  EXPECT_EQ(r.out, expected);
+}
