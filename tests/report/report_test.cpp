@@ -243,7 +243,7 @@ TEST(ReportCli, HtmlRendersInHeadlessChromium) {
   EXPECT_EQ(page.find("https://"), std::string::npos);
   EXPECT_NE(page.find("says &lt;b&gt;"), std::string::npos);  // the rationale, escaped, beside the feedback
   if (!fs::exists("/usr/bin/chromium"))
-    GTEST_SKIP() << "chromium not installed (scripts/deps --test installs it)";
+    JUDGE_SKIP_MISSING("chromium not installed (scripts/deps --test installs it)");
   const fs::path profile = temp_dir() / "chromium-profile";
   r = judge::test::run_command(
       "/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
