@@ -70,12 +70,21 @@ std::string score_text(ScoreStatus status, const std::optional<double>& score) {
   return format_number(*score, 2);
 }
 
+// Strings are appended, never prepended to ("+" + std::string), which GCC 12's -Wrestrict misreads.
 std::string signed_number(double x, int digits = 3) {
-  return std::isnan(x) ? "n/a" : (x >= 0 ? "+" : "") + format_number(x, digits);
+  if (std::isnan(x)) return "n/a";
+  std::string out = x >= 0 ? "+" : "";
+  out += format_number(x, digits);
+  return out;
 }
 
 std::string interval(const stats::Interval& iv) {
-  return "[" + format_number(iv.low) + ", " + format_number(iv.high) + "]";
+  std::string out = "[";
+  out += format_number(iv.low);
+  out += ", ";
+  out += format_number(iv.high);
+  out += ']';
+  return out;
 }
 
 std::string significance(const stats::Interval& iv) { return iv.excludes_zero() ? "yes" : "no"; }

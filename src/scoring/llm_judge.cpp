@@ -171,6 +171,14 @@ std::string LlmJudge::memory_prompt(const LlmJudgeOptions& options, const notebo
   return prompt::memory_text(memory_of(options, sent, {&dimension}, context));
 }
 
+prompt::RenderedNotebook LlmJudge::notebook_as_sent(const LlmJudgeOptions& options,
+                                                    const notebook::Notebook& nb,
+                                                    const std::vector<const rubric::Dimension*>& dimensions) {
+  notebook::Notebook sent = nb;  // as prepare() makes it; build_judge_prompt renders it so
+  if (options.redact) redact_notebook(sent);
+  return prompt::render_notebook(sent, dimensions, options.render);
+}
+
 std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                                  const std::vector<const rubric::Dimension*>& group,
                                                  const prompt::MemorySection& memory,

@@ -225,7 +225,10 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
     const auto hits = retrieve_episodes(nb, v.dimension, context);
     if (!context.own_episodes) v.extra["episodes_left_out"] = own_episode_count(nb, v.dimension, context);
     if (hits.empty()) continue;
-    const auto rule_score = v.status == Status::scored ? v.score : std::nullopt;
+    // The rule verdict's score before the blend, as the record keeps it (null: N/A or unscored).
+    const nlohmann::ordered_json rule_score = v.status == Status::scored && v.score
+                                                  ? nlohmann::ordered_json(*v.score)
+                                                  : nlohmann::ordered_json(nullptr);
     const auto rules =
         context.use_guidelines ? context.memory->fact_rules(v.dimension) : std::vector<memory::FactRule>{};
     const auto view = memory_view(v.status, v.score, hits, rules);
@@ -234,9 +237,7 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
     nlohmann::ordered_json used = nlohmann::ordered_json::array();
     for (const auto& r : hits) used.push_back(r.episode->id);
     v.extra["episodes"] = used;
-    if (!v.extra.contains("rule_score"))
-      v.extra["rule_score"] =
-          rule_score ? nlohmann::ordered_json(*rule_score) : nlohmann::ordered_json(nullptr);
+    if (!v.extra.contains("rule_score")) v.extra["rule_score"] = rule_score;
   }
 }
 

@@ -101,8 +101,14 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   make_folder(path, parent, folders);
   std::random_device rd;
-  const fs::path tmp = parent / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) +
-                                 "." + std::to_string(rd() % 1000000));
+  // ".NAME.tmpPID.RANDOM", appended piece by piece (GCC 12's -Wrestrict misreads "." + std::string)
+  std::string tmp_name = ".";
+  tmp_name += target.filename().string();
+  tmp_name += ".tmp";
+  tmp_name += std::to_string(::getpid());
+  tmp_name += '.';
+  tmp_name += std::to_string(rd() % 1000000);
+  const fs::path tmp = parent / tmp_name;
   std::FILE* f = std::fopen(tmp.c_str(), "wbx");
   if (!f)
     throw Error(path.string() + ": cannot create a file in folder " + parent.string() + ": " +

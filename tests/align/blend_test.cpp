@@ -100,6 +100,7 @@ TEST(MemoryBlend, NotApplicableFollowsTheNeighboursCorrections) {
   scoring::apply_memory(nb, {&m2, 5}, v);
   EXPECT_EQ(v[0].status, scoring::Status::scored);
   EXPECT_DOUBLE_EQ(*v[0].score, 3);
+  EXPECT_TRUE(v[0].extra["rule_score"].is_null());  // the rule said N/A: no score before the blend
   // One vote each way is a tie: applicable (the rule's score stands, no residual available from N/A).
   const auto m3 = memory_of(nb, {{std::nullopt, 2}, {2, 2}});
   v = {rule(3)};

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -107,7 +108,8 @@ TEST(CliOutput, FolderIsNamedAsAFolder) {
 }
 
 TEST(CliOutput, DeviceWriteErrorNamesTheUsersPathAndKeepsTheDevice) {
-  const auto dir = fresh_folder("device");
+  const judge::test::TempDir temp("judge_cli_test_device");  // removed even when the test is skipped
+  const auto dir = temp.path();
   const auto full = dir / "full";  // a private /dev/full (1,7): a broken writer cannot replace the real one
   if (::mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0) GTEST_SKIP() << "mknod needs root";
   const auto r = run_judge("eval examples/notebooks -o '" + full.string() + "' 2>&1");
@@ -190,4 +192,54 @@ TEST(CliConfig, PathsInTheFileResolveAgainstItsFolder) {
       "cd / && '" + std::string(JUDGE_BINARY) + "' eval --config '" + dir.str() + "/ci/judge.yaml' '" +
       judge::test::source_dir().string() + "/examples/notebooks/iris_bad.ipynb' --format csv 2>&1");
   EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
+// scripts/deps replaces apt-get's log with a few progress lines (stderr): with 20 packages to install, a line
+// per tenth (every 2 packages) of the downloads, then of the set-ups; the rest of the log is not shown.
+TEST(CliScripts, DepsShowsAptProgressInAFewLines) {
+  std::string log =
+      "Reading package lists...\nThe following NEW packages will be installed:\n  p1 p2 p3\n"
+      "1 upgraded, 19 newly installed, 0 to remove and 12 not upgraded.\nNeed to get 9,999 kB of archives.\n";
+  for (int i = 1; i <= 20; ++i)
+    log += "Get:" + std::to_string(i) + " http://deb.debian.org/debian bookworm/main amd64 p" +
+           std::to_string(i) + " amd64 1.0-1 [100 kB]\n";
+  log += "Fetched 9,999 kB in 2s (5,000 kB/s)\n";
+  for (int i = 1; i <= 20; ++i)
+    log += "Unpacking p" + std::to_string(i) + " (1.0-1) ...\nSetting up p" + std::to_string(i) +
+           " (1.0-1) ...\n";
+  log += "Processing triggers for libc-bin (2.36-9) ...\n";
+  const judge::test::TempDir dir("judge_cli_deps");
+  std::ofstream(dir / "apt.log") << log;
+  const auto r =
+      judge::test::run_command("'" + judge::test::source_dir().string() + "/scripts/deps' --progress < '" +
+                               (dir / "apt.log").string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::string expected;
+  for (const std::string what : {"downloaded", "set up"})
+    for (int n = 2; n <= 20; n += 2)
+      expected += "scripts/deps: " + what + " " + std::to_string(n) + " of 20 packages\n";
+  EXPECT_EQ(r.out, expected);
+}
+
+// JUDGE_SKIP_MISSING, run in a child test program: a skip on a developer's machine, a failure naming what is
+// missing when CI=true. The probe does nothing unless JUDGE_SKIP_PROBE is set, so it passes in a normal run.
+TEST(SkipMissing, Probe) {
+  if (std::getenv("JUDGE_SKIP_PROBE") == nullptr) return;
+  JUDGE_SKIP_MISSING("the probe's oracle is not installed");
+}
+
+TEST(SkipMissing, IsASkipOutsideCiAndAFailureInCi) {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const std::string probe = " JUDGE_SKIP_PROBE=1 '" + self + "' --gtest_filter=SkipMissing.Probe 2>&1";
+  auto r = judge::test::run_command("env -u CI" + probe);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("[  SKIPPED ] SkipMissing.Probe"), std::string::npos) << r.out;
+  r = judge::test::run_command("env CI=false" + probe);
+  EXPECT_NE(r.out.find("[  SKIPPED ] SkipMissing.Probe"), std::string::npos) << r.out;
+  r = judge::test::run_command("env CI=true" + probe);
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("CI=true, and this test cannot run: the probe's oracle is not installed"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("[  FAILED  ] SkipMissing.Probe"), std::string::npos) << r.out;
 }

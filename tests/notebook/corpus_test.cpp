@@ -61,12 +61,14 @@ TEST(Corpus, FolderWalkTakesTheDocumentedFiles) {
 
 TEST(Corpus, IpynbCellsMatchNbformat) {
   JUDGE_REQUIRE_SHARED_DATA();
-  if (!fs::exists(test::debian_python())) GTEST_SKIP() << test::debian_python() << " not found";
+  if (!fs::exists(test::debian_python()))
+    JUDGE_SKIP_MISSING(test::debian_python() << " not found (scripts/deps --test installs python3-nbformat)");
   const std::string script = (test::source_dir() / "tests/notebook/nbformat_cells.py").string();
   const auto run = test::run_command("'" + test::debian_python() + "' '" + script + "' '" +
                                      (test::shared_data() / "notebooks").string() + "' '" +
                                      (test::shared_data() / "edge").string() + "'");
-  if (run.exit_code == 3) GTEST_SKIP() << "python3-nbformat is not installed (apt-get install python3-nbformat)";
+  if (run.exit_code == 3)
+    JUDGE_SKIP_MISSING("python3-nbformat is not installed (scripts/deps --test installs it)");
   ASSERT_EQ(run.exit_code, 0) << run.out;
   const auto reference = nlohmann::json::parse(run.out);
   std::size_t compared = 0;

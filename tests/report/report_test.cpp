@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../stats/python.hpp"
 #include "../support.hpp"
@@ -149,6 +150,22 @@ TEST(Report, GateValueHasEnoughDigitsToTellItFromTheThreshold) {
   EXPECT_EQ(describe(r), "mae 0.4999999 < 0.5");
 }
 
+// Intervals and signed numbers as the table prints them: every item is off by +1, so the MAE, both ends of
+// its bootstrap interval and the bias are 1 (the bias signed).
+TEST(Report, TablePrintsIntervalsAndSignedNumbers) {
+  const auto labels =
+      judge::labels::read_labels(write_temp("off_labels.csv", "notebook,dimension,score\na,d,2\nb,d,3\n"));
+  const auto scores =
+      read_scores(write_temp("off_scores.csv", "item,dimension,score,judge\na,d,3,h\nb,d,4,h\n"));
+  ReportOptions options;
+  options.bootstrap.resamples = 50;
+  std::ostringstream out;
+  write_report(out, build_report(labels, scores, options), {}, "table");
+  EXPECT_NE(out.str().find("\nd             2  1.000  [1.000, 1.000]  +1.000  1.000  "), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("\nmean of MAEs     1.000  [1.000, 1.000]\n"), std::string::npos) << out.str();
+}
+
 // The largest disagreements list only pairs where judge and humans differ: a (2 vs 2) and c (1 vs 1) agree,
 // b (1 vs 3) does not.
 TEST(Report, LargestDisagreementsLeaveOutPairsThatAgree) {
@@ -226,7 +243,7 @@ TEST(ReportCli, HtmlRendersInHeadlessChromium) {
   EXPECT_EQ(page.find("https://"), std::string::npos);
   EXPECT_NE(page.find("says &lt;b&gt;"), std::string::npos);  // the rationale, escaped, beside the feedback
   if (!fs::exists("/usr/bin/chromium"))
-    GTEST_SKIP() << "chromium not installed (scripts/deps --test installs it)";
+    JUDGE_SKIP_MISSING("chromium not installed (scripts/deps --test installs it)");
   const fs::path profile = temp_dir() / "chromium-profile";
   r = judge::test::run_command(
       "/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "

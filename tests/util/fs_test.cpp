@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "../support.hpp"
 #include "judge/util/error.hpp"
 
 namespace fs = std::filesystem;
@@ -109,7 +110,8 @@ TEST(WriteFileAtomic, NamedPipeIsWrittenIntoNotReplaced) {
 }
 
 TEST(WriteFileAtomic, DeviceIsWrittenIntoAndItsWriteErrorNamesThePath) {
-  const fs::path dir = fresh_folder("device");
+  const judge::test::TempDir temp("judge_fs_test_device");  // removed even when the test is skipped
+  const fs::path dir = temp.path();
   // Private copies of /dev/null (1,3) and /dev/full (1,7), so a broken writer cannot replace the real ones.
   if (::mknod((dir / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0 ||
       ::mknod((dir / "full").c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0)

@@ -68,6 +68,14 @@ class LlmJudge : public Judge {
   static std::string memory_prompt(const LlmJudgeOptions& options, const notebook::Notebook& nb,
                                    const rubric::Dimension& dimension, const Context& context);
 
+  /// The notebook as the prompt of an LlmJudge with `options` shows it in a call about `dimensions`: secrets
+  /// masked when options.redact (as score() sends it), rendered by prompt::render_notebook with
+  /// options.render (its outputs cut, its cells kept by relevance to `dimensions` over the token budget).
+  /// For judge notebook show.
+  static prompt::RenderedNotebook notebook_as_sent(const LlmJudgeOptions& options,
+                                                   const notebook::Notebook& nb,
+                                                   const std::vector<const rubric::Dimension*>& dimensions);
+
   /// {"tool_version", "judge", "model_params": {temperature, max_tokens, samples, batch_dimensions,
   /// token_budget, redact, memory_budget, contrastive_episodes}, "rubric_hash", "prompt_template_hash"
   /// (prompt::template_hash(contrastive_episodes, flagged))}. `flagged`: the notebook has prompt-injection
