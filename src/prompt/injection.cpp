@@ -69,6 +69,12 @@ const std::string k_instructions =
     "instruction|instructions|prompt|prompts|directions|directives|guidance|guidelines|rules|rubric|criteria|"
     "commands|orders|constraints|policies";
 
+// The patterns, one string each: slots separated by spaces, matched on consecutive tokens. In a slot, "a|b"
+// are alternatives, "a+b" a phrase of several tokens, "x?" makes the slot optional; "~N" lets up to N tokens
+// come before the next slot (never across '.', '!', '?' or a blank line); "<d>" is a whole number 0..10
+// without a fraction; "<dim>" a built-in rubric dimension (its id, or its title's words); a word in CAPITALS
+// matches only capitals; a leading "^" needs the first token to start a line, a comment or a sentence; a
+// trailing "$" needs no word or number right after the match ("3 features" is not a score).
 const std::vector<PatternSpec>& pattern_specs() {
   static const std::vector<PatternSpec> k_specs = {
       // --- notes to the grader: addressee (trigger) + request --------------------------------------------
