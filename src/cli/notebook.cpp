@@ -56,8 +56,9 @@ std::string show_text(const notebook::Notebook& nb) {
   }
   std::string text = notebook::render_text(nb, notes);
   if (!notes.empty())
-    text.insert(text.find('\n') + 1, "!!! possible prompt injection in cell" + std::string(notes.size() > 1 ? "s " : " ") +
-                                         cells + " (marked below)\n");
+    text.insert(text.find('\n') + 1, "!!! possible prompt injection in cell" +
+                                         std::string(notes.size() > 1 ? "s " : " ") + cells +
+                                         " (marked below)\n");
   return text;
 }
 

@@ -120,8 +120,8 @@ struct Report {
 /// names no judge in the scores, when no label matches any score, when the scale cannot be found, or when a
 /// judge's score lies off options.scale (never clamped onto it; without options.scale the scale is the
 /// integer range of the labels and the measured judges' scores, so nothing falls off it). Each judge's
-/// records with flags make its `flagged` list (with the human score matched as for the metrics). Throws judge::Error
-/// (usage) when an item matches several items of the other side by path suffix.
+/// records with flags make its `flagged` list (with the human score matched as for the metrics). Throws
+/// judge::Error (usage) when an item matches several items of the other side by path suffix.
 Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
 
 /// True when the two item paths name the same notebook: equal, or one ends with the other right after a
