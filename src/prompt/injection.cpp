@@ -15,7 +15,6 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "injection_text.hpp"
 #include "judge/prompt/prompt.hpp"
@@ -396,11 +395,15 @@ struct Compiled {
   };
   std::unordered_map<std::string, int, Hash, std::equal_to<>> vocabulary;
   std::vector<Pattern> patterns;
-  std::unordered_map<int, std::vector<std::size_t>> by_word;  // first atom's word id -> patterns
+  std::vector<std::vector<std::size_t>> by_word;  // by the first atom's word id: the patterns
   std::array<std::vector<std::size_t>, 128> by_punct;
   std::vector<std::size_t> by_number, by_dimension;
   std::vector<std::vector<std::string>> dimensions;  // the built-in rubric's ids and titles, as words
-  std::unordered_set<std::string, Hash, std::equal_to<>> dimension_starts;  // first words of `dimensions`
+  std::vector<bool> dimension_start;  // by vocabulary id: the first word of one of `dimensions`
+  // A token longer than any vocabulary word, or starting with a byte no vocabulary word starts with, is not
+  // looked up (most identifiers and numbers in code).
+  std::size_t longest_word = 0;
+  std::array<bool, 256> first_byte{};
 };
 
 int intern(Compiled& c, const std::string& word) {
@@ -482,7 +485,8 @@ Compiled compile() {
       switch (first.kind) {
         case Atom::Kind::word:
         case Atom::Kind::upper:
-          add(c.by_word[first.id]);
+          c.by_word.resize(std::max(c.by_word.size(), static_cast<std::size_t>(first.id) + 1));
+          add(c.by_word[static_cast<std::size_t>(first.id)]);
           break;
         case Atom::Kind::punct:
           add(c.by_punct[static_cast<unsigned char>(first.c) & 0x7F]);
@@ -504,7 +508,16 @@ Compiled compile() {
       if (t.kind == Token::Kind::word) title.push_back(std::string(t.lower));
     if (!title.empty()) c.dimensions.push_back(title);
   }
-  for (const auto& words : c.dimensions) c.dimension_starts.insert(words.front());
+  for (const auto& words : c.dimensions) {
+    const int id = intern(c, words.front());
+    c.dimension_start.resize(c.vocabulary.size(), false);
+    c.dimension_start[static_cast<std::size_t>(id)] = true;
+  }
+  c.dimension_start.resize(c.vocabulary.size(), false);
+  for (const auto& [word, id] : c.vocabulary) {
+    c.longest_word = std::max(c.longest_word, word.size());
+    c.first_byte[static_cast<unsigned char>(word.front())] = true;
+  }
   return c;
 }
 
@@ -518,11 +531,13 @@ const Compiled& compiled() {
 // The tokens of a text and the vocabulary id of each word token (-1 for other tokens and unknown words).
 struct Tokens {
   explicit Tokens(std::string_view text) : tokens(detail::tokenize(text)), list(tokens.list) {
-    const auto& vocabulary = compiled().vocabulary;
+    const Compiled& c = compiled();
     ids.reserve(list.size());
     for (const auto& tok : list) {
-      const auto it = tok.kind == Token::Kind::word ? vocabulary.find(tok.lower) : vocabulary.end();
-      ids.push_back(it == vocabulary.end() ? -1 : it->second);
+      const bool may_be_known = tok.kind == Token::Kind::word && tok.lower.size() <= c.longest_word &&
+                                c.first_byte[static_cast<unsigned char>(tok.lower.front())];
+      const auto it = may_be_known ? c.vocabulary.find(tok.lower) : c.vocabulary.end();
+      ids.push_back(it == c.vocabulary.end() ? -1 : it->second);
     }
   }
   detail::Tokens tokens;
@@ -630,9 +645,10 @@ std::vector<Hit> hits_in(const Tokens& t) {
   for (std::size_t pos = 0; pos < t.list.size(); ++pos) {
     const Token& tok = t.list[pos];
     if (tok.kind == Token::Kind::word) {
-      if (t.ids[pos] >= 0)
-        if (const auto it = c.by_word.find(t.ids[pos]); it != c.by_word.end()) try_patterns(it->second, pos);
-      if (c.dimension_starts.count(tok.lower)) try_patterns(c.by_dimension, pos);
+      if (t.ids[pos] < 0) continue;
+      const auto id = static_cast<std::size_t>(t.ids[pos]);
+      if (id < c.by_word.size()) try_patterns(c.by_word[id], pos);
+      if (c.dimension_start[id]) try_patterns(c.by_dimension, pos);
     } else if (tok.kind == Token::Kind::number) {
       try_patterns(c.by_number, pos);
     } else {

@@ -17,7 +17,13 @@ namespace judge::prompt::detail {
 namespace {
 
 bool ascii_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool ascii_alnum(unsigned char c) { return std::isalnum(c) != 0; }
+// ASCII classes without the C locale's function calls (the scan reads every byte of every cell).
+constexpr bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool ascii_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool ascii_alnum(unsigned char c) { return ascii_digit(c) || ascii_alpha(c); }
+constexpr bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+constexpr char ascii_lower(char c) { return ascii_upper(static_cast<unsigned char>(c)) ? static_cast<char>(c + 32) : c; }
 
 // Decodes the UTF-8 character at text[i]; an invalid or cut sequence gives its first byte as U+DC80+byte
 // (a lone surrogate, never produced by valid text) and length 1.
@@ -173,11 +179,14 @@ Normalized normalize(std::string_view raw, bool code) {
 
   for (std::size_t i = 0; i < raw.size();) {
     const auto byte = static_cast<unsigned char>(raw[i]);
-    if (byte < 0x80 && byte != '&' && byte != '\\' && zero_run == 0) {  // plain ASCII: as it is
-      n.text += raw[i++];
-      last_shown = byte;
+    if (byte < 0x80 && byte != '&' && byte != '\\' && zero_run == 0) {  // a run of plain ASCII: as it is
+      std::size_t j = i + 1;
+      while (j < raw.size() && static_cast<unsigned char>(raw[j]) < 0x80 && raw[j] != '&' && raw[j] != '\\') ++j;
+      n.text.append(raw, i, j - i);
+      last_shown = static_cast<unsigned char>(raw[j - 1]);
       selector_run = 0;
       flag_sequence = false;
+      i = j;
       continue;
     }
     std::size_t length = 1;
@@ -225,13 +234,15 @@ Normalized normalize(std::string_view raw, bool code) {
 
 Tokens tokenize(std::string_view text) {
   Tokens tokens;
-  tokens.lower = std::make_unique<const std::string>(util::to_lower(text));
+  auto lower_text = std::make_unique<std::string>(text);
+  for (char& ch : *lower_text) ch = ascii_lower(ch);
+  tokens.lower = std::move(lower_text);
   const std::string_view lower = *tokens.lower;
   std::vector<Token>& out = tokens.list;
   out.reserve(text.size() / 5);
   std::size_t newlines = 0;
   bool first = true, comment = false;
-  auto word_char = [](unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; };
+  auto word_char = [](unsigned char c) { return ascii_alnum(c) || c == '_' || c >= 0x80; };
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\n') {
@@ -239,7 +250,7 @@ Tokens tokenize(std::string_view text) {
       ++i;
       continue;
     }
-    if (std::isspace(c)) {
+    if (ascii_space(c)) {
       ++i;
       continue;
     }
@@ -265,12 +276,12 @@ Tokens tokenize(std::string_view text) {
       while (j < text.size()) {
         const auto d = static_cast<unsigned char>(text[j]);
         if (word_char(d)) {
-          digits_only = digits_only && std::isdigit(d);
+          digits_only = digits_only && ascii_digit(d);
           ++j;
         } else if (digits_only && d == '.' && j + 1 < text.size() &&
-                   std::isdigit(static_cast<unsigned char>(text[j + 1]))) {
+                   ascii_digit(static_cast<unsigned char>(text[j + 1]))) {
           ++j;  // "3.5": a number with a fraction
-          while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+          while (j < text.size() && ascii_digit(static_cast<unsigned char>(text[j]))) ++j;
           break;
         } else if ((d == '\'' || d == '-') && !digits_only && j + 1 < text.size() &&
                    ascii_alnum(static_cast<unsigned char>(text[j + 1]))) {
@@ -291,7 +302,7 @@ Tokens tokenize(std::string_view text) {
       t.end = e;
       const std::string_view w = text.substr(b, e - b);
       const bool number = std::all_of(
-          w.begin(), w.end(), [](char x) { return std::isdigit(static_cast<unsigned char>(x)) || x == '.'; });
+          w.begin(), w.end(), [](char x) { return ascii_digit(static_cast<unsigned char>(x)) || x == '.'; });
       t.kind = number ? Token::Kind::number : Token::Kind::word;
       t.lower = lower.substr(b, e - b);
       if (number) {
@@ -300,8 +311,8 @@ Tokens tokenize(std::string_view text) {
       } else {
         std::size_t letters = 0, capitals = 0;
         for (char x : w) {
-          letters += std::isalpha(static_cast<unsigned char>(x)) != 0;
-          capitals += std::isupper(static_cast<unsigned char>(x)) != 0;
+          letters += ascii_alpha(static_cast<unsigned char>(x));
+          capitals += ascii_upper(static_cast<unsigned char>(x));
         }
         t.upper = letters >= 2 && capitals == letters;
       }
@@ -901,7 +912,7 @@ const char* escape_name(char family) {
 std::vector<Blob> encoded_text(std::string_view text) {
   std::vector<Blob> out;
   auto base64_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '-' || c == '_';
+    return ascii_alnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '-' || c == '_';
   };
   for (std::size_t i = 0; i < text.size();) {
     if (!base64_char(text[i])) {
