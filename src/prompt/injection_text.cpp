@@ -23,7 +23,9 @@ constexpr bool ascii_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (
 constexpr bool ascii_alnum(unsigned char c) { return ascii_digit(c) || ascii_alpha(c); }
 constexpr bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 constexpr bool ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-constexpr char ascii_lower(char c) { return ascii_upper(static_cast<unsigned char>(c)) ? static_cast<char>(c + 32) : c; }
+constexpr char ascii_lower(char c) {
+  return ascii_upper(static_cast<unsigned char>(c)) ? static_cast<char>(c + 32) : c;
+}
 
 // Decodes the UTF-8 character at text[i]; an invalid or cut sequence gives its first byte as U+DC80+byte
 // (a lone surrogate, never produced by valid text) and length 1.
@@ -181,7 +183,8 @@ Normalized normalize(std::string_view raw, bool code) {
     const auto byte = static_cast<unsigned char>(raw[i]);
     if (byte < 0x80 && byte != '&' && byte != '\\' && zero_run == 0) {  // a run of plain ASCII: as it is
       std::size_t j = i + 1;
-      while (j < raw.size() && static_cast<unsigned char>(raw[j]) < 0x80 && raw[j] != '&' && raw[j] != '\\') ++j;
+      while (j < raw.size() && static_cast<unsigned char>(raw[j]) < 0x80 && raw[j] != '&' && raw[j] != '\\')
+        ++j;
       n.text.append(raw, i, j - i);
       last_shown = static_cast<unsigned char>(raw[j - 1]);
       selector_run = 0;
