@@ -260,11 +260,13 @@ void warn_flagged(const std::vector<scoring::EvalRecord>& records) {
   std::string list;
   for (const auto& r : records) {
     const auto cells = r.verdict.extra.find("injection_cells");
-    if (cells == r.verdict.extra.end() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end()) continue;
+    if (cells == r.verdict.extra.end() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end())
+      continue;
     seen.push_back(r.notebook);
     std::string numbers;
     for (const auto& c : *cells) numbers += (numbers.empty() ? "" : ", ") + c.dump();
-    list += (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
+    list +=
+        (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
   }
   if (!seen.empty())
     std::cerr << "judge: warning: " << seen.size() << " notebook" << (seen.size() > 1 ? "s" : "")

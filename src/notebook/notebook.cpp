@@ -157,7 +157,8 @@ std::string render_text(const Notebook& nb, const std::map<int, std::string>& ce
     out += "]";
     if (!c.title.empty()) out += " " + c.title;
     out += "\n";
-    if (const auto note = cell_notes.find(c.number); note != cell_notes.end()) out += "!!! " + note->second + "\n";
+    if (const auto note = cell_notes.find(c.number); note != cell_notes.end())
+      out += "!!! " + note->second + "\n";
     out += c.source;
     if (!c.source.empty() && c.source.back() != '\n') out += "\n";
     for (const Output& o : c.outputs) {

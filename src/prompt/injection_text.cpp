@@ -17,7 +17,15 @@ namespace judge::prompt::detail {
 namespace {
 
 bool ascii_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool ascii_alnum(unsigned char c) { return std::isalnum(c) != 0; }
+// ASCII classes without the C locale's function calls (the scan reads every byte of every cell).
+constexpr bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool ascii_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool ascii_alnum(unsigned char c) { return ascii_digit(c) || ascii_alpha(c); }
+constexpr bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+constexpr char ascii_lower(char c) {
+  return ascii_upper(static_cast<unsigned char>(c)) ? static_cast<char>(c + 32) : c;
+}
 
 // Decodes the UTF-8 character at text[i]; an invalid or cut sequence gives its first byte as U+DC80+byte
 // (a lone surrogate, never produced by valid text) and length 1.
@@ -90,7 +98,7 @@ char32_t ascii_lookalike(char32_t c) {
   for (const auto& [from, to] : k_map)
     if (from == c) return static_cast<char32_t>(to);
   if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;  // fullwidth forms
-  if (c >= 0x1D400 && c <= 0x1D6A3) {                  // mathematical bold, italic, script, ... letters
+  if (c >= 0x1D400 && c <= 0x1D6A3) {                 // mathematical bold, italic, script, ... letters
     const auto k = (c - 0x1D400) % 52;
     return k < 26 ? U'A' + k : U'a' + (k - 26);
   }
@@ -125,16 +133,17 @@ std::optional<char32_t> character_reference(std::string_view text, std::size_t i
     if (v == 0 || v > 0x10FFFF) return std::nullopt;
     return v;
   }
-  static constexpr std::array<std::pair<std::string_view, char32_t>, 10> k_named{{{"amp", U'&'},
-                                                                                  {"lt", U'<'},
-                                                                                  {"gt", U'>'},
-                                                                                  {"quot", U'"'},
-                                                                                  {"apos", U'\''},
-                                                                                  {"nbsp", U' '},
-                                                                                  {"zwj", 0x200D},
-                                                                                  {"zwnj", 0x200C},
-                                                                                  {"shy", 0x00AD},
-                                                                                  {"ZeroWidthSpace", 0x200B}}};
+  static constexpr std::array<std::pair<std::string_view, char32_t>, 10> k_named{
+      {{"amp", U'&'},
+       {"lt", U'<'},
+       {"gt", U'>'},
+       {"quot", U'"'},
+       {"apos", U'\''},
+       {"nbsp", U' '},
+       {"zwj", 0x200D},
+       {"zwnj", 0x200C},
+       {"shy", 0x00AD},
+       {"ZeroWidthSpace", 0x200B}}};
   for (const auto& [name, cp] : k_named)
     if (body == name) return cp;
   return std::nullopt;
@@ -149,12 +158,12 @@ void note_once(std::vector<std::string>& notes, std::string text) {
 Normalized normalize(std::string_view raw, bool code) {
   Normalized n;
   n.text.reserve(raw.size());
-  char32_t last_shown = 0;      // the last character written to n.text (after mapping)
-  std::size_t zero_run = 0;     // zero-width characters since last_shown
-  char32_t zero_first = 0;      // the first of them
+  char32_t last_shown = 0;       // the last character written to n.text (after mapping)
+  std::size_t zero_run = 0;      // zero-width characters since last_shown
+  char32_t zero_first = 0;       // the first of them
   std::size_t selector_run = 0;  // variation selectors in a row
-  bool flag_sequence = false;   // after U+1F3F4 (black flag): tags spell a subdivision flag
-  std::string tags;             // the text of the tag characters outside flag sequences
+  bool flag_sequence = false;    // after U+1F3F4 (black flag): tags spell a subdivision flag
+  std::string tags;              // the text of the tag characters outside flag sequences
 
   auto shown = [&](char32_t cp) {
     if (zero_run > 0) {
@@ -172,11 +181,15 @@ Normalized normalize(std::string_view raw, bool code) {
 
   for (std::size_t i = 0; i < raw.size();) {
     const auto byte = static_cast<unsigned char>(raw[i]);
-    if (byte < 0x80 && byte != '&' && byte != '\\' && zero_run == 0) {  // plain ASCII: as it is
-      n.text += raw[i++];
-      last_shown = byte;
+    if (byte < 0x80 && byte != '&' && byte != '\\' && zero_run == 0) {  // a run of plain ASCII: as it is
+      std::size_t j = i + 1;
+      while (j < raw.size() && static_cast<unsigned char>(raw[j]) < 0x80 && raw[j] != '&' && raw[j] != '\\')
+        ++j;
+      n.text.append(raw, i, j - i);
+      last_shown = static_cast<unsigned char>(raw[j - 1]);
       selector_run = 0;
       flag_sequence = false;
+      i = j;
       continue;
     }
     std::size_t length = 1;
@@ -224,13 +237,15 @@ Normalized normalize(std::string_view raw, bool code) {
 
 Tokens tokenize(std::string_view text) {
   Tokens tokens;
-  tokens.lower = std::make_unique<const std::string>(util::to_lower(text));
+  auto lower_text = std::make_unique<std::string>(text);
+  for (char& ch : *lower_text) ch = ascii_lower(ch);
+  tokens.lower = std::move(lower_text);
   const std::string_view lower = *tokens.lower;
   std::vector<Token>& out = tokens.list;
   out.reserve(text.size() / 5);
   std::size_t newlines = 0;
   bool first = true, comment = false;
-  auto word_char = [](unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; };
+  auto word_char = [](unsigned char c) { return ascii_alnum(c) || c == '_' || c >= 0x80; };
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\n') {
@@ -238,7 +253,7 @@ Tokens tokenize(std::string_view text) {
       ++i;
       continue;
     }
-    if (std::isspace(c)) {
+    if (ascii_space(c)) {
       ++i;
       continue;
     }
@@ -264,12 +279,12 @@ Tokens tokenize(std::string_view text) {
       while (j < text.size()) {
         const auto d = static_cast<unsigned char>(text[j]);
         if (word_char(d)) {
-          digits_only = digits_only && std::isdigit(d);
+          digits_only = digits_only && ascii_digit(d);
           ++j;
         } else if (digits_only && d == '.' && j + 1 < text.size() &&
-                   std::isdigit(static_cast<unsigned char>(text[j + 1]))) {
+                   ascii_digit(static_cast<unsigned char>(text[j + 1]))) {
           ++j;  // "3.5": a number with a fraction
-          while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+          while (j < text.size() && ascii_digit(static_cast<unsigned char>(text[j]))) ++j;
           break;
         } else if ((d == '\'' || d == '-') && !digits_only && j + 1 < text.size() &&
                    ascii_alnum(static_cast<unsigned char>(text[j + 1]))) {
@@ -289,7 +304,8 @@ Tokens tokenize(std::string_view text) {
       t.begin = b;
       t.end = e;
       const std::string_view w = text.substr(b, e - b);
-      const bool number = std::all_of(w.begin(), w.end(), [](char x) { return std::isdigit(static_cast<unsigned char>(x)) || x == '.'; });
+      const bool number = std::all_of(
+          w.begin(), w.end(), [](char x) { return ascii_digit(static_cast<unsigned char>(x)) || x == '.'; });
       t.kind = number ? Token::Kind::number : Token::Kind::word;
       t.lower = lower.substr(b, e - b);
       if (number) {
@@ -298,8 +314,8 @@ Tokens tokenize(std::string_view text) {
       } else {
         std::size_t letters = 0, capitals = 0;
         for (char x : w) {
-          letters += std::isalpha(static_cast<unsigned char>(x)) != 0;
-          capitals += std::isupper(static_cast<unsigned char>(x)) != 0;
+          letters += ascii_alpha(static_cast<unsigned char>(x));
+          capitals += ascii_upper(static_cast<unsigned char>(x));
         }
         t.upper = letters >= 2 && capitals == letters;
       }
@@ -347,7 +363,8 @@ std::optional<Rgba> parse_color(std::string value) {
     if (value == name) return Rgba{double(rgb[0]), double(rgb[1]), double(rgb[2]), 1};
   if (value[0] == '#') {
     std::string hex = value.substr(1);
-    if (!std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+    if (!std::all_of(hex.begin(), hex.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
       return std::nullopt;
     if (hex.size() == 3 || hex.size() == 4) {
       std::string wide;
@@ -399,12 +416,18 @@ std::optional<Rgba> parse_color(std::string value) {
     const double s = v[1] / 100, l = v[2] / 100, h = std::fmod(v[0], 360) / 60;
     const double chroma = (1 - std::fabs(2 * l - 1)) * s, x = chroma * (1 - std::fabs(std::fmod(h, 2) - 1));
     double r = 0, g = 0, b = 0;
-    if (h < 1) r = chroma, g = x;
-    else if (h < 2) r = x, g = chroma;
-    else if (h < 3) g = chroma, b = x;
-    else if (h < 4) g = x, b = chroma;
-    else if (h < 5) r = x, b = chroma;
-    else r = chroma, b = x;
+    if (h < 1)
+      r = chroma, g = x;
+    else if (h < 2)
+      r = x, g = chroma;
+    else if (h < 3)
+      g = chroma, b = x;
+    else if (h < 4)
+      g = x, b = chroma;
+    else if (h < 5)
+      r = x, b = chroma;
+    else
+      r = chroma, b = x;
     const double m = l - chroma / 2;
     c.r = (r + m) * 255, c.g = (g + m) * 255, c.b = (b + m) * 255;
     return c;
@@ -524,7 +547,8 @@ ElementStyle element_style(const Attributes& attrs) {
       if (auto c = parse_color(part)) back = c;
     if (back) s.background = back->a > 0.05 && !whitish(*back);
   }
-  const auto overflow_hidden = get("overflow") == "hidden" || get("overflow-x") == "hidden" || get("overflow-y") == "hidden";
+  const auto overflow_hidden =
+      get("overflow") == "hidden" || get("overflow-x") == "hidden" || get("overflow-y") == "hidden";
   const auto position = get("position");
   auto far_off = [&](const char* prop) {
     const auto v = px(prop);
@@ -540,18 +564,21 @@ ElementStyle element_style(const Attributes& attrs) {
     s.hides = "font-size " + get("font-size");
   } else if (s.color && s.color->a <= 0.05) {
     s.hides = "transparent text";
-  } else if (overflow_hidden && ((px("height") && *px("height") <= 1) || (px("max-height") && *px("max-height") <= 1) ||
-                                 (px("width") && *px("width") <= 1) || (px("max-width") && *px("max-width") <= 1))) {
+  } else if (overflow_hidden &&
+             ((px("height") && *px("height") <= 1) || (px("max-height") && *px("max-height") <= 1) ||
+              (px("width") && *px("width") <= 1) || (px("max-width") && *px("max-width") <= 1))) {
     s.hides = "zero size with overflow hidden";
   } else if (((position == "absolute" || position == "fixed") &&
               (far_off("left") || far_off("top") || far_off("right") || far_off("bottom"))) ||
              far_off("text-indent")) {
     s.hides = "moved off-screen";
-  } else if ((get("clip").find("rect(0") != std::string::npos && get("clip").find_first_of("123456789") == std::string::npos) ||
+  } else if ((get("clip").find("rect(0") != std::string::npos &&
+              get("clip").find_first_of("123456789") == std::string::npos) ||
              get("clip-path").find("inset(50%") != std::string::npos ||
              get("clip-path").find("inset(100%") != std::string::npos) {
     s.hides = "clipped away";
-  } else if (get("transform").find("scale(0)") != std::string::npos || get("transform").find("scale(0,") != std::string::npos) {
+  } else if (get("transform").find("scale(0)") != std::string::npos ||
+             get("transform").find("scale(0,") != std::string::npos) {
     s.hides = "scaled to 0";
   } else if (s.color && back && same_color(*s.color, *back)) {
     s.hides = "text of the same colour as its background";
@@ -560,8 +587,9 @@ ElementStyle element_style(const Attributes& attrs) {
 }
 
 bool void_element(const std::string& name) {
-  static constexpr std::array<std::string_view, 14> k_void{"area", "base", "br",    "col",  "embed",  "hr",    "img",
-                                                           "input", "link", "meta", "param", "source", "track", "wbr"};
+  static constexpr std::array<std::string_view, 14> k_void{"area",  "base",   "br",    "col",  "embed",
+                                                           "hr",    "img",    "input", "link", "meta",
+                                                           "param", "source", "track", "wbr"};
   return std::find(k_void.begin(), k_void.end(), name) != k_void.end();
 }
 
@@ -577,9 +605,12 @@ std::string without_code(std::string_view markdown) {
     const bool is_fence = util::starts_with(line, "```") || util::starts_with(line, "~~~");
     if (!fence.empty() || is_fence) {
       const bool closes = !fence.empty() && util::starts_with(line, fence);
-      if (fence.empty()) fence = std::string(line.substr(0, 3));
-      else if (closes) fence.clear();
-      std::fill(out.begin() + static_cast<std::ptrdiff_t>(line_begin), out.begin() + static_cast<std::ptrdiff_t>(line_end), ' ');
+      if (fence.empty())
+        fence = std::string(line.substr(0, 3));
+      else if (closes)
+        fence.clear();
+      std::fill(out.begin() + static_cast<std::ptrdiff_t>(line_begin),
+                out.begin() + static_cast<std::ptrdiff_t>(line_end), ' ');
     } else {
       for (std::size_t i = line_begin; i < line_end;) {  // `code` and ``code``
         if (out[i] != '`') {
@@ -594,7 +625,8 @@ std::string without_code(std::string_view markdown) {
           i += n;
           continue;
         }
-        std::fill(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(close + n), ' ');
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(i),
+                  out.begin() + static_cast<std::ptrdiff_t>(close + n), ' ');
         i = close + n;
       }
     }
@@ -626,7 +658,8 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
     const std::size_t stop = end == std::string::npos ? text.size() : end + 3;
     const std::string inner = text.substr(pos + 4, (end == std::string::npos ? text.size() : end) - pos - 4);
     if (!util::trim(inner).empty()) out.push_back({"HTML comment", std::string(util::trim(inner)), true});
-    std::fill(text.begin() + static_cast<std::ptrdiff_t>(pos), text.begin() + static_cast<std::ptrdiff_t>(stop), ' ');
+    std::fill(text.begin() + static_cast<std::ptrdiff_t>(pos),
+              text.begin() + static_cast<std::ptrdiff_t>(stop), ' ');
     pos = stop;
   }
 
@@ -656,14 +689,16 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
   auto hidden_by = [&]() -> std::string {
     for (const auto& o : stack)
       if (!o.style.hides.empty()) return "element hidden by " + o.style.hides;
-    const auto colored = std::find_if(stack.rbegin(), stack.rend(), [](const Open& o) { return o.style.color.has_value(); });
-    const bool on_background = std::any_of(stack.begin(), stack.end(), [](const Open& o) { return o.style.background; });
+    const auto colored =
+        std::find_if(stack.rbegin(), stack.rend(), [](const Open& o) { return o.style.color.has_value(); });
+    const bool on_background =
+        std::any_of(stack.begin(), stack.end(), [](const Open& o) { return o.style.background; });
     if (colored != stack.rend() && whitish(*colored->style.color) && !on_background)
       return "white text on the page's white background";
     return "";
   };
   std::string how;                       // hidden_by() of the current stack
-  std::size_t next_gt = text.find('>');    // the first '>' at or after the last '<' seen (npos: none left)
+  std::size_t next_gt = text.find('>');  // the first '>' at or after the last '<' seen (npos: none left)
   for (std::size_t i = 0; i < text.size();) {
     if (text[i] == '<' && next_gt != std::string::npos && next_gt < i) next_gt = text.find('>', i);
     const bool tag = text[i] == '<' && i + 1 < text.size() &&
@@ -730,7 +765,8 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown) {
     }
     i = j + 1;
     if (closing) {
-      const auto match = std::find_if(stack.rbegin(), stack.rend(), [&](const Open& o) { return o.name == name; });
+      const auto match =
+          std::find_if(stack.rbegin(), stack.rend(), [&](const Open& o) { return o.name == name; });
       if (match != stack.rend()) stack.erase(std::next(match).base(), stack.end());
     } else if (name == "style" || name == "script") {  // CSS and scripts: not prose, never shown as text
       const auto end = util::to_lower(text).find("</" + name, i);
@@ -776,12 +812,18 @@ std::optional<std::string> base64_decode(std::string_view s, bool url_safe) {
   int bits = 0;
   for (char c : s) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == (url_safe ? '-' : '+')) v = 62;
-    else if (c == (url_safe ? '_' : '/')) v = 63;
-    else return std::nullopt;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == (url_safe ? '-' : '+'))
+      v = 62;
+    else if (c == (url_safe ? '_' : '/'))
+      v = 63;
+    else
+      return std::nullopt;
     buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -855,11 +897,16 @@ std::optional<char32_t> escape_at(std::string_view text, std::size_t i, char fam
 
 const char* escape_name(char family) {
   switch (family) {
-    case 'x': return "\\x escapes";
-    case 'u': return "\\u escapes";
-    case 'o': return "octal escapes";
-    case '%': return "%-escapes";
-    default: return "HTML character references";
+    case 'x':
+      return "\\x escapes";
+    case 'u':
+      return "\\u escapes";
+    case 'o':
+      return "octal escapes";
+    case '%':
+      return "%-escapes";
+    default:
+      return "HTML character references";
   }
 }
 
@@ -868,7 +915,7 @@ const char* escape_name(char family) {
 std::vector<Blob> encoded_text(std::string_view text) {
   std::vector<Blob> out;
   auto base64_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '-' || c == '_';
+    return ascii_alnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '-' || c == '_';
   };
   for (std::size_t i = 0; i < text.size();) {
     if (!base64_char(text[i])) {
@@ -883,7 +930,8 @@ std::vector<Blob> encoded_text(std::string_view text) {
     const std::string type = data_uri_type(text, i);
     const bool media = util::starts_with(type, "image/") || util::starts_with(type, "audio/") ||
                        util::starts_with(type, "video/") || util::starts_with(type, "font/") ||
-                       type == "application/octet-stream" || type == "application/pdf" || type == "application/zip";
+                       type == "application/octet-stream" || type == "application/pdf" ||
+                       type == "application/zip";
     if (run.size() >= 40 && !(standard && url_safe) && !media) {
       if (auto bytes = base64_decode(run.substr(0, run.size() - (run.size() % 4 == 1 ? 1 : 0)), url_safe);
           bytes && readable(*bytes))

@@ -34,7 +34,8 @@ Normalized normalize(std::string_view raw, bool code);
 struct Token {
   enum class Kind { word, number, punct };
   Kind kind = Kind::punct;
-  std::string_view lower;  ///< words: ASCII lower case; numbers and punctuation: as written (in Tokens::lower)
+  std::string_view
+      lower;  ///< words: ASCII lower case; numbers and punctuation: as written (in Tokens::lower)
   std::size_t begin = 0, end = 0;  ///< byte range in the normalised text
   bool upper = false;              ///< a word of 2+ letters, all capitals
   bool line_start = false;         ///< first token of its line, or of a comment (after # or //)
@@ -74,7 +75,8 @@ std::vector<Hidden> hidden_markdown_text(std::string_view markdown);
 
 /// A run of encoded characters that decodes to text.
 struct Blob {
-  std::string how;   ///< "base64", "\\x escapes", "\\u escapes", "octal escapes", "%-escapes", "HTML character references"
+  std::string how;  ///< "base64", "\\x escapes", "\\u escapes", "octal escapes", "%-escapes", "HTML character
+                    ///< references"
   std::string text;  ///< the decoded text
 };
 

@@ -53,7 +53,8 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-/// Reads cell numbers ("3", 3) into r.injection_cells; a part that is not a positive whole number is a problem.
+/// Reads cell numbers ("3", 3) into r.injection_cells; a part that is not a positive whole number is a
+/// problem.
 void add_cell(ScoreRecord& r, const std::string& text, labels::Problems& problems) {
   std::size_t used = 0;
   int n = 0;

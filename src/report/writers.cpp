@@ -209,7 +209,8 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
                         : sc.status == ScoreStatus::not_applicable ? "not_applicable"
                                                                    : "unscored";
         one["score"] = sc.score ? nlohmann::ordered_json(*sc.score) : nlohmann::ordered_json(nullptr);
-        if (sc.labelled) one["human"] = sc.human ? nlohmann::ordered_json(*sc.human) : nlohmann::ordered_json("N/A");
+        if (sc.labelled)
+          one["human"] = sc.human ? nlohmann::ordered_json(*sc.human) : nlohmann::ordered_json("N/A");
         fs.push_back(one);
       }
       flagged.push_back({{"item", f.item}, {"flags", f.flags}, {"injection_cells", f.cells}, {"scores", fs}});
@@ -320,9 +321,8 @@ std::string judge_heading(const Report& r, const JudgeReport& jr) {
   return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " +
          std::to_string(jr.records) + " records, " + std::to_string(jr.unscored) + " unscored (left out), " +
          std::to_string(jr.unmatched_labels) + " labels without a score" + without_scores_note(jr) +
-         flagged_note(jr) +
-         "; labels " + r.labels_source + " (raters: " + r.raters + "), scale " + std::to_string(r.scale.min) +
-         ".." + std::to_string(r.scale.max) + " (" + r.scale_source + "); " +
+         flagged_note(jr) + "; labels " + r.labels_source + " (raters: " + r.raters + "), scale " +
+         std::to_string(r.scale.min) + ".." + std::to_string(r.scale.max) + " (" + r.scale_source + "); " +
          std::to_string(r.bootstrap.resamples) + " bootstrap resamples by item, seed " +
          std::to_string(r.seed);
 }
@@ -408,16 +408,19 @@ std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
     out.push_back(std::move(c));
   }
   if (!jr.flagged.empty()) {
-    Section f{"notebooks flagged for prompt injection (text that tries to steer the grader): check these scores",
-              {"notebook", "cells", "flags", "dimension", "judge", "human"},
-              {}};
+    Section f{
+        "notebooks flagged for prompt injection (text that tries to steer the grader): check these scores",
+        {"notebook", "cells", "flags", "dimension", "judge", "human"},
+        {}};
     for (const auto& item : jr.flagged) {
       std::string cells, flags;
       for (int c : item.cells) cells += (cells.empty() ? "" : ", ") + std::to_string(c);
       for (const auto& fl : item.flags) flags += (flags.empty() ? "" : ", ") + fl;
       for (std::size_t i = 0; i < item.scores.size(); ++i) {
         const auto& sc = item.scores[i];
-        const std::string human = !sc.labelled ? "" : sc.human ? score_text(ScoreStatus::scored, sc.human) : "N/A";
+        const std::string human = !sc.labelled ? ""
+                                  : sc.human   ? score_text(ScoreStatus::scored, sc.human)
+                                               : "N/A";
         f.rows.push_back({i == 0 ? item.item : "", i == 0 ? cells : "", i == 0 ? flags : "", sc.dimension,
                           score_text(sc.status, sc.score), human});
       }

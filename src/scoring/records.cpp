@@ -31,18 +31,20 @@ std::string one_line(std::string text) {
   return text;
 }
 
-// "\nflagged for prompt injection (check their scores): NB (cells 1, 3), ...\n" for the notebooks whose records
-// carry injection_cells (flag_injection), in first-seen order; "" when none is flagged.
+// "\nflagged for prompt injection (check their scores): NB (cells 1, 3), ...\n" for the notebooks whose
+// records carry injection_cells (flag_injection), in first-seen order; "" when none is flagged.
 std::string flagged_line(const std::vector<EvalRecord>& records) {
   std::vector<std::string> seen;
   std::string list;
   for (const auto& r : records) {
     const auto cells = r.verdict.extra.find("injection_cells");
-    if (cells == r.verdict.extra.end() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end()) continue;
+    if (cells == r.verdict.extra.end() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end())
+      continue;
     seen.push_back(r.notebook);
     std::string numbers;
     for (const auto& c : *cells) numbers += (numbers.empty() ? "" : ", ") + c.dump();
-    list += (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
+    list +=
+        (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
   }
   return list.empty() ? "" : "\nflagged for prompt injection (check their scores): " + list + "\n";
 }

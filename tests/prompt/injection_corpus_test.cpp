@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // False alarms of prompt::detect_injection on real notebooks: the 40 labelled notebooks of ../shared/data/
 // notebooks and the project's examples/notebooks are ML tutorials, solutions, exercises and student work
-// that talk about scores, evaluation, models and graders all the time, and none of them tries to steer a
-// grader (each was read for this: no note to a grader or an AI, no hidden HTML, no invisible characters, no
-// encoded text, no planted verdict). So the right number of flagged notebooks is 0 (the issue allows at most
-// one, explained); a flag here is a false alarm to fix or to explain.
+// that talk about scores, evaluation, models and evaluators all the time, and none of them tries to steer a
+// grader. That was checked apart from the detector, with grep and Python over the notebooks as judge reads
+// them (`judge notebook show`): no "grader", "reviewer", "assistant", "AI", "LLM" or "ChatGPT" anywhere, no
+// HTML comment, no hidden or white-on-white element, no zero-width, bidirectional or tag character, no base64
+// run that decodes to text, no score written out for a judge. So the right number of flagged notebooks is 0
+// (the issue allows at most one, explained); a flag here is a false alarm to fix or to explain.
 #include <gtest/gtest.h>
 
 #include "../support.hpp"

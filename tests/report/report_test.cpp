@@ -613,8 +613,7 @@ TEST(Report, FlaggedNotebooksAreListedWithTheirScores) {
   options.bootstrap.resamples = 50;
   const auto labels_path = write_temp("labels.csv", k_labels);
   const auto scores_path = write_temp("flagged.jsonl", flagged_scores);
-  const Report r =
-      build_report(judge::labels::read_labels(labels_path), read_scores(scores_path), options);
+  const Report r = build_report(judge::labels::read_labels(labels_path), read_scores(scores_path), options);
   ASSERT_EQ(r.judges.size(), 1u);
   const auto& flagged = r.judges[0].flagged;
   ASSERT_EQ(flagged.size(), 2u);
@@ -636,7 +635,8 @@ TEST(Report, FlaggedNotebooksAreListedWithTheirScores) {
 
   const auto tables = sections(r, r.judges[0]);
   const auto& last = tables.back();
-  EXPECT_EQ(last.header, (std::vector<std::string>{"notebook", "cells", "flags", "dimension", "judge", "human"}));
+  EXPECT_EQ(last.header,
+            (std::vector<std::string>{"notebook", "cells", "flags", "dimension", "judge", "human"}));
   EXPECT_EQ(last.rows, (std::vector<std::vector<std::string>>{
                            {"/data/nbs/a.ipynb", "2", "prompt_injection", "model_training", "3", "2.50"},
                            {"", "", "", "model_use", "2", "N/A"},
@@ -649,8 +649,9 @@ TEST(Report, FlaggedNotebooksAreListedWithTheirScores) {
   const auto j = nlohmann::json::parse(out.out)["judges"][0]["flagged"];
   ASSERT_EQ(j.size(), 2u);
   EXPECT_EQ(j[0]["injection_cells"], nlohmann::json::array({2}));
-  EXPECT_EQ(j[0]["scores"][0], nlohmann::json::parse(
-                                   R"({"dimension": "model_training", "status": "scored", "score": 3.0, "human": 2.5})"));
+  EXPECT_EQ(j[0]["scores"][0],
+            nlohmann::json::parse(
+                R"({"dimension": "model_training", "status": "scored", "score": 3.0, "human": 2.5})"));
   EXPECT_EQ(j[0]["scores"][1]["human"], "N/A");
   EXPECT_FALSE(j[1]["scores"][0].contains("human"));
   const auto text = judge::test::run_judge("report --labels '" + labels_path.string() + "' --scores '" +

@@ -128,7 +128,8 @@ TEST(Scores, EvalTableOrMarkdownOutputGetsAHint) {
     }
 }
 
-// Flags of judge eval's records (prompt injection): JSON arrays, or ';'-separated CSV columns; absent is empty.
+// Flags of judge eval's records (prompt injection): JSON arrays, or ';'-separated CSV columns; absent is
+// empty.
 TEST(Scores, FlagsAndInjectionCellsFromJsonAndCsv) {
   const auto json = read_scores(write_temp(
       "flags.jsonl",
@@ -148,15 +149,18 @@ TEST(Scores, FlagsAndInjectionCellsFromJsonAndCsv) {
   EXPECT_EQ(csv.records[0].injection_cells, (std::vector<int>{3, 7}));
   EXPECT_TRUE(csv.records[1].flags.empty());
   try {
-    read_scores(write_temp("badflags.jsonl",
-                           "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2, \"flags\": \"prompt_injection\"}\n"
-                           "{\"notebook\": \"b\", \"dimension\": \"d\", \"score\": 2, \"injection_cells\": [0, \"x\"]}\n"));
+    read_scores(write_temp(
+        "badflags.jsonl",
+        "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2, \"flags\": \"prompt_injection\"}\n"
+        "{\"notebook\": \"b\", \"dimension\": \"d\", \"score\": 2, \"injection_cells\": [0, \"x\"]}\n"));
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
     const std::string m = e.what();
     EXPECT_NE(m.find("3 problems"), std::string::npos) << m;
     EXPECT_NE(m.find("badflags.jsonl:1: flags must be an array of strings"), std::string::npos) << m;
-    EXPECT_NE(m.find("badflags.jsonl:2: injection_cells: \"0\" is not a cell number"), std::string::npos) << m;
-    EXPECT_NE(m.find("badflags.jsonl:2: injection_cells: \"\"x\"\" is not a cell number"), std::string::npos) << m;
+    EXPECT_NE(m.find("badflags.jsonl:2: injection_cells: \"0\" is not a cell number"), std::string::npos)
+        << m;
+    EXPECT_NE(m.find("badflags.jsonl:2: injection_cells: \"\"x\"\" is not a cell number"), std::string::npos)
+        << m;
   }
 }

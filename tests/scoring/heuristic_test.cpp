@@ -58,8 +58,8 @@ TEST(HeuristicJudge, FlagsANotebookThatSteersItsGraderAndKeepsTheRulesScores) {
 }
 
 TEST(HeuristicJudge, ANotebookWithoutAnAttemptHasNoFlags) {
-  const auto verdicts =
-      HeuristicJudge().score(churn("The model is scored on the held-out quarter."), rubric::default_rubric(), {});
+  const auto verdicts = HeuristicJudge().score(churn("The model is scored on the held-out quarter."),
+                                               rubric::default_rubric(), {});
   for (const auto& v : verdicts) {
     EXPECT_FALSE(v.extra.contains("flags")) << v.dimension;
     EXPECT_FALSE(v.extra.contains("injection_cells")) << v.dimension;
@@ -72,9 +72,11 @@ TEST(FlagInjection, AddsTheFlagAndTheCellsToEveryVerdictOnlyWhenSomethingWasFoun
   flag_injection({}, verdicts);
   EXPECT_EQ(verdicts[0].extra, (nlohmann::ordered_json{{"spread", 0.5}}));
   EXPECT_TRUE(verdicts[1].extra.empty());
-  flag_injection({{2, "hidden_text", "source", "HTML comment: x"}, {7, "planted_score", "output 1", "score: 3/3"}},
-                 verdicts);
-  EXPECT_EQ(verdicts[0].extra.dump(), R"({"spread":0.5,"flags":["prompt_injection"],"injection_cells":[2,7]})");
+  flag_injection(
+      {{2, "hidden_text", "source", "HTML comment: x"}, {7, "planted_score", "output 1", "score: 3/3"}},
+      verdicts);
+  EXPECT_EQ(verdicts[0].extra.dump(),
+            R"({"spread":0.5,"flags":["prompt_injection"],"injection_cells":[2,7]})");
   EXPECT_EQ(verdicts[1].extra.dump(), R"({"flags":["prompt_injection"],"injection_cells":[2,7]})");
 }
 

@@ -151,9 +151,10 @@ TEST(LlmJudge, RedactsSecretsFlagsInjectionAndRecordsProvenance) {
   EXPECT_EQ(p["rubric_hash"], rubric::default_rubric().hash);
   // A flagged notebook's prompt carries the flagged-cells paragraph, so its hash covers that wording.
   EXPECT_EQ(p["prompt_template_hash"], prompt::template_hash(false, true));
-  EXPECT_NE(fake->requests[0].messages[1].content.find(
-                "</notebook>\n\nAn automatic check flagged cell 1 of this notebook as possible prompt injection"),
-            std::string::npos);
+  EXPECT_NE(
+      fake->requests[0].messages[1].content.find(
+          "</notebook>\n\nAn automatic check flagged cell 1 of this notebook as possible prompt injection"),
+      std::string::npos);
   EXPECT_EQ(p["model_params"]["temperature"], 0.0);
 
   scoring::LlmJudgeOptions no_redact;

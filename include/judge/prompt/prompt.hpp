@@ -93,7 +93,8 @@ struct InjectionFinding {
   /// text).
   std::string kind;
   std::string where;   ///< "source", "title" or "output N" (N from 1)
-  std::string phrase;  ///< the text found, or what was found ("bidirectional control character U+202E"); at most 80 bytes
+  std::string phrase;  ///< the text found, or what was found ("bidirectional control character U+202E"); at
+                       ///< most 80 bytes
 };
 
 /// Finds the cells of `nb` that try to steer a grader: at most one finding per cell (the first of: invisible

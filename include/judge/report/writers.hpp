@@ -41,8 +41,8 @@ struct Section {
 void write_section(std::ostream& out, const Section& section, const std::string& format);
 
 /// The tables of one judge's report, in display order; the last lists the flagged notebooks (JudgeReport::
-/// flagged: notebook, injection cells and flags on its first row, then a row per record with the judge's score
-/// and the resolved human score) when there are any.
+/// flagged: notebook, injection cells and flags on its first row, then a row per record with the judge's
+/// score and the resolved human score) when there are any.
 std::vector<Section> sections(const Report& report, const JudgeReport& judge);
 
 /// `s` with & < > " ' replaced by entities (XML and HTML text and attributes).

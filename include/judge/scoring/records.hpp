@@ -23,10 +23,10 @@ struct EvalRecord {
 nlohmann::ordered_json to_json(const EvalRecord& record);
 
 /// Output formats of `judge eval`: "table" (aligned text, notebook x dimension), "jsonl", "json" (one
-/// array), "csv" (RFC 4180; columns notebook,dimension,status,score,rationale,judge; N/A is "NA"), "markdown".
-/// The grids ("table", "markdown") end with a line naming the notebooks flagged for prompt injection (records
-/// with injection_cells) when there are any; JSON keeps the flags on each record; CSV has no flag column.
-/// Throws judge::Error (usage) for another name.
+/// array), "csv" (RFC 4180; columns notebook,dimension,status,score,rationale,judge; N/A is "NA"),
+/// "markdown". The grids ("table", "markdown") end with a line naming the notebooks flagged for prompt
+/// injection (records with injection_cells) when there are any; JSON keeps the flags on each record; CSV has
+/// no flag column. Throws judge::Error (usage) for another name.
 void write_records(std::ostream& out, const std::vector<EvalRecord>& records, const std::vector<std::string>& dimensions,
                    const std::string& format);
 
