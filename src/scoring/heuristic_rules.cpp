@@ -540,12 +540,21 @@ std::string scale_problem(const rubric::Rubric& rubric) {
 
 std::vector<std::string> rule_gaps(const rubric::Rubric& rubric) {
   if (auto off_scale = scale_problem(rubric); !off_scale.empty()) return {off_scale};
-  std::vector<std::string> out;
+  std::vector<std::string> unknown;
   for (const auto& d : rubric.dimensions)
-    if (!rules().count(d.id))
-      out.push_back("the heuristic judge has no rules for dimension '" + d.id +
-                    "' (it knows the nine ml-notebook dimensions); its items will be unscored");
-  return out;
+    if (!rules().count(d.id)) unknown.push_back("'" + d.id + "'");
+  const std::string known = " (it knows the nine ml-notebook dimensions)";
+  if (unknown.empty()) return {};
+  if (unknown.size() == rubric.dimensions.size() && unknown.size() > 1)
+    return {"the heuristic judge has no rules for any of this rubric's " + std::to_string(unknown.size()) +
+            " dimensions" + known + ": every item will be unscored; use an LLM judge (--judge)"};
+  if (unknown.size() == 1)
+    return {"the heuristic judge has no rules for dimension " + unknown.front() + known +
+            "; its items will be unscored"};
+  std::string list;
+  for (const auto& id : unknown) list += (list.empty() ? "" : ", ") + id;
+  return {"the heuristic judge has no rules for dimensions " + list + known +
+          "; their items will be unscored"};
 }
 
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric) {

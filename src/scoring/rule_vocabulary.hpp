@@ -35,7 +35,8 @@ inline bool contains_name(std::string_view text, std::string_view token) {
 }
 inline std::optional<int> first_with_name(const NotebookFacts& f, Tokens tokens) {
   for (const auto& c : f.code)
-    if (std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return contains_name(c.body, t); }))
+    if (std::any_of(tokens.begin(), tokens.end(),
+                    [&](std::string_view t) { return contains_name(c.body, t); }))
       return c.number;
   return std::nullopt;
 }

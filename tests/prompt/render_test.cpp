@@ -112,7 +112,8 @@ TEST(PromptRender, RelevanceCountsKeywordsCaseInsensitively) {
   EXPECT_EQ(prompt::relevance(cell(1, notebook::CellType::code, "print(1)"), kw), 0u);
 }
 
-// A custom rubric's keywords steer the budget cutter: the cell naming them is kept, the other is cut.
+// A custom rubric's keywords steer the budget cutter: the cell naming them is kept, the other is cut. The
+// two cells are as long, and only one fits: without the keyword the first in document order would be kept.
 TEST(PromptRender, ACustomRubricsKeywordsChooseTheCellsKept) {
   rubric::Dimension charts;
   charts.id = "charts";
@@ -122,11 +123,17 @@ TEST(PromptRender, ACustomRubricsKeywordsChooseTheCellsKept) {
   notebook::Notebook nb;
   nb.path = "c.ipynb";
   nb.format = "ipynb";
-  nb.cells.push_back(cell(1, notebook::CellType::code, std::string(200, 'a')));
-  nb.cells.push_back(cell(2, notebook::CellType::code, "ax.set_xlabel('age')"));
+  const std::string plot = "ax.set_xlabel('age')" + std::string(40, ' ') + "# x";
+  nb.cells.push_back(cell(1, notebook::CellType::code, "print('age')" + std::string(48, ' ') + "# x"));
+  nb.cells.push_back(cell(2, notebook::CellType::code, plot));
   prompt::RenderOptions opt;
-  opt.token_budget = 30;  // 120 bytes: the header and one short cell
-  const auto r = prompt::render_notebook(nb, {&charts}, opt);
-  EXPECT_NE(r.text.find("ax.set_xlabel('age')"), std::string::npos) << r.text;
+  opt.token_budget = 40;  // 160 bytes: the header, one cell and the marker for the other
+  auto r = prompt::render_notebook(nb, {&charts}, opt);
+  EXPECT_NE(r.text.find(plot), std::string::npos) << r.text;
+  EXPECT_EQ(r.text.find("print('age')"), std::string::npos) << r.text;
   EXPECT_EQ(r.cells_cut, (std::vector<int>{1}));
+  charts.keywords.clear();  // the same notebook without the keyword: document order
+  r = prompt::render_notebook(nb, {&charts}, opt);
+  EXPECT_NE(r.text.find("print('age')"), std::string::npos) << r.text;
+  EXPECT_EQ(r.cells_cut, (std::vector<int>{2}));
 }

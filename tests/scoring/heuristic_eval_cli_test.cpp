@@ -78,8 +78,8 @@ TEST(HeuristicEvalCli, NotebookNamedTwiceIsScoredOnce) {
       << r.out;
 }
 
-// A rubric dimension the heuristic has no rule for is said when the rubric loads, once, before any
-// notebook is judged; a dimension it knows is not named.
+// A rubric dimension the heuristic has no rule for is said when the rubric loads, once for two notebooks,
+// before any notebook is judged; a dimension it knows is not named.
 TEST(HeuristicEvalCli, DimensionWithoutARuleIsWarnedAtLoad) {
   const TempDir dir("judge_rubric_gap");
   const auto file = dir / "r.yaml";
@@ -94,9 +94,11 @@ dimensions:
     description: Axes are labelled.
     levels: {1: a, 2: b, 3: c}
 )";
-  const RunResult r = run_judge("eval examples/notebooks/iris_bad.ipynb --rubric '" + file.string() +
-                                "' --format csv 2>&1 >/dev/null");
-  EXPECT_EQ(r.exit_code, 4) << r.out;  // the charts item is unscored
+  const std::string notebooks = "examples/notebooks/iris_bad.ipynb examples/notebooks/churn_good.ipynb";
+  const RunResult r =
+      run_judge("eval " + notebooks + " --rubric '" + file.string() + "' --format csv 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 4) << r.out;  // the charts items are unscored
+  EXPECT_NE(r.out.find("2 of 4 items unscored"), std::string::npos) << r.out;
   const std::string warning =
       "judge: warning: rubric gaps: the heuristic judge has no rules for dimension 'charts'";
   EXPECT_NE(r.out.find(warning), std::string::npos) << r.out;

@@ -419,3 +419,26 @@ dimensions:
             (std::vector<std::string>{"the heuristic judge has no rules for dimension 'charts' (it knows the nine "
                                       "ml-notebook dimensions); its items will be unscored"}));
 }
+
+// A custom rubric whose dimensions the heuristic does not know is one warning, not one per dimension: the
+// dimensions without a rule are listed in one line, and a rubric with none it knows says so.
+TEST(HeuristicRules, GapsOfManyDimensionsAreOneLine) {
+  judge::scoring::HeuristicJudge h;
+  std::string text =
+      "id: m\nscale: [{score: 1, name: a}, {score: 2, name: b}, {score: 3, name: c}]\ndimensions:\n";
+  for (const char* id : {"model_use", "charts", "prose", "tests"})
+    text += std::string("  - {id: ") + id + ", description: d, levels: {1: x, 2: y, 3: z}}\n";
+  EXPECT_EQ(
+      h.cannot_score(judge::rubric::parse_rubric(text, "m.yaml")),
+      (std::vector<std::string>{"the heuristic judge has no rules for dimensions 'charts', 'prose', 'tests' "
+                                "(it knows the nine ml-notebook dimensions); their items will be unscored"}));
+  std::string none =
+      "id: n\nscale: [{score: 1, name: a}, {score: 2, name: b}, {score: 3, name: c}]\ndimensions:\n";
+  for (const char* id : {"charts", "prose"})
+    none += std::string("  - {id: ") + id + ", description: d, levels: {1: x, 2: y, 3: z}}\n";
+  EXPECT_EQ(
+      h.cannot_score(judge::rubric::parse_rubric(none, "n.yaml")),
+      (std::vector<std::string>{"the heuristic judge has no rules for any of this rubric's 2 dimensions (it "
+                                "knows the nine ml-notebook dimensions): every item will be unscored; use "
+                                "an LLM judge (--judge)"}));
+}

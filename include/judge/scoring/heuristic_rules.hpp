@@ -12,8 +12,9 @@ namespace judge::scoring {
 /// scale has no middle point for the rules' 2 (points {1, 5}, or 1..4): never a score off the scale.
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric);
 
-/// Why the rules cannot score some of `rubric`'s dimensions: one line per dimension without a rule, or one
-/// line when the scale has no middle point the rules' 2 can map to; empty when they can score every one.
+/// Why the rules cannot score some of `rubric`'s dimensions, in one line: the scale has no middle point the
+/// rules' 2 can map to, or the dimensions without a rule (listed, or "any of its N" when none has one); empty
+/// when they can score every one.
 std::vector<std::string> rule_gaps(const rubric::Rubric& rubric);
 
 /// Blends rule verdicts with aligned memory (the similarity-weighted human scores of the nearest episodes);
