@@ -256,20 +256,10 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
 // One line on stderr naming the notebooks whose records carry injection_cells (scoring::flag_injection), so
 // that a run written as JSON to a file still says so on the terminal.
 void warn_flagged(const std::vector<scoring::EvalRecord>& records) {
-  std::vector<std::string> seen;
-  std::string list;
-  for (const auto& r : records) {
-    const auto cells = r.verdict.extra.find("injection_cells");
-    if (cells == r.verdict.extra.end() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end())
-      continue;
-    seen.push_back(r.notebook);
-    std::string numbers;
-    for (const auto& c : *cells) numbers += (numbers.empty() ? "" : ", ") + c.dump();
-    list +=
-        (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
-  }
-  if (!seen.empty())
-    std::cerr << "judge: warning: " << seen.size() << " notebook" << (seen.size() > 1 ? "s" : "")
+  std::size_t count = 0;
+  const std::string list = scoring::flagged_notebooks(records, &count);
+  if (count > 0)
+    std::cerr << "judge: warning: " << count << " notebook" << (count > 1 ? "s" : "")
               << " flagged for prompt injection (their records carry \"flags\"; check their scores): " << list
               << "\n";
 }

@@ -31,9 +31,15 @@ std::string one_line(std::string text) {
   return text;
 }
 
-// "\nflagged for prompt injection (check their scores): NB (cells 1, 3), ...\n" for the notebooks whose
-// records carry injection_cells (flag_injection), in first-seen order; "" when none is flagged.
+// "\nflagged for prompt injection (check their scores): NB (cells 1, 3), ...\n", or "" when none is flagged.
 std::string flagged_line(const std::vector<EvalRecord>& records) {
+  const std::string list = flagged_notebooks(records);
+  return list.empty() ? "" : "\nflagged for prompt injection (check their scores): " + list + "\n";
+}
+
+}  // namespace
+
+std::string flagged_notebooks(const std::vector<EvalRecord>& records, std::size_t* count) {
   std::vector<std::string> seen;
   std::string list;
   for (const auto& r : records) {
@@ -46,10 +52,9 @@ std::string flagged_line(const std::vector<EvalRecord>& records) {
     list +=
         (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells->size() > 1 ? "s " : " ") + numbers + ")";
   }
-  return list.empty() ? "" : "\nflagged for prompt injection (check their scores): " + list + "\n";
+  if (count) *count = seen.size();
+  return list;
 }
-
-}  // namespace
 
 nlohmann::ordered_json to_json(const EvalRecord& r) {
   nlohmann::ordered_json j;

@@ -22,6 +22,10 @@ struct EvalRecord {
 
 nlohmann::ordered_json to_json(const EvalRecord& record);
 
+/// The notebooks whose records carry injection_cells (flag_injection), in first-seen order, as
+/// "NB (cells 1, 3); NB2 (cell 4)"; "" when none is flagged. `count` (when not null) gets how many.
+std::string flagged_notebooks(const std::vector<EvalRecord>& records, std::size_t* count = nullptr);
+
 /// Output formats of `judge eval`: "table" (aligned text, notebook x dimension), "jsonl", "json" (one
 /// array), "csv" (RFC 4180; columns notebook,dimension,status,score,rationale,judge; N/A is "NA"),
 /// "markdown". The grids ("table", "markdown") end with a line naming the notebooks flagged for prompt
