@@ -290,7 +290,19 @@ std::string Memory::excerpt(const notebook::Notebook& nb, const std::string& dim
   return memory::excerpt(nb, it == m_vocabulary.end() ? std::vector<std::string>{} : it->second);
 }
 
-void Memory::set_guidelines(std::vector<Guideline> guidelines) { m_guidelines = std::move(guidelines); }
+void Memory::set_guidelines(std::vector<Guideline> guidelines) {
+  m_guidelines = std::move(guidelines);
+  index_fact_rules();
+}
+
+void Memory::index_fact_rules() {
+  m_fact_rules.clear();
+  for (const auto& g : m_guidelines) {
+    std::string error;
+    if (!is_fact_rule(g.text)) continue;
+    if (auto rule = parse_fact_rule(g.text, error)) m_fact_rules[g.dimension].push_back(std::move(*rule));
+  }
+}
 
 void Memory::set_episodes(std::vector<Episode> episodes) {
   std::sort(episodes.begin(), episodes.end(), [](const Episode& a, const Episode& b) { return a.id < b.id; });
@@ -316,14 +328,10 @@ bool Memory::is_forgotten(const std::string& notebook, const std::string& label_
   });
 }
 
-std::vector<FactRule> Memory::fact_rules(const std::string& dimension) const {
-  std::vector<FactRule> out;
-  for (const auto& g : m_guidelines) {
-    std::string error;
-    if (g.dimension != dimension || !is_fact_rule(g.text)) continue;
-    if (auto rule = parse_fact_rule(g.text, error)) out.push_back(std::move(*rule));
-  }
-  return out;
+const std::vector<FactRule>& Memory::fact_rules(const std::string& dimension) const {
+  static const std::vector<FactRule> k_none;
+  const auto it = m_fact_rules.find(dimension);
+  return it == m_fact_rules.end() ? k_none : it->second;
 }
 
 std::vector<Guideline> Memory::guidelines(const std::string& dimension) const {
@@ -484,6 +492,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
     return std::move(memory);
   };
   memory.m_guidelines = read_guidelines(dir / k_guidelines, problems);
+  memory.index_fact_rules();
   if (episodes_text)
     read_jsonl(dir / k_episodes, *episodes_text, "judge-episodes", problems,
                [&](const nlohmann::json& j, const std::string&) {

@@ -201,7 +201,10 @@ bool fact_informs(const FactInfo& fact, std::string_view dimension) {
 }
 
 FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes) {
-  const NotebookFacts f = gather_facts(nb);
+  return notebook_facts(nb, gather_facts(nb), notes);
+}
+
+FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, FactNotes* notes) {
   const Stages s = find_stages(f);
   FactValues v;
   for (const auto& info : fact_vocabulary()) v[info.name] = 0;

@@ -558,7 +558,10 @@ std::vector<std::string> rule_gaps(const rubric::Rubric& rubric) {
 }
 
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric) {
-  const NotebookFacts facts = gather_facts(nb);
+  return rule_verdicts(gather_facts(nb), rubric);
+}
+
+std::vector<Verdict> rule_verdicts(const NotebookFacts& facts, const rubric::Rubric& rubric) {
   const Stages stages = find_stages(facts);
   const std::string off_scale = scale_problem(rubric);
   std::vector<Verdict> out;

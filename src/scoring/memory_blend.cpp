@@ -161,7 +161,7 @@ bool is_own(const memory::Episode& e, const notebook::Notebook& nb, const Contex
 void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
                       std::vector<Verdict>& verdicts) {
   for (auto& v : verdicts) {
-    const auto rules = memory.fact_rules(v.dimension);
+    const auto& rules = memory.fact_rules(v.dimension);
     const auto* rule = first_match(rules, facts, v.status, v.score);
     if (!rule) continue;
     const auto before = v.status == Status::scored ? v.score : std::nullopt;
@@ -229,8 +229,8 @@ void apply_memory(const notebook::Notebook& nb, const Context& context, std::vec
     const nlohmann::ordered_json rule_score = v.status == Status::scored && v.score
                                                   ? nlohmann::ordered_json(*v.score)
                                                   : nlohmann::ordered_json(nullptr);
-    const auto rules =
-        context.use_guidelines ? context.memory->fact_rules(v.dimension) : std::vector<memory::FactRule>{};
+    static const std::vector<memory::FactRule> k_no_rules;
+    const auto& rules = context.use_guidelines ? context.memory->fact_rules(v.dimension) : k_no_rules;
     const auto view = memory_view(v.status, v.score, hits, rules);
     if (!view) continue;
     combine(v, *view, weight_of(*context.memory, v.dimension));
@@ -254,7 +254,7 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
   for (const auto& e : memory.episodes()) {
     Tally& t = tally[e.dimension];
     ++t.episodes;
-    const auto rules = memory.fact_rules(e.dimension);
+    const auto& rules = memory.fact_rules(e.dimension);
     const Judged own = judged(e, rules);
     const Status rule = own.status;
     if (rule == Status::unscored) continue;

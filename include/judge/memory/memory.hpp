@@ -133,8 +133,9 @@ class Memory {
   /// Guidelines of `dimension`, in file order (hand-written ones included).
   std::vector<Guideline> guidelines(const std::string& dimension) const;
   /// The guidelines of `dimension` written as rules (is_fact_rule), parsed, in file order. Texts that do not
-  /// parse were refused by load; here they are skipped.
-  std::vector<FactRule> fact_rules(const std::string& dimension) const;
+  /// parse were refused by load; here they are skipped. Parsed once when the guidelines are loaded or set,
+  /// not per call (the judge asks for every verdict); valid until the guidelines change.
+  const std::vector<FactRule>& fact_rules(const std::string& dimension) const;
   /// Episodes retrieve() passes over (true: skip it), e.g. the judged notebook's own; empty: none.
   using Skip = std::function<bool(const Episode&)>;
   /// The k episodes of `dimension` most similar to `query_text` (cosine of embeddings), most similar first;
@@ -185,9 +186,12 @@ class Memory {
  private:
   struct Index;
   void rebuild_index();
+  void index_fact_rules();
 
   Provenance m_provenance;
   std::vector<Guideline> m_guidelines;
+  /// The learnt rules of m_guidelines, parsed once per change of them, by dimension (fact_rules).
+  std::map<std::string, std::vector<FactRule>> m_fact_rules;
   std::vector<Episode> m_episodes;  ///< sorted by id
   std::map<std::string, std::vector<std::string>> m_vocabulary;
   std::map<std::string, BlendWeight> m_blend;

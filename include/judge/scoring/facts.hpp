@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "judge/notebook/notebook.hpp"
+#include "judge/scoring/heuristic_facts.hpp"
 
 namespace judge::scoring {
 
@@ -43,6 +44,10 @@ using FactNotes = std::map<std::string, std::string>;
 /// imports, installs, outputs, markdown); with `notes`, also what some counts count. Never throws for odd
 /// content.
 FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes = nullptr);
+
+/// The same, from evidence already gathered from `nb` (gather_facts(nb)): the heuristic judge gathers it
+/// once for its rules and its facts.
+FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& evidence, FactNotes* notes = nullptr);
 
 /// "yes"/"no" for booleans, the number otherwise (shares with two decimals).
 std::string format_fact(const FactInfo& info, double value);

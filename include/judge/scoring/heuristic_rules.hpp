@@ -2,6 +2,7 @@
 #pragma once
 #include <vector>
 
+#include "judge/scoring/heuristic_facts.hpp"
 #include "judge/scoring/judge.hpp"
 
 namespace judge::scoring {
@@ -11,6 +12,10 @@ namespace judge::scoring {
 /// Unscored, with the reason in `error`: a dimension the rules do not know, and every dimension when the
 /// scale has no middle point for the rules' 2 (points {1, 5}, or 1..4): never a score off the scale.
 std::vector<Verdict> rule_verdicts(const notebook::Notebook& nb, const rubric::Rubric& rubric);
+
+/// The same, from evidence already gathered from the notebook (gather_facts), so that a caller that also
+/// needs its named facts (notebook_facts) reads the notebook once.
+std::vector<Verdict> rule_verdicts(const NotebookFacts& evidence, const rubric::Rubric& rubric);
 
 /// Why the rules cannot score some of `rubric`'s dimensions, in one line: the scale has no middle point the
 /// rules' 2 can map to, or the dimensions without a rule (listed, or "any of its N" when none has one); empty
