@@ -19,10 +19,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto config = judge::cli::Config::load(path.string(), {}, no_environment);
     for (const auto& spec : judge::cli::setting_specs()) {
       switch (spec.kind) {
-        case judge::cli::SettingKind::whole: (void)config.get_whole(spec.name); break;
-        case judge::cli::SettingKind::number: (void)config.get_number(spec.name); break;
-        case judge::cli::SettingKind::boolean: (void)config.get_bool(spec.name); break;
-        default: (void)config.get(spec.name); break;
+        case judge::cli::SettingKind::whole:
+          (void)config.get_whole(spec.name);
+          break;
+        case judge::cli::SettingKind::number:
+          (void)config.get_number(spec.name);
+          break;
+        case judge::cli::SettingKind::boolean:
+          (void)config.get_bool(spec.name);
+          break;
+        default:
+          (void)config.get(spec.name);
+          break;
       }
     }
     (void)config.cache_path();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Fuzz target: Databricks .dbc archives (notebook::read_dbc). The input is written to a .dbc file in a scratch
-// folder, removed after each run. read_dbc never throws for bad content: every problem is a ReadError.
+// Fuzz target: Databricks .dbc archives (notebook::read_dbc). The input is written to a .dbc file in a
+// scratch folder, removed after each run. read_dbc never throws for bad content: every problem is a
+// ReadError.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Fuzz target: the Databricks source reader (notebook::parse_databricks_source, under the .py, .sql, .scala and
-// .r names that pick its comment form and language) and the Jupytext percent reader
+// Fuzz target: the Databricks source reader (notebook::parse_databricks_source, under the .py, .sql, .scala
+// and .r names that pick its comment form and language) and the Jupytext percent reader
 // (notebook::parse_jupytext_percent) on the same input, then the text rendering of what they read. Bad input
 // must end in judge::Error; any other exception, crash or leak is a bug.
 #include <cstddef>

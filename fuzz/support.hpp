@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Helpers shared by the fuzz targets: a private scratch folder for targets whose entry point reads a file or a
-// folder, emptied after every input so a long run leaves nothing behind and one input never sees another's
+// Helpers shared by the fuzz targets: a private scratch folder for targets whose entry point reads a file or
+// a folder, emptied after every input so a long run leaves nothing behind and one input never sees another's
 // files.
 #pragma once
 #include <unistd.h>
@@ -24,7 +24,8 @@ inline std::string as_text(const std::uint8_t* data, std::size_t size) {
 class Scratch {
  public:
   explicit Scratch(const std::string& name) {
-    m_path = std::filesystem::temp_directory_path() / ("judge_fuzz_" + name + "_" + std::to_string(::getpid()));
+    m_path =
+        std::filesystem::temp_directory_path() / ("judge_fuzz_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(m_path);
     std::filesystem::create_directories(m_path);
   }
