@@ -157,7 +157,9 @@ void check_labels(const LabelSet& set, const LabelCheck& check, Problems& proble
           std::to_string(rubric.min_score()) + ".." + std::to_string(rubric.max_score());
       if (l.score) {
         const double s = *l.score;
-        if (s != static_cast<int>(s) || !rubric.on_scale(static_cast<int>(s)))
+        // Range first: casting a double beyond int (1e10) is undefined behaviour (found by fuzz_labels).
+        if (s != std::trunc(s) || s < rubric.min_score() || s > rubric.max_score() ||
+            !rubric.on_scale(static_cast<int>(s)))
           problems.add(l.line, "score " + score_string(s) + " is off the scale (" + range +
                                    (rubric.allows_na ? " or NA" : "") + ")");
       } else if (!rubric.allows_na) {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "json_number.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
 
@@ -95,12 +96,14 @@ nlohmann::ordered_json HashedTfidfEmbedder::state() const {
 
 void HashedTfidfEmbedder::load_state(const nlohmann::json& state) {
   try {
-    auto df = state.at("df").get<std::vector<std::uint32_t>>();
+    std::vector<std::uint32_t> df;
+    for (const auto& x : state.at("df").get_ref<const nlohmann::json::array_t&>())
+      df.push_back(detail::json_whole<std::uint32_t>(x, "hashed-tfidf state: df"));
     if (df.size() != k_dimension)
       throw Error("hashed-tfidf state: df has " + std::to_string(df.size()) + " entries, expected " +
                   std::to_string(k_dimension));
     m_df = std::move(df);
-    m_documents = state.at("documents").get<std::uint64_t>();
+    m_documents = detail::json_whole<std::uint64_t>(state.at("documents"), "hashed-tfidf state: documents");
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("hashed-tfidf state: ") + e.what());
   }

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "json_number.hpp"
 #include "judge/memory/excerpt.hpp"
 #include "judge/memory/fact_rule.hpp"
 #include "judge/util/error.hpp"
@@ -22,6 +23,9 @@ namespace judge::memory {
 namespace {
 
 constexpr int k_schema_version = 1;
+// Largest vector a memory folder may hold (embedding models have a few thousand dimensions): a sparse vector
+// of size 10^12 would otherwise be allocated whole.
+constexpr std::size_t k_max_vector_size = 65536;
 const char* const k_manifest = "memory.json";
 const char* const k_guidelines = "guidelines.yaml";
 const char* const k_episodes = "episodes.jsonl";
@@ -142,6 +146,14 @@ std::string header_digest(const std::string& text) {
   return "";
 }
 
+// True when `j` is an object whose schema_version is 1 (whatever else it holds: a wrong-typed field is no
+// exception here).
+bool has_schema_version(const nlohmann::json& j) {
+  if (!j.is_object()) return false;
+  const auto v = j.find("schema_version");
+  return v != j.end() && v->is_number() && *v == k_schema_version;
+}
+
 // Problems found while loading, reported together.
 struct Problems {
   std::vector<std::string> list;
@@ -173,7 +185,7 @@ nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& 
     }
     if (header.is_null()) {
       header = j;
-      if (!j.is_object() || j.value("kind", "") != kind || j.value("schema_version", 0) != k_schema_version)
+      if (!has_schema_version(j) || !j.contains("kind") || j.at("kind") != kind)
         problems.add(where, "expected the header {\"schema_version\": 1, \"kind\": \"" + kind + "\"}");
       continue;
     }
@@ -181,6 +193,8 @@ nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& 
       row(j, where);
     } catch (const nlohmann::json::exception& e) {
       problems.add(where, e.what());
+    } catch (const Error& e) {  // a number out of range (json_number.hpp), already naming FILE:LINE
+      problems.list.push_back(e.what());
     }
   }
   if (header.is_null()) problems.add(path.string(), "empty file (expected a header line)");
@@ -197,7 +211,8 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
     return out;
   }
   auto where = [&](const YAML::Node& n) { return path.string() + ":" + std::to_string(n.Mark().line + 1); };
-  if (!root.IsMap() || !root["schema_version"] || root["schema_version"].as<std::string>() != "1") {
+  if (!root.IsMap() || !root["schema_version"] || !root["schema_version"].IsScalar() ||
+      root["schema_version"].Scalar() != "1") {
     problems.add(path.string() + ":1", "expected `schema_version: 1`");
     return out;
   }
@@ -208,7 +223,11 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
     return out;
   }
   for (const auto& dim : all) {
-    const std::string d = dim.first.as<std::string>();
+    if (!dim.first.IsScalar()) {
+      problems.add(where(dim.first), "a dimension id must be a single word, not a list or a map");
+      continue;
+    }
+    const std::string d = dim.first.Scalar();
     if (dim.second.IsNull()) continue;
     if (!dim.second.IsSequence()) {
       problems.add(where(dim.second), "guidelines of `" + d + "` must be a list");
@@ -425,8 +444,10 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest_path.string() + ": not JSON: " + e.what());
   }
-  if (!m.is_object() || m.value("schema_version", 0) != k_schema_version)
-    throw Error(manifest_path.string() + ": expected schema_version 1");
+  if (!has_schema_version(m)) throw Error(manifest_path.string() + ": expected schema_version 1");
+  const auto embeddings = m.find("embeddings");
+  if (embeddings != m.end() && !embeddings->is_string())
+    throw Error(manifest_path.string() + ": `embeddings` must be a string such as \"hashed-tfidf\"");
   Memory memory(m.value("embeddings", "hashed-tfidf"), embedding_settings);
   Provenance& p = memory.m_provenance;
   std::string digest;  // "" in folders written before digests existed
@@ -436,7 +457,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
     p.reflection = m.value("reflection", "");
     p.embeddings = m.value("embeddings", "hashed-tfidf");
     p.rater_policy = m.value("rater_policy", "mean");
-    p.k = m.value("k", 5);
+    p.k = m.contains("k") ? detail::json_whole<int>(m.at("k"), manifest_path.string() + ": k") : 5;
     p.labels_file = m.at("labels").value("file", "");
     p.labels_hash = m.at("labels").value("hash", "");
     p.rubric_id = m.at("rubric").value("id", "");
@@ -526,10 +547,18 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                    auto it = by_id.find(id);
                    if (it == by_id.end())
                      return unpaired.push_back(where + ": vector of unknown episode \"" + id + "\"");
-                   const auto size = j.at("size").get<std::size_t>();
-                   auto value = j.at("value").get<std::vector<float>>();
+                   const auto size = detail::json_whole<std::size_t>(j.at("size"), where + ": size");
+                   if (size > k_max_vector_size)
+                     return problems.add(where, "size " + std::to_string(size) +
+                                                    " is larger than any embedding (at most " +
+                                                    std::to_string(k_max_vector_size) + ")");
+                   std::vector<float> value;
+                   for (const auto& x : j.at("value").get_ref<const nlohmann::json::array_t&>())
+                     value.push_back(detail::json_float(x, where + ": value"));
                    if (j.contains("index")) {
-                     const auto index = j.at("index").get<std::vector<std::size_t>>();
+                     std::vector<std::size_t> index;
+                     for (const auto& x : j.at("index").get_ref<const nlohmann::json::array_t&>())
+                       index.push_back(detail::json_whole<std::size_t>(x, where + ": index"));
                      if (index.size() != value.size())
                        return problems.add(where, "index and value differ in length");
                      Vector v(size, 0.0f);
@@ -565,10 +594,14 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
         "added by hand?): run judge align --memory " +
         dir.string() + " to repair it (it embeds every episode again)");
   if (header.is_object()) {
-    if (header.value("embeddings", "") != p.embeddings)
-      problems.add((dir / k_vectors).string() + ":1", "embeddings \"" + header.value("embeddings", "") +
-                                                          "\" differ from memory.json's \"" + p.embeddings +
-                                                          "\"");
+    const auto embeddings_field = header.find("embeddings");
+    const std::string header_embeddings = embeddings_field != header.end() && embeddings_field->is_string()
+                                              ? embeddings_field->get<std::string>()
+                                              : "";
+    if (header_embeddings != p.embeddings)
+      problems.add(
+          (dir / k_vectors).string() + ":1",
+          "embeddings \"" + header_embeddings + "\" differ from memory.json's \"" + p.embeddings + "\"");
     else if (header.contains("state"))
       try {
         memory.m_embedder->load_state(header["state"]);

@@ -482,6 +482,22 @@ struct ElementStyle {
   bool background = false;    // it sets a background that is not white (white text on it is seen)
 };
 
+// The declarations of a style attribute, split at ';' ("color: red; top: 0" -> "color: red", " top: 0").
+std::vector<std::string> css_declarations(const std::string& style) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : style) {
+    if (c == ';') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
 ElementStyle element_style(const Attributes& attrs) {
   ElementStyle s;
   std::vector<std::pair<std::string, std::string>> css;
@@ -495,20 +511,7 @@ ElementStyle element_style(const Attributes& attrs) {
       back = parse_color(value);
       s.background = !back || !whitish(*back);
     } else if (name == "style") {
-      for (auto decl : [&] {
-             std::vector<std::string> parts;
-             std::string cur;
-             for (char c : value) {
-               if (c == ';') {
-                 parts.push_back(cur);
-                 cur.clear();
-               } else {
-                 cur += c;
-               }
-             }
-             parts.push_back(cur);
-             return parts;
-           }()) {
+      for (const auto& decl : css_declarations(value)) {
         const auto colon = decl.find(':');
         if (colon == std::string::npos) continue;
         std::string prop = util::to_lower(util::trim(decl.substr(0, colon)));

@@ -3,6 +3,7 @@
 #include "judge/scoring/reply.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 #include "judge/util/text.hpp"
 
@@ -72,9 +73,10 @@ std::optional<nlohmann::json> extract_json_object(std::string_view reply) {
 ParsedVerdict parse_verdict(const nlohmann::json& object, const rubric::Rubric& rubric,
                             const rubric::Dimension& dimension) {
   ParsedVerdict v;
-  // "1-3" reads as a range: right for a scale of consecutive points only; else the points, "(1, 5)".
-  const bool consecutive =
-      rubric.max_score() - rubric.min_score() + 1 == static_cast<int>(rubric.scale.size());
+  // "1-3" reads as a range: right for a scale of consecutive points only; else the points, "(1, 5)". The
+  // width in 64 bits: a scale from INT_MIN to INT_MAX overflows an int (undefined behaviour).
+  const bool consecutive = std::int64_t{rubric.max_score()} - rubric.min_score() + 1 ==
+                           static_cast<std::int64_t>(rubric.scale.size());
   std::string scale = std::to_string(rubric.min_score()) + "-" + std::to_string(rubric.max_score());
   if (!consecutive) {
     scale.clear();

@@ -225,3 +225,16 @@ TEST(Labels, EmptyFileSaysSo) {
               std::string::npos)
         << name;
 }
+
+// A score too large for an int (1e10, -3e9) was cast to int to compare it with the scale: undefined behaviour
+// (UBSan in fuzz_labels). Reduced input: tests/regressions/labels_score_beyond_int.jsonl.
+TEST(LabelsRegressions, AScoreBeyondAnIntIsOffTheScale) {
+  LabelCheck check;
+  check.rubric = &judge::rubric::default_rubric();
+  const std::string e =
+      error_of(judge::test::source_dir() / "tests/regressions/labels_score_beyond_int.jsonl", check);
+  EXPECT_NE(e.find("labels_score_beyond_int.jsonl:1: score 1e+10 is off the scale (1..3 or NA)"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("labels_score_beyond_int.jsonl:2: score -3e+09 is off the scale"), std::string::npos) << e;
+}

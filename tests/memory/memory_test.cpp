@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -404,4 +405,73 @@ TEST(Memory, MissingBlendWeightsLoadAsZero) {
   EXPECT_EQ(BlendWeight{}.score, 0);  // what the blend uses for a dimension without an entry
   EXPECT_EQ(BlendWeight{}.na, 0);
   fs::remove_all(dir);
+}
+
+// Memory folders that once broke Memory::load (found by fuzz/memory_fuzz.cpp; reduced inputs in
+// tests/regressions/memory_*.txt, in the fuzz target's form: memory.json, guidelines.yaml, episodes.jsonl and
+// vectors.jsonl separated by "===" lines). Each must be a judge::Error naming the file, never another
+// exception, a sanitizer report or an allocation of terabytes.
+namespace {
+
+// The judge::Error that loading the folder written from tests/regressions/NAME throws ("" when it loads).
+std::string load_regression(const std::string& name) {
+  const std::string input = judge::util::read_file(fs::path(JUDGE_SOURCE_DIR) / "tests/regressions" / name);
+  const auto dir = temp_dir("regression");
+  const char* const files[] = {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"};
+  std::size_t begin = 0;
+  for (const char* file : files) {
+    if (begin > input.size()) break;
+    const auto end = std::min(input.find("\n===\n", begin), input.size());
+    judge::util::write_file_atomic(dir / file, input.substr(begin, end - begin));
+    begin = end + 5;
+  }
+  std::string what;
+  try {
+    Memory::load(dir);
+  } catch (const judge::Error& e) {
+    what = e.what();
+  }
+  fs::remove_all(dir);
+  return what;
+}
+
+}  // namespace
+
+TEST(MemoryRegressions, ManifestFieldsOfTheWrongTypeOrRangeAreErrorsNamingMemoryJson) {
+  // "k": 1e300 was cast to int (undefined behaviour); "schema_version": "1" and "embeddings": 5 escaped as
+  // nlohmann type errors.
+  std::string what = load_regression("memory_k_out_of_int_range.txt");
+  EXPECT_NE(what.find("memory.json: k must be a whole number from"), std::string::npos) << what;
+  what = load_regression("memory_schema_version_string.txt");
+  EXPECT_NE(what.find("memory.json: expected schema_version 1"), std::string::npos) << what;
+  what = load_regression("memory_embeddings_not_string.txt");
+  EXPECT_NE(what.find("memory.json: `embeddings` must be a string"), std::string::npos) << what;
+}
+
+TEST(MemoryRegressions, GuidelinesWithAListKeyOrAMapVersionAreProblemsWithTheirLine) {
+  std::string what = load_regression("memory_guidelines_list_as_dimension.txt");
+  EXPECT_NE(what.find("guidelines.yaml:3: a dimension id must be a single word, not a list or a map"),
+            std::string::npos)
+      << what;
+  what = load_regression("memory_guidelines_schema_version_map.txt");
+  EXPECT_NE(what.find("guidelines.yaml:1: expected `schema_version: 1`"), std::string::npos) << what;
+}
+
+TEST(MemoryRegressions, VectorsOfImpossibleSizeOrValuesAndBadHeadersAreProblemsWithTheirLine) {
+  // size 10^12 was allocated whole (AddressSanitizer: requested allocation size exceeds the maximum).
+  std::string what = load_regression("memory_vector_size_huge.txt");
+  EXPECT_NE(what.find("vectors.jsonl:2: size 1000000000000 is larger than any embedding (at most 65536)"),
+            std::string::npos)
+      << what;
+  // 1e300 became an infinite component (and a double out of a float's range is undefined in C++).
+  what = load_regression("memory_vector_value_beyond_float.txt");
+  EXPECT_NE(what.find("vectors.jsonl:2: value must be a finite number within a float's range, not 1e+300"),
+            std::string::npos)
+      << what;
+  // "kind": 5 in the header escaped as an nlohmann type error.
+  what = load_regression("memory_vectors_header_kind_number.txt");
+  EXPECT_NE(
+      what.find("vectors.jsonl:1: expected the header {\"schema_version\": 1, \"kind\": \"judge-vectors\"}"),
+      std::string::npos)
+      << what;
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "judge/rubric/rubric.hpp"
 #include "judge/scoring/reply.hpp"
 
 using namespace judge;
@@ -101,4 +104,18 @@ TEST(LlmReply, ScaleWithGapsNamesItsPoints) {
   v = parse_reply(R"({"score": 5})", r, *r.find("data_imputation"));
   EXPECT_TRUE(v.ok) << v.error;
   EXPECT_EQ(v.score, 5);
+}
+
+// A scale from INT_MIN to INT_MAX: its width (max - min + 1) overflowed an int, undefined behaviour that
+// UBSan reports. Input: tests/regressions/rubric_extreme_scale.yaml.
+TEST(LlmReplyRegressions, AScaleSpanningEveryIntIsReadWithoutOverflow) {
+  const auto extreme = rubric::load_rubric(std::string(JUDGE_SOURCE_DIR) +
+                                           "/tests/regressions/rubric_extreme_scale.yaml");
+  const auto& d = extreme.dimensions.front();
+  const auto top = parse_reply(R"({"score": 2147483647, "rationale": "r"})", extreme, d);
+  ASSERT_TRUE(top.ok) << top.error;
+  EXPECT_EQ(top.score, 2147483647);
+  const auto off = parse_reply(R"({"score": 5})", extreme, d);
+  EXPECT_FALSE(off.ok);
+  EXPECT_EQ(off.error, "score 5 is not a scale point (-2147483648, 2147483647)");
 }
