@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 // judge report --labels FILE --scores FILE: agreement of judges with human labels, with bootstrap intervals,
 // optional paired comparison and calibration, in several formats, with CI gates.
-#include "judge/report/report.hpp"
-
 #include <iostream>
 #include <map>
 #include <optional>
@@ -11,8 +9,9 @@
 
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
-#include "judge/report/gates.hpp"
-#include "judge/report/scores.hpp"
+#include "judge/measure/gates.hpp"
+#include "judge/measure/measure.hpp"
+#include "judge/measure/scores.hpp"
 #include "judge/report/writers.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/util/error.hpp"
@@ -41,8 +40,8 @@ struct ReportCliOptions {
   std::vector<std::string> fail_if;
 };
 
-report::ReportOptions report_options(const ReportCliOptions& opt) {
-  report::ReportOptions o;
+measure::MeasureOptions report_options(const ReportCliOptions& opt) {
+  measure::MeasureOptions o;
   o.raters = opt.raters;
   if (!opt.judge.empty()) o.judge = opt.judge;
   if (!opt.compare.empty()) o.compare = opt.compare;
@@ -62,13 +61,13 @@ report::ReportOptions report_options(const ReportCliOptions& opt) {
 // Several --scores files (e.g. one judge eval run per judge, or a run without and one with memory) as one set.
 // A judge name may come from one file only: two runs of the same spec must be told apart with
 // `judge eval --name`. The set's source lists the files; its hash is the sha256 of their hashes in order.
-report::ScoreSet read_score_files(const std::vector<std::string>& files) {
-  if (files.size() == 1) return report::read_scores(files[0]);
-  report::ScoreSet all;
+measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
+  if (files.size() == 1) return measure::read_scores(files[0]);
+  measure::ScoreSet all;
   std::map<std::string, std::string> file_of_judge;
   std::string hashes;
   for (const auto& file : files) {
-    report::ScoreSet one = report::read_scores(file);
+    measure::ScoreSet one = measure::read_scores(file);
     std::set<std::string> judges;
     for (const auto& r : one.records) judges.insert(r.judge);
     for (const auto& j : judges) {
@@ -86,8 +85,8 @@ report::ScoreSet read_score_files(const std::vector<std::string>& files) {
   return all;
 }
 
-void write_output(const ReportCliOptions& opt, const report::Report& report,
-                  const std::vector<report::GateResult>& gates) {
+void write_output(const ReportCliOptions& opt, const measure::Measurement& report,
+                  const std::vector<measure::GateResult>& gates) {
   std::ostringstream buf;
   report::write_report(buf, report, gates, opt.format);
   if (opt.output.empty())
@@ -98,7 +97,7 @@ void write_output(const ReportCliOptions& opt, const report::Report& report,
 
 // On stderr, per judge with labels that have no score: how many, then each (at most 20) as ITEM#DIMENSION
 // with the item it probably meant, so a path spelt another way in the labels ("./x.ipynb") is found.
-void print_labels_without_score(const report::Report& report) {
+void print_labels_without_score(const measure::Measurement& report) {
   constexpr std::size_t k_listed = 20;
   for (const auto& jr : report.judges) {
     if (jr.unmatched_labels == 0) continue;
@@ -115,22 +114,22 @@ void print_labels_without_score(const report::Report& report) {
 }
 
 int run_report(const ReportCliOptions& opt) {
-  std::vector<report::Gate> gates;
-  for (const auto& text : opt.fail_if) gates.push_back(report::parse_gate(text));
+  std::vector<measure::Gate> gates;
+  for (const auto& text : opt.fail_if) gates.push_back(measure::parse_gate(text));
   const auto options = report_options(opt);
   // With a rubric the labels are checked against it (dimension known, score on the scale), every problem
   // with its line; without one, any dimensions and the labels' own integer range are taken.
   std::optional<rubric::Rubric> rubric;
   if (!opt.rubric_file.empty()) rubric = rubric::load_rubric(opt.rubric_file);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {rubric ? &*rubric : nullptr, {}});
-  const report::ScoreSet scores = read_score_files(opt.scores_files);
-  const report::Report report = report::build_report(labels, scores, options);
-  const auto results = report::evaluate_gates(report, gates);
+  const measure::ScoreSet scores = read_score_files(opt.scores_files);
+  const measure::Measurement report = measure::measure(labels, scores, options);
+  const auto results = measure::evaluate_gates(report, gates);
   write_output(opt, report, results);
   bool failed = false;
   for (const auto& r : results)
     if (r.failed) {
-      std::cerr << "judge: gate failed: --fail-if '" << r.gate.text << "': " << report::describe(r) << "\n";
+      std::cerr << "judge: gate failed: --fail-if '" << r.gate.text << "': " << measure::describe(r) << "\n";
       failed = true;
     }
   print_labels_without_score(report);
@@ -177,9 +176,9 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--folds", opt->folds, "Folds for --calibrate")
       ->capture_default_str()
       ->check(CLI::Range(2, 100));
-  cmd->add_option("--format", opt->format, "table|json|markdown|html|junit|csv")
+  cmd->add_option("--format", opt->format, report::format_list())
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "markdown", "html", "junit", "csv"}));
+      ->check(CLI::IsMember(report::format_names()));
   cmd->add_option("-o,--output", opt->output, "Write the report to this file (atomically) instead of stdout");
   cmd->add_option("--fail-if", opt->fail_if,
                   "Gate METRIC[:DIMENSION] OP NUMBER, e.g. 'mae>0.35'; exits 3 when it holds (repeatable)");

@@ -5,8 +5,14 @@
 
 #include "judge/report/writers.hpp"
 #include "judge/util/version.hpp"
+#include "writers_internal.hpp"
 
 namespace judge::report {
+
+using measure::DimensionStats;
+using measure::GateResult;
+using measure::JudgeMeasurement;
+using measure::Measurement;
 
 namespace {
 
@@ -23,7 +29,7 @@ svg text{font:12px system-ui,sans-serif}
 
 /// SVG chart: one group per dimension with a bar for MAE and a whisker for its interval; a second, lighter
 /// bar and whisker for the calibrated MAE when there is one.
-void write_chart(std::ostream& out, const JudgeReport& jr, std::size_t index) {
+void write_chart(std::ostream& out, const JudgeMeasurement& jr, std::size_t index) {
   const bool calibrated = jr.calibrated_mean_mae.has_value();
   double top = 0.1;
   for (const auto& d : jr.dimensions) {
@@ -92,7 +98,7 @@ void write_chart(std::ostream& out, const JudgeReport& jr, std::size_t index) {
   out << "</svg>\n";
 }
 
-void write_confusion(std::ostream& out, const Report& r, const DimensionStats& d) {
+void write_confusion(std::ostream& out, const Measurement& r, const DimensionStats& d) {
   std::size_t most = 1;
   for (const auto& row : d.metrics.confusion)
     for (std::size_t c : row) most = std::max(most, c);
@@ -114,7 +120,7 @@ void write_confusion(std::ostream& out, const Report& r, const DimensionStats& d
   out << "</table>\n";
 }
 
-void write_disagreements(std::ostream& out, const JudgeReport& jr) {
+void write_disagreements(std::ostream& out, const JudgeMeasurement& jr) {
   if (jr.largest.empty()) return;
   out << "<h3>largest disagreements</h3>\n<table "
          "class=\"dis\">\n<tr><th>item</th><th>dimension</th><th>judge</th>"
@@ -145,7 +151,7 @@ void write_html_table(std::ostream& out, const Section& s) {
   out << "</table>\n";
 }
 
-void write_html(std::ostream& out, const Report& r, const std::vector<GateResult>& gates) {
+void write_html(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>judge agreement "
          "report</title>\n"
       << "<style>" << k_style
@@ -162,6 +168,7 @@ void write_html(std::ostream& out, const Report& r, const std::vector<GateResult
           << " --fail-if '" << xml_escape(g.gate.text) << "': " << xml_escape(describe(g)) << "</li>\n";
     out << "</ul>\n";
   }
+  write_cross_validation_html(out, r);
   for (std::size_t i = 0; i < r.judges.size(); ++i) {
     const auto& jr = r.judges[i];
     out << "<section class=\"judge\">\n<h2>judge " << xml_escape(jr.judge.empty() ? "(unnamed)" : jr.judge)

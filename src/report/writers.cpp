@@ -7,10 +7,18 @@
 #include <ostream>
 
 #include "judge/labels/csv.hpp"
+#include "judge/measure/metrics.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/version.hpp"
+#include "writers_internal.hpp"
 
 namespace judge::report {
+
+using measure::GateResult;
+using measure::JudgeMeasurement;
+using measure::Measurement;
+using measure::Metric;
+using measure::ScoreStatus;
 
 std::string format_number(double x, int digits) {
   if (std::isnan(x)) return "n/a";
@@ -45,7 +53,7 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
-std::string without_scores_note(const JudgeReport& jr) {
+std::string without_scores_note(const JudgeMeasurement& jr) {
   if (jr.dimensions_without_scores.empty()) return "";
   std::string list;
   for (const auto& d : jr.dimensions_without_scores) list += (list.empty() ? "" : ", ") + d;
@@ -54,7 +62,7 @@ std::string without_scores_note(const JudgeReport& jr) {
          ": misspelt, or not judged?)";
 }
 
-std::string flagged_note(const JudgeReport& jr) {
+std::string flagged_note(const JudgeMeasurement& jr) {
   if (jr.flagged.empty()) return "";
   return ", " + std::to_string(jr.flagged.size()) + " notebook" + (jr.flagged.size() > 1 ? "s" : "") +
          " flagged (prompt injection)";
@@ -89,7 +97,12 @@ std::string interval(const stats::Interval& iv) {
 
 std::string significance(const stats::Interval& iv) { return iv.excludes_zero() ? "yes" : "no"; }
 
-std::string confidence_label(const Report& r) {
+// A metric's value as the tables show it: its precision, signed when the metric is.
+std::string metric_text(const Metric& m, double x) {
+  return m.sign ? signed_number(x, m.precision) : format_number(x, m.precision);
+}
+
+std::string confidence_label(const Measurement& r) {
   return format_number(r.bootstrap.confidence * 100,
                        r.bootstrap.confidence * 100 == std::round(r.bootstrap.confidence * 100) ? 0 : 1) +
          "% CI";
@@ -100,20 +113,22 @@ nlohmann::ordered_json number(double x) {
 }
 nlohmann::ordered_json pair_json(const stats::Interval& iv) { return {number(iv.low), number(iv.high)}; }
 
+// The metrics of the pairs, in the table's order (measure::metrics()).
+std::vector<const Metric*> pair_metrics() {
+  std::vector<const Metric*> out;
+  for (const auto& m : measure::metrics())
+    if (m.of_pairs) out.push_back(&m);
+  return out;
+}
+
 nlohmann::ordered_json agreement_json(const stats::Agreement& a) {
   nlohmann::ordered_json j;
   j["n"] = a.n;
-  j["mae"] = number(a.mae);
-  j["bias"] = number(a.bias);
-  j["rmse"] = number(a.rmse);
-  j["exact"] = number(a.exact);
-  j["within1"] = number(a.within1);
-  j["qwk"] = number(a.qwk);
-  j["spearman"] = number(a.spearman);
+  for (const Metric* m : pair_metrics()) j[std::string(m->name)] = number(m->of_pairs(a));
   return j;
 }
 
-void write_json(std::ostream& out, const Report& r, const std::vector<GateResult>& gates) {
+void write_json(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates) {
   nlohmann::ordered_json j;
   j["schema_version"] = 1;
   j["tool"] = "judge " + std::string(util::version());
@@ -153,14 +168,10 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
       nlohmann::ordered_json dj;
       dj["dimension"] = d.dimension;
       dj["n"] = d.metrics.n;
-      dj["mae"] = number(d.metrics.mae);
-      dj["mae_ci"] = pair_json(d.mae_ci);
-      dj["bias"] = number(d.metrics.bias);
-      dj["rmse"] = number(d.metrics.rmse);
-      dj["exact"] = number(d.metrics.exact);
-      dj["within1"] = number(d.metrics.within1);
-      dj["qwk"] = number(d.metrics.qwk);
-      dj["spearman"] = number(d.metrics.spearman);
+      for (const Metric* m : pair_metrics()) {
+        dj[std::string(m->name)] = number(m->of_pairs(d.metrics));
+        if (m->interval) dj[std::string(m->name) + "_ci"] = pair_json(d.mae_ci);
+      }
       dj["confusion"] = d.metrics.confusion;
       dj["not_applicable"] = {{"both_apply", d.na.both_apply},
                               {"both_na", d.na.both_na},
@@ -224,32 +235,47 @@ void write_json(std::ostream& out, const Report& r, const std::vector<GateResult
     gj.push_back(
         {{"gate", g.gate.text}, {"judge", g.judge}, {"value", number(g.value)}, {"failed", g.failed}});
   j["gates"] = gj;
+  if (r.cross_validation) j["validate"] = cross_validation_json(*r.cross_validation);
   out << j.dump(2) << "\n";
 }
 
-void write_csv(std::ostream& out, const Report& r) {
-  out << "judge,dimension,n,mae,mae_low,mae_high,bias,rmse,exact,within1,qwk,spearman,na_disagreements,"
-         "unscored\n";
+// One row per judge and dimension with every metric of the pairs at 6 decimals (the interval's ends after
+// its metric), then a "(mean)" row with the mean over dimensions of the interval metric.
+void write_csv(std::ostream& out, const Measurement& r, const std::vector<GateResult>&) {
+  out << "judge,dimension,n";
+  for (const Metric* m : pair_metrics()) {
+    out << "," << m->name;
+    if (m->interval) out << "," << m->name << "_low," << m->name << "_high";
+  }
+  out << ",na_disagreements,unscored\n";
   auto num = [](double x) { return std::isnan(x) ? std::string() : format_number(x, 6); };
   for (const auto& jr : r.judges) {
     for (const auto& d : jr.dimensions) {
-      const auto& m = d.metrics;
-      out << labels::csv_quote(jr.judge) << "," << labels::csv_quote(d.dimension) << "," << m.n << ","
-          << num(m.mae) << "," << num(d.mae_ci.low) << "," << num(d.mae_ci.high) << "," << num(m.bias) << ","
-          << num(m.rmse) << "," << num(m.exact) << "," << num(m.within1) << "," << num(m.qwk) << ","
-          << num(m.spearman) << "," << d.na.disagreements() << "," << d.unscored << "\n";
+      out << labels::csv_quote(jr.judge) << "," << labels::csv_quote(d.dimension) << "," << d.metrics.n;
+      for (const Metric* m : pair_metrics()) {
+        out << "," << num(m->of_pairs(d.metrics));
+        if (m->interval) out << "," << num(d.mae_ci.low) << "," << num(d.mae_ci.high);
+      }
+      out << "," << d.na.disagreements() << "," << d.unscored << "\n";
     }
-    out << labels::csv_quote(jr.judge) << ",(mean),," << num(jr.mean_mae) << "," << num(jr.mean_mae_ci.low)
-        << "," << num(jr.mean_mae_ci.high) << ",,,,,,,," << jr.unscored << "\n";
+    out << labels::csv_quote(jr.judge) << ",(mean),";
+    for (const Metric* m : pair_metrics()) {
+      if (m->interval)
+        out << "," << num(jr.mean_mae) << "," << num(jr.mean_mae_ci.low) << "," << num(jr.mean_mae_ci.high);
+      else
+        out << ",";
+    }
+    out << ",," << jr.unscored << "\n";
   }
 }
 
-void write_junit(std::ostream& out, const Report& r, const std::vector<GateResult>& gates) {
+void write_junit(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates) {
   std::size_t tests = 0, failures = 0;
   for (const auto& jr : r.judges) tests += jr.dimensions.size() + 1;
   for (const auto& g : gates) failures += g.failed;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"judge report\" tests=\"" << tests << "\" failures=\"" << failures << "\">\n";
+  out << "<testsuites name=\"" << (r.cross_validation ? "judge validate" : "judge report") << "\" tests=\""
+      << tests << "\" failures=\"" << failures << "\">\n";
   for (const auto& jr : r.judges) {
     std::size_t suite_failures = 0;
     for (const auto& g : gates) suite_failures += g.failed && g.judge == jr.judge;
@@ -265,11 +291,15 @@ void write_junit(std::ostream& out, const Report& r, const std::vector<GateResul
       out << "      <system-out>" << xml_escape(summary) << "</system-out>\n";
       out << "    </testcase>\n";
     };
-    for (const auto& d : jr.dimensions)
-      testcase(d.dimension, d.dimension,
-               "n=" + std::to_string(d.metrics.n) + " mae=" + format_number(d.metrics.mae) + " " +
-                   interval(d.mae_ci) + " bias=" + signed_number(d.metrics.bias) +
-                   " qwk=" + format_number(d.metrics.qwk) + " spearman=" + format_number(d.metrics.spearman));
+    for (const auto& d : jr.dimensions) {
+      std::string summary = "n=" + std::to_string(d.metrics.n);
+      for (const Metric* m : pair_metrics()) {
+        if (!m->junit) continue;
+        summary += " " + std::string(m->name) + "=" + metric_text(*m, m->of_pairs(d.metrics));
+        if (m->interval) summary += " " + interval(d.mae_ci);
+      }
+      testcase(d.dimension, d.dimension, summary);
+    }
     testcase("(mean)", "", "mean mae=" + format_number(jr.mean_mae) + " " + interval(jr.mean_mae_ci));
     out << "  </testsuite>\n";
   }
@@ -317,7 +347,7 @@ void write_markdown_table(std::ostream& out, const Section& s) {
   out << "\n";
 }
 
-std::string judge_heading(const Report& r, const JudgeReport& jr) {
+std::string judge_heading(const Measurement& r, const JudgeMeasurement& jr) {
   return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " +
          std::to_string(jr.records) + " records, " + std::to_string(jr.unscored) + " unscored (left out), " +
          std::to_string(jr.unmatched_labels) + " labels without a score" + without_scores_note(jr) +
@@ -336,9 +366,28 @@ void write_gates_text(std::ostream& out, const std::vector<GateResult>& gates, b
   out << "\n";
 }
 
-}  // namespace
+// Text or Markdown: judge validate's tables first, then per judge a heading and its tables, then the gates.
+void write_text(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates,
+                const std::string& format) {
+  const bool md = format == "markdown";
+  for (const auto& s : cross_validation_sections(r)) write_section(out, s, format);
+  if (md) out << "# Agreement report\n\n";
+  for (const auto& jr : r.judges) {
+    out << (md ? "## " : "") << judge_heading(r, jr) << "\n\n";
+    for (const auto& s : sections(r, jr)) write_section(out, s, format);
+  }
+  write_gates_text(out, gates, md);
+}
 
-void write_html_table(std::ostream& out, const Section& s);  // html.cpp
+void write_table(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates) {
+  write_text(out, r, gates, "table");
+}
+
+void write_markdown(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates) {
+  write_text(out, r, gates, "markdown");
+}
+
+}  // namespace
 
 void write_section(std::ostream& out, const Section& section, const std::string& format) {
   if (format == "table")
@@ -351,27 +400,42 @@ void write_section(std::ostream& out, const Section& section, const std::string&
     throw Error("write_section: unknown format \"" + format + "\"", ExitCode::usage);
 }
 
-std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
+std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) {
   std::vector<Section> out;
   const std::string ci = confidence_label(r);
+  // The metrics of the pairs (the interval after its metric), then counts, then human against human.
+  const std::vector<const Metric*> human_metrics{measure::find_metric("mae"), measure::find_metric("qwk")};
   Section main{
       "agreement per dimension (MAE " + ci + " by bootstrap over items" +
           (r.human.empty() ? std::string(")") : "; human = each rater against the mean of the others)"),
-      {"dimension", "n", "MAE", ci, "bias", "RMSE", "exact", "within1", "QWK", "Spearman", "N/A disagree",
-       "unscored", "human MAE", "human QWK"},
+      {"dimension", "n"},
       {}};
-  for (const auto& d : jr.dimensions) {
-    const auto& m = d.metrics;
-    const auto h = r.human.find(d.dimension);
-    main.rows.push_back({d.dimension, std::to_string(m.n), format_number(m.mae), interval(d.mae_ci),
-                         signed_number(m.bias), format_number(m.rmse), format_number(m.exact),
-                         format_number(m.within1), format_number(m.qwk), format_number(m.spearman),
-                         std::to_string(d.na.disagreements()), std::to_string(d.unscored),
-                         h == r.human.end() ? "" : format_number(h->second.mae),
-                         h == r.human.end() ? "" : format_number(h->second.qwk)});
+  for (const Metric* m : pair_metrics()) {
+    main.header.emplace_back(m->heading);
+    if (m->interval) main.header.push_back(ci);
   }
-  main.rows.push_back({"mean of MAEs", "", format_number(jr.mean_mae), interval(jr.mean_mae_ci)});
-  main.rows.back().resize(main.header.size());
+  main.header.insert(main.header.end(), {"N/A disagree", "unscored"});
+  for (const Metric* m : human_metrics) main.header.push_back("human " + std::string(m->heading));
+  for (const auto& d : jr.dimensions) {
+    std::vector<std::string> row{d.dimension, std::to_string(d.metrics.n)};
+    for (const Metric* m : pair_metrics()) {
+      row.push_back(metric_text(*m, m->of_pairs(d.metrics)));
+      if (m->interval) row.push_back(interval(d.mae_ci));
+    }
+    row.insert(row.end(), {std::to_string(d.na.disagreements()), std::to_string(d.unscored)});
+    const auto h = r.human.find(d.dimension);
+    for (const Metric* m : human_metrics)
+      row.push_back(h == r.human.end() ? "" : metric_text(*m, m->of_pairs(h->second)));
+    main.rows.push_back(std::move(row));
+  }
+  std::vector<std::string> mean_row{"mean of MAEs", ""};
+  for (const Metric* m : pair_metrics())  // the mean over dimensions is measured for the interval metric
+    if (m->interval)
+      mean_row.insert(mean_row.end(), {metric_text(*m, jr.mean_mae), interval(jr.mean_mae_ci)});
+    else
+      mean_row.emplace_back();
+  mean_row.resize(main.header.size());
+  main.rows.push_back(std::move(mean_row));
   out.push_back(std::move(main));
   if (jr.compare_judge) {
     Section c{"compared with " + *jr.compare_judge + " (paired bootstrap on the pairs both scored)",
@@ -430,28 +494,34 @@ std::vector<Section> sections(const Report& r, const JudgeReport& jr) {
   return out;
 }
 
-void write_report(std::ostream& out, const Report& report, const std::vector<GateResult>& gates,
-                  const std::string& format) {
-  if (format == "json") {
-    write_json(out, report, gates);
-  } else if (format == "csv") {
-    write_csv(out, report);
-  } else if (format == "junit") {
-    write_junit(out, report, gates);
-  } else if (format == "html") {
-    write_html(out, report, gates);
-  } else if (format == "table" || format == "markdown") {
-    const bool md = format == "markdown";
-    if (md) out << "# Agreement report\n\n";
-    for (const auto& jr : report.judges) {
-      out << (md ? "## " : "") << judge_heading(report, jr) << "\n\n";
-      for (const auto& s : sections(report, jr)) write_section(out, s, format);
-    }
-    write_gates_text(out, gates, md);
-  } else {
-    throw Error("unknown --format \"" + format + "\" (table, json, markdown, html, junit, csv)",
-                ExitCode::usage);
+const std::vector<Format>& formats() {
+  static const std::vector<Format> k_formats{
+      {"table", write_table}, {"json", write_json},   {"markdown", write_markdown},
+      {"html", write_html},   {"junit", write_junit}, {"csv", write_csv},
+  };
+  return k_formats;
+}
+
+std::vector<std::string> format_names() {
+  std::vector<std::string> out;
+  for (const auto& f : formats()) out.emplace_back(f.name);
+  return out;
+}
+
+std::string format_list(std::string_view separator) {
+  std::string out;
+  for (const auto& f : formats()) {
+    if (!out.empty()) out += separator;
+    out += f.name;
   }
+  return out;
+}
+
+void write_report(std::ostream& out, const Measurement& measurement, const std::vector<GateResult>& gates,
+                  const std::string& format) {
+  for (const auto& f : formats())
+    if (f.name == format) return f.write(out, measurement, gates);
+  throw Error("unknown --format \"" + format + "\" (" + format_list(", ") + ")", ExitCode::usage);
 }
 
 }  // namespace judge::report

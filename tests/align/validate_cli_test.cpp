@@ -239,3 +239,31 @@ TEST(ValidateCli, KOutOfRangeAndCalibrationMapNamed) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(nlohmann::json::parse(r.out)["validate"]["calibration"], "isotonic-median");
 }
+
+// --format junit: the report's JUnit writer with one testsuite per condition (the suites named "judge
+// validate"); a failed gate is a <failure> of the gated condition's "(mean)" testcase only.
+TEST(ValidateCli, JunitHasATestsuitePerConditionAndTheGateFailure) {
+  CliData data;
+  const auto r = run_judge(data.validate("--conditions baseline,both --format junit --fail-if 'mae>-1'"));
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_EQ(r.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"judge validate\"", 0),
+            0u)
+      << r.out;
+  const auto baseline = r.out.find("<testsuite name=\"baseline\""),
+             both = r.out.find("<testsuite name=\"both\"");
+  ASSERT_NE(baseline, std::string::npos) << r.out;
+  ASSERT_NE(both, std::string::npos) << r.out;
+  EXPECT_LT(baseline, both);
+  // Two dimensions labelled, plus "(mean)": 3 testcases per condition.
+  EXPECT_NE(r.out.find("<testsuite name=\"baseline\" tests=\"3\" failures=\"0\">"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("<testsuite name=\"both\" tests=\"3\" failures=\"1\">"), std::string::npos) << r.out;
+  const auto failure = r.out.find("<failure message=\"mae ");
+  ASSERT_NE(failure, std::string::npos) << r.out;
+  EXPECT_GT(failure, both);
+  EXPECT_EQ(r.out.find("<failure", failure + 1), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.rfind("<testcase classname=\"judge.both\" name=\"(mean)\">", failure),
+            r.out.rfind("<testcase", failure));
+  EXPECT_EQ(r.out.substr(r.out.size() - 14), "</testsuites>\n") << r.out;
+  EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --format junit")).exit_code, 0);
+}

@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "judge/report/report.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,10 +9,11 @@
 
 #include "../stats/python.hpp"
 #include "../support.hpp"
-#include "judge/report/gates.hpp"
+#include "judge/measure/measure.hpp"
 #include "judge/report/writers.hpp"
 #include "judge/util/error.hpp"
 
+using namespace judge::measure;
 using namespace judge::report;
 namespace fs = std::filesystem;
 
@@ -51,104 +50,7 @@ const char* k_scores =
 {"notebook": "/data/nbs/c.ipynb", "dimension": "model_use", "status": "not_applicable", "score": null, "rationale": "", "judge": "heuristic"}
 )";
 
-Report small_report(ReportOptions options = {}) {
-  options.bootstrap.resamples = 200;
-  const auto labels = judge::labels::read_labels(write_temp("labels.csv", k_labels));
-  const auto scores = read_scores(write_temp("scores.jsonl", k_scores));
-  return build_report(labels, scores, options);
-}
-
 }  // namespace
-
-TEST(Report, SameItemAtPathSeparators) {
-  EXPECT_TRUE(same_item("a.ipynb", "a.ipynb"));
-  EXPECT_TRUE(same_item("/data/nbs/sub/b.ipynb", "sub/b.ipynb"));
-  EXPECT_TRUE(same_item("sub/b.ipynb", "/data/nbs/sub/b.ipynb"));
-  EXPECT_TRUE(same_item("C:\\nbs\\a.ipynb", "a.ipynb"));
-  EXPECT_FALSE(same_item("/data/nbs/xa.ipynb", "a.ipynb"));
-  EXPECT_FALSE(same_item("a.ipynb", "b.ipynb"));
-}
-
-TEST(Report, SmallCaseByHand) {
-  const Report r = small_report();
-  EXPECT_EQ(r.scale.min, 1);  // labels' integer range
-  EXPECT_EQ(r.scale.max, 3);
-  ASSERT_EQ(r.judges.size(), 1u);
-  const auto& jr = r.judges[0];
-  EXPECT_EQ(jr.records, 5u);
-  EXPECT_EQ(jr.unscored, 1u);
-  EXPECT_EQ(jr.unmatched_labels, 0u);
-  ASSERT_EQ(jr.dimensions.size(), 2u);
-  // model_training: a mean 2.5 vs 3, b mean 1 vs 3 -> errors 0.5, 2.
-  const auto& mt = jr.dimensions[0];
-  EXPECT_EQ(mt.dimension, "model_training");
-  EXPECT_EQ(mt.metrics.n, 2u);
-  EXPECT_DOUBLE_EQ(mt.metrics.mae, 1.25);
-  EXPECT_DOUBLE_EQ(mt.metrics.bias, 1.25);
-  // model_use: a humans N/A, judge 2 -> N/A disagreement; b unscored -> left out, counted.
-  const auto& mu = jr.dimensions[1];
-  EXPECT_EQ(mu.metrics.n, 0u);
-  EXPECT_EQ(mu.na.human_na_only, 1u);
-  EXPECT_EQ(mu.unscored, 1u);
-  EXPECT_TRUE(std::isnan(mu.metrics.mae));
-  EXPECT_DOUBLE_EQ(jr.mean_mae, 1.25);  // mean over dimensions with pairs
-  // Human vs human on model_training: r1 vs r2 and r2 vs r1 on a (3 vs 2), and on b (1 vs 1): MAE 2/4.
-  ASSERT_TRUE(r.human.count("model_training"));
-  EXPECT_DOUBLE_EQ(r.human.at("model_training").mae, 0.5);
-  // The largest disagreement is b's model_training (judge 3, humans 1) with its feedback.
-  ASSERT_FALSE(jr.largest.empty());
-  EXPECT_EQ(jr.largest[0].item, "sub/b.ipynb");
-  EXPECT_EQ(jr.largest[0].rationale, "says <b>");
-  ASSERT_EQ(jr.largest[0].feedback.size(), 1u);
-  EXPECT_EQ(jr.largest[0].feedback[0].second, "no model");
-}
-
-TEST(Report, RaterPolicyAndUnknownJudge) {
-  ReportOptions o;
-  o.raters = "r2";
-  const Report r = small_report(o);
-  EXPECT_DOUBLE_EQ(r.judges[0].dimensions[0].metrics.mae, 1.5);  // (|3-2| + |3-1|) / 2
-  o.raters = "mean";
-  o.judge = "nobody";
-  EXPECT_THROW(small_report(o), judge::Error);
-}
-
-TEST(Report, GatesParseAndEvaluate) {
-  const Gate g = parse_gate("mae:model_training >= 0.3");
-  EXPECT_EQ(g.metric, "mae");
-  EXPECT_EQ(g.dimension, "model_training");
-  EXPECT_EQ(g.op, ">=");
-  EXPECT_DOUBLE_EQ(g.threshold, 0.3);
-  EXPECT_THROW(parse_gate("mse>1"), judge::Error);
-  EXPECT_THROW(parse_gate("mae=1"), judge::Error);
-  EXPECT_THROW(parse_gate("mae>x"), judge::Error);
-  const Report r = small_report();
-  const auto results =
-      evaluate_gates(r, {parse_gate("mae>1.2"), parse_gate("mae<1.2"), parse_gate("bias:model_use>9"),
-                         parse_gate("exact:model_training<=0.5")});
-  ASSERT_EQ(results.size(), 4u);
-  EXPECT_TRUE(results[0].failed);  // 1.25 > 1.2
-  EXPECT_FALSE(results[1].failed);
-  EXPECT_TRUE(results[2].failed);  // undefined: no pairs on model_use
-  EXPECT_TRUE(results[3].failed);  // exact: a 2.5 rounds to 3 = 3 (1), b 1 vs 3 (0) -> 0.5 <= 0.5
-  EXPECT_THROW(evaluate_gates(r, {parse_gate("mae:model_trainin>0.3")}), judge::Error);  // a typo is usage
-  EXPECT_THROW(parse_gate("mae>nan"), judge::Error);
-}
-
-// A gate's value is printed with enough digits that it never reads as the threshold: 0.30208 passes
-// 'mae>=0.3021' and must not print as 0.3021; a value equal to the threshold keeps 4 digits.
-TEST(Report, GateValueHasEnoughDigitsToTellItFromTheThreshold) {
-  GateResult r{parse_gate("mae>=0.3021"), "", 0.30208, false};
-  EXPECT_EQ(describe(r), "mae 0.30208 (fails if >= 0.3021)");
-  r.value = 0.3021;
-  r.failed = true;
-  EXPECT_EQ(describe(r), "mae 0.3021 >= 0.3021");
-  r = {parse_gate("mae>0.35"), "h", 0.41, true};
-  EXPECT_EQ(describe(r), "mae 0.41 > 0.35 (judge h)");
-  r = {parse_gate("mae<0.5"), "", 0.4999999, false};  // 0.5 at 4 digits: 7 are needed
-  r.failed = true;
-  EXPECT_EQ(describe(r), "mae 0.4999999 < 0.5");
-}
 
 // Intervals and signed numbers as the table prints them: every item is off by +1, so the MAE, both ends of
 // its bootstrap interval and the bias are 1 (the bias signed).
@@ -157,30 +59,13 @@ TEST(Report, TablePrintsIntervalsAndSignedNumbers) {
       judge::labels::read_labels(write_temp("off_labels.csv", "notebook,dimension,score\na,d,2\nb,d,3\n"));
   const auto scores =
       read_scores(write_temp("off_scores.csv", "item,dimension,score,judge\na,d,3,h\nb,d,4,h\n"));
-  ReportOptions options;
+  MeasureOptions options;
   options.bootstrap.resamples = 50;
   std::ostringstream out;
-  write_report(out, build_report(labels, scores, options), {}, "table");
+  write_report(out, measure(labels, scores, options), {}, "table");
   EXPECT_NE(out.str().find("\nd             2  1.000  [1.000, 1.000]  +1.000  1.000  "), std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("\nmean of MAEs     1.000  [1.000, 1.000]\n"), std::string::npos) << out.str();
-}
-
-// The largest disagreements list only pairs where judge and humans differ: a (2 vs 2) and c (1 vs 1) agree,
-// b (1 vs 3) does not.
-TEST(Report, LargestDisagreementsLeaveOutPairsThatAgree) {
-  const auto labels = judge::labels::read_labels(
-      write_temp("agree_labels.csv", "notebook,dimension,score\na,d,2\nb,d,3\nc,d,1\n"));
-  const auto scores =
-      read_scores(write_temp("agree_scores.csv", "item,dimension,score,judge\na,d,2,h\nb,d,1,h\nc,d,1,h\n"));
-  ReportOptions options;
-  options.bootstrap.resamples = 50;
-  const Report r = build_report(labels, scores, options);
-  ASSERT_EQ(r.judges.size(), 1u);
-  ASSERT_EQ(r.judges[0].largest.size(), 1u);
-  EXPECT_EQ(r.judges[0].largest[0].item, "b");
-  EXPECT_EQ(r.judges[0].largest[0].judge, 1);
-  EXPECT_EQ(r.judges[0].largest[0].human, 3);
 }
 
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
@@ -521,84 +406,6 @@ TEST(ReportCli, CalibrationWithMoreFoldsThanNotebooksIsRefused) {
   EXPECT_EQ(judge::test::run_judge(args + " --folds 4 >/dev/null 2>&1").exit_code, 0);
 }
 
-// N/A disagreement rate, unscored count and the MAE change against a compared run, by hand on small_report.
-TEST(Report, GatesOnNaDisagreementUnscoredAndMaeChange) {
-  const Report r = small_report();
-  // model_training: a and b both applicable on both sides: 0 of 2. model_use: a humans N/A, judge 2 (one
-  // disagreement), b unscored (left out): 1 of 1. Pooled: 1 of 3.
-  const auto na =
-      evaluate_gates(r, {parse_gate("na_disagree>0.3"), parse_gate("na_disagree:model_training>0"),
-                         parse_gate("na_disagree:model_use>=1"), parse_gate("na_disagree<0.34")});
-  ASSERT_EQ(na.size(), 4u);
-  EXPECT_DOUBLE_EQ(na[0].value, 1.0 / 3);
-  EXPECT_TRUE(na[0].failed);
-  EXPECT_DOUBLE_EQ(na[1].value, 0);
-  EXPECT_FALSE(na[1].failed);
-  EXPECT_DOUBLE_EQ(na[2].value, 1);
-  EXPECT_TRUE(na[2].failed);
-  EXPECT_TRUE(na[3].failed);
-  // N/A recall and precision: the humans' one N/A (a's model_use) the judge scores: recall 0 of 1; the judge
-  // says N/A nowhere: precision has nothing to divide (NaN), and an undefined value fails its gate.
-  const auto rp = evaluate_gates(r, {parse_gate("na_recall<0.9"), parse_gate("na_precision<0.9")});
-  EXPECT_DOUBLE_EQ(rp[0].value, 0);
-  EXPECT_TRUE(rp[0].failed);
-  EXPECT_TRUE(std::isnan(rp[1].value));
-  EXPECT_TRUE(rp[1].failed);
-  // One unscored record (b's model_use).
-  const auto un = evaluate_gates(r, {parse_gate("unscored>0"), parse_gate("unscored:model_training>0"),
-                                     parse_gate("unscored:model_use>=1")});
-  EXPECT_DOUBLE_EQ(un[0].value, 1);
-  EXPECT_TRUE(un[0].failed);
-  EXPECT_DOUBLE_EQ(un[1].value, 0);
-  EXPECT_FALSE(un[1].failed);
-  EXPECT_TRUE(un[2].failed);
-  // Without --compare a change gate is a usage error, not a failed gate.
-  try {
-    evaluate_gates(r, {parse_gate("mae_change>0")});
-    ADD_FAILURE() << "no error";
-  } catch (const judge::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("give --compare"), std::string::npos) << e.what();
-  }
-
-  // A baseline run "plain": a model_training 2, b model_training 1 (b's model_use 3, a's N/A).
-  const auto labels = judge::labels::read_labels(write_temp("labels.csv", k_labels));
-  const auto scores = read_scores(write_temp(
-      "scores2.jsonl",
-      std::string(k_scores) +
-          R"({"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "plain"}
-{"notebook": "sub/b.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "plain"}
-{"notebook": "a.ipynb", "dimension": "model_use", "status": "not_applicable", "score": null, "judge": "plain"}
-{"notebook": "sub/b.ipynb", "dimension": "model_use", "status": "scored", "score": 3, "judge": "plain"}
-)"));
-  ReportOptions o;
-  o.bootstrap.resamples = 200;
-  o.judge = "heuristic";
-  o.compare = "plain";
-  const Report c = build_report(labels, scores, o);
-  // model_training, humans a 2.5, b 1: heuristic errors 0.5, 2 (MAE 1.25); plain 0.5, 0 (MAE 0.25): +1.
-  // model_use: no pair of heuristic's, so no change there (undefined: the gate fails).
-  const auto ch = evaluate_gates(c, {parse_gate("mae_change>0"), parse_gate("mae_change:model_training>1"),
-                                     parse_gate("mae_change:model_use>0"), parse_gate("mae_change<=1")});
-  ASSERT_EQ(ch.size(), 4u);
-  EXPECT_DOUBLE_EQ(ch[0].value, 1);
-  EXPECT_TRUE(ch[0].failed);
-  EXPECT_DOUBLE_EQ(ch[1].value, 1);
-  EXPECT_FALSE(ch[1].failed);
-  EXPECT_TRUE(std::isnan(ch[2].value));
-  EXPECT_TRUE(ch[2].failed);
-  EXPECT_TRUE(ch[3].failed);
-  EXPECT_EQ(describe(ch[0]), "mae_change 1 > 0 (judge heuristic)");
-  // The "plain" run calls a's model_use N/A as the humans do: recall 1 of 1, precision 1 of 1.
-  o.judge = "plain";
-  o.compare.reset();
-  const Report p = build_report(labels, scores, o);
-  const auto prp = evaluate_gates(p, {parse_gate("na_recall<1"), parse_gate("na_precision:model_use<1")});
-  EXPECT_DOUBLE_EQ(prp[0].value, 1);
-  EXPECT_FALSE(prp[0].failed);
-  EXPECT_DOUBLE_EQ(prp[1].value, 1);
-  EXPECT_FALSE(prp[1].failed);
-}
-
 // Notebooks whose records carry flags (judge eval's prompt-injection flag) are listed per judge with every
 // score the judge gave them and the resolved human score: a.ipynb is labelled (model_training: mean of 3 and
 // 2 = 2.5; model_use: both raters N/A), c.ipynb is not.
@@ -609,11 +416,11 @@ TEST(Report, FlaggedNotebooksAreListedWithTheirScores) {
 {"notebook": "/data/nbs/sub/b.ipynb", "dimension": "model_training", "status": "scored", "score": 3, "judge": "heuristic"}
 {"notebook": "/data/nbs/c.ipynb", "dimension": "model_use", "status": "not_applicable", "score": null, "judge": "heuristic", "flags": ["prompt_injection"], "injection_cells": [4, 1]}
 )";
-  ReportOptions options;
+  MeasureOptions options;
   options.bootstrap.resamples = 50;
   const auto labels_path = write_temp("labels.csv", k_labels);
   const auto scores_path = write_temp("flagged.jsonl", flagged_scores);
-  const Report r = build_report(judge::labels::read_labels(labels_path), read_scores(scores_path), options);
+  const Measurement r = measure(judge::labels::read_labels(labels_path), read_scores(scores_path), options);
   ASSERT_EQ(r.judges.size(), 1u);
   const auto& flagged = r.judges[0].flagged;
   ASSERT_EQ(flagged.size(), 2u);
@@ -660,4 +467,17 @@ TEST(Report, FlaggedNotebooksAreListedWithTheirScores) {
             std::string::npos)
       << text.out;
   EXPECT_NE(text.out.find(", 2 notebooks flagged (prompt injection);"), std::string::npos) << text.out;
+}
+
+// The report formats are one list, in --format's order; a name not in it is a usage error naming them all.
+TEST(Report, FormatsAreOneList) {
+  EXPECT_EQ(format_names(), (std::vector<std::string>{"table", "json", "markdown", "html", "junit", "csv"}));
+  EXPECT_EQ(format_list(), "table|json|markdown|html|junit|csv");
+  std::ostringstream out;
+  try {
+    write_report(out, Measurement{}, {}, "yaml");
+    ADD_FAILURE() << "no error";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("(table, json, markdown, html, junit, csv)"), std::string::npos);
+  }
 }

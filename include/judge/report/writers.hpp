@@ -2,31 +2,57 @@
 #pragma once
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "judge/report/gates.hpp"
-#include "judge/report/report.hpp"
+#include "judge/measure/gates.hpp"
+#include "judge/measure/measure.hpp"
 
 namespace judge::report {
 
-/// Output formats of `judge report`.
+/// Writes a measurement and its gate results in one format.
+using WriteFn = void (*)(std::ostream& out, const measure::Measurement& measurement,
+                         const std::vector<measure::GateResult>& gates);
+
+/// One report format: the plug point that judge report's and judge validate's --format choices come from.
+/// Adding a format is one entry in formats() and its writer.
+struct Format {
+  std::string_view name;
+  WriteFn write;
+};
+
+/// Every report format, in the order --format lists them:
 ///  - "table": aligned text per judge (metrics per dimension, then comparison and calibration when present);
-///  - "markdown": the same tables in GitHub Markdown;
 ///  - "json": one object, schema_version 1, keys in a fixed order (see docs in write_json); NaN is null; each
 ///    judge's "flagged" lists its flagged notebooks ({item, flags, injection_cells, scores: [{dimension,
 ///    status, score, human (when labelled: a number or "N/A")}]});
-///  - "csv": one row per judge and dimension plus a "(mean)" row per judge (RFC 4180);
+///  - "markdown": the same tables in GitHub Markdown;
+///  - "html": one self-contained page (write_html);
 ///  - "junit": JUnit XML, one testsuite per judge, one testcase per dimension plus "(mean)"; a failed gate
 ///    becomes a <failure> of its dimension's testcase (or of "(mean)");
-///  - "html": one self-contained page (write_html).
-/// Throws judge::Error (usage) for another name.
-void write_report(std::ostream& out, const Report& report, const std::vector<GateResult>& gates,
-                  const std::string& format);
+///  - "csv": one row per judge and dimension plus a "(mean)" row per judge (RFC 4180).
+/// A measurement with a cross-validation part (judge validate) gets it too: in front of the tables (table,
+/// markdown), as a section before the judges' (html), as a "validate" object after "gates" (json); csv and
+/// junit write the conditions as judges.
+const std::vector<Format>& formats();
 
-/// The report as one HTML file with no external resource: inline CSS, an inline SVG chart of MAE per
-/// dimension with interval whiskers (raw and calibrated when calibrated), confusion matrices, and the
-/// largest disagreements with the judge's rationale beside the human feedback. All text is HTML-escaped.
-void write_html(std::ostream& out, const Report& report, const std::vector<GateResult>& gates);
+/// The names of formats(), in order: the CLI's --format choices.
+std::vector<std::string> format_names();
+
+/// "table|json|markdown|html|junit|csv": the names joined by `separator`.
+std::string format_list(std::string_view separator = "|");
+
+/// Writes the measurement in `format` (a name of formats()). Throws judge::Error (usage) for another name.
+void write_report(std::ostream& out, const measure::Measurement& measurement,
+                  const std::vector<measure::GateResult>& gates, const std::string& format);
+
+/// The measurement as one HTML file with no external resource: inline CSS, an inline SVG chart of MAE per
+/// dimension with confidence-interval whiskers (raw and calibrated when calibrated), confusion matrices, and
+/// the largest disagreements with the judge's rationale beside the human feedback; for judge validate the
+/// cross-validation section (summary, learning-curve table and chart) before the judges'. All text is
+/// HTML-escaped.
+void write_html(std::ostream& out, const measure::Measurement& measurement,
+                const std::vector<measure::GateResult>& gates);
 
 /// A table of text cells: used by the text, Markdown and HTML writers.
 struct Section {
@@ -36,14 +62,19 @@ struct Section {
 };
 
 /// Writes one table as text ("table": first column left-aligned, the others right-aligned), GitHub Markdown
-/// ("markdown") or an HTML <h3> title and <table> ("html"); the writers of judge report and judge validate
-/// share it. Throws judge::Error (usage) for another format.
+/// ("markdown") or an HTML <h3> title and <table> ("html"). Throws judge::Error (usage) for another format.
 void write_section(std::ostream& out, const Section& section, const std::string& format);
 
-/// The tables of one judge's report, in display order; the last lists the flagged notebooks (JudgeReport::
-/// flagged: notebook, injection cells and flags on its first row, then a row per record with the judge's
-/// score and the resolved human score) when there are any.
-std::vector<Section> sections(const Report& report, const JudgeReport& judge);
+/// The tables of one judge's measurement, in display order; the last lists the flagged notebooks
+/// (JudgeMeasurement::flagged: notebook, injection cells and flags on its first row, then a row per record
+/// with the judge's score and the resolved human score) when there are any.
+std::vector<Section> sections(const measure::Measurement& measurement,
+                              const measure::JudgeMeasurement& judge);
+
+/// judge validate's tables, in display order: the summary (per dimension, each condition's MAE with its
+/// confidence interval and its paired change from baseline, "*" = significant) and, with a learning curve,
+/// its table. Empty without measurement.cross_validation.
+std::vector<Section> cross_validation_sections(const measure::Measurement& measurement);
 
 /// `s` with & < > " ' replaced by entities (XML and HTML text and attributes).
 std::string xml_escape(const std::string& s);
@@ -52,10 +83,10 @@ std::string xml_escape(const std::string& s);
 std::string format_number(double x, int digits = 3);
 
 /// ", N notebooks flagged (prompt injection)" for a judge with flagged notebooks; "" otherwise.
-std::string flagged_note(const JudgeReport& judge);
+std::string flagged_note(const measure::JudgeMeasurement& judge);
 
 /// " (no score at all on labelled dimensions a, b: misspelt, or not judged?)" for a judge with label
-/// dimensions it never scored (JudgeReport::dimensions_without_scores); "" when there are none.
-std::string without_scores_note(const JudgeReport& judge);
+/// dimensions it never scored (JudgeMeasurement::dimensions_without_scores); "" when there are none.
+std::string without_scores_note(const measure::JudgeMeasurement& judge);
 
 }  // namespace judge::report

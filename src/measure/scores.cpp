@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "judge/report/scores.hpp"
+#include "judge/measure/scores.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,7 +12,7 @@
 #include "judge/util/hash.hpp"
 #include "judge/util/text.hpp"
 
-namespace judge::report {
+namespace judge::measure {
 
 namespace {
 
@@ -197,4 +197,4 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   return set;
 }
 
-}  // namespace judge::report
+}  // namespace judge::measure

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "judge/report/scores.hpp"
+#include "judge/measure/scores.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include "../support.hpp"
 #include "judge/util/error.hpp"
 
-using namespace judge::report;
+using namespace judge::measure;
 namespace fs = std::filesystem;
 
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace judge::report {
+namespace judge::measure {
 
 enum class ScoreStatus { scored, not_applicable, unscored };
 
@@ -22,7 +22,7 @@ struct ScoreRecord {
   /// prompt injection; empty when absent.
   std::vector<std::string> flags;
   std::vector<int> injection_cells;
-  int line = 0;                 ///< 1-based line (CSV: the record's first line; JSON array: element number)
+  int line = 0;  ///< 1-based line (CSV: the record's first line; JSON array: element number)
 };
 
 struct ScoreSet {
@@ -42,4 +42,4 @@ struct ScoreSet {
 /// unknown status) and throws one judge::Error listing them as "FILE:LINE: what is wrong".
 ScoreSet read_scores(const std::filesystem::path& path);
 
-}  // namespace judge::report
+}  // namespace judge::measure

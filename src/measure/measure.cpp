@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "judge/measure/measure.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -7,13 +9,12 @@
 #include <unordered_map>
 
 #include "judge/labels/tabular.hpp"
-#include "judge/report/report.hpp"
 #include "judge/stats/calibration.hpp"
 #include "judge/stats/folds.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
 
-namespace judge::report {
+namespace judge::measure {
 
 namespace {
 
@@ -41,8 +42,8 @@ std::vector<std::string_view> separator_suffixes(std::string_view path) {
 }
 
 /// label item -> score item, by same_item. A label item equal to a score item matches only it. Throws
-/// judge::Error (usage) when a label item matches several score items by suffix, or a score item is matched by
-/// several label items: guessing would compare a notebook with another one's labels.
+/// judge::Error (usage) when a label item matches several score items by suffix, or a score item is matched
+/// by several label items: guessing would compare a notebook with another one's labels.
 std::unordered_map<std::string, std::string> match_items(const std::set<std::string>& label_items,
                                                          const std::set<std::string>& score_items) {
   std::unordered_multimap<std::string_view, std::string_view> by_suffix;  // suffix of a score item -> it
@@ -312,7 +313,7 @@ double mean_of(const std::vector<DimensionStats>& dims, double (*get)(const Dime
 }
 
 /// Paired comparison with another judge over the pairs both judges scored.
-void compare(JudgeReport& jr, const Joined& joined, const Joined& other, const ReportOptions& options,
+void compare(JudgeMeasurement& jr, const Joined& joined, const Joined& other, const MeasureOptions& options,
              const stats::Rng& rng) {
   std::map<std::pair<std::string, std::string>, double> other_score;  // (label item, dimension) -> score
   for (const auto& p : other.pairs) other_score[{p.label->item, p.label->dimension}] = p.judge;
@@ -341,7 +342,7 @@ void compare(JudgeReport& jr, const Joined& joined, const Joined& other, const R
 }
 
 /// Cross-fitted isotonic calibration: folds by item, stratified by each item's mean label.
-void calibrate(JudgeReport& jr, const Joined& joined, stats::Scale scale, const ReportOptions& options,
+void calibrate(JudgeMeasurement& jr, const Joined& joined, stats::Scale scale, const MeasureOptions& options,
                const stats::Rng& rng) {
   std::vector<double> label_sum(joined.items.size(), 0), label_n(joined.items.size(), 0);
   for (const auto& p : joined.pairs) {
@@ -406,8 +407,9 @@ bool same_item(const std::string& a, const std::string& b) {
          is_separator(longer[longer.size() - shorter.size() - 1]);
 }
 
-Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, const ReportOptions& options) {
-  Report report;
+Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
+                    const MeasureOptions& options) {
+  Measurement report;
   report.labels_source = label_set.source;
   report.labels_hash = label_set.hash;
   report.scores_source = scores.source;
@@ -432,7 +434,7 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
   if (options.judge) check_judge(*options.judge, "--judge");
   if (options.compare) check_judge(*options.compare, "--compare");
   if (options.judge) judges = {*options.judge};
-  if (options.compare)
+  if (options.compare && !options.measure_compared)
     judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());
 
   std::vector<std::string> measured = judges;  // the judges whose scores meet the scale
@@ -455,7 +457,7 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
   for (const auto& name : judges) {
     const JudgeIndex ix = index_judge(scores, name);
     const Joined joined = join(resolved, ix);
-    JudgeReport jr;
+    JudgeMeasurement jr;
     jr.judge = name;
     jr.records = ix.records;
     jr.unscored = ix.unscored;
@@ -487,7 +489,7 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
     }
     jr.mean_mae = mean_of(jr.dimensions, [](const DimensionStats& d) { return d.metrics.mae; });
     jr.mean_mae_ci = ci.mean;
-    if (other) compare(jr, joined, *other, options, rng);
+    if (other && name != *options.compare) compare(jr, joined, *other, options, rng);
     if (options.calibrate_folds > 1 && !joined.items.empty()) {
       check_calibration_folds(options.calibrate_folds, joined.items.size(), name);
       calibrate(jr, joined, report.scale, options, rng);
@@ -528,4 +530,4 @@ Report build_report(const labels::LabelSet& label_set, const ScoreSet& scores, c
   return report;
 }
 
-}  // namespace judge::report
+}  // namespace judge::measure

@@ -7,22 +7,25 @@
 #include <vector>
 
 #include "judge/labels/labels.hpp"
-#include "judge/report/scores.hpp"
-#include "judge/stats/calibration.hpp"
+#include "judge/measure/scores.hpp"
 #include "judge/stats/bootstrap.hpp"
+#include "judge/stats/calibration.hpp"
 #include "judge/stats/metrics.hpp"
 
-namespace judge::report {
+namespace judge::measure {
 
-struct ReportOptions {
+struct MeasureOptions {
   std::string raters = "mean";         ///< labels::resolve policy
   std::optional<std::string> judge;    ///< only this judge's records; nullopt = each judge in turn
   std::optional<std::string> compare;  ///< a second judge for the paired comparison
-  std::optional<stats::Scale> scale;   ///< from --rubric; nullopt = inferred from labels and judge scores
-  std::string scale_source;            ///< where `scale` comes from (e.g. "rubric ml-notebook")
+  /// Also measure the compared judge itself (without a comparison), as judge validate does for its baseline
+  /// condition; false: the compared judge is only the other side of each comparison (judge report).
+  bool measure_compared = false;
+  std::optional<stats::Scale> scale;  ///< from --rubric; nullopt = inferred from labels and judge scores
+  std::string scale_source;           ///< where `scale` comes from (e.g. "rubric ml-notebook")
   stats::BootstrapOptions bootstrap;
   std::uint64_t seed = 0;
-  int calibrate_folds = 0;         ///< K > 1: cross-fitted isotonic calibration; 0 = off
+  int calibrate_folds = 0;  ///< K > 1: cross-fitted isotonic calibration; 0 = off
   stats::IsotonicLoss calibration = stats::IsotonicLoss::squared;  ///< mean (isotonic) or median fit
   std::size_t disagreements = 10;  ///< how many of the largest disagreements to keep
 };
@@ -31,14 +34,14 @@ struct ReportOptions {
 struct Comparison {
   std::size_t n = 0;
   double mae = 0, other_mae = 0;  ///< on the common pairs
-  stats::Interval diff_ci;        ///< interval of mae - other_mae
+  stats::Interval diff_ci;        ///< confidence interval of mae - other_mae
 };
 
 /// Cross-fitted calibration of one dimension: calibrated metrics and the change from raw.
 struct Calibrated {
   stats::Agreement metrics;
   stats::Interval mae_ci;
-  stats::Interval diff_ci;  ///< interval of calibrated MAE - raw MAE
+  stats::Interval diff_ci;  ///< confidence interval of calibrated MAE - raw MAE
 };
 
 struct DimensionStats {
@@ -87,14 +90,15 @@ struct FlaggedItem {
   std::vector<Score> scores;  ///< one per record, in file order
 };
 
-struct JudgeReport {
+/// The measurement of one judge (judge report) or one condition (judge validate).
+struct JudgeMeasurement {
   std::string judge;
   std::vector<DimensionStats> dimensions;
   double mean_mae = 0;  ///< mean of the per-dimension MAEs
   stats::Interval mean_mae_ci;
-  std::size_t records = 0;           ///< the judge's records read
-  std::size_t unscored = 0;          ///< of which unscored (counted, left out)
-  std::size_t unmatched_labels = 0;  ///< resolved labels with no record of this judge
+  std::size_t records = 0;                              ///< the judge's records read
+  std::size_t unscored = 0;                             ///< of which unscored (counted, left out)
+  std::size_t unmatched_labels = 0;                     ///< resolved labels with no record of this judge
   std::vector<LabelWithoutScore> labels_without_score;  ///< those labels, in label order
   /// Label dimensions (label order) on which this judge has no record for any item: a misspelt dimension in
   /// the labels or the scores, or a dimension the judge was not run on.
@@ -109,7 +113,39 @@ struct JudgeReport {
   std::vector<FlaggedItem> flagged;
 };
 
-struct Report {
+/// judge validate's side of a measurement: how its held-out verdicts were made (K-fold cross-validation by
+/// notebook, align::cross_validate) and, with --learning-curve, the mean MAE by share of the training folds.
+struct CrossValidation {
+  int folds = 0;
+  std::uint64_t seed = 0;
+  std::string judge;       ///< judge spec
+  std::string reflection;  ///< reflection model spec; "" = the offline distiller
+  std::string embeddings;  ///< embedder spec
+  int k = 0;               ///< episodes retrieved per (notebook, dimension)
+  std::vector<std::string> conditions;
+  std::string calibration;  ///< map of the "calibrated" condition ("isotonic"...); "" when not measured
+  struct Item {
+    std::string item;
+    int fold = 0;
+    double mean_label = 0;  ///< the item's mean resolved label (the fold strata)
+  };
+  std::vector<Item> items;
+  /// One condition (baseline left out) measured on a share of each fold's training notebooks.
+  struct CurvePoint {
+    double share = 0;  ///< in (0, 1]
+    std::string condition;
+    double training = 0;  ///< notebooks aligned on, mean per fold
+    double mae = 0;       ///< mean of the per-dimension MAEs
+    stats::Interval ci;
+    double change = 0;  ///< mae - baseline's mae (paired)
+    stats::Interval change_ci;
+  };
+  std::vector<double> shares;              ///< the learning curve's shares, ascending; empty without one
+  std::vector<CurvePoint> learning_curve;  ///< share-major, then condition order
+};
+
+/// A measured result: every judge (or condition) against the resolved labels, ready for any report writer.
+struct Measurement {
   std::string labels_source, labels_hash, scores_source, scores_hash;
   std::string raters;
   stats::Scale scale;
@@ -121,25 +157,25 @@ struct Report {
   /// Human-vs-human agreement per dimension: each rater against the mean of the other raters (applicable
   /// labels only; pairs pooled over raters). Empty when the labels have fewer than two raters.
   std::map<std::string, stats::Agreement> human;
-  std::vector<JudgeReport> judges;
+  std::vector<JudgeMeasurement> judges;
+  std::optional<CrossValidation> cross_validation;  ///< set by judge validate
 };
 
-/// Builds the report: resolves the labels by options.raters, matches each label to a score of the judge
+/// Measures agreement: resolves the labels by options.raters, matches each label to a score of the judge
 /// (same dimension; item paths equal, or one ends with the other at a '/' or '\\'), and measures agreement
 /// per dimension (pairs where both sides apply; N/A disagreements counted apart; unscored records counted
-/// and left out) with bootstrap intervals resampling items. Throws judge::Error when --judge/--compare
-/// names no judge in the scores, when no label matches any score (saying so when every record of the judges
-/// is unscored or unreadable), when the scale cannot be found, or when a
-/// judge's score lies off options.scale (never clamped onto it; without options.scale the scale is the
-/// integer range of the labels and the measured judges' scores, so nothing falls off it). Each judge's
-/// records with flags make its `flagged` list (with the human score matched as for the metrics). Throws
-/// judge::Error (usage) when an item matches several items of the other side by path suffix, or when
-/// options.calibrate_folds is more than the notebooks with both a label and a score (as judge validate
-/// refuses more folds than notebooks).
-Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
+/// and left out) with bootstrap confidence intervals resampling items. Throws judge::Error when
+/// --judge/--compare names no judge in the scores, when no label matches any score (saying so when every
+/// record of the judges is unscored or unreadable), when the scale cannot be found, or when a judge's score
+/// lies off options.scale (never clamped onto it; without options.scale the scale is the integer range of
+/// the labels and the measured judges' scores, so nothing falls off it). Each judge's records with flags make
+/// its `flagged` list (with the human score matched as for the metrics). Throws judge::Error (usage) when an
+/// item matches several items of the other side by path suffix, or when options.calibrate_folds is more
+/// than the notebooks with both a label and a score (as judge validate refuses more folds than notebooks).
+Measurement measure(const labels::LabelSet& labels, const ScoreSet& scores, const MeasureOptions& options);
 
 /// True when the two item paths name the same notebook: equal, or one ends with the other right after a
 /// path separator ('/' or '\\').
 bool same_item(const std::string& a, const std::string& b);
 
-}  // namespace judge::report
+}  // namespace judge::measure

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <string>
+#include <vector>
+
+#include "judge/measure/measure.hpp"
+
+namespace judge::measure {
+
+/// A CI gate `METRIC[:DIMENSION] OP NUMBER` that fails the run when it holds, e.g. "mae>0.35" (the mean over
+/// dimensions) or "mae:model_training>0.3" (one dimension). METRIC is a gate metric of metrics(). Besides
+/// the agreement metrics: "na_disagree" (N/A disagreements / (label, record) pairs compared, unscored records
+/// left out; without a dimension pooled over all dimensions), "na_recall" (of the human N/As, the share the
+/// judge also calls N/A) and "na_precision" (of the judge's N/As, the share humans call N/A; both pooled the
+/// same way, NaN when nothing to divide by, and an undefined value fails its gate), "unscored" (the judge's
+/// unscored records; without a dimension all of them) and "mae_change" (MAE - MAE of the --compare judge on
+/// the pairs both scored; without a dimension the mean over dimensions, JudgeMeasurement::mean_diff).
+struct Gate {
+  std::string text;       ///< as written
+  std::string metric;     ///< the name of a gate metric of metrics()
+  std::string dimension;  ///< empty = the mean over dimensions
+  std::string op;         ///< < | <= | > | >=
+  double threshold = 0;
+};
+
+/// Parses one --fail-if expression (spaces allowed around parts). Throws judge::Error (usage) naming the
+/// expression and the expected form.
+Gate parse_gate(const std::string& text);
+
+struct GateResult {
+  Gate gate;
+  std::string judge;
+  double value = 0;     ///< NaN when undefined (no such dimension, or the metric is undefined)
+  bool failed = false;  ///< the expression holds, or its value is undefined
+};
+
+/// Evaluates every gate against every judge of the measurement (metric_value). Throws judge::Error (usage)
+/// for a dimension the measurement lacks, or a gate on a needs_compare metric (mae_change) of a measurement
+/// made without a compared judge (--compare).
+std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& gates);
+
+/// One line that reads right whichever way the gate went: failed "mae:model_training 0.412 > 0.3 (judge X)",
+/// passed "mae 0.028 (fails if > 0.35)", undefined "qwk undefined (an undefined value fails the gate)".
+std::string describe(const GateResult& result);
+
+}  // namespace judge::measure

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#include "judge/measure/gates.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "judge/measure/metrics.hpp"
+#include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
+
+namespace judge::measure {
+
+namespace {
+
+// "mae, bias, ..., mae_change (with --compare)": the gate metrics of the table.
+std::string gate_metric_list() {
+  std::string out;
+  for (const auto& m : metrics()) {
+    if (!m.gate) continue;
+    out += (out.empty() ? "" : ", ") + std::string(m.name) + (m.needs_compare ? " (with --compare)" : "");
+  }
+  return out;
+}
+
+double gate_value(const JudgeMeasurement& jr, const Gate& g) {
+  const Metric& metric = *find_metric(g.metric);
+  if (g.dimension.empty()) return metric_value(metric, jr, nullptr);
+  for (const auto& d : jr.dimensions)
+    if (d.dimension == g.dimension) return metric_value(metric, jr, &d);
+  return std::nan("");
+}
+
+}  // namespace
+
+Gate parse_gate(const std::string& text) {
+  auto bad = [&](const std::string& why) {
+    return Error(
+        "--fail-if \"" + text + "\": " + why + " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of " +
+            gate_metric_list() +
+            ", OP one of <, <=, >, >=; e.g. 'mae>0.35', 'mae:model_training>0.3', 'na_disagree>0.1', "
+            "'unscored>0' or 'mae_change>0'; docs/report.md)",
+        ExitCode::usage);
+  };
+  const auto op_at = text.find_first_of("<>");
+  if (op_at == std::string::npos) throw bad("no comparison");
+  Gate g;
+  g.text = text;
+  g.op = text.substr(op_at, op_at + 1 < text.size() && text[op_at + 1] == '=' ? 2 : 1);
+  const std::string lhs(util::trim(std::string_view(text).substr(0, op_at)));
+  const std::string rhs(util::trim(std::string_view(text).substr(op_at + g.op.size())));
+  const auto colon = lhs.find(':');
+  g.metric = std::string(util::trim(std::string_view(lhs).substr(0, colon)));
+  if (colon != std::string::npos) {
+    g.dimension = std::string(util::trim(std::string_view(lhs).substr(colon + 1)));
+    if (g.dimension.empty()) throw bad("empty dimension after ':'");
+  }
+  if (const Metric* m = find_metric(g.metric); !m || !m->gate)
+    throw bad("unknown metric \"" + g.metric + "\"");
+  const auto [end, ec] = std::from_chars(rhs.data(), rhs.data() + rhs.size(), g.threshold);
+  if (rhs.empty() || ec != std::errc() || end != rhs.data() + rhs.size() || !std::isfinite(g.threshold))
+    throw bad("\"" + rhs + "\" is not a number");
+  return g;
+}
+
+std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& gates) {
+  std::vector<GateResult> out;
+  for (const auto& g : gates)  // without a compared run there is no change to measure: a usage error
+    if (find_metric(g.metric)->needs_compare && !measurement.judges.empty() &&
+        std::none_of(measurement.judges.begin(), measurement.judges.end(),
+                     [](const auto& jr) { return jr.compare_judge; }))
+      throw Error("--fail-if '" + g.text + "': " + g.metric +
+                      " is the change against the run named by --compare NAME; "
+                      "give --compare (e.g. --compare heuristic)",
+                  ExitCode::usage);
+  for (const auto& jr : measurement.judges)
+    for (const auto& g : gates) {
+      // A dimension the measurement does not have is a typo in the gate, not a failed gate: usage error.
+      if (!g.dimension.empty() && std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
+                                               [&](const auto& d) { return d.dimension == g.dimension; })) {
+        std::string known;
+        for (const auto& d : jr.dimensions) known += (known.empty() ? "" : ", ") + d.dimension;
+        throw Error("--fail-if '" + g.text + "': the report has no dimension \"" + g.dimension +
+                        "\" (it has: " + known + ")",
+                    ExitCode::usage);
+      }
+      GateResult r{g, jr.judge, gate_value(jr, g), false};
+      const double v = r.value;
+      r.failed = std::isnan(v) || (g.op == "<" && v < g.threshold) || (g.op == "<=" && v <= g.threshold) ||
+                 (g.op == ">" && v > g.threshold) || (g.op == ">=" && v >= g.threshold);
+      out.push_back(std::move(r));
+    }
+  return out;
+}
+
+namespace {
+
+// `value` with the fewest significant digits (4 at least) that still compare with `threshold` as `value`
+// does: 0.30208 against 0.3021 is "0.30208", never "0.3021", which would read as equal.
+std::string value_against(double value, double threshold) {
+  char text[40];
+  for (int digits = 4; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    const double shown = std::strtod(text, nullptr);
+    if ((shown < threshold) == (value < threshold) && (shown > threshold) == (value > threshold)) break;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string describe(const GateResult& r) {
+  const std::string lhs = r.gate.metric + (r.gate.dimension.empty() ? "" : ":" + r.gate.dimension);
+  const std::string condition =
+      r.gate.op + " " +
+      std::string(util::trim(r.gate.text.substr(r.gate.text.find_first_of("<>") + r.gate.op.size())));
+  const std::string value = value_against(r.value, r.gate.threshold);
+  std::string s;
+  if (std::isnan(r.value))
+    s = lhs + " undefined (an undefined value fails the gate)";
+  else if (r.failed)
+    s = lhs + " " + value + " " + condition;
+  else
+    s = lhs + " " + value + " (fails if " + condition + ")";
+  if (!r.judge.empty()) s += " (judge " + r.judge + ")";
+  return s;
+}
+
+}  // namespace judge::measure

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+#include "judge/measure/metrics.hpp"
+
+#include <cmath>
+
+namespace judge::measure {
+
+namespace {
+
+// N/A agreement, pooled over the dimensions (or the one given).
+stats::NaCounts pooled_na(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  stats::NaCounts pooled;
+  for (const auto& d : jr.dimensions)
+    if (!dim || &d == dim) {
+      pooled.both_apply += d.na.both_apply;
+      pooled.both_na += d.na.both_na;
+      pooled.judge_na_only += d.na.judge_na_only;
+      pooled.human_na_only += d.na.human_na_only;
+    }
+  return pooled;
+}
+
+double ratio(std::size_t a, std::size_t b) {
+  return b ? static_cast<double>(a) / static_cast<double>(b) : std::nan("");
+}
+
+// Judge and humans compared: every (label, record) pair that is not unscored.
+double na_disagree(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  const auto na = pooled_na(jr, dim);
+  return ratio(na.disagreements(), na.both_apply + na.both_na + na.judge_na_only + na.human_na_only);
+}
+
+// Of the human N/As, the share the judge also calls N/A.
+double na_recall(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  const auto na = pooled_na(jr, dim);
+  return ratio(na.both_na, na.both_na + na.human_na_only);
+}
+
+// Of the judge's N/As, the share humans call N/A.
+double na_precision(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  const auto na = pooled_na(jr, dim);
+  return ratio(na.both_na, na.both_na + na.judge_na_only);
+}
+
+double unscored(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  return static_cast<double>(dim ? dim->unscored : jr.unscored);
+}
+
+double mae_change(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  if (!dim) return jr.compare_judge ? jr.mean_diff : std::nan("");
+  return dim->comparison ? dim->comparison->mae - dim->comparison->other_mae : std::nan("");
+}
+
+using A = const stats::Agreement&;
+
+// The table: one line per metric, in the order the writers show them.
+const std::vector<Metric> k_metrics{
+    {.name = "mae", .heading = "MAE", .of_pairs = [](A a) { return a.mae; }, .interval = true, .junit = true},
+    {.name = "bias", .heading = "bias", .sign = true, .of_pairs = [](A a) { return a.bias; }, .junit = true},
+    {.name = "rmse", .heading = "RMSE", .of_pairs = [](A a) { return a.rmse; }, .gate = false},
+    {.name = "exact", .heading = "exact", .of_pairs = [](A a) { return a.exact; }},
+    {.name = "within1", .heading = "within1", .of_pairs = [](A a) { return a.within1; }},
+    {.name = "qwk", .heading = "QWK", .of_pairs = [](A a) { return a.qwk; }, .junit = true},
+    {.name = "spearman", .heading = "Spearman", .of_pairs = [](A a) { return a.spearman; }, .junit = true},
+    {.name = "na_disagree", .heading = "N/A disagree rate", .of_judge = na_disagree},
+    {.name = "na_recall", .heading = "N/A recall", .of_judge = na_recall},
+    {.name = "na_precision", .heading = "N/A precision", .of_judge = na_precision},
+    {.name = "unscored", .heading = "unscored", .precision = 0, .of_judge = unscored},
+    {.name = "mae_change",
+     .heading = "MAE change",
+     .sign = true,
+     .of_judge = mae_change,
+     .needs_compare = true},
+};
+
+}  // namespace
+
+const std::vector<Metric>& metrics() { return k_metrics; }
+
+const Metric* find_metric(std::string_view name) {
+  for (const auto& m : metrics())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+double metric_value(const Metric& metric, const JudgeMeasurement& jr, const DimensionStats* dim) {
+  if (!metric.of_pairs) return metric.of_judge(jr, dim);
+  if (dim) return metric.of_pairs(dim->metrics);
+  double sum = 0;
+  std::size_t n = 0;
+  for (const auto& d : jr.dimensions)
+    if (const double v = metric.of_pairs(d.metrics); !std::isnan(v)) {
+      sum += v;
+      ++n;
+    }
+  return n ? sum / static_cast<double>(n) : std::nan("");
+}
+
+}  // namespace judge::measure

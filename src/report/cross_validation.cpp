@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// judge validate's part of a report: the summary of every condition against baseline, the learning curve
+// (table and SVG chart) and the "validate" JSON object.
+#include <algorithm>
+#include <cmath>
+#include <ostream>
+
+#include "judge/report/writers.hpp"
+#include "writers_internal.hpp"
+
+namespace judge::report {
+
+namespace {
+
+using measure::CrossValidation;
+using measure::Measurement;
+
+std::string interval_text(const stats::Interval& iv) {
+  return "[" + format_number(iv.low, 2) + ", " + format_number(iv.high, 2) + "]";
+}
+
+std::string signed_text(double value) { return (value > 0 ? "+" : "") + format_number(value); }
+
+std::string with_interval(double value, const stats::Interval& iv, bool sign) {
+  return (sign ? signed_text(value) : format_number(value)) + " " + interval_text(iv);
+}
+
+// The reference study's table, and more: per dimension, each condition's MAE with its interval and its
+// change from baseline with the paired interval ("*" = significant: the interval excludes 0).
+Section summary_section(const Measurement& r) {
+  const CrossValidation& cv = *r.cross_validation;
+  Section s{"cross-validated MAE per condition (" + std::to_string(cv.folds) + " folds by notebook; " +
+                format_number(r.bootstrap.confidence * 100, 0) +
+                "% bootstrap intervals; change from baseline with paired interval, * = significant" +
+                (cv.calibration.empty() ? "" : "; calibrated: " + cv.calibration + " map") + ")",
+            {"dimension", "n"},
+            {}};
+  for (const auto& jr : r.judges) {
+    s.header.push_back(jr.judge + " MAE");
+    if (jr.compare_judge) s.header.push_back("change");
+  }
+  if (r.judges.empty()) return s;
+  const auto& dims = r.judges.front().dimensions;
+  for (std::size_t i = 0; i <= dims.size(); ++i) {
+    const bool mean = i == dims.size();
+    std::vector<std::string> row{mean ? "mean of MAEs" : dims[i].dimension,
+                                 mean ? "" : std::to_string(dims[i].metrics.n)};
+    for (const auto& jr : r.judges) {
+      const auto* d = mean ? nullptr : &jr.dimensions[i];
+      row.push_back(mean ? with_interval(jr.mean_mae, jr.mean_mae_ci, false)
+                         : with_interval(d->metrics.mae, d->mae_ci, false));
+      if (!jr.compare_judge) continue;
+      if (mean)
+        row.push_back(with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
+                      (jr.mean_diff_ci.excludes_zero() ? " *" : ""));
+      else if (d->comparison)
+        row.push_back(
+            with_interval(d->comparison->mae - d->comparison->other_mae, d->comparison->diff_ci, true) +
+            (d->comparison->diff_ci.excludes_zero() ? " *" : ""));
+      else
+        row.push_back("");
+    }
+    s.rows.push_back(std::move(row));
+  }
+  return s;
+}
+
+Section curve_section(const std::vector<CrossValidation::CurvePoint>& points) {
+  Section s{"learning curve: mean of per-dimension MAEs by share of the training folds aligned on",
+            {"share", "condition", "notebooks/fold", "MAE", "interval", "change", "interval ", "bar"},
+            {}};
+  // Bars of '#' filled to a fixed width with '.', so they read left to right in right-aligned columns.
+  constexpr long k_bar = 30;
+  double top = 0;
+  for (const auto& p : points) top = std::max(top, std::isnan(p.mae) ? 0 : p.mae);
+  for (const auto& p : points) {
+    const long width = top > 0 && !std::isnan(p.mae) ? std::lround(k_bar * p.mae / top) : 0;
+    s.rows.push_back({format_number(p.share * 100, 0) + "%", p.condition, format_number(p.training, 1),
+                      format_number(p.mae), interval_text(p.ci), signed_text(p.change),
+                      interval_text(p.change_ci),
+                      std::string(static_cast<std::size_t>(width), '#') +
+                          std::string(static_cast<std::size_t>(k_bar - width), '.')});
+  }
+  return s;
+}
+
+// An inline SVG line chart of the learning curve: x = share of the training folds, y = mean MAE, one line
+// per condition.
+void write_curve_svg(std::ostream& out, const CrossValidation& cv) {
+  const auto& points = cv.learning_curve;
+  if (points.empty()) return;
+  static const char* k_colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2"};
+  double top = 0.1;
+  for (const auto& p : points) top = std::isnan(p.ci.high) ? top : std::max(top, p.ci.high);
+  top = std::ceil(top * 10) / 10;
+  const double left = 60, width = 520, plot_h = 240, base = 20 + plot_h;
+  auto x = [&](double share) { return left + (width - left - 140) * share; };
+  auto y = [&](double v) { return base - plot_h * v / top; };
+  out << "<h3>learning curve</h3>\n<svg class=\"learning-curve\" xmlns=\"http://www.w3.org/2000/svg\" "
+         "width=\""
+      << width << "\" height=\"" << base + 40
+      << "\" role=\"img\" aria-label=\"MAE by share of training folds\">\n";
+  for (int t = 0; t <= 5; ++t) {
+    const double v = top * t / 5;
+    out << "<line x1=\"" << left << "\" x2=\"" << x(1) << "\" y1=\"" << y(v) << "\" y2=\"" << y(v)
+        << "\" stroke=\"#eee\"/><text x=\"" << left - 6 << "\" y=\"" << y(v) + 4 << "\" text-anchor=\"end\">"
+        << format_number(v, 2) << "</text>\n";
+  }
+  for (double s : cv.shares)
+    out << "<text x=\"" << x(s) << "\" y=\"" << base + 18 << "\" text-anchor=\"middle\">"
+        << format_number(s * 100, 0) << "%</text>\n";
+  std::vector<std::string> conditions;
+  for (const auto& p : points)
+    if (std::find(conditions.begin(), conditions.end(), p.condition) == conditions.end())
+      conditions.push_back(p.condition);
+  for (std::size_t c = 0; c < conditions.size(); ++c) {
+    const char* color = k_colors[c % 5];
+    std::string line;
+    for (const auto& p : points) {
+      if (p.condition != conditions[c] || std::isnan(p.mae)) continue;
+      line += std::to_string(x(p.share)) + "," + std::to_string(y(p.mae)) + " ";
+      out << "<line class=\"whisker\" x1=\"" << x(p.share) << "\" x2=\"" << x(p.share) << "\" y1=\""
+          << y(p.ci.low) << "\" y2=\"" << y(p.ci.high) << "\" stroke=\"" << color << "\" opacity=\"0.5\"/>"
+          << "<circle cx=\"" << x(p.share) << "\" cy=\"" << y(p.mae) << "\" r=\"3\" fill=\"" << color
+          << "\"><title>" << xml_escape(p.condition) << " " << format_number(p.share * 100, 0) << "%: MAE "
+          << format_number(p.mae) << "</title></circle>\n";
+    }
+    out << "<polyline class=\"curve\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
+        << line << "\"/>\n<text x=\"" << x(1) + 12 << "\" y=\"" << 30 + 16 * c << "\" fill=\"" << color
+        << "\">" << xml_escape(conditions[c]) << "</text>\n";
+  }
+  out << "<line x1=\"" << left << "\" x2=\"" << x(1) << "\" y1=\"" << base << "\" y2=\"" << base
+      << "\" stroke=\"#444\"/>\n</svg>\n";
+}
+
+}  // namespace
+
+std::vector<Section> cross_validation_sections(const Measurement& measurement) {
+  if (!measurement.cross_validation) return {};
+  std::vector<Section> out{summary_section(measurement)};
+  if (!measurement.cross_validation->learning_curve.empty())
+    out.push_back(curve_section(measurement.cross_validation->learning_curve));
+  return out;
+}
+
+void write_cross_validation_html(std::ostream& out, const Measurement& measurement) {
+  if (!measurement.cross_validation) return;
+  out << "<section class=\"validate\">\n<h2>cross-validation</h2>\n";
+  for (const auto& s : cross_validation_sections(measurement)) write_section(out, s, "html");
+  write_curve_svg(out, *measurement.cross_validation);
+  out << "</section>\n";
+}
+
+nlohmann::ordered_json cross_validation_json(const CrossValidation& cv) {
+  auto number = [](double v) {
+    return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
+  };
+  nlohmann::ordered_json j;
+  j["folds"] = cv.folds;
+  j["seed"] = cv.seed;
+  j["judge"] = cv.judge;
+  j["reflection"] = cv.reflection;
+  j["embeddings"] = cv.embeddings;
+  j["k"] = cv.k;
+  j["conditions"] = cv.conditions;
+  if (!cv.calibration.empty()) j["calibration"] = cv.calibration;
+  j["items"] = nlohmann::ordered_json::array();
+  for (const auto& it : cv.items)
+    j["items"].push_back({{"item", it.item}, {"fold", it.fold}, {"mean_label", it.mean_label}});
+  j["learning_curve"] = nlohmann::ordered_json::array();
+  for (const auto& p : cv.learning_curve)
+    j["learning_curve"].push_back({{"share", p.share},
+                                   {"condition", p.condition},
+                                   {"training_notebooks_per_fold", p.training},
+                                   {"mae", number(p.mae)},
+                                   {"mae_ci", {number(p.ci.low), number(p.ci.high)}},
+                                   {"change", number(p.change)},
+                                   {"change_ci", {number(p.change_ci.low), number(p.change_ci.high)}}});
+  return j;
+}
+
+}  // namespace judge::report
