@@ -152,9 +152,6 @@ void write_cross_validation_html(std::ostream& out, const Measurement& measureme
 }
 
 nlohmann::ordered_json cross_validation_json(const CrossValidation& cv) {
-  auto number = [](double v) {
-    return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
-  };
   nlohmann::ordered_json j;
   j["folds"] = cv.folds;
   j["seed"] = cv.seed;
@@ -172,10 +169,10 @@ nlohmann::ordered_json cross_validation_json(const CrossValidation& cv) {
     j["learning_curve"].push_back({{"share", p.share},
                                    {"condition", p.condition},
                                    {"training_notebooks_per_fold", p.training},
-                                   {"mae", number(p.mae)},
-                                   {"mae_ci", {number(p.ci.low), number(p.ci.high)}},
-                                   {"change", number(p.change)},
-                                   {"change_ci", {number(p.change_ci.low), number(p.change_ci.high)}}});
+                                   {"mae", json_number(p.mae)},
+                                   {"mae_ci", {json_number(p.ci.low), json_number(p.ci.high)}},
+                                   {"change", json_number(p.change)},
+                                   {"change_ci", {json_number(p.change_ci.low), json_number(p.change_ci.high)}}});
   return j;
 }
 

@@ -68,6 +68,10 @@ std::string flagged_note(const JudgeMeasurement& jr) {
          " flagged (prompt injection)";
 }
 
+nlohmann::ordered_json json_number(double x) {
+  return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
+}
+
 namespace {
 
 // A score as a reader wants it: "3", "2.5", "2.33"; N/A and unscored by name.
@@ -108,10 +112,7 @@ std::string confidence_label(const Measurement& r) {
          "% CI";
 }
 
-nlohmann::ordered_json number(double x) {
-  return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
-}
-nlohmann::ordered_json pair_json(const stats::Interval& iv) { return {number(iv.low), number(iv.high)}; }
+nlohmann::ordered_json pair_json(const stats::Interval& iv) { return {json_number(iv.low), json_number(iv.high)}; }
 
 // The metrics of the pairs, in the table's order (measure::metrics()).
 std::vector<const Metric*> pair_metrics() {
@@ -124,7 +125,7 @@ std::vector<const Metric*> pair_metrics() {
 nlohmann::ordered_json agreement_json(const stats::Agreement& a) {
   nlohmann::ordered_json j;
   j["n"] = a.n;
-  for (const Metric* m : pair_metrics()) j[std::string(m->name)] = number(m->of_pairs(a));
+  for (const Metric* m : pair_metrics()) j[std::string(m->name)] = json_number(m->of_pairs(a));
   return j;
 }
 
@@ -149,16 +150,16 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
     o["unscored"] = jr.unscored;
     o["labels_without_score"] = jr.unmatched_labels;
     o["dimensions_without_scores"] = jr.dimensions_without_scores;
-    o["mean_mae"] = number(jr.mean_mae);
+    o["mean_mae"] = json_number(jr.mean_mae);
     o["mean_mae_ci"] = pair_json(jr.mean_mae_ci);
     if (jr.compare_judge) {
       o["compare"] = {{"judge", *jr.compare_judge},
-                      {"mean_mae_diff", number(jr.mean_diff)},
+                      {"mean_mae_diff", json_number(jr.mean_diff)},
                       {"mean_mae_diff_ci", pair_json(jr.mean_diff_ci)},
                       {"significant", jr.mean_diff_ci.excludes_zero()}};
     }
     if (jr.calibrated_mean_mae) {
-      o["calibrated"] = {{"mean_mae", number(*jr.calibrated_mean_mae)},
+      o["calibrated"] = {{"mean_mae", json_number(*jr.calibrated_mean_mae)},
                          {"mean_mae_ci", pair_json(jr.calibrated_mean_mae_ci)},
                          {"mean_mae_change_ci", pair_json(jr.calibrated_mean_diff_ci)},
                          {"significant", jr.calibrated_mean_diff_ci.excludes_zero()}};
@@ -169,7 +170,7 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
       dj["dimension"] = d.dimension;
       dj["n"] = d.metrics.n;
       for (const Metric* m : pair_metrics()) {
-        dj[std::string(m->name)] = number(m->of_pairs(d.metrics));
+        dj[std::string(m->name)] = json_number(m->of_pairs(d.metrics));
         if (m->interval) dj[std::string(m->name) + "_ci"] = pair_json(d.mae_ci);
       }
       dj["confusion"] = d.metrics.confusion;
@@ -182,15 +183,15 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
         dj["human_vs_human"] = agreement_json(h->second);
       if (d.comparison)
         dj["compare"] = {{"n", d.comparison->n},
-                         {"mae", number(d.comparison->mae)},
-                         {"other_mae", number(d.comparison->other_mae)},
-                         {"mae_diff", number(d.comparison->mae - d.comparison->other_mae)},
+                         {"mae", json_number(d.comparison->mae)},
+                         {"other_mae", json_number(d.comparison->other_mae)},
+                         {"mae_diff", json_number(d.comparison->mae - d.comparison->other_mae)},
                          {"mae_diff_ci", pair_json(d.comparison->diff_ci)},
                          {"significant", d.comparison->diff_ci.excludes_zero()}};
       if (d.calibrated) {
         auto c = agreement_json(d.calibrated->metrics);
         c["mae_ci"] = pair_json(d.calibrated->mae_ci);
-        c["mae_change"] = number(d.calibrated->metrics.mae - d.metrics.mae);
+        c["mae_change"] = json_number(d.calibrated->metrics.mae - d.metrics.mae);
         c["mae_change_ci"] = pair_json(d.calibrated->diff_ci);
         c["significant"] = d.calibrated->diff_ci.excludes_zero();
         dj["calibrated"] = c;
@@ -233,7 +234,7 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
   nlohmann::ordered_json gj = nlohmann::ordered_json::array();
   for (const auto& g : gates)
     gj.push_back(
-        {{"gate", g.gate.text}, {"judge", g.judge}, {"value", number(g.value)}, {"failed", g.failed}});
+        {{"gate", g.gate.text}, {"judge", g.judge}, {"value", json_number(g.value)}, {"failed", g.failed}});
   j["gates"] = gj;
   if (r.cross_validation) j["validate"] = cross_validation_json(*r.cross_validation);
   out << j.dump(2) << "\n";

@@ -9,6 +9,9 @@
 
 namespace judge::report {
 
+/// `x` as a JSON number, or null when it is NaN (a metric with no pairs).
+nlohmann::ordered_json json_number(double x);
+
 /// One table as an HTML <h3> title and <table> (html.cpp).
 void write_html_table(std::ostream& out, const Section& section);
 
