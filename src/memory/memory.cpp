@@ -13,6 +13,9 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/jsonl.hpp"
+#include "judge/util/paths.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
 #include "judge/util/time.hpp"
 #include "judge/util/version.hpp"
@@ -20,6 +23,8 @@
 namespace judge::memory {
 
 namespace {
+
+using util::Problems;
 
 constexpr int k_schema_version = 1;
 const char* const k_manifest = "memory.json";
@@ -142,47 +147,36 @@ std::string header_digest(const std::string& text) {
   return "";
 }
 
-// Problems found while loading, reported together.
-struct Problems {
-  std::vector<std::string> list;
-  void add(const std::string& where, const std::string& what) { list.push_back(where + ": " + what); }
-};
-
 std::optional<double> read_score(const nlohmann::json& j) {
   if (j.is_null()) return std::nullopt;
   return j.get<double>();
 }
 
-// Reads a JSON Lines file whose first line is {"schema_version": 1, "kind": KIND, ...}; calls `row` for each
-// further non-empty line. Returns the header.
+// Reads a JSON Lines file whose first line is {"schema_version": 1, "kind": KIND, ...}; calls `row(value,
+// "FILE:LINE", problems)` for each further non-empty line. Returns the header.
 template <class Row>
 nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& text, const std::string& kind,
                           Problems& problems, Row row) {
   nlohmann::json header;
-  int n = 0;
-  for (auto line : util::split_lines(text)) {
-    ++n;
-    const std::string where = path.string() + ":" + std::to_string(n);
-    if (util::trim(line).empty()) continue;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      problems.add(where, std::string("not JSON: ") + e.what());
-      continue;
-    }
-    if (header.is_null()) {
-      header = j;
-      if (!j.is_object() || j.value("kind", "") != kind || j.value("schema_version", 0) != k_schema_version)
-        problems.add(where, "expected the header {\"schema_version\": 1, \"kind\": \"" + kind + "\"}");
-      continue;
-    }
-    try {
-      row(j, where);
-    } catch (const nlohmann::json::exception& e) {
-      problems.add(where, e.what());
-    }
-  }
+  Problems in_file(path.string());
+  util::for_each_json_line(
+      text, in_file,
+      [&](const nlohmann::json& j, int line) {
+        if (header.is_null()) {
+          header = j;
+          if (!j.is_object() || j.value("kind", "") != kind ||
+              j.value("schema_version", 0) != k_schema_version)
+            in_file.add(line, "expected the header {\"schema_version\": 1, \"kind\": \"" + kind + "\"}");
+          return;
+        }
+        try {
+          row(j, path.string() + ":" + std::to_string(line), in_file);
+        } catch (const nlohmann::json::exception& e) {
+          in_file.add(line, e.what());
+        }
+      },
+      "not JSON");
+  problems.append(in_file);
   if (header.is_null()) problems.add(path.string(), "empty file (expected a header line)");
   return header;
 }
@@ -474,19 +468,16 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   Problems problems;
   std::vector<Episode> episodes;
   auto finish = [&]() {
-    if (!problems.list.empty()) {
-      std::string msg =
-          "memory " + dir.string() + " has " + std::to_string(problems.list.size()) + " problem(s):";
-      for (const auto& s : problems.list) msg += "\n  " + s;
-      throw Error(msg);
-    }
+    problems.throw_if_any(
+        "memory " + dir.string() + " has " + std::to_string(problems.size()) + " problem(s):",
+        ExitCode::runtime);
     memory.set_episodes(std::move(episodes));
     return std::move(memory);
   };
   memory.m_guidelines = read_guidelines(dir / k_guidelines, problems);
   if (episodes_text)
     read_jsonl(dir / k_episodes, *episodes_text, "judge-episodes", problems,
-               [&](const nlohmann::json& j, const std::string&) {
+               [&](const nlohmann::json& j, const std::string&, Problems&) {
                  Episode e;
                  e.id = j.at("id").get<std::string>();
                  e.notebook = j.at("notebook").get<std::string>();
@@ -509,52 +500,50 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   std::map<std::string, Episode*> by_id;
   for (auto& e : episodes) by_id[e.id] = &e;
   // Episodes and vectors that do not pair up, with digests that agree: a line deleted or added by hand.
-  std::vector<std::string> unpaired;
+  Problems unpaired;
   const auto header =
       read_jsonl(dir / k_vectors, *vectors_text, "judge-vectors", problems,
-                 [&](const nlohmann::json& j, const std::string& where) {
+                 [&](const nlohmann::json& j, const std::string& where, Problems& in_file) {
                    const auto id = j.at("id").get<std::string>();
                    auto it = by_id.find(id);
                    if (it == by_id.end())
-                     return unpaired.push_back(where + ": vector of unknown episode \"" + id + "\"");
+                     return unpaired.add(where, "vector of unknown episode \"" + id + "\"");
                    const auto size = j.at("size").get<std::size_t>();
                    auto value = j.at("value").get<std::vector<float>>();
                    if (j.contains("index")) {
                      const auto index = j.at("index").get<std::vector<std::size_t>>();
                      if (index.size() != value.size())
-                       return problems.add(where, "index and value differ in length");
+                       return in_file.add(where, "index and value differ in length");
                      Vector v(size, 0.0f);
                      for (std::size_t i = 0; i < index.size(); ++i) {
                        if (index[i] >= size)
-                         return problems.add(where, "index " + std::to_string(index[i]) + " out of range");
+                         return in_file.add(where, "index " + std::to_string(index[i]) + " out of range");
                        v[index[i]] = value[i];
                      }
                      it->second->vector = std::move(v);
                    } else {
                      if (value.size() != size)
-                       return problems.add(where, "value has " + std::to_string(value.size()) +
-                                                      " entries, size says " + std::to_string(size));
+                       return in_file.add(where, "value has " + std::to_string(value.size()) +
+                                                     " entries, size says " + std::to_string(size));
                      it->second->vector = std::move(value);
                    }
                  });
   for (const auto& e : episodes)
-    if (e.vector.empty())
-      unpaired.push_back((dir / k_vectors).string() + ": no vector for episode \"" + e.id + "\"");
-  if (!unpaired.empty() && recovery == Recovery::drop_vectors && problems.list.empty()) {
+    if (e.vector.empty()) unpaired.add((dir / k_vectors).string(), "no vector for episode \"" + e.id + "\"");
+  if (!unpaired.empty() && recovery == Recovery::drop_vectors && problems.empty()) {
     // Repaired as an interrupted save is: vectors.jsonl set aside whole (its embedder state too), every
     // episode embedded again by align.
     for (auto& e : episodes) e.vector.clear();
     memory.m_recovered = true;
     memory.m_recovery_reason = "episodes.jsonl and vectors.jsonl hold different episodes (" +
-                               unpaired.front() + "; a line deleted or added by hand?)";
+                               unpaired.list().front() + "; a line deleted or added by hand?)";
     return finish();
   }
-  for (const auto& u : unpaired) problems.list.push_back(u);
+  problems.append(unpaired);
   if (!unpaired.empty())
-    problems.list.push_back(
-        "episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or "
-        "added by hand?): run judge align --memory " +
-        dir.string() + " to repair it (it embeds every episode again)");
+    problems.add(
+        "episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or added by hand?)",
+        "run judge align --memory " + dir.string() + " to repair it (it embeds every episode again)");
   if (header.is_object()) {
     if (header.value("embeddings", "") != p.embeddings)
       problems.add((dir / k_vectors).string() + ":1", "embeddings \"" + header.value("embeddings", "") +
@@ -641,19 +630,14 @@ std::vector<std::string> match_notebook(const std::string& given_path,
                                         const std::vector<std::string>& candidates) {
   std::string_view given = given_path;
   while (given.starts_with("./")) given.remove_prefix(2);
-  // a ends with b right after a '/' (b a whole-component suffix of a).
-  const auto ends_on_component = [](std::string_view a, std::string_view b) {
-    return !b.empty() && a.size() > b.size() && a.ends_with(b) && a[a.size() - b.size() - 1] == '/' &&
-           b.front() != '/';
-  };
-  std::set<std::string> out;
   for (const auto& c : candidates)
     if (c == given) return {c};
+  std::set<std::string> out;
   for (const auto& c : candidates)
-    if (ends_on_component(c, given)) out.insert(c);
+    if (util::ends_with_path(c, given)) out.insert(c);
   if (out.empty())  // a longer path, e.g. as given to judge eval: examples/notebooks/x.ipynb names x.ipynb
     for (const auto& c : candidates)
-      if (ends_on_component(given, c)) out.insert(c);
+      if (util::ends_with_path(given, c)) out.insert(c);
   return {out.begin(), out.end()};
 }
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "judge/labels/csv.hpp"
+#include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/version.hpp"
 
@@ -234,12 +234,12 @@ void write_csv(std::ostream& out, const Report& r) {
   for (const auto& jr : r.judges) {
     for (const auto& d : jr.dimensions) {
       const auto& m = d.metrics;
-      out << labels::csv_quote(jr.judge) << "," << labels::csv_quote(d.dimension) << "," << m.n << ","
+      out << util::csv_quote(jr.judge) << "," << util::csv_quote(d.dimension) << "," << m.n << ","
           << num(m.mae) << "," << num(d.mae_ci.low) << "," << num(d.mae_ci.high) << "," << num(m.bias) << ","
           << num(m.rmse) << "," << num(m.exact) << "," << num(m.within1) << "," << num(m.qwk) << ","
           << num(m.spearman) << "," << d.na.disagreements() << "," << d.unscored << "\n";
     }
-    out << labels::csv_quote(jr.judge) << ",(mean),," << num(jr.mean_mae) << "," << num(jr.mean_mae_ci.low)
+    out << util::csv_quote(jr.judge) << ",(mean),," << num(jr.mean_mae) << "," << num(jr.mean_mae_ci.low)
         << "," << num(jr.mean_mae_ci.high) << ",,,,,,,," << jr.unscored << "\n";
   }
 }

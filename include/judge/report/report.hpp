@@ -138,8 +138,8 @@ struct Report {
 /// refuses more folds than notebooks).
 Report build_report(const labels::LabelSet& labels, const ScoreSet& scores, const ReportOptions& options);
 
-/// True when the two item paths name the same notebook: equal, or one ends with the other right after a
-/// path separator ('/' or '\\').
+/// True when the two item paths name the same notebook (util::same_notebook): equal, or one ends with the
+/// other right after a path separator ('/' or '\\').
 bool same_item(const std::string& a, const std::string& b);
 
 }  // namespace judge::report
