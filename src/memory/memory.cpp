@@ -31,6 +31,7 @@ const char* const k_manifest = "memory.json";
 const char* const k_guidelines = "guidelines.yaml";
 const char* const k_episodes = "episodes.jsonl";
 const char* const k_vectors = "vectors.jsonl";
+const char* const k_calibration = "calibration.json";
 
 nlohmann::ordered_json optional_score(const std::optional<double>& s) {
   return s ? nlohmann::ordered_json(*s) : nlohmann::ordered_json(nullptr);
@@ -145,6 +146,22 @@ std::string header_digest(const std::string& text) {
                                                                             : "";
   }
   return "";
+}
+
+// sha256 of the save's digest and a calibration's content (calibration_digest).
+std::string digest_with(const std::string& save_digest, const std::string& content) {
+  return util::sha256_hex(save_digest + "\n" + content);
+}
+
+// Whether the calibration.json text matches the save whose digest is `save_digest`: its "digest" is
+// digest_with(save_digest, the file's JSON without "digest"). Text that is not a JSON object is left to
+// load_calibration, which reports it.
+bool calibration_matches(const std::string& text, const std::string& save_digest) {
+  auto j = nlohmann::json::parse(text, nullptr, false);  // keys sorted: their order does not count
+  if (!j.is_object()) return true;
+  const auto recorded = j.value("digest", std::string());
+  j.erase("digest");
+  return recorded == digest_with(save_digest, j.dump());
 }
 
 std::optional<double> read_score(const nlohmann::json& j) {
@@ -464,6 +481,13 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                 dir.string() + " to repair it");
   memory.m_recovered = !consistent;
   if (!consistent) memory.m_recovery_reason = "it was left inconsistent by an interrupted save";
+  if (const auto calibration = read_if_exists(dir / k_calibration))
+    memory.m_calibration_stale = !consistent || !calibration_matches(*calibration, digest);
+  if (memory.m_calibration_stale && recovery == Recovery::refuse)
+    throw Error(
+        "memory " + dir.string() +
+        " is inconsistent: calibration.json does not match the memory's files (edited by hand, or fitted "
+        "on another save of the memory); fit it again with judge align, or delete it");
 
   Problems problems;
   std::vector<Episode> episodes;
@@ -624,6 +648,14 @@ std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
   const std::size_t removed = before - tombstones.size();
   memory.set_forgotten(std::move(tombstones));
   return removed;
+}
+
+std::string calibration_digest(const std::filesystem::path& dir, const std::string& content) {
+  const auto manifest = read_if_exists(dir / k_manifest);
+  if (!manifest) return "";
+  const auto m = nlohmann::json::parse(*manifest, nullptr, false);
+  const std::string save_digest = m.is_object() ? m.value("digest", std::string()) : std::string();
+  return digest_with(save_digest, content);
 }
 
 std::vector<std::string> match_notebook(const std::string& given_path,
