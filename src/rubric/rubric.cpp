@@ -224,7 +224,7 @@ Rubric select_dimensions(const Rubric& rubric, const std::string& list) {
     if (!rubric.find(item)) {
       std::string valid;
       for (const auto& d : rubric.dimensions) valid += (valid.empty() ? "" : ", ") + d.id;
-      throw Error("unknown dimension \"" + item + "\" in --dimensions; the rubric has: " + valid, ExitCode::usage);
+      throw Error("unknown dimension \"" + item + "\"; the rubric has: " + valid, ExitCode::usage);
     }
     wanted.insert(item);
   }
