@@ -7,13 +7,8 @@ using namespace judge::util;
 
 // Expected values by hand: a path names a notebook when equal or a whole-component tail of the other.
 TEST(Paths, SameNotebookOnWholePathComponents) {
-  EXPECT_TRUE(same_notebook("a.ipynb", "a.ipynb"));
-  EXPECT_TRUE(same_notebook("/data/nbs/sub/b.ipynb", "sub/b.ipynb"));
-  EXPECT_TRUE(same_notebook("sub/b.ipynb", "/data/nbs/sub/b.ipynb"));
-  EXPECT_TRUE(same_notebook("C:\\nbs\\a.ipynb", "a.ipynb"));
+  // Equal and suffix cases are in tests/report (report::same_item is this rule); here what it adds.
   EXPECT_TRUE(same_notebook("./examples/x.ipynb", "examples/x.ipynb"));
-  EXPECT_FALSE(same_notebook("/data/nbs/xa.ipynb", "a.ipynb"));
-  EXPECT_FALSE(same_notebook("a.ipynb", "b.ipynb"));
   EXPECT_FALSE(same_notebook("", "a.ipynb"));
   EXPECT_TRUE(ends_with_path("data/ipynb/titanic.ipynb", "ipynb/titanic.ipynb"));
   EXPECT_FALSE(ends_with_path("titanic.ipynb", "data/titanic.ipynb"));
