@@ -336,9 +336,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
         if (g.dimension == b.dimension->id) known.push_back(g);
       const auto request = reflection_request(rubric, *b.dimension, b.records, known);
       const auto result = options.reflection->chat(request);
-      if (!result.ok() && llm::stops_the_run(result.error->kind))
-        throw Error(options.reflection->spec() + ": " + llm::to_string(result.error->kind) +
-                    " error: " + result.error->message);  // would fail every batch: stop, as the judge does
+      llm::stop_if_fatal(options.reflection->spec(),
+                         result);  // would fail every batch: stop, as the judge does
       if (!result.ok())
         b.error = std::string(llm::to_string(result.error->kind)) + ": " + result.error->message;
       else

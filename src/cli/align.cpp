@@ -102,12 +102,27 @@ void save_calibration(const std::string& dir, const memory::Memory& memory, stat
             << " dimensions saved in " << dir << "/calibration.json\n";
 }
 
+// Without --calibrate: a calibration.json already in the folder is kept in step with the memory just saved,
+// fitted again with the map it records (as judge memory forget does), so it never describes another save.
+void refit_calibration(const std::string& dir, const memory::Memory& memory,
+                       const std::optional<memory::Calibration>& old) {
+  if (!old) return;
+  const auto fitted = memory::refit_calibration(dir, memory, old);
+  if (fitted)
+    std::cout << "calibration: " << stats::isotonic_method_name(old->loss) << " map refitted for "
+              << fitted->maps.size() << " dimensions in " << dir << "/calibration.json\n";
+  else
+    std::cout << "calibration: " << dir
+              << "/calibration.json removed (no episode with both a judge and a human score)\n";
+}
+
 int run_align(const AlignCliOptions& opt) {
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   memory::Memory memory = open_memory(opt, config);
+  const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(judge_spec(config, memory), judge_settings(config, usage));
   warn_cannot_score(*judge, rubric);
@@ -128,6 +143,8 @@ int run_align(const AlignCliOptions& opt) {
     save_calibration(opt.memory_dir, memory,
                      opt.calibration.empty() ? stats::IsotonicLoss::squared
                                              : stats::parse_isotonic_loss(opt.calibration));
+  else
+    refit_calibration(opt.memory_dir, memory, old_calibration);
   print_summary(opt, memory, *judge, summary);
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");

@@ -15,6 +15,7 @@
 #include "judge/llm/provider.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::cli {
@@ -196,32 +197,31 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
   Config c;
   for (const auto& s : setting_specs()) c.m_values[s.name] = {s.default_value, "default"};
 
-  std::vector<std::string> problems;
+  util::Problems problems;
   auto set = [&](const std::string& name, const std::string& value, const std::string& source) {
     const SettingSpec* spec = find_spec(name);
     if (!spec) {
-      problems.push_back(source + ": unknown setting \"" + name + "\" (known: " + known_names() + ")");
+      problems.add(source, "unknown setting \"" + name + "\" (known: " + known_names() + ")");
       return;
     }
     if (auto why = check_kind(*spec, value); !why.empty()) {
-      problems.push_back(source + ": " + why);
+      problems.add(source, why);
       return;
     }
     const std::string v(util::trim(value));
     if (name == "timeout" && std::strtod(v.c_str(), nullptr) == 0) {
-      problems.push_back(source + ": timeout must be more than 0 seconds, got \"" + value +
-                         "\" (it bounds every call; give a large value, e.g. 3600, for a slow model)");
+      problems.add(source, "timeout must be more than 0 seconds, got \"" + value +
+                               "\" (it bounds every call; give a large value, e.g. 3600, for a slow model)");
       return;
     }
     if (name == "reasoning_model" && v != "auto" && v != "true" && v != "false") {
-      problems.push_back(source + ": reasoning_model must be auto, true or false, got \"" + value + "\"");
+      problems.add(source, "reasoning_model must be auto, true or false, got \"" + value + "\"");
       return;
     }
     const auto mode = llm::find_cache_mode(v);
     if (name == "cache_mode" && !mode) {
-      problems.push_back(source +
-                         ": cache_mode must be read-write (rw), read-only (ro), off or replay-only, got \"" +
-                         value + "\"");
+      problems.add(source, "cache_mode must be read-write (rw), read-only (ro), off or replay-only, got \"" +
+                               value + "\"");
       return;
     }
     if (name == "cache" && mode) {  // "--cache off" means the mode, never a file named "off" (docs/cache.md)
@@ -254,13 +254,13 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
         }
         const std::string name = kv.first.Scalar();
         if (auto [it, inserted] = first_line.emplace(name, line); !inserted) {
-          problems.push_back(where + ": duplicate setting \"" + name + "\" (already set on line " +
-                             std::to_string(it->second) + ")");
+          problems.add(where, "duplicate setting \"" + name + "\" (already set on line " +
+                                  std::to_string(it->second) + ")");
           continue;
         }
         if (kv.second.IsNull()) continue;  // "name:" with no value keeps the default
         if (!kv.second.IsScalar()) {
-          problems.push_back(where + ": " + name + " must be a single value");
+          problems.add(where, name + " must be a single value");
           continue;
         }
         set(name, relative_to_file(name, kv.second.Scalar(), path), where);
@@ -269,7 +269,7 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
   }
   for (const auto& s : setting_specs())
     if (auto v = env(env_name(s.name))) set(s.name, *v, "env " + env_name(s.name));
-  std::vector<std::string> flag_problems;
+  util::Problems flag_problems;  // a bad flag is a usage error (exit 2), a bad file or variable a runtime one
   std::swap(problems, flag_problems);
   for (const auto& [name, value] : flags) {
     std::string flag = name;
@@ -278,13 +278,8 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
     set(name, value, "flag " + (typed != spelled.end() ? typed->second : "--" + flag));
   }
   std::swap(problems, flag_problems);
-  auto join = [](const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& p : v) out += (out.empty() ? "" : "\n") + p;
-    return out;
-  };
-  if (!flag_problems.empty()) throw Error(join(flag_problems), ExitCode::usage);
-  if (!problems.empty()) throw Error(join(problems));
+  flag_problems.throw_if_any("", ExitCode::usage);
+  problems.throw_if_any("", ExitCode::runtime);
   return c;
 }
 

@@ -25,6 +25,7 @@
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
 #include "judge/util/parallel.hpp"
+#include "judge/util/paths.hpp"
 
 namespace judge::cli {
 
@@ -60,18 +61,14 @@ struct Notebooks {
 };
 
 // The notebooks under `paths` in order, each once: a file named twice (or named and inside a folder named)
-// is kept where it comes first, compared by canonical path; the same for unreadable files. Each unreadable
-// file is a warning on stderr too. Throws judge::Error when the paths hold no notebook file at all.
+// is kept where it comes first, compared by canonical path (util::canonical_notebook_path); the same for
+// unreadable files. Each unreadable file is a warning on stderr too. Throws judge::Error when the paths hold
+// no notebook file at all.
 Notebooks read_notebooks(const std::vector<std::string>& paths) {
   Notebooks all;
   std::set<std::string> seen;
   auto first_time = [&seen](const std::string& path) {
-    const auto bang = path.find("!/");  // ARCHIVE.dbc!/inner
-    std::error_code ec;
-    return seen
-        .insert(std::filesystem::weakly_canonical(path.substr(0, bang), ec).string() +
-                (bang == std::string::npos ? "" : path.substr(bang)))
-        .second;
+    return seen.insert(util::canonical_notebook_path(path)).second;  // same notebook: same canonical path
   };
   for (const auto& p : paths) {
     auto result = notebook::read_path(p);

@@ -35,7 +35,12 @@ void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string&
 rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions) {
   const std::string file = config.get("rubric");
   const rubric::Rubric base = file.empty() ? rubric::default_rubric() : rubric::load_rubric(file);
-  return dimensions.empty() ? base : rubric::select_dimensions(base, dimensions);
+  if (dimensions.empty()) return base;
+  try {
+    return rubric::select_dimensions(base, dimensions);
+  } catch (const Error& e) {
+    throw Error(std::string("--dimensions: ") + e.what(), e.code());  // the rubric names no flag
+  }
 }
 
 void warn_cannot_score(const scoring::Judge& judge, const rubric::Rubric& rubric) {

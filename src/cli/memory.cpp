@@ -216,14 +216,10 @@ std::string notebook_of_label(const std::string& id) {
 std::string refit_calibration(const std::string& dir, const memory::Memory& m,
                               const std::optional<memory::Calibration>& old) {
   if (!old) return "";
-  const auto fitted = memory::fit_calibration(m, old->loss);
-  if (fitted.maps.empty()) {
-    memory::remove_calibration(dir);
-    return "; calibration.json removed (no episode left with both a judge and a human score)";
-  }
-  memory::save_calibration(dir, fitted);
+  const auto fitted = memory::refit_calibration(dir, m, old);
+  if (!fitted) return "; calibration.json removed (no episode left with both a judge and a human score)";
   return std::string("; calibration.json refitted (") + stats::isotonic_method_name(old->loss) + ") for " +
-         std::to_string(fitted.maps.size()) + " dimensions on the episodes left";
+         std::to_string(fitted->maps.size()) + " dimensions on the episodes left";
 }
 
 int run_forget(const MemoryCliOptions& opt) {

@@ -3,18 +3,19 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "judge/labels/tabular.hpp"
 #include "judge/rubric/rubric.hpp"
+#include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
-#include <cmath>
-
 #include "judge/util/hash.hpp"
+#include "judge/util/jsonl.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::labels {
@@ -37,6 +38,11 @@ std::optional<double> parse_score_text(std::string_view text, bool& ok) {
 
 namespace {
 
+using util::CsvHeader;
+using util::field;
+using util::json_text;
+using util::Problems;
+
 std::string score_string(double s) {
   std::ostringstream os;
   os << s;
@@ -45,7 +51,7 @@ std::string score_string(double s) {
 
 /// CSV: a header row naming the columns, then one label per record.
 void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
-  const auto records = parse_csv(text, set.source);
+  const auto records = util::parse_csv(text, set.source);
   if (records.empty()) {
     problems.add(1, "empty file: expected a header row with notebook (or item), dimension, score");
     return;
@@ -105,8 +111,8 @@ void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems&
 
 /// JSON Lines: one object per line.
 void read_jsonl(const std::string& text, LabelSet& set, Problems& problems) {
-  for_each_json_object(text, problems,
-                       [&](const nlohmann::json& j, int line) { read_json_label(j, line, set, problems); });
+  util::for_each_json_object(
+      text, problems, [&](const nlohmann::json& j, int line) { read_json_label(j, line, set, problems); });
 }
 
 /// One JSON array of objects; a label's "line" is its element number (1-based).

@@ -16,6 +16,8 @@ namespace judge::llm {
 namespace {
 
 constexpr int k_schema_version = 1;
+/// How long a connection waits for another process's lock on the cache before failing, in milliseconds.
+constexpr int k_busy_timeout_ms = 10000;
 
 // A prepared statement, finalized on scope exit.
 class Statement {
@@ -114,7 +116,7 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
     throw Error("cannot open cache " + path.string() + ": " + why +
                 " (use --cache FILE or --cache-mode off)");
   }
-  sqlite3_busy_timeout(m_db, 10000);
+  sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
   try {
     // WAL: readers never block the writer, and a killed process leaves committed transactions intact.
     exec("PRAGMA journal_mode=WAL");

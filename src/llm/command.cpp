@@ -207,12 +207,10 @@ RunOutcome run_program(const std::vector<std::string>& argv, const std::string& 
   return outcome;
 }
 
+// The kind a program reports by name (error_kind_named); not_in_cache is the cache's own, never a program's.
 std::optional<ErrorKind> kind_named(const std::string& name) {
-  for (const ErrorKind kind :
-       {ErrorKind::auth, ErrorKind::rate_limited, ErrorKind::timeout, ErrorKind::server, ErrorKind::network,
-        ErrorKind::context_length, ErrorKind::bad_response, ErrorKind::refused, ErrorKind::config})
-    if (name == to_string(kind)) return kind;
-  return std::nullopt;
+  const auto kind = error_kind_named(name);
+  return kind == ErrorKind::not_in_cache ? std::nullopt : kind;
 }
 
 }  // namespace

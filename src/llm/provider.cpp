@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "judge/llm/provider.hpp"
 
+#include "judge/util/error.hpp"
+
 namespace judge::llm {
 
 const char* to_string(ErrorKind kind) {
@@ -51,5 +53,19 @@ FailurePolicy policy_of(ErrorKind kind) {
 bool is_retryable(ErrorKind kind) { return policy_of(kind) == FailurePolicy::retry; }
 
 bool stops_the_run(ErrorKind kind) { return policy_of(kind) == FailurePolicy::stop; }
+
+std::optional<ErrorKind> error_kind_named(std::string_view name) {
+  for (const ErrorKind kind :
+       {ErrorKind::auth, ErrorKind::rate_limited, ErrorKind::timeout, ErrorKind::server, ErrorKind::network,
+        ErrorKind::context_length, ErrorKind::bad_response, ErrorKind::refused, ErrorKind::config,
+        ErrorKind::not_in_cache})
+    if (name == to_string(kind)) return kind;
+  return std::nullopt;
+}
+
+void stop_if_fatal(const std::string& spec, const ChatResult& result) {
+  if (result.error && stops_the_run(result.error->kind))
+    throw Error(spec + ": " + to_string(result.error->kind) + " error: " + result.error->message);
+}
 
 }  // namespace judge::llm

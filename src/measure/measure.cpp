@@ -8,10 +8,11 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "judge/labels/tabular.hpp"
 #include "judge/stats/calibration.hpp"
 #include "judge/stats/folds.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/paths.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::measure {
@@ -95,7 +96,7 @@ stats::Scale inferred_scale(const labels::LabelSet& set, const ScoreSet& scores,
 /// line: rounding it onto the scale would hide a judge that scores on another scale.
 void check_on_scale(const ScoreSet& scores, const std::vector<std::string>& judges, stats::Scale scale,
                     const std::string& scale_source) {
-  labels::Problems problems(scores.source);
+  util::Problems problems(scores.source);
   for (const auto& r : scores.records)
     if (r.score && (*r.score < scale.min || *r.score > scale.max) &&
         std::find(judges.begin(), judges.end(), r.judge) != judges.end()) {
@@ -398,14 +399,7 @@ void check_calibration_folds(int folds, std::size_t notebooks, const std::string
 
 }  // namespace
 
-bool same_item(const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  const std::string& longer = a.size() > b.size() ? a : b;
-  const std::string& shorter = a.size() > b.size() ? b : a;
-  return !shorter.empty() && longer.size() > shorter.size() &&
-         longer.compare(longer.size() - shorter.size(), shorter.size(), shorter) == 0 &&
-         is_separator(longer[longer.size() - shorter.size() - 1]);
-}
+bool same_item(const std::string& a, const std::string& b) { return a == b || util::same_notebook(a, b); }
 
 Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
                     const MeasureOptions& options) {

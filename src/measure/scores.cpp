@@ -6,10 +6,12 @@
 #include <tuple>
 
 #include "judge/labels/labels.hpp"
-#include "judge/labels/tabular.hpp"
+#include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/jsonl.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::measure {
@@ -18,7 +20,7 @@ namespace {
 
 /// Fills status and score of `r` from the status text (may be empty) and the score cell.
 void set_score(ScoreRecord& r, const std::string& status, const std::optional<std::string>& score_text,
-               labels::Problems& problems) {
+               util::Problems& problems) {
   std::optional<double> score;
   bool ok = true;
   if (score_text) score = labels::parse_score_text(*score_text, ok);
@@ -55,7 +57,7 @@ std::vector<std::string> split_list(const std::string& text) {
 
 /// Reads cell numbers ("3", 3) into r.injection_cells; a part that is not a positive whole number is a
 /// problem.
-void add_cell(ScoreRecord& r, const std::string& text, labels::Problems& problems) {
+void add_cell(ScoreRecord& r, const std::string& text, util::Problems& problems) {
   std::size_t used = 0;
   int n = 0;
   try {
@@ -77,13 +79,13 @@ bool is_eval_grid_header(std::string_view first_line) {
   return util::starts_with(first_line, "notebook ") && first_line.find(',') == std::string_view::npos;
 }
 
-void read_csv(const std::string& text, ScoreSet& set, labels::Problems& problems) {
-  const auto records = labels::parse_csv(text, set.source);
+void read_csv(const std::string& text, ScoreSet& set, util::Problems& problems) {
+  const auto records = util::parse_csv(text, set.source);
   if (records.empty()) {
     problems.add(1, "the file is empty: no header row (item or notebook, dimension, score)");
     return;
   }
-  const labels::CsvHeader header(records[0]);
+  const util::CsvHeader header(records[0]);
   const auto item_col = header.find({"item", "notebook"}), dim_col = header.find({"dimension"}),
              score_col = header.find({"score"}), judge_col = header.find({"judge"}),
              status_col = header.find({"status"}), rationale_col = header.find({"rationale", "feedback"}),
@@ -107,37 +109,37 @@ void read_csv(const std::string& text, ScoreSet& set, labels::Problems& problems
                                  std::to_string(header.size()));
     ScoreRecord r;
     r.line = rec.line;
-    r.item = std::string(util::trim(labels::field(rec, item_col)));
-    r.dimension = std::string(util::trim(labels::field(rec, dim_col)));
-    r.judge = std::string(util::trim(labels::field(rec, judge_col)));
-    r.rationale = labels::field(rec, rationale_col);
-    r.flags = split_list(labels::field(rec, flags_col));
-    for (const auto& cell : split_list(labels::field(rec, cells_col))) add_cell(r, cell, problems);
-    set_score(r, std::string(util::trim(labels::field(rec, status_col))), labels::field(rec, score_col),
+    r.item = std::string(util::trim(util::field(rec, item_col)));
+    r.dimension = std::string(util::trim(util::field(rec, dim_col)));
+    r.judge = std::string(util::trim(util::field(rec, judge_col)));
+    r.rationale = util::field(rec, rationale_col);
+    r.flags = split_list(util::field(rec, flags_col));
+    for (const auto& cell : split_list(util::field(rec, cells_col))) add_cell(r, cell, problems);
+    set_score(r, std::string(util::trim(util::field(rec, status_col))), util::field(rec, score_col),
               problems);
     if (r.item.empty() || r.dimension.empty()) problems.add(rec.line, "empty item or dimension");
     set.records.push_back(std::move(r));
   }
 }
 
-void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, labels::Problems& problems) {
+void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, util::Problems& problems) {
   if (!j.is_object()) {
     problems.add(line, "expected a JSON object");
     return;
   }
   ScoreRecord r;
   r.line = line;
-  auto item = labels::json_text(j, "item");
-  if (!item) item = labels::json_text(j, "notebook");
-  const auto dimension = labels::json_text(j, "dimension");
+  auto item = util::json_text(j, "item");
+  if (!item) item = util::json_text(j, "notebook");
+  const auto dimension = util::json_text(j, "dimension");
   if (!item) problems.add(line, "missing key \"item\" (or \"notebook\")");
   if (!dimension) problems.add(line, "missing key \"dimension\"");
   if (!item || !dimension) return;
   r.item = *item;
   r.dimension = *dimension;
-  r.judge = labels::json_text(j, "judge").value_or("");
-  r.rationale = labels::json_text(j, "rationale").value_or(labels::json_text(j, "feedback").value_or(""));
-  set_score(r, labels::json_text(j, "status").value_or(""), labels::json_text(j, "score"), problems);
+  r.judge = util::json_text(j, "judge").value_or("");
+  r.rationale = util::json_text(j, "rationale").value_or(util::json_text(j, "feedback").value_or(""));
+  set_score(r, util::json_text(j, "status").value_or(""), util::json_text(j, "score"), problems);
   if (const auto flags = j.find("flags"); flags != j.end() && !flags->is_null()) {
     bool ok = flags->is_array();
     for (const auto& f : ok ? *flags : nlohmann::json::array()) {
@@ -156,7 +158,7 @@ void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, labels::
 
 /// A second record for the same (item, dimension, judge) is an error naming both lines: which one to
 /// measure would be a guess (a file appended to twice, or two runs concatenated).
-void check_duplicates(const ScoreSet& set, labels::Problems& problems) {
+void check_duplicates(const ScoreSet& set, util::Problems& problems) {
   std::map<std::tuple<std::string, std::string, std::string>, int> first_line;
   for (const auto& r : set.records)
     if (auto [it, inserted] = first_line.emplace(std::tuple(r.item, r.dimension, r.judge), r.line); !inserted)
@@ -172,7 +174,7 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   ScoreSet set;
   set.source = path.string();
   set.hash = util::sha256_hex(text);
-  labels::Problems problems(set.source);
+  util::Problems problems(set.source);
   const std::string_view body = util::trim(text);
   if (body.empty()) {
     problems.add(1,
@@ -187,7 +189,7 @@ ScoreSet read_scores(const std::filesystem::path& path) {
       problems.add(1, std::string("not valid JSON: ") + e.what());
     }
   } else if (util::starts_with(body, "{")) {
-    labels::for_each_json_object(
+    util::for_each_json_object(
         text, problems, [&](const nlohmann::json& j, int line) { read_json_object(j, line, set, problems); });
   } else {
     read_csv(text, set, problems);

@@ -43,6 +43,10 @@ void save_calibration(const std::filesystem::path& memory_dir, const Calibration
     j["dimensions"][d] = {
         {"n", n == calibration.pairs.end() ? 0 : n->second}, {"x", m.knots_x()}, {"y", m.knots_y()}};
   }
+  // Tied to the memory saved in memory_dir (over its keys sorted, so key order and spacing do not count):
+  // Memory::load detects a calibration edited or left from another save.
+  if (auto digest = calibration_digest(memory_dir, nlohmann::json::parse(j.dump()).dump()); !digest.empty())
+    j["digest"] = std::move(digest);
   util::write_file_atomic(memory_dir / k_calibration_file, j.dump(2) + "\n");
 }
 
@@ -68,6 +72,19 @@ std::optional<Calibration> load_calibration(const std::filesystem::path& memory_
     throw Error(path.string() + ": " + e.what());
   }
   return c;
+}
+
+std::optional<Calibration> refit_calibration(const std::filesystem::path& memory_dir,
+                                             const memory::Memory& memory,
+                                             const std::optional<Calibration>& old) {
+  if (!old) return std::nullopt;
+  auto fitted = fit_calibration(memory, old->loss);
+  if (fitted.maps.empty()) {
+    remove_calibration(memory_dir);
+    return std::nullopt;
+  }
+  save_calibration(memory_dir, fitted);
+  return fitted;
 }
 
 void remove_calibration(const std::filesystem::path& memory_dir) {

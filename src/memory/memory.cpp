@@ -14,6 +14,9 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/jsonl.hpp"
+#include "judge/util/paths.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
 #include "judge/util/time.hpp"
 #include "judge/util/version.hpp"
@@ -21,6 +24,8 @@
 namespace judge::memory {
 
 namespace {
+
+using util::Problems;
 
 constexpr int k_schema_version = 1;
 // Largest vector a memory folder may hold (embedding models have a few thousand dimensions): a sparse vector
@@ -30,6 +35,7 @@ const char* const k_manifest = "memory.json";
 const char* const k_guidelines = "guidelines.yaml";
 const char* const k_episodes = "episodes.jsonl";
 const char* const k_vectors = "vectors.jsonl";
+const char* const k_calibration = "calibration.json";
 
 nlohmann::ordered_json optional_score(const std::optional<double>& s) {
   return s ? nlohmann::ordered_json(*s) : nlohmann::ordered_json(nullptr);
@@ -154,49 +160,54 @@ bool has_schema_version(const nlohmann::json& j) {
   return v != j.end() && v->is_number() && *v == k_schema_version;
 }
 
-// Problems found while loading, reported together.
-struct Problems {
-  std::vector<std::string> list;
-  void add(const std::string& where, const std::string& what) { list.push_back(where + ": " + what); }
-};
+// sha256 of the save's digest and a calibration's content (calibration_digest).
+std::string digest_with(const std::string& save_digest, const std::string& content) {
+  return util::sha256_hex(save_digest + "\n" + content);
+}
+
+// Whether the calibration.json text matches the save whose digest is `save_digest`: its "digest" is
+// digest_with(save_digest, the file's JSON without "digest"). Text that is not a JSON object is left to
+// load_calibration, which reports it.
+bool calibration_matches(const std::string& text, const std::string& save_digest) {
+  auto j = nlohmann::json::parse(text, nullptr, false);  // keys sorted: their order does not count
+  if (!j.is_object()) return true;
+  const auto recorded = j.value("digest", std::string());
+  j.erase("digest");
+  return recorded == digest_with(save_digest, j.dump());
+}
 
 std::optional<double> read_score(const nlohmann::json& j) {
   if (j.is_null()) return std::nullopt;
   return j.get<double>();
 }
 
-// Reads a JSON Lines file whose first line is {"schema_version": 1, "kind": KIND, ...}; calls `row` for each
-// further non-empty line. Returns the header.
+// Reads a JSON Lines file whose first line is {"schema_version": 1, "kind": KIND, ...}; calls `row(value,
+// "FILE:LINE", problems)` for each further non-empty line. Returns the header.
 template <class Row>
 nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& text, const std::string& kind,
                           Problems& problems, Row row) {
   nlohmann::json header;
-  int n = 0;
-  for (auto line : util::split_lines(text)) {
-    ++n;
-    const std::string where = path.string() + ":" + std::to_string(n);
-    if (util::trim(line).empty()) continue;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      problems.add(where, std::string("not JSON: ") + e.what());
-      continue;
-    }
-    if (header.is_null()) {
-      header = j;
-      if (!has_schema_version(j) || !j.contains("kind") || j.at("kind") != kind)
-        problems.add(where, "expected the header {\"schema_version\": 1, \"kind\": \"" + kind + "\"}");
-      continue;
-    }
-    try {
-      row(j, where);
-    } catch (const nlohmann::json::exception& e) {
-      problems.add(where, e.what());
-    } catch (const Error& e) {  // a number out of range (json_number.hpp), already naming FILE:LINE
-      problems.list.push_back(e.what());
-    }
-  }
+  Problems in_file(path.string());
+  util::for_each_json_line(
+      text, in_file,
+      [&](const nlohmann::json& j, int line) {
+        if (header.is_null()) {
+          header = j;
+          const auto k = j.is_object() ? j.find("kind") : j.end();
+          if (!has_schema_version(j) || k == j.end() || *k != kind)
+            in_file.add(line, "expected the header {\"schema_version\": 1, \"kind\": \"" + kind + "\"}");
+          return;
+        }
+        try {
+          row(j, path.string() + ":" + std::to_string(line), in_file);
+        } catch (const nlohmann::json::exception& e) {
+          in_file.add(line, e.what());
+        } catch (const Error& e) {  // a number out of range (json_number.hpp)
+          in_file.add(line, e.what());
+        }
+      },
+      "not JSON");
+  problems.append(in_file);
   if (header.is_null()) problems.add(path.string(), "empty file (expected a header line)");
   return header;
 }
@@ -499,16 +510,20 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                 dir.string() + " to repair it");
   memory.m_recovered = !consistent;
   if (!consistent) memory.m_recovery_reason = "it was left inconsistent by an interrupted save";
+  if (const auto calibration = read_if_exists(dir / k_calibration))
+    memory.m_calibration_stale = !consistent || !calibration_matches(*calibration, digest);
+  if (memory.m_calibration_stale && recovery == Recovery::refuse)
+    throw Error(
+        "memory " + dir.string() +
+        " is inconsistent: calibration.json does not match the memory's files (edited by hand, or fitted "
+        "on another save of the memory); fit it again with judge align, or delete it");
 
   Problems problems;
   std::vector<Episode> episodes;
   auto finish = [&]() {
-    if (!problems.list.empty()) {
-      std::string msg =
-          "memory " + dir.string() + " has " + std::to_string(problems.list.size()) + " problem(s):";
-      for (const auto& s : problems.list) msg += "\n  " + s;
-      throw Error(msg);
-    }
+    problems.throw_if_any(
+        "memory " + dir.string() + " has " + std::to_string(problems.size()) + " problem(s):",
+        ExitCode::runtime);
     memory.set_episodes(std::move(episodes));
     return std::move(memory);
   };
@@ -516,7 +531,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   memory.index_fact_rules();
   if (episodes_text)
     read_jsonl(dir / k_episodes, *episodes_text, "judge-episodes", problems,
-               [&](const nlohmann::json& j, const std::string&) {
+               [&](const nlohmann::json& j, const std::string&, Problems&) {
                  Episode e;
                  e.id = j.at("id").get<std::string>();
                  e.notebook = j.at("notebook").get<std::string>();
@@ -539,60 +554,58 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   std::map<std::string, Episode*> by_id;
   for (auto& e : episodes) by_id[e.id] = &e;
   // Episodes and vectors that do not pair up, with digests that agree: a line deleted or added by hand.
-  std::vector<std::string> unpaired;
+  Problems unpaired;
   const auto header =
       read_jsonl(dir / k_vectors, *vectors_text, "judge-vectors", problems,
-                 [&](const nlohmann::json& j, const std::string& where) {
+                 [&](const nlohmann::json& j, const std::string& where, Problems& in_file) {
                    const auto id = j.at("id").get<std::string>();
                    auto it = by_id.find(id);
                    if (it == by_id.end())
-                     return unpaired.push_back(where + ": vector of unknown episode \"" + id + "\"");
-                   const auto size = detail::json_whole<std::size_t>(j.at("size"), where + ": size");
+                     return unpaired.add(where, "vector of unknown episode \"" + id + "\"");
+                   const auto size = detail::json_whole<std::size_t>(j.at("size"), "size");
                    if (size > k_max_vector_size)
-                     return problems.add(where, "size " + std::to_string(size) +
+                     return in_file.add(where, "size " + std::to_string(size) +
                                                     " is larger than any embedding (at most " +
                                                     std::to_string(k_max_vector_size) + ")");
                    std::vector<float> value;
                    for (const auto& x : j.at("value").get_ref<const nlohmann::json::array_t&>())
-                     value.push_back(detail::json_float(x, where + ": value"));
+                     value.push_back(detail::json_float(x, "value"));
                    if (j.contains("index")) {
                      std::vector<std::size_t> index;
                      for (const auto& x : j.at("index").get_ref<const nlohmann::json::array_t&>())
-                       index.push_back(detail::json_whole<std::size_t>(x, where + ": index"));
+                       index.push_back(detail::json_whole<std::size_t>(x, "index"));
                      if (index.size() != value.size())
-                       return problems.add(where, "index and value differ in length");
+                       return in_file.add(where, "index and value differ in length");
                      Vector v(size, 0.0f);
                      for (std::size_t i = 0; i < index.size(); ++i) {
                        if (index[i] >= size)
-                         return problems.add(where, "index " + std::to_string(index[i]) + " out of range");
+                         return in_file.add(where, "index " + std::to_string(index[i]) + " out of range");
                        v[index[i]] = value[i];
                      }
                      it->second->vector = std::move(v);
                    } else {
                      if (value.size() != size)
-                       return problems.add(where, "value has " + std::to_string(value.size()) +
-                                                      " entries, size says " + std::to_string(size));
+                       return in_file.add(where, "value has " + std::to_string(value.size()) +
+                                                     " entries, size says " + std::to_string(size));
                      it->second->vector = std::move(value);
                    }
                  });
   for (const auto& e : episodes)
-    if (e.vector.empty())
-      unpaired.push_back((dir / k_vectors).string() + ": no vector for episode \"" + e.id + "\"");
-  if (!unpaired.empty() && recovery == Recovery::drop_vectors && problems.list.empty()) {
+    if (e.vector.empty()) unpaired.add((dir / k_vectors).string(), "no vector for episode \"" + e.id + "\"");
+  if (!unpaired.empty() && recovery == Recovery::drop_vectors && problems.empty()) {
     // Repaired as an interrupted save is: vectors.jsonl set aside whole (its embedder state too), every
     // episode embedded again by align.
     for (auto& e : episodes) e.vector.clear();
     memory.m_recovered = true;
     memory.m_recovery_reason = "episodes.jsonl and vectors.jsonl hold different episodes (" +
-                               unpaired.front() + "; a line deleted or added by hand?)";
+                               unpaired.list().front() + "; a line deleted or added by hand?)";
     return finish();
   }
-  for (const auto& u : unpaired) problems.list.push_back(u);
+  problems.append(unpaired);
   if (!unpaired.empty())
-    problems.list.push_back(
-        "episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or "
-        "added by hand?): run judge align --memory " +
-        dir.string() + " to repair it (it embeds every episode again)");
+    problems.add(
+        "episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or added by hand?)",
+        "run judge align --memory " + dir.string() + " to repair it (it embeds every episode again)");
   if (header.is_object()) {
     const auto embeddings_field = header.find("embeddings");
     const std::string header_embeddings = embeddings_field != header.end() && embeddings_field->is_string()
@@ -679,23 +692,26 @@ std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
   return removed;
 }
 
+std::string calibration_digest(const std::filesystem::path& dir, const std::string& content) {
+  const auto manifest = read_if_exists(dir / k_manifest);
+  if (!manifest) return "";
+  const auto m = nlohmann::json::parse(*manifest, nullptr, false);
+  const std::string save_digest = m.is_object() ? m.value("digest", std::string()) : std::string();
+  return digest_with(save_digest, content);
+}
+
 std::vector<std::string> match_notebook(const std::string& given_path,
                                         const std::vector<std::string>& candidates) {
   std::string_view given = given_path;
   while (given.starts_with("./")) given.remove_prefix(2);
-  // a ends with b right after a '/' (b a whole-component suffix of a).
-  const auto ends_on_component = [](std::string_view a, std::string_view b) {
-    return !b.empty() && a.size() > b.size() && a.ends_with(b) && a[a.size() - b.size() - 1] == '/' &&
-           b.front() != '/';
-  };
-  std::set<std::string> out;
   for (const auto& c : candidates)
     if (c == given) return {c};
+  std::set<std::string> out;
   for (const auto& c : candidates)
-    if (ends_on_component(c, given)) out.insert(c);
+    if (util::ends_with_path(c, given)) out.insert(c);
   if (out.empty())  // a longer path, e.g. as given to judge eval: examples/notebooks/x.ipynb names x.ipynb
     for (const auto& c : candidates)
-      if (ends_on_component(given, c)) out.insert(c);
+      if (util::ends_with_path(given, c)) out.insert(c);
   return {out.begin(), out.end()};
 }
 

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "judge/labels/csv.hpp"
 #include "judge/measure/metrics.hpp"
+#include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/version.hpp"
 #include "writers_internal.hpp"
@@ -252,14 +252,14 @@ void write_csv(std::ostream& out, const Measurement& r, const std::vector<GateRe
   auto num = [](double x) { return std::isnan(x) ? std::string() : format_number(x, 6); };
   for (const auto& jr : r.judges) {
     for (const auto& d : jr.dimensions) {
-      out << labels::csv_quote(jr.judge) << "," << labels::csv_quote(d.dimension) << "," << d.metrics.n;
+      out << util::csv_quote(jr.judge) << "," << util::csv_quote(d.dimension) << "," << d.metrics.n;
       for (const Metric* m : pair_metrics()) {
         out << "," << num(m->of_pairs(d.metrics));
         if (m->interval) out << "," << num(d.mae_ci.low) << "," << num(d.mae_ci.high);
       }
       out << "," << d.na.disagreements() << "," << d.unscored << "\n";
     }
-    out << labels::csv_quote(jr.judge) << ",(mean),";
+    out << util::csv_quote(jr.judge) << ",(mean),";
     for (const Metric* m : pair_metrics()) {
       if (m->interval)
         out << "," << num(jr.mean_mae) << "," << num(jr.mean_mae_ci.low) << "," << num(jr.mean_mae_ci.high);

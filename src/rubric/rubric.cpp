@@ -12,6 +12,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::rubric {
@@ -36,23 +37,21 @@ const Dimension* Rubric::find(const std::string& id) const {
 
 namespace {
 
-struct Problems {
-  std::string name;
-  std::vector<std::string> list;
-  void add(const YAML::Node& node, const std::string& what) {
-    const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 1;
-    list.push_back(name + ":" + std::to_string(line) + ": " + what);
-  }
-};
+using util::Problems;
+
+// The 1-based line of `node` in the rubric file (1 when it has none, e.g. a missing node).
+int line_of(const YAML::Node& node) {
+  return node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 1;
+}
 
 std::string text_of(const YAML::Node& parent, const char* key, Problems& p, bool required) {
   const YAML::Node n = parent[key];
   if (!n) {
-    if (required) p.add(parent, std::string("missing field \"") + key + "\"");
+    if (required) p.add(line_of(parent), std::string("missing field \"") + key + "\"");
     return {};
   }
   if (!n.IsScalar()) {
-    p.add(n, std::string("field \"") + key + "\" must be text");
+    p.add(line_of(n), std::string("field \"") + key + "\" must be text");
     return {};
   }
   return n.as<std::string>();
@@ -68,7 +67,7 @@ void check_keys(const YAML::Node& node, std::initializer_list<std::string_view> 
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    p.add(it->first, "unknown key \"" + key + "\" in " + where + "; allowed keys: " + list);
+    p.add(line_of(it->first), "unknown key \"" + key + "\" in " + where + "; allowed keys: " + list);
   }
 }
 
@@ -87,7 +86,7 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
   } catch (const YAML::Exception& e) {
     throw Error(name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
   }
-  Problems p{name, {}};
+  Problems p(name);
   Rubric r;
   r.source = name;
   r.hash = util::sha256_hex(yaml_text);
@@ -95,18 +94,18 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
   check_keys(root, {"schema_version", "id", "title", "description", "not_applicable", "scale", "dimensions"},
              "the rubric", p);
   if (const YAML::Node v = root["schema_version"]; v && !(v.IsScalar() && v.Scalar() == "1"))
-    p.add(v, "unsupported schema_version \"" + (v.IsScalar() ? v.Scalar() : std::string("?")) +
-                 "\"; this version of judge reads schema_version 1 (or none, meaning 1)");
+    p.add(line_of(v), "unsupported schema_version \"" + (v.IsScalar() ? v.Scalar() : std::string("?")) +
+                          "\"; this version of judge reads schema_version 1 (or none, meaning 1)");
   r.id = text_of(root, "id", p, true);
   if (!r.id.empty() && !valid_id(r.id))
-    p.add(root["id"], "rubric id \"" + r.id + "\" must be lower-case letters, digits, '_' or '-'");
+    p.add(line_of(root["id"]), "rubric id \"" + r.id + "\" must be lower-case letters, digits, '_' or '-'");
   r.title = text_of(root, "title", p, false);
   r.description = text_of(root, "description", p, false);
   if (root["not_applicable"]) r.allows_na = root["not_applicable"].as<bool>(false);
 
   const YAML::Node scale = root["scale"];
   if (!scale || !scale.IsSequence() || scale.size() < 2) {
-    p.add(scale ? scale : root, "\"scale\" must be a list of at least two points ({score, name})");
+    p.add(line_of(scale ? scale : root), "\"scale\" must be a list of at least two points ({score, name})");
   } else {
     for (const auto& pt : scale) {
       check_keys(pt, {"score", "name", "meaning"}, "a scale point", p);
@@ -114,13 +113,13 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
       try {
         sp.score = pt["score"].as<int>();
       } catch (const YAML::Exception&) {
-        p.add(pt, "scale point needs an integer \"score\"");
+        p.add(line_of(pt), "scale point needs an integer \"score\"");
         continue;
       }
       sp.name = text_of(pt, "name", p, true);
       sp.meaning = text_of(pt, "meaning", p, false);
       if (std::any_of(r.scale.begin(), r.scale.end(), [&](const ScalePoint& o) { return o.score == sp.score; }))
-        p.add(pt, "duplicate scale point " + std::to_string(sp.score));
+        p.add(line_of(pt), "duplicate scale point " + std::to_string(sp.score));
       r.scale.push_back(sp);
     }
     std::sort(r.scale.begin(), r.scale.end(), [](auto& a, auto& b) { return a.score < b.score; });
@@ -128,71 +127,79 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
 
   const YAML::Node dims = root["dimensions"];
   if (!dims || !dims.IsSequence() || dims.size() == 0) {
-    p.add(dims ? dims : root, "\"dimensions\" must be a non-empty list");
+    p.add(line_of(dims ? dims : root), "\"dimensions\" must be a non-empty list");
   } else {
     std::set<std::string> seen;
     for (const auto& dn : dims) {
       if (!dn.IsMap()) {
-        p.add(dn, "each entry of \"dimensions\" must be a mapping with id, description and levels");
+        p.add(line_of(dn), "each entry of \"dimensions\" must be a mapping with id, description and levels");
         continue;
       }
       Dimension d;
       d.id = text_of(dn, "id", p, true);
       check_keys(dn, {"id", "title", "description", "levels", "not_applicable", "keywords"},
                  "dimension \"" + d.id + "\"", p);
-      if (!d.id.empty() && !valid_id(d.id)) p.add(dn["id"], "dimension id \"" + d.id + "\" must be lower-case letters, digits, '_' or '-'");
-      if (!d.id.empty() && !seen.insert(d.id).second) p.add(dn["id"], "duplicate dimension id \"" + d.id + "\"");
+      if (!d.id.empty() && !valid_id(d.id))
+        p.add(line_of(dn["id"]),
+              "dimension id \"" + d.id + "\" must be lower-case letters, digits, '_' or '-'");
+      if (!d.id.empty() && !seen.insert(d.id).second)
+        p.add(line_of(dn["id"]), "duplicate dimension id \"" + d.id + "\"");
       d.title = text_of(dn, "title", p, false);
       if (d.title.empty()) d.title = d.id;
       d.description = text_of(dn, "description", p, true);
       d.not_applicable = text_of(dn, "not_applicable", p, false);
       if (!d.not_applicable.empty() && !r.allows_na)
-        p.add(dn["not_applicable"], "dimension \"" + d.id + "\" describes N/A but the rubric sets not_applicable: false");
+        p.add(line_of(dn["not_applicable"]),
+              "dimension \"" + d.id + "\" describes N/A but the rubric sets not_applicable: false");
       if (const YAML::Node kw = dn["keywords"]) {
         if (!kw.IsSequence())
-          p.add(kw, "\"keywords\" of \"" + d.id + "\" must be a list of words");
+          p.add(line_of(kw), "\"keywords\" of \"" + d.id + "\" must be a list of words");
         else
           for (const auto& w : kw) {
             const std::string word = w.IsScalar() ? util::to_lower(w.as<std::string>()) : std::string();
             if (w.IsSequence() || w.IsMap())
-              p.add(w, "a keyword of \"" + d.id + "\" must be a word, not a " +
-                           (w.IsSequence() ? "list" : "mapping"));
+              p.add(line_of(w), "a keyword of \"" + d.id + "\" must be a word, not a " +
+                                    (w.IsSequence() ? "list" : "mapping"));
             else if (util::trim(word).empty())  // a blank keyword would match every cell
-              p.add(w, "a keyword of \"" + d.id + "\" must be a non-empty word");
+              p.add(line_of(w), "a keyword of \"" + d.id + "\" must be a non-empty word");
             else
               d.keywords.push_back(word);
           }
       }
       const YAML::Node levels = dn["levels"];
       if (!levels || !levels.IsMap()) {
-        p.add(levels ? levels : dn, "dimension \"" + d.id + "\" needs \"levels\": a mapping from each scale score to its description");
+        p.add(line_of(levels ? levels : dn),
+              "dimension \"" + d.id +
+                  "\" needs \"levels\": a mapping from each scale score to its description");
       } else {
         for (auto it = levels.begin(); it != levels.end(); ++it) {
           LevelText lt;
           try {
             lt.score = it->first.as<int>();
           } catch (const YAML::Exception&) {
-            p.add(it->first, "level key \"" + it->first.as<std::string>("?") + "\" is not an integer score");
+            p.add(line_of(it->first),
+                  "level key \"" + it->first.as<std::string>("?") + "\" is not an integer score");
             continue;
           }
           if (!r.scale.empty() && !r.on_scale(lt.score))
-            p.add(it->first, "level " + std::to_string(lt.score) + " of \"" + d.id + "\" is not on the scale");
+            p.add(line_of(it->first),
+                  "level " + std::to_string(lt.score) + " of \"" + d.id + "\" is not on the scale");
           lt.description = it->second.IsScalar() ? it->second.as<std::string>() : std::string();
-          if (lt.description.empty()) p.add(it->second, "level " + std::to_string(lt.score) + " of \"" + d.id + "\" has no description");
+          if (lt.description.empty())
+            p.add(line_of(it->second),
+                  "level " + std::to_string(lt.score) + " of \"" + d.id + "\" has no description");
           d.levels.push_back(lt);
         }
         for (const auto& sp : r.scale)
-          if (!d.level(sp.score)) p.add(levels, "dimension \"" + d.id + "\" has no description for scale point " + std::to_string(sp.score));
+          if (!d.level(sp.score))
+            p.add(line_of(levels), "dimension \"" + d.id + "\" has no description for scale point " +
+                                       std::to_string(sp.score));
         std::sort(d.levels.begin(), d.levels.end(), [](auto& a, auto& b) { return a.score > b.score; });
       }
       r.dimensions.push_back(std::move(d));
     }
   }
-  if (!p.list.empty()) {
-    std::string msg = "invalid rubric (" + std::to_string(p.list.size()) + " problem" + (p.list.size() > 1 ? "s" : "") + "):";
-    for (const auto& s : p.list) msg += "\n  " + s;
-    throw Error(msg);
-  }
+  p.throw_if_any("invalid rubric (" + p.count() + "):", ExitCode::runtime);
   return r;
 }
 
@@ -217,7 +224,7 @@ Rubric select_dimensions(const Rubric& rubric, const std::string& list) {
     if (!rubric.find(item)) {
       std::string valid;
       for (const auto& d : rubric.dimensions) valid += (valid.empty() ? "" : ", ") + d.id;
-      throw Error("unknown dimension \"" + item + "\" in --dimensions; the rubric has: " + valid, ExitCode::usage);
+      throw Error("unknown dimension \"" + item + "\"; the rubric has: " + valid, ExitCode::usage);
     }
     wanted.insert(item);
   }

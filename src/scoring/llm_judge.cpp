@@ -34,9 +34,7 @@ std::vector<ParsedVerdict> parse_for(const std::string& content, const rubric::R
 // Calls the provider; throws for failures that must stop the run, else returns the result.
 llm::ChatResult call(llm::ChatProvider& provider, const llm::ChatRequest& request, Attempt& attempt) {
   auto result = provider.chat(request);
-  if (result.error && llm::stops_the_run(result.error->kind))
-    throw Error(provider.spec() + ": " + llm::to_string(result.error->kind) +
-                " error: " + result.error->message);
+  llm::stop_if_fatal(provider.spec(), result);
   ++attempt.calls;
   if (!result.response) {
     attempt.cached = false;

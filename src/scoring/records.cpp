@@ -6,7 +6,7 @@
 #include <map>
 #include <ostream>
 
-#include "judge/labels/csv.hpp"
+#include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::scoring {
@@ -88,9 +88,9 @@ void write_records(std::ostream& out, const std::vector<EvalRecord>& records, co
       std::string score = r.verdict.status == Status::scored ? score_text(r.verdict)
                           : r.verdict.status == Status::not_applicable ? "NA" : "";
       const bool failed = r.verdict.status == Status::unscored || r.verdict.status == Status::unreadable;
-      out << labels::csv_quote(r.notebook) << "," << r.verdict.dimension << "," << to_string(r.verdict.status)
-          << "," << score << "," << labels::csv_quote(failed ? r.verdict.error : r.verdict.rationale) << ","
-          << labels::csv_quote(r.judge) << "\n";
+      out << util::csv_quote(r.notebook) << "," << r.verdict.dimension << "," << to_string(r.verdict.status)
+          << "," << score << "," << util::csv_quote(failed ? r.verdict.error : r.verdict.rationale) << ","
+          << util::csv_quote(r.judge) << "\n";
     }
   } else if (format == "table" || format == "markdown") {
     // Notebook x dimension grid, notebooks in first-seen order.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "judge/memory/calibration.hpp"
 #include "judge/memory/excerpt.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
@@ -474,4 +475,43 @@ TEST(MemoryRegressions, VectorsOfImpossibleSizeOrValuesAndBadHeadersAreProblemsW
       what.find("vectors.jsonl:1: expected the header {\"schema_version\": 1, \"kind\": \"judge-vectors\"}"),
       std::string::npos)
       << what;
+}
+
+// calibration.json is tied to the memory's save by its digest: fitted after the save it loads; edited by hand
+// (a knot changed) or left from another save (episodes changed, memory saved again) it is refused, or, with
+// Recovery::drop_vectors (align), reported stale; fitted again it loads.
+TEST(Memory, CalibrationIsCoveredByTheFolderDigest) {
+  const auto dir = temp_dir("calibration_digest");
+  Memory m = sample();
+  m.provenance().judge = "hand";
+  m.save(dir);
+  save_calibration(dir, fit_calibration(m));
+  const auto written = nlohmann::json::parse(judge::util::read_file(dir / "calibration.json"));
+  ASSERT_TRUE(written.contains("digest")) << written.dump();
+  EXPECT_NO_THROW(Memory::load(dir));
+  EXPECT_FALSE(Memory::load(dir, Recovery::drop_vectors).calibration_stale());
+
+  auto refused = [&] {
+    try {
+      Memory::load(dir);
+    } catch (const judge::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  auto edited = written;  // the human score of judge score 2 on data_imputation, changed by hand
+  edited["dimensions"]["data_imputation"]["y"][0] = 3.0;
+  judge::util::write_file_atomic(dir / "calibration.json", edited.dump(2) + "\n");
+  EXPECT_NE(refused().find("calibration.json does not match the memory's files"), std::string::npos)
+      << refused();
+  EXPECT_TRUE(Memory::load(dir, Recovery::drop_vectors).calibration_stale());
+
+  judge::util::write_file_atomic(dir / "calibration.json", written.dump(2) + "\n");  // the file as saved
+  EXPECT_NO_THROW(Memory::load(dir));  // key order and spacing do not count
+  forget(m, {"b.ipynb"}, {});
+  m.save(dir);  // another save: the calibration describes episodes that are gone
+  EXPECT_NE(refused().find("is inconsistent: calibration.json"), std::string::npos) << refused();
+  EXPECT_TRUE(refit_calibration(dir, m, load_calibration(dir)));
+  EXPECT_EQ(refused(), "");
+  fs::remove_all(dir);
 }

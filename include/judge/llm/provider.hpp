@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "judge/net/http.hpp"
 
 namespace judge::llm {
 
@@ -58,11 +61,13 @@ enum class ErrorKind {
 };
 
 const char* to_string(ErrorKind kind);
+/// The kind whose to_string is `name` ("rate_limited", ...); nullopt when none is.
+std::optional<ErrorKind> error_kind_named(std::string_view name);
 
 /// Defaults of every provider's time limits, in seconds (settings `timeout` and `connect_timeout`): a whole
-/// call, HTTP exchange or command run; and connecting to a server.
-inline constexpr double k_default_timeout_seconds = 120;
-inline constexpr double k_default_connect_timeout_seconds = 10;
+/// call, HTTP exchange or command run; and connecting to a server. Defined once, in net.
+using net::k_default_connect_timeout_seconds;
+using net::k_default_timeout_seconds;
 
 /// What a failure of a kind means, decided here once for every caller (the judge, align's reflection calls,
 /// the retry decorator): `retry` the call (rate_limited, timeout, server, network: a later attempt may
@@ -92,6 +97,12 @@ struct ChatResult {
   std::optional<ProviderError> error;
   bool ok() const { return response.has_value(); }
 };
+
+/// Stops the run when `result` failed with a kind whose policy is FailurePolicy::stop: throws judge::Error
+/// "SPEC: KIND error: MESSAGE" (`spec` names the provider). Any other result is left to the caller (an
+/// unscored item, or a retry already done). The one place the judge, align's reflection and the CLI apply
+/// the stop policy.
+void stop_if_fatal(const std::string& spec, const ChatResult& result);
 
 /// A chat-completion backend. Thread-safe: chat() may be called from several threads at once.
 class ChatProvider {

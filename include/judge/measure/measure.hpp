@@ -174,8 +174,8 @@ struct Measurement {
 /// than the notebooks with both a label and a score (as judge validate refuses more folds than notebooks).
 Measurement measure(const labels::LabelSet& labels, const ScoreSet& scores, const MeasureOptions& options);
 
-/// True when the two item paths name the same notebook: equal, or one ends with the other right after a
-/// path separator ('/' or '\\').
+/// True when the two item paths name the same notebook (util::same_notebook): equal, or one ends with the
+/// other right after a path separator ('/' or '\\').
 bool same_item(const std::string& a, const std::string& b);
 
 }  // namespace judge::measure

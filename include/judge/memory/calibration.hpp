@@ -29,12 +29,20 @@ Calibration fit_calibration(const memory::Memory& memory,
                             stats::IsotonicLoss loss = stats::IsotonicLoss::squared);
 
 /// Writes calibration.json into a memory folder, atomically: {"schema_version": 1, "map": "isotonic" or
-/// "isotonic-median",
-/// "judge": SPEC, "dimensions": {DIMENSION: {"n": N, "x": [...], "y": [...]}}} (docs/memory.md).
+/// "isotonic-median", "judge": SPEC, "dimensions": {DIMENSION: {"n": N, "x": [...], "y": [...]}}, "digest":
+/// D} (docs/memory.md). D (calibration_digest) ties it to the memory saved in the folder, so save the memory
+/// first; a folder without memory.json gets no digest.
 void save_calibration(const std::filesystem::path& memory_dir, const Calibration& calibration);
 /// Reads calibration.json from a memory folder; nullopt when the folder has none. Throws judge::Error naming
 /// the file for a bad schema_version or malformed knots.
 std::optional<Calibration> load_calibration(const std::filesystem::path& memory_dir);
+/// After the memory saved in `memory_dir` changed (forget, align): its calibration.json, `old` as loaded
+/// before the change, fitted again on `memory`'s episodes with the map it records and saved, or deleted when
+/// no episode is left with both a judge and a human score. Returns the calibration saved; nullopt when `old`
+/// is nullopt (nothing done) or the file was deleted.
+std::optional<Calibration> refit_calibration(const std::filesystem::path& memory_dir,
+                                             const memory::Memory& memory,
+                                             const std::optional<Calibration>& old);
 /// Deletes calibration.json from a memory folder, if there. Throws judge::Error naming the file when it
 /// cannot be deleted.
 void remove_calibration(const std::filesystem::path& memory_dir);

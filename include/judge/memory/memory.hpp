@@ -116,6 +116,9 @@ class Memory {
   /// (an episode line deleted or added by hand) are, with Recovery::refuse, problems ("vectors.jsonl:3:
   /// vector of unknown episode ...") followed by one saying to run judge align; with
   /// Recovery::drop_vectors, handled as an interrupted save (vectors.jsonl ignored, recovered() true).
+  /// A calibration.json in the folder is checked too (calibration_digest): one edited by hand, or fitted on
+  /// another save of the memory, is with Recovery::refuse an error saying so; with Recovery::drop_vectors it
+  /// is left for the caller (align), which fits it again, and calibration_stale() is true.
   static Memory load(const std::filesystem::path& dir, Recovery recovery = Recovery::refuse,
                      const llm::ProviderSettings& embedding_settings = {});
   /// Writes the four files atomically each, stable key order, schema_version 1. Crash safety: memory.json
@@ -126,6 +129,8 @@ class Memory {
   /// True when load(dir, Recovery::drop_vectors) found an interrupted save, or episodes and vectors that do
   /// not pair up, and dropped the vectors.
   bool recovered() const { return m_recovered; }
+  /// True when load(dir, Recovery::drop_vectors) found a calibration.json that does not match the memory.
+  bool calibration_stale() const { return m_calibration_stale; }
   /// Why the vectors were dropped, for a warning ("it was left inconsistent by an interrupted save", or
   /// "episodes.jsonl and vectors.jsonl hold different episodes (FILE:LINE: ...)"); empty when not recovered.
   const std::string& recovery_reason() const { return m_recovery_reason; }
@@ -197,6 +202,7 @@ class Memory {
   std::map<std::string, BlendWeight> m_blend;
   std::vector<Forgotten> m_forgotten;
   bool m_recovered = false;
+  bool m_calibration_stale = false;
   std::string m_recovery_reason;
   std::unique_ptr<Embedder> m_embedder;
   std::unique_ptr<Index> m_index;
@@ -220,6 +226,13 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
 /// given label ids; the next align admits their labels again. Returns how many tombstones went.
 std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
                      const std::vector<std::string>& label_ids);
+
+/// The digest that ties a calibration.json to the save of the memory in `dir` it was fitted on: SHA-256 (hex)
+/// of memory.json's `digest`, a line break and `content` (calibration.json's JSON without its own "digest",
+/// dumped compactly with keys sorted); "" when `dir` holds no memory.json. Stored in calibration.json's
+/// "digest" and checked by Memory::load, so a calibration edited by hand, or left from another save, is
+/// detected like the other files.
+std::string calibration_digest(const std::filesystem::path& dir, const std::string& content);
 
 /// The paths among `candidates` that the notebook path `given` names: the candidate equal to it, else every
 /// candidate ending with it on whole path components ("titanic.ipynb" and "ipynb/titanic.ipynb" match

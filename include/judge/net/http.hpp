@@ -12,13 +12,17 @@ namespace judge::net {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+/// Defaults of the time limits, in seconds: the whole exchange (connect included), and connecting.
+inline constexpr double k_default_timeout_seconds = 120;
+inline constexpr double k_default_connect_timeout_seconds = 10;
+
 struct HttpRequest {
   std::string method = "POST";  ///< "POST" or "GET"
   std::string url;              ///< absolute http:// or https:// URL
   Headers headers;              ///< sent as given; values may hold secrets and never appear in errors
   std::string body;             ///< request body (POST only)
-  double connect_timeout_seconds = 10;  ///< <= 0: libcurl's default (300 s)
-  double timeout_seconds = 120;         ///< whole exchange, connect included; <= 0: none
+  double connect_timeout_seconds = k_default_connect_timeout_seconds;  ///< <= 0: libcurl's default (300 s)
+  double timeout_seconds = k_default_timeout_seconds;  ///< whole exchange, connect included; <= 0: none
 };
 
 struct HttpResponse {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "judge/labels/csv.hpp"
+#include "judge/util/csv.hpp"
 
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 
-namespace judge::labels {
+namespace judge::util {
 
 std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -73,4 +74,18 @@ std::string csv_quote(const std::string& value) {
   return out + "\"";
 }
 
-}  // namespace judge::labels
+CsvHeader::CsvHeader(const CsvRecord& header) : m_size(header.fields.size()), m_line(header.line) {
+  for (std::size_t i = 0; i < header.fields.size(); ++i) m_index.emplace(to_lower(trim(header.fields[i])), i);
+}
+
+std::optional<std::size_t> CsvHeader::find(std::initializer_list<std::string_view> names) const {
+  for (auto name : names)
+    if (auto it = m_index.find(name); it != m_index.end()) return it->second;
+  return std::nullopt;
+}
+
+std::string field(const CsvRecord& record, std::optional<std::size_t> column) {
+  return column && *column < record.fields.size() ? record.fields[*column] : std::string();
+}
+
+}  // namespace judge::util

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
-#include "judge/labels/tabular.hpp"
+#include "judge/util/csv.hpp"
 
 #include <gtest/gtest.h>
 
 #include "judge/util/error.hpp"
+#include "judge/util/jsonl.hpp"
+#include "judge/util/problems.hpp"
 
-using namespace judge::labels;
+using namespace judge::util;
 
 TEST(Csv, Rfc4180EdgeCases) {
   // BOM, CRLF, a blank line, an empty last field, a quoted field with a comma, quotes and a line break.
-  const auto r = parse_csv("\xEF\xBB\xBF" "a,b,c\r\n\r\n1,\"x, \"\"y\"\"\r\nz\",\n", "t.csv");
+  const auto r = parse_csv(
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n\r\n1,\"x, \"\"y\"\"\r\nz\",\n",
+      "t.csv");
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].fields, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(r[1].line, 3);
@@ -50,8 +55,11 @@ TEST(Tabular, JsonTextAndProblems) {
     FAIL();
   } catch (const judge::Error& e) {
     const std::string m = e.what();
-    EXPECT_EQ(m.rfind("2 problems in labels f.jsonl:\n  f.jsonl:3: expected a JSON object\n  f.jsonl:4: not valid JSON", 0),
-              0u)
+    EXPECT_EQ(
+        m.rfind(
+            "2 problems in labels f.jsonl:\n  f.jsonl:3: expected a JSON object\n  f.jsonl:4: not valid JSON",
+            0),
+        0u)
         << m;
   }
 }

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#include "judge/util/paths.hpp"
+
+#include <filesystem>
+
+namespace judge::util {
+
+namespace {
+
+bool is_separator(char c) { return c == '/' || c == '\\'; }
+
+std::string_view without_leading_dot(std::string_view path) {
+  while (path.starts_with("./")) path.remove_prefix(2);
+  return path;
+}
+
+}  // namespace
+
+bool ends_with_path(std::string_view path, std::string_view tail) {
+  path = without_leading_dot(path);
+  tail = without_leading_dot(tail);
+  if (tail.empty() || !path.ends_with(tail)) return false;
+  return path.size() == tail.size() || is_separator(path[path.size() - tail.size() - 1]);
+}
+
+bool same_notebook(std::string_view a, std::string_view b) {
+  return ends_with_path(a, b) || ends_with_path(b, a);
+}
+
+std::string canonical_notebook_path(const std::string& path) {
+  const auto bang = path.find("!/");  // ARCHIVE.dbc!/inner
+  std::error_code ec;
+  return std::filesystem::weakly_canonical(path.substr(0, bang), ec).string() +
+         (bang == std::string::npos ? "" : path.substr(bang));
+}
+
+}  // namespace judge::util
