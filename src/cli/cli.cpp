@@ -137,7 +137,7 @@ int parse_and_run(int argc, char** argv) {
     if (!command) return static_cast<int>(ExitCode::ok);
     return command();
   } catch (const Error& e) {
-    std::cerr << "judge: error: " << e.what() << "\n";
+    std::cerr << "judge: error: " << with_flags(e.message()) << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     std::cerr << "judge: error: " << e.what() << "\n";
@@ -146,6 +146,16 @@ int parse_and_run(int argc, char** argv) {
 }
 
 }  // namespace
+
+// Lower modules know settings, the CLI knows their flags: each flag is the setting's name with "--" in
+// front and '-' for '_'.
+std::string with_flags(const std::string& message) {
+  return word_settings(message, [](std::string_view setting) {
+    std::string flag = "--" + std::string(setting);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    return flag;
+  });
+}
 
 int run(int argc, char** argv) {
   stop_children_on_interrupt();

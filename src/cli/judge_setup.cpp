@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "judge/cli/commands.hpp"
 #include "judge/llm/pricing.hpp"
 #include "judge/util/error.hpp"
 
@@ -39,13 +40,13 @@ rubric::Rubric configured_rubric(const Config& config, const std::string& dimens
   try {
     return rubric::select_dimensions(base, dimensions);
   } catch (const Error& e) {
-    throw Error(std::string("--dimensions: ") + e.what(), e.code());  // the rubric names no flag
+    throw Error("--dimensions: " + e.message(), e.code());  // the rubric names no flag
   }
 }
 
 void warn_cannot_score(const scoring::Judge& judge, const rubric::Rubric& rubric) {
   for (const auto& problem : judge.cannot_score(rubric))
-    std::cerr << "judge: warning: rubric " << rubric.id << ": " << problem << "\n";
+    std::cerr << "judge: warning: rubric " << rubric.id << ": " << with_flags(problem) << "\n";
 }
 
 std::size_t jobs(const Config& config) {
@@ -138,7 +139,7 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
   try {
     return scoring::wrap_provider(llm::make_chat_provider(spec, settings), wrapping);
   } catch (const Error& e) {
-    throw Error("reflection model " + std::string(e.what()), e.code());
+    throw Error("reflection model " + e.message(), e.code());
   }
 }
 

@@ -268,7 +268,7 @@ std::vector<ResolvedLabel> resolve(const LabelSet& set, const std::string& polic
     for (const auto& l : set.labels) raters.insert(l.rater.empty() ? "(none)" : l.rater);
     std::string known;
     for (const auto& r : raters) known += (known.empty() ? "" : ", ") + r;
-    throw Error("--raters \"" + policy + "\" is neither mean, median, majority nor a rater in " + set.source +
+    throw Error(setting("raters") + " \"" + policy + "\" is neither mean, median, majority nor a rater in " + set.source +
                     " (raters: " + known + ")",
                 ExitCode::usage);
   }

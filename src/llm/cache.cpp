@@ -114,7 +114,7 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
     const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
     sqlite3_close(m_db);
     throw Error("cannot open cache " + path.string() + ": " + why +
-                " (use --cache FILE or --cache-mode off)");
+                " (use " + setting("cache") + " FILE or " + setting("cache_mode") + " off)");
   }
   sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
   try {
@@ -133,7 +133,7 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
       if (version.column_text(0) != std::to_string(k_schema_version))
         throw Error("cache " + path.string() + " has schema_version " + version.column_text(0) +
                     ", expected " + std::to_string(k_schema_version) +
-                    " (run judge cache clear or use another --cache)");
+                    " (run judge cache clear or use another " + setting("cache") + ")");
     } else {
       exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
     }

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "judge/scoring/heuristic_facts.hpp"
+#include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
 #include "rule_vocabulary.hpp"
 
@@ -547,7 +548,7 @@ std::vector<std::string> rule_gaps(const rubric::Rubric& rubric) {
   if (unknown.empty()) return {};
   if (unknown.size() == rubric.dimensions.size() && unknown.size() > 1)
     return {"the heuristic judge has no rules for any of this rubric's " + std::to_string(unknown.size()) +
-            " dimensions" + known + ": every item will be unscored; use an LLM judge (--judge)"};
+            " dimensions" + known + ": every item will be unscored; use an LLM judge (" + setting("judge") + ")"};
   if (unknown.size() == 1)
     return {"the heuristic judge has no rules for dimension " + unknown.front() + known +
             "; its items will be unscored"};

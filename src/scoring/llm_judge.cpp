@@ -139,7 +139,7 @@ Verdict combine(const std::string& dimension, const std::vector<ParsedVerdict>& 
 
 LlmJudge::LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options)
     : m_provider(std::move(provider)), m_options(std::move(options)) {
-  if (m_options.samples < 1) throw Error("--samples must be at least 1", ExitCode::usage);
+  if (m_options.samples < 1) throw Error(setting("samples") + " must be at least 1", ExitCode::usage);
 }
 
 std::vector<std::vector<const rubric::Dimension*>> LlmJudge::groups(const rubric::Rubric& rubric) const {

@@ -13,6 +13,7 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/scoring/heuristic_facts.hpp"
+#include "judge/util/error.hpp"
 
 namespace judge::scoring {
 namespace {
@@ -440,5 +441,5 @@ TEST(HeuristicRules, GapsOfManyDimensionsAreOneLine) {
       h.cannot_score(judge::rubric::parse_rubric(none, "n.yaml")),
       (std::vector<std::string>{"the heuristic judge has no rules for any of this rubric's 2 dimensions (it "
                                 "knows the nine ml-notebook dimensions): every item will be unscored; use "
-                                "an LLM judge (--judge)"}));
+                                "an LLM judge (" + judge::setting("judge") + ")"}));
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 namespace judge::cli {
 
@@ -18,6 +19,10 @@ void setup_report(CLI::App& app, RunFn& run);
 void setup_validate(CLI::App& app, RunFn& run);
 void setup_config(CLI::App& app, RunFn& run);
 void setup_cache(CLI::App& app, RunFn& run);
+
+/// `message` (an Error's or a warning from a lower module) with the settings it names (judge::setting)
+/// worded as the flags that set them: "cache_mode" -> "--cache-mode".
+std::string with_flags(const std::string& message);
 
 /// True when file descriptor 1 (stdout) / 2 (stderr) is a terminal.
 bool stdout_is_terminal();
