@@ -9,16 +9,9 @@ namespace {
 
 bool is_separator(char c) { return c == '/' || c == '\\'; }
 
-std::string_view without_leading_dot(std::string_view path) {
-  while (path.starts_with("./")) path.remove_prefix(2);
-  return path;
-}
-
 }  // namespace
 
 bool ends_with_path(std::string_view path, std::string_view tail) {
-  path = without_leading_dot(path);
-  tail = without_leading_dot(tail);
   if (tail.empty() || !path.ends_with(tail)) return false;
   return path.size() == tail.size() || is_separator(path[path.size() - tail.size() - 1]);
 }

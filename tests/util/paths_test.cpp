@@ -10,6 +10,11 @@ TEST(Paths, SameNotebookOnWholePathComponents) {
   // Equal and suffix cases are in tests/report (report::same_item is this rule); here what it adds.
   EXPECT_TRUE(same_notebook("./examples/x.ipynb", "examples/x.ipynb"));
   EXPECT_FALSE(same_notebook("", "a.ipynb"));
+  // A leading "./" anchors the path at its root: a tail of a longer path only with that "./" in it.
+  EXPECT_FALSE(same_notebook("./c.ipynb", "nb/c.ipynb"));
+  EXPECT_TRUE(same_notebook("./c.ipynb", "c.ipynb"));
+  EXPECT_TRUE(same_notebook("./nb/c.ipynb", "nb/c.ipynb"));
+  EXPECT_TRUE(same_notebook("data/./nb/c.ipynb", "./nb/c.ipynb"));
   EXPECT_TRUE(ends_with_path("data/ipynb/titanic.ipynb", "ipynb/titanic.ipynb"));
   EXPECT_FALSE(ends_with_path("titanic.ipynb", "data/titanic.ipynb"));
   EXPECT_FALSE(ends_with_path("data/ipynb/titanic.ipynb", "anic.ipynb"));
