@@ -16,6 +16,7 @@
 #include "judge/util/hash.hpp"
 #include "judge/util/parallel.hpp"
 #include "judge/util/time.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::align {
 
@@ -73,8 +74,8 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
   std::vector<std::optional<double>> base, human;
   std::vector<const memory::Episode*> rows;
   for (const auto& e : episodes) {
-    if (e.dimension != dimension || e.facts.empty() || e.judge_status == "unscored") continue;
-    const bool scored = e.judge_status == "scored" && e.judge_score;
+    if (e.dimension != dimension || e.facts.empty() || e.judge_status == verdict::Status::unscored) continue;
+    const bool scored = e.judge_status == verdict::Status::scored && e.judge_score;
     std::vector<double> row;
     for (const auto& f : vocabulary) {
       const auto it = e.facts.find(f.name);
@@ -191,7 +192,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     std::optional<notebook::Notebook> nb;
     std::string hash, error;
     bool judge = false;
-    std::vector<scoring::Verdict> verdicts;
+    std::vector<verdict::Verdict> verdicts;
   };
   std::vector<Item> items;
   for (auto& [name, list] : by_item) items.push_back({name, list, std::nullopt, "", "", false, {}});
@@ -249,12 +250,12 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     it.verdicts = options.judge->score(*it.nb, labelled_rubric(rubric, it.labels), scoring::Context{});
   });
   summary.notebooks_judged = to_judge.size();
-  std::map<std::string, const scoring::Verdict*> verdict_of;
+  std::map<std::string, const verdict::Verdict*> verdict_of;
   for (const auto& it : items)
     for (const auto& v : it.verdicts) {
       verdict_of[it.name + "#" + v.dimension] = &v;
       ++summary.verdicts_made;
-      summary.verdicts_unscored += v.status == scoring::Status::unscored;
+      summary.verdicts_unscored += v.status == verdict::Status::unscored;
     }
   // Facts for the offline judge's learnt rules (free to compute; kept with the episodes).
   if (options.judge->learns_fact_rules()) {
@@ -266,10 +267,10 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   }
   for (auto& e : episodes)
     if (auto v = verdict_of.find(e.id); v != verdict_of.end()) {
-      e.judge_status = scoring::to_string(v->second->status);
-      e.judge_score = v->second->status == scoring::Status::scored ? v->second->score : std::nullopt;
+      e.judge_status = v->second->status;
+      e.judge_score = v->second->status == verdict::Status::scored ? v->second->score : std::nullopt;
       e.judge_rationale =
-          v->second->status == scoring::Status::unscored ? v->second->error : v->second->rationale;
+          verdict::failed(v->second->status) ? v->second->error : v->second->rationale;
     }
   std::set<std::string> dirty_dimensions;
   for (const auto& old : memory.episodes())

@@ -30,7 +30,7 @@ struct Item {
   std::string name;
   notebook::Notebook nb;
   std::map<std::string, std::optional<double>> human;  // resolved label per dimension (nullopt = N/A)
-  std::vector<scoring::Verdict> baseline;
+  std::vector<verdict::Verdict> baseline;
 };
 
 void check_options(const ValidateOptions& o) {
@@ -50,8 +50,8 @@ void check_folds(int folds, std::size_t notebooks, std::size_t unreadable) {
   const std::string count =
       std::to_string(notebooks) + " labelled notebook" + (notebooks == 1 ? "" : "s") +
       (unreadable ? " that could be read (" + std::to_string(unreadable) + " skipped)" : "");
-  throw Error("--folds " + std::to_string(folds) + ": there are " + count +
-                  (notebooks >= 2 ? "; use --folds 2 to " + std::to_string(notebooks)
+  throw Error(setting("folds") + " " + std::to_string(folds) + ": there are " + count +
+                  (notebooks >= 2 ? "; use " + setting("folds") + " 2 to " + std::to_string(notebooks)
                                   : "; cross-validation needs at least 2"),
               ExitCode::usage);
 }
@@ -88,11 +88,11 @@ double mean_label(const Item& it) {
 }
 
 // Scores items[which[n]] with `context` on `parallel` threads; the first exception is rethrown.
-std::vector<std::vector<scoring::Verdict>> score_items(const std::vector<Item>& items,
+std::vector<std::vector<verdict::Verdict>> score_items(const std::vector<Item>& items,
                                                        const std::vector<std::size_t>& which,
                                                        const ValidateOptions& o,
                                                        const scoring::Context& context) {
-  std::vector<std::vector<scoring::Verdict>> out(which.size());
+  std::vector<std::vector<verdict::Verdict>> out(which.size());
   util::parallel_for(which.size(), o.parallel,
                      [&](std::size_t n) { out[n] = o.judge->score(items[which[n]].nb, *o.rubric, context); });
   return out;
@@ -123,7 +123,7 @@ memory::Calibration fit_on_training(const std::vector<Item>& items, const std::v
   for (std::size_t i : training)
     for (const auto& v : items[i].baseline) {
       const auto h = items[i].human.find(v.dimension);
-      if (v.status != scoring::Status::scored || !v.score || h == items[i].human.end() || !h->second)
+      if (v.status != verdict::Status::scored || !v.score || h == items[i].human.end() || !h->second)
         continue;
       pairs[v.dimension].first.push_back(*v.score);
       pairs[v.dimension].second.push_back(*h->second);
@@ -183,7 +183,7 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
       {"semantic", {true, false}}, {"episodic", {false, true}}, {"both", {true, true}}};
   for (double share : o.shares) {
     // verdicts[condition][item]
-    std::map<std::string, std::vector<std::vector<scoring::Verdict>>> verdicts;
+    std::map<std::string, std::vector<std::vector<verdict::Verdict>>> verdicts;
     std::map<std::string, std::size_t> trained;
     for (const auto& c : o.conditions) verdicts[c].resize(items.size());
     for (std::size_t i = 0; i < items.size(); ++i)

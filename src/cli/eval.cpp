@@ -20,7 +20,7 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/memory_blend.hpp"
-#include "judge/scoring/records.hpp"
+#include "judge/verdict/record.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
@@ -87,14 +87,14 @@ Notebooks read_notebooks(const std::vector<std::string>& paths) {
 
 // One `unreadable` record per dimension of `rubric` for each file that could not be read, the reason as
 // its error, so that the notebook counts in the run (and in judge report) instead of vanishing.
-std::vector<scoring::EvalRecord> unreadable_records(const std::vector<notebook::ReadError>& unreadable,
+std::vector<verdict::EvalRecord> unreadable_records(const std::vector<notebook::ReadError>& unreadable,
                                                     const rubric::Rubric& rubric, const std::string& judge) {
-  std::vector<scoring::EvalRecord> out;
+  std::vector<verdict::EvalRecord> out;
   for (const auto& e : unreadable)
     for (const auto& d : rubric.dimensions) {
-      scoring::Verdict v;
+      verdict::Verdict v;
       v.dimension = d.id;
-      v.status = scoring::Status::unreadable;
+      v.status = verdict::Status::unreadable;
       v.error = e.reason;
       out.push_back({e.path, judge, std::move(v)});
     }
@@ -156,9 +156,9 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
 // take the next item and block on its call, keeping that many requests in flight (util::parallel_for).
 // Results go to the item's own slot, so the output order does not depend on timing. The first exception
 // (auth or config failure) stops the other threads from taking new items and is rethrown here.
-std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
+std::vector<verdict::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
                                            std::size_t threads, const scoring::Context& context) {
-  std::vector<std::vector<scoring::Verdict>> results(items.size());
+  std::vector<std::vector<verdict::Verdict>> results(items.size());
   std::atomic<std::size_t> done{0};
   std::mutex mutex;
   const bool progress = stderr_is_terminal() && items.size() > 3;
@@ -177,7 +177,7 @@ std::vector<scoring::EvalRecord> score_all(scoring::Judge& judge, const std::vec
   }
   if (progress) std::cerr << "\r\x1b[K";
 
-  std::vector<scoring::EvalRecord> records;
+  std::vector<verdict::EvalRecord> records;
   for (std::size_t i = 0; i < items.size(); ++i)
     for (auto& v : results[i]) records.push_back({items[i].nb->path, judge.spec(), std::move(v)});
   return records;
@@ -237,13 +237,13 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
 }
 
 void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
-                  const std::vector<scoring::EvalRecord>& records) {
+                  const std::vector<verdict::EvalRecord>& records) {
   std::vector<std::string> dims;
   for (const auto& d : rubric.dimensions) dims.push_back(d.id);
   const std::string format =
       !opt.format.empty() ? opt.format : (opt.output.empty() && stdout_is_terminal() ? "table" : "jsonl");
   std::ostringstream buf;
-  scoring::write_records(buf, records, dims, format);
+  verdict::write_records(buf, records, dims, format);
   if (opt.output.empty())
     std::cout << buf.str();
   else
@@ -252,9 +252,9 @@ void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
 
 // One line on stderr naming the notebooks whose records carry injection_cells (scoring::flag_injection), so
 // that a run written as JSON to a file still says so on the terminal.
-void warn_flagged(const std::vector<scoring::EvalRecord>& records) {
+void warn_flagged(const std::vector<verdict::EvalRecord>& records) {
   std::size_t count = 0;
-  const std::string list = scoring::flagged_notebooks(records, &count);
+  const std::string list = verdict::flagged_notebooks(records, &count);
   if (count > 0)
     std::cerr << "judge: warning: " << count << " notebook" << (count > 1 ? "s" : "")
               << " flagged for prompt injection (their records carry \"flags\"; check their scores): " << list
@@ -263,11 +263,11 @@ void warn_flagged(const std::vector<scoring::EvalRecord>& records) {
 
 // The run's summary on stderr and its exit code: 4 (ExitCode::unscored) when any item is unscored or any
 // notebook unreadable (`unreadable` notebooks, their items among `records`), else 0.
-int exit_code(const std::vector<scoring::EvalRecord>& records, std::size_t unreadable) {
+int exit_code(const std::vector<verdict::EvalRecord>& records, std::size_t unreadable) {
   std::size_t unscored = 0, unreadable_items = 0;
   for (const auto& r : records) {
-    unscored += r.verdict.status == scoring::Status::unscored;
-    unreadable_items += r.verdict.status == scoring::Status::unreadable;
+    unscored += r.verdict.status == verdict::Status::unscored;
+    unreadable_items += r.verdict.status == verdict::Status::unreadable;
   }
   if (unscored == 0 && unreadable == 0) return static_cast<int>(ExitCode::ok);
   std::cerr << "judge: " << unscored << " of " << records.size() << " items unscored";
@@ -335,7 +335,7 @@ scoring::Context memory_context(const std::optional<memory::Memory>& memory, con
 // calibrated record keeps its raw score in "calibrated". A calibration fitted for another judge's scores is
 // skipped with a warning unless `any_judge` (one without a recorded judge is applied).
 void calibrate(const std::string& memory_dir, const std::string& judge, bool any_judge,
-               std::vector<scoring::EvalRecord>& records) {
+               std::vector<verdict::EvalRecord>& records) {
   if (memory_dir.empty()) return;
   const auto calibration = memory::load_calibration(memory_dir);
   if (!calibration) return;
@@ -349,7 +349,7 @@ void calibrate(const std::string& memory_dir, const std::string& judge, bool any
     std::cerr << "; applied anyway (--calibration-any-judge)\n";
   }
   for (auto& r : records) {
-    std::vector<scoring::Verdict> one{std::move(r.verdict)};
+    std::vector<verdict::Verdict> one{std::move(r.verdict)};
     scoring::apply_calibration(*calibration, one);
     r.verdict = std::move(one.front());
   }
@@ -389,9 +389,10 @@ void setup_eval(CLI::App& app, RunFn& run) {
   auto* cmd = app.add_subcommand("eval", "Score notebooks on a rubric's dimensions");
   cmd->add_option("paths", opt->paths, "Notebook files or folders (walked recursively)")->required();
   cmd->add_option("--dimensions", opt->dimensions, "Comma-separated dimension ids to score (default: all)");
-  cmd->add_option("--format", opt->format,
-                  "table|jsonl|json|csv|markdown (default: table on a terminal, else jsonl)")
-      ->check(CLI::IsMember({"table", "jsonl", "json", "csv", "markdown"}));
+  std::string formats;
+  for (const auto& f : verdict::record_formats()) formats += (formats.empty() ? "" : "|") + f;
+  cmd->add_option("--format", opt->format, formats + " (default: table on a terminal, else jsonl)")
+      ->check(CLI::IsMember(verdict::record_formats()));
   cmd->add_option("-o,--output", opt->output, "Write results to this file (atomically) instead of stdout");
   cmd->add_flag(
       "--dry-run", opt->dry_run,

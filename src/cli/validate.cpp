@@ -20,6 +20,7 @@
 #include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::cli {
 
@@ -89,9 +90,7 @@ measure::ScoreSet held_out_scores(const align::ValidateResult& result, double sh
       r.item = h.item;
       r.dimension = h.verdict.dimension;
       r.judge = run.condition;
-      r.status = h.verdict.status == scoring::Status::scored           ? measure::ScoreStatus::scored
-                 : h.verdict.status == scoring::Status::not_applicable ? measure::ScoreStatus::not_applicable
-                                                                       : measure::ScoreStatus::unscored;
+      r.status = verdict::measured(h.verdict.status);
       r.score = h.verdict.score;
       r.rationale = h.verdict.rationale;
       set.records.push_back(std::move(r));

@@ -24,12 +24,11 @@ constexpr std::uint64_t k_fold_stream = 0xF01D'F01D'F01D'F01DULL;
 
 bool is_separator(char c) { return c == '/' || c == '\\'; }
 
-/// Every suffix of `path` that starts right after a separator, and the path itself.
-std::vector<std::string_view> separator_suffixes(std::string_view path) {
-  std::vector<std::string_view> out{path};
-  for (std::size_t i = 0; i + 1 < path.size(); ++i)
-    if (is_separator(path[i])) out.push_back(path.substr(i + 1));
-  return out;
+/// The last component of `path`: what follows its last separator ('/' or '\\'), or all of it.
+std::string_view file_name(std::string_view path) {
+  std::size_t start = path.size();
+  while (start > 0 && !is_separator(path[start - 1])) --start;
+  return path.substr(start);
 }
 
 [[noreturn]] void ambiguous_item(const std::string& what, const std::string& item,
@@ -42,14 +41,15 @@ std::vector<std::string_view> separator_suffixes(std::string_view path) {
               ExitCode::usage);
 }
 
-/// label item -> score item, by same_item. A label item equal to a score item matches only it. Throws
-/// judge::Error (usage) when a label item matches several score items by suffix, or a score item is matched
-/// by several label items: guessing would compare a notebook with another one's labels.
+/// label item -> score item, by util::same_notebook (the one notebook identity). A label item equal to a
+/// score item matches only it. Throws judge::Error (usage) when a label item matches several score items,
+/// or a score item is matched by several label items: guessing would compare a notebook with another one's
+/// labels. Two paths that name the same notebook end with the same component, so score items are indexed by
+/// their last component and same_notebook decides among those only (not every pair of items).
 std::unordered_map<std::string, std::string> match_items(const std::set<std::string>& label_items,
                                                          const std::set<std::string>& score_items) {
-  std::unordered_multimap<std::string_view, std::string_view> by_suffix;  // suffix of a score item -> it
-  for (const auto& s : score_items)
-    for (auto suffix : separator_suffixes(s)) by_suffix.emplace(suffix, s);
+  std::unordered_multimap<std::string_view, std::string_view> by_name;  // last component -> score item
+  for (const auto& s : score_items) by_name.emplace(file_name(s), s);
   std::unordered_map<std::string, std::string> out;
   std::map<std::string, std::set<std::string>> labels_of;  // score item -> the label items matched to it
   for (const auto& l : label_items) {
@@ -57,10 +57,9 @@ std::unordered_map<std::string, std::string> match_items(const std::set<std::str
     if (score_items.count(l)) {
       candidates.insert(l);
     } else {
-      const auto [first, last] = by_suffix.equal_range(l);  // score paths ending with the label path
-      for (auto it = first; it != last; ++it) candidates.emplace(it->second);
-      for (auto suffix : separator_suffixes(l))  // the label path ends with a score path
-        if (auto s = score_items.find(std::string(suffix)); s != score_items.end()) candidates.insert(*s);
+      const auto [first, last] = by_name.equal_range(file_name(l));
+      for (auto it = first; it != last; ++it)
+        if (util::same_notebook(l, it->second)) candidates.emplace(it->second);
     }
     if (candidates.size() > 1) ambiguous_item("label item", l, candidates);
     if (candidates.empty()) continue;
@@ -85,10 +84,10 @@ stats::Scale inferred_scale(const labels::LabelSet& set, const ScoreSet& scores,
     if (l.score) widen(*l.score);
   for (const auto& r : scores.records)
     if (r.score && std::find(judges.begin(), judges.end(), r.judge) != judges.end()) widen(*r.score);
-  if (!lo) throw Error(set.source + ": every label is N/A, so there is no scale (give --rubric)");
+  if (!lo) throw Error(set.source + ": every label is N/A, so there is no scale (give " + setting("rubric") + ")");
   if (*hi - *lo > 1000)
     throw Error(set.source + " and " + scores.source + ": scores span " + std::to_string(*lo) + " to " +
-                std::to_string(*hi) + ", more than 1000 scale points; give the scale with --rubric");
+                std::to_string(*hi) + ", more than 1000 scale points; give the scale with " + setting("rubric"));
   return {static_cast<int>(std::floor(*lo)), static_cast<int>(std::ceil(*hi))};
 }
 
@@ -103,7 +102,7 @@ void check_on_scale(const ScoreSet& scores, const std::vector<std::string>& judg
       std::ostringstream os;
       os << "score " << *r.score << " of " << r.item << " (" << r.dimension << ") is off the scale "
          << scale.min << ".." << scale.max << " of " << scale_source
-         << " (leave out --rubric to take the scale from the labels and scores)";
+         << " (leave out " << setting("rubric") << " to take the scale from the labels and scores)";
       problems.add(r.line, os.str());
     }
   problems.throw_if_any("scores");
@@ -148,7 +147,7 @@ JudgeIndex index_judge(const ScoreSet& scores, const std::string& judge) {
   for (const auto& r : scores.records) {
     if (r.judge != judge) continue;
     ++ix.records;
-    if (r.status == ScoreStatus::unscored) {
+    if (r.status == verdict::Status::unscored) {
       ++ix.unscored;
       ++ix.unscored_by_dim[r.dimension];
     }
@@ -192,12 +191,6 @@ std::string without_dot_parts(std::string_view path) {
     start = end + 1;
   }
   return out;
-}
-
-std::string_view file_name(std::string_view path) {
-  std::size_t start = path.size();
-  while (start > 0 && !is_separator(path[start - 1])) --start;
-  return path.substr(start);
 }
 
 /// The score item a label item that matched none probably meant: the one that names the same notebook once
@@ -249,7 +242,7 @@ Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex
       j.na.emplace_back();
     }
     const ScoreRecord& r = *rec->second;
-    if (r.status == ScoreStatus::unscored) continue;
+    if (r.status == verdict::Status::unscored) continue;
     stats::count_na(j.na[d->second], r.score, label.score);
     if (!r.score || !label.score) continue;
     auto [it, new_item] = item_index.emplace(label.item, j.items.size());
@@ -389,10 +382,11 @@ void calibrate(JudgeMeasurement& jr, const Joined& joined, stats::Scale scale, c
 /// score (judge validate refuses more folds than notebooks in the same words). Throws judge::Error (usage).
 void check_calibration_folds(int folds, std::size_t notebooks, const std::string& judge) {
   if (static_cast<std::size_t>(folds) <= notebooks) return;
-  throw Error("--folds " + std::to_string(folds) + ": there are " + std::to_string(notebooks) + " notebook" +
+  throw Error(setting("folds") + " " + std::to_string(folds) + ": there are " + std::to_string(notebooks) +
+                  " notebook" +
                   (notebooks == 1 ? "" : "s") + " with both a label and a score of judge " +
                   (judge.empty() ? "(unnamed)" : judge) +
-                  (notebooks >= 2 ? "; use --folds 2 to " + std::to_string(notebooks)
+                  (notebooks >= 2 ? "; use " + setting("folds") + " 2 to " + std::to_string(notebooks)
                                   : "; calibration needs at least 2"),
               ExitCode::usage);
 }
@@ -417,16 +411,16 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
   std::vector<std::string> judges;  // first-seen order
   for (const auto& r : scores.records)
     if (std::find(judges.begin(), judges.end(), r.judge) == judges.end()) judges.push_back(r.judge);
-  auto check_judge = [&](const std::string& name, const char* flag) {
+  auto check_judge = [&](const std::string& name, const char* which) {
     if (std::find(judges.begin(), judges.end(), name) != judges.end()) return;
     std::string known;
     for (const auto& j : judges) known += (known.empty() ? "" : ", ") + (j.empty() ? "(none)" : j);
-    throw Error(std::string(flag) + " \"" + name + "\" names no judge in " + scores.source +
+    throw Error(setting(which) + " \"" + name + "\" names no judge in " + scores.source +
                     " (judges: " + known + ")",
                 ExitCode::usage);
   };
-  if (options.judge) check_judge(*options.judge, "--judge");
-  if (options.compare) check_judge(*options.compare, "--compare");
+  if (options.judge) check_judge(*options.judge, "judge");
+  if (options.compare) check_judge(*options.compare, "compare");
   if (options.judge) judges = {*options.judge};
   if (options.compare && !options.measure_compared)
     judges.erase(std::remove(judges.begin(), judges.end(), *options.compare), judges.end());

@@ -26,18 +26,14 @@ void set_score(ScoreRecord& r, const std::string& status, const std::optional<st
   if (score_text) score = labels::parse_score_text(*score_text, ok);
   if (!ok) problems.add(r.line, "score \"" + *score_text + "\" is not a number (or NA)");
   if (status.empty()) {
-    r.status = score ? ScoreStatus::scored : ScoreStatus::not_applicable;
-  } else if (status == "scored") {
-    r.status = ScoreStatus::scored;
-    if (!score && ok) problems.add(r.line, "status scored but no score");
-  } else if (status == "not_applicable") {
-    r.status = ScoreStatus::not_applicable;
-  } else if (status == "unscored" || status == "unreadable") {  // unreadable: eval could not read the file
-    r.status = ScoreStatus::unscored;
+    r.status = score ? verdict::Status::scored : verdict::Status::not_applicable;
+  } else if (const auto parsed = verdict::parse_status(status)) {
+    r.status = verdict::measured(*parsed);  // unreadable: eval could not read the file; counted as unscored
+    if (r.status == verdict::Status::scored && !score && ok) problems.add(r.line, "status scored but no score");
   } else {
-    problems.add(r.line, "unknown status \"" + status + "\" (scored, not_applicable, unscored, unreadable)");
+    problems.add(r.line, "unknown status \"" + status + "\" (" + verdict::status_list() + ")");
   }
-  if (r.status == ScoreStatus::scored) r.score = score;
+  if (r.status == verdict::Status::scored) r.score = score;
 }
 
 /// "a;b" -> {"a", "b"}: the CSV form of flags and injection cells (blank parts dropped).
@@ -94,7 +90,7 @@ void read_csv(const std::string& text, ScoreSet& set, util::Problems& problems) 
       is_eval_grid_header(util::split_lines(text)[header.line() - 1])) {
     problems.add(header.line(),
                  "this is judge eval's table or markdown output, a grid for reading, not score records: "
-                 "use judge eval --format jsonl (or csv)");
+                 "use judge eval " + setting("format") + " jsonl (or csv)");
     return;
   }
   if (!item_col) problems.add(header.line(), "missing column \"item\" (or \"notebook\")");
@@ -178,7 +174,7 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   const std::string_view body = util::trim(text);
   if (body.empty()) {
     problems.add(1,
-                 "the file is empty: no scores (judge eval --format jsonl or csv writes one record per "
+                 "the file is empty: no scores (judge eval " + setting("format") + " jsonl or csv writes one record per "
                  "notebook and dimension)");
   } else if (util::starts_with(body, "[")) {
     try {

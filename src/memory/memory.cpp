@@ -118,7 +118,7 @@ nlohmann::ordered_json episode_json(const Episode& e) {
   j["feedback"] = e.feedback;
   j["labels"] = e.labels;
   j["judge"] = {
-      {"status", e.judge_status}, {"score", optional_score(e.judge_score)}, {"rationale", e.judge_rationale}};
+      {"status", verdict::to_string(e.judge_status)}, {"score", optional_score(e.judge_score)}, {"rationale", e.judge_rationale}};
   j["excerpt"] = e.excerpt;
   j["label_fingerprint"] = e.label_fingerprint;
   j["notebook_hash"] = e.notebook_hash;
@@ -447,7 +447,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                     const llm::ProviderSettings& embedding_settings) {
   const auto manifest_path = dir / k_manifest;
   if (!std::filesystem::exists(manifest_path))
-    throw Error(manifest_path.string() + ": no memory here (create one with `judge align --memory " +
+    throw Error(manifest_path.string() + ": no memory here (create one with `judge align " + setting("memory") + " " +
                 dir.string() + "`)");
   nlohmann::json m;
   try {
@@ -506,7 +506,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   if (!consistent && recovery == Recovery::refuse)
     throw Error("memory " + dir.string() +
                 " is inconsistent: memory.json, episodes.jsonl and vectors.jsonl come from different saves "
-                "(a save was interrupted?); re-run judge align --memory " +
+                "(a save was interrupted?); re-run judge align " + setting("memory") + " " +
                 dir.string() + " to repair it");
   memory.m_recovered = !consistent;
   if (!consistent) memory.m_recovery_reason = "it was left inconsistent by an interrupted save";
@@ -540,7 +540,12 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                  e.feedback = j.value("feedback", "");
                  e.labels = j.value("labels", std::vector<std::string>{});
                  const auto& judge = j.at("judge");
-                 e.judge_status = judge.value("status", "unscored");
+                 // No (or an empty) status: no verdict was recorded, as older saves wrote it.
+                 const std::string status = judge.value("status", std::string());
+                 const auto parsed = status.empty() ? verdict::Status::unscored : verdict::parse_status(status);
+                 if (!parsed)
+                   throw Error("judge status \"" + status + "\" is none of " + verdict::status_list());
+                 e.judge_status = *parsed;
                  e.judge_score = read_score(judge.value("score", nlohmann::json()));
                  e.judge_rationale = judge.value("rationale", "");
                  e.excerpt = j.value("excerpt", "");
@@ -605,7 +610,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   if (!unpaired.empty())
     problems.add(
         "episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or added by hand?)",
-        "run judge align --memory " + dir.string() + " to repair it (it embeds every episode again)");
+        "run judge align " + setting("memory") + " " + dir.string() + " to repair it (it embeds every episode again)");
   if (header.is_object()) {
     const auto embeddings_field = header.find("embeddings");
     const std::string header_embeddings = embeddings_field != header.end() && embeddings_field->is_string()

@@ -10,6 +10,7 @@
 #include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/version.hpp"
+#include "judge/verdict/verdict.hpp"
 #include "writers_internal.hpp"
 
 namespace judge::report {
@@ -18,7 +19,7 @@ using measure::GateResult;
 using measure::JudgeMeasurement;
 using measure::Measurement;
 using measure::Metric;
-using measure::ScoreStatus;
+using verdict::Status;
 
 std::string format_number(double x, int digits) {
   if (std::isnan(x)) return "n/a";
@@ -75,9 +76,9 @@ nlohmann::ordered_json json_number(double x) {
 namespace {
 
 // A score as a reader wants it: "3", "2.5", "2.33"; N/A and unscored by name.
-std::string score_text(ScoreStatus status, const std::optional<double>& score) {
-  if (status == ScoreStatus::not_applicable) return "N/A";
-  if (status == ScoreStatus::unscored || !score) return "unscored";
+std::string score_text(Status status, const std::optional<double>& score) {
+  if (status == Status::not_applicable) return "N/A";
+  if (verdict::failed(status) || !score) return verdict::to_string(Status::unscored);
   if (std::fabs(*score - std::round(*score)) < 1e-9) return format_number(*score, 0);
   return format_number(*score, 2);
 }
@@ -217,9 +218,7 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
       for (const auto& sc : f.scores) {
         nlohmann::ordered_json one;
         one["dimension"] = sc.dimension;
-        one["status"] = sc.status == ScoreStatus::scored           ? "scored"
-                        : sc.status == ScoreStatus::not_applicable ? "not_applicable"
-                                                                   : "unscored";
+        one["status"] = verdict::to_string(verdict::measured(sc.status));
         one["score"] = sc.score ? nlohmann::ordered_json(*sc.score) : nlohmann::ordered_json(nullptr);
         if (sc.labelled)
           one["human"] = sc.human ? nlohmann::ordered_json(*sc.human) : nlohmann::ordered_json("N/A");
@@ -484,7 +483,7 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
       for (std::size_t i = 0; i < item.scores.size(); ++i) {
         const auto& sc = item.scores[i];
         const std::string human = !sc.labelled ? ""
-                                  : sc.human   ? score_text(ScoreStatus::scored, sc.human)
+                                  : sc.human   ? score_text(Status::scored, sc.human)
                                                : "N/A";
         f.rows.push_back({i == 0 ? item.item : "", i == 0 ? cells : "", i == 0 ? flags : "", sc.dimension,
                           score_text(sc.status, sc.score), human});
@@ -522,7 +521,7 @@ void write_report(std::ostream& out, const Measurement& measurement, const std::
                   const std::string& format) {
   for (const auto& f : formats())
     if (f.name == format) return f.write(out, measurement, gates);
-  throw Error("unknown --format \"" + format + "\" (" + format_list(", ") + ")", ExitCode::usage);
+  throw Error("unknown " + setting("format") + " \"" + format + "\" (" + format_list(", ") + ")", ExitCode::usage);
 }
 
 }  // namespace judge::report

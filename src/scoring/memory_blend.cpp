@@ -29,10 +29,6 @@ struct Judged {
   std::optional<double> score;
 };
 
-Status status_of(const std::string& s) {
-  return s == "scored" ? Status::scored : s == "not_applicable" ? Status::not_applicable : Status::unscored;
-}
-
 // The first of `rules` that matches `facts` with rule_score set from (status, score); nullptr when none.
 const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules,
                                     std::map<std::string, double> facts, Status status,
@@ -45,7 +41,9 @@ const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules,
 }
 
 Judged judged(const memory::Episode& e, const std::vector<memory::FactRule>& rules) {
-  Judged j{status_of(e.judge_status), e.judge_status == "scored" ? e.judge_score : std::nullopt};
+  // unreadable (never recorded at alignment) counts as unscored, as it always has
+  const Status status = verdict::measured(e.judge_status);
+  Judged j{status, status == Status::scored ? e.judge_score : std::nullopt};
   if (e.facts.empty()) return j;
   if (const auto* r = first_match(rules, e.facts, j.status, j.score)) {
     j.score = stats::apply_action(r->then, j.score);
@@ -299,7 +297,7 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
   return out;
 }
 
-void apply_calibration(const memory::Calibration& calibration, std::vector<scoring::Verdict>& verdicts) {
+void apply_calibration(const memory::Calibration& calibration, std::vector<Verdict>& verdicts) {
   for (auto& v : verdicts) {
     const auto m = calibration.maps.find(v.dimension);
     if (m == calibration.maps.end() || v.status != Status::scored || !v.score) continue;

@@ -19,11 +19,11 @@ constexpr std::size_t k_min_excerpt_bytes = 200;
 
 // The judge's verdict at alignment, when it differed from the human's and there is one to show.
 std::optional<prompt::Episode::JudgeAnswer> contrast(const memory::Episode& e) {
-  if (e.judge_status == "not_applicable") {
+  if (e.judge_status == Status::not_applicable) {
     if (!e.human_score) return std::nullopt;  // both said N/A
     return prompt::Episode::JudgeAnswer{std::nullopt, e.judge_rationale};
   }
-  if (e.judge_status != "scored" || !e.judge_score) return std::nullopt;  // unscored: nothing to contrast
+  if (e.judge_status != Status::scored || !e.judge_score) return std::nullopt;  // unscored: nothing to contrast
   if (e.human_score && std::fabs(*e.human_score - *e.judge_score) < 1e-9) return std::nullopt;
   return prompt::Episode::JudgeAnswer{e.judge_score, e.judge_rationale};
 }

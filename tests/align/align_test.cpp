@@ -135,7 +135,7 @@ TEST(Align, BuildsEpisodesAndReflectionGuidelines) {
   EXPECT_EQ(e->human_score, 1);
   EXPECT_EQ(e->feedback, "A blanket fillna hides missing values.");
   EXPECT_EQ(e->labels, (std::vector<std::string>{"n1.ipynb#data_imputation#r1"}));
-  EXPECT_EQ(e->judge_status, "scored");  // the heuristic judge's own verdict, recorded
+  EXPECT_EQ(e->judge_status, verdict::Status::scored);  // the heuristic judge's own verdict, recorded
   EXPECT_NE(e->excerpt.find("fillna"), std::string::npos);
   EXPECT_FALSE(e->vector.empty());
   EXPECT_TRUE(e->distilled);

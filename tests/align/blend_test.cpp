@@ -37,7 +37,7 @@ memory::Memory memory_of(
     e.notebook = "e" + std::to_string(i);
     e.dimension = "data_imputation";
     e.human_score = human_judge[i].first;
-    e.judge_status = human_judge[i].second ? "scored" : "not_applicable";
+    e.judge_status = human_judge[i].second ? verdict::Status::scored : verdict::Status::not_applicable;
     e.judge_score = human_judge[i].second;
     e.excerpt = text;
     e.vector = m.embedder().embed({text}).front();
@@ -48,10 +48,10 @@ memory::Memory memory_of(
   return m;
 }
 
-scoring::Verdict rule(std::optional<double> score) {
-  scoring::Verdict v;
+verdict::Verdict rule(std::optional<double> score) {
+  verdict::Verdict v;
   v.dimension = "data_imputation";
-  v.status = score ? scoring::Status::scored : scoring::Status::not_applicable;
+  v.status = score ? verdict::Status::scored : verdict::Status::not_applicable;
   v.score = score;
   return v;
 }
@@ -62,9 +62,9 @@ TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
   const auto nb = notebook_with("df = df.fillna(0)");
   // Neighbours: human 2 / judge 1 (error +1), human 3 / judge 3 (error 0): mean error +0.5.
   const auto m = memory_of(nb, {{2, 1}, {3, 3}});
-  std::vector<scoring::Verdict> v{rule(2)};
+  std::vector<verdict::Verdict> v{rule(2)};
   scoring::apply_memory(nb, {&m, 5}, v);
-  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_EQ(v[0].status, verdict::Status::scored);
   EXPECT_DOUBLE_EQ(*v[0].score, 2.5);
   EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e0#data_imputation", "e1#data_imputation"}));
   EXPECT_EQ(v[0].extra["rule_score"], 2);
@@ -90,22 +90,22 @@ TEST(MemoryBlend, NotApplicableFollowsTheNeighboursCorrections) {
   const auto nb = notebook_with("df = df.fillna(0)");
   // Both neighbours: judge scored, human said N/A: the judge's "applicable" was wrong there, so N/A here.
   const auto m = memory_of(nb, {{std::nullopt, 2}, {std::nullopt, 1}});
-  std::vector<scoring::Verdict> v{rule(2)};
+  std::vector<verdict::Verdict> v{rule(2)};
   scoring::apply_memory(nb, {&m, 5}, v);
-  EXPECT_EQ(v[0].status, scoring::Status::not_applicable);
+  EXPECT_EQ(v[0].status, verdict::Status::not_applicable);
   EXPECT_FALSE(v[0].score.has_value());
   // The rule says N/A; the neighbours show the judge said N/A where people scored 3: applicable, score 3.
   const auto m2 = memory_of(nb, {{3, std::nullopt}, {3, std::nullopt}});
   v = {rule(std::nullopt)};
   scoring::apply_memory(nb, {&m2, 5}, v);
-  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_EQ(v[0].status, verdict::Status::scored);
   EXPECT_DOUBLE_EQ(*v[0].score, 3);
   EXPECT_TRUE(v[0].extra["rule_score"].is_null());  // the rule said N/A: no score before the blend
   // One vote each way is a tie: applicable (the rule's score stands, no residual available from N/A).
   const auto m3 = memory_of(nb, {{std::nullopt, 2}, {2, 2}});
   v = {rule(3)};
   scoring::apply_memory(nb, {&m3, 5}, v);
-  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_EQ(v[0].status, verdict::Status::scored);
   EXPECT_DOUBLE_EQ(*v[0].score, 3);  // 3 + (2 - 2) = 3
   // No memory: nothing changes.
   v = {rule(2)};
@@ -153,7 +153,7 @@ TEST(MemoryBlend, OwnEpisodesAreLeftOutAndKOthersRetrieved) {
   scoring::Context own_left_out{&m, 2};
   own_left_out.notebook_hash = "H";
   // k = 2 others: e1 and e2, mean error 0.5: 2.5 (with e0 it would be e0 and e1: 2 + 1.5 = 3.5, capped at 3).
-  std::vector<scoring::Verdict> v{rule(2)};
+  std::vector<verdict::Verdict> v{rule(2)};
   scoring::apply_memory(nb, own_left_out, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2.5);
   EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e1#data_imputation", "e2#data_imputation"}));
@@ -244,7 +244,7 @@ TEST(MemoryBlend, WeightsNeedAtLeastTwoEpisodes) {
   // Not learnt means not applied: the blend leaves the rule score alone with the weights of `one`.
   auto m = memory_of(nb, {{2, 1}});
   m.set_blend_weights(w);
-  std::vector<scoring::Verdict> v{rule(2)};
+  std::vector<verdict::Verdict> v{rule(2)};
   scoring::apply_memory(nb, {&m, 5}, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2);
 }

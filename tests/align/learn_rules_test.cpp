@@ -36,7 +36,7 @@ labels::LabelSet planted_labels(std::size_t& planted) {
     if (!nb) continue;
     const auto facts = scoring::notebook_facts(*nb);
     for (const auto& v : scoring::rule_verdicts(*nb, rubric)) {
-      if (v.dimension != "library_installation" || v.status == scoring::Status::unscored) continue;
+      if (v.dimension != "library_installation" || v.status == verdict::Status::unscored) continue;
       labels::Label l;
       l.item = item;
       l.dimension = v.dimension;

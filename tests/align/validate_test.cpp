@@ -28,12 +28,12 @@ namespace {
 class HandJudge : public scoring::Judge {
  public:
   std::string spec() const override { return "hand"; }
-  std::vector<scoring::Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
+  std::vector<verdict::Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                       const scoring::Context& context) override {
     ++calls;
-    std::vector<scoring::Verdict> out;
+    std::vector<verdict::Verdict> out;
     for (const auto& d : rubric.dimensions) {
-      scoring::Verdict v{d.id, scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()};
+      verdict::Verdict v{d.id, verdict::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()};
       if (context.memory && context.use_episodes) {
         double sum = 0, n = 0;
         for (const auto& e : context.memory->episodes()) {
@@ -201,12 +201,12 @@ TEST(Validate, BadOptionsAreErrors) {
     return std::string();
   };
   EXPECT_EQ(usage_error(data.options(judge, 7, 0)),
-            "--folds 7: there are 6 labelled notebooks; use --folds 2 to 6");  // 6 cannot fill 7 folds
+            "folds 7: there are 6 labelled notebooks; use folds 2 to 6");  // 6 cannot fill 7 folds
   auto o = data.options(judge, 2, 0);
   o.conditions = {"baseline", "nonsense"};
   usage_error(o);
   EXPECT_EQ(usage_error(data.options(judge, 1, 0)),
-            "--folds 1: there are 6 labelled notebooks; use --folds 2 to 6");
+            "folds 1: there are 6 labelled notebooks; use folds 2 to 6");
   EXPECT_EQ(judge.calls, 0);  // checked before the judge is asked anything
 }
 
@@ -215,9 +215,9 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   HandData data;
   memory::Memory m;
   memory::Episode e1, e2, e3;
-  e1 = {"a#model_training", "a", "model_training", 2.0, "", {}, "scored", 1.0, "", "", "", "", true, {}, {}};
-  e2 = {"b#model_training", "b", "model_training", 3.0, "", {}, "scored", 2.0, "", "", "", "", true, {}, {}};
-  e3 = {"c#model_training", "c", "model_training", 2.0, "", {}, "scored", 3.0, "", "", "", "", true, {}, {}};
+  e1 = {"a#model_training", "a", "model_training", 2.0, "", {}, verdict::Status::scored, 1.0, "", "", "", "", true, {}, {}};
+  e2 = {"b#model_training", "b", "model_training", 3.0, "", {}, verdict::Status::scored, 2.0, "", "", "", "", true, {}, {}};
+  e3 = {"c#model_training", "c", "model_training", 2.0, "", {}, verdict::Status::scored, 3.0, "", "", "", "", true, {}, {}};
   m.set_episodes({e1, e2, e3});
   m.provenance().judge = "hand";
   const auto c = memory::fit_calibration(m);
@@ -233,9 +233,9 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->judge, "hand");
   EXPECT_EQ(back->pairs.at("model_training"), 3u);
-  std::vector<scoring::Verdict> v{
-      {"model_training", scoring::Status::scored, 1.5, "", "", nlohmann::ordered_json::object()},
-      {"other", scoring::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()}};
+  std::vector<verdict::Verdict> v{
+      {"model_training", verdict::Status::scored, 1.5, "", "", nlohmann::ordered_json::object()},
+      {"other", verdict::Status::scored, 1.0, "", "", nlohmann::ordered_json::object()}};
   scoring::apply_calibration(*back, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2.25);  // halfway between the knots 1->2 and 2->2.5
   EXPECT_EQ(v[0].extra["calibrated"]["raw"], 1.5);

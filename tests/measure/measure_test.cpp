@@ -49,6 +49,29 @@ TEST(Measure, SameItemAtPathSeparators) {
   EXPECT_FALSE(same_item("a.ipynb", "b.ipynb"));
 }
 
+// Label items meet score items by the one notebook identity (util::same_notebook), by hand: "x/c.ipynb" is a
+// tail of "/data/x/c.ipynb"; "C:\\nb\\d.ipynb" ends with "d.ipynb" at a backslash; "./e.ipynb" says "at the
+// root", so it is not nb/e.ipynb (left without a score); "nb/./f.ipynb" ends with "./f.ipynb".
+TEST(Measure, ItemsMatchByTheOneNotebookIdentity) {
+  const auto labels = judge::labels::read_labels(
+      write_temp("match_labels.csv",
+                 "notebook,dimension,score\nx/c.ipynb,model_use,1\nd.ipynb,model_use,2\n./e.ipynb,model_use,3\n"
+                 "./f.ipynb,model_use,1\n"));
+  const auto scores = read_scores(write_temp("match_scores.csv",
+                                             "item,dimension,score,judge\n/data/x/c.ipynb,model_use,2,h\n"
+                                             "C:\\nb\\d.ipynb,model_use,2,h\nnb/e.ipynb,model_use,3,h\n"
+                                             "nb/./f.ipynb,model_use,3,h\n"));
+  MeasureOptions options;
+  options.bootstrap.resamples = 50;
+  const Measurement r = measure(labels, scores, options);
+  ASSERT_EQ(r.judges.size(), 1u);
+  const auto& jr = r.judges[0];
+  EXPECT_EQ(jr.unmatched_labels, 1u);  // ./e.ipynb
+  ASSERT_EQ(jr.dimensions.size(), 1u);
+  EXPECT_EQ(jr.dimensions[0].metrics.n, 3u);
+  EXPECT_DOUBLE_EQ(jr.dimensions[0].metrics.mae, (1.0 + 0.0 + 2.0) / 3);  // c: 2 vs 1, d: 2 vs 2, f: 3 vs 1
+}
+
 TEST(Measure, SmallCaseByHand) {
   const Measurement r = small_report();
   EXPECT_EQ(r.scale.min, 1);  // labels' integer range
@@ -183,7 +206,7 @@ TEST(Gates, GatesOnNaDisagreementUnscoredAndMaeChange) {
     evaluate_gates(r, {parse_gate("mae_change>0")});
     ADD_FAILURE() << "no error";
   } catch (const judge::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("give --compare"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("give compare"), std::string::npos) << e.what();
   }
 
   // A baseline run "plain": a model_training 2, b model_training 1 (b's model_use 3, a's N/A).

@@ -28,14 +28,14 @@ TEST(Scores, EvalCsvOutputWithStatus) {
                                           "a.ipynb,model_training,unscored,,timeout,heuristic\n"
                                           "b.ipynb,model_use,unreadable,,not valid JSON,heuristic\n"));
   ASSERT_EQ(set.records.size(), 4u);
-  EXPECT_EQ(set.records[0].status, ScoreStatus::scored);
+  EXPECT_EQ(set.records[0].status, judge::verdict::Status::scored);
   EXPECT_EQ(set.records[0].score, 3.0);
   EXPECT_EQ(set.records[0].rationale, "uses it, well");
-  EXPECT_EQ(set.records[1].status, ScoreStatus::not_applicable);
-  EXPECT_EQ(set.records[2].status, ScoreStatus::unscored);
+  EXPECT_EQ(set.records[1].status, judge::verdict::Status::not_applicable);
+  EXPECT_EQ(set.records[2].status, judge::verdict::Status::unscored);
   EXPECT_FALSE(set.records[2].score);
   EXPECT_EQ(set.records[3].status,
-            ScoreStatus::unscored);  // a notebook eval could not read: left out, counted
+            judge::verdict::Status::unscored);  // a notebook eval could not read: left out, counted
   EXPECT_FALSE(set.records[3].score);
 }
 
@@ -45,8 +45,8 @@ TEST(Scores, PlainCsvWithoutStatusAndFractionalScores) {
                                           "human/001,relevance,j1,\nhuman/002,relevance,j1,N/A\n"));
   ASSERT_EQ(set.records.size(), 3u);
   EXPECT_DOUBLE_EQ(*set.records[0].score, 4.6667);
-  EXPECT_EQ(set.records[1].status, ScoreStatus::not_applicable);  // empty cell = N/A without a status column
-  EXPECT_EQ(set.records[2].status, ScoreStatus::not_applicable);
+  EXPECT_EQ(set.records[1].status, judge::verdict::Status::not_applicable);  // empty cell = N/A without a status column
+  EXPECT_EQ(set.records[2].status, judge::verdict::Status::not_applicable);
 }
 
 TEST(Scores, JsonArrayAndJsonLinesByContent) {
@@ -55,7 +55,7 @@ TEST(Scores, JsonArrayAndJsonLinesByContent) {
                       {"notebook": "b", "dimension": "d", "status": "not_applicable", "score": null, "judge": "j"}])"));
   ASSERT_EQ(arr.records.size(), 2u);
   EXPECT_EQ(arr.records[1].line, 2);
-  EXPECT_EQ(arr.records[1].status, ScoreStatus::not_applicable);
+  EXPECT_EQ(arr.records[1].status, judge::verdict::Status::not_applicable);
   const auto lines =
       read_scores(write_temp("eval.out", "{\"item\": \"a\", \"dimension\": \"d\", \"score\": 1.5}\n"));
   ASSERT_EQ(lines.records.size(), 1u);
@@ -114,7 +114,7 @@ TEST(Scores, EmptyFileSaysSo) {
 }
 
 TEST(Scores, EvalTableOrMarkdownOutputGetsAHint) {
-  // The two grid shapes judge eval prints for people (scoring/records.cpp).
+  // The two grid shapes judge eval prints for people (verdict/record.cpp).
   const std::string table =
       "notebook          mt  mu\nchurn_good.ipynb   3   3\n\ncolumns: mt=model_training\n";
   const std::string markdown = "| notebook | model_training |\n|---|---:|\n| churn_good.ipynb | 3 |\n";
@@ -123,7 +123,7 @@ TEST(Scores, EvalTableOrMarkdownOutputGetsAHint) {
       FAIL() << "expected an error";
     } catch (const judge::Error& e) {
       const std::string m = e.what();
-      EXPECT_NE(m.find("use judge eval --format jsonl (or csv)"), std::string::npos) << m;
+      EXPECT_NE(m.find("use judge eval format jsonl (or csv)"), std::string::npos) << m;
       EXPECT_EQ(m.find("missing column"), std::string::npos) << m;
     }
 }

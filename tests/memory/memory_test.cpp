@@ -35,7 +35,7 @@ Episode episode(const std::string& nb, const std::string& dim, std::optional<dou
   e.human_score = human;
   e.feedback = "feedback on " + nb;
   e.labels = {nb + "#" + dim + "#r1"};
-  e.judge_status = "scored";
+  e.judge_status = judge::verdict::Status::scored;
   e.judge_score = 2;
   e.judge_rationale = "cell 1: something";
   e.excerpt = excerpt;
@@ -513,5 +513,30 @@ TEST(Memory, CalibrationIsCoveredByTheFolderDigest) {
   EXPECT_NE(refused().find("is inconsistent: calibration.json"), std::string::npos) << refused();
   EXPECT_TRUE(refit_calibration(dir, m, load_calibration(dir)));
   EXPECT_EQ(refused(), "");
+  fs::remove_all(dir);
+}
+
+// A judge status in episodes.jsonl is one of verdict's spellings: another one (edited by hand) is a problem
+// naming the file and line, not an episode quietly counted as unscored.
+TEST(Memory, UnknownJudgeStatusIsAProblemWithItsLine) {
+  const auto dir = temp_dir("unknown_status");
+  Memory m = sample();
+  m.save(dir);
+  std::string text = judge::util::read_file(dir / "episodes.jsonl");
+  const auto at = text.find(R"("status":"scored")");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, std::string(R"("status":"scored")").size(), R"("status":"done")");
+  judge::util::write_file_atomic(dir / "episodes.jsonl", text);
+  std::string what;
+  try {
+    Memory::load(dir);
+  } catch (const judge::Error& e) {
+    what = e.what();
+  }
+  const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
+  EXPECT_NE(what.find("episodes.jsonl:" + std::to_string(line) +
+                      ": judge status \"done\" is none of scored, not_applicable, unscored, unreadable"),
+            std::string::npos)
+      << what;
   fs::remove_all(dir);
 }

@@ -421,7 +421,7 @@ TEST(Report, FlaggedNotebooksAreListedWithTheirScores) {
   EXPECT_EQ(flagged[1].item, "/data/nbs/c.ipynb");
   EXPECT_EQ(flagged[1].cells, (std::vector<int>{1, 4}));
   ASSERT_EQ(flagged[1].scores.size(), 1u);
-  EXPECT_EQ(flagged[1].scores[0].status, ScoreStatus::not_applicable);
+  EXPECT_EQ(flagged[1].scores[0].status, judge::verdict::Status::not_applicable);
   EXPECT_FALSE(flagged[1].scores[0].labelled);
 
   const auto tables = sections(r, r.judges[0]);

@@ -218,10 +218,10 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   auto score_of = [&](const scoring::Context& c) {
     for (const auto& v : judge.score(nb, rubric, c))
       if (v.dimension == "model_training") return v;
-    return scoring::Verdict{};
+    return verdict::Verdict{};
   };
   const auto plain = score_of({});
-  ASSERT_EQ(plain.status, scoring::Status::scored);
+  ASSERT_EQ(plain.status, verdict::Status::scored);
   ASSERT_NE(plain.score, 1.0);  // so the rule below visibly changes it
   memory::Memory m;
   m.set_guidelines(
@@ -230,7 +230,7 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   scoring::Context c;
   c.memory = &m;
   const auto ruled = score_of(c);
-  EXPECT_EQ(ruled.status, scoring::Status::scored);
+  EXPECT_EQ(ruled.status, verdict::Status::scored);
   EXPECT_EQ(ruled.score, 1.0);
   EXPECT_NE(ruled.rationale.find("learnt rule: when trains_model, not seed_set -> score 1"),
             std::string::npos);

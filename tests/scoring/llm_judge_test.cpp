@@ -37,10 +37,10 @@ TEST(LlmJudge, OneCallPerDimensionWithSchemaAndScore) {
   ASSERT_EQ(v.size(), 2u);
   ASSERT_EQ(fake->calls(), 2u);
   EXPECT_EQ(v[0].dimension, "model_training");
-  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_EQ(v[0].status, verdict::Status::scored);
   EXPECT_EQ(v[0].score, 3.0);
   EXPECT_EQ(v[0].rationale, "cell 1 fits");
-  EXPECT_EQ(v[1].status, scoring::Status::not_applicable);
+  EXPECT_EQ(v[1].status, verdict::Status::not_applicable);
   EXPECT_TRUE(fake->requests[0].response_schema.has_value());
   EXPECT_EQ(fake->requests[0].temperature, 0.0);
   EXPECT_EQ(fake->requests[0].messages.size(), 2u);
@@ -61,7 +61,7 @@ TEST(LlmJudge, BadReplyIsAskedAgainOnceWithTheError) {
   EXPECT_EQ(retry[2].role, "assistant");
   EXPECT_EQ(retry[2].content, R"({"score": 5})");
   EXPECT_NE(retry[3].content.find("score 5 is off the scale 1-3"), std::string::npos);
-  EXPECT_EQ(v[0].status, scoring::Status::scored);
+  EXPECT_EQ(v[0].status, verdict::Status::scored);
   EXPECT_EQ(v[0].score, 2.0);
 }
 
@@ -71,7 +71,7 @@ TEST(LlmJudge, TwoBadRepliesAreUnscoredNeverAScore) {
   scoring::LlmJudge judge(fake);
   const auto v = judge.score(nb_with("x"), one_dim("model_training"), {});
   EXPECT_EQ(fake->calls(), 2u);
-  EXPECT_EQ(v[0].status, scoring::Status::unscored);
+  EXPECT_EQ(v[0].status, verdict::Status::unscored);
   EXPECT_FALSE(v[0].score);
   EXPECT_EQ(v[0].error,
             "no valid score after asking again: score 4 is off the scale 1-3 (whole numbers only)");
@@ -84,7 +84,7 @@ TEST(LlmJudge, ProviderFailureIsUnscoredWithItsKind) {
   scoring::LlmJudge judge(fake);
   const auto v = judge.score(nb_with("x"), one_dim("model_training,model_use"), {});
   EXPECT_EQ(fake->calls(), 2u);  // no re-ask after a provider failure
-  EXPECT_EQ(v[0].status, scoring::Status::unscored);
+  EXPECT_EQ(v[0].status, verdict::Status::unscored);
   EXPECT_EQ(v[0].error, "provider error (timeout): no reply in 60 s");
   EXPECT_EQ(v[1].error, "not in cache");
 }

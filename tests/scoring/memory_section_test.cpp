@@ -153,7 +153,7 @@ memory::Memory memory_of(const notebook::Notebook& nb, const std::vector<Verdict
     e.dimension = "data_imputation";
     e.human_score = verdicts[i].human;
     e.feedback = "feedback " + std::to_string(i);
-    e.judge_status = verdicts[i].judge_status;
+    e.judge_status = judge::verdict::parse_status(verdicts[i].judge_status).value();
     e.judge_score = verdicts[i].judge;
     e.judge_rationale = "rationale " + std::to_string(i);
     e.excerpt = text;

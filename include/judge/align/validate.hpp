@@ -16,6 +16,7 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/judge.hpp"
 #include "judge/stats/calibration.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::align {
 
@@ -52,7 +53,7 @@ struct ValidateOptions {
 struct HeldOut {
   std::string item;
   int fold = 0;
-  scoring::Verdict verdict;  ///< "calibrated": extra["calibrated"] holds the raw baseline score
+  verdict::Verdict verdict;  ///< "calibrated": extra["calibrated"] holds the raw baseline score
 };
 
 /// All held-out verdicts of one (condition, share): every labelled notebook once, on every rubric dimension.

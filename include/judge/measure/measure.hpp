@@ -82,7 +82,7 @@ struct FlaggedItem {
   std::vector<int> cells;          ///< injection_cells, the union over its records, ascending
   struct Score {
     std::string dimension;
-    ScoreStatus status = ScoreStatus::scored;
+    verdict::Status status = verdict::Status::scored;
     std::optional<double> score;  ///< the judge's, when scored
     bool labelled = false;        ///< a resolved label matches (item and dimension)
     std::optional<double> human;  ///< the resolved human score; nullopt when N/A or not labelled

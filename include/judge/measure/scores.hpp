@@ -5,16 +5,16 @@
 #include <string>
 #include <vector>
 
-namespace judge::measure {
+#include "judge/verdict/verdict.hpp"
 
-enum class ScoreStatus { scored, not_applicable, unscored };
+namespace judge::measure {
 
 /// One judge score as read from a scores file.
 struct ScoreRecord {
   std::string item;  ///< column/key `item` or `notebook`
   std::string dimension;
   std::string judge;  ///< empty when the file has no judge column
-  ScoreStatus status = ScoreStatus::scored;
+  verdict::Status status = verdict::Status::scored;  ///< never unreadable: read_scores counts it as unscored
   std::optional<double> score;  ///< set only when status is scored
   std::string rationale;        ///< `rationale` (or `feedback`) when present
   /// `flags` (JSON: an array of strings; CSV: a column of ';'-separated names) and `injection_cells` (JSON:
@@ -36,8 +36,8 @@ struct ScoreSet {
 /// content, whatever the file is named: first non-blank character `[` = one JSON array, `{` = JSON Lines,
 /// else CSV with a header row (RFC 4180).
 /// Optional `flags` and `injection_cells` (see ScoreRecord); a value of the wrong shape is a problem too.
-/// Status: the `status` field when present ("scored", "not_applicable", "unscored"; "unreadable", a notebook
-/// judge eval could not read, counts as unscored); without it a number is
+/// Status: the `status` field when present (verdict::parse_status; "unreadable", a notebook judge eval could
+/// not read, counts as unscored: verdict::measured); without it a number is
 /// scored and null / "NA" / "N/A" / an empty cell is N/A. Collects every problem (missing column, bad score,
 /// unknown status) and throws one judge::Error listing them as "FILE:LINE: what is wrong".
 ScoreSet read_scores(const std::filesystem::path& path);

@@ -11,6 +11,7 @@
 #include "judge/memory/embedding.hpp"
 #include "judge/memory/fact_rule.hpp"
 #include "judge/notebook/notebook.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::memory {
 
@@ -36,7 +37,7 @@ struct Episode {
   std::optional<double> human_score;  ///< nullopt = N/A
   std::string feedback;               ///< the labels' feedback, one line per label when several
   std::vector<std::string> labels;    ///< label ids the episode came from (sorted)
-  std::string judge_status;           ///< "scored", "not_applicable" or "unscored" (scoring::to_string)
+  verdict::Status judge_status = verdict::Status::unscored;  ///< in the file: verdict::to_string
   std::optional<double> judge_score;
   std::string judge_rationale;
   std::string excerpt;            ///< the part of the notebook that matters for the dimension (see excerpt())

@@ -10,6 +10,7 @@
 #include "judge/notebook/notebook.hpp"
 #include "judge/prompt/prompt.hpp"
 #include "judge/rubric/rubric.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::memory {
 class Memory;  // judge/memory/memory.hpp
@@ -17,23 +18,10 @@ class Memory;  // judge/memory/memory.hpp
 
 namespace judge::scoring {
 
-/// Outcome of judging one (notebook, dimension). `unreadable`: the notebook's file could not be read, so
-/// nothing was judged (judge eval records it rather than leaving the notebook out); never a judge's verdict.
-enum class Status { scored, not_applicable, unscored, unreadable };
-
-/// "scored", "not_applicable", "unscored" or "unreadable".
-const char* to_string(Status status);
-
-/// One judgement. A parse failure or provider failure is `unscored` with `error` set, never a score.
-struct Verdict {
-  std::string dimension;
-  Status status = Status::unscored;
-  std::optional<double> score;  ///< on the rubric's scale; may be fractional (mean of samples, memory blend)
-  std::string rationale;        ///< cites cell numbers ("cell 4: ...")
-  std::string error;            ///< why it is unscored or unreadable; empty otherwise
-  /// Further fields written into the eval record as they are (episodes used, spread, tokens, flags, ...).
-  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
-};
+// The verdict types (judge/verdict/verdict.hpp), named here for scoring's own code; other modules name them
+// verdict::Status and verdict::Verdict.
+using verdict::Status;
+using verdict::Verdict;
 
 /// What a judge may use besides the notebook and the rubric.
 struct Context {

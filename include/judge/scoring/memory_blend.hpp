@@ -57,6 +57,6 @@ FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubri
 
 /// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
 /// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"].
-void apply_calibration(const memory::Calibration& calibration, std::vector<scoring::Verdict>& verdicts);
+void apply_calibration(const memory::Calibration& calibration, std::vector<Verdict>& verdicts);
 
 }  // namespace judge::scoring

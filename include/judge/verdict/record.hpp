@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "judge/verdict/verdict.hpp"
+
+namespace judge::verdict {
+
+// judge eval's record of one verdict: its JSON and its output formats. measure::read_scores reads them back.
+
+/// One row of `judge eval` output: a verdict with the notebook and judge it belongs to.
+/// JSON Lines shape (keys in this order, then Verdict::extra's keys):
+///   {"notebook": PATH, "dimension": ID, "status": "scored"|"not_applicable"|"unscored"|"unreadable",
+///    "score": NUMBER|null, "rationale": TEXT, "judge": SPEC, "error": TEXT (only when unscored or
+///    unreadable: the reason)}
+struct EvalRecord {
+  std::string notebook;
+  std::string judge;
+  Verdict verdict;
+};
+
+/// The record in the JSON Lines shape above: "score" only for a scored verdict (null otherwise), "error"
+/// only for a failed one (verdict::failed), then the verdict's extra keys in the order they were set.
+nlohmann::ordered_json to_json(const EvalRecord& record);
+
+/// The notebooks whose records carry injection_cells (flag_injection), in first-seen order, as
+/// "NB (cells 1, 3); NB2 (cell 4)"; "" when none is flagged. `count` (when not null) gets how many.
+std::string flagged_notebooks(const std::vector<EvalRecord>& records, std::size_t* count = nullptr);
+
+/// The output formats of `judge eval`, in the order its --format lists them: "table" (aligned text,
+/// notebook x dimension), "jsonl", "json" (one array), "csv" (RFC 4180; columns
+/// notebook,dimension,status,score,rationale,judge; N/A is "NA"), "markdown". The grids ("table",
+/// "markdown") end with a line naming the notebooks flagged for prompt injection (records with
+/// injection_cells) when there are any; JSON keeps the flags on each record; CSV has no flag column.
+const std::vector<std::string>& record_formats();
+
+/// Writes `records` in `format` (one of record_formats()); `dimensions` are the grids' columns, in order.
+/// Throws judge::Error (usage) for another format, naming the known ones.
+void write_records(std::ostream& out, const std::vector<EvalRecord>& records,
+                   const std::vector<std::string>& dimensions, const std::string& format);
+
+}  // namespace judge::verdict

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include "judge/verdict/record.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <cstdio>
+#include <ostream>
+#include <string_view>
+
+#include "judge/util/csv.hpp"
+#include "judge/util/error.hpp"
+
+namespace judge::verdict {
+
+namespace {
+
+std::string score_text(const Verdict& v) {
+  if (v.status == Status::not_applicable) return "N/A";
+  if (v.status != Status::scored || !v.score) return "?";
+  const double s = *v.score;
+  char buf[32];
+  if (std::fabs(s - std::round(s)) < 1e-9)
+    std::snprintf(buf, sizeof buf, "%d", static_cast<int>(std::lround(s)));
+  else
+    std::snprintf(buf, sizeof buf, "%.2f", s);
+  return buf;
+}
+
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::replace(text.begin(), text.end(), '|', '/');
+  return text;
+}
+
+// "\nflagged for prompt injection (check their scores): NB (cells 1, 3), ...\n", or "" when none is flagged.
+std::string flagged_line(const std::vector<EvalRecord>& records) {
+  const std::string list = flagged_notebooks(records);
+  return list.empty() ? "" : "\nflagged for prompt injection (check their scores): " + list + "\n";
+}
+
+}  // namespace
+
+std::string flagged_notebooks(const std::vector<EvalRecord>& records, std::size_t* count) {
+  std::vector<std::string> seen;
+  std::string list;
+  for (const auto& r : records) {
+    const auto cells = injection_cells(r.verdict);
+    if (cells.empty() || std::find(seen.begin(), seen.end(), r.notebook) != seen.end()) continue;
+    seen.push_back(r.notebook);
+    std::string numbers;
+    for (const int c : cells) numbers += (numbers.empty() ? "" : ", ") + std::to_string(c);
+    list += (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells.size() > 1 ? "s " : " ") + numbers + ")";
+  }
+  if (count) *count = seen.size();
+  return list;
+}
+
+nlohmann::ordered_json to_json(const EvalRecord& r) {
+  nlohmann::ordered_json j;
+  j["notebook"] = r.notebook;
+  j["dimension"] = r.verdict.dimension;
+  j["status"] = to_string(r.verdict.status);
+  if (r.verdict.status == Status::scored && r.verdict.score)
+    j["score"] = *r.verdict.score;
+  else
+    j["score"] = nullptr;
+  j["rationale"] = r.verdict.rationale;
+  j["judge"] = r.judge;
+  if (failed(r.verdict.status)) j["error"] = r.verdict.error;
+  for (auto it = r.verdict.extra.begin(); it != r.verdict.extra.end(); ++it) j[it.key()] = it.value();
+  return j;
+}
+
+
+namespace {
+
+using Records = std::vector<EvalRecord>;
+using Dimensions = std::vector<std::string>;
+
+void write_jsonl(std::ostream& out, const Records& records, const Dimensions&) {
+  for (const auto& r : records) out << to_json(r).dump() << "\n";
+}
+
+void write_json(std::ostream& out, const Records& records, const Dimensions&) {
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  for (const auto& r : records) arr.push_back(to_json(r));
+  out << arr.dump(2) << "\n";
+}
+
+void write_csv(std::ostream& out, const Records& records, const Dimensions&) {
+  out << "notebook,dimension,status,score,rationale,judge\n";
+  for (const auto& r : records) {
+    const Verdict& v = r.verdict;
+    const std::string score = v.status == Status::scored ? score_text(v) : v.status == Status::not_applicable ? "NA" : "";
+    out << util::csv_quote(r.notebook) << "," << v.dimension << "," << to_string(v.status) << "," << score << ","
+        << util::csv_quote(failed(v.status) ? v.error : v.rationale) << "," << util::csv_quote(r.judge) << "\n";
+  }
+}
+
+/// Notebook x dimension grid, notebooks in first-seen order: the header row (notebook, then `dimensions`)
+/// and one row of score texts per notebook.
+std::vector<std::vector<std::string>> grid(const Records& records, const Dimensions& dimensions) {
+  std::vector<std::string> notebooks;
+  std::map<std::pair<std::string, std::string>, std::string> cell;
+  for (const auto& r : records) {
+    if (std::find(notebooks.begin(), notebooks.end(), r.notebook) == notebooks.end()) notebooks.push_back(r.notebook);
+    cell[{r.notebook, r.verdict.dimension}] = score_text(r.verdict);
+  }
+  std::vector<std::vector<std::string>> rows{{"notebook"}};
+  for (const auto& d : dimensions) rows.front().push_back(d);
+  for (const auto& nb : notebooks) {
+    std::vector<std::string> row{nb};
+    for (const auto& d : dimensions) {
+      auto it = cell.find({nb, d});
+      row.push_back(it == cell.end() ? "" : it->second);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+void write_markdown(std::ostream& out, const Records& records, const Dimensions& dimensions) {
+  const auto rows = grid(records, dimensions);
+  auto line = [&](const std::vector<std::string>& cols) {
+    out << "|";
+    for (const auto& c : cols) out << " " << one_line(c) << " |";
+    out << "\n";
+  };
+  line(rows.front());
+  out << "|";
+  for (std::size_t i = 0; i < rows.front().size(); ++i) out << (i == 0 ? "---|" : "---:|");
+  out << "\n";
+  for (std::size_t r = 1; r < rows.size(); ++r) line(rows[r]);
+  out << flagged_line(records);
+}
+
+void write_table(std::ostream& out, const Records& records, const Dimensions& dimensions) {
+  const auto rows = grid(records, dimensions);
+  const auto& header = rows.front();
+  // Dimension columns are narrow: header abbreviated to the first letters of each word part.
+  std::vector<std::string> shown = header;
+  for (std::size_t i = 1; i < shown.size(); ++i) {
+    std::string abbr;
+    bool start = true;
+    for (char c : shown[i]) {
+      if (c == '_') {
+        start = true;
+        continue;
+      }
+      if (start) abbr += c;
+      start = false;
+    }
+    shown[i] = abbr.size() >= 2 ? abbr : shown[i].substr(0, 4);
+  }
+  std::vector<std::size_t> width(shown.size(), 0);
+  for (std::size_t i = 0; i < shown.size(); ++i) width[i] = shown[i].size();
+  for (std::size_t r = 1; r < rows.size(); ++r)
+    for (std::size_t i = 0; i < rows[r].size(); ++i) width[i] = std::max(width[i], rows[r][i].size());
+  auto line = [&](const std::vector<std::string>& cols) {
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (i == 0)
+        out << cols[i] << std::string(width[i] - cols[i].size(), ' ');
+      else
+        out << "  " << std::string(width[i] - cols[i].size(), ' ') << cols[i];
+    }
+    out << "\n";
+  };
+  line(shown);
+  for (std::size_t r = 1; r < rows.size(); ++r) line(rows[r]);
+  out << "\ncolumns: ";
+  for (std::size_t i = 1; i < shown.size(); ++i) out << (i > 1 ? ", " : "") << shown[i] << "=" << header[i];
+  out << "\n" << flagged_line(records);
+}
+
+/// One output format of judge eval: its name and writer. Adding a format is one entry here.
+struct RecordFormat {
+  std::string_view name;
+  void (*write)(std::ostream&, const Records&, const Dimensions&);
+};
+
+constexpr RecordFormat k_formats[] = {
+    {"table", write_table}, {"jsonl", write_jsonl}, {"json", write_json},
+    {"csv", write_csv},     {"markdown", write_markdown},
+};
+
+}  // namespace
+
+const std::vector<std::string>& record_formats() {
+  static const std::vector<std::string> k_names = [] {
+    std::vector<std::string> out;
+    for (const auto& f : k_formats) out.emplace_back(f.name);
+    return out;
+  }();
+  return k_names;
+}
+
+void write_records(std::ostream& out, const std::vector<EvalRecord>& records,
+                   const std::vector<std::string>& dimensions, const std::string& format) {
+  for (const auto& f : k_formats)
+    if (f.name == format) return f.write(out, records, dimensions);
+  std::string known;
+  for (const auto& f : k_formats) known += (known.empty() ? "" : ", ") + std::string(f.name);
+  throw Error("unknown " + setting("format") + " \"" + format + "\" (" + known + ")", ExitCode::usage);
+}
+
+}  // namespace judge::verdict
