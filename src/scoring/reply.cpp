@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "judge/util/text.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::scoring {
 
@@ -47,7 +48,9 @@ const nlohmann::json* find_key(const nlohmann::json& object, const std::string& 
 
 bool is_na_text(const std::string& s) {
   const std::string t = util::to_lower(util::trim(s));
-  return t == "n/a" || t == "na" || t == "not applicable" || t == "not_applicable";
+  // A model's ways of writing N/A, and the status's own spelling (verdict::to_string).
+  return t == "n/a" || t == "na" || t == "not applicable" ||
+         verdict::parse_status(t) == verdict::Status::not_applicable;
 }
 
 }  // namespace
