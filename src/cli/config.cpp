@@ -248,8 +248,8 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
         const int line = kv.first.Mark().line + 1;
         const std::string where = path + ":" + std::to_string(line);
         if (!kv.first.IsScalar()) {  // `? : 1` (no key), `[a, b]: 1`, `? {a: 1}`: a key that is not a name
-          problems.push_back(where + ": a setting name must be a single word, not " +
-                             (kv.first.IsSequence() || kv.first.IsMap() ? "a list or a map" : "empty"));
+          problems.add(where, std::string("a setting name must be a single word, not ") +
+                                  (kv.first.IsSequence() || kv.first.IsMap() ? "a list or a map" : "empty"));
           continue;
         }
         const std::string name = kv.first.Scalar();
