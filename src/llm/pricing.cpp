@@ -33,7 +33,8 @@ void PriceTable::load_file(const std::filesystem::path& path) {
   const std::string where = path.string() + ": ";
   if (j.is_discarded() || !j.is_object())
     throw Error(where + "not a JSON object (see docs/cache.md, \"Cost\")");
-  if (j.value("schema_version", 0) != 1) throw Error(where + "schema_version must be 1");
+  if (!j.contains("schema_version") || j["schema_version"] != 1)  // compared as JSON, never cast to int
+    throw Error(where + "schema_version must be 1");
   if (!j.contains("prices") || !j["prices"].is_object()) throw Error(where + "\"prices\" must be an object");
   for (const auto& [name, entry] : j["prices"].items()) {
     if (!entry.is_object() || !entry.contains("input_per_million") || !entry.contains("output_per_million") ||

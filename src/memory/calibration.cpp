@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "json_number.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 
@@ -56,7 +57,9 @@ std::optional<Calibration> load_calibration(const std::filesystem::path& memory_
   Calibration c;
   try {
     const auto j = nlohmann::json::parse(util::read_file(path));
-    if (j.value("schema_version", 0) != 1) throw Error("schema_version must be 1");
+    // Compared as JSON (1 == 1.0, no cast): a schema_version of 1e300 or "1" is refused, not cast to int.
+    if (!j.is_object() || !j.contains("schema_version") || j.at("schema_version") != 1)
+      throw Error("schema_version must be 1");
     try {
       c.loss = stats::parse_isotonic_loss(j.value("map", ""));
     } catch (const std::invalid_argument&) {
@@ -66,7 +69,7 @@ std::optional<Calibration> load_calibration(const std::filesystem::path& memory_
     for (const auto& [d, v] : j.at("dimensions").items()) {
       c.maps[d] =
           stats::IsotonicMap(v.at("x").get<std::vector<double>>(), v.at("y").get<std::vector<double>>());
-      c.pairs[d] = v.value("n", std::size_t{0});
+      c.pairs[d] = v.contains("n") ? detail::json_whole<std::size_t>(v.at("n"), "dimensions." + d + ".n") : 0;
     }
   } catch (const std::exception& e) {
     throw Error(path.string() + ": " + e.what());

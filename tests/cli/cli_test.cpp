@@ -108,10 +108,15 @@ TEST(CliOutput, FolderIsNamedAsAFolder) {
 }
 
 TEST(CliOutput, DeviceWriteErrorNamesTheUsersPathAndKeepsTheDevice) {
-  const judge::test::TempDir temp("judge_cli_test_device");  // removed even when the test is skipped
+  const judge::test::TempDir temp("judge_cli_test_device");  // removed whatever the test finds
   const auto dir = temp.path();
-  const auto full = dir / "full";  // a private /dev/full (1,7): a broken writer cannot replace the real one
-  if (::mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0) GTEST_SKIP() << "mknod needs root";
+  // A private /dev/full (1,7), so a broken writer cannot replace the real one; mknod needs root (CAP_MKNOD),
+  // and without it the real /dev/full is used, which a user without root cannot replace either.
+  std::filesystem::path full = dir / "full";
+  if (::mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0) {
+    ASSERT_NE(::geteuid(), 0u) << "mknod failed as root";
+    full = "/dev/full";
+  }
   const auto r = run_judge("eval examples/notebooks -o '" + full.string() + "' 2>&1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("judge: error: " + full.string() + ": write failed: No space left on device"),

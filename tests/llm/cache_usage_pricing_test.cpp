@@ -57,4 +57,14 @@ TEST(LlmPricing, BuiltinFileOverrideAndCost) {
     EXPECT_EQ(std::string(e.what()),
               path.string() + ": prices.m needs numbers input_per_million and output_per_million");
   }
+  // A schema_version of 1e300 was cast to int (undefined behaviour); "1" escaped as a JSON type error.
+  for (const char* version : {"1e300", "\"1\"", "2"}) {
+    std::ofstream(path) << R"({"schema_version": )" << version << R"(, "prices": {}})";
+    try {
+      table.load_file(path);
+      FAIL() << version;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), path.string() + ": schema_version must be 1") << version;
+    }
+  }
 }

@@ -86,5 +86,18 @@ TEST_F(EmbeddingsTest, WrongCountIsBadResponse) {
   EXPECT_EQ(result.error->kind, ErrorKind::bad_response);
 }
 
+// 1e300 is a JSON number but no float: converting it is undefined behaviour in C++, so it is a bad response.
+TEST_F(EmbeddingsTest, ComponentBeyondFloatRangeIsBadResponse) {
+  server.script(
+      json::array({{{"type", "raw"}, {"body", R"({"data": [{"index": 0, "embedding": [0.5, 1e300]}]})"}}}));
+  OpenAIEmbeddingProvider p("openai:e", HttpEndpoint{server.openai_base_url() + "/embeddings", {}, {}, 2, 5},
+                            "e");
+  const EmbeddingResult result = p.try_embed({"a"});
+  ASSERT_TRUE(result.error.has_value());
+  EXPECT_EQ(result.error->kind, ErrorKind::bad_response);
+  EXPECT_NE(result.error->message.find("beyond a float's range in data[0].embedding"), std::string::npos)
+      << result.error->message;
+}
+
 }  // namespace
 }  // namespace judge::llm

@@ -480,6 +480,36 @@ TEST(MemoryRegressions, VectorsOfImpossibleSizeOrValuesAndBadHeadersAreProblemsW
 // calibration.json is tied to the memory's save by its digest: fitted after the save it loads; edited by hand
 // (a knot changed) or left from another save (episodes changed, memory saved again) it is refused, or, with
 // Recovery::drop_vectors (align), reported stale; fitted again it loads.
+// A calibration.json with a schema_version or a pair count out of an integer's range is an error naming the
+// file, not a cast (undefined behaviour) or a JSON type error.
+TEST(Memory, CalibrationNumbersOutOfRangeAreErrorsNamingTheFile) {
+  const auto dir = temp_dir("calibration_range");
+  Memory m = sample();
+  m.save(dir);
+  save_calibration(dir, fit_calibration(m));
+  const auto written = nlohmann::json::parse(judge::util::read_file(dir / "calibration.json"));
+  auto error_with = [&](const std::string& pointer, const nlohmann::json& value) {
+    auto edited = written;
+    edited[nlohmann::json::json_pointer(pointer)] = value;
+    judge::util::write_file_atomic(dir / "calibration.json", edited.dump(2) + "\n");
+    try {
+      load_calibration(dir);
+    } catch (const judge::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string file = (dir / "calibration.json").string();
+  EXPECT_EQ(error_with("/schema_version", 1e300), file + ": schema_version must be 1");
+  EXPECT_EQ(error_with("/schema_version", "1"), file + ": schema_version must be 1");
+  const std::string dimension = written.at("dimensions").begin().key();
+  EXPECT_EQ(error_with("/dimensions/" + dimension + "/n", 1e300).rfind(file + ": dimensions." + dimension +
+                                                                        ".n must be a whole number from 0 to ",
+                                                                    0),
+            0u);
+  fs::remove_all(dir);
+}
+
 TEST(Memory, CalibrationIsCoveredByTheFolderDigest) {
   const auto dir = temp_dir("calibration_digest");
   Memory m = sample();
