@@ -269,8 +269,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     if (auto v = verdict_of.find(e.id); v != verdict_of.end()) {
       e.judge_status = v->second->status;
       e.judge_score = v->second->status == verdict::Status::scored ? v->second->score : std::nullopt;
-      e.judge_rationale =
-          verdict::failed(v->second->status) ? v->second->error : v->second->rationale;
+      e.judge_rationale = verdict::failed(v->second->status) ? v->second->error : v->second->rationale;
     }
   std::set<std::string> dirty_dimensions;
   for (const auto& old : memory.episodes())

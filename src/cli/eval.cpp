@@ -20,12 +20,12 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/memory_blend.hpp"
-#include "judge/verdict/record.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
 #include "judge/util/parallel.hpp"
 #include "judge/util/paths.hpp"
+#include "judge/verdict/record.hpp"
 
 namespace judge::cli {
 

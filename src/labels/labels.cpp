@@ -268,8 +268,8 @@ std::vector<ResolvedLabel> resolve(const LabelSet& set, const std::string& polic
     for (const auto& l : set.labels) raters.insert(l.rater.empty() ? "(none)" : l.rater);
     std::string known;
     for (const auto& r : raters) known += (known.empty() ? "" : ", ") + r;
-    throw Error(setting("raters") + " \"" + policy + "\" is neither mean, median, majority nor a rater in " + set.source +
-                    " (raters: " + known + ")",
+    throw Error(setting("raters") + " \"" + policy + "\" is neither mean, median, majority nor a rater in " +
+                    set.source + " (raters: " + known + ")",
                 ExitCode::usage);
   }
   // Group by (item, dimension), in the order groups first appear in the file.

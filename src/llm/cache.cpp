@@ -113,8 +113,8 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
                       nullptr) != SQLITE_OK) {
     const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
     sqlite3_close(m_db);
-    throw Error("cannot open cache " + path.string() + ": " + why +
-                " (use " + setting("cache") + " FILE or " + setting("cache_mode") + " off)");
+    throw Error("cannot open cache " + path.string() + ": " + why + " (use " + setting("cache") +
+                " FILE or " + setting("cache_mode") + " off)");
   }
   sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
   try {

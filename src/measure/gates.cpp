@@ -20,7 +20,8 @@ std::string gate_metric_list() {
   std::string out;
   for (const auto& m : metrics()) {
     if (!m.gate) continue;
-    out += (out.empty() ? "" : ", ") + std::string(m.name) + (m.needs_compare ? " (with " + setting("compare") + ")" : "");
+    out += (out.empty() ? "" : ", ") + std::string(m.name) +
+           (m.needs_compare ? " (with " + setting("compare") + ")" : "");
   }
   return out;
 }
@@ -38,8 +39,8 @@ double gate_value(const JudgeMeasurement& jr, const Gate& g) {
 Gate parse_gate(const std::string& text) {
   auto bad = [&](const std::string& why) {
     return Error(
-        setting("fail_if") + " \"" + text + "\": " + why + " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of " +
-            gate_metric_list() +
+        setting("fail_if") + " \"" + text + "\": " + why +
+            " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of " + gate_metric_list() +
             ", OP one of <, <=, >, >=; e.g. 'mae>0.35', 'mae:model_training>0.3', 'na_disagree>0.1', "
             "'unscored>0' or 'mae_change>0'; docs/report.md)",
         ExitCode::usage);
@@ -71,9 +72,9 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
     if (find_metric(g.metric)->needs_compare && !measurement.judges.empty() &&
         std::none_of(measurement.judges.begin(), measurement.judges.end(),
                      [](const auto& jr) { return jr.compare_judge; }))
-      throw Error(setting("fail_if") + " '" + g.text + "': " + g.metric + " is the change against the run named by " +
-                      setting("compare") + " NAME; give " + setting("compare") + " (e.g. " + setting("compare") +
-                      " heuristic)",
+      throw Error(setting("fail_if") + " '" + g.text + "': " + g.metric +
+                      " is the change against the run named by " + setting("compare") + " NAME; give " +
+                      setting("compare") + " (e.g. " + setting("compare") + " heuristic)",
                   ExitCode::usage);
   for (const auto& jr : measurement.judges)
     for (const auto& g : gates) {

@@ -84,10 +84,12 @@ stats::Scale inferred_scale(const labels::LabelSet& set, const ScoreSet& scores,
     if (l.score) widen(*l.score);
   for (const auto& r : scores.records)
     if (r.score && std::find(judges.begin(), judges.end(), r.judge) != judges.end()) widen(*r.score);
-  if (!lo) throw Error(set.source + ": every label is N/A, so there is no scale (give " + setting("rubric") + ")");
+  if (!lo)
+    throw Error(set.source + ": every label is N/A, so there is no scale (give " + setting("rubric") + ")");
   if (*hi - *lo > 1000)
     throw Error(set.source + " and " + scores.source + ": scores span " + std::to_string(*lo) + " to " +
-                std::to_string(*hi) + ", more than 1000 scale points; give the scale with " + setting("rubric"));
+                std::to_string(*hi) + ", more than 1000 scale points; give the scale with " +
+                setting("rubric"));
   return {static_cast<int>(std::floor(*lo)), static_cast<int>(std::ceil(*hi))};
 }
 
@@ -101,8 +103,8 @@ void check_on_scale(const ScoreSet& scores, const std::vector<std::string>& judg
         std::find(judges.begin(), judges.end(), r.judge) != judges.end()) {
       std::ostringstream os;
       os << "score " << *r.score << " of " << r.item << " (" << r.dimension << ") is off the scale "
-         << scale.min << ".." << scale.max << " of " << scale_source
-         << " (leave out " << setting("rubric") << " to take the scale from the labels and scores)";
+         << scale.min << ".." << scale.max << " of " << scale_source << " (leave out " << setting("rubric")
+         << " to take the scale from the labels and scores)";
       problems.add(r.line, os.str());
     }
   problems.throw_if_any("scores");
@@ -383,8 +385,7 @@ void calibrate(JudgeMeasurement& jr, const Joined& joined, stats::Scale scale, c
 void check_calibration_folds(int folds, std::size_t notebooks, const std::string& judge) {
   if (static_cast<std::size_t>(folds) <= notebooks) return;
   throw Error(setting("folds") + " " + std::to_string(folds) + ": there are " + std::to_string(notebooks) +
-                  " notebook" +
-                  (notebooks == 1 ? "" : "s") + " with both a label and a score of judge " +
+                  " notebook" + (notebooks == 1 ? "" : "s") + " with both a label and a score of judge " +
                   (judge.empty() ? "(unnamed)" : judge) +
                   (notebooks >= 2 ? "; use " + setting("folds") + " 2 to " + std::to_string(notebooks)
                                   : "; calibration needs at least 2"),
@@ -415,9 +416,9 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
     if (std::find(judges.begin(), judges.end(), name) != judges.end()) return;
     std::string known;
     for (const auto& j : judges) known += (known.empty() ? "" : ", ") + (j.empty() ? "(none)" : j);
-    throw Error(setting(which) + " \"" + name + "\" names no judge in " + scores.source +
-                    " (judges: " + known + ")",
-                ExitCode::usage);
+    throw Error(
+        setting(which) + " \"" + name + "\" names no judge in " + scores.source + " (judges: " + known + ")",
+        ExitCode::usage);
   };
   if (options.judge) check_judge(*options.judge, "judge");
   if (options.compare) check_judge(*options.compare, "compare");

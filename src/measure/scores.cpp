@@ -29,7 +29,8 @@ void set_score(ScoreRecord& r, const std::string& status, const std::optional<st
     r.status = score ? verdict::Status::scored : verdict::Status::not_applicable;
   } else if (const auto parsed = verdict::parse_status(status)) {
     r.status = verdict::measured(*parsed);  // unreadable: eval could not read the file; counted as unscored
-    if (r.status == verdict::Status::scored && !score && ok) problems.add(r.line, "status scored but no score");
+    if (r.status == verdict::Status::scored && !score && ok)
+      problems.add(r.line, "status scored but no score");
   } else {
     problems.add(r.line, "unknown status \"" + status + "\" (" + verdict::status_list() + ")");
   }
@@ -88,9 +89,11 @@ void read_csv(const std::string& text, ScoreSet& set, util::Problems& problems) 
              flags_col = header.find({"flags"}), cells_col = header.find({"injection_cells"});
   if ((!item_col || !dim_col || !score_col) &&
       is_eval_grid_header(util::split_lines(text)[header.line() - 1])) {
-    problems.add(header.line(),
-                 "this is judge eval's table or markdown output, a grid for reading, not score records: "
-                 "use judge eval " + setting("format") + " jsonl (or csv)");
+    const std::string records = "judge eval " + setting("format") + " jsonl (or csv)";
+    problems.add(
+        header.line(),
+        "this is judge eval's table or markdown output, a grid for reading, not score records: use " +
+            records);
     return;
   }
   if (!item_col) problems.add(header.line(), "missing column \"item\" (or \"notebook\")");
@@ -173,9 +176,8 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   util::Problems problems(set.source);
   const std::string_view body = util::trim(text);
   if (body.empty()) {
-    problems.add(1,
-                 "the file is empty: no scores (judge eval " + setting("format") + " jsonl or csv writes one record per "
-                 "notebook and dimension)");
+    problems.add(1, "the file is empty: no scores (judge eval " + setting("format") +
+                        " jsonl or csv writes one record per notebook and dimension)");
   } else if (util::starts_with(body, "[")) {
     try {
       const auto arr = nlohmann::json::parse(text);

@@ -117,8 +117,9 @@ nlohmann::ordered_json episode_json(const Episode& e) {
   j["human_score"] = optional_score(e.human_score);
   j["feedback"] = e.feedback;
   j["labels"] = e.labels;
-  j["judge"] = {
-      {"status", verdict::to_string(e.judge_status)}, {"score", optional_score(e.judge_score)}, {"rationale", e.judge_rationale}};
+  j["judge"] = {{"status", verdict::to_string(e.judge_status)},
+                {"score", optional_score(e.judge_score)},
+                {"rationale", e.judge_rationale}};
   j["excerpt"] = e.excerpt;
   j["label_fingerprint"] = e.label_fingerprint;
   j["notebook_hash"] = e.notebook_hash;
@@ -447,8 +448,8 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                     const llm::ProviderSettings& embedding_settings) {
   const auto manifest_path = dir / k_manifest;
   if (!std::filesystem::exists(manifest_path))
-    throw Error(manifest_path.string() + ": no memory here (create one with `judge align " + setting("memory") + " " +
-                dir.string() + "`)");
+    throw Error(manifest_path.string() + ": no memory here (create one with `judge align " +
+                setting("memory") + " " + dir.string() + "`)");
   nlohmann::json m;
   try {
     m = nlohmann::json::parse(util::read_file(manifest_path));
@@ -506,8 +507,8 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   if (!consistent && recovery == Recovery::refuse)
     throw Error("memory " + dir.string() +
                 " is inconsistent: memory.json, episodes.jsonl and vectors.jsonl come from different saves "
-                "(a save was interrupted?); re-run judge align " + setting("memory") + " " +
-                dir.string() + " to repair it");
+                "(a save was interrupted?); re-run judge align " +
+                setting("memory") + " " + dir.string() + " to repair it");
   memory.m_recovered = !consistent;
   if (!consistent) memory.m_recovery_reason = "it was left inconsistent by an interrupted save";
   if (const auto calibration = read_if_exists(dir / k_calibration))
@@ -542,7 +543,8 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                  const auto& judge = j.at("judge");
                  // No (or an empty) status: no verdict was recorded, as older saves wrote it.
                  const std::string status = judge.value("status", std::string());
-                 const auto parsed = status.empty() ? verdict::Status::unscored : verdict::parse_status(status);
+                 const auto parsed =
+                     status.empty() ? verdict::Status::unscored : verdict::parse_status(status);
                  if (!parsed)
                    throw Error("judge status \"" + status + "\" is none of " + verdict::status_list());
                  e.judge_status = *parsed;
@@ -610,7 +612,8 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   if (!unpaired.empty())
     problems.add(
         "episodes.jsonl and vectors.jsonl hold different episodes (a line deleted or added by hand?)",
-        "run judge align " + setting("memory") + " " + dir.string() + " to repair it (it embeds every episode again)");
+        "run judge align " + setting("memory") + " " + dir.string() +
+            " to repair it (it embeds every episode again)");
   if (header.is_object()) {
     const auto embeddings_field = header.find("embeddings");
     const std::string header_embeddings = embeddings_field != header.end() && embeddings_field->is_string()

@@ -482,9 +482,7 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
       for (const auto& fl : item.flags) flags += (flags.empty() ? "" : ", ") + fl;
       for (std::size_t i = 0; i < item.scores.size(); ++i) {
         const auto& sc = item.scores[i];
-        const std::string human = !sc.labelled ? ""
-                                  : sc.human   ? score_text(Status::scored, sc.human)
-                                               : "N/A";
+        const std::string human = !sc.labelled ? "" : sc.human ? score_text(Status::scored, sc.human) : "N/A";
         f.rows.push_back({i == 0 ? item.item : "", i == 0 ? cells : "", i == 0 ? flags : "", sc.dimension,
                           score_text(sc.status, sc.score), human});
       }
@@ -521,7 +519,8 @@ void write_report(std::ostream& out, const Measurement& measurement, const std::
                   const std::string& format) {
   for (const auto& f : formats())
     if (f.name == format) return f.write(out, measurement, gates);
-  throw Error("unknown " + setting("format") + " \"" + format + "\" (" + format_list(", ") + ")", ExitCode::usage);
+  throw Error("unknown " + setting("format") + " \"" + format + "\" (" + format_list(", ") + ")",
+              ExitCode::usage);
 }
 
 }  // namespace judge::report

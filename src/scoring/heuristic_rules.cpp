@@ -548,7 +548,8 @@ std::vector<std::string> rule_gaps(const rubric::Rubric& rubric) {
   if (unknown.empty()) return {};
   if (unknown.size() == rubric.dimensions.size() && unknown.size() > 1)
     return {"the heuristic judge has no rules for any of this rubric's " + std::to_string(unknown.size()) +
-            " dimensions" + known + ": every item will be unscored; use an LLM judge (" + setting("judge") + ")"};
+            " dimensions" + known + ": every item will be unscored; use an LLM judge (" + setting("judge") +
+            ")"};
   if (unknown.size() == 1)
     return {"the heuristic judge has no rules for dimension " + unknown.front() + known +
             "; its items will be unscored"};

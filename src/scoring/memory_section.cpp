@@ -23,7 +23,8 @@ std::optional<prompt::Episode::JudgeAnswer> contrast(const memory::Episode& e) {
     if (!e.human_score) return std::nullopt;  // both said N/A
     return prompt::Episode::JudgeAnswer{std::nullopt, e.judge_rationale};
   }
-  if (e.judge_status != Status::scored || !e.judge_score) return std::nullopt;  // unscored: nothing to contrast
+  if (e.judge_status != Status::scored || !e.judge_score)
+    return std::nullopt;  // unscored: nothing to contrast
   if (e.human_score && std::fabs(*e.human_score - *e.judge_score) < 1e-9) return std::nullopt;
   return prompt::Episode::JudgeAnswer{e.judge_score, e.judge_rationale};
 }

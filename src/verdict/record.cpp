@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <string_view>
 
@@ -50,7 +50,8 @@ std::string flagged_notebooks(const std::vector<EvalRecord>& records, std::size_
     seen.push_back(r.notebook);
     std::string numbers;
     for (const int c : cells) numbers += (numbers.empty() ? "" : ", ") + std::to_string(c);
-    list += (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells.size() > 1 ? "s " : " ") + numbers + ")";
+    list +=
+        (list.empty() ? "" : "; ") + r.notebook + " (cell" + (cells.size() > 1 ? "s " : " ") + numbers + ")";
   }
   if (count) *count = seen.size();
   return list;
@@ -72,7 +73,6 @@ nlohmann::ordered_json to_json(const EvalRecord& r) {
   return j;
 }
 
-
 namespace {
 
 using Records = std::vector<EvalRecord>;
@@ -92,9 +92,12 @@ void write_csv(std::ostream& out, const Records& records, const Dimensions&) {
   out << "notebook,dimension,status,score,rationale,judge\n";
   for (const auto& r : records) {
     const Verdict& v = r.verdict;
-    const std::string score = v.status == Status::scored ? score_text(v) : v.status == Status::not_applicable ? "NA" : "";
-    out << util::csv_quote(r.notebook) << "," << v.dimension << "," << to_string(v.status) << "," << score << ","
-        << util::csv_quote(failed(v.status) ? v.error : v.rationale) << "," << util::csv_quote(r.judge) << "\n";
+    const std::string score = v.status == Status::scored           ? score_text(v)
+                              : v.status == Status::not_applicable ? "NA"
+                                                                   : "";
+    out << util::csv_quote(r.notebook) << "," << v.dimension << "," << to_string(v.status) << "," << score
+        << "," << util::csv_quote(failed(v.status) ? v.error : v.rationale) << "," << util::csv_quote(r.judge)
+        << "\n";
   }
 }
 
@@ -104,7 +107,8 @@ std::vector<std::vector<std::string>> grid(const Records& records, const Dimensi
   std::vector<std::string> notebooks;
   std::map<std::pair<std::string, std::string>, std::string> cell;
   for (const auto& r : records) {
-    if (std::find(notebooks.begin(), notebooks.end(), r.notebook) == notebooks.end()) notebooks.push_back(r.notebook);
+    if (std::find(notebooks.begin(), notebooks.end(), r.notebook) == notebooks.end())
+      notebooks.push_back(r.notebook);
     cell[{r.notebook, r.verdict.dimension}] = score_text(r.verdict);
   }
   std::vector<std::vector<std::string>> rows{{"notebook"}};
@@ -180,7 +184,7 @@ struct RecordFormat {
 };
 
 constexpr RecordFormat k_formats[] = {
-    {"table", write_table}, {"jsonl", write_jsonl}, {"json", write_json},
+    {"table", write_table}, {"jsonl", write_jsonl},       {"json", write_json},
     {"csv", write_csv},     {"markdown", write_markdown},
 };
 

@@ -13,10 +13,14 @@ constexpr std::array k_statuses{Status::scored, Status::not_applicable, Status::
 
 const char* to_string(Status status) {
   switch (status) {
-    case Status::scored: return "scored";
-    case Status::not_applicable: return "not_applicable";
-    case Status::unscored: return "unscored";
-    case Status::unreadable: return "unreadable";
+    case Status::scored:
+      return "scored";
+    case Status::not_applicable:
+      return "not_applicable";
+    case Status::unscored:
+      return "unscored";
+    case Status::unreadable:
+      return "unreadable";
   }
   return "unscored";
 }

@@ -53,10 +53,10 @@ TEST(Measure, SameItemAtPathSeparators) {
 // tail of "/data/x/c.ipynb"; "C:\\nb\\d.ipynb" ends with "d.ipynb" at a backslash; "./e.ipynb" says "at the
 // root", so it is not nb/e.ipynb (left without a score); "nb/./f.ipynb" ends with "./f.ipynb".
 TEST(Measure, ItemsMatchByTheOneNotebookIdentity) {
-  const auto labels = judge::labels::read_labels(
-      write_temp("match_labels.csv",
-                 "notebook,dimension,score\nx/c.ipynb,model_use,1\nd.ipynb,model_use,2\n./e.ipynb,model_use,3\n"
-                 "./f.ipynb,model_use,1\n"));
+  const auto labels = judge::labels::read_labels(write_temp(
+      "match_labels.csv",
+      "notebook,dimension,score\nx/c.ipynb,model_use,1\nd.ipynb,model_use,2\n./e.ipynb,model_use,3\n"
+      "./f.ipynb,model_use,1\n"));
   const auto scores = read_scores(write_temp("match_scores.csv",
                                              "item,dimension,score,judge\n/data/x/c.ipynb,model_use,2,h\n"
                                              "C:\\nb\\d.ipynb,model_use,2,h\nnb/e.ipynb,model_use,3,h\n"

@@ -45,7 +45,8 @@ TEST(Scores, PlainCsvWithoutStatusAndFractionalScores) {
                                           "human/001,relevance,j1,\nhuman/002,relevance,j1,N/A\n"));
   ASSERT_EQ(set.records.size(), 3u);
   EXPECT_DOUBLE_EQ(*set.records[0].score, 4.6667);
-  EXPECT_EQ(set.records[1].status, judge::verdict::Status::not_applicable);  // empty cell = N/A without a status column
+  EXPECT_EQ(set.records[1].status,
+            judge::verdict::Status::not_applicable);  // empty cell = N/A without a status column
   EXPECT_EQ(set.records[2].status, judge::verdict::Status::not_applicable);
 }
 

@@ -441,5 +441,6 @@ TEST(HeuristicRules, GapsOfManyDimensionsAreOneLine) {
       h.cannot_score(judge::rubric::parse_rubric(none, "n.yaml")),
       (std::vector<std::string>{"the heuristic judge has no rules for any of this rubric's 2 dimensions (it "
                                 "knows the nine ml-notebook dimensions): every item will be unscored; use "
-                                "an LLM judge (" + judge::setting("judge") + ")"}));
+                                "an LLM judge (" +
+                                judge::setting("judge") + ")"}));
 }

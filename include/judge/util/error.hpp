@@ -23,7 +23,8 @@ enum class ExitCode : int {
 std::string setting(std::string_view name);
 
 /// `message` with each setting() in it replaced by `word(name)`; text without marks is returned as it is.
-std::string word_settings(const std::string& message, const std::function<std::string(std::string_view name)>& word);
+std::string word_settings(const std::string& message,
+                          const std::function<std::string(std::string_view name)>& word);
 
 /// An unrecoverable error. Caught once in judge::cli::run, printed as "judge: error: <what>", and turned into
 /// its exit code. The message names the file, line or cell and says what to do; the settings it names
