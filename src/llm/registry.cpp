@@ -178,16 +178,18 @@ std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const 
 
 std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& spec,
                                                            const ProviderSettings& settings) {
-  const ParsedSpec parsed = parse_spec(spec);
-  if (!parsed.entry->embeddings) {
+  const std::string scheme = spec.substr(0, spec.find(':'));
+  const ProviderEntry* entry = find_entry(scheme);
+  if (!entry || !entry->embeddings) {
     std::string with;
     for (const auto& p : providers())
       if (p.embeddings) with += (with.empty() ? "" : ", ") + std::string(p.scheme);
-    throw Error("unknown embeddings provider \"" + std::string(parsed.entry->scheme) + "\" in \"" + spec +
-                    "\" (providers: " + with + ")",
-                ExitCode::usage);
+    throw Error(
+        "unknown embeddings provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + with + ")",
+        ExitCode::usage);
   }
-  return parsed.entry->embeddings(resolve(*parsed.entry, spec, parsed.name, settings), settings);
+  const ParsedSpec parsed = parse_spec(spec);
+  return entry->embeddings(resolve(*entry, spec, parsed.name, settings), settings);
 }
 
 }  // namespace judge::llm

@@ -101,6 +101,11 @@ TEST(Registry, EmbeddingProviders) {
       "openai:text-embedding-3-small");
   EXPECT_EQ(error_of([] { make_embedding_provider("anthropic:x", settings_with_env({})); }).second,
             ExitCode::usage);
+  // The providers named are those with embeddings, for a known scheme or not.
+  for (const std::string spec : {"anthropic:x", "nope:x"})
+    EXPECT_EQ(error_of([&] { make_embedding_provider(spec, settings_with_env({})); }).first,
+              "unknown embeddings provider \"" + spec.substr(0, spec.find(':')) + "\" in \"" + spec +
+                  "\" (providers: openai)");
 }
 
 // The table holds every spec scheme, the offline judge's (the default) first, each once.
