@@ -13,6 +13,8 @@
 #include "judge/cli/commands.hpp"
 #include "judge/llm/cache.hpp"
 #include "judge/llm/provider.hpp"
+#include "judge/llm/registry.hpp"
+#include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/problems.hpp"
@@ -94,9 +96,13 @@ const std::vector<SettingSpec>& setting_specs() {
   };
   static const std::string k_timeout_text = text_of(llm::k_default_timeout_seconds);                  // "120"
   static const std::string k_connect_timeout_text = text_of(llm::k_default_connect_timeout_seconds);  // "10"
+  static const std::string k_judge_help = [] {  // "judge spec: anthropic:MODEL, ...": the provider table
+    std::string forms;
+    for (const auto& p : llm::providers()) forms += (forms.empty() ? "" : ", ") + llm::spec_form(p);
+    return "judge spec: " + forms;
+  }();
   static const std::vector<SettingSpec> k_specs = {
-      {"judge", "heuristic", K::text,
-       "judge spec: heuristic, openai:MODEL, azure:DEPLOYMENT, anthropic:MODEL, ..."},
+      {"judge", scoring::k_default_judge, K::text, k_judge_help.c_str()},
       {"base_url", "", K::url, "base URL of the judge's server (else the provider's environment variable)"},
       {"api_version", "", K::text, "Azure OpenAI api-version"},
       {"rubric", "", K::text, "rubric YAML file (empty: the built-in ml-notebook rubric)"},

@@ -76,12 +76,6 @@ std::optional<bool> reasoning_model(const Config& config) {
   return v == "auto" ? std::nullopt : std::optional<bool>(v == "true");
 }
 
-// True when the provider specs `a` and `b` name the same provider ("openai:x" and "openai:y").
-bool same_provider(const std::string& a, const std::string& b) {
-  const auto colon = a.find(':');
-  return colon != std::string::npos && b.compare(0, colon + 1, a, 0, colon + 1) == 0;
-}
-
 std::string usd(double amount) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "$%.4f", amount);
@@ -133,7 +127,7 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
   if (spec.empty()) return nullptr;
   const scoring::JudgeSettings wrapping = judge_settings(config, std::move(usage));
   llm::ProviderSettings settings = provider_settings(config, "reflection_base_url");
-  if (settings.base_url.empty() && same_provider(spec, config.get("judge")))
+  if (settings.base_url.empty() && llm::same_provider(spec, config.get("judge")))
     settings.base_url = config.get("base_url");  // the judge's server serves the reflection model too
   settings.offline = wrapping.offline;  // a replay-only cache answers every reflection call itself
   try {

@@ -62,4 +62,12 @@ ChatResult AnthropicChatProvider::chat(const ChatRequest& request) {
   return ChatResult{std::move(response), std::nullopt};
 }
 
+std::unique_ptr<ChatProvider> make_anthropic_chat(const ProviderTarget& target,
+                                                  const ProviderSettings& settings) {
+  HttpEndpoint e = provider_endpoint(target.base_url + "/v1/messages", settings);
+  add_key_header(e, target.key, "x-api-key");
+  e.headers.emplace_back("anthropic-version", k_anthropic_version);
+  return std::make_unique<AnthropicChatProvider>(target.spec, std::move(e), target.name);
+}
+
 }  // namespace judge::llm

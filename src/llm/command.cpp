@@ -338,4 +338,14 @@ ChatResult CommandChatProvider::chat(const ChatRequest& request) {
   return ChatResult{std::move(response), std::nullopt};
 }
 
+std::unique_ptr<ChatProvider> make_command_chat(const ProviderTarget& target,
+                                                const ProviderSettings& settings) {
+  std::vector<std::string> secrets;  // the program may print a key it inherited
+  for (const auto& p : providers())
+    if (*p.key_variable)
+      if (const auto value = settings.env(p.key_variable)) secrets.push_back(*value);
+  return std::make_unique<CommandChatProvider>(target.spec, split_command_line(target.name),
+                                               settings.timeout_seconds, std::move(secrets));
+}
+
 }  // namespace judge::llm

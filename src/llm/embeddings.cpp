@@ -86,4 +86,14 @@ std::vector<std::vector<float>> OpenAIEmbeddingProvider::embed(const std::vector
   return std::move(result.vectors);
 }
 
+std::unique_ptr<EmbeddingProvider> make_openai_embeddings(const ProviderTarget& target,
+                                                          const ProviderSettings& settings) {
+  HttpEndpoint e = provider_endpoint(target.base_url + "/embeddings", settings);
+  add_key_header(e, target.key, "Authorization", "Bearer ");
+  auto provider = std::make_unique<OpenAIEmbeddingProvider>(target.spec, std::move(e), target.name,
+                                                            settings.retry, settings.sleep);
+  provider->set_dimensions(settings.embedding_dimensions);
+  return provider;
+}
+
 }  // namespace judge::llm

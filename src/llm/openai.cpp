@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "judge/net/http.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::llm {
@@ -78,6 +79,44 @@ ChatResult OpenAIChatProvider::chat(const ChatRequest& request) {
       response.usage.output_tokens = usage["completion_tokens"].get<long>();
   }
   return ChatResult{std::move(response), std::nullopt};
+}
+
+namespace {
+
+/// Whether the Chat Completions model `name` gets the reasoning-model body (settings first, else its name).
+bool reasoning(const ProviderSettings& settings, const std::string& name) {
+  return settings.reasoning_model.value_or(is_openai_reasoning_model(name));
+}
+
+}  // namespace
+
+std::unique_ptr<ChatProvider> make_openai_chat(const ProviderTarget& target,
+                                               const ProviderSettings& settings) {
+  HttpEndpoint e = provider_endpoint(target.base_url + "/chat/completions", settings);
+  add_key_header(e, target.key, "Authorization", "Bearer ");
+  return std::make_unique<OpenAIChatProvider>(target.spec, std::move(e), target.name,
+                                              reasoning(settings, target.name));
+}
+
+std::unique_ptr<ChatProvider> make_azure_chat(const ProviderTarget& target,
+                                              const ProviderSettings& settings) {
+  std::string version = settings.api_version;
+  if (version.empty()) version = settings.env("OPENAI_API_VERSION").value_or(k_default_azure_api_version);
+  HttpEndpoint e = provider_endpoint(target.base_url + "/openai/deployments/" + net::url_encode(target.name) +
+                                         "/chat/completions?api-version=" + net::url_encode(version),
+                                     settings);
+  add_key_header(e, target.key, "api-key");
+  return std::make_unique<OpenAIChatProvider>(target.spec, std::move(e), "",
+                                              reasoning(settings, target.name));
+}
+
+std::unique_ptr<ChatProvider> make_databricks_chat(const ProviderTarget& target,
+                                                   const ProviderSettings& settings) {
+  HttpEndpoint e = provider_endpoint(
+      target.base_url + "/serving-endpoints/" + net::url_encode(target.name) + "/invocations", settings);
+  add_key_header(e, target.key, "Authorization", "Bearer ");
+  return std::make_unique<OpenAIChatProvider>(target.spec, std::move(e), "",
+                                              reasoning(settings, target.name));
 }
 
 }  // namespace judge::llm

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "judge/llm/registry.hpp"
 
-#include <array>
 #include <cstdlib>
 
 #include "judge/llm/anthropic.hpp"
@@ -9,168 +8,37 @@
 #include "judge/llm/embeddings.hpp"
 #include "judge/llm/openai.hpp"
 #include "judge/llm/retry.hpp"
-#include "judge/net/http.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::llm {
-namespace {
 
-constexpr const char* k_openai_default_base = "https://api.openai.com/v1";
-constexpr const char* k_anthropic_default_base = "https://api.anthropic.com";
-/// Variables holding keys; their values are scrubbed from what a command provider's program prints.
-constexpr std::array k_key_variables = {"OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY",
-                                        "DATABRICKS_TOKEN"};
-
-struct Spec {
-  std::string provider;
-  std::string rest;  ///< model, deployment, endpoint or command line
-};
-
-std::string known_providers() {
-  std::string text;
-  for (const auto& name : chat_provider_names()) text += (text.empty() ? "" : ", ") + name;
-  return text;
+const std::vector<ProviderEntry>& providers() {
+  // Adding a provider: a row here and its own file with its factory (docs/providers.md lists it too).
+  // clang-format off
+  static const std::vector<ProviderEntry> k_providers = {
+  // scheme       name kind       key variable            endpoint variable
+  //   default base URL, bare host is https, chat factory, embeddings factory
+    {"heuristic",  "",             "",                     "",
+       "", false, nullptr, nullptr},  // the offline judge: no model (scoring::make_judge makes it)
+    {"anthropic",  "MODEL",        "ANTHROPIC_API_KEY",    "ANTHROPIC_BASE_URL",
+       "https://api.anthropic.com", false, make_anthropic_chat, nullptr},
+    {"azure",      "DEPLOYMENT",   "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT",
+       "", false, make_azure_chat, nullptr},
+    {"command",    "PROGRAM ARGS", "",                     "",
+       "", false, make_command_chat, nullptr},
+    {"databricks", "ENDPOINT",     "DATABRICKS_TOKEN",     "DATABRICKS_HOST",
+       "", true, make_databricks_chat, nullptr},
+    {"openai",     "MODEL",        "OPENAI_API_KEY",       "OPENAI_BASE_URL",
+       "https://api.openai.com/v1", false, make_openai_chat, make_openai_embeddings},
+  };
+  // clang-format on
+  return k_providers;
 }
 
-Spec parse_spec(const std::string& spec) {
-  const auto colon = spec.find(':');
-  Spec parsed{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
-  parsed.rest = std::string(util::trim(parsed.rest));
-  if (colon == std::string::npos || parsed.provider.empty())
-    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers() + ")",
-                ExitCode::usage);
-  if (parsed.rest.empty())
-    throw Error("provider spec \"" + spec + "\" names no model, deployment, endpoint or program",
-                ExitCode::usage);
-  return parsed;
+std::string spec_form(const ProviderEntry& entry) {
+  return std::string(entry.scheme) + (*entry.name_kind ? std::string(":") + entry.name_kind : "");
 }
-
-std::string without_trailing_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-/// The first of `explicit_value` and the environment variable `name` that is set, else `fallback`.
-std::string setting(const std::string& explicit_value, const ProviderSettings& settings,
-                    const std::string& name, const std::string& fallback) {
-  if (!explicit_value.empty()) return explicit_value;
-  if (const auto value = settings.env(name)) return *value;
-  return fallback;
-}
-
-/// A base URL (without a trailing '/') and where it came from, for messages.
-struct BaseUrl {
-  std::string url;
-  std::string where;  ///< e.g. "from OPENAI_BASE_URL"
-};
-
-/// settings.base_url when set, else the environment variable `variable`, else `fallback`.
-BaseUrl base_url(const ProviderSettings& settings, const std::string& variable, const std::string& fallback) {
-  if (!settings.base_url.empty()) return {without_trailing_slash(settings.base_url), "the base URL given"};
-  if (const auto value = settings.env(variable)) return {without_trailing_slash(*value), "from " + variable};
-  return {fallback, "the default: no base URL given and " + variable + " not set"};
-}
-
-/// The endpoint in the variable `name` (settings.base_url wins when set); an offline provider without one
-/// gets k_unset_endpoint. Throws judge::Error naming the variable when it is needed and not set.
-BaseUrl endpoint_base(const ProviderSettings& settings, const std::string& name, const std::string& spec) {
-  if (!settings.base_url.empty() || settings.env(name)) return base_url(settings, name, "");
-  if (settings.offline) return {k_unset_endpoint, "none needed offline"};
-  throw Error(spec + " needs the environment variable " + name + " (it is not set)");
-}
-
-/// The API key in the variable `name`: required when `required` (the provider's own server, or any for
-/// Azure and Databricks) unless settings.offline; nullopt when unset and not required. The error names the
-/// variable and the base URL that needs it, with where that came from.
-std::optional<std::string> api_key(const ProviderSettings& settings, const std::string& name,
-                                   const std::string& spec, bool required, const BaseUrl& base) {
-  if (const auto value = settings.env(name)) return value;
-  if (required && !settings.offline)
-    throw Error(spec + " needs the environment variable " + name + " (it is not set) to call " + base.url +
-                " (" + base.where + ")");
-  return std::nullopt;
-}
-
-/// Whether the Chat Completions model `name` gets the reasoning-model body (settings first, else its name).
-bool reasoning(const ProviderSettings& settings, const std::string& name) {
-  return settings.reasoning_model.value_or(is_openai_reasoning_model(name));
-}
-
-HttpEndpoint endpoint(std::string url, const ProviderSettings& settings) {
-  HttpEndpoint e;
-  e.url = std::move(url);
-  e.connect_timeout_seconds = settings.connect_timeout_seconds;
-  e.timeout_seconds = settings.timeout_seconds;
-  return e;
-}
-
-void add_bearer(HttpEndpoint& e, const std::string& token) {
-  e.headers.emplace_back("Authorization", "Bearer " + token);
-  e.secrets.push_back(token);
-}
-
-/// OpenAI: base URL (with /v1) and optional key; the key is required only by api.openai.com itself.
-HttpEndpoint openai_endpoint(const std::string& path, const ProviderSettings& settings,
-                             const std::string& spec) {
-  const BaseUrl base = base_url(settings, "OPENAI_BASE_URL", k_openai_default_base);
-  HttpEndpoint e = endpoint(base.url + path, settings);
-  if (const auto key = api_key(settings, "OPENAI_API_KEY", spec, base.url == k_openai_default_base, base))
-    add_bearer(e, *key);
-  return e;
-}
-
-std::unique_ptr<ChatProvider> make_azure(const std::string& spec, const std::string& deployment,
-                                         const ProviderSettings& settings) {
-  const BaseUrl base = endpoint_base(settings, "AZURE_OPENAI_ENDPOINT", spec);
-  const auto key = api_key(settings, "AZURE_OPENAI_API_KEY", spec, true, base);
-  const std::string version =
-      setting(settings.api_version, settings, "OPENAI_API_VERSION", k_default_azure_api_version);
-  HttpEndpoint e = endpoint(base.url + "/openai/deployments/" + net::url_encode(deployment) +
-                                "/chat/completions?api-version=" + net::url_encode(version),
-                            settings);
-  if (key) {
-    e.headers.emplace_back("api-key", *key);
-    e.secrets.push_back(*key);
-  }
-  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "", reasoning(settings, deployment));
-}
-
-std::unique_ptr<ChatProvider> make_databricks(const std::string& spec, const std::string& serving_endpoint,
-                                              const ProviderSettings& settings) {
-  BaseUrl host = endpoint_base(settings, "DATABRICKS_HOST", spec);
-  if (host.url.find("://") == std::string::npos)
-    host.url = "https://" + host.url;  // the Databricks CLI accepts a bare host
-  HttpEndpoint e = endpoint(
-      host.url + "/serving-endpoints/" + net::url_encode(serving_endpoint) + "/invocations", settings);
-  if (const auto token = api_key(settings, "DATABRICKS_TOKEN", spec, true, host)) add_bearer(e, *token);
-  return std::make_unique<OpenAIChatProvider>(spec, std::move(e), "", reasoning(settings, serving_endpoint));
-}
-
-/// Anthropic: base URL (without /v1) and a key, required only by api.anthropic.com itself.
-std::unique_ptr<ChatProvider> make_anthropic(const std::string& spec, const std::string& model,
-                                             const ProviderSettings& settings) {
-  const BaseUrl base = base_url(settings, "ANTHROPIC_BASE_URL", k_anthropic_default_base);
-  HttpEndpoint e = endpoint(base.url + "/v1/messages", settings);
-  const auto key = api_key(settings, "ANTHROPIC_API_KEY", spec, base.url == k_anthropic_default_base, base);
-  if (key) {
-    e.headers.emplace_back("x-api-key", *key);
-    e.secrets.push_back(*key);
-  }
-  e.headers.emplace_back("anthropic-version", k_anthropic_version);
-  return std::make_unique<AnthropicChatProvider>(spec, std::move(e), model);
-}
-
-std::unique_ptr<ChatProvider> make_command(const std::string& spec, const std::string& command_line,
-                                           const ProviderSettings& settings) {
-  std::vector<std::string> secrets;
-  for (const char* name : k_key_variables)
-    if (const auto value = settings.env(name)) secrets.push_back(*value);
-  return std::make_unique<CommandChatProvider>(spec, split_command_line(command_line),
-                                               settings.timeout_seconds, std::move(secrets));
-}
-
-}  // namespace
 
 std::optional<std::string> process_env(const std::string& name) {
   const char* value = std::getenv(name.c_str());
@@ -179,46 +47,149 @@ std::optional<std::string> process_env(const std::string& name) {
 }
 
 std::vector<std::string> chat_provider_names() {
-  return {"anthropic", "azure", "command", "databricks", "openai"};
+  std::vector<std::string> names;
+  for (const auto& p : providers())
+    if (p.chat) names.emplace_back(p.scheme);
+  return names;
 }
 
 namespace {
 
-/// The provider for `spec`, making one call per chat().
-std::unique_ptr<ChatProvider> make_single_call_provider(const std::string& spec,
-                                                        const ProviderSettings& settings) {
-  const Spec parsed = parse_spec(spec);
-  if (parsed.provider == "openai")
-    return std::make_unique<OpenAIChatProvider>(spec, openai_endpoint("/chat/completions", settings, spec),
-                                                parsed.rest, reasoning(settings, parsed.rest));
-  if (parsed.provider == "azure") return make_azure(spec, parsed.rest, settings);
-  if (parsed.provider == "databricks") return make_databricks(spec, parsed.rest, settings);
-  if (parsed.provider == "anthropic") return make_anthropic(spec, parsed.rest, settings);
-  if (parsed.provider == "command") return make_command(spec, parsed.rest, settings);
-  throw Error("unknown provider \"" + parsed.provider + "\" in \"" + spec +
-                  "\" (providers: " + known_providers() + ")",
-              ExitCode::usage);
+std::string known_providers() {
+  std::string text;
+  for (const auto& name : chat_provider_names()) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+const ProviderEntry* find_entry(std::string_view scheme) {
+  for (const auto& p : providers())
+    if (scheme == p.scheme) return &p;
+  return nullptr;
+}
+
+}  // namespace
+
+ParsedSpec parse_spec(const std::string& spec) {
+  const auto colon = spec.find(':');
+  const std::string scheme = spec.substr(0, colon);
+  const ProviderEntry* entry = find_entry(scheme);
+  if (entry && !*entry->name_kind) {  // a spec that is the scheme alone
+    if (colon != std::string::npos)
+      throw Error("judge spec \"" + spec + "\": " + scheme + " takes no name after ':'", ExitCode::usage);
+    return {entry, ""};
+  }
+  ParsedSpec parsed{entry, colon == std::string::npos ? "" : std::string(util::trim(spec.substr(colon + 1)))};
+  if (colon == std::string::npos || scheme.empty())
+    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers() + ")",
+                ExitCode::usage);
+  if (parsed.name.empty())
+    throw Error("provider spec \"" + spec + "\" names no model, deployment, endpoint or program",
+                ExitCode::usage);
+  if (!entry)
+    throw Error(
+        "unknown provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + known_providers() + ")",
+        ExitCode::usage);
+  return parsed;
+}
+
+bool same_provider(const std::string& a, const std::string& b) {
+  auto entry = [](const std::string& spec) {
+    return find_entry(std::string_view(spec).substr(0, spec.find(':')));
+  };
+  const ProviderEntry* e = entry(a);
+  return e && e == entry(b);
+}
+
+HttpEndpoint provider_endpoint(std::string url, const ProviderSettings& settings) {
+  HttpEndpoint e;
+  e.url = std::move(url);
+  e.connect_timeout_seconds = settings.connect_timeout_seconds;
+  e.timeout_seconds = settings.timeout_seconds;
+  return e;
+}
+
+void add_key_header(HttpEndpoint& endpoint, const std::optional<std::string>& key, const std::string& header,
+                    const std::string& prefix) {
+  if (!key) return;
+  endpoint.headers.emplace_back(header, prefix + *key);
+  endpoint.secrets.push_back(*key);
+}
+
+namespace {
+
+std::string without_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+/// What an entry's key and endpoint variables resolve to for `spec`, from the table and the settings: the
+/// base URL (settings.base_url, else the endpoint variable, else the default; an offline provider without
+/// one gets k_unset_endpoint) and the key. Throws judge::Error naming a required variable that is not set:
+/// the endpoint variable when there is no default; the key when there is no default base URL or the base URL
+/// is the default (the provider's own server), with the base URL that needs it and where that came from.
+ProviderTarget resolve(const ProviderEntry& entry, const std::string& spec, std::string name,
+                       const ProviderSettings& settings) {
+  ProviderTarget target{spec, std::move(name), "", std::nullopt};
+  std::string where;  // where the base URL came from, for messages
+  if (*entry.endpoint_variable || *entry.default_base_url) {
+    const std::string variable = entry.endpoint_variable;
+    if (!settings.base_url.empty()) {
+      target.base_url = without_trailing_slash(settings.base_url), where = "the base URL given";
+    } else if (const auto value = *entry.endpoint_variable ? settings.env(variable) : std::nullopt) {
+      target.base_url = without_trailing_slash(*value), where = "from " + variable;
+    } else if (*entry.default_base_url) {
+      target.base_url = entry.default_base_url,
+      where = "the default: no base URL given and " + variable + " not set";
+    } else if (settings.offline) {
+      target.base_url = k_unset_endpoint, where = "none needed offline";
+    } else {
+      throw Error(spec + " needs the environment variable " + variable + " (it is not set)");
+    }
+    if (entry.bare_host_is_https && target.base_url.find("://") == std::string::npos)
+      target.base_url = "https://" + target.base_url;
+  }
+  if (*entry.key_variable) {
+    target.key = settings.env(entry.key_variable);
+    const bool required = !*entry.default_base_url || target.base_url == entry.default_base_url;
+    if (!target.key && required && !settings.offline)
+      throw Error(spec + " needs the environment variable " + entry.key_variable +
+                  " (it is not set) to call " + target.base_url + " (" + where + ")");
+  }
+  return target;
+}
+
+/// The entry of `spec` for a model provider (one with a chat factory), and what it resolves to.
+std::pair<const ProviderEntry*, ProviderTarget> model_target(const std::string& spec,
+                                                             const ProviderSettings& settings) {
+  ParsedSpec parsed = parse_spec(spec);
+  if (!parsed.entry->chat)
+    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL: " + parsed.entry->scheme +
+                    " is a judge that calls no model (providers: " + known_providers() + ")",
+                ExitCode::usage);
+  return {parsed.entry, resolve(*parsed.entry, spec, std::move(parsed.name), settings)};
 }
 
 }  // namespace
 
 std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const ProviderSettings& settings) {
-  return std::make_unique<RetryingProvider>(make_single_call_provider(spec, settings), settings.retry,
-                                            settings.sleep);
+  const auto [entry, target] = model_target(spec, settings);
+  return std::make_unique<RetryingProvider>(entry->chat(target, settings), settings.retry, settings.sleep);
 }
 
 std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& spec,
                                                            const ProviderSettings& settings) {
-  const Spec parsed = parse_spec(spec);
-  if (parsed.provider == "openai") {
-    auto provider = std::make_unique<OpenAIEmbeddingProvider>(
-        spec, openai_endpoint("/embeddings", settings, spec), parsed.rest, settings.retry, settings.sleep);
-    provider->set_dimensions(settings.embedding_dimensions);
-    return provider;
+  const std::string scheme = spec.substr(0, spec.find(':'));
+  const ProviderEntry* entry = find_entry(scheme);
+  if (!entry || !entry->embeddings) {
+    std::string with;
+    for (const auto& p : providers())
+      if (p.embeddings) with += (with.empty() ? "" : ", ") + std::string(p.scheme);
+    throw Error(
+        "unknown embeddings provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + with + ")",
+        ExitCode::usage);
   }
-  throw Error(
-      "unknown embeddings provider \"" + parsed.provider + "\" in \"" + spec + "\" (providers: openai)",
-      ExitCode::usage);
+  const ParsedSpec parsed = parse_spec(spec);
+  return entry->embeddings(resolve(*entry, spec, parsed.name, settings), settings);
 }
 
 }  // namespace judge::llm

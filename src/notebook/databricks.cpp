@@ -15,6 +15,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
 #include "magic.hpp"
+#include "readers.hpp"
 
 namespace judge::notebook {
 namespace {
@@ -78,6 +79,14 @@ Cell make_cell(std::vector<std::string_view> lines, const Dialect& dialect) {
 
 }  // namespace
 
+Sniff detail::sniff_databricks_source(std::string_view text) {
+  const auto first = util::trim(util::split_lines(text.substr(0, 200)).front());
+  return first == "# Databricks notebook source" || first == "-- Databricks notebook source" ||
+                 first == "// Databricks notebook source"
+             ? Sniff::yes
+             : Sniff::no;
+}
+
 Notebook parse_databricks_source(const std::string& text, const std::string& name, const ReadOptions&) {
   std::vector<std::string_view> lines = util::split_lines(text);
   const std::string_view header = util::trim(lines.front());
@@ -96,7 +105,7 @@ Notebook parse_databricks_source(const std::string& text, const std::string& nam
 
   Notebook nb;
   nb.path = name;
-  nb.format = "databricks";
+  nb.format = Format::databricks;
   nb.language = std::string(dialect.language);
   std::vector<std::string_view> chunk;
   auto flush = [&] {

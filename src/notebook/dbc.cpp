@@ -107,7 +107,7 @@ void read_results(dom::element command, Cell& cell, const ReadOptions& options) 
 Notebook parse_notebook(dom::element doc, const std::string& name, const ReadOptions& options) {
   Notebook nb;
   nb.path = name;
-  nb.format = "dbc";
+  nb.format = Format::dbc;
   nb.language = util::to_lower(string_field(doc, "language"));
   std::vector<std::pair<double, dom::element>> commands;  // (position, command)
   dom::array list;

@@ -17,6 +17,7 @@
 #include "judge/notebook/notebook.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
+#include "readers.hpp"
 
 namespace judge::notebook {
 namespace {
@@ -224,6 +225,11 @@ void read_cells(std::optional<dom::element> cells, int major, Notebook& nb, cons
 
 }  // namespace
 
+Sniff detail::sniff_ipynb(std::string_view text) {
+  const std::string_view trimmed = util::trim(text);
+  return !trimmed.empty() && trimmed.front() == '{' ? Sniff::maybe : Sniff::no;
+}
+
 Notebook parse_ipynb(const std::string& text, const std::string& name, const ReadOptions& options) {
   thread_local dom::parser parser;  // reused: its buffers grow to the largest notebook read so far
   dom::element doc;
@@ -239,7 +245,7 @@ Notebook parse_ipynb(const std::string& text, const std::string& name, const Rea
     throw Error(name + ": unsupported nbformat " + std::to_string(*major) + " (2 to 4 are read)");
   Notebook nb;
   nb.path = name;
-  nb.format = "ipynb";
+  nb.format = Format::ipynb;
   nb.nbformat = std::to_string(*major) + "." + std::to_string(int_member(doc, "nbformat_minor").value_or(0));
   if (const auto meta = member(doc, "metadata")) nb.language = notebook_language(*meta);
   if (*major >= 4) {

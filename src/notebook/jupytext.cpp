@@ -14,6 +14,7 @@
 #include "judge/notebook/notebook.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
+#include "readers.hpp"
 
 namespace judge::notebook {
 namespace {
@@ -79,11 +80,17 @@ void parse_marker(std::string_view options, Cell& cell) {
 
 }  // namespace
 
-Notebook parse_jupytext_percent(const std::string& text, const std::string& name) {
+Sniff detail::sniff_jupytext_percent(std::string_view text) {
+  for (auto line : util::split_lines(text))
+    if (line == "# %%" || util::starts_with(line, "# %% ")) return Sniff::yes;
+  return Sniff::no;
+}
+
+Notebook parse_jupytext_percent(const std::string& text, const std::string& name, const ReadOptions&) {
   const std::vector<std::string_view> lines = util::split_lines(text);
   Notebook nb;
   nb.path = name;
-  nb.format = "jupytext";
+  nb.format = Format::jupytext;
   nb.language = "python";
   auto add = [&nb](Cell cell) {
     cell.number = static_cast<int>(nb.cells.size()) + 1;

@@ -4,10 +4,11 @@
 #include <algorithm>
 #include <fstream>
 
-#include "judge/notebook/dbc.hpp"
+#include "judge/notebook/formats.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
+#include "readers.hpp"
 
 namespace judge::notebook {
 
@@ -28,22 +29,6 @@ std::size_t Notebook::count(CellType type) const {
 
 namespace {
 
-// A UTF-8 byte order mark, which some Windows editors put before the first line.
-constexpr std::string_view k_bom = "\xEF\xBB\xBF";
-
-bool is_databricks_text(std::string_view text) {
-  if (util::starts_with(text, k_bom)) text.remove_prefix(k_bom.size());
-  const auto first = util::trim(util::split_lines(text.substr(0, 200)).front());
-  return first == "# Databricks notebook source" || first == "-- Databricks notebook source" ||
-         first == "// Databricks notebook source";
-}
-
-bool is_jupytext_text(std::string_view text) {
-  for (auto line : util::split_lines(text))
-    if (line == "# %%" || util::starts_with(line, "# %% ")) return true;
-  return false;
-}
-
 // The ReadError of `name` from an exception's message, which starts with "NAME: " (the readers' and
 // util::read_file's form); another message is the reason as it is.
 ReadError read_error(const std::string& name, std::string_view what) {
@@ -63,38 +48,51 @@ std::string head_of(const fs::path& path, std::size_t bytes) {
 }  // namespace
 
 bool is_notebook_file(const fs::path& path) {
-  const std::string ext = util::to_lower(path.extension().string());
-  if (ext == ".ipynb" || ext == ".dbc") return true;
-  if (ext == ".py" || ext == ".scala" || ext == ".sql" || ext == ".r") {
+  std::string head;
+  auto text = [&]() -> std::string_view {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) return false;
-    const std::string text = head_of(path, 1 << 20);
-    return is_databricks_text(text) || (ext == ".py" && is_jupytext_text(text));
-  }
-  return false;
+    if (fs::is_regular_file(path, ec)) head = head_of(path, 1 << 20);
+    std::string_view view = head;
+    if (util::starts_with(view, detail::k_bom)) view.remove_prefix(detail::k_bom.size());
+    return view;
+  };
+  return detail::detect(path, text, true) != nullptr;
 }
+
+namespace {
+
+// "not a notebook (no .ipynb JSON, no ...)": what each format with a content test looks for, in table order.
+std::string not_a_notebook() {
+  std::string lacks;
+  for (const Reader& r : readers())
+    if (!r.lacks.empty()) lacks += (lacks.empty() ? "" : ", ") + std::string(r.lacks);
+  return "not a notebook (" + lacks + ")";
+}
+
+}  // namespace
 
 ReadResult read_file(const fs::path& path, const ReadOptions& options) {
   ReadResult result;
   const std::string name = path.string();
   try {
-    const std::string ext = util::to_lower(path.extension().string());
-    if (ext == ".dbc") return read_dbc(path, options);
-    std::string text = util::read_file(path);
-    if (util::starts_with(text, k_bom)) text.erase(0, k_bom.size());
-    if (ext == ".ipynb") {
-      result.notebooks.push_back(parse_ipynb(text, name, options));
-    } else if (is_databricks_text(text)) {
-      result.notebooks.push_back(parse_databricks_source(text, name, options));
-    } else if (is_jupytext_text(text)) {
-      result.notebooks.push_back(parse_jupytext_percent(text, name));
-    } else if (!util::trim(text).empty() && util::trim(text).front() == '{') {
-      result.notebooks.push_back(parse_ipynb(text, name, options));
+    std::string text;
+    bool loaded = false;
+    auto load = [&]() -> std::string_view {
+      if (!loaded) {
+        text = util::read_file(path);
+        if (util::starts_with(text, detail::k_bom)) text.erase(0, detail::k_bom.size());
+        loaded = true;
+      }
+      return text;
+    };
+    const Reader* reader = detail::detect(path, load, false);
+    if (!reader) {
+      result.errors.push_back({name, not_a_notebook()});
+    } else if (reader->read) {
+      return reader->read(path, options);
     } else {
-      result.errors.push_back(
-          {name,
-           "not a notebook (no .ipynb JSON, no \"# Databricks notebook source\" first line, "
-           "no Jupytext \"# %%\" cell marker)"});
+      load();  // when the extension decided, the file is read only now
+      result.notebooks.push_back(reader->parse(text, name, options));
     }
   } catch (const std::exception& e) {
     result.errors.push_back(read_error(name, e.what()));
@@ -148,7 +146,7 @@ ReadResult read_path(const fs::path& path, const ReadOptions& options) {
 }
 
 std::string render_text(const Notebook& nb, const std::map<int, std::string>& cell_notes) {
-  std::string out = nb.path + " (" + nb.format + (nb.nbformat.empty() ? "" : " " + nb.nbformat) +
+  std::string out = nb.path + " (" + to_string(nb.format) + (nb.nbformat.empty() ? "" : " " + nb.nbformat) +
                     (nb.language.empty() ? "" : ", " + nb.language) + ", " + std::to_string(nb.cells.size()) +
                     " cells)\n";
   for (const Cell& c : nb.cells) {

@@ -76,9 +76,9 @@ std::size_t relevance(const notebook::Cell& cell, const std::vector<std::string>
 RenderedNotebook render_notebook(const notebook::Notebook& nb,
                                  const std::vector<const rubric::Dimension*>& dimensions,
                                  const RenderOptions& options) {
-  const std::string header = "Notebook " + (nb.name.empty() ? nb.path : nb.name) + " (" + nb.format +
-                             (nb.language.empty() ? "" : ", " + nb.language) + ", " +
-                             std::to_string(nb.cells.size()) + " cells)\n";
+  const std::string header =
+      "Notebook " + (nb.name.empty() ? nb.path : nb.name) + " (" + notebook::to_string(nb.format) +
+      (nb.language.empty() ? "" : ", " + nb.language) + ", " + std::to_string(nb.cells.size()) + " cells)\n";
   std::vector<std::string> blocks;
   for (const auto& c : nb.cells) blocks.push_back(render_cell(c, options));
 

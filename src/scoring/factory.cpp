@@ -34,7 +34,9 @@ std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> prov
 }
 
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings) {
-  if (spec.empty() || spec == "heuristic") return std::make_unique<HeuristicJudge>();
+  // The provider table (llm::providers) knows every judge spec; its row without a model is the offline judge.
+  const llm::ParsedSpec parsed = llm::parse_spec(spec.empty() ? k_default_judge : spec);
+  if (!parsed.entry->chat) return std::make_unique<HeuristicJudge>();
   llm::ProviderSettings provider_settings;
   provider_settings.base_url = settings.base_url;
   provider_settings.api_version = settings.api_version;

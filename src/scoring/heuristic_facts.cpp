@@ -154,7 +154,7 @@ const CodeFacts* NotebookFacts::cell(int number) const {
 NotebookFacts gather_facts(const notebook::Notebook& nb) {
   NotebookFacts f;
   f.cells = nb.cells.size();
-  f.databricks = nb.format == "databricks" || nb.format == "dbc";
+  f.databricks = nb.format == notebook::Format::databricks || nb.format == notebook::Format::dbc;
   f.python = nb.language.empty() || nb.language == "python";
   for (const auto& c : nb.cells) {
     if (c.type == notebook::CellType::markdown) {

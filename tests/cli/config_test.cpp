@@ -9,6 +9,7 @@
 #include <string>
 
 #include "../support.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
 
 namespace judge::cli {
@@ -44,6 +45,15 @@ TEST(ConfigRegressions, AnExplicitKeyHoldingAMapIsAnErrorNamingItsLine) {
       what.find("config_explicit_key_map.yaml:2: a setting name must be a single word, not a list or a map"),
       std::string::npos)
       << what;
+}
+
+// The judge setting's help lists every spec of the provider table, so a provider added there is offered.
+TEST(Settings, TheJudgeSettingListsEveryProvider) {
+  const auto& judge = setting_specs().front();
+  ASSERT_EQ(std::string(judge.name), "judge");
+  EXPECT_EQ(std::string(judge.default_value), "heuristic");
+  for (const auto& p : llm::providers())
+    EXPECT_NE(std::string(judge.help).find(llm::spec_form(p)), std::string::npos) << p.scheme;
 }
 
 }  // namespace

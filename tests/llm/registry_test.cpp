@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "../support.hpp"
 #include "judge/util/error.hpp"
 #include "provider_env.hpp"
 
@@ -97,6 +101,88 @@ TEST(Registry, EmbeddingProviders) {
       "openai:text-embedding-3-small");
   EXPECT_EQ(error_of([] { make_embedding_provider("anthropic:x", settings_with_env({})); }).second,
             ExitCode::usage);
+  // The providers named are those with embeddings, for a known scheme or not.
+  for (const std::string spec : {"anthropic:x", "nope:x"})
+    EXPECT_EQ(error_of([&] { make_embedding_provider(spec, settings_with_env({})); }).first,
+              "unknown embeddings provider \"" + spec.substr(0, spec.find(':')) + "\" in \"" + spec +
+                  "\" (providers: openai)");
+}
+
+// The table holds every spec scheme, the offline judge's (the default) first, each once.
+TEST(Registry, TheTableHasEveryProviderOnce) {
+  std::vector<std::string> schemes;
+  for (const auto& p : providers()) schemes.emplace_back(p.scheme);
+  EXPECT_EQ(schemes,
+            (std::vector<std::string>{"heuristic", "anthropic", "azure", "command", "databricks", "openai"}));
+  EXPECT_EQ(chat_provider_names(),
+            (std::vector<std::string>{"anthropic", "azure", "command", "databricks", "openai"}));
+  EXPECT_EQ(spec_form(providers()[1]), "anthropic:MODEL");
+  EXPECT_EQ(spec_form(*parse_spec("heuristic").entry), "heuristic");
+}
+
+// docs/providers.md lists every spec form, key variable and endpoint variable of the table.
+TEST(Registry, DocsListEveryProvider) {
+  std::ifstream in(test::source_dir() / "docs/providers.md");
+  ASSERT_TRUE(in) << "docs/providers.md is missing";
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const auto& p : providers()) {
+    EXPECT_NE(text.str().find("`" + spec_form(p)), std::string::npos) << spec_form(p);
+    for (const std::string variable : {p.key_variable, p.endpoint_variable})
+      if (!variable.empty()) {
+        EXPECT_NE(text.str().find("`" + variable + "`"), std::string::npos) << variable;
+      }
+  }
+}
+
+// "heuristic" is a judge spec of its own, without a model: no provider is made from it.
+TEST(Registry, TheHeuristicSpecNamesNoModel) {
+  const ParsedSpec parsed = parse_spec("heuristic");
+  ASSERT_NE(parsed.entry, nullptr);
+  EXPECT_TRUE(parsed.entry->chat == nullptr);
+  EXPECT_EQ(parsed.name, "");
+  const auto [message, code] = error_of([] { make_chat_provider("heuristic", settings_with_env({})); });
+  EXPECT_EQ(code, ExitCode::usage);
+  EXPECT_NE(message.find("heuristic is a judge that calls no model"), std::string::npos) << message;
+  EXPECT_EQ(error_of([] { parse_spec("heuristic:x"); }).second, ExitCode::usage);
+  EXPECT_EQ(error_of([] { make_embedding_provider("heuristic", settings_with_env({})); }).second,
+            ExitCode::usage);
+  const ParsedSpec model = parse_spec("openai: llama3:8b ");
+  EXPECT_EQ(std::string(model.entry->scheme), "openai");
+  EXPECT_EQ(model.name, "llama3:8b");
+}
+
+TEST(Registry, SameProviderComparesTableRows) {
+  EXPECT_TRUE(same_provider("openai:gpt-4.1", "openai:gpt-4.1-mini"));
+  EXPECT_FALSE(same_provider("openai:gpt-4.1", "azure:gpt-4.1"));
+  EXPECT_FALSE(same_provider("openai:x", "openaix:y"));
+  EXPECT_FALSE(same_provider("nope:x", "nope:y"));
+  EXPECT_FALSE(same_provider("openai:x", ""));
+}
+
+// The key rule of the table: a provider with a default base URL needs its key only there (a local server
+// needs none); one without needs its key and its endpoint variable always. Offline, none of them.
+TEST(Registry, KeysAreRequiredByTheTable) {
+  for (const auto& p : providers()) {
+    if (!p.chat) continue;
+    const std::string spec = spec_form(p);
+    SCOPED_TRACE(spec);
+    auto offline = settings_with_env({});
+    offline.offline = true;
+    EXPECT_EQ(make_chat_provider(spec, offline)->spec(), spec);
+    if (!*p.key_variable) continue;
+    auto local = settings_with_env({}, "http://127.0.0.1:1/v1");
+    if (*p.default_base_url) {
+      EXPECT_EQ(make_chat_provider(spec, local)->spec(), spec);
+    } else {
+      EXPECT_NE(error_of([&] { make_chat_provider(spec, local); }).first.find(p.key_variable),
+                std::string::npos);
+      EXPECT_NE(error_of([&] {
+                  make_chat_provider(spec, settings_with_env({{p.key_variable, "k"}}));
+                }).first.find(p.endpoint_variable),
+                std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ TEST(Databricks, SplitsCellsOnCommandSeparators) {
       "\n"
       "print(1)\n";
   const Notebook nb = parse_databricks_source(text, "a.py");
-  EXPECT_EQ(nb.format, "databricks");
+  EXPECT_EQ(nb.format, Format::databricks);
   EXPECT_EQ(nb.language, "python");
   ASSERT_EQ(nb.cells.size(), 3u);
   EXPECT_EQ(nb.cells[0].source, "import pandas as pd");

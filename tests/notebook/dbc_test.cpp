@@ -69,7 +69,7 @@ TEST_F(DbcTest, EachNotebookMemberIsANotebookInPositionOrder) {
   EXPECT_EQ(etl.path, path.string() + "!/proj/sub/etl.scala");
   EXPECT_EQ(etl.language, "scala");
   EXPECT_EQ(train.path, path.string() + "!/proj/train.python");
-  EXPECT_EQ(train.format, "dbc");
+  EXPECT_EQ(train.format, Format::dbc);
   ASSERT_EQ(train.cells.size(), 4u);
   EXPECT_EQ(train.cells[0].type, CellType::markdown);
   EXPECT_EQ(train.cells[0].source, "# Title\nIntro");

@@ -19,7 +19,7 @@ TEST(Ipynb, V4CellsSourcesAndCounts) {
       {"id": "c", "cell_type": "raw", "metadata": {}, "source": []}
     ]})";
   const Notebook nb = parse_ipynb(text, "a.ipynb");
-  EXPECT_EQ(nb.format, "ipynb");
+  EXPECT_EQ(nb.format, Format::ipynb);
   EXPECT_EQ(nb.nbformat, "4.5");
   EXPECT_EQ(nb.language, "python");
   ASSERT_EQ(nb.cells.size(), 3u);

@@ -32,7 +32,7 @@ TEST(Jupytext, MarkdownAndCodeCellsAfterAJupyterHeader) {
       "# %% [md]\n"
       "# short form\n";
   const Notebook nb = parse_jupytext_percent(text, "a.py");
-  EXPECT_EQ(nb.format, "jupytext");
+  EXPECT_EQ(nb.format, Format::jupytext);
   EXPECT_EQ(nb.language, "r");
   ASSERT_EQ(nb.cells.size(), 3u);
   EXPECT_EQ(nb.cells[0].type, CellType::markdown);

@@ -57,9 +57,9 @@ TEST_F(NotebookFiles, FolderWalkIsSortedRecursiveAndSkipsHiddenFolders) {
   EXPECT_TRUE(r.errors.empty());
   ASSERT_EQ(r.notebooks.size(), 3u);
   EXPECT_EQ(r.notebooks[0].path, (m_dir / "a.py").string());
-  EXPECT_EQ(r.notebooks[0].format, "databricks");
+  EXPECT_EQ(r.notebooks[0].format, Format::databricks);
   EXPECT_EQ(r.notebooks[1].path, (m_dir / "m/j.py").string());
-  EXPECT_EQ(r.notebooks[1].format, "jupytext");
+  EXPECT_EQ(r.notebooks[1].format, Format::jupytext);
   EXPECT_EQ(r.notebooks[2].path, (m_dir / "z/late.ipynb").string());
 }
 
@@ -85,10 +85,10 @@ TEST_F(NotebookFiles, NamesAreRelativeToTheFolderArgumentOrTheFileName) {
 TEST_F(NotebookFiles, ANamedFileIsReadWhateverItsName) {
   const ReadResult tmpl = read_path(write("t.py.tmpl", "# Databricks notebook source\n{{ .x }}\n"));
   ASSERT_EQ(tmpl.notebooks.size(), 1u);
-  EXPECT_EQ(tmpl.notebooks[0].format, "databricks");
+  EXPECT_EQ(tmpl.notebooks[0].format, Format::databricks);
   const ReadResult json = read_path(write("export.json", k_ipynb));
   ASSERT_EQ(json.notebooks.size(), 1u);
-  EXPECT_EQ(json.notebooks[0].format, "ipynb");
+  EXPECT_EQ(json.notebooks[0].format, Format::ipynb);
 }
 
 TEST_F(NotebookFiles, UnreadableFilesGiveOneLineNamingThem) {
@@ -113,7 +113,7 @@ TEST_F(NotebookFiles, UnreadableFilesGiveOneLineNamingThem) {
 TEST(Render, NumbersCellsAndShowsTypesMagicsTitlesAndOutputs) {
   Notebook nb;
   nb.path = "x.py";
-  nb.format = "databricks";
+  nb.format = Format::databricks;
   nb.language = "python";
   Cell md;
   md.number = 1;

@@ -51,7 +51,7 @@ TEST(Regressions, EachReducedInputReadsAsExpected) {
     const ReadResult r = read_file(test::source_dir() / "tests/regressions" / c.file);
     ASSERT_TRUE(r.errors.empty()) << r.errors.front().message();
     ASSERT_EQ(r.notebooks.size(), 1u);
-    EXPECT_EQ(r.notebooks[0].format, c.format);
+    EXPECT_STREQ(to_string(r.notebooks[0].format), c.format);
     EXPECT_EQ(letters(r.notebooks[0]), c.cell_types);
     EXPECT_NE(render_text(r.notebooks[0]).find(c.shown), std::string::npos) << render_text(r.notebooks[0]);
   }

@@ -9,7 +9,7 @@ namespace {
 notebook::Notebook tricky_notebook() {
   notebook::Notebook nb;
   nb.path = "t.ipynb";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   notebook::Cell c;
   c.number = 1;
   c.type = notebook::CellType::markdown;

@@ -18,7 +18,7 @@ notebook::Cell cell(int n, notebook::CellType t, std::string src) {
 notebook::Notebook small_notebook() {
   notebook::Notebook nb;
   nb.path = "demo.ipynb";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   nb.language = "python";
   nb.cells.push_back(cell(1, notebook::CellType::markdown, "# Churn model"));
   auto c2 = cell(2, notebook::CellType::code, "df.plot()");
@@ -73,7 +73,7 @@ TEST(PromptRender, OutputsAreTrimmedWithAMarker) {
 TEST(PromptRender, OverBudgetKeepsRelevantCellsAndMarksTheCut) {
   notebook::Notebook nb;
   nb.path = "long.ipynb";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   // Ten filler cells of 400 bytes, one data-imputation cell in the middle.
   for (int i = 1; i <= 10; ++i)
     nb.cells.push_back(cell(i, notebook::CellType::code, "x = 1  # " + std::string(400, 'a')));
@@ -92,7 +92,7 @@ TEST(PromptRender, OverBudgetKeepsRelevantCellsAndMarksTheCut) {
 TEST(PromptRender, CellRunsAreMarkedByRange) {
   notebook::Notebook nb;
   nb.path = "n";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   nb.cells.push_back(cell(1, notebook::CellType::code, "model.fit(X, y)"));
   for (int i = 2; i <= 6; ++i) nb.cells.push_back(cell(i, notebook::CellType::code, std::string(300, 'z')));
   prompt::RenderOptions opt;
@@ -122,7 +122,7 @@ TEST(PromptRender, ACustomRubricsKeywordsChooseTheCellsKept) {
   charts.keywords = {"set_xlabel("};
   notebook::Notebook nb;
   nb.path = "c.ipynb";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   const std::string plot = "ax.set_xlabel('age')" + std::string(40, ' ') + "# x";
   nb.cells.push_back(cell(1, notebook::CellType::code, "print('age')" + std::string(48, ' ') + "# x"));
   nb.cells.push_back(cell(2, notebook::CellType::code, plot));

@@ -26,7 +26,7 @@ using notebook::Notebook;
 Notebook make(std::initializer_list<std::pair<CellType, std::string>> cells) {
   Notebook nb;
   nb.path = "test.ipynb";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   nb.language = "python";
   int n = 0;
   for (const auto& [type, source] : cells) {

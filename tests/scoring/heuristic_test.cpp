@@ -14,7 +14,7 @@ namespace {
 notebook::Notebook churn(const std::string& third_cell) {
   notebook::Notebook nb;
   nb.path = "churn.ipynb";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   nb.language = "python";
   const std::vector<std::pair<notebook::CellType, std::string>> cells{
       {notebook::CellType::markdown, "# Churn model\nPredict which customers leave."},

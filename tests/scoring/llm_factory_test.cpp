@@ -20,6 +20,28 @@ TEST(LlmFactory, HeuristicAndUnknownSpecs) {
   }
 }
 
+// The spec is read against the provider table; what the judge is, callers learn through its interface.
+TEST(LlmFactory, AJudgeSaysWhatItIsThroughItsInterface) {
+  const auto heuristic = scoring::make_judge("heuristic");
+  EXPECT_FALSE(heuristic->calls_model());
+  EXPECT_TRUE(heuristic->learns_fact_rules());
+  scoring::JudgeSettings settings;
+  settings.offline = true;  // no key needed: the provider is never called here
+  settings.cache_mode = llm::CacheMode::off;
+  const auto llm = scoring::make_judge("openai:gpt-4.1-mini", settings);
+  EXPECT_EQ(llm->spec(), "openai:gpt-4.1-mini");
+  EXPECT_TRUE(llm->calls_model());
+  EXPECT_FALSE(llm->learns_fact_rules());
+  for (const std::string spec : {"heuristic:x", "heuristic2", "openai"}) {
+    try {
+      scoring::make_judge(spec, settings);
+      ADD_FAILURE() << spec;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage) << spec;
+    }
+  }
+}
+
 TEST(LlmFactory, LlmJudgeIsMeteredAndCached) {
   auto fake = std::make_shared<test::FakeProvider>();
   fake->fallback = [](const llm::ChatRequest&) {

@@ -14,7 +14,7 @@ namespace {
 notebook::Notebook nb_with(std::string source) {
   notebook::Notebook nb;
   nb.path = "nb.ipynb";
-  nb.format = "ipynb";
+  nb.format = notebook::Format::ipynb;
   notebook::Cell c;
   c.number = 1;
   c.source = std::move(source);

@@ -5,6 +5,7 @@
 
 #include "judge/llm/http_call.hpp"
 #include "judge/llm/provider.hpp"
+#include "judge/llm/registry.hpp"
 
 namespace judge::llm {
 
@@ -31,5 +32,10 @@ class AnthropicChatProvider : public ChatProvider {
 
 /// The Messages request body for `request` (see AnthropicChatProvider::chat).
 nlohmann::json anthropic_messages_body(const ChatRequest& request, const std::string& model);
+
+/// The provider table's anthropic row (registry.hpp): POST {base}/v1/messages, x-api-key and
+/// anthropic-version headers.
+std::unique_ptr<ChatProvider> make_anthropic_chat(const ProviderTarget& target,
+                                                  const ProviderSettings& settings);
 
 }  // namespace judge::llm

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "judge/llm/provider.hpp"
+#include "judge/llm/registry.hpp"
 
 namespace judge::llm {
 
@@ -47,5 +48,10 @@ class CommandChatProvider : public ChatProvider {
   double m_timeout_seconds;
   std::vector<std::string> m_secrets;
 };
+
+/// The provider table's command row (registry.hpp): runs the command line target.name with
+/// settings.timeout_seconds; the values of every key variable in the table that is set are secrets.
+std::unique_ptr<ChatProvider> make_command_chat(const ProviderTarget& target,
+                                                const ProviderSettings& settings);
 
 }  // namespace judge::llm

@@ -8,6 +8,7 @@
 
 #include "judge/llm/http_call.hpp"
 #include "judge/llm/provider.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/llm/retry.hpp"
 
 namespace judge::llm {
@@ -45,5 +46,10 @@ class OpenAIEmbeddingProvider : public EmbeddingProvider {
   std::size_t m_batch_size;
   int m_dimensions = 0;
 };
+
+/// The provider table's openai embeddings (registry.hpp): POST {base}/embeddings, Bearer key, retried per
+/// settings.retry, settings.embedding_dimensions sent when > 0.
+std::unique_ptr<EmbeddingProvider> make_openai_embeddings(const ProviderTarget& target,
+                                                          const ProviderSettings& settings);
 
 }  // namespace judge::llm

@@ -6,6 +6,7 @@
 
 #include "judge/llm/http_call.hpp"
 #include "judge/llm/provider.hpp"
+#include "judge/llm/registry.hpp"
 
 namespace judge::llm {
 
@@ -45,5 +46,16 @@ class OpenAIChatProvider : public ChatProvider {
 /// and reasoning tokens"; these models answer any temperature but the default with HTTP 400 "Unsupported
 /// value: 'temperature' ... Only the default (1) value is supported" (code unsupported_value).
 nlohmann::json openai_chat_body(const ChatRequest& request, const std::string& model, bool reasoning = false);
+
+/// The factories of the provider table's Chat Completions rows (registry.hpp):
+/// openai: POST {base}/chat/completions, Bearer key, the model in the body;
+std::unique_ptr<ChatProvider> make_openai_chat(const ProviderTarget& target,
+                                               const ProviderSettings& settings);
+/// azure: POST {endpoint}/openai/deployments/{name}/chat/completions?api-version=V (V: settings.api_version,
+/// else OPENAI_API_VERSION, else k_default_azure_api_version), header api-key;
+std::unique_ptr<ChatProvider> make_azure_chat(const ProviderTarget& target, const ProviderSettings& settings);
+/// databricks: POST {host}/serving-endpoints/{name}/invocations, Bearer token.
+std::unique_ptr<ChatProvider> make_databricks_chat(const ProviderTarget& target,
+                                                   const ProviderSettings& settings);
 
 }  // namespace judge::llm

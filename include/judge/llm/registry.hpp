@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Makes providers from specs such as "openai:gpt-4.1-mini" (see docs/providers.md for every provider, its
-// environment variables and defaults).
+// The provider table and the providers made from specs such as "openai:gpt-4.1-mini" (see docs/providers.md
+// for every provider, its environment variables and defaults). Adding a provider: a row in providers()
+// (registry.cpp) and its own file with its factory.
 #pragma once
 #include <functional>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "judge/llm/http_call.hpp"
 #include "judge/llm/provider.hpp"
 #include "judge/llm/retry.hpp"
 
@@ -24,7 +26,8 @@ struct ProviderSettings {
   std::string base_url;     ///< overrides the provider's environment variable and default when non-empty
   std::string api_version;  ///< Azure api-version; else OPENAI_API_VERSION; else k_default_azure_api_version
   double connect_timeout_seconds = k_default_connect_timeout_seconds;
-  double timeout_seconds = k_default_timeout_seconds;         ///< whole call (HTTP exchange, or the command's run time)
+  double timeout_seconds =
+      k_default_timeout_seconds;        ///< whole call (HTTP exchange, or the command's run time)
   EnvLookup env = process_env;          ///< tests inject their own environment here
   RetryPolicy retry;                    ///< retries of retryable failures (max_attempts = 1: none)
   SleepFunction sleep = sleep_seconds;  ///< how retries wait; tests inject a recorder
@@ -44,7 +47,70 @@ inline constexpr const char* k_default_azure_api_version = "2024-10-21";
 /// resolves, so a call that was not expected to be made fails at once).
 inline constexpr const char* k_unset_endpoint = "https://endpoint-not-set.invalid";
 
-/// A chat provider for `spec`:
+/// What the registry resolved for one spec from its table entry and the settings: what a factory needs.
+struct ProviderTarget {
+  std::string spec;  ///< the whole spec, e.g. "openai:gpt-4.1-mini"
+  std::string name;  ///< after the first ':' (trimmed): model, deployment, serving endpoint or command line
+  /// Base URL or endpoint without a trailing '/': settings.base_url, else the entry's endpoint variable, else
+  /// its default (k_unset_endpoint for an offline provider without one); empty for an entry with neither.
+  std::string base_url;
+  std::optional<std::string> key;  ///< the value of the entry's key variable, when it is set
+};
+
+using ChatFactory = std::unique_ptr<ChatProvider> (*)(const ProviderTarget& target,
+                                                      const ProviderSettings& settings);
+using EmbeddingFactory = std::unique_ptr<EmbeddingProvider> (*)(const ProviderTarget& target,
+                                                                const ProviderSettings& settings);
+
+/// One row of the provider table: a spec scheme and everything judge knows of it. The judge spec parser
+/// (scoring::make_judge), make_chat_provider (judges, the reflection model), make_embedding_provider, the
+/// help texts, the key and endpoint checks and the command provider's secret scrubbing all read the table.
+struct ProviderEntry {
+  const char* scheme;  ///< before the ':' of a spec: "openai"
+  /// What follows "SCHEME:" ("MODEL", "DEPLOYMENT", "ENDPOINT", "PROGRAM ARGS"); "" for a spec that is the
+  /// scheme alone (the heuristic judge).
+  const char* name_kind;
+  /// The environment variable holding its API key or token ("" for none). Sent in a header, removed from
+  /// every message; required when the entry has no default base URL, or its base URL is that default
+  /// (a local OpenAI-compatible server needs none), unless the provider is offline.
+  const char* key_variable;
+  /// The environment variable naming its base URL or endpoint ("" for none); settings.base_url wins.
+  const char* endpoint_variable;
+  /// The base URL when neither settings.base_url nor the endpoint variable is set; "": the endpoint variable
+  /// is required (unless offline).
+  const char* default_base_url;
+  /// true: a base URL without a scheme ("adb-1.azuredatabricks.net") gets "https://", as the Databricks CLI
+  /// takes a bare host.
+  bool bare_host_is_https;
+  /// Makes the provider; nullptr for a judge that calls no model (the offline heuristic judge, which
+  /// scoring::make_judge makes).
+  ChatFactory chat;
+  EmbeddingFactory embeddings;  ///< nullptr: no embeddings from this provider
+};
+
+/// The provider table: the default judge (heuristic), then the model providers in alphabetical order of
+/// scheme (the order help texts and messages list them in).
+const std::vector<ProviderEntry>& providers();
+
+/// "openai:MODEL", or "heuristic" for an entry whose spec is the scheme alone.
+std::string spec_form(const ProviderEntry& entry);
+
+/// The table entry of `spec` ("PROVIDER:NAME", or a scheme alone such as "heuristic"), and its name.
+struct ParsedSpec {
+  const ProviderEntry* entry = nullptr;
+  std::string name;  ///< after the first ':', trimmed; empty for a spec that is the scheme alone
+};
+
+/// Parses `spec` against the table. Throws judge::Error (usage) for an unknown scheme (naming the known
+/// ones), a spec that is not PROVIDER:NAME where the provider takes a name (or an empty name), and a name
+/// given to a scheme that takes none ("heuristic:x").
+ParsedSpec parse_spec(const std::string& spec);
+
+/// True when `a` and `b` are specs of the same table entry ("openai:x" and "openai:y"); false when either
+/// is not a known spec.
+bool same_provider(const std::string& a, const std::string& b);
+
+/// A chat provider for `spec` (docs/providers.md has every provider, its variables and defaults):
 ///   openai:MODEL         POST {base}/chat/completions; base from settings.base_url, OPENAI_BASE_URL, or
 ///                        https://api.openai.com/v1; Bearer OPENAI_API_KEY (optional unless the base is
 ///                        api.openai.com, so local vLLM / Ollama / llama.cpp servers work without one)
@@ -58,19 +124,27 @@ inline constexpr const char* k_unset_endpoint = "https://endpoint-not-set.invali
 /// when the model / deployment / endpoint name is an OpenAI reasoning model's (is_openai_reasoning_model).
 /// The provider is wrapped in RetryingProvider(settings.retry, settings.sleep), so a caller sees a
 /// retryable failure only once the retries are spent.
-/// Throws judge::Error (usage) for an unknown provider or an empty model, naming the known providers, and
-/// judge::Error (runtime) when a required environment variable is missing, naming it (never its value) and,
-/// for a key, the base URL that needs it; none when settings.offline.
+/// Throws judge::Error (usage) as parse_spec does, and for a spec of a judge that calls no model
+/// ("heuristic"), naming the known providers; judge::Error (runtime) when a required environment variable
+/// is missing, naming it (never its value) and, for a key, the base URL that needs it; none when
+/// settings.offline.
 std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec,
                                                  const ProviderSettings& settings = {});
 
 /// An embeddings provider for `spec`: openai:MODEL (an OpenAI-compatible POST {base}/embeddings, same base
 /// URL and key rules as the chat provider), each request retried per settings.retry. Errors as
-/// make_chat_provider.
+/// make_chat_provider; a provider without embeddings is a usage error naming those with them.
 std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& spec,
                                                            const ProviderSettings& settings = {});
 
-/// The provider names make_chat_provider knows, for help texts: {"anthropic", "azure", ...}.
+/// The schemes of the providers make_chat_provider makes, for help texts: {"anthropic", "azure", ...}.
 std::vector<std::string> chat_provider_names();
+
+/// For the factories: an endpoint POSTing to `url` with settings' timeouts.
+HttpEndpoint provider_endpoint(std::string url, const ProviderSettings& settings);
+
+/// For the factories: sends `key` (when set) in header `header` as `prefix` + key, and keeps it secret.
+void add_key_header(HttpEndpoint& endpoint, const std::optional<std::string>& key, const std::string& header,
+                    const std::string& prefix = "");
 
 }  // namespace judge::llm

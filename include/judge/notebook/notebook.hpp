@@ -16,6 +16,12 @@ enum class CellType { code, markdown, raw };
 /// "code", "markdown" or "raw".
 const char* to_string(CellType type);
 
+/// The file format a notebook was read from; one reader each (formats.hpp: the table of readers).
+enum class Format { ipynb, databricks, jupytext, dbc };
+
+/// The format's name as judge prints it: "ipynb", "databricks", "jupytext" or "dbc".
+const char* to_string(Format format);
+
 /// One output of a code cell, already trimmed to what a judge needs.
 struct Output {
   /// nbformat output_type: "stream", "display_data", "execute_result" or "error".
@@ -55,8 +61,8 @@ struct Notebook {
   /// file argument ("x.ipynb"); "ARCHIVE.dbc!/path/inside" likewise. Prompts name the notebook by it, so a
   /// cached reply replays from any checkout. Empty: not set (use `path`).
   std::string name;
-  /// Source format: "ipynb", "databricks", "jupytext" or "dbc".
-  std::string format;
+  /// The format of the file it was read from.
+  Format format = Format::ipynb;
   /// For ipynb: "MAJOR.MINOR" of nbformat (e.g. "4.5", "3.0"); empty otherwise.
   std::string nbformat;
   /// Kernel or notebook language, lower case ("python", "r", "scala", "sql", "julia"); empty if unknown.
@@ -89,13 +95,14 @@ struct ReadResult {
   std::vector<ReadError> errors;
 };
 
-/// True when `path` is a file that judge takes as a notebook: `*.ipynb`; `*.dbc`; a `*.py` (or `.scala`,
-/// `.sql`, `.r`) whose first line is "# Databricks notebook source" (or the language's comment form);
-/// a `*.py` with a Jupytext percent marker line ("# %%"). A plain `.py` with neither marker is not one.
+/// True when `path` is a file that judge takes as a notebook when it walks a folder (detect_format with
+/// `walking`): `*.ipynb`; `*.dbc`; a `*.py` (or `.scala`, `.sql`, `.r`) whose first line is "# Databricks
+/// notebook source" (or the language's comment form); a `*.py` with a Jupytext percent marker line ("# %%").
+/// A plain `.py` with neither marker is not one.
 bool is_notebook_file(const std::filesystem::path& path);
 
-/// Reads one file (any supported format, decided by extension and content). Never throws for bad content:
-/// a file that cannot be read is reported in ReadResult::errors (its path and the reason).
+/// Reads one file (any supported format, decided by detect_format: extension and content). Never throws for
+/// bad content: a file that cannot be read is reported in ReadResult::errors (its path and the reason).
 ReadResult read_file(const std::filesystem::path& path, const ReadOptions& options = {});
 
 /// Reads every notebook under `path`: a file is read directly (even without a marker, if its format can be
@@ -116,8 +123,10 @@ Notebook parse_databricks_source(const std::string& text, const std::string& nam
 /// Parses a Jupytext percent script (`# %%`, `# %% Title [markdown] {"meta": 1}`, `[md]`, `[raw]`, `# %%%`
 /// sub-cells). Markdown and raw cells lose their `# ` prefixes; a leading `# ---` YAML header with `jupyter:`
 /// is metadata (its `language:` is the notebook's), without it a raw cell. Throws judge::Error("NAME: reason")
-/// when there is no marker line.
-Notebook parse_jupytext_percent(const std::string& text, const std::string& name);
+/// when there is no marker line. `options` is unused (a percent script has no outputs); it makes the
+/// signature that of every text reader (formats.hpp).
+Notebook parse_jupytext_percent(const std::string& text, const std::string& name,
+                                const ReadOptions& options = {});
 
 /// Renders a notebook as `judge notebook show` prints it: a header line "PATH (FORMAT [NBFORMAT], LANGUAGE,
 /// N cells)", then per cell "--- cell N [TYPE %MAGIC] TITLE", its source, and each output as

@@ -31,8 +31,12 @@ struct JudgeSettings {
   bool offline = false;
 };
 
-/// Makes a judge from a spec: "heuristic" (or empty) -> HeuristicJudge; "PROVIDER:MODEL" -> an LlmJudge
-/// over the provider from llm::make_chat_provider (which retries retryable failures; docs/providers.md),
+/// The judge spec used when none is given: the offline heuristic judge.
+inline constexpr const char* k_default_judge = "heuristic";
+
+/// Makes a judge from a spec, read against the provider table (llm::parse_spec): a row that calls no model
+/// ("heuristic"; an empty spec is k_default_judge) -> HeuristicJudge; "PROVIDER:MODEL" -> an LlmJudge over
+/// the provider from llm::make_chat_provider (which retries retryable failures; docs/providers.md),
 /// wrapped as make_llm_judge does.
 /// Throws judge::Error (usage) for an unknown provider, naming the known ones; judge::Error (runtime) for a
 /// missing key or a cache file that cannot be opened.
