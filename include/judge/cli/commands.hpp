@@ -18,6 +18,7 @@ void setup_report(CLI::App& app, RunFn& run);
 void setup_validate(CLI::App& app, RunFn& run);
 void setup_config(CLI::App& app, RunFn& run);
 void setup_cache(CLI::App& app, RunFn& run);
+void setup_label(CLI::App& app, RunFn& run);
 
 /// True when file descriptor 1 (stdout) / 2 (stderr) is a terminal.
 bool stdout_is_terminal();
