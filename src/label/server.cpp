@@ -119,6 +119,16 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
         return refuse(422, saved.message, json{{"status", "invalid"}});
     }
   });
+  // DNS rebinding: a web page elsewhere whose name is made to resolve to 127.0.0.1 would reach this server as
+  // its own origin. On a loopback address only requests addressed to a loopback name are answered.
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!m_loopback_only) return httplib::Server::HandlerResponse::Unhandled;
+    std::string host = req.get_header_value("Host");
+    host = host.substr(0, host.rfind(':') == std::string::npos || host.back() == ']' ? host.size() : host.rfind(':'));
+    if (host == "127.0.0.1" || host == "localhost" || host == "[::1]") return httplib::Server::HandlerResponse::Unhandled;
+    send_error(res, 403, "this server answers requests to 127.0.0.1 or localhost only (Host: " + host + ")");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "internal error";
     try {
@@ -135,6 +145,7 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
 Server::~Server() { stop(); }
 
 int Server::bind(const std::string& host, int port) {
+  m_loopback_only = host == "127.0.0.1" || host == "localhost" || host == "::1";
   const int bound = port == 0 ? m_http->bind_to_any_port(host) : (m_http->bind_to_port(host, port) ? port : -1);
   if (bound <= 0)
     throw Error("cannot listen on " + host + ":" + std::to_string(port) +

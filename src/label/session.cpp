@@ -109,6 +109,10 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
                     (std::filesystem::exists(m_options.notebooks_dir, ec) ? " is not a folder" : " does not exist") +
                     " (--notebooks names the folder of notebooks to label)",
                 ExitCode::usage);
+  if (const auto folder = m_options.labels_file.parent_path(); !folder.empty() && !std::filesystem::is_directory(folder, ec))
+    throw Error("labels file " + m_options.labels_file.string() + ": folder " + folder.string() +
+                    " does not exist (create it, or give --labels a file in an existing folder)",
+                ExitCode::usage);
   // Notebooks: every one under the folder, in the walk's order; one that cannot be read is kept with why.
   const auto read = notebook::read_path(m_options.notebooks_dir);
   for (const auto& nb : read.notebooks) {
@@ -358,6 +362,21 @@ std::optional<json> Session::notebook_json(const std::string& name) const {
   return out;
 }
 
+std::optional<double> Session::closest_similarity(const Entry& e, const std::string& dimension) const {
+  {
+    std::lock_guard lock(m_cache_mutex);
+    if (const auto it = m_similarity_cache.find({e.name, dimension}); it != m_similarity_cache.end()) return it->second;
+  }
+  const memory::Memory::Skip skip = [&](const memory::Episode& ep) {
+    return ep.notebook == e.name || (!e.hash.empty() && ep.notebook_hash == e.hash);
+  };
+  const auto got = m_memory->retrieve(dimension, m_memory->excerpt(*e.nb, dimension), 1, skip);
+  const std::optional<double> best = got.empty() ? std::nullopt : std::optional<double>(got.front().similarity);
+  std::lock_guard lock(m_cache_mutex);
+  m_similarity_cache[{e.name, dimension}] = best;
+  return best;
+}
+
 SaveResult Session::save(const SaveRequest& request) { return m_store->save(request, has_notebook(request.notebook)); }
 
 std::vector<QueueItem> Session::queue(std::size_t limit) const {
@@ -424,13 +443,7 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
             }
           }
       }
-      if (m_memory) {
-        const memory::Memory::Skip skip = [&](const memory::Episode& ep) {
-          return ep.notebook == e.name || (!e.hash.empty() && ep.notebook_hash == e.hash);
-        };
-        const auto got = m_memory->retrieve(d.id, m_memory->excerpt(*e.nb, d.id), 1, skip);
-        if (!got.empty()) s.similarity = got.front().similarity;
-      }
+      if (m_memory) s.similarity = closest_similarity(e, d.id);
       if (const auto it = errors.find(d.id); it != errors.end() && it->second.second > 0) {
         s.dimension_mae = it->second.first / it->second.second;
         s.dimension_labels = it->second.second;

@@ -321,3 +321,33 @@ TEST(LabelServer, TheQueueSkipsWhatIsLabelledAndIsTheSameEachTime) {
   for (const auto& q : after) EXPECT_FALSE(q["notebook"] == nb && q["dimension"] == dim);
   s.get("/api/queue?n=x", 400);
 }
+
+TEST(LabelServer, OnLoopbackOnlyRequestsToALoopbackNameAreAnswered) {
+  Served s;
+  const auto rebound = s.client->Get("/api/notebooks", {{"Host", "evil.example:" + std::to_string(s.port)}});
+  ASSERT_TRUE(rebound);
+  EXPECT_EQ(rebound->status, 403);
+  const auto put = s.client->Put("/api/label", {{"Host", "evil.example"}}, label("iris_bad.ipynb", "model_use", 2, "").dump(),
+                                 "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 403);
+  EXPECT_FALSE(fs::exists(s.labels));
+  const auto local = s.client->Get("/api/notebooks", {{"Host", "localhost:" + std::to_string(s.port)}});
+  ASSERT_TRUE(local);
+  EXPECT_EQ(local->status, 200);
+}
+
+TEST(LabelServer, ALabelsFileInAFolderThatDoesNotExistIsAnErrorAtStart) {
+  judge::test::TempDir dir("judge_label_folder");
+  SessionOptions o;
+  o.notebooks_dir = judge::test::source_dir() / "examples" / "notebooks";
+  o.labels_file = dir / "no" / "such" / "labels.csv";
+  o.rater = "x";
+  try {
+    Session session(o, judge::rubric::default_rubric());
+    FAIL() << "no error";
+  } catch (const judge::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "labels file " + o.labels_file.string() + ": folder " + (dir / "no" / "such").string() +
+                                         " does not exist (create it, or give --labels a file in an existing folder)");
+  }
+}

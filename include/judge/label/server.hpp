@@ -20,7 +20,9 @@ namespace judge::label {
 /// {"notebook", "dimension", "score" (a number, or null for N/A), "feedback", "version"}. Answers are JSON;
 /// a failure is {"error": "what is wrong and what to do"} with status 400 (bad request), 404 (unknown
 /// notebook), 409 ({"status": "stale"} with the stored "label", or {"status": "blocked"}: the labels file has
-/// problems) or 422 ({"status": "invalid"}: a score off the scale, an unknown dimension).
+/// problems) or 422 ({"status": "invalid"}: a score off the scale, an unknown dimension). Bound to a loopback
+/// address, it answers only requests whose Host is 127.0.0.1, localhost or [::1] (403 otherwise), so a web page
+/// elsewhere cannot reach it through DNS rebinding.
 class Server {
  public:
   /// `log` gets one line per refused save and per failed request (the CLI prints them on stderr).
@@ -43,6 +45,7 @@ class Server {
   std::function<void(const std::string&)> m_log;
   std::unique_ptr<httplib::Server> m_http;
   std::thread m_thread;
+  bool m_loopback_only = false;  ///< bound to a loopback address: requests must name a loopback host
 };
 
 }  // namespace judge::label
