@@ -25,7 +25,7 @@ QueueItem queue_item(const QueueSignals& s) {
     item.uncertainty = std::clamp(*s.uncertainty, 0.0, 1.0);
     reason = "judge unsure " + fixed2(item.uncertainty) + (s.uncertainty_why.empty() ? "" : " (" + s.uncertainty_why + ")");
   } else {
-    reason = "judge certainty unknown (one judge, one sample): 0";
+    reason = "judge certainty unknown (one judge, one sample, no close labelled example): 0";
   }
   if (s.similarity) {
     item.novelty = std::clamp(1.0 - *s.similarity, 0.0, 1.0);

@@ -362,19 +362,20 @@ std::optional<json> Session::notebook_json(const std::string& name) const {
   return out;
 }
 
-std::optional<double> Session::closest_similarity(const Entry& e, const std::string& dimension) const {
+std::vector<Session::Neighbour> Session::neighbours(const Entry& e, const std::string& dimension) const {
   {
     std::lock_guard lock(m_cache_mutex);
-    if (const auto it = m_similarity_cache.find({e.name, dimension}); it != m_similarity_cache.end()) return it->second;
+    if (const auto it = m_neighbour_cache.find({e.name, dimension}); it != m_neighbour_cache.end()) return it->second;
   }
   const memory::Memory::Skip skip = [&](const memory::Episode& ep) {
     return ep.notebook == e.name || (!e.hash.empty() && ep.notebook_hash == e.hash);
   };
-  const auto got = m_memory->retrieve(dimension, m_memory->excerpt(*e.nb, dimension), 1, skip);
-  const std::optional<double> best = got.empty() ? std::nullopt : std::optional<double>(got.front().similarity);
+  std::vector<Neighbour> found;
+  for (const auto& r : m_memory->retrieve(dimension, m_memory->excerpt(*e.nb, dimension), 3, skip))
+    found.push_back({r.similarity, r.episode->human_score});
   std::lock_guard lock(m_cache_mutex);
-  m_similarity_cache[{e.name, dimension}] = best;
-  return best;
+  m_neighbour_cache[{e.name, dimension}] = found;
+  return found;
 }
 
 SaveResult Session::save(const SaveRequest& request) { return m_store->save(request, has_notebook(request.notebook)); }
@@ -443,7 +444,31 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
             }
           }
       }
-      if (m_memory) s.similarity = closest_similarity(e, d.id);
+      if (m_memory) {
+        const auto near = neighbours(e, d.id);
+        if (!near.empty()) s.similarity = near.front().similarity;
+        // The judge against the people who labelled the notebooks most like this one: the
+        // similarity-weighted human score of the closest episodes (weights: positive similarities; N/A when
+        // most of that weight says N/A) against the judge's first verdict.
+        const auto vit = vs.find(d.id);
+        const ShownVerdict* v = vit != vs.end() && !vit->second.empty() ? &vit->second.front() : nullptr;
+        double weight = 0, na_weight = 0, sum = 0;
+        for (const auto& n : near) {
+          const double w = std::max(0.0, n.similarity);
+          if (n.human_score) weight += w, sum += w * *n.human_score;
+          else na_weight += w;
+        }
+        if (v && v->status != "unscored" && weight + na_weight > 0) {
+          const bool people_na = na_weight > weight;
+          const double u = people_na != !v->score ? 1.0 : people_na ? 0.0 : std::fabs(*v->score - sum / weight) / width;
+          if (!s.uncertainty || u > *s.uncertainty) {
+            s.uncertainty = u;
+            s.uncertainty_why = v->judge + " " + (v->score ? std::to_string(*v->score).substr(0, 4) : std::string("N/A")) +
+                                " vs " + (people_na ? std::string("N/A") : std::to_string(sum / weight).substr(0, 4)) +
+                                " from people on the " + std::to_string(near.size()) + " closest labelled notebooks";
+          }
+        }
+      }
       if (const auto it = errors.find(d.id); it != errors.end() && it->second.second > 0) {
         s.dimension_mae = it->second.first / it->second.second;
         s.dimension_labels = it->second.second;

@@ -79,3 +79,32 @@ TEST(LabelCli, BadInputIsAClearError) {
   r = run_judge("label --notebooks examples/notebooks --labels x.csv --format jsonl 2>&1");
   EXPECT_EQ(r.exit_code, 2);  // --format needs --next
 }
+
+TEST(LabelCli, WithMemoryTheQueueUsesTheClosestLabelledNotebooks) {
+  judge::test::TempDir dir("judge_label_cli");
+  // Memory from the labels of three example notebooks; the queue then covers the other two.
+  std::ifstream in(judge::test::source_dir() / "examples" / "labels.csv");
+  std::ofstream out(dir / "labels.csv");
+  std::string line;
+  for (int i = 0; i < 28 && std::getline(in, line); ++i) out << line << "\n";
+  out.close();
+  ASSERT_EQ(run_judge("align --labels '" + (dir / "labels.csv").string() + "' --notebooks examples/notebooks --memory '" +
+                      (dir / "mem").string() + "' >/dev/null 2>&1")
+                .exit_code,
+            0);
+  const auto r = run_judge("label --notebooks examples/notebooks --labels '" + (dir / "labels.csv").string() +
+                           "' --memory '" + (dir / "mem").string() + "' --next 0 --format jsonl");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto items = lines_of(r.out);
+  ASSERT_EQ(items.size(), 2u * 9u);
+  int from_people = 0;
+  for (const auto& q : items) {
+    EXPECT_TRUE(q["notebook"] == "sales_eda_no_model.ipynb" || q["notebook"] == "taxi_tips_databricks.py") << q;
+    EXPECT_NEAR(q["value"].get<double>(),
+                q["uncertainty"].get<double>() + q["novelty"].get<double>() + q["difficulty"].get<double>(), 1e-12);
+    const std::string reason = q["reason"];
+    if (reason.find("from people on the 3 closest labelled notebooks") != std::string::npos) ++from_people;
+    EXPECT_NE(reason.find("closest labelled example: similarity"), std::string::npos) << reason;
+  }
+  EXPECT_EQ(from_people, 18);  // every item has 3 labelled notebooks to compare the judge with
+}

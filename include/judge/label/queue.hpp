@@ -12,9 +12,10 @@ struct QueueSignals {
   std::string notebook;
   std::string dimension;
   int dimension_index = 0;  ///< the dimension's place in the rubric (ties)
-  /// How unsure the judges are, in [0, 1]: the largest of the samples' spread and the disagreement between
-  /// two judges' scores, each divided by the scale's width (a scored / N/A split counts 1); nullopt when
-  /// there is nothing to tell (one judge, one sample).
+  /// How unsure the judges are, in [0, 1]: the largest of the samples' spread, the disagreement between
+  /// two judges' scores, and (with memory) the disagreement between the judge and the similarity-weighted
+  /// human score of the 3 closest labelled episodes, each divided by the scale's width (a scored / N/A split
+  /// counts 1); nullopt when there is nothing to tell (one judge, one sample, no memory).
   std::optional<double> uncertainty;
   std::string uncertainty_why;  ///< what it came from, e.g. "heuristic 3 vs openai:gpt-4.1 1"
   /// The best retrieval similarity of the item to a labelled episode of its dimension in memory (cosine, in

@@ -87,9 +87,14 @@ class Session {
   /// The verdicts shown for a notebook: the scores files' records, else the heuristic judge's (cached).
   std::map<std::string, std::vector<ShownVerdict>> verdicts(const Entry& e) const;
 
-  /// The similarity of the closest episode of `dimension` in memory to the notebook (its own left out),
-  /// nullopt when memory has none; memory does not change during a session, so it is computed once.
-  std::optional<double> closest_similarity(const Entry& e, const std::string& dimension) const;
+  /// An episode of memory close to a notebook: its similarity and human score (nullopt = N/A).
+  struct Neighbour {
+    double similarity = 0;
+    std::optional<double> human_score;
+  };
+  /// The 3 episodes of `dimension` in memory closest to the notebook (its own left out), closest first;
+  /// memory does not change during a session, so they are retrieved once.
+  std::vector<Neighbour> neighbours(const Entry& e, const std::string& dimension) const;
 
   SessionOptions m_options;
   rubric::Rubric m_rubric;
@@ -102,7 +107,7 @@ class Session {
   std::vector<std::string> m_warnings;
   mutable std::mutex m_cache_mutex;
   mutable std::map<std::string, std::vector<scoring::Verdict>> m_heuristic_cache;
-  mutable std::map<std::pair<std::string, std::string>, std::optional<double>> m_similarity_cache;
+  mutable std::map<std::pair<std::string, std::string>, std::vector<Neighbour>> m_neighbour_cache;
 };
 
 /// The user name of the process ($USER, else the password database, else "expert"): the default rater.
