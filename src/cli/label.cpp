@@ -28,26 +28,33 @@ struct LabelOptions {
   std::string host = "127.0.0.1";
   int port = 0;
   bool open = false;
-  int next = -1;       // --next N: print the queue's first N (0: all) instead of serving
-  std::string format;  // --next: table | jsonl (empty: table on a terminal, jsonl otherwise)
+  int next = -1;          // --next N: print the queue's first N (0: all) instead of serving
+  std::string format;     // --next: table | jsonl (empty: table on a terminal, jsonl otherwise)
   SettingFlags settings;  // rubric and --config
 };
 
-// --next: the queue, one JSON object a line (rank, notebook, dimension, value, its terms, reason), or a table.
+// --next: the queue, one JSON object a line (rank, notebook, dimension, value, its terms, reason), or a
+// table.
 void print_queue(const std::vector<label::QueueItem>& items, const std::string& format) {
   int rank = 0;
   for (const auto& q : items) {
     ++rank;
     if (format == "jsonl") {
-      nlohmann::ordered_json j{{"rank", rank},           {"notebook", q.notebook},   {"dimension", q.dimension},
-                               {"value", q.value},       {"uncertainty", q.uncertainty}, {"novelty", q.novelty},
-                               {"difficulty", q.difficulty}, {"reason", q.reason}};
+      nlohmann::ordered_json j{{"rank", rank},
+                               {"notebook", q.notebook},
+                               {"dimension", q.dimension},
+                               {"value", q.value},
+                               {"uncertainty", q.uncertainty},
+                               {"novelty", q.novelty},
+                               {"difficulty", q.difficulty},
+                               {"reason", q.reason}};
       std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     } else {
       std::cout << rank << ". " << q.notebook << "  " << q.dimension << "\n   " << q.reason << "\n";
     }
   }
-  if (items.empty()) std::cerr << "judge label: the queue is empty: every (notebook, dimension) has a label\n";
+  if (items.empty())
+    std::cerr << "judge label: the queue is empty: every (notebook, dimension) has a label\n";
 }
 
 // --open: the desktop's browser (xdg-open), not waited for; a failure is a warning (the URL is printed).
@@ -77,14 +84,15 @@ int run_label(LabelOptions opt) {
     print_queue(session.queue(static_cast<std::size_t>(opt.next)), format);
     return static_cast<int>(ExitCode::ok);
   }
-  label::Server server(session, [](const std::string& line) { std::cerr << "judge label: " << line << "\n"; });
+  label::Server server(session,
+                       [](const std::string& line) { std::cerr << "judge label: " << line << "\n"; });
   const int port = server.bind(opt.host, opt.port);
   const std::string host = opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
   const std::string url = "http://" + (opt.host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" +
                           std::to_string(port) + "/";
   std::cout << url << std::endl;
-  std::cerr << "judge label: labelling as rater " << opt.session.rater << "; every save goes to " << opt.labels_file
-            << " at once; Ctrl-C stops the server\n";
+  std::cerr << "judge label: labelling as rater " << opt.session.rater << "; every save goes to "
+            << opt.labels_file << " at once; Ctrl-C stops the server\n";
   if (opt.open) open_browser(url);
   server.run();
   return static_cast<int>(ExitCode::ok);
@@ -94,10 +102,11 @@ int run_label(LabelOptions opt) {
 
 void setup_label(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<LabelOptions>();
-  auto* cmd = app.add_subcommand(
-      "label",
-      "Label notebooks in the browser: a local page shows each notebook, the rubric and the judge's verdicts; "
-      "scores and feedback are saved to the labels file at once (--next N: print the active-labelling queue)");
+  auto* cmd = app.add_subcommand("label",
+                                 "Label notebooks in the browser: a local page shows each notebook, the "
+                                 "rubric and the judge's verdicts; "
+                                 "scores and feedback are saved to the labels file at once (--next N: print "
+                                 "the active-labelling queue)");
   cmd->add_option("--notebooks", opt->notebooks_dir, "Folder of the notebooks to label")->required();
   cmd->add_option("--labels", opt->labels_file,
                   "Labels file (CSV or JSON Lines, as judge align reads it): read when it exists, written at "
@@ -109,26 +118,30 @@ void setup_label(CLI::App& app, RunFn& run) {
   cmd->add_option("--memory", opt->memory_dir,
                   "Aligned memory folder: its most similar labelled episodes are shown, and the queue asks "
                   "first where none is close");
-  cmd->add_option("--rater", opt->session.rater, "Rater id written with every label (default: the user name)");
+  cmd->add_option("--rater", opt->session.rater,
+                  "Rater id written with every label (default: the user name)");
   cmd->add_option("--host", opt->host, "Address to listen on (loopback unless you mean to share the page)")
       ->capture_default_str();
   cmd->add_option("--port", opt->port, "Port to listen on (0: a free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   cmd->add_flag("--open", opt->open, "Open the page in the desktop's browser (xdg-open)");
-  cmd->add_option("-k,--similar", opt->session.k, "Similar labelled episodes shown per dimension (with --memory)")
+  cmd->add_option("-k,--similar", opt->session.k,
+                  "Similar labelled episodes shown per dimension (with --memory)")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();
   auto* next = cmd->add_option("--next", opt->next,
                                "Print the first N items of the active-labelling queue (0: all) and exit, "
                                "instead of serving (docs/label.md says how it is ordered)")
                    ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--format", opt->format, "With --next: table or jsonl (default: table on a terminal, jsonl "
-                                           "otherwise)")
+  cmd->add_option("--format", opt->format,
+                  "With --next: table or jsonl (default: table on a terminal, jsonl "
+                  "otherwise)")
       ->check(CLI::IsMember({"table", "jsonl"}))
       ->needs(next);
   auto* settings = &opt->settings;
-  cmd->add_option("--config", settings->config_file, "Configuration file (default: ./judge.yaml when present)");
+  cmd->add_option("--config", settings->config_file,
+                  "Configuration file (default: ./judge.yaml when present)");
   cmd->add_option_function<std::string>(
       "--rubric", [settings](const std::string& v) { settings->flags["rubric"] = v; },
       "Rubric YAML file (setting rubric; default: the built-in ml-notebook rubric)");

@@ -23,13 +23,15 @@ QueueItem queue_item(const QueueSignals& s) {
   std::string reason;
   if (s.uncertainty) {
     item.uncertainty = std::clamp(*s.uncertainty, 0.0, 1.0);
-    reason = "judge unsure " + fixed2(item.uncertainty) + (s.uncertainty_why.empty() ? "" : " (" + s.uncertainty_why + ")");
+    reason = "judge unsure " + fixed2(item.uncertainty) +
+             (s.uncertainty_why.empty() ? "" : " (" + s.uncertainty_why + ")");
   } else {
     reason = "judge certainty unknown (one judge, one sample, no close labelled example): 0";
   }
   if (s.similarity) {
     item.novelty = std::clamp(1.0 - *s.similarity, 0.0, 1.0);
-    reason += "; novelty " + fixed2(item.novelty) + " (closest labelled example: similarity " + fixed2(*s.similarity) + ")";
+    reason += "; novelty " + fixed2(item.novelty) + " (closest labelled example: similarity " +
+              fixed2(*s.similarity) + ")";
   } else {
     reason += "; novelty 1.00 (no labelled example of " + s.dimension + " in memory)";
   }

@@ -17,7 +17,8 @@ using json = nlohmann::ordered_json;
 void send_json(httplib::Response& res, const json& body, int status = 200) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& what, json extra = json::object()) {
@@ -49,7 +50,8 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
   http.Get("/api/notebook", [this](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("name")) return send_error(res, 400, "missing parameter name (the notebook's name)");
     const auto nb = m_session.notebook_json(req.get_param_value("name"));
-    if (!nb) return send_error(res, 404, "no notebook named \"" + req.get_param_value("name") + "\" is served");
+    if (!nb)
+      return send_error(res, 404, "no notebook named \"" + req.get_param_value("name") + "\" is served");
     send_json(res, *nb);
   });
   http.Get("/api/label", [this](const httplib::Request& req, httplib::Response& res) {
@@ -69,8 +71,12 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
     }
     json items = json::array();
     for (const auto& q : m_session.queue(n))
-      items.push_back({{"notebook", q.notebook}, {"dimension", q.dimension}, {"value", q.value},
-                       {"uncertainty", q.uncertainty}, {"novelty", q.novelty}, {"difficulty", q.difficulty},
+      items.push_back({{"notebook", q.notebook},
+                       {"dimension", q.dimension},
+                       {"value", q.value},
+                       {"uncertainty", q.uncertainty},
+                       {"novelty", q.novelty},
+                       {"difficulty", q.difficulty},
                        {"reason", q.reason}});
     send_json(res, json{{"items", items}});
   });
@@ -80,7 +86,8 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
       if (m_log) m_log("save refused: " + what);
       send_error(res, status, what, std::move(extra));
     };
-    if (!body.is_object()) return refuse(400, "the body must be a JSON object {notebook, dimension, score, feedback, version}");
+    if (!body.is_object())
+      return refuse(400, "the body must be a JSON object {notebook, dimension, score, feedback, version}");
     SaveRequest r;
     const auto text = [&](const char* key, std::string& out) {
       if (!body.contains(key) || body[key].is_null()) return true;
@@ -100,14 +107,15 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
     if (!m_session.has_notebook(r.notebook))
       return refuse(404, "no readable notebook named \"" + r.notebook + "\" is served");
     const SaveResult saved = m_session.save(r);
-    const json label = saved.label ? json{{"notebook", saved.label->notebook},
-                                          {"dimension", saved.label->dimension},
-                                          {"rater", saved.label->rater},
-                                          {"score", saved.label->score ? json(*saved.label->score) : json(nullptr)},
-                                          {"feedback", saved.label->feedback},
-                                          {"timestamp", saved.label->timestamp},
-                                          {"version", saved.label->version}}
-                                   : json(nullptr);
+    const json label = saved.label
+                           ? json{{"notebook", saved.label->notebook},
+                                  {"dimension", saved.label->dimension},
+                                  {"rater", saved.label->rater},
+                                  {"score", saved.label->score ? json(*saved.label->score) : json(nullptr)},
+                                  {"feedback", saved.label->feedback},
+                                  {"timestamp", saved.label->timestamp},
+                                  {"version", saved.label->version}}
+                           : json(nullptr);
     switch (saved.status) {
       case SaveStatus::saved:
         return send_json(res, json{{"status", "saved"}, {"label", label}});
@@ -124,32 +132,37 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!m_loopback_only) return httplib::Server::HandlerResponse::Unhandled;
     std::string host = req.get_header_value("Host");
-    host = host.substr(0, host.rfind(':') == std::string::npos || host.back() == ']' ? host.size() : host.rfind(':'));
-    if (host == "127.0.0.1" || host == "localhost" || host == "[::1]") return httplib::Server::HandlerResponse::Unhandled;
+    host = host.substr(
+        0, host.rfind(':') == std::string::npos || host.back() == ']' ? host.size() : host.rfind(':'));
+    if (host == "127.0.0.1" || host == "localhost" || host == "[::1]")
+      return httplib::Server::HandlerResponse::Unhandled;
     send_error(res, 403, "this server answers requests to 127.0.0.1 or localhost only (Host: " + host + ")");
     return httplib::Server::HandlerResponse::Handled;
   });
-  http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "internal error";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    if (m_log) m_log(req.method + " " + req.path + ": " + what);
-    send_error(res, 500, what);
-  });
+  http.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "internal error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        if (m_log) m_log(req.method + " " + req.path + ": " + what);
+        send_error(res, 500, what);
+      });
 }
 
 Server::~Server() { stop(); }
 
 int Server::bind(const std::string& host, int port) {
   m_loopback_only = host == "127.0.0.1" || host == "localhost" || host == "::1";
-  const int bound = port == 0 ? m_http->bind_to_any_port(host) : (m_http->bind_to_port(host, port) ? port : -1);
+  const int bound =
+      port == 0 ? m_http->bind_to_any_port(host) : (m_http->bind_to_port(host, port) ? port : -1);
   if (bound <= 0)
     throw Error("cannot listen on " + host + ":" + std::to_string(port) +
-                (port ? " (is the port in use? leave --port out for a free one)" : " (is the --host address one of this machine's?)"));
+                (port ? " (is the port in use? leave --port out for a free one)"
+                      : " (is the --host address one of this machine's?)"));
   return bound;
 }
 

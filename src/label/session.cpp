@@ -48,7 +48,8 @@ std::map<std::pair<int, int>, std::string> ipynb_images(const std::string& text)
     if (v.is_array())
       for (const auto& part : v)
         if (part.is_string()) s += part.get<std::string>();
-    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == ' '; }), s.end());
+    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == ' '; }),
+            s.end());
     return s;
   };
   int number = 0;
@@ -62,8 +63,10 @@ std::map<std::pair<int, int>, std::string> ipynb_images(const std::string& text)
       for (const auto& out : cell["outputs"]) {
         if (!out.is_object()) continue;
         const nlohmann::json* bundle = out.contains("data") && out["data"].is_object() ? &out["data"] : &out;
-        for (const auto& [key, mime] : {std::pair{"image/png", "image/png"}, {"image/jpeg", "image/jpeg"},
-                                        {"png", "image/png"}, {"jpeg", "image/jpeg"}}) {
+        for (const auto& [key, mime] : {std::pair{"image/png", "image/png"},
+                                        {"image/jpeg", "image/jpeg"},
+                                        {"png", "image/png"},
+                                        {"jpeg", "image/jpeg"}}) {
           if (!bundle->contains(key)) continue;
           const std::string data = joined((*bundle)[key]);
           if (!data.empty()) {
@@ -81,8 +84,11 @@ std::map<std::pair<int, int>, std::string> ipynb_images(const std::string& text)
 json score_json(const std::optional<double>& score) { return score ? json(*score) : json(nullptr); }
 
 json label_to_json(const StoredLabel& l) {
-  return json{{"rater", l.rater},         {"score", score_json(l.score)}, {"feedback", l.feedback},
-              {"timestamp", l.timestamp}, {"version", l.version}};
+  return json{{"rater", l.rater},
+              {"score", score_json(l.score)},
+              {"feedback", l.feedback},
+              {"timestamp", l.timestamp},
+              {"version", l.version}};
 }
 
 // The notebook file an entry's name lives in ("ARCHIVE.dbc!/inside" lives in ARCHIVE.dbc).
@@ -102,14 +108,18 @@ std::string default_rater() {
 Session::~Session() = default;
 
 Session::Session(SessionOptions options, rubric::Rubric rubric)
-    : m_options(std::move(options)), m_rubric(std::move(rubric)), m_heuristic(std::make_unique<scoring::HeuristicJudge>()) {
+    : m_options(std::move(options)),
+      m_rubric(std::move(rubric)),
+      m_heuristic(std::make_unique<scoring::HeuristicJudge>()) {
   std::error_code ec;
   if (!std::filesystem::is_directory(m_options.notebooks_dir, ec))
-    throw Error("notebooks folder " + m_options.notebooks_dir.string() +
-                    (std::filesystem::exists(m_options.notebooks_dir, ec) ? " is not a folder" : " does not exist") +
-                    " (--notebooks names the folder of notebooks to label)",
-                ExitCode::usage);
-  if (const auto folder = m_options.labels_file.parent_path(); !folder.empty() && !std::filesystem::is_directory(folder, ec))
+    throw Error(
+        "notebooks folder " + m_options.notebooks_dir.string() +
+            (std::filesystem::exists(m_options.notebooks_dir, ec) ? " is not a folder" : " does not exist") +
+            " (--notebooks names the folder of notebooks to label)",
+        ExitCode::usage);
+  if (const auto folder = m_options.labels_file.parent_path();
+      !folder.empty() && !std::filesystem::is_directory(folder, ec))
     throw Error("labels file " + m_options.labels_file.string() + ": folder " + folder.string() +
                     " does not exist (create it, or give --labels a file in an existing folder)",
                 ExitCode::usage);
@@ -128,10 +138,12 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
     if (e.name.empty() || util::starts_with(e.name, "..")) e.name = err.path;
     e.file = err.path;
     e.error = err.reason;
-    m_warnings.push_back("notebook " + err.message() + " (shown as unreadable; it cannot be labelled until it reads)");
+    m_warnings.push_back("notebook " + err.message() +
+                         " (shown as unreadable; it cannot be labelled until it reads)");
     m_entries.push_back(std::move(e));
   }
-  std::sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  std::sort(m_entries.begin(), m_entries.end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
   for (auto& e : m_entries) {
     try {
       e.hash = util::sha256_hex(util::read_file(e.file));
@@ -142,7 +154,8 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
     m_warnings.push_back("no notebooks under " + m_options.notebooks_dir.string() +
                          " (.ipynb, .dbc, Databricks or Jupytext sources)");
 
-  m_store = std::make_unique<LabelStore>(m_options.labels_file, m_options.rater, m_rubric, m_options.notebooks_dir);
+  m_store =
+      std::make_unique<LabelStore>(m_options.labels_file, m_options.rater, m_rubric, m_options.notebooks_dir);
   for (const auto& p : m_store->problems()) m_warnings.push_back("labels: " + p);
 
   // Scores: each file as judge report reads it, every score checked against the rubric's scale.
@@ -161,7 +174,8 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
     for (const auto& r : set.records) {
       if (r.score && (*r.score < m_rubric.min_score() || *r.score > m_rubric.max_score()))
         problems.add(r.line, "score " + std::to_string(*r.score) + " is off the rubric's scale (" +
-                                 std::to_string(m_rubric.min_score()) + ".." + std::to_string(m_rubric.max_score()) +
+                                 std::to_string(m_rubric.min_score()) + ".." +
+                                 std::to_string(m_rubric.max_score()) +
                                  "); is it a score file of another rubric?");
       if (!m_rubric.find(r.dimension)) continue;  // a dimension not labelled here
       const Entry* best = nullptr;
@@ -178,13 +192,15 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
                                                                     : "unscored";
       v.score = r.score;
       v.rationale = r.rationale;
-      if (const auto it = spreads.find({r.item, r.dimension, r.judge}); it != spreads.end()) v.spread = it->second;
+      if (const auto it = spreads.find({r.item, r.dimension, r.judge}); it != spreads.end())
+        v.spread = it->second;
       m_scores[{best->name, r.dimension}].push_back(std::move(v));
     }
     problems.throw_if_any("scores");
     if (unmatched)
       m_warnings.push_back("scores " + path.string() + ": " + std::to_string(unmatched) +
-                           " records name no notebook under " + m_options.notebooks_dir.string() + " (ignored)");
+                           " records name no notebook under " + m_options.notebooks_dir.string() +
+                           " (ignored)");
   }
   if (!m_options.memory_dir.empty()) m_memory.emplace(memory::Memory::load(m_options.memory_dir));
 }
@@ -227,8 +243,9 @@ std::map<std::string, std::vector<ShownVerdict>> Session::verdicts(const Entry& 
     m_heuristic_cache[e.name] = vs;
   }
   for (const auto& v : vs)
-    out[v.dimension].push_back({m_memory ? "heuristic+memory" : "heuristic", scoring::to_string(v.status), v.score,
-                                v.status == scoring::Status::unscored ? v.error : v.rationale, std::nullopt});
+    out[v.dimension].push_back({m_memory ? "heuristic+memory" : "heuristic", scoring::to_string(v.status),
+                                v.score, v.status == scoring::Status::unscored ? v.error : v.rationale,
+                                std::nullopt});
   return out;
 }
 
@@ -244,15 +261,21 @@ json Session::session_json() const {
                     {"not_applicable", d.not_applicable}});
   }
   json scale = json::array();
-  for (const auto& p : m_rubric.scale) scale.push_back({{"score", p.score}, {"name", p.name}, {"meaning", p.meaning}});
+  for (const auto& p : m_rubric.scale)
+    scale.push_back({{"score", p.score}, {"name", p.name}, {"meaning", p.meaning}});
   return json{{"schema_version", 1},
               {"rater", m_options.rater},
               {"labels_file", m_options.labels_file.string()},
               {"labels_problems", m_store->problems()},
               {"warnings", m_warnings},
-              {"rubric", {{"id", m_rubric.id}, {"title", m_rubric.title}, {"allows_na", m_rubric.allows_na},
-                          {"min", m_rubric.min_score()}, {"max", m_rubric.max_score()}, {"scale", scale},
-                          {"dimensions", dims}}},
+              {"rubric",
+               {{"id", m_rubric.id},
+                {"title", m_rubric.title},
+                {"allows_na", m_rubric.allows_na},
+                {"min", m_rubric.min_score()},
+                {"max", m_rubric.max_score()},
+                {"scale", scale},
+                {"dimensions", dims}}},
               {"scores", !m_options.scores_files.empty()},
               {"memory", m_memory.has_value()}};
 }
@@ -263,7 +286,9 @@ json Session::notebooks_json() const {
     if (l.rater == m_options.rater) ++labelled[l.notebook];
   json list = json::array();
   for (const auto& e : m_entries) {
-    json j{{"name", e.name}, {"readable", e.nb.has_value()}, {"labelled", labelled[e.name]},
+    json j{{"name", e.name},
+           {"readable", e.nb.has_value()},
+           {"labelled", labelled[e.name]},
            {"dimensions", m_rubric.dimensions.size()}};
     if (!e.error.empty()) j["error"] = e.error;
     list.push_back(std::move(j));
@@ -273,7 +298,8 @@ json Session::notebooks_json() const {
 
 json Session::label_json(const std::string& notebook, const std::string& dimension) const {
   for (const auto& l : m_store->labels())
-    if (l.notebook == notebook && l.dimension == dimension && l.rater == m_options.rater) return label_to_json(l);
+    if (l.notebook == notebook && l.dimension == dimension && l.rater == m_options.rater)
+      return label_to_json(l);
   return nullptr;
 }
 
@@ -305,11 +331,13 @@ std::optional<json> Session::notebook_json(const std::string& name) const {
       const auto& o = c.outputs[i];
       json jo{{"kind", o.kind}, {"text", util::truncate_utf8(o.text, cut)}};
       if (!o.ename.empty()) jo["ename"] = o.ename, jo["evalue"] = o.evalue;
-      if (const auto it = images.find({c.number, static_cast<int>(i)}); it != images.end()) jo["image"] = it->second;
+      if (const auto it = images.find({c.number, static_cast<int>(i)}); it != images.end())
+        jo["image"] = it->second;
       outputs.push_back(std::move(jo));
     }
-    json jc{{"number", c.number}, {"type", notebook::to_string(c.type)}, {"magic", c.magic},
-            {"title", c.title},   {"source", c.source},                  {"outputs", outputs}};
+    json jc{{"number", c.number}, {"type", notebook::to_string(c.type)},
+            {"magic", c.magic},   {"title", c.title},
+            {"source", c.source}, {"outputs", outputs}};
     if (c.execution_count) jc["execution_count"] = *c.execution_count;
     if (const auto it = flagged.find(c.number); it != flagged.end()) jc["injection"] = it->second;
     cells.push_back(std::move(jc));
@@ -322,7 +350,10 @@ std::optional<json> Session::notebook_json(const std::string& name) const {
   for (const auto& [dim, list] : this->verdicts(*e)) {
     json jl = json::array();
     for (const auto& v : list) {
-      json jv{{"judge", v.judge}, {"status", v.status}, {"score", score_json(v.score)}, {"rationale", v.rationale}};
+      json jv{{"judge", v.judge},
+              {"status", v.status},
+              {"score", score_json(v.score)},
+              {"rationale", v.rationale}};
       if (v.spread) jv["spread"] = *v.spread;
       jl.push_back(std::move(jv));
     }
@@ -365,7 +396,8 @@ std::optional<json> Session::notebook_json(const std::string& name) const {
 std::vector<Session::Neighbour> Session::neighbours(const Entry& e, const std::string& dimension) const {
   {
     std::lock_guard lock(m_cache_mutex);
-    if (const auto it = m_neighbour_cache.find({e.name, dimension}); it != m_neighbour_cache.end()) return it->second;
+    if (const auto it = m_neighbour_cache.find({e.name, dimension}); it != m_neighbour_cache.end())
+      return it->second;
   }
   const memory::Memory::Skip skip = [&](const memory::Episode& ep) {
     return ep.notebook == e.name || (!e.hash.empty() && ep.notebook_hash == e.hash);
@@ -378,7 +410,9 @@ std::vector<Session::Neighbour> Session::neighbours(const Entry& e, const std::s
   return found;
 }
 
-SaveResult Session::save(const SaveRequest& request) { return m_store->save(request, has_notebook(request.notebook)); }
+SaveResult Session::save(const SaveRequest& request) {
+  return m_store->save(request, has_notebook(request.notebook));
+}
 
 std::vector<QueueItem> Session::queue(std::size_t limit) const {
   const double width = std::max(1, m_rubric.max_score() - m_rubric.min_score());
@@ -387,7 +421,10 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
   std::map<std::pair<std::string, std::string>, std::pair<std::vector<double>, int>> human;  // scores, N/As
   for (const auto& l : labels) {
     auto& [scores, na] = human[{l.notebook, l.dimension}];
-    if (l.score) scores.push_back(*l.score); else ++na;
+    if (l.score)
+      scores.push_back(*l.score);
+    else
+      ++na;
   }
   // The judge's error on each dimension so far: its first verdict against the human label.
   std::map<std::string, std::pair<double, int>> errors;  // dimension -> (sum, count)
@@ -401,7 +438,8 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
     const auto& [scores, na] = value;
     const bool human_na = static_cast<int>(scores.size()) < na;
     double err = 0;
-    if (human_na != !v.score) err = width;
+    if (human_na != !v.score)
+      err = width;
     else if (!human_na) {
       double mean = 0;
       for (double s : scores) mean += s;
@@ -433,8 +471,9 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
           for (std::size_t b = a + 1; b < list.size(); ++b) {
             const auto &va = list[a], &vb = list[b];
             if (va.status == "unscored" || vb.status == "unscored" || va.judge == vb.judge) continue;
-            const double u = (!va.score || !vb.score) ? (va.score.has_value() != vb.score.has_value() ? 1.0 : 0.0)
-                                                      : std::fabs(*va.score - *vb.score) / width;
+            const double u = (!va.score || !vb.score)
+                                 ? (va.score.has_value() != vb.score.has_value() ? 1.0 : 0.0)
+                                 : std::fabs(*va.score - *vb.score) / width;
             if (!s.uncertainty || u > *s.uncertainty) {
               s.uncertainty = u;
               const auto shown = [](const ShownVerdict& v) {
@@ -455,17 +494,22 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
         double weight = 0, na_weight = 0, sum = 0;
         for (const auto& n : near) {
           const double w = std::max(0.0, n.similarity);
-          if (n.human_score) weight += w, sum += w * *n.human_score;
-          else na_weight += w;
+          if (n.human_score)
+            weight += w, sum += w * *n.human_score;
+          else
+            na_weight += w;
         }
         if (v && v->status != "unscored" && weight + na_weight > 0) {
           const bool people_na = na_weight > weight;
-          const double u = people_na != !v->score ? 1.0 : people_na ? 0.0 : std::fabs(*v->score - sum / weight) / width;
+          const double u = people_na != !v->score ? 1.0
+                           : people_na            ? 0.0
+                                                  : std::fabs(*v->score - sum / weight) / width;
           if (!s.uncertainty || u > *s.uncertainty) {
             s.uncertainty = u;
-            s.uncertainty_why = v->judge + " " + (v->score ? std::to_string(*v->score).substr(0, 4) : std::string("N/A")) +
-                                " vs " + (people_na ? std::string("N/A") : std::to_string(sum / weight).substr(0, 4)) +
-                                " from people on the " + std::to_string(near.size()) + " closest labelled notebooks";
+            s.uncertainty_why =
+                v->judge + " " + (v->score ? std::to_string(*v->score).substr(0, 4) : std::string("N/A")) +
+                " vs " + (people_na ? std::string("N/A") : std::to_string(sum / weight).substr(0, 4)) +
+                " from people on the " + std::to_string(near.size()) + " closest labelled notebooks";
           }
         }
       }

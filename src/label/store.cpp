@@ -44,12 +44,14 @@ StoredLabel stored(const labels::Label& l) {
   return {l.item, l.dimension, l.rater, l.score, l.feedback, l.timestamp, LabelStore::version_of(l)};
 }
 
-const std::vector<std::string> k_new_columns = {"notebook", "dimension", "rater", "score", "feedback", "timestamp"};
+const std::vector<std::string> k_new_columns = {"notebook", "dimension", "rater",
+                                                "score",    "feedback",  "timestamp"};
 
 }  // namespace
 
 std::string LabelStore::version_of(const labels::Label& label) {
-  return util::sha256_hex(score_text(label.score) + '\x1f' + label.feedback + '\x1f' + label.timestamp).substr(0, 16);
+  return util::sha256_hex(score_text(label.score) + '\x1f' + label.feedback + '\x1f' + label.timestamp)
+      .substr(0, 16);
 }
 
 LabelStore::LabelStore(std::filesystem::path path, std::string rater, rubric::Rubric rubric,
@@ -71,7 +73,9 @@ void LabelStore::load() {
   m_exists = std::filesystem::exists(m_path, ec);
   m_text = m_exists ? util::read_file(m_path) : std::string();
   const std::string_view body = util::trim(m_text);
-  m_jsonl = body.empty() ? jsonl_name(m_path) : (util::starts_with(body, "{") || (jsonl_name(m_path) && !util::starts_with(body, "[")));
+  m_jsonl = body.empty()
+                ? jsonl_name(m_path)
+                : (util::starts_with(body, "{") || (jsonl_name(m_path) && !util::starts_with(body, "[")));
   if (body.empty()) {  // a new (or empty) file: written with the full set of columns at the first save
     if (!m_jsonl) {
       m_columns = k_new_columns;
@@ -80,9 +84,10 @@ void LabelStore::load() {
     return;
   }
   if (util::starts_with(body, "[")) {
-    m_problems.push_back(m_path.string() +
-                         ": a JSON array of labels; judge label writes CSV or JSON Lines (one object a line): "
-                         "convert the file, or give --labels a new file");
+    m_problems.push_back(
+        m_path.string() +
+        ": a JSON array of labels; judge label writes CSV or JSON Lines (one object a line): "
+        "convert the file, or give --labels a new file");
     return;
   }
   // The labels as judge align reads them: first without the checks (the data to show), then with them (the
@@ -107,7 +112,8 @@ void LabelStore::load() {
     end = std::min<int>(end, static_cast<int>(lines.size()) + 1);
     while (end > first && util::trim(lines[static_cast<std::size_t>(end - 2)]).empty()) --end;
     std::string out;
-    for (int i = first; i < end; ++i) out += (i > first ? "\n" : "") + std::string(lines[static_cast<std::size_t>(i - 1)]);
+    for (int i = first; i < end; ++i)
+      out += (i > first ? "\n" : "") + std::string(lines[static_cast<std::size_t>(i - 1)]);
     return out;
   };
   const auto label_at = [&](int line) {
@@ -116,7 +122,8 @@ void LabelStore::load() {
   };
   if (m_jsonl) {
     for (std::size_t i = 0; i < lines.size(); ++i)
-      if (!util::trim(lines[i]).empty()) m_rows.push_back({std::string(lines[i]), label_at(static_cast<int>(i) + 1)});
+      if (!util::trim(lines[i]).empty())
+        m_rows.push_back({std::string(lines[i]), label_at(static_cast<int>(i) + 1)});
     return;
   }
   const auto records = util::parse_csv(m_text, m_path.string());
@@ -153,10 +160,11 @@ std::vector<StoredLabel> LabelStore::labels() const {
 
 std::string LabelStore::new_row_text(const labels::Label& l) const {
   if (m_jsonl) {
-    nlohmann::ordered_json j{{"notebook", l.item},   {"dimension", l.dimension}, {"rater", l.rater},
-                             {"score", nullptr},     {"feedback", l.feedback},   {"timestamp", l.timestamp}};
-    if (l.score) j["score"] = *l.score == std::trunc(*l.score) ? nlohmann::ordered_json(static_cast<long long>(*l.score))
-                                                               : nlohmann::ordered_json(*l.score);
+    nlohmann::ordered_json j{{"notebook", l.item}, {"dimension", l.dimension}, {"rater", l.rater},
+                             {"score", nullptr},   {"feedback", l.feedback},   {"timestamp", l.timestamp}};
+    if (l.score)
+      j["score"] = *l.score == std::trunc(*l.score) ? nlohmann::ordered_json(static_cast<long long>(*l.score))
+                                                    : nlohmann::ordered_json(*l.score);
     return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   std::string out;
@@ -164,12 +172,18 @@ std::string LabelStore::new_row_text(const labels::Label& l) const {
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     const std::string& c = m_columns[i];
     std::string value;
-    if ((c == "notebook" || c == "item") && !item_done) value = l.item, item_done = true;
-    else if (c == "dimension") value = l.dimension;
-    else if (c == "rater") value = l.rater;
-    else if (c == "score") value = score_text(l.score);
-    else if (c == "feedback") value = l.feedback;
-    else if (c == "timestamp") value = l.timestamp;
+    if ((c == "notebook" || c == "item") && !item_done)
+      value = l.item, item_done = true;
+    else if (c == "dimension")
+      value = l.dimension;
+    else if (c == "rater")
+      value = l.rater;
+    else if (c == "score")
+      value = score_text(l.score);
+    else if (c == "feedback")
+      value = l.feedback;
+    else if (c == "timestamp")
+      value = l.timestamp;
     out += (i ? "," : "") + util::csv_quote(value);
   }
   return out;
@@ -205,8 +219,8 @@ SaveResult LabelStore::save(const SaveRequest& request, bool known_notebook) {
     const double s = *request.score;
     if (s != std::trunc(s) || s < m_rubric.min_score() || s > m_rubric.max_score() ||
         !m_rubric.on_scale(static_cast<int>(s)))
-      problem = "score " + score_text(s) + " is off the scale (" + std::to_string(m_rubric.min_score()) + ".." +
-                std::to_string(m_rubric.max_score()) + (m_rubric.allows_na ? " or N/A)" : ")");
+      problem = "score " + score_text(s) + " is off the scale (" + std::to_string(m_rubric.min_score()) +
+                ".." + std::to_string(m_rubric.max_score()) + (m_rubric.allows_na ? " or N/A)" : ")");
   } else if (!m_rubric.allows_na) {
     problem = "N/A is not on rubric " + m_rubric.id + "'s scale";
   }
@@ -223,8 +237,9 @@ SaveResult LabelStore::save(const SaveRequest& request, bool known_notebook) {
   const std::string current = row ? version_of(*row->label) : "";
   if (request.version != current) {
     result.status = SaveStatus::stale;
-    result.message = "not saved: this label was changed since the page loaded it (another tab or program); "
-                     "the stored label is shown now, make the change again if it still applies";
+    result.message =
+        "not saved: this label was changed since the page loaded it (another tab or program); "
+        "the stored label is shown now, make the change again if it still applies";
     if (row) result.label = stored(*row->label);
     return result;
   }

@@ -67,14 +67,18 @@ TEST(LabelCli, NextLeavesLabelledPairsOutAndIsDeterministic) {
 
 TEST(LabelCli, BadInputIsAClearError) {
   judge::test::TempDir dir("judge_label_cli");
-  auto r = run_judge("label --notebooks no/such/folder --labels '" + (dir / "l.csv").string() + "' --next 1 2>&1");
+  auto r =
+      run_judge("label --notebooks no/such/folder --labels '" + (dir / "l.csv").string() + "' --next 1 2>&1");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("judge: error: notebooks folder no/such/folder does not exist"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judge: error: notebooks folder no/such/folder does not exist"), std::string::npos)
+      << r.out;
   std::ofstream(dir / "bad.csv") << "notebook,dimension,score\niris_bad.ipynb,model_use,9\n";
-  r = run_judge("label --notebooks examples/notebooks --labels '" + (dir / "bad.csv").string() + "' --next 1 2>&1");
+  r = run_judge("label --notebooks examples/notebooks --labels '" + (dir / "bad.csv").string() +
+                "' --next 1 2>&1");
   EXPECT_EQ(r.exit_code, 0);  // the queue still prints; the problem is said with its line
-  EXPECT_NE(r.out.find("judge: warning: labels: " + (dir / "bad.csv").string() + ":2: score 9 is off the scale"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("judge: warning: labels: " + (dir / "bad.csv").string() + ":2: score 9 is off the scale"),
+      std::string::npos)
       << r.out;
   r = run_judge("label --notebooks examples/notebooks --labels x.csv --format jsonl 2>&1");
   EXPECT_EQ(r.exit_code, 2);  // --format needs --next
@@ -88,10 +92,11 @@ TEST(LabelCli, WithMemoryTheQueueUsesTheClosestLabelledNotebooks) {
   std::string line;
   for (int i = 0; i < 28 && std::getline(in, line); ++i) out << line << "\n";
   out.close();
-  ASSERT_EQ(run_judge("align --labels '" + (dir / "labels.csv").string() + "' --notebooks examples/notebooks --memory '" +
-                      (dir / "mem").string() + "' >/dev/null 2>&1")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_judge("align --labels '" + (dir / "labels.csv").string() +
+                "' --notebooks examples/notebooks --memory '" + (dir / "mem").string() + "' >/dev/null 2>&1")
+          .exit_code,
+      0);
   const auto r = run_judge("label --notebooks examples/notebooks --labels '" + (dir / "labels.csv").string() +
                            "' --memory '" + (dir / "mem").string() + "' --next 0 --format jsonl");
   ASSERT_EQ(r.exit_code, 0);
@@ -99,9 +104,11 @@ TEST(LabelCli, WithMemoryTheQueueUsesTheClosestLabelledNotebooks) {
   ASSERT_EQ(items.size(), 2u * 9u);
   int from_people = 0;
   for (const auto& q : items) {
-    EXPECT_TRUE(q["notebook"] == "sales_eda_no_model.ipynb" || q["notebook"] == "taxi_tips_databricks.py") << q;
+    EXPECT_TRUE(q["notebook"] == "sales_eda_no_model.ipynb" || q["notebook"] == "taxi_tips_databricks.py")
+        << q;
     EXPECT_NEAR(q["value"].get<double>(),
-                q["uncertainty"].get<double>() + q["novelty"].get<double>() + q["difficulty"].get<double>(), 1e-12);
+                q["uncertainty"].get<double>() + q["novelty"].get<double>() + q["difficulty"].get<double>(),
+                1e-12);
     const std::string reason = q["reason"];
     if (reason.find("from people on the 3 closest labelled notebooks") != std::string::npos) ++from_people;
     EXPECT_NE(reason.find("closest labelled example: similarity"), std::string::npos) << reason;

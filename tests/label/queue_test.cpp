@@ -28,9 +28,10 @@ TEST(LabelQueue, ValueIsTheSumOfTheThreeTermsEachScaledToOne) {
   EXPECT_DOUBLE_EQ(q.novelty, 0.75);    // 1 - 0.25
   EXPECT_DOUBLE_EQ(q.difficulty, 0.5);  // MAE 1 on a scale 2 wide
   EXPECT_DOUBLE_EQ(q.value, 1.75);
-  EXPECT_EQ(q.reason,
-            "value 1.75: judge unsure 0.50 (heuristic 3 vs openai:m 2); novelty 0.75 (closest labelled example: "
-            "similarity 0.25); model_use judge-human MAE 1.00 over 4 labels (0.50)");
+  EXPECT_EQ(
+      q.reason,
+      "value 1.75: judge unsure 0.50 (heuristic 3 vs openai:m 2); novelty 0.75 (closest labelled example: "
+      "similarity 0.25); model_use judge-human MAE 1.00 over 4 labels (0.50)");
 }
 
 TEST(LabelQueue, WithoutSignalsAnItemIsNovelAndItsDimensionUnknown) {
@@ -70,5 +71,6 @@ TEST(LabelQueue, OrderIsByValueThenNotebookThenRubricOrder) {
   // The input's order does not matter.
   std::reverse(items.begin(), items.end());
   const auto again = order_queue(items);
-  for (std::size_t i = 0; i < q.size(); ++i) EXPECT_EQ(again[i].notebook + again[i].dimension, q[i].notebook + q[i].dimension);
+  for (std::size_t i = 0; i < q.size(); ++i)
+    EXPECT_EQ(again[i].notebook + again[i].dimension, q[i].notebook + q[i].dimension);
 }

@@ -45,13 +45,20 @@ struct Served {
     for (const auto& e : fs::directory_iterator(judge::test::source_dir() / "examples" / "notebooks"))
       fs::copy_file(e.path(), notebooks / e.path().filename());
     fs::copy_file(notebooks / "churn_good.ipynb", notebooks / "churn_copy.ipynb");
-    const json plot = {{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", json::object()},
-                       {"cells", {{{"cell_type", "markdown"}, {"metadata", json::object()}, {"source", "# A plot"}},
-                                  {{"cell_type", "code"}, {"metadata", json::object()}, {"execution_count", 1},
-                                   {"source", "plt.plot([1, 2])"},
-                                   {"outputs", {{{"output_type", "display_data"}, {"metadata", json::object()},
-                                                 {"data", {{"text/plain", "<Figure>"},
-                                                           {"image/png", {k_png_a + "\n", k_png_b + "\n"}}}}}}}}}}};
+    const json plot = {
+        {"nbformat", 4},
+        {"nbformat_minor", 5},
+        {"metadata", json::object()},
+        {"cells",
+         {{{"cell_type", "markdown"}, {"metadata", json::object()}, {"source", "# A plot"}},
+          {{"cell_type", "code"},
+           {"metadata", json::object()},
+           {"execution_count", 1},
+           {"source", "plt.plot([1, 2])"},
+           {"outputs",
+            {{{"output_type", "display_data"},
+              {"metadata", json::object()},
+              {"data", {{"text/plain", "<Figure>"}, {"image/png", {k_png_a + "\n", k_png_b + "\n"}}}}}}}}}}};
     std::ofstream(notebooks / "plot.ipynb") << plot.dump(1);
     std::ofstream(notebooks / "broken.ipynb") << "{\"nbformat\": 4, \"cells\": [";
     if (!labels_text.empty()) std::ofstream(labels) << labels_text;
@@ -88,7 +95,8 @@ struct Served {
 
 json label(const std::string& nb, const std::string& dim, const json& score, const std::string& feedback,
            const std::string& version = "") {
-  return {{"notebook", nb}, {"dimension", dim}, {"score", score}, {"feedback", feedback}, {"version", version}};
+  return {
+      {"notebook", nb}, {"dimension", dim}, {"score", score}, {"feedback", feedback}, {"version", version}};
 }
 
 }  // namespace
@@ -153,7 +161,8 @@ TEST(LabelServer, ANotebookComesWithItsCellsImagesAndVerdicts) {
   ASSERT_EQ(plot["cells"].size(), 2u);
   EXPECT_EQ(plot["cells"][0]["type"], "markdown");
   EXPECT_EQ(plot["cells"][1]["outputs"][0]["image"], "data:image/png;base64," + k_png_a + k_png_b);
-  EXPECT_EQ(s.get("/api/notebook?name=nope.ipynb", 404)["error"], "no notebook named \"nope.ipynb\" is served");
+  EXPECT_EQ(s.get("/api/notebook?name=nope.ipynb", 404)["error"],
+            "no notebook named \"nope.ipynb\" is served");
   s.get("/api/notebook", 400);
 }
 
@@ -172,11 +181,13 @@ TEST(LabelServer, PutThenGetAndTheFileHasTheRow) {
   EXPECT_EQ(set.labels[0].rater, "expert");
   EXPECT_EQ(set.labels[0].score, 1.0);
   // The notebook view shows it too, and the list counts it.
-  EXPECT_EQ(s.get("/api/notebook?name=iris_bad.ipynb")["labels"]["model_training"]["feedback"], "no split at all");
+  EXPECT_EQ(s.get("/api/notebook?name=iris_bad.ipynb")["labels"]["model_training"]["feedback"],
+            "no split at all");
   EXPECT_EQ(s.get("/api/notebooks")[4]["labelled"], 1);
   // N/A is null.
   EXPECT_EQ(s.put(label("iris_bad.ipynb", "mlflow_logging", nullptr, "no tracking needed")).first, 200);
-  EXPECT_TRUE(s.get("/api/label?notebook=iris_bad.ipynb&dimension=mlflow_logging")["label"]["score"].is_null());
+  EXPECT_TRUE(
+      s.get("/api/label?notebook=iris_bad.ipynb&dimension=mlflow_logging")["label"]["score"].is_null());
 }
 
 TEST(LabelServer, BadSavesAreRefusedWithAMessage) {
@@ -225,7 +236,9 @@ TEST(LabelServer, FiftySavesFromFiveClientsAtOnceLoseNothing) {
       httplib::Client client("127.0.0.1", s.port);
       for (int i = 0; i < 10; ++i) {
         const auto& [nb, dim] = pairs[static_cast<std::size_t>(c * 10 + i)];
-        const auto [status, body] = Served::put_with(client, label(nb, dim, 1 + (c + i) % 3, "client " + std::to_string(c) + " save " + std::to_string(i)));
+        const auto [status, body] = Served::put_with(
+            client,
+            label(nb, dim, 1 + (c + i) % 3, "client " + std::to_string(c) + " save " + std::to_string(i)));
         if (status == 200) ++ok;
       }
     });
@@ -235,12 +248,13 @@ TEST(LabelServer, FiftySavesFromFiveClientsAtOnceLoseNothing) {
   const auto set = judge::labels::read_labels(s.labels, {&judge::rubric::default_rubric(), s.notebooks});
   ASSERT_EQ(set.labels.size(), 50u);
   std::set<std::string> seen;
-  for (const auto& l : set.labels) seen.insert(l.item + "#" + l.dimension + "#" + l.feedback + "#" + std::to_string(*l.score));
+  for (const auto& l : set.labels)
+    seen.insert(l.item + "#" + l.dimension + "#" + l.feedback + "#" + std::to_string(*l.score));
   for (int c = 0; c < 5; ++c)
     for (int i = 0; i < 10; ++i) {
       const auto& [nb, dim] = pairs[static_cast<std::size_t>(c * 10 + i)];
-      EXPECT_TRUE(seen.count(nb + "#" + dim + "#client " + std::to_string(c) + " save " + std::to_string(i) + "#" +
-                             std::to_string(static_cast<double>(1 + (c + i) % 3))))
+      EXPECT_TRUE(seen.count(nb + "#" + dim + "#client " + std::to_string(c) + " save " + std::to_string(i) +
+                             "#" + std::to_string(static_cast<double>(1 + (c + i) % 3))))
           << nb << " " << dim;
     }
 }
@@ -252,7 +266,8 @@ TEST(LabelServer, FiveClientsRacingOnOneLabelOneWins) {
   for (int c = 0; c < 5; ++c)
     clients.emplace_back([&, c] {
       httplib::Client client("127.0.0.1", s.port);
-      const auto [status, body] = Served::put_with(client, label("iris_bad.ipynb", "model_use", 2, "client " + std::to_string(c)));
+      const auto [status, body] =
+          Served::put_with(client, label("iris_bad.ipynb", "model_use", 2, "client " + std::to_string(c)));
       if (status == 200) ++saved;
       if (status == 409 && body["status"] == "stale") ++stale;
     });
@@ -277,8 +292,11 @@ TEST(LabelServer, ALabelsFileWithProblemsIsShownAndNotWritten) {
 TEST(LabelServer, AScoresFileWithAScoreOffTheScaleIsAnErrorNamingItsLine) {
   judge::test::TempDir dir("judge_label_scores");
   const fs::path scores = dir / "scores.jsonl";
-  std::ofstream(scores) << R"({"notebook": "iris_bad.ipynb", "dimension": "model_use", "status": "scored", "score": 2})" "\n"
-                        << R"({"notebook": "iris_bad.ipynb", "dimension": "model_training", "status": "scored", "score": 9})" "\n";
+  std::ofstream(scores)
+      << R"({"notebook": "iris_bad.ipynb", "dimension": "model_use", "status": "scored", "score": 2})"
+         "\n"
+      << R"({"notebook": "iris_bad.ipynb", "dimension": "model_training", "status": "scored", "score": 9})"
+         "\n";
   try {
     Served s("", {scores});
     FAIL() << "no error";
@@ -291,10 +309,14 @@ TEST(LabelServer, ScoresOfTwoJudgesAreShownAndTheirDisagreementLeadsTheQueue) {
   judge::test::TempDir dir("judge_label_scores");
   const fs::path scores = dir / "scores.jsonl";
   std::ofstream(scores)
-      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_use", "judge": "heuristic", "status": "scored", "score": 3, "rationale": "cell 4 predicts"})" "\n"
-      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_use", "judge": "openai:m", "status": "scored", "score": 1, "rationale": "cell 4 is not use"})" "\n"
-      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_training", "judge": "heuristic", "status": "scored", "score": 2, "rationale": ""})" "\n"
-      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_training", "judge": "openai:m", "status": "scored", "score": 2, "rationale": ""})" "\n";
+      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_use", "judge": "heuristic", "status": "scored", "score": 3, "rationale": "cell 4 predicts"})"
+         "\n"
+      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_use", "judge": "openai:m", "status": "scored", "score": 1, "rationale": "cell 4 is not use"})"
+         "\n"
+      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_training", "judge": "heuristic", "status": "scored", "score": 2, "rationale": ""})"
+         "\n"
+      << R"({"notebook": "nb/iris_bad.ipynb", "dimension": "model_training", "judge": "openai:m", "status": "scored", "score": 2, "rationale": ""})"
+         "\n";
   Served s("", {scores});
   const json nb = s.get("/api/notebook?name=iris_bad.ipynb");
   ASSERT_EQ(nb["verdicts"]["model_use"].size(), 2u);
@@ -306,7 +328,8 @@ TEST(LabelServer, ScoresOfTwoJudgesAreShownAndTheirDisagreementLeadsTheQueue) {
   EXPECT_EQ(q[0]["notebook"], "iris_bad.ipynb");
   EXPECT_EQ(q[0]["dimension"], "model_use");
   EXPECT_DOUBLE_EQ(q[0]["value"].get<double>(), 3.0);
-  EXPECT_NE(q[0]["reason"].get<std::string>().find("heuristic 3.00 vs openai:m 1.00"), std::string::npos) << q[0];
+  EXPECT_NE(q[0]["reason"].get<std::string>().find("heuristic 3.00 vs openai:m 1.00"), std::string::npos)
+      << q[0];
 }
 
 TEST(LabelServer, TheQueueSkipsWhatIsLabelledAndIsTheSameEachTime) {
@@ -327,8 +350,8 @@ TEST(LabelServer, OnLoopbackOnlyRequestsToALoopbackNameAreAnswered) {
   const auto rebound = s.client->Get("/api/notebooks", {{"Host", "evil.example:" + std::to_string(s.port)}});
   ASSERT_TRUE(rebound);
   EXPECT_EQ(rebound->status, 403);
-  const auto put = s.client->Put("/api/label", {{"Host", "evil.example"}}, label("iris_bad.ipynb", "model_use", 2, "").dump(),
-                                 "application/json");
+  const auto put = s.client->Put("/api/label", {{"Host", "evil.example"}},
+                                 label("iris_bad.ipynb", "model_use", 2, "").dump(), "application/json");
   ASSERT_TRUE(put);
   EXPECT_EQ(put->status, 403);
   EXPECT_FALSE(fs::exists(s.labels));
@@ -347,7 +370,8 @@ TEST(LabelServer, ALabelsFileInAFolderThatDoesNotExistIsAnErrorAtStart) {
     Session session(o, judge::rubric::default_rubric());
     FAIL() << "no error";
   } catch (const judge::Error& e) {
-    EXPECT_EQ(std::string(e.what()), "labels file " + o.labels_file.string() + ": folder " + (dir / "no" / "such").string() +
-                                         " does not exist (create it, or give --labels a file in an existing folder)");
+    EXPECT_EQ(std::string(e.what()),
+              "labels file " + o.labels_file.string() + ": folder " + (dir / "no" / "such").string() +
+                  " does not exist (create it, or give --labels a file in an existing folder)");
   }
 }

@@ -51,7 +51,8 @@ TEST(LabelStore, FirstSaveCreatesACsvJudgeAlignReads) {
   EXPECT_EQ(r.label->version.size(), 16u);
   const std::string text = read(f.dir / "labels.csv");
   EXPECT_EQ(text.substr(0, text.find('\n')), "notebook,dimension,rater,score,feedback,timestamp");
-  const auto set = judge::labels::read_labels(f.dir / "labels.csv", {&judge::rubric::default_rubric(), f.dir / "nb"});
+  const auto set =
+      judge::labels::read_labels(f.dir / "labels.csv", {&judge::rubric::default_rubric(), f.dir / "nb"});
   ASSERT_EQ(set.labels.size(), 1u);
   EXPECT_EQ(set.labels[0].item, "a.ipynb");
   EXPECT_EQ(set.labels[0].dimension, "model_training");
@@ -64,7 +65,8 @@ TEST(LabelStore, FirstSaveCreatesACsvJudgeAlignReads) {
 TEST(LabelStore, OtherRatersRowsStayByteForByteAndAChangeIsInPlace) {
   Folder f;
   const std::string header = "notebook,dimension,rater,score,feedback,timestamp\n";
-  const std::string other1 = "a.ipynb,model_training,other,3,\"multi\nline, \"\"quoted\"\"\",2026-01-01T00:00:00Z\n";
+  const std::string other1 =
+      "a.ipynb,model_training,other,3,\"multi\nline, \"\"quoted\"\"\",2026-01-01T00:00:00Z\n";
   const std::string mine = "a.ipynb,model_use,me,1,old,2026-01-02T00:00:00Z\n";
   const std::string other2 = "b.ipynb,model_use,other,NA,  spaced  ,\n";
   const auto p = f.file("labels.csv", header + other1 + mine + other2);
@@ -72,14 +74,15 @@ TEST(LabelStore, OtherRatersRowsStayByteForByteAndAChangeIsInPlace) {
   ASSERT_TRUE(store.problems().empty());
   const auto labels = store.labels();
   ASSERT_EQ(labels.size(), 3u);
-  const auto r = store.save(request("a.ipynb", "model_use", std::nullopt, "no model to use", labels[1].version));
+  const auto r =
+      store.save(request("a.ipynb", "model_use", std::nullopt, "no model to use", labels[1].version));
   ASSERT_EQ(r.status, SaveStatus::saved) << r.message;
   const std::string text = read(p);
   // Header and the other rater's rows as they were; my row changed in place (third line), N/A written "NA".
   EXPECT_EQ(text.substr(0, header.size() + other1.size()), header + other1);
   EXPECT_EQ(text.substr(text.size() - other2.size()), other2);
-  const std::string middle = text.substr(header.size() + other1.size(),
-                                         text.size() - header.size() - other1.size() - other2.size());
+  const std::string middle =
+      text.substr(header.size() + other1.size(), text.size() - header.size() - other1.size() - other2.size());
   EXPECT_EQ(middle.rfind("a.ipynb,model_use,me,NA,no model to use,", 0), 0u) << middle;
 }
 
@@ -96,7 +99,8 @@ TEST(LabelStore, AStaleVersionIsRefusedAndNothingIsWritten) {
   EXPECT_EQ(stale.label->feedback, "first");
   EXPECT_EQ(read(f.dir / "labels.csv"), before);
   // With the current version it goes through.
-  EXPECT_EQ(store.save(request("a.ipynb", "model_use", 1, "second", first.label->version)).status, SaveStatus::saved);
+  EXPECT_EQ(store.save(request("a.ipynb", "model_use", 1, "second", first.label->version)).status,
+            SaveStatus::saved);
 }
 
 TEST(LabelStore, ScoresOffTheScaleAndUnknownNamesAreRefused) {
@@ -135,14 +139,17 @@ TEST(LabelStore, AFileWithProblemsIsShownWithItsLinesAndNeverWritten) {
 
 TEST(LabelStore, AHeaderWithoutTimestampGetsTheColumnAndOtherRowsKeepTheirValues) {
   Folder f;
-  const auto p = f.file("labels.csv", "notebook,dimension,rater,score,feedback\nb.ipynb,model_use,author,3,\"fine, really\"\n");
+  const auto p = f.file(
+      "labels.csv", "notebook,dimension,rater,score,feedback\nb.ipynb,model_use,author,3,\"fine, really\"\n");
   auto store = f.store(p);
   ASSERT_EQ(store.save(request("a.ipynb", "model_use", 2, "ok")).status, SaveStatus::saved);
   const std::string text = read(p);
-  EXPECT_EQ(text.rfind("notebook,dimension,rater,score,feedback,timestamp\nb.ipynb,model_use,author,3,\"fine, really\",\n"
-                       "a.ipynb,model_use,me,2,ok,2",
-                       0),
-            0u)
+  EXPECT_EQ(
+      text.rfind(
+          "notebook,dimension,rater,score,feedback,timestamp\nb.ipynb,model_use,author,3,\"fine, really\",\n"
+          "a.ipynb,model_use,me,2,ok,2",
+          0),
+      0u)
       << text;
   const auto set = judge::labels::read_labels(p, {&judge::rubric::default_rubric(), f.dir / "nb"});
   ASSERT_EQ(set.labels.size(), 2u);
@@ -152,15 +159,18 @@ TEST(LabelStore, AHeaderWithoutTimestampGetsTheColumnAndOtherRowsKeepTheirValues
 
 TEST(LabelStore, JsonLinesStayJsonLines) {
   Folder f;
-  const std::string other = R"({"notebook": "b.ipynb", "dimension": "model_use", "score": null, "rater": "x"})";
+  const std::string other =
+      R"({"notebook": "b.ipynb", "dimension": "model_use", "score": null, "rater": "x"})";
   const auto p = f.file("labels.jsonl", other + "\n");
   auto store = f.store(p);
   ASSERT_EQ(store.save(request("a.ipynb", "model_use", 3, "good")).status, SaveStatus::saved);
   const std::string text = read(p);
-  EXPECT_EQ(text.rfind(other + "\n{\"notebook\":\"a.ipynb\",\"dimension\":\"model_use\",\"rater\":\"me\",\"score\":3,"
-                               "\"feedback\":\"good\",\"timestamp\":\"",
-                       0),
-            0u)
+  EXPECT_EQ(
+      text.rfind(other +
+                     "\n{\"notebook\":\"a.ipynb\",\"dimension\":\"model_use\",\"rater\":\"me\",\"score\":3,"
+                     "\"feedback\":\"good\",\"timestamp\":\"",
+                 0),
+      0u)
       << text;
   EXPECT_EQ(judge::labels::read_labels(p).labels.size(), 2u);
 }

@@ -21,8 +21,8 @@ namespace judge::label {
 /// a failure is {"error": "what is wrong and what to do"} with status 400 (bad request), 404 (unknown
 /// notebook), 409 ({"status": "stale"} with the stored "label", or {"status": "blocked"}: the labels file has
 /// problems) or 422 ({"status": "invalid"}: a score off the scale, an unknown dimension). Bound to a loopback
-/// address, it answers only requests whose Host is 127.0.0.1, localhost or [::1] (403 otherwise), so a web page
-/// elsewhere cannot reach it through DNS rebinding.
+/// address, it answers only requests whose Host is 127.0.0.1, localhost or [::1] (403 otherwise), so a web
+/// page elsewhere cannot reach it through DNS rebinding.
 class Server {
  public:
   /// `log` gets one line per refused save and per failed request (the CLI prints them on stderr).

@@ -22,12 +22,12 @@
 namespace judge::label {
 
 struct SessionOptions {
-  std::filesystem::path notebooks_dir;  ///< every notebook under it is served (read_path's walk)
-  std::filesystem::path labels_file;    ///< read when it exists, written at every save
+  std::filesystem::path notebooks_dir;              ///< every notebook under it is served (read_path's walk)
+  std::filesystem::path labels_file;                ///< read when it exists, written at every save
   std::vector<std::filesystem::path> scores_files;  ///< judge eval output (any number; each may hold judges)
-  std::filesystem::path memory_dir;     ///< empty: no memory
-  std::string rater;                    ///< the rater whose labels are edited
-  int k = 3;                            ///< similar episodes shown per dimension
+  std::filesystem::path memory_dir;                 ///< empty: no memory
+  std::string rater;                                ///< the rater whose labels are edited
+  int k = 3;                                        ///< similar episodes shown per dimension
 };
 
 /// One judge's verdict on a (notebook, dimension), from a scores file or the heuristic judge run on the fly.

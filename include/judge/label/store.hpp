@@ -92,10 +92,10 @@ class LabelStore {
   std::filesystem::path m_notebooks_dir;
   mutable std::mutex m_mutex;
   bool m_jsonl = false;
-  std::string m_header;                       ///< CSV: the header row's text; JSON Lines: empty
-  std::vector<std::string> m_columns;         ///< CSV: the header's column names, lower case
+  std::string m_header;                ///< CSV: the header row's text; JSON Lines: empty
+  std::vector<std::string> m_columns;  ///< CSV: the header's column names, lower case
   std::vector<Row> m_rows;
-  std::string m_text;                         ///< the file's text as last read or written ("" when absent)
+  std::string m_text;  ///< the file's text as last read or written ("" when absent)
   bool m_exists = false;
   std::vector<std::string> m_problems;
 };
