@@ -119,6 +119,7 @@ int parse_and_run(int argc, char** argv) {
   setup_validate(app, command);
   setup_config(app, command);
   setup_cache(app, command);
+  setup_label(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
