@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace judge::test {
@@ -63,6 +64,14 @@ class TempDir {
   const std::filesystem::path& path() const { return m_path; }
   std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
   std::string str() const { return m_path.string(); }
+  /// Writes `text` byte for byte to NAME (a relative path; missing folders are made) inside this folder and
+  /// returns the file's path.
+  std::filesystem::path write(const std::string& name, const std::string& text) const {
+    const std::filesystem::path p = m_path / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
 
  private:
   std::filesystem::path m_path;

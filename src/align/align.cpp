@@ -247,7 +247,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   // Only the labelled dimensions of a notebook are asked about: a verdict without a label has no episode.
   util::parallel_for(to_judge.size(), options.parallel, [&](std::size_t n) {
     Item& it = items[to_judge[n]];
-    it.verdicts = options.judge->score(*it.nb, labelled_rubric(rubric, it.labels), scoring::Context{});
+    it.verdicts = options.judge->score(*it.nb, labelled_rubric(rubric, it.labels), scoring::MemoryUse{});
   });
   summary.notebooks_judged = to_judge.size();
   std::map<std::string, const verdict::Verdict*> verdict_of;

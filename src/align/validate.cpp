@@ -91,7 +91,7 @@ double mean_label(const Item& it) {
 std::vector<std::vector<verdict::Verdict>> score_items(const std::vector<Item>& items,
                                                        const std::vector<std::size_t>& which,
                                                        const ValidateOptions& o,
-                                                       const scoring::Context& context) {
+                                                       const scoring::MemoryUse& context) {
   std::vector<std::vector<verdict::Verdict>> out(which.size());
   util::parallel_for(which.size(), o.parallel,
                      [&](std::size_t n) { out[n] = o.judge->score(items[which[n]].nb, *o.rubric, context); });
@@ -118,7 +118,7 @@ std::set<std::string> items_in_memory(const memory::Memory& m) {
 
 // The isotonic calibration of the baseline judge on the training items (pairs where both sides scored).
 memory::Calibration fit_on_training(const std::vector<Item>& items, const std::vector<std::size_t>& training,
-                            stats::IsotonicLoss loss) {
+                                    stats::IsotonicLoss loss) {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
   for (std::size_t i : training)
     for (const auto& v : items[i].baseline) {
@@ -176,7 +176,7 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
 
   std::vector<std::size_t> all(items.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  auto baseline = score_items(items, all, o, scoring::Context{});
+  auto baseline = score_items(items, all, o, scoring::MemoryUse{});
   for (std::size_t i = 0; i < items.size(); ++i) items[i].baseline = std::move(baseline[i]);
 
   const std::vector<std::pair<std::string, std::pair<bool, bool>>> memory_conditions{
@@ -213,7 +213,7 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
       for (const auto& [condition, use] : memory_conditions) {
         if (!wanted(o, condition)) continue;
         trained[condition] += training.size();
-        scoring::Context context{&memory, o.k, use.first, use.second};
+        scoring::MemoryUse context{&memory, o.k, use.first, use.second};
         auto scored = score_items(items, held_out, o, context);
         for (std::size_t n = 0; n < held_out.size(); ++n)
           verdicts[condition][held_out[n]] = std::move(scored[n]);

@@ -6,10 +6,10 @@
 #include <iostream>
 
 #include "judge/align/validate.hpp"
-#include "judge/memory/calibration.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
 #include "judge/labels/labels.hpp"
+#include "judge/memory/calibration.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -86,7 +86,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::string learnt, none;
     for (const auto& [d, n] : s.rules_learnt)
       (n ? learnt : none) += (n ? (learnt.empty() ? "" : ", ") : (none.empty() ? "" : ", ")) + d +
-                              (n ? " " + std::to_string(n) : "");
+                             (n ? " " + std::to_string(n) : "");
     std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
     if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
     std::cout << " (guidelines.yaml, source: learnt)\n";
@@ -140,9 +140,9 @@ int run_align(const AlignCliOptions& opt) {
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
   if (opt.calibrate || !opt.calibration.empty())
-    save_calibration(opt.memory_dir, memory,
-                     opt.calibration.empty() ? stats::IsotonicLoss::squared
-                                             : stats::parse_isotonic_loss(opt.calibration));
+    save_calibration(
+        opt.memory_dir, memory,
+        opt.calibration.empty() ? stats::IsotonicLoss::squared : stats::parse_isotonic_loss(opt.calibration));
   else
     refit_calibration(opt.memory_dir, memory, old_calibration);
   print_summary(opt, memory, *judge, summary);
@@ -169,9 +169,10 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_flag("--calibrate", opt->calibrate,
                 "Also fit an isotonic map judge score -> human score per dimension (calibration.json; eval "
                 "applies it)");
-  cmd->add_option("--calibration", opt->calibration,
-                  "Calibration map: isotonic (block means) or isotonic-median (block medians, the MAE-optimal "
-                  "map; keeps an integer judge's scores integer); implies --calibrate")
+  cmd->add_option(
+         "--calibration", opt->calibration,
+         "Calibration map: isotonic (block means) or isotonic-median (block medians, the MAE-optimal "
+         "map; keeps an integer judge's scores integer); implies --calibrate")
       ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }

@@ -22,11 +22,12 @@ struct CacheOptions {
 std::filesystem::path cache_path(const CacheOptions& opt) {
   const auto flag = opt.flags.find("cache");
   if (flag != opt.flags.end() && llm::find_cache_mode(flag->second))
-    throw Error("flag --cache: \"" + flag->second +
-                    "\" is a cache mode, not a file; judge cache stats|clear take the cache file (e.g. --cache "
-                    "./" +
-                    flag->second + " for a file of that name)",
-                ExitCode::usage);
+    throw Error(
+        "flag --cache: \"" + flag->second +
+            "\" is a cache mode, not a file; judge cache stats|clear take the cache file (e.g. --cache "
+            "./" +
+            flag->second + " for a file of that name)",
+        ExitCode::usage);
   return load_process_config(opt.config_file, opt.flags).cache_path();
 }
 

@@ -37,9 +37,9 @@ struct EvalOptions {
   std::string format;  // empty: table on a terminal, jsonl otherwise
   std::string output;
   bool dry_run = false;
-  SettingFlags settings;   // settings given as flags, --config (judge_setup.hpp)
-  std::string memory_dir;  // aligned memory (judge align); empty: none
-  std::string name;        // the records' judge name; empty: the judge spec
+  SettingFlags settings;               // settings given as flags, --config (judge_setup.hpp)
+  std::string memory_dir;              // aligned memory (judge align); empty: none
+  std::string name;                    // the records' judge name; empty: the judge spec
   bool calibration_any_judge = false;  // apply calibration.json even when fitted for another judge
 };
 
@@ -107,7 +107,7 @@ std::vector<verdict::EvalRecord> unreadable_records(const std::vector<notebook::
 struct WorkItem {
   const notebook::Notebook* nb;
   const rubric::Rubric* rubric;
-  std::string hash;  // sha256 of the notebook's file (scoring::Context::notebook_hash); empty: not needed
+  std::string hash;  // sha256 of the notebook's file (scoring::MemoryUse::notebook_hash); empty: not needed
 };
 
 std::vector<WorkItem> plan_work(const std::vector<notebook::Notebook>& notebooks,
@@ -139,8 +139,8 @@ std::vector<std::string> file_hashes(const std::vector<notebook::Notebook>& note
 }
 
 // The context of one work item: `context` with the item's file hash.
-scoring::Context item_context(const scoring::Context& context, const WorkItem& item) {
-  scoring::Context c = context;
+scoring::MemoryUse item_context(const scoring::MemoryUse& context, const WorkItem& item) {
+  scoring::MemoryUse c = context;
   c.notebook_hash = item.hash;
   return c;
 }
@@ -157,7 +157,7 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
 // Results go to the item's own slot, so the output order does not depend on timing. The first exception
 // (auth or config failure) stops the other threads from taking new items and is rethrown here.
 std::vector<verdict::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
-                                           std::size_t threads, const scoring::Context& context) {
+                                           std::size_t threads, const scoring::MemoryUse& context) {
   std::vector<std::vector<verdict::Verdict>> results(items.size());
   std::atomic<std::size_t> done{0};
   std::mutex mutex;
@@ -191,13 +191,14 @@ std::string memory_budget(const Config& config) {
 
 // --dry-run: what the run would send, without sending it (stdout: one line per notebook, then the totals).
 // With --output FILE, every request is also written there as JSON Lines (docs/cache.md, "Dry run").
-int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const scoring::Context& context,
+int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const scoring::MemoryUse& context,
                const Config& config, const std::string& requests_file) {
   std::string requests_jsonl;
   std::map<std::string, std::pair<long, long>> per_notebook;  // path -> calls, input tokens
   long calls = 0, input = 0, output = 0, memory = 0;
   for (const auto& item : items) {
-    for (const auto& [request, memory_tokens] : judge.plan(*item.nb, *item.rubric, item_context(context, item))) {
+    for (const auto& [request, memory_tokens] :
+         judge.plan(*item.nb, *item.rubric, item_context(context, item))) {
       memory += static_cast<long>(memory_tokens);
       long tokens = 0;
       for (const auto& m : request.messages) tokens += static_cast<long>(prompt::estimate_tokens(m.content));
@@ -232,7 +233,8 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
     std::cout << "memory section: ~" << (calls > 0 ? (memory + calls / 2) / calls : 0)
               << " tokens per call on average, " << memory << " in all (budget " << memory_budget(config)
               << ")\n";
-  if (!requests_file.empty()) util::write_file_atomic(requests_file, requests_jsonl, util::MissingFolders::refuse);
+  if (!requests_file.empty())
+    util::write_file_atomic(requests_file, requests_jsonl, util::MissingFolders::refuse);
   return static_cast<int>(ExitCode::ok);
 }
 
@@ -322,12 +324,11 @@ void check_rules(const memory::Memory& memory, const std::string& dir, const rub
 
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
 // A notebook's own episodes are left out unless the setting own_episodes is true.
-scoring::Context memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
-  scoring::Context context;
+scoring::MemoryUse memory_context(const std::optional<memory::Memory>& memory, const Config& config) {
+  scoring::MemoryUse context;
   context.memory = memory ? &*memory : nullptr;
   context.own_episodes = config.get_bool("own_episodes");
-  context.top_k =
-      memory ? k_or_recorded(config, memory->provenance().k) : configured_k(config);
+  context.top_k = memory ? k_or_recorded(config, memory->provenance().k) : configured_k(config);
   return context;
 }
 

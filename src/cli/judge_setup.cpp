@@ -58,8 +58,8 @@ int configured_k(const Config& config) {
   const auto& v = config.at("k");
   const long k = config.get_whole("k");
   if (k < 1 || k > k_max || v.value.size() > 6)
-    throw Error(v.source + ": k (episodes retrieved) must be a whole number from 1 to " + std::to_string(k_max) +
-                    ", got \"" + v.value + "\"",
+    throw Error(v.source + ": k (episodes retrieved) must be a whole number from 1 to " +
+                    std::to_string(k_max) + ", got \"" + v.value + "\"",
                 v.source.rfind("flag", 0) == 0 ? ExitCode::usage : ExitCode::runtime);
   return static_cast<int>(k);
 }
@@ -129,7 +129,7 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
   llm::ProviderSettings settings = provider_settings(config, "reflection_base_url");
   if (settings.base_url.empty() && llm::same_provider(spec, config.get("judge")))
     settings.base_url = config.get("base_url");  // the judge's server serves the reflection model too
-  settings.offline = wrapping.offline;  // a replay-only cache answers every reflection call itself
+  settings.offline = wrapping.offline;           // a replay-only cache answers every reflection call itself
   try {
     return scoring::wrap_provider(llm::make_chat_provider(spec, settings), wrapping);
   } catch (const Error& e) {

@@ -71,7 +71,7 @@ int run_show_prompt(const MemoryCliOptions& opt) {
   if (settings.llm.batch_dimensions)
     std::cerr << "judge: warning: with batch_dimensions an LLM judge's prompt carries no memory; this is the "
                  "section of a call that judges one dimension\n";
-  scoring::Context context;
+  scoring::MemoryUse context;
   context.memory = &m;
   context.top_k = k_or_recorded(config, m.provenance().k);
   // As eval: the notebook's own episodes (same path or same file content) are left out unless own_episodes.

@@ -58,9 +58,9 @@ measure::MeasureOptions report_options(const ReportCliOptions& opt) {
   return o;
 }
 
-// Several --scores files (e.g. one judge eval run per judge, or a run without and one with memory) as one set.
-// A judge name may come from one file only: two runs of the same spec must be told apart with
-// `judge eval --name`. The set's source lists the files; its hash is the sha256 of their hashes in order.
+// Several --scores files (e.g. one judge eval run per judge, or a run without and one with memory) as one
+// set. A judge name may come from one file only: two runs of the same spec must be told apart with `judge
+// eval --name`. The set's source lists the files; its hash is the sha256 of their hashes in order.
 measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
   if (files.size() == 1) return measure::read_scores(files[0]);
   measure::ScoreSet all;

@@ -187,8 +187,9 @@ void check_gates_early(const ValidateCliOptions& opt, const rubric::Rubric& rubr
   for (const auto& text : opt.fail_if) {
     const auto g = measure::parse_gate(text);
     if (!g.dimension.empty() && !rubric.find(g.dimension))
-      throw Error("--fail-if '" + text + "': rubric " + rubric.id + " has no dimension \"" + g.dimension + "\"",
-                  ExitCode::usage);
+      throw Error(
+          "--fail-if '" + text + "': rubric " + rubric.id + " has no dimension \"" + g.dimension + "\"",
+          ExitCode::usage);
   }
 }
 
@@ -283,9 +284,10 @@ void setup_validate(CLI::App& app, RunFn& run) {
                   "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
   cmd->add_option("--gate-on", opt->gate_on,
                   "Condition the gates check (default: both, else the last condition)");
-  cmd->add_option("--calibration", opt->calibration,
-                  "Map of the calibrated condition: isotonic (block means) or isotonic-median (block medians, "
-                  "the MAE-optimal map)")
+  cmd->add_option(
+         "--calibration", opt->calibration,
+         "Map of the calibrated condition: isotonic (block means) or isotonic-median (block medians, "
+         "the MAE-optimal map)")
       ->capture_default_str()
       ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
   cmd->add_flag("--learning-curve", opt->learning_curve,

@@ -230,7 +230,7 @@ std::map<std::string, std::vector<ShownVerdict>> Session::verdicts(const Entry& 
     if (const auto it = m_heuristic_cache.find(e.name); it != m_heuristic_cache.end()) vs = it->second;
   }
   if (vs.empty()) {
-    scoring::Context context;
+    scoring::MemoryUse context;
     if (m_memory) {
       context.memory = &*m_memory;
       context.top_k = m_memory->provenance().k;
@@ -241,9 +241,8 @@ std::map<std::string, std::vector<ShownVerdict>> Session::verdicts(const Entry& 
     m_heuristic_cache[e.name] = vs;
   }
   for (const auto& v : vs)
-    out[v.dimension].push_back({m_memory ? "heuristic+memory" : "heuristic", v.status,
-                                v.score, v.status == verdict::Status::unscored ? v.error : v.rationale,
-                                std::nullopt});
+    out[v.dimension].push_back({m_memory ? "heuristic+memory" : "heuristic", v.status, v.score,
+                                v.status == verdict::Status::unscored ? v.error : v.rationale, std::nullopt});
   return out;
 }
 
@@ -431,7 +430,8 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
     if (!e || !e->nb || !m_rubric.find(key.second)) continue;
     const auto vs = verdicts(*e);
     const auto it = vs.find(key.second);
-    if (it == vs.end() || it->second.empty() || it->second.front().status == verdict::Status::unscored) continue;
+    if (it == vs.end() || it->second.empty() || it->second.front().status == verdict::Status::unscored)
+      continue;
     const auto& v = it->second.front();
     const auto& [scores, na] = value;
     const bool human_na = static_cast<int>(scores.size()) < na;
@@ -468,7 +468,9 @@ std::vector<QueueItem> Session::queue(std::size_t limit) const {
         for (std::size_t a = 0; a < list.size(); ++a)
           for (std::size_t b = a + 1; b < list.size(); ++b) {
             const auto &va = list[a], &vb = list[b];
-            if (va.status == verdict::Status::unscored || vb.status == verdict::Status::unscored || va.judge == vb.judge) continue;
+            if (va.status == verdict::Status::unscored || vb.status == verdict::Status::unscored ||
+                va.judge == vb.judge)
+              continue;
             const double u = (!va.score || !vb.score)
                                  ? (va.score.has_value() != vb.score.has_value() ? 1.0 : 0.0)
                                  : std::fabs(*va.score - *vb.score) / width;

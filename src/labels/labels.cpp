@@ -29,7 +29,8 @@ std::optional<double> parse_score_text(std::string_view text, bool& ok) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   // NaN, infinities and magnitudes no rating scale has are refused, never read as scores.
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || std::fabs(value) > 1e6) {
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
+      std::fabs(value) > 1e6) {
     ok = false;
     return std::nullopt;
   }

@@ -298,8 +298,9 @@ ChatResult CommandChatProvider::chat(const ChatRequest& request) {
     // Scrub before cutting the tail: a key cut in half would no longer match.
     const std::string err = scrub_secrets(std::string(util::trim(run.err)), m_secrets);
     if (!err.empty())
-      message += "; stderr: " + util::truncate_utf8(err.substr(err.size() - std::min(err.size(), k_stderr_tail_bytes)),
-                                                    k_stderr_tail_bytes);
+      message += "; stderr: " +
+                 util::truncate_utf8(err.substr(err.size() - std::min(err.size(), k_stderr_tail_bytes)),
+                                     k_stderr_tail_bytes);
     return chat_error(kind, scrub_secrets(message, m_secrets));
   };
   if (spawn_error != 0)

@@ -47,7 +47,8 @@ EmbeddingResult OpenAIEmbeddingProvider::embed_batch(const std::vector<std::stri
         item.contains("index") && item["index"].is_number_unsigned() ? item["index"].get<std::size_t>() : i;
     if (index >= texts.size() || !result.vectors[index].empty()) return bad("a bad or repeated data[].index");
     for (const auto& value : item["embedding"]) {
-      // A double beyond float's range does not convert (undefined behaviour in C++): refused like a non-number.
+      // A double beyond float's range does not convert (undefined behaviour in C++): refused like a
+      // non-number.
       if (!value.is_number() || !std::isfinite(value.get<double>()) ||
           std::fabs(value.get<double>()) > std::numeric_limits<float>::max())
         return bad("a non-number or a number beyond a float's range in data[" + std::to_string(i) +

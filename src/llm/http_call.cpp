@@ -89,7 +89,8 @@ std::string scrub_secrets(std::string text, const std::vector<std::string>& secr
 }
 
 void read_model_and_usage(const nlohmann::json& reply, ChatResponse& response) {
-  if (reply.contains("model") && reply["model"].is_string()) response.model = reply["model"].get<std::string>();
+  if (reply.contains("model") && reply["model"].is_string())
+    response.model = reply["model"].get<std::string>();
   if (reply.contains("usage") && reply["usage"].is_object()) {
     const auto& usage = reply["usage"];
     if (usage.contains("input_tokens") && usage["input_tokens"].is_number_integer())
@@ -143,19 +144,20 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body) {
     error.kind = kind_of_status(response.status, message, server_code(response.body));
     error.http_status = response.status;
     // Scrub before cutting: a key cut in half would no longer match and half of it would leak.
-    error.message = "HTTP " + std::to_string(response.status) + " from " + scrub_secrets(where, endpoint.secrets) +
-                    ": " + util::truncate_utf8(scrub_secrets(message, endpoint.secrets), k_max_quoted_bytes);
+    error.message = "HTTP " + std::to_string(response.status) + " from " +
+                    scrub_secrets(where, endpoint.secrets) + ": " +
+                    util::truncate_utf8(scrub_secrets(message, endpoint.secrets), k_max_quoted_bytes);
     error.retry_after_seconds = retry_after(response);  // 429 and 503 send it
     reply.error = std::move(error);
     return reply;
   }
   auto json = nlohmann::json::parse(response.body, nullptr, false);
   if (json.is_discarded() || !json.is_object()) {
-    reply.error = ProviderError{ErrorKind::bad_response,
-                                "reply from " + scrub_secrets(where, endpoint.secrets) + " is not a JSON object: " +
-                                    util::truncate_utf8(scrub_secrets(response.body, endpoint.secrets),
-                                                        k_max_quoted_bytes),
-                                response.status, std::nullopt};
+    reply.error = ProviderError{
+        ErrorKind::bad_response,
+        "reply from " + scrub_secrets(where, endpoint.secrets) + " is not a JSON object: " +
+            util::truncate_utf8(scrub_secrets(response.body, endpoint.secrets), k_max_quoted_bytes),
+        response.status, std::nullopt};
     return reply;
   }
   reply.body = std::move(json);

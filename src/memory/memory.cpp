@@ -255,7 +255,8 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
       g.dimension = d;
       g.text = std::string(util::trim(item["text"].Scalar()));
       if (item["source"]) g.source = item["source"].Scalar();
-      if (g.source != "manual" && g.source != "reflection" && g.source != "extractive" && g.source != "learnt")
+      if (g.source != "manual" && g.source != "reflection" && g.source != "extractive" &&
+          g.source != "learnt")
         problems.add(where(item),
                      "`source` must be manual, reflection, extractive or learnt, not \"" + g.source + "\"");
       if (std::string error; is_fact_rule(g.text) && !parse_fact_rule(g.text, error))
@@ -572,8 +573,8 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                    const auto size = detail::json_whole<std::size_t>(j.at("size"), "size");
                    if (size > k_max_vector_size)
                      return in_file.add(where, "size " + std::to_string(size) +
-                                                    " is larger than any embedding (at most " +
-                                                    std::to_string(k_max_vector_size) + ")");
+                                                   " is larger than any embedding (at most " +
+                                                   std::to_string(k_max_vector_size) + ")");
                    std::vector<float> value;
                    for (const auto& x : j.at("value").get_ref<const nlohmann::json::array_t&>())
                      value.push_back(detail::json_float(x, "value"));

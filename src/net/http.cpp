@@ -107,11 +107,11 @@ HttpResult perform(const HttpRequest& request) {
   HttpResult result;
   if (code != CURLE_OK) {
     const std::string reason = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
-    result.failure =
-        HttpFailure{code == CURLE_OPERATION_TIMEDOUT                                     ? FailureKind::timeout
-                    : code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ? FailureKind::unreachable
-                                                                                          : FailureKind::network,
-                    request.method + " " + std::string(without_query(request.url)) + ": " + reason};
+    result.failure = HttpFailure{
+        code == CURLE_OPERATION_TIMEDOUT                                      ? FailureKind::timeout
+        : code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ? FailureKind::unreachable
+                                                                              : FailureKind::network,
+        request.method + " " + std::string(without_query(request.url)) + ": " + reason};
     return result;
   }
   long status = 0;

@@ -99,7 +99,8 @@ Notebook parse_databricks_source(const std::string& text, const std::string& nam
   } else if (header == "// Databricks notebook source") {
     dialect = {"//", "scala"};
   } else {
-    throw Error(name + ":1: not a Databricks source notebook (first line is not \"# Databricks notebook source\")");
+    throw Error(name +
+                ":1: not a Databricks source notebook (first line is not \"# Databricks notebook source\")");
   }
   const std::string separator = std::string(dialect.comment) + " COMMAND ----------";
 
@@ -112,8 +113,9 @@ Notebook parse_databricks_source(const std::string& text, const std::string& nam
     std::size_t b = 0, e = chunk.size();
     while (b < e && is_blank(chunk[b])) ++b;
     while (e > b && is_blank(chunk[e - 1])) --e;
-    Cell cell = make_cell({chunk.begin() + static_cast<std::ptrdiff_t>(b), chunk.begin() + static_cast<std::ptrdiff_t>(e)},
-                          dialect);
+    Cell cell = make_cell(
+        {chunk.begin() + static_cast<std::ptrdiff_t>(b), chunk.begin() + static_cast<std::ptrdiff_t>(e)},
+        dialect);
     cell.number = static_cast<int>(nb.cells.size()) + 1;
     nb.cells.push_back(std::move(cell));
     chunk.clear();

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Reader for Databricks .dbc archives (Workspace > Export > DBC Archive). Layout, as found in exported archives:
-// a zip whose members are JSON. Folder members ("NAME/") hold {"version": "FolderV1", ...}; "manifest.mf" holds
+// Reader for Databricks .dbc archives (Workspace > Export > DBC Archive). Layout, as found in exported
+// archives: a zip whose members are JSON. Folder members ("NAME/") hold {"version": "FolderV1", ...};
+// "manifest.mf" holds
 // {"version": "Manifest"}; each notebook member ("folder/NAME.python", ".scala", ".sql", ".r") holds
 //   {"version": "NotebookV1", "name", "language", "commands": [{"command": TEXT, "position": NUMBER,
 //    "commandTitle": TEXT, "results": null | {"type": "html"|"text"|"raw"|"table"|"image"..., "data": ...},
 //    "error": null | TEXT, "errorSummary": null | TEXT, ...}]}
-// Commands are shown in "position" order; a command's text starts with its magic ("%md ...", "%sql ...") when it
-// is not in the notebook's language. Folder members may also embed their notebooks as "children": those are
-// copies of the notebook members and are not read twice.
+// Commands are shown in "position" order; a command's text starts with its magic ("%md ...", "%sql ...") when
+// it is not in the notebook's language. Folder members may also embed their notebooks as "children": those
+// are copies of the notebook members and are not read twice.
+#include "judge/notebook/dbc.hpp"
+
 #include <simdjson.h>
 #include <zip.h>
 
@@ -15,7 +18,6 @@
 #include <memory>
 #include <optional>
 
-#include "judge/notebook/dbc.hpp"
 #include "judge/util/text.hpp"
 #include "magic.hpp"
 
@@ -166,7 +168,8 @@ ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions& option
   ReadResult result;
   const std::string archive = path.string();
   int code = 0;
-  std::unique_ptr<zip_t, decltype(&zip_discard)> zip(zip_open(archive.c_str(), ZIP_RDONLY, &code), zip_discard);
+  std::unique_ptr<zip_t, decltype(&zip_discard)> zip(zip_open(archive.c_str(), ZIP_RDONLY, &code),
+                                                     zip_discard);
   if (!zip) {
     zip_error_t error;
     zip_error_init_with_code(&error, code);
@@ -192,7 +195,8 @@ ReadResult read_dbc(const std::filesystem::path& path, const ReadOptions& option
       result.errors.push_back({name, "not a Databricks notebook (member is not a JSON object)"});
       continue;
     }
-    if (string_field(doc, "version") != "NotebookV1") continue;  // manifest, folder or other workspace objects
+    if (string_field(doc, "version") != "NotebookV1")
+      continue;  // manifest, folder or other workspace objects
     result.notebooks.push_back(parse_notebook(doc, name, options));
   }
   std::sort(result.notebooks.begin(), result.notebooks.end(),

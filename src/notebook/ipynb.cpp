@@ -106,7 +106,8 @@ std::string bundle_text(const std::vector<MimeValue>& bundle, int major, const R
       text = clean(multiline(value, major), options);
       continue;
     }
-    const bool binary = (util::starts_with(mime, "image/") && mime != "image/svg+xml") || mime == "application/pdf";
+    const bool binary =
+        (util::starts_with(mime, "image/") && mime != "image/svg+xml") || mime == "application/pdf";
     const std::size_t size = multiline_size(value);
     if (!placeholders.empty()) placeholders += "\n";
     placeholders += "[" + mime + " output, " + size_text(binary ? size * 3 / 4 : size) + "]";
@@ -173,7 +174,8 @@ std::string notebook_language(dom::element meta) {
   if (language.empty() && kernel) {
     const std::string name = util::to_lower(string_member(*kernel, "name"));
     if (name == "ir") language = "r";
-    if (name.find("python") != std::string::npos || name.find("pyspark") != std::string::npos) language = "python";
+    if (name.find("python") != std::string::npos || name.find("pyspark") != std::string::npos)
+      language = "python";
   }
   if (util::starts_with(language, "python") || language == "pyspark") language = "python";
   return language;
@@ -195,8 +197,9 @@ void read_cells(std::optional<dom::element> cells, int major, Notebook& nb, cons
     const char* source_key = (major < 4 && cell.type == CellType::code) ? "input" : "source";
     cell.source = multiline(member(c, source_key), major);
     if (type == "heading")
-      cell.source = std::string(static_cast<std::size_t>(std::clamp(int_member(c, "level").value_or(1), 1, 6)), '#') +
-                    " " + cell.source;
+      cell.source =
+          std::string(static_cast<std::size_t>(std::clamp(int_member(c, "level").value_or(1), 1, 6)), '#') +
+          " " + cell.source;
     if (cell.type == CellType::code && util::starts_with(cell.source, "%%")) {  // IPython cell magic
       const std::size_t end = cell.source.find_first_of(" \t\r\n");
       cell.magic = cell.source.substr(2, end == std::string::npos ? std::string::npos : end - 2);
@@ -212,7 +215,8 @@ void read_cells(std::optional<dom::element> cells, int major, Notebook& nb, cons
       std::size_t seen = 0;
       for (dom::element out : outs) {
         if (cell.outputs.size() >= options.max_outputs_per_cell) {
-          cell.outputs.push_back({"stream", "[" + std::to_string(total - seen) + " more outputs omitted]", "", ""});
+          cell.outputs.push_back(
+              {"stream", "[" + std::to_string(total - seen) + " more outputs omitted]", "", ""});
           break;
         }
         ++seen;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Reader for Jupytext percent scripts (format "percent", https://jupytext.readthedocs.io/en/latest/formats-scripts.html).
-// A cell starts at a marker line "# %%" (or "# %%%", "# %%%%" sub-cells), optionally followed by a title, a
-// cell type "[markdown]", "[md]" or "[raw]", and metadata ("key=value" words or a JSON object):
+// Reader for Jupytext percent scripts (format "percent",
+// https://jupytext.readthedocs.io/en/latest/formats-scripts.html). A cell starts at a marker line "# %%" (or
+// "# %%%", "# %%%%" sub-cells), optionally followed by a title, a cell type "[markdown]", "[md]" or "[raw]",
+// and metadata ("key=value" words or a JSON object):
 //   # %% Optional title [markdown] {"tags": ["x"]}
 // Markdown and raw cells are comments: "# " (or a lone "#") is removed from each line. "# %%magic" is not a
 // marker. Before the first marker may come a YAML header between "# ---" lines: with a "jupyter:" key it is
-// notebook metadata (kernelspec language read from it), otherwise a raw cell, as Jupytext reads it. Other text
-// before the first marker is one cell: markdown when every line is a comment, else code.
+// notebook metadata (kernelspec language read from it), otherwise a raw cell, as Jupytext reads it. Other
+// text before the first marker is one cell: markdown when every line is a comment, else code.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,7 +103,8 @@ Notebook parse_jupytext_percent(const std::string& text, const std::string& name
   while (i < lines.size() && util::trim(lines[i]).empty()) ++i;
   if (i < lines.size() && util::trim(lines[i]) == "# ---") {
     std::size_t close = i + 1;
-    while (close < lines.size() && util::trim(lines[close]) != "# ---" && marker_length(lines[close]) == 0) ++close;
+    while (close < lines.size() && util::trim(lines[close]) != "# ---" && marker_length(lines[close]) == 0)
+      ++close;
     if (close < lines.size() && util::trim(lines[close]) == "# ---") {
       const std::vector<std::string_view> header(lines.begin() + static_cast<std::ptrdiff_t>(i),
                                                  lines.begin() + static_cast<std::ptrdiff_t>(close) + 1);

@@ -20,10 +20,12 @@ void set_cell_text(Cell& cell, std::string_view text) {
     return;
   }
   const std::size_t word_end = first.find_first_of(" \t");
-  cell.magic = std::string(first.substr(1, word_end == std::string_view::npos ? std::string_view::npos : word_end - 1));
+  cell.magic = std::string(
+      first.substr(1, word_end == std::string_view::npos ? std::string_view::npos : word_end - 1));
   if (cell.magic == "md" || cell.magic == "md-sandbox") {
     cell.type = CellType::markdown;
-    const std::string_view after = word_end == std::string_view::npos ? "" : util::trim(first.substr(word_end));
+    const std::string_view after =
+        word_end == std::string_view::npos ? "" : util::trim(first.substr(word_end));
     cell.source = std::string(after);
     if (!after.empty() && nl != std::string_view::npos) cell.source.push_back('\n');
     cell.source.append(rest);

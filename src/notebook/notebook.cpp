@@ -16,15 +16,19 @@ namespace fs = std::filesystem;
 
 const char* to_string(CellType type) {
   switch (type) {
-    case CellType::code: return "code";
-    case CellType::markdown: return "markdown";
-    case CellType::raw: return "raw";
+    case CellType::code:
+      return "code";
+    case CellType::markdown:
+      return "markdown";
+    case CellType::raw:
+      return "raw";
   }
   return "code";
 }
 
 std::size_t Notebook::count(CellType type) const {
-  return static_cast<std::size_t>(std::count_if(cells.begin(), cells.end(), [&](const Cell& c) { return c.type == type; }));
+  return static_cast<std::size_t>(
+      std::count_if(cells.begin(), cells.end(), [&](const Cell& c) { return c.type == type; }));
 }
 
 namespace {
@@ -128,7 +132,8 @@ ReadResult read_path(const fs::path& path, const ReadOptions& options) {
     if (ec) break;
     const std::string fname = it->path().filename().string();
     if (it->is_directory(ec)) {
-      if (!fname.empty() && (fname[0] == '.' || fname == ".ipynb_checkpoints")) it.disable_recursion_pending();
+      if (!fname.empty() && (fname[0] == '.' || fname == ".ipynb_checkpoints"))
+        it.disable_recursion_pending();
       continue;
     }
     if (!fname.empty() && fname[0] != '.' && is_notebook_file(it->path())) files.push_back(it->path());

@@ -166,13 +166,14 @@ nlohmann::ordered_json cross_validation_json(const CrossValidation& cv) {
     j["items"].push_back({{"item", it.item}, {"fold", it.fold}, {"mean_label", it.mean_label}});
   j["learning_curve"] = nlohmann::ordered_json::array();
   for (const auto& p : cv.learning_curve)
-    j["learning_curve"].push_back({{"share", p.share},
-                                   {"condition", p.condition},
-                                   {"training_notebooks_per_fold", p.training},
-                                   {"mae", json_number(p.mae)},
-                                   {"mae_ci", {json_number(p.ci.low), json_number(p.ci.high)}},
-                                   {"change", json_number(p.change)},
-                                   {"change_ci", {json_number(p.change_ci.low), json_number(p.change_ci.high)}}});
+    j["learning_curve"].push_back(
+        {{"share", p.share},
+         {"condition", p.condition},
+         {"training_notebooks_per_fold", p.training},
+         {"mae", json_number(p.mae)},
+         {"mae_ci", {json_number(p.ci.low), json_number(p.ci.high)}},
+         {"change", json_number(p.change)},
+         {"change_ci", {json_number(p.change_ci.low), json_number(p.change_ci.high)}}});
   return j;
 }
 

@@ -113,7 +113,9 @@ std::string confidence_label(const Measurement& r) {
          "% CI";
 }
 
-nlohmann::ordered_json pair_json(const stats::Interval& iv) { return {json_number(iv.low), json_number(iv.high)}; }
+nlohmann::ordered_json pair_json(const stats::Interval& iv) {
+  return {json_number(iv.low), json_number(iv.high)};
+}
 
 // The metrics of the pairs, in the table's order (measure::metrics()).
 std::vector<const Metric*> pair_metrics() {
@@ -142,7 +144,8 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
                     {"seed", r.seed},
                     {"unit", "item"},
                     {"method", "percentile"}};
-  if (r.calibrate_folds > 1) j["calibration"] = {{"method", stats::isotonic_method_name(r.calibration)}, {"folds", r.calibrate_folds}};
+  if (r.calibrate_folds > 1)
+    j["calibration"] = {{"method", stats::isotonic_method_name(r.calibration)}, {"folds", r.calibrate_folds}};
   nlohmann::ordered_json judges = nlohmann::ordered_json::array();
   for (const auto& jr : r.judges) {
     nlohmann::ordered_json o;
@@ -453,8 +456,7 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
   }
   if (jr.calibrated_mean_mae) {
     Section c{std::string(stats::isotonic_method_name(r.calibration)) + " calibration, cross-fitted over " +
-                  std::to_string(r.calibrate_folds) +
-                  " folds by item (stratified by mean label)",
+                  std::to_string(r.calibrate_folds) + " folds by item (stratified by mean label)",
               {"dimension", "raw MAE", ci, "calibrated MAE", ci + " ", "change", ci + "  ", "significant"},
               {}};
     for (const auto& d : jr.dimensions) {

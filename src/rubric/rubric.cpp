@@ -59,8 +59,8 @@ std::string text_of(const YAML::Node& parent, const char* key, Problems& p, bool
 
 // Reports each key of the mapping `node` that is not in `allowed`, at the key's line, with the allowed keys,
 // so a typo ("descripton") is an error rather than a silently ignored field.
-void check_keys(const YAML::Node& node, std::initializer_list<std::string_view> allowed, const std::string& where,
-                Problems& p) {
+void check_keys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                const std::string& where, Problems& p) {
   if (!node.IsMap()) return;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
@@ -90,7 +90,8 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
   Rubric r;
   r.source = name;
   r.hash = util::sha256_hex(yaml_text);
-  if (!root.IsMap()) throw Error(name + ":1: a rubric must be a YAML mapping with \"scale\" and \"dimensions\"");
+  if (!root.IsMap())
+    throw Error(name + ":1: a rubric must be a YAML mapping with \"scale\" and \"dimensions\"");
   check_keys(root, {"schema_version", "id", "title", "description", "not_applicable", "scale", "dimensions"},
              "the rubric", p);
   if (const YAML::Node v = root["schema_version"]; v && !(v.IsScalar() && v.Scalar() == "1"))
@@ -118,7 +119,8 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
       }
       sp.name = text_of(pt, "name", p, true);
       sp.meaning = text_of(pt, "meaning", p, false);
-      if (std::any_of(r.scale.begin(), r.scale.end(), [&](const ScalePoint& o) { return o.score == sp.score; }))
+      if (std::any_of(r.scale.begin(), r.scale.end(),
+                      [&](const ScalePoint& o) { return o.score == sp.score; }))
         p.add(line_of(pt), "duplicate scale point " + std::to_string(sp.score));
       r.scale.push_back(sp);
     }
@@ -203,7 +205,9 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
   return r;
 }
 
-Rubric load_rubric(const std::filesystem::path& path) { return parse_rubric(util::read_file(path), path.string()); }
+Rubric load_rubric(const std::filesystem::path& path) {
+  return parse_rubric(util::read_file(path), path.string());
+}
 
 const Rubric& default_rubric() {
   static const Rubric r = [] {

@@ -27,7 +27,8 @@ std::shared_ptr<llm::ChatProvider> wrap_provider(std::shared_ptr<llm::ChatProvid
   return provider;
 }
 
-std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider, const JudgeSettings& settings) {
+std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> provider,
+                                         const JudgeSettings& settings) {
   provider = wrap_provider(std::move(provider), settings);
   // Without settings.llm.memory the judge uses memory_section with settings.llm.memory_options.
   return std::make_unique<LlmJudge>(provider, settings.llm);

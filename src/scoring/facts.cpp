@@ -110,7 +110,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"summary_checks", K::boolean, "info(), describe() or summary() is called", "data"},
       {"missing_check_before_training", K::boolean,
        "a missing-value check (or info/describe) comes before training starts or in its cell (the first fit "
-       "outside a function definition, or the first call, outside any def, of a function that fits or calls one "
+       "outside a function definition, or the first call, outside any def, of a function that fits or calls "
+       "one "
        "that does)",
        "data"},
       {"shows_no_missing", K::boolean, "an isnull().sum() output shows only zero counts", "data"},

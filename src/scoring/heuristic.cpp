@@ -12,7 +12,7 @@ std::vector<std::string> HeuristicJudge::cannot_score(const rubric::Rubric& rubr
 }
 
 std::vector<Verdict> HeuristicJudge::score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                           const Context& context) {
+                                           const MemoryUse& context) {
   const NotebookFacts evidence = gather_facts(nb);  // read once for the rules and the named facts
   std::vector<Verdict> verdicts = rule_verdicts(evidence, rubric);
   if (context.memory && context.use_guidelines)  // semantic memory of the offline judge: learnt rules

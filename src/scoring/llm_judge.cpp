@@ -156,14 +156,14 @@ std::vector<std::vector<const rubric::Dimension*>> LlmJudge::groups(const rubric
 
 prompt::MemorySection LlmJudge::memory_of(const LlmJudgeOptions& options, const notebook::Notebook& nb,
                                           const std::vector<const rubric::Dimension*>& group,
-                                          const Context& context) {
+                                          const MemoryUse& context) {
   if (group.size() != 1) return {};
   return options.memory ? options.memory(nb, *group.front(), context)
                         : memory_section(nb, *group.front(), context, options.memory_options);
 }
 
 std::string LlmJudge::memory_prompt(const LlmJudgeOptions& options, const notebook::Notebook& nb,
-                                    const rubric::Dimension& dimension, const Context& context) {
+                                    const rubric::Dimension& dimension, const MemoryUse& context) {
   notebook::Notebook sent = nb;  // as prepare() makes it
   if (options.redact) redact_notebook(sent);
   return prompt::memory_text(memory_of(options, sent, {&dimension}, context));
@@ -198,7 +198,7 @@ std::vector<llm::ChatRequest> LlmJudge::requests(const notebook::Notebook& nb, c
 
 std::vector<Verdict> LlmJudge::score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                            const std::vector<const rubric::Dimension*>& group,
-                                           const Context& context,
+                                           const MemoryUse& context,
                                            const std::vector<prompt::InjectionFinding>& flagged) {
   std::vector<std::vector<ParsedVerdict>> per_dim(group.size());
   llm::Usage usage;
@@ -253,7 +253,7 @@ std::shared_ptr<const LlmJudge::Prepared> LlmJudge::prepare(const notebook::Note
 }
 
 std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                     const Context& context) {
+                                     const MemoryUse& context) {
   const auto prepared = prepare(nb);
   const auto provenance_json = provenance(rubric, !prepared->injections.empty());
   std::vector<Verdict> out;
@@ -270,7 +270,7 @@ std::vector<Verdict> LlmJudge::score(const notebook::Notebook& nb, const rubric:
 }
 
 std::vector<PlannedCall> LlmJudge::plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                                  const Context& context) const {
+                                        const MemoryUse& context) const {
   const auto prepared = prepare(nb);
   std::vector<PlannedCall> out;
   for (const auto& group : groups(rubric)) {

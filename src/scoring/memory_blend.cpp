@@ -148,7 +148,7 @@ std::string archive_member(const std::string& path) {
 // nb's own episode (retrieve_episodes): labelled under the same path, or aligned on the same file (for a
 // notebook inside a .dbc archive, whose hash is the archive's: the same member of it; the archive's other
 // notebooks are other notebooks).
-bool is_own(const memory::Episode& e, const notebook::Notebook& nb, const Context& context) {
+bool is_own(const memory::Episode& e, const notebook::Notebook& nb, const MemoryUse& context) {
   if (e.notebook == nb.path) return true;
   return !context.notebook_hash.empty() && e.notebook_hash == context.notebook_hash &&
          archive_member(e.notebook) == archive_member(nb.path);
@@ -202,7 +202,7 @@ FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubri
 }
 
 std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, const std::string& dimension,
-                                                 const Context& context) {
+                                                 const MemoryUse& context) {
   if (!context.memory) return {};
   memory::Memory::Skip skip;
   if (!context.own_episodes) skip = [&](const memory::Episode& e) { return is_own(e, nb, context); };
@@ -210,14 +210,14 @@ std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, c
 }
 
 std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& dimension,
-                              const Context& context) {
+                              const MemoryUse& context) {
   if (!context.memory || context.own_episodes) return 0;
   std::size_t n = 0;
   for (const auto& e : context.memory->episodes()) n += e.dimension == dimension && is_own(e, nb, context);
   return n;
 }
 
-void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts) {
+void apply_memory(const notebook::Notebook& nb, const MemoryUse& context, std::vector<Verdict>& verdicts) {
   if (!context.memory || !context.use_episodes) return;  // the blend uses episodes only, never guidelines
   for (auto& v : verdicts) {
     const auto hits = retrieve_episodes(nb, v.dimension, context);

@@ -132,7 +132,7 @@ prompt::MemorySection fit_memory_budget(std::vector<memory::Guideline> guideline
 }
 
 prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
-                                     const Context& context, const MemoryOptions& options) {
+                                     const MemoryUse& context, const MemoryOptions& options) {
   if (!context.memory) return {};
   std::vector<memory::Guideline> guidelines;
   if (context.use_guidelines)

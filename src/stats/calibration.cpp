@@ -17,7 +17,6 @@ IsotonicMap::IsotonicMap(std::vector<double> x, std::vector<double> y)
       throw std::invalid_argument("IsotonicMap: knots must have ascending x and non-decreasing y");
 }
 
-
 IsotonicMap IsotonicMap::fit(std::span<const double> x, std::span<const double> y, IsotonicLoss loss) {
   if (x.size() != y.size()) throw std::invalid_argument("IsotonicMap::fit: x and y differ in length");
   std::vector<std::size_t> order(x.size());

@@ -23,7 +23,8 @@ std::string strip_ansi(std::string_view text) {
       i = j;
     } else if (next == ']') {  // OSC: until BEL or ESC backslash
       std::size_t j = i + 2;
-      while (j < text.size() && text[j] != '\x07' && !(text[j] == '\x1b' && j + 1 < text.size() && text[j + 1] == '\\'))
+      while (j < text.size() && text[j] != '\x07' &&
+             !(text[j] == '\x1b' && j + 1 < text.size() && text[j + 1] == '\\'))
         ++j;
       i = (j < text.size() && text[j] == '\x1b') ? j + 1 : j;
     } else {
@@ -54,7 +55,8 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   std::size_t start = 0;
   while (true) {
     const std::size_t nl = text.find('\n', start);
-    std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    std::string_view line =
+        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     lines.push_back(line);
     if (nl == std::string_view::npos) break;
@@ -85,7 +87,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }

@@ -113,10 +113,12 @@ struct Fixture {
   }
 };
 
-// Guidelines in words (what reflection and the distiller write), leaving out the heuristic judge's learnt rules.
+// Guidelines in words (what reflection and the distiller write), leaving out the heuristic judge's learnt
+// rules.
 std::size_t prose_guidelines(const memory::Memory& m) {
-  return static_cast<std::size_t>(std::count_if(m.all_guidelines().begin(), m.all_guidelines().end(),
-                                                [](const memory::Guideline& g) { return g.source != "learnt"; }));
+  return static_cast<std::size_t>(
+      std::count_if(m.all_guidelines().begin(), m.all_guidelines().end(),
+                    [](const memory::Guideline& g) { return g.source != "learnt"; }));
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ TEST(MemorySection, GuidelinesAndNearestEpisodesForTheLlmJudge) {
 }
 
 // A notebook's own episodes (same file hash, or same path) are never retrieved when it is judged, unless
-// Context::own_episodes; retrieval then brings k others. Values by hand: neighbours' errors (human - judge)
+// MemoryUse::own_episodes; retrieval then brings k others. Values by hand: neighbours' errors (human - judge)
 // e0 +2, e1 +1, e2 0, every similarity 1, rule score 2.
 TEST(MemoryBlend, OwnEpisodesAreLeftOutAndKOthersRetrieved) {
   const auto nb = notebook_with("df = df.fillna(0)");
@@ -150,7 +150,7 @@ TEST(MemoryBlend, OwnEpisodesAreLeftOutAndKOthersRetrieved) {
   eps[0].notebook_hash = "H";  // e0 was aligned on the file being judged
   m.set_episodes(eps);
   m.set_blend_weights({{"data_imputation", {1, 1}}});
-  scoring::Context own_left_out{&m, 2};
+  scoring::MemoryUse own_left_out{&m, 2};
   own_left_out.notebook_hash = "H";
   // k = 2 others: e1 and e2, mean error 0.5: 2.5 (with e0 it would be e0 and e1: 2 + 1.5 = 3.5, capped at 3).
   std::vector<verdict::Verdict> v{rule(2)};
@@ -159,7 +159,7 @@ TEST(MemoryBlend, OwnEpisodesAreLeftOutAndKOthersRetrieved) {
   EXPECT_EQ(v[0].extra["episodes"], nlohmann::ordered_json({"e1#data_imputation", "e2#data_imputation"}));
   EXPECT_EQ(v[0].extra["episodes_left_out"], 1);
   // Production use on labelled notebooks: own episodes allowed, e0 comes back.
-  scoring::Context own_allowed = own_left_out;
+  scoring::MemoryUse own_allowed = own_left_out;
   own_allowed.own_episodes = true;
   v = {rule(2)};
   scoring::apply_memory(nb, own_allowed, v);
@@ -168,7 +168,7 @@ TEST(MemoryBlend, OwnEpisodesAreLeftOutAndKOthersRetrieved) {
   EXPECT_FALSE(v[0].extra.contains("episodes_left_out"));
   // Another file (hash G): nothing is its own, nothing left out; an empty hash never matches an empty one.
   for (const std::string hash : {"G", ""}) {
-    scoring::Context other{&m, 2};
+    scoring::MemoryUse other{&m, 2};
     other.notebook_hash = hash;
     v = {rule(2)};
     scoring::apply_memory(nb, other, v);

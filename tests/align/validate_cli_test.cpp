@@ -2,10 +2,9 @@
 // judge validate through the built binary (also with an LLM judge, reflection and embeddings at the loopback
 // server, configured by judge.yaml), and judge align --calibrate with judge eval --memory.
 #include <gtest/gtest.h>
-
-#include <cmath>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -155,7 +154,8 @@ TEST(ValidateCli, FoldsBeyondTheNotebooksOrBelowTwoAreUsageErrorsSayingHowMany) 
   EXPECT_EQ(data.validate_here("--folds 8 --conditions baseline").exit_code, 0) << data.err();
 }
 
-// judge.yaml in the working folder sets the LLM judge (model, server, temperature, max_tokens, jobs, cache, k);
+// judge.yaml in the working folder sets the LLM judge (model, server, temperature, max_tokens, jobs, cache,
+// k);
 // --reflection and --embeddings (with their base URLs) go to the same loopback server. What the server saw
 // is the evidence: every setting reached the provider.
 TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
@@ -232,10 +232,12 @@ TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
 TEST(ValidateCli, KOutOfRangeAndCalibrationMapNamed) {
   CliData data;
   for (const char* k : {"0", "2147483648", "4294967301"})
-    EXPECT_EQ(run_judge(data.validate(std::string("--conditions baseline,episodic -k ") + k + " 2>/dev/null")).exit_code,
+    EXPECT_EQ(run_judge(data.validate(std::string("--conditions baseline,episodic -k ") + k + " 2>/dev/null"))
+                  .exit_code,
               2)
         << k;
-  const auto r = run_judge(data.validate("--conditions baseline,calibrated --calibration isotonic-median --format json"));
+  const auto r = run_judge(
+      data.validate("--conditions baseline,calibrated --calibration isotonic-median --format json"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(nlohmann::json::parse(r.out)["validate"]["calibration"], "isotonic-median");
 }

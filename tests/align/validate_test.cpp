@@ -12,8 +12,8 @@
 #include "../scoring/llm_fake_provider.hpp"
 #include "judge/align/align.hpp"
 #include "judge/memory/calibration.hpp"
-#include "judge/scoring/memory_blend.hpp"
 #include "judge/scoring/factory.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 
@@ -29,7 +29,7 @@ class HandJudge : public scoring::Judge {
  public:
   std::string spec() const override { return "hand"; }
   std::vector<verdict::Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                      const scoring::Context& context) override {
+                                      const scoring::MemoryUse& context) override {
     ++calls;
     std::vector<verdict::Verdict> out;
     for (const auto& d : rubric.dimensions) {
@@ -279,7 +279,7 @@ TEST(Validate, LlmJudgeMemorySectionFollowsTheConditionFlags) {
   EXPECT_EQ(nb->path, (data.dir / "nb/a.ipynb").string());
   EXPECT_EQ(nb->name, "a.ipynb");  // what the prompt names: the label's item, not the folder as typed
   auto prompt_of = [&](bool guidelines, bool episodes) {
-    const auto v = judge->score(*nb, data.rubric, scoring::Context{&m, 2, guidelines, episodes});
+    const auto v = judge->score(*nb, data.rubric, scoring::MemoryUse{&m, 2, guidelines, episodes});
     return std::make_pair(fake->requests.back().messages[1].content, v.front().extra);
   };
   const auto [semantic, semantic_extra] = prompt_of(true, false);

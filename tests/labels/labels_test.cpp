@@ -18,10 +18,7 @@ namespace {
 /// Writes `text` to a fresh file named `name` in a temporary folder and returns its path.
 fs::path write_temp(const std::string& name, const std::string& text) {
   static const judge::test::TempDir dir("judge_labels_test");  // removed when the test program ends
-  const fs::path p = dir / name;
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
+  return dir.write(name, text);
 }
 
 std::string error_of(const fs::path& p, const LabelCheck& check = {}) {
@@ -114,7 +111,8 @@ TEST(Labels, EveryProblemWithItsLine) {
 }
 
 TEST(Labels, WrongFieldCountNamesItsLine) {
-  const std::string e = error_of(write_temp("g.csv", "notebook,dimension,score,feedback\na,b,3,x\na,c,2,too, many\n"));
+  const std::string e =
+      error_of(write_temp("g.csv", "notebook,dimension,score,feedback\na,b,3,x\na,c,2,too, many\n"));
   EXPECT_NE(e.find("g.csv:3: has 5 fields, the header has 4"), std::string::npos) << e;
 }
 

@@ -25,7 +25,7 @@ TEST(LlmUsage, CountsCallsCachedRepliesErrorsAndTokens) {
   llm::MeteredProvider p(fake, meter);
   for (int i = 0; i < 5; ++i) p.chat({});
   const auto t = meter->totals();
-  EXPECT_EQ(t.calls, 3);  // two replies and the server error reached the provider
+  EXPECT_EQ(t.calls, 3);     // two replies and the server error reached the provider
   EXPECT_EQ(t.answered, 2);  // the mean latency is over these two: the error has no reply to time
   EXPECT_EQ(t.cached, 1);
   EXPECT_EQ(t.errors, 2);

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "judge/llm/http_call.hpp"
 #include "judge/llm/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -8,6 +7,7 @@
 #include <sstream>
 
 #include "../support.hpp"
+#include "judge/llm/http_call.hpp"
 #include "judge/util/error.hpp"
 #include "provider_env.hpp"
 

@@ -17,15 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp_dir() {
-  static const judge::test::TempDir dir("judge_measure_test");  // removed when the test program ends
-  return dir.path();
-}
-
 fs::path write_temp(const std::string& name, const std::string& text) {
-  const fs::path p = temp_dir() / name;
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
+  static const judge::test::TempDir dir("judge_measure_test");  // removed when the test program ends
+  return dir.write(name, text);
 }
 
 using judge::test::k_labels;

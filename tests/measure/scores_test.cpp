@@ -14,8 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 fs::path write_temp(const std::string& name, const std::string& text) {
   static const judge::test::TempDir dir("judge_scores_test");  // removed when the test program ends
-  std::ofstream(dir / name, std::ios::binary) << text;
-  return dir / name;
+  return dir.write(name, text);
 }
 }  // namespace
 

@@ -31,8 +31,9 @@ TEST(FactRule, ParsesTestsActionAndIgnoresTheComment) {
       format_fact_rule(*r),
       "when trains_model, not missing_value_checks, code_cells_after_code_share >= 0.33 -> score at most 1");
   // Round trip of every action form.
-  for (const char* text : {"when always -> N/A", "when a -> score 2", "when not b -> keep", "when a < 3 -> score at least 2",
-                           "when b != 0, c <= 1.5, d > 2, e = 4 -> score at most 2"}) {
+  for (const char* text :
+       {"when always -> N/A", "when a -> score 2", "when not b -> keep", "when a < 3 -> score at least 2",
+        "when b != 0, c <= 1.5, d > 2, e = 4 -> score at most 2"}) {
     const auto p = parse_fact_rule(text, error);
     ASSERT_TRUE(p) << text << ": " << error;
     EXPECT_EQ(format_fact_rule(*p), text);

@@ -366,8 +366,9 @@ TEST(Excerpt, PicksCellsOfTheDimensionInDocumentOrder) {
             "[outline]\n# Titanic\n[cell 3 code]\ndf['Age'] = df['Age'].fillna(df['Age'].median())  # "
             "missing ages\n");
   // Vocabulary by hand: id and title words, description words; "are" (stop word) dropped, sorted, unique.
-  EXPECT_EQ(dimension_vocabulary({"data_imputation", "Data Imputation", "Missing values are found", {}, "", {}}),
-            (std::vector<std::string>{"data", "found", "imputation", "missing", "values"}));
+  EXPECT_EQ(
+      dimension_vocabulary({"data_imputation", "Data Imputation", "Missing values are found", {}, "", {}}),
+      (std::vector<std::string>{"data", "found", "imputation", "missing", "values"}));
 }
 
 // retrieve() passes over the episodes `skip` names and returns k others (not k minus the skipped ones).
@@ -503,9 +504,8 @@ TEST(Memory, CalibrationNumbersOutOfRangeAreErrorsNamingTheFile) {
   EXPECT_EQ(error_with("/schema_version", 1e300), file + ": schema_version must be 1");
   EXPECT_EQ(error_with("/schema_version", "1"), file + ": schema_version must be 1");
   const std::string dimension = written.at("dimensions").begin().key();
-  EXPECT_EQ(error_with("/dimensions/" + dimension + "/n", 1e300).rfind(file + ": dimensions." + dimension +
-                                                                        ".n must be a whole number from 0 to ",
-                                                                    0),
+  EXPECT_EQ(error_with("/dimensions/" + dimension + "/n", 1e300)
+                .rfind(file + ": dimensions." + dimension + ".n must be a whole number from 0 to ", 0),
             0u);
   fs::remove_all(dir);
 }

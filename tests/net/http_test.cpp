@@ -79,7 +79,7 @@ TEST(Http, TimeoutDropAndRefusedConnection) {
   request.url = "http://127.0.0.1:1/v1/chat/completions?api-version=x";
   result = perform(request);
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.failure->kind, FailureKind::unreachable);  // nothing listens on port 1
+  EXPECT_EQ(result.failure->kind, FailureKind::unreachable);                  // nothing listens on port 1
   EXPECT_EQ(result.failure->message.find("api-version"), std::string::npos);  // no query in messages
 }
 

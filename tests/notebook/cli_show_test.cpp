@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `judge notebook show` on small notebooks written by us, compared with golden output in tests/golden/ (checked
-// by hand: sizes, truncation counts and cell numbers worked out from the inputs).
+// `judge notebook show` on small notebooks written by us, compared with golden output in tests/golden/
+// (checked by hand: sizes, truncation counts and cell numbers worked out from the inputs).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -12,7 +12,9 @@
 namespace judge {
 namespace {
 
-std::string golden(const std::string& name) { return util::read_file(test::source_dir() / "tests/golden" / name); }
+std::string golden(const std::string& name) {
+  return util::read_file(test::source_dir() / "tests/golden" / name);
+}
 
 // --full: the reader's whole view.
 TEST(CliNotebookShow, IpynbMatchesGolden) {

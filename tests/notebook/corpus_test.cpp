@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The shared corpus (../shared/data/notebooks and ../shared/data/edge): every file reads or fails with one line
-// naming it; every .ipynb that Debian's python3-nbformat reads has the same cells (count and types) as nbformat
-// gives (tests/notebook/nbformat_cells.py, run once per test).
+// The shared corpus (../shared/data/notebooks and ../shared/data/edge): every file reads or fails with one
+// line naming it; every .ipynb that Debian's python3-nbformat reads has the same cells (count and types) as
+// nbformat gives (tests/notebook/nbformat_cells.py, run once per test).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -40,7 +40,8 @@ TEST(Corpus, EveryFileReadsOrFailsWithOneLineNamingIt) {
     }
     for (const auto& nb : r.notebooks) {
       EXPECT_EQ(nb.path.rfind(file.string(), 0), 0u);
-      for (std::size_t i = 0; i < nb.cells.size(); ++i) EXPECT_EQ(nb.cells[i].number, static_cast<int>(i) + 1);
+      for (std::size_t i = 0; i < nb.cells.size(); ++i)
+        EXPECT_EQ(nb.cells[i].number, static_cast<int>(i) + 1);
     }
     notebooks += r.notebooks.size();
   }

@@ -196,8 +196,9 @@ TEST(Databricks, SqlAndScalaCommentForms) {
 }
 
 TEST(Databricks, RNotebooksAndWindowsLineEndings) {
-  const std::string text = "# Databricks notebook source\r\nlibrary(dplyr)\r\n\r\n# COMMAND ----------\r\n\r\n"
-                           "# MAGIC %md\r\n# MAGIC Hi\r\n";
+  const std::string text =
+      "# Databricks notebook source\r\nlibrary(dplyr)\r\n\r\n# COMMAND ----------\r\n\r\n"
+      "# MAGIC %md\r\n# MAGIC Hi\r\n";
   const Notebook nb = parse_databricks_source(text, "n.r");
   EXPECT_EQ(nb.language, "r");
   ASSERT_EQ(nb.cells.size(), 2u);

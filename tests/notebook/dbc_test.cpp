@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // .dbc archives: small archives built here with libzip from JSON written by hand (the layout described at the
 // top of src/notebook/dbc.cpp); expected cells worked out by hand.
+#include "judge/notebook/dbc.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <zip.h>
@@ -9,7 +11,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "judge/notebook/dbc.hpp"
 #include "judge/util/fs.hpp"
 
 namespace judge::notebook {
@@ -44,12 +45,13 @@ class DbcTest : public ::testing::Test {
 };
 
 json command(const std::string& text, double position) {
-  return {{"version", "CommandV1"}, {"command", text}, {"position", position}, {"commandTitle", ""},
-          {"results", nullptr}, {"error", nullptr}, {"errorSummary", nullptr}};
+  return {{"version", "CommandV1"}, {"command", text},  {"position", position},   {"commandTitle", ""},
+          {"results", nullptr},     {"error", nullptr}, {"errorSummary", nullptr}};
 }
 
 TEST_F(DbcTest, EachNotebookMemberIsANotebookInPositionOrder) {
-  json nb1 = {{"version", "NotebookV1"}, {"name", "train"}, {"language", "python"}, {"commands", json::array()}};
+  json nb1 = {
+      {"version", "NotebookV1"}, {"name", "train"}, {"language", "python"}, {"commands", json::array()}};
   nb1["commands"].push_back(command("x = 1", 2.0));
   nb1["commands"].push_back(command("%md # Title\nIntro", 1.0));
   nb1["commands"].push_back(command("%sql\nSELECT 1", 3.5));
@@ -92,7 +94,8 @@ TEST_F(DbcTest, ResultsErrorsAndTitlesBecomeOutputs) {
   c1["commandTitle"] = "Say it";
   c1["results"] = {{"type", "html"}, {"data", "<div class=\"ansiout\">a &lt; b\n</div>"}};
   json c2 = command("spark.table('t').limit(3)", 2);
-  c2["results"] = {{"type", "table"}, {"data", json::array({json::array({1}), json::array({2}), json::array({3})})}};
+  c2["results"] = {{"type", "table"},
+                   {"data", json::array({json::array({1}), json::array({2}), json::array({3})})}};
   json c3 = command("1/0", 3);
   c3["errorSummary"] = "<span class='ansi-red-fg'>ZeroDivisionError</span>: division by zero";
   nb["commands"] = {c1, c2, c3};
@@ -112,8 +115,8 @@ TEST_F(DbcTest, ResultsErrorsAndTitlesBecomeOutputs) {
 }
 
 TEST_F(DbcTest, BadMembersAreReportedAndTheRestRead) {
-  const json good = {{"version", "NotebookV1"}, {"language", "python"},
-                     {"commands", json::array({command("x = 1", 1)})}};
+  const json good = {
+      {"version", "NotebookV1"}, {"language", "python"}, {"commands", json::array({command("x = 1", 1)})}};
   const fs::path path = make_zip("mixed.dbc", {{"a.python", "{not json"}, {"b.python", good.dump()}});
   const ReadResult r = read_dbc(path);
   ASSERT_EQ(r.notebooks.size(), 1u);

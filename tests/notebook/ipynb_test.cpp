@@ -63,8 +63,10 @@ TEST(Ipynb, ImagesBecomePlaceholdersWithTheirDecodedSize) {
   const std::string text = R"({"nbformat": 4, "nbformat_minor": 2, "metadata": {}, "cells": [
     {"cell_type": "code", "metadata": {}, "source": "show", "outputs": [
       {"output_type": "display_data", "metadata": {},
-       "data": {"image/png": ")" + png + R"(", "text/plain": ["<Figure size 640x480 with 1 Axes>"]}},
-      {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": [")" + svg + R"("]}}
+       "data": {"image/png": ")" +
+                           png + R"(", "text/plain": ["<Figure size 640x480 with 1 Axes>"]}},
+      {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": [")" +
+                           svg + R"("]}}
     ]}]})";
   const Notebook nb = parse_ipynb(text, "img.ipynb");
   ASSERT_EQ(nb.cells[0].outputs.size(), 2u);
@@ -93,9 +95,11 @@ TEST(Ipynb, LongOutputsAreCutWithAMarkerAndExtraOutputsSummarised) {
   const std::string line(100, 'x');
   std::string outputs;
   for (int i = 0; i < 10; ++i)
-    outputs += std::string(i ? "," : "") + R"({"output_type": "stream", "name": "stdout", "text": ")" + line + "\"}";
+    outputs +=
+        std::string(i ? "," : "") + R"({"output_type": "stream", "name": "stdout", "text": ")" + line + "\"}";
   const std::string text = R"({"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
-    {"cell_type": "code", "metadata": {}, "source": "", "outputs": [)" + outputs + "]}]}";
+    {"cell_type": "code", "metadata": {}, "source": "", "outputs": [)" +
+                           outputs + "]}]}";
   ReadOptions options;
   options.max_output_chars = 30;
   options.max_outputs_per_cell = 3;
@@ -117,7 +121,8 @@ TEST(Ipynb, AttachmentsAreIgnored) {
 }
 
 TEST(Ipynb, V3WorksheetsHeadingsAndShortMimeKeys) {
-  const std::string text = R"({"nbformat": 3, "nbformat_minor": 0, "metadata": {"name": "old"}, "worksheets": [
+  const std::string text =
+      R"({"nbformat": 3, "nbformat_minor": 0, "metadata": {"name": "old"}, "worksheets": [
     {"cells": [
       {"cell_type": "heading", "level": 1, "metadata": {}, "source": ["Intro"]},
       {"cell_type": "code", "language": "python", "collapsed": false, "metadata": {}, "prompt_number": 4,
@@ -142,7 +147,8 @@ TEST(Ipynb, V3WorksheetsHeadingsAndShortMimeKeys) {
 }
 
 TEST(Ipynb, V3WithoutWorksheetsIsAnEmptyNotebook) {
-  EXPECT_TRUE(parse_ipynb(R"({"nbformat": 3, "nbformat_minor": 0, "metadata": {}})", "n.ipynb").cells.empty());
+  EXPECT_TRUE(
+      parse_ipynb(R"({"nbformat": 3, "nbformat_minor": 0, "metadata": {}})", "n.ipynb").cells.empty());
   EXPECT_TRUE(parse_ipynb(R"({"nbformat": 3, "worksheets": [{"metadata": {}}]})", "w.ipynb").cells.empty());
 }
 
@@ -168,7 +174,8 @@ TEST(Ipynb, LanguageFromKernelAndMagicsAndDatabricksTitles) {
   EXPECT_EQ(nb.language, "python");
   EXPECT_EQ(nb.cells[0].magic, "sql");
   EXPECT_EQ(nb.cells[0].title, "Load");
-  const Notebook r = parse_ipynb(R"({"nbformat": 4, "metadata": {"kernelspec": {"name": "ir"}}, "cells": []})", "r.ipynb");
+  const Notebook r =
+      parse_ipynb(R"({"nbformat": 4, "metadata": {"kernelspec": {"name": "ir"}}, "cells": []})", "r.ipynb");
   EXPECT_EQ(r.language, "r");
   EXPECT_EQ(r.nbformat, "4.0");
 }
@@ -183,12 +190,14 @@ TEST(Ipynb, NotANotebookIsAnErrorNamingTheFile) {
     return std::string("no error");
   };
   EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": ["), "f.ipynb: not valid JSON (is the file truncated?)");
-  EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": [\"\xff\"]}"), "f.ipynb: not valid JSON (the text is not valid UTF-8)");
+  EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": [\"\xff\"]}"),
+            "f.ipynb: not valid JSON (the text is not valid UTF-8)");
   EXPECT_EQ(message(" \n"), "f.ipynb: empty file, not a notebook");
   EXPECT_EQ(message("[1, 2]"), "f.ipynb: not a notebook (top level is not a JSON object)");
   EXPECT_EQ(message("{\"cells\": []}"), "f.ipynb: not a notebook (no integer \"nbformat\" field)");
   EXPECT_EQ(message("{\"nbformat\": 5, \"cells\": []}"), "f.ipynb: unsupported nbformat 5 (2 to 4 are read)");
-  EXPECT_EQ(message("{\"nbformat\": 4, \"metadata\": {}}"), "f.ipynb: nbformat 4 notebook without a \"cells\" list");
+  EXPECT_EQ(message("{\"nbformat\": 4, \"metadata\": {}}"),
+            "f.ipynb: nbformat 4 notebook without a \"cells\" list");
 }
 
 }  // namespace

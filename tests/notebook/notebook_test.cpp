@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Format dispatch, folder walks and rendering: files written here into a temporary folder; expected values from
-// the rules in README.md "Which files are notebooks".
+// Format dispatch, folder walks and rendering: files written here into a temporary folder; expected values
+// from the rules in README.md "Which files are notebooks".
+#include "judge/notebook/notebook.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 
-#include "judge/notebook/notebook.hpp"
 #include "judge/util/fs.hpp"
 
 namespace judge::notebook {

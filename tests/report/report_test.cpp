@@ -20,16 +20,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp_dir() {
+const judge::test::TempDir& temp() {
   static const judge::test::TempDir dir("judge_report_test");  // removed when the test program ends
-  return dir.path();
+  return dir;
 }
-
-fs::path write_temp(const std::string& name, const std::string& text) {
-  const fs::path p = temp_dir() / name;
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
-}
+fs::path temp_dir() { return temp().path(); }
+fs::path write_temp(const std::string& name, const std::string& text) { return temp().write(name, text); }
 
 using judge::test::k_labels;
 using judge::test::k_scores;
@@ -204,7 +200,8 @@ TEST(ReportCli, SecondRaterAsAJudgeReproducesTheLabelsReadme) {
 
 TEST(ReportCli, ItemMatchingSeveralBySuffixIsRefused) {
   // Label a.ipynb ends both scored paths: taking either would be a guess.
-  const fs::path labels = write_temp("ambiguous_labels.csv", "notebook,dimension,score\na.ipynb,model_use,2\n");
+  const fs::path labels =
+      write_temp("ambiguous_labels.csv", "notebook,dimension,score\na.ipynb,model_use,2\n");
   const fs::path scores = write_temp(
       "ambiguous_scores.jsonl",
       R"({"notebook": "/x/a.ipynb", "dimension": "model_use", "status": "scored", "score": 2, "judge": "h"}
@@ -218,8 +215,8 @@ TEST(ReportCli, ItemMatchingSeveralBySuffixIsRefused) {
             std::string::npos)
       << r.out;
   // Two label items ending with the same scored path: the score would be compared with both.
-  const fs::path labels2 = write_temp("ambiguous_labels2.csv",
-                                      "notebook,dimension,score\np/a.ipynb,model_use,2\nq/a.ipynb,model_use,1\n");
+  const fs::path labels2 = write_temp(
+      "ambiguous_labels2.csv", "notebook,dimension,score\np/a.ipynb,model_use,2\nq/a.ipynb,model_use,1\n");
   const fs::path scores2 = write_temp(
       "ambiguous_scores2.jsonl",
       R"({"notebook": "a.ipynb", "dimension": "model_use", "status": "scored", "score": 2, "judge": "h"}
@@ -243,8 +240,9 @@ TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
       R"({"notebook": "/data/nbs/a.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "other"}
 {"notebook": "/data/nbs/sub/b.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "other"}
 )");
-  const std::string args = "report --labels '" + labels.string() + "' --bootstrap 100 --format json --scores '" +
-                           first.string() + "' --scores '" + second.string() + "'";
+  const std::string args = "report --labels '" + labels.string() +
+                           "' --bootstrap 100 --format json --scores '" + first.string() + "' --scores '" +
+                           second.string() + "'";
   auto r = judge::test::run_judge(args);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::map<std::string, double> mae;
@@ -262,7 +260,8 @@ TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
   EXPECT_NE(r.out.find("judge eval --name"), std::string::npos) << r.out;
 
   r = judge::test::run_judge(
-      "eval examples/notebooks/churn_good.ipynb --dimensions model_use --format jsonl --name heuristic+memory");
+      "eval examples/notebooks/churn_good.ipynb --dimensions model_use --format jsonl --name "
+      "heuristic+memory");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(nlohmann::json::parse(r.out)["judge"], "heuristic+memory");
 }

@@ -9,9 +9,11 @@ using namespace judge::rubric;
 
 TEST(Rubric, DefaultHasTheNineDimensionsOnOneToThreeWithNA) {
   const Rubric& r = default_rubric();
-  const std::vector<std::string> expected{"library_installation", "exploratory_data_analysis", "data_imputation",
-                                          "feature_engineering", "model_training", "model_use",
-                                          "metrics_evaluation", "mlflow_logging", "cell_organization"};
+  const std::vector<std::string> expected{"library_installation", "exploratory_data_analysis",
+                                          "data_imputation",      "feature_engineering",
+                                          "model_training",       "model_use",
+                                          "metrics_evaluation",   "mlflow_logging",
+                                          "cell_organization"};
   ASSERT_EQ(r.dimensions.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(r.dimensions[i].id, expected[i]);
@@ -30,7 +32,8 @@ dimensions:
   - id: coherence
     description: The story hangs together.
     levels: {1: a, 2: b, 3: c, 4: d, 5: e}
-)", "stories.yaml");
+)",
+                                "stories.yaml");
   EXPECT_EQ(r.max_score(), 5);
   EXPECT_FALSE(r.allows_na);
   ASSERT_NE(r.find("coherence"), nullptr);
@@ -46,7 +49,8 @@ dimensions:
   - id: first
     description: again
     levels: {1: x, 2: y}
-)", "bad.yaml");
+)",
+                 "bad.yaml");
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
     const std::string msg = e.what();
@@ -171,8 +175,10 @@ dimensions:
     levels: {1: x, 2: y}
     keywords: [plot, ""]
 )");
-  EXPECT_NE(msg.find("r.yaml:7: \"keywords\" of \"first\" must be a list of words"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("r.yaml:11: a keyword of \"second\" must be a non-empty word"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("r.yaml:7: \"keywords\" of \"first\" must be a list of words"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("r.yaml:11: a keyword of \"second\" must be a non-empty word"), std::string::npos)
+      << msg;
 }
 
 // A keyword that is a list or a mapping is said to be one (not "empty"); a blank keyword (" ") would match

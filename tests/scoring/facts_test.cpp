@@ -144,18 +144,20 @@ df.isnull().sum()
 // that could be mistaken for the start of training, and before the real first call in cell 5.
 TEST(Facts, TrainingStartsAtTheFirstCallOfADefThatFitsByItsWholeName) {
   const auto check_comes_first = [](const std::string& cells_2_and_3) {
-    const std::string text = "# %%\nimport pandas as pd\nfrom sklearn.ensemble import RandomForestRegressor\n"
-                             "df = pd.read_csv(\"homes.csv\")\n" +
-                             cells_2_and_3 + "# %%\ndf.isnull().sum()\n# %%\nmodel = train(df)\n";
+    const std::string text =
+        "# %%\nimport pandas as pd\nfrom sklearn.ensemble import RandomForestRegressor\n"
+        "df = pd.read_csv(\"homes.csv\")\n" +
+        cells_2_and_3 + "# %%\ndf.isnull().sum()\n# %%\nmodel = train(df)\n";
     const auto f = scoring::notebook_facts(notebook::parse_jupytext_percent(text, "helper.py"));
     EXPECT_EQ(f.at("trains_model"), 1) << text;
     return f.at("missing_check_before_training");
   };
   // A def that does not fit (load) is no training, though it sits in the same cell as one that does.
-  EXPECT_EQ(check_comes_first("# %%\ndef load(path):\n    return pd.read_csv(path)\n\n"
-                              "def train(df):\n    m = RandomForestRegressor()\n    m.fit(df[[\"a\"]], df.y)\n"
-                              "    return m\n# %%\ndf = load(\"more.csv\")\n"),
-            1);
+  EXPECT_EQ(
+      check_comes_first("# %%\ndef load(path):\n    return pd.read_csv(path)\n\n"
+                        "def train(df):\n    m = RandomForestRegressor()\n    m.fit(df[[\"a\"]], df.y)\n"
+                        "    return m\n# %%\ndf = load(\"more.csv\")\n"),
+      1);
   // "train(" inside another name (pretrain) or as a method (model.train) is not the helper.
   EXPECT_EQ(check_comes_first("# %%\ndef train(df):\n    m = RandomForestRegressor()\n"
                               "    m.fit(df[[\"a\"]], df.y)\n    return m\n"
@@ -215,7 +217,7 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   const auto rubric = rubric::default_rubric();
   const auto nb = sample();
   scoring::HeuristicJudge judge;
-  auto score_of = [&](const scoring::Context& c) {
+  auto score_of = [&](const scoring::MemoryUse& c) {
     for (const auto& v : judge.score(nb, rubric, c))
       if (v.dimension == "model_training") return v;
     return verdict::Verdict{};
@@ -227,7 +229,7 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   m.set_guidelines(
       {{"model_training", "when trains_model, not seed_set -> score 1 (edited by hand)", {}, "learnt"},
        {"model_training", "when always -> N/A", {}, "manual"}});  // first match wins
-  scoring::Context c;
+  scoring::MemoryUse c;
   c.memory = &m;
   const auto ruled = score_of(c);
   EXPECT_EQ(ruled.status, verdict::Status::scored);

@@ -12,11 +12,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <filesystem>
-#include <unistd.h>
 
 #include "../support.hpp"
 

@@ -416,9 +416,10 @@ dimensions:
   - {id: charts, description: d, levels: {1: x, 2: y, 3: z}}
 )",
                                                  "t.yaml");
-  EXPECT_EQ(h.cannot_score(three),
-            (std::vector<std::string>{"the heuristic judge has no rules for dimension 'charts' (it knows the nine "
-                                      "ml-notebook dimensions); its items will be unscored"}));
+  EXPECT_EQ(
+      h.cannot_score(three),
+      (std::vector<std::string>{"the heuristic judge has no rules for dimension 'charts' (it knows the nine "
+                                "ml-notebook dimensions); its items will be unscored"}));
 }
 
 // A custom rubric whose dimensions the heuristic does not know is one warning, not one per dimension: the

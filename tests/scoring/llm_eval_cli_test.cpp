@@ -290,9 +290,10 @@ TEST_F(LlmEvalCli, RetryableErrorsAreRetriedThenUnscoredWithTheKind) {
 
 TEST_F(LlmEvalCli, CacheGivenAModeNameSetsTheModeAndCreatesNoFileOfThatName) {
   const std::string xdg = "XDG_CACHE_HOME='" + (m_dir / "xdg").string() + "'";
-  auto r = judge("eval nb.ipynb --format jsonl --dimensions model_use --judge openai:gpt-4.1-mini --base-url " +
-                     server.openai_base_url() + " --cache off",
-                 xdg);
+  auto r =
+      judge("eval nb.ipynb --format jsonl --dimensions model_use --judge openai:gpt-4.1-mini --base-url " +
+                server.openai_base_url() + " --cache off",
+            xdg);
   ASSERT_EQ(r.exit_code, 0) << err();
   EXPECT_FALSE(std::filesystem::exists(m_dir / "off"));
   EXPECT_FALSE(std::filesystem::exists(m_dir / "xdg" / "judge" / "cache.sqlite"));  // off: not opened
@@ -440,7 +441,8 @@ TEST_F(LlmEvalCli, ReasoningModelSettingChangesTheWireBody) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(err().find("flag --reasoning-model: reasoning_model must be auto, true or false"),
             std::string::npos)
-      << err();  // Checked when the settings load, so config show refuses a bad file value too (exit 1, naming the line).
+      << err();  // Checked when the settings load, so config show refuses a bad file value too (exit 1,
+                 // naming the line).
   std::ofstream(m_dir / "judge.yaml") << "reasoning_model: yes\n";
   r = judge("config show");
   EXPECT_EQ(r.exit_code, 1);

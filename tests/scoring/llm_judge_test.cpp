@@ -169,7 +169,7 @@ TEST(LlmJudge, MemoryHookFillsTheExamplesSection) {
   auto fake = std::make_shared<FakeProvider>();
   fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply(R"({"score": 2})"); };
   scoring::LlmJudgeOptions opt;
-  opt.memory = [](const notebook::Notebook&, const rubric::Dimension& d, const scoring::Context&) {
+  opt.memory = [](const notebook::Notebook&, const rubric::Dimension& d, const scoring::MemoryUse&) {
     prompt::MemorySection m;
     m.guidelines = {"guideline for " + d.id};
     return m;
@@ -215,7 +215,7 @@ TEST(LlmJudge, AlignedMemoryFillsGuidelinesAndNearestEpisodesOfOtherNotebooks) {
   auto fake = std::make_shared<FakeProvider>();
   fake->fallback = [](const llm::ChatRequest&) { return FakeProvider::reply(R"({"score": 1})"); };
   scoring::LlmJudge judge(fake);
-  scoring::Context context;
+  scoring::MemoryUse context;
   context.memory = &m;
   const auto v = judge.score(nb_with("df = df.fillna(0)"), one_dim("data_imputation"), context);
   const auto& user = fake->requests[0].messages[1].content;

@@ -109,8 +109,8 @@ TEST(LlmReply, ScaleWithGapsNamesItsPoints) {
 // A scale from INT_MIN to INT_MAX: its width (max - min + 1) overflowed an int, undefined behaviour that
 // UBSan reports. Input: tests/regressions/rubric_extreme_scale.yaml.
 TEST(LlmReplyRegressions, AScaleSpanningEveryIntIsReadWithoutOverflow) {
-  const auto extreme = rubric::load_rubric(std::string(JUDGE_SOURCE_DIR) +
-                                           "/tests/regressions/rubric_extreme_scale.yaml");
+  const auto extreme =
+      rubric::load_rubric(std::string(JUDGE_SOURCE_DIR) + "/tests/regressions/rubric_extreme_scale.yaml");
   const auto& d = extreme.dimensions.front();
   const auto top = parse_reply(R"({"score": 2147483647, "rationale": "r"})", extreme, d);
   ASSERT_TRUE(top.ok) << top.error;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The LLM judge's memory section (src/scoring/memory_section.cpp): the budget, learnt rules left out,
 // contrastive episodes. Sizes are worked out by hand from the prompt's wording (docs/prompt.md).
+#include "judge/scoring/memory_section.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,7 +14,6 @@
 #include "judge/notebook/notebook.hpp"
 #include "judge/prompt/prompt.hpp"
 #include "judge/rubric/rubric.hpp"
-#include "judge/scoring/memory_section.hpp"
 
 using namespace judge;
 
@@ -21,9 +22,9 @@ namespace {
 // Four guidelines of model_training in file order. Rendered, each takes its length + 3 bytes ("- ", "\n"):
 // 51, 69, 53 and 68 bytes; the heading "Guidelines distilled from human reviewers of earlier notebooks
 // (apply them):\n" takes 77 and the empty line after them 1: 319 bytes in all, 80 tokens.
-const std::string k_g1 = "Score 2: a model is fit but nothing is held out.";                     // 1 label
-const std::string k_g2 = "Score 1: the model is fit on all rows and scored on the same rows.";   // 1 label
-const std::string k_g3 = "Mark N/A when the notebook trains no model at all.";                   // 1 label
+const std::string k_g1 = "Score 2: a model is fit but nothing is held out.";                    // 1 label
+const std::string k_g2 = "Score 1: the model is fit on all rows and scored on the same rows.";  // 1 label
+const std::string k_g3 = "Mark N/A when the notebook trains no model at all.";                  // 1 label
 const std::string k_g4 = "Score 3: the split, the fit and the held-out score are all shown.";   // 2 labels
 // A near-duplicate of g2 (the same words without the full stop) citing two more labels: merged into g2,
 // which then cites 3 labels.
@@ -69,7 +70,8 @@ TEST(MemoryBudget, CutGuidelinesAreMergedRankedNaFirstThenByLabelsAndCutToAPrefi
   EXPECT_EQ(scoring::fit_memory_budget(guidelines(), {}, 70).guidelines,
             (std::vector<std::string>{k_g3, k_g2, k_g4}));
   // 60 tokens = 240 bytes: g3, g2 take 200; g4 would make 268 (the prefix stops there: g1 is not tried).
-  EXPECT_EQ(scoring::fit_memory_budget(guidelines(), {}, 60).guidelines, (std::vector<std::string>{k_g3, k_g2}));
+  EXPECT_EQ(scoring::fit_memory_budget(guidelines(), {}, 60).guidelines,
+            (std::vector<std::string>{k_g3, k_g2}));
   // 20 tokens: not even the heading and the first guideline (131 bytes).
   EXPECT_TRUE(scoring::fit_memory_budget(guidelines(), {}, 20).empty());
 }
@@ -175,8 +177,9 @@ rubric::Dimension imputation() {
 TEST(MemorySection, LearntRulesAreNeverPutInAPrompt) {
   const auto nb = notebook_with("df = df.fillna(0)");
   auto m = memory_of(nb, {});
-  m.set_guidelines({{"data_imputation", "when: has_fillna, not has_split -> score at most 2", {"x"}, "learnt"},
-                    {"data_imputation", "Fit the imputer on the training split.", {}, "manual"}});
+  m.set_guidelines(
+      {{"data_imputation", "when: has_fillna, not has_split -> score at most 2", {"x"}, "learnt"},
+       {"data_imputation", "Fit the imputer on the training split.", {}, "manual"}});
   const auto s = scoring::memory_section(nb, imputation(), {&m, 5});
   EXPECT_EQ(s.guidelines, (std::vector<std::string>{"Fit the imputer on the training split."}));
 }
@@ -212,8 +215,8 @@ TEST(MemorySection, ContrastiveEpisodesSayWhatTheJudgeAnsweredWhenItDiffered) {
   EXPECT_EQ(judge_said(1), "-");  // agreed
   EXPECT_EQ(judge_said(2), "2.000000 rationale 2");
   EXPECT_EQ(judge_said(3), "N/A rationale 3");
-  EXPECT_EQ(judge_said(4), "-");  // both N/A
-  EXPECT_EQ(judge_said(5), "-");  // no verdict to show
+  EXPECT_EQ(judge_said(4), "-");                     // both N/A
+  EXPECT_EQ(judge_said(5), "-");                     // no verdict to show
   EXPECT_EQ(judge_said(6), "2.000000 rationale 6");  // 2 against the raters' mean 1.5
   // Off by default: no episode carries the judge's answer.
   for (const auto& e : scoring::memory_section(nb, imputation(), {&m, 10}).episodes) EXPECT_FALSE(e.judge);
@@ -225,11 +228,10 @@ TEST(MemorySection, DefaultBudgetCutsNothingOfFortyLabelledNotebooksMemory) {
   JUDGE_REQUIRE_SHARED_DATA();
   const auto dir = std::filesystem::temp_directory_path() / ("judge_house_mem_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  const auto r = test::run_command("cd '" + dir.parent_path().string() + "' && '" + JUDGE_BINARY +
-                                   "' align --labels '" +
-                                   (test::shared_data() / "labels/ml-notebooks-house.csv").string() +
-                                   "' --notebooks '" + (test::shared_data() / "notebooks").string() +
-                                   "' --memory '" + dir.string() + "' > /dev/null");
+  const auto r = test::run_command(
+      "cd '" + dir.parent_path().string() + "' && '" + JUDGE_BINARY + "' align --labels '" +
+      (test::shared_data() / "labels/ml-notebooks-house.csv").string() + "' --notebooks '" +
+      (test::shared_data() / "notebooks").string() + "' --memory '" + dir.string() + "' > /dev/null");
   ASSERT_EQ(r.exit_code, 0);
   const auto m = memory::Memory::load(dir);
   std::filesystem::remove_all(dir);
@@ -238,7 +240,7 @@ TEST(MemorySection, DefaultBudgetCutsNothingOfFortyLabelledNotebooksMemory) {
   ASSERT_EQ(labelled.size(), 40u);
 
   const auto read = notebook::read_path(test::shared_data() / "notebooks");
-  const scoring::Context context{&m, m.provenance().k};
+  const scoring::MemoryUse context{&m, m.provenance().k};
   scoring::MemoryOptions unlimited;
   unlimited.budget = 0;
   std::size_t sections = 0, guidelines = 0, episodes = 0, largest = 0;

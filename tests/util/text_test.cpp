@@ -9,13 +9,18 @@ using namespace judge::util;
 
 TEST(Text, StripAnsiRemovesColourCodes) {
   EXPECT_EQ(strip_ansi("\x1b[0;31mKeyError\x1b[0m: 'Age'"), "KeyError: 'Age'");
-  EXPECT_EQ(strip_ansi("a\x1b]0;title\x07" "b"), "ab");
+  EXPECT_EQ(strip_ansi("a\x1b]0;title\x07"
+                       "b"),
+            "ab");
   EXPECT_EQ(strip_ansi("plain"), "plain");
 }
 
 TEST(Text, TruncateCutsOnUtf8BoundaryWithMarker) {
   // "é" is two bytes (0xC3 0xA9): a cut after 2 bytes of "aé" + "b" must not split it.
-  EXPECT_EQ(truncate_utf8("a\xC3\xA9" "b", 2), "a\n... [truncated 3 chars]");
+  EXPECT_EQ(truncate_utf8("a\xC3\xA9"
+                          "b",
+                          2),
+            "a\n... [truncated 3 chars]");
   EXPECT_EQ(truncate_utf8("short", 10), "short");
 }
 

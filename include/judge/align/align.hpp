@@ -51,12 +51,12 @@ struct AlignSummary {
 
 /// The offline judge's semantic memory for one dimension: a rule tree (stats::fit_rule_tree, depth chosen by
 /// inner cross-validation against "no rule") fitted from the episodes' facts (Episode::facts, plus
-/// `rule_score`: the judge's own score, 0 for N/A) to their human scores, N/A included. Each leaf that changes
-/// the verdict becomes a guideline of source "learnt" whose text is the rule ("when trains_model, not
+/// `rule_score`: the judge's own score, 0 for N/A) to their human scores, N/A included. Each leaf that
+/// changes the verdict becomes a guideline of source "learnt" whose text is the rule ("when trains_model, not
 /// missing_check_before_training -> score at most 1 (9 of 10 labels)": the labels it got right of those it
 /// covers), citing the labels it got right. Episodes without facts or with an unscored verdict are left out.
-/// Actions are the rubric's scale points (N/A when it allows N/A); an N/A disagreement costs three quarters of
-/// the scale's range (1.5 on 1-3).
+/// Actions are the rubric's scale points (N/A when it allows N/A); an N/A disagreement costs three quarters
+/// of the scale's range (1.5 on 1-3).
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
                                                 const std::vector<memory::Episode>& episodes);
 

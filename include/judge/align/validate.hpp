@@ -22,8 +22,8 @@ namespace judge::align {
 
 /// The conditions judge validate measures, in this order:
 ///  - "baseline": the judge without memory;
-///  - "semantic": memory with guidelines only (Context::use_episodes = false);
-///  - "episodic": memory with episodes only (Context::use_guidelines = false);
+///  - "semantic": memory with guidelines only (MemoryUse::use_episodes = false);
+///  - "episodic": memory with episodes only (MemoryUse::use_guidelines = false);
 ///  - "both": guidelines and episodes;
 ///  - "calibrated": the baseline verdicts mapped by an isotonic map per dimension (judge score -> human
 ///  score)
@@ -45,7 +45,7 @@ struct ValidateOptions {
   /// Shares of each fold's training notebooks to align on, each in (0, 1]: {1} = the plain measurement;
   /// {0.25, 0.5, 0.75, 1} = a learning curve. The notebooks of a smaller share are a subset of a larger one.
   std::vector<double> shares = {1.0};
-  std::size_t parallel = 4;  ///< judge calls at once
+  std::size_t parallel = 4;                                        ///< judge calls at once
   stats::IsotonicLoss calibration = stats::IsotonicLoss::squared;  ///< the "calibrated" condition's map
 };
 

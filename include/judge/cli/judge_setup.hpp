@@ -19,7 +19,7 @@ namespace judge::cli {
 /// The settings a subcommand was given as flags and its --config file.
 struct SettingFlags {
   std::string config_file;
-  std::map<std::string, std::string> flags;  ///< setting name -> value given on the command line
+  std::map<std::string, std::string> flags;    ///< setting name -> value given on the command line
   std::map<std::string, std::string> spelled;  ///< setting name -> its flag as typed, when not "--name"
   /// Config::load with the process environment (throws as Config::load does).
   Config load() const;

@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "judge/verdict/verdict.hpp"
 #include "judge/label/queue.hpp"
 #include "judge/label/store.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/judge.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::label {
 

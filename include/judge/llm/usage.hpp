@@ -12,8 +12,8 @@ namespace judge::llm {
 struct UsageTotals {
   long calls = 0;     ///< calls that reached the provider (successful or not)
   long answered = 0;  ///< of which returned a reply (the calls latency_seconds is summed over)
-  long cached = 0;  ///< replies served from the response cache
-  long errors = 0;  ///< calls that ended in an error (after the provider's retries) or were rejected
+  long cached = 0;    ///< replies served from the response cache
+  long errors = 0;    ///< calls that ended in an error (after the provider's retries) or were rejected
   long input_tokens = 0;
   long output_tokens = 0;
   double latency_seconds = 0;  ///< summed over the answered calls (a failed call has no reply to time)

@@ -13,10 +13,10 @@ namespace judge::measure {
 struct ScoreRecord {
   std::string item;  ///< column/key `item` or `notebook`
   std::string dimension;
-  std::string judge;  ///< empty when the file has no judge column
+  std::string judge;                                 ///< empty when the file has no judge column
   verdict::Status status = verdict::Status::scored;  ///< never unreadable: read_scores counts it as unscored
-  std::optional<double> score;  ///< set only when status is scored
-  std::string rationale;        ///< `rationale` (or `feedback`) when present
+  std::optional<double> score;                       ///< set only when status is scored
+  std::string rationale;                             ///< `rationale` (or `feedback`) when present
   /// `flags` (JSON: an array of strings; CSV: a column of ';'-separated names) and `injection_cells` (JSON:
   /// an array of cell numbers; CSV: ';'-separated), as judge eval writes them for a notebook flagged for
   /// prompt injection; empty when absent.

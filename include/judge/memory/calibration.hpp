@@ -17,8 +17,8 @@ namespace judge::memory {
 /// A calibration saved with a memory: per dimension, a monotone map from the judge's score to the human one.
 struct Calibration {
   std::map<std::string, stats::IsotonicMap> maps;
-  std::map<std::string, std::size_t> pairs;  ///< pairs each map was fitted on
-  std::string judge;                         ///< the judge spec whose scores were fitted
+  std::map<std::string, std::size_t> pairs;                 ///< pairs each map was fitted on
+  std::string judge;                                        ///< the judge spec whose scores were fitted
   stats::IsotonicLoss loss = stats::IsotonicLoss::squared;  ///< "isotonic" or "isotonic-median"
 };
 

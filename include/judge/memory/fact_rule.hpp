@@ -23,7 +23,8 @@ struct FactTest {
 ///   when FACT_TEST, FACT_TEST, ... -> ACTION [(comment)]
 /// with ACTION one of `score N`, `score at most N`, `score at least N`, `N/A` or `keep` (the judge's own
 /// verdict stands; since the first matching rule wins, a `keep` rule switches off the rules after it for the
-/// notebooks it matches); `when always -> ...` has no tests. A trailing parenthesised comment (align writes "(9 of 10 labels)") is ignored.
+/// notebooks it matches); `when always -> ...` has no tests. A trailing parenthesised comment (align writes
+/// "(9 of 10 labels)") is ignored.
 struct FactRule {
   std::vector<FactTest> when;
   stats::RuleAction then;

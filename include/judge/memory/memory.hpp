@@ -45,8 +45,8 @@ struct Episode {
   std::string notebook_hash;      ///< sha256 of the notebook file when it was aligned
   bool distilled = false;         ///< its labels' feedback went through distillation
   Vector vector;                  ///< embedding of `excerpt` (kept in vectors.jsonl, not episodes.jsonl)
-  /// The notebook's named facts at alignment (scoring::notebook_facts; empty unless aligned with the heuristic
-  /// judge): learnt rules are applied to them so the episodic blend corrects what the rules left.
+  /// The notebook's named facts at alignment (scoring::notebook_facts; empty unless aligned with the
+  /// heuristic judge): learnt rules are applied to them so the episodic blend corrects what the rules left.
   std::map<std::string, double> facts;
 };
 
@@ -218,8 +218,9 @@ struct ForgetResult {
 /// Removes the episodes of the given notebooks (exact paths as the labels give them) and those that came
 /// from the given label ids, then every non-manual guideline that cites a label no episode left holds (its
 /// text may come from that label's feedback); the episodes of the other labels such a guideline cited are
-/// marked undistilled, so the next align distills them again. Manual guidelines always stay. Records a tombstone (time: now) for each notebook and label id given that
-/// has none yet, so that align keeps them out.
+/// marked undistilled, so the next align distills them again. Manual guidelines always stay. Records a
+/// tombstone (time: now) for each notebook and label id given that has none yet, so that align keeps them
+/// out.
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
                     const std::vector<std::string>& label_ids);
 

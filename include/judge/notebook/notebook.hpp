@@ -118,12 +118,13 @@ Notebook parse_ipynb(const std::string& text, const std::string& name, const Rea
 /// `# DBTITLE 1,Title`; or the `-- ` (SQL) and `// ` (Scala) comment forms). One cell per separator-delimited
 /// chunk, empty cells kept; `.r` names give language "r". Code is never parsed (a template still reads).
 /// Throws judge::Error("NAME:1: reason") when the first line is not a Databricks header.
-Notebook parse_databricks_source(const std::string& text, const std::string& name, const ReadOptions& options = {});
+Notebook parse_databricks_source(const std::string& text, const std::string& name,
+                                 const ReadOptions& options = {});
 
 /// Parses a Jupytext percent script (`# %%`, `# %% Title [markdown] {"meta": 1}`, `[md]`, `[raw]`, `# %%%`
 /// sub-cells). Markdown and raw cells lose their `# ` prefixes; a leading `# ---` YAML header with `jupyter:`
-/// is metadata (its `language:` is the notebook's), without it a raw cell. Throws judge::Error("NAME: reason")
-/// when there is no marker line. `options` is unused (a percent script has no outputs); it makes the
+/// is metadata (its `language:` is the notebook's), without it a raw cell. Throws judge::Error("NAME:
+/// reason") when there is no marker line. `options` is unused (a percent script has no outputs); it makes the
 /// signature that of every text reader (formats.hpp).
 Notebook parse_jupytext_percent(const std::string& text, const std::string& name,
                                 const ReadOptions& options = {});

@@ -21,11 +21,11 @@ struct LevelText {
 };
 
 struct Dimension {
-  std::string id;           ///< snake_case identifier, e.g. "model_training"
-  std::string title;        ///< human title, e.g. "Model Training"
-  std::string description;  ///< what the dimension covers
-  std::vector<LevelText> levels;   ///< one per scale point, highest first
-  std::string not_applicable;      ///< when N/A applies; empty when the rubric has no N/A
+  std::string id;                 ///< snake_case identifier, e.g. "model_training"
+  std::string title;              ///< human title, e.g. "Model Training"
+  std::string description;        ///< what the dimension covers
+  std::vector<LevelText> levels;  ///< one per scale point, highest first
+  std::string not_applicable;     ///< when N/A applies; empty when the rubric has no N/A
   /// Words that mark a notebook cell as relevant to the dimension (lower case; matched as substrings of the
   /// cell's lower-cased source and outputs): what an LLM judge's prompt keeps first when a notebook is over
   /// its token budget (prompt::dimension_keywords). Optional; may be empty.

@@ -47,7 +47,8 @@ FactValues notebook_facts(const notebook::Notebook& nb, FactNotes* notes = nullp
 
 /// The same, from evidence already gathered from `nb` (gather_facts(nb)): the heuristic judge gathers it
 /// once for its rules and its facts.
-FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& evidence, FactNotes* notes = nullptr);
+FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& evidence,
+                          FactNotes* notes = nullptr);
 
 /// "yes"/"no" for booleans, the number otherwise (shares with two decimals).
 std::string format_fact(const FactInfo& info, double value);

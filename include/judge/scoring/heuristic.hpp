@@ -18,7 +18,7 @@ class HeuristicJudge : public Judge {
   /// The rubric's dimensions without a heuristic rule, and a scale the rules cannot map to.
   std::vector<std::string> cannot_score(const rubric::Rubric& rubric) const override;
   std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                             const Context& context) override;
+                             const MemoryUse& context) override;
 };
 
 }  // namespace judge::scoring

@@ -25,6 +25,6 @@ std::vector<std::string> rule_gaps(const rubric::Rubric& rubric);
 /// Blends rule verdicts with aligned memory (the similarity-weighted human scores of the nearest episodes);
 /// records the episodes used in Verdict::extra. No-op when context.memory is null or context.use_episodes is
 /// false (the blend has no use for guidelines).
-void apply_memory(const notebook::Notebook& nb, const Context& context, std::vector<Verdict>& verdicts);
+void apply_memory(const notebook::Notebook& nb, const MemoryUse& context, std::vector<Verdict>& verdicts);
 
 }  // namespace judge::scoring

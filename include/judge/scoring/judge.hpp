@@ -23,8 +23,9 @@ namespace judge::scoring {
 using verdict::Status;
 using verdict::Verdict;
 
-/// What a judge may use besides the notebook and the rubric.
-struct Context {
+/// Which aligned memory a judge may use for one notebook, and how (retrieval top-k, own-episode rule). An
+/// empty MemoryUse (memory == nullptr) judges without memory.
+struct MemoryUse {
   const memory::Memory* memory = nullptr;  ///< aligned memory, or nullptr
   int top_k = 5;                           ///< episodes retrieved per (notebook, dimension)
   /// Which parts of `memory` a judge may use (judge validate's conditions): semantic memory (guidelines)
@@ -71,7 +72,7 @@ class Judge {
   /// Every call score() would make for `nb` (one per item and sample), without making it; empty for a
   /// judge that calls no model.
   virtual std::vector<PlannedCall> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                        const Context& context) const {
+                                        const MemoryUse& context) const {
     (void)nb, (void)rubric, (void)context;
     return {};
   }
@@ -84,7 +85,7 @@ class Judge {
   /// One verdict per dimension of `rubric`, in rubric order. Never throws for a per-item failure (that is
   /// an `unscored` verdict); throws judge::Error only for unrecoverable configuration problems.
   virtual std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                     const Context& context) = 0;
+                                     const MemoryUse& context) = 0;
 };
 
 }  // namespace judge::scoring

@@ -17,8 +17,8 @@
 namespace judge::scoring {
 
 /// Fills the prompt's memory section for one (notebook, dimension).
-using MemoryFn =
-    std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&, const Context&)>;
+using MemoryFn = std::function<prompt::MemorySection(const notebook::Notebook&, const rubric::Dimension&,
+                                                     const MemoryUse&)>;
 
 struct LlmJudgeOptions {
   bool batch_dimensions = false;  ///< one call for all dimensions of a notebook instead of one per dimension
@@ -27,7 +27,8 @@ struct LlmJudgeOptions {
   int max_tokens = 1024;
   bool redact = true;  ///< mask secrets (scoring/redact.hpp) before the notebook leaves the machine
   prompt::RenderOptions render;
-  MemoryFn memory;  ///< empty: scoring::memory_section with memory_options (aligned memory from the Context)
+  MemoryFn
+      memory;  ///< empty: scoring::memory_section with memory_options (aligned memory from the MemoryUse)
   MemoryOptions memory_options;  ///< memory budget and contrastive episodes, for scoring::memory_section
 
   static constexpr double k_sample_temperature = 0.7;
@@ -41,9 +42,9 @@ struct LlmJudgeOptions {
 /// reply with scoring/reply.hpp, and when the reply has no valid score asks once more stating the error;
 /// a second failure is `unscored` with the reason. A provider failure makes the item `unscored` with the
 /// error kind, except auth and config failures, which throw judge::Error (the run stops, exit 1).
-/// Memory (Context::memory, through LlmJudgeOptions::memory) is used when each call judges one dimension; a
+/// Memory (MemoryUse::memory, through LlmJudgeOptions::memory) is used when each call judges one dimension; a
 /// verdict then lists the ids of the episodes shown ("episodes"), the number of guidelines ("guidelines")
-/// and, unless Context::own_episodes, how many of the notebook's own episodes were left out
+/// and, unless MemoryUse::own_episodes, how many of the notebook's own episodes were left out
 /// ("episodes_left_out"). A notebook with prompt-injection findings (prompt::detect_injection) gets a prompt
 /// that names the flagged cells (prompt::injection_note). Each verdict's extra holds: flags/injection_cells
 /// (flag_injection),
@@ -54,19 +55,19 @@ class LlmJudge : public Judge {
   LlmJudge(std::shared_ptr<llm::ChatProvider> provider, LlmJudgeOptions options = {});
   std::string spec() const override { return m_provider->spec(); }
   std::vector<Verdict> score(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                             const Context& context) override;
+                             const MemoryUse& context) override;
 
   bool calls_model() const override { return true; }
   /// Every call score() would make (one per item and sample; each its first request), for --dry-run.
   std::vector<PlannedCall> plan(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                const Context& context) const override;
+                                const MemoryUse& context) const override;
 
   /// The text of the memory section (prompt::memory_text) that an LlmJudge with `options` puts in its prompt
   /// for `nb` on `dimension` when each call judges one dimension: built, as score() does, from the notebook
   /// as sent (secrets masked when options.redact) by options.memory, else memory_section with
   /// options.memory_options. "" when there is none. For judge memory show --prompt.
   static std::string memory_prompt(const LlmJudgeOptions& options, const notebook::Notebook& nb,
-                                   const rubric::Dimension& dimension, const Context& context);
+                                   const rubric::Dimension& dimension, const MemoryUse& context);
 
   /// The notebook as the prompt of an LlmJudge with `options` shows it in a call about `dimensions`: secrets
   /// masked when options.redact (as score() sends it), rendered by prompt::render_notebook with
@@ -86,13 +87,14 @@ class LlmJudge : public Judge {
   std::vector<std::vector<const rubric::Dimension*>> groups(const rubric::Rubric& rubric) const;
   static prompt::MemorySection memory_of(const LlmJudgeOptions& options, const notebook::Notebook& nb,
                                          const std::vector<const rubric::Dimension*>& group,
-                                         const Context& context);
+                                         const MemoryUse& context);
   std::vector<llm::ChatRequest> requests(const notebook::Notebook& nb, const rubric::Rubric& rubric,
                                          const std::vector<const rubric::Dimension*>& group,
                                          const prompt::MemorySection& memory,
                                          const std::vector<prompt::InjectionFinding>& flagged) const;
   std::vector<Verdict> score_group(const notebook::Notebook& nb, const rubric::Rubric& rubric,
-                                   const std::vector<const rubric::Dimension*>& group, const Context& context,
+                                   const std::vector<const rubric::Dimension*>& group,
+                                   const MemoryUse& context,
                                    const std::vector<prompt::InjectionFinding>& flagged);
 
   // A notebook as it is sent (secrets masked) and what was found in it, computed once per notebook content:

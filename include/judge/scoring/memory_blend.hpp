@@ -29,13 +29,13 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
 /// those aligned on the same file (Episode::notebook_hash equal to a non-empty context.notebook_hash; for a
 /// notebook inside a .dbc archive, whose hash is the archive's, the same "!/member" of it as well).
 std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, const std::string& dimension,
-                                                 const Context& context);
+                                                 const MemoryUse& context);
 
 /// How many episodes of `dimension` in context.memory are nb's own in the sense of retrieve_episodes: the
 /// number it leaves out (0 when context.own_episodes or without memory). Eval records write it as
 /// "episodes_left_out".
 std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& dimension,
-                              const Context& context);
+                              const MemoryUse& context);
 
 /// Applies the memory's learnt rules (Memory::fact_rules) to the heuristic verdicts of a notebook whose named
 /// facts are `facts` (notebook_facts): for each verdict, the first rule of its dimension that matches (with

@@ -37,7 +37,7 @@ bool speaks_of_na(const std::string& guideline_text);
 /// When the section's text (prompt::memory_text) is over options.budget tokens it is cut as
 /// fit_memory_budget says; within the budget it is exactly the above (nothing ranked or merged).
 prompt::MemorySection memory_section(const notebook::Notebook& nb, const rubric::Dimension& dimension,
-                                     const Context& context, const MemoryOptions& options = {});
+                                     const MemoryUse& context, const MemoryOptions& options = {});
 
 /// Cuts a memory section to at most `budget` tokens of prompt::memory_text (budget 0: no limit; a section
 /// within the budget is returned as it is). `guidelines` are the section's guidelines (with their sources
