@@ -16,6 +16,7 @@
 #include "judge/cli/commands.hpp"
 #include "judge/llm/command.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
 #include "judge/util/version.hpp"
 
@@ -150,6 +151,13 @@ int parse_and_run(int argc, char** argv) {
 
 // Lower modules know settings, the CLI knows their flags: each flag is the setting's name with "--" in
 // front and '-' for '_'.
+void write_output(const std::string& path, const std::string& text) {
+  if (path.empty())
+    std::cout << text;
+  else
+    util::write_file_atomic(path, text, util::MissingFolders::refuse);
+}
+
 std::string with_flags(const std::string& message) {
   return word_settings(message, [](std::string_view setting) {
     std::string flag = "--" + std::string(setting);

@@ -85,14 +85,11 @@ measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
   return all;
 }
 
-void write_output(const ReportCliOptions& opt, const measure::Measurement& report,
-                  const std::vector<measure::GateResult>& gates) {
+void write_measurement(const ReportCliOptions& opt, const measure::Measurement& report,
+                       const std::vector<measure::GateResult>& gates) {
   std::ostringstream buf;
   report::write_report(buf, report, gates, opt.format);
-  if (opt.output.empty())
-    std::cout << buf.str();
-  else
-    util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
+  cli::write_output(opt.output, buf.str());
 }
 
 // On stderr, per judge with labels that have no score: how many, then each (at most 20) as ITEM#DIMENSION
@@ -125,7 +122,7 @@ int run_report(const ReportCliOptions& opt) {
   const measure::ScoreSet scores = read_score_files(opt.scores_files);
   const measure::Measurement report = measure::measure(labels, scores, options);
   const auto results = measure::evaluate_gates(report, gates);
-  write_output(opt, report, results);
+  write_measurement(opt, report, results);
   bool failed = false;
   for (const auto& r : results)
     if (r.failed) {

@@ -203,14 +203,11 @@ std::vector<measure::GateResult> check_gates(const ValidateCliOptions& opt,
   return results;
 }
 
-void write_output(const ValidateCliOptions& opt, const measure::Measurement& measured,
-                  const std::vector<measure::GateResult>& gates) {
+void write_measurement(const ValidateCliOptions& opt, const measure::Measurement& measured,
+                       const std::vector<measure::GateResult>& gates) {
   std::ostringstream text;
   report::write_report(text, measured, gates, opt.format);
-  if (opt.output.empty())
-    std::cout << text.str();
-  else
-    util::write_file_atomic(opt.output, text.str(), util::MissingFolders::refuse);
+  cli::write_output(opt.output, text.str());
 }
 
 int finish(const align::ValidateResult& result, const std::vector<measure::GateResult>& gates,
@@ -244,7 +241,7 @@ int run_validate(const ValidateCliOptions& opt) {
   measured.cross_validation =
       cross_validation(core, result, learning_curve(labels, result, opt, rubric, measured));
   const auto gates = check_gates(opt, measured, gate_condition(opt, core.conditions));
-  write_output(opt, measured, gates);
+  write_measurement(opt, measured, gates);
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");

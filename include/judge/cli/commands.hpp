@@ -25,6 +25,10 @@ void setup_label(CLI::App& app, RunFn& run);
 /// worded as the flags that set them: "cache_mode" -> "--cache-mode".
 std::string with_flags(const std::string& message);
 
+/// Writes a command's output `text`: to stdout when `path` is empty, else to the file `path` atomically
+/// (util::write_file_atomic; its folder must exist). Throws util::Error when the file cannot be written.
+void write_output(const std::string& path, const std::string& text);
+
 /// True when file descriptor 1 (stdout) / 2 (stderr) is a terminal.
 bool stdout_is_terminal();
 bool stderr_is_terminal();
