@@ -10,7 +10,10 @@ labelled notebooks: `judge align` on them, `judge eval --memory` (heuristic judg
 notebooks, MAE against rater1 over the items both scored (and how often both agree on N/A); the heuristic
 without memory on the same held-out notebooks for reference. Prints a Markdown table.
 
-Usage: bench/label_queue.py [JUDGE_BINARY] [--draws N] [--seed S]
+With --rater house the expert answers with ../shared/data/labels/ml-notebooks-house.csv instead (a team's own,
+stricter standard, on which memory moves the heuristic judge).
+
+Usage: bench/label_queue.py [JUDGE_BINARY] [--draws N] [--seed S] [--rater rater1|rater2|house]
 """
 import csv
 import json
@@ -23,7 +26,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data")
-LABELS = os.path.join(DATA, "labels", "ml-notebooks.csv")
+LABELS = {"rater1": os.path.join(DATA, "labels", "ml-notebooks.csv"),
+          "rater2": os.path.join(DATA, "labels", "ml-notebooks.csv"),
+          "house": os.path.join(DATA, "labels", "ml-notebooks-house.csv")}
+RATER = "rater1"  # the simulated expert (main sets it from --rater)
 NOTEBOOKS = os.path.join(DATA, "notebooks")
 SIZES = (10, 20, 30)
 
@@ -41,7 +47,7 @@ def write_labels(path, rows, notebooks):
 
 
 def align(judge, labels_csv, memory):
-    run([judge, "align", "--labels", labels_csv, "--notebooks", NOTEBOOKS, "--memory", memory, "--raters", "rater1"])
+    run([judge, "align", "--labels", labels_csv, "--notebooks", NOTEBOOKS, "--memory", memory, "--raters", RATER])
 
 
 def scores(judge, notebooks, memory):
@@ -89,7 +95,7 @@ def queue_order(judge, rows, tmp, n):
     memory = os.path.join(tmp, "queue-mem")
     reasons = []
     while len(picked) < n:
-        cmd = [judge, "label", "--notebooks", NOTEBOOKS, "--labels", labels_csv, "--rater", "rater1", "--next", "1",
+        cmd = [judge, "label", "--notebooks", NOTEBOOKS, "--labels", labels_csv, "--rater", RATER, "--next", "1",
                "--format", "jsonl"]
         if picked:
             cmd += ["--memory", memory]
@@ -102,8 +108,15 @@ def queue_order(judge, rows, tmp, n):
 
 
 def main():
+    global RATER
     args = sys.argv[1:]
     draws, seed = 20, 12
+    if "--rater" in args:
+        i = args.index("--rater")
+        RATER = args[i + 1]
+        del args[i:i + 2]
+        if RATER not in LABELS:
+            sys.exit(f"label_queue.py: --rater must be one of {', '.join(LABELS)}, not {RATER}")
     for flag in ("--draws", "--seed"):
         if flag in args:
             i = args.index(flag)
@@ -111,7 +124,7 @@ def main():
             del args[i:i + 2]
             draws, seed = (value, seed) if flag == "--draws" else (draws, value)
     judge = args[0] if args else os.path.join(ROOT, "build", "release", "judge")
-    rows = [r for r in csv.DictReader(open(LABELS, newline="")) if r["rater"] == "rater1"]
+    rows = [r for r in csv.DictReader(open(LABELS[RATER], newline="")) if r["rater"] == RATER]
     notebooks = sorted({r["notebook"] for r in rows})
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
