@@ -14,6 +14,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/parallel.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::align {
 
@@ -48,7 +49,7 @@ void check_options(const ValidateOptions& o) {
 void check_folds(int folds, std::size_t notebooks, std::size_t unreadable) {
   if (folds >= 2 && static_cast<std::size_t>(folds) <= notebooks) return;
   const std::string count =
-      std::to_string(notebooks) + " labelled notebook" + (notebooks == 1 ? "" : "s") +
+      util::count_text(notebooks, "labelled notebook") +
       (unreadable ? " that could be read (" + std::to_string(unreadable) + " skipped)" : "");
   throw Error(setting("folds") + " " + std::to_string(folds) + ": there are " + count +
                   (notebooks >= 2 ? "; use " + setting("folds") + " 2 to " + std::to_string(notebooks)

@@ -14,6 +14,7 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::cli {
 
@@ -70,12 +71,13 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
         << s.verdicts_unscored << " of " << s.verdicts_made
         << " (notebook, dimension) verdicts; their episodes have no judge score (judge_status unscored in "
            "episodes.jsonl), so blending and calibration learn from fewer episodes\n";
-  std::cout << "memory " << opt.memory_dir << ": " << memory.episodes().size() << " episodes ("
-            << s.episodes_added << " added, " << s.episodes_changed << " changed, " << s.episodes_unchanged
-            << " unchanged, " << s.episodes_removed << " removed); " << memory.all_guidelines().size()
-            << " guidelines (was " << s.guidelines_before << "); " << s.notebooks_judged
-            << " notebooks judged by " << memory.provenance().judge << "; " << s.reflection_calls
-            << " reflection calls";
+  std::cout << "memory " << opt.memory_dir << ": " << util::count_text(memory.episodes().size(), "episode")
+            << " (" << s.episodes_added << " added, " << s.episodes_changed << " changed, "
+            << s.episodes_unchanged << " unchanged, " << s.episodes_removed << " removed); "
+            << util::count_text(memory.all_guidelines().size(), "guideline") << " (was "
+            << s.guidelines_before << "); " << util::count_text(s.notebooks_judged, "notebook")
+            << " judged by " << memory.provenance().judge << "; "
+            << util::count_text(s.reflection_calls, "reflection call");
   if (s.reflection_failed > 0) std::cout << " (" << s.reflection_failed << " failed)";
   std::cout << "; rater policy " << memory.provenance().rater_policy;
   if (s.labels_forgotten > 0)
@@ -99,7 +101,7 @@ void save_calibration(const std::string& dir, const memory::Memory& memory, stat
   const auto calibration = memory::fit_calibration(memory, loss);
   memory::save_calibration(dir, calibration);
   std::cout << "calibration: " << stats::isotonic_method_name(loss) << " map for " << calibration.maps.size()
-            << " dimensions saved in " << dir << "/calibration.json\n";
+            << " dimensions saved in " << (std::filesystem::path(dir) / "calibration.json").string() << "\n";
 }
 
 // Without --calibrate: a calibration.json already in the folder is kept in step with the memory just saved,
@@ -110,10 +112,11 @@ void refit_calibration(const std::string& dir, const memory::Memory& memory,
   const auto fitted = memory::refit_calibration(dir, memory, old);
   if (fitted)
     std::cout << "calibration: " << stats::isotonic_method_name(old->loss) << " map refitted for "
-              << fitted->maps.size() << " dimensions in " << dir << "/calibration.json\n";
+              << fitted->maps.size() << " dimensions in "
+              << (std::filesystem::path(dir) / "calibration.json").string() << "\n";
   else
-    std::cout << "calibration: " << dir
-              << "/calibration.json removed (no episode with both a judge and a human score)\n";
+    std::cout << "calibration: " << (std::filesystem::path(dir) / "calibration.json").string()
+              << " removed (no episode with both a judge and a human score)\n";
 }
 
 int run_align(const AlignCliOptions& opt) {

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include "judge/util/text.hpp"
+
 namespace judge::label {
 
 namespace {
@@ -38,7 +40,7 @@ QueueItem queue_item(const QueueSignals& s) {
   if (s.dimension_mae) {
     item.difficulty = std::clamp(*s.dimension_mae / width, 0.0, 1.0);
     reason += "; " + s.dimension + " judge-human MAE " + fixed2(*s.dimension_mae) + " over " +
-              std::to_string(s.dimension_labels) + " label" + (s.dimension_labels == 1 ? "" : "s") + " (" +
+              util::count_text(static_cast<std::size_t>(s.dimension_labels), "label") + " (" +
               fixed2(item.difficulty) + ")";
   } else {
     reason += "; no label of " + s.dimension + " yet (1.00)";

@@ -112,8 +112,10 @@ void LabelStore::load() {
     end = std::min<int>(end, static_cast<int>(lines.size()) + 1);
     while (end > first && util::trim(lines[static_cast<std::size_t>(end - 2)]).empty()) --end;
     std::string out;
-    for (int i = first; i < end; ++i)
-      out += (i > first ? "\n" : "") + std::string(lines[static_cast<std::size_t>(i - 1)]);
+    for (int i = first; i < end; ++i) {
+      if (i > first) out += '\n';
+      out += lines[static_cast<std::size_t>(i - 1)];
+    }
     return out;
   };
   const auto label_at = [&](int line) {

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -144,8 +146,28 @@ std::filesystem::path notebook_file(const std::filesystem::path& dir, const std:
   return dir / (bang == std::string::npos ? item : item.substr(0, bang));
 }
 
+/// Where a notebook that is not in `dir` is, when it is in a folder below `dir` (at most 3 levels, 20,000
+/// entries looked at): the folder the labels' paths would then be relative to, for a "did you mean". Empty
+/// when it is not found there.
+std::filesystem::path folder_holding(const std::filesystem::path& dir, const std::string& item) {
+  namespace fs = std::filesystem;
+  const fs::path wanted = fs::path(item).lexically_normal();
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  for (std::size_t seen = 0; !ec && it != end && seen < 20000; it.increment(ec), ++seen) {
+    if (it.depth() >= 3) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_directory(ec)) continue;
+    if (fs::exists(it->path() / wanted, ec)) return it->path();
+  }
+  return {};
+}
+
 void check_labels(const LabelSet& set, const LabelCheck& check, Problems& problems) {
   std::map<std::string, int> first_line;
+  std::optional<std::filesystem::path> holder;  // folder_holding for the first notebook not found
   for (const auto& l : set.labels) {
     if (l.item.empty()) problems.add(l.line, "empty notebook");
     if (l.dimension.empty()) problems.add(l.line, "empty dimension");
@@ -175,8 +197,13 @@ void check_labels(const LabelSet& set, const LabelCheck& check, Problems& proble
     }
     if (!check.notebooks_dir.empty() && !l.item.empty()) {
       std::error_code ec;
-      if (!std::filesystem::exists(notebook_file(check.notebooks_dir, l.item), ec))
-        problems.add(l.line, "notebook not found: " + (check.notebooks_dir / l.item).string());
+      if (!std::filesystem::exists(notebook_file(check.notebooks_dir, l.item), ec)) {
+        if (!holder) holder = folder_holding(check.notebooks_dir, notebook_file({}, l.item).string());
+        std::string message = "notebook not found: " + (check.notebooks_dir / l.item).string();
+        if (!holder->empty() && std::filesystem::exists(notebook_file(*holder, l.item), ec))
+          message += " (it is in " + holder->string() + ": is that the notebooks folder?)";
+        problems.add(l.line, message);
+      }
     }
   }
 }

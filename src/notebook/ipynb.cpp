@@ -250,7 +250,9 @@ Notebook parse_ipynb(const std::string& text, const std::string& name, const Rea
   Notebook nb;
   nb.path = name;
   nb.format = Format::ipynb;
-  nb.nbformat = std::to_string(*major) + "." + std::to_string(int_member(doc, "nbformat_minor").value_or(0));
+  nb.nbformat = std::to_string(*major);
+  nb.nbformat += '.';
+  nb.nbformat += std::to_string(int_member(doc, "nbformat_minor").value_or(0));
   if (const auto meta = member(doc, "metadata")) nb.language = notebook_language(*meta);
   if (*major >= 4) {
     const auto cells = member(doc, "cells");

@@ -16,10 +16,19 @@ using measure::CrossValidation;
 using measure::Measurement;
 
 std::string interval_text(const stats::Interval& iv) {
-  return "[" + format_number(iv.low, 2) + ", " + format_number(iv.high, 2) + "]";
+  std::string text = "[";
+  text += format_number(iv.low, 2);
+  text += ", ";
+  text += format_number(iv.high, 2);
+  text += ']';
+  return text;
 }
 
-std::string signed_text(double value) { return (value > 0 ? "+" : "") + format_number(value); }
+std::string signed_text(double value) {
+  std::string text = value > 0 ? "+" : "";
+  text += format_number(value);
+  return text;
+}
 
 std::string with_interval(double value, const stats::Interval& iv, bool sign) {
   return (sign ? signed_text(value) : format_number(value)) + " " + interval_text(iv);

@@ -298,8 +298,14 @@ void write_junit(std::ostream& out, const Measurement& r, const std::vector<Gate
       std::string summary = "n=" + std::to_string(d.metrics.n);
       for (const Metric* m : pair_metrics()) {
         if (!m->junit) continue;
-        summary += " " + std::string(m->name) + "=" + metric_text(*m, m->of_pairs(d.metrics));
-        if (m->interval) summary += " " + interval(d.mae_ci);
+        summary += ' ';
+        summary += m->name;
+        summary += '=';
+        summary += metric_text(*m, m->of_pairs(d.metrics));
+        if (m->interval) {
+          summary += ' ';
+          summary += interval(d.mae_ci);
+        }
       }
       testcase(d.dimension, d.dimension, summary);
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "judge/util/problems.hpp"
 
+#include "judge/util/text.hpp"
+
 namespace judge::util {
 
 void Problems::add(int line, const std::string& what) { add(m_source + ":" + std::to_string(line), what); }
@@ -13,9 +15,7 @@ void Problems::append(const Problems& other) {
   m_list.insert(m_list.end(), other.m_list.begin(), other.m_list.end());
 }
 
-std::string Problems::count() const {
-  return std::to_string(m_list.size()) + " problem" + (m_list.size() == 1 ? "" : "s");
-}
+std::string Problems::count() const { return count_text(m_list.size(), "problem"); }
 
 std::string Problems::message(const std::string& heading) const {
   std::string out = heading;

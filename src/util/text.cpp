@@ -72,6 +72,14 @@ std::string to_lower(std::string_view text) {
 }
 
 // Wagner-Fischer dynamic programme, one row kept.
+std::string count_text(std::size_t n, std::string_view noun) {
+  std::string text = std::to_string(n);
+  text += ' ';
+  text += noun;
+  if (n != 1) text += 's';
+  return text;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

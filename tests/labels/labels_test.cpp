@@ -110,6 +110,29 @@ TEST(Labels, EveryProblemWithItsLine) {
   EXPECT_NE(e.find("e.csv:8: score \"abc\" is not a number"), std::string::npos) << e;
 }
 
+// A notebooks folder one level too high (`examples` for `examples/notebooks`): the message says where the
+// notebooks are, for every notebook of that folder, and nothing more for one that is nowhere.
+TEST(Labels, NotebookInASubfolderIsNamedInTheMessage) {
+  const fs::path top = write_temp("up/project/notebooks/x.ipynb", "{}").parent_path().parent_path();
+  write_temp("up/project/notebooks/sub/y.ipynb", "{}");
+  const auto p = write_temp("h.csv",
+                            "notebook,dimension,rater,score\n"
+                            "x.ipynb,model_training,r1,2\n"
+                            "sub/y.ipynb,model_training,r1,2\n"
+                            "gone.ipynb,model_training,r1,2\n");
+  LabelCheck check;
+  check.notebooks_dir = top;
+  const std::string e = error_of(p, check);
+  const std::string where = " (it is in " + (top / "notebooks").string() + ": is that the notebooks folder?)";
+  EXPECT_NE(e.find("h.csv:2: notebook not found: " + (top / "x.ipynb").string() + where), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("h.csv:3: notebook not found: " + (top / "sub/y.ipynb").string() + where),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("h.csv:4: notebook not found: " + (top / "gone.ipynb").string()), std::string::npos) << e;
+  EXPECT_EQ(e.find((top / "gone.ipynb").string() + " (it is in"), std::string::npos) << e;
+}
+
 TEST(Labels, WrongFieldCountNamesItsLine) {
   const std::string e =
       error_of(write_temp("g.csv", "notebook,dimension,score,feedback\na,b,3,x\na,c,2,too, many\n"));

@@ -25,6 +25,10 @@ std::string to_lower(std::string_view text);
 /// Levenshtein distance (insertions, deletions, substitutions, each costing 1) between two byte strings.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// "N noun", with the noun's regular English plural (an added "s") unless N is 1: count_text(1, "episode")
+/// is "1 episode", count_text(0, "episode") is "0 episodes".
+std::string count_text(std::size_t n, std::string_view noun);
+
 bool starts_with(std::string_view text, std::string_view prefix);
 bool ends_with(std::string_view text, std::string_view suffix);
 
