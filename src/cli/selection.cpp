@@ -48,8 +48,7 @@ void keep_shard(const util::Shard& shard, std::vector<notebook::Notebook>& noteb
                 [&](const auto& e) { return util::shard_of(e.path, shard.count) != shard.index; });
   const std::size_t kept = notebooks.size() + unreadable.size();
   std::cerr << "judge: shard " << shard.text() << ": " << kept << " of " << before << " notebook"
-            << (before == 1 ? "" : "s") << (kept == 0 ? " (nothing to score: no records written)" : "")
-            << "\n";
+            << (before == 1 ? "" : "s") << (kept == 0 ? " (nothing to score)" : "") << "\n";
 }
 
 void record_shard(const util::Shard& shard, std::vector<verdict::EvalRecord>& records) {

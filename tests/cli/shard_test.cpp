@@ -3,6 +3,8 @@
 // the built binary with the offline judge on examples/notebooks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -54,7 +56,7 @@ std::string without_key(const std::string& text, const std::string& drop) {
 
 // The parts of examples/notebooks in 3 and 5 shards, computed outside judge with Python's hashlib
 // (1 + int.from_bytes(sha256(path).digest()[:8], "big") % N over the paths as eval names them).
-TEST(Shard, EvalTakesThePartsComputedByHand) {
+TEST(ShardCli, EvalTakesThePartsComputedByHand) {
   const std::map<int, std::vector<std::string>> three = {
       {1, {}},
       {2, {"house_prices_average.ipynb", "sales_eda_no_model.ipynb", "taxi_tips_databricks.py"}},
@@ -80,7 +82,7 @@ TEST(Shard, EvalTakesThePartsComputedByHand) {
 
 // The parts are disjoint and their union is the whole run: merged, they are the single run item for item
 // (each record with its shard added), in the single run's order.
-TEST(Shard, MergedPartsEqualTheSingleRun) {
+TEST(ShardCli, MergedPartsEqualTheSingleRun) {
   TempDir dir("shard");
   const auto whole = run_judge("eval examples/notebooks --format jsonl");
   ASSERT_EQ(whole.exit_code, 0);
@@ -116,7 +118,7 @@ TEST(Shard, MergedPartsEqualTheSingleRun) {
 }
 
 // CSV parts merge into the single run's CSV, header once.
-TEST(Shard, MergesCsvParts) {
+TEST(ShardCli, MergesCsvParts) {
   TempDir dir("shard");
   const auto whole = run_judge("eval examples/notebooks --format csv");
   std::string parts;
@@ -133,7 +135,7 @@ TEST(Shard, MergesCsvParts) {
   EXPECT_EQ(merged.out, whole.out);
 }
 
-TEST(Shard, BadShardIsAUsageError) {
+TEST(ShardCli, BadShardIsAUsageError) {
   for (const auto& [arg, what] : std::vector<std::pair<std::string, std::string>>{
            {"0/3", "--shard \"0/3\": K must be between 1 and N (parts are numbered from 1: 1/3 .. 3/3)"},
            {"4/3", "--shard \"4/3\": K must be between 1 and N"},
@@ -186,7 +188,7 @@ TEST(PathsFrom, MissingPathsAreListedWithTheirLines) {
 }
 
 // judge report takes the parts of one run as it takes the merged file: the same figures.
-TEST(Shard, ReportTakesThePartsAsTheMergedFile) {
+TEST(ShardCli, ReportTakesThePartsAsTheMergedFile) {
   TempDir dir("shard");
   std::string parts_args, parts;
   for (int k = 1; k <= 5; ++k) {
@@ -209,4 +211,44 @@ TEST(Shard, ReportTakesThePartsAsTheMergedFile) {
   ASSERT_TRUE(a.contains("judges")) << from_parts.out.substr(0, 500);
   EXPECT_EQ(a["judges"], b["judges"]);
   EXPECT_FALSE(a["judges"].empty());
+}
+
+// A notebook inside a .dbc archive is sharded by its name as eval writes it (ARCHIVE.dbc!/inner), so one
+// archive's notebooks may go to different parts; a file that cannot be read is sharded by its path too, its
+// `unreadable` records in its part. Parts computed with Python's hashlib as above.
+TEST(ShardCli, ArchiveMembersAndUnreadableFilesAreShardedByTheirNames) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  TempDir dir("shard");
+  std::filesystem::copy_file(judge::test::shared_data() / "edge/mlflow_workshop_part3_small_archive.dbc",
+                             dir / "b.dbc");
+  dir.write("nb/bad.ipynb", "{ not json");
+  std::filesystem::copy_file(judge::test::source_dir() / "examples/notebooks/iris_bad.ipynb",
+                             dir / "nb/iris.ipynb");
+  auto eval = [&](const std::string& more) {
+    return judge::test::run_command("cd '" + dir.str() + "' && '" + std::string(JUDGE_BINARY) +
+                                    "' eval b.dbc nb --dimensions model_training --format jsonl 2>/dev/null" +
+                                    more);
+  };
+  const std::string member = "b.dbc!/MLflowWorkshopPart-3/";
+  const auto one = eval(" --shard 1/2"), two = eval(" --shard 2/2"), whole = eval("");
+  EXPECT_EQ(one.exit_code, 4);  // nb/bad.ipynb is unreadable
+  EXPECT_EQ(two.exit_code, 0);
+  EXPECT_EQ(notebooks_of(one.out),
+            (std::vector<std::string>{member + "New Modularized MLflow Model Registry Example.python",
+                                      "nb/bad.ipynb"}));
+  EXPECT_EQ(notebooks_of(two.out),
+            (std::vector<std::string>{member + "classes_init.python", "nb/iris.ipynb"}));
+  EXPECT_NE(one.out.find(R"("notebook":"nb/bad.ipynb","dimension":"model_training","status":"unreadable")"),
+            std::string::npos)
+      << one.out;
+  // Together the parts are the whole run, record for record (the whole run lists unreadable files last).
+  auto sorted_lines = [](const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  EXPECT_EQ(sorted_lines(without_key(one.out + two.out, "shard")), sorted_lines(without_key(whole.out, "")));
+  EXPECT_EQ(sorted_lines(whole.out).size(), 4u);
 }
