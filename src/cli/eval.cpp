@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// judge eval PATH...: scores every notebook under the paths on a rubric's dimensions.
+// judge eval PATH... [--paths-from FILE] [--shard K/N]: scores every notebook under the paths (or part K of N
+// of them, docs/scale.md) on a rubric's dimensions.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -67,9 +68,10 @@ struct Notebooks {
 
 // The notebooks under `paths` in order, each once: a file named twice (or named and inside a folder named)
 // is kept where it comes first, compared by canonical path (util::canonical_notebook_path); the same for
-// unreadable files. Each unreadable file is a warning on stderr too. Throws judge::Error when the paths hold
-// no notebook file at all.
-Notebooks read_notebooks(const std::vector<std::string>& paths) {
+// unreadable files. Of those, only the ones `filter` keeps (--shard), dropped as each path is read. Each
+// unreadable file kept is a warning on stderr too. Throws judge::Error when the paths hold no notebook file
+// at all (a shard that holds none of them is not an error).
+Notebooks read_notebooks(const std::vector<std::string>& paths, NotebookFilter& filter) {
   Notebooks all;
   std::set<std::string> seen;
   auto first_time = [&seen](const std::string& path) {
@@ -78,15 +80,16 @@ Notebooks read_notebooks(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
     auto result = notebook::read_path(p);
     for (auto& nb : result.notebooks)
-      if (first_time(nb.path)) all.read.push_back(std::move(nb));
+      if (first_time(nb.path) && filter.keep(nb.path)) all.read.push_back(std::move(nb));
     for (auto& e : result.errors) {
-      if (!first_time(e.path)) continue;
+      if (!first_time(e.path) || !filter.keep(e.path)) continue;
       std::cerr << "judge: warning: cannot read " << e.message() << " (recorded as unreadable)\n";
       all.unreadable.push_back(std::move(e));
     }
   }
-  if (all.read.empty() && all.unreadable.empty())
+  if (filter.seen() == 0)
     throw Error("no notebooks found under the given paths (see README: which files are notebooks)");
+  filter.report();
   return all;
 }
 
@@ -376,9 +379,8 @@ std::vector<std::string> notebook_paths(const EvalOptions& opt) {
 
 // The notebooks of this process: all those under the paths, or those of --shard K/N.
 Notebooks select_notebooks(const EvalOptions& opt, const std::optional<util::Shard>& shard) {
-  Notebooks all = read_notebooks(notebook_paths(opt));
-  if (shard) keep_shard(*shard, all.read, all.unreadable);
-  return all;
+  NotebookFilter filter(shard);
+  return read_notebooks(notebook_paths(opt), filter);
 }
 
 int run_eval(const EvalOptions& opt) {
@@ -414,7 +416,7 @@ int run_eval(const EvalOptions& opt) {
 void setup_eval(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<EvalOptions>();
   auto* cmd = app.add_subcommand("eval", "Score notebooks on a rubric's dimensions");
-  cmd->add_option("paths", opt->paths, "Notebook files or folders (walked recursively)");
+  cmd->add_option("paths", opt->paths, "Notebook files or folders (walked recursively); or --paths-from");
   cmd->add_option("--paths-from", opt->paths_from,
                   "Also score the notebook paths listed in FILE, one a line ('-': standard input), e.g. "
                   "under Spark's RDD.pipe (docs/scale.md)");

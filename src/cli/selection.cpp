@@ -39,16 +39,17 @@ std::vector<std::string> read_path_list(const std::string& source) {
   return paths;
 }
 
-void keep_shard(const util::Shard& shard, std::vector<notebook::Notebook>& notebooks,
-                std::vector<notebook::ReadError>& unreadable) {
-  const std::size_t before = notebooks.size() + unreadable.size();
-  std::erase_if(notebooks,
-                [&](const auto& nb) { return util::shard_of(nb.path, shard.count) != shard.index; });
-  std::erase_if(unreadable,
-                [&](const auto& e) { return util::shard_of(e.path, shard.count) != shard.index; });
-  const std::size_t kept = notebooks.size() + unreadable.size();
-  std::cerr << "judge: shard " << shard.text() << ": " << kept << " of " << before << " notebook"
-            << (before == 1 ? "" : "s") << (kept == 0 ? " (nothing to score)" : "") << "\n";
+bool NotebookFilter::keep(const std::string& name) {
+  ++m_seen;
+  const bool mine = !m_shard || util::shard_of(name, m_shard->count) == m_shard->index;
+  m_kept += mine;
+  return mine;
+}
+
+void NotebookFilter::report() const {
+  if (!m_shard) return;
+  std::cerr << "judge: shard " << m_shard->text() << ": " << m_kept << " of " << m_seen << " notebook"
+            << (m_seen == 1 ? "" : "s") << (m_kept == 0 ? " (nothing to score)" : "") << "\n";
 }
 
 void record_shard(const util::Shard& shard, std::vector<verdict::EvalRecord>& records) {

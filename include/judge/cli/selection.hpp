@@ -18,10 +18,24 @@ namespace judge::cli {
 /// together in one judge::Error (usage). A file that cannot be read is a judge::Error (runtime).
 std::vector<std::string> read_path_list(const std::string& source);
 
-/// Keeps the notebooks (and unreadable files) of `shard` (util::shard_of on each one's path, as eval names
-/// it), in their order; the others are dropped. Prints on stderr how many of how many the shard holds.
-void keep_shard(const util::Shard& shard, std::vector<notebook::Notebook>& notebooks,
-                std::vector<notebook::ReadError>& unreadable);
+/// Which notebooks one judge eval process takes: every one, or those of one shard (util::shard_of on the
+/// notebook's name as eval writes it: the path as given, "ARCHIVE.dbc!/inner" in an archive). Asked once per
+/// notebook (after de-duplication), as the notebooks are read, so that a process keeps only its own part in
+/// memory; counts what it was asked about and what it kept.
+class NotebookFilter {
+ public:
+  explicit NotebookFilter(std::optional<util::Shard> shard) : m_shard(shard) {}
+  /// True when the notebook (or unreadable file) named `name` is this process's.
+  bool keep(const std::string& name);
+  /// Notebooks (and unreadable files) asked about so far.
+  std::size_t seen() const { return m_seen; }
+  /// With a shard, "judge: shard K/N: KEPT of SEEN notebooks" on stderr (", nothing to score" when none).
+  void report() const;
+
+ private:
+  std::optional<util::Shard> m_shard;
+  std::size_t m_seen = 0, m_kept = 0;
+};
 
 /// Records the part on each record as `"shard": "K/N"` (after its other keys), so that judge merge can
 /// tell which parts of a run it was given and which are missing.
