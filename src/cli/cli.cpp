@@ -117,6 +117,7 @@ int parse_and_run(int argc, char** argv) {
   setup_align(app, command);
   setup_memory(app, command);
   setup_report(app, command);
+  setup_merge(app, command);
   setup_validate(app, command);
   setup_config(app, command);
   setup_cache(app, command);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "judge/cli/commands.hpp"
 #include "judge/labels/labels.hpp"
@@ -58,23 +59,26 @@ measure::MeasureOptions report_options(const ReportCliOptions& opt) {
   return o;
 }
 
-// Several --scores files (e.g. one judge eval run per judge, or a run without and one with memory) as one
-// set. A judge name may come from one file only: two runs of the same spec must be told apart with `judge
-// eval --name`. The set's source lists the files; its hash is the sha256 of their hashes in order.
+// Several --scores files (e.g. one judge eval run per judge, a run without and one with memory, or the parts
+// of one run: judge eval --shard K/N) as one set. A judge's scores may come from several files when they
+// score different items (the parts of one run); the same (item, dimension) of one judge in two files is an
+// error naming both, since two runs of the same spec must be told apart with `judge eval --name`. The set's
+// source lists the files; its hash is the sha256 of their hashes in order.
 measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
   if (files.size() == 1) return measure::read_scores(files[0]);
   measure::ScoreSet all;
-  std::map<std::string, std::string> file_of_judge;
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> place_of;  // judge, item, dim
   std::string hashes;
   for (const auto& file : files) {
     measure::ScoreSet one = measure::read_scores(file);
-    std::set<std::string> judges;
-    for (const auto& r : one.records) judges.insert(r.judge);
-    for (const auto& j : judges) {
-      const auto [it, fresh] = file_of_judge.emplace(j, file);
-      if (!fresh)
-        throw Error("judge '" + j + "' has scores in both " + it->second + " and " + file +
-                        "; name the runs apart with judge eval --name NAME",
+    for (const auto& r : one.records) {
+      const std::string here = file + ":" + std::to_string(r.line);
+      const auto [it, fresh] = place_of.emplace(std::tuple(r.judge, r.item, r.dimension), here);
+      if (!fresh)  // within one file, read_scores has refused it already
+        throw Error("judge '" + r.judge + "' scores " + r.item + " / " + r.dimension + " in both " +
+                        it->second + " and " + here +
+                        "; name two runs of one judge apart with judge eval --name NAME (the parts of one "
+                        "run, judge eval --shard K/N, score different notebooks)",
                     ExitCode::usage);
     }
     all.source += (all.source.empty() ? "" : ", ") + one.source;
@@ -145,9 +149,11 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--labels", opt->labels_file,
                   "Human labels: CSV or JSON Lines (item|notebook, dimension, score, ...)")
       ->required();
-  cmd->add_option("--scores", opt->scores_files,
-                  "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]; "
-                  "repeat for several runs (each judge name in one file only: judge eval --name)")
+  cmd->add_option(
+         "--scores", opt->scores_files,
+         "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]; "
+         "repeat for several runs (two runs of one judge: judge eval --name) or for the parts of one run "
+         "(judge eval --shard K/N)")
       ->required()
       ->take_all();
   cmd->add_option("--judge", opt->judge,

@@ -232,7 +232,8 @@ TEST(ReportCli, ItemMatchingSeveralBySuffixIsRefused) {
 
 // Two runs in two files (--scores repeated): each judge measured on its own; model_training by hand with the
 // labels' mean (a: (3+2)/2 = 2.5, b: 1): heuristic |3-2.5| + |3-1| -> 1.25, "other" |2-2.5| + |1-1| -> 0.25.
-// The same judge name in both files is refused (the runs must be named apart with judge eval --name).
+// The same judge scoring the same item in both files is refused (two runs of one judge must be named apart
+// with judge eval --name); the parts of one run, on different notebooks, are taken (tests/cli/shard_test).
 TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
   const auto labels = write_temp("labels.csv", k_labels), first = write_temp("scores.jsonl", k_scores);
   const auto second = write_temp(
@@ -256,7 +257,10 @@ TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
   r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + first.string() +
                              "' --scores '" + first.string() + "' 2>&1");
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("judge 'heuristic' has scores in both"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judge 'heuristic' scores /data/nbs/a.ipynb / model_training in both " +
+                       first.string() + ":1 and " + first.string() + ":1"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("judge eval --name"), std::string::npos) << r.out;
 
   r = judge::test::run_judge(

@@ -20,6 +20,7 @@ void setup_validate(CLI::App& app, RunFn& run);
 void setup_config(CLI::App& app, RunFn& run);
 void setup_cache(CLI::App& app, RunFn& run);
 void setup_label(CLI::App& app, RunFn& run);
+void setup_merge(CLI::App& app, RunFn& run);
 
 /// `message` (an Error's or a warning from a lower module) with the settings it names (judge::setting)
 /// worded as the flags that set them: "cache_mode" -> "--cache-mode".

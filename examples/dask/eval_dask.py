@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Score notebooks on a Dask cluster: `judge eval --shard K/N` on the workers, `judge merge` here.
+
+    python3 examples/dask/eval_dask.py --parts 8 -o merged.jsonl -- notebooks/ --judge openai:gpt-4.1-mini
+    python3 examples/dask/eval_dask.py --scheduler tcp://10.0.0.5:8786 --parts 64 -o merged.jsonl \\
+        -- /shared/notebooks --judge openai:my-model --base-url http://vllm:8000/v1 --jobs 16
+
+Everything after `--` goes to `judge eval` as it is (paths, --judge, --base-url, --jobs, --memory, ...).
+Part K of N is the notebooks whose path hashes to K (judge eval --shard, docs/scale.md), so a part that
+fails can be run again alone with the same arguments. Each worker needs the judge binary and the notebooks
+at the same paths as here (a shared file system or the same image) and the provider's key in its
+environment (OPENAI_API_KEY, ...). Without --scheduler, a LocalCluster of --workers processes on this
+machine. Exit code: judge merge's when it fails, else 4 when some part had unscored items, else 0.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run_part(judge, eval_args, k, n):
+    """Runs `judge eval EVAL_ARGS --shard K/N --format jsonl` on a worker; returns its part."""
+    cmd = [judge, "eval", *eval_args, "--shard", f"{k}/{n}", "--format", "jsonl"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 4):  # 4: finished, some items unscored (they are in the output)
+        raise RuntimeError(f"part {k}/{n} on {os.uname().nodename}: judge eval exited "
+                           f"{done.returncode}:\n{done.stderr}")
+    return {"k": k, "code": done.returncode, "jsonl": done.stdout, "stderr": done.stderr}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--parts", type=int, required=True, help="N: judge eval --shard K/N for K = 1..N")
+    parser.add_argument("--workers", type=int, default=4, help="LocalCluster worker processes (default 4)")
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
+    parser.add_argument("--judge-binary", default="judge", help="judge on the workers (default: judge)")
+    parser.add_argument("--retries", type=int, default=1, help="times a failed part is run again")
+    parser.add_argument("-o", "--output", required=True, help="the merged JSON Lines")
+    parser.add_argument("eval_args", nargs="+", help="after --: judge eval's paths and options")
+    args = parser.parse_args()
+    if args.parts < 1:
+        parser.error("--parts must be at least 1")
+
+    from dask.distributed import Client, LocalCluster  # Debian: python3-distributed
+
+    cluster = None
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = [client.submit(run_part, args.judge_binary, args.eval_args, k, args.parts, pure=False,
+                                 retries=args.retries, key=f"judge-eval-{k}-of-{args.parts}")
+                   for k in range(1, args.parts + 1)]
+        parts = client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+    with tempfile.TemporaryDirectory(prefix="judge-parts-") as folder:
+        files = []
+        for part in parts:
+            for line in part["stderr"].splitlines():
+                print(f"[part {part['k']}/{args.parts}] {line}", file=sys.stderr)
+            path = os.path.join(folder, f"part-{part['k']}-of-{args.parts}.jsonl")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(part["jsonl"])
+            files.append(path)
+        merged = subprocess.run([args.judge_binary, "merge", *files, "-o", args.output], check=False)
+    if merged.returncode != 0:
+        return merged.returncode
+    return 4 if any(p["code"] == 4 for p in parts) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

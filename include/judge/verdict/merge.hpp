@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// judge merge: the parts of one judge eval run (run on several machines, or with --shard K/N) as one file.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace judge::verdict {
+
+/// A notebook name the merged run must hold, and where it was listed ("FILE:LINE").
+struct ExpectedNotebook {
+  std::string name;
+  std::string place;
+};
+
+/// The merged run.
+struct Merged {
+  std::string format;  ///< "jsonl" or "csv" (the parts' format); "jsonl" when every part is empty
+  std::string text;    ///< the merged file: CSV's header once, then the records (see merge_parts for order)
+  std::size_t parts = 0, empty_parts = 0, records = 0, notebooks = 0;
+  std::optional<std::uint64_t> shard_count;  ///< N when the parts are judge eval --shard K/N parts
+};
+
+/// Joins the outputs of judge eval runs that are parts of one run: JSON Lines (each line kept byte for byte)
+/// or eval's CSV (header notebook,dimension,...; each row kept field for field, quoted as eval quotes it),
+/// all parts in one format, told by content (first non-blank character `{`: JSON Lines; else CSV). An empty
+/// file is a part with no records (a shard that held no notebook).
+///
+/// Order: notebooks sorted by path, compared component by component (std::filesystem::path, the order of a
+/// folder walk), each notebook's records in the order of the parts given, then of their lines; so the result
+/// does not depend on the order the parts were given in when each notebook is in one part.
+///
+/// Checks, every problem collected and reported together in one judge::Error (runtime), each naming its
+/// FILE:LINE (at most 20 of each kind listed, with how many more):
+/// - format: a JSON array, table or Markdown output (eval --format json/table/markdown), a line that is not
+///   a JSON object with string "notebook" and "dimension", or parts in different formats or CSV headers;
+/// - duplicate items: the same (notebook, dimension) twice, in one part or two;
+/// - provenance: every record must carry the first record's "judge" and, in JSON, the same "provenance"
+///   (tool version, judge spec, model parameters, rubric hash; the prompt template hash, which differs for a
+///   notebook flagged for prompt injection, is not compared); one problem per part and differing key;
+/// - shards (JSON, the records' "shard": "K/N"): one part is one shard; all parts are shards of the same N
+///   or none is; no shard twice; every shard 1..N present, an empty part standing for one missing shard;
+/// - missing items: every notebook has a record for every dimension some record has;
+/// - `expected` (when not empty): each of its notebooks has records, and no other notebook has any.
+/// A part that cannot be read is a judge::Error naming it.
+Merged merge_parts(const std::vector<std::filesystem::path>& parts,
+                   const std::vector<ExpectedNotebook>& expected = {});
+
+}  // namespace judge::verdict
