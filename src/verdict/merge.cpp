@@ -128,8 +128,10 @@ void read_csv(const std::string& text, Part& part, Findings& findings) {
   }
   auto row_text = [](const util::CsvRecord& rec) {
     std::string out;
-    for (std::size_t i = 0; i < rec.fields.size(); ++i)
-      out += (i ? "," : "") + util::csv_quote(rec.fields[i]);
+    for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+      if (i) out += ',';
+      out += util::csv_quote(rec.fields[i]);
+    }
     return out;
   };
   part.csv_header = row_text(records.front());
