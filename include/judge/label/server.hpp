@@ -32,8 +32,12 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   /// Binds `host`:`port` (port 0: a free port the system picks) and returns the port. Throws judge::Error
-  /// naming the address when it cannot bind (in use, no such address).
+  /// (ExitCode::usage) naming the address when it cannot bind: a port another server listens on (another
+  /// `judge label` among them: the socket is not shared, SO_REUSEPORT is off), no such address.
   int bind(const std::string& host, int port);
+  /// Whether the address bound is a loopback one (127.0.0.1, localhost, ::1); any other shares the page
+  /// with the network.
+  bool loopback_only() const { return m_loopback_only; }
   /// Serves until stop() (blocks the calling thread).
   void run();
   /// run() in a thread of its own (tests); stop() ends it.
