@@ -18,9 +18,12 @@ namespace judge::label {
 /// Serves a Session. Routes: GET / (the page), /app.js, /style.css; GET /api/session, /api/notebooks,
 /// /api/notebook?name=, /api/label?notebook=&dimension=, /api/queue?n=; PUT /api/label with a JSON body
 /// {"notebook", "dimension", "score" (a number, or null for N/A), "feedback", "version"}. Answers are JSON;
-/// a failure is {"error": "what is wrong and what to do"} with status 400 (bad request), 404 (unknown
-/// notebook), 409 ({"status": "stale"} with the stored "label", or {"status": "blocked"}: the labels file has
-/// problems) or 422 ({"status": "invalid"}: a score off the scale, an unknown dimension). Bound to a loopback
+/// a failure is {"error": "what is wrong and what to do"} with status 400 (bad request: for PUT a body that
+/// is not a JSON object, a key missing or of the wrong type), 404 (unknown notebook; for GET /api/label an
+/// unknown dimension too), 409 ({"status": "stale"} with the stored "label": another version, or none sent
+/// for a label that exists; or {"status": "blocked"}: the labels file has problems) or 422 ({"status":
+/// "invalid"}: a score off the scale, an unknown dimension). A refused save's error starts "not saved: " and
+/// is given to `log` as it is. Bound to a loopback
 /// address, it answers only requests whose Host is 127.0.0.1, localhost or [::1] (403 otherwise), so a web
 /// page elsewhere cannot reach it through DNS rebinding.
 class Server {

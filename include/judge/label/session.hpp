@@ -43,8 +43,9 @@ struct ShownVerdict {
 class Session {
  public:
   /// Reads the notebooks, the labels file, the scores files and memory. Throws judge::Error (naming the
-  /// file and what to do) for a notebooks folder that does not exist, a scores file with problems (a
-  /// score off the rubric's scale among them, FILE:LINE each) and a memory that cannot be loaded.
+  /// file and what to do) for a notebooks folder that does not exist, a labels file that is a JSON array
+  /// (LabelStore), a scores file with problems (a score off the rubric's scale among them, FILE:LINE each)
+  /// and a memory that cannot be loaded.
   /// Notebooks that cannot be read and problems of the labels file are not errors: warnings() lists them,
   /// the page shows them, and a labels file with problems is not written until they are fixed.
   Session(SessionOptions options, rubric::Rubric rubric);
