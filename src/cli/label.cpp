@@ -87,6 +87,10 @@ int run_label(LabelOptions opt) {
   label::Server server(session,
                        [](const std::string& line) { std::cerr << "judge label: " << line << "\n"; });
   const int port = server.bind(opt.host, opt.port);
+  if (!server.loopback_only())
+    std::cerr << "judge: warning: --host " << opt.host
+              << " is not a loopback address: the page is shared with the network, and anyone who can reach "
+                 "this machine can read the notebooks and save labels (there is no login)\n";
   const std::string host = opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
   const std::string url = "http://" + (opt.host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" +
                           std::to_string(port) + "/";

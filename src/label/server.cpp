@@ -2,7 +2,11 @@
 #include "judge/label/server.hpp"
 
 #include <httplib.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <nlohmann/json.hpp>
 
 #include "assets.hpp"
@@ -26,11 +30,41 @@ void send_error(httplib::Response& res, int status, const std::string& what, jso
   send_json(res, extra, status);
 }
 
+// Whether another socket listens on host:port already: a socket bound there with SO_REUSEADDR, as the
+// server's own, fails with EADDRINUSE then (and only then: a port in TIME_WAIT is free to it).
+bool port_in_use(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return false;
+  bool in_use = false;
+  for (const addrinfo* a = found; a && !in_use; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    in_use = ::bind(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EADDRINUSE;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return in_use;
+}
+
 }  // namespace
 
 Server::Server(Session& session, std::function<void(const std::string&)> log)
     : m_session(session), m_log(std::move(log)), m_http(std::make_unique<httplib::Server>()) {
   auto& http = *m_http;
+  // cpp-httplib sets SO_REUSEPORT by default, with which a second server binds the same port and the kernel
+  // splits the connections between the two (saves landing in another server's labels file). SO_REUSEADDR
+  // alone lets a restarted server bind a port whose old connections are in TIME_WAIT, and refuses a port a
+  // server listens on.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http.set_payload_max_length(1 << 20);  // a label is a score and a few sentences
   const auto asset = [](std::string_view body, const char* type) {
     return [body, type](const httplib::Request&, httplib::Response& res) {
@@ -57,8 +91,14 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
   http.Get("/api/label", [this](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("notebook") || !req.has_param("dimension"))
       return send_error(res, 400, "missing parameter notebook or dimension");
-    send_json(res, json{{"label", m_session.label_json(req.get_param_value("notebook"),
-                                                       req.get_param_value("dimension"))}});
+    const std::string notebook = req.get_param_value("notebook"),
+                      dimension = req.get_param_value("dimension");
+    // As PUT answers for the same names: nothing can be labelled there.
+    if (!m_session.has_notebook(notebook))
+      return send_error(res, 404, "no readable notebook named \"" + notebook + "\" is served");
+    if (!m_session.has_dimension(dimension))
+      return send_error(res, 404, "unknown dimension \"" + dimension + "\" (not in the rubric)");
+    send_json(res, json{{"label", m_session.label_json(notebook, dimension)}});
   });
   http.Get("/api/queue", [this](const httplib::Request& req, httplib::Response& res) {
     std::size_t n = 20;
@@ -82,30 +122,41 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
   });
   http.Put("/api/label", [this](const httplib::Request& req, httplib::Response& res) {
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
+    // Every refusal starts "not saved: ", is said on the log once, as it is, and answered as {"error": ...}.
     const auto refuse = [&](int status, const std::string& what, json extra = json::object()) {
-      if (m_log) m_log("save refused: " + what);
+      if (m_log) m_log(what);
       send_error(res, status, what, std::move(extra));
     };
-    if (!body.is_object())
-      return refuse(400, "the body must be a JSON object {notebook, dimension, score, feedback, version}");
+    // 400: a body that is not the request's shape (not a JSON object, a key missing or of the wrong type).
+    const std::string shape =
+        " (the body is a JSON object {\"notebook\": string, \"dimension\": string, \"score\": number or null "
+        "for N/A, \"feedback\": string, \"version\": string})";
+    if (!body.is_object()) return refuse(400, "not saved: the body is not a JSON object" + shape);
     SaveRequest r;
+    for (const char* key : {"notebook", "dimension", "score"})
+      if (!body.contains(key)) return refuse(400, std::string("not saved: missing key ") + key + shape);
     const auto text = [&](const char* key, std::string& out) {
       if (!body.contains(key) || body[key].is_null()) return true;
       if (!body[key].is_string()) return false;
       out = body[key].get<std::string>();
       return true;
     };
-    if (!text("notebook", r.notebook) || !text("dimension", r.dimension) || !text("feedback", r.feedback) ||
-        !text("version", r.version))
-      return refuse(400, "notebook, dimension, feedback and version must be strings");
-    if (!body.contains("score")) return refuse(400, "missing key score (a number, or null for N/A)");
+    std::string version;
+    for (const auto& [key, out] : {std::pair{"notebook", &r.notebook},
+                                   {"dimension", &r.dimension},
+                                   {"feedback", &r.feedback},
+                                   {"version", &version}})
+      if (!text(key, *out))
+        return refuse(400,
+                      std::string("not saved: ") + key + " " + body[key].dump() + " is not a string" + shape);
+    if (body.contains("version") && !body["version"].is_null()) r.version = version;
     if (body["score"].is_number())
       r.score = body["score"].get<double>();
     else if (!body["score"].is_null())
-      return refuse(422, "score " + body["score"].dump() + " is not a number (or null for N/A)",
-                    json{{"status", "invalid"}});
+      return refuse(
+          400, "not saved: score " + body["score"].dump() + " is not a number (or null for N/A)" + shape);
     if (!m_session.has_notebook(r.notebook))
-      return refuse(404, "no readable notebook named \"" + r.notebook + "\" is served");
+      return refuse(404, "not saved: no readable notebook named \"" + r.notebook + "\" is served");
     const SaveResult saved = m_session.save(r);
     const json label = saved.label
                            ? json{{"notebook", saved.label->notebook},
@@ -159,11 +210,16 @@ int Server::bind(const std::string& host, int port) {
   m_loopback_only = host == "127.0.0.1" || host == "localhost" || host == "::1";
   const int bound =
       port == 0 ? m_http->bind_to_any_port(host) : (m_http->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0)
-    throw Error("cannot listen on " + host + ":" + std::to_string(port) +
-                (port ? " (is the port in use? leave --port out for a free one)"
-                      : " (is the --host address one of this machine's?)"));
-  return bound;
+  if (bound > 0) return bound;
+  const std::string where =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  if (port != 0 && port_in_use(host, port))
+    throw Error("cannot listen on " + where + ": the port is in use; choose another with " + setting("port") +
+                    " or leave " + setting("port") + " out for a free one",
+                ExitCode::usage);
+  throw Error(
+      "cannot listen on " + where + " (is the " + setting("host") + " address one of this machine's?)",
+      ExitCode::usage);
 }
 
 void Server::run() { m_http->listen_after_bind(); }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "judge/labels/labels.hpp"
 #include "judge/measure/scores.hpp"
 #include "judge/prompt/prompt.hpp"
 #include "judge/scoring/heuristic.hpp"
@@ -173,7 +174,7 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
     std::size_t unmatched = 0;
     for (const auto& r : set.records) {
       if (r.score && (*r.score < m_rubric.min_score() || *r.score > m_rubric.max_score()))
-        problems.add(r.line, "score " + std::to_string(*r.score) + " is off the rubric's scale (" +
+        problems.add(r.line, "score " + labels::format_score(*r.score) + " is off the rubric's scale (" +
                                  std::to_string(m_rubric.min_score()) + ".." +
                                  std::to_string(m_rubric.max_score()) +
                                  "); is it a score file of another rubric?");
@@ -215,6 +216,8 @@ bool Session::has_notebook(const std::string& name) const {
   const Entry* e = find(name);
   return e && e->nb;
 }
+
+bool Session::has_dimension(const std::string& id) const { return m_rubric.find(id) != nullptr; }
 
 std::map<std::string, std::vector<ShownVerdict>> Session::verdicts(const Entry& e) const {
   std::map<std::string, std::vector<ShownVerdict>> out;
@@ -339,7 +342,7 @@ std::optional<json> Session::notebook_json(const std::string& name) const {
     if (const auto it = flagged.find(c.number); it != flagged.end()) jc["injection"] = it->second;
     cells.push_back(std::move(jc));
   }
-  out["format"] = shown.format;
+  out["format"] = notebook::to_string(shown.format);
   out["language"] = shown.language;
   out["cells"] = cells;
 

@@ -62,6 +62,12 @@ LabelStore::LabelStore(std::filesystem::path path, std::string rater, rubric::Ru
       m_notebooks_dir(std::move(notebooks_dir)) {
   std::lock_guard lock(m_mutex);
   load();
+  if (m_json_array)
+    throw Error("labels file " + m_path.string() +
+                    " is a JSON array of labels, which judge label does not write: convert it to JSON Lines "
+                    "(one object a line: jq -c '.[]' " +
+                    m_path.string() + " > labels.jsonl) or CSV, or give " + setting("labels") + " a new file",
+                ExitCode::usage);
 }
 
 void LabelStore::load() {
@@ -69,6 +75,7 @@ void LabelStore::load() {
   m_problems.clear();
   m_header.clear();
   m_columns.clear();
+  m_json_array = false;
   std::error_code ec;
   m_exists = std::filesystem::exists(m_path, ec);
   m_text = m_exists ? util::read_file(m_path) : std::string();
@@ -83,7 +90,8 @@ void LabelStore::load() {
     }
     return;
   }
-  if (util::starts_with(body, "[")) {
+  if (util::starts_with(body, "[")) {  // refused at startup; made one on disk meanwhile, it blocks saves
+    m_json_array = true;
     m_problems.push_back(
         m_path.string() +
         ": a JSON array of labels; judge label writes CSV or JSON Lines (one object a line): "
@@ -221,8 +229,9 @@ SaveResult LabelStore::save(const SaveRequest& request, bool known_notebook) {
     const double s = *request.score;
     if (s != std::trunc(s) || s < m_rubric.min_score() || s > m_rubric.max_score() ||
         !m_rubric.on_scale(static_cast<int>(s)))
-      problem = "score " + score_text(s) + " is off the scale (" + std::to_string(m_rubric.min_score()) +
-                ".." + std::to_string(m_rubric.max_score()) + (m_rubric.allows_na ? " or N/A)" : ")");
+      problem = "score " + labels::format_score(s) + " is off the scale (" +
+                std::to_string(m_rubric.min_score()) + ".." + std::to_string(m_rubric.max_score()) +
+                (m_rubric.allows_na ? " or N/A)" : ")");
   } else if (!m_rubric.allows_na) {
     problem = "N/A is not on rubric " + m_rubric.id + "'s scale";
   }
@@ -237,7 +246,14 @@ SaveResult LabelStore::save(const SaveRequest& request, bool known_notebook) {
         r.label->rater == m_rater)
       row = &r;
   const std::string current = row ? version_of(*row->label) : "";
-  if (request.version != current) {
+  if (!request.version && row) {  // a client that sent no version: it did not know of the stored label
+    result.status = SaveStatus::stale;
+    result.message = "not saved: this label exists (version " + current +
+                     "); send its version to change it (GET /api/label gives it)";
+    result.label = stored(*row->label);
+    return result;
+  }
+  if (request.version && *request.version != current) {
     result.status = SaveStatus::stale;
     result.message =
         "not saved: this label was changed since the page loaded it (another tab or program); "

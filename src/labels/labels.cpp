@@ -39,18 +39,18 @@ std::optional<double> parse_score_text(std::string_view text, bool& ok) {
   return value;
 }
 
+std::string format_score(double score) {
+  std::ostringstream os;
+  os << score;
+  return os.str();
+}
+
 namespace {
 
 using util::CsvHeader;
 using util::field;
 using util::json_text;
 using util::Problems;
-
-std::string score_string(double s) {
-  std::ostringstream os;
-  os << s;
-  return os.str();
-}
 
 /// CSV: a header row naming the columns, then one label per record.
 void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
@@ -189,7 +189,7 @@ void check_labels(const LabelSet& set, const LabelCheck& check, Problems& proble
         // Range first: casting a double beyond int (1e10) is undefined behaviour (found by fuzz_labels).
         if (s != std::trunc(s) || s < rubric.min_score() || s > rubric.max_score() ||
             !rubric.on_scale(static_cast<int>(s)))
-          problems.add(l.line, "score " + score_string(s) + " is off the scale (" + range +
+          problems.add(l.line, "score " + format_score(s) + " is off the scale (" + range +
                                    (rubric.allows_na ? " or NA" : "") + ")");
       } else if (!rubric.allows_na) {
         problems.add(l.line, "score is NA but rubric " + rubric.id + " has no N/A (scale " + range + ")");

@@ -98,6 +98,9 @@ async function run(tmp) {
     await page.goto(url + "#nb=iris_bad.ipynb");
     await page.waitForSelector("body[data-ready='1']", { timeout: 20000 });
     check(await page.$eval("#notebook h2", (e) => e.textContent) === "iris_bad.ipynb", "iris_bad.ipynb is shown");
+    // The header under it: the format's name, the language and the cells (iris_bad.ipynb: 4 cells).
+    const header = await page.$eval("#notebook h2 + p", (e) => e.textContent);
+    check(header === "ipynb, python, 4 cells", `the header says "ipynb, python, 4 cells" (${header})`);
 
     // First dimension (library_installation): 2, Tab, feedback, Ctrl+Enter.
     const savedText = (i) => page.$eval(`.dim[data-index="${i}"] .saved`, (e) => e.textContent);

@@ -2,12 +2,18 @@
 // judge label run as a program: --next (the queue without serving) and its errors. The page itself is tested
 // in headless Chromium (tests/browser/), the HTTP API in tests/label/.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "../support.hpp"
+
+extern char** environ;
 
 using judge::test::run_judge;
 using json = nlohmann::json;
@@ -19,6 +25,86 @@ std::vector<json> lines_of(const std::string& out) {
   for (std::string line; std::getline(in, line);) v.push_back(json::parse(line));
   return v;
 }
+
+// The line judge label prints on stderr once it serves.
+const std::string k_serving = "Ctrl-C stops the server\n";
+
+// judge label run in the background from the source folder, its stdout and stderr in one pipe, read as it
+// comes: a server that serves is waited for by its output (no timing), then interrupted as Ctrl-C would.
+class Background {
+ public:
+  explicit Background(const std::string& args) {
+    int fds[2];
+    if (::pipe(fds) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addclose(&actions, fds[1]);
+    const std::string command = "cd '" + judge::test::source_dir().string() + "' && exec '" +
+                                std::string(JUDGE_BINARY) + "' label " + args;
+    // Ctrl-C as a terminal sends it, whatever this process ignores or blocks (a background job ignores it).
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t signals;
+    sigemptyset(&signals);
+    posix_spawnattr_setsigmask(&attr, &signals);
+    sigaddset(&signals, SIGINT);
+    posix_spawnattr_setsigdefault(&attr, &signals);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+    if (::posix_spawn(&m_pid, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ) != 0) m_pid = -1;
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[1]);
+    m_fd = fds[0];
+  }
+  ~Background() {
+    if (m_pid > 0) {
+      ::kill(m_pid, SIGKILL);
+      ::waitpid(m_pid, nullptr, 0);
+    }
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  /// Reads until the output holds `text` (true) or ends (false: the program exited).
+  bool read_until(const std::string& text) {
+    char buf[4096];
+    while (m_out.find(text) == std::string::npos) {
+      const ssize_t n = ::read(m_fd, buf, sizeof buf);
+      if (n <= 0) return false;
+      m_out.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  /// The exit code once the program ends by itself (-1: ended by a signal).
+  int wait() { return reap(); }
+  /// Ctrl-C, then the exit code.
+  int interrupt() {
+    if (m_pid > 0) ::kill(m_pid, SIGINT);
+    return reap();
+  }
+  const std::string& out() const { return m_out; }
+  /// The port of the URL printed ("http://127.0.0.1:PORT/"), 0 when none.
+  int port() const {
+    const auto at = m_out.find("http://127.0.0.1:");
+    return at == std::string::npos ? 0 : std::atoi(m_out.c_str() + at + 17);
+  }
+
+ private:
+  int reap() {
+    int status = 0;
+    if (m_pid <= 0 || ::waitpid(m_pid, &status, 0) != m_pid) return -2;
+    m_pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  pid_t m_pid = -1;
+  int m_fd = -1;
+  std::string m_out;
+};
 }  // namespace
 
 TEST(LabelCli, NextWithNothingLabelledIsNotebookThenRubricOrder) {
@@ -114,4 +200,76 @@ TEST(LabelCli, WithMemoryTheQueueUsesTheClosestLabelledNotebooks) {
     EXPECT_NE(reason.find("closest labelled example: similarity"), std::string::npos) << reason;
   }
   EXPECT_EQ(from_people, 18);  // every item has 3 labelled notebooks to compare the judge with
+}
+
+TEST(LabelCli, ASecondServerOnAPortInUseIsAClearError) {
+  judge::test::TempDir dir("judge_label_cli");
+  const std::string labels =
+      " --notebooks examples/notebooks --labels '" + (dir / "labels.csv").string() + "'";
+  Background first(labels + " --rater alice");
+  ASSERT_TRUE(first.read_until(k_serving)) << first.out();
+  const int port = first.port();
+  ASSERT_GT(port, 0) << first.out();
+  // A loopback address: no warning about the network.
+  EXPECT_EQ(first.out().find("warning"), std::string::npos) << first.out();
+  const std::string refused = "judge: error: cannot listen on 127.0.0.1:" + std::to_string(port) +
+                              ": the port is in use; choose another with --port or leave --port out for a "
+                              "free one\n";
+  // Another judge label on the same port (cpp-httplib's default SO_REUSEPORT would let both listen and split
+  // the saves between them): refused, a usage error.
+  Background second(labels + " --rater bob --port " + std::to_string(port));
+  const bool served = second.read_until(k_serving);
+  EXPECT_FALSE(served) << "a second server serves on port " << port;
+  EXPECT_EQ(served ? second.interrupt() : second.wait(), 2) << second.out();
+  EXPECT_EQ(second.out(), refused);
+  EXPECT_EQ(first.interrupt(), 130) << first.out();
+
+  // Any other listener on the port, too.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int taken = ntohs(addr.sin_port);
+  Background third(labels + " --port " + std::to_string(taken));
+  const bool third_served = third.read_until(k_serving);
+  EXPECT_FALSE(third_served);
+  EXPECT_EQ(third_served ? third.interrupt() : third.wait(), 2) << third.out();
+  EXPECT_EQ(third.out(), "judge: error: cannot listen on 127.0.0.1:" + std::to_string(taken) +
+                             ": the port is in use; choose another with --port or leave --port out for a "
+                             "free one\n");
+  ::close(fd);
+}
+
+TEST(LabelCli, ANonLoopbackHostIsWarnedAbout) {
+  judge::test::TempDir dir("judge_label_cli");
+  Background server("--notebooks examples/notebooks --labels '" + (dir / "labels.csv").string() +
+                    "' --host 0.0.0.0");
+  ASSERT_TRUE(server.read_until(k_serving)) << server.out();
+  EXPECT_NE(server.out().find("judge: warning: --host 0.0.0.0 is not a loopback address: the page is shared "
+                              "with the network, and anyone who can reach this machine can read the "
+                              "notebooks and save labels (there is no login)\n"),
+            std::string::npos)
+      << server.out();
+  EXPECT_EQ(server.interrupt(), 130);
+}
+
+TEST(LabelCli, AJsonArrayLabelsFileIsRefusedAtStartup) {
+  judge::test::TempDir dir("judge_label_cli");
+  const auto file =
+      dir.write("arr.json", R"([{"notebook": "iris_bad.ipynb", "dimension": "model_use", "score": 2}])");
+  Background server("--notebooks examples/notebooks --labels '" + file.string() + "'");
+  const bool served = server.read_until(k_serving);
+  EXPECT_FALSE(served) << "it serves a file it cannot save to";
+  EXPECT_EQ(served ? server.interrupt() : server.wait(), 2) << server.out();
+  EXPECT_EQ(server.out(),
+            "judge: error: labels file " + file.string() +
+                " is a JSON array of labels, which judge label does not write: convert it to JSON "
+                "Lines (one object a line: jq -c '.[]' " +
+                file.string() + " > labels.jsonl) or CSV, or give --labels a new file\n");
 }

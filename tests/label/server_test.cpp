@@ -147,6 +147,9 @@ TEST(LabelServer, ANotebookComesWithItsCellsImagesAndVerdicts) {
   // The cells, independently of the reader: the .ipynb's own cell list.
   const json file = json::parse(judge::util::read_file(s.notebooks / "iris_bad.ipynb"));
   const json nb = s.get("/api/notebook?name=iris_bad.ipynb");
+  // The format by its name, as the page's header shows it ("ipynb, python, 23 cells").
+  EXPECT_EQ(nb["format"], "ipynb");
+  EXPECT_EQ(s.get("/api/notebook?name=taxi_tips_databricks.py")["format"], "databricks");
   ASSERT_EQ(nb["cells"].size(), file["cells"].size());
   for (std::size_t i = 0; i < file["cells"].size(); ++i) {
     EXPECT_EQ(nb["cells"][i]["number"], i + 1);
@@ -176,6 +179,11 @@ TEST(LabelServer, PutThenGetAndTheFileHasTheRow) {
   EXPECT_EQ(got["label"]["feedback"], "no split at all");
   EXPECT_EQ(got["label"]["version"], saved["label"]["version"]);
   EXPECT_TRUE(s.get("/api/label?notebook=iris_bad.ipynb&dimension=model_use")["label"].is_null());
+  // Names nothing can be labelled under are 404, as a PUT to them is.
+  EXPECT_EQ(s.get("/api/label?notebook=nope.ipynb&dimension=model_use", 404)["error"],
+            "no readable notebook named \"nope.ipynb\" is served");
+  EXPECT_EQ(s.get("/api/label?notebook=iris_bad.ipynb&dimension=vibes", 404)["error"],
+            "unknown dimension \"vibes\" (not in the rubric)");
   const auto set = judge::labels::read_labels(s.labels, {&judge::rubric::default_rubric(), s.notebooks});
   ASSERT_EQ(set.labels.size(), 1u);
   EXPECT_EQ(set.labels[0].rater, "expert");
@@ -196,9 +204,10 @@ TEST(LabelServer, BadSavesAreRefusedWithAMessage) {
   EXPECT_EQ(status, 422);
   EXPECT_EQ(body["error"], "not saved: score 7 is off the scale (1..3 or N/A)");
   std::tie(status, body) = s.put(label("iris_bad.ipynb", "model_training", "high", ""));
-  EXPECT_EQ(status, 422);
+  EXPECT_EQ(status, 400);  // a key of the wrong type: a malformed request
   std::tie(status, body) = s.put(label("nope.ipynb", "model_training", 2, ""));
   EXPECT_EQ(status, 404);
+  EXPECT_EQ(body["error"], "not saved: no readable notebook named \"nope.ipynb\" is served");
   std::tie(status, body) = s.put(label("broken.ipynb", "model_training", 2, ""));
   EXPECT_EQ(status, 404);
   const auto res = s.client->Put("/api/label", "{not json", "application/json");
@@ -206,7 +215,68 @@ TEST(LabelServer, BadSavesAreRefusedWithAMessage) {
   EXPECT_EQ(res->status, 400);
   EXPECT_FALSE(fs::exists(s.labels));
   std::lock_guard lock(s.log_mutex);
-  EXPECT_EQ(s.log.size(), 5u);  // each refusal said on the log (stderr in the CLI)
+  ASSERT_EQ(s.log.size(), 5u);  // each refusal said on the log (stderr in the CLI), once, as answered
+  EXPECT_EQ(s.log[0], "not saved: score 7 is off the scale (1..3 or N/A)");
+  EXPECT_EQ(s.log[2], "not saved: no readable notebook named \"nope.ipynb\" is served");
+}
+
+TEST(LabelServer, AMalformedBodyIs400AndEveryRefusalSaysNotSaved) {
+  Served s;
+  const std::string shape =
+      " (the body is a JSON object {\"notebook\": string, \"dimension\": string, \"score\": number or null "
+      "for "
+      "N/A, \"feedback\": string, \"version\": string})";
+  // A key missing, or of the wrong type: 400, whatever the key.
+  json no_score = label("iris_bad.ipynb", "model_training", 2, "");
+  no_score.erase("score");
+  auto [status, body] = s.put(no_score);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"], "not saved: missing key score" + shape);
+  json no_dimension = label("iris_bad.ipynb", "model_training", 2, "");
+  no_dimension.erase("dimension");
+  std::tie(status, body) = s.put(no_dimension);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"], "not saved: missing key dimension" + shape);
+  std::tie(status, body) = s.put(label("iris_bad.ipynb", "model_training", "2", ""));
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"], "not saved: score \"2\" is not a number (or null for N/A)" + shape);
+  json feedback_number = label("iris_bad.ipynb", "model_training", 2, "");
+  feedback_number["feedback"] = 5;
+  std::tie(status, body) = s.put(feedback_number);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"], "not saved: feedback 5 is not a string" + shape);
+  const auto res = s.client->Put("/api/label", "[1, 2]", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(json::parse(res->body)["error"], "not saved: the body is not a JSON object" + shape);
+  // 422: well formed, but off the scale or an unknown dimension.
+  std::tie(status, body) = s.put(label("iris_bad.ipynb", "vibes", 2, ""));
+  EXPECT_EQ(status, 422);
+  EXPECT_EQ(body["error"], "not saved: unknown dimension \"vibes\" (rubric ml-notebook)");
+  EXPECT_FALSE(fs::exists(s.labels));
+}
+
+TEST(LabelServer, APutWithoutAVersionCreatesButDoesNotOverwrite) {
+  Served s;
+  json first = label("iris_bad.ipynb", "model_use", 2, "first");
+  first.erase("version");
+  const auto [created, saved] = s.put(first);
+  ASSERT_EQ(created, 200) << saved;  // a new label needs no version
+  const std::string version =
+      s.get("/api/label?notebook=iris_bad.ipynb&dimension=model_use")["label"]["version"];
+  ASSERT_EQ(version.size(), 16u);
+  json again = label("iris_bad.ipynb", "model_use", 3, "second");
+  again.erase("version");
+  const auto [status, body] = s.put(again);
+  EXPECT_EQ(status, 409);
+  EXPECT_EQ(body["status"], "stale");
+  EXPECT_EQ(body["error"], "not saved: this label exists (version " + version +
+                               "); send its version to change it (GET /api/label gives it)");
+  EXPECT_EQ(body["label"]["feedback"], "first");
+  // With the version it is changed.
+  again["version"] = version;
+  EXPECT_EQ(s.put(again).first, 200);
+  EXPECT_EQ(s.get("/api/label?notebook=iris_bad.ipynb&dimension=model_use")["label"]["feedback"], "second");
 }
 
 TEST(LabelServer, TwoTabsDoNotOverwriteEachOtherSilently) {
@@ -296,12 +366,20 @@ TEST(LabelServer, AScoresFileWithAScoreOffTheScaleIsAnErrorNamingItsLine) {
       << R"({"notebook": "iris_bad.ipynb", "dimension": "model_use", "status": "scored", "score": 2})"
          "\n"
       << R"({"notebook": "iris_bad.ipynb", "dimension": "model_training", "status": "scored", "score": 9})"
+         "\n"
+      << R"({"notebook": "iris_bad.ipynb", "dimension": "data_imputation", "status": "scored", "score": 0.5})"
          "\n";
   try {
     Served s("", {scores});
     FAIL() << "no error";
   } catch (const judge::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(scores.string() + ":2: score 9"), std::string::npos) << e.what();
+    // Numbers as every message of the tool spells them: "9", "0.5", never "9.000000".
+    const std::string what = e.what();
+    EXPECT_NE(what.find(scores.string() + ":2: score 9 is off the rubric's scale (1..3)"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find(scores.string() + ":3: score 0.5 is off the rubric's scale (1..3)"),
+              std::string::npos)
+        << what;
   }
 }
 

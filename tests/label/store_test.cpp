@@ -8,6 +8,7 @@
 #include "../support.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/rubric/rubric.hpp"
+#include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 
 using namespace judge::label;
@@ -187,11 +188,32 @@ TEST(LabelStore, AChangeMadeOnDiskMeanwhileIsKept) {
   EXPECT_EQ(set.labels[2].rater, "me");
 }
 
-TEST(LabelStore, AJsonArrayFileIsAProblemNotOverwritten) {
+TEST(LabelStore, AJsonArrayFileIsRefusedAtTheStartAndNotOverwritten) {
   Folder f;
-  const auto p = f.file("labels.json", R"([{"notebook": "a.ipynb", "dimension": "model_use", "score": 2}])");
+  const std::string text = R"([{"notebook": "a.ipynb", "dimension": "model_use", "score": 2}])";
+  const auto p = f.file("labels.json", text);
+  try {
+    f.store(p);
+    FAIL() << "no error";
+  } catch (const judge::Error& e) {
+    EXPECT_EQ(e.code(), judge::ExitCode::usage);
+    EXPECT_EQ(
+        std::string(e.what()),
+        "labels file " + p.string() +
+            " is a JSON array of labels, which judge label does not write: convert it to JSON Lines (one "
+            "object a line: jq -c '.[]' " +
+            p.string() + " > labels.jsonl) or CSV, or give labels a new file");
+  }
+  EXPECT_EQ(read(p), text);
+}
+
+TEST(LabelStore, AFileMadeAJsonArrayWhileServingBlocksSaves) {
+  Folder f;
+  const auto p = f.file("labels.jsonl");  // none yet
   auto store = f.store(p);
-  ASSERT_EQ(store.problems().size(), 1u);
-  EXPECT_NE(store.problems()[0].find("JSON array"), std::string::npos);
+  ASSERT_TRUE(store.problems().empty());
+  const std::string text = R"([{"notebook": "a.ipynb", "dimension": "model_use", "score": 2}])";
+  f.file("labels.jsonl", text);
   EXPECT_EQ(store.save(request("a.ipynb", "model_use", 3)).status, SaveStatus::blocked);
+  EXPECT_EQ(read(p), text);
 }

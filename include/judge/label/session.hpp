@@ -43,8 +43,9 @@ struct ShownVerdict {
 class Session {
  public:
   /// Reads the notebooks, the labels file, the scores files and memory. Throws judge::Error (naming the
-  /// file and what to do) for a notebooks folder that does not exist, a scores file with problems (a
-  /// score off the rubric's scale among them, FILE:LINE each) and a memory that cannot be loaded.
+  /// file and what to do) for a notebooks folder that does not exist, a labels file that is a JSON array
+  /// (LabelStore), a scores file with problems (a score off the rubric's scale among them, FILE:LINE each)
+  /// and a memory that cannot be loaded.
   /// Notebooks that cannot be read and problems of the labels file are not errors: warnings() lists them,
   /// the page shows them, and a labels file with problems is not written until they are fixed.
   Session(SessionOptions options, rubric::Rubric rubric);
@@ -65,14 +66,18 @@ class Session {
   /// flagged for prompt injection), the judges' verdicts, the similar episodes of memory and the labels of
   /// every rater, per dimension; nullopt for an unknown name.
   std::optional<nlohmann::ordered_json> notebook_json(const std::string& name) const;
-  /// GET /api/label?notebook=&dimension=: this rater's label with its version (null when none).
+  /// GET /api/label?notebook=&dimension=: this rater's label with its version (null when none); the caller
+  /// answers an unknown notebook or dimension (has_notebook, has_dimension) first.
   nlohmann::ordered_json label_json(const std::string& notebook, const std::string& dimension) const;
   /// PUT /api/label.
   SaveResult save(const SaveRequest& request);
   /// The active-labelling queue over the (notebook, dimension) pairs no rater has labelled, readable
   /// notebooks only (queue.hpp says how it is ordered); at most `limit` items (0: all).
   std::vector<QueueItem> queue(std::size_t limit) const;
+  /// Whether `name` is a notebook served and readable (one that can be labelled).
   bool has_notebook(const std::string& name) const;
+  /// Whether `id` is a dimension of the rubric.
+  bool has_dimension(const std::string& id) const;
 
   const LabelStore& store() const { return *m_store; }
 

@@ -31,7 +31,9 @@ struct SaveRequest {
   std::string dimension;
   std::optional<double> score;  ///< nullopt = N/A
   std::string feedback;
-  std::string version;  ///< the version the client's copy has ("" for a label that did not exist)
+  /// The version the client's copy has ("" for a label that did not exist); nullopt when the client sent
+  /// none, which is fine for a new label and refused (stale, saying so) for one that exists.
+  std::optional<std::string> version;
 };
 
 enum class SaveStatus {
@@ -47,19 +49,22 @@ struct SaveResult {
   std::optional<StoredLabel> label;  ///< the label now stored (the new one, or for `stale` the current one)
 };
 
-/// The labels file. Reads it when it exists (a missing file is an empty one, created at the first save).
+/// The labels file. Reads it when it exists (a missing file is an empty one, created at the first save); a
+/// JSON array file is refused when the store is made (judge::Error, ExitCode::usage): it would have to be
+/// rewritten in another format.
 /// Every save is written at once with util::write_file_atomic: the whole file, its rows in their order, the
-/// rows this save does not change written back as read, byte for byte (a CSV header missing a column the
-/// label needs, rater, feedback or timestamp, gets it at the end, and every other row an empty field for
-/// it), a changed row in place, a new row at the end. The file's format is kept: CSV, or JSON Lines (one
-/// object a line); a new file is JSON Lines for a .jsonl/.ndjson name, else CSV with the columns notebook,
-/// dimension, rater, score, feedback, timestamp. A file changed on disk since it was read (another
+/// rows this save does not change keeping their values (written back as read, except that a CSV header
+/// missing a column a label needs, rater, feedback or timestamp, gets it at the end and every other row an
+/// empty field for it), a changed row in place, a new row at the end. The file's format is kept: CSV, or JSON
+/// Lines (one object a line); a new file is JSON Lines for a .jsonl/.ndjson name, else CSV with the columns
+/// notebook, dimension, rater, score, feedback, timestamp. A file changed on disk since it was read (another
 /// program, a second server) is read again before a save, so its changes are kept and its versions count.
 /// Thread-safe: saves are serialised.
 class LabelStore {
  public:
   /// `rater`: the rater whose labels this store changes. `rubric`: the scale and dimensions labels are
   /// checked against; `notebooks_dir`: where the labelled notebooks must exist (as judge align checks).
+  /// Throws judge::Error (ExitCode::usage) naming the file for a JSON array file.
   LabelStore(std::filesystem::path path, std::string rater, rubric::Rubric rubric,
              std::filesystem::path notebooks_dir);
 
@@ -97,6 +102,7 @@ class LabelStore {
   std::vector<Row> m_rows;
   std::string m_text;  ///< the file's text as last read or written ("" when absent)
   bool m_exists = false;
+  bool m_json_array = false;  ///< the file is a JSON array (a problem: judge label does not write one)
   std::vector<std::string> m_problems;
 };
 

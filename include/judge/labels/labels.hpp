@@ -51,6 +51,10 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check 
 /// empty cell (N/A: nullopt). Sets `ok` to false (and returns nullopt) for anything else.
 std::optional<double> parse_score_text(std::string_view text, bool& ok);
 
+/// A score as messages about labels and scores spell it: "9", "9.5", "2.25" (at most 6 significant digits,
+/// no trailing zeros; never "9.000000").
+std::string format_score(double score);
+
 /// How several labels for one (item, dimension) become one: "mean", "median", "majority" (ties go to the
 /// most recent label: by timestamp, else the later row) or a rater id (that rater's label only).
 /// N/A: where raters split on N/A, the majority decides and a tie counts as applicable.
