@@ -55,7 +55,8 @@ std::string check_kind(const SettingSpec& spec, const std::string& value) {
                  ? ""
                  : std::string(spec.name) + " must be true or false, got \"" + value + "\"";
     case SettingKind::url:
-      if (std::string(spec.name) == "base_url") {  // a list of endpoints (llm::parse_endpoints)
+      if (std::string(spec.name) == "base_url" &&  // a list of endpoints (llm::parse_endpoints)
+          v.find_first_of(",#") != std::string::npos) {
         try {
           llm::parse_endpoints(v);
           return "";
