@@ -137,6 +137,24 @@ echo "server alone (bench/load_server.py, $big_jobs at a time): $server_calls ca
 report "judge big" big "$big_jobs"
 report "judge small" small "$small_jobs"
 
+# 2b. The big run again over two server processes (--base-url A,B): the same calls with each Python server at
+#     half the rate, which shows how much of the gap to the ideal is the one server's ceiling.
+/usr/bin/python3 "$root/tests/fake_llm_server/server.py" --port 0 --delay "$delay" --no-log > "$work/port2" &
+server2_pid=$!
+for _ in $(seq 50); do grep -q PORT "$work/port2" 2>/dev/null && break; sleep 0.1; done
+base2="http://127.0.0.1:$(awk '/PORT/ {print $2}' "$work/port2")"
+/usr/bin/time -v -o "$work/two.time" "$judge" eval "$work/big" --judge openai:bench-model \
+  --base-url "$base/v1,$base2/v1" --jobs "$big_jobs" --format jsonl --cache-mode off --output "$work/two.jsonl" \
+  2> /dev/null
+two_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/two.time" |
+  py "import sys; p = sys.stdin.read().strip().split(':'); print(round(sum(float(x) * 60 ** i for i, x in enumerate(reversed(p))), 3))")
+two_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/two.time")
+big_calls=$(cat "$work/big.calls")
+echo "judge big, two servers: $big_calls calls at --jobs $big_jobs: $two_wall s" \
+  "($(ratio "$two_wall" "$(ideal "$big_calls" "$big_jobs")") x ideal); peak RSS $((two_rss / 1024)) MB;" \
+  "$(grep -c '"status":"scored"' "$work/two.jsonl") records scored"
+kill "$server2_pid"
+
 # 4. promptfoo: one test per request of the dry run, the messages as the prompt, the same server.
 pf="$here/node_modules/.bin/promptfoo"
 [ -x "$pf" ] || pf=$(command -v promptfoo || true)
