@@ -6,6 +6,8 @@
 #      server fast enough to measure judge at all?);
 #   2. 10,008 calls (1,112 notebooks x 9 dimensions) at --jobs 128: wall time, the ideal
 #      ceil(calls / jobs) x delay, their ratio (target <= 1.1) and judge's peak RSS (target < 200 MB);
+#   2b. the big run over two server processes (--base-url A,B), to tell the one Python server's ceiling
+#      (about 530-640 requests/s on 2 cores, shared with judge) from judge's own overhead;
 #   3. 360 calls (40 notebooks x 9) at --jobs 16: the same figures;
 #   4. promptfoo on the same two workloads (our prompts, one test per call, -j 128 / -j 16, --no-cache),
 #      skipped with a message when it is not installed; the ratio promptfoo / judge.
