@@ -8,7 +8,9 @@
 namespace judge::cli {
 
 EvalOutput::EvalOutput(const std::string& file, std::string format, std::vector<std::string> dimensions)
-    : m_format(std::move(format)), m_dimensions(std::move(dimensions)), m_streams(verdict::streams(m_format)) {
+    : m_format(std::move(format)),
+      m_dimensions(std::move(dimensions)),
+      m_streams(verdict::streams(m_format)) {
   if (!file.empty()) m_file = std::make_unique<util::AtomicFile>(file, util::MissingFolders::refuse);
   if (m_streams) write(verdict::stream_header(m_format));
 }

@@ -29,8 +29,8 @@ EndpointSpec parse_entry(std::string_view entry) {
   if (hash == std::string::npos) return spec;
   const std::string suffix = text.substr(hash + 1);
   const std::string digits = util::starts_with(suffix, "jobs=") ? suffix.substr(5) : "";
-  const bool whole = !digits.empty() && digits.size() <= 6 &&
-                     digits.find_first_not_of("0123456789") == std::string::npos;
+  const bool whole =
+      !digits.empty() && digits.size() <= 6 && digits.find_first_not_of("0123456789") == std::string::npos;
   if (!whole || std::strtoul(digits.c_str(), nullptr, 10) == 0)
     throw Error("base_url entry \"" + text + "\": \"#" + suffix +
                 "\" is not #jobs=N with N a whole number of 1 or more (" + k_form + ")");
@@ -46,8 +46,8 @@ std::vector<EndpointSpec> parse_endpoints(const std::string& text) {
   std::size_t from = 0;
   for (;;) {
     const auto comma = text.find(',', from);
-    const auto entry = util::trim(std::string_view(text).substr(
-        from, comma == std::string::npos ? std::string::npos : comma - from));
+    const auto entry = util::trim(
+        std::string_view(text).substr(from, comma == std::string::npos ? std::string::npos : comma - from));
     if (entry.empty())
       throw Error("base_url \"" + text + "\" has an empty entry between commas (" + k_form +
                   ", separated by commas)");

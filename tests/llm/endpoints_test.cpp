@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "../fake_llm_server/fake_server.hpp"
+#include "../support.hpp"
 #include "judge/llm/cache.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
-#include "../support.hpp"
 
 namespace judge::llm {
 namespace {
@@ -42,9 +42,10 @@ TEST(ParseEndpoints, ReadsUrlsAndTheirJobs) {
 }
 
 TEST(ParseEndpoints, BadEntriesAreErrorsSayingWhatToWrite) {
-  EXPECT_EQ(parse_error("http://a#jobs=0"),
-            "base_url entry \"http://a#jobs=0\": \"#jobs=0\" is not #jobs=N with N a whole number of 1 or more "
-            "(write URL or URL#jobs=N, e.g. http://gpu1:8000/v1#jobs=8)");
+  EXPECT_EQ(
+      parse_error("http://a#jobs=0"),
+      "base_url entry \"http://a#jobs=0\": \"#jobs=0\" is not #jobs=N with N a whole number of 1 or more "
+      "(write URL or URL#jobs=N, e.g. http://gpu1:8000/v1#jobs=8)");
   EXPECT_NE(parse_error("http://a#jobs=x").find("\"#jobs=x\" is not #jobs=N"), std::string::npos);
   EXPECT_NE(parse_error("http://a#jobs=-2").find("\"#jobs=-2\" is not #jobs=N"), std::string::npos);
   EXPECT_NE(parse_error("http://a#threads=2").find("\"#threads=2\" is not #jobs=N"), std::string::npos);
@@ -180,8 +181,9 @@ struct Clock {
   }
 };
 
-std::unique_ptr<BalancedProvider> balanced(std::vector<std::deque<ChatResult>> scripts, std::vector<int>& calls,
-                                           Clock& clock, std::vector<std::size_t> caps = {}) {
+std::unique_ptr<BalancedProvider> balanced(std::vector<std::deque<ChatResult>> scripts,
+                                           std::vector<int>& calls, Clock& clock,
+                                           std::vector<std::size_t> caps = {}) {
   std::vector<std::unique_ptr<ChatProvider>> providers;
   calls.assign(scripts.size(), 0);
   for (std::size_t i = 0; i < scripts.size(); ++i)
@@ -254,9 +256,9 @@ TEST(BalancedProvider, WhenEveryEndpointFailsTheRetryableErrorIsReturned) {
 TEST(BalancedProvider, EveryEndpointRefusingIsAConfigurationError) {
   Clock clock;
   std::vector<int> calls;
-  auto p = balanced({{ScriptedProvider::fail(ErrorKind::config, true)},
-                     {ScriptedProvider::fail(ErrorKind::config, true)}},
-                    calls, clock);
+  auto p = balanced(
+      {{ScriptedProvider::fail(ErrorKind::config, true)}, {ScriptedProvider::fail(ErrorKind::config, true)}},
+      calls, clock);
   const ChatResult r = p->chat({});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->kind, ErrorKind::config);

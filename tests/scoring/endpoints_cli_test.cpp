@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// judge eval with several endpoints (--base-url a list), one of which dies mid-run, and eval's streamed output:
-// the built binary against loopback LLM servers.
+// judge eval with several endpoints (--base-url a list), one of which dies mid-run, and eval's streamed
+// output: the built binary against loopback LLM servers.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -71,10 +71,10 @@ TEST(EndpointsCli, EveryItemIsScoredOnceWhenAnEndpointDiesMidRun) {
 // Each endpoint's own jobs caps its requests in flight; without --jobs the run keeps their sum in flight.
 TEST(EndpointsCli, JobsPerEndpointCapItsRequestsInFlight) {
   FakeLlmServer a(0.05), b(0.05);
-  const auto r = judge::test::run_judge("eval examples/notebooks --format jsonl --judge openai:m --cache-mode off "
-                                        "--base-url '" +
-                                        a.openai_base_url() + "#jobs=1, " + b.openai_base_url() +
-                                        "#jobs=3' 2>/dev/null");
+  const auto r = judge::test::run_judge(
+      "eval examples/notebooks --format jsonl --judge openai:m --cache-mode off "
+      "--base-url '" +
+      a.openai_base_url() + "#jobs=1, " + b.openai_base_url() + "#jobs=3' 2>/dev/null");
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(lines(r.out).size(), 45u);
   EXPECT_EQ(a.stats()["max_in_flight"], 1);

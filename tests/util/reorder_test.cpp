@@ -13,7 +13,8 @@ namespace {
 
 TEST(ReorderBuffer, EmitsInIndexOrderAsSoonAsEveryEarlierIndexIsIn) {
   std::vector<std::string> out;
-  ReorderBuffer<std::string> buffer([&](std::size_t i, std::string&& v) { out.push_back(std::to_string(i) + v); });
+  ReorderBuffer<std::string> buffer(
+      [&](std::size_t i, std::string&& v) { out.push_back(std::to_string(i) + v); });
   buffer.put(2, "c");
   buffer.put(1, "b");
   EXPECT_TRUE(out.empty());  // 0 missing: 1 and 2 held

@@ -13,9 +13,10 @@ namespace judge::cli {
 /// Where judge eval's records go, in the order add() is called. A streaming format (verdict::streams:
 /// jsonl, csv) writes each record when it is added, so memory holds no record; the others (table, json,
 /// markdown) keep the records and write them all in finish(). Output goes to standard output (flushed at
-/// each flush()), or, when `file` is not empty, to util::AtomicFile(file) (a temporary file growing beside it,
-/// renamed over it in finish(); left out when the run stops before finish(), so FILE is never half written).
-/// Keeps the tallies the summary needs and the records flagged for prompt injection. Not thread-safe.
+/// each flush()), or, when `file` is not empty, to util::AtomicFile(file) (a temporary file growing beside
+/// it, renamed over it in finish(); left out when the run stops before finish(), so FILE is never half
+/// written). Keeps the tallies the summary needs and the records flagged for prompt injection. Not
+/// thread-safe.
 class EvalOutput {
  public:
   /// Counts of the records added: all, unscored, unreadable.

@@ -30,8 +30,8 @@ struct EndpointSpec {
 std::vector<EndpointSpec> parse_endpoints(const std::string& text);
 
 /// How long an endpoint rests after failures in a row: after the f-th, min(max_seconds, initial_seconds *
-/// multiplier^(f-1)) seconds (1, 2, 4, ... 60 by default). No jitter: one client's rests do not need spreading,
-/// and a rest ends with a single probe call (EndpointBalancer), not a burst.
+/// multiplier^(f-1)) seconds (1, 2, 4, ... 60 by default). No jitter: one client's rests do not need
+/// spreading, and a rest ends with a single probe call (EndpointBalancer), not a burst.
 struct RestPolicy {
   double initial_seconds = 1.0;
   double multiplier = 2.0;
@@ -45,13 +45,14 @@ struct RestPolicy {
 /// of requests a replica still holds is the one signal a client has of that without measuring; a slow replica
 /// keeps its calls longer and so is given fewer new ones ("join the shortest queue"). Ties go to the endpoint
 /// that has started fewer calls, then the lower index, so light traffic still spreads over all of them.
-/// Why rests: an endpoint that fails with a network or server error is probably down or overloaded; sending it
-/// more calls only makes them fail too. It rests (gets no calls) with exponential backoff (RestPolicy); when
-/// the rest is over it is on probation: one call at a time until a call succeeds, which ends the probation.
+/// Why rests: an endpoint that fails with a network or server error is probably down or overloaded; sending
+/// it more calls only makes them fail too. It rests (gets no calls) with exponential backoff (RestPolicy);
+/// when the rest is over it is on probation: one call at a time until a call succeeds, which ends the
+/// probation.
 class EndpointBalancer {
  public:
-  /// One endpoint per entry of `caps`: its most requests in flight (0: no limit). Throws std::invalid_argument
-  /// for an empty list.
+  /// One endpoint per entry of `caps`: its most requests in flight (0: no limit). Throws
+  /// std::invalid_argument for an empty list.
   explicit EndpointBalancer(std::vector<std::size_t> caps, RestPolicy policy = {});
   std::size_t size() const { return m_endpoints.size(); }
 
@@ -68,7 +69,8 @@ class EndpointBalancer {
   /// failure in a row, and `i` rests until now + the RestPolicy wait for that many failures (a later rest end
   /// already set is kept).
   void failed(std::size_t i, double now);
-  /// The earliest time a resting endpoint whose `tried` entry is false stops resting, when any rests at `now`.
+  /// The earliest time a resting endpoint whose `tried` entry is false stops resting, when any rests at
+  /// `now`.
   std::optional<double> next_rest_end(double now, const std::vector<bool>& tried = {}) const;
   /// Whether an endpoint not tried and not resting at `now` is at its cap (a call ending would free it).
   bool any_busy(double now, const std::vector<bool>& tried = {}) const;
@@ -105,8 +107,8 @@ bool is_endpoint_failure(const ProviderError& error);
 /// another endpoint it has not tried, so a call fails only when every endpoint failed it. Then the error
 /// returned is a retryable one when any was (RetryingProvider tries again later), else the last (a refused
 /// connection everywhere is kind config: the run stops, as with one endpoint); its message ends with
-/// "(all N endpoints failed)". Other failures (bad_response, context_length, 4xx) are returned at once: another
-/// endpoint would answer the same. Thread-safe.
+/// "(all N endpoints failed)". Other failures (bad_response, context_length, 4xx) are returned at once:
+/// another endpoint would answer the same. Thread-safe.
 class BalancedProvider : public ChatProvider {
  public:
   /// `endpoints` and `caps` have the same size (>= 1). `sleep` and `now` wait and read the time (tests inject

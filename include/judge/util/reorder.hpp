@@ -10,9 +10,9 @@
 namespace judge::util {
 
 /// A reorder buffer: put(i, value) may be called for indices 0, 1, 2, ... in any order, from any thread, each
-/// index once; `emit(i, value)` is called for 0, 1, 2, ... in order, each as soon as it and every index before
-/// it have been put. Only the values put ahead of a missing index are held (in order of index), so memory is
-/// the out-of-order window, not the whole run.
+/// index once; `emit(i, value)` is called for 0, 1, 2, ... in order, each as soon as it and every index
+/// before it have been put. Only the values put ahead of a missing index are held (in order of index), so
+/// memory is the out-of-order window, not the whole run.
 ///
 /// emit runs under the buffer's lock, on the thread whose put() completed the run of ready indices, so emits
 /// never overlap and need no locking of their own. An exception thrown by emit propagates out of that put();
