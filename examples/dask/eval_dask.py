@@ -17,7 +17,9 @@ import argparse
 import os
 import subprocess
 import sys
+import shutil
 import tempfile
+import uuid
 
 
 def run_part(judge, eval_args, k, n):
@@ -42,6 +44,13 @@ def main():
     args = parser.parse_args()
     if args.parts < 1:
         parser.error("--parts must be at least 1")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    for arg in args.eval_args:
+        if arg.split("=")[0] in ("-o", "--output", "--shard", "--format"):
+            parser.error(f"judge eval's {arg.split('=')[0]} is set by this script (each part goes to "
+                         "standard output as JSON Lines); give the merged file with -o before --")
+    run_id = uuid.uuid4().hex  # Dask task keys unique to this run, so runs sharing a scheduler never mix
 
     from dask.distributed import Client, LocalCluster  # Debian: python3-distributed
 
@@ -54,7 +63,7 @@ def main():
         client = Client(cluster)
     try:
         futures = [client.submit(run_part, args.judge_binary, args.eval_args, k, args.parts, pure=False,
-                                 retries=args.retries, key=f"judge-eval-{k}-of-{args.parts}")
+                                 retries=args.retries, key=f"judge-eval-{run_id}-{k}-of-{args.parts}")
                    for k in range(1, args.parts + 1)]
         parts = client.gather(futures)
     finally:
@@ -62,18 +71,24 @@ def main():
         if cluster is not None:
             cluster.close()
 
-    with tempfile.TemporaryDirectory(prefix="judge-parts-") as folder:
-        files = []
-        for part in parts:
-            for line in part["stderr"].splitlines():
-                print(f"[part {part['k']}/{args.parts}] {line}", file=sys.stderr)
-            path = os.path.join(folder, f"part-{part['k']}-of-{args.parts}.jsonl")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(part["jsonl"])
-            files.append(path)
-        merged = subprocess.run([args.judge_binary, "merge", *files, "-o", args.output], check=False)
+    # Every part succeeded (a failed one raised above), so an empty part is a shard that held no notebook
+    # (--allow-empty). The parts are kept when the merge fails, so no scored call is lost.
+    folder = tempfile.mkdtemp(prefix="judge-parts-")
+    files = []
+    for part in parts:
+        for line in part["stderr"].splitlines():
+            print(f"[part {part['k']}/{args.parts}] {line}", file=sys.stderr)
+        path = os.path.join(folder, f"part-{part['k']}-of-{args.parts}.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(part["jsonl"])
+        files.append(path)
+    merged = subprocess.run([args.judge_binary, "merge", "--allow-empty", *files, "-o", args.output],
+                            check=False)
     if merged.returncode != 0:
+        print(f"eval_dask.py: the parts are kept in {folder}; merge them with judge merge --allow-empty "
+              f"{folder}/part-*.jsonl -o FILE once the problem is fixed", file=sys.stderr)
         return merged.returncode
+    shutil.rmtree(folder, ignore_errors=True)
     return 4 if any(p["code"] == 4 for p in parts) else 0
 
 

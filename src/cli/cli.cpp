@@ -150,8 +150,6 @@ int parse_and_run(int argc, char** argv) {
 
 }  // namespace
 
-// Lower modules know settings, the CLI knows their flags: each flag is the setting's name with "--" in
-// front and '-' for '_'.
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty())
     std::cout << text;
@@ -159,6 +157,8 @@ void write_output(const std::string& path, const std::string& text) {
     util::write_file_atomic(path, text, util::MissingFolders::refuse);
 }
 
+// Lower modules know settings, the CLI knows their flags: each flag is the setting's name with "--" in
+// front and '-' for '_'.
 std::string with_flags(const std::string& message) {
   return word_settings(message, [](std::string_view setting) {
     std::string flag = "--" + std::string(setting);

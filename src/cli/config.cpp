@@ -12,6 +12,7 @@
 
 #include "judge/cli/commands.hpp"
 #include "judge/llm/cache.hpp"
+#include "judge/llm/endpoints.hpp"
 #include "judge/llm/provider.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/scoring/factory.hpp"
@@ -54,6 +55,15 @@ std::string check_kind(const SettingSpec& spec, const std::string& value) {
                  ? ""
                  : std::string(spec.name) + " must be true or false, got \"" + value + "\"";
     case SettingKind::url:
+      if (std::string(spec.name) == "base_url" &&  // a list of endpoints (llm::parse_endpoints)
+          v.find_first_of(",#") != std::string::npos) {
+        try {
+          llm::parse_endpoints(v);
+          return "";
+        } catch (const Error& e) {
+          return e.what();
+        }
+      }
       return v.empty() || util::starts_with(v, "http://") || util::starts_with(v, "https://")
                  ? ""
                  : std::string(spec.name) + " must be a URL starting with http:// or https://, got \"" +
@@ -103,7 +113,9 @@ const std::vector<SettingSpec>& setting_specs() {
   }();
   static const std::vector<SettingSpec> k_specs = {
       {"judge", scoring::k_default_judge, K::text, k_judge_help.c_str()},
-      {"base_url", "", K::url, "base URL of the judge's server (else the provider's environment variable)"},
+      {"base_url", "", K::url,
+       "base URL of the judge's server (else the provider's environment variable); several endpoints of the "
+       "same model: URL,URL,... (or the flag repeated), each optionally URL#jobs=N"},
       {"api_version", "", K::text, "Azure OpenAI api-version"},
       {"rubric", "", K::text, "rubric YAML file (empty: the built-in ml-notebook rubric)"},
       {"jobs", "4", K::whole, "items judged at once (requests in flight)"},
@@ -264,7 +276,22 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
                                   std::to_string(it->second) + ")");
           continue;
         }
-        if (kv.second.IsNull()) continue;  // "name:" with no value keeps the default
+        if (kv.second.IsNull()) continue;                    // "name:" with no value keeps the default
+        if (name == "base_url" && kv.second.IsSequence()) {  // a list of endpoints: "- URL[#jobs=N]" each
+          std::string list;
+          bool scalars = true;
+          for (const auto& item : kv.second) {
+            scalars = scalars && item.IsScalar();
+            if (scalars) list += (list.empty() ? "" : ",") + item.Scalar();
+          }
+          if (!scalars || kv.second.size() == 0)
+            problems.add(where,
+                         "base_url as a list must hold URLs, one per item (- http://host:8000/v1 or "
+                         "- http://host:8000/v1#jobs=8)");
+          else
+            set(name, list, where);
+          continue;
+        }
         if (!kv.second.IsScalar()) {
           problems.add(where, name + " must be a single value");
           continue;
@@ -314,6 +341,17 @@ void add_setting_options(CLI::App& cmd, std::map<std::string, std::string>& flag
           (on_by_default ? "--no-" : "--") + flag,
           [&flags, name, on_by_default] { flags[name] = on_by_default ? "false" : "true"; },
           on_by_default ? std::string("Turn off (default on): ") + s.help : std::string(s.help));
+    } else if (name == "base_url") {  // repeated, the values are one list (llm::parse_endpoints)
+      cmd.add_option_function<std::vector<std::string>>(
+             "--" + flag,
+             [&flags, name](const std::vector<std::string>& values) {
+               std::string list;
+               for (const auto& v : values) list += (list.empty() ? "" : ",") + v;
+               flags[name] = list;
+             },
+             std::string(s.help) + " (setting " + name + ")")
+          ->take_all()
+          ->allow_extra_args(false);
     } else {
       cmd.add_option_function<std::string>(
           "--" + flag, [&flags, name](const std::string& v) { flags[name] = v; },

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
+#include "judge/cli/eval_output.hpp"
 #include "judge/cli/judge_setup.hpp"
 #include "judge/cli/selection.hpp"
 #include "judge/memory/calibration.hpp"
@@ -28,6 +30,7 @@
 #include "judge/util/hash.hpp"
 #include "judge/util/parallel.hpp"
 #include "judge/util/paths.hpp"
+#include "judge/util/reorder.hpp"
 #include "judge/util/shard.hpp"
 #include "judge/verdict/record.hpp"
 
@@ -46,7 +49,7 @@ struct EvalOptions {
   std::string name;                    // the records' judge name; empty: the judge spec
   bool calibration_any_judge = false;  // apply calibration.json even when fitted for another judge
   std::string paths_from;              // a file of notebook paths, one a line ("-": stdin); empty: none
-  std::string shard;                   // "K/N": only part K of N (util::shard_of); empty: every notebook
+  std::optional<std::string> shard;    // "K/N": only part K of N (util::shard_of); nullopt: every notebook
 };
 
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
@@ -162,17 +165,24 @@ std::vector<rubric::Rubric> split_dimensions(const rubric::Rubric& rubric, bool 
 
 // Why a pool: judging is I/O bound (each call waits on a server), so `threads` threads (setting jobs) each
 // take the next item and block on its call, keeping that many requests in flight (util::parallel_for).
-// Results go to the item's own slot, so the output order does not depend on timing. The first exception
-// (auth or config failure) stops the other threads from taking new items and is rethrown here.
-std::vector<verdict::EvalRecord> score_all(scoring::Judge& judge, const std::vector<WorkItem>& items,
-                                           std::size_t threads, const scoring::MemoryUse& context) {
-  std::vector<std::vector<verdict::Verdict>> results(items.size());
+// Why a reorder buffer: items finish in any order, but the output keeps the items' order; each item's records
+// go to `sink` as soon as it and every item before it are done, so a long run shows results at once and holds
+// only the items finished ahead of an unfinished one (util::ReorderBuffer). The first exception (auth or
+// config failure) stops the other threads from taking new items and is rethrown here.
+void score_all(scoring::Judge& judge, const std::vector<WorkItem>& items, std::size_t threads,
+               const scoring::MemoryUse& context, const std::function<void(verdict::EvalRecord)>& sink,
+               const std::function<void()>& flush) {
   std::atomic<std::size_t> done{0};
   std::mutex mutex;
   const bool progress = stderr_is_terminal() && items.size() > 3;
+  util::ReorderBuffer<std::vector<verdict::Verdict>> in_order(
+      [&](std::size_t i, std::vector<verdict::Verdict>&& verdicts) {
+        for (auto& v : verdicts) sink({items[i].nb->path, judge.spec(), std::move(v)});
+        flush();
+      });
   try {
     util::parallel_for(items.size(), threads, [&](std::size_t i) {
-      results[i] = judge.score(*items[i].nb, *items[i].rubric, item_context(context, items[i]));
+      in_order.put(i, judge.score(*items[i].nb, *items[i].rubric, item_context(context, items[i])));
       const std::size_t n = ++done;
       if (progress) {
         std::lock_guard lock(mutex);
@@ -184,11 +194,6 @@ std::vector<verdict::EvalRecord> score_all(scoring::Judge& judge, const std::vec
     throw;
   }
   if (progress) std::cerr << "\r\x1b[K";
-
-  std::vector<verdict::EvalRecord> records;
-  for (std::size_t i = 0; i < items.size(); ++i)
-    for (auto& v : results[i]) records.push_back({items[i].nb->path, judge.spec(), std::move(v)});
-  return records;
 }
 
 // The memory_budget setting as the dry run reports it.
@@ -246,18 +251,14 @@ int print_plan(scoring::Judge& judge, const std::vector<WorkItem>& items, const 
   return static_cast<int>(ExitCode::ok);
 }
 
-void write_output(const EvalOptions& opt, const rubric::Rubric& rubric,
-                  const std::vector<verdict::EvalRecord>& records) {
+// The output of the run: --format, else a table on a terminal and JSON Lines otherwise; to --output or
+// stdout.
+EvalOutput open_output(const EvalOptions& opt, const rubric::Rubric& rubric) {
   std::vector<std::string> dims;
   for (const auto& d : rubric.dimensions) dims.push_back(d.id);
   const std::string format =
       !opt.format.empty() ? opt.format : (opt.output.empty() && stdout_is_terminal() ? "table" : "jsonl");
-  std::ostringstream buf;
-  verdict::write_records(buf, records, dims, format);
-  if (opt.output.empty())
-    std::cout << buf.str();
-  else
-    util::write_file_atomic(opt.output, buf.str(), util::MissingFolders::refuse);
+  return EvalOutput(opt.output, format, std::move(dims));
 }
 
 // One line on stderr naming the notebooks whose records carry injection_cells (scoring::flag_injection), so
@@ -272,17 +273,12 @@ void warn_flagged(const std::vector<verdict::EvalRecord>& records) {
 }
 
 // The run's summary on stderr and its exit code: 4 (ExitCode::unscored) when any item is unscored or any
-// notebook unreadable (`unreadable` notebooks, their items among `records`), else 0.
-int exit_code(const std::vector<verdict::EvalRecord>& records, std::size_t unreadable) {
-  std::size_t unscored = 0, unreadable_items = 0;
-  for (const auto& r : records) {
-    unscored += r.verdict.status == verdict::Status::unscored;
-    unreadable_items += r.verdict.status == verdict::Status::unreadable;
-  }
-  if (unscored == 0 && unreadable == 0) return static_cast<int>(ExitCode::ok);
-  std::cerr << "judge: " << unscored << " of " << records.size() << " items unscored";
+// notebook unreadable (`unreadable` notebooks, their items among the records `tally` counts), else 0.
+int exit_code(const EvalOutput::Tally& tally, std::size_t unreadable) {
+  if (tally.unscored == 0 && unreadable == 0) return static_cast<int>(ExitCode::ok);
+  std::cerr << "judge: " << tally.unscored << " of " << tally.records << " items unscored";
   if (unreadable > 0)
-    std::cerr << ", " << unreadable_items << " unreadable (" << unreadable << " notebook"
+    std::cerr << ", " << tally.unreadable << " unreadable (" << unreadable << " notebook"
               << (unreadable == 1 ? "" : "s") << " could not be read)";
   std::cerr << "\n";
   return static_cast<int>(ExitCode::unscored);
@@ -340,28 +336,43 @@ scoring::MemoryUse memory_context(const std::optional<memory::Memory>& memory, c
   return context;
 }
 
-// The calibration saved with the memory (judge align --calibrate), applied to every scored verdict; each
+// The calibration saved with the memory (judge align --calibrate), to apply to every scored verdict; each
 // calibrated record keeps its raw score in "calibrated". A calibration fitted for another judge's scores is
-// skipped with a warning unless `any_judge` (one without a recorded judge is applied).
-void calibrate(const std::string& memory_dir, const std::string& judge, bool any_judge,
-               std::vector<verdict::EvalRecord>& records) {
-  if (memory_dir.empty()) return;
-  const auto calibration = memory::load_calibration(memory_dir);
-  if (!calibration) return;
+// skipped with a warning unless `any_judge` (one without a recorded judge is applied). nullopt: none to
+// apply.
+std::optional<memory::Calibration> load_calibration(const std::string& memory_dir, const std::string& judge,
+                                                    bool any_judge) {
+  if (memory_dir.empty()) return std::nullopt;
+  auto calibration = memory::load_calibration(memory_dir);
+  if (!calibration) return std::nullopt;
   if (!calibration->judge.empty() && calibration->judge != judge) {
     std::cerr << "judge: warning: " << (std::filesystem::path(memory_dir) / "calibration.json").string()
               << " maps judge " << calibration->judge << "'s scores, but this run uses judge " << judge;
     if (!any_judge) {
       std::cerr << "; calibration skipped (--calibration-any-judge applies it anyway)\n";
-      return;
+      return std::nullopt;
     }
     std::cerr << "; applied anyway (--calibration-any-judge)\n";
   }
-  for (auto& r : records) {
-    std::vector<verdict::Verdict> one{std::move(r.verdict)};
-    scoring::apply_calibration(*calibration, one);
-    r.verdict = std::move(one.front());
-  }
+  return calibration;
+}
+
+// What happens to each record on its way out: the calibration (when there is one), the --name and the
+// --shard.
+std::function<void(verdict::EvalRecord)> finishing(const std::optional<memory::Calibration>& calibration,
+                                                   const std::string& name,
+                                                   const std::optional<util::Shard>& shard,
+                                                   EvalOutput& output) {
+  return [&calibration, &name, &shard, &output](verdict::EvalRecord r) {
+    if (calibration) {
+      std::vector<verdict::Verdict> one{std::move(r.verdict)};
+      scoring::apply_calibration(*calibration, one);
+      r.verdict = std::move(one.front());
+    }
+    if (!name.empty()) r.judge = name;
+    if (shard) record_shard(*shard, r);
+    output.add(std::move(r));
+  };
 }
 
 // The paths named on the command line, then those of --paths-from; each must exist.
@@ -384,7 +395,8 @@ Notebooks select_notebooks(const EvalOptions& opt, const std::optional<util::Sha
 }
 
 int run_eval(const EvalOptions& opt) {
-  const auto shard = opt.shard.empty() ? std::nullopt : std::optional(util::parse_shard(opt.shard));
+  // --shard given empty ("$SHARD" unset) is parse_shard's error, not a run of every notebook.
+  const auto shard = opt.shard ? std::optional(util::parse_shard(*opt.shard)) : std::nullopt;
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config, opt.dimensions);
   const auto [notebooks, unreadable] = select_notebooks(opt, shard);
@@ -399,16 +411,15 @@ int run_eval(const EvalOptions& opt) {
   const auto items = plan_work(notebooks, rubric, per_dimension,
                                file_hashes(notebooks, context.memory && !context.own_episodes));
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
-  auto records = score_all(*judge, items, jobs(config), context);
-  for (auto& r : unreadable_records(unreadable, rubric, judge->spec())) records.push_back(std::move(r));
-  calibrate(opt.memory_dir, judge->spec(), opt.calibration_any_judge, records);
-  if (!opt.name.empty())
-    for (auto& r : records) r.judge = opt.name;
-  if (shard) record_shard(*shard, records);
-  write_output(opt, rubric, records);
+  const auto calibration = load_calibration(opt.memory_dir, judge->spec(), opt.calibration_any_judge);
+  EvalOutput output = open_output(opt, rubric);
+  const auto sink = finishing(calibration, opt.name, shard, output);
+  score_all(*judge, items, jobs(config), context, sink, [&output] { output.flush(); });
+  for (auto& r : unreadable_records(unreadable, rubric, judge->spec())) sink(std::move(r));
+  output.finish();
   print_totals(judge->spec(), *usage, config);
-  warn_flagged(records);
-  return exit_code(records, unreadable.size());
+  warn_flagged(output.flagged());
+  return exit_code(output.tally(), unreadable.size());
 }
 
 }  // namespace

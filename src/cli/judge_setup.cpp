@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
+#include "judge/llm/endpoints.hpp"
 #include "judge/llm/pricing.hpp"
 #include "judge/util/error.hpp"
 
@@ -50,6 +51,16 @@ void warn_cannot_score(const scoring::Judge& judge, const rubric::Rubric& rubric
 }
 
 std::size_t jobs(const Config& config) {
+  if (config.at("jobs").source == "default") {  // every endpoint with its own jobs: their sum
+    const auto endpoints = llm::parse_endpoints(config.get("base_url"));
+    std::size_t sum = 0;
+    bool all = !endpoints.empty();
+    for (const auto& e : endpoints) {
+      all = all && e.jobs > 0;
+      sum += e.jobs;
+    }
+    if (all) return sum;
+  }
   return static_cast<std::size_t>(std::max(1L, config.get_whole("jobs")));
 }
 

@@ -18,6 +18,7 @@ struct MergeOptions {
   std::vector<std::string> parts;
   std::string output;
   std::string expect;  // a file of notebook names, one a line; empty: not checked
+  bool allow_empty = false;
 };
 
 // The notebook names listed in `file`, one a line (blank lines skipped), each with its FILE:LINE.
@@ -35,11 +36,8 @@ std::vector<verdict::ExpectedNotebook> read_expected(const std::string& file) {
 
 int run_merge(const MergeOptions& opt) {
   std::vector<std::filesystem::path> parts(opt.parts.begin(), opt.parts.end());
-  const auto merged = verdict::merge_parts(parts, read_expected(opt.expect));
-  if (opt.output.empty())
-    std::cout << merged.text;
-  else
-    util::write_file_atomic(opt.output, merged.text, util::MissingFolders::refuse);
+  const auto merged = verdict::merge_parts(parts, read_expected(opt.expect), opt.allow_empty);
+  write_output(opt.output, merged.text);
   std::cerr << "judge: merged " << merged.parts << " part" << (merged.parts == 1 ? "" : "s");
   if (merged.shard_count) std::cerr << " (shards of " << *merged.shard_count << ")";
   if (merged.empty_parts > 0) std::cerr << ", " << merged.empty_parts << " empty";
@@ -65,6 +63,9 @@ void setup_merge(CLI::App& app, RunFn& run) {
                   "A file of the notebook names the run must hold, one a line, as judge eval names them "
                   "(e.g. the --paths-from list of notebook files)")
       ->check(CLI::ExistingFile);
+  cmd->add_flag("--allow-empty", opt->allow_empty,
+                "Take an empty part as a shard that held no notebook (judge eval says so on stderr); without "
+                "it an empty part is an error, as a failed eval leaves one");
   cmd->callback([&run, opt] { run = [opt] { return run_merge(*opt); }; });
 }
 

@@ -52,8 +52,8 @@ void NotebookFilter::report() const {
             << (m_seen == 1 ? "" : "s") << (m_kept == 0 ? " (nothing to score)" : "") << "\n";
 }
 
-void record_shard(const util::Shard& shard, std::vector<verdict::EvalRecord>& records) {
-  for (auto& r : records) r.verdict.extra["shard"] = shard.text();
+void record_shard(const util::Shard& shard, verdict::EvalRecord& record) {
+  record.verdict.extra["shard"] = shard.text();
 }
 
 }  // namespace judge::cli

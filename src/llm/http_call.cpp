@@ -128,6 +128,7 @@ JsonReply post_json(const HttpEndpoint& endpoint, const nlohmann::json& body) {
                                   scrub_secrets(http.failure->message, endpoint.secrets) +
                                       " (is the server running, and is the base URL right?)",
                                   0, std::nullopt};
+      reply.error->unreachable = true;
       return reply;
     }
     const auto kind =

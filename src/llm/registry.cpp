@@ -6,6 +6,7 @@
 #include "judge/llm/anthropic.hpp"
 #include "judge/llm/command.hpp"
 #include "judge/llm/embeddings.hpp"
+#include "judge/llm/endpoints.hpp"
 #include "judge/llm/openai.hpp"
 #include "judge/llm/retry.hpp"
 #include "judge/util/error.hpp"
@@ -172,8 +173,28 @@ std::pair<const ProviderEntry*, ProviderTarget> model_target(const std::string& 
 }  // namespace
 
 std::unique_ptr<ChatProvider> make_chat_provider(const std::string& spec, const ProviderSettings& settings) {
-  const auto [entry, target] = model_target(spec, settings);
-  return std::make_unique<RetryingProvider>(entry->chat(target, settings), settings.retry, settings.sleep);
+  const std::vector<EndpointSpec> endpoints = parse_endpoints(settings.base_url);
+  const bool balanced = endpoints.size() > 1 || (endpoints.size() == 1 && endpoints.front().jobs > 0);
+  if (!balanced) {
+    ProviderSettings one = settings;
+    if (!endpoints.empty()) one.base_url = endpoints.front().url;
+    const auto [entry, target] = model_target(spec, one);
+    return std::make_unique<RetryingProvider>(entry->chat(target, one), settings.retry, settings.sleep);
+  }
+  // Several endpoints (or one with its own jobs): one provider per URL, the balancer in front, the retries
+  // (RetryingProvider) outside it, so a call that every endpoint failed is retried later as a whole.
+  std::vector<std::unique_ptr<ChatProvider>> providers;
+  std::vector<std::size_t> caps;
+  for (const auto& e : endpoints) {
+    ProviderSettings one = settings;
+    one.base_url = e.url;
+    const auto [entry, target] = model_target(spec, one);
+    providers.push_back(entry->chat(target, one));
+    caps.push_back(e.jobs);
+  }
+  return std::make_unique<RetryingProvider>(
+      std::make_unique<BalancedProvider>(spec, std::move(providers), std::move(caps)), settings.retry,
+      settings.sleep);
 }
 
 std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& spec,

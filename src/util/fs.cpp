@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "judge/util/error.hpp"
 
@@ -53,22 +54,17 @@ std::filesystem::path resolve_links(const std::filesystem::path& path) {
   throw Error(path.string() + ": too many levels of symbolic links");
 }
 
-// Writes `content` into `target`, an existing file that cannot be replaced by a rename (a device, a named
-// pipe): opened for writing as a shell's `>` opens it. Throws naming `path`, the name the user gave.
-void write_into(const std::filesystem::path& path, const std::filesystem::path& target,
-                std::string_view content) {
-  const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(path.string() + ": cannot open for writing: " + std::strerror(errno));
-  int error = 0;
-  for (std::size_t done = 0; done < content.size() && error == 0;) {
+// Writes `content` to the open descriptor `fd` (a device, a named pipe: written into as a shell's `>` would),
+// retrying short writes. Returns 0 or the errno of the failure.
+int write_all(int fd, std::string_view content) {
+  for (std::size_t done = 0; done < content.size();) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n > 0)
       done += static_cast<std::size_t>(n);
     else if (n == 0 || errno != EINTR)
-      error = n == 0 ? EIO : errno;
+      return n == 0 ? EIO : errno;
   }
-  if (::close(fd) != 0 && error == 0 && errno != EINTR) error = errno;
-  if (error != 0) throw Error(path.string() + ": write failed: " + std::strerror(error));
+  return 0;
 }
 
 // Makes sure `folder`, where `path` is written, exists: creates it (and its parents) or refuses, as `folders`
@@ -91,46 +87,100 @@ void make_folder(const std::filesystem::path& path, const std::filesystem::path&
 
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content, MissingFolders folders) {
+AtomicFile::AtomicFile(const std::filesystem::path& path, MissingFolders folders) : m_path(path) {
   namespace fs = std::filesystem;
-  const fs::path target = resolve_links(path);
+  m_target = resolve_links(path);
   struct stat existing {};
-  const bool exists = ::stat(target.c_str(), &existing) == 0;
+  const bool exists = ::stat(m_target.c_str(), &existing) == 0;
   if (exists && S_ISDIR(existing.st_mode)) throw Error(path.string() + ": is a folder, not a file");
-  if (exists && !S_ISREG(existing.st_mode)) return write_into(path, target, content);
-  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  make_folder(path, parent, folders);
+  if (exists && !S_ISREG(existing.st_mode)) {  // a device or pipe: written into, no temporary file
+    m_direct = ::open(m_target.c_str(), O_WRONLY | O_CLOEXEC);
+    if (m_direct < 0) throw Error(path.string() + ": cannot open for writing: " + std::strerror(errno));
+    return;
+  }
+  m_folder = m_target.has_parent_path() ? m_target.parent_path() : fs::path(".");
+  make_folder(path, m_folder, folders);
   std::random_device rd;
   // ".NAME.tmpPID.RANDOM", appended piece by piece (GCC 12's -Wrestrict misreads "." + std::string)
   std::string tmp_name = ".";
-  tmp_name += target.filename().string();
+  tmp_name += m_target.filename().string();
   tmp_name += ".tmp";
   tmp_name += std::to_string(::getpid());
   tmp_name += '.';
   tmp_name += std::to_string(rd() % 1000000);
-  const fs::path tmp = parent / tmp_name;
-  std::FILE* f = std::fopen(tmp.c_str(), "wbx");
-  if (!f)
-    throw Error(path.string() + ": cannot create a file in folder " + parent.string() + ": " +
+  m_tmp = m_folder / tmp_name;
+  m_file = std::fopen(m_tmp.c_str(), "wbx");
+  if (!m_file)
+    throw Error(path.string() + ": cannot create a file in folder " + m_folder.string() + ": " +
                 std::strerror(errno));
   // An existing target keeps its permission bits (a 0600 file stays 0600), set before the first byte is
   // written so the content is never readable more widely; a new one gets the umask default.
-  const bool ok = (!exists || ::fchmod(::fileno(f), existing.st_mode & 07777) == 0) &&
-                  std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
-                  std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
-  const int saved = errno;
-  const bool closed = std::fclose(f) == 0;
+  if (exists && ::fchmod(::fileno(m_file), existing.st_mode & 07777) != 0) fail(errno);
+}
+
+AtomicFile::~AtomicFile() {
+  if (m_direct >= 0) ::close(m_direct);
+  if (m_file) {
+    std::fclose(m_file);
+    std::error_code ec;
+    std::filesystem::remove(m_tmp, ec);
+  }
+}
+
+void AtomicFile::fail(int error) {
+  if (m_file) {
+    std::fclose(m_file);
+    m_file = nullptr;
+    std::error_code ec;
+    std::filesystem::remove(m_tmp, ec);
+  }
+  if (m_direct >= 0) {
+    ::close(m_direct);
+    m_direct = -1;
+  }
+  throw Error(m_path.string() + ": write failed: " + std::strerror(error));
+}
+
+void AtomicFile::write(std::string_view content) {
+  if (m_direct >= 0) {
+    if (const int error = write_all(m_direct, content); error != 0) fail(error);
+  } else if (m_file) {
+    if (std::fwrite(content.data(), 1, content.size(), m_file) != content.size()) fail(errno);
+  } else {
+    throw Error(m_path.string() + ": written after it was committed or failed");
+  }
+}
+
+void AtomicFile::commit() {
+  namespace fs = std::filesystem;
+  if (m_direct >= 0) {
+    const int fd = std::exchange(m_direct, -1);
+    if (::close(fd) != 0 && errno != EINTR)
+      throw Error(m_path.string() + ": write failed: " + std::strerror(errno));
+    return;
+  }
+  if (!m_file) throw Error(m_path.string() + ": committed twice or after a failure");
+  if (std::fflush(m_file) != 0 || ::fsync(::fileno(m_file)) != 0) fail(errno);
+  std::FILE* f = std::exchange(m_file, nullptr);
   std::error_code ec;
-  if (!ok || !closed) {
-    fs::remove(tmp, ec);
-    throw Error(path.string() + ": write failed: " + std::strerror(ok ? errno : saved));
+  if (std::fclose(f) != 0) {
+    const int saved = errno;
+    fs::remove(m_tmp, ec);
+    throw Error(m_path.string() + ": write failed: " + std::strerror(saved));
   }
-  fs::rename(tmp, target, ec);
+  fs::rename(m_tmp, m_target, ec);
   if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(path.string() + ": cannot replace: " + ec.message());
+    std::error_code ignored;
+    fs::remove(m_tmp, ignored);
+    throw Error(m_path.string() + ": cannot replace: " + ec.message());
   }
-  fsync_folder(parent, path);
+  fsync_folder(m_folder, m_path);
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, MissingFolders folders) {
+  AtomicFile file(path, folders);
+  file.write(content);
+  file.commit();
 }
 
 }  // namespace judge::util

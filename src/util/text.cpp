@@ -71,7 +71,6 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
-// Wagner-Fischer dynamic programme, one row kept.
 std::string count_text(std::size_t n, std::string_view noun) {
   std::string text = std::to_string(n);
   text += ' ';
@@ -80,6 +79,7 @@ std::string count_text(std::size_t n, std::string_view noun) {
   return text;
 }
 
+// Wagner-Fischer dynamic programme, one row kept.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

@@ -323,10 +323,18 @@ void check_missing(const std::vector<Part>& parts, const std::vector<ExpectedNot
 }  // namespace
 
 Merged merge_parts(const std::vector<std::filesystem::path>& paths,
-                   const std::vector<ExpectedNotebook>& expected) {
+                   const std::vector<ExpectedNotebook>& expected, bool allow_empty) {
   Findings findings;
   std::vector<Part> parts;
   for (const auto& path : paths) parts.push_back(read_part(path, findings));
+  if (!allow_empty)
+    for (const auto& p : parts)
+      if (p.rows.empty() && p.format.empty())
+        findings.add(
+            "empty parts", p.name,
+            "empty: a judge eval that failed leaves an empty file too; when this part is a shard that "
+            "held no notebook (judge eval said so), merge with " +
+                setting("allow_empty"));
   check_formats(parts, findings);
   check_duplicates(parts, findings);
   check_provenance(parts, findings);

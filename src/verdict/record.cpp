@@ -78,8 +78,10 @@ namespace {
 using Records = std::vector<EvalRecord>;
 using Dimensions = std::vector<std::string>;
 
+std::string jsonl_line(const EvalRecord& r) { return to_json(r).dump() + "\n"; }
+
 void write_jsonl(std::ostream& out, const Records& records, const Dimensions&) {
-  for (const auto& r : records) out << to_json(r).dump() << "\n";
+  for (const auto& r : records) out << jsonl_line(r);
 }
 
 void write_json(std::ostream& out, const Records& records, const Dimensions&) {
@@ -88,17 +90,20 @@ void write_json(std::ostream& out, const Records& records, const Dimensions&) {
   out << arr.dump(2) << "\n";
 }
 
+constexpr const char* k_csv_header = "notebook,dimension,status,score,rationale,judge\n";
+
+std::string csv_line(const EvalRecord& r) {
+  const Verdict& v = r.verdict;
+  const std::string score = v.status == Status::scored           ? score_text(v)
+                            : v.status == Status::not_applicable ? "NA"
+                                                                 : "";
+  return util::csv_quote(r.notebook) + "," + v.dimension + "," + to_string(v.status) + "," + score + "," +
+         util::csv_quote(failed(v.status) ? v.error : v.rationale) + "," + util::csv_quote(r.judge) + "\n";
+}
+
 void write_csv(std::ostream& out, const Records& records, const Dimensions&) {
-  out << "notebook,dimension,status,score,rationale,judge\n";
-  for (const auto& r : records) {
-    const Verdict& v = r.verdict;
-    const std::string score = v.status == Status::scored           ? score_text(v)
-                              : v.status == Status::not_applicable ? "NA"
-                                                                   : "";
-    out << util::csv_quote(r.notebook) << "," << v.dimension << "," << to_string(v.status) << "," << score
-        << "," << util::csv_quote(failed(v.status) ? v.error : v.rationale) << "," << util::csv_quote(r.judge)
-        << "\n";
-  }
+  out << k_csv_header;
+  for (const auto& r : records) out << csv_line(r);
 }
 
 /// Notebook x dimension grid, notebooks in first-seen order: the header row (notebook, then `dimensions`)
@@ -177,16 +182,26 @@ void write_table(std::ostream& out, const Records& records, const Dimensions& di
   out << "\n" << flagged_line(records);
 }
 
-/// One output format of judge eval: its name and writer. Adding a format is one entry here.
+/// One output format of judge eval: its name and writer; a format written a record at a time also has its
+/// header (text before the first record) and its line writer. Adding a format is one entry here.
 struct RecordFormat {
   std::string_view name;
   void (*write)(std::ostream&, const Records&, const Dimensions&);
+  const char* header = nullptr;                      // streaming formats: before the first record
+  std::string (*line)(const EvalRecord&) = nullptr;  // streaming formats: one record, with its newline
 };
 
 constexpr RecordFormat k_formats[] = {
-    {"table", write_table}, {"jsonl", write_jsonl},       {"json", write_json},
-    {"csv", write_csv},     {"markdown", write_markdown},
+    {"table", write_table},       {"jsonl", write_jsonl, "", jsonl_line},
+    {"json", write_json},         {"csv", write_csv, k_csv_header, csv_line},
+    {"markdown", write_markdown},
 };
+
+const RecordFormat* find_format(std::string_view name) {
+  for (const auto& f : k_formats)
+    if (f.name == name) return &f;
+  return nullptr;
+}
 
 }  // namespace
 
@@ -201,11 +216,27 @@ const std::vector<std::string>& record_formats() {
 
 void write_records(std::ostream& out, const std::vector<EvalRecord>& records,
                    const std::vector<std::string>& dimensions, const std::string& format) {
-  for (const auto& f : k_formats)
-    if (f.name == format) return f.write(out, records, dimensions);
+  if (const RecordFormat* f = find_format(format)) return f->write(out, records, dimensions);
   std::string known;
   for (const auto& f : k_formats) known += (known.empty() ? "" : ", ") + std::string(f.name);
   throw Error("unknown " + setting("format") + " \"" + format + "\" (" + known + ")", ExitCode::usage);
+}
+
+bool streams(const std::string& format) {
+  const RecordFormat* f = find_format(format);
+  return f && f->line;
+}
+
+std::string stream_header(const std::string& format) {
+  const RecordFormat* f = find_format(format);
+  if (!f || !f->line) throw Error("internal: format " + format + " is not written a record at a time");
+  return f->header;
+}
+
+std::string stream_line(const EvalRecord& record, const std::string& format) {
+  const RecordFormat* f = find_format(format);
+  if (!f || !f->line) throw Error("internal: format " + format + " is not written a record at a time");
+  return f->line(record);
 }
 
 }  // namespace judge::verdict

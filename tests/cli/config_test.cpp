@@ -9,6 +9,7 @@
 #include <string>
 
 #include "../support.hpp"
+#include "judge/cli/judge_setup.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
 
@@ -54,6 +55,65 @@ TEST(Settings, TheJudgeSettingListsEveryProvider) {
   EXPECT_EQ(std::string(judge.default_value), "heuristic");
   for (const auto& p : llm::providers())
     EXPECT_NE(std::string(judge.help).find(llm::spec_form(p)), std::string::npos) << p.scheme;
+}
+
+// base_url as a list of endpoints: a YAML list, commas in a variable or a flag; each URL may name its jobs.
+TEST(EndpointList, AYamlListIsOneCommaSeparatedValue) {
+  test::TempDir dir("config_endpoints");
+  const auto file =
+      dir.write("judge.yaml", "base_url:\n  - http://gpu1:8000/v1#jobs=8\n  - http://gpu2:8000/v1#jobs=4\n");
+  const Config c = Config::load(file.string(), {}, no_environment);
+  EXPECT_EQ(c.get("base_url"), "http://gpu1:8000/v1#jobs=8,http://gpu2:8000/v1#jobs=4");
+  EXPECT_EQ(jobs(c), 12u);  // jobs not set: the endpoints' jobs added up
+  const Config set = Config::load(file.string(), {{"jobs", "5"}}, no_environment);
+  EXPECT_EQ(jobs(set), 5u);  // jobs set: the total, whatever the endpoints say
+}
+
+TEST(EndpointList, AnEndpointWithoutJobsLeavesTheJobsSetting) {
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "JUDGE_BASE_URL") return "http://a/v1#jobs=2, http://b/v1";
+    return std::nullopt;
+  };
+  const Config c = Config::load("", {}, env);
+  EXPECT_EQ(c.get("base_url"), "http://a/v1#jobs=2, http://b/v1");
+  EXPECT_EQ(jobs(c), 4u);  // the default
+}
+
+TEST(EndpointList, BadEntriesAreErrorsNamingWhereTheyCameFrom) {
+  test::TempDir dir("config_endpoints_bad");
+  const auto file = dir.write("judge.yaml", "base_url:\n  - http://gpu1:8000/v1\n  - {url: http://x}\n");
+  try {
+    Config::load(file.string(), {}, no_environment);
+    ADD_FAILURE() << "a list item that is a map loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("judge.yaml:1: base_url as a list must hold URLs, one per item"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "JUDGE_BASE_URL") return "http://a/v1#jobs=0";
+    return std::nullopt;
+  };
+  try {
+    Config::load("", {}, env);
+    ADD_FAILURE() << "jobs=0 loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("env JUDGE_BASE_URL: base_url entry \"http://a/v1#jobs=0\": "
+                                         "\"#jobs=0\" is not #jobs=N with N a whole number of 1 or more"),
+              std::string::npos)
+        << e.what();
+    EXPECT_EQ(e.code(), ExitCode::runtime);
+  }
+  try {
+    Config::load("", {{"base_url", "http://a/v1,localhost:8000"}}, no_environment);
+    ADD_FAILURE() << "a URL without a scheme loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("base_url entry \"localhost:8000\" is not a URL starting with http://"),
+        std::string::npos)
+        << e.what();
+    EXPECT_EQ(e.code(), ExitCode::usage);
+  }
 }
 
 }  // namespace

@@ -95,14 +95,24 @@ TEST(ShardCli, MergedPartsEqualTheSingleRun) {
               0);
     parts += " '" + part.string() + "'";
   }
-  const auto merged = run_judge("merge" + parts + " 2>" + (dir / "err").string());
+  // Part 1 is empty (no notebook hashes to it): merge refuses it unless told that empty parts are shards
+  // that held no notebook.
+  const auto refused = run_judge("merge" + parts + " 2>&1");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(
+      refused.out.find("part1.jsonl: empty: a judge eval that failed leaves an empty file too; when this "
+                       "part is a shard that held no notebook (judge eval said so), merge with "
+                       "--allow-empty"),
+      std::string::npos)
+      << refused.out;
+  const auto merged = run_judge("merge --allow-empty" + parts + " 2>" + (dir / "err").string());
   ASSERT_EQ(merged.exit_code, 0) << merged.out;
   EXPECT_EQ(without_key(merged.out, "shard"), without_key(whole.out, ""));
   EXPECT_EQ(judge::test::run_command("cat '" + (dir / "err").string() + "'").out,
             "judge: merged 3 parts (shards of 3), 1 empty: 5 notebooks, 45 records (jsonl)\n");
 
   // Without part 3, merge says which shard is missing (part 1 is empty: it stands for one missing shard).
-  const auto missing = run_judge("merge '" + (dir / "part1.jsonl").string() + "' '" +
+  const auto missing = run_judge("merge --allow-empty '" + (dir / "part1.jsonl").string() + "' '" +
                                  (dir / "part2.jsonl").string() + "' 2>&1");
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.out.find("missing shards: 1/3, 3/3: no part given holds their records (1 empty part(s)"),
@@ -130,7 +140,7 @@ TEST(ShardCli, MergesCsvParts) {
               0);
     parts = " '" + part.string() + "'" + parts;  // given in reverse: the order comes from the paths
   }
-  const auto merged = run_judge("merge" + parts + " 2>/dev/null");
+  const auto merged = run_judge("merge --allow-empty" + parts + " 2>/dev/null");
   ASSERT_EQ(merged.exit_code, 0);
   EXPECT_EQ(merged.out, whole.out);
 }
@@ -140,8 +150,10 @@ TEST(ShardCli, BadShardIsAUsageError) {
            {"0/3", "--shard \"0/3\": K must be between 1 and N (parts are numbered from 1: 1/3 .. 3/3)"},
            {"4/3", "--shard \"4/3\": K must be between 1 and N"},
            {"3", "--shard \"3\": expected K/N"},
-           {"1/0", "--shard \"1/0\": N must be between 1 and 1000000"}}) {
-    const auto r = run_judge("eval examples/notebooks --shard " + arg + " 2>&1");
+           {"1/0", "--shard \"1/0\": N must be between 1 and 1000000"},
+           // given empty (an unset "$SHARD"): an error, not a run of every notebook
+           {"", "--shard \"\": expected K/N"}}) {
+    const auto r = run_judge("eval examples/notebooks --shard '" + arg + "' 2>&1");
     EXPECT_EQ(r.exit_code, 2) << arg;
     EXPECT_NE(r.out.find("judge: error: " + what), std::string::npos) << r.out;
   }
@@ -201,7 +213,8 @@ TEST(ShardCli, ReportTakesThePartsAsTheMergedFile) {
     parts += " '" + part.string() + "'";
   }
   const auto merged = dir / "merged.jsonl";
-  ASSERT_EQ(run_judge("merge" + parts + " -o '" + merged.string() + "' 2>/dev/null").exit_code, 0);
+  ASSERT_EQ(run_judge("merge --allow-empty" + parts + " -o '" + merged.string() + "' 2>/dev/null").exit_code,
+            0);
   const std::string common = "report --labels examples/labels.csv --bootstrap 200 --format json";
   const auto from_parts = run_judge(common + parts_args);
   const auto from_merged = run_judge(common + " --scores '" + merged.string() + "'");

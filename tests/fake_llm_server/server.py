@@ -16,6 +16,7 @@ Prints "PORT <n>" on stdout once listening (use --port 0 for a free port).
 import argparse
 import hashlib
 import json
+import os
 import socket
 import sys
 import threading
@@ -27,8 +28,9 @@ DEFAULT_CONTENT = '{"score": 3, "rationale": "fake server default reply"}'
 
 
 class State:
-    def __init__(self, default_delay):
+    def __init__(self, default_delay, keep_log=True):
         self.lock = threading.Lock()
+        self.keep_log = keep_log
         self.base_default = {"type": "reply", "delay": default_delay}
         self.reset()
 
@@ -39,14 +41,19 @@ class State:
         self.by_path = {}
         self.in_flight = 0
         self.max_in_flight = 0
+        self.answering = 0  # API requests between their behaviour's choice and their last byte sent
 
     def next_behaviour(self, body_text):
         """The first queued behaviour whose "match" (a substring of the request body) fits, else the default."""
         with self.lock:
+            chosen = self.default
             for i, b in enumerate(self.queue):
                 if "match" not in b or b["match"] in body_text:
-                    return self.queue.pop(i)
-            return self.default
+                    chosen = self.queue.pop(i)
+                    break
+            if chosen.get("type") != "exit":
+                self.answering += 1  # in the same lock: an exit chosen later waits for this reply
+            return chosen
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -88,9 +95,9 @@ class Handler(BaseHTTPRequestHandler):
                 obj = {"requests": len(st.log), "by_path": dict(st.by_path), "max_in_flight": st.max_in_flight,
                        "in_flight": st.in_flight, "queued": len(st.queue)}
             elif path == "/_last":
-                obj = st.log[-1] if st.log else {}
+                obj = st.log[-1] if st.log and st.log[-1] is not None else {}
             elif path == "/_log":
-                obj = list(st.log)
+                obj = [e for e in st.log if e is not None]
             else:
                 obj = None
         if obj is None:
@@ -131,18 +138,35 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = body_text
         with st.lock:
-            st.log.append({"method": "POST", "path": path, "query": parts.query,
-                           "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+            entry = {"method": "POST", "path": path, "query": parts.query,
+                     "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+            st.log.append(entry if st.keep_log else None)  # --no-log: counted, not kept (benchmarks)
             st.by_path[path] = st.by_path.get(path, 0) + 1
             st.in_flight += 1
             st.max_in_flight = max(st.max_in_flight, st.in_flight)
         self.flying = True
+        behaviour = st.next_behaviour(body_text)
+        if behaviour.get("type") == "exit":
+            return self.exit_process()
         try:
-            self.behave(api, body if isinstance(body, dict) else {}, st.next_behaviour(body_text))
+            self.behave(api, body if isinstance(body, dict) else {}, behaviour)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout): nothing to answer
         finally:
             self.leave_flight()
+            with st.lock:
+                st.answering -= 1
+
+    def exit_process(self):
+        """The "exit" behaviour: the server dies as a killed one would (open connections reset, new ones
+        refused), once the replies already being answered are sent, so that exactly the requests before the
+        exit were answered."""
+        st = self.server.state
+        while True:
+            with st.lock:
+                if st.answering == 0:
+                    os._exit(0)
+            time.sleep(0.002)
 
     def leave_flight(self):
         """Counts this request out of in_flight once: when its response starts, or when it ends without one."""
@@ -261,9 +285,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before every default reply")
+    parser.add_argument("--no-log", action="store_true",
+                        help="count requests but keep no log (/_last, /_log empty): long benchmark runs")
     args = parser.parse_args()
     server = Server(("127.0.0.1", args.port), Handler)
-    server.state = State(args.delay)
+    server.state = State(args.delay, keep_log=not args.no_log)
     print("PORT %d" % server.server_address[1], flush=True)
     try:
         server.serve_forever()

@@ -153,3 +153,35 @@ TEST(WriteFileAtomic, UnwritableFolderErrorNamesTheFileNotTheTemporaryOne) {
   EXPECT_EQ(error.rfind("/proc/judge_x.jsonl: cannot create a file in folder /proc: ", 0), 0u) << error;
   EXPECT_EQ(error.find(".tmp"), std::string::npos) << error;
 }
+
+// AtomicFile: pieces written one by one; the file appears, whole, only at commit.
+TEST(AtomicFile, PiecesAppearTogetherAtCommit) {
+  judge::test::TempDir dir("atomic_file");
+  const fs::path path = dir.path() / "out.jsonl";
+  write_file_atomic(path, "old\n");
+  {
+    judge::util::AtomicFile file(path, MissingFolders::refuse);
+    file.write("one\n");
+    file.write("two\n");
+    EXPECT_EQ(read_file(path), "old\n");  // not yet
+    file.commit();
+  }
+  EXPECT_EQ(read_file(path), "one\ntwo\n");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 1u);  // no temporary file left
+}
+
+TEST(AtomicFile, WithoutCommitTheFileStaysAsItWasAndNothingIsLeft) {
+  judge::test::TempDir dir("atomic_file_abandoned");
+  const fs::path path = dir.path() / "out.csv";
+  write_file_atomic(path, "kept\n");
+  {
+    judge::util::AtomicFile file(path);
+    file.write("half of a run");
+  }  // an error stopped the run
+  EXPECT_EQ(read_file(path), "kept\n");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 1u);
+}

@@ -96,7 +96,12 @@ TEST(Merge, MissingShardIsAnErrorUnlessAnEmptyPartStandsForIt) {
             std::string::npos)
       << what;
   const auto empty = dir.write("p2.jsonl", "");
-  const auto m = merge_parts({p1, empty, p3});
+  // An empty part is an error by default: a failed eval leaves one too.
+  const std::string refused = merge_error({p1, empty, p3});
+  EXPECT_NE(refused.find(empty.string() + ": empty: a judge eval that failed leaves an empty file too"),
+            std::string::npos)
+      << refused;
+  const auto m = merge_parts({p1, empty, p3}, {}, true);
   EXPECT_EQ(m.empty_parts, 1u);
   EXPECT_EQ(m.text, rec("a.ipynb", "x", R"(, "shard": "1/3")") + rec("c.ipynb", "x", R"(, "shard": "3/3")"));
 }

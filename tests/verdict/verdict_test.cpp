@@ -121,3 +121,22 @@ TEST(Record, FormatsAreOneListAndAnUnknownOneNamesThem) {
     EXPECT_STREQ(e.what(), "unknown format \"html\" (table, jsonl, json, csv, markdown)");
   }
 }
+
+// JSON Lines and CSV are written a record at a time (judge eval streams them): header, then one line each.
+TEST(Record, StreamingFormatsWriteOneLinePerRecord) {
+  EXPECT_TRUE(streams("jsonl"));
+  EXPECT_TRUE(streams("csv"));
+  EXPECT_FALSE(streams("table"));
+  EXPECT_FALSE(streams("json"));
+  EXPECT_FALSE(streams("markdown"));
+  EXPECT_FALSE(streams("html"));
+  const auto scored = record("a.ipynb", "model_use", Status::scored, 2.5, "cell 3, saved");
+  EXPECT_EQ(stream_header("csv"), "notebook,dimension,status,score,rationale,judge\n");
+  EXPECT_EQ(stream_line(scored, "csv"), "a.ipynb,model_use,scored,2.50,\"cell 3, saved\",heuristic\n");
+  EXPECT_EQ(stream_header("jsonl"), "");
+  EXPECT_EQ(stream_line(scored, "jsonl"),
+            R"({"notebook":"a.ipynb","dimension":"model_use","status":"scored","score":2.5,)"
+            R"("rationale":"cell 3, saved","judge":"heuristic"})"
+            "\n");
+  EXPECT_THROW(stream_line(scored, "table"), judge::Error);
+}

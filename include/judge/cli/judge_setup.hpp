@@ -39,7 +39,8 @@ rubric::Rubric configured_rubric(const Config& config, const std::string& dimens
 /// dimension the judge cannot score is said when the rubric loads, not found later as unscored items.
 void warn_cannot_score(const scoring::Judge& judge, const rubric::Rubric& rubric);
 
-/// Setting `jobs` as a thread count (at least 1).
+/// Setting `jobs` as a thread count (at least 1): the calls in flight at once over all endpoints. When jobs
+/// is not set (its default) and every endpoint of base_url names its own jobs (URL#jobs=N), their sum.
 std::size_t jobs(const Config& config);
 
 /// Setting `k` (episodes retrieved per item): 1..1000. Throws judge::Error naming where it came from (exit 2

@@ -37,8 +37,8 @@ class NotebookFilter {
   std::size_t m_seen = 0, m_kept = 0;
 };
 
-/// Records the part on each record as `"shard": "K/N"` (after its other keys), so that judge merge can
-/// tell which parts of a run it was given and which are missing.
-void record_shard(const util::Shard& shard, std::vector<verdict::EvalRecord>& records);
+/// Records the part on a record as `"shard": "K/N"` (after its other keys), so that judge merge can tell
+/// which parts of a run it was given and which are missing.
+void record_shard(const util::Shard& shard, verdict::EvalRecord& record);
 
 }  // namespace judge::cli

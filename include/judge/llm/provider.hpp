@@ -89,6 +89,9 @@ struct ProviderError {
   int http_status = 0;
   std::optional<double> retry_after_seconds;
   double latency_seconds = 0;  ///< seconds spent before giving up, all attempts (set by RetryingProvider)
+  /// Nothing answered at the URL (connection refused, unknown host): kind config with one endpoint (the run
+  /// stops: is the server running?); with several, that endpoint rests and another takes the call.
+  bool unreachable = false;
 };
 
 /// Result of one call: a response or an error (never both).

@@ -23,7 +23,10 @@ std::optional<std::string> process_env(const std::string& name);
 
 /// Settings a provider takes besides its spec (from flags and judge.yaml; the environment is read here).
 struct ProviderSettings {
-  std::string base_url;     ///< overrides the provider's environment variable and default when non-empty
+  /// Overrides the provider's environment variable and default when non-empty. For a chat provider, a list
+  /// (parse_endpoints: "URL[#jobs=N], URL[#jobs=N], ..."): several endpoints serving the same model, called
+  /// through a BalancedProvider (endpoints.hpp).
+  std::string base_url;
   std::string api_version;  ///< Azure api-version; else OPENAI_API_VERSION; else k_default_azure_api_version
   double connect_timeout_seconds = k_default_connect_timeout_seconds;
   double timeout_seconds =
@@ -123,8 +126,11 @@ bool same_provider(const std::string& a, const std::string& b);
 /// The Chat Completions ones use the reasoning-model body when settings.reasoning_model says so, or, unset,
 /// when the model / deployment / endpoint name is an OpenAI reasoning model's (is_openai_reasoning_model).
 /// The provider is wrapped in RetryingProvider(settings.retry, settings.sleep), so a caller sees a
-/// retryable failure only once the retries are spent.
-/// Throws judge::Error (usage) as parse_spec does, and for a spec of a judge that calls no model
+/// retryable failure only once the retries are spent. When settings.base_url is a list of several endpoints
+/// (or one with "#jobs=N"), each gets a provider of its own and a BalancedProvider picks one per call
+/// (endpoints.hpp), inside the retries; the spec, hence the cache key, is the same for all of them.
+/// Throws judge::Error (usage) as parse_spec does, as parse_endpoints does for a malformed base_url list, and
+/// for a spec of a judge that calls no model
 /// ("heuristic"), naming the known providers; judge::Error (runtime) when a required environment variable
 /// is missing, naming it (never its value) and, for a key, the base URL that needs it; none when
 /// settings.offline.

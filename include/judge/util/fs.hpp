@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -25,5 +26,33 @@ enum class MissingFolders { create, refuse };
 /// (the temporary file is removed).
 void write_file_atomic(const std::filesystem::path& path, std::string_view content,
                        MissingFolders folders = MissingFolders::create);
+
+/// A file written piece by piece and replaced atomically, as write_file_atomic does at once: the pieces go to
+/// a temporary file beside the target (".NAME.tmpPID.N"), which commit() flushes, fsyncs and renames over the
+/// target; destroyed without commit() (an error, an interrupted run), the temporary file is removed and the
+/// target is left as it was. A device or named pipe is written into directly, each piece at once
+/// (unbuffered), so a reader sees the pieces as they come. Errors (judge::Error naming `path`) as
+/// write_file_atomic's, from the constructor (folder, permissions, creation), write() or commit() (write
+/// failures such as ENOSPC). Not thread-safe.
+class AtomicFile {
+ public:
+  AtomicFile(const std::filesystem::path& path, MissingFolders folders = MissingFolders::create);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  /// Appends `content`.
+  void write(std::string_view content);
+  /// Makes the written content the file's (rename), or closes the device. At most once.
+  void commit();
+
+ private:
+  [[noreturn]] void fail(int error);
+  std::filesystem::path m_path;    // as the user named it, for messages
+  std::filesystem::path m_target;  // its symbolic links followed
+  std::filesystem::path m_folder;
+  std::filesystem::path m_tmp;
+  std::FILE* m_file = nullptr;  // the temporary file
+  int m_direct = -1;            // a device or pipe written into
+};
 
 }  // namespace judge::util

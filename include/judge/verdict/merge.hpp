@@ -26,7 +26,9 @@ struct Merged {
 /// Joins the outputs of judge eval runs that are parts of one run: JSON Lines (each line kept byte for byte)
 /// or eval's CSV (header notebook,dimension,...; each row kept field for field, quoted as eval quotes it),
 /// all parts in one format, told by content (first non-blank character `{`: JSON Lines; else CSV). An empty
-/// file is a part with no records (a shard that held no notebook).
+/// file is an error unless `allow_empty`: a judge eval that failed leaves one too (the shell makes the
+/// file `> part.jsonl` before eval runs). With `allow_empty` it is a part with no records (a shard that held
+/// no notebook).
 ///
 /// Order: notebooks sorted by path, compared component by component (std::filesystem::path, the order of a
 /// folder walk), each notebook's records in the order of the parts given, then of their lines; so the result
@@ -46,6 +48,6 @@ struct Merged {
 /// - `expected` (when not empty): each of its notebooks has records, and no other notebook has any.
 /// A part that cannot be read is a judge::Error naming it.
 Merged merge_parts(const std::vector<std::filesystem::path>& parts,
-                   const std::vector<ExpectedNotebook>& expected = {});
+                   const std::vector<ExpectedNotebook>& expected = {}, bool allow_empty = false);
 
 }  // namespace judge::verdict

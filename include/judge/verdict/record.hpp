@@ -42,4 +42,14 @@ const std::vector<std::string>& record_formats();
 void write_records(std::ostream& out, const std::vector<EvalRecord>& records,
                    const std::vector<std::string>& dimensions, const std::string& format);
 
+/// Whether `format` can be written one record at a time, as the records come ("jsonl", "csv"): then
+/// stream_header(format) followed by stream_line(r, format) for each record, in order, is exactly what
+/// write_records writes. The others (grids, one JSON array) need every record first.
+bool streams(const std::string& format);
+/// The text a streaming format writes before its first record: CSV's header line ("" for JSON Lines).
+/// Throws judge::Error (internal) for a format that does not stream.
+std::string stream_header(const std::string& format);
+/// One record as a streaming format writes it, its newline included. Throws as stream_header.
+std::string stream_line(const EvalRecord& record, const std::string& format);
+
 }  // namespace judge::verdict
