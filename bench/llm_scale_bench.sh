@@ -168,24 +168,8 @@ fi
 export PROMPTFOO_DISABLE_TELEMETRY=1 PROMPTFOO_DISABLE_UPDATE=1 PROMPTFOO_CONFIG_DIR="$work/promptfoo-home"
 for spec in "big $big_jobs" "small $small_jobs"; do
   read -r folder jobs <<< "$spec"
-  /usr/bin/python3 - "$work" "$base" "$folder" <<'PY'
-import json, sys
-work, base, folder = sys.argv[1:4]
-tests = []
-for line in open(f"{work}/{folder}.requests.jsonl"):
-    r = json.loads(line)
-    tests.append({"description": r["notebook"] + " " + ",".join(r["dimensions"]),
-                  "vars": {"system": r["messages"][0]["content"], "user": r["messages"][1]["content"]}})
-config = {
-    "description": "judge prompts through promptfoo (bench/llm_scale_bench.sh)",
-    "prompts": ['[{"role": "system", "content": {{ system | dump }}}, {"role": "user", "content": {{ user | dump }}}]'],
-    "providers": [{"id": "openai:chat:bench-model",
-                   "config": {"apiBaseUrl": base + "/v1", "apiKey": "bench-no-key", "temperature": 0,
-                              "max_tokens": 1024}}],
-    "tests": tests,
-}
-json.dump(config, open(f"{work}/promptfoo-{folder}.json", "w"))
-PY
+  /usr/bin/python3 "$here/promptfoo_config.py" "$work/$folder.requests.jsonl" "$base" "$work/promptfoo-$folder.json" \
+    "judge prompts through promptfoo (bench/llm_scale_bench.sh)"
   reset
   /usr/bin/time -v -o "$work/pf-$folder.time" sh -c "cd '$work' && '$pf' eval -c promptfoo-$folder.json -j $jobs \
     --no-cache --no-write --no-table --no-progress-bar -o pf-$folder-out.json > pf-$folder.log 2>&1" || true
