@@ -38,7 +38,7 @@ struct CliData {
     fs::remove_all(dir);
     std::string csv = "notebook,dimension,score,feedback\n";
     for (int i = 0; i < 8; ++i) {
-      const std::string name = "n" + std::to_string(i) + ".ipynb";
+      const std::string name = std::string("n") + std::to_string(i) + ".ipynb";
       const std::string code =
           i % 2 ? "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression().fit(X, y)"
                 : "import pandas as pd\ndf = pd.read_csv('d" + std::to_string(i) + ".csv')\ndf.describe()";
@@ -48,7 +48,7 @@ struct CliData {
       csv += name + ",exploratory_data_analysis," + std::to_string(1 + (i / 2) % 3) + ",Describe only.\n";
     }
     judge::util::write_file_atomic(dir / "labels.csv", csv);
-    d = "'" + dir.string() + "'";
+    d = std::string("'") + dir.string() + "'";
   }
   ~CliData() { fs::remove_all(dir); }
   std::string validate(const std::string& more) const {
@@ -164,7 +164,7 @@ TEST(ValidateCli, JudgeYamlSettingsReflectionAndEmbeddingsReachTheServer) {
   nlohmann::json cites = nlohmann::json::array();
   for (int i = 0; i < 8; ++i)
     for (const char* dim : {"model_training", "exploratory_data_analysis"})
-      cites.push_back("n" + std::to_string(i) + ".ipynb#" + dim + "#");
+      cites.push_back(std::string("n") + std::to_string(i) + ".ipynb#" + dim + "#");
   const nlohmann::json reflected = {
       {"guidelines", {{{"text", "Reflected guideline: fit the model once."}, {"cites", cites}}}}};
   nlohmann::json queue = nlohmann::json::array();

@@ -206,7 +206,11 @@ TEST(LlmCache, KilledWriterLeavesAConsistentCache) {
     llm::ResponseCache cache(path);
     llm::ChatResponse r;
     r.content = std::string(2000, 'x');
-    for (int i = 0;; ++i) cache.put("k" + std::to_string(i), "p", r);
+    for (int i = 0;; ++i) {
+      std::string key = "k";
+      key += std::to_string(i);
+      cache.put(key, "p", r);
+    }
   }
   ::usleep(300000);
   ::kill(child, SIGKILL);

@@ -186,9 +186,11 @@ std::unique_ptr<BalancedProvider> balanced(std::vector<std::deque<ChatResult>> s
                                            std::vector<std::size_t> caps = {}) {
   std::vector<std::unique_ptr<ChatProvider>> providers;
   calls.assign(scripts.size(), 0);
-  for (std::size_t i = 0; i < scripts.size(); ++i)
-    providers.push_back(
-        std::make_unique<ScriptedProvider>("e" + std::to_string(i), std::move(scripts[i]), &calls[i]));
+  for (std::size_t i = 0; i < scripts.size(); ++i) {
+    std::string name = "e";
+    name += std::to_string(i);
+    providers.push_back(std::make_unique<ScriptedProvider>(name, std::move(scripts[i]), &calls[i]));
+  }
   if (caps.empty()) caps.assign(providers.size(), 0);
   return std::make_unique<BalancedProvider>("test:model", std::move(providers), std::move(caps), RestPolicy{},
                                             clock.sleep(), clock.time());

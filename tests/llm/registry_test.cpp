@@ -127,7 +127,7 @@ TEST(Registry, DocsListEveryProvider) {
   std::stringstream text;
   text << in.rdbuf();
   for (const auto& p : providers()) {
-    EXPECT_NE(text.str().find("`" + spec_form(p)), std::string::npos) << spec_form(p);
+    EXPECT_NE(text.str().find(std::string("`") + spec_form(p)), std::string::npos) << spec_form(p);
     for (const std::string variable : {p.key_variable, p.endpoint_variable})
       if (!variable.empty()) {
         EXPECT_NE(text.str().find("`" + variable + "`"), std::string::npos) << variable;

@@ -186,7 +186,7 @@ TEST(Merge, JoinsCsvParts) {
 
 TEST(Merge, FormatsItCannotMergeAreNamed) {
   TempDir dir("merge");
-  const auto arr = dir.write("a.json", "[" + rec("a.ipynb", "x") + "]");
+  const auto arr = dir.write("a.json", std::string("[") + rec("a.ipynb", "x") + "]");
   EXPECT_NE(merge_error({arr}).find(arr.string() +
                                     ": a JSON array (judge eval format json); merge takes judge eval's JSON "
                                     "Lines or CSV: re-run with format jsonl"),
