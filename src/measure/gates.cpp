@@ -41,8 +41,9 @@ Gate parse_gate(const std::string& text) {
     return Error(
         setting("fail_if") + " \"" + text + "\": " + why +
             " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of " + gate_metric_list() +
-            ", OP one of <, <=, >, >=; e.g. 'mae>0.35', 'mae:model_training>0.3', 'na_disagree>0.1', "
-            "'unscored>0' or 'mae_change>0'; docs/report.md)",
+            ", DIMENSION a dimension or * for each one, OP one of <, <=, >, >=; e.g. 'mae>0.35', "
+            "'mae:model_training>0.3', 'na_disagree>0.1', 'unscored>0', 'mae_change>0' or 'mae_change:*>0'; "
+            "docs/report.md)",
         ExitCode::usage);
   };
   const auto op_at = text.find_first_of("<>");
@@ -77,7 +78,17 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
                       setting("compare") + " (e.g. " + setting("compare") + " heuristic)",
                   ExitCode::usage);
   for (const auto& jr : measurement.judges)
-    for (const auto& g : gates) {
+    for (const auto& gate : gates) {
+      // "METRIC:*": one gate per dimension of the measurement, each named by its dimension.
+      std::vector<Gate> expanded;
+      if (gate.dimension == k_every_dimension)
+        for (const auto& d : jr.dimensions) {
+          expanded.push_back(gate);
+          expanded.back().dimension = d.dimension;
+        }
+      else
+        expanded.push_back(gate);
+      for (const auto& g : expanded) {
       // A dimension the measurement does not have is a typo in the gate, not a failed gate: usage error.
       if (!g.dimension.empty() && std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
                                                [&](const auto& d) { return d.dimension == g.dimension; })) {
@@ -92,6 +103,7 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
       r.failed = std::isnan(v) || (g.op == "<" && v < g.threshold) || (g.op == "<=" && v <= g.threshold) ||
                  (g.op == ">" && v > g.threshold) || (g.op == ">=" && v >= g.threshold);
       out.push_back(std::move(r));
+      }
     }
   return out;
 }

@@ -287,11 +287,16 @@ void write_junit(std::ostream& out, const Measurement& r, const std::vector<Gate
     auto testcase = [&](const std::string& name, const std::string& dimension, const std::string& summary) {
       out << "    <testcase classname=\"judge." << xml_escape(jr.judge) << "\" name=\"" << xml_escape(name)
           << "\">\n";
-      for (const auto& g : gates)
-        if (g.failed && g.judge == jr.judge && g.gate.dimension == dimension)
+      std::string passed;  // the gates of this testcase that passed, with their values, for the CI log
+      for (const auto& g : gates) {
+        if (g.judge != jr.judge || g.gate.dimension != dimension) continue;
+        if (g.failed)
           out << "      <failure message=\"" << xml_escape(describe(g)) << "\" type=\"gate\">"
               << xml_escape("--fail-if '" + g.gate.text + "' holds: " + describe(g)) << "</failure>\n";
-      out << "      <system-out>" << xml_escape(summary) << "</system-out>\n";
+        else
+          passed += "\npassed --fail-if '" + g.gate.text + "': " + describe(g);
+      }
+      out << "      <system-out>" << xml_escape(summary + passed) << "</system-out>\n";
       out << "    </testcase>\n";
     };
     for (const auto& d : jr.dimensions) {

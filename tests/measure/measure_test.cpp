@@ -231,6 +231,17 @@ TEST(Gates, GatesOnNaDisagreementUnscoredAndMaeChange) {
   EXPECT_TRUE(ch[2].failed);
   EXPECT_TRUE(ch[3].failed);
   EXPECT_EQ(describe(ch[0]), "mae_change 1 > 0 (judge heuristic)");
+  // "mae_change:*>0.5": one gate per dimension, in the measurement's order: model_training +1 fails,
+  // model_use (no pair) is undefined and fails too; each result names its dimension.
+  const auto each = evaluate_gates(c, {parse_gate("mae_change:*>0.5")});
+  ASSERT_EQ(each.size(), 2u);
+  EXPECT_EQ(each[0].gate.dimension, "model_training");
+  EXPECT_DOUBLE_EQ(each[0].value, 1);
+  EXPECT_TRUE(each[0].failed);
+  EXPECT_EQ(each[1].gate.dimension, "model_use");
+  EXPECT_TRUE(std::isnan(each[1].value));
+  EXPECT_EQ(describe(each[0]), "mae_change:model_training 1 > 0.5 (judge heuristic)");
+  EXPECT_FALSE(evaluate_gates(c, {parse_gate("mae:*>1.5")})[0].failed);  // model_training 1.25
   // The "plain" run calls a's model_use N/A as the humans do: recall 1 of 1, precision 1 of 1.
   o.judge = "plain";
   o.compare.reset();

@@ -8,7 +8,9 @@
 namespace judge::measure {
 
 /// A CI gate `METRIC[:DIMENSION] OP NUMBER` that fails the run when it holds, e.g. "mae>0.35" (the mean over
-/// dimensions) or "mae:model_training>0.3" (one dimension). METRIC is a gate metric of metrics(). Besides
+/// dimensions), "mae:model_training>0.3" (one dimension) or "mae_change:*>0" (each dimension: a gate per
+/// dimension of the measurement, so one dimension getting worse fails it even when others make up for it in
+/// the mean). METRIC is a gate metric of metrics(). Besides
 /// the agreement metrics: "na_disagree" (N/A disagreements / (label, record) pairs compared, unscored records
 /// left out; without a dimension pooled over all dimensions), "na_recall" (of the human N/As, the share the
 /// judge also calls N/A) and "na_precision" (of the judge's N/As, the share humans call N/A; both pooled the
@@ -18,10 +20,13 @@ namespace judge::measure {
 struct Gate {
   std::string text;       ///< as written
   std::string metric;     ///< the name of a gate metric of metrics()
-  std::string dimension;  ///< empty = the mean over dimensions
+  std::string dimension;  ///< empty = the mean over dimensions; k_every_dimension = each dimension
   std::string op;         ///< < | <= | > | >=
   double threshold = 0;
 };
+
+/// The DIMENSION of a gate on each dimension ("mae_change:*>0").
+inline constexpr const char* k_every_dimension = "*";
 
 /// Parses one --fail-if expression (spaces allowed around parts). Throws judge::Error (usage) naming the
 /// expression and the expected form.
@@ -34,7 +39,8 @@ struct GateResult {
   bool failed = false;  ///< the expression holds, or its value is undefined
 };
 
-/// Evaluates every gate against every judge of the measurement (metric_value). Throws judge::Error (usage)
+/// Evaluates every gate against every judge of the measurement (metric_value); a gate on each dimension
+/// gives one result per dimension, its gate's `dimension` set to that dimension. Throws judge::Error (usage)
 /// for a dimension the measurement lacks, or a gate on a needs_compare metric (mae_change) of a measurement
 /// made without a compared judge (--compare).
 std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& gates);
