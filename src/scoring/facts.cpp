@@ -421,7 +421,8 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
 std::string format_fact(const FactInfo& info, double value) {
   if (info.kind == FactKind::boolean) return value != 0 ? "yes" : "no";
   char buf[32];
-  std::snprintf(buf, sizeof buf, info.kind == FactKind::share ? "%.2f" : "%.0f", value);
+  // a share with 4 significant digits: a learnt threshold such as 0.33 must not look equal to 1/3
+  std::snprintf(buf, sizeof buf, info.kind == FactKind::share ? "%.4g" : "%.0f", value);
   return buf;
 }
 

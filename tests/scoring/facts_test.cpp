@@ -39,6 +39,19 @@ notebook::Notebook sample() { return notebook::parse_jupytext_percent(k_notebook
 }  // namespace
 
 // Values counted by hand from k_notebook.
+// How `judge notebook show --facts` prints a value: yes/no, a whole count, a share to 4 significant digits
+// (1/3 must not print as 0.33, which a learnt threshold "share >= 0.33" would seem to equal).
+TEST(Facts, PrintedValues) {
+  scoring::FactInfo share{"s", scoring::FactKind::share, "", "structure"};
+  EXPECT_EQ(scoring::format_fact(share, 1.0 / 3), "0.3333");
+  EXPECT_EQ(scoring::format_fact(share, 0.5), "0.5");
+  scoring::FactInfo count{"c", scoring::FactKind::count, "", "structure"};
+  EXPECT_EQ(scoring::format_fact(count, 12), "12");
+  scoring::FactInfo flag{"b", scoring::FactKind::boolean, "", "structure"};
+  EXPECT_EQ(scoring::format_fact(flag, 1), "yes");
+  EXPECT_EQ(scoring::format_fact(flag, 0), "no");
+}
+
 TEST(Facts, CountedByHand) {
   const auto f = scoring::notebook_facts(sample());
   EXPECT_EQ(f.size(), scoring::fact_vocabulary().size());
