@@ -332,7 +332,10 @@ void Memory::index_fact_rules() {
   for (const auto& g : m_guidelines) {
     std::string error;
     if (!is_fact_rule(g.text)) continue;
-    if (auto rule = parse_fact_rule(g.text, error)) m_fact_rules[g.dimension].push_back(std::move(*rule));
+    if (auto rule = parse_fact_rule(g.text, error)) {
+      rule->source = g.source;
+      m_fact_rules[g.dimension].push_back(std::move(*rule));
+    }
   }
 }
 

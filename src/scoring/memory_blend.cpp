@@ -171,7 +171,9 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     v.score = after;
     v.error.clear();
     v.rationale +=
-        (v.rationale.empty() ? "" : "; ") + std::string("learnt rule: ") + memory::format_fact_rule(*rule);
+        (v.rationale.empty() ? "" : "; ") +
+        (rule->source == "learnt" ? std::string("learnt rule: ") : "rule (" + rule->source + "): ") +
+        memory::format_fact_rule(*rule);
   }
 }
 

@@ -261,4 +261,8 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   const auto kept = score_of(c);
   EXPECT_EQ(kept.score, plain.score);
   EXPECT_FALSE(kept.extra.contains("learnt_rule"));
+  // A rule a person wrote says so in the rationale.
+  m.set_guidelines({{"model_training", "when trains_model -> score 1", {}, "manual"}});
+  EXPECT_NE(score_of(c).rationale.find("; rule (manual): when trains_model -> score 1"), std::string::npos)
+      << score_of(c).rationale;
 }

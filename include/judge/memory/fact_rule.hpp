@@ -28,6 +28,7 @@ struct FactTest {
 struct FactRule {
   std::vector<FactTest> when;
   stats::RuleAction then;
+  std::string source;  ///< the guideline's source ("learnt" when judge align fitted it, else as written)
 
   /// True when every test holds on `facts`; a fact missing from `facts` makes the rule not match.
   bool matches(const std::map<std::string, double>& facts) const;

@@ -39,7 +39,8 @@ std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& d
 
 /// Applies the memory's learnt rules (Memory::fact_rules) to the heuristic verdicts of a notebook whose named
 /// facts are `facts` (notebook_facts): for each verdict, the first rule of its dimension that matches (with
-/// `rule_score` = the verdict's score, 0 for N/A) edits it by its action, notes the rule in the rationale and
+/// `rule_score` = the verdict's score, 0 for N/A) edits it by its action, notes the rule in the rationale
+/// ("learnt rule: ..." for source learnt, else "rule (SOURCE): ...") and
 /// keeps the score before in extra["rule_score"] and the rule in extra["learnt_rule"] (both only when the
 /// verdict changed). Unscored verdicts are left alone.
 void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
