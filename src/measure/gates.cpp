@@ -89,20 +89,20 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
       else
         expanded.push_back(gate);
       for (const auto& g : expanded) {
-      // A dimension the measurement does not have is a typo in the gate, not a failed gate: usage error.
-      if (!g.dimension.empty() && std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
-                                               [&](const auto& d) { return d.dimension == g.dimension; })) {
-        std::string known;
-        for (const auto& d : jr.dimensions) known += (known.empty() ? "" : ", ") + d.dimension;
-        throw Error(setting("fail_if") + " '" + g.text + "': the report has no dimension \"" + g.dimension +
-                        "\" (it has: " + known + ")",
-                    ExitCode::usage);
-      }
-      GateResult r{g, jr.judge, gate_value(jr, g), false};
-      const double v = r.value;
-      r.failed = std::isnan(v) || (g.op == "<" && v < g.threshold) || (g.op == "<=" && v <= g.threshold) ||
-                 (g.op == ">" && v > g.threshold) || (g.op == ">=" && v >= g.threshold);
-      out.push_back(std::move(r));
+        // A dimension the measurement does not have is a typo in the gate, not a failed gate: usage error.
+        if (!g.dimension.empty() && std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
+                                                 [&](const auto& d) { return d.dimension == g.dimension; })) {
+          std::string known;
+          for (const auto& d : jr.dimensions) known += (known.empty() ? "" : ", ") + d.dimension;
+          throw Error(setting("fail_if") + " '" + g.text + "': the report has no dimension \"" + g.dimension +
+                          "\" (it has: " + known + ")",
+                      ExitCode::usage);
+        }
+        GateResult r{g, jr.judge, gate_value(jr, g), false};
+        const double v = r.value;
+        r.failed = std::isnan(v) || (g.op == "<" && v < g.threshold) || (g.op == "<=" && v <= g.threshold) ||
+                   (g.op == ">" && v > g.threshold) || (g.op == ">=" && v >= g.threshold);
+        out.push_back(std::move(r));
       }
     }
   return out;

@@ -78,8 +78,10 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   // A gate that passes is listed in its testcase's output with its value, so the CI log shows the margin.
   r = judge::test::run_judge(args + " --format junit --fail-if 'mae:model_training>2' 2>/dev/null");
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("passed --fail-if &apos;mae:model_training&gt;2&apos;: mae:model_training 1.25 (fails if &gt; 2)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find(
+          "passed --fail-if &apos;mae:model_training&gt;2&apos;: mae:model_training 1.25 (fails if &gt; 2)"),
+      std::string::npos)
       << r.out;
 
   r = judge::test::run_judge(args + " --format csv");
