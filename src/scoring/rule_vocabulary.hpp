@@ -689,8 +689,13 @@ inline bool output_shows_no_missing(const CodeFacts& c) {
   // Counted or tested, not the rows with gaps listed (`df[df.x.isnull()]` prints rows, whose numbers are
   // data).
   if (!contains_any(c.body, k_missing_check) || c.output.empty() ||
-      !contains_any(c.body, {"sum()", "any()", "all()", "mean()", "count(", "len(", "null_count("}))
+      !contains_any(c.body, {"sum()", "any()", "all()", "mean()", "count(", "null_count("}))
     return false;
+  // A lone value speaks for the whole frame only from a whole-frame form; `df.x.isnull().sum()` printing 0
+  // is one column (often checked right after filling it).
+  const bool whole_frame =
+      contains_any(c.body, {"sum().sum()", "values.any()", "any().any()", "values.sum()", "null_count("});
+  bool lone_only = true;
   // A not-null test says True where nothing is missing: its booleans are left unread.
   const bool inverse = contains_any(c.body, {"notnull(", "notna(", "isNotNull(", "IS NOT NULL"});
   bool any_value = false;
@@ -707,7 +712,9 @@ inline bool output_shows_no_missing(const CodeFacts& c) {
     } else {
       const std::size_t sp = line.find_last_of(" \t");
       values.push_back(sp == std::string_view::npos ? line : line.substr(sp + 1));
+      if (sp != std::string_view::npos) lone_only = false;
     }
+    if (line.front() == '|') lone_only = false;
     for (std::string_view value : values) {
       if (!inverse && (value == "False" || value == "True")) {
         if (value == "True") return false;
@@ -721,7 +728,7 @@ inline bool output_shows_no_missing(const CodeFacts& c) {
       any_value = true;
     }
   }
-  return any_value;
+  return any_value && (whole_frame || !lone_only);
 }
 
 }  // namespace judge::scoring::detail

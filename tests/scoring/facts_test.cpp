@@ -326,7 +326,9 @@ TEST(Facts, ShowsNoMissingReadsEveryCountShape) {
             0);
   EXPECT_EQ(shows("df.notnull().all()", "age      True\nprice    True"), 0);  // True here means complete
   EXPECT_EQ(shows("df.head()", "   age\n0    0"), 0);                         // no missing-value check
-  EXPECT_EQ(shows("df[df['x'].isnull()]", "    x  flag\n61 NaN     0"), 0);   // rows listed, not counted
+  EXPECT_EQ(shows("df['age'].isnull().sum()", "0"), 0);                       // one column, not the frame
+  EXPECT_EQ(shows("len(df[df['age'].isnull()])", "0"), 0);
+  EXPECT_EQ(shows("df[df['x'].isnull()]", "    x  flag\n61 NaN     0"), 0);  // rows listed, not counted
 }
 
 // Fills and fitted statistics before the split (cell 4 splits): a mean fill with more arguments, a forward
