@@ -17,14 +17,11 @@ namespace {
 
 using namespace detail;
 
-const Tokens k_missing_check = {"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("};
-const Tokens k_summary = {".info(", ".describe(", "summary("};
-const Tokens k_fill_statistic = {"SimpleImputer(", "KNNImputer(", "IterativeImputer(",
-                                 "Imputer(",       ".mean())",    ".median())",
-                                 ".mode()",        "fillna(mean", "fillna(median"};
 const Tokens k_blanket_drop = {"dropna()", "dropna(how='any')", "dropna(how=\"any\")", "dropna(inplace=True)",
                                "na.drop()"};
-const Tokens k_neural = {"Sequential(", "keras", "torch.nn", "nn.Module", "MLP"};
+const Tokens k_neural = {"Sequential(", "keras", "torch.nn", "nn.Module", "MLP", "nn.Linear(", ".backward("};
+/// Deep-learning frameworks: importing one and training a model is training a neural network.
+const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras", "jax", "flax"};
 const Tokens k_early_stopping = {"EarlyStopping(", "early_stopping", "n_iter_no_change"};
 const Tokens k_pickle_persist = {"joblib.dump(", "pickle.dump(", "dump(", "torch.save(", "model.save("};
 const Tokens k_mlflow_model = {"log_model(", "autolog("};
@@ -34,9 +31,57 @@ const std::set<std::string, std::less<>> k_core_stack = {"numpy",   "pandas",  "
                                                          "seaborn", "sklearn", "pyspark", "mlflow",
                                                          "joblib",  "IPython", "pylab"};
 /// Distribution names that differ from the module's.
-const std::map<std::string, std::string, std::less<>> k_distribution = {
-    {"sklearn", "scikit-learn"}, {"cv2", "opencv"},           {"PIL", "pillow"},
-    {"yaml", "pyyaml"},          {"dotenv", "python-dotenv"}, {"skimage", "scikit-image"}};
+const std::map<std::string, std::string, std::less<>> k_distribution = {{"sklearn", "scikit-learn"},
+                                                                        {"cv2", "opencv"},
+                                                                        {"PIL", "pillow"},
+                                                                        {"yaml", "pyyaml"},
+                                                                        {"dotenv", "python-dotenv"},
+                                                                        {"skimage", "scikit-image"},
+                                                                        {"imblearn", "imbalanced-learn"},
+                                                                        {"bs4", "beautifulsoup4"},
+                                                                        {"skopt", "scikit-optimize"},
+                                                                        {"fitz", "pymupdf"},
+                                                                        {"Crypto", "pycryptodome"}};
+const Tokens k_install = {"pip install", "pip3 install", "conda install", "mamba install"};
+
+/// The packages an install line names, and whether each pins a version: the words after `install` that are
+/// not options (`-q`, `--upgrade`; the value of `-c`/`--index-url`-style options is skipped too).
+struct Installed {
+  std::string name;
+  bool pinned = false;
+};
+std::vector<Installed> installed_packages(std::string_view line) {
+  std::vector<Installed> out;
+  std::size_t at = line.find("install ");
+  if (at == std::string_view::npos) return out;
+  std::string_view rest = line.substr(at + 8);
+  rest = rest.substr(0, rest.find_first_of("|;&>#"));  // a pipe, a next command or a comment ends the list
+  bool skip_value = false;
+  while (!rest.empty()) {
+    rest = util::trim(rest);
+    const std::size_t end = std::min(rest.find_first_of(" \t"), rest.size());
+    std::string_view word = rest.substr(0, end);
+    rest = rest.substr(end);
+    if (word.empty()) break;
+    if (skip_value) {
+      skip_value = false;
+      continue;
+    }
+    if (word.front() == '-') {
+      // Options with a value: -c CHANNEL, -i URL, --index-url URL, -r FILE (read by the caller), ...
+      skip_value = word == "-c" || word == "-i" || word == "--index-url" || word == "--extra-index-url" ||
+                   word == "-f" || word == "--find-links" || word == "--channel" || word == "-r" ||
+                   word == "--requirement" || word == "-t" || word == "--target";
+      continue;
+    }
+    if (word.front() == '&' || word.front() == '|' || word.front() == ';' || word.front() == '>') break;
+    while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
+    while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);
+    if (word.empty() || word == "pip") continue;  // `pip install --upgrade pip` installs no package
+    out.push_back({std::string(word), contains(word, "==") || contains(word, "~=") || contains(word, "@")});
+  }
+  return out;
+}
 
 bool any(const NotebookFacts& f, const Tokens& tokens) { return f.first_with(tokens).has_value(); }
 double count(const NotebookFacts& f, const Tokens& tokens) {
@@ -248,32 +293,42 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["databricks"] = b(f.databricks);
 
   // libraries: install lines, read from the sources (CodeFacts keeps one flag per cell)
+  bool requirements = false;  // an install reads a requirements file: it may install anything
+  std::string installs;       // every install line, lower case
   for (const auto& c : nb.cells) {
     if (c.type != notebook::CellType::code) continue;
+    // A shell cell (`%sh`, `%%bash`, `%%sh`) runs its lines in the shell.
+    std::string_view cell_magic = c.magic;
+    while (!cell_magic.empty() && cell_magic.front() == '%') cell_magic.remove_prefix(1);
+    const std::string_view first_line = util::trim(std::string_view(c.source).substr(0, c.source.find('\n')));
+    const bool shell_cell = cell_magic == "sh" || cell_magic == "bash" || cell_magic == "script" ||
+                            util::starts_with(first_line, "%%bash") ||
+                            util::starts_with(first_line, "%%sh") ||
+                            util::starts_with(first_line, "%%script");
     for (std::string_view raw : util::split_lines(c.source)) {
       const std::string_view line = util::trim(raw);
       const std::string lower = util::to_lower(line);
-      if (!contains_any(lower, {"pip install", "pip3 install", "conda install"})) continue;
+      if (!contains_any(lower, k_install)) continue;
       if (line.empty() || line.front() == '#') continue;
       const bool magic = c.magic == "pip" || c.magic == "conda" || util::starts_with(line, "%pip") ||
-                         util::starts_with(line, "%conda");
-      const bool shell = util::starts_with(line, "!") || c.magic == "sh" || util::starts_with(line, "%sh");
+                         util::starts_with(line, "%conda") || util::starts_with(line, "%mamba");
+      const bool shell = util::starts_with(line, "!") || shell_cell || util::starts_with(line, "%sh");
       if (magic) v["install_magic"] = 1;
       if (shell) v["install_shell"] = 1;
-      const bool pinned = contains(line, "==") || contains(line, "-r ") || contains(line, "requirements");
-      if (pinned)
-        v["install_pinned"] = 1;
-      else
-        v["install_unpinned"] = 1;
+      const bool reads_file = contains(line, "-r ") || contains(line, "--requirement") ||
+                              contains(lower, "requirements") || contains(line, "environment.y");
+      requirements = requirements || reads_file;
+      if (reads_file) v["install_pinned"] = 1;
+      // Each package named on the line: pinned (`x==1.2`) or not (`x`, `x>=1.2`).
+      for (const auto& p : installed_packages(line)) v[p.pinned ? "install_pinned" : "install_unpinned"] = 1;
     }
   }
   {
-    std::string installs;  // every install line, lower case
+    // Packages named by an install line anywhere, markdown instructions included (a version note).
     for (const auto& c : nb.cells)
       for (std::string_view raw : util::split_lines(c.source))
         if (const std::string lower = util::to_lower(util::trim(raw));
-            contains_any(lower, {"pip install", "pip3 install", "conda install"}) &&
-            !util::starts_with(lower, "#"))
+            contains_any(lower, k_install) && !util::starts_with(lower, "#"))
           installs += lower + "\n";
     std::set<std::string> beyond;
     for (const auto& c : f.code)
@@ -287,8 +342,9 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
       // ibm_watson_machine_learning.
       std::string dashed = util::to_lower(m);
       std::replace(dashed.begin(), dashed.end(), '_', '-');
-      const bool named = contains(installs, util::to_lower(m)) || contains(installs, dashed) ||
-                         (dist != k_distribution.end() && contains(installs, dist->second));
+      const bool named = requirements || contains(installs, util::to_lower(m)) ||
+                         contains(installs, dashed) ||
+                         (dist != k_distribution.end() && contains(installs, util::to_lower(dist->second)));
       v["uninstalled_packages"] += !named;
       if (!named) uninstalled += (uninstalled.empty() ? "" : ", ") + m;
     }
@@ -321,7 +377,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     for (const auto& [name, tokens] : k_exploration_kinds)
       for (const auto& c : f.code) {
         if (c.number >= stop) break;
-        if (contains_any(c.body, tokens)) {
+        if (shows_kind(c, {name, tokens}, s)) {
           v["eda_kinds"] += 1;
           first_eda = std::min(first_eda, c.number);
           break;
@@ -333,10 +389,12 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   }
   const auto checks = f.cells_with(k_missing_check);
   v["missing_value_checks"] = static_cast<double>(checks.size());
-  v["summary_checks"] = b(any(f, k_summary));
+  std::optional<int> first_summary;
+  for (const auto& c : f.code)
+    if (!first_summary && data_summary(c.body, s.models)) first_summary = c.number;
+  v["summary_checks"] = b(first_summary.has_value());
   {
     const auto first_check = f.first_with(k_missing_check);
-    const auto first_summary = f.first_with(k_summary);
     // Training starts at the first fit outside a function definition, or the first call of a def that fits
     // (a def may fit long before it is called). A check in the training cell itself counts: it is read first.
     const int fit = s.modelling.value_or(s.fit.value_or(1 << 30));
@@ -346,16 +404,17 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   for (const auto& c : f.code)
     if (output_shows_no_missing(c)) v["shows_no_missing"] = 1;
   v["imputation_cells"] = count(f, k_impute);
+  const auto pipes = pipeline_cells(f);
   bool in_pipeline = false;
-  for (int n : f.cells_with(k_pipeline)) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
+  for (int n : pipes) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
   v["imputer_in_pipeline"] = b(in_pipeline);
   {
-    const auto statistic = f.cells_with(k_fill_statistic);
+    const auto statistic = fill_statistic_cells(f);
     v["fill_before_split"] =
         b(!statistic.empty() && s.holdout && statistic.front() < *s.holdout && !in_pipeline);
   }
   if (s.holdout && !in_pipeline)
-    for (int n : f.cells_with(k_impute))
+    for (int n : filling_cells(f))
       if (n < *s.holdout) v["imputation_before_split"] = 1;
   v["blanket_dropna"] = b(any(f, k_blanket_drop));
   v["native_nan_model"] = b(s.model && any(f, k_missing_native));
@@ -364,13 +423,12 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["encoding"] = b(any(f, k_encoding));
   v["scaling"] = b(any(f, k_scaling));
   v["derived_features"] = b(any(f, k_derived));
-  const auto pipes = f.cells_with(k_pipeline);
   v["pipeline"] = b(!pipes.empty());
   v["unseen_categories_handled"] =
       b(any(f, {"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
                 "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"}));
   if (s.holdout && pipes.empty())
-    for (int n : f.cells_with({"get_dummies(", ".fit_transform(", "LabelEncoder(", "Scaler("}))
+    for (int n : transform_cells(f))
       if (n < *s.holdout) v["transform_before_split"] = 1;
   v["categoricals_dropped"] =
       b(any(f, {"exclude=['object']", "exclude=[\"object\"]", "exclude='object'", "exclude=\"object\""}));
@@ -379,14 +437,20 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["trains_model"] = b(s.trained);
   v["packaged_training"] = b(s.packaged);
   v["orchestrated"] = b(s.orchestrated);
-  v["holdout_split"] = b(s.holdout.has_value() || any(f, {"eval_set", "valid_sets", "validation_data"}));
+  v["holdout_split"] =
+      b(s.holdout.has_value() || any(f, {"eval_set", "valid_sets", "validation_data", "validation_split"}));
   v["cross_validation"] = b(s.cv.has_value());
   v["tuning"] = b(any(f, k_tuning));
   v["seed_set"] = b(any(f, k_seed));
   for (const auto& [name, tokens] : k_model_families)
     if (name != "baseline") v["model_families"] += any(f, tokens);  // baseline_model is its own fact
   v["baseline_model"] = b(any(f, {"DummyClassifier(", "DummyRegressor("}));
-  v["neural_network"] = b(any(f, k_neural));
+  {
+    bool framework = false;
+    for (const auto& c : f.code)
+      for (const auto& m : c.modules) framework = framework || k_neural_modules.count(m) > 0;
+    v["neural_network"] = b(any(f, k_neural) || (framework && s.trained));
+  }
   v["early_stopping"] = b(any(f, k_early_stopping));
   for (const auto& c : f.code)
     if (!c.error.empty() && contains_any(c.body, {".fit(", ".train("})) v["training_fails"] = 1;

@@ -15,7 +15,8 @@ bool contains(std::string_view text, std::string_view token) {
 bool is_install_line(std::string_view line) {
   const std::string lower = util::to_lower(line);
   return contains(lower, "pip install") || contains(lower, "conda install") ||
-         contains(lower, "pip3 install") || contains(lower, "install_pypi_package");
+         contains(lower, "pip3 install") || contains(lower, "mamba install") ||
+         contains(lower, "install_pypi_package");
 }
 
 /// Top-level module names of one import statement ("import a.b as c, d" -> a, d; "from x.y import z" -> x).

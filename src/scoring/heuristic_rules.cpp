@@ -115,7 +115,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   for (const auto& [name, tokens] : k_exploration_kinds) {
     for (const auto& c : f.code) {
       if (c.number >= stop) break;
-      if (contains_any(c.body, tokens)) {
+      if (shows_kind(c, {name, tokens}, s)) {
         found.push_back(name + " (" + cell_ref(c.number) + ")");
         cells.push_back(c.number);
         break;
@@ -158,7 +158,7 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.data_load && !s.data_work) return not_applicable("no data is loaded or prepared");
   if (s.orchestrated)
     return not_applicable("data preparation happens in called packages or the deployed model");
-  const auto checks = f.cells_with({"isnull(", "isna(", "notnull(", "notna(", "missingno", "isNull("});
+  const auto checks = f.cells_with(k_missing_check);
   if (!s.trained && !s.data_prep && checks.empty())
     return not_applicable("no data preparation in this notebook");
   const auto handling = f.cells_with(k_impute);
@@ -191,10 +191,9 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
                       : cell_list(checks) + ": checks missing values; " + cell_list(handling) +
                             ": handles them");
   // Statistics learned from the data before the split leak the test rows into the fill.
-  const auto statistic = f.cells_with({"SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
-                                       ".mean())", ".median())", ".mode()", "fillna(mean", "fillna(median"});
+  const auto statistic = fill_statistic_cells(f);
   bool in_pipeline = false;  // an imputer given to a Pipeline / ColumnTransformer is fitted per training fold
-  for (int n : f.cells_with(k_pipeline)) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
+  for (int n : pipeline_cells(f)) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
   const bool fit_on_train = f.first_with({".fit(X_train", ".fit_transform(X_train", ".fit(x_train",
                                           ".fit_transform(x_train", ".fit(train", ".fit_transform(train"})
                                 .has_value() &&
@@ -243,7 +242,7 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
                       !contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime("}));
     if (made) derived.push_back(c.number);
   }
-  const auto pipes = f.cells_with(k_pipeline);
+  const auto pipes = pipeline_cells(f);
   const auto dropped =
       f.cells_with({"exclude=['object']", "exclude=[\"object\"]", "exclude='object'", "exclude=\"object\""});
   std::vector<std::string> notes;
@@ -271,7 +270,7 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
           .has_value();
   std::vector<int> fitted_before_split;
   if (s.holdout)
-    for (int n : f.cells_with({"get_dummies(", ".fit_transform(", "LabelEncoder(", "Scaler("}))
+    for (int n : transform_cells(f))
       if (n < *s.holdout && pipes.empty()) fitted_before_split.push_back(n);
   if (!encoders.empty()) notes.push_back(cell_list(encoders) + ": categorical encoding");
   if (!scalers.empty()) notes.push_back(cell_list(scalers) + ": scaling/assembling");
@@ -335,7 +334,8 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
   if (!s.trained && !s.loaded_model) return not_applicable("no model is trained or loaded");
   const auto predicts = f.cells_with(k_predict);
   const auto persisted = f.first_with(k_persist);
-  const auto pipeline = f.first_with(k_pipeline);
+  const auto pipes = pipeline_cells(f);
+  const std::optional<int> pipeline = pipes.empty() ? std::nullopt : std::optional<int>(pipes.front());
   std::vector<std::string> notes;
   if (s.trained && !s.holdout && !s.cv) {
     // Predictions on the very rows the model was fitted on (".fit(X, y)" then ".predict(X)").
@@ -414,7 +414,7 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
 Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained");
-  const auto recipe = f.first_with({"Recipe(", "Pipeline(profile"});
+  const auto recipe = f.first_with(k_recipe);
   const auto any_mlflow = f.first_with({"mlflow.", "experiment_name", "experiment_id", "MlflowClient("});
   if (!any_mlflow && !recipe) return scored(1, {"a model is trained but nothing is tracked with MLflow"});
   if (recipe && f.first_with({".run(\"register\")", ".run('register')", ".run(\"train\")", ".run('train')"}))

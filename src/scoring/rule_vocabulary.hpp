@@ -75,46 +75,43 @@ inline const Tokens k_data_load = {"read_csv(",
 inline const Tokens k_builtin_data = {"load_iris(",          "load_digits(",   "load_wine(",
                                       "load_breast_cancer(", "load_diabetes(", "make_classification(",
                                       "make_regression(",    "make_blobs("};
-inline const Tokens k_estimator = {"Regressor(",
-                                   "Classifier(",
-                                   "Regression(",
-                                   "Lasso(",
-                                   "Ridge(",
-                                   "ElasticNet(",
-                                   "SVC(",
-                                   "SVR(",
-                                   "KNeighbors",
-                                   "NB(",
-                                   "DecisionTree",
-                                   "RandomForest",
-                                   "GradientBoosting",
-                                   "XGB",
-                                   "LGBM",
-                                   "CatBoost",
-                                   "MLP",
-                                   "Sequential(",
-                                   "KMeans(",
-                                   "OLS(",
-                                   "ols(",
-                                   "lgb.train(",
-                                   "xgb.train(",
-                                   "GLM(",
-                                   "Prophet(",
-                                   "ARIMA(",
-                                   "IsolationForest(",
-                                   "Logit(",
-                                   "keras.Model(",
-                                   "nn.Module"};
-inline const Tokens k_fit = {".fit(",           "lgb.train(", "xgb.train(", "cross_val_score(",
-                             "cross_validate(", ".backward("};
+inline const Tokens k_estimator = {
+    "Regressor(", "Classifier(", "Regression(", "Lasso(", "Ridge(", "ElasticNet(", "SVC(", "SVR(",
+    "KNeighbors", "NB(", "DecisionTree", "RandomForest", "GradientBoosting", "XGB", "LGBM", "CatBoost", "MLP",
+    "Sequential(", "KMeans(", "OLS(", "ols(", "lgb.train(", "xgb.train(", "GLM(", "Prophet(", "ARIMA(",
+    "IsolationForest(", "Logit(", "keras.Model(", "nn.Module",
+    // Beyond sklearn's suffixes: CV estimators and searches (LassoCV(,
+    // LogisticRegressionCV(, GridSearchCV(), time-series and statsmodels
+    // models (smf.logit(...)), clustering and mixtures, Spark's NaiveBayes,
+    // PyTorch modules and optimisers, Keras' functional Model, trainers.
+    "CV(", "SARIMAX(", "ExponentialSmoothing(", "AutoReg(", "auto_arima(", "smf.", "WLS(", "GLS(", "Probit(",
+    "QuantReg(", "NaiveBayes(", "GaussianMixture(", "DBSCAN(", "AgglomerativeClustering(", "Perceptron(",
+    "DiscriminantAnalysis(", "NearestNeighbors(", "OneClassSVM(", "LocalOutlierFactor(", "OneVsRest(",
+    "TrainValidationSplit(", "CrossValidator(", "lightgbm.train(", "xgboost.train(", "nn.Linear(",
+    "torch.optim.", "optim.Adam", "optim.SGD(", "Model(input", "Trainer("};
+inline const Tokens k_fit = {".fit(",          "lgb.train(",       "xgb.train(",      "lightgbm.train(",
+                             "xgboost.train(", "cross_val_score(", "cross_validate(", "cross_val_predict(",
+                             ".backward(",     ".partial_fit(",    ".fit_predict(",   ".fit_generator(",
+                             "auto_arima(",    "trainer.train("};
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
-inline const Tokens k_holdout = {
-    "train_test_split(", "randomSplit(", ".run(\"split\")", ".run('split')",
-    "X_valid",           "X_val",        "x_val",           "StratifiedShuffleSplit(",
-    "TimeSeriesSplit("};
-inline const Tokens k_cross_validation = {"cross_val_score(",    "cross_validate(", "KFold(", "GridSearchCV(",
-                                          "RandomizedSearchCV(", "CrossValidator(", "cv=",    "cv(",
-                                          "validation_split"};
+inline const Tokens k_holdout = {"train_test_split(",
+                                 "randomSplit(",
+                                 ".run(\"split\")",
+                                 ".run('split')",
+                                 "X_valid",
+                                 "X_val",
+                                 "x_val",
+                                 "StratifiedShuffleSplit(",
+                                 "ShuffleSplit(",
+                                 "GroupShuffleSplit(",
+                                 "TimeSeriesSplit(",
+                                 "TrainValidationSplit(",
+                                 "random_split(",
+                                 "split_frame("};
+inline const Tokens k_cross_validation = {
+    "cross_val_score(",    "cross_validate(",    "KFold(",       "GridSearchCV(",
+    "RandomizedSearchCV(", "CrossValidator(",    "cv=",          "cv(",
+    "validation_split",    "cross_val_predict(", "LeaveOneOut(", "LeaveOneGroupOut("};
 inline const Tokens k_tuning = {
     "GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
     "BayesSearchCV(", "HalvingGridSearchCV("};
@@ -140,13 +137,22 @@ inline const Tokens k_load_model = {"joblib.load(", "pickle.load(",        "load
                                     "run_scoring",  "deployments."};
 inline const Tokens k_pipeline = {"Pipeline(", "make_pipeline(", "ColumnTransformer(",
                                   "make_column_transformer("};
+/// MLflow Pipelines (now Recipes) share the class name: `Pipeline(profile=...)` is a recipe, not a chain of
+/// transformers (pipeline_cells() leaves it out).
+inline const Tokens k_recipe = {"Recipe(", "Pipeline(profile"};
 inline const Tokens k_encoding = {
-    "get_dummies(",        "OneHotEncoder(",        "LabelEncoder(",  "OrdinalEncoder(", "StringIndexer(",
-    "TargetEncoder(",      "MEstimateEncoder(",     "FeatureHasher(", "cat_features",    ".map({",
-    ".astype('category')", ".astype(\"category\")", "factorize("};
-inline const Tokens k_scaling = {"StandardScaler(", "MinMaxScaler(", "RobustScaler(",
-                                 "Normalizer(",     "MaxAbsScaler(", "PowerTransformer(",
-                                 "np.log1p(",       "np.log(",       "VectorAssembler("};
+    "get_dummies(",        "OneHotEncoder(",  "LabelEncoder(",       "OrdinalEncoder(",
+    "StringIndexer(",      "TargetEncoder(",  "MEstimateEncoder(",   "FeatureHasher(",
+    "cat_features",        ".map({",          ".astype('category')", ".astype(\"category\")",
+    "factorize(",          "pd.Categorical(", ".cat.codes",          "BinaryEncoder(",
+    "WOEEncoder(",         "CountEncoder(",   "HashingEncoder(",     "CatBoostEncoder(",
+    "LeaveOneOutEncoder(", "DictVectorizer(", "LabelBinarizer(",     "StringLookup(",
+    "CategoryEncoding("};
+inline const Tokens k_scaling = {
+    "StandardScaler(",         "MinMaxScaler(", "RobustScaler(", "Normalizer(",      "MaxAbsScaler(",
+    "PowerTransformer(",       "np.log1p(",     "np.log(",       "VectorAssembler(", "QuantileTransformer(",
+    "minmax_scale(",           "boxcox(",       "np.log10(",     "np.log2(",         "preprocessing.scale(",
+    "preprocessing.normalize("};
 inline const Tokens k_derived = {"PolynomialFeatures(",
                                  "SelectKBest(",
                                  "mutual_info",
@@ -162,9 +168,22 @@ inline const Tokens k_derived = {"PolynomialFeatures(",
                                  "KBinsDiscretizer(",
                                  ".cut(",
                                  ".qcut("};
-inline const Tokens k_impute = {"fillna(",           "dropna(",          "SimpleImputer(", "KNNImputer(",
-                                "IterativeImputer(", "Imputer(",         "na.fill(",       "na.drop(",
-                                ".interpolate(",     "MissingIndicator("};
+inline const Tokens k_impute = {"fillna(",           "dropna(",           "SimpleImputer(", "KNNImputer(",
+                                "IterativeImputer(", "Imputer(",          "na.fill(",       "na.drop(",
+                                ".interpolate(",     "MissingIndicator(", ".ffill(",        ".bfill(",
+                                "fill_null(",        "drop_nulls(",       "fill_nan(",      "nan_to_num("};
+/// Imputer objects: they fill only once fitted (`imputer.fit_transform(X_train)`), so building one before the
+/// split is no leak by itself (fitted_cells()).
+inline const Tokens k_imputer = {"SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
+                                 "MissingIndicator("};
+/// Direct fills and drops: they change the rows where they are called.
+inline const Tokens k_direct_fill = {"fillna(",       "dropna(",   "na.fill(",   "na.drop(",
+                                     ".interpolate(", ".ffill(",   ".bfill(",    "fill_null(",
+                                     "drop_nulls(",   "fill_nan(", "nan_to_num("};
+/// Code that counts or tests missing values: pandas, NumPy, Spark, polars, missingno, SQL. Spark's
+/// isNotNull() and SQL's IS NOT NULL are left out: they filter rows far more often than they count gaps.
+inline const Tokens k_missing_check = {"isnull(", "isna(", "notnull(",    "notna(",   "missingno", "isNull(",
+                                       "isnan(",  "msno.", "null_count(", "is_null(", ".hasnans",  "IS NULL"};
 inline const Tokens k_missing_native = {"XGB", "xgb.", "CatBoost", "HistGradientBoosting"};
 inline const Tokens k_metric = {"accuracy_score(",
                                 "precision_score(",
@@ -226,21 +245,30 @@ inline const std::set<std::string, std::less<>> k_stdlib = {
 /// Kinds of exploration, in the order the EDA rule lists them.
 inline const std::vector<std::pair<std::string, Tokens>> k_exploration_kinds = {
     {"shape/types", {".shape", ".dtypes", ".info(", "printSchema(", ".columns"}},
-    {"summary statistics", {".describe(", ".mean()", ".median()", ".std()", "quantile(", "summary("}},
-    {"missing values", {"isnull(", "isna(", "missingno", "notnull(", "isNull("}},
+    {"summary statistics",
+     {".describe(", ".mean()", ".median()", ".std()", "quantile(", ".skew(", ".kurt(", "ProfileReport(",
+      "profile_report("}},  // and a data frame's summary() (shows_kind)
+    {"missing values",
+     {"isnull(", "isna(", "missingno", "notnull(", "isNull(", "isnan(", "msno.", "null_count(", "is_null(",
+      "IS NULL"}},
     {"distributions",
-     {"hist(", "histplot(", "distplot(", "kdeplot(", "countplot(", "value_counts(", "boxplot(", "probplot(",
-      "plot.box", "plot.hist", "violinplot("}},
+     {"hist(",        "histplot(",  "distplot(",    "kdeplot(",      "countplot(",    "value_counts(",
+      "boxplot(",     "probplot(",  "plot.box",     "plot.hist",     "violinplot(",   "displot(",
+      "ecdfplot(",    "stripplot(", "swarmplot(",   "kind='hist'",   "kind=\"hist\"", "kind='box'",
+      "kind=\"box\"", "kind='kde'", "kind=\"kde\"", "px.histogram(", "px.box("}},
     {"plots", {".plot(", "plt.plot(", "lineplot(", "px."}},
     {"relationships",
-     {".corr(", "heatmap(", "pairplot(", "scatter(", "scatterplot(", "crosstab(", "PairGrid(",
-      "scatter_matrix(", "mutual_info", "regplot(", "lmplot(", "groupby(", ".groupBy(", "catplot(",
-      "jointplot(", "FacetGrid(", "barplot("}},
+     {".corr(",     "heatmap(",        "pairplot(",   "scatter(",         "scatterplot(", "crosstab(",
+      "PairGrid(",  "scatter_matrix(", "mutual_info", "regplot(",         "lmplot(",      "groupby(",
+      ".groupBy(",  "catplot(",        "jointplot(",  "FacetGrid(",       "barplot(",     "corrcoef(",
+      ".corrwith(", "pearsonr(",       "spearmanr(",  "chi2_contingency("}},
 };
 /// Words of markdown that states what exploration found.
 inline const Tokens k_finding_words = {
-    "we can see", "we see",  "shows that", "show that", "observ", "notice",  "appears",  "seems",
-    "finding",    "insight", "conclu",     "correlat",  "skew",   "outlier", "imbalanc", "distribution is"};
+    "we can see",  "we see",          "shows that", "show that", "observ",   "notice",   "appears",
+    "seems",       "finding",         "insight",    "conclu",    "correlat", "skew",     "outlier",
+    "imbalanc",    "distribution is", "indicat",    "suggest",   "reveal",   "majority", "most of the",
+    "more likely", "less likely",     "no missing", "takeaway"};
 /// Model families ("baseline" last: a dummy model).
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
     {"linear", {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"}},
@@ -256,6 +284,142 @@ inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
 inline const Tokens k_metric_words = {"accuracy", "precision", "recall", "rmse",  "mae",
                                       "r2",       "r-squared", "r²",     "auc",   "error",
                                       "score",    "baseline",  "better", "worse", "improv"};
+
+// ---- evidence that needs more than a token ----
+
+/// Cells that build a pipeline of transformers and a model (sklearn, imblearn, Spark ML): `Pipeline(` other
+/// than an MLflow recipe's `Pipeline(profile=...)`, make_pipeline, a column transformer.
+inline std::vector<int> pipeline_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  for (const auto& c : f.code) {
+    bool found = false;
+    for (std::string_view token : k_pipeline)
+      for (auto at = c.body.find(token); !found && at != std::string::npos; at = c.body.find(token, at + 1))
+        found = c.body.compare(at + token.size(), 7, "profile") != 0;
+    if (found) out.push_back(c.number);
+  }
+  return out;
+}
+
+/// The identifier that ends right before `at` in `text` ("" when none): `imputer` in "imputer.fit(".
+inline std::string_view name_before(std::string_view text, std::size_t at) {
+  std::size_t b = at;
+  while (b > 0 && is_identifier_char(text[b - 1])) --b;
+  return text.substr(b, at - b);
+}
+
+/// Cells where an object built by one of `tokens` (an imputer, a scaler, an encoder) is fitted to data:
+/// `Token(...).fit(` / `.fit_transform(` on one line, or `name.fit(` / `name.fit_transform(` of a name once
+/// assigned `name = ...Token(...)` (in that cell or an earlier one). Building the object is no fit: it may be
+/// fitted on the training split later.
+inline std::vector<int> fitted_cells(const NotebookFacts& f, const Tokens& tokens) {
+  std::vector<int> out;
+  std::set<std::string, std::less<>> names;
+  for (const auto& c : f.code) {
+    bool fitted = false;
+    for (std::string_view line : util::split_lines(c.body)) {
+      const bool builds = contains_any(line, tokens);
+      const bool fits = contains_any(line, {".fit(", ".fit_transform("});
+      if (builds && fits) fitted = true;
+      if (builds) {
+        const std::size_t eq = line.find(" = ");
+        if (eq != std::string_view::npos)
+          if (const auto name =
+                  name_before(util::trim(line.substr(0, eq)), util::trim(line.substr(0, eq)).size());
+              !name.empty())
+            names.insert(std::string(name));
+      }
+      for (const char* call : {".fit(", ".fit_transform("})
+        for (auto at = line.find(call); !fitted && at != std::string_view::npos; at = line.find(call, at + 1))
+          if (names.count(name_before(line, at))) fitted = true;
+    }
+    if (fitted) out.push_back(c.number);
+  }
+  return out;
+}
+
+/// Encoders and scalers: objects fitted to the data they transform.
+inline const Tokens k_transformer = {"Encoder(",     "Scaler(",    "Indexer(",     "Normalizer(",
+                                     "Transformer(", "Binarizer(", "Discretizer(", "Vectorizer("};
+
+/// Cells that fit an encoding or a scaling to the data: get_dummies (its columns come from the data it is
+/// given), any fit_transform, or an encoder or scaler fitted (fitted_cells). An encoder only built there is
+/// fitted nowhere yet.
+inline std::vector<int> transform_cells(const NotebookFacts& f) {
+  const auto fitted = fitted_cells(f, k_transformer);
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (contains_any(c.body, {"get_dummies(", ".fit_transform("}) ||
+        std::find(fitted.begin(), fitted.end(), c.number) != fitted.end())
+      out.push_back(c.number);
+  return out;
+}
+
+/// Cells that compute a fill statistic from the data: an imputer fitted (fitted_cells) or a fill with a mean,
+/// median or mode on one line (`df.x.fillna(df.x.mean(), inplace=True)`, `fillna(median_age)`).
+inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
+  const auto fitted = fitted_cells(f, k_imputer);
+  std::vector<int> out;
+  for (const auto& c : f.code) {
+    bool found = std::find(fitted.begin(), fitted.end(), c.number) != fitted.end();
+    for (std::string_view line : util::split_lines(c.body))
+      found = found || (contains_any(line, {"fillna(", "na.fill(", "fill_null(", "replace("}) &&
+                        contains_any(line, {".mean(", ".median(", ".mode(", "fillna(mean", "fillna(median",
+                                            "fillna(mode"}));
+    if (found) out.push_back(c.number);
+  }
+  return out;
+}
+
+/// Cells that fill or drop rows: a direct fill/drop call, or a fitted imputer (an imputer only built there
+/// fills nothing yet).
+inline std::vector<int> filling_cells(const NotebookFacts& f) {
+  const auto fitted = fitted_cells(f, k_imputer);
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (contains_any(c.body, k_direct_fill) ||
+        std::find(fitted.begin(), fitted.end(), c.number) != fitted.end())
+      out.push_back(c.number);
+  return out;
+}
+
+/// Whether `body` asks for a summary of the data (summary_of_data: a data frame's summary() only;
+/// data_summary: also info() and describe()), not of a fitted model: `summary(` whose receiver is one of
+/// `models` (names assigned an estimator or a fit) or is named like a model or a result (`model.summary()`,
+/// `results.summary()`) is left out.
+inline bool summary_of_data(std::string_view body, const std::set<std::string, std::less<>>& models) {
+  for (auto at = body.find("summary("); at != std::string_view::npos; at = body.find("summary(", at + 1)) {
+    if (at > 0 && is_identifier_char(body[at - 1])) continue;  // print_summary(, model_summary(
+    if (at == 0 || body[at - 1] != '.') return true;           // summary(df)
+    const std::string lower = util::to_lower(name_before(body, at - 1));
+    if (lower.empty()) continue;  // fit(...).summary()
+    static const std::set<std::string, std::less<>> k_model_like = {"res", "reg", "est", "lm", "ols",
+                                                                    "net", "fit", "m",   "mod"};
+    if (models.count(lower) || k_model_like.count(lower) ||
+        contains_any(lower, {"model", "result", "fitted", "clf", "regressor", "classifier"}))
+      continue;
+    return true;
+  }
+  return false;
+}
+inline bool data_summary(std::string_view body, const std::set<std::string, std::less<>>& models) {
+  return contains_any(body, {".info(", ".describe("}) || summary_of_data(body, models);
+}
+
+/// Names assigned a model or a fit result (`model = Sequential(`, `res = smf.ols(...).fit()`), lower case.
+inline std::set<std::string, std::less<>> model_names(const NotebookFacts& f) {
+  std::set<std::string, std::less<>> names;
+  for (const auto& c : f.code)
+    for (std::string_view line : util::split_lines(c.body)) {
+      const std::size_t eq = line.find(" = ");
+      if (eq == std::string_view::npos ||
+          !(contains_any(line.substr(eq), k_estimator) || contains_any(line.substr(eq), k_fit)))
+        continue;
+      const std::string_view left = util::trim(line.substr(0, eq));
+      if (const auto name = name_before(left, left.size()); !name.empty()) names.insert(util::to_lower(name));
+    }
+  return names;
+}
 
 // ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
 
@@ -273,6 +437,7 @@ struct Stages {
   std::optional<int> modelling;     ///< where modelling starts: the first fit outside a def/class cell
   bool data_work = false;           ///< the notebook inspects or transforms a data frame itself
   bool data_prep = false;           ///< the notebook transforms or cleans data itself
+  std::set<std::string, std::less<>> models;  ///< names assigned a model or a fit result (model_names())
   /// The notebook only drives packaged steps or a deployed model: no estimator in its own code.
   bool orchestrated = false;
 };
@@ -413,6 +578,7 @@ inline Stages find_stages(const NotebookFacts& f) {
     }
   if (!s.modelling && !fits.empty()) s.modelling = first_call_of_fitting_definition(f, fits);
   s.orchestrated = !s.model && (s.packaged || s.loaded_model);
+  s.models = model_names(f);
   s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
                               "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
                               "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
@@ -425,6 +591,13 @@ inline Stages find_stages(const NotebookFacts& f) {
                     .has_value() ||
                 std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return c.sql; });
   return s;
+}
+
+/// Whether code cell `c` shows exploration kind `kind` (a row of k_exploration_kinds): one of its tokens, or
+/// for summary statistics a data frame's summary() (a fitted model's summary() is no exploration).
+inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
+  return contains_any(c.body, kind.second) ||
+         (kind.first == "summary statistics" && summary_of_data(c.body, s.models));
 }
 
 /// The name in a NameError ("NameError: name 'pd' is not defined" -> "pd"); empty when there is none.
@@ -508,20 +681,54 @@ inline PackageProblems package_problems(const NotebookFacts& f) {
   return p;
 }
 
+/// Whether a missing-value count or test shows that nothing is missing: its output holds only zero counts,
+/// zero shares or False, one a line ("age  0" from isnull().sum(), a lone "0" from .sum().sum(), "False" from
+/// .values.any(), "age  0.0" from isna().mean()) or as the cells of a Spark show() table ("|  0|  0|"). Any
+/// other number, or True, is a missing value; other text (headers, "dtype: int64") is passed over.
 inline bool output_shows_no_missing(const CodeFacts& c) {
-  // isnull().sum() printed as "column    0" lines only.
-  if (!contains_any(c.body, {"isnull().sum()", "isna().sum()"}) || c.output.empty()) return false;
-  bool any_count = false;
+  // Counted or tested, not the rows with gaps listed (`df[df.x.isnull()]` prints rows, whose numbers are
+  // data).
+  if (!contains_any(c.body, k_missing_check) || c.output.empty() ||
+      !contains_any(c.body, {"sum()", "any()", "all()", "mean()", "count(", "null_count("}))
+    return false;
+  // A lone value speaks for the whole frame only from a whole-frame form; `df.x.isnull().sum()` printing 0
+  // is one column (often checked right after filling it).
+  const bool whole_frame =
+      contains_any(c.body, {"sum().sum()", "values.any()", "any().any()", "values.sum()", "null_count("});
+  bool lone_only = true;
+  // A not-null test says True where nothing is missing: its booleans are left unread.
+  const bool inverse = contains_any(c.body, {"notnull(", "notna(", "isNotNull(", "IS NOT NULL"});
+  bool any_value = false;
   for (std::string_view line : util::split_lines(c.output)) {
-    if (line.empty() || contains(line, "dtype:")) continue;
-    const std::size_t sp = line.find_last_of(" \t");
-    if (sp == std::string_view::npos) continue;
-    const std::string_view value = line.substr(sp + 1);
-    if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) continue;
-    any_count = true;
-    if (value != "0") return false;
+    line = util::trim(line);
+    if (line.empty() || contains(line, "dtype:") || util::starts_with(line, "+-")) continue;
+    std::vector<std::string_view> values;
+    if (line.front() == '|') {
+      for (std::size_t at = 1; at < line.size();) {
+        const std::size_t bar = std::min(line.find('|', at), line.size());
+        if (const auto cell = util::trim(line.substr(at, bar - at)); !cell.empty()) values.push_back(cell);
+        at = bar + 1;
+      }
+    } else {
+      const std::size_t sp = line.find_last_of(" \t");
+      values.push_back(sp == std::string_view::npos ? line : line.substr(sp + 1));
+      if (sp != std::string_view::npos) lone_only = false;
+    }
+    if (line.front() == '|') lone_only = false;
+    for (std::string_view value : values) {
+      if (!inverse && (value == "False" || value == "True")) {
+        if (value == "True") return false;
+        any_value = true;
+        continue;
+      }
+      const bool number = !value.empty() && std::isdigit(static_cast<unsigned char>(value.front())) &&
+                          value.find_first_not_of("0123456789.") == std::string_view::npos;
+      if (!number) continue;
+      if (value.find_first_not_of("0.") != std::string_view::npos) return false;
+      any_value = true;
+    }
   }
-  return any_count;
+  return any_value && (whole_frame || !lone_only);
 }
 
 }  // namespace judge::scoring::detail

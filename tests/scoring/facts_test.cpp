@@ -201,6 +201,243 @@ models = run(df)
   EXPECT_EQ(f.at("missing_check_before_training"), 1);
 }
 
+namespace {
+
+scoring::FactValues facts_of(const std::string& text) {
+  return scoring::notebook_facts(notebook::parse_jupytext_percent(text, "variant.py"));
+}
+
+// A notebook of one code cell with one output text (what a run printed).
+notebook::Notebook with_output(const std::string& code, const std::string& output) {
+  auto nb = notebook::parse_jupytext_percent(
+      "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + code, "out.py");
+  notebook::Output o;
+  o.kind = "execute_result";
+  o.text = output;
+  nb.cells.back().outputs.push_back(o);
+  return nb;
+}
+
+}  // namespace
+
+// Training written in styles other than `estimator.fit(`: each snippet trains a model, so trains_model is 1.
+TEST(Facts, TrainingInOtherStylesIsTraining) {
+  const std::string load = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n";
+  for (const char* code : {
+           // a PyTorch loop on a bare layer (no nn.Module class, no Sequential)
+           "model = nn.Linear(10, 1)\nopt = torch.optim.Adam(model.parameters())\nfor e in range(3):\n"
+           "    opt.zero_grad()\n    loss = loss_fn(model(X), y)\n    loss.backward()\n    opt.step()\n",
+           // Keras' functional API
+           "net = Model(inputs=inp, outputs=out)\nnet.compile(loss='mse')\nnet.fit(X, y, epochs=5)\n",
+           // LightGBM and XGBoost under their full module names
+           "booster = lightgbm.train(params, lightgbm.Dataset(X, label=y))\n",
+           "bst = xgboost.train(params, dtrain, 50)\n",
+           // statsmodels: formula API in lower case, state-space models
+           "res = smf.logit('churn ~ tenure', data=df).fit()\n",
+           "res = SARIMAX(df['sales'], order=(1, 1, 1)).fit()\n",
+           // Spark ML naive Bayes in a pipeline
+           "model = Pipeline(stages=[assembler, NaiveBayes(labelCol='y')]).fit(train)\n",
+           // sklearn CV estimators and searches, clustering, incremental fits
+           "scores = cross_val_score(LogisticRegressionCV(), X, y, cv=5)\n",
+           "search = GridSearchCV(LassoCV(), grid)\nsearch.fit(X, y)\n",
+           "gm = GaussianMixture(n_components=3)\ngm.fit(X)\n",
+           "labels = DBSCAN(eps=0.5).fit_predict(X)\n",
+           "clf = SGDClassifier()\nclf.partial_fit(X, y, classes=[0, 1])\n",
+       }) {
+    const auto f = facts_of(load + code);
+    EXPECT_EQ(f.at("trains_model"), 1) << code;
+    EXPECT_EQ(f.at("orchestrated"), 0) << code;
+  }
+  // A framework import plus training is a neural network, though the body never says "keras".
+  auto f = facts_of(
+      "# %%\nfrom tensorflow.keras.models import Model\n# %%\nnet = Model(inputs=a, outputs=b)\nnet.fit(X, "
+      "y, "
+      "validation_split=0.2)\n");
+  EXPECT_EQ(f.at("neural_network"), 1);
+  EXPECT_EQ(f.at("holdout_split"), 1);  // Keras holds out validation_split of the rows
+  // An MLflow recipe's Pipeline(profile=...) is no pipeline of transformers.
+  f = facts_of("# %%\np = Pipeline(profile='local')\np.run('train')\n");
+  EXPECT_EQ(f.at("pipeline"), 0);
+  EXPECT_EQ(f.at("packaged_training"), 1);
+}
+
+// Hold-out splits beyond train_test_split, each in cell 3, after a fill in cell 2.
+TEST(Facts, HoldOutSplitsInOtherStyles) {
+  for (const char* split : {"train_ds, val_ds = torch.utils.data.random_split(ds, [800, 200])\n",
+                            "idx = next(ShuffleSplit(n_splits=1).split(X))\n",
+                            "idx = next(GroupShuffleSplit(n_splits=1).split(X, y, groups))\n",
+                            "tvs = TrainValidationSplit(estimator=lr, estimatorParamMaps=grid)\n",
+                            "train, valid = hf.split_frame(ratios=[0.8])\n"}) {
+    const auto f =
+        facts_of(std::string("# %%\ndf = pd.read_csv('d.csv')\n# %%\ndf = df.fillna(0)\n# %%\n") + split);
+    EXPECT_EQ(f.at("holdout_split"), 1) << split;
+    EXPECT_EQ(f.at("imputation_before_split"), 1) << split;
+  }
+  EXPECT_EQ(facts_of("# %%\nscores = cross_val_predict(model, X, y)\n").at("cross_validation"), 1);
+}
+
+// Missing-value checks in pandas, NumPy, Spark, polars, missingno and SQL: one per cell, 8 cells. info()
+// shows non-null counts but is a summary, not a count of missing values.
+TEST(Facts, MissingValueChecksInOtherStyles) {
+  const auto f = facts_of(R"(# %%
+import missingno as msno
+df = pd.read_csv("d.csv")
+# %%
+df.isnull().values.any()
+# %%
+msno.matrix(df)
+# %%
+sdf.select([F.count(F.when(F.isnan(c), c)).alias(c) for c in sdf.columns]).show()
+# %%
+pl_df.null_count()
+# %%
+pl_df.filter(pl.col("x").is_null())
+# %%
+spark.sql("SELECT COUNT(*) FROM t WHERE age IS NULL")
+# %%
+df.isna().mean()
+# %%
+print(df["age"].hasnans)
+# %%
+df.info()
+)");
+  EXPECT_EQ(f.at("missing_value_checks"), 8);
+  EXPECT_EQ(f.at("summary_checks"), 1);
+}
+
+// A fitted model's summary() (statsmodels, Keras) is no look at the data.
+TEST(Facts, AModelSummaryIsNoDataSummary) {
+  auto f =
+      facts_of("# %%\ndf = pd.read_csv('d.csv')\n# %%\nres = sm.OLS(y, X).fit()\nprint(res.summary())\n");
+  EXPECT_EQ(f.at("summary_checks"), 0);
+  f = facts_of("# %%\nmodel = Sequential([Dense(1)])\nmodel.summary()\n# %%\nmodel.fit(X, y)\n");
+  EXPECT_EQ(f.at("summary_checks"), 0);
+  EXPECT_EQ(f.at("eda_kinds"), 0);
+  f = facts_of("# %%\nsdf = spark.read.table('t')\nsdf.summary().show()\n");
+  EXPECT_EQ(f.at("summary_checks"), 1);
+}
+
+// Outputs that show nothing is missing, in the shapes pandas and Spark print them; and outputs that show
+// something missing.
+TEST(Facts, ShowsNoMissingReadsEveryCountShape) {
+  auto shows = [](const std::string& code, const std::string& out) {
+    return scoring::notebook_facts(with_output(code, out)).at("shows_no_missing");
+  };
+  EXPECT_EQ(shows("df.isnull().sum()", "age      0\nprice    0\ndtype: int64"), 1);
+  EXPECT_EQ(shows("df.isnull().sum().sum()", "0"), 1);
+  EXPECT_EQ(shows("df.isnull().values.any()", "False"), 1);
+  EXPECT_EQ(shows("df.isna().any()", "age      False\nprice    False\ndtype: bool"), 1);
+  EXPECT_EQ(shows("df.isna().mean()", "age      0.0\nprice    0.0\ndtype: float64"), 1);
+  EXPECT_EQ(shows("sdf.select([F.count(F.when(F.col(c).isNull(), c)) for c in sdf.columns]).show()",
+                  "+---+-----+\n|age|price|\n+---+-----+\n|  0|    0|\n+---+-----+"),
+            1);
+  EXPECT_EQ(shows("df.isnull().sum()", "age      0\nprice    3\ndtype: int64"), 0);
+  EXPECT_EQ(shows("df.isna().mean()", "age      0.0\nprice    0.25\ndtype: float64"), 0);
+  EXPECT_EQ(shows("df.isnull().values.any()", "True"), 0);
+  EXPECT_EQ(shows("sdf.select([F.count(F.when(F.col(c).isNull(), c)) for c in sdf.columns]).show()",
+                  "+---+-----+\n|age|price|\n+---+-----+\n|  0|   12|\n+---+-----+"),
+            0);
+  EXPECT_EQ(shows("df.notnull().all()", "age      True\nprice    True"), 0);  // True here means complete
+  EXPECT_EQ(shows("df.head()", "   age\n0    0"), 0);                         // no missing-value check
+  EXPECT_EQ(shows("df['age'].isnull().sum()", "0"), 0);                       // one column, not the frame
+  EXPECT_EQ(shows("len(df[df['age'].isnull()])", "0"), 0);
+  EXPECT_EQ(shows("df[df['x'].isnull()]", "    x  flag\n61 NaN     0"), 0);  // rows listed, not counted
+}
+
+// Fills and fitted statistics before the split (cell 4 splits): a mean fill with more arguments, a forward
+// fill, an imputer and a scaler fitted by name. An imputer and a scaler only built before the split and
+// fitted on the training rows after it are no leak.
+TEST(Facts, FillsAndFitsBeforeTheSplit) {
+  auto f = facts_of(R"(# %%
+df = pd.read_csv("d.csv")
+# %%
+df["age"].fillna(df["age"].mean(), inplace=True)
+df["price"] = df["price"].ffill()
+# %%
+imp = KNNImputer()
+sc = MinMaxScaler()
+imp.fit(df[num])
+df[num] = imp.transform(df[num])
+sc.fit(df[num])
+# %%
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+)");
+  EXPECT_EQ(f.at("imputation_cells"), 2);  // cells 2 and 3
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  EXPECT_EQ(f.at("transform_before_split"), 1);
+  EXPECT_EQ(f.at("scaling"), 1);
+  f = facts_of(R"(# %%
+df = pd.read_csv("d.csv")
+imputer = SimpleImputer(strategy="median")
+scaler = StandardScaler()
+# %%
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+# %%
+X_train = scaler.fit_transform(imputer.fit_transform(X_train))
+X_test = scaler.transform(imputer.transform(X_test))
+)");
+  EXPECT_EQ(f.at("imputation_cells"), 1);  // cell 1 builds the imputer
+  EXPECT_EQ(f.at("fill_before_split"), 0);
+  EXPECT_EQ(f.at("imputation_before_split"), 0);
+  EXPECT_EQ(f.at("transform_before_split"), 0);
+  // A Spark StringIndexer fitted on the whole frame before randomSplit.
+  f = facts_of(
+      "# %%\ndf = spark.read.table('t')\ndf = StringIndexer(inputCol='c', "
+      "outputCol='ci').fit(df).transform(df)\n"
+      "# %%\ntrain, test = df.randomSplit([0.8, 0.2])\n");
+  EXPECT_EQ(f.at("transform_before_split"), 1);
+  EXPECT_EQ(f.at("encoding"), 1);
+}
+
+// Install lines: a pinned and an unpinned package on one line, a requirements file (it may name anything),
+// a %%bash cell, mamba, and distribution names that differ from the module's.
+TEST(Facts, InstallLinesInOtherStyles) {
+  auto f = facts_of("# %%\n%pip install xgboost==1.7.6 lightgbm\n# %%\nimport xgboost\nimport lightgbm\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 1);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  f = facts_of("# %%\n%pip install -r requirements.txt\n# %%\nimport shap\nimport xgboost\n");
+  EXPECT_EQ(f.at("packages_beyond_core"), 2);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 0);
+  f = facts_of("# %%\n%%bash\npip install shap==0.44.0\n# %%\nimport shap\n");
+  EXPECT_EQ(f.at("install_shell"), 1);
+  EXPECT_EQ(f.at("install_magic"), 0);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  f = facts_of("# %%\n!mamba install -y -c conda-forge shap\n# %%\nimport shap\n");
+  EXPECT_EQ(f.at("install_cells"), 1);
+  EXPECT_EQ(f.at("install_shell"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 1);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  f = facts_of("# %%\n!pip install -q imbalanced-learn beautifulsoup4\n# %%\nimport imblearn\nimport bs4\n");
+  EXPECT_EQ(f.at("packages_beyond_core"), 2);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  f = facts_of("# %%\n!pip install --user shap==0.44.0 --upgrade|tail -n 1\n# %%\nimport shap\n");
+  EXPECT_EQ(f.at("install_unpinned"), 0);  // the pipe ends the package list
+  f = facts_of("# %%\n!pip install --upgrade pip\n# %%\nimport shap\n");
+  EXPECT_EQ(f.at("install_unpinned"), 0);  // upgrading pip installs no package
+  EXPECT_EQ(f.at("uninstalled_packages"), 1);
+}
+
+// Exploration and findings in other words: a displot, np.corrcoef, and markdown that "indicates".
+TEST(Facts, ExplorationInOtherStyles) {
+  const auto f = facts_of(R"(# %%
+df = pd.read_csv("d.csv")
+# %%
+sns.displot(df["price"])
+# %%
+np.corrcoef(df["a"], df["b"])
+# %% [markdown]
+# The price distribution indicates a long right tail, and most of the listings are cheap flats in the centre.
+# %%
+LinearRegression().fit(X, y)
+)");
+  EXPECT_EQ(f.at("eda_kinds"), 2);  // distributions, relationships
+  EXPECT_EQ(f.at("eda_findings"), 1);
+}
+
 TEST(Facts, EveryFactIsDocumented) {
   std::ifstream in(std::string(JUDGE_SOURCE_DIR) + "/docs/facts.md");
   ASSERT_TRUE(in) << "docs/facts.md is missing";
