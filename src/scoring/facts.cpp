@@ -148,8 +148,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"eda_kinds", K::count,
        "kinds of exploration before modelling: shape/types, summary statistics, missing values, "
        "distributions, plots, relationships (0-6)",
-       "data"},
-      {"eda_findings", K::boolean, "markdown after exploration states what was seen", "data"},
+       "exploration"},
+      {"eda_findings", K::boolean, "markdown after exploration states what was seen", "exploration"},
       {"missing_value_checks", K::count, "code cells that count or test missing values (isnull, isna, ...)",
        "data"},
       {"summary_checks", K::boolean, "info(), describe() or summary() is called", "data"},
@@ -232,7 +232,7 @@ const std::vector<FactInfo>& fact_vocabulary() {
 bool fact_informs(const FactInfo& fact, std::string_view dimension) {
   static const std::map<std::string, std::vector<std::string>, std::less<>> k_topics = {
       {"library_installation", {"libraries"}},
-      {"exploratory_data_analysis", {"data", "scope"}},
+      {"exploratory_data_analysis", {"exploration", "data", "scope"}},
       {"data_imputation", {"data", "scope"}},
       {"feature_engineering", {"features", "data", "scope"}},
       {"model_training", {"training", "scope"}},

@@ -460,6 +460,11 @@ TEST(Facts, ScopeFactsInformEveryDimensionWithAnNACase) {
   EXPECT_TRUE(scoring::fact_informs(info("uninstalled_packages"), "library_installation"));
   EXPECT_FALSE(scoring::fact_informs(info("uninstalled_packages"), "model_use"));
   EXPECT_TRUE(scoring::fact_informs(info("uninstalled_packages"), "a_custom_dimension"));
+  // How much exploration a notebook does bears on exploratory_data_analysis, not on data_imputation.
+  EXPECT_TRUE(scoring::fact_informs(info("eda_kinds"), "exploratory_data_analysis"));
+  EXPECT_FALSE(scoring::fact_informs(info("eda_kinds"), "data_imputation"));
+  EXPECT_FALSE(scoring::fact_informs(info("eda_findings"), "feature_engineering"));
+  EXPECT_TRUE(scoring::fact_informs(info("missing_value_checks"), "data_imputation"));
 }
 
 // The heuristic judge applies the rules written in memory, as written: a person's edit is what it applies.
