@@ -17,7 +17,8 @@ namespace judge::verdict {
 
 namespace {
 
-constexpr std::size_t k_listed = 20;  // problems of one kind listed before "... and N more"
+constexpr std::size_t k_listed = 20;          // problems of one kind listed before "... and N more"
+constexpr std::size_t k_missing_listed = 10;  // missing shards named in their one problem before "and N more"
 
 // One record of a part: where it is, its item, what tells its run apart, and its text in the output.
 struct Row {
@@ -286,7 +287,10 @@ std::optional<std::uint64_t> check_shards(const std::vector<Part>& parts, Findin
     if (!part_of_index.count(k)) missing.push_back(util::Shard{k, *count}.text());
   if (missing.size() > empty) {
     std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    for (std::size_t i = 0; i < missing.size() && i < k_missing_listed; ++i)
+      list += (list.empty() ? "" : ", ") + missing[i];
+    if (missing.size() > k_missing_listed)
+      list += " and " + std::to_string(missing.size() - k_missing_listed) + " more";
     findings.add("shard problems", "missing shards",
                  list + ": no part given holds their records (" + std::to_string(empty) +
                      " empty part(s) given, each standing for a shard that held no notebook)");

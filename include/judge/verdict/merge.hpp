@@ -43,7 +43,8 @@ struct Merged {
 ///   (tool version, judge spec, model parameters, rubric hash; the prompt template hash, which differs for a
 ///   notebook flagged for prompt injection, is not compared); one problem per part and differing key;
 /// - shards (JSON, the records' "shard": "K/N"): one part is one shard; all parts are shards of the same N
-///   or none is; no shard twice; every shard 1..N present, an empty part standing for one missing shard;
+///   or none is; no shard twice; every shard 1..N present, an empty part standing for one missing shard
+///   (the missing shards are one problem naming the first 10, then how many more);
 /// - missing items: every notebook has a record for every dimension some record has;
 /// - `expected` (when not empty): each of its notebooks has records, and no other notebook has any.
 /// A part that cannot be read is a judge::Error naming it.
