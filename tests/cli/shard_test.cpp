@@ -283,6 +283,18 @@ TEST(ShardCli, ReportRefusesPartsOfOneRunWithDifferentProvenance) {
   EXPECT_EQ(two_judges.exit_code, 0) << two_judges.out;
 }
 
+// --paths-from takes a file of paths: a folder given instead is named as such, with what to do.
+TEST(PathsFrom, AFolderIsNamedAsSuch) {
+  const auto r = run_judge("eval --paths-from examples/notebooks 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.out.find("judge: error: examples/notebooks: is a folder, but --paths-from takes a file that lists "
+                 "notebook paths, one a line; to score the notebooks in a folder, name the folder itself: "
+                 "judge eval examples/notebooks"),
+      std::string::npos)
+      << r.out;
+}
+
 // A notebook inside a .dbc archive is sharded by its name as eval writes it (ARCHIVE.dbc!/inner), so one
 // archive's notebooks may go to different parts; a file that cannot be read is sharded by its path too, its
 // `unreadable` records in its part. Parts computed with Python's hashlib as above.
