@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: MIT
 # Many calls, one process: `judge eval` against the loopback LLM server answering every call after a fixed
 # delay (default 0.2 s), on synthetic notebooks this script writes into a temporary folder:
+# The server is bench/llm_server.py (asyncio, keep-alive: far more requests a second than the 640 that
+# --jobs 128 at 0.2 s needs), not tests/fake_llm_server/server.py (http.server, a thread and a connection per
+# request: 530-590 requests/s on 2 shared cores, which made the server, not judge, the limit).
 #   1. the server alone: bench/load_server.py sends the big run's calls at the same concurrency (is the
 #      server fast enough to measure judge at all?);
 #   2. 10,008 calls (1,112 notebooks x 9 dimensions) at --jobs 128: wall time, the ideal
 #      ceil(calls / jobs) x delay, their ratio (target <= 1.1) and judge's peak RSS (target < 200 MB);
-#   2b. the big run over two server processes (--base-url A,B), to tell the one Python server's ceiling
-#      (about 530-640 requests/s on 2 cores, shared with judge) from judge's own overhead;
+#   2b. the big run over two server processes (--base-url A,B): what is left of the gap to the ideal when
+#      each server has half the load;
 #   3. 360 calls (40 notebooks x 9) at --jobs 16: the same figures;
 #   4. promptfoo on the same two workloads (our prompts, one test per call, -j 128 / -j 16, --no-cache),
 #      skipped with a message when it is not installed; the ratio promptfoo / judge.
@@ -73,8 +76,8 @@ for name, count in (("big", big), ("small", small)):
             json.dump(notebook(i), f)
 PY
 
-# The loopback server (tests/fake_llm_server/server.py), on a free port, keeping no request log.
-/usr/bin/python3 "$root/tests/fake_llm_server/server.py" --port 0 --delay "$delay" --no-log > "$work/port" &
+# The loopback server (bench/llm_server.py), on a free port.
+/usr/bin/python3 "$here/llm_server.py" --port 0 --delay "$delay" > "$work/port" &
 server_pid=$!
 for _ in $(seq 50); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
 port=$(awk '/PORT/ {print $2}' "$work/port")
@@ -139,9 +142,9 @@ echo "server alone (bench/load_server.py, $big_jobs at a time): $server_calls ca
 report "judge big" big "$big_jobs"
 report "judge small" small "$small_jobs"
 
-# 2b. The big run again over two server processes (--base-url A,B): the same calls with each Python server at
-#     half the rate, which shows how much of the gap to the ideal is the one server's ceiling.
-/usr/bin/python3 "$root/tests/fake_llm_server/server.py" --port 0 --delay "$delay" --no-log > "$work/port2" &
+# 2b. The big run again over two server processes (--base-url A,B): the same calls with each server at half
+#     the rate, which shows how much of the gap to the ideal is still the one server's.
+/usr/bin/python3 "$here/llm_server.py" --port 0 --delay "$delay" > "$work/port2" &
 server2_pid=$!
 for _ in $(seq 50); do grep -q PORT "$work/port2" 2>/dev/null && break; sleep 0.1; done
 base2="http://127.0.0.1:$(awk '/PORT/ {print $2}' "$work/port2")"

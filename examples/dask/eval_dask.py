@@ -11,10 +11,13 @@ Part K of N is the notebooks whose path hashes to K (judge eval --shard, docs/sc
 fails can be run again alone with the same arguments. Each worker needs the judge binary and the notebooks
 at the same paths as here (a shared file system or the same image) and the provider's key in its
 environment (OPENAI_API_KEY, ...). Without --scheduler, a LocalCluster of --workers processes on this
-machine. Exit code: judge merge's when it fails, else 4 when some part had unscored items, else 0.
+machine. A part that fails every retry does not stop the others: each finished part is kept on disk, and
+the script names the failed parts and the folder. Exit code: 1 when a part failed, else judge merge's when it
+fails, else 4 when some part had unscored items, else 0.
 """
 import argparse
 import os
+import shlex
 import subprocess
 import sys
 import shutil
@@ -30,6 +33,10 @@ def run_part(judge, eval_args, k, n):
         raise RuntimeError(f"part {k}/{n} on {os.uname().nodename}: judge eval exited "
                            f"{done.returncode}:\n{done.stderr}")
     return {"k": k, "code": done.returncode, "jsonl": done.stdout, "stderr": done.stderr}
+
+
+def part_path(folder, k, n):
+    return os.path.join(folder, f"part-{k}-of-{n}.jsonl")
 
 
 def main():
@@ -52,8 +59,11 @@ def main():
                          "standard output as JSON Lines); give the merged file with -o before --")
     run_id = uuid.uuid4().hex  # Dask task keys unique to this run, so runs sharing a scheduler never mix
 
-    from dask.distributed import Client, LocalCluster  # Debian: python3-distributed
+    from dask.distributed import Client, LocalCluster, as_completed  # Debian: python3-distributed
 
+    # Each part is written to the folder as it finishes, so a part that fails every retry (or a merge that
+    # fails) loses none of the others: they stay on disk, and only the failed parts are run again.
+    folder = tempfile.mkdtemp(prefix="judge-parts-")
     cluster = None
     if args.scheduler:
         client = Client(args.scheduler)
@@ -61,27 +71,45 @@ def main():
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
+    parts, failed = [], []  # failed: (k, what went wrong)
     try:
-        futures = [client.submit(run_part, args.judge_binary, args.eval_args, k, args.parts, pure=False,
-                                 retries=args.retries, key=f"judge-eval-{run_id}-{k}-of-{args.parts}")
-                   for k in range(1, args.parts + 1)]
-        parts = client.gather(futures)
+        futures = {client.submit(run_part, args.judge_binary, args.eval_args, k, args.parts, pure=False,
+                                 retries=args.retries, key=f"judge-eval-{run_id}-{k}-of-{args.parts}"): k
+                   for k in range(1, args.parts + 1)}
+        for future in as_completed(list(futures)):
+            k = futures[future]
+            if future.status != "finished":
+                failed.append((k, str(future.exception() if future.status == "error" else future.status)))
+                continue
+            part = future.result()
+            for line in part["stderr"].splitlines():
+                print(f"[part {k}/{args.parts}] {line}", file=sys.stderr)
+            with open(part_path(folder, k, args.parts), "w", encoding="utf-8") as f:
+                f.write(part["jsonl"])
+            parts.append(part)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
-    # Every part succeeded (a failed one raised above), so an empty part is a shard that held no notebook
-    # (--allow-empty). The parts are kept when the merge fails, so no scored call is lost.
-    folder = tempfile.mkdtemp(prefix="judge-parts-")
-    files = []
-    for part in parts:
-        for line in part["stderr"].splitlines():
-            print(f"[part {part['k']}/{args.parts}] {line}", file=sys.stderr)
-        path = os.path.join(folder, f"part-{part['k']}-of-{args.parts}.jsonl")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(part["jsonl"])
-        files.append(path)
+    if failed:
+        failed.sort()
+        for k, what in failed:
+            print(f"eval_dask.py: part {k}/{args.parts} failed after {args.retries} "
+                  f"{'retry' if args.retries == 1 else 'retries'}: {what}", file=sys.stderr)
+        rerun = "\n".join(
+            "  " + shlex.join([args.judge_binary, "eval", *args.eval_args, "--shard", f"{k}/{args.parts}",
+                               "--format", "jsonl", "-o", part_path(folder, k, args.parts)])
+            for k, _ in failed)
+        names = ", ".join(f"{k}/{args.parts}" for k, _ in failed)
+        print(f"eval_dask.py: {len(failed)} of {args.parts} parts failed ({names}); the {len(parts)} finished "
+              f"parts are kept in {folder}. Run the failed parts again:\n{rerun}\nthen merge: judge merge "
+              f"--allow-empty {folder}/part-*.jsonl -o {args.output}", file=sys.stderr)
+        return 1
+
+    files = [part_path(folder, k, args.parts) for k in range(1, args.parts + 1)]
+    # Every part succeeded, so an empty part is a shard that held no notebook (--allow-empty). The parts are
+    # kept when the merge fails, so no scored call is lost.
     merged = subprocess.run([args.judge_binary, "merge", "--allow-empty", *files, "-o", args.output],
                             check=False)
     if merged.returncode != 0:

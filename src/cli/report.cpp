@@ -18,6 +18,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/verdict/merge.hpp"
 
 namespace judge::cli {
 
@@ -62,7 +63,8 @@ measure::MeasureOptions report_options(const ReportCliOptions& opt) {
 // Several --scores files (e.g. one judge eval run per judge, a run without and one with memory, or the parts
 // of one run: judge eval --shard K/N) as one set. A judge's scores may come from several files when they
 // score different items (the parts of one run); the same (item, dimension) of one judge in two files is an
-// error naming both, since two runs of the same spec must be told apart with `judge eval --name`. The set's
+// error naming both, since two runs of the same spec must be told apart with `judge eval --name`; the files
+// of one judge are parts of one run, checked for the same provenance as judge merge checks them. The set's
 // source lists the files; its hash is the sha256 of their hashes in order.
 measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
   if (files.size() == 1) return measure::read_scores(files[0]);
@@ -86,6 +88,7 @@ measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
     for (auto& r : one.records) all.records.push_back(std::move(r));
   }
   all.hash = util::sha256_hex(hashes);
+  verdict::check_run_provenance(std::vector<std::filesystem::path>(files.begin(), files.end()));
   return all;
 }
 

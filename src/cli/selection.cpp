@@ -16,8 +16,16 @@ std::vector<std::string> read_path_list(const std::string& source) {
   const bool stdin_list = source == "-";
   const std::string name = stdin_list ? "standard input" : source;
   std::string text;
+  std::error_code ec;
   if (stdin_list)
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  else if (std::filesystem::is_directory(source, ec))  // reads as empty: say what was meant instead
+    throw Error(
+        source + ": is a folder, but " + setting("paths_from") +
+            " takes a file that lists notebook paths, one a line; to score the notebooks in a folder, "
+            "name the folder itself: judge eval " +
+            source,
+        ExitCode::usage);
   else
     text = util::read_file(source);
   std::vector<std::string> paths;
@@ -26,7 +34,6 @@ std::vector<std::string> read_path_list(const std::string& source) {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string_view line = lines[i];  // without its '\r'
     if (util::trim(line).empty()) continue;
-    std::error_code ec;
     if (!std::filesystem::exists(line, ec)) {
       problems.add(static_cast<int>(i) + 1, std::string(line) + ": no such file or folder");
       continue;

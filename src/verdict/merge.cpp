@@ -17,7 +17,8 @@ namespace judge::verdict {
 
 namespace {
 
-constexpr std::size_t k_listed = 20;  // problems of one kind listed before "... and N more"
+constexpr std::size_t k_listed = 20;          // problems of one kind listed before "... and N more"
+constexpr std::size_t k_missing_listed = 10;  // missing shards named in their one problem before "and N more"
 
 // One record of a part: where it is, its item, what tells its run apart, and its text in the output.
 struct Row {
@@ -203,15 +204,22 @@ void check_duplicates(const std::vector<Part>& parts, Findings& findings) {
                      "duplicate item " + r.notebook + " / " + r.dimension + ": already in " + it->second);
 }
 
-void check_provenance(const std::vector<Part>& parts, Findings& findings) {
-  const Part* ref_part = nullptr;
-  const Row* ref = nullptr;
+// Every record carries the provenance of the first record (merge_parts), or, `per_judge`, of the first record
+// of its judge (check_run_provenance: records of different judges are different runs).
+void check_provenance(const std::vector<Part>& parts, Findings& findings, bool per_judge = false) {
+  struct Reference {
+    const Part* part;
+    const Row* row;
+  };
+  std::map<std::string, Reference> refs;  // judge ("" for all, not per_judge) -> its first record
   for (const auto& p : parts)
-    if (!p.rows.empty() && !ref) ref_part = &p, ref = &p.rows.front();
-  if (!ref) return;
+    for (const auto& r : p.rows) refs.emplace(per_judge ? r.provenance.at("judge") : "", Reference{&p, &r});
+  if (refs.empty()) return;
   for (const auto& p : parts) {
-    std::set<std::string> reported;  // one problem per part and key
+    std::set<std::pair<std::string, std::string>> reported;  // one problem per part, judge and key
     for (const auto& r : p.rows) {
+      const std::string group = per_judge ? r.provenance.at("judge") : "";
+      const auto [ref_part, ref] = refs.at(group);
       std::set<std::string> keys;
       for (const auto& [k, v] : r.provenance) keys.insert(k);
       for (const auto& [k, v] : ref->provenance) keys.insert(k);
@@ -219,7 +227,7 @@ void check_provenance(const std::vector<Part>& parts, Findings& findings) {
         const auto a = r.provenance.find(k), b = ref->provenance.find(k);
         const std::string here = a == r.provenance.end() ? "(none)" : a->second;
         const std::string there = b == ref->provenance.end() ? "(none)" : b->second;
-        if (here == there || !reported.insert(k).second) continue;
+        if (here == there || !reported.emplace(group, k).second) continue;
         findings.add("provenance differences", place(p, r.line),
                      k + " is " + here + ", but " + there + " in " + place(*ref_part, ref->line) +
                          " (the parts of one run share judge, model, rubric and settings)");
@@ -279,7 +287,10 @@ std::optional<std::uint64_t> check_shards(const std::vector<Part>& parts, Findin
     if (!part_of_index.count(k)) missing.push_back(util::Shard{k, *count}.text());
   if (missing.size() > empty) {
     std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    for (std::size_t i = 0; i < missing.size() && i < k_missing_listed; ++i)
+      list += (list.empty() ? "" : ", ") + missing[i];
+    if (missing.size() > k_missing_listed)
+      list += " and " + std::to_string(missing.size() - k_missing_listed) + " more";
     findings.add("shard problems", "missing shards",
                  list + ": no part given holds their records (" + std::to_string(empty) +
                      " empty part(s) given, each standing for a shard that held no notebook)");
@@ -372,6 +383,20 @@ Merged merge_parts(const std::vector<std::filesystem::path>& paths,
   merged.records = rows.size();
   merged.notebooks = notebooks.size();
   return merged;
+}
+
+void check_run_provenance(const std::vector<std::filesystem::path>& files) {
+  Findings ignored;  // what merge alone checks (format, empty files): report reads other score files too
+  std::vector<Part> parts;
+  for (const auto& path : files) parts.push_back(read_part(path, ignored));
+  Findings findings;
+  check_provenance(parts, findings, true);
+  findings.done().throw_if_any(
+      "the score files hold the parts of one run of a judge (its records of different notebooks), but the "
+      "parts differ in provenance (give the parts of one run only; name two runs of one judge apart with "
+      "judge eval " +
+          setting("name") + "):",
+      ExitCode::runtime);
 }
 
 }  // namespace judge::verdict

@@ -226,6 +226,75 @@ TEST(ShardCli, ReportTakesThePartsAsTheMergedFile) {
   EXPECT_FALSE(a["judges"].empty());
 }
 
+// Parts of one run whose provenance differs (here the rubric hash, as two machines with different rubric
+// files would write) are refused by judge report as judge merge refuses them, naming both files; the same
+// parts with one provenance, and two runs of different judges (--name), are read.
+TEST(ShardCli, ReportRefusesPartsOfOneRunWithDifferentProvenance) {
+  TempDir dir("shard");
+  // judge eval's records with the provenance an LLM judge writes (the offline judge writes none).
+  auto with_provenance = [](const std::string& text, const std::string& rubric_hash) {
+    std::string out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      auto j = nlohmann::ordered_json::parse(line);
+      j["provenance"] = {{"tool_version", "1.0"},
+                         {"judge", "heuristic"},
+                         {"rubric_hash", rubric_hash},
+                         {"prompt_template_hash", "t"}};
+      out += j.dump() + "\n";
+    }
+    return out;
+  };
+  std::vector<std::string> parts;
+  for (int k = 1; k <= 2; ++k) {
+    const auto r = run_judge("eval examples/notebooks --format jsonl --shard " + std::to_string(k) + "/2");
+    ASSERT_EQ(r.exit_code, 0);
+    parts.push_back(r.out);
+  }
+  const auto a = dir.write("a.jsonl", with_provenance(parts[0], "R1"));
+  const auto b_same = dir.write("b-same.jsonl", with_provenance(parts[1], "R1"));
+  const auto b = dir.write("b.jsonl", with_provenance(parts[1], "R2"));
+  const std::string common = "report --labels examples/labels.csv --bootstrap 200 --format json";
+  const auto refused =
+      run_judge(common + " --scores '" + a.string() + "' --scores '" + b.string() + "' 2>&1");
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("judge: error: the score files hold the parts of one run of a judge"),
+            std::string::npos)
+      << refused.out;
+  EXPECT_NE(refused.out.find(b.string() + ":1: provenance.rubric_hash is R2, but R1 in " + a.string() + ":1"),
+            std::string::npos)
+      << refused.out;
+  // judge merge says the same of the same parts: one check.
+  const auto merge = run_judge("merge '" + a.string() + "' '" + b.string() + "' 2>&1 >/dev/null");
+  EXPECT_EQ(merge.exit_code, 1);
+  EXPECT_NE(merge.out.find(b.string() + ":1: provenance.rubric_hash is R2, but R1 in " + a.string() + ":1"),
+            std::string::npos)
+      << merge.out;
+
+  const auto same = run_judge(common + " --scores '" + a.string() + "' --scores '" + b_same.string() + "'");
+  EXPECT_EQ(same.exit_code, 0) << same.out;
+  // Two runs of different judges are not parts of one run: their provenance may differ.
+  const auto other = run_judge("eval examples/notebooks --format jsonl --name other");
+  ASSERT_EQ(other.exit_code, 0);
+  const auto c = dir.write("c.jsonl", with_provenance(other.out, "R3"));
+  const auto two_judges = run_judge(common + " --scores '" + a.string() + "' --scores '" + b_same.string() +
+                                    "' --scores '" + c.string() + "'");
+  EXPECT_EQ(two_judges.exit_code, 0) << two_judges.out;
+}
+
+// --paths-from takes a file of paths: a folder given instead is named as such, with what to do.
+TEST(PathsFrom, AFolderIsNamedAsSuch) {
+  const auto r = run_judge("eval --paths-from examples/notebooks 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.out.find("judge: error: examples/notebooks: is a folder, but --paths-from takes a file that lists "
+                 "notebook paths, one a line; to score the notebooks in a folder, name the folder itself: "
+                 "judge eval examples/notebooks"),
+      std::string::npos)
+      << r.out;
+}
+
 // A notebook inside a .dbc archive is sharded by its name as eval writes it (ARCHIVE.dbc!/inner), so one
 // archive's notebooks may go to different parts; a file that cannot be read is sharded by its path too, its
 // `unreadable` records in its part. Parts computed with Python's hashlib as above.

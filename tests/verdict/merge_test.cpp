@@ -106,6 +106,19 @@ TEST(Merge, MissingShardIsAnErrorUnlessAnEmptyPartStandsForIt) {
   EXPECT_EQ(m.text, rec("a.ipynb", "x", R"(, "shard": "1/3")") + rec("c.ipynb", "x", R"(, "shard": "3/3")"));
 }
 
+// Many missing shards (one part of 15 given): the first 10 named, then how many more.
+TEST(Merge, ManyMissingShardsAreCapped) {
+  TempDir dir("merge");
+  const auto p1 = dir.write("p1.jsonl", rec("a.ipynb", "x", R"(, "shard": "1/15")"));
+  const std::string what = merge_error({p1});
+  EXPECT_NE(
+      what.find("missing shards: 2/15, 3/15, 4/15, 5/15, 6/15, 7/15, 8/15, 9/15, 10/15, 11/15 and 4 more: "
+                "no part given holds their records"),
+      std::string::npos)
+      << what;
+  EXPECT_EQ(what.find("12/15"), std::string::npos) << what;
+}
+
 TEST(Merge, ShardsMustComeFromOneSplitOnePartEach) {
   TempDir dir("merge");
   const auto a = dir.write("a.jsonl", rec("a.ipynb", "x", R"(, "shard": "1/2")"));

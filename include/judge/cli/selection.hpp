@@ -15,7 +15,8 @@ namespace judge::cli {
 /// The notebook paths listed in `source`, one a line ("-": standard input), in order: a trailing '\r' is
 /// dropped, blank lines are skipped, every other character is part of the path (spaces included). Each path
 /// must exist; every one that does not is a problem "SOURCE:LINE: PATH: no such file or folder", reported
-/// together in one judge::Error (usage). A file that cannot be read is a judge::Error (runtime).
+/// together in one judge::Error (usage). A folder given as `source` is a judge::Error (usage) saying so (it
+/// would read as an empty list); a file that cannot be read is a judge::Error (runtime).
 std::vector<std::string> read_path_list(const std::string& source);
 
 /// Which notebooks one judge eval process takes: every one, or those of one shard (util::shard_of on the

@@ -43,11 +43,22 @@ struct Merged {
 ///   (tool version, judge spec, model parameters, rubric hash; the prompt template hash, which differs for a
 ///   notebook flagged for prompt injection, is not compared); one problem per part and differing key;
 /// - shards (JSON, the records' "shard": "K/N"): one part is one shard; all parts are shards of the same N
-///   or none is; no shard twice; every shard 1..N present, an empty part standing for one missing shard;
+///   or none is; no shard twice; every shard 1..N present, an empty part standing for one missing shard
+///   (the missing shards are one problem naming the first 10, then how many more);
 /// - missing items: every notebook has a record for every dimension some record has;
 /// - `expected` (when not empty): each of its notebooks has records, and no other notebook has any.
 /// A part that cannot be read is a judge::Error naming it.
 Merged merge_parts(const std::vector<std::filesystem::path>& parts,
                    const std::vector<ExpectedNotebook>& expected = {}, bool allow_empty = false);
+
+/// The provenance check of merge_parts for score files that are read together without being merged (judge
+/// report --scores A --scores B): the records of one judge (their "judge" value) are the parts of one run, so
+/// each must carry the provenance of that judge's first record, whichever file holds it, compared as
+/// merge_parts compares it; records of different judges are different runs and are not compared. Only JSON
+/// Lines and CSV judge eval records are read: lines of other score files (item, dimension, score) and the
+/// files merge_parts alone refuses (empty, JSON arrays, tables) are not checked. Throws judge::Error
+/// (runtime) listing every difference as FILE:LINE with the FILE:LINE of the record it differs from; a file
+/// that cannot be read is a judge::Error naming it.
+void check_run_provenance(const std::vector<std::filesystem::path>& files);
 
 }  // namespace judge::verdict
