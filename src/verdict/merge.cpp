@@ -27,6 +27,7 @@ struct Row {
   std::map<std::string, std::string> provenance;  // key -> value as text: "judge", "provenance.rubric_hash"
   std::optional<std::string> shard;               // "K/N" as recorded
   std::string text;                               // the line (JSON Lines) or the row (CSV), no line break
+  bool memory = false;  // judged with memory: the record has episodes or a learnt rule (JSON Lines only)
 };
 
 struct Part {
@@ -35,6 +36,13 @@ struct Part {
   std::string csv_header;
   std::vector<Row> rows;
 };
+
+// Keys judge eval writes into a record only when it judged with memory (judge eval --memory).
+bool made_with_memory(const nlohmann::json& j) {
+  for (const char* key : {"episodes", "episodes_left_out", "rule_score", "learnt_rule"})
+    if (j.contains(key)) return true;
+  return false;
+}
 
 // Problems of several kinds, at most k_listed of each listed, then how many more.
 class Findings {
@@ -99,6 +107,7 @@ void read_jsonl(const std::string& text, Part& part, Findings& findings) {
     if (const auto shard = j.find("shard"); shard != j.end())
       r.shard = shard->is_string() ? shard->get<std::string>() : shard->dump();
     r.text = std::string(lines[i]);
+    r.memory = made_with_memory(j);
     part.rows.push_back(std::move(r));
   }
 }
@@ -236,6 +245,28 @@ void check_provenance(const std::vector<Part>& parts, Findings& findings, bool p
   }
 }
 
+// Either every JSON Lines part of a run was judged with memory or none was: a part scored without --memory
+// next to parts scored with it is another run. A run is all records, or, `per_judge`, one judge's records.
+// A part none of whose records of the run shows memory is named when another part's does (a memory run
+// writes episodes_left_out or episodes into nearly every record).
+void check_memory(const std::vector<Part>& parts, Findings& findings, bool per_judge = false) {
+  std::map<std::string, std::string> with;  // run -> the first record with memory, as FILE:LINE
+  for (const auto& p : parts)
+    for (const auto& r : p.rows)
+      if (r.memory) with.emplace(per_judge ? r.provenance.at("judge") : "", place(p, r.line));
+  for (const auto& p : parts) {
+    if (p.format != "jsonl") continue;
+    std::map<std::string, bool> shows;  // run -> whether a record of this part shows memory
+    for (const auto& r : p.rows) shows[per_judge ? r.provenance.at("judge") : ""] |= r.memory;
+    for (const auto& [run, memory] : shows)
+      if (!memory && with.count(run))
+        findings.add("provenance differences", p.name,
+                     std::string(per_judge ? "judge " + run + ": " : "") +
+                         "no record was judged with memory, but " + with.at(run) +
+                         " was (judge eval --memory): the parts of one run share their memory");
+  }
+}
+
 // The shards the parts are (see merge_parts); the N when they are shards.
 std::optional<std::uint64_t> check_shards(const std::vector<Part>& parts, Findings& findings) {
   std::map<std::uint64_t, std::string> part_of_index;  // K -> the part that is shard K
@@ -293,7 +324,9 @@ std::optional<std::uint64_t> check_shards(const std::vector<Part>& parts, Findin
       list += " and " + std::to_string(missing.size() - k_missing_listed) + " more";
     findings.add("shard problems", "missing shards",
                  list + ": no part given holds their records (" + std::to_string(empty) +
-                     " empty part(s) given, each standing for a shard that held no notebook)");
+                     " empty part(s) given, each standing for a shard that held no notebook); run judge "
+                     "eval with " +
+                     setting("shard") + " K/" + std::to_string(*count) + " for each and give its output");
   }
   return count;
 }
@@ -337,7 +370,17 @@ Merged merge_parts(const std::vector<std::filesystem::path>& paths,
                    const std::vector<ExpectedNotebook>& expected, bool allow_empty) {
   Findings findings;
   std::vector<Part> parts;
-  for (const auto& path : paths) parts.push_back(read_part(path, findings));
+  std::map<std::filesystem::path, std::string> given;  // each part's file once, as first named
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const auto key = std::filesystem::weakly_canonical(path, ec);
+    if (auto [it, fresh] = given.emplace(ec ? path : key, path.string()); !fresh) {
+      findings.add("parts given twice", path.string(),
+                   "the same file as " + it->second + ", given before: give each part once");
+      continue;
+    }
+    parts.push_back(read_part(path, findings));
+  }
   if (!allow_empty)
     for (const auto& p : parts)
       if (p.rows.empty() && p.format.empty())
@@ -349,14 +392,12 @@ Merged merge_parts(const std::vector<std::filesystem::path>& paths,
   check_formats(parts, findings);
   check_duplicates(parts, findings);
   check_provenance(parts, findings);
+  check_memory(parts, findings);
   Merged merged;
   merged.shard_count = check_shards(parts, findings);
   check_missing(parts, expected, findings);
   findings.done().throw_if_any(
-      "the parts cannot be merged as one run (fix or leave out the parts named; judge eval writes each part "
-      "with " +
-          setting("format") + " jsonl or csv):",
-      ExitCode::runtime);
+      "the parts cannot be merged as one run (fix, rerun or leave out the parts named):", ExitCode::runtime);
 
   // Why sort by path: a folder walk reads notebooks sorted so; the merge of a run's parts is then the order
   // one process would have written, whatever machine wrote which part.
@@ -391,6 +432,7 @@ void check_run_provenance(const std::vector<std::filesystem::path>& files) {
   for (const auto& path : files) parts.push_back(read_part(path, ignored));
   Findings findings;
   check_provenance(parts, findings, true);
+  check_memory(parts, findings, true);
   findings.done().throw_if_any(
       "the score files hold the parts of one run of a judge (its records of different notebooks), but the "
       "parts differ in provenance (give the parts of one run only; name two runs of one judge apart with "

@@ -75,6 +75,36 @@ TEST(Merge, DuplicateItemsNameBothPlaces) {
   EXPECT_NE(what.find("cannot be merged as one run"), std::string::npos) << what;
 }
 
+// The same file named twice (once through "sub/.."): one problem naming it, not one duplicate per record.
+TEST(Merge, APartGivenTwiceIsOneProblem) {
+  TempDir dir("merge");
+  const auto p1 = dir.write("p1.jsonl", rec("a.ipynb", "x") + rec("a.ipynb", "y"));
+  const auto p2 = dir.write("p2.jsonl", rec("b.ipynb", "x") + rec("b.ipynb", "y"));
+  std::filesystem::create_directories(dir.path() / "sub");
+  const auto again = dir.path() / "sub" / ".." / "p1.jsonl";
+  const std::string what = merge_error({p1, p2, again});
+  EXPECT_NE(
+      what.find(again.string() + ": the same file as " + p1.string() + ", given before: give each part once"),
+      std::string::npos)
+      << what;
+  EXPECT_EQ(what.find("duplicate item"), std::string::npos) << what;
+}
+
+// A part judged without memory next to parts judged with it (their records list episodes) is another run.
+TEST(Merge, PartsJudgedWithAndWithoutMemoryAreTwoRuns) {
+  TempDir dir("merge");
+  const std::string episodes = R"(, "episodes_left_out": 0, "episodes": ["e#x"])";
+  const auto with = dir.write("with.jsonl", rec("a.ipynb", "x", episodes) + rec("a.ipynb", "y", episodes));
+  const auto without = dir.write("without.jsonl", rec("b.ipynb", "x") + rec("b.ipynb", "y"));
+  const std::string what = merge_error({with, without});
+  EXPECT_NE(what.find(without.string() + ": no record was judged with memory, but " + with.string() +
+                      ":1 was (judge eval --memory)"),
+            std::string::npos)
+      << what;
+  const auto with2 = dir.write("with2.jsonl", rec("b.ipynb", "x", episodes) + rec("b.ipynb", "y"));
+  EXPECT_EQ(merge_parts({with, with2}).parts, 2u);  // a record without episodes in a memory run is fine
+}
+
 // 25 duplicates: 20 listed, then how many more.
 TEST(Merge, ManyProblemsOfOneKindAreCapped) {
   TempDir dir("merge");
@@ -94,6 +124,8 @@ TEST(Merge, MissingShardIsAnErrorUnlessAnEmptyPartStandsForIt) {
   const std::string what = merge_error({p1, p3});
   EXPECT_NE(what.find("missing shards: 2/3: no part given holds their records (0 empty part(s) given"),
             std::string::npos)
+      << what;
+  EXPECT_NE(what.find("run judge eval with shard K/3 for each and give its output"), std::string::npos)
       << what;
   const auto empty = dir.write("p2.jsonl", "");
   // An empty part is an error by default: a failed eval leaves one too.
@@ -218,4 +250,26 @@ TEST(Merge, FormatsItCannotMergeAreNamed) {
       << what;
   EXPECT_NE(what.find(jsonl.string() + ":2: not a judge eval record"), std::string::npos) << what;
   EXPECT_NE(what.find(jsonl.string() + ":3: not valid JSON"), std::string::npos) << what;
+}
+
+// judge report's check of score files read together: one judge's records in two files are one run, so a file
+// judged without memory next to one judged with it is refused; another judge's records are another run.
+TEST(Merge, ReportPartsOfOneJudgeShareTheirMemory) {
+  TempDir dir("merge");
+  const std::string episodes = R"(, "episodes_left_out": 0)";
+  const auto with = dir.write("with.jsonl", rec("a.ipynb", "x", episodes));
+  const auto without = dir.write("without.jsonl", rec("b.ipynb", "x"));
+  try {
+    judge::verdict::check_run_provenance({with, without});
+    ADD_FAILURE() << "no error";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(without.string() +
+                                         ": judge openai:m: no record was judged with memory, but " +
+                                         with.string() + ":1 was"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto other = dir.write("other.jsonl", R"({"notebook": "b.ipynb", "dimension": "x", "judge": "plain"})"
+                                              "\n");
+  EXPECT_NO_THROW(judge::verdict::check_run_provenance({with, other}));
 }

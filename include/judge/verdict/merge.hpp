@@ -36,12 +36,15 @@ struct Merged {
 ///
 /// Checks, every problem collected and reported together in one judge::Error (runtime), each naming its
 /// FILE:LINE (at most 20 of each kind listed, with how many more):
+/// - a file given twice (by the same path, after resolving links and `..`): named once, read once;
 /// - format: a JSON array, table or Markdown output (eval --format json/table/markdown), a line that is not
 ///   a JSON object with string "notebook" and "dimension", or parts in different formats or CSV headers;
 /// - duplicate items: the same (notebook, dimension) twice, in one part or two;
 /// - provenance: every record must carry the first record's "judge" and, in JSON, the same "provenance"
 ///   (tool version, judge spec, model parameters, rubric hash; the prompt template hash, which differs for a
-///   notebook flagged for prompt injection, is not compared); one problem per part and differing key;
+///   notebook flagged for prompt injection, is not compared); one problem per part and differing key; and
+///   in JSON Lines, when one part's records show memory (episodes, episodes_left_out, rule_score or
+///   learnt_rule: judge eval --memory), each part has such a record;
 /// - shards (JSON, the records' "shard": "K/N"): one part is one shard; all parts are shards of the same N
 ///   or none is; no shard twice; every shard 1..N present, an empty part standing for one missing shard
 ///   (the missing shards are one problem naming the first 10, then how many more);
@@ -54,7 +57,8 @@ Merged merge_parts(const std::vector<std::filesystem::path>& parts,
 /// The provenance check of merge_parts for score files that are read together without being merged (judge
 /// report --scores A --scores B): the records of one judge (their "judge" value) are the parts of one run, so
 /// each must carry the provenance of that judge's first record, whichever file holds it, compared as
-/// merge_parts compares it; records of different judges are different runs and are not compared. Only JSON
+/// merge_parts compares it, and either all of them or none were judged with memory (episodes or learnt rules
+/// in the records); records of different judges are different runs and are not compared. Only JSON
 /// Lines and CSV judge eval records are read: lines of other score files (item, dimension, score) and the
 /// files merge_parts alone refuses (empty, JSON arrays, tables) are not checked. Throws judge::Error
 /// (runtime) listing every difference as FILE:LINE with the FILE:LINE of the record it differs from; a file
