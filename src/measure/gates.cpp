@@ -81,13 +81,20 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
     for (const auto& gate : gates) {
       // "METRIC:*": one gate per dimension of the measurement, each named by its dimension.
       std::vector<Gate> expanded;
-      if (gate.dimension == k_every_dimension)
+      if (gate.dimension == k_every_dimension) {
         for (const auto& d : jr.dimensions) {
           expanded.push_back(gate);
           expanded.back().dimension = d.dimension;
         }
-      else
+        if (jr.dimensions.empty()) {  // a gate on every dimension of a judge with none: undefined, fails
+          Gate whole = gate;          // reported as the judge's mean is
+          whole.dimension.clear();
+          out.push_back({whole, jr.judge, std::nan(""), true});
+          continue;
+        }
+      } else {
         expanded.push_back(gate);
+      }
       for (const auto& g : expanded) {
         // A dimension the measurement does not have is a typo in the gate, not a failed gate: usage error.
         if (!g.dimension.empty() && std::none_of(jr.dimensions.begin(), jr.dimensions.end(),

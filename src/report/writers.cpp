@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <set>
+#include <utility>
 
 #include "judge/measure/metrics.hpp"
 #include "judge/util/csv.hpp"
@@ -47,8 +49,8 @@ std::string xml_escape(const std::string& s) {
       case '\'':
         out += "&apos;";
         break;
-      default:
-        out += c;
+      default:  // control characters other than tab and line breaks are not allowed in XML 1.0: shown as ?
+        out += static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r' ? '?' : c;
     }
   }
   return out;
@@ -273,15 +275,19 @@ void write_csv(std::ostream& out, const Measurement& r, const std::vector<GateRe
 }
 
 void write_junit(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates) {
-  std::size_t tests = 0, failures = 0;
+  // failures: testcases with at least one failed gate (a testcase is a judge's dimension, or its mean)
+  std::size_t tests = 0;
   for (const auto& jr : r.judges) tests += jr.dimensions.size() + 1;
-  for (const auto& g : gates) failures += g.failed;
+  std::set<std::pair<std::string, std::string>> failed_cases;
+  for (const auto& g : gates)
+    if (g.failed) failed_cases.emplace(g.judge, g.gate.dimension);
+  const std::size_t failures = failed_cases.size();
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"" << (r.cross_validation ? "judge validate" : "judge report") << "\" tests=\""
       << tests << "\" failures=\"" << failures << "\">\n";
   for (const auto& jr : r.judges) {
     std::size_t suite_failures = 0;
-    for (const auto& g : gates) suite_failures += g.failed && g.judge == jr.judge;
+    for (const auto& [judge, dimension] : failed_cases) suite_failures += judge == jr.judge;
     out << "  <testsuite name=\"" << xml_escape(jr.judge) << "\" tests=\"" << jr.dimensions.size() + 1
         << "\" failures=\"" << suite_failures << "\">\n";
     auto testcase = [&](const std::string& name, const std::string& dimension, const std::string& summary) {

@@ -52,7 +52,10 @@ struct Installed {
 };
 std::vector<Installed> installed_packages(std::string_view line) {
   std::vector<Installed> out;
+  // `install` as a word of its own: not the end of `uninstall`
   std::size_t at = line.find("install ");
+  while (at != std::string_view::npos && at > 0 && std::isalpha(static_cast<unsigned char>(line[at - 1])))
+    at = line.find("install ", at + 1);
   if (at == std::string_view::npos) return out;
   std::string_view rest = line.substr(at + 8);
   rest = rest.substr(0, rest.find_first_of("|;&>#"));  // a pipe, a next command or a comment ends the list
@@ -71,9 +74,19 @@ std::vector<Installed> installed_packages(std::string_view line) {
       // Options with a value: -c CHANNEL, -i URL, --index-url URL, -r FILE (read by the caller), ...
       skip_value = word == "-c" || word == "-i" || word == "--index-url" || word == "--extra-index-url" ||
                    word == "-f" || word == "--find-links" || word == "--channel" || word == "-r" ||
-                   word == "--requirement" || word == "-t" || word == "--target";
+                   word == "--requirement" || word == "-t" || word == "--target" ||
+                   word == "--upgrade-strategy";
       continue;
     }
+    // `xgboost == 2`: a spaced version pins the package before it; `2>&1`: the 2 is a stream, not a package
+    if (word == "==" || word == "~=") {
+      if (!out.empty()) out.back().pinned = true;
+      skip_value = true;
+      continue;
+    }
+    if (std::all_of(word.begin(), word.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      continue;
     if (word.front() == '&' || word.front() == '|' || word.front() == ';' || word.front() == '>') break;
     while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
     while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);

@@ -12,6 +12,7 @@
 #include "judge/util/problems.hpp"
 #include "judge/util/shard.hpp"
 #include "judge/util/text.hpp"
+#include "judge/verdict/verdict.hpp"
 
 namespace judge::verdict {
 
@@ -27,7 +28,8 @@ struct Row {
   std::map<std::string, std::string> provenance;  // key -> value as text: "judge", "provenance.rubric_hash"
   std::optional<std::string> shard;               // "K/N" as recorded
   std::string text;                               // the line (JSON Lines) or the row (CSV), no line break
-  bool memory = false;  // judged with memory: the record has episodes or a learnt rule (JSON Lines only)
+  bool memory = false;   // judged with memory: the record has episodes or a learnt rule (JSON Lines only)
+  bool compared = true;  // its provenance is compared (not an unreadable notebook's record)
 };
 
 struct Part {
@@ -104,6 +106,9 @@ void read_jsonl(const std::string& text, Part& part, Findings& findings) {
     r.notebook = notebook->get<std::string>();
     r.dimension = dimension->get<std::string>();
     r.provenance = provenance_of(j);
+    // An unreadable notebook was never sent to the judge: its record has no provenance to compare.
+    if (const auto status = j.find("status"); status != j.end() && status->is_string())
+      r.compared = parse_status(status->get<std::string>()) != Status::unreadable;
     if (const auto shard = j.find("shard"); shard != j.end())
       r.shard = shard->is_string() ? shard->get<std::string>() : shard->dump();
     r.text = std::string(lines[i]);
@@ -222,11 +227,13 @@ void check_provenance(const std::vector<Part>& parts, Findings& findings, bool p
   };
   std::map<std::string, Reference> refs;  // judge ("" for all, not per_judge) -> its first record
   for (const auto& p : parts)
-    for (const auto& r : p.rows) refs.emplace(per_judge ? r.provenance.at("judge") : "", Reference{&p, &r});
+    for (const auto& r : p.rows)
+      if (r.compared) refs.emplace(per_judge ? r.provenance.at("judge") : "", Reference{&p, &r});
   if (refs.empty()) return;
   for (const auto& p : parts) {
     std::set<std::pair<std::string, std::string>> reported;  // one problem per part, judge and key
     for (const auto& r : p.rows) {
+      if (!r.compared || !refs.count(per_judge ? r.provenance.at("judge") : "")) continue;
       const std::string group = per_judge ? r.provenance.at("judge") : "";
       const auto [ref_part, ref] = refs.at(group);
       std::set<std::string> keys;

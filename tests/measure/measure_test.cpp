@@ -242,6 +242,14 @@ TEST(Gates, GatesOnNaDisagreementUnscoredAndMaeChange) {
   EXPECT_TRUE(std::isnan(each[1].value));
   EXPECT_EQ(describe(each[0]), "mae_change:model_training 1 > 0.5 (judge heuristic)");
   EXPECT_FALSE(evaluate_gates(c, {parse_gate("mae:*>1.5")})[0].failed);  // model_training 1.25
+  // A judge with no dimension measured: a gate on each dimension covers nothing, which fails (undefined).
+  Measurement none = c;
+  none.judges.resize(1);
+  none.judges[0].dimensions.clear();
+  const auto nothing = evaluate_gates(none, {parse_gate("mae_change:*>0.5")});
+  ASSERT_EQ(nothing.size(), 1u);
+  EXPECT_TRUE(nothing[0].failed);
+  EXPECT_TRUE(std::isnan(nothing[0].value));
   // The "plain" run calls a's model_use N/A as the humans do: recall 1 of 1, precision 1 of 1.
   o.judge = "plain";
   o.compare.reset();

@@ -75,6 +75,17 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
       << r.out;
   EXPECT_NE(r.out.find("<testcase classname=\"judge.heuristic\" name=\"model_use\">"), std::string::npos);
   EXPECT_NE(r.out.find("<failure message=\"mae:model_training 1.25 &gt; 1"), std::string::npos) << r.out;
+  // failures counts testcases: two failed gates on model_training are one failed testcase.
+  r = judge::test::run_judge(
+      args + " --format junit --fail-if 'mae:model_training>1' --fail-if 'mae:*>0.5' 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("<testsuites name=\"judge report\" tests=\"3\" failures=\"2\">"), std::string::npos)
+      << r.out;  // model_training, and model_use (no pairs: undefined)
+  // A control character in a gate's text does not make the XML ill-formed.
+  r = judge::test::run_judge(args +
+                             " --format junit --fail-if \"$(printf 'mae:model_training\\f>2')\" 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.find('\f'), std::string::npos);
   // A gate that passes is listed in its testcase's output with its value, so the CI log shows the margin.
   r = judge::test::run_judge(args + " --format junit --fail-if 'mae:model_training>2' 2>/dev/null");
   EXPECT_EQ(r.exit_code, 0);

@@ -419,6 +419,16 @@ TEST(Facts, InstallLinesInOtherStyles) {
   f = facts_of("# %%\n!pip install --upgrade pip\n# %%\nimport shap\n");
   EXPECT_EQ(f.at("install_unpinned"), 0);  // upgrading pip installs no package
   EXPECT_EQ(f.at("uninstalled_packages"), 1);
+  // `2>&1` redirects a stream (the 2 is no package); `uninstall` is not `install`; a spaced `== 2` pins.
+  f = facts_of("# %%\n!pip install xgboost==2 imbalanced-learn==1 2>&1 | tail -1\n# %%\nimport xgboost\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 0);
+  f = facts_of("# %%\n!pip uninstall -y tensorflow && pip install xgboost==2.0.3\n# %%\nimport xgboost\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 0);
+  f = facts_of("# %%\n!pip install \"xgboost == 2\" --upgrade-strategy eager\n# %%\nimport xgboost\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 0);
 }
 
 // Exploration and findings in other words: a displot, np.corrcoef, and markdown that "indicates".

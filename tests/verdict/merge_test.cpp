@@ -197,6 +197,14 @@ TEST(Merge, DifferingProvenanceIsAnError) {
   const auto p4 = dir.write("p4.jsonl", rec("f.ipynb", "x"));  // no provenance at all
   EXPECT_NE(merge_error({p1, p4}).find(p4.string() + ":1: provenance.rubric_hash is (none), but R1"),
             std::string::npos);
+  // An unreadable notebook's record was never sent to the judge and has no provenance: not compared, in
+  // merge as in report, even when it comes first.
+  const std::string unreadable =
+      R"({"notebook": "g.ipynb", "dimension": "x", "status": "unreadable", "score": null, "error": "bad JSON"})"
+      "\n";
+  const auto p5 = dir.write("p5.jsonl", unreadable);
+  EXPECT_EQ(merge_error({p5, p1}), "");
+  EXPECT_NO_THROW(judge::verdict::check_run_provenance({p5, p1}));
 }
 
 TEST(Merge, MissingItemsAndExpectedNotebooks) {
