@@ -335,7 +335,8 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
   const auto predicts = f.cells_with(k_predict);
   const auto persisted = f.first_with(k_persist);
   const auto pipes = pipeline_cells(f);
-  const std::optional<int> pipeline = pipes.empty() ? std::nullopt : std::optional<int>(pipes.front());
+  // the first pipeline's cell, or 0 (cells count from 1): a plain int, as GCC 12 at -O3 misreads an optional here
+  const int pipeline = pipes.empty() ? 0 : pipes.front();
   std::vector<std::string> notes;
   if (s.trained && !s.holdout && !s.cv) {
     // Predictions on the very rows the model was fitted on (".fit(X, y)" then ".predict(X)").
@@ -354,7 +355,7 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
   if (!predicts.empty()) notes.push_back(cell_list(predicts) + ": predictions");
   if (persisted && s.loaded_model && *s.loaded_model >= *persisted && pipeline && !predicts.empty() &&
       predicts.back() >= *s.loaded_model) {
-    notes.push_back(cell_ref(*pipeline) + ": preprocessing travels with the model in a pipeline");
+    notes.push_back(cell_ref(pipeline) + ": preprocessing travels with the model in a pipeline");
     return scored(3, notes);
   }
   if (predicts.empty() && !s.loaded_model)
