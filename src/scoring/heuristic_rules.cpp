@@ -335,7 +335,8 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
   const auto predicts = f.cells_with(k_predict);
   const auto persisted = f.first_with(k_persist);
   const auto pipes = pipeline_cells(f);
-  // the first pipeline's cell, or 0 (cells count from 1): a plain int, as GCC 12 at -O3 misreads an optional here
+  // the first pipeline's cell, or 0 (cells count from 1): a plain int, as GCC 12 at -O3 misreads an optional
+  // here
   const int pipeline = pipes.empty() ? 0 : pipes.front();
   std::vector<std::string> notes;
   if (s.trained && !s.holdout && !s.cv) {
