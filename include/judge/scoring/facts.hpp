@@ -29,8 +29,9 @@ struct FactInfo {
 /// evidence out of rules fitted on a few dozen labels.
 bool fact_informs(const FactInfo& fact, std::string_view dimension);
 
-/// The vocabulary, in a fixed order (grouped by topic). Besides these, a learnt rule may use `rule_score`:
-/// the heuristic rules' own score for the dimension being judged (0 when they say N/A).
+/// The vocabulary, in a fixed order (mostly grouped by topic; exploration's facts sit among data's). Besides
+/// these, a learnt rule may use `rule_score`: the heuristic rules' own score for the dimension being judged
+/// (0 when they say N/A).
 const std::vector<FactInfo>& fact_vocabulary();
 
 /// A notebook's facts: every name of fact_vocabulary() mapped to its value (booleans 0 or 1).
