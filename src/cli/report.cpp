@@ -71,7 +71,14 @@ measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
   measure::ScoreSet all;
   std::map<std::tuple<std::string, std::string, std::string>, std::string> place_of;  // judge, item, dim
   std::string hashes;
+  std::map<std::filesystem::path, std::string> given;  // each file once, as first named
   for (const auto& file : files) {
+    std::error_code ec;
+    const auto key = std::filesystem::weakly_canonical(file, ec);
+    if (auto [it, fresh] = given.emplace(ec ? std::filesystem::path(file) : key, file); !fresh)
+      throw Error(file + " is given twice as " + setting("scores") + " (first as " + it->second +
+                      "): give each file once",
+                  ExitCode::usage);
     measure::ScoreSet one = measure::read_scores(file);
     for (const auto& r : one.records) {
       const std::string here = file + ":" + std::to_string(r.line);

@@ -283,6 +283,13 @@ TEST(ShardCli, ReportRefusesPartsOfOneRunWithDifferentProvenance) {
   const auto two_judges = run_judge(common + " --scores '" + a.string() + "' --scores '" + b_same.string() +
                                     "' --scores '" + c.string() + "'");
   EXPECT_EQ(two_judges.exit_code, 0) << two_judges.out;
+  // The same file twice is said as such (usage), not as one judge scoring each item in two files.
+  const auto twice = run_judge(common + " --scores '" + a.string() + "' --scores '" + a.string() + "' 2>&1");
+  EXPECT_EQ(twice.exit_code, 2) << twice.out;
+  EXPECT_NE(twice.out.find(a.string() + " is given twice as --scores (first as " + a.string() +
+                           "): give each file once"),
+            std::string::npos)
+      << twice.out;
 }
 
 // --paths-from takes a file of paths: a folder given instead is named as such, with what to do.

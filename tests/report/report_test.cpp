@@ -273,11 +273,14 @@ TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
   ASSERT_EQ(mae.size(), 2u) << r.out;
   EXPECT_DOUBLE_EQ(mae.at("heuristic"), 1.25);
   EXPECT_DOUBLE_EQ(mae.at("other"), 0.25);
+  // Two runs of one judge (a copy of the file stands for the second run): an item scored in both.
+  const auto copy = first.parent_path() / "second-run.jsonl";
+  std::filesystem::copy_file(first, copy, std::filesystem::copy_options::overwrite_existing);
   r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + first.string() +
-                             "' --scores '" + first.string() + "' 2>&1");
+                             "' --scores '" + copy.string() + "' 2>&1");
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("judge 'heuristic' scores /data/nbs/a.ipynb / model_training in both " +
-                       first.string() + ":1 and " + first.string() + ":1"),
+                       first.string() + ":1 and " + copy.string() + ":1"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("judge eval --name"), std::string::npos) << r.out;
