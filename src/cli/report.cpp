@@ -18,6 +18,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/paths.hpp"
 #include "judge/verdict/merge.hpp"
 
 namespace judge::cli {
@@ -71,11 +72,9 @@ measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
   measure::ScoreSet all;
   std::map<std::tuple<std::string, std::string, std::string>, std::string> place_of;  // judge, item, dim
   std::string hashes;
-  std::map<std::filesystem::path, std::string> given;  // each file once, as first named
+  std::map<std::string, std::string> given;  // canonical path -> the file as first named
   for (const auto& file : files) {
-    std::error_code ec;
-    const auto key = std::filesystem::weakly_canonical(file, ec);
-    if (auto [it, fresh] = given.emplace(ec ? std::filesystem::path(file) : key, file); !fresh)
+    if (auto [it, fresh] = given.emplace(util::canonical_file_path(file), file); !fresh)
       throw Error(file + " is given twice as " + setting("scores") + " (first as " + it->second +
                       "): give each file once",
                   ExitCode::usage);

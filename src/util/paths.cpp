@@ -27,4 +27,10 @@ std::string canonical_notebook_path(const std::string& path) {
          (bang == std::string::npos ? "" : path.substr(bang));
 }
 
+std::string canonical_file_path(const std::string& path) {
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : canonical.string();
+}
+
 }  // namespace judge::util

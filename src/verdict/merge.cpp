@@ -9,6 +9,7 @@
 #include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/paths.hpp"
 #include "judge/util/problems.hpp"
 #include "judge/util/shard.hpp"
 #include "judge/util/text.hpp"
@@ -233,9 +234,10 @@ void check_provenance(const std::vector<Part>& parts, Findings& findings, bool p
   for (const auto& p : parts) {
     std::set<std::pair<std::string, std::string>> reported;  // one problem per part, judge and key
     for (const auto& r : p.rows) {
-      if (!r.compared || !refs.count(per_judge ? r.provenance.at("judge") : "")) continue;
       const std::string group = per_judge ? r.provenance.at("judge") : "";
-      const auto [ref_part, ref] = refs.at(group);
+      const auto found = refs.find(group);
+      if (!r.compared || found == refs.end()) continue;
+      const auto [ref_part, ref] = found->second;
       std::set<std::string> keys;
       for (const auto& [k, v] : r.provenance) keys.insert(k);
       for (const auto& [k, v] : ref->provenance) keys.insert(k);
@@ -377,11 +379,9 @@ Merged merge_parts(const std::vector<std::filesystem::path>& paths,
                    const std::vector<ExpectedNotebook>& expected, bool allow_empty) {
   Findings findings;
   std::vector<Part> parts;
-  std::map<std::filesystem::path, std::string> given;  // each part's file once, as first named
+  std::map<std::string, std::string> given;  // canonical path -> the part's file as first named
   for (const auto& path : paths) {
-    std::error_code ec;
-    const auto key = std::filesystem::weakly_canonical(path, ec);
-    if (auto [it, fresh] = given.emplace(ec ? path : key, path.string()); !fresh) {
+    if (auto [it, fresh] = given.emplace(util::canonical_file_path(path.string()), path.string()); !fresh) {
       findings.add("parts given twice", path.string(),
                    "the same file as " + it->second + ", given before: give each part once");
       continue;

@@ -26,4 +26,7 @@ TEST(Paths, CanonicalFormKeepsTheArchiveMember) {
             canonical_notebook_path("README.md") + "!/inner/nb");
   EXPECT_EQ(canonical_notebook_path("./README.md"), canonical_notebook_path("README.md"));
   EXPECT_NE(canonical_notebook_path("src/README.md"), canonical_notebook_path("README.md"));
+  // A file's two names give one canonical path; different files, different ones.
+  EXPECT_EQ(canonical_file_path("./src/../README.md"), canonical_file_path("README.md"));
+  EXPECT_NE(canonical_file_path("src/README.md"), canonical_file_path("README.md"));
 }

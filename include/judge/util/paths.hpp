@@ -28,4 +28,10 @@ bool same_notebook(std::string_view a, std::string_view b);
 /// on disk name the same notebook exactly when their canonical forms are equal.
 std::string canonical_notebook_path(const std::string& path);
 
+/// The canonical form of a file's path (std::filesystem::weakly_canonical), or `path` as given when it has
+/// none (an error reading the file system): two names of one file on disk ("a.jsonl", "sub/../a.jsonl", a
+/// link to it) give the same string. For files named twice on one command line (judge merge's parts, judge
+/// report's --scores).
+std::string canonical_file_path(const std::string& path);
+
 }  // namespace judge::util
