@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "judge/util/error.hpp"
@@ -119,8 +120,11 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
   sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
   try {
     // WAL: readers never block the writer, and a killed process leaves committed transactions intact.
-    exec("PRAGMA journal_mode=WAL");
+    use_write_ahead_log();
     exec("PRAGMA synchronous=NORMAL");
+    // One write transaction taken before any read, so two processes creating the file wait for each other
+    // (through the busy timeout) instead of one failing on a stale snapshot.
+    exec("BEGIN IMMEDIATE");
     exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     exec(
         "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, provider TEXT NOT NULL, model TEXT NOT "
@@ -137,13 +141,35 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
     } else {
       exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
     }
+    exec("COMMIT");
   } catch (...) {
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(m_db);
     throw;
   }
 }
 
 ResponseCache::~ResponseCache() { sqlite3_close(m_db); }
+
+// Switching a file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once for it rather than
+// calling the busy handler (https://www.sqlite.org/pragma.html#pragma_journal_mode, "busy" in
+// https://www.sqlite.org/wal.html). Two processes opening a fresh cache file race for it, so the switch is
+// retried until the busy timeout runs out. The mode is stored in the file: once one process has switched
+// it, the others' pragma is a no-op.
+void ResponseCache::use_write_ahead_log() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
+  for (;;) {
+    const int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    const bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+    if (!busy) throw Error("cache " + m_path.string() + ": " + sqlite3_errmsg(m_db));
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw Error("cache " + m_path.string() + ": " + sqlite3_errmsg(m_db) + " (another process held it for " +
+                  std::to_string(k_busy_timeout_ms / 1000) + " s; try again, or use " + setting("cache") +
+                  " FILE)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
 
 void ResponseCache::exec(const char* sql) {
   char* message = nullptr;

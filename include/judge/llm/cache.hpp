@@ -64,6 +64,7 @@ class ResponseCache {
 
  private:
   void exec(const char* sql);
+  void use_write_ahead_log();
   void evict();
 
   std::filesystem::path m_path;
