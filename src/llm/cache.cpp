@@ -6,8 +6,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "judge/util/error.hpp"
 #include "judge/util/hash.hpp"
@@ -164,9 +164,9 @@ void ResponseCache::use_write_ahead_log() {
     const bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
     if (!busy) throw Error("cache " + m_path.string() + ": " + sqlite3_errmsg(m_db));
     if (std::chrono::steady_clock::now() >= deadline)
-      throw Error("cache " + m_path.string() + ": " + sqlite3_errmsg(m_db) + " (another process held it for " +
-                  std::to_string(k_busy_timeout_ms / 1000) + " s; try again, or use " + setting("cache") +
-                  " FILE)");
+      throw Error("cache " + m_path.string() + ": " + sqlite3_errmsg(m_db) +
+                  " (another process held it for " + std::to_string(k_busy_timeout_ms / 1000) +
+                  " s; try again, or use " + setting("cache") + " FILE)");
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
