@@ -246,7 +246,7 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
   constexpr std::array<double, 5> k_weights{0, 0.25, 0.5, 0.75, 1};
   constexpr std::size_t k_min_episodes = 2;  // one episode would decide a dimension's weight on its own
   struct Tally {
-    std::array<double, 5> abs_err{};
+    std::array<double, 5> abs_err{}, sq_err{};
     std::size_t na_rule = 0, na_memory = 0;
     std::size_t episodes = 0, na_used = 0, score_used = 0;
   };
@@ -271,8 +271,12 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     t.na_memory += view->na == h_na;
     if (h_na || rule != Status::scored || !own.score || !view->score) continue;
     ++t.score_used;
-    for (std::size_t i = 0; i < k_weights.size(); ++i)
-      t.abs_err[i] += std::fabs(*e.human_score - (*own.score + k_weights[i] * (*view->score - *own.score)));
+    for (std::size_t i = 0; i < k_weights.size(); ++i) {
+      const double err =
+          std::fabs(*e.human_score - (*own.score + k_weights[i] * (*view->score - *own.score)));
+      t.abs_err[i] += err;
+      t.sq_err[i] += err * err;
+    }
   }
   auto episodes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " episode" : " episodes"); };
   std::map<std::string, memory::BlendWeight> out;
@@ -280,6 +284,19 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     std::size_t best = 0;
     for (std::size_t i = 1; i < k_weights.size(); ++i)
       if (t.abs_err[i] < t.abs_err[best] - 1e-9) best = i;
+    // The one-standard-error rule, as the learnt rules choose their depth (stats::fit_rule_tree): the
+    // smallest weight whose mean error is within one standard error of the lowest one's wins, so a gain
+    // within the noise of its own estimate leaves the rule verdict alone.
+    if (t.score_used >= 2) {
+      const double n = static_cast<double>(t.score_used);
+      const double mean = t.abs_err[best] / n;
+      const double se = std::sqrt(std::max(0.0, t.sq_err[best] / n - mean * mean)) / std::sqrt(n);
+      for (std::size_t i = 0; i < best; ++i)
+        if (t.abs_err[i] / n <= mean + se + 1e-9) {
+          best = i;
+          break;
+        }
+    }
     // A weight measured on fewer than k_min_episodes episodes is not learnt: 0, memory leaves the rule alone.
     const bool score_learnt = t.score_used >= k_min_episodes, na_learnt = t.na_used >= k_min_episodes;
     out[d] = {score_learnt ? k_weights[best] : 0.0, na_learnt && t.na_memory > t.na_rule ? 1.0 : 0.0};

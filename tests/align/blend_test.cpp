@@ -119,9 +119,19 @@ TEST(MemoryBlend, CalibrationPrefersTheRuleWhenMemoryDoesNotHelp) {
   // The judge was right on every episode: leave-one-out corrections are 0, all weights tie -> 0.
   const auto right = memory_of(nb, {{2, 2}, {3, 3}, {1, 1}});
   EXPECT_EQ(scoring::calibrate_memory(right, 5).at("data_imputation").score, 0);
-  // The judge is always 1 too low: each held-out correction is +1, exact -> weight 1.
+  // The judge is always 1 too low. Held out, each episode's rule score moves by its neighbours' residual
+  // (+1), clamped to the range of the rule's and the neighbours' human scores: the two (human 2, judge 1)
+  // go 1 -> 2 (exact; range [1, 3]), the (3, 2) goes 2 -> 3 but is clamped to [2, 2] (error 1).
+  // Summed errors per weight 0, 0.25, 0.5, 0.75, 1: 3, 2.5, 2, 1.5, 1. Weight 1 has the lowest mean, 1/3,
+  // with per-episode errors (0, 0, 1): s^2 = 1/3 - 1/9 = 2/9, standard error sqrt(2/9) / sqrt(3) = 0.272.
+  // The smallest weight within 1/3 + 0.272 = 0.605 is 0.75 (mean 0.5; 0.5's is 0.667).
   const auto low = memory_of(nb, {{2, 1}, {3, 2}, {2, 1}});
-  EXPECT_EQ(scoring::calibrate_memory(low, 5).at("data_imputation").score, 1);
+  EXPECT_EQ(scoring::calibrate_memory(low, 5).at("data_imputation").score, 0.75);
+  // The same pairs twice: a held-out (3, 2) now has the other (3, 2) among its neighbours, so the range is
+  // [2, 3] and its correction to 3 is exact too. Every error at weight 1 is 0 (standard error 0), and every
+  // smaller weight's mean is above 0: weight 1.
+  const auto six = memory_of(nb, {{2, 1}, {3, 2}, {2, 1}, {2, 1}, {3, 2}, {2, 1}});
+  EXPECT_EQ(scoring::calibrate_memory(six, 5).at("data_imputation").score, 1);
 }
 
 TEST(MemorySection, GuidelinesAndNearestEpisodesForTheLlmJudge) {
@@ -223,11 +233,14 @@ TEST(MemoryBlend, WeightsNeedAtLeastTwoEpisodes) {
   EXPECT_EQ(w.at("data_imputation").score, 0);
   EXPECT_EQ(w.at("data_imputation").na, 0);
   EXPECT_EQ(why, (std::vector<std::string>{"data_imputation: 1 episode, at least 2 needed"}));
-  // Two episodes, judge always 1 below: each corrected by the other exactly, weight 1; the judge's and
-  // memory's N/A calls agree with people on both (2 = 2): N/A weight 0. Nothing to report.
+  // Two episodes, judge always 1 below. Held out, (2, 1) is corrected to 2 (exact), (3, 2) to 3 but
+  // clamped to its neighbour's human 2 (error 1): summed errors 2, 1.75, 1.5, 1.25, 1 for weights 0 to 1.
+  // Weight 1's mean 0.5 has standard error sqrt(0.5 - 0.25) / sqrt(2) = 0.354; the smallest weight within
+  // 0.854 is 0.5 (mean 0.75). The judge's and memory's N/A calls agree with people on both (2 = 2): N/A
+  // weight 0. Nothing to report.
   why.clear();
   const auto two = scoring::calibrate_memory(memory_of(nb, {{2, 1}, {3, 2}}), 5, &why);
-  EXPECT_EQ(two.at("data_imputation").score, 1);
+  EXPECT_EQ(two.at("data_imputation").score, 0.5);
   EXPECT_EQ(two.at("data_imputation").na, 0);
   EXPECT_TRUE(why.empty());
   // Three episodes, but people scored only one of them (two N/A): the N/A weight is measured on all three,
