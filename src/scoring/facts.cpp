@@ -26,10 +26,10 @@ const Tokens k_early_stopping = {"EarlyStopping(", "early_stopping", "n_iter_no_
 const Tokens k_pickle_persist = {"joblib.dump(", "pickle.dump(", "dump(", "torch.save(", "model.save("};
 const Tokens k_mlflow_model = {"log_model(", "autolog("};
 /// The core scientific Python stack: what every ML notebook environment (Jupyter, Colab, Kaggle, Databricks)
-/// has without an install step.
+/// has without an install step. matplotlib's distribution ships pylab and mpl_toolkits (mplot3d, axes_grid1).
 const std::set<std::string, std::less<>> k_core_stack = {"numpy",   "pandas",  "scipy",   "matplotlib",
                                                          "seaborn", "sklearn", "pyspark", "mlflow",
-                                                         "joblib",  "IPython", "pylab"};
+                                                         "joblib",  "IPython", "pylab",   "mpl_toolkits"};
 /// Distribution names that differ from the module's.
 const std::map<std::string, std::string, std::less<>> k_distribution = {{"sklearn", "scikit-learn"},
                                                                         {"cv2", "opencv"},
@@ -346,7 +346,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     std::set<std::string> beyond;
     for (const auto& c : f.code)
       for (const auto& m : c.modules)
-        if (f.python && !k_stdlib.count(m) && !k_core_stack.count(m)) beyond.insert(m);
+        if (f.python && !c.other_language && !k_stdlib.count(m) && !k_core_stack.count(m)) beyond.insert(m);
     v["packages_beyond_core"] = static_cast<double>(beyond.size());
     std::string uninstalled;
     for (const auto& m : beyond) {
@@ -376,7 +376,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     std::set<std::string> third;
     for (const auto& c : f.code)
       for (const auto& m : c.modules)
-        if (!k_stdlib.count(m)) third.insert(m);
+        if (f.python && !c.other_language && !k_stdlib.count(m)) third.insert(m);
     v["third_party_packages"] = static_cast<double>(third.size());
   }
 

@@ -2,6 +2,7 @@
 #include "judge/scoring/heuristic_facts.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "judge/util/text.hpp"
 
@@ -66,6 +67,12 @@ CodeFacts code_facts(const notebook::Cell& c) {
   CodeFacts f;
   f.number = c.number;
   if (c.magic == "pip") f.install = true;
+  {
+    static const std::set<std::string, std::less<>> k_other_languages = {
+        "scala", "r",          "R",  "sql",  "sh",    "bash", "script",
+        "java",  "javascript", "js", "html", "latex", "perl", "ruby"};
+    f.other_language = k_other_languages.count(c.magic) > 0;
+  }
   f.sql = c.magic == "sql" || util::starts_with(util::trim(c.source), "%sql") ||
           util::starts_with(util::trim(c.source), "%%sql") || contains(c.source, "spark.sql(");
   bool first_line = true;

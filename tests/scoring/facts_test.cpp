@@ -448,6 +448,67 @@ LinearRegression().fit(X, y)
   EXPECT_EQ(f.at("eda_findings"), 1);
 }
 
+// The standard library is every module Python ships, not only the common ones: asyncio, concurrent.futures
+// and sqlite3 need no install, nor do Python 2's cPickle and StringIO in an old notebook.
+TEST(Facts, StandardLibraryModulesAreNoPackages) {
+  const auto f = facts_of(
+      "# %%\nimport asyncio\nfrom concurrent.futures import ThreadPoolExecutor\nimport sqlite3\n"
+      "import cPickle\nfrom StringIO import StringIO\n# %%\nimport shap\n");
+  EXPECT_EQ(f.at("third_party_packages"), 1);  // shap
+  EXPECT_EQ(f.at("packages_beyond_core"), 1);
+  EXPECT_EQ(f.at("nonstandard_packages"), 1);
+  EXPECT_EQ(f.at("uninstalled_packages"), 1);
+}
+
+// mpl_toolkits (mplot3d, axes_grid1) is installed by matplotlib itself, as pylab is: core, never uninstalled.
+TEST(Facts, MatplotlibToolkitsComeWithMatplotlib) {
+  const auto f = facts_of(
+      "# %%\nimport matplotlib.pyplot as plt\nfrom mpl_toolkits.mplot3d import Axes3D\n# %%\n"
+      "ax = plt.figure().add_subplot(projection='3d')\n");
+  EXPECT_EQ(f.at("packages_beyond_core"), 0);
+  EXPECT_EQ(f.at("nonstandard_packages"), 0);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+}
+
+// statsmodels' ols( names an estimator only where it starts a name: Spark's setInputCols( / setOutputCols(
+// and a helper's drop_cols( end in "ols(" but name no model, so fitting an imputer or a scaler with them is
+// no training.
+TEST(Facts, ColumnSettersNameNoEstimator) {
+  auto f = facts_of(
+      "# %%\ndf = spark.read.parquet('d.parquet')\n# %%\n"
+      "imputer = Imputer().setInputCols(cols).setOutputCols(cols)\nfilled = imputer.fit(df).transform(df)\n");
+  EXPECT_EQ(f.at("trains_model"), 0);
+  f = facts_of(
+      "# %%\ndf = pd.read_csv('d.csv')\n# %%\nX = drop_cols(df, ['id'])\nscaler = StandardScaler()\n"
+      "scaler.fit(X)\n");
+  EXPECT_EQ(f.at("trains_model"), 0);
+  // the formula API and the array API still train
+  for (const char* code : {"res = smf.ols('y ~ x', data=df).fit()\n", "res = ols('y ~ x', data=df).fit()\n",
+                           "res = sm.OLS(y, X).fit()\n"}) {
+    f = facts_of(std::string("# %%\ndf = pd.read_csv('d.csv')\n# %%\n") + code);
+    EXPECT_EQ(f.at("trains_model"), 1) << code;
+  }
+}
+
+// A %scala cell in a Python notebook imports Scala packages (`org.apache...`), no Python module.
+TEST(Facts, OtherLanguageCellsImportNoPythonPackages) {
+  const auto nb = notebook::parse_databricks_source(
+      "# Databricks notebook source\nimport pandas as pd\n\n# COMMAND ----------\n\n"
+      "# MAGIC %scala\n# MAGIC import org.apache.spark.sql.functions._\n# MAGIC val df = "
+      "spark.table(\"t\")\n",
+      "n.py");
+  const auto f = scoring::notebook_facts(nb);
+  EXPECT_EQ(f.at("third_party_packages"), 1);  // pandas
+  EXPECT_EQ(f.at("packages_beyond_core"), 0);
+  EXPECT_EQ(f.at("nonstandard_packages"), 0);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  // A Scala notebook's own imports are no Python modules either.
+  const auto scala = notebook::parse_databricks_source(
+      "// Databricks notebook source\nimport org.apache.spark.ml.Pipeline\nval p = new Pipeline()\n",
+      "s.scala");
+  EXPECT_EQ(scoring::notebook_facts(scala).at("third_party_packages"), 0);
+}
+
 TEST(Facts, EveryFactIsDocumented) {
   std::ifstream in(std::string(JUDGE_SOURCE_DIR) + "/docs/facts.md");
   ASSERT_TRUE(in) << "docs/facts.md is missing";

@@ -18,9 +18,12 @@ struct CodeFacts {
   bool wildcard_import = false;      ///< `from X import *`
   bool nested_import = false;        ///< an import indented inside a function, loop or branch
   bool sql = false;                  ///< a SQL cell (`%sql` magic, `%%sql`, `spark.sql(...)`)
-  bool install = false;              ///< pip/conda install (`%pip` cell, `!pip`, `%sh pip`)
-  bool pinned = false;               ///< an install line pins a version ("==") or reads a requirements file
-  bool comment_header = false;       ///< the cell begins with a comment line
+  /// The cell runs another language than Python (a `%scala`, `%r`, `%sql`, `%sh` cell magic): its imports are
+  /// no Python packages.
+  bool other_language = false;
+  bool install = false;            ///< pip/conda install (`%pip` cell, `!pip`, `%sh pip`)
+  bool pinned = false;             ///< an install line pins a version ("==") or reads a requirements file
+  bool comment_header = false;     ///< the cell begins with a comment line
   bool placeholder = false;        ///< unfilled blanks: `____`, "INSERT-...-HERE", `#%%RM_IF`, "# Your code"
   std::size_t commented_code = 0;  ///< comment lines that hold code (`# df.plot()`, `#x = 1`)
   bool dead = false;               ///< every line of the cell is commented out
