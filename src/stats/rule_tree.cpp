@@ -71,7 +71,16 @@ Best best_action(const Data& d, const std::vector<std::size_t>& rows) {
   Best best{{}, std::numeric_limits<double>::infinity()};
   for (const auto& a : candidate_actions(d.options)) {
     double loss = 0;
-    for (std::size_t r : rows) loss += item_loss(apply_action(a, d.base[r]), d.labels[r], d.options.na_cost);
+    std::size_t agree = 0;
+    for (std::size_t r : rows) {
+      const double l = item_loss(apply_action(a, d.base[r]), d.labels[r], d.options.na_cost);
+      loss += l;
+      agree += l == 0;
+    }
+    // An edit must be right on at least min_agreement of the labels it covers (keep is always allowed).
+    if (a.kind != ActionKind::keep &&
+        static_cast<double>(agree) < d.options.min_agreement * static_cast<double>(rows.size()) - 1e-9)
+      continue;
     if (loss < best.loss - 1e-9) best = {a, loss};
   }
   return best;

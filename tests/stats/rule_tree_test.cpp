@@ -52,6 +52,43 @@ TEST(RuleTree, LearnsAPlantedRuleExactly) {
   EXPECT_EQ(t.predict({0, 0}, 2.0), 2.0);
 }
 
+// Where feature 0 holds (rows 0-5) the judge said 3 and people said 1, 1, 2, 2, 3, 3; elsewhere 3 and 3.
+// The lowest-loss edit of that group is "at most 2" (loss 1+1+0+0+1+1 = 4 against keep's 2+2+1+1+0+0 = 6),
+// but it matches only 2 of its 6 labels, as does every other edit ("at most 1": the two 1s; "score 3" is
+// keep's): under min_agreement 0.5 no edit may stand there. Leave-one-out without the floor: a held-out 1
+// or 3 gets "at most 2" from the other five (1+2+2+3+3: loss 3 against keep's 4; 1+1+2+2+3: 3 against 6),
+// error 1; a held-out 2 (1+1+2+3+3: "at most 2" 4 against 5) error 0: 4 in all against "no rule"'s 6, so
+// depth 1 wins. With the floor every edit of a five-row group matches at most 2 of 5 labels: all keep,
+// depth 1 ties "no rule", and the simpler wins.
+TEST(RuleTree, AnEditRightOnFewerThanHalfOfItsLabelsIsNotLearnt) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  const double group[6] = {1, 1, 2, 2, 3, 3};
+  for (int i = 0; i < 12; ++i) {
+    x.push_back({i < 6 ? 1.0 : 0.0});
+    base.push_back(3.0);
+    labels.push_back(i < 6 ? group[i] : 3.0);
+  }
+  RuleTreeOptions options;
+  options.depths = {1};
+  options.one_standard_error = false;
+  options.min_agreement = 0;
+  const RuleTree without = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(without.depth, 1);
+  EXPECT_DOUBLE_EQ(without.cv_loss_none, 6.0 / 12);
+  EXPECT_DOUBLE_EQ(without.cv_loss, 4.0 / 12);
+  ASSERT_EQ(without.leaves.size(), 2u);
+  EXPECT_EQ(without.leaves[1].action.kind, ActionKind::at_most);
+  EXPECT_DOUBLE_EQ(without.leaves[1].action.score, 2.0);
+  EXPECT_EQ(without.leaves[1].agree.size(), 2u);
+
+  options.min_agreement = 0.5;
+  const RuleTree with = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(with.depth, -1);
+  EXPECT_TRUE(with.leaves.empty());
+  EXPECT_DOUBLE_EQ(with.cv_loss, 6.0 / 12);
+}
+
 TEST(RuleTree, NoRuleWhenTheBaseAgrees) {
   std::vector<std::vector<double>> x;
   std::vector<std::optional<double>> base, labels;
