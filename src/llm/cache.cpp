@@ -28,6 +28,7 @@ class Statement {
       throw Error("cache " + path.string() + ": " + sqlite3_errmsg(db));
   }
   ~Statement() { sqlite3_finalize(m_stmt); }
+  explicit Statement(sqlite3_stmt* prepared) : m_stmt(prepared) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   sqlite3_stmt* get() { return m_stmt; }
@@ -122,6 +123,9 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
     // WAL: readers never block the writer, and a killed process leaves committed transactions intact.
     use_write_ahead_log();
     exec("PRAGMA synchronous=NORMAL");
+    // An existing cache needs no write lock: a plain read of its schema version never waits for another
+    // process's write transaction (WAL), so opening a cache another eval is writing to stays instant.
+    if (schema_is_current()) return;
     // One write transaction taken before any read, so two processes creating the file wait for each other
     // (through the busy timeout) instead of one failing on a stale snapshot.
     exec("BEGIN IMMEDIATE");
@@ -136,8 +140,8 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
     if (version.step() == SQLITE_ROW) {
       if (version.column_text(0) != std::to_string(k_schema_version))
         throw Error("cache " + path.string() + " has schema_version " + version.column_text(0) +
-                    ", expected " + std::to_string(k_schema_version) +
-                    " (run judge cache clear or use another " + setting("cache") + ")");
+                    ", expected " + std::to_string(k_schema_version) + " (delete the file, or use another " +
+                    setting("cache") + ")");
     } else {
       exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
     }
@@ -171,11 +175,34 @@ void ResponseCache::use_write_ahead_log() {
   }
 }
 
+// True when the file already holds this schema version (and so its tables, created in the transaction that
+// wrote it). False when it does not, or the read did not succeed (a fresh file has no meta table; a busy
+// file): the caller then takes the write lock, waiting through the busy timeout, and creates or checks the
+// schema there. Throws on another version. Takes no write lock.
+bool ResponseCache::schema_is_current() {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(m_db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &raw, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return false;
+  }
+  Statement version(raw);
+  if (version.step() != SQLITE_ROW) return false;
+  if (version.column_text(0) != std::to_string(k_schema_version))
+    throw Error("cache " + m_path.string() + " has schema_version " + version.column_text(0) + ", expected " +
+                std::to_string(k_schema_version) + " (delete the file, or use another " + setting("cache") +
+                ")");
+  return true;
+}
+
 void ResponseCache::exec(const char* sql) {
   char* message = nullptr;
-  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string why = message ? message : sqlite3_errmsg(m_db);
+  if (const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &message); rc != SQLITE_OK) {
+    std::string why = message ? message : sqlite3_errmsg(m_db);
     sqlite3_free(message);
+    if ((rc & 0xff) == SQLITE_BUSY)
+      why += " (another process held it for " + std::to_string(k_busy_timeout_ms / 1000) +
+             " s; try again, or use " + setting("cache") + " FILE)";
     throw Error("cache " + m_path.string() + ": " + why);
   }
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -228,6 +229,69 @@ TEST(LlmCache, KilledWriterLeavesAConsistentCache) {
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "ok");
   sqlite3_finalize(s);
   sqlite3_close(db);
+}
+
+// Opening an existing cache takes no write lock: another process's long write transaction (here another
+// connection's) does not hold it up, and reading it works while the writer keeps its lock.
+TEST(LlmCache, OpeningAnExistingCacheDoesNotWaitForAWriter) {
+  const auto path = temp_db("busy.sqlite");
+  { llm::ResponseCache create(path); }
+  sqlite3* writer = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(writer, "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('x', 'y')", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    llm::ResponseCache cache(path);
+    EXPECT_EQ(cache.stats().entries, 0);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  sqlite3_exec(writer, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(writer);
+}
+
+// Another schema version is refused, naming the file and a way out that works (judge cache clear opens the
+// cache too, so it cannot be the advice), and the file is left as it was.
+TEST(LlmCache, OtherSchemaVersionIsRefusedAndLeftAlone) {
+  const auto path = temp_db("v2.sqlite");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                         "INSERT INTO meta VALUES ('schema_version', '2')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  try {
+    llm::ResponseCache cache(path);
+    FAIL() << "opened a cache of schema_version 2";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(path.string() + " has schema_version 2, expected 1"), std::string::npos) << what;
+    EXPECT_EQ(what.find("cache clear"), std::string::npos) << what;
+  }
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'responses'", -1, &s, nullptr),
+      SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(s, 0), 0);  // nothing created
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+// A file that is not a database: the error names it.
+TEST(LlmCache, FileThatIsNotADatabaseIsNamed) {
+  const auto path = temp_db("notadb.sqlite");
+  std::ofstream(path) << std::string(4096, 'x');
+  try {
+    llm::ResponseCache cache(path);
+    FAIL() << "opened a file that is not a database";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+  }
 }
 
 TEST(LlmCache, ModeNamesAndDefaultPath) {

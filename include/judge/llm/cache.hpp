@@ -65,6 +65,7 @@ class ResponseCache {
  private:
   void exec(const char* sql);
   void use_write_ahead_log();
+  bool schema_is_current();
   void evict();
 
   std::filesystem::path m_path;
