@@ -55,7 +55,7 @@ struct RuleTreeOptions {
   /// group), not a standard a reviewer would recognise; on 30-notebook folds such leaves did not hold up on
   /// the held-out quarter. Minimum confidence, as in rule induction (Liu, Hsu & Ma 1998, CBA). 0: no floor.
   double min_agreement = 0.5;
-  std::size_t inner_folds = 0;             ///< K of the inner cross-validation; 0 or >= rows: leave-one-out
+  std::size_t inner_folds = 0;  ///< K of the inner cross-validation; 0 or >= rows: leave-one-out
   /// Choose the simplest candidate within one standard error of the lowest cross-validated loss (CART's
   /// 1-SE rule) instead of the lowest itself: a rule must beat "no rule" by more than the noise of its own
   /// estimate.
