@@ -10,7 +10,7 @@ dimensions, each read from one named fact (docs/facts.md) of the notebook:
 Every other label is rater1's. The facts come from `judge notebook show --facts --format json`, so the
 standard can be expressed in the fact vocabulary by construction: this measures whether the learner finds
 rules that are there to find, in folds of 30 notebooks, not whether the facts are the right ones.
-Then `judge validate` (4 folds, baseline and both memories) at seeds 0 and 1, and prints its table.
+Then `judge validate` (4 folds, baseline and both memories) at seeds 0 and 1, and prints its summary table.
 
 Usage: bench/align_made_up_standard.py [JUDGE_BINARY]   (default build/release/judge)
 """
@@ -66,8 +66,10 @@ def main():
             writer.writerows(rows)
         for seed in (0, 1):
             print(f"\nseed {seed}:", flush=True)
-            subprocess.run([JUDGE, "validate", "--labels", labels, "--notebooks", NOTEBOOKS, "--raters", "team",
-                            "--folds", "4", "--seed", str(seed), "--conditions", "baseline,both"], check=True)
+            out = subprocess.run([JUDGE, "validate", "--labels", labels, "--notebooks", NOTEBOOKS, "--raters",
+                                  "team", "--folds", "4", "--seed", str(seed), "--conditions", "baseline,both"],
+                                 check=True, capture_output=True, text=True).stdout
+            print(out.split("\n\n")[0])  # the per-condition summary; the agreement reports follow it
 
 
 if __name__ == "__main__":
