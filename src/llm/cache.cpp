@@ -136,14 +136,11 @@ ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max
         " content TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
         " latency_seconds REAL NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL)");
     exec("CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at)");
-    Statement version(m_db, "SELECT value FROM meta WHERE key = 'schema_version'", m_path);
-    if (version.step() == SQLITE_ROW) {
-      if (version.column_text(0) != std::to_string(k_schema_version))
-        throw Error("cache " + path.string() + " has schema_version " + version.column_text(0) +
-                    ", expected " + std::to_string(k_schema_version) + " (delete the file, or use another " +
-                    setting("cache") + ")");
-    } else {
-      exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
+    // Another process may have written the schema between the read above and the lock: check it again.
+    if (!schema_is_current()) {
+      const std::string insert = "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '" +
+                                 std::to_string(k_schema_version) + "')";
+      exec(insert.c_str());
     }
     exec("COMMIT");
   } catch (...) {

@@ -9,6 +9,11 @@
 namespace judge::scoring {
 namespace {
 
+/// Cell magics of another language than Python: their imports are no Python packages.
+const std::set<std::string, std::less<>> k_other_language_magics = {
+    "scala", "r",          "R",  "sql",  "sh",    "bash", "script",
+    "java",  "javascript", "js", "html", "latex", "perl", "ruby"};
+
 bool contains(std::string_view text, std::string_view token) {
   return text.find(token) != std::string_view::npos;
 }
@@ -67,12 +72,7 @@ CodeFacts code_facts(const notebook::Cell& c) {
   CodeFacts f;
   f.number = c.number;
   if (c.magic == "pip") f.install = true;
-  {
-    static const std::set<std::string, std::less<>> k_other_languages = {
-        "scala", "r",          "R",  "sql",  "sh",    "bash", "script",
-        "java",  "javascript", "js", "html", "latex", "perl", "ruby"};
-    f.other_language = k_other_languages.count(c.magic) > 0;
-  }
+  f.other_language = k_other_language_magics.count(c.magic) > 0;
   f.sql = c.magic == "sql" || util::starts_with(util::trim(c.source), "%sql") ||
           util::starts_with(util::trim(c.source), "%%sql") || contains(c.source, "spark.sql(");
   bool first_line = true;

@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -231,8 +230,9 @@ TEST(LlmCache, KilledWriterLeavesAConsistentCache) {
   sqlite3_close(db);
 }
 
-// Opening an existing cache takes no write lock: another process's long write transaction (here another
-// connection's) does not hold it up, and reading it works while the writer keeps its lock.
+// Opening an existing cache takes no write lock: while another connection holds its write lock for the whole
+// test, the cache opens and reads (one that asked for the lock would fail with "database is locked" after
+// its busy timeout).
 TEST(LlmCache, OpeningAnExistingCacheDoesNotWaitForAWriter) {
   const auto path = temp_db("busy.sqlite");
   { llm::ResponseCache create(path); }
@@ -241,12 +241,10 @@ TEST(LlmCache, OpeningAnExistingCacheDoesNotWaitForAWriter) {
   ASSERT_EQ(
       sqlite3_exec(writer, "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('x', 'y')", nullptr, nullptr, nullptr),
       SQLITE_OK);
-  const auto start = std::chrono::steady_clock::now();
   {
     llm::ResponseCache cache(path);
     EXPECT_EQ(cache.stats().entries, 0);
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   sqlite3_exec(writer, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(writer);
 }
