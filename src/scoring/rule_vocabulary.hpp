@@ -577,19 +577,6 @@ inline std::vector<int> fitted_cells(const NotebookFacts& f, const Tokens& token
 inline const Tokens k_transformer = {"Encoder(",     "Scaler(",    "Indexer(",     "Normalizer(",
                                      "Transformer(", "Binarizer(", "Discretizer(", "Vectorizer("};
 
-/// Cells that fit an encoding or a scaling to the data: get_dummies (its columns come from the data it is
-/// given), any fit_transform, or an encoder or scaler fitted (fitted_cells). An encoder only built there is
-/// fitted nowhere yet.
-inline std::vector<int> transform_cells(const NotebookFacts& f) {
-  const auto fitted = fitted_cells(f, k_transformer);
-  std::vector<int> out;
-  for (const auto& c : f.code)
-    if (contains_any(c.body, {"get_dummies(", ".fit_transform("}) ||
-        std::find(fitted.begin(), fitted.end(), c.number) != fitted.end())
-      out.push_back(c.number);
-  return out;
-}
-
 /// Cells that compute a fill statistic from the data: an imputer fitted (fitted_cells) or a fill with a mean,
 /// median or mode on one line (`df.x.fillna(df.x.mean(), inplace=True)`, `fillna(median_age)`).
 inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
@@ -740,6 +727,40 @@ inline std::optional<int> first_call(const NotebookFacts& f, const DefBlock& def
     }
   }
   return std::nullopt;
+}
+
+/// Cells that fit an encoding or a scaling to the data: get_dummies (its columns come from the data it is
+/// given), any fit_transform, or an encoder or scaler fitted (fitted_cells). An encoder only built there is
+/// fitted nowhere yet. A fit written only inside `def` blocks happens where such a def is first called from
+/// outside any def (first_call); a def never called that way fits nowhere. Sorted, no repeats.
+inline std::vector<int> transform_cells(const NotebookFacts& f) {
+  const auto fitted = fitted_cells(f, k_transformer);
+  std::set<int> out;
+  for (const auto& c : f.code) {
+    if (!contains_any(c.body, {"get_dummies(", ".fit_transform("}) &&
+        std::find(fitted.begin(), fitted.end(), c.number) == fitted.end())
+      continue;
+    const auto defs = def_blocks(c.body);
+    std::vector<const DefBlock*> holding;  // the defs that hold a fit; empty when one is at top level
+    bool top_level = defs.empty();
+    for (const char* token : {"get_dummies(", ".fit_transform(", ".fit("})
+      for (auto at = c.body.find(token); !top_level && at != std::string::npos;
+           at = c.body.find(token, at + 1)) {
+        const auto in = std::find_if(defs.begin(), defs.end(),
+                                     [&](const DefBlock& b) { return at >= b.begin && at < b.end; });
+        if (in == defs.end())
+          top_level = true;
+        else
+          holding.push_back(&*in);
+      }
+    if (top_level) {
+      out.insert(c.number);
+      continue;
+    }
+    for (const DefBlock* b : holding)
+      if (const auto at = first_call(f, *b, c.number)) out.insert(*at);
+  }
+  return {out.begin(), out.end()};
 }
 
 // When every fit sits inside a def (a `score_dataset()` helper), training starts where such a def is first

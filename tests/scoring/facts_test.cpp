@@ -390,6 +390,36 @@ X_test = scaler.transform(imputer.transform(X_test))
   EXPECT_EQ(f.at("encoding"), 1);
 }
 
+// A transform fitted inside a def happens where the def is called: a helper defined before the split and
+// called on the training rows after it fits nothing before the split; called before the split, it does.
+TEST(Facts, ATransformInsideADefFitsWhereTheDefIsCalled) {
+  const char* const after = R"(# %%
+def encode(df, col):
+    ohe = OneHotEncoder()
+    return ohe.fit_transform(df[[col]])
+# %%
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+# %%
+X_train_c = encode(X_train, "season")
+)";
+  EXPECT_EQ(facts_of(after).at("transform_before_split"), 0);
+  const char* const before = R"(# %%
+def encode(df, col):
+    ohe = OneHotEncoder()
+    return ohe.fit_transform(df[[col]])
+# %%
+df_c = encode(df, "season")
+# %%
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+)";
+  EXPECT_EQ(facts_of(before).at("transform_before_split"), 1);
+  // Defined and never called: fitted nowhere.
+  EXPECT_EQ(facts_of("# %%\ndef encode(df):\n    return pd.get_dummies(df)\n# %%\n"
+                     "X_train, X_test, y_train, y_test = train_test_split(X, y)\n")
+                .at("transform_before_split"),
+            0);
+}
+
 // Install lines: a pinned and an unpinned package on one line, a requirements file (it may name anything),
 // a %%bash cell, mamba, and distribution names that differ from the module's.
 TEST(Facts, InstallLinesInOtherStyles) {
