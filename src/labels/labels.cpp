@@ -187,10 +187,15 @@ void check_labels(const LabelSet& set, const LabelCheck& check, Problems& proble
       if (l.score) {
         const double s = *l.score;
         // Range first: casting a double beyond int (1e10) is undefined behaviour (found by fuzz_labels).
-        if (s != std::trunc(s) || s < rubric.min_score() || s > rubric.max_score() ||
-            !rubric.on_scale(static_cast<int>(s)))
+        if (s < rubric.min_score() || s > rubric.max_score()) {
           problems.add(l.line, "score " + format_score(s) + " is off the scale (" + range +
                                    (rubric.allows_na ? " or NA" : "") + ")");
+        } else if (s != std::trunc(s) || !rubric.on_scale(static_cast<int>(s))) {
+          std::string points;  // within the range but between its points (2.5, or 2 of a 1/3/5 scale)
+          for (const auto& p : rubric.scale) points += (points.empty() ? "" : ", ") + std::to_string(p.score);
+          problems.add(l.line, "score " + format_score(s) + " is not a point of the scale (" + points +
+                                   (rubric.allows_na ? " or NA" : "") + ")");
+        }
       } else if (!rubric.allows_na) {
         problems.add(l.line, "score is NA but rubric " + rubric.id + " has no N/A (scale " + range + ")");
       }

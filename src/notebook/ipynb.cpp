@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "judge/notebook/notebook.hpp"
@@ -227,6 +228,28 @@ void read_cells(std::optional<dom::element> cells, int major, Notebook& nb, cons
   }
 }
 
+// Where `text` stops being JSON, for the message of a notebook simdjson refused (it reports no position):
+// " at line L, column C" (1-based, from nlohmann::json's parse_error byte offset), or, when nothing but
+// white space follows that point, that the file may be truncated.
+// Only on this error path, so the second parse costs nothing on good files.
+std::string json_error_place(const std::string& text) {
+  try {
+    const auto parsed = nlohmann::json::parse(text);
+    (void)parsed;
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    if (util::trim(std::string_view(text).substr(at)).empty()) return " (is the file truncated?)";
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+      if (text[i] == '\n') ++line, column = 0;
+      ++column;
+    }
+    return " at line " + std::to_string(line) + ", column " + std::to_string(column);
+  } catch (const std::exception&) {
+  }
+  return "";  // nlohmann::json reads it (simdjson is stricter, on depth for one): no place to name
+}
+
 }  // namespace
 
 Sniff detail::sniff_ipynb(std::string_view text) {
@@ -240,7 +263,7 @@ Notebook parse_ipynb(const std::string& text, const std::string& name, const Rea
   if (const auto error = parser.parse(text).get(doc); error != simdjson::SUCCESS) {
     if (error == simdjson::UTF8_ERROR) throw Error(name + ": not valid JSON (the text is not valid UTF-8)");
     if (error == simdjson::EMPTY) throw Error(name + ": empty file, not a notebook");
-    throw Error(name + ": not valid JSON (is the file truncated?)");
+    throw Error(name + ": not valid JSON" + json_error_place(text));
   }
   if (!doc.is_object()) throw Error(name + ": not a notebook (top level is not a JSON object)");
   const std::optional<int> major = int_member(doc, "nbformat");

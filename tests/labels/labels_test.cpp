@@ -102,7 +102,7 @@ TEST(Labels, EveryProblemWithItsLine) {
   EXPECT_NE(e.find("6 problems"), std::string::npos) << e;
   EXPECT_NE(e.find("e.csv:3: unknown dimension \"no_such_dim\""), std::string::npos) << e;
   EXPECT_NE(e.find("e.csv:4: score 7 is off the scale (1..3 or NA)"), std::string::npos) << e;
-  EXPECT_NE(e.find("e.csv:5: score 2.5 is off the scale"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:5: score 2.5 is not a point of the scale (1, 2, 3 or NA)"), std::string::npos) << e;
   EXPECT_NE(e.find("e.csv:6: notebook not found"), std::string::npos) << e;
   EXPECT_NE(e.find("e.csv:7: duplicate row: present.ipynb#model_training#r1 is already labelled on line 2"),
             std::string::npos)
@@ -142,6 +142,18 @@ TEST(Labels, WrongFieldCountNamesItsLine) {
 TEST(Labels, UnterminatedQuoteNamesItsLine) {
   const std::string e = error_of(write_temp("f.csv", "notebook,dimension,score\na,b,\"3\n"));
   EXPECT_NE(e.find("f.csv:2: unterminated quoted field"), std::string::npos) << e;
+}
+
+// A closing quote missing on line 2: the quotes after it pair up wrongly (line 3's opening quote closes
+// line 2's field), so the error names line 2, where the field opens, not the end of the file.
+TEST(Labels, AMissingClosingQuoteNamesTheLineWhereTheFieldOpens) {
+  const std::string e = error_of(write_temp(
+      "q.csv",
+      "notebook,dimension,score,feedback\na,b,3,\"no closing quote\nc,d,2,\"fine\"\ne,f,1,\"fine\"\n"));
+  EXPECT_NE(e.find("q.csv:2: text follows the closing quote of a field that opens on this line and closes on "
+                   "line 3: is its closing quote missing?"),
+            std::string::npos)
+      << e;
 }
 
 namespace {

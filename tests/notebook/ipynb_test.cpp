@@ -190,6 +190,10 @@ TEST(Ipynb, NotANotebookIsAnErrorNamingTheFile) {
     return std::string("no error");
   };
   EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": ["), "f.ipynb: not valid JSON (is the file truncated?)");
+  // A stray comma on line 3: the message says where (` "metadata": {},,`: the second comma is column 17,
+  // counted by hand).
+  EXPECT_EQ(message("{\n \"nbformat\": 4,\n \"metadata\": {},,\n \"cells\": []\n}\n"),
+            "f.ipynb: not valid JSON at line 3, column 17");
   EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": [\"\xff\"]}"),
             "f.ipynb: not valid JSON (the text is not valid UTF-8)");
   EXPECT_EQ(message(" \n"), "f.ipynb: empty file, not a notebook");
