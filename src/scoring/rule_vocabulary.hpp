@@ -543,6 +543,16 @@ inline std::string_view name_before(std::string_view text, std::size_t at) {
   return text.substr(b, at - b);
 }
 
+/// The name `line` assigns an object built by one of `tokens` (`scaler` in "self.scaler = StandardScaler()"),
+/// "" when none.
+inline std::string_view built_name(std::string_view line, const Tokens& tokens) {
+  if (!contains_any(line, tokens)) return {};
+  const std::size_t eq = line.find(" = ");
+  if (eq == std::string_view::npos) return {};
+  const std::string_view left = util::trim(line.substr(0, eq));
+  return name_before(left, left.size());
+}
+
 /// Cells where an object built by one of `tokens` (an imputer, a scaler, an encoder) is fitted to data:
 /// `Token(...).fit(` / `.fit_transform(` on one line, or `name.fit(` / `name.fit_transform(` of a name once
 /// assigned `name = ...Token(...)` (in that cell or an earlier one). Building the object is no fit: it may be
@@ -556,14 +566,7 @@ inline std::vector<int> fitted_cells(const NotebookFacts& f, const Tokens& token
       const bool builds = contains_any(line, tokens);
       const bool fits = contains_any(line, {".fit(", ".fit_transform("});
       if (builds && fits) fitted = true;
-      if (builds) {
-        const std::size_t eq = line.find(" = ");
-        if (eq != std::string_view::npos)
-          if (const auto name =
-                  name_before(util::trim(line.substr(0, eq)), util::trim(line.substr(0, eq)).size());
-              !name.empty())
-            names.insert(std::string(name));
-      }
+      if (const auto name = built_name(line, tokens); !name.empty()) names.insert(std::string(name));
       for (const char* call : {".fit(", ".fit_transform("})
         for (auto at = line.find(call); !fitted && at != std::string_view::npos; at = line.find(call, at + 1))
           if (names.count(name_before(line, at))) fitted = true;
@@ -710,18 +713,21 @@ inline std::vector<DefBlock> def_blocks(std::string_view body) {
   return blocks;
 }
 
-// The first code cell after `defined_in` that calls `def_` outside any def of its own: the name followed by
-// `(`, not continuing another name (`pretrain(` is no call of train) nor, for a top-level def, a method
-// (`net.train()`).
-inline std::optional<int> first_call(const NotebookFacts& f, const DefBlock& def_, int defined_in) {
+// The first code cell after `defined_in` (or from it, with `own_cell`) that calls `def_` outside any def of
+// its own: the name followed by `(`, not continuing another name (`pretrain(` is no call of train) nor, for a
+// top-level def, a method (`net.train()`). A cell's defs are only parsed when the name occurs in it.
+inline std::optional<int> first_call(const NotebookFacts& f, const DefBlock& def_, int defined_in,
+                                     bool own_cell = false) {
   const std::string call = def_.name + "(";
   for (const auto& c : f.code) {
-    if (c.number <= defined_in) continue;
-    const auto own = def_blocks(c.body);
+    if (c.number < defined_in || (c.number == defined_in && !own_cell)) continue;
+    std::optional<std::vector<DefBlock>> own;
     for (auto at = c.body.find(call); at != std::string::npos; at = c.body.find(call, at + 1)) {
       const char before = at == 0 ? ' ' : c.body[at - 1];
       if (is_identifier_char(before) || (before == '.' && !def_.method)) continue;
-      if (std::any_of(own.begin(), own.end(), [&](const DefBlock& b) { return at >= b.begin && at < b.end; }))
+      if (!own) own = def_blocks(c.body);
+      if (std::any_of(own->begin(), own->end(),
+                      [&](const DefBlock& b) { return at >= b.begin && at < b.end; }))
         continue;
       return c.number;
     }
@@ -729,37 +735,96 @@ inline std::optional<int> first_call(const NotebookFacts& f, const DefBlock& def
   return std::nullopt;
 }
 
+// A def of the notebook's code, with its cell; `marked` when it does what a caller looks for (fits a model,
+// fits a transform).
+struct CellDef {
+  DefBlock block;
+  int cell = 0;
+  bool marked = false;
+};
+
+/// Every def block of every code cell, in notebook order (a nested def after the def holding it).
+inline std::vector<CellDef> cell_defs(const NotebookFacts& f) {
+  std::vector<CellDef> defs;
+  for (const auto& c : f.code)
+    for (auto& b : def_blocks(c.body)) defs.push_back({std::move(b), c.number, false});
+  return defs;
+}
+
+/// Marks every def whose body calls a marked def by name (a run() wrapper around a helper), to a fixpoint.
+inline void mark_callers(const NotebookFacts& f, std::vector<CellDef>& defs) {
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (auto& d : defs) {
+      if (d.marked) continue;
+      const std::string_view body =
+          std::string_view(f.cell(d.cell)->body).substr(d.block.begin, d.block.end - d.block.begin);
+      for (const auto& g : defs) {
+        if (!g.marked) continue;
+        const std::string call = g.block.name + "(";
+        for (auto at = body.find(call); at != std::string_view::npos && !d.marked;
+             at = body.find(call, at + 1))
+          if (at > 0 && !is_identifier_char(body[at - 1]) && (body[at - 1] != '.' || g.block.method))
+            d.marked = true;
+        if (d.marked) break;
+      }
+      grew = grew || d.marked;
+    }
+  }
+}
+
 /// Cells that fit an encoding or a scaling to the data: get_dummies (its columns come from the data it is
 /// given), any fit_transform, or an encoder or scaler fitted (fitted_cells). An encoder only built there is
-/// fitted nowhere yet. A fit written only inside `def` blocks happens where such a def is first called from
-/// outside any def (first_call); a def never called that way fits nowhere. Sorted, no repeats.
+/// fitted nowhere yet. A fit written only inside `def` blocks happens where such a def, or a def calling it
+/// (a wrapper), is first called from outside any def, in its own cell or a later one (first_call); a def
+/// never called that way fits nowhere. Sorted, no repeats.
 inline std::vector<int> transform_cells(const NotebookFacts& f) {
   const auto fitted = fitted_cells(f, k_transformer);
+  std::set<std::string, std::less<>> transformers;  // names assigned an encoder or scaler
+  for (const auto& c : f.code)
+    for (std::string_view line : util::split_lines(c.body))
+      if (const auto name = built_name(line, k_transformer); !name.empty())
+        transformers.insert(std::string(name));
+  // A `.fit(` fits a transform when its line builds the transformer or it is called on a transformer's name;
+  // a model's `.fit(` is no transform.
+  const auto fits_transform = [&](std::string_view body, std::size_t at) {
+    const std::size_t bol = body.rfind('\n', at) == std::string_view::npos ? 0 : body.rfind('\n', at) + 1;
+    const std::string_view line = body.substr(bol, std::min(body.find('\n', at), body.size()) - bol);
+    return contains_any(line, k_transformer) || transformers.count(name_before(body, at)) > 0;
+  };
+  auto defs = cell_defs(f);
   std::set<int> out;
   for (const auto& c : f.code) {
     if (!contains_any(c.body, {"get_dummies(", ".fit_transform("}) &&
         std::find(fitted.begin(), fitted.end(), c.number) == fitted.end())
       continue;
-    const auto defs = def_blocks(c.body);
-    std::vector<const DefBlock*> holding;  // the defs that hold a fit; empty when one is at top level
-    bool top_level = defs.empty();
+    // This cell's defs, outermost first: a fit in a nested def is marked on the def holding it.
+    const auto first =
+        std::partition_point(defs.begin(), defs.end(), [&](const CellDef& d) { return d.cell < c.number; });
+    const auto last =
+        std::partition_point(first, defs.end(), [&](const CellDef& d) { return d.cell == c.number; });
+    std::vector<CellDef*> holding;  // the defs that hold a fit; unused when one is at top level
+    bool top_level = first == last;
     for (const char* token : {"get_dummies(", ".fit_transform(", ".fit("})
       for (auto at = c.body.find(token); !top_level && at != std::string::npos;
            at = c.body.find(token, at + 1)) {
-        const auto in = std::find_if(defs.begin(), defs.end(),
-                                     [&](const DefBlock& b) { return at >= b.begin && at < b.end; });
-        if (in == defs.end())
+        if (std::string_view(token) == ".fit(" && !fits_transform(c.body, at)) continue;
+        const auto in = std::find_if(
+            first, last, [&](const CellDef& d) { return at >= d.block.begin && at < d.block.end; });
+        if (in == last)
           top_level = true;
         else
           holding.push_back(&*in);
       }
-    if (top_level) {
+    if (top_level)
       out.insert(c.number);
-      continue;
-    }
-    for (const DefBlock* b : holding)
-      if (const auto at = first_call(f, *b, c.number)) out.insert(*at);
+    else
+      for (CellDef* d : holding) d->marked = true;
   }
+  mark_callers(f, defs);
+  for (const auto& d : defs)
+    if (d.marked)
+      if (const auto at = first_call(f, d.block, d.cell, true)) out.insert(*at);
   return {out.begin(), out.end()};
 }
 
@@ -768,39 +833,16 @@ inline std::vector<int> transform_cells(const NotebookFacts& f) {
 // wrapper around the helper); a call inside a def, the def's own recursive call included, is no start.
 inline std::optional<int> first_call_of_fitting_definition(const NotebookFacts& f,
                                                            const std::vector<int>& fits) {
-  struct Def {
-    DefBlock block;
-    int cell;
-    bool fits;
-  };
-  std::vector<Def> defs;
-  for (const auto& c : f.code)
-    for (auto& b : def_blocks(c.body)) {
-      const bool fits_here = std::find(fits.begin(), fits.end(), c.number) != fits.end() &&
-                             contains_any(std::string_view(c.body).substr(b.begin, b.end - b.begin), k_fit);
-      defs.push_back({std::move(b), c.number, fits_here});
-    }
-  // Wrappers: a def whose body calls a fitting def by name fits too (a fixpoint over a few defs).
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (auto& d : defs) {
-      if (d.fits) continue;
-      const std::string_view body =
-          std::string_view(f.cell(d.cell)->body).substr(d.block.begin, d.block.end - d.block.begin);
-      for (const auto& g : defs) {
-        if (!g.fits) continue;
-        const std::string call = g.block.name + "(";
-        for (auto at = body.find(call); at != std::string_view::npos && !d.fits; at = body.find(call, at + 1))
-          if (at > 0 && !is_identifier_char(body[at - 1]) && (body[at - 1] != '.' || g.block.method))
-            d.fits = true;
-        if (d.fits) break;
-      }
-      grew = grew || d.fits;
-    }
-  }
+  auto defs = cell_defs(f);
+  for (auto& d : defs)
+    d.marked =
+        std::find(fits.begin(), fits.end(), d.cell) != fits.end() &&
+        contains_any(
+            std::string_view(f.cell(d.cell)->body).substr(d.block.begin, d.block.end - d.block.begin), k_fit);
+  mark_callers(f, defs);
   std::optional<int> first;
   for (const auto& d : defs)
-    if (d.fits)
+    if (d.marked)
       if (const auto at = first_call(f, d.block, d.cell); at && (!first || *at < *first)) first = at;
   return first;
 }

@@ -420,6 +420,25 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
             0);
 }
 
+// A transform def called in the cell that defines it, or only through a wrapper def, still fits where that
+// call runs; a model's `.fit(` in a def beside a transform def is no transform.
+TEST(Facts, ATransformDefCalledInItsCellOrByAWrapperFitsThere) {
+  const std::string split = "# %%\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n";
+  EXPECT_EQ(facts_of("# %%\ndef encode(df):\n    return pd.get_dummies(df)\ndf = encode(df)\n" + split)
+                .at("transform_before_split"),
+            1);
+  EXPECT_EQ(facts_of("# %%\ndef encode(df):\n    return pd.get_dummies(df)\n# %%\ndef prep(df):\n"
+                     "    return encode(df.dropna())\n# %%\ndf = prep(df)\n" +
+                     split)
+                .at("transform_before_split"),
+            1);
+  EXPECT_EQ(facts_of("# %%\ndef encode(df):\n    return pd.get_dummies(df)\ndef train(X, y):\n"
+                     "    return LinearRegression().fit(X, y)\n# %%\nm = train(X, y)\n" +
+                     split + "# %%\nX_train = encode(X_train)\n")
+                .at("transform_before_split"),
+            0);
+}
+
 // Install lines: a pinned and an unpinned package on one line, a requirements file (it may name anything),
 // a %%bash cell, mamba, and distribution names that differ from the module's.
 TEST(Facts, InstallLinesInOtherStyles) {
