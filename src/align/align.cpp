@@ -206,6 +206,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   for (auto& it : items) {
     if (!it.nb) {
       summary.warnings.push_back("skipped " + it.name + ": " + it.error);
+      ++summary.notebooks_unreadable;
       for (const auto* r : it.labels)  // keep what memory had for it
         if (const auto* old = memory.find_episode(r->item + "#" + r->dimension)) {
           episodes.push_back(*old);

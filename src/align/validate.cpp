@@ -59,7 +59,7 @@ void check_folds(int folds, std::size_t notebooks, std::size_t unreadable) {
 
 // Resolved labels grouped by item (sorted), with the notebooks read; unreadable ones become warnings.
 std::vector<Item> load_items(const labels::LabelSet& labels, const ValidateOptions& o,
-                             std::vector<std::string>& warnings) {
+                             std::vector<std::string>& warnings, std::size_t& unreadable) {
   std::map<std::string, std::map<std::string, std::optional<double>>> by_item;
   for (const auto& r : labels::resolve(labels, o.rater_policy)) by_item[r.item][r.dimension] = r.score;
   std::vector<std::optional<notebook::Notebook>> read(by_item.size());
@@ -73,6 +73,7 @@ std::vector<Item> load_items(const labels::LabelSet& labels, const ValidateOptio
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (!read[i]) {
       warnings.push_back("skipped " + names[i] + ": " + errors[i]);
+      ++unreadable;
       continue;
     }
     items.push_back({names[i], std::move(*read[i]), std::move(by_item[names[i]]), {}});
@@ -166,7 +167,7 @@ const std::vector<std::string>& validate_conditions() {
 ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOptions& o) {
   check_options(o);
   ValidateResult result;
-  std::vector<Item> items = load_items(labels, o, result.warnings);
+  std::vector<Item> items = load_items(labels, o, result.warnings, result.notebooks_unreadable);
   check_folds(o.folds, items.size(), result.warnings.size());
   for (const auto& it : items) {
     result.items.push_back(it.name);

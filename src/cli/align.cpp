@@ -151,6 +151,15 @@ int run_align(const AlignCliOptions& opt) {
   print_summary(opt, memory, *judge, summary);
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
+  // As judge eval exits 4 on an unreadable notebook: the memory is saved, but a script must not take it for
+  // one aligned on every label.
+  if (summary.notebooks_unreadable > 0) {
+    std::cerr
+        << "judge: " << summary.notebooks_unreadable
+        << " labelled notebook(s) could not be read (warnings above); memory keeps what it had for them. "
+           "Fix or remove them and run judge align again\n";
+    return static_cast<int>(ExitCode::unscored);
+  }
   return static_cast<int>(ExitCode::ok);
 }
 

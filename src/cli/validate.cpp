@@ -221,7 +221,15 @@ int finish(const align::ValidateResult& result, const std::vector<measure::GateR
       std::cerr << "judge: gate failed: --fail-if '" << g.gate.text << "': " << measure::describe(g) << "\n";
       failed = true;
     }
-  return static_cast<int>(failed ? ExitCode::gate : ExitCode::ok);
+  if (failed) return static_cast<int>(ExitCode::gate);
+  // As judge eval exits 4 on an unreadable notebook: the figures leave those notebooks' labels out.
+  if (result.notebooks_unreadable > 0) {
+    std::cerr
+        << "judge: " << result.notebooks_unreadable
+        << " labelled notebook(s) could not be read (warnings above) and are left out of every condition\n";
+    return static_cast<int>(ExitCode::unscored);
+  }
+  return static_cast<int>(ExitCode::ok);
 }
 
 int run_validate(const ValidateCliOptions& opt) {

@@ -856,3 +856,30 @@ TEST(AlignCli, EvalRefusesRulesOffTheScaleAndWarnsOfUnknownFacts) {
   EXPECT_EQ(r.out.find("learnt_rule"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
+
+// A labelled notebook that cannot be read (a stray comma: column 16, counted by hand): align saves the memory
+// from the others but exits 4, as judge eval does for an unreadable notebook, so a CI job notices; validate
+// leaves it out of every condition and exits 4 too. A failed gate still wins (3).
+TEST(AlignCli, AnUnreadableLabelledNotebookExitsFour) {
+  const fs::path dir = two_notebooks("judge_align_unreadable_");
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", "{\"nbformat\": 4,, \"cells\": []}");
+  judge::util::write_file_atomic(dir / "nb/c.ipynb", ipynb("df = pd.read_csv('z.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "labels.csv",
+                                 "notebook,dimension,score,feedback,rater\n"
+                                 "a.ipynb,data_imputation,1,x,r1\nb.ipynb,data_imputation,2,y,r1\n"
+                                 "c.ipynb,data_imputation,1,z,r1\n");
+  const std::string d = "'" + dir.string() + "'";
+  auto r =
+      run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem 2>&1");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("not valid JSON at line 1, column 16"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judge: 1 labelled notebook(s) could not be read"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(dir / "mem/memory.json"));
+  const std::string validate =
+      "validate --labels " + d + "/labels.csv --notebooks " + d + "/nb --folds 2 --bootstrap 10";
+  r = run_judge(validate + " 2>&1");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("are left out of every condition"), std::string::npos) << r.out;
+  EXPECT_EQ(run_judge(validate + " --fail-if 'mae>-1' >/dev/null 2>&1").exit_code, 3);
+  fs::remove_all(dir);
+}

@@ -32,10 +32,11 @@ struct AlignOptions {
 struct AlignSummary {
   std::size_t episodes_added = 0, episodes_changed = 0, episodes_unchanged = 0, episodes_removed = 0;
   std::size_t notebooks_judged = 0;
-  std::size_t verdicts_unscored = 0;  ///< verdicts of this run's judge calls that are unscored
-  std::size_t verdicts_made = 0;      ///< (notebook, dimension) verdicts of this run's judge calls
-  std::size_t reflection_calls = 0;   ///< reflection batches that succeeded
-  std::size_t reflection_failed = 0;  ///< reflection batches that failed (retried next run)
+  std::size_t notebooks_unreadable = 0;  ///< labelled notebooks that could not be read (each also a warning)
+  std::size_t verdicts_unscored = 0;     ///< verdicts of this run's judge calls that are unscored
+  std::size_t verdicts_made = 0;         ///< (notebook, dimension) verdicts of this run's judge calls
+  std::size_t reflection_calls = 0;      ///< reflection batches that succeeded
+  std::size_t reflection_failed = 0;     ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
   std::size_t labels_forgotten = 0;  ///< labels left out because a tombstone names them (Memory::forgotten)

@@ -73,7 +73,8 @@ struct ValidateResult {
   /// memory itself (episodes' notebooks and the items of the label ids guidelines cite). Lets a test check
   /// that no notebook's labels reach its own fold.
   std::vector<std::vector<std::set<std::string>>> memory_items;
-  std::vector<std::string> warnings;  ///< unreadable notebooks (left out of every condition)
+  std::vector<std::string> warnings;     ///< unreadable notebooks (left out of every condition)
+  std::size_t notebooks_unreadable = 0;  ///< labelled notebooks that could not be read (each also a warning)
 };
 
 /// K-fold cross-validation of alignment. Why by notebook: the dimensions of one notebook share its code, so
