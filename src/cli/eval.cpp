@@ -394,6 +394,27 @@ Notebooks select_notebooks(const EvalOptions& opt, const std::optional<util::Sha
   return read_notebooks(notebook_paths(opt), filter);
 }
 
+// Leaving a notebook's own episodes out does not make eval on labelled notebooks a held-out measurement: the
+// memory's guidelines, learnt rules and blend weights were fitted on those labels too. Say so once, with the
+// count.
+void warn_in_sample(const std::vector<notebook::Notebook>& notebooks, const std::vector<std::string>& hashes,
+                    const scoring::MemoryUse& context, const std::string& memory_dir) {
+  if (!context.memory) return;
+  std::size_t labelled = 0;
+  for (std::size_t i = 0; i < notebooks.size(); ++i) {
+    scoring::MemoryUse c = context;
+    c.notebook_hash = hashes[i];
+    labelled += scoring::labelled_in_memory(notebooks[i], c);
+  }
+  if (labelled == 0) return;
+  std::cerr << "judge: warning: " << labelled << " of the " << notebooks.size()
+            << " notebooks judged are labelled in memory " << memory_dir
+            << ": its guidelines, learnt rules and blend weights come from their labels too (only their own "
+               "episodes are left out), so agreement measured on them is in-sample and optimistic; for a "
+               "held-out figure use "
+               "judge validate, or eval on notebooks outside the labels\n";
+}
+
 int run_eval(const EvalOptions& opt) {
   // --shard given empty ("$SHARD" unset) is parse_shard's error, not a run of every notebook.
   const auto shard = opt.shard ? std::optional(util::parse_shard(*opt.shard)) : std::nullopt;
@@ -408,8 +429,8 @@ int run_eval(const EvalOptions& opt) {
   const auto memory = load_memory(opt.memory_dir, config, rubric, judge->spec());
   if (memory && judge->learns_fact_rules()) check_rules(*memory, opt.memory_dir, rubric);
   const auto context = memory_context(memory, config);
-  const auto items = plan_work(notebooks, rubric, per_dimension,
-                               file_hashes(notebooks, context.memory && !context.own_episodes));
+  const auto hashes = file_hashes(notebooks, context.memory != nullptr);
+  const auto items = plan_work(notebooks, rubric, per_dimension, hashes);
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   const auto calibration = load_calibration(opt.memory_dir, judge->spec(), opt.calibration_any_judge);
   EvalOutput output = open_output(opt, rubric);
@@ -419,6 +440,7 @@ int run_eval(const EvalOptions& opt) {
   output.finish();
   print_totals(judge->spec(), *usage, config);
   warn_flagged(output.flagged());
+  warn_in_sample(notebooks, hashes, context, opt.memory_dir);
   return exit_code(output.tally(), unreadable.size());
 }
 

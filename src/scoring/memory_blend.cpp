@@ -219,6 +219,13 @@ std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& d
   return n;
 }
 
+bool labelled_in_memory(const notebook::Notebook& nb, const MemoryUse& context) {
+  if (!context.memory) return false;
+  const auto& episodes = context.memory->episodes();
+  return std::any_of(episodes.begin(), episodes.end(),
+                     [&](const memory::Episode& e) { return is_own(e, nb, context); });
+}
+
 void apply_memory(const notebook::Notebook& nb, const MemoryUse& context, std::vector<Verdict>& verdicts) {
   if (!context.memory || !context.use_episodes) return;  // the blend uses episodes only, never guidelines
   for (auto& v : verdicts) {

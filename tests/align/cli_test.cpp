@@ -524,18 +524,31 @@ TEST(AlignCli, EvalWarnsWhenTheMemoryWasAlignedForAnotherRubric) {
   ASSERT_EQ(run_judge(align + "rubrics/ml-notebook.yaml --memory " + d + "/same").exit_code, 0);
 
   const std::string eval = "eval --format csv " + d + "/nb/a.ipynb --memory " + d;
+  // a.ipynb is labelled in each memory: the in-sample warning
+  // (AlignCli.EvalOnLabelledNotebooksWarnsThatItIsInSample) follows the rubric's.
+  auto in_sample = [&](const std::string& memory) {
+    return "judge: warning: 1 of the 1 notebooks judged are labelled in memory " + dir.string() + "/" +
+           memory +
+           ": its guidelines, learnt rules and blend weights come from their labels too (only their own "
+           "episodes "
+           "are left out), so agreement measured on them is in-sample and optimistic; for a held-out figure "
+           "use "
+           "judge validate, or eval on notebooks outside the labels\n";
+  };
   auto r = run_judge(eval + "/other 2>&1 >/dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "judge: warning: memory " + dir.string() +
                        "/other was aligned for rubric other, but this run uses rubric ml-notebook; its "
-                       "guidelines and episodes may not apply\n");
+                       "guidelines and episodes may not apply\n" +
+                       in_sample("other"));
   r = run_judge(eval + "/changed 2>&1 >/dev/null");
   EXPECT_EQ(r.out,
             "judge: warning: memory " + dir.string() +
                 "/changed was aligned for rubric ml-notebook as it was before it changed; re-run judge "
-                "align to follow the change\n");
+                "align to follow the change\n" +
+                in_sample("changed"));
   r = run_judge(eval + "/same 2>&1 >/dev/null");
-  EXPECT_EQ(r.out, "") << r.out;
+  EXPECT_EQ(r.out, in_sample("same")) << r.out;
   fs::remove_all(dir);
 }
 
@@ -812,11 +825,14 @@ TEST(AlignCli, MemoryKeepsItsJudgeAndCalibrationIsForThatJudgeOnly) {
   // clamped outside it, so the rules' 2 for a.ipynb becomes 1.5.
   EXPECT_EQ(records_of(r.out).at(0)["calibrated"]["raw"], 2.0) << r.out;
   EXPECT_EQ(records_of(r.out).at(0)["score"], 1.5) << r.out;
-  // The memory's own judge: neither warning, calibration applied.
+  // The memory's own judge: neither warning, calibration applied. (a.ipynb is labelled in the memory, so the
+  // in-sample warning stays.)
   r = judge::test::run_command(eval + " --judge openai:model-a 2>err.txt");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   err = judge::util::read_file(dir / "err.txt");
-  EXPECT_EQ(err.find("warning"), std::string::npos) << err;
+  EXPECT_EQ(err.find("was aligned for judge"), std::string::npos) << err;
+  EXPECT_EQ(err.find("calibration skipped"), std::string::npos) << err;
+  EXPECT_NE(err.find("1 of the 1 notebooks judged are labelled in memory mem"), std::string::npos) << err;
   EXPECT_TRUE(records_of(r.out).at(0).contains("calibrated")) << r.out;
 
   // A judge given explicitly wins and every notebook is judged again.
@@ -881,5 +897,28 @@ TEST(AlignCli, AnUnreadableLabelledNotebookExitsFour) {
   EXPECT_EQ(r.exit_code, 4) << r.out;
   EXPECT_NE(r.out.find("are left out of every condition"), std::string::npos) << r.out;
   EXPECT_EQ(run_judge(validate + " --fail-if 'mae>-1' >/dev/null 2>&1").exit_code, 3);
+  fs::remove_all(dir);
+}
+
+// eval --memory on notebooks the memory holds labels of warns that the figure is in-sample (the learnt rules
+// and blend weights were fitted on those labels; leaving out their own episodes does not make it held out),
+// counting them; on a notebook outside the labels it is silent.
+TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
+  const fs::path dir = two_notebooks("judge_align_in_sample_");
+  judge::util::write_file_atomic(dir / "other/c.ipynb", ipynb("df = pd.read_csv('z.csv').fillna(0)"));
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                      "/mem >/dev/null 2>&1")
+                .exit_code,
+            0);
+  auto r =
+      run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/nb " + d + "/other 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("judge: warning: 2 of the 3 notebooks judged are labelled in memory"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("in-sample and optimistic"), std::string::npos) << r.out;
+  r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>&1 >/dev/null");
+  EXPECT_EQ(r.out.find("labelled in memory"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }

@@ -40,6 +40,11 @@ std::vector<memory::Retrieved> retrieve_episodes(const notebook::Notebook& nb, c
 std::size_t own_episode_count(const notebook::Notebook& nb, const std::string& dimension,
                               const MemoryUse& context);
 
+/// Whether context.memory holds a label of nb: an episode that is nb's own in the sense of retrieve_episodes,
+/// whatever context.own_episodes says. Its guidelines and learnt rules may come from that label, so agreement
+/// measured on nb with this memory is in-sample. false without memory.
+bool labelled_in_memory(const notebook::Notebook& nb, const MemoryUse& context);
+
 /// Applies the memory's learnt rules (Memory::fact_rules) to the heuristic verdicts of a notebook whose named
 /// facts are `facts` (notebook_facts): for each verdict, the first rule of its dimension that matches (with
 /// `rule_score` = the verdict's score, 0 for N/A) edits it by its action, notes the rule in the rationale
