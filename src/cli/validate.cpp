@@ -173,8 +173,13 @@ measure::CrossValidation cross_validation(const align::ValidateOptions& core,
 
 std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std::string>& conditions) {
   if (!opt.gate_on.empty()) {
-    if (std::find(conditions.begin(), conditions.end(), opt.gate_on) == conditions.end())
-      throw Error("--gate-on \"" + opt.gate_on + "\" is not among the measured conditions", ExitCode::usage);
+    if (std::find(conditions.begin(), conditions.end(), opt.gate_on) == conditions.end()) {
+      std::string measured;
+      for (const auto& c : conditions) measured += (measured.empty() ? "" : ", ") + c;
+      throw Error("--gate-on \"" + opt.gate_on + "\" is not among the measured conditions (" + measured +
+                      "; --conditions chooses them)",
+                  ExitCode::usage);
+    }
     return opt.gate_on;
   }
   return std::find(conditions.begin(), conditions.end(), "both") != conditions.end() ? "both"

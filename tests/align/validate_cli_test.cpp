@@ -95,6 +95,13 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
   EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --fail-if 'mae>-1'")).exit_code, 3);
   EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --fail-if 'mae<-1'")).exit_code, 0);
   EXPECT_EQ(run_judge(data.validate("--conditions baseline,nonsense")).exit_code, 2);
+  r = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                "/nb --folds 2 --conditions baseline,both --gate-on episodc --fail-if 'mae>1' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--gate-on \"episodc\" is not among the measured conditions (baseline, both; "
+                       "--conditions chooses them)"),
+            std::string::npos)
+      << r.out;
   r = run_judge(data.validate("--conditions baseline,episodic --learning-curve --format html"));
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("<svg class=\"learning-curve\""), std::string::npos);
