@@ -39,12 +39,16 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name)
           // RFC 4180: a closing quote ends the field. Text right after it almost always means a closing
           // quote went missing earlier, and the quotes after it pair up wrongly from there on; reading on
           // would merge records and fail far away (at the file's end), so stop at the field it started in.
-          if (i + 1 < text.size() && text[i + 1] != ',' && text[i + 1] != '\n' && text[i + 1] != '\r')
+          // Spaces and tabs before the separator are passed over (hand-written `"a" ,"b"`).
+          std::size_t next = i + 1;
+          while (next < text.size() && (text[next] == ' ' || text[next] == '\t')) ++next;
+          if (next < text.size() && text[next] != ',' && text[next] != '\n' && text[next] != '\r')
             throw Error(
                 name + ":" + std::to_string(quote_line) +
                 ": text follows the closing quote of a field that opens on this line" +
                 (line != quote_line ? " and closes on line " + std::to_string(line) : std::string()) +
                 ": is its closing quote missing? (A quote inside a quoted field is written twice: \"\")");
+          i = next - 1;
         }
       } else {
         if (c == '\n') ++line;

@@ -20,6 +20,9 @@ TEST(Csv, Rfc4180EdgeCases) {
   EXPECT_EQ(r[1].line, 3);
   EXPECT_EQ(r[1].fields, (std::vector<std::string>{"1", "x, \"y\"\r\nz", ""}));
   EXPECT_EQ(parse_csv("a,b", "t.csv").size(), 1u);  // no final line break
+  // Spaces after a closing quote, before the separator or the line's end, are passed over.
+  EXPECT_EQ(parse_csv("\"a\" ,\"b\"\t\n", "t.csv")[0].fields, (std::vector<std::string>{"a", "b"}));
+  EXPECT_THROW(parse_csv("\"a\" x,b\n", "t.csv"), judge::Error);
   EXPECT_EQ(csv_quote("plain"), "plain");
   EXPECT_EQ(csv_quote("a,\"b\""), "\"a,\"\"b\"\"\"");
 }
