@@ -56,10 +56,15 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name)
       }
       continue;
     }
-    if (c == '"') {
+    // A quote opens a quoted field only at the field's start (after spaces or tabs, hand-written `"a", "b"`,
+    // which are dropped); inside an unquoted field it is text, as Python's csv module and spreadsheets read
+    // it: hand-written feedback quotes words (`uses "fit" here`), and opening a quoted field there would
+    // pair the quotes up wrongly from there on.
+    if (c == '"' && field.find_first_not_of(" \t") == std::string::npos) {
       in_quotes = true;
       quote_line = line;
       record_started = true;
+      field.clear();
     } else if (c == ',') {
       end_field();
       record_started = true;

@@ -27,6 +27,28 @@ TEST(Csv, Rfc4180EdgeCases) {
   EXPECT_EQ(csv_quote("a,\"b\""), "\"a,\"\"b\"\"\"");
 }
 
+// A quote inside an unquoted field is text, as Python's csv module, pandas and spreadsheets read it:
+// hand-written feedback quotes words (`uses "fit" on the test rows`), which is no missing closing quote. A
+// quoted field may follow spaces after the separator (hand-written `"a", "b"`), as it may precede them.
+TEST(Csv, AQuoteInsideAnUnquotedFieldIsText) {
+  EXPECT_EQ(parse_csv("a.ipynb,2,uses \"fit\" on the test rows\n", "t.csv")[0].fields,
+            (std::vector<std::string>{"a.ipynb", "2", "uses \"fit\" on the test rows"}));
+  const auto r = parse_csv("a,a 5\" screen\nb,\"c\"\n", "t.csv");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].fields, (std::vector<std::string>{"a", "a 5\" screen"}));
+  EXPECT_EQ(r[1].fields, (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(parse_csv("\"a\", \"b, c\"\t,d\n", "t.csv")[0].fields,
+            (std::vector<std::string>{"a", "b, c", "d"}));
+  // A missing closing quote is still found where its field opens.
+  try {
+    parse_csv("a,\"no closing quote\nb,\"c\"\n", "t.csv");
+    FAIL();
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("t.csv:1: text follows the closing quote"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Tabular, HeaderFindsColumnsByNameIgnoringCaseAndSpace) {
   const CsvHeader h(CsvRecord{{" Notebook", "DIMENSION ", "score"}, 1});
   EXPECT_EQ(h.find({"item", "notebook"}), 0u);

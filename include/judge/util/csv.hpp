@@ -19,8 +19,11 @@ struct CsvRecord {
 
 /// Parses CSV text per RFC 4180: comma separated, fields optionally in double quotes, a quoted field may
 /// hold commas, doubled quotes and line breaks; records end at LF or CRLF; a UTF-8 byte order mark is
-/// skipped; blank lines are skipped. Throws judge::Error "NAME:LINE: unterminated quoted field" when a
-/// quote is never closed.
+/// skipped; blank lines are skipped. Beyond RFC 4180, as hand-written files have them: spaces or tabs
+/// around a quoted field are dropped, and a quote inside an unquoted field is text (`uses "fit" here`).
+/// Throws judge::Error "NAME:LINE: unterminated quoted field" when a quote is never closed, and "NAME:LINE:
+/// text follows the closing quote ..." (LINE where that field opens) when other text follows a closing
+/// quote, which is how a missing closing quote usually shows.
 std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name);
 
 /// `value` as one CSV field: quoted per RFC 4180 (quotes doubled) when it holds a comma, quote or line break.
