@@ -194,6 +194,17 @@ TEST(Ipynb, NotANotebookIsAnErrorNamingTheFile) {
   // counted by hand).
   EXPECT_EQ(message("{\n \"nbformat\": 4,\n \"metadata\": {},,\n \"cells\": []\n}\n"),
             "f.ipynb: not valid JSON at line 3, column 17");
+  // CRLF line ends; an error on the first byte; the column counts characters, not UTF-8 bytes (an editor's
+  // column: `"é"` is 3 characters and 4 bytes).
+  EXPECT_EQ(message("{\r\n \"nbformat\": 4,\r\n \"metadata\": {},,\r\n \"cells\": []\r\n}\r\n"),
+            "f.ipynb: not valid JSON at line 3, column 17");
+  EXPECT_EQ(message("}"), "f.ipynb: not valid JSON at line 1, column 1");
+  EXPECT_EQ(message("{\"a\": \"\xC3\xA9\xC3\xA9\", x}"), "f.ipynb: not valid JSON at line 1, column 13");
+  // Deeper than simdjson reads: nlohmann::json reads it, so there is no place to name, but the reason is
+  // said.
+  EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": " + std::string(2000, '[') + std::string(2000, ']') + "}")
+                .find("f.ipynb: not valid JSON for this reader: nested deeper than"),
+            0u);
   EXPECT_EQ(message("{\"nbformat\": 4, \"cells\": [\"\xff\"]}"),
             "f.ipynb: not valid JSON (the text is not valid UTF-8)");
   EXPECT_EQ(message(" \n"), "f.ipynb: empty file, not a notebook");
