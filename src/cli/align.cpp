@@ -153,6 +153,8 @@ int run_align(const AlignCliOptions& opt) {
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   // As judge eval exits 4 on an unreadable notebook: the memory is saved, but a script must not take it for
   // one aligned on every label.
+  if (summary.verdicts_unscored > 0 && summary.notebooks_unreadable == 0)
+    return static_cast<int>(ExitCode::unscored);  // warned above: the judge gave no usable score for some
   if (summary.notebooks_unreadable > 0) {
     std::cerr
         << "judge: " << summary.notebooks_unreadable

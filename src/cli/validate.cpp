@@ -234,6 +234,16 @@ int finish(const align::ValidateResult& result, const std::vector<measure::GateR
         << " labelled notebook(s) could not be read (warnings above) and are left out of every condition\n";
     return static_cast<int>(ExitCode::unscored);
   }
+  // And on unscored verdicts (a judge that gave no usable reply): the report counts them per dimension.
+  std::size_t unscored = 0;
+  for (const auto& run : result.runs)
+    for (const auto& h : run.verdicts) unscored += h.verdict.status == verdict::Status::unscored;
+  if (unscored > 0) {
+    std::cerr
+        << "judge: " << unscored
+        << " held-out verdict(s) are unscored (the report's unscored column) and left out of the figures\n";
+    return static_cast<int>(ExitCode::unscored);
+  }
   return static_cast<int>(ExitCode::ok);
 }
 

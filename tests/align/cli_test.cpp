@@ -497,13 +497,23 @@ TEST(AlignCli, BadFoldersEmptyLabelsAndFailedCallsAreSaidOnce) {
 
   // A reflection model and a judge that never reply usably: 2 batches (two dimensions with feedback) fail,
   // 0 calls made; the judge is asked about the labelled dimensions only (a: 1, b: 2), so its 3 verdicts
-  // are all unscored.
+  // are all unscored. The memory is saved, and the run exits 4 (some items unscored), as judge eval does.
   r = run_judge(labels + "--notebooks " + d + "/nb --cache " + d + "/cache.sqlite --reflection command:" +
                 dir.string() + "/chatty.sh --judge command:" + dir.string() + "/chatty.sh 2>&1");
-  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_TRUE(fs::exists(dir / "mem/memory.json"));
   EXPECT_NE(r.out.find("; 0 reflection calls (2 failed);"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("gave no usable score for 3 of 3 (notebook, dimension) verdicts"), std::string::npos)
       << r.out;
+  // judge validate with a judge that scores a.ipynb (it reads x.csv) but not b.ipynb (y.csv): b's held-out
+  // verdicts are unscored, so it exits 4 and says how many (b's 9 dimensions, baseline only).
+  write_script(dir / "half.sh",
+               "if grep -qF \"'y.csv'\"; then echo '{\"content\": \"I think it is fine.\"}'; else "
+               "echo '{\"content\": \"{\\\"rationale\\\": \\\"ok\\\", \\\"score\\\": 2}\"}'; fi\n");
+  r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d + "/nb --folds 2 --bootstrap 10 " +
+                "--conditions baseline --cache-mode off --judge command:" + dir.string() + "/half.sh 2>&1");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("judge: 9 held-out verdict(s) are unscored"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
 
