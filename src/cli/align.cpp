@@ -151,18 +151,15 @@ int run_align(const AlignCliOptions& opt) {
   print_summary(opt, memory, *judge, summary);
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
-  // As judge eval exits 4 on an unreadable notebook: the memory is saved, but a script must not take it for
-  // one aligned on every label.
-  if (summary.verdicts_unscored > 0 && summary.notebooks_unreadable == 0)
-    return static_cast<int>(ExitCode::unscored);  // warned above: the judge gave no usable score for some
-  if (summary.notebooks_unreadable > 0) {
+  // As judge eval exits 4 on an unreadable notebook or an unscored verdict (warned above): the memory is
+  // saved, but a script must not take it for one aligned on every label.
+  if (summary.notebooks_unreadable > 0)
     std::cerr
         << "judge: " << summary.notebooks_unreadable
         << " labelled notebook(s) could not be read (warnings above); memory keeps what it had for them. "
            "Fix or remove them and run judge align again\n";
-    return static_cast<int>(ExitCode::unscored);
-  }
-  return static_cast<int>(ExitCode::ok);
+  return static_cast<int>(
+      summary.notebooks_unreadable > 0 || summary.verdicts_unscored > 0 ? ExitCode::unscored : ExitCode::ok);
 }
 
 }  // namespace

@@ -411,8 +411,7 @@ void warn_in_sample(const std::vector<notebook::Notebook>& notebooks, const std:
             << " notebooks judged are labelled in memory " << memory_dir
             << ": its guidelines, learnt rules and blend weights come from their labels too (only their own "
                "episodes are left out), so agreement measured on them is in-sample and optimistic; for a "
-               "held-out figure use "
-               "judge validate, or eval on notebooks outside the labels\n";
+               "held-out figure use judge validate, or eval on notebooks outside the labels\n";
 }
 
 int run_eval(const EvalOptions& opt) {

@@ -540,10 +540,8 @@ TEST(AlignCli, EvalWarnsWhenTheMemoryWasAlignedForAnotherRubric) {
     return "judge: warning: 1 of the 1 notebooks judged are labelled in memory " + dir.string() + "/" +
            memory +
            ": its guidelines, learnt rules and blend weights come from their labels too (only their own "
-           "episodes "
-           "are left out), so agreement measured on them is in-sample and optimistic; for a held-out figure "
-           "use "
-           "judge validate, or eval on notebooks outside the labels\n";
+           "episodes are left out), so agreement measured on them is in-sample and optimistic; for a "
+           "held-out figure use judge validate, or eval on notebooks outside the labels\n";
   };
   auto r = run_judge(eval + "/other 2>&1 >/dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.out;

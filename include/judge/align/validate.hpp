@@ -73,7 +73,9 @@ struct ValidateResult {
   /// memory itself (episodes' notebooks and the items of the label ids guidelines cite). Lets a test check
   /// that no notebook's labels reach its own fold.
   std::vector<std::vector<std::set<std::string>>> memory_items;
-  std::vector<std::string> warnings;     ///< unreadable notebooks (left out of every condition)
+  /// Unreadable notebooks (left out of every condition), then each fold's alignment warnings (failed
+  /// reflection batches): not a count of unreadable notebooks, which notebooks_unreadable is.
+  std::vector<std::string> warnings;
   std::size_t notebooks_unreadable = 0;  ///< labelled notebooks that could not be read (each also a warning)
 };
 
