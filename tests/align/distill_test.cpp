@@ -71,7 +71,7 @@ TEST(Distill, ExtractiveKeepsPhrasesOfTwoOrMoreNotebooks) {
       {"n1#data_imputation#r", "data_imputation", 1,
        "Applies a blanket fillna to every column. Nothing else."},
       {"n2#data_imputation#r", "data_imputation", 1, "A blanket fillna(0) turns gaps into zeros."},
-      {"n2#data_imputation#r2", "data_imputation", 2, "A blanket fillna but on train only."},
+      {"n2#data_imputation#r2", "data_imputation", 2, "A median fill, but on train only."},
       {"n3#data_imputation#r", "data_imputation", 1, "Unique remark about scaling."},
       {"n4#model_training#r", "model_training", 1, "Applies a blanket fillna to every column."}};
   const auto g = align::distill_extractive(rubric, "data_imputation", records);
@@ -114,4 +114,64 @@ TEST(Distill, ExtractiveKeepsNegationInThePhrase) {
   EXPECT_EQ(g[1].text,
             "N/A: feedback often says \"no model trained\" (2 labels), e.g. \"No model is trained.\"");
   EXPECT_EQ(g[1].cites, (std::vector<std::string>{"n1#model_training#r", "n2#model_training#r"}));
+}
+
+// A phrase is kept under a score only when it is characteristic of it: its share of that score's labels is at
+// least twice its share (with the phrases it begins with or that begin with it) of each other score's labels.
+TEST(Distill, ExtractiveKeepsAPhraseOnlyUnderTheScoreItIsCharacteristicOf) {
+  const auto& rubric = rubric::default_rubric();
+  std::vector<Record> records;
+  auto add = [&](int first, int last, std::optional<double> score, const std::string& feedback) {
+    for (int i = first; i <= last; ++i)
+      records.push_back(
+          {"n" + std::to_string(i) + "#cell_organization#r", "cell_organization", score, feedback});
+  };
+  add(1, 4, 1, "Code cells.");  // score 1: 6 labels
+  add(5, 6, 1, "Long functions.");
+  add(7, 8, 2, "Code cells.");  // score 2: 8 labels
+  add(9, 10, 2, "Long functions.");
+  add(11, 12, 2, "No error.");
+  add(13, 14, 2, "Headings present.");
+  add(15, 16, 3, "No error outputs.");  // score 3: 2 labels
+  const auto g = align::distill_extractive(rubric, "cell_organization", records);
+  // By hand, a phrase's share of each score's labels:
+  // "code cells": score 1 4/6 = 0.67 >= 2 * 2/8 = 0.5, kept; score 2 2/8 = 0.25 < 2 * 4/6, dropped.
+  // "long functions": score 1 2/6 = 0.33 < 2 * 2/8 = 0.5; score 2 2/8 = 0.25 < 2 * 2/6: dropped under both.
+  // "no error": score 2 2/8 = 0.25 < 2 * 2/2 (score 3 says it, within "no error outputs"): dropped, although
+  // both scores have 2 labels with it. Score 3: "no error outputs" 2/2 = 1 >= 2 * 2/8 (score 2's "no error",
+  // which it begins with), kept; "no error" (same share) is kept too but its labels are covered by the longer
+  // phrase taken first. "headings present" is said under score 2 only: 2/8 > 0, kept.
+  // Without the criterion: "code cells" and "long functions" under 1; all four phrases of score 2.
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g[0].text, "Score 1 (bad): feedback often says \"code cells\" (4 labels), e.g. \"Code cells.\"");
+  EXPECT_EQ(g[0].cites.size(), 4u);
+  EXPECT_EQ(
+      g[1].text,
+      "Score 2 (average): feedback often says \"headings present\" (2 labels), e.g. \"Headings present.\"");
+  EXPECT_EQ(g[1].cites, (std::vector<std::string>{"n13#cell_organization#r", "n14#cell_organization#r"}));
+  EXPECT_EQ(
+      g[2].text,
+      "Score 3 (good): feedback often says \"no error outputs\" (2 labels), e.g. \"No error outputs.\"");
+}
+
+// The criterion compares shares, not counts, and N/A is a score like the others: a phrase said by many labels
+// of a large score can still be characteristic of a small one.
+TEST(Distill, ExtractiveComparesSharesOfEachScoreIncludingNA) {
+  const auto& rubric = rubric::default_rubric();
+  std::vector<Record> records;
+  auto add = [&](int first, int last, std::optional<double> score, const std::string& feedback) {
+    for (int i = first; i <= last; ++i)
+      records.push_back({"n" + std::to_string(i) + "#model_training#r", "model_training", score, feedback});
+  };
+  add(1, 3, 2, "No model here.");  // score 2: 10 labels
+  add(4, 10, 2, "Seeded split.");
+  add(11, 12, std::nullopt, "No model here.");  // N/A: 2 labels
+  add(13, 14, 3, "Seeded split.");              // score 3: 3 labels
+  add(15, 15, 3, "Tuned forest.");
+  const auto g = align::distill_extractive(rubric, "model_training", records);
+  // By hand. "no model": score 2 3/10 = 0.3 < 2 * 2/2; N/A 2/2 = 1 >= 2 * 3/10 = 0.6: kept under N/A only,
+  // with fewer labels than under score 2. "seeded split": score 2 7/10 = 0.7 < 2 * 2/3 = 1.33; score 3
+  // 2/3 = 0.67 < 2 * 7/10 = 1.4: dropped under both. "tuned forest" has one notebook.
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].text, "N/A: feedback often says \"no model\" (2 labels), e.g. \"No model here.\"");
 }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "../scoring/llm_fake_provider.hpp"
@@ -64,7 +65,8 @@ std::string ipynb(const std::string& code) {
       .dump();
 }
 
-// Six notebooks labelled on model_training: two 1s, two 2s, two 3s (with feedback, so guidelines exist).
+// Six notebooks labelled on model_training: two 1s, two 2s, two 3s, with feedback, so guidelines exist: a
+// sentence said of every score (no guideline: it is characteristic of none) and one of each score's own.
 struct HandData {
   fs::path dir;
   rubric::Rubric rubric = rubric::select_dimensions(rubric::default_rubric(), "model_training");
@@ -75,10 +77,12 @@ struct HandData {
     const std::vector<std::pair<std::string, int>> items{{"a.ipynb", 1}, {"b.ipynb", 1}, {"c.ipynb", 2},
                                                          {"d.ipynb", 2}, {"e.ipynb", 3}, {"f.ipynb", 3}};
     std::string csv = "notebook,dimension,score,feedback\n";
+    const std::map<int, std::string> own{
+        {1, "No validation split."}, {2, "Default hyperparameters kept."}, {3, "Grid search tuning."}};
     for (const auto& [name, score] : items) {
       util::write_file_atomic(dir / "nb" / name, ipynb("model.fit(X_" + name.substr(0, 1) + ", y)"));
-      csv +=
-          name + ",model_training," + std::to_string(score) + ",The model is fitted with fit on the data.\n";
+      csv += name + ",model_training," + std::to_string(score) +
+             ",The model is fitted with fit on the data. " + own.at(score) + "\n";
     }
     util::write_file_atomic(dir / "labels.csv", csv);
     labels = labels::read_labels(dir / "labels.csv", {&rubric, dir / "nb"});

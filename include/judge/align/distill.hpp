@@ -34,11 +34,14 @@ std::vector<std::vector<Record>> make_batches(const std::vector<Record>& records
 /// Offline extractive distiller for one dimension. Why this way: without a model we can only keep what
 /// several raters said. Feedback is split into sentences; each sentence's key phrases are its word bigrams
 /// of content words (stop words removed). Phrases are grouped by the label's score (N/A its own group);
-/// a phrase found in the feedback of >= 2 labels of different notebooks becomes a candidate; candidates are
-/// taken by support (then phrase text), skipping one whose labels are mostly (>= 2/3) covered already, at
-/// most `max_per_score` per score. The guideline quotes the most representative sentence (the one whose
-/// phrases have the largest mean support, then the shortest) and cites every supporting label. Text: "Score S
-/// (NAME): feedback often says \"PHRASE\" (N labels), e.g. \"SENTENCE\"".
+/// a phrase found in the feedback of >= 2 labels of different notebooks becomes a candidate when it is
+/// characteristic of its score: its share of that score's labels is at least twice its share of each other
+/// score's labels (N/A included), counting there the phrases it begins with or that begin with it ("no error"
+/// / "no error outputs"), so a phrase and its longer forms stand under one score of a dimension at most.
+/// Candidates are taken by support (then phrase text), skipping one whose labels are mostly (>= 2/3) covered
+/// already, at most `max_per_score` per score. The guideline quotes the most representative sentence (the one
+/// whose phrases have the largest mean support, then the shortest) and cites every supporting label. Text:
+/// "Score S (NAME): feedback often says \"PHRASE\" (N labels), e.g. \"SENTENCE\"".
 std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, const std::string& dimension,
                                                   const std::vector<Record>& records,
                                                   std::size_t max_per_score = 4);
