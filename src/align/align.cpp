@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "judge/memory/excerpt.hpp"
+#include "judge/memory/fact_rule.hpp"
 #include "judge/scoring/facts.hpp"
 #include "judge/scoring/memory_blend.hpp"
 #include "judge/stats/rule_tree.hpp"
@@ -72,20 +73,18 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
   names.push_back("rule_score");
   std::vector<std::vector<double>> x;
   std::vector<std::optional<double>> base, human;
-  std::vector<const memory::Episode*> rows;
   for (const auto& e : episodes) {
-    if (e.dimension != dimension || e.facts.empty() || e.judge_status == verdict::Status::unscored) continue;
-    const bool scored = e.judge_status == verdict::Status::scored && e.judge_score;
+    if (e.dimension != dimension) continue;
+    const auto c = memory::rule_case(e);
+    if (!c) continue;
     std::vector<double> row;
-    for (const auto& f : vocabulary) {
-      const auto it = e.facts.find(f.name);
-      row.push_back(it == e.facts.end() ? 0.0 : it->second);
+    for (const auto& name : names) {
+      const auto it = c->facts.find(name);
+      row.push_back(it == c->facts.end() ? 0.0 : it->second);
     }
-    row.push_back(scored ? *e.judge_score : 0.0);
     x.push_back(std::move(row));
-    base.push_back(scored ? e.judge_score : std::nullopt);
-    human.push_back(e.human_score);
-    rows.push_back(&e);
+    base.push_back(c->judge);
+    human.push_back(c->human);
   }
   stats::RuleTreeOptions options;
   if (!rubric.scale.empty()) {
@@ -123,14 +122,16 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
         t.op = c.at_least ? ">=" : "<", t.value = c.threshold;
       rule.when.push_back(std::move(t));
     }
+    // The support written is the rule's own over the episodes (memory::rule_support), the count judge memory
+    // show recounts after an edit. Its tests select exactly the rows of its leaf, since every episode the
+    // heuristic judge aligned records every fact (a fact missing from a row is 0 here but fails a test).
+    const auto support = memory::rule_support(rule, dimension, episodes);
+    if (!support) continue;  // never: the tree was fitted on episodes with facts
     memory::Guideline g;
     g.dimension = dimension;
     g.source = "learnt";
-    g.text = memory::format_fact_rule(rule) + " (" + std::to_string(leaf.agree.size()) + " of " +
-             std::to_string(leaf.rows.size()) + " labels)";
-    for (std::size_t r : leaf.agree)
-      for (const auto& l : rows[r]->labels) g.cites.push_back(l);
-    std::sort(g.cites.begin(), g.cites.end());
+    g.text = memory::format_fact_rule(rule) + " " + memory::support_comment(support->right, support->covers);
+    g.cites = support->cites;
     out.push_back(std::move(g));
   }
   return out;

@@ -2,6 +2,7 @@
 // judge memory show|stats|forget|unforget DIR: inspect and prune aligned memory.
 #include "judge/memory/memory.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
 #include "judge/memory/calibration.hpp"
+#include "judge/memory/fact_rule.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/scoring/llm_judge.hpp"
 #include "judge/util/error.hpp"
@@ -87,6 +89,38 @@ int run_show_prompt(const MemoryCliOptions& opt) {
   return 0;
 }
 
+// The line show prints under a rule of the offline judge: its support recounted from the memory's episodes
+// (memory::rule_support, the count align writes), and whether that still is what its text says. A rule's
+// text and tests may have been edited since align wrote "(18 of 20 labels)" and its cites.
+std::string support_line(const memory::Guideline& g, const memory::Memory& m) {
+  std::string error;
+  const auto rule = memory::parse_fact_rule(g.text, error);
+  if (!rule) return "";  // load refuses a rule that does not parse
+  const auto now = memory::rule_support(*rule, g.dimension, m.episodes());
+  if (!now)
+    return "support cannot be recounted: no episode of " + g.dimension +
+           " has the notebook's facts (episodes keep them only when aligned with the heuristic judge)";
+  const std::string given = std::to_string(now->right) + " of " + std::to_string(now->covers);
+  const auto stated = memory::stated_support(g.text);
+  std::string line;
+  if (!stated)
+    line = "support: " + given + " labels, recounted from the memory's episodes (the text states none)";
+  else if (stated->right != now->right || stated->covers != now->covers)
+    line = "edited: the text says " + std::to_string(stated->right) + " of " +
+           std::to_string(stated->covers) + " labels; the memory's episodes give " + given;
+  else
+    line = "support: " + given + " labels, as the text says (recounted from the memory's episodes)";
+  auto cites = g.cites;
+  std::sort(cites.begin(), cites.end());
+  if (!cites.empty() && cites != now->cites) {
+    std::size_t still = 0;
+    for (const auto& c : cites) still += std::binary_search(now->cites.begin(), now->cites.end(), c);
+    line += "; of the " + std::to_string(cites.size()) + " labels it cites, " + std::to_string(still) +
+            (still == 1 ? " is" : " are") + " among those it gets right now";
+  }
+  return line;
+}
+
 int run_show(const MemoryCliOptions& opt) {
   if (!opt.prompt.empty() || !opt.dimension.empty()) return run_show_prompt(opt);
   const auto m = memory::Memory::load(opt.dir);
@@ -96,6 +130,7 @@ int run_show(const MemoryCliOptions& opt) {
   for (const auto& g : m.all_guidelines()) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";
     std::cout << "    - [" << g.source << ", " << g.cites.size() << " labels] " << g.text << "\n";
+    if (memory::is_fact_rule(g.text)) std::cout << "      " << support_line(g, m) << "\n";
   }
   std::cout << "\nepisodes (" << m.episodes().size() << "): id, human score, judge score at alignment\n";
   for (const auto& e : m.episodes())

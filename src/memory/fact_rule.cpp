@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "judge/memory/fact_rule.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <system_error>
 
+#include "judge/memory/memory.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::memory {
@@ -201,6 +203,64 @@ std::vector<std::string> fact_names(const FactRule& rule) {
   std::vector<std::string> out;
   for (const auto& t : rule.when) out.push_back(t.fact);
   return out;
+}
+
+std::optional<RuleCase> rule_case(const Episode& episode) {
+  if (episode.facts.empty() || episode.judge_status == verdict::Status::unscored) return std::nullopt;
+  const bool scored = episode.judge_status == verdict::Status::scored && episode.judge_score;
+  RuleCase c{episode.facts, scored ? episode.judge_score : std::nullopt, episode.human_score};
+  c.facts["rule_score"] = scored ? *episode.judge_score : 0.0;
+  return c;
+}
+
+std::optional<RuleSupport> rule_support(const FactRule& rule, const std::string& dimension,
+                                        const std::vector<Episode>& episodes) {
+  bool facts = false;
+  RuleSupport out;
+  for (const auto& e : episodes) {
+    if (e.dimension != dimension) continue;
+    facts = facts || !e.facts.empty();
+    const auto c = rule_case(e);
+    if (!c || !rule.matches(c->facts)) continue;
+    ++out.covers;
+    if (stats::apply_action(rule.then, c->judge) != c->human) continue;
+    ++out.right;
+    out.cites.insert(out.cites.end(), e.labels.begin(), e.labels.end());
+  }
+  if (!facts) return std::nullopt;
+  std::sort(out.cites.begin(), out.cites.end());
+  return out;
+}
+
+std::string support_comment(std::size_t right, std::size_t covers) {
+  return "(" + std::to_string(right) + " of " + std::to_string(covers) + " labels)";
+}
+
+std::optional<RuleSupport> stated_support(std::string_view text) {
+  text = util::trim(text);
+  const std::size_t arrow = text.find("->");
+  const std::size_t paren = text.rfind('(');
+  if (arrow == std::string_view::npos || paren == std::string_view::npos || paren < arrow ||
+      !text.ends_with(')'))
+    return std::nullopt;
+  // "N of M labels" (or "label"), nothing else.
+  std::string_view inner = util::trim(text.substr(paren + 1, text.size() - paren - 2));
+  auto count = [&](std::size_t& out) {
+    const auto [end, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), out);
+    if (ec != std::errc() || end == inner.data()) return false;
+    inner.remove_prefix(static_cast<std::size_t>(end - inner.data()));
+    return true;
+  };
+  auto word = [&](std::string_view w) {
+    if (!inner.starts_with(w)) return false;
+    inner.remove_prefix(w.size());
+    return true;
+  };
+  RuleSupport s;
+  if (!count(s.right) || !word(" of ") || !count(s.covers) || !(word(" labels") || word(" label")) ||
+      !inner.empty())
+    return std::nullopt;
+  return s;
 }
 
 }  // namespace judge::memory

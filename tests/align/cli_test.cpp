@@ -5,12 +5,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "../fake_llm_server/fake_server.hpp"
 #include "../support.hpp"
+#include "judge/memory/memory.hpp"
 #include "judge/util/fs.hpp"
 
 namespace fs = std::filesystem;
@@ -180,6 +183,80 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
   EXPECT_EQ(episodes, "3");
   EXPECT_EQ(na, "0");
   EXPECT_EQ(mean_human, "1.67") << r.out;
+}
+
+// A rule's "(N of M labels)" is what align counted when it wrote it; after a person edits the rule, judge
+// memory show recounts its support from the episodes' facts and says when the text no longer describes it.
+// A memory written here, counted by hand: on library_installation, uninstalled_packages and the judge's and
+// people's scores of e1 (2; 2 -> 1), e2 (1; 3 -> 1), e3 (1; 2 -> 2), e4 (0; 3 -> 3), e5 (3; N/A -> N/A);
+// model_training's one episode has no facts, as after an LLM judge.
+TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
+  const judge::test::TempDir dir("judge_memory_show_support");
+  using judge::memory::Episode;
+  auto episode = [](const std::string& nb, const std::string& dimension, std::map<std::string, double> facts,
+                    std::optional<double> judge_score, std::optional<double> human) {
+    Episode e;
+    e.id = nb + "#" + dimension;
+    e.notebook = nb;
+    e.dimension = dimension;
+    e.labels = {e.id + "#r1"};
+    e.facts = std::move(facts);
+    e.judge_status = judge_score ? judge::verdict::Status::scored : judge::verdict::Status::not_applicable;
+    e.judge_score = judge_score;
+    e.human_score = human;
+    e.excerpt = "import " + nb;
+    return e;
+  };
+  const std::string li = "library_installation";
+  std::vector<Episode> episodes{
+      episode("e1.ipynb", li, {{"uninstalled_packages", 2}}, 2, 1),
+      episode("e2.ipynb", li, {{"uninstalled_packages", 1}}, 3, 1),
+      episode("e3.ipynb", li, {{"uninstalled_packages", 1}}, 2, 2),
+      episode("e4.ipynb", li, {{"uninstalled_packages", 0}}, 3, 3),
+      episode("e5.ipynb", li, {{"uninstalled_packages", 3}}, std::nullopt, std::nullopt),
+      episode("e1.ipynb", "model_training", {}, 2, 2)};
+  judge::memory::Memory m;
+  std::vector<std::string> excerpts;
+  for (const auto& e : episodes) excerpts.push_back(e.excerpt);
+  m.embedder().fit(excerpts);
+  const auto vectors = m.embedder().embed(excerpts);
+  for (std::size_t i = 0; i < episodes.size(); ++i) episodes[i].vector = vectors[i];
+  m.set_episodes(episodes);
+  m.provenance().judge = "heuristic";
+  m.save(dir.path() / "mem");
+  // As a person edits guidelines.yaml: the first rule as align wrote it (u >= 1 covers e1, e2, e3, e5 and is
+  // right on e1, e2, e5), the second with its threshold raised to 2 and its text and cites left as they
+  // were (now e1 and e5, both right), a manual rule with no count (rule_score >= 3: e2 right, e4 wrong).
+  const std::string cites = "[e1.ipynb#" + li + "#r1, e2.ipynb#" + li + "#r1, e5.ipynb#" + li + "#r1]";
+  judge::util::write_file_atomic(
+      dir.path() / "mem/guidelines.yaml",
+      "schema_version: 1\nguidelines:\n  " + li +
+          ":\n"
+          "    - text: when uninstalled_packages >= 1 -> score at most 1 (3 of 4 labels)\n"
+          "      source: learnt\n      cites: " +
+          cites +
+          "\n"
+          "    - text: when uninstalled_packages >= 2 -> score at most 1 (3 of 4 labels)\n"
+          "      source: learnt\n      cites: " +
+          cites +
+          "\n"
+          "    - text: when rule_score >= 3 -> score 1\n      source: manual\n"
+          "  model_training:\n"
+          "    - text: when always -> score 2 (1 of 1 labels)\n      source: learnt\n");
+  const auto r = run_judge("memory show '" + dir.str() + "/mem'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* line :
+       {"    - [learnt, 3 labels] when uninstalled_packages >= 1 -> score at most 1 (3 of 4 labels)\n"
+        "      support: 3 of 4 labels, as the text says (recounted from the memory's episodes)\n",
+        "    - [learnt, 3 labels] when uninstalled_packages >= 2 -> score at most 1 (3 of 4 labels)\n"
+        "      edited: the text says 3 of 4 labels; the memory's episodes give 2 of 2; of the 3 labels it "
+        "cites, 2 are among those it gets right now\n",
+        "    - [manual, 0 labels] when rule_score >= 3 -> score 1\n"
+        "      support: 1 of 2 labels, recounted from the memory's episodes (the text states none)\n",
+        "    - [learnt, 0 labels] when always -> score 2 (1 of 1 labels)\n"
+        "      support cannot be recounted: no episode of model_training has the notebook's facts (episodes "
+        "keep them only when aligned with the heuristic judge)\n"})
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n---\n" << r.out;
 }
 
 // --reflection without --reflection-base-url: a reflection model of the judge's provider is served where the

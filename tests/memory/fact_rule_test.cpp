@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <vector>
 
 #include "../support.hpp"
 #include "judge/memory/memory.hpp"
@@ -127,4 +130,94 @@ TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
     EXPECT_NE(what.find("guidelines.yaml:4"), std::string::npos) << what;
     EXPECT_NE(what.find("must be a number"), std::string::npos) << what;
   }
+}
+
+namespace {
+
+// An episode of `dimension` with the judge's verdict at alignment (`judge_score`, or nullopt with
+// `status`) and the human label (nullopt = N/A); `facts` empty = aligned with a judge that keeps none.
+Episode rule_episode(const std::string& nb, const std::string& dimension, std::map<std::string, double> facts,
+                     std::optional<double> judge_score, std::optional<double> human,
+                     judge::verdict::Status status = judge::verdict::Status::scored) {
+  Episode e;
+  e.id = nb + "#" + dimension;
+  e.notebook = nb;
+  e.dimension = dimension;
+  e.labels = {nb + "#" + dimension + "#r1"};
+  e.facts = std::move(facts);
+  e.judge_status = judge_score ? judge::verdict::Status::scored : status;
+  e.judge_score = judge_score;
+  e.human_score = human;
+  return e;
+}
+
+// Eight episodes counted by hand against the rules of RecountsSupportFromTheEpisodes.
+std::vector<Episode> support_episodes() {
+  using judge::verdict::Status;
+  const std::string d = "library_installation";
+  return {rule_episode("e1", d, {{"uninstalled_packages", 2}}, 2, 1),  // at most 1 -> 1: right
+          rule_episode("e2", d, {{"uninstalled_packages", 1}}, 3, 1),  // 1: right
+          rule_episode("e3", d, {{"uninstalled_packages", 1}}, 2, 2),  // 1, human 2: wrong
+          rule_episode("e4", d, {{"uninstalled_packages", 0}}, 3, 3),  // not covered by u >= 1
+          rule_episode("e5", d, {{"uninstalled_packages", 3}}, std::nullopt, std::nullopt,
+                       Status::not_applicable),  // N/A stays N/A, human N/A: right
+          rule_episode("e6", d, {{"uninstalled_packages", 1}}, std::nullopt, 1, Status::unscored),  // no case
+          rule_episode("e7", d, {}, 2, 1),                                             // no facts: no case
+          rule_episode("e8", "model_training", {{"uninstalled_packages", 5}}, 2, 1)};  // another dimension
+}
+
+}  // namespace
+
+TEST(FactRule, RecountsSupportFromTheEpisodes) {
+  const auto episodes = support_episodes();
+  std::string error;
+  auto support = [&](const char* text, const std::string& dimension = "library_installation") {
+    const auto rule = parse_fact_rule(text, error);
+    EXPECT_TRUE(rule) << text << ": " << error;
+    return rule_support(*rule, dimension, episodes);
+  };
+  // u >= 1 covers e1, e2, e3, e5 (e6 unscored and e7 without facts are no cases); right on e1, e2, e5.
+  auto s = support("when uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->covers, 4u);
+  EXPECT_EQ(s->right, 3u);
+  EXPECT_EQ(s->cites, (std::vector<std::string>{"e1#library_installation#r1", "e2#library_installation#r1",
+                                                "e5#library_installation#r1"}));
+  // The threshold edited to 2: e1 and e5, both right.
+  s = support("when uninstalled_packages >= 2 -> score at most 1 (18 of 20 labels)");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->covers, 2u);
+  EXPECT_EQ(s->right, 2u);
+  // rule_score is the judge's score at alignment (0 for N/A): e2 and e4 (3), right on e2 only.
+  s = support("when rule_score >= 3 -> score 1");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->covers, 2u);
+  EXPECT_EQ(s->right, 1u);
+  // The action edited to N/A: of e1, e2, e3, e5 only e5 is N/A for people.
+  s = support("when uninstalled_packages >= 1 -> N/A");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->covers, 4u);
+  EXPECT_EQ(s->right, 1u);
+  // model_training's one episode (e8) has facts: u >= 1 covers it and at most 1 makes its 2 a 1, as people.
+  s = support("when uninstalled_packages >= 1 -> score at most 1", "model_training");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->covers, 1u);
+  EXPECT_EQ(s->right, 1u);
+  // A dimension whose episodes have no facts (an LLM judge's memory), or that has none: not countable.
+  std::vector<Episode> llm{rule_episode("e9", "data_imputation", {}, 2, 2)};
+  EXPECT_FALSE(rule_support(*parse_fact_rule("when always -> score 2", error), "data_imputation", llm));
+  EXPECT_FALSE(
+      rule_support(*parse_fact_rule("when always -> score 2", error), "cell_organization", episodes));
+}
+
+TEST(FactRule, StatedSupportReadsTheCommentAlignWrites) {
+  EXPECT_EQ(support_comment(18, 20), "(18 of 20 labels)");
+  const auto s = stated_support("when uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->right, 18u);
+  EXPECT_EQ(s->covers, 20u);
+  EXPECT_TRUE(stated_support("when a -> N/A (1 of 1 label)"));
+  for (const char* text : {"when a -> N/A", "when a -> N/A (kept by hand)", "when a -> N/A (18 of 20)",
+                           "when a -> N/A (18 of 20 labels) x", "Prose (18 of 20 labels)"})
+    EXPECT_FALSE(stated_support(text)) << text;
 }

@@ -55,9 +55,10 @@ struct AlignSummary {
 /// `rule_score`: the judge's own score, 0 for N/A) to their human scores, N/A included. Each leaf that
 /// changes the verdict becomes a guideline of source "learnt" whose text is the rule ("when trains_model, not
 /// missing_check_before_training -> score at most 1 (9 of 10 labels)": the labels it got right of those it
-/// covers), citing the labels it got right. Episodes without facts or with an unscored verdict are left out.
-/// Actions are the rubric's scale points (N/A when it allows N/A); an N/A disagreement costs three quarters
-/// of the scale's range (1.5 on 1-3).
+/// covers, counted by memory::rule_support, as judge memory show recounts it), citing the labels it got
+/// right. Episodes without facts or with an unscored verdict are left out (memory::rule_case). Actions are
+/// the rubric's scale points (N/A when it allows N/A); an N/A disagreement costs three quarters of the
+/// scale's range (1.5 on 1-3).
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
                                                 const std::vector<memory::Episode>& episodes);
 

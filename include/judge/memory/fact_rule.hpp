@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -9,6 +10,8 @@
 #include "judge/stats/rule_tree.hpp"
 
 namespace judge::memory {
+
+struct Episode;  // memory.hpp
 
 /// One test of a learnt rule on a named fact (docs/facts.md): `fact` (value not 0), `not fact` (value 0) or
 /// `fact OP number` with OP one of >=, >, <=, <, =, !=.
@@ -24,7 +27,8 @@ struct FactTest {
 /// with ACTION one of `score N`, `score at most N`, `score at least N`, `N/A` or `keep` (the judge's own
 /// verdict stands; since the first matching rule wins, a `keep` rule switches off the rules after it for the
 /// notebooks it matches); `when always -> ...` has no tests. A trailing parenthesised comment (align writes
-/// "(9 of 10 labels)") is ignored.
+/// "(9 of 10 labels)", support_comment) is ignored by the judge; judge memory show compares it with the
+/// support recounted now (rule_support), since an edit leaves it as written.
 struct FactRule {
   std::vector<FactTest> when;
   stats::RuleAction then;
@@ -49,5 +53,41 @@ std::string format_fact_rule(const FactRule& rule);
 
 /// Every fact name `rule` tests.
 std::vector<std::string> fact_names(const FactRule& rule);
+
+/// What a rule of the offline judge is fitted on and counted over, from one episode: the notebook's facts at
+/// alignment (Episode::facts) with `rule_score` added (the judge's score at alignment, 0 for N/A), the
+/// judge's verdict at alignment (nullopt = N/A) and the human label (nullopt = N/A). nullopt for an episode
+/// without facts (aligned with a judge that learns no rules, such as an LLM judge) or whose judge gave no
+/// usable verdict (unscored).
+struct RuleCase {
+  std::map<std::string, double> facts;
+  std::optional<double> judge;
+  std::optional<double> human;
+};
+std::optional<RuleCase> rule_case(const Episode& episode);
+
+/// How well a rule describes the labelled episodes of its dimension.
+struct RuleSupport {
+  std::size_t covers = 0;          ///< episodes whose case the rule's tests match (FactRule::matches)
+  std::size_t right = 0;           ///< of those, the ones whose human label the rule's verdict equals
+  std::vector<std::string> cites;  ///< the label ids of the `right` episodes, sorted
+};
+
+/// The support of `rule` over the episodes of `dimension` that have a rule_case: `covers` counts those its
+/// tests match (the rule alone, whatever the rules before it), `right` those of them where the verdict its
+/// action makes of the judge's verdict at alignment (stats::apply_action) equals the human label exactly,
+/// N/A only with N/A. This is the one definition of a rule's support: judge align writes it into a learnt
+/// rule's text (support_comment) and cites `cites`; judge memory show recounts it after the text was edited.
+/// nullopt when no episode of `dimension` has facts: the support cannot be counted from this memory.
+std::optional<RuleSupport> rule_support(const FactRule& rule, const std::string& dimension,
+                                        const std::vector<Episode>& episodes);
+
+/// The comment judge align writes after a learnt rule's text: "(18 of 20 labels)" for right 18, covers 20.
+std::string support_comment(std::size_t right, std::size_t covers);
+
+/// The support a rule text states in its trailing comment, as support_comment writes it ("... -> score at
+/// most 1 (18 of 20 labels)" gives right 18, covers 20; `cites` stays empty); nullopt when the text has no
+/// such comment (a rule written by hand, or a comment of another form).
+std::optional<RuleSupport> stated_support(std::string_view text);
 
 }  // namespace judge::memory
