@@ -160,7 +160,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"data_prep", K::boolean, "the notebook transforms or cleans data itself", "data"},
       {"eda_kinds", K::count,
        "kinds of exploration before modelling: shape/types, summary statistics, missing values, "
-       "distributions, plots, relationships (0-6)",
+       "distributions, plots (any chart), relationships (0-6); a fill value, a missing share, a feature "
+       "list or a groupby that builds features is no exploration",
        "exploration"},
       {"eda_findings", K::boolean, "markdown after exploration states what was seen", "exploration"},
       {"missing_value_checks", K::count, "code cells that count or test missing values (isnull, isna, ...)",
@@ -177,10 +178,12 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...)", "data"},
       {"imputer_in_pipeline", K::boolean, "an imputer is given to a Pipeline / ColumnTransformer", "data"},
       {"fill_before_split", K::boolean,
-       "fill statistics (imputer, mean/median fill) computed before the hold-out split, outside a pipeline",
+       "fill statistics (imputer, mean/median fill) computed before the hold-out split, outside a pipeline "
+       "(an imputer in a pipeline exempts only itself)",
        "data"},
       {"imputation_before_split", K::boolean,
-       "rows filled or dropped (fillna, dropna, an imputer) before the hold-out split, outside a pipeline",
+       "rows filled or dropped (fillna, dropna, an imputer) before the hold-out split, outside a pipeline "
+       "(an imputer in a pipeline exempts only itself)",
        "data"},
       {"blanket_dropna", K::boolean, "dropna() on every column", "data"},
       {"native_nan_model", K::boolean,
@@ -202,9 +205,13 @@ const std::vector<FactInfo>& fact_vocabulary() {
       // training
       {"trains_model", K::boolean, "a model is fitted in the notebook (or by a called training step)",
        "scope"},
-      {"packaged_training", K::boolean, "training runs in a called package or recipe step", "scope"},
+      {"packaged_training", K::boolean,
+       "training runs in a called package or recipe step, or a notebook run whose name says it trains",
+       "scope"},
       {"orchestrated", K::boolean,
-       "no estimator in the notebook's own code; it drives packaged steps or a deployed model", "scope"},
+       "no estimator in the notebook's own code; it drives packaged steps or a deployed model, or only runs "
+       "other notebooks",
+       "scope"},
       {"holdout_split", K::boolean, "a hold-out split (train_test_split, randomSplit, a validation frame)",
        "training"},
       {"cross_validation", K::boolean, "cross-validation or a CV search", "training"},
@@ -418,17 +425,12 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     if (output_shows_no_missing(c)) v["shows_no_missing"] = 1;
   v["imputation_cells"] = count(f, k_impute);
   const auto pipes = pipeline_cells(f);
-  bool in_pipeline = false;
-  for (int n : pipes) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
+  const bool in_pipeline = imputer_in_pipeline(f);
   v["imputer_in_pipeline"] = b(in_pipeline);
-  {
-    const auto statistic = fill_statistic_cells(f);
-    v["fill_before_split"] =
-        b(!statistic.empty() && s.holdout && statistic.front() < *s.holdout && !in_pipeline);
-  }
-  if (s.holdout && !in_pipeline)
-    for (int n : filling_cells(f))
-      if (n < *s.holdout) v["imputation_before_split"] = 1;
+  v["fill_before_split"] =
+      b(!before_split_outside_pipeline(f, fill_statistic_cells(f), s, in_pipeline).empty());
+  v["imputation_before_split"] =
+      b(!before_split_outside_pipeline(f, filling_cells(f), s, in_pipeline).empty());
   v["blanket_dropna"] = b(any(f, k_blanket_drop));
   v["native_nan_model"] = b(s.model && any(f, k_missing_native));
 

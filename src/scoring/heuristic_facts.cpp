@@ -2,7 +2,10 @@
 #include "judge/scoring/heuristic_facts.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
+#include <utility>
 
 #include "judge/util/text.hpp"
 
@@ -49,6 +52,193 @@ std::vector<std::string> imported_modules(std::string_view line) {
   return out;
 }
 
+/// Modules whose conventional alias the rules' tokens name (`lgb.train(`, `np.log(`, `smf.`, ...): a module
+/// imported under another alias is read as if it had the conventional one.
+const std::map<std::string, std::string, std::less<>> k_module_alias = {
+    {"numpy", "np"},
+    {"pandas", "pd"},
+    {"matplotlib.pyplot", "plt"},
+    {"seaborn", "sns"},
+    {"plotly.express", "px"},
+    {"statsmodels.api", "sm"},
+    {"statsmodels.formula.api", "smf"},
+    {"lightgbm", "lgb"},
+    {"xgboost", "xgb"},
+    {"missingno", "msno"},
+    {"torch", "torch"},
+    {"torch.nn", "nn"},
+    {"torch.optim", "optim"},
+    {"tensorflow", "tf"},
+    {"keras", "keras"},
+    {"tensorflow.keras", "keras"},
+    {"joblib", "joblib"},
+    {"pickle", "pickle"},
+    {"mlflow", "mlflow"},
+    {"sklearn.preprocessing", "preprocessing"},
+    {"sklearn.datasets", "datasets"}};
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+/// The aliases one import statement makes (`from M import N as A` -> A reads N when A is shorter, or M.N's
+/// conventional alias when that is a module the rules name; `import M as A` -> A reads M's conventional
+/// alias, for those modules only: the rules name other modules' calls without their module). An alias no
+/// shorter than its name is a rename that says more than the name (`from pkg.training import run as
+/// run_training`) and is kept. A multi-line statement comes joined.
+void add_aliases(std::string_view statement, std::vector<std::pair<std::string, std::string>>& out) {
+  std::string text(statement);
+  for (char& ch : text)
+    if (ch == '(' || ch == ')' || ch == '\\' || ch == '\n') ch = ' ';
+  std::string_view rest = text;
+  std::string from;  // M of `from M import ...`
+  if (util::starts_with(rest, "from ")) {
+    const std::size_t imp = rest.find(" import ");
+    if (imp == std::string_view::npos) return;
+    from = std::string(util::trim(rest.substr(5, imp - 5)));
+    rest = rest.substr(imp + 8);
+  } else if (util::starts_with(rest, "import ")) {
+    rest = rest.substr(7);
+  } else {
+    return;
+  }
+  while (!rest.empty()) {
+    const std::size_t comma = std::min(rest.find(','), rest.size());
+    const std::string_view part = util::trim(rest.substr(0, comma));
+    rest = comma < rest.size() ? rest.substr(comma + 1) : std::string_view{};
+    const std::size_t as = part.find(" as ");
+    if (as == std::string_view::npos) continue;
+    const std::string name(util::trim(part.substr(0, as)));
+    const std::string alias(util::trim(part.substr(as + 4)));
+    if (name.empty() || alias.empty() || !std::all_of(alias.begin(), alias.end(), is_name_char) ||
+        !std::all_of(name.begin(), name.end(), [](char ch) { return is_name_char(ch) || ch == '.'; }))
+      continue;
+    const std::string module = from.empty() ? name : from + "." + name;
+    const auto conventional = k_module_alias.find(module);
+    if (conventional != k_module_alias.end())
+      out.emplace_back(alias, conventional->second);
+    else if (!from.empty() && alias.size() < name.size())
+      out.emplace_back(alias, name);  // an abbreviation; a longer alias (`run as run_training`) says more
+  }
+}
+
+/// Whether a Python statement is still open at the end of `line` (an unclosed bracket or a backslash).
+bool statement_continues(std::string_view line) {
+  int depth = 0;
+  for (char ch : line) depth += (ch == '(' || ch == '[') - (ch == ')' || ch == ']');
+  return depth > 0 || util::ends_with(util::trim(line), "\\");
+}
+
+/// Calls `visit(at, length)` for each name in `code` outside strings and comments that starts a name (not an
+/// attribute after `.`).
+template <typename Visit>
+void for_each_name(std::string_view code, Visit visit) {
+  for (std::size_t i = 0; i < code.size();) {
+    const char ch = code[i];
+    if (ch == '#') {
+      i = std::min(code.find('\n', i), code.size());
+    } else if (ch == '"' || ch == '\'') {
+      const bool triple = code.compare(i, 3, std::string(3, ch)) == 0;
+      std::size_t j = i + (triple ? 3 : 1);
+      while (j < code.size()) {
+        if (code[j] == '\\') {
+          j += 2;
+        } else if (triple ? code.compare(j, 3, std::string(3, ch)) == 0 : code[j] == ch || code[j] == '\n') {
+          j += triple ? 3 : 1;
+          break;
+        } else {
+          ++j;
+        }
+      }
+      i = j;
+    } else if (is_name_char(ch)) {
+      std::size_t j = i;
+      while (j < code.size() && is_name_char(code[j])) ++j;
+      if (!std::isdigit(static_cast<unsigned char>(ch)) && (i == 0 || code[i - 1] != '.')) visit(i, j - i);
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+}
+
+/// Whether `code` binds `name` itself: assigns it (`name = `, `a, name = `), loops over it, defines it, or
+/// takes it from `with ... as` / `except ... as`. Such an alias is shadowed and left unresolved.
+bool rebinds(std::string_view code, std::string_view name) {
+  for (std::string_view line : util::split_lines(code)) {
+    line = util::trim(line);
+    std::string_view target;
+    if (util::starts_with(line, "for ")) {
+      target = line.substr(4, line.find(" in ") == std::string_view::npos ? 0 : line.find(" in ") - 4);
+    } else if (util::starts_with(line, "def ") || util::starts_with(line, "class ")) {
+      target = line.substr(line.find(' ') + 1);
+      target = target.substr(0, target.find_first_of("(:"));
+    } else if (util::starts_with(line, "with ") || util::starts_with(line, "except ")) {
+      const std::size_t as = line.rfind(" as ");
+      if (as != std::string_view::npos) target = line.substr(as + 4);
+    } else {
+      // the target of an assignment: before the first `=` outside brackets that is no comparison
+      int depth = 0;
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        const char ch = line[i];
+        depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
+        if (ch == '"' || ch == '\'') break;
+        if (ch != '=' || depth != 0) continue;
+        const char before = i > 0 ? line[i - 1] : ' ';
+        if ((i + 1 < line.size() && line[i + 1] == '=') || before == '=' || before == '!' || before == '<' ||
+            before == '>')
+          break;
+        target = line.substr(0, i);
+        break;
+      }
+    }
+    bool found = false;
+    for_each_name(target,
+                  [&](std::size_t at, std::size_t n) { found = found || target.substr(at, n) == name; });
+    if (found) return true;
+  }
+  return false;
+}
+
+/// Resolves import aliases in every cell's body, once, so that every rule sees the canonical name:
+/// `tts(X, y)` after `from sklearn.model_selection import train_test_split as tts` reads
+/// `train_test_split(X, y)`. Only whole names are replaced, outside strings and comments, not attributes
+/// (`obj.tts`) nor keyword arguments (`f(tts=1)`); an alias given two meanings, or bound again by the code
+/// (`tts = 0.2`), is left as written. Returns the aliases resolved (alias -> name).
+std::map<std::string, std::string, std::less<>> resolve_aliases(
+    std::vector<CodeFacts>& code, const std::vector<std::pair<std::string, std::string>>& found) {
+  std::map<std::string, std::string, std::less<>> aliases;
+  std::set<std::string, std::less<>> ambiguous;
+  for (const auto& [alias, name] : found) {
+    if (alias == name) continue;
+    const auto [it, added] = aliases.emplace(alias, name);
+    if (!added && it->second != name) ambiguous.insert(alias);
+  }
+  for (auto it = aliases.begin(); it != aliases.end();) {
+    const bool shadowed =
+        ambiguous.count(it->first) ||
+        std::any_of(code.begin(), code.end(), [&](const CodeFacts& c) { return rebinds(c.body, it->first); });
+    it = shadowed ? aliases.erase(it) : std::next(it);
+  }
+  if (aliases.empty()) return aliases;
+  for (auto& c : code) {
+    std::string out;
+    std::size_t copied = 0;
+    for_each_name(c.body, [&](std::size_t at, std::size_t n) {
+      const auto it = aliases.find(std::string_view(c.body).substr(at, n));
+      if (it == aliases.end()) return;
+      std::size_t next = at + n;
+      while (next < c.body.size() && c.body[next] == ' ') ++next;
+      if (next < c.body.size() && c.body[next] == '=' && c.body.compare(next, 2, "==") != 0) return;
+      out.append(c.body, copied, at - copied);
+      out += it->second;
+      copied = at + n;
+    });
+    if (copied == 0) continue;
+    out.append(c.body, copied);
+    c.body = std::move(out);
+  }
+  return aliases;
+}
+
 /// A comment's text that reads as a line of code: a call or an assignment, not prose.
 bool looks_like_code(std::string_view text) {
   text = util::trim(text);
@@ -68,8 +258,10 @@ bool is_python_warning(std::string_view text) {
   return false;
 }
 
-CodeFacts code_facts(const notebook::Cell& c) {
+/// The facts of one code cell; the aliases its imports make are added to `aliases`.
+CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string, std::string>>& aliases) {
   CodeFacts f;
+  std::string open_import;  // an import statement that goes on over the next lines, joined
   f.number = c.number;
   if (c.magic == "pip") f.install = true;
   f.other_language = k_other_language_magics.count(c.magic) > 0;
@@ -78,6 +270,13 @@ CodeFacts code_facts(const notebook::Cell& c) {
   bool first_line = true;
   for (std::string_view raw : util::split_lines(c.source)) {
     const std::string_view line = util::trim(raw);
+    if (!open_import.empty()) {
+      open_import.append(" ").append(line.substr(0, line.find('#')));
+      if (!statement_continues(open_import)) {
+        add_aliases(open_import, aliases);
+        open_import.clear();
+      }
+    }
     if (line.empty()) continue;
     ++f.lines;
     if (first_line && line.front() == '#') f.comment_header = true;
@@ -100,6 +299,10 @@ CodeFacts code_facts(const notebook::Cell& c) {
       for (auto& m : imported_modules(statement)) f.modules.push_back(std::move(m));
       f.imports.append(statement);
       f.imports.push_back('\n');
+      if (statement_continues(statement))
+        open_import = std::string(statement);
+      else
+        add_aliases(statement, aliases);
       if (contains(line, "import *")) f.wildcard_import = true;
       if (raw.size() > 0 && (raw.front() == ' ' || raw.front() == '\t')) f.nested_import = true;
       continue;
@@ -164,6 +367,7 @@ NotebookFacts gather_facts(const notebook::Notebook& nb) {
   f.cells = nb.cells.size();
   f.databricks = nb.format == notebook::Format::databricks || nb.format == notebook::Format::dbc;
   f.python = nb.language.empty() || nb.language == "python";
+  std::vector<std::pair<std::string, std::string>> aliases;
   for (const auto& c : nb.cells) {
     if (c.type == notebook::CellType::markdown) {
       if (!util::trim(c.source).empty()) f.markdown.push_back(markdown_facts(c));
@@ -174,10 +378,11 @@ NotebookFacts gather_facts(const notebook::Notebook& nb) {
       ++f.empty_code_cells;
       continue;
     }
-    f.code.push_back(code_facts(c));
+    f.code.push_back(code_facts(c, aliases));
     const auto& body = f.code.back().body;
     if (contains(body, "dbutils.")) f.databricks = true;
   }
+  f.aliases = resolve_aliases(f.code, aliases);
   return f;
 }
 

@@ -192,15 +192,15 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
                             ": handles them");
   // Statistics learned from the data before the split leak the test rows into the fill.
   const auto statistic = fill_statistic_cells(f);
-  bool in_pipeline = false;  // an imputer given to a Pipeline / ColumnTransformer is fitted per training fold
-  for (int n : pipeline_cells(f)) in_pipeline = in_pipeline || contains(f.cell(n)->body, "Imputer(");
+  const bool in_pipeline = imputer_in_pipeline(f);
+  const auto leaked = before_split_outside_pipeline(f, statistic, s, in_pipeline);
   const bool fit_on_train = f.first_with({".fit(X_train", ".fit_transform(X_train", ".fit(x_train",
                                           ".fit_transform(x_train", ".fit(train", ".fit_transform(train"})
                                 .has_value() &&
                             !statistic.empty();
-  if (!statistic.empty() && s.holdout && statistic.front() < *s.holdout && !in_pipeline) {
+  if (!leaked.empty()) {
     score = std::min(score, 2.0);
-    notes.push_back(cell_ref(statistic.front()) + ": fill statistics computed before the split (" +
+    notes.push_back(cell_ref(leaked.front()) + ": fill statistics computed before the split (" +
                     cell_ref(*s.holdout) + "), so test rows leak into them");
   } else if (in_pipeline) {
     notes.push_back("imputer inside a pipeline, fitted on training data only");

@@ -71,7 +71,8 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "pd.DataFrame(",
                                    "read_data_asset(",
                                    "createDataFrame(",
-                                   "ingest"};
+                                   ".run(\"ingest\")",
+                                   ".run('ingest')"};
 inline const Tokens k_builtin_data = {"load_iris(",          "load_digits(",   "load_wine(",
                                       "load_breast_cancer(", "load_diabetes(", "make_classification(",
                                       "make_regression(",    "make_blobs("};
@@ -103,6 +104,8 @@ inline const Tokens k_fit = {".fit(",          "lgb.train(",       "xgb.train(",
                              ".backward(",     ".partial_fit(",    ".fit_predict(",   ".fit_generator(",
                              "auto_arima(",    "trainer.train("};
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
+/// Databricks runs another notebook as a step of this one: `dbutils.notebook.run("./03_train_model", 3600)`.
+inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
 inline const Tokens k_holdout = {"train_test_split(",
                                  "randomSplit(",
                                  ".run(\"split\")",
@@ -491,7 +494,15 @@ inline const std::vector<std::pair<std::string, Tokens>> k_exploration_kinds = {
       "boxplot(",     "probplot(",  "plot.box",     "plot.hist",     "violinplot(",   "displot(",
       "ecdfplot(",    "stripplot(", "swarmplot(",   "kind='hist'",   "kind=\"hist\"", "kind='box'",
       "kind=\"box\"", "kind='kde'", "kind=\"kde\"", "px.histogram(", "px.box("}},
-    {"plots", {".plot(", "plt.plot(", "lineplot(", "px."}},
+    // every chart, whatever it shows: a histogram or a heatmap is a plot besides a distribution or a
+    // relationship
+    {"plots", {".plot(",       ".plot.",      "plt.plot(",  "lineplot(",       "px.",          ".hist(",
+               "histplot(",    "distplot(",   "kdeplot(",   "countplot(",      "boxplot(",     "violinplot(",
+               "displot(",     "ecdfplot(",   "stripplot(", "swarmplot(",      "heatmap(",     "pairplot(",
+               "scatterplot(", "regplot(",    "lmplot(",    "catplot(",        "jointplot(",   "barplot(",
+               "relplot(",     "FacetGrid(",  "PairGrid(",  "scatter_matrix(", ".scatter(",    ".bar(",
+               ".barh(",       ".pie(",       ".imshow(",   "plt.subplots(",   "plt.subplot(", "plt.figure(",
+               "probplot(",    "msno.matrix("}},
     {"relationships",
      {".corr(",     "heatmap(",        "pairplot(",   "scatter(",         "scatterplot(", "crosstab(",
       "PairGrid(",  "scatter_matrix(", "mutual_info", "regplot(",         "lmplot(",      "groupby(",
@@ -644,6 +655,35 @@ inline std::set<std::string, std::less<>> model_names(const NotebookFacts& f) {
       if (const auto name = name_before(left, left.size()); !name.empty()) names.insert(util::to_lower(name));
     }
   return names;
+}
+
+/// Whether a `dbutils.notebook.run(` call at `at` of `body` runs a notebook whose name says it trains: its
+/// path (a string literal) has a word beginning with "train" or "retrain" (`./03_train_model`,
+/// `training/fit`), not one that only holds it (`constraints`).
+inline bool runs_training_notebook(std::string_view body, std::size_t at) {
+  std::size_t open = at + k_notebook_run.front().size();
+  while (open < body.size() && body[open] == ' ') ++open;
+  if (open >= body.size() || (body[open] != '"' && body[open] != '\'')) return false;
+  const std::size_t close = body.find(body[open], open + 1);
+  if (close == std::string_view::npos) return false;
+  const std::string path = util::to_lower(body.substr(open + 1, close - open - 1));
+  for (std::size_t i = 0; i < path.size(); ++i)
+    if ((i == 0 || !std::isalpha(static_cast<unsigned char>(path[i - 1]))) &&
+        (path.compare(i, 5, "train") == 0 || path.compare(i, 7, "retrain") == 0))
+      return true;
+  return false;
+}
+
+/// The first cell where training runs in a called step: a package's or recipe's training step
+/// (k_packaged_training), or a Databricks notebook run whose name says it trains (runs_training_notebook).
+inline std::optional<int> packaged_training_cell(const NotebookFacts& f) {
+  for (const auto& c : f.code) {
+    if (contains_any(c.body, k_packaged_training)) return c.number;
+    for (auto at = c.body.find(k_notebook_run.front()); at != std::string::npos;
+         at = c.body.find(k_notebook_run.front(), at + 1))
+      if (runs_training_notebook(c.body, at)) return c.number;
+  }
+  return std::nullopt;
 }
 
 // ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
@@ -861,14 +901,15 @@ inline Stages find_stages(const NotebookFacts& f) {
       s.model = c.number;
       break;
     }
-  s.packaged = f.first_with(k_packaged_training).has_value();
+  const auto packaged = packaged_training_cell(f);
+  s.packaged = packaged.has_value();
   const auto fits = f.cells_with(k_fit);
   for (int n : fits)
     if (s.model && n >= *s.model) {
       s.fit = n;
       break;
     }
-  if (!s.fit && s.packaged) s.fit = f.first_with(k_packaged_training);
+  if (!s.fit && s.packaged) s.fit = packaged;
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);
   s.cv = f.first_with(k_cross_validation);
@@ -879,7 +920,6 @@ inline Stages find_stages(const NotebookFacts& f) {
       break;
     }
   if (!s.modelling && !fits.empty()) s.modelling = first_call_of_fitting_definition(f, fits);
-  s.orchestrated = !s.model && (s.packaged || s.loaded_model);
   s.models = model_names(f);
   s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
                               "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
@@ -892,14 +932,136 @@ inline Stages find_stages(const NotebookFacts& f) {
                               "withColumn(",   ".groupBy(",    "display("})
                     .has_value() ||
                 std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return c.sql; });
+  // Orchestration: no estimator of its own, and packaged steps or a deployed model driven, or only other
+  // notebooks run (no data loaded or worked with here).
+  s.orchestrated = !s.model && (s.packaged || s.loaded_model ||
+                                (f.first_with(k_notebook_run) && !s.data_load && !s.data_work));
   return s;
 }
 
-/// Whether code cell `c` shows exploration kind `kind` (a row of k_exploration_kinds): one of its tokens, or
-/// for summary statistics a data frame's summary() (a fitted model's summary() is no exploration).
+/// Whether an imputer is given to a Pipeline / ColumnTransformer (fitted per training fold).
+inline bool imputer_in_pipeline(const NotebookFacts& f) {
+  const auto pipes = pipeline_cells(f);
+  return std::any_of(pipes.begin(), pipes.end(),
+                     [&](int n) { return contains(f.cell(n)->body, "Imputer("); });
+}
+
+/// The cells of `cells` (fill_statistic_cells or filling_cells) before the hold-out split that fill outside a
+/// pipeline: a fill or drop written in the cell (fillna, dropna, a `replace(` with a statistic, ...) always;
+/// a fitted imputer only when no imputer is given to a pipeline (`in_pipeline`), which is fitted per training
+/// fold. An imputer in a pipeline exempts that imputer, not a dropna or fillna elsewhere.
+inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, const std::vector<int>& cells,
+                                                      const Stages& s, bool in_pipeline) {
+  std::vector<int> out;
+  if (!s.holdout) return out;
+  for (int n : cells)
+    if (n < *s.holdout && (!in_pipeline || contains_any(f.cell(n)->body, k_direct_fill) ||
+                           contains(f.cell(n)->body, "replace(")))
+      out.push_back(n);
+  return out;
+}
+
+/// The logical line of `body` that holds byte `at`: physical lines joined while a bracket is open or a line
+/// ends with a backslash (brackets in strings and comments left out). Returns [begin, end).
+inline std::pair<std::size_t, std::size_t> logical_line(std::string_view body, std::size_t at) {
+  std::size_t begin = 0;
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char ch = body[i];
+    if (quote) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == quote)
+        quote = 0;
+      continue;
+    }
+    if (ch == '#') {
+      i = std::min(body.find('\n', i), body.size()) - 1;
+    } else if (ch == '"' || ch == '\'') {
+      quote = ch;
+    } else if (ch == '(' || ch == '[' || ch == '{') {
+      ++depth;
+    } else if (ch == ')' || ch == ']' || ch == '}') {
+      depth = std::max(depth - 1, 0);
+    } else if (ch == '\n' && depth == 0 && (i == 0 || body[i - 1] != '\\')) {
+      if (at < i) return {begin, i};
+      begin = i + 1;
+    }
+  }
+  return {begin, body.size()};
+}
+
+/// The assignment target of logical line `line`: the text before its first `=` outside brackets that is no
+/// comparison (`df["x"] = ...` -> `df["x"] `, `a += 1` -> `a +`); empty when the line assigns nothing.
+inline std::string_view assignment_target(std::string_view line) {
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (quote) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == quote)
+        quote = 0;
+      continue;
+    }
+    if (ch == '"' || ch == '\'') quote = ch;
+    depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
+    if (ch != '=' || depth != 0) continue;
+    const char before = i > 0 ? line[i - 1] : ' ';
+    if ((i + 1 < line.size() && line[i + 1] == '=') || before == '=' || before == '!' || before == '<' ||
+        before == '>')
+      return {};
+    return line.substr(0, i);
+  }
+  return {};
+}
+
+/// Fills and drops of missing values: a statistic on the same statement is a fill value, not a summary.
+inline const Tokens k_fill_call = {"fillna(", "na.fill(", "fill_null(", "replace(", "Imputer("};
+
+/// Whether `token` of exploration kind `kind`, found at `at` of `body`, explores the data rather than
+/// prepares it. A mean, median, ... is no summary statistic when its statement fills or replaces values
+/// (`df.fillna(df.mean())`) or it is a share of missing values (`df.isna().mean()`, the missing-values kind);
+/// `.columns` is no look at the columns when iterated or tested (`[c for c in df.columns if ...]`,
+/// `if "y" in df.columns`) or assigned (`cols = df.columns`, `df.columns = names`); a groupby builds
+/// features, not a comparison of groups, when its statement fills, assigns a column (`df["m"] =
+/// df.groupby(...)...`), transforms group-wise (`.transform(`) or assigns an aggregation (`rfm =
+/// df.groupby(...).agg(...)`).
+inline bool explores(std::string_view kind, std::string_view token, std::string_view body, std::size_t at) {
+  const auto [begin, end] = logical_line(body, at);
+  const std::string_view line = body.substr(begin, end - begin);
+  const std::string_view before = body.substr(begin, at - begin);
+  const std::string_view after = body.substr(at, end - at);
+  const std::string_view target = assignment_target(line);
+  if (kind == "summary statistics" &&
+      contains_any(token, {"mean", "median", "std", "quantile", "skew", "kurt"})) {
+    if (contains_any(line, k_fill_call)) return false;
+    for (std::string_view test : {"isna()", "isnull()", "notna()", "notnull()"})
+      if (util::ends_with(before, test)) return false;
+  }
+  if (kind == "shape/types" && token == ".columns") {
+    // what comes before the frame's name: `... for c in` df.columns
+    const std::string_view head =
+        util::trim(before.substr(0, before.size() - name_before(before, before.size()).size()));
+    if (util::ends_with(head, " in") || head == "in" || !target.empty()) return false;
+  }
+  if (kind == "relationships" && (token == "groupby(" || token == ".groupBy(")) {
+    if (contains_any(line, k_fill_call) || contains(after, ".transform(")) return false;
+    if (!target.empty() && (contains(target, "[") || contains(after, ".agg("))) return false;
+  }
+  return true;
+}
+
+/// Whether code cell `c` shows exploration kind `kind` (a row of k_exploration_kinds): one of its tokens
+/// where it explores the data (explores()), or for summary statistics a data frame's summary() (a fitted
+/// model's summary() is no exploration).
 inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
-  return contains_any(c.body, kind.second) ||
-         (kind.first == "summary statistics" && summary_of_data(c.body, s.models));
+  for (std::string_view token : kind.second)
+    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
+      if (explores(kind.first, token, c.body, at)) return true;
+  return kind.first == "summary statistics" && summary_of_data(c.body, s.models);
 }
 
 /// The name in a NameError ("NameError: name 'pd' is not defined" -> "pd"); empty when there is none.
@@ -911,9 +1073,12 @@ inline std::string undefined_name(std::string_view error) {
                                          : std::string(error.substr(open + 6, close - open - 6));
 }
 
-/// True when some cell imports `name` (as a module, an alias or an imported name).
+/// True when some cell imports `name` (as a module, an alias or an imported name), or an alias that the
+/// bodies read as `name` (NotebookFacts::aliases: `import numpy as npy` makes `npy.` read `np.`).
 inline bool imported_anywhere(const NotebookFacts& f, const std::string& name) {
   if (name.empty()) return false;
+  for (const auto& [alias, read_as] : f.aliases)
+    if (read_as == name) return true;
   for (const auto& c : f.code)
     for (std::string_view line : util::split_lines(c.imports))
       for (const char* before : {" ", ","}) {

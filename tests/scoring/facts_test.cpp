@@ -4,12 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "judge/memory/memory.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/heuristic.hpp"
+#include "judge/scoring/heuristic_facts.hpp"
 
 using namespace judge;
 
@@ -493,7 +498,7 @@ np.corrcoef(df["a"], df["b"])
 # %%
 LinearRegression().fit(X, y)
 )");
-  EXPECT_EQ(f.at("eda_kinds"), 2);  // distributions, relationships
+  EXPECT_EQ(f.at("eda_kinds"), 3);  // distributions and plots (a displot is a chart), relationships
   EXPECT_EQ(f.at("eda_findings"), 1);
 }
 
@@ -556,6 +561,164 @@ TEST(Facts, OtherLanguageCellsImportNoPythonPackages) {
       "// Databricks notebook source\nimport org.apache.spark.ml.Pipeline\nval p = new Pipeline()\n",
       "s.scala");
   EXPECT_EQ(scoring::notebook_facts(scala).at("third_party_packages"), 0);
+}
+
+// Import aliases are read as the names they stand for, in every cell: a split through `tts`, an estimator
+// through `LR`, `npy.log(` as NumPy's log. Only whole names outside strings and comments are replaced, not
+// attributes or keyword arguments.
+TEST(Facts, ImportAliasesAreReadAsTheirNames) {
+  auto f = facts_of(R"(# %%
+import pandas as pd
+import numpy as npy
+from sklearn.model_selection import train_test_split as tts
+from sklearn.linear_model import LinearRegression as LR
+# %%
+df = pd.read_csv("d.csv")
+df = df.fillna(df.mean())
+df["area"] = npy.log(df["area"])
+# %%
+X_tr, X_te, y_tr, y_te = tts(X, y, test_size=0.25)
+LR().fit(X_tr, y_tr)
+)");
+  EXPECT_EQ(f.at("holdout_split"), 1);
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  EXPECT_EQ(f.at("scaling"), 1);  // np.log(
+  EXPECT_EQ(f.at("trains_model"), 1);
+  const auto nb = notebook::parse_jupytext_percent(R"(# %%
+from sklearn.model_selection import train_test_split as tts
+from sklearn.ensemble import (RandomForestClassifier as RFC,  # a forest as the model
+    GradientBoostingClassifier)
+import numpy as npy
+# %%
+a = tts(X, y)  # tts in a comment
+b = obj.tts + "tts" + f(tts=1)
+m = RFC(n_estimators=10)
+z = npy.log(x)
+)",
+                                                   "aliases.py");
+  const auto facts = scoring::gather_facts(nb);
+  EXPECT_EQ(facts.aliases,
+            (std::map<std::string, std::string, std::less<>>{
+                {"RFC", "RandomForestClassifier"}, {"npy", "np"}, {"tts", "train_test_split"}}));
+  EXPECT_EQ(facts.code.at(1).body,
+            "a = train_test_split(X, y)  # tts in a comment\nb = obj.tts + \"tts\" + f(tts=1)\n"
+            "m = RandomForestClassifier(n_estimators=10)\nz = np.log(x)\n");
+  // npy is read as np, which is imported: no "np is used but never imported".
+  scoring::HeuristicJudge judge;
+  for (const auto& v : judge.score(nb, rubric::default_rubric(), {}))
+    if (v.dimension == "library_installation") {
+      EXPECT_NE(v.score, 1.0) << v.rationale;
+    }
+  // An alias the code binds again (`split = 0.2`) is a name of its own: left as written.
+  f = facts_of(
+      "# %%\nfrom sklearn.model_selection import train_test_split as split\n# %%\nsplit = 0.2\n"
+      "df = df.fillna(0)\n# %%\nparts = split(X, y)\n");
+  EXPECT_EQ(f.at("holdout_split"), 0);
+}
+
+// An imputer given to a pipeline is fitted on the training rows; a dropna or fillna before the split outside
+// that pipeline still changes rows before it.
+TEST(Facts, AnImputerInAPipelineExemptsOnlyItself) {
+  const std::string split_and_pipeline =
+      "# %%\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+      "# %%\npipe = Pipeline([(\"impute\", SimpleImputer()), (\"model\", LogisticRegression())])\n"
+      "pipe.fit(X_train, y_train)\n";
+  auto f =
+      facts_of("# %%\ndf = pd.read_csv(\"d.csv\")\ndf = df.dropna(subset=[\"y\"])\n" + split_and_pipeline);
+  EXPECT_EQ(f.at("imputer_in_pipeline"), 1);
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  EXPECT_EQ(f.at("fill_before_split"), 0);  // dropping rows computes no statistic
+  f = facts_of("# %%\ndf = pd.read_csv(\"d.csv\")\ndf[\"a\"] = df[\"a\"].fillna(df[\"a\"].mean())\n" +
+               split_and_pipeline);
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  f = facts_of("# %%\ndf = pd.read_csv(\"d.csv\")\n" + split_and_pipeline);
+  EXPECT_EQ(f.at("imputer_in_pipeline"), 1);
+  EXPECT_EQ(f.at("imputation_before_split"), 0);
+  EXPECT_EQ(f.at("fill_before_split"), 0);
+}
+
+// A mean used as a fill value, a share of missing values, a feature list over the columns and a groupby
+// that builds features are no exploration; the same calls looking at the data are.
+TEST(Facts, FillValuesAndFeatureBuildingAreNoExploration) {
+  auto f = facts_of(R"(# %%
+df = pd.read_csv("d.csv")
+df = df.fillna(df.mean())
+train["Age"] = train["Age"].fillna(train["Age"].median())
+df.isna().mean()
+features = [c for c in df.columns if c != "y"]
+rfm = df.groupby("id").agg(n=("order", "count"))
+df["m"] = df.groupby("g")["x"].transform("mean")
+# %%
+LinearRegression().fit(X, y)
+)");
+  EXPECT_EQ(f.at("eda_kinds"), 1);  // missing values (isna) only
+  f = facts_of(R"(# %%
+df = pd.read_csv("d.csv")
+print(df["y"].mean())
+print(df.columns)
+df.groupby("target").mean()
+# %%
+LinearRegression().fit(X, y)
+)");
+  EXPECT_EQ(f.at("eda_kinds"), 3);  // summary statistics, shape/types, relationships
+}
+
+// Every chart is a plot, besides the distribution or relationship it may show.
+TEST(Facts, ChartsArePlots) {
+  const std::vector<std::pair<std::string, double>> charts = {
+      {"sns.histplot(df.x)", 2},      // distributions, plots
+      {"sns.heatmap(df.corr())", 2},  // relationships, plots
+      {"sns.countplot(x='y', data=df)", 2},
+      {"sns.boxplot(x='g', y='x', data=df)", 2},
+      {"sns.scatterplot(x='a', y='b', data=df)", 2},
+      {"sns.pairplot(df)", 2},
+      {"plt.hist(df.x)", 2},
+      {"plt.scatter(df.a, df.b)", 2},
+      {"plt.bar(k, v)", 1},  // plots
+      {"fig, ax = plt.subplots()", 1},
+  };
+  for (const auto& [chart, kinds] : charts) {
+    const auto f = facts_of("# %%\ndf = pd.read_csv('d.csv')\n# %%\n" + chart + "\n# %%\nmodel.fit(X, y)\n");
+    EXPECT_EQ(f.at("eda_kinds"), kinds) << chart;
+  }
+}
+
+// Databricks notebooks run as steps (dbutils.notebook.run) are called steps: a notebook that only runs
+// others is orchestration, a step named for training is packaged training, and a notebook's path is no data
+// load. An MLflow recipe's ingest step still loads data.
+TEST(Facts, NotebookRunsAreCalledSteps) {
+  const char* const nightly = R"(# %%
+params = {"run_date": dbutils.widgets.get("run_date")}
+# %%
+ingest_status = dbutils.notebook.run("./01_ingest_events", 3600, params)
+# %%
+train_status = dbutils.notebook.run("./03_train_churn_model", 7200, params)
+)";
+  auto f = facts_of(nightly);
+  EXPECT_EQ(f.at("loads_data"), 0);
+  EXPECT_EQ(f.at("orchestrated"), 1);
+  EXPECT_EQ(f.at("packaged_training"), 1);
+  EXPECT_EQ(f.at("trains_model"), 1);
+  scoring::HeuristicJudge judge;
+  for (const auto& v :
+       judge.score(notebook::parse_jupytext_percent(nightly, "nightly.py"), rubric::default_rubric(), {}))
+    if (v.dimension == "exploratory_data_analysis") {
+      EXPECT_EQ(v.status, verdict::Status::not_applicable) << v.rationale;
+    }
+  // No step named for training ("constraints" holds "train" but is no training step).
+  f = facts_of(
+      "# %%\ndbutils.notebook.run(\"./01_ingest_events\", 3600)\n"
+      "dbutils.notebook.run(\"./02_constraints\", 60)\n");
+  EXPECT_EQ(f.at("orchestrated"), 1);
+  EXPECT_EQ(f.at("packaged_training"), 0);
+  EXPECT_EQ(f.at("trains_model"), 0);
+  // A notebook that runs a setup notebook and then works with data itself is no orchestration.
+  f = facts_of("# %%\ndbutils.notebook.run(\"./setup\", 60)\ndf = spark.read.table(\"t\")\ndf.describe()\n");
+  EXPECT_EQ(f.at("orchestrated"), 0);
+  EXPECT_EQ(f.at("loads_data"), 1);
+  EXPECT_EQ(facts_of("# %%\nr = Recipe(profile='local')\nr.run(\"ingest\")\n").at("loads_data"), 1);
 }
 
 TEST(Facts, EveryFactIsDocumented) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,8 +12,10 @@ namespace judge::scoring {
 
 /// What the heuristic rules know about one code cell (gathered once per notebook).
 struct CodeFacts {
-  int number = 0;                    ///< the cell's number in the notebook (as cited in rationales)
-  std::string body;                  ///< code without comment lines, import lines and `%`/`!` line magics
+  int number = 0;  ///< the cell's number in the notebook (as cited in rationales)
+  /// Code without comment lines, import lines and `%`/`!` line magics; import aliases are resolved
+  /// (NotebookFacts::aliases).
+  std::string body;
   std::vector<std::string> modules;  ///< top-level modules imported in this cell, in order ("sklearn", ...)
   std::string imports;               ///< the cell's import statements, one a line
   bool wildcard_import = false;      ///< `from X import *`
@@ -49,6 +52,10 @@ struct NotebookFacts {
   std::size_t empty_code_cells = 0;     ///< code cells with no source at all
   bool databricks = false;              ///< Databricks source/archive, or dbutils calls
   bool python = true;                   ///< the notebook's language is Python (or not stated)
+  /// Import aliases resolved in every body (alias -> the name read instead): `tts` -> `train_test_split`
+  /// after `from sklearn.model_selection import train_test_split as tts`, `npy` -> `np` after
+  /// `import numpy as npy`.
+  std::map<std::string, std::string, std::less<>> aliases;
 
   /// Numbers of the code cells whose body contains any of `tokens` (case-sensitive substrings).
   std::vector<int> cells_with(const std::vector<std::string_view>& tokens) const;
