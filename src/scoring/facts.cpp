@@ -24,7 +24,7 @@ const Tokens k_neural = {"Sequential(", "keras", "torch.nn", "nn.Module", "MLP",
 const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras", "jax", "flax"};
 const Tokens k_early_stopping = {"EarlyStopping(", "early_stopping", "n_iter_no_change"};
 const Tokens k_pickle_persist = {"joblib.dump(", "pickle.dump(", "dump(", "torch.save(", "model.save("};
-const Tokens k_mlflow_model = {"log_model(", "autolog("};
+const Tokens k_mlflow_model = {"log_model("};  // and autologging (first_model_autolog)
 /// The core scientific Python stack: what every ML notebook environment (Jupyter, Colab, Kaggle, Databricks)
 /// has without an install step. matplotlib's distribution ships pylab and mpl_toolkits (mplot3d, axes_grid1).
 const std::set<std::string, std::less<>> k_core_stack = {"numpy",   "pandas",  "scipy",   "matplotlib",
@@ -187,7 +187,7 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "data"},
       {"blanket_dropna", K::boolean, "dropna() on every column", "data"},
       {"native_nan_model", K::boolean,
-       "a model that handles NaN natively (XGBoost, CatBoost, HistGradientBoosting)", "data"},
+       "a model that handles NaN natively (XGBoost, LightGBM, CatBoost, HistGradientBoosting)", "data"},
       // features
       {"encoding", K::boolean, "categorical encoding (get_dummies, OneHotEncoder, StringIndexer, ...)",
        "features"},
@@ -404,8 +404,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
         }
       }
     for (const auto& m : f.markdown)
-      if (m.number > first_eda && m.number < stop && m.words >= 12 && contains_any(m.lower, k_finding_words))
-        v["eda_findings"] = 1;
+      if (m.number > first_eda && m.number < stop && states_finding(m)) v["eda_findings"] = 1;
   }
   const auto checks = f.cells_with(k_missing_check);
   v["missing_value_checks"] = static_cast<double>(checks.size());
@@ -457,8 +456,8 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["cross_validation"] = b(s.cv.has_value());
   v["tuning"] = b(any(f, k_tuning));
   v["seed_set"] = b(any(f, k_seed));
-  for (const auto& [name, tokens] : k_model_families)
-    if (name != "baseline") v["model_families"] += any(f, tokens);  // baseline_model is its own fact
+  for (const auto& name : model_families(f))
+    if (name != "baseline") v["model_families"] += 1;  // baseline_model is its own fact
   v["baseline_model"] = b(any(f, {"DummyClassifier(", "DummyRegressor("}));
   {
     bool framework = false;
@@ -472,14 +471,14 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
 
   // model use
   v["predicts"] = b(any(f, k_predict));
-  v["persists_model"] = b(any(f, k_persist));
+  v["persists_model"] = b(any(f, k_persist) || first_model_autolog(f));
   v["persists_with_pickle"] = b(any(f, k_pickle_persist));
   v["loads_model"] = b(s.loaded_model.has_value());
 
   // metrics
   const auto metric_cells = f.cells_with(k_metric);
   v["metric_cells"] = static_cast<double>(metric_cells.size());
-  for (const auto& [name, tokens] : k_metric_kinds) v["metric_kinds"] += any(f, tokens);
+  for (const auto& kind : k_metric_kinds) v["metric_kinds"] += uses_metric_kind(f, kind);
   if (!metric_cells.empty())
     for (const auto& m : f.markdown)
       if (m.number > metric_cells.front() && m.words >= 10 && contains_any(m.lower, k_metric_words))
@@ -490,7 +489,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["mlflow_run"] = b(any(f, {"set_experiment(", "start_run(", "experiment_id"}));
   v["mlflow_params"] = b(any(f, {"log_param", "autolog("}));
   v["mlflow_metrics"] = b(any(f, {"log_metric", "mlflow.evaluate("}));
-  v["mlflow_model"] = b(any(f, k_mlflow_model));
+  v["mlflow_model"] = b(any(f, k_mlflow_model) || first_model_autolog(f));
   v["mlflow_signature"] =
       b(any(f, {"signature", "input_example", "register_model(", "registered_model_name"}));
   v["model_registry"] = b(any(f, {"register_model(", "registered_model_name", "models:/"}));

@@ -127,7 +127,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   for (const auto& m : f.markdown) {
     if (cells.empty() || m.number < *std::min_element(cells.begin(), cells.end())) continue;
     if (m.number >= stop) break;
-    if (m.words >= 12 && contains_any(m.lower, k_finding_words)) findings = true;
+    if (states_finding(m)) findings = true;
   }
   std::string summary;
   for (std::size_t i = 0; i < found.size(); ++i) summary += (i ? ", " : "") + found[i];
@@ -311,9 +311,7 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
   notes.push_back(s.holdout ? cell_ref(*s.holdout) + ": hold-out split"
                   : s.cv    ? cell_ref(*s.cv) + ": cross-validation"
                             : cell_ref(*validation) + ": validation set passed to the fit");
-  std::set<std::string> families;
-  for (const auto& [name, tokens] : k_model_families)
-    if (f.first_with(tokens)) families.insert(name);
+  const std::set<std::string> families = model_families(f);
   const auto tuning = f.first_with(k_tuning);
   const bool seeded = f.first_with(k_seed).has_value();
   if (tuning) notes.push_back(cell_ref(*tuning) + ": hyperparameter search");
@@ -333,7 +331,9 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained && !s.loaded_model) return not_applicable("no model is trained or loaded");
   const auto predicts = f.cells_with(k_predict);
-  const auto persisted = f.first_with(k_persist);
+  const auto saved = f.first_with(k_persist);
+  const auto autologged = first_model_autolog(f);
+  const auto persisted = saved && autologged ? std::min(saved, autologged) : saved ? saved : autologged;
   const auto pipes = pipeline_cells(f);
   // the first pipeline's cell, or 0 (cells count from 1): a plain int, as GCC 12 at -O3 misreads an optional
   // here
@@ -344,7 +344,8 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
     for (int n : predicts) {
       const auto& body = f.cell(n)->body;
       for (std::string_view arg : {"predict(X)", "predict(x)", "predict(X_scaled)", "predict(features)"})
-        if (contains(body, arg) && !contains(body, "new"))
+        // a clustering's fit_predict(X) labels the rows it is fitted on, as it should
+        if (contains(body, arg) && !contains(body, "new") && !contains(body, "fit_" + std::string(arg)))
           return scored(1, {cell_ref(n) + ": predicts on the data the model was trained on"});
     }
   }
@@ -382,14 +383,15 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
     return scored(1,
                   {cell_list(metric_cells) + ": metrics computed on the training data (no hold-out split)"});
   std::vector<std::string> kinds;
-  for (const auto& [name, tokens] : k_metric_kinds)
+  for (const auto& kind : k_metric_kinds)
     for (int n : metric_cells)
-      if (contains_any(f.cell(n)->body, tokens)) {
-        kinds.push_back(name);
+      if (shows_metric_kind(f, *f.cell(n), kind)) {
+        kinds.push_back(kind.first);
         break;
       }
-  for (const auto& [name, tokens] : k_metric_kinds)
-    if (std::find(kinds.begin(), kinds.end(), name) == kinds.end() && f.first_with(tokens) &&
+  for (const auto& kind : k_metric_kinds)
+    if (const auto& name = kind.first;
+        std::find(kinds.begin(), kinds.end(), name) == kinds.end() && uses_metric_kind(f, kind) &&
         (std::string_view(name) == "residuals" || std::string_view(name) == "confusion matrix"))
       kinds.push_back(name);
   bool interpreted = false;
@@ -425,7 +427,9 @@ Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
   const auto experiment = f.first_with({"set_experiment(", "start_run(", "experiment_id"});
   const auto params = f.first_with({"log_param", "autolog("});
   const auto metrics = f.first_with({"log_metric", "mlflow.evaluate("});
-  const auto model = f.first_with({"log_model(", "autolog("});
+  const auto logged = f.first_with({"log_model("});
+  const auto autologged = first_model_autolog(f);
+  const auto model = logged && autologged ? std::min(logged, autologged) : logged ? logged : autologged;
   const auto signature =
       f.first_with({"signature", "input_example", "register_model(", "registered_model_name"});
   std::vector<std::string> notes;

@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -63,6 +64,13 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "fetch_california_housing(",
                                    "datasets.fetch_",
                                    "load_dataset(",
+                                   "datasets.MNIST(",
+                                   "datasets.FashionMNIST(",
+                                   "datasets.CIFAR10(",
+                                   "datasets.CIFAR100(",
+                                   "datasets.ImageFolder(",
+                                   ".load_data(",
+                                   "tfds.load(",
                                    "loadtxt(",
                                    "genfromtxt(",
                                    "make_classification(",
@@ -127,10 +135,12 @@ inline const Tokens k_cross_validation = {
 inline const Tokens k_tuning = {
     "GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
     "BayesSearchCV(", "HalvingGridSearchCV("};
-inline const Tokens k_seed = {"random_state=",   "random_state =", "seed=",     "seed =",
-                              "np.random.seed(", "random.seed(",   "set_seed(", "random_seed="};
+inline const Tokens k_seed = {
+    "random_state=", "random_state =", "seed=",       "seed =",           "np.random.seed(", "random.seed(",
+    "set_seed(",     "random_seed=",   "manual_seed", "set_random_seed(", "seed_everything("};
 inline const Tokens k_predict = {".predict(",   "predict_proba(",  "predict_classes(", "score_batch(",
-                                 "run_scoring", ".transform(test", ".transform(new",   "spark_udf("};
+                                 "run_scoring", ".transform(test", ".transform(new",   "spark_udf(",
+                                 ".forecast(",  ".get_forecast(",  ".get_prediction(", "fit_predict("};
 inline const Tokens k_persist = {"joblib.dump(",
                                  "dump(",
                                  "pickle.dump(",
@@ -160,11 +170,26 @@ inline const Tokens k_encoding = {
     "WOEEncoder(",         "CountEncoder(",   "HashingEncoder(",     "CatBoostEncoder(",
     "LeaveOneOutEncoder(", "DictVectorizer(", "LabelBinarizer(",     "StringLookup(",
     "CategoryEncoding("};
-inline const Tokens k_scaling = {
-    "StandardScaler(",         "MinMaxScaler(", "RobustScaler(", "Normalizer(",      "MaxAbsScaler(",
-    "PowerTransformer(",       "np.log1p(",     "np.log(",       "VectorAssembler(", "QuantileTransformer(",
-    "minmax_scale(",           "boxcox(",       "np.log10(",     "np.log2(",         "preprocessing.scale(",
-    "preprocessing.normalize("};
+inline const Tokens k_scaling = {"StandardScaler(",
+                                 "MinMaxScaler(",
+                                 "RobustScaler(",
+                                 "Normalizer(",
+                                 "MaxAbsScaler(",
+                                 "PowerTransformer(",
+                                 "np.log1p(",
+                                 "np.log(",
+                                 "VectorAssembler(",
+                                 "QuantileTransformer(",
+                                 "minmax_scale(",
+                                 "boxcox(",
+                                 "np.log10(",
+                                 "np.log2(",
+                                 "preprocessing.scale(",
+                                 "preprocessing.normalize(",
+                                 "transforms.Normalize(",
+                                 "T.Normalize(",
+                                 "layers.Normalization(",
+                                 "Rescaling("};
 inline const Tokens k_derived = {"PolynomialFeatures(",
                                  "SelectKBest(",
                                  "mutual_info",
@@ -196,7 +221,8 @@ inline const Tokens k_direct_fill = {"fillna(",       "dropna(",   "na.fill(",  
 /// isNotNull() and SQL's IS NOT NULL are left out: they filter rows far more often than they count gaps.
 inline const Tokens k_missing_check = {"isnull(", "isna(", "notnull(",    "notna(",   "missingno", "isNull(",
                                        "isnan(",  "msno.", "null_count(", "is_null(", ".hasnans",  "IS NULL"};
-inline const Tokens k_missing_native = {"XGB", "xgb.", "CatBoost", "HistGradientBoosting"};
+inline const Tokens k_missing_native = {"XGB",  "xgb.", "CatBoost", "HistGradientBoosting",
+                                        "LGBM", "lgb.", "lightgbm."};
 inline const Tokens k_metric = {"accuracy_score(",
                                 "precision_score(",
                                 "recall_score(",
@@ -213,6 +239,7 @@ inline const Tokens k_metric = {"accuracy_score(",
                                 ".evaluate(",
                                 ".score(",
                                 "cross_val_score(",
+                                "cross_validate(",
                                 "mean_absolute_percentage_error(",
                                 "average_precision_score(",
                                 "ConfusionMatrixDisplay",
@@ -222,20 +249,67 @@ inline const Tokens k_metric = {"accuracy_score(",
                                 ".run(\"evaluate\")",
                                 ".run('evaluate')",
                                 "precision_recall_curve(",
-                                "balanced_accuracy"};
+                                "balanced_accuracy",
+                                "RocCurveDisplay",
+                                "PrecisionRecallDisplay",
+                                "silhouette_score(",
+                                "silhouette_samples(",
+                                "davies_bouldin_score(",
+                                "calinski_harabasz_score(",
+                                "rand_score(",
+                                "mutual_info_score(",
+                                "v_measure_score(",
+                                "homogeneity_score(",
+                                "completeness_score("};
 
-/// Metric families, so that "several metrics" counts kinds, not calls.
+/// Metric families, so that "several metrics" counts kinds, not calls. PR-AUC is a family of its own: unlike
+/// ROC-AUC it depends on the class balance, which is why imbalanced data calls for it. A model's residuals
+/// are a regression's residual look (the rubric's), also without a metric call: `res.resid` plotted.
 inline const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
     {"accuracy", {"accuracy_score(", "balanced_accuracy", "Accuracy"}},
     {"precision/recall/F1", {"precision_score(", "recall_score(", "f1_score(", "classification_report("}},
-    {"ROC-AUC", {"roc_auc_score(", "roc_curve(", "areaUnderROC", "BinaryClassificationEvaluator("}},
+    {"ROC-AUC",
+     {"roc_auc_score(", "roc_curve(", "areaUnderROC", "BinaryClassificationEvaluator(", "RocCurveDisplay"}},
+    {"PR-AUC",
+     {"average_precision_score(", "precision_recall_curve(", "PrecisionRecallDisplay", "areaUnderPR"}},
     {"confusion matrix", {"confusion_matrix(", "ConfusionMatrixDisplay", "crosstab(y"}},
     {"squared error", {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error"}},
     {"absolute error", {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE"}},
-    {"R-squared", {"r2_score(", ".rsquared", "explained_variance_score(", "'r2'", "\"r2\""}},
+    {"R-squared", {"r2_score(", ".rsquared", "explained_variance_score("}},
     {"log loss", {"log_loss("}},
-    {"residuals", {"resid", "Residual"}},
+    {"clustering",
+     {"silhouette_score(", "silhouette_samples(", "davies_bouldin_score(", "calinski_harabasz_score(",
+      "rand_score(", "mutual_info_score(", "v_measure_score(", "homogeneity_score(", "completeness_score(",
+      "ClusteringEvaluator("}},
+    {"residuals",
+     {"residuals", "Residual", "residplot(", "plot_diagnostics("}},  // and a name `resid` (names_residuals)
 };
+/// Metric names given as strings, by family: sklearn's scorers (`cross_val_score(..., scoring="f1_macro")`,
+/// `scoring=["accuracy", "roc_auc"]`), Spark evaluators' `metricName="r2"`, Keras' `metrics=["accuracy"]`.
+/// Matched quoted and whole (shows_metric_kind). Not Spark's bare "mse" / "mae": sklearn's trees once took
+/// them as `criterion=` values, which are no metric.
+inline const std::vector<std::pair<std::string, Tokens>> k_metric_names = {
+    {"accuracy", {"accuracy", "balanced_accuracy", "top_k_accuracy"}},
+    {"precision/recall/F1",
+     {"f1", "f1_macro", "f1_micro", "f1_weighted", "f1_samples", "precision", "precision_macro",
+      "precision_micro", "precision_weighted", "recall", "recall_macro", "recall_micro", "recall_weighted",
+      "weightedPrecision", "weightedRecall"}},
+    {"ROC-AUC", {"roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted"}},
+    {"PR-AUC", {"average_precision"}},
+    {"squared error", {"neg_root_mean_squared_error", "neg_mean_squared_log_error"}},
+    {"absolute error",
+     {"neg_mean_absolute_error", "neg_median_absolute_error", "neg_mean_absolute_percentage_error"}},
+    {"R-squared", {"r2", "explained_variance"}},
+    {"log loss", {"neg_log_loss"}},
+    {"clustering",
+     {"adjusted_rand_score", "rand_score", "adjusted_mutual_info_score", "normalized_mutual_info_score",
+      "mutual_info_score", "v_measure_score", "homogeneity_score", "completeness_score", "silhouette"}},
+};
+/// Estimators a fitted model's `.score(X, y)` reads as accuracy (classifiers) or R-squared (regressors).
+inline const Tokens k_classifiers = {"Classifier(", "LogisticRegression(",  "LogisticRegressionCV(", "SVC(",
+                                     "NB(",         "DiscriminantAnalysis("};
+inline const Tokens k_regressors = {"Regressor(", "LinearRegression(", "Ridge(",        "RidgeCV(", "Lasso(",
+                                    "LassoCV(",   "ElasticNet(",       "ElasticNetCV(", "SVR("};
 
 /// Packages in the usual Python / Jupyter / Databricks ML runtimes (no install step expected), besides the
 /// standard library.
@@ -515,9 +589,19 @@ inline const Tokens k_finding_words = {
     "seems",       "finding",         "insight",    "conclu",    "correlat", "skew",     "outlier",
     "imbalanc",    "distribution is", "indicat",    "suggest",   "reveal",   "majority", "most of the",
     "more likely", "less likely",     "no missing", "takeaway"};
-/// Model families ("baseline" last: a dummy model).
+/// Further words of findings about the data's make-up, beside k_finding_words.
+inline const Tokens k_data_finding_words = {"different scale", "no null"};
+/// Words of markdown that plans or instructs rather than reports: a share in it ("80% for training") is no
+/// finding (states_finding).
+inline const Tokens k_plan_words = {"will ",  "we'll", "let's", "let us", "going to", "in this notebook",
+                                    "next",   "train", "test",  "split",  "we use",   "we need",
+                                    "should", "you "};
+/// Model families ("baseline" last: a dummy model). statsmodels' linear models count as linear (`ols(` and
+/// `OLS(` only where they start a name, as in k_estimator_words).
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
-    {"linear", {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD"}},
+    {"linear",
+     {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD", "ols(", "OLS(",
+      "smf.", "Logit(", "Probit(", "GLM(", "WLS(", "GLS(", "QuantReg("}},
     {"tree", {"DecisionTree"}},
     {"forest", {"RandomForest", "ExtraTrees"}},
     {"boosting", {"GradientBoosting", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
@@ -525,6 +609,12 @@ inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
     {"knn", {"KNeighbors"}},
     {"naive bayes", {"NB("}},
     {"neural net", {"MLP", "Sequential("}},
+    {"clustering",
+     {"KMeans(", "DBSCAN(", "AgglomerativeClustering(", "GaussianMixture(", "MeanShift(",
+      "SpectralClustering(", "Birch(", "OPTICS(", "AffinityPropagation("}},
+    {"time series",
+     {"ARIMA(", "SARIMAX(", "ExponentialSmoothing(", "Prophet(", "AutoReg(", "auto_arima(",
+      "SimpleExpSmoothing(", "Holt(", "ETSModel(", "UnobservedComponents("}},
     {"baseline", {"DummyClassifier(", "DummyRegressor("}}};
 /// Words of markdown that discusses metrics.
 inline const Tokens k_metric_words = {"accuracy", "precision", "recall", "rmse",  "mae",
@@ -562,6 +652,127 @@ inline std::string_view built_name(std::string_view line, const Tokens& tokens) 
   if (eq == std::string_view::npos) return {};
   const std::string_view left = util::trim(line.substr(0, eq));
   return name_before(left, left.size());
+}
+
+/// Whether some code cell names a model of a family (a row of k_model_families): one of its tokens, a
+/// k_estimator_words word only where it starts a name (`smf.ols(`, not `setInputCols(`).
+inline bool uses_model_family(const NotebookFacts& f, const Tokens& tokens) {
+  return std::any_of(f.code.begin(), f.code.end(), [&](const CodeFacts& c) {
+    return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) {
+      const bool word =
+          std::find(k_estimator_words.begin(), k_estimator_words.end(), t) != k_estimator_words.end();
+      return word ? contains_name(c.body, t) : contains(c.body, t);
+    });
+  });
+}
+
+/// The model families the notebook names (k_model_families rows, "baseline" included). Clustering counts only
+/// when no other family is there: beside a supervised model, KMeans' cluster labels or distances are features
+/// made for it (a transform, as PCA is), not a candidate model.
+inline std::set<std::string> model_families(const NotebookFacts& f) {
+  std::set<std::string> out;
+  for (const auto& [name, tokens] : k_model_families)
+    if (uses_model_family(f, tokens)) out.insert(name);
+  const bool other = std::any_of(out.begin(), out.end(),
+                                 [](const std::string& n) { return n != "clustering" && n != "baseline"; });
+  if (other) out.erase("clustering");
+  return out;
+}
+
+/// Whether `body` names a model's residuals as statsmodels does: `resid` as a whole name (`res.resid`,
+/// `resid = y - fitted`) or `resid_...` (`resid_pearson`); not a name it only begins (`residence_type`).
+inline bool names_residuals(std::string_view body) {
+  for (auto at = body.find("resid"); at != std::string_view::npos; at = body.find("resid", at + 1)) {
+    if (at > 0 && is_identifier_char(body[at - 1])) continue;
+    const char next = at + 5 < body.size() ? body[at + 5] : ' ';
+    if (!is_identifier_char(next) || next == '_') return true;
+  }
+  return false;
+}
+
+/// Whether `body` holds `name` as a whole quoted string ('f1' or "f1", not 'f1_macro' for "f1").
+inline bool quotes_name(std::string_view body, std::string_view name) {
+  for (char q : {'\'', '"'}) {
+    const std::string quoted = q + std::string(name) + q;
+    if (contains(body, quoted)) return true;
+  }
+  return false;
+}
+
+/// The metric families of fitted models' `.score(X, y)` in cell `c`: sklearn scores a classifier by accuracy
+/// and a regressor (a pipeline ending in one too) by R-squared. The model is the one the name was last
+/// assigned (`clf = RandomForestClassifier(...)`, on one line, in this cell or an earlier one); a name
+/// assigned anything else (a multi-line pipeline, KMeans, whose score is its negative inertia) or a search
+/// with its own `scoring=` gives no family.
+inline std::set<std::string> model_score_kinds(const NotebookFacts& f, const CodeFacts& c) {
+  std::set<std::string> out;
+  if (!contains(c.body, ".score(")) return out;
+  std::map<std::string, std::string, std::less<>> kind_of;  // name -> family
+  for (const auto& cell : f.code) {
+    if (cell.number > c.number) break;
+    for (std::string_view line : util::split_lines(cell.body)) {
+      const auto classifier = built_name(line, k_classifiers);
+      const auto regressor = built_name(line, k_regressors);
+      const std::string_view name = classifier.empty() ? regressor : classifier;
+      if (name.empty()) continue;
+      const bool one_kind = classifier.empty() != regressor.empty() && !contains(line, "scoring");
+      kind_of[std::string(name)] = one_kind ? (classifier.empty() ? "R-squared" : "accuracy") : "";
+    }
+  }
+  for (auto at = c.body.find(".score("); at != std::string::npos; at = c.body.find(".score(", at + 1))
+    if (const auto it = kind_of.find(name_before(c.body, at)); it != kind_of.end() && !it->second.empty())
+      out.insert(it->second);
+  return out;
+}
+
+/// Whether code cell `c` computes a metric of family `kind` (a row of k_metric_kinds): one of its tokens, one
+/// of its k_metric_names quoted whole, a model's `.score(` of that family (model_score_kinds), or for
+/// residuals a name `resid` (names_residuals).
+inline bool shows_metric_kind(const NotebookFacts& f, const CodeFacts& c,
+                              const std::pair<std::string, Tokens>& kind) {
+  // `average_precision_score(` is PR-AUC's, no precision_score(
+  const auto has = [&](std::string_view t) {
+    for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1))
+      if (at < 8 || c.body.compare(at - 8, 8, "average_") != 0) return true;
+    return false;
+  };
+  if (std::any_of(kind.second.begin(), kind.second.end(), has)) return true;
+  if (kind.first == "residuals") return names_residuals(c.body);
+  for (const auto& [family, names] : k_metric_names)
+    if (family == kind.first &&
+        std::any_of(names.begin(), names.end(), [&](std::string_view n) { return quotes_name(c.body, n); }))
+      return true;
+  return model_score_kinds(f, c).count(kind.first) > 0;
+}
+
+/// Whether any code cell computes a metric of family `kind` (shows_metric_kind).
+inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string, Tokens>& kind) {
+  return std::any_of(f.code.begin(), f.code.end(),
+                     [&](const CodeFacts& c) { return shows_metric_kind(f, c, kind); });
+}
+
+/// The first cell where MLflow autologging logs the model (`mlflow.autolog()`, `mlflow.sklearn.autolog()`,
+/// ...): not one that turns model logging off (`log_models=False`), nor `mlflow.spark.autolog()`, which logs
+/// the data sources Spark reads and no model.
+inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
+  for (const auto& c : f.code) {
+    if (contains_any(c.body, {"log_models=False", "log_models = False"})) continue;
+    for (auto at = c.body.find("autolog("); at != std::string::npos; at = c.body.find("autolog(", at + 1))
+      if (at < 6 || c.body.compare(at - 6, 6, "spark.") != 0) return c.number;
+  }
+  return std::nullopt;
+}
+
+/// Whether markdown cell `m` (12 words or more) states what exploration found: a finding word
+/// (k_finding_words), or a share of the data in numbers (`about 4% nulls`, `1.7% of the rows`) in text that
+/// plans or instructs nothing (k_plan_words: "we will use 80% for training" is no finding).
+inline bool states_finding(const MarkdownFacts& m) {
+  if (m.words < 12) return false;
+  if (contains_any(m.lower, k_finding_words) || contains_any(m.lower, k_data_finding_words)) return true;
+  bool percentage = false;
+  for (auto at = m.lower.find('%'); at != std::string::npos && !percentage; at = m.lower.find('%', at + 1))
+    percentage = at > 0 && std::isdigit(static_cast<unsigned char>(m.lower[at - 1]));
+  return percentage && !contains_any(m.lower, k_plan_words);
 }
 
 /// Cells where an object built by one of `tokens` (an imputer, a scaler, an encoder) is fitted to data:

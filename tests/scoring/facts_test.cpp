@@ -544,6 +544,165 @@ TEST(Facts, ColumnSettersNameNoEstimator) {
   }
 }
 
+// Metric families beyond the metric calls: sklearn scorer names given as strings (`scoring="f1_macro"`,
+// quoted whole: "f1" is no "f10"), PR-AUC as a family of its own, clustering metrics, and a model's
+// `.score(X, y)`, which is accuracy for a classifier and R-squared for a regressor (by the estimator its
+// name was assigned; KMeans' score is neither).
+TEST(Facts, MetricFamiliesFromScorerNamesClusteringAndModelScores) {
+  const std::string load = "# %%\ndf = pd.read_csv('d.csv')\n# %%\n";
+  auto f = facts_of(load +
+                    "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+                    "clf = LogisticRegression()\n"
+                    "# %%\nprint(cross_val_score(clf, X, y, scoring=\"accuracy\").mean())\n"
+                    "print(cross_val_score(clf, X, y, scoring='f1_macro').mean())\n"
+                    "# %%\ncv = cross_validate(clf, X, y, scoring=['roc_auc', 'average_precision'])\n");
+  EXPECT_EQ(f.at("metric_cells"), 2);
+  EXPECT_EQ(f.at("metric_kinds"), 4);  // accuracy, P/R/F1, ROC-AUC, PR-AUC
+  f = facts_of(load +
+               "print(cross_val_score(reg, X, y, scoring='neg_root_mean_squared_error'))\n"
+               "print(cross_val_score(reg, X, y, scoring='r2'))\n"
+               "print(cross_val_score(reg, X, y, scoring='neg_mean_absolute_error'))\n"
+               "df['f10'] = 1\n");
+  EXPECT_EQ(f.at("metric_kinds"), 3);  // squared error, R-squared, absolute error; 'f10' is no 'f1'
+  f = facts_of(load + "ap = average_precision_score(y_test, p)\nauc = roc_auc_score(y_test, p)\n");
+  EXPECT_EQ(f.at("metric_kinds"), 2);
+  f = facts_of(load +
+               "km = KMeans(n_clusters=3, n_init=10)\nlabels = km.fit_predict(X)\n# %%\n"
+               "print(silhouette_score(X, labels), davies_bouldin_score(X, labels))\n# %%\n"
+               "print(calinski_harabasz_score(X, labels), adjusted_rand_score(y, labels))\n# %%\n"
+               "print(km.score(X))\n");
+  EXPECT_EQ(f.at("metric_cells"), 3);  // cells 3, 4 and the km.score cell 5
+  EXPECT_EQ(f.at("metric_kinds"), 1);  // clustering; KMeans' score is its negative inertia, no family
+  f = facts_of(load +
+               "gb = GradientBoostingClassifier(random_state=0)\ngb.fit(X_train, y_train)\n"
+               "# %%\nprint(gb.score(X_test, y_test))\n"
+               "# %%\nlr = LinearRegression().fit(X_train, y_train)\nprint(lr.score(X_test, y_test))\n");
+  EXPECT_EQ(f.at("metric_cells"), 2);
+  EXPECT_EQ(f.at("metric_kinds"), 2);  // accuracy (a classifier's score), R-squared (a regressor's)
+}
+
+// A model's residuals are a residual look, also plotted with no metric call (statsmodels' `res.resid`); a
+// column that only starts with "resid" (`residence_type`, `residual sugar`) is none.
+TEST(Facts, ResidualsAreAModelsResidualsNotAColumnStartingWithResid) {
+  const std::string load = "# %%\ndf = pd.read_csv('d.csv')\n# %%\n";
+  EXPECT_EQ(facts_of(load + "res = smf.ols('y ~ x', data=df).fit()\n# %%\nplt.scatter(res.fittedvalues, "
+                            "res.resid)\n")
+                .at("metric_kinds"),
+            1);
+  EXPECT_EQ(facts_of(load + "df['residence_type'].value_counts()\ndf['residual sugar'].hist()\n")
+                .at("metric_kinds"),
+            0);
+}
+
+// Clustering, time-series and statsmodels models are model families of their own (or linear), and they
+// predict by forecasting or labelling the rows.
+TEST(Facts, ClusteringTimeSeriesAndStatsmodelsModelsAreFamiliesThatPredict) {
+  const std::string load = "# %%\ndf = pd.read_csv('d.csv')\n# %%\n";
+  const std::vector<std::pair<std::string, double>> cases = {
+      {"labels = KMeans(n_clusters=3).fit_predict(X)\ndb = DBSCAN(eps=0.5).fit_predict(X)\n", 1},
+      {"gm = GaussianMixture(3)\ngm.fit(X)\nag = AgglomerativeClustering(3)\nlabels = ag.fit_predict(X)\n",
+       1},
+      {"res = ARIMA(y, order=(1, 1, 1)).fit()\nfc = res.forecast(12)\n", 1},
+      {"res = SARIMAX(y, order=(1, 0, 0)).fit()\nfc = res.get_forecast(12)\n", 1},
+      {"res = ExponentialSmoothing(y).fit()\nfc = res.forecast(6)\nar = AutoReg(y, lags=2).fit()\n"
+       "p = ar.predict(10, 12)\n",
+       1},
+      {"m = Prophet()\nm.fit(df)\nfuture = m.make_future_dataframe(30)\nfc = m.predict(future)\n", 1},
+      {"res = smf.ols('y ~ x', data=df).fit()\nlog = sm.Logit(y, X).fit()\nfitted = res.predict(df)\n", 1},
+      {"res = ols('y ~ x', data=df).fit()\nglm = sm.GLM(y, X).fit()\npred = glm.get_prediction(X)\n", 1},
+  };
+  for (const auto& [code, families] : cases) {
+    const auto f = facts_of(load + code);
+    EXPECT_EQ(f.at("trains_model"), 1) << code;
+    EXPECT_EQ(f.at("model_families"), families) << code;
+    EXPECT_EQ(f.at("predicts"), 1) << code;
+  }
+  EXPECT_EQ(facts_of(load + "km = KMeans(4).fit(X)\nres = ARIMA(y, order=(1, 0, 0)).fit()\n"
+                            "ols_res = sm.OLS(y, X).fit()\n")
+                .at("model_families"),
+            2);  // time series, linear: beside them KMeans makes features, as in the next case
+  EXPECT_EQ(facts_of(load + "X['cluster'] = KMeans(8).fit_predict(X)\nm = XGBRegressor().fit(X, y)\n")
+                .at("model_families"),
+            1);  // boosting; the cluster labels are a feature
+  // Spark's setInputCols( ends in "ols(" but names no model
+  EXPECT_EQ(facts_of(load + "a = VectorAssembler().setInputCols(cols)\nm = RandomForestClassifier().fit(d)\n")
+                .at("model_families"),
+            1);
+}
+
+// Seeds in PyTorch, TensorFlow, Keras and Python's random; torchvision's Normalize is scaling; torchvision,
+// Keras and TFDS data sets are data loads, downloaded (not bundled) so no builtin toy data.
+TEST(Facts, DeepLearningSeedsScalingAndDataSets) {
+  for (const char* seed :
+       {"torch.manual_seed(0)\n", "torch.cuda.manual_seed_all(0)\n", "tf.random.set_seed(42)\n",
+        "keras.utils.set_random_seed(1)\n", "random.seed(7)\n"})
+    EXPECT_EQ(facts_of(std::string("# %%\n") + seed).at("seed_set"), 1) << seed;
+  auto f = facts_of(
+      "# %%\ntf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])\n"
+      "train = datasets.FashionMNIST('data', train=True, download=True, transform=tf)\n");
+  EXPECT_EQ(f.at("scaling"), 1);
+  EXPECT_EQ(f.at("loads_data"), 1);
+  EXPECT_EQ(f.at("builtin_data_only"), 0);
+  for (const char* load : {"train = datasets.MNIST('data', download=True)\n",
+                           "(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()\n",
+                           "(x_train, y_train), (x_test, y_test) = mnist.load_data()\n",
+                           "ds = tfds.load('mnist', split='train')\n"}) {
+    f = facts_of(std::string("# %%\n") + load);
+    EXPECT_EQ(f.at("loads_data"), 1) << load;
+    EXPECT_EQ(f.at("builtin_data_only"), 0) << load;
+  }
+  // matplotlib's colour Normalize is no feature scaling
+  EXPECT_EQ(facts_of("# %%\nnorm = mcolors.Normalize(vmin=0, vmax=1)\n").at("scaling"), 0);
+}
+
+// MLflow autologging logs the model, so the model is persisted too; not with log_models=False, and not by
+// mlflow.spark.autolog(), which logs the data sources Spark reads.
+TEST(Facts, AutologgedModelsArePersisted) {
+  const std::string fit = "# %%\ndf = pd.read_csv('d.csv')\nm = RandomForestClassifier().fit(X, y)\n";
+  for (const char* autolog : {"mlflow.autolog()\n", "mlflow.sklearn.autolog()\n"}) {
+    const auto f = facts_of("# %%\n" + std::string(autolog) + fit);
+    EXPECT_EQ(f.at("mlflow_model"), 1) << autolog;
+    EXPECT_EQ(f.at("persists_model"), 1) << autolog;
+  }
+  for (const char* autolog : {"mlflow.spark.autolog()\n", "mlflow.sklearn.autolog(log_models=False)\n"}) {
+    const auto f = facts_of("# %%\n" + std::string(autolog) + fit);
+    EXPECT_EQ(f.at("mlflow_model"), 0) << autolog;
+    EXPECT_EQ(f.at("persists_model"), 0) << autolog;
+    EXPECT_EQ(f.at("mlflow_params"), 1) << autolog;
+  }
+}
+
+// LightGBM handles NaN natively, as XGBoost does.
+TEST(Facts, LightGBMHandlesMissingValuesNatively) {
+  const std::string load = "# %%\ndf = pd.read_csv('d.csv')\n# %%\n";
+  EXPECT_EQ(facts_of(load + "m = LGBMClassifier()\nm.fit(X, y)\n").at("native_nan_model"), 1);
+  EXPECT_EQ(facts_of(load + "m = LGBMRegressor()\nm.fit(X, y)\n").at("native_nan_model"), 1);
+  EXPECT_EQ(facts_of(load + "booster = lgb.train(params, lgb.Dataset(X, y))\n").at("native_nan_model"), 1);
+  EXPECT_EQ(facts_of(load + "m = RandomForestClassifier()\nm.fit(X, y)\n").at("native_nan_model"), 0);
+}
+
+// Findings stated with numbers about the data (a share of the rows, a share of missing values) or about the
+// columns' scales are findings, though they use none of the usual words; a plan with a share in it is none.
+TEST(Facts, FindingsStatedInNumbersAreFindingsPlansAreNot) {
+  const auto finding = [](const std::string& text) {
+    return facts_of(
+               "# %%\ndf = pd.read_csv('d.csv')\n# %%\ndf.isnull().sum()\ndf.describe()\n"
+               "# %% [markdown]\n# " +
+               text + "\n# %%\nmodel = LogisticRegression()\nmodel.fit(X, y)\n")
+        .at("eda_findings");
+  };
+  EXPECT_EQ(finding("`emp_length` has about 4% nulls; the other columns are complete. Defaults are roughly "
+                    "12% of loans."),
+            1);
+  EXPECT_EQ(finding("Fraud is 1.7% of the rows, and three features have 1-3% missing values in them."), 1);
+  EXPECT_EQ(finding("Features live on very different scales (proline in the hundreds, hue below 2)."), 1);
+  EXPECT_EQ(finding("We will use 80% of the rows for training and keep the rest for the final check."), 0);
+  EXPECT_EQ(finding("In this notebook we train a logistic regression on 100% of the cleaned loan records."),
+            0);
+  EXPECT_EQ(finding("Now a logistic regression model is fitted on the features listed in the cell above."),
+            0);
+}
+
 // A %scala cell in a Python notebook imports Scala packages (`org.apache...`), no Python module.
 TEST(Facts, OtherLanguageCellsImportNoPythonPackages) {
   const auto nb = notebook::parse_databricks_source(
