@@ -150,8 +150,8 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
 // ---- 3. data_imputation ----
 // 3: checks which columns miss values, a stated strategy fit on training data only (pipeline / after the
 // split) or a native-NaN model said so. 2: handled with leakage risk, unchecked, or a blanket rule.
-// 1: missing values ignored, or rows dropped wholesale unchecked. N/A: no data preparation, or the data is
-// shown to be complete.
+// 1: missing values ignored (never checked, even with a native-NaN model), or rows dropped wholesale
+// unchecked. N/A: no data preparation, or the data is shown to be complete.
 
 Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
@@ -169,9 +169,15 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
     return not_applicable("only a bundled, complete toy data set is used and nothing is prepared");
 
   if (handling.empty()) {
+    // A model that handles NaN natively without saying so: with no check either, the gaps are ignored
+    // (rubric 1: present and ignored), even if the model copes with them.
     if (s.model && f.first_with(k_missing_native))
-      return scored(
-          2, {"no missing-value handling; relies on a model that handles NaN natively without saying so"});
+      return checks.empty()
+                 ? scored(1, {"missing values are never checked; the model's native NaN handling is relied "
+                              "on without saying so"})
+                 : scored(2, {cell_list(checks) +
+                              ": missing values are checked, no handling follows; relies on a model that "
+                              "handles NaN natively without saying so"});
     if (!checks.empty()) {
       // Leaving the gaps on purpose is a strategy too, when it is stated and no model is trained on them.
       for (const auto& m : f.markdown)

@@ -178,6 +178,25 @@ TEST(HeuristicRules, IgnoredMissingValuesScoreOne) {
   EXPECT_EQ(verdict(all, "data_imputation").score, 1.0);
 }
 
+// Imputation with a model that handles NaN natively, not said: level 3 needs "uses a model that handles
+// missing values natively and says so". Never checked either is level 1, "missing values are present and
+// ignored" (the three raters of the shared labels score such notebooks 1); checked but not said is level 2,
+// "handles missing values ... without" a stated strategy.
+TEST(HeuristicRules, SilentNativeNanModelScoresOneUncheckedTwoChecked) {
+  const std::string imports =
+      "import pandas as pd\nimport xgboost as xgb\nfrom sklearn.model_selection import train_test_split";
+  const std::string fit =
+      "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+      "xgb.XGBRegressor().fit(X_train, y_train)";
+  const auto unchecked =
+      judge(make({{code, imports}, {code, "df = pd.read_csv('houses.csv')"}, {code, fit}}));
+  EXPECT_EQ(verdict(unchecked, "data_imputation").score, 1.0);
+  const auto checked = judge(
+      make({{code, imports}, {code, "df = pd.read_csv('houses.csv')\ndf.isnull().sum()"}, {code, fit}}));
+  EXPECT_EQ(verdict(checked, "data_imputation").score, 2.0);
+  EXPECT_NE(verdict(checked, "data_imputation").rationale.find("cell 2"), std::string::npos);
+}
+
 // Imputation level 3 without a model: "Checks which columns have missing values and handles them with a
 // stated strategy" - leaving them missing on purpose, said in markdown after the check.
 TEST(HeuristicRules, StatedDecisionToLeaveGapsIsAStrategy) {
