@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/scoring/heuristic_facts.hpp"
+#include "judge/scoring/heuristic_rules.hpp"
 
 using namespace judge;
 
@@ -949,4 +951,34 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   m.set_guidelines({{"model_training", "when trains_model -> score 1", {}, "manual"}});
   EXPECT_NE(score_of(c).rationale.find("; rule (manual): when trains_model -> score 1"), std::string::npos)
       << score_of(c).rationale;
+}
+
+namespace {
+
+// Seconds to gather a notebook's facts, name them and score it by the rules (what judge eval and judge
+// notebook show --facts do).
+double seconds_to_read(const std::string& percent_text) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto nb = notebook::parse_jupytext_percent(percent_text, "long.py");
+  const auto evidence = scoring::gather_facts(nb);
+  const auto facts = scoring::notebook_facts(nb, evidence);
+  const auto verdicts = scoring::rule_verdicts(evidence, rubric::default_rubric());
+  EXPECT_FALSE(facts.empty());
+  EXPECT_FALSE(verdicts.empty());
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// Reading a notebook stays about linear in its length. 2,000 cells that each score a model (`m.score(`)
+// take a fraction of a second (a debug build); finding each one's estimator by going back over every
+// earlier cell, for each metric family, took minutes.
+TEST(Facts, ModelScoresOfALongNotebookAreFoundInOnePass) {
+  std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string m = "m" + std::to_string(i);
+    text += "# %%\n" + m + " = RandomForestRegressor()\n" + m + ".fit(X_train, y_train)\nprint(" + m +
+            ".score(X_test, y_test))\n";
+  }
+  EXPECT_LT(seconds_to_read(text), 5.0);
 }
