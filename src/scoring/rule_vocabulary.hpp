@@ -1148,10 +1148,12 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
   return out;
 }
 
-/// The logical line of `body` that holds byte `at`: physical lines joined while a bracket is open or a line
-/// ends with a backslash (brackets in strings and comments left out). Returns [begin, end).
-inline std::pair<std::size_t, std::size_t> logical_line(std::string_view body, std::size_t at) {
-  std::size_t begin = 0;
+/// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a
+/// backslash (brackets in strings and comments left out). Returns where each ends (its newline, or
+/// body.size() for the last), in order: line k is [k ? ends[k - 1] + 1 : 0, ends[k]). One pass, so that a
+/// long cell's many tokens each find their line by a binary search (logical_line).
+inline std::vector<std::size_t> logical_line_ends(std::string_view body) {
+  std::vector<std::size_t> ends;
   int depth = 0;
   char quote = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {
@@ -1172,11 +1174,18 @@ inline std::pair<std::size_t, std::size_t> logical_line(std::string_view body, s
     } else if (ch == ')' || ch == ']' || ch == '}') {
       depth = std::max(depth - 1, 0);
     } else if (ch == '\n' && depth == 0 && (i == 0 || body[i - 1] != '\\')) {
-      if (at < i) return {begin, i};
-      begin = i + 1;
+      ends.push_back(i);
     }
   }
-  return {begin, body.size()};
+  ends.push_back(body.size());
+  return ends;
+}
+
+/// The logical line that holds byte `at`, as [begin, end), from the ends logical_line_ends gave for its body.
+inline std::pair<std::size_t, std::size_t> logical_line(const std::vector<std::size_t>& ends,
+                                                        std::size_t at) {
+  const auto it = std::upper_bound(ends.begin(), ends.end() - 1, at);
+  return {it == ends.begin() ? 0 : *(it - 1) + 1, *it};
 }
 
 /// The assignment target of logical line `line`: the text before its first `=` outside brackets that is no
@@ -1215,9 +1224,10 @@ inline const Tokens k_fill_call = {"fillna(", "na.fill(", "fill_null(", "replace
 /// `if "y" in df.columns`) or assigned (`cols = df.columns`, `df.columns = names`); a groupby builds
 /// features, not a comparison of groups, when its statement fills, assigns a column (`df["m"] =
 /// df.groupby(...)...`), transforms group-wise (`.transform(`) or assigns an aggregation (`rfm =
-/// df.groupby(...).agg(...)`).
-inline bool explores(std::string_view kind, std::string_view token, std::string_view body, std::size_t at) {
-  const auto [begin, end] = logical_line(body, at);
+/// df.groupby(...).agg(...)`). `line` is the logical line that holds `at`, [begin, end) (logical_line).
+inline bool explores(std::string_view kind, std::string_view token, std::string_view body, std::size_t at,
+                     std::pair<std::size_t, std::size_t> line_at) {
+  const auto [begin, end] = line_at;
   const std::string_view line = body.substr(begin, end - begin);
   const std::string_view before = body.substr(begin, at - begin);
   const std::string_view after = body.substr(at, end - at);
@@ -1273,9 +1283,12 @@ inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string
 /// where it explores the data (explores()), or for summary statistics a data frame's summary() (a fitted
 /// model's summary() is no exploration).
 inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
+  std::vector<std::size_t> ends;  // the body's logical lines, found at the first token
   for (std::string_view token : kind.second)
-    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
-      if (explores(kind.first, token, c.body, at)) return true;
+    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
+      if (ends.empty()) ends = logical_line_ends(c.body);
+      if (explores(kind.first, token, c.body, at, logical_line(ends, at))) return true;
+    }
   return kind.first == "summary statistics" && summary_of_data(c.body, s.models);
 }
 
