@@ -160,9 +160,9 @@ void for_each_name(std::string_view code, Visit visit) {
   }
 }
 
-/// Whether `code` binds `name` itself: assigns it (`name = `, `a, name = `), loops over it, defines it, or
-/// takes it from `with ... as` / `except ... as`. Such an alias is shadowed and left unresolved.
-bool rebinds(std::string_view code, std::string_view name) {
+/// Adds to `names` the names `code` binds itself: assigns (`name = `, `a, name = `), loops over, defines, or
+/// takes from `with ... as` / `except ... as`. An alias so bound is shadowed and left unresolved.
+void add_bound_names(std::string_view code, std::set<std::string, std::less<>>& names) {
   for (std::string_view line : util::split_lines(code)) {
     line = util::trim(line);
     std::string_view target;
@@ -190,12 +190,8 @@ bool rebinds(std::string_view code, std::string_view name) {
         break;
       }
     }
-    bool found = false;
-    for_each_name(target,
-                  [&](std::size_t at, std::size_t n) { found = found || target.substr(at, n) == name; });
-    if (found) return true;
+    for_each_name(target, [&](std::size_t at, std::size_t n) { names.emplace(target.substr(at, n)); });
   }
-  return false;
 }
 
 /// Resolves import aliases in every cell's body, once, so that every rule sees the canonical name:
@@ -212,10 +208,11 @@ std::map<std::string, std::string, std::less<>> resolve_aliases(
     const auto [it, added] = aliases.emplace(alias, name);
     if (!added && it->second != name) ambiguous.insert(alias);
   }
+  if (aliases.empty()) return aliases;
+  std::set<std::string, std::less<>> bound;  // every name the code binds, gathered once
+  for (const auto& c : code) add_bound_names(c.body, bound);
   for (auto it = aliases.begin(); it != aliases.end();) {
-    const bool shadowed =
-        ambiguous.count(it->first) ||
-        std::any_of(code.begin(), code.end(), [&](const CodeFacts& c) { return rebinds(c.body, it->first); });
+    const bool shadowed = ambiguous.count(it->first) || bound.count(it->first);
     it = shadowed ? aliases.erase(it) : std::next(it);
   }
   if (aliases.empty()) return aliases;
