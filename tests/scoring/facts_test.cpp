@@ -1009,3 +1009,25 @@ TEST(Facts, ImportAliasesOfALongNotebookAreCheckedInOnePass) {
   EXPECT_EQ(f.aliases.size(), 4000);
   EXPECT_EQ(f.aliases.at("tts1999"), "train_test_split");
 }
+
+// A function's or a lambda's parameter, or a comprehension's variable, named like an alias binds the name
+// again, as an assignment does: the alias is left as written, and `split(X, y)` there is no hold-out split.
+TEST(Facts, AnAliasBoundAsAParameterOrComprehensionVariableIsLeftAsWritten) {
+  const std::string imports = "# %%\nfrom sklearn.model_selection import train_test_split as split\n# %%\n";
+  for (const std::string code :
+       {"def evaluate(model, *, split=None):\n    parts = split(X, y)\n",
+        "def evaluate(model, split: Callable = None):\n    parts = split(X, y)\n",
+        "g = lambda data, split: split(data)\n", "parts = [split(X, y) for split in splitters]\n"}) {
+    const auto nb = notebook::parse_jupytext_percent(imports + code, "shadow.py");
+    EXPECT_TRUE(scoring::gather_facts(nb).aliases.empty()) << code;
+    EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 0) << code;
+  }
+  // A parameter's default value or annotation binds nothing; a name in a string binds nothing.
+  for (const std::string code : {"def evaluate(model, parts=split(X, y)):\n    return parts\n",
+                                 "print('waiting for split in a moment', 'lambda split: 0')\n"
+                                 "parts = split(X, y)\n"}) {
+    const auto nb = notebook::parse_jupytext_percent(imports + code, "shadow.py");
+    EXPECT_EQ(scoring::gather_facts(nb).aliases.size(), 1) << code;
+    EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1) << code;
+  }
+}
