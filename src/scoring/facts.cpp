@@ -478,7 +478,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   // metrics
   const auto metric_cells = f.cells_with(k_metric);
   v["metric_cells"] = static_cast<double>(metric_cells.size());
-  for (const auto& kind : k_metric_kinds) v["metric_kinds"] += uses_metric_kind(f, kind);
+  for (const auto& kind : k_metric_kinds) v["metric_kinds"] += uses_metric_kind(f, kind, s);
   if (!metric_cells.empty())
     for (const auto& m : f.markdown)
       if (m.number > metric_cells.front() && m.words >= 10 && contains_any(m.lower, k_metric_words))

@@ -160,11 +160,58 @@ void for_each_name(std::string_view code, Visit visit) {
   }
 }
 
-/// Whether `code` binds `name` itself: assigns it (`name = `, `a, name = `), loops over it, defines it, or
-/// takes it from `with ... as` / `except ... as`. Such an alias is shadowed and left unresolved.
-bool rebinds(std::string_view code, std::string_view name) {
+/// Adds to `names` the parameter names of `params`, the text after a `def NAME(` or a `lambda` (`a, *args,
+/// b: int = 0, **kw)` gives a, args, b, kw): each comma-separated part's leading name, up to the closing
+/// bracket or the lambda's colon. Defaults and annotations bind nothing.
+void add_parameters(std::string_view params, std::set<std::string, std::less<>>& names) {
+  int depth = 0;
+  bool leading = true;  // at the start of a part, where its name is
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const char ch = params[i];
+    if (ch == '(' || ch == '[' || ch == '{') {
+      ++depth;
+    } else if (ch == ')' || ch == ']' || ch == '}') {
+      if (--depth < 0) return;
+    }
+    if (depth == 0 && ch == ',') {
+      leading = true;
+    } else if (leading && is_name_char(ch)) {
+      std::size_t j = i;
+      while (j < params.size() && is_name_char(params[j])) ++j;
+      names.emplace(params.substr(i, j - i));
+      i = j - 1;
+      leading = false;
+    } else if (leading && ch != ' ' && ch != '*' && ch != '/') {
+      leading = false;
+    }
+  }
+}
+
+/// Adds to `names` the names `code` binds itself: assigns (`name = `, `a, name = `), loops over (a `for`
+/// statement or a comprehension), defines, takes as parameters (of a def or a lambda), or takes from `with
+/// ... as` / `except ... as`. An alias so bound is shadowed and left unresolved.
+void add_bound_names(std::string_view code, std::set<std::string, std::less<>>& names) {
   for (std::string_view line : util::split_lines(code)) {
     line = util::trim(line);
+    // a lambda's parameters and a comprehension's variables, wherever they stand in the line (outside
+    // strings)
+    for_each_name(line, [&](std::size_t at, std::size_t n) {
+      const std::string_view word = line.substr(at, n);
+      if (word == "lambda") {
+        const std::string_view rest = line.substr(at + n);
+        add_parameters(rest.substr(0, rest.find(':')), names);
+      } else if (word == "for" && at > 0) {
+        const std::string_view rest = line.substr(at + n);
+        const std::size_t in = rest.find(" in ");
+        if (in == std::string_view::npos) return;
+        const std::string_view target = rest.substr(0, in);
+        for_each_name(target, [&](std::size_t t, std::size_t m) { names.emplace(target.substr(t, m)); });
+      }
+    });
+    if (util::starts_with(line, "def ") || util::starts_with(line, "async def ")) {
+      const std::size_t open = line.find('(');
+      if (open != std::string_view::npos) add_parameters(line.substr(open + 1), names);
+    }
     std::string_view target;
     if (util::starts_with(line, "for ")) {
       target = line.substr(4, line.find(" in ") == std::string_view::npos ? 0 : line.find(" in ") - 4);
@@ -190,12 +237,8 @@ bool rebinds(std::string_view code, std::string_view name) {
         break;
       }
     }
-    bool found = false;
-    for_each_name(target,
-                  [&](std::size_t at, std::size_t n) { found = found || target.substr(at, n) == name; });
-    if (found) return true;
+    for_each_name(target, [&](std::size_t at, std::size_t n) { names.emplace(target.substr(at, n)); });
   }
-  return false;
 }
 
 /// Resolves import aliases in every cell's body, once, so that every rule sees the canonical name:
@@ -212,10 +255,11 @@ std::map<std::string, std::string, std::less<>> resolve_aliases(
     const auto [it, added] = aliases.emplace(alias, name);
     if (!added && it->second != name) ambiguous.insert(alias);
   }
+  if (aliases.empty()) return aliases;
+  std::set<std::string, std::less<>> bound;  // every name the code binds, gathered once
+  for (const auto& c : code) add_bound_names(c.body, bound);
   for (auto it = aliases.begin(); it != aliases.end();) {
-    const bool shadowed =
-        ambiguous.count(it->first) ||
-        std::any_of(code.begin(), code.end(), [&](const CodeFacts& c) { return rebinds(c.body, it->first); });
+    const bool shadowed = ambiguous.count(it->first) || bound.count(it->first);
     it = shadowed ? aliases.erase(it) : std::next(it);
   }
   if (aliases.empty()) return aliases;

@@ -391,13 +391,13 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   std::vector<std::string> kinds;
   for (const auto& kind : k_metric_kinds)
     for (int n : metric_cells)
-      if (shows_metric_kind(f, *f.cell(n), kind)) {
+      if (shows_metric_kind(*f.cell(n), kind, s)) {
         kinds.push_back(kind.first);
         break;
       }
   for (const auto& kind : k_metric_kinds)
     if (const auto& name = kind.first;
-        std::find(kinds.begin(), kinds.end(), name) == kinds.end() && uses_metric_kind(f, kind) &&
+        std::find(kinds.begin(), kinds.end(), name) == kinds.end() && uses_metric_kind(f, kind, s) &&
         (std::string_view(name) == "residuals" || std::string_view(name) == "confusion matrix"))
       kinds.push_back(name);
   bool interpreted = false;

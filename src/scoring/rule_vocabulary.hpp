@@ -699,18 +699,17 @@ inline bool quotes_name(std::string_view body, std::string_view name) {
   return false;
 }
 
-/// The metric families of fitted models' `.score(X, y)` in cell `c`: sklearn scores a classifier by accuracy
-/// and a regressor (a pipeline ending in one too) by R-squared. The model is the one the name was last
-/// assigned (`clf = RandomForestClassifier(...)`, on one line, in this cell or an earlier one); a name
-/// assigned anything else (a multi-line pipeline, KMeans, whose score is its negative inertia) or a search
-/// with its own `scoring=` gives no family.
-inline std::set<std::string> model_score_kinds(const NotebookFacts& f, const CodeFacts& c) {
-  std::set<std::string> out;
-  if (!contains(c.body, ".score(")) return out;
-  std::map<std::string, std::string, std::less<>> kind_of;  // name -> family
-  for (const auto& cell : f.code) {
-    if (cell.number > c.number) break;
-    for (std::string_view line : util::split_lines(cell.body)) {
+/// The metric families of fitted models' `.score(X, y)`, by code cell number (cells without one left out):
+/// sklearn scores a classifier by accuracy and a regressor (a pipeline ending in one too) by R-squared. The
+/// model is the one the name was last assigned (`clf = RandomForestClassifier(...)`, on one line, in this
+/// cell or an earlier one); a name assigned anything else (a multi-line pipeline, KMeans, whose score is its
+/// negative inertia) or a search with its own `scoring=` gives no family. One pass over the cells (it is
+/// computed once, Stages::score_kinds).
+inline std::map<int, std::set<std::string>> model_score_kinds(const NotebookFacts& f) {
+  std::map<int, std::set<std::string>> out;
+  std::map<std::string, std::string, std::less<>> kind_of;  // name -> family, as assigned so far
+  for (const auto& c : f.code) {
+    for (std::string_view line : util::split_lines(c.body)) {
       const auto classifier = built_name(line, k_classifiers);
       const auto regressor = built_name(line, k_regressors);
       const std::string_view name = classifier.empty() ? regressor : classifier;
@@ -718,37 +717,11 @@ inline std::set<std::string> model_score_kinds(const NotebookFacts& f, const Cod
       const bool one_kind = classifier.empty() != regressor.empty() && !contains(line, "scoring");
       kind_of[std::string(name)] = one_kind ? (classifier.empty() ? "R-squared" : "accuracy") : "";
     }
+    for (auto at = c.body.find(".score("); at != std::string::npos; at = c.body.find(".score(", at + 1))
+      if (const auto it = kind_of.find(name_before(c.body, at)); it != kind_of.end() && !it->second.empty())
+        out[c.number].insert(it->second);
   }
-  for (auto at = c.body.find(".score("); at != std::string::npos; at = c.body.find(".score(", at + 1))
-    if (const auto it = kind_of.find(name_before(c.body, at)); it != kind_of.end() && !it->second.empty())
-      out.insert(it->second);
   return out;
-}
-
-/// Whether code cell `c` computes a metric of family `kind` (a row of k_metric_kinds): one of its tokens, one
-/// of its k_metric_names quoted whole, a model's `.score(` of that family (model_score_kinds), or for
-/// residuals a name `resid` (names_residuals).
-inline bool shows_metric_kind(const NotebookFacts& f, const CodeFacts& c,
-                              const std::pair<std::string, Tokens>& kind) {
-  // `average_precision_score(` is PR-AUC's, no precision_score(
-  const auto has = [&](std::string_view t) {
-    for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1))
-      if (at < 8 || c.body.compare(at - 8, 8, "average_") != 0) return true;
-    return false;
-  };
-  if (std::any_of(kind.second.begin(), kind.second.end(), has)) return true;
-  if (kind.first == "residuals") return names_residuals(c.body);
-  for (const auto& [family, names] : k_metric_names)
-    if (family == kind.first &&
-        std::any_of(names.begin(), names.end(), [&](std::string_view n) { return quotes_name(c.body, n); }))
-      return true;
-  return model_score_kinds(f, c).count(kind.first) > 0;
-}
-
-/// Whether any code cell computes a metric of family `kind` (shows_metric_kind).
-inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string, Tokens>& kind) {
-  return std::any_of(f.code.begin(), f.code.end(),
-                     [&](const CodeFacts& c) { return shows_metric_kind(f, c, kind); });
 }
 
 /// The first cell where MLflow autologging logs the model (`mlflow.autolog()`, `mlflow.sklearn.autolog()`,
@@ -914,6 +887,8 @@ struct Stages {
   bool data_work = false;           ///< the notebook inspects or transforms a data frame itself
   bool data_prep = false;           ///< the notebook transforms or cleans data itself
   std::set<std::string, std::less<>> models;  ///< names assigned a model or a fit result (model_names())
+  /// Per code cell number, the metric families of its models' `.score(` (model_score_kinds).
+  std::map<int, std::set<std::string>> score_kinds;
   /// The notebook only drives packaged steps or a deployed model: no estimator in its own code.
   bool orchestrated = false;
 };
@@ -1132,6 +1107,7 @@ inline Stages find_stages(const NotebookFacts& f) {
     }
   if (!s.modelling && !fits.empty()) s.modelling = first_call_of_fitting_definition(f, fits);
   s.models = model_names(f);
+  s.score_kinds = model_score_kinds(f);
   s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
                               "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
                               "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
@@ -1172,10 +1148,12 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
   return out;
 }
 
-/// The logical line of `body` that holds byte `at`: physical lines joined while a bracket is open or a line
-/// ends with a backslash (brackets in strings and comments left out). Returns [begin, end).
-inline std::pair<std::size_t, std::size_t> logical_line(std::string_view body, std::size_t at) {
-  std::size_t begin = 0;
+/// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a
+/// backslash (brackets in strings and comments left out). Returns where each ends (its newline, or
+/// body.size() for the last), in order: line k is [k ? ends[k - 1] + 1 : 0, ends[k]). One pass, so that a
+/// long cell's many tokens each find their line by a binary search (logical_line).
+inline std::vector<std::size_t> logical_line_ends(std::string_view body) {
+  std::vector<std::size_t> ends;
   int depth = 0;
   char quote = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {
@@ -1196,11 +1174,18 @@ inline std::pair<std::size_t, std::size_t> logical_line(std::string_view body, s
     } else if (ch == ')' || ch == ']' || ch == '}') {
       depth = std::max(depth - 1, 0);
     } else if (ch == '\n' && depth == 0 && (i == 0 || body[i - 1] != '\\')) {
-      if (at < i) return {begin, i};
-      begin = i + 1;
+      ends.push_back(i);
     }
   }
-  return {begin, body.size()};
+  ends.push_back(body.size());
+  return ends;
+}
+
+/// The logical line that holds byte `at`, as [begin, end), from the ends logical_line_ends gave for its body.
+inline std::pair<std::size_t, std::size_t> logical_line(const std::vector<std::size_t>& ends,
+                                                        std::size_t at) {
+  const auto it = std::upper_bound(ends.begin(), ends.end() - 1, at);
+  return {it == ends.begin() ? 0 : *(it - 1) + 1, *it};
 }
 
 /// The assignment target of logical line `line`: the text before its first `=` outside brackets that is no
@@ -1239,9 +1224,10 @@ inline const Tokens k_fill_call = {"fillna(", "na.fill(", "fill_null(", "replace
 /// `if "y" in df.columns`) or assigned (`cols = df.columns`, `df.columns = names`); a groupby builds
 /// features, not a comparison of groups, when its statement fills, assigns a column (`df["m"] =
 /// df.groupby(...)...`), transforms group-wise (`.transform(`) or assigns an aggregation (`rfm =
-/// df.groupby(...).agg(...)`).
-inline bool explores(std::string_view kind, std::string_view token, std::string_view body, std::size_t at) {
-  const auto [begin, end] = logical_line(body, at);
+/// df.groupby(...).agg(...)`). `line` is the logical line that holds `at`, [begin, end) (logical_line).
+inline bool explores(std::string_view kind, std::string_view token, std::string_view body, std::size_t at,
+                     std::pair<std::size_t, std::size_t> line_at) {
+  const auto [begin, end] = line_at;
   const std::string_view line = body.substr(begin, end - begin);
   const std::string_view before = body.substr(begin, at - begin);
   const std::string_view after = body.substr(at, end - at);
@@ -1265,13 +1251,44 @@ inline bool explores(std::string_view kind, std::string_view token, std::string_
   return true;
 }
 
+/// Whether code cell `c` computes a metric of family `kind` (a row of k_metric_kinds): one of its tokens, one
+/// of its k_metric_names quoted whole, a model's `.score(` of that family (Stages::score_kinds), or for
+/// residuals a name `resid` (names_residuals).
+inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind,
+                              const Stages& s) {
+  // `average_precision_score(` is PR-AUC's, no precision_score(
+  const auto has = [&](std::string_view t) {
+    for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1))
+      if (at < 8 || c.body.compare(at - 8, 8, "average_") != 0) return true;
+    return false;
+  };
+  if (std::any_of(kind.second.begin(), kind.second.end(), has)) return true;
+  if (kind.first == "residuals") return names_residuals(c.body);
+  for (const auto& [family, names] : k_metric_names)
+    if (family == kind.first &&
+        std::any_of(names.begin(), names.end(), [&](std::string_view n) { return quotes_name(c.body, n); }))
+      return true;
+  const auto scored = s.score_kinds.find(c.number);
+  return scored != s.score_kinds.end() && scored->second.count(kind.first) > 0;
+}
+
+/// Whether any code cell computes a metric of family `kind` (shows_metric_kind).
+inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string, Tokens>& kind,
+                             const Stages& s) {
+  return std::any_of(f.code.begin(), f.code.end(),
+                     [&](const CodeFacts& c) { return shows_metric_kind(c, kind, s); });
+}
+
 /// Whether code cell `c` shows exploration kind `kind` (a row of k_exploration_kinds): one of its tokens
 /// where it explores the data (explores()), or for summary statistics a data frame's summary() (a fitted
 /// model's summary() is no exploration).
 inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
+  std::vector<std::size_t> ends;  // the body's logical lines, found at the first token
   for (std::string_view token : kind.second)
-    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
-      if (explores(kind.first, token, c.body, at)) return true;
+    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
+      if (ends.empty()) ends = logical_line_ends(c.body);
+      if (explores(kind.first, token, c.body, at, logical_line(ends, at))) return true;
+    }
   return kind.first == "summary statistics" && summary_of_data(c.body, s.models);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/scoring/heuristic_facts.hpp"
+#include "judge/scoring/heuristic_rules.hpp"
 
 using namespace judge;
 
@@ -949,4 +951,83 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   m.set_guidelines({{"model_training", "when trains_model -> score 1", {}, "manual"}});
   EXPECT_NE(score_of(c).rationale.find("; rule (manual): when trains_model -> score 1"), std::string::npos)
       << score_of(c).rationale;
+}
+
+namespace {
+
+// Seconds to gather a notebook's facts, name them and score it by the rules (what judge eval and judge
+// notebook show --facts do).
+double seconds_to_read(const std::string& percent_text) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto nb = notebook::parse_jupytext_percent(percent_text, "long.py");
+  const auto evidence = scoring::gather_facts(nb);
+  const auto facts = scoring::notebook_facts(nb, evidence);
+  const auto verdicts = scoring::rule_verdicts(evidence, rubric::default_rubric());
+  EXPECT_FALSE(facts.empty());
+  EXPECT_FALSE(verdicts.empty());
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// Reading a notebook stays about linear in its length. 2,000 cells that each score a model (`m.score(`)
+// take a fraction of a second (a debug build); finding each one's estimator by going back over every
+// earlier cell, for each metric family, took minutes.
+TEST(Facts, ModelScoresOfALongNotebookAreFoundInOnePass) {
+  std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string m = "m" + std::to_string(i);
+    text += "# %%\n" + m + " = RandomForestRegressor()\n" + m + ".fit(X_train, y_train)\nprint(" + m +
+            ".score(X_test, y_test))\n";
+  }
+  EXPECT_LT(seconds_to_read(text), 5.0);
+}
+
+// A long cell whose exploration tokens all prepare data (a groupby-wise feature on every line) is read in one
+// pass: each token's logical line is looked up, not found again from the top of the cell (20,000 such lines
+// took over a minute).
+TEST(Facts, ExplorationTokensOfALongCellFindTheirLinesInOnePass) {
+  std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
+  for (int i = 0; i < 10000; ++i)
+    text += "df['m" + std::to_string(i) + "'] = df.groupby('a')['x'].transform('mean')\n";
+  EXPECT_LT(seconds_to_read(text), 5.0);
+  EXPECT_EQ(facts_of(text).at("eda_kinds"), 0);  // features built group-wise, nothing explored
+}
+
+// The names a notebook binds are gathered once, not once per import alias: 4,000 aliases over 2,000 cells
+// are read in a fraction of a second, and each one still resolves (none is bound again).
+TEST(Facts, ImportAliasesOfALongNotebookAreCheckedInOnePass) {
+  std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string n = std::to_string(i);
+    text += "# %%\nfrom sklearn.model_selection import train_test_split as tts" + n + "\nimport numpy as np" +
+            n + "\nX_train, X_test, y_train, y_test = tts" + n + "(X, y)\ndf['l'] = np" + n +
+            ".log(df.x)\nprint(df.shape)\n";
+  }
+  EXPECT_LT(seconds_to_read(text), 5.0);
+  const auto f = scoring::gather_facts(notebook::parse_jupytext_percent(text, "long.py"));
+  EXPECT_EQ(f.aliases.size(), 4000);
+  EXPECT_EQ(f.aliases.at("tts1999"), "train_test_split");
+}
+
+// A function's or a lambda's parameter, or a comprehension's variable, named like an alias binds the name
+// again, as an assignment does: the alias is left as written, and `split(X, y)` there is no hold-out split.
+TEST(Facts, AnAliasBoundAsAParameterOrComprehensionVariableIsLeftAsWritten) {
+  const std::string imports = "# %%\nfrom sklearn.model_selection import train_test_split as split\n# %%\n";
+  for (const std::string code :
+       {"def evaluate(model, *, split=None):\n    parts = split(X, y)\n",
+        "def evaluate(model, split: Callable = None):\n    parts = split(X, y)\n",
+        "g = lambda data, split: split(data)\n", "parts = [split(X, y) for split in splitters]\n"}) {
+    const auto nb = notebook::parse_jupytext_percent(imports + code, "shadow.py");
+    EXPECT_TRUE(scoring::gather_facts(nb).aliases.empty()) << code;
+    EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 0) << code;
+  }
+  // A parameter's default value or annotation binds nothing; a name in a string binds nothing.
+  for (const std::string code : {"def evaluate(model, parts=split(X, y)):\n    return parts\n",
+                                 "print('waiting for split in a moment', 'lambda split: 0')\n"
+                                 "parts = split(X, y)\n"}) {
+    const auto nb = notebook::parse_jupytext_percent(imports + code, "shadow.py");
+    EXPECT_EQ(scoring::gather_facts(nb).aliases.size(), 1) << code;
+    EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1) << code;
+  }
 }
