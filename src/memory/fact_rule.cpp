@@ -233,7 +233,13 @@ std::optional<RuleSupport> rule_support(const FactRule& rule, const std::string&
 }
 
 std::string support_comment(std::size_t right, std::size_t covers) {
-  return "(" + std::to_string(right) + " of " + std::to_string(covers) + " labels)";
+  // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, a known false positive) on "(" + std::string&&.
+  std::string out = "(";
+  out += std::to_string(right);
+  out += " of ";
+  out += std::to_string(covers);
+  out += " labels)";
+  return out;
 }
 
 std::optional<RuleSupport> stated_support(std::string_view text) {
