@@ -106,7 +106,7 @@ std::string support_line(const memory::Guideline& g, const memory::Memory& m) {
   if (!stated)
     line = "support: " + given + " labels, recounted from the memory's episodes (the text states none)";
   else if (stated->right != now->right || stated->covers != now->covers)
-    line = "edited: the text says " + std::to_string(stated->right) + " of " +
+    line = std::string("edited: the text says ") + std::to_string(stated->right) + " of " +
            std::to_string(stated->covers) + " labels; the memory's episodes give " + given;
   else
     line = "support: " + given + " labels, as the text says (recounted from the memory's episodes)";
@@ -115,8 +115,8 @@ std::string support_line(const memory::Guideline& g, const memory::Memory& m) {
   if (!cites.empty() && cites != now->cites) {
     std::size_t still = 0;
     for (const auto& c : cites) still += std::binary_search(now->cites.begin(), now->cites.end(), c);
-    line += "; of the " + std::to_string(cites.size()) + " labels it cites, " + std::to_string(still) +
-            (still == 1 ? " is" : " are") + " among those it gets right now";
+    line += std::string("; of the ") + std::to_string(cites.size()) + " labels it cites, " +
+            std::to_string(still) + (still == 1 ? " is" : " are") + " among those it gets right now";
   }
   return line;
 }

@@ -123,8 +123,8 @@ TEST(Distill, ExtractiveKeepsAPhraseOnlyUnderTheScoreItIsCharacteristicOf) {
   std::vector<Record> records;
   auto add = [&](int first, int last, std::optional<double> score, const std::string& feedback) {
     for (int i = first; i <= last; ++i)
-      records.push_back(
-          {"n" + std::to_string(i) + "#cell_organization#r", "cell_organization", score, feedback});
+      records.push_back({std::string("n") + std::to_string(i) + "#cell_organization#r", "cell_organization",
+                         score, feedback});
   };
   add(1, 4, 1, "Code cells.");  // score 1: 6 labels
   add(5, 6, 1, "Long functions.");
@@ -161,7 +161,8 @@ TEST(Distill, ExtractiveComparesSharesOfEachScoreIncludingNA) {
   std::vector<Record> records;
   auto add = [&](int first, int last, std::optional<double> score, const std::string& feedback) {
     for (int i = first; i <= last; ++i)
-      records.push_back({"n" + std::to_string(i) + "#model_training#r", "model_training", score, feedback});
+      records.push_back(
+          {std::string("n") + std::to_string(i) + "#model_training#r", "model_training", score, feedback});
   };
   add(1, 3, 2, "No model here.");  // score 2: 10 labels
   add(4, 10, 2, "Seeded split.");
