@@ -6,6 +6,16 @@
 using namespace judge;
 using align::Record;
 
+// "n<i>#<dimension>#r", built by appending (GCC 12 -O3 -Werror=restrict rejects "n" + std::string&& here).
+static std::string label_id(int i, const char* dimension) {
+  std::string id = "n";
+  id += std::to_string(i);
+  id += '#';
+  id += dimension;
+  id += "#r";
+  return id;
+}
+
 TEST(Distill, BatchesBoundedByRecordsAndTokens) {
   std::vector<Record> records;
   for (int i = 0; i < 120; ++i) records.push_back({"nb#d#r" + std::to_string(i), "d", 2, "short"});
@@ -123,8 +133,7 @@ TEST(Distill, ExtractiveKeepsAPhraseOnlyUnderTheScoreItIsCharacteristicOf) {
   std::vector<Record> records;
   auto add = [&](int first, int last, std::optional<double> score, const std::string& feedback) {
     for (int i = first; i <= last; ++i)
-      records.push_back({std::string("n") + std::to_string(i) + "#cell_organization#r", "cell_organization",
-                         score, feedback});
+      records.push_back({label_id(i, "cell_organization"), "cell_organization", score, feedback});
   };
   add(1, 4, 1, "Code cells.");  // score 1: 6 labels
   add(5, 6, 1, "Long functions.");
@@ -161,8 +170,7 @@ TEST(Distill, ExtractiveComparesSharesOfEachScoreIncludingNA) {
   std::vector<Record> records;
   auto add = [&](int first, int last, std::optional<double> score, const std::string& feedback) {
     for (int i = first; i <= last; ++i)
-      records.push_back(
-          {std::string("n") + std::to_string(i) + "#model_training#r", "model_training", score, feedback});
+      records.push_back({label_id(i, "model_training"), "model_training", score, feedback});
   };
   add(1, 3, 2, "No model here.");  // score 2: 10 labels
   add(4, 10, 2, "Seeded split.");

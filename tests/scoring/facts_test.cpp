@@ -971,7 +971,8 @@ void read_whole(const std::string& percent_text) {
 TEST(Facts, ModelScoresOfALongNotebookAreFoundInOnePass) {
   std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
   for (int i = 0; i < 200; ++i) {
-    const std::string m = std::string("m") + std::to_string(i);
+    std::string m = "m";
+    m += std::to_string(i);
     text += "# %%\n" + m + " = RandomForestRegressor()\n" + m + ".fit(X_train, y_train)\nprint(" + m +
             ".score(X_test, y_test))\n";
   }
@@ -983,8 +984,11 @@ TEST(Facts, ModelScoresOfALongNotebookAreFoundInOnePass) {
 // logical line is found, and nothing counts as exploration.
 TEST(Facts, ExplorationTokensOfALongCellFindTheirLinesInOnePass) {
   std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
-  for (int i = 0; i < 1000; ++i)
-    text += std::string("df['m") + std::to_string(i) + "'] = df.groupby('a')['x'].transform('mean')\n";
+  for (int i = 0; i < 1000; ++i) {
+    text += "df['m";
+    text += std::to_string(i);
+    text += "'] = df.groupby('a')['x'].transform('mean')\n";
+  }
   read_whole(text);
   EXPECT_EQ(facts_of(text).at("eda_kinds"), 0);  // features built group-wise, nothing explored
 }
