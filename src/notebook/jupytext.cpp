@@ -8,6 +8,11 @@
 // marker. Before the first marker may come a YAML header between "# ---" lines: with a "jupyter:" key it is
 // notebook metadata (kernelspec language read from it), otherwise a raw cell, as Jupytext reads it. Other
 // text before the first marker is one cell: markdown when every line is a comment, else code.
+// Jupyter magics in code cells are commented in the format ("# %pip install x", and for Python "# !pip ..."
+// and "# ?name"; Jupytext's comment_magics, on by default since 0.8.6) and are uncommented once on reading,
+// as Jupytext's uncomment_magic does (jupytext/magics.py): "# %pip" -> "%pip", "# # %pip" -> "# %pip" (a magic
+// the author commented out). Jupytext's bare shell words ("# ls", "# cat x") are left as comments.
+#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +40,55 @@ std::string_view uncomment(std::string_view line) {
   if (util::starts_with(line, "# ")) return line.substr(2);
   if (line == "#") return {};
   return line;
+}
+
+// Whether `line` is a Jupyter magic, commented any number of times: "(# |#)*" then "%", "%%" or "%%%" and a
+// letter; for Python also "!" or "?", optional spaces, and a letter (Jupytext's _MAGIC_RE and
+// _PYTHON_HELP_OR_BASH_CMD).
+bool is_magic(std::string_view line, bool python) {
+  while (util::starts_with(line, "#")) line.remove_prefix(util::starts_with(line, "# ") ? 2 : 1);
+  const auto letter = [&](std::size_t at) {
+    return at < line.size() && std::isalpha(static_cast<unsigned char>(line[at])) != 0;
+  };
+  if (util::starts_with(line, "%")) {
+    std::size_t n = 1;
+    while (n < 3 && n < line.size() && line[n] == '%') ++n;
+    return letter(n);
+  }
+  if (python && (util::starts_with(line, "!") || util::starts_with(line, "?"))) {
+    std::size_t n = 1;
+    while (n < line.size() && line[n] == ' ') ++n;
+    return letter(n);
+  }
+  return false;
+}
+
+// A code cell's lines with their magics uncommented once (Jupytext's uncomment_magic): a line that is a magic
+// outside a triple-quoted string loses one leading "# " or "#", and so does the line after one that ends in a
+// backslash (a continued magic, Python only).
+void uncomment_magics(std::vector<std::string_view>& lines, bool python) {
+  std::string_view open_quote;  // the triple quote a multi-line string is open with, or empty
+  bool continued = false;
+  for (auto& line : lines) {
+    if (open_quote.empty() && (continued || is_magic(line, python))) {
+      const std::string_view before = util::trim(line);
+      line.remove_prefix(util::starts_with(line, "# ") ? 2 : util::starts_with(line, "#") ? 1 : 0);
+      continued = python && !before.empty() && before.back() == '\\';
+      continue;
+    }
+    continued = false;
+    for (std::size_t at = 0; at + 3 <= line.size(); ++at) {
+      const std::string_view three = line.substr(at, 3);
+      if (three != R"(""")" && three != "'''") continue;
+      if (open_quote.empty())
+        open_quote = three;
+      else if (three == open_quote)
+        open_quote = {};
+      else
+        continue;
+      at += 2;
+    }
+  }
 }
 
 std::string join(const std::vector<std::string_view>& lines, bool uncommented) {
@@ -129,6 +183,7 @@ Notebook parse_jupytext_percent(const std::string& text, const std::string& name
   bool in_cell = false;
   auto flush = [&] {
     if (in_cell) {
+      if (cell.type == CellType::code) uncomment_magics(body, nb.language == "python");
       cell.source = join(body, cell.type != CellType::code);
       add(std::move(cell));
     } else if (!util::trim(join(body, false)).empty()) {  // text before the first marker
@@ -137,6 +192,7 @@ Notebook parse_jupytext_percent(const std::string& text, const std::string& name
       for (const auto line : body)
         if (!util::trim(line).empty() && !is_comment(line)) all_comments = false;
       lead.type = all_comments ? CellType::markdown : CellType::code;
+      if (lead.type == CellType::code) uncomment_magics(body, nb.language == "python");
       lead.source = join(body, all_comments);
       add(std::move(lead));
     }

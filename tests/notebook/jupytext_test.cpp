@@ -97,7 +97,8 @@ TEST(Jupytext, OtherYamlHeaderIsARawCellAndSubCellsAreCells) {
   EXPECT_EQ(nb.cells[0].source, "---\ntitle: A report\n---");
   EXPECT_EQ(nb.cells[1].type, CellType::code);
   EXPECT_EQ(nb.cells[1].title, "sub-cell title");
-  EXPECT_EQ(nb.cells[1].source, "# a comment in code\n# %%magic is not a marker\n1 + 1");
+  // not a marker but a commented cell magic, which reading uncomments (MagicsInCodeCellsAreUncommentedOnce)
+  EXPECT_EQ(nb.cells[1].source, "# a comment in code\n%%magic is not a marker\n1 + 1");
   EXPECT_EQ(nb.language, "python");
 }
 
@@ -123,6 +124,65 @@ TEST(Jupytext, EmptyCellsAndWindowsLineEndings) {
 TEST(Jupytext, RefusesTextWithoutAMarker) {
   EXPECT_THROW(parse_jupytext_percent("import os\nprint(1)\n", "plain.py"), Error);
   EXPECT_THROW(parse_jupytext_percent("", "empty.py"), Error);
+}
+
+// Jupytext comments magics in code cells when it writes a percent script and uncomments them once when it
+// reads one (jupytext/magics.py, uncomment_magic); expected sources worked out by hand from its patterns.
+TEST(Jupytext, MagicsInCodeCellsAreUncommentedOnce) {
+  const std::string text =
+      "# %%\n"
+      "# %pip install tensorflow==2.15.0 \\\n"
+      "#     openpyxl\n"
+      "# # %pip install old-package\n"
+      "#%matplotlib inline\n"
+      "# !pip install -q xgboost\n"
+      "# ! ls data\n"
+      "# ?print\n"
+      "# a plain comment\n"
+      "# !important: not a magic, yet Jupytext reads it as one\n"
+      "# ls data\n"
+      "# %5 is no magic\n"
+      "doc = \"\"\"\n"
+      "# %pip inside a string\n"
+      "\"\"\"\n"
+      "# %%time\n"
+      "\n"
+      "# %% [markdown]\n"
+      "# # %pip in markdown stays text\n";
+  const Notebook nb = parse_jupytext_percent(text, "m.py");
+  ASSERT_EQ(nb.cells.size(), 2u);
+  EXPECT_EQ(nb.cells[0].source,
+            "%pip install tensorflow==2.15.0 \\\n"
+            "    openpyxl\n"
+            "# %pip install old-package\n"
+            "%matplotlib inline\n"
+            "!pip install -q xgboost\n"
+            "! ls data\n"
+            "?print\n"
+            "# a plain comment\n"
+            "!important: not a magic, yet Jupytext reads it as one\n"
+            "# ls data\n"
+            "# %5 is no magic\n"
+            "doc = \"\"\"\n"
+            "# %pip inside a string\n"
+            "\"\"\"\n"
+            "%%time");
+  EXPECT_EQ(nb.cells[1].source, "# %pip in markdown stays text");
+}
+
+TEST(Jupytext, OnlyPercentMagicsAreUncommentedOutsidePython) {
+  const std::string text =
+      "# ---\n"
+      "# jupyter:\n"
+      "#   kernelspec:\n"
+      "#     language: R\n"
+      "# ---\n"
+      "# %%\n"
+      "# %load_ext rpy2\n"
+      "# !ls\n";
+  const Notebook nb = parse_jupytext_percent(text, "r.R");
+  ASSERT_EQ(nb.cells.size(), 1u);
+  EXPECT_EQ(nb.cells[0].source, "%load_ext rpy2\n# !ls");
 }
 
 }  // namespace
