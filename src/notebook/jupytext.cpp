@@ -10,8 +10,8 @@
 // text before the first marker is one cell: markdown when every line is a comment, else code.
 // Jupyter magics in code cells are commented in the format ("# %pip install x", and for Python "# !pip ..."
 // and "# ?name"; Jupytext's comment_magics, on by default since 0.8.6) and are uncommented once on reading,
-// as Jupytext's uncomment_magic does (jupytext/magics.py): "# %pip" -> "%pip", "# # %pip" -> "# %pip" (a magic
-// the author commented out). Jupytext's bare shell words ("# ls", "# cat x") are left as comments.
+// as Jupytext's uncomment_magic does (jupytext/magics.py): "# %pip" -> "%pip", "# # %pip" -> "# %pip" (a
+// magic the author commented out). Jupytext's bare shell words ("# ls", "# cat x") are left as comments.
 #include <cctype>
 #include <string>
 #include <string_view>
