@@ -97,15 +97,36 @@ std::string support_line(const memory::Guideline& g, const memory::Memory& m) {
   const auto rule = memory::parse_fact_rule(g.text, error);
   if (!rule) return "";  // load refuses a rule that does not parse
   const auto now = memory::rule_support(*rule, g.dimension, m.episodes());
-  if (!now)
-    return "support cannot be recounted: no episode of " + g.dimension +
-           " has the notebook's facts (episodes keep them only when aligned with the heuristic judge)";
+  if (!now) {
+    // No episode of the dimension has facts: either it has no episode at all (no label of it reached
+    // align), or its episodes were aligned with a judge that keeps no facts.
+    const bool any = std::any_of(m.episodes().begin(), m.episodes().end(),
+                                 [&](const memory::Episode& e) { return e.dimension == g.dimension; });
+    std::string line = "support cannot be recounted: ";
+    if (!any) {
+      line += "the memory has no episode of ";
+      line += g.dimension;
+      line += " (judge align was given no label of it, or its labels were forgotten)";
+    } else {
+      line += "no episode of ";
+      line += g.dimension;
+      line += " has the notebook's facts (episodes keep them only when aligned with the heuristic judge)";
+    }
+    return line;
+  }
   const std::string given = std::to_string(now->right) + " of " + std::to_string(now->covers);
   const auto stated = memory::stated_support(g.text);
   std::string line;
-  if (!stated)
-    line = "support: " + given + " labels, recounted from the memory's episodes (the text states none)";
-  else if (stated->right != now->right || stated->covers != now->covers)
+  if (!stated) {
+    line = "support: " + given + " labels, recounted from the memory's episodes (";
+    if (const std::string unread = memory::unreadable_support(g.text); !unread.empty()) {
+      line += "the text states a count that cannot be read: \"";
+      line += unread;
+      line += "\"; align writes \"N of M labels\")";
+    } else {
+      line += "the text states no count)";
+    }
+  } else if (stated->right != now->right || stated->covers != now->covers)
     line = std::string("edited: the text says ") + std::to_string(stated->right) + " of " +
            std::to_string(stated->covers) + " labels; the memory's episodes give " + given;
   else

@@ -242,15 +242,40 @@ std::string support_comment(std::size_t right, std::size_t covers) {
   return out;
 }
 
-std::optional<RuleSupport> stated_support(std::string_view text) {
+namespace {
+
+// The trailing comment of a rule text, parentheses included ("(18 of 20 labels)"): the text from its last
+// '(' after the `->` to the ')' it ends with; empty when it has none.
+std::string_view trailing_comment(std::string_view text) {
   text = util::trim(text);
   const std::size_t arrow = text.find("->");
   const std::size_t paren = text.rfind('(');
   if (arrow == std::string_view::npos || paren == std::string_view::npos || paren < arrow ||
       !text.ends_with(')'))
-    return std::nullopt;
+    return {};
+  return text.substr(paren);
+}
+
+// True when `text` has the word `word` (letters on neither side), case-insensitively; "labels" counts as
+// "label".
+bool has_label_word(std::string_view text) {
+  const std::string lower = util::to_lower(text);
+  auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t at = lower.find("label"); at != std::string::npos; at = lower.find("label", at + 1)) {
+    std::size_t end = at + 5;
+    if (end < lower.size() && lower[end] == 's') ++end;
+    if ((at == 0 || !letter(lower[at - 1])) && (end == lower.size() || !letter(lower[end]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<RuleSupport> stated_support(std::string_view text) {
+  const std::string_view comment = trailing_comment(text);
+  if (comment.empty()) return std::nullopt;
   // "N of M labels" (or "label"), nothing else.
-  std::string_view inner = util::trim(text.substr(paren + 1, text.size() - paren - 2));
+  std::string_view inner = util::trim(comment.substr(1, comment.size() - 2));
   auto count = [&](std::size_t& out) {
     const auto [end, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), out);
     if (ec != std::errc() || end == inner.data()) return false;
@@ -267,6 +292,14 @@ std::optional<RuleSupport> stated_support(std::string_view text) {
       !inner.empty())
     return std::nullopt;
   return s;
+}
+
+std::string unreadable_support(std::string_view text) {
+  const std::string_view comment = trailing_comment(text);
+  if (comment.empty() || stated_support(text)) return "";
+  const std::string_view inner = util::trim(comment.substr(1, comment.size() - 2));
+  const bool number = !inner.empty() && std::isdigit(static_cast<unsigned char>(inner.front()));
+  return number || has_label_word(inner) ? std::string(inner) : "";
 }
 
 }  // namespace judge::memory

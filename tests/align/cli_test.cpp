@@ -189,7 +189,8 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
 // memory show recounts its support from the episodes' facts and says when the text no longer describes it.
 // A memory written here, counted by hand: on library_installation, uninstalled_packages and the judge's and
 // people's scores of e1 (2; 2 -> 1), e2 (1; 3 -> 1), e3 (1; 2 -> 2), e4 (0; 3 -> 3), e5 (3; N/A -> N/A);
-// model_training's one episode has no facts, as after an LLM judge.
+// model_training's one episode has no facts, as after an LLM judge; data_imputation has no episode at all
+// (no label of it was aligned), which is no LLM judge's doing.
 TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
   const judge::test::TempDir dir("judge_memory_show_support");
   using judge::memory::Episode;
@@ -226,7 +227,9 @@ TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
   m.save(dir.path() / "mem");
   // As a person edits guidelines.yaml: the first rule as align wrote it (u >= 1 covers e1, e2, e3, e5 and is
   // right on e1, e2, e5), the second with its threshold raised to 2 and its text and cites left as they
-  // were (now e1 and e5, both right), a manual rule with no count (rule_score >= 3: e2 right, e4 wrong).
+  // were (now e1 and e5, both right), a manual rule with no count (rule_score >= 3: e2 right, e4 wrong), the
+  // same tests with a count that cannot be read ("18 of labels"; score 3: e2 wrong, e4 right) and with a
+  // comment that is no count (score 2: both wrong).
   const std::string cites = "[e1.ipynb#" + li + "#r1, e2.ipynb#" + li + "#r1, e5.ipynb#" + li + "#r1]";
   judge::util::write_file_atomic(
       dir.path() / "mem/guidelines.yaml",
@@ -241,8 +244,12 @@ TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
           cites +
           "\n"
           "    - text: when rule_score >= 3 -> score 1\n      source: manual\n"
+          "    - text: when rule_score >= 3 -> score 3 (18 of labels)\n      source: manual\n"
+          "    - text: when rule_score >= 3 -> score 2 (kept by hand)\n      source: manual\n"
           "  model_training:\n"
-          "    - text: when always -> score 2 (1 of 1 labels)\n      source: learnt\n");
+          "    - text: when always -> score 2 (1 of 1 labels)\n      source: learnt\n"
+          "  data_imputation:\n"
+          "    - text: when always -> score 2\n      source: manual\n");
   const auto r = run_judge("memory show '" + dir.str() + "/mem'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   for (const char* line :
@@ -252,10 +259,19 @@ TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
         "      edited: the text says 3 of 4 labels; the memory's episodes give 2 of 2; of the 3 labels it "
         "cites, 2 are among those it gets right now\n",
         "    - [manual, 0 labels] when rule_score >= 3 -> score 1\n"
-        "      support: 1 of 2 labels, recounted from the memory's episodes (the text states none)\n",
+        "      support: 1 of 2 labels, recounted from the memory's episodes (the text states no count)\n",
+        "    - [manual, 0 labels] when rule_score >= 3 -> score 3 (18 of labels)\n"
+        "      support: 1 of 2 labels, recounted from the memory's episodes (the text states a count that "
+        "cannot be read: \"18 of labels\"; align writes \"N of M labels\")\n",
+        "    - [manual, 0 labels] when rule_score >= 3 -> score 2 (kept by hand)\n"
+        "      support: 0 of 2 labels, recounted from the memory's episodes (the text states no count)\n",
         "    - [learnt, 0 labels] when always -> score 2 (1 of 1 labels)\n"
         "      support cannot be recounted: no episode of model_training has the notebook's facts (episodes "
-        "keep them only when aligned with the heuristic judge)\n"})
+        "keep them only when aligned with the heuristic judge)\n",
+        "  data_imputation:\n"
+        "    - [manual, 0 labels] when always -> score 2\n"
+        "      support cannot be recounted: the memory has no episode of data_imputation (judge align was "
+        "given no label of it, or its labels were forgotten)\n"})
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n---\n" << r.out;
 }
 

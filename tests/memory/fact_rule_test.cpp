@@ -221,3 +221,17 @@ TEST(FactRule, StatedSupportReadsTheCommentAlignWrites) {
                            "when a -> N/A (18 of 20 labels) x", "Prose (18 of 20 labels)"})
     EXPECT_FALSE(stated_support(text)) << text;
 }
+
+// A comment that starts with a number or speaks of labels states a count; when stated_support cannot read it,
+// unreadable_support gives it as written (trimmed, no parentheses). Any other comment, or none, states none.
+TEST(FactRule, UnreadableSupportIsACountCommentStatedSupportCannotRead) {
+  EXPECT_EQ(unreadable_support("when a -> N/A (18 of labels)"), "18 of labels");
+  EXPECT_EQ(unreadable_support("when a -> N/A ( 18 of 20 )"), "18 of 20");
+  EXPECT_EQ(unreadable_support("when a -> score 1 (eighteen of 20 Labels)"), "eighteen of 20 Labels");
+  EXPECT_EQ(unreadable_support("when a -> score 1 (18 of 20 labels, checked)"), "18 of 20 labels, checked");
+  for (const char* text :
+       {"when a -> N/A", "when a -> N/A (kept by hand)", "when a -> N/A (labelled by hand)",
+        "when a -> N/A (18 of 20 labels)", "when a -> N/A (1 of 1 label)", "Prose (18 of labels)",
+        "when a -> N/A (18 of labels) x"})
+    EXPECT_EQ(unreadable_support(text), "") << text;
+}
