@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "code_scan.hpp"
 #include "judge/scoring/heuristic_facts.hpp"
 #include "judge/util/text.hpp"
 
@@ -1148,74 +1149,33 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
   return out;
 }
 
-/// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a
-/// backslash (brackets in strings and comments left out). Returns where each ends (its newline, or
-/// body.size() for the last), in order: line k is [k ? ends[k - 1] + 1 : 0, ends[k]). One pass, so that a
-/// long cell's many tokens each find their line by a binary search (logical_line).
-inline std::vector<std::size_t> logical_line_ends(std::string_view body) {
-  std::vector<std::size_t> ends;
-  int depth = 0;
-  char quote = 0;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const char ch = body[i];
-    if (quote) {
-      if (ch == '\\')
-        ++i;
-      else if (ch == quote)
-        quote = 0;
-      continue;
-    }
-    if (ch == '#') {
-      i = std::min(body.find('\n', i), body.size()) - 1;
-    } else if (ch == '"' || ch == '\'') {
-      quote = ch;
-    } else if (ch == '(' || ch == '[' || ch == '{') {
-      ++depth;
-    } else if (ch == ')' || ch == ']' || ch == '}') {
-      depth = std::max(depth - 1, 0);
-    } else if (ch == '\n' && depth == 0 && (i == 0 || body[i - 1] != '\\')) {
-      ends.push_back(i);
-    }
-  }
-  ends.push_back(body.size());
-  return ends;
-}
-
-/// The logical line that holds byte `at`, as [begin, end), from the ends logical_line_ends gave for its body.
-inline std::pair<std::size_t, std::size_t> logical_line(const std::vector<std::size_t>& ends,
-                                                        std::size_t at) {
-  const auto it = std::upper_bound(ends.begin(), ends.end() - 1, at);
-  return {it == ends.begin() ? 0 : *(it - 1) + 1, *it};
-}
-
-/// The assignment target of logical line `line`: the text before its first `=` outside brackets that is no
-/// comparison (`df["x"] = ...` -> `df["x"] `, `a += 1` -> `a +`); empty when the line assigns nothing.
-inline std::string_view assignment_target(std::string_view line) {
-  int depth = 0;
-  char quote = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char ch = line[i];
-    if (quote) {
-      if (ch == '\\')
-        ++i;
-      else if (ch == quote)
-        quote = 0;
-      continue;
-    }
-    if (ch == '"' || ch == '\'') quote = ch;
-    depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
-    if (ch != '=' || depth != 0) continue;
-    const char before = i > 0 ? line[i - 1] : ' ';
-    if ((i + 1 < line.size() && line[i + 1] == '=') || before == '=' || before == '!' || before == '<' ||
-        before == '>')
-      return {};
-    return line.substr(0, i);
-  }
-  return {};
-}
-
 /// Fills and drops of missing values: a statistic on the same statement is a fill value, not a summary.
 inline const Tokens k_fill_call = {"fillna(", "na.fill(", "fill_null(", "replace(", "Imputer("};
+
+/// What explores() reads of one logical line, found once however many tokens the line holds (a long line of
+/// many tokens is read once, not once a token).
+struct ExploredLine {
+  std::size_t begin = 0;    ///< where the line starts in the body
+  std::string_view target;  ///< its assignment target (assignment_target), empty when none
+  bool fills = false;       ///< it calls a k_fill_call
+  /// Where its last `.transform(` / `.agg(` starts in the body; npos when it has none.
+  std::size_t last_transform = std::string_view::npos, last_agg = std::string_view::npos;
+};
+
+inline ExploredLine explored_line(std::string_view body, std::pair<std::size_t, std::size_t> range) {
+  ExploredLine l;
+  l.begin = range.first;
+  const std::string_view line = body.substr(range.first, range.second - range.first);
+  l.target = assignment_target(line);
+  l.fills = contains_any(line, k_fill_call);
+  const auto last = [&](std::string_view token) {
+    const std::size_t at = line.rfind(token);
+    return at == std::string_view::npos ? at : l.begin + at;
+  };
+  l.last_transform = last(".transform(");
+  l.last_agg = last(".agg(");
+  return l;
+}
 
 /// Whether `token` of exploration kind `kind`, found at `at` of `body`, explores the data rather than
 /// prepares it. A mean, median, ... is no summary statistic when its statement fills or replaces values
@@ -1224,17 +1184,15 @@ inline const Tokens k_fill_call = {"fillna(", "na.fill(", "fill_null(", "replace
 /// `if "y" in df.columns`) or assigned (`cols = df.columns`, `df.columns = names`); a groupby builds
 /// features, not a comparison of groups, when its statement fills, assigns a column (`df["m"] =
 /// df.groupby(...)...`), transforms group-wise (`.transform(`) or assigns an aggregation (`rfm =
-/// df.groupby(...).agg(...)`). `line` is the logical line that holds `at`, [begin, end) (logical_line).
+/// df.groupby(...).agg(...)`). `line` is the logical line that holds `at` (explored_line). Constant time but
+/// for the name before `.columns`.
 inline bool explores(std::string_view kind, std::string_view token, std::string_view body, std::size_t at,
-                     std::pair<std::size_t, std::size_t> line_at) {
-  const auto [begin, end] = line_at;
-  const std::string_view line = body.substr(begin, end - begin);
-  const std::string_view before = body.substr(begin, at - begin);
-  const std::string_view after = body.substr(at, end - at);
-  const std::string_view target = assignment_target(line);
+                     const ExploredLine& line) {
+  const std::string_view before = body.substr(line.begin, at - line.begin);
+  const auto after_token = [&](std::size_t last) { return last != std::string_view::npos && last >= at; };
   if (kind == "summary statistics" &&
       contains_any(token, {"mean", "median", "std", "quantile", "skew", "kurt"})) {
-    if (contains_any(line, k_fill_call)) return false;
+    if (line.fills) return false;
     for (std::string_view test : {"isna()", "isnull()", "notna()", "notnull()"})
       if (util::ends_with(before, test)) return false;
   }
@@ -1242,11 +1200,11 @@ inline bool explores(std::string_view kind, std::string_view token, std::string_
     // what comes before the frame's name: `... for c in` df.columns
     const std::string_view head =
         util::trim(before.substr(0, before.size() - name_before(before, before.size()).size()));
-    if (util::ends_with(head, " in") || head == "in" || !target.empty()) return false;
+    if (util::ends_with(head, " in") || head == "in" || !line.target.empty()) return false;
   }
   if (kind == "relationships" && (token == "groupby(" || token == ".groupBy(")) {
-    if (contains_any(line, k_fill_call) || contains(after, ".transform(")) return false;
-    if (!target.empty() && (contains(target, "[") || contains(after, ".agg("))) return false;
+    if (line.fills || after_token(line.last_transform)) return false;
+    if (!line.target.empty() && (contains(line.target, "[") || after_token(line.last_agg))) return false;
   }
   return true;
 }
@@ -1283,11 +1241,17 @@ inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string
 /// where it explores the data (explores()), or for summary statistics a data frame's summary() (a fitted
 /// model's summary() is no exploration).
 inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
-  std::vector<std::size_t> ends;  // the body's logical lines, found at the first token
+  std::vector<std::size_t> ends;                   // the body's logical lines, found at the first token
+  std::vector<std::optional<ExploredLine>> lines;  // each read at its first token
   for (std::string_view token : kind.second)
     for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
-      if (ends.empty()) ends = logical_line_ends(c.body);
-      if (explores(kind.first, token, c.body, at, logical_line(ends, at))) return true;
+      if (ends.empty()) {
+        ends = logical_line_ends(c.body);
+        lines.resize(ends.size());
+      }
+      const std::size_t k = logical_line_number(ends, at);
+      if (!lines[k]) lines[k] = explored_line(c.body, logical_line_range(ends, k));
+      if (explores(kind.first, token, c.body, at, *lines[k])) return true;
     }
   return kind.first == "summary statistics" && summary_of_data(c.body, s.models);
 }

@@ -1030,3 +1030,34 @@ TEST(Facts, AnAliasBoundAsAParameterOrComprehensionVariableIsLeftAsWritten) {
     EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1) << code;
   }
 }
+
+// An `=` in a trailing comment assigns nothing (the one code scanner leaves comments out): `df.columns` on a
+// line whose comment holds `=` is still a look at the columns, and an alias called on such a line is not
+// bound again by it.
+TEST(Facts, AnEqualsSignInACommentIsNoAssignment) {
+  auto f = facts_of(R"(# %%
+df = pd.read_csv("d.csv")
+df.columns  # names = list(df)
+# %%
+LinearRegression().fit(X, y)
+)");
+  EXPECT_EQ(f.at("eda_kinds"), 1);  // shape/types
+  const auto nb = notebook::parse_jupytext_percent(
+      "# %%\nfrom sklearn.model_selection import train_test_split as split\n# %%\n"
+      "split(X, y)  # split = 0.2 was too small\n",
+      "comment.py");
+  EXPECT_EQ(scoring::gather_facts(nb).aliases.size(), 1);
+  EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1);
+}
+
+// A bracket left open early in a long cell makes the rest of it one logical line: each of its 2,000
+// group-wise features is read against that line, whose assignment and fills are found once (speed:
+// bench/scoring_facts_bench.cpp).
+TEST(Facts, TokensOfOneLongLogicalLineAreReadRight) {
+  std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nparts = [\n";
+  for (int i = 0; i < 2000; ++i) text += "    df.groupby('a')['x'].transform('mean'),\n";
+  text += "]\n";
+  EXPECT_EQ(facts_of(text).at("eda_kinds"), 0);  // a groupby that transforms group-wise builds features
+  text += "# %%\ndf.groupby('b').size()\n";
+  EXPECT_EQ(facts_of(text).at("eda_kinds"), 1);  // relationships
+}
