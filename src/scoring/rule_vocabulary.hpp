@@ -871,6 +871,139 @@ inline std::optional<int> packaged_training_cell(const NotebookFacts& f) {
   return std::nullopt;
 }
 
+// ---- statements: assignments, loops and blocks, read by logical line ----
+
+/// The indent of `line`: the spaces and tabs before its text.
+inline std::size_t indent_of(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i;
+}
+
+/// Logical line `k` of `body` (logical_line_ends gave `ends` for it) as text.
+inline std::string_view logical_line_text(std::string_view body, const std::vector<std::size_t>& ends,
+                                          std::size_t k) {
+  const auto [begin, end] = logical_line_range(ends, k);
+  return body.substr(begin, end - begin);
+}
+
+/// The dotted name that `value` (an assignment's right side) begins by calling: `nn.Sequential` in
+/// "nn.Sequential(...)", `MLP` in "MLP().to(device)"; empty when it begins otherwise.
+inline std::string_view leading_call(std::string_view value) {
+  value = util::trim(value);
+  std::size_t n = 0;
+  while (n < value.size() && (is_identifier_char(value[n]) || value[n] == '.')) ++n;
+  std::size_t open = n;
+  while (open < value.size() && value[open] == ' ') ++open;
+  if (n == 0 || open >= value.size() || value[open] != '(') return {};
+  return value.substr(0, n);
+}
+
+/// The last name of a dotted name (`Module` of `nn.Module`).
+inline std::string_view last_name(std::string_view dotted) {
+  const std::size_t dot = dotted.rfind('.');
+  return dot == std::string_view::npos ? dotted : dotted.substr(dot + 1);
+}
+
+/// An assignment to one plain name: the name (`model` in "model = MLP()") and the text after its `=`. Both
+/// empty when `line` assigns nothing, or something else (`self.model = ...`, `a, b = ...`, `d["k"] = ...`,
+/// `x += 1`).
+struct Assignment {
+  std::string_view name, value;
+};
+inline Assignment plain_assignment(std::string_view line) {
+  const std::string_view target = assignment_target(line);
+  const std::string_view name = util::trim(target);
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front())) ||
+      !std::all_of(name.begin(), name.end(), is_identifier_char))
+    return {};
+  return {name, line.substr(target.size() + 1)};
+}
+
+// ---- cross-validation written as a loop over folds ----
+
+/// sklearn's splitters into folds, by the end of their class name (StratifiedKFold, GroupKFold,
+/// RepeatedKFold, StratifiedShuffleSplit, ... end in one of these).
+inline const Tokens k_fold_splitters = {"KFold",     "TimeSeriesSplit",  "ShuffleSplit",   "LeaveOneOut",
+                                        "LeavePOut", "LeaveOneGroupOut", "LeavePGroupsOut"};
+
+/// Whether `call` (a leading_call) builds a splitter into folds (k_fold_splitters), and `value`, the text
+/// from it on, asks for more than one split: not `n_splits=1`, nor 1 as its first argument
+/// (`ShuffleSplit(1, test_size=0.2)` splits once: a hold-out).
+inline bool builds_folds(std::string_view call, std::string_view value) {
+  const std::string_view last = last_name(call);
+  if (call.empty() || !std::any_of(k_fold_splitters.begin(), k_fold_splitters.end(),
+                                   [&](std::string_view t) { return util::ends_with(last, t); }))
+    return false;
+  const std::size_t open = value.find('(');
+  std::string_view args = util::trim(value.substr(open + 1));
+  for (std::string_view key : {"n_splits=", "n_splits ="}) {
+    if (const std::size_t at = args.find(key); at != std::string_view::npos) {
+      args = util::trim(args.substr(at + key.size()));
+      break;
+    }
+  }
+  return !(util::starts_with(args, "1") &&
+           (args.size() == 1 || !std::isdigit(static_cast<unsigned char>(args[1]))));
+}
+
+/// Cells that cross-validate in a loop of their own: a `for` statement over a splitter's folds (`for tr, te
+/// in tscv.split(X):`, `for k, (tr, te) in enumerate(KFold(5).split(X)):`; the splitter built in the loop's
+/// header, or assigned to a name earlier, builds_folds) whose body fits a model (a k_fit call), or a
+/// comprehension over the folds that fits (`[m.fit(X[tr], y[tr]).score(X[te], y[te]) for tr, te in
+/// kf.split(X)]`). A loop that only picks the folds' rows, the fit after it, is a hold-out (its last fold).
+/// Each cell is read once by logical line, and each loop's body once more.
+inline std::vector<int> looped_cv_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  std::set<std::string, std::less<>> splitters;  // names assigned a splitter into several folds, so far
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    if (!contains(body, ".split(") && !contains_any(body, k_fold_splitters)) continue;
+    const auto ends = logical_line_ends(body);
+    bool found = false;
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const auto [begin, end] = logical_line_range(ends, k);
+      const std::string_view line = body.substr(begin, end - begin);
+      if (const auto a = plain_assignment(line); !a.name.empty()) {
+        if (builds_folds(leading_call(a.value), util::trim(a.value)))
+          splitters.emplace(a.name);
+        else
+          splitters.erase(std::string(a.name));
+      }
+      if (found) continue;  // the splitters assigned later in the cell are still read
+      const std::size_t first_split = line.find(".split(");
+      if (first_split == std::string_view::npos) continue;
+      // the loop: a `for` statement (the line starts with it) or a comprehension (` for ` in it), then ` in `
+      const std::size_t indent = indent_of(line);
+      const bool statement = line.compare(indent, 4, "for ") == 0;
+      const std::size_t for_at = statement ? indent : line.find(" for ");
+      const std::size_t in = for_at == std::string_view::npos ? for_at : line.find(" in ", for_at + 1);
+      if (in == std::string_view::npos) continue;
+      // where the line builds its first splitter (`for tr, te in TimeSeriesSplit(5).split(X):`)
+      std::size_t built = std::string_view::npos;
+      for (std::string_view t : k_fold_splitters) built = std::min(built, line.find(t));
+      for (auto at = first_split; at != std::string_view::npos; at = line.find(".split(", at + 1)) {
+        const bool folds =
+            at > in && (splitters.count(name_before(line, at)) > 0 || (line[at - 1] == ')' && built < at));
+        if (!folds) continue;
+        if (statement) {
+          // the loop's body: its header's rest and the lines indented deeper than the header
+          std::size_t last = k;
+          while (last + 1 < ends.size() && indent_of(logical_line_text(body, ends, last + 1)) > indent)
+            ++last;
+          const std::size_t body_end = logical_line_range(ends, last).second;
+          found = contains_any(body.substr(begin + at, body_end - begin - at), k_fit);
+        } else {
+          found = contains_any(line, k_fit);  // a comprehension fits in its own line
+        }
+        break;
+      }
+    }
+    if (found) out.push_back(c.number);
+  }
+  return out;
+}
+
 // ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
 
 struct Stages {
@@ -882,7 +1015,7 @@ struct Stages {
   bool trained = false;             ///< a model is trained in the notebook (or by a packaged step it calls)
   bool packaged = false;            ///< training happens in a called package or recipe, not in visible code
   std::optional<int> holdout;       ///< first hold-out split
-  std::optional<int> cv;            ///< first cross-validation / search
+  std::optional<int> cv;            ///< first cross-validation / search (a loop over folds too)
   std::optional<int> loaded_model;  ///< a model is loaded back or a deployed model is called
   std::optional<int> modelling;     ///< where modelling starts: the first fit outside a def/class cell
   bool data_work = false;           ///< the notebook inspects or transforms a data frame itself
@@ -1100,6 +1233,8 @@ inline Stages find_stages(const NotebookFacts& f) {
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);
   s.cv = f.first_with(k_cross_validation);
+  if (const auto looped = looped_cv_cells(f); !looped.empty() && (!s.cv || looped.front() < *s.cv))
+    s.cv = looped.front();
   s.loaded_model = f.first_with(k_load_model);
   for (int n : fits)
     if (!is_definition(*f.cell(n))) {

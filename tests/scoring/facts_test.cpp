@@ -1061,3 +1061,35 @@ TEST(Facts, TokensOfOneLongLogicalLineAreReadRight) {
   text += "# %%\ndf.groupby('b').size()\n";
   EXPECT_EQ(facts_of(text).at("eda_kinds"), 1);  // relationships
 }
+
+// Cross-validation written as a loop: each fold of a splitter into several folds fitted in the loop's body
+// (or in a comprehension over the folds). Picking a fold's rows and fitting after the loop is a hold-out;
+// one split (`n_splits=1`) is no cross-validation; a string's split() is no splitter.
+TEST(Facts, AFitInALoopOverFoldsIsCrossValidation) {
+  const std::string load = "# %%\ndf = pd.read_csv('d.csv')\n# %%\n";
+  const std::vector<std::pair<std::string, double>> cases = {
+      {"tscv = TimeSeriesSplit(n_splits=5)\nfor fold, (tr, te) in enumerate(tscv.split(y)):\n"
+       "    res = ARIMA(y.iloc[tr], order=(1, 1, 1)).fit()\n    fc = res.forecast(len(te))\n",
+       1},
+      {"for tr, te in ShuffleSplit(n_splits=5, test_size=0.2).split(X):\n    m = Ridge()\n"
+       "    m.fit(X[tr], y[tr])\n",
+       1},
+      {"cv = TimeSeriesSplit(4)\nscores = [Ridge().fit(X[tr], y[tr]).score(X[te], y[te])\n"
+       "          for tr, te in cv.split(X)]\n",
+       1},
+      {"tscv = TimeSeriesSplit(3)\n# %%\ndef evaluate(X, y):\n    for tr, te in tscv.split(X):\n"
+       "        model.fit(X[tr], y[tr])\n",
+       1},
+      {"tscv = TimeSeriesSplit(3)\nfor tr, te in tscv.split(X):\n    X_tr, X_te = X[tr], X[te]\n"
+       "m = Ridge().fit(X_tr, y[tr])\n",
+       0},
+      {"sss = StratifiedShuffleSplit(n_splits=1, test_size=0.2)\nfor tr, te in sss.split(X, y):\n"
+       "    m = LogisticRegression().fit(X[tr], y[tr])\n",
+       0},
+      {"ss = ShuffleSplit(1, test_size=0.2)\nfor tr, te in ss.split(X):\n    m = Ridge().fit(X[tr], y[tr])\n",
+       0},
+      {"cv = TimeSeriesSplit(3)\ncv = 'a,b'\nfor a, b in cv.split(','):\n    m = Ridge().fit(X, y)\n", 0},
+      {"for name, value in line.split('='):\n    m = Ridge().fit(X, y)\n", 0},
+  };
+  for (const auto& [code, cv] : cases) EXPECT_EQ(facts_of(load + code).at("cross_validation"), cv) << code;
+}
