@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -920,6 +921,21 @@ inline Assignment plain_assignment(std::string_view line) {
   return {name, line.substr(target.size() + 1)};
 }
 
+/// Calls `visit(at, name)` for each name of `text` outside strings and comments (scan_code) that is no
+/// attribute (after `.`) and no number: `at` is where it starts in `text`.
+template <typename Visit>
+void for_each_plain_name(std::string_view text, Visit visit) {
+  scan_code(text, [&](std::size_t i, int) {
+    if (!is_identifier_char(text[i]) || std::isdigit(static_cast<unsigned char>(text[i])) ||
+        (i > 0 && (is_identifier_char(text[i - 1]) || text[i - 1] == '.')))
+      return false;
+    std::size_t n = i;
+    while (n < text.size() && is_identifier_char(text[n])) ++n;
+    visit(i, text.substr(i, n - i));
+    return false;
+  });
+}
+
 // ---- cross-validation written as a loop over folds ----
 
 /// sklearn's splitters into folds, by the end of their class name (StratifiedKFold, GroupKFold,
@@ -1001,6 +1017,225 @@ inline std::vector<int> looped_cv_cells(const NotebookFacts& f) {
     }
     if (found) out.push_back(c.number);
   }
+  return out;
+}
+
+// ---- PyTorch: a module the notebook builds or loads, called on data in evaluation ----
+
+/// Calls that build or load a whole PyTorch module: TorchScript, the hub, torch.compile, timm. torchvision's
+/// `models.` and `nn.` layers, the notebook's own module classes and Hugging Face's `...Model...
+/// .from_pretrained(` are read by their shape (builds_torch_module).
+inline const Tokens k_torch_module_loaders = {"torch.load",       "torch.jit.load", "torch.jit.script",
+                                              "torch.jit.trace",  "torch.hub.load", "torch.compile",
+                                              "timm.create_model"};
+/// `nn.` layers without weights, applied as functions (`act = nn.ReLU()`): no model, as a loss
+/// (`nn.CrossEntropyLoss()`, any `nn.*Loss`) is none.
+inline const Tokens k_torch_plain_layers = {
+    "ReLU",      "LeakyReLU", "ReLU6",     "ELU",          "SELU",     "GELU",      "SiLU",     "Mish",
+    "Sigmoid",   "Tanh",      "Softmax",   "LogSoftmax",   "Softplus", "Softsign",  "Hardtanh", "Dropout",
+    "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "Flatten",  "Unflatten", "Identity"};
+/// A module's methods that return the module itself (`model = net.to(device)` names a module too).
+inline const Tokens k_torch_self_methods = {"to", "cuda", "cpu", "eval", "train", "float", "double", "half"};
+
+/// The PyTorch modules a notebook builds or loads: its classes deriving from a module class (`class
+/// MLP(nn.Module):`, a LightningModule, or another such class of the notebook), and the names assigned one.
+struct TorchModules {
+  std::set<std::string, std::less<>> classes, names;
+};
+
+/// Whether `call` (the leading_call of an assignment's `value`) builds or loads a PyTorch module: a module
+/// class of the notebook (`MLP()`), an `nn.`/`torch.nn.` class (`nn.Sequential(...)`; not a loss nor a
+/// k_torch_plain_layers layer), torchvision's model
+/// builders (`models.resnet18(` when torchvision is imported), a k_torch_module_loaders call, Hugging Face's
+/// `AutoModel...from_pretrained(`, or a module's own method (`net.to(device)`, `copy.deepcopy(net)`).
+inline bool builds_torch_module(std::string_view call, std::string_view value, const TorchModules& m,
+                                bool torchvision) {
+  if (call.empty()) return false;
+  if (m.classes.count(last_name(call))) return true;
+  for (std::string_view nn : {"nn.", "torch.nn."})
+    if (util::starts_with(call, nn) && call.size() > nn.size() &&
+        std::isupper(static_cast<unsigned char>(call[nn.size()]))) {
+      const std::string_view layer = call.substr(nn.size());
+      return !util::ends_with(layer, "Loss") &&
+             std::find(k_torch_plain_layers.begin(), k_torch_plain_layers.end(), layer) ==
+                 k_torch_plain_layers.end();
+    }
+  if (util::starts_with(call, "torchvision.models.") || (torchvision && util::starts_with(call, "models.")))
+    return true;
+  if (std::find(k_torch_module_loaders.begin(), k_torch_module_loaders.end(), call) !=
+      k_torch_module_loaders.end())
+    return true;
+  if (util::ends_with(call, ".from_pretrained") && contains(call, "Model")) return true;
+  const std::size_t dot = call.find('.');
+  if (dot != std::string_view::npos && m.names.count(call.substr(0, dot)) &&
+      std::find(k_torch_self_methods.begin(), k_torch_self_methods.end(), call.substr(dot + 1)) !=
+          k_torch_self_methods.end())
+    return true;
+  if (call == "copy.deepcopy" || call == "deepcopy") {
+    const std::string_view arg = util::trim(value.substr(value.find('(') + 1));
+    return m.names.count(arg.substr(0, arg.find_first_of(") ,"))) > 0;
+  }
+  return false;
+}
+
+/// The PyTorch modules of a notebook that imports torch (none otherwise): its module classes, the names
+/// assigned one (builds_torch_module), the names whose weights are loaded (`net.load_state_dict(`) and those
+/// whose parameters an optimiser trains (`optim.Adam(net.parameters(), ...)`). One pass over the cells.
+inline TorchModules torch_modules(const NotebookFacts& f) {
+  TorchModules m;
+  bool torch = false, torchvision = false;
+  for (const auto& c : f.code)
+    for (const auto& module : c.modules) {
+      torch = torch || module == "torch";
+      torchvision = torchvision || module == "torchvision";
+    }
+  if (!torch) return m;
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    const auto ends = logical_line_ends(body);
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const std::string_view line = util::trim(logical_line_text(body, ends, k));
+      if (util::starts_with(line, "class ")) {
+        const std::string_view name = name_before(line, std::min(line.find_first_of("(:"), line.size()));
+        const std::size_t open = line.find('(');
+        bool module = false;
+        // each base's last name: `nn.Module`, `pl.LightningModule`, a module class of the notebook
+        for_each_plain_name(open == std::string_view::npos ? std::string_view{} : line.substr(open),
+                            [&](std::size_t at, std::string_view) {
+                              std::size_t n = open + at;
+                              while (n < line.size() && (is_identifier_char(line[n]) || line[n] == '.')) ++n;
+                              const std::string_view base = last_name(line.substr(open + at, n - open - at));
+                              module = module || util::ends_with(base, "Module") || m.classes.count(base) > 0;
+                            });
+        if (module && !name.empty()) m.classes.emplace(name);
+        continue;
+      }
+      if (const auto a = plain_assignment(line);
+          !a.name.empty() && builds_torch_module(leading_call(a.value), util::trim(a.value), m, torchvision))
+        m.names.emplace(a.name);
+      for (std::string_view call : {".load_state_dict(", ".parameters()"}) {
+        if (call == ".parameters()" && !contains(line, "optim.")) continue;
+        for (auto at = line.find(call); at != std::string_view::npos; at = line.find(call, at + 1))
+          if (const auto name = name_before(line, at); !name.empty() && name != "self") m.names.emplace(name);
+      }
+    }
+  }
+  return m;
+}
+
+/// Whether `text` (a `with` statement or a decorator) turns PyTorch's gradients off: `torch.no_grad()`,
+/// `torch.inference_mode()`, or `torch.set_grad_enabled(...)` with anything but True
+/// (`set_grad_enabled(train)` evaluates when `train` is false). Returns where the marker starts, npos when
+/// none.
+inline std::size_t gradients_off_at(std::string_view text) {
+  for (std::string_view marker : {"no_grad(", "inference_mode("})
+    if (const auto at = text.find(marker); at != std::string_view::npos) return at;
+  const auto at = text.find("set_grad_enabled(");
+  if (at == std::string_view::npos) return at;
+  const std::string_view arg = text.substr(at + 17);
+  return util::starts_with(util::trim(arg), "True") ? std::string_view::npos : at;
+}
+
+/// Cells where a PyTorch module the notebook builds or loads (torch_modules) is called on data for its
+/// output in evaluation, as PyTorch predicts: `model(xb)` inside `with torch.no_grad():` /
+/// `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True (gradients_off_at), in a def
+/// decorated with one, or after `model.eval()` / `model.train(False)` (until `model.train()`; a switch inside
+/// a def holds to the def's end). A module called while it trains (no such block, no eval()) predicts
+/// nothing; no other name's call counts (a function, a class, `self.fc1(x)`). One pass over the cells, by
+/// logical line, in notebook order (the mode a module was left in goes on into the next cells).
+inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
+  const TorchModules m = torch_modules(f);
+  std::vector<int> out;
+  if (m.names.empty()) return out;
+  std::set<std::string, std::less<>> evaluating;  // modules switched to evaluation (eval()), at this point
+  // The switches made inside the defs open, each with whether its module was evaluating before it: undone at
+  // the def's end (a log, not a copy of `evaluating` per def, which would grow with the notebook).
+  std::vector<std::pair<std::string, bool>> undo;
+  struct Block {
+    std::size_t indent = 0;
+    bool gradients_off = false;
+    std::optional<std::size_t> undo_from;  ///< a def's: where its switches start in `undo`
+  };
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    const auto ends = logical_line_ends(body);
+    std::vector<Block> blocks;
+    int off = 0;                 // blocks open that turn gradients off
+    int defs = 0;                // defs open
+    bool decorated_off = false;  // a decorator just read turns them off for the def it decorates
+    bool found = false;
+    const auto close = [&]() {
+      const Block& b = blocks.back();
+      off -= b.gradients_off;
+      if (b.undo_from) {
+        for (; undo.size() > *b.undo_from; undo.pop_back())
+          if (undo.back().second)
+            evaluating.insert(undo.back().first);
+          else
+            evaluating.erase(undo.back().first);
+        --defs;
+      }
+      blocks.pop_back();
+    };
+    const auto set_evaluating = [&](std::string_view name, bool on) {
+      const auto it = evaluating.find(name);
+      if (defs > 0) undo.emplace_back(std::string(name), it != evaluating.end());
+      if (on && it == evaluating.end()) evaluating.emplace(name);
+      if (!on && it != evaluating.end()) evaluating.erase(it);
+    };
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const std::string_view whole = logical_line_text(body, ends, k);
+      const std::size_t indent = indent_of(whole);
+      const std::string_view line = whole.substr(indent);
+      while (!blocks.empty() && indent <= blocks.back().indent) close();
+      if (util::starts_with(line, "@")) {
+        decorated_off = decorated_off || gradients_off_at(line) != std::string_view::npos;
+        continue;
+      }
+      if (util::starts_with(line, "def ") || util::starts_with(line, "async def ")) {
+        blocks.push_back({indent, decorated_off, undo.size()});
+        off += decorated_off;
+        ++defs;
+        decorated_off = false;
+        continue;
+      }
+      decorated_off = false;
+      const std::size_t with_off =
+          util::starts_with(line, "with ") ? gradients_off_at(line) : std::string_view::npos;
+      for_each_plain_name(line, [&](std::size_t at, std::string_view name) {
+        if (!m.names.count(name)) return;
+        std::size_t next = at + name.size();
+        while (next < line.size() && line[next] == ' ') ++next;
+        const std::string_view rest = line.substr(next);
+        if (util::starts_with(rest, "(")) {
+          found = found || off > 0 || evaluating.count(name) > 0 ||
+                  (with_off != std::string_view::npos && at > with_off);
+        } else if (util::starts_with(rest, ".eval()") || util::starts_with(rest, ".train(False)") ||
+                   util::starts_with(rest, ".train(mode=False)")) {
+          set_evaluating(name, true);
+        } else if (util::starts_with(rest, ".train()") || util::starts_with(rest, ".train(True)") ||
+                   util::starts_with(rest, ".train(mode=True)")) {
+          set_evaluating(name, false);
+        }
+      });
+      if (with_off != std::string_view::npos) {
+        blocks.push_back({indent, true, std::nullopt});
+        ++off;
+      }
+    }
+    while (!blocks.empty()) close();
+    if (found) out.push_back(c.number);
+  }
+  return out;
+}
+
+/// Cells where a model predicts: a k_predict call (predict, predict_proba, score_batch, a forecast, ...) or a
+/// PyTorch module called in evaluation (torch_forward_cells). Sorted, no repeats.
+inline std::vector<int> predict_cells(const NotebookFacts& f) {
+  const auto calls = f.cells_with(k_predict);
+  const auto forward = torch_forward_cells(f);
+  std::vector<int> out;
+  std::set_union(calls.begin(), calls.end(), forward.begin(), forward.end(), std::back_inserter(out));
   return out;
 }
 

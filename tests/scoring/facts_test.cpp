@@ -1093,3 +1093,85 @@ TEST(Facts, AFitInALoopOverFoldsIsCrossValidation) {
   };
   for (const auto& [code, cv] : cases) EXPECT_EQ(facts_of(load + code).at("cross_validation"), cv) << code;
 }
+
+namespace {
+
+// A PyTorch notebook up to a trained module `model` (an MLP of its own class) and its training loop, which
+// calls the module while it trains: no prediction yet.
+const char* const k_torch_training = R"(# %%
+import torch
+import torch.nn as nn
+# %%
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+model = MLP()
+opt = torch.optim.Adam(model.parameters())
+# %%
+model.train()
+for xb, yb in loader:
+    loss = loss_fn(model(xb), yb)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+)";
+
+double torch_predicts(const std::string& more) {
+  std::string text = k_torch_training;
+  text += more;
+  return facts_of(text).at("predicts");
+}
+
+}  // namespace
+
+// A PyTorch module the notebook builds or loads, called on data in evaluation, predicts: inside `with
+// torch.no_grad():` / `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True, in a def
+// decorated with one, or after `model.eval()`.
+TEST(Facts, APyTorchModuleCalledInEvaluationPredicts) {
+  EXPECT_EQ(torch_predicts(""), 0);  // only trained
+  for (const char* evaluation :
+       {"# %%\nmodel.eval()\nwith torch.no_grad():\n    logits = model(X_test)\n",
+        "# %%\nwith torch.no_grad(): out = model(X_test)\n",
+        "# %%\nmodel.eval()\n# %%\npreds = model(X_test).argmax(1)\n",
+        "# %%\nmodel.train(False)\npreds = model(X_test)\n",
+        "# %%\n@torch.no_grad()\ndef predict(x):\n    return model(x).argmax(1)\n",
+        "# %%\ndef run_epoch(loader, train=True):\n    for xb, yb in loader:\n"
+        "        with torch.set_grad_enabled(train):\n            logits = model(xb)\n",
+        "# %%\nwith torch.inference_mode():\n    for xb, _ in test_loader:\n        "
+        "outputs.append(model(xb))\n"})
+    EXPECT_EQ(torch_predicts(evaluation), 1) << evaluation;
+  // modules built or loaded otherwise: nn layers, torch.load, a class imported and its weights loaded
+  for (const char* code :
+       {"# %%\nimport torch\nnet = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\n"
+        "with torch.no_grad():\n    y = net(x)\n",
+        "# %%\nimport torch\nnet = torch.load('m.pt')\nnet.eval()\ny = net(x)\n",
+        "# %%\nimport torch\nfrom mylib import Net\nnet = Net()\n"
+        "net.load_state_dict(torch.load('w.pt'))\nwith torch.no_grad():\n    y = net(x)\n"})
+    EXPECT_EQ(facts_of(code).at("predicts"), 1) << code;
+}
+
+// No prediction: a module called while it trains (after train() again, after a no_grad block has closed, or
+// with gradients set on), an eval() inside a def that holds to that def only, a function's or a class's call
+// in a no_grad block, a loss or an activation built from nn. in one, and a notebook that does not import
+// torch.
+TEST(Facts, OtherCallsOfAPyTorchNotebookPredictNothing) {
+  for (const char* training :
+       {"# %%\nmodel.eval()\nacc = 0.9\nmodel.train()\nout = model(xb)\n",
+        "# %%\nwith torch.no_grad():\n    w = model.fc.weight.clone()\nout = model(xb)\nloss = out.sum()\n",
+        "# %%\nwith torch.set_grad_enabled(True):\n    out = model(xb)\n",
+        "# %%\ndef freeze():\n    model.eval()\n    return 1\n# %%\nout = model(xb)\n",
+        "# %%\ndef score(x):\n    return x.sum()\nwith torch.no_grad():\n    s = score(X_test)\n"
+        "    m = MLP()\n    t = torch.tensor(X_test)\n",
+        "# %%\ncriterion = nn.CrossEntropyLoss()\nact = nn.ReLU()\nwith torch.no_grad():\n"
+        "    l = criterion(logits, y)\n    a = act(h)\n"})
+    EXPECT_EQ(torch_predicts(training), 0) << training;
+  EXPECT_EQ(facts_of("# %%\nimport tensorflow as tf\nmodel = make_model()\nmodel.eval()\ny = model(x)\n")
+                .at("predicts"),
+            0);
+}
