@@ -36,6 +36,21 @@ inline bool contains_name(std::string_view text, std::string_view token) {
     if (at == 0 || !is_identifier_char(text[at - 1])) return true;
   return false;
 }
+/// Whether lower-case `text` holds `word` (lower case; it may hold spaces) as a whole word: no letter or
+/// digit right before or after it ("test" is in "the test set" and "x_test", not in "latest"; "train" is not
+/// in "constraint").
+inline bool contains_word(std::string_view text, std::string_view word) {
+  const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (auto at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    const std::size_t after = at + word.size();
+    if ((at == 0 || !word_char(text[at - 1])) && (after >= text.size() || !word_char(text[after])))
+      return true;
+  }
+  return false;
+}
+inline bool contains_any_word(std::string_view text, const Tokens& words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return contains_word(text, w); });
+}
 inline std::optional<int> first_with_name(const NotebookFacts& f, Tokens tokens) {
   for (const auto& c : f.code)
     if (std::any_of(tokens.begin(), tokens.end(),
@@ -593,11 +608,33 @@ inline const Tokens k_finding_words = {
     "more likely", "less likely",     "no missing", "takeaway"};
 /// Further words of findings about the data's make-up, beside k_finding_words.
 inline const Tokens k_data_finding_words = {"different scale", "no null"};
-/// Words of markdown that plans or instructs rather than reports: a share in it ("80% for training") is no
-/// finding (states_finding).
-inline const Tokens k_plan_words = {"will ",  "we'll", "let's", "let us", "going to", "in this notebook",
-                                    "next",   "train", "test",  "split",  "we use",   "we need",
-                                    "should", "you "};
+/// Words of markdown that plans or instructs rather than reports, matched as whole words (contains_word: not
+/// "test" in "latest", "train" in "constraint"): a share in it ("80% for training") is no finding
+/// (states_finding).
+inline const Tokens k_plan_words = {
+    "will",   "we'll",     "let's",  "let us",  "going to", "in this notebook",
+    "next",   "train",     "trains", "trained", "training", "trainset",
+    "test",   "tests",     "tested", "testing", "testset",  "split",
+    "splits", "splitting", "we use", "we need", "should",   "you"};
+/// Labels that open an exercise or a task, matched at a line's start (opens_with_label): these open one
+/// whatever follows ("Your turn", "TODO: ...")...
+inline const Tokens k_task_labels = {"your turn", "your task", "todo", "to do", "to-do"};
+/// ... and these only as a heading of their own: a number or a letter at most, then a colon, a full stop,
+/// a bracket, a dash, `!` or the line's end ("Exercise 2: drop ...", "**Task 3.**", "Question 1)"; not
+/// "Exercise frequency: ..."). A question needs its number ("Q1:", "Question 4").
+inline const Tokens k_numbered_labels = {"exercise",   "exercises", "task", "tasks",
+                                         "assignment", "question",  "q"};
+/// Verbs that open an order to the reader, when what they act on follows them (k_order_objects): "Drop every
+/// column ...", "Compute the share ...". Not "Note", "Notice" or "See", which open findings ("Notice that
+/// ...").
+inline const Tokens k_order_verbs = {"drop",      "fill",   "impute", "remove",    "replace",  "compute",
+                                     "calculate", "create", "write",  "implement", "complete", "build",
+                                     "fit",       "train",  "split",  "encode",    "scale",    "normalize",
+                                     "normalise", "plot",   "find",   "select",    "filter",   "convert",
+                                     "define",    "apply",  "add",    "try",       "use",      "make"};
+inline const Tokens k_order_objects = {"the",  "a",       "an",    "every", "all",     "each", "any",
+                                       "your", "these",   "those", "this",  "them",    "it",   "columns",
+                                       "rows", "missing", "new",   "some",  "another", "one"};
 /// Model families ("baseline" last: a dummy model). statsmodels' linear models count as linear (`ols(` and
 /// `OLS(` only where they start a name, as in k_estimator_words).
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
@@ -738,16 +775,113 @@ inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
   return std::nullopt;
 }
 
-/// Whether markdown cell `m` (12 words or more) states what exploration found: a finding word
-/// (k_finding_words), or a share of the data in numbers (`about 4% nulls`, `1.7% of the rows`) in text that
-/// plans or instructs nothing (k_plan_words: "we will use 80% for training" is no finding).
+/// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+` and a list
+/// number ("1. ", "2) ").
+inline std::string_view markdown_text(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && std::string_view(" \t#>*_-+").find(line[i]) != std::string_view::npos) ++i;
+  std::size_t digits = i;
+  while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+  if (digits > i && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
+      line[digits + 1] == ' ')
+    i = digits + 2;
+  while (i < line.size() && line[i] == ' ') ++i;
+  return line.substr(i);
+}
+
+/// Whether a markdown line's text (markdown_text, lower case) opens with a task label (k_task_labels, or a
+/// k_numbered_labels heading).
+inline bool opens_with_label(std::string_view text) {
+  const auto word_at = [&](std::string_view w) {
+    return util::starts_with(text, w) &&
+           (text.size() == w.size() || !std::isalnum(static_cast<unsigned char>(text[w.size()])));
+  };
+  if (std::any_of(k_task_labels.begin(), k_task_labels.end(), word_at)) return true;
+  for (std::string_view label : k_numbered_labels) {
+    if (!word_at(label)) continue;
+    std::size_t i = label.size();
+    while (i < text.size() && text[i] == ' ') ++i;
+    const std::size_t number = i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    const bool numbered = i > number;
+    if (!numbered && (label == "question" || label == "q")) continue;
+    // one letter instead ("Exercise b:"), then the emphasis closing ("**Task 3**:")
+    if (!numbered && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) &&
+        !std::isalnum(static_cast<unsigned char>(text[i + 1])))
+      ++i;
+    while (i < text.size() && (text[i] == '*' || text[i] == '_' || text[i] == ' ')) ++i;
+    // a dash may be UTF-8's en or em dash (0xE2 0x80 0x93 / 0x94)
+    if (i == text.size() || std::string_view(":.)-!").find(text[i]) != std::string_view::npos ||
+        static_cast<unsigned char>(text[i]) == 0xE2)
+      return true;
+  }
+  return false;
+}
+
+/// Whether a markdown line's text (markdown_text, lower case) opens with an order to the reader: a
+/// k_order_verbs verb, then what it acts on (k_order_objects): "drop every column ...", "use the next cell".
+inline bool opens_with_order(std::string_view text) {
+  const std::size_t space = text.find(' ');
+  if (space == std::string_view::npos) return false;
+  const std::string_view verb = text.substr(0, space);
+  std::string_view object = util::trim(text.substr(space + 1));
+  object = object.substr(0, std::min(object.find_first_of(" ,.;:"), object.size()));
+  return std::find(k_order_verbs.begin(), k_order_verbs.end(), verb) != k_order_verbs.end() &&
+         std::find(k_order_objects.begin(), k_order_objects.end(), object) != k_order_objects.end();
+}
+
+/// The part of markdown text (lower case) that may report what was seen, a prefix of it; instructions are
+/// no findings. Nothing when the text is an exercise or a task (its first line opens with a label,
+/// opens_with_label: "Exercise 2: drop every column where more than 30% of values are missing") or an order
+/// (its first line that is no heading opens with one, opens_with_order: "Drop every column ..."; a heading
+/// that orders, "## Drop sparse columns", heads a report); else the text before its first line that opens
+/// with a label ("... yielded better results.\n# Your turn\nCompare ..." reports up to "# Your turn").
+inline std::string_view reported_part(std::string_view lower) {
+  bool first = true, ordered = true;  // the first line; the first line that is no heading, still to come
+  for (std::size_t at = 0; at < lower.size();) {
+    const std::size_t eol = std::min(lower.find('\n', at), lower.size());
+    const std::string_view line = util::trim(lower.substr(at, eol - at));
+    if (!line.empty()) {
+      const std::string_view text = markdown_text(line);
+      if (opens_with_label(text)) return lower.substr(0, first ? 0 : at);
+      const bool heading = util::starts_with(line, "#") || util::starts_with(line, "<h") ||
+                           (util::starts_with(line, "**") && util::ends_with(line, "**"));
+      if (ordered && !heading) {
+        if (opens_with_order(text)) return {};
+        ordered = false;
+      }
+      first = false;
+    }
+    at = eol + 1;
+  }
+  return lower;
+}
+
+/// The number of words of `text` (runs of characters other than spaces, tabs and line breaks).
+inline std::size_t count_words(std::string_view text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char ch : text) {
+    const bool space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+    words += !space && !in_word;
+    in_word = !space;
+  }
+  return words;
+}
+
+/// Whether markdown cell `m` states what exploration found, in its part that may report (reported_part: no
+/// exercise, task or order to the reader), of 12 words or more: a finding word (k_finding_words), or a share
+/// of the data in numbers (`about 4% nulls`, `1.7% of the rows`) in text that plans nothing (no
+/// k_plan_words word: "we will use 80% for training" is no finding).
 inline bool states_finding(const MarkdownFacts& m) {
   if (m.words < 12) return false;
-  if (contains_any(m.lower, k_finding_words) || contains_any(m.lower, k_data_finding_words)) return true;
+  const std::string_view text = reported_part(m.lower);
+  if (count_words(text) < 12) return false;
+  if (contains_any(text, k_finding_words) || contains_any(text, k_data_finding_words)) return true;
   bool percentage = false;
-  for (auto at = m.lower.find('%'); at != std::string::npos && !percentage; at = m.lower.find('%', at + 1))
-    percentage = at > 0 && std::isdigit(static_cast<unsigned char>(m.lower[at - 1]));
-  return percentage && !contains_any(m.lower, k_plan_words);
+  for (auto at = text.find('%'); at != std::string_view::npos && !percentage; at = text.find('%', at + 1))
+    percentage = at > 0 && std::isdigit(static_cast<unsigned char>(text[at - 1]));
+  return percentage && !contains_any_word(text, k_plan_words);
 }
 
 /// Cells where an object built by one of `tokens` (an imputer, a scaler, an encoder) is fitted to data:

@@ -1175,3 +1175,75 @@ TEST(Facts, OtherCallsOfAPyTorchNotebookPredictNothing) {
                 .at("predicts"),
             0);
 }
+
+// Instructions are no findings: an exercise or a task, or text opening with an order, states nothing seen,
+// whatever finding words or shares it holds; a task after a report ("# Your turn") leaves the report read. A
+// heading that orders ("## Drop sparse columns") does not make the text under it an order, and "Exercise"
+// that begins a sentence about exercise is no exercise.
+TEST(Facts, InstructionsAreNoFindings) {
+  const auto finding = [](const std::string& markdown) {
+    std::string text =
+        "# %%\ndf = pd.read_csv('d.csv')\n# %%\ndf.isnull().sum()\ndf.describe()\n# %% [markdown]\n";
+    for (std::size_t at = 0; at <= markdown.size();) {  // each line commented, as jupytext writes markdown
+      const std::size_t eol = std::min(markdown.find('\n', at), markdown.size());
+      text += "# ";
+      text.append(markdown, at, eol - at);
+      text += "\n";
+      at = eol + 1;
+    }
+    text += "# %%\nmodel = LogisticRegression()\nmodel.fit(X, y)\n";
+    return facts_of(text).at("eda_findings");
+  };
+  EXPECT_EQ(finding("Exercise 2: drop every column where more than 30% of values are missing, then count the "
+                    "columns left."),
+            0);
+  EXPECT_EQ(
+      finding("## Exercise 3\nPlot the age distribution and describe any skew or outliers you notice in "
+              "the passengers."),
+      0);
+  EXPECT_EQ(finding("**Task 1:** look at the fare column; about 20% of fares are zero, explain why that "
+                    "could be."),
+            0);
+  EXPECT_EQ(finding("Drop every column where more than 30% of the values are missing before fitting "
+                    "anything at all."),
+            0);
+  EXPECT_EQ(finding("Your turn: find the columns where over 40% of the values are missing and explain them."),
+            0);
+  EXPECT_EQ(
+      finding("## Step 3\nExercise: compute the share of the rows where more than 30% of the values are "
+              "missing."),
+      0);  // the report before the exercise is a heading of 3 words
+  // findings
+  // the report before a later task is read, the task is not
+  EXPECT_EQ(
+      finding("The cabin column is 77% empty and the deck column is 68% empty, so both carry little.\n\n"
+              "# Your turn\nDrop every column where more than 30% of the values are missing."),
+      1);
+  EXPECT_EQ(finding("## Drop sparse columns\nThe cabin column is 77% empty and the deck column is 68% empty, "
+                    "so both carry little."),
+            1);
+  EXPECT_EQ(finding("Exercise frequency: 30% of the respondents exercise daily, the other 70% less than "
+                    "once a week."),
+            1);
+}
+
+// Plan words are whole words: "latest" holds no "test", "constraints" no "train", "context" no "next"; a
+// share in text that plans ("testing", "x_test", "will") is still no finding.
+TEST(Facts, PlanWordsAreWholeWords) {
+  const auto finding = [](const std::string& markdown) {
+    std::string text = "# %%\ndf = pd.read_csv('d.csv')\n# %%\ndf.isnull().sum()\n# %% [markdown]\n# ";
+    text += markdown;
+    text += "\n# %%\nmodel = LogisticRegression()\nmodel.fit(X, y)\n";
+    return facts_of(text).at("eda_findings");
+  };
+  EXPECT_EQ(finding("The latest records have 12% of loans in default, against 9% in the earliest years."), 1);
+  EXPECT_EQ(finding("Regulatory constraints cap rates: 15% of loans sit at the cap and 3% above it somehow."),
+            1);
+  EXPECT_EQ(finding("In this context 20% of the rows are refunds and 5% are chargebacks from one merchant."),
+            1);
+  EXPECT_EQ(finding("We hold out 20% of the rows for testing and fit on the remaining rows of the table."),
+            0);
+  EXPECT_EQ(finding("About 25% of the rows go to x_test and y_test after the shuffle of the whole table."),
+            0);
+  EXPECT_EQ(finding("Then 30% of the rows will be kept aside for the final check of the chosen model."), 0);
+}
