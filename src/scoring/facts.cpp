@@ -214,7 +214,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "scope"},
       {"holdout_split", K::boolean, "a hold-out split (train_test_split, randomSplit, a validation frame)",
        "training"},
-      {"cross_validation", K::boolean, "cross-validation or a CV search", "training"},
+      {"cross_validation", K::boolean, "cross-validation or a CV search, or a loop that fits each fold",
+       "training"},
       {"tuning", K::boolean, "a hyperparameter search (GridSearchCV, hyperopt fmin, optuna, ...)",
        "training"},
       {"seed_set", K::boolean, "a random seed or random_state is set", "training"},
@@ -225,7 +226,9 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"early_stopping", K::boolean, "early stopping is configured", "training"},
       {"training_fails", K::boolean, "a cell that fits or trains shows an error", "training"},
       // model use
-      {"predicts", K::boolean, "the model predicts (predict, predict_proba, score_batch, spark_udf, ...)",
+      {"predicts", K::boolean,
+       "the model predicts (predict, predict_proba, score_batch, spark_udf, a PyTorch module called in "
+       "evaluation, ...)",
        "use"},
       {"persists_model", K::boolean, "the model is saved (joblib/pickle dump, log_model, save_model, ...)",
        "use"},
@@ -470,7 +473,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     if (!c.error.empty() && contains_any(c.body, {".fit(", ".train("})) v["training_fails"] = 1;
 
   // model use
-  v["predicts"] = b(any(f, k_predict));
+  v["predicts"] = b(!predict_cells(f).empty());
   v["persists_model"] = b(any(f, k_persist) || first_model_autolog(f));
   v["persists_with_pickle"] = b(any(f, k_pickle_persist));
   v["loads_model"] = b(s.loaded_model.has_value());

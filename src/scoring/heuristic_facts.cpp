@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "code_scan.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::scoring {
@@ -123,7 +124,10 @@ void add_aliases(std::string_view statement, std::vector<std::pair<std::string, 
 /// Whether a Python statement is still open at the end of `line` (an unclosed bracket or a backslash).
 bool statement_continues(std::string_view line) {
   int depth = 0;
-  for (char ch : line) depth += (ch == '(' || ch == '[') - (ch == ')' || ch == ']');
+  detail::scan_code(line, [&](std::size_t, int after) {
+    depth = after;
+    return false;
+  });
   return depth > 0 || util::ends_with(util::trim(line), "\\");
 }
 
@@ -222,20 +226,7 @@ void add_bound_names(std::string_view code, std::set<std::string, std::less<>>& 
       const std::size_t as = line.rfind(" as ");
       if (as != std::string_view::npos) target = line.substr(as + 4);
     } else {
-      // the target of an assignment: before the first `=` outside brackets that is no comparison
-      int depth = 0;
-      for (std::size_t i = 0; i < line.size(); ++i) {
-        const char ch = line[i];
-        depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
-        if (ch == '"' || ch == '\'') break;
-        if (ch != '=' || depth != 0) continue;
-        const char before = i > 0 ? line[i - 1] : ' ';
-        if ((i + 1 < line.size() && line[i + 1] == '=') || before == '=' || before == '!' || before == '<' ||
-            before == '>')
-          break;
-        target = line.substr(0, i);
-        break;
-      }
+      target = detail::assignment_target(line);
     }
     for_each_name(target, [&](std::size_t at, std::size_t n) { names.emplace(target.substr(at, n)); });
   }

@@ -336,7 +336,7 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
 Finding model_use(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained && !s.loaded_model) return not_applicable("no model is trained or loaded");
-  const auto predicts = f.cells_with(k_predict);
+  const auto predicts = predict_cells(f);
   const auto saved = f.first_with(k_persist);
   const auto autologged = first_model_autolog(f);
   const auto persisted = saved && autologged ? std::min(saved, autologged) : saved ? saved : autologged;
@@ -356,7 +356,7 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
     }
   }
   for (const auto& c : f.code)
-    if (!c.error.empty() && contains_any(c.body, k_predict))
+    if (!c.error.empty() && std::binary_search(predicts.begin(), predicts.end(), c.number))
       return scored(1, {cell_ref(c.number) + ": inference fails (" + c.error + ")"});
   if (persisted) notes.push_back(cell_ref(*persisted) + ": model saved");
   if (s.loaded_model) notes.push_back(cell_ref(*s.loaded_model) + ": model loaded back or called");

@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "code_scan.hpp"
 #include "judge/scoring/heuristic_facts.hpp"
 #include "judge/util/text.hpp"
 
@@ -33,6 +35,21 @@ inline bool contains_name(std::string_view text, std::string_view token) {
   for (auto at = text.find(token); at != std::string_view::npos; at = text.find(token, at + 1))
     if (at == 0 || !is_identifier_char(text[at - 1])) return true;
   return false;
+}
+/// Whether lower-case `text` holds `word` (lower case; it may hold spaces) as a whole word: no letter or
+/// digit right before or after it ("test" is in "the test set" and "x_test", not in "latest"; "train" is not
+/// in "constraint").
+inline bool contains_word(std::string_view text, std::string_view word) {
+  const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (auto at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    const std::size_t after = at + word.size();
+    if ((at == 0 || !word_char(text[at - 1])) && (after >= text.size() || !word_char(text[after])))
+      return true;
+  }
+  return false;
+}
+inline bool contains_any_word(std::string_view text, const Tokens& words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return contains_word(text, w); });
 }
 inline std::optional<int> first_with_name(const NotebookFacts& f, Tokens tokens) {
   for (const auto& c : f.code)
@@ -591,11 +608,33 @@ inline const Tokens k_finding_words = {
     "more likely", "less likely",     "no missing", "takeaway"};
 /// Further words of findings about the data's make-up, beside k_finding_words.
 inline const Tokens k_data_finding_words = {"different scale", "no null"};
-/// Words of markdown that plans or instructs rather than reports: a share in it ("80% for training") is no
-/// finding (states_finding).
-inline const Tokens k_plan_words = {"will ",  "we'll", "let's", "let us", "going to", "in this notebook",
-                                    "next",   "train", "test",  "split",  "we use",   "we need",
-                                    "should", "you "};
+/// Words of markdown that plans or instructs rather than reports, matched as whole words (contains_word: not
+/// "test" in "latest", "train" in "constraint"): a share in it ("80% for training") is no finding
+/// (states_finding).
+inline const Tokens k_plan_words = {
+    "will",   "we'll",     "let's",  "let us",  "going to", "in this notebook",
+    "next",   "train",     "trains", "trained", "training", "trainset",
+    "test",   "tests",     "tested", "testing", "testset",  "split",
+    "splits", "splitting", "we use", "we need", "should",   "you"};
+/// Labels that open an exercise or a task, matched at a line's start (opens_with_label): these open one
+/// whatever follows ("Your turn", "TODO: ...")...
+inline const Tokens k_task_labels = {"your turn", "your task", "todo", "to do", "to-do"};
+/// ... and these only as a heading of their own: a number or a letter at most, then a colon, a full stop,
+/// a bracket, a dash, `!` or the line's end ("Exercise 2: drop ...", "**Task 3.**", "Question 1)"; not
+/// "Exercise frequency: ..."). A question needs its number ("Q1:", "Question 4").
+inline const Tokens k_numbered_labels = {"exercise",   "exercises", "task", "tasks",
+                                         "assignment", "question",  "q"};
+/// Verbs that open an order to the reader, when what they act on follows them (k_order_objects): "Drop every
+/// column ...", "Compute the share ...". Not "Note", "Notice" or "See", which open findings ("Notice that
+/// ...").
+inline const Tokens k_order_verbs = {"drop",      "fill",   "impute", "remove",    "replace",  "compute",
+                                     "calculate", "create", "write",  "implement", "complete", "build",
+                                     "fit",       "train",  "split",  "encode",    "scale",    "normalize",
+                                     "normalise", "plot",   "find",   "select",    "filter",   "convert",
+                                     "define",    "apply",  "add",    "try",       "use",      "make"};
+inline const Tokens k_order_objects = {"the",  "a",       "an",    "every", "all",     "each", "any",
+                                       "your", "these",   "those", "this",  "them",    "it",   "columns",
+                                       "rows", "missing", "new",   "some",  "another", "one"};
 /// Model families ("baseline" last: a dummy model). statsmodels' linear models count as linear (`ols(` and
 /// `OLS(` only where they start a name, as in k_estimator_words).
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
@@ -736,16 +775,113 @@ inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
   return std::nullopt;
 }
 
-/// Whether markdown cell `m` (12 words or more) states what exploration found: a finding word
-/// (k_finding_words), or a share of the data in numbers (`about 4% nulls`, `1.7% of the rows`) in text that
-/// plans or instructs nothing (k_plan_words: "we will use 80% for training" is no finding).
+/// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+` and a list
+/// number ("1. ", "2) ").
+inline std::string_view markdown_text(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && std::string_view(" \t#>*_-+").find(line[i]) != std::string_view::npos) ++i;
+  std::size_t digits = i;
+  while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+  if (digits > i && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
+      line[digits + 1] == ' ')
+    i = digits + 2;
+  while (i < line.size() && line[i] == ' ') ++i;
+  return line.substr(i);
+}
+
+/// Whether a markdown line's text (markdown_text, lower case) opens with a task label (k_task_labels, or a
+/// k_numbered_labels heading).
+inline bool opens_with_label(std::string_view text) {
+  const auto word_at = [&](std::string_view w) {
+    return util::starts_with(text, w) &&
+           (text.size() == w.size() || !std::isalnum(static_cast<unsigned char>(text[w.size()])));
+  };
+  if (std::any_of(k_task_labels.begin(), k_task_labels.end(), word_at)) return true;
+  for (std::string_view label : k_numbered_labels) {
+    if (!word_at(label)) continue;
+    std::size_t i = label.size();
+    while (i < text.size() && text[i] == ' ') ++i;
+    const std::size_t number = i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    const bool numbered = i > number;
+    if (!numbered && (label == "question" || label == "q")) continue;
+    // one letter instead ("Exercise b:"), then the emphasis closing ("**Task 3**:")
+    if (!numbered && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) &&
+        !std::isalnum(static_cast<unsigned char>(text[i + 1])))
+      ++i;
+    while (i < text.size() && (text[i] == '*' || text[i] == '_' || text[i] == ' ')) ++i;
+    // a dash may be UTF-8's en or em dash (0xE2 0x80 0x93 / 0x94)
+    if (i == text.size() || std::string_view(":.)-!").find(text[i]) != std::string_view::npos ||
+        static_cast<unsigned char>(text[i]) == 0xE2)
+      return true;
+  }
+  return false;
+}
+
+/// Whether a markdown line's text (markdown_text, lower case) opens with an order to the reader: a
+/// k_order_verbs verb, then what it acts on (k_order_objects): "drop every column ...", "use the next cell".
+inline bool opens_with_order(std::string_view text) {
+  const std::size_t space = text.find(' ');
+  if (space == std::string_view::npos) return false;
+  const std::string_view verb = text.substr(0, space);
+  std::string_view object = util::trim(text.substr(space + 1));
+  object = object.substr(0, std::min(object.find_first_of(" ,.;:"), object.size()));
+  return std::find(k_order_verbs.begin(), k_order_verbs.end(), verb) != k_order_verbs.end() &&
+         std::find(k_order_objects.begin(), k_order_objects.end(), object) != k_order_objects.end();
+}
+
+/// The part of markdown text (lower case) that may report what was seen, a prefix of it; instructions are
+/// no findings. Nothing when the text is an exercise or a task (its first line opens with a label,
+/// opens_with_label: "Exercise 2: drop every column where more than 30% of values are missing") or an order
+/// (its first line that is no heading opens with one, opens_with_order: "Drop every column ..."; a heading
+/// that orders, "## Drop sparse columns", heads a report); else the text before its first line that opens
+/// with a label ("... yielded better results.\n# Your turn\nCompare ..." reports up to "# Your turn").
+inline std::string_view reported_part(std::string_view lower) {
+  bool first = true, ordered = true;  // the first line; the first line that is no heading, still to come
+  for (std::size_t at = 0; at < lower.size();) {
+    const std::size_t eol = std::min(lower.find('\n', at), lower.size());
+    const std::string_view line = util::trim(lower.substr(at, eol - at));
+    if (!line.empty()) {
+      const std::string_view text = markdown_text(line);
+      if (opens_with_label(text)) return lower.substr(0, first ? 0 : at);
+      const bool heading = util::starts_with(line, "#") || util::starts_with(line, "<h") ||
+                           (util::starts_with(line, "**") && util::ends_with(line, "**"));
+      if (ordered && !heading) {
+        if (opens_with_order(text)) return {};
+        ordered = false;
+      }
+      first = false;
+    }
+    at = eol + 1;
+  }
+  return lower;
+}
+
+/// The number of words of `text` (runs of characters other than spaces, tabs and line breaks).
+inline std::size_t count_words(std::string_view text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char ch : text) {
+    const bool space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+    words += !space && !in_word;
+    in_word = !space;
+  }
+  return words;
+}
+
+/// Whether markdown cell `m` states what exploration found, in its part that may report (reported_part: no
+/// exercise, task or order to the reader), of 12 words or more: a finding word (k_finding_words), or a share
+/// of the data in numbers (`about 4% nulls`, `1.7% of the rows`) in text that plans nothing (no
+/// k_plan_words word: "we will use 80% for training" is no finding).
 inline bool states_finding(const MarkdownFacts& m) {
   if (m.words < 12) return false;
-  if (contains_any(m.lower, k_finding_words) || contains_any(m.lower, k_data_finding_words)) return true;
+  const std::string_view text = reported_part(m.lower);
+  if (count_words(text) < 12) return false;
+  if (contains_any(text, k_finding_words) || contains_any(text, k_data_finding_words)) return true;
   bool percentage = false;
-  for (auto at = m.lower.find('%'); at != std::string::npos && !percentage; at = m.lower.find('%', at + 1))
-    percentage = at > 0 && std::isdigit(static_cast<unsigned char>(m.lower[at - 1]));
-  return percentage && !contains_any(m.lower, k_plan_words);
+  for (auto at = text.find('%'); at != std::string_view::npos && !percentage; at = text.find('%', at + 1))
+    percentage = at > 0 && std::isdigit(static_cast<unsigned char>(text[at - 1]));
+  return percentage && !contains_any_word(text, k_plan_words);
 }
 
 /// Cells where an object built by one of `tokens` (an imputer, a scaler, an encoder) is fitted to data:
@@ -870,6 +1006,373 @@ inline std::optional<int> packaged_training_cell(const NotebookFacts& f) {
   return std::nullopt;
 }
 
+// ---- statements: assignments, loops and blocks, read by logical line ----
+
+/// The indent of `line`: the spaces and tabs before its text.
+inline std::size_t indent_of(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i;
+}
+
+/// Logical line `k` of `body` (logical_line_ends gave `ends` for it) as text.
+inline std::string_view logical_line_text(std::string_view body, const std::vector<std::size_t>& ends,
+                                          std::size_t k) {
+  const auto [begin, end] = logical_line_range(ends, k);
+  return body.substr(begin, end - begin);
+}
+
+/// The dotted name that `value` (an assignment's right side) begins by calling: `nn.Sequential` in
+/// "nn.Sequential(...)", `MLP` in "MLP().to(device)"; empty when it begins otherwise.
+inline std::string_view leading_call(std::string_view value) {
+  value = util::trim(value);
+  std::size_t n = 0;
+  while (n < value.size() && (is_identifier_char(value[n]) || value[n] == '.')) ++n;
+  std::size_t open = n;
+  while (open < value.size() && value[open] == ' ') ++open;
+  if (n == 0 || open >= value.size() || value[open] != '(') return {};
+  return value.substr(0, n);
+}
+
+/// The last name of a dotted name (`Module` of `nn.Module`).
+inline std::string_view last_name(std::string_view dotted) {
+  const std::size_t dot = dotted.rfind('.');
+  return dot == std::string_view::npos ? dotted : dotted.substr(dot + 1);
+}
+
+/// An assignment to one plain name: the name (`model` in "model = MLP()") and the text after its `=`. Both
+/// empty when `line` assigns nothing, or something else (`self.model = ...`, `a, b = ...`, `d["k"] = ...`,
+/// `x += 1`).
+struct Assignment {
+  std::string_view name, value;
+};
+inline Assignment plain_assignment(std::string_view line) {
+  const std::string_view target = assignment_target(line);
+  const std::string_view name = util::trim(target);
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front())) ||
+      !std::all_of(name.begin(), name.end(), is_identifier_char))
+    return {};
+  return {name, line.substr(target.size() + 1)};
+}
+
+/// Calls `visit(at, name)` for each name of `text` outside strings and comments (scan_code) that is no
+/// attribute (after `.`) and no number: `at` is where it starts in `text`.
+template <typename Visit>
+void for_each_plain_name(std::string_view text, Visit visit) {
+  scan_code(text, [&](std::size_t i, int) {
+    if (!is_identifier_char(text[i]) || std::isdigit(static_cast<unsigned char>(text[i])) ||
+        (i > 0 && (is_identifier_char(text[i - 1]) || text[i - 1] == '.')))
+      return false;
+    std::size_t n = i;
+    while (n < text.size() && is_identifier_char(text[n])) ++n;
+    visit(i, text.substr(i, n - i));
+    return false;
+  });
+}
+
+// ---- cross-validation written as a loop over folds ----
+
+/// sklearn's splitters into folds, by the end of their class name (StratifiedKFold, GroupKFold,
+/// RepeatedKFold, StratifiedShuffleSplit, ... end in one of these).
+inline const Tokens k_fold_splitters = {"KFold",     "TimeSeriesSplit",  "ShuffleSplit",   "LeaveOneOut",
+                                        "LeavePOut", "LeaveOneGroupOut", "LeavePGroupsOut"};
+
+/// Whether `call` (a leading_call) builds a splitter into folds (k_fold_splitters), and `value`, the text
+/// from it on, asks for more than one split: not `n_splits=1`, nor 1 as its first argument
+/// (`ShuffleSplit(1, test_size=0.2)` splits once: a hold-out).
+inline bool builds_folds(std::string_view call, std::string_view value) {
+  const std::string_view last = last_name(call);
+  if (call.empty() || !std::any_of(k_fold_splitters.begin(), k_fold_splitters.end(),
+                                   [&](std::string_view t) { return util::ends_with(last, t); }))
+    return false;
+  const std::size_t open = value.find('(');
+  std::string_view args = util::trim(value.substr(open + 1));
+  for (std::string_view key : {"n_splits=", "n_splits ="}) {
+    if (const std::size_t at = args.find(key); at != std::string_view::npos) {
+      args = util::trim(args.substr(at + key.size()));
+      break;
+    }
+  }
+  return !(util::starts_with(args, "1") &&
+           (args.size() == 1 || !std::isdigit(static_cast<unsigned char>(args[1]))));
+}
+
+/// Cells that cross-validate in a loop of their own: a `for` statement over a splitter's folds (`for tr, te
+/// in tscv.split(X):`, `for k, (tr, te) in enumerate(KFold(5).split(X)):`; the splitter built in the loop's
+/// header, or assigned to a name earlier, builds_folds) whose body fits a model (a k_fit call), or a
+/// comprehension over the folds that fits (`[m.fit(X[tr], y[tr]).score(X[te], y[te]) for tr, te in
+/// kf.split(X)]`). A loop that only picks the folds' rows, the fit after it, is a hold-out (its last fold).
+/// Each cell is read once by logical line, and each loop's body once more.
+inline std::vector<int> looped_cv_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  std::set<std::string, std::less<>> splitters;  // names assigned a splitter into several folds, so far
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    if (!contains(body, ".split(") && !contains_any(body, k_fold_splitters)) continue;
+    const auto ends = logical_line_ends(body);
+    bool found = false;
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const auto [begin, end] = logical_line_range(ends, k);
+      const std::string_view line = body.substr(begin, end - begin);
+      if (const auto a = plain_assignment(line); !a.name.empty()) {
+        if (builds_folds(leading_call(a.value), util::trim(a.value)))
+          splitters.emplace(a.name);
+        else
+          splitters.erase(std::string(a.name));
+      }
+      if (found) continue;  // the splitters assigned later in the cell are still read
+      const std::size_t first_split = line.find(".split(");
+      if (first_split == std::string_view::npos) continue;
+      // the loop: a `for` statement (the line starts with it) or a comprehension (` for ` in it), then ` in `
+      const std::size_t indent = indent_of(line);
+      const bool statement = line.compare(indent, 4, "for ") == 0;
+      const std::size_t for_at = statement ? indent : line.find(" for ");
+      const std::size_t in = for_at == std::string_view::npos ? for_at : line.find(" in ", for_at + 1);
+      if (in == std::string_view::npos) continue;
+      // where the line builds its first splitter (`for tr, te in TimeSeriesSplit(5).split(X):`)
+      std::size_t built = std::string_view::npos;
+      for (std::string_view t : k_fold_splitters) built = std::min(built, line.find(t));
+      for (auto at = first_split; at != std::string_view::npos; at = line.find(".split(", at + 1)) {
+        const bool folds =
+            at > in && (splitters.count(name_before(line, at)) > 0 || (line[at - 1] == ')' && built < at));
+        if (!folds) continue;
+        if (statement) {
+          // the loop's body: its header's rest and the lines indented deeper than the header
+          std::size_t last = k;
+          while (last + 1 < ends.size() && indent_of(logical_line_text(body, ends, last + 1)) > indent)
+            ++last;
+          const std::size_t body_end = logical_line_range(ends, last).second;
+          found = contains_any(body.substr(begin + at, body_end - begin - at), k_fit);
+        } else {
+          found = contains_any(line, k_fit);  // a comprehension fits in its own line
+        }
+        break;
+      }
+    }
+    if (found) out.push_back(c.number);
+  }
+  return out;
+}
+
+// ---- PyTorch: a module the notebook builds or loads, called on data in evaluation ----
+
+/// Calls that build or load a whole PyTorch module: TorchScript, the hub, torch.compile, timm. torchvision's
+/// `models.` and `nn.` layers, the notebook's own module classes and Hugging Face's `...Model...
+/// .from_pretrained(` are read by their shape (builds_torch_module).
+inline const Tokens k_torch_module_loaders = {"torch.load",       "torch.jit.load", "torch.jit.script",
+                                              "torch.jit.trace",  "torch.hub.load", "torch.compile",
+                                              "timm.create_model"};
+/// `nn.` layers without weights, applied as functions (`act = nn.ReLU()`): no model, as a loss
+/// (`nn.CrossEntropyLoss()`, any `nn.*Loss`) is none.
+inline const Tokens k_torch_plain_layers = {
+    "ReLU",      "LeakyReLU", "ReLU6",     "ELU",          "SELU",     "GELU",      "SiLU",     "Mish",
+    "Sigmoid",   "Tanh",      "Softmax",   "LogSoftmax",   "Softplus", "Softsign",  "Hardtanh", "Dropout",
+    "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "Flatten",  "Unflatten", "Identity"};
+/// A module's methods that return the module itself (`model = net.to(device)` names a module too).
+inline const Tokens k_torch_self_methods = {"to", "cuda", "cpu", "eval", "train", "float", "double", "half"};
+
+/// The PyTorch modules a notebook builds or loads: its classes deriving from a module class (`class
+/// MLP(nn.Module):`, a LightningModule, or another such class of the notebook), and the names assigned one.
+struct TorchModules {
+  std::set<std::string, std::less<>> classes, names;
+};
+
+/// Whether `call` (the leading_call of an assignment's `value`) builds or loads a PyTorch module: a module
+/// class of the notebook (`MLP()`), an `nn.`/`torch.nn.` class (`nn.Sequential(...)`; not a loss nor a
+/// k_torch_plain_layers layer), torchvision's model
+/// builders (`models.resnet18(` when torchvision is imported), a k_torch_module_loaders call, Hugging Face's
+/// `AutoModel...from_pretrained(`, or a module's own method (`net.to(device)`, `copy.deepcopy(net)`).
+inline bool builds_torch_module(std::string_view call, std::string_view value, const TorchModules& m,
+                                bool torchvision) {
+  if (call.empty()) return false;
+  if (m.classes.count(last_name(call))) return true;
+  for (std::string_view nn : {"nn.", "torch.nn."})
+    if (util::starts_with(call, nn) && call.size() > nn.size() &&
+        std::isupper(static_cast<unsigned char>(call[nn.size()]))) {
+      const std::string_view layer = call.substr(nn.size());
+      return !util::ends_with(layer, "Loss") &&
+             std::find(k_torch_plain_layers.begin(), k_torch_plain_layers.end(), layer) ==
+                 k_torch_plain_layers.end();
+    }
+  if (util::starts_with(call, "torchvision.models.") || (torchvision && util::starts_with(call, "models.")))
+    return true;
+  if (std::find(k_torch_module_loaders.begin(), k_torch_module_loaders.end(), call) !=
+      k_torch_module_loaders.end())
+    return true;
+  if (util::ends_with(call, ".from_pretrained") && contains(call, "Model")) return true;
+  const std::size_t dot = call.find('.');
+  if (dot != std::string_view::npos && m.names.count(call.substr(0, dot)) &&
+      std::find(k_torch_self_methods.begin(), k_torch_self_methods.end(), call.substr(dot + 1)) !=
+          k_torch_self_methods.end())
+    return true;
+  if (call == "copy.deepcopy" || call == "deepcopy") {
+    const std::string_view arg = util::trim(value.substr(value.find('(') + 1));
+    return m.names.count(arg.substr(0, arg.find_first_of(") ,"))) > 0;
+  }
+  return false;
+}
+
+/// The PyTorch modules of a notebook that imports torch (none otherwise): its module classes, the names
+/// assigned one (builds_torch_module), the names whose weights are loaded (`net.load_state_dict(`) and those
+/// whose parameters an optimiser trains (`optim.Adam(net.parameters(), ...)`). One pass over the cells.
+inline TorchModules torch_modules(const NotebookFacts& f) {
+  TorchModules m;
+  bool torch = false, torchvision = false;
+  for (const auto& c : f.code)
+    for (const auto& module : c.modules) {
+      torch = torch || module == "torch";
+      torchvision = torchvision || module == "torchvision";
+    }
+  if (!torch) return m;
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    const auto ends = logical_line_ends(body);
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const std::string_view line = util::trim(logical_line_text(body, ends, k));
+      if (util::starts_with(line, "class ")) {
+        const std::string_view name = name_before(line, std::min(line.find_first_of("(:"), line.size()));
+        const std::size_t open = line.find('(');
+        bool module = false;
+        // each base's last name: `nn.Module`, `pl.LightningModule`, a module class of the notebook
+        for_each_plain_name(open == std::string_view::npos ? std::string_view{} : line.substr(open),
+                            [&](std::size_t at, std::string_view) {
+                              std::size_t n = open + at;
+                              while (n < line.size() && (is_identifier_char(line[n]) || line[n] == '.')) ++n;
+                              const std::string_view base = last_name(line.substr(open + at, n - open - at));
+                              module = module || util::ends_with(base, "Module") || m.classes.count(base) > 0;
+                            });
+        if (module && !name.empty()) m.classes.emplace(name);
+        continue;
+      }
+      if (const auto a = plain_assignment(line);
+          !a.name.empty() && builds_torch_module(leading_call(a.value), util::trim(a.value), m, torchvision))
+        m.names.emplace(a.name);
+      for (std::string_view call : {".load_state_dict(", ".parameters()"}) {
+        if (call == ".parameters()" && !contains(line, "optim.")) continue;
+        for (auto at = line.find(call); at != std::string_view::npos; at = line.find(call, at + 1))
+          if (const auto name = name_before(line, at); !name.empty() && name != "self") m.names.emplace(name);
+      }
+    }
+  }
+  return m;
+}
+
+/// Whether `text` (a `with` statement or a decorator) turns PyTorch's gradients off: `torch.no_grad()`,
+/// `torch.inference_mode()`, or `torch.set_grad_enabled(...)` with anything but True
+/// (`set_grad_enabled(train)` evaluates when `train` is false). Returns where the marker starts, npos when
+/// none.
+inline std::size_t gradients_off_at(std::string_view text) {
+  for (std::string_view marker : {"no_grad(", "inference_mode("})
+    if (const auto at = text.find(marker); at != std::string_view::npos) return at;
+  const auto at = text.find("set_grad_enabled(");
+  if (at == std::string_view::npos) return at;
+  const std::string_view arg = text.substr(at + 17);
+  return util::starts_with(util::trim(arg), "True") ? std::string_view::npos : at;
+}
+
+/// Cells where a PyTorch module the notebook builds or loads (torch_modules) is called on data for its
+/// output in evaluation, as PyTorch predicts: `model(xb)` inside `with torch.no_grad():` /
+/// `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True (gradients_off_at), in a def
+/// decorated with one, or after `model.eval()` / `model.train(False)` (until `model.train()`; a switch inside
+/// a def holds to the def's end). A module called while it trains (no such block, no eval()) predicts
+/// nothing; no other name's call counts (a function, a class, `self.fc1(x)`). One pass over the cells, by
+/// logical line, in notebook order (the mode a module was left in goes on into the next cells).
+inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
+  const TorchModules m = torch_modules(f);
+  std::vector<int> out;
+  if (m.names.empty()) return out;
+  std::set<std::string, std::less<>> evaluating;  // modules switched to evaluation (eval()), at this point
+  // The switches made inside the defs open, each with whether its module was evaluating before it: undone at
+  // the def's end (a log, not a copy of `evaluating` per def, which would grow with the notebook).
+  std::vector<std::pair<std::string, bool>> undo;
+  struct Block {
+    std::size_t indent = 0;
+    bool gradients_off = false;
+    std::optional<std::size_t> undo_from;  ///< a def's: where its switches start in `undo`
+  };
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    const auto ends = logical_line_ends(body);
+    std::vector<Block> blocks;
+    int off = 0;                 // blocks open that turn gradients off
+    int defs = 0;                // defs open
+    bool decorated_off = false;  // a decorator just read turns them off for the def it decorates
+    bool found = false;
+    const auto close = [&]() {
+      const Block& b = blocks.back();
+      off -= b.gradients_off;
+      if (b.undo_from) {
+        for (; undo.size() > *b.undo_from; undo.pop_back())
+          if (undo.back().second)
+            evaluating.insert(undo.back().first);
+          else
+            evaluating.erase(undo.back().first);
+        --defs;
+      }
+      blocks.pop_back();
+    };
+    const auto set_evaluating = [&](std::string_view name, bool on) {
+      const auto it = evaluating.find(name);
+      if (defs > 0) undo.emplace_back(std::string(name), it != evaluating.end());
+      if (on && it == evaluating.end()) evaluating.emplace(name);
+      if (!on && it != evaluating.end()) evaluating.erase(it);
+    };
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const std::string_view whole = logical_line_text(body, ends, k);
+      const std::size_t indent = indent_of(whole);
+      const std::string_view line = whole.substr(indent);
+      while (!blocks.empty() && indent <= blocks.back().indent) close();
+      if (util::starts_with(line, "@")) {
+        decorated_off = decorated_off || gradients_off_at(line) != std::string_view::npos;
+        continue;
+      }
+      if (util::starts_with(line, "def ") || util::starts_with(line, "async def ")) {
+        blocks.push_back({indent, decorated_off, undo.size()});
+        off += decorated_off;
+        ++defs;
+        decorated_off = false;
+        continue;
+      }
+      decorated_off = false;
+      const std::size_t with_off =
+          util::starts_with(line, "with ") ? gradients_off_at(line) : std::string_view::npos;
+      for_each_plain_name(line, [&](std::size_t at, std::string_view name) {
+        if (!m.names.count(name)) return;
+        std::size_t next = at + name.size();
+        while (next < line.size() && line[next] == ' ') ++next;
+        const std::string_view rest = line.substr(next);
+        if (util::starts_with(rest, "(")) {
+          found = found || off > 0 || evaluating.count(name) > 0 ||
+                  (with_off != std::string_view::npos && at > with_off);
+        } else if (util::starts_with(rest, ".eval()") || util::starts_with(rest, ".train(False)") ||
+                   util::starts_with(rest, ".train(mode=False)")) {
+          set_evaluating(name, true);
+        } else if (util::starts_with(rest, ".train()") || util::starts_with(rest, ".train(True)") ||
+                   util::starts_with(rest, ".train(mode=True)")) {
+          set_evaluating(name, false);
+        }
+      });
+      if (with_off != std::string_view::npos) {
+        blocks.push_back({indent, true, std::nullopt});
+        ++off;
+      }
+    }
+    while (!blocks.empty()) close();
+    if (found) out.push_back(c.number);
+  }
+  return out;
+}
+
+/// Cells where a model predicts: a k_predict call (predict, predict_proba, score_batch, a forecast, ...) or a
+/// PyTorch module called in evaluation (torch_forward_cells). Sorted, no repeats.
+inline std::vector<int> predict_cells(const NotebookFacts& f) {
+  const auto calls = f.cells_with(k_predict);
+  const auto forward = torch_forward_cells(f);
+  std::vector<int> out;
+  std::set_union(calls.begin(), calls.end(), forward.begin(), forward.end(), std::back_inserter(out));
+  return out;
+}
+
 // ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
 
 struct Stages {
@@ -881,7 +1384,7 @@ struct Stages {
   bool trained = false;             ///< a model is trained in the notebook (or by a packaged step it calls)
   bool packaged = false;            ///< training happens in a called package or recipe, not in visible code
   std::optional<int> holdout;       ///< first hold-out split
-  std::optional<int> cv;            ///< first cross-validation / search
+  std::optional<int> cv;            ///< first cross-validation / search (a loop over folds too)
   std::optional<int> loaded_model;  ///< a model is loaded back or a deployed model is called
   std::optional<int> modelling;     ///< where modelling starts: the first fit outside a def/class cell
   bool data_work = false;           ///< the notebook inspects or transforms a data frame itself
@@ -1099,6 +1602,8 @@ inline Stages find_stages(const NotebookFacts& f) {
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);
   s.cv = f.first_with(k_cross_validation);
+  if (const auto looped = looped_cv_cells(f); !looped.empty() && (!s.cv || looped.front() < *s.cv))
+    s.cv = looped.front();
   s.loaded_model = f.first_with(k_load_model);
   for (int n : fits)
     if (!is_definition(*f.cell(n))) {
@@ -1148,74 +1653,33 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
   return out;
 }
 
-/// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a
-/// backslash (brackets in strings and comments left out). Returns where each ends (its newline, or
-/// body.size() for the last), in order: line k is [k ? ends[k - 1] + 1 : 0, ends[k]). One pass, so that a
-/// long cell's many tokens each find their line by a binary search (logical_line).
-inline std::vector<std::size_t> logical_line_ends(std::string_view body) {
-  std::vector<std::size_t> ends;
-  int depth = 0;
-  char quote = 0;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const char ch = body[i];
-    if (quote) {
-      if (ch == '\\')
-        ++i;
-      else if (ch == quote)
-        quote = 0;
-      continue;
-    }
-    if (ch == '#') {
-      i = std::min(body.find('\n', i), body.size()) - 1;
-    } else if (ch == '"' || ch == '\'') {
-      quote = ch;
-    } else if (ch == '(' || ch == '[' || ch == '{') {
-      ++depth;
-    } else if (ch == ')' || ch == ']' || ch == '}') {
-      depth = std::max(depth - 1, 0);
-    } else if (ch == '\n' && depth == 0 && (i == 0 || body[i - 1] != '\\')) {
-      ends.push_back(i);
-    }
-  }
-  ends.push_back(body.size());
-  return ends;
-}
-
-/// The logical line that holds byte `at`, as [begin, end), from the ends logical_line_ends gave for its body.
-inline std::pair<std::size_t, std::size_t> logical_line(const std::vector<std::size_t>& ends,
-                                                        std::size_t at) {
-  const auto it = std::upper_bound(ends.begin(), ends.end() - 1, at);
-  return {it == ends.begin() ? 0 : *(it - 1) + 1, *it};
-}
-
-/// The assignment target of logical line `line`: the text before its first `=` outside brackets that is no
-/// comparison (`df["x"] = ...` -> `df["x"] `, `a += 1` -> `a +`); empty when the line assigns nothing.
-inline std::string_view assignment_target(std::string_view line) {
-  int depth = 0;
-  char quote = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char ch = line[i];
-    if (quote) {
-      if (ch == '\\')
-        ++i;
-      else if (ch == quote)
-        quote = 0;
-      continue;
-    }
-    if (ch == '"' || ch == '\'') quote = ch;
-    depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
-    if (ch != '=' || depth != 0) continue;
-    const char before = i > 0 ? line[i - 1] : ' ';
-    if ((i + 1 < line.size() && line[i + 1] == '=') || before == '=' || before == '!' || before == '<' ||
-        before == '>')
-      return {};
-    return line.substr(0, i);
-  }
-  return {};
-}
-
 /// Fills and drops of missing values: a statistic on the same statement is a fill value, not a summary.
 inline const Tokens k_fill_call = {"fillna(", "na.fill(", "fill_null(", "replace(", "Imputer("};
+
+/// What explores() reads of one logical line, found once however many tokens the line holds (a long line of
+/// many tokens is read once, not once a token).
+struct ExploredLine {
+  std::size_t begin = 0;    ///< where the line starts in the body
+  std::string_view target;  ///< its assignment target (assignment_target), empty when none
+  bool fills = false;       ///< it calls a k_fill_call
+  /// Where its last `.transform(` / `.agg(` starts in the body; npos when it has none.
+  std::size_t last_transform = std::string_view::npos, last_agg = std::string_view::npos;
+};
+
+inline ExploredLine explored_line(std::string_view body, std::pair<std::size_t, std::size_t> range) {
+  ExploredLine l;
+  l.begin = range.first;
+  const std::string_view line = body.substr(range.first, range.second - range.first);
+  l.target = assignment_target(line);
+  l.fills = contains_any(line, k_fill_call);
+  const auto last = [&](std::string_view token) {
+    const std::size_t at = line.rfind(token);
+    return at == std::string_view::npos ? at : l.begin + at;
+  };
+  l.last_transform = last(".transform(");
+  l.last_agg = last(".agg(");
+  return l;
+}
 
 /// Whether `token` of exploration kind `kind`, found at `at` of `body`, explores the data rather than
 /// prepares it. A mean, median, ... is no summary statistic when its statement fills or replaces values
@@ -1224,17 +1688,15 @@ inline const Tokens k_fill_call = {"fillna(", "na.fill(", "fill_null(", "replace
 /// `if "y" in df.columns`) or assigned (`cols = df.columns`, `df.columns = names`); a groupby builds
 /// features, not a comparison of groups, when its statement fills, assigns a column (`df["m"] =
 /// df.groupby(...)...`), transforms group-wise (`.transform(`) or assigns an aggregation (`rfm =
-/// df.groupby(...).agg(...)`). `line` is the logical line that holds `at`, [begin, end) (logical_line).
+/// df.groupby(...).agg(...)`). `line` is the logical line that holds `at` (explored_line). Constant time but
+/// for the name before `.columns`.
 inline bool explores(std::string_view kind, std::string_view token, std::string_view body, std::size_t at,
-                     std::pair<std::size_t, std::size_t> line_at) {
-  const auto [begin, end] = line_at;
-  const std::string_view line = body.substr(begin, end - begin);
-  const std::string_view before = body.substr(begin, at - begin);
-  const std::string_view after = body.substr(at, end - at);
-  const std::string_view target = assignment_target(line);
+                     const ExploredLine& line) {
+  const std::string_view before = body.substr(line.begin, at - line.begin);
+  const auto after_token = [&](std::size_t last) { return last != std::string_view::npos && last >= at; };
   if (kind == "summary statistics" &&
       contains_any(token, {"mean", "median", "std", "quantile", "skew", "kurt"})) {
-    if (contains_any(line, k_fill_call)) return false;
+    if (line.fills) return false;
     for (std::string_view test : {"isna()", "isnull()", "notna()", "notnull()"})
       if (util::ends_with(before, test)) return false;
   }
@@ -1242,11 +1704,11 @@ inline bool explores(std::string_view kind, std::string_view token, std::string_
     // what comes before the frame's name: `... for c in` df.columns
     const std::string_view head =
         util::trim(before.substr(0, before.size() - name_before(before, before.size()).size()));
-    if (util::ends_with(head, " in") || head == "in" || !target.empty()) return false;
+    if (util::ends_with(head, " in") || head == "in" || !line.target.empty()) return false;
   }
   if (kind == "relationships" && (token == "groupby(" || token == ".groupBy(")) {
-    if (contains_any(line, k_fill_call) || contains(after, ".transform(")) return false;
-    if (!target.empty() && (contains(target, "[") || contains(after, ".agg("))) return false;
+    if (line.fills || after_token(line.last_transform)) return false;
+    if (!line.target.empty() && (contains(line.target, "[") || after_token(line.last_agg))) return false;
   }
   return true;
 }
@@ -1283,11 +1745,17 @@ inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string
 /// where it explores the data (explores()), or for summary statistics a data frame's summary() (a fitted
 /// model's summary() is no exploration).
 inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
-  std::vector<std::size_t> ends;  // the body's logical lines, found at the first token
+  std::vector<std::size_t> ends;                   // the body's logical lines, found at the first token
+  std::vector<std::optional<ExploredLine>> lines;  // each read at its first token
   for (std::string_view token : kind.second)
     for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
-      if (ends.empty()) ends = logical_line_ends(c.body);
-      if (explores(kind.first, token, c.body, at, logical_line(ends, at))) return true;
+      if (ends.empty()) {
+        ends = logical_line_ends(c.body);
+        lines.resize(ends.size());
+      }
+      const std::size_t k = logical_line_number(ends, at);
+      if (!lines[k]) lines[k] = explored_line(c.body, logical_line_range(ends, k));
+      if (explores(kind.first, token, c.body, at, *lines[k])) return true;
     }
   return kind.first == "summary statistics" && summary_of_data(c.body, s.models);
 }

@@ -1030,3 +1030,220 @@ TEST(Facts, AnAliasBoundAsAParameterOrComprehensionVariableIsLeftAsWritten) {
     EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1) << code;
   }
 }
+
+// An `=` in a trailing comment assigns nothing (the one code scanner leaves comments out): `df.columns` on a
+// line whose comment holds `=` is still a look at the columns, and an alias called on such a line is not
+// bound again by it.
+TEST(Facts, AnEqualsSignInACommentIsNoAssignment) {
+  auto f = facts_of(R"(# %%
+df = pd.read_csv("d.csv")
+df.columns  # names = list(df)
+# %%
+LinearRegression().fit(X, y)
+)");
+  EXPECT_EQ(f.at("eda_kinds"), 1);  // shape/types
+  const auto nb = notebook::parse_jupytext_percent(
+      "# %%\nfrom sklearn.model_selection import train_test_split as split\n# %%\n"
+      "split(X, y)  # split = 0.2 was too small\n",
+      "comment.py");
+  EXPECT_EQ(scoring::gather_facts(nb).aliases.size(), 1);
+  EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1);
+}
+
+// A bracket left open early in a long cell makes the rest of it one logical line: each of its 2,000
+// group-wise features is read against that line, whose assignment and fills are found once (speed:
+// bench/scoring_facts_bench.cpp).
+TEST(Facts, TokensOfOneLongLogicalLineAreReadRight) {
+  std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nparts = [\n";
+  for (int i = 0; i < 2000; ++i) text += "    df.groupby('a')['x'].transform('mean'),\n";
+  text += "]\n";
+  EXPECT_EQ(facts_of(text).at("eda_kinds"), 0);  // a groupby that transforms group-wise builds features
+  text += "# %%\ndf.groupby('b').size()\n";
+  EXPECT_EQ(facts_of(text).at("eda_kinds"), 1);  // relationships
+}
+
+// Cross-validation written as a loop: each fold of a splitter into several folds fitted in the loop's body
+// (or in a comprehension over the folds). Picking a fold's rows and fitting after the loop is a hold-out;
+// one split (`n_splits=1`) is no cross-validation; a string's split() is no splitter.
+TEST(Facts, AFitInALoopOverFoldsIsCrossValidation) {
+  const std::string load = "# %%\ndf = pd.read_csv('d.csv')\n# %%\n";
+  const std::vector<std::pair<std::string, double>> cases = {
+      {"tscv = TimeSeriesSplit(n_splits=5)\nfor fold, (tr, te) in enumerate(tscv.split(y)):\n"
+       "    res = ARIMA(y.iloc[tr], order=(1, 1, 1)).fit()\n    fc = res.forecast(len(te))\n",
+       1},
+      {"for tr, te in ShuffleSplit(n_splits=5, test_size=0.2).split(X):\n    m = Ridge()\n"
+       "    m.fit(X[tr], y[tr])\n",
+       1},
+      {"cv = TimeSeriesSplit(4)\nscores = [Ridge().fit(X[tr], y[tr]).score(X[te], y[te])\n"
+       "          for tr, te in cv.split(X)]\n",
+       1},
+      {"tscv = TimeSeriesSplit(3)\n# %%\ndef evaluate(X, y):\n    for tr, te in tscv.split(X):\n"
+       "        model.fit(X[tr], y[tr])\n",
+       1},
+      {"tscv = TimeSeriesSplit(3)\nfor tr, te in tscv.split(X):\n    X_tr, X_te = X[tr], X[te]\n"
+       "m = Ridge().fit(X_tr, y[tr])\n",
+       0},
+      {"sss = StratifiedShuffleSplit(n_splits=1, test_size=0.2)\nfor tr, te in sss.split(X, y):\n"
+       "    m = LogisticRegression().fit(X[tr], y[tr])\n",
+       0},
+      {"ss = ShuffleSplit(1, test_size=0.2)\nfor tr, te in ss.split(X):\n    m = Ridge().fit(X[tr], y[tr])\n",
+       0},
+      {"cv = TimeSeriesSplit(3)\ncv = 'a,b'\nfor a, b in cv.split(','):\n    m = Ridge().fit(X, y)\n", 0},
+      {"for name, value in line.split('='):\n    m = Ridge().fit(X, y)\n", 0},
+  };
+  for (const auto& [code, cv] : cases) EXPECT_EQ(facts_of(load + code).at("cross_validation"), cv) << code;
+}
+
+namespace {
+
+// A PyTorch notebook up to a trained module `model` (an MLP of its own class) and its training loop, which
+// calls the module while it trains: no prediction yet.
+const char* const k_torch_training = R"(# %%
+import torch
+import torch.nn as nn
+# %%
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+model = MLP()
+opt = torch.optim.Adam(model.parameters())
+# %%
+model.train()
+for xb, yb in loader:
+    loss = loss_fn(model(xb), yb)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+)";
+
+double torch_predicts(const std::string& more) {
+  std::string text = k_torch_training;
+  text += more;
+  return facts_of(text).at("predicts");
+}
+
+}  // namespace
+
+// A PyTorch module the notebook builds or loads, called on data in evaluation, predicts: inside `with
+// torch.no_grad():` / `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True, in a def
+// decorated with one, or after `model.eval()`.
+TEST(Facts, APyTorchModuleCalledInEvaluationPredicts) {
+  EXPECT_EQ(torch_predicts(""), 0);  // only trained
+  for (const char* evaluation :
+       {"# %%\nmodel.eval()\nwith torch.no_grad():\n    logits = model(X_test)\n",
+        "# %%\nwith torch.no_grad(): out = model(X_test)\n",
+        "# %%\nmodel.eval()\n# %%\npreds = model(X_test).argmax(1)\n",
+        "# %%\nmodel.train(False)\npreds = model(X_test)\n",
+        "# %%\n@torch.no_grad()\ndef predict(x):\n    return model(x).argmax(1)\n",
+        "# %%\ndef run_epoch(loader, train=True):\n    for xb, yb in loader:\n"
+        "        with torch.set_grad_enabled(train):\n            logits = model(xb)\n",
+        "# %%\nwith torch.inference_mode():\n    for xb, _ in test_loader:\n        "
+        "outputs.append(model(xb))\n"})
+    EXPECT_EQ(torch_predicts(evaluation), 1) << evaluation;
+  // modules built or loaded otherwise: nn layers, torch.load, a class imported and its weights loaded
+  for (const char* code :
+       {"# %%\nimport torch\nnet = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\n"
+        "with torch.no_grad():\n    y = net(x)\n",
+        "# %%\nimport torch\nnet = torch.load('m.pt')\nnet.eval()\ny = net(x)\n",
+        "# %%\nimport torch\nfrom mylib import Net\nnet = Net()\n"
+        "net.load_state_dict(torch.load('w.pt'))\nwith torch.no_grad():\n    y = net(x)\n"})
+    EXPECT_EQ(facts_of(code).at("predicts"), 1) << code;
+}
+
+// No prediction: a module called while it trains (after train() again, after a no_grad block has closed, or
+// with gradients set on), an eval() inside a def that holds to that def only, a function's or a class's call
+// in a no_grad block, a loss or an activation built from nn. in one, and a notebook that does not import
+// torch.
+TEST(Facts, OtherCallsOfAPyTorchNotebookPredictNothing) {
+  for (const char* training :
+       {"# %%\nmodel.eval()\nacc = 0.9\nmodel.train()\nout = model(xb)\n",
+        "# %%\nwith torch.no_grad():\n    w = model.fc.weight.clone()\nout = model(xb)\nloss = out.sum()\n",
+        "# %%\nwith torch.set_grad_enabled(True):\n    out = model(xb)\n",
+        "# %%\ndef freeze():\n    model.eval()\n    return 1\n# %%\nout = model(xb)\n",
+        "# %%\ndef score(x):\n    return x.sum()\nwith torch.no_grad():\n    s = score(X_test)\n"
+        "    m = MLP()\n    t = torch.tensor(X_test)\n",
+        "# %%\ncriterion = nn.CrossEntropyLoss()\nact = nn.ReLU()\nwith torch.no_grad():\n"
+        "    l = criterion(logits, y)\n    a = act(h)\n"})
+    EXPECT_EQ(torch_predicts(training), 0) << training;
+  EXPECT_EQ(facts_of("# %%\nimport tensorflow as tf\nmodel = make_model()\nmodel.eval()\ny = model(x)\n")
+                .at("predicts"),
+            0);
+}
+
+// Instructions are no findings: an exercise or a task, or text opening with an order, states nothing seen,
+// whatever finding words or shares it holds; a task after a report ("# Your turn") leaves the report read. A
+// heading that orders ("## Drop sparse columns") does not make the text under it an order, and "Exercise"
+// that begins a sentence about exercise is no exercise.
+TEST(Facts, InstructionsAreNoFindings) {
+  const auto finding = [](const std::string& markdown) {
+    std::string text =
+        "# %%\ndf = pd.read_csv('d.csv')\n# %%\ndf.isnull().sum()\ndf.describe()\n# %% [markdown]\n";
+    for (std::size_t at = 0; at <= markdown.size();) {  // each line commented, as jupytext writes markdown
+      const std::size_t eol = std::min(markdown.find('\n', at), markdown.size());
+      text += "# ";
+      text.append(markdown, at, eol - at);
+      text += "\n";
+      at = eol + 1;
+    }
+    text += "# %%\nmodel = LogisticRegression()\nmodel.fit(X, y)\n";
+    return facts_of(text).at("eda_findings");
+  };
+  EXPECT_EQ(finding("Exercise 2: drop every column where more than 30% of values are missing, then count the "
+                    "columns left."),
+            0);
+  EXPECT_EQ(
+      finding("## Exercise 3\nPlot the age distribution and describe any skew or outliers you notice in "
+              "the passengers."),
+      0);
+  EXPECT_EQ(finding("**Task 1:** look at the fare column; about 20% of fares are zero, explain why that "
+                    "could be."),
+            0);
+  EXPECT_EQ(finding("Drop every column where more than 30% of the values are missing before fitting "
+                    "anything at all."),
+            0);
+  EXPECT_EQ(finding("Your turn: find the columns where over 40% of the values are missing and explain them."),
+            0);
+  EXPECT_EQ(
+      finding("## Step 3\nExercise: compute the share of the rows where more than 30% of the values are "
+              "missing."),
+      0);  // the report before the exercise is a heading of 3 words
+  // findings
+  // the report before a later task is read, the task is not
+  EXPECT_EQ(
+      finding("The cabin column is 77% empty and the deck column is 68% empty, so both carry little.\n\n"
+              "# Your turn\nDrop every column where more than 30% of the values are missing."),
+      1);
+  EXPECT_EQ(finding("## Drop sparse columns\nThe cabin column is 77% empty and the deck column is 68% empty, "
+                    "so both carry little."),
+            1);
+  EXPECT_EQ(finding("Exercise frequency: 30% of the respondents exercise daily, the other 70% less than "
+                    "once a week."),
+            1);
+}
+
+// Plan words are whole words: "latest" holds no "test", "constraints" no "train", "context" no "next"; a
+// share in text that plans ("testing", "x_test", "will") is still no finding.
+TEST(Facts, PlanWordsAreWholeWords) {
+  const auto finding = [](const std::string& markdown) {
+    std::string text = "# %%\ndf = pd.read_csv('d.csv')\n# %%\ndf.isnull().sum()\n# %% [markdown]\n# ";
+    text += markdown;
+    text += "\n# %%\nmodel = LogisticRegression()\nmodel.fit(X, y)\n";
+    return facts_of(text).at("eda_findings");
+  };
+  EXPECT_EQ(finding("The latest records have 12% of loans in default, against 9% in the earliest years."), 1);
+  EXPECT_EQ(finding("Regulatory constraints cap rates: 15% of loans sit at the cap and 3% above it somehow."),
+            1);
+  EXPECT_EQ(finding("In this context 20% of the rows are refunds and 5% are chargebacks from one merchant."),
+            1);
+  EXPECT_EQ(finding("We hold out 20% of the rows for testing and fit on the remaining rows of the table."),
+            0);
+  EXPECT_EQ(finding("About 25% of the rows go to x_test and y_test after the shuffle of the whole table."),
+            0);
+  EXPECT_EQ(finding("Then 30% of the rows will be kept aside for the final check of the chosen model."), 0);
+}

@@ -325,6 +325,29 @@ TEST(HeuristicRules, PredictingOnlyTheTestSplitScoresTwo) {
   EXPECT_EQ(verdict(all, "model_use").score, 2.0);
 }
 
+// "2: predicts on the test split only": a PyTorch module called on the test split with gradients off is a
+// prediction, as `.predict(X_test)` is (no "never used to predict"); an error in that cell is inference that
+// fails ("1: ... inference broken").
+TEST(HeuristicRules, APyTorchModuleCalledOnTheTestSplitPredicts) {
+  auto nb = make({
+      {code, "import torch\nimport torch.nn as nn"},
+      {code, "net = nn.Sequential(nn.Linear(4, 1))\nopt = torch.optim.SGD(net.parameters(), lr=0.1)"},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y)\nloss = ((net(X_train) - y_train) ** "
+       "2).mean()\n"
+       "loss.backward()\nopt.step()"},
+      {code, "with torch.no_grad():\n    pred = net(X_test)"},
+  });
+  auto v = verdict(judge(nb), "model_use");
+  EXPECT_EQ(v.score, 2.0);
+  EXPECT_NE(v.rationale.find("cell 4: predictions"), std::string::npos) << v.rationale;
+  EXPECT_EQ(v.rationale.find("never used to predict"), std::string::npos) << v.rationale;
+  with_error(nb, 4, "RuntimeError", "mat1 and mat2 shapes cannot be multiplied");
+  v = verdict(judge(nb), "model_use");
+  EXPECT_EQ(v.score, 1.0);
+  EXPECT_NE(v.rationale.find("cell 4: inference fails"), std::string::npos) << v.rationale;
+}
+
 // A dimension the rules do not know is unscored with a reason, never a guess.
 TEST(HeuristicRules, UnknownDimensionIsUnscoredWithAReason) {
   rubric::Rubric r = rubric::default_rubric();

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Private to the scoring module: one scanner of Python code that knows where strings, comments and brackets
+// are, and what is built on it (logical lines, an assignment's target), shared by the facts gathered per cell
+// (heuristic_facts.cpp) and the rules' vocabulary (rule_vocabulary.hpp).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace judge::scoring::detail {
+
+/// Walks Python code `text` once, left to right, and calls `visit(i, depth)` for each byte `text[i]` outside
+/// string literals and comments, with the bracket depth after it (`(`, `[`, `{` open one; `)`, `]`, `}` close
+/// one; never below 0). Stops early, and returns that `i`, when `visit` returns true; returns text.size()
+/// when it never does.
+///
+/// A string runs from a quote (`'` or `"`) to the next same quote, a backslash escaping the byte after it,
+/// and may go on over newlines (an unclosed quote hides the rest of the text); a triple quote reads as three
+/// strings, which pair up as one for any docstring with an even number of that quote inside. A comment runs
+/// from `#` to the end of its line; its newline is visited. The quotes and the comment are not visited.
+/// Linear in text.size().
+template <typename Visit>
+std::size_t scan_code(std::string_view text, Visit visit) {
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (quote) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == quote)
+        quote = 0;
+      continue;
+    }
+    if (ch == '#') {
+      i = std::min(text.find('\n', i), text.size()) - 1;
+      continue;
+    }
+    if (ch == '"' || ch == '\'') {
+      quote = ch;
+      continue;
+    }
+    if (ch == '(' || ch == '[' || ch == '{')
+      ++depth;
+    else if (ch == ')' || ch == ']' || ch == '}')
+      depth = std::max(depth - 1, 0);
+    if (visit(i, depth)) return i;
+  }
+  return text.size();
+}
+
+/// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a
+/// backslash (brackets in strings and comments left out, scan_code). Returns where each ends (its newline, or
+/// body.size() for the last), in order: line k is [k ? ends[k - 1] + 1 : 0, ends[k]). One pass, so that a
+/// long cell's many tokens each find their line by a binary search (logical_line_number).
+inline std::vector<std::size_t> logical_line_ends(std::string_view body) {
+  std::vector<std::size_t> ends;
+  scan_code(body, [&](std::size_t i, int depth) {
+    if (body[i] == '\n' && depth == 0 && (i == 0 || body[i - 1] != '\\')) ends.push_back(i);
+    return false;
+  });
+  ends.push_back(body.size());
+  return ends;
+}
+
+/// The number of the logical line that holds byte `at` (an index into `ends`, which logical_line_ends gave
+/// for its body): a binary search.
+inline std::size_t logical_line_number(const std::vector<std::size_t>& ends, std::size_t at) {
+  return static_cast<std::size_t>(std::upper_bound(ends.begin(), ends.end() - 1, at) - ends.begin());
+}
+
+/// Logical line `k` of the body `ends` was given for, as [begin, end).
+inline std::pair<std::size_t, std::size_t> logical_line_range(const std::vector<std::size_t>& ends,
+                                                              std::size_t k) {
+  return {k == 0 ? 0 : ends[k - 1] + 1, ends[k]};
+}
+
+/// The assignment target of `line` (a logical line, or a physical one): the text before its first `=` outside
+/// brackets, strings and comments that is no comparison (`df["x"] = ...` -> `df["x"] `, `a += 1` -> `a +`);
+/// empty when the line assigns nothing (`a == b`, `f(x=1)`, `g()  # x = 1`). Reads up to that `=`.
+inline std::string_view assignment_target(std::string_view line) {
+  std::string_view target;
+  scan_code(line, [&](std::size_t i, int depth) {
+    if (line[i] != '=' || depth != 0) return false;
+    const char before = i > 0 ? line[i - 1] : ' ';
+    const bool comparison = (i + 1 < line.size() && line[i + 1] == '=') || before == '=' || before == '!' ||
+                            before == '<' || before == '>';
+    if (!comparison) target = line.substr(0, i);
+    return true;
+  });
+  return target;
+}
+
+}  // namespace judge::scoring::detail
