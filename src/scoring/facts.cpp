@@ -173,7 +173,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "one "
        "that does)",
        "data"},
-      {"shows_no_missing", K::boolean, "an isnull().sum() output shows only zero counts", "data"},
+      {"shows_no_missing", K::boolean,
+       "an isnull().sum() output shows only zero counts, or an info() output only complete columns", "data"},
       {"imputation_cells", K::count,
        "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...)", "data"},
       {"imputer_in_pipeline", K::boolean, "an imputer is given to a Pipeline / ColumnTransformer", "data"},
@@ -424,7 +425,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
         b((first_check && *first_check <= fit) || (first_summary && *first_summary <= fit));
   }
   for (const auto& c : f.code)
-    if (output_shows_no_missing(c)) v["shows_no_missing"] = 1;
+    if (output_shows_no_missing(c) || info_shows_no_missing(c)) v["shows_no_missing"] = 1;
   v["imputation_cells"] = count(f, k_impute);
   const auto pipes = pipeline_cells(f);
   const bool in_pipeline = imputer_in_pipeline(f);

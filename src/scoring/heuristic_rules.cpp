@@ -151,7 +151,8 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
 // 3: checks which columns miss values, a stated strategy fit on training data only (pipeline / after the
 // split) or a native-NaN model said so. 2: handled with leakage risk, unchecked, or a blanket rule.
 // 1: missing values ignored (never checked, even with a native-NaN model), or rows dropped wholesale
-// unchecked. N/A: no data preparation, or the data is shown to be complete.
+// unchecked. N/A: no data preparation, or the data is shown (a zero count, an info() of complete columns) or
+// stated to be complete.
 
 Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
@@ -165,6 +166,13 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   for (const auto& c : f.code)
     if (output_shows_no_missing(c) && handling.empty())
       return not_applicable(cell_ref(c.number) + ": the missing-value count shows no missing values");
+    else if (info_shows_no_missing(c) && handling.empty())
+      return not_applicable(cell_ref(c.number) + ": info() counts every column complete");
+  // Stated, not shown: "No missing values in this dataset" after the data is read (rubric N/A: "checks or
+  // states it").
+  for (const auto& m : f.markdown)
+    if (handling.empty() && s.data_load && m.number > *s.data_load && states_no_missing(m))
+      return not_applicable(cell_ref(m.number) + ": the notebook states the data has no missing values");
   if (s.builtin_data_only && handling.empty())
     return not_applicable("only a bundled, complete toy data set is used and nothing is prepared");
 

@@ -1894,4 +1894,43 @@ inline bool output_shows_no_missing(const CodeFacts& c) {
   return any_value && (whole_frame || !lone_only);
 }
 
+/// Whether code cell `c` calls pandas' `info()` and its output shows no missing value: the index line gives
+/// the row count ("RangeIndex: 1470 entries, 0 to 1469", any "...Index: N entries") and every column line
+/// counts that many non-null values ("  0   Age   1470 non-null   int64"), at least one column listed. A
+/// short info() (no per-column counts) shows nothing.
+inline bool info_shows_no_missing(const CodeFacts& c) {
+  if (!contains(c.body, ".info(") || c.output.empty()) return false;
+  std::optional<std::string_view> rows;
+  std::size_t columns = 0;
+  for (std::string_view line : util::split_lines(c.output)) {
+    line = util::trim(line);
+    const std::size_t entries = line.find(" entries");
+    if (!rows && contains(line, "Index: ") && entries != std::string_view::npos) {
+      const std::size_t colon = line.find("Index: ");
+      rows = util::trim(line.substr(colon + 7, entries - colon - 7));
+      continue;
+    }
+    const std::size_t non_null = line.find(" non-null");
+    if (non_null == std::string_view::npos) continue;
+    const std::string_view head = util::trim(line.substr(0, non_null));
+    const std::size_t sp = head.find_last_of(" \t");
+    const std::string_view count = sp == std::string_view::npos ? head : head.substr(sp + 1);
+    if (!rows || count != *rows) return false;
+    ++columns;
+  }
+  return rows && !rows->empty() && columns > 0;
+}
+
+/// Words of markdown that states the data has no missing values.
+inline const Tokens k_no_missing_statement = {"no missing",         "no null",      "no nan",
+                                              "nothing is missing", "none missing", "no empty value",
+                                              "not missing any"};
+
+/// Whether markdown cell `m` states that the data has no missing values ("No missing values in this
+/// dataset"), in its part that may report (reported_part: an exercise's "check that there are no nulls" is no
+/// statement).
+inline bool states_no_missing(const MarkdownFacts& m) {
+  return contains_any(reported_part(m.lower), k_no_missing_statement);
+}
+
 }  // namespace judge::scoring::detail

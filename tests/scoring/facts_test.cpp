@@ -350,6 +350,34 @@ TEST(Facts, ShowsNoMissingReadsEveryCountShape) {
   EXPECT_EQ(shows("df[df['x'].isnull()]", "    x  flag\n61 NaN     0"), 0);  // rows listed, not counted
 }
 
+// pandas' info() prints the row count on its index line and each column's non-null count: complete when every
+// count equals the rows (output shapes as pandas prints them, by hand).
+TEST(Facts, ShowsNoMissingReadsInfoCounts) {
+  auto shows = [](const std::string& code, const std::string& out) {
+    return scoring::notebook_facts(with_output(code, out)).at("shows_no_missing");
+  };
+  const std::string head =
+      "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 1470 entries, 0 to 1469\nData columns (total 2 "
+      "columns):\n #   Column  Non-Null Count  Dtype \n---  ------  --------------  ----- \n";
+  EXPECT_EQ(
+      shows("df.info()", head + " 0   Age     1470 non-null   int64 \n 1   Dept    1470 non-null   object"),
+      1);
+  EXPECT_EQ(
+      shows("df.info()", head + " 0   Age     1470 non-null   int64 \n 1   Dept    1391 non-null   object"),
+      0);
+  EXPECT_EQ(shows("df.info()",
+                  "<class 'pandas.core.frame.DataFrame'>\nInt64Index: 12 entries, 3 to 40\n"
+                  " 0   x   12 non-null   float64"),
+            1);
+  // a short info() (no per-column counts), or counts without an index line, show nothing
+  EXPECT_EQ(shows("df.info(verbose=False)",
+                  "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 1470 entries, 0 to 1469\n"
+                  "Columns: 35 entries, Age to YearsWithCurrManager\ndtypes: int64(26), object(9)"),
+            0);
+  EXPECT_EQ(shows("df.info()", " 0   Age     1470 non-null   int64"), 0);
+  EXPECT_EQ(shows("df.describe()", head + " 0   Age     1470 non-null   int64"), 0);  // no info() call
+}
+
 // Fills and fitted statistics before the split (cell 4 splits): a mean fill with more arguments, a forward
 // fill, an imputer and a scaler fitted by name. An imputer and a scaler only built before the split and
 // fitted on the training rows after it are no leak.

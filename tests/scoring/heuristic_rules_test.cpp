@@ -160,6 +160,27 @@ TEST(HeuristicRules, ImputationBeforeSplitIsALeakageRisk) {
   EXPECT_NE(v.rationale.find("cell 4"), std::string::npos) << v.rationale;
 }
 
+// Imputation N/A: "the data has no missing values and the notebook checks or states it" (rubric). Stated in
+// markdown after the data is read; an exercise asking to check is no statement, and neither is text before
+// any data is read.
+TEST(HeuristicRules, StatedCompleteDataIsNotApplicableForImputation) {
+  const std::string load = "import pandas as pd\ndf = pd.read_csv('energy.csv')\ndf.describe()";
+  const std::string fit =
+      "from sklearn.model_selection import train_test_split\nfrom sklearn.linear_model import Ridge\n"
+      "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\nRidge().fit(X_train, "
+      "y_train)";
+  const auto stated = judge(
+      make({{code, load}, {md, "No missing values in this dataset, so nothing to impute."}, {code, fit}}));
+  const auto& v = verdict(stated, "data_imputation");
+  EXPECT_FALSE(v.score.has_value()) << v.rationale;
+  EXPECT_NE(v.rationale.find("cell 2: the notebook states"), std::string::npos) << v.rationale;
+  const auto asked =
+      judge(make({{code, load}, {md, "Exercise 1: check that there are no missing values."}, {code, fit}}));
+  EXPECT_EQ(verdict(asked, "data_imputation").score, 1.0);
+  const auto before = judge(make({{md, "The data has no missing values."}, {code, load}, {code, fit}}));
+  EXPECT_EQ(verdict(before, "data_imputation").score, 1.0);
+}
+
 // Imputation level 3: "checks which columns have missing values ... an imputer inside a pipeline".
 TEST(HeuristicRules, ImputerInsideAPipelineAfterACheckIsGood) {
   EXPECT_EQ(verdict(judge(good_notebook()), "data_imputation").score, 3.0);
