@@ -1097,6 +1097,74 @@ inline bool builds_folds(std::string_view call, std::string_view value) {
            (args.size() == 1 || !std::isdigit(static_cast<unsigned char>(args[1]))));
 }
 
+/// Whether `name` (an assignment target) names a split part: one of its words (split at `_`, `,`, spaces,
+/// brackets and digits) is train, test, valid, val, validation or holdout (`X_train`, `train, test`,
+/// `df_valid`; not `trainer` or `contest`).
+inline bool names_split_part(std::string_view name) {
+  static const Tokens k_parts = {"train", "test", "valid", "val", "validation", "holdout"};
+  std::string lower = util::to_lower(name);
+  for (char& ch : lower)
+    if (!std::isalpha(static_cast<unsigned char>(ch))) ch = ' ';
+  return contains_any_word(lower, k_parts);
+}
+
+/// Whether expression `value` picks rows by position or by a condition: `.head(` / `.tail(`, or a subscript
+/// whose first element (before a `,`) is a slice with a bound (`[:800]`, `[-12:]`, `.iloc[:-h]`,
+/// `.loc["2023":]`) or a comparison (`[df["date"] < cutoff]`). A bare `:` picks every row (`.iloc[:, 1:]`
+/// picks columns); what strings hold is not read.
+inline bool slices_rows(std::string_view value) {
+  if (contains_any(value, {".head(", ".tail("})) return true;
+  int square = 0;                                                     // square brackets open
+  bool first = false, colon = false, bound = false, compare = false;  // in the first element of the outer one
+  std::size_t next = 0;  // the byte after the last one visited: a gap before `i` was a string (a bound)
+  const std::size_t stop = scan_code(value, [&](std::size_t i, int) {
+    const char ch = value[i];
+    if (square == 1 && first && i > next) bound = true;
+    next = i + 1;
+    if (ch == '[' && square++ == 0) {
+      first = true, colon = bound = compare = false;
+      return false;
+    }
+    if (ch == ']' && square > 0 && --square == 0) return first && ((colon && bound) || compare);
+    if (square != 1 || !first) return false;
+    if (ch == ',') {
+      first = false;
+      return (colon && bound) || compare;
+    }
+    if (ch == ':')
+      colon = true;
+    else if (ch == '<' || ch == '>')
+      compare = true;
+    else if (!std::isspace(static_cast<unsigned char>(ch)))
+      bound = true;
+    return false;
+  });
+  return stop < value.size();
+}
+
+/// The first code cell that splits off a hold-out part by position or time instead of a splitter call: a
+/// line that assigns a name of a split part (names_split_part) from a value that slices rows, with none of
+/// those names in the value (`train, test = y.iloc[:-12], y.iloc[-12:]`, `X_train = X[:800]`,
+/// `test = df[df["date"] >= "2023-01-01"]`, `train = df.loc[:"2022"]`; not `small_train = X_train[:5]`, a
+/// part of a part; slices_rows).
+inline std::optional<int> sliced_holdout_cell(const NotebookFacts& f) {
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    if (!contains(body, "[") && !contains(body, ".head(") && !contains(body, ".tail(")) continue;
+    const auto ends = logical_line_ends(body);
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const auto [begin, end] = logical_line_range(ends, k);
+      const std::string_view line = body.substr(begin, end - begin);
+      const std::string_view target = assignment_target(line);
+      if (target.empty() || !names_split_part(target)) continue;
+      const std::string_view value = line.substr(target.size() + 1);
+      if (names_split_part(value)) continue;
+      if (slices_rows(value)) return c.number;
+    }
+  }
+  return std::nullopt;
+}
+
 /// Cells that cross-validate in a loop of their own: a `for` statement over a splitter's folds (`for tr, te
 /// in tscv.split(X):`, `for k, (tr, te) in enumerate(KFold(5).split(X)):`; the splitter built in the loop's
 /// header, or assigned to a name earlier, builds_folds) whose body fits a model (a k_fit call), or a
@@ -1601,6 +1669,8 @@ inline Stages find_stages(const NotebookFacts& f) {
   if (!s.fit && s.packaged) s.fit = packaged;
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);
+  if (const auto sliced = sliced_holdout_cell(f); sliced && (!s.holdout || *sliced < *s.holdout))
+    s.holdout = sliced;
   s.cv = f.first_with(k_cross_validation);
   if (const auto looped = looped_cv_cells(f); !looped.empty() && (!s.cv || looped.front() < *s.cv))
     s.cv = looped.front();

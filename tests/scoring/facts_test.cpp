@@ -1275,3 +1275,24 @@ TEST(Facts, PlanWordsAreWholeWords) {
             0);
   EXPECT_EQ(finding("Then 30% of the rows will be kept aside for the final check of the chosen model."), 0);
 }
+
+// A hold-out split by position or time, without a splitter call (by hand: each line below assigns a split
+// part from rows picked by a bounded slice, a comparison, head or tail, or does not).
+TEST(Facts, HoldoutSplitByPositionOrTime) {
+  const auto split = [](const std::string& line) {
+    std::string text = "# %%\nimport pandas as pd\ny = pd.read_csv('w.csv')\n# %%\n";
+    text += line;
+    text += "\nmodel.fit(train)\n";
+    return facts_of(text).at("holdout_split");
+  };
+  EXPECT_EQ(split("h = 12\ntrain, test = weekly.iloc[:-h], weekly.iloc[-h:]"), 1);
+  EXPECT_EQ(split("X_train, X_test = X[:800], X[800:]"), 1);
+  EXPECT_EQ(split("test = df[df[\"date\"] >= \"2023-01-01\"]"), 1);
+  EXPECT_EQ(split("train = y.loc[:\"2022-12-31\"]"), 1);
+  EXPECT_EQ(split("df_valid = df.tail(30)"), 1);
+  EXPECT_EQ(split("X_train = df.iloc[:, 1:]"), 0);     // every row, some columns
+  EXPECT_EQ(split("small_train = X_train[:5]"), 0);    // a part of a part
+  EXPECT_EQ(split("trainer = df[:100]"), 0);           // no split part's name
+  EXPECT_EQ(split("X_test = df[[\"a\", \"b\"]]"), 0);  // columns
+  EXPECT_EQ(split("test = df[\"x:y\"]"), 0);           // a colon in a string is no slice
+}
