@@ -306,7 +306,7 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
 // ---- 5. model_training ----
 // 3: held-out split or CV, tuning on training data only, a baseline or several candidates, seeds fixed.
 // 2: one model, simple split, defaults. 1: trained and evaluated on the same data, or training fails.
-// N/A: no model is trained.
+// N/A: no model is trained. Clustering alone needs no split (it is fitted on all the data by design).
 Finding model_training(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained");
@@ -318,13 +318,17 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
         2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "
                                "not visible"});
   const auto validation = f.first_with({"eval_set", "valid_sets", "validation_data"});
-  if (!s.holdout && !s.cv && !validation)
+  const bool unsupervised = clustering_only(f);
+  if (!s.holdout && !s.cv && !validation && !unsupervised)
     return scored(1, {cell_ref(*s.fit) + ": the model is fitted on all the data; no hold-out split or "
                                          "cross-validation"});
   std::vector<std::string> notes;
-  notes.push_back(s.holdout ? cell_ref(*s.holdout) + ": hold-out split"
-                  : s.cv    ? cell_ref(*s.cv) + ": cross-validation"
-                            : cell_ref(*validation) + ": validation set passed to the fit");
+  notes.push_back(s.holdout    ? cell_ref(*s.holdout) + ": hold-out split"
+                  : s.cv       ? cell_ref(*s.cv) + ": cross-validation"
+                  : validation ? cell_ref(*validation) + ": validation set passed to the fit"
+                               : cell_ref(*s.fit) +
+                                     ": clustering, fitted on all the data as unsupervised "
+                                     "models are");
   const std::set<std::string> families = model_families(f);
   const auto tuning = f.first_with(k_tuning);
   const bool seeded = f.first_with(k_seed).has_value();
@@ -393,7 +397,8 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   if (!s.trained) return not_applicable("no model is trained or evaluated");
   const auto metric_cells = f.cells_with(k_metric);
   if (metric_cells.empty()) return scored(1, {"the trained model is never evaluated with a metric"});
-  if (!s.holdout && !s.cv)
+  // Clustering is scored on the data it grouped (silhouette, inertia): no hold-out is expected of it.
+  if (!s.holdout && !s.cv && !clustering_only(f))
     return scored(1,
                   {cell_list(metric_cells) + ": metrics computed on the training data (no hold-out split)"});
   std::vector<std::string> kinds;

@@ -718,6 +718,14 @@ inline std::set<std::string> model_families(const NotebookFacts& f) {
   return out;
 }
 
+/// Whether every model family the notebook uses is clustering (model_families: KMeans, DBSCAN, mixtures,
+/// ...): unsupervised models are fitted on all the data and scored on it (silhouette, inertia), so neither a
+/// hold-out split nor metrics on held-out rows is expected of them.
+inline bool clustering_only(const NotebookFacts& f) {
+  const auto families = model_families(f);
+  return families.size() == 1 && *families.begin() == "clustering";
+}
+
 /// Whether `body` names a model's residuals as statsmodels does: `resid` as a whole name (`res.resid`,
 /// `resid = y - fitted`) or `resid_...` (`resid_pearson`); not a name it only begins (`residence_type`).
 inline bool names_residuals(std::string_view body) {

@@ -160,6 +160,33 @@ TEST(HeuristicRules, ImputationBeforeSplitIsALeakageRisk) {
   EXPECT_NE(v.rationale.find("cell 4"), std::string::npos) << v.rationale;
 }
 
+// Clustering is fitted on all the data and scored on it by design: no "fitted on all the data" 1 on training
+// or metrics, as a supervised model fitted the same way gets (rubric 1: "training and evaluation on the same
+// data").
+TEST(HeuristicRules, ClusteringNeedsNoHoldout) {
+  const std::string load = "import pandas as pd\ndf = pd.read_csv('customers.csv')\ndf.isnull().sum()";
+  const auto clusters = judge(make({
+      {code, load},
+      {code,
+       "from sklearn.cluster import KMeans\nfrom sklearn.metrics import silhouette_score\n"
+       "km = KMeans(n_clusters=4, random_state=0).fit(X)\nsilhouette_score(X, km.labels_)"},
+  }));
+  const auto& training = verdict(clusters, "model_training");
+  EXPECT_EQ(training.score, 2.0) << training.rationale;
+  EXPECT_NE(training.rationale.find("clustering, fitted on all the data"), std::string::npos)
+      << training.rationale;
+  EXPECT_EQ(verdict(clusters, "metrics_evaluation").score, 2.0)
+      << verdict(clusters, "metrics_evaluation").rationale;
+  const auto regression = judge(make({
+      {code, load},
+      {code,
+       "from sklearn.linear_model import LinearRegression\nfrom sklearn.metrics import r2_score\n"
+       "m = LinearRegression().fit(X, y)\nr2_score(y, m.predict(X))"},
+  }));
+  EXPECT_EQ(verdict(regression, "model_training").score, 1.0);
+  EXPECT_EQ(verdict(regression, "metrics_evaluation").score, 1.0);
+}
+
 // Imputation N/A: "the data has no missing values and the notebook checks or states it" (rubric). Stated in
 // markdown after the data is read; an exercise asking to check is no statement, and neither is text before
 // any data is read.
