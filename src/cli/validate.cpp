@@ -191,10 +191,15 @@ std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std:
 void check_gates_early(const ValidateCliOptions& opt, const rubric::Rubric& rubric) {
   for (const auto& text : opt.fail_if) {
     const auto g = measure::parse_gate(text);
-    if (!g.dimension.empty() && !rubric.find(g.dimension))
-      throw Error(
-          "--fail-if '" + text + "': rubric " + rubric.id + " has no dimension \"" + g.dimension + "\"",
-          ExitCode::usage);
+    if (g.dimension.empty() || g.dimension == measure::k_every_dimension || rubric.find(g.dimension))
+      continue;
+    std::string message = "--fail-if '";
+    message += text;
+    message += "': rubric " + rubric.id + " has no dimension \"" + g.dimension + "\" (it has: ";
+    for (std::size_t i = 0; i < rubric.dimensions.size(); ++i)
+      message += (i ? ", " : "") + rubric.dimensions[i].id;
+    message += "; or * for each)";
+    throw Error(message, ExitCode::usage);
   }
 }
 

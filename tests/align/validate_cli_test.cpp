@@ -95,6 +95,15 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
   EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --fail-if 'mae>-1'")).exit_code, 3);
   EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --fail-if 'mae<-1'")).exit_code, 0);
   EXPECT_EQ(run_judge(data.validate("--conditions baseline,nonsense")).exit_code, 2);
+  // "METRIC:*" gates each dimension, as in judge report; a dimension not in the rubric is a usage error
+  EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --fail-if 'mae:*>-1'")).exit_code, 3);
+  EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --fail-if 'mae:*<-1'")).exit_code, 0);
+  r = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                "/nb --folds 2 --conditions baseline,both --fail-if 'mae:model_trainng>1' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("has no dimension \"model_trainng\" (it has: library_installation, "),
+            std::string::npos)
+      << r.out;
   r = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
                 "/nb --folds 2 --conditions baseline,both --gate-on episodc --fail-if 'mae>1' 2>&1");
   EXPECT_EQ(r.exit_code, 2);
