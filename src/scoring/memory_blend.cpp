@@ -167,6 +167,9 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     if (after == before && (after || v.status == Status::not_applicable)) continue;  // the verdict stands
     v.extra["learnt_rule"] = memory::format_fact_rule(*rule);
     v.extra["rule_score"] = before ? nlohmann::ordered_json(*before) : nlohmann::ordered_json(nullptr);
+    // The rules' own N/A note ("N/A: no model is trained") would contradict the score the rule gives.
+    if (!before && after && v.rationale.starts_with("N/A: "))
+      v.rationale = "the rules alone said N/A (" + v.rationale.substr(5) + ")";
     v.status = after ? Status::scored : Status::not_applicable;
     v.score = after;
     v.error.clear();

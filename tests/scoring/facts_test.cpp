@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -963,6 +964,26 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   EXPECT_NE(ruled.rationale.find("learnt rule: when trains_model, not seed_set -> score 1"),
             std::string::npos);
   EXPECT_EQ(ruled.extra.at("rule_score"), *plain.score);
+  // A rule that scores a notebook the rules alone call N/A says so, without the N/A note's "N/A: " lead.
+  scoring::HeuristicJudge na_judge;
+  memory::Memory na_then_score;
+  na_then_score.set_guidelines({{"data_imputation", "when always -> score 1", {}, "learnt"}});
+  scoring::MemoryUse na_use;
+  na_use.memory = &na_then_score;
+  const auto empty = notebook::parse_jupytext_percent("# %%\nprint('hello')\n", "hello.py");
+  const auto scored = na_judge.score(empty, rubric, na_use);
+  ASSERT_EQ(std::count_if(scored.begin(), scored.end(),
+                          [](const verdict::Verdict& v) { return v.dimension == "data_imputation"; }),
+            1);
+  for (const auto& v : scored)
+    if (v.dimension == "data_imputation") {
+      EXPECT_EQ(v.score, 1.0);
+      EXPECT_EQ(
+          v.rationale,
+          "the rules alone said N/A (no data is loaded or prepared); learnt rule: when always -> score 1");
+    }
+  m.set_guidelines(
+      {{"model_training", "when trains_model, not seed_set -> score 1 (edited by hand)", {}, "learnt"}});
   c.use_guidelines = false;  // the "episodic" condition: rules are semantic memory
   EXPECT_EQ(score_of(c).score, plain.score);
   m.set_guidelines({{"model_training", "when seed_set -> score 1", {}, "manual"}});  // does not match
