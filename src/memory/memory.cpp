@@ -261,6 +261,10 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
                      "`source` must be manual, reflection, extractive or learnt, not \"" + g.source + "\"");
       if (std::string error; is_fact_rule(g.text) && !parse_fact_rule(g.text, error))
         problems.add(where(item), "rule of `" + d + "`: " + error);
+      else if (g.source == "learnt" && !is_fact_rule(g.text) && !parse_fact_rule(g.text, error))
+        problems.add(where(item), "a `learnt` guideline of `" + d +
+                                      "` is a rule, and this one does not parse: " + error +
+                                      " (or set `source: manual` to keep it as prose for LLM judges)");
       if (const auto cites = item["cites"]; cites && !cites.IsNull()) {
         if (!cites.IsSequence())
           problems.add(where(cites), "`cites` must be a list of label ids");

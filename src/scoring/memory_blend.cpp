@@ -168,8 +168,11 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     v.extra["learnt_rule"] = memory::format_fact_rule(*rule);
     v.extra["rule_score"] = before ? nlohmann::ordered_json(*before) : nlohmann::ordered_json(nullptr);
     // The rules' own N/A note ("N/A: no model is trained") would contradict the score the rule gives.
-    if (!before && after && v.rationale.starts_with("N/A: "))
-      v.rationale = "the rules alone said N/A (" + v.rationale.substr(5) + ")";
+    if (!before && after && v.rationale.starts_with("N/A: ")) {
+      std::string note = "the rules alone said N/A (";
+      note.append(v.rationale, 5);
+      v.rationale = note + ")";
+    }
     v.status = after ? Status::scored : Status::not_applicable;
     v.score = after;
     v.error.clear();
@@ -184,6 +187,17 @@ FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubri
   std::set<std::string, std::less<>> names{"rule_score"};
   for (const auto& f : fact_vocabulary()) names.insert(f.name);
   FactRuleCheck out;
+  // Guidelines under a key the rubric does not have (a typo when editing: `data_imputaton:`) reach no judge.
+  std::map<std::string, std::size_t> unused;
+  for (const auto& g : memory.all_guidelines())
+    if (!rubric.find(g.dimension)) ++unused[g.dimension];
+  for (const auto& [dimension, n] : unused) {
+    std::string known;
+    for (const auto& d : rubric.dimensions) known += (known.empty() ? "" : ", ") + d.id;
+    out.warnings.push_back("`" + dimension + "` is not a dimension of rubric " + rubric.id +
+                           " (it has: " + known + "), so its " + std::to_string(n) +
+                           (n == 1 ? " guideline is" : " guidelines are") + " not used");
+  }
   for (const auto& d : rubric.dimensions)
     for (const auto& rule : memory.fact_rules(d.id)) {
       const std::string where = d.id + ": `" + memory::format_fact_rule(rule) + "`";

@@ -271,7 +271,8 @@ TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
       {"model_training", "when rule_score >= 2 -> score at most 2.5", {}, "manual"},  // not a scale point
       {"model_training", "when trains_modle -> score 1", {}, "manual"},               // typo: never holds
       {"model_training", "when always, trains_model -> N/A", {}, "manual"},           // "always" is no fact
-      {"no_such_dimension", "when nothing -> score 9", {}, "manual"},                 // not looked at
+      {"no_such_dimension", "when nothing -> score 9", {}, "manual"},                 // no such dimension
+      {"no_such_dimension", "Check the seeds.", {}, "manual"},
   });
   const auto check = scoring::check_fact_rules(m, rubric::default_rubric());
   EXPECT_EQ(
@@ -281,8 +282,17 @@ TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
           "model_training: `when always -> score at least 0` gives a score off the rubric's scale (1 to 3)",
           "model_training: `when rule_score >= 2 -> score at most 2.5` gives a score off the rubric's "
           "scale (1 to 3)"}));
+  const auto known = [] {
+    std::string out;
+    for (const auto& d : rubric::default_rubric().dimensions) out += (out.empty() ? "" : ", ") + d.id;
+    return out;
+  }();
+  std::string unused = "`no_such_dimension` is not a dimension of rubric ";
+  unused += rubric::default_rubric().id;
+  unused += " (it has: " + known + "), so its 2 guidelines are not used";
   EXPECT_EQ(check.warnings,
-            (std::vector<std::string>{"model_training: `when trains_modle -> score 1` tests `trains_modle`, "
+            (std::vector<std::string>{unused,
+                                      "model_training: `when trains_modle -> score 1` tests `trains_modle`, "
                                       "which is not a fact (docs/facts.md), so the rule never applies",
                                       "model_training: `when always, trains_model -> N/A` tests `always`, "
                                       "which is not a fact (docs/facts.md), so the rule never applies"}));

@@ -130,6 +130,24 @@ TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
     EXPECT_NE(what.find("guidelines.yaml:4"), std::string::npos) << what;
     EXPECT_NE(what.find("must be a number"), std::string::npos) << what;
   }
+  // A learnt rule edited into something that is no rule (`=>` for `->`) would turn into prose silently.
+  {
+    std::ofstream out(dir / "guidelines.yaml");
+    out << "schema_version: 1\nguidelines:\n  cell_organization:\n    - text: when trains_model => score 1\n"
+           "      source: learnt\n    - text: When cells are long, split them.\n      source: manual\n";
+  }
+  try {
+    Memory::load(dir);
+    FAIL() << "a learnt guideline that is no rule must be refused";
+  } catch (const judge::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(
+        what.find("guidelines.yaml:4: a `learnt` guideline of `cell_organization` is a rule, and this one "
+                  "does not parse: no `->` between the tests and the action"),
+        std::string::npos)
+        << what;
+    EXPECT_EQ(what.find("guidelines.yaml:6"), std::string::npos) << what;  // manual prose is fine
+  }
 }
 
 namespace {

@@ -58,7 +58,8 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
 /// naming the dimension and the rule. `errors`: an action the rubric cannot give (a score not on its scale,
 /// N/A on a rubric without N/A), which would put a verdict off the scale. `warnings`: a test on a name that
 /// is neither a fact of fact_vocabulary() nor `rule_score` (a typo, "always" among other tests), which never
-/// holds, so the rule never applies. Rules of dimensions the rubric lacks are not looked at.
+/// holds, so the rule never applies; and guidelines under a dimension the rubric lacks (a typo in
+/// guidelines.yaml's key), which no judge uses.
 struct FactRuleCheck {
   std::vector<std::string> errors, warnings;
 };
