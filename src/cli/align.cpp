@@ -140,8 +140,16 @@ int run_align(const AlignCliOptions& opt) {
   ao.k = k_or_recorded(config, memory.provenance().k);
   ao.parallel = jobs(config);
   ao.labels_file = opt.labels_file;
+  const std::string previous_labels = memory.provenance().labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
+  // A memory holds one label file's labels: aligning on another drops the episodes of labels it lacks.
+  if (summary.episodes_removed > 0 && !previous_labels.empty() && previous_labels != opt.labels_file)
+    std::cerr << "judge: warning: memory " << opt.memory_dir << " was aligned on " << previous_labels
+              << "; aligning it on " << opt.labels_file << " removed the "
+              << util::count_text(summary.episodes_removed, "episode")
+              << " of labels that file lacks. To add labels, append them to one file (or concatenate the "
+                 "files) and align on it\n";
   if (opt.calibrate || !opt.calibration.empty())
     save_calibration(
         opt.memory_dir, memory,

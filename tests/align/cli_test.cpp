@@ -185,6 +185,36 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
   EXPECT_EQ(mean_human, "1.67") << r.out;
 }
 
+// A memory holds one label file's labels: aligning it on another file replaces them, said in a warning that
+// counts the episodes removed (by hand: the second file keeps a.ipynb's label only, so b's one goes); the
+// same file again, or a first alignment, warns nothing.
+TEST(AlignCli, AligningOnAnotherLabelFileSaysWhatItRemoved) {
+  const judge::test::TempDir dir("judge_align_other_labels");
+  for (const std::string nb : {"a", "b"})
+    judge::util::write_file_atomic(dir / ("nb/" + nb + ".ipynb"),
+                                   ipynb("df = pd.read_csv('" + nb + ".csv')"));
+  judge::util::write_file_atomic(
+      dir / "first.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\nb.ipynb,data_imputation,2\n");
+  judge::util::write_file_atomic(dir / "second.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\n");
+  const std::string d = "'" + dir.str() + "'";
+  const auto align = [&](const std::string& labels) {
+    return run_judge("align --labels " + d + "/" + labels + " --notebooks " + d + "/nb --memory " + d +
+                     "/mem 2>&1");
+  };
+  auto r = align("first.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
+  r = align("first.csv");
+  EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
+  r = align("second.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("/first.csv; aligning it on "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/second.csv removed the 1 episode of labels that file lacks. To add labels, append "
+                       "them to one file"),
+            std::string::npos)
+      << r.out;
+}
+
 // A rule's "(N of M labels)" is what align counted when it wrote it; after a person edits the rule, judge
 // memory show recounts its support from the episodes' facts and says when the text no longer describes it.
 // A memory written here, counted by hand: on library_installation, uninstalled_packages and the judge's and
