@@ -81,8 +81,8 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
   if (s.reflection_failed > 0) std::cout << " (" << s.reflection_failed << " failed)";
   std::cout << "; rater policy " << memory.provenance().rater_policy;
   if (s.labels_forgotten > 0)
-    std::cout << "; skipped " << s.labels_forgotten
-              << " forgotten labels (judge memory unforget re-admits them)";
+    std::cout << "; skipped " << util::count_text(s.labels_forgotten, "forgotten label")
+              << " (judge memory unforget re-admits them)";
   std::cout << "\n";
   if (!s.rules_learnt.empty()) {  // a judge that learns rules: say what each dimension learnt
     std::string learnt, none;

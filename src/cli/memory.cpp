@@ -18,6 +18,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/text.hpp"
 #include "judge/verdict/verdict.hpp"
 
 namespace judge::cli {
@@ -295,11 +296,14 @@ int run_forget(const MemoryCliOptions& opt) {
   const auto r = memory::forget(m, t.notebooks, t.labels);
   m.save(opt.dir);
   const std::string calibrated = refit_calibration(opt.dir, m, calibration);
-  std::cout << "removed " << r.episodes_removed << " episodes and " << r.guidelines_removed << " guidelines; "
-            << m.episodes().size() << " episodes and " << m.all_guidelines().size() << " guidelines left; "
-            << m.forgotten().size()
-            << " tombstones keep forgotten labels out of judge align (judge memory unforget re-admits them)"
-            << calibrated << "\n";
+  std::cout << "removed " << util::count_text(r.episodes_removed, "episode") << " and "
+            << util::count_text(r.guidelines_removed, "guideline") << "; "
+            << util::count_text(m.episodes().size(), "episode") << " and "
+            << util::count_text(m.all_guidelines().size(), "guideline") << " left; "
+            << util::count_text(m.forgotten().size(), "tombstone")
+            << (m.forgotten().size() == 1 ? " keeps" : " keep")
+            << " forgotten labels out of judge align (judge memory unforget re-admits them)" << calibrated
+            << "\n";
   return 0;
 }
 
@@ -314,7 +318,7 @@ int run_unforget(const MemoryCliOptions& opt) {
   if (opt.all) t = {{notebooks.begin(), notebooks.end()}, {labels.begin(), labels.end()}};
   const auto removed = memory::unforget(m, t.notebooks, t.labels);
   m.save(opt.dir);
-  std::cout << "cleared " << removed << " tombstones; " << m.forgotten().size()
+  std::cout << "cleared " << util::count_text(removed, "tombstone") << "; " << m.forgotten().size()
             << " left; the next judge align admits their labels again\n";
   return 0;
 }

@@ -412,9 +412,9 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   // unforget by suffix re-admits the notebook; --all the rest.
   r = run_judge("memory unforget " + mem + " --notebook c.ipynb");
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("cleared 1 tombstones; 1 left"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cleared 1 tombstone; 1 left"), std::string::npos) << r.out;
   r = run_judge(align);
-  EXPECT_NE(r.out.find("skipped 1 forgotten labels"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped 1 forgotten label"), std::string::npos) << r.out;
   EXPECT_EQ(episode_ids(dir / "mem"),
             (std::vector<std::string>{"x/a.ipynb#data_imputation", "x/c.ipynb#data_imputation",
                                       "x/c.ipynb#model_training"}));
@@ -500,7 +500,7 @@ TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
   r = run_judge(align + " 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("interrupted save; repairing it"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("skipped 1 forgotten labels"), std::string::npos) << r.out;  // the tombstone survived
+  EXPECT_NE(r.out.find("skipped 1 forgotten label"), std::string::npos) << r.out;  // the tombstone survived
   EXPECT_EQ(episode_ids(dir / "mem"),
             (std::vector<std::string>{"b.ipynb#data_imputation", "b.ipynb#model_training"}));
   r = run_judge("memory show " + d + "/mem");
