@@ -1105,25 +1105,41 @@ inline bool builds_folds(std::string_view call, std::string_view value) {
            (args.size() == 1 || !std::isdigit(static_cast<unsigned char>(args[1]))));
 }
 
-/// Whether `name` (an assignment target) names a split part: one of its words (split at `_`, `,`, spaces,
-/// brackets and digits) is train, test, valid, val, validation or holdout (`X_train`, `train, test`,
-/// `df_valid`; not `trainer` or `contest`).
-inline bool names_split_part(std::string_view name) {
-  static const Tokens k_parts = {"train", "test", "valid", "val", "validation", "holdout"};
-  std::string lower = util::to_lower(name);
-  for (char& ch : lower)
-    if (!std::isalpha(static_cast<unsigned char>(ch))) ch = ' ';
-  return contains_any_word(lower, k_parts);
+/// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
+/// brackets, digits and a capital after a small letter): the training part (a word train or training:
+/// `X_train`, `trainDF`) and a part held out (test, valid, val, validation or holdout: `X_test`, `df_valid`,
+/// `testDF`); not `trainer` or `contest`.
+struct SplitParts {
+  bool train = false, held_out = false;
+};
+inline SplitParts split_parts_named(std::string_view name) {
+  static const Tokens k_train = {"train", "training"};
+  static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout"};
+  std::string words;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(name[i]);
+    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) words += ' ';
+    words += std::isalpha(ch) ? static_cast<char>(std::tolower(ch)) : ' ';
+  }
+  return {contains_any_word(words, k_train), contains_any_word(words, k_held_out)};
 }
 
-/// Whether expression `value` picks rows by position or by a condition: `.head(` / `.tail(`, or a subscript
-/// whose first element (before a `,`) is a slice with a bound (`[:800]`, `[-12:]`, `.iloc[:-h]`,
-/// `.loc["2023":]`) or a comparison (`[df["date"] < cutoff]`). A bare `:` picks every row (`.iloc[:, 1:]`
-/// picks columns); what strings hold is not read.
-inline bool slices_rows(std::string_view value) {
-  if (contains_any(value, {".head(", ".tail("})) return true;
+/// Whether `name` names a split part, training or held out (split_parts_named).
+inline bool names_split_part(std::string_view name) {
+  const SplitParts parts = split_parts_named(name);
+  return parts.train || parts.held_out;
+}
+
+/// Where expression `value` first picks rows by position or by a condition: a `.head(` / `.tail(`, or the
+/// `[` of a subscript whose first element (before a `,`) is a slice with a bound (`[:800]`, `[-12:]`,
+/// `.iloc[:-h]`, `.loc["2023":]`) or a comparison (`[df["date"] < cutoff]`). npos when it picks none. A bare
+/// `:` picks every row (`.iloc[:, 1:]` picks columns); what strings hold is not read.
+inline std::size_t row_slice_at(std::string_view value) {
+  std::size_t found = std::string_view::npos;
+  for (std::string_view call : {".head(", ".tail("}) found = std::min(found, value.find(call));
   int square = 0;                                                     // square brackets open
   bool first = false, colon = false, bound = false, compare = false;  // in the first element of the outer one
+  std::size_t opened = 0;                                             // where the outer subscript opens
   std::size_t next = 0;  // the byte after the last one visited: a gap before `i` was a string (a bound)
   const std::size_t stop = scan_code(value, [&](std::size_t i, int) {
     const char ch = value[i];
@@ -1131,6 +1147,7 @@ inline bool slices_rows(std::string_view value) {
     next = i + 1;
     if (ch == '[' && square++ == 0) {
       first = true, colon = bound = compare = false;
+      opened = i;
       return false;
     }
     if (ch == ']' && square > 0 && --square == 0) return first && ((colon && bound) || compare);
@@ -1147,15 +1164,41 @@ inline bool slices_rows(std::string_view value) {
       bound = true;
     return false;
   });
-  return stop < value.size();
+  return stop < value.size() ? std::min(found, opened) : found;
 }
 
-/// The first code cell that splits off a hold-out part by position or time instead of a splitter call: a
-/// line that assigns a name of a split part (names_split_part) from a value that slices rows, with none of
-/// those names in the value (`train, test = y.iloc[:-12], y.iloc[-12:]`, `X_train = X[:800]`,
-/// `test = df[df["date"] >= "2023-01-01"]`, `train = df.loc[:"2022"]`; not `small_train = X_train[:5]`, a
-/// part of a part; slices_rows).
+/// What the rows are picked from, for a row slice at `at` of `value` (row_slice_at): the dotted name, calls
+/// and subscripts right before it (`X` in "X[:800]", `X_train.iloc` in "X_train.iloc[:5]", `df["y"]` in
+/// `df["y"][:-12]`), not the bounds (`train_size` in "X[:train_size]" is no subject).
+inline std::string_view sliced_subject(std::string_view value, std::size_t at) {
+  std::size_t b = at;
+  while (b > 0) {
+    const char ch = value[b - 1];
+    if (is_identifier_char(ch) || ch == '.') {
+      --b;
+    } else if (ch == ')' || ch == ']') {  // back over a call's or a subscript's brackets
+      int depth = 0;
+      while (b > 0) {
+        const char c = value[--b];
+        depth += (c == ')' || c == ']') - (c == '(' || c == '[');
+        if (depth == 0) break;
+      }
+    } else {
+      break;
+    }
+  }
+  return value.substr(b, at - b);
+}
+
+/// The first code cell by which a hold-out is split off by position or time instead of a splitter call: both
+/// a training part and a held-out part (split_parts_named) are assigned rows picked by position or by a
+/// condition (row_slice_at), from something that is no split part itself (`train, test = y.iloc[:-12],
+/// y.iloc[-12:]`; `X_train, X_test = X[:n_train], X[n_train:]`; `test = df[df["date"] >= "2023-01-01"]` and
+/// `train = df[df["date"] < "2023-01-01"]`; not `small_train = X_train[:5]`, a part of a part). The cell
+/// where the second part is assigned. One part alone is no split: names like `test_cols`, `top_val` or
+/// `X_test_sample` are often given to a few rows or labels picked for a look.
 inline std::optional<int> sliced_holdout_cell(const NotebookFacts& f) {
+  bool train = false, held_out = false;
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
     if (!contains(body, "[") && !contains(body, ".head(") && !contains(body, ".tail(")) continue;
@@ -1164,10 +1207,18 @@ inline std::optional<int> sliced_holdout_cell(const NotebookFacts& f) {
       const auto [begin, end] = logical_line_range(ends, k);
       const std::string_view line = body.substr(begin, end - begin);
       const std::string_view target = assignment_target(line);
-      if (target.empty() || !names_split_part(target)) continue;
+      if (target.empty()) continue;
+      // Scala declares with `val` / `var` (a %scala cell, a Scala notebook): a keyword, no part's name
+      std::string_view name = util::trim(target);
+      if (util::starts_with(name, "val ") || util::starts_with(name, "var ")) name.remove_prefix(4);
+      const SplitParts parts = split_parts_named(name);
+      if (!parts.train && !parts.held_out) continue;
       const std::string_view value = line.substr(target.size() + 1);
-      if (names_split_part(value)) continue;
-      if (slices_rows(value)) return c.number;
+      const std::size_t at = row_slice_at(value);
+      if (at == std::string_view::npos || names_split_part(sliced_subject(value, at))) continue;
+      train = train || parts.train;
+      held_out = held_out || parts.held_out;
+      if (train && held_out) return c.number;
     }
   }
   return std::nullopt;

@@ -1276,8 +1276,10 @@ TEST(Facts, PlanWordsAreWholeWords) {
   EXPECT_EQ(finding("Then 30% of the rows will be kept aside for the final check of the chosen model."), 0);
 }
 
-// A hold-out split by position or time, without a splitter call (by hand: each line below assigns a split
-// part from rows picked by a bounded slice, a comparison, head or tail, or does not).
+// A hold-out split by position or time, without a splitter call (by hand: the lines below assign a training
+// part and a held-out part rows picked by a bounded slice, a comparison, head or tail, or do not). A bound
+// named after a part (`train_size`) is no part of a part; one part alone is no split (a few rows or labels
+// picked for a look).
 TEST(Facts, HoldoutSplitByPositionOrTime) {
   const auto split = [](const std::string& line) {
     std::string text = "# %%\nimport pandas as pd\ny = pd.read_csv('w.csv')\n# %%\n";
@@ -1287,12 +1289,24 @@ TEST(Facts, HoldoutSplitByPositionOrTime) {
   };
   EXPECT_EQ(split("h = 12\ntrain, test = weekly.iloc[:-h], weekly.iloc[-h:]"), 1);
   EXPECT_EQ(split("X_train, X_test = X[:800], X[800:]"), 1);
-  EXPECT_EQ(split("test = df[df[\"date\"] >= \"2023-01-01\"]"), 1);
-  EXPECT_EQ(split("train = y.loc[:\"2022-12-31\"]"), 1);
-  EXPECT_EQ(split("df_valid = df.tail(30)"), 1);
-  EXPECT_EQ(split("X_train = df.iloc[:, 1:]"), 0);     // every row, some columns
-  EXPECT_EQ(split("small_train = X_train[:5]"), 0);    // a part of a part
-  EXPECT_EQ(split("trainer = df[:100]"), 0);           // no split part's name
-  EXPECT_EQ(split("X_test = df[[\"a\", \"b\"]]"), 0);  // columns
-  EXPECT_EQ(split("test = df[\"x:y\"]"), 0);           // a colon in a string is no slice
+  EXPECT_EQ(split("test = df[df[\"date\"] >= \"2023-01-01\"]\ntrain = df[df[\"date\"] < \"2023-01-01\"]"), 1);
+  EXPECT_EQ(split("train = y.loc[:\"2022-12-31\"]\ntest = y.loc[\"2023-01-01\":]"), 1);
+  EXPECT_EQ(split("df_train = df.iloc[:-30]\n# %%\ndf_valid = df.tail(30)"), 1);
+  EXPECT_EQ(split("train_size = int(len(X) * 0.66)\ntrain, test = X[0:train_size], X[train_size:len(X)]"), 1);
+  EXPECT_EQ(split("X_train, X_test = X[:n_train], X[n_train:]"), 1);
+  EXPECT_EQ(split("trainDF = df[df.year < 2020]\ntestDF = df[df.year >= 2020]"), 1);  // camel case
+  EXPECT_EQ(split("X_train = df.iloc[:, 1:]\nX_test = df2.iloc[:, 1:]"), 0);  // every row, some columns
+  EXPECT_EQ(split("small_train = X_train[:5]\nsmall_test = X_test[:5]"), 0);  // parts of parts
+  EXPECT_EQ(split("trainer = df[:100]\ncontest = df[100:]"), 0);              // no split part's name
+  EXPECT_EQ(split("X_train = df[[\"a\", \"b\"]]\nX_test = df[[\"a\"]]"), 0);  // columns
+  EXPECT_EQ(split("train = df[\"x:y\"]\ntest = df[\"y:z\"]"), 0);  // a colon in a string is no slice
+  // one part alone
+  EXPECT_EQ(split("df_valid = df.tail(30)"), 0);
+  EXPECT_EQ(split("test_cols = df.columns[:5]"), 0);
+  EXPECT_EQ(split("top_val = df[\"price\"].sort_values()[:10]"), 0);
+  EXPECT_EQ(split("X_test_sample = X[:5]"), 0);
+  EXPECT_EQ(split("test = df[df[\"date\"] >= \"2023-01-01\"]"), 0);
+  // Scala's `val` declares, it names no validation part
+  EXPECT_EQ(split("val trainRows = df.head(800)\nval schema_json = dbutils.fs.head(\"/tmp/s.json\", 100)"),
+            0);
 }
