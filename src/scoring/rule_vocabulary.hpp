@@ -2055,11 +2055,51 @@ inline const Tokens k_no_missing_statement = {"no missing",         "no null",  
                                               "nothing is missing", "none missing", "no empty value",
                                               "not missing any"};
 
+/// Words that, in the sentence of a no-missing statement, make it no statement about the whole data: an
+/// exception ("except in Age", "apart from Cabin", "in the other columns"), a condition, a question or an
+/// intention ("if there are no missing values, ...", "check whether", "make sure", "should").
+inline const Tokens k_no_missing_limits = {"except", "apart from", "aside from", "other than", "besides",
+                                           "other",  "remaining",  "if",         "whether",    "unless",
+                                           "check",  "make sure",  "ensure",     "should",     "must"};
+/// Words of missing values: a sentence that names them again beyond its no-missing phrase tells where they
+/// are ("no missing values in Fare, but Age has 177 missing").
+inline const Tokens k_missing_words = {"missing", "null", "nulls", "nan", "nans", "na", "empty", "gaps"};
+
 /// Whether markdown cell `m` states that the data has no missing values ("No missing values in this
 /// dataset"), in its part that may report (reported_part: an exercise's "check that there are no nulls" is no
-/// statement).
+/// statement), in a sentence (up to `.`, `!`, `?`, `;` or a blank line) that is no question, has no
+/// k_no_missing_limits word, and names missing values nowhere else ("no missing values except in Age",
+/// "Age has 177 gaps; no missing values in the other columns", "If there are no missing values, ..." state
+/// nothing).
 inline bool states_no_missing(const MarkdownFacts& m) {
-  return contains_any(reported_part(m.lower), k_no_missing_statement);
+  const std::string_view text = reported_part(m.lower);
+  const auto boundary = [&](std::size_t i) {
+    return std::string_view(".!?;").find(text[i]) != std::string_view::npos ||
+           (text[i] == '\n' && i + 1 < text.size() && text[i + 1] == '\n');
+  };
+  for (std::string_view phrase : k_no_missing_statement)
+    for (auto at = text.find(phrase); at != std::string_view::npos; at = text.find(phrase, at + 1)) {
+      std::size_t begin = at, end = at + phrase.size();
+      while (begin > 0 && !boundary(begin - 1)) --begin;
+      while (end < text.size() && !boundary(end)) ++end;
+      if (end < text.size() && text[end] == '?') continue;
+      if (contains_any_word(text.substr(begin, end - begin), k_no_missing_limits)) continue;
+      // what follows the phrase, past its own words ("no missing values", "no missing or null values")
+      std::string_view after = text.substr(at + phrase.size(), end - at - phrase.size());
+      static const Tokens k_own = {"or", "and", "values", "value", "data", "entries"};
+      for (;;) {
+        const std::string_view rest = util::trim(after);
+        const std::string_view word = rest.substr(0, std::min(rest.find_first_of(" ,"), rest.size()));
+        const auto in = [&](const Tokens& t) { return std::find(t.begin(), t.end(), word) != t.end(); };
+        if (word.empty() || !(in(k_missing_words) || in(k_own))) break;
+        after = rest.substr(word.size());
+      }
+      if (contains_any_word(text.substr(begin, at - begin), k_missing_words) ||
+          contains_any_word(after, k_missing_words))
+        continue;
+      return true;
+    }
+  return false;
 }
 
 }  // namespace judge::scoring::detail
