@@ -618,12 +618,13 @@ inline const Tokens k_plan_words = {
     "splits", "splitting", "we use", "we need", "should",   "you"};
 /// Labels that open an exercise or a task, matched at a line's start (opens_with_label): these open one
 /// whatever follows ("Your turn", "TODO: ...")...
-inline const Tokens k_task_labels = {"your turn", "your task", "todo", "to do", "to-do"};
+inline const Tokens k_task_labels = {"your turn", "your task", "todo"};
 /// ... and these only as a heading of their own: a number or a letter at most, then a colon, a full stop,
-/// a bracket, a dash, `!` or the line's end ("Exercise 2: drop ...", "**Task 3.**", "Question 1)"; not
-/// "Exercise frequency: ..."). A question needs its number ("Q1:", "Question 4").
-inline const Tokens k_numbered_labels = {"exercise",   "exercises", "task", "tasks",
-                                         "assignment", "question",  "q"};
+/// a bracket, a dash, `!` or the line's end ("Exercise 2: drop ...", "**Task 3.**", "Question 1)", "To do:";
+/// not "Exercise frequency: ..." nor "To do this, we ..."). A question needs its number ("Q1:", "Question
+/// 4").
+inline const Tokens k_numbered_labels = {"exercise", "exercises", "task",  "tasks", "assignment",
+                                         "question", "q",         "to do", "to-do"};
 /// Verbs that open an order to the reader, when what they act on follows them (k_order_objects): "Drop every
 /// column ...", "Compute the share ...". Not "Note", "Notice" or "See", which open findings ("Notice that
 /// ...").

@@ -1253,6 +1253,12 @@ TEST(Facts, InstructionsAreNoFindings) {
   EXPECT_EQ(finding("Exercise frequency: 30% of the respondents exercise daily, the other 70% less than "
                     "once a week."),
             1);
+  // "To do" is a label as a heading of its own, not the start of a sentence
+  EXPECT_EQ(finding("To do: find the columns where over 40% of the values are missing and explain them all."),
+            0);
+  EXPECT_EQ(finding("To do this comparison we looked at the fares: about 15% of fares are zero, and the "
+                    "majority of passengers are in third class."),
+            1);
 }
 
 // Plan words are whole words: "latest" holds no "test", "constraints" no "train", "context" no "next"; a
