@@ -1078,6 +1078,23 @@ LinearRegression().fit(X, y)
   EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1);
 }
 
+// An attribute or an item assigned changes an object and binds no name (`P.rcParams["figure.figsize"] = ...`
+// leaves P matplotlib.pyplot's alias; a name in a subscript, `results[split] = 1`, is not bound either); a
+// name unpacked into, in brackets or not, is bound again.
+TEST(Facts, AnAttributeOrItemAssignedBindsNoName) {
+  const std::string imports =
+      "# %%\nimport matplotlib.pyplot as P\nfrom sklearn.model_selection import train_test_split as split\n"
+      "# %%\n";
+  const auto changed = notebook::parse_jupytext_percent(
+      imports + "P.rcParams[\"figure.figsize\"] = (8, 6)\nP.style.x = None\nresults[split] = 1\n", "a.py");
+  EXPECT_EQ(scoring::gather_facts(changed).aliases.size(), 2);
+  for (const char* bound : {"x, (split, y) = f()\n", "[split, *rest] = parts\n", "P = 3\nsplit = 0.2\n"}) {
+    const auto nb = notebook::parse_jupytext_percent(imports + bound, "b.py");
+    EXPECT_EQ(scoring::gather_facts(nb).aliases.size(), std::string(bound).starts_with("P") ? 0u : 1u)
+        << bound;
+  }
+}
+
 // A bracket left open early in a long cell makes the rest of it one logical line: each of its 2,000
 // group-wise features is read against that line, whose assignment and fills are found once (speed:
 // bench/scoring_facts_bench.cpp).
