@@ -2078,28 +2078,31 @@ inline bool states_no_missing(const MarkdownFacts& m) {
     return std::string_view(".!?;").find(text[i]) != std::string_view::npos ||
            (text[i] == '\n' && i + 1 < text.size() && text[i + 1] == '\n');
   };
-  for (std::string_view phrase : k_no_missing_statement)
-    for (auto at = text.find(phrase); at != std::string_view::npos; at = text.find(phrase, at + 1)) {
-      std::size_t begin = at, end = at + phrase.size();
-      while (begin > 0 && !boundary(begin - 1)) --begin;
-      while (end < text.size() && !boundary(end)) ++end;
-      if (end < text.size() && text[end] == '?') continue;
-      if (contains_any_word(text.substr(begin, end - begin), k_no_missing_limits)) continue;
-      // what follows the phrase, past its own words ("no missing values", "no missing or null values")
-      std::string_view after = text.substr(at + phrase.size(), end - at - phrase.size());
-      static const Tokens k_own = {"or", "and", "values", "value", "data", "entries"};
-      for (;;) {
-        const std::string_view rest = util::trim(after);
-        const std::string_view word = rest.substr(0, std::min(rest.find_first_of(" ,"), rest.size()));
-        const auto in = [&](const Tokens& t) { return std::find(t.begin(), t.end(), word) != t.end(); };
-        if (word.empty() || !(in(k_missing_words) || in(k_own))) break;
-        after = rest.substr(word.size());
-      }
-      if (contains_any_word(text.substr(begin, at - begin), k_missing_words) ||
-          contains_any_word(after, k_missing_words))
-        continue;
-      return true;
+  static const Tokens k_own = {"or", "and", "values", "value", "data", "entries"};
+  // Sentence by sentence, each read a bounded number of times: linear in the text however many phrases.
+  for (std::size_t begin = 0, end = 0; begin < text.size(); begin = end + 1) {
+    end = begin;
+    while (end < text.size() && !boundary(end)) ++end;
+    const std::string_view sentence = text.substr(begin, end - begin);
+    std::size_t at = std::string_view::npos, length = 0;  // its first no-missing phrase
+    for (std::string_view phrase : k_no_missing_statement)
+      if (const std::size_t found = sentence.find(phrase); found < at) at = found, length = phrase.size();
+    if (at == std::string_view::npos || (end < text.size() && text[end] == '?') ||
+        contains_any_word(sentence, k_no_missing_limits))
+      continue;
+    // what follows the phrase, past its own words ("no missing values", "no missing or null values")
+    std::string_view after = sentence.substr(at + length);
+    for (;;) {
+      const std::string_view rest = util::trim(after);
+      const std::string_view word = rest.substr(0, std::min(rest.find_first_of(" ,"), rest.size()));
+      const auto in = [&](const Tokens& t) { return std::find(t.begin(), t.end(), word) != t.end(); };
+      if (word.empty() || !(in(k_missing_words) || in(k_own))) break;
+      after = rest.substr(word.size());
     }
+    if (!contains_any_word(sentence.substr(0, at), k_missing_words) &&
+        !contains_any_word(after, k_missing_words))
+      return true;
+  }
   return false;
 }
 
