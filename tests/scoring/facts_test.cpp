@@ -1097,7 +1097,7 @@ TEST(Facts, AnAttributeOrItemAssignedBindsNoName) {
 
 // A bracket left open early in a long cell makes the rest of it one logical line: each of its 2,000
 // group-wise features is read against that line, whose assignment and fills are found once (speed:
-// bench/scoring_facts_bench.cpp).
+// bench/scoring_detectors_bench.cpp).
 TEST(Facts, TokensOfOneLongLogicalLineAreReadRight) {
   std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nparts = [\n";
   for (int i = 0; i < 2000; ++i) text += "    df.groupby('a')['x'].transform('mean'),\n";
