@@ -1088,12 +1088,14 @@ inline const Tokens k_fold_splitters = {"KFold",     "TimeSeriesSplit",  "Shuffl
 
 /// Whether `call` (a leading_call) builds a splitter into folds (k_fold_splitters), and `value`, the text
 /// from it on, asks for more than one split: not `n_splits=1`, nor 1 as its first argument
-/// (`ShuffleSplit(1, test_size=0.2)` splits once: a hold-out).
+/// (`ShuffleSplit(1, test_size=0.2)` splits once: a hold-out). LeavePOut's and LeavePGroupsOut's first
+/// argument is how many are left out (`LeavePOut(1)` leaves out each row in turn).
 inline bool builds_folds(std::string_view call, std::string_view value) {
   const std::string_view last = last_name(call);
   if (call.empty() || !std::any_of(k_fold_splitters.begin(), k_fold_splitters.end(),
                                    [&](std::string_view t) { return util::ends_with(last, t); }))
     return false;
+  if (util::starts_with(last, "Leave")) return true;
   const std::size_t open = value.find('(');
   std::string_view args = util::trim(value.substr(open + 1));
   for (std::string_view key : {"n_splits=", "n_splits ="}) {
@@ -1104,6 +1106,23 @@ inline bool builds_folds(std::string_view call, std::string_view value) {
   }
   return !(util::starts_with(args, "1") &&
            (args.size() == 1 || !std::isdigit(static_cast<unsigned char>(args[1]))));
+}
+
+/// Whether the call that ends right before `at` of `line` builds a splitter into several folds
+/// (builds_folds):
+/// `.split(` at `at` in "for tr, te in TimeSeriesSplit(5).split(X):"; not "ShuffleSplit(n_splits=1).split(X)"
+/// nor "open(path).read().split(".
+inline bool built_folds_before(std::string_view line, std::size_t at) {
+  if (at == 0 || line[at - 1] != ')') return false;
+  std::size_t open = at - 1;  // back to the `(` the call's `)` closes
+  for (int depth = 0; open > 0; --open) {
+    depth += (line[open] == ')') - (line[open] == '(');
+    if (depth == 0) break;
+  }
+  std::size_t begin = open;
+  while (begin > 0 && (is_identifier_char(line[begin - 1]) || line[begin - 1] == '.')) --begin;
+  while (begin < open && line[begin] == '.') ++begin;
+  return builds_folds(line.substr(begin, open - begin), line.substr(begin, at - begin));
 }
 
 /// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
@@ -1257,12 +1276,9 @@ inline std::vector<int> looped_cv_cells(const NotebookFacts& f) {
       const std::size_t for_at = statement ? indent : line.find(" for ");
       const std::size_t in = for_at == std::string_view::npos ? for_at : line.find(" in ", for_at + 1);
       if (in == std::string_view::npos) continue;
-      // where the line builds its first splitter (`for tr, te in TimeSeriesSplit(5).split(X):`)
-      std::size_t built = std::string_view::npos;
-      for (std::string_view t : k_fold_splitters) built = std::min(built, line.find(t));
       for (auto at = first_split; at != std::string_view::npos; at = line.find(".split(", at + 1)) {
         const bool folds =
-            at > in && (splitters.count(name_before(line, at)) > 0 || (line[at - 1] == ')' && built < at));
+            at > in && (splitters.count(name_before(line, at)) > 0 || built_folds_before(line, at));
         if (!folds) continue;
         if (statement) {
           // the loop's body: its header's rest and the lines indented deeper than the header

@@ -1133,6 +1133,14 @@ TEST(Facts, AFitInALoopOverFoldsIsCrossValidation) {
        0},
       {"ss = ShuffleSplit(1, test_size=0.2)\nfor tr, te in ss.split(X):\n    m = Ridge().fit(X[tr], y[tr])\n",
        0},
+      {"for tr, te in ShuffleSplit(n_splits=1, test_size=0.2).split(X):\n    m = Ridge().fit(X[tr], y[tr])\n",
+       0},
+      {"for tr, te in sklearn.model_selection.TimeSeriesSplit(3).split(X):\n    m = Ridge().fit(X[tr], "
+       "y[tr])\n",
+       1},
+      // LeavePOut(1) leaves each row out in turn: its 1 is no number of splits
+      {"lpo = LeavePOut(1)\nfor tr, te in lpo.split(X):\n    m = Ridge().fit(X[tr], y[tr])\n", 1},
+      {"for line in open('KFold.txt').read().split('\\n'):\n    m = Ridge().fit(X, y)\n", 0},
       {"cv = TimeSeriesSplit(3)\ncv = 'a,b'\nfor a, b in cv.split(','):\n    m = Ridge().fit(X, y)\n", 0},
       {"for name, value in line.split('='):\n    m = Ridge().fit(X, y)\n", 0},
   };
