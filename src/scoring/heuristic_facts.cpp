@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "code_scan.hpp"
 #include "judge/util/text.hpp"
@@ -191,6 +192,38 @@ void add_parameters(std::string_view params, std::set<std::string, std::less<>>&
   }
 }
 
+/// Adds to `names` the names an assignment (or a loop's, a `with`'s) target `target` binds: `a`, `a, b`, `(a,
+/// b)`, `[a, *rest]`; not the object of an attribute or a subscript, which is changed, not bound (`df.x`,
+/// `plt.rcParams["figure.figsize"]`, `d[key]`: neither `df`, `plt`, `d` nor `key`). Strings and comments are
+/// passed over (detail::scan_code).
+void add_target_names(std::string_view target, std::set<std::string, std::less<>>& names) {
+  std::vector<bool> opened;  // each bracket open: whether it is a subscript or a call's
+  int hidden = 0;            // subscripts and calls open: the names in them bind nothing
+  detail::scan_code(target, [&](std::size_t i, int) {
+    const char ch = target[i];
+    const char before = i > 0 ? target[i - 1] : ' ';
+    if (ch == '(' || ch == '[' || ch == '{') {
+      const bool object = is_name_char(before) || before == ')' || before == ']';
+      opened.push_back(object);
+      hidden += object;
+    } else if (ch == ')' || ch == ']' || ch == '}') {
+      if (!opened.empty()) {
+        hidden -= opened.back();
+        opened.pop_back();
+      }
+    } else if (is_name_char(ch) && !is_name_char(before) && before != '.' &&
+               !std::isdigit(static_cast<unsigned char>(ch)) && hidden == 0) {
+      std::size_t end = i;
+      while (end < target.size() && is_name_char(target[end])) ++end;
+      std::size_t next = end;
+      while (next < target.size() && target[next] == ' ') ++next;
+      if (next == target.size() || (target[next] != '.' && target[next] != '[' && target[next] != '('))
+        names.emplace(target.substr(i, end - i));
+    }
+    return false;
+  });
+}
+
 /// Adds to `names` the names `code` binds itself: assigns (`name = `, `a, name = `), loops over (a `for`
 /// statement or a comprehension), defines, takes as parameters (of a def or a lambda), or takes from `with
 /// ... as` / `except ... as`. An alias so bound is shadowed and left unresolved.
@@ -228,7 +261,7 @@ void add_bound_names(std::string_view code, std::set<std::string, std::less<>>& 
     } else {
       target = detail::assignment_target(line);
     }
-    for_each_name(target, [&](std::size_t at, std::size_t n) { names.emplace(target.substr(at, n)); });
+    add_target_names(target, names);
   }
 }
 

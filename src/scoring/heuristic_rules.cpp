@@ -169,7 +169,8 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
     else if (info_shows_no_missing(c) && handling.empty())
       return not_applicable(cell_ref(c.number) + ": info() counts every column complete");
   // Stated, not shown: "No missing values in this dataset" after the data is read (rubric N/A: "checks or
-  // states it").
+  // states it"); "no missing values except in Age" or "if there are no missing values" states nothing
+  // (states_no_missing).
   for (const auto& m : f.markdown)
     if (handling.empty() && s.data_load && m.number > *s.data_load && states_no_missing(m))
       return not_applicable(cell_ref(m.number) + ": the notebook states the data has no missing values");

@@ -618,12 +618,13 @@ inline const Tokens k_plan_words = {
     "splits", "splitting", "we use", "we need", "should",   "you"};
 /// Labels that open an exercise or a task, matched at a line's start (opens_with_label): these open one
 /// whatever follows ("Your turn", "TODO: ...")...
-inline const Tokens k_task_labels = {"your turn", "your task", "todo", "to do", "to-do"};
+inline const Tokens k_task_labels = {"your turn", "your task", "todo"};
 /// ... and these only as a heading of their own: a number or a letter at most, then a colon, a full stop,
-/// a bracket, a dash, `!` or the line's end ("Exercise 2: drop ...", "**Task 3.**", "Question 1)"; not
-/// "Exercise frequency: ..."). A question needs its number ("Q1:", "Question 4").
-inline const Tokens k_numbered_labels = {"exercise",   "exercises", "task", "tasks",
-                                         "assignment", "question",  "q"};
+/// a bracket, a dash, `!` or the line's end ("Exercise 2: drop ...", "**Task 3.**", "Question 1)", "To do:";
+/// not "Exercise frequency: ..." nor "To do this, we ..."). A question needs its number ("Q1:", "Question
+/// 4").
+inline const Tokens k_numbered_labels = {"exercise", "exercises", "task",  "tasks", "assignment",
+                                         "question", "q",         "to do", "to-do"};
 /// Verbs that open an order to the reader, when what they act on follows them (k_order_objects): "Drop every
 /// column ...", "Compute the share ...". Not "Note", "Notice" or "See", which open findings ("Notice that
 /// ...").
@@ -1087,12 +1088,14 @@ inline const Tokens k_fold_splitters = {"KFold",     "TimeSeriesSplit",  "Shuffl
 
 /// Whether `call` (a leading_call) builds a splitter into folds (k_fold_splitters), and `value`, the text
 /// from it on, asks for more than one split: not `n_splits=1`, nor 1 as its first argument
-/// (`ShuffleSplit(1, test_size=0.2)` splits once: a hold-out).
+/// (`ShuffleSplit(1, test_size=0.2)` splits once: a hold-out). LeavePOut's and LeavePGroupsOut's first
+/// argument is how many are left out (`LeavePOut(1)` leaves out each row in turn).
 inline bool builds_folds(std::string_view call, std::string_view value) {
   const std::string_view last = last_name(call);
   if (call.empty() || !std::any_of(k_fold_splitters.begin(), k_fold_splitters.end(),
                                    [&](std::string_view t) { return util::ends_with(last, t); }))
     return false;
+  if (util::starts_with(last, "Leave")) return true;
   const std::size_t open = value.find('(');
   std::string_view args = util::trim(value.substr(open + 1));
   for (std::string_view key : {"n_splits=", "n_splits ="}) {
@@ -1105,25 +1108,58 @@ inline bool builds_folds(std::string_view call, std::string_view value) {
            (args.size() == 1 || !std::isdigit(static_cast<unsigned char>(args[1]))));
 }
 
-/// Whether `name` (an assignment target) names a split part: one of its words (split at `_`, `,`, spaces,
-/// brackets and digits) is train, test, valid, val, validation or holdout (`X_train`, `train, test`,
-/// `df_valid`; not `trainer` or `contest`).
-inline bool names_split_part(std::string_view name) {
-  static const Tokens k_parts = {"train", "test", "valid", "val", "validation", "holdout"};
-  std::string lower = util::to_lower(name);
-  for (char& ch : lower)
-    if (!std::isalpha(static_cast<unsigned char>(ch))) ch = ' ';
-  return contains_any_word(lower, k_parts);
+/// Whether the call that ends right before `at` of `line` builds a splitter into several folds
+/// (builds_folds):
+/// `.split(` at `at` in "for tr, te in TimeSeriesSplit(5).split(X):"; not "ShuffleSplit(n_splits=1).split(X)"
+/// nor "open(path).read().split(".
+inline bool built_folds_before(std::string_view line, std::size_t at) {
+  if (at == 0 || line[at - 1] != ')') return false;
+  std::size_t open = at - 1;  // back to the `(` the call's `)` closes
+  for (int depth = 0; open > 0; --open) {
+    depth += (line[open] == ')') - (line[open] == '(');
+    if (depth == 0) break;
+  }
+  std::size_t begin = open;
+  while (begin > 0 && (is_identifier_char(line[begin - 1]) || line[begin - 1] == '.')) --begin;
+  while (begin < open && line[begin] == '.') ++begin;
+  return builds_folds(line.substr(begin, open - begin), line.substr(begin, at - begin));
 }
 
-/// Whether expression `value` picks rows by position or by a condition: `.head(` / `.tail(`, or a subscript
-/// whose first element (before a `,`) is a slice with a bound (`[:800]`, `[-12:]`, `.iloc[:-h]`,
-/// `.loc["2023":]`) or a comparison (`[df["date"] < cutoff]`). A bare `:` picks every row (`.iloc[:, 1:]`
-/// picks columns); what strings hold is not read.
-inline bool slices_rows(std::string_view value) {
-  if (contains_any(value, {".head(", ".tail("})) return true;
+/// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
+/// brackets, digits and a capital after a small letter): the training part (a word train or training:
+/// `X_train`, `trainDF`) and a part held out (test, valid, val, validation or holdout: `X_test`, `df_valid`,
+/// `testDF`); not `trainer` or `contest`.
+struct SplitParts {
+  bool train = false, held_out = false;
+};
+inline SplitParts split_parts_named(std::string_view name) {
+  static const Tokens k_train = {"train", "training"};
+  static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout"};
+  std::string words;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(name[i]);
+    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) words += ' ';
+    words += std::isalpha(ch) ? static_cast<char>(std::tolower(ch)) : ' ';
+  }
+  return {contains_any_word(words, k_train), contains_any_word(words, k_held_out)};
+}
+
+/// Whether `name` names a split part, training or held out (split_parts_named).
+inline bool names_split_part(std::string_view name) {
+  const SplitParts parts = split_parts_named(name);
+  return parts.train || parts.held_out;
+}
+
+/// Where expression `value` first picks rows by position or by a condition: a `.head(` / `.tail(`, or the
+/// `[` of a subscript whose first element (before a `,`) is a slice with a bound (`[:800]`, `[-12:]`,
+/// `.iloc[:-h]`, `.loc["2023":]`) or a comparison (`[df["date"] < cutoff]`). npos when it picks none. A bare
+/// `:` picks every row (`.iloc[:, 1:]` picks columns); what strings hold is not read.
+inline std::size_t row_slice_at(std::string_view value) {
+  std::size_t found = std::string_view::npos;
+  for (std::string_view call : {".head(", ".tail("}) found = std::min(found, value.find(call));
   int square = 0;                                                     // square brackets open
   bool first = false, colon = false, bound = false, compare = false;  // in the first element of the outer one
+  std::size_t opened = 0;                                             // where the outer subscript opens
   std::size_t next = 0;  // the byte after the last one visited: a gap before `i` was a string (a bound)
   const std::size_t stop = scan_code(value, [&](std::size_t i, int) {
     const char ch = value[i];
@@ -1131,6 +1167,7 @@ inline bool slices_rows(std::string_view value) {
     next = i + 1;
     if (ch == '[' && square++ == 0) {
       first = true, colon = bound = compare = false;
+      opened = i;
       return false;
     }
     if (ch == ']' && square > 0 && --square == 0) return first && ((colon && bound) || compare);
@@ -1147,15 +1184,41 @@ inline bool slices_rows(std::string_view value) {
       bound = true;
     return false;
   });
-  return stop < value.size();
+  return stop < value.size() ? std::min(found, opened) : found;
 }
 
-/// The first code cell that splits off a hold-out part by position or time instead of a splitter call: a
-/// line that assigns a name of a split part (names_split_part) from a value that slices rows, with none of
-/// those names in the value (`train, test = y.iloc[:-12], y.iloc[-12:]`, `X_train = X[:800]`,
-/// `test = df[df["date"] >= "2023-01-01"]`, `train = df.loc[:"2022"]`; not `small_train = X_train[:5]`, a
-/// part of a part; slices_rows).
+/// What the rows are picked from, for a row slice at `at` of `value` (row_slice_at): the dotted name, calls
+/// and subscripts right before it (`X` in "X[:800]", `X_train.iloc` in "X_train.iloc[:5]", `df["y"]` in
+/// `df["y"][:-12]`), not the bounds (`train_size` in "X[:train_size]" is no subject).
+inline std::string_view sliced_subject(std::string_view value, std::size_t at) {
+  std::size_t b = at;
+  while (b > 0) {
+    const char ch = value[b - 1];
+    if (is_identifier_char(ch) || ch == '.') {
+      --b;
+    } else if (ch == ')' || ch == ']') {  // back over a call's or a subscript's brackets
+      int depth = 0;
+      while (b > 0) {
+        const char c = value[--b];
+        depth += (c == ')' || c == ']') - (c == '(' || c == '[');
+        if (depth == 0) break;
+      }
+    } else {
+      break;
+    }
+  }
+  return value.substr(b, at - b);
+}
+
+/// The first code cell by which a hold-out is split off by position or time instead of a splitter call: both
+/// a training part and a held-out part (split_parts_named) are assigned rows picked by position or by a
+/// condition (row_slice_at), from something that is no split part itself (`train, test = y.iloc[:-12],
+/// y.iloc[-12:]`; `X_train, X_test = X[:n_train], X[n_train:]`; `test = df[df["date"] >= "2023-01-01"]` and
+/// `train = df[df["date"] < "2023-01-01"]`; not `small_train = X_train[:5]`, a part of a part). The cell
+/// where the second part is assigned. One part alone is no split: names like `test_cols`, `top_val` or
+/// `X_test_sample` are often given to a few rows or labels picked for a look.
 inline std::optional<int> sliced_holdout_cell(const NotebookFacts& f) {
+  bool train = false, held_out = false;
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
     if (!contains(body, "[") && !contains(body, ".head(") && !contains(body, ".tail(")) continue;
@@ -1164,10 +1227,18 @@ inline std::optional<int> sliced_holdout_cell(const NotebookFacts& f) {
       const auto [begin, end] = logical_line_range(ends, k);
       const std::string_view line = body.substr(begin, end - begin);
       const std::string_view target = assignment_target(line);
-      if (target.empty() || !names_split_part(target)) continue;
+      if (target.empty()) continue;
+      // Scala declares with `val` / `var` (a %scala cell, a Scala notebook): a keyword, no part's name
+      std::string_view name = util::trim(target);
+      if (util::starts_with(name, "val ") || util::starts_with(name, "var ")) name.remove_prefix(4);
+      const SplitParts parts = split_parts_named(name);
+      if (!parts.train && !parts.held_out) continue;
       const std::string_view value = line.substr(target.size() + 1);
-      if (names_split_part(value)) continue;
-      if (slices_rows(value)) return c.number;
+      const std::size_t at = row_slice_at(value);
+      if (at == std::string_view::npos || names_split_part(sliced_subject(value, at))) continue;
+      train = train || parts.train;
+      held_out = held_out || parts.held_out;
+      if (train && held_out) return c.number;
     }
   }
   return std::nullopt;
@@ -1205,12 +1276,9 @@ inline std::vector<int> looped_cv_cells(const NotebookFacts& f) {
       const std::size_t for_at = statement ? indent : line.find(" for ");
       const std::size_t in = for_at == std::string_view::npos ? for_at : line.find(" in ", for_at + 1);
       if (in == std::string_view::npos) continue;
-      // where the line builds its first splitter (`for tr, te in TimeSeriesSplit(5).split(X):`)
-      std::size_t built = std::string_view::npos;
-      for (std::string_view t : k_fold_splitters) built = std::min(built, line.find(t));
       for (auto at = first_split; at != std::string_view::npos; at = line.find(".split(", at + 1)) {
         const bool folds =
-            at > in && (splitters.count(name_before(line, at)) > 0 || (line[at - 1] == ')' && built < at));
+            at > in && (splitters.count(name_before(line, at)) > 0 || built_folds_before(line, at));
         if (!folds) continue;
         if (statement) {
           // the loop's body: its header's rest and the lines indented deeper than the header
@@ -2004,11 +2072,54 @@ inline const Tokens k_no_missing_statement = {"no missing",         "no null",  
                                               "nothing is missing", "none missing", "no empty value",
                                               "not missing any"};
 
+/// Words that, in the sentence of a no-missing statement, make it no statement about the whole data: an
+/// exception ("except in Age", "apart from Cabin", "in the other columns"), a condition, a question or an
+/// intention ("if there are no missing values, ...", "check whether", "make sure", "should").
+inline const Tokens k_no_missing_limits = {"except", "apart from", "aside from", "other than", "besides",
+                                           "other",  "remaining",  "if",         "whether",    "unless",
+                                           "check",  "make sure",  "ensure",     "should",     "must"};
+/// Words of missing values: a sentence that names them again beyond its no-missing phrase tells where they
+/// are ("no missing values in Fare, but Age has 177 missing").
+inline const Tokens k_missing_words = {"missing", "null", "nulls", "nan", "nans", "na", "empty", "gaps"};
+
 /// Whether markdown cell `m` states that the data has no missing values ("No missing values in this
 /// dataset"), in its part that may report (reported_part: an exercise's "check that there are no nulls" is no
-/// statement).
+/// statement), in a sentence (up to `.`, `!`, `?`, `;` or a blank line) that is no question, has no
+/// k_no_missing_limits word, and names missing values nowhere else ("no missing values except in Age",
+/// "Age has 177 gaps; no missing values in the other columns", "If there are no missing values, ..." state
+/// nothing).
 inline bool states_no_missing(const MarkdownFacts& m) {
-  return contains_any(reported_part(m.lower), k_no_missing_statement);
+  const std::string_view text = reported_part(m.lower);
+  const auto boundary = [&](std::size_t i) {
+    return std::string_view(".!?;").find(text[i]) != std::string_view::npos ||
+           (text[i] == '\n' && i + 1 < text.size() && text[i + 1] == '\n');
+  };
+  static const Tokens k_own = {"or", "and", "values", "value", "data", "entries"};
+  // Sentence by sentence, each read a bounded number of times: linear in the text however many phrases.
+  for (std::size_t begin = 0, end = 0; begin < text.size(); begin = end + 1) {
+    end = begin;
+    while (end < text.size() && !boundary(end)) ++end;
+    const std::string_view sentence = text.substr(begin, end - begin);
+    std::size_t at = std::string_view::npos, length = 0;  // its first no-missing phrase
+    for (std::string_view phrase : k_no_missing_statement)
+      if (const std::size_t found = sentence.find(phrase); found < at) at = found, length = phrase.size();
+    if (at == std::string_view::npos || (end < text.size() && text[end] == '?') ||
+        contains_any_word(sentence, k_no_missing_limits))
+      continue;
+    // what follows the phrase, past its own words ("no missing values", "no missing or null values")
+    std::string_view after = sentence.substr(at + length);
+    for (;;) {
+      const std::string_view rest = util::trim(after);
+      const std::string_view word = rest.substr(0, std::min(rest.find_first_of(" ,"), rest.size()));
+      const auto in = [&](const Tokens& t) { return std::find(t.begin(), t.end(), word) != t.end(); };
+      if (word.empty() || !(in(k_missing_words) || in(k_own))) break;
+      after = rest.substr(word.size());
+    }
+    if (!contains_any_word(sentence.substr(0, at), k_missing_words) &&
+        !contains_any_word(after, k_missing_words))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace judge::scoring::detail

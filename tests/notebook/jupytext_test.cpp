@@ -170,6 +170,45 @@ TEST(Jupytext, MagicsInCodeCellsAreUncommentedOnce) {
   EXPECT_EQ(nb.cells[1].source, "# %pip in markdown stays text");
 }
 
+// The rest of Jupytext's patterns (jupytext/magics.py; expected sources by hand): an indented magic keeps its
+// indent (_MAGIC_RE and _PYTHON_HELP_OR_BASH_CMD allow one, unesc keeps it), a shell command may start with
+// `{`, `.`, `$`, `~`, `/` or `\` (`!{sys.executable} -m pip`), a name may be assigned a magic
+// (_PYTHON_MAGIC_ASSIGN), spaces may stand between the comment and `!`; a commented line opens no string
+// (StringParser passes over comments, and over what follows a `#`), and a shebang on the first line belongs
+// to no cell (header.py keeps it as metadata).
+TEST(Jupytext, IndentedAndShellMagicsAreUncommentedAsJupytextDoes) {
+  const std::string text =
+      "#!/usr/bin/env python\n"
+      "# %%\n"
+      "# !{sys.executable} -m pip install scikit-learn==1.3.0\n"
+      "if IN_COLAB:\n"
+      "    # !pip install xgboost==2.0.0\n"
+      "\t# %time fit()\n"
+      "# files = !ls data\n"
+      "# n = %sx wc -l\n"
+      "#  !./run.sh\n"
+      "# x = 1\n"
+      "# \"\"\" a commented docstring quote\n"
+      "s = \"'''\"  # ''' in a one-quote string\n"
+      "# %pip install after-the-quotes\n"
+      "# !!! a comment\n";
+  const Notebook nb = parse_jupytext_percent(text, "m.py");
+  ASSERT_EQ(nb.cells.size(), 1u);
+  EXPECT_EQ(nb.cells[0].source,
+            "!{sys.executable} -m pip install scikit-learn==1.3.0\n"
+            "if IN_COLAB:\n"
+            "    !pip install xgboost==2.0.0\n"
+            "\t%time fit()\n"
+            "files = !ls data\n"
+            "n = %sx wc -l\n"
+            " !./run.sh\n"
+            "# x = 1\n"
+            "# \"\"\" a commented docstring quote\n"
+            "s = \"'''\"  # ''' in a one-quote string\n"
+            "%pip install after-the-quotes\n"
+            "# !!! a comment");
+}
+
 TEST(Jupytext, OnlyPercentMagicsAreUncommentedOutsidePython) {
   const std::string text =
       "# ---\n"
@@ -179,10 +218,13 @@ TEST(Jupytext, OnlyPercentMagicsAreUncommentedOutsidePython) {
       "# ---\n"
       "# %%\n"
       "# %load_ext rpy2\n"
-      "# !ls\n";
+      "# !ls\n"
+      "x <- \"'''\"\n"
+      "# %R magic after three quotes, which R does not pair\n";
   const Notebook nb = parse_jupytext_percent(text, "r.R");
   ASSERT_EQ(nb.cells.size(), 1u);
-  EXPECT_EQ(nb.cells[0].source, "%load_ext rpy2\n# !ls");
+  EXPECT_EQ(nb.cells[0].source,
+            "%load_ext rpy2\n# !ls\nx <- \"'''\"\n%R magic after three quotes, which R does not pair");
 }
 
 }  // namespace

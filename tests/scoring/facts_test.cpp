@@ -1099,9 +1099,26 @@ LinearRegression().fit(X, y)
   EXPECT_EQ(scoring::notebook_facts(nb).at("holdout_split"), 1);
 }
 
+// An attribute or an item assigned changes an object and binds no name (`P.rcParams["figure.figsize"] = ...`
+// leaves P matplotlib.pyplot's alias; a name in a subscript, `results[split] = 1`, is not bound either); a
+// name unpacked into, in brackets or not, is bound again.
+TEST(Facts, AnAttributeOrItemAssignedBindsNoName) {
+  const std::string imports =
+      "# %%\nimport matplotlib.pyplot as P\nfrom sklearn.model_selection import train_test_split as split\n"
+      "# %%\n";
+  const auto changed = notebook::parse_jupytext_percent(
+      imports + "P.rcParams[\"figure.figsize\"] = (8, 6)\nP.style.x = None\nresults[split] = 1\n", "a.py");
+  EXPECT_EQ(scoring::gather_facts(changed).aliases.size(), 2);
+  for (const char* bound : {"x, (split, y) = f()\n", "[split, *rest] = parts\n", "P = 3\nsplit = 0.2\n"}) {
+    const auto nb = notebook::parse_jupytext_percent(imports + bound, "b.py");
+    EXPECT_EQ(scoring::gather_facts(nb).aliases.size(), std::string(bound).starts_with("P") ? 0u : 1u)
+        << bound;
+  }
+}
+
 // A bracket left open early in a long cell makes the rest of it one logical line: each of its 2,000
 // group-wise features is read against that line, whose assignment and fills are found once (speed:
-// bench/scoring_facts_bench.cpp).
+// bench/scoring_detectors_bench.cpp).
 TEST(Facts, TokensOfOneLongLogicalLineAreReadRight) {
   std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nparts = [\n";
   for (int i = 0; i < 2000; ++i) text += "    df.groupby('a')['x'].transform('mean'),\n";
@@ -1137,6 +1154,14 @@ TEST(Facts, AFitInALoopOverFoldsIsCrossValidation) {
        0},
       {"ss = ShuffleSplit(1, test_size=0.2)\nfor tr, te in ss.split(X):\n    m = Ridge().fit(X[tr], y[tr])\n",
        0},
+      {"for tr, te in ShuffleSplit(n_splits=1, test_size=0.2).split(X):\n    m = Ridge().fit(X[tr], y[tr])\n",
+       0},
+      {"for tr, te in sklearn.model_selection.TimeSeriesSplit(3).split(X):\n    m = Ridge().fit(X[tr], "
+       "y[tr])\n",
+       1},
+      // LeavePOut(1) leaves each row out in turn: its 1 is no number of splits
+      {"lpo = LeavePOut(1)\nfor tr, te in lpo.split(X):\n    m = Ridge().fit(X[tr], y[tr])\n", 1},
+      {"for line in open('KFold.txt').read().split('\\n'):\n    m = Ridge().fit(X, y)\n", 0},
       {"cv = TimeSeriesSplit(3)\ncv = 'a,b'\nfor a, b in cv.split(','):\n    m = Ridge().fit(X, y)\n", 0},
       {"for name, value in line.split('='):\n    m = Ridge().fit(X, y)\n", 0},
   };
@@ -1274,6 +1299,12 @@ TEST(Facts, InstructionsAreNoFindings) {
   EXPECT_EQ(finding("Exercise frequency: 30% of the respondents exercise daily, the other 70% less than "
                     "once a week."),
             1);
+  // "To do" is a label as a heading of its own, not the start of a sentence
+  EXPECT_EQ(finding("To do: find the columns where over 40% of the values are missing and explain them all."),
+            0);
+  EXPECT_EQ(finding("To do this comparison we looked at the fares: about 15% of fares are zero, and the "
+                    "majority of passengers are in third class."),
+            1);
 }
 
 // Plan words are whole words: "latest" holds no "test", "constraints" no "train", "context" no "next"; a
@@ -1297,8 +1328,10 @@ TEST(Facts, PlanWordsAreWholeWords) {
   EXPECT_EQ(finding("Then 30% of the rows will be kept aside for the final check of the chosen model."), 0);
 }
 
-// A hold-out split by position or time, without a splitter call (by hand: each line below assigns a split
-// part from rows picked by a bounded slice, a comparison, head or tail, or does not).
+// A hold-out split by position or time, without a splitter call (by hand: the lines below assign a training
+// part and a held-out part rows picked by a bounded slice, a comparison, head or tail, or do not). A bound
+// named after a part (`train_size`) is no part of a part; one part alone is no split (a few rows or labels
+// picked for a look).
 TEST(Facts, HoldoutSplitByPositionOrTime) {
   const auto split = [](const std::string& line) {
     std::string text = "# %%\nimport pandas as pd\ny = pd.read_csv('w.csv')\n# %%\n";
@@ -1308,12 +1341,24 @@ TEST(Facts, HoldoutSplitByPositionOrTime) {
   };
   EXPECT_EQ(split("h = 12\ntrain, test = weekly.iloc[:-h], weekly.iloc[-h:]"), 1);
   EXPECT_EQ(split("X_train, X_test = X[:800], X[800:]"), 1);
-  EXPECT_EQ(split("test = df[df[\"date\"] >= \"2023-01-01\"]"), 1);
-  EXPECT_EQ(split("train = y.loc[:\"2022-12-31\"]"), 1);
-  EXPECT_EQ(split("df_valid = df.tail(30)"), 1);
-  EXPECT_EQ(split("X_train = df.iloc[:, 1:]"), 0);     // every row, some columns
-  EXPECT_EQ(split("small_train = X_train[:5]"), 0);    // a part of a part
-  EXPECT_EQ(split("trainer = df[:100]"), 0);           // no split part's name
-  EXPECT_EQ(split("X_test = df[[\"a\", \"b\"]]"), 0);  // columns
-  EXPECT_EQ(split("test = df[\"x:y\"]"), 0);           // a colon in a string is no slice
+  EXPECT_EQ(split("test = df[df[\"date\"] >= \"2023-01-01\"]\ntrain = df[df[\"date\"] < \"2023-01-01\"]"), 1);
+  EXPECT_EQ(split("train = y.loc[:\"2022-12-31\"]\ntest = y.loc[\"2023-01-01\":]"), 1);
+  EXPECT_EQ(split("df_train = df.iloc[:-30]\n# %%\ndf_valid = df.tail(30)"), 1);
+  EXPECT_EQ(split("train_size = int(len(X) * 0.66)\ntrain, test = X[0:train_size], X[train_size:len(X)]"), 1);
+  EXPECT_EQ(split("X_train, X_test = X[:n_train], X[n_train:]"), 1);
+  EXPECT_EQ(split("trainDF = df[df.year < 2020]\ntestDF = df[df.year >= 2020]"), 1);  // camel case
+  EXPECT_EQ(split("X_train = df.iloc[:, 1:]\nX_test = df2.iloc[:, 1:]"), 0);  // every row, some columns
+  EXPECT_EQ(split("small_train = X_train[:5]\nsmall_test = X_test[:5]"), 0);  // parts of parts
+  EXPECT_EQ(split("trainer = df[:100]\ncontest = df[100:]"), 0);              // no split part's name
+  EXPECT_EQ(split("X_train = df[[\"a\", \"b\"]]\nX_test = df[[\"a\"]]"), 0);  // columns
+  EXPECT_EQ(split("train = df[\"x:y\"]\ntest = df[\"y:z\"]"), 0);  // a colon in a string is no slice
+  // one part alone
+  EXPECT_EQ(split("df_valid = df.tail(30)"), 0);
+  EXPECT_EQ(split("test_cols = df.columns[:5]"), 0);
+  EXPECT_EQ(split("top_val = df[\"price\"].sort_values()[:10]"), 0);
+  EXPECT_EQ(split("X_test_sample = X[:5]"), 0);
+  EXPECT_EQ(split("test = df[df[\"date\"] >= \"2023-01-01\"]"), 0);
+  // Scala's `val` declares, it names no validation part
+  EXPECT_EQ(split("val trainRows = df.head(800)\nval schema_json = dbutils.fs.head(\"/tmp/s.json\", 100)"),
+            0);
 }

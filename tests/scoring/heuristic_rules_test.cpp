@@ -206,6 +206,27 @@ TEST(HeuristicRules, StatedCompleteDataIsNotApplicableForImputation) {
   EXPECT_EQ(verdict(asked, "data_imputation").score, 1.0);
   const auto before = judge(make({{md, "The data has no missing values."}, {code, load}, {code, fit}}));
   EXPECT_EQ(verdict(before, "data_imputation").score, 1.0);
+  // Stated whatever the sentence says beside it, or over a wrapped line
+  for (const char* statement :
+       {"Good news: there are no missing values, but a few outliers in the fare column.",
+        "The table is clean.\nThere are no missing or null values\nin any of the columns."}) {
+    const auto complete = judge(make({{code, load}, {md, statement}, {code, fit}}));
+    EXPECT_FALSE(verdict(complete, "data_imputation").score.has_value()) << statement;
+  }
+  // No statement that the data is complete: an exception, missing values named elsewhere in the sentence, a
+  // condition, a question, an intention (rubric 1: missing values never checked, present and ignored)
+  for (const char* partial :
+       {"The dataset has no missing values except in the Age and Cabin columns.",
+        "The dataset has no missing values apart from\nthe Cabin column, which we leave as it is.",
+        "Age has 177 gaps; there are no missing values in the other columns.",
+        "There are no missing values in Fare, but Age has 177 missing entries.",
+        "If there are no missing values, we can skip the imputation step entirely.",
+        "Let us check whether there are no missing values in the data.",
+        "Are there no missing values? We look below.",
+        "We should make sure there are no missing values before training."}) {
+    const auto v = verdict(judge(make({{code, load}, {md, partial}, {code, fit}})), "data_imputation");
+    EXPECT_EQ(v.score, 1.0) << partial << ": " << v.rationale;
+  }
 }
 
 // Imputation level 3: "checks which columns have missing values ... an imputer inside a pipeline".
