@@ -426,6 +426,10 @@ int run_eval(const EvalOptions& opt) {
   const bool llm = judge->calls_model();
   const auto per_dimension = split_dimensions(rubric, llm && !config.get_bool("batch_dimensions"));
   const auto memory = load_memory(opt.memory_dir, config, rubric, judge->spec());
+  if (memory)  // a typo in a dimension key of guidelines.yaml: checked against the whole rubric
+    for (const auto& w : scoring::unknown_guideline_dimensions(*memory, configured_rubric(config, "")))
+      std::cerr << "judge: warning: " << (std::filesystem::path(opt.memory_dir) / "guidelines.yaml").string()
+                << ": " << w << "\n";
   if (memory && judge->learns_fact_rules()) check_rules(*memory, opt.memory_dir, rubric);
   const auto context = memory_context(memory, config);
   const auto hashes = file_hashes(notebooks, context.memory != nullptr);

@@ -183,21 +183,26 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
   }
 }
 
-FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric) {
-  std::set<std::string, std::less<>> names{"rule_score"};
-  for (const auto& f : fact_vocabulary()) names.insert(f.name);
-  FactRuleCheck out;
-  // Guidelines under a key the rubric does not have (a typo when editing: `data_imputaton:`) reach no judge.
+std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memory,
+                                                      const rubric::Rubric& rubric) {
+  std::vector<std::string> out;
   std::map<std::string, std::size_t> unused;
   for (const auto& g : memory.all_guidelines())
     if (!rubric.find(g.dimension)) ++unused[g.dimension];
   for (const auto& [dimension, n] : unused) {
     std::string known;
     for (const auto& d : rubric.dimensions) known += (known.empty() ? "" : ", ") + d.id;
-    out.warnings.push_back("`" + dimension + "` is not a dimension of rubric " + rubric.id +
-                           " (it has: " + known + "), so its " + std::to_string(n) +
-                           (n == 1 ? " guideline is" : " guidelines are") + " not used");
+    out.push_back("`" + dimension + "` is not a dimension of rubric " + rubric.id + " (it has: " + known +
+                  "), so its " + std::to_string(n) + (n == 1 ? " guideline is" : " guidelines are") +
+                  " not used");
   }
+  return out;
+}
+
+FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric) {
+  std::set<std::string, std::less<>> names{"rule_score"};
+  for (const auto& f : fact_vocabulary()) names.insert(f.name);
+  FactRuleCheck out;
   for (const auto& d : rubric.dimensions)
     for (const auto& rule : memory.fact_rules(d.id)) {
       const std::string where = d.id + ": `" + memory::format_fact_rule(rule) + "`";

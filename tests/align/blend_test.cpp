@@ -290,9 +290,11 @@ TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
   std::string unused = "`no_such_dimension` is not a dimension of rubric ";
   unused += rubric::default_rubric().id;
   unused += " (it has: " + known + "), so its 2 guidelines are not used";
+  EXPECT_EQ(scoring::unknown_guideline_dimensions(m, rubric::default_rubric()),
+            std::vector<std::string>{unused});
+  // a cut of the rubric is not what the check is against: eval --dimensions passes the whole rubric
   EXPECT_EQ(check.warnings,
-            (std::vector<std::string>{unused,
-                                      "model_training: `when trains_modle -> score 1` tests `trains_modle`, "
+            (std::vector<std::string>{"model_training: `when trains_modle -> score 1` tests `trains_modle`, "
                                       "which is not a fact (docs/facts.md), so the rule never applies",
                                       "model_training: `when always, trains_model -> N/A` tests `always`, "
                                       "which is not a fact (docs/facts.md), so the rule never applies"}));

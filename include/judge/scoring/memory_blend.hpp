@@ -58,12 +58,17 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
 /// naming the dimension and the rule. `errors`: an action the rubric cannot give (a score not on its scale,
 /// N/A on a rubric without N/A), which would put a verdict off the scale. `warnings`: a test on a name that
 /// is neither a fact of fact_vocabulary() nor `rule_score` (a typo, "always" among other tests), which never
-/// holds, so the rule never applies; and guidelines under a dimension the rubric lacks (a typo in
-/// guidelines.yaml's key), which no judge uses.
+/// holds, so the rule never applies. Rules of dimensions the rubric lacks are not looked at.
 struct FactRuleCheck {
   std::vector<std::string> errors, warnings;
 };
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric);
+
+/// One line per dimension the memory's guidelines are filed under that `rubric` (the whole rubric, not a
+/// --dimensions cut of it) lacks: a typo in guidelines.yaml's key (`data_imputaton:`) leaves those guidelines
+/// unused by every judge. Names the rubric's dimensions and counts the guidelines.
+std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memory,
+                                                      const rubric::Rubric& rubric);
 
 /// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
 /// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"].
