@@ -299,7 +299,11 @@ std::string unreadable_support(std::string_view text) {
   if (comment.empty() || stated_support(text)) return "";
   const std::string_view inner = util::trim(comment.substr(1, comment.size() - 2));
   const bool number = !inner.empty() && std::isdigit(static_cast<unsigned char>(inner.front()));
-  return number || has_label_word(inner) ? std::string(inner) : "";
+  // labels spoken of with a number somewhere ("eighteen of 20 labels"), not a note about labels ("label
+  // noise suspected")
+  const bool digit = std::any_of(inner.begin(), inner.end(),
+                                 [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  return number || (has_label_word(inner) && digit) ? std::string(inner) : "";
 }
 
 }  // namespace judge::memory

@@ -152,7 +152,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
 // split) or a native-NaN model said so. 2: handled with leakage risk, unchecked, or a blanket rule.
 // 1: missing values ignored (never checked, even with a native-NaN model), or rows dropped wholesale
 // unchecked. N/A: no data preparation, or the data is shown (a zero count, an info() of complete columns) or
-// stated to be complete.
+// stated to be complete, and no output shows a gap.
 
 Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
@@ -163,16 +163,19 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.trained && !s.data_prep && checks.empty())
     return not_applicable("no data preparation in this notebook");
   const auto handling = f.cells_with(k_impute);
+  // The data is complete only if no output shows a gap: a check after columns with gaps were dropped
+  // (`df.drop(columns=["Age", "Cabin"])`, no k_impute call) shows what is left, not the data.
+  const bool complete = handling.empty() && !shows_missing(f);
   for (const auto& c : f.code)
-    if (output_shows_no_missing(c) && handling.empty())
+    if (complete && output_shows_no_missing(c))
       return not_applicable(cell_ref(c.number) + ": the missing-value count shows no missing values");
-    else if (info_shows_no_missing(c) && handling.empty())
+    else if (complete && info_shows_no_missing(c))
       return not_applicable(cell_ref(c.number) + ": info() counts every column complete");
   // Stated, not shown: "No missing values in this dataset" after the data is read (rubric N/A: "checks or
   // states it"); "no missing values except in Age" or "if there are no missing values" states nothing
   // (states_no_missing).
   for (const auto& m : f.markdown)
-    if (handling.empty() && s.data_load && m.number > *s.data_load && states_no_missing(m))
+    if (complete && s.data_load && m.number > *s.data_load && states_no_missing(m))
       return not_applicable(cell_ref(m.number) + ": the notebook states the data has no missing values");
   if (s.builtin_data_only && handling.empty())
     return not_applicable("only a bundled, complete toy data set is used and nothing is prepared");

@@ -1990,16 +1990,20 @@ inline PackageProblems package_problems(const NotebookFacts& f) {
   return p;
 }
 
-/// Whether a missing-value count or test shows that nothing is missing: its output holds only zero counts,
-/// zero shares or False, one a line ("age  0" from isnull().sum(), a lone "0" from .sum().sum(), "False" from
-/// .values.any(), "age  0.0" from isna().mean()) or as the cells of a Spark show() table ("|  0|  0|"). Any
-/// other number, or True, is a missing value; other text (headers, "dtype: int64") is passed over.
-inline bool output_shows_no_missing(const CodeFacts& c) {
+/// What an output says of missing values: nothing readable, that none is missing, or that some are.
+enum class MissingShown { nothing, none, some };
+
+/// What a missing-value count or test shows: none missing when its output holds only zero counts, zero shares
+/// or False, one a line ("age  0" from isnull().sum(), a lone "0" from .sum().sum(), "False" from
+/// .values.any(), "age  0.0" from isna().mean()) or as the cells of a Spark show() table ("|  0|  0|"); some
+/// when it holds any other number, or True. Other text (headers, "dtype: int64") is passed over. A not-null
+/// test's booleans are not read, nor are its numbers a gap (`notna().sum()` counts what is there).
+inline MissingShown missing_count_shown(const CodeFacts& c) {
   // Counted or tested, not the rows with gaps listed (`df[df.x.isnull()]` prints rows, whose numbers are
   // data).
   if (!contains_any(c.body, k_missing_check) || c.output.empty() ||
       !contains_any(c.body, {"sum()", "any()", "all()", "mean()", "count(", "null_count("}))
-    return false;
+    return MissingShown::nothing;
   // A lone value speaks for the whole frame only from a whole-frame form; `df.x.isnull().sum()` printing 0
   // is one column (often checked right after filling it).
   const bool whole_frame =
@@ -2007,6 +2011,7 @@ inline bool output_shows_no_missing(const CodeFacts& c) {
   bool lone_only = true;
   // A not-null test says True where nothing is missing: its booleans are left unread.
   const bool inverse = contains_any(c.body, {"notnull(", "notna(", "isNotNull(", "IS NOT NULL"});
+  const MissingShown gap = inverse ? MissingShown::nothing : MissingShown::some;
   bool any_value = false;
   for (std::string_view line : util::split_lines(c.output)) {
     line = util::trim(line);
@@ -2026,32 +2031,38 @@ inline bool output_shows_no_missing(const CodeFacts& c) {
     if (line.front() == '|') lone_only = false;
     for (std::string_view value : values) {
       if (!inverse && (value == "False" || value == "True")) {
-        if (value == "True") return false;
+        if (value == "True") return MissingShown::some;
         any_value = true;
         continue;
       }
       const bool number = !value.empty() && std::isdigit(static_cast<unsigned char>(value.front())) &&
                           value.find_first_not_of("0123456789.") == std::string_view::npos;
       if (!number) continue;
-      if (value.find_first_not_of("0.") != std::string_view::npos) return false;
+      if (value.find_first_not_of("0.") != std::string_view::npos) return gap;
       any_value = true;
     }
   }
-  return any_value && (whole_frame || !lone_only);
+  return any_value && (whole_frame || !lone_only) ? MissingShown::none : MissingShown::nothing;
 }
 
-/// Whether code cell `c` calls pandas' `info()` and its output shows no missing value: the index line gives
-/// the row count ("RangeIndex: 1470 entries, 0 to 1469", any "...Index: N entries") and every column line
-/// counts that many non-null values ("  0   Age   1470 non-null   int64"), at least one column listed. A
-/// short info() (no per-column counts) shows nothing.
-inline bool info_shows_no_missing(const CodeFacts& c) {
-  if (!contains(c.body, ".info(") || c.output.empty()) return false;
+/// Whether a missing-value count or test shows that nothing is missing (missing_count_shown).
+inline bool output_shows_no_missing(const CodeFacts& c) {
+  return missing_count_shown(c) == MissingShown::none;
+}
+
+/// What code cell `c`'s pandas `info()` output shows of missing values: the index line gives the row count
+/// ("RangeIndex: 1470 entries, 0 to 1469", any "...Index: N entries"), and each column line after it counts
+/// its non-null values ("  0   Age   1470 non-null   int64"): none missing when every column listed (one at
+/// least) counts its frame's rows, some when one counts fewer. Several frames' info() in one output are each
+/// read against their own index line. A short info() (no per-column counts) shows nothing.
+inline MissingShown info_missing_shown(const CodeFacts& c) {
+  if (!contains(c.body, ".info(") || c.output.empty()) return MissingShown::nothing;
   std::optional<std::string_view> rows;
   std::size_t columns = 0;
   for (std::string_view line : util::split_lines(c.output)) {
     line = util::trim(line);
     const std::size_t entries = line.find(" entries");
-    if (!rows && contains(line, "Index: ") && entries != std::string_view::npos) {
+    if (contains(line, "Index: ") && entries != std::string_view::npos) {  // a frame's info() starts
       const std::size_t colon = line.find("Index: ");
       rows = util::trim(line.substr(colon + 7, entries - colon - 7));
       continue;
@@ -2061,10 +2072,31 @@ inline bool info_shows_no_missing(const CodeFacts& c) {
     const std::string_view head = util::trim(line.substr(0, non_null));
     const std::size_t sp = head.find_last_of(" \t");
     const std::string_view count = sp == std::string_view::npos ? head : head.substr(sp + 1);
-    if (!rows || count != *rows) return false;
+    if (!rows) return MissingShown::nothing;
+    if (count != *rows) {
+      // a smaller count is a gap; text is no reading
+      const bool numbers = !count.empty() && !rows->empty() &&
+                           count.find_first_not_of("0123456789") == std::string_view::npos &&
+                           rows->find_first_not_of("0123456789") == std::string_view::npos;
+      return numbers && (count.size() < rows->size() || (count.size() == rows->size() && count < *rows))
+                 ? MissingShown::some
+                 : MissingShown::nothing;
+    }
     ++columns;
   }
-  return rows && !rows->empty() && columns > 0;
+  return rows && !rows->empty() && columns > 0 ? MissingShown::none : MissingShown::nothing;
+}
+
+/// Whether code cell `c` calls pandas' `info()` and its output counts every column complete
+/// (info_missing_shown).
+inline bool info_shows_no_missing(const CodeFacts& c) { return info_missing_shown(c) == MissingShown::none; }
+
+/// Whether some output of the notebook shows a missing value: a missing-value count or test, or an info()
+/// column short of the rows (missing_count_shown, info_missing_shown).
+inline bool shows_missing(const NotebookFacts& f) {
+  return std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) {
+    return missing_count_shown(c) == MissingShown::some || info_missing_shown(c) == MissingShown::some;
+  });
 }
 
 /// Words of markdown that states the data has no missing values.

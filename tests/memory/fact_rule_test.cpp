@@ -249,7 +249,7 @@ TEST(FactRule, UnreadableSupportIsACountCommentStatedSupportCannotRead) {
   EXPECT_EQ(unreadable_support("when a -> score 1 (18 of 20 labels, checked)"), "18 of 20 labels, checked");
   for (const char* text :
        {"when a -> N/A", "when a -> N/A (kept by hand)", "when a -> N/A (labelled by hand)",
-        "when a -> N/A (18 of 20 labels)", "when a -> N/A (1 of 1 label)", "Prose (18 of labels)",
-        "when a -> N/A (18 of labels) x"})
+        "when a -> N/A (label noise suspected)", "when a -> N/A (18 of 20 labels)",
+        "when a -> N/A (1 of 1 label)", "Prose (18 of labels)", "when a -> N/A (18 of labels) x"})
     EXPECT_EQ(unreadable_support(text), "") << text;
 }

@@ -377,6 +377,14 @@ TEST(Facts, ShowsNoMissingReadsInfoCounts) {
             0);
   EXPECT_EQ(shows("df.info()", " 0   Age     1470 non-null   int64"), 0);
   EXPECT_EQ(shows("df.describe()", head + " 0   Age     1470 non-null   int64"), 0);  // no info() call
+  // two frames' info(), each read against its own rows
+  const std::string test_head = "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 418 entries, 0 to 417\n";
+  EXPECT_EQ(shows("train.info()\ntest.info()", head + " 0   Age     1470 non-null   int64\n" + test_head +
+                                                   " 0   Age     418 non-null   int64"),
+            1);
+  EXPECT_EQ(shows("train.info()\ntest.info()", head + " 0   Age     1470 non-null   int64\n" + test_head +
+                                                   " 0   Age     332 non-null   int64"),
+            0);
 }
 
 // Fills and fitted statistics before the split (cell 4 splits): a mean fill with more arguments, a forward

@@ -50,6 +50,15 @@ Cell& with_error(Notebook& nb, int number, const std::string& ename, const std::
   return c;
 }
 
+Cell& with_stdout(Notebook& nb, int number, const std::string& text) {
+  Cell& c = nb.cells.at(number - 1);
+  notebook::Output o;
+  o.kind = "stream";
+  o.text = text;
+  c.outputs.push_back(o);
+  return c;
+}
+
 const Verdict& verdict(const std::vector<Verdict>& all, const std::string& dimension) {
   for (const auto& v : all)
     if (v.dimension == dimension) return v;
@@ -227,6 +236,51 @@ TEST(HeuristicRules, StatedCompleteDataIsNotApplicableForImputation) {
     const auto v = verdict(judge(make({{code, load}, {md, partial}, {code, fit}})), "data_imputation");
     EXPECT_EQ(v.score, 1.0) << partial << ": " << v.rationale;
   }
+}
+
+// Imputation N/A needs complete data: a zero count, a complete info() or a statement after columns with gaps
+// were shown and dropped (`drop(columns=...)`, no fill or dropna) speaks of what is left, not of the data
+// (rubric N/A: "the data has no missing values"). Outputs as pandas prints them, by hand.
+TEST(HeuristicRules, CompletenessShownAfterGapsIsNoNotApplicable) {
+  const std::string info =
+      "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 891 entries, 0 to 890\nData columns (total 2 "
+      "columns):\n #   Column  Non-Null Count  Dtype\n---  ------  --------------  -----\n"
+      " 0   Pclass  891 non-null    int64\n 1   Fare    891 non-null    float64\n";
+  const std::string fit =
+      "from sklearn.model_selection import train_test_split\nfrom sklearn.linear_model import "
+      "LogisticRegression\n"
+      "X_train, X_test, y_train, y_test = train_test_split(df[['Pclass', 'Fare']], df['Survived'])\n"
+      "LogisticRegression().fit(X_train, y_train)";
+  // complete: N/A
+  auto complete =
+      make({{code, "import pandas as pd\ndf = pd.read_csv('titanic.csv')\ndf.info()"}, {code, fit}});
+  with_stdout(complete, 1, info);
+  EXPECT_FALSE(verdict(judge(complete), "data_imputation").score.has_value());
+  // gaps counted, the columns dropped, then a complete info(), a zero count, a statement: scored
+  for (const auto& [after, shown] : std::vector<std::pair<std::string, std::string>>{
+           {"df = df.drop(columns=['Age', 'Cabin'])\ndf.info()", info},
+           {"df = df.drop(columns=['Age', 'Cabin'])\ndf.isnull().sum()",
+            "Pclass    0\nFare      0\ndtype: int64\n"},
+           {"df = df.drop(columns=['Age', 'Cabin'])", ""}}) {
+    auto nb = make({{code, "import pandas as pd\ndf = pd.read_csv('titanic.csv')\ndf.isnull().sum()"},
+                    {code, after},
+                    {md, "There are no missing values now."},
+                    {code, fit}});
+    with_stdout(nb, 1, "Pclass      0\nAge       177\nCabin     687\nFare        0\ndtype: int64\n");
+    if (!shown.empty()) with_stdout(nb, 2, shown);
+    const auto v = verdict(judge(nb), "data_imputation");
+    EXPECT_EQ(v.score, 2.0) << after << ": " << v.rationale;
+  }
+  // an info() short of the rows shows the gap itself, whatever the markdown says (rubric 1: present and
+  // ignored)
+  auto gaps = make({{code, "import pandas as pd\ndf = pd.read_csv('titanic.csv')\ndf.info()"},
+                    {md, "No missing values in this dataset."},
+                    {code, fit}});
+  with_stdout(gaps, 1,
+              "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 891 entries, 0 to 890\n"
+              " 0   Pclass  891 non-null    int64\n 1   Age     714 non-null    float64\n");
+  EXPECT_EQ(verdict(judge(gaps), "data_imputation").score, 1.0)
+      << verdict(judge(gaps), "data_imputation").rationale;
 }
 
 // Imputation level 3: "checks which columns have missing values ... an imputer inside a pipeline".

@@ -91,10 +91,10 @@ std::string support_comment(std::size_t right, std::size_t covers);
 std::optional<RuleSupport> stated_support(std::string_view text);
 
 /// The trailing comment of a rule text that states a support count stated_support cannot read, without its
-/// parentheses and trimmed: a comment after the action that starts with a digit or has the word "label" or
-/// "labels" ("... -> score 1 (18 of labels)" gives "18 of labels"; "(18 of 20)", "(eighteen of 20 labels)").
-/// Empty when the text states no count (no comment, or one of another form: "(kept by hand)") or states one
-/// that stated_support reads.
+/// parentheses and trimmed: a comment after the action that starts with a digit, or has the word "label" or
+/// "labels" and a digit ("... -> score 1 (18 of labels)" gives "18 of labels"; "(18 of 20)", "(eighteen of
+/// 20 labels)"). Empty when the text states no count (no comment, or one of another form: "(kept by hand)",
+/// "(label noise suspected)") or states one that stated_support reads.
 std::string unreadable_support(std::string_view text);
 
 }  // namespace judge::memory
