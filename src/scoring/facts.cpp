@@ -431,9 +431,10 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   const bool in_pipeline = imputer_in_pipeline(f);
   v["imputer_in_pipeline"] = b(in_pipeline);
   v["fill_before_split"] =
-      b(!before_split_outside_pipeline(f, fill_statistic_cells(f), s, in_pipeline).empty());
+      b(!before_split_outside_pipeline(f, fill_statistic_cells(f), s, in_pipeline, FillKind::statistic)
+             .empty());
   v["imputation_before_split"] =
-      b(!before_split_outside_pipeline(f, filling_cells(f), s, in_pipeline).empty());
+      b(!before_split_outside_pipeline(f, filling_cells(f), s, in_pipeline, FillKind::any).empty());
   v["blanket_dropna"] = b(any(f, k_blanket_drop));
   v["native_nan_model"] = b(s.model && any(f, k_missing_native));
 

@@ -211,15 +211,18 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   // Statistics learned from the data before the split leak the test rows into the fill.
   const auto statistic = fill_statistic_cells(f);
   const bool in_pipeline = imputer_in_pipeline(f);
-  const auto leaked = before_split_outside_pipeline(f, statistic, s, in_pipeline);
+  const auto leaked = before_split_outside_pipeline(f, statistic, s, in_pipeline, FillKind::statistic);
   const bool fit_on_train = f.first_with({".fit(X_train", ".fit_transform(X_train", ".fit(x_train",
                                           ".fit_transform(x_train", ".fit(train", ".fit_transform(train"})
                                 .has_value() &&
                             !statistic.empty();
   if (!leaked.empty()) {
     score = std::min(score, 2.0);
-    notes.push_back(cell_ref(leaked.front()) + ": fill statistics computed before the split (" +
-                    cell_ref(*s.holdout) + "), so test rows leak into them");
+    std::string note = cell_ref(leaked.front());
+    note += ": fill statistics computed before the split (";
+    note += leaked.front() == *s.holdout ? "above it in the same cell" : cell_ref(*s.holdout);
+    note += "), so test rows leak into them";
+    notes.push_back(note);
   } else if (in_pipeline) {
     notes.push_back("imputer inside a pipeline, fitted on training data only");
   } else if (fit_on_train) {

@@ -893,6 +893,23 @@ inline bool states_finding(const MarkdownFacts& m) {
   return percentage && !contains_any_word(text, k_plan_words);
 }
 
+/// Whether `text` fits an object built by `tokens`: built and fitted on one line (`SimpleImputer().fit(X)`),
+/// or `name.fit(` / `name.fit_transform(` of a name assigned one here or in `names`, which collects the names
+/// `text` assigns (so a notebook's cells are read in order with one set).
+inline bool fits_in(std::string_view text, const Tokens& tokens, std::set<std::string, std::less<>>& names) {
+  bool fitted = false;
+  for (std::string_view line : util::split_lines(text)) {
+    const bool builds = contains_any(line, tokens);
+    const bool fits = contains_any(line, {".fit(", ".fit_transform("});
+    if (builds && fits) fitted = true;
+    if (const auto name = built_name(line, tokens); !name.empty()) names.insert(std::string(name));
+    for (const char* call : {".fit(", ".fit_transform("})
+      for (auto at = line.find(call); !fitted && at != std::string_view::npos; at = line.find(call, at + 1))
+        if (names.count(name_before(line, at))) fitted = true;
+  }
+  return fitted;
+}
+
 /// Cells where an object built by one of `tokens` (an imputer, a scaler, an encoder) is fitted to data:
 /// `Token(...).fit(` / `.fit_transform(` on one line, or `name.fit(` / `name.fit_transform(` of a name once
 /// assigned `name = ...Token(...)` (in that cell or an earlier one). Building the object is no fit: it may be
@@ -900,19 +917,8 @@ inline bool states_finding(const MarkdownFacts& m) {
 inline std::vector<int> fitted_cells(const NotebookFacts& f, const Tokens& tokens) {
   std::vector<int> out;
   std::set<std::string, std::less<>> names;
-  for (const auto& c : f.code) {
-    bool fitted = false;
-    for (std::string_view line : util::split_lines(c.body)) {
-      const bool builds = contains_any(line, tokens);
-      const bool fits = contains_any(line, {".fit(", ".fit_transform("});
-      if (builds && fits) fitted = true;
-      if (const auto name = built_name(line, tokens); !name.empty()) names.insert(std::string(name));
-      for (const char* call : {".fit(", ".fit_transform("})
-        for (auto at = line.find(call); !fitted && at != std::string_view::npos; at = line.find(call, at + 1))
-          if (names.count(name_before(line, at))) fitted = true;
-    }
-    if (fitted) out.push_back(c.number);
-  }
+  for (const auto& c : f.code)
+    if (fits_in(c.body, tokens, names)) out.push_back(c.number);
   return out;
 }
 
@@ -920,19 +926,24 @@ inline std::vector<int> fitted_cells(const NotebookFacts& f, const Tokens& token
 inline const Tokens k_transformer = {"Encoder(",     "Scaler(",    "Indexer(",     "Normalizer(",
                                      "Transformer(", "Binarizer(", "Discretizer(", "Vectorizer("};
 
+/// Whether a line of `text` fills with a mean, median or mode (`df.x.fillna(df.x.mean(), inplace=True)`,
+/// `fillna(median_age)`).
+inline bool fills_with_statistic(std::string_view text) {
+  for (std::string_view line : util::split_lines(text))
+    if (contains_any(line, {"fillna(", "na.fill(", "fill_null(", "replace("}) &&
+        contains_any(line, {".mean(", ".median(", ".mode(", "fillna(mean", "fillna(median", "fillna(mode"}))
+      return true;
+  return false;
+}
+
 /// Cells that compute a fill statistic from the data: an imputer fitted (fitted_cells) or a fill with a mean,
-/// median or mode on one line (`df.x.fillna(df.x.mean(), inplace=True)`, `fillna(median_age)`).
+/// median or mode on one line (fills_with_statistic).
 inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
   const auto fitted = fitted_cells(f, k_imputer);
   std::vector<int> out;
-  for (const auto& c : f.code) {
-    bool found = std::find(fitted.begin(), fitted.end(), c.number) != fitted.end();
-    for (std::string_view line : util::split_lines(c.body))
-      found = found || (contains_any(line, {"fillna(", "na.fill(", "fill_null(", "replace("}) &&
-                        contains_any(line, {".mean(", ".median(", ".mode(", "fillna(mean", "fillna(median",
-                                            "fillna(mode"}));
-    if (found) out.push_back(c.number);
-  }
+  for (const auto& c : f.code)
+    if (std::find(fitted.begin(), fitted.end(), c.number) != fitted.end() || fills_with_statistic(c.body))
+      out.push_back(c.number);
   return out;
 }
 
@@ -1784,18 +1795,55 @@ inline bool imputer_in_pipeline(const NotebookFacts& f) {
                      [&](int n) { return contains(f.cell(n)->body, "Imputer("); });
 }
 
-/// The cells of `cells` (fill_statistic_cells or filling_cells) before the hold-out split that fill outside a
-/// pipeline: a fill or drop written in the cell (fillna, dropna, a `replace(` with a statistic, ...) always;
-/// a fitted imputer only when no imputer is given to a pipeline (`in_pipeline`), which is fitted per training
-/// fold. An imputer in a pipeline exempts that imputer, not a dropna or fillna elsewhere.
+/// Where the first hold-out split token (k_holdout, as a name) starts in `body`; npos when none does (a split
+/// by position, sliced_holdout_cell, has no token).
+inline std::size_t first_holdout_token(std::string_view body) {
+  std::size_t first = std::string_view::npos;
+  for (std::string_view t : k_holdout)
+    for (auto at = body.find(t); at != std::string_view::npos && at < first; at = body.find(t, at + 1))
+      if (!is_identifier_char(t.front()) || at == 0 || !is_identifier_char(body[at - 1])) {
+        first = at;
+        break;
+      }
+  return first;
+}
+
+/// Which fills before_split_outside_pipeline looks for: fill statistics (fill_statistic_cells) or any fill or
+/// drop (filling_cells).
+enum class FillKind { statistic, any };
+
+/// The cells of `cells` (fill_statistic_cells or filling_cells, as `kind` says) before the hold-out split
+/// that fill outside a pipeline: a fill or drop written in the cell (fillna, dropna, a `replace(` with a
+/// statistic,
+/// ...) always; a fitted imputer only when no imputer is given to a pipeline (`in_pipeline`), which is fitted
+/// per training fold. An imputer in a pipeline exempts that imputer, not a dropna or fillna elsewhere. The
+/// split's own cell counts when its text before the first split token fills (`df.dropna(subset=["y"])` a line
+/// above `train_test_split(` in one cell drops rows before the split).
 inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, const std::vector<int>& cells,
-                                                      const Stages& s, bool in_pipeline) {
+                                                      const Stages& s, bool in_pipeline, FillKind kind) {
   std::vector<int> out;
   if (!s.holdout) return out;
-  for (int n : cells)
-    if (n < *s.holdout && (!in_pipeline || contains_any(f.cell(n)->body, k_direct_fill) ||
-                           contains(f.cell(n)->body, "replace(")))
-      out.push_back(n);
+  const auto direct = [](std::string_view text) {
+    return contains_any(text, k_direct_fill) || contains(text, "replace(");
+  };
+  for (int n : cells) {
+    std::string_view body = f.cell(n)->body;
+    if (n > *s.holdout) continue;
+    if (n == *s.holdout) {
+      const std::size_t split = first_holdout_token(body);
+      if (split == std::string_view::npos) continue;  // a split by position: no token to read up to
+      body = body.substr(0, split);
+      std::set<std::string, std::less<>> imputers;  // imputers assigned in earlier cells
+      for (const auto& c : f.code)
+        if (c.number < n) fits_in(c.body, k_imputer, imputers);
+      const bool fitted = fits_in(body, k_imputer, imputers);
+      const bool fills =
+          kind == FillKind::statistic ? fills_with_statistic(body) : contains_any(body, k_direct_fill);
+      if (!fills && (!fitted || in_pipeline)) continue;
+    }
+    if (in_pipeline && !direct(body)) continue;
+    out.push_back(n);
+  }
   return out;
 }
 

@@ -836,6 +836,31 @@ TEST(Facts, AnImputerInAPipelineExemptsOnlyItself) {
   EXPECT_EQ(f.at("fill_before_split"), 0);
 }
 
+// In the split's own cell, a fill or drop on a line above the split token is before the split; one below it
+// is after (docs/facts.md: `df.dropna(subset=["y"])` before the split counts).
+TEST(Facts, AFillAboveTheSplitInItsOwnCellIsBeforeTheSplit) {
+  auto f = facts_of(
+      "# %%\nX = pd.read_csv(\"d.csv\")\nX.dropna(axis=0, subset=[\"y\"], inplace=True)\ny = X.pop(\"y\")\n"
+      "X_train, X_valid, y_train, y_valid = train_test_split(X, y)\n");
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  EXPECT_EQ(f.at("fill_before_split"), 0);  // dropping rows computes no statistic
+  f = facts_of(
+      "# %%\nX = pd.read_csv(\"d.csv\")\nX[\"a\"] = X[\"a\"].fillna(X[\"a\"].median())\n"
+      "X_train, X_test = train_test_split(X)\n");
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  f = facts_of(
+      "# %%\nX = pd.read_csv(\"d.csv\")\nimp = SimpleImputer()\nimp.fit(X)\n"
+      "X_train, X_test = train_test_split(imp.transform(X))\n");
+  EXPECT_EQ(f.at("fill_before_split"), 1);  // fitted on every row, then split
+  // Below the split in the same cell: after it.
+  f = facts_of(
+      "# %%\nX = pd.read_csv(\"d.csv\")\nX_train, X_test = train_test_split(X)\n"
+      "X_train = X_train.fillna(X_train.mean())\n");
+  EXPECT_EQ(f.at("imputation_before_split"), 0);
+  EXPECT_EQ(f.at("fill_before_split"), 0);
+}
+
 // A mean used as a fill value, a share of missing values, a feature list over the columns and a groupby
 // that builds features are no exploration; the same calls looking at the data are.
 TEST(Facts, FillValuesAndFeatureBuildingAreNoExploration) {

@@ -169,6 +169,31 @@ TEST(HeuristicRules, ImputationBeforeSplitIsALeakageRisk) {
   EXPECT_NE(v.rationale.find("cell 4"), std::string::npos) << v.rationale;
 }
 
+// The same fill on a line above the split in the split's own cell leaks too; below the split it does not.
+TEST(HeuristicRules, ImputationAboveTheSplitInItsCellIsALeakageRisk) {
+  const auto cells = [](const std::string& split_cell) {
+    return judge(make({
+        {code,
+         "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+         "from sklearn.linear_model import LinearRegression"},
+        {code, "df = pd.read_csv('houses.csv')\ndf.isnull().sum()"},
+        {code, split_cell + "\nLinearRegression().fit(X_train, y_train)"},
+    }));
+  };
+  const auto above = cells(
+      "df['area'] = df['area'].fillna(df['area'].median())\n"
+      "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=1)");
+  const auto& v = verdict(above, "data_imputation");
+  EXPECT_EQ(v.score, 2.0) << v.rationale;
+  EXPECT_NE(v.rationale.find("cell 3: fill statistics computed before the split (above it in the same cell)"),
+            std::string::npos)
+      << v.rationale;
+  const auto below = cells(
+      "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=1)\n"
+      "X_train['area'] = X_train['area'].fillna(X_train['area'].median())");
+  EXPECT_EQ(verdict(below, "data_imputation").score, 3.0) << verdict(below, "data_imputation").rationale;
+}
+
 // Clustering is fitted on all the data and scored on it by design: no "fitted on all the data" 1 on training
 // or metrics, as a supervised model fitted the same way gets (rubric 1: "training and evaluation on the same
 // data").
