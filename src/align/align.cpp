@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "judge/memory/excerpt.hpp"
@@ -161,13 +162,19 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   if (!options.rubric || !options.judge) throw Error("align: rubric and judge are required");
   const rubric::Rubric& rubric = *options.rubric;
   AlignSummary summary;
-  // 0. Labels a tombstone names (judge memory forget) stay out, as if the file lacked them.
-  labels::LabelSet labels{{}, all_labels.source, all_labels.hash};
-  for (const auto& l : all_labels.labels)
-    if (memory.is_forgotten(l.item, l.id()))
-      ++summary.labels_forgotten;
-    else
-      labels.labels.push_back(l);
+  // 0. Labels a tombstone names (judge memory forget) stay out, as if the file lacked them. Labels of
+  // notebooks the caller left out (LabelSet::skipped) stay in, unread, so that memory keeps their episodes.
+  labels::LabelSet labels;
+  labels.source = all_labels.source;
+  labels.hash = all_labels.hash;
+  std::set<std::string> skipped;
+  for (const auto& l : all_labels.skipped) skipped.insert(l.item);
+  for (const auto* list : {&all_labels.labels, &all_labels.skipped})
+    for (const auto& l : *list)
+      if (memory.is_forgotten(l.item, l.id()))
+        ++summary.labels_forgotten;
+      else
+        labels.labels.push_back(l);
   summary.guidelines_before = memory.all_guidelines().size();
   // A repaired folder (Memory::recovered) may hold episodes of a save before a judge change that its
   // memory.json already records: whose verdicts they hold is unknown.
@@ -199,19 +206,25 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   for (auto& [name, list] : by_item) items.push_back({name, list, std::nullopt, "", "", false, {}});
   util::parallel_for(items.size(), options.parallel, [&](std::size_t i) {
     Item& it = items[i];
-    it.nb = read_item(options.notebooks_dir, it.name, it.hash, it.error);
+    if (!skipped.count(it.name)) it.nb = read_item(options.notebooks_dir, it.name, it.hash, it.error);
   });
   std::vector<memory::Episode> episodes;
   std::set<std::string> stale_labels;  // labels whose content changed: their old citations are void
   std::set<std::string> kept_ids;
   for (auto& it : items) {
     if (!it.nb) {
-      summary.warnings.push_back("skipped " + it.name + ": " + it.error);
-      ++summary.notebooks_unreadable;
+      const bool left_out = skipped.count(it.name) > 0;
+      if (left_out) {
+        ++summary.notebooks_skipped;
+      } else {
+        summary.warnings.push_back("skipped " + it.name + ": " + it.error);
+        ++summary.notebooks_unreadable;
+      }
       for (const auto* r : it.labels)  // keep what memory had for it
         if (const auto* old = memory.find_episode(r->item + "#" + r->dimension)) {
           episodes.push_back(*old);
           kept_ids.insert(old->id);
+          summary.episodes_skipped_kept += left_out;
         }
       continue;
     }

@@ -28,6 +28,7 @@ struct AlignCliOptions {
   std::string raters;     // empty: the memory's, else mean
   bool calibrate = false;
   std::string calibration;  // empty: isotonic when --calibrate
+  bool skip_missing_notebooks = false;
 };
 
 // The memory to update: a new one, or the folder's; a folder left inconsistent by an interrupted save is
@@ -122,7 +123,8 @@ void refit_calibration(const std::string& dir, const memory::Memory& memory,
 int run_align(const AlignCliOptions& opt) {
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
-  const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
+  const labels::LabelSet labels =
+      labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   memory::Memory memory = open_memory(opt, config);
   const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call
@@ -143,6 +145,13 @@ int run_align(const AlignCliOptions& opt) {
   const std::string previous_labels = memory.provenance().labels_file;
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
+  if (!labels.skipped.empty())
+    std::cerr << "judge: warning: " << skipped_notebooks_text(labels, opt.notebooks_dir) << "; memory keeps "
+              << (summary.episodes_skipped_kept
+                      ? "the " + util::count_text(summary.episodes_skipped_kept, "episode") +
+                            " it had of them"
+                      : std::string("no episode of them (it had none)"))
+              << "\n";
   // A memory holds one label file's labels: aligning on another drops the episodes of labels it lacks.
   if (summary.episodes_removed > 0 && !previous_labels.empty() && previous_labels != opt.labels_file)
     std::cerr << "judge: warning: memory " << opt.memory_dir << " was aligned on " << previous_labels
@@ -179,6 +188,9 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_option("--labels", opt->labels_file, "Labels file (CSV or JSON Lines, long format)")->required();
   cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")
       ->required();
+  cmd->add_flag("--skip-missing-notebooks", opt->skip_missing_notebooks,
+                "Go on without the labelled notebooks not found under --notebooks (one warning counts them; "
+                "memory keeps the episodes it has of them)");
   cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")
       ->required();
   cmd->add_option("--raters", opt->raters,

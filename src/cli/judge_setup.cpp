@@ -6,12 +6,14 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "judge/cli/commands.hpp"
 #include "judge/llm/endpoints.hpp"
 #include "judge/llm/pricing.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::cli {
 
@@ -169,6 +171,22 @@ void print_totals(const std::string& spec, const llm::UsageMeter& usage, const C
       << " s mean";
   s << "; " << cost_text(config, spec, t.input_tokens, t.output_tokens) << "\n";
   std::cerr << s.str();
+}
+
+std::string skipped_notebooks_text(const labels::LabelSet& labels, const std::string& notebooks_dir) {
+  if (labels.skipped.empty()) return "";
+  std::vector<std::string> left_out;  // file order
+  for (const auto& l : labels.skipped)
+    if (std::find(left_out.begin(), left_out.end(), l.item) == left_out.end()) left_out.push_back(l.item);
+  std::set<std::string> labelled(left_out.begin(), left_out.end());
+  for (const auto& l : labels.labels) labelled.insert(l.item);
+  std::string text = "--skip-missing-notebooks: left out ";
+  text += std::to_string(left_out.size()) + " of " + util::count_text(labelled.size(), "labelled notebook") +
+          ", not found under " + notebooks_dir + " (" + util::count_text(labels.skipped.size(), "label") +
+          "): ";
+  for (std::size_t i = 0; i < left_out.size() && i < 5; ++i) text += (i ? ", " : "") + left_out[i];
+  if (left_out.size() > 5) text += ", ...";
+  return text;
 }
 
 }  // namespace judge::cli

@@ -42,6 +42,7 @@ struct ValidateCliOptions {
   std::string gate_on;  // empty: "both" when measured, else the last condition
   bool learning_curve = false;
   std::string calibration = "isotonic";
+  bool skip_missing_notebooks = false;
 };
 
 // Shares of the training folds measured by --learning-curve (MemAlign's "memory scaling").
@@ -256,7 +257,11 @@ int run_validate(const ValidateCliOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
-  const labels::LabelSet labels = labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir});
+  const labels::LabelSet labels =
+      labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
+  if (!labels.skipped.empty())
+    std::cerr << "judge: warning: " << skipped_notebooks_text(labels, opt.notebooks_dir)
+              << "; they are left out of every condition\n";
   check_gates_early(opt, rubric);
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
@@ -285,6 +290,9 @@ void setup_validate(CLI::App& app, RunFn& run) {
   cmd->add_option("--labels", opt->labels_file, "Labels file (CSV or JSON Lines, long format)")->required();
   cmd->add_option("--notebooks", opt->notebooks_dir, "Folder the labels' notebook paths are relative to")
       ->required();
+  cmd->add_flag("--skip-missing-notebooks", opt->skip_missing_notebooks,
+                "Go on without the labelled notebooks not found under --notebooks (one warning counts them; "
+                "they are left out of every condition)");
   cmd->add_option("--folds", opt->folds,
                   "Folds by notebook (stratified by mean label); 2 to the number of labelled notebooks")
       ->capture_default_str();

@@ -165,10 +165,21 @@ std::filesystem::path folder_holding(const std::filesystem::path& dir, const std
   return {};
 }
 
-void check_labels(const LabelSet& set, const LabelCheck& check, Problems& problems) {
+/// The labels of one notebook that is not under the notebooks folder: indices into LabelSet::labels.
+struct MissingNotebook {
+  std::string item;
+  std::vector<std::size_t> labels;
+};
+
+/// Every problem of the labels but notebooks not found, which are returned (first-seen order) for
+/// report_missing to word.
+std::vector<MissingNotebook> check_labels(const LabelSet& set, const LabelCheck& check, Problems& problems) {
   std::map<std::string, int> first_line;
-  std::optional<std::filesystem::path> holder;  // folder_holding for the first notebook not found
-  for (const auto& l : set.labels) {
+  std::vector<MissingNotebook> missing;
+  std::map<std::string, std::size_t> missing_index;  // item -> index into `missing`
+  std::set<std::string> found;
+  for (std::size_t i = 0; i < set.labels.size(); ++i) {
+    const Label& l = set.labels[i];
     if (l.item.empty()) problems.add(l.line, "empty notebook");
     if (l.dimension.empty()) problems.add(l.line, "empty dimension");
     if (auto [it, inserted] = first_line.emplace(l.id(), l.line); !inserted)
@@ -200,17 +211,113 @@ void check_labels(const LabelSet& set, const LabelCheck& check, Problems& proble
         problems.add(l.line, "score is NA but rubric " + rubric.id + " has no N/A (scale " + range + ")");
       }
     }
-    if (!check.notebooks_dir.empty() && !l.item.empty()) {
+    if (!check.notebooks_dir.empty() && !l.item.empty() && !found.count(l.item)) {
       std::error_code ec;
-      if (!std::filesystem::exists(notebook_file(check.notebooks_dir, l.item), ec)) {
-        if (!holder) holder = folder_holding(check.notebooks_dir, notebook_file({}, l.item).string());
-        std::string message = "notebook not found: " + (check.notebooks_dir / l.item).string();
-        if (!holder->empty() && std::filesystem::exists(notebook_file(*holder, l.item), ec))
-          message += " (it is in " + holder->string() + ": is that the notebooks folder?)";
-        problems.add(l.line, message);
+      if (std::filesystem::exists(notebook_file(check.notebooks_dir, l.item), ec)) {
+        found.insert(l.item);
+      } else {
+        auto [it, added] = missing_index.emplace(l.item, missing.size());
+        if (added) missing.push_back({l.item, {}});
+        missing[it->second].labels.push_back(i);
       }
     }
   }
+  return missing;
+}
+
+/// The lines of `labels` (indices into set.labels, ascending) as ranges of labels next to each other in the
+/// file: "2-10" (a range runs from its first label's line to its last's, so a label's feedback may span
+/// lines), "2-4,12"; after 5 ranges ",...".
+std::string label_lines(const LabelSet& set, const std::vector<std::size_t>& labels) {
+  std::string out;
+  int ranges = 0;
+  for (std::size_t i = 0; i < labels.size();) {
+    std::size_t j = i;
+    while (j + 1 < labels.size() && labels[j + 1] == labels[j] + 1) ++j;
+    if (ranges++ == 5) {
+      out += ",...";
+      break;
+    }
+    if (!out.empty()) out += ',';
+    out += std::to_string(set.labels[labels[i]].line);
+    if (j > i) {
+      out += '-';
+      out += std::to_string(set.labels[labels[j]].line);
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+/// The notebooks shown one a line when some labelled notebooks are not found; the rest are counted.
+constexpr std::size_t k_missing_shown = 10;
+
+/// Words the notebooks not found: one problem when none of the labelled notebooks is found (`labelled`
+/// notebooks in all), else one per notebook (the first k_missing_shown) naming its labels' lines; or, with
+/// check.skip_missing, moves their labels to set.skipped. A "did you mean" names the folder below the
+/// notebooks folder that holds the first one not found (folder_holding), for each one it holds.
+void report_missing(LabelSet& set, const LabelCheck& check, const std::vector<MissingNotebook>& missing,
+                    std::size_t labelled, Problems& problems) {
+  if (missing.empty()) return;
+  const std::filesystem::path holder =
+      folder_holding(check.notebooks_dir, notebook_file({}, missing[0].item));
+  const auto where = [&](const std::string& item) {  // "it is in HOLDER: ..." or ""
+    std::error_code ec;
+    std::string hint;
+    if (!holder.empty() && std::filesystem::exists(notebook_file(holder, item), ec)) {
+      hint = "it is in ";
+      hint += holder.string() + ": is that the notebooks folder?";
+    }
+    return hint;
+  };
+  const std::string dir = check.notebooks_dir.string();
+  if (missing.size() == labelled) {
+    const MissingNotebook& first = missing[0];
+    std::string what = "none of the ";
+    if (labelled == 1)
+      what = "the labelled notebook was not found under ";
+    else
+      what += std::to_string(labelled) + " labelled notebooks was found under ";
+    what += dir + ": line " + std::to_string(set.labels[first.labels[0]].line) + " names " + first.item +
+            ", looked for as " + (check.notebooks_dir / first.item).string();
+    if (const std::string hint = where(first.item); !hint.empty()) what += " (" + hint + ")";
+    what += ". Check " + setting("notebooks") + ": the notebook paths in the labels file are relative to it";
+    problems.add(set.source, what);
+    return;
+  }
+  std::size_t missing_labels = 0;
+  for (const auto& m : missing) missing_labels += m.labels.size();
+  if (check.skip_missing) {
+    std::vector<bool> skip(set.labels.size(), false);
+    for (const auto& m : missing)
+      for (std::size_t i : m.labels) skip[i] = true;
+    std::vector<Label> kept;
+    for (std::size_t i = 0; i < set.labels.size(); ++i)
+      (skip[i] ? set.skipped : kept).push_back(std::move(set.labels[i]));
+    set.labels = std::move(kept);
+    return;
+  }
+  for (std::size_t n = 0; n < missing.size() && n < k_missing_shown; ++n) {
+    const MissingNotebook& m = missing[n];
+    std::string what = "notebook not found: ";
+    what += (check.notebooks_dir / m.item).string() + " (" + util::count_text(m.labels.size(), "label") + ")";
+    if (const std::string hint = where(m.item); !hint.empty()) what += "; " + hint;
+    problems.add(set.source + ":" + label_lines(set, m.labels), what);
+  }
+  if (missing.size() > k_missing_shown) {
+    std::size_t more_labels = 0;
+    for (std::size_t n = k_missing_shown; n < missing.size(); ++n) more_labels += missing[n].labels.size();
+    std::string what = "... and ";
+    what += std::to_string(missing.size() - k_missing_shown) + " more notebooks not found (" +
+            util::count_text(more_labels, "label") + ")";
+    problems.add(set.source, what);
+  }
+  if (check.skip_missing_offered)
+    problems.add(set.source, std::to_string(missing.size()) + " of " + std::to_string(labelled) +
+                                 " labelled notebooks not found under " + dir + " (" +
+                                 util::count_text(missing_labels, "label") + "): check " +
+                                 setting("notebooks") + ", or give " + setting("skip_missing_notebooks") +
+                                 " to go on without them");
 }
 
 bool is_jsonl(const std::filesystem::path& path) {
@@ -244,7 +351,11 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
     read_jsonl(text, set, problems);
   else
     read_csv(text, set, problems);
-  check_labels(set, check, problems);
+  const auto missing = check_labels(set, check, problems);
+  std::set<std::string> labelled;
+  for (const auto& l : set.labels)
+    if (!l.item.empty()) labelled.insert(l.item);
+  report_missing(set, check, missing, labelled.size(), problems);
   problems.throw_if_any("labels");
   return set;
 }

@@ -38,13 +38,13 @@ double gate_value(const JudgeMeasurement& jr, const Gate& g) {
 
 Gate parse_gate(const std::string& text) {
   auto bad = [&](const std::string& why) {
-    return Error(
-        setting("fail_if") + " \"" + text + "\": " + why +
-            " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of " + gate_metric_list() +
-            ", DIMENSION a dimension or * for each one, OP one of <, <=, >, >=; e.g. 'mae>0.35', "
-            "'mae:model_training>0.3', 'na_disagree>0.1', 'unscored>0', 'mae_change>0' or 'mae_change:*>0'; "
-            "docs/report.md)",
-        ExitCode::usage);
+    return Error(setting("fail_if") + " \"" + text + "\": " + why +
+                     " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of " + gate_metric_list() +
+                     ", DIMENSION a dimension or * for each one, OP one of <, <=, >, >=; e.g. 'mae>0.35', "
+                     "'mae:model_training>0.3', 'na_disagree>0.1', 'unscored>0', 'labels_without_score>0', "
+                     "'mae_change>0' or 'mae_change:*>0'; "
+                     "docs/report.md)",
+                 ExitCode::usage);
   };
   const auto op_at = text.find_first_of("<>");
   if (op_at == std::string::npos) throw bad("no comparison");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "judge/measure/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace judge::measure {
@@ -46,6 +47,15 @@ double unscored(const JudgeMeasurement& jr, const DimensionStats* dim) {
   return static_cast<double>(dim ? dim->unscored : jr.unscored);
 }
 
+// Resolved labels with no record of the judge at all (the report's labels_without_score), which `unscored`
+// does not count: on the dimension, or all of them (those of dimensions without any record included).
+double labels_without_score(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  if (!dim) return static_cast<double>(jr.unmatched_labels);
+  return static_cast<double>(
+      std::count_if(jr.labels_without_score.begin(), jr.labels_without_score.end(),
+                    [&](const LabelWithoutScore& l) { return l.dimension == dim->dimension; }));
+}
+
 double mae_change(const JudgeMeasurement& jr, const DimensionStats* dim) {
   if (!dim) return jr.compare_judge ? jr.mean_diff : std::nan("");
   return dim->comparison ? dim->comparison->mae - dim->comparison->other_mae : std::nan("");
@@ -66,6 +76,10 @@ const std::vector<Metric> k_metrics{
     {.name = "na_recall", .heading = "N/A recall", .of_judge = na_recall},
     {.name = "na_precision", .heading = "N/A precision", .of_judge = na_precision},
     {.name = "unscored", .heading = "unscored", .precision = 0, .of_judge = unscored},
+    {.name = "labels_without_score",
+     .heading = "labels without a score",
+     .precision = 0,
+     .of_judge = labels_without_score},
     {.name = "mae_change",
      .heading = "MAE change",
      .sign = true,

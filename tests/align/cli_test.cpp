@@ -1031,6 +1031,79 @@ TEST(AlignCli, AnUnreadableLabelledNotebookExitsFour) {
   fs::remove_all(dir);
 }
 
+// A labelled notebook not under --notebooks: one error line for it naming its labels' lines, and a last line
+// naming --skip-missing-notebooks (exit 1, memory as it was); with the flag, one warning and memory keeps
+// the episodes it had of that notebook. b.ipynb (labels on lines 3-4) is moved away after a first align.
+TEST(AlignCli, ANotebookNotFoundIsOneLineAndCanBeSkippedKeepingItsEpisodes) {
+  const fs::path dir = two_notebooks("judge_align_missing_");
+  const std::string d = "'" + dir.string() + "'", labels = dir.string() + "/labels.csv";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem";
+  auto r = run_judge(align + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  fs::rename(dir / "nb/b.ipynb", dir / "b.ipynb");
+  const std::string episodes = judge::util::read_file(dir / "mem/episodes.jsonl");
+  r = run_judge(align + " 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, "judge: error: 2 problems in labels " + labels + ":\n  " + labels +
+                       ":3-4: notebook not found: " + dir.string() + "/nb/b.ipynb (2 labels)\n  " + labels +
+                       ": 1 of 2 labelled notebooks not found under " + dir.string() +
+                       "/nb (2 labels): check --notebooks, or give --skip-missing-notebooks to go on without "
+                       "them\n");
+  EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), episodes);
+
+  r = run_judge(align + " --skip-missing-notebooks 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: --skip-missing-notebooks: left out 1 of 2 labelled notebooks, not "
+                 "found under " +
+                 dir.string() + "/nb (2 labels): b.ipynb; memory keeps the 2 episodes it had of them\n"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(
+      r.out.find("memory " + dir.string() + "/mem: 3 episodes (0 added, 0 changed, 1 unchanged, 0 removed)"),
+      std::string::npos)
+      << r.out;
+  r = run_judge("memory show " + d + "/mem");
+  EXPECT_NE(r.out.find("b.ipynb#data_imputation"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("b.ipynb#model_training"), std::string::npos) << r.out;
+  // A new memory has nothing of b to keep: the warning says so.
+  r = run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                "/fresh --skip-missing-notebooks 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("b.ipynb; memory keeps no episode of them (it had none)\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("/fresh: 1 episode (1 added,"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// None of the labelled notebooks under --notebooks (here the folder above them): one line instead of one per
+// notebook, with the path tried for the first and the folder that holds it; --skip-missing-notebooks cannot
+// go on without all of them.
+TEST(AlignCli, NoLabelledNotebookFoundIsOneLine) {
+  const fs::path dir = two_notebooks("judge_align_none_found_");
+  const std::string d = "'" + dir.string() + "'", labels = dir.string() + "/labels.csv";
+  const std::string expected = "judge: error: 1 problem in labels " + labels + ":\n  " + labels +
+                               ": none of the 2 labelled notebooks was found under " + dir.string() +
+                               ": line 2 names a.ipynb, looked for as " + dir.string() +
+                               "/a.ipynb (it is in " + dir.string() +
+                               "/nb: is that the notebooks folder?). Check --notebooks: the "
+                               "notebook paths in the labels file are relative to it\n";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + " --memory " + d + "/mem";
+  auto r = run_judge(align + " 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, expected);
+  r = run_judge(align + " --skip-missing-notebooks 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, expected);
+  EXPECT_FALSE(fs::exists(dir / "mem"));
+  r = run_judge("validate --labels " + d + "/labels.csv --notebooks " + d + " 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, expected);
+  fs::remove_all(dir);
+}
+
 // eval --memory on notebooks the memory holds labels of warns that the figure is in-sample (the learnt rules
 // and blend weights were fitted on those labels; leaving out their own episodes does not make it held out),
 // counting them; on a notebook outside the labels it is silent.

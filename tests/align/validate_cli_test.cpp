@@ -84,6 +84,36 @@ TEST(ValidateCli, JsonHasEveryConditionFoldsAndIsDeterministic) {
   EXPECT_EQ(run_judge(data.validate("--seed 5 --format json")).out, a.out);
 }
 
+// A labelled notebook not under --notebooks (n7.ipynb, labels on lines 16-17): an error naming it and the
+// flag; with --skip-missing-notebooks one warning, and its labels are out of every condition (7 notebooks
+// folded; no label without a score).
+TEST(ValidateCli, SkipMissingNotebooksLeavesTheirLabelsOut) {
+  CliData data;
+  fs::remove(data.dir / "nb/n7.ipynb");
+  const std::string labels = data.dir.string() + "/labels.csv";
+  const std::string validate = "validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                               "/nb --folds 2 --bootstrap 50 --conditions baseline,both --format json";
+  auto r = run_judge(validate + " 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(
+      r.out.find(labels + ":16-17: notebook not found: " + data.dir.string() + "/nb/n7.ipynb (2 labels)\n  " +
+                 labels + ": 1 of 8 labelled notebooks not found under " + data.dir.string() +
+                 "/nb (2 labels): check --notebooks, or give --skip-missing-notebooks"),
+      std::string::npos)
+      << r.out;
+  r = run_judge(validate + " --skip-missing-notebooks 2>" + data.d + "/stderr.txt");
+  ASSERT_EQ(r.exit_code, 0) << r.out << data.err();
+  EXPECT_NE(
+      data.err().find("judge: warning: --skip-missing-notebooks: left out 1 of 8 labelled notebooks, not "
+                      "found under " +
+                      data.dir.string() + "/nb (2 labels): n7.ipynb; they are left out of every condition\n"),
+      std::string::npos)
+      << data.err();
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["validate"]["items"].size(), 7u);
+  for (const auto& jr : j["judges"]) EXPECT_EQ(jr["labels_without_score"], 0) << jr["judge"];
+}
+
 TEST(ValidateCli, TableGatesAndLearningCurve) {
   CliData data;
   auto r = run_judge(data.validate("--conditions baseline,both --learning-curve"));

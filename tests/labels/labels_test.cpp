@@ -115,22 +115,118 @@ TEST(Labels, EveryProblemWithItsLine) {
 TEST(Labels, NotebookInASubfolderIsNamedInTheMessage) {
   const fs::path top = write_temp("up/project/notebooks/x.ipynb", "{}").parent_path().parent_path();
   write_temp("up/project/notebooks/sub/y.ipynb", "{}");
+  write_temp("up/project/here.ipynb", "{}");
   const auto p = write_temp("h.csv",
                             "notebook,dimension,rater,score\n"
                             "x.ipynb,model_training,r1,2\n"
                             "sub/y.ipynb,model_training,r1,2\n"
-                            "gone.ipynb,model_training,r1,2\n");
+                            "gone.ipynb,model_training,r1,2\n"
+                            "here.ipynb,model_training,r1,2\n");
   LabelCheck check;
   check.notebooks_dir = top;
   const std::string e = error_of(p, check);
-  const std::string where = " (it is in " + (top / "notebooks").string() + ": is that the notebooks folder?)";
-  EXPECT_NE(e.find("h.csv:2: notebook not found: " + (top / "x.ipynb").string() + where), std::string::npos)
-      << e;
-  EXPECT_NE(e.find("h.csv:3: notebook not found: " + (top / "sub/y.ipynb").string() + where),
+  const std::string where = "; it is in " + (top / "notebooks").string() + ": is that the notebooks folder?";
+  EXPECT_NE(e.find("h.csv:2: notebook not found: " + (top / "x.ipynb").string() + " (1 label)" + where),
             std::string::npos)
       << e;
-  EXPECT_NE(e.find("h.csv:4: notebook not found: " + (top / "gone.ipynb").string()), std::string::npos) << e;
-  EXPECT_EQ(e.find((top / "gone.ipynb").string() + " (it is in"), std::string::npos) << e;
+  EXPECT_NE(e.find("h.csv:3: notebook not found: " + (top / "sub/y.ipynb").string() + " (1 label)" + where),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("h.csv:4: notebook not found: " + (top / "gone.ipynb").string() + " (1 label)"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find((top / "gone.ipynb").string() + " (1 label);"), std::string::npos) << e;
+  EXPECT_EQ(e.find("here.ipynb"), std::string::npos) << e;
+}
+
+// One problem per notebook not found, naming its labels' lines as ranges of labels next to each other in the
+// file: x's three labels are lines 3, 4 (its feedback runs on to line 5) and 6, so "3-6"; y's are lines 7
+// and 9, with present.ipynb's between them, so "7,9". The command's skip setting is named when offered.
+TEST(Labels, ANotebookNotFoundIsOneProblemNamingItsLabelsLines) {
+  const fs::path nbdir = write_temp("grouped/present.ipynb", "{}").parent_path();
+  const auto p = write_temp("grouped.csv",
+                            "notebook,dimension,rater,score,feedback\n"
+                            "present.ipynb,model_training,r1,2,\n"  // 2
+                            "x.ipynb,model_training,r1,2,\n"        // 3
+                            "x.ipynb,model_use,r1,2,\"two\n"        // 4
+                            "lines\"\n"                             // 5
+                            "x.ipynb,data_imputation,r1,2,\n"       // 6
+                            "y.ipynb,model_training,r1,1,\n"        // 7
+                            "present.ipynb,model_use,r1,2,\n"       // 8
+                            "y.ipynb,model_use,r1,1,\n");           // 9
+  LabelCheck check;
+  check.notebooks_dir = nbdir;
+  const std::string f = p.string(), x = (nbdir / "x.ipynb").string(), y = (nbdir / "y.ipynb").string();
+  EXPECT_EQ(error_of(p, check), "2 problems in labels " + f + ":\n  " + f + ":3-6: notebook not found: " + x +
+                                    " (3 labels)\n  " + f + ":7,9: notebook not found: " + y + " (2 labels)");
+  check.skip_missing_offered = true;
+  EXPECT_EQ(error_of(p, check), "3 problems in labels " + f + ":\n  " + f + ":3-6: notebook not found: " + x +
+                                    " (3 labels)\n  " + f + ":7,9: notebook not found: " + y +
+                                    " (2 labels)\n  " + f + ": 2 of 3 labelled notebooks not found under " +
+                                    nbdir.string() +
+                                    " (5 labels): check notebooks, or give skip missing notebooks to go on "
+                                    "without them");
+  // Skipped: the labels of x and y are set aside, in file order; present.ipynb's are read.
+  check.skip_missing = true;
+  const LabelSet set = read_labels(p, check);
+  ASSERT_EQ(set.labels.size(), 2u);
+  EXPECT_EQ(set.labels[0].line, 2);
+  EXPECT_EQ(set.labels[1].line, 8);
+  ASSERT_EQ(set.skipped.size(), 5u);
+  const std::vector<int> skipped_lines{3, 4, 6, 7, 9};
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(set.skipped[i].line, skipped_lines[i]) << i;
+  EXPECT_EQ(set.skipped[3].item, "y.ipynb");
+}
+
+// Twelve notebooks not found of thirteen: the first ten are listed, then how many more and their labels.
+TEST(Labels, NotebooksNotFoundBeyondTenAreCounted) {
+  const fs::path nbdir = write_temp("many/present.ipynb", "{}").parent_path();
+  std::string csv = "notebook,dimension,score\npresent.ipynb,model_use,2\n";
+  for (int i = 1; i <= 12; ++i) {
+    csv += 'm';
+    csv += std::to_string(i) + ".ipynb,model_use,2\n";
+  }
+  csv += "m12.ipynb,model_training,2\n";
+  LabelCheck check;
+  check.notebooks_dir = nbdir;
+  const std::string e = error_of(write_temp("many.csv", csv), check);
+  EXPECT_NE(e.find("11 problems in labels"), std::string::npos) << e;
+  EXPECT_NE(e.find("many.csv:12: notebook not found: " + (nbdir / "m10.ipynb").string() + " (1 label)"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find("m11.ipynb"), std::string::npos) << e;
+  EXPECT_NE(e.find("many.csv: ... and 2 more notebooks not found (3 labels)"), std::string::npos) << e;
+}
+
+// None of the labelled notebooks found (the notebooks folder one level too high): one problem instead of one
+// per notebook, naming the path tried for the first and where it is; skipping does not change that.
+TEST(Labels, NoLabelledNotebookFoundIsOneProblem) {
+  const fs::path top = write_temp("none/project/notebooks/a.ipynb", "{}").parent_path().parent_path();
+  write_temp("none/project/notebooks/b.ipynb", "{}");
+  const auto p = write_temp("none.csv",
+                            "notebook,dimension,score\n"
+                            "a.ipynb,model_use,2\n"
+                            "a.ipynb,model_training,2\n"
+                            "b.ipynb,model_use,NA\n"
+                            "c.ipynb,model_use,1\n");
+  LabelCheck check;
+  check.notebooks_dir = top;
+  check.skip_missing_offered = true;
+  const std::string expected = "1 problem in labels " + p.string() + ":\n  " + p.string() +
+                               ": none of the 3 labelled notebooks was found under " + top.string() +
+                               ": line 2 names a.ipynb, looked for as " + (top / "a.ipynb").string() +
+                               " (it is in " + (top / "notebooks").string() +
+                               ": is that the notebooks folder?). Check notebooks: the notebook paths in the "
+                               "labels file are relative to it";
+  EXPECT_EQ(error_of(p, check), expected);
+  check.skip_missing = true;
+  EXPECT_EQ(error_of(p, check), expected);
+  const auto one = write_temp("one.csv", "notebook,dimension,score\nc.ipynb,model_use,1\n");
+  EXPECT_EQ(error_of(one, check), "1 problem in labels " + one.string() + ":\n  " + one.string() +
+                                      ": the labelled notebook was not found under " + top.string() +
+                                      ": line 2 names c.ipynb, looked for as " + (top / "c.ipynb").string() +
+                                      ". Check notebooks: the notebook paths in the labels file are relative "
+                                      "to it");
 }
 
 TEST(Labels, WrongFieldCountNamesItsLine) {

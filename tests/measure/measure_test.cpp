@@ -261,6 +261,48 @@ TEST(Gates, GatesOnNaDisagreementUnscoredAndMaeChange) {
   EXPECT_FALSE(prp[1].failed);
 }
 
+// A label with no record of the judge at all is not an unscored record: "unscored" counts the judge's
+// unscored records (a's model_use, and unlabelled d's), "labels_without_score" the labels no record matches
+// (b's model_use: b was judged on model_training only; c: not judged at all). Each is 2 in all, and 0 or 1
+// or 2 on a dimension, counted by hand from the two files.
+TEST(Gates, LabelsWithoutAScoreAreTheirOwnGate) {
+  const auto labels = judge::labels::read_labels(write_temp("lws_labels.csv",
+                                                            "notebook,dimension,score\n"
+                                                            "a.ipynb,model_training,2\n"
+                                                            "a.ipynb,model_use,3\n"
+                                                            "b.ipynb,model_training,1\n"
+                                                            "b.ipynb,model_use,2\n"
+                                                            "c.ipynb,model_training,2\n"));
+  const auto scores = read_scores(write_temp("lws_scores.csv",
+                                             "item,dimension,status,score,judge\n"
+                                             "a.ipynb,model_training,scored,2,h\n"
+                                             "a.ipynb,model_use,unscored,,h\n"
+                                             "b.ipynb,model_training,scored,1,h\n"
+                                             "d.ipynb,model_use,unscored,,h\n"));
+  MeasureOptions o;
+  o.bootstrap.resamples = 50;
+  const Measurement m = measure(labels, scores, o);
+  ASSERT_EQ(m.judges.size(), 1u);
+  EXPECT_EQ(m.judges[0].unmatched_labels, 2u);
+  const auto g = evaluate_gates(
+      m, {parse_gate("labels_without_score>0"), parse_gate("labels_without_score:model_training>=1"),
+          parse_gate("labels_without_score:model_use>1"), parse_gate("unscored>1"),
+          parse_gate("unscored:model_training>0"), parse_gate("labels_without_score<=2")});
+  ASSERT_EQ(g.size(), 6u);
+  EXPECT_DOUBLE_EQ(g[0].value, 2);
+  EXPECT_TRUE(g[0].failed);
+  EXPECT_EQ(describe(g[0]), "labels_without_score 2 > 0 (judge h)");
+  EXPECT_DOUBLE_EQ(g[1].value, 1);  // c's model_training
+  EXPECT_TRUE(g[1].failed);
+  EXPECT_DOUBLE_EQ(g[2].value, 1);  // b's model_use
+  EXPECT_FALSE(g[2].failed);
+  EXPECT_DOUBLE_EQ(g[3].value, 2);  // a's and d's model_use records
+  EXPECT_TRUE(g[3].failed);
+  EXPECT_DOUBLE_EQ(g[4].value, 0);
+  EXPECT_FALSE(g[4].failed);
+  EXPECT_TRUE(g[5].failed);
+}
+
 // The metric table: every gate parses by name (rmse is shown, not gated), the judge-level metrics only gate,
 // and a metric's mean over dimensions is the mean of its defined per-dimension values (mae: mean_mae).
 TEST(Metrics, TableNamesGatesAndMeans) {

@@ -114,6 +114,36 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   EXPECT_NE(r.out.find("give --compare"), std::string::npos) << r.out;
 }
 
+// --fail-if 'labels_without_score>0' fails on labels the scores have no record for, which 'unscored>0' does
+// not count: of four labels, c's has no record (c was not judged) and b's model_use none (b was judged on
+// model_training only); no record is unscored. The JSON report says the same 2.
+TEST(ReportCli, LabelsWithoutScoreGate) {
+  const auto labels = write_temp("lws_labels.csv",
+                                 "notebook,dimension,score\n"
+                                 "a.ipynb,model_training,2\nb.ipynb,model_training,1\n"
+                                 "b.ipynb,model_use,2\nc.ipynb,model_training,3\n");
+  const auto scores = write_temp("lws_scores.csv",
+                                 "item,dimension,score,judge\na.ipynb,model_training,2,h\n"
+                                 "b.ipynb,model_training,2,h\n");
+  const std::string args =
+      "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 20";
+  auto r = judge::test::run_judge(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["labels_without_score"], 2);
+  r = judge::test::run_judge(args + " --fail-if 'unscored>0' --fail-if 'labels_without_score>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(
+      r.out.find("gate failed: --fail-if 'labels_without_score>0': labels_without_score 2 > 0 (judge h)"),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("gate failed: --fail-if 'unscored>0'"), std::string::npos) << r.out;
+  r = judge::test::run_judge(args + " --fail-if 'labels_without_score:model_training>=1' 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("labels_without_score:model_training 1 >= 1 (judge h)"), std::string::npos) << r.out;
+  EXPECT_EQ(judge::test::run_judge(args + " --fail-if 'labels_without_score>2' >/dev/null 2>&1").exit_code,
+            0);
+}
+
 TEST(ReportCli, HtmlRendersInHeadlessChromium) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
   const fs::path html = temp_dir() / "report.html";

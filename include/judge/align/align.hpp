@@ -32,11 +32,13 @@ struct AlignOptions {
 struct AlignSummary {
   std::size_t episodes_added = 0, episodes_changed = 0, episodes_unchanged = 0, episodes_removed = 0;
   std::size_t notebooks_judged = 0;
-  std::size_t notebooks_unreadable = 0;  ///< labelled notebooks that could not be read (each also a warning)
-  std::size_t verdicts_unscored = 0;     ///< verdicts of this run's judge calls that are unscored
-  std::size_t verdicts_made = 0;         ///< (notebook, dimension) verdicts of this run's judge calls
-  std::size_t reflection_calls = 0;      ///< reflection batches that succeeded
-  std::size_t reflection_failed = 0;     ///< reflection batches that failed (retried next run)
+  std::size_t notebooks_unreadable = 0;   ///< labelled notebooks that could not be read (each also a warning)
+  std::size_t notebooks_skipped = 0;      ///< notebooks of LabelSet::skipped (not read; no warning here)
+  std::size_t episodes_skipped_kept = 0;  ///< episodes of those notebooks kept as memory had them
+  std::size_t verdicts_unscored = 0;      ///< verdicts of this run's judge calls that are unscored
+  std::size_t verdicts_made = 0;          ///< (notebook, dimension) verdicts of this run's judge calls
+  std::size_t reflection_calls = 0;       ///< reflection batches that succeeded
+  std::size_t reflection_failed = 0;      ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
   std::size_t labels_forgotten = 0;  ///< labels left out because a tombstone names them (Memory::forgotten)
@@ -69,9 +71,11 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
                                             std::string& hash, std::string& error);
 
 /// Aligns `memory` with `labels`, incrementally; labels a tombstone of the memory names
-/// (Memory::is_forgotten) are left out, as if the file lacked them. Why incremental: reflection and LLM
-/// judges cost money, so an (item, dimension) whose resolved labels (scores, feedback, rater policy) and
-/// notebook file are unchanged keeps its episode and makes no call. Steps:
+/// (Memory::is_forgotten) are left out, as if the file lacked them. The notebooks of labels.skipped (not
+/// found; the caller chose to go on without them) are not read: memory keeps the episodes it has of their
+/// labelled (notebook, dimension)s as they are, as for a labelled notebook that cannot be read. Why
+/// incremental: reflection and LLM judges cost money, so an (item, dimension) whose resolved labels (scores,
+/// feedback, rater policy) and notebook file are unchanged keeps its episode and makes no call. Steps:
 ///  1. resolve raters (options.rater_policy) into one episode per (notebook, dimension);
 ///  2. episodes whose labels or notebook changed, or that are new, get the judge's own verdict again (an
 ///     LLM judge is asked once per such notebook, about the dimensions it has labels on only; the

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "judge/cli/config.hpp"
+#include "judge/labels/labels.hpp"
 #include "judge/llm/provider.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/llm/usage.hpp"
@@ -81,5 +82,10 @@ std::string cost_text(const Config& config, const std::string& spec, long input,
 /// the judge's.
 void print_totals(const std::string& spec, const llm::UsageMeter& usage, const Config& config,
                   const std::string& what = "");
+
+/// With --skip-missing-notebooks, what labels::read_labels set aside (LabelSet::skipped), for one warning:
+/// "--skip-missing-notebooks: left out 2 of 5 labelled notebooks, not found under DIR (18 labels): a.ipynb,
+/// b.ipynb" (the first 5 named, then ", ..."); "" when nothing was.
+std::string skipped_notebooks_text(const labels::LabelSet& labels, const std::string& notebooks_dir);
 
 }  // namespace judge::cli

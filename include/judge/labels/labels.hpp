@@ -30,12 +30,21 @@ struct LabelSet {
   std::vector<Label> labels;
   std::string source;  ///< file path
   std::string hash;    ///< sha256 of the file text
+  /// With LabelCheck::skip_missing: the labels whose notebook is not under the notebooks folder, in file
+  /// order, left out of `labels` (align keeps the episodes memory has of them; measurements leave them out).
+  std::vector<Label> skipped;
 };
 
 /// What read_labels checks besides the file's shape.
 struct LabelCheck {
   const rubric::Rubric* rubric = nullptr;  ///< when set: dimension known, score on the scale (or N/A allowed)
   std::filesystem::path notebooks_dir;     ///< when non-empty: each item must exist under it
+  /// With notebooks_dir: the labels of notebooks not found are set aside in LabelSet::skipped instead of
+  /// being problems; none of the labelled notebooks found is still one.
+  bool skip_missing = false;
+  /// The not-found problem says that setting skip_missing_notebooks goes on without those notebooks (for a
+  /// command that has it; judge label has not).
+  bool skip_missing_offered = false;
 };
 
 /// Reads labels from CSV (RFC 4180, header row), JSON Lines or one JSON array of objects. Format by content,
@@ -43,7 +52,10 @@ struct LabelCheck {
 /// number), `{` = JSON Lines, else JSON Lines for a .jsonl/.ndjson name, else CSV; an empty file is an error.
 /// Columns (keys): notebook|item, dimension, score; optional feedback, rater, timestamp.
 /// Collects every problem (missing column, unknown dimension, score off the scale, notebook not found,
-/// duplicate row) and throws one judge::Error listing them as "FILE:LINE: what is wrong". A
+/// duplicate row) and throws one judge::Error listing them as "FILE:LINE: what is wrong". A notebook not
+/// found is one problem naming the lines of all its labels ("FILE:2-10: notebook not found: DIR/x.ipynb
+/// (9 labels)"; the first 10 such notebooks, then how many more); when none of the labelled notebooks is
+/// found, one problem says so and that the labels' paths are relative to setting notebooks. A
 /// check.notebooks_dir that is missing or not a folder is checked first: one judge::Error (ExitCode::usage).
 LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check = {});
 

@@ -15,7 +15,9 @@ namespace judge::measure {
 /// left out; without a dimension pooled over all dimensions), "na_recall" (of the human N/As, the share the
 /// judge also calls N/A) and "na_precision" (of the judge's N/As, the share humans call N/A; both pooled the
 /// same way, NaN when nothing to divide by, and an undefined value fails its gate), "unscored" (the judge's
-/// unscored records; without a dimension all of them) and "mae_change" (MAE - MAE of the --compare judge on
+/// unscored records; without a dimension all of them), "labels_without_score" (resolved labels with no
+/// record of the judge at all, JudgeMeasurement::labels_without_score, which "unscored" does not count; on a
+/// dimension those of it, without one all of them) and "mae_change" (MAE - MAE of the --compare judge on
 /// the pairs both scored; without a dimension the mean over dimensions, JudgeMeasurement::mean_diff).
 struct Gate {
   std::string text;       ///< as written
