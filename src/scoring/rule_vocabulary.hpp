@@ -131,20 +131,10 @@ inline const Tokens k_fit = {".fit(",          "lgb.train(",       "xgb.train(",
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
 /// Databricks runs another notebook as a step of this one: `dbutils.notebook.run("./03_train_model", 3600)`.
 inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
-inline const Tokens k_holdout = {"train_test_split(",
-                                 "randomSplit(",
-                                 ".run(\"split\")",
-                                 ".run('split')",
-                                 "X_valid",
-                                 "X_val",
-                                 "x_val",
-                                 "StratifiedShuffleSplit(",
-                                 "ShuffleSplit(",
-                                 "GroupShuffleSplit(",
-                                 "TimeSeriesSplit(",
-                                 "TrainValidationSplit(",
-                                 "random_split(",
-                                 "split_frame("};
+inline const Tokens k_holdout = {
+    "train_test_split(",       "randomSplit(",  ".run(\"split\")",    ".run('split')",
+    "StratifiedShuffleSplit(", "ShuffleSplit(", "GroupShuffleSplit(", "TimeSeriesSplit(",
+    "TrainValidationSplit(",   "random_split(", "split_frame("};
 inline const Tokens k_cross_validation = {
     "cross_val_score(",    "cross_validate(",    "KFold(",       "GridSearchCV(",
     "RandomizedSearchCV(", "CrossValidator(",    "cv=",          "cv(",
@@ -1139,20 +1129,54 @@ inline bool built_folds_before(std::string_view line, std::size_t at) {
 /// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
 /// brackets, digits and a capital after a small letter): the training part (a word train or training:
 /// `X_train`, `trainDF`) and a part held out (test, valid, val, validation or holdout: `X_test`, `df_valid`,
-/// `testDF`); not `trainer` or `contest`.
+/// `testDF`); not `trainer` or `contest`. `key` is what else the name says, which a split's two parts share:
+/// its other words, a frame's word (df, data, set, dataset, frame) left out (`x` of `X_train` and `X_test`,
+/// "" of `train`, `test_df` and `df_valid`). A name with a word of a measure (k_measure_words: `train_size`,
+/// `test_scores`, `val_loss`, `n_test`) names what is measured of a part, not a part: `measure` is set.
 struct SplitParts {
   bool train = false, held_out = false;
+  bool validation = false;  ///< the held-out word is valid, val or validation (not test or holdout)
+  bool measure = false;
+  std::string key;
 };
+/// Words of a name that measure a part rather than name it (split_parts_named).
+inline const Tokens k_measure_words = {"size",  "sizes",    "len",    "length", "n",     "num",
+                                       "count", "counts",   "score",  "scores", "loss",  "losses",
+                                       "acc",   "accuracy", "error",  "errors", "ratio", "pct",
+                                       "frac",  "fraction", "percent"};
 inline SplitParts split_parts_named(std::string_view name) {
   static const Tokens k_train = {"train", "training"};
   static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout"};
-  std::string words;
+  static const Tokens k_frame = {"df", "data", "set", "dataset", "frame"};
+  const auto in = [](const Tokens& t, std::string_view w) {
+    return std::find(t.begin(), t.end(), w) != t.end();
+  };
+  SplitParts out;
+  std::string word;
+  const auto end_word = [&]() {
+    if (word.empty()) return;
+    if (in(k_train, word)) {
+      out.train = true;
+    } else if (in(k_held_out, word)) {
+      out.held_out = true;
+      out.validation = out.validation || word.front() == 'v';
+    } else if (!in(k_frame, word)) {
+      out.measure = out.measure || in(k_measure_words, word);
+      if (!out.key.empty()) out.key += ' ';
+      out.key += word;
+    }
+    word.clear();
+  };
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto ch = static_cast<unsigned char>(name[i]);
-    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) words += ' ';
-    words += std::isalpha(ch) ? static_cast<char>(std::tolower(ch)) : ' ';
+    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) end_word();
+    if (std::isalpha(ch))
+      word += static_cast<char>(std::tolower(ch));
+    else
+      end_word();
   }
-  return {contains_any_word(words, k_train), contains_any_word(words, k_held_out)};
+  end_word();
+  return out;
 }
 
 /// Whether `name` names a split part, training or held out (split_parts_named).
@@ -1221,35 +1245,90 @@ inline std::string_view sliced_subject(std::string_view value, std::size_t at) {
   return value.substr(b, at - b);
 }
 
-/// The first code cell by which a hold-out is split off by position or time instead of a splitter call: both
-/// a training part and a held-out part (split_parts_named) are assigned rows picked by position or by a
-/// condition (row_slice_at), from something that is no split part itself (`train, test = y.iloc[:-12],
-/// y.iloc[-12:]`; `X_train, X_test = X[:n_train], X[n_train:]`; `test = df[df["date"] >= "2023-01-01"]` and
-/// `train = df[df["date"] < "2023-01-01"]`; not `small_train = X_train[:5]`, a part of a part). The cell
-/// where the second part is assigned. One part alone is no split: names like `test_cols`, `top_val` or
-/// `X_test_sample` are often given to a few rows or labels picked for a look.
-inline std::optional<int> sliced_holdout_cell(const NotebookFacts& f) {
-  bool train = false, held_out = false;
+/// Whether `value` (an assignment's right side) is a literal: a number, a string, None, True or False
+/// (`val = 3`, `x_val = "abc"`), which holds no data.
+inline bool literal_value(std::string_view value) {
+  value = util::trim(value);
+  if (value.empty()) return true;
+  if (value == "None" || value == "True" || value == "False") return true;
+  const std::size_t first = value.find_first_not_of("+-rbfuRBFU");  // a sign, a string's prefix (f"", rb'')
+  if (first == std::string_view::npos || first > 2) return false;
+  const char ch = value[first];
+  return ch == '"' || ch == '\'' ||
+         (std::isdigit(static_cast<unsigned char>(ch)) && first <= 1 &&
+          (first == 0 || value.front() == '-' || value.front() == '+'));
+}
+
+/// The plain names an assignment target assigns (`X_train` and `X_test` of "X_train, X_test", `trainRows` of
+/// Scala's "val trainRows", `X_val` of "self.X_val"); an element that is an item or a call (`df["x"]`,
+/// `X_train.loc[m, "a"]`) assigns no name and is left out.
+template <typename Visit>
+void for_each_target_name(std::string_view target, Visit visit) {
+  std::string_view t = util::trim(target);
+  // Scala declares with `val` / `var` (a %scala cell, a Scala notebook): a keyword, no part's name
+  if (util::starts_with(t, "val ") || util::starts_with(t, "var ")) t.remove_prefix(4);
+  for (std::size_t at = 0; at <= t.size();) {
+    const std::size_t comma = std::min(t.find(',', at), t.size());
+    std::string_view element = util::trim(t.substr(at, comma - at));
+    while (!element.empty() && std::string_view("([*").find(element.front()) != std::string_view::npos)
+      element.remove_prefix(1);
+    while (!element.empty() && std::string_view(")] ").find(element.back()) != std::string_view::npos)
+      element.remove_suffix(1);
+    if (!element.empty() && std::all_of(element.begin(), element.end(),
+                                        [](char ch) { return is_identifier_char(ch) || ch == '.'; }))
+      visit(last_name(element));
+    at = comma + 1;
+  }
+}
+
+/// The first code cell by which a hold-out is split off without a splitter call: a training part and a
+/// held-out part of one split (split_parts_named: names that share their `key`, no measure's name) are both
+/// assigned, either
+/// - rows picked by position or by a condition (row_slice_at) from data (`train, test = y.iloc[:-12],
+///   y.iloc[-12:]`; `X_train, X_test = X[:n_train], X[n_train:]`; `test = df[df["date"] >= "2023-01-01"]`
+///   and `train = df[df["date"] < "2023-01-01"]`): what is picked from is a name's (sliced_subject), not a
+///   literal's (`[x for x in accs if x > 0.5]`, `"abc"[1:]`), no split part's (`small_train = X_train[:5]`
+///   is a part of a part), and no column labels (`df.columns[:5]`); or
+/// - the features of a validation frame: `X_train` and `X_val` / `X_valid` / `X_validation` (key `x`, a
+///   validation word), each assigned something other than a literal (`X_val = val_df[features]`; not
+///   `x_val = 3`).
+/// The cell where the second part is assigned. One part alone is no split: names like `test_cols`,
+/// `top_val`, `X_test_sample` or `X_val` are often given to a few rows or labels picked for a look, and
+/// names that only hold a part's word (`x_values`, `interval`, `validate_email`) are no parts.
+inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
+  std::set<std::string, std::less<>> train, held_out;  // keys of the parts picked from data so far
+  bool x_train = false, x_val = false;                 // a validation frame's features assigned so far
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
-    if (!contains(body, "[") && !contains(body, ".head(") && !contains(body, ".tail(")) continue;
+    if (!contains(body, "=")) continue;
     const auto ends = logical_line_ends(body);
     for (std::size_t k = 0; k < ends.size(); ++k) {
       const auto [begin, end] = logical_line_range(ends, k);
       const std::string_view line = body.substr(begin, end - begin);
       const std::string_view target = assignment_target(line);
       if (target.empty()) continue;
-      // Scala declares with `val` / `var` (a %scala cell, a Scala notebook): a keyword, no part's name
-      std::string_view name = util::trim(target);
-      if (util::starts_with(name, "val ") || util::starts_with(name, "var ")) name.remove_prefix(4);
-      const SplitParts parts = split_parts_named(name);
-      if (!parts.train && !parts.held_out) continue;
       const std::string_view value = line.substr(target.size() + 1);
-      const std::size_t at = row_slice_at(value);
-      if (at == std::string_view::npos || names_split_part(sliced_subject(value, at))) continue;
-      train = train || parts.train;
-      held_out = held_out || parts.held_out;
-      if (train && held_out) return c.number;
+      std::optional<bool> sliced;  // whether the value picks rows from data, once a part asks
+      bool found = false;
+      for_each_target_name(target, [&](std::string_view name) {
+        const SplitParts parts = split_parts_named(name);
+        if (found || parts.measure || parts.train == parts.held_out) return;
+        if (parts.key == "x" && !literal_value(value)) {
+          x_train = x_train || parts.train;
+          x_val = x_val || parts.validation;
+        }
+        if (!sliced) {
+          const std::size_t at = row_slice_at(value);
+          const std::string_view subject = at == std::string_view::npos ? "" : sliced_subject(value, at);
+          sliced = !subject.empty() && !std::isdigit(static_cast<unsigned char>(subject.front())) &&
+                   is_identifier_char(subject.front()) && !names_split_part(subject) &&
+                   !contains(subject, ".columns");
+        }
+        if (!*sliced) return;
+        (parts.train ? train : held_out).insert(parts.key);
+        found = (parts.train ? held_out : train).count(parts.key) > 0;
+      });
+      if (found || (x_train && x_val)) return c.number;
     }
   }
   return std::nullopt;
@@ -1756,8 +1835,8 @@ inline Stages find_stages(const NotebookFacts& f) {
   if (!s.fit && s.packaged) s.fit = packaged;
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);
-  if (const auto sliced = sliced_holdout_cell(f); sliced && (!s.holdout || *sliced < *s.holdout))
-    s.holdout = sliced;
+  if (const auto assigned = assigned_holdout_cell(f); assigned && (!s.holdout || *assigned < *s.holdout))
+    s.holdout = assigned;
   s.cv = f.first_with(k_cross_validation);
   if (const auto looped = looped_cv_cells(f); !looped.empty() && (!s.cv || looped.front() < *s.cv))
     s.cv = looped.front();
@@ -1796,7 +1875,7 @@ inline bool imputer_in_pipeline(const NotebookFacts& f) {
 }
 
 /// Where the first hold-out split token (k_holdout, as a name) starts in `body`; npos when none does (a split
-/// by position, sliced_holdout_cell, has no token).
+/// by assigned parts, assigned_holdout_cell, has no token).
 inline std::size_t first_holdout_token(std::string_view body) {
   std::size_t first = std::string_view::npos;
   for (std::string_view t : k_holdout)

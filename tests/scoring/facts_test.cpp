@@ -156,7 +156,9 @@ df.isnull().sum()
                                         "late.py");
   f = scoring::notebook_facts(nb);
   EXPECT_EQ(f.at("missing_check_before_training"), 0);
-  EXPECT_EQ(f.at("holdout_split"), 1);  // X_val starts a name in cell 3
+  // 10 rows sampled from the data the model was fit on: a validation part alone, no training part, is no
+  // split
+  EXPECT_EQ(f.at("holdout_split"), 0);
 }
 
 // Which call starts training when every fit sits in a def: a call of a def that fits (itself, or through a
@@ -1394,4 +1396,46 @@ TEST(Facts, HoldoutSplitByPositionOrTime) {
   // Scala's `val` declares, it names no validation part
   EXPECT_EQ(split("val trainRows = df.head(800)\nval schema_json = dbutils.fs.head(\"/tmp/s.json\", 100)"),
             0);
+  // parts of one split share the rest of their names, a frame's word aside: indices, a frame and a name alone
+  EXPECT_EQ(split("train_idx, test_idx = idx[:800], idx[800:]"), 1);
+  EXPECT_EQ(split("train = df[df.year < 2020]\ntest_df = df[df.year >= 2020]"), 1);
+  EXPECT_EQ(split("train_X = X.iloc[:800]\nX_test = X.iloc[800:]"), 1);
+}
+
+// Names that only hold a part's word, or parts that pick no rows of the data, are no hold-out split (by hand:
+// each pair below lacks a training part and a held-out part of one split, both picked from data). The pairs
+// of each case are what a hold-out by position or time would need: a train part beside a test/val name.
+TEST(Facts, NamesThatHoldAPartsWordByChanceAreNoSplit) {
+  const auto split = [](const std::string& lines) {
+    std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('w.csv')\n# %%\n";
+    text += lines;
+    text += "\nmodel.fit(train)\n";
+    return facts_of(text).at("holdout_split");
+  };
+  // a value that is no part: a measure of the parts (size, score, loss, accuracy), a different rest of the
+  // name (`top_val`: the top values; `valid_emails`: emails that are valid)
+  EXPECT_EQ(split("train_df = df[:800]\ntest_size_list = sizes[:2]"), 0);
+  EXPECT_EQ(split("train_sizes = sizes[:3]\ntest_scores = scores[:3]"), 0);
+  EXPECT_EQ(split("train_size = len(df[df.year < 2020])\ntest_size = len(df[df.year >= 2020])"), 0);
+  EXPECT_EQ(split("train_loss = losses[:10]\nval_loss = losses[10:]"), 0);
+  EXPECT_EQ(split("train = df[df.year < 2020]\ntop_val = df.price.sort_values()[:10]"), 0);
+  EXPECT_EQ(split("train = df[:800]\nvalid_emails = df[df.email.str.len() > 3]"), 0);
+  // words that only contain a part's word
+  EXPECT_EQ(split("train = df[:800]\ninterval = df[800:]\nevaluation = df[900:]\nvalidate_email = df[:5]"),
+            0);
+  // picked from no data: a literal, a list built in place, the column labels
+  EXPECT_EQ(split("train = df[:800]\ntest = \"abc\"[1:]"), 0);
+  EXPECT_EQ(split("train = df[:800]\nval = [a for a in accs if a > 0.5]"), 0);
+  EXPECT_EQ(split("train = df[:800]\nval = 3"), 0);
+  EXPECT_EQ(split("train_cols = df.columns[:5]\ntest_cols = df.columns[5:]"), 0);
+  // a validation frame: the features' training part and validation part, each assigned something
+  EXPECT_EQ(split("X_train = train_df[features]\nX_val = val_df[features]"), 1);
+  EXPECT_EQ(split("X_train, X_valid = df_a[cols], df_b[cols]"), 1);
+  // ... not a name that begins like one, a name in a string, a literal, or a validation part alone
+  EXPECT_EQ(split("X_train = df[features]\nx_values = np.linspace(0, 1, 50)\nX_value = df['x']"), 0);
+  EXPECT_EQ(split("X_train = df[features]\nprint('X_val', 'x_val')"), 0);
+  EXPECT_EQ(split("X_train = df[features]\nx_val = 3\nX_valid = \"none yet\""), 0);
+  EXPECT_EQ(split("X_val = df.sample(10)"), 0);
+  EXPECT_EQ(split("X_train = df[features]\nX_test = test_df[features]"),
+            0);  // a test file may have no labels
 }
