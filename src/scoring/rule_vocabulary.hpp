@@ -1409,6 +1409,7 @@ inline const Tokens k_torch_self_methods = {"to", "cuda", "cpu", "eval", "train"
 /// MLP(nn.Module):`, a LightningModule, or another such class of the notebook), and the names assigned one.
 struct TorchModules {
   std::set<std::string, std::less<>> classes, names;
+  bool torchvision = false;  ///< the notebook imports torchvision (its `models.` builders build modules)
 };
 
 /// Whether `call` (the leading_call of an assignment's `value`) builds or loads a PyTorch module: a module
@@ -1416,8 +1417,7 @@ struct TorchModules {
 /// k_torch_plain_layers layer), torchvision's model
 /// builders (`models.resnet18(` when torchvision is imported), a k_torch_module_loaders call, Hugging Face's
 /// `AutoModel...from_pretrained(`, or a module's own method (`net.to(device)`, `copy.deepcopy(net)`).
-inline bool builds_torch_module(std::string_view call, std::string_view value, const TorchModules& m,
-                                bool torchvision) {
+inline bool builds_torch_module(std::string_view call, std::string_view value, const TorchModules& m) {
   if (call.empty()) return false;
   if (m.classes.count(last_name(call))) return true;
   for (std::string_view nn : {"nn.", "torch.nn."})
@@ -1428,7 +1428,7 @@ inline bool builds_torch_module(std::string_view call, std::string_view value, c
              std::find(k_torch_plain_layers.begin(), k_torch_plain_layers.end(), layer) ==
                  k_torch_plain_layers.end();
     }
-  if (util::starts_with(call, "torchvision.models.") || (torchvision && util::starts_with(call, "models.")))
+  if (util::starts_with(call, "torchvision.models.") || (m.torchvision && util::starts_with(call, "models.")))
     return true;
   if (std::find(k_torch_module_loaders.begin(), k_torch_module_loaders.end(), call) !=
       k_torch_module_loaders.end())
@@ -1451,11 +1451,11 @@ inline bool builds_torch_module(std::string_view call, std::string_view value, c
 /// whose parameters an optimiser trains (`optim.Adam(net.parameters(), ...)`). One pass over the cells.
 inline TorchModules torch_modules(const NotebookFacts& f) {
   TorchModules m;
-  bool torch = false, torchvision = false;
+  bool torch = false;
   for (const auto& c : f.code)
     for (const auto& module : c.modules) {
       torch = torch || module == "torch";
-      torchvision = torchvision || module == "torchvision";
+      m.torchvision = m.torchvision || module == "torchvision";
     }
   if (!torch) return m;
   for (const auto& c : f.code) {
@@ -1479,7 +1479,7 @@ inline TorchModules torch_modules(const NotebookFacts& f) {
         continue;
       }
       if (const auto a = plain_assignment(line);
-          !a.name.empty() && builds_torch_module(leading_call(a.value), util::trim(a.value), m, torchvision))
+          !a.name.empty() && builds_torch_module(leading_call(a.value), util::trim(a.value), m))
         m.names.emplace(a.name);
       for (std::string_view call : {".load_state_dict(", ".parameters()"}) {
         if (call == ".parameters()" && !contains(line, "optim.")) continue;
@@ -1504,6 +1504,42 @@ inline std::size_t gradients_off_at(std::string_view text) {
   return util::starts_with(util::trim(arg), "True") ? std::string_view::npos : at;
 }
 
+/// What an assignment of a PyTorch module name gives it: a module built afresh, whose weights are untrained
+/// (a module class of the notebook, an `nn.` layer, a torchvision or timm model without pretrained weights);
+/// the same module as another name (`net.to(device)`, `copy.deepcopy(net)`, `torch.compile(net)`, which keep
+/// its mode and its weights); or anything else (a loaded module, `torch.load(...)`,
+/// `...from_pretrained(...)`; a function's result), whose weights may be trained and which is in no known
+/// mode.
+struct TorchAssigned {
+  enum class Kind { fresh, same, other } kind = Kind::other;
+  std::string_view source;  ///< for `same`: the name it is the same module as
+};
+inline TorchAssigned torch_assigned(std::string_view value, const TorchModules& m) {
+  value = util::trim(value);
+  const std::string_view call = leading_call(value);
+  if (call.empty()) return {};
+  const std::size_t dot = call.find('.');
+  if (dot != std::string_view::npos && m.names.count(call.substr(0, dot)) &&
+      std::find(k_torch_self_methods.begin(), k_torch_self_methods.end(), call.substr(dot + 1)) !=
+          k_torch_self_methods.end())
+    return {TorchAssigned::Kind::same, call.substr(0, dot)};
+  for (std::string_view wrapper :
+       {"copy.deepcopy", "deepcopy", "torch.compile", "torch.jit.script", "torch.jit.trace"})
+    if (call == wrapper) {
+      const std::string_view arg = util::trim(value.substr(value.find('(') + 1));
+      const std::string_view name = arg.substr(0, std::min(arg.find_first_of(") ,"), arg.size()));
+      return m.names.count(name) ? TorchAssigned{TorchAssigned::Kind::same, name} : TorchAssigned{};
+    }
+  if (!builds_torch_module(call, value, m)) return {};
+  const bool pretrained = contains_any(value, {"pretrained=True", "pretrained = True"}) ||
+                          (contains_any(value, {"weights=", "weights ="}) &&
+                           !contains_any(value, {"weights=None", "weights = None"}));
+  const bool built = m.classes.count(last_name(call)) || util::starts_with(call, "nn.") ||
+                     util::starts_with(call, "torch.nn.") || util::starts_with(call, "torchvision.models.") ||
+                     (m.torchvision && util::starts_with(call, "models.")) || call == "timm.create_model";
+  return built && !pretrained ? TorchAssigned{TorchAssigned::Kind::fresh, {}} : TorchAssigned{};
+}
+
 /// Cells where a PyTorch module the notebook builds or loads (torch_modules) is called on data for its
 /// output in evaluation, as PyTorch predicts: `model(xb)` inside `with torch.no_grad():` /
 /// `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True (gradients_off_at), in a def
@@ -1511,11 +1547,22 @@ inline std::size_t gradients_off_at(std::string_view text) {
 /// a def holds to the def's end). A module called while it trains (no such block, no eval()) predicts
 /// nothing; no other name's call counts (a function, a class, `self.fc1(x)`). One pass over the cells, by
 /// logical line, in notebook order (the mode a module was left in goes on into the next cells).
+///
+/// A name assigned again is a new module: its mode is a new module's, training (`model = MLP()` after
+/// `model.eval()`), or the mode of the module it is the same as (`model = model.to(device)`; torch_assigned).
+/// A module built afresh (`model = MLP()`, `nn.Sequential(...)`) has untrained weights, and its call in
+/// evaluation outside a def uses no trained model, until it is trained or loaded, as far as the code shows:
+/// its weights loaded (`load_state_dict(`), its parameters handed on (`optim.Adam(model.parameters())`; not
+/// `for p in model.parameters()`), the module handed to a call (`train(model, loader)`,
+/// `trainer.fit(model)`), its own `.fit(` or `.train()`, or a call of it while it trains. Inside a def the
+/// call is read as it is written (the def runs later, when the module may be trained), and what trains it
+/// there counts for the notebook's module.
 inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
   const TorchModules m = torch_modules(f);
   std::vector<int> out;
   if (m.names.empty()) return out;
   std::set<std::string, std::less<>> evaluating;  // modules switched to evaluation (eval()), at this point
+  std::set<std::string, std::less<>> fresh;       // modules built afresh and not trained or loaded since
   // The switches made inside the defs open, each with whether its module was evaluating before it: undone at
   // the def's end (a log, not a copy of `evaluating` per def, which would grow with the notebook).
   std::vector<std::pair<std::string, bool>> undo;
@@ -1551,6 +1598,9 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
       if (on && it == evaluating.end()) evaluating.emplace(name);
       if (!on && it != evaluating.end()) evaluating.erase(it);
     };
+    const auto trained = [&](std::string_view name) {
+      if (const auto it = fresh.find(name); it != fresh.end()) fresh.erase(it);
+    };
     for (std::size_t k = 0; k < ends.size(); ++k) {
       const std::string_view whole = logical_line_text(body, ends, k);
       const std::size_t indent = indent_of(whole);
@@ -1570,22 +1620,57 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
       decorated_off = false;
       const std::size_t with_off =
           util::starts_with(line, "with ") ? gradients_off_at(line) : std::string_view::npos;
+      const std::string_view target = assignment_target(line);
       for_each_plain_name(line, [&](std::size_t at, std::string_view name) {
         if (!m.names.count(name)) return;
         std::size_t next = at + name.size();
         while (next < line.size() && line[next] == ' ') ++next;
         const std::string_view rest = line.substr(next);
+        std::size_t before = at;
+        while (before > 0 && line[before - 1] == ' ') --before;
+        const char prev = before > 0 ? line[before - 1] : ' ';
         if (util::starts_with(rest, "(")) {
-          found = found || off > 0 || evaluating.count(name) > 0 ||
-                  (with_off != std::string_view::npos && at > with_off);
+          const bool evaluation =
+              off > 0 || evaluating.count(name) > 0 || (with_off != std::string_view::npos && at > with_off);
+          if (!evaluation) trained(name);  // called while it trains
+          found = found || (evaluation && (defs > 0 || !fresh.count(name)));
         } else if (util::starts_with(rest, ".eval()") || util::starts_with(rest, ".train(False)") ||
                    util::starts_with(rest, ".train(mode=False)")) {
           set_evaluating(name, true);
         } else if (util::starts_with(rest, ".train()") || util::starts_with(rest, ".train(True)") ||
                    util::starts_with(rest, ".train(mode=True)")) {
           set_evaluating(name, false);
+          trained(name);
+        } else if (util::starts_with(rest, ".load_state_dict(") || util::starts_with(rest, ".fit(") ||
+                   (util::starts_with(rest, ".parameters()") &&
+                    !util::ends_with(util::trim(line.substr(0, at)), " in"))) {
+          trained(name);
+        } else if (!util::starts_with(rest, ".") && !util::starts_with(rest, "[") &&
+                   (prev == '(' || prev == ',' ||
+                    (prev == '=' && at > target.size() && before >= 2 &&
+                     is_identifier_char(line[before - 2])))) {
+          trained(name);  // handed to a call: `train(model, loader)`, `fit(model=net)`
         }
       });
+      // A name assigned again holds a new module (after what the line's right side did with the old one).
+      if (!target.empty() && !contains(target, ".")) {  // an attribute assigned binds no name
+        const std::string_view value = line.substr(target.size() + 1);
+        const TorchAssigned assigned = torch_assigned(value, m);
+        for_each_target_name(target, [&](std::string_view name) {
+          if (!m.names.count(name) || (assigned.kind == TorchAssigned::Kind::same && assigned.source == name))
+            return;
+          const bool one = util::trim(target) == name;
+          set_evaluating(name, one && assigned.kind == TorchAssigned::Kind::same &&
+                                   evaluating.count(assigned.source) > 0);
+          if (defs > 0) return;  // a def's own name: what it is there is undone with its switches
+          if (one && assigned.kind == TorchAssigned::Kind::fresh)
+            fresh.emplace(name);
+          else if (one && assigned.kind == TorchAssigned::Kind::same && fresh.count(assigned.source))
+            fresh.emplace(name);
+          else
+            trained(name);
+        });
+      }
       if (with_off != std::string_view::npos) {
         blocks.push_back({indent, true, std::nullopt});
         ++off;

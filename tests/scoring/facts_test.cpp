@@ -1258,11 +1258,46 @@ TEST(Facts, APyTorchModuleCalledInEvaluationPredicts) {
   // modules built or loaded otherwise: nn layers, torch.load, a class imported and its weights loaded
   for (const char* code :
        {"# %%\nimport torch\nnet = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\n"
+        "for xb, yb in loader:\n    loss = ((net(xb) - yb) ** 2).mean()\n    loss.backward()\n"
         "with torch.no_grad():\n    y = net(x)\n",
         "# %%\nimport torch\nnet = torch.load('m.pt')\nnet.eval()\ny = net(x)\n",
         "# %%\nimport torch\nfrom mylib import Net\nnet = Net()\n"
         "net.load_state_dict(torch.load('w.pt'))\nwith torch.no_grad():\n    y = net(x)\n"})
     EXPECT_EQ(facts_of(code).at("predicts"), 1) << code;
+}
+
+// A name assigned again holds a new module: built afresh (`model = MLP()`), it is in training mode whatever
+// the old one's was, and its weights are untrained until the code trains or loads them, so its call in
+// evaluation is no use of the trained model; the same module under another name (`.to(...)`, a deep copy)
+// keeps the mode and the weights. A def's call is read as written: the def runs later.
+TEST(Facts, AModuleBuiltAgainIsNotTheTrainedModel) {
+  for (const char* untrained :
+       {"# %%\nmodel.eval()\n# %%\nmodel = MLP()\npreds = model(X_test)\n",
+        "# %%\nmodel.eval()\nmodel = MLP()\nwith torch.no_grad():\n    preds = model(X_test)\n",
+        "# %%\nmodel = MLP()\nmodel.eval()\npreds = model(X_test)\n",
+        "# %%\nmodel = nn.Linear(4, 2).to('cpu')\nmodel.eval()\nwith torch.no_grad():\n    preds = "
+        "model(X_test)\n",
+        "# %%\nmodel = MLP()\nn = sum(p.numel() for p in model.parameters())\nmodel.eval()\n"
+        "with torch.no_grad():\n    preds = model(X_test)\n"})
+    EXPECT_EQ(torch_predicts(untrained), 0) << untrained;
+  for (const char* trained :
+       {"# %%\nmodel = MLP()\nmodel.load_state_dict(torch.load('best.pt'))\nmodel.eval()\npreds = "
+        "model(X_test)\n",
+        "# %%\nmodel = MLP()\ntrain(model, loader)\nmodel.eval()\npreds = model(X_test)\n",
+        "# %%\nmodel = MLP()\nopt = torch.optim.SGD(model.parameters(), "
+        "lr=0.1)\nfit_epochs(10)\nmodel.eval()\n"
+        "preds = model(X_test)\n",
+        "# %%\nmodel.eval()\nmodel = model.to('cpu')\npreds = model(X_test)\n",
+        "# %%\nmodel.eval()\nbest = copy.deepcopy(model)\npreds = best(X_test)\n",
+        "# %%\nnet = MLP()\n@torch.no_grad()\ndef predict(x):\n    return net(x)\n"
+        "opt = torch.optim.Adam(net.parameters())\n"})
+    EXPECT_EQ(torch_predicts(trained), 1) << trained;
+  // a torchvision model: pretrained weights are trained ones, a model built without them is not
+  const std::string vision = "# %%\nimport torch\nimport torchvision\nfrom torchvision import models\n";
+  EXPECT_EQ(facts_of(vision + "net = models.resnet18(weights='IMAGENET1K_V1')\nnet.eval()\ny = net(x)\n")
+                .at("predicts"),
+            1);
+  EXPECT_EQ(facts_of(vision + "net = models.resnet18()\nnet.eval()\ny = net(x)\n").at("predicts"), 0);
 }
 
 // No prediction: a module called while it trains (after train() again, after a no_grad block has closed, or
