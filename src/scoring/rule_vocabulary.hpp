@@ -774,11 +774,19 @@ inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
   return std::nullopt;
 }
 
-/// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+` and a list
-/// number ("1. ", "2) ").
+/// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+`, HTML tags
+/// (`<h3>`, `<b>`, `<p align="left">`) and a list number ("1. ", "2) ").
 inline std::string_view markdown_text(std::string_view line) {
   std::size_t i = 0;
-  while (i < line.size() && std::string_view(" \t#>*_-+").find(line[i]) != std::string_view::npos) ++i;
+  for (;;) {
+    while (i < line.size() && std::string_view(" \t#>*_-+").find(line[i]) != std::string_view::npos) ++i;
+    const std::size_t close =
+        i + 1 < line.size() && line[i] == '<' && std::isalpha(static_cast<unsigned char>(line[i + 1]))
+            ? line.find('>', i)
+            : std::string_view::npos;
+    if (close == std::string_view::npos) break;
+    i = close + 1;
+  }
   std::size_t digits = i;
   while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
   if (digits > i && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
@@ -804,14 +812,14 @@ inline bool opens_with_label(std::string_view text) {
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
     const bool numbered = i > number;
     if (!numbered && (label == "question" || label == "q")) continue;
-    // one letter instead ("Exercise b:"), then the emphasis closing ("**Task 3**:")
-    if (!numbered && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) &&
-        !std::isalnum(static_cast<unsigned char>(text[i + 1])))
+    // one letter instead ("Exercise b:", "## Task A"), then the emphasis closing ("**Task 3**:")
+    if (!numbered && i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) &&
+        (i + 1 == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 1]))))
       ++i;
     while (i < text.size() && (text[i] == '*' || text[i] == '_' || text[i] == ' ')) ++i;
-    // a dash may be UTF-8's en or em dash (0xE2 0x80 0x93 / 0x94)
+    // a dash may be UTF-8's en or em dash (0xE2 0x80 0x93 / 0x94); an HTML heading closes ("<h3>Task</h3>")
     if (i == text.size() || std::string_view(":.)-!").find(text[i]) != std::string_view::npos ||
-        static_cast<unsigned char>(text[i]) == 0xE2)
+        static_cast<unsigned char>(text[i]) == 0xE2 || util::starts_with(text.substr(i), "</"))
       return true;
   }
   return false;

@@ -1375,6 +1375,22 @@ TEST(Facts, InstructionsAreNoFindings) {
   EXPECT_EQ(finding("To do this comparison we looked at the fares: about 15% of fares are zero, and the "
                     "majority of passengers are in third class."),
             1);
+  // "Task" heads a task as a heading of its own: "Task:", "### Task", "**Task 3:**", "## Task A", an HTML
+  // heading; not a sentence about the task
+  for (const char* task :
+       {"Task: look at the fare column; about 20% of fares are zero, explain why that could be.",
+        "### Task\nLook at the fare column; about 20% of fares are zero, explain why that could be.",
+        "**Task 3:** look at the fare column; about 20% of fares are zero, explain why that could be.",
+        "## Task A\nLook at the fare column; about 20% of fares are zero, explain why that could be.",
+        "<h3>Task</h3>\nLook at the fare column; about 20% of fares are zero, explain why that could be.",
+        "<b>Task 2:</b> look at the fare column; about 20% of fares are zero, explain why that could be."})
+    EXPECT_EQ(finding(task), 0) << task;
+  for (const char* report :
+       {"The task is to predict survival; about 38% of the passengers survived and the majority did not.",
+        "Task A is harder than the others: about 20% of its fares are zero, which suggests free tickets.",
+        "<p>The task at hand shows that about 20% of fares are zero and the majority are in third "
+        "class.</p>"})
+    EXPECT_EQ(finding(report), 1) << report;
 }
 
 // Plan words are whole words: "latest" holds no "test", "constraints" no "train", "context" no "next"; a
