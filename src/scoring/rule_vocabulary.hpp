@@ -2374,4 +2374,202 @@ inline bool states_no_missing(const MarkdownFacts& m) {
   return false;
 }
 
+// ---- columns dropped for their missing values ----
+
+/// The words of code or text `text`, in lower case, one space between them: split at every character other
+/// than a letter and before a capital that follows a small letter (`cols_with_missing` -> "cols with
+/// missing", `nullCols` -> "null cols", `NaN` -> "na n"), for contains_word.
+inline std::string words_of(std::string_view text) {
+  std::string out;
+  bool space = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    const bool camel = i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(text[i - 1]));
+    if (!std::isalpha(ch) || camel) {
+      if (!space) out += ' ';
+      space = true;
+    }
+    if (std::isalpha(ch)) {
+      out += static_cast<char>(std::tolower(ch));
+      space = false;
+    }
+  }
+  return out;
+}
+
+/// Whether code or text `text` names missing values: a k_missing_check call (`isnull(`, `isna(`, ...) or a
+/// word of k_missing_words (missing, null, nan, na, empty, ...) among its words (words_of:
+/// `cols_with_missing`, `null_cols`, "# mostly NaN").
+inline bool names_missing(std::string_view text) {
+  return contains_any(text, k_missing_check) || contains_any_word(words_of(text), k_missing_words);
+}
+
+/// The trailing comment of a line of code (after a `#` outside strings, scan_code), empty when none.
+inline std::string_view trailing_comment(std::string_view line) {
+  std::size_t next = 0;  // the byte after the last one visited: a gap from it is a string or the comment
+  std::string_view comment;
+  const auto gap = [&](std::size_t end) {
+    if (next < end && line[next] == '#') comment = line.substr(next, end - next);
+  };
+  scan_code(line, [&](std::size_t i, int) {
+    gap(i);
+    next = i + 1;
+    return false;
+  });
+  gap(line.size());
+  return comment;
+}
+
+/// The string literals of code `text`, without their quotes (`Cabin` and `Deck` of `["Cabin", 'Deck']`).
+inline std::vector<std::string_view> string_literals(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t next = 0;
+  const auto gap = [&](std::size_t end) {
+    if (next + 1 < end && (text[next] == '"' || text[next] == '\'') && text[end - 1] == text[next])
+      out.push_back(text.substr(next + 1, end - next - 2));
+  };
+  scan_code(text, [&](std::size_t i, int) {
+    gap(i);
+    next = i + 1;
+    return false;
+  });
+  gap(text.size());
+  return out;
+}
+
+/// The columns that code cell `c`'s output shows with missing values: a missing-value count or test showing
+/// some (missing_count_shown), each line led by a column's name with a number other than 0 after it ("Cabin
+/// 687", "Cabin  687  77.1"); or an info() showing some (info_missing_shown), each column line counting fewer
+/// non-null values than its frame's index line has entries ("10  Cabin  204 non-null  object" under "891
+/// entries").
+inline std::set<std::string, std::less<>> columns_shown_missing(const CodeFacts& c) {
+  std::set<std::string, std::less<>> out;
+  const bool counted = missing_count_shown(c) == MissingShown::some;
+  const bool info = info_missing_shown(c) == MissingShown::some;
+  if (!counted && !info) return out;
+  const auto number = [](std::string_view t) {
+    return !t.empty() && std::isdigit(static_cast<unsigned char>(t.front())) &&
+           t.find_first_not_of("0123456789.") == std::string_view::npos;
+  };
+  std::string_view rows;
+  for (std::string_view line : util::split_lines(c.output)) {
+    line = util::trim(line);
+    std::vector<std::string_view> tokens;
+    for (std::size_t at = 0; at < line.size();) {
+      const std::size_t end = std::min(line.find_first_of(" \t", at), line.size());
+      if (end > at) tokens.push_back(line.substr(at, end - at));
+      at = end + 1;
+    }
+    if (tokens.size() < 2) continue;
+    if (info) {
+      const std::size_t entries = line.find(" entries");
+      if (const std::size_t colon = line.find("Index: ");
+          colon != std::string_view::npos && entries > colon) {
+        rows = util::trim(line.substr(colon + 7, entries - colon - 7));
+        continue;
+      }
+      // [index] name... count non-null dtype
+      const auto non_null = std::find(tokens.begin(), tokens.end(), "non-null");
+      const std::size_t at = static_cast<std::size_t>(non_null - tokens.begin());
+      if (non_null == tokens.end() || at < 2 || rows.empty() || !number(tokens[at - 1])) continue;
+      const std::string_view count = tokens[at - 1];
+      const bool fewer = count.size() < rows.size() || (count.size() == rows.size() && count < rows);
+      const std::size_t first = number(tokens[0]) && at >= 3 ? 1 : 0;
+      if (fewer && rows.find_first_not_of("0123456789") == std::string_view::npos)
+        out.emplace(line.substr(
+            static_cast<std::size_t>(tokens[first].data() - line.data()),
+            static_cast<std::size_t>(tokens[at - 2].data() + tokens[at - 2].size() - tokens[first].data())));
+      continue;
+    }
+    // name... then numbers, one of them not 0
+    std::size_t first_number = 0;
+    while (first_number < tokens.size() && !number(tokens[first_number])) ++first_number;
+    if (first_number == 0 || first_number == tokens.size()) continue;
+    const bool gap = std::any_of(
+        tokens.begin() + static_cast<std::ptrdiff_t>(first_number), tokens.end(),
+        [&](std::string_view t) { return number(t) && t.find_first_not_of("0.") != std::string_view::npos; });
+    if (gap)
+      out.emplace(line.substr(0, static_cast<std::size_t>(tokens[first_number - 1].data() +
+                                                          tokens[first_number - 1].size() - line.data())));
+  }
+  return out;
+}
+
+/// Cells that drop columns for their missing values: a pandas column drop (`.drop(columns=...)`, `.drop(...,
+/// axis=1)` / `axis="columns"`) tied to missing values, which a drop of an id or of the target is not. Tied
+/// when
+/// - the columns dropped are chosen by their missing values: the call's arguments name missing values
+///   (names_missing: `df.drop(columns=df.columns[df.isna().mean() > 0.5])`, `X.drop(cols_with_missing,
+///   axis=1)`), or hold a name assigned from such code (`to_drop = [c for c in df if df[c].isnull().any()]`,
+///   then `df.drop(columns=to_drop)`; in this cell above the drop, or an earlier one);
+/// - the line says so: its assignment target or its trailing comment names missing values (`df_no_na =
+///   df.drop(...)`, `# mostly empty`); or
+/// - a column it names (`["Cabin"]`, `"Cabin"`) is shown with missing values (columns_shown_missing) by the
+///   output of its own cell or of the code cell before it: the drop follows the look at the gaps.
+/// Row selections on the line are no tie (`test = full[full.y.isnull()].drop("y", axis=1)` picks rows by a
+/// missing target, then drops the target).
+inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  std::set<std::string, std::less<>> chosen;  // names assigned from code that names missing values, so far
+  const CodeFacts* previous = nullptr;
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    bool found = false;
+    std::optional<std::set<std::string, std::less<>>> shown;  // read once a drop names a column
+    const auto ends = logical_line_ends(body);
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const std::string_view line = logical_line_text(body, ends, k);
+      const std::string_view target = assignment_target(line);
+      for (auto at = line.find(".drop("); !found && at != std::string_view::npos;
+           at = line.find(".drop(", at + 1)) {
+        // the arguments: up to the `)` that closes the call, outside strings and comments
+        const std::string_view call = line.substr(at + 5);
+        const std::size_t close =
+            scan_code(call, [&](std::size_t i, int depth) { return call[i] == ')' && depth == 0; });
+        const std::string_view args = call.substr(1, close > 0 ? close - 1 : 0);
+        if (!contains_any(args, {"columns=", "columns =", "axis=1", "axis = 1", "axis='columns'",
+                                 "axis=\"columns\"", "axis = 'columns'", "axis = \"columns\""}))
+          continue;
+        bool tied = names_missing(args) || names_missing(trailing_comment(line)) ||
+                    (!target.empty() && names_missing(target));
+        for_each_plain_name(
+            args, [&](std::size_t, std::string_view name) { tied = tied || chosen.count(name) > 0; });
+        if (!tied) {
+          for (std::string_view column : string_literals(args)) {
+            if (!shown) {
+              shown = columns_shown_missing(c);
+              if (previous) shown->merge(columns_shown_missing(*previous));
+            }
+            tied = tied || shown->count(column) > 0;
+          }
+        }
+        found = tied;
+      }
+      if (!target.empty()) {
+        const std::string_view value = line.substr(target.size() + 1);
+        const bool missing = names_missing(value);
+        for_each_target_name(target, [&](std::string_view name) {
+          if (missing)
+            chosen.emplace(name);
+          else if (const auto it = chosen.find(name); it != chosen.end())
+            chosen.erase(it);
+        });
+      }
+    }
+    if (found) out.push_back(c.number);
+    previous = &c;
+  }
+  return out;
+}
+
+/// Cells that handle missing values: a fill or drop (k_impute: fillna, an imputer, dropna, ...) or a drop of
+/// columns for their missing values (missing_drop_cells). Sorted, no repeats.
+inline std::vector<int> imputation_cells(const NotebookFacts& f) {
+  const auto calls = f.cells_with(k_impute);
+  const auto drops = missing_drop_cells(f);
+  std::vector<int> out;
+  std::set_union(calls.begin(), calls.end(), drops.begin(), drops.end(), std::back_inserter(out));
+  return out;
+}
+
 }  // namespace judge::scoring::detail

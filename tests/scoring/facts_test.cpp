@@ -389,6 +389,68 @@ TEST(Facts, ShowsNoMissingReadsInfoCounts) {
             0);
 }
 
+namespace {
+
+// Titanic's missing values as `df.isnull().sum()` prints them (by hand from the data: 177 ages, 687 cabins
+// and 2 ports of embarkation missing of 891 rows), and as `df.info()` prints the same frame's cabins.
+const char* const k_titanic_counts =
+    "PassengerId      0\nSurvived         0\nAge            177\nCabin          687\nEmbarked         2\n"
+    "dtype: int64\n";
+const char* const k_titanic_info =
+    "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 891 entries, 0 to 890\nData columns (total 3 "
+    "columns):\n #   Column       Non-Null Count  Dtype  \n---  ------       --------------  -----  \n"
+    " 0   PassengerId  891 non-null    int64  \n 1   Survived     891 non-null    int64  \n"
+    " 2   Cabin        204 non-null    object \n";
+
+// imputation_cells of a notebook that reads titanic.csv (cell 1), runs `check` printing `printed` (cell 2),
+// then `code` (its cells from 3 on).
+double imputation_cells_after(const std::string& check, const std::string& printed, const std::string& code) {
+  auto nb = notebook::parse_jupytext_percent(
+      "# %%\nimport pandas as pd\ndf = pd.read_csv('titanic.csv')\n# %%\n" + check + "\n# %%\n" + code,
+      "drop.py");
+  notebook::Output o;
+  o.kind = "stream";
+  o.text = printed;
+  nb.cells.at(1).outputs.push_back(o);
+  return scoring::notebook_facts(nb).at("imputation_cells");
+}
+
+}  // namespace
+
+// A column drop handles missing values when it is tied to them: the columns are chosen by their gaps (a
+// missing-value test in the call, a name that says so, a name assigned from such a test), the line says so
+// (its comment, its target), or a column it names is shown with gaps by the check in its cell or the code
+// cell before. A drop of an id or of the target is no handling, nor a drop of rows (`drop("Cabin")`, axis 0),
+// nor a target dropped from rows picked by its gaps. Each notebook below has one drop cell, so 1 or 0, by
+// hand.
+TEST(Facts, ColumnsDroppedForTheirMissingValuesAreImputationCells) {
+  const std::string counts = "df.isnull().sum()";
+  for (const char* tied :
+       {"df = df.drop(columns=[\"Cabin\"])", "df.drop([\"Cabin\"], axis=1, inplace=True)",
+        "df = df.drop(\"Cabin\", axis=1)", "df = df.drop(['Cabin', 'PassengerId'], axis='columns')",
+        "df = df.drop(columns=df.columns[df.isna().mean() > 0.5])", "X = X.drop(cols_with_missing, axis=1)",
+        "df = df.drop(columns=null_cols)", "df = df.drop(columns=[\"Deck\"])  # mostly NaN",
+        "df_no_missing = df.drop(columns=[\"Deck\"])",
+        "to_drop = [c for c in df.columns if df[c].isnull().mean() > 0.4]\n# %%\n"
+        "df = df.drop(columns=to_drop)"})
+    EXPECT_EQ(imputation_cells_after(counts, k_titanic_counts, tied), 1) << tied;
+  EXPECT_EQ(imputation_cells_after("df.info()", k_titanic_info, "df = df.drop(columns=['Cabin'])"), 1);
+  // the check and the drop in one cell (its output is the check's)
+  EXPECT_EQ(imputation_cells_after("print(df.isnull().sum())\ndf = df.drop(columns=['Cabin'])",
+                                   k_titanic_counts, "df.head()"),
+            1);
+  for (const char* untied :
+       {"X = df.drop(\"Survived\", axis=1)", "df = df.drop(columns=[\"PassengerId\"])",
+        "df = df.drop(\"Cabin\")", "test = df[df.Survived.isnull()].drop(\"Survived\", axis=1)",
+        "to_drop = [c for c in df.columns if df[c].isnull().mean() > 0.4]\nto_drop = [\"PassengerId\"]\n"
+        "df = df.drop(columns=to_drop)"})
+    EXPECT_EQ(imputation_cells_after(counts, k_titanic_counts, untied), 0) << untied;
+  // a column the check shows complete is not dropped for gaps
+  EXPECT_EQ(imputation_cells_after(counts, "PassengerId  0\nCabin  0\ndtype: int64\n",
+                                   "df = df.drop(columns=['Cabin'])"),
+            0);
+}
+
 // Fills and fitted statistics before the split (cell 4 splits): a mean fill with more arguments, a forward
 // fill, an imputer and a scaler fitted by name. An imputer and a scaler only built before the split and
 // fitted on the training rows after it are no leak.
