@@ -97,9 +97,6 @@ std::vector<Installed> installed_packages(std::string_view line) {
 }
 
 bool any(const NotebookFacts& f, const Tokens& tokens) { return f.first_with(tokens).has_value(); }
-double count(const NotebookFacts& f, const Tokens& tokens) {
-  return static_cast<double>(f.cells_with(tokens).size());
-}
 
 }  // namespace
 
@@ -176,7 +173,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"shows_no_missing", K::boolean,
        "an isnull().sum() output shows only zero counts, or an info() output only complete columns", "data"},
       {"imputation_cells", K::count,
-       "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...)", "data"},
+       "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...) or drop columns for them",
+       "data"},
       {"imputer_in_pipeline", K::boolean, "an imputer is given to a Pipeline / ColumnTransformer", "data"},
       {"fill_before_split", K::boolean,
        "fill statistics (imputer, mean/median fill) computed before the hold-out split, outside a pipeline "
@@ -426,7 +424,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   }
   for (const auto& c : f.code)
     if (output_shows_no_missing(c) || info_shows_no_missing(c)) v["shows_no_missing"] = 1;
-  v["imputation_cells"] = count(f, k_impute);
+  v["imputation_cells"] = static_cast<double>(imputation_cells(f).size());
   const auto pipes = pipeline_cells(f);
   const bool in_pipeline = imputer_in_pipeline(f);
   v["imputer_in_pipeline"] = b(in_pipeline);

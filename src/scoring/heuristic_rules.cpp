@@ -149,7 +149,8 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
 
 // ---- 3. data_imputation ----
 // 3: checks which columns miss values, a stated strategy fit on training data only (pipeline / after the
-// split) or a native-NaN model said so. 2: handled with leakage risk, unchecked, or a blanket rule.
+// split) or a native-NaN model said so. 2: handled with leakage risk, unchecked, or a blanket rule (the
+// columns with gaps dropped, none filled: missing_drop_cells).
 // 1: missing values ignored (never checked, even with a native-NaN model), or rows dropped wholesale
 // unchecked. N/A: no data preparation, or the data is shown (a zero count, an info() of complete columns) or
 // stated to be complete, and no output shows a gap.
@@ -162,9 +163,11 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   const auto checks = f.cells_with(k_missing_check);
   if (!s.trained && !s.data_prep && checks.empty())
     return not_applicable("no data preparation in this notebook");
-  const auto handling = f.cells_with(k_impute);
-  // The data is complete only if no output shows a gap: a check after columns with gaps were dropped
-  // (`df.drop(columns=["Age", "Cabin"])`, no k_impute call) shows what is left, not the data.
+  const auto fills = f.cells_with(k_impute);
+  const auto handling = imputation_cells(f);  // fills and drops of columns for their missing values
+  // The data is complete only if no output shows a gap: a check after columns with gaps were dropped shows
+  // what is left, not the data (a drop not seen as handling, `df.drop(columns=cols)`, leaves `handling`
+  // empty).
   const bool complete = handling.empty() && !shows_missing(f);
   for (const auto& c : f.code)
     if (complete && output_shows_no_missing(c))
@@ -204,10 +207,17 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   }
   std::vector<std::string> notes;
   double score = checks.empty() ? 2 : 3;
-  notes.push_back(checks.empty()
-                      ? cell_list(handling) + ": missing values handled without checking which columns"
-                      : cell_list(checks) + ": checks missing values; " + cell_list(handling) +
-                            ": handles them");
+  // Columns dropped for their gaps, nothing filled: the basics, not the best practice (rubric 3 names
+  // imputation fit on training data; a column dropped loses its known values too).
+  const bool only_dropped = fills.empty();
+  if (only_dropped) score = 2;
+  const std::string how = only_dropped ? "drops the columns with missing values, fills none" : "handles them";
+  if (!checks.empty())
+    notes.push_back(cell_list(checks) + ": checks missing values; " + cell_list(handling) + ": " + how);
+  else if (only_dropped)
+    notes.push_back(cell_list(handling) + ": " + how + ", without checking which columns miss values");
+  else
+    notes.push_back(cell_list(handling) + ": missing values handled without checking which columns");
   // Statistics learned from the data before the split leak the test rows into the fill.
   const auto statistic = fill_statistic_cells(f);
   const bool in_pipeline = imputer_in_pipeline(f);

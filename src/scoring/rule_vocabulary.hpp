@@ -131,20 +131,10 @@ inline const Tokens k_fit = {".fit(",          "lgb.train(",       "xgb.train(",
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
 /// Databricks runs another notebook as a step of this one: `dbutils.notebook.run("./03_train_model", 3600)`.
 inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
-inline const Tokens k_holdout = {"train_test_split(",
-                                 "randomSplit(",
-                                 ".run(\"split\")",
-                                 ".run('split')",
-                                 "X_valid",
-                                 "X_val",
-                                 "x_val",
-                                 "StratifiedShuffleSplit(",
-                                 "ShuffleSplit(",
-                                 "GroupShuffleSplit(",
-                                 "TimeSeriesSplit(",
-                                 "TrainValidationSplit(",
-                                 "random_split(",
-                                 "split_frame("};
+inline const Tokens k_holdout = {
+    "train_test_split(",       "randomSplit(",  ".run(\"split\")",    ".run('split')",
+    "StratifiedShuffleSplit(", "ShuffleSplit(", "GroupShuffleSplit(", "TimeSeriesSplit(",
+    "TrainValidationSplit(",   "random_split(", "split_frame("};
 inline const Tokens k_cross_validation = {
     "cross_val_score(",    "cross_validate(",    "KFold(",       "GridSearchCV(",
     "RandomizedSearchCV(", "CrossValidator(",    "cv=",          "cv(",
@@ -784,11 +774,19 @@ inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
   return std::nullopt;
 }
 
-/// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+` and a list
-/// number ("1. ", "2) ").
+/// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+`, HTML tags
+/// (`<h3>`, `<b>`, `<p align="left">`) and a list number ("1. ", "2) ").
 inline std::string_view markdown_text(std::string_view line) {
   std::size_t i = 0;
-  while (i < line.size() && std::string_view(" \t#>*_-+").find(line[i]) != std::string_view::npos) ++i;
+  for (;;) {
+    while (i < line.size() && std::string_view(" \t#>*_-+").find(line[i]) != std::string_view::npos) ++i;
+    const std::size_t close =
+        i + 1 < line.size() && line[i] == '<' && std::isalpha(static_cast<unsigned char>(line[i + 1]))
+            ? line.find('>', i)
+            : std::string_view::npos;
+    if (close == std::string_view::npos) break;
+    i = close + 1;
+  }
   std::size_t digits = i;
   while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
   if (digits > i && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
@@ -814,14 +812,14 @@ inline bool opens_with_label(std::string_view text) {
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
     const bool numbered = i > number;
     if (!numbered && (label == "question" || label == "q")) continue;
-    // one letter instead ("Exercise b:"), then the emphasis closing ("**Task 3**:")
-    if (!numbered && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) &&
-        !std::isalnum(static_cast<unsigned char>(text[i + 1])))
+    // one letter instead ("Exercise b:", "## Task A"), then the emphasis closing ("**Task 3**:")
+    if (!numbered && i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) &&
+        (i + 1 == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 1]))))
       ++i;
     while (i < text.size() && (text[i] == '*' || text[i] == '_' || text[i] == ' ')) ++i;
-    // a dash may be UTF-8's en or em dash (0xE2 0x80 0x93 / 0x94)
+    // a dash may be UTF-8's en or em dash (0xE2 0x80 0x93 / 0x94); an HTML heading closes ("<h3>Task</h3>")
     if (i == text.size() || std::string_view(":.)-!").find(text[i]) != std::string_view::npos ||
-        static_cast<unsigned char>(text[i]) == 0xE2)
+        static_cast<unsigned char>(text[i]) == 0xE2 || util::starts_with(text.substr(i), "</"))
       return true;
   }
   return false;
@@ -1139,20 +1137,54 @@ inline bool built_folds_before(std::string_view line, std::size_t at) {
 /// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
 /// brackets, digits and a capital after a small letter): the training part (a word train or training:
 /// `X_train`, `trainDF`) and a part held out (test, valid, val, validation or holdout: `X_test`, `df_valid`,
-/// `testDF`); not `trainer` or `contest`.
+/// `testDF`); not `trainer` or `contest`. `key` is what else the name says, which a split's two parts share:
+/// its other words, a frame's word (df, data, set, dataset, frame) left out (`x` of `X_train` and `X_test`,
+/// "" of `train`, `test_df` and `df_valid`). A name with a word of a measure (k_measure_words: `train_size`,
+/// `test_scores`, `val_loss`, `n_test`) names what is measured of a part, not a part: `measure` is set.
 struct SplitParts {
   bool train = false, held_out = false;
+  bool validation = false;  ///< the held-out word is valid, val or validation (not test or holdout)
+  bool measure = false;
+  std::string key;
 };
+/// Words of a name that measure a part rather than name it (split_parts_named).
+inline const Tokens k_measure_words = {"size",  "sizes",    "len",    "length", "n",     "num",
+                                       "count", "counts",   "score",  "scores", "loss",  "losses",
+                                       "acc",   "accuracy", "error",  "errors", "ratio", "pct",
+                                       "frac",  "fraction", "percent"};
 inline SplitParts split_parts_named(std::string_view name) {
   static const Tokens k_train = {"train", "training"};
   static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout"};
-  std::string words;
+  static const Tokens k_frame = {"df", "data", "set", "dataset", "frame"};
+  const auto in = [](const Tokens& t, std::string_view w) {
+    return std::find(t.begin(), t.end(), w) != t.end();
+  };
+  SplitParts out;
+  std::string word;
+  const auto end_word = [&]() {
+    if (word.empty()) return;
+    if (in(k_train, word)) {
+      out.train = true;
+    } else if (in(k_held_out, word)) {
+      out.held_out = true;
+      out.validation = out.validation || word.front() == 'v';
+    } else if (!in(k_frame, word)) {
+      out.measure = out.measure || in(k_measure_words, word);
+      if (!out.key.empty()) out.key += ' ';
+      out.key += word;
+    }
+    word.clear();
+  };
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto ch = static_cast<unsigned char>(name[i]);
-    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) words += ' ';
-    words += std::isalpha(ch) ? static_cast<char>(std::tolower(ch)) : ' ';
+    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) end_word();
+    if (std::isalpha(ch))
+      word += static_cast<char>(std::tolower(ch));
+    else
+      end_word();
   }
-  return {contains_any_word(words, k_train), contains_any_word(words, k_held_out)};
+  end_word();
+  return out;
 }
 
 /// Whether `name` names a split part, training or held out (split_parts_named).
@@ -1221,35 +1253,90 @@ inline std::string_view sliced_subject(std::string_view value, std::size_t at) {
   return value.substr(b, at - b);
 }
 
-/// The first code cell by which a hold-out is split off by position or time instead of a splitter call: both
-/// a training part and a held-out part (split_parts_named) are assigned rows picked by position or by a
-/// condition (row_slice_at), from something that is no split part itself (`train, test = y.iloc[:-12],
-/// y.iloc[-12:]`; `X_train, X_test = X[:n_train], X[n_train:]`; `test = df[df["date"] >= "2023-01-01"]` and
-/// `train = df[df["date"] < "2023-01-01"]`; not `small_train = X_train[:5]`, a part of a part). The cell
-/// where the second part is assigned. One part alone is no split: names like `test_cols`, `top_val` or
-/// `X_test_sample` are often given to a few rows or labels picked for a look.
-inline std::optional<int> sliced_holdout_cell(const NotebookFacts& f) {
-  bool train = false, held_out = false;
+/// Whether `value` (an assignment's right side) is a literal: a number, a string, None, True or False
+/// (`val = 3`, `x_val = "abc"`), which holds no data.
+inline bool literal_value(std::string_view value) {
+  value = util::trim(value);
+  if (value.empty()) return true;
+  if (value == "None" || value == "True" || value == "False") return true;
+  const std::size_t first = value.find_first_not_of("+-rbfuRBFU");  // a sign, a string's prefix (f"", rb'')
+  if (first == std::string_view::npos || first > 2) return false;
+  const char ch = value[first];
+  return ch == '"' || ch == '\'' ||
+         (std::isdigit(static_cast<unsigned char>(ch)) && first <= 1 &&
+          (first == 0 || value.front() == '-' || value.front() == '+'));
+}
+
+/// The plain names an assignment target assigns (`X_train` and `X_test` of "X_train, X_test", `trainRows` of
+/// Scala's "val trainRows", `X_val` of "self.X_val"); an element that is an item or a call (`df["x"]`,
+/// `X_train.loc[m, "a"]`) assigns no name and is left out.
+template <typename Visit>
+void for_each_target_name(std::string_view target, Visit visit) {
+  std::string_view t = util::trim(target);
+  // Scala declares with `val` / `var` (a %scala cell, a Scala notebook): a keyword, no part's name
+  if (util::starts_with(t, "val ") || util::starts_with(t, "var ")) t.remove_prefix(4);
+  for (std::size_t at = 0; at <= t.size();) {
+    const std::size_t comma = std::min(t.find(',', at), t.size());
+    std::string_view element = util::trim(t.substr(at, comma - at));
+    while (!element.empty() && std::string_view("([*").find(element.front()) != std::string_view::npos)
+      element.remove_prefix(1);
+    while (!element.empty() && std::string_view(")] ").find(element.back()) != std::string_view::npos)
+      element.remove_suffix(1);
+    if (!element.empty() && std::all_of(element.begin(), element.end(),
+                                        [](char ch) { return is_identifier_char(ch) || ch == '.'; }))
+      visit(last_name(element));
+    at = comma + 1;
+  }
+}
+
+/// The first code cell by which a hold-out is split off without a splitter call: a training part and a
+/// held-out part of one split (split_parts_named: names that share their `key`, no measure's name) are both
+/// assigned, either
+/// - rows picked by position or by a condition (row_slice_at) from data (`train, test = y.iloc[:-12],
+///   y.iloc[-12:]`; `X_train, X_test = X[:n_train], X[n_train:]`; `test = df[df["date"] >= "2023-01-01"]`
+///   and `train = df[df["date"] < "2023-01-01"]`): what is picked from is a name's (sliced_subject), not a
+///   literal's (`[x for x in accs if x > 0.5]`, `"abc"[1:]`), no split part's (`small_train = X_train[:5]`
+///   is a part of a part), and no column labels (`df.columns[:5]`); or
+/// - the features of a validation frame: `X_train` and `X_val` / `X_valid` / `X_validation` (key `x`, a
+///   validation word), each assigned something other than a literal (`X_val = val_df[features]`; not
+///   `x_val = 3`).
+/// The cell where the second part is assigned. One part alone is no split: names like `test_cols`,
+/// `top_val`, `X_test_sample` or `X_val` are often given to a few rows or labels picked for a look, and
+/// names that only hold a part's word (`x_values`, `interval`, `validate_email`) are no parts.
+inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
+  std::set<std::string, std::less<>> train, held_out;  // keys of the parts picked from data so far
+  bool x_train = false, x_val = false;                 // a validation frame's features assigned so far
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
-    if (!contains(body, "[") && !contains(body, ".head(") && !contains(body, ".tail(")) continue;
+    if (!contains(body, "=")) continue;
     const auto ends = logical_line_ends(body);
     for (std::size_t k = 0; k < ends.size(); ++k) {
       const auto [begin, end] = logical_line_range(ends, k);
       const std::string_view line = body.substr(begin, end - begin);
       const std::string_view target = assignment_target(line);
       if (target.empty()) continue;
-      // Scala declares with `val` / `var` (a %scala cell, a Scala notebook): a keyword, no part's name
-      std::string_view name = util::trim(target);
-      if (util::starts_with(name, "val ") || util::starts_with(name, "var ")) name.remove_prefix(4);
-      const SplitParts parts = split_parts_named(name);
-      if (!parts.train && !parts.held_out) continue;
       const std::string_view value = line.substr(target.size() + 1);
-      const std::size_t at = row_slice_at(value);
-      if (at == std::string_view::npos || names_split_part(sliced_subject(value, at))) continue;
-      train = train || parts.train;
-      held_out = held_out || parts.held_out;
-      if (train && held_out) return c.number;
+      std::optional<bool> sliced;  // whether the value picks rows from data, once a part asks
+      bool found = false;
+      for_each_target_name(target, [&](std::string_view name) {
+        const SplitParts parts = split_parts_named(name);
+        if (found || parts.measure || parts.train == parts.held_out) return;
+        if (parts.key == "x" && !literal_value(value)) {
+          x_train = x_train || parts.train;
+          x_val = x_val || parts.validation;
+        }
+        if (!sliced) {
+          const std::size_t at = row_slice_at(value);
+          const std::string_view subject = at == std::string_view::npos ? "" : sliced_subject(value, at);
+          sliced = !subject.empty() && !std::isdigit(static_cast<unsigned char>(subject.front())) &&
+                   is_identifier_char(subject.front()) && !names_split_part(subject) &&
+                   !contains(subject, ".columns");
+        }
+        if (!*sliced) return;
+        (parts.train ? train : held_out).insert(parts.key);
+        found = (parts.train ? held_out : train).count(parts.key) > 0;
+      });
+      if (found || (x_train && x_val)) return c.number;
     }
   }
   return std::nullopt;
@@ -1330,6 +1417,7 @@ inline const Tokens k_torch_self_methods = {"to", "cuda", "cpu", "eval", "train"
 /// MLP(nn.Module):`, a LightningModule, or another such class of the notebook), and the names assigned one.
 struct TorchModules {
   std::set<std::string, std::less<>> classes, names;
+  bool torchvision = false;  ///< the notebook imports torchvision (its `models.` builders build modules)
 };
 
 /// Whether `call` (the leading_call of an assignment's `value`) builds or loads a PyTorch module: a module
@@ -1337,8 +1425,7 @@ struct TorchModules {
 /// k_torch_plain_layers layer), torchvision's model
 /// builders (`models.resnet18(` when torchvision is imported), a k_torch_module_loaders call, Hugging Face's
 /// `AutoModel...from_pretrained(`, or a module's own method (`net.to(device)`, `copy.deepcopy(net)`).
-inline bool builds_torch_module(std::string_view call, std::string_view value, const TorchModules& m,
-                                bool torchvision) {
+inline bool builds_torch_module(std::string_view call, std::string_view value, const TorchModules& m) {
   if (call.empty()) return false;
   if (m.classes.count(last_name(call))) return true;
   for (std::string_view nn : {"nn.", "torch.nn."})
@@ -1349,7 +1436,7 @@ inline bool builds_torch_module(std::string_view call, std::string_view value, c
              std::find(k_torch_plain_layers.begin(), k_torch_plain_layers.end(), layer) ==
                  k_torch_plain_layers.end();
     }
-  if (util::starts_with(call, "torchvision.models.") || (torchvision && util::starts_with(call, "models.")))
+  if (util::starts_with(call, "torchvision.models.") || (m.torchvision && util::starts_with(call, "models.")))
     return true;
   if (std::find(k_torch_module_loaders.begin(), k_torch_module_loaders.end(), call) !=
       k_torch_module_loaders.end())
@@ -1372,11 +1459,11 @@ inline bool builds_torch_module(std::string_view call, std::string_view value, c
 /// whose parameters an optimiser trains (`optim.Adam(net.parameters(), ...)`). One pass over the cells.
 inline TorchModules torch_modules(const NotebookFacts& f) {
   TorchModules m;
-  bool torch = false, torchvision = false;
+  bool torch = false;
   for (const auto& c : f.code)
     for (const auto& module : c.modules) {
       torch = torch || module == "torch";
-      torchvision = torchvision || module == "torchvision";
+      m.torchvision = m.torchvision || module == "torchvision";
     }
   if (!torch) return m;
   for (const auto& c : f.code) {
@@ -1400,7 +1487,7 @@ inline TorchModules torch_modules(const NotebookFacts& f) {
         continue;
       }
       if (const auto a = plain_assignment(line);
-          !a.name.empty() && builds_torch_module(leading_call(a.value), util::trim(a.value), m, torchvision))
+          !a.name.empty() && builds_torch_module(leading_call(a.value), util::trim(a.value), m))
         m.names.emplace(a.name);
       for (std::string_view call : {".load_state_dict(", ".parameters()"}) {
         if (call == ".parameters()" && !contains(line, "optim.")) continue;
@@ -1425,6 +1512,42 @@ inline std::size_t gradients_off_at(std::string_view text) {
   return util::starts_with(util::trim(arg), "True") ? std::string_view::npos : at;
 }
 
+/// What an assignment of a PyTorch module name gives it: a module built afresh, whose weights are untrained
+/// (a module class of the notebook, an `nn.` layer, a torchvision or timm model without pretrained weights);
+/// the same module as another name (`net.to(device)`, `copy.deepcopy(net)`, `torch.compile(net)`, which keep
+/// its mode and its weights); or anything else (a loaded module, `torch.load(...)`,
+/// `...from_pretrained(...)`; a function's result), whose weights may be trained and which is in no known
+/// mode.
+struct TorchAssigned {
+  enum class Kind { fresh, same, other } kind = Kind::other;
+  std::string_view source;  ///< for `same`: the name it is the same module as
+};
+inline TorchAssigned torch_assigned(std::string_view value, const TorchModules& m) {
+  value = util::trim(value);
+  const std::string_view call = leading_call(value);
+  if (call.empty()) return {};
+  const std::size_t dot = call.find('.');
+  if (dot != std::string_view::npos && m.names.count(call.substr(0, dot)) &&
+      std::find(k_torch_self_methods.begin(), k_torch_self_methods.end(), call.substr(dot + 1)) !=
+          k_torch_self_methods.end())
+    return {TorchAssigned::Kind::same, call.substr(0, dot)};
+  for (std::string_view wrapper :
+       {"copy.deepcopy", "deepcopy", "torch.compile", "torch.jit.script", "torch.jit.trace"})
+    if (call == wrapper) {
+      const std::string_view arg = util::trim(value.substr(value.find('(') + 1));
+      const std::string_view name = arg.substr(0, std::min(arg.find_first_of(") ,"), arg.size()));
+      return m.names.count(name) ? TorchAssigned{TorchAssigned::Kind::same, name} : TorchAssigned{};
+    }
+  if (!builds_torch_module(call, value, m)) return {};
+  const bool pretrained = contains_any(value, {"pretrained=True", "pretrained = True"}) ||
+                          (contains_any(value, {"weights=", "weights ="}) &&
+                           !contains_any(value, {"weights=None", "weights = None"}));
+  const bool built = m.classes.count(last_name(call)) || util::starts_with(call, "nn.") ||
+                     util::starts_with(call, "torch.nn.") || util::starts_with(call, "torchvision.models.") ||
+                     (m.torchvision && util::starts_with(call, "models.")) || call == "timm.create_model";
+  return built && !pretrained ? TorchAssigned{TorchAssigned::Kind::fresh, {}} : TorchAssigned{};
+}
+
 /// Cells where a PyTorch module the notebook builds or loads (torch_modules) is called on data for its
 /// output in evaluation, as PyTorch predicts: `model(xb)` inside `with torch.no_grad():` /
 /// `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True (gradients_off_at), in a def
@@ -1432,11 +1555,22 @@ inline std::size_t gradients_off_at(std::string_view text) {
 /// a def holds to the def's end). A module called while it trains (no such block, no eval()) predicts
 /// nothing; no other name's call counts (a function, a class, `self.fc1(x)`). One pass over the cells, by
 /// logical line, in notebook order (the mode a module was left in goes on into the next cells).
+///
+/// A name assigned again is a new module: its mode is a new module's, training (`model = MLP()` after
+/// `model.eval()`), or the mode of the module it is the same as (`model = model.to(device)`; torch_assigned).
+/// A module built afresh (`model = MLP()`, `nn.Sequential(...)`) has untrained weights, and its call in
+/// evaluation outside a def uses no trained model, until it is trained or loaded, as far as the code shows:
+/// its weights loaded (`load_state_dict(`), its parameters handed on (`optim.Adam(model.parameters())`; not
+/// `for p in model.parameters()`), the module handed to a call (`train(model, loader)`,
+/// `trainer.fit(model)`), its own `.fit(` or `.train()`, or a call of it while it trains. Inside a def the
+/// call is read as it is written (the def runs later, when the module may be trained), and what trains it
+/// there counts for the notebook's module.
 inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
   const TorchModules m = torch_modules(f);
   std::vector<int> out;
   if (m.names.empty()) return out;
   std::set<std::string, std::less<>> evaluating;  // modules switched to evaluation (eval()), at this point
+  std::set<std::string, std::less<>> fresh;       // modules built afresh and not trained or loaded since
   // The switches made inside the defs open, each with whether its module was evaluating before it: undone at
   // the def's end (a log, not a copy of `evaluating` per def, which would grow with the notebook).
   std::vector<std::pair<std::string, bool>> undo;
@@ -1472,6 +1606,9 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
       if (on && it == evaluating.end()) evaluating.emplace(name);
       if (!on && it != evaluating.end()) evaluating.erase(it);
     };
+    const auto trained = [&](std::string_view name) {
+      if (const auto it = fresh.find(name); it != fresh.end()) fresh.erase(it);
+    };
     for (std::size_t k = 0; k < ends.size(); ++k) {
       const std::string_view whole = logical_line_text(body, ends, k);
       const std::size_t indent = indent_of(whole);
@@ -1491,22 +1628,57 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
       decorated_off = false;
       const std::size_t with_off =
           util::starts_with(line, "with ") ? gradients_off_at(line) : std::string_view::npos;
+      const std::string_view target = assignment_target(line);
       for_each_plain_name(line, [&](std::size_t at, std::string_view name) {
         if (!m.names.count(name)) return;
         std::size_t next = at + name.size();
         while (next < line.size() && line[next] == ' ') ++next;
         const std::string_view rest = line.substr(next);
+        std::size_t before = at;
+        while (before > 0 && line[before - 1] == ' ') --before;
+        const char prev = before > 0 ? line[before - 1] : ' ';
         if (util::starts_with(rest, "(")) {
-          found = found || off > 0 || evaluating.count(name) > 0 ||
-                  (with_off != std::string_view::npos && at > with_off);
+          const bool evaluation =
+              off > 0 || evaluating.count(name) > 0 || (with_off != std::string_view::npos && at > with_off);
+          if (!evaluation) trained(name);  // called while it trains
+          found = found || (evaluation && (defs > 0 || !fresh.count(name)));
         } else if (util::starts_with(rest, ".eval()") || util::starts_with(rest, ".train(False)") ||
                    util::starts_with(rest, ".train(mode=False)")) {
           set_evaluating(name, true);
         } else if (util::starts_with(rest, ".train()") || util::starts_with(rest, ".train(True)") ||
                    util::starts_with(rest, ".train(mode=True)")) {
           set_evaluating(name, false);
+          trained(name);
+        } else if (util::starts_with(rest, ".load_state_dict(") || util::starts_with(rest, ".fit(") ||
+                   (util::starts_with(rest, ".parameters()") &&
+                    !util::ends_with(util::trim(line.substr(0, at)), " in"))) {
+          trained(name);
+        } else if (!util::starts_with(rest, ".") && !util::starts_with(rest, "[") &&
+                   (prev == '(' || prev == ',' ||
+                    (prev == '=' && at > target.size() && before >= 2 &&
+                     is_identifier_char(line[before - 2])))) {
+          trained(name);  // handed to a call: `train(model, loader)`, `fit(model=net)`
         }
       });
+      // A name assigned again holds a new module (after what the line's right side did with the old one).
+      if (!target.empty() && !contains(target, ".")) {  // an attribute assigned binds no name
+        const std::string_view value = line.substr(target.size() + 1);
+        const TorchAssigned assigned = torch_assigned(value, m);
+        for_each_target_name(target, [&](std::string_view name) {
+          if (!m.names.count(name) || (assigned.kind == TorchAssigned::Kind::same && assigned.source == name))
+            return;
+          const bool one = util::trim(target) == name;
+          set_evaluating(name, one && assigned.kind == TorchAssigned::Kind::same &&
+                                   evaluating.count(assigned.source) > 0);
+          if (defs > 0) return;  // a def's own name: what it is there is undone with its switches
+          if (one && assigned.kind == TorchAssigned::Kind::fresh)
+            fresh.emplace(name);
+          else if (one && assigned.kind == TorchAssigned::Kind::same && fresh.count(assigned.source))
+            fresh.emplace(name);
+          else
+            trained(name);
+        });
+      }
       if (with_off != std::string_view::npos) {
         blocks.push_back({indent, true, std::nullopt});
         ++off;
@@ -1756,8 +1928,8 @@ inline Stages find_stages(const NotebookFacts& f) {
   if (!s.fit && s.packaged) s.fit = packaged;
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);
-  if (const auto sliced = sliced_holdout_cell(f); sliced && (!s.holdout || *sliced < *s.holdout))
-    s.holdout = sliced;
+  if (const auto assigned = assigned_holdout_cell(f); assigned && (!s.holdout || *assigned < *s.holdout))
+    s.holdout = assigned;
   s.cv = f.first_with(k_cross_validation);
   if (const auto looped = looped_cv_cells(f); !looped.empty() && (!s.cv || looped.front() < *s.cv))
     s.cv = looped.front();
@@ -1796,7 +1968,7 @@ inline bool imputer_in_pipeline(const NotebookFacts& f) {
 }
 
 /// Where the first hold-out split token (k_holdout, as a name) starts in `body`; npos when none does (a split
-/// by position, sliced_holdout_cell, has no token).
+/// by assigned parts, assigned_holdout_cell, has no token).
 inline std::size_t first_holdout_token(std::string_view body) {
   std::size_t first = std::string_view::npos;
   for (std::string_view t : k_holdout)
@@ -2200,6 +2372,204 @@ inline bool states_no_missing(const MarkdownFacts& m) {
       return true;
   }
   return false;
+}
+
+// ---- columns dropped for their missing values ----
+
+/// The words of code or text `text`, in lower case, one space between them: split at every character other
+/// than a letter and before a capital that follows a small letter (`cols_with_missing` -> "cols with
+/// missing", `nullCols` -> "null cols", `NaN` -> "na n"), for contains_word.
+inline std::string words_of(std::string_view text) {
+  std::string out;
+  bool space = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    const bool camel = i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(text[i - 1]));
+    if (!std::isalpha(ch) || camel) {
+      if (!space) out += ' ';
+      space = true;
+    }
+    if (std::isalpha(ch)) {
+      out += static_cast<char>(std::tolower(ch));
+      space = false;
+    }
+  }
+  return out;
+}
+
+/// Whether code or text `text` names missing values: a k_missing_check call (`isnull(`, `isna(`, ...) or a
+/// word of k_missing_words (missing, null, nan, na, empty, ...) among its words (words_of:
+/// `cols_with_missing`, `null_cols`, "# mostly NaN").
+inline bool names_missing(std::string_view text) {
+  return contains_any(text, k_missing_check) || contains_any_word(words_of(text), k_missing_words);
+}
+
+/// The trailing comment of a line of code (after a `#` outside strings, scan_code), empty when none.
+inline std::string_view trailing_comment(std::string_view line) {
+  std::size_t next = 0;  // the byte after the last one visited: a gap from it is a string or the comment
+  std::string_view comment;
+  const auto gap = [&](std::size_t end) {
+    if (next < end && line[next] == '#') comment = line.substr(next, end - next);
+  };
+  scan_code(line, [&](std::size_t i, int) {
+    gap(i);
+    next = i + 1;
+    return false;
+  });
+  gap(line.size());
+  return comment;
+}
+
+/// The string literals of code `text`, without their quotes (`Cabin` and `Deck` of `["Cabin", 'Deck']`).
+inline std::vector<std::string_view> string_literals(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t next = 0;
+  const auto gap = [&](std::size_t end) {
+    if (next + 1 < end && (text[next] == '"' || text[next] == '\'') && text[end - 1] == text[next])
+      out.push_back(text.substr(next + 1, end - next - 2));
+  };
+  scan_code(text, [&](std::size_t i, int) {
+    gap(i);
+    next = i + 1;
+    return false;
+  });
+  gap(text.size());
+  return out;
+}
+
+/// The columns that code cell `c`'s output shows with missing values: a missing-value count or test showing
+/// some (missing_count_shown), each line led by a column's name with a number other than 0 after it ("Cabin
+/// 687", "Cabin  687  77.1"); or an info() showing some (info_missing_shown), each column line counting fewer
+/// non-null values than its frame's index line has entries ("10  Cabin  204 non-null  object" under "891
+/// entries").
+inline std::set<std::string, std::less<>> columns_shown_missing(const CodeFacts& c) {
+  std::set<std::string, std::less<>> out;
+  const bool counted = missing_count_shown(c) == MissingShown::some;
+  const bool info = info_missing_shown(c) == MissingShown::some;
+  if (!counted && !info) return out;
+  const auto number = [](std::string_view t) {
+    return !t.empty() && std::isdigit(static_cast<unsigned char>(t.front())) &&
+           t.find_first_not_of("0123456789.") == std::string_view::npos;
+  };
+  std::string_view rows;
+  for (std::string_view line : util::split_lines(c.output)) {
+    line = util::trim(line);
+    std::vector<std::string_view> tokens;
+    for (std::size_t at = 0; at < line.size();) {
+      const std::size_t end = std::min(line.find_first_of(" \t", at), line.size());
+      if (end > at) tokens.push_back(line.substr(at, end - at));
+      at = end + 1;
+    }
+    if (tokens.size() < 2) continue;
+    if (info) {
+      const std::size_t entries = line.find(" entries");
+      if (const std::size_t colon = line.find("Index: ");
+          colon != std::string_view::npos && entries > colon) {
+        rows = util::trim(line.substr(colon + 7, entries - colon - 7));
+        continue;
+      }
+      // [index] name... count non-null dtype
+      const auto non_null = std::find(tokens.begin(), tokens.end(), "non-null");
+      const std::size_t at = static_cast<std::size_t>(non_null - tokens.begin());
+      if (non_null == tokens.end() || at < 2 || rows.empty() || !number(tokens[at - 1])) continue;
+      const std::string_view count = tokens[at - 1];
+      const bool fewer = count.size() < rows.size() || (count.size() == rows.size() && count < rows);
+      const std::size_t first = number(tokens[0]) && at >= 3 ? 1 : 0;
+      if (fewer && rows.find_first_not_of("0123456789") == std::string_view::npos)
+        out.emplace(line.substr(
+            static_cast<std::size_t>(tokens[first].data() - line.data()),
+            static_cast<std::size_t>(tokens[at - 2].data() + tokens[at - 2].size() - tokens[first].data())));
+      continue;
+    }
+    // name... then numbers, one of them not 0
+    std::size_t first_number = 0;
+    while (first_number < tokens.size() && !number(tokens[first_number])) ++first_number;
+    if (first_number == 0 || first_number == tokens.size()) continue;
+    const bool gap = std::any_of(
+        tokens.begin() + static_cast<std::ptrdiff_t>(first_number), tokens.end(),
+        [&](std::string_view t) { return number(t) && t.find_first_not_of("0.") != std::string_view::npos; });
+    if (gap)
+      out.emplace(line.substr(0, static_cast<std::size_t>(tokens[first_number - 1].data() +
+                                                          tokens[first_number - 1].size() - line.data())));
+  }
+  return out;
+}
+
+/// Cells that drop columns for their missing values: a pandas column drop (`.drop(columns=...)`, `.drop(...,
+/// axis=1)` / `axis="columns"`) tied to missing values, which a drop of an id or of the target is not. Tied
+/// when
+/// - the columns dropped are chosen by their missing values: the call's arguments name missing values
+///   (names_missing: `df.drop(columns=df.columns[df.isna().mean() > 0.5])`, `X.drop(cols_with_missing,
+///   axis=1)`), or hold a name assigned from such code (`to_drop = [c for c in df if df[c].isnull().any()]`,
+///   then `df.drop(columns=to_drop)`; in this cell above the drop, or an earlier one);
+/// - the line says so: its assignment target or its trailing comment names missing values (`df_no_na =
+///   df.drop(...)`, `# mostly empty`); or
+/// - a column it names (`["Cabin"]`, `"Cabin"`) is shown with missing values (columns_shown_missing) by the
+///   output of its own cell or of the code cell before it: the drop follows the look at the gaps.
+/// Row selections on the line are no tie (`test = full[full.y.isnull()].drop("y", axis=1)` picks rows by a
+/// missing target, then drops the target).
+inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  std::set<std::string, std::less<>> chosen;  // names assigned from code that names missing values, so far
+  const CodeFacts* previous = nullptr;
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    bool found = false;
+    std::optional<std::set<std::string, std::less<>>> shown;  // read once a drop names a column
+    const auto ends = logical_line_ends(body);
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const std::string_view line = logical_line_text(body, ends, k);
+      const std::string_view target = assignment_target(line);
+      for (auto at = line.find(".drop("); !found && at != std::string_view::npos;
+           at = line.find(".drop(", at + 1)) {
+        // the arguments: up to the `)` that closes the call, outside strings and comments
+        const std::string_view call = line.substr(at + 5);
+        const std::size_t close =
+            scan_code(call, [&](std::size_t i, int depth) { return call[i] == ')' && depth == 0; });
+        const std::string_view args = call.substr(1, close > 0 ? close - 1 : 0);
+        if (!contains_any(args, {"columns=", "columns =", "axis=1", "axis = 1", "axis='columns'",
+                                 "axis=\"columns\"", "axis = 'columns'", "axis = \"columns\""}))
+          continue;
+        bool tied = names_missing(args) || names_missing(trailing_comment(line)) ||
+                    (!target.empty() && names_missing(target));
+        for_each_plain_name(
+            args, [&](std::size_t, std::string_view name) { tied = tied || chosen.count(name) > 0; });
+        if (!tied) {
+          for (std::string_view column : string_literals(args)) {
+            if (!shown) {
+              shown = columns_shown_missing(c);
+              if (previous) shown->merge(columns_shown_missing(*previous));
+            }
+            tied = tied || shown->count(column) > 0;
+          }
+        }
+        found = tied;
+      }
+      if (!target.empty()) {
+        const std::string_view value = line.substr(target.size() + 1);
+        const bool missing = names_missing(value);
+        for_each_target_name(target, [&](std::string_view name) {
+          if (missing)
+            chosen.emplace(name);
+          else if (const auto it = chosen.find(name); it != chosen.end())
+            chosen.erase(it);
+        });
+      }
+    }
+    if (found) out.push_back(c.number);
+    previous = &c;
+  }
+  return out;
+}
+
+/// Cells that handle missing values: a fill or drop (k_impute: fillna, an imputer, dropna, ...) or a drop of
+/// columns for their missing values (missing_drop_cells). Sorted, no repeats.
+inline std::vector<int> imputation_cells(const NotebookFacts& f) {
+  const auto calls = f.cells_with(k_impute);
+  const auto drops = missing_drop_cells(f);
+  std::vector<int> out;
+  std::set_union(calls.begin(), calls.end(), drops.begin(), drops.end(), std::back_inserter(out));
+  return out;
 }
 
 }  // namespace judge::scoring::detail

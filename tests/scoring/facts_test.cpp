@@ -156,7 +156,9 @@ df.isnull().sum()
                                         "late.py");
   f = scoring::notebook_facts(nb);
   EXPECT_EQ(f.at("missing_check_before_training"), 0);
-  EXPECT_EQ(f.at("holdout_split"), 1);  // X_val starts a name in cell 3
+  // 10 rows sampled from the data the model was fit on: a validation part alone, no training part, is no
+  // split
+  EXPECT_EQ(f.at("holdout_split"), 0);
 }
 
 // Which call starts training when every fit sits in a def: a call of a def that fits (itself, or through a
@@ -384,6 +386,68 @@ TEST(Facts, ShowsNoMissingReadsInfoCounts) {
             1);
   EXPECT_EQ(shows("train.info()\ntest.info()", head + " 0   Age     1470 non-null   int64\n" + test_head +
                                                    " 0   Age     332 non-null   int64"),
+            0);
+}
+
+namespace {
+
+// Titanic's missing values as `df.isnull().sum()` prints them (by hand from the data: 177 ages, 687 cabins
+// and 2 ports of embarkation missing of 891 rows), and as `df.info()` prints the same frame's cabins.
+const char* const k_titanic_counts =
+    "PassengerId      0\nSurvived         0\nAge            177\nCabin          687\nEmbarked         2\n"
+    "dtype: int64\n";
+const char* const k_titanic_info =
+    "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 891 entries, 0 to 890\nData columns (total 3 "
+    "columns):\n #   Column       Non-Null Count  Dtype  \n---  ------       --------------  -----  \n"
+    " 0   PassengerId  891 non-null    int64  \n 1   Survived     891 non-null    int64  \n"
+    " 2   Cabin        204 non-null    object \n";
+
+// imputation_cells of a notebook that reads titanic.csv (cell 1), runs `check` printing `printed` (cell 2),
+// then `code` (its cells from 3 on).
+double imputation_cells_after(const std::string& check, const std::string& printed, const std::string& code) {
+  auto nb = notebook::parse_jupytext_percent(
+      "# %%\nimport pandas as pd\ndf = pd.read_csv('titanic.csv')\n# %%\n" + check + "\n# %%\n" + code,
+      "drop.py");
+  notebook::Output o;
+  o.kind = "stream";
+  o.text = printed;
+  nb.cells.at(1).outputs.push_back(o);
+  return scoring::notebook_facts(nb).at("imputation_cells");
+}
+
+}  // namespace
+
+// A column drop handles missing values when it is tied to them: the columns are chosen by their gaps (a
+// missing-value test in the call, a name that says so, a name assigned from such a test), the line says so
+// (its comment, its target), or a column it names is shown with gaps by the check in its cell or the code
+// cell before. A drop of an id or of the target is no handling, nor a drop of rows (`drop("Cabin")`, axis 0),
+// nor a target dropped from rows picked by its gaps. Each notebook below has one drop cell, so 1 or 0, by
+// hand.
+TEST(Facts, ColumnsDroppedForTheirMissingValuesAreImputationCells) {
+  const std::string counts = "df.isnull().sum()";
+  for (const char* tied :
+       {"df = df.drop(columns=[\"Cabin\"])", "df.drop([\"Cabin\"], axis=1, inplace=True)",
+        "df = df.drop(\"Cabin\", axis=1)", "df = df.drop(['Cabin', 'PassengerId'], axis='columns')",
+        "df = df.drop(columns=df.columns[df.isna().mean() > 0.5])", "X = X.drop(cols_with_missing, axis=1)",
+        "df = df.drop(columns=null_cols)", "df = df.drop(columns=[\"Deck\"])  # mostly NaN",
+        "df_no_missing = df.drop(columns=[\"Deck\"])",
+        "to_drop = [c for c in df.columns if df[c].isnull().mean() > 0.4]\n# %%\n"
+        "df = df.drop(columns=to_drop)"})
+    EXPECT_EQ(imputation_cells_after(counts, k_titanic_counts, tied), 1) << tied;
+  EXPECT_EQ(imputation_cells_after("df.info()", k_titanic_info, "df = df.drop(columns=['Cabin'])"), 1);
+  // the check and the drop in one cell (its output is the check's)
+  EXPECT_EQ(imputation_cells_after("print(df.isnull().sum())\ndf = df.drop(columns=['Cabin'])",
+                                   k_titanic_counts, "df.head()"),
+            1);
+  for (const char* untied :
+       {"X = df.drop(\"Survived\", axis=1)", "df = df.drop(columns=[\"PassengerId\"])",
+        "df = df.drop(\"Cabin\")", "test = df[df.Survived.isnull()].drop(\"Survived\", axis=1)",
+        "to_drop = [c for c in df.columns if df[c].isnull().mean() > 0.4]\nto_drop = [\"PassengerId\"]\n"
+        "df = df.drop(columns=to_drop)"})
+    EXPECT_EQ(imputation_cells_after(counts, k_titanic_counts, untied), 0) << untied;
+  // a column the check shows complete is not dropped for gaps
+  EXPECT_EQ(imputation_cells_after(counts, "PassengerId  0\nCabin  0\ndtype: int64\n",
+                                   "df = df.drop(columns=['Cabin'])"),
             0);
 }
 
@@ -1256,11 +1320,46 @@ TEST(Facts, APyTorchModuleCalledInEvaluationPredicts) {
   // modules built or loaded otherwise: nn layers, torch.load, a class imported and its weights loaded
   for (const char* code :
        {"# %%\nimport torch\nnet = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\n"
+        "for xb, yb in loader:\n    loss = ((net(xb) - yb) ** 2).mean()\n    loss.backward()\n"
         "with torch.no_grad():\n    y = net(x)\n",
         "# %%\nimport torch\nnet = torch.load('m.pt')\nnet.eval()\ny = net(x)\n",
         "# %%\nimport torch\nfrom mylib import Net\nnet = Net()\n"
         "net.load_state_dict(torch.load('w.pt'))\nwith torch.no_grad():\n    y = net(x)\n"})
     EXPECT_EQ(facts_of(code).at("predicts"), 1) << code;
+}
+
+// A name assigned again holds a new module: built afresh (`model = MLP()`), it is in training mode whatever
+// the old one's was, and its weights are untrained until the code trains or loads them, so its call in
+// evaluation is no use of the trained model; the same module under another name (`.to(...)`, a deep copy)
+// keeps the mode and the weights. A def's call is read as written: the def runs later.
+TEST(Facts, AModuleBuiltAgainIsNotTheTrainedModel) {
+  for (const char* untrained :
+       {"# %%\nmodel.eval()\n# %%\nmodel = MLP()\npreds = model(X_test)\n",
+        "# %%\nmodel.eval()\nmodel = MLP()\nwith torch.no_grad():\n    preds = model(X_test)\n",
+        "# %%\nmodel = MLP()\nmodel.eval()\npreds = model(X_test)\n",
+        "# %%\nmodel = nn.Linear(4, 2).to('cpu')\nmodel.eval()\nwith torch.no_grad():\n    preds = "
+        "model(X_test)\n",
+        "# %%\nmodel = MLP()\nn = sum(p.numel() for p in model.parameters())\nmodel.eval()\n"
+        "with torch.no_grad():\n    preds = model(X_test)\n"})
+    EXPECT_EQ(torch_predicts(untrained), 0) << untrained;
+  for (const char* trained :
+       {"# %%\nmodel = MLP()\nmodel.load_state_dict(torch.load('best.pt'))\nmodel.eval()\npreds = "
+        "model(X_test)\n",
+        "# %%\nmodel = MLP()\ntrain(model, loader)\nmodel.eval()\npreds = model(X_test)\n",
+        "# %%\nmodel = MLP()\nopt = torch.optim.SGD(model.parameters(), "
+        "lr=0.1)\nfit_epochs(10)\nmodel.eval()\n"
+        "preds = model(X_test)\n",
+        "# %%\nmodel.eval()\nmodel = model.to('cpu')\npreds = model(X_test)\n",
+        "# %%\nmodel.eval()\nbest = copy.deepcopy(model)\npreds = best(X_test)\n",
+        "# %%\nnet = MLP()\n@torch.no_grad()\ndef predict(x):\n    return net(x)\n"
+        "opt = torch.optim.Adam(net.parameters())\n"})
+    EXPECT_EQ(torch_predicts(trained), 1) << trained;
+  // a torchvision model: pretrained weights are trained ones, a model built without them is not
+  const std::string vision = "# %%\nimport torch\nimport torchvision\nfrom torchvision import models\n";
+  EXPECT_EQ(facts_of(vision + "net = models.resnet18(weights='IMAGENET1K_V1')\nnet.eval()\ny = net(x)\n")
+                .at("predicts"),
+            1);
+  EXPECT_EQ(facts_of(vision + "net = models.resnet18()\nnet.eval()\ny = net(x)\n").at("predicts"), 0);
 }
 
 // No prediction: a module called while it trains (after train() again, after a no_grad block has closed, or
@@ -1338,6 +1437,22 @@ TEST(Facts, InstructionsAreNoFindings) {
   EXPECT_EQ(finding("To do this comparison we looked at the fares: about 15% of fares are zero, and the "
                     "majority of passengers are in third class."),
             1);
+  // "Task" heads a task as a heading of its own: "Task:", "### Task", "**Task 3:**", "## Task A", an HTML
+  // heading; not a sentence about the task
+  for (const char* task :
+       {"Task: look at the fare column; about 20% of fares are zero, explain why that could be.",
+        "### Task\nLook at the fare column; about 20% of fares are zero, explain why that could be.",
+        "**Task 3:** look at the fare column; about 20% of fares are zero, explain why that could be.",
+        "## Task A\nLook at the fare column; about 20% of fares are zero, explain why that could be.",
+        "<h3>Task</h3>\nLook at the fare column; about 20% of fares are zero, explain why that could be.",
+        "<b>Task 2:</b> look at the fare column; about 20% of fares are zero, explain why that could be."})
+    EXPECT_EQ(finding(task), 0) << task;
+  for (const char* report :
+       {"The task is to predict survival; about 38% of the passengers survived and the majority did not.",
+        "Task A is harder than the others: about 20% of its fares are zero, which suggests free tickets.",
+        "<p>The task at hand shows that about 20% of fares are zero and the majority are in third "
+        "class.</p>"})
+    EXPECT_EQ(finding(report), 1) << report;
 }
 
 // Plan words are whole words: "latest" holds no "test", "constraints" no "train", "context" no "next"; a
@@ -1394,4 +1509,46 @@ TEST(Facts, HoldoutSplitByPositionOrTime) {
   // Scala's `val` declares, it names no validation part
   EXPECT_EQ(split("val trainRows = df.head(800)\nval schema_json = dbutils.fs.head(\"/tmp/s.json\", 100)"),
             0);
+  // parts of one split share the rest of their names, a frame's word aside: indices, a frame and a name alone
+  EXPECT_EQ(split("train_idx, test_idx = idx[:800], idx[800:]"), 1);
+  EXPECT_EQ(split("train = df[df.year < 2020]\ntest_df = df[df.year >= 2020]"), 1);
+  EXPECT_EQ(split("train_X = X.iloc[:800]\nX_test = X.iloc[800:]"), 1);
+}
+
+// Names that only hold a part's word, or parts that pick no rows of the data, are no hold-out split (by hand:
+// each pair below lacks a training part and a held-out part of one split, both picked from data). The pairs
+// of each case are what a hold-out by position or time would need: a train part beside a test/val name.
+TEST(Facts, NamesThatHoldAPartsWordByChanceAreNoSplit) {
+  const auto split = [](const std::string& lines) {
+    std::string text = "# %%\nimport pandas as pd\ndf = pd.read_csv('w.csv')\n# %%\n";
+    text += lines;
+    text += "\nmodel.fit(train)\n";
+    return facts_of(text).at("holdout_split");
+  };
+  // a value that is no part: a measure of the parts (size, score, loss, accuracy), a different rest of the
+  // name (`top_val`: the top values; `valid_emails`: emails that are valid)
+  EXPECT_EQ(split("train_df = df[:800]\ntest_size_list = sizes[:2]"), 0);
+  EXPECT_EQ(split("train_sizes = sizes[:3]\ntest_scores = scores[:3]"), 0);
+  EXPECT_EQ(split("train_size = len(df[df.year < 2020])\ntest_size = len(df[df.year >= 2020])"), 0);
+  EXPECT_EQ(split("train_loss = losses[:10]\nval_loss = losses[10:]"), 0);
+  EXPECT_EQ(split("train = df[df.year < 2020]\ntop_val = df.price.sort_values()[:10]"), 0);
+  EXPECT_EQ(split("train = df[:800]\nvalid_emails = df[df.email.str.len() > 3]"), 0);
+  // words that only contain a part's word
+  EXPECT_EQ(split("train = df[:800]\ninterval = df[800:]\nevaluation = df[900:]\nvalidate_email = df[:5]"),
+            0);
+  // picked from no data: a literal, a list built in place, the column labels
+  EXPECT_EQ(split("train = df[:800]\ntest = \"abc\"[1:]"), 0);
+  EXPECT_EQ(split("train = df[:800]\nval = [a for a in accs if a > 0.5]"), 0);
+  EXPECT_EQ(split("train = df[:800]\nval = 3"), 0);
+  EXPECT_EQ(split("train_cols = df.columns[:5]\ntest_cols = df.columns[5:]"), 0);
+  // a validation frame: the features' training part and validation part, each assigned something
+  EXPECT_EQ(split("X_train = train_df[features]\nX_val = val_df[features]"), 1);
+  EXPECT_EQ(split("X_train, X_valid = df_a[cols], df_b[cols]"), 1);
+  // ... not a name that begins like one, a name in a string, a literal, or a validation part alone
+  EXPECT_EQ(split("X_train = df[features]\nx_values = np.linspace(0, 1, 50)\nX_value = df['x']"), 0);
+  EXPECT_EQ(split("X_train = df[features]\nprint('X_val', 'x_val')"), 0);
+  EXPECT_EQ(split("X_train = df[features]\nx_val = 3\nX_valid = \"none yet\""), 0);
+  EXPECT_EQ(split("X_val = df.sample(10)"), 0);
+  EXPECT_EQ(split("X_train = df[features]\nX_test = test_df[features]"),
+            0);  // a test file may have no labels
 }

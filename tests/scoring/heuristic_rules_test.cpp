@@ -308,6 +308,42 @@ TEST(HeuristicRules, CompletenessShownAfterGapsIsNoNotApplicable) {
       << verdict(judge(gaps), "data_imputation").rationale;
 }
 
+// Columns dropped for their missing values handle them, as the basics do: "2: the basics are there, but
+// refinements an experienced practitioner would expect are missing" (level 3 names imputation fit on training
+// data; a dropped column loses its known values too). Unchecked, it is "2: ... without checking which columns
+// are affected", no longer "1: present and ignored". The target dropped from the features handles nothing.
+TEST(HeuristicRules, ColumnsDroppedForTheirGapsAreBasicHandling) {
+  const std::string fit =
+      "from sklearn.model_selection import train_test_split\nfrom sklearn.ensemble import "
+      "RandomForestClassifier\n"
+      "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+      "RandomForestClassifier(random_state=0).fit(X_train, y_train)";
+  const std::string load = "import pandas as pd\ndf = pd.read_csv('titanic.csv')";
+  auto checked =
+      make({{code, load + "\ndf.isnull().sum()"},
+            {code, "df = df.drop(columns=['Cabin'])\nX, y = df[['Pclass', 'Fare']], df['Survived']"},
+            {code, fit}});
+  with_stdout(checked, 1, "Pclass      0\nCabin     687\nFare        0\nSurvived    0\ndtype: int64\n");
+  auto v = verdict(judge(checked), "data_imputation");
+  EXPECT_EQ(v.score, 2.0) << v.rationale;
+  EXPECT_EQ(v.rationale,
+            "cell 1: checks missing values; cell 2: drops the columns with missing values, fills none");
+  v = verdict(judge(make({{code, load},
+                          {code,
+                           "df = df.drop(columns=['Cabin'])  # Cabin is mostly missing\n"
+                           "X, y = df[['Pclass', 'Fare']], df['Survived']"},
+                          {code, fit}})),
+              "data_imputation");
+  EXPECT_EQ(v.score, 2.0) << v.rationale;
+  EXPECT_NE(v.rationale.find("without checking which columns miss values"), std::string::npos) << v.rationale;
+  auto target = make({{code, load + "\ndf.isnull().sum()"},
+                      {code, "X, y = df.drop('Survived', axis=1), df['Survived']"},
+                      {code, fit}});
+  with_stdout(target, 1, "Pclass      0\nCabin     687\nFare        0\nSurvived    0\ndtype: int64\n");
+  v = verdict(judge(target), "data_imputation");
+  EXPECT_EQ(v.rationale, "cell 1: missing values are checked but no handling follows");
+}
+
 // Imputation level 3: "checks which columns have missing values ... an imputer inside a pipeline".
 TEST(HeuristicRules, ImputerInsideAPipelineAfterACheckIsGood) {
   EXPECT_EQ(verdict(judge(good_notebook()), "data_imputation").score, 3.0);
