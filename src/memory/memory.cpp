@@ -20,6 +20,7 @@
 #include "judge/util/text.hpp"
 #include "judge/util/time.hpp"
 #include "judge/util/version.hpp"
+#include "judge/util/yaml_place.hpp"
 
 namespace judge::memory {
 
@@ -216,10 +217,18 @@ nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& 
 std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Problems& problems) {
   std::vector<Guideline> out;
   YAML::Node root;
+  const std::string text = util::read_file(path);
   try {
-    root = YAML::Load(util::read_file(path));
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    problems.add(path.string() + ":" + std::to_string(e.mark.line + 1), e.msg);
+    std::string note;
+    const int line = util::yaml_error_line(text, e.mark.line, e.mark.column, note);
+    problems.add(path.string() + ":" + std::to_string(line), e.msg + (note.empty() ? "" : " (" + note + ")"));
+    return out;
+  }
+  if (const int line = util::yaml_unclosed_quote_line(text)) {
+    problems.add(path.string() + ":" + std::to_string(line),
+                 "a quoted text opened on this line is never closed: it runs to the end of the file");
     return out;
   }
   auto where = [&](const YAML::Node& n) { return path.string() + ":" + std::to_string(n.Mark().line + 1); };

@@ -570,3 +570,52 @@ TEST(Memory, UnknownJudgeStatusIsAProblemWithItsLine) {
       << what;
   fs::remove_all(dir);
 }
+
+// guidelines.yaml broken by hand in the ways people break YAML: each problem names the line to fix (worked
+// out by hand from the text), not the line yaml-cpp gave up on, which is past it for a quote or a bracket
+// left open (and past the end of the file for a bracket on the last line).
+TEST(Memory, BrokenGuidelinesYamlNamesTheLineToFix) {
+  const auto dir = temp_dir("broken_yaml");
+  sample().save(dir);
+  const std::string head = "schema_version: 1\nguidelines:\n  model_training:\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      // a key indented one space less than its siblings
+      {head + "    - text: when trains_model -> score 1\n      source: learnt\n     cites: []\n",
+       "guidelines.yaml:6: end of sequence not found"},
+      // a tab in the indentation
+      {head + "    - text: when trains_model -> score 1\n\t  source: learnt\n",
+       "guidelines.yaml:5: illegal tab when looking for indentation"},
+      // a quote left open, closed by the first quote of a later line
+      {head + "    - text: \"when trains_model -> score 1\n      source: learnt\n    - text: \"b\"\n",
+       "guidelines.yaml:4: end of map not found (a quoted text opened on this line runs on to line 6, where "
+       "the parser stopped: is its closing quote missing?)"},
+      // a quote left open to the end of the file (yaml-cpp reads the rest of the file into the text)
+      {head + "    - text: \"Say which strategy fills each column.\n      source: manual\n",
+       "guidelines.yaml:4: a quoted text opened on this line is never closed: it runs to the end of the "
+       "file"},
+      // a bracket left open on the last line
+      {head + "    - text: ok\n      cites: [a.ipynb#model_training#r1\n",
+       "guidelines.yaml:5: end of sequence flow not found (the `[` opened on this line is not closed; the "
+       "parser stopped at the end of the file)"},
+      // a key without its colon
+      {head + "    - text: when trains_model -> score 1\n      source learnt\n      cites: []\n",
+       "guidelines.yaml:5: illegal map value (is a `:` missing after the key on this line? Without one it "
+       "continues the text of line 4, and the parser stopped on line 6)"},
+      // a list where a map is wanted: dimensions as list items, a guideline as a map instead of a list
+      {"schema_version: 1\nguidelines:\n  - model_training\n  - data_imputation\n",
+       "guidelines.yaml:3: `guidelines` must map each dimension id to a list of guidelines"},
+      {head + "    text: when trains_model -> score 1\n    source: learnt\n",
+       "guidelines.yaml:4: guidelines of `model_training` must be a list"},
+  };
+  for (const auto& [text, expected] : cases) {
+    judge::util::write_file_atomic(dir / "guidelines.yaml", text);
+    std::string what;
+    try {
+      Memory::load(dir);
+    } catch (const judge::Error& e) {
+      what = e.what();
+    }
+    EXPECT_NE(what.find(expected), std::string::npos) << text << "\n---\n" << what;
+  }
+  fs::remove_all(dir);
+}
