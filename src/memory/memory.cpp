@@ -70,7 +70,10 @@ std::string manifest_text(const Provenance& p,
   }
   j["excerpt_vocabulary"] = words;
   nlohmann::ordered_json weights = nlohmann::ordered_json::object();
-  for (const auto& [d, w] : blend) weights[d] = {{"score", w.score}, {"na", w.na}};
+  for (const auto& [d, w] : blend) {
+    weights[d] = {{"score", w.score}, {"na", w.na}};
+    if (!w.unlearnt.empty()) weights[d]["unlearnt"] = w.unlearnt;
+  }
   j["blend_weights"] = weights;
   nlohmann::ordered_json tombstones = nlohmann::ordered_json::array();
   for (const auto& f : forgotten) {
@@ -108,6 +111,19 @@ std::string guidelines_text(const std::vector<Guideline>& guidelines) {
   return "# judge memory: semantic memory (guidelines per dimension); format in docs/memory.md.\n"
          "# Edit freely. A guideline you add or want kept as written: `source: manual`.\n" +
          std::string(out.c_str()) + "\n";
+}
+
+// Sets each guideline's line to the one it has in the guidelines.yaml that save writes (guidelines_text):
+// that text read back, its items in the order guidelines_text writes them (dimensions in order of first
+// appearance, guidelines in order within one).
+void number_guidelines(std::vector<Guideline>& guidelines) {
+  const YAML::Node all = YAML::Load(guidelines_text(guidelines))["guidelines"];
+  if (!all.IsMap()) return;
+  for (const auto& dim : all) {
+    auto item = dim.second.begin();
+    for (auto& g : guidelines)
+      if (g.dimension == dim.first.Scalar() && item != dim.second.end()) g.line = (item++)->Mark().line + 1;
+  }
 }
 
 nlohmann::ordered_json episode_json(const Episode& e) {
@@ -262,6 +278,7 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
       }
       Guideline g;
       g.dimension = d;
+      g.line = item.Mark().line + 1;
       g.text = std::string(util::trim(item["text"].Scalar()));
       if (item["source"]) g.source = item["source"].Scalar();
       if (g.source != "manual" && g.source != "reflection" && g.source != "extractive" &&
@@ -337,6 +354,7 @@ std::string Memory::excerpt(const notebook::Notebook& nb, const std::string& dim
 
 void Memory::set_guidelines(std::vector<Guideline> guidelines) {
   m_guidelines = std::move(guidelines);
+  number_guidelines(m_guidelines);
   index_fact_rules();
 }
 
@@ -347,6 +365,7 @@ void Memory::index_fact_rules() {
     if (!is_fact_rule(g.text)) continue;
     if (auto rule = parse_fact_rule(g.text, error)) {
       rule->source = g.source;
+      rule->line = g.line;
       m_fact_rules[g.dimension].push_back(std::move(*rule));
     }
   }
@@ -503,7 +522,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
     const nlohmann::json blend = m.value("blend_weights", nlohmann::json::object());
     for (const auto& [d, w] : blend.items())
       memory.m_blend[d] = {std::clamp(w.value("score", 0.0), 0.0, 1.0),  // absent: not learnt, 0
-                           std::clamp(w.value("na", 0.0), 0.0, 1.0)};
+                           std::clamp(w.value("na", 0.0), 0.0, 1.0), w.value("unlearnt", "")};
     for (const auto& t : m.value("forgotten", nlohmann::json::array())) {
       Forgotten f{t.value("notebook", ""), t.value("label", ""), t.value("time", "")};
       if (f.notebook.empty() == f.label.empty())

@@ -10,9 +10,9 @@ namespace {
 
 // What a scan of YAML text up to some point found still open, and the last quoted text it closed.
 struct Scan {
-  int open_quote = -1;                  // 0-based line of a quote still open at the end, -1 when none
-  int quote_opened = -1;                // the last quoted text closed: its opening line ...
-  int quote_closed = -1;                // ... and its closing line (0-based; -1 when none)
+  int open_quote = -1;                      // 0-based line of a quote still open at the end, -1 when none
+  int quote_opened = -1;                    // the last quoted text closed: its opening line ...
+  int quote_closed = -1;                    // ... and its closing line (0-based; -1 when none)
   std::vector<std::pair<char, int>> flows;  // `[` and `{` still open, innermost last, with their lines
 };
 

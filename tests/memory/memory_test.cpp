@@ -69,7 +69,8 @@ Memory sample() {
                      "reflection"},
                     {"model_training", "Hand-written rule.", {}, "manual"}});
   m.set_vocabulary({{"data_imputation", {"fillna", "missing"}}});
-  m.set_blend_weights({{"data_imputation", {0.5, 0}}});
+  m.set_blend_weights(
+      {{"data_imputation", {0.5, 0, ""}}, {"model_training", {0, 0, "1 episode, at least 2 needed"}}});
   m.provenance().judge = "heuristic";
   m.provenance().rater_policy = "rater1";
   m.provenance().k = 3;
@@ -108,6 +109,18 @@ TEST(Memory, RoundTripWriteEditByHandRead) {
   EXPECT_EQ(r.vocabulary().at("data_imputation"), (std::vector<std::string>{"fillna", "missing"}));
   EXPECT_EQ(r.blend_weights().at("data_imputation").score, 0.5);
   EXPECT_EQ(r.blend_weights().at("data_imputation").na, 0);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").unlearnt, "");
+  EXPECT_EQ(r.blend_weights().at("model_training").unlearnt, "1 episode, at least 2 needed");
+  // Each guideline's line in guidelines.yaml, by hand: two comment lines, schema_version, guidelines, the
+  // key data_imputation (5), its first guideline's text (6), source, cites and its one label; the second's
+  // text (10), source, cites and two labels; the key model_training (15) and its guideline (16).
+  // set_guidelines gives the lines save will write, load the lines read.
+  for (const Memory* x : {&m, static_cast<const Memory*>(&r)}) {
+    ASSERT_EQ(x->all_guidelines().size(), 3u);
+    EXPECT_EQ(x->all_guidelines()[0].line, 6);
+    EXPECT_EQ(x->all_guidelines()[1].line, 10);
+    EXPECT_EQ(x->all_guidelines()[2].line, 16);
+  }
   // Same retrieval after the round trip.
   EXPECT_EQ(r.retrieve("data_imputation", "fillna missing", 1).front().episode->id,
             "a.ipynb#data_imputation");
@@ -400,6 +413,7 @@ TEST(Memory, MissingBlendWeightsLoadAsZero) {
   Memory r = Memory::load(dir);
   EXPECT_EQ(r.blend_weights().at("data_imputation").score, 0);
   EXPECT_EQ(r.blend_weights().at("data_imputation").na, 1);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").unlearnt, "");  // older memories keep no reason
   manifest.erase("blend_weights");
   judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
   r = Memory::load(dir);

@@ -34,7 +34,8 @@ TEST(YamlPlace, AQuoteLeftOpenPointsAtItsOpeningLine) {
 TEST(YamlPlace, AnUnclosedBracketPointsAtItsLineNotPastTheFile) {
   // `[a` on the last line: yaml-cpp stops at the end of the file, 0-based line 4 of a file of 4 lines.
   std::string note;
-  EXPECT_EQ(yaml_error_line("schema_version: 1\nguidelines:\n  model_training:\n    - text: [a\n", 4, 0, note), 4);
+  EXPECT_EQ(
+      yaml_error_line("schema_version: 1\nguidelines:\n  model_training:\n    - text: [a\n", 4, 0, note), 4);
   EXPECT_EQ(note, "the `[` opened on this line is not closed; the parser stopped at the end of the file");
   // `{a: 1` then more lines: yaml-cpp stops on the next line (0-based 4).
   const std::string brace =
@@ -44,15 +45,17 @@ TEST(YamlPlace, AnUnclosedBracketPointsAtItsLineNotPastTheFile) {
 }
 
 TEST(YamlPlace, AKeyWithoutItsColonIsTheLineToFix) {
-  // "source learnt" continues the text of line 4; yaml-cpp stops at the `:` of "cites" (0-based 5, column 11).
+  // "source learnt" continues the text of line 4; yaml-cpp stops at the `:` of "cites" (0-based 5, column
+  // 11).
   const std::string text =
       "schema_version: 1\nguidelines:\n  model_training:\n    - text: when trains_model -> score 1\n"
       "      source learnt\n      cites: []\n";
   std::string note;
   EXPECT_EQ(yaml_error_line(text, 5, 11, note), 5);
-  EXPECT_EQ(note,
-            "is a `:` missing after the key on this line? Without one it continues the text of line 4, and the "
-            "parser stopped on line 6");
+  EXPECT_EQ(
+      note,
+      "is a `:` missing after the key on this line? Without one it continues the text of line 4, and the "
+      "parser stopped on line 6");
   // A key indented too far ("cites" under "source: learnt"): the line above it has its `:`, so the error
   // keeps its own line.
   const std::string deeper =
@@ -95,8 +98,9 @@ TEST(YamlPlace, EscapedAndDoubledQuotesDoNotCloseAQuote) {
 
 TEST(YamlPlace, AQuoteNeverClosedIsFound) {
   // yaml-cpp accepts this file: the text of line 4 swallows lines 5 and 6.
-  EXPECT_EQ(yaml_unclosed_quote_line("schema_version: 1\nguidelines:\n  model_training:\n    - text: \"when x\n"
-                                     "      source: learnt\n  other: 1\n"),
-            4);
+  EXPECT_EQ(
+      yaml_unclosed_quote_line("schema_version: 1\nguidelines:\n  model_training:\n    - text: \"when x\n"
+                               "      source: learnt\n  other: 1\n"),
+      4);
   EXPECT_EQ(yaml_unclosed_quote_line("a: \"closed\"\nb: [\"x\", 'y']\n"), 0);
 }

@@ -26,6 +26,9 @@ struct Guideline {
   /// "manual" (written by a person; kept whatever happens to its citations). A guideline without `source` in
   /// the file is manual. A text starting with "when " is a rule (FactRule), whatever its source.
   std::string source = "manual";
+  /// Its line in guidelines.yaml (1-based, the line of its `text`), for messages: the file's line when the
+  /// memory was loaded, the line it will have once saved after set_guidelines; 0 when unknown.
+  int line = 0;
 };
 
 /// An episode of episodic memory: one labelled (notebook, dimension) after the rater policy resolved its
@@ -63,6 +66,9 @@ struct Retrieved {
 struct BlendWeight {
   double score = 0;  ///< weight of the memory's correction of the rule score, in [0, 1]
   double na = 0;     ///< 1: memory may overturn the rule's N/A decision; 0: it may not
+  /// Why align could not learn the score weight ("1 episode, at least 2 needed"), which is then 0; empty when
+  /// it was learnt (or the memory was aligned before reasons were kept). memory.json's `unlearnt`.
+  std::string unlearnt = {};
 };
 
 /// Provenance kept in memory.json.
