@@ -193,6 +193,22 @@ void print_blend_weights(const memory::Memory& m, const rubric::Rubric& rubric) 
   }
 }
 
+// The learnt rules align leaves out because a person edited or deleted the ones it had written
+// (memory.json learnt_rules, withheld); nothing when there are none.
+void print_withheld(const memory::Memory& m) {
+  if (!m.learnt_record()) return;
+  std::size_t n = 0;
+  for (const auto& [d, r] : *m.learnt_record()) n += r.withheld.size();
+  if (n == 0) return;
+  std::cout
+      << "\nlearnt rules left out (" << n
+      << "): judge align does not write them back, as a person edited or deleted the learnt rule it had "
+         "written; to have one back, write it in guidelines.yaml with source: manual, or remove it from "
+         "memory.json's learnt_rules\n";
+  for (const auto& [d, r] : *m.learnt_record())
+    for (const auto& rule : r.withheld) std::cout << "  " << d << ": " << rule << "\n";
+}
+
 int run_show(const MemoryCliOptions& opt) {
   if (!opt.prompt.empty() || !opt.dimension.empty()) return run_show_prompt(opt);
   const Config config = opt.settings.load();
@@ -204,9 +220,15 @@ int run_show(const MemoryCliOptions& opt) {
   std::string dim;
   for (const auto& g : m.all_guidelines()) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";
-    std::cout << "    - [" << g.source << ", " << g.cites.size() << " labels] " << g.text << "\n";
+    std::cout << "    - [" << g.source
+              << (m.edited_by_hand(g)
+                      ? " (edited by hand since judge align wrote it: the next align keeps it "
+                        "as manual)"
+                      : "")
+              << ", " << g.cites.size() << " labels] " << g.text << "\n";
     if (memory::is_fact_rule(g.text)) std::cout << "      " << support_line(g, m) << "\n";
   }
+  print_withheld(m);
   print_blend_weights(m, rubric);
   std::cout << "\nepisodes (" << m.episodes().size() << "): id, human score, judge score at alignment\n";
   for (const auto& e : m.episodes())

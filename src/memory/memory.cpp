@@ -45,8 +45,9 @@ nlohmann::ordered_json optional_score(const std::optional<double>& s) {
 std::string manifest_text(const Provenance& p,
                           const std::map<std::string, std::vector<std::string>>& vocabulary,
                           const std::map<std::string, BlendWeight>& blend,
-                          const std::vector<Forgotten>& forgotten, std::size_t episodes,
-                          std::size_t guidelines, const std::string& digest) {
+                          const std::vector<Forgotten>& forgotten,
+                          const std::optional<std::map<std::string, LearntRecord>>& learnt,
+                          std::size_t episodes, std::size_t guidelines, const std::string& digest) {
   nlohmann::ordered_json j;
   j["schema_version"] = k_schema_version;
   j["kind"] = "judge-memory";
@@ -84,6 +85,11 @@ std::string manifest_text(const Provenance& p,
     tombstones.push_back(t);
   }
   j["forgotten"] = tombstones;
+  if (learnt) {
+    nlohmann::ordered_json record = nlohmann::ordered_json::object();
+    for (const auto& [d, r] : *learnt) record[d] = {{"written", r.written}, {"withheld", r.withheld}};
+    j["learnt_rules"] = record;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -109,7 +115,8 @@ std::string guidelines_text(const std::vector<Guideline>& guidelines) {
   }
   out << YAML::EndMap << YAML::EndMap;
   return "# judge memory: semantic memory (guidelines per dimension); format in docs/memory.md.\n"
-         "# Edit freely. A guideline you add or want kept as written: `source: manual`.\n" +
+         "# Edit freely. A guideline you add or want kept as written: `source: manual` (align makes a learnt "
+         "rule you edit one).\n" +
          std::string(out.c_str()) + "\n";
 }
 
@@ -395,6 +402,13 @@ bool Memory::is_forgotten(const std::string& notebook, const std::string& label_
   });
 }
 
+bool Memory::edited_by_hand(const Guideline& g) const {
+  if (g.source != "learnt" || !m_learnt) return false;
+  const auto it = m_learnt->find(g.dimension);
+  return it == m_learnt->end() ||
+         std::find(it->second.written.begin(), it->second.written.end(), g.text) == it->second.written.end();
+}
+
 const std::vector<FactRule>& Memory::fact_rules(const std::string& dimension) const {
   static const std::vector<FactRule> k_none;
   const auto it = m_fact_rules.find(dimension);
@@ -473,8 +487,9 @@ void Memory::save(const std::filesystem::path& dir) const {
   nlohmann::ordered_json vh = line_header("judge-vectors", digest);
   vh["embeddings"] = m_embedder->spec();
   vh["state"] = m_embedder->state();
-  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend, m_forgotten,
-                                                          m_episodes.size(), m_guidelines.size(), digest));
+  util::write_file_atomic(dir / k_manifest,
+                          manifest_text(m_provenance, m_vocabulary, m_blend, m_forgotten, m_learnt,
+                                        m_episodes.size(), m_guidelines.size(), digest));
   util::write_file_atomic(dir / k_guidelines, guidelines_text(m_guidelines));
   util::write_file_atomic(dir / k_episodes, line_header("judge-episodes", digest).dump() + "\n" + episodes);
   util::write_file_atomic(dir / k_vectors, vh.dump() + "\n" + vectors);
@@ -528,6 +543,12 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
       if (f.notebook.empty() == f.label.empty())
         throw Error(manifest_path.string() + ": each `forgotten` entry needs one of `notebook` or `label`");
       memory.m_forgotten.push_back(std::move(f));
+    }
+    if (const auto learnt = m.find("learnt_rules"); learnt != m.end()) {  // absent: saved before it was kept
+      memory.m_learnt.emplace();
+      for (const auto& [d, r] : learnt->items())
+        (*memory.m_learnt)[d] = {r.value("written", std::vector<std::string>{}),
+                                 r.value("withheld", std::vector<std::string>{})};
     }
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest_path.string() + ": " + e.what());
@@ -690,15 +711,19 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   // feedback again, without the forgotten one.
   std::set<std::string> redistill;
   std::vector<Guideline> guidelines;
+  auto learnt = memory.learnt_record();
   for (const auto& g : memory.all_guidelines()) {
-    if (g.source != "manual" &&
+    if (g.source != "manual" && !memory.edited_by_hand(g) &&
         std::any_of(g.cites.begin(), g.cites.end(), [&](const std::string& c) { return !live.count(c); })) {
       ++result.guidelines_removed;
       redistill.insert(g.cites.begin(), g.cites.end());
+      if (learnt && g.source == "learnt")  // gone by forget, not by a person: the next align need not say so
+        std::erase((*learnt)[g.dimension].written, g.text);
       continue;
     }
     guidelines.push_back(g);
   }
+  if (learnt) memory.set_learnt_record(std::move(*learnt));
   for (auto& e : kept)
     if (std::any_of(e.labels.begin(), e.labels.end(),
                     [&](const std::string& l) { return redistill.count(l) > 0; }))

@@ -1112,3 +1112,73 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   EXPECT_EQ(r.out.find("labelled in memory"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
+
+// A learnt rule edited by hand in guidelines.yaml (a test added to it), then judge align again on the same
+// labels: memory show marks the edit before; align keeps it as a manual rule and says so on stderr, naming
+// its line in the file it writes; the rule learnt again is the one edited, so it is left out, and memory show
+// lists it.
+TEST(AlignCli, AlignKeepsALearntRuleEditedByHand) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_hand_edit_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const auto data = judge::test::shared_data();
+  const std::string align = "align --labels '" + (data / "labels/ml-notebooks-house.csv").string() +
+                            "' --notebooks '" + (data / "notebooks").string() + "' --memory '" +
+                            dir.string() + "' --raters house";
+  ASSERT_EQ(run_judge(align + " >/dev/null 2>&1").exit_code, 0);
+  // The first learnt rule of the file, "when TESTS -> ACTION (N of M labels)", gets one more test.
+  std::string file = judge::util::read_file(dir / "guidelines.yaml");
+  const auto source = file.find("source: learnt");
+  ASSERT_NE(source, std::string::npos) << file;
+  const auto text = file.rfind("- text: ", source) + 8;
+  const std::string rule = file.substr(text, file.find('\n', text) - text);
+  const std::string dimension = [&] {
+    const auto m = judge::memory::Memory::load(dir);
+    for (const auto& g : m.all_guidelines())
+      if (g.text == rule) return g.dimension;
+    return std::string();
+  }();
+  ASSERT_FALSE(dimension.empty()) << rule;
+  const auto arrow = rule.find(" -> ");
+  const std::string edited = rule.substr(0, arrow) + ", not databricks" + rule.substr(arrow);
+  const std::string bare = rule.substr(0, rule.rfind(" ("));  // the rule without its comment
+  file.replace(text, rule.size(), edited);
+  judge::util::write_file_atomic(dir / "guidelines.yaml", file);
+
+  auto r = run_judge("memory show '" + dir.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(
+                "- [learnt (edited by hand since judge align wrote it: the next align keeps it as manual), "),
+            std::string::npos)
+      << r.out;
+
+  r = run_judge(align + " 2>&1 >/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // The line of the kept rule in the file align wrote, read off the file.
+  std::istringstream in(judge::util::read_file(dir / "guidelines.yaml"));
+  int line = 0;
+  std::string l;
+  for (int n = 1; std::getline(in, l); ++n)
+    if (l.find("text: " + edited) != std::string::npos) line = n;
+  ASSERT_GT(line, 0);
+  EXPECT_NE(
+      r.out.find("judge: warning: " + dir.string() + "/guidelines.yaml:" + std::to_string(line) + ": " +
+                 dimension + ": the learnt rule `" + rule +
+                 "` was edited by hand since judge align wrote it; it is kept as edited, as a manual rule "
+                 "(source: manual); align learnt it again (`" +
+                 bare + "`) and left it out; "),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::util::read_file(dir / "guidelines.yaml").find("text: " + rule), std::string::npos);
+  r = run_judge("memory show '" + dir.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("[manual, "), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find("\nlearnt rules left out (1): judge align does not write them back, as a person edited or "
+                 "deleted the learnt rule it had written; to have one back, write it in guidelines.yaml "
+                 "with source: manual, or remove it from memory.json's learnt_rules\n  " +
+                 dimension + ": " + bare + "\n"),
+      std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}

@@ -75,6 +75,29 @@ TEST(Distill, MergesExactAndNearDuplicates) {
   EXPECT_EQ(out[2].text, "Hand rule.");  // the one citing only an invalid label was dropped
 }
 
+// Two rules sharing 14 of their 16 distinct words (Jaccard 0.875) say different things: both stay; the same
+// rule twice is one.
+TEST(Distill, RulesMergeOnlyWhenTheSame) {
+  const std::set<std::string> valid{"a", "b"};
+  const auto out = align::merge_guidelines(
+      {{"d",
+        "when trains_model, not builtin_data_only -> score at most 2 (21 of 28 labels)",
+        {"a"},
+        "manual"},
+       {"d",
+        "when trains_model, not builtin_data_only -> score at most 1 (21 of 28 labels)",
+        {"b"},
+        "manual"},
+       {"d",
+        "when trains_model, not builtin_data_only -> score at most 2 (21 of 28 labels)",
+        {"b"},
+        "manual"}},
+      valid);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].cites, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(out[1].text, "when trains_model, not builtin_data_only -> score at most 1 (21 of 28 labels)");
+}
+
 TEST(Distill, ExtractiveKeepsPhrasesOfTwoOrMoreNotebooks) {
   const auto& rubric = rubric::default_rubric();
   const std::vector<Record> records{

@@ -633,3 +633,39 @@ TEST(Memory, BrokenGuidelinesYamlNamesTheLineToFix) {
   }
   fs::remove_all(dir);
 }
+
+// What align wrote of the learnt rules (memory.json learnt_rules) tells a learnt rule a person edited from
+// one align wrote. Forget removes the learnt rule citing a forgotten label, and its record with it (the next
+// align is not to take it for deleted by hand), but keeps the edited one, as it keeps manual guidelines.
+TEST(Memory, LearntRecordRoundTripsAndForgetKeepsEditedRules) {
+  const auto dir = temp_dir("learnt_record");
+  Memory m = sample();
+  const std::string written = "when trains_model -> score 1 (1 of 1 labels)";
+  const std::string edited = "when trains_model -> score 2 (1 of 1 labels)";
+  auto guidelines = m.all_guidelines();
+  guidelines.push_back({"model_training", written, {"a.ipynb#model_training#r1"}, "learnt"});
+  guidelines.push_back({"model_training", edited, {"a.ipynb#model_training#r1"}, "learnt"});
+  m.set_guidelines(guidelines);
+  EXPECT_FALSE(m.edited_by_hand(m.all_guidelines()[4]));  // no record: every learnt rule is align's
+  m.set_learnt_record({{"model_training", {{written}, {"when eda_kinds < 2 -> score 1"}}}});
+  m.save(dir);
+  Memory r = Memory::load(dir);
+  ASSERT_TRUE(r.learnt_record().has_value());
+  EXPECT_EQ(r.learnt_record()->at("model_training").written, std::vector<std::string>{written});
+  EXPECT_EQ(r.learnt_record()->at("model_training").withheld,
+            std::vector<std::string>{"when eda_kinds < 2 -> score 1"});
+  ASSERT_EQ(r.all_guidelines().size(), 5u);
+  EXPECT_FALSE(r.edited_by_hand(r.all_guidelines()[3]));
+  EXPECT_TRUE(r.edited_by_hand(r.all_guidelines()[4]));
+  EXPECT_FALSE(r.edited_by_hand(r.all_guidelines()[2]));  // manual: not a learnt rule at all
+
+  const auto result = forget(r, {"a.ipynb"}, {});
+  EXPECT_EQ(result.guidelines_removed, 3u);  // the two citing a.ipynb's labels and the learnt one
+  const auto left = r.guidelines("model_training");
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].text, "Hand-written rule.");
+  EXPECT_EQ(left[1].text, edited);
+  EXPECT_TRUE(r.learnt_record()->at("model_training").written.empty());
+  EXPECT_EQ(r.learnt_record()->at("model_training").withheld.size(), 1u);
+  fs::remove_all(dir);
+}

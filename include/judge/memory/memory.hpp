@@ -86,6 +86,17 @@ struct Provenance {
   std::string updated;  ///< UTC, ISO 8601
 };
 
+/// What judge align wrote of one dimension's learnt rules, kept in memory.json (`learnt_rules`) so that the
+/// next align tells a learnt rule a person edited or deleted from one it wrote itself (docs/memory.md,
+/// Editing).
+struct LearntRecord {
+  /// The texts of the learnt rules align wrote (Guideline::text, comment included), in file order.
+  std::vector<std::string> written;
+  /// Rules (format_fact_rule, no comment) align learnt but leaves out because a person edited or deleted the
+  /// learnt rule it had written: it does not write back a rule of the same facts, tests and action.
+  std::vector<std::string> withheld;
+};
+
 /// A tombstone: something `judge memory forget` removed, kept in memory.json (`forgotten`) so that `judge
 /// align` leaves the labels it matches out until `judge memory unforget` clears it. Exactly one of
 /// `notebook` and `label` is set.
@@ -189,6 +200,15 @@ class Memory {
   /// Label ids still present: the union of the episodes' labels.
   std::vector<std::string> live_labels() const;
 
+  /// What align wrote of the learnt rules, per dimension; nullopt for a memory saved before it was kept
+  /// (align then takes every learnt rule for its own, as it did).
+  const std::optional<std::map<std::string, LearntRecord>>& learnt_record() const { return m_learnt; }
+  void set_learnt_record(std::map<std::string, LearntRecord> record) { m_learnt = std::move(record); }
+  /// True when `g` is a learnt rule whose text align did not write (learnt_record): a person edited it (or
+  /// wrote it with `source: learnt`). The next align keeps it as a manual rule, and forget keeps it as it
+  /// keeps manual guidelines. false without a record.
+  bool edited_by_hand(const Guideline& g) const;
+
   /// Tombstones, in the order they were recorded.
   const std::vector<Forgotten>& forgotten() const { return m_forgotten; }
   void set_forgotten(std::vector<Forgotten> forgotten) { m_forgotten = std::move(forgotten); }
@@ -208,6 +228,7 @@ class Memory {
   std::map<std::string, std::vector<std::string>> m_vocabulary;
   std::map<std::string, BlendWeight> m_blend;
   std::vector<Forgotten> m_forgotten;
+  std::optional<std::map<std::string, LearntRecord>> m_learnt;
   bool m_recovered = false;
   bool m_calibration_stale = false;
   std::string m_recovery_reason;
@@ -224,9 +245,10 @@ struct ForgetResult {
 /// Removes the episodes of the given notebooks (exact paths as the labels give them) and those that came
 /// from the given label ids, then every non-manual guideline that cites a label no episode left holds (its
 /// text may come from that label's feedback); the episodes of the other labels such a guideline cited are
-/// marked undistilled, so the next align distills them again. Manual guidelines always stay. Records a
-/// tombstone (time: now) for each notebook and label id given that has none yet, so that align keeps them
-/// out.
+/// marked undistilled, so the next align distills them again. Manual guidelines always stay, and so do
+/// learnt rules a person edited (Memory::edited_by_hand); a learnt rule removed leaves the learnt record.
+/// Records a tombstone (time: now) for each notebook and label id given that has none yet, so that align
+/// keeps them out.
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
                     const std::vector<std::string>& label_ids);
 
