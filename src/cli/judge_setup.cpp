@@ -151,7 +151,10 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
 
 std::string rule_problem_text(const std::string& memory_dir, const scoring::FactRuleProblem& problem) {
   std::string out = (std::filesystem::path(memory_dir) / "guidelines.yaml").string();
-  if (problem.line > 0) out += ":" + std::to_string(problem.line);
+  if (problem.line > 0) {
+    out += ":";
+    out += std::to_string(problem.line);
+  }
   out += ": ";
   out += problem.what;
   return out;

@@ -142,8 +142,8 @@ int yaml_error_line(std::string_view text, int line, int column, std::string& no
     const std::size_t line_end = nl == std::string_view::npos ? text.size() : nl;
     end = std::min(start + static_cast<std::size_t>(std::max(column, 0)), line_end);
   }
-  const std::string stopped =
-      past_end ? std::string("at the end of the file") : "on line " + std::to_string(line + 1);
+  std::string stopped = past_end ? "at the end of the file" : "on line ";
+  if (!past_end) stopped += std::to_string(line + 1);
   const Scan s = scan(text, end);
   if (s.open_quote >= 0 && s.open_quote < line) {
     note = "a quoted text opened on this line is not closed; the parser stopped ";
