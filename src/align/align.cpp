@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "judge/memory/excerpt.hpp"
 #include "judge/memory/fact_rule.hpp"
@@ -60,6 +61,181 @@ rubric::Rubric labelled_rubric(const rubric::Rubric& rubric,
     if (std::any_of(labels.begin(), labels.end(), [&](const auto* r) { return r->dimension == d.id; }))
       ids += (ids.empty() ? "" : ",") + d.id;
   return rubric::select_dimensions(rubric, ids);
+}
+
+// A rule text's facts, tests and action without their numbers and comment, tests sorted: "when
+// uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)" and "when uninstalled_packages >= 2 ->
+// score at most 1" have the same shape. "" for a text that is no rule.
+std::string rule_shape(const std::string& text) {
+  std::string error;
+  auto rule = memory::parse_fact_rule(text, error);
+  if (!rule) return "";
+  for (auto& t : rule->when) t.value = 0;
+  std::sort(rule->when.begin(), rule->when.end(), [](const memory::FactTest& a, const memory::FactTest& b) {
+    return std::tie(a.fact, a.op) < std::tie(b.fact, b.op);
+  });
+  return memory::format_fact_rule(*rule);
+}
+
+// The rule of a text, without its comment ("when trains_model -> score 1").
+std::string rule_only(const std::string& text) {
+  std::string error;
+  const auto rule = memory::parse_fact_rule(text, error);
+  return rule ? memory::format_fact_rule(*rule) : text;
+}
+
+// How alike two rule texts are: the tests (fact and operator) they share, plus 1 for the same action.
+std::size_t likeness(const std::string& a, const std::string& b) {
+  std::string error;
+  const auto x = memory::parse_fact_rule(a, error), y = memory::parse_fact_rule(b, error);
+  if (!x || !y) return 0;
+  std::size_t n = x->then.kind == y->then.kind && x->then.score == y->then.score;
+  for (const auto& t : x->when)
+    n += std::any_of(y->when.begin(), y->when.end(),
+                     [&](const memory::FactTest& u) { return u.fact == t.fact && u.op == t.op; });
+  return n;
+}
+
+// The learnt rules a person edited or deleted in guidelines.yaml since align wrote them, read against the
+// memory's record of what it wrote (Memory::learnt_record; nothing without one: a memory saved before the
+// record was kept has every learnt rule taken for align's own, as before).
+struct HandEdits {
+  struct Edit {
+    std::string dimension;
+    std::string text;      // the rule as the person left it: kept, as a manual rule
+    std::string original;  // the learnt rule align had written that it replaces; "" when none matches
+  };
+  std::vector<Edit> edited;
+  std::vector<std::pair<std::string, std::string>> deleted;  // (dimension, the text align had written)
+  std::map<std::string, std::vector<std::string>> withheld;  // LearntRecord::withheld, with this run's
+  // Whether align leaves out a rule it learnt: one of the shape of a rule a person edited or deleted.
+  bool withholds(const std::string& dimension, const std::string& text) const {
+    const auto it = withheld.find(dimension);
+    const std::string shape = rule_shape(text);
+    return it != withheld.end() && std::any_of(it->second.begin(), it->second.end(),
+                                               [&](const auto& w) { return rule_shape(w) == shape; });
+  }
+};
+
+// Why pairing: an edit removes the text align wrote and adds another, a deletion only removes one. Each
+// edited rule (a learnt one whose text align did not write) is paired with the most alike text align wrote
+// that is gone from the file (the same tests and action count most), in file order; texts left unpaired were
+// deleted.
+HandEdits hand_edits(const memory::Memory& memory) {
+  HandEdits out;
+  const auto& record = memory.learnt_record();
+  if (!record) return out;
+  std::set<std::string> dimensions;
+  for (const auto& [d, r] : *record) {
+    dimensions.insert(d);
+    out.withheld[d] = r.withheld;
+  }
+  const auto& all = memory.all_guidelines();
+  for (const auto& g : all)
+    if (g.source == "learnt") dimensions.insert(g.dimension);
+  for (const auto& d : dimensions) {
+    std::vector<std::string> gone;
+    if (const auto it = record->find(d); it != record->end())
+      for (const auto& text : it->second.written)
+        if (std::none_of(all.begin(), all.end(),
+                         [&](const memory::Guideline& g) { return g.dimension == d && g.text == text; }))
+          gone.push_back(text);
+    std::vector<bool> paired(gone.size(), false);
+    for (const auto& g : all) {
+      if (g.dimension != d || !memory.edited_by_hand(g)) continue;
+      std::optional<std::size_t> best;
+      for (std::size_t i = 0; i < gone.size(); ++i)
+        if (!paired[i] && (!best || likeness(g.text, gone[i]) > likeness(g.text, gone[*best]))) best = i;
+      if (best) paired[*best] = true;
+      out.edited.push_back({d, g.text, best ? gone[*best] : ""});
+      if (best) out.withheld[d].push_back(rule_only(gone[*best]));
+    }
+    for (std::size_t i = 0; i < gone.size(); ++i)
+      if (!paired[i]) {
+        out.deleted.emplace_back(d, gone[i]);
+        out.withheld[d].push_back(rule_only(gone[i]));
+      }
+  }
+  return out;
+}
+
+// "line 12", "lines 12 and 16", "lines 12, 16 and 20".
+std::string lines_text(const std::vector<int>& lines) {
+  std::string out = lines.size() == 1 ? "line " : "lines ";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += i + 1 == lines.size() ? " and " : ", ";
+    out += std::to_string(lines[i]);
+  }
+  return out;
+}
+
+// The warnings about what a person edited or deleted, once the guidelines to save are set (their lines are
+// those of the file to be written); `left_out`: per dimension, the learnt rules align did not write back.
+std::vector<scoring::FactRuleProblem> hand_edit_warnings(
+    const HandEdits& hand, const memory::Memory& memory,
+    const std::map<std::string, std::vector<std::string>>& left_out) {
+  std::vector<scoring::FactRuleProblem> out;
+  // What align learnt again of the same shape as `text`, said when it was left out.
+  auto again = [&](const std::string& dimension, const std::string& text) {
+    const auto it = left_out.find(dimension);
+    if (text.empty() || it == left_out.end()) return std::string();
+    for (const auto& l : it->second)
+      if (rule_shape(l) == rule_shape(text)) {
+        std::string said = "; align learnt it again (`";
+        said += l;
+        said += "`) and left it out";
+        return said;
+      }
+    return std::string();
+  };
+  for (const auto& e : hand.edited) {
+    int line = 0;
+    std::vector<int> learnt;
+    for (const auto& g : memory.all_guidelines()) {
+      if (g.dimension != e.dimension) continue;
+      if (g.source == "manual" && g.text == e.text && line == 0) line = g.line;
+      if (g.source == "learnt") learnt.push_back(g.line);
+    }
+    std::string what = e.dimension + ": ";
+    if (!e.original.empty()) {
+      what += "the learnt rule `";
+      what += e.original;
+      what +=
+          "` was edited by hand since judge align wrote it; it is kept as edited, as a manual rule "
+          "(source: manual)";
+      what += again(e.dimension, e.original);
+    } else {
+      what +=
+          "this rule says source: learnt, but judge align did not write it; it is kept as a manual rule "
+          "(source: manual)";
+    }
+    if (learnt.empty()) {
+      what += "; no learnt rule of ";
+      what += e.dimension;
+      what += " follows it, so the judge applies it wherever its tests hold";
+    } else {
+      what += "; the judge applies the first rule that matches, and the ";
+      what += std::to_string(learnt.size());
+      what += learnt.size() == 1 ? " learnt rule" : " learnt rules";
+      what += " align wrote for ";
+      what += e.dimension;
+      what += " (";
+      what += lines_text(learnt);
+      what += learnt.size() == 1 ? ") comes" : ") come";
+      what += " after it: it wins wherever its tests hold";
+    }
+    out.push_back({line, what});
+  }
+  for (const auto& [dimension, text] : hand.deleted) {
+    std::string what = dimension + ": the learnt rule `";
+    what += text;
+    what += "` that judge align wrote is no longer in the file (deleted by hand?)";
+    const std::string said = again(dimension, text);
+    what += said.empty() ? "; align did not learn it again" : said;
+    what += "; to have it back, write it in guidelines.yaml with source: manual";
+    out.push_back({0, what});
+  }
+  return out;
 }
 
 }  // namespace
@@ -319,7 +495,11 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   std::set<std::string> valid;
   for (const auto& e : episodes) valid.insert(e.labels.begin(), e.labels.end());
   for (const auto& s : stale_labels) valid.erase(s);
+  // A learnt rule a person edited is theirs now: kept as a manual rule, which align leaves alone.
+  const HandEdits hand = hand_edits(memory);
   std::vector<memory::Guideline> guidelines = memory.all_guidelines();
+  for (auto& g : guidelines)
+    if (memory.edited_by_hand(g)) g.source = "manual";
   if (!options.reflection)  // offline: redo the extractive guidelines of every dimension with a change
     std::erase_if(guidelines, [&](const memory::Guideline& g) {
       return g.source == "extractive" && dirty_dimensions.count(g.dimension);
@@ -402,6 +582,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   // share most words and still say different things).
   std::erase_if(ordered, [](const memory::Guideline& g) { return g.source == "learnt"; });
   ordered = merge_guidelines(std::move(ordered), valid);
+  std::map<std::string, std::vector<std::string>> left_out;  // learnt again, not written back (withheld)
   if (options.judge->learns_fact_rules()) {
     std::vector<memory::Guideline> with_rules;
     for (const auto& d : rubric.dimensions) {
@@ -411,15 +592,34 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
       if (std::none_of(episodes.begin(), episodes.end(),
                        [&](const memory::Episode& e) { return e.dimension == d.id; }))
         continue;
-      auto rules = learn_fact_rules(rubric, d.id, episodes);
-      summary.rules_learnt[d.id] = rules.size();
-      for (auto& g : rules) with_rules.push_back(std::move(g));
+      std::size_t written = 0;
+      for (auto& g : learn_fact_rules(rubric, d.id, episodes)) {
+        if (hand.withholds(d.id, g.text)) {  // a person edited or deleted it: not written back
+          left_out[d.id].push_back(rule_only(g.text));
+          continue;
+        }
+        with_rules.push_back(std::move(g));
+        ++written;
+      }
+      summary.rules_learnt[d.id] = written;
+      if (left_out.count(d.id)) summary.rules_withheld[d.id] = left_out[d.id].size();
     }
     for (const auto& g : ordered)
       if (!rubric.find(g.dimension)) with_rules.push_back(g);
     ordered = std::move(with_rules);
   }
   memory.set_guidelines(std::move(ordered));
+  summary.hand_edits = hand_edit_warnings(hand, memory, left_out);
+  // The record of what this run wrote, read by the next one; a rule withheld stays withheld.
+  std::map<std::string, memory::LearntRecord> record;
+  for (const auto& g : memory.all_guidelines())
+    if (g.source == "learnt") record[g.dimension].written.push_back(g.text);
+  for (const auto& [d, rules] : hand.withheld)
+    for (const auto& r : rules) {
+      auto& withheld = record[d].withheld;
+      if (std::find(withheld.begin(), withheld.end(), r) == withheld.end()) withheld.push_back(r);
+    }
+  memory.set_learnt_record(std::move(record));
   memory.set_episodes(std::move(episodes));
   memory.set_vocabulary(std::move(vocabulary));
   memory.set_blend_weights(scoring::calibrate_memory(memory, options.k, &summary.blend_unlearnt));

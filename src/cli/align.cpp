@@ -59,6 +59,8 @@ std::string judge_spec(const Config& config, const memory::Memory& memory) {
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const scoring::Judge& judge,
                    const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
+  for (const auto& e : s.hand_edits)
+    std::cerr << "judge: warning: " << rule_problem_text(opt.memory_dir, e) << "\n";
   if (!s.blend_unlearnt.empty() && !judge.calls_model()) {
     std::cerr
         << "judge: warning: the heuristic judge's memory blend learnt no weight for "
@@ -87,9 +89,22 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
   std::cout << "\n";
   if (!s.rules_learnt.empty()) {  // a judge that learns rules: say what each dimension learnt
     std::string learnt, none;
-    for (const auto& [d, n] : s.rules_learnt)
-      (n ? learnt : none) += (n ? (learnt.empty() ? "" : ", ") : (none.empty() ? "" : ", ")) + d +
-                             (n ? " " + std::to_string(n) : "");
+    for (const auto& [d, n] : s.rules_learnt) {
+      const auto withheld = s.rules_withheld.count(d) ? s.rules_withheld.at(d) : 0;
+      std::string& list = n || withheld ? learnt : none;
+      list += list.empty() ? "" : ", ";
+      list += d;
+      if (n || withheld) {
+        list += " ";
+        list += std::to_string(n);
+      }
+      if (withheld) {
+        list += " (";
+        list += std::to_string(withheld);
+        list += withheld == 1 ? " more left out: a person edited or deleted it)"
+                              : " more left out: a person edited or deleted them)";
+      }
+    }
     std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
     if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
     std::cout << " (guidelines.yaml, source: learnt)\n";

@@ -20,6 +20,7 @@
 #include "judge/util/fs.hpp"
 #include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
+#include "judge/util/yaml_place.hpp"
 
 namespace judge::cli {
 
@@ -257,8 +258,13 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
     try {
       root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-      throw Error(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+      std::string note;
+      const int line = util::yaml_error_line(text, e.mark.line, e.mark.column, note);
+      throw Error(path + ":" + std::to_string(line) + ": " + e.msg + (note.empty() ? "" : " (" + note + ")"));
     }
+    if (const int line = util::yaml_unclosed_quote_line(text))
+      throw Error(path + ":" + std::to_string(line) +
+                  ": a quoted text opened on this line is never closed: it runs to the end of the file");
     if (root && !root.IsNull() && !root.IsMap()) throw Error(path + ": expected a map of setting: value");
     if (root && root.IsMap()) {
       std::map<std::string, int> first_line;  // yaml-cpp keeps a repeated key; which one wins is a guess

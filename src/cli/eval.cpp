@@ -316,13 +316,14 @@ std::optional<memory::Memory> load_memory(const std::string& dir, const Config& 
 // warning (the rule never applies); an action off the rubric's scale stops the run before anything is judged.
 void check_rules(const memory::Memory& memory, const std::string& dir, const rubric::Rubric& rubric) {
   const auto check = scoring::check_fact_rules(memory, rubric);
-  for (const auto& w : check.warnings)
-    std::cerr << "judge: warning: " << (std::filesystem::path(dir) / "guidelines.yaml").string() << ": " << w
-              << "\n";
+  for (const auto& w : check.warnings) std::cerr << "judge: warning: " << rule_problem_text(dir, w) << "\n";
   if (check.errors.empty()) return;
   std::string what = "memory " + dir + " has " + std::to_string(check.errors.size()) +
                      " rule(s) the rubric cannot give (edit guidelines.yaml):";
-  for (const auto& e : check.errors) what += "\n  " + e;
+  for (const auto& e : check.errors) {
+    what += "\n  ";
+    what += rule_problem_text(dir, e);
+  }
   throw Error(what);
 }
 

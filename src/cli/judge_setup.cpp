@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -148,6 +149,17 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
   } catch (const Error& e) {
     throw Error("reflection model " + e.message(), e.code());
   }
+}
+
+std::string rule_problem_text(const std::string& memory_dir, const scoring::FactRuleProblem& problem) {
+  std::string out = (std::filesystem::path(memory_dir) / "guidelines.yaml").string();
+  if (problem.line > 0) {
+    out += ":";
+    out += std::to_string(problem.line);
+  }
+  out += ": ";
+  out += problem.what;
+  return out;
 }
 
 std::string cost_text(const Config& config, const std::string& spec, long input, long output) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -15,6 +16,7 @@
 #include "judge/memory/fact_rule.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/scoring/llm_judge.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
@@ -143,17 +145,91 @@ std::string support_line(const memory::Guideline& g, const memory::Memory& m) {
   return line;
 }
 
+// What judge eval says of the memory's guidelines, on stderr, with the rubric eval would use (setting
+// rubric): guidelines under a dimension the rubric lacks, and rules that test a name that is no fact or give
+// a score the rubric cannot give (scoring::check_fact_rules; eval refuses those).
+void warn_guideline_problems(const memory::Memory& m, const std::string& dir, const rubric::Rubric& rubric) {
+  const std::string file = (std::filesystem::path(dir) / "guidelines.yaml").string();
+  if (!m.provenance().rubric_id.empty() && m.provenance().rubric_id != rubric.id)
+    std::cerr << "judge: warning: memory " << dir << " was aligned for rubric " << m.provenance().rubric_id
+              << "; its guidelines are checked against rubric " << rubric.id
+              << " (give the memory's rubric with --rubric)\n";
+  for (const auto& w : scoring::unknown_guideline_dimensions(m, rubric))
+    std::cerr << "judge: warning: " << file << ": " << w << "\n";
+  const auto check = scoring::check_fact_rules(m, rubric);
+  for (const auto& w : check.warnings) std::cerr << "judge: warning: " << rule_problem_text(dir, w) << "\n";
+  for (const auto& e : check.errors)
+    std::cerr << "judge: warning: " << rule_problem_text(dir, e)
+              << "; judge eval refuses the memory until it is fixed\n";
+}
+
+// The blend weights of the heuristic judge's episodic memory (memory.json blend_weights), one line per
+// dimension with a weight or an episode, in rubric order (then others by name), with why align could not
+// learn a weight. A dimension without a weight has 0: memory leaves its verdicts alone.
+void print_blend_weights(const memory::Memory& m, const rubric::Rubric& rubric) {
+  std::set<std::string> dims;
+  for (const auto& [d, w] : m.blend_weights()) dims.insert(d);
+  for (const auto& e : m.episodes()) dims.insert(e.dimension);
+  std::vector<std::string> order;
+  for (const auto& d : rubric.dimensions)
+    if (dims.erase(d.id)) order.push_back(d.id);
+  order.insert(order.end(), dims.begin(), dims.end());
+  std::cout << "\nblend weights (" << order.size()
+            << "): how far the heuristic judge follows its nearest episodes; score: the share of their "
+               "correction of the score it applies, N/A: 1 when they may overturn its N/A call; 0: memory "
+               "leaves the judge's verdict alone\n";
+  for (const auto& d : order) {
+    const auto it = m.blend_weights().find(d);
+    const memory::BlendWeight w = it == m.blend_weights().end() ? memory::BlendWeight{} : it->second;
+    std::cout << "  " << d << ": score " << score_text(w.score) << ", N/A " << score_text(w.na);
+    if (it == m.blend_weights().end())
+      std::cout << " (none recorded: memory leaves the verdict alone until judge align learns one)";
+    else if (!w.unlearnt.empty())
+      std::cout << " (not learnt: " << w.unlearnt << ")";
+    else if (w.score == 0 && w.na == 0)
+      std::cout << " (memory leaves the verdict alone: following it did not beat the judge's own verdicts "
+                   "at alignment)";
+    std::cout << "\n";
+  }
+}
+
+// The learnt rules align leaves out because a person edited or deleted the ones it had written
+// (memory.json learnt_rules, withheld); nothing when there are none.
+void print_withheld(const memory::Memory& m) {
+  if (!m.learnt_record()) return;
+  std::size_t n = 0;
+  for (const auto& [d, r] : *m.learnt_record()) n += r.withheld.size();
+  if (n == 0) return;
+  std::cout
+      << "\nlearnt rules left out (" << n
+      << "): judge align does not write them back, as a person edited or deleted the learnt rule it had "
+         "written; to have one back, write it in guidelines.yaml with source: manual, or remove it from "
+         "memory.json's learnt_rules\n";
+  for (const auto& [d, r] : *m.learnt_record())
+    for (const auto& rule : r.withheld) std::cout << "  " << d << ": " << rule << "\n";
+}
+
 int run_show(const MemoryCliOptions& opt) {
   if (!opt.prompt.empty() || !opt.dimension.empty()) return run_show_prompt(opt);
+  const Config config = opt.settings.load();
+  const rubric::Rubric rubric = configured_rubric(config);
   const auto m = memory::Memory::load(opt.dir);
+  warn_guideline_problems(m, opt.dir, rubric);
   print_provenance(m);
   std::cout << "\nguidelines (" << m.all_guidelines().size() << "):\n";
   std::string dim;
   for (const auto& g : m.all_guidelines()) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";
-    std::cout << "    - [" << g.source << ", " << g.cites.size() << " labels] " << g.text << "\n";
+    std::cout << "    - [" << g.source
+              << (m.edited_by_hand(g)
+                      ? " (edited by hand since judge align wrote it: the next align keeps it "
+                        "as manual)"
+                      : "")
+              << ", " << g.cites.size() << " labels] " << g.text << "\n";
     if (memory::is_fact_rule(g.text)) std::cout << "      " << support_line(g, m) << "\n";
   }
+  print_withheld(m);
+  print_blend_weights(m, rubric);
   std::cout << "\nepisodes (" << m.episodes().size() << "): id, human score, judge score at alignment\n";
   for (const auto& e : m.episodes())
     std::cout << "  " << e.id << "  human " << score_text(e.human_score) << "  judge "
@@ -331,7 +407,8 @@ void setup_memory(CLI::App& app, RunFn& run) {
   auto opt = std::make_shared<MemoryCliOptions>();
   auto* show = cmd->add_subcommand(
       "show",
-      "Print provenance, guidelines and episodes; with --prompt, the memory section of a judge prompt");
+      "Print provenance, guidelines (warning of rules judge eval warns of or refuses), blend weights and "
+      "episodes; with --prompt, the memory section of a judge prompt");
   show->add_option("dir", opt->dir, "Memory folder")->required();
   show->add_option("--prompt", opt->prompt,
                    "Print exactly the memory section an LLM judge's prompt carries for this notebook (with "

@@ -20,6 +20,7 @@
 #include "judge/util/text.hpp"
 #include "judge/util/time.hpp"
 #include "judge/util/version.hpp"
+#include "judge/util/yaml_place.hpp"
 
 namespace judge::memory {
 
@@ -44,8 +45,9 @@ nlohmann::ordered_json optional_score(const std::optional<double>& s) {
 std::string manifest_text(const Provenance& p,
                           const std::map<std::string, std::vector<std::string>>& vocabulary,
                           const std::map<std::string, BlendWeight>& blend,
-                          const std::vector<Forgotten>& forgotten, std::size_t episodes,
-                          std::size_t guidelines, const std::string& digest) {
+                          const std::vector<Forgotten>& forgotten,
+                          const std::optional<std::map<std::string, LearntRecord>>& learnt,
+                          std::size_t episodes, std::size_t guidelines, const std::string& digest) {
   nlohmann::ordered_json j;
   j["schema_version"] = k_schema_version;
   j["kind"] = "judge-memory";
@@ -69,7 +71,10 @@ std::string manifest_text(const Provenance& p,
   }
   j["excerpt_vocabulary"] = words;
   nlohmann::ordered_json weights = nlohmann::ordered_json::object();
-  for (const auto& [d, w] : blend) weights[d] = {{"score", w.score}, {"na", w.na}};
+  for (const auto& [d, w] : blend) {
+    weights[d] = {{"score", w.score}, {"na", w.na}};
+    if (!w.unlearnt.empty()) weights[d]["unlearnt"] = w.unlearnt;
+  }
   j["blend_weights"] = weights;
   nlohmann::ordered_json tombstones = nlohmann::ordered_json::array();
   for (const auto& f : forgotten) {
@@ -80,6 +85,11 @@ std::string manifest_text(const Provenance& p,
     tombstones.push_back(t);
   }
   j["forgotten"] = tombstones;
+  if (learnt) {
+    nlohmann::ordered_json record = nlohmann::ordered_json::object();
+    for (const auto& [d, r] : *learnt) record[d] = {{"written", r.written}, {"withheld", r.withheld}};
+    j["learnt_rules"] = record;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -105,8 +115,22 @@ std::string guidelines_text(const std::vector<Guideline>& guidelines) {
   }
   out << YAML::EndMap << YAML::EndMap;
   return "# judge memory: semantic memory (guidelines per dimension); format in docs/memory.md.\n"
-         "# Edit freely. A guideline you add or want kept as written: `source: manual`.\n" +
+         "# Edit freely. A guideline you add or want kept as written: `source: manual` (align makes a learnt "
+         "rule you edit one).\n" +
          std::string(out.c_str()) + "\n";
+}
+
+// Sets each guideline's line to the one it has in the guidelines.yaml that save writes (guidelines_text):
+// that text read back, its items in the order guidelines_text writes them (dimensions in order of first
+// appearance, guidelines in order within one).
+void number_guidelines(std::vector<Guideline>& guidelines) {
+  const YAML::Node all = YAML::Load(guidelines_text(guidelines))["guidelines"];
+  if (!all.IsMap()) return;
+  for (const auto& dim : all) {
+    auto item = dim.second.begin();
+    for (auto& g : guidelines)
+      if (g.dimension == dim.first.Scalar() && item != dim.second.end()) g.line = (item++)->Mark().line + 1;
+  }
 }
 
 nlohmann::ordered_json episode_json(const Episode& e) {
@@ -216,10 +240,18 @@ nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& 
 std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Problems& problems) {
   std::vector<Guideline> out;
   YAML::Node root;
+  const std::string text = util::read_file(path);
   try {
-    root = YAML::Load(util::read_file(path));
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    problems.add(path.string() + ":" + std::to_string(e.mark.line + 1), e.msg);
+    std::string note;
+    const int line = util::yaml_error_line(text, e.mark.line, e.mark.column, note);
+    problems.add(path.string() + ":" + std::to_string(line), e.msg + (note.empty() ? "" : " (" + note + ")"));
+    return out;
+  }
+  if (const int line = util::yaml_unclosed_quote_line(text)) {
+    problems.add(path.string() + ":" + std::to_string(line),
+                 "a quoted text opened on this line is never closed: it runs to the end of the file");
     return out;
   }
   auto where = [&](const YAML::Node& n) { return path.string() + ":" + std::to_string(n.Mark().line + 1); };
@@ -253,6 +285,7 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
       }
       Guideline g;
       g.dimension = d;
+      g.line = item.Mark().line + 1;
       g.text = std::string(util::trim(item["text"].Scalar()));
       if (item["source"]) g.source = item["source"].Scalar();
       if (g.source != "manual" && g.source != "reflection" && g.source != "extractive" &&
@@ -328,6 +361,7 @@ std::string Memory::excerpt(const notebook::Notebook& nb, const std::string& dim
 
 void Memory::set_guidelines(std::vector<Guideline> guidelines) {
   m_guidelines = std::move(guidelines);
+  number_guidelines(m_guidelines);
   index_fact_rules();
 }
 
@@ -338,6 +372,7 @@ void Memory::index_fact_rules() {
     if (!is_fact_rule(g.text)) continue;
     if (auto rule = parse_fact_rule(g.text, error)) {
       rule->source = g.source;
+      rule->line = g.line;
       m_fact_rules[g.dimension].push_back(std::move(*rule));
     }
   }
@@ -365,6 +400,13 @@ bool Memory::is_forgotten(const std::string& notebook, const std::string& label_
   return std::any_of(m_forgotten.begin(), m_forgotten.end(), [&](const Forgotten& f) {
     return f.notebook.empty() ? f.label == label_id : f.notebook == notebook;
   });
+}
+
+bool Memory::edited_by_hand(const Guideline& g) const {
+  if (g.source != "learnt" || !m_learnt) return false;
+  const auto it = m_learnt->find(g.dimension);
+  return it == m_learnt->end() ||
+         std::find(it->second.written.begin(), it->second.written.end(), g.text) == it->second.written.end();
 }
 
 const std::vector<FactRule>& Memory::fact_rules(const std::string& dimension) const {
@@ -445,8 +487,9 @@ void Memory::save(const std::filesystem::path& dir) const {
   nlohmann::ordered_json vh = line_header("judge-vectors", digest);
   vh["embeddings"] = m_embedder->spec();
   vh["state"] = m_embedder->state();
-  util::write_file_atomic(dir / k_manifest, manifest_text(m_provenance, m_vocabulary, m_blend, m_forgotten,
-                                                          m_episodes.size(), m_guidelines.size(), digest));
+  util::write_file_atomic(dir / k_manifest,
+                          manifest_text(m_provenance, m_vocabulary, m_blend, m_forgotten, m_learnt,
+                                        m_episodes.size(), m_guidelines.size(), digest));
   util::write_file_atomic(dir / k_guidelines, guidelines_text(m_guidelines));
   util::write_file_atomic(dir / k_episodes, line_header("judge-episodes", digest).dump() + "\n" + episodes);
   util::write_file_atomic(dir / k_vectors, vh.dump() + "\n" + vectors);
@@ -494,12 +537,18 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
     const nlohmann::json blend = m.value("blend_weights", nlohmann::json::object());
     for (const auto& [d, w] : blend.items())
       memory.m_blend[d] = {std::clamp(w.value("score", 0.0), 0.0, 1.0),  // absent: not learnt, 0
-                           std::clamp(w.value("na", 0.0), 0.0, 1.0)};
+                           std::clamp(w.value("na", 0.0), 0.0, 1.0), w.value("unlearnt", "")};
     for (const auto& t : m.value("forgotten", nlohmann::json::array())) {
       Forgotten f{t.value("notebook", ""), t.value("label", ""), t.value("time", "")};
       if (f.notebook.empty() == f.label.empty())
         throw Error(manifest_path.string() + ": each `forgotten` entry needs one of `notebook` or `label`");
       memory.m_forgotten.push_back(std::move(f));
+    }
+    if (const auto learnt = m.find("learnt_rules"); learnt != m.end()) {  // absent: saved before it was kept
+      memory.m_learnt.emplace();
+      for (const auto& [d, r] : learnt->items())
+        (*memory.m_learnt)[d] = {r.value("written", std::vector<std::string>{}),
+                                 r.value("withheld", std::vector<std::string>{})};
     }
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest_path.string() + ": " + e.what());
@@ -662,15 +711,19 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   // feedback again, without the forgotten one.
   std::set<std::string> redistill;
   std::vector<Guideline> guidelines;
+  auto learnt = memory.learnt_record();
   for (const auto& g : memory.all_guidelines()) {
-    if (g.source != "manual" &&
+    if (g.source != "manual" && !memory.edited_by_hand(g) &&
         std::any_of(g.cites.begin(), g.cites.end(), [&](const std::string& c) { return !live.count(c); })) {
       ++result.guidelines_removed;
       redistill.insert(g.cites.begin(), g.cites.end());
+      if (learnt && g.source == "learnt")  // gone by forget, not by a person: the next align need not say so
+        std::erase((*learnt)[g.dimension].written, g.text);
       continue;
     }
     guidelines.push_back(g);
   }
+  if (learnt) memory.set_learnt_record(std::move(*learnt));
   for (auto& e : kept)
     if (std::any_of(e.labels.begin(), e.labels.end(),
                     [&](const std::string& l) { return redistill.count(l) > 0; }))

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "judge/memory/fact_rule.hpp"
+
 namespace judge::memory {
 
 namespace {
@@ -44,8 +46,13 @@ std::vector<Guideline> merge_guidelines(std::vector<Guideline> guidelines,
     if (g.cites.empty() && g.source != "manual") continue;
     const auto w = word_set(g.text);
     bool merged = false;
+    // Only the same text is merged into a rule, or merges a rule or a person's guideline away: two rules
+    // share most words and still say different things ("... -> score 1" and "... -> score 2"), and a manual
+    // guideline is never dropped for a near one (a distilled one may merge into it).
+    const bool exact_only = is_fact_rule(g.text) || g.source == "manual";
     for (std::size_t i = 0; i < out.size() && !merged; ++i) {
       if (out[i].dimension != g.dimension || jaccard(words[i], w) < k_near_duplicate) continue;
+      if ((exact_only || is_fact_rule(out[i].text)) && out[i].text != g.text) continue;
       std::set<std::string> all(out[i].cites.begin(), out[i].cites.end());
       all.insert(g.cites.begin(), g.cites.end());
       out[i].cites.assign(all.begin(), all.end());

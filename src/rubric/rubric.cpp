@@ -14,6 +14,7 @@
 #include "judge/util/hash.hpp"
 #include "judge/util/problems.hpp"
 #include "judge/util/text.hpp"
+#include "judge/util/yaml_place.hpp"
 
 namespace judge::rubric {
 
@@ -84,8 +85,15 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    throw Error(name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+    std::string note;
+    const int line = util::yaml_error_line(yaml_text, e.mark.line, e.mark.column, note);
+    throw Error(name + ":" + std::to_string(line) + ": not valid YAML: " + e.msg +
+                (note.empty() ? "" : " (" + note + ")"));
   }
+  if (const int line = util::yaml_unclosed_quote_line(yaml_text))
+    throw Error(name + ":" + std::to_string(line) +
+                ": not valid YAML: a quoted text opened on this line is never closed: it runs to the end of "
+                "the file");
   Problems p(name);
   Rubric r;
   r.source = name;

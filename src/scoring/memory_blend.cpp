@@ -212,15 +212,16 @@ FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubri
       if (scores && !rubric.scale.empty() &&
           (a.score != std::floor(a.score) || std::fabs(a.score) > 1e9 ||
            !rubric.on_scale(static_cast<int>(a.score))))
-        out.errors.push_back(where + " gives a score off the rubric's scale (" +
-                             std::to_string(rubric.min_score()) + " to " +
-                             std::to_string(rubric.max_score()) + ")");
+        out.errors.push_back({rule.line, where + " gives a score off the rubric's scale (" +
+                                             std::to_string(rubric.min_score()) + " to " +
+                                             std::to_string(rubric.max_score()) + ")"});
       if (a.kind == stats::ActionKind::not_applicable && !rubric.allows_na)
-        out.errors.push_back(where + " says N/A, but rubric " + rubric.id + " has no N/A");
+        out.errors.push_back({rule.line, where + " says N/A, but rubric " + rubric.id + " has no N/A"});
       for (const auto& name : memory::fact_names(rule))
         if (!names.count(name))
-          out.warnings.push_back(where + " tests `" + name +
-                                 "`, which is not a fact (docs/facts.md), so the rule never applies");
+          out.warnings.push_back(
+              {rule.line, where + " tests `" + name +
+                              "`, which is not a fact (docs/facts.md), so the rule never applies"});
     }
   return out;
 }
@@ -328,19 +329,22 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     }
     // A weight measured on fewer than k_min_episodes episodes is not learnt: 0, memory leaves the rule alone.
     const bool score_learnt = t.score_used >= k_min_episodes, na_learnt = t.na_used >= k_min_episodes;
-    out[d] = {score_learnt ? k_weights[best] : 0.0, na_learnt && t.na_memory > t.na_rule ? 1.0 : 0.0};
-    if (!unlearnt || score_learnt) continue;
+    memory::BlendWeight& w = out[d];
+    w = {score_learnt ? k_weights[best] : 0.0, na_learnt && t.na_memory > t.na_rule ? 1.0 : 0.0, ""};
+    if (score_learnt) continue;
     const std::string need = ", at least " + std::to_string(k_min_episodes) + " needed";
     if (t.episodes < k_min_episodes)
-      unlearnt->push_back(d + ": " + episodes(t.episodes) + need);
+      w.unlearnt = episodes(t.episodes) + need;
     else if (!na_learnt)
-      unlearnt->push_back(d + ": " + episodes(t.episodes) + ", " + std::to_string(t.na_used) +
-                          " usable (with a judge verdict and a similar episode of another notebook)" + need);
-    else
-      unlearnt->push_back(d + ": score weight: " + episodes(t.score_used) + " of " +
-                          std::to_string(t.episodes) +
-                          " scored by both people and the judge, with a similar scored episode" + need +
-                          " (the N/A weight was learnt)");
+      w.unlearnt = episodes(t.episodes) + ", " + std::to_string(t.na_used) +
+                   " usable (with a judge verdict and a similar episode of another notebook)" + need;
+    else {
+      w.unlearnt = "score weight: ";
+      w.unlearnt += episodes(t.score_used) + " of " + std::to_string(t.episodes) +
+                    " scored by both people and the judge, with a similar scored episode" + need +
+                    " (the N/A weight was learnt)";
+    }
+    if (unlearnt) unlearnt->push_back(d + ": " + w.unlearnt);
   }
   return out;
 }

@@ -233,6 +233,7 @@ TEST(MemoryBlend, WeightsNeedAtLeastTwoEpisodes) {
   EXPECT_EQ(w.at("data_imputation").score, 0);
   EXPECT_EQ(w.at("data_imputation").na, 0);
   EXPECT_EQ(why, (std::vector<std::string>{"data_imputation: 1 episode, at least 2 needed"}));
+  EXPECT_EQ(w.at("data_imputation").unlearnt, "1 episode, at least 2 needed");  // kept in memory.json
   // Two episodes, judge always 1 below. Held out, (2, 1) is corrected to 2 (exact), (3, 2) to 3 but
   // clamped to its neighbour's human 2 (error 1): summed errors 2, 1.75, 1.5, 1.25, 1 for weights 0 to 1.
   // Weight 1's mean 0.5 has standard error sqrt(0.5 - 0.25) / sqrt(2) = 0.354; the smallest weight within
@@ -243,6 +244,7 @@ TEST(MemoryBlend, WeightsNeedAtLeastTwoEpisodes) {
   EXPECT_EQ(two.at("data_imputation").score, 0.5);
   EXPECT_EQ(two.at("data_imputation").na, 0);
   EXPECT_TRUE(why.empty());
+  EXPECT_EQ(two.at("data_imputation").unlearnt, "");
   // Three episodes, but people scored only one of them (two N/A): the N/A weight is measured on all three,
   // the score weight on none (the scored episode's neighbours vote N/A, so memory offers no score).
   why.clear();
@@ -275,13 +277,20 @@ TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
       {"no_such_dimension", "Check the seeds.", {}, "manual"},
   });
   const auto check = scoring::check_fact_rules(m, rubric::default_rubric());
+  // Lines in the guidelines.yaml save would write: two comment lines, schema_version, guidelines, the
+  // dimension key, then four lines per guideline (text, source, and `cites:` with `[]` on the next line), the
+  // first at line 6.
+  using P = scoring::FactRuleProblem;
   EXPECT_EQ(
       check.errors,
-      (std::vector<std::string>{
-          "model_training: `when always -> score 7` gives a score off the rubric's scale (1 to 3)",
-          "model_training: `when always -> score at least 0` gives a score off the rubric's scale (1 to 3)",
-          "model_training: `when rule_score >= 2 -> score at most 2.5` gives a score off the rubric's "
-          "scale (1 to 3)"}));
+      (std::vector<P>{
+          {10, "model_training: `when always -> score 7` gives a score off the rubric's scale (1 to 3)"},
+          {14,
+           "model_training: `when always -> score at least 0` gives a score off the rubric's scale "
+           "(1 to 3)"},
+          {18,
+           "model_training: `when rule_score >= 2 -> score at most 2.5` gives a score off the "
+           "rubric's scale (1 to 3)"}}));
   const auto known = [] {
     std::string out;
     for (const auto& d : rubric::default_rubric().dimensions) out += (out.empty() ? "" : ", ") + d.id;
@@ -294,15 +303,17 @@ TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
             std::vector<std::string>{unused});
   // a cut of the rubric is not what the check is against: eval --dimensions passes the whole rubric
   EXPECT_EQ(check.warnings,
-            (std::vector<std::string>{"model_training: `when trains_modle -> score 1` tests `trains_modle`, "
-                                      "which is not a fact (docs/facts.md), so the rule never applies",
-                                      "model_training: `when always, trains_model -> N/A` tests `always`, "
-                                      "which is not a fact (docs/facts.md), so the rule never applies"}));
+            (std::vector<P>{{22,
+                             "model_training: `when trains_modle -> score 1` tests `trains_modle`, which is "
+                             "not a fact (docs/facts.md), so the rule never applies"},
+                            {26,
+                             "model_training: `when always, trains_model -> N/A` tests `always`, which is "
+                             "not a fact (docs/facts.md), so the rule never applies"}}));
   // N/A on a rubric without N/A.
   rubric::Rubric no_na = rubric::select_dimensions(rubric::default_rubric(), "model_training");
   no_na.allows_na = false;
   m.set_guidelines({{"model_training", "when not trains_model -> N/A", {}, "manual"}});
   EXPECT_EQ(scoring::check_fact_rules(m, no_na).errors,
-            (std::vector<std::string>{"model_training: `when not trains_model -> N/A` says N/A, but rubric " +
-                                      no_na.id + " has no N/A"}));
+            (std::vector<P>{{6, "model_training: `when not trains_model -> N/A` says N/A, but rubric " +
+                                    no_na.id + " has no N/A"}}));
 }

@@ -812,7 +812,9 @@ TEST(AlignCli, EvalLeavesOutANotebooksOwnEpisodes) {
       << aligned.out;
   const auto weights =
       nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"))["blend_weights"];
-  EXPECT_EQ(weights["model_training"], nlohmann::json({{"score", 0.0}, {"na", 0.0}})) << weights.dump();
+  EXPECT_EQ(weights["model_training"],
+            nlohmann::json({{"score", 0.0}, {"na", 0.0}, {"unlearnt", "1 episode, at least 2 needed"}}))
+      << weights.dump();
   const std::string eval = "eval --format jsonl --dimensions data_imputation -k 1 --memory " + d + "/mem " +
                            d + "/nb/a.ipynb " + d + "/copy_of_a.ipynb";
   auto r = run_judge(eval);
@@ -987,20 +989,77 @@ TEST(AlignCli, EvalRefusesRulesOffTheScaleAndWarnsOfUnknownFacts) {
                                    "schema_version: 1\nguidelines:\n  data_imputation:\n    - text: " + text +
                                        "\n      source: manual\n");
   };
+  // The rule's text is on line 4 of the file written; eval and memory show name that line.
+  const std::string file = dir.string() + "/mem/guidelines.yaml:4: ";
+  const std::string show = "memory show " + d + "/mem 2>&1 >/dev/null";
   rules("when always -> score 7");  // a 7 on the 1-3 scale: refused before anything is judged
   auto r = run_judge(eval);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(
-      r.out.find("data_imputation: `when always -> score 7` gives a score off the rubric's scale (1 to 3)"),
+      r.out.find("\n  " + file +
+                 "data_imputation: `when always -> score 7` gives a score off the rubric's scale (1 to 3)"),
       std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("\"status\""), std::string::npos) << r.out;
+  r = run_judge(show);  // memory show says the same, and still shows the memory
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "judge: warning: " + file +
+                "data_imputation: `when always -> score 7` gives a score off the rubric's scale (1 to 3); "
+                "judge eval refuses the memory until it is fixed\n");
   rules("when imputaton_cells >= 1 -> score 3");  // a typo: the rule never applies, and eval says so
   r = run_judge(eval);
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("judge: warning: "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("tests `imputaton_cells`, which is not a fact"), std::string::npos) << r.out;
+  const std::string typo = "judge: warning: " + file +
+                           "data_imputation: `when imputaton_cells >= 1 -> score 3` tests `imputaton_cells`, "
+                           "which is not a fact (docs/facts.md), so the rule never applies\n";
+  EXPECT_NE(r.out.find(typo), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("learnt_rule"), std::string::npos) << r.out;
+  r = run_judge(show);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, typo);
+  fs::remove_all(dir);
+}
+
+// memory show lists the blend weights of every dimension with a weight or an episode, in rubric order, with
+// why align could not learn one: model_training has one episode (b.ipynb, N/A), too few.
+TEST(AlignCli, MemoryShowListsTheBlendWeights) {
+  const fs::path dir = two_notebooks("judge_show_weights_");
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                      "/mem 2>/dev/null")
+                .exit_code,
+            0);
+  const std::string heading =
+      "\nblend weights (2): how far the heuristic judge follows its nearest episodes; score: the share of "
+      "their correction of the score it applies, N/A: 1 when they may overturn its N/A call; 0: memory "
+      "leaves "
+      "the judge's verdict alone\n";
+  auto r = run_judge("memory show " + d + "/mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(heading), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  model_training: score 0, N/A 0 (not learnt: 1 episode, at least 2 needed)\n"),
+            std::string::npos)
+      << r.out;
+  // Weights edited by hand in memory.json: shown as they are; a dimension with episodes and no entry has 0.
+  auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"));
+  manifest["blend_weights"] = {{"data_imputation", {{"score", 0.5}, {"na", 1}}},
+                               {"model_use", {{"score", 0}, {"na", 0}}}};
+  judge::util::write_file_atomic(dir / "mem/memory.json", manifest.dump(2));
+  r = run_judge("memory show " + d + "/mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto at = r.out.find("\nblend weights (3)");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_EQ(
+      r.out.substr(at, r.out.find("\n\nepisodes") - at),
+      "\nblend weights (3): how far the heuristic judge follows its nearest episodes; score: the share of "
+      "their correction of the score it applies, N/A: 1 when they may overturn its N/A call; 0: memory "
+      "leaves the judge's verdict alone\n"
+      "  data_imputation: score 0.5, N/A 1\n"
+      "  model_training: score 0, N/A 0 (none recorded: memory leaves the verdict alone until judge align "
+      "learns one)\n"
+      "  model_use: score 0, N/A 0 (memory leaves the verdict alone: following it did not beat the judge's "
+      "own verdicts at alignment)");
   fs::remove_all(dir);
 }
 
@@ -1124,5 +1183,75 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   EXPECT_NE(r.out.find("in-sample and optimistic"), std::string::npos) << r.out;
   r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>&1 >/dev/null");
   EXPECT_EQ(r.out.find("labelled in memory"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// A learnt rule edited by hand in guidelines.yaml (a test added to it), then judge align again on the same
+// labels: memory show marks the edit before; align keeps it as a manual rule and says so on stderr, naming
+// its line in the file it writes; the rule learnt again is the one edited, so it is left out, and memory show
+// lists it.
+TEST(AlignCli, AlignKeepsALearntRuleEditedByHand) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_hand_edit_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const auto data = judge::test::shared_data();
+  const std::string align = "align --labels '" + (data / "labels/ml-notebooks-house.csv").string() +
+                            "' --notebooks '" + (data / "notebooks").string() + "' --memory '" +
+                            dir.string() + "' --raters house";
+  ASSERT_EQ(run_judge(align + " >/dev/null 2>&1").exit_code, 0);
+  // The first learnt rule of the file, "when TESTS -> ACTION (N of M labels)", gets one more test.
+  std::string file = judge::util::read_file(dir / "guidelines.yaml");
+  const auto source = file.find("source: learnt");
+  ASSERT_NE(source, std::string::npos) << file;
+  const auto text = file.rfind("- text: ", source) + 8;
+  const std::string rule = file.substr(text, file.find('\n', text) - text);
+  const std::string dimension = [&] {
+    const auto m = judge::memory::Memory::load(dir);
+    for (const auto& g : m.all_guidelines())
+      if (g.text == rule) return g.dimension;
+    return std::string();
+  }();
+  ASSERT_FALSE(dimension.empty()) << rule;
+  const auto arrow = rule.find(" -> ");
+  const std::string edited = rule.substr(0, arrow) + ", not databricks" + rule.substr(arrow);
+  const std::string bare = rule.substr(0, rule.rfind(" ("));  // the rule without its comment
+  file.replace(text, rule.size(), edited);
+  judge::util::write_file_atomic(dir / "guidelines.yaml", file);
+
+  auto r = run_judge("memory show '" + dir.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(
+                "- [learnt (edited by hand since judge align wrote it: the next align keeps it as manual), "),
+            std::string::npos)
+      << r.out;
+
+  r = run_judge(align + " 2>&1 >/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // The line of the kept rule in the file align wrote, read off the file.
+  std::istringstream in(judge::util::read_file(dir / "guidelines.yaml"));
+  int line = 0;
+  std::string l;
+  for (int n = 1; std::getline(in, l); ++n)
+    if (l.find("text: " + edited) != std::string::npos) line = n;
+  ASSERT_GT(line, 0);
+  EXPECT_NE(
+      r.out.find("judge: warning: " + dir.string() + "/guidelines.yaml:" + std::to_string(line) + ": " +
+                 dimension + ": the learnt rule `" + rule +
+                 "` was edited by hand since judge align wrote it; it is kept as edited, as a manual rule "
+                 "(source: manual); align learnt it again (`" +
+                 bare + "`) and left it out; "),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::util::read_file(dir / "guidelines.yaml").find("text: " + rule), std::string::npos);
+  r = run_judge("memory show '" + dir.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("[manual, "), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find("\nlearnt rules left out (1): judge align does not write them back, as a person edited or "
+                 "deleted the learnt rule it had written; to have one back, write it in guidelines.yaml "
+                 "with source: manual, or remove it from memory.json's learnt_rules\n  " +
+                 dimension + ": " + bare + "\n"),
+      std::string::npos)
+      << r.out;
   fs::remove_all(dir);
 }

@@ -75,6 +75,45 @@ TEST(Distill, MergesExactAndNearDuplicates) {
   EXPECT_EQ(out[2].text, "Hand rule.");  // the one citing only an invalid label was dropped
 }
 
+// Two rules sharing 14 of their 16 distinct words (Jaccard 0.875) say different things: both stay; the same
+// rule twice is one.
+TEST(Distill, RulesMergeOnlyWhenTheSame) {
+  const std::set<std::string> valid{"a", "b"};
+  const auto out = align::merge_guidelines(
+      {{"d",
+        "when trains_model, not builtin_data_only -> score at most 2 (21 of 28 labels)",
+        {"a"},
+        "manual"},
+       {"d",
+        "when trains_model, not builtin_data_only -> score at most 1 (21 of 28 labels)",
+        {"b"},
+        "manual"},
+       {"d",
+        "when trains_model, not builtin_data_only -> score at most 2 (21 of 28 labels)",
+        {"b"},
+        "manual"}},
+      valid);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].cites, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(out[1].text, "when trains_model, not builtin_data_only -> score at most 1 (21 of 28 labels)");
+}
+
+// A person's guideline near a distilled one (Jaccard 10/12, as above) is kept, text and all; a distilled one
+// after a manual one merges into it.
+TEST(Distill, AManualGuidelineIsNeverMergedAway) {
+  const std::set<std::string> valid{"a", "b"};
+  const std::string distilled = "Impute missing values with statistics fitted on the training split only.";
+  const std::string person = "Impute missing values with statistics fitted on the train split only.";
+  auto out =
+      align::merge_guidelines({{"d", distilled, {"a"}, "reflection"}, {"d", person, {}, "manual"}}, valid);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].text, person);
+  out = align::merge_guidelines({{"d", person, {}, "manual"}, {"d", distilled, {"b"}, "reflection"}}, valid);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].text, person);
+  EXPECT_EQ(out[0].cites, std::vector<std::string>{"b"});
+}
+
 TEST(Distill, ExtractiveKeepsPhrasesOfTwoOrMoreNotebooks) {
   const auto& rubric = rubric::default_rubric();
   const std::vector<Record> records{

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The offline judge learns a team's standard from labels: learnt rules on the shared notebooks.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "../support.hpp"
 #include "judge/align/align.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/memory/fact_rule.hpp"
@@ -12,6 +16,7 @@
 #include "judge/scoring/facts.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/scoring/heuristic_rules.hpp"
+#include "judge/util/fs.hpp"
 
 namespace fs = std::filesystem;
 using namespace judge;
@@ -103,4 +108,177 @@ TEST(LearnRules, NoRuleWhereTheLabelsAgreeWithTheJudge) {
   const auto summary = align::align(m, labels, o);
   EXPECT_EQ(summary.rules_learnt.at("library_installation"), 0u);
   EXPECT_TRUE(m.fact_rules("library_installation").empty());
+}
+
+// --- Learnt rules a person edits or deletes in guidelines.yaml (memory.json learnt_rules) ---
+
+namespace {
+
+// The planted memory aligned once and saved in a fresh folder; `rule` gets its learnt rule's text.
+fs::path planted_memory(const std::string& name, const labels::LabelSet& labels, std::string& rule) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("judge_hand_edit_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  memory::Memory m;
+  scoring::HeuristicJudge judge;
+  align::AlignOptions o;
+  o.rubric = &rubric::default_rubric();
+  o.notebooks_dir = k_notebooks;
+  o.judge = &judge;
+  align::align(m, labels, o);
+  for (const auto& g : m.guidelines("library_installation"))
+    if (g.source == "learnt") rule = g.text;
+  m.save(dir);
+  return dir;
+}
+
+// Loads the memory in `dir`, aligns it with `labels` (heuristic judge) and saves it.
+align::AlignSummary realign(const fs::path& dir, const labels::LabelSet& labels) {
+  auto m = memory::Memory::load(dir, memory::Recovery::drop_vectors);
+  scoring::HeuristicJudge judge;
+  align::AlignOptions o;
+  o.rubric = &rubric::default_rubric();
+  o.notebooks_dir = k_notebooks;
+  o.judge = &judge;
+  auto summary = align::align(m, labels, o);
+  m.save(dir);
+  return summary;
+}
+
+// The 1-based line of guidelines.yaml in `dir` holding `text`, found by reading the file; 0 when none.
+int line_of(const fs::path& dir, const std::string& text) {
+  std::istringstream in(util::read_file(dir / "guidelines.yaml"));
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(text) != std::string::npos) return n;
+  return 0;
+}
+
+std::vector<memory::Guideline> rules_of(const fs::path& dir, const std::string& source) {
+  std::vector<memory::Guideline> out;
+  for (const auto& g : memory::Memory::load(dir).guidelines("library_installation"))
+    if (g.source == source && memory::is_fact_rule(g.text)) out.push_back(g);
+  return out;
+}
+
+}  // namespace
+
+// A person changes the learnt rule's action (at most 1 -> at most 2), then aligns again on the same labels:
+// the edit is kept as a manual rule, the rule learnt again is the one edited (same facts, tests and action),
+// so it is left out, and the warning says so with the line of the kept rule.
+TEST(LearnRules, AnEditedLearntRuleIsKeptAsManualAndNotWrittenBack) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  std::size_t planted = 0;
+  const auto labels = planted_labels(planted);
+  std::string rule;
+  const fs::path dir = planted_memory("edited", labels, rule);
+  const std::string count = std::to_string(planted);
+  ASSERT_EQ(rule,
+            "when uninstalled_packages >= 1 -> score at most 1 (" + count + " of " + count + " labels)");
+  const std::string edited =
+      "when uninstalled_packages >= 1 -> score at most 2 (" + count + " of " + count + " labels)";
+  std::string file = util::read_file(dir / "guidelines.yaml");
+  file.replace(file.find(rule), rule.size(), edited);
+  util::write_file_atomic(dir / "guidelines.yaml", file);
+  ASSERT_TRUE(memory::Memory::load(dir).edited_by_hand(rules_of(dir, "learnt").at(0)));
+
+  auto s = realign(dir, labels);
+  EXPECT_EQ(s.rules_learnt.at("library_installation"), 0u);
+  EXPECT_EQ(s.rules_withheld.at("library_installation"), 1u);
+  ASSERT_EQ(s.hand_edits.size(), 1u);
+  EXPECT_EQ(
+      s.hand_edits[0].what,
+      "library_installation: the learnt rule `" + rule +
+          "` was edited by hand since judge align wrote it; it is kept as edited, as a manual rule (source: "
+          "manual); align learnt it again (`when uninstalled_packages >= 1 -> score at most 1`) and left it "
+          "out; no learnt rule of library_installation follows it, so the judge applies it wherever its "
+          "tests hold");
+  EXPECT_EQ(s.hand_edits[0].line, line_of(dir, edited));
+  EXPECT_GT(s.hand_edits[0].line, 0);
+  const auto manual = rules_of(dir, "manual");
+  ASSERT_EQ(manual.size(), 1u);
+  EXPECT_EQ(manual[0].text, edited);
+  EXPECT_TRUE(rules_of(dir, "learnt").empty());
+  // What the judge applies: the person's rule, read as a manual one.
+  const auto m = memory::Memory::load(dir);
+  ASSERT_EQ(m.fact_rules("library_installation").size(), 1u);
+  EXPECT_EQ(m.fact_rules("library_installation")[0].source, "manual");
+  EXPECT_EQ(m.fact_rules("library_installation")[0].then.score, 2);
+  EXPECT_EQ(m.learnt_record()->at("library_installation").withheld,
+            std::vector<std::string>{"when uninstalled_packages >= 1 -> score at most 1"});
+
+  // The next align leaves it out again, without a new warning.
+  s = realign(dir, labels);
+  EXPECT_TRUE(s.hand_edits.empty());
+  EXPECT_EQ(s.rules_withheld.at("library_installation"), 1u);
+  EXPECT_TRUE(rules_of(dir, "learnt").empty());
+  EXPECT_EQ(rules_of(dir, "manual").size(), 1u);
+  fs::remove_all(dir);
+}
+
+// A person deletes the learnt rule: align learns it again and leaves it out, saying so, and keeps it out.
+TEST(LearnRules, ADeletedLearntRuleIsNotWrittenBack) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  std::size_t planted = 0;
+  const auto labels = planted_labels(planted);
+  std::string rule;
+  const fs::path dir = planted_memory("deleted", labels, rule);
+  {  // the rule's lines taken out of guidelines.yaml (the record in memory.json stays as align wrote it)
+    auto m = memory::Memory::load(dir);
+    auto kept = m.all_guidelines();
+    std::erase_if(kept, [&](const memory::Guideline& g) { return g.text == rule; });
+    m.set_guidelines(kept);
+    m.save(dir);
+  }
+  ASSERT_EQ(line_of(dir, rule), 0);
+  auto s = realign(dir, labels);
+  ASSERT_EQ(s.hand_edits.size(), 1u);
+  EXPECT_EQ(s.hand_edits[0].line, 0);
+  EXPECT_EQ(
+      s.hand_edits[0].what,
+      "library_installation: the learnt rule `" + rule +
+          "` that judge align wrote is no longer in the file (deleted by hand?); align learnt it again "
+          "(`when uninstalled_packages >= 1 -> score at most 1`) and left it out; to have it back, write it "
+          "in guidelines.yaml with source: manual");
+  EXPECT_EQ(s.rules_withheld.at("library_installation"), 1u);
+  EXPECT_TRUE(rules_of(dir, "learnt").empty());
+  s = realign(dir, labels);
+  EXPECT_TRUE(s.hand_edits.empty());
+  EXPECT_TRUE(rules_of(dir, "learnt").empty());
+  fs::remove_all(dir);
+}
+
+// Unedited learnt rules are refitted and replaced as before; a memory saved before the record was kept (no
+// learnt_rules in memory.json) loads, and its learnt rules are all align's: an edit there is replaced, as it
+// was before the record existed.
+TEST(LearnRules, UneditedRulesAreReplacedAndMemoriesWithoutARecordLoad) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  std::size_t planted = 0;
+  const auto labels = planted_labels(planted);
+  std::string rule;
+  const fs::path dir = planted_memory("unedited", labels, rule);
+  auto s = realign(dir, labels);
+  EXPECT_TRUE(s.hand_edits.empty());
+  EXPECT_EQ(s.rules_learnt.at("library_installation"), 1u);
+  EXPECT_TRUE(s.rules_withheld.empty());
+  ASSERT_EQ(rules_of(dir, "learnt").size(), 1u);
+  EXPECT_EQ(rules_of(dir, "learnt")[0].text, rule);
+
+  auto manifest = nlohmann::json::parse(util::read_file(dir / "memory.json"));
+  ASSERT_TRUE(manifest.contains("learnt_rules"));
+  manifest.erase("learnt_rules");
+  util::write_file_atomic(dir / "memory.json", manifest.dump(2));
+  std::string file = util::read_file(dir / "guidelines.yaml");
+  file.replace(file.find("-> score at most 1 ("), std::string("-> score at most 1 (").size(), "-> score 2 (");
+  util::write_file_atomic(dir / "guidelines.yaml", file);
+  const auto old = memory::Memory::load(dir);
+  EXPECT_FALSE(old.learnt_record().has_value());
+  EXPECT_FALSE(old.edited_by_hand(rules_of(dir, "learnt").at(0)));
+  s = realign(dir, labels);
+  EXPECT_TRUE(s.hand_edits.empty());
+  ASSERT_EQ(rules_of(dir, "learnt").size(), 1u);
+  EXPECT_EQ(rules_of(dir, "learnt")[0].text, rule);
+  EXPECT_TRUE(rules_of(dir, "manual").empty());
+  fs::remove_all(dir);
 }

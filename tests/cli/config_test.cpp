@@ -48,6 +48,29 @@ TEST(ConfigRegressions, AnExplicitKeyHoldingAMapIsAnErrorNamingItsLine) {
       << what;
 }
 
+// A quote left open in judge.yaml is reported on its own line (by hand: line 2), not where yaml-cpp stopped
+// (line 4, at the next quote) nor, when no quote follows, swallowing the settings after it without a word.
+TEST(Config, AQuoteLeftOpenIsAnErrorOnItsLine) {
+  test::TempDir dir("config_open_quote");
+  const auto stopped =
+      dir.write("judge.yaml", "judge: heuristic\nbase_url: \"http://x/v1\njobs: 4\ncache: \"c\"\n");
+  const auto never = dir.write("other.yaml", "judge: heuristic\nbase_url: \"http://x/v1\njobs: 4\n");
+  for (const auto& [file, expected] :
+       {std::pair{stopped,
+                  std::string("judge.yaml:2: end of map not found (a quoted text opened on this line runs "
+                              "on to line 4, where the parser stopped: is its closing quote missing?)")},
+        std::pair{never,
+                  std::string("other.yaml:2: a quoted text opened on this line is never closed: it runs to "
+                              "the end of the file")}}) {
+    try {
+      Config::load(file.string(), {}, no_environment);
+      ADD_FAILURE() << file << " loaded";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
+}
+
 // The judge setting's help lists every spec of the provider table, so a provider added there is offered.
 TEST(Settings, TheJudgeSettingListsEveryProvider) {
   const auto& judge = setting_specs().front();

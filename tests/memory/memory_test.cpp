@@ -69,7 +69,8 @@ Memory sample() {
                      "reflection"},
                     {"model_training", "Hand-written rule.", {}, "manual"}});
   m.set_vocabulary({{"data_imputation", {"fillna", "missing"}}});
-  m.set_blend_weights({{"data_imputation", {0.5, 0}}});
+  m.set_blend_weights(
+      {{"data_imputation", {0.5, 0, ""}}, {"model_training", {0, 0, "1 episode, at least 2 needed"}}});
   m.provenance().judge = "heuristic";
   m.provenance().rater_policy = "rater1";
   m.provenance().k = 3;
@@ -108,6 +109,18 @@ TEST(Memory, RoundTripWriteEditByHandRead) {
   EXPECT_EQ(r.vocabulary().at("data_imputation"), (std::vector<std::string>{"fillna", "missing"}));
   EXPECT_EQ(r.blend_weights().at("data_imputation").score, 0.5);
   EXPECT_EQ(r.blend_weights().at("data_imputation").na, 0);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").unlearnt, "");
+  EXPECT_EQ(r.blend_weights().at("model_training").unlearnt, "1 episode, at least 2 needed");
+  // Each guideline's line in guidelines.yaml, by hand: two comment lines, schema_version, guidelines, the
+  // key data_imputation (5), its first guideline's text (6), source, cites and its one label; the second's
+  // text (10), source, cites and two labels; the key model_training (15) and its guideline (16).
+  // set_guidelines gives the lines save will write, load the lines read.
+  for (const Memory* x : {&m, static_cast<const Memory*>(&r)}) {
+    ASSERT_EQ(x->all_guidelines().size(), 3u);
+    EXPECT_EQ(x->all_guidelines()[0].line, 6);
+    EXPECT_EQ(x->all_guidelines()[1].line, 10);
+    EXPECT_EQ(x->all_guidelines()[2].line, 16);
+  }
   // Same retrieval after the round trip.
   EXPECT_EQ(r.retrieve("data_imputation", "fillna missing", 1).front().episode->id,
             "a.ipynb#data_imputation");
@@ -400,6 +413,7 @@ TEST(Memory, MissingBlendWeightsLoadAsZero) {
   Memory r = Memory::load(dir);
   EXPECT_EQ(r.blend_weights().at("data_imputation").score, 0);
   EXPECT_EQ(r.blend_weights().at("data_imputation").na, 1);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").unlearnt, "");  // older memories keep no reason
   manifest.erase("blend_weights");
   judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
   r = Memory::load(dir);
@@ -568,5 +582,90 @@ TEST(Memory, UnknownJudgeStatusIsAProblemWithItsLine) {
                       ": judge status \"done\" is none of scored, not_applicable, unscored, unreadable"),
             std::string::npos)
       << what;
+  fs::remove_all(dir);
+}
+
+// guidelines.yaml broken by hand in the ways people break YAML: each problem names the line to fix (worked
+// out by hand from the text), not the line yaml-cpp gave up on, which is past it for a quote or a bracket
+// left open (and past the end of the file for a bracket on the last line).
+TEST(Memory, BrokenGuidelinesYamlNamesTheLineToFix) {
+  const auto dir = temp_dir("broken_yaml");
+  sample().save(dir);
+  const std::string head = "schema_version: 1\nguidelines:\n  model_training:\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      // a key indented one space less than its siblings
+      {head + "    - text: when trains_model -> score 1\n      source: learnt\n     cites: []\n",
+       "guidelines.yaml:6: end of sequence not found"},
+      // a tab in the indentation
+      {head + "    - text: when trains_model -> score 1\n\t  source: learnt\n",
+       "guidelines.yaml:5: illegal tab when looking for indentation"},
+      // a quote left open, closed by the first quote of a later line
+      {head + "    - text: \"when trains_model -> score 1\n      source: learnt\n    - text: \"b\"\n",
+       "guidelines.yaml:4: end of map not found (a quoted text opened on this line runs on to line 6, where "
+       "the parser stopped: is its closing quote missing?)"},
+      // a quote left open to the end of the file (yaml-cpp reads the rest of the file into the text)
+      {head + "    - text: \"Say which strategy fills each column.\n      source: manual\n",
+       "guidelines.yaml:4: a quoted text opened on this line is never closed: it runs to the end of the "
+       "file"},
+      // a bracket left open on the last line
+      {head + "    - text: ok\n      cites: [a.ipynb#model_training#r1\n",
+       "guidelines.yaml:5: end of sequence flow not found (the `[` opened on this line is not closed; the "
+       "parser stopped at the end of the file)"},
+      // a key without its colon
+      {head + "    - text: when trains_model -> score 1\n      source learnt\n      cites: []\n",
+       "guidelines.yaml:5: illegal map value (is a `:` missing after the key on this line? Without one it "
+       "continues the text of line 4, and the parser stopped on line 6)"},
+      // a list where a map is wanted: dimensions as list items, a guideline as a map instead of a list
+      {"schema_version: 1\nguidelines:\n  - model_training\n  - data_imputation\n",
+       "guidelines.yaml:3: `guidelines` must map each dimension id to a list of guidelines"},
+      {head + "    text: when trains_model -> score 1\n    source: learnt\n",
+       "guidelines.yaml:4: guidelines of `model_training` must be a list"},
+  };
+  for (const auto& [text, expected] : cases) {
+    judge::util::write_file_atomic(dir / "guidelines.yaml", text);
+    std::string what;
+    try {
+      Memory::load(dir);
+    } catch (const judge::Error& e) {
+      what = e.what();
+    }
+    EXPECT_NE(what.find(expected), std::string::npos) << text << "\n---\n" << what;
+  }
+  fs::remove_all(dir);
+}
+
+// What align wrote of the learnt rules (memory.json learnt_rules) tells a learnt rule a person edited from
+// one align wrote. Forget removes the learnt rule citing a forgotten label, and its record with it (the next
+// align is not to take it for deleted by hand), but keeps the edited one, as it keeps manual guidelines.
+TEST(Memory, LearntRecordRoundTripsAndForgetKeepsEditedRules) {
+  const auto dir = temp_dir("learnt_record");
+  Memory m = sample();
+  const std::string written = "when trains_model -> score 1 (1 of 1 labels)";
+  const std::string edited = "when trains_model -> score 2 (1 of 1 labels)";
+  auto guidelines = m.all_guidelines();
+  guidelines.push_back({"model_training", written, {"a.ipynb#model_training#r1"}, "learnt"});
+  guidelines.push_back({"model_training", edited, {"a.ipynb#model_training#r1"}, "learnt"});
+  m.set_guidelines(guidelines);
+  EXPECT_FALSE(m.edited_by_hand(m.all_guidelines()[4]));  // no record: every learnt rule is align's
+  m.set_learnt_record({{"model_training", {{written}, {"when eda_kinds < 2 -> score 1"}}}});
+  m.save(dir);
+  Memory r = Memory::load(dir);
+  ASSERT_TRUE(r.learnt_record().has_value());
+  EXPECT_EQ(r.learnt_record()->at("model_training").written, std::vector<std::string>{written});
+  EXPECT_EQ(r.learnt_record()->at("model_training").withheld,
+            std::vector<std::string>{"when eda_kinds < 2 -> score 1"});
+  ASSERT_EQ(r.all_guidelines().size(), 5u);
+  EXPECT_FALSE(r.edited_by_hand(r.all_guidelines()[3]));
+  EXPECT_TRUE(r.edited_by_hand(r.all_guidelines()[4]));
+  EXPECT_FALSE(r.edited_by_hand(r.all_guidelines()[2]));  // manual: not a learnt rule at all
+
+  const auto result = forget(r, {"a.ipynb"}, {});
+  EXPECT_EQ(result.guidelines_removed, 3u);  // the two citing a.ipynb's labels and the learnt one
+  const auto left = r.guidelines("model_training");
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].text, "Hand-written rule.");
+  EXPECT_EQ(left[1].text, edited);
+  EXPECT_TRUE(r.learnt_record()->at("model_training").written.empty());
+  EXPECT_EQ(r.learnt_record()->at("model_training").withheld.size(), 1u);
   fs::remove_all(dir);
 }

@@ -80,6 +80,26 @@ std::string rubric_error(const std::string& text) {
 
 }  // namespace
 
+// A quote or a bracket left open is reported on its own line, not where yaml-cpp gave up (lines by hand).
+TEST(Rubric, YamlErrorsNameTheLineToFix) {
+  const std::string head = "id: r\nscale:\n  - {score: 1, name: a}\n  - {score: 2, name: b}\ndimensions:\n";
+  EXPECT_NE(
+      rubric_error(head + "  - id: first\n    description: \"open\n    levels: {1: x, 2: \"y\"}\n")
+          .find("r.yaml:7: not valid YAML: end of map not found (a quoted text opened on this line runs "
+                "on to line 8, where the parser stopped: is its closing quote missing?)"),
+      std::string::npos)
+      << rubric_error(head + "  - id: first\n    description: \"open\n    levels: {1: x, 2: \"y\"}\n");
+  EXPECT_EQ(
+      rubric_error(head + "  - id: first\n    description: \"open\n    levels: {1: x, 2: y}\n"),
+      "r.yaml:7: not valid YAML: a quoted text opened on this line is never closed: it runs to the end of "
+      "the file");
+  EXPECT_EQ(rubric_error(head + "  - id: first\n    description: d\n    levels: {1: x, 2: y\n"),
+            "r.yaml:8: not valid YAML: end of map flow not found (the `{` opened on this line is not closed; "
+            "the parser stopped at the end of the file)");
+  EXPECT_EQ(rubric_error(head + "  - id: first\n\tdescription: d\n"),
+            "r.yaml:7: not valid YAML: illegal tab when looking for indentation");
+}
+
 TEST(Rubric, UnknownKeysAreRejectedWithFileLineKeyAndAllowedKeys) {
   const std::string msg = rubric_error(R"(id: typo
 titel: Misspelt

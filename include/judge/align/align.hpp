@@ -13,6 +13,7 @@
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/judge.hpp"
+#include "judge/scoring/memory_blend.hpp"
 
 namespace judge::align {
 
@@ -46,6 +47,13 @@ struct AlignSummary {
   /// inner cross-validation: the judge's own verdicts agree with the labels as well as any rule could).
   /// Dimensions without labels have no entry.
   std::map<std::string, std::size_t> rules_learnt;
+  /// Learnt rules left out per dimension because a person edited or deleted the one align had written (the
+  /// memory's LearntRecord::withheld): align learnt them again and did not write them back.
+  std::map<std::string, std::size_t> rules_withheld;
+  /// Learnt rules a person edited or deleted in guidelines.yaml since the last align wrote them, one problem
+  /// each with the line of the rule in the file about to be saved (0 for a deleted one): an edited one is
+  /// kept as a manual rule; what align learnt again, and which rule the judge applies, is said.
+  std::vector<scoring::FactRuleProblem> hand_edits;
   std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
   /// Dimensions whose blend weight could not be learnt (0), one line each with the reason
   /// (scoring::calibrate_memory).

@@ -14,6 +14,7 @@
 #include "judge/llm/usage.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
+#include "judge/scoring/memory_blend.hpp"
 
 namespace judge::cli {
 
@@ -72,6 +73,11 @@ llm::ProviderSettings provider_settings(const Config& config, const std::string&
 /// message starting "reflection model " (a missing key names its variable and the base URL that needs it).
 std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
                                                    std::shared_ptr<llm::UsageMeter> usage);
+
+/// "DIR/guidelines.yaml:LINE: WHAT" for a problem of a rule in the memory folder `memory_dir`
+/// (scoring::check_fact_rules; no ":LINE" when its line is unknown), as judge eval and judge memory show
+/// print it.
+std::string rule_problem_text(const std::string& memory_dir, const scoring::FactRuleProblem& problem);
 
 /// "cost $0.0123" for `input` / `output` tokens of `spec` at the built-in prices or the `prices` file's,
 /// or "cost unknown (...)" when neither has the model.

@@ -33,6 +33,7 @@ struct FactRule {
   std::vector<FactTest> when;
   stats::RuleAction then;
   std::string source;  ///< the guideline's source ("learnt" when judge align fitted it, else as written)
+  int line = 0;        ///< the guideline's line in guidelines.yaml (Guideline::line; 0 when unknown)
 
   /// True when every test holds on `facts`; a fact missing from `facts` makes the rule not match.
   bool matches(const std::map<std::string, double>& facts) const;

@@ -26,6 +26,9 @@ struct Guideline {
   /// "manual" (written by a person; kept whatever happens to its citations). A guideline without `source` in
   /// the file is manual. A text starting with "when " is a rule (FactRule), whatever its source.
   std::string source = "manual";
+  /// Its line in guidelines.yaml (1-based, the line of its `text`), for messages: the file's line when the
+  /// memory was loaded, the line it will have once saved after set_guidelines; 0 when unknown.
+  int line = 0;
 };
 
 /// An episode of episodic memory: one labelled (notebook, dimension) after the rater policy resolved its
@@ -63,6 +66,9 @@ struct Retrieved {
 struct BlendWeight {
   double score = 0;  ///< weight of the memory's correction of the rule score, in [0, 1]
   double na = 0;     ///< 1: memory may overturn the rule's N/A decision; 0: it may not
+  /// Why align could not learn the score weight ("1 episode, at least 2 needed"), which is then 0; empty when
+  /// it was learnt (or the memory was aligned before reasons were kept). memory.json's `unlearnt`.
+  std::string unlearnt = {};
 };
 
 /// Provenance kept in memory.json.
@@ -78,6 +84,17 @@ struct Provenance {
   int k = 5;            ///< episodes retrieved per (notebook, dimension) unless eval's -k says otherwise
   std::string created;  ///< UTC, ISO 8601
   std::string updated;  ///< UTC, ISO 8601
+};
+
+/// What judge align wrote of one dimension's learnt rules, kept in memory.json (`learnt_rules`) so that the
+/// next align tells a learnt rule a person edited or deleted from one it wrote itself (docs/memory.md,
+/// Editing).
+struct LearntRecord {
+  /// The texts of the learnt rules align wrote (Guideline::text, comment included), in file order.
+  std::vector<std::string> written;
+  /// Rules (format_fact_rule, no comment) align learnt but leaves out because a person edited or deleted the
+  /// learnt rule it had written: it does not write back a rule of the same facts, tests and action.
+  std::vector<std::string> withheld;
 };
 
 /// A tombstone: something `judge memory forget` removed, kept in memory.json (`forgotten`) so that `judge
@@ -183,6 +200,15 @@ class Memory {
   /// Label ids still present: the union of the episodes' labels.
   std::vector<std::string> live_labels() const;
 
+  /// What align wrote of the learnt rules, per dimension; nullopt for a memory saved before it was kept
+  /// (align then takes every learnt rule for its own, as it did).
+  const std::optional<std::map<std::string, LearntRecord>>& learnt_record() const { return m_learnt; }
+  void set_learnt_record(std::map<std::string, LearntRecord> record) { m_learnt = std::move(record); }
+  /// True when `g` is a learnt rule whose text align did not write (learnt_record): a person edited it (or
+  /// wrote it with `source: learnt`). The next align keeps it as a manual rule, and forget keeps it as it
+  /// keeps manual guidelines. false without a record.
+  bool edited_by_hand(const Guideline& g) const;
+
   /// Tombstones, in the order they were recorded.
   const std::vector<Forgotten>& forgotten() const { return m_forgotten; }
   void set_forgotten(std::vector<Forgotten> forgotten) { m_forgotten = std::move(forgotten); }
@@ -202,6 +228,7 @@ class Memory {
   std::map<std::string, std::vector<std::string>> m_vocabulary;
   std::map<std::string, BlendWeight> m_blend;
   std::vector<Forgotten> m_forgotten;
+  std::optional<std::map<std::string, LearntRecord>> m_learnt;
   bool m_recovered = false;
   bool m_calibration_stale = false;
   std::string m_recovery_reason;
@@ -218,9 +245,10 @@ struct ForgetResult {
 /// Removes the episodes of the given notebooks (exact paths as the labels give them) and those that came
 /// from the given label ids, then every non-manual guideline that cites a label no episode left holds (its
 /// text may come from that label's feedback); the episodes of the other labels such a guideline cited are
-/// marked undistilled, so the next align distills them again. Manual guidelines always stay. Records a
-/// tombstone (time: now) for each notebook and label id given that has none yet, so that align keeps them
-/// out.
+/// marked undistilled, so the next align distills them again. Manual guidelines always stay, and so do
+/// learnt rules a person edited (Memory::edited_by_hand); a learnt rule removed leaves the learnt record.
+/// Records a tombstone (time: now) for each notebook and label id given that has none yet, so that align
+/// keeps them out.
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
                     const std::vector<std::string>& label_ids);
 

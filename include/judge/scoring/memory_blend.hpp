@@ -20,8 +20,9 @@ namespace judge::scoring {
 /// with people more often than the judge's own, else 0. Leave-one-out leaves out every episode of the same
 /// notebook (path or Episode::notebook_hash), as eval does. A weight measured on fewer than 2 episodes is not
 /// learnt and is 0 (memory leaves the rule verdict alone), so one label cannot move unrelated notebooks; a
-/// dimension of the memory gets an entry either way. `unlearnt` (when not null) gets one line per dimension
-/// whose score weight was not learnt, saying why ("cell_organization: 1 episode, at least 2 needed").
+/// dimension of the memory gets an entry either way; one whose score weight was not learnt says why in its
+/// BlendWeight::unlearnt ("1 episode, at least 2 needed"). `unlearnt` (when not null) gets one line per such
+/// dimension ("cell_organization: 1 episode, at least 2 needed").
 /// Needs episodes with their vectors.
 std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory& memory, int k,
                                                             std::vector<std::string>* unlearnt = nullptr);
@@ -54,13 +55,20 @@ bool labelled_in_memory(const notebook::Notebook& nb, const MemoryUse& context);
 void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, double>& facts,
                       std::vector<Verdict>& verdicts);
 
-/// What is wrong with the memory's rules (Memory::fact_rules) for judging on `rubric`, one line per problem
-/// naming the dimension and the rule. `errors`: an action the rubric cannot give (a score not on its scale,
-/// N/A on a rubric without N/A), which would put a verdict off the scale. `warnings`: a test on a name that
-/// is neither a fact of fact_vocabulary() nor `rule_score` (a typo, "always" among other tests), which never
-/// holds, so the rule never applies. Rules of dimensions the rubric lacks are not looked at.
+/// What is wrong with the memory's rules (Memory::fact_rules) for judging on `rubric`, one problem per line
+/// naming the dimension and the rule, with the rule's line in guidelines.yaml. `errors`: an action the rubric
+/// cannot give (a score not on its scale, N/A on a rubric without N/A), which would put a verdict off the
+/// scale. `warnings`: a test on a name that is neither a fact of fact_vocabulary() nor `rule_score` (a typo,
+/// "always" among other tests), which never holds, so the rule never applies. Rules of dimensions the rubric
+/// lacks are not looked at. judge eval (warnings printed, errors refused) and judge memory show (both
+/// printed) report them as "DIR/guidelines.yaml:LINE: WHAT".
+struct FactRuleProblem {
+  int line = 0;      ///< the rule's line in guidelines.yaml (FactRule::line; 0 when unknown)
+  std::string what;  ///< "model_training: `when trains_modle -> score 1` tests `trains_modle`, which ..."
+  bool operator==(const FactRuleProblem&) const = default;
+};
 struct FactRuleCheck {
-  std::vector<std::string> errors, warnings;
+  std::vector<FactRuleProblem> errors, warnings;
 };
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric);
 
