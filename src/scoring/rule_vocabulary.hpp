@@ -1532,7 +1532,9 @@ inline TorchAssigned torch_assigned(std::string_view value, const TorchModules& 
           k_torch_self_methods.end())
     return {TorchAssigned::Kind::same, call.substr(0, dot)};
   for (std::string_view wrapper :
-       {"copy.deepcopy", "deepcopy", "torch.compile", "torch.jit.script", "torch.jit.trace"})
+       {"copy.deepcopy", "deepcopy", "torch.compile", "torch.jit.script", "torch.jit.trace",
+        "nn.DataParallel", "torch.nn.DataParallel", "DataParallel", "nn.parallel.DistributedDataParallel",
+        "torch.nn.parallel.DistributedDataParallel", "DistributedDataParallel", "DDP"})
     if (call == wrapper) {
       const std::string_view arg = util::trim(value.substr(value.find('(') + 1));
       const std::string_view name = arg.substr(0, std::min(arg.find_first_of(") ,"), arg.size()));
@@ -1980,6 +1982,29 @@ inline std::size_t first_holdout_token(std::string_view body) {
   return first;
 }
 
+/// Where the hold-out split starts in a cell's `body`: the first split token (first_holdout_token) or, when
+/// earlier, the first logical line assigning a training part (`train, test = df[:800], df[800:]`,
+/// `train = train.fillna(...)`: split_parts_named); npos when neither is found. A held-out name alone
+/// (`X_test_full = pd.read_csv("test.csv")`, a competition's test file) starts no split.
+inline std::size_t split_start(std::string_view body) {
+  std::size_t start = first_holdout_token(body);
+  const auto ends = logical_line_ends(body);
+  for (std::size_t k = 0; k < ends.size(); ++k) {
+    const auto [begin, end] = logical_line_range(ends, k);
+    if (begin >= start) break;
+    std::string_view target = assignment_target(body.substr(begin, end - begin));
+    bool part = false;
+    while (!target.empty() && !part) {
+      const std::size_t comma = std::min(target.find(','), target.size());
+      const SplitParts p = split_parts_named(util::trim(target.substr(0, comma)));
+      part = p.train && !p.measure;
+      target.remove_prefix(std::min(comma + 1, target.size()));
+    }
+    if (part) return begin;
+  }
+  return start;
+}
+
 /// Which fills before_split_outside_pipeline looks for: fill statistics (fill_statistic_cells) or any fill or
 /// drop (filling_cells).
 enum class FillKind { statistic, any };
@@ -2002,8 +2027,8 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
     std::string_view body = f.cell(n)->body;
     if (n > *s.holdout) continue;
     if (n == *s.holdout) {
-      const std::size_t split = first_holdout_token(body);
-      if (split == std::string_view::npos) continue;  // a split by position: no token to read up to
+      const std::size_t split = split_start(body);
+      if (split == std::string_view::npos) continue;
       body = body.substr(0, split);
       std::set<std::string, std::less<>> imputers;  // imputers assigned in earlier cells
       for (const auto& c : f.code)
@@ -2530,7 +2555,14 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
         if (!contains_any(args, {"columns=", "columns =", "axis=1", "axis = 1", "axis='columns'",
                                  "axis=\"columns\"", "axis = 'columns'", "axis = \"columns\""}))
           continue;
-        bool tied = names_missing(args) || names_missing(trailing_comment(line)) ||
+        // The call's code, its string literals blanked: a column named `NA_Sales` names no missing value
+        // (a quoted column is tied by the check output below instead).
+        std::string code(args.size(), ' ');
+        scan_code(args, [&](std::size_t i, int) {
+          code[i] = args[i];
+          return false;
+        });
+        bool tied = names_missing(code) || names_missing(trailing_comment(line)) ||
                     (!target.empty() && names_missing(target));
         for_each_plain_name(
             args, [&](std::size_t, std::string_view name) { tied = tied || chosen.count(name) > 0; });

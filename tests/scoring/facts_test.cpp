@@ -925,6 +925,29 @@ TEST(Facts, AFillAboveTheSplitInItsOwnCellIsBeforeTheSplit) {
   EXPECT_EQ(f.at("fill_before_split"), 0);
 }
 
+// A split by assigned parts in the same cell as a later train_test_split of the training part: a fill of the
+// training part between them is after the split, not before it. A split token in a trailing comment is read
+// as code is not (scan_code) only where it matters: here the cell splits by parts.
+TEST(Facts, AFillBetweenASplitByPartsAndATrainTestSplitIsAfterTheSplit) {
+  const auto f = facts_of(
+      "# %%\ndf = pd.read_csv(\"d.csv\")\n# %%\ntrain, test = df[:800], df[800:]\n"
+      "train = train.fillna(train.mean())\n"
+      "X_tr, X_val, y_tr, y_val = train_test_split(train.drop('y', axis=1), train.y)\n");
+  EXPECT_EQ(f.at("holdout_split"), 1);
+  EXPECT_EQ(f.at("fill_before_split"), 0);
+  EXPECT_EQ(f.at("imputation_before_split"), 0);
+}
+
+// A column whose name holds NA (vgsales' NA_Sales) names no missing value: dropping it handles none.
+TEST(Facts, AColumnNamedWithNAIsNoMissingValue) {
+  const auto f = facts_of(
+      "# %%\ndf = pd.read_csv(\"vgsales.csv\")\nX = df.drop(columns=['NA_Sales', 'Global_Sales'])\n");
+  EXPECT_EQ(f.at("imputation_cells"), 0);
+  EXPECT_EQ(
+      facts_of("# %%\ndf = pd.read_csv(\"d.csv\")\nX = df.drop(columns=null_cols)\n").at("imputation_cells"),
+      1);
+}
+
 // A mean used as a fill value, a share of missing values, a feature list over the columns and a groupby
 // that builds features are no exploration; the same calls looking at the data are.
 TEST(Facts, FillValuesAndFeatureBuildingAreNoExploration) {
@@ -1352,7 +1375,10 @@ TEST(Facts, AModuleBuiltAgainIsNotTheTrainedModel) {
         "# %%\nmodel.eval()\nmodel = model.to('cpu')\npreds = model(X_test)\n",
         "# %%\nmodel.eval()\nbest = copy.deepcopy(model)\npreds = best(X_test)\n",
         "# %%\nnet = MLP()\n@torch.no_grad()\ndef predict(x):\n    return net(x)\n"
-        "opt = torch.optim.Adam(net.parameters())\n"})
+        "opt = torch.optim.Adam(net.parameters())\n",
+        // a data-parallel wrapper holds the same (trained) module
+        "# %%\nmodel = MLP()\nmodel.load_state_dict(torch.load('best.pt'))\nmodel = nn.DataParallel(model)\n"
+        "model.eval()\nwith torch.no_grad():\n    out = model(x)\n"})
     EXPECT_EQ(torch_predicts(trained), 1) << trained;
   // a torchvision model: pretrained weights are trained ones, a model built without them is not
   const std::string vision = "# %%\nimport torch\nimport torchvision\nfrom torchvision import models\n";
