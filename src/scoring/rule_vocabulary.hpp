@@ -2011,11 +2011,10 @@ enum class FillKind { statistic, any };
 
 /// The cells of `cells` (fill_statistic_cells or filling_cells, as `kind` says) before the hold-out split
 /// that fill outside a pipeline: a fill or drop written in the cell (fillna, dropna, a `replace(` with a
-/// statistic,
-/// ...) always; a fitted imputer only when no imputer is given to a pipeline (`in_pipeline`), which is fitted
-/// per training fold. An imputer in a pipeline exempts that imputer, not a dropna or fillna elsewhere. The
-/// split's own cell counts when its text before the first split token fills (`df.dropna(subset=["y"])` a line
-/// above `train_test_split(` in one cell drops rows before the split).
+/// statistic, ...) always; a fitted imputer only when no imputer is given to a pipeline (`in_pipeline`),
+/// which is fitted per training fold. An imputer in a pipeline exempts that imputer, not a dropna or fillna
+/// elsewhere. The split's own cell counts when its text before the split (split_start) fills:
+/// `df.dropna(subset=["y"])` a line above `train_test_split(` in one cell drops rows before the split.
 inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, const std::vector<int>& cells,
                                                       const Stages& s, bool in_pipeline, FillKind kind) {
   std::vector<int> out;
