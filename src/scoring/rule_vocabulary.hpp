@@ -1692,14 +1692,17 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
   return out;
 }
 
+/// The cells of two sorted lists of cell numbers, sorted, no repeats.
+inline std::vector<int> sorted_union(const std::vector<int>& a, const std::vector<int>& b) {
+  std::vector<int> out;
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
 /// Cells where a model predicts: a k_predict call (predict, predict_proba, score_batch, a forecast, ...) or a
 /// PyTorch module called in evaluation (torch_forward_cells). Sorted, no repeats.
 inline std::vector<int> predict_cells(const NotebookFacts& f) {
-  const auto calls = f.cells_with(k_predict);
-  const auto forward = torch_forward_cells(f);
-  std::vector<int> out;
-  std::set_union(calls.begin(), calls.end(), forward.begin(), forward.end(), std::back_inserter(out));
-  return out;
+  return sorted_union(f.cells_with(k_predict), torch_forward_cells(f));
 }
 
 // ---- stages: where data is loaded, the model trained, the split made (computed once from the facts) ----
@@ -2596,11 +2599,7 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
 /// Cells that handle missing values: a fill or drop (k_impute: fillna, an imputer, dropna, ...) or a drop of
 /// columns for their missing values (missing_drop_cells). Sorted, no repeats.
 inline std::vector<int> imputation_cells(const NotebookFacts& f) {
-  const auto calls = f.cells_with(k_impute);
-  const auto drops = missing_drop_cells(f);
-  std::vector<int> out;
-  std::set_union(calls.begin(), calls.end(), drops.begin(), drops.end(), std::back_inserter(out));
-  return out;
+  return sorted_union(f.cells_with(k_impute), missing_drop_cells(f));
 }
 
 }  // namespace judge::scoring::detail
