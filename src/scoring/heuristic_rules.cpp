@@ -104,8 +104,8 @@ Finding library_installation(const NotebookFacts& f, const Stages& s) {
 
 // ---- 2. exploratory_data_analysis ----
 // 3: target, features, missing values and relationships, with written findings. 2: some exploration without
-// conclusions, or the target/missing values not looked at. 1: none or only head(). N/A: no data set is worked
-// with (orchestration, batch scoring of a deployed model).
+// conclusions, or the target/missing values not looked at (missing values: counted or tested, or an info()).
+// 1: none or only head(). N/A: no data set is worked with (orchestration, batch scoring of a deployed model).
 Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.data_load && !s.data_work) return not_applicable("no data set is loaded");
@@ -139,9 +139,22 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
                                     : "only " + summary + " before modelling"});
   }
   std::vector<std::string> notes = {"looks at " + summary};
-  if (found.size() >= 3 && findings) {
+  // Missingness is part of the rubric's 3: missing values counted or tested, or an info(), whose per-column
+  // non-null counts show the gaps (describe()'s count row covers only numeric columns).
+  bool missingness = std::any_of(found.begin(), found.end(),
+                                 [](const std::string& kind) { return kind.starts_with("missing values"); });
+  for (const auto& c : f.code) {
+    if (missingness || c.number >= stop) break;
+    missingness = shows_kind(c, {"shape/types", {".info("}}, s);
+  }
+  if (found.size() >= 3 && findings && missingness) {
     notes.push_back("findings are written down in markdown");
     return scored(3, notes);
+  }
+  if (found.size() >= 3 && findings) {
+    notes.push_back(
+        "findings are written down, but missing values are not looked at (isnull().sum(), info())");
+    return scored(2, notes);
   }
   notes.push_back(findings ? "coverage is partial" : "no findings written down");
   return scored(2, notes);

@@ -124,6 +124,31 @@ TEST(HeuristicRules, WellMadeNotebookScoresThreeEverywhere) {
   }
 }
 
+// The rubric's 3 for exploration covers missingness: with shape, summary statistics, a distribution and
+// findings but no look at missing values it is 2; an info() (non-null counts per column) or a count of
+// missing values makes it 3.
+TEST(HeuristicRules, ExplorationWithoutMissingValuesIsTwo) {
+  auto explored = [](const std::string& look) {
+    return judge(make({
+        {code, "import pandas as pd\nfrom sklearn.linear_model import LinearRegression"},
+        {code, "df = pd.read_csv('rent.csv')\nprint(df.shape)\ndf.describe()" + look},
+        {code, "df['rent'].hist()"},
+        {md,
+         "We can see that rent is skewed to the right, with a long tail of very expensive flats in the "
+         "centre."},
+        {code,
+         "X_train, X_test, y_train, y_test = train_test_split(X, y)\nm = LinearRegression().fit(X_train, "
+         "y_train)"},
+    }));
+  };
+  const auto without = verdict(explored(""), "exploratory_data_analysis");
+  EXPECT_EQ(without.score, 2.0) << without.rationale;
+  EXPECT_NE(without.rationale.find("missing values are not looked at"), std::string::npos)
+      << without.rationale;
+  EXPECT_EQ(verdict(explored("\ndf.info()"), "exploratory_data_analysis").score, 3.0);
+  EXPECT_EQ(verdict(explored("\ndf.isna().sum()"), "exploratory_data_analysis").score, 3.0);
+}
+
 // N/A rules: "The notebook contains no code" (library), "The notebook is empty" (cells), model dimensions
 // N/A when no model is trained.
 TEST(HeuristicRules, EmptyNotebookIsNotApplicableEverywhere) {
