@@ -396,15 +396,10 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   {
     const int stop = s.modelling.value_or(1 << 30);
     int first_eda = 1 << 30;
-    for (const auto& [name, tokens] : k_exploration_kinds)
-      for (const auto& c : f.code) {
-        if (c.number >= stop) break;
-        if (shows_kind(c, {name, tokens}, s)) {
-          v["eda_kinds"] += 1;
-          first_eda = std::min(first_eda, c.number);
-          break;
-        }
-      }
+    for (const auto& [kind, cell] : exploration_before_modelling(f, s)) {
+      v["eda_kinds"] += 1;
+      first_eda = std::min(first_eda, cell);
+    }
     for (const auto& m : f.markdown)
       if (m.number > first_eda && m.number < stop && states_finding(m)) v["eda_findings"] = 1;
   }

@@ -385,6 +385,9 @@ CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string,
     f.output += o.text;
     f.output.push_back('\n');
   }
+  f.only_error =
+      !c.outputs.empty() && std::all_of(c.outputs.begin(), c.outputs.end(),
+                                        [](const notebook::Output& o) { return o.kind == "error"; });
   return f;
 }
 

@@ -112,15 +112,9 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
   const int stop = s.modelling.value_or(1 << 30);
   std::vector<std::string> found;
   std::vector<int> cells;
-  for (const auto& [name, tokens] : k_exploration_kinds) {
-    for (const auto& c : f.code) {
-      if (c.number >= stop) break;
-      if (shows_kind(c, {name, tokens}, s)) {
-        found.push_back(name + " (" + cell_ref(c.number) + ")");
-        cells.push_back(c.number);
-        break;
-      }
-    }
+  for (const auto& [kind, cell] : exploration_before_modelling(f, s)) {
+    found.push_back(kind + " (" + cell_ref(cell) + ")");
+    cells.push_back(cell);
   }
   // Findings written down: markdown after an exploration cell that states what was seen.
   bool findings = false;

@@ -2153,6 +2153,25 @@ inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>&
   return kind.first == "summary statistics" && summary_of_data(c.body, s.models);
 }
 
+/// The exploration kinds (rows of k_exploration_kinds, in its order) some code cell before modelling shows,
+/// each with the first such cell's number. A cell whose every output is an error showed nothing (the plot
+/// that raised a NameError), so it explores nothing. exploratory_data_analysis and the eda_kinds fact read
+/// this.
+inline std::vector<std::pair<std::string, int>> exploration_before_modelling(const NotebookFacts& f,
+                                                                             const Stages& s) {
+  const int stop = s.modelling.value_or(1 << 30);
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& kind : k_exploration_kinds)
+    for (const auto& c : f.code) {
+      if (c.number >= stop) break;
+      if (!c.only_error && shows_kind(c, kind, s)) {
+        out.emplace_back(kind.first, c.number);
+        break;
+      }
+    }
+  return out;
+}
+
 /// The name in a NameError ("NameError: name 'pd' is not defined" -> "pd"); empty when there is none.
 inline std::string undefined_name(std::string_view error) {
   const std::size_t open = error.find("name '");

@@ -149,6 +149,25 @@ TEST(HeuristicRules, ExplorationWithoutMissingValuesIsTwo) {
   EXPECT_EQ(verdict(explored("\ndf.isna().sum()"), "exploratory_data_analysis").score, 3.0);
 }
 
+// A look that raised shows nothing: a plot whose only output is a NameError explores nothing (1); the same
+// plot with its figure shown, or with no outputs at all (a notebook saved without them), is a plot (2).
+TEST(HeuristicRules, ExplorationThatFailedShowsNothing) {
+  auto with_plot_output = [](const std::string& kind) {
+    auto nb = make({
+        {code, "import pandas as pd\nfrom sklearn.linear_model import LinearRegression"},
+        {code, "df = pd.read_csv('rent.csv')"},
+        {code, "stats.plot(kind='scatter', x='gdp', y='rent')"},
+        {code, "m = LinearRegression().fit(X, y)"},
+    });
+    if (kind == "error") with_error(nb, 3, "NameError", "name 'stats' is not defined");
+    if (kind == "figure") with_stdout(nb, 3, "<Axes: xlabel='gdp', ylabel='rent'>");
+    return verdict(judge(nb), "exploratory_data_analysis");
+  };
+  EXPECT_EQ(with_plot_output("error").score, 1.0) << with_plot_output("error").rationale;
+  EXPECT_EQ(with_plot_output("figure").score, 2.0) << with_plot_output("figure").rationale;
+  EXPECT_EQ(with_plot_output("none").score, 2.0) << with_plot_output("none").rationale;
+}
+
 // N/A rules: "The notebook contains no code" (library), "The notebook is empty" (cells), model dimensions
 // N/A when no model is trained.
 TEST(HeuristicRules, EmptyNotebookIsNotApplicableEverywhere) {

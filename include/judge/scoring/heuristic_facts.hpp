@@ -32,6 +32,7 @@ struct CodeFacts {
   bool dead = false;               ///< every line of the cell is commented out
   std::size_t lines = 0;           ///< non-blank source lines
   std::string error;               ///< "Name: value" of the first error output; empty when none
+  bool only_error = false;         ///< the cell has outputs and every one is an error: it showed nothing
   bool warning = false;            ///< an output shows a Python warning (UserWarning, FutureWarning, ...)
   std::string output;              ///< all output text of the cell, joined
 };
