@@ -2,6 +2,7 @@
 // judge align: builds or updates aligned memory (guidelines + episodes) from human labels.
 #include "judge/align/align.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -108,6 +109,26 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
     if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
     std::cout << " (guidelines.yaml, source: learnt)\n";
+    // The episodic blend's weights move scores too (to fractions), so a change to them is said, not only
+    // kept.
+    std::string moved;
+    std::size_t still = 0;
+    for (const auto& [d, n] : s.rules_learnt) {
+      const auto it = memory.blend_weights().find(d);
+      if (it == memory.blend_weights().end() || (it->second.score == 0 && it->second.na == 0)) {
+        ++still;
+        continue;
+      }
+      moved += moved.empty() ? "" : ", ";
+      moved += d;
+      char weight[32];
+      std::snprintf(weight, sizeof weight, " %g", it->second.score);
+      moved += weight;
+      if (it->second.na > 0) moved += " (may overturn N/A)";
+    }
+    std::cout << "episodic blend weights: " << (moved.empty() ? "0 on every dimension" : moved);
+    if (!moved.empty() && still > 0) std::cout << "; 0 on the other " << util::count_text(still, "dimension");
+    std::cout << " (memory.json blend_weights; judge memory show says why a weight is 0)\n";
   }
 }
 

@@ -810,6 +810,13 @@ TEST(AlignCli, EvalLeavesOutANotebooksOwnEpisodes) {
       << aligned.out;
   EXPECT_NE(aligned.out.find("\n  model_training: 1 episode, at least 2 needed\n"), std::string::npos)
       << aligned.out;
+  // The summary's line of blend weights names only dimensions whose weight is not 0: never model_training.
+  const auto line_at = aligned.out.find("\nepisodic blend weights: ");
+  ASSERT_NE(line_at, std::string::npos) << aligned.out;
+  const std::string line = aligned.out.substr(line_at + 1, aligned.out.find('\n', line_at + 1) - line_at - 1);
+  EXPECT_EQ(line.find("model_training"), std::string::npos) << line;
+  EXPECT_TRUE(line.ends_with("(memory.json blend_weights; judge memory show says why a weight is 0)"))
+      << line;
   const auto weights =
       nlohmann::json::parse(judge::util::read_file(dir / "mem/memory.json"))["blend_weights"];
   EXPECT_EQ(weights["model_training"],
