@@ -216,7 +216,15 @@ int run_show(const MemoryCliOptions& opt) {
   const auto m = memory::Memory::load(opt.dir);
   warn_guideline_problems(m, opt.dir, rubric);
   print_provenance(m);
-  std::cout << "\nguidelines (" << m.all_guidelines().size() << "):\n";
+  const auto& all = m.all_guidelines();
+  const auto rules = static_cast<std::size_t>(
+      std::count_if(all.begin(), all.end(), [](const auto& g) { return memory::is_fact_rule(g.text); }));
+  std::cout << "\nguidelines (" << all.size();
+  // Which of them the offline judge applies: the rules; the rest is text for an LLM judge's prompt.
+  if (rules > 0 && rules < all.size())
+    std::cout << "; the heuristic judge applies the " << util::count_text(rules, "rule")
+              << " (when ... ->), an LLM judge reads them all in its prompt";
+  std::cout << "):\n";
   std::string dim;
   for (const auto& g : m.all_guidelines()) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";

@@ -1070,6 +1070,31 @@ TEST(AlignCli, MemoryShowListsTheBlendWeights) {
   fs::remove_all(dir);
 }
 
+// memory show says which guidelines the offline judge applies: of a hand-written file of three guidelines,
+// the one rule (`when ... ->`); the two texts are for an LLM judge's prompt.
+TEST(AlignCli, MemoryShowSaysWhichGuidelinesTheHeuristicApplies) {
+  const fs::path dir = two_notebooks("judge_show_rules_");
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                      "/mem 2>/dev/null")
+                .exit_code,
+            0);
+  judge::util::write_file_atomic(
+      dir / "mem/guidelines.yaml",
+      "schema_version: 1\nguidelines:\n  data_imputation:\n"
+      "    - text: Check for missing values before training.\n      source: manual\n"
+      "    - text: when trains_model -> score at most 2\n      source: manual\n"
+      "  model_training:\n"
+      "    - text: Set a seed.\n      source: manual\n");
+  const auto r = run_judge("memory show " + d + "/mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nguidelines (3; the heuristic judge applies the 1 rule (when ... ->), an LLM judge "
+                       "reads them all in its prompt):\n"),
+            std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
 // A labelled notebook that cannot be read (a stray comma: column 16, counted by hand): align saves the memory
 // from the others but exits 4, as judge eval does for an unreadable notebook, so a CI job notices; validate
 // leaves it out of every condition and exits 4 too. A failed gate still wins (3).
