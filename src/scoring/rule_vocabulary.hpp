@@ -891,6 +891,15 @@ inline bool states_finding(const MarkdownFacts& m) {
   return percentage && !contains_any_word(text, k_plan_words);
 }
 
+/// Whether markdown cell `m` discusses metrics, in its part that may report (reported_part: an exercise's
+/// "compute the accuracy and discuss the ROC-AUC", a task's "interpret the F1 score" discuss nothing): 10
+/// words or more there, one of them a metric word (k_metric_words).
+inline bool interprets_metrics(const MarkdownFacts& m) {
+  if (m.words < 10) return false;
+  const std::string_view text = reported_part(m.lower);
+  return count_words(text) >= 10 && contains_any(text, k_metric_words);
+}
+
 /// Whether `text` fits an object built by `tokens`: built and fitted on one line (`SimpleImputer().fit(X)`),
 /// or `name.fit(` / `name.fit_transform(` of a name assigned one here or in `names`, which collects the names
 /// `text` assigns (so a notebook's cells are read in order with one set).
