@@ -1981,13 +1981,15 @@ inline bool imputer_in_pipeline(const NotebookFacts& f) {
                      [&](int n) { return contains(f.cell(n)->body, "Imputer("); });
 }
 
-/// Where the first hold-out split token (k_holdout, as a name) starts in `body`; npos when none does (a split
-/// by assigned parts, assigned_holdout_cell, has no token).
+/// Where the first hold-out split token (k_holdout, as a name) starts in `body`, in code: a token that starts
+/// in a string literal or a comment (`print("train_test_split next")` above a fill) splits nothing
+/// (code_bytes); npos when none does (a split by assigned parts, assigned_holdout_cell, has no token).
 inline std::size_t first_holdout_token(std::string_view body) {
   std::size_t first = std::string_view::npos;
+  const std::vector<bool> code = code_bytes(body);
   for (std::string_view t : k_holdout)
     for (auto at = body.find(t); at != std::string_view::npos && at < first; at = body.find(t, at + 1))
-      if (!is_identifier_char(t.front()) || at == 0 || !is_identifier_char(body[at - 1])) {
+      if (code[at] && (!is_identifier_char(t.front()) || at == 0 || !is_identifier_char(body[at - 1]))) {
         first = at;
         break;
       }

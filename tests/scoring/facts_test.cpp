@@ -961,6 +961,29 @@ TEST(Facts, AFillAboveTheSplitInItsOwnCellIsBeforeTheSplit) {
   EXPECT_EQ(f.at("fill_before_split"), 0);
 }
 
+// A split token in a string literal or a comment on a line above a fill, in the split's own cell, splits
+// nothing: the split is the train_test_split( call below the fill, so the mean fill is before it.
+TEST(Facts, ASplitTokenInAStringOrCommentAboveAFillIsNoSplit) {
+  auto f = facts_of(
+      "# %%\nprint(\"train_test_split next\")\nX = X.fillna(X.mean())\n"
+      "X_train, X_test = train_test_split(X)\n");
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  f = facts_of(
+      "# %%\n# split with train_test_split after the fill\nX = X.fillna(X.mean())\n"
+      "X_train, X_test = train_test_split(X)\n");
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  f = facts_of(
+      "# %%\nX = X.fillna(X.mean())  # before train_test_split\n"
+      "X_train, X_test = train_test_split(X)\n");
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  // The real split above the fill, a string naming it below: after the split.
+  f = facts_of(
+      "# %%\nX_train, X_test = train_test_split(X)\nprint('train_test_split done')\n"
+      "X_train = X_train.fillna(X_train.mean())\n");
+  EXPECT_EQ(f.at("fill_before_split"), 0);
+}
+
 // A split by assigned parts in the same cell as a later train_test_split of the training part: a fill of the
 // training part between them is after the split, not before it. A split token in a trailing comment is read
 // as code is not (scan_code) only where it matters: here the cell splits by parts.
