@@ -26,12 +26,23 @@ std::string gate_metric_list() {
   return out;
 }
 
+bool without_scores(const JudgeMeasurement& jr, const std::string& dimension) {
+  return std::find(jr.dimensions_without_scores.begin(), jr.dimensions_without_scores.end(), dimension) !=
+         jr.dimensions_without_scores.end();
+}
+
+// A labelled dimension the judge has no record of (dimensions_without_scores) is a dimension of the
+// measurement with nothing measured on it: its labels are labels without a score, it has no unscored record,
+// and every other metric is undefined there (no pair, no N/A compared), which fails the gate.
 double gate_value(const JudgeMeasurement& jr, const Gate& g) {
   const Metric& metric = *find_metric(g.metric);
   if (g.dimension.empty()) return metric_value(metric, jr, nullptr);
   for (const auto& d : jr.dimensions)
     if (d.dimension == g.dimension) return metric_value(metric, jr, &d);
-  return std::nan("");
+  if (!without_scores(jr, g.dimension) || metric.of_pairs) return std::nan("");
+  DimensionStats nothing_measured;
+  nothing_measured.dimension = g.dimension;
+  return metric.of_judge(jr, &nothing_measured);
 }
 
 }  // namespace
@@ -86,8 +97,13 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
           expanded.push_back(gate);
           expanded.back().dimension = d.dimension;
         }
-        if (jr.dimensions.empty()) {  // a gate on every dimension of a judge with none: undefined, fails
-          Gate whole = gate;          // reported as the judge's mean is
+        if (gate.metric == "labels_without_score")  // its labels are on dimensions never scored too
+          for (const auto& d : jr.dimensions_without_scores) {
+            expanded.push_back(gate);
+            expanded.back().dimension = d;
+          }
+        if (expanded.empty()) {  // a gate on every dimension of a judge with none: undefined, fails
+          Gate whole = gate;     // reported as the judge's mean is
           whole.dimension.clear();
           out.push_back({whole, jr.judge, std::nan(""), true});
           continue;
@@ -97,10 +113,15 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
       }
       for (const auto& g : expanded) {
         // A dimension the measurement does not have is a typo in the gate, not a failed gate: usage error.
-        if (!g.dimension.empty() && std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
-                                                 [&](const auto& d) { return d.dimension == g.dimension; })) {
+        if (!g.dimension.empty() && !without_scores(jr, g.dimension) &&
+            std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
+                         [&](const auto& d) { return d.dimension == g.dimension; })) {
           std::string known;
           for (const auto& d : jr.dimensions) known += (known.empty() ? "" : ", ") + d.dimension;
+          for (const auto& d : jr.dimensions_without_scores) {
+            if (!known.empty()) known += ", ";
+            known += d;
+          }
           throw Error(setting("fail_if") + " '" + g.text + "': the report has no dimension \"" + g.dimension +
                           "\" (it has: " + known + ")",
                       ExitCode::usage);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "judge/report/writers.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -276,8 +277,18 @@ void write_csv(std::ostream& out, const Measurement& r, const std::vector<GateRe
 
 void write_junit(std::ostream& out, const Measurement& r, const std::vector<GateResult>& gates) {
   // failures: testcases with at least one failed gate (a testcase is a judge's dimension, or its mean)
+  // A gate may name a labelled dimension the judge has no record of (labels_without_score:D): such a
+  // dimension is a testcase of its own, with nothing measured, so the gate's failure has a place.
+  auto gated_without_scores = [&](const JudgeMeasurement& jr) {
+    std::vector<std::string> dims;
+    for (const auto& d : jr.dimensions_without_scores)
+      if (std::any_of(gates.begin(), gates.end(),
+                      [&](const GateResult& g) { return g.judge == jr.judge && g.gate.dimension == d; }))
+        dims.push_back(d);
+    return dims;
+  };
   std::size_t tests = 0;
-  for (const auto& jr : r.judges) tests += jr.dimensions.size() + 1;
+  for (const auto& jr : r.judges) tests += jr.dimensions.size() + gated_without_scores(jr).size() + 1;
   std::set<std::pair<std::string, std::string>> failed_cases;
   for (const auto& g : gates)
     if (g.failed) failed_cases.emplace(g.judge, g.gate.dimension);
@@ -286,10 +297,11 @@ void write_junit(std::ostream& out, const Measurement& r, const std::vector<Gate
   out << "<testsuites name=\"" << (r.cross_validation ? "judge validate" : "judge report") << "\" tests=\""
       << tests << "\" failures=\"" << failures << "\">\n";
   for (const auto& jr : r.judges) {
+    const auto unmeasured = gated_without_scores(jr);
     std::size_t suite_failures = 0;
     for (const auto& [judge, dimension] : failed_cases) suite_failures += judge == jr.judge;
-    out << "  <testsuite name=\"" << xml_escape(jr.judge) << "\" tests=\"" << jr.dimensions.size() + 1
-        << "\" failures=\"" << suite_failures << "\">\n";
+    out << "  <testsuite name=\"" << xml_escape(jr.judge) << "\" tests=\""
+        << jr.dimensions.size() + unmeasured.size() + 1 << "\" failures=\"" << suite_failures << "\">\n";
     auto testcase = [&](const std::string& name, const std::string& dimension, const std::string& summary) {
       out << "    <testcase classname=\"judge." << xml_escape(jr.judge) << "\" name=\"" << xml_escape(name)
           << "\">\n";
@@ -320,6 +332,7 @@ void write_junit(std::ostream& out, const Measurement& r, const std::vector<Gate
       }
       testcase(d.dimension, d.dimension, summary);
     }
+    for (const auto& d : unmeasured) testcase(d, d, "n=0 (no record of the judge on this dimension)");
     testcase("(mean)", "", "mean mae=" + format_number(jr.mean_mae) + " " + interval(jr.mean_mae_ci));
     out << "  </testsuite>\n";
   }

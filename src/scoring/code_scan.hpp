@@ -51,6 +51,18 @@ std::size_t scan_code(std::string_view text, Visit visit) {
   return text.size();
 }
 
+/// Which bytes of Python code `text` are code, outside string literals and comments (scan_code): one flag a
+/// byte, so that a token found in the text can be told from the same words in a string or a comment
+/// (`print("train_test_split next")`, `# before train_test_split`) by where it starts. Linear in text.size().
+inline std::vector<bool> code_bytes(std::string_view text) {
+  std::vector<bool> code(text.size(), false);
+  scan_code(text, [&](std::size_t i, int) {
+    code[i] = true;
+    return false;
+  });
+  return code;
+}
+
 /// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a
 /// backslash (brackets in strings and comments left out, scan_code). Returns where each ends (its newline, or
 /// body.size() for the last), in order: line k is [k ? ends[k - 1] + 1 : 0, ends[k]). One pass, so that a

@@ -479,8 +479,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   for (const auto& kind : k_metric_kinds) v["metric_kinds"] += uses_metric_kind(f, kind, s);
   if (!metric_cells.empty())
     for (const auto& m : f.markdown)
-      if (m.number > metric_cells.front() && m.words >= 10 && contains_any(m.lower, k_metric_words))
-        v["metrics_interpreted"] = 1;
+      if (m.number > metric_cells.front() && interprets_metrics(m)) v["metrics_interpreted"] = 1;
 
   // MLflow
   v["mlflow_used"] = b(any(f, {"mlflow.", "experiment_name", "experiment_id", "MlflowClient("}));

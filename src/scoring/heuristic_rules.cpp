@@ -437,10 +437,9 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
         std::find(kinds.begin(), kinds.end(), name) == kinds.end() && uses_metric_kind(f, kind, s) &&
         (std::string_view(name) == "residuals" || std::string_view(name) == "confusion matrix"))
       kinds.push_back(name);
-  bool interpreted = false;
+  bool interpreted = false;  // as the metrics_interpreted fact reads it: instructions interpret nothing
   for (const auto& m : f.markdown)
-    if (m.number > metric_cells.front() && m.words >= 10 && contains_any(m.lower, k_metric_words))
-      interpreted = true;
+    if (m.number > metric_cells.front() && interprets_metrics(m)) interpreted = true;
   std::string list;
   for (std::size_t i = 0; i < kinds.size(); ++i) list += (i ? ", " : "") + kinds[i];
   std::vector<std::string> notes = {cell_list(metric_cells) + ": metrics" +

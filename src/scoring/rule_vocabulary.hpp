@@ -891,6 +891,15 @@ inline bool states_finding(const MarkdownFacts& m) {
   return percentage && !contains_any_word(text, k_plan_words);
 }
 
+/// Whether markdown cell `m` discusses metrics, in its part that may report (reported_part: an exercise's
+/// "compute the accuracy and discuss the ROC-AUC", a task's "interpret the F1 score" discuss nothing): 10
+/// words or more there, one of them a metric word (k_metric_words).
+inline bool interprets_metrics(const MarkdownFacts& m) {
+  if (m.words < 10) return false;
+  const std::string_view text = reported_part(m.lower);
+  return count_words(text) >= 10 && contains_any(text, k_metric_words);
+}
+
 /// Whether `text` fits an object built by `tokens`: built and fitted on one line (`SimpleImputer().fit(X)`),
 /// or `name.fit(` / `name.fit_transform(` of a name assigned one here or in `names`, which collects the names
 /// `text` assigns (so a notebook's cells are read in order with one set).
@@ -1972,13 +1981,15 @@ inline bool imputer_in_pipeline(const NotebookFacts& f) {
                      [&](int n) { return contains(f.cell(n)->body, "Imputer("); });
 }
 
-/// Where the first hold-out split token (k_holdout, as a name) starts in `body`; npos when none does (a split
-/// by assigned parts, assigned_holdout_cell, has no token).
+/// Where the first hold-out split token (k_holdout, as a name) starts in `body`, in code: a token that starts
+/// in a string literal or a comment (`print("train_test_split next")` above a fill) splits nothing
+/// (code_bytes); npos when none does (a split by assigned parts, assigned_holdout_cell, has no token).
 inline std::size_t first_holdout_token(std::string_view body) {
   std::size_t first = std::string_view::npos;
+  const std::vector<bool> code = code_bytes(body);
   for (std::string_view t : k_holdout)
     for (auto at = body.find(t); at != std::string_view::npos && at < first; at = body.find(t, at + 1))
-      if (!is_identifier_char(t.front()) || at == 0 || !is_identifier_char(body[at - 1])) {
+      if (code[at] && (!is_identifier_char(t.front()) || at == 0 || !is_identifier_char(body[at - 1]))) {
         first = at;
         break;
       }

@@ -303,6 +303,44 @@ TEST(Gates, LabelsWithoutAScoreAreTheirOwnGate) {
   EXPECT_TRUE(g[5].failed);
 }
 
+// A labelled dimension with no record of the judge at all (model_use here: the judge was run on
+// model_training only) is still gated: its 2 labels (a's, b's) are labels without a score, it has 0
+// unscored records, '*' names it beside model_training (c's 1 label), and mae on it is undefined (fails).
+TEST(Gates, LabelsWithoutScoreOnADimensionTheJudgeNeverScored) {
+  const auto labels = judge::labels::read_labels(write_temp("lws_nodim_labels.csv",
+                                                            "notebook,dimension,score\n"
+                                                            "a.ipynb,model_training,2\n"
+                                                            "a.ipynb,model_use,3\n"
+                                                            "b.ipynb,model_use,2\n"
+                                                            "c.ipynb,model_training,2\n"));
+  const auto scores = read_scores(write_temp("lws_nodim_scores.csv",
+                                             "item,dimension,status,score,judge\n"
+                                             "a.ipynb,model_training,scored,2,h\n"));
+  MeasureOptions o;
+  o.bootstrap.resamples = 50;
+  const Measurement m = measure(labels, scores, o);
+  ASSERT_EQ(m.judges.size(), 1u);
+  ASSERT_EQ(m.judges[0].dimensions_without_scores, std::vector<std::string>{"model_use"});
+  const auto g = evaluate_gates(m, {parse_gate("labels_without_score:model_use>1"),
+                                    parse_gate("labels_without_score>2"), parse_gate("unscored:model_use>0"),
+                                    parse_gate("mae:model_use>1"), parse_gate("labels_without_score:*>0")});
+  ASSERT_EQ(g.size(), 6u);
+  EXPECT_DOUBLE_EQ(g[0].value, 2);
+  EXPECT_TRUE(g[0].failed);
+  EXPECT_EQ(describe(g[0]), "labels_without_score:model_use 2 > 1 (judge h)");
+  EXPECT_DOUBLE_EQ(g[1].value, 3);
+  EXPECT_TRUE(g[1].failed);
+  EXPECT_DOUBLE_EQ(g[2].value, 0);
+  EXPECT_FALSE(g[2].failed);
+  EXPECT_TRUE(std::isnan(g[3].value));
+  EXPECT_TRUE(g[3].failed);
+  EXPECT_EQ(g[4].gate.dimension, "model_training");
+  EXPECT_DOUBLE_EQ(g[4].value, 1);
+  EXPECT_EQ(g[5].gate.dimension, "model_use");
+  EXPECT_DOUBLE_EQ(g[5].value, 2);
+  EXPECT_THROW(evaluate_gates(m, {parse_gate("labels_without_score:model_usr>0")}), judge::Error);
+}
+
 // The metric table: every gate parses by name (rmse is shown, not gated), the judge-level metrics only gate,
 // and a metric's mean over dimensions is the mean of its defined per-dimension values (mae: mean_mae).
 TEST(Metrics, TableNamesGatesAndMeans) {

@@ -144,6 +144,51 @@ TEST(ReportCli, LabelsWithoutScoreGate) {
             0);
 }
 
+// The scores have no record of model_use at all (the report's dimensions_without_scores), so a gate on it
+// still sees its one label (b's): labels_without_score:model_use is 1, not a usage error; '*' counts it
+// beside model_training's 1 (c's); mae there is undefined and fails; a misspelt dimension stays exit 2.
+TEST(ReportCli, LabelsWithoutScoreGateOnADimensionNeverScored) {
+  const auto labels = write_temp("lws_unscored_dim_labels.csv",
+                                 "notebook,dimension,score\n"
+                                 "a.ipynb,model_training,2\nb.ipynb,model_training,1\n"
+                                 "b.ipynb,model_use,2\nc.ipynb,model_training,3\n");
+  const auto scores = write_temp("lws_unscored_dim_scores.csv",
+                                 "item,dimension,score,judge\na.ipynb,model_training,2,h\n"
+                                 "b.ipynb,model_training,2,h\n");
+  const std::string args =
+      "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 20";
+  auto r = judge::test::run_judge(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["dimensions_without_scores"],
+            nlohmann::json::array({"model_use"}));
+  r = judge::test::run_judge(args + " --fail-if 'labels_without_score:model_use>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("gate failed: --fail-if 'labels_without_score:model_use>0': "
+                       "labels_without_score:model_use 1 > 0 (judge h)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::test::run_judge(args + " --fail-if 'labels_without_score:model_use>1' >/dev/null 2>&1")
+                .exit_code,
+            0);
+  EXPECT_EQ(judge::test::run_judge(args + " --fail-if 'unscored:model_use>0' >/dev/null 2>&1").exit_code, 0);
+  r = judge::test::run_judge(args + " --fail-if 'labels_without_score:*>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("labels_without_score:model_training 1 > 0 (judge h)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("labels_without_score:model_use 1 > 0 (judge h)"), std::string::npos) << r.out;
+  r = judge::test::run_judge(args + " --fail-if 'mae:model_use>1' 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("mae:model_use undefined"), std::string::npos) << r.out;
+  r = judge::test::run_judge(args + " --fail-if 'labels_without_score:model_usr>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("(it has: model_training, model_use)"), std::string::npos) << r.out;
+  // JUnit: the failed gate is a failure of a model_use testcase of its own (2 dimensions + the mean).
+  r = judge::test::run_judge(args +
+                             " --format junit --fail-if 'labels_without_score:model_use>0' 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("tests=\"3\" failures=\"1\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("name=\"model_use\">\n      <failure"), std::string::npos) << r.out;
+}
+
 TEST(ReportCli, HtmlRendersInHeadlessChromium) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
   const fs::path html = temp_dir() / "report.html";

@@ -783,6 +783,42 @@ TEST(Facts, LightGBMHandlesMissingValuesNatively) {
   EXPECT_EQ(facts_of(load + "m = RandomForestClassifier()\nm.fit(X, y)\n").at("native_nan_model"), 0);
 }
 
+// metrics_interpreted reads markdown after the first metric cell as eda_findings does: an exercise, task or
+// order discusses nothing, whatever metric words it holds; a conclusion does, also one a later exercise
+// label ends, if what it reports has 10 words. Word counts by hand: the exercise has 16, the task 16, the
+// order 14, the conclusions 18 and 14, "Accuracy is 0.84." 3 (its exercise after it left out).
+TEST(Facts, InstructionsAreNoInterpretationOfMetrics) {
+  auto interpreted = [](const std::string& markdown) {
+    std::string text =
+        "# %%\nfrom sklearn.metrics import accuracy_score\nprint(accuracy_score(y_test, pred))\n"
+        "# %% [markdown]\n";
+    for (std::size_t at = 0; at < markdown.size();) {
+      const std::size_t eol = std::min(markdown.find('\n', at), markdown.size());
+      text += "# ";
+      text.append(markdown, at, eol - at);
+      text += "\n";
+      at = eol + 1;
+    }
+    return facts_of(text).at("metrics_interpreted");
+  };
+  EXPECT_EQ(
+      interpreted("Exercise 3: compute the accuracy and discuss the ROC-AUC of the model on the test set."),
+      0);
+  EXPECT_EQ(
+      interpreted("## Task: interpret the F1 score and say whether the model is better than the baseline"),
+      0);
+  EXPECT_EQ(interpreted("Compute the precision and recall of the model and compare them with the baseline."),
+            0);
+  EXPECT_EQ(interpreted("The accuracy of 0.84 is better than the baseline of 0.62, so the model has learnt "
+                        "something real."),
+            1);
+  EXPECT_EQ(interpreted("The accuracy is 0.84, well above the 0.62 baseline of always predicting the "
+                        "majority.\n# Your turn\nCompute the recall."),
+            1);
+  EXPECT_EQ(
+      interpreted("Accuracy is 0.84.\n## Exercise 4: discuss the precision and recall of the model here"), 0);
+}
+
 // Findings stated with numbers about the data (a share of the rows, a share of missing values) or about the
 // columns' scales are findings, though they use none of the usual words; a plan with a share in it is none.
 TEST(Facts, FindingsStatedInNumbersAreFindingsPlansAreNot) {
@@ -922,6 +958,29 @@ TEST(Facts, AFillAboveTheSplitInItsOwnCellIsBeforeTheSplit) {
       "# %%\nX = pd.read_csv(\"d.csv\")\nX_train, X_test = train_test_split(X)\n"
       "X_train = X_train.fillna(X_train.mean())\n");
   EXPECT_EQ(f.at("imputation_before_split"), 0);
+  EXPECT_EQ(f.at("fill_before_split"), 0);
+}
+
+// A split token in a string literal or a comment on a line above a fill, in the split's own cell, splits
+// nothing: the split is the train_test_split( call below the fill, so the mean fill is before it.
+TEST(Facts, ASplitTokenInAStringOrCommentAboveAFillIsNoSplit) {
+  auto f = facts_of(
+      "# %%\nprint(\"train_test_split next\")\nX = X.fillna(X.mean())\n"
+      "X_train, X_test = train_test_split(X)\n");
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  f = facts_of(
+      "# %%\n# split with train_test_split after the fill\nX = X.fillna(X.mean())\n"
+      "X_train, X_test = train_test_split(X)\n");
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  f = facts_of(
+      "# %%\nX = X.fillna(X.mean())  # before train_test_split\n"
+      "X_train, X_test = train_test_split(X)\n");
+  EXPECT_EQ(f.at("fill_before_split"), 1);
+  // The real split above the fill, a string naming it below: after the split.
+  f = facts_of(
+      "# %%\nX_train, X_test = train_test_split(X)\nprint('train_test_split done')\n"
+      "X_train = X_train.fillna(X_train.mean())\n");
   EXPECT_EQ(f.at("fill_before_split"), 0);
 }
 

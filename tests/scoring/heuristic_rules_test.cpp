@@ -265,6 +265,38 @@ TEST(HeuristicRules, ClusteringNeedsNoHoldout) {
   EXPECT_EQ(verdict(regression, "metrics_evaluation").score, 1.0);
 }
 
+// metrics_evaluation 3 asks for several metrics on held-out data "compared or interpreted" (rubric): an
+// exercise after the metrics that asks for an interpretation is none (as the metrics_interpreted fact reads
+// it), so three metric families (accuracy, F1, ROC-AUC) with only an exercise after them score 2; with a
+// written conclusion, 3.
+TEST(HeuristicRules, AnExerciseIsNoInterpretationOfMetrics) {
+  auto with_markdown = [&](const std::string& text) {
+    return judge(make({
+        {code, "import pandas as pd\ndf = pd.read_csv('churn.csv')"},
+        {code,
+         "from sklearn.model_selection import train_test_split\n"
+         "from sklearn.linear_model import LogisticRegression\n"
+         "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+         "model = LogisticRegression().fit(X_train, y_train)"},
+        {code,
+         "from sklearn.metrics import accuracy_score, f1_score, roc_auc_score\n"
+         "pred = model.predict(X_test)\nprint(accuracy_score(y_test, pred), f1_score(y_test, pred))\n"
+         "print(roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))"},
+        {md, text},
+    }));
+  };
+  const auto exercise = with_markdown(
+      "Exercise 3: compute the accuracy and discuss the ROC-AUC of the model "
+      "on the test set.");
+  EXPECT_EQ(verdict(exercise, "metrics_evaluation").score, 2.0)
+      << verdict(exercise, "metrics_evaluation").rationale;
+  const auto conclusion = with_markdown(
+      "The accuracy of 0.84 is better than the baseline of 0.62, so the model "
+      "has learnt something real.");
+  EXPECT_EQ(verdict(conclusion, "metrics_evaluation").score, 3.0)
+      << verdict(conclusion, "metrics_evaluation").rationale;
+}
+
 // Imputation N/A: "the data has no missing values and the notebook checks or states it" (rubric). Stated in
 // markdown after the data is read; an exercise asking to check is no statement, and neither is text before
 // any data is read.

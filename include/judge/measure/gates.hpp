@@ -17,7 +17,8 @@ namespace judge::measure {
 /// same way, NaN when nothing to divide by, and an undefined value fails its gate), "unscored" (the judge's
 /// unscored records; without a dimension all of them), "labels_without_score" (resolved labels with no
 /// record of the judge at all, JudgeMeasurement::labels_without_score, which "unscored" does not count; on a
-/// dimension those of it, without one all of them) and "mae_change" (MAE - MAE of the --compare judge on
+/// dimension those of it, a labelled dimension without any record of the judge included, and "*" gates those
+/// dimensions too; without one all of them) and "mae_change" (MAE - MAE of the --compare judge on
 /// the pairs both scored; without a dimension the mean over dimensions, JudgeMeasurement::mean_diff).
 struct Gate {
   std::string text;       ///< as written
