@@ -34,6 +34,10 @@ struct Guideline {
 /// An episode of episodic memory: one labelled (notebook, dimension) after the rater policy resolved its
 /// labels. The judge's own verdict is the one it gave at alignment time, without memory.
 struct Episode {
+  /// Whether the verdict (judge_status, judge_score, judge_rationale) is the memory's judge's (memory.json
+  /// `judge`); see verdict_judge.
+  bool own_verdict() const { return verdict_judge.empty(); }
+
   std::string id;  ///< "notebook#dimension"
   std::string notebook;
   std::string dimension;
@@ -43,6 +47,13 @@ struct Episode {
   verdict::Status judge_status = verdict::Status::unscored;  ///< in the file: verdict::to_string
   std::optional<double> judge_score;
   std::string judge_rationale;
+  /// Empty: the verdict is the memory's judge's. Else the judge (spec) that gave it, another one: align kept
+  /// the episode from an earlier run with another judge because its notebook could not be judged this time
+  /// (unreadable, or left out by the caller). Such a verdict is not the memory judge's, so nothing uses it as
+  /// such: learnt rules, blend weights, calibration and contrast examples leave it out (its human label and
+  /// feedback still count); the next align that reads the notebook judges it again. In the file: the judge
+  /// object's `spec`, written only when not empty (older files have none).
+  std::string verdict_judge;
   std::string excerpt;            ///< the part of the notebook that matters for the dimension (see excerpt())
   std::string label_fingerprint;  ///< sha256 of the labels it came from (score, feedback): change detection
   std::string notebook_hash;      ///< sha256 of the notebook file when it was aligned
