@@ -47,13 +47,6 @@ struct Episode {
   verdict::Status judge_status = verdict::Status::unscored;  ///< in the file: verdict::to_string
   std::optional<double> judge_score;
   std::string judge_rationale;
-  /// Empty: the verdict is the memory's judge's. Else the judge (spec) that gave it, another one: align kept
-  /// the episode from an earlier run with another judge because its notebook could not be judged this time
-  /// (unreadable, or left out by the caller). Such a verdict is not the memory judge's, so nothing uses it as
-  /// such: learnt rules, blend weights, calibration and contrast examples leave it out (its human label and
-  /// feedback still count); the next align that reads the notebook judges it again. In the file: the judge
-  /// object's `spec`, written only when not empty (older files have none).
-  std::string verdict_judge;
   std::string excerpt;            ///< the part of the notebook that matters for the dimension (see excerpt())
   std::string label_fingerprint;  ///< sha256 of the labels it came from (score, feedback): change detection
   std::string notebook_hash;      ///< sha256 of the notebook file when it was aligned
@@ -62,6 +55,13 @@ struct Episode {
   /// The notebook's named facts at alignment (scoring::notebook_facts; empty unless aligned with the
   /// heuristic judge): learnt rules are applied to them so the episodic blend corrects what the rules left.
   std::map<std::string, double> facts;
+  /// Empty: the verdict is the memory's judge's. Else the judge (spec) that gave it, another one: align kept
+  /// the episode from an earlier run with another judge because its notebook could not be judged this time
+  /// (unreadable, or left out by the caller). Such a verdict is not the memory judge's, so nothing uses it as
+  /// such: learnt rules, blend weights, calibration and contrast examples leave it out (its human label and
+  /// feedback still count); the next align that reads the notebook judges it again. In the file: the judge
+  /// object's `spec`, written only when not empty (older files have none).
+  std::string verdict_judge;
 };
 
 /// One retrieved episode. `episode` points into the Memory and lives as long as it is not modified.
