@@ -401,6 +401,10 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
           episodes.push_back(*old);
           kept_ids.insert(old->id);
           summary.episodes_skipped_kept += left_out;
+          // Its verdict stays marked with the judge that gave it, unless that is this run's judge.
+          auto& kept = episodes.back();
+          if (kept.own_verdict()) kept.verdict_judge = memory.provenance().judge;
+          if (kept.verdict_judge == options.judge->spec()) kept.verdict_judge.clear();
         }
       continue;
     }
@@ -427,7 +431,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
         e.excerpt = memory::excerpt(*it.nb, vocabulary[e.dimension]);
         it.judge = true;
       }
-      if (rejudge_all) it.judge = true;
+      if (rejudge_all || !e.own_verdict()) it.judge = true;  // another judge's verdict: judge it again
       episodes.push_back(std::move(e));
       kept_ids.insert(episodes.back().id);
     }
@@ -461,7 +465,18 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
       e.judge_status = v->second->status;
       e.judge_score = v->second->status == verdict::Status::scored ? v->second->score : std::nullopt;
       e.judge_rationale = verdict::failed(v->second->status) ? v->second->error : v->second->rationale;
+      e.verdict_judge.clear();  // this run's judge's
     }
+  std::set<std::string> other_judges;
+  for (const auto& e : episodes)
+    if (!e.own_verdict()) {
+      ++summary.episodes_other_judge;
+      other_judges.insert(e.verdict_judge);
+      if (std::find(summary.notebooks_other_judge.begin(), summary.notebooks_other_judge.end(), e.notebook) ==
+          summary.notebooks_other_judge.end())
+        summary.notebooks_other_judge.push_back(e.notebook);
+    }
+  summary.other_judges.assign(other_judges.begin(), other_judges.end());
   std::set<std::string> dirty_dimensions;
   for (const auto& old : memory.episodes())
     if (!kept_ids.count(old.id)) {

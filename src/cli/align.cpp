@@ -132,6 +132,36 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
   }
 }
 
+// Notebooks named, the first `k_named` of them, then "... and N more".
+std::string few_names(const std::vector<std::string>& names) {
+  constexpr std::size_t k_named = 3;
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < k_named; ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > k_named) out += " ... and " + std::to_string(names.size() - k_named) + " more";
+  return out;
+}
+
+// Episodes kept with another judge's verdict (their notebooks were not judged this run): what is left out of
+// fitting, and how to have them judged again.
+void warn_other_judges(const align::AlignSummary& s, const std::string& judge) {
+  if (s.episodes_other_judge == 0) return;
+  std::string judges;
+  for (const auto& j : s.other_judges) judges += (judges.empty() ? "" : ", ") + j;
+  const auto& notebooks = s.notebooks_other_judge;
+  const bool one = notebooks.size() == 1;
+  std::cerr << "judge: warning: " << util::count_text(s.episodes_other_judge, "episode") << " of "
+            << (one ? notebooks.front()
+                    : util::count_text(notebooks.size(), "notebook") + " (" + few_names(notebooks) + ")")
+            << (s.episodes_other_judge == 1 ? " keeps the verdict of " : " keep the verdicts of ")
+            << (s.other_judges.size() == 1 ? "judge " : "judges ") << judges << ", not " << judge
+            << (one ? ": the notebook was" : ": the notebooks were")
+            << " not judged this run. Their labels and feedback stay, but they are left out of learnt rules, "
+               "blend weights, calibration and contrast examples until "
+            << (one ? "the notebook is judged again: put it" : "the notebooks are judged again: put them")
+            << " back under --notebooks (or make " << (one ? "it" : "them")
+            << " readable) and run judge align again\n";
+}
+
 // --calibrate: the isotonic map per dimension from the judge's own scores at alignment to the human ones,
 // saved beside the memory (calibration.json); judge eval --memory applies it.
 void save_calibration(const std::string& dir, const memory::Memory& memory, stats::IsotonicLoss loss) {
@@ -188,6 +218,7 @@ int run_align(const AlignCliOptions& opt) {
                             " it had of them"
                       : std::string("no episode of them (it had none)"))
               << "\n";
+  warn_other_judges(summary, judge->spec());
   // A memory holds one label file's labels: aligning on another drops the episodes of labels it lacks.
   if (summary.episodes_removed > 0 && !previous_labels.empty() && previous_labels != opt.labels_file)
     std::cerr << "judge: warning: memory " << opt.memory_dir << " was aligned on " << previous_labels

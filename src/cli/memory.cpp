@@ -241,7 +241,11 @@ int run_show(const MemoryCliOptions& opt) {
   std::cout << "\nepisodes (" << m.episodes().size() << "): id, human score, judge score at alignment\n";
   for (const auto& e : m.episodes())
     std::cout << "  " << e.id << "  human " << score_text(e.human_score) << "  judge "
-              << (e.judge_status == verdict::Status::unscored ? "?" : score_text(e.judge_score)) << "\n";
+              << (e.judge_status == verdict::Status::unscored ? "?" : score_text(e.judge_score))
+              << (e.own_verdict()
+                      ? ""
+                      : " (by " + e.verdict_judge + ": left out until its notebook is judged again)")
+              << "\n";
   std::cout << "\nforgotten (" << m.forgotten().size() << "): kept out of judge align\n";
   for (const auto& f : m.forgotten())
     std::cout << "  " << (f.notebook.empty() ? "label " + f.label : "notebook " + f.notebook) << "  "
@@ -277,7 +281,7 @@ int run_stats(const MemoryCliOptions& opt) {
       continue;
     }
     r.human_sum += *e.human_score;
-    if (e.judge_status == verdict::Status::scored && e.judge_score) {
+    if (e.own_verdict() && e.judge_status == verdict::Status::scored && e.judge_score) {
       ++r.both;
       r.abs_err += std::fabs(*e.human_score - *e.judge_score);
     }

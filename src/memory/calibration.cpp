@@ -19,7 +19,7 @@ constexpr const char* k_calibration_file = "calibration.json";
 Calibration fit_calibration(const memory::Memory& memory, stats::IsotonicLoss loss) {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
   for (const auto& e : memory.episodes())
-    if (e.judge_status == verdict::Status::scored && e.judge_score && e.human_score) {
+    if (e.own_verdict() && e.judge_status == verdict::Status::scored && e.judge_score && e.human_score) {
       pairs[e.dimension].first.push_back(*e.judge_score);
       pairs[e.dimension].second.push_back(*e.human_score);
     }

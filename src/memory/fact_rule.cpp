@@ -206,7 +206,8 @@ std::vector<std::string> fact_names(const FactRule& rule) {
 }
 
 std::optional<RuleCase> rule_case(const Episode& episode) {
-  if (episode.facts.empty() || episode.judge_status == verdict::Status::unscored) return std::nullopt;
+  if (episode.facts.empty() || episode.judge_status == verdict::Status::unscored || !episode.own_verdict())
+    return std::nullopt;
   const bool scored = episode.judge_status == verdict::Status::scored && episode.judge_score;
   RuleCase c{episode.facts, scored ? episode.judge_score : std::nullopt, episode.human_score};
   c.facts["rule_score"] = scored ? *episode.judge_score : 0.0;

@@ -144,6 +144,7 @@ nlohmann::ordered_json episode_json(const Episode& e) {
   j["judge"] = {{"status", verdict::to_string(e.judge_status)},
                 {"score", optional_score(e.judge_score)},
                 {"rationale", e.judge_rationale}};
+  if (!e.own_verdict()) j["judge"]["spec"] = e.verdict_judge;
   j["excerpt"] = e.excerpt;
   j["label_fingerprint"] = e.label_fingerprint;
   j["notebook_hash"] = e.notebook_hash;
@@ -607,6 +608,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                  e.judge_status = *parsed;
                  e.judge_score = read_score(judge.value("score", nlohmann::json()));
                  e.judge_rationale = judge.value("rationale", "");
+                 e.verdict_judge = judge.value("spec", "");  // absent: the memory's judge
                  e.excerpt = j.value("excerpt", "");
                  e.label_fingerprint = j.value("label_fingerprint", "");
                  e.notebook_hash = j.value("notebook_hash", "");

@@ -41,8 +41,8 @@ const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules,
 }
 
 Judged judged(const memory::Episode& e, const std::vector<memory::FactRule>& rules) {
-  // unreadable (never recorded at alignment) counts as unscored, as it always has
-  const Status status = verdict::measured(e.judge_status);
+  // unreadable (never recorded at alignment) counts as unscored, as it always has; so does another judge's
+  const Status status = e.own_verdict() ? verdict::measured(e.judge_status) : Status::unscored;
   Judged j{status, status == Status::scored ? e.judge_score : std::nullopt};
   if (e.facts.empty()) return j;
   if (const auto* r = first_match(rules, e.facts, j.status, j.score)) {

@@ -19,6 +19,7 @@ constexpr std::size_t k_min_excerpt_bytes = 200;
 
 // The judge's verdict at alignment, when it differed from the human's and there is one to show.
 std::optional<prompt::Episode::JudgeAnswer> contrast(const memory::Episode& e) {
+  if (!e.own_verdict()) return std::nullopt;  // another judge said it: not this judge's to contrast
   if (e.judge_status == Status::not_applicable) {
     if (!e.human_score) return std::nullopt;  // both said N/A
     return prompt::Episode::JudgeAnswer{std::nullopt, e.judge_rationale};

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "judge/memory/fact_rule.hpp"
 #include "judge/scoring/heuristic.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
@@ -148,6 +149,77 @@ TEST(Align, BuildsEpisodesAndReflectionGuidelines) {
   EXPECT_EQ(m.provenance().reflection, "fake:reflection");
   EXPECT_EQ(m.provenance().rater_policy, "mean");
   EXPECT_EQ(m.provenance().judge, "heuristic");
+}
+
+namespace {
+
+// The heuristic judge under another spec: its verdicts count as another judge's.
+class RenamedJudge : public scoring::HeuristicJudge {
+ public:
+  std::string spec() const override { return "command:./other-judge"; }
+};
+
+// The data_imputation episodes of `m` that learnt rules are fitted on and counted against
+// (memory::rule_case): those a rule that always matches covers.
+std::size_t rule_cases(const memory::Memory& m) {
+  std::string error;
+  const auto rule = memory::parse_fact_rule("when always -> score 2", error);
+  return memory::rule_support(*rule, "data_imputation", m.episodes())->covers;
+}
+
+}  // namespace
+
+// Aligned for another judge, then for the heuristic judge with n1.ipynb unreadable: n1's 2 episodes are kept
+// as they were (label, feedback, verdict) but marked as the other judge's and counted, and learnt rules leave
+// n1 out (3 of the 4 data_imputation episodes are cases). Aligned for the other judge again, still without
+// n1, the verdicts are its own again; for the heuristic judge, marked again; once n1 is back, the heuristic
+// judge judges it: no mark is left and all 4 are cases.
+TEST(Align, KeptEpisodesOfAnotherJudgeAreMarkedAndLeftOutUntilJudgedAgain) {
+  Fixture f("other_judge");
+  RenamedJudge other;
+  f.options.judge = &other;
+  memory::Memory m;
+  align::align(m, f.labels, f.options);
+  EXPECT_EQ(rule_cases(m), 4u);
+  const memory::Episode before = *m.find_episode("n1.ipynb#data_imputation");
+  fs::rename(f.dir / "nb/n1.ipynb", f.dir / "n1.ipynb");
+
+  f.options.judge = &f.judge;
+  auto s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(s.notebooks_unreadable, 1u);
+  EXPECT_EQ(s.episodes_other_judge, 2u);
+  EXPECT_EQ(s.notebooks_other_judge, std::vector<std::string>{"n1.ipynb"});
+  EXPECT_EQ(s.other_judges, std::vector<std::string>{"command:./other-judge"});
+  const auto* kept = m.find_episode("n1.ipynb#data_imputation");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->verdict_judge, "command:./other-judge");
+  EXPECT_EQ(m.find_episode("n1.ipynb#model_training")->verdict_judge, "command:./other-judge");
+  EXPECT_EQ(kept->human_score, 1);
+  EXPECT_EQ(kept->feedback, "A blanket fillna hides missing values.");
+  EXPECT_EQ(kept->judge_status, before.judge_status);
+  EXPECT_EQ(kept->judge_score, before.judge_score);
+  EXPECT_EQ(kept->judge_rationale, before.judge_rationale);
+  EXPECT_TRUE(m.find_episode("n0.ipynb#data_imputation")->own_verdict());
+  EXPECT_EQ(rule_cases(m), 3u);
+
+  f.options.judge = &other;
+  s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(s.episodes_other_judge, 0u);
+  EXPECT_TRUE(m.find_episode("n1.ipynb#data_imputation")->own_verdict());
+  EXPECT_EQ(rule_cases(m), 4u);
+
+  f.options.judge = &f.judge;
+  s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(s.episodes_other_judge, 2u);
+  EXPECT_EQ(rule_cases(m), 3u);
+
+  fs::rename(f.dir / "n1.ipynb", f.dir / "nb/n1.ipynb");
+  s = align::align(m, f.labels, f.options);
+  EXPECT_EQ(s.notebooks_unreadable, 0u);
+  EXPECT_EQ(s.episodes_other_judge, 0u);
+  EXPECT_TRUE(s.notebooks_other_judge.empty());
+  for (const auto& e : m.episodes()) EXPECT_TRUE(e.own_verdict()) << e.id;
+  EXPECT_EQ(rule_cases(m), 4u);
 }
 
 TEST(Align, IncrementalRerunMakesNoCallsAndRedistillsOnlyWhatChanged) {

@@ -86,6 +86,21 @@ TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
   EXPECT_EQ(v[0].rationale.find("memory"), std::string::npos);  // unchanged: no note
 }
 
+// A neighbour whose verdict another judge gave measures no error of this judge: human 1 / judge 3 (error -2)
+// marked so, human 3 / judge 2 (error +1). The rule's 2 is corrected by +1 alone: 3 (both errors would make
+// it 2 - 0.5 = 1.5); the marked neighbour's human 1 still bounds the range [1, 3].
+TEST(MemoryBlend, AnotherJudgesVerdictMeasuresNoError) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  auto m = memory_of(nb, {{1, 3}, {3, 2}});
+  auto eps = m.episodes();
+  eps[0].verdict_judge = "command:./other-judge";
+  m.set_episodes(eps);
+  std::vector<verdict::Verdict> v{rule(2)};
+  scoring::apply_memory(nb, {&m, 5}, v);
+  EXPECT_EQ(v[0].status, verdict::Status::scored);
+  EXPECT_DOUBLE_EQ(*v[0].score, 3);
+}
+
 TEST(MemoryBlend, NotApplicableFollowsTheNeighboursCorrections) {
   const auto nb = notebook_with("df = df.fillna(0)");
   // Both neighbours: judge scored, human said N/A: the judge's "applicable" was wrong there, so N/A here.

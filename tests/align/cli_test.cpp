@@ -746,6 +746,86 @@ TEST(AlignCli, RepairAfterJudgeChangeRejudges) {
   fs::remove_all(dir);
 }
 
+// A memory aligned for judge model-a (which scores 1) is aligned again for model-b (which scores 3) with
+// b.ipynb left out: b's 2 episodes keep their labels, feedback and model-a's verdicts, marked as model-a's
+// (`spec`), and calibration is fitted on a's pair alone (3 -> 1: n 1; model-a's pair of b, 1 -> 2, would make
+// it 2); one warning names them. Once b is back, the next align asks model-b about b again (1 notebook
+// judged: a's verdict is model-b's already): b's verdicts are 3, data_imputation's pairs a (3 -> 1) and b (3
+// -> 2), n 2, mapped to their mean 1.5.
+TEST(AlignCli, EpisodesKeptWithAnotherJudgesVerdictAreLeftOutUntilJudgedAgain) {
+  judge::test::FakeLlmServer server;
+  const fs::path dir = two_notebooks("judge_align_other_judge_");
+  const std::string d = "'" + dir.string() + "'";
+  auto align = [&](const std::string& flags) {
+    return judge::test::run_command("env OPENAI_BASE_URL=" + server.openai_base_url() +
+                                    " OPENAI_API_KEY=test " + std::string(JUDGE_BINARY) + " align --labels " +
+                                    d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                                    "/mem --cache-mode off --calibrate " + flags + " 2>&1");
+  };
+  auto episode = [&](const std::string& id) {
+    std::istringstream in(judge::util::read_file(dir / "mem/episodes.jsonl"));
+    for (std::string line; std::getline(in, line);)
+      if (const auto e = nlohmann::json::parse(line); e.value("id", "") == id) return e;
+    ADD_FAILURE() << "no episode " << id;
+    return nlohmann::json();
+  };
+  auto imputation_calibration = [&] {
+    return nlohmann::json::parse(
+        judge::util::read_file(dir / "mem/calibration.json"))["dimensions"]["data_imputation"];
+  };
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
+  auto r = align("--judge openai:model-a");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(imputation_calibration()["n"], 2);
+
+  fs::rename(dir / "nb/b.ipynb", dir / "b.ipynb");
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 3, "rationale": "B"})"}});
+  r = align("--judge openai:model-b --skip-missing-notebooks");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: 2 episodes of b.ipynb keep the verdicts of judge openai:model-a, not "
+                 "openai:model-b: the notebook was not judged this run. Their labels and feedback stay, "
+                 "but they are left out of learnt rules, blend weights, calibration and contrast "
+                 "examples until the notebook is judged again: put it back under --notebooks (or make "
+                 "it readable) and run judge align again\n"),
+      std::string::npos)
+      << r.out;
+  auto b = episode("b.ipynb#data_imputation");
+  EXPECT_EQ(b["human_score"], 2.0) << b;
+  EXPECT_EQ(b["feedback"], "Rows dropped; a blanket fillna was avoided.") << b;
+  EXPECT_EQ(b["labels"], nlohmann::json::array({"b.ipynb#data_imputation#r1"})) << b;
+  EXPECT_EQ(b["judge"]["score"], 1.0) << b;
+  EXPECT_EQ(b["judge"]["spec"], "openai:model-a") << b;
+  EXPECT_EQ(episode("b.ipynb#model_training")["judge"]["spec"], "openai:model-a");
+  EXPECT_EQ(episode("b.ipynb#model_training")["feedback"], "No model.");
+  const auto a = episode("a.ipynb#data_imputation");
+  EXPECT_EQ(a["judge"]["score"], 3.0) << a;
+  EXPECT_FALSE(a["judge"].contains("spec")) << a;
+  EXPECT_EQ(imputation_calibration()["n"], 1);
+  EXPECT_EQ(imputation_calibration()["x"], nlohmann::json::array({3.0}));
+  EXPECT_EQ(imputation_calibration()["y"], nlohmann::json::array({1.0}));
+  r = run_judge("memory show " + d + "/mem");
+  EXPECT_NE(r.out.find("b.ipynb#data_imputation  human 2  judge 1 (by openai:model-a"), std::string::npos)
+      << r.out;
+
+  fs::rename(dir / "b.ipynb", dir / "nb/b.ipynb");
+  r = align("");  // the memory's judge: model-b
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find("keep the verdicts"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 notebook judged by openai:model-b"), std::string::npos) << r.out;
+  for (const char* id : {"b.ipynb#data_imputation", "b.ipynb#model_training"}) {
+    const auto e = episode(id);
+    EXPECT_EQ(e["judge"]["score"], 3.0) << e;
+    EXPECT_EQ(e["judge"]["rationale"], "B") << e;
+    EXPECT_FALSE(e["judge"].contains("spec")) << e;
+  }
+  EXPECT_EQ(imputation_calibration()["n"], 2);
+  EXPECT_EQ(imputation_calibration()["y"], nlohmann::json::array({1.5}));
+  fs::remove_all(dir);
+}
+
 // forget refits calibration.json from the episodes left, with its recorded map, and removes it when no pair
 // is left. The fake judge scores 1 everywhere; data_imputation's human scores are 1 (a) and 2 (b), so the
 // isotonic map is 1 -> 1.5 on 2 pairs, 1 -> 2 on 1 pair once a is forgotten (by hand).

@@ -220,9 +220,12 @@ TEST(Validate, CalibrationRoundTripAndApply) {
   memory::Memory m;
   memory::Episode e1, e2, e3;
   constexpr auto scored = verdict::Status::scored;
-  e1 = {"a#model_training", "a", "model_training", 2.0, "", {}, scored, 1.0, "", "", "", "", true, {}, {}};
-  e2 = {"b#model_training", "b", "model_training", 3.0, "", {}, scored, 2.0, "", "", "", "", true, {}, {}};
-  e3 = {"c#model_training", "c", "model_training", 2.0, "", {}, scored, 3.0, "", "", "", "", true, {}, {}};
+  e1 = {
+      "a#model_training", "a", "model_training", 2.0, "", {}, scored, 1.0, "", "", "", "", true, {}, {}, ""};
+  e2 = {
+      "b#model_training", "b", "model_training", 3.0, "", {}, scored, 2.0, "", "", "", "", true, {}, {}, ""};
+  e3 = {
+      "c#model_training", "c", "model_training", 2.0, "", {}, scored, 3.0, "", "", "", "", true, {}, {}, ""};
   m.set_episodes({e1, e2, e3});
   m.provenance().judge = "hand";
   const auto c = memory::fit_calibration(m);

@@ -228,6 +228,22 @@ TEST(FactRule, RecountsSupportFromTheEpisodes) {
       rule_support(*parse_fact_rule("when always -> score 2", error), "cell_organization", episodes));
 }
 
+// An episode whose verdict another judge gave (kept while its notebook could not be judged again) is no case:
+// its verdict is not the memory judge's. e2 of support_episodes marked so: u >= 1 covers e1, e3, e5, right on
+// e1 and e5.
+TEST(FactRule, AnotherJudgesVerdictIsNoCase) {
+  auto episodes = support_episodes();
+  episodes[1].verdict_judge = "command:./old-judge";
+  EXPECT_FALSE(rule_case(episodes[1]));
+  std::string error;
+  const auto s = rule_support(*parse_fact_rule("when uninstalled_packages >= 1 -> score at most 1", error),
+                              "library_installation", episodes);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->covers, 3u);
+  EXPECT_EQ(s->right, 2u);
+  EXPECT_EQ(s->cites, (std::vector<std::string>{"e1#library_installation#r1", "e5#library_installation#r1"}));
+}
+
 TEST(FactRule, StatedSupportReadsTheCommentAlignWrites) {
   EXPECT_EQ(support_comment(18, 20), "(18 of 20 labels)");
   const auto s = stated_support("when uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)");

@@ -355,6 +355,34 @@ TEST(Memory, OldFolderWithoutTombstonesOrDigestsLoads) {
   fs::remove_all(dir);
 }
 
+// An episode's verdict given by another judge than the memory's is written as the judge object's `spec` and
+// read back; episodes without it (every older file) hold the memory's judge's verdict. Calibration leaves the
+// other judge's out: sample()'s data_imputation pairs are a (2 -> 1) and b (2 -> 3), c is N/A; with b's
+// verdict another judge's, only a's pair is left: n 1, the map 2 -> 1.
+TEST(Memory, AnotherJudgesVerdictIsRecordedAndLeftOutOfCalibration) {
+  const auto dir = temp_dir("other_judge");
+  Memory m = sample();
+  auto episodes = m.episodes();
+  for (auto& e : episodes)
+    if (e.id == "b.ipynb#data_imputation") e.verdict_judge = "command:./old-judge";
+  m.set_episodes(episodes);
+  m.save(dir);
+  const std::string text = judge::util::read_file(dir / "episodes.jsonl");
+  EXPECT_NE(text.find(R"("rationale":"cell 1: something","spec":"command:./old-judge"})"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\"spec\""), text.rfind("\"spec\"")) << text;  // once: b's only
+  const Memory loaded = Memory::load(dir);
+  for (const auto& e : loaded.episodes()) {
+    EXPECT_EQ(e.own_verdict(), e.id != "b.ipynb#data_imputation") << e.id;
+    EXPECT_EQ(e.judge_score, 2) << e.id;  // kept as it was, only marked
+  }
+  EXPECT_EQ(loaded.find_episode("b.ipynb#data_imputation")->verdict_judge, "command:./old-judge");
+  const auto calibration = fit_calibration(loaded, judge::stats::IsotonicLoss::squared);
+  EXPECT_EQ(calibration.pairs.at("data_imputation"), 1u);
+  EXPECT_DOUBLE_EQ(calibration.maps.at("data_imputation")(2), 1.0);
+  fs::remove_all(dir);
+}
+
 TEST(Excerpt, PicksCellsOfTheDimensionInDocumentOrder) {
   judge::notebook::Notebook nb;
   auto cell = [&](judge::notebook::CellType t, std::string src) {

@@ -222,6 +222,23 @@ TEST(MemorySection, ContrastiveEpisodesSayWhatTheJudgeAnsweredWhenItDiffered) {
   for (const auto& e : scoring::memory_section(nb, imputation(), {&m, 10}).episodes) EXPECT_FALSE(e.judge);
 }
 
+// An episode whose verdict another judge gave (kept while its notebook could not be judged again) is shown
+// with its feedback but no Contrast: "the judge said 3" would be another judge's word. e0 as in the test
+// above (3 against 1), marked.
+TEST(MemorySection, AnotherJudgesVerdictIsNoContrast) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  auto m = memory_of(nb, {{1.0, "scored", 3.0}});
+  auto eps = m.episodes();
+  eps[0].verdict_judge = "command:./other-judge";
+  m.set_episodes(eps);
+  scoring::MemoryOptions contrastive;
+  contrastive.contrastive_episodes = true;
+  const auto s = scoring::memory_section(nb, imputation(), {&m, 10}, contrastive);
+  ASSERT_EQ(s.episodes.size(), 1u);
+  EXPECT_EQ(s.episodes[0].feedback, "feedback 0");
+  EXPECT_FALSE(s.episodes[0].judge);
+}
+
 // The default budget must leave the memory section of a memory aligned on the 40 labelled notebooks as it
 // was before there was a budget, for every notebook and dimension: the prompts it was measured with.
 TEST(MemorySection, DefaultBudgetCutsNothingOfFortyLabelledNotebooksMemory) {

@@ -36,10 +36,16 @@ struct AlignSummary {
   std::size_t notebooks_unreadable = 0;   ///< labelled notebooks that could not be read (each also a warning)
   std::size_t notebooks_skipped = 0;      ///< notebooks of LabelSet::skipped (not read; no warning here)
   std::size_t episodes_skipped_kept = 0;  ///< episodes of those notebooks kept as memory had them
-  std::size_t verdicts_unscored = 0;      ///< verdicts of this run's judge calls that are unscored
-  std::size_t verdicts_made = 0;          ///< (notebook, dimension) verdicts of this run's judge calls
-  std::size_t reflection_calls = 0;       ///< reflection batches that succeeded
-  std::size_t reflection_failed = 0;      ///< reflection batches that failed (retried next run)
+  /// Episodes kept (notebook not read) whose verdict another judge gave (memory::Episode::verdict_judge):
+  /// left out of learnt rules, blend weights and calibration until their notebooks are judged again; their
+  /// notebooks (in episode order, once each) and those judges (sorted).
+  std::size_t episodes_other_judge = 0;
+  std::vector<std::string> notebooks_other_judge;
+  std::vector<std::string> other_judges;
+  std::size_t verdicts_unscored = 0;  ///< verdicts of this run's judge calls that are unscored
+  std::size_t verdicts_made = 0;      ///< (notebook, dimension) verdicts of this run's judge calls
+  std::size_t reflection_calls = 0;   ///< reflection batches that succeeded
+  std::size_t reflection_failed = 0;  ///< reflection batches that failed (retried next run)
   std::size_t records_distilled = 0;
   std::size_t guidelines_before = 0, guidelines_after = 0;
   std::size_t labels_forgotten = 0;  ///< labels left out because a tombstone names them (Memory::forgotten)
@@ -81,7 +87,9 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 /// Aligns `memory` with `labels`, incrementally; labels a tombstone of the memory names
 /// (Memory::is_forgotten) are left out, as if the file lacked them. The notebooks of labels.skipped (not
 /// found; the caller chose to go on without them) are not read: memory keeps the episodes it has of their
-/// labelled (notebook, dimension)s as they are, as for a labelled notebook that cannot be read. Why
+/// labelled (notebook, dimension)s as they are, as for a labelled notebook that cannot be read; when memory
+/// was aligned for another judge, their verdicts are marked as that judge's (Episode::verdict_judge), left
+/// out of what needs this judge's verdicts, and judged again by the first align that reads them. Why
 /// incremental: reflection and LLM judges cost money, so an (item, dimension) whose resolved labels (scores,
 /// feedback, rater policy) and notebook file are unchanged keeps its episode and makes no call. Steps:
 ///  1. resolve raters (options.rater_policy) into one episode per (notebook, dimension);
@@ -90,7 +98,8 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///     heuristic judge, which is free, re-scores every
 ///     notebook so its recorded verdicts follow rule changes) and a fresh excerpt; episodes whose labels are
 ///     gone are removed; every notebook is judged again when the judge changed or the memory was repaired
-///     after an interrupted save (Memory::recovered: the episodes may hold another judge's verdicts);
+///     after an interrupted save (Memory::recovered: the episodes may hold another judge's verdicts), and a
+///     notebook whose episodes hold another judge's verdict (Episode::verdict_judge) is judged again;
 ///  3. embeddings: new excerpts are embedded; if the embedder's corpus statistics change (offline idf), all;
 ///  4. guidelines: citations of changed or removed labels are dropped, guidelines left with none (not
 ///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in

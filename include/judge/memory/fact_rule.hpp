@@ -58,8 +58,8 @@ std::vector<std::string> fact_names(const FactRule& rule);
 /// What a rule of the offline judge is fitted on and counted over, from one episode: the notebook's facts at
 /// alignment (Episode::facts) with `rule_score` added (the judge's score at alignment, 0 for N/A), the
 /// judge's verdict at alignment (nullopt = N/A) and the human label (nullopt = N/A). nullopt for an episode
-/// without facts (aligned with a judge that learns no rules, such as an LLM judge) or whose judge gave no
-/// usable verdict (unscored).
+/// without facts (aligned with a judge that learns no rules, such as an LLM judge), whose judge gave no
+/// usable verdict (unscored), or whose verdict another judge gave (Episode::own_verdict false).
 struct RuleCase {
   std::map<std::string, double> facts;
   std::optional<double> judge;

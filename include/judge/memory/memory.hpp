@@ -34,6 +34,10 @@ struct Guideline {
 /// An episode of episodic memory: one labelled (notebook, dimension) after the rater policy resolved its
 /// labels. The judge's own verdict is the one it gave at alignment time, without memory.
 struct Episode {
+  /// Whether the verdict (judge_status, judge_score, judge_rationale) is the memory's judge's (memory.json
+  /// `judge`); see verdict_judge.
+  bool own_verdict() const { return verdict_judge.empty(); }
+
   std::string id;  ///< "notebook#dimension"
   std::string notebook;
   std::string dimension;
@@ -51,6 +55,13 @@ struct Episode {
   /// The notebook's named facts at alignment (scoring::notebook_facts; empty unless aligned with the
   /// heuristic judge): learnt rules are applied to them so the episodic blend corrects what the rules left.
   std::map<std::string, double> facts;
+  /// Empty: the verdict is the memory's judge's. Else the judge (spec) that gave it, another one: align kept
+  /// the episode from an earlier run with another judge because its notebook could not be judged this time
+  /// (unreadable, or left out by the caller). Such a verdict is not the memory judge's, so nothing uses it as
+  /// such: learnt rules, blend weights, calibration and contrast examples leave it out (its human label and
+  /// feedback still count); the next align that reads the notebook judges it again. In the file: the judge
+  /// object's `spec`, written only when not empty (older files have none).
+  std::string verdict_judge;
 };
 
 /// One retrieved episode. `episode` points into the Memory and lives as long as it is not modified.
