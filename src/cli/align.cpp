@@ -14,6 +14,7 @@
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
+#include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
 
@@ -58,10 +59,20 @@ std::string judge_spec(const Config& config, const memory::Memory& memory) {
 }
 
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const scoring::Judge& judge,
-                   const align::AlignSummary& s) {
+                   const rubric::Rubric& rubric, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
   for (const auto& e : s.hand_edits)
     std::cerr << "judge: warning: " << rule_problem_text(opt.memory_dir, e) << "\n";
+  // The saved memory's rules as judge eval will check them (a manual rule testing a misspelt fact never
+  // applies; one giving a score off the scale makes eval refuse the memory), for a judge that applies them.
+  if (judge.learns_fact_rules()) {
+    const auto check = scoring::check_fact_rules(memory, rubric);
+    for (const auto& w : check.warnings)
+      std::cerr << "judge: warning: " << rule_problem_text(opt.memory_dir, w) << "\n";
+    for (const auto& e : check.errors)
+      std::cerr << "judge: warning: " << rule_problem_text(opt.memory_dir, e)
+                << "; judge eval refuses the memory until it is fixed\n";
+  }
   if (!s.blend_unlearnt.empty() && !judge.calls_model()) {
     std::cerr
         << "judge: warning: the heuristic judge's memory blend learnt no weight for "
@@ -232,7 +243,7 @@ int run_align(const AlignCliOptions& opt) {
         opt.calibration.empty() ? stats::IsotonicLoss::squared : stats::parse_isotonic_loss(opt.calibration));
   else
     refit_calibration(opt.memory_dir, memory, old_calibration);
-  print_summary(opt, memory, *judge, summary);
+  print_summary(opt, memory, *judge, rubric, summary);
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   // As judge eval exits 4 on an unreadable notebook or an unscored verdict (warned above): the memory is

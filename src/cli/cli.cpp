@@ -12,6 +12,8 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "judge/cli/commands.hpp"
 #include "judge/llm/command.hpp"
@@ -56,6 +58,50 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
     return closest.empty() ? head + "commands: " + names : head + "did you mean '" + prefix + closest + "'?";
   }
   return "";
+}
+
+// When CLI11 found arguments it did not expect (ExtrasError) and some of them are options the command lacks
+// ("--rater", "--fail_if=mae>1"), "; did you mean --raters?" with the closest long option of the command
+// given (at most two edits away, and fewer than the word's length); "; did you mean --raters for --rater,
+// --fail-if for --fail_if?" for several; "" when none is close. CLI11 only says "The following arguments
+// were not expected: house --rater".
+std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  if (!dynamic_cast<const CLI::ExtrasError*>(&e)) return "";  // get_name() is the command's name
+  const CLI::App* level = &app;
+  for (auto subs = level->get_subcommands(); !subs.empty(); subs = level->get_subcommands())
+    level = subs.front();
+  std::vector<std::string> names;  // "--raters", the command's long options and its parents'
+  for (const CLI::App* a = level; a; a = a->get_parent())
+    for (const CLI::Option* o : a->get_options())
+      for (const auto& n : o->get_lnames()) names.push_back("--" + n);
+  const std::string message = e.what();
+  std::vector<std::pair<std::string, std::string>> found;  // (word, closest option)
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") break;
+    word = word.substr(0, word.find('='));
+    if (!word.starts_with('-') || word.size() < 3 || message.find(word) == std::string::npos ||
+        std::find(names.begin(), names.end(), word) != names.end())
+      continue;
+    std::string closest;
+    std::size_t best = 3;
+    for (const auto& n : names) {
+      const std::size_t d = util::edit_distance(word, n);
+      if (d < best && d < word.size()) best = d, closest = n;
+    }
+    if (!closest.empty()) found.emplace_back(word, closest);
+  }
+  if (found.empty()) return "";
+  std::string out = "; did you mean ";
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    out += i ? ", " : "";
+    out += found[i].second;
+    if (found.size() > 1) {
+      out += " for ";
+      out += found[i].first;
+    }
+  }
+  return out + "?";
 }
 
 // On SIGINT or SIGTERM: kills the process groups of the command judges judge started (each runs in its own
@@ -132,7 +178,9 @@ int parse_and_run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     const std::string unknown = unknown_command(app, argc, argv);
-    std::cerr << "judge: error: " << (unknown.empty() ? std::string(e.what()) : unknown) << "\n";
+    std::cerr << "judge: error: "
+              << (unknown.empty() ? std::string(e.what()) + unknown_options(app, e, argc, argv) : unknown)
+              << "\n";
     std::cerr << "Run with --help for more information.\n";
     return static_cast<int>(ExitCode::usage);
   }

@@ -259,7 +259,7 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
       root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
       std::string note;
-      const int line = util::yaml_error_line(text, e.mark.line, e.mark.column, note);
+      const int line = util::yaml_error_line(text, e.mark.line, e.mark.column, note, e.msg);
       throw Error(path + ":" + std::to_string(line) + ": " + e.msg + (note.empty() ? "" : " (" + note + ")"));
     }
     if (const int line = util::yaml_unclosed_quote_line(text))

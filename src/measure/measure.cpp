@@ -396,6 +396,39 @@ void check_calibration_folds(int folds, std::size_t notebooks, const std::string
 
 bool same_item(const std::string& a, const std::string& b) { return a == b || util::same_notebook(a, b); }
 
+namespace {
+
+// For "no label matches a score": one example of each side, so the mismatch shows. The first label's
+// notebook and the first score's ("; labels name \"nb/a.ipynb\", scores name \"/abs/b.ipynb\""), or, when a
+// score names the first label's notebook, the dimensions it has there and the label's; "" when a side is
+// empty.
+std::string mismatch_example(const labels::LabelSet& label_set, const ScoreSet& scores) {
+  if (label_set.labels.empty() || scores.records.empty()) return "";
+  const labels::Label& label = label_set.labels.front();
+  std::string out;
+  for (const auto& r : scores.records)
+    if (same_item(label.item, r.item) && r.dimension != label.dimension) {
+      out = "; the label of \"";
+      out += label.item;
+      out += "\" is for dimension \"";
+      out += label.dimension;
+      out += "\", the score of \"";
+      out += r.item;
+      out += "\" for \"";
+      out += r.dimension;
+      out += "\"";
+      return out;
+    }
+  out = "; labels name \"";
+  out += label.item;
+  out += "\", scores name \"";
+  out += scores.records.front().item;
+  out += "\"";
+  return out;
+}
+
+}  // namespace
+
 Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
                     const MeasureOptions& options) {
   Measurement report;
@@ -512,10 +545,15 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
                 std::to_string(records) +
                 " records): there is no score to compare with the labels (each record's error says why; "
                 "fix that and run judge eval again)");
-  if (!any_pair)
-    throw Error(
-        "no label in " + label_set.source + " matches a score in " + scores.source +
-        " (items match when equal or one path ends with the other after a '/'; dimensions must be equal)");
+  if (!any_pair) {
+    std::string what = "no label in ";
+    what += label_set.source;
+    what += " matches a score in ";
+    what += scores.source;
+    what += " (items match when equal or one path ends with the other after a '/'; dimensions must be equal)";
+    what += mismatch_example(label_set, scores);
+    throw Error(what);
+  }
   return report;
 }
 

@@ -246,7 +246,7 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     std::string note;
-    const int line = util::yaml_error_line(text, e.mark.line, e.mark.column, note);
+    const int line = util::yaml_error_line(text, e.mark.line, e.mark.column, note, e.msg);
     problems.add(path.string() + ":" + std::to_string(line), e.msg + (note.empty() ? "" : " (" + note + ")"));
     return out;
   }

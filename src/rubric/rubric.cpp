@@ -86,7 +86,7 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
     std::string note;
-    const int line = util::yaml_error_line(yaml_text, e.mark.line, e.mark.column, note);
+    const int line = util::yaml_error_line(yaml_text, e.mark.line, e.mark.column, note, e.msg);
     throw Error(name + ":" + std::to_string(line) + ": not valid YAML: " + e.msg +
                 (note.empty() ? "" : " (" + note + ")"));
   }

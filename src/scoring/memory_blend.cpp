@@ -10,6 +10,7 @@
 
 #include "judge/scoring/facts.hpp"
 #include "judge/scoring/heuristic_rules.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::scoring {
 
@@ -199,6 +200,25 @@ std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memo
   return out;
 }
 
+std::string closest_fact(std::string_view name) {
+  std::vector<std::string> names{"rule_score"};
+  for (const auto& f : fact_vocabulary()) names.push_back(f.name);
+  // A typo is a few edits of a long name; a short word ("always") is near many names by chance.
+  const std::size_t limit = std::min<std::size_t>(3, name.size() / 4);
+  std::size_t best = limit + 1;
+  std::vector<std::string> closest;
+  for (const auto& n : names) {
+    const std::size_t d = util::edit_distance(name, n);
+    if (d > best) continue;
+    if (d < best) {
+      best = d;
+      closest.clear();
+    }
+    closest.push_back(n);
+  }
+  return best <= limit && closest.size() == 1 ? closest.front() : std::string();
+}
+
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric) {
   std::set<std::string, std::less<>> names{"rule_score"};
   for (const auto& f : fact_vocabulary()) names.insert(f.name);
@@ -217,11 +237,19 @@ FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubri
                                              std::to_string(rubric.max_score()) + ")"});
       if (a.kind == stats::ActionKind::not_applicable && !rubric.allows_na)
         out.errors.push_back({rule.line, where + " says N/A, but rubric " + rubric.id + " has no N/A"});
-      for (const auto& name : memory::fact_names(rule))
-        if (!names.count(name))
-          out.warnings.push_back(
-              {rule.line, where + " tests `" + name +
-                              "`, which is not a fact (docs/facts.md), so the rule never applies"});
+      for (const auto& name : memory::fact_names(rule)) {
+        if (names.count(name)) continue;
+        std::string what = where;
+        what += " tests `";
+        what += name;
+        what += "`, which is not a fact (docs/facts.md), so the rule never applies";
+        if (const std::string near = closest_fact(name); !near.empty()) {
+          what += "; did you mean `";
+          what += near;
+          what += "`?";
+        }
+        out.warnings.push_back({rule.line, what});
+      }
     }
   return out;
 }

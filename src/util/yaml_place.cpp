@@ -124,7 +124,8 @@ std::string_view line_text(std::string_view text, int n) {
 
 }  // namespace
 
-int yaml_error_line(std::string_view text, int line, int column, std::string& note) {
+int yaml_error_line(std::string_view text, int line, int column, std::string& note,
+                    std::string_view message) {
   note.clear();
   // Lines of the file, 1-based: the last is the one after the last line break when text follows it.
   const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) +
@@ -180,6 +181,36 @@ int yaml_error_line(std::string_view text, int line, int column, std::string& no
       note += ", and the parser stopped on line ";
       note += std::to_string(line + 1);
       return first + 1;
+    }
+  }
+  if (!past_end && (message == "end of map not found" || message == "end of sequence not found" ||
+                    message == "illegal map value" || message == "illegal block entry" ||
+                    message == "illegal tab when looking for indentation")) {
+    // yaml-cpp stops on the line whose indentation ends a map or a list it did not expect to end (or
+    // starts one where a value was): the slip is this line's indentation, or the one of the line above.
+    const std::string_view here = line_text(text, line);
+    const auto spaces = [](std::string_view s) { return s.find_first_not_of(' '); };
+    int above = line - 1;
+    for (; above >= 0; --above) {
+      const std::string_view s = line_text(text, above);
+      const auto k = s.find_first_not_of(" \t");
+      if (k != std::string_view::npos && s[k] != '#') break;
+    }
+    if (here.find('\t') < here.find_first_not_of(" \t")) {
+      note = "a tab indents this line; YAML indents with spaces only";
+    } else if (message == "illegal map value" &&
+               here.substr(0, static_cast<std::size_t>(std::max(column, 0))).find(": ") !=
+                   std::string_view::npos) {
+      // "text: note: this": the second `: ` would start a map inside the value, not an indentation slip.
+      note = "a `: ` inside a value that is not quoted starts another key: put the value in quotes";
+    } else if (above >= 0) {
+      note = "check that this line is indented like its neighbours: it has ";
+      note += std::to_string(std::min(spaces(here), here.size()));
+      note += " spaces, line ";
+      note += std::to_string(above + 1);
+      note += " above it ";
+      const std::string_view a = line_text(text, above);
+      note += std::to_string(std::min(spaces(a), a.size()));
     }
   }
   return past_end ? std::max(lines, 1) : line + 1;

@@ -320,7 +320,8 @@ TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
   EXPECT_EQ(check.warnings,
             (std::vector<P>{{22,
                              "model_training: `when trains_modle -> score 1` tests `trains_modle`, which is "
-                             "not a fact (docs/facts.md), so the rule never applies"},
+                             "not a fact (docs/facts.md), so the rule never applies; did you mean "
+                             "`trains_model`?"},
                             {26,
                              "model_training: `when always, trains_model -> N/A` tests `always`, which is "
                              "not a fact (docs/facts.md), so the rule never applies"}}));

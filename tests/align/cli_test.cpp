@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -1099,12 +1100,42 @@ TEST(AlignCli, EvalRefusesRulesOffTheScaleAndWarnsOfUnknownFacts) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   const std::string typo = "judge: warning: " + file +
                            "data_imputation: `when imputaton_cells >= 1 -> score 3` tests `imputaton_cells`, "
-                           "which is not a fact (docs/facts.md), so the rule never applies\n";
+                           "which is not a fact (docs/facts.md), so the rule never applies; did you mean "
+                           "`imputation_cells`?\n";
   EXPECT_NE(r.out.find(typo), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("learnt_rule"), std::string::npos) << r.out;
   r = run_judge(show);
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, typo);
+  fs::remove_all(dir);
+}
+
+// A manual rule testing a misspelt fact: align keeps it, and says so after saving the memory, with the
+// rule's line in the guidelines.yaml it wrote and the fact it probably meant (one letter away).
+TEST(AlignCli, AlignWarnsOfAManualRuleOnAMisspeltFact) {
+  const fs::path dir = two_notebooks("judge_align_rule_typo_");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem 2>&1 >/dev/null";
+  auto r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find("not a fact"), std::string::npos) << r.out;
+  judge::util::write_file_atomic(dir / "mem/guidelines.yaml",
+                                 "schema_version: 1\nguidelines:\n  data_imputation:\n    - text: when "
+                                 "missing_value_check -> score 3\n      source: manual\n");
+  r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // The rule's line in the file align saved, read off that file.
+  const std::string saved = judge::util::read_file(dir / "mem/guidelines.yaml");
+  const auto at = saved.find("when missing_value_check -> score 3");
+  ASSERT_NE(at, std::string::npos) << saved;
+  const auto line = 1 + std::count(saved.begin(), saved.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  EXPECT_NE(r.out.find("judge: warning: " + dir.string() + "/mem/guidelines.yaml:" + std::to_string(line) +
+                       ": data_imputation: `when missing_value_check -> score 3` tests "
+                       "`missing_value_check`, which is not a fact (docs/facts.md), so the rule never "
+                       "applies; did you mean `missing_value_checks`?\n"),
+            std::string::npos)
+      << r.out;
   fs::remove_all(dir);
 }
 

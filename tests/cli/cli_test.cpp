@@ -42,6 +42,27 @@ TEST(Cli, UnknownCommandFarFromAnyListsTheCommands) {
       << r.out;
 }
 
+TEST(Cli, MistypedOptionSuggestsTheClosestOptionOfItsCommand) {
+  // --rater is one letter short of align's --raters; "house" is its value, also left over.
+  auto r = run_judge("align --labels l.csv --notebooks nb --memory mem --rater house 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("judge: error: The following arguments were not expected: house --rater; did you mean "
+                       "--raters?\n"),
+            std::string::npos)
+      << r.out;
+  // Two: an underscore for report's --fail-if, and --seeds for --seed, each named with its word.
+  r = run_judge("report --labels l.csv --scores s.jsonl --fail_if=mae --seeds 3 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("; did you mean --fail-if for --fail_if, --seed for --seeds?\n"), std::string::npos)
+      << r.out;
+  // An option far from every option of the command: CLI11's message alone.
+  r = run_judge("align --labels l.csv --notebooks nb --memory mem --frobnicate 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("judge: error: The following argument was not expected: --frobnicate\n"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(Cli, NoCommandStillSaysOneIsRequired) {
   const auto r = run_judge("2>&1");
   EXPECT_EQ(r.exit_code, 2);

@@ -110,6 +110,41 @@ TEST(Measure, RaterPolicyAndUnknownJudge) {
   EXPECT_THROW(small_report(o), judge::Error);
 }
 
+// Nothing matches: the error shows one notebook path of each side (the first of each file), or, when a
+// score names the label's notebook, the two dimensions.
+TEST(Measure, NoMatchShowsAnExampleOfEachSide) {
+  MeasureOptions options;
+  options.bootstrap.resamples = 10;
+  const auto labels = judge::labels::read_labels(
+      write_temp("nomatch_labels.csv",
+                 "notebook,dimension,score\nipynb/a.ipynb,model_use,1\nipynb/b.ipynb,model_use,2\n"));
+  const auto elsewhere =
+      read_scores(write_temp("nomatch_scores.csv",
+                             "item,dimension,score,judge\n/abs/path/other.ipynb,model_use,2,h\n/abs/path/"
+                             "more.ipynb,model_use,3,h\n"));
+  try {
+    measure(labels, elsewhere, options);
+    FAIL() << "no label matches a score";
+  } catch (const judge::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("matches a score in"), std::string::npos) << what;
+    EXPECT_TRUE(what.ends_with("; labels name \"ipynb/a.ipynb\", scores name \"/abs/path/other.ipynb\""))
+        << what;
+  }
+  const auto other_dimension = read_scores(
+      write_temp("nomatch_dims.csv", "item,dimension,score,judge\n/data/ipynb/a.ipynb,model_training,2,h\n"));
+  try {
+    measure(labels, other_dimension, options);
+    FAIL() << "no label matches a score";
+  } catch (const judge::Error& e) {
+    const std::string what = e.what();
+    EXPECT_TRUE(
+        what.ends_with("; the label of \"ipynb/a.ipynb\" is for dimension \"model_use\", the score of "
+                       "\"/data/ipynb/a.ipynb\" for \"model_training\""))
+        << what;
+  }
+}
+
 TEST(Gates, GatesParseAndEvaluate) {
   const Gate g = parse_gate("mae:model_training >= 0.3");
   EXPECT_EQ(g.metric, "mae");

@@ -623,10 +623,12 @@ TEST(Memory, BrokenGuidelinesYamlNamesTheLineToFix) {
   const std::vector<std::pair<std::string, std::string>> cases{
       // a key indented one space less than its siblings
       {head + "    - text: when trains_model -> score 1\n      source: learnt\n     cites: []\n",
-       "guidelines.yaml:6: end of sequence not found"},
+       "guidelines.yaml:6: end of sequence not found (check that this line is indented like its neighbours: "
+       "it has 5 spaces, line 5 above it 6)"},
       // a tab in the indentation
       {head + "    - text: when trains_model -> score 1\n\t  source: learnt\n",
-       "guidelines.yaml:5: illegal tab when looking for indentation"},
+       "guidelines.yaml:5: illegal tab when looking for indentation (a tab indents this line; YAML indents "
+       "with spaces only)"},
       // a quote left open, closed by the first quote of a later line
       {head + "    - text: \"when trains_model -> score 1\n      source: learnt\n    - text: \"b\"\n",
        "guidelines.yaml:4: end of map not found (a quoted text opened on this line runs on to line 6, where "

@@ -96,8 +96,10 @@ TEST(Rubric, YamlErrorsNameTheLineToFix) {
   EXPECT_EQ(rubric_error(head + "  - id: first\n    description: d\n    levels: {1: x, 2: y\n"),
             "r.yaml:8: not valid YAML: end of map flow not found (the `{` opened on this line is not closed; "
             "the parser stopped at the end of the file)");
-  EXPECT_EQ(rubric_error(head + "  - id: first\n\tdescription: d\n"),
-            "r.yaml:7: not valid YAML: illegal tab when looking for indentation");
+  EXPECT_EQ(
+      rubric_error(head + "  - id: first\n\tdescription: d\n"),
+      "r.yaml:7: not valid YAML: illegal tab when looking for indentation (a tab indents this line; YAML "
+      "indents with spaces only)");
 }
 
 TEST(Rubric, UnknownKeysAreRejectedWithFileLineKeyAndAllowedKeys) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "judge/memory/calibration.hpp"
@@ -59,9 +60,10 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
 /// naming the dimension and the rule, with the rule's line in guidelines.yaml. `errors`: an action the rubric
 /// cannot give (a score not on its scale, N/A on a rubric without N/A), which would put a verdict off the
 /// scale. `warnings`: a test on a name that is neither a fact of fact_vocabulary() nor `rule_score` (a typo,
-/// "always" among other tests), which never holds, so the rule never applies. Rules of dimensions the rubric
-/// lacks are not looked at. judge eval (warnings printed, errors refused) and judge memory show (both
-/// printed) report them as "DIR/guidelines.yaml:LINE: WHAT".
+/// "always" among other tests), which never holds, so the rule never applies; when a fact is within a few
+/// edits of the name (closest_fact), the warning ends "; did you mean `FACT`?". Rules of dimensions the
+/// rubric lacks are not looked at. judge eval (warnings printed, errors refused), judge align and judge
+/// memory show (both printed) report them as "DIR/guidelines.yaml:LINE: WHAT".
 struct FactRuleProblem {
   int line = 0;      ///< the rule's line in guidelines.yaml (FactRule::line; 0 when unknown)
   std::string what;  ///< "model_training: `when trains_modle -> score 1` tests `trains_modle`, which ..."
@@ -71,6 +73,11 @@ struct FactRuleCheck {
   std::vector<FactRuleProblem> errors, warnings;
 };
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric);
+
+/// The fact of fact_vocabulary() (or `rule_score`) a misspelt name probably meant: the one closest by edit
+/// distance (util::edit_distance), at most 3 edits and a quarter of the name's length
+/// ("missing_value_check" -> "missing_value_checks"); "" when none is that close, or several tie.
+std::string closest_fact(std::string_view name);
 
 /// One line per dimension the memory's guidelines are filed under that `rubric` (the whole rubric, not a
 /// --dimensions cut of it) lacks: a typo in guidelines.yaml's key (`data_imputaton:`) leaves those guidelines

@@ -19,9 +19,14 @@ namespace judge::util {
 ///  - a `[` or `{` still open at the error and opened on an earlier line: its line, with the note "the `[`
 ///    opened on line N is not closed";
 ///  - otherwise the error's line + 1, or the last line of the file when the error is past it (at the end of
-///    the file).
+///    the file). When yaml-cpp's `message` is one an indentation slip gives ("end of map not found", "end of
+///    sequence not found", "illegal map value", ...), the note is "check that this line is indented like its
+///    neighbours: it has N spaces, line L above it M" (L: the nearest line above that is neither blank nor a
+///    comment), or "a tab indents this line; YAML indents with spaces only", or, for an "illegal map value"
+///    after a `: ` earlier on the line (`text: note: this`), a note to quote the value.
 /// Always a line of `text` (1 for an empty one).
-int yaml_error_line(std::string_view text, int line, int column, std::string& note);
+int yaml_error_line(std::string_view text, int line, int column, std::string& note,
+                    std::string_view message = {});
 
 /// The 1-based line of a quote opened in `text` and never closed, or 0 when every quote is closed. yaml-cpp
 /// accepts such a file: the quoted text runs to the end of the file and swallows every later line (keys
