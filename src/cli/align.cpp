@@ -165,9 +165,10 @@ void warn_other_judges(const align::AlignSummary& s, const std::string& judge) {
                     : util::count_text(notebooks.size(), "notebook") + " (" + few_names(notebooks) + ")")
             << (s.episodes_other_judge == 1 ? " keeps the verdict of " : " keep the verdicts of ")
             << (s.other_judges.size() == 1 ? "judge " : "judges ") << judges << ", not " << judge
-            << (one ? ": the notebook was" : ": the notebooks were")
-            << " not judged this run. Their labels and feedback stay, but they are left out of learnt rules, "
-               "blend weights, calibration and contrast examples until "
+            << (one ? ": the notebook was" : ": the notebooks were") << " not judged this run. "
+            << (s.episodes_other_judge == 1 ? "Its label and feedback stay, but it is"
+                                            : "Their labels and feedback stay, but they are")
+            << " left out of learnt rules, blend weights, calibration and contrast examples until "
             << (one ? "the notebook is judged again: put it" : "the notebooks are judged again: put them")
             << " back under --notebooks (or make " << (one ? "it" : "them")
             << " readable) and run judge align again\n";

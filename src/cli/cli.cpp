@@ -85,9 +85,13 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int a
       continue;
     std::string closest;
     std::size_t best = 3;
+    // Fewer edits than the word has letters (its dashes aside): `--xx` is no misspelt `--k`.
+    const std::size_t first_letter = word.find_first_not_of('-');
+    if (first_letter == std::string::npos) continue;
+    const std::size_t letters = word.size() - first_letter;
     for (const auto& n : names) {
       const std::size_t d = util::edit_distance(word, n);
-      if (d < best && d < word.size()) best = d, closest = n;
+      if (d < best && d < letters) best = d, closest = n;
     }
     if (!closest.empty()) found.emplace_back(word, closest);
   }

@@ -219,11 +219,16 @@ int run_show(const MemoryCliOptions& opt) {
   const auto& all = m.all_guidelines();
   const auto rules = static_cast<std::size_t>(
       std::count_if(all.begin(), all.end(), [](const auto& g) { return memory::is_fact_rule(g.text); }));
+  // What an LLM judge's prompt gets (scoring::memory_section): neither the rules nor a learnt guideline.
+  const auto prompted = static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const auto& g) {
+    return g.source != "learnt" && !memory::is_fact_rule(g.text);
+  }));
   std::cout << "\nguidelines (" << all.size();
-  // Which of them the offline judge applies: the rules; the rest is text for an LLM judge's prompt.
-  if (rules > 0 && rules < all.size())
+  if (rules > 0 && rules < all.size()) {
     std::cout << "; the heuristic judge applies the " << util::count_text(rules, "rule")
-              << " (when ... ->), an LLM judge reads them all in its prompt";
+              << " (when ... ->), an LLM judge's prompt gets the other "
+              << (prompted == 1 ? "guideline" : std::to_string(prompted));
+  }
   std::cout << "):\n";
   std::string dim;
   for (const auto& g : m.all_guidelines()) {

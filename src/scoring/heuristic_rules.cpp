@@ -139,7 +139,7 @@ Finding exploratory_data_analysis(const NotebookFacts& f, const Stages& s) {
                                  [](const std::string& kind) { return kind.starts_with("missing values"); });
   for (const auto& c : f.code) {
     if (missingness || c.number >= stop) break;
-    missingness = shows_kind(c, {"shape/types", {".info("}}, s);
+    missingness = !c.only_error && shows_kind(c, {"shape/types", {".info("}}, s);
   }
   if (found.size() >= 3 && findings && missingness) {
     notes.push_back("findings are written down in markdown");

@@ -189,7 +189,13 @@ int yaml_error_line(std::string_view text, int line, int column, std::string& no
     // yaml-cpp stops on the line whose indentation ends a map or a list it did not expect to end (or
     // starts one where a value was): the slip is this line's indentation, or the one of the line above.
     const std::string_view here = line_text(text, line);
-    const auto spaces = [](std::string_view s) { return s.find_first_not_of(' '); };
+    // Spaces before a line's key, a list item's `- ` counted as two: "    - text:" and "      source:" align.
+    const auto spaces = [](std::string_view s) {
+      std::size_t at = s.find_first_not_of(' ');
+      while (at != std::string_view::npos && s.substr(at).starts_with("- "))
+        at = s.find_first_not_of(' ', at + 2);
+      return at;
+    };
     int above = line - 1;
     for (; above >= 0; --above) {
       const std::string_view s = line_text(text, above);
@@ -206,7 +212,7 @@ int yaml_error_line(std::string_view text, int line, int column, std::string& no
     } else if (above >= 0) {
       note = "check that this line is indented like its neighbours: it has ";
       note += std::to_string(std::min(spaces(here), here.size()));
-      note += " spaces, line ";
+      note += " spaces before its key (a list item's `- ` counts as two), line ";
       note += std::to_string(above + 1);
       note += " above it ";
       const std::string_view a = line_text(text, above);

@@ -1182,7 +1182,8 @@ TEST(AlignCli, MemoryShowListsTheBlendWeights) {
 }
 
 // memory show says which guidelines the offline judge applies: of a hand-written file of three guidelines,
-// the one rule (`when ... ->`); the two texts are for an LLM judge's prompt.
+// the one rule (`when ... ->`); the two texts are what an LLM judge's prompt gets (scoring::memory_section
+// leaves rules out).
 TEST(AlignCli, MemoryShowSaysWhichGuidelinesTheHeuristicApplies) {
   const fs::path dir = two_notebooks("judge_show_rules_");
   const std::string d = "'" + dir.string() + "'";
@@ -1199,9 +1200,10 @@ TEST(AlignCli, MemoryShowSaysWhichGuidelinesTheHeuristicApplies) {
       "    - text: Set a seed.\n      source: manual\n");
   const auto r = run_judge("memory show " + d + "/mem");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("\nguidelines (3; the heuristic judge applies the 1 rule (when ... ->), an LLM judge "
-                       "reads them all in its prompt):\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("\nguidelines (3; the heuristic judge applies the 1 rule (when ... ->), an LLM judge's "
+                 "prompt gets the other 2):\n"),
+      std::string::npos)
       << r.out;
   fs::remove_all(dir);
 }

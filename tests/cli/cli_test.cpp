@@ -55,6 +55,11 @@ TEST(Cli, MistypedOptionSuggestsTheClosestOptionOfItsCommand) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("; did you mean --fail-if for --fail_if, --seed for --seeds?\n"), std::string::npos)
       << r.out;
+  // A short word is no misspelling of eval's one-letter -k (--k, two edits from --xx): no suggestion.
+  r = run_judge("eval nbs --xx 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("judge: error: The following argument was not expected: --xx\n"), std::string::npos)
+      << r.out;
   // An option far from every option of the command: CLI11's message alone.
   r = run_judge("align --labels l.csv --notebooks nb --memory mem --frobnicate 2>&1");
   EXPECT_EQ(r.exit_code, 2);

@@ -624,7 +624,7 @@ TEST(Memory, BrokenGuidelinesYamlNamesTheLineToFix) {
       // a key indented one space less than its siblings
       {head + "    - text: when trains_model -> score 1\n      source: learnt\n     cites: []\n",
        "guidelines.yaml:6: end of sequence not found (check that this line is indented like its neighbours: "
-       "it has 5 spaces, line 5 above it 6)"},
+       "it has 5 spaces before its key (a list item's `- ` counts as two), line 5 above it 6)"},
       // a tab in the indentation
       {head + "    - text: when trains_model -> score 1\n\t  source: learnt\n",
        "guidelines.yaml:5: illegal tab when looking for indentation (a tab indents this line; YAML indents "

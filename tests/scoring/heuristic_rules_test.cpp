@@ -147,6 +147,21 @@ TEST(HeuristicRules, ExplorationWithoutMissingValuesIsTwo) {
       << without.rationale;
   EXPECT_EQ(verdict(explored("\ndf.info()"), "exploratory_data_analysis").score, 3.0);
   EXPECT_EQ(verdict(explored("\ndf.isna().sum()"), "exploratory_data_analysis").score, 3.0);
+  // An info() in a cell of its own whose only output is an error showed no gaps: still 2.
+  auto failed_info = make({
+      {code, "import pandas as pd\nfrom sklearn.linear_model import LinearRegression"},
+      {code, "frame.info()"},
+      {code, "df = pd.read_csv('rent.csv')\nprint(df.shape)\ndf.describe()"},
+      {code, "df['rent'].hist()"},
+      {md,
+       "We can see that rent is skewed to the right, with a long tail of very expensive flats in the "
+       "centre."},
+      {code,
+       "X_train, X_test, y_train, y_test = train_test_split(X, y)\nm = LinearRegression().fit(X_train, "
+       "y_train)"},
+  });
+  with_error(failed_info, 2, "NameError", "name 'frame' is not defined");
+  EXPECT_EQ(verdict(judge(failed_info), "exploratory_data_analysis").score, 2.0);
 }
 
 // A look that raised shows nothing: a plot whose only output is a NameError explores nothing (1); the same

@@ -21,24 +21,33 @@ TEST(YamlPlace, AnErrorOnTheLineOfTheMistakeKeepsItsLine) {
 
 TEST(YamlPlace, AnIndentationSlipSaysHowThisLineAndTheOneAboveAreIndented) {
   // A list item indented 3 spaces among items indented 4: yaml-cpp 0.7 stops on it (0-based line 4, column
-  // 3) with "end of map not found"; it has 3 spaces, line 4 above it 6.
+  // 3) with "end of map not found"; it has 3 + 2 spaces before its key (`- ` counts), line 4 above it 6.
   const std::string items =
       "guidelines:\n  data_imputation:\n    - text: a\n      source: manual\n"
       "   - text: b\n      source: manual\n";
   std::string note;
   EXPECT_EQ(yaml_error_line(items, 4, 3, note, "end of map not found"), 5);
-  EXPECT_EQ(note, "check that this line is indented like its neighbours: it has 3 spaces, line 4 above it 6");
+  EXPECT_EQ(note,
+            "check that this line is indented like its neighbours: it has 5 spaces before its key (a list "
+            "item's `- ` "
+            "counts as two), line 4 above it 6");
   // A key indented one space more than its sibling's `text:`: "illegal map value" at its `:` (line 3,
-  // column 13); it has 7 spaces, line 3 above it 4.
+  // column 13); it has 7 spaces, line 3 above it 4 + 2 (its `- `).
   const std::string deeper = "guidelines:\n  data_imputation:\n    - text: a\n       source: manual\n";
   EXPECT_EQ(yaml_error_line(deeper, 3, 13, note, "illegal map value"), 4);
-  EXPECT_EQ(note, "check that this line is indented like its neighbours: it has 7 spaces, line 3 above it 4");
+  EXPECT_EQ(note,
+            "check that this line is indented like its neighbours: it has 7 spaces before its key (a list "
+            "item's `- ` "
+            "counts as two), line 3 above it 6");
   // The same with a blank line and a comment between (yaml-cpp then says "end of map not found" at line 5,
   // column 7): the line above is the rule's text, line 3, not the blank line or the comment.
   const std::string spaced =
       "guidelines:\n  data_imputation:\n    - text: a\n\n    # why\n       source: manual\n";
   EXPECT_EQ(yaml_error_line(spaced, 5, 7, note, "end of map not found"), 6);
-  EXPECT_EQ(note, "check that this line is indented like its neighbours: it has 7 spaces, line 3 above it 4");
+  EXPECT_EQ(note,
+            "check that this line is indented like its neighbours: it has 7 spaces before its key (a list "
+            "item's `- ` "
+            "counts as two), line 3 above it 6");
   // A tab where spaces should be (yaml-cpp: "illegal map value" on the tab's line).
   EXPECT_EQ(yaml_error_line("a:\n\tb: 1\n", 1, 2, note, "illegal map value"), 2);
   EXPECT_EQ(note, "a tab indents this line; YAML indents with spaces only");
