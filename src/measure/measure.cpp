@@ -208,19 +208,7 @@ std::string did_you_mean(const std::string& label_item, const std::set<std::stri
   }
   if (!same.empty()) return only(same);
   if (!same_name.empty()) return only(same_name);
-  const std::size_t limit = std::min<std::size_t>(3, label_item.size() / 4);
-  std::size_t best = limit + 1;
-  std::vector<std::string> closest;
-  for (const auto& s : score_items) {
-    const std::size_t d = util::edit_distance(label_item, s);
-    if (d > best) continue;
-    if (d < best) {
-      best = d;
-      closest.clear();
-    }
-    closest.push_back(s);
-  }
-  return best <= limit ? only(closest) : "";
+  return only(util::closest_names(label_item, {score_items.begin(), score_items.end()}));
 }
 
 Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex& ix) {

@@ -203,20 +203,8 @@ std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memo
 std::string closest_fact(std::string_view name) {
   std::vector<std::string> names{"rule_score"};
   for (const auto& f : fact_vocabulary()) names.push_back(f.name);
-  // A typo is a few edits of a long name; a short word ("always") is near many names by chance.
-  const std::size_t limit = std::min<std::size_t>(3, name.size() / 4);
-  std::size_t best = limit + 1;
-  std::vector<std::string> closest;
-  for (const auto& n : names) {
-    const std::size_t d = util::edit_distance(name, n);
-    if (d > best) continue;
-    if (d < best) {
-      best = d;
-      closest.clear();
-    }
-    closest.push_back(n);
-  }
-  return best <= limit && closest.size() == 1 ? closest.front() : std::string();
+  const auto closest = util::closest_names(name, names);
+  return closest.size() == 1 ? closest.front() : std::string();
 }
 
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric) {

@@ -98,6 +98,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
+std::vector<std::string> closest_names(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::size_t limit = std::min<std::size_t>(3, word.size() / 4);
+  std::size_t best = limit + 1;
+  std::vector<std::string> closest;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d > best) continue;
+    if (d < best) {
+      best = d;
+      closest.clear();
+    }
+    closest.push_back(c);
+  }
+  return best <= limit ? closest : std::vector<std::string>{};
+}
+
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }

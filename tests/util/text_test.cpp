@@ -36,3 +36,15 @@ TEST(Text, EditDistanceCountsInsertionsDeletionsSubstitutions) {
   EXPECT_EQ(edit_distance("", "abc"), 3u);
   EXPECT_EQ(edit_distance("same", "same"), 0u);
 }
+
+TEST(Text, ClosestNamesAreTheNearestWithinAFewEdits) {
+  const std::vector<std::string> names{"trains_model", "predicts", "seed_set", "tuning"};
+  // trains_modle: 2 edits from trains_model (a swap is two substitutions); 12 letters allow 3.
+  EXPECT_EQ(closest_names("trains_modle", names), std::vector<std::string>{"trains_model"});
+  // "tunin" is 1 edit from "tuning", but 5 letters allow 1 edit (5 / 4): kept; "xx" allows 0.
+  EXPECT_EQ(closest_names("tunin", names), std::vector<std::string>{"tuning"});
+  EXPECT_TRUE(closest_names("xx", names).empty());
+  // Ties: "seed_sat" is 1 edit from "seed_set" and from "seed_sar" alike: both, in the candidates' order.
+  EXPECT_EQ(closest_names("seed_sat", {"seed_set", "seed_sar", "tuning"}),
+            (std::vector<std::string>{"seed_set", "seed_sar"}));
+}

@@ -25,6 +25,11 @@ std::string to_lower(std::string_view text);
 /// Levenshtein distance (insertions, deletions, substitutions, each costing 1) between two byte strings.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// The candidates nearest `word` by edit_distance, all of those at the least distance, when that distance is
+/// at most 3 and at most a quarter of `word`'s length (a typo is a few edits of a long name; a short word is
+/// near many names by chance); empty when none is that near. In the candidates' order.
+std::vector<std::string> closest_names(std::string_view word, const std::vector<std::string>& candidates);
+
 /// "N noun", with the noun's regular English plural (an added "s") unless N is 1: count_text(1, "episode")
 /// is "1 episode", count_text(0, "episode") is "0 episodes".
 std::string count_text(std::size_t n, std::string_view noun);
