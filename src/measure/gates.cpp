@@ -53,12 +53,16 @@ Gate parse_gate(const std::string& text) {
                      " (expected METRIC[:DIMENSION] OP NUMBER, METRIC one of " + gate_metric_list() +
                      ", DIMENSION a dimension or * for each one, OP one of <, <=, >, >=; e.g. 'mae>0.35', "
                      "'mae:model_training>0.3', 'na_disagree>0.1', 'unscored>0', 'labels_without_score>0', "
-                     "'mae_change>0' or 'mae_change:*>0'; "
+                     "'mae_change>0', 'mae_change:*>0' or 'mae_change_ci_low:*>0'; "
                      "docs/report.md)",
                  ExitCode::usage);
   };
   const auto op_at = text.find_first_of("<>");
-  if (op_at == std::string::npos) throw bad("no comparison");
+  if (op_at == std::string::npos)
+    throw bad(text.find('=') == std::string::npos ? "no comparison" : "'=' alone is no comparison");
+  // "mae=>0.3": the comparison is written the other way round ('>=' in this syntax).
+  if (op_at > 0 && text[op_at - 1] == '=')
+    throw bad(std::string("'=") + text[op_at] + "' is no comparison; write '" + text[op_at] + "='");
   Gate g;
   g.text = text;
   g.op = text.substr(op_at, op_at + 1 < text.size() && text[op_at + 1] == '=' ? 2 : 1);
@@ -85,7 +89,7 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
         std::none_of(measurement.judges.begin(), measurement.judges.end(),
                      [](const auto& jr) { return jr.compare_judge; }))
       throw Error(setting("fail_if") + " '" + g.text + "': " + g.metric +
-                      " is the change against the run named by " + setting("compare") + " NAME; give " +
+                      " measures the change against the run named by " + setting("compare") + " NAME; give " +
                       setting("compare") + " (e.g. " + setting("compare") + " heuristic)",
                   ExitCode::usage);
   for (const auto& jr : measurement.judges)

@@ -61,6 +61,13 @@ double mae_change(const JudgeMeasurement& jr, const DimensionStats* dim) {
   return dim->comparison ? dim->comparison->mae - dim->comparison->other_mae : std::nan("");
 }
 
+// The low end of the paired bootstrap confidence interval of mae_change: above 0, the judge is significantly
+// worse than the compared one (the interval excludes 0 on the worse side).
+double mae_change_ci_low(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  if (!dim) return jr.compare_judge ? jr.mean_diff_ci.low : std::nan("");
+  return dim->comparison ? dim->comparison->diff_ci.low : std::nan("");
+}
+
 using A = const stats::Agreement&;
 
 // The table: one line per metric, in the order the writers show them.
@@ -84,6 +91,11 @@ const std::vector<Metric> k_metrics{
      .heading = "MAE change",
      .sign = true,
      .of_judge = mae_change,
+     .needs_compare = true},
+    {.name = "mae_change_ci_low",
+     .heading = "MAE change, CI low",
+     .sign = true,
+     .of_judge = mae_change_ci_low,
      .needs_compare = true},
 };
 

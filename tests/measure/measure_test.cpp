@@ -165,6 +165,49 @@ TEST(Gates, GatesParseAndEvaluate) {
   EXPECT_TRUE(results[3].failed);  // exact: a 2.5 rounds to 3 = 3 (1), b 1 vs 3 (0) -> 0.5 <= 0.5
   EXPECT_THROW(evaluate_gates(r, {parse_gate("mae:model_trainin>0.3")}), judge::Error);  // a typo is usage
   EXPECT_THROW(parse_gate("mae>nan"), judge::Error);
+  // "=>" is '>=' written the other way round: the error says which to write.
+  try {
+    parse_gate("mae=>0.3");
+    ADD_FAILURE() << "no error";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'=>' is no comparison; write '>='"), std::string::npos) << e.what();
+  }
+}
+
+// A judge worse by exactly one point on every pair: every bootstrap resample's change is +1, so the paired
+// interval is [1, 1] and its low end, 1, fails 'mae_change_ci_low>0' on the dimension and on the mean.
+TEST(Gates, ChangeIntervalLowEndGatesASignificantlyWorseJudge) {
+  const auto labels = judge::labels::read_labels(
+      write_temp("worse_labels.csv",
+                 "notebook,dimension,rater,score,feedback\na.ipynb,model_training,r,2,\n"
+                 "b.ipynb,model_training,r,1,\nc.ipynb,model_training,r,3,\n"));
+  const auto scores = read_scores(write_temp(
+      "worse_scores.jsonl",
+      R"({"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 3, "judge": "aligned"}
+{"notebook": "b.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "aligned"}
+{"notebook": "c.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "aligned"}
+{"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "plain"}
+{"notebook": "b.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "plain"}
+{"notebook": "c.ipynb", "dimension": "model_training", "status": "scored", "score": 3, "judge": "plain"}
+)"));
+  MeasureOptions o;
+  o.bootstrap.resamples = 200;
+  o.judge = "aligned";
+  o.compare = "plain";
+  const Measurement m = measure(labels, scores, o);
+  const auto g = evaluate_gates(m, {parse_gate("mae_change_ci_low:*>0"), parse_gate("mae_change_ci_low>0"),
+                                    parse_gate("mae_change>0")});
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g[0].gate.dimension, "model_training");
+  EXPECT_DOUBLE_EQ(g[0].value, 1);
+  EXPECT_TRUE(g[0].failed);
+  EXPECT_DOUBLE_EQ(g[1].value, 1);
+  EXPECT_TRUE(g[1].failed);
+  EXPECT_DOUBLE_EQ(g[2].value, 1);
+  EXPECT_EQ(describe(g[0]), "mae_change_ci_low:model_training 1 > 0 (judge aligned)");
+  // Without --compare it is a usage error, as mae_change is.
+  o.compare.reset();
+  EXPECT_THROW(evaluate_gates(measure(labels, scores, o), {parse_gate("mae_change_ci_low>0")}), judge::Error);
 }
 
 // A gate's value is printed with enough digits that it never reads as the threshold: 0.30208 passes
@@ -277,6 +320,13 @@ TEST(Gates, GatesOnNaDisagreementUnscoredAndMaeChange) {
   EXPECT_TRUE(std::isnan(each[1].value));
   EXPECT_EQ(describe(each[0]), "mae_change:model_training 1 > 0.5 (judge heuristic)");
   EXPECT_FALSE(evaluate_gates(c, {parse_gate("mae:*>1.5")})[0].failed);  // model_training 1.25
+  // The low end of the change's paired interval. model_training's per-notebook changes are a 0 and b +2:
+  // a resample draws {a, a} (mean change 0) with probability 1/4, so about 50 of the 200 resamples are 0 and
+  // the 2.5th percentile is 0: worse by 1 on average, but not beyond the noise of two notebooks.
+  const auto low = evaluate_gates(c, {parse_gate("mae_change_ci_low:model_training>0")});
+  EXPECT_DOUBLE_EQ(low[0].value, 0);
+  EXPECT_FALSE(low[0].failed);
+  EXPECT_TRUE(evaluate_gates(c, {parse_gate("mae_change_ci_low:model_use>0")})[0].failed);  // no pair
   // A judge with no dimension measured: a gate on each dimension covers nothing, which fails (undefined).
   Measurement none = c;
   none.judges.resize(1);

@@ -18,8 +18,11 @@ namespace judge::measure {
 /// unscored records; without a dimension all of them), "labels_without_score" (resolved labels with no
 /// record of the judge at all, JudgeMeasurement::labels_without_score, which "unscored" does not count; on a
 /// dimension those of it, a labelled dimension without any record of the judge included, and "*" gates those
-/// dimensions too; without one all of them) and "mae_change" (MAE - MAE of the --compare judge on
-/// the pairs both scored; without a dimension the mean over dimensions, JudgeMeasurement::mean_diff).
+/// dimensions too; without one all of them), "mae_change" (MAE - MAE of the --compare judge on
+/// the pairs both scored; without a dimension the mean over dimensions, JudgeMeasurement::mean_diff) and
+/// "mae_change_ci_low" (the low end of mae_change's paired bootstrap confidence interval, Comparison::diff_ci
+/// and JudgeMeasurement::mean_diff_ci: above 0 the judge is significantly worse than the compared one, so
+/// "mae_change_ci_low:*>0" fails on a dimension made worse beyond the noise of its few pairs).
 struct Gate {
   std::string text;       ///< as written
   std::string metric;     ///< the name of a gate metric of metrics()
@@ -44,8 +47,8 @@ struct GateResult {
 
 /// Evaluates every gate against every judge of the measurement (metric_value); a gate on each dimension
 /// gives one result per dimension, its gate's `dimension` set to that dimension. Throws judge::Error (usage)
-/// for a dimension the measurement lacks, or a gate on a needs_compare metric (mae_change) of a measurement
-/// made without a compared judge (--compare).
+/// for a dimension the measurement lacks, or a gate on a needs_compare metric (mae_change, mae_change_ci_low)
+/// of a measurement made without a compared judge (--compare).
 std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& gates);
 
 /// One line that reads right whichever way the gate went: failed "mae:model_training 0.412 > 0.3 (judge X)",
