@@ -134,11 +134,18 @@ inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
 inline const Tokens k_holdout = {
     "train_test_split(",       "randomSplit(",  ".run(\"split\")",    ".run('split')",
     "StratifiedShuffleSplit(", "ShuffleSplit(", "GroupShuffleSplit(", "TimeSeriesSplit(",
-    "TrainValidationSplit(",   "random_split(", "split_frame("};
-inline const Tokens k_cross_validation = {
-    "cross_val_score(",    "cross_validate(",    "KFold(",       "GridSearchCV(",
-    "RandomizedSearchCV(", "CrossValidator(",    "cv=",          "cv(",
-    "validation_split",    "cross_val_predict(", "LeaveOneOut(", "LeaveOneGroupOut("};
+    "TrainValidationSplit(",   "random_split(", "split_frame(",       "validation_split"};
+inline const Tokens k_cross_validation = {"cross_val_score(",
+                                          "cross_validate(",
+                                          "KFold(",
+                                          "GridSearchCV(",
+                                          "RandomizedSearchCV(",
+                                          "CrossValidator(",
+                                          "cv=",
+                                          "cv(",
+                                          "cross_val_predict(",
+                                          "LeaveOneOut(",
+                                          "LeaveOneGroupOut("};
 inline const Tokens k_tuning = {
     "GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
     "BayesSearchCV(", "HalvingGridSearchCV("};

@@ -1660,3 +1660,14 @@ TEST(Facts, ExplorationInAStringOrACommentLooksAtNothing) {
   f = facts_of(load + "spark.sql(\"SELECT COUNT(*) FROM t WHERE age IS NULL\").show()" + fit);
   EXPECT_EQ(f.at("eda_kinds"), 1);  // missing values
 }
+
+// Keras's validation_split holds out the last rows once: a hold-out split, no cross-validation (no folds).
+TEST(Facts, KerasValidationSplitIsAHoldOutNotCrossValidation) {
+  const auto f = facts_of(
+      "# %%\nfrom tensorflow import keras\n(x, y), _ = keras.datasets.mnist.load_data()\n# %%\n"
+      "model = keras.Sequential([keras.layers.Dense(10)])\nmodel.compile(loss='mse')\n"
+      "model.fit(x, y, epochs=3, validation_split=0.1)\n");
+  EXPECT_EQ(f.at("trains_model"), 1);
+  EXPECT_EQ(f.at("holdout_split"), 1);
+  EXPECT_EQ(f.at("cross_validation"), 0);
+}
