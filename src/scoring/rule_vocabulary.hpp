@@ -2611,11 +2611,10 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
           continue;
         // The call's code, its string literals blanked: a column named `NA_Sales` names no missing value
         // (a quoted column is tied by the check output below instead).
+        const std::vector<bool> is_code = code_bytes(args);
         std::string code(args.size(), ' ');
-        scan_code(args, [&](std::size_t i, int) {
-          code[i] = args[i];
-          return false;
-        });
+        for (std::size_t i = 0; i < args.size(); ++i)
+          if (is_code[i]) code[i] = args[i];
         bool tied = names_missing(code) || names_missing(trailing_comment(line)) ||
                     (!target.empty() && names_missing(target));
         for_each_plain_name(
