@@ -448,8 +448,13 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
     notes.push_back("several metrics on held-out data, interpreted in markdown");
     return scored(3, notes);
   }
-  notes.push_back(kinds.size() >= 3 ? "several metrics but no interpretation or baseline comparison"
-                                    : "few metrics, no interpretation or baseline comparison");
+  // What is missing for a 3: several metric families, their interpretation (or a comparison), or both.
+  if (kinds.size() >= 3)
+    notes.push_back("several metrics but no interpretation or baseline comparison");
+  else if (interpreted)
+    notes.push_back("interpreted in markdown, but few metrics (fewer than three kinds)");
+  else
+    notes.push_back("few metrics, no interpretation or baseline comparison");
   return scored(2, notes);
 }
 

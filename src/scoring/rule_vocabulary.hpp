@@ -134,11 +134,18 @@ inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
 inline const Tokens k_holdout = {
     "train_test_split(",       "randomSplit(",  ".run(\"split\")",    ".run('split')",
     "StratifiedShuffleSplit(", "ShuffleSplit(", "GroupShuffleSplit(", "TimeSeriesSplit(",
-    "TrainValidationSplit(",   "random_split(", "split_frame("};
-inline const Tokens k_cross_validation = {
-    "cross_val_score(",    "cross_validate(",    "KFold(",       "GridSearchCV(",
-    "RandomizedSearchCV(", "CrossValidator(",    "cv=",          "cv(",
-    "validation_split",    "cross_val_predict(", "LeaveOneOut(", "LeaveOneGroupOut("};
+    "TrainValidationSplit(",   "random_split(", "split_frame(",       "validation_split"};
+inline const Tokens k_cross_validation = {"cross_val_score(",
+                                          "cross_validate(",
+                                          "KFold(",
+                                          "GridSearchCV(",
+                                          "RandomizedSearchCV(",
+                                          "CrossValidator(",
+                                          "cv=",
+                                          "cv(",
+                                          "cross_val_predict(",
+                                          "LeaveOneOut(",
+                                          "LeaveOneGroupOut("};
 inline const Tokens k_tuning = {
     "GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
     "BayesSearchCV(", "HalvingGridSearchCV("};
@@ -971,7 +978,10 @@ inline std::vector<int> filling_cells(const NotebookFacts& f) {
 /// `models` (names assigned an estimator or a fit) or is named like a model or a result (`model.summary()`,
 /// `results.summary()`) is left out.
 inline bool summary_of_data(std::string_view body, const std::set<std::string, std::less<>>& models) {
+  std::vector<bool> code;  // which bytes are code (code_bytes), found at the first `summary(`
   for (auto at = body.find("summary("); at != std::string_view::npos; at = body.find("summary(", at + 1)) {
+    if (code.empty()) code = code_bytes(body);
+    if (!code[at]) continue;                                   // print("df.summary()"), # df.summary()
     if (at > 0 && is_identifier_char(body[at - 1])) continue;  // print_summary(, model_summary(
     if (at == 0 || body[at - 1] != '.') return true;           // summary(df)
     const std::string lower = util::to_lower(name_before(body, at - 1));
@@ -986,7 +996,13 @@ inline bool summary_of_data(std::string_view body, const std::set<std::string, s
   return false;
 }
 inline bool data_summary(std::string_view body, const std::set<std::string, std::less<>>& models) {
-  return contains_any(body, {".info(", ".describe("}) || summary_of_data(body, models);
+  std::vector<bool> code;  // which bytes are code (code_bytes), found at the first token
+  for (std::string_view token : {".info(", ".describe("})
+    for (auto at = body.find(token); at != std::string_view::npos; at = body.find(token, at + 1)) {
+      if (code.empty()) code = code_bytes(body);
+      if (code[at]) return true;  // not print("df.info()") nor a trailing # df.describe()
+    }
+  return summary_of_data(body, models);
 }
 
 /// Names assigned a model or a fit result (`model = Sequential(`, `res = smf.ols(...).fit()`), lower case.
@@ -2145,18 +2161,24 @@ inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string
                      [&](const CodeFacts& c) { return shows_metric_kind(c, kind, s); });
 }
 
-/// Whether code cell `c` shows exploration kind `kind` (a row of k_exploration_kinds): one of its tokens
-/// where it explores the data (explores()), or for summary statistics a data frame's summary() (a fitted
-/// model's summary() is no exploration).
+/// Whether code cell `c` shows exploration kind `kind` (a row of k_exploration_kinds): one of its tokens, in
+/// code (not in a string or a comment, code_bytes; SQL's `IS NULL` in a string too), where it explores the
+/// data (explores()), or for summary statistics a data frame's summary() (a fitted model's summary() is no
+/// exploration).
 inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
   std::vector<std::size_t> ends;                   // the body's logical lines, found at the first token
   std::vector<std::optional<ExploredLine>> lines;  // each read at its first token
+  std::vector<bool> code;                          // which bytes are code (code_bytes), at the first token
   for (std::string_view token : kind.second)
     for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
       if (ends.empty()) {
         ends = logical_line_ends(c.body);
         lines.resize(ends.size());
+        code = code_bytes(c.body);
       }
+      // A token in a string or a comment looks at nothing (`print('df.info()')`), but SQL's `IS NULL`,
+      // which Python code holds in a string (`spark.sql("... WHERE x IS NULL")`).
+      if (!code[at] && token != "IS NULL") continue;
       const std::size_t k = logical_line_number(ends, at);
       if (!lines[k]) lines[k] = explored_line(c.body, logical_line_range(ends, k));
       if (explores(kind.first, token, c.body, at, *lines[k])) return true;
@@ -2589,11 +2611,10 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
           continue;
         // The call's code, its string literals blanked: a column named `NA_Sales` names no missing value
         // (a quoted column is tied by the check output below instead).
+        const std::vector<bool> is_code = code_bytes(args);
         std::string code(args.size(), ' ');
-        scan_code(args, [&](std::size_t i, int) {
-          code[i] = args[i];
-          return false;
-        });
+        for (std::size_t i = 0; i < args.size(); ++i)
+          if (is_code[i]) code[i] = args[i];
         bool tied = names_missing(code) || names_missing(trailing_comment(line)) ||
                     (!target.empty() && names_missing(target));
         for_each_plain_name(

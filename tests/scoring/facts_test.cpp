@@ -1637,3 +1637,37 @@ TEST(Facts, NamesThatHoldAPartsWordByChanceAreNoSplit) {
   EXPECT_EQ(split("X_train = df[features]\nX_test = test_df[features]"),
             0);  // a test file may have no labels
 }
+
+// Code in a string or a comment calls nothing: `print('Next: df.info() and df.describe()')` looks at no shape
+// nor summary (eda_kinds 0, summary_checks 0, so no check before training either); the same calls in code
+// are shape/types (info) and summary statistics (describe). SQL's IS NULL, which Python holds in a string, is
+// still a look at missing values. Counted by hand.
+TEST(Facts, ExplorationInAStringOrACommentLooksAtNothing) {
+  const std::string load = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n";
+  const std::string fit =
+      "\n# %%\nfrom sklearn.linear_model import LinearRegression\n"
+      "m = LinearRegression().fit(X, y)\n";
+  auto f = facts_of(load + "print('Next: df.info() and df.describe()')\nn = 1  # df.describe()" + fit);
+  EXPECT_EQ(f.at("eda_kinds"), 0);
+  EXPECT_EQ(f.at("summary_checks"), 0);
+  EXPECT_EQ(f.at("missing_check_before_training"), 0);
+  f = facts_of(load + "print(\"df.summary() comes later\")" + fit);
+  EXPECT_EQ(f.at("summary_checks"), 0);
+  f = facts_of(load + "df.info()\ndf.describe()" + fit);
+  EXPECT_EQ(f.at("eda_kinds"), 2);  // shape/types, summary statistics
+  EXPECT_EQ(f.at("summary_checks"), 1);
+  EXPECT_EQ(f.at("missing_check_before_training"), 1);
+  f = facts_of(load + "spark.sql(\"SELECT COUNT(*) FROM t WHERE age IS NULL\").show()" + fit);
+  EXPECT_EQ(f.at("eda_kinds"), 1);  // missing values
+}
+
+// Keras's validation_split holds out the last rows once: a hold-out split, no cross-validation (no folds).
+TEST(Facts, KerasValidationSplitIsAHoldOutNotCrossValidation) {
+  const auto f = facts_of(
+      "# %%\nfrom tensorflow import keras\n(x, y), _ = keras.datasets.mnist.load_data()\n# %%\n"
+      "model = keras.Sequential([keras.layers.Dense(10)])\nmodel.compile(loss='mse')\n"
+      "model.fit(x, y, epochs=3, validation_split=0.1)\n");
+  EXPECT_EQ(f.at("trains_model"), 1);
+  EXPECT_EQ(f.at("holdout_split"), 1);
+  EXPECT_EQ(f.at("cross_validation"), 0);
+}

@@ -312,6 +312,27 @@ TEST(HeuristicRules, AnExerciseIsNoInterpretationOfMetrics) {
       << verdict(conclusion, "metrics_evaluation").rationale;
 }
 
+// metrics_evaluation 2 for one metric family (accuracy) on held-out data, though a markdown cell interprets
+// it: the rationale names what is missing for a 3 (several metrics), not an interpretation it has.
+TEST(HeuristicRules, InterpretedFewMetricsSayWhatIsMissing) {
+  const auto v = judge(make({
+      {code, "import pandas as pd\ndf = pd.read_csv('churn.csv')"},
+      {code,
+       "from sklearn.model_selection import train_test_split\n"
+       "from sklearn.linear_model import LogisticRegression\n"
+       "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+       "model = LogisticRegression().fit(X_train, y_train)"},
+      {code,
+       "from sklearn.metrics import accuracy_score\nprint(accuracy_score(y_test, model.predict(X_test)))"},
+      {md,
+       "The accuracy of 0.84 is better than the baseline of 0.62, so the model has learnt something real."},
+  }));
+  const auto& m = verdict(v, "metrics_evaluation");
+  EXPECT_EQ(m.score, 2.0) << m.rationale;
+  EXPECT_EQ(m.rationale,
+            "cell 3: metrics (accuracy); interpreted in markdown, but few metrics (fewer than three kinds)");
+}
+
 // Imputation N/A: "the data has no missing values and the notebook checks or states it" (rubric). Stated in
 // markdown after the data is read; an exercise asking to check is no statement, and neither is text before
 // any data is read.
