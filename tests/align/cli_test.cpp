@@ -1110,6 +1110,62 @@ TEST(AlignCli, EvalRefusesRulesOffTheScaleAndWarnsOfUnknownFacts) {
   fs::remove_all(dir);
 }
 
+// A rule a person edited to give a score off the 1-3 scale: judge align refuses the memory as judge eval does
+// (exit 1, the file, the rule's line and what to do), before judging or saving anything, where it used to
+// keep the rule and fit the blend weights through it.
+TEST(AlignCli, AlignRefusesARuleOffTheScaleBeforeAnyWork) {
+  const fs::path dir = two_notebooks("judge_align_rule_scale_");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem 2>&1";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::string file = dir.string() + "/mem/guidelines.yaml";
+  auto rules = [&](const std::string& texts) {
+    judge::util::write_file_atomic(dir / "mem/guidelines.yaml",
+                                   "schema_version: 1\nguidelines:\n  data_imputation:\n" + texts);
+  };
+  // One rule, on line 4: the singular wording.
+  rules("    - text: when always -> score at most 7\n      source: manual\n");
+  const std::string memory_before = judge::util::read_file(dir / "mem/memory.json");
+  auto r = run_judge(align);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out,
+            "judge: error: memory " + dir.string() +
+                "/mem has 1 rule whose action rubric ml-notebook cannot give; change the action to one "
+                "it can give, or delete the rule, in " +
+                file + ", then run again:\n  " + file +
+                ":4: data_imputation: `when always -> score at most 7` gives a score off the rubric's "
+                "scale (1 to 3)\n")
+      << r.out;
+  // Nothing judged or saved: the memory and the edited rule are as they were.
+  EXPECT_EQ(judge::util::read_file(dir / "mem/memory.json"), memory_before);
+  EXPECT_NE(judge::util::read_file(dir / "mem/guidelines.yaml").find("score at most 7"), std::string::npos);
+  // Two rules (lines 4 and 6): the plural wording, and eval refuses the memory with the same words.
+  rules(
+      "    - text: when always -> score 5\n      source: manual\n"
+      "    - text: when imputation_cells >= 1 -> score at least 0\n      source: learnt\n");
+  const std::string two =
+      "judge: error: memory " + dir.string() +
+      "/mem has 2 rules whose actions rubric ml-notebook cannot give; change the actions to ones it can "
+      "give, or delete the rules, in " +
+      file + ", then run again:\n  " + file +
+      ":4: data_imputation: `when always -> score 5` gives a score off the rubric's scale (1 to 3)\n  " +
+      file +
+      ":6: data_imputation: `when imputation_cells >= 1 -> score at least 0` gives a score off the rubric's "
+      "scale (1 to 3)\n";
+  r = run_judge(align);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, two);
+  EXPECT_EQ(judge::util::read_file(dir / "mem/memory.json"), memory_before);
+  r = run_judge("eval --memory " + d + "/mem " + d + "/nb/a.ipynb 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, two);
+  // Back on the scale, align runs.
+  rules("    - text: when always -> score at most 3\n      source: manual\n");
+  EXPECT_EQ(run_judge(align).exit_code, 0);
+  fs::remove_all(dir);
+}
+
 // A manual rule testing a misspelt fact: align keeps it, and says so after saving the memory, with the
 // rule's line in the guidelines.yaml it wrote and the fact it probably meant (one letter away).
 TEST(AlignCli, AlignWarnsOfAManualRuleOnAMisspeltFact) {
