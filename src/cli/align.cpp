@@ -208,6 +208,10 @@ int run_align(const AlignCliOptions& opt) {
   const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(judge_spec(config, memory), judge_settings(config, usage));
+  // A rule a person edited off the scale would be kept (as manual) and fitted through: refused as eval does,
+  // before anything is judged or saved. Its other problems are said after the save (print_summary).
+  if (judge->learns_fact_rules())
+    refuse_rules_off_the_rubric(scoring::check_fact_rules(memory, rubric), opt.memory_dir, rubric);
   warn_cannot_score(*judge, rubric);
   const auto reflection_usage = std::make_shared<llm::UsageMeter>();
   const auto reflection = make_reflection(config, reflection_usage);

@@ -60,13 +60,15 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
   return "";
 }
 
-// When CLI11 found arguments it did not expect (ExtrasError) and some of them are options the command lacks
-// ("--rater", "--fail_if=mae>1"), "; did you mean --raters?" with the closest long option of the command
-// given (at most two edits away, and fewer than the word's length); "; did you mean --raters for --rater,
-// --fail-if for --fail_if?" for several; "" when none is close. CLI11 only says "The following arguments
-// were not expected: house --rater".
-std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
-  if (!dynamic_cast<const CLI::ExtrasError*>(&e)) return "";  // get_name() is the command's name
+// When CLI11 found arguments it did not expect and some of them are options the command lacks ("--rater",
+// "--fail_if=mae>1"), "; did you mean --raters?" with the closest long option of the command given (at most
+// two edits away, and fewer than the word's length); "; did you mean --raters for --rater, --fail-if for
+// --fail_if?" for several; "" when none is close. CLI11 only says "The following arguments were not expected:
+// house --rater" (ExtrasError), or, when a required option is missing too, only that ("--labels is required",
+// checked before the extras: `--label X` for `--labels X`); that message does not name the word, so it is
+// named there even when it is the only one ("; did you mean --labels for --label?").
+std::string unknown_options(const CLI::App& app, const CLI::ParseError& e) {
+  const bool named = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;  // the message lists the words
   const CLI::App* level = &app;
   for (auto subs = level->get_subcommands(); !subs.empty(); subs = level->get_subcommands())
     level = subs.front();
@@ -74,13 +76,10 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int a
   for (const CLI::App* a = level; a; a = a->get_parent())
     for (const CLI::Option* o : a->get_options())
       for (const auto& n : o->get_lnames()) names.push_back("--" + n);
-  const std::string message = e.what();
   std::vector<std::pair<std::string, std::string>> found;  // (word, closest option)
-  for (int i = 1; i < argc; ++i) {
-    std::string word = argv[i];
-    if (word == "--") break;
+  for (std::string word : app.remaining(true)) {           // the arguments CLI11 did not take, in order
     word = word.substr(0, word.find('='));
-    if (!word.starts_with('-') || word.size() < 3 || message.find(word) == std::string::npos ||
+    if (!word.starts_with('-') || word.size() < 3 ||
         std::find(names.begin(), names.end(), word) != names.end())
       continue;
     std::string closest;
@@ -100,7 +99,7 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int a
   for (std::size_t i = 0; i < found.size(); ++i) {
     out += i ? ", " : "";
     out += found[i].second;
-    if (found.size() > 1) {
+    if (found.size() > 1 || !named) {
       out += " for ";
       out += found[i].first;
     }
@@ -183,8 +182,7 @@ int parse_and_run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const std::string unknown = unknown_command(app, argc, argv);
     std::cerr << "judge: error: "
-              << (unknown.empty() ? std::string(e.what()) + unknown_options(app, e, argc, argv) : unknown)
-              << "\n";
+              << (unknown.empty() ? std::string(e.what()) + unknown_options(app, e) : unknown) << "\n";
     std::cerr << "Run with --help for more information.\n";
     return static_cast<int>(ExitCode::usage);
   }

@@ -312,19 +312,12 @@ std::optional<memory::Memory> load_memory(const std::string& dir, const Config& 
   return memory;
 }
 
-// The memory's rules for the offline judge (scoring::check_fact_rules): a test on an unknown fact is a
+// The memory's rules for the offline judge (refuse_rules_off_the_rubric): a test on an unknown fact is a
 // warning (the rule never applies); an action off the rubric's scale stops the run before anything is judged.
 void check_rules(const memory::Memory& memory, const std::string& dir, const rubric::Rubric& rubric) {
   const auto check = scoring::check_fact_rules(memory, rubric);
   for (const auto& w : check.warnings) std::cerr << "judge: warning: " << rule_problem_text(dir, w) << "\n";
-  if (check.errors.empty()) return;
-  std::string what = "memory " + dir + " has " + std::to_string(check.errors.size()) +
-                     " rule(s) the rubric cannot give (edit guidelines.yaml):";
-  for (const auto& e : check.errors) {
-    what += "\n  ";
-    what += rule_problem_text(dir, e);
-  }
-  throw Error(what);
+  refuse_rules_off_the_rubric(check, dir, rubric);
 }
 
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.

@@ -162,6 +162,28 @@ std::string rule_problem_text(const std::string& memory_dir, const scoring::Fact
   return out;
 }
 
+void refuse_rules_off_the_rubric(const scoring::FactRuleCheck& check, const std::string& memory_dir,
+                                 const rubric::Rubric& rubric) {
+  if (check.errors.empty()) return;
+  const bool one = check.errors.size() == 1;
+  std::string what = "memory ";
+  what += memory_dir;
+  what += " has ";
+  what += util::count_text(check.errors.size(), "rule");
+  what += one ? " whose action rubric " : " whose actions rubric ";
+  what += rubric.id;
+  what += one ? " cannot give; change the action to one it can give, or delete the rule"
+              : " cannot give; change the actions to ones it can give, or delete the rules";
+  what += ", in ";
+  what += (std::filesystem::path(memory_dir) / "guidelines.yaml").string();
+  what += ", then run again:";
+  for (const auto& e : check.errors) {
+    what += "\n  ";
+    what += rule_problem_text(memory_dir, e);
+  }
+  throw Error(what);
+}
+
 std::string cost_text(const Config& config, const std::string& spec, long input, long output) {
   auto prices = llm::PriceTable::builtin();
   if (!config.get("prices").empty()) prices.load_file(config.get("prices"));

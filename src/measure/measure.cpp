@@ -386,32 +386,79 @@ bool same_item(const std::string& a, const std::string& b) { return a == b || ut
 
 namespace {
 
-// For "no label matches a score": one example of each side, so the mismatch shows. The first label's
-// notebook and the first score's ("; labels name \"nb/a.ipynb\", scores name \"/abs/b.ipynb\""), or, when a
-// score names the first label's notebook, the dimensions it has there and the label's; "" when a side is
-// empty.
+// The length of the longest tail of whole components `a` and `b` share, in characters of either (equal, as
+// components are compared as written and separators are one character): 11 for "x/sub/c.ipynb" and
+// "/z/sub/c.ipynb" ("sub/c.ipynb"), 0 when their file names differ.
+std::size_t common_tail(std::string_view a, std::string_view b) {
+  std::size_t tail = 0;
+  while (!a.empty() && !b.empty()) {
+    const std::string_view ca = file_name(a), cb = file_name(b);
+    if (ca != cb) break;
+    tail += ca.size() + (tail ? 1 : 0);
+    if (ca.size() == a.size() || cb.size() == b.size()) break;  // one path is all matched
+    a.remove_suffix(ca.size() + 1);
+    b.remove_suffix(cb.size() + 1);
+  }
+  return tail;
+}
+
+// For "no label matches a score": one example of each side, so the mismatch shows, looked for among every
+// label (the first may be an odd one out):
+// - when a score names a label's notebook, the first such label's dimension and the score's ("; the label of
+//   \"nb/a.ipynb\" is for dimension \"x\", the score of \"/abs/nb/a.ipynb\" for \"y\"");
+// - else, when a label and a score name different files of one name, the pair sharing the longest tail of
+// whole
+//   components (the first such pair), with that tail and the two folders it is under ("; labels name
+//   \"data/a.ipynb\", scores name \"/abs/nbs/a.ipynb\": the same \"a.ipynb\", under \"data/\" in the labels
+//   and \"/abs/nbs/\" in the scores");
+// - else the first label's notebook and the first score's ("; labels name \"nb/a.ipynb\", scores name
+//   \"/abs/b.ipynb\"").
+// "" when a side is empty. Scores are looked up by file name, as matching items share one.
 std::string mismatch_example(const labels::LabelSet& label_set, const ScoreSet& scores) {
   if (label_set.labels.empty() || scores.records.empty()) return "";
-  const labels::Label& label = label_set.labels.front();
-  std::string out;
-  for (const auto& r : scores.records)
-    if (same_item(label.item, r.item) && r.dimension != label.dimension) {
-      out = "; the label of \"";
-      out += label.item;
-      out += "\" is for dimension \"";
-      out += label.dimension;
-      out += "\", the score of \"";
-      out += r.item;
-      out += "\" for \"";
-      out += r.dimension;
-      out += "\"";
-      return out;
-    }
-  out = "; labels name \"";
-  out += label.item;
+  std::unordered_map<std::string_view, std::vector<const ScoreRecord*>> by_name;
+  for (const auto& r : scores.records) by_name[file_name(r.item)].push_back(&r);
+  for (const auto& label : label_set.labels) {
+    const auto it = by_name.find(file_name(label.item));
+    if (it == by_name.end()) continue;
+    for (const ScoreRecord* r : it->second)
+      if (same_item(label.item, r->item) && r->dimension != label.dimension) {
+        std::string out = "; the label of \"";
+        out += label.item;
+        out += "\" is for dimension \"";
+        out += label.dimension;
+        out += "\", the score of \"";
+        out += r->item;
+        out += "\" for \"";
+        out += r->dimension;
+        out += "\"";
+        return out;
+      }
+  }
+  std::string_view label_item = label_set.labels.front().item, score_item = scores.records.front().item;
+  std::size_t best = 0;
+  for (const auto& label : label_set.labels) {
+    const auto it = by_name.find(file_name(label.item));
+    if (it == by_name.end()) continue;
+    for (const ScoreRecord* r : it->second)  // a pair naming one notebook is no example of a mismatch
+      if (const std::size_t tail = common_tail(label.item, r->item);
+          tail > best && !same_item(label.item, r->item))
+        best = tail, label_item = label.item, score_item = r->item;
+  }
+  std::string out = "; labels name \"";
+  out += label_item;
   out += "\", scores name \"";
-  out += scores.records.front().item;
+  out += score_item;
   out += "\"";
+  if (best > 0) {
+    out += ": the same \"";
+    out += label_item.substr(label_item.size() - best);
+    out += "\", under \"";
+    out += label_item.substr(0, label_item.size() - best);
+    out += "\" in the labels and \"";
+    out += score_item.substr(0, score_item.size() - best);
+    out += "\" in the scores";
+  }
   return out;
 }
 

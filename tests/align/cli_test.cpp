@@ -827,6 +827,53 @@ TEST(AlignCli, EpisodesKeptWithAnotherJudgesVerdictAreLeftOutUntilJudgedAgain) {
   fs::remove_all(dir);
 }
 
+// The warning names at most 3 notebooks kept with another judge's verdict, then "... and N more": 4 notebooks
+// taken away (n2..n5, one episode each) name n2, n3, n4 and "... and 1 more"; 5 (n1 too) "... and 2 more".
+TEST(AlignCli, OtherJudgesNotebooksAreNamedThreeThenHowManyMore) {
+  judge::test::FakeLlmServer server;
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_other_more_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  std::string labels = "notebook,dimension,score,feedback,rater\n";
+  for (int i = 1; i <= 6; ++i) {
+    const std::string name = "n" + std::to_string(i) + ".ipynb";
+    judge::util::write_file_atomic(dir / "nb" / name, ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+    labels += name + ",data_imputation," + std::to_string(1 + i % 3) + ",f,r1\n";
+  }
+  judge::util::write_file_atomic(dir / "labels.csv", labels);
+  const std::string d = "'" + dir.string() + "'";
+  auto align = [&](const std::string& judge) {
+    return judge::test::run_command("env OPENAI_BASE_URL=" + server.openai_base_url() +
+                                    " OPENAI_API_KEY=test " + std::string(JUDGE_BINARY) + " align --labels " +
+                                    d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                                    "/mem --cache-mode off --skip-missing-notebooks --judge " + judge +
+                                    " 2>&1 >/dev/null");
+  };
+  server.script(nlohmann::json::array(),
+                {{"type", "reply"}, {"content", R"({"score": 1, "rationale": "A"})"}});
+  auto r = align("openai:model-a");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  fs::create_directories(dir / "away");
+  for (const char* n : {"n2.ipynb", "n3.ipynb", "n4.ipynb", "n5.ipynb"})
+    fs::rename(dir / "nb" / n, dir / "away" / n);
+  r = align("openai:model-b");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: 4 episodes of 4 notebooks (n2.ipynb, n3.ipynb, n4.ipynb ... and 1 more) "
+                 "keep the verdicts of judge openai:model-a, not openai:model-b: the notebooks were not "
+                 "judged this run."),
+      std::string::npos)
+      << r.out;
+  fs::rename(dir / "nb/n1.ipynb", dir / "away/n1.ipynb");
+  r = align("openai:model-c");  // n1's episode now has model-b's verdict: two other judges
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: 5 episodes of 5 notebooks (n1.ipynb, n2.ipynb, n3.ipynb ... and 2 more) "
+                 "keep the verdicts of judges openai:model-a, openai:model-b, not openai:model-c:"),
+      std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
 // forget refits calibration.json from the episodes left, with its recorded map, and removes it when no pair
 // is left. The fake judge scores 1 everywhere; data_imputation's human scores are 1 (a) and 2 (b), so the
 // isotonic map is 1 -> 1.5 on 2 pairs, 1 -> 2 on 1 pair once a is forgotten (by hand).
@@ -1107,6 +1154,62 @@ TEST(AlignCli, EvalRefusesRulesOffTheScaleAndWarnsOfUnknownFacts) {
   r = run_judge(show);
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, typo);
+  fs::remove_all(dir);
+}
+
+// A rule a person edited to give a score off the 1-3 scale: judge align refuses the memory as judge eval does
+// (exit 1, the file, the rule's line and what to do), before judging or saving anything, where it used to
+// keep the rule and fit the blend weights through it.
+TEST(AlignCli, AlignRefusesARuleOffTheScaleBeforeAnyWork) {
+  const fs::path dir = two_notebooks("judge_align_rule_scale_");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem 2>&1";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::string file = dir.string() + "/mem/guidelines.yaml";
+  auto rules = [&](const std::string& texts) {
+    judge::util::write_file_atomic(dir / "mem/guidelines.yaml",
+                                   "schema_version: 1\nguidelines:\n  data_imputation:\n" + texts);
+  };
+  // One rule, on line 4: the singular wording.
+  rules("    - text: when always -> score at most 7\n      source: manual\n");
+  const std::string memory_before = judge::util::read_file(dir / "mem/memory.json");
+  auto r = run_judge(align);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out,
+            "judge: error: memory " + dir.string() +
+                "/mem has 1 rule whose action rubric ml-notebook cannot give; change the action to one "
+                "it can give, or delete the rule, in " +
+                file + ", then run again:\n  " + file +
+                ":4: data_imputation: `when always -> score at most 7` gives a score off the rubric's "
+                "scale (1 to 3)\n")
+      << r.out;
+  // Nothing judged or saved: the memory and the edited rule are as they were.
+  EXPECT_EQ(judge::util::read_file(dir / "mem/memory.json"), memory_before);
+  EXPECT_NE(judge::util::read_file(dir / "mem/guidelines.yaml").find("score at most 7"), std::string::npos);
+  // Two rules (lines 4 and 6): the plural wording, and eval refuses the memory with the same words.
+  rules(
+      "    - text: when always -> score 5\n      source: manual\n"
+      "    - text: when imputation_cells >= 1 -> score at least 0\n      source: learnt\n");
+  const std::string two =
+      "judge: error: memory " + dir.string() +
+      "/mem has 2 rules whose actions rubric ml-notebook cannot give; change the actions to ones it can "
+      "give, or delete the rules, in " +
+      file + ", then run again:\n  " + file +
+      ":4: data_imputation: `when always -> score 5` gives a score off the rubric's scale (1 to 3)\n  " +
+      file +
+      ":6: data_imputation: `when imputation_cells >= 1 -> score at least 0` gives a score off the rubric's "
+      "scale (1 to 3)\n";
+  r = run_judge(align);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, two);
+  EXPECT_EQ(judge::util::read_file(dir / "mem/memory.json"), memory_before);
+  r = run_judge("eval --memory " + d + "/mem " + d + "/nb/a.ipynb 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, two);
+  // Back on the scale, align runs.
+  rules("    - text: when always -> score at most 3\n      source: manual\n");
+  EXPECT_EQ(run_judge(align).exit_code, 0);
   fs::remove_all(dir);
 }
 

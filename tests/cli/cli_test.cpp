@@ -68,6 +68,28 @@ TEST(Cli, MistypedOptionSuggestsTheClosestOptionOfItsCommand) {
       << r.out;
 }
 
+TEST(Cli, MistypedRequiredOptionSuggestsTheClosestOption) {
+  // --label for validate's required --labels: CLI11 says the required option is missing before it says what
+  // it did not expect, so the suggestion names the word it is for.
+  auto r = run_judge("validate --label l.csv --notebooks nb 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --labels is required; did you mean --labels for --label?\n"
+            "Run with --help for more information.\n")
+      << r.out;
+  // Two required ones misspelt: CLI11 names the first missing; both words get their option, in order.
+  r = run_judge("align --lables l.csv --notebook nb --memory mem 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("judge: error: --labels is required; did you mean --labels for --lables, --notebooks "
+                       "for --notebook?\n"),
+            std::string::npos)
+      << r.out;
+  // A required option simply left out, nothing misspelt: CLI11's message alone.
+  r = run_judge("validate --notebooks nb 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("judge: error: --labels is required\n"), std::string::npos) << r.out;
+}
+
 TEST(Cli, NoCommandStillSaysOneIsRequired) {
   const auto r = run_judge("2>&1");
   EXPECT_EQ(r.exit_code, 2);

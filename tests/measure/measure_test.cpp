@@ -110,8 +110,8 @@ TEST(Measure, RaterPolicyAndUnknownJudge) {
   EXPECT_THROW(small_report(o), judge::Error);
 }
 
-// Nothing matches: the error shows one notebook path of each side (the first of each file), or, when a
-// score names the label's notebook, the two dimensions.
+// Nothing matches: the error shows one notebook path of each side (the first of each file when no file name
+// is shared), or, when a score names the label's notebook, the two dimensions.
 TEST(Measure, NoMatchShowsAnExampleOfEachSide) {
   MeasureOptions options;
   options.bootstrap.resamples = 10;
@@ -143,6 +143,49 @@ TEST(Measure, NoMatchShowsAnExampleOfEachSide) {
                        "\"/data/ipynb/a.ipynb\" for \"model_training\""))
         << what;
   }
+}
+
+// The first label is an odd one out (a notebook no score names): the example is still looked for among every
+// label. Paths: the pair of one file name sharing the longest tail (sub/c.ipynb, 2 components, over
+// c.ipynb alone and over a.ipynb), said with its tail and the two folders. Dimensions: a later label whose
+// notebook a score names. Worked by hand from the paths below.
+TEST(Measure, NoMatchExampleLooksAtEveryLabel) {
+  MeasureOptions options;
+  options.bootstrap.resamples = 10;
+  const auto labels = judge::labels::read_labels(
+      write_temp("odd_labels.csv",
+                 "notebook,dimension,score\nREADME.ipynb,model_use,1\ndata/nb/a.ipynb,model_use,2\n"
+                 "x/sub/c.ipynb,model_use,3\n"));
+  auto what_of = [&](const std::string& name, const std::string& csv) {
+    try {
+      measure(labels, read_scores(write_temp(name, "item,dimension,score,judge\n" + csv)), options);
+    } catch (const judge::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  std::string what = what_of("odd_paths.csv",
+                             "/abs/notebooks/a.ipynb,model_use,2,h\n/y/c.ipynb,model_use,2,h\n"
+                             "/z/sub/c.ipynb,model_use,2,h\n");
+  EXPECT_TRUE(
+      what.ends_with("; labels name \"x/sub/c.ipynb\", scores name \"/z/sub/c.ipynb\": the same "
+                     "\"sub/c.ipynb\", under \"x/\" in the labels and \"/z/\" in the scores"))
+      << what;
+  // One shared file name only: that pair, though neither is first in its file.
+  what = what_of("odd_one.csv", "/abs/q.ipynb,model_use,2,h\n/abs/notebooks/a.ipynb,model_use,2,h\n");
+  EXPECT_TRUE(
+      what.ends_with("; labels name \"data/nb/a.ipynb\", scores name \"/abs/notebooks/a.ipynb\": the "
+                     "same \"a.ipynb\", under \"data/nb/\" in the labels and \"/abs/notebooks/\" in the "
+                     "scores"))
+      << what;
+  what = what_of("odd_dims.csv", "/abs/q.ipynb,model_use,2,h\n/root/data/nb/a.ipynb,model_training,2,h\n");
+  EXPECT_TRUE(
+      what.ends_with("; the label of \"data/nb/a.ipynb\" is for dimension \"model_use\", the score of "
+                     "\"/root/data/nb/a.ipynb\" for \"model_training\""))
+      << what;
+  // No file name shared: the first of each side, as before.
+  what = what_of("odd_none.csv", "/abs/q.ipynb,model_use,2,h\n");
+  EXPECT_TRUE(what.ends_with("; labels name \"README.ipynb\", scores name \"/abs/q.ipynb\"")) << what;
 }
 
 TEST(Gates, GatesParseAndEvaluate) {

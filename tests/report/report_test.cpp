@@ -455,6 +455,35 @@ TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
             "  a.ipynb#model_uze\n");
 }
 
+// More labels without a score than the 20 listed: the 20 first, then "... and N more" for the rest, N = 1
+// (21 labels) and 2 (22 labels) counted by hand. u01..u22 are named by no score, and look like none.
+TEST(ReportCli, ListsTwentyLabelsWithoutAScoreThenHowManyMore) {
+  const fs::path scores =
+      write_temp("more_scores.csv", "item,dimension,score,judge\nnb/a.ipynb,model_use,2,h\n");
+  auto listed = [&](int unmatched) {
+    std::string csv = "notebook,dimension,score\na.ipynb,model_use,2\n";
+    for (int i = 1; i <= unmatched; ++i) {
+      csv += i < 10 ? "u0" : "u";
+      csv += std::to_string(i);
+      csv += ".ipynb,model_use,1\n";
+    }
+    const fs::path labels = write_temp("more_labels" + std::to_string(unmatched) + ".csv", csv);
+    const auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" +
+                                          scores.string() + "' --bootstrap 10 2>&1 >/dev/null");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    return r.out;
+  };
+  std::string twenty;
+  for (int i = 1; i <= 20; ++i) {
+    twenty += i < 10 ? "  u0" : "  u";
+    twenty += std::to_string(i);
+    twenty += ".ipynb#model_use\n";
+  }
+  EXPECT_EQ(listed(21), "judge: judge h: 21 labels without a score:\n" + twenty + "  ... and 1 more\n");
+  EXPECT_EQ(listed(22), "judge: judge h: 22 labels without a score:\n" + twenty + "  ... and 2 more\n");
+  EXPECT_EQ(listed(20), "judge: judge h: 20 labels without a score:\n" + twenty);  // all listed: no cut
+}
+
 // A scores file whose records are all unscored (or unreadable) says so, instead of "no label matches".
 TEST(ReportCli, AllUnscoredScoresSaySo) {
   const fs::path labels =

@@ -79,6 +79,13 @@ std::shared_ptr<llm::ChatProvider> make_reflection(const Config& config,
 /// print it.
 std::string rule_problem_text(const std::string& memory_dir, const scoring::FactRuleProblem& problem);
 
+/// Refuses a memory in folder `memory_dir` whose rules (`check`, scoring::check_fact_rules on `rubric`) have
+/// an action the rubric cannot give: throws judge::Error (ExitCode::runtime, as any bad file) saying what to
+/// do and listing every such rule, one rule_problem_text line each; returns when there is none. For a judge
+/// that applies the rules (Judge::learns_fact_rules), judge eval and judge align call it before judging.
+void refuse_rules_off_the_rubric(const scoring::FactRuleCheck& check, const std::string& memory_dir,
+                                 const rubric::Rubric& rubric);
+
 /// "cost $0.0123" for `input` / `output` tokens of `spec` at the built-in prices or the `prices` file's,
 /// or "cost unknown (...)" when neither has the model.
 std::string cost_text(const Config& config, const std::string& spec, long input, long output);
