@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -20,6 +21,7 @@
 #include "judge/cli/selection.hpp"
 #include "judge/memory/calibration.hpp"
 #include "judge/memory/memory.hpp"
+#include "judge/notebook/formats.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/prompt/prompt.hpp"
 #include "judge/rubric/rubric.hpp"
@@ -32,6 +34,7 @@
 #include "judge/util/paths.hpp"
 #include "judge/util/reorder.hpp"
 #include "judge/util/shard.hpp"
+#include "judge/util/text.hpp"
 #include "judge/verdict/record.hpp"
 
 namespace judge::cli {
@@ -55,11 +58,55 @@ struct EvalOptions {
 // Reply length assumed by --dry-run, in tokens per dimension scored by a call.
 constexpr long k_estimated_output_tokens = 150;
 
-// A path named on the command line must exist (a typo is not "no notebooks"); checked before any work.
+// Why the file `path` named on the command line is a list of notebook paths that --paths-from takes rather
+// than a notebook: "" when it is a notebook (notebook::detect_format of its first 64 KiB), else when its
+// first lines (up to 20 not blank) all look like paths, "a list of paths (the first: a.ipynb)", else when it
+// is a `.txt` or `.lst` file, "a .txt file"; else "" (it stays an unreadable notebook, as before).
+// A line looks like a path when it exists (relative to the working folder, as --paths-from reads it) or
+// names a notebook by its extension alone (`.ipynb`, `.dbc`).
+std::string path_list_reason(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (notebook::detect_format(path, head)) return "";
+  std::vector<std::string_view> lines;
+  for (const auto line : util::split_lines(head))
+    if (!util::trim(line).empty() && lines.size() < 20) lines.push_back(line);
+  const auto looks_like_path = [](std::string_view line) {
+    std::error_code ec;
+    return line.find('\0') == std::string_view::npos &&
+           (std::filesystem::exists(line, ec) || notebook::detect_format(line, "") != nullptr);
+  };
+  if (!lines.empty() && std::all_of(lines.begin(), lines.end(), looks_like_path)) {
+    std::string reason = "a list of paths (the first: ";
+    reason += lines.front();
+    reason += ')';
+    return reason;
+  }
+  const std::string ext = util::to_lower(path.extension().string());
+  if (ext == ".txt" || ext == ".lst") return "a " + ext + " file";
+  return "";
+}
+
+// A path named on the command line must exist (a typo is not "no notebooks"), and a file listing notebook
+// paths is for --paths-from, not a notebook (path_list_reason); checked before any work.
 void check_paths(const std::vector<std::string>& paths) {
   std::error_code ec;
-  for (const auto& p : paths)
+  for (const auto& p : paths) {
     if (!std::filesystem::exists(p, ec)) throw Error(p + ": no such file or folder", ExitCode::usage);
+    if (!std::filesystem::is_regular_file(p, ec)) continue;
+    const std::string reason = path_list_reason(p);
+    if (reason.empty()) continue;
+    std::string message = p;
+    message += ": not a notebook but ";
+    message += reason;
+    message +=
+        "; to score the notebooks a file lists, one path a line, give it as --paths-from: judge eval "
+        "--paths-from ";
+    message += p;
+    throw Error(message, ExitCode::usage);
+  }
 }
 
 // What the paths hold: the notebooks read, and the files (or archive members) that could not be read, which

@@ -318,6 +318,31 @@ struct Targets {
   std::vector<std::string> notebooks, labels;
 };
 
+// What follows "label ID matches nothing in DIR" for an id not in `pool`: the label id's form and, when ids
+// in `pool` are close, a did-you-mean: those a few edits away (util::closest_names: a misspelt dimension or
+// rater), else those that extend the id given by a '#' part (an id without its "#RATER"). At most three are
+// named, with how many more there are.
+std::string label_hint(const std::string& given, const std::set<std::string>& pool) {
+  const std::vector<std::string> ids(pool.begin(), pool.end());
+  std::vector<std::string> close = util::closest_names(given, ids);
+  if (close.empty())
+    for (const auto& id : ids)
+      if (util::starts_with(id, given + "#")) close.push_back(id);
+  std::string hint = " (a label id is NOTEBOOK#DIMENSION#RATER)";
+  constexpr std::size_t k_named = 3;
+  for (std::size_t i = 0; i < close.size() && i < k_named; ++i) {
+    hint += i == 0 ? "; did you mean " : (i + 1 == close.size() ? " or " : ", ");
+    hint += close[i];
+  }
+  if (close.size() > k_named) {
+    hint += " (or ";
+    hint += std::to_string(close.size() - k_named);
+    hint += " more)";
+  }
+  if (!close.empty()) hint += '?';
+  return hint;
+}
+
 Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
                         const std::set<std::string>& notebook_pool, const std::set<std::string>& label_pool) {
   if (opt.notebooks.empty() && opt.labels.empty() && !opt.all)
@@ -325,7 +350,7 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
                     (std::string(command) == "unforget" ? " or --all" : ""),
                 ExitCode::usage);
   Targets t;
-  std::vector<std::string> unmatched;
+  std::vector<std::pair<std::string, std::string>> unmatched;  // what, and a hint after "matches nothing"
   const std::vector<std::string> pool(notebook_pool.begin(), notebook_pool.end());
   for (const auto& given : opt.notebooks) {
     const auto found = memory::match_notebook(given, pool);
@@ -336,7 +361,7 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
       throw Error(msg, ExitCode::usage);
     }
     if (found.empty())
-      unmatched.push_back("notebook " + given);
+      unmatched.emplace_back("notebook " + given, "");
     else
       t.notebooks.push_back(found.front());
   }
@@ -344,10 +369,10 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
     if (label_pool.count(given))
       t.labels.push_back(given);
     else
-      unmatched.push_back("label " + given);
-  for (const auto& u : unmatched)
-    std::cerr << "judge: warning: memory " << command << ": " << u << " matches nothing in " << opt.dir
-              << "\n";
+      unmatched.emplace_back("label " + given, label_hint(given, label_pool));
+  for (const auto& [what, hint] : unmatched)
+    std::cerr << "judge: warning: memory " << command << ": " << what << " matches nothing in " << opt.dir
+              << hint << "\n";
   if (t.notebooks.empty() && t.labels.empty() && !opt.all)
     throw Error(std::string("memory ") + command + ": nothing in " + opt.dir +
                 " matches what was given; nothing changed");
@@ -373,20 +398,77 @@ std::string refit_calibration(const std::string& dir, const memory::Memory& m,
          std::to_string(fitted->maps.size()) + " dimensions on the episodes left";
 }
 
+// "2 of the 3 guidelines removed were learnt rules; judge align refits them from the remaining labels" (or
+// "the guideline removed was a learnt rule; ...") after a forget that removed learnt rules: the judge applies
+// none of them until the next align. "" when none was removed.
+std::string learnt_rules_note(const memory::ForgetResult& r) {
+  const std::size_t n = r.learnt_rules_removed;
+  if (n == 0) return "";
+  std::string note;
+  if (n < r.guidelines_removed) {
+    note += std::to_string(n);
+    note += " of the ";
+    note += util::count_text(r.guidelines_removed, "guideline");
+  } else {
+    note += "the ";
+    note += n == 1 ? std::string("guideline") : util::count_text(n, "guideline");
+  }
+  note += " removed ";
+  note += n == 1 ? "was a learnt rule" : "were learnt rules";
+  note += "; judge align refits ";
+  note += n == 1 ? "it" : "them";
+  note += " from the remaining labels\n";
+  return note;
+}
+
 int run_forget(const MemoryCliOptions& opt) {
   auto m = memory::Memory::load(opt.dir);
   const auto calibration = memory::load_calibration(opt.dir);  // a bad file fails before anything changes
   std::set<std::string> notebooks, labels;
   for (const auto& e : m.episodes()) notebooks.insert(e.notebook);
   for (const auto& l : m.live_labels()) labels.insert(l);
-  for (const auto& f : m.forgotten()) {  // forgetting again what is forgotten already is not an error
+  const std::set<std::string> with_episodes = notebooks, live = labels;
+  // Forgetting again what is forgotten already is not an error: a tombstone matches, and so does a label of
+  // a forgotten notebook. Each is said to be forgotten already (with when), and not forgotten again.
+  std::map<std::string, std::string> when;  // "notebook X" / "label ID" -> the tombstone's time
+  for (const auto& f : m.forgotten()) {
     if (f.notebook.empty())
       labels.insert(f.label);
     else
       notebooks.insert(f.notebook);
+    when[f.notebook.empty() ? "label " + f.label : "notebook " + f.notebook] = f.time;
   }
+  for (const auto& given : opt.labels)
+    if (notebook_of_label(given) != given && when.count("notebook " + notebook_of_label(given)))
+      labels.insert(given);
   const auto t = resolve_targets("forget", opt, notebooks, labels);
-  const auto r = memory::forget(m, t.notebooks, t.labels);
+  Targets fresh;
+  std::string already;
+  auto forgotten_before = [&](const std::string& what, const std::string& notebook) {
+    auto it = when.find(what);
+    if (it == when.end()) it = when.find("notebook " + notebook);
+    if (it == when.end()) return false;
+    already += what;
+    already += " was already forgotten (";
+    if (it->first != what) {
+      already += "with ";
+      already += it->first;
+      already += ' ';
+    }
+    already += "on ";
+    already += it->second;
+    already += "); nothing to remove\n";
+    return true;
+  };
+  for (const auto& nb : t.notebooks)
+    if (with_episodes.count(nb) || !forgotten_before("notebook " + nb, nb)) fresh.notebooks.push_back(nb);
+  for (const auto& id : t.labels)
+    if (live.count(id) || !forgotten_before("label " + id, notebook_of_label(id))) fresh.labels.push_back(id);
+  if (fresh.notebooks.empty() && fresh.labels.empty()) {  // nothing new: the memory stays as it is
+    std::cout << already;
+    return 0;
+  }
+  const auto r = memory::forget(m, fresh.notebooks, fresh.labels);
   m.save(opt.dir);
   const std::string calibrated = refit_calibration(opt.dir, m, calibration);
   std::cout << "removed " << util::count_text(r.episodes_removed, "episode") << " and "
@@ -396,7 +478,8 @@ int run_forget(const MemoryCliOptions& opt) {
             << util::count_text(m.forgotten().size(), "tombstone")
             << (m.forgotten().size() == 1 ? " keeps" : " keep")
             << " forgotten labels out of judge align (judge memory unforget re-admits them)" << calibrated
-            << "\n";
+            << "\n"
+            << learnt_rules_note(r) << already;
   return 0;
 }
 

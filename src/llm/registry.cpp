@@ -68,6 +68,28 @@ const ProviderEntry* find_entry(std::string_view scheme) {
   return nullptr;
 }
 
+// "; did you mean openai:gpt-4o?" for a spec whose scheme is a few edits from a provider's ("opena:gpt-4o",
+// "heurstic", "OpenAI:gpt-4o"; util::closest_names, case ignored), keeping the name given or, without one,
+// the provider's spec form ("openai:MODEL"); "" when no scheme is that close. `name` is what followed ':'.
+std::string did_you_mean(const std::string& scheme, const std::string& name) {
+  std::vector<std::string> schemes;
+  for (const auto& p : providers()) schemes.emplace_back(p.scheme);
+  const auto closest = util::closest_names(util::to_lower(scheme), schemes);
+  std::string text;
+  for (const auto& c : closest) {
+    const ProviderEntry& entry = *find_entry(c);
+    text += text.empty() ? "; did you mean " : " or ";
+    if (!*entry.name_kind || name.empty()) {
+      text += spec_form(entry);
+    } else {
+      text += c;
+      text += ':';
+      text += name;
+    }
+  }
+  return text.empty() ? text : text + "?";
+}
+
 }  // namespace
 
 ParsedSpec parse_spec(const std::string& spec) {
@@ -81,15 +103,16 @@ ParsedSpec parse_spec(const std::string& spec) {
   }
   ParsedSpec parsed{entry, colon == std::string::npos ? "" : std::string(util::trim(spec.substr(colon + 1)))};
   if (colon == std::string::npos || scheme.empty())
-    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers() + ")",
+    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers() +
+                    ")" + did_you_mean(scheme, ""),
                 ExitCode::usage);
   if (parsed.name.empty())
     throw Error("provider spec \"" + spec + "\" names no model, deployment, endpoint or program",
                 ExitCode::usage);
   if (!entry)
-    throw Error(
-        "unknown provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + known_providers() + ")",
-        ExitCode::usage);
+    throw Error("unknown provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + known_providers() +
+                    ")" + did_you_mean(scheme, parsed.name),
+                ExitCode::usage);
   return parsed;
 }
 

@@ -306,6 +306,110 @@ TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n---\n" << r.out;
 }
 
+// judge memory forget on a memory written here: three episodes of library_installation (e1, e2, e3, rater
+// r1); two learnt rules and an extractive guideline cite e1's label, a manual one cites nothing. Forgetting
+// e1 removes the three (counted by hand: 2 learnt rules of 3 guidelines) and says judge align refits the
+// rules. Forgetting e1 again says it was forgotten already, with its tombstone's time, and changes nothing;
+// so does its label. A misspelt label id, or one without its rater, is named with the id's form and the id it
+// is near.
+TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
+  const judge::test::TempDir dir("judge_forget_learnt");
+  using judge::memory::Episode;
+  const std::string li = "library_installation";
+  std::vector<Episode> episodes;
+  std::vector<std::string> excerpts;
+  for (const std::string nb : {"e1.ipynb", "e2.ipynb", "e3.ipynb"}) {
+    Episode e;
+    e.id = nb + "#" + li;
+    e.notebook = nb;
+    e.dimension = li;
+    e.labels = {e.id + "#r1"};
+    e.facts = {{"uninstalled_packages", nb == "e1.ipynb" ? 2.0 : 0.0}};
+    e.judge_status = judge::verdict::Status::scored;
+    e.judge_score = 3;
+    e.human_score = nb == "e1.ipynb" ? 1 : 3;
+    e.excerpt = "import " + nb;
+    excerpts.push_back(e.excerpt);
+    episodes.push_back(e);
+  }
+  judge::memory::Memory m;
+  m.embedder().fit(excerpts);
+  const auto vectors = m.embedder().embed(excerpts);
+  for (std::size_t i = 0; i < episodes.size(); ++i) episodes[i].vector = vectors[i];
+  m.set_episodes(episodes);
+  const std::string e1 = "e1.ipynb#" + li + "#r1";
+  m.set_guidelines({{li, "when uninstalled_packages >= 1 -> score at most 1 (1 of 1 labels)", {e1}, "learnt"},
+                    {li, "when uninstalled_packages >= 2 -> score at most 1 (1 of 1 labels)", {e1}, "learnt"},
+                    {li, "Check that every import is installed.", {e1}, "extractive"},
+                    {li, "Hand-written rule.", {}, "manual"}});
+  m.provenance().judge = "heuristic";
+  const auto mem = dir.path() / "mem";
+  m.save(mem);
+  const std::string forget = "memory forget '" + mem.string() + "' ";
+
+  auto r = run_judge(forget + "--notebook e1.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(
+      r.out,
+      "removed 1 episode and 3 guidelines; 2 episodes and 1 guideline left; 1 tombstone keeps forgotten "
+      "labels out of judge align (judge memory unforget re-admits them)\n"
+      "2 of the 3 guidelines removed were learnt rules; judge align refits them from the remaining labels\n");
+  const auto manifest = nlohmann::json::parse(judge::util::read_file(mem / "memory.json"));
+  const std::string time = manifest["forgotten"][0]["time"];
+  const std::string saved = judge::util::read_file(mem / "memory.json");
+
+  r = run_judge(forget + "--notebook e1.ipynb --label " + e1 + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "notebook e1.ipynb was already forgotten (on " + time +
+                       "); nothing to remove\n"
+                       "label " +
+                       e1 + " was already forgotten (with notebook e1.ipynb on " + time +
+                       "); nothing to remove\n");
+  EXPECT_EQ(judge::util::read_file(mem / "memory.json"), saved);  // nothing written
+
+  // One learnt rule, the only guideline removed: singular; the notebook forgotten before is still said so.
+  judge::memory::Memory again = judge::memory::Memory::load(mem);
+  auto guidelines = again.all_guidelines();
+  guidelines.push_back({li,
+                        "when uninstalled_packages >= 1 -> score 3 (1 of 1 labels)",
+                        {"e2.ipynb#" + li + "#r1"},
+                        "learnt"});
+  again.set_guidelines(guidelines);
+  again.save(mem);
+  r = run_judge(forget + "--label e2.ipynb#" + li + "#r1 --notebook e1.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "removed 1 episode and 1 guideline; 1 episode and 1 guideline left; 2 tombstones keep forgotten "
+            "labels out of judge align (judge memory unforget re-admits them)\n"
+            "the guideline removed was a learnt rule; judge align refits it from the remaining labels\n"
+            "notebook e1.ipynb was already forgotten (on " +
+                time + "); nothing to remove\n");
+
+  // A misspelt dimension; an id without its rater; an id near nothing: the id's form, and the id it is near.
+  const std::string dir_text = mem.string();
+  r = run_judge(forget + "--label e3.ipynb#library_instalation#r1 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out,
+            "judge: warning: memory forget: label e3.ipynb#library_instalation#r1 matches nothing in " +
+                dir_text +
+                " (a label id is NOTEBOOK#DIMENSION#RATER); did you mean e3.ipynb#library_installation#r1?\n"
+                "judge: error: memory forget: nothing in " +
+                dir_text + " matches what was given; nothing changed\n");
+  r = run_judge(forget + "--label e3.ipynb#" + li + " 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: memory forget: label e3.ipynb#" + li + " matches nothing in " + dir_text +
+                 " (a label id is NOTEBOOK#DIMENSION#RATER); did you mean e3.ipynb#" + li + "#r1?\n"),
+      std::string::npos)
+      << r.out;
+  r = run_judge(forget + "--label zz 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("judge: warning: memory forget: label zz matches nothing in " + dir_text +
+                       " (a label id is NOTEBOOK#DIMENSION#RATER)\n"),
+            std::string::npos)
+      << r.out;
+}
+
 // --reflection without --reflection-base-url: a reflection model of the judge's provider is served where the
 // judge is (its --base-url), not at the provider's default; one of another provider is not, and its missing
 // key is an error naming the variable and the base URL it looked at.

@@ -201,6 +201,47 @@ TEST(PathsFrom, MissingPathsAreListedWithTheirLines) {
       << none.out;
 }
 
+// A list of notebook paths named where a notebook goes is refused before any work (exit 2) with the
+// --paths-from that takes it; a .txt that is a notebook (Databricks source) is still read.
+TEST(PathsFrom, AListGivenAsANotebookSuggestsPathsFrom) {
+  TempDir dir("paths");
+  // Paths that exist (from the source folder, where run_judge runs), a blank line, one that exists nowhere
+  // but is a notebook by its extension.
+  const auto list =
+      dir.write("heldout.txt", k_nb + "iris_bad.ipynb\n\n" + k_nb + "churn_good.ipynb\nx.ipynb\n");
+  auto r = run_judge("eval '" + list.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "judge: error: " + list.string() +
+                       ": not a notebook but a list of paths (the first: " + k_nb +
+                       "iris_bad.ipynb); to score the notebooks a file lists, one path a line, give it as "
+                       "--paths-from: judge eval --paths-from " +
+                       list.string() + "\n");
+  // Any extension: the lines decide.
+  const auto plain = dir.write("heldout", k_nb + "iris_bad.ipynb\n");
+  r = run_judge("eval '" + plain.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find(": not a notebook but a list of paths (the first: " + k_nb + "iris_bad.ipynb)"),
+            std::string::npos)
+      << r.out;
+  // A .lst whose lines are not paths: its extension says what it is meant to be.
+  const auto lst = dir.write("heldout.lst", "iris bad\n");
+  r = run_judge("eval '" + lst.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(
+      r.out.find(lst.string() + ": not a notebook but a .lst file; to score the notebooks a file lists"),
+      std::string::npos)
+      << r.out;
+  // Neither: an unreadable notebook, as before (exit 4).
+  const auto notes = dir.write("notes.md", "iris bad\n");
+  r = run_judge("eval '" + notes.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_EQ(r.out.find("--paths-from"), std::string::npos) << r.out;
+  // A Databricks notebook saved as .txt is a notebook.
+  const auto source = dir.write("nb.txt", "# Databricks notebook source\nimport pandas as pd\n");
+  r = run_judge("eval --format jsonl '" + source.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
 // judge report takes the parts of one run as it takes the merged file: the same figures.
 TEST(ShardCli, ReportTakesThePartsAsTheMergedFile) {
   TempDir dir("shard");

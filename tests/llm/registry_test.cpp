@@ -152,6 +152,33 @@ TEST(Registry, TheHeuristicSpecNamesNoModel) {
   EXPECT_EQ(model.name, "llama3:8b");
 }
 
+// A misspelt scheme is named with the provider it is a few edits from, the model given kept.
+TEST(Registry, MisspeltSchemeGetsADidYouMean) {
+  const auto [heuristic, code] = error_of([] { parse_spec("heurstic"); });
+  EXPECT_EQ(code, ExitCode::usage);
+  EXPECT_EQ(
+      heuristic,
+      "provider spec \"heurstic\" is not PROVIDER:MODEL (providers: anthropic, azure, command, databricks, "
+      "openai); did you mean heuristic?");
+  EXPECT_EQ(
+      error_of([] { parse_spec("opena:gpt-4o"); }).first,
+      "unknown provider \"opena\" in \"opena:gpt-4o\" (providers: anthropic, azure, command, databricks, "
+      "openai); did you mean openai:gpt-4o?");
+  EXPECT_EQ(
+      error_of([] { parse_spec("OpenAI:gpt-4o"); }).first,
+      "unknown provider \"OpenAI\" in \"OpenAI:gpt-4o\" (providers: anthropic, azure, command, databricks, "
+      "openai); did you mean openai:gpt-4o?");
+  EXPECT_EQ(
+      error_of([] { parse_spec("anthropc"); }).first,
+      "provider spec \"anthropc\" is not PROVIDER:MODEL (providers: anthropic, azure, command, databricks, "
+      "openai); did you mean anthropic:MODEL?");
+  // Nothing close: no suggestion (gpt-4o is a model, not a provider).
+  EXPECT_EQ(
+      error_of([] { parse_spec("gpt-4o"); }).first,
+      "provider spec \"gpt-4o\" is not PROVIDER:MODEL (providers: anthropic, azure, command, databricks, "
+      "openai)");
+}
+
 TEST(Registry, SameProviderComparesTableRows) {
   EXPECT_TRUE(same_provider("openai:gpt-4.1", "openai:gpt-4.1-mini"));
   EXPECT_FALSE(same_provider("openai:gpt-4.1", "azure:gpt-4.1"));

@@ -192,6 +192,7 @@ TEST(Memory, ForgetNotebookAndLabels) {
   // feedback: both go, and b.ipynb's episode, which the reflection one also cited, is to be distilled again.
   // The manual one stays although it cites nothing.
   EXPECT_EQ(r.guidelines_removed, 2u);
+  EXPECT_EQ(r.learnt_rules_removed, 0u);  // neither is a learnt rule
   ASSERT_EQ(m.all_guidelines().size(), 1u);
   EXPECT_EQ(m.all_guidelines()[0].source, "manual");
   EXPECT_FALSE(m.find_episode("b.ipynb#data_imputation")->distilled);
@@ -690,7 +691,8 @@ TEST(Memory, LearntRecordRoundTripsAndForgetKeepsEditedRules) {
   EXPECT_FALSE(r.edited_by_hand(r.all_guidelines()[2]));  // manual: not a learnt rule at all
 
   const auto result = forget(r, {"a.ipynb"}, {});
-  EXPECT_EQ(result.guidelines_removed, 3u);  // the two citing a.ipynb's labels and the learnt one
+  EXPECT_EQ(result.guidelines_removed, 3u);    // the two citing a.ipynb's labels and the learnt one
+  EXPECT_EQ(result.learnt_rules_removed, 1u);  // the learnt one; the edited one stays
   const auto left = r.guidelines("model_training");
   ASSERT_EQ(left.size(), 2u);
   EXPECT_EQ(left[0].text, "Hand-written rule.");

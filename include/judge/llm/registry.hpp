@@ -106,7 +106,8 @@ struct ParsedSpec {
 
 /// Parses `spec` against the table. Throws judge::Error (usage) for an unknown scheme (naming the known
 /// ones), a spec that is not PROVIDER:NAME where the provider takes a name (or an empty name), and a name
-/// given to a scheme that takes none ("heuristic:x").
+/// given to a scheme that takes none ("heuristic:x"). A scheme a few edits from a provider's gets a "did you
+/// mean" ("heurstic" -> heuristic, "opena:gpt-4o" -> openai:gpt-4o).
 ParsedSpec parse_spec(const std::string& spec);
 
 /// True when `a` and `b` are specs of the same table entry ("openai:x" and "openai:y"); false when either
