@@ -22,6 +22,20 @@ namespace judge::cli {
 
 namespace {
 
+// Whether two label-file paths, as given (the memory's from an earlier run), name one file: "labels.csv" and
+// "./labels.csv" do. Compared lexically after making them absolute from here when neither can be resolved.
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ea, eb;
+  const auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
+  return ea || eb ? a == b : ca == cb;
+}
+
+std::size_t learnt_rule_count(const memory::Memory& memory) {
+  std::size_t n = 0;
+  for (const auto& g : memory.all_guidelines()) n += g.source == "learnt";
+  return n;
+}
+
 struct AlignCliOptions {
   std::string labels_file;
   std::string notebooks_dir;
@@ -225,6 +239,8 @@ int run_align(const AlignCliOptions& opt) {
   ao.parallel = jobs(config);
   ao.labels_file = opt.labels_file;
   const std::string previous_labels = memory.provenance().labels_file;
+  const std::string previous_raters = memory.provenance().rater_policy;
+  const std::size_t rules_before = learnt_rule_count(memory);
   const auto summary = align::align(memory, labels, ao);
   memory.save(opt.memory_dir);
   if (!labels.skipped.empty())
@@ -235,8 +251,26 @@ int run_align(const AlignCliOptions& opt) {
                       : std::string("no episode of them (it had none)"))
               << "\n";
   warn_other_judges(summary, judge->spec());
+  // Another label file, or other raters, can be another standard: what memory learnt from the old one is
+  // replaced, which a user who meant to add labels (or typed the wrong file) must hear of.
+  const bool other_file = !previous_labels.empty() && !same_file(previous_labels, opt.labels_file);
+  const bool other_raters = !previous_raters.empty() && previous_raters != ao.rater_policy;
+  if ((other_file || other_raters) && summary.episodes_changed > 0) {
+    std::string was = previous_labels + " (raters: " + previous_raters + ")";
+    std::string now = opt.labels_file;
+    now += " (raters: ";
+    now += ao.rater_policy;
+    now += ")";
+    const std::size_t rules_after = learnt_rule_count(memory);
+    std::cerr << "judge: warning: memory " << opt.memory_dir << " was aligned on " << was
+              << "; aligning it on " << now << " changed the label of "
+              << util::count_text(summary.episodes_changed, "episode")
+              << ", and its learnt rules are fitted from the new labels (" << rules_before << " before, "
+              << rules_after
+              << " now). To keep what it learnt, align a copy or another --memory folder on the new labels\n";
+  }
   // A memory holds one label file's labels: aligning on another drops the episodes of labels it lacks.
-  if (summary.episodes_removed > 0 && !previous_labels.empty() && previous_labels != opt.labels_file)
+  if (summary.episodes_removed > 0 && other_file)
     std::cerr << "judge: warning: memory " << opt.memory_dir << " was aligned on " << previous_labels
               << "; aligning it on " << opt.labels_file << " removed the "
               << util::count_text(summary.episodes_removed, "episode")

@@ -74,7 +74,9 @@ bool starts_with_when(std::string_view text) {
 
 bool is_fact_rule(std::string_view text) {
   text = util::trim(text);
-  return starts_with_when(text) && text.find("->") != std::string_view::npos;
+  // "=>" is the arrow mistyped: read as a rule, so its parse error says so, not as prose nobody applies.
+  return starts_with_when(text) &&
+         (text.find("->") != std::string_view::npos || text.find("=>") != std::string_view::npos);
 }
 
 std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& error) {
@@ -85,7 +87,9 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
   }
   const std::size_t arrow = text.find("->");
   if (arrow == std::string_view::npos) {
-    error = std::string("no `->` between the tests and the action; ") + k_form;
+    error = text.find("=>") != std::string_view::npos
+                ? std::string("`=>` is no arrow: write `->` between the tests and the action; ") + k_form
+                : std::string("no `->` between the tests and the action; ") + k_form;
     return std::nullopt;
   }
   FactRule rule;

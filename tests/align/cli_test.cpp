@@ -214,6 +214,24 @@ TEST(AlignCli, AligningOnAnotherLabelFileSaysWhatItRemoved) {
                        "them to one file"),
             std::string::npos)
       << r.out;
+  // Another file that changes a label it shares (a.ipynb 1 -> 3): what memory learnt is replaced, said with
+  // both files and raters, the episodes changed (1) and the learnt rules before and now (none on two labels).
+  judge::util::write_file_atomic(dir / "third.csv", "notebook,dimension,score\na.ipynb,data_imputation,3\n");
+  r = align("third.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("/second.csv (raters: mean); aligning it on " + dir.str() +
+                 "/third.csv (raters: mean) changed the label of 1 episode, and its learnt rules are "
+                 "fitted from the new labels (0 before, 0 now). To keep what it learnt, align a copy or "
+                 "another --memory folder on the new labels"),
+      std::string::npos)
+      << r.out;
+  // The same file by another path, edited (a.ipynb 3 -> 2): the same standard revised, no warning.
+  judge::util::write_file_atomic(dir / "third.csv", "notebook,dimension,score\na.ipynb,data_imputation,2\n");
+  r = align("nb/../third.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("1 changed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
 }
 
 // A rule's "(N of M labels)" is what align counted when it wrote it; after a person edits the rule, judge

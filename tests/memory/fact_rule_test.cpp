@@ -94,6 +94,10 @@ TEST(FactRule, SaysWhatIsWrong) {
   // Prose that starts with "When" (people and reflection models write guidelines that way) is no rule.
   EXPECT_FALSE(is_fact_rule("When a model is trained, check for missing values first."));
   EXPECT_FALSE(is_fact_rule("when trains_model score 1"));
+  // "=>" is the arrow mistyped: a rule that does not parse, and the error says which arrow to write.
+  EXPECT_TRUE(is_fact_rule("when trains_model => score 2"));
+  EXPECT_FALSE(parse_fact_rule("when trains_model => score 2", error));
+  EXPECT_EQ(error.rfind("`=>` is no arrow: write `->` between the tests and the action; ", 0), 0u) << error;
 }
 
 TEST(FactRule, MemoryLoadKeepsProseThatStartsWithWhen) {
@@ -130,7 +134,8 @@ TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
     EXPECT_NE(what.find("guidelines.yaml:4"), std::string::npos) << what;
     EXPECT_NE(what.find("must be a number"), std::string::npos) << what;
   }
-  // A learnt rule edited into something that is no rule (`=>` for `->`) would turn into prose silently.
+  // A rule edited with `=>` for `->` (learnt or manual) would turn into prose silently: refused, the error
+  // naming the arrow.
   {
     std::ofstream out(dir / "guidelines.yaml");
     out << "schema_version: 1\nguidelines:\n  cell_organization:\n    - text: when trains_model => score 1\n"
@@ -142,11 +147,28 @@ TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
   } catch (const judge::Error& e) {
     const std::string what = e.what();
     EXPECT_NE(
+        what.find("guidelines.yaml:4: rule of `cell_organization`: `=>` is no arrow: write `->` between the "
+                  "tests and the action"),
+        std::string::npos)
+        << what;
+    EXPECT_EQ(what.find("guidelines.yaml:6"), std::string::npos) << what;  // manual prose is fine
+  }
+  // A learnt rule edited into no rule at all (its arrow deleted) is refused too: learnt guidelines are rules.
+  {
+    std::ofstream out(dir / "guidelines.yaml");
+    out << "schema_version: 1\nguidelines:\n  cell_organization:\n    - text: when trains_model score 1\n"
+           "      source: learnt\n";
+  }
+  try {
+    Memory::load(dir);
+    FAIL() << "a learnt guideline that is no rule must be refused";
+  } catch (const judge::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(
         what.find("guidelines.yaml:4: a `learnt` guideline of `cell_organization` is a rule, and this one "
                   "does not parse: no `->` between the tests and the action"),
         std::string::npos)
         << what;
-    EXPECT_EQ(what.find("guidelines.yaml:6"), std::string::npos) << what;  // manual prose is fine
   }
 }
 

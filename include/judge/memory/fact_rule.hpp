@@ -39,9 +39,10 @@ struct FactRule {
   bool matches(const std::map<std::string, double>& facts) const;
 };
 
-/// True when a guideline text is written as a rule: it starts with "when " (case-insensitive) and has a `->`.
-/// Prose that merely starts with "When" ("When a model is trained, check for missing values first.", as
-/// people and reflection models write guidelines) is not a rule: it stays a guideline for LLM judges.
+/// True when a guideline text is written as a rule: it starts with "when " (case-insensitive) and has a `->`
+/// (or `=>`, the arrow mistyped, so that parse_fact_rule's error names it instead of the text passing as
+/// prose). Prose that merely starts with "When" ("When a model is trained, check for missing values first.",
+/// as people and reflection models write guidelines) is not a rule: it stays a guideline for LLM judges.
 bool is_fact_rule(std::string_view text);
 
 /// Parses a rule text (one starting with "when "); nullopt with `error` set (what is wrong and the form
