@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -61,6 +62,33 @@ inline std::vector<bool> code_bytes(std::string_view text) {
     return false;
   });
   return code;
+}
+
+/// `text` with its comments blanked: every byte of a comment (as scan_code reads one: from a `#` outside
+/// string literals to the end of its line) made a space, so that offsets and lines stay those of `text`;
+/// string literals are kept (`spark.sql("... IS NULL")`, `df["age"]`). Linear in text.size().
+inline std::string blank_comments(std::string_view text) {
+  std::string out(text);
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (quote) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == quote)
+        quote = 0;
+      continue;
+    }
+    if (ch == '#') {
+      const std::size_t end = std::min(text.find('\n', i), text.size());
+      std::fill(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(end),
+                ' ');
+      i = end - 1;
+      continue;
+    }
+    if (ch == '"' || ch == '\'') quote = ch;
+  }
+  return out;
 }
 
 /// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a

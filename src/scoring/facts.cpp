@@ -242,7 +242,7 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"mlflow_used", K::boolean, "any MLflow call, experiment name or MlflowClient", "mlflow"},
       {"mlflow_run", K::boolean, "set_experiment / start_run", "mlflow"},
       {"mlflow_params", K::boolean, "parameters logged (log_param, autolog)", "mlflow"},
-      {"mlflow_metrics", K::boolean, "metrics logged (log_metric, mlflow.evaluate)", "mlflow"},
+      {"mlflow_metrics", K::boolean, "metrics logged (log_metric, mlflow.evaluate, autolog)", "mlflow"},
       {"mlflow_model", K::boolean, "the model logged (log_model, autolog)", "mlflow"},
       {"mlflow_signature", K::boolean, "a signature, input example or registered model name", "mlflow"},
       {"model_registry", K::boolean,
@@ -403,14 +403,14 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     for (const auto& m : f.markdown)
       if (m.number > first_eda && m.number < stop && states_finding(m)) v["eda_findings"] = 1;
   }
-  const auto checks = f.cells_with(k_missing_check);
+  const auto checks = missing_check_cells(f);
   v["missing_value_checks"] = static_cast<double>(checks.size());
   std::optional<int> first_summary;
   for (const auto& c : f.code)
     if (!first_summary && data_summary(c.body, s.models)) first_summary = c.number;
   v["summary_checks"] = b(first_summary.has_value());
   {
-    const auto first_check = f.first_with(k_missing_check);
+    const auto first_check = checks.empty() ? std::nullopt : std::optional<int>(checks.front());
     // Training starts at the first fit outside a function definition, or the first call of a def that fits
     // (a def may fit long before it is called). A check in the training cell itself counts: it is read first.
     const int fit = s.modelling.value_or(s.fit.value_or(1 << 30));
@@ -485,7 +485,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["mlflow_used"] = b(any(f, {"mlflow.", "experiment_name", "experiment_id", "MlflowClient("}));
   v["mlflow_run"] = b(any(f, {"set_experiment(", "start_run(", "experiment_id"}));
   v["mlflow_params"] = b(any(f, {"log_param", "autolog("}));
-  v["mlflow_metrics"] = b(any(f, {"log_metric", "mlflow.evaluate("}));
+  v["mlflow_metrics"] = b(any(f, {"log_metric", "mlflow.evaluate("}) || first_metrics_autolog(f));
   v["mlflow_model"] = b(any(f, k_mlflow_model) || first_model_autolog(f));
   v["mlflow_signature"] =
       b(any(f, {"signature", "input_example", "register_model(", "registered_model_name"}));

@@ -450,10 +450,15 @@ NotebookFacts gather_facts(const notebook::Notebook& nb) {
       continue;
     }
     f.code.push_back(code_facts(c, aliases));
-    const auto& body = f.code.back().body;
-    if (contains(body, "dbutils.")) f.databricks = true;
   }
   f.aliases = resolve_aliases(f.code, aliases);
+  // Comments are read by no fact but one (body_with_comments); aliases are resolved first, so that both
+  // texts keep the same offsets.
+  for (auto& c : f.code) {
+    c.body_with_comments = c.body;
+    c.body = detail::blank_comments(c.body_with_comments);
+    if (contains(c.body, "dbutils.")) f.databricks = true;
+  }
   return f;
 }
 

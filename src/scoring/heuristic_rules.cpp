@@ -167,7 +167,7 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   if (!s.data_load && !s.data_work) return not_applicable("no data is loaded or prepared");
   if (s.orchestrated)
     return not_applicable("data preparation happens in called packages or the deployed model");
-  const auto checks = f.cells_with(k_missing_check);
+  const auto checks = missing_check_cells(f);
   if (!s.trained && !s.data_prep && checks.empty())
     return not_applicable("no data preparation in this notebook");
   const auto fills = f.cells_with(k_impute);
@@ -473,7 +473,11 @@ Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
                                           "registers it"});
   const auto experiment = f.first_with({"set_experiment(", "start_run(", "experiment_id"});
   const auto params = f.first_with({"log_param", "autolog("});
-  const auto metrics = f.first_with({"log_metric", "mlflow.evaluate("});
+  const auto logged_metrics = f.first_with({"log_metric", "mlflow.evaluate("});
+  const auto autologged_metrics = first_metrics_autolog(f);
+  const auto metrics = logged_metrics && autologged_metrics ? std::min(logged_metrics, autologged_metrics)
+                       : logged_metrics                     ? logged_metrics
+                                                            : autologged_metrics;
   const auto logged = f.first_with({"log_model("});
   const auto autologged = first_model_autolog(f);
   const auto model = logged && autologged ? std::min(logged, autologged) : logged ? logged : autologged;

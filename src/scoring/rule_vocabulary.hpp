@@ -781,6 +781,27 @@ inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
   return std::nullopt;
 }
 
+/// The first cell where MLflow autologging logs metrics (`mlflow.autolog()`, `mlflow.sklearn.autolog()`,
+/// `mlflow.keras.autolog(log_models=False)`, ...: a flavour's autologging logs each fit's training metrics,
+/// and sklearn's also the metric functions called after it). Not `mlflow.spark.autolog()`, which logs the
+/// data sources Spark reads and no metric, nor autologging turned off (`disable=True`); and LightGBM's and
+/// XGBoost's autologging log only the scores of evaluation sets, so they count when the notebook gives a
+/// booster one (`valid_sets`, `eval_set`, `evals=`): `lgb.train(params, train_set)` under
+/// `mlflow.lightgbm.autolog()` logs no metric.
+inline std::optional<int> first_metrics_autolog(const NotebookFacts& f) {
+  const bool evaluated = f.first_with({"valid_sets", "eval_set", "evals="}).has_value();
+  for (const auto& c : f.code)
+    for (auto at = c.body.find("autolog("); at != std::string::npos; at = c.body.find("autolog(", at + 1)) {
+      const std::string_view before = std::string_view(c.body).substr(0, at);
+      if (util::ends_with(before, "spark.")) continue;
+      if (!evaluated && (util::ends_with(before, "lightgbm.") || util::ends_with(before, "xgboost.")))
+        continue;
+      const std::string_view call = std::string_view(c.body).substr(at, c.body.find(')', at) - at);
+      if (!contains_any(call, {"disable=True", "disable = True"})) return c.number;
+    }
+  return std::nullopt;
+}
+
 /// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+`, HTML tags
 /// (`<h3>`, `<b>`, `<p align="left">`) and a list number ("1. ", "2) ").
 inline std::string_view markdown_text(std::string_view line) {
@@ -958,6 +979,29 @@ inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
   for (const auto& c : f.code)
     if (std::find(fitted.begin(), fitted.end(), c.number) != fitted.end() || fills_with_statistic(c.body))
       out.push_back(c.number);
+  return out;
+}
+
+/// Whether code cell `c` counts or tests missing values: a k_missing_check token in code, not in a string
+/// (`print("then df.isnull()")` checks nothing; comments are blanked from every body), but SQL's `IS NULL`,
+/// which Python code holds in a string (`spark.sql("... WHERE x IS NULL")`), as shows_kind reads it.
+inline bool checks_missing(const CodeFacts& c) {
+  std::vector<bool> code;  // which bytes are code (code_bytes), found at the first token
+  for (std::string_view token : k_missing_check)
+    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
+      if (token == "IS NULL") return true;
+      if (code.empty()) code = code_bytes(c.body);
+      if (code[at]) return true;
+    }
+  return false;
+}
+
+/// The code cells that count or test missing values (checks_missing), in order. missing_value_checks,
+/// missing_check_before_training and the data_imputation rule read them.
+inline std::vector<int> missing_check_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (checks_missing(c)) out.push_back(c.number);
   return out;
 }
 
@@ -1972,10 +2016,13 @@ inline Stages find_stages(const NotebookFacts& f) {
   if (!s.modelling && !fits.empty()) s.modelling = first_call_of_fitting_definition(f, fits);
   s.models = model_names(f);
   s.score_kinds = model_score_kinds(f);
-  s.data_prep = f.first_with({"fillna(", "dropna(", "groupby(", ".groupBy(", "merge(", "get_dummies(",
-                              "withColumn(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
-                              "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
-                    .has_value();
+  // Cleaning is preparing: every direct fill or drop of missing values (polars' fill_null too), and polars'
+  // with_columns / Spark's withColumns, which make or change columns as withColumn does.
+  s.data_prep = f.first_with({"groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(",
+                              "withColumns(", "with_columns(", "astype(", "pivot", ".drop(", "replace(",
+                              ".join(", "concat(", "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
+                    .has_value() ||
+                f.first_with(k_direct_fill).has_value();
   s.data_work = f.first_with({".head(",        ".describe(",   ".info(",  ".shape",    "isnull(", "isna(",
                               "value_counts(", "groupby(",     ".plot",   "hist(",     ".corr(",  "fillna(",
                               "dropna(",       "get_dummies(", ".iloc[",  ".loc[",     "pivot",   "merge(",
@@ -2300,7 +2347,7 @@ enum class MissingShown { nothing, none, some };
 inline MissingShown missing_count_shown(const CodeFacts& c) {
   // Counted or tested, not the rows with gaps listed (`df[df.x.isnull()]` prints rows, whose numbers are
   // data).
-  if (!contains_any(c.body, k_missing_check) || c.output.empty() ||
+  if (!checks_missing(c) || c.output.empty() ||
       !contains_any(c.body, {"sum()", "any()", "all()", "mean()", "count(", "null_count("}))
     return MissingShown::nothing;
   // A lone value speaks for the whole frame only from a whole-frame form; `df.x.isnull().sum()` printing 0
@@ -2593,11 +2640,14 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
   const CodeFacts* previous = nullptr;
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
+    const std::string_view with_comments = c.body_with_comments;  // the same offsets, comments kept
     bool found = false;
     std::optional<std::set<std::string, std::less<>>> shown;  // read once a drop names a column
     const auto ends = logical_line_ends(body);
     for (std::size_t k = 0; k < ends.size(); ++k) {
       const std::string_view line = logical_line_text(body, ends, k);
+      const std::string_view commented =
+          with_comments.size() == body.size() ? logical_line_text(with_comments, ends, k) : line;
       const std::string_view target = assignment_target(line);
       for (auto at = line.find(".drop("); !found && at != std::string_view::npos;
            at = line.find(".drop(", at + 1)) {
@@ -2615,7 +2665,7 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
         std::string code(args.size(), ' ');
         for (std::size_t i = 0; i < args.size(); ++i)
           if (is_code[i]) code[i] = args[i];
-        bool tied = names_missing(code) || names_missing(trailing_comment(line)) ||
+        bool tied = names_missing(code) || names_missing(trailing_comment(commented)) ||
                     (!target.empty() && names_missing(target));
         for_each_plain_name(
             args, [&](std::size_t, std::string_view name) { tied = tied || chosen.count(name) > 0; });

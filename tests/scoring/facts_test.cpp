@@ -314,6 +314,76 @@ df.info()
   EXPECT_EQ(f.at("summary_checks"), 1);
 }
 
+// Code is read without comments, trailing ones too: tokens in a comment, or a check in a printed string, find
+// nothing; SQL's IS NULL in a spark.sql string is a check; the drop's "# mostly NaN" still ties it to missing
+// values (imputation_cells reads a line's comment on purpose). Counted by hand: the one check is the SQL
+// cell, after the fit.
+TEST(Facts, TrailingCommentsAndPrintedStringsHoldNoToken) {
+  const auto f = facts_of(R"nb(# %%
+import pandas as pd
+df = pd.read_csv("d.csv")  # then df.isnull().sum() and a GridSearchCV(
+# %%
+x = 1  # df.isnull().sum()
+print("next: df.isna().sum()")
+y = 2  # dbutils.fs.ls("/mnt"), mlflow.log_metric("a", 1)
+# %%
+from sklearn.linear_model import LinearRegression
+m = LinearRegression()  # KFold( later, random_state=0
+m.fit(X, y)  # joblib.dump(m, "m.pkl")
+# %%
+spark.sql("SELECT count(*) FROM t WHERE age IS NULL")
+# %%
+df = df.drop(columns=["Cabin"])  # mostly NaN
+)nb");
+  EXPECT_EQ(f.at("missing_value_checks"), 1);
+  EXPECT_EQ(f.at("missing_check_before_training"), 0);
+  EXPECT_EQ(f.at("tuning"), 0);
+  EXPECT_EQ(f.at("cross_validation"), 0);
+  EXPECT_EQ(f.at("seed_set"), 0);
+  EXPECT_EQ(f.at("persists_model"), 0);
+  EXPECT_EQ(f.at("persists_with_pickle"), 0);
+  EXPECT_EQ(f.at("mlflow_used"), 0);
+  EXPECT_EQ(f.at("mlflow_metrics"), 0);
+  EXPECT_EQ(f.at("databricks"), 0);
+  EXPECT_EQ(f.at("trains_model"), 1);
+  EXPECT_EQ(f.at("imputation_cells"), 1);
+}
+
+// MLflow autologging logs each fit's metrics (a flavour's training metrics), not under
+// mlflow.spark.autolog(), which logs the data sources Spark reads, nor when turned off; log_models=False
+// still logs metrics.
+TEST(Facts, AutologgingLogsMetrics) {
+  const std::string fit =
+      "# %%\nfrom sklearn.linear_model import LinearRegression\n"
+      "m = LinearRegression()\nm.fit(X, y)\n";
+  const auto sklearn = facts_of("# %%\nimport mlflow\nmlflow.sklearn.autolog()\n" + fit);
+  EXPECT_EQ(sklearn.at("mlflow_metrics"), 1);
+  EXPECT_EQ(sklearn.at("mlflow_model"), 1);
+  const auto no_models = facts_of("# %%\nimport mlflow\nmlflow.sklearn.autolog(log_models=False)\n" + fit);
+  EXPECT_EQ(no_models.at("mlflow_metrics"), 1);
+  EXPECT_EQ(no_models.at("mlflow_model"), 0);
+  const auto spark = facts_of("# %%\nimport mlflow\nmlflow.spark.autolog()\n" + fit);
+  EXPECT_EQ(spark.at("mlflow_metrics"), 0);
+  EXPECT_EQ(spark.at("mlflow_model"), 0);
+  const auto off = facts_of("# %%\nimport mlflow\nmlflow.autolog(disable=True)\n" + fit);
+  EXPECT_EQ(off.at("mlflow_metrics"), 0);
+  // LightGBM's autologging logs the scores of evaluation sets only: none given, no metric.
+  const std::string booster =
+      "# %%\nimport mlflow\nimport lightgbm as lgb\nmlflow.lightgbm.autolog()\n"
+      "b = lgb.train(params, lgb.Dataset(X_train, y_train)";
+  EXPECT_EQ(facts_of(booster + ")\n").at("mlflow_metrics"), 0);
+  EXPECT_EQ(facts_of(booster + ", valid_sets=[lgb.Dataset(X_val, y_val)])\n").at("mlflow_metrics"), 1);
+}
+
+// polars cleans and derives columns with fill_null, drop_nulls and with_columns: that is data preparation.
+TEST(Facts, PolarsCleaningIsDataPreparation) {
+  const std::string load = "# %%\nimport polars as pl\ndf = pl.read_csv('d.csv')\n";
+  EXPECT_EQ(facts_of(load + "print(df.shape)\n").at("data_prep"), 0);
+  EXPECT_EQ(facts_of(load + "df = df.drop_nulls()\n").at("data_prep"), 1);
+  EXPECT_EQ(facts_of(load + "df = df.with_columns((pl.col('t') / 12).alias('years'))\n").at("data_prep"), 1);
+  EXPECT_EQ(facts_of(load + "df = df.with_columns(pl.col('age').fill_null(0))\n").at("imputation_cells"), 1);
+}
+
 // A fitted model's summary() (statsmodels, Keras) is no look at the data.
 TEST(Facts, AModelSummaryIsNoDataSummary) {
   auto f =
@@ -898,9 +968,14 @@ z = npy.log(x)
   EXPECT_EQ(facts.aliases,
             (std::map<std::string, std::string, std::less<>>{
                 {"RFC", "RandomForestClassifier"}, {"npy", "np"}, {"tts", "train_test_split"}}));
-  EXPECT_EQ(facts.code.at(1).body,
+  // The comment is left as written (no alias is read in it), then blanked, a space a byte, from the body
+  // every token search reads.
+  EXPECT_EQ(facts.code.at(1).body_with_comments,
             "a = train_test_split(X, y)  # tts in a comment\nb = obj.tts + \"tts\" + f(tts=1)\n"
             "m = RandomForestClassifier(n_estimators=10)\nz = np.log(x)\n");
+  EXPECT_EQ(facts.code.at(1).body, "a = train_test_split(X, y)" + std::string(20, ' ') +
+                                       "\nb = obj.tts + \"tts\" + f(tts=1)\n"
+                                       "m = RandomForestClassifier(n_estimators=10)\nz = np.log(x)\n");
   // npy is read as np, which is imported: no "np is used but never imported".
   scoring::HeuristicJudge judge;
   for (const auto& v : judge.score(nb, rubric::default_rubric(), {}))

@@ -586,6 +586,20 @@ TEST(HeuristicRules, MlflowTrackingLevels) {
   EXPECT_EQ(verdict(judge(nb), "mlflow_logging").score, 2.0);
 }
 
+// MLflow level 3: "autologging counts when metrics and the model land": a named experiment whose autologging
+// logs parameters, each fit's metrics and the model with an input example.
+TEST(HeuristicRules, AutologgingLogsMetricsAndTheModel) {
+  Notebook nb = make({
+      {code, "import mlflow\nfrom sklearn.linear_model import LogisticRegression"},
+      {code,
+       "mlflow.set_experiment('churn')\nmlflow.sklearn.autolog(log_input_examples=True)\n"
+       "m = LogisticRegression().fit(X_train, y_train)"},
+  });
+  const auto& v = verdict(judge(nb), "mlflow_logging");
+  EXPECT_EQ(v.score, 3.0) << v.rationale;
+  EXPECT_NE(v.rationale.find("cell 2: metrics logged"), std::string::npos) << v.rationale;
+}
+
 // Organisation level 1: "error tracebacks left in the outputs"; also "No narrative at all".
 TEST(HeuristicRules, ErrorTracebackLeftInScoresOne) {
   Notebook nb = good_notebook();

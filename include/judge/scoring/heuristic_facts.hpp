@@ -14,8 +14,13 @@ namespace judge::scoring {
 struct CodeFacts {
   int number = 0;  ///< the cell's number in the notebook (as cited in rationales)
   /// Code without comment lines, import lines and `%`/`!` line magics; import aliases are resolved
-  /// (NotebookFacts::aliases).
+  /// (NotebookFacts::aliases), and trailing comments are blanked (each of their bytes a space: `x = 1  #
+  /// df.isnull()` reads `x = 1` and spaces), so that no token search reads a comment. String literals are
+  /// kept.
   std::string body;
+  /// body with its trailing comments, byte for byte where body has spaces: for the one fact that reads what
+  /// a line's comment says (a column drop "# mostly NaN" is tied to missing values, missing_drop_cells).
+  std::string body_with_comments;
   std::vector<std::string> modules;  ///< top-level modules imported in this cell, in order ("sklearn", ...)
   std::string imports;               ///< the cell's import statements, one a line
   bool wildcard_import = false;      ///< `from X import *`
