@@ -957,7 +957,9 @@ TEST(AlignCli, OtherJudgesNotebooksAreNamedThreeThenHowManyMore) {
   fs::remove_all(dir);
   std::string labels = "notebook,dimension,score,feedback,rater\n";
   for (int i = 1; i <= 6; ++i) {
-    const std::string name = "n" + std::to_string(i) + ".ipynb";
+    std::string name = "n";
+    name += std::to_string(i);
+    name += ".ipynb";
     judge::util::write_file_atomic(dir / "nb" / name, ipynb("df = pd.read_csv('x.csv').fillna(0)"));
     labels += name + ",data_imputation," + std::to_string(1 + i % 3) + ",f,r1\n";
   }
