@@ -20,10 +20,12 @@ namespace judge::scoring::detail {
 /// A string runs from a quote (`'` or `"`) to the next same quote, a backslash escaping the byte after it,
 /// and may go on over newlines (an unclosed quote hides the rest of the text); a triple quote reads as three
 /// strings, which pair up as one for any docstring with an even number of that quote inside. A comment runs
-/// from `#` to the end of its line; its newline is visited. The quotes and the comment are not visited.
+/// from `#` to the end of its line; its newline is visited. The quotes and the comment are not visited; each
+/// comment is handed to `comment(begin, end)` ([begin, end): from its `#` to its newline or the text's end).
 /// Linear in text.size().
-template <typename Visit>
-std::size_t scan_code(std::string_view text, Visit visit) {
+template <typename Visit, typename Comment = void (*)(std::size_t, std::size_t)>
+std::size_t scan_code(
+    std::string_view text, Visit visit, Comment comment = [](std::size_t, std::size_t) {}) {
   int depth = 0;
   char quote = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -36,7 +38,9 @@ std::size_t scan_code(std::string_view text, Visit visit) {
       continue;
     }
     if (ch == '#') {
-      i = std::min(text.find('\n', i), text.size()) - 1;
+      const std::size_t end = std::min(text.find('\n', i), text.size());
+      comment(i, end);
+      i = end - 1;
       continue;
     }
     if (ch == '"' || ch == '\'') {
@@ -69,25 +73,12 @@ inline std::vector<bool> code_bytes(std::string_view text) {
 /// string literals are kept (`spark.sql("... IS NULL")`, `df["age"]`). Linear in text.size().
 inline std::string blank_comments(std::string_view text) {
   std::string out(text);
-  char quote = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (quote) {
-      if (ch == '\\')
-        ++i;
-      else if (ch == quote)
-        quote = 0;
-      continue;
-    }
-    if (ch == '#') {
-      const std::size_t end = std::min(text.find('\n', i), text.size());
-      std::fill(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(end),
-                ' ');
-      i = end - 1;
-      continue;
-    }
-    if (ch == '"' || ch == '\'') quote = ch;
-  }
+  scan_code(
+      text, [](std::size_t, int) { return false; },
+      [&](std::size_t begin, std::size_t end) {
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(begin),
+                  out.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+      });
   return out;
 }
 

@@ -121,55 +121,40 @@ TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
       {{"cell_organization", "when code_cells_after_code_share >= 0.33 -> score at most 1", {}, "learnt"}});
   m.save(dir);
   EXPECT_EQ(Memory::load(dir).fact_rules("cell_organization").size(), 1u);
-  {
-    std::ofstream out(dir / "guidelines.yaml");
-    out << "schema_version: 1\nguidelines:\n  cell_organization:\n    - text: when share >= lots -> score 1\n"
-           "      source: learnt\n";
-  }
-  try {
-    Memory::load(dir);
-    FAIL() << "a rule that does not parse must be refused";
-  } catch (const judge::Error& e) {
-    const std::string what = e.what();
-    EXPECT_NE(what.find("guidelines.yaml:4"), std::string::npos) << what;
-    EXPECT_NE(what.find("must be a number"), std::string::npos) << what;
-  }
+  // The error of loading a memory whose guidelines.yaml holds cell_organization's guidelines `items`.
+  const auto refused = [&](const std::string& items) -> std::string {
+    {
+      std::ofstream out(dir / "guidelines.yaml");
+      out << "schema_version: 1\nguidelines:\n  cell_organization:\n" << items;
+    }
+    try {
+      Memory::load(dir);
+    } catch (const judge::Error& e) {
+      return e.what();
+    }
+    return "(loaded)";
+  };
+  std::string what = refused("    - text: when share >= lots -> score 1\n      source: learnt\n");
+  EXPECT_NE(what.find("guidelines.yaml:4"), std::string::npos) << what;
+  EXPECT_NE(what.find("must be a number"), std::string::npos) << what;
   // A rule edited with `=>` for `->` (learnt or manual) would turn into prose silently: refused, the error
-  // naming the arrow.
-  {
-    std::ofstream out(dir / "guidelines.yaml");
-    out << "schema_version: 1\nguidelines:\n  cell_organization:\n    - text: when trains_model => score 1\n"
-           "      source: learnt\n    - text: When cells are long, split them.\n      source: manual\n";
-  }
-  try {
-    Memory::load(dir);
-    FAIL() << "a learnt guideline that is no rule must be refused";
-  } catch (const judge::Error& e) {
-    const std::string what = e.what();
-    EXPECT_NE(
-        what.find("guidelines.yaml:4: rule of `cell_organization`: `=>` is no arrow: write `->` between the "
-                  "tests and the action"),
-        std::string::npos)
-        << what;
-    EXPECT_EQ(what.find("guidelines.yaml:6"), std::string::npos) << what;  // manual prose is fine
-  }
+  // naming the arrow; manual prose that starts with "When" (line 6) is fine.
+  what = refused(
+      "    - text: when trains_model => score 1\n      source: learnt\n"
+      "    - text: When cells are long, split them.\n      source: manual\n");
+  EXPECT_NE(
+      what.find("guidelines.yaml:4: rule of `cell_organization`: `=>` is no arrow: write `->` between the "
+                "tests and the action"),
+      std::string::npos)
+      << what;
+  EXPECT_EQ(what.find("guidelines.yaml:6"), std::string::npos) << what;
   // A learnt rule edited into no rule at all (its arrow deleted) is refused too: learnt guidelines are rules.
-  {
-    std::ofstream out(dir / "guidelines.yaml");
-    out << "schema_version: 1\nguidelines:\n  cell_organization:\n    - text: when trains_model score 1\n"
-           "      source: learnt\n";
-  }
-  try {
-    Memory::load(dir);
-    FAIL() << "a learnt guideline that is no rule must be refused";
-  } catch (const judge::Error& e) {
-    const std::string what = e.what();
-    EXPECT_NE(
-        what.find("guidelines.yaml:4: a `learnt` guideline of `cell_organization` is a rule, and this one "
-                  "does not parse: no `->` between the tests and the action"),
-        std::string::npos)
-        << what;
-  }
+  what = refused("    - text: when trains_model score 1\n      source: learnt\n");
+  EXPECT_NE(
+      what.find("guidelines.yaml:4: a `learnt` guideline of `cell_organization` is a rule, and this one "
+                "does not parse: no `->` between the tests and the action"),
+      std::string::npos)
+      << what;
 }
 
 namespace {
