@@ -426,6 +426,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
         ++summary.episodes_unchanged;
       } else {
         old ? ++summary.episodes_changed : ++summary.episodes_added;
+        summary.episodes_relabelled += old && !same_labels;
         if (old && !same_labels) stale_labels.insert(old->labels.begin(), old->labels.end());
         if (old && same_labels) e.distilled = old->distilled;  // only the notebook changed
         e.excerpt = memory::excerpt(*it.nb, vocabulary[e.dimension]);

@@ -22,8 +22,9 @@ namespace judge::cli {
 
 namespace {
 
-// Whether two label-file paths, as given (the memory's from an earlier run), name one file: "labels.csv" and
-// "./labels.csv" do. Compared lexically after making them absolute from here when neither can be resolved.
+// Whether two label-file paths name one file: "labels.csv" and "./labels.csv" do. The memory records its
+// file absolute (a memory from before that, as typed: resolved from here, as well as can be); compared as
+// written when either cannot be resolved.
 bool same_file(const std::string& a, const std::string& b) {
   std::error_code ea, eb;
   const auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
@@ -237,7 +238,12 @@ int run_align(const AlignCliOptions& opt) {
   ao.reflection = reflection.get();
   ao.k = k_or_recorded(config, memory.provenance().k);
   ao.parallel = jobs(config);
-  ao.labels_file = opt.labels_file;
+  // Recorded absolute, so that the next align, run from any folder, can tell this file from another.
+  {
+    std::error_code ec;
+    const auto absolute = std::filesystem::weakly_canonical(opt.labels_file, ec);
+    ao.labels_file = ec ? opt.labels_file : absolute.string();
+  }
   const std::string previous_labels = memory.provenance().labels_file;
   const std::string previous_raters = memory.provenance().rater_policy;
   const std::size_t rules_before = learnt_rule_count(memory);
@@ -255,7 +261,7 @@ int run_align(const AlignCliOptions& opt) {
   // replaced, which a user who meant to add labels (or typed the wrong file) must hear of.
   const bool other_file = !previous_labels.empty() && !same_file(previous_labels, opt.labels_file);
   const bool other_raters = !previous_raters.empty() && previous_raters != ao.rater_policy;
-  if ((other_file || other_raters) && summary.episodes_changed > 0) {
+  if ((other_file || other_raters) && summary.episodes_relabelled > 0) {
     std::string was = previous_labels + " (raters: " + previous_raters + ")";
     std::string now = opt.labels_file;
     now += " (raters: ";
@@ -264,7 +270,7 @@ int run_align(const AlignCliOptions& opt) {
     const std::size_t rules_after = learnt_rule_count(memory);
     std::cerr << "judge: warning: memory " << opt.memory_dir << " was aligned on " << was
               << "; aligning it on " << now << " changed the label of "
-              << util::count_text(summary.episodes_changed, "episode")
+              << util::count_text(summary.episodes_relabelled, "episode")
               << ", and its learnt rules are fitted from the new labels (" << rules_before << " before, "
               << rules_after
               << " now). To keep what it learnt, align a copy or another --memory folder on the new labels\n";

@@ -98,12 +98,21 @@ void check_paths(const std::vector<std::string>& paths) {
     if (!std::filesystem::is_regular_file(p, ec)) continue;
     const std::string reason = path_list_reason(p);
     if (reason.empty()) continue;
+    // A list read as one says so; a .txt/.lst file may be anything else (a script, notes), so it only may be.
     std::string message = p;
-    message += ": not a notebook but ";
-    message += reason;
-    message +=
-        "; to score the notebooks a file lists, one path a line, give it as --paths-from: judge eval "
-        "--paths-from ";
+    if (reason.starts_with("a list")) {
+      message += ": not a notebook but ";
+      message += reason;
+      message +=
+          "; to score the notebooks a file lists, one path a line, give it as --paths-from: judge eval "
+          "--paths-from ";
+    } else {
+      message += ": not a notebook (";
+      message += reason;
+      message +=
+          " that reads as none); if it lists notebook paths, one a line, give it as --paths-from: judge "
+          "eval --paths-from ";
+    }
     message += p;
     throw Error(message, ExitCode::usage);
   }

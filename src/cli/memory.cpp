@@ -387,6 +387,14 @@ std::string notebook_of_label(const std::string& id) {
   return dimension == std::string::npos ? id : id.substr(0, dimension);
 }
 
+// The DIMENSION of a label id NOTEBOOK#DIMENSION#RATER ("" when it has no such part).
+std::string dimension_of_label(const std::string& id) {
+  const auto rater = id.rfind('#');
+  const auto dimension =
+      rater == std::string::npos || rater == 0 ? std::string::npos : id.rfind('#', rater - 1);
+  return dimension == std::string::npos ? "" : id.substr(dimension + 1, rater - dimension - 1);
+}
+
 // After a forget: a calibration.json fitted partly on forgotten labels is refitted from the episodes left,
 // with the method it records, or removed when none is left with both scores. Returns what it did.
 std::string refit_calibration(const std::string& dir, const memory::Memory& m,
@@ -438,8 +446,15 @@ int run_forget(const MemoryCliOptions& opt) {
       notebooks.insert(f.notebook);
     when[f.notebook.empty() ? "label " + f.label : "notebook " + f.notebook] = f.time;
   }
+  // A label of a forgotten notebook matches when its dimension is one the memory knows (a misspelt one,
+  // `#data_imputaton#`, is no label of it: "matches nothing", with a did-you-mean).
+  std::set<std::string> dimensions;
+  for (const auto& e : m.episodes()) dimensions.insert(e.dimension);
+  for (const auto& f : m.forgotten())
+    if (f.notebook.empty()) dimensions.insert(dimension_of_label(f.label));
   for (const auto& given : opt.labels)
-    if (notebook_of_label(given) != given && when.count("notebook " + notebook_of_label(given)))
+    if (notebook_of_label(given) != given && when.count("notebook " + notebook_of_label(given)) &&
+        dimensions.count(dimension_of_label(given)))
       labels.insert(given);
   const auto t = resolve_targets("forget", opt, notebooks, labels);
   Targets fresh;

@@ -90,7 +90,10 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
                      [](const auto& jr) { return jr.compare_judge; }))
       throw Error(setting("fail_if") + " '" + g.text + "': " + g.metric +
                       " measures the change against the run named by " + setting("compare") + " NAME; give " +
-                      setting("compare") + " (e.g. " + setting("compare") + " heuristic)",
+                      setting("compare") + " (e.g. " + setting("compare") +
+                      " heuristic); judge validate measures it for each memory condition against baseline: "
+                      "gate one (" +
+                      setting("gate_on") + " both)",
                   ExitCode::usage);
   for (const auto& jr : measurement.judges)
     for (const auto& gate : gates) {

@@ -70,13 +70,21 @@ bool starts_with_when(std::string_view text) {
   return text.size() >= 5 && util::to_lower(text.substr(0, 5)) == "when ";
 }
 
+// "when trains_model => score 2": `=>` for `->`, before an action (score, N/A, keep). Prose may hold `=>`
+// too ("When it is Scala (rdd.map(x => x * 2)), ..."), and stays prose.
+bool mistyped_arrow(std::string_view text) {
+  const std::size_t at = text.find("=>");
+  if (at == std::string_view::npos) return false;
+  const std::string rest = util::to_lower(util::trim(text.substr(at + 2)));
+  return rest.starts_with("score") || rest.starts_with("n/a") || rest.starts_with("keep");
+}
+
 }  // namespace
 
 bool is_fact_rule(std::string_view text) {
   text = util::trim(text);
-  // "=>" is the arrow mistyped: read as a rule, so its parse error says so, not as prose nobody applies.
-  return starts_with_when(text) &&
-         (text.find("->") != std::string_view::npos || text.find("=>") != std::string_view::npos);
+  // A mistyped arrow is read as a rule, so that its parse error says so, not as prose nobody applies.
+  return starts_with_when(text) && (text.find("->") != std::string_view::npos || mistyped_arrow(text));
 }
 
 std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& error) {
@@ -87,7 +95,7 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
   }
   const std::size_t arrow = text.find("->");
   if (arrow == std::string_view::npos) {
-    error = text.find("=>") != std::string_view::npos
+    error = mistyped_arrow(text)
                 ? std::string("`=>` is no arrow: write `->` between the tests and the action; ") + k_form
                 : std::string("no `->` between the tests and the action; ") + k_form;
     return std::nullopt;

@@ -18,8 +18,9 @@ namespace judge::scoring::detail {
 /// when it never does.
 ///
 /// A string runs from a quote (`'` or `"`) to the next same quote, a backslash escaping the byte after it,
-/// and may go on over newlines (an unclosed quote hides the rest of the text); a triple quote reads as three
-/// strings, which pair up as one for any docstring with an even number of that quote inside. A comment runs
+/// and may go on over newlines (an unclosed quote hides the rest of the text); a triple-quoted string (`'''`
+/// or three `"`) runs to the next same triple quote, so a docstring may hold single quotes ("the frame's
+/// shape"). A comment runs
 /// from `#` to the end of its line; its newline is visited. The quotes and the comment are not visited; each
 /// comment is handed to `comment(begin, end)` ([begin, end): from its `#` to its newline or the text's end).
 /// Linear in text.size().
@@ -28,13 +29,19 @@ std::size_t scan_code(
     std::string_view text, Visit visit, Comment comment = [](std::size_t, std::size_t) {}) {
   int depth = 0;
   char quote = 0;
+  bool triple = false;
+  const auto triple_at = [&](std::size_t i, char q) {
+    return i + 2 < text.size() && text[i] == q && text[i + 1] == q && text[i + 2] == q;
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char ch = text[i];
     if (quote) {
-      if (ch == '\\')
+      if (ch == '\\') {
         ++i;
-      else if (ch == quote)
+      } else if (ch == quote && (!triple || triple_at(i, quote))) {
+        if (triple) i += 2;
         quote = 0;
+      }
       continue;
     }
     if (ch == '#') {
@@ -45,6 +52,8 @@ std::size_t scan_code(
     }
     if (ch == '"' || ch == '\'') {
       quote = ch;
+      triple = triple_at(i, ch);
+      if (triple) i += 2;
       continue;
     }
     if (ch == '(' || ch == '[' || ch == '{')

@@ -232,6 +232,30 @@ TEST(AlignCli, AligningOnAnotherLabelFileSaysWhatItRemoved) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("1 changed"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
+  // ... and by relative paths from two folders (a.ipynb 2 -> 3 -> 1): the memory records the file absolute,
+  // so the second run, from nb/, does not take "third.csv" for nb/third.csv.
+  const auto align_in = [&](const std::string& folder, const std::string& labels, const std::string& nb,
+                            const std::string& mem) {
+    return judge::test::run_command("cd " + d + folder + " && " + std::string(JUDGE_BINARY) +
+                                    " align --labels " + labels + " --notebooks " + nb + " --memory " + mem +
+                                    " 2>&1");
+  };
+  judge::util::write_file_atomic(dir / "third.csv", "notebook,dimension,score\na.ipynb,data_imputation,3\n");
+  r = align_in("", "third.csv", "nb", "mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
+  judge::util::write_file_atomic(dir / "third.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\n");
+  r = align_in("/nb", "../third.csv", ".", "../mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("1 changed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
+  // An edited notebook under a label file of another name with the same labels: no label changed, no warning.
+  judge::util::write_file_atomic(dir / "copy.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\n");
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('a.csv').dropna()"));
+  r = align("copy.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("1 changed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
 }
 
 // A rule's "(N of M labels)" is what align counted when it wrote it; after a person edits the rule, judge
@@ -413,6 +437,14 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
                 " (a label id is NOTEBOOK#DIMENSION#RATER); did you mean e3.ipynb#library_installation#r1?\n"
                 "judge: error: memory forget: nothing in " +
                 dir_text + " matches what was given; nothing changed\n");
+  // A misspelt dimension on a forgotten notebook's label is no label of it either (not "forgotten already").
+  r = run_judge(forget + "--label e1.ipynb#library_instalation#r1 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("label e1.ipynb#library_instalation#r1 matches nothing in " + dir_text +
+                       " (a label id is NOTEBOOK#DIMENSION#RATER)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("already forgotten"), std::string::npos) << r.out;
   r = run_judge(forget + "--label e3.ipynb#" + li + " 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(

@@ -227,9 +227,11 @@ TEST(PathsFrom, AListGivenAsANotebookSuggestsPathsFrom) {
   const auto lst = dir.write("heldout.lst", "iris bad\n");
   r = run_judge("eval '" + lst.string() + "' 2>&1");
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(
-      r.out.find(lst.string() + ": not a notebook but a .lst file; to score the notebooks a file lists"),
-      std::string::npos)
+  EXPECT_NE(r.out.find(lst.string() +
+                       ": not a notebook (a .lst file that reads as none); if it lists notebook "
+                       "paths, one a line, give it as --paths-from: judge eval --paths-from " +
+                       lst.string()),
+            std::string::npos)
       << r.out;
   // Neither: an unreadable notebook, as before (exit 4).
   const auto notes = dir.write("notes.md", "iris bad\n");

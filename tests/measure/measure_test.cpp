@@ -322,6 +322,10 @@ TEST(Gates, GatesOnNaDisagreementUnscoredAndMaeChange) {
     ADD_FAILURE() << "no error";
   } catch (const judge::Error& e) {
     EXPECT_NE(std::string(e.what()).find("give compare"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("judge validate measures it for each memory condition against "
+                                         "baseline: gate one (gate on both)"),
+              std::string::npos)
+        << e.what();
   }
 
   // A baseline run "plain": a model_training 2, b model_training 1 (b's model_use 3, a's N/A).

@@ -349,6 +349,24 @@ df = df.drop(columns=["Cabin"])  # mostly NaN
   EXPECT_EQ(f.at("imputation_cells"), 1);
 }
 
+// A triple-quoted docstring holding a single quote ("the frame's shape") is one string: the code after it is
+// code (by hand: describe() and isnull().sum() on df, before any model: summary statistics and missing
+// values, 2 kinds of exploration, 1 missing-value check), and a `#` inside it starts no comment.
+TEST(Facts, DocstringWithAnApostropheEndsAtItsTripleQuote) {
+  const auto f = facts_of(R"nb(# %%
+import pandas as pd
+df = pd.read_csv("d.csv")
+def look(frame):
+    '''Return the frame's rows with all #columns.'''
+    return frame
+df.describe()
+df.isnull().sum()
+)nb");
+  EXPECT_EQ(f.at("eda_kinds"), 2);
+  EXPECT_EQ(f.at("missing_value_checks"), 1);
+  EXPECT_EQ(f.at("summary_checks"), 1);
+}
+
 // MLflow autologging logs each fit's metrics (a flavour's training metrics), not under
 // mlflow.spark.autolog(), which logs the data sources Spark reads, nor when turned off; log_models=False
 // still logs metrics.

@@ -32,6 +32,8 @@ struct AlignOptions {
 /// What one alignment did.
 struct AlignSummary {
   std::size_t episodes_added = 0, episodes_changed = 0, episodes_unchanged = 0, episodes_removed = 0;
+  /// Of episodes_changed, those whose label changed (the rest: only their notebook did).
+  std::size_t episodes_relabelled = 0;
   std::size_t notebooks_judged = 0;
   std::size_t notebooks_unreadable = 0;   ///< labelled notebooks that could not be read (each also a warning)
   std::size_t notebooks_skipped = 0;      ///< notebooks of LabelSet::skipped (not read; no warning here)
