@@ -77,6 +77,21 @@ inline std::vector<bool> code_bytes(std::string_view text) {
   return code;
 }
 
+/// Which offsets of `body` are code (code_bytes), worked out at the first question, so that a token search
+/// finding nothing costs no scan: `CodeMask code(body); ... if (code.at(i)) ...`. `body` must outlive it.
+class CodeMask {
+ public:
+  explicit CodeMask(std::string_view body) : m_body(body) {}
+  bool at(std::size_t i) {
+    if (m_code.empty()) m_code = code_bytes(m_body);
+    return m_code[i];
+  }
+
+ private:
+  std::string_view m_body;
+  std::vector<bool> m_code;
+};
+
 /// `text` with its comments blanked: every byte of a comment (as scan_code reads one: from a `#` outside
 /// string literals to the end of its line) made a space, so that offsets and lines stay those of `text`;
 /// string literals are kept (`spark.sql("... IS NULL")`, `df["age"]`). Linear in text.size().

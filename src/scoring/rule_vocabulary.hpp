@@ -986,13 +986,10 @@ inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
 /// (`print("then df.isnull()")` checks nothing; comments are blanked from every body), but SQL's `IS NULL`,
 /// which Python code holds in a string (`spark.sql("... WHERE x IS NULL")`), as shows_kind reads it.
 inline bool checks_missing(const CodeFacts& c) {
-  std::vector<bool> code;  // which bytes are code (code_bytes), found at the first token
+  CodeMask code(c.body);
   for (std::string_view token : k_missing_check)
-    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
-      if (token == "IS NULL") return true;
-      if (code.empty()) code = code_bytes(c.body);
-      if (code[at]) return true;
-    }
+    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
+      if (token == "IS NULL" || code.at(at)) return true;
   return false;
 }
 
@@ -1022,10 +1019,9 @@ inline std::vector<int> filling_cells(const NotebookFacts& f) {
 /// `models` (names assigned an estimator or a fit) or is named like a model or a result (`model.summary()`,
 /// `results.summary()`) is left out.
 inline bool summary_of_data(std::string_view body, const std::set<std::string, std::less<>>& models) {
-  std::vector<bool> code;  // which bytes are code (code_bytes), found at the first `summary(`
+  CodeMask code(body);
   for (auto at = body.find("summary("); at != std::string_view::npos; at = body.find("summary(", at + 1)) {
-    if (code.empty()) code = code_bytes(body);
-    if (!code[at]) continue;                                   // print("df.summary()"), # df.summary()
+    if (!code.at(at)) continue;                                // print("df.summary()"), # df.summary()
     if (at > 0 && is_identifier_char(body[at - 1])) continue;  // print_summary(, model_summary(
     if (at == 0 || body[at - 1] != '.') return true;           // summary(df)
     const std::string lower = util::to_lower(name_before(body, at - 1));
@@ -1040,12 +1036,10 @@ inline bool summary_of_data(std::string_view body, const std::set<std::string, s
   return false;
 }
 inline bool data_summary(std::string_view body, const std::set<std::string, std::less<>>& models) {
-  std::vector<bool> code;  // which bytes are code (code_bytes), found at the first token
+  CodeMask code(body);
   for (std::string_view token : {".info(", ".describe("})
-    for (auto at = body.find(token); at != std::string_view::npos; at = body.find(token, at + 1)) {
-      if (code.empty()) code = code_bytes(body);
-      if (code[at]) return true;  // not print("df.info()") nor a trailing # df.describe()
-    }
+    for (auto at = body.find(token); at != std::string_view::npos; at = body.find(token, at + 1))
+      if (code.at(at)) return true;  // not print("df.info()") nor a trailing # df.describe()
   return summary_of_data(body, models);
 }
 
@@ -2215,17 +2209,16 @@ inline bool uses_metric_kind(const NotebookFacts& f, const std::pair<std::string
 inline bool shows_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind, const Stages& s) {
   std::vector<std::size_t> ends;                   // the body's logical lines, found at the first token
   std::vector<std::optional<ExploredLine>> lines;  // each read at its first token
-  std::vector<bool> code;                          // which bytes are code (code_bytes), at the first token
+  CodeMask code(c.body);
   for (std::string_view token : kind.second)
     for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1)) {
       if (ends.empty()) {
         ends = logical_line_ends(c.body);
         lines.resize(ends.size());
-        code = code_bytes(c.body);
       }
       // A token in a string or a comment looks at nothing (`print('df.info()')`), but SQL's `IS NULL`,
       // which Python code holds in a string (`spark.sql("... WHERE x IS NULL")`).
-      if (!code[at] && token != "IS NULL") continue;
+      if (token != "IS NULL" && !code.at(at)) continue;
       const std::size_t k = logical_line_number(ends, at);
       if (!lines[k]) lines[k] = explored_line(c.body, logical_line_range(ends, k));
       if (explores(kind.first, token, c.body, at, *lines[k])) return true;
