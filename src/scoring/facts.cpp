@@ -410,7 +410,9 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     if (!first_summary && data_summary(c.body, s.models)) first_summary = c.number;
   v["summary_checks"] = b(first_summary.has_value());
   {
-    const auto first_check = checks.empty() ? std::nullopt : std::optional<int>(checks.front());
+    std::optional<int>
+        first_check;  // set, not a ?: of optionals, which GCC 12 -O2 warns may be uninitialised
+    if (!checks.empty()) first_check = checks.front();
     // Training starts at the first fit outside a function definition, or the first call of a def that fits
     // (a def may fit long before it is called). A check in the training cell itself counts: it is read first.
     const int fit = s.modelling.value_or(s.fit.value_or(1 << 30));
