@@ -280,6 +280,14 @@ TEST(HeuristicRules, ClusteringNeedsNoHoldout) {
   EXPECT_EQ(verdict(regression, "metrics_evaluation").score, 1.0);
 }
 
+// The first two cells of the metrics tests below: data loaded, a logistic regression fitted on a split.
+constexpr const char* kLoadChurn = "import pandas as pd\ndf = pd.read_csv('churn.csv')";
+constexpr const char* kSplitAndFit =
+    "from sklearn.model_selection import train_test_split\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    "model = LogisticRegression().fit(X_train, y_train)";
+
 // metrics_evaluation 3 asks for several metrics on held-out data "compared or interpreted" (rubric): an
 // exercise after the metrics that asks for an interpretation is none (as the metrics_interpreted fact reads
 // it), so three metric families (accuracy, F1, ROC-AUC) with only an exercise after them score 2; with a
@@ -287,12 +295,8 @@ TEST(HeuristicRules, ClusteringNeedsNoHoldout) {
 TEST(HeuristicRules, AnExerciseIsNoInterpretationOfMetrics) {
   auto with_markdown = [&](const std::string& text) {
     return judge(make({
-        {code, "import pandas as pd\ndf = pd.read_csv('churn.csv')"},
-        {code,
-         "from sklearn.model_selection import train_test_split\n"
-         "from sklearn.linear_model import LogisticRegression\n"
-         "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-         "model = LogisticRegression().fit(X_train, y_train)"},
+        {code, kLoadChurn},
+        {code, kSplitAndFit},
         {code,
          "from sklearn.metrics import accuracy_score, f1_score, roc_auc_score\n"
          "pred = model.predict(X_test)\nprint(accuracy_score(y_test, pred), f1_score(y_test, pred))\n"
@@ -316,12 +320,8 @@ TEST(HeuristicRules, AnExerciseIsNoInterpretationOfMetrics) {
 // it: the rationale names what is missing for a 3 (several metrics), not an interpretation it has.
 TEST(HeuristicRules, InterpretedFewMetricsSayWhatIsMissing) {
   const auto v = judge(make({
-      {code, "import pandas as pd\ndf = pd.read_csv('churn.csv')"},
-      {code,
-       "from sklearn.model_selection import train_test_split\n"
-       "from sklearn.linear_model import LogisticRegression\n"
-       "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-       "model = LogisticRegression().fit(X_train, y_train)"},
+      {code, kLoadChurn},
+      {code, kSplitAndFit},
       {code,
        "from sklearn.metrics import accuracy_score\nprint(accuracy_score(y_test, model.predict(X_test)))"},
       {md,
