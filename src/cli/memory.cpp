@@ -296,9 +296,15 @@ int run_stats(const MemoryCliOptions& opt) {
     ++r.guidelines;
     r.manual += g.source == "manual";
   }
+  // Rubric order, as judge memory show and judge eval list dimensions; then others as met.
+  std::vector<std::string> listed;
+  for (const auto& d : configured_rubric(opt.settings.load()).dimensions)
+    if (rows.count(d.id)) listed.push_back(d.id);
+  for (const auto& d : order)
+    if (std::find(listed.begin(), listed.end(), d) == listed.end()) listed.push_back(d);
   std::printf("%-28s %8s %5s %10s %16s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
               "judge MAE (align)", "guidelines", "manual");
-  for (const auto& d : order) {
+  for (const auto& d : listed) {
     const Row& r = rows[d];
     const std::size_t scored = r.episodes - r.na;
     std::printf("%-28s %8zu %5zu %10s %16s %10zu %6zu\n", d.c_str(), r.episodes, r.na,

@@ -163,6 +163,27 @@ TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
   fs::remove_all(dir);
 }
 
+// memory stats lists dimensions in the rubric's order (library_installation first, cell_organization
+// last), as memory show and eval do, whatever order the labels came in.
+TEST(AlignCli, MemoryStatsListsDimensionsInRubricOrder) {
+  const judge::test::TempDir dir("judge_align_stats_order");
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('a.csv')"));
+  judge::util::write_file_atomic(dir / "labels.csv",
+                                 "notebook,dimension,score\na.ipynb,cell_organization,2\n"
+                                 "a.ipynb,library_installation,1\n");
+  const std::string d = "'" + dir.str() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  const auto r = run_judge("memory stats " + d + "/mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto li = r.out.find("\nlibrary_installation ");
+  const auto co = r.out.find("\ncell_organization ");
+  ASSERT_NE(li, std::string::npos) << r.out;
+  ASSERT_NE(co, std::string::npos) << r.out;
+  EXPECT_LT(li, co) << r.out;
+}
+
 // memory stats rounds its means: labels 1, 2 and 2 have mean 5/3, shown as 1.67 (it was cut to 1.66).
 TEST(AlignCli, MemoryStatsRoundsMeans) {
   const judge::test::TempDir dir("judge_align_stats_round");
