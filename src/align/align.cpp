@@ -314,6 +314,43 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
   return out;
 }
 
+std::map<std::string, std::vector<std::string>> refit_learnt_rules(memory::Memory& memory,
+                                                                   const rubric::Rubric& rubric,
+                                                                   const std::set<std::string>& dimensions) {
+  std::map<std::string, std::vector<std::string>> written;
+  // What a person edited or deleted since align wrote the rules stays withheld, as align would keep it.
+  const HandEdits hand = hand_edits(memory);
+  auto record = memory.learnt_record().value_or(std::map<std::string, memory::LearntRecord>{});
+  std::map<std::string, std::vector<memory::Guideline>> fitted;
+  for (const auto& d : dimensions) {
+    if (!rubric.find(d)) continue;  // a dimension of another rubric: the next align, with it, refits it
+    auto& rules = fitted[d];
+    for (auto& g : learn_fact_rules(rubric, d, memory.episodes()))
+      if (!hand.withholds(d, g.text)) rules.push_back(std::move(g));
+    record[d].written.clear();
+    for (const auto& g : rules) record[d].written.push_back(g.text);
+    if (const auto it = hand.withheld.find(d); it != hand.withheld.end())
+      for (const auto& r : it->second)
+        if (std::find(record[d].withheld.begin(), record[d].withheld.end(), r) == record[d].withheld.end())
+          record[d].withheld.push_back(r);
+    written[d] = record[d].written;
+  }
+  // The dimension's learnt rules go after its last other guideline (or at the end), as align orders them.
+  std::vector<memory::Guideline> out;
+  for (const auto& g : memory.all_guidelines())
+    if (!(g.source == "learnt" && fitted.count(g.dimension) && !memory.edited_by_hand(g))) out.push_back(g);
+  for (auto& [d, rules] : fitted) {
+    auto last =
+        std::find_if(out.rbegin(), out.rend(), [&](const memory::Guideline& g) { return g.dimension == d; });
+    const auto at = last == out.rend() ? out.end() : last.base();
+    out.insert(at, std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
+  }
+  memory.set_guidelines(std::move(out));
+  memory.set_learnt_record(std::move(record));
+  memory.set_blend_weights(scoring::calibrate_memory(memory, memory.provenance().k, nullptr));
+  return written;
+}
+
 std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
                                             std::string& hash, std::string& error) {
   const auto bang = item.find("!/");

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "judge/align/align.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
 #include "judge/memory/calibration.hpp"
@@ -415,7 +416,11 @@ std::string refit_calibration(const std::string& dir, const memory::Memory& m,
 // "2 of the 3 guidelines removed were learnt rules; judge align refits them from the remaining labels" (or
 // "the guideline removed was a learnt rule; ...") after a forget that removed learnt rules: the judge applies
 // none of them until the next align. "" when none was removed.
-std::string learnt_rules_note(const memory::ForgetResult& r) {
+// What forget says of the learnt rules it removed: refitted from the labels left (`refitted`, per dimension:
+// align::refit_learnt_rules), or, when they could not be (`refitted` empty: the memory was aligned for
+// another rubric than the one configured), that judge align refits them.
+std::string learnt_rules_note(const memory::ForgetResult& r,
+                              const std::map<std::string, std::vector<std::string>>& refitted) {
   const std::size_t n = r.learnt_rules_removed;
   if (n == 0) return "";
   std::string note;
@@ -429,9 +434,27 @@ std::string learnt_rules_note(const memory::ForgetResult& r) {
   }
   note += " removed ";
   note += n == 1 ? "was a learnt rule" : "were learnt rules";
-  note += "; judge align refits ";
-  note += n == 1 ? "it" : "them";
-  note += " from the remaining labels\n";
+  if (refitted.empty()) {
+    note += "; judge align refits ";
+    note += n == 1 ? "it" : "them";
+    note += " from the remaining labels (with the memory's rubric)\n";
+    return note;
+  }
+  note += "; refitted from the remaining labels as judge align would (the blend weights with them):\n";
+  for (const auto& [dimension, rules] : refitted) {
+    if (rules.empty()) {
+      note += "  ";
+      note += dimension;
+      note += ": no learnt rule (none beats the judge's own verdicts on the labels left)\n";
+    }
+    for (const auto& rule : rules) {
+      note += "  ";
+      note += dimension;
+      note += ": ";
+      note += rule;
+      note += '\n';
+    }
+  }
   return note;
 }
 
@@ -490,6 +513,14 @@ int run_forget(const MemoryCliOptions& opt) {
     return 0;
   }
   const auto r = memory::forget(m, fresh.notebooks, fresh.labels);
+  // Learnt rules it removed are refitted now, so the judge does not go without them until the next align;
+  // with the rubric the memory was aligned for only (its scale is what the rules may give).
+  std::map<std::string, std::vector<std::string>> refitted;
+  if (r.learnt_rules_removed > 0) {
+    const rubric::Rubric rubric = configured_rubric(opt.settings.load());
+    if (m.provenance().rubric_id.empty() || m.provenance().rubric_id == rubric.id)
+      refitted = align::refit_learnt_rules(m, rubric, r.learnt_dimensions);
+  }
   m.save(opt.dir);
   const std::string calibrated = refit_calibration(opt.dir, m, calibration);
   std::cout << "removed " << util::count_text(r.episodes_removed, "episode") << " and "
@@ -500,7 +531,7 @@ int run_forget(const MemoryCliOptions& opt) {
             << (m.forgotten().size() == 1 ? " keeps" : " keep")
             << " forgotten labels out of judge align (judge memory unforget re-admits them)" << calibrated
             << "\n"
-            << learnt_rules_note(r) << already;
+            << learnt_rules_note(r, refitted) << already;
   return 0;
 }
 

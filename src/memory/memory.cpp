@@ -718,7 +718,10 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
     if (g.source != "manual" && !memory.edited_by_hand(g) &&
         std::any_of(g.cites.begin(), g.cites.end(), [&](const std::string& c) { return !live.count(c); })) {
       ++result.guidelines_removed;
-      if (g.source == "learnt") ++result.learnt_rules_removed;
+      if (g.source == "learnt") {
+        ++result.learnt_rules_removed;
+        result.learnt_dimensions.insert(g.dimension);
+      }
       redistill.insert(g.cites.begin(), g.cites.end());
       if (learnt && g.source == "learnt")  // gone by forget, not by a person: the next align need not say so
         std::erase((*learnt)[g.dimension].written, g.text);

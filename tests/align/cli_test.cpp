@@ -369,12 +369,74 @@ TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n---\n" << r.out;
 }
 
+// Forget refits the learnt rules it removed, as align would. Eleven episodes of library_installation: on
+// p1-p6 a package is not installed (uninstalled_packages 1), the judge said 3 and people 1; on n1-n5 none
+// is, and both said 3. The rule "uninstalled_packages >= 1 -> at most 1" cites p1-p6. Forgetting p1 removes
+// it; on the ten left, leave-one-out keeps at least four rows on each side of the split (min_leaf 3), so
+// the depth-1 tree predicts every held-out row exactly (loss 0, against 1.0 for no rule: five rows off by
+// 2 in ten) and is refitted on all ten: the same rule, now 5 of 5 labels, citing p2-p6.
+TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
+  const judge::test::TempDir dir("judge_forget_refit");
+  using judge::memory::Episode;
+  const std::string li = "library_installation";
+  std::vector<Episode> episodes;
+  std::vector<std::string> excerpts;
+  for (const std::string nb : {"p1", "p2", "p3", "p4", "p5", "p6", "n1", "n2", "n3", "n4", "n5"}) {
+    Episode e;
+    e.id = nb + ".ipynb#" + li;
+    e.notebook = nb + ".ipynb";
+    e.dimension = li;
+    e.labels = {e.id + "#r1"};
+    const bool missing = nb[0] == 'p';
+    e.facts = {{"uninstalled_packages", missing ? 1.0 : 0.0}};
+    e.judge_status = judge::verdict::Status::scored;
+    e.judge_score = 3;
+    e.human_score = missing ? 1 : 3;
+    e.excerpt = "import " + nb;
+    excerpts.push_back(e.excerpt);
+    episodes.push_back(e);
+  }
+  judge::memory::Memory m;
+  m.embedder().fit(excerpts);
+  const auto vectors = m.embedder().embed(excerpts);
+  for (std::size_t i = 0; i < episodes.size(); ++i) episodes[i].vector = vectors[i];
+  m.set_episodes(episodes);
+  std::vector<std::string> cites;
+  for (const std::string nb : {"p1", "p2", "p3", "p4", "p5", "p6"})
+    cites.push_back(nb + ".ipynb#" + li + "#r1");
+  const std::string rule = "when uninstalled_packages >= 1 -> score at most 1";
+  m.set_guidelines(
+      {{li, "Hand-written rule.", {}, "manual"}, {li, rule + " (6 of 6 labels)", cites, "learnt"}});
+  m.set_learnt_record({{li, {{rule + " (6 of 6 labels)"}, {}}}});
+  m.provenance().judge = "heuristic";
+  const auto mem = dir.path() / "mem";
+  m.save(mem);
+
+  const auto r = run_judge("memory forget '" + mem.string() + "' --notebook p1.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("the guideline removed was a learnt rule; refitted from the remaining labels as judge "
+                       "align would (the blend weights with them):\n"
+                       "  library_installation: " +
+                       rule + " (5 of 5 labels)\n"),
+            std::string::npos)
+      << r.out;
+  const auto after = judge::memory::Memory::load(mem);
+  ASSERT_EQ(after.all_guidelines().size(), 2u);
+  EXPECT_EQ(after.all_guidelines()[0].source, "manual");  // the learnt rule follows the dimension's others
+  const auto& learnt = after.all_guidelines()[1];
+  EXPECT_EQ(learnt.source, "learnt");
+  EXPECT_EQ(learnt.text, rule + " (5 of 5 labels)");
+  EXPECT_EQ(learnt.cites, std::vector<std::string>(cites.begin() + 1, cites.end()));
+  ASSERT_TRUE(after.learnt_record().has_value());
+  EXPECT_EQ(after.learnt_record()->at(li).written, std::vector<std::string>{rule + " (5 of 5 labels)"});
+}
+
 // judge memory forget on a memory written here: three episodes of library_installation (e1, e2, e3, rater
 // r1); two learnt rules and an extractive guideline cite e1's label, a manual one cites nothing. Forgetting
-// e1 removes the three (counted by hand: 2 learnt rules of 3 guidelines) and says judge align refits the
-// rules. Forgetting e1 again says it was forgotten already, with its tombstone's time, and changes nothing;
-// so does its label. A misspelt label id, or one without its rater, is named with the id's form and the id it
-// is near.
+// e1 removes the three (counted by hand: 2 learnt rules of 3 guidelines) and refits the rules from e2 and e3,
+// where the judge's 3 is the label: no rule. Forgetting e1 again says it was forgotten already, with its
+// tombstone's time, and changes nothing; so does its label. A misspelt label id, or one without its rater, is
+// named with the id's form and the id it is near.
 TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
   const judge::test::TempDir dir("judge_forget_learnt");
   using judge::memory::Episode;
@@ -416,7 +478,9 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
       r.out,
       "removed 1 episode and 3 guidelines; 2 episodes and 1 guideline left; 1 tombstone keeps forgotten "
       "labels out of judge align (judge memory unforget re-admits them)\n"
-      "2 of the 3 guidelines removed were learnt rules; judge align refits them from the remaining labels\n");
+      "2 of the 3 guidelines removed were learnt rules; refitted from the remaining labels as judge align "
+      "would (the blend weights with them):\n"
+      "  library_installation: no learnt rule (none beats the judge's own verdicts on the labels left)\n");
   const auto manifest = nlohmann::json::parse(judge::util::read_file(mem / "memory.json"));
   const std::string time = manifest["forgotten"][0]["time"];
   const std::string saved = judge::util::read_file(mem / "memory.json");
@@ -433,20 +497,24 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
   // One learnt rule, the only guideline removed: singular; the notebook forgotten before is still said so.
   judge::memory::Memory again = judge::memory::Memory::load(mem);
   auto guidelines = again.all_guidelines();
-  guidelines.push_back({li,
-                        "when uninstalled_packages >= 1 -> score 3 (1 of 1 labels)",
-                        {"e2.ipynb#" + li + "#r1"},
-                        "learnt"});
+  const std::string e2_rule = "when uninstalled_packages >= 1 -> score 3 (1 of 1 labels)";
+  guidelines.push_back({li, e2_rule, {"e2.ipynb#" + li + "#r1"}, "learnt"});
   again.set_guidelines(guidelines);
+  auto record = again.learnt_record().value_or(std::map<std::string, judge::memory::LearntRecord>{});
+  record[li].written.push_back(e2_rule);  // as align records the rules it writes (the refit above made one)
+  again.set_learnt_record(record);
   again.save(mem);
   r = run_judge(forget + "--label e2.ipynb#" + li + "#r1 --notebook e1.ipynb 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out,
-            "removed 1 episode and 1 guideline; 1 episode and 1 guideline left; 2 tombstones keep forgotten "
-            "labels out of judge align (judge memory unforget re-admits them)\n"
-            "the guideline removed was a learnt rule; judge align refits it from the remaining labels\n"
-            "notebook e1.ipynb was already forgotten (on " +
-                time + "); nothing to remove\n");
+  EXPECT_EQ(
+      r.out,
+      "removed 1 episode and 1 guideline; 1 episode and 1 guideline left; 2 tombstones keep forgotten "
+      "labels out of judge align (judge memory unforget re-admits them)\n"
+      "the guideline removed was a learnt rule; refitted from the remaining labels as judge align would "
+      "(the blend weights with them):\n"
+      "  library_installation: no learnt rule (none beats the judge's own verdicts on the labels left)\n"
+      "notebook e1.ipynb was already forgotten (on " +
+          time + "); nothing to remove\n");
 
   // A misspelt dimension; an id without its rater; an id near nothing: the id's form, and the id it is near.
   const std::string dir_text = mem.string();

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,18 @@ struct AlignSummary {
 /// scale's range (1.5 on 1-3).
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
                                                 const std::vector<memory::Episode>& episodes);
+
+/// After judge memory forget removed learnt rules of `dimensions`: refits those dimensions' learnt rules
+/// from the episodes left, as judge align would (learn_fact_rules on the same episodes gives the same rules),
+/// so the judge does not go without them until the next align. A rule the learnt record withholds (a person
+/// edited or deleted it) is not written back. The dimension's learnt rules are replaced and follow its other
+/// guidelines, as align orders them; the learnt record's `written` and the blend weights
+/// (scoring::calibrate_memory with the memory's k) are refitted too. Prose guidelines are not redistilled
+/// (that needs the reflection provider: the next align does it). Returns the rule text written per
+/// dimension (an empty list: no rule beats the judge's own verdicts on the labels left).
+std::map<std::string, std::vector<std::string>> refit_learnt_rules(memory::Memory& memory,
+                                                                   const rubric::Rubric& rubric,
+                                                                   const std::set<std::string>& dimensions);
 
 /// The notebook a label item names under `dir`, and the sha256 of its file in `hash`. "ARCHIVE.dbc!/inner"
 /// picks one notebook of an archive. Its Notebook::name is `item` (so prompts do not hold `dir`, whatever
