@@ -66,18 +66,28 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
 // --fail_if?" for several; "" when none is close. CLI11 only says "The following arguments were not expected:
 // house --rater" (ExtrasError), or, when a required option is missing too, only that ("--labels is required",
 // checked before the extras: `--label X` for `--labels X`); that message does not name the word, so it is
-// named there even when it is the only one ("; did you mean --labels for --label?").
+// named there even when it is the only one ("; did you mean --labels for --label?"), and only words close to
+// a required option not given are named, or, where "A subcommand is required", to an option that stands
+// instead of one (`judge --verion`: --version). Any other error ("--bootstrap: Value 0 not in range ...") is
+// not caused by a misspelt option, and a hint appended to it would read as its cause: "" then (the next run,
+// once that error is fixed, names the word as not expected, with its hint).
 std::string unknown_options(const CLI::App& app, const CLI::ParseError& e) {
   const bool named = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;  // the message lists the words
+  if (!named && dynamic_cast<const CLI::RequiredError*>(&e) == nullptr) return "";
   const CLI::App* level = &app;
   for (auto subs = level->get_subcommands(); !subs.empty(); subs = level->get_subcommands())
     level = subs.front();
-  std::vector<std::string> names;  // "--raters", the command's long options and its parents'
+  std::vector<std::string> names;    // "--raters", the command's long options and its parents'
+  std::vector<std::string> missing;  // "--labels", those of them required and not given
   for (const CLI::App* a = level; a; a = a->get_parent())
     for (const CLI::Option* o : a->get_options())
-      for (const auto& n : o->get_lnames()) names.push_back("--" + n);
-  std::vector<std::pair<std::string, std::string>> found;  // (word, closest option)
-  for (std::string word : app.remaining(true)) {           // the arguments CLI11 did not take, in order
+      for (const auto& n : o->get_lnames()) {
+        names.push_back("--" + n);
+        if (o->get_required() && o->count() == 0) missing.push_back("--" + n);
+      }
+  const bool no_subcommand = level->get_require_subcommand_min() > 0;  // "A subcommand is required"
+  std::vector<std::pair<std::string, std::string>> found;              // (word, closest option)
+  for (std::string word : app.remaining(true)) {  // the arguments CLI11 did not take, in order
     word = word.substr(0, word.find('='));
     if (!word.starts_with('-') || word.size() < 3 ||
         std::find(names.begin(), names.end(), word) != names.end())
@@ -92,7 +102,9 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e) {
       const std::size_t d = util::edit_distance(word, n);
       if (d < best && d < letters) best = d, closest = n;
     }
-    if (!closest.empty()) found.emplace_back(word, closest);
+    if (!closest.empty() &&
+        (named || no_subcommand || std::find(missing.begin(), missing.end(), closest) != missing.end()))
+      found.emplace_back(word, closest);
   }
   if (found.empty()) return "";
   std::string out = "; did you mean ";

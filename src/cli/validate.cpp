@@ -15,6 +15,7 @@
 #include "judge/labels/labels.hpp"
 #include "judge/measure/gates.hpp"
 #include "judge/measure/measure.hpp"
+#include "judge/measure/metrics.hpp"
 #include "judge/report/writers.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -56,6 +57,15 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+// The conditions measured: --conditions', with baseline first when it is not among them (every change is
+// measured from it).
+std::vector<std::string> measured_conditions(const ValidateCliOptions& opt) {
+  std::vector<std::string> conditions = split_list(opt.conditions);
+  if (std::find(conditions.begin(), conditions.end(), "baseline") == conditions.end())
+    conditions.insert(conditions.begin(), "baseline");
+  return conditions;
+}
+
 align::ValidateOptions core_options(const ValidateCliOptions& opt, const Config& config,
                                     const rubric::Rubric& rubric, scoring::Judge& judge,
                                     llm::ChatProvider* reflection) {
@@ -69,9 +79,7 @@ align::ValidateOptions core_options(const ValidateCliOptions& opt, const Config&
   o.embedding_settings = provider_settings(config, "embeddings_base_url");
   o.folds = opt.folds;
   o.seed = opt.seed;
-  o.conditions = split_list(opt.conditions);
-  if (std::find(o.conditions.begin(), o.conditions.end(), "baseline") == o.conditions.end())
-    o.conditions.insert(o.conditions.begin(), "baseline");  // every change is measured from it
+  o.conditions = measured_conditions(opt);
   o.k = configured_k(config);
   o.shares = opt.learning_curve ? k_curve_shares : std::vector<double>{1.0};
   o.parallel = jobs(config);
@@ -187,8 +195,35 @@ std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std:
                                                                                      : conditions.back();
 }
 
-// A gate that does not parse or names a dimension the rubric lacks is a usage error said before the run (the
-// run can take minutes with an LLM judge), not after it.
+// A gate on a change metric (mae_change, mae_change_ci_low) of the baseline condition is a usage error: each
+// other condition's change is measured from baseline, so baseline's own is undefined by construction and the
+// gate could only fail, after the whole run. Said with what to gate instead.
+void check_change_gates(const ValidateCliOptions& opt, const std::vector<std::string>& conditions,
+                        const std::string& gated) {
+  if (gated != "baseline") return;
+  const bool both = std::find(conditions.begin(), conditions.end(), "both") != conditions.end();
+  const auto other = std::find_if(conditions.begin(), conditions.end(),
+                                  [](const std::string& c) { return c != "baseline"; });
+  for (const auto& text : opt.fail_if) {
+    const auto g = measure::parse_gate(text);
+    if (!measure::find_metric(g.metric)->needs_compare) continue;
+    std::string message =
+        "--fail-if '" + text + "': " + g.metric + " is undefined for the baseline condition";
+    if (other == conditions.end())
+      message += ", the only one measured";
+    else
+      message += opt.gate_on.empty() ? " (gated as the last of --conditions)" : " (--gate-on baseline)";
+    message += ": it is the change of each other condition from baseline; ";
+    message += other == conditions.end()
+                   ? "measure one and gate it (e.g. --conditions baseline,both)"
+                   : "gate one of them (e.g. --gate-on " + (both ? std::string("both") : *other) + ")";
+    throw Error(message, ExitCode::usage);
+  }
+}
+
+// A gate that does not parse, names a dimension the rubric lacks, names a --gate-on not measured or a change
+// of baseline is a usage error said before the run (the run can take minutes with an LLM judge), not after
+// it.
 void check_gates_early(const ValidateCliOptions& opt, const rubric::Rubric& rubric) {
   for (const auto& text : opt.fail_if) {
     const auto g = measure::parse_gate(text);
@@ -202,6 +237,8 @@ void check_gates_early(const ValidateCliOptions& opt, const rubric::Rubric& rubr
     message += "; or * for each)";
     throw Error(message, ExitCode::usage);
   }
+  const std::vector<std::string> conditions = measured_conditions(opt);
+  check_change_gates(opt, conditions, gate_condition(opt, conditions));
 }
 
 std::vector<measure::GateResult> check_gates(const ValidateCliOptions& opt,

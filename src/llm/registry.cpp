@@ -56,9 +56,14 @@ std::vector<std::string> chat_provider_names() {
 
 namespace {
 
-std::string known_providers() {
+// Whether a spec of `entry` is what `kind` takes: every row is a judge spec; a model spec needs a model.
+bool takes(SpecKind kind, const ProviderEntry& entry) { return kind == SpecKind::judge || entry.chat; }
+
+// "heuristic, anthropic, azure, ..." for a judge spec, "anthropic, azure, ..." for a model spec.
+std::string known_providers(SpecKind kind) {
   std::string text;
-  for (const auto& name : chat_provider_names()) text += (text.empty() ? "" : ", ") + name;
+  for (const auto& p : providers())
+    if (takes(kind, p)) text += (text.empty() ? "" : ", ") + std::string(p.scheme);
   return text;
 }
 
@@ -68,12 +73,14 @@ const ProviderEntry* find_entry(std::string_view scheme) {
   return nullptr;
 }
 
-// "; did you mean openai:gpt-4o?" for a spec whose scheme is a few edits from a provider's ("opena:gpt-4o",
-// "heurstic", "OpenAI:gpt-4o"; util::closest_names, case ignored), keeping the name given or, without one,
-// the provider's spec form ("openai:MODEL"); "" when no scheme is that close. `name` is what followed ':'.
-std::string did_you_mean(const std::string& scheme, const std::string& name) {
+// "; did you mean openai:gpt-4o?" for a spec whose scheme is a few edits from the scheme of a provider `kind`
+// takes ("opena:gpt-4o", "heurstic", "OpenAI:gpt-4o"; util::closest_names, case ignored), keeping the name
+// given or, without one, the provider's spec form ("openai:MODEL"); "" when no scheme is that close. `name`
+// is what followed ':'.
+std::string did_you_mean(const std::string& scheme, const std::string& name, SpecKind kind) {
   std::vector<std::string> schemes;
-  for (const auto& p : providers()) schemes.emplace_back(p.scheme);
+  for (const auto& p : providers())
+    if (takes(kind, p)) schemes.emplace_back(p.scheme);
   const auto closest = util::closest_names(util::to_lower(scheme), schemes);
   std::string text;
   for (const auto& c : closest) {
@@ -92,7 +99,7 @@ std::string did_you_mean(const std::string& scheme, const std::string& name) {
 
 }  // namespace
 
-ParsedSpec parse_spec(const std::string& spec) {
+ParsedSpec parse_spec(const std::string& spec, SpecKind kind) {
   const auto colon = spec.find(':');
   const std::string scheme = spec.substr(0, colon);
   const ProviderEntry* entry = find_entry(scheme);
@@ -103,15 +110,15 @@ ParsedSpec parse_spec(const std::string& spec) {
   }
   ParsedSpec parsed{entry, colon == std::string::npos ? "" : std::string(util::trim(spec.substr(colon + 1)))};
   if (colon == std::string::npos || scheme.empty())
-    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers() +
-                    ")" + did_you_mean(scheme, ""),
+    throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers(kind) +
+                    ")" + did_you_mean(scheme, "", kind),
                 ExitCode::usage);
   if (parsed.name.empty())
     throw Error("provider spec \"" + spec + "\" names no model, deployment, endpoint or program",
                 ExitCode::usage);
   if (!entry)
-    throw Error("unknown provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + known_providers() +
-                    ")" + did_you_mean(scheme, parsed.name),
+    throw Error("unknown provider \"" + scheme + "\" in \"" + spec +
+                    "\" (providers: " + known_providers(kind) + ")" + did_you_mean(scheme, parsed.name, kind),
                 ExitCode::usage);
   return parsed;
 }
@@ -185,10 +192,10 @@ ProviderTarget resolve(const ProviderEntry& entry, const std::string& spec, std:
 /// The entry of `spec` for a model provider (one with a chat factory), and what it resolves to.
 std::pair<const ProviderEntry*, ProviderTarget> model_target(const std::string& spec,
                                                              const ProviderSettings& settings) {
-  ParsedSpec parsed = parse_spec(spec);
+  ParsedSpec parsed = parse_spec(spec, SpecKind::model);
   if (!parsed.entry->chat)
     throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL: " + parsed.entry->scheme +
-                    " is a judge that calls no model (providers: " + known_providers() + ")",
+                    " is a judge that calls no model (providers: " + known_providers(SpecKind::model) + ")",
                 ExitCode::usage);
   return {parsed.entry, resolve(*parsed.entry, spec, std::move(parsed.name), settings)};
 }
@@ -232,7 +239,7 @@ std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& sp
         "unknown embeddings provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + with + ")",
         ExitCode::usage);
   }
-  const ParsedSpec parsed = parse_spec(spec);
+  const ParsedSpec parsed = parse_spec(spec, SpecKind::model);
   return entry->embeddings(resolve(*entry, spec, parsed.name, settings), settings);
 }
 

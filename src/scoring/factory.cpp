@@ -36,7 +36,7 @@ std::unique_ptr<LlmJudge> make_llm_judge(std::shared_ptr<llm::ChatProvider> prov
 
 std::unique_ptr<Judge> make_judge(const std::string& spec, const JudgeSettings& settings) {
   // The provider table (llm::providers) knows every judge spec; its row without a model is the offline judge.
-  const llm::ParsedSpec parsed = llm::parse_spec(spec.empty() ? k_default_judge : spec);
+  const llm::ParsedSpec parsed = llm::parse_spec(spec.empty() ? k_default_judge : spec, llm::SpecKind::judge);
   if (!parsed.entry->chat) return std::make_unique<HeuristicJudge>();
   llm::ProviderSettings provider_settings;
   provider_settings.base_url = settings.base_url;

@@ -147,6 +147,42 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
   EXPECT_NE(r.out.find("<section class=\"validate\">"), std::string::npos);
 }
 
+// The change metrics measure each condition against baseline, so baseline's own are undefined: a change gate
+// on baseline is a usage error said before the run (no "validated" line), naming a condition to gate.
+TEST(ValidateCli, AChangeGateOnBaselineIsAUsageErrorBeforeTheRun) {
+  CliData data;
+  const std::string validate =
+      "validate --labels " + data.d + "/labels.csv --notebooks " + data.d + "/nb --folds 2 --bootstrap 200 ";
+  auto r =
+      run_judge(validate + "--conditions baseline,both --gate-on baseline --fail-if 'mae_change:*>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --fail-if 'mae_change:*>0': mae_change is undefined for the baseline condition "
+            "(--gate-on baseline): it is the change of each other condition from baseline; gate one of them "
+            "(e.g. --gate-on both)\n");
+  // Baseline gated by default, as the last condition listed, and as the only one.
+  r = run_judge(validate + "--conditions episodic,baseline --fail-if 'mae_change_ci_low>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --fail-if 'mae_change_ci_low>0': mae_change_ci_low is undefined for the baseline "
+            "condition (gated as the last of --conditions): it is the change of each other condition from "
+            "baseline; gate one of them (e.g. --gate-on episodic)\n");
+  r = run_judge(validate + "--conditions baseline --fail-if 'mae_change>0' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --fail-if 'mae_change>0': mae_change is undefined for the baseline condition, the "
+            "only one measured: it is the change of each other condition from baseline; measure one and gate "
+            "it (e.g. --conditions baseline,both)\n");
+  // Baseline's own metrics gate as ever, and a change of 'both' is defined: on the rubric's 1-3 scale an MAE
+  // is at most 2, and so is the size of a change, so these gates pass.
+  EXPECT_EQ(
+      run_judge(data.validate("--conditions baseline,both --gate-on baseline --fail-if 'mae>2'")).exit_code,
+      0);
+  EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --gate-on both --fail-if 'mae_change:*>2'"))
+                .exit_code,
+            0);
+}
+
 TEST(ValidateCli, AlignCalibrateThenEvalSaysCalibrated) {
   CliData data;
   auto r = run_judge("align --calibrate --labels " + data.d + "/labels.csv --notebooks " + data.d +

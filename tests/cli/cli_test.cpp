@@ -90,6 +90,35 @@ TEST(Cli, MistypedRequiredOptionSuggestsTheClosestOption) {
   EXPECT_NE(r.out.find("judge: error: --labels is required\n"), std::string::npos) << r.out;
 }
 
+// A misspelt option is no cause of an error about something else: no "did you mean" is appended to it (it
+// would read as the cause). The word is named once that error is fixed, as not expected.
+TEST(Cli, AMisspeltOptionIsNotGivenAsTheCauseOfAnotherError) {
+  auto r = run_judge("validate --labels x.csv --notebooks d --bootstrap 0 --notebok 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --bootstrap: Value 0 not in range 1 to 10000000\n"
+            "Run with --help for more information.\n")
+      << r.out;
+  r = run_judge("validate --labels x.csv --notebooks d --bootstrap 5 --notebok 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: The following argument was not expected: --notebok; did you mean --notebooks?\n"
+            "Run with --help for more information.\n")
+      << r.out;
+  // A required option missing that the misspelt word is not near: that message alone (--bootstrapp is near
+  // --bootstrap, which is not required).
+  r = run_judge("validate --notebooks d --bootstrapp 5 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "judge: error: --labels is required\nRun with --help for more information.\n") << r.out;
+  // Where a subcommand is required, an option that stands instead of one explains the error.
+  r = run_judge("--verion 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: A subcommand is required; did you mean --version for --verion?\n"
+            "Run with --help for more information.\n")
+      << r.out;
+}
+
 TEST(Cli, NoCommandStillSaysOneIsRequired) {
   const auto r = run_judge("2>&1");
   EXPECT_EQ(r.exit_code, 2);

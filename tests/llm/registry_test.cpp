@@ -152,31 +152,50 @@ TEST(Registry, TheHeuristicSpecNamesNoModel) {
   EXPECT_EQ(model.name, "llama3:8b");
 }
 
-// A misspelt scheme is named with the provider it is a few edits from, the model given kept.
+// A misspelt scheme is named with the provider it is a few edits from, the model given kept. A judge spec
+// may be "heuristic", so the providers named for one include it, as the suggestion may.
 TEST(Registry, MisspeltSchemeGetsADidYouMean) {
   const auto [heuristic, code] = error_of([] { parse_spec("heurstic"); });
   EXPECT_EQ(code, ExitCode::usage);
   EXPECT_EQ(
       heuristic,
-      "provider spec \"heurstic\" is not PROVIDER:MODEL (providers: anthropic, azure, command, databricks, "
-      "openai); did you mean heuristic?");
+      "provider spec \"heurstic\" is not PROVIDER:MODEL (providers: heuristic, anthropic, azure, command, "
+      "databricks, openai); did you mean heuristic?");
+  EXPECT_EQ(
+      error_of([] { parse_spec("heurstic:x"); }).first,
+      "unknown provider \"heurstic\" in \"heurstic:x\" (providers: heuristic, anthropic, azure, command, "
+      "databricks, openai); did you mean heuristic?");
   EXPECT_EQ(
       error_of([] { parse_spec("opena:gpt-4o"); }).first,
-      "unknown provider \"opena\" in \"opena:gpt-4o\" (providers: anthropic, azure, command, databricks, "
-      "openai); did you mean openai:gpt-4o?");
-  EXPECT_EQ(
-      error_of([] { parse_spec("OpenAI:gpt-4o"); }).first,
-      "unknown provider \"OpenAI\" in \"OpenAI:gpt-4o\" (providers: anthropic, azure, command, databricks, "
-      "openai); did you mean openai:gpt-4o?");
+      "unknown provider \"opena\" in \"opena:gpt-4o\" (providers: heuristic, anthropic, azure, command, "
+      "databricks, openai); did you mean openai:gpt-4o?");
+  EXPECT_EQ(error_of([] { parse_spec("OpenAI:gpt-4o"); }).first,
+            "unknown provider \"OpenAI\" in \"OpenAI:gpt-4o\" (providers: heuristic, anthropic, azure, "
+            "command, databricks, openai); did you mean openai:gpt-4o?");
   EXPECT_EQ(
       error_of([] { parse_spec("anthropc"); }).first,
-      "provider spec \"anthropc\" is not PROVIDER:MODEL (providers: anthropic, azure, command, databricks, "
-      "openai); did you mean anthropic:MODEL?");
+      "provider spec \"anthropc\" is not PROVIDER:MODEL (providers: heuristic, anthropic, azure, command, "
+      "databricks, openai); did you mean anthropic:MODEL?");
   // Nothing close: no suggestion (gpt-4o is a model, not a provider).
   EXPECT_EQ(
       error_of([] { parse_spec("gpt-4o"); }).first,
-      "provider spec \"gpt-4o\" is not PROVIDER:MODEL (providers: anthropic, azure, command, databricks, "
+      "provider spec \"gpt-4o\" is not PROVIDER:MODEL (providers: heuristic, anthropic, azure, command, "
+      "databricks, openai)");
+}
+
+// Where a model is needed (the reflection model, embeddings) "heuristic" is no spec: it is neither listed
+// nor suggested.
+TEST(Registry, AModelSpecNeverSuggestsTheHeuristicJudge) {
+  EXPECT_EQ(error_of([] { parse_spec("heurstic:x", SpecKind::model); }).first,
+            "unknown provider \"heurstic\" in \"heurstic:x\" (providers: anthropic, azure, command, "
+            "databricks, openai)");
+  EXPECT_EQ(
+      error_of([] { make_chat_provider("heurstic", settings_with_env({})); }).first,
+      "provider spec \"heurstic\" is not PROVIDER:MODEL (providers: anthropic, azure, command, databricks, "
       "openai)");
+  EXPECT_EQ(error_of([] { make_chat_provider("opena:gpt-4o", settings_with_env({})); }).first,
+            "unknown provider \"opena\" in \"opena:gpt-4o\" (providers: anthropic, azure, command, "
+            "databricks, openai); did you mean openai:gpt-4o?");
 }
 
 TEST(Registry, SameProviderComparesTableRows) {

@@ -104,11 +104,16 @@ struct ParsedSpec {
   std::string name;  ///< after the first ':', trimmed; empty for a spec that is the scheme alone
 };
 
+/// What a spec is read as: a judge spec (--judge: "heuristic" or a model provider's) or a model spec (the
+/// reflection model, embeddings: a provider that calls a model). Decides only which providers an error names.
+enum class SpecKind { judge, model };
+
 /// Parses `spec` against the table. Throws judge::Error (usage) for an unknown scheme (naming the known
-/// ones), a spec that is not PROVIDER:NAME where the provider takes a name (or an empty name), and a name
-/// given to a scheme that takes none ("heuristic:x"). A scheme a few edits from a provider's gets a "did you
-/// mean" ("heurstic" -> heuristic, "opena:gpt-4o" -> openai:gpt-4o).
-ParsedSpec parse_spec(const std::string& spec);
+/// ones of `kind`), a spec that is not PROVIDER:NAME where the provider takes a name (or an empty name), and
+/// a name given to a scheme that takes none ("heuristic:x"). A scheme a few edits from the scheme of a
+/// provider of `kind` gets a "did you mean" ("heurstic" -> heuristic for a judge spec, "opena:gpt-4o" ->
+/// openai:gpt-4o).
+ParsedSpec parse_spec(const std::string& spec, SpecKind kind = SpecKind::judge);
 
 /// True when `a` and `b` are specs of the same table entry ("openai:x" and "openai:y"); false when either
 /// is not a known spec.
