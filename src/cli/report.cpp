@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // judge report --labels FILE --scores FILE: agreement of judges with human labels, with bootstrap intervals,
 // optional paired comparison and calibration, in several formats, with CI gates.
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -136,12 +137,8 @@ int run_report(const ReportCliOptions& opt) {
   const measure::Measurement report = measure::measure(labels, scores, options);
   const auto results = measure::evaluate_gates(report, gates);
   write_measurement(opt, report, results);
-  bool failed = false;
-  for (const auto& r : results)
-    if (r.failed) {
-      std::cerr << "judge: gate failed: --fail-if '" << r.gate.text << "': " << measure::describe(r) << "\n";
-      failed = true;
-    }
+  for (const auto& line : measure::gate_lines(results)) std::cerr << "judge: " << line << "\n";
+  const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.failed; });
   print_labels_without_score(report);
   for (const auto& jr : report.judges)
     if (jr.unscored > 0)

@@ -40,7 +40,7 @@ struct ValidateCliOptions {
   std::string format = "table";
   std::string output;
   std::vector<std::string> fail_if;
-  std::string gate_on;  // empty: "both" when measured, else the last condition
+  std::string gate_on;  // empty: "both" when measured, else the last condition other than baseline
   bool learning_curve = false;
   std::string calibration = "isotonic";
   bool skip_missing_notebooks = false;
@@ -191,8 +191,11 @@ std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std:
     }
     return opt.gate_on;
   }
-  return std::find(conditions.begin(), conditions.end(), "both") != conditions.end() ? "both"
-                                                                                     : conditions.back();
+  // Else both; else the last condition other than baseline, which is what the others are measured against.
+  if (std::find(conditions.begin(), conditions.end(), "both") != conditions.end()) return "both";
+  for (auto it = conditions.rbegin(); it != conditions.rend(); ++it)
+    if (*it != "baseline") return *it;
+  return conditions.back();
 }
 
 // A gate on a change metric (mae_change, mae_change_ci_low) of the baseline condition is a usage error: each
@@ -212,7 +215,7 @@ void check_change_gates(const ValidateCliOptions& opt, const std::vector<std::st
     if (other == conditions.end())
       message += ", the only one measured";
     else
-      message += opt.gate_on.empty() ? " (gated as the last of --conditions)" : " (--gate-on baseline)";
+      message += " (--gate-on baseline)";
     message += ": it is the change of each other condition from baseline; ";
     message += other == conditions.end()
                    ? "measure one and gate it (e.g. --conditions baseline,both)"
@@ -263,13 +266,9 @@ int finish(const align::ValidateResult& result, const std::vector<measure::GateR
   for (const auto& w : result.warnings) std::cerr << "judge: warning: " << w << "\n";
   std::cerr << "judge: validated " << result.items.size() << " notebooks in "
             << report::format_number(seconds, 2) << " s\n";
-  bool failed = false;
-  for (const auto& g : gates)
-    if (g.failed) {
-      std::cerr << "judge: gate failed: --fail-if '" << g.gate.text << "': " << measure::describe(g) << "\n";
-      failed = true;
-    }
-  if (failed) return static_cast<int>(ExitCode::gate);
+  for (const auto& line : measure::gate_lines(gates)) std::cerr << "judge: " << line << "\n";
+  if (std::any_of(gates.begin(), gates.end(), [](const auto& g) { return g.failed; }))
+    return static_cast<int>(ExitCode::gate);
   // As judge eval exits 4 on an unreadable notebook: the figures leave those notebooks' labels out.
   if (result.notebooks_unreadable > 0) {
     std::cerr
@@ -353,7 +352,7 @@ void setup_validate(CLI::App& app, RunFn& run) {
   cmd->add_option("--fail-if", opt->fail_if,
                   "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
   cmd->add_option("--gate-on", opt->gate_on,
-                  "Condition the gates check (default: both, else the last condition)");
+                  "Condition the gates check (default: both, else the last condition other than baseline)");
   cmd->add_option(
          "--calibration", opt->calibration,
          "Map of the calibrated condition: isotonic (block means) or isotonic-median (block medians, "

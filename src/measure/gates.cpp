@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include "judge/measure/metrics.hpp"
 #include "judge/util/error.hpp"
@@ -174,6 +175,43 @@ std::string describe(const GateResult& r) {
     s = lhs + " " + value + " (fails if " + condition + ")";
   if (!r.judge.empty()) s += " (judge " + r.judge + ")";
   return s;
+}
+
+std::vector<std::string> gate_lines(const std::vector<GateResult>& results) {
+  std::vector<std::string> out;
+  std::vector<std::string> order;                                    // the gates' texts, first seen first
+  std::map<std::string, std::pair<std::size_t, std::size_t>> tally;  // text -> (results, failed)
+  for (const auto& r : results) {
+    auto [it, fresh] = tally.try_emplace(r.gate.text, 0, 0);
+    if (fresh) order.push_back(r.gate.text);
+    ++it->second.first;
+    it->second.second += r.failed;
+  }
+  for (const auto& r : results)
+    if (r.failed) {
+      std::string line = "gate failed: --fail-if '";
+      line += r.gate.text;
+      line += "': ";
+      line += describe(r);
+      out.push_back(std::move(line));
+    }
+  for (const auto& text : order) {
+    const auto [n, failed] = tally[text];
+    if (failed > 0) continue;
+    std::string line = "gate passed: --fail-if '";
+    line += text;
+    line += "': ";
+    if (n == 1) {
+      for (const auto& r : results)
+        if (r.gate.text == text) line += describe(r);
+    } else {
+      line += "each of its ";
+      line += std::to_string(n);
+      line += " checks (a dimension's or a judge's value) passed";
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
 }
 
 }  // namespace judge::measure

@@ -268,6 +268,26 @@ TEST(Gates, GateValueHasEnoughDigitsToTellItFromTheThreshold) {
   EXPECT_EQ(describe(r), "mae 0.4999999 < 0.5");
 }
 
+// What the gates say on stderr, worked by hand: 'mae>0.3' gave one result, 0.41 for judge h: failed, said
+// with describe's line; 'mae_change:*>0' gave two (two dimensions), both passed: one line with the count;
+// 'qwk<0.2' gave one, 0.5, passed: describe's line. Failed lines first, then passed gates in gate order.
+TEST(Gates, GateLinesSayWhatFailedAndWhatPassed) {
+  auto each = parse_gate("mae_change:*>0");
+  GateResult a{each, "h", -0.1, false}, b{each, "h", 0.0, false};
+  a.gate.dimension = "model_training";
+  b.gate.dimension = "model_use";
+  const std::vector<GateResult> results = {
+      {parse_gate("qwk<0.2"), "h", 0.5, false}, a, b, {parse_gate("mae>0.3"), "h", 0.41, true}};
+  EXPECT_EQ(gate_lines(results),
+            (std::vector<std::string>{
+                "gate failed: --fail-if 'mae>0.3': mae 0.41 > 0.3 (judge h)",
+                "gate passed: --fail-if 'qwk<0.2': qwk 0.5 (fails if < 0.2) (judge h)",
+                "gate passed: --fail-if 'mae_change:*>0': each of its 2 checks (a dimension's or a judge's "
+                "value) passed",
+            }));
+  EXPECT_TRUE(gate_lines({}).empty());
+}
+
 // The largest disagreements list only pairs where judge and humans differ: a (2 vs 2) and c (1 vs 1) agree,
 // b (1 vs 3) does not.
 TEST(Measure, LargestDisagreementsLeaveOutPairsThatAgree) {

@@ -55,4 +55,11 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
 /// passed "mae 0.028 (fails if > 0.35)", undefined "qwk undefined (an undefined value fails the gate)".
 std::string describe(const GateResult& result);
 
+/// What the --fail-if gates say on stderr, in the order of `results`: one line per failed result
+/// ("gate failed: --fail-if 'mae>0.3': mae 0.41 > 0.3 (judge h)"), and one per gate all of whose results
+/// passed: describe's line when it gave one result ("gate passed: --fail-if 'mae>0.3': mae 0.19 (fails if >
+/// 0.3)"), else how many ("gate passed: --fail-if 'mae_change:*>0': each of its 9 checks (a dimension's or
+/// a judge's value) passed"). So a CI log says what was checked when the report itself goes to a file.
+std::vector<std::string> gate_lines(const std::vector<GateResult>& results);
+
 }  // namespace judge::measure
