@@ -84,6 +84,25 @@ std::string rule_only(const std::string& text) {
   return rule ? memory::format_fact_rule(*rule) : text;
 }
 
+// Why a guideline a reflection model wrote is left out, or "" when it is kept. A text that reads as a rule
+// of the offline judge (memory::is_fact_rule: `when ... ->`) is a rule wherever memory is loaded, never
+// prose, so it is kept only when it is a rule the memory can use: one that parses (load refuses the file
+// otherwise), whose action the rubric can give (judge eval and the next judge align refuse it otherwise) and
+// whose tests name facts (it would never apply, and be warned of at every eval). It is not rewritten into
+// prose: the text is the model's, and the loader deliberately never reads a rule-looking text as prose. Prose
+// is kept as is.
+std::string unusable_reflection_rule(const memory::Guideline& g, const rubric::Rubric& rubric) {
+  if (!memory::is_fact_rule(g.text)) return "";
+  std::string error;
+  const auto rule = memory::parse_fact_rule(g.text, error);
+  if (!rule) return "it does not parse (" + error + "): loading the memory would refuse it";
+  const auto problems = scoring::rule_problems(*rule, rubric);
+  if (!problems.errors.empty())
+    return "it " + problems.errors.front() + ": judge eval would refuse the memory";
+  if (!problems.warnings.empty()) return "it " + problems.warnings.front();
+  return "";
+}
+
 // How alike two rule texts are: the tests (fact and operator) they share, plus 1 for the same action.
 std::size_t likeness(const std::string& a, const std::string& b) {
   std::string error;
@@ -604,7 +623,18 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
       }
       ++summary.reflection_calls;
       summary.records_distilled += b.records.size();
-      for (auto& g : *b.result) fresh.push_back(std::move(g));
+      for (auto& g : *b.result) {
+        if (const std::string why = unusable_reflection_rule(g, rubric); !why.empty()) {
+          summary.warnings.push_back(
+              g.dimension + ": left out the guideline `" + g.text + "` that reflection " +
+              options.reflection->spec() +
+              " wrote: it reads as a rule of the offline judge (it starts with `when` and "
+              "has an arrow), but " +
+              why);
+          continue;
+        }
+        fresh.push_back(std::move(g));
+      }
     }
     for (auto& e : episodes)
       e.distilled = e.distilled || std::none_of(e.labels.begin(), e.labels.end(),

@@ -486,7 +486,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   // MLflow
   v["mlflow_used"] = b(any(f, {"mlflow.", "experiment_name", "experiment_id", "MlflowClient("}));
   v["mlflow_run"] = b(any(f, {"set_experiment(", "start_run(", "experiment_id"}));
-  v["mlflow_params"] = b(any(f, {"log_param", "autolog("}));
+  v["mlflow_params"] = b(first_params_log(f).has_value());
   v["mlflow_metrics"] = b(any(f, {"log_metric", "mlflow.evaluate("}) || first_metrics_autolog(f));
   v["mlflow_model"] = b(any(f, k_mlflow_model) || first_model_autolog(f));
   v["mlflow_signature"] =

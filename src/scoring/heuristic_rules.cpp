@@ -472,7 +472,7 @@ Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
     return scored(3, {cell_ref(*recipe) + ": an MLflow recipe tracks parameters, metrics and the model and "
                                           "registers it"});
   const auto experiment = f.first_with({"set_experiment(", "start_run(", "experiment_id"});
-  const auto params = f.first_with({"log_param", "autolog("});
+  const auto params = first_params_log(f);
   const auto logged_metrics = f.first_with({"log_metric", "mlflow.evaluate("});
   const auto autologged_metrics = first_metrics_autolog(f);
   const auto metrics = logged_metrics && autologged_metrics ? std::min(logged_metrics, autologged_metrics)

@@ -207,37 +207,47 @@ std::string closest_fact(std::string_view name) {
   return closest.size() == 1 ? closest.front() : std::string();
 }
 
+RuleProblems rule_problems(const memory::FactRule& rule, const rubric::Rubric& rubric) {
+  static const std::set<std::string, std::less<>> k_names = [] {
+    std::set<std::string, std::less<>> names{"rule_score"};
+    for (const auto& f : fact_vocabulary()) names.insert(f.name);
+    return names;
+  }();
+  RuleProblems out;
+  const auto& a = rule.then;
+  const bool scores = a.kind == stats::ActionKind::set || a.kind == stats::ActionKind::at_most ||
+                      a.kind == stats::ActionKind::at_least;
+  if (scores && !rubric.scale.empty() &&
+      (a.score != std::floor(a.score) || std::fabs(a.score) > 1e9 ||
+       !rubric.on_scale(static_cast<int>(a.score))))
+    out.errors.push_back(std::string("gives a score off the rubric's scale (") +
+                         std::to_string(rubric.min_score()) + " to " + std::to_string(rubric.max_score()) +
+                         ")");
+  if (a.kind == stats::ActionKind::not_applicable && !rubric.allows_na)
+    out.errors.push_back("says N/A, but rubric " + rubric.id + " has no N/A");
+  for (const auto& name : memory::fact_names(rule)) {
+    if (k_names.count(name)) continue;
+    std::string what = "tests `";
+    what += name;
+    what += "`, which is not a fact (docs/facts.md), so the rule never applies";
+    if (const std::string near = closest_fact(name); !near.empty()) {
+      what += "; did you mean `";
+      what += near;
+      what += "`?";
+    }
+    out.warnings.push_back(std::move(what));
+  }
+  return out;
+}
+
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric) {
-  std::set<std::string, std::less<>> names{"rule_score"};
-  for (const auto& f : fact_vocabulary()) names.insert(f.name);
   FactRuleCheck out;
   for (const auto& d : rubric.dimensions)
     for (const auto& rule : memory.fact_rules(d.id)) {
-      const std::string where = d.id + ": `" + memory::format_fact_rule(rule) + "`";
-      const auto& a = rule.then;
-      const bool scores = a.kind == stats::ActionKind::set || a.kind == stats::ActionKind::at_most ||
-                          a.kind == stats::ActionKind::at_least;
-      if (scores && !rubric.scale.empty() &&
-          (a.score != std::floor(a.score) || std::fabs(a.score) > 1e9 ||
-           !rubric.on_scale(static_cast<int>(a.score))))
-        out.errors.push_back({rule.line, where + " gives a score off the rubric's scale (" +
-                                             std::to_string(rubric.min_score()) + " to " +
-                                             std::to_string(rubric.max_score()) + ")"});
-      if (a.kind == stats::ActionKind::not_applicable && !rubric.allows_na)
-        out.errors.push_back({rule.line, where + " says N/A, but rubric " + rubric.id + " has no N/A"});
-      for (const auto& name : memory::fact_names(rule)) {
-        if (names.count(name)) continue;
-        std::string what = where;
-        what += " tests `";
-        what += name;
-        what += "`, which is not a fact (docs/facts.md), so the rule never applies";
-        if (const std::string near = closest_fact(name); !near.empty()) {
-          what += "; did you mean `";
-          what += near;
-          what += "`?";
-        }
-        out.warnings.push_back({rule.line, what});
-      }
+      const std::string where = d.id + ": `" + memory::format_fact_rule(rule) + "` ";
+      const auto problems = rule_problems(rule, rubric);
+      for (const auto& e : problems.errors) out.errors.push_back({rule.line, where + e});
+      for (const auto& w : problems.warnings) out.warnings.push_back({rule.line, where + w});
     }
   return out;
 }

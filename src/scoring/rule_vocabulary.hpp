@@ -769,16 +769,100 @@ inline std::map<int, std::set<std::string>> model_score_kinds(const NotebookFact
   return out;
 }
 
-/// The first cell where MLflow autologging logs the model (`mlflow.autolog()`, `mlflow.sklearn.autolog()`,
-/// ...): not one that turns model logging off (`log_models=False`), nor `mlflow.spark.autolog()`, which logs
-/// the data sources Spark reads and no model.
-inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
+/// One MLflow autologging call in a cell body: `mlflow.autolog(...)`, `mlflow.sklearn.autolog(...)`, ...
+struct AutologCall {
+  /// The name right before `.autolog(`: "mlflow" (mlflow.autolog), "sklearn", "spark", "lightgbm", "ml"
+  /// (mlflow.pyspark.ml.autolog), ...; "" for a bare `autolog(...)` (`from mlflow import autolog`).
+  std::string_view flavour;
+  std::string_view arguments;  ///< the text between its parentheses (to the end of the body when unclosed)
+
+  /// Whether the call passes keyword argument `name` the value `value` (`disable=True`, `log_models =
+  /// False`): `name` as a whole word, then `=` (not `==`), then `value` as a whole word, spaces allowed.
+  bool passes(std::string_view name, std::string_view value) const {
+    const std::string_view a = arguments;
+    for (auto at = a.find(name); at != std::string_view::npos; at = a.find(name, at + 1)) {
+      if (at > 0 && is_identifier_char(a[at - 1])) continue;
+      std::size_t i = at + name.size();
+      while (i < a.size() && a[i] == ' ') ++i;
+      if (i >= a.size() || a[i] != '=' || (i + 1 < a.size() && a[i + 1] == '=')) continue;
+      ++i;
+      while (i < a.size() && a[i] == ' ') ++i;
+      if (a.substr(i, value.size()) == value &&
+          (i + value.size() == a.size() || !is_identifier_char(a[i + value.size()])))
+        return true;
+    }
+    return false;
+  }
+};
+
+/// The calls in `body` that turn MLflow autologging on, in order: every `autolog(` call (a name of its own,
+/// not the end of another such as `setup_autolog(`), but one passing `disable=True`, which turns it off.
+/// Which calls log what is each fact's to say (first_params_log, first_metrics_autolog,
+/// first_model_autolog); this is the one place that says whether a call turns autologging on.
+inline std::vector<AutologCall> autologging_on(std::string_view body) {
+  constexpr std::string_view k_call = "autolog(";
+  std::vector<AutologCall> out;
+  for (auto at = body.find(k_call); at != std::string_view::npos; at = body.find(k_call, at + 1)) {
+    AutologCall call;
+    if (at > 0 && body[at - 1] == '.') {
+      std::size_t b = at - 1;
+      while (b > 0 && is_identifier_char(body[b - 1])) --b;
+      call.flavour = body.substr(b, at - 1 - b);
+    } else if (at > 0 && is_identifier_char(body[at - 1])) {
+      continue;  // setup_autolog(: another function
+    }
+    // The arguments: to the parenthesis that closes the call, passing over nested ones and string literals.
+    const std::size_t open = at + k_call.size();
+    std::size_t i = open;
+    int depth = 1;
+    char quote = 0;
+    for (; i < body.size(); ++i) {
+      const char c = body[i];
+      if (quote) {
+        if (c == '\\')
+          ++i;
+        else if (c == quote)
+          quote = 0;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        break;
+      }
+    }
+    call.arguments = body.substr(open, i - open);
+    if (!call.passes("disable", "True")) out.push_back(call);
+  }
+  return out;
+}
+
+/// The first code cell with a call that turns MLflow autologging on (autologging_on) that `counts` accepts.
+template <typename Counts>
+std::optional<int> first_autolog(const NotebookFacts& f, Counts counts) {
   for (const auto& c : f.code) {
-    if (contains_any(c.body, {"log_models=False", "log_models = False"})) continue;
-    for (auto at = c.body.find("autolog("); at != std::string::npos; at = c.body.find("autolog(", at + 1))
-      if (at < 6 || c.body.compare(at - 6, 6, "spark.") != 0) return c.number;
+    const auto calls = autologging_on(c.body);
+    if (std::any_of(calls.begin(), calls.end(), counts)) return c.number;
   }
   return std::nullopt;
+}
+
+/// The first cell that logs parameters: `log_param(...)`/`log_params(...)`, or MLflow autologging turned on
+/// (every flavour's autologging logs the fit's parameters; `mlflow.spark.autolog()` counts too, as it always
+/// has), not autologging turned off (`disable=True`).
+inline std::optional<int> first_params_log(const NotebookFacts& f) {
+  const auto logged = f.first_with({"log_param"});
+  const auto autologged = first_autolog(f, [](const AutologCall&) { return true; });
+  return logged && autologged ? std::min(logged, autologged) : logged ? logged : autologged;
+}
+
+/// The first cell where MLflow autologging logs the model (`mlflow.autolog()`, `mlflow.sklearn.autolog()`,
+/// ...): not a call that turns model logging off (`log_models=False`) or autologging off (`disable=True`),
+/// nor `mlflow.spark.autolog()`, which logs the data sources Spark reads and no model.
+inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
+  return first_autolog(f, [](const AutologCall& call) {
+    return call.flavour != "spark" && !call.passes("log_models", "False");
+  });
 }
 
 /// The first cell where MLflow autologging logs metrics (`mlflow.autolog()`, `mlflow.sklearn.autolog()`,
@@ -790,16 +874,10 @@ inline std::optional<int> first_model_autolog(const NotebookFacts& f) {
 /// `mlflow.lightgbm.autolog()` logs no metric.
 inline std::optional<int> first_metrics_autolog(const NotebookFacts& f) {
   const bool evaluated = f.first_with({"valid_sets", "eval_set", "evals="}).has_value();
-  for (const auto& c : f.code)
-    for (auto at = c.body.find("autolog("); at != std::string::npos; at = c.body.find("autolog(", at + 1)) {
-      const std::string_view before = std::string_view(c.body).substr(0, at);
-      if (util::ends_with(before, "spark.")) continue;
-      if (!evaluated && (util::ends_with(before, "lightgbm.") || util::ends_with(before, "xgboost.")))
-        continue;
-      const std::string_view call = std::string_view(c.body).substr(at, c.body.find(')', at) - at);
-      if (!contains_any(call, {"disable=True", "disable = True"})) return c.number;
-    }
-  return std::nullopt;
+  return first_autolog(f, [&](const AutologCall& call) {
+    if (call.flavour == "spark") return false;
+    return evaluated || (call.flavour != "lightgbm" && call.flavour != "xgboost");
+  });
 }
 
 /// The text of a markdown line after its marks: leading spaces, `#`, `>`, `*`, `_`, `-`, `+`, HTML tags

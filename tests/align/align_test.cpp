@@ -153,6 +153,78 @@ TEST(Align, BuildsEpisodesAndReflectionGuidelines) {
 
 namespace {
 
+// A reflection model that answers every batch with the same guideline texts, each citing every record.
+class ScriptedReflection : public llm::ChatProvider {
+ public:
+  explicit ScriptedReflection(std::vector<std::string> texts) : m_texts(std::move(texts)) {}
+  std::string spec() const override { return "fake:scripted"; }
+  llm::ChatResult chat(const llm::ChatRequest& request) override {
+    std::vector<std::string> ids;
+    for (auto line : util::split_lines(request.messages.back().content))
+      if (util::starts_with(line, "{\"id\""))
+        ids.push_back(nlohmann::json::parse(line)["id"].get<std::string>());
+    nlohmann::json guidelines = nlohmann::json::array();
+    for (const auto& t : m_texts) guidelines.push_back({{"text", t}, {"cites", ids}});
+    llm::ChatResult r;
+    r.response = llm::ChatResponse{nlohmann::json{{"guidelines", guidelines}}.dump(), {}, 0, "fake", false};
+    return r;
+  }
+
+ private:
+  std::vector<std::string> m_texts;
+};
+
+}  // namespace
+
+// What a reflection model writes is not a person's text: one that reads as a rule of the offline judge
+// (`when ... ->`) but does not parse, gives a score off the rubric's 1-3 scale or tests a name that is no
+// fact is left out with a warning naming the dimension, the text and why, so the saved memory loads and
+// passes judge eval's rule check. Prose (also prose starting with "When" without an arrow) and a rule that is
+// fine are kept.
+TEST(Align, ReflectionRulesTheMemoryCannotUseAreLeftOut) {
+  Fixture f("reflection_rules");
+  const std::string prose = "Say which strategy fills each column.";
+  const std::string when_prose = "When a model is trained, check for missing values first.";
+  const std::string good_rule = "when trains_model, not missing_value_checks -> score at most 2";
+  ScriptedReflection reflection({prose, "when trains_model -> score 5",
+                                 "when no_such_fact -> score at most 1", "when trains_model => score 2",
+                                 "When trains_model, missing_value_checks -> scor 1", when_prose, good_rule});
+  f.options.reflection = &reflection;
+  memory::Memory m;
+  const auto s = align::align(m, f.labels, f.options);
+  for (const std::string d : {"data_imputation", "model_training"}) {
+    std::vector<std::string> kept;
+    for (const auto& g : m.guidelines(d))
+      if (g.source == "reflection") kept.push_back(g.text);
+    EXPECT_EQ(kept, (std::vector<std::string>{prose, when_prose, good_rule})) << d;
+  }
+  // Four left out in each of the two dimensions, each said once, with its reason.
+  ASSERT_EQ(s.warnings.size(), 8u);
+  auto warned = [&](const std::string& dimension, const std::string& text, const std::string& why) {
+    return std::count_if(s.warnings.begin(), s.warnings.end(), [&](const std::string& w) {
+      return util::starts_with(w, dimension + ": left out the guideline `" + text + "`") &&
+             w.find("fake:scripted") != std::string::npos && w.find(why) != std::string::npos;
+    });
+  };
+  for (const std::string d : {"data_imputation", "model_training"}) {
+    EXPECT_EQ(warned(d, "when trains_model -> score 5", "a score off the rubric's scale (1 to 3)"), 1) << d;
+    EXPECT_EQ(warned(d, "when no_such_fact -> score at most 1", "`no_such_fact`, which is not a fact"), 1)
+        << d;
+    EXPECT_EQ(warned(d, "when trains_model => score 2", "`=>` is no arrow"), 1) << d;
+    EXPECT_EQ(warned(d, "When trains_model, missing_value_checks -> scor 1", "`scor 1` is not an action"), 1)
+        << d;
+  }
+  // The memory saved loads again, and its rules pass the check judge eval and judge align run.
+  m.save(f.dir / "mem");
+  const memory::Memory again = memory::Memory::load(f.dir / "mem");
+  const auto check = scoring::check_fact_rules(again, rubric::default_rubric());
+  EXPECT_TRUE(check.errors.empty());
+  EXPECT_TRUE(check.warnings.empty());
+  EXPECT_EQ(again.guidelines("data_imputation").size(), m.guidelines("data_imputation").size());
+}
+
+namespace {
+
 // The heuristic judge under another spec: its verdicts count as another judge's.
 class RenamedJudge : public scoring::HeuristicJudge {
  public:

@@ -393,6 +393,41 @@ TEST(Facts, AutologgingLogsMetrics) {
   EXPECT_EQ(facts_of(booster + ", valid_sets=[lgb.Dataset(X_val, y_val)])\n").at("mlflow_metrics"), 1);
 }
 
+// Autologging turned off (`disable=True`) logs nothing: no parameters, no metrics, no model, nothing
+// persisted, whatever the flavour and however the keyword is spaced; `disable=False` turns it on. A call that
+// turns model logging off inside one cell leaves another flavour's call of that cell logging its models, and
+// a function that only ends in "autolog" is not MLflow's.
+TEST(Facts, AutologgingTurnedOffLogsNothing) {
+  const std::string fit =
+      "# %%\nfrom sklearn.linear_model import LinearRegression\nm = LinearRegression()\nm.fit(X, y)\n";
+  for (const char* off : {"mlflow.autolog(disable=True)\n", "mlflow.sklearn.autolog(disable=True)\n",
+                          "mlflow.sklearn.autolog(log_models=True, disable = True)\n",
+                          "mlflow.autolog(\n    disable=True,\n    silent=True,\n)\n", "setup_autolog()\n"}) {
+    const auto f = facts_of("# %%\nimport mlflow\n" + std::string(off) + fit);
+    EXPECT_EQ(f.at("mlflow_params"), 0) << off;
+    EXPECT_EQ(f.at("mlflow_metrics"), 0) << off;
+    EXPECT_EQ(f.at("mlflow_model"), 0) << off;
+    EXPECT_EQ(f.at("persists_model"), 0) << off;
+  }
+  const auto on = facts_of("# %%\nimport mlflow\nmlflow.sklearn.autolog(disable=False)\n" + fit);
+  EXPECT_EQ(on.at("mlflow_params"), 1);
+  EXPECT_EQ(on.at("mlflow_metrics"), 1);
+  EXPECT_EQ(on.at("mlflow_model"), 1);
+  // Turned on, then off in a later cell: on from its first cell (the facts say whether it was ever on).
+  const auto later_off =
+      facts_of("# %%\nimport mlflow\nmlflow.autolog()\n" + fit + "# %%\nmlflow.autolog(disable=True)\n");
+  EXPECT_EQ(later_off.at("mlflow_params"), 1);
+  EXPECT_EQ(later_off.at("mlflow_model"), 1);
+  const auto mixed = facts_of(
+      "# %%\nimport mlflow\nmlflow.sklearn.autolog(log_models=False)\nmlflow.keras.autolog()\n" + fit);
+  EXPECT_EQ(mixed.at("mlflow_model"), 1);
+  // A parameter logged by hand still counts beside autologging turned off.
+  const auto by_hand =
+      facts_of("# %%\nimport mlflow\nmlflow.autolog(disable=True)\nmlflow.log_param('a', 1)\n");
+  EXPECT_EQ(by_hand.at("mlflow_params"), 1);
+  EXPECT_EQ(by_hand.at("mlflow_metrics"), 0);
+}
+
 // polars cleans and derives columns with fill_null, drop_nulls and with_columns: that is data preparation.
 TEST(Facts, PolarsCleaningIsDataPreparation) {
   const std::string load = "# %%\nimport polars as pl\ndf = pl.read_csv('d.csv')\n";

@@ -63,7 +63,9 @@ struct AlignSummary {
   /// each with the line of the rule in the file about to be saved (0 for a deleted one): an edited one is
   /// kept as a manual rule; what align learnt again, and which rule the judge applies, is said.
   std::vector<scoring::FactRuleProblem> hand_edits;
-  std::vector<std::string> warnings;  ///< unreadable notebooks, failed reflection batches (retried next run)
+  /// Unreadable notebooks, failed reflection batches (retried next run), guidelines a reflection model wrote
+  /// that read as rules of the offline judge the memory cannot use (left out; see align's step 4).
+  std::vector<std::string> warnings;
   /// Dimensions whose blend weight could not be learnt (0), one line each with the reason
   /// (scoring::calibrate_memory).
   std::vector<std::string> blend_unlearnt;
@@ -119,7 +121,11 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///  4. guidelines: citations of changed or removed labels are dropped, guidelines left with none (not
 ///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in
 ///     batches (BatchLimits) run `parallel` at a time; offline, every dimension with a change has its
-///     extractive guidelines redone from all its labels (free). Duplicates are merged (merge_guidelines).
+///     extractive guidelines redone from all its labels (free). A reflection guideline that reads as a rule
+///     (memory::is_fact_rule) but does not parse, gives an action the rubric cannot give or tests a name that
+///     is no fact (scoring::rule_problems) is left out with a warning naming its dimension, text and why, so
+///     align never saves a file its loader, judge eval or the next align refuses. Duplicates are merged
+///     (merge_guidelines).
 ///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes; a weight
 ///     that cannot be learnt is 0 and named in AlignSummary::blend_unlearnt).
 /// A reflection batch that fails leaves its episodes undistilled (a warning; the next run retries them); a

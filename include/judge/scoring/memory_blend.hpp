@@ -74,6 +74,16 @@ struct FactRuleCheck {
 };
 FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubric& rubric);
 
+/// What is wrong with one rule of the offline judge against `rubric`, each problem worded to follow the rule
+/// ("gives a score off the rubric's scale (1 to 3)", "tests `x`, which is not a fact (docs/facts.md), so the
+/// rule never applies"): `errors` and `warnings` as check_fact_rules sorts them, which prefixes each with the
+/// dimension and the rule. judge align also uses it on the rules a reflection model writes (it leaves out
+/// those with a problem).
+struct RuleProblems {
+  std::vector<std::string> errors, warnings;
+};
+RuleProblems rule_problems(const memory::FactRule& rule, const rubric::Rubric& rubric);
+
 /// The fact of fact_vocabulary() (or `rule_score`) a misspelt name probably meant: the one closest by edit
 /// distance (util::edit_distance), at most 3 edits and a quarter of the name's length
 /// ("missing_value_check" -> "missing_value_checks"); "" when none is that close, or several tie.
