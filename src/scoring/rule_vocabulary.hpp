@@ -777,16 +777,17 @@ struct AutologCall {
   std::string_view arguments;  ///< the text between its parentheses (to the end of the body when unclosed)
 
   /// Whether the call passes keyword argument `name` the value `value` (`disable=True`, `log_models =
-  /// False`): `name` as a whole word, then `=` (not `==`), then `value` as a whole word, spaces allowed.
+  /// False`): `name` as a whole word, then `=` (not `==`), then `value` as a whole word, white space (tabs
+  /// and line breaks too) allowed around `=`.
   bool passes(std::string_view name, std::string_view value) const {
     const std::string_view a = arguments;
     for (auto at = a.find(name); at != std::string_view::npos; at = a.find(name, at + 1)) {
       if (at > 0 && is_identifier_char(a[at - 1])) continue;
       std::size_t i = at + name.size();
-      while (i < a.size() && a[i] == ' ') ++i;
+      while (i < a.size() && std::isspace(static_cast<unsigned char>(a[i]))) ++i;
       if (i >= a.size() || a[i] != '=' || (i + 1 < a.size() && a[i + 1] == '=')) continue;
       ++i;
-      while (i < a.size() && a[i] == ' ') ++i;
+      while (i < a.size() && std::isspace(static_cast<unsigned char>(a[i]))) ++i;
       if (a.substr(i, value.size()) == value &&
           (i + value.size() == a.size() || !is_identifier_char(a[i + value.size()])))
         return true;
@@ -795,14 +796,18 @@ struct AutologCall {
   }
 };
 
-/// The calls in `body` that turn MLflow autologging on, in order: every `autolog(` call (a name of its own,
-/// not the end of another such as `setup_autolog(`), but one passing `disable=True`, which turns it off.
+/// The calls in `body` that turn MLflow autologging on, in order: every `autolog(` call in code (not in a
+/// string or a comment: `print('mlflow.autolog()')`; a name of its own, not the end of another such as
+/// `setup_autolog(`), but one passing `disable=True` (or `disable=1`, as Python reads it), which turns it
+/// off.
 /// Which calls log what is each fact's to say (first_params_log, first_metrics_autolog,
 /// first_model_autolog); this is the one place that says whether a call turns autologging on.
 inline std::vector<AutologCall> autologging_on(std::string_view body) {
   constexpr std::string_view k_call = "autolog(";
   std::vector<AutologCall> out;
+  CodeMask code(body);
   for (auto at = body.find(k_call); at != std::string_view::npos; at = body.find(k_call, at + 1)) {
+    if (!code.at(at)) continue;
     AutologCall call;
     if (at > 0 && body[at - 1] == '.') {
       std::size_t b = at - 1;
@@ -832,7 +837,7 @@ inline std::vector<AutologCall> autologging_on(std::string_view body) {
       }
     }
     call.arguments = body.substr(open, i - open);
-    if (!call.passes("disable", "True")) out.push_back(call);
+    if (!call.passes("disable", "True") && !call.passes("disable", "1")) out.push_back(call);
   }
   return out;
 }

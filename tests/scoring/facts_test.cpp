@@ -400,9 +400,15 @@ TEST(Facts, AutologgingLogsMetrics) {
 TEST(Facts, AutologgingTurnedOffLogsNothing) {
   const std::string fit =
       "# %%\nfrom sklearn.linear_model import LinearRegression\nm = LinearRegression()\nm.fit(X, y)\n";
-  for (const char* off : {"mlflow.autolog(disable=True)\n", "mlflow.sklearn.autolog(disable=True)\n",
-                          "mlflow.sklearn.autolog(log_models=True, disable = True)\n",
-                          "mlflow.autolog(\n    disable=True,\n    silent=True,\n)\n", "setup_autolog()\n"}) {
+  for (const char* off :
+       {"mlflow.autolog(disable=True)\n", "mlflow.sklearn.autolog(disable=True)\n",
+        "mlflow.sklearn.autolog(log_models=True, disable = True)\n",
+        "mlflow.autolog(\n    disable=True,\n    silent=True,\n)\n", "setup_autolog()\n",
+        // disable=1 is true to Python; tabs and line breaks around '=' are white space
+        "mlflow.autolog(disable=1)\n", "mlflow.autolog(disable=\tTrue)\n", "mlflow.autolog(disable\n=True)\n",
+        // not a call: inside a string or a comment
+        "print('call mlflow.autolog( to log')\n", "\"\"\"Then mlflow.autolog() logs.\"\"\"\n",
+        "# mlflow.autolog()\n"}) {
     const auto f = facts_of("# %%\nimport mlflow\n" + std::string(off) + fit);
     EXPECT_EQ(f.at("mlflow_params"), 0) << off;
     EXPECT_EQ(f.at("mlflow_metrics"), 0) << off;
