@@ -333,41 +333,61 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
   return out;
 }
 
-std::map<std::string, std::vector<std::string>> refit_learnt_rules(memory::Memory& memory,
-                                                                   const rubric::Rubric& rubric,
-                                                                   const std::set<std::string>& dimensions) {
-  std::map<std::string, std::vector<std::string>> written;
+std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const rubric::Rubric& rubric,
+                                                const std::set<std::string>& dimensions) {
+  std::map<std::string, Refit> out;
   // What a person edited or deleted since align wrote the rules stays withheld, as align would keep it.
   const HandEdits hand = hand_edits(memory);
   auto record = memory.learnt_record().value_or(std::map<std::string, memory::LearntRecord>{});
   std::map<std::string, std::vector<memory::Guideline>> fitted;
   for (const auto& d : dimensions) {
-    if (!rubric.find(d)) continue;  // a dimension of another rubric: the next align, with it, refits it
+    if (!rubric.find(d)) continue;  // never, with the memory's own rubric
+    Refit& r = out[d];
+    r.labelled = std::any_of(memory.episodes().begin(), memory.episodes().end(),
+                             [&](const memory::Episode& e) { return e.dimension == d; });
     auto& rules = fitted[d];
-    for (auto& g : learn_fact_rules(rubric, d, memory.episodes()))
-      if (!hand.withholds(d, g.text)) rules.push_back(std::move(g));
-    record[d].written.clear();
-    for (const auto& g : rules) record[d].written.push_back(g.text);
+    if (r.labelled)
+      for (auto& g : learn_fact_rules(rubric, d, memory.episodes())) {
+        if (hand.withholds(d, g.text)) {
+          r.withheld.push_back(rule_only(g.text));
+          continue;
+        }
+        rules.push_back(std::move(g));
+      }
+    auto& entry = record[d];
+    entry.written.clear();
+    for (const auto& g : rules) entry.written.push_back(g.text);
+    r.written = entry.written;
     if (const auto it = hand.withheld.find(d); it != hand.withheld.end())
-      for (const auto& r : it->second)
-        if (std::find(record[d].withheld.begin(), record[d].withheld.end(), r) == record[d].withheld.end())
-          record[d].withheld.push_back(r);
-    written[d] = record[d].written;
+      for (const auto& w : it->second)
+        if (std::find(entry.withheld.begin(), entry.withheld.end(), w) == entry.withheld.end())
+          entry.withheld.push_back(w);
+    if (entry.written.empty() && entry.withheld.empty()) record.erase(d);  // as align records nothing of it
   }
-  // The dimension's learnt rules go after its last other guideline (or at the end), as align orders them.
-  std::vector<memory::Guideline> out;
+  // Each dimension's learnt rules go after its last other guideline; a dimension with none, before the first
+  // guideline of a dimension the rubric puts after it (else at the end): align's order.
+  std::vector<memory::Guideline> guidelines;
   for (const auto& g : memory.all_guidelines())
-    if (!(g.source == "learnt" && fitted.count(g.dimension) && !memory.edited_by_hand(g))) out.push_back(g);
+    if (!(g.source == "learnt" && fitted.count(g.dimension) && !memory.edited_by_hand(g)))
+      guidelines.push_back(g);
+  const auto rank = [&](const std::string& d) {
+    for (std::size_t i = 0; i < rubric.dimensions.size(); ++i)
+      if (rubric.dimensions[i].id == d) return i;
+    return rubric.dimensions.size();
+  };
   for (auto& [d, rules] : fitted) {
-    auto last =
-        std::find_if(out.rbegin(), out.rend(), [&](const memory::Guideline& g) { return g.dimension == d; });
-    const auto at = last == out.rend() ? out.end() : last.base();
-    out.insert(at, std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
+    const auto last = std::find_if(guidelines.rbegin(), guidelines.rend(),
+                                   [&](const memory::Guideline& g) { return g.dimension == d; });
+    auto at = last.base();
+    if (last == guidelines.rend())
+      at = std::find_if(guidelines.begin(), guidelines.end(),
+                        [&](const memory::Guideline& g) { return rank(g.dimension) > rank(d); });
+    guidelines.insert(at, std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
   }
-  memory.set_guidelines(std::move(out));
+  memory.set_guidelines(std::move(guidelines));
   memory.set_learnt_record(std::move(record));
-  memory.set_blend_weights(scoring::calibrate_memory(memory, memory.provenance().k, nullptr));
-  return written;
+  memory.set_blend_weights(scoring::calibrate_memory(memory, memory.provenance().k));
+  return out;
 }
 
 std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, const std::string& item,
@@ -628,8 +648,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
           summary.warnings.push_back(
               g.dimension + ": left out the guideline `" + g.text + "` that reflection " +
               options.reflection->spec() +
-              " wrote: it reads as a rule of the offline judge (it starts with `when` and "
-              "has an arrow), but " +
+              " wrote: it reads as a rule of the offline judge (it starts with `when` and has `->`, or `=>` "
+              "before an action), but " +
               why);
           continue;
         }

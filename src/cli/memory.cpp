@@ -13,9 +13,11 @@
 #include "judge/align/align.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
+#include "judge/llm/registry.hpp"
 #include "judge/memory/calibration.hpp"
 #include "judge/memory/fact_rule.hpp"
 #include "judge/notebook/notebook.hpp"
+#include "judge/scoring/factory.hpp"
 #include "judge/scoring/llm_judge.hpp"
 #include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
@@ -267,6 +269,35 @@ std::string mean_text(double sum, std::size_t n) {
   return buf;
 }
 
+// The rubric `m` was aligned for, when it can be had here: the built-in one, or the configured one
+// (judge.yaml, JUDGE_RUBRIC) when its hash is the memory's (its id, for a memory that records no hash).
+// nullopt otherwise, and when the settings cannot be read: forget then refits nothing, as it never needs
+// them.
+std::optional<rubric::Rubric> rubric_of(const memory::Memory& m, const SettingFlags& settings) {
+  const auto& p = m.provenance();
+  const auto same = [&](const rubric::Rubric& r) {
+    return p.rubric_hash.empty() ? p.rubric_id.empty() || p.rubric_id == r.id : p.rubric_hash == r.hash;
+  };
+  if (same(rubric::default_rubric())) return rubric::default_rubric();
+  try {
+    const rubric::Rubric configured = configured_rubric(settings.load());
+    if (same(configured)) return configured;
+  } catch (const std::exception&) {  // a broken judge.yaml is no reason to refuse forgetting
+  }
+  return std::nullopt;
+}
+
+// Whether memory was aligned for a judge that learns fact rules (the offline judge: the provider table's row
+// without a model); an unknown spec is not.
+bool offline_judge(const memory::Memory& m) {
+  try {
+    const std::string& spec = m.provenance().judge;
+    return !llm::parse_spec(spec.empty() ? scoring::k_default_judge : spec).entry->chat;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 int run_stats(const MemoryCliOptions& opt) {
   const auto m = memory::Memory::load(opt.dir);
   struct Row {
@@ -297,10 +328,12 @@ int run_stats(const MemoryCliOptions& opt) {
     ++r.guidelines;
     r.manual += g.source == "manual";
   }
-  // Rubric order, as judge memory show and judge eval list dimensions; then others as met.
+  // The order of the rubric the memory was aligned for, as judge memory show and judge eval list dimensions
+  // (when it can be had: rubric_of); then others as met.
   std::vector<std::string> listed;
-  for (const auto& d : configured_rubric(opt.settings.load()).dimensions)
-    if (rows.count(d.id)) listed.push_back(d.id);
+  if (const auto rubric = rubric_of(m, opt.settings))
+    for (const auto& d : rubric->dimensions)
+      if (rows.count(d.id)) listed.push_back(d.id);
   for (const auto& d : order)
     if (std::find(listed.begin(), listed.end(), d) == listed.end()) listed.push_back(d);
   std::printf("%-28s %8s %5s %10s %16s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
@@ -416,45 +449,70 @@ std::string refit_calibration(const std::string& dir, const memory::Memory& m,
 // "2 of the 3 guidelines removed were learnt rules; judge align refits them from the remaining labels" (or
 // "the guideline removed was a learnt rule; ...") after a forget that removed learnt rules: the judge applies
 // none of them until the next align. "" when none was removed.
-// What forget says of the learnt rules it removed: refitted from the labels left (`refitted`, per dimension:
-// align::refit_learnt_rules), or, when they could not be (`refitted` empty: the memory was aligned for
-// another rubric than the one configured), that judge align refits them.
+// What forget says of the learnt rules: how many of the guidelines removed were learnt rules, and, per
+// dimension whose learnt rules the refit changed (align::refit_learnt_rules; `before`: the learnt rules'
+// texts before forget), the rules now, and those learnt again but withheld. `refitted` empty with learnt
+// rules removed: the memory's rubric could not be had, and judge align refits them.
 std::string learnt_rules_note(const memory::ForgetResult& r,
-                              const std::map<std::string, std::vector<std::string>>& refitted) {
-  const std::size_t n = r.learnt_rules_removed;
-  if (n == 0) return "";
+                              const std::map<std::string, std::vector<std::string>>& before,
+                              const std::map<std::string, align::Refit>& refitted) {
   std::string note;
-  if (n < r.guidelines_removed) {
-    note += std::to_string(n);
-    note += " of the ";
-    note += util::count_text(r.guidelines_removed, "guideline");
-  } else {
-    note += "the ";
-    note += n == 1 ? std::string("guideline") : util::count_text(n, "guideline");
-  }
-  note += " removed ";
-  note += n == 1 ? "was a learnt rule" : "were learnt rules";
-  if (refitted.empty()) {
-    note += "; judge align refits ";
-    note += n == 1 ? "it" : "them";
-    note += " from the remaining labels (with the memory's rubric)\n";
-    return note;
-  }
-  note += "; refitted from the remaining labels as judge align would (the blend weights with them):\n";
-  for (const auto& [dimension, rules] : refitted) {
-    if (rules.empty()) {
-      note += "  ";
-      note += dimension;
-      note += ": no learnt rule (none beats the judge's own verdicts on the labels left)\n";
+  const std::size_t n = r.learnt_rules_removed;
+  if (n > 0) {
+    if (n < r.guidelines_removed) {
+      note += std::to_string(n);
+      note += " of the ";
+      note += util::count_text(r.guidelines_removed, "guideline");
+    } else {
+      note += "the ";
+      note += n == 1 ? std::string("guideline") : util::count_text(n, "guideline");
     }
-    for (const auto& rule : rules) {
-      note += "  ";
-      note += dimension;
-      note += ": ";
-      note += rule;
-      note += '\n';
+    note += " removed ";
+    note += n == 1 ? "was a learnt rule" : "were learnt rules";
+    if (refitted.empty()) {
+      note += "; judge align refits ";
+      note += n == 1 ? "it" : "them";
+      note +=
+          " from the remaining labels (run it with the rubric the memory was aligned for: this one is "
+          "not the built-in rubric, and judge.yaml or JUDGE_RUBRIC does not name it)\n";
+      return note;
+    }
+    note += "\n";
+  }
+  std::string changed;
+  for (const auto& [dimension, refit] : refitted) {
+    const auto it = before.find(dimension);
+    const bool same = it != before.end() ? it->second == refit.written : refit.written.empty();
+    if (same && refit.withheld.empty()) continue;
+    if (refit.written.empty()) {
+      changed += "  ";
+      changed += dimension;
+      changed += refit.labelled
+                     ? ": no learnt rule (none beats the judge's own verdicts on the labels left)\n"
+                     : ": no learnt rule (no label of it is left)\n";
+    }
+    for (const auto& rule : refit.written) {
+      changed += "  ";
+      changed += dimension;
+      changed += ": ";
+      changed += rule;
+      changed += '\n';
+    }
+    for (const auto& rule : refit.withheld) {
+      changed += "  ";
+      changed += dimension;
+      changed += ": `";
+      changed += rule;
+      changed +=
+          "` learnt again but left out, as a person edited or deleted it (to have it back, write it in "
+          "guidelines.yaml with source: manual)\n";
     }
   }
+  if (!changed.empty())
+    note +=
+        "learnt rules refitted from the remaining labels as judge align would (the blend weights with "
+        "them):\n" +
+        changed;
   return note;
 }
 
@@ -512,15 +570,17 @@ int run_forget(const MemoryCliOptions& opt) {
     std::cout << already;
     return 0;
   }
+  std::map<std::string, std::vector<std::string>> before;  // the learnt rules align wrote, per dimension
+  for (const auto& g : m.all_guidelines())
+    if (g.source == "learnt" && !m.edited_by_hand(g)) before[g.dimension].push_back(g.text);
   const auto r = memory::forget(m, fresh.notebooks, fresh.labels);
-  // Learnt rules it removed are refitted now, so the judge does not go without them until the next align;
-  // with the rubric the memory was aligned for only (its scale is what the rules may give).
-  std::map<std::string, std::vector<std::string>> refitted;
-  if (r.learnt_rules_removed > 0) {
-    const rubric::Rubric rubric = configured_rubric(opt.settings.load());
-    if (m.provenance().rubric_id.empty() || m.provenance().rubric_id == rubric.id)
-      refitted = align::refit_learnt_rules(m, rubric, r.learnt_dimensions);
-  }
+  // The learnt rules of the dimensions whose episodes went are refitted now, as the next align would, so the
+  // judge neither goes without a rule that cited a forgotten label nor keeps rules a fit without that label
+  // would not learn; with the rubric the memory was aligned for only (its scale is what the rules may give).
+  std::map<std::string, align::Refit> refitted;
+  if (offline_judge(m))
+    if (const auto rubric = rubric_of(m, opt.settings))
+      refitted = align::refit_learnt_rules(m, *rubric, r.dimensions);
   m.save(opt.dir);
   const std::string calibrated = refit_calibration(opt.dir, m, calibration);
   std::cout << "removed " << util::count_text(r.episodes_removed, "episode") << " and "
@@ -531,7 +591,7 @@ int run_forget(const MemoryCliOptions& opt) {
             << (m.forgotten().size() == 1 ? " keeps" : " keep")
             << " forgotten labels out of judge align (judge memory unforget re-admits them)" << calibrated
             << "\n"
-            << learnt_rules_note(r, refitted) << already;
+            << learnt_rules_note(r, before, refitted) << already;
   return 0;
 }
 

@@ -701,9 +701,10 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   for (const auto& e : memory.episodes()) {
     const bool cited =
         std::any_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return ids.count(l) > 0; });
-    if (nbs.count(e.notebook) || cited)
+    if (nbs.count(e.notebook) || cited) {
       ++result.episodes_removed;
-    else
+      result.dimensions.insert(e.dimension);
+    } else
       kept.push_back(e);
   }
   std::set<std::string> live;
@@ -718,10 +719,7 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
     if (g.source != "manual" && !memory.edited_by_hand(g) &&
         std::any_of(g.cites.begin(), g.cites.end(), [&](const std::string& c) { return !live.count(c); })) {
       ++result.guidelines_removed;
-      if (g.source == "learnt") {
-        ++result.learnt_rules_removed;
-        result.learnt_dimensions.insert(g.dimension);
-      }
+      if (g.source == "learnt") ++result.learnt_rules_removed;
       redistill.insert(g.cites.begin(), g.cites.end());
       if (learnt && g.source == "learnt")  // gone by forget, not by a person: the next align need not say so
         std::erase((*learnt)[g.dimension].written, g.text);

@@ -414,11 +414,12 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
 
   const auto r = run_judge("memory forget '" + mem.string() + "' --notebook p1.ipynb 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("the guideline removed was a learnt rule; refitted from the remaining labels as judge "
-                       "align would (the blend weights with them):\n"
-                       "  library_installation: " +
-                       rule + " (5 of 5 labels)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("the guideline removed was a learnt rule\nlearnt rules refitted from the remaining labels "
+                 "as judge align would (the blend weights with them):\n"
+                 "  library_installation: " +
+                 rule + " (5 of 5 labels)\n"),
+      std::string::npos)
       << r.out;
   const auto after = judge::memory::Memory::load(mem);
   ASSERT_EQ(after.all_guidelines().size(), 2u);
@@ -429,6 +430,44 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
   EXPECT_EQ(learnt.cites, std::vector<std::string>(cites.begin() + 1, cites.end()));
   ASSERT_TRUE(after.learnt_record().has_value());
   EXPECT_EQ(after.learnt_record()->at(li).written, std::vector<std::string>{rule + " (5 of 5 labels)"});
+
+  // A person deletes the rule. Forgetting n1, which no rule cites, still refits the dimension (its episodes
+  // changed): on p2-p6 and n2-n5 leave-one-out keeps three rows on each side of the split, so the same rule
+  // is learnt again, and left out because the person deleted it; the output says so.
+  auto edited = judge::memory::Memory::load(mem);
+  edited.set_guidelines({edited.all_guidelines()[0]});
+  edited.save(mem);
+  const std::string forget = "memory forget '" + mem.string() + "' ";
+  auto again = run_judge(forget + "--notebook n1.ipynb 2>&1");
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_NE(
+      again.out.find("learnt rules refitted from the remaining labels as judge align would (the blend "
+                     "weights with them):\n"
+                     "  library_installation: no learnt rule (none beats the judge's own verdicts on the "
+                     "labels left)\n"
+                     "  library_installation: `" +
+                     rule + "` learnt again but left out, as a person edited or deleted it"),
+      std::string::npos)
+      << again.out;
+  const auto deleted = judge::memory::Memory::load(mem);
+  EXPECT_EQ(deleted.all_guidelines().size(), 1u);
+  EXPECT_EQ(deleted.learnt_record()->at(li).withheld, std::vector<std::string>{rule});
+  // The rule back as align writes it (text and record), then every label of the dimension forgotten: no
+  // label of it is left, so no learnt rule.
+  auto restored = judge::memory::Memory::load(mem);
+  auto with_rule = restored.all_guidelines();
+  const std::string text = rule + " (5 of 5 labels)";
+  with_rule.push_back({li, text, {cites.begin() + 1, cites.end()}, "learnt"});
+  restored.set_guidelines(with_rule);
+  restored.set_learnt_record({{li, {{text}, {}}}});
+  restored.save(mem);
+  again = run_judge(forget +
+                    "--notebook p2.ipynb p3.ipynb p4.ipynb p5.ipynb p6.ipynb n2.ipynb n3.ipynb n4.ipynb "
+                    "n5.ipynb 2>&1");
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_NE(again.out.find("  library_installation: no learnt rule (no label of it is left)\n"),
+            std::string::npos)
+      << again.out;
 }
 
 // judge memory forget on a memory written here: three episodes of library_installation (e1, e2, e3, rater
@@ -478,8 +517,8 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
       r.out,
       "removed 1 episode and 3 guidelines; 2 episodes and 1 guideline left; 1 tombstone keeps forgotten "
       "labels out of judge align (judge memory unforget re-admits them)\n"
-      "2 of the 3 guidelines removed were learnt rules; refitted from the remaining labels as judge align "
-      "would (the blend weights with them):\n"
+      "2 of the 3 guidelines removed were learnt rules\nlearnt rules refitted from the remaining labels as "
+      "judge align would (the blend weights with them):\n"
       "  library_installation: no learnt rule (none beats the judge's own verdicts on the labels left)\n");
   const auto manifest = nlohmann::json::parse(judge::util::read_file(mem / "memory.json"));
   const std::string time = manifest["forgotten"][0]["time"];
@@ -510,8 +549,8 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
       r.out,
       "removed 1 episode and 1 guideline; 1 episode and 1 guideline left; 2 tombstones keep forgotten "
       "labels out of judge align (judge memory unforget re-admits them)\n"
-      "the guideline removed was a learnt rule; refitted from the remaining labels as judge align would "
-      "(the blend weights with them):\n"
+      "the guideline removed was a learnt rule\nlearnt rules refitted from the remaining labels as judge "
+      "align would (the blend weights with them):\n"
       "  library_installation: no learnt rule (none beats the judge's own verdicts on the labels left)\n"
       "notebook e1.ipynb was already forgotten (on " +
           time + "); nothing to remove\n");

@@ -83,17 +83,24 @@ struct AlignSummary {
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
                                                 const std::vector<memory::Episode>& episodes);
 
-/// After judge memory forget removed learnt rules of `dimensions`: refits those dimensions' learnt rules
-/// from the episodes left, as judge align would (learn_fact_rules on the same episodes gives the same rules),
-/// so the judge does not go without them until the next align. A rule the learnt record withholds (a person
-/// edited or deleted it) is not written back. The dimension's learnt rules are replaced and follow its other
-/// guidelines, as align orders them; the learnt record's `written` and the blend weights
-/// (scoring::calibrate_memory with the memory's k) are refitted too. Prose guidelines are not redistilled
-/// (that needs the reflection provider: the next align does it). Returns the rule text written per
-/// dimension (an empty list: no rule beats the judge's own verdicts on the labels left).
-std::map<std::string, std::vector<std::string>> refit_learnt_rules(memory::Memory& memory,
-                                                                   const rubric::Rubric& rubric,
-                                                                   const std::set<std::string>& dimensions);
+/// What refit_learnt_rules made of one dimension.
+struct Refit {
+  std::vector<std::string> written;   ///< the learnt rules' texts now
+  std::vector<std::string> withheld;  ///< rules learnt again but left out: a person edited or deleted them
+  bool labelled = true;               ///< false: no episode of the dimension is left (nothing to learn from)
+};
+
+/// After judge memory forget removed episodes of `dimensions`: refits those dimensions' learnt rules from the
+/// episodes left, as judge align would (learn_fact_rules on the same episodes: the same rules, recounted), so
+/// eval's rules are at once what the next align would learn, whether forget removed a rule citing a forgotten
+/// label or only changed what a fit sees. A rule a person edited or deleted since align wrote it is left out,
+/// as align leaves it out, and recorded as withheld (Memory::learnt_record). A dimension with no episode left
+/// keeps no learnt rule, as align. The dimension's learnt rules follow its other guidelines, and a dimension
+/// with none comes where the rubric's order puts it; the blend weights are refitted too
+/// (scoring::calibrate_memory with the memory's k). Prose guidelines are not redistilled (that needs the
+/// reflection provider: the next align does it). `rubric` must be the one the memory was aligned for.
+std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const rubric::Rubric& rubric,
+                                                const std::set<std::string>& dimensions);
 
 /// The notebook a label item names under `dir`, and the sha256 of its file in `hash`. "ARCHIVE.dbc!/inner"
 /// picks one notebook of an archive. Its Notebook::name is `item` (so prompts do not hold `dir`, whatever

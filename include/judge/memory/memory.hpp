@@ -252,8 +252,8 @@ class Memory {
 struct ForgetResult {
   std::size_t episodes_removed = 0;
   std::size_t guidelines_removed = 0;
-  std::size_t learnt_rules_removed = 0;     ///< of guidelines_removed, the learnt rules (`source: learnt`)
-  std::set<std::string> learnt_dimensions;  ///< the dimensions of those learnt rules
+  std::size_t learnt_rules_removed = 0;  ///< of guidelines_removed, the learnt rules (`source: learnt`)
+  std::set<std::string> dimensions;      ///< the dimensions of the episodes removed
 };
 
 /// Removes the episodes of the given notebooks (exact paths as the labels give them) and those that came
