@@ -57,6 +57,49 @@ fs::path two_notebooks(const std::string& name) {
   return dir;
 }
 
+// A memory of library_installation episodes, one per notebook (rater r1), as the heuristic judge aligned
+// them: the judge said 3; a notebook in `uninstalled` has the fact uninstalled_packages at its value there
+// and the human label 1, the others 0 and 3. The embedder is fitted on the episodes' excerpts.
+judge::memory::Memory library_memory(const std::vector<std::string>& notebooks,
+                                     const std::map<std::string, double>& uninstalled) {
+  using judge::memory::Episode;
+  std::vector<Episode> episodes;
+  std::vector<std::string> excerpts;
+  for (const auto& nb : notebooks) {
+    Episode e;
+    e.id = nb + "#library_installation";
+    e.notebook = nb;
+    e.dimension = "library_installation";
+    e.labels = {e.id + "#r1"};
+    const auto it = uninstalled.find(nb);
+    e.facts = {{"uninstalled_packages", it == uninstalled.end() ? 0.0 : it->second}};
+    e.judge_status = judge::verdict::Status::scored;
+    e.judge_score = 3;
+    e.human_score = it == uninstalled.end() ? 3 : 1;
+    e.excerpt = "import " + nb;
+    excerpts.push_back(e.excerpt);
+    episodes.push_back(e);
+  }
+  judge::memory::Memory m;
+  m.embedder().fit(excerpts);
+  const auto vectors = m.embedder().embed(excerpts);
+  for (std::size_t i = 0; i < episodes.size(); ++i) episodes[i].vector = vectors[i];
+  m.set_episodes(episodes);
+  m.provenance().judge = "heuristic";
+  return m;
+}
+
+// Writes `csv` as DIR/labels.csv and aligns it with the notebooks in DIR/nb into DIR/mem (heuristic judge);
+// returns DIR quoted for a command line.
+std::string align_labels(const judge::test::TempDir& dir, const std::string& csv) {
+  judge::util::write_file_atomic(dir / "labels.csv", csv);
+  const std::string d = "'" + dir.str() + "'";
+  EXPECT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  return d;
+}
+
 }  // namespace
 
 TEST(AlignCli, AlignEvalStatsForget) {
@@ -168,13 +211,8 @@ TEST(AlignCli, IncrementalRealignmentMakesNoCallsAtTheServer) {
 TEST(AlignCli, MemoryStatsListsDimensionsInRubricOrder) {
   const judge::test::TempDir dir("judge_align_stats_order");
   judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('a.csv')"));
-  judge::util::write_file_atomic(dir / "labels.csv",
-                                 "notebook,dimension,score\na.ipynb,cell_organization,2\n"
-                                 "a.ipynb,library_installation,1\n");
-  const std::string d = "'" + dir.str() + "'";
-  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
-                .exit_code,
-            0);
+  const std::string d = align_labels(
+      dir, "notebook,dimension,score\na.ipynb,cell_organization,2\na.ipynb,library_installation,1\n");
   const auto r = run_judge("memory stats " + d + "/mem");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto li = r.out.find("\nlibrary_installation ");
@@ -190,13 +228,9 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
   for (const std::string nb : {"a", "b", "c"})
     judge::util::write_file_atomic(dir / ("nb/" + nb + ".ipynb"),
                                    ipynb("df = pd.read_csv('" + nb + ".csv')"));
-  judge::util::write_file_atomic(dir / "labels.csv",
-                                 "notebook,dimension,score\na.ipynb,data_imputation,1\n"
-                                 "b.ipynb,data_imputation,2\nc.ipynb,data_imputation,2\n");
-  const std::string d = "'" + dir.str() + "'";
-  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
-                .exit_code,
-            0);
+  const std::string d = align_labels(dir,
+                                     "notebook,dimension,score\na.ipynb,data_imputation,1\n"
+                                     "b.ipynb,data_imputation,2\nc.ipynb,data_imputation,2\n");
   const auto r = run_judge("memory stats " + d + "/mem | grep '^data_imputation '");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::istringstream row(r.out);
@@ -377,30 +411,13 @@ TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
 // 2 in ten) and is refitted on all ten: the same rule, now 5 of 5 labels, citing p2-p6.
 TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
   const judge::test::TempDir dir("judge_forget_refit");
-  using judge::memory::Episode;
   const std::string li = "library_installation";
-  std::vector<Episode> episodes;
-  std::vector<std::string> excerpts;
-  for (const std::string nb : {"p1", "p2", "p3", "p4", "p5", "p6", "n1", "n2", "n3", "n4", "n5"}) {
-    Episode e;
-    e.id = nb + ".ipynb#" + li;
-    e.notebook = nb + ".ipynb";
-    e.dimension = li;
-    e.labels = {e.id + "#r1"};
-    const bool missing = nb[0] == 'p';
-    e.facts = {{"uninstalled_packages", missing ? 1.0 : 0.0}};
-    e.judge_status = judge::verdict::Status::scored;
-    e.judge_score = 3;
-    e.human_score = missing ? 1 : 3;
-    e.excerpt = "import " + nb;
-    excerpts.push_back(e.excerpt);
-    episodes.push_back(e);
-  }
-  judge::memory::Memory m;
-  m.embedder().fit(excerpts);
-  const auto vectors = m.embedder().embed(excerpts);
-  for (std::size_t i = 0; i < episodes.size(); ++i) episodes[i].vector = vectors[i];
-  m.set_episodes(episodes);
+  std::map<std::string, double> uninstalled;
+  for (const std::string nb : {"p1", "p2", "p3", "p4", "p5", "p6"}) uninstalled[nb + ".ipynb"] = 1;
+  judge::memory::Memory m =
+      library_memory({"p1.ipynb", "p2.ipynb", "p3.ipynb", "p4.ipynb", "p5.ipynb", "p6.ipynb", "n1.ipynb",
+                      "n2.ipynb", "n3.ipynb", "n4.ipynb", "n5.ipynb"},
+                     uninstalled);
   std::vector<std::string> cites;
   for (const std::string nb : {"p1", "p2", "p3", "p4", "p5", "p6"})
     cites.push_back(nb + ".ipynb#" + li + "#r1");
@@ -408,7 +425,6 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
   m.set_guidelines(
       {{li, "Hand-written rule.", {}, "manual"}, {li, rule + " (6 of 6 labels)", cites, "learnt"}});
   m.set_learnt_record({{li, {{rule + " (6 of 6 labels)"}, {}}}});
-  m.provenance().judge = "heuristic";
   const auto mem = dir.path() / "mem";
   m.save(mem);
 
@@ -478,35 +494,13 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
 // named with the id's form and the id it is near.
 TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
   const judge::test::TempDir dir("judge_forget_learnt");
-  using judge::memory::Episode;
   const std::string li = "library_installation";
-  std::vector<Episode> episodes;
-  std::vector<std::string> excerpts;
-  for (const std::string nb : {"e1.ipynb", "e2.ipynb", "e3.ipynb"}) {
-    Episode e;
-    e.id = nb + "#" + li;
-    e.notebook = nb;
-    e.dimension = li;
-    e.labels = {e.id + "#r1"};
-    e.facts = {{"uninstalled_packages", nb == "e1.ipynb" ? 2.0 : 0.0}};
-    e.judge_status = judge::verdict::Status::scored;
-    e.judge_score = 3;
-    e.human_score = nb == "e1.ipynb" ? 1 : 3;
-    e.excerpt = "import " + nb;
-    excerpts.push_back(e.excerpt);
-    episodes.push_back(e);
-  }
-  judge::memory::Memory m;
-  m.embedder().fit(excerpts);
-  const auto vectors = m.embedder().embed(excerpts);
-  for (std::size_t i = 0; i < episodes.size(); ++i) episodes[i].vector = vectors[i];
-  m.set_episodes(episodes);
+  judge::memory::Memory m = library_memory({"e1.ipynb", "e2.ipynb", "e3.ipynb"}, {{"e1.ipynb", 2.0}});
   const std::string e1 = "e1.ipynb#" + li + "#r1";
   m.set_guidelines({{li, "when uninstalled_packages >= 1 -> score at most 1 (1 of 1 labels)", {e1}, "learnt"},
                     {li, "when uninstalled_packages >= 2 -> score at most 1 (1 of 1 labels)", {e1}, "learnt"},
                     {li, "Check that every import is installed.", {e1}, "extractive"},
                     {li, "Hand-written rule.", {}, "manual"}});
-  m.provenance().judge = "heuristic";
   const auto mem = dir.path() / "mem";
   m.save(mem);
   const std::string forget = "memory forget '" + mem.string() + "' ";
