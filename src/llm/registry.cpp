@@ -103,7 +103,11 @@ ParsedSpec parse_spec(const std::string& spec, SpecKind kind) {
   const auto colon = spec.find(':');
   const std::string scheme = spec.substr(0, colon);
   const ProviderEntry* entry = find_entry(scheme);
-  if (entry && !*entry->name_kind) {  // a spec that is the scheme alone
+  if (entry && !*entry->name_kind) {              // a spec that is the scheme alone
+    if (kind == SpecKind::model && !entry->chat)  // "heuristic:x" as a model: not "takes no name"
+      throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL: " + scheme +
+                      " is a judge that calls no model (providers: " + known_providers(kind) + ")",
+                  ExitCode::usage);
     if (colon != std::string::npos)
       throw Error("judge spec \"" + spec + "\": " + scheme + " takes no name after ':'", ExitCode::usage);
     return {entry, ""};

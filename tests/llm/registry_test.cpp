@@ -145,6 +145,11 @@ TEST(Registry, TheHeuristicSpecNamesNoModel) {
   EXPECT_EQ(code, ExitCode::usage);
   EXPECT_NE(message.find("heuristic is a judge that calls no model"), std::string::npos) << message;
   EXPECT_EQ(error_of([] { parse_spec("heuristic:x"); }).second, ExitCode::usage);
+  // As a model spec (reflection, embeddings), heuristic:x is told it is no model, not that it takes no name.
+  const auto [as_model, model_code] = error_of([] { parse_spec("heuristic:x", SpecKind::model); });
+  EXPECT_EQ(model_code, ExitCode::usage);
+  EXPECT_NE(as_model.find("heuristic is a judge that calls no model"), std::string::npos) << as_model;
+  EXPECT_EQ(as_model.find("takes no name"), std::string::npos) << as_model;
   EXPECT_EQ(error_of([] { make_embedding_provider("heuristic", settings_with_env({})); }).second,
             ExitCode::usage);
   const ParsedSpec model = parse_spec("openai: llama3:8b ");
