@@ -446,12 +446,10 @@ std::string refit_calibration(const std::string& dir, const memory::Memory& m,
          std::to_string(fitted->maps.size()) + " dimensions on the episodes left";
 }
 
-// "2 of the 3 guidelines removed were learnt rules; judge align refits them from the remaining labels" (or
-// "the guideline removed was a learnt rule; ...") after a forget that removed learnt rules: the judge applies
-// none of them until the next align. "" when none was removed.
-// What forget says of the learnt rules: how many of the guidelines removed were learnt rules, and, per
+// What forget says of the learnt rules ("" when it removed none and the refit changed none): how many of
+// the guidelines removed were learnt rules ("2 of the 3 guidelines removed were learnt rules"), then, per
 // dimension whose learnt rules the refit changed (align::refit_learnt_rules; `before`: the learnt rules'
-// texts before forget), the rules now, and those learnt again but withheld. `refitted` empty with learnt
+// texts before forget), the rules now and those learnt again but withheld. `refitted` empty with learnt
 // rules removed: the memory's rubric could not be had, and judge align refits them.
 std::string learnt_rules_note(const memory::ForgetResult& r,
                               const std::map<std::string, std::vector<std::string>>& before,
