@@ -375,7 +375,8 @@ std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const ru
       if (rubric.dimensions[i].id == d) return i;
     return rubric.dimensions.size();
   };
-  for (auto& [d, rules] : fitted) {
+  for (auto& [dimension, rules] : fitted) {
+    const std::string& d = dimension;  // a structured binding may not be captured (clang before C++20's rule)
     const auto last = std::find_if(guidelines.rbegin(), guidelines.rend(),
                                    [&](const memory::Guideline& g) { return g.dimension == d; });
     auto at = last.base();
