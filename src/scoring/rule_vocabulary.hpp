@@ -816,27 +816,11 @@ inline std::vector<AutologCall> autologging_on(std::string_view body) {
     } else if (at > 0 && is_identifier_char(body[at - 1])) {
       continue;  // setup_autolog(: another function
     }
-    // The arguments: to the parenthesis that closes the call, passing over nested ones and string literals.
-    const std::size_t open = at + k_call.size();
-    std::size_t i = open;
-    int depth = 1;
-    char quote = 0;
-    for (; i < body.size(); ++i) {
-      const char c = body[i];
-      if (quote) {
-        if (c == '\\')
-          ++i;
-        else if (c == quote)
-          quote = 0;
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '(') {
-        ++depth;
-      } else if (c == ')' && --depth == 0) {
-        break;
-      }
-    }
-    call.arguments = body.substr(open, i - open);
+    // The arguments: to the `)` that closes the call, outside strings and comments (scan_code, from the `(`).
+    const std::string_view from = body.substr(at + k_call.size() - 1);
+    const std::size_t close =
+        scan_code(from, [&](std::size_t i, int depth) { return from[i] == ')' && depth == 0; });
+    call.arguments = from.substr(1, close > 0 ? close - 1 : 0);
     if (!call.passes("disable", "True") && !call.passes("disable", "1")) out.push_back(call);
   }
   return out;
