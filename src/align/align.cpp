@@ -86,21 +86,22 @@ std::string rule_only(const std::string& text) {
 
 // Why a guideline a reflection model wrote is left out, or "" when it is kept. A text that reads as a rule
 // of the offline judge (memory::is_fact_rule: `when ... ->`) is a rule wherever memory is loaded, never
-// prose, so it is kept only when it is a rule the memory can use: one that parses (load refuses the file
-// otherwise), whose action the rubric can give (judge eval and the next judge align refuse it otherwise) and
-// whose tests name facts (it would never apply, and be warned of at every eval). It is not rewritten into
-// prose: the text is the model's, and the loader deliberately never reads a rule-looking text as prose. Prose
-// is kept as is.
-std::string unusable_reflection_rule(const memory::Guideline& g, const rubric::Rubric& rubric) {
+// prose, and the offline judge would apply it ahead of its learnt rules. Its rules come from the labels
+// (learnt: fitted, and kept only where cross-validation says they beat the judge) or from a person; a model's
+// rule is neither, so every one is left out, whether or not it parses. It is not rewritten into prose: the
+// text is the model's, and the loader deliberately never reads a rule-looking text as prose. Prose is kept.
+std::string unusable_reflection_rule(const memory::Guideline& g) {
   if (!memory::is_fact_rule(g.text)) return "";
   std::string error;
-  const auto rule = memory::parse_fact_rule(g.text, error);
-  if (!rule) return "it does not parse (" + error + "): loading the memory would refuse it";
-  const auto problems = scoring::rule_problems(*rule, rubric);
-  if (!problems.errors.empty())
-    return "it " + problems.errors.front() + ": judge eval would refuse the memory";
-  if (!problems.warnings.empty()) return "it " + problems.warnings.front();
-  return "";
+  std::string why =
+      "the offline judge's rules are learnt from the labels (and kept only where cross-validation says they "
+      "help) or written by a person; a reflection model's rule is neither";
+  if (!memory::parse_fact_rule(g.text, error)) {
+    why += " (nor does it parse: ";
+    why += error;
+    why += ")";
+  }
+  return why;
 }
 
 // How alike two rule texts are: the tests (fact and operator) they share, plus 1 for the same action.
@@ -620,8 +621,10 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     util::parallel_for(batches.size(), options.parallel, [&](std::size_t i) {
       Batch& b = batches[i];
       std::vector<memory::Guideline> known;
+      // Rules (learnt or a person's) are not shown: LLM judges never see them, and a model shown rules
+      // restates them as its own.
       for (const auto& g : guidelines)
-        if (g.dimension == b.dimension->id) known.push_back(g);
+        if (g.dimension == b.dimension->id && !memory::is_fact_rule(g.text)) known.push_back(g);
       const auto request = reflection_request(rubric, *b.dimension, b.records, known);
       const auto result = options.reflection->chat(request);
       llm::stop_if_fatal(options.reflection->spec(),
@@ -645,12 +648,12 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
       ++summary.reflection_calls;
       summary.records_distilled += b.records.size();
       for (auto& g : *b.result) {
-        if (const std::string why = unusable_reflection_rule(g, rubric); !why.empty()) {
+        if (const std::string why = unusable_reflection_rule(g); !why.empty()) {
           summary.warnings.push_back(
               g.dimension + ": left out the guideline `" + g.text + "` that reflection " +
               options.reflection->spec() +
               " wrote: it reads as a rule of the offline judge (it starts with `when` and has `->`, or `=>` "
-              "before an action), but " +
+              "before an action), and " +
               why);
           continue;
         }

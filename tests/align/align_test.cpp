@@ -158,7 +158,9 @@ class ScriptedReflection : public llm::ChatProvider {
  public:
   explicit ScriptedReflection(std::vector<std::string> texts) : m_texts(std::move(texts)) {}
   std::string spec() const override { return "fake:scripted"; }
+  std::vector<std::string> prompts;  // the user message of every call, in order
   llm::ChatResult chat(const llm::ChatRequest& request) override {
+    prompts.push_back(request.messages.back().content);
     std::vector<std::string> ids;
     for (auto line : util::split_lines(request.messages.back().content))
       if (util::starts_with(line, "{\"id\""))
@@ -176,19 +178,19 @@ class ScriptedReflection : public llm::ChatProvider {
 
 }  // namespace
 
-// What a reflection model writes is not a person's text: one that reads as a rule of the offline judge
-// (`when ... ->`) but does not parse, gives a score off the rubric's 1-3 scale or tests a name that is no
-// fact is left out with a warning naming the dimension, the text and why, so the saved memory loads and
-// passes judge eval's rule check. Prose (also prose starting with "When" without an arrow) and a rule that is
-// fine are kept.
-TEST(Align, ReflectionRulesTheMemoryCannotUseAreLeftOut) {
+// What a reflection model writes is not a person's text, and the offline judge's rules come from the labels
+// (learnt) or a person: every guideline that reads as a rule of the offline judge (`when ... ->`, or the
+// mistyped `=>`) is left out with a warning naming the dimension and the text, whether it parses or not, so
+// no unfitted rule is applied ahead of the learnt ones. Prose, also prose starting with "When" without an
+// arrow, is kept.
+TEST(Align, ReflectionRulesAreLeftOut) {
   Fixture f("reflection_rules");
   const std::string prose = "Say which strategy fills each column.";
   const std::string when_prose = "When a model is trained, check for missing values first.";
-  const std::string good_rule = "when trains_model, not missing_value_checks -> score at most 2";
+  const std::string fine_rule = "when trains_model, not missing_value_checks -> score at most 2";
   ScriptedReflection reflection({prose, "when trains_model -> score 5",
                                  "when no_such_fact -> score at most 1", "when trains_model => score 2",
-                                 "When trains_model, missing_value_checks -> scor 1", when_prose, good_rule});
+                                 "When trains_model, missing_value_checks -> scor 1", when_prose, fine_rule});
   f.options.reflection = &reflection;
   memory::Memory m;
   const auto s = align::align(m, f.labels, f.options);
@@ -196,31 +198,49 @@ TEST(Align, ReflectionRulesTheMemoryCannotUseAreLeftOut) {
     std::vector<std::string> kept;
     for (const auto& g : m.guidelines(d))
       if (g.source == "reflection") kept.push_back(g.text);
-    EXPECT_EQ(kept, (std::vector<std::string>{prose, when_prose, good_rule})) << d;
+    EXPECT_EQ(kept, (std::vector<std::string>{prose, when_prose})) << d;
   }
-  // Four left out in each of the two dimensions, each said once, with its reason.
-  ASSERT_EQ(s.warnings.size(), 8u);
+  // Five left out in each of the two dimensions, each said once; one that does not parse says so too.
+  ASSERT_EQ(s.warnings.size(), 10u);
   auto warned = [&](const std::string& dimension, const std::string& text, const std::string& why) {
     return std::count_if(s.warnings.begin(), s.warnings.end(), [&](const std::string& w) {
       return util::starts_with(w, dimension + ": left out the guideline `" + text + "`") &&
              w.find("fake:scripted") != std::string::npos && w.find(why) != std::string::npos;
     });
   };
+  const std::string neither = "a reflection model's rule is neither";
   for (const std::string d : {"data_imputation", "model_training"}) {
-    EXPECT_EQ(warned(d, "when trains_model -> score 5", "a score off the rubric's scale (1 to 3)"), 1) << d;
-    EXPECT_EQ(warned(d, "when no_such_fact -> score at most 1", "`no_such_fact`, which is not a fact"), 1)
-        << d;
-    EXPECT_EQ(warned(d, "when trains_model => score 2", "`=>` is no arrow"), 1) << d;
+    EXPECT_EQ(warned(d, fine_rule, neither), 1) << d;
+    EXPECT_EQ(warned(d, "when trains_model -> score 5", neither), 1) << d;
+    EXPECT_EQ(warned(d, "when no_such_fact -> score at most 1", neither), 1) << d;
+    EXPECT_EQ(warned(d, "when trains_model => score 2", "nor does it parse: `=>` is no arrow"), 1) << d;
     EXPECT_EQ(warned(d, "When trains_model, missing_value_checks -> scor 1", "`scor 1` is not an action"), 1)
         << d;
   }
-  // The memory saved loads again, and its rules pass the check judge eval and judge align run.
+  // The memory saved loads again.
   m.save(f.dir / "mem");
   const memory::Memory again = memory::Memory::load(f.dir / "mem");
-  const auto check = scoring::check_fact_rules(again, rubric::default_rubric());
-  EXPECT_TRUE(check.errors.empty());
-  EXPECT_TRUE(check.warnings.empty());
   EXPECT_EQ(again.guidelines("data_imputation").size(), m.guidelines("data_imputation").size());
+}
+
+// The reflection model is shown a dimension's known prose guidelines, not its rules: LLM judges never see
+// rules, and a model shown one restates it as its own.
+TEST(Align, ReflectionIsNotShownRules) {
+  Fixture f("reflection_known");
+  ScriptedReflection reflection({"Say which strategy fills each column."});
+  f.options.reflection = &reflection;
+  memory::Memory m;
+  m.set_guidelines({{"data_imputation", "Name the imputation strategy.", {}, "manual"},
+                    {"data_imputation", "when not trains_model -> N/A", {}, "manual"}});
+  align::align(m, f.labels, f.options);
+  std::size_t shown = 0;
+  for (const auto& p : reflection.prompts) {
+    if (p.find("Dimension: data_imputation") == std::string::npos) continue;
+    ++shown;
+    EXPECT_NE(p.find("- Name the imputation strategy.\n"), std::string::npos) << p;
+    EXPECT_EQ(p.find("when not trains_model"), std::string::npos) << p;
+  }
+  EXPECT_EQ(shown, 1u);
 }
 
 namespace {

@@ -128,10 +128,10 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 ///  4. guidelines: citations of changed or removed labels are dropped, guidelines left with none (not
 ///     manual) go; then the feedback of episodes not yet distilled is distilled: with a reflection model in
 ///     batches (BatchLimits) run `parallel` at a time; offline, every dimension with a change has its
-///     extractive guidelines redone from all its labels (free). A reflection guideline that reads as a rule
-///     (memory::is_fact_rule) but does not parse, gives an action the rubric cannot give or tests a name that
-///     is no fact (scoring::rule_problems) is left out with a warning naming its dimension, text and why, so
-///     align never saves a file its loader, judge eval or the next align refuses. Duplicates are merged
+///     extractive guidelines redone from all its labels (free). The reflection model is shown the dimension's
+///     known guidelines without its rules; a reflection guideline that reads as a rule (memory::is_fact_rule)
+///     is left out with a warning naming its dimension and text: the offline judge's rules are learnt
+///     (learn_fact_rules) or a person's, never a model's unfitted one. Duplicates are merged
 ///     (merge_guidelines).
 ///  5. blend weights per dimension (scoring::calibrate_memory, leave-one-out over the episodes; a weight
 ///     that cannot be learnt is 0 and named in AlignSummary::blend_unlearnt).

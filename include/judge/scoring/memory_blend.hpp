@@ -77,8 +77,7 @@ FactRuleCheck check_fact_rules(const memory::Memory& memory, const rubric::Rubri
 /// What is wrong with one rule of the offline judge against `rubric`, each problem worded to follow the rule
 /// ("gives a score off the rubric's scale (1 to 3)", "tests `x`, which is not a fact (docs/facts.md), so the
 /// rule never applies"): `errors` and `warnings` as check_fact_rules sorts them, which prefixes each with the
-/// dimension and the rule. judge align also uses it on the rules a reflection model writes (it leaves out
-/// those with a problem).
+/// dimension and the rule.
 struct RuleProblems {
   std::vector<std::string> errors, warnings;
 };
