@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "json_number.hpp"
+#include "judge/stats/rule_tree.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 
@@ -14,12 +15,25 @@ namespace {
 
 constexpr const char* k_calibration_file = "calibration.json";
 
+// Whether the memory's learnt rules move the judge's scored verdict of `e` (the first rule matching its
+// recorded facts, with rule_score the judge's score, gives another score or N/A), as eval's would.
+bool rules_move(const memory::Memory& memory, const Episode& e) {
+  const auto& rules = memory.fact_rules(e.dimension);
+  if (rules.empty() || e.facts.empty()) return false;
+  auto facts = e.facts;
+  facts["rule_score"] = *e.judge_score;
+  for (const auto& r : rules)
+    if (r.matches(facts)) return stats::apply_action(r.then, e.judge_score) != e.judge_score;
+  return false;
+}
+
 }  // namespace
 
 Calibration fit_calibration(const memory::Memory& memory, stats::IsotonicLoss loss) {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> pairs;
   for (const auto& e : memory.episodes())
-    if (e.own_verdict() && e.judge_status == verdict::Status::scored && e.judge_score && e.human_score) {
+    if (e.own_verdict() && e.judge_status == verdict::Status::scored && e.judge_score && e.human_score &&
+        !rules_move(memory, e)) {
       pairs[e.dimension].first.push_back(*e.judge_score);
       pairs[e.dimension].second.push_back(*e.human_score);
     }

@@ -379,6 +379,12 @@ void apply_calibration(const memory::Calibration& calibration, std::vector<Verdi
   for (auto& v : verdicts) {
     const auto m = calibration.maps.find(v.dimension);
     if (m == calibration.maps.end() || v.status != Status::scored || !v.score) continue;
+    // A score memory set (a learnt rule, or the blend moving the rule score) is fitted to the labels
+    // already; the map, fitted on the judge's own scores, would undo it.
+    if (v.extra.contains("learnt_rule")) continue;
+    if (const auto r = v.extra.find("rule_score");
+        r != v.extra.end() && (!r->is_number() || r->get<double>() != *v.score))
+      continue;
     v.extra["calibrated"] = {{"raw", *v.score}, {"map", stats::isotonic_method_name(calibration.loss)}};
     v.score = m->second(*v.score);
   }

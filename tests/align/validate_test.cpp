@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "../scoring/llm_fake_provider.hpp"
 #include "judge/align/align.hpp"
@@ -212,6 +213,50 @@ TEST(Validate, BadOptionsAreErrors) {
   EXPECT_EQ(usage_error(data.options(judge, 1, 0)),
             "folds 1: there are 6 labelled notebooks; use folds 2 to 6");
   EXPECT_EQ(judge.calls, 0);  // checked before the judge is asked anything
+}
+
+// Calibration maps what memory leaves to the judge. Fitting leaves out the episodes a rule moves: a and b
+// (x = 1; the rule `when x -> score at most 1` moves the judge's 3 to 1), so the pairs are c (3 -> 3), d
+// (2 -> 2) and e (2 -> 3): by hand, pool-adjacent-violators gives 2 -> 2.5, 3 -> 3 (with a and b, the five
+// pairs would pool to 2 -> 2, 3 -> 2). Applying leaves alone a score a learnt rule gave and one the blend
+// moved from the rule score (rule_score 3, score 2.5); a rule score the blend left (rule_score 2, score 2)
+// and a verdict without memory are mapped, 2 -> 2.5.
+TEST(Validate, CalibrationLeavesWhatMemorySetAlone) {
+  memory::Memory m;
+  m.set_guidelines({{"model_training", "when x -> score at most 1", {}, "manual"}});
+  std::vector<memory::Episode> episodes;
+  for (const auto& [name, judge, human, x] : std::vector<std::tuple<std::string, double, double, double>>{
+           {"a", 3, 1, 1}, {"b", 3, 1, 1}, {"c", 3, 3, 0}, {"d", 2, 2, 0}, {"e", 2, 3, 0}}) {
+    memory::Episode e;
+    e.id = name + "#model_training";
+    e.notebook = name;
+    e.dimension = "model_training";
+    e.human_score = human;
+    e.judge_status = verdict::Status::scored;
+    e.judge_score = judge;
+    e.facts = {{"x", x}};
+    episodes.push_back(e);
+  }
+  m.set_episodes(episodes);
+  const auto c = memory::fit_calibration(m);
+  ASSERT_EQ(c.pairs.at("model_training"), 3u);
+  EXPECT_DOUBLE_EQ(c.maps.at("model_training")(2), 2.5);
+  EXPECT_DOUBLE_EQ(c.maps.at("model_training")(3), 3);
+  auto verdict = [](double score, nlohmann::ordered_json extra) {
+    return verdict::Verdict{"model_training", verdict::Status::scored, score, "", "", std::move(extra)};
+  };
+  std::vector<verdict::Verdict> v{
+      verdict(1, {{"learnt_rule", "when x -> score at most 1"}, {"rule_score", 3}}),
+      verdict(2.5, {{"rule_score", 3}}), verdict(2, {{"rule_score", 2}}),
+      verdict(2, nlohmann::ordered_json::object())};
+  scoring::apply_calibration(c, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 1);
+  EXPECT_FALSE(v[0].extra.contains("calibrated"));
+  EXPECT_DOUBLE_EQ(*v[1].score, 2.5);
+  EXPECT_FALSE(v[1].extra.contains("calibrated"));
+  EXPECT_DOUBLE_EQ(*v[2].score, 2.5);
+  EXPECT_EQ(v[2].extra["calibrated"]["raw"], 2);
+  EXPECT_DOUBLE_EQ(*v[3].score, 2.5);
 }
 
 // The calibration file: fitted on the episodes' (judge, human) pairs, written, read back, applied.

@@ -95,7 +95,9 @@ std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memo
                                                       const rubric::Rubric& rubric);
 
 /// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
-/// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"].
+/// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"]. A score
+/// memory set is left alone too: one a learnt rule gave (extra["learnt_rule"]) or the blend moved from the
+/// rule score (extra["rule_score"] differs from it), since it is fitted to the labels already.
 void apply_calibration(const memory::Calibration& calibration, std::vector<Verdict>& verdicts);
 
 }  // namespace judge::scoring
