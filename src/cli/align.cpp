@@ -217,7 +217,7 @@ int run_align(const AlignCliOptions& opt) {
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels =
-      labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
+      read_labels_warned(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   memory::Memory memory = open_memory(opt, config);
   const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call

@@ -207,6 +207,12 @@ void print_totals(const std::string& spec, const llm::UsageMeter& usage, const C
   std::cerr << s.str();
 }
 
+labels::LabelSet read_labels_warned(const std::string& file, const labels::LabelCheck& check) {
+  labels::LabelSet set = labels::read_labels(file, check);
+  for (const auto& w : set.warnings) std::cerr << "judge: warning: " << w << "\n";
+  return set;
+}
+
 std::string skipped_notebooks_text(const labels::LabelSet& labels, const std::string& notebooks_dir) {
   if (labels.skipped.empty()) return "";
   std::vector<std::string> left_out;  // file order

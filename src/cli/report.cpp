@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "judge/cli/commands.hpp"
+#include "judge/cli/judge_setup.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/measure/gates.hpp"
 #include "judge/measure/measure.hpp"
@@ -132,7 +133,7 @@ int run_report(const ReportCliOptions& opt) {
   // with its line; without one, any dimensions and the labels' own integer range are taken.
   std::optional<rubric::Rubric> rubric;
   if (!opt.rubric_file.empty()) rubric = rubric::load_rubric(opt.rubric_file);
-  const labels::LabelSet labels = labels::read_labels(opt.labels_file, {rubric ? &*rubric : nullptr, {}});
+  const labels::LabelSet labels = read_labels_warned(opt.labels_file, {rubric ? &*rubric : nullptr, {}});
   const measure::ScoreSet scores = read_score_files(opt.scores_files);
   const measure::Measurement report = measure::measure(labels, scores, options);
   const auto results = measure::evaluate_gates(report, gates);

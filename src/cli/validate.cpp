@@ -294,7 +294,7 @@ int run_validate(const ValidateCliOptions& opt) {
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels =
-      labels::read_labels(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
+      read_labels_warned(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
   if (!labels.skipped.empty())
     std::cerr << "judge: warning: " << skipped_notebooks_text(labels, opt.notebooks_dir)
               << "; they are left out of every condition\n";

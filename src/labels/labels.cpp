@@ -67,6 +67,7 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
   if (!dim_col) problems.add(header.line(), "missing column \"dimension\"");
   if (!score_col) problems.add(header.line(), "missing column \"score\"");
   if (!item_col || !dim_col || !score_col) return;
+  std::vector<int> empty_scores;  // lines
   for (std::size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];
     if (rec.fields.size() != header.size())
@@ -79,10 +80,25 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
     bool ok = true;
     l.score = parse_score_text(field(rec, score_col), ok);
     if (!ok) problems.add(rec.line, "score \"" + field(rec, score_col) + "\" is not a number (or NA)");
+    if (util::trim(field(rec, score_col)).empty()) empty_scores.push_back(rec.line);
     l.feedback = field(rec, feedback_col);
     l.rater = std::string(util::trim(field(rec, rater_col)));
     l.timestamp = std::string(util::trim(field(rec, time_col)));
     set.labels.push_back(std::move(l));
+  }
+  if (!empty_scores.empty()) {
+    const std::size_t n = empty_scores.size();
+    std::string w = set.source;
+    w += ": ";
+    w += std::to_string(n);
+    w += n == 1 ? " empty score cell, read as N/A (line " : " empty score cells, read as N/A (lines ";
+    for (std::size_t i = 0; i < std::min<std::size_t>(n, 5); ++i) {
+      if (i) w += ", ";
+      w += std::to_string(empty_scores[i]);
+    }
+    if (n > 5) w += ", ...";
+    w += "); write NA where N/A is meant, or the score";
+    set.warnings.push_back(std::move(w));
   }
 }
 

@@ -49,6 +49,11 @@ TEST(Labels, CsvWithQuotedMultiLineFeedbackAndNA) {
   EXPECT_FALSE(set.labels[1].score);
   EXPECT_FALSE(set.labels[2].score);
   EXPECT_FALSE(set.labels[3].score);
+  // The empty cell (line 5) is N/A like NA, but said: it may be a forgotten score.
+  ASSERT_EQ(set.warnings.size(), 1u);
+  EXPECT_EQ(set.warnings[0], p.string() +
+                                 ": 1 empty score cell, read as N/A (line 5); write NA where N/A is "
+                                 "meant, or the score");
   EXPECT_EQ(set.labels[0].id(), "nb/a.ipynb#model_training#r1");
   EXPECT_EQ(set.hash.size(), 64u);
 }

@@ -101,4 +101,7 @@ void print_totals(const std::string& spec, const llm::UsageMeter& usage, const C
 /// b.ipynb" (the first 5 named, then ", ..."); "" when nothing was.
 std::string skipped_notebooks_text(const labels::LabelSet& labels, const std::string& notebooks_dir);
 
+/// Reads labels (labels::read_labels) and prints each of its warnings (LabelSet::warnings) on stderr.
+labels::LabelSet read_labels_warned(const std::string& file, const labels::LabelCheck& check);
+
 }  // namespace judge::cli

@@ -33,6 +33,9 @@ struct LabelSet {
   /// With LabelCheck::skip_missing: the labels whose notebook is not under the notebooks folder, in file
   /// order, left out of `labels` (align keeps the episodes memory has of them; measurements leave them out).
   std::vector<Label> skipped;
+  /// What was read but may not be what the file meant, one line each, naming the file and its lines: empty
+  /// score cells of a CSV (read as N/A, like NA; a forgotten score would teach memory an N/A).
+  std::vector<std::string> warnings;
 };
 
 /// What read_labels checks besides the file's shape.
