@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "judge/memory/excerpt.hpp"
@@ -34,6 +36,51 @@ bool is_negation(const std::string& word) {
 // Words that end a clause, and so the scope of a negation, like ';' or ':'.
 bool ends_clause(const std::string& word) {
   return word == "but" || word == "however" || word == "although" || word == "though" || word == "whereas";
+}
+
+// The lower-cased words of a sentence (letters, digits, '_' and an inner apostrophe, ' or U+2019: "isn't").
+std::vector<std::string> words_of(std::string_view sentence) {
+  std::vector<std::string> out;
+  std::string word;
+  for (std::size_t i = 0; i <= sentence.size(); ++i) {
+    const char c = i < sentence.size() ? sentence[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      continue;
+    }
+    const bool apostrophe = c == '\'' || sentence.substr(i, 3) == "\xE2\x80\x99";  // ' or U+2019
+    if (apostrophe && !word.empty() && i + 1 < sentence.size()) {
+      word += '\'';
+      if (c != '\'') i += 2;
+      continue;
+    }
+    if (!word.empty()) out.push_back(std::move(word));
+    word.clear();
+  }
+  return out;
+}
+
+// Whether a sentence of feedback only praises: it has a word of approval (k_praise) and none of negation
+// (is_negation), contrast (ends_clause) or fault (k_fault). Why: feedback that gives a low score often grants
+// something first ("Features come through a Feature Store training set, which is the right mechanism. But
+// ..."); such a sentence says what did not cost the points, so it is no example of the low score. The lists
+// are general words of review, about no notebook and no team's standard; a sentence with both kinds
+// ("right, but leaks") is not praise only, so a doubtful sentence stays an example.
+bool only_praises(std::string_view sentence) {
+  static const std::set<std::string> k_praise{
+      "right",         "correct", "correctly", "good",     "proper",     "properly",   "appropriate",
+      "appropriately", "sound",   "solid",     "sensible", "sensibly",   "reasonable", "justified",
+      "excellent",     "great",   "nice",      "thorough", "thoroughly", "careful",    "carefully"};
+  static const std::set<std::string> k_fault{
+      "wrong",   "incorrect", "incorrectly", "poor",    "poorly", "bad",    "leak",       "leaks",
+      "leaked",  "leakage",   "only",        "fail",    "fails",  "failed", "broken",     "crash",
+      "crashes", "error",     "errors",      "instead", "yet",    "should", "unjustified"};
+  bool approves = false;
+  for (const auto& w : words_of(sentence)) {
+    if (is_negation(w) || ends_clause(w) || k_fault.count(w)) return false;
+    approves = approves || k_praise.count(w) > 0;
+  }
+  return approves;
 }
 
 // How many content words after a negation its phrases take ("no model trained").
@@ -184,6 +231,7 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
   };
   struct Group {
     std::optional<double> score;
+    bool low = false;              // below the middle of the scale: its examples must not be praise
     std::set<std::string> labels;  // the labels of this score with feedback
     std::map<std::string, Phrase> phrases;
     std::vector<std::pair<std::string, std::vector<std::string>>>
@@ -194,6 +242,7 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
     if (r.dimension != dimension || util::trim(r.feedback).empty()) continue;
     Group& g = groups[score_key(r.score)];
     g.score = r.score;
+    g.low = r.score && 2 * *r.score < double(rubric.min_score() + rubric.max_score());
     g.labels.insert(r.label_id);
     for (const auto& s : sentences(r.feedback)) {
       const auto keys = phrases(s);
@@ -235,16 +284,22 @@ std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, 
       std::size_t overlap = 0;
       for (const auto& l : p->labels) overlap += covered.count(l);
       if (overlap * 3 >= p->labels.size() * 2) continue;
-      std::string best = p->sentences.front();
-      for (const auto& s : p->sentences)
-        if (support[s] > support[best] || (support[s] == support[best] &&
-                                           (s.size() < best.size() || (s.size() == best.size() && s < best))))
+      // The example: the most representative sentence that is not praise under a low score; a phrase said
+      // only in praise there is no reason for the score, and gives no guideline.
+      std::optional<std::string> best;
+      for (const auto& s : p->sentences) {
+        if (g.low && only_praises(s)) continue;
+        if (!best || support[s] > support[*best] ||
+            (support[s] == support[*best] &&
+             (s.size() < best->size() || (s.size() == best->size() && s < *best))))
           best = s;
+      }
+      if (!best) continue;
       memory::Guideline gl;
       gl.dimension = dimension;
       gl.source = "extractive";
       gl.text = scale_name(rubric, g.score) + ": feedback often says \"" + phrase + "\" (" +
-                std::to_string(p->labels.size()) + " labels), e.g. \"" + best + "\"";
+                std::to_string(p->labels.size()) + " labels), e.g. \"" + *best + "\"";
       gl.cites.assign(p->labels.begin(), p->labels.end());
       covered.insert(p->labels.begin(), p->labels.end());
       out.push_back(std::move(gl));

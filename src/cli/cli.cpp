@@ -61,8 +61,8 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
 }
 
 // When CLI11 found arguments it did not expect and some of them are options the command lacks ("--rater",
-// "--fail_if=mae>1"), "; did you mean --raters?" with the closest long option of the command given (at most
-// two edits away, and fewer than the word's length); "; did you mean --raters for --rater, --fail-if for
+// "--fail_if=mae>1"), "; did you mean --raters?" with the closest long option the command given takes (at
+// most two edits away, and fewer than the word's length); "; did you mean --raters for --rater, --fail-if for
 // --fail_if?" for several; "" when none is close. CLI11 only says "The following arguments were not expected:
 // house --rater" (ExtrasError), or, when a required option is missing too, only that ("--labels is required",
 // checked before the extras: `--label X` for `--labels X`); that message does not name the word, so it is
@@ -77,9 +77,11 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e) {
   const CLI::App* level = &app;
   for (auto subs = level->get_subcommands(); !subs.empty(); subs = level->get_subcommands())
     level = subs.front();
-  std::vector<std::string> names;    // "--raters", the command's long options and its parents'
+  // Only the options the command given takes: its parents' ("judge memory --verion": the top level's
+  // --version) are not taken after it unless it falls through to them.
+  std::vector<std::string> names;    // "--raters", the command's long options (and its parents' it takes)
   std::vector<std::string> missing;  // "--labels", those of them required and not given
-  for (const CLI::App* a = level; a; a = a->get_parent())
+  for (const CLI::App* a = level; a; a = a->get_fallthrough() ? a->get_parent() : nullptr)
     for (const CLI::Option* o : a->get_options())
       for (const auto& n : o->get_lnames()) {
         names.push_back("--" + n);

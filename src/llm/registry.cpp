@@ -73,14 +73,20 @@ const ProviderEntry* find_entry(std::string_view scheme) {
   return nullptr;
 }
 
-// "; did you mean openai:gpt-4o?" for a spec whose scheme is a few edits from the scheme of a provider `kind`
-// takes ("opena:gpt-4o", "heurstic", "OpenAI:gpt-4o"; util::closest_names, case ignored), keeping the name
-// given or, without one, the provider's spec form ("openai:MODEL"); "" when no scheme is that close. `name`
-// is what followed ':'.
-std::string did_you_mean(const std::string& scheme, const std::string& name, SpecKind kind) {
+// The schemes of the providers `kind` takes, in table order.
+std::vector<std::string> schemes_of(SpecKind kind) {
   std::vector<std::string> schemes;
   for (const auto& p : providers())
     if (takes(kind, p)) schemes.emplace_back(p.scheme);
+  return schemes;
+}
+
+// "; did you mean openai:gpt-4o?" for a spec whose scheme is a few edits from one of `schemes` (the schemes
+// of the providers the spec may name: "opena:gpt-4o", "heurstic", "OpenAI:gpt-4o"; util::closest_names, case
+// ignored), keeping the name given or, without one, the provider's spec form ("openai:MODEL"); "" when no
+// scheme is that close. `name` is what followed ':'.
+std::string did_you_mean(const std::string& scheme, const std::string& name,
+                         const std::vector<std::string>& schemes) {
   const auto closest = util::closest_names(util::to_lower(scheme), schemes);
   std::string text;
   for (const auto& c : closest) {
@@ -115,14 +121,14 @@ ParsedSpec parse_spec(const std::string& spec, SpecKind kind) {
   ParsedSpec parsed{entry, colon == std::string::npos ? "" : std::string(util::trim(spec.substr(colon + 1)))};
   if (colon == std::string::npos || scheme.empty())
     throw Error("provider spec \"" + spec + "\" is not PROVIDER:MODEL (providers: " + known_providers(kind) +
-                    ")" + did_you_mean(scheme, "", kind),
+                    ")" + did_you_mean(scheme, "", schemes_of(kind)),
                 ExitCode::usage);
   if (parsed.name.empty())
     throw Error("provider spec \"" + spec + "\" names no model, deployment, endpoint or program",
                 ExitCode::usage);
   if (!entry)
-    throw Error("unknown provider \"" + scheme + "\" in \"" + spec +
-                    "\" (providers: " + known_providers(kind) + ")" + did_you_mean(scheme, parsed.name, kind),
+    throw Error("unknown provider \"" + scheme + "\" in \"" + spec + "\" (providers: " +
+                    known_providers(kind) + ")" + did_you_mean(scheme, parsed.name, schemes_of(kind)),
                 ExitCode::usage);
   return parsed;
 }
@@ -236,12 +242,26 @@ std::unique_ptr<EmbeddingProvider> make_embedding_provider(const std::string& sp
   const std::string scheme = spec.substr(0, spec.find(':'));
   const ProviderEntry* entry = find_entry(scheme);
   if (!entry || !entry->embeddings) {
-    std::string with;
+    std::vector<std::string> with;
     for (const auto& p : providers())
-      if (p.embeddings) with += (with.empty() ? "" : ", ") + std::string(p.scheme);
-    throw Error(
-        "unknown embeddings provider \"" + scheme + "\" in \"" + spec + "\" (providers: " + with + ")",
-        ExitCode::usage);
+      if (p.embeddings) with.emplace_back(p.scheme);
+    std::string message = "unknown embeddings provider \"";
+    message += scheme;
+    message += "\" in \"";
+    message += spec;
+    message += "\" (providers: ";
+    for (std::size_t i = 0; i < with.size(); ++i) {
+      if (i) message += ", ";
+      message += with[i];
+    }
+    message += ')';
+    // A scheme a few edits from an embeddings provider's gets the did-you-mean a judge spec gets
+    // ("opena:x" -> openai:x); a known provider without embeddings ("anthropic:x") is no misspelling.
+    const auto colon = spec.find(':');
+    const std::string name =
+        colon == std::string::npos ? "" : std::string(util::trim(spec.substr(colon + 1)));
+    if (!entry) message += did_you_mean(scheme, name, with);
+    throw Error(message, ExitCode::usage);
   }
   const ParsedSpec parsed = parse_spec(spec, SpecKind::model);
   return entry->embeddings(resolve(*entry, spec, parsed.name, settings), settings);

@@ -83,7 +83,20 @@ Gate parse_gate(const std::string& text) {
   return g;
 }
 
-std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& gates) {
+std::vector<Gate> distinct_gates(const std::vector<Gate>& gates) {
+  std::vector<Gate> out;
+  for (const auto& g : gates)
+    if (std::none_of(out.begin(), out.end(), [&](const Gate& kept) {
+          return kept.metric == g.metric && kept.dimension == g.dimension && kept.op == g.op &&
+                 kept.threshold == g.threshold;
+        }))
+      out.push_back(g);
+  return out;
+}
+
+std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& given) {
+  // A gate given twice ('mae>0.3' twice, or as 'mae > 0.30') is one gate, checked and reported once.
+  const std::vector<Gate> gates = distinct_gates(given);
   std::vector<GateResult> out;
   for (const auto& g : gates)  // without a compared run there is no change to measure: a usage error
     if (find_metric(g.metric)->needs_compare && !measurement.judges.empty() &&

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "judge/memory/embedding.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include "json_number.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::memory {
 
@@ -147,10 +149,25 @@ class ProviderEmbedder : public Embedder {
 
 std::unique_ptr<Embedder> make_embedder(const std::string& spec, const llm::ProviderSettings& settings) {
   if (spec.empty() || spec == "hashed-tfidf") return std::make_unique<HashedTfidfEmbedder>();
-  if (spec.find(':') == std::string::npos)
-    throw Error("unknown embeddings spec \"" + spec +
-                    "\" (hashed-tfidf, or PROVIDER:MODEL such as openai:text-embedding-3-small)",
-                ExitCode::usage);
+  if (spec.find(':') == std::string::npos) {
+    // A did-you-mean as a misspelt provider gets (llm::make_embedding_provider): "hashed-tfdf" ->
+    // hashed-tfidf, "opena" -> openai:MODEL.
+    std::vector<std::string> names{"hashed-tfidf"};
+    for (const auto& p : llm::providers())
+      if (p.embeddings) names.push_back(llm::spec_form(p));
+    std::vector<std::string> schemes;
+    for (const auto& n : names) schemes.push_back(n.substr(0, n.find(':')));
+    std::string message = "unknown embeddings spec \"";
+    message += spec;
+    message += "\" (hashed-tfidf, or PROVIDER:MODEL such as openai:text-embedding-3-small)";
+    const auto close = util::closest_names(util::to_lower(spec), schemes);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+      message += i == 0 ? "; did you mean " : " or ";
+      message += names[std::find(schemes.begin(), schemes.end(), close[i]) - schemes.begin()];
+    }
+    if (!close.empty()) message += '?';
+    throw Error(message, ExitCode::usage);
+  }
   return std::make_unique<ProviderEmbedder>(spec, settings);
 }
 

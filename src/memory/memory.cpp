@@ -735,6 +735,7 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   memory.set_episodes(std::move(kept));
   memory.set_guidelines(std::move(guidelines));
   auto tombstones = memory.forgotten();
+  const std::size_t tombstones_before = tombstones.size();
   const std::string now = util::utc_now();
   auto record = [&](const std::string& notebook, const std::string& label) {
     const bool known = std::any_of(tombstones.begin(), tombstones.end(), [&](const Forgotten& f) {
@@ -744,7 +745,10 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   };
   for (const auto& nb : notebooks) record(nb, "");
   for (const auto& id : label_ids) record("", id);
+  const bool changed =
+      result.episodes_removed > 0 || result.guidelines_removed > 0 || tombstones.size() != tombstones_before;
   memory.set_forgotten(std::move(tombstones));
+  if (changed) memory.provenance().updated = now;  // as align stamps the memory it changed
   return result;
 }
 
@@ -762,6 +766,7 @@ std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
   });
   const std::size_t removed = before - tombstones.size();
   memory.set_forgotten(std::move(tombstones));
+  if (removed > 0) memory.provenance().updated = util::utc_now();
   return removed;
 }
 

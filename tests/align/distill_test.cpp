@@ -223,3 +223,46 @@ TEST(Distill, ExtractiveComparesSharesOfEachScoreIncludingNA) {
   ASSERT_EQ(g.size(), 1u);
   EXPECT_EQ(g[0].text, "N/A: feedback often says \"no model\" (2 labels), e.g. \"No model here.\"");
 }
+
+// Feedback that gives a low score often grants something first; that sentence is no example of the low
+// score. By hand, score 1 (the low end of 1-3): "feature store" is said in n1, n2 and n3 (3 notebooks, the
+// only candidate of 2+; "right mechanism" is in n1 and n2, covered by it). The praise "A feature store is the
+// right mechanism." has the largest mean support (feature store 3, store right 2, right mechanism 2: 7/3)
+// and was the example; n3's criticism is the only sentence with the phrase that is not praise only. Under
+// score 3 praise is what the score is for: "clear headings" keeps its praising example. A sentence with both
+// approval and a fault ("the right idea but it leaks") is not praise only.
+TEST(Distill, ExtractiveQuotesNoPraiseUnderALowScore) {
+  const auto& rubric = rubric::default_rubric();
+  const std::vector<Record> records{
+      {"n1#feature_engineering#r", "feature_engineering", 1,
+       "A feature store is the right mechanism. But the window leaks the label."},
+      {"n2#feature_engineering#r", "feature_engineering", 1, "A feature store is the right mechanism."},
+      {"n3#feature_engineering#r", "feature_engineering", 1,
+       "Feature store tables are computed over all rows before the split."},
+      {"n4#feature_engineering#r", "feature_engineering", 3, "Clear headings, which is good."},
+      {"n5#feature_engineering#r", "feature_engineering", 3, "Clear headings, which is good."}};
+  const auto g = align::distill_extractive(rubric, "feature_engineering", records);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(
+      g[0].text,
+      "Score 1 (bad): feedback often says \"feature store\" (3 labels), e.g. \"Feature store tables are "
+      "computed over all rows before the split.\"");
+  EXPECT_EQ(g[0].cites.size(), 3u);
+  EXPECT_EQ(
+      g[1].text,
+      "Score 3 (good): feedback often says \"clear headings\" (2 labels), e.g. \"Clear headings, which is "
+      "good.\"");
+  // A phrase said under a low score only in praise is no reason for it: no guideline.
+  const std::vector<Record> praise_only{
+      {"n1#feature_engineering#r", "feature_engineering", 1, "A feature store is the right mechanism."},
+      {"n2#feature_engineering#r", "feature_engineering", 1, "A feature store is the right mechanism."}};
+  EXPECT_TRUE(align::distill_extractive(rubric, "feature_engineering", praise_only).empty());
+  // Approval and a fault together, or approval negated, is an example still.
+  const std::vector<Record> mixed{
+      {"n1#feature_engineering#r", "feature_engineering", 1,
+       "A feature store is the right idea but it leaks."},
+      {"n2#feature_engineering#r", "feature_engineering", 1, "A feature store is not the right mechanism."}};
+  const auto m = align::distill_extractive(rubric, "feature_engineering", mixed);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_NE(m[0].text.find("\"feature store\" (2 labels)"), std::string::npos) << m[0].text;
+}

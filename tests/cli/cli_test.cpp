@@ -119,6 +119,32 @@ TEST(Cli, AMisspeltOptionIsNotGivenAsTheCauseOfAnotherError) {
       << r.out;
 }
 
+// The did-you-mean offers only options the command given takes: --version is the top level's, and no
+// subcommand takes it (`judge memory --version` is refused), so `judge memory --verion` and `judge memory
+// show DIR --verion` get none; an option the subcommand has is still offered (--help, its own).
+TEST(Cli, MisspeltOptionIsMatchedOnlyWithTheCommandsOwnOptions) {
+  for (const std::string command : {"memory", "cache", "config"}) {
+    const auto r = run_judge(command + " --verion 2>&1");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "judge: error: A subcommand is required\nRun with --help for more information.\n")
+        << r.out;
+  }
+  for (const std::string command : {"memory show mem", "eval x", "memory forget mem"}) {
+    const auto r = run_judge(command + " --verion 2>&1");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out,
+              "judge: error: The following argument was not expected: --verion\n"
+              "Run with --help for more information.\n")
+        << command << ": " << r.out;
+  }
+  const auto r = run_judge("memory show mem --hepl 2>&1");
+  EXPECT_EQ(r.out,
+            "judge: error: The following argument was not expected: --hepl; did you mean --help?\n"
+            "Run with --help for more information.\n")
+      << r.out;
+  EXPECT_EQ(run_judge("memory --version 2>&1").exit_code, 2);  // what the hint would have led to
+}
+
 TEST(Cli, NoCommandStillSaysOneIsRequired) {
   const auto r = run_judge("2>&1");
   EXPECT_EQ(r.exit_code, 2);

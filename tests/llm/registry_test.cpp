@@ -203,6 +203,29 @@ TEST(Registry, AModelSpecNeverSuggestsTheHeuristicJudge) {
             "databricks, openai); did you mean openai:gpt-4o?");
 }
 
+// An embeddings spec gets the did-you-mean a judge spec gets, among the providers with embeddings (openai
+// alone): the model given is kept; a known provider without embeddings is named as such, not "corrected".
+TEST(Registry, AMisspeltEmbeddingsProviderGetsADidYouMean) {
+  const auto [misspelt, code] = error_of([] { make_embedding_provider("opena:x", settings_with_env({})); });
+  EXPECT_EQ(code, ExitCode::usage);
+  EXPECT_EQ(misspelt,
+            "unknown embeddings provider \"opena\" in \"opena:x\" (providers: openai); did you mean "
+            "openai:x?");
+  EXPECT_EQ(
+      error_of([] {
+        make_embedding_provider("OpenAI: text-embedding-3-small", settings_with_env({}));
+      }).first,
+      "unknown embeddings provider \"OpenAI\" in \"OpenAI: text-embedding-3-small\" (providers: openai); "
+      "did you mean openai:text-embedding-3-small?");
+  EXPECT_EQ(
+      error_of([] { make_embedding_provider("opena", settings_with_env({})); }).first,
+      "unknown embeddings provider \"opena\" in \"opena\" (providers: openai); did you mean openai:MODEL?");
+  EXPECT_EQ(error_of([] { make_embedding_provider("anthropic:x", settings_with_env({})); }).first,
+            "unknown embeddings provider \"anthropic\" in \"anthropic:x\" (providers: openai)");
+  EXPECT_EQ(error_of([] { make_embedding_provider("bert:x", settings_with_env({})); }).first,
+            "unknown embeddings provider \"bert\" in \"bert:x\" (providers: openai)");
+}
+
 TEST(Registry, SameProviderComparesTableRows) {
   EXPECT_TRUE(same_provider("openai:gpt-4.1", "openai:gpt-4.1-mini"));
   EXPECT_FALSE(same_provider("openai:gpt-4.1", "azure:gpt-4.1"));

@@ -288,6 +288,28 @@ TEST(Gates, GateLinesSayWhatFailedAndWhatPassed) {
   EXPECT_TRUE(gate_lines({}).empty());
 }
 
+// A gate given twice, however written, is one gate: one result, named by the text first given; gates that
+// differ in metric, dimension, comparison or threshold stay apart. small_report's MAE is 1.25.
+TEST(Gates, AGateGivenTwiceIsOneGate) {
+  const std::vector<Gate> given = {parse_gate("mae>1.2"),
+                                   parse_gate("mae > 1.20"),
+                                   parse_gate("mae>=1.2"),
+                                   parse_gate("mae>1.3"),
+                                   parse_gate("mae:model_training>1.2"),
+                                   parse_gate("mae>1.2")};
+  const auto kept = distinct_gates(given);
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_EQ(kept[0].text, "mae>1.2");
+  EXPECT_EQ(kept[1].text, "mae>=1.2");
+  EXPECT_EQ(kept[2].text, "mae>1.3");
+  EXPECT_EQ(kept[3].text, "mae:model_training>1.2");
+  const auto results = evaluate_gates(small_report(), {parse_gate("mae>1.2"), parse_gate("mae>1.2")});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].failed);
+  EXPECT_DOUBLE_EQ(results[0].value, 1.25);
+  EXPECT_EQ(gate_lines(results).size(), 1u);
+}
+
 // The largest disagreements list only pairs where judge and humans differ: a (2 vs 2) and c (1 vs 1) agree,
 // b (1 vs 3) does not.
 TEST(Measure, LargestDisagreementsLeaveOutPairsThatAgree) {

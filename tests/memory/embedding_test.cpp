@@ -55,3 +55,25 @@ TEST(HashedTfidf, UnknownSpecIsAUsageError) {
   EXPECT_EQ(e->spec(), "nope:model");
   EXPECT_EQ(code_of([&] { e->embed({"text"}); }), judge::ExitCode::usage);
 }
+
+// A misspelt embeddings spec without ':' gets a did-you-mean, as a misspelt provider does: one edit from
+// hashed-tfidf (12 letters: up to 3 edits), one from openai (6 letters: 1 edit); "nope" is near nothing.
+TEST(HashedTfidf, AMisspeltSpecGetsADidYouMean) {
+  auto message_of = [](const std::string& spec) {
+    try {
+      judge::memory::make_embedder(spec);
+    } catch (const judge::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message_of("hashed-tfdf"),
+            "unknown embeddings spec \"hashed-tfdf\" (hashed-tfidf, or PROVIDER:MODEL such as "
+            "openai:text-embedding-3-small); did you mean hashed-tfidf?");
+  EXPECT_EQ(message_of("opena"),
+            "unknown embeddings spec \"opena\" (hashed-tfidf, or PROVIDER:MODEL such as "
+            "openai:text-embedding-3-small); did you mean openai:MODEL?");
+  EXPECT_EQ(message_of("nope"),
+            "unknown embeddings spec \"nope\" (hashed-tfidf, or PROVIDER:MODEL such as "
+            "openai:text-embedding-3-small)");
+}

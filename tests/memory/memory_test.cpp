@@ -241,6 +241,29 @@ TEST(Memory, UnforgetClearsANotebookWithItsLabels) {
   EXPECT_TRUE(m.forgotten().empty());
 }
 
+// forget and unforget change the memory, so they stamp it as align does: `updated` becomes the time of the
+// change (for forget, the new tombstone's), `created` stays; a forget or unforget that changed nothing
+// leaves `updated` alone.
+TEST(Memory, ForgetAndUnforgetSetTheUpdatedTime) {
+  Memory m = sample();
+  m.provenance().created = "2020-01-01T00:00:00Z";
+  m.provenance().updated = "2020-01-02T00:00:00Z";
+  forget(m, {"a.ipynb"}, {});
+  ASSERT_EQ(m.forgotten().size(), 1u);
+  EXPECT_EQ(m.provenance().updated, m.forgotten()[0].time);
+  EXPECT_EQ(m.provenance().created, "2020-01-01T00:00:00Z");
+  m.provenance().updated = "2020-01-03T00:00:00Z";
+  forget(m, {"a.ipynb"}, {});  // forgotten already: nothing changes
+  EXPECT_EQ(m.provenance().updated, "2020-01-03T00:00:00Z");
+  EXPECT_EQ(unforget(m, {"nothing.ipynb"}, {}), 0u);
+  EXPECT_EQ(m.provenance().updated, "2020-01-03T00:00:00Z");
+  EXPECT_EQ(unforget(m, {"a.ipynb"}, {}), 1u);
+  EXPECT_NE(m.provenance().updated, "2020-01-03T00:00:00Z");
+  EXPECT_EQ(m.provenance().updated.size(), 20u);  // 2026-12-01T02:35:29Z
+  EXPECT_GT(m.provenance().updated, "2020-01-03T00:00:00Z");
+  EXPECT_EQ(m.provenance().created, "2020-01-01T00:00:00Z");
+}
+
 TEST(Memory, MatchNotebookOnWholePathComponents) {
   const std::vector<std::string> nbs{"ipynb/titanic.ipynb", "other/titanic.ipynb", "ipynb/churn.ipynb",
                                      "kaggle/xchurn.ipynb", "titanic.ipynb.bak"};

@@ -114,6 +114,40 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   EXPECT_NE(r.out.find("give --compare"), std::string::npos) << r.out;
 }
 
+// A gate given twice is one gate, checked once: the report's gates list and stderr each say it once, as
+// given once, not "each of its 2 checks" (model_training's MAE is 1.25, worked by hand above). The same gate
+// written another way ('mae:model_training > 2.0') is the same gate too, named as first given.
+TEST(ReportCli, AGateGivenTwiceIsCheckedOnce) {
+  const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
+  const std::string args =
+      "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 100";
+  const std::string line =
+      "--fail-if 'mae:model_training>2': mae:model_training 1.25 (fails if > 2) (judge heuristic)";
+  for (const std::string second : {"'mae:model_training>2'", "'mae:model_training > 2.0'"}) {
+    SCOPED_TRACE(second);
+    auto r = judge::test::run_judge(args + " --fail-if 'mae:model_training>2' --fail-if " + second + " 2>&1");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("gates\n  passed " + line + "\n\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("judge: gate passed: " + line + "\n"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("checks"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("> 2.0'"), std::string::npos) << r.out;
+    r = judge::test::run_judge(args + " --format json --fail-if 'mae:model_training>2' --fail-if " + second);
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["gates"].size(), 1u) << r.out;
+  }
+  // Failing, it is one failure: one stderr line, one JUnit failure.
+  auto r = judge::test::run_judge(args +
+                                  " --format junit --fail-if 'mae:model_training>1' --fail-if "
+                                  "'mae:model_training>1' 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  const std::string failed = "judge: gate failed: --fail-if 'mae:model_training>1'";
+  ASSERT_NE(r.out.find(failed), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(failed, r.out.find(failed) + 1), std::string::npos) << r.out;
+  const std::string failure = "<failure message=";
+  ASSERT_NE(r.out.find(failure), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(failure, r.out.find(failure) + 1), std::string::npos) << r.out;
+}
+
 // --fail-if 'labels_without_score>0' fails on labels the scores have no record for, which 'unscored>0' does
 // not count: of four labels, c's has no record (c was not judged) and b's model_use none (b was judged on
 // model_training only); no record is unscored. The JSON report says the same 2.

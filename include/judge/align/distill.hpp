@@ -40,7 +40,11 @@ std::vector<std::vector<Record>> make_batches(const std::vector<Record>& records
 /// / "no error outputs"), so a phrase and its longer forms stand under one score of a dimension at most.
 /// Candidates are taken by support (then phrase text), skipping one whose labels are mostly (>= 2/3) covered
 /// already, at most `max_per_score` per score. The guideline quotes the most representative sentence (the one
-/// whose phrases have the largest mean support, then the shortest) and cites every supporting label. Text:
+/// whose phrases have the largest mean support, then the shortest) and cites every supporting label. Under a
+/// score below the middle of the scale (1 of 1-3) no sentence that only praises (a word of approval such as
+/// "right", "good", "proper", and no negation, contrast or fault word such as "no", "but", "leaks": a short
+/// fixed list in distill.cpp) is quoted: it says what did not cost the points; a phrase said there only in
+/// praise gives no guideline. Text:
 /// "Score S (NAME): feedback often says \"PHRASE\" (N labels), e.g. \"SENTENCE\"".
 std::vector<memory::Guideline> distill_extractive(const rubric::Rubric& rubric, const std::string& dimension,
                                                   const std::vector<Record>& records,

@@ -262,12 +262,14 @@ struct ForgetResult {
 /// marked undistilled, so the next align distills them again. Manual guidelines always stay, and so do
 /// learnt rules a person edited (Memory::edited_by_hand); a learnt rule removed leaves the learnt record.
 /// Records a tombstone (time: now) for each notebook and label id given that has none yet, so that align
-/// keeps them out.
+/// keeps them out. When anything changed, the provenance's `updated` is now (the tombstones' time), as align
+/// sets it; `created` stays.
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
                     const std::vector<std::string>& label_ids);
 
 /// Removes the tombstones of the given notebooks (with every label tombstone of those notebooks) and of the
-/// given label ids; the next align admits their labels again. Returns how many tombstones went.
+/// given label ids; the next align admits their labels again. Returns how many tombstones went; when any
+/// did, the provenance's `updated` is now.
 std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
                      const std::vector<std::string>& label_ids);
 
