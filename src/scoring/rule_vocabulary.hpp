@@ -890,12 +890,13 @@ std::optional<int> first_autolog(const NotebookFacts& f, Counts counts) {
   return std::nullopt;
 }
 
-/// The first cell that logs parameters: `log_param(...)`/`log_params(...)`, or MLflow autologging turned on
-/// (every flavour's autologging logs the fit's parameters; `mlflow.spark.autolog()` counts too, as it always
-/// has), not autologging turned off (`disable=True`).
+/// The first cell that logs parameters: `log_param(...)`/`log_params(...)`, or MLflow autologging on where a
+/// model is fitted (autologging_in_effect: every model flavour's autologging logs the fit's parameters). Not
+/// `mlflow.spark.autolog()`, which logs the data sources Spark reads (their path, format and version, as
+/// tags: MLflow's mlflow.spark.autolog documentation) and no parameter.
 inline std::optional<int> first_params_log(const NotebookFacts& f) {
   const auto logged = f.first_with({"log_param"});
-  const auto autologged = first_autolog(f, [](const AutologCall&) { return true; });
+  const auto autologged = first_autolog(f, [](const AutologCall& call) { return call.flavour != "spark"; });
   return logged && autologged ? std::min(logged, autologged) : logged ? logged : autologged;
 }
 
