@@ -775,6 +775,8 @@ struct AutologCall {
   /// (mlflow.pyspark.ml.autolog), ...; "" for a bare `autolog(...)` (`from mlflow import autolog`).
   std::string_view flavour;
   std::string_view arguments;  ///< the text between its parentheses (to the end of the body when unclosed)
+  std::size_t at = 0;          ///< where `autolog(` begins in the body
+  bool on = true;              ///< it turns autologging on: no `disable=True` (or `disable=1`)
 
   /// Whether the call passes keyword argument `name` the value `value` (`disable=True`, `log_models =
   /// False`): `name` as a whole word, then `=` (not `==`), then `value` as a whole word, white space (tabs
@@ -796,19 +798,17 @@ struct AutologCall {
   }
 };
 
-/// The calls in `body` that turn MLflow autologging on, in order: every `autolog(` call in code (not in a
-/// string or a comment: `print('mlflow.autolog()')`; a name of its own, not the end of another such as
-/// `setup_autolog(`), but one passing `disable=True` (or `disable=1`, as Python reads it), which turns it
-/// off.
-/// Which calls log what is each fact's to say (first_params_log, first_metrics_autolog,
-/// first_model_autolog); this is the one place that says whether a call turns autologging on.
-inline std::vector<AutologCall> autologging_on(std::string_view body) {
+/// Every MLflow autologging call in `body`, in order: every `autolog(` call in code (not in a string or a
+/// comment: `print('mlflow.autolog()')`; a name of its own, not the end of another such as `setup_autolog(`),
+/// whether it turns autologging on or off (AutologCall::on).
+inline std::vector<AutologCall> autolog_calls(std::string_view body) {
   constexpr std::string_view k_call = "autolog(";
   std::vector<AutologCall> out;
   CodeMask code(body);
   for (auto at = body.find(k_call); at != std::string_view::npos; at = body.find(k_call, at + 1)) {
     if (!code.at(at)) continue;
     AutologCall call;
+    call.at = at;
     if (at > 0 && body[at - 1] == '.') {
       std::size_t b = at - 1;
       while (b > 0 && is_identifier_char(body[b - 1])) --b;
@@ -821,27 +821,82 @@ inline std::vector<AutologCall> autologging_on(std::string_view body) {
     const std::size_t close =
         scan_code(from, [&](std::size_t i, int depth) { return from[i] == ')' && depth == 0; });
     call.arguments = from.substr(1, close > 0 ? close - 1 : 0);
-    if (!call.passes("disable", "True") && !call.passes("disable", "1")) out.push_back(call);
+    call.on = !call.passes("disable", "True") && !call.passes("disable", "1");
+    out.push_back(call);
   }
   return out;
 }
 
-/// The first code cell with a call that turns MLflow autologging on (autologging_on) that `counts` accepts.
+/// The calls in `body` that turn MLflow autologging on (autolog_calls): all but those passing
+/// `disable=True` (or `disable=1`, as Python reads it), which turn it off.
+inline std::vector<AutologCall> autologging_on(std::string_view body) {
+  auto out = autolog_calls(body);
+  out.erase(std::remove_if(out.begin(), out.end(), [](const AutologCall& c) { return !c.on; }), out.end());
+  return out;
+}
+
+/// The calls that turn MLflow autologging on (autologging_on) and are still in effect where it matters, with
+/// their code cells, in order. Read in cell order, as written (a def's body where the def is), each
+/// `autolog(` call replaces the settings of the earlier calls it covers, as MLflow does: a flavour's call
+/// (`mlflow.sklearn.autolog(...)`) that flavour's, `mlflow.autolog(...)` (or a bare `autolog(...)`) every
+/// flavour's; so a later `disable=True` turns them off. A call counts once a model is fitted after it (k_fit,
+/// or a packaged training step, k_packaged_training: in a later cell, or further down its own) while it is
+/// in effect: what that fit logs is settled, and turning autologging off afterwards undoes none of it
+/// (`mlflow.autolog()`, `m.fit(X, y)`, `mlflow.autolog(disable=True)` logged the fit). A call no fit follows
+/// counts unless a later call replaces it (the model may be trained where the notebook does not show it).
+/// A flavour's call leaves `mlflow.autolog()`'s in effect for the other flavours: after it,
+/// `mlflow.sklearn.autolog(disable=True)` still leaves autologging on (which library the fitted model is
+/// from is not worked out).
+/// Which calls log what is each fact's to say (first_params_log, first_metrics_autolog,
+/// first_model_autolog); this is the one place that says whether a call turns autologging on.
+inline std::vector<std::pair<int, AutologCall>> autologging_in_effect(const NotebookFacts& f) {
+  std::vector<std::pair<int, AutologCall>> out;
+  std::vector<std::pair<int, AutologCall>> pending;  // in effect, no fit after them yet
+  const auto fits = [](std::string_view code) {
+    return contains_any(code, k_fit) || contains_any(code, k_packaged_training);
+  };
+  const auto fitted = [&] {
+    out.insert(out.end(), pending.begin(), pending.end());
+    pending.clear();
+  };
+  const auto every_flavour = [](std::string_view flavour) { return flavour.empty() || flavour == "mlflow"; };
+  for (const auto& c : f.code) {
+    const auto calls = autolog_calls(c.body);
+    if (calls.empty() && pending.empty()) continue;
+    std::size_t from = 0;
+    for (const auto& call : calls) {
+      if (!pending.empty() && fits(std::string_view(c.body).substr(from, call.at - from))) fitted();
+      pending.erase(std::remove_if(pending.begin(), pending.end(),
+                                   [&](const std::pair<int, AutologCall>& p) {
+                                     return every_flavour(call.flavour) || p.second.flavour == call.flavour;
+                                   }),
+                    pending.end());
+      if (call.on) pending.emplace_back(c.number, call);
+      from = call.at;
+    }
+    if (!pending.empty() && fits(std::string_view(c.body).substr(from))) fitted();
+  }
+  fitted();
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+/// The first code cell with a call that turns MLflow autologging on where it matters (autologging_in_effect)
+/// that `counts` accepts.
 template <typename Counts>
 std::optional<int> first_autolog(const NotebookFacts& f, Counts counts) {
-  for (const auto& c : f.code) {
-    const auto calls = autologging_on(c.body);
-    if (std::any_of(calls.begin(), calls.end(), counts)) return c.number;
-  }
+  for (const auto& [cell, call] : autologging_in_effect(f))
+    if (counts(call)) return cell;
   return std::nullopt;
 }
 
-/// The first cell that logs parameters: `log_param(...)`/`log_params(...)`, or MLflow autologging turned on
-/// (every flavour's autologging logs the fit's parameters; `mlflow.spark.autolog()` counts too, as it always
-/// has), not autologging turned off (`disable=True`).
+/// The first cell that logs parameters: `log_param(...)`/`log_params(...)`, or MLflow autologging on where a
+/// model is fitted (autologging_in_effect: every model flavour's autologging logs the fit's parameters). Not
+/// `mlflow.spark.autolog()`, which logs the data sources Spark reads (their path, format and version, as
+/// tags: MLflow's mlflow.spark.autolog documentation) and no parameter.
 inline std::optional<int> first_params_log(const NotebookFacts& f) {
   const auto logged = f.first_with({"log_param"});
-  const auto autologged = first_autolog(f, [](const AutologCall&) { return true; });
+  const auto autologged = first_autolog(f, [](const AutologCall& call) { return call.flavour != "spark"; });
   return logged && autologged ? std::min(logged, autologged) : logged ? logged : autologged;
 }
 

@@ -419,11 +419,6 @@ TEST(Facts, AutologgingTurnedOffLogsNothing) {
   EXPECT_EQ(on.at("mlflow_params"), 1);
   EXPECT_EQ(on.at("mlflow_metrics"), 1);
   EXPECT_EQ(on.at("mlflow_model"), 1);
-  // Turned on, then off in a later cell: on from its first cell (the facts say whether it was ever on).
-  const auto later_off =
-      facts_of("# %%\nimport mlflow\nmlflow.autolog()\n" + fit + "# %%\nmlflow.autolog(disable=True)\n");
-  EXPECT_EQ(later_off.at("mlflow_params"), 1);
-  EXPECT_EQ(later_off.at("mlflow_model"), 1);
   const auto mixed = facts_of(
       "# %%\nimport mlflow\nmlflow.sklearn.autolog(log_models=False)\nmlflow.keras.autolog()\n" + fit);
   EXPECT_EQ(mixed.at("mlflow_model"), 1);
@@ -432,6 +427,49 @@ TEST(Facts, AutologgingTurnedOffLogsNothing) {
       facts_of("# %%\nimport mlflow\nmlflow.autolog(disable=True)\nmlflow.log_param('a', 1)\n");
   EXPECT_EQ(by_hand.at("mlflow_params"), 1);
   EXPECT_EQ(by_hand.at("mlflow_metrics"), 0);
+}
+
+// Autologging counts where a model is fitted: turned off again before the fit (in a later cell or further
+// down the same one), it logs nothing; turned off after the fit, the fit was logged. A flavour's disable
+// turns off that flavour only; mlflow.autolog(disable=True) turns off every flavour. Hand-worked: the fit
+// below is sklearn's, so it is logged exactly when sklearn's (or every flavour's) autologging is on at it.
+TEST(Facts, AutologgingCountsWhereTheModelIsFitted) {
+  const std::string fit =
+      "# %%\nfrom sklearn.linear_model import LinearRegression\nm = LinearRegression()\nm.fit(X, y)\n";
+  const auto logged = [&](const std::string& code) {
+    const auto f = facts_of(code);
+    const auto params = f.at("mlflow_params");
+    EXPECT_EQ(f.at("mlflow_metrics"), params) << code;
+    EXPECT_EQ(f.at("mlflow_model"), params) << code;
+    EXPECT_EQ(f.at("persists_model"), params) << code;
+    return params;
+  };
+  const std::string on = "# %%\nimport mlflow\nmlflow.autolog()\n";
+  // on, off in a later cell, then the fit: nothing logged
+  EXPECT_EQ(logged(on + "# %%\nmlflow.autolog(disable=True)\n" + fit), 0);
+  // on, off further down the same cell, then the fit
+  EXPECT_EQ(logged("# %%\nimport mlflow\nmlflow.autolog()\nmlflow.autolog(disable=True)\n" + fit), 0);
+  // on, the fit, then off (a later cell, or the fit's own cell): the fit was logged
+  EXPECT_EQ(logged(on + fit + "# %%\nmlflow.autolog(disable=True)\n"), 1);
+  EXPECT_EQ(logged(on + fit + "mlflow.autolog(disable=True)\n"), 1);
+  // on, off, on again, then the fit
+  EXPECT_EQ(logged(on + "# %%\nmlflow.autolog(disable=True)\n# %%\nmlflow.sklearn.autolog()\n" + fit), 1);
+  // a flavour's disable turns off that flavour's autologging, not another's
+  const std::string sk = "# %%\nimport mlflow\nmlflow.sklearn.autolog()\n";
+  EXPECT_EQ(logged(sk + "# %%\nmlflow.sklearn.autolog(disable=True)\n" + fit), 0);
+  EXPECT_EQ(logged(sk + "# %%\nmlflow.keras.autolog(disable=True)\n" + fit), 1);
+  // every flavour's disable turns off a flavour's autologging
+  EXPECT_EQ(logged(sk + "# %%\nmlflow.autolog(disable=True)\n" + fit), 0);
+  // after mlflow.autolog(), a flavour's disable leaves the other flavours' on: it still counts (the fitted
+  // model's library is not worked out)
+  EXPECT_EQ(logged(on + "# %%\nmlflow.sklearn.autolog(disable=True)\n" + fit), 1);
+  // a later call of the same flavour replaces the earlier one's settings before the fit
+  const auto replaced = facts_of(sk + "# %%\nmlflow.sklearn.autolog(log_models=False)\n" + fit);
+  EXPECT_EQ(replaced.at("mlflow_model"), 0);
+  EXPECT_EQ(replaced.at("mlflow_metrics"), 1);
+  // no fit at all (trained elsewhere): on unless turned off later
+  EXPECT_EQ(logged(on), 1);
+  EXPECT_EQ(logged(on + "# %%\nmlflow.autolog(disable=True)\n"), 0);
 }
 
 // polars cleans and derives columns with fill_null, drop_nulls and with_columns: that is data preparation.
@@ -887,7 +925,7 @@ TEST(Facts, DeepLearningSeedsScalingAndDataSets) {
 }
 
 // MLflow autologging logs the model, so the model is persisted too; not with log_models=False, and not by
-// mlflow.spark.autolog(), which logs the data sources Spark reads.
+// mlflow.spark.autolog(), which logs the data sources Spark reads (and no parameters either).
 TEST(Facts, AutologgedModelsArePersisted) {
   const std::string fit = "# %%\ndf = pd.read_csv('d.csv')\nm = RandomForestClassifier().fit(X, y)\n";
   for (const char* autolog : {"mlflow.autolog()\n", "mlflow.sklearn.autolog()\n"}) {
@@ -899,8 +937,11 @@ TEST(Facts, AutologgedModelsArePersisted) {
     const auto f = facts_of("# %%\n" + std::string(autolog) + fit);
     EXPECT_EQ(f.at("mlflow_model"), 0) << autolog;
     EXPECT_EQ(f.at("persists_model"), 0) << autolog;
-    EXPECT_EQ(f.at("mlflow_params"), 1) << autolog;
   }
+  // sklearn's autologging logs the fit's parameters; Spark's logs the data sources read (path, format and
+  // version, as tags), no parameter
+  EXPECT_EQ(facts_of("# %%\nmlflow.sklearn.autolog(log_models=False)\n" + fit).at("mlflow_params"), 1);
+  EXPECT_EQ(facts_of("# %%\nmlflow.spark.autolog()\n" + fit).at("mlflow_params"), 0);
 }
 
 // LightGBM handles NaN natively, as XGBoost does.
