@@ -74,39 +74,41 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
 std::string unknown_options(const CLI::App& app, const CLI::ParseError& e) {
   const bool named = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;  // the message lists the words
   if (!named && dynamic_cast<const CLI::RequiredError*>(&e) == nullptr) return "";
-  const CLI::App* level = &app;
-  for (auto subs = level->get_subcommands(); !subs.empty(); subs = level->get_subcommands())
-    level = subs.front();
-  // Only the options the command given takes: its parents' ("judge memory --verion": the top level's
-  // --version) are not taken after it unless it falls through to them.
-  std::vector<std::string> names;    // "--raters", the command's long options (and its parents' it takes)
-  std::vector<std::string> missing;  // "--labels", those of them required and not given
-  for (const CLI::App* a = level; a; a = a->get_fallthrough() ? a->get_parent() : nullptr)
-    for (const CLI::Option* o : a->get_options())
-      for (const auto& n : o->get_lnames()) {
-        names.push_back("--" + n);
-        if (o->get_required() && o->count() == 0) missing.push_back("--" + n);
+  // Each word is matched with the options of the command it was typed after ("judge --verion eval":
+  // the top level's; "judge memory --verion": memory's), which CLI11 keeps with that command's unexpected
+  // words (App::remaining(false)), and the options of its parents it falls through to.
+  std::vector<std::pair<std::string, std::string>> found;  // (word, closest option)
+  for (const CLI::App* level = &app; level;) {
+    std::vector<std::string> names;    // "--raters", the command's long options (and its parents' it takes)
+    std::vector<std::string> missing;  // "--labels", those of them required and not given
+    for (const CLI::App* a = level; a; a = a->get_fallthrough() ? a->get_parent() : nullptr)
+      for (const CLI::Option* o : a->get_options())
+        for (const auto& n : o->get_lnames()) {
+          names.push_back("--" + n);
+          if (o->get_required() && o->count() == 0) missing.push_back("--" + n);
+        }
+    const bool no_subcommand = level->get_require_subcommand_min() > 0;  // "A subcommand is required"
+    for (std::string word : level->remaining(false)) {  // the arguments CLI11 did not take, in order
+      word = word.substr(0, word.find('='));
+      if (!word.starts_with('-') || word.size() < 3 ||
+          std::find(names.begin(), names.end(), word) != names.end())
+        continue;
+      std::string closest;
+      std::size_t best = 3;
+      // Fewer edits than the word has letters (its dashes aside): `--xx` is no misspelt `--k`.
+      const std::size_t first_letter = word.find_first_not_of('-');
+      if (first_letter == std::string::npos) continue;
+      const std::size_t letters = word.size() - first_letter;
+      for (const auto& n : names) {
+        const std::size_t d = util::edit_distance(word, n);
+        if (d < best && d < letters) best = d, closest = n;
       }
-  const bool no_subcommand = level->get_require_subcommand_min() > 0;  // "A subcommand is required"
-  std::vector<std::pair<std::string, std::string>> found;              // (word, closest option)
-  for (std::string word : app.remaining(true)) {  // the arguments CLI11 did not take, in order
-    word = word.substr(0, word.find('='));
-    if (!word.starts_with('-') || word.size() < 3 ||
-        std::find(names.begin(), names.end(), word) != names.end())
-      continue;
-    std::string closest;
-    std::size_t best = 3;
-    // Fewer edits than the word has letters (its dashes aside): `--xx` is no misspelt `--k`.
-    const std::size_t first_letter = word.find_first_not_of('-');
-    if (first_letter == std::string::npos) continue;
-    const std::size_t letters = word.size() - first_letter;
-    for (const auto& n : names) {
-      const std::size_t d = util::edit_distance(word, n);
-      if (d < best && d < letters) best = d, closest = n;
+      if (!closest.empty() &&
+          (named || no_subcommand || std::find(missing.begin(), missing.end(), closest) != missing.end()))
+        found.emplace_back(word, closest);
     }
-    if (!closest.empty() &&
-        (named || no_subcommand || std::find(missing.begin(), missing.end(), closest) != missing.end()))
-      found.emplace_back(word, closest);
+    const auto subs = level->get_subcommands();
+    level = subs.empty() ? nullptr : subs.front();
   }
   if (found.empty()) return "";
   std::string out = "; did you mean ";

@@ -143,6 +143,13 @@ TEST(Cli, MisspeltOptionIsMatchedOnlyWithTheCommandsOwnOptions) {
             "Run with --help for more information.\n")
       << r.out;
   EXPECT_EQ(run_judge("memory --version 2>&1").exit_code, 2);  // what the hint would have led to
+  // A word typed before the subcommand is matched with the options of the command it follows: the top level
+  // takes --version.
+  const auto top = run_judge("--verion eval x 2>&1");
+  EXPECT_EQ(top.out,
+            "judge: error: The following argument was not expected: --verion; did you mean --version?\n"
+            "Run with --help for more information.\n")
+      << top.out;
 }
 
 TEST(Cli, NoCommandStillSaysOneIsRequired) {
