@@ -90,12 +90,14 @@ std::string rule_only(const std::string& text) {
 // (learnt: fitted, and kept only where cross-validation says they beat the judge) or from a person; a model's
 // rule is neither, so every one is left out, whether or not it parses. It is not rewritten into prose: the
 // text is the model's, and the loader deliberately never reads a rule-looking text as prose. Prose is kept.
+constexpr const char* k_reflection_rule_why =
+    "the offline judge's rules are learnt from the labels (and kept only where cross-validation says they "
+    "help) or written by a person; a reflection model's rule is neither";
+
 std::string unusable_reflection_rule(const memory::Guideline& g) {
   if (!memory::is_fact_rule(g.text)) return "";
   std::string error;
-  std::string why =
-      "the offline judge's rules are learnt from the labels (and kept only where cross-validation says they "
-      "help) or written by a person; a reflection model's rule is neither";
+  std::string why = k_reflection_rule_why;
   if (!memory::parse_fact_rule(g.text, error)) {
     why += " (nor does it parse: ";
     why += error;
@@ -600,6 +602,14 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     });
   guidelines = merge_guidelines(std::move(guidelines), valid);
   for (const auto& e : episodes) valid.insert(e.labels.begin(), e.labels.end());
+  // A reflection rule an earlier version kept (it parsed) goes as one written now would (below).
+  std::erase_if(guidelines, [&](const memory::Guideline& g) {
+    if (g.source != "reflection" || !memory::is_fact_rule(g.text)) return false;
+    summary.warnings.push_back(g.dimension + ": removed the guideline `" + g.text +
+                               "`, a rule a reflection model wrote that an earlier version kept: " +
+                               k_reflection_rule_why + "; to apply it, give it source: manual");
+    return true;
+  });
 
   std::vector<memory::Guideline> fresh;
   if (options.reflection) {
@@ -654,7 +664,7 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
               options.reflection->spec() +
               " wrote: it reads as a rule of the offline judge (it starts with `when` and has `->`, or `=>` "
               "before an action), and " +
-              why);
+              why + "; to apply it, write it into guidelines.yaml with source: manual");
           continue;
         }
         fresh.push_back(std::move(g));

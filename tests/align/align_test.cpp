@@ -223,6 +223,29 @@ TEST(Align, ReflectionRulesAreLeftOut) {
   EXPECT_EQ(again.guidelines("data_imputation").size(), m.guidelines("data_imputation").size());
 }
 
+// A reflection rule an earlier version kept (it parsed) is removed by the next align, with or without a
+// reflection model, saying so; the model's prose and a person's rule stay.
+TEST(Align, ReflectionRulesKeptByAnEarlierVersionAreRemoved) {
+  Fixture f("reflection_old_rule");
+  memory::Memory m;
+  const std::string cite = "n1.ipynb#data_imputation#r1";
+  m.set_guidelines({{"data_imputation", "Name the imputation strategy.", {cite}, "reflection"},
+                    {"data_imputation", "when trains_model -> score 3", {cite}, "reflection"},
+                    {"data_imputation", "when not trains_model -> N/A", {}, "manual"}});
+  const auto s = align::align(m, f.labels, f.options);
+  std::vector<std::string> kept;
+  for (const auto& g : m.guidelines("data_imputation"))
+    if (g.source != "learnt" && g.source != "extractive") kept.push_back(g.text);
+  EXPECT_EQ(kept,
+            (std::vector<std::string>{"Name the imputation strategy.", "when not trains_model -> N/A"}));
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_TRUE(util::starts_with(s.warnings[0],
+                                "data_imputation: removed the guideline `when trains_model -> "
+                                "score 3`, a rule a reflection model wrote"))
+      << s.warnings[0];
+  EXPECT_NE(s.warnings[0].find("give it source: manual"), std::string::npos) << s.warnings[0];
+}
+
 // The reflection model is shown a dimension's known prose guidelines, not its rules: LLM judges never see
 // rules, and a model shown one restates it as its own.
 TEST(Align, ReflectionIsNotShownRules) {
