@@ -63,7 +63,9 @@ std::vector<std::string> words_of(std::string_view sentence) {
 // Whether a sentence of feedback only praises: it has a word of approval (k_praise) and none of negation
 // (is_negation), contrast (ends_clause) or fault (k_fault). Why: feedback that gives a low score often grants
 // something first ("Features come through a Feature Store training set, which is the right mechanism. But
-// ..."); such a sentence says what did not cost the points, so it is no example of the low score. The lists
+// ..."); such a sentence says what did not cost the points, so it is no example of the low score. A sentence
+// saying what should have been done ("The proper approach is to fit the imputer on the training split")
+// names a fault: words such as "would", "must", "approach" keep it an example. The lists
 // are general words of review, about no notebook and no team's standard; a sentence with both kinds
 // ("right, but leaks") is not praise only, so a doubtful sentence stays an example.
 bool only_praises(std::string_view sentence) {
@@ -72,9 +74,10 @@ bool only_praises(std::string_view sentence) {
       "appropriately", "sound",   "solid",     "sensible", "sensibly",   "reasonable", "justified",
       "excellent",     "great",   "nice",      "thorough", "thoroughly", "careful",    "carefully"};
   static const std::set<std::string> k_fault{
-      "wrong",   "incorrect", "incorrectly", "poor",    "poorly", "bad",    "leak",       "leaks",
-      "leaked",  "leakage",   "only",        "fail",    "fails",  "failed", "broken",     "crash",
-      "crashes", "error",     "errors",      "instead", "yet",    "should", "unjustified"};
+      "wrong",   "incorrect", "incorrectly", "poor",    "poorly",   "bad",      "leak",        "leaks",
+      "leaked",  "leakage",   "only",        "fail",    "fails",    "failed",   "broken",      "crash",
+      "crashes", "error",     "errors",      "instead", "yet",      "should",   "unjustified", "would",
+      "must",    "need",      "needs",       "needed",  "expected", "approach", "fix"};
   bool approves = false;
   for (const auto& w : words_of(sentence)) {
     if (is_negation(w) || ends_clause(w) || k_fault.count(w)) return false;
