@@ -16,10 +16,13 @@ namespace {
 constexpr const char* k_calibration_file = "calibration.json";
 
 // Whether the memory's learnt rules move the judge's scored verdict of `e` (the first rule matching its
-// recorded facts, with rule_score the judge's score, gives another score or N/A), as eval's would.
+// recorded facts, with rule_score the judge's score, gives another score or N/A), as eval's would; true, to
+// be safe, when the dimension has rules and the episode no recorded facts (an older memory's, or a notebook
+// not read again).
 bool rules_move(const memory::Memory& memory, const Episode& e) {
   const auto& rules = memory.fact_rules(e.dimension);
-  if (rules.empty() || e.facts.empty()) return false;
+  if (rules.empty()) return false;
+  if (e.facts.empty()) return true;
   auto facts = e.facts;
   facts["rule_score"] = *e.judge_score;
   for (const auto& r : rules)

@@ -379,9 +379,9 @@ void apply_calibration(const memory::Calibration& calibration, std::vector<Verdi
   for (auto& v : verdicts) {
     const auto m = calibration.maps.find(v.dimension);
     if (m == calibration.maps.end() || v.status != Status::scored || !v.score) continue;
-    // A score memory set (a learnt rule, or the blend moving the rule score) is fitted to the labels
-    // already; the map, fitted on the judge's own scores, would undo it.
-    if (v.extra.contains("learnt_rule")) continue;
+    // A score memory set (a learnt rule, or the blend moving the rule score; either records the score before
+    // it, null for N/A, in rule_score) is fitted to the labels already; the map, fitted on the judge's own
+    // scores, would undo it.
     if (const auto r = v.extra.find("rule_score");
         r != v.extra.end() && (!r->is_number() || r->get<double>() != *v.score))
       continue;

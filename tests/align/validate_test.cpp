@@ -218,15 +218,17 @@ TEST(Validate, BadOptionsAreErrors) {
 // Calibration maps what memory leaves to the judge. Fitting leaves out the episodes a rule moves: a and b
 // (x = 1; the rule `when x -> score at most 1` moves the judge's 3 to 1), so the pairs are c (3 -> 3), d
 // (2 -> 2) and e (2 -> 3): by hand, pool-adjacent-violators gives 2 -> 2.5, 3 -> 3 (with a and b, the five
-// pairs would pool to 2 -> 2, 3 -> 2). Applying leaves alone a score a learnt rule gave and one the blend
-// moved from the rule score (rule_score 3, score 2.5); a rule score the blend left (rule_score 2, score 2)
-// and a verdict without memory are mapped, 2 -> 2.5.
+// pairs would pool to 2 -> 2, 3 -> 2). Applying leaves alone a score a learnt rule gave (rule_score 3, score
+// 1), one the blend moved from the rule score (rule_score 3, score 2.5) and one the blend gave where the
+// rules said N/A (rule_score null); a rule score the blend left (rule_score 2, score 2) and a verdict without
+// memory are mapped, 2 -> 2.5. An episode without recorded facts, where rules exist, is left out of the fit:
+// f (3 -> 1) would pull the map of 3 down.
 TEST(Validate, CalibrationLeavesWhatMemorySetAlone) {
   memory::Memory m;
   m.set_guidelines({{"model_training", "when x -> score at most 1", {}, "manual"}});
   std::vector<memory::Episode> episodes;
   for (const auto& [name, judge, human, x] : std::vector<std::tuple<std::string, double, double, double>>{
-           {"a", 3, 1, 1}, {"b", 3, 1, 1}, {"c", 3, 3, 0}, {"d", 2, 2, 0}, {"e", 2, 3, 0}}) {
+           {"a", 3, 1, 1}, {"b", 3, 1, 1}, {"c", 3, 3, 0}, {"d", 2, 2, 0}, {"e", 2, 3, 0}, {"f", 3, 1, -1}}) {
     memory::Episode e;
     e.id = name + "#model_training";
     e.notebook = name;
@@ -234,7 +236,7 @@ TEST(Validate, CalibrationLeavesWhatMemorySetAlone) {
     e.human_score = human;
     e.judge_status = verdict::Status::scored;
     e.judge_score = judge;
-    e.facts = {{"x", x}};
+    if (x >= 0) e.facts = {{"x", x}};  // f: none recorded
     episodes.push_back(e);
   }
   m.set_episodes(episodes);
@@ -248,7 +250,7 @@ TEST(Validate, CalibrationLeavesWhatMemorySetAlone) {
   std::vector<verdict::Verdict> v{
       verdict(1, {{"learnt_rule", "when x -> score at most 1"}, {"rule_score", 3}}),
       verdict(2.5, {{"rule_score", 3}}), verdict(2, {{"rule_score", 2}}),
-      verdict(2, nlohmann::ordered_json::object())};
+      verdict(2, nlohmann::ordered_json::object()), verdict(2, {{"rule_score", nullptr}})};
   scoring::apply_calibration(c, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 1);
   EXPECT_FALSE(v[0].extra.contains("calibrated"));
@@ -257,6 +259,8 @@ TEST(Validate, CalibrationLeavesWhatMemorySetAlone) {
   EXPECT_DOUBLE_EQ(*v[2].score, 2.5);
   EXPECT_EQ(v[2].extra["calibrated"]["raw"], 2);
   EXPECT_DOUBLE_EQ(*v[3].score, 2.5);
+  EXPECT_DOUBLE_EQ(*v[4].score, 2);  // the rules said N/A, the blend scored it: memory's score
+  EXPECT_FALSE(v[4].extra.contains("calibrated"));
 }
 
 // The calibration file: fitted on the episodes' (judge, human) pairs, written, read back, applied.

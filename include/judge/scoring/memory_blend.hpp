@@ -96,8 +96,8 @@ std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memo
 
 /// Maps each scored verdict's score through its dimension's map (verdicts of other dimensions, N/A and
 /// unscored ones are left alone) and records {"raw": SCORE, "map": METHOD} in extra["calibrated"]. A score
-/// memory set is left alone too: one a learnt rule gave (extra["learnt_rule"]) or the blend moved from the
-/// rule score (extra["rule_score"] differs from it), since it is fitted to the labels already.
+/// memory set is left alone too: one a learnt rule gave or the blend moved (extra["rule_score"], the score
+/// before them, differs from it or is null), since it is fitted to the labels already.
 void apply_calibration(const memory::Calibration& calibration, std::vector<Verdict>& verdicts);
 
 }  // namespace judge::scoring
