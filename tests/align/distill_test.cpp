@@ -265,4 +265,16 @@ TEST(Distill, ExtractiveQuotesNoPraiseUnderALowScore) {
   const auto m = align::distill_extractive(rubric, "feature_engineering", mixed);
   ASSERT_EQ(m.size(), 1u);
   EXPECT_NE(m[0].text.find("\"feature store\" (2 labels)"), std::string::npos) << m[0].text;
+  // Saying what should have been done names a fault ("approach", "would"): an example still. Without the
+  // fault words both sentences would read as praise only, and no guideline would be left.
+  const std::vector<Record> should{{"n1#data_imputation#r", "data_imputation", 1,
+                                    "The proper approach is to fit the imputer on the training split."},
+                                   {"n2#data_imputation#r", "data_imputation", 1,
+                                    "The imputer would be fitted properly on the training split."}};
+  const auto d = align::distill_extractive(rubric, "data_imputation", should);
+  ASSERT_EQ(d.size(), 1u);
+  // "training split" is the one phrase both share; n2's sentence has the larger mean support (1.25 to 1.2).
+  EXPECT_EQ(d[0].text,
+            "Score 1 (bad): feedback often says \"training split\" (2 labels), e.g. \"The imputer would be "
+            "fitted properly on the training split.\"");
 }
