@@ -775,16 +775,16 @@ std::string calibration_digest(const std::filesystem::path& dir, const std::stri
 
 std::vector<std::string> match_notebook(const std::string& given_path,
                                         const std::vector<std::string>& candidates) {
-  std::string_view given = given_path;
-  while (given.starts_with("./")) given.remove_prefix(2);
+  // Both sides without a leading "./" (util::notebook_name, as util::same_notebook compares them).
+  const std::string_view given = util::notebook_name(given_path);
   for (const auto& c : candidates)
-    if (c == given) return {c};
+    if (util::notebook_name(c) == given) return {c};
   std::set<std::string> out;
   for (const auto& c : candidates)
-    if (util::ends_with_path(c, given)) out.insert(c);
+    if (util::ends_with_path(util::notebook_name(c), given)) out.insert(c);
   if (out.empty())  // a longer path, e.g. as given to judge eval: examples/notebooks/x.ipynb names x.ipynb
     for (const auto& c : candidates)
-      if (util::ends_with_path(given, c)) out.insert(c);
+      if (util::ends_with_path(given, util::notebook_name(c))) out.insert(c);
   return {out.begin(), out.end()};
 }
 

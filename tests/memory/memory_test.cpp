@@ -256,6 +256,13 @@ TEST(Memory, MatchNotebookOnWholePathComponents) {
   EXPECT_EQ(match_notebook("./ipynb/churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
   EXPECT_EQ(match_notebook("data/ipynb/churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
   EXPECT_TRUE(match_notebook("data/xipynb/churn.ipynb", nbs).empty());
+  // A memory aligned on judge eval . output holds "./" paths: they are named without it, as same_notebook
+  // names them, and "././" is one "./".
+  const std::vector<std::string> dotted{"./titanic.ipynb", "./sub/churn.ipynb"};
+  EXPECT_EQ(match_notebook("titanic.ipynb", dotted), (std::vector<std::string>{"./titanic.ipynb"}));
+  EXPECT_EQ(match_notebook("churn.ipynb", dotted), (std::vector<std::string>{"./sub/churn.ipynb"}));
+  EXPECT_EQ(match_notebook("././sub/churn.ipynb", dotted), (std::vector<std::string>{"./sub/churn.ipynb"}));
+  EXPECT_EQ(match_notebook("ipynb/titanic.ipynb", dotted), (std::vector<std::string>{"./titanic.ipynb"}));
   // An exact match wins over longer paths ending with it.
   EXPECT_EQ(match_notebook("t.ipynb", {"t.ipynb", "a/t.ipynb"}), (std::vector<std::string>{"t.ipynb"}));
 }
