@@ -23,6 +23,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
+#include "judge/util/paths.hpp"
 #include "judge/util/text.hpp"
 #include "judge/verdict/verdict.hpp"
 
@@ -358,18 +359,10 @@ struct Targets {
   std::vector<std::string> notebooks, labels;
 };
 
-// What follows "label ID matches nothing in DIR" for an id not in `pool`: the label id's form and, when ids
-// in `pool` are close, a did-you-mean: those a few edits away (util::closest_names: a misspelt dimension or
-// rater), else those that extend the id given by a '#' part (an id without its "#RATER"). At most three are
-// named, with how many more there are.
-std::string label_hint(const std::string& given, const std::set<std::string>& pool) {
-  const std::vector<std::string> ids(pool.begin(), pool.end());
-  std::vector<std::string> close = util::closest_names(given, ids);
-  if (close.empty())
-    for (const auto& id : ids)
-      if (util::starts_with(id, given + "#")) close.push_back(id);
-  std::string hint = " (a label id is NOTEBOOK#DIMENSION#RATER)";
+// "; did you mean A, B or C?" naming the first three of `close` and how many more there are; "" when empty.
+std::string did_you_mean(const std::vector<std::string>& close) {
   constexpr std::size_t k_named = 3;
+  std::string hint;
   for (std::size_t i = 0; i < close.size() && i < k_named; ++i) {
     hint += i == 0 ? "; did you mean " : (i + 1 == close.size() ? " or " : ", ");
     hint += close[i];
@@ -381,6 +374,49 @@ std::string label_hint(const std::string& given, const std::set<std::string>& po
   }
   if (!close.empty()) hint += '?';
   return hint;
+}
+
+// What follows "label ID matches nothing in DIR" for an id not in `pool`: the label id's form and, when ids
+// in `pool` are close, a did-you-mean: those a few edits away (util::closest_names: a misspelt dimension or
+// rater), else those that extend the id given by a '#' part (an id without its "#RATER"). At most three are
+// named, with how many more there are.
+std::string label_hint(const std::string& given, const std::set<std::string>& pool) {
+  const std::vector<std::string> ids(pool.begin(), pool.end());
+  std::vector<std::string> close = util::closest_names(given, ids);
+  if (close.empty())
+    for (const auto& id : ids)
+      if (util::starts_with(id, given + "#")) close.push_back(id);
+  return std::string(" (a label id is NOTEBOOK#DIMENSION#RATER)").append(did_you_mean(close));
+}
+
+// What follows "notebook PATH matches nothing in DIR": the notebooks of `pool` it may have meant, named as
+// label_hint names ids. Those whose path or file name starts with it once a leading "./" is dropped (a name
+// without its extension or ending: `life_satisfaction` names ipynb/life_satisfaction_2019.ipynb), else those
+// whose path or file name is a few edits away (util::closest_names).
+std::string notebook_hint(const std::string& given, const std::set<std::string>& pool) {
+  const std::string_view name = util::notebook_name(given);
+  const auto file_name = [](const std::string& path) {
+    const auto slash = path.find_last_of("/\\");
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+  };
+  std::vector<std::string> close;
+  if (!name.empty())
+    for (const auto& nb : pool)
+      if (util::starts_with(util::notebook_name(nb), name) || util::starts_with(file_name(nb), name))
+        close.push_back(nb);
+  if (close.empty()) {
+    std::vector<std::string> paths, names;
+    for (const auto& nb : pool) {
+      paths.emplace_back(util::notebook_name(nb));
+      names.push_back(file_name(nb));
+    }
+    std::set<std::string> near;
+    for (const auto& p : util::closest_names(name, paths)) near.insert(p);
+    for (const auto& n : util::closest_names(name, names)) near.insert(n);
+    for (const auto& nb : pool)
+      if (near.count(std::string(util::notebook_name(nb))) || near.count(file_name(nb))) close.push_back(nb);
+  }
+  return did_you_mean(close);
 }
 
 Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
@@ -401,7 +437,7 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
       throw Error(msg, ExitCode::usage);
     }
     if (found.empty())
-      unmatched.emplace_back("notebook " + given, "");
+      unmatched.emplace_back("notebook " + given, notebook_hint(given, notebook_pool));
     else
       t.notebooks.push_back(found.front());
   }

@@ -89,10 +89,10 @@ std::filesystem::path default_cache_path() {
   return std::filesystem::path(home && *home ? home : ".") / ".cache" / "judge" / "cache.sqlite";
 }
 
-std::string canonical_request(const std::string& provider_spec, const ChatRequest& request) {
+std::string canonical_request(const std::string& provider, const ChatRequest& request) {
   // nlohmann::json (not ordered_json) keeps object keys sorted, so the dump is canonical.
   nlohmann::json j;
-  j["provider"] = provider_spec;
+  j["provider"] = provider;
   j["messages"] = nlohmann::json::array();
   for (const auto& m : request.messages) j["messages"].push_back({{"role", m.role}, {"content", m.content}});
   j["temperature"] = request.temperature;
@@ -103,8 +103,8 @@ std::string canonical_request(const std::string& provider_spec, const ChatReques
   return j.dump();
 }
 
-std::string cache_key(const std::string& provider_spec, const ChatRequest& request) {
-  return util::sha256_hex(canonical_request(provider_spec, request));
+std::string cache_key(const std::string& provider, const ChatRequest& request) {
+  return util::sha256_hex(canonical_request(provider, request));
 }
 
 ResponseCache::ResponseCache(const std::filesystem::path& path, std::int64_t max_bytes)
@@ -301,7 +301,7 @@ CachingProvider::CachingProvider(std::shared_ptr<ChatProvider> inner, std::share
 
 ChatResult CachingProvider::chat(const ChatRequest& request) {
   if (m_mode == CacheMode::off || !m_cache) return m_inner->chat(request);
-  const std::string key = cache_key(m_inner->spec(), request);
+  const std::string key = cache_key(m_inner->cache_identity(), request);
   if (auto hit = m_cache->get(key)) return ChatResult{std::move(hit), std::nullopt};
   if (m_mode == CacheMode::replay_only)
     return ChatResult{std::nullopt,
@@ -312,7 +312,8 @@ ChatResult CachingProvider::chat(const ChatRequest& request) {
 }
 
 void CachingProvider::reject(const ChatRequest& request) {
-  if (m_mode == CacheMode::read_write && m_cache) m_cache->erase(cache_key(m_inner->spec(), request));
+  if (m_mode == CacheMode::read_write && m_cache)
+    m_cache->erase(cache_key(m_inner->cache_identity(), request));
   m_inner->reject(request);
 }
 

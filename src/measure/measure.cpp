@@ -196,8 +196,8 @@ std::string without_dot_parts(std::string_view path) {
 }
 
 /// The score item a label item that matched none probably meant: the one that names the same notebook once
-/// "." parts are dropped ("./x.ipynb" and "nb/x.ipynb"), else the one with the same file name, else the one
-/// closest by edit distance (at most 3 edits, and a quarter of the name); "" when none, or several tie.
+/// "." parts are dropped ("nb/./x.ipynb" and "nb/x.ipynb"), else the one with the same file name, else the
+/// one closest by edit distance (at most 3 edits, and a quarter of the name); "" when none, or several tie.
 std::string did_you_mean(const std::string& label_item, const std::set<std::string>& score_items) {
   auto only = [](const std::vector<std::string>& v) { return v.size() == 1 ? v.front() : std::string(); };
   const std::string plain = without_dot_parts(label_item);

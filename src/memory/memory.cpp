@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <sstream>
@@ -311,6 +312,91 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
   return out;
 }
 
+// Typed reads of memory.json's fields, which people may edit (docs/memory.md, "memory.json"): each read
+// checks the value's type (and range), and a value that fails adds a problem "FILE: `KEY` must be ..., not
+// VALUE (what to do)" and gives the fallback, so that every problem of the file is reported together. KEY is
+// the field's place in the file ("blend_weights.data_imputation.score").
+class ManifestFields {
+ public:
+  explicit ManifestFields(std::string file) : m_file(std::move(file)) {}
+  Problems& problems() { return m_problems; }
+
+  void add(const std::string& key, const std::string& what) {
+    m_problems.add(m_file, "`" + key + "` " + what);
+  }
+
+  // The value of `name` in `object`, nullptr when absent.
+  static const nlohmann::json* find(const nlohmann::json& object, const std::string& name) {
+    const auto it = object.find(name);
+    return it == object.end() ? nullptr : &*it;
+  }
+
+  std::string text(const nlohmann::json& object, const std::string& name, const std::string& key,
+                   std::string fallback = {}) {
+    const nlohmann::json* j = find(object, name);
+    if (!j) return fallback;
+    if (j->is_string()) return j->get<std::string>();
+    add(key, std::string("must be a string, not ").append(shown(*j)).append(" (write it in double quotes)"));
+    return fallback;
+  }
+
+  std::vector<std::string> texts(const nlohmann::json& object, const std::string& name,
+                                 const std::string& key) {
+    const nlohmann::json* j = find(object, name);
+    std::vector<std::string> out;
+    if (!j) return out;
+    if (!j->is_array()) {
+      add(key, std::string("must be a list of strings, not ").append(shown(*j)));
+      return out;
+    }
+    for (std::size_t i = 0; i < j->size(); ++i)
+      if ((*j)[i].is_string())
+        out.push_back((*j)[i].get<std::string>());
+      else
+        add(key + "[" + std::to_string(i) + "]",
+            std::string("must be a string, not ").append(shown((*j)[i])));
+    return out;
+  }
+
+  // The object at `name`, nullptr (and a problem) when it is something else; nullptr when absent, with a
+  // problem when `required` (`example` shows its form).
+  const nlohmann::json* object(const nlohmann::json& parent, const std::string& name, const std::string& key,
+                               const std::string& example, bool required = false) {
+    const nlohmann::json* j = find(parent, name);
+    if (!j) {
+      if (required) add(key, "is missing: it must be an object such as " + example);
+      return nullptr;
+    }
+    if (j->is_object()) return j;
+    add(key, "must be an object such as " + example + ", not " + shown(*j));
+    return nullptr;
+  }
+
+  // A number from 0 to 1 at `name` (0 when absent: not learnt); `what` says what it weighs.
+  double weight(const nlohmann::json& parent, const std::string& name, const std::string& key,
+                const std::string& what) {
+    const nlohmann::json* j = find(parent, name);
+    if (!j) return 0;
+    if (j->is_number()) {
+      const double w = j->get<double>();
+      if (w >= 0 && w <= 1) return w;  // NaN fails both
+    }
+    add(key, std::string("must be a number from 0 to 1, not ").append(shown(*j)) + " (" + what +
+                 "; delete it for 0, and judge align measures it again)");
+    return 0;
+  }
+
+  // `j` as written in the file, cut to 60 bytes.
+  static std::string shown(const nlohmann::json& j) {
+    const std::string dump = j.dump();
+    return dump.size() > 60 ? util::truncate_utf8(dump, 57) + "..." : dump;
+  }
+
+ private:
+  std::string m_file;
+  Problems m_problems;
+};
+
 }  // namespace
 
 // Retrieval index: per dimension, the positions of its episodes and an inverted list per vector component.
@@ -509,51 +595,97 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
     throw Error(manifest_path.string() + ": not JSON: " + e.what());
   }
   if (!has_schema_version(m)) throw Error(manifest_path.string() + ": expected schema_version 1");
-  const auto embeddings = m.find("embeddings");
-  if (embeddings != m.end() && !embeddings->is_string())
-    throw Error(manifest_path.string() + ": `embeddings` must be a string such as \"hashed-tfidf\"");
-  Memory memory(m.value("embeddings", "hashed-tfidf"), embedding_settings);
+  ManifestFields fields(manifest_path.string());
+  const std::string embeddings = fields.text(m, "embeddings", "embeddings", "hashed-tfidf");
+  Memory memory(fields.problems().empty() ? embeddings : "hashed-tfidf", embedding_settings);
   Provenance& p = memory.m_provenance;
-  std::string digest;  // "" in folders written before digests existed
-  try {
-    digest = m.value("digest", "");
-    p.judge = m.value("judge", "");
-    p.reflection = m.value("reflection", "");
-    p.embeddings = m.value("embeddings", "hashed-tfidf");
-    p.rater_policy = m.value("rater_policy", "mean");
-    p.k = m.contains("k") ? detail::json_whole<int>(m.at("k"), manifest_path.string() + ": k") : 5;
-    p.labels_file = m.at("labels").value("file", "");
-    p.labels_hash = m.at("labels").value("hash", "");
-    p.rubric_id = m.at("rubric").value("id", "");
-    p.rubric_hash = m.at("rubric").value("hash", "");
-    p.created = m.value("created", "");
-    p.updated = m.value("updated", "");
-    const nlohmann::json vocabulary = m.value("excerpt_vocabulary", nlohmann::json::object());
-    for (const auto& [d, joined] : vocabulary.items()) {
+  const std::string digest = fields.text(m, "digest", "digest");  // "" in folders written before digests
+  p.judge = fields.text(m, "judge", "judge");
+  p.reflection = fields.text(m, "reflection", "reflection");
+  p.embeddings = embeddings;
+  p.rater_policy = fields.text(m, "rater_policy", "rater_policy", "mean");
+  if (const nlohmann::json* k = ManifestFields::find(m, "k")) {
+    // The range of the k setting (judge eval -k).
+    if (k->is_number() && k->get<double>() >= 1 && k->get<double>() <= 1000 &&
+        k->get<double>() == std::trunc(k->get<double>()))
+      p.k = static_cast<int>(k->get<double>());
+    else
+      fields.add(
+          "k", std::string("must be a whole number from 1 to 1000, not ").append(ManifestFields::shown(*k)) +
+                   " (the episodes retrieved per notebook and dimension; delete it for 5)");
+  }
+  const std::string file_and_hash = R"({"file": "labels.csv", "hash": "SHA-256 OF IT"})";
+  if (const auto* labels = fields.object(m, "labels", "labels", file_and_hash, true)) {
+    p.labels_file = fields.text(*labels, "file", "labels.file");
+    p.labels_hash = fields.text(*labels, "hash", "labels.hash");
+  }
+  if (const auto* rubric =
+          fields.object(m, "rubric", "rubric", R"({"id": "ml-notebook", "hash": "..."})", true)) {
+    p.rubric_id = fields.text(*rubric, "id", "rubric.id");
+    p.rubric_hash = fields.text(*rubric, "hash", "rubric.hash");
+  }
+  p.created = fields.text(m, "created", "created");
+  p.updated = fields.text(m, "updated", "updated");
+  if (const auto* vocabulary = fields.object(m, "excerpt_vocabulary", "excerpt_vocabulary",
+                                             R"({"data_imputation": "adds blanket ..."})"))
+    for (const auto& [d, joined] : vocabulary->items()) {
       std::vector<std::string> words;
-      std::istringstream in(joined.get<std::string>());
+      std::istringstream in(fields.text(*vocabulary, d, "excerpt_vocabulary." + d));
       for (std::string w; in >> w;) words.push_back(w);
       memory.m_vocabulary[d] = std::move(words);
     }
-    const nlohmann::json blend = m.value("blend_weights", nlohmann::json::object());
-    for (const auto& [d, w] : blend.items())
-      memory.m_blend[d] = {std::clamp(w.value("score", 0.0), 0.0, 1.0),  // absent: not learnt, 0
-                           std::clamp(w.value("na", 0.0), 0.0, 1.0), w.value("unlearnt", "")};
-    for (const auto& t : m.value("forgotten", nlohmann::json::array())) {
-      Forgotten f{t.value("notebook", ""), t.value("label", ""), t.value("time", "")};
-      if (f.notebook.empty() == f.label.empty())
-        throw Error(manifest_path.string() + ": each `forgotten` entry needs one of `notebook` or `label`");
-      memory.m_forgotten.push_back(std::move(f));
+  const std::string weights = R"({"score": 0.5, "na": 0})";
+  if (const auto* blend =
+          fields.object(m, "blend_weights", "blend_weights", R"({"data_imputation": )" + weights + "}"))
+    for (const auto& [d, ignored] : blend->items()) {
+      const std::string key = "blend_weights." + d;
+      const auto* w = fields.object(*blend, d, key, weights);
+      if (!w) continue;
+      memory.m_blend[d] = {
+          fields.weight(*w, "score", key + ".score",
+                        "how much of memory's correction of the rule's score is "
+                        "applied: 0 none, 1 all"),
+          fields.weight(*w, "na", key + ".na", "1: memory may overturn the rule's N/A call, 0: it may not"),
+          fields.text(*w, "unlearnt", key + ".unlearnt")};
     }
-    if (const auto learnt = m.find("learnt_rules"); learnt != m.end()) {  // absent: saved before it was kept
-      memory.m_learnt.emplace();
-      for (const auto& [d, r] : learnt->items())
-        (*memory.m_learnt)[d] = {r.value("written", std::vector<std::string>{}),
-                                 r.value("withheld", std::vector<std::string>{})};
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(manifest_path.string() + ": " + e.what());
+  if (const nlohmann::json* forgotten = ManifestFields::find(m, "forgotten")) {
+    if (!forgotten->is_array())
+      fields.add("forgotten",
+                 std::string("must be a list of {\"notebook\": ...} or {\"label\": ...} entries, not ")
+                     .append(ManifestFields::shown(*forgotten)));
+    else
+      for (std::size_t i = 0; i < forgotten->size(); ++i) {
+        const std::string key = std::string("forgotten[").append(std::to_string(i)) + "]";
+        const auto& t = (*forgotten)[i];
+        if (!t.is_object()) {
+          fields.add(key,
+                     std::string("must be an object such as {\"notebook\": \"ipynb/titanic.ipynb\"}, not ")
+                         .append(ManifestFields::shown(t)));
+          continue;
+        }
+        Forgotten f{fields.text(t, "notebook", key + ".notebook"), fields.text(t, "label", key + ".label"),
+                    fields.text(t, "time", key + ".time")};
+        if (f.notebook.empty() == f.label.empty())
+          fields.add(key,
+                     "needs one of `notebook` or `label` (judge memory forget writes them; judge memory "
+                     "unforget removes one)");
+        else
+          memory.m_forgotten.push_back(std::move(f));
+      }
   }
+  const std::string record = R"({"written": ["..."], "withheld": ["..."]})";
+  if (const auto* learnt =
+          fields.object(m, "learnt_rules", "learnt_rules", R"({"data_imputation": )" + record + "}")) {
+    memory.m_learnt.emplace();  // absent: saved before it was kept
+    for (const auto& [d, ignored] : learnt->items())
+      if (const auto* r = fields.object(*learnt, d, "learnt_rules." + d, record))
+        (*memory.m_learnt)[d] = {fields.texts(*r, "written", "learnt_rules." + d + ".written"),
+                                 fields.texts(*r, "withheld", "learnt_rules." + d + ".withheld")};
+  }
+  fields.problems().throw_if_any(
+      std::string("memory ").append(dir.string()) + ": " + fields.problems().count() +
+          " in memory.json (fix each by hand, see docs/memory.md \"memory.json\"):",
+      ExitCode::runtime);
 
   // Files from one save carry the same digest; none at all is a folder written before digests existed.
   const auto episodes_text = read_if_exists(dir / k_episodes);
@@ -780,16 +912,16 @@ std::string calibration_digest(const std::filesystem::path& dir, const std::stri
 
 std::vector<std::string> match_notebook(const std::string& given_path,
                                         const std::vector<std::string>& candidates) {
-  std::string_view given = given_path;
-  while (given.starts_with("./")) given.remove_prefix(2);
+  // Both sides without a leading "./" (util::notebook_name, as util::same_notebook compares them).
+  const std::string_view given = util::notebook_name(given_path);
   for (const auto& c : candidates)
-    if (c == given) return {c};
+    if (util::notebook_name(c) == given) return {c};
   std::set<std::string> out;
   for (const auto& c : candidates)
-    if (util::ends_with_path(c, given)) out.insert(c);
+    if (util::ends_with_path(util::notebook_name(c), given)) out.insert(c);
   if (out.empty())  // a longer path, e.g. as given to judge eval: examples/notebooks/x.ipynb names x.ipynb
     for (const auto& c : candidates)
-      if (util::ends_with_path(given, c)) out.insert(c);
+      if (util::ends_with_path(given, util::notebook_name(c))) out.insert(c);
   return {out.begin(), out.end()};
 }
 

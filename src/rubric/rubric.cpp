@@ -236,7 +236,20 @@ Rubric select_dimensions(const Rubric& rubric, const std::string& list) {
     if (!rubric.find(item)) {
       std::string valid;
       for (const auto& d : rubric.dimensions) valid += (valid.empty() ? "" : ", ") + d.id;
-      throw Error("unknown dimension \"" + item + "\"; the rubric has: " + valid, ExitCode::usage);
+      std::vector<std::string> ids;
+      for (const auto& d : rubric.dimensions) ids.push_back(d.id);
+      std::string message = "unknown dimension \"";
+      message += item;
+      message += '"';
+      const auto close = util::closest_names(item, ids);  // a typo: model_trainng
+      for (std::size_t i = 0; i < close.size(); ++i) {
+        message += i == 0 ? " (did you mean \"" : (i + 1 == close.size() ? "\" or \"" : "\", \"");
+        message += close[i];
+      }
+      if (!close.empty()) message += "\"?)";
+      message += "; the rubric has: ";
+      message += valid;
+      throw Error(message, ExitCode::usage);
     }
     wanted.insert(item);
   }

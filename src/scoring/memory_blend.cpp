@@ -190,12 +190,21 @@ std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memo
   std::map<std::string, std::size_t> unused;
   for (const auto& g : memory.all_guidelines())
     if (!rubric.find(g.dimension)) ++unused[g.dimension];
+  std::vector<std::string> ids;
+  for (const auto& d : rubric.dimensions) ids.push_back(d.id);
   for (const auto& [dimension, n] : unused) {
     std::string known;
-    for (const auto& d : rubric.dimensions) known += (known.empty() ? "" : ", ") + d.id;
-    out.push_back("`" + dimension + "` is not a dimension of rubric " + rubric.id + " (it has: " + known +
-                  "), so its " + std::to_string(n) + (n == 1 ? " guideline is" : " guidelines are") +
-                  " not used");
+    for (const auto& d : ids) known += (known.empty() ? "" : ", ") + d;
+    std::string line = "`" + dimension + "` is not a dimension of rubric " + rubric.id +
+                       " (it has: " + known + "), so its " + std::to_string(n) +
+                       (n == 1 ? " guideline is" : " guidelines are") + " not used";
+    const auto close = util::closest_names(dimension, ids);  // a misspelt key, as closest_fact for a fact
+    for (std::size_t i = 0; i < close.size(); ++i) {
+      line += i == 0 ? "; did you mean `" : (i + 1 == close.size() ? "` or `" : "`, `");
+      line += close[i];
+    }
+    if (!close.empty()) line += "`?";
+    out.push_back(std::move(line));
   }
   return out;
 }

@@ -16,7 +16,17 @@ bool ends_with_path(std::string_view path, std::string_view tail) {
   return path.size() == tail.size() || is_separator(path[path.size() - tail.size() - 1]);
 }
 
+std::string_view notebook_name(std::string_view path) {
+  while (path.size() >= 2 && path[0] == '.' && is_separator(path[1])) {
+    path.remove_prefix(2);
+    while (!path.empty() && is_separator(path[0])) path.remove_prefix(1);  // ".//x"
+  }
+  return path;
+}
+
 bool same_notebook(std::string_view a, std::string_view b) {
+  a = notebook_name(a);
+  b = notebook_name(b);
   return ends_with_path(a, b) || ends_with_path(b, a);
 }
 

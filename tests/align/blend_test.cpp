@@ -316,6 +316,16 @@ TEST(FactRuleCheck, ActionsOffTheScaleAreErrorsUnknownFactsWarnings) {
   unused += " (it has: " + known + "), so its 2 guidelines are not used";
   EXPECT_EQ(scoring::unknown_guideline_dimensions(m, rubric::default_rubric()),
             std::vector<std::string>{unused});
+  // A misspelt dimension key (one letter short of library_installation) gets a did-you-mean, as a fact does.
+  m.set_guidelines({{"library_instalation", "Pin versions.", {}, "manual"},
+                    {"model_trainng", "when trains_model -> score 3", {}, "manual"}});
+  const auto misspelt = scoring::unknown_guideline_dimensions(m, rubric::default_rubric());
+  ASSERT_EQ(misspelt.size(), 2u);
+  std::string one = "`library_instalation` is not a dimension of rubric ";
+  one += rubric::default_rubric().id;
+  one += " (it has: " + known + "), so its 1 guideline is not used; did you mean `library_installation`?";
+  EXPECT_EQ(misspelt[0], one);
+  EXPECT_TRUE(misspelt[1].ends_with("guideline is not used; did you mean `model_training`?")) << misspelt[1];
   // a cut of the rubric is not what the check is against: eval --dimensions passes the whole rubric
   EXPECT_EQ(check.warnings,
             (std::vector<P>{{22,

@@ -660,6 +660,21 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   EXPECT_NE(r.out.find("warning: memory forget: label x/a.ipynb#eda#r9 matches nothing"), std::string::npos)
       << r.out;
   EXPECT_EQ(episode_ids(dir / "mem"), all);
+  // A name that begins notebooks' names or paths (no extension, a folder, "./" dropped): they are the
+  // candidates; one a typo away from a file name: that one.
+  const std::string nothing = std::string(" matches nothing in ").append((dir / "mem").string());
+  r = run_judge("memory forget " + mem + " --notebook a --notebook ./x/c --notebook x/c.ipyb 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("memory forget: notebook a" + nothing + "; did you mean x/a.ipynb or y/a.ipynb?\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("memory forget: notebook ./x/c" + nothing + "; did you mean x/c.ipynb?\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("memory forget: notebook x/c.ipyb" + nothing + "; did you mean x/c.ipynb?\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(episode_ids(dir / "mem"), all);
   // "c.ipynb" ends one notebook (x/c.ipynb): forgotten; zz.ipynb is only a warning then (exit 0).
   r = run_judge("memory forget " + mem + " --notebook c.ipynb --notebook zz.ipynb 2>&1");
   EXPECT_EQ(r.exit_code, 0) << r.out;

@@ -6,7 +6,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 
+#include "../support.hpp"
+#include "judge/llm/cache.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
 #include "provider_env.hpp"
@@ -144,6 +147,46 @@ TEST(CommandProvider, MissingProgramIsConfig) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, ErrorKind::config);
   EXPECT_NE(result.error->message.find("/nonexistent/judge-program"), std::string::npos);
+}
+
+// The cache key of a command judge holds the content of the files its command line names (docs/cache.md):
+// one run, the script edited, the same spec again: the second run calls the edited script, not the cache.
+// `PROGRAM` is run directly (an executable script) or as an argument of /bin/sh.
+TEST(CommandProvider, EditingTheProgramOrItsScriptIsANewCacheKey) {
+  const test::TempDir dir("judge_command_cache");
+  auto cache = std::make_shared<ResponseCache>(dir / "cache.sqlite");
+  const auto reply = [&](const std::string& spec) {
+    CachingProvider provider(make_chat_provider(spec, settings_with_env({})), cache, CacheMode::read_write);
+    const ChatResult result = provider.chat(user_request("grade me"));
+    EXPECT_TRUE(result.ok()) << result.error->message;
+    return result.ok() ? result.response->content + (result.response->from_cache ? " (cached)" : "") : "";
+  };
+  const auto script = [&](const std::string& name, const std::string& content) {
+    const auto path =
+        dir.write(name, "#!/bin/sh\ncat > /dev/null\necho '{\"content\": \"" + content + "\"}'\n");
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+    return path.string();
+  };
+  const std::string direct = std::string("command:").append(script("fake-llm.sh", "one"));
+  EXPECT_EQ(reply(direct), "one");
+  EXPECT_EQ(reply(direct), "one (cached)");
+  script("fake-llm.sh", "two");
+  EXPECT_EQ(reply(direct), "two");
+
+  const std::string through_sh = std::string("command:/bin/sh ").append(script("judge.sh", "three"));
+  EXPECT_EQ(reply(through_sh), "three");
+  script("judge.sh", "four");
+  EXPECT_EQ(reply(through_sh), "four");
+  EXPECT_EQ(reply(through_sh), "four (cached)");
+}
+
+TEST(CommandProvider, CacheIdentityIsTheSpecAndTheHashOfEachFileNamed) {
+  const test::TempDir dir("judge_command_identity");
+  const std::string file = dir.write("abc.txt", "abc").string();
+  // No such program and a word naming no file add nothing; "abc" is FIPS 180-2's SHA-256 example.
+  const std::string spec = "command:/nonexistent/judge-program --flag " + file;
+  EXPECT_EQ(make_chat_provider(spec, settings_with_env({}))->cache_identity(),
+            spec + "\n" + file + " sha256 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

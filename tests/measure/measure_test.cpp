@@ -44,8 +44,8 @@ TEST(Measure, SameItemAtPathSeparators) {
 }
 
 // Label items meet score items by the one notebook identity (util::same_notebook), by hand: "x/c.ipynb" is a
-// tail of "/data/x/c.ipynb"; "C:\\nb\\d.ipynb" ends with "d.ipynb" at a backslash; "./e.ipynb" says "at the
-// root", so it is not nb/e.ipynb (left without a score); "nb/./f.ipynb" ends with "./f.ipynb".
+// tail of "/data/x/c.ipynb"; "C:\\nb\\d.ipynb" ends with "d.ipynb" at a backslash; "./e.ipynb" is "e.ipynb",
+// a tail of nb/e.ipynb; "nb/./f.ipynb" ends with "f.ipynb".
 TEST(Measure, ItemsMatchByTheOneNotebookIdentity) {
   const auto labels = judge::labels::read_labels(write_temp(
       "match_labels.csv",
@@ -60,10 +60,33 @@ TEST(Measure, ItemsMatchByTheOneNotebookIdentity) {
   const Measurement r = measure(labels, scores, options);
   ASSERT_EQ(r.judges.size(), 1u);
   const auto& jr = r.judges[0];
-  EXPECT_EQ(jr.unmatched_labels, 1u);  // ./e.ipynb
+  EXPECT_EQ(jr.unmatched_labels, 0u);
   ASSERT_EQ(jr.dimensions.size(), 1u);
-  EXPECT_EQ(jr.dimensions[0].metrics.n, 3u);
-  EXPECT_DOUBLE_EQ(jr.dimensions[0].metrics.mae, (1.0 + 0.0 + 2.0) / 3);  // c: 2 vs 1, d: 2 vs 2, f: 3 vs 1
+  EXPECT_EQ(jr.dimensions[0].metrics.n, 4u);
+  // c: 2 vs 1, d: 2 vs 2, e: 3 vs 3, f: 3 vs 1
+  EXPECT_DOUBLE_EQ(jr.dimensions[0].metrics.mae, (1.0 + 0.0 + 0.0 + 2.0) / 4);
+}
+
+// The user's case: judge eval . run inside the notebooks folder writes "./titanic.ipynb" (and "././" is the
+// same), the labels say "ipynb/titanic.ipynb": one notebook, by hand 4 vs 2 and 1 vs 1.
+TEST(Measure, ScoresOfJudgeEvalDotMatchLabelsFromTheParentFolder) {
+  const auto labels = judge::labels::read_labels(write_temp(
+      "dot_labels.csv",
+      "notebook,dimension,score\nipynb/titanic.ipynb,model_use,2\nipynb/churn.ipynb,model_use,1\n"));
+  const auto scores = read_scores(write_temp(
+      "dot_scores.jsonl",
+      R"({"notebook":"./titanic.ipynb","dimension":"model_use","status":"scored","score":4,"judge":"h"})"
+      "\n"
+      R"({"notebook":"././churn.ipynb","dimension":"model_use","status":"scored","score":1,"judge":"h"})"
+      "\n"));
+  MeasureOptions options;
+  options.bootstrap.resamples = 50;
+  const Measurement r = measure(labels, scores, options);
+  ASSERT_EQ(r.judges.size(), 1u);
+  EXPECT_EQ(r.judges[0].unmatched_labels, 0u);
+  ASSERT_EQ(r.judges[0].dimensions.size(), 1u);
+  EXPECT_EQ(r.judges[0].dimensions[0].metrics.n, 2u);
+  EXPECT_DOUBLE_EQ(r.judges[0].dimensions[0].metrics.mae, (2.0 + 0.0) / 2);
 }
 
 TEST(Measure, SmallCaseByHand) {

@@ -279,6 +279,13 @@ TEST(Memory, MatchNotebookOnWholePathComponents) {
   EXPECT_EQ(match_notebook("./ipynb/churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
   EXPECT_EQ(match_notebook("data/ipynb/churn.ipynb", nbs), (std::vector<std::string>{"ipynb/churn.ipynb"}));
   EXPECT_TRUE(match_notebook("data/xipynb/churn.ipynb", nbs).empty());
+  // A memory aligned on judge eval . output holds "./" paths: they are named without it, as same_notebook
+  // names them, and "././" is one "./".
+  const std::vector<std::string> dotted{"./titanic.ipynb", "./sub/churn.ipynb"};
+  EXPECT_EQ(match_notebook("titanic.ipynb", dotted), (std::vector<std::string>{"./titanic.ipynb"}));
+  EXPECT_EQ(match_notebook("churn.ipynb", dotted), (std::vector<std::string>{"./sub/churn.ipynb"}));
+  EXPECT_EQ(match_notebook("././sub/churn.ipynb", dotted), (std::vector<std::string>{"./sub/churn.ipynb"}));
+  EXPECT_EQ(match_notebook("ipynb/titanic.ipynb", dotted), (std::vector<std::string>{"./titanic.ipynb"}));
   // An exact match wins over longer paths ending with it.
   EXPECT_EQ(match_notebook("t.ipynb", {"t.ipynb", "a/t.ipynb"}), (std::vector<std::string>{"t.ipynb"}));
 }
@@ -475,6 +482,52 @@ TEST(Memory, MissingBlendWeightsLoadAsZero) {
   fs::remove_all(dir);
 }
 
+// Hand edits of memory.json are checked, every problem named with the file and its key, together: a blend
+// weight of 7 (was clamped to 1), a negative k (was accepted), a string where a number belongs (was a raw
+// "[json.exception.type_error.302] type must be number, but is string" naming no key).
+TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
+  const auto dir = temp_dir("manifest_edits");
+  sample().save(dir);
+  auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "memory.json"));
+  manifest["blend_weights"] = {{"data_imputation", {{"score", 7}, {"na", "yes"}}},
+                               {"model_training", {{"score", 0.25}, {"na", 1}}},
+                               {"eda", 0.5}};
+  manifest["k"] = -3;
+  manifest["judge"] = 3;
+  manifest["forgotten"] = {{{"notebook", "a.ipynb"}, {"label", "a.ipynb#eda#r1"}}};
+  manifest["learnt_rules"] = {{"eda", {{"written", {"ok", 2}}}}};
+  judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
+  const std::string file = (dir / "memory.json").string();
+  std::string what;
+  try {
+    Memory::load(dir);
+  } catch (const judge::Error& e) {
+    what = e.what();
+  }
+  EXPECT_NE(what.find("7 problems in memory.json"), std::string::npos) << what;
+  for (const std::string problem :
+       {"`blend_weights.data_imputation.score` must be a number from 0 to 1, not 7 (",
+        "`blend_weights.data_imputation.na` must be a number from 0 to 1, not \"yes\" (",
+        "`blend_weights.eda` must be an object such as {\"score\": 0.5, \"na\": 0}, not 0.5",
+        "`k` must be a whole number from 1 to 1000, not -3 (", "`judge` must be a string, not 3",
+        "`forgotten[0]` needs one of `notebook` or `label`",
+        "`learnt_rules.eda.written[1]` must be a string, not 2"})
+    EXPECT_NE(what.find(file + ": " + problem), std::string::npos) << problem << "\n" << what;
+  EXPECT_EQ(what.find("model_training"), std::string::npos) << what;  // 0.25 and 1 are fine
+  EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
+  // Within range, they load as written.
+  manifest["blend_weights"] = {{"data_imputation", {{"score", 1}, {"na", 0}}}};
+  manifest["k"] = 1;
+  manifest["judge"] = "heuristic";
+  manifest["forgotten"] = nlohmann::json::array();
+  manifest["learnt_rules"] = nlohmann::json::object();
+  judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
+  const Memory r = Memory::load(dir);
+  EXPECT_EQ(r.blend_weights().at("data_imputation").score, 1);
+  EXPECT_EQ(r.provenance().k, 1);
+  fs::remove_all(dir);
+}
+
 // Memory folders that once broke Memory::load (found by fuzz/memory_fuzz.cpp; reduced inputs in
 // tests/regressions/memory_*.txt, in the fuzz target's form: memory.json, guidelines.yaml, episodes.jsonl and
 // vectors.jsonl separated by "===" lines). Each must be a judge::Error naming the file, never another
@@ -509,7 +562,9 @@ TEST(MemoryRegressions, ManifestFieldsOfTheWrongTypeOrRangeAreErrorsNamingMemory
   // "k": 1e300 was cast to int (undefined behaviour); "schema_version": "1" and "embeddings": 5 escaped as
   // nlohmann type errors.
   std::string what = load_regression("memory_k_out_of_int_range.txt");
-  EXPECT_NE(what.find("memory.json: k must be a whole number from"), std::string::npos) << what;
+  EXPECT_NE(what.find("memory.json: `k` must be a whole number from 1 to 1000, not 1e+300"),
+            std::string::npos)
+      << what;
   what = load_regression("memory_schema_version_string.txt");
   EXPECT_NE(what.find("memory.json: expected schema_version 1"), std::string::npos) << what;
   what = load_regression("memory_embeddings_not_string.txt");

@@ -465,25 +465,26 @@ TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) 
             nlohmann::json::array({"model_uze"}));
 }
 
-// Labels without a score are listed on stderr, each with the score item it probably meant: "./c.ipynb" is
-// nb/c.ipynb once "./" is dropped, d.ipynbb is one typo from nb/d.ipynb, e.ipynb has no look-alike, and
-// a.ipynb matched but has no score on model_uze.
+// Labels without a score are listed on stderr, each with the score item it probably meant: "nb/./c.ipynb" is
+// nb/c.ipynb once "." parts are dropped (a leading "./" alone matches: ./f.ipynb is nb/f.ipynb), d.ipynbb is
+// one typo from nb/d.ipynb, e.ipynb has no look-alike, and a.ipynb matched but has no score on model_uze.
 TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
-  const fs::path labels = write_temp("unmatched_labels.csv",
-                                     "notebook,dimension,score\na.ipynb,model_use,2\nb.ipynb,model_use,3\n"
-                                     "./c.ipynb,model_use,1\nnb/d.ipynbb,model_use,1\ne.ipynb,model_use,1\n"
-                                     "a.ipynb,model_uze,2\n");
+  const fs::path labels =
+      write_temp("unmatched_labels.csv",
+                 "notebook,dimension,score\na.ipynb,model_use,2\nb.ipynb,model_use,3\n"
+                 "nb/./c.ipynb,model_use,1\nnb/d.ipynbb,model_use,1\ne.ipynb,model_use,1\n"
+                 "a.ipynb,model_uze,2\n./f.ipynb,model_use,3\n");
   const fs::path scores =
       write_temp("unmatched_scores.csv",
                  "item,dimension,score,judge\nnb/a.ipynb,model_use,2,h\nnb/b.ipynb,model_use,3,h\n"
-                 "nb/c.ipynb,model_use,1,h\nnb/d.ipynb,model_use,1,h\n");
+                 "nb/c.ipynb,model_use,1,h\nnb/d.ipynb,model_use,1,h\nnb/f.ipynb,model_use,3,h\n");
   const auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" +
                                         scores.string() + "' --bootstrap 50 2>&1 >/dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out,
             "judge: judge h: 4 labels without a score (no score at all on labelled dimension model_uze: "
             "misspelt, or not judged?):\n"
-            "  ./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
+            "  nb/./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
             "  nb/d.ipynbb#model_use (did you mean nb/d.ipynb?)\n"
             "  e.ipynb#model_use\n"
             "  a.ipynb#model_uze\n");

@@ -66,6 +66,24 @@ TEST(Rubric, SelectDimensionsRejectsUnknown) {
   EXPECT_EQ(select_dimensions(default_rubric(), "model_use,model_training").dimensions.size(), 2u);
 }
 
+TEST(Rubric, SelectDimensionsSuggestsTheDimensionATypoMeant) {
+  const auto message = [](const std::string& list) {
+    try {
+      select_dimensions(default_rubric(), list);
+    } catch (const judge::Error& e) {
+      EXPECT_EQ(e.code(), judge::ExitCode::usage);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string typo = message("model_trainng");
+  EXPECT_NE(
+      typo.find("unknown dimension \"model_trainng\" (did you mean \"model_training\"?); the rubric has: "),
+      std::string::npos)
+      << typo;
+  EXPECT_EQ(message("nope").find("did you mean"), std::string::npos);  // nothing near: the list only
+}
+
 namespace {
 
 // The message of the judge::Error thrown by parse_rubric(text, "r.yaml"), or "" when it loads.

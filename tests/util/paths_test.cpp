@@ -10,11 +10,19 @@ TEST(Paths, SameNotebookOnWholePathComponents) {
   // Equal and suffix cases are in tests/report (report::same_item is this rule); here what it adds.
   EXPECT_TRUE(same_notebook("./examples/x.ipynb", "examples/x.ipynb"));
   EXPECT_FALSE(same_notebook("", "a.ipynb"));
-  // A leading "./" anchors the path at its root: a tail of a longer path only with that "./" in it.
-  EXPECT_FALSE(same_notebook("./c.ipynb", "nb/c.ipynb"));
+  // A leading "./" (repeated too) is nothing: "./c.ipynb" (judge eval . from inside nb/) names nb/c.ipynb.
+  EXPECT_TRUE(same_notebook("./c.ipynb", "nb/c.ipynb"));
+  EXPECT_TRUE(same_notebook("ipynb/titanic.ipynb", "././titanic.ipynb"));
   EXPECT_TRUE(same_notebook("./c.ipynb", "c.ipynb"));
   EXPECT_TRUE(same_notebook("./nb/c.ipynb", "nb/c.ipynb"));
   EXPECT_TRUE(same_notebook("data/./nb/c.ipynb", "./nb/c.ipynb"));
+  EXPECT_FALSE(same_notebook("./c.ipynb", "nb/xc.ipynb"));
+  EXPECT_FALSE(same_notebook("./", "nb/c.ipynb"));
+  EXPECT_EQ(notebook_name("././nb/c.ipynb"), "nb/c.ipynb");
+  EXPECT_EQ(notebook_name(".//c.ipynb"), "c.ipynb");
+  EXPECT_EQ(notebook_name(".\\c.ipynb"), "c.ipynb");
+  EXPECT_EQ(notebook_name("../c.ipynb"), "../c.ipynb");
+  EXPECT_EQ(notebook_name(".c.ipynb"), ".c.ipynb");
   EXPECT_TRUE(ends_with_path("data/ipynb/titanic.ipynb", "ipynb/titanic.ipynb"));
   EXPECT_FALSE(ends_with_path("titanic.ipynb", "data/titanic.ipynb"));
   EXPECT_FALSE(ends_with_path("data/ipynb/titanic.ipynb", "anic.ipynb"));

@@ -28,12 +28,13 @@ CacheMode parse_cache_mode(const std::string& name);
 std::filesystem::path default_cache_path();
 
 /// The canonical form of a request, the cache key's input: compact JSON with sorted keys of the provider
-/// spec, messages, temperature, max_tokens, response schema (and its name) and seed. Holds no API key
+/// (its ChatProvider::cache_identity: the spec, with the content hashes of a command judge's files),
+/// messages, temperature, max_tokens, response schema (and its name) and seed. Holds no API key
 /// (ChatRequest has none and specs never contain one).
-std::string canonical_request(const std::string& provider_spec, const ChatRequest& request);
+std::string canonical_request(const std::string& provider, const ChatRequest& request);
 
 /// sha256 hex of canonical_request.
-std::string cache_key(const std::string& provider_spec, const ChatRequest& request);
+std::string cache_key(const std::string& provider, const ChatRequest& request);
 
 struct CacheStats {
   std::int64_t entries = 0;
@@ -74,13 +75,15 @@ class ResponseCache {
   std::mutex m_mutex;
 };
 
-/// A ChatProvider decorator that serves replies from a ResponseCache by cache_key(inner spec, request).
+/// A ChatProvider decorator that serves replies from a ResponseCache by cache_key(inner cache_identity,
+/// request); the entry records the inner spec.
 /// Only successful replies are stored; served replies have from_cache = true and latency 0. reject() drops
 /// the request's entry in read_write mode (the modes that store nothing delete nothing either).
 class CachingProvider : public ChatProvider {
  public:
   CachingProvider(std::shared_ptr<ChatProvider> inner, std::shared_ptr<ResponseCache> cache, CacheMode mode);
   std::string spec() const override { return m_inner->spec(); }
+  std::string cache_identity() const override { return m_inner->cache_identity(); }
   ChatResult chat(const ChatRequest& request) override;
   void reject(const ChatRequest& request) override;
 

@@ -36,6 +36,10 @@ class CommandChatProvider : public ChatProvider {
   CommandChatProvider(std::string spec, std::vector<std::string> argv, double timeout_seconds,
                       std::vector<std::string> secrets = {});
   std::string spec() const override { return m_spec; }
+  /// The spec and the sha256 of every file the command line names, read when the provider is made: the
+  /// program (a path, or found in PATH as it is run) and each argument that is a regular file (a script). So
+  /// editing ./fake-llm.py or the script of `python3 judge.py` changes the response cache's key.
+  std::string cache_identity() const override { return m_cache_identity; }
   /// Runs the program once (thread-safe: each call is its own process, in its own process group).
   /// Error kinds: cannot start -> config; runs past the timeout -> timeout (the group is killed with
   /// SIGKILL); an error object on stdout -> its kind; otherwise a non-zero exit, a signal, or stdout that is
@@ -44,6 +48,7 @@ class CommandChatProvider : public ChatProvider {
 
  private:
   std::string m_spec;
+  std::string m_cache_identity;
   std::vector<std::string> m_argv;
   double m_timeout_seconds;
   std::vector<std::string> m_secrets;

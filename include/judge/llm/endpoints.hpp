@@ -117,6 +117,8 @@ class BalancedProvider : public ChatProvider {
                    std::vector<std::size_t> caps, RestPolicy rest = {}, SleepFunction sleep = sleep_seconds,
                    NowFunction now = steady_now);
   std::string spec() const override { return m_spec; }
+  /// The first endpoint's: every endpoint serves the same spec.
+  std::string cache_identity() const override { return m_endpoints.front()->cache_identity(); }
   ChatResult chat(const ChatRequest& request) override;
   /// Calls per endpoint so far (started), in the order given.
   std::vector<std::size_t> calls() const;

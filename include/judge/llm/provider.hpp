@@ -113,6 +113,10 @@ class ChatProvider {
   virtual ~ChatProvider() = default;
   /// The spec, e.g. "openai:gpt-4.1-mini" (never contains a key).
   virtual std::string spec() const = 0;
+  /// What the response cache keys this provider's replies by, besides the request (llm::cache_key): the
+  /// spec, and for a provider whose replies also depend on files of the user's, their content (the command
+  /// provider's program and script files). Decorators forward it inward. Never contains a key.
+  virtual std::string cache_identity() const { return spec(); }
   /// One call, no retries (RetryingProvider adds those). Expected failures are values, not exceptions.
   virtual ChatResult chat(const ChatRequest& request) = 0;
   /// Takes back the reply chat(request) just gave because the caller cannot use it (e.g. it does not

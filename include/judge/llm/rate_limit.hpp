@@ -63,6 +63,7 @@ class RateLimitedProvider : public ChatProvider {
  public:
   RateLimitedProvider(std::shared_ptr<ChatProvider> inner, std::shared_ptr<RateLimiter> limiter);
   std::string spec() const override { return m_inner->spec(); }
+  std::string cache_identity() const override { return m_inner->cache_identity(); }
   ChatResult chat(const ChatRequest& request) override;
   void reject(const ChatRequest& request) override { m_inner->reject(request); }
 

@@ -68,6 +68,7 @@ class RetryingProvider : public ChatProvider {
   RetryingProvider(std::shared_ptr<ChatProvider> inner, RetryPolicy policy = {},
                    SleepFunction sleep = sleep_seconds, std::uint64_t seed = std::random_device{}());
   std::string spec() const override { return m_inner->spec(); }
+  std::string cache_identity() const override { return m_inner->cache_identity(); }
   ChatResult chat(const ChatRequest& request) override;
   void reject(const ChatRequest& request) override { m_inner->reject(request); }
 

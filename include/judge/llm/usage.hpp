@@ -38,6 +38,7 @@ class MeteredProvider : public ChatProvider {
   MeteredProvider(std::shared_ptr<ChatProvider> inner, std::shared_ptr<UsageMeter> meter)
       : m_inner(std::move(inner)), m_meter(std::move(meter)) {}
   std::string spec() const override { return m_inner->spec(); }
+  std::string cache_identity() const override { return m_inner->cache_identity(); }
   ChatResult chat(const ChatRequest& request) override {
     auto result = m_inner->chat(request);
     m_meter->record(result);

@@ -284,7 +284,7 @@ std::string calibration_digest(const std::filesystem::path& dir, const std::stri
 /// candidate ending with it on whole path components ("titanic.ipynb" and "ipynb/titanic.ipynb" match
 /// "data/ipynb/titanic.ipynb"; "anic.ipynb" does not), else every candidate the given path ends with on
 /// whole components (the path as given to judge eval, "examples/notebooks/x.ipynb", names "x.ipynb"). A
-/// leading "./" is ignored. Sorted, without duplicates; empty when none.
+/// leading "./" of either is ignored (util::notebook_name). Sorted, without duplicates; empty when none.
 std::vector<std::string> match_notebook(const std::string& given, const std::vector<std::string>& candidates);
 
 }  // namespace judge::memory

@@ -62,7 +62,8 @@ Rubric load_rubric(const std::filesystem::path& path);
 const Rubric& default_rubric();
 
 /// Restricts `rubric` to the comma-separated dimension ids in `list` (in rubric order; spaces around an id
-/// are ignored). Throws judge::Error (usage) naming an unknown id and listing the valid ones.
+/// are ignored). Throws judge::Error (usage) naming an unknown id, the ids a few edits away
+/// (util::closest_names: "did you mean \"model_training\"?") and listing the valid ones.
 Rubric select_dimensions(const Rubric& rubric, const std::string& list);
 
 }  // namespace judge::rubric

@@ -90,7 +90,8 @@ std::string closest_fact(std::string_view name);
 
 /// One line per dimension the memory's guidelines are filed under that `rubric` (the whole rubric, not a
 /// --dimensions cut of it) lacks: a typo in guidelines.yaml's key (`data_imputaton:`) leaves those guidelines
-/// unused by every judge. Names the rubric's dimensions and counts the guidelines.
+/// unused by every judge. Names the rubric's dimensions and counts the guidelines, and ends with "; did you
+/// mean `data_imputation`?" when rubric dimensions are near the key (util::closest_names).
 std::vector<std::string> unknown_guideline_dimensions(const memory::Memory& memory,
                                                       const rubric::Rubric& rubric);
 
