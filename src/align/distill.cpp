@@ -38,9 +38,10 @@ bool ends_clause(const std::string& word) {
   return word == "but" || word == "however" || word == "although" || word == "though" || word == "whereas";
 }
 
-// The lower-cased words of a sentence (letters, digits, '_' and an inner apostrophe, ' or U+2019: "isn't").
-std::vector<std::string> words_of(std::string_view sentence) {
-  std::vector<std::string> out;
+// Calls on_word with each lower-cased word of a sentence (letters, digits, '_' and an inner apostrophe, ' or
+// U+2019: "isn't"), and on_break with each other character, after the word it ends.
+template <class OnWord, class OnBreak>
+void scan_words(std::string_view sentence, OnWord on_word, OnBreak on_break) {
   std::string word;
   for (std::size_t i = 0; i <= sentence.size(); ++i) {
     const char c = i < sentence.size() ? sentence[i] : ' ';
@@ -54,9 +55,17 @@ std::vector<std::string> words_of(std::string_view sentence) {
       if (c != '\'') i += 2;
       continue;
     }
-    if (!word.empty()) out.push_back(std::move(word));
+    if (!word.empty()) on_word(std::move(word));
     word.clear();
+    on_break(c);
   }
+}
+
+// The lower-cased words of a sentence (scan_words).
+std::vector<std::string> words_of(std::string_view sentence) {
+  std::vector<std::string> out;
+  scan_words(
+      sentence, [&](std::string w) { out.push_back(std::move(w)); }, [](char) {});
   return out;
 }
 
@@ -124,23 +133,9 @@ std::vector<std::string> phrases(std::string_view sentence) {
       }
     }
   };
-  std::string word;
-  for (std::size_t i = 0; i <= sentence.size(); ++i) {
-    const char c = i < sentence.size() ? sentence[i] : ' ';
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      continue;
-    }
-    const bool apostrophe = c == '\'' || sentence.substr(i, 3) == "\xE2\x80\x99";  // ' or U+2019
-    if (apostrophe && !word.empty() && i + 1 < sentence.size()) {
-      word += '\'';
-      if (c != '\'') i += 2;
-      continue;
-    }
-    if (!word.empty()) on_word(std::move(word));
-    word.clear();
+  scan_words(sentence, on_word, [&](char c) {
     if (c == ';' || c == ':' || c == '(' || c == ')') negation.clear();
-  }
+  });
   return out;
 }
 
