@@ -32,8 +32,9 @@ RULES = {  # dimension: (fact, threshold, cap): fact < threshold -> score at mos
 }
 
 
-def facts_by_notebook():
-    out = subprocess.run([JUDGE, "notebook", "show", "--facts", "--format", "json", NOTEBOOKS],
+def facts_by_notebook(judge=JUDGE):
+    """{notebook path under notebooks/: {fact: value}} from `judge notebook show --facts --format json`."""
+    out = subprocess.run([judge, "notebook", "show", "--facts", "--format", "json", NOTEBOOKS],
                          check=True, capture_output=True, text=True).stdout
     facts = {}
     for line in out.splitlines():
