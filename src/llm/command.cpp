@@ -12,6 +12,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -218,45 +219,25 @@ std::optional<ErrorKind> kind_named(const std::string& name) {
   return kind == ErrorKind::not_in_cache ? std::nullopt : kind;
 }
 
-// The file the program word `word` runs, found as posix_spawnp finds it: a word with a '/' is a path (from
-// the working folder); a bare name is looked up in each folder of PATH in turn (an empty entry is the working
-// folder; PATH unset: /bin:/usr/bin), the first regular file there. nullopt when there is none.
-std::optional<std::filesystem::path> program_file(const std::string& word) {
-  std::error_code ec;
-  if (word.find('/') != std::string::npos) {
-    if (std::filesystem::is_regular_file(word, ec)) return std::filesystem::path(word);
-    return std::nullopt;
-  }
-  const char* path_variable = std::getenv("PATH");
-  const std::string search = path_variable ? path_variable : "/bin:/usr/bin";
-  for (std::size_t start = 0; start <= search.size();) {
-    const std::size_t end = std::min(search.find(':', start), search.size());
-    const std::string folder = search.substr(start, end - start);
-    const std::filesystem::path candidate = std::filesystem::path(folder.empty() ? "." : folder) / word;
-    if (!word.empty() && std::filesystem::is_regular_file(candidate, ec) &&
-        ::access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-    start = end + 1;
-  }
-  return std::nullopt;
-}
-
 // What a command judge's replies are cached by besides the request (docs/cache.md): the spec and, for each
-// word of the command line that names a readable file (the program, found as program_file finds it, and any
-// argument that is a regular file from the working folder: `python3 judge.py`'s script), "WORD sha256 HEX" of
-// its content, so an edited program or script is a new key. A word naming no readable file adds nothing.
+// word of the command line that names a regular file by a path of the command line (the program when it has a
+// '/', `./judge.sh`; any argument, `python3 judge.py`'s script) of at most k_hashed_file_bytes, "WORD sha256
+// HEX" of its content, so an edited program or script is a new key. Why not more: a program found in PATH
+// (`python3`) differs from machine to machine, and keying by it would make a cache recorded on one machine
+// miss on every other (the record/replay workflow); a large file (`--model x.gguf`) would be read whole at
+// every start. A word naming no such file adds nothing.
+constexpr std::uintmax_t k_hashed_file_bytes = 1 << 20;
+
 std::string command_cache_identity(const std::string& spec, const std::vector<std::string>& argv) {
   std::string identity = spec;
   for (std::size_t i = 0; i < argv.size(); ++i) {
-    std::optional<std::filesystem::path> file;
     std::error_code ec;
-    if (i == 0)
-      file = program_file(argv[0]);
-    else if (!argv[i].empty() && std::filesystem::is_regular_file(argv[i], ec))
-      file = std::filesystem::path(argv[i]);
-    if (!file) continue;
+    if (argv[i].empty() || (i == 0 && argv[0].find('/') == std::string::npos) ||
+        !std::filesystem::is_regular_file(argv[i], ec) ||
+        std::filesystem::file_size(argv[i], ec) > k_hashed_file_bytes || ec)
+      continue;
     try {
-      const std::string digest = util::sha256_hex(util::read_file(*file));
+      const std::string digest = util::sha256_hex(util::read_file(argv[i]));
       identity += '\n';
       identity += argv[i];
       identity += " sha256 ";

@@ -187,6 +187,17 @@ TEST(CommandProvider, CacheIdentityIsTheSpecAndTheHashOfEachFileNamed) {
   const std::string spec = "command:/nonexistent/judge-program --flag " + file;
   EXPECT_EQ(make_chat_provider(spec, settings_with_env({}))->cache_identity(),
             spec + "\n" + file + " sha256 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // A program found in PATH (sh), a folder and a file over 1 MiB add nothing either.
+  std::string big(std::size_t{1} << 20, 'x');
+  const std::string large = dir.write("model.bin", big + "x").string();
+  const std::string bare = "command:sh " + dir.path().string() + " " + large;
+  EXPECT_EQ(make_chat_provider(bare, settings_with_env({}))->cache_identity(), bare);
+  // A file of exactly 1 MiB is hashed (the digest from Python's hashlib).
+  const std::string limit = dir.write("limit.bin", big).string();
+  const std::string at_limit = "command:sh " + limit;
+  EXPECT_EQ(
+      make_chat_provider(at_limit, settings_with_env({}))->cache_identity(),
+      at_limit + "\n" + limit + " sha256 8f990ba0b577b51cf009ea049368c16bbda1b21e1b93be07a824758bb253c39b");
 }
 
 }  // namespace
