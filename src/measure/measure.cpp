@@ -42,21 +42,26 @@ std::string_view file_name(std::string_view path) {
 }
 
 /// label item -> score item, by util::same_notebook (the one notebook identity). A label item equal to a
-/// score item matches only it. Throws judge::Error (usage) when a label item matches several score items,
-/// or a score item is matched by several label items: guessing would compare a notebook with another one's
-/// labels. Two paths that name the same notebook end with the same component, so score items are indexed by
-/// their last component and same_notebook decides among those only (not every pair of items).
+/// score item (a leading "./" aside: util::notebook_name) matches only it. Throws judge::Error (usage) when a
+/// label item matches several score items, or a score item is matched by several label items: guessing would
+/// compare a notebook with another one's labels. Two paths that name the same notebook end with the same
+/// component, so score items are indexed by their last component and same_notebook decides among those only
+/// (not every pair of items).
 std::unordered_map<std::string, std::string> match_items(const std::set<std::string>& label_items,
                                                          const std::set<std::string>& score_items) {
   std::unordered_multimap<std::string_view, std::string_view> by_name;  // last component -> score item
-  for (const auto& s : score_items) by_name.emplace(file_name(s), s);
+  std::unordered_multimap<std::string_view, std::string_view> by_path;  // notebook_name -> score item
+  for (const auto& s : score_items) {
+    by_name.emplace(file_name(s), s);
+    by_path.emplace(util::notebook_name(s), s);
+  }
   std::unordered_map<std::string, std::string> out;
   std::map<std::string, std::set<std::string>> labels_of;  // score item -> the label items matched to it
   for (const auto& l : label_items) {
     std::set<std::string> candidates;
-    if (score_items.count(l)) {
-      candidates.insert(l);
-    } else {
+    const auto [same, same_end] = by_path.equal_range(util::notebook_name(l));  // equal, "./" aside
+    for (auto it = same; it != same_end; ++it) candidates.emplace(it->second);
+    if (candidates.empty()) {
       const auto [first, last] = by_name.equal_range(file_name(l));
       for (auto it = first; it != last; ++it)
         if (util::same_notebook(l, it->second)) candidates.emplace(it->second);

@@ -89,6 +89,26 @@ TEST(Measure, ScoresOfJudgeEvalDotMatchLabelsFromTheParentFolder) {
   EXPECT_DOUBLE_EQ(r.judges[0].dimensions[0].metrics.mae, (2.0 + 0.0) / 2);
 }
 
+// A label equal to a score item but for a leading "./" matches that item only, as an equal one does: the
+// label ./x.ipynb is x.ipynb's (|3 - 1| = 2), not also nb/x.ipynb's (which would be ambiguous).
+TEST(Measure, ALabelEqualButForDotSlashMatchesOnlyThatItem) {
+  const auto labels = judge::labels::read_labels(
+      write_temp("dot_exact_labels.csv", "notebook,dimension,score\n./x.ipynb,model_use,3\n"));
+  const auto scores = read_scores(write_temp(
+      "dot_exact_scores.jsonl",
+      R"({"notebook":"x.ipynb","dimension":"model_use","status":"scored","score":1,"judge":"h"})"
+      "\n"
+      R"({"notebook":"nb/x.ipynb","dimension":"model_use","status":"scored","score":3,"judge":"h"})"
+      "\n"));
+  MeasureOptions options;
+  options.bootstrap.resamples = 50;
+  const Measurement r = measure(labels, scores, options);
+  ASSERT_EQ(r.judges.size(), 1u);
+  ASSERT_EQ(r.judges[0].dimensions.size(), 1u);
+  EXPECT_EQ(r.judges[0].dimensions[0].metrics.n, 1u);
+  EXPECT_DOUBLE_EQ(r.judges[0].dimensions[0].metrics.mae, 2.0);
+}
+
 TEST(Measure, SmallCaseByHand) {
   const Measurement r = small_report();
   EXPECT_EQ(r.scale.min, 1);  // labels' integer range
