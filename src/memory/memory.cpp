@@ -597,7 +597,15 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   if (!has_schema_version(m)) throw Error(manifest_path.string() + ": expected schema_version 1");
   ManifestFields fields(manifest_path.string());
   const std::string embeddings = fields.text(m, "embeddings", "embeddings", "hashed-tfidf");
-  Memory memory(fields.problems().empty() ? embeddings : "hashed-tfidf", embedding_settings);
+  // An embeddings spec the memory cannot use is one more problem of the file, reported with the others.
+  std::optional<Memory> made;
+  if (fields.problems().empty()) try {
+      made.emplace(embeddings, embedding_settings);
+    } catch (const Error& e) {
+      fields.add("embeddings", std::string("names no embedder this judge has: ") + e.what());
+    }
+  if (!made) made.emplace("hashed-tfidf", embedding_settings);
+  Memory memory = std::move(*made);
   Provenance& p = memory.m_provenance;
   const std::string digest = fields.text(m, "digest", "digest");  // "" in folders written before digests
   p.judge = fields.text(m, "judge", "judge");

@@ -494,6 +494,7 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
                                {"eda", 0.5}};
   manifest["k"] = -3;
   manifest["judge"] = 3;
+  manifest["embeddings"] = "foo";
   manifest["forgotten"] = {{{"notebook", "a.ipynb"}, {"label", "a.ipynb#eda#r1"}}};
   manifest["learnt_rules"] = {{"eda", {{"written", {"ok", 2}}}}};
   judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
@@ -504,14 +505,15 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
   } catch (const judge::Error& e) {
     what = e.what();
   }
-  EXPECT_NE(what.find("7 problems in memory.json"), std::string::npos) << what;
+  EXPECT_NE(what.find("8 problems in memory.json"), std::string::npos) << what;
   for (const std::string problem :
        {"`blend_weights.data_imputation.score` must be a number from 0 to 1, not 7 (",
         "`blend_weights.data_imputation.na` must be a number from 0 to 1, not \"yes\" (",
         "`blend_weights.eda` must be an object such as {\"score\": 0.5, \"na\": 0}, not 0.5",
         "`k` must be a whole number from 1 to 1000, not -3 (", "`judge` must be a string, not 3",
         "`forgotten[0]` needs one of `notebook` or `label`",
-        "`learnt_rules.eda.written[1]` must be a string, not 2"})
+        "`learnt_rules.eda.written[1]` must be a string, not 2",
+        "`embeddings` names no embedder this judge has: unknown embeddings spec \"foo\""})
     EXPECT_NE(what.find(file + ": " + problem), std::string::npos) << problem << "\n" << what;
   EXPECT_EQ(what.find("model_training"), std::string::npos) << what;  // 0.25 and 1 are fine
   EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
@@ -519,6 +521,7 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
   manifest["blend_weights"] = {{"data_imputation", {{"score", 1}, {"na", 0}}}};
   manifest["k"] = 1;
   manifest["judge"] = "heuristic";
+  manifest["embeddings"] = "hashed-tfidf";
   manifest["forgotten"] = nlohmann::json::array();
   manifest["learnt_rules"] = nlohmann::json::object();
   judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
