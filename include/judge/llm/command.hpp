@@ -36,9 +36,10 @@ class CommandChatProvider : public ChatProvider {
   CommandChatProvider(std::string spec, std::vector<std::string> argv, double timeout_seconds,
                       std::vector<std::string> secrets = {});
   std::string spec() const override { return m_spec; }
-  /// The spec and the sha256 of every file the command line names, read when the provider is made: the
-  /// program (a path, or found in PATH as it is run) and each argument that is a regular file (a script). So
-  /// editing ./fake-llm.py or the script of `python3 judge.py` changes the response cache's key.
+  /// The spec and the sha256 of every file of at most 1 MiB the command line names by a path, read when the
+  /// provider is made: the program when it is a path and each argument that is a regular file (a script); not
+  /// a program found in PATH (it differs between machines). So editing ./fake-llm.py or the script of
+  /// `python3 judge.py` changes the response cache's key.
   std::string cache_identity() const override { return m_cache_identity; }
   /// Runs the program once (thread-safe: each call is its own process, in its own process group).
   /// Error kinds: cannot start -> config; runs past the timeout -> timeout (the group is killed with
