@@ -53,7 +53,7 @@ using util::json_text;
 using util::Problems;
 
 /// CSV: a header row naming the columns, then one label per record.
-void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
+void read_csv(const std::string& text, LabelSet& set, Problems& problems, std::vector<int>& empty_scores) {
   const auto records = util::parse_csv(text, set.source);
   if (records.empty()) {
     problems.add(1, "empty file: expected a header row with notebook (or item), dimension, score");
@@ -67,7 +67,6 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
   if (!dim_col) problems.add(header.line(), "missing column \"dimension\"");
   if (!score_col) problems.add(header.line(), "missing column \"score\"");
   if (!item_col || !dim_col || !score_col) return;
-  std::vector<int> empty_scores;  // lines
   for (std::size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];
     if (rec.fields.size() != header.size())
@@ -86,24 +85,11 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems) {
     l.timestamp = std::string(util::trim(field(rec, time_col)));
     set.labels.push_back(std::move(l));
   }
-  if (!empty_scores.empty()) {
-    const std::size_t n = empty_scores.size();
-    std::string w = set.source;
-    w += ": ";
-    w += std::to_string(n);
-    w += n == 1 ? " empty score cell, read as N/A (line " : " empty score cells, read as N/A (lines ";
-    for (std::size_t i = 0; i < std::min<std::size_t>(n, 5); ++i) {
-      if (i) w += ", ";
-      w += std::to_string(empty_scores[i]);
-    }
-    if (n > 5) w += ", ...";
-    w += "); write NA where N/A is meant, or the score";
-    set.warnings.push_back(std::move(w));
-  }
 }
 
 /// One label from a JSON object with the same keys as the CSV columns; score null (or "NA") is N/A.
-void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems& problems) {
+void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems& problems,
+                     std::vector<int>& empty_scores) {
   Label l;
   l.line = line;
   auto item = json_text(j, "notebook");
@@ -119,8 +105,10 @@ void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems&
   bool ok = score.is_number() || score.is_null() || score.is_string();
   if (score.is_number())
     l.score = score.get<double>();
-  else if (score.is_string())
+  else if (score.is_string()) {
     l.score = parse_score_text(score.get<std::string>(), ok);
+    if (util::trim(score.get<std::string>()).empty()) empty_scores.push_back(line);
+  }
   if (!ok) problems.add(line, "score " + score.dump() + " is not a number (or null)");
   l.feedback = json_text(j, "feedback").value_or("");
   l.rater = json_text(j, "rater").value_or("");
@@ -129,13 +117,15 @@ void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems&
 }
 
 /// JSON Lines: one object per line.
-void read_jsonl(const std::string& text, LabelSet& set, Problems& problems) {
-  util::for_each_json_object(
-      text, problems, [&](const nlohmann::json& j, int line) { read_json_label(j, line, set, problems); });
+void read_jsonl(const std::string& text, LabelSet& set, Problems& problems, std::vector<int>& empty_scores) {
+  util::for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {
+    read_json_label(j, line, set, problems, empty_scores);
+  });
 }
 
 /// One JSON array of objects; a label's "line" is its element number (1-based).
-void read_json_array(const std::string& text, LabelSet& set, Problems& problems) {
+void read_json_array(const std::string& text, LabelSet& set, Problems& problems,
+                     std::vector<int>& empty_scores) {
   nlohmann::json array;
   try {
     array = nlohmann::json::parse(text);
@@ -150,7 +140,7 @@ void read_json_array(const std::string& text, LabelSet& set, Problems& problems)
   for (std::size_t i = 0; i < array.size(); ++i) {
     const int element = static_cast<int>(i) + 1;
     if (array[i].is_object())
-      read_json_label(array[i], element, set, problems);
+      read_json_label(array[i], element, set, problems, empty_scores);
     else
       problems.add(element, "expected a JSON object");
   }
@@ -341,6 +331,24 @@ bool is_jsonl(const std::filesystem::path& path) {
   return ext == ".jsonl" || ext == ".ndjson";
 }
 
+// An empty score (a CSV cell, or "" in JSON) is N/A like NA, but may be a forgotten score: one warning
+// naming the file and the first lines (LabelSet::warnings).
+void warn_empty_scores(LabelSet& set, const std::vector<int>& empty_scores) {
+  if (empty_scores.empty()) return;
+  const std::size_t n = empty_scores.size();
+  std::string w = set.source;
+  w += ": ";
+  w += std::to_string(n);
+  w += n == 1 ? " empty score, read as N/A (line " : " empty scores, read as N/A (lines ";
+  for (std::size_t i = 0; i < std::min<std::size_t>(n, 5); ++i) {
+    if (i) w += ", ";
+    w += std::to_string(empty_scores[i]);
+  }
+  if (n > 5) w += ", ...";
+  w += "); write NA where N/A is meant, or the score";
+  set.warnings.push_back(std::move(w));
+}
+
 }  // namespace
 
 LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check) {
@@ -355,6 +363,7 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
   set.source = path.string();
   set.hash = util::sha256_hex(text);
   Problems problems(set.source);
+  std::vector<int> empty_scores;  // lines
   // The content decides, whatever the file is named (a .json file of JSON Lines is common).
   const std::string_view body = util::trim(text);
   if (body.empty())
@@ -362,11 +371,12 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
                  "the file is empty: no labels (CSV with a header row notebook, dimension, score, or JSON "
                  "Lines)");
   else if (util::starts_with(body, "["))
-    read_json_array(text, set, problems);
+    read_json_array(text, set, problems, empty_scores);
   else if (util::starts_with(body, "{") || is_jsonl(path))
-    read_jsonl(text, set, problems);
+    read_jsonl(text, set, problems, empty_scores);
   else
-    read_csv(text, set, problems);
+    read_csv(text, set, problems, empty_scores);
+  warn_empty_scores(set, empty_scores);
   const auto missing = check_labels(set, check, problems);
   std::set<std::string> labelled;
   for (const auto& l : set.labels)

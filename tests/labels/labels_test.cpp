@@ -52,7 +52,7 @@ TEST(Labels, CsvWithQuotedMultiLineFeedbackAndNA) {
   // The empty cell (line 5) is N/A like NA, but said: it may be a forgotten score.
   ASSERT_EQ(set.warnings.size(), 1u);
   EXPECT_EQ(set.warnings[0], p.string() +
-                                 ": 1 empty score cell, read as N/A (line 5); write NA where N/A is "
+                                 ": 1 empty score, read as N/A (line 5); write NA where N/A is "
                                  "meant, or the score");
   EXPECT_EQ(set.labels[0].id(), "nb/a.ipynb#model_training#r1");
   EXPECT_EQ(set.hash.size(), 64u);
@@ -73,13 +73,20 @@ TEST(Labels, JsonLines) {
                  "{\"notebook\": \"a.ipynb\", \"dimension\": \"model_use\", \"score\": 3, \"rater\": \"r2\","
                  " \"timestamp\": \"2026-01-02T00:00:00Z\", \"feedback\": \"ok\"}\n"
                  "\n"
-                 "{\"item\": \"b.ipynb\", \"dimension\": \"model_use\", \"score\": null}\n");
+                 "{\"item\": \"b.ipynb\", \"dimension\": \"model_use\", \"score\": null}\n"
+                 "{\"item\": \"c.ipynb\", \"dimension\": \"model_use\", \"score\": \" \"}\n");
   const LabelSet set = read_labels(p);
-  ASSERT_EQ(set.labels.size(), 2u);
+  ASSERT_EQ(set.labels.size(), 3u);
   EXPECT_EQ(set.labels[0].score, 3.0);
   EXPECT_EQ(set.labels[0].timestamp, "2026-01-02T00:00:00Z");
   EXPECT_EQ(set.labels[1].line, 3);
   EXPECT_FALSE(set.labels[1].score);
+  EXPECT_FALSE(set.labels[2].score);
+  // null says N/A; an empty string (line 4) is read as N/A too, but said.
+  ASSERT_EQ(set.warnings.size(), 1u);
+  EXPECT_EQ(set.warnings[0], p.string() +
+                                 ": 1 empty score, read as N/A (line 4); write NA where N/A is "
+                                 "meant, or the score");
 }
 
 TEST(Labels, MissingColumnsAreAllReported) {

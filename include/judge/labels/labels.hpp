@@ -34,7 +34,7 @@ struct LabelSet {
   /// order, left out of `labels` (align keeps the episodes memory has of them; measurements leave them out).
   std::vector<Label> skipped;
   /// What was read but may not be what the file meant, one line each, naming the file and its lines: empty
-  /// score cells of a CSV (read as N/A, like NA; a forgotten score would teach memory an N/A).
+  /// scores (a CSV cell, or "" in JSON; read as N/A, like NA; a forgotten score would teach memory an N/A).
   std::vector<std::string> warnings;
 };
 
