@@ -133,6 +133,13 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
         expanded.push_back(gate);
       }
       for (const auto& g : expanded) {
+        // 'mae:*>0.5' with 'mae:model_training>0.5' checks model_training once, as the first gave it.
+        if (std::any_of(out.begin(), out.end(), [&](const GateResult& done) {
+              return done.judge == jr.judge && done.gate.metric == g.metric &&
+                     done.gate.dimension == g.dimension && done.gate.op == g.op &&
+                     done.gate.threshold == g.threshold;
+            }))
+          continue;
         // A dimension the measurement does not have is a typo in the gate, not a failed gate: usage error.
         if (!g.dimension.empty() && !without_scores(jr, g.dimension) &&
             std::none_of(jr.dimensions.begin(), jr.dimensions.end(),

@@ -351,6 +351,11 @@ TEST(Gates, AGateGivenTwiceIsOneGate) {
   EXPECT_TRUE(results[0].failed);
   EXPECT_DOUBLE_EQ(results[0].value, 1.25);
   EXPECT_EQ(gate_lines(results).size(), 1u);
+  // A dimension a '*' gate covers, given again by name, is checked once: small_report has two dimensions.
+  const auto every =
+      evaluate_gates(small_report(), {parse_gate("mae:*>0.5"), parse_gate("mae:model_training>0.5")});
+  ASSERT_EQ(every.size(), 2u);
+  EXPECT_NE(every[0].gate.dimension, every[1].gate.dimension);
 }
 
 // The largest disagreements list only pairs where judge and humans differ: a (2 vs 2) and c (1 vs 1) agree,

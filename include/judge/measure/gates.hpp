@@ -49,11 +49,12 @@ struct GateResult {
 /// however written: 'mae>0.3' and 'mae > 0.30'), in the order given, the first's text kept.
 std::vector<Gate> distinct_gates(const std::vector<Gate>& gates);
 
-/// Evaluates every distinct gate (distinct_gates: a gate given twice is checked and reported once) against
-/// every judge of the measurement (metric_value); a gate on each dimension gives one result per dimension,
-/// its gate's `dimension` set to that dimension. Throws judge::Error (usage)
-/// for a dimension the measurement lacks, or a gate on a needs_compare metric (mae_change, mae_change_ci_low)
-/// of a measurement made without a compared judge (--compare).
+/// Evaluates every distinct gate (distinct_gates: a gate given twice is checked and reported once, and so is
+/// a dimension a METRIC:* gate covers that another names with the same metric, comparison and threshold)
+/// against every judge of the measurement (metric_value); a gate on each dimension gives one result per
+/// dimension, its gate's `dimension` set to that dimension. Throws judge::Error (usage) for a dimension the
+/// measurement lacks, or a gate on a needs_compare metric (mae_change, mae_change_ci_low) of a measurement
+/// made without a compared judge (--compare).
 std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& gates);
 
 /// One line that reads right whichever way the gate went: failed "mae:model_training 0.412 > 0.3 (judge X)",
