@@ -149,6 +149,9 @@ class ProviderEmbedder : public Embedder {
 
 std::unique_ptr<Embedder> make_embedder(const std::string& spec, const llm::ProviderSettings& settings) {
   if (spec.empty() || spec == "hashed-tfidf") return std::make_unique<HashedTfidfEmbedder>();
+  if (util::starts_with(util::to_lower(spec), "hashed-tfidf:"))  // the offline embedder has no models
+    throw Error("embeddings spec \"" + spec + "\": hashed-tfidf takes no model; write hashed-tfidf",
+                ExitCode::usage);
   if (spec.find(':') == std::string::npos) {
     // A did-you-mean as a misspelt provider gets (llm::make_embedding_provider): "hashed-tfdf" ->
     // hashed-tfidf, "opena" -> openai:MODEL.

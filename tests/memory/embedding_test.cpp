@@ -76,4 +76,7 @@ TEST(HashedTfidf, AMisspeltSpecGetsADidYouMean) {
   EXPECT_EQ(message_of("nope"),
             "unknown embeddings spec \"nope\" (hashed-tfidf, or PROVIDER:MODEL such as "
             "openai:text-embedding-3-small)");
+  EXPECT_EQ(message_of("hashed-tfidf:x"),
+            "embeddings spec \"hashed-tfidf:x\": hashed-tfidf takes no model; write "
+            "hashed-tfidf");
 }
