@@ -43,6 +43,14 @@ def facts_by_notebook(judge=JUDGE):
     return facts
 
 
+def write_labels(path, rows):
+    """Writes label rows (dicts with the same keys) as a CSV file with a header row."""
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def main():
     facts = facts_by_notebook()
     with open(os.path.join(DATA, "labels", "ml-notebooks.csv"), newline="") as f:
@@ -61,10 +69,7 @@ def main():
     print("labels changed from rater1's:", ", ".join(f"{d} {n}" for d, n in sorted(changed.items())))
     with tempfile.TemporaryDirectory() as tmp:
         labels = os.path.join(tmp, "team.csv")
-        with open(labels, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-            writer.writeheader()
-            writer.writerows(rows)
+        write_labels(labels, rows)
         for seed in (0, 1):
             print(f"\nseed {seed}:", flush=True)
             out = subprocess.run([JUDGE, "validate", "--labels", labels, "--notebooks", NOTEBOOKS, "--raters",

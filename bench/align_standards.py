@@ -34,7 +34,7 @@ import random
 import subprocess
 import tempfile
 
-from align_made_up_standard import facts_by_notebook
+from align_made_up_standard import facts_by_notebook, write_labels
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data")
@@ -163,10 +163,7 @@ def main():
                 r["score"] = "NA" if after is None else str(after)
         with tempfile.TemporaryDirectory() as tmp:
             labels = os.path.join(tmp, "team.csv")
-            with open(labels, "w", newline="") as f:
-                writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-                writer.writeheader()
-                writer.writerows(rows)
+            write_labels(labels, rows)
             result = validate(args.judge, labels, args.seed)
         (before, na_before), (after, na_after) = (dimension_error(result, "baseline", dimension),
                                                   dimension_error(result, "both", dimension))
