@@ -392,7 +392,8 @@ std::string label_hint(const std::string& given, const std::set<std::string>& po
 // What follows "notebook PATH matches nothing in DIR": the notebooks of `pool` it may have meant, named as
 // label_hint names ids. Those whose path or file name starts with it once a leading "./" is dropped (a name
 // without its extension or ending: `life_satisfaction` names ipynb/life_satisfaction_2019.ipynb), else those
-// whose path or file name is a few edits away (util::closest_names).
+// with its file name (data/x.ipynb for ipynb/x.ipynb), else those whose path or file name is a few edits away
+// (util::closest_names).
 std::string notebook_hint(const std::string& given, const std::set<std::string>& pool) {
   const std::string_view name = util::notebook_name(given);
   const auto file_name = [](const std::string& path) {
@@ -404,6 +405,9 @@ std::string notebook_hint(const std::string& given, const std::set<std::string>&
     for (const auto& nb : pool)
       if (util::starts_with(util::notebook_name(nb), name) || util::starts_with(file_name(nb), name))
         close.push_back(nb);
+  if (close.empty())  // the same file in another folder: data/x.ipynb for ipynb/x.ipynb
+    for (const auto& nb : pool)
+      if (file_name(nb) == file_name(std::string(name))) close.push_back(nb);
   if (close.empty()) {
     std::vector<std::string> paths, names;
     for (const auto& nb : pool) {

@@ -663,7 +663,8 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   // A name that begins notebooks' names or paths (no extension, a folder, "./" dropped): they are the
   // candidates; one a typo away from a file name: that one.
   const std::string nothing = std::string(" matches nothing in ").append((dir / "mem").string());
-  r = run_judge("memory forget " + mem + " --notebook a --notebook ./x/c --notebook x/c.ipyb 2>&1");
+  r = run_judge("memory forget " + mem +
+                " --notebook a --notebook ./x/c --notebook x/c.ipyb --notebook elsewhere/c.ipynb 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("memory forget: notebook a" + nothing + "; did you mean x/a.ipynb or y/a.ipynb?\n"),
             std::string::npos)
@@ -672,6 +673,10 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("memory forget: notebook x/c.ipyb" + nothing + "; did you mean x/c.ipynb?\n"),
+            std::string::npos)
+      << r.out;
+  // The same file name in another folder (no prefix of it, many edits from its path).
+  EXPECT_NE(r.out.find("memory forget: notebook elsewhere/c.ipynb" + nothing + "; did you mean x/c.ipynb?\n"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(episode_ids(dir / "mem"), all);
