@@ -13,6 +13,7 @@
 #include "judge/cli/commands.hpp"
 #include "judge/llm/endpoints.hpp"
 #include "judge/llm/pricing.hpp"
+#include "judge/memory/memory.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/text.hpp"
 
@@ -68,7 +69,7 @@ std::size_t jobs(const Config& config) {
 }
 
 int configured_k(const Config& config) {
-  constexpr long k_max = 1000;
+  constexpr long k_max = memory::k_max_k;
   const auto& v = config.at("k");
   const long k = config.get_whole("k");
   if (k < 1 || k > k_max || v.value.size() > 6)

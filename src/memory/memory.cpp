@@ -614,13 +614,13 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   p.rater_policy = fields.text(m, "rater_policy", "rater_policy", "mean");
   if (const nlohmann::json* k = ManifestFields::find(m, "k")) {
     // The range of the k setting (judge eval -k).
-    if (k->is_number() && k->get<double>() >= 1 && k->get<double>() <= 1000 &&
+    if (k->is_number() && k->get<double>() >= 1 && k->get<double>() <= k_max_k &&
         k->get<double>() == std::trunc(k->get<double>()))
       p.k = static_cast<int>(k->get<double>());
     else
-      fields.add(
-          "k", std::string("must be a whole number from 1 to 1000, not ").append(ManifestFields::shown(*k)) +
-                   " (the episodes retrieved per notebook and dimension; delete it for 5)");
+      fields.add("k", std::string("must be a whole number from 1 to ").append(std::to_string(k_max_k)) +
+                          ", not " + ManifestFields::shown(*k) +
+                          " (the episodes retrieved per notebook and dimension; delete it for 5)");
   }
   const std::string file_and_hash = R"({"file": "labels.csv", "hash": "SHA-256 OF IT"})";
   if (const auto* labels = fields.object(m, "labels", "labels", file_and_hash, true)) {

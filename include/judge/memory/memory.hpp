@@ -83,6 +83,9 @@ struct BlendWeight {
   std::string unlearnt = {};
 };
 
+/// The most episodes a retrieval may ask for (top-k): the k setting and memory.json's `k` are 1..k_max_k.
+inline constexpr int k_max_k = 1000;
+
 /// Provenance kept in memory.json.
 struct Provenance {
   std::string judge;       ///< judge spec whose own verdicts the episodes hold
