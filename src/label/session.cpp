@@ -158,6 +158,7 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
   m_store =
       std::make_unique<LabelStore>(m_options.labels_file, m_options.rater, m_rubric, m_options.notebooks_dir);
   for (const auto& p : m_store->problems()) m_warnings.push_back("labels: " + p);
+  for (const auto& w : m_store->warnings()) m_warnings.push_back("labels: " + w);
 
   // Scores: each file as judge report reads it, every score checked against the rubric's scale.
   for (const auto& path : m_options.scores_files) {
@@ -172,6 +173,7 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
     });
     util::Problems problems(path.string());
     std::size_t unmatched = 0;
+    std::set<std::string> ambiguous;  // record paths that several notebooks' names end with
     for (const auto& r : set.records) {
       if (r.score && (*r.score < m_rubric.min_score() || *r.score > m_rubric.max_score()))
         problems.add(r.line, "score " + labels::format_score(*r.score) + " is off the rubric's scale (" +
@@ -179,11 +181,24 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
                                  std::to_string(m_rubric.max_score()) +
                                  "); is it a score file of another rubric?");
       if (!m_rubric.find(r.dimension)) continue;  // a dimension not labelled here
+      // The notebook the record names: the longest entry name its path ends with ("runs/nb/x.ipynb" is
+      // nb/x.ipynb); failing that, the one entry whose name ends with its path ("./x.ipynb", written by
+      // judge eval run in a subfolder, is sub/x.ipynb), unless several do (a name of two notebooks).
       const Entry* best = nullptr;
-      for (const auto& e : m_entries)
-        if (util::ends_with_path(r.item, e.name) && (!best || e.name.size() > best->name.size())) best = &e;
+      std::size_t longer = 0;
+      const Entry* longer_entry = nullptr;
+      for (const auto& e : m_entries) {
+        if (util::ends_with_path(util::notebook_name(r.item), e.name)) {
+          if (!best || e.name.size() > best->name.size()) best = &e;
+        } else if (util::same_notebook(r.item, e.name)) {
+          ++longer;
+          longer_entry = &e;
+        }
+      }
+      if (!best && longer == 1) best = longer_entry;
       if (!best) {
         ++unmatched;
+        if (longer > 1) ambiguous.insert(std::string(util::notebook_name(r.item)));
         continue;
       }
       ShownVerdict v;
@@ -196,10 +211,24 @@ Session::Session(SessionOptions options, rubric::Rubric rubric)
       m_scores[{best->name, r.dimension}].push_back(std::move(v));
     }
     problems.throw_if_any("scores");
-    if (unmatched)
-      m_warnings.push_back("scores " + path.string() + ": " + std::to_string(unmatched) +
-                           " records name no notebook under " + m_options.notebooks_dir.string() +
-                           " (ignored)");
+    if (unmatched) {
+      std::string w = "scores " + path.string() + ": " + std::to_string(unmatched) +
+                      (unmatched == 1 ? " record names" : " records name") + " no notebook under " +
+                      m_options.notebooks_dir.string() + " (ignored)";
+      if (!ambiguous.empty()) {
+        w += "; the names of several notebooks end with ";
+        std::size_t shown = 0;
+        for (const auto& a : ambiguous) {
+          if (shown == 3) {
+            w += ", ...";
+            break;
+          }
+          w += (shown++ ? ", " : "") + a;
+        }
+        w += ": score them with paths from the notebooks folder (judge eval DIR from where judge label runs)";
+      }
+      m_warnings.push_back(std::move(w));
+    }
   }
   if (!m_options.memory_dir.empty()) m_memory.emplace(memory::Memory::load(m_options.memory_dir));
 }

@@ -73,6 +73,7 @@ LabelStore::LabelStore(std::filesystem::path path, std::string rater, rubric::Ru
 void LabelStore::load() {
   m_rows.clear();
   m_problems.clear();
+  m_warnings.clear();
   m_header.clear();
   m_columns.clear();
   m_json_array = false;
@@ -103,6 +104,7 @@ void LabelStore::load() {
   labels::LabelSet set;
   try {
     set = labels::read_labels(m_path);
+    m_warnings = set.warnings;
   } catch (const Error& e) {
     m_problems = problem_lines(e.what());
     return;
@@ -158,6 +160,11 @@ void LabelStore::load() {
 std::vector<std::string> LabelStore::problems() const {
   std::lock_guard lock(m_mutex);
   return m_problems;
+}
+
+std::vector<std::string> LabelStore::warnings() const {
+  std::lock_guard lock(m_mutex);
+  return m_warnings;
 }
 
 std::vector<StoredLabel> LabelStore::labels() const {

@@ -410,6 +410,47 @@ TEST(LabelServer, ScoresOfTwoJudgesAreShownAndTheirDisagreementLeadsTheQueue) {
       << q[0];
 }
 
+TEST(LabelServer, ScoresNamingANotebookByTheEndOfItsPathAreShownUnlessTheNameIsAmbiguous) {
+  // judge eval run inside sub/ writes "./x.ipynb"; judge label serves the parent folder: sub/x.ipynb.
+  // "y.ipynb" ends the names of two notebooks (a/y.ipynb, b/y.ipynb) and matches neither.
+  judge::test::TempDir dir("judge_label_nested");
+  const fs::path nb = dir / "nb";
+  const fs::path example = judge::test::source_dir() / "examples" / "notebooks" / "iris_bad.ipynb";
+  for (const char* name : {"sub/x.ipynb", "a/y.ipynb", "b/y.ipynb"}) {
+    fs::create_directories((nb / name).parent_path());
+    fs::copy_file(example, nb / name);
+  }
+  const fs::path scores = dir / "scores.jsonl";
+  std::ofstream(scores)
+      << R"({"notebook": "./x.ipynb", "dimension": "model_use", "judge": "heuristic", "status": "scored", "score": 3})"
+         "\n"
+      << R"({"notebook": "runs/sub/x.ipynb", "dimension": "model_training", "judge": "heuristic", "status": "scored", "score": 2})"
+         "\n"
+      << R"({"notebook": "y.ipynb", "dimension": "model_use", "judge": "heuristic", "status": "scored", "score": 1})"
+         "\n";
+  SessionOptions o;
+  o.notebooks_dir = nb;
+  o.labels_file = dir / "labels.csv";
+  o.rater = "expert";
+  o.scores_files = {scores};
+  const Session session(o, judge::rubric::default_rubric());
+  const auto x = session.notebook_json("sub/x.ipynb");
+  ASSERT_TRUE(x);
+  ASSERT_EQ((*x)["verdicts"]["model_use"].size(), 1u);
+  EXPECT_EQ((*x)["verdicts"]["model_use"][0]["score"], 3);
+  ASSERT_EQ((*x)["verdicts"]["model_training"].size(), 1u);
+  for (const char* name : {"a/y.ipynb", "b/y.ipynb"}) {
+    const auto y = session.notebook_json(name);
+    ASSERT_TRUE(y) << name;
+    EXPECT_FALSE((*y)["verdicts"].contains("model_use")) << name;
+  }
+  const auto warnings = session.warnings();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "scores " + scores.string() + ": 1 record names no notebook under " + nb.string() +
+                             " (ignored); the names of several notebooks end with y.ipynb: score them with "
+                             "paths from the notebooks folder (judge eval DIR from where judge label runs)");
+}
+
 TEST(LabelServer, TheQueueSkipsWhatIsLabelledAndIsTheSameEachTime) {
   Served s;
   const json all = s.get("/api/queue?n=0")["items"];

@@ -119,6 +119,24 @@ TEST(LabelStore, ScoresOffTheScaleAndUnknownNamesAreRefused) {
   EXPECT_FALSE(fs::exists(f.dir / "labels.csv"));  // nothing was ever written
 }
 
+TEST(LabelStore, AnEmptyScoreIsWarnedOfAsJudgeAlignDoesAndSavesGoOn) {
+  // Lines 2 and 4 have an empty score (read as N/A, maybe forgotten); line 3 says NA, meant.
+  Folder f;
+  const auto p = f.file("empty.csv",
+                        "notebook,dimension,rater,score,feedback\n"
+                        "a.ipynb,model_use,other,,forgot\n"
+                        "a.ipynb,model_training,other,NA,meant\n"
+                        "b.ipynb,model_use,other,,forgot too\n");
+  auto store = f.store(p);
+  EXPECT_TRUE(store.problems().empty());
+  const auto warnings = store.warnings();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(
+      warnings[0],
+      p.string() + ": 2 empty scores, read as N/A (lines 2, 4); write NA where N/A is meant, or the score");
+  EXPECT_EQ(store.save(request("b.ipynb", "model_training", 2)).status, SaveStatus::saved);
+}
+
 TEST(LabelStore, AFileWithProblemsIsShownWithItsLinesAndNeverWritten) {
   Folder f;
   const std::string text =

@@ -73,6 +73,9 @@ class LabelStore {
   /// The file's problems, as judge align reports them ("FILE:LINE: what"), one a line; empty when none.
   /// While there are any, every save is refused (SaveStatus::blocked).
   std::vector<std::string> problems() const;
+  /// What the file holds that may not be what it meant, as judge align warns of it (labels::LabelSet's
+  /// warnings: an empty score, read as N/A); saves are not refused for it. Empty when none.
+  std::vector<std::string> warnings() const;
   /// Every label in the file, in file order.
   std::vector<StoredLabel> labels() const;
   /// Saves one label of this store's rater (see the class comment). `known_notebook` says whether the
@@ -104,6 +107,7 @@ class LabelStore {
   bool m_exists = false;
   bool m_json_array = false;  ///< the file is a JSON array (a problem: judge label does not write one)
   std::vector<std::string> m_problems;
+  std::vector<std::string> m_warnings;
 };
 
 }  // namespace judge::label
