@@ -260,6 +260,31 @@ std::vector<scoring::FactRuleProblem> hand_edit_warnings(
   return out;
 }
 
+// Whether the memory's rules for `dimension`, applied as judge eval applies them (scoring::apply_fact_rules)
+// to the episodes' facts and the judge's verdicts at alignment, give every labelled episode they leave
+// scored one score while the labels (scored ones) use several: that score and the labels' counts.
+std::optional<AlignSummary::OneScore> one_score(const memory::Memory& memory, const std::string& dimension,
+                                                const std::vector<memory::Episode>& episodes) {
+  std::set<double> given;
+  AlignSummary::OneScore out;
+  for (const auto& e : episodes) {
+    if (e.dimension != dimension) continue;
+    const auto c = memory::rule_case(e);
+    if (!c || !c->human) continue;
+    std::vector<verdict::Verdict> v(1);
+    v[0].dimension = dimension;
+    v[0].status = c->judge ? verdict::Status::scored : verdict::Status::not_applicable;
+    v[0].score = c->judge;
+    scoring::apply_fact_rules(memory, c->facts, v);
+    if (v[0].status != verdict::Status::scored || !v[0].score) continue;
+    given.insert(*v[0].score);
+    ++out.labels[*c->human];
+  }
+  if (given.size() != 1 || out.labels.size() < 2) return std::nullopt;
+  out.score = *given.begin();
+  return out;
+}
+
 }  // namespace
 
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
@@ -727,6 +752,9 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   }
   memory.set_guidelines(std::move(ordered));
   summary.hand_edits = hand_edit_warnings(hand, memory, left_out);
+  for (const auto& [d, written] : summary.rules_learnt)
+    if (written > 0)
+      if (auto one = one_score(memory, d, episodes)) summary.rules_one_score[d] = std::move(*one);
   // The record of what this run wrote, read by the next one; a rule withheld stays withheld.
   std::map<std::string, memory::LearntRecord> record;
   for (const auto& g : memory.all_guidelines())

@@ -135,6 +135,24 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
     if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
     std::cout << " (guidelines.yaml, source: learnt)\n";
+    for (const auto& [d, one] : s.rules_one_score) {
+      std::string counts;  // "1 to 21, 2 to 3 and 3 to 3"
+      std::size_t i = 0;
+      for (const auto& [score, n] : one.labels) {
+        counts += i == 0 ? "" : i + 1 == one.labels.size() ? " and " : ", ";
+        counts += labels::format_score(score);
+        counts += " to ";
+        counts += std::to_string(n);
+        ++i;
+      }
+      std::cerr
+          << "judge: warning: " << d << ": with these rules the judge gives every labelled notebook it "
+          << "scores a " << labels::format_score(one.score) << ", while the labels give " << counts
+          << ": the rules follow the labels' majority and tell those notebooks apart no more (MAE falls, "
+             "QWK drops toward 0: judge validate's comparison shows both). The learner found no rule on "
+             "its facts that told the others apart and held up in its cross-validation; a rule you write "
+             "in guidelines.yaml (source: manual) can\n";
+    }
     // The episodic blend's weights move scores too (to fractions), so a change to them is said, not only
     // kept.
     std::string moved;

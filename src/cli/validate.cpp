@@ -198,9 +198,9 @@ std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std:
   return conditions.back();
 }
 
-// A gate on a change metric (mae_change, mae_change_ci_low) of the baseline condition is a usage error: each
-// other condition's change is measured from baseline, so baseline's own is undefined by construction and the
-// gate could only fail, after the whole run. Said with what to gate instead.
+// A gate on a change metric (mae_change, mae_change_ci_low, na_disagree_change) of the baseline condition is
+// a usage error: each other condition's change is measured from baseline, so baseline's own is undefined by
+// construction and the gate could only fail, after the whole run. Said with what to gate instead.
 void check_change_gates(const ValidateCliOptions& opt, const std::vector<std::string>& conditions,
                         const std::string& gated) {
   if (gated != "baseline") return;

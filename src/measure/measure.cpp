@@ -302,8 +302,8 @@ double mean_of(const std::vector<DimensionStats>& dims, double (*get)(const Dime
 }
 
 /// Paired comparison with another judge over the pairs both judges scored.
-void compare(JudgeMeasurement& jr, const Joined& joined, const Joined& other, const MeasureOptions& options,
-             const stats::Rng& rng) {
+void compare(JudgeMeasurement& jr, const Joined& joined, const Joined& other, stats::Scale scale,
+             const MeasureOptions& options, const stats::Rng& rng) {
   std::map<std::pair<std::string, std::string>, double> other_score;  // (label item, dimension) -> score
   for (const auto& p : other.pairs) other_score[{p.label->item, p.label->dimension}] = p.judge;
   std::vector<stats::Observation> a, b;
@@ -324,6 +324,17 @@ void compare(JudgeMeasurement& jr, const Joined& joined, const Joined& other, co
     c.mae = ta.ratio(d);
     c.other_mae = tb.ratio(d);
     c.diff_ci = diff.dims[d];
+    std::vector<double> ja, jb, h;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i].dim == d) {
+        ja.push_back(a[i].judge);
+        jb.push_back(b[i].judge);
+        h.push_back(a[i].human);
+      }
+    c.qwk = stats::agreement(ja, h, scale).qwk;
+    c.other_qwk = stats::agreement(jb, h, scale).qwk;
+    if (const auto o = std::find(other.dims.begin(), other.dims.end(), joined.dims[d]); o != other.dims.end())
+      c.other_na = other.na[static_cast<std::size_t>(o - other.dims.begin())];
     jr.dimensions[d].comparison = c;
   }
   jr.mean_diff = ta.mean_ratio() - tb.mean_ratio();
@@ -551,7 +562,7 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
     }
     jr.mean_mae = mean_of(jr.dimensions, [](const DimensionStats& d) { return d.metrics.mae; });
     jr.mean_mae_ci = ci.mean;
-    if (other && name != *options.compare) compare(jr, joined, *other, options, rng);
+    if (other && name != *options.compare) compare(jr, joined, *other, report.scale, options, rng);
     if (options.calibrate_folds > 1 && !joined.items.empty()) {
       check_calibration_folds(options.calibrate_folds, joined.items.size(), name);
       calibrate(jr, joined, report.scale, options, rng);

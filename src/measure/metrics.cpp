@@ -61,6 +61,25 @@ double mae_change(const JudgeMeasurement& jr, const DimensionStats* dim) {
   return dim->comparison ? dim->comparison->mae - dim->comparison->other_mae : std::nan("");
 }
 
+// The N/A disagreement rate (na_disagree) minus the compared judge's, on the dimension or pooled over the
+// dimensions both judges scored: above 0, more N/A disagreements than the compared judge.
+double na_disagree_change(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  stats::NaCounts mine, other;
+  for (const auto& d : jr.dimensions) {
+    if ((dim && &d != dim) || !d.comparison) continue;
+    for (auto [to, from] : {std::pair{&mine, &d.na}, std::pair{&other, &d.comparison->other_na}}) {
+      to->both_apply += from->both_apply;
+      to->both_na += from->both_na;
+      to->judge_na_only += from->judge_na_only;
+      to->human_na_only += from->human_na_only;
+    }
+  }
+  const auto rate = [](const stats::NaCounts& na) {
+    return ratio(na.disagreements(), na.both_apply + na.both_na + na.judge_na_only + na.human_na_only);
+  };
+  return jr.compare_judge ? rate(mine) - rate(other) : std::nan("");
+}
+
 // The low end of the paired bootstrap confidence interval of mae_change: above 0, the judge is significantly
 // worse than the compared one (the interval excludes 0 on the worse side).
 double mae_change_ci_low(const JudgeMeasurement& jr, const DimensionStats* dim) {
@@ -91,6 +110,11 @@ const std::vector<Metric> k_metrics{
      .heading = "MAE change",
      .sign = true,
      .of_judge = mae_change,
+     .needs_compare = true},
+    {.name = "na_disagree_change",
+     .heading = "N/A disagree rate change",
+     .sign = true,
+     .of_judge = na_disagree_change,
      .needs_compare = true},
     {.name = "mae_change_ci_low",
      .heading = "MAE change, CI low",

@@ -194,7 +194,11 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
                          {"other_mae", json_number(d.comparison->other_mae)},
                          {"mae_diff", json_number(d.comparison->mae - d.comparison->other_mae)},
                          {"mae_diff_ci", pair_json(d.comparison->diff_ci)},
-                         {"significant", d.comparison->diff_ci.excludes_zero()}};
+                         {"significant", d.comparison->diff_ci.excludes_zero()},
+                         {"qwk", json_number(d.comparison->qwk)},
+                         {"other_qwk", json_number(d.comparison->other_qwk)},
+                         {"na_disagree", d.na.disagreements()},
+                         {"other_na_disagree", d.comparison->other_na.disagreements()}};
       if (d.calibrated) {
         auto c = agreement_json(d.calibrated->metrics);
         c["mae_ci"] = pair_json(d.calibrated->mae_ci);
@@ -472,16 +476,20 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
   out.push_back(std::move(main));
   if (jr.compare_judge) {
     Section c{"compared with " + *jr.compare_judge + " (paired bootstrap on the pairs both scored)",
-              {"dimension", "n", "MAE", "other MAE", "difference", ci, "significant"},
+              {"dimension", "n", "MAE", "other MAE", "difference", ci, "significant", "QWK", "other QWK",
+               "N/A disagree", "other N/A disagree"},
               {}};
+    const Metric& qwk = *measure::find_metric("qwk");
     for (const auto& d : jr.dimensions) {
       if (!d.comparison) continue;
       const auto& k = *d.comparison;
       c.rows.push_back({d.dimension, std::to_string(k.n), format_number(k.mae), format_number(k.other_mae),
-                        signed_number(k.mae - k.other_mae), interval(k.diff_ci), significance(k.diff_ci)});
+                        signed_number(k.mae - k.other_mae), interval(k.diff_ci), significance(k.diff_ci),
+                        metric_text(qwk, k.qwk), metric_text(qwk, k.other_qwk),
+                        std::to_string(d.na.disagreements()), std::to_string(k.other_na.disagreements())});
     }
     c.rows.push_back({"mean of MAEs", "", "", "", signed_number(jr.mean_diff), interval(jr.mean_diff_ci),
-                      significance(jr.mean_diff_ci)});
+                      significance(jr.mean_diff_ci), "", "", "", ""});
     out.push_back(std::move(c));
   }
   if (jr.calibrated_mean_mae) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -84,6 +85,8 @@ TEST(LearnRules, APlantedStandardIsLearntAsOneReadableRule) {
   EXPECT_EQ(learnt[0].text, "when uninstalled_packages >= 1 -> score at most 1 (" + std::to_string(planted) +
                                 " of " + std::to_string(planted) + " labels)");
   EXPECT_EQ(learnt[0].cites.size(), planted);
+  // The rule lowers some notebooks and leaves the judge's 2s and 3s elsewhere: no single score for all.
+  EXPECT_TRUE(summary.rules_one_score.empty());
   // Every episode carries its notebook's facts, so the rule can be re-applied to them.
   for (const auto& e : m.episodes()) EXPECT_FALSE(e.facts.empty()) << e.id;
 }
@@ -281,4 +284,33 @@ TEST(LearnRules, UneditedRulesAreReplacedAndMemoriesWithoutARecordLoad) {
   EXPECT_EQ(rules_of(dir, "learnt")[0].text, rule);
   EXPECT_TRUE(rules_of(dir, "manual").empty());
   fs::remove_all(dir);
+}
+
+// A standard no fact can express: library_installation is 1 for every notebook but every eighth (in path
+// order), which gets 3. The best the learner can do is the majority, a 1 for every notebook, and align
+// says so (AlignSummary::rules_one_score) with the labels' counts, known by construction.
+TEST(LearnRules, RulesThatGiveEveryNotebookTheMajorityScoreAreReported) {
+  std::size_t planted = 0;
+  auto labels = planted_labels(planted);
+  std::sort(labels.labels.begin(), labels.labels.end(),
+            [](const labels::Label& a, const labels::Label& b) { return a.item < b.item; });
+  std::map<double, std::size_t> counts;
+  for (std::size_t i = 0; i < labels.labels.size(); ++i) {
+    auto& l = labels.labels[i];
+    l.score = i % 8 == 7 ? 3.0 : 1.0;
+    ++counts[*l.score];
+  }
+  ASSERT_EQ(counts.size(), 2u);
+  memory::Memory m;
+  scoring::HeuristicJudge judge;
+  align::AlignOptions o;
+  o.rubric = &rubric::default_rubric();
+  o.notebooks_dir = k_notebooks;
+  o.judge = &judge;
+  const auto summary = align::align(m, labels, o);
+  ASSERT_GE(summary.rules_learnt.at("library_installation"), 1u);
+  ASSERT_EQ(summary.rules_one_score.count("library_installation"), 1u);
+  const auto& one = summary.rules_one_score.at("library_installation");
+  EXPECT_EQ(one.score, 1.0);
+  EXPECT_EQ(one.labels, counts);
 }

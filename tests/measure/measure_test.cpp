@@ -296,6 +296,54 @@ TEST(Gates, ChangeIntervalLowEndGatesASignificantlyWorseJudge) {
   EXPECT_THROW(evaluate_gates(measure(labels, scores, o), {parse_gate("mae_change_ci_low>0")}), judge::Error);
 }
 
+// A judge that lowered MAE by giving every notebook the majority score, and disagrees about N/A: the
+// comparison shows its QWK and the compared judge's, and na_disagree_change gates the N/A disagreements that
+// MAE leaves out. Labels a 1, b 2, c 3, d N/A; aligned says 1, 1, 1, 1; plain 1, 2, 2, N/A. By hand (and
+// sklearn's cohen_kappa_score(weights="quadratic", labels=[1, 2, 3])): QWK aligned 0 (a constant is
+// independent of the labels), plain 2/3 (weighted observed 0.25, expected 0.75). N/A: aligned disagrees on
+// d, 1 of 4 pairs; plain on none: change 0.25.
+TEST(Gates, NaDisagreeChangeAndTheQwkOfBothJudgesShowWhatMaeLeavesOut) {
+  const auto labels = judge::labels::read_labels(
+      write_temp("na_change_labels.csv",
+                 "notebook,dimension,rater,score,feedback\na.ipynb,model_training,r,1,\n"
+                 "b.ipynb,model_training,r,2,\nc.ipynb,model_training,r,3,\nd.ipynb,model_training,r,NA,\n"));
+  const auto scores = read_scores(write_temp(
+      "na_change_scores.jsonl",
+      R"({"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "b.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "c.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "d.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "plain"}
+{"notebook": "b.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "plain"}
+{"notebook": "c.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "plain"}
+{"notebook": "d.ipynb", "dimension": "model_training", "status": "not_applicable", "judge": "plain"}
+)"));
+  MeasureOptions o;
+  o.bootstrap.resamples = 200;
+  o.judge = "aligned";
+  o.compare = "plain";
+  const Measurement m = measure(labels, scores, o);
+  ASSERT_EQ(m.judges.size(), 1u);
+  ASSERT_EQ(m.judges[0].dimensions.size(), 1u);
+  const auto& c = *m.judges[0].dimensions[0].comparison;
+  EXPECT_DOUBLE_EQ(c.mae, 1.0);
+  EXPECT_NEAR(c.other_mae, 1.0 / 3, 1e-12);
+  EXPECT_NEAR(c.qwk, 0.0, 1e-12);
+  EXPECT_NEAR(c.other_qwk, 2.0 / 3, 1e-12);
+  EXPECT_EQ(c.other_na.disagreements(), 0u);
+  EXPECT_EQ(c.other_na.both_na, 1u);
+  const auto g =
+      evaluate_gates(m, {parse_gate("na_disagree_change>0"), parse_gate("na_disagree_change:*>0.3")});
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_DOUBLE_EQ(g[0].value, 0.25);
+  EXPECT_TRUE(g[0].failed);
+  EXPECT_DOUBLE_EQ(g[1].value, 0.25);
+  EXPECT_FALSE(g[1].failed);
+  o.compare.reset();
+  EXPECT_THROW(evaluate_gates(measure(labels, scores, o), {parse_gate("na_disagree_change>0")}),
+               judge::Error);
+}
+
 // A gate's value is printed with enough digits that it never reads as the threshold: 0.30208 passes
 // 'mae>=0.3021' and must not print as 0.3021; a value equal to the threshold keeps 4 digits.
 TEST(Gates, GateValueHasEnoughDigitsToTellItFromTheThreshold) {

@@ -48,6 +48,31 @@ TEST(Report, TablePrintsIntervalsAndSignedNumbers) {
   EXPECT_NE(out.str().find("\nmean of MAEs     1.000  [1.000, 1.000]\n"), std::string::npos) << out.str();
 }
 
+// The comparison with another judge shows each judge's QWK and N/A disagreements beside the MAEs: the
+// aligned judge here says 1 to everything (MAE 1, QWK 0) and disagrees about d's N/A; plain's QWK is 2/3 and
+// it agrees on the N/A (worked by hand in measure_test's
+// NaDisagreeChangeAndTheQwkOfBothJudgesShowWhatMaeLeavesOut).
+TEST(Report, TheComparisonShowsBothJudgesQwkAndNaDisagreements) {
+  const auto labels = judge::labels::read_labels(
+      write_temp("cmp_labels.csv", "notebook,dimension,score\na,d,1\nb,d,2\nc,d,3\nx,d,NA\n"));
+  const auto scores = read_scores(write_temp("cmp_scores.csv",
+                                             "item,dimension,score,judge\na,d,1,aligned\nb,d,1,aligned\n"
+                                             "c,d,1,aligned\nx,d,1,aligned\na,d,1,plain\nb,d,2,plain\n"
+                                             "c,d,2,plain\nx,d,NA,plain\n"));
+  MeasureOptions options;
+  options.bootstrap.resamples = 50;
+  options.judge = "aligned";
+  options.compare = "plain";
+  std::ostringstream out;
+  write_report(out, measure(labels, scores, options), {}, "markdown");
+  EXPECT_NE(out.str().find(
+                "| dimension | n | MAE | other MAE | difference | 95% CI | significant | QWK | other QWK | "
+                "N/A disagree | other N/A disagree |"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("| 0.000 | 0.667 | 1 | 0 |"), std::string::npos) << out.str();
+}
+
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
   const std::string args =

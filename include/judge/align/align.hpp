@@ -59,6 +59,15 @@ struct AlignSummary {
   /// Learnt rules left out per dimension because a person edited or deleted the one align had written (the
   /// memory's LearntRecord::withheld): align learnt them again and did not write them back.
   std::map<std::string, std::size_t> rules_withheld;
+  /// Dimensions whose rules (learnt and a person's, as eval applies them) give every labelled notebook the
+  /// judge scores one and the same score, while the labels use several: the rules match the labels' majority
+  /// and tell the notebooks apart no more (QWK near 0 though MAE fell). The dimension, that score, and the
+  /// labels' count of each score ("1": 21, "2": 3, "3": 3), over the episodes with facts.
+  struct OneScore {
+    double score = 0;
+    std::map<double, std::size_t> labels;
+  };
+  std::map<std::string, OneScore> rules_one_score;
   /// Learnt rules a person edited or deleted in guidelines.yaml since the last align wrote them, one problem
   /// each with the line of the rule in the file about to be saved (0 for a deleted one): an edited one is
   /// kept as a manual rule; what align learnt again, and which rule the judge applies, is said.

@@ -22,7 +22,10 @@ namespace judge::measure {
 /// the pairs both scored; without a dimension the mean over dimensions, JudgeMeasurement::mean_diff) and
 /// "mae_change_ci_low" (the low end of mae_change's paired bootstrap confidence interval, Comparison::diff_ci
 /// and JudgeMeasurement::mean_diff_ci: above 0 the judge is significantly worse than the compared one, so
-/// "mae_change_ci_low:*>0" fails on a dimension made worse beyond the noise of its few pairs).
+/// "mae_change_ci_low:*>0" fails on a dimension made worse beyond the noise of its few pairs), and
+/// "na_disagree_change" (na_disagree minus the --compare judge's, Comparison::other_na; without a dimension
+/// both pooled over the dimensions compared: "na_disagree_change>0" fails when the judge disagrees with
+/// people about N/A more often than the compared one, which MAE, leaving those pairs out, does not show).
 struct Gate {
   std::string text;       ///< as written
   std::string metric;     ///< the name of a gate metric of metrics()
@@ -53,8 +56,8 @@ std::vector<Gate> distinct_gates(const std::vector<Gate>& gates);
 /// a dimension a METRIC:* gate covers that another names with the same metric, comparison and threshold)
 /// against every judge of the measurement (metric_value); a gate on each dimension gives one result per
 /// dimension, its gate's `dimension` set to that dimension. Throws judge::Error (usage) for a dimension the
-/// measurement lacks, or a gate on a needs_compare metric (mae_change, mae_change_ci_low) of a measurement
-/// made without a compared judge (--compare).
+/// measurement lacks, or a gate on a needs_compare metric (mae_change, mae_change_ci_low, na_disagree_change)
+/// of a measurement made without a compared judge (--compare).
 std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std::vector<Gate>& gates);
 
 /// One line that reads right whichever way the gate went: failed "mae:model_training 0.412 > 0.3 (judge X)",

@@ -35,6 +35,10 @@ struct Comparison {
   std::size_t n = 0;
   double mae = 0, other_mae = 0;  ///< on the common pairs
   stats::Interval diff_ci;        ///< confidence interval of mae - other_mae
+  /// Quadratic weighted kappa of each judge on the common pairs (NaN where undefined): a judge whose MAE
+  /// fell by giving every notebook the majority score has a QWK near 0, which MAE alone does not show.
+  double qwk = 0, other_qwk = 0;
+  stats::NaCounts other_na;  ///< the compared judge's N/A agreement on this dimension (DimensionStats::na's)
 };
 
 /// Cross-fitted calibration of one dimension: calibrated metrics and the change from raw.
