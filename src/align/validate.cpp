@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "judge/align/align.hpp"
 #include "judge/memory/calibration.hpp"
+#include "judge/memory/fact_rule.hpp"
 #include "judge/scoring/memory_blend.hpp"
 #include "judge/stats/folds.hpp"
 #include "judge/stats/rng.hpp"
@@ -211,6 +213,19 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
       const auto summary = align(memory, training_labels(labels, names), ao);
       result.warnings.insert(result.warnings.end(), summary.warnings.begin(), summary.warnings.end());
       memory_items[static_cast<std::size_t>(f)] = items_in_memory(memory);
+      if (share == 1.0)
+        for (const auto& d : o.rubric->dimensions)
+          for (const auto& rule : memory.fact_rules(d.id)) {
+            if (rule.source != "learnt") continue;
+            const std::string text = memory::format_fact_rule(rule);
+            auto it = std::find_if(
+                result.fold_rules.begin(), result.fold_rules.end(),
+                [&](const ValidateResult::FoldRule& r) { return r.dimension == d.id && r.rule == text; });
+            if (it == result.fold_rules.end())
+              result.fold_rules.push_back({d.id, text, {f}});
+            else
+              it->folds.push_back(f);
+          }
 
       for (const auto& [condition, use] : memory_conditions) {
         if (!wanted(o, condition)) continue;
@@ -229,6 +244,14 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
           verdicts["calibrated"][i] = std::move(v);
         }
       }
+    }
+    if (share == 1.0) {  // rubric dimension order, first learnt first within one
+      std::map<std::string, std::size_t> order;
+      for (const auto& d : o.rubric->dimensions) order.emplace(d.id, order.size());
+      std::stable_sort(result.fold_rules.begin(), result.fold_rules.end(),
+                       [&](const ValidateResult::FoldRule& a, const ValidateResult::FoldRule& b) {
+                         return order[a.dimension] < order[b.dimension];
+                       });
     }
     for (const auto& c : o.conditions) {
       ConditionRun run{c, share, trained[c], {}};

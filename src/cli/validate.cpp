@@ -177,6 +177,7 @@ measure::CrossValidation cross_validation(const align::ValidateOptions& core,
     cv.items.push_back({result.items[i], result.fold[i], result.strata[i]});
   if (!curve.empty()) cv.shares = k_curve_shares;
   cv.learning_curve = std::move(curve);
+  for (const auto& r : result.fold_rules) cv.fold_rules.push_back({r.dimension, r.rule, r.folds});
   return cv;
 }
 

@@ -142,11 +142,31 @@ void write_curve_svg(std::ostream& out, const CrossValidation& cv) {
       << "\" stroke=\"#444\"/>\n</svg>\n";
 }
 
+// The rules the folds learnt, each with how many folds learnt it: a rule every fold finds is held by many
+// labels; one a single fold finds rests on a few, and may not hold on notebooks memory has not seen.
+Section fold_rules_section(const CrossValidation& cv) {
+  Section s{"learnt rules in the folds (how many of the folds' memories learnt each rule, and which)",
+            {"dimension", "rule", "folds", "which"},
+            {}};
+  for (const auto& r : cv.fold_rules) {
+    std::string which;
+    for (int f : r.folds) {
+      which += which.empty() ? "" : ", ";
+      which += std::to_string(f);
+    }
+    s.rows.push_back(
+        {r.dimension, r.rule, std::to_string(r.folds.size()) + " of " + std::to_string(cv.folds), which});
+  }
+  return s;
+}
+
 }  // namespace
 
 std::vector<Section> cross_validation_sections(const Measurement& measurement) {
   if (!measurement.cross_validation) return {};
   std::vector<Section> out{summary_section(measurement)};
+  if (!measurement.cross_validation->fold_rules.empty())
+    out.push_back(fold_rules_section(*measurement.cross_validation));
   if (!measurement.cross_validation->learning_curve.empty())
     out.push_back(curve_section(measurement.cross_validation->learning_curve));
   return out;
@@ -183,6 +203,9 @@ nlohmann::ordered_json cross_validation_json(const CrossValidation& cv) {
          {"mae_ci", {json_number(p.ci.low), json_number(p.ci.high)}},
          {"change", json_number(p.change)},
          {"change_ci", {json_number(p.change_ci.low), json_number(p.change_ci.high)}}});
+  j["fold_rules"] = nlohmann::ordered_json::array();
+  for (const auto& r : cv.fold_rules)
+    j["fold_rules"].push_back({{"dimension", r.dimension}, {"rule", r.rule}, {"folds", r.folds}});
   return j;
 }
 

@@ -92,6 +92,7 @@ void grow(const Data& d, const std::vector<std::size_t>& rows, std::vector<Condi
   struct Split {
     Condition c;
     double loss = std::numeric_limits<double>::infinity();
+    std::size_t edited = 0;  // rows of the children whose best action edits the verdict
   } split;
   if (depth_left > 0 && rows.size() >= 2 * d.options.min_leaf) {
     const std::size_t features = d.x.empty() ? 0 : d.x[rows.front()].size();
@@ -103,8 +104,13 @@ void grow(const Data& d, const std::vector<std::size_t>& rows, std::vector<Condi
         std::vector<std::size_t> lo, hi;
         for (std::size_t r : rows) (d.x[r][j] >= t ? hi : lo).push_back(r);
         if (lo.size() < d.options.min_leaf || hi.size() < d.options.min_leaf) continue;
-        const double loss = best_action(d, lo).loss + best_action(d, hi).loss;
-        if (loss < split.loss - 1e-9) split = {{j, true, t}, loss};
+        const Best lo_best = best_action(d, lo), hi_best = best_action(d, hi);
+        const double loss = lo_best.loss + hi_best.loss;
+        const std::size_t edited = (lo_best.action.kind == ActionKind::keep ? 0 : lo.size()) +
+                                   (hi_best.action.kind == ActionKind::keep ? 0 : hi.size());
+        // Of splits the labels cannot tell apart (equal loss), the one whose edits cover fewer rows.
+        if (loss < split.loss - 1e-9 || (loss <= split.loss + 1e-9 && edited < split.edited))
+          split = {{j, true, t}, loss, edited};
       }
     }
   }

@@ -73,6 +73,32 @@ TEST(Report, TheComparisonShowsBothJudgesQwkAndNaDisagreements) {
   EXPECT_NE(out.str().find("| 0.000 | 0.667 | 1 | 0 |"), std::string::npos) << out.str();
 }
 
+// judge validate's learnt rules in the folds: a row per rule with "N of K" folds and which, in the order
+// given; and the same in the JSON's validate object.
+TEST(Report, ValidateListsEachLearntRuleWithTheFoldsThatLearntIt) {
+  Measurement m;
+  m.cross_validation.emplace();
+  m.cross_validation->folds = 4;
+  m.cross_validation->fold_rules = {
+      {"library_installation", "when uninstalled_packages >= 1 -> score at most 1", {0, 1, 3}},
+      {"data_imputation", "when not trains_model -> N/A", {0, 1, 2, 3}}};
+  std::ostringstream md;
+  write_report(md, m, {}, "markdown");
+  EXPECT_NE(md.str().find("| dimension | rule | folds | which |"), std::string::npos) << md.str();
+  EXPECT_NE(
+      md.str().find(
+          "| library_installation | when uninstalled_packages >= 1 -> score at most 1 | 3 of 4 | 0, 1, 3 |\n"
+          "| data_imputation | when not trains_model -> N/A | 4 of 4 | 0, 1, 2, 3 |"),
+      std::string::npos)
+      << md.str();
+  std::ostringstream js;
+  write_report(js, m, {}, "json");
+  const auto j = nlohmann::json::parse(js.str());
+  ASSERT_EQ(j["validate"]["fold_rules"].size(), 2u) << js.str();
+  EXPECT_EQ(j["validate"]["fold_rules"][0]["rule"], "when uninstalled_packages >= 1 -> score at most 1");
+  EXPECT_EQ(j["validate"]["fold_rules"][0]["folds"], nlohmann::json({0, 1, 3}));
+}
+
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
   const std::string args =

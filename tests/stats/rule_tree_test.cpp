@@ -52,6 +52,32 @@ TEST(RuleTree, LearnsAPlantedRuleExactly) {
   EXPECT_EQ(t.predict({0, 0}, 2.0), 2.0);
 }
 
+// Two tests the labels cannot tell apart: feature 0 holds on rows 0-7, feature 1 (a narrower test) on rows
+// 0-5 only. People say 1 on rows 0-5 and on rows 6-7 too, where the judge already says 1; elsewhere they
+// agree with the judge's 3. Split on feature 0: "at most 1" on 8 rows (loss 0), keep on the other 6 (0).
+// Split on feature 1: "at most 1" on 6 rows (0), keep on 8 (rows 6-7 keep their 1: 0). Both lose 0; the one
+// whose edit covers fewer rows is taken, although feature 0 comes first: "x1 >= 1 -> at most 1" edits no
+// verdict the labels say nothing about (a notebook like rows 6-7 but judged 3 keeps its 3).
+TEST(RuleTree, OfSplitsTheLabelsCannotTellApartTheNarrowerEditWins) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  for (int i = 0; i < 14; ++i) {
+    x.push_back({i < 8 ? 1.0 : 0.0, i < 6 ? 1.0 : 0.0});
+    base.push_back(i < 6 ? 3.0 : i < 8 ? 1.0 : 3.0);
+    labels.push_back(i < 8 ? 1.0 : 3.0);
+  }
+  RuleTreeOptions o;
+  o.depths = {1};
+  const RuleTree t = fit_rule_tree(x, base, labels, o);
+  ASSERT_EQ(t.depth, 1);
+  ASSERT_EQ(t.leaves.size(), 2u);
+  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);
+  ASSERT_EQ(t.leaves[1].when.size(), 1u);
+  EXPECT_EQ(t.leaves[1].when[0].feature, 1u);
+  EXPECT_EQ(t.leaves[1].rows.size(), 6u);
+  EXPECT_EQ(t.predict({1, 0}, 3.0), 3.0);  // feature 0 alone: the judge's 3 stands
+}
+
 // Where feature 0 holds (rows 0-5) the judge said 3 and people said 1, 1, 2, 2, 3, 3; elsewhere 3 and 3.
 // The lowest-loss edit of that group is "at most 2" (loss 1+1+0+0+1+1 = 4 against keep's 2+2+1+1+0+0 = 6),
 // but it matches only 2 of its 6 labels, as does every other edit ("at most 1": the two 1s; "score 3" is

@@ -77,6 +77,16 @@ struct ValidateResult {
   /// reflection batches): not a count of unreadable notebooks, which notebooks_unreadable is.
   std::vector<std::string> warnings;
   std::size_t notebooks_unreadable = 0;  ///< labelled notebooks that could not be read (each also a warning)
+  /// The rules each fold learnt (judges that learn rules; the folds aligned on all their training notebooks,
+  /// share 1): each distinct rule once, as memory::format_fact_rule writes it (no support comment), with the
+  /// folds that learnt it, ascending. In rubric dimension order, then first learnt first. A rule every fold
+  /// learns is one the labels hold firmly; one a single fold learns rests on a few of them.
+  struct FoldRule {
+    std::string dimension;
+    std::string rule;
+    std::vector<int> folds;
+  };
+  std::vector<FoldRule> fold_rules;
 };
 
 /// K-fold cross-validation of alignment. Why by notebook: the dimensions of one notebook share its code, so

@@ -146,6 +146,14 @@ struct CrossValidation {
   };
   std::vector<double> shares;              ///< the learning curve's shares, ascending; empty without one
   std::vector<CurvePoint> learning_curve;  ///< share-major, then condition order
+  /// Each distinct rule the folds learnt (judges that learn rules), with the folds that learnt it
+  /// (align::ValidateResult::fold_rules): how firmly the labels hold each one.
+  struct FoldRule {
+    std::string dimension;
+    std::string rule;
+    std::vector<int> folds;
+  };
+  std::vector<FoldRule> fold_rules;
 };
 
 /// A measured result: every judge (or condition) against the resolved labels, ready for any report writer.
