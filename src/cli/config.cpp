@@ -15,6 +15,7 @@
 #include "judge/llm/endpoints.hpp"
 #include "judge/llm/provider.hpp"
 #include "judge/llm/registry.hpp"
+#include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
@@ -80,12 +81,15 @@ bool is_path_setting(const std::string& name) {
 
 // `value` of the path setting `name` read from the configuration file `file`: a relative path is taken from
 // the file's folder, so a judge.yaml works from any working folder. A cache mode name given as `cache`
-// ("off") is left as it is (Config::load reads it as the mode).
+// ("off") is left as it is (Config::load reads it as the mode), and so is the built-in rubric's name given as
+// `rubric` ("ml-notebook", rubric::load_rubric) when the file's folder holds no file of that name.
 std::string relative_to_file(const std::string& name, const std::string& value, const std::string& file) {
   const std::string v(util::trim(value));
   const std::filesystem::path folder = std::filesystem::path(file).parent_path();
+  std::error_code ec;
   if (!is_path_setting(name) || v.empty() || folder.empty() || std::filesystem::path(v).is_absolute() ||
-      (name == "cache" && llm::find_cache_mode(v)))
+      (name == "cache" && llm::find_cache_mode(v)) ||
+      (name == "rubric" && v == rubric::default_rubric().id && !std::filesystem::exists(folder / v, ec)))
     return value;
   return (folder / v).string();
 }
@@ -118,7 +122,8 @@ const std::vector<SettingSpec>& setting_specs() {
        "base URL of the judge's server (else the provider's environment variable); several endpoints of the "
        "same model: URL,URL,... (or the flag repeated), each optionally URL#jobs=N"},
       {"api_version", "", K::text, "Azure OpenAI api-version"},
-      {"rubric", "", K::text, "rubric YAML file (empty: the built-in ml-notebook rubric)"},
+      {"rubric", "", K::text,
+       "rubric YAML file, or ml-notebook: the built-in rubric (the default; a file of that name wins)"},
       {"jobs", "4", K::whole, "items judged at once (requests in flight)"},
       {"cache", "", K::text, "response cache file (empty: $XDG_CACHE_HOME/judge/cache.sqlite)"},
       {"cache_mode", "read-write", K::text, "read-write (rw), read-only (ro), off or replay-only"},

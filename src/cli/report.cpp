@@ -32,7 +32,8 @@ struct ReportCliOptions {
   std::vector<std::string> scores_files;
   std::string judge;
   std::string compare;
-  std::string rubric_file;
+  std::string rubric_file;  // --rubric: the labels and scores are checked against it, whatever they name
+  SettingFlags settings;    // --config: setting rubric, checked when the files name only its dimensions
   std::string raters = "mean";
   std::size_t bootstrap = 10000;
   double confidence = 0.95;
@@ -45,15 +46,15 @@ struct ReportCliOptions {
   std::vector<std::string> fail_if;
 };
 
-measure::MeasureOptions report_options(const ReportCliOptions& opt) {
+// The measurement's options; the scale is `rubric`'s, or inferred from the labels and scores when it is null.
+measure::MeasureOptions report_options(const ReportCliOptions& opt, const rubric::Rubric* rubric) {
   measure::MeasureOptions o;
   o.raters = opt.raters;
   if (!opt.judge.empty()) o.judge = opt.judge;
   if (!opt.compare.empty()) o.compare = opt.compare;
-  if (!opt.rubric_file.empty()) {
-    const rubric::Rubric rubric = rubric::load_rubric(opt.rubric_file);
-    o.scale = stats::Scale{rubric.min_score(), rubric.max_score()};
-    o.scale_source = "rubric " + rubric.id;
+  if (rubric) {
+    o.scale = stats::Scale{rubric->min_score(), rubric->max_score()};
+    o.scale_source = "rubric " + rubric->id;
   }
   o.bootstrap.resamples = opt.bootstrap;
   o.bootstrap.confidence = opt.confidence;
@@ -125,16 +126,73 @@ void print_labels_without_score(const measure::Measurement& report) {
   }
 }
 
+// The dimensions the labels and the scores name that `rubric` lacks, in first-seen order (labels first).
+std::vector<std::string> dimensions_not_in(const rubric::Rubric& rubric, const labels::LabelSet& labels,
+                                           const measure::ScoreSet& scores) {
+  std::vector<std::string> out;
+  const auto note = [&](const std::string& dimension) {
+    if (!rubric.find(dimension) && std::find(out.begin(), out.end(), dimension) == out.end())
+      out.push_back(dimension);
+  };
+  for (const auto& l : labels.labels) note(l.dimension);
+  for (const auto& r : scores.records) note(r.dimension);
+  return out;
+}
+
+// Without --rubric, the rubric the rest of judge uses (setting rubric: --config, JUDGE_RUBRIC, judge.yaml;
+// else the built-in ml-notebook rubric) when every dimension the labels and scores name is one of its
+// dimensions: the labels are then checked against it as judge align checks them (dimension known, score a
+// point of the scale or N/A), every problem with its line, and the judge scores against its scale
+// (measure). nullopt when the files name a dimension it lacks (a custom rubric's files): the scale is then
+// inferred from them, with a warning when they name some of its dimensions too (a misspelt dimension leaves
+// the scores unchecked).
+std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, const labels::LabelSet& labels,
+                                                 const measure::ScoreSet& scores) {
+  const Config config = opt.settings.load();
+  rubric::Rubric rubric = configured_rubric(config);
+  const auto& source = config.at("rubric").source;
+  const std::string named =
+      "rubric " + rubric.id + (source == "default" ? "" : " (setting rubric, " + source + ")");
+  if (const auto others = dimensions_not_in(rubric, labels, scores); !others.empty()) {
+    const bool some_known =
+        std::any_of(labels.labels.begin(), labels.labels.end(),
+                    [&](const labels::Label& l) { return rubric.find(l.dimension); }) ||
+        std::any_of(scores.records.begin(), scores.records.end(),
+                    [&](const measure::ScoreRecord& r) { return rubric.find(r.dimension); });
+    if (some_known) {
+      std::string list;
+      for (std::size_t i = 0; i < others.size() && i < 5; ++i) list += (i ? ", " : "") + others[i];
+      if (others.size() > 5) list += ", ...";
+      std::cerr << "judge: warning: the scale is inferred: " << list << (others.size() == 1 ? " is" : " are")
+                << " not a dimension of " << named
+                << ", so the scores are not checked against its scale (misspelt? --rubric FILE checks them "
+                   "against a rubric)\n";
+    }
+    return std::nullopt;
+  }
+  try {
+    labels::read_labels(opt.labels_file, {&rubric, {}});  // its warnings were printed when first read
+  } catch (const Error& e) {
+    std::string message = e.message();
+    message += "\n(the labels and scores name only dimensions of " + named +
+               ", so they are checked against it: fix the labels, or give --rubric FILE with the rubric they "
+               "were scored on)";
+    throw Error(message, e.code());
+  }
+  return rubric;
+}
+
 int run_report(const ReportCliOptions& opt) {
   std::vector<measure::Gate> gates;
   for (const auto& text : opt.fail_if) gates.push_back(measure::parse_gate(text));
-  const auto options = report_options(opt);
-  // With a rubric the labels are checked against it (dimension known, score on the scale), every problem
-  // with its line; without one, any dimensions and the labels' own integer range are taken.
+  // With --rubric the labels are checked against it (dimension known, score on the scale), every problem
+  // with its line; without it, against the default rubric when they name only its dimensions.
   std::optional<rubric::Rubric> rubric;
   if (!opt.rubric_file.empty()) rubric = rubric::load_rubric(opt.rubric_file);
   const labels::LabelSet labels = read_labels_warned(opt.labels_file, {rubric ? &*rubric : nullptr, {}});
   const measure::ScoreSet scores = read_score_files(opt.scores_files);
+  if (!rubric) rubric = default_rubric_for(opt, labels, scores);
+  const auto options = report_options(opt, rubric ? &*rubric : nullptr);
   const measure::Measurement report = measure::measure(labels, scores, options);
   const auto results = measure::evaluate_gates(report, gates);
   write_measurement(opt, report, results);
@@ -168,7 +226,12 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--compare", opt->compare, "A second judge: paired bootstrap of the MAE difference");
   cmd->add_option(
       "--rubric", opt->rubric_file,
-      "Rubric YAML whose scale to use (default: the integer range of the labels and judge scores)");
+      "Rubric YAML file, or ml-notebook (built in), that the labels and scores are checked against "
+      "and whose scale is used (default: setting rubric when the files name only its dimensions, "
+      "else the integer range of the labels and judge scores)");
+  cmd->add_option("--config", opt->settings.config_file,
+                  "Configuration file whose setting rubric is the default rubric (default: ./judge.yaml when "
+                  "present)");
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();
   cmd->add_option("--bootstrap", opt->bootstrap, "Bootstrap resamples")

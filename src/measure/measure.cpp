@@ -108,8 +108,8 @@ void check_on_scale(const ScoreSet& scores, const std::vector<std::string>& judg
         std::find(judges.begin(), judges.end(), r.judge) != judges.end()) {
       std::ostringstream os;
       os << "score " << *r.score << " of " << r.item << " (" << r.dimension << ") is off the scale "
-         << scale.min << ".." << scale.max << " of " << scale_source << " (leave out " << setting("rubric")
-         << " to take the scale from the labels and scores)";
+         << scale.min << ".." << scale.max << " of " << scale_source << " (fix the score, or give "
+         << setting("rubric") << " the rubric it was scored on)";
       problems.add(r.line, os.str());
     }
   problems.throw_if_any("scores");
@@ -500,9 +500,16 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
     if (std::find(judges.begin(), judges.end(), name) != judges.end()) return;
     std::string known;
     for (const auto& j : judges) known += (known.empty() ? "" : ", ") + (j.empty() ? "(none)" : j);
-    throw Error(
-        setting(which) + " \"" + name + "\" names no judge in " + scores.source + " (judges: " + known + ")",
-        ExitCode::usage);
+    std::string message = setting(which) + " \"";
+    message += name;
+    message += "\" names no judge in " + scores.source + " (judges: " + known + ")";
+    const auto close = util::closest_names(name, judges);  // a typo: heuristc
+    for (std::size_t i = 0; i < close.size(); ++i) {
+      message += i == 0 ? "; did you mean \"" : (i + 1 == close.size() ? "\" or \"" : "\", \"");
+      message += close[i];
+    }
+    if (!close.empty()) message += "\"?";
+    throw Error(message, ExitCode::usage);
   };
   if (options.judge) check_judge(*options.judge, "judge");
   if (options.compare) check_judge(*options.compare, "compare");

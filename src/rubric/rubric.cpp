@@ -214,6 +214,10 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& name) {
 }
 
 Rubric load_rubric(const std::filesystem::path& path) {
+  // The built-in rubric's name, as every output prints it, names the built-in rubric; a file of that name
+  // wins (it may be meant).
+  std::error_code ec;
+  if (path.native() == default_rubric().id && !std::filesystem::exists(path, ec)) return default_rubric();
   return parse_rubric(util::read_file(path), path.string());
 }
 

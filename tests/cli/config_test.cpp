@@ -48,6 +48,26 @@ TEST(ConfigRegressions, AnExplicitKeyHoldingAMapIsAnErrorNamingItsLine) {
       << what;
 }
 
+// `rubric: ml-notebook` in a judge.yaml of another folder is the built-in rubric, not a path relative to the
+// file's folder (ci/ml-notebook, which does not exist); once that folder holds a file of that name, the file.
+TEST(Config, TheBuiltInRubricsNameInJudgeYamlIsTheBuiltInRubricUnlessItsFolderHasThatFile) {
+  test::TempDir dir("config_rubric_name");
+  const auto file = dir.write("ci/judge.yaml", "rubric: ml-notebook\n");
+  Config c = Config::load(file.string(), {}, no_environment);
+  EXPECT_EQ(c.get("rubric"), "ml-notebook");
+  EXPECT_EQ(configured_rubric(c).hash, rubric::default_rubric().hash);
+  dir.write("ci/ml-notebook", R"(id: mine
+scale: [{score: 1, name: low}, {score: 5, name: high}]
+dimensions:
+  - id: model_use
+    description: Uses the model.
+    levels: {1: a, 5: b}
+)");
+  c = Config::load(file.string(), {}, no_environment);
+  EXPECT_EQ(c.get("rubric"), (dir.path() / "ci" / "ml-notebook").string());
+  EXPECT_EQ(configured_rubric(c).id, "mine");
+}
+
 // A quote left open in judge.yaml is reported on its own line (by hand: line 2), not where yaml-cpp stopped
 // (line 4, at the next quote) nor, when no quote follows, swallowing the settings after it without a word.
 TEST(Config, AQuoteLeftOpenIsAnErrorOnItsLine) {

@@ -153,6 +153,31 @@ TEST(Measure, RaterPolicyAndUnknownJudge) {
   EXPECT_THROW(small_report(o), judge::Error);
 }
 
+// A misspelt --compare or --judge names the judges, and the one a typo away (heuristc: one letter left out
+// of heuristic); a name near none ("nobody") gets the list alone. Judges of k_scores: heuristic only.
+TEST(Measure, UnknownJudgeSuggestsTheJudgeATypoMeant) {
+  const auto what_of = [](MeasureOptions o) {
+    try {
+      small_report(std::move(o));
+    } catch (const judge::Error& e) {
+      EXPECT_EQ(e.code(), judge::ExitCode::usage);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string scores = write_temp("scores.jsonl", k_scores).string();
+  MeasureOptions o;
+  o.compare = "heuristc";
+  EXPECT_EQ(what_of(o), "compare \"heuristc\" names no judge in " + scores +
+                            " (judges: heuristic); did you mean \"heuristic\"?");
+  o.compare.reset();
+  o.judge = "Heuristic";
+  EXPECT_EQ(what_of(o), "judge \"Heuristic\" names no judge in " + scores +
+                            " (judges: heuristic); did you mean \"heuristic\"?");
+  o.judge = "nobody";
+  EXPECT_EQ(what_of(o), "judge \"nobody\" names no judge in " + scores + " (judges: heuristic)");
+}
+
 // Nothing matches: the error shows one notebook path of each side (the first of each file when no file name
 // is shared), or, when a score names the label's notebook, the two dimensions.
 TEST(Measure, NoMatchShowsAnExampleOfEachSide) {

@@ -455,13 +455,22 @@ TEST(ReportCli, ScoresFromSeveralFilesAndEvalName) {
 TEST(ReportCli, ScaleWithoutRubricSpansLabelsAndJudgeScores) {
   JUDGE_REQUIRE_PYTHON("sklearn");
   // Labels 2 and 3; the judge gives iris_bad a 1. The scale must reach 1, or the 1 is clamped to 2 and
-  // exact agreement and QWK come out as 1.0.
-  const fs::path labels = write_temp(
-      "scale_labels.csv", "notebook,dimension,score\niris_bad,model_use,2\nchurn_good,model_use,3\n");
+  // exact agreement and QWK come out as 1.0. Dimension clarity is no dimension of the built-in rubric, so the
+  // scale is inferred.
+  const fs::path labels =
+      write_temp("scale_labels.csv", "notebook,dimension,score\niris_bad,clarity,2\nchurn_good,clarity,3\n");
   const fs::path scores = write_temp(
-      "scale_scores.csv", "item,dimension,score,judge\niris_bad,model_use,1,h\nchurn_good,model_use,3,h\n");
+      "scale_scores.csv", "item,dimension,score,judge\niris_bad,clarity,1,h\nchurn_good,clarity,3,h\n");
   const std::string args =
       "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 50";
+  // The same files on model_use, a dimension of the built-in rubric: its scale, 1..3 too.
+  const fs::path rubric_labels = write_temp(
+      "scale_rubric_labels.csv", "notebook,dimension,score\niris_bad,model_use,2\nchurn_good,model_use,3\n");
+  const fs::path rubric_scores =
+      write_temp("scale_rubric_scores.csv",
+                 "item,dimension,score,judge\niris_bad,model_use,1,h\nchurn_good,model_use,3,h\n");
+  const std::string rubric_args = "report --labels '" + rubric_labels.string() + "' --scores '" +
+                                  rubric_scores.string() + "' --bootstrap 50";
   auto r = judge::test::run_judge(args + " --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -478,19 +487,145 @@ TEST(ReportCli, ScaleWithoutRubricSpansLabelsAndJudgeScores) {
   // The header says where the scale came from.
   r = judge::test::run_judge(args);
   EXPECT_NE(r.out.find("scale 1..3 (inferred from the labels and judge scores)"), std::string::npos) << r.out;
-  // With --rubric the same scale: same figures.
-  r = judge::test::run_judge(args + " --rubric rubrics/ml-notebook.yaml --format json");
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NEAR(nlohmann::json::parse(r.out)["judges"][0]["dimensions"][0]["qwk"].get<double>(), qwk[0], 1e-12);
+  // With the rubric's scale, by default or by --rubric, the same scale: same figures.
+  for (const std::string rubric : {"", " --rubric rubrics/ml-notebook.yaml"}) {
+    r = judge::test::run_judge(rubric_args + rubric + " --format json");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NEAR(nlohmann::json::parse(r.out)["judges"][0]["dimensions"][0]["qwk"].get<double>(), qwk[0],
+                1e-12);
+  }
   // A judge score off the rubric's scale is an error naming its line, never clamped.
   const fs::path off = write_temp("scale_off.csv", "item,dimension,score,judge\niris_bad,model_use,5,h\n");
-  r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + off.string() +
+  r = judge::test::run_judge("report --labels '" + rubric_labels.string() + "' --scores '" + off.string() +
                              "' --rubric rubrics/ml-notebook.yaml 2>&1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("scale_off.csv:2: score 5 of iris_bad (model_use) is off the scale 1..3 of rubric "
                        "ml-notebook"),
             std::string::npos)
       << r.out;
+}
+
+// Without --rubric, labels and scores that name only dimensions of the built-in ml-notebook rubric (scale
+// 1..3 or NA) are checked against it as judge align checks them: a label 4 is an error naming its line and
+// what to do, not a scale widened to 1..4 with the 4 in the MAE; a judge score 4 is an error naming its line.
+// --rubric ml-notebook (the name the header prints) is that rubric too.
+TEST(ReportCli, FilesOfTheDefaultRubricsDimensionsAreCheckedAgainstItsScale) {
+  const fs::path labels = write_temp("default_labels.csv",
+                                     "notebook,dimension,score\na,model_use,2\nb,model_use,4\n"
+                                     "b,model_training,NA\n");
+  const fs::path scores = write_temp("default_scores.csv",
+                                     "item,dimension,score,judge\na,model_use,2,h\nb,model_use,3,h\n"
+                                     "b,model_training,1,h\n");
+  const std::string args =
+      "report --labels '" + labels.string() + "' --scores '" + scores.string() + "' --bootstrap 10";
+  auto r = judge::test::run_judge(args + " 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "judge: error: 1 problem in labels " + labels.string() + ":\n  " + labels.string() +
+                ":3: score 4 is off the scale (1..3 or NA)\n(the labels and scores name only dimensions "
+                "of rubric ml-notebook, so they are checked against it: fix the labels, or give --rubric "
+                "FILE with the rubric they were scored on)\n");
+  r = judge::test::run_judge(args + " --rubric ml-notebook 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "judge: error: 1 problem in labels " + labels.string() + ":\n  " + labels.string() +
+                       ":3: score 4 is off the scale (1..3 or NA)\n");
+  // The label fixed: the rubric's scale, by default and by name alike; MAE (0 + 1) / 2 on model_use.
+  const fs::path fixed = write_temp(
+      "default_fixed.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,2\nb,model_training,NA\n");
+  const std::string fixed_args =
+      "report --labels '" + fixed.string() + "' --scores '" + scores.string() + "' --bootstrap 10";
+  for (const std::string rubric : {"", " --rubric ml-notebook"}) {
+    r = judge::test::run_judge(fixed_args + rubric + " --format json");
+    ASSERT_EQ(r.exit_code, 0) << rubric << r.out;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["scale"]["min"], 1);
+    EXPECT_EQ(j["scale"]["max"], 3);
+    EXPECT_EQ(j["judges"][0]["dimensions"][0]["dimension"], "model_use");
+    EXPECT_DOUBLE_EQ(j["judges"][0]["dimensions"][0]["mae"].get<double>(), 0.5);
+    r = judge::test::run_judge(fixed_args + rubric);
+    EXPECT_NE(r.out.find("scale 1..3 (rubric ml-notebook)"), std::string::npos) << r.out;
+  }
+  // A judge score off the rubric's scale: an error naming its line.
+  const fs::path off =
+      write_temp("default_off.csv", "item,dimension,score,judge\na,model_use,2,h\nb,model_use,4,h\n");
+  r = judge::test::run_judge("report --labels '" + fixed.string() + "' --scores '" + off.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "judge: error: 1 problem in scores " + off.string() + ":\n  " + off.string() +
+                ":3: score 4 of b (model_use) is off the scale 1..3 of rubric ml-notebook (fix the score, "
+                "or give --rubric the rubric it was scored on)\n");
+}
+
+// Files that name a dimension the default rubric lacks (a custom rubric's) keep the inferred scale, said in
+// the header: 1..4 from the labels 2, 4 and the scores 1, 4. When they name some of its dimensions too (a
+// misspelt one?), stderr says the scores are not checked; the scale 2..4 spans labels 2, 3, 4 and scores
+// 2, 3.
+TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
+  const fs::path labels =
+      write_temp("custom_labels.csv", "notebook,dimension,score\na,clarity,2\nb,clarity,4\n");
+  const fs::path scores =
+      write_temp("custom_scores.csv", "item,dimension,score,judge\na,clarity,1,h\nb,clarity,4,h\n");
+  auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                                  "' --bootstrap 10 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("scale 1..4 (inferred from the labels and judge scores)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
+  const fs::path mixed = write_temp(
+      "mixed_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,model_uze,4\n");
+  const fs::path mixed_scores =
+      write_temp("mixed_scores.csv", "item,dimension,score,judge\na,model_use,2,h\nb,model_use,3,h\n");
+  r = judge::test::run_judge("report --labels '" + mixed.string() + "' --scores '" + mixed_scores.string() +
+                             "' --bootstrap 10 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: the scale is inferred: model_uze is not a dimension of rubric "
+                 "ml-notebook, so the scores are not checked against its scale (misspelt? --rubric FILE "
+                 "checks them against a rubric)\n"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("scale 2..4 (inferred from the labels and judge scores)"), std::string::npos) << r.out;
+}
+
+// The default rubric is the configured one (setting rubric, here of --config's judge.yaml): a 1..5 rubric of
+// dimension model_use takes the label 4 and measures on 1..5; a label 6 is off its scale, the error naming
+// where the setting came from.
+TEST(ReportCli, TheConfiguredRubricIsTheDefault) {
+  const judge::test::TempDir dir("report_configured_rubric");
+  dir.write("five.yaml", R"(id: five
+scale: [{score: 1, name: a}, {score: 2, name: b}, {score: 3, name: c}, {score: 4, name: d}, {score: 5, name: e}]
+dimensions:
+  - id: model_use
+    description: Uses the model.
+    levels: {1: a, 2: b, 3: c, 4: d, 5: e}
+)");
+  const fs::path config = dir.write("judge.yaml", "rubric: five.yaml\n");
+  const fs::path labels = dir.write("labels.csv", "notebook,dimension,score\na,model_use,4\nb,model_use,2\n");
+  const fs::path scores =
+      dir.write("scores.csv", "item,dimension,score,judge\na,model_use,5,h\nb,model_use,2,h\n");
+  auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                                  "' --bootstrap 10 --config '" + config.string() + "' 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("scale 1..5 (rubric five)"), std::string::npos) << r.out;
+  const fs::path six = dir.write("six.csv", "notebook,dimension,score\na,model_use,6\n");
+  r = judge::test::run_judge("report --labels '" + six.string() + "' --scores '" + scores.string() +
+                             "' --config '" + config.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "judge: error: 1 problem in labels " + six.string() + ":\n  " + six.string() +
+                       ":2: score 6 is off the scale (1..5)\n(the labels and scores name only dimensions of "
+                       "rubric five (setting rubric, " +
+                       config.string() +
+                       ":1), so they are checked against it: fix the labels, or give --rubric FILE with the "
+                       "rubric they were scored on)\n");
+}
+
+// A misspelt --compare names the judge it probably meant.
+TEST(ReportCli, MisspeltCompareSaysDidYouMean) {
+  const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
+  const auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" +
+                                        scores.string() + "' --compare heuristc 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "judge: error: --compare \"heuristc\" names no judge in " + scores.string() +
+                       " (judges: heuristic); did you mean \"heuristic\"?\n");
 }
 
 TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) {
@@ -532,13 +667,16 @@ TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
   const auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" +
                                         scores.string() + "' --bootstrap 50 2>&1 >/dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out,
-            "judge: judge h: 4 labels without a score (no score at all on labelled dimension model_uze: "
-            "misspelt, or not judged?):\n"
-            "  nb/./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
-            "  nb/d.ipynbb#model_use (did you mean nb/d.ipynb?)\n"
-            "  e.ipynb#model_use\n"
-            "  a.ipynb#model_uze\n");
+  EXPECT_EQ(
+      r.out,
+      "judge: warning: the scale is inferred: model_uze is not a dimension of rubric ml-notebook, so the "
+      "scores are not checked against its scale (misspelt? --rubric FILE checks them against a rubric)\n"
+      "judge: judge h: 4 labels without a score (no score at all on labelled dimension model_uze: "
+      "misspelt, or not judged?):\n"
+      "  nb/./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
+      "  nb/d.ipynbb#model_use (did you mean nb/d.ipynb?)\n"
+      "  e.ipynb#model_use\n"
+      "  a.ipynb#model_uze\n");
 }
 
 // More labels without a score than the 20 listed: the 20 first, then "... and N more" for the rest, N = 1

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "../support.hpp"
 #include "judge/util/error.hpp"
 
 using namespace judge::rubric;
@@ -23,6 +26,39 @@ TEST(Rubric, DefaultHasTheNineDimensionsOnOneToThreeWithNA) {
   EXPECT_EQ(r.min_score(), 1);
   EXPECT_EQ(r.max_score(), 3);
   EXPECT_TRUE(r.allows_na);
+}
+
+// The built-in rubric's name, as every output prints it, loads the built-in rubric when no file has that
+// name; a file of that name wins, and a path that merely ends with the name is a file like any other.
+TEST(Rubric, TheBuiltInRubricsNameLoadsItUnlessAFileHasThatName) {
+  namespace fs = std::filesystem;
+  ASSERT_FALSE(fs::exists("ml-notebook"));  // the tests' working folder: the source tree
+  const Rubric r = load_rubric("ml-notebook");
+  EXPECT_EQ(r.id, "ml-notebook");
+  EXPECT_EQ(r.source, "<built-in>/rubrics/ml-notebook.yaml");
+  EXPECT_EQ(r.hash, default_rubric().hash);
+  EXPECT_EQ(r.dimensions.size(), 9u);
+  try {
+    load_rubric("nowhere/ml-notebook");
+    FAIL() << "a path is no name";
+  } catch (const judge::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "nowhere/ml-notebook: cannot open: No such file or directory");
+  }
+  const judge::test::TempDir dir("judge_rubric_test");
+  dir.write("ml-notebook", R"(id: mine
+scale: [{score: 1, name: low}, {score: 5, name: high}]
+dimensions:
+  - id: model_use
+    description: Uses the model.
+    levels: {1: a, 5: b}
+)");
+  const fs::path before = fs::current_path();
+  fs::current_path(dir.path());
+  const Rubric file = load_rubric("ml-notebook");
+  fs::current_path(before);
+  EXPECT_EQ(file.id, "mine");
+  EXPECT_EQ(file.source, "ml-notebook");
+  EXPECT_EQ(file.max_score(), 5);
 }
 
 TEST(Rubric, OneToFiveRubricLoads) {

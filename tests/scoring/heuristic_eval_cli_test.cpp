@@ -41,6 +41,14 @@ TEST(HeuristicEvalCli, CsvMatchesGolden) {
   EXPECT_EQ(r.out, read_text(source_dir() / "tests/golden/eval_examples.csv"));
 }
 
+// The built-in rubric's name, as every output prints it, is accepted where a rubric file is: the same records
+// as the default run (the golden file), not "ml-notebook: cannot open".
+TEST(HeuristicEvalCli, RubricByTheBuiltInRubricsNameMatchesGolden) {
+  const RunResult r = run_judge("eval examples/notebooks --rubric ml-notebook --format jsonl 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, read_text(source_dir() / "tests/golden/eval_examples.jsonl"));
+}
+
 TEST(HeuristicEvalCli, BadFlagOrValueIsAUsageError) {
   EXPECT_EQ(run_judge("eval examples/notebooks --format nope >/dev/null 2>&1").exit_code, 2);
   EXPECT_EQ(run_judge("eval examples/notebooks --no-such-flag >/dev/null 2>&1").exit_code, 2);

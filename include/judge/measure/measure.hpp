@@ -21,7 +21,7 @@ struct MeasureOptions {
   /// Also measure the compared judge itself (without a comparison), as judge validate does for its baseline
   /// condition; false: the compared judge is only the other side of each comparison (judge report).
   bool measure_compared = false;
-  std::optional<stats::Scale> scale;  ///< from --rubric; nullopt = inferred from labels and judge scores
+  std::optional<stats::Scale> scale;  ///< a rubric's; nullopt = inferred from labels and judge scores
   std::string scale_source;           ///< where `scale` comes from (e.g. "rubric ml-notebook")
   stats::BootstrapOptions bootstrap;
   std::uint64_t seed = 0;
@@ -177,7 +177,8 @@ struct Measurement {
 /// (same dimension; item paths equal, or one ends with the other at a '/' or '\\'), and measures agreement
 /// per dimension (pairs where both sides apply; N/A disagreements counted apart; unscored records counted
 /// and left out) with bootstrap confidence intervals resampling items. Throws judge::Error when
-/// --judge/--compare names no judge in the scores, when no label matches any score (saying so when every
+/// --judge/--compare names no judge in the scores (usage; listing the judges, and those a few edits away as
+/// a did-you-mean: util::closest_names), when no label matches any score (saying so when every
 /// record of the judges is unscored or unreadable), when the scale cannot be found, or when a judge's score
 /// lies off options.scale (never clamped onto it; without options.scale the scale is the integer range of
 /// the labels and the measured judges' scores, so nothing falls off it). Each judge's records with flags make

@@ -55,7 +55,10 @@ struct Rubric {
 /// and throws one judge::Error listing them all as "NAME:LINE: what is wrong", one per line.
 Rubric parse_rubric(const std::string& yaml_text, const std::string& name);
 
-/// Reads and parses a rubric file; errors as parse_rubric (or the file cannot be read).
+/// Reads and parses a rubric file; errors as parse_rubric (or the file cannot be read). The built-in rubric's
+/// id ("ml-notebook", the name every output prints) is the built-in rubric (default_rubric()) when no file of
+/// that name exists: a file on disk wins. The one place a rubric named on the command line or in a
+/// configuration is loaded, so every command that takes a rubric file takes the name.
 Rubric load_rubric(const std::filesystem::path& path);
 
 /// The built-in rubric (rubrics/ml-notebook.yaml as compiled in).
