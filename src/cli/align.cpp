@@ -345,7 +345,7 @@ void setup_align(CLI::App& app, RunFn& run) {
          "--calibration", opt->calibration,
          "Calibration map: isotonic (block means) or isotonic-median (block medians, the MAE-optimal "
          "map; keeps an integer judge's scores integer); implies --calibrate")
-      ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
+      ->check(one_of({"isotonic", "isotonic-median"}));
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -28,6 +29,19 @@ bool stdout_is_terminal() { return ::isatty(1) == 1; }
 bool stderr_is_terminal() { return ::isatty(2) == 1; }
 
 namespace {
+
+// The candidate `word` seems a misspelling of: the nearest by util::typo_distance (a swap of neighbours is
+// one edit: "alling" is 2 from "align"), the first of those at the least distance, when that is at most two
+// edits and fewer than the word's length (`xy` is no misspelt `eval`); "" when none is that near.
+std::string closest_word(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string closest;
+  std::size_t best = 3;
+  for (const auto& c : candidates) {
+    const std::size_t d = util::typo_distance(word, c);
+    if (d < best && d < word.size()) best = d, closest = c;
+  }
+  return closest;
+}
 
 // When a word stands where a subcommand is required but names none ("judge evl", "judge memory shw"), the
 // message "unknown command 'evl'; did you mean 'eval'?" (or the list of commands when none is close);
@@ -47,13 +61,13 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
       prefix += word + " ";
       continue;
     }
-    std::string closest, names;
-    std::size_t best = 3;  // at most two edits away, and fewer than the word's length
+    std::string names;
+    std::vector<std::string> commands;
     for (const CLI::App* s : subs) {
       names += (names.empty() ? "" : ", ") + s->get_name();
-      const std::size_t d = util::edit_distance(word, s->get_name());
-      if (d < best && d < word.size()) best = d, closest = s->get_name();
+      commands.push_back(s->get_name());
     }
+    const std::string closest = closest_word(word, commands);
     const std::string head = "unknown command '" + prefix + word + "'; ";
     return closest.empty() ? head + "commands: " + names : head + "did you mean '" + prefix + closest + "'?";
   }
@@ -215,6 +229,25 @@ int parse_and_run(int argc, char** argv) {
 }
 
 }  // namespace
+
+// IsMember's check and its help text ("{table,json,csv}"), its message ("cvs not in {table,json,csv}") with
+// the name the value seems a misspelling of, case aside (closest_word: "cvs", "CSV" are csv), appended as the
+// unknown options' is: "; did you mean csv?". CLI11 words it "--format: cvs not in ...; did you mean csv?".
+CLI::Validator one_of(const std::vector<std::string>& names) {
+  const CLI::Validator member = CLI::IsMember(names);
+  return CLI::Validator(
+      [member, names](std::string& value) {
+        std::string message = member(value);
+        if (message.empty()) return message;
+        if (const std::string closest = closest_word(util::to_lower(value), names); !closest.empty()) {
+          message += "; did you mean ";
+          message += closest;
+          message += '?';
+        }
+        return message;
+      },
+      member.get_description(), member.get_name());
+}
 
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty())

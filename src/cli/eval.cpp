@@ -513,7 +513,7 @@ void setup_eval(CLI::App& app, RunFn& run) {
   std::string formats;
   for (const auto& f : verdict::record_formats()) formats += (formats.empty() ? "" : "|") + f;
   cmd->add_option("--format", opt->format, formats + " (default: table on a terminal, else jsonl)")
-      ->check(CLI::IsMember(verdict::record_formats()));
+      ->check(one_of(verdict::record_formats()));
   cmd->add_option("-o,--output", opt->output, "Write results to this file (atomically) instead of stdout");
   cmd->add_flag(
       "--dry-run", opt->dry_run,

@@ -141,7 +141,7 @@ void setup_label(CLI::App& app, RunFn& run) {
   cmd->add_option("--format", opt->format,
                   "With --next: table or jsonl (default: table on a terminal, jsonl "
                   "otherwise)")
-      ->check(CLI::IsMember({"table", "jsonl"}))
+      ->check(one_of({"table", "jsonl"}))
       ->needs(next);
   auto* settings = &opt->settings;
   cmd->add_option("--config", settings->config_file,

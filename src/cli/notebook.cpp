@@ -155,7 +155,7 @@ void setup_notebook(CLI::App& app, RunFn& run) {
       "Print the offline judge's named facts of each notebook instead of its cells (docs/facts.md)");
   show->add_option("--format", opt->format,
                    "With --facts: text (a line per fact) or json (a line per notebook)")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(one_of({"text", "json"}))
       ->needs(facts)  // the cells have one form only: --format without --facts is a usage error, not ignored
       ->capture_default_str();
   facts->excludes(full);

@@ -245,13 +245,13 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--calibration", opt->calibration,
                   "Calibration map: isotonic (least squares, block means) or isotonic-median (least absolute "
                   "deviations, block medians: the MAE-optimal map); implies --calibrate [isotonic]")
-      ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
+      ->check(one_of({"isotonic", "isotonic-median"}));
   cmd->add_option("--folds", opt->folds, "Folds for --calibrate")
       ->capture_default_str()
       ->check(CLI::Range(2, 100));
   cmd->add_option("--format", opt->format, report::format_list())
       ->capture_default_str()
-      ->check(CLI::IsMember(report::format_names()));
+      ->check(one_of(report::format_names()));
   cmd->add_option("-o,--output", opt->output, "Write the report to this file (atomically) instead of stdout");
   cmd->add_option("--fail-if", opt->fail_if,
                   "Gate METRIC[:DIMENSION] OP NUMBER, e.g. 'mae>0.35'; exits 3 when it holds (repeatable)");

@@ -348,7 +348,7 @@ void setup_validate(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(0.5, 0.9999));
   cmd->add_option("--format", opt->format, report::format_list())
       ->capture_default_str()
-      ->check(CLI::IsMember(report::format_names()));
+      ->check(one_of(report::format_names()));
   cmd->add_option("-o,--output", opt->output, "Write the result to this file (atomically) instead of stdout");
   cmd->add_option("--fail-if", opt->fail_if,
                   "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
@@ -359,7 +359,7 @@ void setup_validate(CLI::App& app, RunFn& run) {
          "Map of the calibrated condition: isotonic (block means) or isotonic-median (block medians, "
          "the MAE-optimal map)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"isotonic", "isotonic-median"}));
+      ->check(one_of({"isotonic", "isotonic-median"}));
   cmd->add_flag("--learning-curve", opt->learning_curve,
                 "Also measure with 25/50/75/100% of the training folds");
   add_judge_options(*cmd, opt->settings, "Episodes retrieved per (notebook, dimension)");

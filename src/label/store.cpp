@@ -230,9 +230,14 @@ SaveResult LabelStore::save(const SaveRequest& request, bool known_notebook) {
   std::string problem;
   if (!known_notebook || request.notebook.empty())
     problem = "unknown notebook \"" + request.notebook + "\"";
-  else if (!dimension)
-    problem = "unknown dimension \"" + request.dimension + "\" (rubric " + m_rubric.id + ")";
-  else if (request.score) {
+  else if (!dimension) {
+    problem = "unknown dimension \"" + request.dimension + "\" (rubric " + m_rubric.id;
+    if (const std::string hint = rubric::did_you_mean_dimension(m_rubric, request.dimension); !hint.empty()) {
+      problem += "; ";
+      problem += hint;
+    }
+    problem += ')';
+  } else if (request.score) {
     const double s = *request.score;
     if (s != std::trunc(s) || s < m_rubric.min_score() || s > m_rubric.max_score() ||
         !m_rubric.on_scale(static_cast<int>(s)))

@@ -48,13 +48,81 @@ std::string format_score(double score) {
 namespace {
 
 using util::CsvHeader;
+using util::CsvRecord;
 using util::field;
 using util::json_text;
 using util::Problems;
 
+const std::vector<std::string> k_columns = {"notebook", "item",  "dimension", "score",
+                                            "feedback", "rater", "timestamp"};
+
+/// A labels file in the CSV of a spreadsheet set to another separator (';' in locales whose decimal mark is a
+/// comma, a tab in "tab-separated values"): its first line that is not blank holds ';' or tabs and, read as
+/// comma separated, none of the required columns (notebook or item, dimension, score), so every one would be
+/// reported missing. Reports that once, on that line, and returns true; false otherwise. Reads the text, not
+/// the records, as a file quoted throughout ("notebook";"score", R's write.csv2) is no CSV parse_csv reads.
+bool other_separator(std::string_view text, Problems& problems) {
+  if (util::starts_with(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
+  int line = 0;
+  std::string_view header;
+  for (const auto l : util::split_lines(text)) {
+    ++line;
+    if (!util::trim(l).empty()) {
+      header = l;
+      break;
+    }
+  }
+  const auto semicolons = std::count(header.begin(), header.end(), ';');
+  const auto tabs = std::count(header.begin(), header.end(), '\t');
+  if (semicolons == 0 && tabs == 0) return false;
+  for (std::size_t start = 0; start <= header.size();) {
+    const std::size_t comma = std::min(header.find(',', start), header.size());
+    std::string_view name = util::trim(header.substr(start, comma - start));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    const std::string column = util::to_lower(util::trim(name));
+    if (column == "notebook" || column == "item" || column == "dimension" || column == "score") return false;
+    start = comma + 1;
+  }
+  problems.add(line, std::string("the file seems to use ") + (semicolons >= tabs ? "';'" : "tabs") +
+                         " as its separator; judge reads comma-separated CSV: save it with ',' between the "
+                         "fields");
+  return true;
+}
+
+/// The problem of a required column missing from `header`, one of `names` ("notebook", "item"): "column
+/// \"scroe\": did you mean \"score\"?" when a column of the header that is none of the known ones is a slip
+/// of the fingers from one of them (util::closest_typos), else "missing column \"score\"" (the first name)
+/// and `alternative` (" (or \"item\")").
+std::string missing_column(const std::vector<std::string>& names, const CsvRecord& header,
+                           const std::string& alternative) {
+  for (const auto& text : header.fields) {
+    const std::string column = util::to_lower(util::trim(text));
+    if (std::find(k_columns.begin(), k_columns.end(), column) != k_columns.end()) continue;
+    if (const auto close = util::closest_typos(column, names); !close.empty()) {
+      std::string message = "column \"";
+      message += util::trim(text);
+      message += "\": did you mean \"";
+      message += close.front();
+      message += "\"?";
+      return message;
+    }
+  }
+  std::string message = "missing column \"";
+  message += names.front();
+  message += '"';
+  message += alternative;
+  return message;
+}
+
 /// CSV: a header row naming the columns, then one label per record.
 void read_csv(const std::string& text, LabelSet& set, Problems& problems, std::vector<int>& empty_scores) {
-  const auto records = util::parse_csv(text, set.source);
+  std::vector<CsvRecord> records;
+  try {
+    records = util::parse_csv(text, set.source);
+  } catch (const Error&) {
+    if (other_separator(text, problems)) return;
+    throw;
+  }
   if (records.empty()) {
     problems.add(1, "empty file: expected a header row with notebook (or item), dimension, score");
     return;
@@ -63,9 +131,11 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems, std::v
   const auto item_col = header.find({"notebook", "item"}), dim_col = header.find({"dimension"}),
              score_col = header.find({"score"}), feedback_col = header.find({"feedback"}),
              rater_col = header.find({"rater"}), time_col = header.find({"timestamp"});
-  if (!item_col) problems.add(header.line(), "missing column \"notebook\" (or \"item\")");
-  if (!dim_col) problems.add(header.line(), "missing column \"dimension\"");
-  if (!score_col) problems.add(header.line(), "missing column \"score\"");
+  if (!item_col && !dim_col && !score_col && other_separator(text, problems)) return;
+  if (!item_col)
+    problems.add(header.line(), missing_column({"notebook", "item"}, records[0], " (or \"item\")"));
+  if (!dim_col) problems.add(header.line(), missing_column({"dimension"}, records[0], ""));
+  if (!score_col) problems.add(header.line(), missing_column({"score"}, records[0], ""));
   if (!item_col || !dim_col || !score_col) return;
   for (std::size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];

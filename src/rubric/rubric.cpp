@@ -229,6 +229,19 @@ const Rubric& default_rubric() {
   return r;
 }
 
+std::string did_you_mean_dimension(const Rubric& rubric, std::string_view id) {
+  std::vector<std::string> ids;
+  for (const auto& d : rubric.dimensions) ids.push_back(d.id);
+  const auto close = util::closest_names(id, ids);
+  std::string hint;
+  for (std::size_t i = 0; i < close.size(); ++i) {
+    hint += i == 0 ? "did you mean \"" : (i + 1 == close.size() ? "\" or \"" : "\", \"");
+    hint += close[i];
+  }
+  if (!close.empty()) hint += "\"?";
+  return hint;
+}
+
 Rubric select_dimensions(const Rubric& rubric, const std::string& list) {
   if (list.empty()) return rubric;
   std::set<std::string> wanted;
@@ -240,17 +253,14 @@ Rubric select_dimensions(const Rubric& rubric, const std::string& list) {
     if (!rubric.find(item)) {
       std::string valid;
       for (const auto& d : rubric.dimensions) valid += (valid.empty() ? "" : ", ") + d.id;
-      std::vector<std::string> ids;
-      for (const auto& d : rubric.dimensions) ids.push_back(d.id);
       std::string message = "unknown dimension \"";
       message += item;
       message += '"';
-      const auto close = util::closest_names(item, ids);  // a typo: model_trainng
-      for (std::size_t i = 0; i < close.size(); ++i) {
-        message += i == 0 ? " (did you mean \"" : (i + 1 == close.size() ? "\" or \"" : "\", \"");
-        message += close[i];
+      if (const std::string hint = did_you_mean_dimension(rubric, item); !hint.empty()) {  // model_trainng
+        message += " (";
+        message += hint;
+        message += ')';
       }
-      if (!close.empty()) message += "\"?)";
       message += "; the rubric has: ";
       message += valid;
       throw Error(message, ExitCode::usage);

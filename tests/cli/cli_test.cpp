@@ -35,6 +35,17 @@ TEST(Cli, MistypedNestedCommandSuggestsTheClosestOne) {
       << r.out;
 }
 
+// "alling": a letter doubled and two swapped, 3 edits from align by edit_distance, 2 counting the swap as one
+// (util::typo_distance).
+TEST(Cli, MistypedCommandWithSwappedLettersSuggestsTheClosestOne) {
+  const auto r = run_judge("alling --labels l.csv 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: unknown command 'alling'; did you mean 'align'?\n"
+            "Run with --help for more information.\n")
+      << r.out;
+}
+
 TEST(Cli, UnknownCommandFarFromAnyListsTheCommands) {
   const auto r = run_judge("frobnicate 2>&1");
   EXPECT_EQ(r.exit_code, 2);
@@ -88,6 +99,40 @@ TEST(Cli, MistypedRequiredOptionSuggestsTheClosestOption) {
   r = run_judge("validate --notebooks nb 2>&1");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("judge: error: --labels is required\n"), std::string::npos) << r.out;
+}
+
+// A value off an option's fixed list: CLI11's message, which lists the values, and the one it seems a
+// misspelling of (cli::one_of), as for a misspelt option.
+TEST(Cli, AMisspeltOptionValueSuggestsTheClosestValue) {
+  auto r = run_judge("report --labels l.csv --scores s.jsonl --format cvs 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --format: cvs not in {table,json,markdown,html,junit,csv}; did you mean csv?\n"
+            "Run with --help for more information.\n")
+      << r.out;
+  // judge eval's record formats; case aside (CSV is csv).
+  r = run_judge("eval nbs --format CSV 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.out.find("judge: error: --format: CSV not in {table,jsonl,json,csv,markdown}; did you mean csv?\n"),
+      std::string::npos)
+      << r.out;
+  r = run_judge("align --labels l.csv --notebooks nb --memory mem --calibration isotonic-meidan 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--calibration: isotonic-meidan not in {isotonic,isotonic-median}; did you mean "
+                       "isotonic-median?\n"),
+            std::string::npos)
+      << r.out;
+  // A value near none: the list alone.
+  r = run_judge("report --labels l.csv --scores s.jsonl --format pdf 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --format: pdf not in {table,json,markdown,html,junit,csv}\n"
+            "Run with --help for more information.\n")
+      << r.out;
+  // The help still lists the values.
+  r = run_judge("report --help 2>&1");
+  EXPECT_NE(r.out.find("{table,json,markdown,html,junit,csv}"), std::string::npos) << r.out;
 }
 
 // A misspelt option is no cause of an error about something else: no "did you mean" is appended to it (it

@@ -253,6 +253,12 @@ TEST(LabelServer, AMalformedBodyIs400AndEveryRefusalSaysNotSaved) {
   std::tie(status, body) = s.put(label("iris_bad.ipynb", "vibes", 2, ""));
   EXPECT_EQ(status, 422);
   EXPECT_EQ(body["error"], "not saved: unknown dimension \"vibes\" (rubric ml-notebook)");
+  // A misspelt one: the did-you-mean judge's --dimensions gives.
+  std::tie(status, body) = s.put(label("iris_bad.ipynb", "model_trainng", 2, ""));
+  EXPECT_EQ(status, 422);
+  EXPECT_EQ(body["error"],
+            "not saved: unknown dimension \"model_trainng\" (rubric ml-notebook; did you mean "
+            "\"model_training\"?)");
   EXPECT_FALSE(fs::exists(s.labels));
 }
 

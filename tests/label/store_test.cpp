@@ -115,6 +115,12 @@ TEST(LabelStore, ScoresOffTheScaleAndUnknownNamesAreRefused) {
   const auto dim = store.save(request("a.ipynb", "vibes", 2));
   EXPECT_EQ(dim.status, SaveStatus::invalid);
   EXPECT_NE(dim.message.find("unknown dimension \"vibes\""), std::string::npos);
+  // A misspelt dimension gets the did-you-mean judge's --dimensions gives (rubric::did_you_mean_dimension).
+  const auto typo = store.save(request("a.ipynb", "model_trainng", 2));
+  EXPECT_EQ(typo.status, SaveStatus::invalid);
+  EXPECT_EQ(typo.message,
+            "not saved: unknown dimension \"model_trainng\" (rubric ml-notebook; did you mean "
+            "\"model_training\"?)");
   EXPECT_EQ(store.save(request("zz.ipynb", "model_use", 2), false).status, SaveStatus::invalid);
   EXPECT_FALSE(fs::exists(f.dir / "labels.csv"));  // nothing was ever written
 }

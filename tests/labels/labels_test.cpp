@@ -96,6 +96,46 @@ TEST(Labels, MissingColumnsAreAllReported) {
   EXPECT_NE(e.find("d.csv:1: missing column \"score\""), std::string::npos) << e;
 }
 
+// A misspelt required column is named with the column it seems meant as, in place of "missing column": the
+// swap "scroe" is 1 edit from "score" by util::typo_distance (closest_names would find nothing).
+TEST(Labels, AMisspeltColumnIsNamedWithTheColumnItSeemsMeantAs) {
+  std::string e = error_of(write_temp("s.csv", "notebook,dimension,rater,scroe\na.ipynb,model_use,r,2\n"));
+  EXPECT_NE(e.find("s.csv:1: column \"scroe\": did you mean \"score\"?"), std::string::npos) << e;
+  EXPECT_EQ(e.find("missing column"), std::string::npos) << e;
+  // Each misspelt one; "Notbook" keeps its case in the message; a column missing outright is still said so.
+  e = error_of(write_temp("t.csv", "Notbook,dimesnion,rater\na.ipynb,model_use,r\n"));
+  EXPECT_NE(e.find("t.csv:1: column \"Notbook\": did you mean \"notebook\"?"), std::string::npos) << e;
+  EXPECT_NE(e.find("t.csv:1: column \"dimesnion\": did you mean \"dimension\"?"), std::string::npos) << e;
+  EXPECT_TRUE(e.ends_with("t.csv:1: missing column \"score\"")) << e;
+  // "itme" for the alternative "item".
+  e = error_of(write_temp("u.csv", "itme,dimension,score\na.ipynb,model_use,2\n"));
+  EXPECT_NE(e.find("u.csv:1: column \"itme\": did you mean \"item\"?"), std::string::npos) << e;
+}
+
+// A spreadsheet's CSV with ';' (or tab) separators names no column read as comma separated: one problem
+// saying so, not three missing columns.
+TEST(Labels, ASemicolonOrTabSeparatedFileIsSaidToBeOnce) {
+  const fs::path semi = write_temp("semi.csv", "notebook;dimension;rater;score\na.ipynb;model_use;r;2\n");
+  const std::string semicolon = "1 problem in labels " + semi.string() + ":\n  " + semi.string() +
+                                ":1: the file seems to use ';' as its separator; judge reads comma-separated "
+                                "CSV: save it with ',' between the fields";
+  std::string e = error_of(semi);
+  EXPECT_EQ(e, semicolon);
+  // Quoted throughout (R's write.csv2): no CSV parse_csv reads, said the same way.
+  e = error_of(write_temp("semi.csv", "\"notebook\";\"dimension\";\"score\"\n\"a.ipynb\";\"model_use\";2\n"));
+  EXPECT_EQ(e, semicolon);
+  // After a byte order mark and a blank line, on the line it is on.
+  e = error_of(write_temp("tab.csv", "\xEF\xBB\xBF\nnotebook\tdimension\tscore\na.ipynb\tmodel_use\t2\n"));
+  EXPECT_NE(e.find("tab.csv:2: the file seems to use tabs as its separator; judge reads comma-separated CSV"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find("missing column"), std::string::npos) << e;
+  // A ';' in a header that names a required column with commas: the columns are the problem, as before.
+  e = error_of(write_temp("mixed.csv", "notebook,dimension;score\na.ipynb,model_use;2\n"));
+  EXPECT_NE(e.find("mixed.csv:1: missing column \"dimension\""), std::string::npos) << e;
+  EXPECT_EQ(e.find("separator"), std::string::npos) << e;
+}
+
 TEST(Labels, EveryProblemWithItsLine) {
   const fs::path nbdir = write_temp("nbs/present.ipynb", "{}").parent_path();
   const auto p = write_temp("e.csv",

@@ -120,6 +120,14 @@ TEST(Rubric, SelectDimensionsSuggestsTheDimensionATypoMeant) {
   EXPECT_EQ(message("nope").find("did you mean"), std::string::npos);  // nothing near: the list only
 }
 
+TEST(Rubric, DidYouMeanDimensionNamesTheIdsAFewEditsAway) {
+  // model_trainng: one letter short of model_training (14 letters allow 3 edits); model_uses: one more than
+  // model_use; nope is near no id of the built-in rubric.
+  EXPECT_EQ(did_you_mean_dimension(default_rubric(), "model_trainng"), "did you mean \"model_training\"?");
+  EXPECT_EQ(did_you_mean_dimension(default_rubric(), "model_uses"), "did you mean \"model_use\"?");
+  EXPECT_EQ(did_you_mean_dimension(default_rubric(), "nope"), "");
+}
+
 namespace {
 
 // The message of the judge::Error thrown by parse_rubric(text, "r.yaml"), or "" when it loads.

@@ -48,3 +48,33 @@ TEST(Text, ClosestNamesAreTheNearestWithinAFewEdits) {
   EXPECT_EQ(closest_names("seed_sat", {"seed_set", "seed_sar", "tuning"}),
             (std::vector<std::string>{"seed_set", "seed_sar"}));
 }
+
+TEST(Text, TypoDistanceCountsASwapOfNeighboursAsOneEdit) {
+  // By hand: scroe -> score swaps "ro"; cvs -> csv swaps "vs"; alling -> aling (a deletion) -> align (a
+  // swap); abcd -> badc is two swaps. Each is one more edit per swap by edit_distance.
+  EXPECT_EQ(typo_distance("scroe", "score"), 1u);
+  EXPECT_EQ(edit_distance("scroe", "score"), 2u);
+  EXPECT_EQ(typo_distance("cvs", "csv"), 1u);
+  EXPECT_EQ(typo_distance("alling", "align"), 2u);
+  EXPECT_EQ(edit_distance("alling", "align"), 3u);
+  EXPECT_EQ(typo_distance("abcd", "badc"), 2u);
+  // The other edits as edit_distance counts them.
+  EXPECT_EQ(typo_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(typo_distance("", "abc"), 3u);
+  EXPECT_EQ(typo_distance("abc", ""), 3u);
+  EXPECT_EQ(typo_distance("same", "same"), 0u);
+  // A swapped pair is not edited again (optimal string alignment, not full Damerau-Levenshtein, which gives
+  // 2: ca -> ac -> abc): ca -> a -> ab -> abc.
+  EXPECT_EQ(typo_distance("ca", "abc"), 3u);
+}
+
+TEST(Text, ClosestTyposFindASwapClosestNamesDoesNot) {
+  const std::vector<std::string> columns{"notebook", "dimension", "score"};
+  // scroe: 1 swap from score, 5 letters allow 1 edit; by edit_distance it is 2.
+  EXPECT_EQ(closest_typos("scroe", columns), std::vector<std::string>{"score"});
+  EXPECT_TRUE(closest_names("scroe", columns).empty());
+  EXPECT_EQ(closest_typos("dimesnion", columns), std::vector<std::string>{"dimension"});
+  // Far from all, and too short for any edit (3 letters allow 0).
+  EXPECT_TRUE(closest_typos("rater", columns).empty());
+  EXPECT_TRUE(closest_typos("csv", {"cvs"}).empty());
+}

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace judge::cli {
 
@@ -21,6 +22,12 @@ void setup_config(CLI::App& app, RunFn& run);
 void setup_cache(CLI::App& app, RunFn& run);
 void setup_label(CLI::App& app, RunFn& run);
 void setup_merge(CLI::App& app, RunFn& run);
+
+/// The check of an option whose value is one of a fixed list of `names`: CLI::IsMember(names), whose error
+/// also names the one the value seems a misspelling of (the nearest by util::typo_distance, case aside, at
+/// most two edits away and fewer than the value's length): "--format: cvs not in {table,json,csv}; did you
+/// mean csv?". The help shows the list as IsMember's does. Every such option is checked with it.
+CLI::Validator one_of(const std::vector<std::string>& names);
 
 /// `message` (an Error's or a warning from a lower module) with the settings it names (judge::setting)
 /// worded as the flags that set them: "cache_mode" -> "--cache-mode".

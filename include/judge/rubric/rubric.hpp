@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace judge::rubric {
@@ -63,6 +64,11 @@ Rubric load_rubric(const std::filesystem::path& path);
 
 /// The built-in rubric (rubrics/ml-notebook.yaml as compiled in).
 const Rubric& default_rubric();
+
+/// The did-you-mean of an unknown dimension `id`: "did you mean \"model_training\"?" naming the dimensions of
+/// `rubric` a few edits from it (util::closest_names; "\"a\" or \"b\"" for two, "\"a\", \"b\" or \"c\"" for
+/// three), "" when none is near. select_dimensions and judge label's saves word it so.
+std::string did_you_mean_dimension(const Rubric& rubric, std::string_view id);
 
 /// Restricts `rubric` to the comma-separated dimension ids in `list` (in rubric order; spaces around an id
 /// are ignored). Throws judge::Error (usage) naming an unknown id, the ids a few edits away

@@ -30,6 +30,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// near many names by chance); empty when none is that near. In the candidates' order.
 std::vector<std::string> closest_names(std::string_view word, const std::vector<std::string>& candidates);
 
+/// The distance of a slip of the fingers: edit_distance, with a swap of two adjacent bytes also costing 1
+/// (the optimal string alignment distance, Damerau's transposition added to Levenshtein's edits): "scroe" is
+/// 1 from "score" (2 by edit_distance), "alling" 2 from "align" (3).
+std::size_t typo_distance(std::string_view a, std::string_view b);
+
+/// closest_names measured by typo_distance (the same limits): "scroe" finds "score", which closest_names does
+/// not (2 edits, more than a quarter of 5 letters).
+std::vector<std::string> closest_typos(std::string_view word, const std::vector<std::string>& candidates);
+
 /// "N noun", with the noun's regular English plural (an added "s") unless N is 1: count_text(1, "episode")
 /// is "1 episode", count_text(0, "episode") is "0 episodes".
 std::string count_text(std::size_t n, std::string_view noun);
