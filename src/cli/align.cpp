@@ -151,7 +151,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
           << ": the rules follow the labels' majority and tell those notebooks apart no more (MAE falls, "
              "QWK drops toward 0: judge validate's comparison shows both). The learner found no rule on "
              "its facts that told the others apart and held up in its cross-validation; a rule you write "
-             "in guidelines.yaml (source: manual) can\n";
+             "in guidelines.yaml (source: manual) can say it\n";
     }
     // The episodic blend's weights move scores too (to fractions), so a change to them is said, not only
     // kept.

@@ -171,7 +171,7 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
     return std::nullopt;
   }
   try {
-    labels::read_labels(opt.labels_file, {&rubric, {}});  // its warnings were printed when first read
+    labels::check_against_rubric(labels, {&rubric, {}});  // the file is not read again: it may be a pipe
   } catch (const Error& e) {
     std::string message = e.message();
     message += "\n(the labels and scores name only dimensions of " + named +

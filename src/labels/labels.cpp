@@ -456,6 +456,13 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
   return set;
 }
 
+void check_against_rubric(const LabelSet& set, const LabelCheck& check) {
+  if (!check.rubric) return;
+  Problems problems(set.source);
+  check_labels(set, {check.rubric, {}}, problems);
+  problems.throw_if_any("labels");
+}
+
 namespace {
 
 /// True when label a is more recent than label b: by timestamp when both have one, else the later row.

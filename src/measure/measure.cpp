@@ -179,6 +179,10 @@ struct Joined {
   std::vector<std::string> items;  ///< label items with at least one pair
   std::vector<Pair> pairs;
   std::vector<stats::NaCounts> na;
+  /// Every label compared (a record not unscored): (label item, dimension) -> (judge score, human score),
+  /// nullopt = N/A. A comparison with another judge counts N/A agreement over the labels both compared.
+  std::map<std::pair<std::string, std::string>, std::pair<std::optional<double>, std::optional<double>>>
+      compared;
   std::size_t unmatched = 0;
   std::vector<LabelWithoutScore> without_score;  ///< the unmatched labels, with a did-you-mean
 };
@@ -239,6 +243,7 @@ Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex
     const ScoreRecord& r = *rec->second;
     if (r.status == verdict::Status::unscored) continue;
     stats::count_na(j.na[d->second], r.score, label.score);
+    j.compared[{label.item, label.dimension}] = {r.score, label.score};
     if (!r.score || !label.score) continue;
     auto [it, new_item] = item_index.emplace(label.item, j.items.size());
     if (new_item) j.items.push_back(label.item);
@@ -333,8 +338,13 @@ void compare(JudgeMeasurement& jr, const Joined& joined, const Joined& other, st
       }
     c.qwk = stats::agreement(ja, h, scale).qwk;
     c.other_qwk = stats::agreement(jb, h, scale).qwk;
-    if (const auto o = std::find(other.dims.begin(), other.dims.end(), joined.dims[d]); o != other.dims.end())
-      c.other_na = other.na[static_cast<std::size_t>(o - other.dims.begin())];
+    for (const auto& [key, mine] : joined.compared) {
+      if (key.second != joined.dims[d]) continue;
+      const auto theirs = other.compared.find(key);
+      if (theirs == other.compared.end()) continue;
+      stats::count_na(c.na, mine.first, mine.second);
+      stats::count_na(c.other_na, theirs->second.first, theirs->second.second);
+    }
     jr.dimensions[d].comparison = c;
   }
   jr.mean_diff = ta.mean_ratio() - tb.mean_ratio();

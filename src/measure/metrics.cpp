@@ -61,13 +61,14 @@ double mae_change(const JudgeMeasurement& jr, const DimensionStats* dim) {
   return dim->comparison ? dim->comparison->mae - dim->comparison->other_mae : std::nan("");
 }
 
-// The N/A disagreement rate (na_disagree) minus the compared judge's, on the dimension or pooled over the
-// dimensions both judges scored: above 0, more N/A disagreements than the compared judge.
+// The N/A disagreement rate minus the compared judge's, over the labels both compared (Comparison::na and
+// other_na), on the dimension or pooled: above 0, more N/A disagreements than the compared judge.
 double na_disagree_change(const JudgeMeasurement& jr, const DimensionStats* dim) {
   stats::NaCounts mine, other;
   for (const auto& d : jr.dimensions) {
     if ((dim && &d != dim) || !d.comparison) continue;
-    for (auto [to, from] : {std::pair{&mine, &d.na}, std::pair{&other, &d.comparison->other_na}}) {
+    for (auto [to, from] :
+         {std::pair{&mine, &d.comparison->na}, std::pair{&other, &d.comparison->other_na}}) {
       to->both_apply += from->both_apply;
       to->both_na += from->both_na;
       to->judge_na_only += from->judge_na_only;

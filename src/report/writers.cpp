@@ -197,7 +197,7 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
                          {"significant", d.comparison->diff_ci.excludes_zero()},
                          {"qwk", json_number(d.comparison->qwk)},
                          {"other_qwk", json_number(d.comparison->other_qwk)},
-                         {"na_disagree", d.na.disagreements()},
+                         {"na_disagree", d.comparison->na.disagreements()},
                          {"other_na_disagree", d.comparison->other_na.disagreements()}};
       if (d.calibrated) {
         auto c = agreement_json(d.calibrated->metrics);
@@ -486,7 +486,7 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
       c.rows.push_back({d.dimension, std::to_string(k.n), format_number(k.mae), format_number(k.other_mae),
                         signed_number(k.mae - k.other_mae), interval(k.diff_ci), significance(k.diff_ci),
                         metric_text(qwk, k.qwk), metric_text(qwk, k.other_qwk),
-                        std::to_string(d.na.disagreements()), std::to_string(k.other_na.disagreements())});
+                        std::to_string(k.na.disagreements()), std::to_string(k.other_na.disagreements())});
     }
     c.rows.push_back({"mean of MAEs", "", "", "", signed_number(jr.mean_diff), interval(jr.mean_diff_ci),
                       significance(jr.mean_diff_ci), "", "", "", ""});

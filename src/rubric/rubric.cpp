@@ -217,7 +217,8 @@ Rubric load_rubric(const std::filesystem::path& path) {
   // The built-in rubric's name, as every output prints it, names the built-in rubric; a file of that name
   // wins (it may be meant).
   std::error_code ec;
-  if (path.native() == default_rubric().id && !std::filesystem::exists(path, ec)) return default_rubric();
+  if (path.native() == default_rubric().id && !std::filesystem::is_regular_file(path, ec))
+    return default_rubric();
   return parse_rubric(util::read_file(path), path.string());
 }
 

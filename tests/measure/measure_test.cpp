@@ -364,6 +364,24 @@ TEST(Gates, NaDisagreeChangeAndTheQwkOfBothJudgesShowWhatMaeLeavesOut) {
   EXPECT_TRUE(g[0].failed);
   EXPECT_DOUBLE_EQ(g[1].value, 0.25);
   EXPECT_FALSE(g[1].failed);
+  // Paired as the MAEs are: against a judge with no record of d, d is compared by neither, so aligned's
+  // N/A disagreement there does not count: 0 of 3 against 0 of 3, change 0 (not 0.25 - 0).
+  const auto partial = read_scores(write_temp(
+      "na_change_partial.jsonl",
+      R"({"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "b.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "c.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "d.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "aligned"}
+{"notebook": "a.ipynb", "dimension": "model_training", "status": "scored", "score": 1, "judge": "plain"}
+{"notebook": "b.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "plain"}
+{"notebook": "c.ipynb", "dimension": "model_training", "status": "scored", "score": 2, "judge": "plain"}
+)"));
+  const Measurement pm = measure(labels, partial, o);
+  const auto& pc = *pm.judges[0].dimensions[0].comparison;
+  EXPECT_EQ(pc.na.disagreements(), 0u);
+  EXPECT_EQ(pc.na.both_apply, 3u);
+  EXPECT_EQ(pm.judges[0].dimensions[0].na.disagreements(), 1u);  // its own table still counts d
+  EXPECT_DOUBLE_EQ(evaluate_gates(pm, {parse_gate("na_disagree_change>0")})[0].value, 0.0);
   o.compare.reset();
   EXPECT_THROW(evaluate_gates(measure(labels, scores, o), {parse_gate("na_disagree_change>0")}),
                judge::Error);

@@ -146,6 +146,12 @@ TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
       std::string::npos)
       << r.out;
 
+  // Labels from a pipe: read once (the default rubric's check does not read the file again).
+  r = judge::test::run_judge("report --labels /dev/stdin --scores '" + scores.string() +
+                             "' --bootstrap 100 --format csv < '" + labels.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("heuristic,model_training,2,1.250000,"), std::string::npos) << r.out;
+
   r = judge::test::run_judge(args + " --format csv");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("heuristic,model_training,2,1.250000,"), std::string::npos) << r.out;

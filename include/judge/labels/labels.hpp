@@ -62,6 +62,11 @@ struct LabelCheck {
 /// check.notebooks_dir that is missing or not a folder is checked first: one judge::Error (ExitCode::usage).
 LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check = {});
 
+/// The checks of read_labels against check.rubric (dimension known, score on the scale or N/A allowed) of a
+/// set read already without them, its file not read again (it may be a pipe): throws the judge::Error
+/// read_labels would, naming set.source and each line. Nothing is thrown without check.rubric.
+void check_against_rubric(const LabelSet& set, const LabelCheck& check);
+
 /// Reads one score cell: a number (returned, surrounding space ignored), or "NA", "N/A", "na", "n/a" or an
 /// empty cell (N/A: nullopt). Sets `ok` to false (and returns nullopt) for anything else.
 std::optional<double> parse_score_text(std::string_view text, bool& ok);

@@ -23,9 +23,10 @@ namespace judge::measure {
 /// "mae_change_ci_low" (the low end of mae_change's paired bootstrap confidence interval, Comparison::diff_ci
 /// and JudgeMeasurement::mean_diff_ci: above 0 the judge is significantly worse than the compared one, so
 /// "mae_change_ci_low:*>0" fails on a dimension made worse beyond the noise of its few pairs), and
-/// "na_disagree_change" (na_disagree minus the --compare judge's, Comparison::other_na; without a dimension
-/// both pooled over the dimensions compared: "na_disagree_change>0" fails when the judge disagrees with
-/// people about N/A more often than the compared one, which MAE, leaving those pairs out, does not show).
+/// "na_disagree_change" (the N/A disagreement rate minus the --compare judge's, both over the labels both
+/// judges compared, Comparison::na and other_na; without a dimension pooled over the dimensions:
+/// "na_disagree_change>0" fails when the judge disagrees with people about N/A more often than the compared
+/// one, which MAE, leaving those pairs out, does not show).
 struct Gate {
   std::string text;       ///< as written
   std::string metric;     ///< the name of a gate metric of metrics()

@@ -38,7 +38,9 @@ struct Comparison {
   /// Quadratic weighted kappa of each judge on the common pairs (NaN where undefined): a judge whose MAE
   /// fell by giving every notebook the majority score has a QWK near 0, which MAE alone does not show.
   double qwk = 0, other_qwk = 0;
-  stats::NaCounts other_na;  ///< the compared judge's N/A agreement on this dimension (DimensionStats::na's)
+  /// N/A agreement of each judge over the labels of this dimension both compared (neither record unscored):
+  /// paired as the MAEs are, so judges of different coverage are compared on the same labels.
+  stats::NaCounts na, other_na;
 };
 
 /// Cross-fitted calibration of one dimension: calibrated metrics and the change from raw.
