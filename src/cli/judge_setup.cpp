@@ -40,7 +40,18 @@ void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string&
 
 rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions) {
   const std::string file = config.get("rubric");
-  const rubric::Rubric base = file.empty() ? rubric::default_rubric() : rubric::load_rubric(file);
+  const std::string& source = config.at("rubric").source;
+  // A rubric file named in judge.yaml or the environment: its error says where the name came from, since
+  // the command line does not show it.
+  const auto load = [&] {
+    try {
+      return rubric::load_rubric(file);
+    } catch (const Error& e) {
+      if (source.rfind("flag ", 0) == 0) throw;
+      throw Error(e.message() + " (setting rubric, from " + source + ")", e.code());
+    }
+  };
+  const rubric::Rubric base = file.empty() ? rubric::default_rubric() : load();
   if (dimensions.empty()) return base;
   try {
     return rubric::select_dimensions(base, dimensions);

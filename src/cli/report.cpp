@@ -161,7 +161,11 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
                     [&](const measure::ScoreRecord& r) { return rubric.find(r.dimension); });
     if (some_known) {
       std::string list;
-      for (std::size_t i = 0; i < others.size() && i < 5; ++i) list += (i ? ", " : "") + others[i];
+      for (std::size_t i = 0; i < others.size() && i < 5; ++i) {
+        list += (i ? ", " : "") + others[i];
+        if (const std::string hint = rubric::did_you_mean_dimension(rubric, others[i]); !hint.empty())
+          list += " (" + hint + ")";
+      }
       if (others.size() > 5) list += ", ...";
       std::cerr << "judge: warning: the scale is inferred: " << list << (others.size() == 1 ? " is" : " are")
                 << " not a dimension of " << named

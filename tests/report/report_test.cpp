@@ -584,8 +584,9 @@ TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
                              "' --bootstrap 10 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(
-      r.out.find("judge: warning: the scale is inferred: model_uze is not a dimension of rubric "
-                 "ml-notebook, so the scores are not checked against its scale (misspelt? --rubric FILE "
+      r.out.find("judge: warning: the scale is inferred: model_uze (did you mean \"model_use\"?) is not a "
+                 "dimension of rubric ml-notebook, so the scores are not checked against its scale "
+                 "(misspelt? --rubric FILE "
                  "checks them against a rubric)\n"),
       std::string::npos)
       << r.out;
@@ -622,6 +623,22 @@ dimensions:
                        config.string() +
                        ":1), so they are checked against it: fix the labels, or give --rubric FILE with the "
                        "rubric they were scored on)\n");
+  // A rubric file that is not there: the error says which setting named it, and where (the command line
+  // does not show it).
+  const fs::path missing = dir.write("missing.yaml", "rubric: nope.yaml\n");
+  r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                             "' --config '" + missing.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "judge: error: " + (dir.path() / "nope.yaml").string() +
+                       ": cannot open: No such file or directory (setting rubric, from " + missing.string() +
+                       ":1)\n");
+  r = judge::test::run_command("cd '" + dir.path().string() + "' && JUDGE_RUBRIC=nope.yaml '" +
+                               std::string(JUDGE_BINARY) + "' report --labels '" + labels.string() +
+                               "' --scores '" + scores.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "judge: error: nope.yaml: cannot open: No such file or directory (setting rubric, from env "
+            "JUDGE_RUBRIC)\n");
 }
 
 // A misspelt --compare names the judge it probably meant.
@@ -675,8 +692,9 @@ TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(
       r.out,
-      "judge: warning: the scale is inferred: model_uze is not a dimension of rubric ml-notebook, so the "
-      "scores are not checked against its scale (misspelt? --rubric FILE checks them against a rubric)\n"
+      "judge: warning: the scale is inferred: model_uze (did you mean \"model_use\"?) is not a dimension of "
+      "rubric ml-notebook, so the scores are not checked against its scale (misspelt? --rubric FILE checks "
+      "them against a rubric)\n"
       "judge: judge h: 4 labels without a score (no score at all on labelled dimension model_uze: "
       "misspelt, or not judged?):\n"
       "  nb/./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
