@@ -4,10 +4,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "json_number.hpp"
 #include "judge/memory/excerpt.hpp"
@@ -318,11 +320,78 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
 // the field's place in the file ("blend_weights.data_imputation.score").
 class ManifestFields {
  public:
-  explicit ManifestFields(std::string file) : m_file(std::move(file)) {}
+  // `text`: the file's text, already parsed as JSON, which gives each problem its line.
+  ManifestFields(std::string file, const std::string& text)
+      : m_file(std::move(file)), m_lines(key_lines(text)) {}
   Problems& problems() { return m_problems; }
 
+  // Adds "FILE:LINE: `KEY` what", LINE that of KEY in the file, or of the nearest enclosing key there (a
+  // missing key's object); "FILE: ..." when not even the first part of KEY is in the file.
   void add(const std::string& key, const std::string& what) {
+    for (std::string k = key;;) {
+      if (const auto it = m_lines.find(k); it != m_lines.end())
+        return m_problems.add(m_file + ":" + std::to_string(it->second), "`" + key + "` " + what);
+      const std::size_t parent = k.find_last_of(".[");
+      if (parent == std::string::npos || parent == 0) break;
+      k.resize(parent);
+    }
     m_problems.add(m_file, "`" + key + "` " + what);
+  }
+
+  // The line (1-based) of every key and array element of the JSON `text`, by its place written as add's
+  // KEY is ("blend_weights.data_imputation.score", "forgotten[2].notebook"); the text is valid JSON. A key is
+  // taken as written between its quotes (judge writes none with escapes).
+  static std::map<std::string, int> key_lines(const std::string& text) {
+    struct Open {
+      bool array;
+      std::string path;
+      std::size_t index;
+    };
+    std::map<std::string, int> out;
+    std::vector<Open> stack;
+    std::string key;  // the key whose value comes next, in the innermost object
+    int line = 1;
+    const auto value_path = [&]() -> std::string {
+      if (stack.empty()) return {};
+      const Open& o = stack.back();
+      if (o.array) return o.path + "[" + std::to_string(o.index) + "]";
+      return o.path.empty() ? key : o.path + "." + key;
+    };
+    const auto begin_value = [&] {
+      if (!stack.empty() && stack.back().array) out.emplace(value_path(), line);
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '\n') {
+        ++line;
+      } else if (c == '"') {
+        std::size_t j = i + 1;
+        while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+        const std::string str = text.substr(i + 1, j - i - 1);
+        std::size_t after = j + 1;
+        while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+        if (!stack.empty() && !stack.back().array && after < text.size() && text[after] == ':') {
+          key = str;  // an object's key
+          out.emplace(value_path(), line);
+        } else {
+          begin_value();
+        }
+        for (std::size_t k = i; k < j && k < text.size(); ++k) line += text[k] == '\n';
+        i = j;
+      } else if (c == '{' || c == '[') {
+        begin_value();
+        stack.push_back({c == '[', value_path(), 0});
+      } else if (c == '}' || c == ']') {
+        if (!stack.empty()) stack.pop_back();
+      } else if (c == ',') {
+        if (!stack.empty() && stack.back().array) ++stack.back().index;
+      } else if (!std::isspace(static_cast<unsigned char>(c)) && c != ':') {
+        begin_value();  // a number, true, false or null: the rest of it adds no place
+        while (i + 1 < text.size() && std::string_view(",]}\n").find(text[i + 1]) == std::string_view::npos)
+          ++i;
+      }
+    }
+    return out;
   }
 
   // The value of `name` in `object`, nullptr when absent.
@@ -394,6 +463,7 @@ class ManifestFields {
 
  private:
   std::string m_file;
+  std::map<std::string, int> m_lines;
   Problems m_problems;
 };
 
@@ -589,13 +659,14 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
     throw Error(manifest_path.string() + ": no memory here (create one with `judge align " +
                 setting("memory") + " " + dir.string() + "`)");
   nlohmann::json m;
+  const std::string manifest_text = util::read_file(manifest_path);
   try {
-    m = nlohmann::json::parse(util::read_file(manifest_path));
+    m = nlohmann::json::parse(manifest_text);
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest_path.string() + ": not JSON: " + e.what());
   }
   if (!has_schema_version(m)) throw Error(manifest_path.string() + ": expected schema_version 1");
-  ManifestFields fields(manifest_path.string());
+  ManifestFields fields(manifest_path.string(), manifest_text);
   const std::string embeddings = fields.text(m, "embeddings", "embeddings", "hashed-tfidf");
   // An embeddings spec the memory cannot use is one more problem of the file, reported with the others.
   std::optional<Memory> made;

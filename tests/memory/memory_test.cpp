@@ -514,8 +514,9 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
         "`forgotten[0]` needs one of `notebook` or `label`",
         "`learnt_rules.eda.written[1]` must be a string, not 2",
         "`embeddings` names no embedder this judge has: unknown embeddings spec \"foo\""})
-    EXPECT_NE(what.find(file + ": " + problem), std::string::npos) << problem << "\n" << what;
-  EXPECT_EQ(what.find("model_training"), std::string::npos) << what;  // 0.25 and 1 are fine
+    EXPECT_NE(what.find(": " + problem), std::string::npos) << problem << "\n" << what;
+  EXPECT_NE(what.find("\n  " + file + ":"), std::string::npos) << what;  // the lines: the next test
+  EXPECT_EQ(what.find("model_training"), std::string::npos) << what;     // 0.25 and 1 are fine
   EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
   // Within range, they load as written.
   manifest["blend_weights"] = {{"data_imputation", {{"score", 1}, {"na", 0}}}};
@@ -532,6 +533,47 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
 }
 
 // Memory folders that once broke Memory::load (found by fuzz/memory_fuzz.cpp; reduced inputs in
+// Each problem of memory.json names its line, counted by hand in the text below: that of the key, of an
+// array's element, or (a required key that is missing) none. Quotes, colons and brackets inside a string
+// (line 4) are text, not structure.
+TEST(Memory, ProblemsOfMemoryJsonNameTheirLine) {
+  const auto dir = temp_dir("manifest_lines");
+  judge::util::write_file_atomic(dir / "memory.json", R"({
+  "schema_version": 1,
+  "k": 0.5,
+  "reflection": "say \"x\": {[\"",
+  "rubric": {"id": "ml-notebook", "hash": "h"},
+  "blend_weights": {
+    "data_imputation": {
+      "score": "x",
+      "na": 0
+    }
+  },
+  "forgotten": [
+    {"notebook": "a.ipynb"},
+    {"time": "t"}
+  ],
+  "learnt_rules": {
+    "data_imputation": {"written": ["when always -> score 1", 7]}
+  }
+}
+)");
+  std::string what;
+  try {
+    Memory::load(dir);
+  } catch (const judge::Error& e) {
+    what = e.what();
+  }
+  const std::string file = (dir / "memory.json").string();
+  EXPECT_NE(what.find("5 problems in memory.json"), std::string::npos) << what;
+  for (const std::string problem :
+       {":3: `k` must be a whole number", ":8: `blend_weights.data_imputation.score` must be a number",
+        ":14: `forgotten[1]` needs one of `notebook` or `label`",
+        ":17: `learnt_rules.data_imputation.written[1]` must be a string, not 7", ": `labels` is missing"})
+    EXPECT_NE(what.find("\n  " + file + problem), std::string::npos) << problem << "\n" << what;
+  fs::remove_all(dir);
+}
+
 // tests/regressions/memory_*.txt, in the fuzz target's form: memory.json, guidelines.yaml, episodes.jsonl and
 // vectors.jsonl separated by "===" lines). Each must be a judge::Error naming the file, never another
 // exception, a sanitizer report or an allocation of terabytes.
@@ -565,13 +607,13 @@ TEST(MemoryRegressions, ManifestFieldsOfTheWrongTypeOrRangeAreErrorsNamingMemory
   // "k": 1e300 was cast to int (undefined behaviour); "schema_version": "1" and "embeddings": 5 escaped as
   // nlohmann type errors.
   std::string what = load_regression("memory_k_out_of_int_range.txt");
-  EXPECT_NE(what.find("memory.json: `k` must be a whole number from 1 to 1000, not 1e+300"),
+  EXPECT_NE(what.find("memory.json:1: `k` must be a whole number from 1 to 1000, not 1e+300"),
             std::string::npos)
       << what;
   what = load_regression("memory_schema_version_string.txt");
   EXPECT_NE(what.find("memory.json: expected schema_version 1"), std::string::npos) << what;
   what = load_regression("memory_embeddings_not_string.txt");
-  EXPECT_NE(what.find("memory.json: `embeddings` must be a string"), std::string::npos) << what;
+  EXPECT_NE(what.find("memory.json:1: `embeddings` must be a string"), std::string::npos) << what;
 }
 
 TEST(MemoryRegressions, GuidelinesWithAListKeyOrAMapVersionAreProblemsWithTheirLine) {
