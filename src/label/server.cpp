@@ -11,6 +11,7 @@
 
 #include "assets.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::label {
 
@@ -96,8 +97,12 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
     // As PUT answers for the same names: nothing can be labelled there.
     if (!m_session.has_notebook(notebook))
       return send_error(res, 404, "no readable notebook named \"" + notebook + "\" is served");
-    if (!m_session.has_dimension(dimension))
-      return send_error(res, 404, "unknown dimension \"" + dimension + "\" (not in the rubric)");
+    if (!m_session.has_dimension(dimension)) {
+      const std::string hint = m_session.dimension_hint(dimension);
+      return send_error(res, 404,
+                        "unknown dimension \"" + dimension + "\" (not in the rubric" +
+                            (hint.empty() ? "" : "; " + hint) + ")");
+    }
     send_json(res, json{{"label", m_session.label_json(notebook, dimension)}});
   });
   http.Get("/api/queue", [this](const httplib::Request& req, httplib::Response& res) {
@@ -134,7 +139,15 @@ Server::Server(Session& session, std::function<void(const std::string&)> log)
     if (!body.is_object()) return refuse(400, "not saved: the body is not a JSON object" + shape);
     SaveRequest r;
     for (const char* key : {"notebook", "dimension", "score"})
-      if (!body.contains(key)) return refuse(400, std::string("not saved: missing key ") + key + shape);
+      if (!body.contains(key)) {
+        // A misspelt key ("scroe") is named with the one it probably is.
+        std::vector<std::string> keys;
+        for (const auto& [k, ignored] : body.items()) keys.push_back(k);
+        const auto near = util::closest_typos(key, keys);
+        return refuse(400, std::string("not saved: missing key ") + key +
+                               (near.empty() ? "" : " (the body has \"" + near.front() + "\": misspelt?)") +
+                               shape);
+      }
     const auto text = [&](const char* key, std::string& out) {
       if (!body.contains(key) || body[key].is_null()) return true;
       if (!body[key].is_string()) return false;

@@ -248,6 +248,10 @@ bool Session::has_notebook(const std::string& name) const {
 
 bool Session::has_dimension(const std::string& id) const { return m_rubric.find(id) != nullptr; }
 
+std::string Session::dimension_hint(const std::string& id) const {
+  return rubric::did_you_mean_dimension(m_rubric, id);
+}
+
 std::map<std::string, std::vector<ShownVerdict>> Session::verdicts(const Entry& e) const {
   std::map<std::string, std::vector<ShownVerdict>> out;
   if (!m_options.scores_files.empty()) {

@@ -184,6 +184,8 @@ TEST(LabelServer, PutThenGetAndTheFileHasTheRow) {
             "no readable notebook named \"nope.ipynb\" is served");
   EXPECT_EQ(s.get("/api/label?notebook=iris_bad.ipynb&dimension=vibes", 404)["error"],
             "unknown dimension \"vibes\" (not in the rubric)");
+  EXPECT_EQ(s.get("/api/label?notebook=iris_bad.ipynb&dimension=model_trainng", 404)["error"],
+            "unknown dimension \"model_trainng\" (not in the rubric; did you mean \"model_training\"?)");
   const auto set = judge::labels::read_labels(s.labels, {&judge::rubric::default_rubric(), s.notebooks});
   ASSERT_EQ(set.labels.size(), 1u);
   EXPECT_EQ(set.labels[0].rater, "expert");
@@ -237,6 +239,13 @@ TEST(LabelServer, AMalformedBodyIs400AndEveryRefusalSaysNotSaved) {
   std::tie(status, body) = s.put(no_dimension);
   EXPECT_EQ(status, 400);
   EXPECT_EQ(body["error"], "not saved: missing key dimension" + shape);
+  // A misspelt key is named with the key it probably is.
+  json misspelt = label("iris_bad.ipynb", "model_training", 2, "");
+  misspelt.erase("score");
+  misspelt["scroe"] = 2;
+  std::tie(status, body) = s.put(misspelt);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"], "not saved: missing key score (the body has \"scroe\": misspelt?)" + shape);
   std::tie(status, body) = s.put(label("iris_bad.ipynb", "model_training", "2", ""));
   EXPECT_EQ(status, 400);
   EXPECT_EQ(body["error"], "not saved: score \"2\" is not a number (or null for N/A)" + shape);

@@ -78,6 +78,9 @@ class Session {
   bool has_notebook(const std::string& name) const;
   /// Whether `id` is a dimension of the rubric.
   bool has_dimension(const std::string& id) const;
+  /// "did you mean \"model_training\"?" for an unknown dimension `id` near one of the rubric's; "" when none
+  /// is.
+  std::string dimension_hint(const std::string& id) const;
 
   const LabelStore& store() const { return *m_store; }
 
