@@ -40,9 +40,11 @@ void check_options(const ValidateOptions& o) {
   if (!o.rubric || !o.judge) throw Error("validate: rubric and judge are required");
   const auto& known = validate_conditions();
   for (const auto& c : o.conditions)
-    if (std::find(known.begin(), known.end(), c) == known.end())
-      throw Error("unknown condition \"" + c + "\" (baseline, semantic, episodic, both, calibrated)",
-                  ExitCode::usage);
+    if (std::find(known.begin(), known.end(), c) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw Error("unknown condition \"" + c + "\" (" + list + ")", ExitCode::usage);
+    }
   for (double s : o.shares)
     if (!(s > 0 && s <= 1)) throw Error("a training share must be in (0, 1]", ExitCode::usage);
 }
@@ -161,6 +163,12 @@ bool wanted(const ValidateOptions& o, const std::string& condition) {
 }  // namespace
 
 const std::vector<std::string>& validate_conditions() {
+  static const std::vector<std::string> k_conditions{"baseline", "semantic",   "episodic",
+                                                     "both",     "calibrated", "both-calibrated"};
+  return k_conditions;
+}
+
+const std::vector<std::string>& default_validate_conditions() {
   static const std::vector<std::string> k_conditions{"baseline", "semantic", "episodic", "both",
                                                      "calibrated"};
   return k_conditions;
@@ -234,6 +242,21 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
         auto scored = score_items(items, held_out, o, context);
         for (std::size_t n = 0; n < held_out.size(); ++n)
           verdicts[condition][held_out[n]] = std::move(scored[n]);
+      }
+      if (wanted(o, "both-calibrated")) {
+        // What eval --memory gives with this fold's memory aligned with --calibrate: the both-memory
+        // verdicts, then the calibration fitted from the memory's episodes.
+        trained["both-calibrated"] += training.size();
+        std::vector<std::vector<verdict::Verdict>> both;
+        if (wanted(o, "both"))
+          for (std::size_t i : held_out) both.push_back(verdicts["both"][i]);
+        else
+          both = score_items(items, held_out, o, scoring::MemoryUse{&memory, o.k, true, true});
+        const memory::Calibration calibration = memory::fit_calibration(memory, o.calibration);
+        for (std::size_t n = 0; n < held_out.size(); ++n) {
+          scoring::apply_calibration(calibration, both[n]);
+          verdicts["both-calibrated"][held_out[n]] = std::move(both[n]);
+        }
       }
       if (wanted(o, "calibrated")) {
         trained["calibrated"] += training.size();

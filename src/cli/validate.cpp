@@ -128,10 +128,12 @@ measure::Measurement measure_share(const labels::LabelSet& labels, const align::
   return measure::measure(labels, held_out_scores(result, share, source), mo);
 }
 
-// The map of the "calibrated" condition when it is measured ("isotonic" or "isotonic-median"), else "".
+// The map of the calibrated conditions (calibrated, both-calibrated) when one is measured ("isotonic" or
+// "isotonic-median"), else "".
 std::string calibration_note(const align::ValidateOptions& core) {
   const bool measured =
-      std::find(core.conditions.begin(), core.conditions.end(), "calibrated") != core.conditions.end();
+      std::find(core.conditions.begin(), core.conditions.end(), "calibrated") != core.conditions.end() ||
+      std::find(core.conditions.begin(), core.conditions.end(), "both-calibrated") != core.conditions.end();
   return measured ? stats::isotonic_method_name(core.calibration) : "";
 }
 
@@ -336,7 +338,9 @@ void setup_validate(CLI::App& app, RunFn& run) {
   cmd->add_option("--seed", opt->seed, "Random seed (folds, bootstrap, learning-curve subsets)")
       ->capture_default_str();
   cmd->add_option("--conditions", opt->conditions,
-                  "Comma-separated: baseline,semantic,episodic,both,calibrated")
+                  "Comma-separated: baseline,semantic,episodic,both,calibrated (the default), and "
+                  "both-calibrated (both memories, then the memory's calibration, as eval --memory applies "
+                  "a memory aligned with --calibrate)")
       ->capture_default_str();
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();
@@ -356,7 +360,7 @@ void setup_validate(CLI::App& app, RunFn& run) {
                   "Condition the gates check (default: both, else the last condition other than baseline)");
   cmd->add_option(
          "--calibration", opt->calibration,
-         "Map of the calibrated condition: isotonic (block means) or isotonic-median (block medians, "
+         "Map of the calibrated conditions: isotonic (block means) or isotonic-median (block medians, "
          "the MAE-optimal map)")
       ->capture_default_str()
       ->check(one_of({"isotonic", "isotonic-median"}));

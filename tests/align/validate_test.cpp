@@ -160,6 +160,31 @@ TEST(Validate, MaePerConditionByHand) {
   EXPECT_EQ(run_of(r, "both").training_items, 6u);  // 3 training notebooks in each of 2 folds
 }
 
+// both-calibrated, by hand on the same data: the both verdicts (2, as above), then the calibration each
+// fold's memory fits from its episodes, the judge's own score at alignment (1) against the label: (1->1,
+// 1->2, 1->3) pooled to 1->2, which maps 2 (beyond its one knot) to 2: MAE 2/3, the raw score 2 (calibrated's
+// is 1). The same without "both" among the conditions (its verdicts are then made for it).
+TEST(Validate, BothCalibratedMapsTheBothVerdictsByTheFoldMemorysCalibration) {
+  HandData data;
+  HandJudge judge;
+  auto o = data.options(judge, 2, 7);
+  for (const std::vector<std::string>& conditions :
+       {std::vector<std::string>{"baseline", "both", "both-calibrated"},
+        std::vector<std::string>{"baseline", "both-calibrated"}}) {
+    o.conditions = conditions;
+    const auto r = align::cross_validate(data.labels, o);
+    EXPECT_DOUBLE_EQ(mae(run_of(r, "both-calibrated"), data), 2.0 / 3);
+    ASSERT_EQ(run_of(r, "both-calibrated").verdicts.size(), 6u);
+    for (const auto& h : run_of(r, "both-calibrated").verdicts)
+      EXPECT_EQ(h.verdict.extra["calibrated"]["raw"], 2.0);
+    EXPECT_EQ(run_of(r, "both-calibrated").training_items, 6u);
+  }
+  // Not measured unless asked for.
+  EXPECT_EQ(std::count(align::default_validate_conditions().begin(),
+                       align::default_validate_conditions().end(), "both-calibrated"),
+            0);
+}
+
 TEST(Validate, SameSeedSameResult) {
   HandData data;
   HandJudge judge;

@@ -26,9 +26,13 @@ namespace judge::align {
 ///  - "episodic": memory with episodes only (MemoryUse::use_guidelines = false);
 ///  - "both": guidelines and episodes;
 ///  - "calibrated": the baseline verdicts mapped by an isotonic map per dimension (judge score -> human
-///  score)
-///    fitted on the training folds' baseline verdicts and resolved labels (no extra judge calls).
+///    score) fitted on the training folds' baseline verdicts and resolved labels (no extra judge calls);
+///  - "both-calibrated": the "both" verdicts mapped by the calibration the fold's memory fits
+///    (memory::fit_calibration), as judge eval --memory applies a memory aligned with --calibrate (no extra
+///    judge calls when "both" is measured too). Not measured unless asked for (default_validate_conditions).
 const std::vector<std::string>& validate_conditions();
+/// The conditions measured when none are chosen: every one of validate_conditions() but "both-calibrated".
+const std::vector<std::string>& default_validate_conditions();
 
 struct ValidateOptions {
   const rubric::Rubric* rubric = nullptr;   ///< required
@@ -38,7 +42,7 @@ struct ValidateOptions {
   llm::ChatProvider* reflection = nullptr;  ///< distills each fold's guidelines; nullptr: offline extractive
   int folds = 4;                            ///< K: 2 to the number of labelled notebooks that can be read
   std::uint64_t seed = 0;                   ///< fold assignment and learning-curve subsets
-  std::vector<std::string> conditions = validate_conditions();  ///< a subset of validate_conditions()
+  std::vector<std::string> conditions = default_validate_conditions();  ///< of validate_conditions()
   int k = 5;                                 ///< episodes retrieved per (notebook, dimension)
   std::string embeddings = "hashed-tfidf";   ///< embedder of each fold's fresh memory
   llm::ProviderSettings embedding_settings;  ///< for an embeddings provider (base URL, dimensions, ...)
