@@ -53,6 +53,19 @@ Judged judged(const memory::Episode& e, const std::vector<memory::FactRule>& rul
   return j;
 }
 
+// Whether a rule a person wrote (source other than learnt) changes the judge's verdict of episode `e`, as
+// apply_fact_rules would: the blend leaves such a verdict alone (apply_memory), so its weight is not learnt
+// from it either.
+bool set_by_person(const memory::Episode& e, const std::vector<memory::FactRule>& rules) {
+  if (e.facts.empty() || !e.own_verdict()) return false;
+  const Status status = verdict::measured(e.judge_status);
+  const std::optional<double> before = status == Status::scored ? e.judge_score : std::nullopt;
+  const auto* r = first_match(rules, e.facts, status, before);
+  if (!r || r->source == "learnt") return false;
+  const auto after = stats::apply_action(r->then, before);
+  return !(after == before && (after || status == Status::not_applicable));
+}
+
 // Why a residual correction rather than a plain nearest-neighbour average: each episode records the judge's
 // own verdict at alignment next to the human one, so the neighbours say how wrong this judge tends to be on
 // notebooks like this one. Adding their similarity-weighted mean error (human - judge) to the rule score
@@ -167,6 +180,7 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     const auto after = stats::apply_action(rule->then, before);
     if (after == before && (after || v.status == Status::not_applicable)) continue;  // the verdict stands
     v.extra["learnt_rule"] = memory::format_fact_rule(*rule);
+    v.extra["rule_source"] = rule->source;
     v.extra["rule_score"] = before ? nlohmann::ordered_json(*before) : nlohmann::ordered_json(nullptr);
     // The rules' own N/A note ("N/A: no model is trained") would contradict the score the rule gives.
     if (!before && after && v.rationale.starts_with("N/A: ")) {
@@ -290,6 +304,11 @@ void apply_memory(const notebook::Notebook& nb, const MemoryUse& context, std::v
     const auto hits = retrieve_episodes(nb, v.dimension, context);
     if (!context.own_episodes) v.extra["episodes_left_out"] = own_episode_count(nb, v.dimension, context);
     if (hits.empty()) continue;
+    // A verdict a person's rule (source other than learnt) set is final: the blend corrects what the judge
+    // and its learnt rules say, not what people wrote down.
+    if (const auto src = v.extra.find("rule_source");
+        src != v.extra.end() && src->is_string() && src->get<std::string>() != "learnt")
+      continue;
     // The rule verdict's score before the blend, as the record keeps it (null: N/A or unscored).
     const nlohmann::ordered_json rule_score = v.status == Status::scored && v.score
                                                   ? nlohmann::ordered_json(*v.score)
@@ -322,7 +341,7 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     const auto& rules = memory.fact_rules(e.dimension);
     const Judged own = judged(e, rules);
     const Status rule = own.status;
-    if (rule == Status::unscored) continue;
+    if (rule == Status::unscored || set_by_person(e, rules)) continue;
     // Leave-one-out as eval leaves a notebook's own episodes out: k others, none of the same file or path.
     const auto hits = memory.retrieve(e.dimension, e.vector, k, [&](const memory::Episode& o) {
       return &o == &e || o.notebook == e.notebook ||

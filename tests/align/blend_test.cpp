@@ -149,6 +149,44 @@ TEST(MemoryBlend, CalibrationPrefersTheRuleWhenMemoryDoesNotHelp) {
   EXPECT_EQ(scoring::calibrate_memory(six, 5).at("data_imputation").score, 1);
 }
 
+// A verdict a person's rule set is final: the blend that moves the same verdict set by a learnt rule (as
+// above: 2 -> 2.5 with neighbours' errors +1 and 0) leaves it as the manual rule gave it.
+TEST(MemoryBlend, LeavesAVerdictAPersonsRuleSetAlone) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  const auto m = memory_of(nb, {{2, 1}, {3, 3}});
+  for (const std::string source : {"learnt", "manual"}) {
+    std::vector<verdict::Verdict> v{rule(2)};
+    v[0].extra["learnt_rule"] = "when always -> score 2";
+    v[0].extra["rule_source"] = source;
+    v[0].extra["rule_score"] = 1;
+    scoring::apply_memory(nb, {&m, 5}, v);
+    EXPECT_DOUBLE_EQ(*v[0].score, source == "learnt" ? 2.5 : 2) << source;
+    EXPECT_EQ(v[0].rationale.find("memory"), source == "learnt" ? 0u : std::string::npos) << v[0].rationale;
+  }
+}
+
+// Nor is a blend weight learnt from episodes a person's rule sets. Six episodes (human, judge): four (2, 1),
+// two (3, 2), each with fact trains_model, under the rule `when trains_model -> score 3`. Learnt: every
+// episode's rule verdict is 3, the residuals human - 3 are -1 (four) and 0 (two). Held out, a human-2
+// episode's five neighbours average -0.6 (range [2, 3]): error |2 - (3 - 0.6 w)| = 1 - 0.6 w; a human-3
+// episode's average -0.8: error 0.8 w. Summed: 4 - 0.8 w, lowest at w = 1 (mean 0.533; per-episode errors
+// 0.4 x4, 0.8 x2: standard error sqrt(0.0356 / 6) = 0.077); the smallest weight within 0.610 is 0.5 (mean
+// 0.6; 0.75's is 0.567, 0.25's 0.633). Manual: no episode is usable, so the weight is not learnt: 0.
+TEST(MemoryBlend, WeightsAreNotLearntFromEpisodesAPersonsRuleSets) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  for (const std::string source : {"learnt", "manual"}) {
+    auto m = memory_of(nb, {{2, 1}, {3, 2}, {2, 1}, {2, 1}, {3, 2}, {2, 1}});
+    auto eps = m.episodes();
+    for (auto& e : eps) e.facts = {{"trains_model", 1}};
+    m.set_episodes(eps);
+    m.set_guidelines({{"data_imputation", "when trains_model -> score 3", {}, source}});
+    std::vector<std::string> unlearnt;
+    const auto w = scoring::calibrate_memory(m, 5, &unlearnt).at("data_imputation");
+    EXPECT_EQ(w.score, source == "learnt" ? 0.5 : 0) << source;
+    EXPECT_EQ(unlearnt.size(), source == "learnt" ? 0u : 1u) << source;
+  }
+}
+
 TEST(MemorySection, GuidelinesAndNearestEpisodesForTheLlmJudge) {
   const auto nb = notebook_with("df = df.fillna(0)");
   auto m = memory_of(nb, {{2, 1}, {std::nullopt, 3}});
