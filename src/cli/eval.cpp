@@ -238,7 +238,12 @@ void score_all(scoring::Judge& judge, const std::vector<WorkItem>& items, std::s
       });
   try {
     util::parallel_for(items.size(), threads, [&](std::size_t i) {
-      in_order.put(i, judge.score(*items[i].nb, *items[i].rubric, item_context(context, items[i])));
+      const auto c = item_context(context, items[i]);
+      auto verdicts = judge.score(*items[i].nb, *items[i].rubric, c);
+      // Said on the record too (warn_in_sample says it once on stderr), so judge report can tell.
+      if (scoring::labelled_in_memory(*items[i].nb, c))
+        for (auto& v : verdicts) v.extra["labelled_in_memory"] = true;
+      in_order.put(i, std::move(verdicts));
       const std::size_t n = ++done;
       if (progress) {
         std::lock_guard lock(mutex);

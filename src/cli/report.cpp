@@ -108,6 +108,25 @@ void write_measurement(const ReportCliOptions& opt, const measure::Measurement& 
   cli::write_output(opt.output, buf.str());
 }
 
+// On stderr, per judge with records judge eval --memory marked labelled_in_memory: how many, and what that
+// means for the figures (eval said it too, but the score file may be read long after).
+void warn_in_sample(const measure::ScoreSet& scores) {
+  std::map<std::string, std::pair<std::size_t, std::size_t>> count;  // judge -> in-sample, all
+  for (const auto& r : scores.records) {
+    auto& [in, all] = count[r.judge];
+    in += r.labelled_in_memory;
+    ++all;
+  }
+  for (const auto& [judge, c] : count)
+    if (c.first > 0)
+      std::cerr << "judge: warning: judge " << (judge.empty() ? "(unnamed)" : judge) << ": " << c.first
+                << " of its " << c.second
+                << " records were judged with a memory that holds the notebook's own labels "
+                   "(labelled_in_memory): that memory's learnt rules and weights were fitted on them, so "
+                   "agreement measured on them is in-sample and optimistic; for a held-out figure use judge "
+                   "validate, or eval on notebooks outside the memory's labels\n";
+}
+
 // On stderr, per judge with labels that have no score: how many, then each (at most 20) as ITEM#DIMENSION
 // with the item it probably meant, so a path spelt another way in the labels ("./x.ipynb") is found.
 void print_labels_without_score(const measure::Measurement& report) {
@@ -203,6 +222,7 @@ int run_report(const ReportCliOptions& opt) {
   for (const auto& line : measure::gate_lines(results)) std::cerr << "judge: " << line << "\n";
   const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.failed; });
   print_labels_without_score(report);
+  warn_in_sample(scores);
   for (const auto& jr : report.judges)
     if (jr.unscored > 0)
       std::cerr << "judge: " << jr.unscored << " unscored records of judge " << jr.judge << " left out\n";

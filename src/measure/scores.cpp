@@ -147,6 +147,12 @@ void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, util::Pr
     }
     if (!ok) problems.add(line, "flags must be an array of strings");
   }
+  if (const auto in = j.find("labelled_in_memory"); in != j.end() && !in->is_null()) {
+    if (in->is_boolean())
+      r.labelled_in_memory = in->get<bool>();
+    else
+      problems.add(line, "labelled_in_memory must be true or false");
+  }
   if (const auto cells = j.find("injection_cells"); cells != j.end() && !cells->is_null()) {
     if (!cells->is_array()) problems.add(line, "injection_cells must be an array of cell numbers");
     for (const auto& c : cells->is_array() ? *cells : nlohmann::json::array())

@@ -42,7 +42,7 @@ struct Part {
 
 // Keys judge eval writes into a record only when it judged with memory (judge eval --memory).
 bool made_with_memory(const nlohmann::json& j) {
-  for (const char* key : {"episodes", "episodes_left_out", "rule_score", "learnt_rule"})
+  for (const char* key : {"episodes", "episodes_left_out", "rule_score", "learnt_rule", "labelled_in_memory"})
     if (j.contains(key)) return true;
   return false;
 }

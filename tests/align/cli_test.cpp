@@ -16,6 +16,7 @@
 #include "../support.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/text.hpp"
 
 namespace fs = std::filesystem;
 using judge::test::run_judge;
@@ -1727,8 +1728,30 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("in-sample and optimistic"), std::string::npos) << r.out;
+  // The records say it too: a's and b's 9 dimensions each (18 of 27), not c's; judge report, reading them
+  // later, warns with the count.
+  r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/nb " + d + "/other 2>/dev/null > " + d +
+                "/scores.jsonl");
+  ASSERT_EQ(r.exit_code, 0);
+  std::map<std::string, int> marked;
+  const std::string scores = judge::util::read_file(dir / "scores.jsonl");
+  for (const auto& line : judge::util::split_lines(scores)) {
+    if (line.empty()) continue;
+    const auto j = nlohmann::json::parse(line);
+    const std::string nb = fs::path(j["notebook"].get<std::string>()).filename().string();
+    marked[nb] += j.value("labelled_in_memory", false) ? 1 : 0;
+  }
+  EXPECT_EQ(marked, (std::map<std::string, int>{{"a.ipynb", 9}, {"b.ipynb", 9}, {"c.ipynb", 0}}));
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
+                "/scores.jsonl --bootstrap 10 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("judge: warning: judge heuristic: 18 of its 27 records were judged with a memory that "
+                       "holds the notebook's own labels (labelled_in_memory)"),
+            std::string::npos)
+      << r.out;
   r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>&1 >/dev/null");
   EXPECT_EQ(r.out.find("labelled in memory"), std::string::npos) << r.out;
+  r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>/dev/null");
+  EXPECT_EQ(r.out.find("labelled_in_memory"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
 

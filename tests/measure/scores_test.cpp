@@ -164,3 +164,27 @@ TEST(Scores, FlagsAndInjectionCellsFromJsonAndCsv) {
         << m;
   }
 }
+
+// labelled_in_memory (judge eval --memory on a notebook the memory holds labels of): true, false or absent;
+// anything else is a problem with its line.
+TEST(Scores, LabelledInMemoryIsABoolean) {
+  const auto set = read_scores(
+      write_temp("in_memory.jsonl",
+                 "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2, \"labelled_in_memory\": true}\n"
+                 "{\"notebook\": \"b\", \"dimension\": \"d\", \"score\": 2, \"labelled_in_memory\": false}\n"
+                 "{\"notebook\": \"c\", \"dimension\": \"d\", \"score\": 2}\n"));
+  ASSERT_EQ(set.records.size(), 3u);
+  EXPECT_TRUE(set.records[0].labelled_in_memory);
+  EXPECT_FALSE(set.records[1].labelled_in_memory);
+  EXPECT_FALSE(set.records[2].labelled_in_memory);
+  try {
+    read_scores(write_temp("bad_in_memory.jsonl",
+                           "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2, "
+                           "\"labelled_in_memory\": \"yes\"}\n"));
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad_in_memory.jsonl:1: labelled_in_memory must be true or false"),
+              std::string::npos)
+        << e.what();
+  }
+}

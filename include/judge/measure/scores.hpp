@@ -22,6 +22,9 @@ struct ScoreRecord {
   /// prompt injection; empty when absent.
   std::vector<std::string> flags;
   std::vector<int> injection_cells;
+  /// JSON `labelled_in_memory`: judge eval --memory judged this notebook with a memory that holds its own
+  /// labels (its learnt rules and weights were fitted on them: an in-sample score). false when absent.
+  bool labelled_in_memory = false;
   int line = 0;  ///< 1-based line (CSV: the record's first line; JSON array: element number)
 };
 
