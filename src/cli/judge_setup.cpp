@@ -38,7 +38,8 @@ void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string&
         ->group(name == "-k" ? "Options" : "");
 }
 
-rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions) {
+rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions,
+                                 const std::string& flag) {
   const std::string file = config.get("rubric");
   const std::string& source = config.at("rubric").source;
   // A rubric file named in judge.yaml or the environment: its error says where the name came from, since
@@ -56,7 +57,7 @@ rubric::Rubric configured_rubric(const Config& config, const std::string& dimens
   try {
     return rubric::select_dimensions(base, dimensions);
   } catch (const Error& e) {
-    throw Error("--dimensions: " + e.message(), e.code());  // the rubric names no flag
+    throw Error(flag + ": " + e.message(), e.code());  // the rubric names no flag
   }
 }
 

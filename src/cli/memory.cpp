@@ -67,7 +67,7 @@ int run_show_prompt(const MemoryCliOptions& opt) {
     throw Error("memory show: --dimension takes one dimension id, got \"" + opt.dimension + "\"",
                 ExitCode::usage);
   const Config config = opt.settings.load();
-  const rubric::Rubric rubric = configured_rubric(config, opt.dimension);
+  const rubric::Rubric rubric = configured_rubric(config, opt.dimension, "--dimension");
   const auto m = memory::Memory::load(opt.dir, memory::Recovery::refuse,
                                       provider_settings(config, "embeddings_base_url"));
   auto read = notebook::read_path(opt.prompt);
