@@ -237,7 +237,10 @@ void check_gates_early(const ValidateCliOptions& opt, const rubric::Rubric& rubr
       continue;
     std::string message = "--fail-if '";
     message += text;
-    message += "': rubric " + rubric.id + " has no dimension \"" + g.dimension + "\" (it has: ";
+    message += "': rubric " + rubric.id + " has no dimension \"" + g.dimension + "\" (";
+    if (const std::string hint = rubric::did_you_mean_dimension(rubric, g.dimension); !hint.empty())
+      message += hint + " ";
+    message += "it has: ";
     for (std::size_t i = 0; i < rubric.dimensions.size(); ++i)
       message += (i ? ", " : "") + rubric.dimensions[i].id;
     message += "; or * for each)";

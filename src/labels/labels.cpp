@@ -266,8 +266,10 @@ std::vector<MissingNotebook> check_labels(const LabelSet& set, const LabelCheck&
       if (!l.dimension.empty() && !rubric.find(l.dimension)) {
         std::string known;
         for (const auto& d : rubric.dimensions) known += (known.empty() ? "" : ", ") + d.id;
-        problems.add(
-            l.line, "unknown dimension \"" + l.dimension + "\" (rubric " + rubric.id + " has " + known + ")");
+        const std::string hint = rubric::did_you_mean_dimension(rubric, l.dimension);
+        problems.add(l.line, "unknown dimension \"" + l.dimension + "\" (" +
+                                 (hint.empty() ? "" : hint + " ") + "rubric " + rubric.id + " has " + known +
+                                 ")");
       }
       const std::string range =
           std::to_string(rubric.min_score()) + ".." + std::to_string(rubric.max_score());

@@ -145,13 +145,14 @@ std::vector<GateResult> evaluate_gates(const Measurement& measurement, const std
             std::none_of(jr.dimensions.begin(), jr.dimensions.end(),
                          [&](const auto& d) { return d.dimension == g.dimension; })) {
           std::string known;
-          for (const auto& d : jr.dimensions) known += (known.empty() ? "" : ", ") + d.dimension;
-          for (const auto& d : jr.dimensions_without_scores) {
-            if (!known.empty()) known += ", ";
-            known += d;
-          }
+          std::vector<std::string> ids;
+          for (const auto& d : jr.dimensions) ids.push_back(d.dimension);
+          ids.insert(ids.end(), jr.dimensions_without_scores.begin(), jr.dimensions_without_scores.end());
+          for (const auto& d : ids) known += (known.empty() ? "" : ", ") + d;
+          const auto near = util::closest_names(g.dimension, ids);
           throw Error(setting("fail_if") + " '" + g.text + "': the report has no dimension \"" + g.dimension +
-                          "\" (it has: " + known + ")",
+                          "\" (" + (near.empty() ? "" : "did you mean \"" + near.front() + "\"? ") +
+                          "it has: " + known + ")",
                       ExitCode::usage);
         }
         GateResult r{g, jr.judge, gate_value(jr, g), false};

@@ -131,8 +131,10 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
   r = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
                 "/nb --folds 2 --conditions baseline,both --fail-if 'mae:model_trainng>1' 2>&1");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("has no dimension \"model_trainng\" (it has: library_installation, "),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("rubric ml-notebook has no dimension \"model_trainng\" (did you mean \"model_training\"? "
+                 "it has: library_installation, "),
+      std::string::npos)
       << r.out;
   r = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
                 "/nb --folds 2 --conditions baseline,both --gate-on episodc --fail-if 'mae>1' 2>&1");

@@ -143,23 +143,27 @@ TEST(Labels, EveryProblemWithItsLine) {
                             "present.ipynb,model_training,r1,2\n"       // 2: fine
                             "present.ipynb,no_such_dim,r1,2\n"          // 3: unknown dimension
                             "present.ipynb,model_use,r1,7\n"            // 4: off the scale
-                            "present.ipynb,model_use,r2,2.5\n"          // 5: off the scale (not a point)
-                            "missing.ipynb,model_use,r1,1\n"            // 6: notebook not found
-                            "present.ipynb,model_training,r1,3\n"       // 7: duplicate of line 2
-                            "present.ipynb,data_imputation,r1,abc\n");  // 8: not a number
+                            "present.ipynb,model_trainig,r1,2\n"        // 5: unknown, near model_training
+                            "present.ipynb,model_use,r2,2.5\n"          // 6: off the scale (not a point)
+                            "missing.ipynb,model_use,r1,1\n"            // 7: notebook not found
+                            "present.ipynb,model_training,r1,3\n"       // 8: duplicate of line 2
+                            "present.ipynb,data_imputation,r1,abc\n");  // 9: not a number
   LabelCheck check;
   check.rubric = &judge::rubric::default_rubric();
   check.notebooks_dir = nbdir;
   const std::string e = error_of(p, check);
-  EXPECT_NE(e.find("6 problems"), std::string::npos) << e;
+  EXPECT_NE(e.find("7 problems"), std::string::npos) << e;
   EXPECT_NE(e.find("e.csv:3: unknown dimension \"no_such_dim\""), std::string::npos) << e;
   EXPECT_NE(e.find("e.csv:4: score 7 is off the scale (1..3 or NA)"), std::string::npos) << e;
-  EXPECT_NE(e.find("e.csv:5: score 2.5 is not a point of the scale (1, 2, 3 or NA)"), std::string::npos) << e;
-  EXPECT_NE(e.find("e.csv:6: notebook not found"), std::string::npos) << e;
-  EXPECT_NE(e.find("e.csv:7: duplicate row: present.ipynb#model_training#r1 is already labelled on line 2"),
+  EXPECT_NE(e.find("e.csv:5: unknown dimension \"model_trainig\" (did you mean \"model_training\"? rubric "),
             std::string::npos)
       << e;
-  EXPECT_NE(e.find("e.csv:8: score \"abc\" is not a number"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:6: score 2.5 is not a point of the scale (1, 2, 3 or NA)"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:7: notebook not found"), std::string::npos) << e;
+  EXPECT_NE(e.find("e.csv:8: duplicate row: present.ipynb#model_training#r1 is already labelled on line 2"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("e.csv:9: score \"abc\" is not a number"), std::string::npos) << e;
 }
 
 // A notebooks folder one level too high (`examples` for `examples/notebooks`): the message says where the

@@ -651,6 +651,19 @@ TEST(ReportCli, MisspeltCompareSaysDidYouMean) {
                        " (judges: heuristic); did you mean \"heuristic\"?\n");
 }
 
+// A gate on a misspelt dimension is a usage error naming the dimension it probably meant.
+TEST(ReportCli, GateOnAMisspeltDimensionSaysDidYouMean) {
+  const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
+  const auto r =
+      judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                             "' --bootstrap 10 --fail-if 'mae:model_uze>1' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("judge: error: --fail-if 'mae:model_uze>1': the report has no dimension \"model_uze\" "
+                       "(did you mean \"model_use\"? it has: model_training, model_use)"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) {
   // "model_uze" is a misspelt dimension: no score of the judge anywhere.
   const fs::path labels = write_temp("typo_labels.csv",
