@@ -354,7 +354,8 @@ int run_stats(const MemoryCliOptions& opt) {
 // What --notebook and --label name in a memory, resolved: a notebook by memory::match_notebook among
 // `notebook_pool`, a label id exactly among `label_pool`. Several notebooks matching one argument is a
 // usage error listing them; an argument matching nothing is a warning on stderr, and when no argument
-// matches anything the command fails (exit 1) without writing.
+// matches anything the command fails (exit 1) without writing. The did-you-mean of an argument that matches
+// nothing names those of `notebook_hints` / `label_hints` (default: the pools).
 struct Targets {
   std::vector<std::string> notebooks, labels;
 };
@@ -424,7 +425,9 @@ std::string notebook_hint(const std::string& given, const std::set<std::string>&
 }
 
 Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
-                        const std::set<std::string>& notebook_pool, const std::set<std::string>& label_pool) {
+                        const std::set<std::string>& notebook_pool, const std::set<std::string>& label_pool,
+                        const std::set<std::string>* notebook_hints = nullptr,
+                        const std::set<std::string>* label_hints = nullptr) {
   if (opt.notebooks.empty() && opt.labels.empty() && !opt.all)
     throw Error(std::string("memory ") + command + ": give --notebook PATH... or --label ID..." +
                     (std::string(command) == "unforget" ? " or --all" : ""),
@@ -441,7 +444,8 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
       throw Error(msg, ExitCode::usage);
     }
     if (found.empty())
-      unmatched.emplace_back("notebook " + given, notebook_hint(given, notebook_pool));
+      unmatched.emplace_back("notebook " + given,
+                             notebook_hint(given, notebook_hints ? *notebook_hints : notebook_pool));
     else
       t.notebooks.push_back(found.front());
   }
@@ -449,7 +453,7 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
     if (label_pool.count(given))
       t.labels.push_back(given);
     else
-      unmatched.emplace_back("label " + given, label_hint(given, label_pool));
+      unmatched.emplace_back("label " + given, label_hint(given, label_hints ? *label_hints : label_pool));
   for (const auto& [what, hint] : unmatched)
     std::cerr << "judge: warning: memory " << command << ": " << what << " matches nothing in " << opt.dir
               << hint << "\n";
@@ -581,7 +585,8 @@ int run_forget(const MemoryCliOptions& opt) {
     if (notebook_of_label(given) != given && when.count("notebook " + notebook_of_label(given)) &&
         dimensions.count(dimension_of_label(given)))
       labels.insert(given);
-  const auto t = resolve_targets("forget", opt, notebooks, labels);
+  // What is forgotten already matches (said so below), but a did-you-mean names only what can be forgotten.
+  const auto t = resolve_targets("forget", opt, notebooks, labels, &with_episodes, &live);
   Targets fresh;
   std::string already;
   auto forgotten_before = [&](const std::string& what, const std::string& notebook) {

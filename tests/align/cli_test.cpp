@@ -568,6 +568,11 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("already forgotten"), std::string::npos) << r.out;
+  // A misspelt id of a label forgotten already: its did-you-mean does not name the forgotten label (which
+  // would only say "already forgotten" again).
+  r = run_judge(forget + "--label e2.ipynb#library_instalation#r1 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out.find("did you mean e2.ipynb#"), std::string::npos) << r.out;
   r = run_judge(forget + "--label e3.ipynb#" + li + " 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(
