@@ -114,6 +114,12 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
         t.op = "not";
         t.fact = std::string(util::trim(part.substr(4)));
       } else {
+        // Comparisons spelt as other languages spell them: said so, with the spelling here.
+        for (const auto& [typed, meant] : {std::pair{"=>", ">="}, {"=<", "<="}, {"==", "="}})
+          if (part.find(typed) != std::string_view::npos) {
+            error = "`" + std::string(part) + "`: write `" + meant + "`, not `" + typed + "`; " + k_form;
+            return std::nullopt;
+          }
         std::size_t at = std::string_view::npos, len = 0;
         for (const char* op : {">=", "<=", "!=", ">", "<", "="})
           if (const std::size_t p = part.find(op); p != std::string_view::npos) {

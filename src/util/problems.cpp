@@ -5,14 +5,35 @@
 
 namespace judge::util {
 
-void Problems::add(int line, const std::string& what) { add(m_source + ":" + std::to_string(line), what); }
+void Problems::add(int line, const std::string& what) {
+  // Right after the last problem of this line or an earlier one, else before the first of a later line
+  // (problems are found by several passes over a file).
+  std::size_t at = m_list.size();
+  bool after = false;
+  for (std::size_t i = 0; i < m_lines.size(); ++i)
+    if (m_lines[i] != 0 && m_lines[i] <= line) {
+      at = i + 1;
+      after = true;
+    }
+  if (!after)
+    for (std::size_t i = 0; i < m_lines.size(); ++i)
+      if (m_lines[i] > line) {
+        at = i;
+        break;
+      }
+  m_list.insert(m_list.begin() + static_cast<std::ptrdiff_t>(at),
+                m_source + ":" + std::to_string(line) + ": " + what);
+  m_lines.insert(m_lines.begin() + static_cast<std::ptrdiff_t>(at), line);
+}
 
 void Problems::add(const std::string& where, const std::string& what) {
   m_list.push_back(where + ": " + what);
+  m_lines.push_back(0);
 }
 
 void Problems::append(const Problems& other) {
   m_list.insert(m_list.end(), other.m_list.begin(), other.m_list.end());
+  m_lines.insert(m_lines.end(), other.m_list.size(), 0);  // another source's lines: kept in their order
 }
 
 std::string Problems::count() const { return count_text(m_list.size(), "problem"); }

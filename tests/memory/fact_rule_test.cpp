@@ -98,6 +98,13 @@ TEST(FactRule, SaysWhatIsWrong) {
   EXPECT_TRUE(is_fact_rule("when trains_model => score 2"));
   EXPECT_FALSE(parse_fact_rule("when trains_model => score 2", error));
   EXPECT_EQ(error.rfind("`=>` is no arrow: write `->` between the tests and the action; ", 0), 0u) << error;
+  // "=>", "=<" and "==" as comparisons: the error names the comparison to write.
+  EXPECT_FALSE(parse_fact_rule("when uninstalled_packages => 1 -> score 1", error));
+  EXPECT_EQ(error.rfind("`uninstalled_packages => 1`: write `>=`, not `=>`; ", 0), 0u) << error;
+  EXPECT_FALSE(parse_fact_rule("when eda_kinds =< 2 -> score 1", error));
+  EXPECT_EQ(error.rfind("`eda_kinds =< 2`: write `<=`, not `=<`; ", 0), 0u) << error;
+  EXPECT_FALSE(parse_fact_rule("when trains_model, pipeline == 0 -> score 1", error));
+  EXPECT_EQ(error.rfind("`pipeline == 0`: write `=`, not `==`; ", 0), 0u) << error;
 }
 
 TEST(FactRule, MemoryLoadKeepsProseThatStartsWithWhen) {

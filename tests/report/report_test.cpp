@@ -271,7 +271,8 @@ TEST(ReportCli, LabelsWithoutScoreGateOnADimensionNeverScored) {
   EXPECT_NE(r.out.find("mae:model_use undefined"), std::string::npos) << r.out;
   r = judge::test::run_judge(args + " --fail-if 'labels_without_score:model_usr>0' 2>&1");
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("(it has: model_training, model_use)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(did you mean \"model_use\"? it has: model_training, model_use)"), std::string::npos)
+      << r.out;
   // JUnit: the failed gate is a failure of a model_use testcase of its own (2 dimensions + the mean).
   r = judge::test::run_judge(args +
                              " --format junit --fail-if 'labels_without_score:model_use>0' 2>/dev/null");

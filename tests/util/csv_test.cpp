@@ -88,3 +88,19 @@ TEST(Tabular, JsonTextAndProblems) {
         << m;
   }
 }
+
+// Problems found by two passes over a file (say, a parse pass finds line 9, a check pass lines 7 and 12) are
+// listed in line order, each right after those of its line or an earlier one; a problem placed without a line
+// (here the file's own) stays after those added before it.
+TEST(Tabular, ProblemsAreListedInLineOrder) {
+  Problems p("s.csv");
+  p.add(9, "score \"two\" is not a number");
+  p.add("s.csv", "no row scores dimension x");
+  p.add(12, "off the scale");
+  p.add(7, "score 2.5 is not a point of the scale");
+  p.add(9, "second problem of line 9");
+  EXPECT_EQ(p.list(), (std::vector<std::string>{
+                          "s.csv:7: score 2.5 is not a point of the scale",
+                          "s.csv:9: score \"two\" is not a number", "s.csv:9: second problem of line 9",
+                          "s.csv:12: off the scale", "s.csv: no row scores dimension x"}));
+}

@@ -14,7 +14,9 @@ class Problems {
   /// `source`: the file that add(line, what) places problems in ("" when every problem names its place).
   explicit Problems(std::string source = {}) : m_source(std::move(source)) {}
 
-  /// Adds "SOURCE:LINE: what" (line 1-based).
+  /// Adds "SOURCE:LINE: what" (line 1-based) right after the last problem added this way on this line or an
+  /// earlier one (else before the first on a later line), so that problems found by several passes over a
+  /// file are listed in line order.
   void add(int line, const std::string& what);
   /// Adds "WHERE: what"; `where` names the place itself (a file, FILE:LINE, a setting's source).
   void add(const std::string& where, const std::string& what);
@@ -40,6 +42,7 @@ class Problems {
  private:
   std::string m_source;
   std::vector<std::string> m_list;
+  std::vector<int> m_lines;  ///< per problem: its line when add(line, what) added it, else 0
 };
 
 }  // namespace judge::util
