@@ -46,7 +46,31 @@ struct AlignCliOptions {
   bool calibrate = false;
   std::string calibration;  // empty: isotonic when --calibrate
   bool skip_missing_notebooks = false;
+  bool prune = false;  // --prune: another labels file may remove most of the memory's episodes
 };
+
+// Aligning a memory on another labels file removes the episodes of labels that file lacks, and what was
+// learnt from them (a reflection model's guidelines cost calls to make again). When that is most of the
+// memory (more than half its episodes: the wrong file, or a held-out part given for the whole), nothing runs
+// and nothing is changed unless --prune says it is meant.
+void refuse_pruning_most(const AlignCliOptions& opt, const memory::Memory& memory,
+                         const labels::LabelSet& labels) {
+  const std::string previous = memory.provenance().labels_file;
+  if (opt.prune || previous.empty() || same_file(previous, opt.labels_file) || memory.episodes().empty())
+    return;
+  std::set<std::string> labelled;  // episode ids: item#dimension
+  for (const auto& l : labels.labels) labelled.insert(l.item + "#" + l.dimension);
+  std::size_t gone = 0;
+  for (const auto& e : memory.episodes()) gone += !labelled.count(e.id);
+  if (gone * 2 <= memory.episodes().size()) return;
+  throw Error("memory " + opt.memory_dir + " was aligned on " + previous + "; aligning it on " +
+                  opt.labels_file + " would remove " + std::to_string(gone) + " of its " +
+                  util::count_text(memory.episodes().size(), "episode") +
+                  " (their labels are not in that file) and what was learnt from them; nothing was changed. "
+                  "If the file is meant to replace the old one, run again with --prune; to add labels, "
+                  "append them to one file and align on it; to keep both, align another --memory folder",
+              ExitCode::usage);
+}
 
 // The memory to update: a new one, or the folder's; a folder left inconsistent by an interrupted save is
 // repaired (its episodes and tombstones kept, every vector embedded again). An embeddings setting other than
@@ -262,6 +286,7 @@ int run_align(const AlignCliOptions& opt) {
     const auto absolute = std::filesystem::weakly_canonical(opt.labels_file, ec);
     ao.labels_file = ec ? opt.labels_file : absolute.string();
   }
+  refuse_pruning_most(opt, memory, labels);
   const std::string previous_labels = memory.provenance().labels_file;
   const std::string previous_raters = memory.provenance().rater_policy;
   const std::size_t rules_before = learnt_rule_count(memory);
@@ -334,6 +359,9 @@ void setup_align(CLI::App& app, RunFn& run) {
                 "memory keeps the episodes it has of them)");
   cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")
       ->required();
+  cmd->add_flag("--prune", opt->prune,
+                "Align on another labels file even when that removes most of the memory's episodes (the "
+                "labels the file lacks)");
   cmd->add_option("--raters", opt->raters,
                   "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
   add_judge_options(*cmd, opt->settings,

@@ -242,6 +242,39 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
   EXPECT_EQ(mean_human, "1.67") << r.out;
 }
 
+// Another labels file that would remove most of the memory (here both of its 2 episodes: the file labels
+// another notebook only) is refused before anything runs, and the memory is left as it was; --prune says it
+// is meant, and the memory is then aligned on it, with the usual warning.
+TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
+  const judge::test::TempDir dir("judge_align_prune");
+  for (const std::string nb : {"a", "b", "c"})
+    judge::util::write_file_atomic(dir / ("nb/" + nb + ".ipynb"),
+                                   ipynb("df = pd.read_csv('" + nb + ".csv')"));
+  judge::util::write_file_atomic(
+      dir / "first.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\nb.ipynb,data_imputation,2\n");
+  judge::util::write_file_atomic(dir / "other.csv", "notebook,dimension,score\nc.ipynb,data_imputation,3\n");
+  const std::string d = "'" + dir.str() + "'";
+  const auto align = [&](const std::string& labels, const std::string& flags = "") {
+    return run_judge("align --labels " + d + "/" + labels + " --notebooks " + d + "/nb --memory " + d +
+                     "/mem" + flags + " 2>&1");
+  };
+  ASSERT_EQ(align("first.csv").exit_code, 0);
+  const std::string saved = judge::util::read_file(dir / "mem/episodes.jsonl");
+  auto r = align("other.csv");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("/other.csv would remove 2 of its 2 episodes (their labels are not in that file) and "
+                       "what was learnt from them; nothing was changed. If the file is meant to replace the "
+                       "old one, run again with --prune"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), saved);
+  r = align("other.csv", " --prune");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("/other.csv removed the 2 episodes of labels that file lacks"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::memory::Memory::load(dir / "mem").episodes().size(), 1u);
+}
+
 // A memory holds one label file's labels: aligning it on another file replaces them, said in a warning that
 // counts the episodes removed (by hand: the second file keeps a.ipynb's label only, so b's one goes); the
 // same file again, or a first alignment, warns nothing.
