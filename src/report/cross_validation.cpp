@@ -40,7 +40,8 @@ Section summary_section(const Measurement& r) {
   const CrossValidation& cv = *r.cross_validation;
   Section s{"cross-validated MAE per condition (" + std::to_string(cv.folds) + " folds by notebook; " +
                 format_number(r.bootstrap.confidence * 100, 0) +
-                "% bootstrap intervals; change from baseline with paired interval, * = significant" +
+                "% bootstrap intervals; change from baseline with paired interval, over the pairs both "
+                "conditions scored (so not always the difference of the MAE columns), * = significant" +
                 (cv.calibration.empty() ? "" : "; calibrated: " + cv.calibration + " map") + ")",
             {"dimension", "n"},
             {}};

@@ -119,6 +119,11 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
   auto r = run_judge(data.validate("--conditions baseline,both --learning-curve"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("cross-validated MAE per condition (2 folds by notebook"), std::string::npos) << r.out;
+  // The change is paired: the heading says why it need not equal the difference of the MAE columns.
+  EXPECT_NE(
+      r.out.find("over the pairs both conditions scored (so not always the difference of the MAE columns)"),
+      std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("learning curve"), std::string::npos) << r.out;
   for (const char* share : {"25%", "50%", "75%", "100%"})
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n") + share + " +both "))) << share;
