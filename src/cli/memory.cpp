@@ -213,6 +213,25 @@ void print_withheld(const memory::Memory& m) {
     for (const auto& rule : r.withheld) std::cout << "  " << d << ": " << rule << "\n";
 }
 
+// The learnt rules align wrote (memory.json learnt_rules, written) that guidelines.yaml no longer has:
+// deleted by hand, or edited into a rule marked as such; said now, not only at the next align.
+void print_removed_by_hand(const memory::Memory& m) {
+  if (!m.learnt_record()) return;
+  std::vector<std::pair<std::string, std::string>> gone;
+  for (const auto& [d, r] : *m.learnt_record())
+    for (const auto& rule : r.written) {
+      const auto& all = m.all_guidelines();
+      if (std::none_of(all.begin(), all.end(),
+                       [&](const memory::Guideline& g) { return g.dimension == d && g.text == rule; }))
+        gone.emplace_back(d, rule);
+    }
+  if (gone.empty()) return;
+  std::cout
+      << "\nlearnt rules judge align wrote that guidelines.yaml no longer has (" << gone.size()
+      << ": deleted by hand, or edited into a rule marked above); the next judge align leaves them out\n";
+  for (const auto& [d, rule] : gone) std::cout << "  " << d << ": " << rule << "\n";
+}
+
 int run_show(const MemoryCliOptions& opt) {
   if (!opt.prompt.empty() || !opt.dimension.empty()) return run_show_prompt(opt);
   const Config config = opt.settings.load();
@@ -245,6 +264,7 @@ int run_show(const MemoryCliOptions& opt) {
               << ", " << g.cites.size() << " labels] " << g.text << "\n";
     if (memory::is_fact_rule(g.text)) std::cout << "      " << support_line(g, m) << "\n";
   }
+  print_removed_by_hand(m);
   print_withheld(m);
   print_blend_weights(m, rubric);
   std::cout << "\nepisodes (" << m.episodes().size() << "): id, human score, judge score at alignment\n";

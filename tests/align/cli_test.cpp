@@ -520,6 +520,28 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
       << again.out;
 }
 
+// memory show names a learnt rule align wrote that guidelines.yaml no longer has (deleted by hand) at once,
+// not only at the next align; a rule still there is not named.
+TEST(AlignCli, MemoryShowNamesALearntRuleDeletedByHand) {
+  const judge::test::TempDir dir("judge_show_deleted_rule");
+  const std::string li = "library_installation";
+  judge::memory::Memory m = library_memory({"e1.ipynb", "e2.ipynb", "e3.ipynb"}, {{"e1.ipynb", 2.0}});
+  const std::string kept = "when uninstalled_packages >= 1 -> score at most 1 (1 of 1 labels)";
+  const std::string deleted = "when uninstalled_packages >= 2 -> score at most 1 (1 of 1 labels)";
+  m.set_guidelines({{li, kept, {"e1.ipynb#" + li + "#r1"}, "learnt"}});
+  m.set_learnt_record({{li, {{kept, deleted}, {}}}});
+  m.save(dir.path() / "mem");
+  const auto r = run_judge("memory show '" + (dir.path() / "mem").string() + "' 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("\nlearnt rules judge align wrote that guidelines.yaml no longer has (1: deleted by hand, "
+                 "or edited into a rule marked above); the next judge align leaves them out\n  " +
+                 li + ": " + deleted + "\n"),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find(li + ": " + kept + "\n"), std::string::npos) << r.out;
+}
+
 // judge memory forget on a memory written here: three episodes of library_installation (e1, e2, e3, rater
 // r1); two learnt rules and an extractive guideline cite e1's label, a manual one cites nothing. Forgetting
 // e1 removes the three (counted by hand: 2 learnt rules of 3 guidelines) and refits the rules from e2 and e3,
