@@ -218,12 +218,13 @@ void print_withheld(const memory::Memory& m) {
 void print_removed_by_hand(const memory::Memory& m) {
   if (!m.learnt_record()) return;
   std::vector<std::pair<std::string, std::string>> gone;
-  for (const auto& [d, r] : *m.learnt_record())
-    for (const auto& rule : r.written) {
+  for (const auto& entry : *m.learnt_record())  // no structured binding: clang 14 cannot capture one
+    for (const auto& rule : entry.second.written) {
       const auto& all = m.all_guidelines();
-      if (std::none_of(all.begin(), all.end(),
-                       [&](const memory::Guideline& g) { return g.dimension == d && g.text == rule; }))
-        gone.emplace_back(d, rule);
+      if (std::none_of(all.begin(), all.end(), [&](const memory::Guideline& g) {
+            return g.dimension == entry.first && g.text == rule;
+          }))
+        gone.emplace_back(entry.first, rule);
     }
   if (gone.empty()) return;
   std::cout
