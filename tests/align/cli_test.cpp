@@ -242,22 +242,28 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
   EXPECT_EQ(mean_human, "1.67") << r.out;
 }
 
-// Another labels file that would remove most of the memory (here both of its 2 episodes: the file labels
-// another notebook only) is refused before anything runs, and the memory is left as it was; --prune says it
-// is meant, and the memory is then aligned on it, with the usual warning.
-TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
-  const judge::test::TempDir dir("judge_align_prune");
+// In `dir`: nb/a.ipynb, nb/b.ipynb, nb/c.ipynb and first.csv, which labels a (1) and b (2) on
+// data_imputation; returns align(LABELS, FLAGS), which aligns dir/mem on dir/LABELS (stderr with stdout).
+auto labels_files(const judge::test::TempDir& dir) {
   for (const std::string nb : {"a", "b", "c"})
     judge::util::write_file_atomic(dir / ("nb/" + nb + ".ipynb"),
                                    ipynb("df = pd.read_csv('" + nb + ".csv')"));
   judge::util::write_file_atomic(
       dir / "first.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\nb.ipynb,data_imputation,2\n");
-  judge::util::write_file_atomic(dir / "other.csv", "notebook,dimension,score\nc.ipynb,data_imputation,3\n");
   const std::string d = "'" + dir.str() + "'";
-  const auto align = [&](const std::string& labels, const std::string& flags = "") {
+  return [d](const std::string& labels, const std::string& flags = "") {
     return run_judge("align --labels " + d + "/" + labels + " --notebooks " + d + "/nb --memory " + d +
                      "/mem" + flags + " 2>&1");
   };
+}
+
+// Another labels file that would remove most of the memory (here both of its 2 episodes: the file labels
+// another notebook only) is refused before anything runs, and the memory is left as it was; --prune says it
+// is meant, and the memory is then aligned on it, with the usual warning.
+TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
+  const judge::test::TempDir dir("judge_align_prune");
+  const auto align = labels_files(dir);
+  judge::util::write_file_atomic(dir / "other.csv", "notebook,dimension,score\nc.ipynb,data_imputation,3\n");
   ASSERT_EQ(align("first.csv").exit_code, 0);
   const std::string saved = judge::util::read_file(dir / "mem/episodes.jsonl");
   auto r = align("other.csv");
@@ -280,17 +286,9 @@ TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
 // same file again, or a first alignment, warns nothing.
 TEST(AlignCli, AligningOnAnotherLabelFileSaysWhatItRemoved) {
   const judge::test::TempDir dir("judge_align_other_labels");
-  for (const std::string nb : {"a", "b"})
-    judge::util::write_file_atomic(dir / ("nb/" + nb + ".ipynb"),
-                                   ipynb("df = pd.read_csv('" + nb + ".csv')"));
-  judge::util::write_file_atomic(
-      dir / "first.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\nb.ipynb,data_imputation,2\n");
-  judge::util::write_file_atomic(dir / "second.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\n");
+  const auto align = labels_files(dir);
   const std::string d = "'" + dir.str() + "'";
-  const auto align = [&](const std::string& labels) {
-    return run_judge("align --labels " + d + "/" + labels + " --notebooks " + d + "/nb --memory " + d +
-                     "/mem 2>&1");
-  };
+  judge::util::write_file_atomic(dir / "second.csv", "notebook,dimension,score\na.ipynb,data_imputation,1\n");
   auto r = align("first.csv");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out.find("warning: memory"), std::string::npos) << r.out;
