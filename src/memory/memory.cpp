@@ -528,7 +528,8 @@ void Memory::index_fact_rules() {
     std::string error;
     if (!is_fact_rule(g.text)) continue;
     if (auto rule = parse_fact_rule(g.text, error)) {
-      rule->source = g.source;
+      // A learnt rule edited by hand is a person's now, as the next align keeps it (as manual).
+      rule->source = edited_by_hand(g) ? "manual" : g.source;
       rule->line = g.line;
       m_fact_rules[g.dimension].push_back(std::move(*rule));
     }

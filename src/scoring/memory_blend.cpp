@@ -30,40 +30,45 @@ struct Judged {
   std::optional<double> score;
 };
 
-// The first of `rules` that matches `facts` with rule_score set from (status, score); nullptr when none.
+// Whether a person wrote `rule` (its guideline's source is not "learnt": manual, or a learnt rule edited by
+// hand, which memory indexes as manual). A verdict such a rule decides is final: the blend leaves it alone.
+bool by_person(const memory::FactRule& rule) { return rule.source != "learnt"; }
+
+// The first of `rules` that matches `facts` with rule_score set from (status, score), skipping a person's
+// rules when `learnt_only`; nullptr when none.
 const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules,
                                     std::map<std::string, double> facts, Status status,
-                                    std::optional<double> score) {
+                                    std::optional<double> score, bool learnt_only = false) {
   if (rules.empty() || status == Status::unscored) return nullptr;
   facts["rule_score"] = status == Status::scored && score ? *score : 0.0;
   for (const auto& r : rules)
-    if (r.matches(facts)) return &r;
+    if (!(learnt_only && by_person(r)) && r.matches(facts)) return &r;
   return nullptr;
 }
 
+// The episode's verdict as the judge and its learnt rules give it. A person's rules are left out: a
+// neighbour's residual measures how far the judge is from people on notebooks like it, not how far a rule a
+// person wrote on purpose is (that rule decides the notebooks it covers, and no other: set_by_person).
 Judged judged(const memory::Episode& e, const std::vector<memory::FactRule>& rules) {
   // unreadable (never recorded at alignment) counts as unscored, as it always has; so does another judge's
   const Status status = e.own_verdict() ? verdict::measured(e.judge_status) : Status::unscored;
   Judged j{status, status == Status::scored ? e.judge_score : std::nullopt};
   if (e.facts.empty()) return j;
-  if (const auto* r = first_match(rules, e.facts, j.status, j.score)) {
+  if (const auto* r = first_match(rules, e.facts, j.status, j.score, true)) {
     j.score = stats::apply_action(r->then, j.score);
     j.status = j.score ? Status::scored : Status::not_applicable;
   }
   return j;
 }
 
-// Whether a rule a person wrote (source other than learnt) changes the judge's verdict of episode `e`, as
-// apply_fact_rules would: the blend leaves such a verdict alone (apply_memory), so its weight is not learnt
-// from it either.
+// Whether the rule apply_fact_rules applies to episode `e` is a person's (whether or not it changes the
+// verdict): the blend leaves such a verdict alone (apply_memory), so its weight is not learnt from it either.
 bool set_by_person(const memory::Episode& e, const std::vector<memory::FactRule>& rules) {
   if (e.facts.empty() || !e.own_verdict()) return false;
   const Status status = verdict::measured(e.judge_status);
-  const std::optional<double> before = status == Status::scored ? e.judge_score : std::nullopt;
-  const auto* r = first_match(rules, e.facts, status, before);
-  if (!r || r->source == "learnt") return false;
-  const auto after = stats::apply_action(r->then, before);
-  return !(after == before && (after || status == Status::not_applicable));
+  const auto* r =
+      first_match(rules, e.facts, status, status == Status::scored ? e.judge_score : std::nullopt);
+  return r && by_person(*r);
 }
 
 // Why a residual correction rather than a plain nearest-neighbour average: each episode records the judge's
@@ -178,7 +183,9 @@ void apply_fact_rules(const memory::Memory& memory, const std::map<std::string, 
     if (!rule) continue;
     const auto before = v.status == Status::scored ? v.score : std::nullopt;
     const auto after = stats::apply_action(rule->then, before);
-    if (after == before && (after || v.status == Status::not_applicable)) continue;  // the verdict stands
+    // A learnt rule that leaves the verdict as it is is not said; a person's is, as it makes the verdict
+    // final (apply_memory).
+    if (after == before && (after || v.status == Status::not_applicable) && !by_person(*rule)) continue;
     v.extra["learnt_rule"] = memory::format_fact_rule(*rule);
     v.extra["rule_source"] = rule->source;
     v.extra["rule_score"] = before ? nlohmann::ordered_json(*before) : nlohmann::ordered_json(nullptr);
@@ -332,7 +339,7 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
   struct Tally {
     std::array<double, 5> abs_err{}, sq_err{};
     std::size_t na_rule = 0, na_memory = 0;
-    std::size_t episodes = 0, na_used = 0, score_used = 0;
+    std::size_t episodes = 0, na_used = 0, score_used = 0, by_person = 0;
   };
   std::map<std::string, Tally> tally;
   for (const auto& e : memory.episodes()) {
@@ -341,7 +348,11 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     const auto& rules = memory.fact_rules(e.dimension);
     const Judged own = judged(e, rules);
     const Status rule = own.status;
-    if (rule == Status::unscored || set_by_person(e, rules)) continue;
+    if (rule == Status::unscored) continue;
+    if (set_by_person(e, rules)) {
+      ++t.by_person;
+      continue;
+    }
     // Leave-one-out as eval leaves a notebook's own episodes out: k others, none of the same file or path.
     const auto hits = memory.retrieve(e.dimension, e.vector, k, [&](const memory::Episode& o) {
       return &o == &e || o.notebook == e.notebook ||
@@ -391,7 +402,11 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
       w.unlearnt = episodes(t.episodes) + need;
     else if (!na_learnt)
       w.unlearnt = episodes(t.episodes) + ", " + std::to_string(t.na_used) +
-                   " usable (with a judge verdict and a similar episode of another notebook)" + need;
+                   " usable (with a judge verdict and a similar episode of another notebook" +
+                   (t.by_person ? "; " + std::to_string(t.by_person) +
+                                      " decided by a rule a person wrote, which the blend leaves alone"
+                                : std::string()) +
+                   ")" + need;
     else {
       w.unlearnt = "score weight: ";
       w.unlearnt += episodes(t.score_used) + " of " + std::to_string(t.episodes) +
@@ -407,6 +422,10 @@ void apply_calibration(const memory::Calibration& calibration, std::vector<Verdi
   for (auto& v : verdicts) {
     const auto m = calibration.maps.find(v.dimension);
     if (m == calibration.maps.end() || v.status != Status::scored || !v.score) continue;
+    // A person's rule decided it: final (apply_memory), and not mapped either.
+    if (const auto src = v.extra.find("rule_source");
+        src != v.extra.end() && src->is_string() && src->get<std::string>() != "learnt")
+      continue;
     // A score memory set (a learnt rule, or the blend moving the rule score; either records the score before
     // it, null for N/A, in rule_score) is fitted to the labels already; the map, fitted on the judge's own
     // scores, would undo it.

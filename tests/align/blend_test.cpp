@@ -165,6 +165,52 @@ TEST(MemoryBlend, LeavesAVerdictAPersonsRuleSetAlone) {
   }
 }
 
+// A person's rule that holds but leaves the verdict as it is decides it too: apply_fact_rules says so
+// (rule_source), and the blend that would move 2 to 2.5 (as above) leaves it; a learnt rule that changes
+// nothing is not said.
+TEST(MemoryBlend, APersonsRuleThatHoldsIsFinalEvenWhenItChangesNothing) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  for (const std::string source : {"manual", "learnt"}) {
+    auto m = memory_of(nb, {{2, 1}, {3, 3}});
+    m.set_guidelines({{"data_imputation", "when always -> score at most 3", {}, source}});
+    std::vector<verdict::Verdict> v{rule(2)};
+    scoring::apply_fact_rules(m, {}, v);
+    EXPECT_EQ(v[0].extra.contains("rule_source"), source == "manual") << source;
+    scoring::apply_memory(nb, {&m, 5}, v);
+    EXPECT_DOUBLE_EQ(*v[0].score, source == "manual" ? 2 : 2.5) << source;
+  }
+}
+
+// A person's rule moves no notebook it does not cover: a neighbour's residual is measured without it. The
+// first test's neighbours (2, 1) and (3, 3), the first with fact trains_model, under `when trains_model ->
+// score 3`. Learnt, that neighbour's residual is 2 - 3 = -1: 2 + (-1 + 0) / 2 = 1.5, kept within [2, 3]: 2.
+// A person's: its residual is the judge's own, 2 - 1 = +1: 2.5, as without the rule.
+TEST(MemoryBlend, APersonsRuleDoesNotMoveTheNotebooksItDoesNotCover) {
+  const auto nb = notebook_with("df = df.fillna(0)");
+  for (const std::string source : {"learnt", "manual"}) {
+    auto m = memory_of(nb, {{2, 1}, {3, 3}});
+    auto eps = m.episodes();
+    eps[0].facts = {{"trains_model", 1}};
+    eps[1].facts = {{"trains_model", 0}};
+    m.set_episodes(eps);
+    m.set_guidelines({{"data_imputation", "when trains_model -> score 3", {}, source}});
+    std::vector<verdict::Verdict> v{rule(2)};  // not covered: no rule was applied to it
+    scoring::apply_memory(nb, {&m, 5}, v);
+    EXPECT_DOUBLE_EQ(*v[0].score, source == "learnt" ? 2 : 2.5) << source;
+  }
+}
+
+// A learnt rule edited by hand (its text not among those align wrote) is a person's: indexed as manual.
+TEST(MemoryBlend, ALearntRuleEditedByHandIsAPersons) {
+  memory::Memory m;
+  m.set_guidelines({{"data_imputation", "when trains_model -> score 3", {}, "learnt"},
+                    {"data_imputation", "when always -> score 2", {}, "learnt"}});
+  m.set_learnt_record({{"data_imputation", {{"when always -> score 2"}, {}}}});
+  ASSERT_EQ(m.fact_rules("data_imputation").size(), 2u);
+  EXPECT_EQ(m.fact_rules("data_imputation")[0].source, "manual");  // edited: align wrote another text
+  EXPECT_EQ(m.fact_rules("data_imputation")[1].source, "learnt");
+}
+
 // Nor is a blend weight learnt from episodes a person's rule sets. Six episodes (human, judge): four (2, 1),
 // two (3, 2), each with fact trains_model, under the rule `when trains_model -> score 3`. Learnt: every
 // episode's rule verdict is 3, the residuals human - 3 are -1 (four) and 0 (two). Held out, a human-2

@@ -172,7 +172,8 @@ class Memory {
   std::vector<Guideline> guidelines(const std::string& dimension) const;
   /// The guidelines of `dimension` written as rules (is_fact_rule), parsed, in file order. Texts that do not
   /// parse were refused by load; here they are skipped. Parsed once when the guidelines are loaded or set,
-  /// not per call (the judge asks for every verdict); valid until the guidelines change.
+  /// not per call (the judge asks for every verdict); valid until the guidelines change. Each rule's
+  /// `source` is its guideline's, except a learnt rule edited by hand (edited_by_hand): "manual".
   const std::vector<FactRule>& fact_rules(const std::string& dimension) const;
   /// Episodes retrieve() passes over (true: skip it), e.g. the judged notebook's own; empty: none.
   using Skip = std::function<bool(const Episode&)>;
@@ -218,7 +219,11 @@ class Memory {
   /// What align wrote of the learnt rules, per dimension; nullopt for a memory saved before it was kept
   /// (align then takes every learnt rule for its own, as it did).
   const std::optional<std::map<std::string, LearntRecord>>& learnt_record() const { return m_learnt; }
-  void set_learnt_record(std::map<std::string, LearntRecord> record) { m_learnt = std::move(record); }
+  /// Also re-indexes the rules: a learnt rule the record shows edited by hand is a person's (fact_rules).
+  void set_learnt_record(std::map<std::string, LearntRecord> record) {
+    m_learnt = std::move(record);
+    index_fact_rules();
+  }
   /// True when `g` is a learnt rule whose text align did not write (learnt_record): a person edited it (or
   /// wrote it with `source: learnt`). The next align keeps it as a manual rule, and forget keeps it as it
   /// keeps manual guidelines. false without a record.
