@@ -60,6 +60,7 @@ void refuse_pruning_most(const AlignCliOptions& opt, const memory::Memory& memor
     return;
   std::set<std::string> labelled;  // episode ids: item#dimension
   for (const auto& l : labels.labels) labelled.insert(l.item + "#" + l.dimension);
+  for (const auto& l : labels.skipped) labelled.insert(l.item + "#" + l.dimension);  // memory keeps those
   std::size_t gone = 0;
   for (const auto& e : memory.episodes()) gone += !labelled.count(e.id);
   if (gone * 2 <= memory.episodes().size()) return;

@@ -274,6 +274,16 @@ TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), saved);
+  // Labels of notebooks not found, with --skip-missing-notebooks, keep their episodes: nothing to refuse
+  // (another file naming a, b and c, with a notebooks folder that has c only).
+  judge::util::write_file_atomic(dir / "part/c.ipynb", ipynb("df = pd.read_csv('c.csv')"));
+  judge::util::write_file_atomic(dir / "all.csv",
+                                 "notebook,dimension,score\na.ipynb,data_imputation,1\n"
+                                 "b.ipynb,data_imputation,2\nc.ipynb,data_imputation,3\n");
+  r = run_judge("align --labels '" + dir.str() + "/all.csv' --notebooks '" + dir.str() +
+                "/part' --skip-missing-notebooks --memory '" + dir.str() + "/mem' 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(judge::memory::Memory::load(dir / "mem").episodes().size(), 3u);
   r = align("other.csv", " --prune");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("/other.csv removed the 2 episodes of labels that file lacks"), std::string::npos)
