@@ -322,7 +322,7 @@ class ManifestFields {
  public:
   // `text`: the file's text, already parsed as JSON, which gives each problem its line.
   ManifestFields(std::string file, const std::string& text)
-      : m_file(std::move(file)), m_lines(key_lines(text)) {}
+      : m_file(std::move(file)), m_lines(key_lines(text)), m_problems(m_file) {}
   Problems& problems() { return m_problems; }
 
   // Adds "FILE:LINE: `KEY` what", LINE that of KEY in the file, or of the nearest enclosing key there (a
@@ -330,7 +330,7 @@ class ManifestFields {
   void add(const std::string& key, const std::string& what) {
     for (std::string k = key;;) {
       if (const auto it = m_lines.find(k); it != m_lines.end())
-        return m_problems.add(m_file + ":" + std::to_string(it->second), "`" + key + "` " + what);
+        return m_problems.add(it->second, "`" + key + "` " + what);  // listed in line order
       const std::size_t parent = k.find_last_of(".[");
       if (parent == std::string::npos || parent == 0) break;
       k.resize(parent);
@@ -340,7 +340,8 @@ class ManifestFields {
 
   // The line (1-based) of every key and array element of the JSON `text`, by its place written as add's
   // KEY is ("blend_weights.data_imputation.score", "forgotten[2].notebook"); the text is valid JSON. A key is
-  // taken as written between its quotes (judge writes none with escapes).
+  // taken as written between its quotes (judge writes none with escapes); a key with a '.' in it is read as a
+  // path, so its line may be another key's (judge writes none: dimension ids have no '.').
   static std::map<std::string, int> key_lines(const std::string& text) {
     struct Open {
       bool array;
@@ -360,7 +361,9 @@ class ManifestFields {
     const auto begin_value = [&] {
       if (!stack.empty() && stack.back().array) out.emplace(value_path(), line);
     };
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    // A UTF-8 byte order mark, which the parser passes over, is no value.
+    const std::size_t start = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+    for (std::size_t i = start; i < text.size(); ++i) {
       const char c = text[i];
       if (c == '\n') {
         ++line;
@@ -371,8 +374,8 @@ class ManifestFields {
         std::size_t after = j + 1;
         while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
         if (!stack.empty() && !stack.back().array && after < text.size() && text[after] == ':') {
-          key = str;  // an object's key
-          out.emplace(value_path(), line);
+          key = str;  // an object's key; of a key given twice, the last, as the parser takes it
+          out[value_path()] = line;
         } else {
           begin_value();
         }

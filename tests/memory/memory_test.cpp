@@ -513,10 +513,17 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
         "`k` must be a whole number from 1 to 1000, not -3 (", "`judge` must be a string, not 3",
         "`forgotten[0]` needs one of `notebook` or `label`",
         "`learnt_rules.eda.written[1]` must be a string, not 2",
-        "`embeddings` names no embedder this judge has: unknown embeddings spec \"foo\""})
-    EXPECT_NE(what.find(": " + problem), std::string::npos) << problem << "\n" << what;
-  EXPECT_NE(what.find("\n  " + file + ":"), std::string::npos) << what;  // the lines: the next test
-  EXPECT_EQ(what.find("model_training"), std::string::npos) << what;     // 0.25 and 1 are fine
+        "`embeddings` names no embedder this judge has: unknown embeddings spec \"foo\""}) {
+    // Each on a line of its own, "FILE:LINE: PROBLEM" (which lines: the next test counts them by hand).
+    const auto at = what.find(": " + problem);
+    ASSERT_NE(at, std::string::npos) << problem << "\n" << what;
+    const auto start = what.rfind("\n  ", at) + 3;
+    const std::string place = what.substr(start, at - start);
+    EXPECT_EQ(place.rfind(file + ":", 0), 0u) << place;
+    EXPECT_FALSE(place.substr(file.size() + 1).empty()) << place;
+    EXPECT_EQ(place.substr(file.size() + 1).find_first_not_of("0123456789"), std::string::npos) << place;
+  }
+  EXPECT_EQ(what.find("model_training"), std::string::npos) << what;  // 0.25 and 1 are fine
   EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
   // Within range, they load as written.
   manifest["blend_weights"] = {{"data_imputation", {{"score", 1}, {"na", 0}}}};
@@ -571,6 +578,23 @@ TEST(Memory, ProblemsOfMemoryJsonNameTheirLine) {
         ":14: `forgotten[1]` needs one of `notebook` or `label`",
         ":17: `learnt_rules.data_imputation.written[1]` must be a string, not 7", ": `labels` is missing"})
     EXPECT_NE(what.find("\n  " + file + problem), std::string::npos) << problem << "\n" << what;
+  // In line order, the missing key's (no line) after them.
+  EXPECT_LT(what.find(":3: `k`"), what.find(":8: `blend"));
+  EXPECT_LT(what.find(":14: `forgotten"), what.find(":17: `learnt"));
+  EXPECT_LT(what.find(":17: `learnt"), what.find(": `labels`"));
+  // A byte order mark before the text, and a key given twice (the parser takes the last: line 3's).
+  judge::util::write_file_atomic(dir / "memory.json",
+                                 "\xEF\xBB\xBF{\n  \"k\": 5,\n  \"k\": 0.5,\n"
+                                 "  \"schema_version\": 1\n}\n");
+  what.clear();
+  try {
+    Memory::load(dir);
+  } catch (const judge::Error& e) {
+    what = e.what();
+  }
+  EXPECT_NE(what.find("\n  " + file + ":3: `k` must be a whole number from 1 to 1000, not 0.5"),
+            std::string::npos)
+      << what;
   fs::remove_all(dir);
 }
 
