@@ -7,20 +7,29 @@ namespace judge::util {
 
 void Problems::add(int line, const std::string& what) {
   // Right after the last problem of this line or an earlier one, else before the first of a later line
-  // (problems are found by several passes over a file).
+  // (problems are found by several passes over a file). Problems with a line are kept in line order, so
+  // the last of them has the greatest: one found in order (the usual case, a file with a problem on each of
+  // 10^5 lines) goes right after it, without a scan.
+  const bool none = m_last_lined == k_none;
   std::size_t at = m_list.size();
-  bool after = false;
-  for (std::size_t i = 0; i < m_lines.size(); ++i)
-    if (m_lines[i] != 0 && m_lines[i] <= line) {
-      at = i + 1;
-      after = true;
-    }
-  if (!after)
+  if (none || m_lines[m_last_lined] <= line) {
+    if (!none) at = m_last_lined + 1;
+    m_last_lined = at;
+  } else {
+    bool after = false;
     for (std::size_t i = 0; i < m_lines.size(); ++i)
-      if (m_lines[i] > line) {
-        at = i;
-        break;
+      if (m_lines[i] != 0 && m_lines[i] <= line) {
+        at = i + 1;
+        after = true;
       }
+    if (!after)
+      for (std::size_t i = 0; i < m_lines.size(); ++i)
+        if (m_lines[i] > line) {
+          at = i;
+          break;
+        }
+    ++m_last_lined;  // at <= m_last_lined: the insertion moves it down one
+  }
   m_list.insert(m_list.begin() + static_cast<std::ptrdiff_t>(at),
                 m_source + ":" + std::to_string(line) + ": " + what);
   m_lines.insert(m_lines.begin() + static_cast<std::ptrdiff_t>(at), line);

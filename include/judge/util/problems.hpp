@@ -43,6 +43,8 @@ class Problems {
   std::string m_source;
   std::vector<std::string> m_list;
   std::vector<int> m_lines;  ///< per problem: its line when add(line, what) added it, else 0
+  static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+  std::size_t m_last_lined = k_none;  ///< index of the last problem with a line (the greatest line); k_none
 };
 
 }  // namespace judge::util
