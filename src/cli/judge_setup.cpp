@@ -42,14 +42,14 @@ rubric::Rubric configured_rubric(const Config& config, const std::string& dimens
                                  const std::string& flag) {
   const std::string file = config.get("rubric");
   const std::string& source = config.at("rubric").source;
-  // A rubric file named in judge.yaml or the environment: its error says where the name came from, since
-  // the command line does not show it.
+  // A rubric file named in judge.yaml or the environment: its error starts with where the name came from,
+  // since the command line does not show it.
   const auto load = [&] {
     try {
       return rubric::load_rubric(file);
     } catch (const Error& e) {
       if (source.rfind("flag ", 0) == 0) throw;
-      throw Error(e.message() + " (setting rubric, from " + source + ")", e.code());
+      throw Error("setting rubric (from " + source + "): " + e.message(), e.code());
     }
   };
   const rubric::Rubric base = file.empty() ? rubric::default_rubric() : load();

@@ -119,12 +119,13 @@ void warn_in_sample(const measure::ScoreSet& scores) {
   }
   for (const auto& [judge, c] : count)
     if (c.first > 0)
-      std::cerr << "judge: warning: judge " << (judge.empty() ? "(unnamed)" : judge) << ": " << c.first
-                << " of its " << c.second
-                << " records were judged with a memory that holds the notebook's own labels "
-                   "(labelled_in_memory): that memory's learnt rules and weights were fitted on them, so "
-                   "agreement measured on them is in-sample and optimistic; for a held-out figure use judge "
-                   "validate, or eval on notebooks outside the memory's labels\n";
+      std::cerr
+          << "judge: warning: judge " << (judge.empty() ? "(unnamed)" : judge) << ": " << c.first
+          << " of its " << c.second << (c.second == 1 ? " record was" : " records were")
+          << " judged with a memory that holds the notebook's own labels (labelled_in_memory): that "
+             "memory's guidelines (and, for the offline judge, learnt rules and weights) come from them, "
+             "so agreement measured on them is in-sample and optimistic; for a held-out figure use "
+             "judge validate, or eval on notebooks outside the memory's labels\n";
 }
 
 // On stderr, per judge with labels that have no score: how many, then each (at most 20) as ITEM#DIMENSION

@@ -115,7 +115,7 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
         t.fact = std::string(util::trim(part.substr(4)));
       } else {
         // Comparisons spelt as other languages spell them: said so, with the spelling here.
-        for (const auto& [typed, meant] : {std::pair{"=>", ">="}, {"=<", "<="}, {"==", "="}})
+        for (const auto& [typed, meant] : {std::pair{"=>", ">="}, {"=<", "<="}, {"!==", "!="}, {"==", "="}})
           if (part.find(typed) != std::string_view::npos) {
             error = "`" + std::string(part) + "`: write `" + meant + "`, not `" + typed + "`; " + k_form;
             return std::nullopt;

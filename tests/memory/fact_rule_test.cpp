@@ -105,6 +105,8 @@ TEST(FactRule, SaysWhatIsWrong) {
   EXPECT_EQ(error.rfind("`eda_kinds =< 2`: write `<=`, not `=<`; ", 0), 0u) << error;
   EXPECT_FALSE(parse_fact_rule("when trains_model, pipeline == 0 -> score 1", error));
   EXPECT_EQ(error.rfind("`pipeline == 0`: write `=`, not `==`; ", 0), 0u) << error;
+  EXPECT_FALSE(parse_fact_rule("when pipeline !== 0 -> score 1", error));
+  EXPECT_EQ(error.rfind("`pipeline !== 0`: write `!=`, not `!==`; ", 0), 0u) << error;
 }
 
 TEST(FactRule, MemoryLoadKeepsProseThatStartsWithWhen) {

@@ -630,16 +630,15 @@ dimensions:
   r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
                              "' --config '" + missing.string() + "' 2>&1");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out, "judge: error: " + (dir.path() / "nope.yaml").string() +
-                       ": cannot open: No such file or directory (setting rubric, from " + missing.string() +
-                       ":1)\n");
+  EXPECT_EQ(r.out, "judge: error: setting rubric (from " + missing.string() + ":1): " +
+                       (dir.path() / "nope.yaml").string() + ": cannot open: No such file or directory\n");
   r = judge::test::run_command("cd '" + dir.path().string() + "' && JUDGE_RUBRIC=nope.yaml '" +
                                std::string(JUDGE_BINARY) + "' report --labels '" + labels.string() +
                                "' --scores '" + scores.string() + "' 2>&1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out,
-            "judge: error: nope.yaml: cannot open: No such file or directory (setting rubric, from env "
-            "JUDGE_RUBRIC)\n");
+            "judge: error: setting rubric (from env JUDGE_RUBRIC): nope.yaml: cannot open: No such file or "
+            "directory\n");
 }
 
 // A misspelt --compare names the judge it probably meant.

@@ -34,7 +34,7 @@ struct SettingFlags {
 void add_judge_options(CLI::App& cmd, SettingFlags& settings, const std::string& k_help);
 
 /// The rubric of setting `rubric` (empty: the built-in ml-notebook rubric), cut to `dimensions`
-/// (comma-separated ids; empty: all). Throws judge::Error for a bad file (naming the setting's source when it
+/// (comma-separated ids; empty: all). Throws judge::Error for a bad file (led by the setting's source when it
 /// is not a flag) or an unknown dimension (prefixed with `flag`, the option that gave `dimensions`).
 rubric::Rubric configured_rubric(const Config& config, const std::string& dimensions = "",
                                  const std::string& flag = "--dimensions");
