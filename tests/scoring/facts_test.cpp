@@ -1343,12 +1343,19 @@ TEST(Facts, HeuristicJudgeAppliesAnEditedRule) {
   m.set_guidelines({{"model_training", "when seed_set -> score 1", {}, "manual"}});  // does not match
   c.use_guidelines = true;
   EXPECT_EQ(score_of(c).score, plain.score);
-  // A `keep` rule first stops the rules after it; a verdict no rule changed records no rule.
-  m.set_guidelines({{"model_training", "when trains_model -> keep", {}, "manual"},
+  // A `keep` rule first stops the rules after it. A learnt rule that changes nothing is not recorded; a
+  // person's that holds is, changed or not, as it makes the verdict final (no blend, no calibration).
+  m.set_guidelines({{"model_training", "when trains_model -> keep", {}, "learnt"},
                     {"model_training", "when trains_model -> score 1", {}, "learnt"}});
   const auto kept = score_of(c);
   EXPECT_EQ(kept.score, plain.score);
   EXPECT_FALSE(kept.extra.contains("learnt_rule"));
+  m.set_guidelines({{"model_training", "when trains_model -> keep", {}, "manual"},
+                    {"model_training", "when trains_model -> score 1", {}, "learnt"}});
+  const auto final_kept = score_of(c);
+  EXPECT_EQ(final_kept.score, plain.score);
+  EXPECT_EQ(final_kept.extra.at("rule_source"), "manual");
+  EXPECT_EQ(final_kept.extra.at("learnt_rule"), "when trains_model -> keep");
   // A rule a person wrote says so in the rationale.
   m.set_guidelines({{"model_training", "when trains_model -> score 1", {}, "manual"}});
   EXPECT_NE(score_of(c).rationale.find("; rule (manual): when trains_model -> score 1"), std::string::npos)
