@@ -15,10 +15,11 @@ namespace {
 
 constexpr const char* k_calibration_file = "calibration.json";
 
-// Whether the memory's learnt rules move the judge's scored verdict of `e` (the first rule matching its
-// recorded facts, with rule_score the judge's score, gives another score or N/A), as eval's would; true, to
-// be safe, when the dimension has rules and the episode no recorded facts (an older memory's, or a notebook
-// not read again).
+// Whether the memory's rules decide the judge's scored verdict of `e` as eval's would: the first rule
+// matching its recorded facts (with rule_score the judge's score) gives another score or N/A, or is a
+// person's (whose verdict is final, changed or not: scoring::apply_calibration leaves it). True, to be safe,
+// when the dimension has rules and the episode no recorded facts (an older memory's, or a notebook not read
+// again).
 bool rules_move(const memory::Memory& memory, const Episode& e) {
   const auto& rules = memory.fact_rules(e.dimension);
   if (rules.empty()) return false;
@@ -26,7 +27,8 @@ bool rules_move(const memory::Memory& memory, const Episode& e) {
   auto facts = e.facts;
   facts["rule_score"] = *e.judge_score;
   for (const auto& r : rules)
-    if (r.matches(facts)) return stats::apply_action(r.then, e.judge_score) != e.judge_score;
+    if (r.matches(facts))
+      return r.source != "learnt" || stats::apply_action(r.then, e.judge_score) != e.judge_score;
   return false;
 }
 

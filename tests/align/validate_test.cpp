@@ -269,6 +269,16 @@ TEST(Validate, CalibrationLeavesWhatMemorySetAlone) {
   ASSERT_EQ(c.pairs.at("model_training"), 3u);
   EXPECT_DOUBLE_EQ(c.maps.at("model_training")(2), 2.5);
   EXPECT_DOUBLE_EQ(c.maps.at("model_training")(3), 3);
+  // A rule that holds on a and b but changes nothing (3 stays at most 3): a person's decides their verdicts
+  // (final, not calibrated), so they are left out as above; a learnt one leaves them to the map, and the
+  // five pairs pool to 2 -> 2, 3 -> 2.
+  for (const std::string source : {"manual", "learnt"}) {
+    m.set_guidelines({{"model_training", "when x -> score at most 3", {}, source}});
+    const auto fitted = memory::fit_calibration(m);
+    EXPECT_EQ(fitted.pairs.at("model_training"), source == "manual" ? 3u : 5u) << source;
+    EXPECT_DOUBLE_EQ(fitted.maps.at("model_training")(3), source == "manual" ? 3 : 2) << source;
+  }
+  m.set_guidelines({{"model_training", "when x -> score at most 1", {}, "manual"}});
   auto verdict = [](double score, nlohmann::ordered_json extra) {
     return verdict::Verdict{"model_training", verdict::Status::scored, score, "", "", std::move(extra)};
   };
