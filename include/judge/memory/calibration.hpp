@@ -23,10 +23,10 @@ struct Calibration {
 };
 
 /// Per dimension, the isotonic map from the judge's own scores at alignment (Episode::judge_score, no
-/// memory) to the human scores of the memory's episodes, over episodes where both are scored and the
-/// memory's learnt rules leave the judge's score as it is (a rule's score is fitted to the labels already,
-/// and eval does not calibrate it: scoring::apply_calibration; an episode without recorded facts is left out
-/// of a dimension with rules). Dimensions without such pairs are left out.
+/// memory) to the human scores of the memory's episodes, over episodes where both are scored, the memory's
+/// rules leave the judge's score as it is and no person's rule decides it (a rule's score is fitted to the
+/// labels already, and a person's is final: eval calibrates neither, scoring::apply_calibration; an episode
+/// without recorded facts is left out of a dimension with rules). Dimensions without such pairs are left out.
 /// loss as in stats::IsotonicMap::fit.
 Calibration fit_calibration(const memory::Memory& memory,
                             stats::IsotonicLoss loss = stats::IsotonicLoss::squared);
