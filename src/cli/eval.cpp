@@ -175,16 +175,17 @@ struct WorkItem {
   const notebook::Notebook* nb;
   const rubric::Rubric* rubric;
   std::string hash;  // sha256 of the notebook's file (scoring::MemoryUse::notebook_hash); empty: not needed
+  bool labelled_in_memory = false;  // the memory holds this notebook's own labels (in_memory)
 };
 
 std::vector<WorkItem> plan_work(const std::vector<notebook::Notebook>& notebooks,
                                 const rubric::Rubric& rubric,
                                 const std::vector<rubric::Rubric>& per_dimension,
-                                const std::vector<std::string>& hashes) {
+                                const std::vector<std::string>& hashes, const std::vector<bool>& in_memory) {
   std::vector<WorkItem> items;
   for (std::size_t i = 0; i < notebooks.size(); ++i) {
-    if (per_dimension.empty()) items.push_back({&notebooks[i], &rubric, hashes[i]});
-    for (const auto& r : per_dimension) items.push_back({&notebooks[i], &r, hashes[i]});
+    if (per_dimension.empty()) items.push_back({&notebooks[i], &rubric, hashes[i], in_memory[i]});
+    for (const auto& r : per_dimension) items.push_back({&notebooks[i], &r, hashes[i], in_memory[i]});
   }
   return items;
 }
@@ -238,10 +239,9 @@ void score_all(scoring::Judge& judge, const std::vector<WorkItem>& items, std::s
       });
   try {
     util::parallel_for(items.size(), threads, [&](std::size_t i) {
-      const auto c = item_context(context, items[i]);
-      auto verdicts = judge.score(*items[i].nb, *items[i].rubric, c);
+      auto verdicts = judge.score(*items[i].nb, *items[i].rubric, item_context(context, items[i]));
       // Said on the record too (warn_in_sample says it once on stderr), so judge report can tell.
-      if (scoring::labelled_in_memory(*items[i].nb, c))
+      if (items[i].labelled_in_memory)
         for (auto& v : verdicts) v.extra["labelled_in_memory"] = true;
       in_order.put(i, std::move(verdicts));
       const std::size_t n = ++done;
@@ -449,20 +449,28 @@ Notebooks select_notebooks(const EvalOptions& opt, const std::optional<util::Sha
   return read_notebooks(notebook_paths(opt), filter);
 }
 
-// Leaving a notebook's own episodes out does not make eval on labelled notebooks a held-out measurement: the
-// memory's guidelines, learnt rules and blend weights were fitted on those labels too. Say so once, with the
-// count.
-void warn_in_sample(const std::vector<notebook::Notebook>& notebooks, const std::vector<std::string>& hashes,
-                    const scoring::MemoryUse& context, const std::string& memory_dir) {
-  if (!context.memory) return;
-  std::size_t labelled = 0;
+// Per notebook, whether the memory holds its own labels (scoring::labelled_in_memory): all false without one.
+std::vector<bool> in_memory(const std::vector<notebook::Notebook>& notebooks,
+                            const std::vector<std::string>& hashes, const scoring::MemoryUse& context) {
+  std::vector<bool> out(notebooks.size(), false);
+  if (!context.memory) return out;
   for (std::size_t i = 0; i < notebooks.size(); ++i) {
     scoring::MemoryUse c = context;
     c.notebook_hash = hashes[i];
-    labelled += scoring::labelled_in_memory(notebooks[i], c);
+    out[i] = scoring::labelled_in_memory(notebooks[i], c);
   }
+  return out;
+}
+
+// Leaving a notebook's own episodes out does not make eval on labelled notebooks a held-out measurement: the
+// memory's guidelines, learnt rules and blend weights were fitted on those labels too. Say so once, with the
+// count (`labelled_flags`: in_memory's).
+void warn_in_sample(const std::vector<bool>& labelled_flags, const std::string& memory_dir) {
+  const auto labelled =
+      static_cast<std::size_t>(std::count(labelled_flags.begin(), labelled_flags.end(), true));
+  const std::size_t notebooks = labelled_flags.size();
   if (labelled == 0) return;
-  std::cerr << "judge: warning: " << labelled << " of the " << notebooks.size()
+  std::cerr << "judge: warning: " << labelled << " of the " << notebooks
             << " notebooks judged are labelled in memory " << memory_dir
             << ": its guidelines, learnt rules and blend weights come from their labels too (only their own "
                "episodes are left out), so agreement measured on them is in-sample and optimistic; for a "
@@ -488,7 +496,8 @@ int run_eval(const EvalOptions& opt) {
   if (memory && judge->learns_fact_rules()) check_rules(*memory, opt.memory_dir, rubric);
   const auto context = memory_context(memory, config);
   const auto hashes = file_hashes(notebooks, context.memory != nullptr);
-  const auto items = plan_work(notebooks, rubric, per_dimension, hashes);
+  const auto labelled = in_memory(notebooks, hashes, context);
+  const auto items = plan_work(notebooks, rubric, per_dimension, hashes, labelled);
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   const auto calibration = load_calibration(opt.memory_dir, judge->spec(), opt.calibration_any_judge);
   EvalOutput output = open_output(opt, rubric);
@@ -498,7 +507,7 @@ int run_eval(const EvalOptions& opt) {
   output.finish();
   print_totals(judge->spec(), *usage, config);
   warn_flagged(output.flagged());
-  warn_in_sample(notebooks, hashes, context, opt.memory_dir);
+  warn_in_sample(labelled, opt.memory_dir);
   return exit_code(output.tally(), unreadable.size());
 }
 

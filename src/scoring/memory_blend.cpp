@@ -34,6 +34,13 @@ struct Judged {
 // hand, which memory indexes as manual). A verdict such a rule decides is final: the blend leaves it alone.
 bool by_person(const memory::FactRule& rule) { return rule.source != "learnt"; }
 
+// Whether a person's rule decided verdict `v` (apply_fact_rules recorded its source): final, so neither the
+// blend (apply_memory) nor calibration (apply_calibration) moves it.
+bool decided_by_person(const Verdict& v) {
+  const auto src = v.extra.find("rule_source");
+  return src != v.extra.end() && src->is_string() && src->get<std::string>() != "learnt";
+}
+
 // The first of `rules` that matches `facts` with rule_score set from (status, score), skipping a person's
 // rules when `learnt_only`; nullptr when none.
 const memory::FactRule* first_match(const std::vector<memory::FactRule>& rules,
@@ -311,11 +318,8 @@ void apply_memory(const notebook::Notebook& nb, const MemoryUse& context, std::v
     const auto hits = retrieve_episodes(nb, v.dimension, context);
     if (!context.own_episodes) v.extra["episodes_left_out"] = own_episode_count(nb, v.dimension, context);
     if (hits.empty()) continue;
-    // A verdict a person's rule (source other than learnt) set is final: the blend corrects what the judge
-    // and its learnt rules say, not what people wrote down.
-    if (const auto src = v.extra.find("rule_source");
-        src != v.extra.end() && src->is_string() && src->get<std::string>() != "learnt")
-      continue;
+    // The blend corrects what the judge and its learnt rules say, not what people wrote down.
+    if (decided_by_person(v)) continue;
     // The rule verdict's score before the blend, as the record keeps it (null: N/A or unscored).
     const nlohmann::ordered_json rule_score = v.status == Status::scored && v.score
                                                   ? nlohmann::ordered_json(*v.score)
@@ -422,10 +426,7 @@ void apply_calibration(const memory::Calibration& calibration, std::vector<Verdi
   for (auto& v : verdicts) {
     const auto m = calibration.maps.find(v.dimension);
     if (m == calibration.maps.end() || v.status != Status::scored || !v.score) continue;
-    // A person's rule decided it: final (apply_memory), and not mapped either.
-    if (const auto src = v.extra.find("rule_source");
-        src != v.extra.end() && src->is_string() && src->get<std::string>() != "learnt")
-      continue;
+    if (decided_by_person(v)) continue;  // final: not mapped either
     // A score memory set (a learnt rule, or the blend moving the rule score; either records the score before
     // it, null for N/A, in rule_score) is fitted to the labels already; the map, fitted on the judge's own
     // scores, would undo it.
