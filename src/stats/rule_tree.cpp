@@ -86,42 +86,116 @@ Best best_action(const Data& d, const std::vector<std::size_t>& rows) {
   return best;
 }
 
-void grow(const Data& d, const std::vector<std::size_t>& rows, std::vector<Condition> path, int depth_left,
-          std::vector<Leaf>& leaves) {
-  const Best here = best_action(d, rows);
-  struct Split {
-    Condition c;
-    double loss = std::numeric_limits<double>::infinity();
-    std::size_t edited = 0;  // rows of the children whose best action edits the verdict
-  } split;
-  if (depth_left > 0 && rows.size() >= 2 * d.options.min_leaf) {
+// The loss of each candidate action on each row, and whether it is exact (loss 0): the split search sums
+// these instead of applying every action to every row again for every threshold.
+struct RowLosses {
+  std::vector<RuleAction> actions;        // candidate_actions, in their tie-break order
+  std::vector<std::vector<double>> loss;  // [row][action]
+};
+
+RowLosses row_losses(const Data& d) {
+  RowLosses out{candidate_actions(d.options), {}};
+  out.loss.resize(d.x.size());
+  for (std::size_t r = 0; r < d.x.size(); ++r) {
+    out.loss[r].reserve(out.actions.size());
+    for (const auto& a : out.actions)
+      out.loss[r].push_back(item_loss(apply_action(a, d.base[r]), d.labels[r], d.options.na_cost));
+  }
+  return out;
+}
+
+// Summed losses and exact matches of each action over a group of rows: best_action's arithmetic, kept as
+// running sums so that a sweep over sorted values moves one row at a time.
+struct ActionSums {
+  std::vector<double> loss;
+  std::vector<std::size_t> agree;
+  std::size_t rows = 0;
+  explicit ActionSums(std::size_t actions) : loss(actions, 0.0), agree(actions, 0) {}
+  void add(const std::vector<double>& row) {
+    for (std::size_t a = 0; a < row.size(); ++a) {
+      loss[a] += row[a];
+      agree[a] += row[a] == 0;
+    }
+    ++rows;
+  }
+  // best_action's choice from the sums: the lowest loss among keep and the edits right on at least
+  // min_agreement of the rows, ties to the earlier action.
+  Best best(const RowLosses& rl, double min_agreement) const {
+    Best b{{}, std::numeric_limits<double>::infinity()};
+    for (std::size_t a = 0; a < rl.actions.size(); ++a) {
+      if (rl.actions[a].kind != ActionKind::keep &&
+          static_cast<double>(agree[a]) < min_agreement * static_cast<double>(rows) - 1e-9)
+        continue;
+      if (loss[a] < b.loss - 1e-9) b = {rl.actions[a], loss[a]};
+    }
+    return b;
+  }
+};
+
+struct Split {
+  Condition c;
+  double loss = std::numeric_limits<double>::infinity();  // infinity: no split keeps min_leaf rows a side
+  std::size_t edited = 0;  // rows of the children whose best action edits the verdict
+};
+
+// The split of `rows` of lowest summed loss of the two sides' best actions (grow's search).
+Split best_split(const Data& d, const RowLosses& rl, const std::vector<std::size_t>& rows) {
+  Split split;
+  // Every threshold of every feature, in order (features in order, thresholds ascending). Why a sweep: the
+  // rows sorted by the feature, each threshold's lower side is a prefix and its upper side the rest, so the
+  // sides' action sums come from prefix sums (O(rows x actions) a feature) instead of being summed afresh for
+  // every threshold (O(rows^2 x actions)). Prefix and suffix are each summed in one direction only, so a
+  // side's sum is the same whichever threshold asks for it.
+  if (rows.size() >= 2 * d.options.min_leaf) {
     const std::size_t features = d.x.empty() ? 0 : d.x[rows.front()].size();
+    const std::size_t n = rows.size(), na = rl.actions.size();
+    std::vector<std::size_t> sorted = rows;
+    std::vector<ActionSums> below(n + 1, ActionSums(na)), above(n + 1, ActionSums(na));
     for (std::size_t j = 0; j < features; ++j) {
-      std::set<double> values;
-      for (std::size_t r : rows) values.insert(d.x[r][j]);
-      for (auto hi_value = std::next(values.begin()); hi_value != values.end(); ++hi_value) {
-        const double t = threshold_between(*std::prev(hi_value), *hi_value);
-        std::vector<std::size_t> lo, hi;
-        for (std::size_t r : rows) (d.x[r][j] >= t ? hi : lo).push_back(r);
-        if (lo.size() < d.options.min_leaf || hi.size() < d.options.min_leaf) continue;
-        const Best lo_best = best_action(d, lo), hi_best = best_action(d, hi);
+      std::stable_sort(sorted.begin(), sorted.end(),
+                       [&](std::size_t a, std::size_t b) { return d.x[a][j] < d.x[b][j]; });
+      // below[i]: the first i sorted rows; above[i]: the rows from i on.
+      below[0] = ActionSums(na);
+      for (std::size_t i = 0; i < n; ++i) {
+        below[i + 1] = below[i];
+        below[i + 1].add(rl.loss[sorted[i]]);
+      }
+      above[n] = ActionSums(na);
+      for (std::size_t i = n; i-- > 0;) {
+        above[i] = above[i + 1];
+        above[i].add(rl.loss[sorted[i]]);
+      }
+      for (std::size_t i = 1; i < n; ++i) {
+        const double lo_value = d.x[sorted[i - 1]][j], hi_value = d.x[sorted[i]][j];
+        if (!(lo_value < hi_value)) continue;  // not between two observed values
+        const double t = threshold_between(lo_value, hi_value);
+        if (i < d.options.min_leaf || n - i < d.options.min_leaf) continue;
+        const Best lo_best = below[i].best(rl, d.options.min_agreement);
+        const Best hi_best = above[i].best(rl, d.options.min_agreement);
         const double loss = lo_best.loss + hi_best.loss;
-        const std::size_t edited = (lo_best.action.kind == ActionKind::keep ? 0 : lo.size()) +
-                                   (hi_best.action.kind == ActionKind::keep ? 0 : hi.size());
+        const std::size_t edited = (lo_best.action.kind == ActionKind::keep ? 0 : i) +
+                                   (hi_best.action.kind == ActionKind::keep ? 0 : n - i);
         // Of splits the labels cannot tell apart (equal loss), the one whose edits cover fewer rows.
         if (loss < split.loss - 1e-9 || (loss <= split.loss + 1e-9 && edited < split.edited))
           split = {{j, true, t}, loss, edited};
       }
     }
   }
+  return split;
+}
+
+void grow(const Data& d, const RowLosses& rl, const std::vector<std::size_t>& rows,
+          std::vector<Condition> path, int depth_left, std::vector<Leaf>& leaves) {
+  const Best here = best_action(d, rows);
+  const Split split = depth_left > 0 ? best_split(d, rl, rows) : Split{};
   if (split.loss < here.loss - 1e-9) {
     std::vector<std::size_t> lo, hi;
     for (std::size_t r : rows) (split.c.holds(d.x[r]) ? hi : lo).push_back(r);
     auto left = path;
     left.push_back({split.c.feature, false, split.c.threshold});
-    grow(d, lo, std::move(left), depth_left - 1, leaves);
+    grow(d, rl, lo, std::move(left), depth_left - 1, leaves);
     path.push_back(split.c);
-    grow(d, hi, std::move(path), depth_left - 1, leaves);
+    grow(d, rl, hi, std::move(path), depth_left - 1, leaves);
     return;
   }
   Leaf leaf{std::move(path), here.action, rows, {}};
@@ -131,11 +205,50 @@ void grow(const Data& d, const std::vector<std::size_t>& rows, std::vector<Condi
   leaves.push_back(std::move(leaf));
 }
 
-RuleTree fit_depth(const Data& d, const std::vector<std::size_t>& rows, int depth) {
+// A tree grown to the deepest candidate depth, every node keeping its own best action. Why: growth is
+// greedy and a node's split does not depend on the depth left (only on whether any is), so the tree of a
+// smaller depth is this one cut at that depth, each cut node a leaf with its own best action (as grow makes
+// it). One growth per inner fold then scores every candidate depth.
+struct Node {
+  RuleAction here;
+  bool split = false;
+  Condition c;
+  std::size_t lo = 0, hi = 0;  // children (when split)
+};
+
+std::size_t grow_nodes(const Data& d, const RowLosses& rl, const std::vector<std::size_t>& rows,
+                       int depth_left, std::vector<Node>& nodes) {
+  const std::size_t at = nodes.size();
+  const Best here = best_action(d, rows);
+  nodes.push_back({here.action, false, {}, 0, 0});
+  if (depth_left <= 0) return at;
+  const Split split = best_split(d, rl, rows);
+  if (!(split.loss < here.loss - 1e-9)) return at;
+  std::vector<std::size_t> lo, hi;
+  for (std::size_t r : rows) (split.c.holds(d.x[r]) ? hi : lo).push_back(r);
+  const std::size_t lo_node = grow_nodes(d, rl, lo, depth_left - 1, nodes);
+  const std::size_t hi_node = grow_nodes(d, rl, hi, depth_left - 1, nodes);
+  nodes[at].split = true;
+  nodes[at].c = split.c;
+  nodes[at].lo = lo_node;
+  nodes[at].hi = hi_node;
+  return at;
+}
+
+// The verdict the tree cut at `depth` gives `x`: the action of the node x reaches at that depth or at a leaf.
+std::optional<double> predict_nodes(const std::vector<Node>& nodes, int depth, const std::vector<double>& x,
+                                    std::optional<double> base) {
+  std::size_t at = 0;
+  for (int level = 0; nodes[at].split && level < depth; ++level)
+    at = nodes[at].c.holds(x) ? nodes[at].hi : nodes[at].lo;
+  return apply_action(nodes[at].here, base);
+}
+
+RuleTree fit_depth(const Data& d, const RowLosses& rl, const std::vector<std::size_t>& rows, int depth) {
   RuleTree t;
   t.depth = depth;
   t.rows = rows.size();
-  if (!rows.empty()) grow(d, rows, {}, depth, t.leaves);
+  if (!rows.empty()) grow(d, rl, rows, {}, depth, t.leaves);
   return t;
 }
 
@@ -157,6 +270,7 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
     if (!x.empty() && row.size() != x.front().size())
       throw std::invalid_argument("fit_rule_tree: every row needs the same number of features");
   const Data d{x, base, labels, options};
+  const RowLosses rl = row_losses(d);
   const std::size_t n = x.size();
   RuleTree none;
   none.rows = n;
@@ -176,14 +290,17 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
   }
   std::vector<std::vector<double>> losses(candidates.size(), std::vector<double>(n, 0.0));
   for (std::size_t r = 0; r < n; ++r) losses[0][r] = item_loss(base[r], labels[r], options.na_cost);
-  for (std::size_t c = 1; c < candidates.size(); ++c)
+  if (candidates.size() > 1)
     for (std::size_t fold = 0; fold < k; ++fold) {
       std::vector<std::size_t> train;
       for (std::size_t r = 0; r < n; ++r)
         if (r % k != fold) train.push_back(r);
-      const RuleTree t = fit_depth(d, train, candidates[c]);
-      for (std::size_t r = fold; r < n; r += k)
-        losses[c][r] = item_loss(t.predict(x[r], base[r]), labels[r], options.na_cost);
+      std::vector<Node> nodes;
+      grow_nodes(d, rl, train, candidates.back(), nodes);
+      for (std::size_t c = 1; c < candidates.size(); ++c)
+        for (std::size_t r = fold; r < n; r += k)
+          losses[c][r] =
+              item_loss(predict_nodes(nodes, candidates[c], x[r], base[r]), labels[r], options.na_cost);
     }
   const auto mean = [&](const std::vector<double>& v) {
     double sum = 0;
@@ -214,7 +331,7 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
   const double best_loss = mean(losses[chosen]);
   std::vector<std::size_t> all(n);
   for (std::size_t r = 0; r < n; ++r) all[r] = r;
-  RuleTree out = best_depth < 0 ? none : fit_depth(d, all, best_depth);
+  RuleTree out = best_depth < 0 ? none : fit_depth(d, rl, all, best_depth);
   out.depth = best_depth;
   out.cv_loss_none = loss_none;
   out.cv_loss = best_loss;
