@@ -361,6 +361,36 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
   return out;
 }
 
+RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& dimension,
+                             const std::vector<memory::Episode>& episodes, std::size_t threads) {
+  std::vector<memory::Episode> mine;  // the dimension's episodes a fit reads (learn_fact_rules' rows)
+  for (const auto& e : episodes)
+    if (e.dimension == dimension && memory::rule_case(e)) mine.push_back(e);
+  const auto rules_of = [&](const std::vector<memory::Episode>& from) {
+    std::set<std::string> out;
+    for (const auto& g : learn_fact_rules(rubric, dimension, from)) out.insert(rule_only(g.text));
+    return out;
+  };
+  RuleStability out;
+  out.refits = mine.size();
+  const std::set<std::string> full = rules_of(mine);
+  std::vector<std::set<std::string>> refit(mine.size());
+  util::parallel_for(mine.size(), threads, [&](std::size_t i) {
+    std::vector<memory::Episode> rest;
+    rest.reserve(mine.size() - 1);
+    for (std::size_t j = 0; j < mine.size(); ++j)
+      if (j != i) rest.push_back(mine[j]);
+    refit[i] = rules_of(rest);
+  });
+  for (const auto& r : full) out.lost_without[r];
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    for (const auto& r : full)
+      if (!refit[i].count(r)) out.lost_without[r].push_back(mine[i].notebook);
+  }
+  for (auto& [rule, notebooks] : out.lost_without) std::sort(notebooks.begin(), notebooks.end());
+  return out;
+}
+
 std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const rubric::Rubric& rubric,
                                                 const std::set<std::string>& dimensions) {
   std::map<std::string, Refit> out;

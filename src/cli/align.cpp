@@ -2,15 +2,19 @@
 // judge align: builds or updates aligned memory (guidelines + episodes) from human labels.
 #include "judge/align/align.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <set>
+#include <thread>
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/memory/calibration.hpp"
+#include "judge/memory/fact_rule.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
@@ -98,6 +102,47 @@ std::string judge_spec(const Config& config, const memory::Memory& memory) {
   return config.at("judge").source == "default" && !recorded.empty() ? recorded : config.get("judge");
 }
 
+// "a.ipynb, b.ipynb and 3 more": the first few of `names`.
+std::string some_of(const std::vector<std::string>& names) {
+  constexpr std::size_t k_shown = 3;
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < k_shown; ++i) {
+    out += i == 0 ? "" : i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  if (names.size() > k_shown) out += " and " + std::to_string(names.size() - k_shown) + " more";
+  return out;
+}
+
+// Warnings for learnt rules that one label decides (align::rule_stability): a rule the labels give that a
+// refit without one labelled notebook does not learn. Why: a forgotten, mistyped or later-corrected label
+// then changes what the judge applies, and a rule held by one label is one the next notebooks may not bear
+// out.
+void warn_fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubric,
+                        const std::map<std::string, std::size_t>& rules_learnt) {
+  const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  std::set<std::string> written;  // "dimension\nrule" of the learnt rules in guidelines.yaml (not withheld)
+  for (const auto& g : memory.all_guidelines()) {
+    std::string error;
+    if (g.source != "learnt") continue;
+    if (const auto rule = memory::parse_fact_rule(g.text, error))
+      written.insert(g.dimension + "\n" + memory::format_fact_rule(*rule));
+  }
+  for (const auto& [d, n] : rules_learnt) {
+    if (n == 0) continue;
+    const auto st = align::rule_stability(rubric, d, memory.episodes(), threads);
+    for (const auto& [rule, without] : st.lost_without) {
+      if (without.empty() || !written.count(d + "\n" + rule)) continue;
+      std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels: align "
+                << "does not learn it without the label of " << (without.size() == 1 ? "" : "any one of ")
+                << some_of(without) << " (learnt again in " << st.refits - without.size() << " of "
+                << st.refits
+                << " refits, each leaving one labelled notebook out); more labels like theirs settle it, or "
+                   "write it in guidelines.yaml with source: manual to keep it as it is\n";
+    }
+  }
+}
+
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const scoring::Judge& judge,
                    const rubric::Rubric& rubric, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
@@ -160,6 +205,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
     if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
     std::cout << " (guidelines.yaml, source: learnt)\n";
+    warn_fragile_rules(memory, rubric, s.rules_learnt);
     for (const auto& [d, one] : s.rules_one_score) {
       std::string counts;  // "1 to 21, 2 to 3 and 3 to 3"
       std::size_t i = 0;

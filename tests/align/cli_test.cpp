@@ -1835,7 +1835,16 @@ TEST(AlignCli, AlignKeepsALearntRuleEditedByHand) {
   const std::string align = "align --labels '" + (data / "labels/ml-notebooks-house.csv").string() +
                             "' --notebooks '" + (data / "notebooks").string() + "' --memory '" +
                             dir.string() + "' --raters house";
-  ASSERT_EQ(run_judge(align + " >/dev/null 2>&1").exit_code, 0);
+  const auto first = run_judge(align + " 2>&1 >/dev/null");
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  // On the house labels the first learnt rule rests on one label: a refit without that notebook's label does
+  // not learn it, which align warns of (align::rule_stability; hand-worked in learn_rules_test).
+  const auto fragile = [](const std::string& out) {
+    std::vector<std::string> rules;
+    for (std::size_t at = 0; (at = out.find("` rests on few labels: ", at)) != std::string::npos; ++at)
+      rules.push_back(out.substr(out.rfind('`', at - 1) + 1, at - out.rfind('`', at - 1) - 1));
+    return rules;
+  };
   // The first learnt rule of the file, "when TESTS -> ACTION (N of M labels)", gets one more test.
   std::string file = judge::util::read_file(dir / "guidelines.yaml");
   const auto source = file.find("source: learnt");
@@ -1852,6 +1861,9 @@ TEST(AlignCli, AlignKeepsALearntRuleEditedByHand) {
   const auto arrow = rule.find(" -> ");
   const std::string edited = rule.substr(0, arrow) + ", not databricks" + rule.substr(arrow);
   const std::string bare = rule.substr(0, rule.rfind(" ("));  // the rule without its comment
+  const auto warned = fragile(first.out);
+  EXPECT_NE(std::find(warned.begin(), warned.end(), bare), warned.end()) << first.out;
+  for (const auto& w : warned) EXPECT_NE(file.find("- text: " + w + " ("), std::string::npos) << w;
   file.replace(text, rule.size(), edited);
   judge::util::write_file_atomic(dir / "guidelines.yaml", file);
 
@@ -1880,6 +1892,9 @@ TEST(AlignCli, AlignKeepsALearntRuleEditedByHand) {
       std::string::npos)
       << r.out;
   EXPECT_EQ(judge::util::read_file(dir / "guidelines.yaml").find("text: " + rule), std::string::npos);
+  // The rule left out is not in the file: no warning says it rests on few labels.
+  const auto warned_again = fragile(r.out);
+  EXPECT_EQ(std::find(warned_again.begin(), warned_again.end(), bare), warned_again.end()) << r.out;
   r = run_judge("memory show '" + dir.string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("[manual, "), std::string::npos) << r.out;

@@ -345,3 +345,59 @@ TEST(LearnRules, ValidateListsTheRuleEachFoldLearnt) {
   ASSERT_NE(at, r.items.end());
   EXPECT_EQ(r.fold_rules[1].folds[0], r.fold[static_cast<std::size_t>(at - r.items.begin())]);
 }
+
+namespace {
+
+// An episode of library_installation: the judge said 3; `uninstalled` is the one fact that differs.
+memory::Episode installation_episode(const std::string& notebook, double uninstalled, double human) {
+  memory::Episode e;
+  e.notebook = notebook;
+  e.dimension = "library_installation";
+  e.id = notebook + "#" + e.dimension;
+  e.labels = {notebook + "#team"};
+  e.human_score = human;
+  e.judge_status = verdict::Status::scored;
+  e.judge_score = 3;
+  e.facts = {{"uninstalled_packages", uninstalled}};
+  return e;
+}
+
+}  // namespace
+
+// Worked by hand. Four notebooks leave a package uninstalled and are labelled 1; ten do not and are
+// labelled 3; the judge says 3 to all. On all 14 the split "uninstalled_packages >= 1" leaves 4 and 10 rows
+// (min_leaf 3), and in the inner leave-one-out every training part still has at least 3 of the four, so
+// depth 1 has loss 0 against "no rule"'s 8/14: the rule "score at most 1" is learnt. Without one of the
+// four, three remain: an inner fold without one more of them has 2 on that side, cannot split, and that
+// held-out row costs 2, so depth 1's loss (3 x 2 / 13) ties "no rule"'s and the simpler wins: no rule.
+// Without one of the ten, the rule stays.
+TEST(LearnRules, StabilityNamesTheLabelsARuleRestsOn) {
+  std::vector<memory::Episode> episodes;
+  for (int i = 0; i < 4; ++i) episodes.push_back(installation_episode("u" + std::to_string(i), 1, 1));
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("p" + std::to_string(i), 0, 3));
+  const auto st = align::rule_stability(rubric::default_rubric(), "library_installation", episodes, 2);
+  EXPECT_EQ(st.refits, 14u);
+  ASSERT_EQ(st.lost_without.size(), 1u);
+  const auto& [rule, without] = *st.lost_without.begin();
+  EXPECT_EQ(rule, "when uninstalled_packages >= 1 -> score at most 1");
+  EXPECT_EQ(without, (std::vector<std::string>{"u0", "u1", "u2", "u3"}));
+  // Another dimension's episodes are not its refits; an episode without facts is not a row either.
+  auto more = episodes;
+  more.push_back(installation_episode("other", 1, 1));
+  more.back().dimension = "cell_organization";
+  more.push_back(installation_episode("nofacts", 1, 1));
+  more.back().facts.clear();
+  EXPECT_EQ(align::rule_stability(rubric::default_rubric(), "library_installation", more, 1).refits, 14u);
+}
+
+// Ten notebooks of each kind: a refit without any one of the twenty learns the same rule.
+TEST(LearnRules, StabilityOfARuleManyLabelsHold) {
+  std::vector<memory::Episode> episodes;
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("u" + std::to_string(i), 1, 1));
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("p" + std::to_string(i), 0, 3));
+  const auto st = align::rule_stability(rubric::default_rubric(), "library_installation", episodes, 2);
+  EXPECT_EQ(st.refits, 20u);
+  ASSERT_EQ(st.lost_without.size(), 1u);
+  EXPECT_EQ(st.lost_without.begin()->first, "when uninstalled_packages >= 1 -> score at most 1");
+  EXPECT_TRUE(st.lost_without.begin()->second.empty());
+}

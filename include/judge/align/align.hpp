@@ -92,6 +92,26 @@ struct AlignSummary {
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
                                                 const std::vector<memory::Episode>& episodes);
 
+/// How firmly the labels hold the learnt rules of one dimension: learn_fact_rules fitted again once per
+/// labelled notebook of the dimension, each time without that notebook's episode (leave-one-label-out, the
+/// jackknife of Efron 1982 applied to the rule list rather than to a number). A rule the fit on every label
+/// learns but a refit without one label does not rests on that label: a forgotten or mistyped label of it
+/// makes the rule go, and a held-out notebook like it is judged by a rule the labels barely support.
+struct RuleStability {
+  std::size_t refits =
+      0;  ///< episodes of the dimension with a rule_case (facts and a judge verdict), left out in turn
+  /// Each rule the fit on every episode learns (rule text without its support comment, as
+  /// memory::format_fact_rule writes it): the notebooks whose episode, left out, makes the refit learn
+  /// rules without it (sorted). Empty: every refit learns it again.
+  std::map<std::string, std::vector<std::string>> lost_without;
+};
+
+/// rule_stability for `dimension` of `episodes` (the memory's, as align left them). Costs `refits` fits of
+/// learn_fact_rules, each with its own inner cross-validation (about 4 n^2 small trees for n labels), run
+/// on up to `threads` threads; stats::fit_rule_tree is deterministic, so the result does not depend on them.
+RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& dimension,
+                             const std::vector<memory::Episode>& episodes, std::size_t threads);
+
 /// What refit_learnt_rules made of one dimension.
 struct Refit {
   std::vector<std::string> written;   ///< the learnt rules' texts now
