@@ -3,9 +3,12 @@
 #include "judge/align/validate.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
 
 #include "judge/align/align.hpp"
 #include "judge/memory/calibration.hpp"
@@ -160,7 +163,73 @@ bool wanted(const ValidateOptions& o, const std::string& condition) {
   return std::find(o.conditions.begin(), o.conditions.end(), condition) != o.conditions.end();
 }
 
+// A notebook's code lines as code_similarity reads them: trimmed, non-blank, distinct, sorted.
+std::vector<std::string> code_lines(const notebook::Notebook& nb) {
+  std::vector<std::string> out;
+  for (const auto& c : nb.cells) {
+    if (c.type != notebook::CellType::code) continue;
+    std::size_t at = 0;
+    while (at <= c.source.size()) {
+      const std::size_t end = std::min(c.source.find('\n', at), c.source.size());
+      std::string_view line(c.source.data() + at, end - at);
+      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+      if (!line.empty()) out.emplace_back(line);
+      at = end + 1;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) return 0;
+  std::size_t both = 0;
+  for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+    if (*i < *j) {
+      ++i;
+    } else if (*j < *i) {
+      ++j;
+    } else {
+      ++both, ++i, ++j;
+    }
+  }
+  return static_cast<double>(both) / static_cast<double>(a.size() + b.size() - both);
+}
+
+// Each item's group for the folds (stats::assign_folds): items linked by near-duplicate pairs share the
+// group of the first of them (union-find), and `pairs` gets each pair found.
+std::vector<std::size_t> near_duplicate_groups(const std::vector<Item>& items, double threshold,
+                                               std::vector<ValidateResult::NearDuplicate>& pairs) {
+  std::vector<std::size_t> parent(items.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  const auto root = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  if (threshold > 0) {
+    std::vector<std::vector<std::string>> lines;
+    for (const auto& it : items) lines.push_back(code_lines(it.nb));
+    for (std::size_t i = 0; i < items.size(); ++i)
+      for (std::size_t j = i + 1; j < items.size(); ++j) {
+        const double s = jaccard(lines[i], lines[j]);
+        if (s < threshold) continue;
+        pairs.push_back({items[i].name, items[j].name, s});
+        const std::size_t a = root(i), b = root(j);
+        parent[std::max(a, b)] = std::min(a, b);
+      }
+  }
+  std::vector<std::size_t> group(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) group[i] = root(i);
+  return group;
+}
+
 }  // namespace
+
+double code_similarity(const notebook::Notebook& a, const notebook::Notebook& b) {
+  return jaccard(code_lines(a), code_lines(b));
+}
 
 const std::vector<std::string>& validate_conditions() {
   static const std::vector<std::string> k_conditions{"baseline", "semantic",   "episodic",
@@ -183,8 +252,18 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
     result.items.push_back(it.name);
     result.strata.push_back(mean_label(it));
   }
+  // Near-duplicates share a fold: what was learnt from one must not be tested on its twin.
+  const auto group = near_duplicate_groups(items, o.near_duplicate, result.near_duplicates);
+  if (const std::size_t units = std::set<std::size_t>(group.begin(), group.end()).size();
+      units < static_cast<std::size_t>(o.folds))
+    throw Error(setting("folds") + " " + std::to_string(o.folds) + ": the " +
+                    util::count_text(items.size(), "labelled notebook") + " make only " +
+                    util::count_text(units, "group") + " once near-duplicates share a fold; use " +
+                    (units >= 2 ? setting("folds") + " 2 to " + std::to_string(units) + ", or " : "") +
+                    setting("near-duplicate") + " 0 (or a threshold nearer 1)",
+                ExitCode::usage);
   stats::Rng rng(o.seed);
-  result.fold = stats::assign_folds(result.strata, o.folds, rng);
+  result.fold = stats::assign_folds(result.strata, group, o.folds, rng);
 
   std::vector<std::size_t> all(items.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;

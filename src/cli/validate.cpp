@@ -44,6 +44,7 @@ struct ValidateCliOptions {
   bool learning_curve = false;
   std::string calibration = "isotonic";
   bool skip_missing_notebooks = false;
+  double near_duplicate = 0.8;
 };
 
 // Shares of the training folds measured by --learning-curve (MemAlign's "memory scaling").
@@ -84,6 +85,7 @@ align::ValidateOptions core_options(const ValidateCliOptions& opt, const Config&
   o.shares = opt.learning_curve ? k_curve_shares : std::vector<double>{1.0};
   o.parallel = jobs(config);
   o.calibration = stats::parse_isotonic_loss(opt.calibration);
+  o.near_duplicate = opt.near_duplicate;
   return o;
 }
 
@@ -270,6 +272,9 @@ void write_measurement(const ValidateCliOptions& opt, const measure::Measurement
 int finish(const align::ValidateResult& result, const std::vector<measure::GateResult>& gates,
            double seconds) {
   for (const auto& w : result.warnings) std::cerr << "judge: warning: " << w << "\n";
+  for (const auto& p : result.near_duplicates)
+    std::cerr << "judge: " << p.a << " and " << p.b << " share a fold: their code lines are "
+              << static_cast<int>(std::floor(p.similarity * 100)) << "% alike (--near-duplicate)\n";
   std::cerr << "judge: validated " << result.items.size() << " notebooks in "
             << report::format_number(seconds, 2) << " s\n";
   for (const auto& line : measure::gate_lines(gates)) std::cerr << "judge: " << line << "\n";
@@ -367,6 +372,12 @@ void setup_validate(CLI::App& app, RunFn& run) {
          "the MAE-optimal map)")
       ->capture_default_str()
       ->check(one_of({"isotonic", "isotonic-median"}));
+  cmd->add_option(
+         "--near-duplicate", opt->near_duplicate,
+         "Notebooks whose code lines are at least this alike (Jaccard index, 0 to 1) share a fold, so "
+         "what is learnt from one is not tested on its twin; 0: off")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--learning-curve", opt->learning_curve,
                 "Also measure with 25/50/75/100% of the training folds");
   add_judge_options(*cmd, opt->settings, "Episodes retrieved per (notebook, dimension)");

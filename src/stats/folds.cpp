@@ -2,6 +2,7 @@
 #include "judge/stats/folds.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 
@@ -30,6 +31,32 @@ std::vector<int> assign_folds(std::span<const double> strata, int k, Rng& rng) {
     for (std::size_t j = 0; j < deal.size() && start + j < order.size(); ++j)
       fold[order[start + j]] = deal[j];
   }
+  return fold;
+}
+
+std::vector<int> assign_folds(std::span<const double> strata, std::span<const std::size_t> group, int k,
+                              Rng& rng) {
+  if (strata.size() != group.size())
+    throw std::invalid_argument("assign_folds: strata and group need one entry per item");
+  std::map<std::size_t, std::size_t> unit_of;  // group id -> unit, numbered by first item
+  std::vector<double> sum;
+  std::vector<std::size_t> count;
+  std::vector<std::size_t> unit(strata.size());
+  for (std::size_t i = 0; i < strata.size(); ++i) {
+    const auto [it, fresh] = unit_of.emplace(group[i], sum.size());
+    if (fresh) {
+      sum.push_back(0);
+      count.push_back(0);
+    }
+    unit[i] = it->second;
+    sum[unit[i]] += strata[i];
+    ++count[unit[i]];
+  }
+  std::vector<double> unit_strata(sum.size());
+  for (std::size_t u = 0; u < sum.size(); ++u) unit_strata[u] = sum[u] / static_cast<double>(count[u]);
+  const std::vector<int> unit_fold = assign_folds(unit_strata, k, rng);
+  std::vector<int> fold(strata.size());
+  for (std::size_t i = 0; i < strata.size(); ++i) fold[i] = unit_fold[unit[i]];
   return fold;
 }
 

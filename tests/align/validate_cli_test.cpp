@@ -40,7 +40,8 @@ struct CliData {
     for (int i = 0; i < 8; ++i) {
       const std::string name = std::string("n") + std::to_string(i) + ".ipynb";
       const std::string code =
-          i % 2 ? "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression().fit(X, y)"
+          i % 2 ? "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression(C=" +
+                      std::to_string(i) + ").fit(X, y)"  // each its own code: no near-duplicates
                 : "import pandas as pd\ndf = pd.read_csv('d" + std::to_string(i) + ".csv')\ndf.describe()";
       judge::util::write_file_atomic(dir / "nb" / name, ipynb(code));
       csv += name + ",model_training," + (i % 2 ? std::to_string(1 + i % 3) : std::string("NA")) +
@@ -358,4 +359,38 @@ TEST(ValidateCli, JunitHasATestsuitePerConditionAndTheGateFailure) {
             r.out.rfind("<testcase", failure));
   EXPECT_EQ(r.out.substr(r.out.size() - 14), "</testsuites>\n") << r.out;
   EXPECT_EQ(run_judge(data.validate("--conditions baseline,both --format junit")).exit_code, 0);
+}
+
+// The shared notebooks hold one near-duplicate pair: the telco churn notebook with and without its outputs
+// (the same code but for a few lines: over 90% of code lines alike, measured by hand with Python sets).
+// validate says so and folds them together, whatever the seed; --near-duplicate 0 does not.
+TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const auto data = judge::test::shared_data();
+  const std::string base = "validate --labels '" + (data / "labels/ml-notebooks-house.csv").string() +
+                           "' --notebooks '" + (data / "notebooks").string() +
+                           "' --raters house --conditions baseline,semantic --bootstrap 50 --format json";
+  const std::string a = "ipynb/telco_churn_pyspark_deploy_nooutputs.ipynb";
+  const std::string b = "ipynb/telco_churn_pyspark_deploy_with_outputs.ipynb";
+  const auto fold_of = [](const std::string& json, const std::string& item) {
+    const auto j = nlohmann::json::parse(json);
+    for (const auto& it : j["validate"]["items"])
+      if (it["item"] == item) return it["fold"].get<int>();
+    return -1;
+  };
+  int apart = 0;
+  for (const char* seed : {"0", "1", "2", "3"}) {
+    auto r = run_judge(base + " --seed " + seed + " 2>/dev/null");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_GE(fold_of(r.out, a), 0);
+    EXPECT_EQ(fold_of(r.out, a), fold_of(r.out, b)) << seed;
+    r = run_judge(base + " --seed " + seed + " --near-duplicate 0 2>/dev/null");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    apart += fold_of(r.out, a) != fold_of(r.out, b);
+  }
+  EXPECT_GT(apart, 0);  // without grouping, some seed deals them to two folds
+  const auto r = run_judge(base + " 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("judge: " + a + " and " + b + " share a fold: their code lines are 9"),
+            std::string::npos)
+      << r.out;
 }

@@ -129,6 +129,54 @@ TEST(Validate, FoldsAreStratifiedByMeanLabel) {
   for (std::size_t pair = 0; pair < 3; ++pair) EXPECT_NE(r.fold[2 * pair], r.fold[2 * pair + 1]) << pair;
 }
 
+// Code lines by hand: A has {"x = 1", "y = 2"} (white space around a line and blank lines do not count,
+// markdown is no code), B has {"x = 1", "y = 2", "w = 3"}: 2 shared of 3 distinct.
+TEST(Validate, CodeSimilarityIsTheJaccardIndexOfCodeLines) {
+  notebook::Notebook a, b, empty;
+  a.cells.push_back({1, notebook::CellType::code, "x = 1\n   y = 2  \n\n", "", "", std::nullopt, {}});
+  a.cells.push_back({2, notebook::CellType::markdown, "w = 3", "", "", std::nullopt, {}});
+  a.cells.push_back({3, notebook::CellType::code, "x = 1", "", "", std::nullopt, {}});
+  b.cells.push_back({1, notebook::CellType::code, "w = 3\nx = 1\ny = 2", "", "", std::nullopt, {}});
+  EXPECT_DOUBLE_EQ(align::code_similarity(a, b), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(align::code_similarity(b, b), 1.0);
+  EXPECT_DOUBLE_EQ(align::code_similarity(a, empty), 0.0);
+  EXPECT_DOUBLE_EQ(align::code_similarity(empty, empty), 0.0);
+}
+
+// With two folds the stratified deal splits a.ipynb and b.ipynb (both labelled 1; the test above). Given the
+// same code they are near-duplicates and share a fold; --near-duplicate 0 splits them again.
+TEST(Validate, NearDuplicateNotebooksShareAFold) {
+  HandData data;
+  HandJudge judge;
+  util::write_file_atomic(data.dir / "nb" / "b.ipynb", ipynb("model.fit(X_a, y)"));
+  auto o = data.options(judge, 2, 7);
+  const auto r = align::cross_validate(data.labels, o);
+  EXPECT_EQ(r.fold[0], r.fold[1]);
+  ASSERT_EQ(r.near_duplicates.size(), 1u);
+  EXPECT_EQ(r.near_duplicates[0].a, "a.ipynb");
+  EXPECT_EQ(r.near_duplicates[0].b, "b.ipynb");
+  EXPECT_DOUBLE_EQ(r.near_duplicates[0].similarity, 1.0);
+  o.near_duplicate = 0;
+  const auto apart = align::cross_validate(data.labels, o);
+  EXPECT_NE(apart.fold[0], apart.fold[1]);
+  EXPECT_TRUE(apart.near_duplicates.empty());
+  // Six notebooks, all with the same code: one group, too few for two folds.
+  for (const char* name : {"c.ipynb", "d.ipynb", "e.ipynb", "f.ipynb"})
+    util::write_file_atomic(data.dir / "nb" / name, ipynb("model.fit(X_a, y)"));
+  o.near_duplicate = 0.8;
+  try {
+    align::cross_validate(data.labels, o);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(
+        std::string(e.what()).find(
+            "folds 2: the 6 labelled notebooks make only 1 group once near-duplicates share a fold; use "
+            "near-duplicate 0 (or a threshold nearer 1)"),
+        std::string::npos)
+        << e.what();
+  }
+}
+
 // No notebook's labels reach its own fold's memory: read back from each fold's memory (episodes and the
 // label ids guidelines cite), the held-out notebooks are absent and every training notebook is present.
 TEST(Validate, HeldOutNotebooksNeverReachTheirFoldsMemory) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 using namespace judge::stats;
 
@@ -34,4 +35,36 @@ TEST(Folds, SameSeedSameFolds) {
   EXPECT_EQ(assign_folds(strata, 5, a), assign_folds(strata, 5, b));
   EXPECT_NE(assign_folds(strata, 5, a), assign_folds(strata, 5, c));
   EXPECT_THROW(assign_folds(strata, 1, a), std::invalid_argument);
+}
+
+TEST(Folds, GroupsShareAFold) {
+  // Every item its own group: assign_folds' folds, draw for draw.
+  std::vector<double> strata;
+  std::vector<std::size_t> own;
+  for (int i = 0; i < 23; ++i) {
+    strata.push_back(1 + i % 3);
+    own.push_back(static_cast<std::size_t>(100 - i));
+  }
+  Rng a(3), b(3);
+  EXPECT_EQ(assign_folds(strata, own, 4, a), assign_folds(strata, 4, b));
+  // Two groups of two, two folds: one block of two units dealt to both folds, so each group gets its own.
+  const std::vector<double> four = {1, 3, 3, 1};
+  const std::vector<std::size_t> pairs = {7, 9, 7, 9};
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    Rng rng(seed);
+    const auto fold = assign_folds(four, pairs, 2, rng);
+    EXPECT_EQ(fold[0], fold[2]);
+    EXPECT_EQ(fold[1], fold[3]);
+    EXPECT_NE(fold[0], fold[1]);
+  }
+  // A group of three among singletons, four folds: the three share a fold, and every fold is used.
+  std::vector<std::size_t> some(strata.size());
+  for (std::size_t i = 0; i < some.size(); ++i) some[i] = i;
+  some[4] = some[11] = some[20] = 4;
+  Rng c(8);
+  const auto fold = assign_folds(strata, some, 4, c);
+  EXPECT_EQ(fold[4], fold[11]);
+  EXPECT_EQ(fold[4], fold[20]);
+  EXPECT_EQ(std::set<int>(fold.begin(), fold.end()).size(), 4u);
+  EXPECT_THROW(assign_folds(strata, pairs, 4, c), std::invalid_argument);
 }

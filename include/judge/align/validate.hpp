@@ -51,7 +51,15 @@ struct ValidateOptions {
   std::vector<double> shares = {1.0};
   std::size_t parallel = 4;                                        ///< judge calls at once
   stats::IsotonicLoss calibration = stats::IsotonicLoss::squared;  ///< the "calibrated" condition's map
+  /// Notebooks whose code is at least this alike (code_similarity) share a fold, as do notebooks linked
+  /// through such pairs; 0 turns it off. In [0, 1].
+  double near_duplicate = 0.8;
 };
+
+/// How alike two notebooks' code is: the Jaccard index |A and B| / |A or B| of their sets of code lines,
+/// each line of a code cell's source trimmed of surrounding white space, blank lines left out. 1 for the
+/// same code (outputs, markdown and the order of cells aside), 0 when they share no line or either has none.
+double code_similarity(const notebook::Notebook& a, const notebook::Notebook& b);
 
 /// One held-out verdict: the judge's verdict under a condition on a notebook of the fold it was held out of.
 struct HeldOut {
@@ -91,6 +99,13 @@ struct ValidateResult {
     std::vector<int> folds;
   };
   std::vector<FoldRule> fold_rules;
+  /// The pairs of notebooks found near-duplicates (code_similarity at least options.near_duplicate), kept in
+  /// one fold: the two names in items' order, and their similarity.
+  struct NearDuplicate {
+    std::string a, b;
+    double similarity = 0;
+  };
+  std::vector<NearDuplicate> near_duplicates;
 };
 
 /// K-fold cross-validation of alignment. Why by notebook: the dimensions of one notebook share its code, so
