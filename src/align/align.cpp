@@ -383,11 +383,16 @@ RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& di
     refit[i] = rules_of(rest);
   });
   for (const auto& r : full) out.lost_without[r];
-  for (std::size_t i = 0; i < mine.size(); ++i) {
-    for (const auto& r : full)
-      if (!refit[i].count(r)) out.lost_without[r].push_back(mine[i].notebook);
-  }
+  std::map<std::string, std::set<std::string>> instead;
+  for (std::size_t i = 0; i < mine.size(); ++i)
+    for (const auto& r : full) {
+      if (refit[i].count(r)) continue;
+      out.lost_without[r].push_back(mine[i].notebook);
+      for (const auto& other : refit[i])
+        if (!full.count(other)) instead[r].insert(other);
+    }
   for (auto& [rule, notebooks] : out.lost_without) std::sort(notebooks.begin(), notebooks.end());
+  for (const auto& [rule, others] : instead) out.instead[rule].assign(others.begin(), others.end());
   return out;
 }
 

@@ -136,9 +136,18 @@ void warn_fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubr
       std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels: align "
                 << "does not learn it without the label of " << (without.size() == 1 ? "" : "any one of ")
                 << some_of(without) << " (learnt again in " << st.refits - without.size() << " of "
-                << st.refits
-                << " refits, each leaving one labelled notebook out); more labels like theirs settle it, or "
-                   "write it in guidelines.yaml with source: manual to keep it as it is\n";
+                << st.refits << " refits, each leaving one labelled notebook out";
+      if (const auto it = st.instead.find(rule); it != st.instead.end()) {
+        std::cerr << "; those refits learn ";
+        for (std::size_t i = 0; i < it->second.size(); ++i)
+          std::cerr << (i == 0                       ? ""
+                        : i + 1 == it->second.size() ? " and "
+                                                     : ", ")
+                    << '`' << it->second[i] << '`';
+        std::cerr << " instead";
+      }
+      std::cerr << "); more labels like theirs settle it, or write it in guidelines.yaml with source: manual "
+                   "to keep it as it is\n";
     }
   }
 }

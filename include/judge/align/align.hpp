@@ -98,12 +98,15 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
 /// learns but a refit without one label does not rests on that label: a forgotten or mistyped label of it
 /// makes the rule go, and a held-out notebook like it is judged by a rule the labels barely support.
 struct RuleStability {
-  std::size_t refits =
-      0;  ///< episodes of the dimension with a rule_case (facts and a judge verdict), left out in turn
+  /// Episodes of the dimension with a rule_case (facts and a judge verdict), each left out in turn.
+  std::size_t refits = 0;
   /// Each rule the fit on every episode learns (rule text without its support comment, as
   /// memory::format_fact_rule writes it): the notebooks whose episode, left out, makes the refit learn
   /// rules without it (sorted). Empty: every refit learns it again.
   std::map<std::string, std::vector<std::string>> lost_without;
+  /// For each rule of lost_without with notebooks: the rules the refits that lost it learn in its place
+  /// (rules the fit on every episode does not learn; sorted). Empty: those refits learn no other rule.
+  std::map<std::string, std::vector<std::string>> instead;
 };
 
 /// rule_stability for `dimension` of `episodes` (the memory's, as align left them). Costs `refits` fits of
