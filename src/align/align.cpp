@@ -383,14 +383,21 @@ RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& di
     refit[i] = rules_of(rest);
   });
   for (const auto& r : full) out.lost_without[r];
+  // A refit learns a rule again when it learns one of the same shape (rule_shape: the same facts, tests
+  // and action; a threshold may move with the labels, "share >= 0.33" becoming "share >= 0.39").
+  std::set<std::string> full_shapes;
+  for (const auto& r : full) full_shapes.insert(rule_shape(r));
   std::map<std::string, std::set<std::string>> instead;
-  for (std::size_t i = 0; i < mine.size(); ++i)
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    std::set<std::string> shapes;
+    for (const auto& r : refit[i]) shapes.insert(rule_shape(r));
     for (const auto& r : full) {
-      if (refit[i].count(r)) continue;
+      if (shapes.count(rule_shape(r))) continue;
       out.lost_without[r].push_back(mine[i].notebook);
       for (const auto& other : refit[i])
-        if (!full.count(other)) instead[r].insert(other);
+        if (!full_shapes.count(rule_shape(other))) instead[r].insert(other);
     }
+  }
   for (auto& [rule, notebooks] : out.lost_without) std::sort(notebooks.begin(), notebooks.end());
   for (const auto& [rule, others] : instead) out.instead[rule].assign(others.begin(), others.end());
   return out;

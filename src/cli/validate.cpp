@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -341,7 +342,9 @@ void setup_validate(CLI::App& app, RunFn& run) {
                 "Go on without the labelled notebooks not found under --notebooks (one warning counts them; "
                 "they are left out of every condition)");
   cmd->add_option("--folds", opt->folds,
-                  "Folds by notebook (stratified by mean label); 2 to the number of labelled notebooks")
+                  "Folds by notebook (stratified by mean label); 2 to the number of labelled notebooks "
+                  "(near-duplicates, "
+                  "which share a fold, count once)")
       ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Random seed (folds, bootstrap, learning-curve subsets)")
       ->capture_default_str();
@@ -377,7 +380,15 @@ void setup_validate(CLI::App& app, RunFn& run) {
          "Notebooks whose code lines are at least this alike (Jaccard index, 0 to 1) share a fold, so "
          "what is learnt from one is not tested on its twin; 0: off")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            char* end = nullptr;
+            const double share = std::strtod(value.c_str(), &end);
+            if (value.empty() || *end != '\0' || !(share >= 0 && share <= 1))
+              return "\"" + value + "\" is not a share from 0 to 1 (0.8: 80% of code lines alike; 0: off)";
+            return "";
+          },
+          "SHARE", "share"));
   cmd->add_flag("--learning-curve", opt->learning_curve,
                 "Also measure with 25/50/75/100% of the training folds");
   add_judge_options(*cmd, opt->settings, "Episodes retrieved per (notebook, dimension)");

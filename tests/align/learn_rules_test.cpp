@@ -430,3 +430,27 @@ TEST(LearnRules, StabilitySaysWhatARefitLearnsInstead) {
   EXPECT_EQ(st.instead.begin()->second,
             (std::vector<std::string>{"when packages_beyond_core >= 1 -> score at most 1"}));
 }
+
+// Worked by hand. Four notebooks leave two packages uninstalled and one ("x") one, all labelled 1; ten leave
+// none, labelled 3. On all 15 the threshold falls between 0 and 1: "uninstalled_packages >= 1". Without x the
+// values are 0 and 2, and the threshold is the upper one, 2 (whole numbers): the same rule with another
+// threshold, which counts as learnt again, so no label is named. Without one of the other four, three 2s
+// and x remain and the threshold stays at 1.
+TEST(LearnRules, StabilityCountsAMovedThresholdAsTheSameRule) {
+  std::vector<memory::Episode> episodes;
+  for (int i = 0; i < 4; ++i) episodes.push_back(installation_episode("u" + std::to_string(i), 2, 1));
+  episodes.push_back(installation_episode("x", 1, 1));
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("p" + std::to_string(i), 0, 3));
+  const auto rules = align::learn_fact_rules(rubric::default_rubric(), "library_installation", episodes);
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].text, "when uninstalled_packages >= 1 -> score at most 1 (5 of 5 labels)");
+  std::vector<memory::Episode> without_x = episodes;
+  without_x.erase(without_x.begin() + 4);
+  const auto moved = align::learn_fact_rules(rubric::default_rubric(), "library_installation", without_x);
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].text, "when uninstalled_packages >= 2 -> score at most 1 (4 of 4 labels)");
+  const auto st = align::rule_stability(rubric::default_rubric(), "library_installation", episodes, 2);
+  ASSERT_EQ(st.lost_without.size(), 1u);
+  EXPECT_TRUE(st.lost_without.begin()->second.empty());
+  EXPECT_TRUE(st.instead.empty());
+}

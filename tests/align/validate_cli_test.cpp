@@ -394,3 +394,15 @@ TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
             std::string::npos)
       << r.out;
 }
+
+// --near-duplicate is a share: a percentage or a word is a usage error that says what to give.
+TEST(ValidateCli, NearDuplicateOutsideZeroToOneIsAUsageError) {
+  for (const std::string bad : {"80", "abc", "0.8x", "-0.1"}) {
+    const auto r = run_judge("validate --labels l.csv --notebooks nb --near-duplicate '" + bad + "' 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.out.find("judge: error: --near-duplicate: \"" + bad +
+                         "\" is not a share from 0 to 1 (0.8: 80% of code lines alike; 0: off)"),
+              std::string::npos)
+        << r.out;
+  }
+}

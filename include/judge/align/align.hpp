@@ -102,10 +102,11 @@ struct RuleStability {
   std::size_t refits = 0;
   /// Each rule the fit on every episode learns (rule text without its support comment, as
   /// memory::format_fact_rule writes it): the notebooks whose episode, left out, makes the refit learn
-  /// rules without it (sorted). Empty: every refit learns it again.
+  /// rules without it (sorted). Empty: every refit learns it again. A refit that learns the rule with other
+  /// thresholds (the same facts, tests and action: "share >= 0.39" for "share >= 0.33") learns it again.
   std::map<std::string, std::vector<std::string>> lost_without;
   /// For each rule of lost_without with notebooks: the rules the refits that lost it learn in its place
-  /// (rules the fit on every episode does not learn; sorted). Empty: those refits learn no other rule.
+  /// (rules of a shape the fit on every episode does not learn; sorted). Absent: no other rule.
   std::map<std::string, std::vector<std::string>> instead;
 };
 
