@@ -46,7 +46,11 @@ void check_options(const ValidateOptions& o) {
     if (std::find(known.begin(), known.end(), c) == known.end()) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw Error("unknown condition \"" + c + "\" (" + list + ")", ExitCode::usage);
+      const auto near = util::closest_typos(c, known);
+      throw Error("unknown condition \"" + c + "\"" +
+                      (near.empty() ? "" : " (did you mean \"" + near.front() + "\"?)") +
+                      "; conditions: " + list,
+                  ExitCode::usage);
     }
   for (double s : o.shares)
     if (!(s > 0 && s <= 1)) throw Error("a training share must be in (0, 1]", ExitCode::usage);

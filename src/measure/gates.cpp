@@ -22,9 +22,23 @@ std::string gate_metric_list() {
   for (const auto& m : metrics()) {
     if (!m.gate) continue;
     out += (out.empty() ? "" : ", ") + std::string(m.name) +
-           (m.needs_compare ? " (with " + setting("compare") + ")" : "");
+           (m.needs_compare ? " (against a compared run: " + setting("compare") + ", or validate's baseline)"
+                            : "");
   }
   return out;
+}
+
+// " (did you mean \"mae\"?)" for a gate metric one slip of the fingers from `name` (util::closest_typos, or a
+// typo_distance of 1 from a short name such as "mea"), else "".
+std::string metric_suggestion(const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& m : metrics())
+    if (m.gate) names.emplace_back(m.name);
+  auto near = util::closest_typos(name, names);
+  if (near.empty() && name.size() >= 3)
+    for (const auto& n : names)
+      if (util::typo_distance(name, n) == 1) near.push_back(n);
+  return near.empty() ? "" : " (did you mean \"" + near.front() + "\"?)";
 }
 
 bool without_scores(const JudgeMeasurement& jr, const std::string& dimension) {
@@ -76,7 +90,7 @@ Gate parse_gate(const std::string& text) {
     if (g.dimension.empty()) throw bad("empty dimension after ':'");
   }
   if (const Metric* m = find_metric(g.metric); !m || !m->gate)
-    throw bad("unknown metric \"" + g.metric + "\"");
+    throw bad("unknown metric \"" + g.metric + "\"" + metric_suggestion(g.metric));
   const auto [end, ec] = std::from_chars(rhs.data(), rhs.data() + rhs.size(), g.threshold);
   if (rhs.empty() || ec != std::errc() || end != rhs.data() + rhs.size() || !std::isfinite(g.threshold))
     throw bad("\"" + rhs + "\" is not a number");

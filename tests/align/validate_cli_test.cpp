@@ -406,3 +406,16 @@ TEST(ValidateCli, NearDuplicateOutsideZeroToOneIsAUsageError) {
         << r.out;
   }
 }
+
+// A misspelt condition is named with the one meant and the list.
+TEST(ValidateCli, AMisspeltConditionSaysWhichWasMeant) {
+  CliData data;
+  const auto r = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                           "/nb --folds 2 --conditions baseline,semantc 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.out.find("judge: error: unknown condition \"semantc\" (did you mean \"semantic\"?); conditions: "
+                 "baseline, semantic, episodic, both, calibrated, both-calibrated\n"),
+      std::string::npos)
+      << r.out;
+}

@@ -263,6 +263,25 @@ TEST(Gates, GatesParseAndEvaluate) {
   EXPECT_EQ(g.op, ">=");
   EXPECT_DOUBLE_EQ(g.threshold, 0.3);
   EXPECT_THROW(parse_gate("mse>1"), judge::Error);
+  // A slip of the fingers gets the metric meant: "mea" swaps two letters of "mae", "na_recal" drops one.
+  for (const auto& [typo, meant] : std::vector<std::pair<std::string, std::string>>{
+           {"mea", "mae"}, {"na_recal", "na_recall"}, {"qkw", "qwk"}}) {
+    try {
+      parse_gate(typo + ">1");
+      ADD_FAILURE() << typo;
+    } catch (const judge::Error& e) {
+      EXPECT_NE(
+          std::string(e.what()).find("unknown metric \"" + typo + "\" (did you mean \"" + meant + "\"?)"),
+          std::string::npos)
+          << e.what();
+    }
+  }
+  try {
+    parse_gate("zzz>1");
+    ADD_FAILURE();
+  } catch (const judge::Error& e) {
+    EXPECT_EQ(std::string(e.what()).find("did you mean"), std::string::npos) << e.what();
+  }
   EXPECT_THROW(parse_gate("mae=1"), judge::Error);
   EXPECT_THROW(parse_gate("mae>x"), judge::Error);
   const Measurement r = small_report();
