@@ -207,18 +207,59 @@ std::string without_dot_parts(std::string_view path) {
 /// The score item a label item that matched none probably meant: the one that names the same notebook once
 /// "." parts are dropped ("nb/./x.ipynb" and "nb/x.ipynb"), else the one with the same file name, else the
 /// one closest by edit distance (at most 3 edits, and a quarter of the name); "" when none, or several tie.
-std::string did_you_mean(const std::string& label_item, const std::set<std::string>& score_items) {
-  auto only = [](const std::vector<std::string>& v) { return v.size() == 1 ? v.front() : std::string(); };
-  const std::string plain = without_dot_parts(label_item);
-  std::vector<std::string> same, same_name;
-  for (const auto& s : score_items) {
-    if (same_item(without_dot_parts(s), plain)) same.push_back(s);
-    if (file_name(s) == file_name(label_item)) same_name.push_back(s);
+///
+/// Why an index: a labels file for more notebooks than were scored (the scores of one shard, judge eval
+/// --shard) leaves thousands of items without a score, and comparing each with every score item (an edit
+/// distance apiece) took minutes. Each answer is looked up among the few score items it can be: two paths
+/// naming the same notebook end with the same component (util::same_notebook: one ends with the other right
+/// after a separator), so the first two are looked up by file name; a name within `limit` edits is within
+/// `limit` characters of the same length, so only those lengths are measured. Answers are kept per label
+/// item, as a notebook's labels (one per dimension) ask the same question.
+class DidYouMean {
+ public:
+  explicit DidYouMean(const std::set<std::string>& score_items) {
+    for (const auto& s : score_items) {
+      std::string plain = without_dot_parts(s);
+      const std::string name(file_name(plain));
+      m_plain_by_name[name].emplace_back(std::move(plain), &s);
+      m_by_name[file_name(s)].push_back(&s);
+      m_by_length[s.size()].push_back(s);
+    }
   }
-  if (!same.empty()) return only(same);
-  if (!same_name.empty()) return only(same_name);
-  return only(util::closest_names(label_item, {score_items.begin(), score_items.end()}));
-}
+
+  const std::string& operator()(const std::string& label_item) {
+    auto [it, fresh] = m_answers.try_emplace(label_item);
+    if (fresh) it->second = find(label_item);
+    return it->second;
+  }
+
+ private:
+  std::string find(const std::string& label_item) const {
+    const std::string plain = without_dot_parts(label_item);
+    std::size_t same = 0;
+    const std::string* one = nullptr;
+    if (const auto it = m_plain_by_name.find(std::string(file_name(plain))); it != m_plain_by_name.end())
+      for (const auto& [s_plain, s] : it->second)
+        if (same_item(s_plain, plain)) ++same, one = s;
+    if (same > 0) return same == 1 ? *one : "";
+    if (const auto it = m_by_name.find(file_name(label_item)); it != m_by_name.end())
+      return it->second.size() == 1 ? *it->second.front() : "";
+    // closest_names allows at most min(3, size / 4) edits, so farther lengths cannot be among its answers.
+    const std::size_t limit = std::min<std::size_t>(3, label_item.size() / 4);
+    std::vector<std::string> near;
+    for (auto it = m_by_length.lower_bound(label_item.size() > limit ? label_item.size() - limit : 0);
+         it != m_by_length.end() && it->first <= label_item.size() + limit; ++it)
+      near.insert(near.end(), it->second.begin(), it->second.end());
+    const auto closest = util::closest_names(label_item, near);
+    return closest.size() == 1 ? closest.front() : "";
+  }
+
+  /// file name of the plain form -> (plain form, score item)
+  std::unordered_map<std::string, std::vector<std::pair<std::string, const std::string*>>> m_plain_by_name;
+  std::unordered_map<std::string_view, std::vector<const std::string*>> m_by_name;  // file name -> items
+  std::map<std::size_t, std::vector<std::string>> m_by_length;                      // length -> items
+  std::unordered_map<std::string, std::string> m_answers;                           // label item -> answer
+};
 
 Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex& ix) {
   std::set<std::string> label_items;
@@ -226,13 +267,18 @@ Joined join(const std::vector<labels::ResolvedLabel>& resolved, const JudgeIndex
   const auto item_map = match_items(label_items, ix.items);
   Joined j;
   std::map<std::string, std::size_t> dim_index, item_index;
+  std::optional<DidYouMean> did_you_mean;  // built at the first label item without a score
   for (const auto& label : resolved) {
     const auto m = item_map.find(label.item);
     const auto rec = m == item_map.end() ? ix.by_key.end() : ix.by_key.find({m->second, label.dimension});
     if (rec == ix.by_key.end()) {
       ++j.unmatched;
-      j.without_score.push_back(
-          {label.item, label.dimension, m == item_map.end() ? did_you_mean(label.item, ix.items) : ""});
+      std::string hint;
+      if (m == item_map.end()) {
+        if (!did_you_mean) did_you_mean.emplace(ix.items);
+        hint = (*did_you_mean)(label.item);
+      }
+      j.without_score.push_back({label.item, label.dimension, std::move(hint)});
       continue;
     }
     auto [d, new_dim] = dim_index.emplace(label.dimension, j.dims.size());
@@ -262,10 +308,11 @@ std::vector<FlaggedItem> flagged_items(const ScoreSet& scores, const std::string
   if (flagged_names.empty()) return {};
   std::set<std::string> label_items;
   for (const auto& l : resolved) label_items.insert(l.item);
+  std::map<std::string, std::vector<const labels::ResolvedLabel*>> labels_by_item;  // label order
+  for (const auto& l : resolved) labels_by_item[l.item].push_back(&l);
   std::map<std::pair<std::string, std::string>, const labels::ResolvedLabel*> label_of;  // (score item, dim)
   for (const auto& [label_item, score_item] : match_items(label_items, ix.items))
-    for (const auto& l : resolved)
-      if (l.item == label_item) label_of[{score_item, l.dimension}] = &l;
+    for (const auto* l : labels_by_item[label_item]) label_of[{score_item, l->dimension}] = l;
   std::vector<FlaggedItem> out;
   std::map<std::string, std::size_t> index;
   for (const auto& r : scores.records) {

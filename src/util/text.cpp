@@ -95,12 +95,42 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Why a band: a distance of at most `max` never leaves the diagonals |i - j| <= max of the Wagner-Fischer
+// table (each step off the main diagonal costs an insertion or deletion), so only those 2 * max + 1 cells of
+// a row are worked out, the others standing for "more than max" (max + 1, every value capped there). And as
+// every path through the table crosses every row, the answer is at least the least cell of any row: once a
+// whole band row is over `max`, so is the answer. Lengths more than `max` apart are over it at once. For the
+// few edits of a did-you-mean this is a handful of cells a row instead of the whole row.
+std::size_t edit_distance_at_most(std::string_view a, std::string_view b, std::size_t max) {
+  const std::size_t over = max + 1;
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > max) return over;
+  std::vector<std::size_t> row(b.size() + 1, over);
+  for (std::size_t j = 0; j <= b.size() && j <= max; ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    const std::size_t first = i > max ? i - max : 1;  // the band of row i: columns first .. last (j >= 1)
+    const std::size_t last = std::min(b.size(), i + max);
+    std::size_t diagonal = row[first - 1];
+    row[first - 1] = first == 1 ? std::min(i, over) : over;  // column 0 is i; left of the band, over max
+    std::size_t least = row[first - 1];
+    for (std::size_t j = first; j <= last; ++j) {
+      const std::size_t above = row[j];  // right of the previous row's band: still over, as initialised
+      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1), over});
+      diagonal = above;
+      least = std::min(least, row[j]);
+    }
+    if (least > max) return over;
+  }
+  return row[b.size()];
+}
+
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
 namespace {
 
+/// `distance(word, c, max)`: the distance when it is at most `max`, else any value over `max` (a candidate
+/// farther than the best so far is left out whatever its distance, so it need not be worked out).
 template <class Distance>
 std::vector<std::string> closest_by(std::string_view word, const std::vector<std::string>& candidates,
                                     Distance distance) {
@@ -108,7 +138,7 @@ std::vector<std::string> closest_by(std::string_view word, const std::vector<std
   std::size_t best = limit + 1;
   std::vector<std::string> closest;
   for (const auto& c : candidates) {
-    const std::size_t d = distance(word, c);
+    const std::size_t d = distance(word, c, best);
     if (d > best) continue;
     if (d < best) {
       best = d;
@@ -122,7 +152,7 @@ std::vector<std::string> closest_by(std::string_view word, const std::vector<std
 }  // namespace
 
 std::vector<std::string> closest_names(std::string_view word, const std::vector<std::string>& candidates) {
-  return closest_by(word, candidates, edit_distance);
+  return closest_by(word, candidates, edit_distance_at_most);
 }
 
 // The optimal string alignment distance (Damerau-Levenshtein without edits of a swapped pair): the
@@ -145,7 +175,8 @@ std::size_t typo_distance(std::string_view a, std::string_view b) {
 }
 
 std::vector<std::string> closest_typos(std::string_view word, const std::vector<std::string>& candidates) {
-  return closest_by(word, candidates, typo_distance);
+  return closest_by(word, candidates,
+                    [](std::string_view a, std::string_view b, std::size_t) { return typo_distance(a, b); });
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {

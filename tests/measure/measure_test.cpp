@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <fstream>
 
@@ -107,6 +108,46 @@ TEST(Measure, ALabelEqualButForDotSlashMatchesOnlyThatItem) {
   ASSERT_EQ(r.judges[0].dimensions.size(), 1u);
   EXPECT_EQ(r.judges[0].dimensions[0].metrics.n, 1u);
   EXPECT_DOUBLE_EQ(r.judges[0].dimensions[0].metrics.mae, 2.0);
+}
+
+// Labels whose item names no scored notebook, each with the item it probably meant, by hand:
+// - "nb/./titanic.ipynb" is "nb/titanic.ipynb" once "." parts are dropped;
+// - "x/iris.ipynb" shares its file name with one score item only, "nb/iris.ipynb" (on both its dimensions);
+// - "c/house.ipynb" shares it with two ("a/" and "b/house.ipynb"): no guess;
+// - "nb/wine_qualty.ipynb" (20 characters, so 3 edits allowed) is 1 insertion from "nb/wine_quality.ipynb";
+// - "nb/zzz.ipynb" is 4 edits from "nb/iris.ipynb" (z->i, z->r, z->i, +s) and 5+ characters from the others;
+// - "m.ipynb" matches a score item, only its model_training has no record: no hint.
+TEST(Measure, LabelsWithoutScoreSayWhichItemTheyProbablyMeant) {
+  const auto labels = judge::labels::read_labels(
+      write_temp("hint_labels.csv",
+                 "notebook,dimension,score\nm.ipynb,model_use,2\nnb/./titanic.ipynb,model_use,1\n"
+                 "x/iris.ipynb,model_use,1\nc/house.ipynb,model_use,2\nnb/wine_qualty.ipynb,model_use,3\n"
+                 "nb/zzz.ipynb,model_use,1\nx/iris.ipynb,model_training,2\nm.ipynb,model_training,3\n"));
+  const auto scores = read_scores(
+      write_temp("hint_scores.csv",
+                 "item,dimension,score,judge\nm.ipynb,model_use,2,h\nnb/titanic.ipynb,model_use,1,h\n"
+                 "nb/iris.ipynb,model_use,1,h\na/house.ipynb,model_use,2,h\nb/house.ipynb,model_use,2,h\n"
+                 "nb/wine_quality.ipynb,model_use,3,h\n"));
+  MeasureOptions options;
+  options.bootstrap.resamples = 20;
+  const Measurement r = measure(labels, scores, options);
+  ASSERT_EQ(r.judges.size(), 1u);
+  const auto& without = r.judges[0].labels_without_score;
+  ASSERT_EQ(without.size(), 7u);
+  EXPECT_EQ(r.judges[0].unmatched_labels, 7u);
+  const std::vector<std::array<std::string, 3>> expected{
+      {"nb/./titanic.ipynb", "model_use", "nb/titanic.ipynb"},
+      {"x/iris.ipynb", "model_use", "nb/iris.ipynb"},
+      {"c/house.ipynb", "model_use", ""},
+      {"nb/wine_qualty.ipynb", "model_use", "nb/wine_quality.ipynb"},
+      {"nb/zzz.ipynb", "model_use", ""},
+      {"x/iris.ipynb", "model_training", "nb/iris.ipynb"},
+      {"m.ipynb", "model_training", ""}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(without[i].item, expected[i][0]) << i;
+    EXPECT_EQ(without[i].dimension, expected[i][1]) << i;
+    EXPECT_EQ(without[i].did_you_mean, expected[i][2]) << i;
+  }
 }
 
 TEST(Measure, SmallCaseByHand) {

@@ -37,6 +37,43 @@ TEST(Text, EditDistanceCountsInsertionsDeletionsSubstitutions) {
   EXPECT_EQ(edit_distance("same", "same"), 0u);
 }
 
+TEST(Text, EditDistanceAtMostIsExactUpToItsBoundAndOneMoreBeyond) {
+  // kitten -> sitting is 3 edits (above): exact for a bound of 3 or more, 3 (= 2 + 1) for a bound of 2.
+  EXPECT_EQ(edit_distance_at_most("kitten", "sitting", 3), 3u);
+  EXPECT_EQ(edit_distance_at_most("kitten", "sitting", 5), 3u);
+  EXPECT_EQ(edit_distance_at_most("kitten", "sitting", 2), 3u);
+  EXPECT_EQ(edit_distance_at_most("kitten", "sitting", 1), 2u);
+  // flaw -> law -> lawn: 2 edits (a deletion and an insertion, the band's two sides).
+  EXPECT_EQ(edit_distance_at_most("flaw", "lawn", 2), 2u);
+  EXPECT_EQ(edit_distance_at_most("lawn", "flaw", 2), 2u);
+  EXPECT_EQ(edit_distance_at_most("flaw", "lawn", 1), 2u);
+  // Lengths 0 and 3: 3 insertions; over a bound of 1 at once.
+  EXPECT_EQ(edit_distance_at_most("", "abc", 1), 2u);
+  EXPECT_EQ(edit_distance_at_most("", "abc", 3), 3u);
+  EXPECT_EQ(edit_distance_at_most("abc", "", 4), 3u);
+  // No letter in common: 6 substitutions; over a bound of 3 (stopped once a row is all over it).
+  EXPECT_EQ(edit_distance_at_most("abcdef", "uvwxyz", 3), 4u);
+  EXPECT_EQ(edit_distance_at_most("abcdef", "uvwxyz", 6), 6u);
+  // A bound of 0 asks whether the two are equal.
+  EXPECT_EQ(edit_distance_at_most("same", "same", 0), 0u);
+  EXPECT_EQ(edit_distance_at_most("same", "sane", 0), 1u);
+  EXPECT_EQ(edit_distance_at_most("", "", 0), 0u);
+}
+
+TEST(Text, EditDistanceAtMostAgreesWithTheWholeTable) {
+  // Every pair of strings of up to 4 letters over {a, b, c}, every bound up to 4: the banded table says
+  // edit_distance (the whole table, checked by hand above) when that is within the bound, else bound + 1.
+  std::vector<std::string> words{""};
+  for (std::size_t w = 0; w < words.size(); ++w)
+    if (words[w].size() < 4)
+      for (char c : {'a', 'b', 'c'}) words.push_back(words[w] + c);
+  for (const auto& a : words)
+    for (const auto& b : words)
+      for (std::size_t max = 0; max <= 4; ++max)
+        ASSERT_EQ(edit_distance_at_most(a, b, max), std::min(edit_distance(a, b), max + 1))
+            << a << " " << b << " " << max;
+}
+
 TEST(Text, ClosestNamesAreTheNearestWithinAFewEdits) {
   const std::vector<std::string> names{"trains_model", "predicts", "seed_set", "tuning"};
   // trains_modle: 2 edits from trains_model (a swap is two substitutions); 12 letters allow 3.

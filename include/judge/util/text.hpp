@@ -25,6 +25,11 @@ std::string to_lower(std::string_view text);
 /// Levenshtein distance (insertions, deletions, substitutions, each costing 1) between two byte strings.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// edit_distance(a, b) when it is at most `max`, else max + 1: the same answer for a near pair, worked out in
+/// the band of the table a distance of at most `max` can use (O(length * max), and at once for lengths more
+/// than `max` apart).
+std::size_t edit_distance_at_most(std::string_view a, std::string_view b, std::size_t max);
+
 /// The candidates nearest `word` by edit_distance, all of those at the least distance, when that distance is
 /// at most 3 and at most a quarter of `word`'s length (a typo is a few edits of a long name; a short word is
 /// near many names by chance); empty when none is that near. In the candidates' order.
