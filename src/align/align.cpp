@@ -63,20 +63,6 @@ rubric::Rubric labelled_rubric(const rubric::Rubric& rubric,
   return rubric::select_dimensions(rubric, ids);
 }
 
-// A rule text's facts, tests and action without their numbers and comment, tests sorted: "when
-// uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)" and "when uninstalled_packages >= 2 ->
-// score at most 1" have the same shape. "" for a text that is no rule.
-std::string rule_shape(const std::string& text) {
-  std::string error;
-  auto rule = memory::parse_fact_rule(text, error);
-  if (!rule) return "";
-  for (auto& t : rule->when) t.value = 0;
-  std::sort(rule->when.begin(), rule->when.end(), [](const memory::FactTest& a, const memory::FactTest& b) {
-    return std::tie(a.fact, a.op) < std::tie(b.fact, b.op);
-  });
-  return memory::format_fact_rule(*rule);
-}
-
 // The rule of a text, without its comment ("when trains_model -> score 1").
 std::string rule_only(const std::string& text) {
   std::string error;
@@ -361,8 +347,20 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
   return out;
 }
 
+std::string rule_shape(const std::string& text) {
+  std::string error;
+  auto rule = memory::parse_fact_rule(text, error);
+  if (!rule) return "";
+  for (auto& t : rule->when) t.value = 0;
+  std::sort(rule->when.begin(), rule->when.end(), [](const memory::FactTest& a, const memory::FactTest& b) {
+    return std::tie(a.fact, a.op) < std::tie(b.fact, b.op);
+  });
+  return memory::format_fact_rule(*rule);
+}
+
 RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& dimension,
-                             const std::vector<memory::Episode>& episodes, std::size_t threads) {
+                             const std::vector<memory::Episode>& episodes, std::size_t threads,
+                             std::size_t max_refits) {
   std::vector<memory::Episode> mine;  // the dimension's episodes a fit reads (learn_fact_rules' rows)
   for (const auto& e : episodes)
     if (e.dimension == dimension && memory::rule_case(e)) mine.push_back(e);
@@ -372,14 +370,20 @@ RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& di
     return out;
   };
   RuleStability out;
-  out.refits = mine.size();
+  out.episodes = mine.size();
+  std::vector<std::size_t> left_out;  // the episode each refit leaves out
+  if (max_refits == 0 || mine.size() <= max_refits)
+    for (std::size_t i = 0; i < mine.size(); ++i) left_out.push_back(i);
+  else
+    for (std::size_t i = 0; i < max_refits; ++i) left_out.push_back(i * mine.size() / max_refits);
+  out.refits = left_out.size();
   const std::set<std::string> full = rules_of(mine);
-  std::vector<std::set<std::string>> refit(mine.size());
-  util::parallel_for(mine.size(), threads, [&](std::size_t i) {
+  std::vector<std::set<std::string>> refit(left_out.size());
+  util::parallel_for(left_out.size(), threads, [&](std::size_t i) {
     std::vector<memory::Episode> rest;
     rest.reserve(mine.size() - 1);
     for (std::size_t j = 0; j < mine.size(); ++j)
-      if (j != i) rest.push_back(mine[j]);
+      if (j != left_out[i]) rest.push_back(mine[j]);
     refit[i] = rules_of(rest);
   });
   for (const auto& r : full) out.lost_without[r];
@@ -388,12 +392,12 @@ RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& di
   std::set<std::string> full_shapes;
   for (const auto& r : full) full_shapes.insert(rule_shape(r));
   std::map<std::string, std::set<std::string>> instead;
-  for (std::size_t i = 0; i < mine.size(); ++i) {
+  for (std::size_t i = 0; i < left_out.size(); ++i) {
     std::set<std::string> shapes;
     for (const auto& r : refit[i]) shapes.insert(rule_shape(r));
     for (const auto& r : full) {
       if (shapes.count(rule_shape(r))) continue;
-      out.lost_without[r].push_back(mine[i].notebook);
+      out.lost_without[r].push_back(mine[left_out[i]].notebook);
       for (const auto& other : refit[i])
         if (!full_shapes.count(rule_shape(other))) instead[r].insert(other);
     }

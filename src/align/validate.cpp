@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 #include "judge/align/align.hpp"
 #include "judge/memory/calibration.hpp"
@@ -187,7 +189,9 @@ std::vector<std::string> code_lines(const notebook::Notebook& nb) {
   return out;
 }
 
-double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+// |A and B| / |A or B| of two sorted sets without repeats (of lines, or of the ids standing for them).
+template <class T>
+double jaccard(const std::vector<T>& a, const std::vector<T>& b) {
   if (a.empty() || b.empty()) return 0;
   std::size_t both = 0;
   for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
@@ -203,29 +207,50 @@ double jaccard(const std::vector<std::string>& a, const std::vector<std::string>
 }
 
 // Each item's group for the folds (stats::assign_folds): items linked by near-duplicate pairs share the
-// group of the first of them (union-find), and `pairs` gets each pair found.
+// group of the first of them (union-find), and `groups` gets each group of two or more. Lines are compared as
+// ids (one per distinct line of all the notebooks), and a pair whose sizes alone keep it under the threshold
+// (Jaccard is at most the smaller set's size over the larger's) is not compared at all.
 std::vector<std::size_t> near_duplicate_groups(const std::vector<Item>& items, double threshold,
-                                               std::vector<ValidateResult::NearDuplicate>& pairs) {
+                                               std::vector<ValidateResult::NearDuplicates>& groups) {
   std::vector<std::size_t> parent(items.size());
   for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
   const auto root = [&](std::size_t i) {
     while (parent[i] != i) i = parent[i] = parent[parent[i]];
     return i;
   };
+  std::vector<std::pair<double, double>> range(items.size(), {1.0, 0.0});  // per root: least, most
   if (threshold > 0) {
-    std::vector<std::vector<std::string>> lines;
-    for (const auto& it : items) lines.push_back(code_lines(it.nb));
+    std::unordered_map<std::string, std::uint32_t> id_of;
+    std::vector<std::vector<std::uint32_t>> lines;
+    for (const auto& it : items) {
+      std::vector<std::uint32_t> ids;
+      for (auto& line : code_lines(it.nb))
+        ids.push_back(id_of.emplace(std::move(line), static_cast<std::uint32_t>(id_of.size())).first->second);
+      std::sort(ids.begin(), ids.end());
+      lines.push_back(std::move(ids));
+    }
     for (std::size_t i = 0; i < items.size(); ++i)
       for (std::size_t j = i + 1; j < items.size(); ++j) {
+        const auto [small, large] = std::minmax(lines[i].size(), lines[j].size());
+        if (large == 0 || static_cast<double>(small) < threshold * static_cast<double>(large)) continue;
         const double s = jaccard(lines[i], lines[j]);
         if (s < threshold) continue;
-        pairs.push_back({items[i].name, items[j].name, s});
         const std::size_t a = root(i), b = root(j);
-        parent[std::max(a, b)] = std::min(a, b);
+        const std::size_t r = std::min(a, b), other = std::max(a, b);
+        parent[other] = r;
+        range[r] = {std::min({range[r].first, range[other].first, s}),
+                    std::max({range[r].second, range[other].second, s})};
       }
   }
   std::vector<std::size_t> group(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) group[i] = root(i);
+  std::map<std::size_t, std::size_t> index;  // root -> groups entry
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    group[i] = root(i);
+    if (group[i] == i && range[i].second == 0) continue;  // linked to none
+    auto [it, fresh] = index.emplace(group[i], groups.size());
+    if (fresh) groups.push_back({{}, range[group[i]].first, range[group[i]].second});
+    groups[it->second].notebooks.push_back(items[i].name);
+  }
   return group;
 }
 
@@ -263,8 +288,10 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
     throw Error(setting("folds") + " " + std::to_string(o.folds) + ": the " +
                     util::count_text(items.size(), "labelled notebook") + " make only " +
                     util::count_text(units, "group") + " once near-duplicates share a fold; use " +
-                    (units >= 2 ? setting("folds") + " 2 to " + std::to_string(units) + ", or " : "") +
-                    setting("near-duplicate") + " 0 (or a threshold nearer 1)",
+                    (units > 2    ? setting("folds") + " 2 to " + std::to_string(units) + ", or "
+                     : units == 2 ? setting("folds") + " 2, or "
+                                  : "") +
+                    setting("near-duplicate") + " 0 to fold them apart",
                 ExitCode::usage);
   stats::Rng rng(o.seed);
   result.fold = stats::assign_folds(result.strata, group, o.folds, rng);

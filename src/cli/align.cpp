@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <iostream>
 #include <set>
-#include <thread>
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
@@ -119,24 +118,33 @@ std::string some_of(const std::vector<std::string>& names) {
 // then changes what the judge applies, and a rule held by one label is one the next notebooks may not bear
 // out.
 void warn_fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubric,
-                        const std::map<std::string, std::size_t>& rules_learnt) {
-  const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+                        const std::map<std::string, std::size_t>& rules_learnt, std::size_t threads) {
   std::set<std::string> written;  // "dimension\nrule" of the learnt rules in guidelines.yaml (not withheld)
+  std::set<std::string> persons;  // "dimension\nshape" of a person's rules: kept whatever the labels say
   for (const auto& g : memory.all_guidelines()) {
     std::string error;
-    if (g.source != "learnt") continue;
-    if (const auto rule = memory::parse_fact_rule(g.text, error))
+    const auto rule = memory::parse_fact_rule(g.text, error);
+    if (!rule) continue;
+    if (g.source == "learnt")
       written.insert(g.dimension + "\n" + memory::format_fact_rule(*rule));
+    else
+      persons.insert(g.dimension + "\n" + align::rule_shape(g.text));
   }
   for (const auto& [d, n] : rules_learnt) {
     if (n == 0) continue;
     const auto st = align::rule_stability(rubric, d, memory.episodes(), threads);
+    const std::string how = st.refits < st.episodes
+                                ? " refits, each leaving out one of " + std::to_string(st.episodes) +
+                                      " labelled notebooks picked evenly"
+                                : " refits, each leaving one labelled notebook out";
     for (const auto& [rule, without] : st.lost_without) {
-      if (without.empty() || !written.count(d + "\n" + rule)) continue;
+      if (without.empty() || !written.count(d + "\n" + rule) ||
+          persons.count(d + "\n" + align::rule_shape(rule)))
+        continue;  // held by every refit, withheld, or a person's rule says it already
       std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels: align "
                 << "does not learn it without the label of " << (without.size() == 1 ? "" : "any one of ")
                 << some_of(without) << " (learnt again in " << st.refits - without.size() << " of "
-                << st.refits << " refits, each leaving one labelled notebook out";
+                << st.refits << how;
       if (const auto it = st.instead.find(rule); it != st.instead.end()) {
         std::cerr << "; those refits learn ";
         for (std::size_t i = 0; i < it->second.size(); ++i)
@@ -153,7 +161,7 @@ void warn_fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubr
 }
 
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const scoring::Judge& judge,
-                   const rubric::Rubric& rubric, const align::AlignSummary& s) {
+                   const rubric::Rubric& rubric, const align::AlignSummary& s, std::size_t threads) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
   for (const auto& e : s.hand_edits)
     std::cerr << "judge: warning: " << rule_problem_text(opt.memory_dir, e) << "\n";
@@ -214,7 +222,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
     if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
     std::cout << " (guidelines.yaml, source: learnt)\n";
-    warn_fragile_rules(memory, rubric, s.rules_learnt);
+    warn_fragile_rules(memory, rubric, s.rules_learnt, threads);
     for (const auto& [d, one] : s.rules_one_score) {
       std::string counts;  // "1 to 21, 2 to 3 and 3 to 3"
       std::size_t i = 0;
@@ -387,7 +395,7 @@ int run_align(const AlignCliOptions& opt) {
         opt.calibration.empty() ? stats::IsotonicLoss::squared : stats::parse_isotonic_loss(opt.calibration));
   else
     refit_calibration(opt.memory_dir, memory, old_calibration);
-  print_summary(opt, memory, *judge, rubric, summary);
+  print_summary(opt, memory, *judge, rubric, summary, ao.parallel);
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   // As judge eval exits 4 on an unreadable notebook or an unscored verdict (warned above): the memory is

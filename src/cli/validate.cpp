@@ -270,12 +270,25 @@ void write_measurement(const ValidateCliOptions& opt, const measure::Measurement
   cli::write_output(opt.output, text.str());
 }
 
-int finish(const align::ValidateResult& result, const std::vector<measure::GateResult>& gates,
+int finish(const align::ValidateResult& result, int folds, const std::vector<measure::GateResult>& gates,
            double seconds) {
   for (const auto& w : result.warnings) std::cerr << "judge: warning: " << w << "\n";
-  for (const auto& p : result.near_duplicates)
-    std::cerr << "judge: " << p.a << " and " << p.b << " share a fold: their code lines are "
-              << static_cast<int>(std::floor(p.similarity * 100)) << "% alike (--near-duplicate)\n";
+  // One line a group of near-duplicates; a group larger than a fold's share makes the folds uneven.
+  const auto percent = [](double share) { return std::to_string(static_cast<int>(std::floor(share * 100))); };
+  for (const auto& g : result.near_duplicates) {
+    const auto& n = g.notebooks;
+    std::cerr << "judge: " << n[0]
+              << (n.size() == 2 ? " and " + n[1]
+                                : ", " + n[1] + " and " + std::to_string(n.size() - 2) + " more")
+              << " share a fold: their code lines are "
+              << (g.least == g.most ? percent(g.least) : percent(g.least) + "% to " + percent(g.most))
+              << "% alike (--near-duplicate)\n";
+    if (n.size() * static_cast<std::size_t>(folds) > result.items.size())
+      std::cerr << "judge: warning: those " << n.size() << " near-duplicates are more than a fold's share ("
+                << result.items.size() << " notebooks in " << folds
+                << " folds): their fold is larger than the others; a --near-duplicate nearer 1 splits the "
+                   "group\n";
+  }
   std::cerr << "judge: validated " << result.items.size() << " notebooks in "
             << report::format_number(seconds, 2) << " s\n";
   for (const auto& line : measure::gate_lines(gates)) std::cerr << "judge: " << line << "\n";
@@ -326,7 +339,7 @@ int run_validate(const ValidateCliOptions& opt) {
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
-  return finish(result, gates, elapsed.count());
+  return finish(result, opt.folds, gates, elapsed.count());
 }
 
 }  // namespace

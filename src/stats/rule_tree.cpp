@@ -141,6 +141,7 @@ struct Split {
 // The split of `rows` of lowest summed loss of the two sides' best actions (grow's search).
 Split best_split(const Data& d, const RowLosses& rl, const std::vector<std::size_t>& rows) {
   Split split;
+  if (rows.empty()) return split;  // min_leaf 0 allows an empty side
   // Every threshold of every feature, in order (features in order, thresholds ascending). Why a sweep: the
   // rows sorted by the feature, each threshold's lower side is a prefix and its upper side the rest, so the
   // sides' action sums come from prefix sums (O(rows x actions) a feature) instead of being summed afresh for
@@ -169,6 +170,9 @@ Split best_split(const Data& d, const RowLosses& rl, const std::vector<std::size
         const double lo_value = d.x[sorted[i - 1]][j], hi_value = d.x[sorted[i]][j];
         if (!(lo_value < hi_value)) continue;  // not between two observed values
         const double t = threshold_between(lo_value, hi_value);
+        // Neighbouring doubles (0.7 and 0.1 * 7) have no threshold between them: "x >= t" would put the lower
+        // value's rows above too, a split found already at the previous value (or one with an empty side).
+        if (!(t > lo_value)) continue;
         if (i < d.options.min_leaf || n - i < d.options.min_leaf) continue;
         const Best lo_best = below[i].best(rl, d.options.min_agreement);
         const Best hi_best = above[i].best(rl, d.options.min_agreement);

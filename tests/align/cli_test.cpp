@@ -1907,3 +1907,32 @@ TEST(AlignCli, AlignKeepsALearntRuleEditedByHand) {
       << r.out;
   fs::remove_all(dir);
 }
+
+// align warns that the house labels' library_installation rule rests on one label. A person who keeps it by
+// writing it with source: manual, as the warning advises, is not warned again about the rule align learns
+// again beside it.
+TEST(AlignCli, ARuleAPersonKeptIsNotWarnedAboutAgain) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const fs::path dir = fs::temp_directory_path() / ("judge_align_kept_rule_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const auto data = judge::test::shared_data();
+  const std::string align = "align --labels '" + (data / "labels/ml-notebooks-house.csv").string() +
+                            "' --notebooks '" + (data / "notebooks").string() + "' --memory '" +
+                            dir.string() + "' --raters house 2>&1 >/dev/null";
+  const std::string warned =
+      "judge: warning: library_installation: the learnt rule `when uninstalled_packages";
+  auto r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_NE(r.out.find(warned), std::string::npos) << r.out;
+  std::string file = judge::util::read_file(dir / "guidelines.yaml");
+  const auto rule = file.find("- text: when uninstalled_packages >= 1");
+  ASSERT_NE(rule, std::string::npos) << file;
+  const auto source = file.find("source: learnt", rule);
+  ASSERT_NE(source, std::string::npos);
+  file.replace(source, std::string("source: learnt").size(), "source: manual");
+  judge::util::write_file_atomic(dir / "guidelines.yaml", file);
+  r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find(warned), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}

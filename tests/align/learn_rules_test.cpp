@@ -382,6 +382,12 @@ TEST(LearnRules, StabilityNamesTheLabelsARuleRestsOn) {
   EXPECT_EQ(rule, "when uninstalled_packages >= 1 -> score at most 1");
   EXPECT_EQ(without, (std::vector<std::string>{"u0", "u1", "u2", "u3"}));
   EXPECT_TRUE(st.instead.empty());  // without one of them, no rule at all
+  EXPECT_EQ(st.episodes, 14u);
+  // At most 7 refits: they leave out episodes 0, 2, 4, ..., 12 (i * 14 / 7): u0, u2, then five of the ten.
+  const auto seven = align::rule_stability(rubric::default_rubric(), "library_installation", episodes, 2, 7);
+  EXPECT_EQ(seven.episodes, 14u);
+  EXPECT_EQ(seven.refits, 7u);
+  EXPECT_EQ(seven.lost_without.begin()->second, (std::vector<std::string>{"u0", "u2"}));
   // Another dimension's episodes are not its refits; an episode without facts is not a row either.
   auto more = episodes;
   more.push_back(installation_episode("other", 1, 1));

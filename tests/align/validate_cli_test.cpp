@@ -363,13 +363,13 @@ TEST(ValidateCli, JunitHasATestsuitePerConditionAndTheGateFailure) {
 
 // The shared notebooks hold one near-duplicate pair: the telco churn notebook with and without its outputs
 // (the same code but for a few lines: over 90% of code lines alike, measured by hand with Python sets).
-// validate says so and folds them together, whatever the seed; --near-duplicate 0 does not.
+// validate says so and folds them together; with --near-duplicate 0, seeds 2 and 3 deal them to two folds.
 TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
   JUDGE_REQUIRE_SHARED_DATA();
   const auto data = judge::test::shared_data();
   const std::string base = "validate --labels '" + (data / "labels/ml-notebooks-house.csv").string() +
                            "' --notebooks '" + (data / "notebooks").string() +
-                           "' --raters house --conditions baseline,semantic --bootstrap 50 --format json";
+                           "' --raters house --conditions baseline --bootstrap 50 --format json";
   const std::string a = "ipynb/telco_churn_pyspark_deploy_nooutputs.ipynb";
   const std::string b = "ipynb/telco_churn_pyspark_deploy_with_outputs.ipynb";
   const auto fold_of = [](const std::string& json, const std::string& item) {
@@ -379,7 +379,7 @@ TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
     return -1;
   };
   int apart = 0;
-  for (const char* seed : {"0", "1", "2", "3"}) {
+  for (const char* seed : {"2", "3"}) {
     auto r = run_judge(base + " --seed " + seed + " 2>/dev/null");
     ASSERT_EQ(r.exit_code, 0) << r.out;
     EXPECT_GE(fold_of(r.out, a), 0);
@@ -388,7 +388,7 @@ TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
     ASSERT_EQ(r.exit_code, 0) << r.out;
     apart += fold_of(r.out, a) != fold_of(r.out, b);
   }
-  EXPECT_GT(apart, 0);  // without grouping, some seed deals them to two folds
+  EXPECT_EQ(apart, 2);  // without grouping, both seeds deal them to two folds
   const auto r = run_judge(base + " 2>&1 >/dev/null");
   EXPECT_NE(r.out.find("judge: " + a + " and " + b + " share a fold: their code lines are 9"),
             std::string::npos)

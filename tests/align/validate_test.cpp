@@ -153,9 +153,9 @@ TEST(Validate, NearDuplicateNotebooksShareAFold) {
   const auto r = align::cross_validate(data.labels, o);
   EXPECT_EQ(r.fold[0], r.fold[1]);
   ASSERT_EQ(r.near_duplicates.size(), 1u);
-  EXPECT_EQ(r.near_duplicates[0].a, "a.ipynb");
-  EXPECT_EQ(r.near_duplicates[0].b, "b.ipynb");
-  EXPECT_DOUBLE_EQ(r.near_duplicates[0].similarity, 1.0);
+  EXPECT_EQ(r.near_duplicates[0].notebooks, (std::vector<std::string>{"a.ipynb", "b.ipynb"}));
+  EXPECT_DOUBLE_EQ(r.near_duplicates[0].least, 1.0);
+  EXPECT_DOUBLE_EQ(r.near_duplicates[0].most, 1.0);
   o.near_duplicate = 0;
   const auto apart = align::cross_validate(data.labels, o);
   EXPECT_NE(apart.fold[0], apart.fold[1]);
@@ -171,10 +171,37 @@ TEST(Validate, NearDuplicateNotebooksShareAFold) {
     EXPECT_NE(
         std::string(e.what()).find(
             "folds 2: the 6 labelled notebooks make only 1 group once near-duplicates share a fold; use "
-            "near-duplicate 0 (or a threshold nearer 1)"),
+            "near-duplicate 0 to fold them apart"),
         std::string::npos)
         << e.what();
   }
+}
+
+// Chained near-duplicates are one group. c has lines {1..5}, d {1..4, 6}, e {1..3, 6, 7}: c~d 4/6, d~e 4/6,
+// c~e 3/7. At 0.6 the pairs c-d and d-e link all three into one group (c and e are not alike enough
+// themselves); its least and greatest linking similarity are both 4/6. At 0.7 none is linked.
+TEST(Validate, ChainedNearDuplicatesAreOneGroup) {
+  HandData data;
+  HandJudge judge;
+  const auto code = [](const std::vector<int>& lines) {
+    std::string out;
+    for (int l : lines) out += "x" + std::to_string(l) + " = " + std::to_string(l) + "\n";
+    return out;
+  };
+  util::write_file_atomic(data.dir / "nb" / "c.ipynb", ipynb(code({1, 2, 3, 4, 5})));
+  util::write_file_atomic(data.dir / "nb" / "d.ipynb", ipynb(code({1, 2, 3, 4, 6})));
+  util::write_file_atomic(data.dir / "nb" / "e.ipynb", ipynb(code({1, 2, 3, 6, 7})));
+  auto o = data.options(judge, 2, 7);
+  o.near_duplicate = 0.6;
+  const auto r = align::cross_validate(data.labels, o);
+  ASSERT_EQ(r.near_duplicates.size(), 1u);
+  EXPECT_EQ(r.near_duplicates[0].notebooks, (std::vector<std::string>{"c.ipynb", "d.ipynb", "e.ipynb"}));
+  EXPECT_DOUBLE_EQ(r.near_duplicates[0].least, 4.0 / 6.0);
+  EXPECT_DOUBLE_EQ(r.near_duplicates[0].most, 4.0 / 6.0);
+  EXPECT_EQ(r.fold[2], r.fold[3]);
+  EXPECT_EQ(r.fold[3], r.fold[4]);
+  o.near_duplicate = 0.7;
+  EXPECT_TRUE(align::cross_validate(data.labels, o).near_duplicates.empty());
 }
 
 // No notebook's labels reach its own fold's memory: read back from each fold's memory (episodes and the

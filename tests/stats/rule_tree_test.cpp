@@ -236,3 +236,23 @@ TEST(RuleTree, DepthListIsASetOfNonNegativeDepths) {
   EXPECT_EQ(t.depth, 0);
   EXPECT_DOUBLE_EQ(t.cv_loss, 0.0);
 }
+
+// 0.7 and 0.1 * 7 are neighbouring doubles: no threshold lies between them ("x >= t" with t the midpoint,
+// which rounds to 0.7, sends all four rows one way), so no split separates the 1s from the 3s. Every single
+// action then costs 4 (keep: 1 + 1 + 1 + 1; score 1 or 3: 2 + 2), a tie that goes to "no rule". With
+// min_leaf 0 an empty side is allowed, and must not be read.
+TEST(RuleTree, NeighbouringDoublesHaveNoThresholdBetweenThem) {
+  const double a = 0.7, b = 0.1 * 7;
+  ASSERT_LT(a, b);
+  const std::vector<std::vector<double>> x = {{a}, {a}, {b}, {b}};
+  const std::vector<std::optional<double>> base(4, 2.0);
+  const std::vector<std::optional<double>> labels = {1.0, 1.0, 3.0, 3.0};
+  RuleTreeOptions o;
+  o.depths = {2};
+  o.min_leaf = 0;
+  const auto t = fit_rule_tree(x, base, labels, o);
+  EXPECT_EQ(t.depth, -1);
+  EXPECT_TRUE(t.leaves.empty());
+  o.min_leaf = 1;
+  EXPECT_EQ(fit_rule_tree(x, base, labels, o).depth, -1);
+}

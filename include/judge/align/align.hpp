@@ -98,7 +98,9 @@ std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, co
 /// learns but a refit without one label does not rests on that label: a forgotten or mistyped label of it
 /// makes the rule go, and a held-out notebook like it is judged by a rule the labels barely support.
 struct RuleStability {
-  /// Episodes of the dimension with a rule_case (facts and a judge verdict), each left out in turn.
+  std::size_t episodes = 0;  ///< episodes of the dimension with a rule_case (facts and a judge verdict)
+  /// Refits made, each without one of those episodes: every one of them, or max_refits spread evenly over
+  /// them (the i-th of max_refits leaves out episode i * episodes / max_refits).
   std::size_t refits = 0;
   /// Each rule the fit on every episode learns (rule text without its support comment, as
   /// memory::format_fact_rule writes it): the notebooks whose episode, left out, makes the refit learn
@@ -110,11 +112,18 @@ struct RuleStability {
   std::map<std::string, std::vector<std::string>> instead;
 };
 
-/// rule_stability for `dimension` of `episodes` (the memory's, as align left them). Costs `refits` fits of
-/// learn_fact_rules, each with its own inner cross-validation (about 4 n^2 small trees for n labels), run
-/// on up to `threads` threads; stats::fit_rule_tree is deterministic, so the result does not depend on them.
+/// rule_stability for `dimension` of `episodes` (the memory's, as align left them). Costs `refits` + 1 fits
+/// of learn_fact_rules, each with its own leave-one-out inner cross-validation (about n small trees for n
+/// labels, so about n^2 a dimension, up to max_refits * n), run on up to `threads` threads;
+/// stats::fit_rule_tree is deterministic, so the result does not depend on them.
 RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& dimension,
-                             const std::vector<memory::Episode>& episodes, std::size_t threads);
+                             const std::vector<memory::Episode>& episodes, std::size_t threads,
+                             std::size_t max_refits = 60);
+
+/// A rule text's facts, tests and action without their numbers and comment, tests sorted: "when
+/// uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)" and "when uninstalled_packages >= 2 ->
+/// score at most 1" have the same shape. "" for a text that is no rule.
+std::string rule_shape(const std::string& text);
 
 /// What refit_learnt_rules made of one dimension.
 struct Refit {

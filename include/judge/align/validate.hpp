@@ -99,13 +99,14 @@ struct ValidateResult {
     std::vector<int> folds;
   };
   std::vector<FoldRule> fold_rules;
-  /// The pairs of notebooks found near-duplicates (code_similarity at least options.near_duplicate), kept in
-  /// one fold: the two names in items' order, and their similarity.
-  struct NearDuplicate {
-    std::string a, b;
-    double similarity = 0;
+  /// The groups of near-duplicate notebooks kept in one fold (notebooks linked by pairs whose code_similarity
+  /// is at least options.near_duplicate), in order of their first notebook: their names in items' order, and
+  /// the least and greatest similarity of the pairs that linked them.
+  struct NearDuplicates {
+    std::vector<std::string> notebooks;
+    double least = 1, most = 0;
   };
-  std::vector<NearDuplicate> near_duplicates;
+  std::vector<NearDuplicates> near_duplicates;
 };
 
 /// K-fold cross-validation of alignment. Why by notebook: the dimensions of one notebook share its code, so
