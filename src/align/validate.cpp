@@ -231,7 +231,8 @@ std::vector<std::size_t> near_duplicate_groups(const std::vector<Item>& items, d
     }
     for (std::size_t i = 0; i < items.size(); ++i)
       for (std::size_t j = i + 1; j < items.size(); ++j) {
-        const auto [small, large] = std::minmax(lines[i].size(), lines[j].size());
+        const std::size_t small = std::min(lines[i].size(), lines[j].size());
+        const std::size_t large = std::max(lines[i].size(), lines[j].size());
         if (large == 0 || static_cast<double>(small) < threshold * static_cast<double>(large)) continue;
         const double s = jaccard(lines[i], lines[j]);
         if (s < threshold) continue;
