@@ -348,6 +348,14 @@ TEST(LearnRules, ValidateListsTheRuleEachFoldLearnt) {
 
 namespace {
 
+// "u3": a prefix and a number (appended, not `"u" + std::to_string(3)`, which GCC 12 at -O3 misreads as an
+// overlapping copy: -Werror=restrict).
+std::string numbered(const char* prefix, int i) {
+  std::string out = prefix;
+  out += std::to_string(i);
+  return out;
+}
+
 // An episode of library_installation: the judge said 3; `uninstalled` is the one fact that differs.
 memory::Episode installation_episode(const std::string& notebook, double uninstalled, double human) {
   memory::Episode e;
@@ -373,8 +381,8 @@ memory::Episode installation_episode(const std::string& notebook, double uninsta
 // Without one of the ten, the rule stays.
 TEST(LearnRules, StabilityNamesTheLabelsARuleRestsOn) {
   std::vector<memory::Episode> episodes;
-  for (int i = 0; i < 4; ++i) episodes.push_back(installation_episode("u" + std::to_string(i), 1, 1));
-  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("p" + std::to_string(i), 0, 3));
+  for (int i = 0; i < 4; ++i) episodes.push_back(installation_episode(numbered("u", i), 1, 1));
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode(numbered("p", i), 0, 3));
   const auto st = align::rule_stability(rubric::default_rubric(), "library_installation", episodes, 2);
   EXPECT_EQ(st.refits, 14u);
   ASSERT_EQ(st.lost_without.size(), 1u);
@@ -400,8 +408,8 @@ TEST(LearnRules, StabilityNamesTheLabelsARuleRestsOn) {
 // Ten notebooks of each kind: a refit without any one of the twenty learns the same rule.
 TEST(LearnRules, StabilityOfARuleManyLabelsHold) {
   std::vector<memory::Episode> episodes;
-  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("u" + std::to_string(i), 1, 1));
-  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("p" + std::to_string(i), 0, 3));
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode(numbered("u", i), 1, 1));
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode(numbered("p", i), 0, 3));
   const auto st = align::rule_stability(rubric::default_rubric(), "library_installation", episodes, 2);
   EXPECT_EQ(st.refits, 20u);
   ASSERT_EQ(st.lost_without.size(), 1u);
@@ -418,13 +426,13 @@ TEST(LearnRules, StabilityOfARuleManyLabelsHold) {
 TEST(LearnRules, StabilitySaysWhatARefitLearnsInstead) {
   std::vector<memory::Episode> episodes;
   for (int i = 0; i < 4; ++i) {
-    episodes.push_back(installation_episode("u" + std::to_string(i), 1, 1));
+    episodes.push_back(installation_episode(numbered("u", i), 1, 1));
     episodes.back().facts["packages_beyond_core"] = 1;
   }
   episodes.push_back(installation_episode("x", 1, 1));
   episodes.back().facts["packages_beyond_core"] = 0;
   for (int i = 0; i < 10; ++i) {
-    episodes.push_back(installation_episode("p" + std::to_string(i), 0, 3));
+    episodes.push_back(installation_episode(numbered("p", i), 0, 3));
     episodes.back().facts["packages_beyond_core"] = 0;
   }
   const auto st = align::rule_stability(rubric::default_rubric(), "library_installation", episodes, 2);
@@ -444,9 +452,9 @@ TEST(LearnRules, StabilitySaysWhatARefitLearnsInstead) {
 // and x remain and the threshold stays at 1.
 TEST(LearnRules, StabilityCountsAMovedThresholdAsTheSameRule) {
   std::vector<memory::Episode> episodes;
-  for (int i = 0; i < 4; ++i) episodes.push_back(installation_episode("u" + std::to_string(i), 2, 1));
+  for (int i = 0; i < 4; ++i) episodes.push_back(installation_episode(numbered("u", i), 2, 1));
   episodes.push_back(installation_episode("x", 1, 1));
-  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode("p" + std::to_string(i), 0, 3));
+  for (int i = 0; i < 10; ++i) episodes.push_back(installation_episode(numbered("p", i), 0, 3));
   const auto rules = align::learn_fact_rules(rubric::default_rubric(), "library_installation", episodes);
   ASSERT_EQ(rules.size(), 1u);
   EXPECT_EQ(rules[0].text, "when uninstalled_packages >= 1 -> score at most 1 (5 of 5 labels)");

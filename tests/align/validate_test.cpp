@@ -185,7 +185,13 @@ TEST(Validate, ChainedNearDuplicatesAreOneGroup) {
   HandJudge judge;
   const auto code = [](const std::vector<int>& lines) {
     std::string out;
-    for (int l : lines) out += "x" + std::to_string(l) + " = " + std::to_string(l) + "\n";
+    for (int l : lines) {  // "x3 = 3", appended (GCC 12 -O3 misreads "x" + std::to_string(l): -Wrestrict)
+      out += 'x';
+      out += std::to_string(l);
+      out += " = ";
+      out += std::to_string(l);
+      out += '\n';
+    }
     return out;
   };
   util::write_file_atomic(data.dir / "nb" / "c.ipynb", ipynb(code({1, 2, 3, 4, 5})));
