@@ -75,23 +75,27 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
 }
 
 // When CLI11 found arguments it did not expect and some of them are options the command lacks ("--rater",
-// "--fail_if=mae>1"), "; did you mean --raters?" with the closest long option the command given takes (at
-// most two edits away, and fewer than the word's length); "; did you mean --raters for --rater, --fail-if for
-// --fail_if?" for several; "" when none is close. CLI11 only says "The following arguments were not expected:
-// house --rater" (ExtrasError), or, when a required option is missing too, only that ("--labels is required",
-// checked before the extras: `--label X` for `--labels X`); that message does not name the word, so it is
-// named there even when it is the only one ("; did you mean --labels for --label?"), and only words close to
-// a required option not given are named, or, where "A subcommand is required", to an option that stands
-// instead of one (`judge --verion`: --version). Any other error ("--bootstrap: Value 0 not in range ...") is
-// not caused by a misspelt option, and a hint appended to it would read as its cause: "" then (the next run,
-// once that error is fixed, names the word as not expected, with its hint).
-std::string unknown_options(const CLI::App& app, const CLI::ParseError& e) {
+// "--fail_if=mae>1"), the message that says so in our words: "unknown option --rater; did you mean
+// --raters?", with the closest long option the command given takes (at most two edits away, and fewer than
+// the word's length); "unknown options: --fail_if (did you mean --fail-if?), --seeds (did you mean
+// --seed?)" for several. CLI11 only says "The following arguments were not expected: house --rater"
+// (ExtrasError), listing the misspelt option's value ("house", the argument after it in argv) as a word of
+// its own, or, when a required option is missing too, only that ("--labels is required", checked before the
+// extras: `--label X` for `--labels X`). A word CLI11 did not expect that is neither such an option nor its
+// value is said after ("; not expected either: extra"). Where a required option is missing, only words
+// close to a required option not given count, or, where "A subcommand is required", to an option that stands
+// instead of one (`judge --verion`: --version). "" when no word is close to an option: CLI11's message
+// stands. Any other error ("--bootstrap: Value 0 not in range ...") is not caused by a misspelt option, and a
+// message naming one would read as its cause: "" then (the next run, once that error is fixed, names the
+// word).
+std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   const bool named = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;  // the message lists the words
   if (!named && dynamic_cast<const CLI::RequiredError*>(&e) == nullptr) return "";
   // Each word is matched with the options of the command it was typed after ("judge --verion eval":
   // the top level's; "judge memory --verion": memory's), which CLI11 keeps with that command's unexpected
   // words (App::remaining(false)), and the options of its parents it falls through to.
   std::vector<std::pair<std::string, std::string>> found;  // (word, closest option)
+  std::vector<std::string> others;                         // the other words CLI11 did not take
   for (const CLI::App* level = &app; level;) {
     std::vector<std::string> names;    // "--raters", the command's long options (and its parents' it takes)
     std::vector<std::string> missing;  // "--labels", those of them required and not given
@@ -102,39 +106,62 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e) {
           if (o->get_required() && o->count() == 0) missing.push_back("--" + n);
         }
     const bool no_subcommand = level->get_require_subcommand_min() > 0;  // "A subcommand is required"
-    for (std::string word : level->remaining(false)) {  // the arguments CLI11 did not take, in order
-      word = word.substr(0, word.find('='));
-      if (!word.starts_with('-') || word.size() < 3 ||
-          std::find(names.begin(), names.end(), word) != names.end())
-        continue;
+    for (const std::string& given : level->remaining(false)) {  // the arguments CLI11 did not take, in order
+      const std::string word = given.substr(0, given.find('='));
       std::string closest;
-      std::size_t best = 3;
-      // Fewer edits than the word has letters (its dashes aside): `--xx` is no misspelt `--k`.
       const std::size_t first_letter = word.find_first_not_of('-');
-      if (first_letter == std::string::npos) continue;
-      const std::size_t letters = word.size() - first_letter;
-      for (const auto& n : names) {
-        const std::size_t d = util::edit_distance(word, n);
-        if (d < best && d < letters) best = d, closest = n;
+      if (word.starts_with('-') && word.size() >= 3 && first_letter != std::string::npos &&
+          std::find(names.begin(), names.end(), word) == names.end()) {
+        // Fewer edits than the word has letters (its dashes aside): `--xx` is no misspelt `--k`.
+        const std::size_t letters = word.size() - first_letter;
+        std::size_t best = 3;
+        for (const auto& n : names) {
+          const std::size_t d = util::edit_distance(word, n);
+          if (d < best && d < letters) best = d, closest = n;
+        }
       }
       if (!closest.empty() &&
           (named || no_subcommand || std::find(missing.begin(), missing.end(), closest) != missing.end()))
         found.emplace_back(word, closest);
+      else
+        others.push_back(given);
     }
     const auto subs = level->get_subcommands();
     level = subs.empty() ? nullptr : subs.front();
   }
   if (found.empty()) return "";
-  std::string out = "; did you mean ";
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    out += i ? ", " : "";
-    out += found[i].second;
-    if (found.size() > 1 || !named) {
-      out += " for ";
+  // A misspelt option's value: the argument after it in argv, when the option was not written --opt=value
+  // and that argument is no option itself.
+  for (int i = 1; i + 1 < argc; ++i) {
+    const std::string arg = argv[i];
+    const std::string next = argv[i + 1];
+    const bool misspelt =
+        std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.first == arg; });
+    if (!misspelt || next.starts_with('-')) continue;
+    const auto value = std::find(others.begin(), others.end(), next);
+    if (value != others.end()) others.erase(value);
+  }
+  std::string out;
+  if (found.size() == 1) {
+    out = "unknown option " + found[0].first + "; did you mean " + found[0].second + "?";
+  } else {
+    out = "unknown options: ";
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      out += i ? ", " : "";
       out += found[i].first;
+      out += " (did you mean ";
+      out += found[i].second;
+      out += "?)";
     }
   }
-  return out + "?";
+  if (named && !others.empty()) {
+    out += "; not expected either:";
+    for (const auto& w : others) {
+      out += ' ';
+      out += w;
+    }
+  }
+  return out;
 }
 
 // On SIGINT or SIGTERM: kills the process groups of the command judges judge started (each runs in its own
@@ -211,8 +238,12 @@ int parse_and_run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     const std::string unknown = unknown_command(app, argc, argv);
+    const std::string misspelt = unknown.empty() ? unknown_options(app, e, argc, argv) : "";
     std::cerr << "judge: error: "
-              << (unknown.empty() ? std::string(e.what()) + unknown_options(app, e) : unknown) << "\n";
+              << (!unknown.empty()   ? unknown
+                  : misspelt.empty() ? e.what()
+                                     : misspelt)
+              << "\n";
     std::cerr << "Run with --help for more information.\n";
     return static_cast<int>(ExitCode::usage);
   }
