@@ -183,6 +183,8 @@ measure::CrossValidation cross_validation(const align::ValidateOptions& core,
   if (!curve.empty()) cv.shares = k_curve_shares;
   cv.learning_curve = std::move(curve);
   for (const auto& r : result.fold_rules) cv.fold_rules.push_back({r.dimension, r.rule, r.folds});
+  cv.near_duplicate = core.near_duplicate;
+  for (const auto& g : result.near_duplicates) cv.near_duplicates.push_back({g.notebooks, g.least, g.most});
   return cv;
 }
 

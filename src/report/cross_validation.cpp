@@ -161,6 +161,26 @@ Section fold_rules_section(const CrossValidation& cv) {
   return s;
 }
 
+// The notebooks kept in one fold because their code is near-duplicate (--near-duplicate): a group counts as
+// one notebook when folds are dealt, so the reader knows which verdicts were never held out from their twin.
+Section near_duplicates_section(const CrossValidation& cv) {
+  Section s{"near-duplicate notebooks kept in one fold (code lines at least " +
+                format_number(cv.near_duplicate * 100, 0) + "% alike, --near-duplicate " +
+                format_number(cv.near_duplicate, 2) + ")",
+            {"notebooks", "alike"},
+            {}};
+  for (const auto& g : cv.near_duplicates) {
+    std::string names;
+    for (const auto& n : g.notebooks) {
+      names += names.empty() ? "" : ", ";
+      names += n;
+    }
+    const std::string least = format_number(g.least * 100, 0), most = format_number(g.most * 100, 0);
+    s.rows.push_back({names, least == most ? least + "%" : least + "-" + most + "%"});
+  }
+  return s;
+}
+
 }  // namespace
 
 std::vector<Section> cross_validation_sections(const Measurement& measurement) {
@@ -168,6 +188,8 @@ std::vector<Section> cross_validation_sections(const Measurement& measurement) {
   std::vector<Section> out{summary_section(measurement)};
   if (!measurement.cross_validation->fold_rules.empty())
     out.push_back(fold_rules_section(*measurement.cross_validation));
+  if (!measurement.cross_validation->near_duplicates.empty())
+    out.push_back(near_duplicates_section(*measurement.cross_validation));
   if (!measurement.cross_validation->learning_curve.empty())
     out.push_back(curve_section(measurement.cross_validation->learning_curve));
   return out;
@@ -207,6 +229,10 @@ nlohmann::ordered_json cross_validation_json(const CrossValidation& cv) {
   j["fold_rules"] = nlohmann::ordered_json::array();
   for (const auto& r : cv.fold_rules)
     j["fold_rules"].push_back({{"dimension", r.dimension}, {"rule", r.rule}, {"folds", r.folds}});
+  j["near_duplicate"] = cv.near_duplicate;
+  j["near_duplicates"] = nlohmann::ordered_json::array();
+  for (const auto& g : cv.near_duplicates)
+    j["near_duplicates"].push_back({{"notebooks", g.notebooks}, {"least", g.least}, {"most", g.most}});
   return j;
 }
 

@@ -99,6 +99,41 @@ TEST(Report, ValidateListsEachLearntRuleWithTheFoldsThatLearntIt) {
   EXPECT_EQ(j["validate"]["fold_rules"][0]["folds"], nlohmann::json({0, 1, 3}));
 }
 
+// judge validate's near-duplicate groups: the threshold and a row per group (its notebooks, and how alike
+// its pairs are: 95% for one pair, 82-91% for a group of three), in markdown and in the JSON.
+TEST(Report, ValidateNamesTheNearDuplicatesKeptInOneFold) {
+  Measurement m;
+  m.cross_validation.emplace();
+  m.cross_validation->folds = 4;
+  m.cross_validation->near_duplicate = 0.8;
+  m.cross_validation->near_duplicates = {{{"a.ipynb", "b.ipynb"}, 0.95, 0.95},
+                                         {{"c.ipynb", "d.ipynb", "e.ipynb"}, 0.82, 0.91}};
+  std::ostringstream md;
+  write_report(md, m, {}, "markdown");
+  EXPECT_NE(md.str().find("near-duplicate notebooks kept in one fold (code lines at least 80% alike, "
+                          "--near-duplicate 0.80)"),
+            std::string::npos)
+      << md.str();
+  EXPECT_NE(md.str().find("| notebooks | alike |"), std::string::npos) << md.str();
+  EXPECT_NE(md.str().find("| a.ipynb, b.ipynb | 95% |\n| c.ipynb, d.ipynb, e.ipynb | 82-91% |"),
+            std::string::npos)
+      << md.str();
+  std::ostringstream js;
+  write_report(js, m, {}, "json");
+  const auto j = nlohmann::json::parse(js.str());
+  EXPECT_EQ(j["validate"]["near_duplicate"], 0.8);
+  ASSERT_EQ(j["validate"]["near_duplicates"].size(), 2u) << js.str();
+  EXPECT_EQ(j["validate"]["near_duplicates"][1]["notebooks"],
+            nlohmann::json({"c.ipynb", "d.ipynb", "e.ipynb"}));
+  EXPECT_EQ(j["validate"]["near_duplicates"][1]["least"], 0.82);
+  EXPECT_EQ(j["validate"]["near_duplicates"][1]["most"], 0.91);
+  // No groups: no section.
+  m.cross_validation->near_duplicates.clear();
+  std::ostringstream none;
+  write_report(none, m, {}, "markdown");
+  EXPECT_EQ(none.str().find("near-duplicate notebooks"), std::string::npos) << none.str();
+}
+
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
   const std::string args =

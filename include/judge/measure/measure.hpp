@@ -156,6 +156,15 @@ struct CrossValidation {
     std::vector<int> folds;
   };
   std::vector<FoldRule> fold_rules;
+  /// --near-duplicate: the code_similarity (0 to 1) at which two notebooks share a fold; 0 = off.
+  double near_duplicate = 0;
+  /// The groups of near-duplicate notebooks kept in one fold (align::ValidateResult::near_duplicates): the
+  /// notebooks, and the least and most code_similarity of their linking pairs (0 to 1).
+  struct NearDuplicates {
+    std::vector<std::string> notebooks;
+    double least = 1, most = 0;
+  };
+  std::vector<NearDuplicates> near_duplicates;
 };
 
 /// A measured result: every judge (or condition) against the resolved labels, ready for any report writer.
