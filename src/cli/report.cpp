@@ -94,7 +94,11 @@ measure::ScoreSet read_score_files(const std::vector<std::string>& files) {
     }
     all.source += (all.source.empty() ? "" : ", ") + one.source;
     hashes += one.hash;
-    for (auto& r : one.records) all.records.push_back(std::move(r));
+    for (auto& r : one.records) {
+      r.file = all.files.size();
+      all.records.push_back(std::move(r));
+    }
+    all.files.push_back(one.source);
   }
   all.hash = util::sha256_hex(hashes);
   verdict::check_run_provenance(std::vector<std::filesystem::path>(files.begin(), files.end()));

@@ -102,7 +102,9 @@ stats::Scale inferred_scale(const labels::LabelSet& set, const ScoreSet& scores,
 /// line: rounding it onto the scale would hide a judge that scores on another scale.
 void check_on_scale(const ScoreSet& scores, const std::vector<std::string>& judges, stats::Scale scale,
                     const std::string& scale_source) {
-  util::Problems problems(scores.source);
+  // Each problem names the file its record came from (scores read from several files name each).
+  const bool one_file = scores.files.size() <= 1;
+  util::Problems problems(one_file ? scores.source : "");
   for (const auto& r : scores.records)
     if (r.score && (*r.score < scale.min || *r.score > scale.max) &&
         std::find(judges.begin(), judges.end(), r.judge) != judges.end()) {
@@ -110,9 +112,15 @@ void check_on_scale(const ScoreSet& scores, const std::vector<std::string>& judg
       os << "score " << *r.score << " of " << r.item << " (" << r.dimension << ") is off the scale "
          << scale.min << ".." << scale.max << " of " << scale_source << " (fix the score, or give "
          << setting("rubric") << " the rubric it was scored on)";
-      problems.add(r.line, os.str());
+      if (one_file)
+        problems.add(r.line, os.str());
+      else
+        problems.add(scores.files.at(r.file) + ":" + std::to_string(r.line), os.str());
     }
-  problems.throw_if_any("scores");
+  if (one_file)
+    problems.throw_if_any("scores");
+  else
+    problems.throw_if_any(problems.count() + " in scores " + scores.source + ":", ExitCode::runtime);
 }
 
 /// Each rater against the mean of the other raters' applicable labels on the same (item, dimension).

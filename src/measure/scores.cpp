@@ -178,6 +178,7 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   const std::string text = util::read_file(path);
   ScoreSet set;
   set.source = path.string();
+  set.files = {set.source};
   set.hash = util::sha256_hex(text);
   util::Problems problems(set.source);
   const std::string_view body = util::trim(text);

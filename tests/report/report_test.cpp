@@ -596,6 +596,19 @@ TEST(ReportCli, FilesOfTheDefaultRubricsDimensionsAreCheckedAgainstItsScale) {
             "judge: error: 1 problem in scores " + off.string() + ":\n  " + off.string() +
                 ":3: score 4 of b (model_use) is off the scale 1..3 of rubric ml-notebook (fix the score, "
                 "or give --rubric the rubric it was scored on)\n");
+  // Scores read from two files (two judges): each problem names the file its record is in, not the first.
+  const fs::path other =
+      write_temp("default_other.csv", "item,dimension,score,judge\na,model_use,5,g\nb,model_use,2,g\n");
+  r = judge::test::run_judge("report --labels '" + fixed.string() + "' --scores '" + other.string() +
+                             "' --scores '" + off.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "judge: error: 2 problems in scores " + other.string() + ", " + off.string() + ":\n  " +
+                       other.string() +
+                       ":2: score 5 of a (model_use) is off the scale 1..3 of rubric ml-notebook (fix the "
+                       "score, or give --rubric the rubric it was scored on)\n  " +
+                       off.string() +
+                       ":3: score 4 of b (model_use) is off the scale 1..3 of rubric ml-notebook (fix the "
+                       "score, or give --rubric the rubric it was scored on)\n");
 }
 
 // Files that name a dimension the default rubric lacks (a custom rubric's) keep the inferred scale, said in

@@ -25,13 +25,17 @@ struct ScoreRecord {
   /// JSON `labelled_in_memory`: judge eval --memory judged this notebook with a memory that holds its own
   /// labels (its learnt rules and weights were fitted on them: an in-sample score). false when absent.
   bool labelled_in_memory = false;
-  int line = 0;  ///< 1-based line (CSV: the record's first line; JSON array: element number)
+  int line = 0;          ///< 1-based line (CSV: the record's first line; JSON array: element number)
+  std::size_t file = 0;  ///< index in ScoreSet::files of the file the record was read from
 };
 
 struct ScoreSet {
   std::vector<ScoreRecord> records;
-  std::string source;  ///< file path
+  std::string source;  ///< file path (several read as one set: the paths, comma-separated)
   std::string hash;    ///< sha256 of the file text
+  /// The files read, as named: one for read_scores; ScoreRecord::file indexes it. A problem with a record is
+  /// placed as files[record.file]:record.line.
+  std::vector<std::string> files;
 };
 
 /// Reads judge scores: `judge eval` output (JSON Lines, one JSON array, or its CSV) or any CSV / JSON Lines
