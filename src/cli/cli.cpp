@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -78,81 +79,116 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
 // "--fail_if=mae>1"), the message that says so in our words: "unknown option --rater; did you mean
 // --raters?", with the closest long option the command given takes (at most two edits away, and fewer than
 // the word's length); "unknown options: --fail_if (did you mean --fail-if?), --seeds (did you mean
-// --seed?)" for several. CLI11 only says "The following arguments were not expected: house --rater"
-// (ExtrasError), listing the misspelt option's value ("house", the argument after it in argv) as a word of
-// its own, or, when a required option is missing too, only that ("--labels is required", checked before the
-// extras: `--label X` for `--labels X`). A word CLI11 did not expect that is neither such an option nor its
-// value is said after ("; not expected either: extra"). Where a required option is missing, only words
-// close to a required option not given count, or, where "A subcommand is required", to an option that stands
-// instead of one (`judge --verion`: --version). "" when no word is close to an option: CLI11's message
-// stands. Any other error ("--bootstrap: Value 0 not in range ...") is not caused by a misspelt option, and a
-// message naming one would read as its cause: "" then (the next run, once that error is fixed, names the
-// word).
+// --seed?)" for several, each word once. CLI11 only says "The following arguments were not expected: house
+// --rater" (ExtrasError), listing the misspelt option's value ("house", the argument after it when the
+// option it stands for takes a value) as a word of its own, or, when a required option is missing too, only
+// that ("--labels is required", checked before the extras: `--label X` for `--labels X`). A word CLI11 did
+// not expect that is neither such an option nor its value is said after ("; not expected either: extra").
+// Where a required option is missing, only words close to a required option not given count, and CLI11's
+// message comes first unless a misspelt word stands for the option it names ("--labels is required;
+// unknown option --notebok; did you mean --notebooks?"); where "A subcommand is required", words close to an
+// option that stands instead of one (`judge --verion`: --version). "" when no word is close to an option:
+// CLI11's message stands. Any other error ("--bootstrap: Value 0 not in range ...") is not caused by a
+// misspelt option, and a message naming one would read as its cause: "" then (the next run, once that error
+// is fixed, names the word).
 std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   const bool named = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;  // the message lists the words
   if (!named && dynamic_cast<const CLI::RequiredError*>(&e) == nullptr) return "";
+  struct Misspelt {
+    std::string word, closest;
+    bool takes_value = false;  // the closest option takes a value
+  };
   // Each word is matched with the options of the command it was typed after ("judge --verion eval":
   // the top level's; "judge memory --verion": memory's), which CLI11 keeps with that command's unexpected
   // words (App::remaining(false)), and the options of its parents it falls through to.
-  std::vector<std::pair<std::string, std::string>> found;  // (word, closest option)
-  std::vector<std::string> others;                         // the other words CLI11 did not take
+  std::vector<Misspelt> found;
+  std::vector<std::string> others;  // the other words CLI11 did not take
   for (const CLI::App* level = &app; level;) {
-    std::vector<std::string> names;    // "--raters", the command's long options (and its parents' it takes)
+    std::vector<std::pair<std::string, const CLI::Option*>> names;  // "--raters": the command's long options
     std::vector<std::string> missing;  // "--labels", those of them required and not given
     for (const CLI::App* a = level; a; a = a->get_fallthrough() ? a->get_parent() : nullptr)
       for (const CLI::Option* o : a->get_options())
         for (const auto& n : o->get_lnames()) {
-          names.push_back("--" + n);
+          names.emplace_back("--" + n, o);
           if (o->get_required() && o->count() == 0) missing.push_back("--" + n);
         }
     const bool no_subcommand = level->get_require_subcommand_min() > 0;  // "A subcommand is required"
     for (const std::string& given : level->remaining(false)) {  // the arguments CLI11 did not take, in order
       const std::string word = given.substr(0, given.find('='));
-      std::string closest;
+      const CLI::Option* closest = nullptr;
+      std::string closest_name;
       const std::size_t first_letter = word.find_first_not_of('-');
-      if (word.starts_with('-') && word.size() >= 3 && first_letter != std::string::npos &&
-          std::find(names.begin(), names.end(), word) == names.end()) {
+      const bool known =
+          std::any_of(names.begin(), names.end(), [&](const auto& n) { return n.first == word; });
+      if (word.starts_with('-') && word.size() >= 3 && first_letter != std::string::npos && !known) {
         // Fewer edits than the word has letters (its dashes aside): `--xx` is no misspelt `--k`.
         const std::size_t letters = word.size() - first_letter;
         std::size_t best = 3;
-        for (const auto& n : names) {
+        for (const auto& [n, o] : names) {
           const std::size_t d = util::edit_distance(word, n);
-          if (d < best && d < letters) best = d, closest = n;
+          if (d < best && d < letters) best = d, closest = o, closest_name = n;
         }
       }
-      if (!closest.empty() &&
-          (named || no_subcommand || std::find(missing.begin(), missing.end(), closest) != missing.end()))
-        found.emplace_back(word, closest);
-      else
+      const bool counts =
+          closest && (named || no_subcommand ||
+                      std::find(missing.begin(), missing.end(), closest_name) != missing.end());
+      if (!counts) {
         others.push_back(given);
+      } else if (std::none_of(found.begin(), found.end(),
+                              [&](const Misspelt& f) { return f.word == word; })) {
+        found.push_back({word, closest_name, closest->get_expected_max() > 0});
+      }
     }
     const auto subs = level->get_subcommands();
     level = subs.empty() ? nullptr : subs.front();
   }
   if (found.empty()) return "";
-  // A misspelt option's value: the argument after it in argv, when the option was not written --opt=value
-  // and that argument is no option itself.
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string arg = argv[i];
-    const std::string next = argv[i + 1];
-    const bool misspelt =
-        std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.first == arg; });
-    if (!misspelt || next.starts_with('-')) continue;
-    const auto value = std::find(others.begin(), others.end(), next);
-    if (value != others.end()) others.erase(value);
+  // A misspelt option's value: the argument after it in argv, when the option it stands for takes a value,
+  // it was not written --opt=value, and that argument is no option (a negative number is a value). It is
+  // left out of the words not expected only when every argument of that text is among them: where CLI11
+  // took one of them (a positional), it cannot tell which, and naming a word twice beats hiding one.
+  const auto count_in = [](const std::vector<std::string>& words, const std::string& w) {
+    return static_cast<std::size_t>(std::count(words.begin(), words.end(), w));
+  };
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> values;  // the misspelt options' values, as written
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    const std::string& next = args[i + 1];
+    const bool option_like =
+        next.starts_with('-') && !(next.size() > 1 && std::isdigit(static_cast<unsigned char>(next[1])));
+    const bool takes = std::any_of(found.begin(), found.end(),
+                                   [&](const Misspelt& f) { return f.word == args[i] && f.takes_value; });
+    if (takes && !option_like) values.push_back(next);
+  }
+  std::map<std::string, std::size_t> left_over;  // per value text: how many of its arguments CLI11 left over
+  for (const auto& v : values) left_over[v] = count_in(others, v);
+  for (const auto& [v, n] : left_over) {
+    if (n == 0 || n != count_in(args, v)) continue;  // none left over, or CLI11 took one of that text
+    for (std::size_t drop = std::min(n, count_in(values, v)); drop > 0; --drop)
+      others.erase(std::find(others.begin(), others.end(), v));
   }
   std::string out;
   if (found.size() == 1) {
-    out = "unknown option " + found[0].first + "; did you mean " + found[0].second + "?";
+    out = "unknown option " + found[0].word + "; did you mean " + found[0].closest + "?";
   } else {
     out = "unknown options: ";
     for (std::size_t i = 0; i < found.size(); ++i) {
       out += i ? ", " : "";
-      out += found[i].first;
+      out += found[i].word;
       out += " (did you mean ";
-      out += found[i].second;
+      out += found[i].closest;
       out += "?)";
     }
+  }
+  // A required option missing that no misspelt word stands for ("validate --notebok nb": --labels) is said
+  // first, as CLI11 says it.
+  if (!named) {
+    const std::string what = e.what();
+    const bool explained = std::any_of(found.begin(), found.end(), [&](const Misspelt& f) {
+      return what.starts_with(f.closest + " is required") || what.starts_with(f.closest + ",");
+    });
+    // (Where a subcommand is required, the words counted stand instead of one: they explain it.)
+    if (!explained && !what.starts_with("A subcommand is required")) out = what + "; " + out;
   }
   if (named && !others.empty()) {
     out += "; not expected either:";

@@ -77,6 +77,23 @@ TEST(Cli, MistypedOptionSuggestsTheClosestOptionOfItsCommand) {
             "judge: error: unknown option --fold; did you mean --folds?; not expected either: extra --xx\n"
             "Run with --help for more information.\n")
       << r.out;
+  // A misspelt flag takes no value: the word after it is said (report's --calibrate; memory show's --help). A
+  // word CLI11 took as a positional is not the value either: memory show's DIR, given twice, once left over.
+  // A negative number is a value; a misspelling given twice is named once.
+  for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
+           {"report --labels l --scores s --calibrat extra",
+            "unknown option --calibrat; did you mean --calibrate?; not expected either: extra"},
+           {"memory show DIR --hepl DIR2",
+            "unknown option --hepl; did you mean --help?; not expected either: DIR2"},
+           {"memory show --hepl DIR DIR",
+            "unknown option --hepl; did you mean --help?; not expected either: DIR"},
+           {"report --labels l --scores s --seeds -3", "unknown option --seeds; did you mean --seed?"},
+           {"report --labels l --scores s --judg=x --judg x",
+            "unknown option --judg; did you mean --judge?"}}) {
+    r = run_judge(args + " 2>&1");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "judge: error: " + said + "\nRun with --help for more information.\n") << args;
+  }
   // A short word is no misspelling of eval's one-letter -k (--k, two edits from --xx): no suggestion.
   r = run_judge("eval nbs --xx 2>&1");
   EXPECT_EQ(r.exit_code, 2);
@@ -105,6 +122,13 @@ TEST(Cli, MistypedRequiredOptionSuggestsTheClosestOption) {
   EXPECT_EQ(r.out,
             "judge: error: unknown options: --lables (did you mean --labels?), --notebook (did you mean "
             "--notebooks?)\nRun with --help for more information.\n")
+      << r.out;
+  // A misspelt word near another required option than the one CLI11 names missing: both are said.
+  r = run_judge("validate --notebok nb 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out,
+            "judge: error: --labels is required; unknown option --notebok; did you mean --notebooks?\n"
+            "Run with --help for more information.\n")
       << r.out;
   // A required option simply left out, nothing misspelt: CLI11's message alone.
   r = run_judge("validate --notebooks nb 2>&1");
