@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ostream>
+#include <sstream>
 
 #include "judge/report/writers.hpp"
 #include "writers_internal.hpp"
@@ -164,9 +165,13 @@ Section fold_rules_section(const CrossValidation& cv) {
 // The notebooks kept in one fold because their code is near-duplicate (--near-duplicate): a group counts as
 // one notebook when folds are dealt, so the reader knows which verdicts were never held out from their twin.
 Section near_duplicates_section(const CrossValidation& cv) {
-  Section s{"near-duplicate notebooks kept in one fold (code lines at least " +
-                format_number(cv.near_duplicate * 100, 0) + "% alike, --near-duplicate " +
-                format_number(cv.near_duplicate, 2) + ")",
+  // Shares as whole percents rounded down, as validate's stderr says them ("95% alike" for 0.9548; a pair
+  // at 0.4565 is not "46%" alike when the threshold asks for 0.46); the threshold as given.
+  const auto percent = [](double share) { return format_number(std::floor(share * 100 + 1e-9), 0); };
+  std::ostringstream threshold;
+  threshold << cv.near_duplicate;
+  Section s{"near-duplicate notebooks kept in one fold (code lines at least " + percent(cv.near_duplicate) +
+                "% alike, --near-duplicate " + threshold.str() + ")",
             {"notebooks", "alike"},
             {}};
   for (const auto& g : cv.near_duplicates) {
@@ -175,7 +180,7 @@ Section near_duplicates_section(const CrossValidation& cv) {
       names += names.empty() ? "" : ", ";
       names += n;
     }
-    const std::string least = format_number(g.least * 100, 0), most = format_number(g.most * 100, 0);
+    const std::string least = percent(g.least), most = percent(g.most);
     s.rows.push_back({names, least == most ? least + "%" : least + "-" + most + "%"});
   }
   return s;

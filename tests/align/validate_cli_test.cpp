@@ -384,9 +384,20 @@ TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
     ASSERT_EQ(r.exit_code, 0) << r.out;
     EXPECT_GE(fold_of(r.out, a), 0);
     EXPECT_EQ(fold_of(r.out, a), fold_of(r.out, b)) << seed;
+    // The report records the threshold and the one group: the pair, its similarity as stderr says it (95%).
+    auto j = nlohmann::json::parse(r.out)["validate"];
+    EXPECT_EQ(j["near_duplicate"], 0.8);
+    ASSERT_EQ(j["near_duplicates"].size(), 1u) << r.out;
+    EXPECT_EQ(j["near_duplicates"][0]["notebooks"], nlohmann::json({a, b}));
+    EXPECT_EQ(j["near_duplicates"][0]["least"], j["near_duplicates"][0]["most"]);
+    EXPECT_GE(j["near_duplicates"][0]["least"].get<double>(), 0.95);
+    EXPECT_LT(j["near_duplicates"][0]["least"].get<double>(), 0.96);
     r = run_judge(base + " --seed " + seed + " --near-duplicate 0 2>/dev/null");
     ASSERT_EQ(r.exit_code, 0) << r.out;
     apart += fold_of(r.out, a) != fold_of(r.out, b);
+    j = nlohmann::json::parse(r.out)["validate"];
+    EXPECT_EQ(j["near_duplicate"], 0.0);
+    EXPECT_TRUE(j["near_duplicates"].empty()) << r.out;
   }
   EXPECT_EQ(apart, 2);  // without grouping, both seeds deal them to two folds
   const auto r = run_judge(base + " 2>&1 >/dev/null");
