@@ -199,6 +199,44 @@ TEST(RuleTree, OneStandardErrorRuleKeepsNoRuleWhenTheGainIsNoise) {
   EXPECT_DOUBLE_EQ(kept.cv_loss, 0.35);
 }
 
+// The one-standard-error rule tests a rule against "no rule"; between depths the lowest loss wins. 20 rows,
+// the judge says 2 everywhere; 6 rows with f = 1 all labelled 1, 14 with f = 0 of which 6 are labelled 1 and
+// 8 are labelled 2. By leave-one-out:
+// - "no rule" loses 12/20 = 0.6 (every 1);
+// - depth 0 is "at most 1" on every training set (11 or 12 ones against 8 or 7 twos): each 2 costs 1, 8/20 =
+//   0.4;
+// - depth 1 splits on f in every training set (f = 1: "at most 1", right on all 5 or 6; f = 0: keep, 6 or 5
+//   ones against 8 or 7 twos, a loss lower than the 7 or 8 twos "at most 1" everywhere costs), so only the 6
+//   ones with f = 0 cost 1: 6/20 = 0.3. Its standard error is sqrt(0.3 * 0.7 / 20) = 0.10247.
+// "No rule" (0.6) is not within 0.3 + 0.102 of it, so depth 1 wins, though depth 0 (0.4) is within one
+// standard error: CART's rule as a choice among all depths would take the blanket depth 0 instead.
+TEST(RuleTree, OneStandardErrorRuleTestsARuleAgainstNoRuleNotDepthsAgainstEachOther) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base(20, 2.0), labels;
+  for (int i = 0; i < 20; ++i) {
+    x.push_back({i < 6 ? 1.0 : 0.0});
+    labels.push_back(i < 12 ? 1.0 : 2.0);
+  }
+  RuleTreeOptions options;
+  options.depths = {0, 1};
+  options.allow_na = false;
+  const RuleTree t = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(t.depth, 1);
+  EXPECT_DOUBLE_EQ(t.cv_loss_none, 0.6);
+  EXPECT_DOUBLE_EQ(t.cv_loss, 0.3);
+  ASSERT_EQ(t.leaves.size(), 2u);
+  for (const auto& leaf : t.leaves) {
+    ASSERT_EQ(leaf.when.size(), 1u);
+    EXPECT_EQ(leaf.action.kind, leaf.when[0].at_least ? ActionKind::at_most : ActionKind::keep);
+    EXPECT_EQ(leaf.rows.size(), leaf.when[0].at_least ? 6u : 14u);
+  }
+  // Depth 0 alone: kept too, 0.4 against no rule's 0.6 (standard error sqrt(0.4 * 0.6 / 20) = 0.110).
+  options.depths = {0};
+  const RuleTree blanket = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(blanket.depth, 0);
+  EXPECT_DOUBLE_EQ(blanket.cv_loss, 0.4);
+}
+
 // The standard error is CART's: s / sqrt(N) with s^2 = (1/N) sum (L_i - R)^2 (Breiman et al. 1984, section
 // 11.5; for 0-1 losses sqrt(R (1 - R) / N), section 3.4.3; rpart's xstd is the same), not the sample
 // standard deviation over N - 1. 16 rows, the judge says 2, people say 1 on 9 and 2 on 7: "no rule" loses

@@ -56,9 +56,9 @@ struct RuleTreeOptions {
   /// the held-out quarter. Minimum confidence, as in rule induction (Liu, Hsu & Ma 1998, CBA). 0: no floor.
   double min_agreement = 0.5;
   std::size_t inner_folds = 0;  ///< K of the inner cross-validation; 0 or >= rows: leave-one-out
-  /// Choose the simplest candidate within one standard error of the lowest cross-validated loss (CART's
-  /// 1-SE rule) instead of the lowest itself: a rule must beat "no rule" by more than the noise of its own
-  /// estimate.
+  /// Keep "no rule" when its cross-validated loss is within one standard error of the lowest depth's (CART's
+  /// 1-SE rule, as a test of a rule against none): a rule must beat "no rule" by more than the noise of its
+  /// own estimate. Between depths the lowest loss wins either way.
   bool one_standard_error = true;
 };
 
@@ -90,11 +90,12 @@ struct RuleTree {
 /// the labels support no less and that changes less on notebooks unlike them. Model selection: rows are dealt
 /// to K folds in order (row i to fold i mod K; leave-one-out by default, which is deterministic and, on a few
 /// dozen labels, varies least); each candidate depth, and "no rule", is scored by its mean out-of-fold loss.
-/// With one_standard_error (the default) the simplest candidate (no rule, then smaller depths) whose mean is
-/// within one standard error of the lowest wins (Breiman, Friedman, Olshen & Stone 1984, "Classification and
-/// Regression Trees", section 3.4.3; the standard error is s / sqrt(rows), s^2 being the mean squared
-/// deviation of the lowest candidate's per-row losses from their mean, over rows not rows - 1: their
-/// section 11.5, and rpart's xstd); without it, the lowest wins, ties going to the simpler. A node's action
+/// The depth of lowest mean wins, ties going to the shallower; with one_standard_error (the default) "no
+/// rule" wins instead when its mean is within one standard error of that depth's (the one-standard-error rule
+/// of Breiman, Friedman, Olshen & Stone 1984, "Classification and Regression Trees", section 3.4.3, applied
+/// to rule against no rule; the standard error is s / sqrt(rows), s^2 being the mean squared deviation of
+/// that depth's per-row losses from their mean, over rows not rows - 1: their section 11.5, and rpart's
+/// xstd); without it, the lowest wins, ties going to the simpler. A node's action
 /// is the one of lowest summed loss among keep and the edits that match at least min_agreement of its rows'
 /// labels exactly. Action ties go to keep, then at most, at least, set, N/A.
 ///
