@@ -56,6 +56,12 @@ using util::Problems;
 const std::vector<std::string> k_columns = {"notebook", "item",  "dimension", "score",
                                             "feedback", "rater", "timestamp"};
 
+/// judge eval's score records given as labels (--labels and --scores swapped, or one file as both): a judge
+/// and a status, and no rater. Read as labels they would be a rater agreeing with whoever the scores are.
+constexpr const char* k_scores_not_labels =
+    "a judge and a status, and no rater: these are judge eval's scores (give them as --scores); labels name "
+    "no judge";
+
 /// A labels file in the CSV of a spreadsheet set to another separator (';' in locales whose decimal mark is a
 /// comma, a tab in "tab-separated values"): its first line that is not blank holds ';' or tabs and, read as
 /// comma separated, none of the required columns (notebook or item, dimension, score), so every one would be
@@ -137,6 +143,10 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems, std::v
   if (!dim_col) problems.add(header.line(), missing_column({"dimension"}, records[0], ""));
   if (!score_col) problems.add(header.line(), missing_column({"score"}, records[0], ""));
   if (!item_col || !dim_col || !score_col) return;
+  if (header.find({"judge"}) && header.find({"status"}) && !rater_col) {
+    problems.add(header.line(), k_scores_not_labels);
+    return;
+  }
   for (std::size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];
     if (rec.fields.size() != header.size())
@@ -158,8 +168,14 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems, std::v
 }
 
 /// One label from a JSON object with the same keys as the CSV columns; score null (or "NA") is N/A.
+/// `scores_said`: whether the file was found to hold score records already (said once, at the first).
 void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems& problems,
-                     std::vector<int>& empty_scores) {
+                     std::vector<int>& empty_scores, bool& scores_said) {
+  if (j.is_object() && j.contains("judge") && j.contains("status") && !j.contains("rater")) {
+    if (!scores_said) problems.add(line, k_scores_not_labels);
+    scores_said = true;
+    return;
+  }
   Label l;
   l.line = line;
   auto item = json_text(j, "notebook");
@@ -188,8 +204,9 @@ void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems&
 
 /// JSON Lines: one object per line.
 void read_jsonl(const std::string& text, LabelSet& set, Problems& problems, std::vector<int>& empty_scores) {
+  bool scores_said = false;
   util::for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {
-    read_json_label(j, line, set, problems, empty_scores);
+    read_json_label(j, line, set, problems, empty_scores, scores_said);
   });
 }
 
@@ -207,10 +224,11 @@ void read_json_array(const std::string& text, LabelSet& set, Problems& problems,
     problems.add(1, "expected a JSON array of label objects");
     return;
   }
+  bool scores_said = false;
   for (std::size_t i = 0; i < array.size(); ++i) {
     const int element = static_cast<int>(i) + 1;
     if (array[i].is_object())
-      read_json_label(array[i], element, set, problems, empty_scores);
+      read_json_label(array[i], element, set, problems, empty_scores, scores_said);
     else
       problems.add(element, "expected a JSON object");
   }

@@ -18,6 +18,12 @@ namespace judge::measure {
 
 namespace {
 
+/// A file of labels given as scores (--labels and --scores swapped): a rater and no judge. Read as scores it
+/// would be one unnamed judge agreeing with whoever the labels are.
+constexpr const char* k_labels_not_scores =
+    "a rater and no judge: this is a labels file (give it as --labels); score records name the judge that "
+    "gave them in a judge column (judge eval writes one)";
+
 /// Fills status and score of `r` from the status text (may be empty) and the score cell.
 void set_score(ScoreRecord& r, const std::string& status, const std::optional<std::string>& score_text,
                util::Problems& problems) {
@@ -31,6 +37,9 @@ void set_score(ScoreRecord& r, const std::string& status, const std::optional<st
     r.status = verdict::measured(*parsed);  // unreadable: eval could not read the file; counted as unscored
     if (r.status == verdict::Status::scored && !score && ok)
       problems.add(r.line, "status scored but no score");
+    if (*parsed != verdict::Status::scored && score)  // judge eval writes no score with another status
+      problems.add(r.line, "status " + status + " but score " + labels::format_score(*score) +
+                               ": give status scored, or no score (NA, null)");
   } else {
     problems.add(r.line, "unknown status \"" + status + "\" (" + verdict::status_list() + ")");
   }
@@ -100,6 +109,10 @@ void read_csv(const std::string& text, ScoreSet& set, util::Problems& problems) 
   if (!dim_col) problems.add(header.line(), "missing column \"dimension\"");
   if (!score_col) problems.add(header.line(), "missing column \"score\"");
   if (!item_col || !dim_col || !score_col) return;
+  if (header.find({"rater"}) && !judge_col) {
+    problems.add(header.line(), k_labels_not_scores);
+    return;
+  }
   set.records.reserve(records.size() - 1);
   for (std::size_t i = 1; i < records.size(); ++i) {
     const auto& rec = records[i];
@@ -121,7 +134,9 @@ void read_csv(const std::string& text, ScoreSet& set, util::Problems& problems) 
   }
 }
 
-void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, util::Problems& problems) {
+// `labels_said`: whether the file was found a labels file already (said once, at its first record).
+void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, util::Problems& problems,
+                      bool& labels_said) {
   if (!j.is_object()) {
     problems.add(line, "expected a JSON object");
     return;
@@ -136,6 +151,11 @@ void read_json_object(const nlohmann::json& j, int line, ScoreSet& set, util::Pr
   if (!item || !dimension) return;
   r.item = *item;
   r.dimension = *dimension;
+  if (j.contains("rater") && !j.contains("judge")) {
+    if (!labels_said) problems.add(line, k_labels_not_scores);
+    labels_said = true;
+    return;
+  }
   r.judge = util::json_text(j, "judge").value_or("");
   r.rationale = util::json_text(j, "rationale").value_or(util::json_text(j, "feedback").value_or(""));
   set_score(r, util::json_text(j, "status").value_or(""), util::json_text(j, "score"), problems);
@@ -185,17 +205,18 @@ ScoreSet read_scores(const std::filesystem::path& path) {
   if (body.empty()) {
     problems.add(1, "the file is empty: no scores (judge eval " + setting("format") +
                         " jsonl or csv writes one record per notebook and dimension)");
-  } else if (util::starts_with(body, "[")) {
+  } else if (bool labels_said = false; util::starts_with(body, "[")) {
     try {
       const auto arr = nlohmann::json::parse(text);
       for (std::size_t i = 0; i < arr.size(); ++i)
-        read_json_object(arr[i], static_cast<int>(i) + 1, set, problems);
+        read_json_object(arr[i], static_cast<int>(i) + 1, set, problems, labels_said);
     } catch (const nlohmann::json::parse_error& e) {
       problems.add(1, std::string("not valid JSON: ") + e.what());
     }
   } else if (util::starts_with(body, "{")) {
-    util::for_each_json_object(
-        text, problems, [&](const nlohmann::json& j, int line) { read_json_object(j, line, set, problems); });
+    util::for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {
+      read_json_object(j, line, set, problems, labels_said);
+    });
   } else {
     read_csv(text, set, problems);
   }

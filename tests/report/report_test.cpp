@@ -135,6 +135,58 @@ TEST(Report, ValidateNamesTheNearDuplicatesKeptInOneFold) {
   EXPECT_EQ(none.str().find("near-duplicate notebooks"), std::string::npos) << none.str();
 }
 
+// --labels and --scores swapped: each file is refused as what it is not, naming its first record's line and
+// saying which flag it belongs to (a labels file has a rater and no judge; judge eval's records have a judge
+// and a status, and no rater). Read as given, the swap measured an unnamed judge with the bias flipped.
+TEST(ReportCli, LabelsAndScoresSwappedAreRefusedSayingWhichIsWhich) {
+  const auto labels = write_temp("swap_labels.csv", k_labels),
+             scores = write_temp("swap_scores.jsonl", k_scores);
+  auto r = judge::test::run_judge("report --labels '" + scores.string() + "' --scores '" + labels.string() +
+                                  "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "judge: error: 1 problem in labels " + scores.string() + ":\n  " + scores.string() +
+                       ":1: a judge and a status, and no rater: these are judge eval's scores (give them as "
+                       "--scores); labels name no judge\n")
+      << r.out;
+  r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + labels.string() +
+                             "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "judge: error: 1 problem in scores " + labels.string() + ":\n  " + labels.string() +
+                       ":1: a rater and no judge: this is a labels file (give it as --labels); score records "
+                       "name the judge that gave them in a judge column (judge eval writes one)\n")
+      << r.out;
+  // The same labels as JSON Lines: said once, at the first record.
+  const auto jsonl =
+      write_temp("swap_labels.jsonl",
+                 "{\"notebook\": \"a.ipynb\", \"dimension\": \"model_use\", \"rater\": \"r1\", "
+                 "\"score\": 2}\n{\"notebook\": \"b.ipynb\", \"dimension\": \"model_use\", "
+                 "\"rater\": \"r1\", \"score\": 3}\n");
+  r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + jsonl.string() +
+                             "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("1 problem in scores " + jsonl.string() + ":\n  " + jsonl.string() +
+                       ":1: a rater and no judge"),
+            std::string::npos)
+      << r.out;
+}
+
+// A score with a status other than scored contradicts itself (judge eval writes none): a problem on its line.
+TEST(ReportCli, AScoreWithAnotherStatusIsRefused) {
+  const auto labels = write_temp("status_labels.csv", k_labels);
+  const auto scores = write_temp("status_scores.csv",
+                                 "item,dimension,status,score,judge\na.ipynb,model_use,not_applicable,5,h\n"
+                                 "a.ipynb,model_training,unscored,2,h\nsub/b.ipynb,model_use,scored,2,h\n");
+  const auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" +
+                                        scores.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "judge: error: 2 problems in scores " + scores.string() + ":\n  " + scores.string() +
+                ":2: status not_applicable but score 5: give status scored, or no score (NA, null)\n  " +
+                scores.string() +
+                ":3: status unscored but score 2: give status scored, or no score (NA, null)\n")
+      << r.out;
+}
+
 TEST(ReportCli, JsonCsvJunitAndGateExitCode) {
   const auto labels = write_temp("labels.csv", k_labels), scores = write_temp("scores.jsonl", k_scores);
   const std::string args =
