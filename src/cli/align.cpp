@@ -237,9 +237,10 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
           << "judge: warning: " << d << ": with these rules the judge gives every labelled notebook it "
           << "scores a " << labels::format_score(one.score) << ", while the labels give " << counts
           << ": the rules follow the labels' majority and tell those notebooks apart no more (MAE falls, "
-             "QWK drops toward 0: judge validate's comparison shows both). The learner found no rule on "
-             "its facts that told the others apart and held up in its cross-validation; a rule you write "
-             "in guidelines.yaml (source: manual) can say it\n";
+             "QWK drops toward 0: judge validate's comparison shows both). On all these labels, no rule on "
+             "its facts that told the others apart held up in the learner's cross-validation (a refit "
+             "without a label a warning above names may learn one); a rule you write in guidelines.yaml "
+             "(source: manual) can say it\n";
     }
     // The episodic blend's weights move scores too (to fractions), so a change to them is said, not only
     // kept.
