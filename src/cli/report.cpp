@@ -21,6 +21,7 @@
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
 #include "judge/util/paths.hpp"
+#include "judge/util/problems.hpp"
 #include "judge/verdict/merge.hpp"
 
 namespace judge::cli {
@@ -169,7 +170,8 @@ std::vector<std::string> dimensions_not_in(const rubric::Rubric& rubric, const l
 // point of the scale or N/A), every problem with its line, and the judge scores against its scale
 // (measure). nullopt when the files name a dimension it lacks (a custom rubric's files): the scale is then
 // inferred from them, with a warning when they name some of its dimensions too (a misspelt dimension leaves
-// the scores unchecked).
+// the scores unchecked). When each dimension it lacks is a few typos from one of its own, the rubric is kept:
+// its labels are checked as below, a misspelt dimension's labels against its scale only, with a warning.
 std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, const labels::LabelSet& labels,
                                                  const measure::ScoreSet& scores) {
   const Config config = opt.settings.load();
@@ -183,19 +185,49 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
                     [&](const labels::Label& l) { return rubric.find(l.dimension); }) ||
         std::any_of(scores.records.begin(), scores.records.end(),
                     [&](const measure::ScoreRecord& r) { return rubric.find(r.dimension); });
-    if (some_known) {
-      std::string list;
-      for (std::size_t i = 0; i < others.size() && i < 5; ++i) {
-        list += (i ? ", " : "") + others[i];
-        if (const std::string hint = rubric::did_you_mean_dimension(rubric, others[i]); !hint.empty())
-          list += " (" + hint + ")";
+    // Every dimension it lacks a few typos from one of its own, beside its other dimensions: these are its
+    // files with misspelt dimensions. Inferring the scale would leave every score unchecked; instead the
+    // labels of its dimensions are checked as below, and every label and score against its scale.
+    const bool all_misspelt = std::all_of(others.begin(), others.end(), [&](const std::string& d) {
+      return !rubric::did_you_mean_dimension(rubric, d).empty();
+    });
+    std::string list;
+    for (std::size_t i = 0; i < others.size() && i < 5; ++i) {
+      list += (i ? ", " : "") + others[i];
+      if (const std::string hint = rubric::did_you_mean_dimension(rubric, others[i]); !hint.empty())
+        list += " (" + hint + ")";
+    }
+    if (others.size() > 5) list += ", ...";
+    const std::string are = others.size() == 1 ? " is" : " are";
+    if (some_known && all_misspelt) {
+      std::cerr << "judge: warning: " << list << are << " not a dimension of " << named
+                << " (misspelt? fix it, or give --rubric FILE with the rubric the files follow); the other "
+                   "labels are checked against it, and every label and score against its scale\n";
+      labels::LabelSet known = labels;
+      known.labels.clear();
+      util::Problems off(labels.source);
+      for (const auto& l : labels.labels)
+        if (rubric.find(l.dimension))
+          known.labels.push_back(l);
+        else if (l.score && (*l.score < rubric.min_score() || *l.score > rubric.max_score()))
+          off.add(l.line, "score " + labels::format_score(*l.score) + " is off the scale (" +
+                              labels::format_score(rubric.min_score()) + ".." +
+                              labels::format_score(rubric.max_score()) + " of " + named + ")");
+      try {
+        labels::check_against_rubric(known, {&rubric, {}});
+      } catch (const Error& e) {
+        throw Error(e.message() + "\n(the labels and scores name dimensions of " + named +
+                        ", so they are checked against it: fix the labels, or give --rubric FILE with the "
+                        "rubric they were scored on)",
+                    e.code());
       }
-      if (others.size() > 5) list += ", ...";
-      std::cerr << "judge: warning: the scale is inferred: " << list << (others.size() == 1 ? " is" : " are")
-                << " not a dimension of " << named
+      off.throw_if_any("labels");
+      return rubric;
+    }
+    if (some_known)
+      std::cerr << "judge: warning: the scale is inferred: " << list << are << " not a dimension of " << named
                 << ", so the scores are not checked against its scale (misspelt? --rubric FILE checks them "
                    "against a rubric)\n";
-    }
     return std::nullopt;
   }
   try {

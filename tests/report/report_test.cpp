@@ -665,9 +665,11 @@ TEST(ReportCli, FilesOfTheDefaultRubricsDimensionsAreCheckedAgainstItsScale) {
 }
 
 // Files that name a dimension the default rubric lacks (a custom rubric's) keep the inferred scale, said in
-// the header: 1..4 from the labels 2, 4 and the scores 1, 4. When they name some of its dimensions too (a
-// misspelt one?), stderr says the scores are not checked; the scale 2..4 spans labels 2, 3, 4 and scores
-// 2, 3.
+// the header: 1..4 from the labels 2, 4 and the scores 1, 4. When they name some of its dimensions too and
+// the others are each a few typos from one of its own (model_uze), they are its files misspelt: its scale
+// stands, a label 4 of the misspelt dimension is off it, and a 2 is measured on 1..3 with a warning. When a
+// dimension is no near miss (clarity beside model_use), stderr says the scores are not checked; the scale
+// 2..4 spans labels 2, 3, 4 and scores 2, 3.
 TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
   const fs::path labels =
       write_temp("custom_labels.csv", "notebook,dimension,score\na,clarity,2\nb,clarity,4\n");
@@ -678,17 +680,35 @@ TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("scale 1..4 (inferred from the labels and judge scores)"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
-  const fs::path mixed = write_temp(
-      "mixed_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,model_uze,4\n");
+  const fs::path misspelt = write_temp(
+      "misspelt_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,model_uze,4\n");
   const fs::path mixed_scores =
       write_temp("mixed_scores.csv", "item,dimension,score,judge\na,model_use,2,h\nb,model_use,3,h\n");
+  const std::string warned =
+      "judge: warning: model_uze (did you mean \"model_use\"?) is not a dimension of rubric ml-notebook "
+      "(misspelt? fix it, or give --rubric FILE with the rubric the files follow); the other labels are "
+      "checked against it, and every label and score against its scale\n";
+  r = judge::test::run_judge("report --labels '" + misspelt.string() + "' --scores '" +
+                             mixed_scores.string() + "' --bootstrap 10 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out, warned + "judge: error: 1 problem in labels " + misspelt.string() + ":\n  " +
+                       misspelt.string() + ":4: score 4 is off the scale (1..3 of rubric ml-notebook)\n")
+      << r.out;
+  const fs::path misspelt_ok = write_temp(
+      "misspelt_ok.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,model_uze,2\n");
+  r = judge::test::run_judge("report --labels '" + misspelt_ok.string() + "' --scores '" +
+                             mixed_scores.string() + "' --bootstrap 10 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find(warned), 0u) << r.out;
+  EXPECT_NE(r.out.find("scale 1..3 (rubric ml-notebook)"), std::string::npos) << r.out;
+  const fs::path mixed =
+      write_temp("mixed_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,clarity,4\n");
   r = judge::test::run_judge("report --labels '" + mixed.string() + "' --scores '" + mixed_scores.string() +
                              "' --bootstrap 10 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(
-      r.out.find("judge: warning: the scale is inferred: model_uze (did you mean \"model_use\"?) is not a "
-                 "dimension of rubric ml-notebook, so the scores are not checked against its scale "
-                 "(misspelt? --rubric FILE "
+      r.out.find("judge: warning: the scale is inferred: clarity is not a dimension of rubric "
+                 "ml-notebook, so the scores are not checked against its scale (misspelt? --rubric FILE "
                  "checks them against a rubric)\n"),
       std::string::npos)
       << r.out;
@@ -806,9 +826,9 @@ TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(
       r.out,
-      "judge: warning: the scale is inferred: model_uze (did you mean \"model_use\"?) is not a dimension of "
-      "rubric ml-notebook, so the scores are not checked against its scale (misspelt? --rubric FILE checks "
-      "them against a rubric)\n"
+      "judge: warning: model_uze (did you mean \"model_use\"?) is not a dimension of rubric ml-notebook "
+      "(misspelt? fix it, or give --rubric FILE with the rubric the files follow); the other labels are "
+      "checked against it, and every label and score against its scale\n"
       "judge: judge h: 4 labels without a score (no score at all on labelled dimension model_uze: "
       "misspelt, or not judged?):\n"
       "  nb/./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
