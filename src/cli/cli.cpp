@@ -200,6 +200,33 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int a
   return out;
 }
 
+// CLI11's "Could not convert: --folds = four" (ConversionError) in our words: "--folds: \"four\" is not a
+// whole number", naming what the option takes (its type: INT, UINT, FLOAT); "" for any other error, or a
+// message of another shape.
+std::string conversion_message(const CLI::App& app, const CLI::ParseError& e) {
+  if (dynamic_cast<const CLI::ConversionError*>(&e) == nullptr) return "";
+  const std::string what = e.what();
+  const std::string head = "Could not convert: ";
+  const auto eq = what.find(" = ");
+  if (!what.starts_with(head) || eq == std::string::npos) return "";
+  const std::string name = what.substr(head.size(), eq - head.size());
+  const std::string value = what.substr(eq + 3);
+  const CLI::Option* option = nullptr;  // in the command given, or a parent (options fall through)
+  for (const CLI::App* level = &app; level;) {
+    if (const CLI::Option* o = level->get_option_no_throw(name)) option = o;
+    const auto subs = level->get_subcommands();
+    level = subs.empty() ? nullptr : subs.front();
+  }
+  if (!option) return "";
+  const std::string type = option->get_type_name();
+  const std::string kind = type.starts_with("UINT")    ? "a whole number, 0 or more"
+                           : type.starts_with("INT")   ? "a whole number"
+                           : type.starts_with("FLOAT") ? "a number"
+                                                       : "";
+  if (kind.empty()) return "";
+  return name + ": \"" + value + "\" is not " + kind;
+}
+
 // On SIGINT or SIGTERM: kills the process groups of the command judges judge started (each runs in its own
 // group, so a terminal's Ctrl-C never reaches them, and they would run on, orphaned, until their timeout),
 // then exits 128 + the signal (130, 143), the code a shell gives a process that signal killed. The signals
@@ -275,10 +302,12 @@ int parse_and_run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const std::string unknown = unknown_command(app, argc, argv);
     const std::string misspelt = unknown.empty() ? unknown_options(app, e, argc, argv) : "";
+    const std::string converted = conversion_message(app, e);
     std::cerr << "judge: error: "
-              << (!unknown.empty()   ? unknown
-                  : misspelt.empty() ? e.what()
-                                     : misspelt)
+              << (!unknown.empty()    ? unknown
+                  : !misspelt.empty() ? misspelt
+                  : converted.empty() ? std::string(e.what())
+                                      : converted)
               << "\n";
     std::cerr << "Run with --help for more information.\n";
     return static_cast<int>(ExitCode::usage);

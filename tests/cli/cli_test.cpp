@@ -170,6 +170,19 @@ TEST(Cli, AMisspeltOptionValueSuggestsTheClosestValue) {
   EXPECT_NE(r.out.find("{table,json,markdown,html,junit,csv}"), std::string::npos) << r.out;
 }
 
+// A value that is no number for a numeric option: CLI11's "Could not convert: --folds = four" in our words,
+// naming what the option takes.
+TEST(Cli, ANonNumberForANumericOptionSaysWhatItTakes) {
+  for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
+           {"validate --labels l --notebooks n --folds four", "--folds: \"four\" is not a whole number"},
+           {"validate --labels l --notebooks n --folds 2.5", "--folds: \"2.5\" is not a whole number"},
+           {"report --labels l --scores s --seed x", "--seed: \"x\" is not a whole number, 0 or more"}}) {
+    const auto r = run_judge(args + " 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.out, "judge: error: " + said + "\nRun with --help for more information.\n") << args;
+  }
+}
+
 // A misspelt option is no cause of an error about something else: that error is said alone (naming the word
 // would read as its cause). The word is named once that error is fixed.
 TEST(Cli, AMisspeltOptionIsNotGivenAsTheCauseOfAnotherError) {
