@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -145,26 +147,39 @@ std::string unknown_options(const CLI::App& app, const CLI::ParseError& e, int a
   if (found.empty()) return "";
   // A misspelt option's value: the argument after it in argv, when the option it stands for takes a value,
   // it was not written --opt=value, and that argument is no option (a negative number is a value). It is
-  // left out of the words not expected only when every argument of that text is among them: where CLI11
-  // took one of them (a positional), it cannot tell which, and naming a word twice beats hiding one.
+  // left out of the words not expected when CLI11 took no argument of that text but as a known option's value
+  // (the argument after an option the command has that takes one): where it took one as a positional, it
+  // cannot tell which, and naming a word twice beats hiding one.
   const auto count_in = [](const std::vector<std::string>& words, const std::string& w) {
     return static_cast<std::size_t>(std::count(words.begin(), words.end(), w));
   };
+  std::set<std::string> valued;  // "--folds", "-k": the given commands' options that take a value
+  for (const CLI::App* level = &app; level;) {
+    for (const CLI::Option* o : level->get_options())
+      if (o->get_expected_max() > 0) {
+        for (const auto& n : o->get_lnames()) valued.insert("--" + n);
+        for (const auto& n : o->get_snames()) valued.insert("-" + n);
+      }
+    const auto subs = level->get_subcommands();
+    level = subs.empty() ? nullptr : subs.front();
+  }
   const std::vector<std::string> args(argv + 1, argv + argc);
-  std::vector<std::string> values;  // the misspelt options' values, as written
+  std::map<std::string, std::size_t> values, known_values;  // per text: after a misspelt / a known option
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
     const std::string& next = args[i + 1];
     const bool option_like =
         next.starts_with('-') && !(next.size() > 1 && std::isdigit(static_cast<unsigned char>(next[1])));
-    const bool takes = std::any_of(found.begin(), found.end(),
-                                   [&](const Misspelt& f) { return f.word == args[i] && f.takes_value; });
-    if (takes && !option_like) values.push_back(next);
+    if (option_like) continue;
+    if (std::any_of(found.begin(), found.end(),
+                    [&](const Misspelt& f) { return f.word == args[i] && f.takes_value; }))
+      ++values[next];
+    else if (valued.count(args[i]))
+      ++known_values[next];
   }
-  std::map<std::string, std::size_t> left_over;  // per value text: how many of its arguments CLI11 left over
-  for (const auto& v : values) left_over[v] = count_in(others, v);
-  for (const auto& [v, n] : left_over) {
-    if (n == 0 || n != count_in(args, v)) continue;  // none left over, or CLI11 took one of that text
-    for (std::size_t drop = std::min(n, count_in(values, v)); drop > 0; --drop)
+  for (const auto& [v, n] : values) {
+    const std::size_t left = count_in(others, v);
+    if (left == 0 || count_in(args, v) - left != known_values[v]) continue;  // none left, or a positional
+    for (std::size_t drop = std::min(n, left); drop > 0; --drop)
       others.erase(std::find(others.begin(), others.end(), v));
   }
   std::string out;
@@ -219,11 +234,15 @@ std::string conversion_message(const CLI::App& app, const CLI::ParseError& e) {
   }
   if (!option) return "";
   const std::string type = option->get_type_name();
-  const std::string kind = type.starts_with("UINT")    ? "a whole number, 0 or more"
-                           : type.starts_with("INT")   ? "a whole number"
-                           : type.starts_with("FLOAT") ? "a number"
-                                                       : "";
+  const bool whole = type.starts_with("UINT") || type.starts_with("INT");
+  const std::string kind = whole ? "a whole number" : type.starts_with("FLOAT") ? "a number" : "";
   if (kind.empty()) return "";
+  // Digits alone that did not convert are too many for the option's type ("2147483648" for an int).
+  const std::string digits = value.starts_with('-') ? value.substr(1) : value;
+  if (whole && !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+      }))
+    return name + ": \"" + value + "\" is out of range";
   return name + ": \"" + value + "\" is not " + kind;
 }
 

@@ -22,6 +22,7 @@
 #include "judge/util/hash.hpp"
 #include "judge/util/paths.hpp"
 #include "judge/util/problems.hpp"
+#include "judge/util/text.hpp"
 #include "judge/verdict/merge.hpp"
 
 namespace judge::cli {
@@ -170,8 +171,9 @@ std::vector<std::string> dimensions_not_in(const rubric::Rubric& rubric, const l
 // point of the scale or N/A), every problem with its line, and the judge scores against its scale
 // (measure). nullopt when the files name a dimension it lacks (a custom rubric's files): the scale is then
 // inferred from them, with a warning when they name some of its dimensions too (a misspelt dimension leaves
-// the scores unchecked). When each dimension it lacks is a few typos from one of its own, the rubric is kept:
-// its labels are checked as below, a misspelt dimension's labels against its scale only, with a warning.
+// the scores unchecked). When each dimension it lacks is at most two edits from one of its own, the rubric is
+// kept: its labels are checked as below, a misspelt dimension's labels against its scale only, with a
+// warning.
 std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, const labels::LabelSet& labels,
                                                  const measure::ScoreSet& scores) {
   const Config config = opt.settings.load();
@@ -185,11 +187,14 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
                     [&](const labels::Label& l) { return rubric.find(l.dimension); }) ||
         std::any_of(scores.records.begin(), scores.records.end(),
                     [&](const measure::ScoreRecord& r) { return rubric.find(r.dimension); });
-    // Every dimension it lacks a few typos from one of its own, beside its other dimensions: these are its
-    // files with misspelt dimensions. Inferring the scale would leave every score unchecked; instead the
+    // Every dimension it lacks at most two edits from one of its own, beside its other dimensions: these are
+    // its files with misspelt dimensions. Inferring the scale would leave every score unchecked; instead the
     // labels of its dimensions are checked as below, and every label and score against its scale.
+    // A misspelling is at most two edits from one of its dimensions (library_instalation, model_uze); a
+    // dimension further off is another rubric's own (model_tuning, three from model_training).
     const bool all_misspelt = std::all_of(others.begin(), others.end(), [&](const std::string& d) {
-      return !rubric::did_you_mean_dimension(rubric, d).empty();
+      return std::any_of(rubric.dimensions.begin(), rubric.dimensions.end(),
+                         [&](const auto& dim) { return util::edit_distance(d, dim.id) <= 2; });
     });
     std::string list;
     for (std::size_t i = 0; i < others.size() && i < 5; ++i) {
@@ -209,17 +214,23 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
       for (const auto& l : labels.labels)
         if (rubric.find(l.dimension))
           known.labels.push_back(l);
-        else if (l.score && (*l.score < rubric.min_score() || *l.score > rubric.max_score()))
-          off.add(l.line, "score " + labels::format_score(*l.score) + " is off the scale (" +
+        else if (l.score && std::none_of(rubric.scale.begin(), rubric.scale.end(),
+                                         [&](const auto& point) { return point.score == *l.score; }))
+          off.add(l.line, "score " + labels::format_score(*l.score) + " is not a point of the scale (" +
                               labels::format_score(rubric.min_score()) + ".." +
-                              labels::format_score(rubric.max_score()) + " of " + named + ")");
+                              labels::format_score(rubric.max_score()) + " of " + named +
+                              "; or give --rubric FILE with the rubric the labels follow)");
       try {
         labels::check_against_rubric(known, {&rubric, {}});
       } catch (const Error& e) {
-        throw Error(e.message() + "\n(the labels and scores name dimensions of " + named +
-                        ", so they are checked against it: fix the labels, or give --rubric FILE with the "
-                        "rubric they were scored on)",
-                    e.code());
+        // The misspelt dimensions' problems too, so that one run names them all.
+        throw Error(
+            e.message() +
+                (off.empty() ? "" : "\n" + off.message("and " + off.count() + " of misspelt dimensions:")) +
+                "\n(the labels and scores name dimensions of " + named +
+                ", so they are checked against it: fix the labels, or give --rubric FILE with the "
+                "rubric they were scored on)",
+            e.code());
       }
       off.throw_if_any("labels");
       return rubric;

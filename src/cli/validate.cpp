@@ -276,7 +276,10 @@ int finish(const align::ValidateResult& result, int folds, const std::vector<mea
            double seconds) {
   for (const auto& w : result.warnings) std::cerr << "judge: warning: " << w << "\n";
   // One line a group of near-duplicates; a group larger than a fold's share makes the folds uneven.
-  const auto percent = [](double share) { return std::to_string(static_cast<int>(std::floor(share * 100))); };
+  // Whole percents rounded down (0.29 is 29%, though 0.29 * 100 is 28.999... in doubles), as the report says.
+  const auto percent = [](double share) {
+    return std::to_string(static_cast<int>(std::floor(share * 100 + 1e-9)));
+  };
   for (const auto& g : result.near_duplicates) {
     const auto& n = g.notebooks;
     std::cerr << "judge: " << n[0]

@@ -383,9 +383,9 @@ std::map<std::string, memory::BlendWeight> calibrate_memory(const memory::Memory
     std::size_t best = 0;
     for (std::size_t i = 1; i < k_weights.size(); ++i)
       if (t.abs_err[i] < t.abs_err[best] - 1e-9) best = i;
-    // The one-standard-error rule, as the learnt rules choose their depth (stats::fit_rule_tree): the
-    // smallest weight whose mean error is within one standard error of the lowest one's wins, so a gain
-    // within the noise of its own estimate leaves the rule verdict alone.
+    // CART's one-standard-error rule (the learnt rules use it to test a rule against none,
+    // stats::fit_rule_tree): the smallest weight whose mean error is within one standard error of the lowest
+    // one's wins, so a gain within the noise of its own estimate leaves the rule verdict alone.
     if (t.score_used >= 2) {
       const double n = static_cast<double>(t.score_used);
       const double mean = t.abs_err[best] / n;

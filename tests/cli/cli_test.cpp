@@ -88,8 +88,12 @@ TEST(Cli, MistypedOptionSuggestsTheClosestOptionOfItsCommand) {
            {"memory show --hepl DIR DIR",
             "unknown option --hepl; did you mean --help?; not expected either: DIR"},
            {"report --labels l --scores s --seeds -3", "unknown option --seeds; did you mean --seed?"},
-           {"report --labels l --scores s --judg=x --judg x",
-            "unknown option --judg; did you mean --judge?"}}) {
+           {"report --labels l --scores s --judg=x --judg x", "unknown option --judg; did you mean --judge?"},
+           // The same text as a known option's value too: that one CLI11 took, this one is the value.
+           {"validate --labels l --notebooks n --folds 4 --sead 4",
+            "unknown option --sead; did you mean --seed?"},
+           {"report --labels l --scores s --judge h --compar h",
+            "unknown option --compar; did you mean --compare?"}}) {
     r = run_judge(args + " 2>&1");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "judge: error: " + said + "\nRun with --help for more information.\n") << args;
@@ -176,7 +180,9 @@ TEST(Cli, ANonNumberForANumericOptionSaysWhatItTakes) {
   for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
            {"validate --labels l --notebooks n --folds four", "--folds: \"four\" is not a whole number"},
            {"validate --labels l --notebooks n --folds 2.5", "--folds: \"2.5\" is not a whole number"},
-           {"report --labels l --scores s --seed x", "--seed: \"x\" is not a whole number, 0 or more"}}) {
+           {"report --labels l --scores s --seed x", "--seed: \"x\" is not a whole number"},
+           {"validate --labels l --notebooks n --folds 2147483648",
+            "--folds: \"2147483648\" is out of range"}}) {
     const auto r = run_judge(args + " 2>&1");
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_EQ(r.out, "judge: error: " + said + "\nRun with --help for more information.\n") << args;

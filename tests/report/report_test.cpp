@@ -691,8 +691,10 @@ TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
   r = judge::test::run_judge("report --labels '" + misspelt.string() + "' --scores '" +
                              mixed_scores.string() + "' --bootstrap 10 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_EQ(r.out, warned + "judge: error: 1 problem in labels " + misspelt.string() + ":\n  " +
-                       misspelt.string() + ":4: score 4 is off the scale (1..3 of rubric ml-notebook)\n")
+  EXPECT_EQ(r.out,
+            warned + "judge: error: 1 problem in labels " + misspelt.string() + ":\n  " + misspelt.string() +
+                ":4: score 4 is not a point of the scale (1..3 of rubric ml-notebook; or give --rubric "
+                "FILE with the rubric the labels follow)\n")
       << r.out;
   const fs::path misspelt_ok = write_temp(
       "misspelt_ok.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,model_uze,2\n");
@@ -701,6 +703,32 @@ TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out.find(warned), 0u) << r.out;
   EXPECT_NE(r.out.find("scale 1..3 (rubric ml-notebook)"), std::string::npos) << r.out;
+  // A misspelt dimension's label must be a point of the scale too (2.5 is not), and a problem of a known
+  // dimension is said with it in one run.
+  const fs::path half = write_temp(
+      "misspelt_half.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,7\na,model_uze,2.5\n");
+  r = judge::test::run_judge("report --labels '" + half.string() + "' --scores '" + mixed_scores.string() +
+                             "' --bootstrap 10 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(
+      r.out.find(half.string() +
+                 ":3: score 7 is off the scale (1..3 or NA)\nand 1 problem of misspelt "
+                 "dimensions:\n  " +
+                 half.string() +
+                 ":4: score 2.5 is not a point of the scale (1..3 of rubric ml-notebook; or give --rubric "
+                 "FILE with the rubric the labels follow)\n"),
+      std::string::npos)
+      << r.out;
+  // A custom rubric's dimension three edits from a built-in one (model_tuning, model_training) is its own,
+  // not a misspelling: the scale is inferred (4..5).
+  const fs::path tuning =
+      write_temp("tuning_labels.csv", "notebook,dimension,score\na,model_training,5\nb,model_tuning,4\n");
+  const fs::path tuning_scores = write_temp(
+      "tuning_scores.csv", "item,dimension,score,judge\na,model_training,4,h\nb,model_tuning,5,h\n");
+  r = judge::test::run_judge("report --labels '" + tuning.string() + "' --scores '" + tuning_scores.string() +
+                             "' --bootstrap 10 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("scale 4..5 (inferred from the labels and judge scores)"), std::string::npos) << r.out;
   const fs::path mixed =
       write_temp("mixed_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,clarity,4\n");
   r = judge::test::run_judge("report --labels '" + mixed.string() + "' --scores '" + mixed_scores.string() +

@@ -14,10 +14,10 @@ namespace judge::scoring {
 /// Measures, per dimension, how much the heuristic judge's memory blend (apply_memory) should be trusted:
 /// each episode is scored by leave-one-out (its k nearest other episodes correct the judge verdict it
 /// recorded) and compared with its human label. The score weight is the smallest of {0, 0.25, 0.5, 0.75, 1}
-/// whose mean absolute error is within one standard error of the lowest (CART's one-standard-error rule, as
-/// stats::fit_rule_tree chooses a depth; the standard error is s / sqrt(n) over the n scored episodes, s^2
-/// the mean squared deviation of the lowest weight's errors), so a gain within the noise of its own
-/// estimate leaves the rule verdict alone; the N/A weight is 1 when memory's N/A decisions agree
+/// whose mean absolute error is within one standard error of the lowest (CART's one-standard-error rule,
+/// which stats::fit_rule_tree uses to test a rule against none; the standard error is s / sqrt(n) over the n
+/// scored episodes, s^2 the mean squared deviation of the lowest weight's errors), so a gain within the noise
+/// of its own estimate leaves the rule verdict alone; the N/A weight is 1 when memory's N/A decisions agree
 /// with people more often than the judge's own, else 0. Leave-one-out leaves out every episode of the same
 /// notebook (path or Episode::notebook_hash), as eval does. A weight measured on fewer than 2 episodes is not
 /// learnt and is 0 (memory leaves the rule verdict alone), so one label cannot move unrelated notebooks; a
