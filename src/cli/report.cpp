@@ -187,11 +187,10 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
                     [&](const labels::Label& l) { return rubric.find(l.dimension); }) ||
         std::any_of(scores.records.begin(), scores.records.end(),
                     [&](const measure::ScoreRecord& r) { return rubric.find(r.dimension); });
-    // Every dimension it lacks at most two edits from one of its own, beside its other dimensions: these are
-    // its files with misspelt dimensions. Inferring the scale would leave every score unchecked; instead the
-    // labels of its dimensions are checked as below, and every label and score against its scale.
-    // A misspelling is at most two edits from one of its dimensions (library_instalation, model_uze); a
-    // dimension further off is another rubric's own (model_tuning, three from model_training).
+    // Every dimension it lacks at most two edits from one of its own (library_instalation, model_uze),
+    // beside its other dimensions: these are its files, misspelt. Inferring the scale would leave every score
+    // unchecked; instead the labels of its dimensions are checked as below, the misspelt ones' scores against
+    // its scale. A dimension further off is another rubric's own (model_tuning, three from model_training).
     const bool all_misspelt = std::all_of(others.begin(), others.end(), [&](const std::string& d) {
       return std::any_of(rubric.dimensions.begin(), rubric.dimensions.end(),
                          [&](const auto& dim) { return util::edit_distance(d, dim.id) <= 2; });
