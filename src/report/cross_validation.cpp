@@ -42,7 +42,9 @@ Section summary_section(const Measurement& r) {
   Section s{"cross-validated MAE per condition (" + std::to_string(cv.folds) + " folds by notebook; " +
                 format_number(r.bootstrap.confidence * 100, 0) +
                 "% bootstrap intervals; change from baseline with paired interval, over the pairs both "
-                "conditions scored (so not always the difference of the MAE columns), * = significant" +
+                "conditions scored (so not always the difference of the MAE columns), * = significant; n: "
+                "the baseline's pairs, a condition's own count after its MAE and a change's after it where "
+                "they differ" +
                 (cv.calibration.empty() ? "" : "; calibrated: " + cv.calibration + " map") + ")",
             {"dimension", "n"},
             {}};
@@ -58,8 +60,13 @@ Section summary_section(const Measurement& r) {
                                  mean ? "" : std::to_string(dims[i].metrics.n)};
     for (const auto& jr : r.judges) {
       const auto* d = mean ? nullptr : &jr.dimensions[i];
+      // Where memory changed N/A calls a condition's MAE is over other pairs than the baseline's (house
+      // labels, data_imputation: 22 pairs at baseline, 27 with memory, 21 in common): each count is said
+      // where it differs, so the columns are not read as one set of pairs.
+      const std::size_t row_n = mean ? 0 : dims[i].metrics.n;
       row.push_back(mean ? with_interval(jr.mean_mae, jr.mean_mae_ci, false)
-                         : with_interval(d->metrics.mae, d->mae_ci, false));
+                         : with_interval(d->metrics.mae, d->mae_ci, false) +
+                               (d->metrics.n != row_n ? " (n " + std::to_string(d->metrics.n) + ")" : ""));
       if (!jr.compare_judge) continue;
       if (mean)
         row.push_back(with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
@@ -67,7 +74,10 @@ Section summary_section(const Measurement& r) {
       else if (d->comparison)
         row.push_back(
             with_interval(d->comparison->mae - d->comparison->other_mae, d->comparison->diff_ci, true) +
-            (d->comparison->diff_ci.excludes_zero() ? " *" : ""));
+            (d->comparison->diff_ci.excludes_zero() ? " *" : "") +
+            (d->comparison->n != row_n || d->comparison->n != d->metrics.n
+                 ? " (n " + std::to_string(d->comparison->n) + ")"
+                 : ""));
       else
         row.push_back("");
     }

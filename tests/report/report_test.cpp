@@ -99,6 +99,55 @@ TEST(Report, ValidateListsEachLearntRuleWithTheFoldsThatLearntIt) {
   EXPECT_EQ(j["validate"]["fold_rules"][0]["folds"], nlohmann::json({0, 1, 3}));
 }
 
+// judge validate's summary where memory changed N/A calls: a condition's MAE is over its own pairs (27) and
+// its change over the pairs both scored (21), not the baseline's 22 of the n column, so each count is said
+// where it differs; where all agree (model_use: 29 each) the cells carry no count.
+TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
+  Measurement m;
+  m.cross_validation.emplace();
+  m.cross_validation->folds = 4;
+  m.bootstrap.confidence = 0.95;
+  JudgeMeasurement base, both;
+  base.judge = "baseline";
+  both.judge = "both";
+  both.compare_judge = "baseline";
+  DimensionStats di, mu;
+  di.dimension = "data_imputation";
+  mu.dimension = "model_use";
+  di.metrics.n = 22;
+  di.metrics.mae = 14.0 / 22;
+  di.mae_ci = {0.37, 0.91};
+  mu.metrics.n = 29;
+  mu.metrics.mae = 4.0 / 29;
+  mu.mae_ci = {0.03, 0.28};
+  base.dimensions = {di, mu};
+  di.metrics.n = 27;
+  di.metrics.mae = 9.0 / 27;
+  di.mae_ci = {0.11, 0.62};
+  di.comparison = Comparison{};
+  di.comparison->n = 21;
+  di.comparison->mae = 4.0 / 21;
+  di.comparison->other_mae = 13.0 / 21;
+  di.comparison->diff_ci = {-0.76, -0.05};
+  mu.comparison = Comparison{};
+  mu.comparison->n = 29;
+  mu.comparison->mae = mu.comparison->other_mae = 4.0 / 29;
+  mu.comparison->diff_ci = {0, 0};
+  both.dimensions = {di, mu};
+  m.judges = {base, both};
+  std::ostringstream md;
+  write_report(md, m, {}, "markdown");
+  // 14/22 = 0.636, 9/27 = 0.333, 4/21 - 13/21 = -0.429
+  EXPECT_NE(md.str().find("| data_imputation | 22 | 0.636 [0.37, 0.91] | 0.333 [0.11, 0.62] (n 27) | "
+                          "-0.429 [-0.76, -0.05] * (n 21) |"),
+            std::string::npos)
+      << md.str();
+  EXPECT_NE(
+      md.str().find("| model_use | 29 | 0.138 [0.03, 0.28] | 0.138 [0.03, 0.28] | 0.000 [0.00, 0.00] |"),
+      std::string::npos)
+      << md.str();
+}
+
 // judge validate's near-duplicate groups: the threshold and a row per group (its notebooks, and how alike
 // its pairs are, in whole percents rounded down as validate's stderr says them: 95% for one pair at 0.9548,
 // 82-91% for a group of three at 0.82 to 0.917), in markdown and in the JSON.
