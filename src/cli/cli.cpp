@@ -364,6 +364,17 @@ CLI::Validator one_of(const std::vector<std::string>& names) {
       member.get_description(), member.get_name());
 }
 
+CLI::Validator non_negative() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const auto first = value.find_first_not_of(" \t");
+        if (first != std::string::npos && value[first] == '-')
+          return "\"" + value + "\" is negative; give a whole number from 0";
+        return "";
+      },
+      "", "non-negative");
+}
+
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty())
     std::cout << text;

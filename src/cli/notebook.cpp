@@ -132,7 +132,8 @@ void setup_notebook(CLI::App& app, RunFn& run) {
   show->add_option("--max-output-chars", opt->max_output_chars,
                    "With --full: longest output text kept per output, in bytes")
       ->needs(full)
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(non_negative());
   auto* settings = &opt->settings;
   show->add_option("--config", settings->config_file,
                    "Configuration file (default: ./judge.yaml when present)");

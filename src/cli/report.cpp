@@ -311,7 +311,9 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--confidence", opt->confidence, "Interval confidence level")
       ->capture_default_str()
       ->check(CLI::Range(0.5, 0.9999));
-  cmd->add_option("--seed", opt->seed, "Random seed (same seed, same intervals)")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "Random seed (same seed, same intervals)")
+      ->capture_default_str()
+      ->check(non_negative());
   cmd->add_flag("--calibrate", opt->calibrate, "Cross-fitted isotonic calibration of the judge's scores");
   cmd->add_option("--calibration", opt->calibration,
                   "Calibration map: isotonic (least squares, block means) or isotonic-median (least absolute "

@@ -365,7 +365,8 @@ void setup_validate(CLI::App& app, RunFn& run) {
                   "which share a fold, count once)")
       ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Random seed (folds, bootstrap, learning-curve subsets)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(non_negative());
   cmd->add_option("--conditions", opt->conditions,
                   "Comma-separated: baseline,semantic,episodic,both,calibrated (the default), and "
                   "both-calibrated (both memories, then the memory's calibration, as eval --memory applies "

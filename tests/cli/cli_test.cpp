@@ -182,7 +182,14 @@ TEST(Cli, ANonNumberForANumericOptionSaysWhatItTakes) {
            {"validate --labels l --notebooks n --folds 2.5", "--folds: \"2.5\" is not a whole number"},
            {"report --labels l --scores s --seed x", "--seed: \"x\" is not a whole number"},
            {"validate --labels l --notebooks n --folds 2147483648",
-            "--folds: \"2147483648\" is out of range"}}) {
+            "--folds: \"2147483648\" is out of range"},
+           // CLI11 alone reads -1 into an unsigned option as 18446744073709551615: another seed, silently.
+           {"validate --labels l --notebooks n --seed -1",
+            "--seed: \"-1\" is negative; give a whole number from 0"},
+           {"report --labels l --scores s --seed -7",
+            "--seed: \"-7\" is negative; give a whole number from 0"},
+           {"notebook show --full --max-output-chars -3 nb.ipynb",
+            "--max-output-chars: \"-3\" is negative; give a whole number from 0"}}) {
     const auto r = run_judge(args + " 2>&1");
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_EQ(r.out, "judge: error: " + said + "\nRun with --help for more information.\n") << args;

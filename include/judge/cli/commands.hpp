@@ -29,6 +29,11 @@ void setup_merge(CLI::App& app, RunFn& run);
 /// mean csv?". The help shows the list as IsMember's does. Every such option is checked with it.
 CLI::Validator one_of(const std::vector<std::string>& names);
 
+/// A whole number 0 or more for an unsigned option: CLI11 reads "-1" into an unsigned as 2^64 - 1 (a seed
+/// that silently was another), so a leading minus is refused: `--seed: "-1" is negative; give a whole number
+/// from 0`.
+CLI::Validator non_negative();
+
 /// `message` (an Error's or a warning from a lower module) with the settings it names (judge::setting)
 /// worded as the flags that set them: "cache_mode" -> "--cache-mode".
 std::string with_flags(const std::string& message);
