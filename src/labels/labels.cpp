@@ -27,7 +27,8 @@ std::string Label::id() const { return item + "#" + dimension + "#" + rater; }
 std::optional<double> parse_score_text(std::string_view text, bool& ok) {
   text = util::trim(text);
   ok = true;
-  if (text.empty() || text == "NA" || text == "N/A" || text == "na" || text == "n/a") return std::nullopt;
+  // N/A in any case ("NA", "Na", "n/a"): a spreadsheet's spelling is no reason to refuse a label.
+  if (text.empty() || util::to_lower(text) == "na" || util::to_lower(text) == "n/a") return std::nullopt;
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   // NaN, infinities and magnitudes no rating scale has are refused, never read as scores.
@@ -46,6 +47,17 @@ std::string format_score(double score) {
 }
 
 namespace {
+
+/// A labelled notebook's path as one spelling: lexically normal, forward slashes, no "./" ("./ipynb/a.ipynb"
+/// and "ipynb//a.ipynb" are "ipynb/a.ipynb"), so that two spellings of one notebook are one notebook to the
+/// duplicate check, to memory and to forget (one labelled "./x" and "x" was two notebooks to align, and
+/// forget removed one of them). An id that is no path ("story_12", "a.dbc!/inside") is unchanged by it.
+std::string normal_item(const std::string& item) {
+  if (item.empty()) return item;
+  std::string normal = std::filesystem::path(item).lexically_normal().generic_string();
+  if (normal.empty() || normal == ".") return item;
+  return normal;
+}
 
 using util::CsvHeader;
 using util::CsvRecord;
@@ -154,7 +166,7 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems, std::v
                                  std::to_string(header.size()));
     Label l;
     l.line = rec.line;
-    l.item = std::string(util::trim(field(rec, item_col)));
+    l.item = normal_item(std::string(util::trim(field(rec, item_col))));
     l.dimension = std::string(util::trim(field(rec, dim_col)));
     bool ok = true;
     l.score = parse_score_text(field(rec, score_col), ok);
@@ -185,7 +197,7 @@ void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems&
   if (!dimension) problems.add(line, "missing key \"dimension\"");
   if (!j.contains("score")) problems.add(line, "missing key \"score\"");
   if (!item || !dimension || !j.contains("score")) return;
-  l.item = *item;
+  l.item = normal_item(*item);
   l.dimension = *dimension;
   const auto& score = j["score"];
   bool ok = score.is_number() || score.is_null() || score.is_string();

@@ -166,6 +166,35 @@ TEST(Labels, EveryProblemWithItsLine) {
   EXPECT_NE(e.find("e.csv:9: score \"abc\" is not a number"), std::string::npos) << e;
 }
 
+// Two spellings of one notebook's path ("./nb/a.ipynb", "nb//a.ipynb", "nb/x/../a.ipynb") are one notebook:
+// read as "nb/a.ipynb", so a second label of it for the same dimension and rater is a duplicate row (before,
+// align took them as two notebooks and memory forget removed one of them). N/A may be written in any case.
+TEST(Labels, TwoSpellingsOfANotebooksPathAreOneNotebook) {
+  const auto p = write_temp("spellings.csv",
+                            "notebook,dimension,rater,score\n"
+                            "./nb/a.ipynb,model_use,r1,1\n"
+                            "nb//b.ipynb,model_use,r1,Na\n"
+                            "nb/x/../c.ipynb,model_use,r1,n/A\n"
+                            "story_12,model_use,r1,2\n");
+  const LabelSet set = read_labels(p);
+  ASSERT_EQ(set.labels.size(), 4u);
+  EXPECT_EQ(set.labels[0].item, "nb/a.ipynb");
+  EXPECT_EQ(set.labels[1].item, "nb/b.ipynb");
+  EXPECT_EQ(set.labels[2].item, "nb/c.ipynb");
+  EXPECT_EQ(set.labels[3].item, "story_12");
+  EXPECT_FALSE(set.labels[1].score);
+  EXPECT_FALSE(set.labels[2].score);
+  const auto dup = write_temp("spellings_dup.csv",
+                              "notebook,dimension,rater,score\n"
+                              "ipynb/a.ipynb,model_use,r1,1\n"
+                              "./ipynb/a.ipynb,model_use,r1,3\n");
+  const std::string e = error_of(dup);
+  EXPECT_NE(
+      e.find("spellings_dup.csv:3: duplicate row: ipynb/a.ipynb#model_use#r1 is already labelled on line 2"),
+      std::string::npos)
+      << e;
+}
+
 // A notebooks folder one level too high (`examples` for `examples/notebooks`): the message says where the
 // notebooks are, for every notebook of that folder, and nothing more for one that is nowhere.
 TEST(Labels, NotebookInASubfolderIsNamedInTheMessage) {
