@@ -485,6 +485,25 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
   return std::nullopt;
 }
 
+Replaced episodes_replaced(const memory::Memory& memory, const labels::LabelSet& labels,
+                           const std::string& policy) {
+  std::map<std::string, std::string> fingerprints;  // episode id -> the fingerprint its new label would give
+  for (const auto& r : labels::resolve(labels, policy))
+    fingerprints[r.item + "#" + r.dimension] = fingerprint(r, policy);
+  std::set<std::string> kept;  // episodes of skipped notebooks, which align keeps as they are
+  for (const auto& l : labels.skipped) kept.insert(l.item + "#" + l.dimension);
+  Replaced out;
+  for (const auto& e : memory.episodes()) {
+    if (kept.count(e.id)) continue;
+    const auto it = fingerprints.find(e.id);
+    if (it == fingerprints.end())
+      ++out.removed;
+    else if (it->second != e.label_fingerprint)
+      ++out.relabelled;
+  }
+  return out;
+}
+
 AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, const AlignOptions& options) {
   if (!options.rubric || !options.judge) throw Error("align: rubric and judge are required");
   const rubric::Rubric& rubric = *options.rubric;

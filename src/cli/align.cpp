@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
@@ -19,6 +20,7 @@
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/memory_blend.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::cli {
@@ -49,31 +51,66 @@ struct AlignCliOptions {
   bool calibrate = false;
   std::string calibration;  // empty: isotonic when --calibrate
   bool skip_missing_notebooks = false;
-  bool prune = false;  // --prune: another labels file may remove most of the memory's episodes
+  bool prune = false;  // --prune: another labels file may remove or relabel most of the memory's episodes
 };
 
-// Aligning a memory on another labels file removes the episodes of labels that file lacks, and what was
-// learnt from them (a reflection model's guidelines cost calls to make again). When that is most of the
-// memory (more than half its episodes: the wrong file, or a held-out part given for the whole), nothing runs
-// and nothing is changed unless --prune says it is meant.
-void refuse_pruning_most(const AlignCliOptions& opt, const memory::Memory& memory,
-                         const labels::LabelSet& labels) {
+// Aligning a memory on another labels file removes the episodes of labels that file lacks, relabels those
+// whose labels it gives otherwise (another rater's scores: another standard), and refits what was learnt
+// from them (a reflection model's guidelines cost calls to make again). When that is most of the memory
+// (more than half its episodes: the wrong file, another team's labels, or a held-out part given for the
+// whole), nothing runs and nothing is changed unless --prune says it is meant.
+void refuse_replacing_most(const AlignCliOptions& opt, const memory::Memory& memory,
+                           const labels::LabelSet& labels, const std::string& rater_policy) {
   const std::string previous = memory.provenance().labels_file;
   if (opt.prune || previous.empty() || same_file(previous, opt.labels_file) || memory.episodes().empty())
     return;
-  std::set<std::string> labelled;  // episode ids: item#dimension
-  for (const auto& l : labels.labels) labelled.insert(l.item + "#" + l.dimension);
-  for (const auto& l : labels.skipped) labelled.insert(l.item + "#" + l.dimension);  // memory keeps those
-  std::size_t gone = 0;
-  for (const auto& e : memory.episodes()) gone += !labelled.count(e.id);
-  if (gone * 2 <= memory.episodes().size()) return;
+  const auto replaced = align::episodes_replaced(memory, labels, rater_policy);
+  if ((replaced.removed + replaced.relabelled) * 2 <= memory.episodes().size()) return;
+  std::string what;
+  if (replaced.removed > 0)
+    what = "remove " + std::to_string(replaced.removed) + " of its " +
+           util::count_text(memory.episodes().size(), "episode") + " (their labels are not in that file)";
+  if (replaced.relabelled > 0)
+    what += (what.empty() ? "" : " and ") + std::string("relabel ") + std::to_string(replaced.relabelled) +
+            (what.empty() ? " of its " + util::count_text(memory.episodes().size(), "episode") : "") +
+            " (that file labels them otherwise)";
   throw Error("memory " + opt.memory_dir + " was aligned on " + previous + "; aligning it on " +
-                  opt.labels_file + " would remove " + std::to_string(gone) + " of its " +
-                  util::count_text(memory.episodes().size(), "episode") +
-                  " (their labels are not in that file) and what was learnt from them; nothing was changed. "
-                  "If the file is meant to replace the old one, run again with --prune; to add labels, "
-                  "append them to one file and align on it; to keep both, align another --memory folder",
+                  opt.labels_file + " would " + what +
+                  " and refit what was learnt from them; nothing was changed. If the file is meant to "
+                  "replace the old one, run again with --prune; to add labels, append them to one file and "
+                  "align on it; to keep both, align another --memory folder",
               ExitCode::usage);
+}
+
+// A section of guidelines.yaml under a name that is no dimension of the rubric (a misspelt key) holds
+// guidelines no judge reads, and align would keep them there (a learnt rule among them as a person's) while
+// it learnt the dimension's rules again without them: refused before anything changes, naming the section's
+// line and the dimension it seems meant as.
+void refuse_unknown_guideline_dimensions(const memory::Memory& memory, const std::string& dir,
+                                         const rubric::Rubric& rubric) {
+  const auto unknown = scoring::unknown_guideline_dimensions(memory, rubric);
+  if (unknown.empty()) return;
+  const std::filesystem::path file = std::filesystem::path(dir) / "guidelines.yaml";
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(util::read_file(file));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  std::string what = "memory " + dir + ": " + util::count_text(unknown.size(), "section") +
+                     " of guidelines.yaml under no dimension of the rubric; nothing was changed:";
+  for (const auto& u : unknown) {
+    // u opens with the name in backquotes: "`exploratory_data_analyss` is not a dimension ..."
+    const std::string name = u.substr(1, u.find('`', 1) - 1);
+    std::string at = file.string();
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (util::trim(lines[i]) == name + ":") {
+        at += ":" + std::to_string(i + 1);
+        break;
+      }
+    what += "\n  " + at + ": " + u;
+  }
+  what += "\nRename the section to its dimension (or delete it), then align again";
+  throw Error(what);
 }
 
 // The memory to update: a new one, or the folder's; a folder left inconsistent by an interrupted save is
@@ -327,6 +364,7 @@ int run_align(const AlignCliOptions& opt) {
       read_labels_warned(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   memory::Memory memory = open_memory(opt, config);
+  refuse_unknown_guideline_dimensions(memory, opt.memory_dir, rubric);
   const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(judge_spec(config, memory), judge_settings(config, usage));
@@ -351,7 +389,7 @@ int run_align(const AlignCliOptions& opt) {
     const auto absolute = std::filesystem::weakly_canonical(opt.labels_file, ec);
     ao.labels_file = ec ? opt.labels_file : absolute.string();
   }
-  refuse_pruning_most(opt, memory, labels);
+  refuse_replacing_most(opt, memory, labels, ao.rater_policy);
   const std::string previous_labels = memory.provenance().labels_file;
   const std::string previous_raters = memory.provenance().rater_policy;
   const std::size_t rules_before = learnt_rule_count(memory);
@@ -425,8 +463,8 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_option("--memory", opt->memory_dir, "Memory folder (created or updated; see docs/memory.md)")
       ->required();
   cmd->add_flag("--prune", opt->prune,
-                "Align on another labels file even when that removes most of the memory's episodes (the "
-                "labels the file lacks)");
+                "Align on another labels file even when that removes or relabels most of the memory's "
+                "episodes (the labels the file lacks or gives otherwise)");
   cmd->add_option("--raters", opt->raters,
                   "Several raters: mean|median|majority|RATER_ID (recorded; default mean)");
   add_judge_options(*cmd, opt->settings,

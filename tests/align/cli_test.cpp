@@ -268,10 +268,11 @@ TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
   const std::string saved = judge::util::read_file(dir / "mem/episodes.jsonl");
   auto r = align("other.csv");
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("/other.csv would remove 2 of its 2 episodes (their labels are not in that file) and "
-                       "what was learnt from them; nothing was changed. If the file is meant to replace the "
-                       "old one, run again with --prune"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("/other.csv would remove 2 of its 2 episodes (their labels are not in that file) and "
+                 "refit what was learnt from them; nothing was changed. If the file is meant to replace "
+                 "the old one, run again with --prune"),
+      std::string::npos)
       << r.out;
   EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), saved);
   // Labels of notebooks not found, with --skip-missing-notebooks, keep their episodes: nothing to refuse
@@ -289,6 +290,39 @@ TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
   EXPECT_NE(r.out.find("/other.csv removed the 2 episodes of labels that file lacks"), std::string::npos)
       << r.out;
   EXPECT_EQ(judge::memory::Memory::load(dir / "mem").episodes().size(), 1u);
+}
+
+// A section of guidelines.yaml renamed by hand to no dimension (`data_imputaton:`) holds guidelines no judge
+// reads: align refuses, naming the file and the section's line (5: after the two comment lines,
+// schema_version and guidelines) and the dimension it seems meant as, and changes nothing (before, it kept
+// the section under that name, a learnt rule in it turned manual, and learnt the dimension again without it).
+TEST(AlignCli, AGuidelinesSectionUnderNoDimensionIsRefusedNamingItsLine) {
+  const judge::test::TempDir dir("judge_align_unknown_section");
+  const auto align = labels_files(dir);
+  ASSERT_EQ(align("first.csv").exit_code, 0);
+  std::string yaml = judge::util::read_file(dir / "mem/guidelines.yaml");
+  const auto at = yaml.find("\n  data_imputation:\n");
+  ASSERT_NE(at, std::string::npos) << yaml;
+  ASSERT_EQ(std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(at), '\n'), 3) << yaml;
+  yaml.replace(at, 20, "\n  data_imputaton:\n");
+  judge::util::write_file_atomic(dir / "mem/guidelines.yaml", yaml);
+  const std::string episodes = judge::util::read_file(dir / "mem/episodes.jsonl");
+  const auto r = align("first.csv");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("judge: error: memory " + dir.str() +
+                       "/mem: 1 section of guidelines.yaml under no dimension of the rubric; nothing was "
+                       "changed:\n  " +
+                       dir.str() +
+                       "/mem/guidelines.yaml:5: `data_imputaton` is not a dimension of rubric "
+                       "ml-notebook"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("did you mean `data_imputation`?\nRename the section to its dimension (or delete it), "
+                       "then align again"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::util::read_file(dir / "mem/guidelines.yaml"), yaml);
+  EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), episodes);
 }
 
 // A memory holds one label file's labels: aligning it on another file replaces them, said in a warning that
@@ -311,10 +345,20 @@ TEST(AlignCli, AligningOnAnotherLabelFileSaysWhatItRemoved) {
                        "them to one file"),
             std::string::npos)
       << r.out;
-  // Another file that changes a label it shares (a.ipynb 1 -> 3): what memory learnt is replaced, said with
-  // both files and raters, the episodes changed (1) and the learnt rules before and now (none on two labels).
+  // Another file that changes a label it shares (a.ipynb 1 -> 3): that is the whole memory (1 episode of 1),
+  // so it is refused as a file that would remove most of it is (another rater's labels given for the team's),
+  // and nothing changes; with --prune what memory learnt is replaced, said with both files and raters, the
+  // episodes changed (1) and the learnt rules before and now (none on two labels).
   judge::util::write_file_atomic(dir / "third.csv", "notebook,dimension,score\na.ipynb,data_imputation,3\n");
+  const std::string before = judge::util::read_file(dir / "mem/episodes.jsonl");
   r = align("third.csv");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("/third.csv would relabel 1 of its 1 episode (that file labels them otherwise) and "
+                       "refit what was learnt from them; nothing was changed."),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), before);
+  r = align("third.csv", " --prune");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(
       r.out.find("/second.csv (raters: mean); aligning it on " + dir.str() +

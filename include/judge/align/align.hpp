@@ -184,4 +184,15 @@ std::optional<notebook::Notebook> read_item(const std::filesystem::path& dir, co
 /// of the reflection model; `memory` may then be partly updated, so callers do not save it.
 AlignSummary align(memory::Memory& memory, const labels::LabelSet& labels, const AlignOptions& options);
 
+/// What aligning `memory` on `labels` (rater policy `policy`) would do to the episodes it has, counted before
+/// anything runs: `removed`, those no label of the file (LabelSet::labels or skipped) resolves to;
+/// `relabelled`, those it resolves to other labels (another score, rater or feedback: the label fingerprint
+/// align records differs). judge align refuses another labels file that would replace most of a memory this
+/// way.
+struct Replaced {
+  std::size_t removed = 0, relabelled = 0;
+};
+Replaced episodes_replaced(const memory::Memory& memory, const labels::LabelSet& labels,
+                           const std::string& policy);
+
 }  // namespace judge::align
