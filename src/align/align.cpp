@@ -817,9 +817,18 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
   }
   memory.set_guidelines(std::move(ordered));
   summary.hand_edits = hand_edit_warnings(hand, memory, left_out);
-  for (const auto& [d, written] : summary.rules_learnt)
-    if (written > 0)
+  // Rules that give every labelled notebook one score: learnt ones, or a person's (source: manual), which
+  // align keeps as written and which may be what does it.
+  for (const auto& [d, written] : summary.rules_learnt) {
+    const bool manual = std::any_of(memory.all_guidelines().begin(), memory.all_guidelines().end(),
+                                    [&, &dim = d](const memory::Guideline& g) {
+                                      std::string error;
+                                      return g.dimension == dim && g.source != "learnt" &&
+                                             memory::parse_fact_rule(g.text, error).has_value();
+                                    });
+    if (written > 0 || manual)
       if (auto one = one_score(memory, d, episodes)) summary.rules_one_score[d] = std::move(*one);
+  }
   // The record of what this run wrote, read by the next one; a rule withheld stays withheld.
   std::map<std::string, memory::LearntRecord> record;
   for (const auto& g : memory.all_guidelines())

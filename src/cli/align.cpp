@@ -270,14 +270,34 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
         counts += std::to_string(n);
         ++i;
       }
-      std::cerr
-          << "judge: warning: " << d << ": with these rules the judge gives every labelled notebook it "
-          << "scores a " << labels::format_score(one.score) << ", while the labels give " << counts
-          << ": the rules follow the labels' majority and tell those notebooks apart no more (MAE falls, "
-             "QWK drops toward 0: judge validate's comparison shows both). On all these labels, no rule on "
-             "its facts that told the others apart held up in the learner's cross-validation (a refit "
-             "without a label a warning above names may learn one); a rule you write in guidelines.yaml "
-             "(source: manual) can say it\n";
+      // A rule a person wrote among them (source: manual) may be what gives the one score: then it is not
+      // the learner's majority rule, and the advice is to check that rule, not to write one.
+      const bool manual = std::any_of(memory.all_guidelines().begin(), memory.all_guidelines().end(),
+                                      [&](const memory::Guideline& g) {
+                                        std::string error;
+                                        return g.dimension == d && g.source != "learnt" &&
+                                               memory::parse_fact_rule(g.text, error).has_value();
+                                      });
+      std::size_t most = 0;
+      for (const auto& [score, n] : one.labels) most = std::max(most, n);
+      const auto given = one.labels.find(one.score);
+      const bool majority = given != one.labels.end() && given->second == most;
+      std::cerr << "judge: warning: " << d << ": with these rules" << (manual ? ", yours among them," : "")
+                << " the judge gives every labelled notebook it scores a " << labels::format_score(one.score)
+                << ", while the labels give " << counts
+                << (majority
+                        ? ": the rules follow the labels' majority and tell those notebooks apart no "
+                          "more (MAE falls, QWK drops toward 0: judge validate's comparison shows both). "
+                        : ": the rules tell those notebooks apart no more (QWK drops toward 0: judge "
+                          "validate's comparison shows it). ");
+      if (manual)
+        std::cerr << "Check your rules of " << d
+                  << " in guidelines.yaml (source: manual): align keeps them as "
+                  << "written and fits its own rules around them\n";
+      else
+        std::cerr << "On all these labels, no rule on its facts that told the others apart held up in the "
+                     "learner's cross-validation (a refit without a label a warning above names may learn "
+                     "one); a rule you write in guidelines.yaml (source: manual) can say it\n";
     }
     // The episodic blend's weights move scores too (to fractions), so a change to them is said, not only
     // kept.

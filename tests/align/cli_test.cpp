@@ -325,6 +325,47 @@ TEST(AlignCli, AGuidelinesSectionUnderNoDimensionIsRefusedNamingItsLine) {
   EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), episodes);
 }
 
+// Rules that give every labelled notebook one score are said. Three notebooks the heuristic judges alike,
+// labelled 1, 1, 2: align learns "always -> score 1", the labels' majority (2 of 3). Edited by hand to
+// "always -> score 2", the person's rule gives every one a 2, which is no majority: the warning says the
+// rules are theirs and to check them, not that they follow the majority or to write a rule.
+TEST(AlignCli, RulesThatGiveEveryNotebookOneScoreAreSaidWithWhoseTheyAre) {
+  const judge::test::TempDir dir("judge_align_one_score");
+  for (const char* nb : {"a", "b", "c"})
+    judge::util::write_file_atomic(dir / "nb" / (std::string(nb) + ".ipynb"),
+                                   ipynb("df = pd.read_csv('" + std::string(nb) + ".csv')"));
+  judge::util::write_file_atomic(dir / "l.csv",
+                                 "notebook,dimension,score\na.ipynb,data_imputation,1\n"
+                                 "b.ipynb,data_imputation,1\nc.ipynb,data_imputation,2\n");
+  const std::string align = "align --labels '" + dir.str() + "/l.csv' --notebooks '" + dir.str() +
+                            "/nb' --memory '" + dir.str() + "/mem' 2>&1";
+  auto r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: data_imputation: with these rules the judge gives every labelled "
+                 "notebook it scores a 1, while the labels give 1 to 2 and 2 to 1: the rules follow the "
+                 "labels' majority and tell those notebooks apart no more"),
+      std::string::npos)
+      << r.out;
+  std::string yaml = judge::util::read_file(dir / "mem/guidelines.yaml");
+  const std::string learnt = "when always -> score 1 (2 of 3 labels)";
+  const auto at = yaml.find(learnt);
+  ASSERT_NE(at, std::string::npos) << yaml;
+  yaml.replace(at, learnt.size(), "when always -> score 2");
+  judge::util::write_file_atomic(dir / "mem/guidelines.yaml", yaml);
+  r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: data_imputation: with these rules, yours among them, the judge gives "
+                 "every labelled notebook it scores a 2, while the labels give 1 to 2 and 2 to 1: the "
+                 "rules tell those notebooks apart no more (QWK drops toward 0: judge validate's "
+                 "comparison shows it). Check your rules of data_imputation in guidelines.yaml (source: "
+                 "manual)"),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("majority"), std::string::npos) << r.out;
+}
+
 // A memory holds one label file's labels: aligning it on another file replaces them, said in a warning that
 // counts the episodes removed (by hand: the second file keeps a.ipynb's label only, so b's one goes); the
 // same file again, or a first alignment, warns nothing.

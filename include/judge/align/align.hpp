@@ -60,8 +60,9 @@ struct AlignSummary {
   /// memory's LearntRecord::withheld): align learnt them again and did not write them back.
   std::map<std::string, std::size_t> rules_withheld;
   /// Dimensions whose rules (learnt and a person's, as eval applies them) give every labelled notebook the
-  /// judge scores one and the same score, while the labels use several: the rules match the labels' majority
-  /// and tell the notebooks apart no more (QWK near 0 though MAE fell). The dimension, that score, and the
+  /// judge scores one and the same score, while the labels use several: the rules tell the notebooks apart
+  /// no more (QWK near 0, though MAE fell when the score is the labels' majority). Checked where align wrote
+  /// a learnt rule or a person's rule (source: manual) is in the file. The dimension, that score, and the
   /// labels' count of each score ("1": 21, "2": 3, "3": 3), over the episodes with facts.
   struct OneScore {
     double score = 0;
