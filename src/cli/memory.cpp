@@ -648,8 +648,11 @@ int run_forget(const MemoryCliOptions& opt) {
   m.save(opt.dir);
   const std::string calibrated = refit_calibration(opt.dir, m, calibration);
   std::cout << "removed " << util::count_text(r.episodes_removed, "episode") << " and "
-            << util::count_text(r.guidelines_removed, "guideline") << "; "
-            << util::count_text(m.episodes().size(), "episode") << " and "
+            << util::count_text(r.guidelines_removed, "guideline")
+            << (r.citations_removed > 0 ? " (and " + util::count_text(r.citations_removed, "citation") +
+                                              " of them from guidelines kept)"
+                                        : std::string())
+            << "; " << util::count_text(m.episodes().size(), "episode") << " and "
             << util::count_text(m.all_guidelines().size(), "guideline") << " left; "
             << util::count_text(m.forgotten().size(), "tombstone")
             << (m.forgotten().size() == 1 ? " keeps" : " keep")

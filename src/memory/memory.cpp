@@ -913,12 +913,15 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   const std::set<std::string> ids(label_ids.begin(), label_ids.end());
   ForgetResult result;
   std::vector<Episode> kept;
+  std::set<std::string> gone(ids.begin(),
+                             ids.end());  // the labels forgotten: given, or of the episodes removed
   for (const auto& e : memory.episodes()) {
     const bool cited =
         std::any_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return ids.count(l) > 0; });
     if (nbs.count(e.notebook) || cited) {
       ++result.episodes_removed;
       result.dimensions.insert(e.dimension);
+      gone.insert(e.labels.begin(), e.labels.end());
     } else
       kept.push_back(e);
   }
@@ -940,7 +943,11 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
         std::erase((*learnt)[g.dimension].written, g.text);
       continue;
     }
-    guidelines.push_back(g);
+    // A guideline that stays (a person's) cites the forgotten labels no more: memory keeps no trace of them.
+    Guideline rest = g;
+    result.citations_removed +=
+        std::erase_if(rest.cites, [&](const std::string& c) { return gone.count(c) > 0; });
+    guidelines.push_back(std::move(rest));
   }
   if (learnt) memory.set_learnt_record(std::move(*learnt));
   for (auto& e : kept)

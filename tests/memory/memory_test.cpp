@@ -208,6 +208,27 @@ TEST(Memory, ForgetNotebookAndLabels) {
   EXPECT_EQ(m.live_labels(), (std::vector<std::string>{"c.ipynb#data_imputation#r1"}));
 }
 
+// A person's guideline stays when a label it cites is forgotten, but cites it no more (memory keeps no trace
+// of a forgotten label): forgetting a.ipynb takes its label from the manual guideline's two citations, and a
+// citation of a label never in memory (a person's typo) stays as written.
+TEST(Memory, ForgetTakesTheForgottenLabelsFromTheCitationsOfGuidelinesKept) {
+  Memory m = sample();
+  auto guidelines = m.all_guidelines();
+  guidelines.push_back(
+      {"data_imputation",
+       "Check before you fill.",
+       {"a.ipynb#data_imputation#r1", "c.ipynb#data_imputation#r1", "zz.ipynb#data_imputation#r1"},
+       "manual"});
+  m.set_guidelines(guidelines);
+  const auto r = forget(m, {"a.ipynb"}, {});
+  EXPECT_EQ(r.citations_removed, 1u);
+  const auto kept = std::find_if(m.all_guidelines().begin(), m.all_guidelines().end(),
+                                 [](const Guideline& g) { return g.text == "Check before you fill."; });
+  ASSERT_NE(kept, m.all_guidelines().end());
+  EXPECT_EQ(kept->cites,
+            (std::vector<std::string>{"c.ipynb#data_imputation#r1", "zz.ipynb#data_imputation#r1"}));
+}
+
 TEST(Memory, ForgetRecordsTombstonesThatSurviveARoundTrip) {
   const auto dir = temp_dir("tombstones");
   Memory m = sample();

@@ -261,6 +261,7 @@ struct ForgetResult {
   std::size_t episodes_removed = 0;
   std::size_t guidelines_removed = 0;
   std::size_t learnt_rules_removed = 0;  ///< of guidelines_removed, the learnt rules (`source: learnt`)
+  std::size_t citations_removed = 0;     ///< citations of the forgotten labels taken from guidelines kept
   std::set<std::string> dimensions;      ///< the dimensions of the episodes removed
 };
 
@@ -268,7 +269,8 @@ struct ForgetResult {
 /// from the given label ids, then every non-manual guideline that cites a label no episode left holds (its
 /// text may come from that label's feedback); the episodes of the other labels such a guideline cited are
 /// marked undistilled, so the next align distills them again. Manual guidelines always stay, and so do
-/// learnt rules a person edited (Memory::edited_by_hand); a learnt rule removed leaves the learnt record.
+/// learnt rules a person edited (Memory::edited_by_hand), without their citations of the forgotten labels;
+/// a learnt rule removed leaves the learnt record.
 /// Records a tombstone (time: now) for each notebook and label id given that has none yet, so that align
 /// keeps them out. When anything changed, the provenance's `updated` is now (the tombstones' time), as align
 /// sets it; `created` stays.
