@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "judge/memory/excerpt.hpp"
+#include "judge/util/jsonl.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::align {
@@ -368,7 +369,7 @@ std::optional<std::vector<memory::Guideline>> parse_reflection(const std::string
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    error = std::string("reply is not JSON: ") + e.what();
+    error = std::string("reply is not JSON: ") + util::json_error_text(e);
     return std::nullopt;
   }
   if (j.is_object() && j.contains("guidelines")) j = j["guidelines"];

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -373,6 +374,24 @@ CLI::Validator non_negative() {
         return "";
       },
       "", "non-negative");
+}
+
+CLI::Validator confidence_level() {
+  const CLI::Range range(0.5, 0.9999);
+  return CLI::Validator(
+      [range](std::string& value) -> std::string {
+        if (range(value).empty()) return "";
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        std::string message = "\"" + value + "\" is not a level from 0.5 to 0.9999";
+        if (!value.empty() && *end == '\0' && v >= 50 && v < 100) {
+          std::ostringstream level;
+          level << v / 100;
+          message += " (" + level.str() + " for " + value + "%)";
+        }
+        return message;
+      },
+      range.get_description(), "confidence");
 }
 
 void write_output(const std::string& path, const std::string& text) {

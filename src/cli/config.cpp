@@ -225,7 +225,12 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
   auto set = [&](const std::string& name, const std::string& value, const std::string& source) {
     const SettingSpec* spec = find_spec(name);
     if (!spec) {
-      problems.add(source, "unknown setting \"" + name + "\" (known: " + known_names() + ")");
+      std::vector<std::string> names;
+      for (const auto& known : setting_specs()) names.emplace_back(known.name);
+      const auto close = util::closest_names(name, names);  // a misspelt key, as for a misspelt flag
+      problems.add(source, "unknown setting \"" + name + "\"" +
+                               (close.empty() ? "" : " (did you mean \"" + close.front() + "\"?)") +
+                               " (known: " + known_names() + ")");
       return;
     }
     if (auto why = check_kind(*spec, value); !why.empty()) {

@@ -445,10 +445,14 @@ std::string notebook_hint(const std::string& given, const std::set<std::string>&
   return did_you_mean(close);
 }
 
+// resolve_targets' mark, in place of a hint, of a notebook unforget was given that was never forgotten.
+constexpr const char* k_not_forgotten = "\x01not forgotten";
+
 Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
                         const std::set<std::string>& notebook_pool, const std::set<std::string>& label_pool,
                         const std::set<std::string>* notebook_hints = nullptr,
-                        const std::set<std::string>* label_hints = nullptr) {
+                        const std::set<std::string>* label_hints = nullptr,
+                        const std::set<std::string>* not_forgotten = nullptr) {
   if (opt.notebooks.empty() && opt.labels.empty() && !opt.all)
     throw Error(std::string("memory ") + command + ": give --notebook PATH... or --label ID..." +
                     (std::string(command) == "unforget" ? " or --all" : ""),
@@ -464,7 +468,11 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
       for (const auto& f : found) msg += "\n  " + f;
       throw Error(msg, ExitCode::usage);
     }
-    if (found.empty())
+    // unforget of a notebook memory holds episodes of: it was never forgotten (or was re-admitted).
+    if (found.empty() && not_forgotten &&
+        !memory::match_notebook(given, {not_forgotten->begin(), not_forgotten->end()}).empty())
+      unmatched.emplace_back("notebook " + given, k_not_forgotten);
+    else if (found.empty())
       unmatched.emplace_back("notebook " + given,
                              notebook_hint(given, notebook_hints ? *notebook_hints : notebook_pool));
     else
@@ -476,8 +484,12 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
     else
       unmatched.emplace_back("label " + given, label_hint(given, label_hints ? *label_hints : label_pool));
   for (const auto& [what, hint] : unmatched)
-    std::cerr << "judge: warning: memory " << command << ": " << what << " matches nothing in " << opt.dir
-              << hint << "\n";
+    if (hint == k_not_forgotten)
+      std::cerr << "judge: warning: memory " << command << ": " << what << " is not forgotten in " << opt.dir
+                << " (memory holds its episodes; judge memory forget removes them)\n";
+    else
+      std::cerr << "judge: warning: memory " << command << ": " << what << " matches nothing in " << opt.dir
+                << hint << "\n";
   if (t.notebooks.empty() && t.labels.empty() && !opt.all)
     throw Error(std::string("memory ") + command + ": nothing in " + opt.dir +
                 " matches what was given; nothing changed");
@@ -669,7 +681,9 @@ int run_unforget(const MemoryCliOptions& opt) {
     if (f.notebook.empty()) labels.insert(f.label);
     notebooks.insert(f.notebook.empty() ? notebook_of_label(f.label) : f.notebook);
   }
-  auto t = resolve_targets("unforget", opt, notebooks, labels);
+  std::set<std::string> with_episodes;
+  for (const auto& e : m.episodes()) with_episodes.insert(e.notebook);
+  auto t = resolve_targets("unforget", opt, notebooks, labels, nullptr, nullptr, &with_episodes);
   if (opt.all) t = {{notebooks.begin(), notebooks.end()}, {labels.begin(), labels.end()}};
   const auto removed = memory::unforget(m, t.notebooks, t.labels);
   m.save(opt.dir);

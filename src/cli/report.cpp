@@ -302,7 +302,7 @@ void setup_report(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--confidence", opt->confidence, "Interval confidence level")
       ->capture_default_str()
-      ->check(CLI::Range(0.5, 0.9999));
+      ->check(confidence_level());
   cmd->add_option("--seed", opt->seed, "Random seed (same seed, same intervals)")
       ->capture_default_str()
       ->check(non_negative());

@@ -379,7 +379,7 @@ void setup_validate(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--confidence", opt->confidence, "Interval confidence level")
       ->capture_default_str()
-      ->check(CLI::Range(0.5, 0.9999));
+      ->check(confidence_level());
   cmd->add_option("--format", opt->format, report::format_list())
       ->capture_default_str()
       ->check(one_of(report::format_names()));

@@ -229,7 +229,7 @@ void read_json_array(const std::string& text, LabelSet& set, Problems& problems,
   try {
     array = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    problems.add(1, std::string("not valid JSON: ") + e.what());
+    problems.add(1, std::string("not valid JSON: ") + util::json_error_text(e));
     return;
   }
   if (!array.is_array()) {

@@ -211,7 +211,7 @@ ScoreSet read_scores(const std::filesystem::path& path) {
       for (std::size_t i = 0; i < arr.size(); ++i)
         read_json_object(arr[i], static_cast<int>(i) + 1, set, problems, labels_said);
     } catch (const nlohmann::json::parse_error& e) {
-      problems.add(1, std::string("not valid JSON: ") + e.what());
+      problems.add(1, std::string("not valid JSON: ") + util::json_error_text(e));
     }
   } else if (util::starts_with(body, "{")) {
     util::for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {

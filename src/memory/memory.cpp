@@ -230,7 +230,7 @@ nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& 
         try {
           row(j, path.string() + ":" + std::to_string(line), in_file);
         } catch (const nlohmann::json::exception& e) {
-          in_file.add(line, e.what());
+          in_file.add(line, util::json_error_text(e));
         } catch (const Error& e) {  // a number out of range (json_number.hpp)
           in_file.add(line, e.what());
         }
@@ -667,7 +667,7 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
   try {
     m = nlohmann::json::parse(manifest_text);
   } catch (const nlohmann::json::exception& e) {
-    throw Error(manifest_path.string() + ": not JSON: " + e.what());
+    throw Error(manifest_path.string() + ": not JSON: " + util::json_error_text(e));
   }
   if (!has_schema_version(m)) throw Error(manifest_path.string() + ": expected schema_version 1");
   ManifestFields fields(manifest_path.string(), manifest_text);

@@ -11,6 +11,15 @@ std::optional<std::string> json_text(const nlohmann::json& object, std::string_v
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
+std::string json_error_text(const nlohmann::json::exception& e) {
+  std::string text = e.what();
+  if (starts_with(text, "[json.exception.")) {
+    const auto close = text.find("] ");
+    if (close != std::string::npos) text.erase(0, close + 2);
+  }
+  return text;
+}
+
 void for_each_json_line(std::string_view text, Problems& problems,
                         const std::function<void(const nlohmann::json&, int)>& on_value,
                         std::string_view not_json) {
@@ -22,7 +31,7 @@ void for_each_json_line(std::string_view text, Problems& problems,
     try {
       value = nlohmann::json::parse(lines[i]);
     } catch (const nlohmann::json::exception& e) {
-      problems.add(line, std::string(not_json) + ": " + e.what());
+      problems.add(line, std::string(not_json) + ": " + json_error_text(e));
       continue;
     }
     on_value(value, line);

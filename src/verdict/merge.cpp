@@ -9,6 +9,7 @@
 #include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/jsonl.hpp"
 #include "judge/util/paths.hpp"
 #include "judge/util/problems.hpp"
 #include "judge/util/shard.hpp"
@@ -91,7 +92,8 @@ void read_jsonl(const std::string& text, Part& part, Findings& findings) {
     try {
       j = nlohmann::json::parse(lines[i]);
     } catch (const nlohmann::json::exception& e) {
-      findings.add("format problems", place(part, line), std::string("not valid JSON: ") + e.what());
+      findings.add("format problems", place(part, line),
+                   std::string("not valid JSON: ") + util::json_error_text(e));
       continue;
     }
     const auto notebook = j.is_object() ? j.find("notebook") : j.end();

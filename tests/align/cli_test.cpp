@@ -870,6 +870,13 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
             (std::vector<std::string>{"x/a.ipynb#data_imputation", "x/c.ipynb#data_imputation",
                                       "x/c.ipynb#model_training"}));
   EXPECT_EQ(run_judge("memory unforget " + mem + " --notebook zz.ipynb 2>/dev/null").exit_code, 1);
+  // c.ipynb is re-admitted and in memory again: unforgetting it again says it is not forgotten.
+  r = run_judge("memory unforget " + mem + " --notebook c.ipynb 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("judge: warning: memory unforget: notebook c.ipynb is not forgotten in " +
+                       dir.string() + "/mem (memory holds its episodes; judge memory forget removes them)"),
+            std::string::npos)
+      << r.out;
   EXPECT_EQ(run_judge("memory unforget " + mem + " --all").exit_code, 0);
   r = run_judge(align);
   EXPECT_EQ(r.out.find("forgotten"), std::string::npos) << r.out;

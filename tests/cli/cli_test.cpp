@@ -189,7 +189,12 @@ TEST(Cli, ANonNumberForANumericOptionSaysWhatItTakes) {
            {"report --labels l --scores s --seed -7",
             "--seed: \"-7\" is negative; give a whole number from 0"},
            {"notebook show --full --max-output-chars -3 nb.ipynb",
-            "--max-output-chars: \"-3\" is negative; give a whole number from 0"}}) {
+            "--max-output-chars: \"-3\" is negative; give a whole number from 0"},
+           // A percent for a level says the level it means; another value off the range says the range.
+           {"report --labels l --scores s --confidence 95",
+            "--confidence: \"95\" is not a level from 0.5 to 0.9999 (0.95 for 95%)"},
+           {"validate --labels l --notebooks n --confidence 1.5",
+            "--confidence: \"1.5\" is not a level from 0.5 to 0.9999"}}) {
     const auto r = run_judge(args + " 2>&1");
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_EQ(r.out, "judge: error: " + said + "\nRun with --help for more information.\n") << args;

@@ -433,6 +433,19 @@ TEST(Labels, JsonByContentWhateverTheName) {
             std::string::npos);
 }
 
+// A line that is no JSON names the line and says what the parser saw, without the parser's own tag
+// ("[json.exception.parse_error.101]").
+TEST(Labels, ALineThatIsNoJsonSaysWhereInWords) {
+  const auto p = write_temp(
+      "bad.jsonl", "{\"notebook\": \"a.ipynb\", \"dimension\": \"model_use\", \"score\": 2}\n{bad\n");
+  const std::string e = error_of(p);
+  EXPECT_NE(e.find("bad.jsonl:2: not valid JSON: parse error at line 1, column 2: syntax error while parsing "
+                   "object key"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find("json.exception"), std::string::npos) << e;
+}
+
 TEST(Labels, EmptyFileSaysSo) {
   for (const char* name : {"empty.csv", "empty.jsonl"})
     EXPECT_NE(error_of(write_temp(name, " \n")).find(std::string(name) + ":1: the file is empty"),

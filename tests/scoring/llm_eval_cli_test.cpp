@@ -220,7 +220,9 @@ TEST_F(LlmEvalCli, ConfigErrorsNameTheirSource) {
   std::ofstream(m_dir / "judge.yaml") << "judge: heuristic\njobz: 2\njobs: many\n";
   auto r = judge("config show");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(err().find("judge.yaml:2: unknown setting \"jobz\""), std::string::npos) << err();
+  EXPECT_NE(err().find("judge.yaml:2: unknown setting \"jobz\" (did you mean \"jobs\"?) (known: judge, "),
+            std::string::npos)
+      << err();
   EXPECT_NE(err().find("judge.yaml:3: jobs must be a whole number >= 0, got \"many\""), std::string::npos)
       << err();
   r = judge("config show --config judge.yaml --samples x");

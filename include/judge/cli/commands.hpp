@@ -34,6 +34,10 @@ CLI::Validator one_of(const std::vector<std::string>& names);
 /// from 0`.
 CLI::Validator non_negative();
 
+/// A confidence level from 0.5 to 0.9999 (--confidence); a percent is named as one: `--confidence: "95" is
+/// not a level from 0.5 to 0.9999 (0.95 for 95%)`. The help shows `FLOAT in [0.5 - 0.9999]`.
+CLI::Validator confidence_level();
+
 /// `message` (an Error's or a warning from a lower module) with the settings it names (judge::setting)
 /// worded as the flags that set them: "cache_mode" -> "--cache-mode".
 std::string with_flags(const std::string& message);

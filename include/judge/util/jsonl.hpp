@@ -15,6 +15,10 @@ namespace judge::util {
 /// the key is absent or null.
 std::optional<std::string> json_text(const nlohmann::json& object, std::string_view key);
 
+/// A JSON parser error as a person reads it: nlohmann's message without its "[json.exception.parse_error.101]
+/// " prefix ("parse error at line 1, column 2: syntax error while parsing object key - ...").
+std::string json_error_text(const nlohmann::json::exception& e);
+
 /// Calls `on_value(value, line)` for each non-blank line of JSON Lines `text` (1-based line numbers, a
 /// trailing '\r' ignored); a line that is not valid JSON is added to `problems` at its line as
 /// "NOT_JSON: <the parser's message>" instead.
