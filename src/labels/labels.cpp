@@ -378,6 +378,24 @@ void report_missing(LabelSet& set, const LabelCheck& check, const std::vector<Mi
     }
     return hint;
   };
+  // A misspelt file name: the files of the folder the item names whose names are a few edits from its own
+  // ("did you mean databricks/nyc_taxi.py?" for databricks/nyk_taxi.py).
+  const auto similar = [&](const std::string& item) {
+    namespace fs = std::filesystem;
+    const fs::path file = notebook_file({}, item);
+    std::error_code ec;
+    std::vector<std::string> names;
+    fs::directory_iterator it(check.notebooks_dir / file.parent_path(), ec), end;
+    for (std::size_t seen = 0; !ec && it != end && seen < 20000; it.increment(ec), ++seen)
+      names.push_back(it->path().filename().string());
+    const auto close = util::closest_names(file.filename().string(), names);
+    return close.empty() ? std::string()
+                         : "did you mean " + (file.parent_path() / close.front()).generic_string() + "?";
+  };
+  const auto hint_of = [&](const std::string& item) {
+    const std::string in = where(item);
+    return in.empty() ? similar(item) : in;
+  };
   const std::string dir = check.notebooks_dir.string();
   if (missing.size() == labelled) {
     const MissingNotebook& first = missing[0];
@@ -388,7 +406,7 @@ void report_missing(LabelSet& set, const LabelCheck& check, const std::vector<Mi
       what += std::to_string(labelled) + " labelled notebooks was found under ";
     what += dir + ": line " + std::to_string(set.labels[first.labels[0]].line) + " names " + first.item +
             ", looked for as " + (check.notebooks_dir / first.item).string();
-    if (const std::string hint = where(first.item); !hint.empty()) what += " (" + hint + ")";
+    if (const std::string hint = hint_of(first.item); !hint.empty()) what += " (" + hint + ")";
     what += ". Check " + setting("notebooks") + ": the notebook paths in the labels file are relative to it";
     problems.add(set.source, what);
     return;
@@ -409,7 +427,7 @@ void report_missing(LabelSet& set, const LabelCheck& check, const std::vector<Mi
     const MissingNotebook& m = missing[n];
     std::string what = "notebook not found: ";
     what += (check.notebooks_dir / m.item).string() + " (" + util::count_text(m.labels.size(), "label") + ")";
-    if (const std::string hint = where(m.item); !hint.empty()) what += "; " + hint;
+    if (const std::string hint = hint_of(m.item); !hint.empty()) what += "; " + hint;
     problems.add(set.source + ":" + label_lines(set, m.labels), what);
   }
   if (missing.size() > k_missing_shown) {

@@ -224,6 +224,32 @@ TEST(Labels, NotebookInASubfolderIsNamedInTheMessage) {
   EXPECT_EQ(e.find("here.ipynb"), std::string::npos) << e;
 }
 
+// A labelled notebook not found whose file name is a few edits from a file of its folder names that file:
+// nyk_taxi.ipynb for nyc_taxi.ipynb, db/wyne.py for db/wine.py; x.ipynb is like no file there.
+TEST(Labels, AMisspeltNotebookPathNamesTheFileItSeemsMeantAs) {
+  const fs::path nbdir = write_temp("typos/nyc_taxi.ipynb", "{}").parent_path();
+  write_temp("typos/db/wine.py", "# Databricks notebook source\n");
+  const auto p = write_temp("typos.csv",
+                            "notebook,dimension,rater,score\n"
+                            "nyc_taxi.ipynb,model_use,r1,2\n"
+                            "nyk_taxi.ipynb,model_use,r1,2\n"
+                            "db/wyne.py,model_use,r1,2\n"
+                            "x.ipynb,model_use,r1,2\n");
+  LabelCheck check;
+  check.notebooks_dir = nbdir;
+  const std::string e = error_of(p, check), f = p.string();
+  EXPECT_NE(e.find(f + ":3: notebook not found: " + (nbdir / "nyk_taxi.ipynb").string() +
+                   " (1 label); did you mean nyc_taxi.ipynb?"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find(f + ":4: notebook not found: " + (nbdir / "db/wyne.py").string() +
+                   " (1 label); did you mean db/wine.py?"),
+            std::string::npos)
+      << e;
+  const std::string last = f + ":5: notebook not found: " + (nbdir / "x.ipynb").string() + " (1 label)";
+  EXPECT_EQ(e.substr(e.size() - std::min(e.size(), last.size())), last) << e;  // no hint after it
+}
+
 // One problem per notebook not found, naming its labels' lines as ranges of labels next to each other in the
 // file: x's three labels are lines 3, 4 (its feedback runs on to line 5) and 6, so "3-6"; y's are lines 7
 // and 9, with present.ipynb's between them, so "7,9". The command's skip setting is named when offered.
