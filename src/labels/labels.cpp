@@ -378,19 +378,28 @@ void report_missing(LabelSet& set, const LabelCheck& check, const std::vector<Mi
     }
     return hint;
   };
-  // A misspelt file name: the files of the folder the item names whose names are a few edits from its own
-  // ("did you mean databricks/nyc_taxi.py?" for databricks/nyk_taxi.py).
+  // A misspelt file name: the file of the folder the item names whose name (without its extension, which
+  // must be the same) is nearest its own, at most two edits and no more than a third of the name away
+  // ("did you mean databricks/nyc_taxi.py?" for databricks/nyk_taxi.py; b.ipynb is no misspelling of
+  // a.ipynb).
   const auto similar = [&](const std::string& item) {
     namespace fs = std::filesystem;
     const fs::path file = notebook_file({}, item);
+    const std::string stem = file.stem().string();
     std::error_code ec;
-    std::vector<std::string> names;
+    std::string best;
+    std::size_t best_distance = 3;
     fs::directory_iterator it(check.notebooks_dir / file.parent_path(), ec), end;
-    for (std::size_t seen = 0; !ec && it != end && seen < 20000; it.increment(ec), ++seen)
-      names.push_back(it->path().filename().string());
-    const auto close = util::closest_names(file.filename().string(), names);
-    return close.empty() ? std::string()
-                         : "did you mean " + (file.parent_path() / close.front()).generic_string() + "?";
+    for (std::size_t seen = 0; !ec && it != end && seen < 20000; it.increment(ec), ++seen) {
+      const fs::path name = it->path().filename();
+      if (name.extension() != file.extension()) continue;
+      const std::size_t d = util::edit_distance(stem, name.stem().string());
+      if (d > 0 && 3 * d <= stem.size() &&
+          (d < best_distance || (d == best_distance && name.string() < best)))  // ties: the first by name
+        best = name.string(), best_distance = d;
+    }
+    return best.empty() ? std::string()
+                        : "did you mean " + (file.parent_path() / best).generic_string() + "?";
   };
   const auto hint_of = [&](const std::string& item) {
     const std::string in = where(item);
