@@ -827,7 +827,10 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
                                              memory::parse_fact_rule(g.text, error).has_value();
                                     });
     if (written > 0 || manual)
-      if (auto one = one_score(memory, d, episodes)) summary.rules_one_score[d] = std::move(*one);
+      if (auto one = one_score(memory, d, episodes)) {
+        one->manual = manual;
+        summary.rules_one_score[d] = std::move(*one);
+      }
   }
   // The record of what this run wrote, read by the next one; a rule withheld stays withheld.
   std::map<std::string, memory::LearntRecord> record;

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
-#include <sstream>
 
 #include "judge/align/validate.hpp"
 #include "judge/cli/commands.hpp"
@@ -82,34 +82,49 @@ void refuse_replacing_most(const AlignCliOptions& opt, const memory::Memory& mem
               ExitCode::usage);
 }
 
-// A section of guidelines.yaml under a name that is no dimension of the rubric (a misspelt key) holds
-// guidelines no judge reads, and align would keep them there (a learnt rule among them as a person's) while
-// it learnt the dimension's rules again without them: refused before anything changes, naming the section's
-// line and the dimension it seems meant as.
-void refuse_unknown_guideline_dimensions(const memory::Memory& memory, const std::string& dir,
-                                         const rubric::Rubric& rubric) {
-  const auto unknown = scoring::unknown_guideline_dimensions(memory, rubric);
-  if (unknown.empty()) return;
+// A section of guidelines.yaml whose name is a misspelling of one of the rubric's dimensions (at most two
+// edits: util::closest_names) holds guidelines no judge reads, and align would keep them there (a learnt
+// rule among them as a person's) while it learnt the dimension's rules again without them: refused before
+// anything changes, naming the section's line and the dimension meant. A name further off is another
+// rubric's dimension (the memory was aligned for another rubric): its hand-written guidelines stay, as
+// align keeps them, and eval warns of them. Exit 1, as for a rule off the rubric's scale.
+void refuse_misspelt_guideline_dimensions(const memory::Memory& memory, const std::string& dir,
+                                          const rubric::Rubric& rubric) {
+  std::map<std::string, std::size_t> unknown;  // a section's name -> its guidelines
+  for (const auto& g : memory.all_guidelines())
+    if (!rubric.find(g.dimension)) ++unknown[g.dimension];
+  std::vector<std::string> ids;
+  for (const auto& d : rubric.dimensions) ids.push_back(d.id);
   const std::filesystem::path file = std::filesystem::path(dir) / "guidelines.yaml";
-  std::vector<std::string> lines;
-  {
-    std::istringstream in(util::read_file(file));
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-  }
-  std::string what = "memory " + dir + ": " + util::count_text(unknown.size(), "section") +
-                     " of guidelines.yaml under no dimension of the rubric; nothing was changed:";
-  for (const auto& u : unknown) {
-    // u opens with the name in backquotes: "`exploratory_data_analyss` is not a dimension ..."
-    const std::string name = u.substr(1, u.find('`', 1) - 1);
+  std::string text;
+  std::vector<std::string> problems;
+  for (const auto& [name, n] : unknown) {
+    const auto close = util::closest_names(name, ids);
+    if (close.empty()) continue;
+    if (text.empty()) text = util::read_file(file);
+    // The section's line: its key, quoted or not, before any comment ("  \"name\":  # typo").
     std::string at = file.string();
-    for (std::size_t i = 0; i < lines.size(); ++i)
-      if (util::trim(lines[i]) == name + ":") {
+    const auto lines = util::split_lines(text);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::string_view key = util::trim(lines[i].substr(0, lines[i].find(" #")));
+      if (key.empty() || key.back() != ':') continue;
+      key = util::trim(key.substr(0, key.size() - 1));
+      if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front())
+        key = key.substr(1, key.size() - 2);
+      if (key == name) {
         at += ":" + std::to_string(i + 1);
         break;
       }
-    what += "\n  " + at + ": " + u;
+    }
+    problems.push_back(at + ": `" + name + "` is not a dimension of rubric " + rubric.id + ", so its " +
+                       util::count_text(n, "guideline") + (n == 1 ? " is" : " are") +
+                       " not used; did you mean `" + close.front() + "`?");
   }
-  what += "\nRename the section to its dimension (or delete it), then align again";
+  if (problems.empty()) return;
+  std::string what = "memory " + dir + ": " + util::count_text(problems.size(), "section") +
+                     " of guidelines.yaml under a misspelt dimension; nothing was changed:";
+  for (const auto& p : problems) what += "\n  " + p;
+  what += "\nRename the section to its dimension, then align again";
   throw Error(what);
 }
 
@@ -272,12 +287,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
       }
       // A rule a person wrote among them (source: manual) may be what gives the one score: then it is not
       // the learner's majority rule, and the advice is to check that rule, not to write one.
-      const bool manual = std::any_of(memory.all_guidelines().begin(), memory.all_guidelines().end(),
-                                      [&](const memory::Guideline& g) {
-                                        std::string error;
-                                        return g.dimension == d && g.source != "learnt" &&
-                                               memory::parse_fact_rule(g.text, error).has_value();
-                                      });
+      const bool manual = one.manual;
       std::size_t most = 0;
       for (const auto& [score, n] : one.labels) most = std::max(most, n);
       const auto given = one.labels.find(one.score);
@@ -384,7 +394,7 @@ int run_align(const AlignCliOptions& opt) {
       read_labels_warned(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   memory::Memory memory = open_memory(opt, config);
-  refuse_unknown_guideline_dimensions(memory, opt.memory_dir, rubric);
+  refuse_misspelt_guideline_dimensions(memory, opt.memory_dir, rubric);
   const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(judge_spec(config, memory), judge_settings(config, usage));

@@ -384,7 +384,7 @@ CLI::Validator confidence_level() {
         char* end = nullptr;
         const double v = std::strtod(value.c_str(), &end);
         std::string message = "\"" + value + "\" is not a level from 0.5 to 0.9999";
-        if (!value.empty() && *end == '\0' && v >= 50 && v < 100) {
+        if (!value.empty() && *end == '\0' && v >= 50 && v <= 99.99) {  // a percent whose level is in range
           std::ostringstream level;
           level << v / 100;
           message += " (" + level.str() + " for " + value + "%)";

@@ -445,20 +445,22 @@ std::string notebook_hint(const std::string& given, const std::set<std::string>&
   return did_you_mean(close);
 }
 
-// resolve_targets' mark, in place of a hint, of a notebook unforget was given that was never forgotten.
-constexpr const char* k_not_forgotten = "\x01not forgotten";
-
 Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
                         const std::set<std::string>& notebook_pool, const std::set<std::string>& label_pool,
                         const std::set<std::string>* notebook_hints = nullptr,
                         const std::set<std::string>* label_hints = nullptr,
-                        const std::set<std::string>* not_forgotten = nullptr) {
+                        const std::set<std::string>* held_notebooks = nullptr,
+                        const std::set<std::string>* held_labels = nullptr) {
   if (opt.notebooks.empty() && opt.labels.empty() && !opt.all)
     throw Error(std::string("memory ") + command + ": give --notebook PATH... or --label ID..." +
                     (std::string(command) == "unforget" ? " or --all" : ""),
                 ExitCode::usage);
   Targets t;
-  std::vector<std::pair<std::string, std::string>> unmatched;  // what, and a hint after "matches nothing"
+  struct Unmatched {
+    std::string what, hint;      // "notebook X", and what follows "matches nothing in DIR"
+    bool not_forgotten = false;  // unforget of what memory holds: never forgotten (or re-admitted)
+  };
+  std::vector<Unmatched> unmatched;
   const std::vector<std::string> pool(notebook_pool.begin(), notebook_pool.end());
   for (const auto& given : opt.notebooks) {
     const auto found = memory::match_notebook(given, pool);
@@ -469,27 +471,30 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
       throw Error(msg, ExitCode::usage);
     }
     // unforget of a notebook memory holds episodes of: it was never forgotten (or was re-admitted).
-    if (found.empty() && not_forgotten &&
-        !memory::match_notebook(given, {not_forgotten->begin(), not_forgotten->end()}).empty())
-      unmatched.emplace_back("notebook " + given, k_not_forgotten);
+    if (found.empty() && held_notebooks &&
+        !memory::match_notebook(given, {held_notebooks->begin(), held_notebooks->end()}).empty())
+      unmatched.push_back({"notebook " + given, "", true});
     else if (found.empty())
-      unmatched.emplace_back("notebook " + given,
-                             notebook_hint(given, notebook_hints ? *notebook_hints : notebook_pool));
+      unmatched.push_back({"notebook " + given,
+                           notebook_hint(given, notebook_hints ? *notebook_hints : notebook_pool), false});
     else
       t.notebooks.push_back(found.front());
   }
   for (const auto& given : opt.labels)
     if (label_pool.count(given))
       t.labels.push_back(given);
+    else if (held_labels && held_labels->count(given))
+      unmatched.push_back({"label " + given, "", true});
     else
-      unmatched.emplace_back("label " + given, label_hint(given, label_hints ? *label_hints : label_pool));
-  for (const auto& [what, hint] : unmatched)
-    if (hint == k_not_forgotten)
-      std::cerr << "judge: warning: memory " << command << ": " << what << " is not forgotten in " << opt.dir
-                << " (memory holds its episodes; judge memory forget removes them)\n";
+      unmatched.push_back(
+          {"label " + given, label_hint(given, label_hints ? *label_hints : label_pool), false});
+  for (const auto& u : unmatched)
+    if (u.not_forgotten)
+      std::cerr << "judge: warning: memory " << command << ": " << u.what << " is not forgotten in "
+                << opt.dir << " (memory holds its episodes; judge memory forget removes them)\n";
     else
-      std::cerr << "judge: warning: memory " << command << ": " << what << " matches nothing in " << opt.dir
-                << hint << "\n";
+      std::cerr << "judge: warning: memory " << command << ": " << u.what << " matches nothing in " << opt.dir
+                << u.hint << "\n";
   if (t.notebooks.empty() && t.labels.empty() && !opt.all)
     throw Error(std::string("memory ") + command + ": nothing in " + opt.dir +
                 " matches what was given; nothing changed");
@@ -661,8 +666,8 @@ int run_forget(const MemoryCliOptions& opt) {
   const std::string calibrated = refit_calibration(opt.dir, m, calibration);
   std::cout << "removed " << util::count_text(r.episodes_removed, "episode") << " and "
             << util::count_text(r.guidelines_removed, "guideline")
-            << (r.citations_removed > 0 ? " (and " + util::count_text(r.citations_removed, "citation") +
-                                              " of them from guidelines kept)"
+            << (r.citations_removed > 0 ? ", and " + util::count_text(r.citations_removed, "citation") +
+                                              " of the forgotten labels from the guidelines kept"
                                         : std::string())
             << "; " << util::count_text(m.episodes().size(), "episode") << " and "
             << util::count_text(m.all_guidelines().size(), "guideline") << " left; "
@@ -683,7 +688,10 @@ int run_unforget(const MemoryCliOptions& opt) {
   }
   std::set<std::string> with_episodes;
   for (const auto& e : m.episodes()) with_episodes.insert(e.notebook);
-  auto t = resolve_targets("unforget", opt, notebooks, labels, nullptr, nullptr, &with_episodes);
+  const auto live = m.live_labels();
+  const std::set<std::string> held_labels(live.begin(), live.end());
+  auto t =
+      resolve_targets("unforget", opt, notebooks, labels, nullptr, nullptr, &with_episodes, &held_labels);
   if (opt.all) t = {{notebooks.begin(), notebooks.end()}, {labels.begin(), labels.end()}};
   const auto removed = memory::unforget(m, t.notebooks, t.labels);
   m.save(opt.dir);

@@ -172,8 +172,9 @@ std::vector<std::string> dimensions_not_in(const rubric::Rubric& rubric, const l
 // (measure). nullopt when the files name a dimension it lacks (a custom rubric's files): the scale is then
 // inferred from them, with a warning when they name some of its dimensions too (a misspelt dimension leaves
 // the scores unchecked). When each dimension it lacks is at most two edits from one of its own, the rubric is
-// kept: a label of a misspelt dimension is an error naming its line and the dimension meant (with every other
-// problem of the labels), a score of one a warning.
+// kept: a label of a misspelt dimension that no score names is an error naming its line and the dimension
+// meant (with every other problem of the labels); where the scores name it too, or only they do, a warning,
+// and its labels are checked against the scale.
 std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, const labels::LabelSet& labels,
                                                  const measure::ScoreSet& scores) {
   const Config config = opt.settings.load();
@@ -204,26 +205,54 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
     if (others.size() > 5) list += ", ...";
     const std::string are = others.size() == 1 ? " is" : " are";
     if (some_known && all_misspelt) {
-      // A label under a misspelt dimension measures nothing (no score names it) and a gate on the rest would
+      // A label under a misspelt dimension that no score names measures nothing, and a gate on the rest would
       // pass: an error, as judge align's, naming its line and the dimension meant, with every other problem
-      // of the labels. A misspelt dimension in the scores alone is the judge's (a scores file of an older
-      // rubric): a warning, its scores checked against the scale.
-      const bool labels_misspelt =
-          std::any_of(labels.labels.begin(), labels.labels.end(),
-                      [&](const labels::Label& l) { return !rubric.find(l.dimension); });
-      try {
-        labels::check_against_rubric(labels, {&rubric, {}});
-      } catch (const Error& e) {
-        throw Error(e.message() + "\n(the labels and scores name dimensions of " + named +
-                        ", so they are checked against it: fix the labels, or give --rubric FILE with the "
-                        "rubric they were scored on)",
-                    e.code());
+      // of the labels. Where the scores name the same misspelt dimension (files of one run of an older
+      // rubric) the pairs are measured: a warning, the other labels checked against the rubric and the
+      // misspelt dimension's against its scale; so too a misspelling in the scores alone.
+      std::set<std::string, std::less<>> scored;
+      for (const auto& r : scores.records) scored.insert(r.dimension);
+      const bool unmeasured = std::any_of(
+          labels.labels.begin(), labels.labels.end(),
+          [&](const labels::Label& l) { return !rubric.find(l.dimension) && !scored.count(l.dimension); });
+      if (unmeasured) {
+        try {
+          labels::check_against_rubric(labels, {&rubric, {}});
+        } catch (const Error& e) {
+          throw Error(e.message() + "\n(the labels and scores name dimensions of " + named +
+                          ", so they are checked against it: fix the labels, or give --rubric FILE with the "
+                          "rubric they were scored on)",
+                      e.code());
+        }
       }
-      if (!labels_misspelt)
-        std::cerr
-            << "judge: warning: the scores name " << list << ", not a dimension of " << named
-            << " (misspelt? fix it, or give --rubric FILE with the rubric the files follow); the labels "
-               "are checked against it, and every score against its scale\n";
+      std::cerr << "judge: warning: " << list << are << " not a dimension of " << named
+                << " (misspelt? fix it, or give --rubric FILE with the rubric the files follow); the other "
+                   "labels are checked against it, and every label and score against its scale\n";
+      labels::LabelSet known = labels;
+      known.labels.clear();
+      util::Problems off(labels.source);
+      for (const auto& l : labels.labels)
+        if (rubric.find(l.dimension))
+          known.labels.push_back(l);
+        else if (l.score && std::none_of(rubric.scale.begin(), rubric.scale.end(),
+                                         [&](const auto& point) { return point.score == *l.score; }))
+          off.add(l.line, "score " + labels::format_score(*l.score) + " is not a point of the scale (" +
+                              labels::format_score(rubric.min_score()) + ".." +
+                              labels::format_score(rubric.max_score()) + " of " + named +
+                              "; or give --rubric FILE with the rubric the labels follow)");
+      try {
+        labels::check_against_rubric(known, {&rubric, {}});
+      } catch (const Error& e) {
+        // The misspelt dimensions' problems too, so that one run names them all.
+        throw Error(
+            e.message() +
+                (off.empty() ? "" : "\n" + off.message("and " + off.count() + " of misspelt dimensions:")) +
+                "\n(the labels and scores name dimensions of " + named +
+                ", so they are checked against it: fix the labels, or give --rubric FILE with the "
+                "rubric they were scored on)",
+            e.code());
+      }
+      off.throw_if_any("labels");
       return rubric;
     }
     if (some_known)

@@ -48,10 +48,11 @@ std::string format_score(double score) {
 
 namespace {
 
-/// A labelled notebook's path as one spelling: lexically normal, forward slashes, no "./" ("./ipynb/a.ipynb"
-/// and "ipynb//a.ipynb" are "ipynb/a.ipynb"), so that two spellings of one notebook are one notebook to the
-/// duplicate check, to memory and to forget (one labelled "./x" and "x" was two notebooks to align, and
-/// forget removed one of them). An id that is no path ("story_12", "a.dbc!/inside") is unchanged by it.
+/// A labelled notebook's path in one spelling: lexically normal, forward slashes, no "./" ("./ipynb/a.ipynb"
+/// and "ipynb//a.ipynb" are "ipynb/a.ipynb"); an id that is no path ("story_12", "a.dbc!/inside") is
+/// unchanged. check_labels refuses two spellings of one path in a file: read as written they were two
+/// notebooks to align, and memory forget removed one of them. Labels keep the spelling they were written in,
+/// which is what memories aligned on them record.
 std::string normal_item(const std::string& item) {
   if (item.empty()) return item;
   std::string normal = std::filesystem::path(item).lexically_normal().generic_string();
@@ -166,7 +167,7 @@ void read_csv(const std::string& text, LabelSet& set, Problems& problems, std::v
                                  std::to_string(header.size()));
     Label l;
     l.line = rec.line;
-    l.item = normal_item(std::string(util::trim(field(rec, item_col))));
+    l.item = std::string(util::trim(field(rec, item_col)));
     l.dimension = std::string(util::trim(field(rec, dim_col)));
     bool ok = true;
     l.score = parse_score_text(field(rec, score_col), ok);
@@ -197,7 +198,7 @@ void read_json_label(const nlohmann::json& j, int line, LabelSet& set, Problems&
   if (!dimension) problems.add(line, "missing key \"dimension\"");
   if (!j.contains("score")) problems.add(line, "missing key \"score\"");
   if (!item || !dimension || !j.contains("score")) return;
-  l.item = normal_item(*item);
+  l.item = *item;
   l.dimension = *dimension;
   const auto& score = j["score"];
   bool ok = score.is_number() || score.is_null() || score.is_string();
@@ -281,6 +282,8 @@ struct MissingNotebook {
 /// report_missing to word.
 std::vector<MissingNotebook> check_labels(const LabelSet& set, const LabelCheck& check, Problems& problems) {
   std::map<std::string, int> first_line;
+  std::map<std::string, std::pair<std::string, int>> spelling;  // normal path -> first spelling and its line
+  std::set<std::string> said;                                   // spellings already refused
   std::vector<MissingNotebook> missing;
   std::map<std::string, std::size_t> missing_index;  // item -> index into `missing`
   std::set<std::string> found;
@@ -288,6 +291,13 @@ std::vector<MissingNotebook> check_labels(const LabelSet& set, const LabelCheck&
     const Label& l = set.labels[i];
     if (l.item.empty()) problems.add(l.line, "empty notebook");
     if (l.dimension.empty()) problems.add(l.line, "empty dimension");
+    if (!l.item.empty()) {
+      const auto [it, first] = spelling.emplace(normal_item(l.item), std::make_pair(l.item, l.line));
+      if (!first && it->second.first != l.item && said.insert(l.item).second)
+        problems.add(l.line, "notebook " + l.item + " is " + it->second.first + " (line " +
+                                 std::to_string(it->second.second) +
+                                 ") spelt another way: one notebook, two names; write its path one way");
+    }
     if (auto [it, inserted] = first_line.emplace(l.id(), l.line); !inserted)
       problems.add(l.line,
                    "duplicate row: " + l.id() + " is already labelled on line " + std::to_string(it->second));
@@ -398,8 +408,10 @@ void report_missing(LabelSet& set, const LabelCheck& check, const std::vector<Mi
           (d < best_distance || (d == best_distance && name.string() < best)))  // ties: the first by name
         best = name.string(), best_distance = d;
     }
+    const auto bang = item.find("!/");  // a .dbc member: the archive misspelt, the member as given
     return best.empty() ? std::string()
-                        : "did you mean " + (file.parent_path() / best).generic_string() + "?";
+                        : "did you mean " + (file.parent_path() / best).generic_string() +
+                              (bang == std::string::npos ? "" : item.substr(bang)) + "?";
   };
   const auto hint_of = [&](const std::string& item) {
     const std::string in = where(item);

@@ -8,6 +8,7 @@
 #include "judge/stats/rule_tree.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/jsonl.hpp"
 
 namespace judge::memory {
 
@@ -90,6 +91,8 @@ std::optional<Calibration> load_calibration(const std::filesystem::path& memory_
           stats::IsotonicMap(v.at("x").get<std::vector<double>>(), v.at("y").get<std::vector<double>>());
       c.pairs[d] = v.contains("n") ? detail::json_whole<std::size_t>(v.at("n"), "dimensions." + d + ".n") : 0;
     }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path.string() + ": " + util::json_error_text(e));
   } catch (const std::exception& e) {
     throw Error(path.string() + ": " + e.what());
   }

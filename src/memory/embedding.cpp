@@ -10,6 +10,7 @@
 #include "json_number.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/jsonl.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::memory {
@@ -107,7 +108,7 @@ void HashedTfidfEmbedder::load_state(const nlohmann::json& state) {
     m_df = std::move(df);
     m_documents = detail::json_whole<std::uint64_t>(state.at("documents"), "hashed-tfidf state: documents");
   } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("hashed-tfidf state: ") + e.what());
+    throw Error(std::string("hashed-tfidf state: ") + util::json_error_text(e));
   }
 }
 

@@ -913,15 +913,16 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   const std::set<std::string> ids(label_ids.begin(), label_ids.end());
   ForgetResult result;
   std::vector<Episode> kept;
-  std::set<std::string> gone(ids.begin(),
-                             ids.end());  // the labels forgotten: given, or of the episodes removed
+  // The labels forgotten: those given, and those of the notebooks given. Not the other labels of an episode
+  // removed for one of its labels (another rater's): they come back at the next align.
+  std::set<std::string> gone(ids.begin(), ids.end());
   for (const auto& e : memory.episodes()) {
     const bool cited =
         std::any_of(e.labels.begin(), e.labels.end(), [&](const std::string& l) { return ids.count(l) > 0; });
     if (nbs.count(e.notebook) || cited) {
       ++result.episodes_removed;
       result.dimensions.insert(e.dimension);
-      gone.insert(e.labels.begin(), e.labels.end());
+      if (nbs.count(e.notebook)) gone.insert(e.labels.begin(), e.labels.end());
     } else
       kept.push_back(e);
   }

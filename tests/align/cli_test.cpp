@@ -292,11 +292,11 @@ TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
   EXPECT_EQ(judge::memory::Memory::load(dir / "mem").episodes().size(), 1u);
 }
 
-// A section of guidelines.yaml renamed by hand to no dimension (`data_imputaton:`) holds guidelines no judge
-// reads: align refuses, naming the file and the section's line (5: after the two comment lines,
+// A section of guidelines.yaml renamed by hand to a misspelt dimension (`data_imputaton:`) holds guidelines
+// no judge reads: align refuses, naming the file and the section's line (5: after the two comment lines,
 // schema_version and guidelines) and the dimension it seems meant as, and changes nothing (before, it kept
 // the section under that name, a learnt rule in it turned manual, and learnt the dimension again without it).
-TEST(AlignCli, AGuidelinesSectionUnderNoDimensionIsRefusedNamingItsLine) {
+TEST(AlignCli, AGuidelinesSectionUnderAMisspeltDimensionIsRefusedNamingItsLine) {
   const judge::test::TempDir dir("judge_align_unknown_section");
   const auto align = labels_files(dir);
   ASSERT_EQ(align("first.csv").exit_code, 0);
@@ -304,25 +304,36 @@ TEST(AlignCli, AGuidelinesSectionUnderNoDimensionIsRefusedNamingItsLine) {
   const auto at = yaml.find("\n  data_imputation:\n");
   ASSERT_NE(at, std::string::npos) << yaml;
   ASSERT_EQ(std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(at), '\n'), 3) << yaml;
+  const std::string original = yaml;
   yaml.replace(at, 20, "\n  data_imputaton:\n");
   judge::util::write_file_atomic(dir / "mem/guidelines.yaml", yaml);
   const std::string episodes = judge::util::read_file(dir / "mem/episodes.jsonl");
   const auto r = align("first.csv");
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("judge: error: memory " + dir.str() +
-                       "/mem: 1 section of guidelines.yaml under no dimension of the rubric; nothing was "
-                       "changed:\n  " +
-                       dir.str() +
-                       "/mem/guidelines.yaml:5: `data_imputaton` is not a dimension of rubric "
-                       "ml-notebook"),
-            std::string::npos)
-      << r.out;
-  EXPECT_NE(r.out.find("did you mean `data_imputation`?\nRename the section to its dimension (or delete it), "
-                       "then align again"),
-            std::string::npos)
+  EXPECT_EQ(r.out,
+            "judge: error: memory " + dir.str() +
+                "/mem: 1 section of guidelines.yaml under a misspelt dimension; nothing was changed:\n  " +
+                dir.str() +
+                "/mem/guidelines.yaml:5: `data_imputaton` is not a dimension of rubric ml-notebook, so "
+                "its 1 guideline is not used; did you mean `data_imputation`?\nRename the section to "
+                "its dimension, then align again\n")
       << r.out;
   EXPECT_EQ(judge::util::read_file(dir / "mem/guidelines.yaml"), yaml);
   EXPECT_EQ(judge::util::read_file(dir / "mem/episodes.jsonl"), episodes);
+  // Quoted, with a comment after it: the same line found.
+  std::string quoted = original;
+  quoted.replace(at, 20, "\n  \"data_imputaton\":   # mine\n");
+  judge::util::write_file_atomic(dir / "mem/guidelines.yaml", quoted);
+  EXPECT_NE(align("first.csv").out.find("/mem/guidelines.yaml:5: `data_imputaton`"), std::string::npos);
+  // A name no near miss of a dimension (another rubric's, `clarity`) is no typo: its guidelines stay, as
+  // align keeps a person's guidelines of dimensions the rubric lacks.
+  std::string other = original;
+  other.replace(at, 20, "\n  clarity:\n");
+  other += "    - text: Say what you see.\n      source: manual\n";
+  judge::util::write_file_atomic(dir / "mem/guidelines.yaml", other);
+  const auto kept = align("first.csv");
+  EXPECT_EQ(kept.exit_code, 0) << kept.out;
+  EXPECT_NE(judge::util::read_file(dir / "mem/guidelines.yaml").find("Say what you see."), std::string::npos);
 }
 
 // Rules that give every labelled notebook one score are said. Three notebooks the heuristic judges alike,

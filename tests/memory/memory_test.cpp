@@ -227,6 +227,25 @@ TEST(Memory, ForgetTakesTheForgottenLabelsFromTheCitationsOfGuidelinesKept) {
   ASSERT_NE(kept, m.all_guidelines().end());
   EXPECT_EQ(kept->cites,
             (std::vector<std::string>{"c.ipynb#data_imputation#r1", "zz.ipynb#data_imputation#r1"}));
+  // A label forgotten alone (r1's of an episode two raters labelled): the episode goes, but only that label
+  // leaves the citations; r2's comes back at the next align.
+  auto episodes = m.episodes();
+  for (auto& e : episodes)
+    if (e.id == "c.ipynb#data_imputation")
+      e.labels = {"c.ipynb#data_imputation#r1", "c.ipynb#data_imputation#r2"};
+  m.set_episodes(episodes);
+  auto more = m.all_guidelines();
+  for (auto& g : more)
+    if (g.text == "Check before you fill.") g.cites.push_back("c.ipynb#data_imputation#r2");
+  m.set_guidelines(more);
+  const auto r2 = forget(m, {}, {"c.ipynb#data_imputation#r1"});
+  EXPECT_EQ(r2.episodes_removed, 1u);
+  EXPECT_EQ(r2.citations_removed, 1u);
+  const auto left = std::find_if(m.all_guidelines().begin(), m.all_guidelines().end(),
+                                 [](const Guideline& g) { return g.text == "Check before you fill."; });
+  ASSERT_NE(left, m.all_guidelines().end());
+  EXPECT_EQ(left->cites,
+            (std::vector<std::string>{"zz.ipynb#data_imputation#r1", "c.ipynb#data_imputation#r2"}));
 }
 
 TEST(Memory, ForgetRecordsTombstonesThatSurviveARoundTrip) {

@@ -716,7 +716,8 @@ TEST(ReportCli, FilesOfTheDefaultRubricsDimensionsAreCheckedAgainstItsScale) {
 // Files that name a dimension the default rubric lacks (a custom rubric's) keep the inferred scale, said in
 // the header: 1..4 from the labels 2, 4 and the scores 1, 4. When they name some of its dimensions too and
 // the others are each a few typos from one of its own (model_uze), they are its files misspelt: its scale
-// stands, a label of the misspelt dimension is an error, a score of it a warning. When a
+// stands, a label of the misspelt dimension no score names is an error, and one the scores name too (or a
+// score of it alone) a warning. When a
 // dimension is no near miss (clarity beside model_use), stderr says the scores are not checked; the scale
 // 2..4 spans labels 2, 3, 4 and scores 2, 3.
 TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
@@ -750,23 +751,41 @@ TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
                  "against it: fix the labels, or give --rubric FILE with the rubric they were scored on)"),
       std::string::npos)
       << r.out;
-  // The same misspelling in the scores alone (the judge's): a warning, and the labels measured on 1..3.
+  // The same misspelling in the scores alone (the judge's), or in both files (one run of an older rubric,
+  // whose pairs are measured): a warning, and the labels measured on 1..3; a label of the misspelt dimension
+  // must be a point of the scale (2.5 is not), said with a problem of a known dimension (b's 7) in one run.
   const fs::path misspelt_scores =
       write_temp("misspelt_scores.csv",
                  "item,dimension,score,judge\na,model_use,2,h\nb,model_use,3,h\na,model_uze,2,h\n");
+  const std::string warned =
+      "judge: warning: model_uze (did you mean \"model_use\"?) is not a dimension of rubric ml-notebook "
+      "(misspelt? fix it, or give --rubric FILE with the rubric the files follow); the other labels are "
+      "checked against it, and every label and score against its scale\n";
   const fs::path good =
       write_temp("good_labels.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,3\n");
-  r = judge::test::run_judge("report --labels '" + good.string() + "' --scores '" + misspelt_scores.string() +
+  const fs::path both = write_temp("both_labels.csv",
+                                   "notebook,dimension,score\na,model_use,2\nb,model_use,3\na,model_uze,2\n");
+  for (const auto& l : {good, both}) {
+    r = judge::test::run_judge("report --labels '" + l.string() + "' --scores '" + misspelt_scores.string() +
+                               "' --bootstrap 10 2>&1");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out.find(warned), 0u) << r.out;
+    EXPECT_NE(r.out.find("scale 1..3 (rubric ml-notebook)"), std::string::npos) << r.out;
+  }
+  const fs::path half = write_temp(
+      "misspelt_half.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,7\na,model_uze,2.5\n");
+  r = judge::test::run_judge("report --labels '" + half.string() + "' --scores '" + misspelt_scores.string() +
                              "' --bootstrap 10 2>&1");
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(
-      r.out.find("judge: warning: the scores name model_uze (did you mean \"model_use\"?), not a "
-                 "dimension of rubric ml-notebook (misspelt? fix it, or give --rubric FILE with the rubric "
-                 "the files follow); the labels are checked against it, and every score against its "
-                 "scale\n"),
-      0u)
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(
+      r.out.find(half.string() +
+                 ":3: score 7 is off the scale (1..3 or NA)\nand 1 problem of misspelt "
+                 "dimensions:\n  " +
+                 half.string() +
+                 ":4: score 2.5 is not a point of the scale (1..3 of rubric ml-notebook; or give --rubric "
+                 "FILE with the rubric the labels follow)\n"),
+      std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("scale 1..3 (rubric ml-notebook)"), std::string::npos) << r.out;
   // A custom rubric's dimension three edits from a built-in one (model_tuning, model_training) is its own,
   // not a misspelling: the scale is inferred (4..5).
   const fs::path tuning =
@@ -885,9 +904,10 @@ TEST(ReportCli, NamesLabelledDimensionsWithoutAnyScoreAndReadsPassedGatesRight) 
             nlohmann::json::array({"model_training"}));
 }
 
-// Labels without a score are listed on stderr, each with the score item it probably meant: d.ipynbb is one
-// typo from nb/d.ipynb, e.ipynb has no look-alike, and a.ipynb matched but has no score on model_training.
-// "nb/./c.ipynb" and "./f.ipynb" are read as nb/c.ipynb and f.ipynb, which match nb/c.ipynb and nb/f.ipynb.
+// Labels without a score are listed on stderr, each with the score item it probably meant: "nb/./c.ipynb" is
+// nb/c.ipynb once "." parts are dropped (a leading "./" alone matches: ./f.ipynb is nb/f.ipynb), d.ipynbb is
+// one typo from nb/d.ipynb, e.ipynb has no look-alike, and a.ipynb matched but has no score on
+// model_training.
 TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
   const fs::path labels =
       write_temp("unmatched_labels.csv",
@@ -902,8 +922,9 @@ TEST(ReportCli, ListsLabelsWithoutAScoreWithDidYouMean) {
                                         scores.string() + "' --bootstrap 50 2>&1 >/dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out,
-            "judge: judge h: 3 labels without a score (no score at all on labelled dimension model_training: "
+            "judge: judge h: 4 labels without a score (no score at all on labelled dimension model_training: "
             "misspelt, or not judged?):\n"
+            "  nb/./c.ipynb#model_use (did you mean nb/c.ipynb?)\n"
             "  nb/d.ipynbb#model_use (did you mean nb/d.ipynb?)\n"
             "  e.ipynb#model_use\n"
             "  a.ipynb#model_training\n");

@@ -67,6 +67,7 @@ struct AlignSummary {
   struct OneScore {
     double score = 0;
     std::map<double, std::size_t> labels;
+    bool manual = false;  ///< a person's rule (source: manual) is among the dimension's rules
   };
   std::map<std::string, OneScore> rules_one_score;
   /// Learnt rules a person edited or deleted in guidelines.yaml since the last align wrote them, one problem

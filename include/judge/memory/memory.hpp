@@ -269,7 +269,8 @@ struct ForgetResult {
 /// from the given label ids, then every non-manual guideline that cites a label no episode left holds (its
 /// text may come from that label's feedback); the episodes of the other labels such a guideline cited are
 /// marked undistilled, so the next align distills them again. Manual guidelines always stay, and so do
-/// learnt rules a person edited (Memory::edited_by_hand), without their citations of the forgotten labels;
+/// learnt rules a person edited (Memory::edited_by_hand), without their citations of the labels forgotten
+/// (those given, and those of the notebooks given; another rater's label of an episode removed stays cited);
 /// a learnt rule removed leaves the learnt record.
 /// Records a tombstone (time: now) for each notebook and label id given that has none yet, so that align
 /// keeps them out. When anything changed, the provenance's `updated` is now (the tombstones' time), as align
