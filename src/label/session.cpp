@@ -314,14 +314,14 @@ json Session::session_json() const {
 }
 
 json Session::notebooks_json() const {
-  std::map<std::string, int> labelled;  // notebook -> dimensions this rater labelled
+  std::map<std::string, int> labelled;  // notebook (labels::normal_item) -> dimensions this rater labelled
   for (const auto& l : m_store->labels())
-    if (l.rater == m_options.rater) ++labelled[l.notebook];
+    if (l.rater == m_options.rater) ++labelled[labels::normal_item(l.notebook)];
   json list = json::array();
   for (const auto& e : m_entries) {
     json j{{"name", e.name},
            {"readable", e.nb.has_value()},
-           {"labelled", labelled[e.name]},
+           {"labelled", labelled[labels::normal_item(e.name)]},
            {"dimensions", m_rubric.dimensions.size()}};
     if (!e.error.empty()) j["error"] = e.error;
     list.push_back(std::move(j));
@@ -331,7 +331,8 @@ json Session::notebooks_json() const {
 
 json Session::label_json(const std::string& notebook, const std::string& dimension) const {
   for (const auto& l : m_store->labels())
-    if (l.notebook == notebook && l.dimension == dimension && l.rater == m_options.rater)
+    if (labels::normal_item(l.notebook) == labels::normal_item(notebook) && l.dimension == dimension &&
+        l.rater == m_options.rater)
       return label_to_json(l);
   return nullptr;
 }

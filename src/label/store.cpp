@@ -252,11 +252,17 @@ SaveResult LabelStore::save(const SaveRequest& request, bool known_notebook) {
     result.message = "not saved: " + problem;
     return result;
   }
+  // The file's rows of this notebook in whatever spelling the file uses ("./x.ipynb" for the page's
+  // "x.ipynb", labels::normal_item): a new label is written in that spelling, so that the file never names
+  // one notebook two ways (read_labels refuses that).
+  const std::string key = labels::normal_item(request.notebook);
   Row* row = nullptr;
-  for (auto& r : m_rows)
-    if (r.label && r.label->item == request.notebook && r.label->dimension == request.dimension &&
-        r.label->rater == m_rater)
-      row = &r;
+  std::string spelling = request.notebook;
+  for (auto& r : m_rows) {
+    if (!r.label || labels::normal_item(r.label->item) != key) continue;
+    spelling = r.label->item;
+    if (r.label->dimension == request.dimension && r.label->rater == m_rater) row = &r;
+  }
   const std::string current = row ? version_of(*row->label) : "";
   if (!request.version && row) {  // a client that sent no version: it did not know of the stored label
     result.status = SaveStatus::stale;
@@ -274,7 +280,7 @@ SaveResult LabelStore::save(const SaveRequest& request, bool known_notebook) {
     return result;
   }
   labels::Label l;
-  l.item = request.notebook;
+  l.item = row ? row->label->item : spelling;
   l.dimension = request.dimension;
   l.rater = m_rater;
   l.score = request.score;

@@ -40,6 +40,23 @@ std::optional<double> parse_score_text(std::string_view text, bool& ok) {
   return value;
 }
 
+std::string normal_item(std::string_view item) {
+  std::string out;
+  const bool absolute = !item.empty() && (item.front() == '/' || item.front() == '\\');
+  std::size_t start = 0;
+  while (start <= item.size()) {
+    std::size_t end = item.find_first_of("/\\", start);
+    if (end == std::string_view::npos) end = item.size();
+    const std::string_view part = item.substr(start, end - start);
+    if (!part.empty() && part != ".") {
+      if (!out.empty() || absolute) out += '/';
+      out += part;
+    }
+    start = end + 1;
+  }
+  return out.empty() ? std::string(item) : out;
+}
+
 std::string format_score(double score) {
   std::ostringstream os;
   os << score;
@@ -47,18 +64,6 @@ std::string format_score(double score) {
 }
 
 namespace {
-
-/// A labelled notebook's path in one spelling: lexically normal, forward slashes, no "./" ("./ipynb/a.ipynb"
-/// and "ipynb//a.ipynb" are "ipynb/a.ipynb"); an id that is no path ("story_12", "a.dbc!/inside") is
-/// unchanged. check_labels refuses two spellings of one path in a file: read as written they were two
-/// notebooks to align, and memory forget removed one of them. Labels keep the spelling they were written in,
-/// which is what memories aligned on them record.
-std::string normal_item(const std::string& item) {
-  if (item.empty()) return item;
-  std::string normal = std::filesystem::path(item).lexically_normal().generic_string();
-  if (normal.empty() || normal == ".") return item;
-  return normal;
-}
 
 using util::CsvHeader;
 using util::CsvRecord;
@@ -284,6 +289,12 @@ std::vector<MissingNotebook> check_labels(const LabelSet& set, const LabelCheck&
   std::map<std::string, int> first_line;
   std::map<std::string, std::pair<std::string, int>> spelling;  // normal path -> first spelling and its line
   std::set<std::string> said;                                   // spellings already refused
+  std::filesystem::path folder;  // the notebooks folder, absolute and without links in its own path
+  if (!check.notebooks_dir.empty()) {
+    std::error_code ec;
+    folder = std::filesystem::weakly_canonical(check.notebooks_dir, ec);
+    if (ec) folder.clear();
+  }
   std::vector<MissingNotebook> missing;
   std::map<std::string, std::size_t> missing_index;  // item -> index into `missing`
   std::set<std::string> found;
@@ -292,7 +303,12 @@ std::vector<MissingNotebook> check_labels(const LabelSet& set, const LabelCheck&
     if (l.item.empty()) problems.add(l.line, "empty notebook");
     if (l.dimension.empty()) problems.add(l.line, "empty dimension");
     if (!l.item.empty()) {
-      const auto [it, first] = spelling.emplace(normal_item(l.item), std::make_pair(l.item, l.line));
+      // Relative to the notebooks folder when one is given, so that an absolute path of the same file is
+      // the same notebook.
+      const std::string key = folder.empty() || std::filesystem::path(l.item).is_absolute()
+                                  ? normal_item(l.item)
+                                  : normal_item((folder / l.item).generic_string());
+      const auto [it, first] = spelling.emplace(key, std::make_pair(l.item, l.line));
       if (!first && it->second.first != l.item && said.insert(l.item).second)
         problems.add(l.line, "notebook " + l.item + " is " + it->second.first + " (line " +
                                  std::to_string(it->second.second) +

@@ -87,6 +87,28 @@ TEST(LabelStore, OtherRatersRowsStayByteForByteAndAChangeIsInPlace) {
   EXPECT_EQ(middle.rfind("a.ipynb,model_use,me,NA,no model to use,", 0), 0u) << middle;
 }
 
+// A file that spells a notebook "./a.ipynb" (as judge eval run in its folder writes it), labelled from the
+// page's "a.ipynb": the label of that spelling is the one changed, and a new dimension of it is written in
+// the file's spelling, so the file never names one notebook two ways (which read_labels refuses).
+TEST(LabelStore, ANotebookIsWrittenInTheSpellingItsFileUses) {
+  Folder f;
+  const auto p = f.file("labels.csv",
+                        "notebook,dimension,rater,score,feedback,timestamp\n"
+                        "./a.ipynb,model_use,me,2,,2026-01-02T00:00:00Z\n");
+  auto store = f.store(p);
+  ASSERT_TRUE(store.problems().empty());
+  auto r = store.save(request("a.ipynb", "model_use", 3, "", store.labels()[0].version));
+  ASSERT_EQ(r.status, SaveStatus::saved) << r.message;
+  r = store.save(request("a.ipynb", "model_training", 1));
+  ASSERT_EQ(r.status, SaveStatus::saved) << r.message;
+  const std::string text = read(p);
+  EXPECT_NE(text.find("\n./a.ipynb,model_use,me,3,,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n./a.ipynb,model_training,me,1,,"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\na.ipynb,"), std::string::npos) << text;
+  const auto set = judge::labels::read_labels(p, {&judge::rubric::default_rubric(), f.dir / "nb"});
+  EXPECT_EQ(set.labels.size(), 2u);
+}
+
 TEST(LabelStore, AStaleVersionIsRefusedAndNothingIsWritten) {
   Folder f;
   auto store = f.store(f.dir / "labels.csv");

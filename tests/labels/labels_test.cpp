@@ -198,6 +198,59 @@ TEST(Labels, TwoSpellingsOfANotebooksPathAreRefused) {
                 ":6: notebook nb/b.ipynb is nb//b.ipynb (line 5) spelt another way: one notebook, two "
                 "names; write its path one way")
       << e;
+  // With a notebooks folder, a path relative to it and the absolute path of the same file are one notebook;
+  // "sub/../a.ipynb" is kept apart (through a link it can be another file) and is found as written.
+  const fs::path nbdir = write_temp("spell_nb/ipynb/a.ipynb", "{}").parent_path().parent_path();
+  const auto abs = write_temp("spellings_abs.csv",
+                              "notebook,dimension,rater,score\n"
+                              "ipynb/a.ipynb,model_use,r1,1\n" +
+                                  (nbdir / "ipynb/a.ipynb").string() + ",model_use,r2,3\n");
+  LabelCheck check;
+  check.notebooks_dir = nbdir;
+  const std::string ea = error_of(abs, check);
+  EXPECT_NE(ea.find(abs.string() + ":3: notebook " + (nbdir / "ipynb/a.ipynb").string() +
+                    " is ipynb/a.ipynb (line 2) spelt another way"),
+            std::string::npos)
+      << ea;
+  write_temp("spell_nb/ipynb/sub/keep", "");
+  const auto dots = write_temp("spellings_dots.csv",
+                               "notebook,dimension,rater,score\n"
+                               "ipynb/a.ipynb,model_use,r1,1\n"
+                               "ipynb/sub/../a.ipynb,model_use,r2,3\n");
+  EXPECT_EQ(error_of(dots, check), "");
+  EXPECT_EQ(normal_item("./ipynb//x/./a.ipynb"), "ipynb/x/a.ipynb");
+  EXPECT_EQ(normal_item("/abs/./a.ipynb"), "/abs/a.ipynb");
+  EXPECT_EQ(normal_item("d/../a.ipynb"), "d/../a.ipynb");
+  EXPECT_EQ(normal_item("a.dbc!/inner/nb"), "a.dbc!/inner/nb");
+}
+
+// A notebooks folder one level too high (`examples` for `examples/notebooks`): the message says where the
+// notebooks are, for every notebook of that folder, and nothing more for one that is nowhere.
+TEST(Labels, NotebookInASubfolderIsNamedInTheMessage) {
+  const fs::path top = write_temp("up/project/notebooks/x.ipynb", "{}").parent_path().parent_path();
+  write_temp("up/project/notebooks/sub/y.ipynb", "{}");
+  write_temp("up/project/here.ipynb", "{}");
+  const auto p = write_temp("h.csv",
+                            "notebook,dimension,rater,score\n"
+                            "x.ipynb,model_training,r1,2\n"
+                            "sub/y.ipynb,model_training,r1,2\n"
+                            "gone.ipynb,model_training,r1,2\n"
+                            "here.ipynb,model_training,r1,2\n");
+  LabelCheck check;
+  check.notebooks_dir = top;
+  const std::string e = error_of(p, check);
+  const std::string where = "; it is in " + (top / "notebooks").string() + ": is that the notebooks folder?";
+  EXPECT_NE(e.find("h.csv:2: notebook not found: " + (top / "x.ipynb").string() + " (1 label)" + where),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("h.csv:3: notebook not found: " + (top / "sub/y.ipynb").string() + " (1 label)" + where),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("h.csv:4: notebook not found: " + (top / "gone.ipynb").string() + " (1 label)"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find((top / "gone.ipynb").string() + " (1 label);"), std::string::npos) << e;
+  EXPECT_EQ(e.find("here.ipynb"), std::string::npos) << e;
 }
 
 // A labelled notebook not found whose file name is a few edits from a file of its folder names that file:

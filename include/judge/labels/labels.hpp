@@ -67,9 +67,17 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check 
 /// read_labels would, naming set.source and each line. Nothing is thrown without check.rubric.
 void check_against_rubric(const LabelSet& set, const LabelCheck& check);
 
-/// Reads one score cell: a number (returned, surrounding space ignored), or "NA", "N/A", "na", "n/a" or an
+/// Reads one score cell: a number (returned, surrounding space ignored), or NA or N/A in any case, or an
 /// empty cell (N/A: nullopt). Sets `ok` to false (and returns nullopt) for anything else.
 std::optional<double> parse_score_text(std::string_view text, bool& ok);
+
+/// A notebook path in one spelling, to tell two spellings of one path from two notebooks: forward slashes,
+/// no "." parts and no repeated separators ("./ipynb/a.ipynb", "ipynb//a.ipynb" and "ipynb/./a.ipynb" are
+/// "ipynb/a.ipynb"). ".." parts stay: through a symbolic link "d/../x" is another file than "x". An id that
+/// is no path ("story_12", "a.dbc!/inside") is unchanged. Labels keep the spelling they were written in
+/// (memories aligned on them record it); read_labels refuses two spellings of one path in a file, and the
+/// label tool writes a notebook's new labels in the spelling its file already uses.
+std::string normal_item(std::string_view item);
 
 /// A score as messages about labels and scores spell it: "9", "9.5", "2.25" (at most 6 significant digits,
 /// no trailing zeros; never "9.000000").
