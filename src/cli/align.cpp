@@ -83,24 +83,26 @@ void refuse_replacing_most(const AlignCliOptions& opt, const memory::Memory& mem
 }
 
 // A section of guidelines.yaml whose name is a misspelling of one of the rubric's dimensions (at most two
-// edits: util::closest_names) holds guidelines no judge reads, and align would keep them there (a learnt
-// rule among them as a person's) while it learnt the dimension's rules again without them: refused before
-// anything changes, naming the section's line and the dimension meant. A name further off is another
-// rubric's dimension (the memory was aligned for another rubric): its hand-written guidelines stay, as
-// align keeps them, and eval warns of them. Exit 1, as for a rule off the rubric's scale.
+// edits, as judge report takes a misspelt dimension) holds guidelines no judge reads, and align would keep
+// them there (a learnt rule among them as a person's) while it learnt the dimension's rules again without
+// them: refused before anything changes, naming the section's line and the dimension meant. A name further
+// off is another rubric's dimension (the memory was aligned for another rubric): its hand-written guidelines
+// stay, as align keeps them, and eval warns of them. Exit 1, as for a rule off the rubric's scale.
 void refuse_misspelt_guideline_dimensions(const memory::Memory& memory, const std::string& dir,
                                           const rubric::Rubric& rubric) {
   std::map<std::string, std::size_t> unknown;  // a section's name -> its guidelines
   for (const auto& g : memory.all_guidelines())
     if (!rubric.find(g.dimension)) ++unknown[g.dimension];
-  std::vector<std::string> ids;
-  for (const auto& d : rubric.dimensions) ids.push_back(d.id);
   const std::filesystem::path file = std::filesystem::path(dir) / "guidelines.yaml";
   std::string text;
   std::vector<std::string> problems;
   for (const auto& [name, n] : unknown) {
-    const auto close = util::closest_names(name, ids);
-    if (close.empty()) continue;
+    // A near miss as judge report takes one: at most two edits from a dimension (model_tuning, three from
+    // model_training, is another rubric's own).
+    const bool misspelt = std::any_of(rubric.dimensions.begin(), rubric.dimensions.end(),
+                                      [&](const auto& d) { return util::edit_distance(name, d.id) <= 2; });
+    const std::string hint = rubric::did_you_mean_dimension(rubric, name);
+    if (!misspelt || hint.empty()) continue;
     if (text.empty()) text = util::read_file(file);
     // The section's line: its key, quoted or not, before any comment ("  \"name\":  # typo").
     std::string at = file.string();
@@ -117,8 +119,7 @@ void refuse_misspelt_guideline_dimensions(const memory::Memory& memory, const st
       }
     }
     problems.push_back(at + ": `" + name + "` is not a dimension of rubric " + rubric.id + ", so its " +
-                       util::count_text(n, "guideline") + (n == 1 ? " is" : " are") +
-                       " not used; did you mean `" + close.front() + "`?");
+                       util::count_text(n, "guideline") + (n == 1 ? " is" : " are") + " not used; " + hint);
   }
   if (problems.empty()) return;
   std::string what = "memory " + dir + ": " + util::count_text(problems.size(), "section") +

@@ -491,7 +491,7 @@ Targets resolve_targets(const char* command, const MemoryCliOptions& opt,
   for (const auto& u : unmatched)
     if (u.not_forgotten)
       std::cerr << "judge: warning: memory " << command << ": " << u.what << " is not forgotten in "
-                << opt.dir << " (memory holds its episodes; judge memory forget removes them)\n";
+                << opt.dir << " (memory holds it; judge memory forget removes it)\n";
     else
       std::cerr << "judge: warning: memory " << command << ": " << u.what << " matches nothing in " << opt.dir
                 << u.hint << "\n";

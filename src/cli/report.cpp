@@ -210,14 +210,22 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
       // of the labels. Where the scores name the same misspelt dimension (files of one run of an older
       // rubric) the pairs are measured: a warning, the other labels checked against the rubric and the
       // misspelt dimension's against its scale; so too a misspelling in the scores alone.
-      std::set<std::string, std::less<>> scored;
-      for (const auto& r : scores.records) scored.insert(r.dimension);
+      std::set<std::string, std::less<>> scored;  // dimensions a score names (a scored record: N/A counts)
+      for (const auto& r : scores.records)
+        if (r.status == verdict::Status::scored || r.status == verdict::Status::not_applicable)
+          scored.insert(r.dimension);
+      // The error names the labels of the rubric's dimensions and of misspelt ones no score names, not
+      // those of a misspelt dimension the scores name too (renamed, they would match no score).
+      labels::LabelSet checked = labels;
+      checked.labels.clear();
+      for (const auto& l : labels.labels)
+        if (rubric.find(l.dimension) || !scored.count(l.dimension)) checked.labels.push_back(l);
       const bool unmeasured = std::any_of(
           labels.labels.begin(), labels.labels.end(),
           [&](const labels::Label& l) { return !rubric.find(l.dimension) && !scored.count(l.dimension); });
       if (unmeasured) {
         try {
-          labels::check_against_rubric(labels, {&rubric, {}});
+          labels::check_against_rubric(checked, {&rubric, {}});
         } catch (const Error& e) {
           throw Error(e.message() + "\n(the labels and scores name dimensions of " + named +
                           ", so they are checked against it: fix the labels, or give --rubric FILE with the "

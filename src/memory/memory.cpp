@@ -946,8 +946,14 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
     }
     // A guideline that stays (a person's) cites the forgotten labels no more: memory keeps no trace of them.
     Guideline rest = g;
-    result.citations_removed +=
-        std::erase_if(rest.cites, [&](const std::string& c) { return gone.count(c) > 0; });
+    result.citations_removed += std::erase_if(rest.cites, [&](const std::string& c) {
+      // A label id is NOTEBOOK#DIMENSION#RATER: a label of a notebook given goes whether or not an episode
+      // still held it (one forgotten by --label before).
+      const auto rater = c.rfind('#');
+      const auto dimension =
+          rater == std::string::npos || rater == 0 ? std::string::npos : c.rfind('#', rater - 1);
+      return gone.count(c) > 0 || (dimension != std::string::npos && nbs.count(c.substr(0, dimension)) > 0);
+    });
     guidelines.push_back(std::move(rest));
   }
   if (learnt) memory.set_learnt_record(std::move(*learnt));

@@ -315,7 +315,7 @@ TEST(AlignCli, AGuidelinesSectionUnderAMisspeltDimensionIsRefusedNamingItsLine) 
                 "/mem: 1 section of guidelines.yaml under a misspelt dimension; nothing was changed:\n  " +
                 dir.str() +
                 "/mem/guidelines.yaml:5: `data_imputaton` is not a dimension of rubric ml-notebook, so "
-                "its 1 guideline is not used; did you mean `data_imputation`?\nRename the section to "
+                "its 1 guideline is not used; did you mean \"data_imputation\"?\nRename the section to "
                 "its dimension, then align again\n")
       << r.out;
   EXPECT_EQ(judge::util::read_file(dir / "mem/guidelines.yaml"), yaml);
@@ -325,10 +325,11 @@ TEST(AlignCli, AGuidelinesSectionUnderAMisspeltDimensionIsRefusedNamingItsLine) 
   quoted.replace(at, 20, "\n  \"data_imputaton\":   # mine\n");
   judge::util::write_file_atomic(dir / "mem/guidelines.yaml", quoted);
   EXPECT_NE(align("first.csv").out.find("/mem/guidelines.yaml:5: `data_imputaton`"), std::string::npos);
-  // A name no near miss of a dimension (another rubric's, `clarity`) is no typo: its guidelines stay, as
-  // align keeps a person's guidelines of dimensions the rubric lacks.
+  // A name no near miss of a dimension (another rubric's: `model_tuning`, three edits from model_training,
+  // as judge report takes it) is no typo: its guidelines stay, as align keeps a person's guidelines of
+  // dimensions the rubric lacks.
   std::string other = original;
-  other.replace(at, 20, "\n  clarity:\n");
+  other.replace(at, 20, "\n  model_tuning:\n");
   other += "    - text: Say what you see.\n      source: manual\n";
   judge::util::write_file_atomic(dir / "mem/guidelines.yaml", other);
   const auto kept = align("first.csv");
@@ -885,7 +886,7 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   r = run_judge("memory unforget " + mem + " --notebook c.ipynb 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("judge: warning: memory unforget: notebook c.ipynb is not forgotten in " +
-                       dir.string() + "/mem (memory holds its episodes; judge memory forget removes them)"),
+                       dir.string() + "/mem (memory holds it; judge memory forget removes it)"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(run_judge("memory unforget " + mem + " --all").exit_code, 0);

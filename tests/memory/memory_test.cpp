@@ -246,6 +246,13 @@ TEST(Memory, ForgetTakesTheForgottenLabelsFromTheCitationsOfGuidelinesKept) {
   ASSERT_NE(left, m.all_guidelines().end());
   EXPECT_EQ(left->cites,
             (std::vector<std::string>{"zz.ipynb#data_imputation#r1", "c.ipynb#data_imputation#r2"}));
+  // Then the notebook: its label r2, cited though no episode holds it now, goes too.
+  const auto r3 = forget(m, {"c.ipynb"}, {});
+  EXPECT_EQ(r3.citations_removed, 1u);
+  const auto last = std::find_if(m.all_guidelines().begin(), m.all_guidelines().end(),
+                                 [](const Guideline& g) { return g.text == "Check before you fill."; });
+  ASSERT_NE(last, m.all_guidelines().end());
+  EXPECT_EQ(last->cites, (std::vector<std::string>{"zz.ipynb#data_imputation#r1"}));
 }
 
 TEST(Memory, ForgetRecordsTombstonesThatSurviveARoundTrip) {

@@ -772,6 +772,30 @@ TEST(ReportCli, FilesOfAnotherRubricInferTheScale) {
     EXPECT_EQ(r.out.find(warned), 0u) << r.out;
     EXPECT_NE(r.out.find("scale 1..3 (rubric ml-notebook)"), std::string::npos) << r.out;
   }
+  // Both files name model_uze and the labels also misspell another no score names: the error names that
+  // one alone (line 5), not model_uze's label (renamed, it would match no score). Scores of model_uze that
+  // are all unscored measure nothing: its label is then an error too.
+  const fs::path mixed_typos = write_temp("mixed_typos.csv",
+                                          "notebook,dimension,score\na,model_use,2\n"
+                                          "b,model_use,3\na,model_uze,2\n"
+                                          "a,library_instalation,1\n");
+  r = judge::test::run_judge("report --labels '" + mixed_typos.string() + "' --scores '" +
+                             misspelt_scores.string() + "' --bootstrap 10 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("judge: error: 1 problem in labels " + mixed_typos.string() + ":\n  " +
+                       mixed_typos.string() + ":5: unknown dimension \"library_instalation\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("model_uze\" ("), std::string::npos) << r.out;
+  const fs::path unscored_typos = write_temp(
+      "unscored_typos.jsonl",
+      "{\"item\": \"a\", \"dimension\": \"model_use\", \"judge\": \"h\", \"status\": \"scored\", \"score\": "
+      "2}\n"
+      "{\"item\": \"a\", \"dimension\": \"model_uze\", \"judge\": \"h\", \"status\": \"unscored\"}\n");
+  r = judge::test::run_judge("report --labels '" + both.string() + "' --scores '" + unscored_typos.string() +
+                             "' --bootstrap 10 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find(both.string() + ":4: unknown dimension \"model_uze\""), std::string::npos) << r.out;
   const fs::path half = write_temp(
       "misspelt_half.csv", "notebook,dimension,score\na,model_use,2\nb,model_use,7\na,model_uze,2.5\n");
   r = judge::test::run_judge("report --labels '" + half.string() + "' --scores '" + misspelt_scores.string() +
