@@ -99,8 +99,9 @@ void refuse_misspelt_guideline_dimensions(const memory::Memory& memory, const st
   for (const auto& [name, n] : unknown) {
     // A near miss as judge report takes one: at most two edits from a dimension (model_tuning, three from
     // model_training, is another rubric's own).
+    const std::string& section = name;  // a structured binding is no lambda capture before C++20's P1091
     const bool misspelt = std::any_of(rubric.dimensions.begin(), rubric.dimensions.end(),
-                                      [&](const auto& d) { return util::edit_distance(name, d.id) <= 2; });
+                                      [&](const auto& d) { return util::edit_distance(section, d.id) <= 2; });
     const std::string hint = rubric::did_you_mean_dimension(rubric, name);
     if (!misspelt || hint.empty()) continue;
     if (text.empty()) text = util::read_file(file);
