@@ -94,7 +94,8 @@ void refuse_misspelt_guideline_dimensions(const memory::Memory& memory, const st
   for (const auto& g : memory.all_guidelines())
     if (!rubric.find(g.dimension)) ++unknown[g.dimension];
   const std::filesystem::path file = std::filesystem::path(dir) / "guidelines.yaml";
-  std::string text;
+  std::string text;                     // guidelines.yaml, read once a misspelt section is found
+  std::vector<std::string_view> lines;  // its lines
   std::vector<std::string> problems;
   for (const auto& [name, n] : unknown) {
     // A near miss as judge report takes one: at most two edits from a dimension (model_tuning, three from
@@ -104,10 +105,12 @@ void refuse_misspelt_guideline_dimensions(const memory::Memory& memory, const st
                                       [&](const auto& d) { return util::edit_distance(section, d.id) <= 2; });
     const std::string hint = rubric::did_you_mean_dimension(rubric, name);
     if (!misspelt || hint.empty()) continue;
-    if (text.empty()) text = util::read_file(file);
+    if (text.empty()) {
+      text = util::read_file(file);
+      lines = util::split_lines(text);
+    }
     // The section's line: its key, quoted or not, before any comment ("  \"name\":  # typo").
     std::string at = file.string();
-    const auto lines = util::split_lines(text);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       std::string_view key = util::trim(lines[i].substr(0, lines[i].find(" #")));
       if (key.empty() || key.back() != ':') continue;

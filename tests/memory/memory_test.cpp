@@ -211,6 +211,12 @@ TEST(Memory, ForgetNotebookAndLabels) {
 // A person's guideline stays when a label it cites is forgotten, but cites it no more (memory keeps no trace
 // of a forgotten label): forgetting a.ipynb takes its label from the manual guideline's two citations, and a
 // citation of a label never in memory (a person's typo) stays as written.
+// The guideline of `memory` whose text is `text`, or its guidelines' end.
+std::vector<Guideline>::const_iterator find_text(const Memory& memory, const std::string& text) {
+  return std::find_if(memory.all_guidelines().begin(), memory.all_guidelines().end(),
+                      [&](const Guideline& g) { return g.text == text; });
+}
+
 TEST(Memory, ForgetTakesTheForgottenLabelsFromTheCitationsOfGuidelinesKept) {
   Memory m = sample();
   auto guidelines = m.all_guidelines();
@@ -222,8 +228,7 @@ TEST(Memory, ForgetTakesTheForgottenLabelsFromTheCitationsOfGuidelinesKept) {
   m.set_guidelines(guidelines);
   const auto r = forget(m, {"a.ipynb"}, {});
   EXPECT_EQ(r.citations_removed, 1u);
-  const auto kept = std::find_if(m.all_guidelines().begin(), m.all_guidelines().end(),
-                                 [](const Guideline& g) { return g.text == "Check before you fill."; });
+  const auto kept = find_text(m, "Check before you fill.");
   ASSERT_NE(kept, m.all_guidelines().end());
   EXPECT_EQ(kept->cites,
             (std::vector<std::string>{"c.ipynb#data_imputation#r1", "zz.ipynb#data_imputation#r1"}));
@@ -241,16 +246,14 @@ TEST(Memory, ForgetTakesTheForgottenLabelsFromTheCitationsOfGuidelinesKept) {
   const auto r2 = forget(m, {}, {"c.ipynb#data_imputation#r1"});
   EXPECT_EQ(r2.episodes_removed, 1u);
   EXPECT_EQ(r2.citations_removed, 1u);
-  const auto left = std::find_if(m.all_guidelines().begin(), m.all_guidelines().end(),
-                                 [](const Guideline& g) { return g.text == "Check before you fill."; });
+  const auto left = find_text(m, "Check before you fill.");
   ASSERT_NE(left, m.all_guidelines().end());
   EXPECT_EQ(left->cites,
             (std::vector<std::string>{"zz.ipynb#data_imputation#r1", "c.ipynb#data_imputation#r2"}));
   // Then the notebook: its label r2, cited though no episode holds it now, goes too.
   const auto r3 = forget(m, {"c.ipynb"}, {});
   EXPECT_EQ(r3.citations_removed, 1u);
-  const auto last = std::find_if(m.all_guidelines().begin(), m.all_guidelines().end(),
-                                 [](const Guideline& g) { return g.text == "Check before you fill."; });
+  const auto last = find_text(m, "Check before you fill.");
   ASSERT_NE(last, m.all_guidelines().end());
   EXPECT_EQ(last->cites, (std::vector<std::string>{"zz.ipynb#data_imputation#r1"}));
 }
