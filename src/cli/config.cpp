@@ -15,6 +15,7 @@
 #include "judge/llm/endpoints.hpp"
 #include "judge/llm/provider.hpp"
 #include "judge/llm/registry.hpp"
+#include "judge/memory/memory.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
@@ -233,11 +234,20 @@ Config Config::load(const std::string& file, const std::map<std::string, std::st
                                " (known: " + known_names() + ")");
       return;
     }
+    const std::string v(util::trim(value));
+    if (name == "k") {  // top-k: one wording for "abc", "0" and "5000" (configured_k reads it)
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 1 || n > memory::k_max_k || v.size() > 6) {
+        problems.add(source, "k (episodes retrieved) must be a whole number from 1 to " +
+                                 std::to_string(memory::k_max_k) + ", got \"" + value + "\"");
+        return;
+      }
+    }
     if (auto why = check_kind(*spec, value); !why.empty()) {
       problems.add(source, why);
       return;
     }
-    const std::string v(util::trim(value));
     if (name == "timeout" && std::strtod(v.c_str(), nullptr) == 0) {
       problems.add(source, "timeout must be more than 0 seconds, got \"" + value +
                                "\" (it bounds every call; give a large value, e.g. 3600, for a slow model)");

@@ -227,6 +227,24 @@ TEST_F(LlmEvalCli, ConfigErrorsNameTheirSource) {
       << err();
   r = judge("config show --config judge.yaml --samples x");
   EXPECT_EQ(r.exit_code, 2);
+  // top-k is 1..1000 (memory::k_max_k) however it is wrong: not a number, 0, or too many; a flag is a usage
+  // error (exit 2), the environment or judge.yaml a runtime one (exit 1), as for every setting.
+  std::filesystem::remove(m_dir / "judge.yaml");
+  for (const char* bad : {"abc", "0", "1001"}) {
+    r = judge(std::string("eval nb.ipynb -k ") + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(err().find(std::string("flag -k: k (episodes retrieved) must be a whole number from 1 to 1000, "
+                                     "got \"") +
+                         bad + "\""),
+              std::string::npos)
+        << err();
+  }
+  r = judge("eval nb.ipynb", "JUDGE_K=-3");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(
+      err().find("env JUDGE_K: k (episodes retrieved) must be a whole number from 1 to 1000, got \"-3\""),
+      std::string::npos)
+      << err();
 }
 
 TEST_F(LlmEvalCli, ConfigWarnsOfUnknownEnvironmentAndRefusesDuplicateKeysAndZeroTimeout) {
