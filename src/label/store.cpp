@@ -99,20 +99,16 @@ void LabelStore::load() {
         "convert the file, or give --labels a new file");
     return;
   }
-  // The labels as judge align reads them: first without the checks (the data to show), then with them (the
-  // problems, which block saves until fixed).
+  // The labels as judge align reads them, with their problems (which block saves until fixed) collected,
+  // not thrown: every label that could be read is shown, also when another row has a problem (a duplicate
+  // row hid them all).
   labels::LabelSet set;
   try {
-    set = labels::read_labels(m_path);
+    set = labels::read_labels(m_path, {&m_rubric, m_notebooks_dir}, m_problems);
     m_warnings = set.warnings;
   } catch (const Error& e) {
     m_problems = problem_lines(e.what());
     return;
-  }
-  try {
-    labels::read_labels(m_path, {&m_rubric, m_notebooks_dir});
-  } catch (const Error& e) {
-    m_problems = problem_lines(e.what());
   }
   std::map<int, const labels::Label*> by_line;
   for (const auto& l : set.labels) by_line[l.line] = &l;

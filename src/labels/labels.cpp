@@ -508,7 +508,10 @@ void warn_empty_scores(LabelSet& set, const std::vector<int>& empty_scores) {
 
 }  // namespace
 
-LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check) {
+namespace {
+
+// read_labels's reading and checks, the problems collected in `problems` (set.source) instead of thrown.
+LabelSet read_and_check(const std::filesystem::path& path, const LabelCheck& check, Problems& problems) {
   std::error_code ec;
   if (!check.notebooks_dir.empty() && !std::filesystem::is_directory(check.notebooks_dir, ec))
     throw Error(
@@ -519,7 +522,6 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
   LabelSet set;
   set.source = path.string();
   set.hash = util::sha256_hex(text);
-  Problems problems(set.source);
   std::vector<int> empty_scores;  // lines
   // The content decides, whatever the file is named (a .json file of JSON Lines is common).
   const std::string_view body = util::trim(text);
@@ -539,7 +541,23 @@ LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check)
   for (const auto& l : set.labels)
     if (!l.item.empty()) labelled.insert(l.item);
   report_missing(set, check, missing, labelled.size(), problems);
+  return set;
+}
+
+}  // namespace
+
+LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check) {
+  Problems problems(path.string());
+  LabelSet set = read_and_check(path, check, problems);
   problems.throw_if_any("labels");
+  return set;
+}
+
+LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check,
+                     std::vector<std::string>& problems) {
+  Problems found(path.string());
+  LabelSet set = read_and_check(path, check, found);
+  problems = found.list();
   return set;
 }
 

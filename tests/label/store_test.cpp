@@ -184,6 +184,33 @@ TEST(LabelStore, AFileWithProblemsIsShownWithItsLinesAndNeverWritten) {
   EXPECT_EQ(read(p), text);
 }
 
+TEST(LabelStore, ADuplicateRowBlocksSavesButHidesNoLabel) {
+  // One row given twice is a problem of the file (it blocks saves), not a reason to show every notebook as
+  // unlabelled: the labels of the other rows stay visible, and so do the duplicated ones.
+  Folder f;
+  const std::string text =
+      "notebook,dimension,rater,score,feedback\n"
+      "a.ipynb,model_use,me,2,ok\n"
+      "b.ipynb,model_use,me,3,fine\n"
+      "a.ipynb,model_use,me,2,ok\n";
+  const auto p = f.file("dup.csv", text);
+  auto store = f.store(p);
+  const auto problems = store.problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0],
+            p.string() + ":4: duplicate row: a.ipynb#model_use#me is already labelled on line 2");
+  const auto labels = store.labels();
+  std::size_t a = 0, b = 0;
+  for (const auto& l : labels) {
+    a += l.notebook == "a.ipynb" && l.score == 2.0;
+    b += l.notebook == "b.ipynb" && l.score == 3.0;
+  }
+  EXPECT_GE(a, 1u);
+  EXPECT_EQ(b, 1u);
+  EXPECT_EQ(store.save(request("b.ipynb", "model_training", 2)).status, SaveStatus::blocked);
+  EXPECT_EQ(read(p), text);
+}
+
 TEST(LabelStore, AHeaderWithoutTimestampGetsTheColumnAndOtherRowsKeepTheirValues) {
   Folder f;
   const auto p = f.file(

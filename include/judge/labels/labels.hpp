@@ -62,6 +62,14 @@ struct LabelCheck {
 /// check.notebooks_dir that is missing or not a folder is checked first: one judge::Error (ExitCode::usage).
 LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check = {});
 
+/// read_labels that does not throw for problems of the labels: every label that could be read (rows with a
+/// problem of their own, such as a duplicate row or an unknown dimension, included; rows that could not be
+/// read, such as a score that is not a number, left out), and in `problems` every problem read_labels would
+/// list, one "FILE:LINE: what" an entry. For a tool that shows a file with problems for fixing (judge
+/// label). A missing notebooks folder, or a file that cannot be read, still throws judge::Error.
+LabelSet read_labels(const std::filesystem::path& path, const LabelCheck& check,
+                     std::vector<std::string>& problems);
+
 /// The checks of read_labels against check.rubric (dimension known, score on the scale or N/A allowed) of a
 /// set read already without them, its file not read again (it may be a pipe): throws the judge::Error
 /// read_labels would, naming set.source and each line. Nothing is thrown without check.rubric.
