@@ -525,7 +525,12 @@ LabelSet read_and_check(const std::filesystem::path& path, const LabelCheck& che
   std::vector<int> empty_scores;  // lines
   // The content decides, whatever the file is named (a .json file of JSON Lines is common).
   const std::string_view body = util::trim(text);
-  if (body.empty())
+  if (const std::size_t bad = util::invalid_utf8_at(text); bad != std::string_view::npos) {
+    // Labels travel into JSON (memory, reports), which holds UTF-8 only: refused here, at the line.
+    int line = 0;
+    const std::string what = util::invalid_utf8_problem(text, bad, line);
+    problems.add(line, what);
+  } else if (body.empty())
     problems.add(1,
                  "the file is empty: no labels (CSV with a header row notebook, dimension, score, or JSON "
                  "Lines)");

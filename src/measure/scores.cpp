@@ -217,6 +217,10 @@ ScoreSet read_scores(const std::filesystem::path& path) {
     util::for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {
       read_json_object(j, line, set, problems, labels_said);
     });
+  } else if (const std::size_t bad = util::invalid_utf8_at(text); bad != std::string_view::npos) {
+    int line = 0;  // JSON records are checked by the JSON parser; a CSV's rationale goes into JSON reports
+    const std::string what = util::invalid_utf8_problem(text, bad, line);
+    problems.add(line, what);
   } else {
     read_csv(text, set, problems);
   }

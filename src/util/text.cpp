@@ -43,6 +43,61 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+std::size_t invalid_utf8_at(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char b = byte(i);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    // RFC 3629's table of well-formed sequences: the lead byte fixes the length and the range of the
+    // second byte (which rules out overlong forms, surrogates and code points above U+10FFFF).
+    std::size_t length = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      length = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      length = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      length = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      return i;  // a continuation byte without a lead, 0xC0, 0xC1 or 0xF5..0xFF
+    }
+    if (i + length > text.size()) return i;
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return i;
+    for (std::size_t k = 2; k < length; ++k)
+      if ((byte(i + k) & 0xC0) != 0x80) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+std::string invalid_utf8_problem(std::string_view text, std::size_t at, int& line) {
+  const std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+  const std::size_t begin = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;
+  line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  static const char* const k_hex = "0123456789ABCDEF";
+  const unsigned char b = static_cast<unsigned char>(text[at]);
+  std::string out = "not UTF-8: byte 0x";
+  out += k_hex[b >> 4];
+  out += k_hex[b & 0xF];
+  out += " at column ";
+  out += std::to_string(at - begin + 1);
+  const bool utf16 =
+      text.size() >= 2 &&
+      ((static_cast<unsigned char>(text[0]) == 0xFF && static_cast<unsigned char>(text[1]) == 0xFE) ||
+       (static_cast<unsigned char>(text[0]) == 0xFE && static_cast<unsigned char>(text[1]) == 0xFF));
+  out += utf16 ? "; the file is UTF-16 (its byte order mark): save it as UTF-8 (iconv -f utf-16 -t utf-8)"
+               : "; save the file as UTF-8 (for a file from Excel or an older tool: iconv -f windows-1252 -t "
+                 "utf-8)";
+  return out;
+}
+
 std::string_view trim(std::string_view text) {
   std::size_t b = 0, e = text.size();
   while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;

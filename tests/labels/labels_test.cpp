@@ -32,6 +32,18 @@ std::string error_of(const fs::path& p, const LabelCheck& check = {}) {
 
 }  // namespace
 
+TEST(Labels, ALatin1FileIsRefusedAtItsLine) {
+  // "caf\xE9" is cafe with an acute e in Latin-1 / Windows-1252: labels go into JSON (memory, reports),
+  // which holds UTF-8 only, so the file is refused naming the line and the column of the byte.
+  const auto p = write_temp("latin1.csv",
+                            "notebook,dimension,score,feedback\n"
+                            "a.ipynb,model_use,2,ok\n"
+                            "b.ipynb,model_use,1,caf\xE9 ok\n");
+  EXPECT_NE(error_of(p).find(p.string() + ":3: not UTF-8: byte 0xE9 at column 24; save the file as UTF-8"),
+            std::string::npos)
+      << error_of(p);
+}
+
 TEST(Labels, CsvWithQuotedMultiLineFeedbackAndNA) {
   const auto p =
       write_temp("a.csv",

@@ -38,6 +38,22 @@ TEST(Scores, EvalCsvOutputWithStatus) {
   EXPECT_FALSE(set.records[3].score);
 }
 
+TEST(Scores, ACsvThatIsNotUtf8IsRefusedAtItsLine) {
+  // A rationale in Windows-1252 (0x93 is its opening curly quote): refused at line 2, column 24.
+  const auto p = write_temp("cp1252.csv",
+                            "notebook,dimension,score,rationale\n"
+                            "a.ipynb,model_use,3,ok \x93"
+                            "fine\x94\n");
+  try {
+    read_scores(p);
+    FAIL() << "read";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(p.string() + ":2: not UTF-8: byte 0x93 at column 24"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Scores, PlainCsvWithoutStatusAndFractionalScores) {
   const auto set = read_scores(write_temp("plain.txt",
                                           "item,dimension,judge,score\nhuman/000,relevance,j1,4.6667\n"

@@ -29,6 +29,33 @@ TEST(Hash, Sha256KnownVector) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(Text, InvalidUtf8AtFollowsRfc3629) {
+  // Well formed: ASCII, 2-, 3- and 4-byte characters, the highest code point U+10FFFF (F4 8F BF BF).
+  EXPECT_EQ(invalid_utf8_at("caf\xC3\xA9 \xE2\x86\x92 \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"),
+            std::string_view::npos);
+  EXPECT_EQ(invalid_utf8_at(""), std::string_view::npos);
+  EXPECT_EQ(invalid_utf8_at("caf\xE9!"), 3u);           // Latin-1 e acute: a lead byte without its tail
+  EXPECT_EQ(invalid_utf8_at("ab\x80"), 2u);             // a continuation byte with no lead
+  EXPECT_EQ(invalid_utf8_at("x\xC0\xAF"), 1u);          // overlong "/" (C0 and C1 never occur)
+  EXPECT_EQ(invalid_utf8_at("x\xE0\x80\xAF"), 1u);      // overlong 3-byte form of "/"
+  EXPECT_EQ(invalid_utf8_at("x\xED\xA0\x80"), 1u);      // U+D800, a surrogate
+  EXPECT_EQ(invalid_utf8_at("x\xF4\x90\x80\x80"), 1u);  // U+110000, above the last code point
+  EXPECT_EQ(invalid_utf8_at("ok \xE2\x86"), 3u);        // cut off by the end of the text
+  EXPECT_EQ(invalid_utf8_at("\xFF\xFEn\0"), 0u);        // UTF-16's byte order mark
+  int line = 0;
+  EXPECT_EQ(
+      invalid_utf8_problem("a,b\nx,caf\xE9\n", 9, line),
+      "not UTF-8: byte 0xE9 at column 6; save the file as UTF-8 (for a file from Excel or an older tool: "
+      "iconv -f windows-1252 -t utf-8)");
+  EXPECT_EQ(line, 2);
+  const std::string utf16("\xFF\xFEn\0", 4);
+  EXPECT_EQ(
+      invalid_utf8_problem(utf16, 0, line),
+      "not UTF-8: byte 0xFF at column 1; the file is UTF-16 (its byte order mark): save it as UTF-8 (iconv "
+      "-f utf-16 -t utf-8)");
+  EXPECT_EQ(line, 1);
+}
+
 TEST(Text, EditDistanceCountsInsertionsDeletionsSubstitutions) {
   // By hand: kitten -> sitten -> sittin -> sitting (the textbook example); evl -> eval is one insertion.
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);

@@ -13,6 +13,18 @@ std::string strip_ansi(std::string_view text);
 /// "\n... [truncated N chars]" (N = bytes removed) when anything was cut.
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
 
+/// The offset of the first byte of `text` that does not begin or continue a well-formed UTF-8 character
+/// (RFC 3629, section 4: no overlong forms, no surrogates U+D800..U+DFFF, nothing above U+10FFFF), or
+/// std::string_view::npos when the whole text is UTF-8. A character cut off by the end of the text is ill
+/// formed at its first byte.
+std::size_t invalid_utf8_at(std::string_view text);
+
+/// The problem of text that is not UTF-8 (an encoding such as Latin-1 or Windows-1252), for a file's reader:
+/// "not UTF-8: byte 0xE9 at column 14; save the file as UTF-8 (iconv -f windows-1252 -t utf-8)", `column`
+/// 1-based within its line. `text` is the whole file and `at` an offset invalid_utf8_at gave; `line` is set
+/// to the 1-based line of that byte.
+std::string invalid_utf8_problem(std::string_view text, std::size_t at, int& line);
+
 /// Leading and trailing ASCII white space removed.
 std::string_view trim(std::string_view text);
 
