@@ -752,8 +752,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
           summary.warnings.push_back(
               g.dimension + ": left out the guideline `" + g.text + "` that reflection " +
               options.reflection->spec() +
-              " wrote: it reads as a rule of the offline judge (it starts with `when` and has `->`, or `=>` "
-              "before an action), and " +
+              " wrote: it reads as a rule of the offline judge (it starts with `when` and has `->`, or `if` "
+              "or another arrow before an action), and " +
               why + "; to apply it, write it into guidelines.yaml with source: manual");
           continue;
         }

@@ -70,33 +70,63 @@ bool starts_with_when(std::string_view text) {
   return text.size() >= 5 && util::to_lower(text.substr(0, 5)) == "when ";
 }
 
-// "when trains_model => score 2": `=>` for `->`, before an action (score, N/A, keep). Prose may hold `=>`
-// too ("When it is Scala (rdd.map(x => x * 2)), ..."), and stays prose.
-bool mistyped_arrow(std::string_view text) {
-  const std::size_t at = text.find("=>");
-  if (at == std::string_view::npos) return false;
-  const std::string rest = util::to_lower(util::trim(text.substr(at + 2)));
+bool starts_with_if(std::string_view text) {
+  return text.size() >= 3 && util::to_lower(text.substr(0, 3)) == "if ";
+}
+
+// What people type for `->`: another language's arrow, the arrow characters a word processor or a chat
+// turns it into (U+2192, U+21D2, U+27F6), a dash and > (en, em) or a hyphen, space and >.
+constexpr std::string_view k_other_arrows[] = {
+    "=>", "\xE2\x86\x92", "\xE2\x87\x92", "\xE2\x9F\xB6", "\xE2\x80\x93>", "\xE2\x80\x94>", "- >"};
+
+bool action_follows(std::string_view text, std::size_t after) {
+  const std::string rest = util::to_lower(util::trim(text.substr(after)));
   return rest.starts_with("score") || rest.starts_with("n/a") || rest.starts_with("keep");
+}
+
+// "when trains_model => score 2": the other arrow before an action (score, N/A, keep), or empty. Prose may
+// hold `=>` too ("When it is Scala (rdd.map(x => x * 2)), ..."), and stays prose.
+std::string_view mistyped_arrow(std::string_view text) {
+  for (const std::string_view arrow : k_other_arrows)
+    for (std::size_t at = text.find(arrow); at != std::string_view::npos; at = text.find(arrow, at + 1))
+      if (action_follows(text, at + arrow.size())) return arrow;
+  return {};
+}
+
+// `->` before an action: the shape of a rule, whatever it starts with.
+bool arrow_before_action(std::string_view text) {
+  for (std::size_t at = text.find("->"); at != std::string_view::npos; at = text.find("->", at + 1))
+    if (action_follows(text, at + 2)) return true;
+  return false;
 }
 
 }  // namespace
 
 bool is_fact_rule(std::string_view text) {
   text = util::trim(text);
-  // A mistyped arrow is read as a rule, so that its parse error says so, not as prose nobody applies.
-  return starts_with_when(text) && (text.find("->") != std::string_view::npos || mistyped_arrow(text));
+  // A mistyped arrow, or `if` for `when`, is read as a rule, so that its parse error says so, not as prose
+  // the offline judge never applies.
+  if (starts_with_when(text))
+    return text.find("->") != std::string_view::npos || !mistyped_arrow(text).empty();
+  return starts_with_if(text) && (arrow_before_action(text) || !mistyped_arrow(text).empty());
 }
 
 std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& error) {
   text = util::trim(text);
   if (!starts_with_when(text)) {
-    error = std::string("a rule starts with `when`; ") + k_form;
+    error = std::string(starts_with_if(text) ? "a rule starts with `when`, not `if`; "
+                                             : "a rule starts with `when`; ") +
+            k_form;
     return std::nullopt;
   }
   const std::size_t arrow = text.find("->");
   if (arrow == std::string_view::npos) {
-    error = mistyped_arrow(text)
-                ? std::string("`=>` is no arrow: write `->` between the tests and the action; ") + k_form
+    const std::string_view other = mistyped_arrow(text);
+    error = !other.empty()
+                ? "`" + std::string(other) +
+                      "` is not the rule's arrow: write `->` (a hyphen and >) between the tests and "
+                      "the action; " +
+                      k_form
                 : std::string("no `->` between the tests and the action; ") + k_form;
     return std::nullopt;
   }

@@ -213,7 +213,8 @@ TEST(Align, ReflectionRulesAreLeftOut) {
     EXPECT_EQ(warned(d, fine_rule, neither), 1) << d;
     EXPECT_EQ(warned(d, "when trains_model -> score 5", neither), 1) << d;
     EXPECT_EQ(warned(d, "when no_such_fact -> score at most 1", neither), 1) << d;
-    EXPECT_EQ(warned(d, "when trains_model => score 2", "nor does it parse: `=>` is no arrow"), 1) << d;
+    EXPECT_EQ(warned(d, "when trains_model => score 2", "nor does it parse: `=>` is not the rule's arrow"), 1)
+        << d;
     EXPECT_EQ(warned(d, "When trains_model, missing_value_checks -> scor 1", "`scor 1` is not an action"), 1)
         << d;
   }

@@ -97,7 +97,28 @@ TEST(FactRule, SaysWhatIsWrong) {
   // "=>" is the arrow mistyped: a rule that does not parse, and the error says which arrow to write.
   EXPECT_TRUE(is_fact_rule("when trains_model => score 2"));
   EXPECT_FALSE(parse_fact_rule("when trains_model => score 2", error));
-  EXPECT_EQ(error.rfind("`=>` is no arrow: write `->` between the tests and the action; ", 0), 0u) << error;
+  EXPECT_EQ(error.rfind("`=>` is not the rule's arrow: write `->` (a hyphen and >) between the tests and the "
+                        "action; ",
+                        0),
+            0u)
+      << error;
+  // So are the arrows a word processor or a chat types for `->` (U+2192, U+21D2, U+27F6), a dash and >, and a
+  // hyphen, space and >; and `if` for `when` before an arrow and an action. Prose keeps its arrows.
+  for (const std::string arrow :
+       {"\xE2\x86\x92", "\xE2\x87\x92", "\xE2\x9F\xB6", "\xE2\x80\x93>", "\xE2\x80\x94>", "- >"}) {
+    const std::string rule = "when not predicts " + arrow + " N/A";
+    EXPECT_TRUE(is_fact_rule(rule)) << arrow;
+    EXPECT_FALSE(parse_fact_rule(rule, error)) << arrow;
+    EXPECT_EQ(error.rfind("`" + arrow + "` is not the rule's arrow: write `->`", 0), 0u) << error;
+  }
+  for (const std::string rule : {"if not predicts -> N/A", "If trains_model \xE2\x86\x92 score at most 2"}) {
+    EXPECT_TRUE(is_fact_rule(rule)) << rule;
+    EXPECT_FALSE(parse_fact_rule(rule, error)) << rule;
+    EXPECT_EQ(error.rfind("a rule starts with `when`, not `if`; ", 0), 0u) << error;
+  }
+  EXPECT_FALSE(is_fact_rule("When the split comes first \xE2\x86\x92 the metrics are honest."));
+  EXPECT_FALSE(is_fact_rule("If a notebook trains a model -> it should check for missing values."));
+  EXPECT_FALSE(is_fact_rule("Use a pipeline (scaler -> model) so the split comes first."));
   // "=>", "=<" and "==" as comparisons: the error names the comparison to write.
   EXPECT_FALSE(parse_fact_rule("when uninstalled_packages => 1 -> score 1", error));
   EXPECT_EQ(error.rfind("`uninstalled_packages => 1`: write `>=`, not `=>`; ", 0), 0u) << error;
@@ -152,8 +173,8 @@ TEST(FactRule, MemoryLoadNamesTheLineOfABadRule) {
       "    - text: when trains_model => score 1\n      source: learnt\n"
       "    - text: When cells are long, split them.\n      source: manual\n");
   EXPECT_NE(
-      what.find("guidelines.yaml:4: rule of `cell_organization`: `=>` is no arrow: write `->` between the "
-                "tests and the action"),
+      what.find("guidelines.yaml:4: rule of `cell_organization`: `=>` is not the rule's arrow: write `->` (a "
+                "hyphen and >) between the tests and the action"),
       std::string::npos)
       << what;
   EXPECT_EQ(what.find("guidelines.yaml:6"), std::string::npos) << what;
