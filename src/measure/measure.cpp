@@ -502,6 +502,10 @@ std::string mismatch_example(const labels::LabelSet& label_set, const ScoreSet& 
   for (const auto& label : label_set.labels) {
     const auto it = by_name.find(file_name(label.item));
     if (it == by_name.end()) continue;
+    const bool matched = std::any_of(it->second.begin(), it->second.end(), [&](const ScoreRecord* r) {
+      return same_item(label.item, r->item) && r->dimension == label.dimension;
+    });
+    if (matched) continue;  // this label has its score: another one is the example
     for (const ScoreRecord* r : it->second)
       if (same_item(label.item, r->item) && r->dimension != label.dimension) {
         std::string out = "; the label of \"";
@@ -659,7 +663,10 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
   bool any_pair = false;
   std::size_t records = 0, unscored = 0;
   for (const auto& jr : report.judges) {
-    for (const auto& d : jr.dimensions) any_pair = any_pair || d.metrics.n > 0;
+    // A pair is a label and a score that both name the item and dimension: scored, or N/A on either side
+    // (labels all N/A still measure N/A agreement).
+    for (const auto& d : jr.dimensions)
+      any_pair = any_pair || d.metrics.n > 0 || d.na.both_na > 0 || d.na.disagreements() > 0;
     records += jr.records;
     unscored += jr.unscored;
   }

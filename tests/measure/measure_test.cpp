@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <fstream>
@@ -252,6 +253,31 @@ TEST(Measure, NoMatchShowsAnExampleOfEachSide) {
                        "\"/data/ipynb/a.ipynb\" for \"model_training\""))
         << what;
   }
+}
+
+// Labels that are all N/A still pair with scores (N/A agreement is measured): no "no label matches" error.
+// Counted by hand: a.ipynb's model_use N/A against the judge's 2 (the humans say N/A, the judge scores it),
+// b.ipynb's against the judge's NA (both N/A); model_training of a.ipynb has no label.
+TEST(Measure, LabelsAllNotApplicableStillPairWithScores) {
+  MeasureOptions options;
+  options.bootstrap.resamples = 10;
+  const auto labels = judge::labels::read_labels(
+      write_temp("allna_labels.csv",
+                 "notebook,dimension,score\nipynb/a.ipynb,model_use,NA\nipynb/b.ipynb,model_use,NA\n"));
+  const auto scores =
+      read_scores(write_temp("allna_scores.csv",
+                             "item,dimension,score,judge\n/d/ipynb/a.ipynb,model_training,3,h\n"
+                             "/d/ipynb/a.ipynb,model_use,2,h\n/d/ipynb/b.ipynb,model_use,NA,h\n"));
+  const auto report = measure(labels, scores, options);
+  ASSERT_EQ(report.judges.size(), 1u);
+  const auto& dims = report.judges[0].dimensions;
+  const auto it =
+      std::find_if(dims.begin(), dims.end(), [](const auto& d) { return d.dimension == "model_use"; });
+  ASSERT_NE(it, dims.end());
+  EXPECT_EQ(it->metrics.n, 0u);
+  EXPECT_EQ(it->na.both_na, 1u);
+  EXPECT_EQ(it->na.human_na_only, 1u);
+  EXPECT_EQ(it->na.judge_na_only, 0u);
 }
 
 // The first label is an odd one out (a notebook no score names): the example is still looked for among every
