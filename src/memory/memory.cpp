@@ -241,6 +241,28 @@ nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& 
   return header;
 }
 
+// Keys given twice in one map of `node` or of any map under it, each a problem at its second line. Why:
+// yaml-cpp keeps both and a lookup reads the first, so a hand edit written below the value it meant to
+// replace (a second `text:` or `source:` in one guideline) would be ignored without a word.
+void duplicate_keys(const YAML::Node& node, const std::filesystem::path& path, Problems& problems) {
+  if (node.IsMap()) {
+    std::map<std::string, int> seen;  // key -> 1-based line
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar()) {
+        const int line = kv.first.Mark().line + 1;
+        if (const auto [it, first] = seen.emplace(kv.first.Scalar(), line); !first)
+          problems.add(path.string() + ":" + std::to_string(line),
+                       "`" + kv.first.Scalar() + "` is given twice in one map (also on line " +
+                           std::to_string(it->second) +
+                           "): keep one, or the first is read and this one ignored");
+      }
+      duplicate_keys(kv.second, path, problems);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) duplicate_keys(item, path, problems);
+  }
+}
+
 std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Problems& problems) {
   std::vector<Guideline> out;
   YAML::Node root;
@@ -259,6 +281,7 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
     return out;
   }
   auto where = [&](const YAML::Node& n) { return path.string() + ":" + std::to_string(n.Mark().line + 1); };
+  duplicate_keys(root, path, problems);
   if (!root.IsMap() || !root["schema_version"] || !root["schema_version"].IsScalar() ||
       root["schema_version"].Scalar() != "1") {
     problems.add(path.string() + ":1", "expected `schema_version: 1`");

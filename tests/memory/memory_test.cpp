@@ -167,6 +167,33 @@ TEST(Memory, LoadReportsEveryProblemWithItsLine) {
   fs::remove_all(dir);
 }
 
+TEST(Memory, AKeyGivenTwiceInGuidelinesIsRefusedAtItsSecondLine) {
+  // A hand edit written below the value it meant to replace (yaml-cpp would read the first and drop it).
+  const auto dir = temp_dir("twice");
+  sample().save(dir);
+  judge::util::write_file_atomic(dir / "guidelines.yaml",
+                                 "schema_version: 1\n"
+                                 "guidelines:\n"
+                                 "  data_imputation:\n"
+                                 "    - text: when not trains_model -> N/A\n"
+                                 "      source: manual\n"
+                                 "      text: when not trains_model -> score 3\n"
+                                 "schema_version: 1\n");
+  try {
+    Memory::load(dir);
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("guidelines.yaml:6: `text` is given twice in one map (also on line 4): keep one"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("guidelines.yaml:7: `schema_version` is given twice in one map (also on line 1)"),
+              std::string::npos)
+        << what;
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Memory, RetrieveTopKByDimension) {
   const Memory m = sample();
   const auto hits = m.retrieve("data_imputation", "SimpleImputer fitted on the training split", 5);
