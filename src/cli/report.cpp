@@ -30,6 +30,7 @@ namespace judge::cli {
 namespace {
 
 struct ReportCliOptions {
+  std::string memory_given;  // --memory, hidden: refused with what to do instead (run_report)
   std::string labels_file;
   std::vector<std::string> scores_files;
   std::string judge;
@@ -282,6 +283,13 @@ std::optional<rubric::Rubric> default_rubric_for(const ReportCliOptions& opt, co
 }
 
 int run_report(const ReportCliOptions& opt) {
+  if (!opt.memory_given.empty())
+    throw Error(
+        "report takes no --memory: it compares scores with labels; judge eval NOTEBOOKS --memory " +
+            opt.memory_given +
+            " > aligned.jsonl writes the aligned judge's scores, then judge report --scores aligned.jsonl "
+            "(on notebooks outside the memory's labels: README, \"Does memory help?\")",
+        ExitCode::usage);
   std::vector<measure::Gate> gates;
   for (const auto& text : opt.fail_if) gates.push_back(measure::parse_gate(text));
   // With --rubric the labels are checked against it (dimension known, score on the scale), every problem
@@ -314,6 +322,7 @@ void setup_report(CLI::App& app, RunFn& run) {
   cmd->add_option("--labels", opt->labels_file,
                   "Human labels: CSV or JSON Lines (item|notebook, dimension, score, ...)")
       ->required();
+  cmd->add_option("--memory", opt->memory_given)->group("");  // refused, saying what to do (run_report)
   cmd->add_option(
          "--scores", opt->scores_files,
          "Judge scores: judge eval output, or CSV/JSON Lines with item, dimension, score[, judge]; "

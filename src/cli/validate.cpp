@@ -29,6 +29,7 @@ namespace judge::cli {
 namespace {
 
 struct ValidateCliOptions {
+  std::string memory_given;  // --memory, hidden: refused with what to do instead (run_validate)
   std::string labels_file;
   std::string notebooks_dir;
   SettingFlags settings;  // judge, rubric, reflection, embeddings, k, jobs, ... (judge_setup.hpp)
@@ -320,6 +321,14 @@ int finish(const align::ValidateResult& result, int folds, const std::vector<mea
 }
 
 int run_validate(const ValidateCliOptions& opt) {
+  if (!opt.memory_given.empty())
+    throw Error(
+        "validate takes no --memory: it measures the alignment procedure, aligning afresh in each fold "
+        "from --labels, so a memory folder's rules (learnt or edited by hand) are not in its figures; "
+        "to measure " +
+            opt.memory_given + " itself, judge eval notebooks outside its labels with and without --memory " +
+            opt.memory_given + ", then judge report --compare (README, \"Does memory help?\")",
+        ExitCode::usage);
   const auto start = std::chrono::steady_clock::now();
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
@@ -410,6 +419,7 @@ void setup_validate(CLI::App& app, RunFn& run) {
           "SHARE", "share"));
   cmd->add_flag("--learning-curve", opt->learning_curve,
                 "Also measure with 25/50/75/100% of the training folds");
+  cmd->add_option("--memory", opt->memory_given)->group("");  // refused, saying what to do (run_validate)
   add_judge_options(*cmd, opt->settings, "Episodes retrieved per (notebook, dimension)");
   cmd->callback([&run, opt] { run = [opt] { return run_validate(*opt); }; });
 }

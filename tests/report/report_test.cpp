@@ -219,6 +219,30 @@ TEST(ReportCli, LabelsAndScoresSwappedAreRefusedSayingWhichIsWhich) {
       << r.out;
 }
 
+// report and validate take no memory folder (report compares scores, validate aligns afresh in each fold): a
+// --memory given to either is refused, a usage error saying how a memory is measured, not CLI11's "arguments
+// were not expected: mem/ --memory".
+TEST(ReportCli, MemoryIsRefusedByReportAndValidateSayingHowToMeasureIt) {
+  const auto labels = write_temp("mem_labels.csv", k_labels),
+             scores = write_temp("mem_scores.jsonl", k_scores);
+  auto r = judge::test::run_judge("report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                                  "' --memory mem/ 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out.rfind("judge: error: report takes no --memory: it compares scores with labels; judge eval "
+                        "NOTEBOOKS --memory mem/ > aligned.jsonl writes the aligned judge's scores",
+                        0),
+            0u)
+      << r.out;
+  r = judge::test::run_judge("validate --labels '" + labels.string() + "' --notebooks . --memory mem/ 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out.rfind("judge: error: validate takes no --memory: it measures the alignment procedure", 0),
+            0u)
+      << r.out;
+  // Neither lists it in its help.
+  EXPECT_EQ(judge::test::run_judge("report --help").out.find("  --memory "), std::string::npos);
+  EXPECT_EQ(judge::test::run_judge("validate --help").out.find("  --memory "), std::string::npos);
+}
+
 // A score with a status other than scored contradicts itself (judge eval writes none): a problem on its line.
 TEST(ReportCli, AScoreWithAnotherStatusIsRefused) {
   const auto labels = write_temp("status_labels.csv", k_labels);
