@@ -319,7 +319,7 @@ EvalOutput open_output(const EvalOptions& opt, const rubric::Rubric& rubric) {
   for (const auto& d : rubric.dimensions) dims.push_back(d.id);
   const std::string format =
       !opt.format.empty() ? opt.format : (opt.output.empty() && stdout_is_terminal() ? "table" : "jsonl");
-  return EvalOutput(opt.output, format, std::move(dims));
+  return EvalOutput(opt.output, format, std::move(dims), !opt.memory_dir.empty());
 }
 
 // One line on stderr naming the notebooks whose records carry injection_cells (scoring::flag_injection), so

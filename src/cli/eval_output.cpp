@@ -7,12 +7,14 @@
 
 namespace judge::cli {
 
-EvalOutput::EvalOutput(const std::string& file, std::string format, std::vector<std::string> dimensions)
+EvalOutput::EvalOutput(const std::string& file, std::string format, std::vector<std::string> dimensions,
+                       bool with_memory)
     : m_format(std::move(format)),
       m_dimensions(std::move(dimensions)),
+      m_with_memory(with_memory),
       m_streams(verdict::streams(m_format)) {
   if (!file.empty()) m_file = std::make_unique<util::AtomicFile>(file, util::MissingFolders::refuse);
-  if (m_streams) write(verdict::stream_header(m_format));
+  if (m_streams) write(verdict::stream_header(m_format, m_with_memory));
 }
 
 void EvalOutput::write(const std::string& text) {
@@ -29,7 +31,7 @@ void EvalOutput::add(verdict::EvalRecord record) {
   m_tally.unreadable += record.verdict.status == verdict::Status::unreadable;
   if (!verdict::injection_cells(record.verdict).empty()) m_flagged.push_back(record);
   if (m_streams)
-    write(verdict::stream_line(record, m_format));
+    write(verdict::stream_line(record, m_format, m_with_memory));
   else
     m_kept.push_back(std::move(record));
 }
@@ -41,7 +43,7 @@ void EvalOutput::flush() {
 void EvalOutput::finish() {
   if (!m_streams) {
     std::ostringstream buf;
-    verdict::write_records(buf, m_kept, m_dimensions, m_format);
+    verdict::write_records(buf, m_kept, m_dimensions, m_format, m_with_memory);
     write(buf.str());
     m_kept.clear();
   }

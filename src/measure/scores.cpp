@@ -95,7 +95,8 @@ void read_csv(const std::string& text, ScoreSet& set, util::Problems& problems) 
   const auto item_col = header.find({"item", "notebook"}), dim_col = header.find({"dimension"}),
              score_col = header.find({"score"}), judge_col = header.find({"judge"}),
              status_col = header.find({"status"}), rationale_col = header.find({"rationale", "feedback"}),
-             flags_col = header.find({"flags"}), cells_col = header.find({"injection_cells"});
+             flags_col = header.find({"flags"}), cells_col = header.find({"injection_cells"}),
+             in_memory_col = header.find({"labelled_in_memory"});
   if ((!item_col || !dim_col || !score_col) &&
       is_eval_grid_header(util::split_lines(text)[header.line() - 1])) {
     const std::string records = "judge eval " + setting("format") + " jsonl (or csv)";
@@ -127,6 +128,11 @@ void read_csv(const std::string& text, ScoreSet& set, util::Problems& problems) 
     r.rationale = util::field(rec, rationale_col);
     r.flags = split_list(util::field(rec, flags_col));
     for (const auto& cell : split_list(util::field(rec, cells_col))) add_cell(r, cell, problems);
+    // judge eval --memory --format csv: true / false (empty: not said, as a JSON record without the key).
+    if (const std::string in = util::to_lower(util::trim(util::field(rec, in_memory_col))); in == "true")
+      r.labelled_in_memory = true;
+    else if (!in.empty() && in != "false")
+      problems.add(rec.line, "labelled_in_memory must be true or false, not \"" + in + "\"");
     set_score(r, std::string(util::trim(util::field(rec, status_col))), util::field(rec, score_col),
               problems);
     if (r.item.empty() || r.dimension.empty()) problems.add(rec.line, "empty item or dimension");

@@ -78,32 +78,41 @@ namespace {
 using Records = std::vector<EvalRecord>;
 using Dimensions = std::vector<std::string>;
 
-std::string jsonl_line(const EvalRecord& r) { return to_json(r).dump() + "\n"; }
+std::string jsonl_line(const EvalRecord& r, bool) { return to_json(r).dump() + "\n"; }
 
-void write_jsonl(std::ostream& out, const Records& records, const Dimensions&) {
-  for (const auto& r : records) out << jsonl_line(r);
+void write_jsonl(std::ostream& out, const Records& records, const Dimensions&, bool) {
+  for (const auto& r : records) out << jsonl_line(r, false);
 }
 
-void write_json(std::ostream& out, const Records& records, const Dimensions&) {
+void write_json(std::ostream& out, const Records& records, const Dimensions&, bool) {
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (const auto& r : records) arr.push_back(to_json(r));
   out << arr.dump(2) << "\n";
 }
 
-constexpr const char* k_csv_header = "notebook,dimension,status,score,rationale,judge\n";
+std::string csv_header(bool with_memory) {
+  return with_memory ? "notebook,dimension,status,score,rationale,judge,labelled_in_memory\n"
+                     : "notebook,dimension,status,score,rationale,judge\n";
+}
 
-std::string csv_line(const EvalRecord& r) {
+std::string csv_line(const EvalRecord& r, bool with_memory) {
   const Verdict& v = r.verdict;
   const std::string score = v.status == Status::scored           ? score_text(v)
                             : v.status == Status::not_applicable ? "NA"
                                                                  : "";
-  return util::csv_quote(r.notebook) + "," + v.dimension + "," + to_string(v.status) + "," + score + "," +
-         util::csv_quote(failed(v.status) ? v.error : v.rationale) + "," + util::csv_quote(r.judge) + "\n";
+  std::string line = util::csv_quote(r.notebook) + "," + v.dimension + "," + to_string(v.status) + "," +
+                     score + "," + util::csv_quote(failed(v.status) ? v.error : v.rationale) + "," +
+                     util::csv_quote(r.judge);
+  if (with_memory) {
+    const auto it = v.extra.find("labelled_in_memory");
+    line += it != v.extra.end() && it->is_boolean() && it->get<bool>() ? ",true" : ",false";
+  }
+  return line + "\n";
 }
 
-void write_csv(std::ostream& out, const Records& records, const Dimensions&) {
-  out << k_csv_header;
-  for (const auto& r : records) out << csv_line(r);
+void write_csv(std::ostream& out, const Records& records, const Dimensions&, bool with_memory) {
+  out << csv_header(with_memory);
+  for (const auto& r : records) out << csv_line(r, with_memory);
 }
 
 /// Notebook x dimension grid, notebooks in first-seen order: the header row (notebook, then `dimensions`)
@@ -129,7 +138,7 @@ std::vector<std::vector<std::string>> grid(const Records& records, const Dimensi
   return rows;
 }
 
-void write_markdown(std::ostream& out, const Records& records, const Dimensions& dimensions) {
+void write_markdown(std::ostream& out, const Records& records, const Dimensions& dimensions, bool) {
   const auto rows = grid(records, dimensions);
   auto line = [&](const std::vector<std::string>& cols) {
     out << "|";
@@ -144,7 +153,7 @@ void write_markdown(std::ostream& out, const Records& records, const Dimensions&
   out << flagged_line(records);
 }
 
-void write_table(std::ostream& out, const Records& records, const Dimensions& dimensions) {
+void write_table(std::ostream& out, const Records& records, const Dimensions& dimensions, bool) {
   const auto rows = grid(records, dimensions);
   const auto& header = rows.front();
   // Dimension columns are narrow: header abbreviated to the first letters of each word part.
@@ -184,16 +193,20 @@ void write_table(std::ostream& out, const Records& records, const Dimensions& di
 
 /// One output format of judge eval: its name and writer; a format written a record at a time also has its
 /// header (text before the first record) and its line writer. Adding a format is one entry here.
+std::string no_header(bool) { return ""; }
+
+// A format's writer, and for a streaming one its header and line writers; the bool of each is with_memory
+// (write_records).
 struct RecordFormat {
   std::string_view name;
-  void (*write)(std::ostream&, const Records&, const Dimensions&);
-  const char* header = nullptr;                      // streaming formats: before the first record
-  std::string (*line)(const EvalRecord&) = nullptr;  // streaming formats: one record, with its newline
+  void (*write)(std::ostream&, const Records&, const Dimensions&, bool);
+  std::string (*header)(bool) = nullptr;                   // streaming formats: before the first record
+  std::string (*line)(const EvalRecord&, bool) = nullptr;  // streaming formats: one record, with its newline
 };
 
 constexpr RecordFormat k_formats[] = {
-    {"table", write_table},       {"jsonl", write_jsonl, "", jsonl_line},
-    {"json", write_json},         {"csv", write_csv, k_csv_header, csv_line},
+    {"table", write_table},       {"jsonl", write_jsonl, no_header, jsonl_line},
+    {"json", write_json},         {"csv", write_csv, csv_header, csv_line},
     {"markdown", write_markdown},
 };
 
@@ -215,8 +228,8 @@ const std::vector<std::string>& record_formats() {
 }
 
 void write_records(std::ostream& out, const std::vector<EvalRecord>& records,
-                   const std::vector<std::string>& dimensions, const std::string& format) {
-  if (const RecordFormat* f = find_format(format)) return f->write(out, records, dimensions);
+                   const std::vector<std::string>& dimensions, const std::string& format, bool with_memory) {
+  if (const RecordFormat* f = find_format(format)) return f->write(out, records, dimensions, with_memory);
   std::string known;
   for (const auto& f : k_formats) known += (known.empty() ? "" : ", ") + std::string(f.name);
   throw Error("unknown " + setting("format") + " \"" + format + "\" (" + known + ")", ExitCode::usage);
@@ -227,16 +240,16 @@ bool streams(const std::string& format) {
   return f && f->line;
 }
 
-std::string stream_header(const std::string& format) {
+std::string stream_header(const std::string& format, bool with_memory) {
   const RecordFormat* f = find_format(format);
   if (!f || !f->line) throw Error("internal: format " + format + " is not written a record at a time");
-  return f->header;
+  return f->header(with_memory);
 }
 
-std::string stream_line(const EvalRecord& record, const std::string& format) {
+std::string stream_line(const EvalRecord& record, const std::string& format, bool with_memory) {
   const RecordFormat* f = find_format(format);
   if (!f || !f->line) throw Error("internal: format " + format + " is not written a record at a time");
-  return f->line(record);
+  return f->line(record, with_memory);
 }
 
 }  // namespace judge::verdict

@@ -1920,6 +1920,28 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
                        "holds the notebook's own labels (labelled_in_memory)"),
             std::string::npos)
       << r.out;
+  // CSV says it in a column of its own (written with a memory only), and report reads it.
+  r = run_judge("eval --format csv --memory " + d + "/mem " + d + "/nb " + d + "/other 2>/dev/null > " + d +
+                "/scores.csv");
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string csv = judge::util::read_file(dir / "scores.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "notebook,dimension,status,score,rationale,judge,labelled_in_memory");
+  std::size_t trues = 0, falses = 0;
+  for (const auto& line : judge::util::split_lines(csv)) {
+    trues += line.ends_with(",true");
+    falses += line.ends_with(",false");
+  }
+  EXPECT_EQ(trues, 18u);
+  EXPECT_EQ(falses, 9u);
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
+                "/scores.csv --bootstrap 10 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("judge: warning: judge heuristic: 18 of its 27 records were judged with a memory that "
+                       "holds the notebook's own labels (labelled_in_memory)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(run_judge("eval --format csv " + d + "/other 2>/dev/null").out.find("labelled_in_memory"),
+            std::string::npos);
   r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>&1 >/dev/null");
   EXPECT_EQ(r.out.find("labelled in memory"), std::string::npos) << r.out;
   r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>/dev/null");

@@ -193,6 +193,24 @@ TEST(Scores, LabelledInMemoryIsABoolean) {
   EXPECT_TRUE(set.records[0].labelled_in_memory);
   EXPECT_FALSE(set.records[1].labelled_in_memory);
   EXPECT_FALSE(set.records[2].labelled_in_memory);
+  // The column judge eval --memory --format csv writes.
+  const auto csv =
+      read_scores(write_temp("in_memory.csv",
+                             "notebook,dimension,status,score,rationale,judge,labelled_in_memory\n"
+                             "a,d,scored,2,r,h,true\nb,d,scored,2,r,h,false\n"));
+  ASSERT_EQ(csv.records.size(), 2u);
+  EXPECT_TRUE(csv.records[0].labelled_in_memory);
+  EXPECT_FALSE(csv.records[1].labelled_in_memory);
+  try {
+    read_scores(
+        write_temp("bad_in_memory.csv", "notebook,dimension,score,judge,labelled_in_memory\na,d,2,h,yes\n"));
+    FAIL() << "expected an error";
+  } catch (const judge::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "bad_in_memory.csv:2: labelled_in_memory must be true or false, not \"yes\""),
+              std::string::npos)
+        << e.what();
+  }
   try {
     read_scores(write_temp("bad_in_memory.jsonl",
                            "{\"notebook\": \"a\", \"dimension\": \"d\", \"score\": 2, "

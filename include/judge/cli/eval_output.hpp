@@ -26,9 +26,11 @@ class EvalOutput {
     std::size_t unreadable = 0;
   };
 
-  /// `format`: one of verdict::record_formats(); `dimensions`: the grid formats' columns. Throws
+  /// `format`: one of verdict::record_formats(); `dimensions`: the grid formats' columns; `with_memory`:
+  /// the run judges with a memory (CSV gets the labelled_in_memory column, verdict::write_records). Throws
   /// judge::Error as util::AtomicFile does (missing folder, a folder named as the file, ...).
-  EvalOutput(const std::string& file, std::string format, std::vector<std::string> dimensions);
+  EvalOutput(const std::string& file, std::string format, std::vector<std::string> dimensions,
+             bool with_memory = false);
   /// Takes one record (written at once when the format streams).
   void add(verdict::EvalRecord record);
   /// Pushes what was written to its reader (standard output's buffer); a no-op for a file.
@@ -45,6 +47,7 @@ class EvalOutput {
 
   std::string m_format;
   std::vector<std::string> m_dimensions;
+  bool m_with_memory;
   bool m_streams;
   std::unique_ptr<util::AtomicFile> m_file;  // null: standard output
   std::vector<verdict::EvalRecord> m_kept;   // a non-streaming format's records

@@ -32,15 +32,19 @@ std::string flagged_notebooks(const std::vector<EvalRecord>& records, std::size_
 
 /// The output formats of `judge eval`, in the order its --format lists them: "table" (aligned text,
 /// notebook x dimension), "jsonl", "json" (one array), "csv" (RFC 4180; columns
-/// notebook,dimension,status,score,rationale,judge; N/A is "NA"), "markdown". The grids ("table",
+/// notebook,dimension,status,score,rationale,judge, and labelled_in_memory (true or false) when written
+/// `with_memory`; N/A is "NA"), "markdown". The grids ("table",
 /// "markdown") end with a line naming the notebooks flagged for prompt injection (records with
 /// injection_cells) when there are any; JSON keeps the flags on each record; CSV has no flag column.
 const std::vector<std::string>& record_formats();
 
 /// Writes `records` in `format` (one of record_formats()); `dimensions` are the grids' columns, in order.
-/// Throws judge::Error (usage) for another format, naming the known ones.
+/// `with_memory`: the records were judged with a memory (judge eval --memory), so CSV has the column
+/// labelled_in_memory (JSON has the key on the records it is true of). Throws judge::Error (usage) for
+/// another format, naming the known ones.
 void write_records(std::ostream& out, const std::vector<EvalRecord>& records,
-                   const std::vector<std::string>& dimensions, const std::string& format);
+                   const std::vector<std::string>& dimensions, const std::string& format,
+                   bool with_memory = false);
 
 /// Whether `format` can be written one record at a time, as the records come ("jsonl", "csv"): then
 /// stream_header(format) followed by stream_line(r, format) for each record, in order, is exactly what
@@ -48,8 +52,8 @@ void write_records(std::ostream& out, const std::vector<EvalRecord>& records,
 bool streams(const std::string& format);
 /// The text a streaming format writes before its first record: CSV's header line ("" for JSON Lines).
 /// Throws judge::Error (internal) for a format that does not stream.
-std::string stream_header(const std::string& format);
+std::string stream_header(const std::string& format, bool with_memory = false);
 /// One record as a streaming format writes it, its newline included. Throws as stream_header.
-std::string stream_line(const EvalRecord& record, const std::string& format);
+std::string stream_line(const EvalRecord& record, const std::string& format, bool with_memory = false);
 
 }  // namespace judge::verdict
