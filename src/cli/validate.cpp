@@ -22,6 +22,7 @@
 #include "judge/scoring/factory.hpp"
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
+#include "judge/util/text.hpp"
 #include "judge/verdict/verdict.hpp"
 
 namespace judge::cli {
@@ -194,8 +195,10 @@ std::string gate_condition(const ValidateCliOptions& opt, const std::vector<std:
     if (std::find(conditions.begin(), conditions.end(), opt.gate_on) == conditions.end()) {
       std::string measured;
       for (const auto& c : conditions) measured += (measured.empty() ? "" : ", ") + c;
+      const auto close = util::closest_typos(opt.gate_on, conditions);
       throw Error("--gate-on \"" + opt.gate_on + "\" is not among the measured conditions (" + measured +
-                      "; --conditions chooses them)",
+                      "; --conditions chooses them)" +
+                      (close.empty() ? std::string() : "; did you mean \"" + close.front() + "\"?"),
                   ExitCode::usage);
     }
     return opt.gate_on;

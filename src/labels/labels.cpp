@@ -530,6 +530,10 @@ LabelSet read_and_check(const std::filesystem::path& path, const LabelCheck& che
     int line = 0;
     const std::string what = util::invalid_utf8_problem(text, bad, line);
     problems.add(line, what);
+  } else if (util::cr_only_lines(text)) {
+    problems.add(1,
+                 "its lines end in a carriage return alone (an old Mac format): save it with LF or CRLF line "
+                 "endings (tr '\\r' '\\n' < FILE > NEW)");
   } else if (body.empty())
     problems.add(1,
                  "the file is empty: no labels (CSV with a header row notebook, dimension, score, or JSON "

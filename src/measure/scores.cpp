@@ -227,6 +227,10 @@ ScoreSet read_scores(const std::filesystem::path& path) {
     int line = 0;  // JSON records are checked by the JSON parser; a CSV's rationale goes into JSON reports
     const std::string what = util::invalid_utf8_problem(text, bad, line);
     problems.add(line, what);
+  } else if (util::cr_only_lines(text)) {
+    problems.add(1,
+                 "its lines end in a carriage return alone (an old Mac format): save it with LF or CRLF line "
+                 "endings (tr '\\r' '\\n' < FILE > NEW)");
   } else {
     read_csv(text, set, problems);
   }

@@ -219,6 +219,12 @@ Rubric load_rubric(const std::filesystem::path& path) {
   std::error_code ec;
   if (path.native() == default_rubric().id && !std::filesystem::is_regular_file(path, ec))
     return default_rubric();
+  // A misspelt built-in name ("ml-notebok") that names no file either: said so, not "cannot open".
+  if (!std::filesystem::exists(path, ec) &&
+      !util::closest_typos(path.native(), {default_rubric().id}).empty())
+    throw Error("rubric " + path.string() + " does not exist; did you mean \"" + default_rubric().id +
+                    "\", the built-in rubric?",
+                ExitCode::usage);
   return parse_rubric(util::read_file(path), path.string());
 }
 

@@ -98,6 +98,11 @@ std::string invalid_utf8_problem(std::string_view text, std::size_t at, int& lin
   return out;
 }
 
+bool cr_only_lines(std::string_view text) {
+  const std::string_view body = trim(text);
+  return body.find('\r') != std::string_view::npos && text.find('\n') == std::string_view::npos;
+}
+
 std::string_view trim(std::string_view text) {
   std::size_t b = 0, e = text.size();
   while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;

@@ -146,7 +146,14 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
                 "/nb --folds 2 --conditions baseline,both --gate-on episodc --fail-if 'mae>1' 2>&1");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--gate-on \"episodc\" is not among the measured conditions (baseline, both; "
-                       "--conditions chooses them)"),
+                       "--conditions chooses them)\n"),
+            std::string::npos)
+      << r.out;
+  r = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                "/nb --folds 2 --conditions baseline,semantic --gate-on semantc --fail-if 'mae>1' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--gate-on \"semantc\" is not among the measured conditions (baseline, semantic; "
+                       "--conditions chooses them); did you mean \"semantic\"?"),
             std::string::npos)
       << r.out;
   r = run_judge(data.validate("--conditions baseline,episodic --learning-curve --format html"));

@@ -44,6 +44,18 @@ TEST(Labels, ALatin1FileIsRefusedAtItsLine) {
       << error_of(p);
 }
 
+TEST(Labels, LinesEndingInCarriageReturnAloneAreSaid) {
+  // Classic Mac line endings: a line reader sees one line ("missing column" before); said at line 1.
+  const auto p = write_temp("cr.csv", "notebook,dimension,score\ra.ipynb,model_use,2\rb.ipynb,model_use,3\r");
+  EXPECT_NE(error_of(p).find(p.string() + ":1: its lines end in a carriage return alone (an old Mac format): "
+                                          "save it with LF or CRLF line endings"),
+            std::string::npos)
+      << error_of(p);
+  // CRLF is fine.
+  const auto crlf = write_temp("crlf.csv", "notebook,dimension,score\r\na.ipynb,model_use,2\r\n");
+  EXPECT_EQ(read_labels(crlf).labels.size(), 1u);
+}
+
 TEST(Labels, CsvWithQuotedMultiLineFeedbackAndNA) {
   const auto p =
       write_temp("a.csv",

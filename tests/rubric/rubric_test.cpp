@@ -44,6 +44,15 @@ TEST(Rubric, TheBuiltInRubricsNameLoadsItUnlessAFileHasThatName) {
   } catch (const judge::Error& e) {
     EXPECT_EQ(std::string(e.what()), "nowhere/ml-notebook: cannot open: No such file or directory");
   }
+  // The built-in name misspelt, no file of that name: the error names the built-in rubric (exit 2).
+  try {
+    load_rubric("ml-notebok");
+    FAIL() << "no such rubric";
+  } catch (const judge::Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "rubric ml-notebok does not exist; did you mean \"ml-notebook\", the built-in rubric?");
+    EXPECT_EQ(e.code(), judge::ExitCode::usage);
+  }
   const judge::test::TempDir dir("judge_rubric_test");
   dir.write("ml-notebook", R"(id: mine
 scale: [{score: 1, name: low}, {score: 5, name: high}]

@@ -25,6 +25,10 @@ std::size_t invalid_utf8_at(std::string_view text);
 /// to the 1-based line of that byte.
 std::string invalid_utf8_problem(std::string_view text, std::size_t at, int& line);
 
+/// Whether `text`'s lines end in a carriage return alone (classic Mac OS; some spreadsheet exports): a CR
+/// and no line feed anywhere, so a line-based reader sees one long line.
+bool cr_only_lines(std::string_view text);
+
 /// Leading and trailing ASCII white space removed.
 std::string_view trim(std::string_view text);
 
