@@ -557,6 +557,16 @@ std::string learnt_rules_note(const memory::ForgetResult& r,
           "not the built-in rubric, and judge.yaml or JUDGE_RUBRIC does not name it)\n";
       return note;
     }
+    // The count of guidelines left includes the refit's rules, some of them those removed, learnt again:
+    // said, so that "removed 14, 61 left" of 73 adds up.
+    std::size_t learnt_now = 0;
+    for (const auto& [dimension, refit] : refitted) learnt_now += refit.written.size();
+    if (learnt_now > 0) {
+      note += "; refitted from the remaining labels, ";
+      note += util::count_text(learnt_now, "learnt rule");
+      note += learnt_now == 1 ? " is" : " are";
+      note += " among the guidelines left";
+    }
     note += "\n";
   }
   std::string changed;
