@@ -307,6 +307,8 @@ int run_report(const ReportCliOptions& opt) {
   const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.failed; });
   print_labels_without_score(report);
   warn_in_sample(scores);
+  for (const auto& w : measure::thin_significance_warnings(report))
+    std::cerr << "judge: warning: " << w << "\n";
   for (const auto& jr : report.judges)
     if (jr.unscored > 0)
       std::cerr << "judge: " << jr.unscored << " unscored records of judge " << jr.judge << " left out\n";

@@ -353,6 +353,8 @@ int run_validate(const ValidateCliOptions& opt) {
       cross_validation(core, result, learning_curve(labels, result, opt, rubric, measured));
   const auto gates = check_gates(opt, measured, gate_condition(opt, core.conditions));
   write_measurement(opt, measured, gates);
+  for (const auto& w : measure::thin_significance_warnings(measured))
+    std::cerr << "judge: warning: " << w << "\n";
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -685,6 +686,45 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
     throw Error(what);
   }
   return report;
+}
+
+std::size_t fewest_pairs_for_significance(double confidence) {
+  std::size_t n = 1;
+  while (2.0 * std::pow(0.5, static_cast<double>(n)) > 1.0 - confidence + 1e-12 && n < 64) ++n;
+  return n;
+}
+
+std::vector<std::string> thin_significance_warnings(const Measurement& measured) {
+  const std::size_t fewest = fewest_pairs_for_significance(measured.bootstrap.confidence);
+  std::vector<std::string> out;
+  const auto warn = [&](const std::string& judge, const std::string& dimension, const std::string& change,
+                        std::size_t n) {
+    char level[16];
+    std::snprintf(level, sizeof level, "%g", measured.bootstrap.confidence * 100);
+    std::string w = judge;
+    w += ": ";
+    w += dimension;
+    w += "'s ";
+    w += change;
+    w += " is marked significant on ";
+    w += util::count_text(n, "pair");
+    w += "; no test at ";
+    w += level;
+    w += "% can find a change significant on fewer than ";
+    w += std::to_string(fewest);
+    w += " (an exact sign test of n changes all one way has p = 2^(1-n)), so read it as no evidence: label "
+         "more notebooks";
+    out.push_back(std::move(w));
+  };
+  for (const auto& jr : measured.judges)
+    for (const auto& d : jr.dimensions) {
+      if (d.comparison && d.comparison->diff_ci.excludes_zero() && d.comparison->n < fewest)
+        warn(jr.judge, d.dimension, "change from " + jr.compare_judge.value_or("the compared judge"),
+             d.comparison->n);
+      if (d.calibrated && d.calibrated->diff_ci.excludes_zero() && d.metrics.n < fewest)
+        warn(jr.judge, d.dimension, "calibrated change", d.metrics.n);
+    }
+  return out;
 }
 
 }  // namespace judge::measure

@@ -280,6 +280,39 @@ TEST(Measure, LabelsAllNotApplicableStillPairWithScores) {
   EXPECT_EQ(it->na.judge_na_only, 0u);
 }
 
+// The exact sign test's bound, worked by hand: 2 * 0.5^n <= 1 - confidence first at n = 5 (0.0625 <= 0.1),
+// 6 (0.03125 <= 0.05) and 8 (0.0078 <= 0.01; 7 gives 0.0156).
+TEST(Measure, FewestPairsForSignificanceIsTheSignTestsBound) {
+  EXPECT_EQ(fewest_pairs_for_significance(0.90), 5u);
+  EXPECT_EQ(fewest_pairs_for_significance(0.95), 6u);
+  EXPECT_EQ(fewest_pairs_for_significance(0.99), 8u);
+}
+
+// A change on one pair: every resample is that pair, so its interval is the point +2 and "excludes 0"; the
+// warning says it is no evidence. Two pairs of model_training agreeing (change 0) are not warned of.
+TEST(Measure, AChangeMarkedSignificantOnTooFewPairsIsWarnedOf) {
+  MeasureOptions options;
+  options.bootstrap.resamples = 50;
+  options.compare = "g";
+  const auto labels = judge::labels::read_labels(
+      write_temp("thin_labels.csv",
+                 "notebook,dimension,score\na.ipynb,model_use,1\na.ipynb,model_training,2\n"
+                 "b.ipynb,model_training,2\n"));
+  const auto scores = read_scores(write_temp("thin_scores.csv",
+                                             "item,dimension,score,judge\na.ipynb,model_use,3,h\n"
+                                             "a.ipynb,model_use,1,g\na.ipynb,model_training,2,h\n"
+                                             "a.ipynb,model_training,2,g\nb.ipynb,model_training,2,h\n"
+                                             "b.ipynb,model_training,2,g\n"));
+  options.judge = "h";
+  const auto measured = measure(labels, scores, options);
+  const auto warnings = thin_significance_warnings(measured);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "h: model_use's change from g is marked significant on 1 pair; no test at 95% can find a change "
+            "significant on fewer than 6 (an exact sign test of n changes all one way has p = 2^(1-n)), so "
+            "read it as no evidence: label more notebooks");
+}
+
 // The first label is an odd one out (a notebook no score names): the example is still looked for among every
 // label. Paths: the pair of one file name sharing the longest tail (sub/c.ipynb, 2 components, over
 // c.ipynb alone and over a.ipynb), said with its tail and the two folders. Dimensions: a later label whose

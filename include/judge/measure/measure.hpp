@@ -198,6 +198,18 @@ struct Measurement {
 /// than the notebooks with both a label and a score (as judge validate refuses more folds than notebooks).
 Measurement measure(const labels::LabelSet& labels, const ScoreSet& scores, const MeasureOptions& options);
 
+/// The fewest paired items on which a change can be significant at `confidence` (two-sided), by the exact
+/// sign test: n changes all in one direction have p = 2 * 0.5^n, so the smallest n with 2 * 0.5^n <=
+/// 1 - confidence (6 at 0.95, 8 at 0.99; Conover 1999, "Practical Nonparametric Statistics", 3.4). Why: a
+/// percentile bootstrap interval over fewer items can exclude 0 without evidence (every resample of one
+/// pair is that pair, so its interval is a point). `confidence` in (0, 1).
+std::size_t fewest_pairs_for_significance(double confidence);
+
+/// One warning for each change `measured` marks significant (a --compare or validate comparison, or a
+/// calibrated change, whose interval excludes 0) on fewer pairs than fewest_pairs_for_significance of its
+/// bootstrap confidence: "JUDGE: DIMENSION's change from OTHER (+2.000) is on 1 pair; ...".
+std::vector<std::string> thin_significance_warnings(const Measurement& measured);
+
 /// True when the two item paths name the same notebook (util::same_notebook): equal, or one ends with the
 /// other right after a path separator ('/' or '\\').
 bool same_item(const std::string& a, const std::string& b);
