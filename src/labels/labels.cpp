@@ -506,6 +506,34 @@ void warn_empty_scores(LabelSet& set, const std::vector<int>& empty_scores) {
   set.warnings.push_back(std::move(w));
 }
 
+// A warning when some labels name a rater and others name none (an empty cell, or no key): those count as a
+// rater of no name, which --raters RATER leaves out and mean mixes in, likely not what was meant.
+void warn_missing_raters(LabelSet& set) {
+  std::vector<int> lines;
+  bool named = false;
+  for (const auto& l : set.labels) {
+    if (l.rater.empty())
+      lines.push_back(l.line);
+    else
+      named = true;
+  }
+  if (!named || lines.empty()) return;
+  const std::size_t n = lines.size();
+  std::string w = set.source;
+  w += ": ";
+  w += std::to_string(n);
+  w += n == 1 ? " label names no rater (line " : " labels name no rater (lines ";
+  for (std::size_t i = 0; i < std::min<std::size_t>(n, 5); ++i) {
+    if (i) w += ", ";
+    w += std::to_string(lines[i]);
+  }
+  if (n > 5) w += ", ...";
+  w +=
+      ") while the others do: they count as a rater without a name (--raters RATER leaves them out); fill in "
+      "the rater";
+  set.warnings.push_back(std::move(w));
+}
+
 }  // namespace
 
 namespace {
@@ -545,6 +573,7 @@ LabelSet read_and_check(const std::filesystem::path& path, const LabelCheck& che
   else
     read_csv(text, set, problems, empty_scores);
   warn_empty_scores(set, empty_scores);
+  warn_missing_raters(set);
   const auto missing = check_labels(set, check, problems);
   std::set<std::string> labelled;
   for (const auto& l : set.labels)

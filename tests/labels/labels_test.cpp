@@ -44,6 +44,21 @@ TEST(Labels, ALatin1FileIsRefusedAtItsLine) {
       << error_of(p);
 }
 
+TEST(Labels, LabelsWithoutARaterAmongNamedOnesAreWarnedOf) {
+  const auto p = write_temp("no_rater.csv",
+                            "notebook,dimension,rater,score\na.ipynb,model_use,r1,2\nb.ipynb,model_use,,3\n"
+                            "c.ipynb,model_use,r1,1\n");
+  const auto set = read_labels(p);
+  ASSERT_EQ(set.warnings.size(), 1u);
+  EXPECT_EQ(set.warnings[0],
+            p.string() +
+                ": 1 label names no rater (line 3) while the others do: they count as a rater "
+                "without a name (--raters RATER leaves them out); fill in the rater");
+  // No rater anywhere (a file of one person's labels): nothing to say.
+  EXPECT_TRUE(read_labels(write_temp("one_rater.csv", "notebook,dimension,score\na.ipynb,model_use,2\n"))
+                  .warnings.empty());
+}
+
 TEST(Labels, LinesEndingInCarriageReturnAloneAreSaid) {
   // Classic Mac line endings: a line reader sees one line ("missing column" before); said at line 1.
   const auto p = write_temp("cr.csv", "notebook,dimension,score\ra.ipynb,model_use,2\rb.ipynb,model_use,3\r");
@@ -106,11 +121,15 @@ TEST(Labels, JsonLines) {
   EXPECT_EQ(set.labels[1].line, 3);
   EXPECT_FALSE(set.labels[1].score);
   EXPECT_FALSE(set.labels[2].score);
-  // null says N/A; an empty string (line 4) is read as N/A too, but said.
-  ASSERT_EQ(set.warnings.size(), 1u);
+  // null says N/A; an empty string (line 4) is read as N/A too, but said. Lines 3 and 4 name no rater
+  // while line 1 does: said too.
+  ASSERT_EQ(set.warnings.size(), 2u);
   EXPECT_EQ(set.warnings[0], p.string() +
                                  ": 1 empty score, read as N/A (line 4); write NA where N/A is "
                                  "meant, or the score");
+  EXPECT_EQ(
+      set.warnings[1].rfind(p.string() + ": 2 labels name no rater (lines 3, 4) while the others do", 0), 0u)
+      << set.warnings[1];
 }
 
 TEST(Labels, MissingColumnsAreAllReported) {
