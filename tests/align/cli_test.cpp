@@ -978,6 +978,70 @@ TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
   fs::remove_all(dir);
 }
 
+// A save cut short never turns align's learnt rules into a person's. Three notebooks the heuristic judges
+// alike: labelled 1, 1, 2 align learns "when always -> score 1 (2 of 3 labels)"; relabelled 1, 1, 1, "when
+// always -> score 1 (3 of 3 labels)" (the labels' majority, counted by hand). The folder is then put as a
+// save of the second alignment cut short after each of its steps leaves it (memory.json.next staged, then
+// guidelines.yaml, episodes.jsonl and vectors.jsonl replaced: Memory::save), from the files of the two
+// saves, and aligned again on the second labels: each time the learnt rule is the second alignment's, with
+// `source: learnt`, and no guideline is manual.
+TEST(AlignCli, AnInterruptedSaveLeavesNoLearntRuleManual) {
+  const judge::test::TempDir dir("judge_align_cut_short");
+  for (const char* nb : {"a", "b", "c"})
+    judge::util::write_file_atomic(dir / "nb" / (std::string(nb) + ".ipynb"),
+                                   ipynb("df = pd.read_csv('" + std::string(nb) + ".csv')"));
+  const std::string header =
+      "notebook,dimension,score\na.ipynb,data_imputation,1\nb.ipynb,data_imputation,1\n";
+  const std::string align = "align --labels '" + dir.str() + "/l.csv' --notebooks '" + dir.str() +
+                            "/nb' --memory '" + dir.str() + "/mem' 2>&1";
+  const std::string first_rule = "when always -> score 1 (2 of 3 labels)";
+  const std::string second_rule = "when always -> score 1 (3 of 3 labels)";
+  judge::util::write_file_atomic(dir / "l.csv", header + "c.ipynb,data_imputation,2\n");
+  auto r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::map<std::string, std::string> old_files = [&] {
+    std::map<std::string, std::string> files;
+    for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+      files[f] = judge::util::read_file(dir / "mem" / f);
+    return files;
+  }();
+  ASSERT_NE(old_files.at("guidelines.yaml").find("text: " + first_rule + "\n      source: learnt"),
+            std::string::npos)
+      << old_files.at("guidelines.yaml");
+  judge::util::write_file_atomic(dir / "l.csv", header + "c.ipynb,data_imputation,1\n");
+  r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::map<std::string, std::string> new_files;
+  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+    new_files[f] = judge::util::read_file(dir / "mem" / f);
+  ASSERT_NE(new_files.at("guidelines.yaml").find("text: " + second_rule + "\n      source: learnt"),
+            std::string::npos)
+      << new_files.at("guidelines.yaml");
+  EXPECT_FALSE(fs::exists(dir / "mem/memory.json.next"));
+
+  const char* replaced[] = {"guidelines.yaml", "episodes.jsonl", "vectors.jsonl"};
+  for (int steps = 1; steps <= 4; ++steps) {
+    for (const auto& [name, text] : old_files) judge::util::write_file_atomic(dir / "mem" / name, text);
+    judge::util::write_file_atomic(dir / "mem/memory.json.next", new_files.at("memory.json"));
+    for (int i = 0; i + 1 < steps; ++i)
+      judge::util::write_file_atomic(dir / "mem" / replaced[i], new_files.at(replaced[i]));
+    r = run_judge(align);
+    ASSERT_EQ(r.exit_code, 0) << "cut short after step " << steps << "\n" << r.out;
+    EXPECT_EQ(r.out.find("edited by hand"), std::string::npos) << "cut short after step " << steps << "\n"
+                                                               << r.out;
+    const std::string yaml = judge::util::read_file(dir / "mem/guidelines.yaml");
+    EXPECT_NE(yaml.find("text: " + second_rule + "\n      source: learnt"), std::string::npos)
+        << "cut short after step " << steps << "\n"
+        << yaml;
+    EXPECT_EQ(yaml.find(first_rule), std::string::npos) << "cut short after step " << steps << "\n" << yaml;
+    EXPECT_EQ(yaml.find("\n      source: manual"), std::string::npos)
+        << "cut short after step " << steps << "\n"
+        << yaml;
+    EXPECT_FALSE(fs::exists(dir / "mem/memory.json.next"));
+    EXPECT_EQ(run_judge("memory show '" + dir.str() + "/mem' >/dev/null").exit_code, 0);
+  }
+}
+
 // judge align reads judge.yaml like judge eval: the reflection model and its base URL from the file reach the
 // loopback server, and the file's k is recorded with the memory (a memory's recorded k yields only to a k
 // that was given).
