@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // judge align / judge memory / judge eval --memory, run as a user would.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +17,7 @@
 #include "../fake_llm_server/fake_server.hpp"
 #include "../support.hpp"
 #include "judge/memory/memory.hpp"
+#include "judge/memory/write_lock.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
 
@@ -975,6 +978,87 @@ TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
             (std::vector<std::string>{"b.ipynb#data_imputation", "b.ipynb#model_training"}));
   r = run_judge("memory show " + d + "/mem");
   EXPECT_EQ(r.exit_code, 0) << r.out;
+  fs::remove_all(dir);
+}
+
+// Two writers of one memory folder take turns. While the folder's lock is held (here by the test, as a first
+// writer holds it from its load to its save), judge memory forget says once that it waits, and writes
+// nothing; the first writer forgets b.ipynb and saves; once the lock is let go, forget loads that save and
+// adds to it: both tombstones are kept, and no episode of either notebook is left. judge align waits the same
+// way, and keeps what the first writer saved meanwhile (b.ipynb unforgotten: its two episodes come back, a's
+// stay out). Synchronised on the waiting line, read from the command's stderr: no sleeps.
+TEST(AlignCli, WritersOfOneMemoryFolderTakeTurns) {
+  const fs::path dir = two_notebooks("judge_align_lock_");
+  const std::string d = "'" + dir.string() + "'";
+  const fs::path mem = dir / "mem";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::string waiting =
+      "judge: waiting for " + mem.string() + ": another judge command is writing it\n";
+  // Starts judge ARGS in the background, its stderr (alone) on the pipe returned, its stdout in DIR/out.
+  auto start = [&](const std::string& args) {
+    return ::popen(("cd '" + judge::test::source_dir().string() + "' && exec '" + JUDGE_BINARY + "' " + args +
+                    " 2>&1 >" + d + "/out")
+                       .c_str(),
+                   "r");
+  };
+  // The lines on `pipe` up to the waiting line, that one included (all of them when it never comes).
+  auto read_until_waiting = [&](FILE* pipe) {
+    std::string lines;
+    char line[4096];
+    while (std::fgets(line, sizeof line, pipe)) {
+      lines += line;
+      if (lines.ends_with(waiting)) break;
+    }
+    return lines;
+  };
+  auto rest_and_exit_code = [](FILE* pipe, std::string& rest) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) rest.append(buf, n);
+    const int status = ::pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+
+  const std::string saved = judge::util::read_file(mem / "memory.json");
+  FILE* forget = nullptr;
+  {
+    const judge::memory::WriteLock lock(mem);
+    forget = start("memory forget " + d + "/mem --notebook a.ipynb");
+    ASSERT_NE(forget, nullptr);
+    EXPECT_EQ(read_until_waiting(forget), waiting);
+    EXPECT_EQ(judge::util::read_file(mem / "memory.json"), saved);  // it waits before it loads
+    auto first = judge::memory::Memory::load(mem);
+    judge::memory::forget(first, {"b.ipynb"}, {});
+    first.save(mem);
+  }
+  std::string rest;
+  EXPECT_EQ(rest_and_exit_code(forget, rest), 0) << rest;
+  EXPECT_EQ(rest, "");  // said once
+  auto both = judge::memory::Memory::load(mem);
+  ASSERT_EQ(both.forgotten().size(), 2u);
+  EXPECT_EQ(both.forgotten()[0].notebook, "b.ipynb");
+  EXPECT_EQ(both.forgotten()[1].notebook, "a.ipynb");
+  EXPECT_TRUE(both.episodes().empty());
+
+  FILE* aligning = nullptr;
+  {
+    const judge::memory::WriteLock lock(mem);
+    aligning = start(align);
+    ASSERT_NE(aligning, nullptr);
+    EXPECT_EQ(read_until_waiting(aligning), waiting);
+    auto first = judge::memory::Memory::load(mem);
+    EXPECT_EQ(judge::memory::unforget(first, {"b.ipynb"}, {}), 1u);
+    first.save(mem);
+  }
+  rest.clear();
+  EXPECT_EQ(rest_and_exit_code(aligning, rest), 0) << rest;
+  const auto aligned = judge::memory::Memory::load(mem);
+  ASSERT_EQ(aligned.forgotten().size(), 1u);
+  EXPECT_EQ(aligned.forgotten()[0].notebook, "a.ipynb");
+  EXPECT_EQ(episode_ids(mem),
+            (std::vector<std::string>{"b.ipynb#data_imputation", "b.ipynb#model_training"}));
+  EXPECT_EQ(judge::util::read_file(mem / ".lock"), "");  // the lock file: empty, and no memory content
   fs::remove_all(dir);
 }
 
