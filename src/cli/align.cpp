@@ -16,6 +16,7 @@
 #include "judge/memory/calibration.hpp"
 #include "judge/memory/fact_rule.hpp"
 #include "judge/memory/memory.hpp"
+#include "judge/memory/write_lock.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/memory_blend.hpp"
@@ -398,6 +399,8 @@ int run_align(const AlignCliOptions& opt) {
   const labels::LabelSet labels =
       read_labels_warned(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
+  // Held to the end: another writer of the folder waits, then loads what this run saved.
+  const memory::WriteLock lock = lock_memory(opt.memory_dir);
   memory::Memory memory = open_memory(opt, config);
   refuse_misspelt_guideline_dimensions(memory, opt.memory_dir, rubric);
   const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call

@@ -242,4 +242,10 @@ std::string skipped_notebooks_text(const labels::LabelSet& labels, const std::st
   return text;
 }
 
+memory::WriteLock lock_memory(const std::string& dir) {
+  return memory::WriteLock(dir, [&dir] {
+    std::cerr << "judge: waiting for " << dir << ": another judge command is writing it" << std::endl;
+  });
+}
+
 }  // namespace judge::cli

@@ -16,6 +16,7 @@
 #include "judge/llm/registry.hpp"
 #include "judge/memory/calibration.hpp"
 #include "judge/memory/fact_rule.hpp"
+#include "judge/memory/write_lock.hpp"
 #include "judge/notebook/notebook.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/llm_judge.hpp"
@@ -607,6 +608,7 @@ std::string learnt_rules_note(const memory::ForgetResult& r,
 }
 
 int run_forget(const MemoryCliOptions& opt) {
+  const memory::WriteLock lock = lock_memory(opt.dir);  // held to the end: no other writer's save is lost
   auto m = memory::Memory::load(opt.dir);
   const auto calibration = memory::load_calibration(opt.dir);  // a bad file fails before anything changes
   std::set<std::string> notebooks, labels;
@@ -690,6 +692,7 @@ int run_forget(const MemoryCliOptions& opt) {
 }
 
 int run_unforget(const MemoryCliOptions& opt) {
+  const memory::WriteLock lock = lock_memory(opt.dir);  // held to the end: no other writer's save is lost
   auto m = memory::Memory::load(opt.dir);
   std::set<std::string> notebooks, labels;
   for (const auto& f : m.forgotten()) {

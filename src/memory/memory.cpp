@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -36,6 +37,9 @@ constexpr int k_schema_version = 1;
 // of size 10^12 would otherwise be allocated whole.
 constexpr std::size_t k_max_vector_size = 65536;
 const char* const k_manifest = "memory.json";
+// A save's memory.json, staged under this name before its other files and renamed to memory.json after them
+// (Memory::save).
+const char* const k_staged_manifest = "memory.json.next";
 const char* const k_guidelines = "guidelines.yaml";
 const char* const k_episodes = "episodes.jsonl";
 const char* const k_vectors = "vectors.jsonl";
@@ -50,7 +54,8 @@ std::string manifest_text(const Provenance& p,
                           const std::map<std::string, BlendWeight>& blend,
                           const std::vector<Forgotten>& forgotten,
                           const std::optional<std::map<std::string, LearntRecord>>& learnt,
-                          std::size_t episodes, std::size_t guidelines, const std::string& digest) {
+                          std::size_t episodes, std::size_t guidelines, const std::string& digest,
+                          const std::string& guidelines_digest) {
   nlohmann::ordered_json j;
   j["schema_version"] = k_schema_version;
   j["kind"] = "judge-memory";
@@ -66,6 +71,7 @@ std::string manifest_text(const Provenance& p,
   j["updated"] = p.updated;
   j["counts"] = {{"episodes", episodes}, {"guidelines", guidelines}};
   j["digest"] = digest;
+  j["guidelines_digest"] = guidelines_digest;
   nlohmann::ordered_json words = nlohmann::ordered_json::object();
   for (const auto& [d, list] : vocabulary) {
     std::string joined;
@@ -187,6 +193,59 @@ bool has_schema_version(const nlohmann::json& j) {
   if (!j.is_object()) return false;
   const auto v = j.find("schema_version");
   return v != j.end() && v->is_number() && *v == k_schema_version;
+}
+
+// The string at `key` of the JSON object `j` ("" when `j` is no object, or the value is absent or no string).
+std::string string_field(const nlohmann::json& j, const char* key) {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The text of a file, or nullopt when it cannot be opened (it does not exist, or it was renamed away since:
+// a save's staged manifest, which the save renames while a reader looks).
+std::optional<std::string> read_if_present(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
+}
+
+// Whether the staged manifest `staged` (memory.json.next) of a save cut short describes the folder, that
+// is, whether the save got past guidelines.yaml (Memory::save's order): guidelines.yaml is the one it wrote
+// (its sha256 is the staged `guidelines_digest`), or episodes.jsonl, which it wrote after guidelines.yaml, is
+// (its header carries the staged `digest`, and memory.json's, `manifest`, is another). False: the save
+// stopped before guidelines.yaml, and the folder is the previous save's (memory.json), whole.
+bool staged_save_applies(const std::filesystem::path& dir, const std::string& staged,
+                         const std::optional<std::string>& manifest) {
+  const auto j = nlohmann::json::parse(staged, nullptr, false);
+  const std::string guidelines_digest = string_field(j, "guidelines_digest");
+  const std::string digest = string_field(j, "digest");
+  if (const auto guidelines = read_if_exists(dir / k_guidelines);
+      guidelines && !guidelines_digest.empty() && util::sha256_hex(*guidelines) == guidelines_digest)
+    return true;
+  const std::string previous =
+      manifest ? string_field(nlohmann::json::parse(*manifest, nullptr, false), "digest") : "";
+  const auto episodes = read_if_exists(dir / k_episodes);
+  return episodes && !digest.empty() && digest != previous && header_digest(*episodes) == digest;
+}
+
+// The manifest that describes the folder: a save's staged one when staged_save_applies, else memory.json.
+struct Manifest {
+  std::filesystem::path path;
+  std::string text;
+};
+std::optional<Manifest> current_manifest(const std::filesystem::path& dir) {
+  const auto manifest = read_if_exists(dir / k_manifest);
+  if (const auto staged = read_if_present(dir / k_staged_manifest);
+      staged && staged_save_applies(dir, *staged, manifest))
+    return Manifest{dir / k_staged_manifest, *staged};
+  if (!manifest) {
+    // Renamed to memory.json between the two reads (a save ending): read again.
+    if (auto renamed = read_if_present(dir / k_manifest)) return Manifest{dir / k_manifest, *renamed};
+    return std::nullopt;
+  }
+  return Manifest{dir / k_manifest, *manifest};
 }
 
 // sha256 of the save's digest and a calibration's content (calibration_digest).
@@ -664,29 +723,38 @@ void Memory::save(const std::filesystem::path& dir) const {
     }
     vectors += j.dump() + "\n";
   }
-  // Why memory.json first: it holds the tombstones, which must survive a crash in the middle (a forget
-  // whose tombstones were lost would come back at the next align). Whichever file the crash spares, the
-  // digests then disagree, load refuses the folder and align repairs it with memory.json's tombstones.
+  // The order makes every point a save may be cut short at safe (docs/memory.md, "Crash safety"): the
+  // manifest is staged first (memory.json.next), then guidelines.yaml, episodes.jsonl and vectors.jsonl are
+  // replaced, and last the staged manifest is renamed to memory.json. Until guidelines.yaml is replaced the
+  // folder is the previous save's, whole (the staged manifest is ignored: staged_save_applies); from then on
+  // the staged manifest describes the folder: its learnt-rule record is the one guidelines.yaml was written
+  // with (so no learnt rule looks edited by hand), its tombstones hold, and its digest tells episodes.jsonl
+  // and vectors.jsonl not yet replaced, which load refuses and align repairs.
   const std::string digest = util::sha256_hex(episodes + vectors);
+  const std::string guidelines = guidelines_text(m_guidelines);
   nlohmann::ordered_json vh = line_header("judge-vectors", digest);
   vh["embeddings"] = m_embedder->spec();
   vh["state"] = m_embedder->state();
-  util::write_file_atomic(dir / k_manifest,
-                          manifest_text(m_provenance, m_vocabulary, m_blend, m_forgotten, m_learnt,
-                                        m_episodes.size(), m_guidelines.size(), digest));
-  util::write_file_atomic(dir / k_guidelines, guidelines_text(m_guidelines));
+  util::write_file_atomic(
+      dir / k_staged_manifest,
+      manifest_text(m_provenance, m_vocabulary, m_blend, m_forgotten, m_learnt, m_episodes.size(),
+                    m_guidelines.size(), digest, util::sha256_hex(guidelines)));
+  util::write_file_atomic(dir / k_guidelines, guidelines);
   util::write_file_atomic(dir / k_episodes, line_header("judge-episodes", digest).dump() + "\n" + episodes);
   util::write_file_atomic(dir / k_vectors, vh.dump() + "\n" + vectors);
+  util::replace_file(dir / k_staged_manifest, dir / k_manifest);
 }
 
 Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                     const llm::ProviderSettings& embedding_settings) {
-  const auto manifest_path = dir / k_manifest;
-  if (!std::filesystem::exists(manifest_path))
-    throw Error(manifest_path.string() + ": no memory here (create one with `judge align " +
+  // memory.json, or the staged manifest of a save cut short that got past guidelines.yaml (Memory::save).
+  const auto manifest = current_manifest(dir);
+  if (!manifest)
+    throw Error((dir / k_manifest).string() + ": no memory here (create one with `judge align " +
                 setting("memory") + " " + dir.string() + "`)");
+  const auto& manifest_path = manifest->path;
+  const std::string& manifest_text = manifest->text;
   nlohmann::json m;
-  const std::string manifest_text = util::read_file(manifest_path);
   try {
     m = nlohmann::json::parse(manifest_text);
   } catch (const nlohmann::json::exception& e) {
@@ -1023,11 +1091,23 @@ std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
 }
 
 std::string calibration_digest(const std::filesystem::path& dir, const std::string& content) {
-  const auto manifest = read_if_exists(dir / k_manifest);
+  const auto manifest = current_manifest(dir);
   if (!manifest) return "";
-  const auto m = nlohmann::json::parse(*manifest, nullptr, false);
-  const std::string save_digest = m.is_object() ? m.value("digest", std::string()) : std::string();
-  return digest_with(save_digest, content);
+  return digest_with(string_field(nlohmann::json::parse(manifest->text, nullptr, false), "digest"), content);
+}
+
+void settle_save(const std::filesystem::path& dir) {
+  const auto staged = read_if_present(dir / k_staged_manifest);
+  if (!staged) return;
+  if (staged_save_applies(dir, *staged, read_if_exists(dir / k_manifest))) {
+    util::replace_file(dir / k_staged_manifest, dir / k_manifest);
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove(dir / k_staged_manifest, ec);
+  if (ec)
+    throw Error((dir / k_staged_manifest).string() +
+                ": cannot delete the manifest of a save cut short: " + ec.message());
 }
 
 std::vector<std::string> match_notebook(const std::string& given_path,

@@ -183,4 +183,16 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   file.commit();
 }
 
+void replace_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  struct stat existing {};
+  if (::stat(to.c_str(), &existing) == 0 && S_ISREG(existing.st_mode) &&
+      ::chmod(from.c_str(), existing.st_mode & 07777) != 0)
+    throw Error(to.string() + ": cannot replace: " + std::strerror(errno));
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec) throw Error(to.string() + ": cannot replace: " + ec.message());
+  fsync_folder(to.has_parent_path() ? to.parent_path() : fs::path("."), to);
+}
+
 }  // namespace judge::util

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // judge align / judge memory / judge eval --memory, run as a user would.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +17,7 @@
 #include "../fake_llm_server/fake_server.hpp"
 #include "../support.hpp"
 #include "judge/memory/memory.hpp"
+#include "judge/memory/write_lock.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
 
@@ -978,6 +981,151 @@ TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
   r = run_judge("memory show " + d + "/mem");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   fs::remove_all(dir);
+}
+
+// Two writers of one memory folder take turns. While the folder's lock is held (here by the test, as a first
+// writer holds it from its load to its save), judge memory forget says once that it waits, and writes
+// nothing; the first writer forgets b.ipynb and saves; once the lock is let go, forget loads that save and
+// adds to it: both tombstones are kept, and no episode of either notebook is left. judge align waits the same
+// way, and keeps what the first writer saved meanwhile (b.ipynb unforgotten: its two episodes come back, a's
+// stay out). Synchronised on the waiting line, read from the command's stderr: no sleeps.
+TEST(AlignCli, WritersOfOneMemoryFolderTakeTurns) {
+  const fs::path dir = two_notebooks("judge_align_lock_");
+  const std::string d = "'" + dir.string() + "'";
+  const fs::path mem = dir / "mem";
+  const std::string align =
+      "align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem";
+  ASSERT_EQ(run_judge(align).exit_code, 0);
+  const std::string waiting =
+      "judge: waiting for " + mem.string() + ": another judge command is writing it\n";
+  // Starts judge ARGS in the background, its stderr (alone) on the pipe returned, its stdout in DIR/out.
+  auto start = [&](const std::string& args) {
+    return ::popen(("cd '" + judge::test::source_dir().string() + "' && exec '" + JUDGE_BINARY + "' " + args +
+                    " 2>&1 >" + d + "/out")
+                       .c_str(),
+                   "r");
+  };
+  // The lines on `pipe` up to the waiting line, that one included (all of them when it never comes).
+  auto read_until_waiting = [&](FILE* pipe) {
+    std::string lines;
+    char line[4096];
+    while (std::fgets(line, sizeof line, pipe)) {
+      lines += line;
+      if (lines.ends_with(waiting)) break;
+    }
+    return lines;
+  };
+  auto rest_and_exit_code = [](FILE* pipe, std::string& rest) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) rest.append(buf, n);
+    const int status = ::pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+
+  const std::string saved = judge::util::read_file(mem / "memory.json");
+  FILE* forget = nullptr;
+  {
+    const judge::memory::WriteLock lock(mem);
+    forget = start("memory forget " + d + "/mem --notebook a.ipynb");
+    ASSERT_NE(forget, nullptr);
+    EXPECT_EQ(read_until_waiting(forget), waiting);
+    EXPECT_EQ(judge::util::read_file(mem / "memory.json"), saved);  // it waits before it loads
+    auto first = judge::memory::Memory::load(mem);
+    judge::memory::forget(first, {"b.ipynb"}, {});
+    first.save(mem);
+  }
+  std::string rest;
+  EXPECT_EQ(rest_and_exit_code(forget, rest), 0) << rest;
+  EXPECT_EQ(rest, "");  // said once
+  auto both = judge::memory::Memory::load(mem);
+  ASSERT_EQ(both.forgotten().size(), 2u);
+  EXPECT_EQ(both.forgotten()[0].notebook, "b.ipynb");
+  EXPECT_EQ(both.forgotten()[1].notebook, "a.ipynb");
+  EXPECT_TRUE(both.episodes().empty());
+
+  FILE* aligning = nullptr;
+  {
+    const judge::memory::WriteLock lock(mem);
+    aligning = start(align);
+    ASSERT_NE(aligning, nullptr);
+    EXPECT_EQ(read_until_waiting(aligning), waiting);
+    auto first = judge::memory::Memory::load(mem);
+    EXPECT_EQ(judge::memory::unforget(first, {"b.ipynb"}, {}), 1u);
+    first.save(mem);
+  }
+  rest.clear();
+  EXPECT_EQ(rest_and_exit_code(aligning, rest), 0) << rest;
+  const auto aligned = judge::memory::Memory::load(mem);
+  ASSERT_EQ(aligned.forgotten().size(), 1u);
+  EXPECT_EQ(aligned.forgotten()[0].notebook, "a.ipynb");
+  EXPECT_EQ(episode_ids(mem),
+            (std::vector<std::string>{"b.ipynb#data_imputation", "b.ipynb#model_training"}));
+  EXPECT_EQ(judge::util::read_file(mem / ".lock"), "");  // the lock file: empty, and no memory content
+  fs::remove_all(dir);
+}
+
+// A save cut short never turns align's learnt rules into a person's. Three notebooks the heuristic judges
+// alike: labelled 1, 1, 2 align learns "when always -> score 1 (2 of 3 labels)"; relabelled 1, 1, 1, "when
+// always -> score 1 (3 of 3 labels)" (the labels' majority, counted by hand). The folder is then put as a
+// save of the second alignment cut short after each of its steps leaves it (memory.json.next staged, then
+// guidelines.yaml, episodes.jsonl and vectors.jsonl replaced: Memory::save), from the files of the two
+// saves, and aligned again on the second labels: each time the learnt rule is the second alignment's, with
+// `source: learnt`, and no guideline is manual.
+TEST(AlignCli, AnInterruptedSaveLeavesNoLearntRuleManual) {
+  const judge::test::TempDir dir("judge_align_cut_short");
+  for (const char* nb : {"a", "b", "c"})
+    judge::util::write_file_atomic(dir / "nb" / (std::string(nb) + ".ipynb"),
+                                   ipynb("df = pd.read_csv('" + std::string(nb) + ".csv')"));
+  const std::string header =
+      "notebook,dimension,score\na.ipynb,data_imputation,1\nb.ipynb,data_imputation,1\n";
+  const std::string align = "align --labels '" + dir.str() + "/l.csv' --notebooks '" + dir.str() +
+                            "/nb' --memory '" + dir.str() + "/mem' 2>&1";
+  const std::string first_rule = "when always -> score 1 (2 of 3 labels)";
+  const std::string second_rule = "when always -> score 1 (3 of 3 labels)";
+  judge::util::write_file_atomic(dir / "l.csv", header + "c.ipynb,data_imputation,2\n");
+  auto r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::map<std::string, std::string> old_files = [&] {
+    std::map<std::string, std::string> files;
+    for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+      files[f] = judge::util::read_file(dir / "mem" / f);
+    return files;
+  }();
+  ASSERT_NE(old_files.at("guidelines.yaml").find("text: " + first_rule + "\n      source: learnt"),
+            std::string::npos)
+      << old_files.at("guidelines.yaml");
+  judge::util::write_file_atomic(dir / "l.csv", header + "c.ipynb,data_imputation,1\n");
+  r = run_judge(align);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::map<std::string, std::string> new_files;
+  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+    new_files[f] = judge::util::read_file(dir / "mem" / f);
+  ASSERT_NE(new_files.at("guidelines.yaml").find("text: " + second_rule + "\n      source: learnt"),
+            std::string::npos)
+      << new_files.at("guidelines.yaml");
+  EXPECT_FALSE(fs::exists(dir / "mem/memory.json.next"));
+
+  const char* replaced[] = {"guidelines.yaml", "episodes.jsonl", "vectors.jsonl"};
+  for (int steps = 1; steps <= 4; ++steps) {
+    for (const auto& [name, text] : old_files) judge::util::write_file_atomic(dir / "mem" / name, text);
+    judge::util::write_file_atomic(dir / "mem/memory.json.next", new_files.at("memory.json"));
+    for (int i = 0; i + 1 < steps; ++i)
+      judge::util::write_file_atomic(dir / "mem" / replaced[i], new_files.at(replaced[i]));
+    r = run_judge(align);
+    ASSERT_EQ(r.exit_code, 0) << "cut short after step " << steps << "\n" << r.out;
+    EXPECT_EQ(r.out.find("edited by hand"), std::string::npos) << "cut short after step " << steps << "\n"
+                                                               << r.out;
+    const std::string yaml = judge::util::read_file(dir / "mem/guidelines.yaml");
+    EXPECT_NE(yaml.find("text: " + second_rule + "\n      source: learnt"), std::string::npos)
+        << "cut short after step " << steps << "\n"
+        << yaml;
+    EXPECT_EQ(yaml.find(first_rule), std::string::npos) << "cut short after step " << steps << "\n" << yaml;
+    EXPECT_EQ(yaml.find("\n      source: manual"), std::string::npos)
+        << "cut short after step " << steps << "\n"
+        << yaml;
+    EXPECT_FALSE(fs::exists(dir / "mem/memory.json.next"));
+    EXPECT_EQ(run_judge("memory show '" + dir.str() + "/mem' >/dev/null").exit_code, 0);
+  }
 }
 
 // judge align reads judge.yaml like judge eval: the reflection model and its base URL from the file reach the

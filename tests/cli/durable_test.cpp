@@ -348,12 +348,12 @@ TEST_F(Durable, KilledAlignResumesJudgeAndReflectionCallsFromTheCache) {
             0);
 }
 
-// A kill in the middle of align's save: the memory files are written one by one (memory.json,
-// guidelines.yaml, episodes.jsonl, vectors.jsonl). vectors.jsonl is made a named pipe, which judge opens to
-// write into and which blocks there (no reader), so once episodes.jsonl has appeared the process is held
-// between the last two files and is killed there. eval refuses the folder (no call made), align repairs it
-// from the cache (no call made: every judge and reflection reply of the killed run is a hit), and eval then
-// uses it.
+// A kill in the middle of align's save: the memory files are written one by one (memory.json staged as
+// memory.json.next, guidelines.yaml, episodes.jsonl, vectors.jsonl, then memory.json.next renamed to
+// memory.json). vectors.jsonl is made a named pipe, which judge opens to write into and which blocks there
+// (no reader), so once episodes.jsonl has appeared the process is held at vectors.jsonl and is killed there.
+// eval refuses the folder (no call made), align repairs it from the cache (no call made: every judge and
+// reflection reply of the killed run is a hit), and eval then uses it.
 TEST_F(Durable, AlignKilledInTheMiddleOfItsSaveLeavesAFolderEvalRefusesAndAlignRepairs) {
   constexpr int k_items = 4 * 9, k_batches = 9;
   write_notebooks(m_dir / "nb", 4, "save");
@@ -373,7 +373,8 @@ TEST_F(Durable, AlignKilledInTheMiddleOfItsSaveLeavesAFolderEvalRefusesAndAlignR
   }
   EXPECT_EQ(server.request_count(), k_items + k_batches);
   fs::remove(m_dir / "mem/vectors.jsonl");  // the pipe: what is left is the folder of a save cut short
-  EXPECT_TRUE(fs::exists(m_dir / "mem/memory.json"));
+  EXPECT_TRUE(fs::exists(m_dir / "mem/memory.json.next"));  // staged: the save got past guidelines.yaml
+  EXPECT_FALSE(fs::exists(m_dir / "mem/memory.json"));
   EXPECT_EQ(check_cache(m_dir / "cache.sqlite").integrity, "ok");
 
   server.reset();

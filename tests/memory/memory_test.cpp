@@ -367,21 +367,37 @@ TEST(Memory, MatchNotebookOnWholePathComponents) {
   EXPECT_EQ(match_notebook("t.ipynb", {"t.ipynb", "a/t.ipynb"}), (std::vector<std::string>{"t.ipynb"}));
 }
 
-// A save cut short: memory.json is written first, then guidelines, episodes, vectors. Simulated by mixing
-// the files of two saves by hand.
+// A save cut short. Memory::save stages memory.json as memory.json.next, then replaces guidelines.yaml,
+// episodes.jsonl and vectors.jsonl, then renames memory.json.next to memory.json; simulated by mixing the
+// files of two saves by hand, as a save cut short after each step leaves them. The old save has the learnt
+// rule `old_rule`, the new one (a forget of a.ipynb, and a refit) `new_rule`, each in its learnt record.
 TEST(Memory, InterruptedSaveIsRefusedOrRepaired) {
   const auto old_dir = temp_dir("interrupted_old");
   const auto new_dir = temp_dir("interrupted_new");
   const auto dir = temp_dir("interrupted");
+  const std::string old_rule = "when always -> score 2 (2 of 3 labels)";
+  const std::string new_rule = "when always -> score 3 (1 of 1 labels)";
   Memory before = sample();
+  before.set_guidelines({{"data_imputation", old_rule, {"b.ipynb#data_imputation#r1"}, "learnt"}});
+  before.set_learnt_record({{"data_imputation", {{old_rule}, {}}}});
   before.save(old_dir);
   Memory after = sample();
   forget(after, {"a.ipynb"}, {});
+  after.set_guidelines({{"data_imputation", new_rule, {"b.ipynb#data_imputation#r1"}, "learnt"}});
+  after.set_learnt_record({{"data_imputation", {{new_rule}, {}}}});
   after.save(new_dir);
-  auto mix = [&](std::initializer_list<const char*> from_new) {
+  EXPECT_FALSE(fs::exists(new_dir / "memory.json.next"));  // a save that ends leaves no staged manifest
+  // The folder as a save cut short after its first `steps` steps leaves it: 1 memory.json.next staged, 2
+  // guidelines.yaml, 3 episodes.jsonl, 4 vectors.jsonl replaced.
+  auto cut_after = [&](int steps) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
     for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
-      fs::copy_file(old_dir / f, dir / f, fs::copy_options::overwrite_existing);
-    for (const char* f : from_new) fs::copy_file(new_dir / f, dir / f, fs::copy_options::overwrite_existing);
+      fs::copy_file(old_dir / f, dir / f);
+    fs::copy_file(new_dir / "memory.json", dir / "memory.json.next");
+    const char* replaced[] = {"guidelines.yaml", "episodes.jsonl", "vectors.jsonl"};
+    for (int i = 0; i + 1 < steps; ++i)
+      fs::copy_file(new_dir / replaced[i], dir / replaced[i], fs::copy_options::overwrite_existing);
   };
   auto refused = [&]() {
     try {
@@ -394,26 +410,72 @@ TEST(Memory, InterruptedSaveIsRefusedOrRepaired) {
     }
     return false;
   };
-  // Crash after memory.json; after guidelines.yaml; after episodes.jsonl.
-  for (auto from_new :
-       {std::initializer_list<const char*>{"memory.json"},
-        std::initializer_list<const char*>{"memory.json", "guidelines.yaml"},
-        std::initializer_list<const char*>{"memory.json", "guidelines.yaml", "episodes.jsonl"}}) {
-    mix(from_new);
-    EXPECT_TRUE(refused()) << "crash after " << *(from_new.end() - 1);
+  // The one guideline, learnt, and not taken for a person's edit: its fact rule stays "learnt".
+  auto learnt_rule = [](const Memory& m) {
+    EXPECT_EQ(m.all_guidelines().size(), 1u);
+    if (m.all_guidelines().size() != 1) return std::string();
+    const auto& g = m.all_guidelines()[0];
+    EXPECT_EQ(g.source, "learnt");
+    EXPECT_FALSE(m.edited_by_hand(g)) << g.text;
+    EXPECT_EQ(m.fact_rules("data_imputation").at(0).source, "learnt");
+    return g.text;
+  };
+
+  // Cut short once staged, before guidelines.yaml: the previous save, whole and consistent (the forget
+  // never happened: its command failed, and is run again); settle_save deletes the staged manifest.
+  cut_after(1);
+  EXPECT_FALSE(refused());
+  const Memory previous = Memory::load(dir);
+  EXPECT_FALSE(previous.recovered());
+  EXPECT_EQ(learnt_rule(previous), old_rule);
+  EXPECT_TRUE(previous.forgotten().empty());
+  EXPECT_EQ(previous.episodes().size(), 4u);
+  settle_save(dir);
+  EXPECT_FALSE(fs::exists(dir / "memory.json.next"));
+  EXPECT_EQ(judge::util::read_file(dir / "memory.json"), judge::util::read_file(old_dir / "memory.json"));
+  EXPECT_EQ(learnt_rule(Memory::load(dir)), old_rule);
+
+  // Cut short after guidelines.yaml, or episodes.jsonl: the staged manifest describes the folder, and the
+  // JSON Lines files of two saves are refused. The repair (what judge align loads) keeps the staged
+  // manifest's tombstones and learnt record, so the new learnt rule is align's, not a person's; the episodes
+  // of episodes.jsonl (here the old ones, then the new ones), no vectors.
+  for (int steps : {2, 3}) {
+    cut_after(steps);
+    EXPECT_TRUE(refused()) << "cut after step " << steps;
+    const Memory repaired = Memory::load(dir, Recovery::drop_vectors);
+    EXPECT_TRUE(repaired.recovered());
+    EXPECT_EQ(learnt_rule(repaired), new_rule);
+    ASSERT_EQ(repaired.forgotten().size(), 1u);
+    EXPECT_EQ(repaired.forgotten()[0].notebook, "a.ipynb");
+    EXPECT_EQ(repaired.episodes().size(), steps == 2 ? 4u : 2u);
+    EXPECT_TRUE(repaired.episodes()[0].vector.empty());
+    // A writer's settle_save renames the staged manifest: the same folder, read from memory.json.
+    settle_save(dir);
+    EXPECT_FALSE(fs::exists(dir / "memory.json.next"));
+    EXPECT_EQ(judge::util::read_file(dir / "memory.json"), judge::util::read_file(new_dir / "memory.json"));
+    EXPECT_TRUE(refused());
+    EXPECT_EQ(learnt_rule(Memory::load(dir, Recovery::drop_vectors)), new_rule);
   }
-  // Repair (what judge align does): the tombstones of memory.json and the episodes of episodes.jsonl (here
-  // the new ones: a.ipynb's are gone), no vectors.
-  const Memory repaired = Memory::load(dir, Recovery::drop_vectors);
-  EXPECT_TRUE(repaired.recovered());
-  ASSERT_EQ(repaired.forgotten().size(), 1u);
-  EXPECT_EQ(repaired.forgotten()[0].notebook, "a.ipynb");
-  ASSERT_EQ(repaired.episodes().size(), 2u);
-  EXPECT_EQ(repaired.episodes()[0].id, "b.ipynb#data_imputation");
-  EXPECT_EQ(repaired.episodes()[1].id, "c.ipynb#data_imputation");
-  EXPECT_TRUE(repaired.episodes()[0].vector.empty());
-  // A missing vectors.jsonl is refused too.
-  mix({"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"});
+  // Cut short after vectors.jsonl, before the rename: the new save, whole; a person's later edit of
+  // guidelines.yaml does not undo it (episodes.jsonl says the save got past guidelines.yaml).
+  cut_after(4);
+  EXPECT_FALSE(refused());
+  EXPECT_EQ(learnt_rule(Memory::load(dir)), new_rule);
+  EXPECT_EQ(Memory::load(dir).forgotten().size(), 1u);
+  judge::util::write_file_atomic(
+      dir / "guidelines.yaml", "schema_version: 1\nguidelines:\n  data_imputation:\n    - text: " + new_rule +
+                                   "\n      source: learnt\n    - text: By hand.\n");
+  const Memory edited_after = Memory::load(dir);
+  EXPECT_EQ(edited_after.all_guidelines().size(), 2u);
+  EXPECT_FALSE(edited_after.edited_by_hand(edited_after.all_guidelines()[0]));
+  EXPECT_EQ(edited_after.forgotten().size(), 1u);
+
+  // Files of two saves with no staged manifest (copied by hand, or written by an older judge, which wrote
+  // memory.json first) are refused as before; a missing vectors.jsonl is refused too.
+  cut_after(4);
+  fs::remove(dir / "memory.json.next");
+  EXPECT_TRUE(refused());
+  fs::copy_file(new_dir / "memory.json", dir / "memory.json", fs::copy_options::overwrite_existing);
   EXPECT_FALSE(Memory::load(dir).recovered());
   fs::remove(dir / "vectors.jsonl");
   EXPECT_TRUE(refused());
@@ -425,7 +487,8 @@ TEST(Memory, InterruptedSaveIsRefusedOrRepaired) {
   fs::remove(dir / "episodes.jsonl");
   EXPECT_TRUE(refused());
   // Hand edits of guidelines.yaml and of an episode's feedback leave the digests alone: still loads.
-  mix({"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"});
+  for (const char* f : {"memory.json", "guidelines.yaml", "episodes.jsonl", "vectors.jsonl"})
+    fs::copy_file(new_dir / f, dir / f, fs::copy_options::overwrite_existing);
   std::string episodes = judge::util::read_file(dir / "episodes.jsonl");
   episodes.replace(episodes.find("feedback on b.ipynb"), 19, "edited feedback");
   judge::util::write_file_atomic(dir / "episodes.jsonl", episodes);

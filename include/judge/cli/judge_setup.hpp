@@ -12,6 +12,7 @@
 #include "judge/llm/provider.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/llm/usage.hpp"
+#include "judge/memory/write_lock.hpp"
 #include "judge/rubric/rubric.hpp"
 #include "judge/scoring/factory.hpp"
 #include "judge/scoring/memory_blend.hpp"
@@ -105,5 +106,10 @@ std::string skipped_notebooks_text(const labels::LabelSet& labels, const std::st
 
 /// Reads labels (labels::read_labels) and prints each of its warnings (LabelSet::warnings) on stderr.
 labels::LabelSet read_labels_warned(const std::string& file, const labels::LabelCheck& check);
+
+/// The memory folder `dir` locked for a command that writes it (memory::WriteLock), taken before the memory
+/// is loaded and held until it is saved; when another judge command holds it, says once on stderr "judge:
+/// waiting for DIR: another judge command is writing it" and waits.
+memory::WriteLock lock_memory(const std::string& dir);
 
 }  // namespace judge::cli

@@ -141,7 +141,9 @@ class Memory {
   Memory& operator=(Memory&&) noexcept;
 
   /// Reads a memory folder. Collects every problem (file:line: what) and throws one judge::Error.
-  /// A folder without memory.json is an error naming it (run judge align first). Files from different saves
+  /// A folder without memory.json is an error naming it (run judge align first). The manifest read is that
+  /// of the last save to get past guidelines.yaml: memory.json, or the memory.json.next a save cut short
+  /// left (see save). Files from different saves
   /// (memory.json's `digest` differs from the one in the headers of episodes.jsonl and vectors.jsonl, or one
   /// of them is missing) are handled as `recovery` says; a folder without any digest (written before digests
   /// existed) is read unchecked. An embeddings provider recorded in it is made with `embedding_settings`
@@ -154,10 +156,16 @@ class Memory {
   /// is left for the caller (align), which fits it again, and calibration_stale() is true.
   static Memory load(const std::filesystem::path& dir, Recovery recovery = Recovery::refuse,
                      const llm::ProviderSettings& embedding_settings = {});
-  /// Writes the four files atomically each, stable key order, schema_version 1. Crash safety: memory.json
-  /// is written first and carries the digest (sha256) of the episode and vector lines that follow, which
-  /// episodes.jsonl and vectors.jsonl carry in their headers too; a save cut short leaves digests that
-  /// disagree, which load detects. guidelines.yaml is not covered (people edit it).
+  /// Writes the four files atomically each, stable key order, schema_version 1; a writer holds the folder's
+  /// WriteLock (write_lock.hpp) from before load to after save. Crash safety (docs/memory.md, "Crash
+  /// safety"): the manifest is staged first as memory.json.next, then guidelines.yaml, episodes.jsonl and
+  /// vectors.jsonl are replaced, and last memory.json.next is renamed to memory.json. The manifest carries
+  /// the digest (sha256) of the episode and vector lines, which episodes.jsonl and vectors.jsonl carry in
+  /// their headers too, and `guidelines_digest`, the sha256 of the guidelines.yaml it wrote. A save cut short
+  /// before guidelines.yaml is replaced leaves the previous save whole (the staged manifest is ignored, and
+  /// removed by settle_save); one cut short after that is described by the staged manifest (load reads it
+  /// instead of memory.json; settle_save renames it), whose learnt-rule record is the one guidelines.yaml was
+  /// written with, and files not yet replaced leave digests that disagree, which load detects.
   void save(const std::filesystem::path& dir) const;
   /// True when load(dir, Recovery::drop_vectors) found an interrupted save, or episodes and vectors that do
   /// not pair up, and dropped the vectors.
@@ -290,6 +298,13 @@ std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
 /// "digest" and checked by Memory::load, so a calibration edited by hand, or left from another save, is
 /// detected like the other files.
 std::string calibration_digest(const std::filesystem::path& dir, const std::string& content);
+
+/// Finishes or discards what a save cut short left in `dir` (see Memory::save): a staged memory.json.next
+/// that describes the folder is renamed to memory.json (the folder then reads as load read it before);
+/// one left before its save replaced guidelines.yaml is deleted (the previous save stays, whole). Nothing
+/// when there is none. Called by a writer holding the folder's lock (WriteLock does, once it has it), never
+/// by a reader. Throws judge::Error naming the file when it cannot be renamed or deleted.
+void settle_save(const std::filesystem::path& dir);
 
 /// The paths among `candidates` that the notebook path `given` names: the candidate equal to it, else every
 /// candidate ending with it on whole path components ("titanic.ipynb" and "ipynb/titanic.ipynb" match

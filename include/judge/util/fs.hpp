@@ -27,6 +27,11 @@ enum class MissingFolders { create, refuse };
 void write_file_atomic(const std::filesystem::path& path, std::string_view content,
                        MissingFolders folders = MissingFolders::create);
 
+/// Renames the file `from` over `to` (in the same folder) and syncs the folder, so that a reader (or a
+/// reboot) sees the old or the new `to`, never neither: the last step of a save staged under another name. An
+/// existing `to` keeps its permission bits. Throws judge::Error naming `to` on failure (`from` is then left).
+void replace_file(const std::filesystem::path& from, const std::filesystem::path& to);
+
 /// A file written piece by piece and replaced atomically, as write_file_atomic does at once: the pieces go to
 /// a temporary file beside the target (".NAME.tmpPID.N"), which commit() flushes, fsyncs and renames over the
 /// target; destroyed without commit() (an error, an interrupted run), the temporary file is removed and the
