@@ -703,8 +703,22 @@ int run_unforget(const MemoryCliOptions& opt) {
   for (const auto& e : m.episodes()) with_episodes.insert(e.notebook);
   const auto live = m.live_labels();
   const std::set<std::string> held_labels(live.begin(), live.end());
+  // A label of a notebook forgotten whole has no tombstone of its own: its notebook's is the one to clear.
+  std::set<std::string> forgotten_notebooks;
+  for (const auto& f : m.forgotten())
+    if (!f.notebook.empty()) forgotten_notebooks.insert(f.notebook);
+  MemoryCliOptions given = opt;
+  std::erase_if(given.labels, [&](const std::string& id) {
+    if (labels.count(id) || !forgotten_notebooks.count(notebook_of_label(id))) return false;
+    std::cerr << "judge: warning: memory unforget: label " << id << " is forgotten with its notebook "
+              << notebook_of_label(id) << ", whose tombstone covers every label of it: judge memory unforget "
+              << opt.dir << " --notebook " << notebook_of_label(id) << " re-admits them all\n";
+    return true;
+  });
+  if (given.labels.empty() && given.notebooks.empty() && !given.all)
+    throw Error("memory unforget: nothing in " + opt.dir + " matches what was given; nothing changed");
   auto t =
-      resolve_targets("unforget", opt, notebooks, labels, nullptr, nullptr, &with_episodes, &held_labels);
+      resolve_targets("unforget", given, notebooks, labels, nullptr, nullptr, &with_episodes, &held_labels);
   if (opt.all) t = {{notebooks.begin(), notebooks.end()}, {labels.begin(), labels.end()}};
   const auto removed = memory::unforget(m, t.notebooks, t.labels);
   m.save(opt.dir);

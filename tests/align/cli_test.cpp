@@ -877,6 +877,19 @@ TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   EXPECT_NE(r.out.find("skipped 3 forgotten labels"), std::string::npos) << r.out;
   EXPECT_EQ(episode_ids(dir / "mem"), kept);
 
+  // A label of the notebook forgotten whole has no tombstone of its own: unforget names the notebook's, and
+  // changes nothing (exit 1).
+  r = run_judge("memory unforget " + mem + " --label x/c.ipynb#data_imputation#r1 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: memory unforget: label x/c.ipynb#data_imputation#r1 is forgotten with "
+                 "its notebook x/c.ipynb, whose tombstone covers every label of it: judge memory "
+                 "unforget " +
+                 dir.string() + "/mem --notebook x/c.ipynb re-admits them all\n"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("nothing changed"), std::string::npos) << r.out;
+
   // unforget by suffix re-admits the notebook; --all the rest.
   r = run_judge("memory unforget " + mem + " --notebook c.ipynb");
   EXPECT_EQ(r.exit_code, 0) << r.out;
