@@ -400,7 +400,7 @@ int run_align(const AlignCliOptions& opt) {
       read_labels_warned(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
   if (labels.labels.empty()) throw Error("no labels in " + opt.labels_file);
   // Held to the end: another writer of the folder waits, then loads what this run saved.
-  const memory::WriteLock lock = lock_memory(opt.memory_dir);
+  const memory::WriteLock lock = lock_memory(opt.memory_dir, true);
   memory::Memory memory = open_memory(opt, config);
   refuse_misspelt_guideline_dimensions(memory, opt.memory_dir, rubric);
   const auto old_calibration = memory::load_calibration(opt.memory_dir);  // a bad file fails before any call

@@ -242,10 +242,13 @@ std::string skipped_notebooks_text(const labels::LabelSet& labels, const std::st
   return text;
 }
 
-memory::WriteLock lock_memory(const std::string& dir) {
-  return memory::WriteLock(dir, [&dir] {
-    std::cerr << "judge: waiting for " << dir << ": another judge command is writing it" << std::endl;
-  });
+memory::WriteLock lock_memory(const std::string& dir, bool create) {
+  return memory::WriteLock(
+      dir,
+      [&dir] {
+        std::cerr << "judge: waiting for " << dir << ": another judge command is writing it" << std::endl;
+      },
+      create);
 }
 
 }  // namespace judge::cli

@@ -608,7 +608,8 @@ std::string learnt_rules_note(const memory::ForgetResult& r,
 }
 
 int run_forget(const MemoryCliOptions& opt) {
-  const memory::WriteLock lock = lock_memory(opt.dir);  // held to the end: no other writer's save is lost
+  const memory::WriteLock lock =
+      lock_memory(opt.dir, false);  // held to the end: no other writer's save is lost
   auto m = memory::Memory::load(opt.dir);
   const auto calibration = memory::load_calibration(opt.dir);  // a bad file fails before anything changes
   std::set<std::string> notebooks, labels;
@@ -692,7 +693,8 @@ int run_forget(const MemoryCliOptions& opt) {
 }
 
 int run_unforget(const MemoryCliOptions& opt) {
-  const memory::WriteLock lock = lock_memory(opt.dir);  // held to the end: no other writer's save is lost
+  const memory::WriteLock lock =
+      lock_memory(opt.dir, false);  // held to the end: no other writer's save is lost
   auto m = memory::Memory::load(opt.dir);
   std::set<std::string> notebooks, labels;
   for (const auto& f : m.forgotten()) {

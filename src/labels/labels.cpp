@@ -490,18 +490,25 @@ bool is_jsonl(const std::filesystem::path& path) {
 
 // An empty score (a CSV cell, or "" in JSON) is N/A like NA, but may be a forgotten score: one warning
 // naming the file and the first lines (LabelSet::warnings).
+// "line 4" or "lines 3, 4, 7, 9, 12, ...": the first five of `lines`.
+std::string lines_text(const std::vector<int>& lines) {
+  std::string out = lines.size() == 1 ? "line " : "lines ";
+  for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 5); ++i) {
+    if (i) out += ", ";
+    out += std::to_string(lines[i]);
+  }
+  if (lines.size() > 5) out += ", ...";
+  return out;
+}
+
 void warn_empty_scores(LabelSet& set, const std::vector<int>& empty_scores) {
   if (empty_scores.empty()) return;
   const std::size_t n = empty_scores.size();
   std::string w = set.source;
   w += ": ";
   w += std::to_string(n);
-  w += n == 1 ? " empty score, read as N/A (line " : " empty scores, read as N/A (lines ";
-  for (std::size_t i = 0; i < std::min<std::size_t>(n, 5); ++i) {
-    if (i) w += ", ";
-    w += std::to_string(empty_scores[i]);
-  }
-  if (n > 5) w += ", ...";
+  w += n == 1 ? " empty score, read as N/A (" : " empty scores, read as N/A (";
+  w += lines_text(empty_scores);
   w += "); write NA where N/A is meant, or the score";
   set.warnings.push_back(std::move(w));
 }
@@ -522,12 +529,8 @@ void warn_missing_raters(LabelSet& set) {
   std::string w = set.source;
   w += ": ";
   w += std::to_string(n);
-  w += n == 1 ? " label names no rater (line " : " labels name no rater (lines ";
-  for (std::size_t i = 0; i < std::min<std::size_t>(n, 5); ++i) {
-    if (i) w += ", ";
-    w += std::to_string(lines[i]);
-  }
-  if (n > 5) w += ", ...";
+  w += n == 1 ? " label names no rater (" : " labels name no rater (";
+  w += lines_text(lines);
   w +=
       ") while the others do: they count as a rater without a name (--raters RATER leaves them out); fill in "
       "the rater";
@@ -553,16 +556,10 @@ LabelSet read_and_check(const std::filesystem::path& path, const LabelCheck& che
   std::vector<int> empty_scores;  // lines
   // The content decides, whatever the file is named (a .json file of JSON Lines is common).
   const std::string_view body = util::trim(text);
-  if (const std::size_t bad = util::invalid_utf8_at(text); bad != std::string_view::npos) {
-    // Labels travel into JSON (memory, reports), which holds UTF-8 only: refused here, at the line.
-    int line = 0;
-    const std::string what = util::invalid_utf8_problem(text, bad, line);
-    problems.add(line, what);
-  } else if (util::cr_only_lines(text)) {
-    problems.add(1,
-                 "its lines end in a carriage return alone (an old Mac format): save it with LF or CRLF line "
-                 "endings (tr '\\r' '\\n' < FILE > NEW)");
-  } else if (body.empty())
+  // Labels travel into JSON (memory, reports), which holds UTF-8 only: another encoding is refused here.
+  if (const auto bad = util::text_file_problem(text))
+    problems.add(bad->line, bad->what);
+  else if (body.empty())
     problems.add(1,
                  "the file is empty: no labels (CSV with a header row notebook, dimension, score, or JSON "
                  "Lines)");

@@ -388,6 +388,7 @@ void compare(JudgeMeasurement& jr, const Joined& joined, const Joined& other, st
     std::vector<double> ja, jb, h;
     for (std::size_t i = 0; i < a.size(); ++i)
       if (a[i].dim == d) {
+        c.changed += std::fabs(a[i].judge - a[i].human) != std::fabs(b[i].judge - b[i].human);
         ja.push_back(a[i].judge);
         jb.push_back(b[i].judge);
         h.push_back(a[i].human);
@@ -435,6 +436,8 @@ void calibrate(JudgeMeasurement& jr, const Joined& joined, stats::Scale scale, c
     for (std::size_t k = 0; k < at.size(); ++k) calibrated[at[k]].judge = fitted[k];
     Calibrated c;
     c.metrics = stats::agreement(fitted, h, scale);
+    for (std::size_t k = 0; k < fitted.size(); ++k)
+      c.changed += std::fabs(fitted[k] - h[k]) != std::fabs(j[k] - h[k]);
     jr.dimensions[d].calibrated = c;
   }
   const auto tc = stats::abs_error_table(calibrated, joined.items.size(), joined.dims.size());
@@ -698,7 +701,7 @@ std::vector<std::string> thin_significance_warnings(const Measurement& measured)
   const std::size_t fewest = fewest_pairs_for_significance(measured.bootstrap.confidence);
   std::vector<std::string> out;
   const auto warn = [&](const std::string& judge, const std::string& dimension, const std::string& change,
-                        std::size_t n) {
+                        std::size_t changed, std::size_t n) {
     char level[16];
     std::snprintf(level, sizeof level, "%g", measured.bootstrap.confidence * 100);
     std::string w = judge;
@@ -706,23 +709,26 @@ std::vector<std::string> thin_significance_warnings(const Measurement& measured)
     w += dimension;
     w += "'s ";
     w += change;
-    w += " is marked significant on ";
+    w += " is marked significant, but only ";
+    w += std::to_string(changed);
+    w += " of its ";
     w += util::count_text(n, "pair");
-    w += "; no test at ";
-    w += level;
-    w += "% can find a change significant on fewer than ";
+    w += " changed";
+    w += "; an exact sign test needs at least ";
     w += std::to_string(fewest);
-    w += " (an exact sign test of n changes all one way has p = 2^(1-n)), so read it as no evidence: label "
-         "more notebooks";
+    w += " changed pairs to find a change significant at ";
+    w += level;
+    w += "% (n changes all one way have p = 2^(1-n)), so read the interval as no evidence: label more "
+         "notebooks";
     out.push_back(std::move(w));
   };
   for (const auto& jr : measured.judges)
     for (const auto& d : jr.dimensions) {
-      if (d.comparison && d.comparison->diff_ci.excludes_zero() && d.comparison->n < fewest)
+      if (d.comparison && d.comparison->diff_ci.excludes_zero() && d.comparison->changed < fewest)
         warn(jr.judge, d.dimension, "change from " + jr.compare_judge.value_or("the compared judge"),
-             d.comparison->n);
-      if (d.calibrated && d.calibrated->diff_ci.excludes_zero() && d.metrics.n < fewest)
-        warn(jr.judge, d.dimension, "calibrated change", d.metrics.n);
+             d.comparison->changed, d.comparison->n);
+      if (d.calibrated && d.calibrated->diff_ci.excludes_zero() && d.calibrated->changed < fewest)
+        warn(jr.judge, d.dimension, "calibrated change", d.calibrated->changed, d.metrics.n);
     }
   return out;
 }

@@ -223,14 +223,8 @@ ScoreSet read_scores(const std::filesystem::path& path) {
     util::for_each_json_object(text, problems, [&](const nlohmann::json& j, int line) {
       read_json_object(j, line, set, problems, labels_said);
     });
-  } else if (const std::size_t bad = util::invalid_utf8_at(text); bad != std::string_view::npos) {
-    int line = 0;  // JSON records are checked by the JSON parser; a CSV's rationale goes into JSON reports
-    const std::string what = util::invalid_utf8_problem(text, bad, line);
-    problems.add(line, what);
-  } else if (util::cr_only_lines(text)) {
-    problems.add(1,
-                 "its lines end in a carriage return alone (an old Mac format): save it with LF or CRLF line "
-                 "endings (tr '\\r' '\\n' < FILE > NEW)");
+  } else if (const auto bad = util::text_file_problem(text)) {
+    problems.add(bad->line, bad->what);  // JSON is checked by its parser; a CSV's rationale goes into JSON
   } else {
     read_csv(text, set, problems);
   }

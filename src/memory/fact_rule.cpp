@@ -79,9 +79,12 @@ bool starts_with_if(std::string_view text) {
 constexpr std::string_view k_other_arrows[] = {
     "=>", "\xE2\x86\x92", "\xE2\x87\x92", "\xE2\x9F\xB6", "\xE2\x80\x93>", "\xE2\x80\x94>", "- >"};
 
+// Whether what follows `after` in `text` is a whole action (score N, score at most / at least N, N/A, keep,
+// and an optional "(comment)"), as parse_fact_rule reads one: prose with an arrow before other words ("->
+// keep in mind ...", "→ scores of 3 are fine") is no rule.
 bool action_follows(std::string_view text, std::size_t after) {
-  const std::string rest = util::to_lower(util::trim(text.substr(after)));
-  return rest.starts_with("score") || rest.starts_with("n/a") || rest.starts_with("keep");
+  std::string error;
+  return parse_fact_rule("when x -> " + std::string(util::trim(text.substr(after))), error).has_value();
 }
 
 // "when trains_model => score 2": the other arrow before an action (score, N/A, keep), or empty. Prose may

@@ -300,25 +300,20 @@ nlohmann::json read_jsonl(const std::filesystem::path& path, const std::string& 
   return header;
 }
 
-// Keys given twice in one map of `node` or of any map under it, each a problem at its second line. Why:
-// yaml-cpp keeps both and a lookup reads the first, so a hand edit written below the value it meant to
-// replace (a second `text:` or `source:` in one guideline) would be ignored without a word.
+// Keys given twice in the map `node` (the file's top level, or one guideline), each a problem at its second
+// line. Why: yaml-cpp keeps both and a lookup reads the first, so a hand edit written below the value it
+// meant to replace (a second `text:` or `source:` in one guideline) would be ignored without a word. A
+// dimension given twice under `guidelines` is not checked: both of its lists are read.
 void duplicate_keys(const YAML::Node& node, const std::filesystem::path& path, Problems& problems) {
-  if (node.IsMap()) {
-    std::map<std::string, int> seen;  // key -> 1-based line
-    for (const auto& kv : node) {
-      if (kv.first.IsScalar()) {
-        const int line = kv.first.Mark().line + 1;
-        if (const auto [it, first] = seen.emplace(kv.first.Scalar(), line); !first)
-          problems.add(path.string() + ":" + std::to_string(line),
-                       "`" + kv.first.Scalar() + "` is given twice in one map (also on line " +
-                           std::to_string(it->second) +
-                           "): keep one, or the first is read and this one ignored");
-      }
-      duplicate_keys(kv.second, path, problems);
-    }
-  } else if (node.IsSequence()) {
-    for (const auto& item : node) duplicate_keys(item, path, problems);
+  if (!node.IsMap()) return;
+  std::map<std::string, int> seen;  // key -> 1-based line
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;
+    const int line = kv.first.Mark().line + 1;
+    if (const auto [it, first] = seen.emplace(kv.first.Scalar(), line); !first)
+      problems.add(path.string() + ":" + std::to_string(line),
+                   "`" + kv.first.Scalar() + "` is given twice (also on line " + std::to_string(it->second) +
+                       "): keep one; the first would be read and this one ignored");
   }
 }
 
@@ -364,6 +359,7 @@ std::vector<Guideline> read_guidelines(const std::filesystem::path& path, Proble
       continue;
     }
     for (const auto& item : dim.second) {
+      duplicate_keys(item, path, problems);
       if (!item.IsMap() || !item["text"] || !item["text"].IsScalar() ||
           util::trim(item["text"].Scalar()).empty()) {
         problems.add(where(item), "a guideline of `" + d + "` needs a non-empty `text`");

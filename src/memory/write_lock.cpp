@@ -6,7 +6,8 @@
 
 namespace judge::memory {
 
-WriteLock::WriteLock(const std::filesystem::path& dir, const std::function<void()>& on_wait) : m_dir(dir) {
+WriteLock::WriteLock(const std::filesystem::path& dir, const std::function<void()>& on_wait, bool create)
+    : m_dir(dir) {
   namespace fs = std::filesystem;
   bool said = false;  // on_wait is called once, however many times the lock is waited for
   const std::function<void()> once = [&] {
@@ -16,6 +17,10 @@ WriteLock::WriteLock(const std::filesystem::path& dir, const std::function<void(
   for (;;) {
     std::error_code ec;
     m_created = !fs::exists(dir, ec);
+    if (m_created && !create) {
+      m_created = false;
+      return;  // nothing to lock: Memory::load says there is no memory here
+    }
     if (m_created) {
       fs::create_directories(dir, ec);
       if (ec) throw Error("memory " + dir.string() + ": cannot create the folder: " + ec.message());
@@ -36,14 +41,15 @@ WriteLock::WriteLock(const std::filesystem::path& dir, const std::function<void(
 
 WriteLock::~WriteLock() {
   namespace fs = std::filesystem;
-  if (!m_created) return;
-  // Nothing but the lock file: the command that created the folder saved nothing in it.
+  if (!m_lock) return;
+  // Nothing but the lock file: the command saved nothing in the folder (a failed first align, or forget on a
+  // folder that holds no memory). The error_code forms throughout: a destructor must not throw.
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(m_dir, ec))
-    if (entry.path().filename() != k_lock_file) return;
+  for (auto it = fs::directory_iterator(m_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().filename() != k_lock_file) return;
   if (ec) return;
   m_lock->remove();
-  fs::remove(m_dir, ec);  // only when empty: a file another process wrote there since stays, with the folder
+  if (m_created) fs::remove(m_dir, ec);  // only when empty: a file written there since stays, with the folder
 }
 
 }  // namespace judge::memory

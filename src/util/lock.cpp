@@ -21,8 +21,17 @@ namespace judge::util {
 FileLock::FileLock(const std::filesystem::path& path, const std::function<void()>& on_wait) : m_path(path) {
   bool said = false;
   for (;;) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0) throw Error(path.string() + ": cannot create the lock file: " + std::strerror(errno));
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    // flock needs no write access: a lock file another user made (0644 by their umask) is locked read-only.
+    if (fd < 0 && errno == EACCES) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int saved = errno;
+      struct stat st {};
+      throw Error(path.string() +
+                  (::stat(path.c_str(), &st) == 0 ? ": cannot open the lock file: "
+                                                  : ": cannot create the lock file: ") +
+                  std::strerror(saved));
+    }
     int rc = ::flock(fd, LOCK_EX | LOCK_NB);
     if (rc != 0 && errno == EWOULDBLOCK) {
       if (!said && on_wait) on_wait();

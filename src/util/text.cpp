@@ -77,30 +77,44 @@ std::size_t invalid_utf8_at(std::string_view text) {
   return std::string_view::npos;
 }
 
-std::string invalid_utf8_problem(std::string_view text, std::size_t at, int& line) {
-  const std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
-  const std::size_t begin = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;
-  line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-  static const char* const k_hex = "0123456789ABCDEF";
-  const unsigned char b = static_cast<unsigned char>(text[at]);
-  std::string out = "not UTF-8: byte 0x";
-  out += k_hex[b >> 4];
-  out += k_hex[b & 0xF];
-  out += " at column ";
-  out += std::to_string(at - begin + 1);
-  const bool utf16 =
-      text.size() >= 2 &&
-      ((static_cast<unsigned char>(text[0]) == 0xFF && static_cast<unsigned char>(text[1]) == 0xFE) ||
-       (static_cast<unsigned char>(text[0]) == 0xFE && static_cast<unsigned char>(text[1]) == 0xFF));
-  out += utf16 ? "; the file is UTF-16 (its byte order mark): save it as UTF-8 (iconv -f utf-16 -t utf-8)"
-               : "; save the file as UTF-8 (for a file from Excel or an older tool: iconv -f windows-1252 -t "
-                 "utf-8)";
-  return out;
-}
-
-bool cr_only_lines(std::string_view text) {
-  const std::string_view body = trim(text);
-  return body.find('\r') != std::string_view::npos && text.find('\n') == std::string_view::npos;
+std::optional<TextFileProblem> text_file_problem(std::string_view text) {
+  if (const std::size_t at = invalid_utf8_at(text); at != std::string_view::npos) {
+    const std::size_t line_start = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+    const std::size_t begin = line_start == std::string_view::npos ? 0 : line_start + 1;
+    TextFileProblem p;
+    p.line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    static const char* const k_hex = "0123456789ABCDEF";
+    const unsigned char b = static_cast<unsigned char>(text[at]);
+    p.what = "not UTF-8: byte 0x";
+    p.what += k_hex[b >> 4];
+    p.what += k_hex[b & 0xF];
+    p.what += " at column ";
+    p.what += std::to_string(at - begin + 1);
+    const bool utf16 =
+        text.size() >= 2 &&
+        ((static_cast<unsigned char>(text[0]) == 0xFF && static_cast<unsigned char>(text[1]) == 0xFE) ||
+         (static_cast<unsigned char>(text[0]) == 0xFE && static_cast<unsigned char>(text[1]) == 0xFF));
+    p.what += utf16
+                  ? "; the file is UTF-16 (its byte order mark): save it as UTF-8 (iconv -f utf-16 -t utf-8)"
+                  : "; save the file as UTF-8 (for a file from Excel or an older tool: iconv -f "
+                    "windows-1252 -t utf-8)";
+    return p;
+  }
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    // Valid UTF-8, but no text file holds one: UTF-16 without a byte order mark, or a binary file.
+    const int line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    return TextFileProblem{
+        line,
+        "a NUL byte: not a text file, or UTF-16 without a byte order mark; save it as UTF-8 "
+        "(iconv -f utf-16le -t utf-8)"};
+  }
+  if (trim(text).find('\r') != std::string_view::npos && text.find('\n') == std::string_view::npos)
+    return TextFileProblem{1,
+                           "its lines end in a carriage return alone (an old Mac format): save it with LF or "
+                           "CRLF line endings (tr '\\r' '\\n' < FILE > NEW)"};
+  return std::nullopt;
 }
 
 std::string_view trim(std::string_view text) {

@@ -1002,6 +1002,23 @@ TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {
 // adds to it: both tombstones are kept, and no episode of either notebook is left. judge align waits the same
 // way, and keeps what the first writer saved meanwhile (b.ipynb unforgotten: its two episodes come back, a's
 // stay out). Synchronised on the waiting line, read from the command's stderr: no sleeps.
+// forget and unforget lock a memory folder only when it exists: a mistyped path makes no folder (nor its
+// parents), and a folder that holds no memory keeps no lock file; Memory::load says there is no memory.
+TEST(AlignCli, ForgetOnAFolderWithoutMemoryCreatesNothing) {
+  const judge::test::TempDir dir("judge_forget_nothing");
+  for (const std::string command : {"forget", "unforget"}) {
+    auto r =
+        run_judge("memory " + command + " '" + (dir.path() / "typo/mem").string() + "' --notebook x 2>&1");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("no memory here"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(dir.path() / "typo")) << command;
+    fs::create_directories(dir.path() / "empty");
+    r = run_judge("memory " + command + " '" + (dir.path() / "empty").string() + "' --notebook x 2>&1");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(fs::is_empty(dir.path() / "empty")) << command;
+  }
+}
+
 TEST(AlignCli, WritersOfOneMemoryFolderTakeTurns) {
   const fs::path dir = two_notebooks("judge_align_lock_");
   const std::string d = "'" + dir.string() + "'";

@@ -308,9 +308,22 @@ TEST(Measure, AChangeMarkedSignificantOnTooFewPairsIsWarnedOf) {
   const auto warnings = thin_significance_warnings(measured);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0],
-            "h: model_use's change from g is marked significant on 1 pair; no test at 95% can find a change "
-            "significant on fewer than 6 (an exact sign test of n changes all one way has p = 2^(1-n)), so "
-            "read it as no evidence: label more notebooks");
+            "h: model_use's change from g is marked significant, but only 1 of its 1 pair changed; an exact "
+            "sign test needs at least 6 changed pairs to find a change significant at 95% (n changes all one "
+            "way have p = 2^(1-n)), so read the interval as no evidence: label more notebooks");
+  // Six pairs, three of them tied (both judges right): the sign test sees 3 changes, p = 0.25, so the
+  // change h - g = -0.5 (every resample with a changed pair is below 0) is warned of too.
+  std::string label_csv = "notebook,dimension,score\n", score_csv = "item,dimension,score,judge\n";
+  for (int i = 0; i < 6; ++i) {
+    const std::string nb = std::string("n") + std::to_string(i) + ".ipynb";
+    label_csv += nb + ",model_use,2\n";
+    score_csv += nb + ",model_use,2,h\n" + nb + ",model_use," + (i < 3 ? "3" : "2") + ",g\n";
+  }
+  const auto ties = measure(judge::labels::read_labels(write_temp("ties_labels.csv", label_csv)),
+                            read_scores(write_temp("ties_scores.csv", score_csv)), options);
+  const auto tied = thin_significance_warnings(ties);
+  ASSERT_EQ(tied.size(), 1u);
+  EXPECT_NE(tied[0].find("but only 3 of its 6 pairs changed"), std::string::npos) << tied[0];
 }
 
 // The first label is an odd one out (a notebook no score names): the example is still looked for among every

@@ -119,6 +119,12 @@ TEST(FactRule, SaysWhatIsWrong) {
   EXPECT_FALSE(is_fact_rule("When the split comes first \xE2\x86\x92 the metrics are honest."));
   EXPECT_FALSE(is_fact_rule("If a notebook trains a model -> it should check for missing values."));
   EXPECT_FALSE(is_fact_rule("Use a pipeline (scaler -> model) so the split comes first."));
+  // An arrow before words that only begin like an action is prose too: the action must be whole.
+  EXPECT_FALSE(is_fact_rule("If the notebook pins versions \xE2\x86\x92 scores of 3 or more are fine"));
+  EXPECT_FALSE(is_fact_rule("When the data is tabular \xE2\x86\x92 scores above 3 need a baseline"));
+  EXPECT_FALSE(is_fact_rule("If pip installs are scattered -> keep in mind the order"));
+  EXPECT_FALSE(is_fact_rule("when the data is tabular => score it by the split"));
+  EXPECT_TRUE(is_fact_rule("when trains_model => score 2 (4 of 5 labels)"));
   // "=>", "=<" and "==" as comparisons: the error names the comparison to write.
   EXPECT_FALSE(parse_fact_rule("when uninstalled_packages => 1 -> score 1", error));
   EXPECT_EQ(error.rfind("`uninstalled_packages => 1`: write `>=`, not `=>`; ", 0), 0u) << error;

@@ -184,13 +184,27 @@ TEST(Memory, AKeyGivenTwiceInGuidelinesIsRefusedAtItsSecondLine) {
     FAIL() << "expected an error";
   } catch (const judge::Error& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("guidelines.yaml:6: `text` is given twice in one map (also on line 4): keep one"),
-              std::string::npos)
+    EXPECT_NE(
+        what.find("guidelines.yaml:6: `text` is given twice (also on line 4): keep one; the first would "
+                  "be read and this one ignored"),
+        std::string::npos)
         << what;
-    EXPECT_NE(what.find("guidelines.yaml:7: `schema_version` is given twice in one map (also on line 1)"),
+    EXPECT_NE(what.find("guidelines.yaml:7: `schema_version` is given twice (also on line 1)"),
               std::string::npos)
         << what;
   }
+  // A dimension given twice under `guidelines` (a block added at the end of a long file) is fine: both of
+  // its lists are read.
+  judge::util::write_file_atomic(dir / "guidelines.yaml",
+                                 "schema_version: 1\n"
+                                 "guidelines:\n"
+                                 "  data_imputation:\n"
+                                 "    - text: Check for missing values.\n"
+                                 "  data_imputation:\n"
+                                 "    - text: Impute after the split.\n");
+  const Memory both = Memory::load(dir);
+  ASSERT_EQ(both.guidelines("data_imputation").size(), 2u);
+  EXPECT_EQ(both.guidelines("data_imputation")[1].text, "Impute after the split.");
   fs::remove_all(dir);
 }
 

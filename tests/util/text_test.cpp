@@ -42,18 +42,35 @@ TEST(Text, InvalidUtf8AtFollowsRfc3629) {
   EXPECT_EQ(invalid_utf8_at("x\xF4\x90\x80\x80"), 1u);  // U+110000, above the last code point
   EXPECT_EQ(invalid_utf8_at("ok \xE2\x86"), 3u);        // cut off by the end of the text
   EXPECT_EQ(invalid_utf8_at("\xFF\xFEn\0"), 0u);        // UTF-16's byte order mark
-  int line = 0;
+  auto p = text_file_problem("a,b\nx,caf\xE9\n");
+  ASSERT_TRUE(p);
   EXPECT_EQ(
-      invalid_utf8_problem("a,b\nx,caf\xE9\n", 9, line),
+      p->what,
       "not UTF-8: byte 0xE9 at column 6; save the file as UTF-8 (for a file from Excel or an older tool: "
       "iconv -f windows-1252 -t utf-8)");
-  EXPECT_EQ(line, 2);
-  const std::string utf16("\xFF\xFEn\0", 4);
+  EXPECT_EQ(p->line, 2);
+  p = text_file_problem(std::string("\xFF\xFEn\0", 4));
+  ASSERT_TRUE(p);
   EXPECT_EQ(
-      invalid_utf8_problem(utf16, 0, line),
+      p->what,
       "not UTF-8: byte 0xFF at column 1; the file is UTF-16 (its byte order mark): save it as UTF-8 (iconv "
       "-f utf-16 -t utf-8)");
-  EXPECT_EQ(line, 1);
+  EXPECT_EQ(p->line, 1);
+  // Lines ending in CR alone: line 1. CRLF, a trailing CR and UTF-8 with a byte order mark are fine.
+  p = text_file_problem("a,b\rc,d\r");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->line, 1);
+  EXPECT_EQ(p->what.rfind("its lines end in a carriage return alone", 0), 0u);
+  EXPECT_FALSE(text_file_problem("a,b\r\nc,d\r\n"));
+  // UTF-16LE without a byte order mark: "a\n" then "b" is 61 00 0A 00 62 00, a NUL on line 1.
+  p = text_file_problem(std::string("a\0\n\0b\0", 6));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->line, 1);
+  EXPECT_EQ(p->what.rfind("a NUL byte: not a text file, or UTF-16 without a byte order mark", 0), 0u);
+  EXPECT_FALSE(text_file_problem("a,b\r"));
+  EXPECT_FALSE(
+      text_file_problem("\xEF\xBB\xBF"
+                        "a,b\n\xF0\x9F\x98\x80\n"));
 }
 
 TEST(Text, EditDistanceCountsInsertionsDeletionsSubstitutions) {

@@ -109,7 +109,8 @@ labels::LabelSet read_labels_warned(const std::string& file, const labels::Label
 
 /// The memory folder `dir` locked for a command that writes it (memory::WriteLock), taken before the memory
 /// is loaded and held until it is saved; when another judge command holds it, says once on stderr "judge:
-/// waiting for DIR: another judge command is writing it" and waits.
-memory::WriteLock lock_memory(const std::string& dir);
+/// waiting for DIR: another judge command is writing it" and waits. `create`: a missing folder is made
+/// (align); else it is left missing, unlocked, for Memory::load to say so (forget, unforget).
+memory::WriteLock lock_memory(const std::string& dir, bool create);
 
 }  // namespace judge::cli

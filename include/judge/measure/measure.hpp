@@ -33,6 +33,7 @@ struct MeasureOptions {
 /// Paired comparison on one dimension with the --compare judge (pairs where both judges scored).
 struct Comparison {
   std::size_t n = 0;
+  std::size_t changed = 0;        ///< of the n pairs, those whose absolute error differs between the judges
   double mae = 0, other_mae = 0;  ///< on the common pairs
   stats::Interval diff_ci;        ///< confidence interval of mae - other_mae
   /// Quadratic weighted kappa of each judge on the common pairs (NaN where undefined): a judge whose MAE
@@ -46,6 +47,7 @@ struct Comparison {
 /// Cross-fitted calibration of one dimension: calibrated metrics and the change from raw.
 struct Calibrated {
   stats::Agreement metrics;
+  std::size_t changed = 0;  ///< pairs whose absolute error calibration changed
   stats::Interval mae_ci;
   stats::Interval diff_ci;  ///< confidence interval of calibrated MAE - raw MAE
 };
@@ -206,8 +208,9 @@ Measurement measure(const labels::LabelSet& labels, const ScoreSet& scores, cons
 std::size_t fewest_pairs_for_significance(double confidence);
 
 /// One warning for each change `measured` marks significant (a --compare or validate comparison, or a
-/// calibrated change, whose interval excludes 0) on fewer pairs than fewest_pairs_for_significance of its
-/// bootstrap confidence: "JUDGE: DIMENSION's change from OTHER (+2.000) is on 1 pair; ...".
+/// calibrated change, whose interval excludes 0) on fewer changed pairs (absolute error not the same on both
+/// sides; the sign test leaves ties out) than fewest_pairs_for_significance of its bootstrap confidence:
+/// "JUDGE: DIMENSION's change from OTHER is marked significant, but only 1 of its 1 pair changed; ...".
 std::vector<std::string> thin_significance_warnings(const Measurement& measured);
 
 /// True when the two item paths name the same notebook (util::same_notebook): equal, or one ends with the

@@ -22,13 +22,16 @@ inline constexpr const char* k_lock_file = ".lock";
 /// When another process holds it, `on_wait` is called once (the cli says "judge: waiting for DIR: another
 /// judge command is writing it") and the constructor blocks until it is free. Once it holds the lock, it
 /// finishes or discards what a save cut short left (settle_save), so the folder holds one save's manifest.
-/// A missing DIR is created (a first align); when it was, and DIR holds nothing but the lock file when the
-/// lock is released (the command failed before saving), both are removed: a failed first align leaves no
-/// folder. Throws judge::Error naming the folder or the file when the folder or the lock file cannot be
-/// created (a read-only place), the lock cannot be taken, or settle_save fails.
+/// A missing DIR is created when `create` (a first align) and left alone otherwise (forget and unforget:
+/// no lock is taken, and Memory::load says there is no memory). When DIR holds nothing but the lock file when
+/// the lock is released (the command failed before saving), the lock file is removed, and DIR too when this
+/// lock created it: a failed first align leaves no folder. Throws judge::Error naming the folder or the file
+/// when the folder or the lock file cannot be created (a read-only place), the lock cannot be taken, or
+/// settle_save fails.
 class WriteLock {
  public:
-  explicit WriteLock(const std::filesystem::path& dir, const std::function<void()>& on_wait = {});
+  explicit WriteLock(const std::filesystem::path& dir, const std::function<void()>& on_wait = {},
+                     bool create = true);
   ~WriteLock();
   WriteLock(const WriteLock&) = delete;
   WriteLock& operator=(const WriteLock&) = delete;

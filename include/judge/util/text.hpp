@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,15 +20,18 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
 /// formed at its first byte.
 std::size_t invalid_utf8_at(std::string_view text);
 
-/// The problem of text that is not UTF-8 (an encoding such as Latin-1 or Windows-1252), for a file's reader:
-/// "not UTF-8: byte 0xE9 at column 14; save the file as UTF-8 (iconv -f windows-1252 -t utf-8)", `column`
-/// 1-based within its line. `text` is the whole file and `at` an offset invalid_utf8_at gave; `line` is set
-/// to the 1-based line of that byte.
-std::string invalid_utf8_problem(std::string_view text, std::size_t at, int& line);
-
-/// Whether `text`'s lines end in a carriage return alone (classic Mac OS; some spreadsheet exports): a CR
-/// and no line feed anywhere, so a line-based reader sees one long line.
-bool cr_only_lines(std::string_view text);
+/// What stops a file of records (labels, scores) being read as text, found before it is parsed, with the
+/// 1-based line to name: text that is not UTF-8 (an encoding such as Latin-1, Windows-1252 or UTF-16), "not
+/// UTF-8: byte 0xE9 at column 14; save the file as UTF-8 (...iconv -f windows-1252 -t utf-8)" at the line
+/// of the first bad byte (invalid_utf8_at; column 1-based within its line; a UTF-16 byte order mark is
+/// said so), or a NUL byte (UTF-16 without a byte order mark, or a binary file; at its line), or lines that
+/// end in a carriage return alone (classic Mac OS; a CR and no line feed anywhere,
+/// so a line reader sees one line), at line 1. nullopt when neither.
+struct TextFileProblem {
+  int line = 1;
+  std::string what;
+};
+std::optional<TextFileProblem> text_file_problem(std::string_view text);
 
 /// Leading and trailing ASCII white space removed.
 std::string_view trim(std::string_view text);
