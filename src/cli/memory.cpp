@@ -558,16 +558,6 @@ std::string learnt_rules_note(const memory::ForgetResult& r,
           "not the built-in rubric, and judge.yaml or JUDGE_RUBRIC does not name it)\n";
       return note;
     }
-    // The count of guidelines left includes the refit's rules, some of them those removed, learnt again:
-    // said, so that "removed 14, 61 left" of 73 adds up.
-    std::size_t learnt_now = 0;
-    for (const auto& [dimension, refit] : refitted) learnt_now += refit.written.size();
-    if (learnt_now > 0) {
-      note += "; refitted from the remaining labels, ";
-      note += util::count_text(learnt_now, "learnt rule");
-      note += learnt_now == 1 ? " is" : " are";
-      note += " among the guidelines left";
-    }
     note += "\n";
   }
   std::string changed;
@@ -605,6 +595,15 @@ std::string learnt_rules_note(const memory::ForgetResult& r,
         "them):\n" +
         changed;
   return note;
+}
+
+// After "N guidelines left": when the refit of the learnt rules changed their number, by how much, so that
+// removed and left add up ("73 - 14 = 59, and 61 left": " (2 more learnt rules from the refit below)").
+std::string refit_count_note(std::size_t expected, std::size_t left) {
+  if (left == expected) return "";
+  const std::size_t by = left > expected ? left - expected : expected - left;
+  return " (" + std::to_string(by) + (left > expected ? " more" : " fewer") +
+         (by == 1 ? " learnt rule" : " learnt rules") + " from the refit below)";
 }
 
 int run_forget(const MemoryCliOptions& opt) {
@@ -667,6 +666,7 @@ int run_forget(const MemoryCliOptions& opt) {
   std::map<std::string, std::vector<std::string>> before;  // the learnt rules align wrote, per dimension
   for (const auto& g : m.all_guidelines())
     if (g.source == "learnt" && !m.edited_by_hand(g)) before[g.dimension].push_back(g.text);
+  const std::size_t guidelines_before = m.all_guidelines().size();
   const auto r = memory::forget(m, fresh.notebooks, fresh.labels);
   // The learnt rules of the dimensions whose episodes went are refitted now, as the next align would, so the
   // judge neither goes without a rule that cited a forgotten label nor keeps rules a fit without that label
@@ -683,7 +683,8 @@ int run_forget(const MemoryCliOptions& opt) {
                                               " of the forgotten labels from the guidelines kept"
                                         : std::string())
             << "; " << util::count_text(m.episodes().size(), "episode") << " and "
-            << util::count_text(m.all_guidelines().size(), "guideline") << " left; "
+            << util::count_text(m.all_guidelines().size(), "guideline") << " left"
+            << refit_count_note(guidelines_before - r.guidelines_removed, m.all_guidelines().size()) << "; "
             << util::count_text(m.forgotten().size(), "tombstone")
             << (m.forgotten().size() == 1 ? " keeps" : " keep")
             << " forgotten labels out of judge align (judge memory unforget re-admits them)" << calibrated
