@@ -488,8 +488,6 @@ bool is_jsonl(const std::filesystem::path& path) {
   return ext == ".jsonl" || ext == ".ndjson";
 }
 
-// An empty score (a CSV cell, or "" in JSON) is N/A like NA, but may be a forgotten score: one warning
-// naming the file and the first lines (LabelSet::warnings).
 // "line 4" or "lines 3, 4, 7, 9, 12, ...": the first five of `lines`.
 std::string lines_text(const std::vector<int>& lines) {
   std::string out = lines.size() == 1 ? "line " : "lines ";
@@ -501,6 +499,8 @@ std::string lines_text(const std::vector<int>& lines) {
   return out;
 }
 
+// An empty score (a CSV cell, or "" in JSON) is N/A like NA, but may be a forgotten score: one warning
+// naming the file and the first lines (LabelSet::warnings).
 void warn_empty_scores(LabelSet& set, const std::vector<int>& empty_scores) {
   if (empty_scores.empty()) return;
   const std::size_t n = empty_scores.size();
