@@ -39,6 +39,15 @@ bool is_name(std::string_view s) {
   return true;
 }
 
+// "`text`": a part of a rule quoted in an error. Built by appending (GCC 12's -O3 -Werror=restrict flags
+// `"`" + std::string(...)` once it is inlined).
+std::string quoted(std::string_view text) {
+  std::string out = "`";
+  out += text;
+  out += '`';
+  return out;
+}
+
 const char* const k_form =
     "expected `when FACT, not FACT, FACT >= N, ... -> score N | score at most N | score at least N | N/A | "
     "keep`";
@@ -84,7 +93,9 @@ constexpr std::string_view k_other_arrows[] = {
 // keep in mind ...", "→ scores of 3 are fine") is no rule.
 bool action_follows(std::string_view text, std::size_t after) {
   std::string error;
-  return parse_fact_rule("when x -> " + std::string(util::trim(text.substr(after))), error).has_value();
+  std::string rule = "when x -> ";
+  rule += util::trim(text.substr(after));
+  return parse_fact_rule(rule, error).has_value();
 }
 
 // "when trains_model => score 2": the other arrow before an action (score, N/A, keep), or empty. Prose may
@@ -126,8 +137,8 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
   if (arrow == std::string_view::npos) {
     const std::string_view other = mistyped_arrow(text);
     error = !other.empty()
-                ? "`" + std::string(other) +
-                      "` is not the rule's arrow: write `->` (a hyphen and >) between the tests and "
+                ? quoted(other) +
+                      " is not the rule's arrow: write `->` (a hyphen and >) between the tests and "
                       "the action; " +
                       k_form
                 : std::string("no `->` between the tests and the action; ") + k_form;
@@ -150,7 +161,7 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
         // Comparisons spelt as other languages spell them: said so, with the spelling here.
         for (const auto& [typed, meant] : {std::pair{"=>", ">="}, {"=<", "<="}, {"!==", "!="}, {"==", "="}})
           if (part.find(typed) != std::string_view::npos) {
-            error = "`" + std::string(part) + "`: write `" + meant + "`, not `" + typed + "`; " + k_form;
+            error = quoted(part) + ": write `" + meant + "`, not `" + typed + "`; " + k_form;
             return std::nullopt;
           }
         std::size_t at = std::string_view::npos, len = 0;
@@ -166,13 +177,13 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
         } else {
           t.fact = std::string(util::trim(part.substr(0, at)));
           if (!parse_number(part.substr(at + len), t.value)) {
-            error = "`" + std::string(part) + "`: the value after " + t.op + " must be a number";
+            error = quoted(part) + ": the value after " + t.op + " must be a number";
             return std::nullopt;
           }
         }
       }
       if (!is_name(t.fact)) {
-        error = "`" + std::string(part) + "` is not a test on a fact name (lower case, digits, _); " + k_form;
+        error = quoted(part) + " is not a test on a fact name (lower case, digits, _); " + k_form;
         return std::nullopt;
       }
       rule.when.push_back(std::move(t));
@@ -184,7 +195,7 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
   std::string_view action = util::trim(text.substr(arrow + 2));
   if (const std::size_t paren = action.find('('); paren != std::string_view::npos) {
     if (action.back() != ')') {
-      error = "`" + std::string(action) + "`: a comment after the action must be in parentheses at the end";
+      error = quoted(action) + ": a comment after the action must be in parentheses at the end";
       return std::nullopt;
     }
     action = util::trim(action.substr(0, paren));
@@ -210,7 +221,7 @@ std::optional<FactRule> parse_fact_rule(std::string_view text, std::string& erro
   else if (util::starts_with(lower, "score "))
     ok = score_after(6, stats::ActionKind::set);
   if (!ok) {
-    error = "`" + std::string(action) + "` is not an action; " + k_form;
+    error = quoted(action) + " is not an action; " + k_form;
     return std::nullopt;
   }
   return rule;
