@@ -301,10 +301,15 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
         if (r % k != fold) train.push_back(r);
       std::vector<Node> nodes;
       grow_nodes(d, rl, train, candidates.back(), nodes);
-      for (std::size_t c = 1; c < candidates.size(); ++c)
+      for (std::size_t c = 1; c < candidates.size(); ++c) {
+        // Rules that change fewer than min_changed of the part's verdicts are no rule.
+        std::size_t changed = 0;
+        for (std::size_t r : train) changed += predict_nodes(nodes, candidates[c], x[r], base[r]) != base[r];
+        const bool acts = changed >= options.min_changed;
         for (std::size_t r = fold; r < n; r += k)
-          losses[c][r] =
-              item_loss(predict_nodes(nodes, candidates[c], x[r], base[r]), labels[r], options.na_cost);
+          losses[c][r] = item_loss(acts ? predict_nodes(nodes, candidates[c], x[r], base[r]) : base[r],
+                                   labels[r], options.na_cost);
+      }
     }
   const auto mean = [&](const std::vector<double>& v) {
     double sum = 0;
@@ -335,6 +340,16 @@ RuleTree fit_rule_tree(const std::vector<std::vector<double>>& x,
   std::vector<std::size_t> all(n);
   for (std::size_t r = 0; r < n; ++r) all[r] = r;
   RuleTree out = best_depth < 0 ? none : fit_depth(d, rl, all, best_depth);
+  if (best_depth >= 0) {
+    std::size_t changed = 0;
+    for (std::size_t r = 0; r < n; ++r) changed += out.predict(x[r], base[r]) != base[r];
+    if (changed < options.min_changed) {  // as in the inner parts: too few changed verdicts are no rule
+      out = none;
+      out.cv_loss_none = loss_none;
+      out.cv_loss = loss_none;
+      return out;
+    }
+  }
   out.depth = best_depth;
   out.cv_loss_none = loss_none;
   out.cv_loss = best_loss;

@@ -115,6 +115,79 @@ TEST(RuleTree, AnEditRightOnFewerThanHalfOfItsLabelsIsNotLearnt) {
   EXPECT_DOUBLE_EQ(with.cv_loss, 6.0 / 12);
 }
 
+// Thirty notebooks people score 2; the judge said 3 on the first `changed` of them and 2 elsewhere. "At most
+// 2" is right on all 30 labels, but it changes only the verdicts the judge scored 3. With two such rows and
+// min_changed 0, leave-one-out learns it in every part (a held-out 3 gets 2 from the other 29: loss 0; "no
+// rule" 2 of 30). Under the default min_changed 2, the part that holds out one of the two has one verdict
+// to change, no rule, and its held-out 3 stays 3: 2 of 30, as "no rule", and the simpler wins. With three
+// such rows every part keeps at least two, and the rule is learnt: it rests on the labels it changes, not
+// on the 30 it covers.
+TEST(RuleTree, AnEditMustChangeAtLeastMinChangedVerdicts) {
+  const auto fit = [](int changed, std::size_t min_changed) {
+    std::vector<std::vector<double>> x;
+    std::vector<std::optional<double>> base, labels;
+    for (int i = 0; i < 30; ++i) {
+      x.push_back({0.0});
+      base.push_back(i < changed ? 3.0 : 2.0);
+      labels.push_back(2.0);
+    }
+    RuleTreeOptions options;
+    options.depths = {0};
+    options.min_changed = min_changed;
+    return fit_rule_tree(x, base, labels, options);
+  };
+  EXPECT_EQ(RuleTreeOptions{}.min_changed, 2u);
+  const RuleTree two_without = fit(2, 0);
+  EXPECT_EQ(two_without.depth, 0);
+  EXPECT_DOUBLE_EQ(two_without.cv_loss_none, 2.0 / 30);
+  EXPECT_DOUBLE_EQ(two_without.cv_loss, 0.0);
+  ASSERT_EQ(two_without.leaves.size(), 1u);
+  EXPECT_EQ(two_without.leaves[0].action.kind, ActionKind::at_most);
+  EXPECT_DOUBLE_EQ(two_without.leaves[0].action.score, 2.0);
+
+  const RuleTree two = fit(2, 2);
+  EXPECT_EQ(two.depth, -1);
+  EXPECT_TRUE(two.leaves.empty());
+  EXPECT_DOUBLE_EQ(two.cv_loss, 2.0 / 30);
+
+  const RuleTree three = fit(3, 2);
+  EXPECT_EQ(three.depth, 0);
+  EXPECT_DOUBLE_EQ(three.cv_loss_none, 3.0 / 30);
+  EXPECT_DOUBLE_EQ(three.cv_loss, 0.0);
+  ASSERT_EQ(three.leaves.size(), 1u);
+  EXPECT_EQ(three.leaves[0].action.kind, ActionKind::at_most);
+  EXPECT_EQ(three.leaves[0].agree.size(), 30u);
+}
+
+// The floor counts the verdicts the whole tree changes, not each leaf's. Where feature 0 is 0 (12 rows)
+// people say N/A and the judge said N/A on ten and 2 on two; where it is 1 (12 rows) people say 1 and the
+// judge said 3. Depth 1 splits on the feature: "N/A" on the first group (loss 0; it changes two verdicts) and
+// "at most 1" on the second (loss 0; twelve). Leave-one-out: every part's tree is the same and changes at
+// least 13 verdicts, so each held-out row gets its label: loss 0, against depth 0's "at most 1" (the two 2s
+// become 1s: 2 of 24 at N/A cost 1) and "no rule" (2 + 12 x 2 = 26 of 24). A floor per leaf would have
+// refused the N/A leaf its two changes.
+TEST(RuleTree, TheChangedVerdictsFloorCountsTheWholeTree) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  for (int i = 0; i < 24; ++i) {
+    const bool first = i < 12;
+    x.push_back({first ? 0.0 : 1.0});
+    base.push_back(first ? (i < 2 ? std::optional<double>(2.0) : std::nullopt) : std::optional<double>(3.0));
+    labels.push_back(first ? std::nullopt : std::optional<double>(1.0));
+  }
+  RuleTreeOptions options;
+  options.depths = {0, 1};
+  const RuleTree t = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(t.depth, 1);
+  EXPECT_DOUBLE_EQ(t.cv_loss_none, 26.0 / 24);
+  EXPECT_DOUBLE_EQ(t.cv_loss, 0.0);
+  ASSERT_EQ(t.leaves.size(), 2u);
+  EXPECT_EQ(t.leaves[0].action.kind, ActionKind::not_applicable);
+  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);
+  EXPECT_DOUBLE_EQ(t.leaves[1].action.score, 1.0);
+  EXPECT_EQ(t.predict({0.0}, 2.0), std::nullopt);
+}
+
 TEST(RuleTree, NoRuleWhenTheBaseAgrees) {
   std::vector<std::vector<double>> x;
   std::vector<std::optional<double>> base, labels;
