@@ -136,27 +136,25 @@ TEST(RuleTree, AnEditMustChangeAtLeastMinChangedVerdicts) {
     options.min_changed = min_changed;
     return fit_rule_tree(x, base, labels, options);
   };
+  // A learnt "at most 2" on every row, right on all 30 labels, that beat "no rule" (changed of 30).
+  const auto expect_learnt = [](const RuleTree& t, int changed) {
+    EXPECT_EQ(t.depth, 0);
+    EXPECT_DOUBLE_EQ(t.cv_loss_none, changed / 30.0);
+    EXPECT_DOUBLE_EQ(t.cv_loss, 0.0);
+    ASSERT_EQ(t.leaves.size(), 1u);
+    EXPECT_EQ(t.leaves[0].action.kind, ActionKind::at_most);
+    EXPECT_DOUBLE_EQ(t.leaves[0].action.score, 2.0);
+    EXPECT_EQ(t.leaves[0].agree.size(), 30u);
+  };
   EXPECT_EQ(RuleTreeOptions{}.min_changed, 2u);
-  const RuleTree two_without = fit(2, 0);
-  EXPECT_EQ(two_without.depth, 0);
-  EXPECT_DOUBLE_EQ(two_without.cv_loss_none, 2.0 / 30);
-  EXPECT_DOUBLE_EQ(two_without.cv_loss, 0.0);
-  ASSERT_EQ(two_without.leaves.size(), 1u);
-  EXPECT_EQ(two_without.leaves[0].action.kind, ActionKind::at_most);
-  EXPECT_DOUBLE_EQ(two_without.leaves[0].action.score, 2.0);
+  expect_learnt(fit(2, 0), 2);
 
   const RuleTree two = fit(2, 2);
   EXPECT_EQ(two.depth, -1);
   EXPECT_TRUE(two.leaves.empty());
   EXPECT_DOUBLE_EQ(two.cv_loss, 2.0 / 30);
 
-  const RuleTree three = fit(3, 2);
-  EXPECT_EQ(three.depth, 0);
-  EXPECT_DOUBLE_EQ(three.cv_loss_none, 3.0 / 30);
-  EXPECT_DOUBLE_EQ(three.cv_loss, 0.0);
-  ASSERT_EQ(three.leaves.size(), 1u);
-  EXPECT_EQ(three.leaves[0].action.kind, ActionKind::at_most);
-  EXPECT_EQ(three.leaves[0].agree.size(), 30u);
+  expect_learnt(fit(3, 2), 3);
 }
 
 // The floor counts the verdicts the whole tree changes, not each leaf's. Where feature 0 is 0 (12 rows)
