@@ -302,15 +302,16 @@ TEST(AlignCli, AnotherLabelFileThatWouldRemoveMostOfTheMemoryNeedsPrune) {
 TEST(AlignCli, AGuidelinesSectionUnderAMisspeltDimensionIsRefusedNamingItsLine) {
   const judge::test::TempDir dir("judge_align_unknown_section");
   const auto align = labels_files(dir);
+  // Three labels that teach a learnt rule ("always -> score 1": it changes the judge's N/A on all three,
+  // two in each leave-one-out part; two labels would teach none).
+  judge::util::write_file_atomic(dir / "first.csv",
+                                 "notebook,dimension,score\na.ipynb,data_imputation,1\n"
+                                 "b.ipynb,data_imputation,1\nc.ipynb,data_imputation,1\n");
   ASSERT_EQ(align("first.csv").exit_code, 0);
   std::string yaml = judge::util::read_file(dir / "mem/guidelines.yaml");
-  // Two labels teach no rule (leave-one-out leaves one, and a rule must change at least 2 verdicts): a
-  // person's guideline there.
-  const std::string empty = "guidelines:\n  {}\n";
-  ASSERT_NE(yaml.find(empty), std::string::npos) << yaml;
-  yaml.replace(yaml.find(empty), empty.size(),
-               "guidelines:\n  data_imputation:\n    - text: Check every column.\n      source: manual\n");
-  judge::util::write_file_atomic(dir / "mem/guidelines.yaml", yaml);
+  ASSERT_NE(yaml.find("text: when always -> score 1 (3 of 3 labels)\n      source: learnt"),
+            std::string::npos)
+      << yaml;
   const auto at = yaml.find("\n  data_imputation:\n");
   ASSERT_NE(at, std::string::npos) << yaml;
   ASSERT_EQ(std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(at), '\n'), 3) << yaml;

@@ -162,8 +162,9 @@ TEST(RuleTree, AnEditMustChangeAtLeastMinChangedVerdicts) {
 // judge said 3. Depth 1 splits on the feature: "N/A" on the first group (loss 0; it changes two verdicts) and
 // "at most 1" on the second (loss 0; twelve). Leave-one-out: every part's tree is the same and changes at
 // least 13 verdicts, so each held-out row gets its label: loss 0, against depth 0's "at most 1" (the two 2s
-// become 1s: 2 of 24 at N/A cost 1) and "no rule" (2 + 12 x 2 = 26 of 24). A floor per leaf would have
-// refused the N/A leaf its two changes.
+// become 1s: 2 of 24 at N/A cost 1) and "no rule" (2 + 12 x 2 = 26 of 24). A guard against a floor per
+// leaf: a part that holds out one of the two 2s has one change left on the N/A leaf, which such a floor
+// refuses; depth 1 then ties depth 0 at 2 of 24, and the shallower wins.
 TEST(RuleTree, TheChangedVerdictsFloorCountsTheWholeTree) {
   std::vector<std::vector<double>> x;
   std::vector<std::optional<double>> base, labels;
@@ -184,6 +185,26 @@ TEST(RuleTree, TheChangedVerdictsFloorCountsTheWholeTree) {
   EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);
   EXPECT_DOUBLE_EQ(t.leaves[1].action.score, 1.0);
   EXPECT_EQ(t.predict({0.0}, 2.0), std::nullopt);
+}
+
+// The final tree is held to the floor too. Five rows, one feature (all 0), depth 0 only, N/A cost 1.5: the
+// judge said 2, 3, 1, N/A, 3 and people 2, 1, N/A, 2, 1. "No rule" loses 0 + 2 + 1.5 + 1.5 + 2 = 7 (1.4 a
+// row). Leave-one-out, some parts of four find an edit right on half their labels, and depth 0 scores 1.2.
+// On all five rows no edit is right on half of them ("at most 1" and "score 1" on two of five, every other
+// on one or two), so the final tree keeps every verdict: it changes none, fewer than min_changed, and the
+// result is "no rule" (depth -1, the loss of "no rule" reported), not a depth-0 tree that edits nothing.
+TEST(RuleTree, AFinalTreeThatChangesTooFewVerdictsIsNoRule) {
+  const std::vector<std::vector<double>> x(5, std::vector<double>{0.0});
+  const std::vector<std::optional<double>> base = {2.0, 3.0, 1.0, std::nullopt, 3.0};
+  const std::vector<std::optional<double>> labels = {2.0, 1.0, std::nullopt, 2.0, 1.0};
+  RuleTreeOptions options;
+  options.depths = {0};
+  options.na_cost = 1.5;
+  const RuleTree t = fit_rule_tree(x, base, labels, options);
+  EXPECT_EQ(t.depth, -1);
+  EXPECT_TRUE(t.leaves.empty());
+  EXPECT_DOUBLE_EQ(t.cv_loss_none, 1.4);
+  EXPECT_DOUBLE_EQ(t.cv_loss, 1.4);
 }
 
 TEST(RuleTree, NoRuleWhenTheBaseAgrees) {

@@ -57,11 +57,12 @@ struct RuleTreeOptions {
   double min_agreement = 0.5;
   /// Training verdicts the rules together must change (their verdict differs from the base's), or they are
   /// no rule: in the inner cross-validation a part's tree that changes fewer of its own rows' verdicts
-  /// predicts the base verdicts, and so does the final tree. With leave-one-out, 2 means the rules must
-  /// change at least 3 labelled verdicts, as a leaf holds at least min_leaf (3) labels: the part that holds
-  /// out one of only two changed rows has one left, learns no rule, and its held-out row keeps the base
-  /// verdict, so the rule ties "no rule". Why: an edit such as "at most 2" over all 30 rows rests only on
-  /// the rows it changes (two the base scored 3), and such rules did not hold up on the held-out quarter
+  /// predicts the base verdicts, and the final tree (of the chosen depth only) that changes fewer of all the
+  /// rows' verdicts gives "no rule". So one changed label never teaches a rule; with leave-one-out a rule
+  /// usually needs 3 (a part that holds out one of only two changed rows has one left and, unless another
+  /// tree of that part changes two of its rows, learns no rule, so the held-out row keeps the base verdict
+  /// and the rule ties "no rule"). Why: an edit such as "at most 2" over all 30 rows rests only on the rows
+  /// it changes (two the base scored 3), and such rules did not hold up on the held-out quarter
   /// (docs/validate.md). Counted over the whole tree, not per leaf: a floor per leaf also removed the small
   /// edits of a useful tree ("not trains_model -> N/A" where the base already says N/A on most), and a
   /// coarser rule ("always -> at most 1") took its place. The minimum support of rule induction (Agrawal,
