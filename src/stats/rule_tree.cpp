@@ -135,7 +135,8 @@ struct ActionSums {
 struct Split {
   Condition c;
   double loss = std::numeric_limits<double>::infinity();  // infinity: no split keeps min_leaf rows a side
-  std::size_t edited = 0;  // rows of the children whose best action edits the verdict
+  std::size_t edited = 0;    // rows of the children whose best action edits the verdict
+  bool none_or_any = false;  // the lower side is exactly the rows where the feature is 0
 };
 
 // The split of `rows` of lowest summed loss of the two sides' best actions (grow's search).
@@ -179,9 +180,13 @@ Split best_split(const Data& d, const RowLosses& rl, const std::vector<std::size
         const double loss = lo_best.loss + hi_best.loss;
         const std::size_t edited = (lo_best.action.kind == ActionKind::keep ? 0 : i) +
                                    (hi_best.action.kind == ActionKind::keep ? 0 : n - i);
-        // Of splits the labels cannot tell apart (equal loss), the one whose edits cover fewer rows.
-        if (loss < split.loss - 1e-9 || (loss <= split.loss + 1e-9 && edited < split.edited))
-          split = {{j, true, t}, loss, edited};
+        // Of splits the labels cannot tell apart (equal loss): a test of none against any (its lower side
+        // is exactly the rows where the feature is 0) over a test of how much, then the one whose edits
+        // cover fewer rows.
+        const bool none_or_any = lo_value == 0.0 && d.x[sorted.front()][j] == 0.0;
+        const bool tie_won = none_or_any != split.none_or_any ? none_or_any : edited < split.edited;
+        if (loss < split.loss - 1e-9 || (loss <= split.loss + 1e-9 && tie_won))
+          split = {{j, true, t}, loss, edited, none_or_any};
       }
     }
   }

@@ -78,6 +78,45 @@ TEST(RuleTree, OfSplitsTheLabelsCannotTellApartTheNarrowerEditWins) {
   EXPECT_EQ(t.predict({1, 0}, 3.0), 3.0);  // feature 0 alone: the judge's 3 stands
 }
 
+// A test of none against any and a count threshold that the labels cannot tell apart. The judge says 2 on
+// all 13 rows. Feature 0 is a count (7 on rows 0-4, 2 on rows 5-6, 1 on rows 7-12), feature 1 yes/no (rows
+// 0-8). People say 1 on rows 0-4 and 7-8, 2 elsewhere. By hand, each side's best action:
+//   x1 >= 1: rows 0-8 "at most 1" (wrong on rows 5-6: 2), rows 9-12 keep (0): loss 2, 9 rows edited;
+//   x0 >= 7: rows 0-4 "at most 1" (0), rows 5-12 keep (wrong on rows 7-8: 2): loss 2, 5 rows edited;
+//   x0 >= 2: rows 0-6 "at most 1" (2), rows 7-12 keep (2): loss 4.
+// The two of loss 2 tie; the none-or-any test wins although it edits more rows and feature 0 comes first,
+// so a row like 7-8 (any of feature 1, little of feature 0) gets "at most 1".
+TEST(RuleTree, OfSplitsTheLabelsCannotTellApartNoneAgainstAnyWinsOverHowMuch) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  for (int i = 0; i < 13; ++i) {
+    x.push_back({i < 5 ? 7.0 : i < 7 ? 2.0 : 1.0, i < 9 ? 1.0 : 0.0});
+    base.push_back(2.0);
+    labels.push_back(i < 5 || i == 7 || i == 8 ? 1.0 : 2.0);
+  }
+  RuleTreeOptions o;
+  o.depths = {1};
+  const RuleTree t = fit_rule_tree(x, base, labels, o);
+  ASSERT_EQ(t.depth, 1);
+  ASSERT_EQ(t.leaves.size(), 2u);
+  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);
+  EXPECT_DOUBLE_EQ(t.leaves[1].action.score, 1.0);
+  ASSERT_EQ(t.leaves[1].when.size(), 1u);
+  EXPECT_EQ(t.leaves[1].when[0].feature, 1u);
+  EXPECT_DOUBLE_EQ(t.leaves[1].when[0].threshold, 1.0);
+  EXPECT_EQ(t.leaves[1].rows.size(), 9u);
+  EXPECT_EQ(t.predict({1, 1}, 2.0), 1.0);  // little of feature 0, any of feature 1
+  EXPECT_EQ(t.predict({7, 0}, 2.0), 2.0);  // much of feature 0, none of feature 1: the judge's 2 stands
+
+  // Without feature 1 the count threshold is the best split: 7, the upper of the neighbouring values 2 and 7.
+  for (auto& row : x) row.pop_back();
+  const RuleTree count_only = fit_rule_tree(x, base, labels, o);
+  ASSERT_EQ(count_only.leaves.size(), 2u);
+  ASSERT_EQ(count_only.leaves[1].when.size(), 1u);
+  EXPECT_EQ(count_only.leaves[1].when[0].feature, 0u);
+  EXPECT_DOUBLE_EQ(count_only.leaves[1].when[0].threshold, 7.0);
+}
+
 // Where feature 0 holds (rows 0-5) the judge said 3 and people said 1, 1, 2, 2, 3, 3; elsewhere 3 and 3.
 // The lowest-loss edit of that group is "at most 2" (loss 1+1+0+0+1+1 = 4 against keep's 2+2+1+1+0+0 = 6),
 // but it matches only 2 of its 6 labels, as does every other edit ("at most 1": the two 1s; "score 3" is
