@@ -52,6 +52,29 @@ TEST(RuleTree, LearnsAPlantedRuleExactly) {
   EXPECT_EQ(t.predict({0, 0}, 2.0), 2.0);
 }
 
+namespace {
+
+// The tree of depth 1 (no other depth; "no rule" may still win) fitted on the rows.
+RuleTree fit_depth_one(const std::vector<std::vector<double>>& x,
+                       const std::vector<std::optional<double>>& base,
+                       const std::vector<std::optional<double>>& labels) {
+  RuleTreeOptions o;
+  o.depths = {1};
+  return fit_rule_tree(x, base, labels, o);
+}
+
+// `t` is one test on `feature`, and the side where it holds (`rows` rows) gets "at most".
+void expect_one_cap(const RuleTree& t, std::size_t feature, std::size_t rows) {
+  ASSERT_EQ(t.depth, 1);
+  ASSERT_EQ(t.leaves.size(), 2u);
+  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);
+  ASSERT_EQ(t.leaves[1].when.size(), 1u);
+  EXPECT_EQ(t.leaves[1].when[0].feature, feature);
+  EXPECT_EQ(t.leaves[1].rows.size(), rows);
+}
+
+}  // namespace
+
 // Two tests the labels cannot tell apart: feature 0 holds on rows 0-7, feature 1 (a narrower test) on rows
 // 0-5 only. People say 1 on rows 0-5 and on rows 6-7 too, where the judge already says 1; elsewhere they
 // agree with the judge's 3. Split on feature 0: "at most 1" on 8 rows (loss 0), keep on the other 6 (0).
@@ -66,15 +89,8 @@ TEST(RuleTree, OfSplitsTheLabelsCannotTellApartTheNarrowerEditWins) {
     base.push_back(i < 6 ? 3.0 : i < 8 ? 1.0 : 3.0);
     labels.push_back(i < 8 ? 1.0 : 3.0);
   }
-  RuleTreeOptions o;
-  o.depths = {1};
-  const RuleTree t = fit_rule_tree(x, base, labels, o);
-  ASSERT_EQ(t.depth, 1);
-  ASSERT_EQ(t.leaves.size(), 2u);
-  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);
-  ASSERT_EQ(t.leaves[1].when.size(), 1u);
-  EXPECT_EQ(t.leaves[1].when[0].feature, 1u);
-  EXPECT_EQ(t.leaves[1].rows.size(), 6u);
+  const RuleTree t = fit_depth_one(x, base, labels);
+  ASSERT_NO_FATAL_FAILURE(expect_one_cap(t, 1, 6));
   EXPECT_EQ(t.predict({1, 0}, 3.0), 3.0);  // feature 0 alone: the judge's 3 stands
 }
 
@@ -94,26 +110,17 @@ TEST(RuleTree, OfSplitsTheLabelsCannotTellApartNoneAgainstAnyWinsOverHowMuch) {
     base.push_back(2.0);
     labels.push_back(i < 5 || i == 7 || i == 8 ? 1.0 : 2.0);
   }
-  RuleTreeOptions o;
-  o.depths = {1};
-  const RuleTree t = fit_rule_tree(x, base, labels, o);
-  ASSERT_EQ(t.depth, 1);
-  ASSERT_EQ(t.leaves.size(), 2u);
-  EXPECT_EQ(t.leaves[1].action.kind, ActionKind::at_most);
+  const RuleTree t = fit_depth_one(x, base, labels);
+  ASSERT_NO_FATAL_FAILURE(expect_one_cap(t, 1, 9));
   EXPECT_DOUBLE_EQ(t.leaves[1].action.score, 1.0);
-  ASSERT_EQ(t.leaves[1].when.size(), 1u);
-  EXPECT_EQ(t.leaves[1].when[0].feature, 1u);
   EXPECT_DOUBLE_EQ(t.leaves[1].when[0].threshold, 1.0);
-  EXPECT_EQ(t.leaves[1].rows.size(), 9u);
   EXPECT_EQ(t.predict({1, 1}, 2.0), 1.0);  // little of feature 0, any of feature 1
   EXPECT_EQ(t.predict({7, 0}, 2.0), 2.0);  // much of feature 0, none of feature 1: the judge's 2 stands
 
   // Without feature 1 the count threshold is the best split: 7, the upper of the neighbouring values 2 and 7.
   for (auto& row : x) row.pop_back();
-  const RuleTree count_only = fit_rule_tree(x, base, labels, o);
-  ASSERT_EQ(count_only.leaves.size(), 2u);
-  ASSERT_EQ(count_only.leaves[1].when.size(), 1u);
-  EXPECT_EQ(count_only.leaves[1].when[0].feature, 0u);
+  const RuleTree count_only = fit_depth_one(x, base, labels);
+  ASSERT_NO_FATAL_FAILURE(expect_one_cap(count_only, 0, 5));
   EXPECT_DOUBLE_EQ(count_only.leaves[1].when[0].threshold, 7.0);
 }
 
