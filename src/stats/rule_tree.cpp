@@ -136,7 +136,7 @@ struct Split {
   Condition c;
   double loss = std::numeric_limits<double>::infinity();  // infinity: no split keeps min_leaf rows a side
   std::size_t edited = 0;    // rows of the children whose best action edits the verdict
-  bool none_or_any = false;  // the lower side is exactly the rows where the feature is 0
+  bool none_or_any = false;  // the test is "x >= 1" and its lower side the rows where the feature is 0
 };
 
 // The split of `rows` of lowest summed loss of the two sides' best actions (grow's search).
@@ -180,10 +180,11 @@ Split best_split(const Data& d, const RowLosses& rl, const std::vector<std::size
         const double loss = lo_best.loss + hi_best.loss;
         const std::size_t edited = (lo_best.action.kind == ActionKind::keep ? 0 : i) +
                                    (hi_best.action.kind == ActionKind::keep ? 0 : n - i);
-        // Of splits the labels cannot tell apart (equal loss): a test of none against any (its lower side
-        // is exactly the rows where the feature is 0) over a test of how much, then the one whose edits
-        // cover fewer rows.
-        const bool none_or_any = lo_value == 0.0 && d.x[sorted.front()][j] == 0.0;
+        // Of splits the labels cannot tell apart (equal loss): a test of none against any, "x >= 1" with
+        // only 0 below it (a yes/no fact, or a count of at least one), over a test of how much, then the
+        // one whose edits cover fewer rows. "x >= 2" between 0 and 2, or a share's "x >= 0.15", is a test of
+        // how much: a notebook with x = 1 or 0.1 falls below it.
+        const bool none_or_any = t == 1.0 && lo_value == 0.0 && d.x[sorted.front()][j] == 0.0;
         const bool tie_won = none_or_any != split.none_or_any ? none_or_any : edited < split.edited;
         if (loss < split.loss - 1e-9 || (loss <= split.loss + 1e-9 && tie_won))
           split = {{j, true, t}, loss, edited, none_or_any};

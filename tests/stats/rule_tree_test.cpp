@@ -117,11 +117,19 @@ TEST(RuleTree, OfSplitsTheLabelsCannotTellApartNoneAgainstAnyWinsOverHowMuch) {
   EXPECT_EQ(t.predict({1, 1}, 2.0), 1.0);  // little of feature 0, any of feature 1
   EXPECT_EQ(t.predict({7, 0}, 2.0), 2.0);  // much of feature 0, none of feature 1: the judge's 2 stands
 
-  // Without feature 1 the count threshold is the best split: 7, the upper of the neighbouring values 2 and 7.
-  for (auto& row : x) row.pop_back();
-  const RuleTree count_only = fit_depth_one(x, base, labels);
-  ASSERT_NO_FATAL_FAILURE(expect_one_cap(count_only, 0, 5));
-  EXPECT_DOUBLE_EQ(count_only.leaves[1].when[0].threshold, 7.0);
+  // The same rows, where feature 1's test is not "x >= 1" with only 0 below it: the tie goes to the
+  // narrower edit, feature 0's "x >= 7", as before. Feature 1 is 2 where it held ("x1 >= 2" between 0 and 2
+  // is a test of how much: a notebook with 1 falls below it), then 1 where it held and -1 on row 12 (its
+  // lower side holds a -1 as well as the 0s; the split between -1 and 0 leaves one row, under min_leaf).
+  for (double held : {2.0, 1.0}) {
+    SCOPED_TRACE(held);
+    auto y = x;
+    for (int i = 0; i < 13; ++i)
+      y[static_cast<std::size_t>(i)][1] = i < 9 ? held : i == 12 && held == 1.0 ? -1.0 : 0.0;
+    const RuleTree narrower = fit_depth_one(y, base, labels);
+    ASSERT_NO_FATAL_FAILURE(expect_one_cap(narrower, 0, 5));
+    EXPECT_DOUBLE_EQ(narrower.leaves[1].when[0].threshold, 7.0);
+  }
 }
 
 // Where feature 0 holds (rows 0-5) the judge said 3 and people said 1, 1, 2, 2, 3, 3; elsewhere 3 and 3.
