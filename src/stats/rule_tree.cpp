@@ -139,6 +139,16 @@ struct Split {
   bool none_or_any = false;  // the test is "x >= 1" and its lower side the rows where the feature is 0
 };
 
+// Whether feature a is at most feature b on every row and less on some: a counts a narrower thing there.
+bool below_everywhere(const Data& d, const std::vector<std::size_t>& rows, std::size_t a, std::size_t b) {
+  bool less = false;
+  for (std::size_t r : rows) {
+    if (d.x[r][a] > d.x[r][b]) return false;
+    less = less || d.x[r][a] < d.x[r][b];
+  }
+  return less;
+}
+
 // The split of `rows` of lowest summed loss of the two sides' best actions (grow's search).
 Split best_split(const Data& d, const RowLosses& rl, const std::vector<std::size_t>& rows) {
   Split split;
@@ -182,11 +192,17 @@ Split best_split(const Data& d, const RowLosses& rl, const std::vector<std::size
                                    (hi_best.action.kind == ActionKind::keep ? 0 : n - i);
         // Of splits the labels cannot tell apart (equal loss): a test of none against any, "x >= 1" with
         // only 0 below it (a yes/no fact, or a count of at least one), over a test of how much, then the
-        // one whose edits cover fewer rows. "x >= 2" between 0 and 2, or a share's "x >= 0.15", is a test of
-        // how much: a notebook with x = 1 or 0.1 falls below it.
+        // one whose edits cover fewer rows, then, of two tests of none against any, the one on a feature
+        // never larger than the other's on these rows (uninstalled_packages, which counts some of the
+        // packages packages_beyond_core counts): it holds on no more notebooks. "x >= 2" between 0 and 2, or
+        // a share's "x >= 0.15", is a test of how much: a notebook with x = 1 or 0.1 falls below it.
         const bool none_or_any = t == 1.0 && lo_value == 0.0 && d.x[sorted.front()][j] == 0.0;
-        const bool tie_won = none_or_any != split.none_or_any ? none_or_any : edited < split.edited;
-        if (loss < split.loss - 1e-9 || (loss <= split.loss + 1e-9 && tie_won))
+        const auto tie_won = [&] {
+          if (none_or_any != split.none_or_any) return none_or_any;
+          if (edited != split.edited) return edited < split.edited;
+          return none_or_any && below_everywhere(d, rows, j, split.c.feature);
+        };
+        if (loss < split.loss - 1e-9 || (loss <= split.loss + 1e-9 && tie_won()))
           split = {{j, true, t}, loss, edited, none_or_any};
       }
     }

@@ -132,6 +132,31 @@ TEST(RuleTree, OfSplitsTheLabelsCannotTellApartNoneAgainstAnyWinsOverHowMuch) {
   }
 }
 
+// Two tests of none against any that split the rows alike and edit as many: feature 0 counts 2, 2, 1, 1 on
+// rows 0-3, feature 1 (a narrower count, as uninstalled_packages is of packages_beyond_core) 1, 1, 1, 1;
+// both are 0 on rows 4-7. The judge says 2 everywhere, people 1 on rows 0-3 and 2 on rows 4-7. "x >= 1 ->
+// at most 1" on either: loss 0, 4 rows edited ("x0 >= 2" keeps 2 rows a side, under min_leaf). The test on
+// the feature that is never larger and smaller on rows 0-1 wins, although feature 0 comes first: a
+// notebook with feature 0 but none of feature 1 keeps the judge's 2. Where the two features are equal on
+// every row, nothing tells them apart and the first found stands.
+TEST(RuleTree, OfTwoTestsOfNoneAgainstAnyThatTieTheNarrowerCountWins) {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+  for (int i = 0; i < 8; ++i) {
+    x.push_back({i < 2 ? 2.0 : i < 4 ? 1.0 : 0.0, i < 4 ? 1.0 : 0.0});
+    base.push_back(2.0);
+    labels.push_back(i < 4 ? 1.0 : 2.0);
+  }
+  const RuleTree t = fit_depth_one(x, base, labels);
+  ASSERT_NO_FATAL_FAILURE(expect_one_cap(t, 1, 4));
+  EXPECT_EQ(t.predict({2, 0}, 2.0), 2.0);
+  EXPECT_EQ(t.predict({0, 1}, 2.0), 1.0);
+
+  for (auto& row : x) row[1] = row[0];
+  const RuleTree equal = fit_depth_one(x, base, labels);
+  ASSERT_NO_FATAL_FAILURE(expect_one_cap(equal, 0, 4));
+}
+
 // Where feature 0 holds (rows 0-5) the judge said 3 and people said 1, 1, 2, 2, 3, 3; elsewhere 3 and 3.
 // The lowest-loss edit of that group is "at most 2" (loss 1+1+0+0+1+1 = 4 against keep's 2+2+1+1+0+0 = 6),
 // but it matches only 2 of its 6 labels, as does every other edit ("at most 1": the two 1s; "score 3" is
