@@ -73,6 +73,22 @@ void expect_one_cap(const RuleTree& t, std::size_t feature, std::size_t rows) {
   EXPECT_EQ(t.leaves[1].rows.size(), rows);
 }
 
+// Rows 0 to n - 1 the judge scored 2, with features(i) and label(i).
+struct Rows {
+  std::vector<std::vector<double>> x;
+  std::vector<std::optional<double>> base, labels;
+};
+template <class Features, class Label>
+Rows judged_two(int n, Features features, Label label) {
+  Rows rows;
+  for (int i = 0; i < n; ++i) {
+    rows.x.push_back(features(i));
+    rows.base.push_back(2.0);
+    rows.labels.push_back(label(i));
+  }
+  return rows;
+}
+
 }  // namespace
 
 // Two tests the labels cannot tell apart: feature 0 holds on rows 0-7, feature 1 (a narrower test) on rows
@@ -103,13 +119,12 @@ TEST(RuleTree, OfSplitsTheLabelsCannotTellApartTheNarrowerEditWins) {
 // The two of loss 2 tie; the none-or-any test wins although it edits more rows and feature 0 comes first,
 // so a row like 7-8 (any of feature 1, little of feature 0) gets "at most 1".
 TEST(RuleTree, OfSplitsTheLabelsCannotTellApartNoneAgainstAnyWinsOverHowMuch) {
-  std::vector<std::vector<double>> x;
-  std::vector<std::optional<double>> base, labels;
-  for (int i = 0; i < 13; ++i) {
-    x.push_back({i < 5 ? 7.0 : i < 7 ? 2.0 : 1.0, i < 9 ? 1.0 : 0.0});
-    base.push_back(2.0);
-    labels.push_back(i < 5 || i == 7 || i == 8 ? 1.0 : 2.0);
-  }
+  auto [x, base, labels] = judged_two(
+      13,
+      [](int i) {
+        return std::vector<double>{i < 5 ? 7.0 : i < 7 ? 2.0 : 1.0, i < 9 ? 1.0 : 0.0};
+      },
+      [](int i) { return i < 5 || i == 7 || i == 8 ? 1.0 : 2.0; });
   const RuleTree t = fit_depth_one(x, base, labels);
   ASSERT_NO_FATAL_FAILURE(expect_one_cap(t, 1, 9));
   EXPECT_DOUBLE_EQ(t.leaves[1].action.score, 1.0);
@@ -140,13 +155,12 @@ TEST(RuleTree, OfSplitsTheLabelsCannotTellApartNoneAgainstAnyWinsOverHowMuch) {
 // notebook with feature 0 but none of feature 1 keeps the judge's 2. Where the two features are equal on
 // every row, nothing tells them apart and the first found stands.
 TEST(RuleTree, OfTwoTestsOfNoneAgainstAnyThatTieTheNarrowerCountWins) {
-  std::vector<std::vector<double>> x;
-  std::vector<std::optional<double>> base, labels;
-  for (int i = 0; i < 8; ++i) {
-    x.push_back({i < 2 ? 2.0 : i < 4 ? 1.0 : 0.0, i < 4 ? 1.0 : 0.0});
-    base.push_back(2.0);
-    labels.push_back(i < 4 ? 1.0 : 2.0);
-  }
+  auto [x, base, labels] = judged_two(
+      8,
+      [](int i) {
+        return std::vector<double>{i < 2 ? 2.0 : i < 4 ? 1.0 : 0.0, i < 4 ? 1.0 : 0.0};
+      },
+      [](int i) { return i < 4 ? 1.0 : 2.0; });
   const RuleTree t = fit_depth_one(x, base, labels);
   ASSERT_NO_FATAL_FAILURE(expect_one_cap(t, 1, 4));
   EXPECT_EQ(t.predict({2, 0}, 2.0), 2.0);
