@@ -101,25 +101,28 @@ struct RuleTree {
 /// ("third_party_packages >= 6"; "x >= 2" where no row has 1; a share's threshold); then the one whose
 /// editing children (best action not keep) hold fewer rows; then, of two tests of none against any, the one
 /// whose feature is at most the other's on every row of the node and less on some; then the first found
-/// (features in order, thresholds ascending). The first is a choice, not a finding: where the labels cannot
-/// tell "any" from "six or more", it takes "any" (measured: the variants table of docs/validate.md). The
-/// other two follow one reason: of rules the labels support equally, the one that acts on fewer notebooks
-/// changes less on notebooks unlike the labelled ones. Fewer edited rows says so where the rows tell; where
-/// two tests select the same rows ("packages_beyond_core >= 1" and "uninstalled_packages >= 1" when every
-/// notebook that imports beyond the core stack leaves something uninstalled), a count never larger than
-/// another on these rows, and smaller on one (uninstalled_packages counts some of the packages that
-/// packages_beyond_core counts), holds on no more notebooks. Model selection: rows are dealt to K folds in
-/// order (row i to fold i mod K; leave-one-out by default, which is deterministic and, on a few dozen labels,
-/// varies least); each candidate depth, and "no rule", is scored by its mean out-of-fold loss. The depth of
-/// lowest mean wins, ties going to the shallower; with one_standard_error (the default) "no rule" wins
-/// instead when its mean is within one standard error of that depth's (the one-standard-error rule of
-/// Breiman, Friedman, Olshen & Stone 1984, "Classification and Regression Trees", section 3.4.3, applied to
-/// rule against no rule; the standard error is s / sqrt(rows), s^2 being the mean squared deviation of that
-/// depth's per-row losses from their mean, over rows, not rows minus 1: their section 11.5, and rpart's
-/// xstd); without it, the lowest wins, ties going to the simpler. A node's action is the one of lowest summed
-/// loss among keep and the edits that match at least min_agreement of its rows' labels exactly. Action ties
-/// go to keep, then at most, at least, set, N/A. A tree that changes fewer than min_changed of its training
-/// rows' verdicts counts as "no rule", in the inner parts and at the end.
+/// (features in order, thresholds ascending; each split is compared with the best so far, so among three or
+/// more tied tests that do not all compare the outcome can depend on that order). The first is a choice, not
+/// a finding: where the labels cannot tell "any" from "six or more", it takes "any" (measured: the variants
+/// table of docs/validate.md). The other two follow one reason: of rules the labels support equally, the one
+/// that acts on fewer notebooks changes less on notebooks unlike the labelled ones. Fewer edited rows says so
+/// where the rows tell; where two tests select the same rows ("packages_beyond_core >= 1" and
+/// "uninstalled_packages >= 1" when every notebook that imports beyond the core stack leaves something
+/// uninstalled), a count never larger than another on these rows, and smaller on one (uninstalled_packages
+/// counts some of the packages that packages_beyond_core counts), holds on no more notebooks anywhere when
+/// one fact counts part of what the other counts; otherwise (a yes/no fact against a count that selects the
+/// same rows) only these rows vouch for it. Model selection: rows are dealt to K folds in order (row i to
+/// fold i mod K; leave-one-out by default, which is deterministic and, on a few dozen labels, varies least);
+/// each candidate depth, and "no rule", is scored by its mean out-of-fold loss. The depth of lowest mean
+/// wins, ties going to the shallower; with one_standard_error (the default) "no rule" wins instead when its
+/// mean is within one standard error of that depth's (the one-standard-error rule of Breiman, Friedman,
+/// Olshen & Stone 1984, "Classification and Regression Trees", section 3.4.3, applied to rule against no
+/// rule; the standard error is s / sqrt(rows), s^2 being the mean squared deviation of that depth's per-row
+/// losses from their mean, over rows, not rows minus 1: their section 11.5, and rpart's xstd); without it,
+/// the lowest wins, ties going to the simpler. A node's action is the one of lowest summed loss among keep
+/// and the edits that match at least min_agreement of its rows' labels exactly. Action ties go to keep, then
+/// at most, at least, set, N/A. A tree that changes fewer than min_changed of its training rows' verdicts
+/// counts as "no rule", in the inner parts and at the end.
 ///
 /// x: rows x features (every row as long); base and labels: one per row. Throws std::invalid_argument
 /// when the lengths differ.
