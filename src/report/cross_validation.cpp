@@ -83,6 +83,43 @@ Section summary_section(const Measurement& r) {
     }
     s.rows.push_back(std::move(row));
   }
+  // N/A agreement, pooled over the dimensions, which MAE leaves out (a pair where one side says N/A is in no
+  // MAE): recall, of the labels' N/As the share the condition calls N/A too, and precision, of the
+  // condition's N/As the share the labels call N/A too, each with its counts (the gates na_recall and
+  // na_precision). Shown when any pair of any condition involves an N/A.
+  const auto pooled = [](const measure::JudgeMeasurement& jr) {
+    stats::NaCounts na;
+    for (const auto& d : jr.dimensions) {
+      na.both_na += d.na.both_na;
+      na.judge_na_only += d.na.judge_na_only;
+      na.human_na_only += d.na.human_na_only;
+    }
+    return na;
+  };
+  if (std::any_of(r.judges.begin(), r.judges.end(), [&](const auto& jr) {
+        const auto na = pooled(jr);
+        return na.both_na + na.judge_na_only + na.human_na_only > 0;
+      })) {
+    const auto share = [](std::size_t part, std::size_t whole) {
+      std::string text = whole ? format_number(static_cast<double>(part) / static_cast<double>(whole)) : "-";
+      text += " (";
+      text += std::to_string(part);
+      text += " of ";
+      text += std::to_string(whole);
+      text += ')';
+      return text;
+    };
+    std::vector<std::string> row{"N/A recall / precision", ""};
+    for (const auto& jr : r.judges) {
+      const auto na = pooled(jr);
+      std::string cell = share(na.both_na, na.both_na + na.human_na_only);
+      cell += " / ";
+      cell += share(na.both_na, na.both_na + na.judge_na_only);
+      row.push_back(std::move(cell));
+      if (jr.compare_judge) row.emplace_back();
+    }
+    s.rows.push_back(std::move(row));
+  }
   return s;
 }
 

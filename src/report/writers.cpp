@@ -159,6 +159,9 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
     o["dimensions_without_scores"] = jr.dimensions_without_scores;
     o["mean_mae"] = json_number(jr.mean_mae);
     o["mean_mae_ci"] = pair_json(jr.mean_mae_ci);
+    // N/A agreement pooled over the dimensions (the gates' na_recall and na_precision; null when undefined).
+    for (const char* name : {"na_recall", "na_precision"})
+      o[name] = json_number(measure::metric_value(*measure::find_metric(name), jr, nullptr));
     if (jr.compare_judge) {
       o["compare"] = {{"judge", *jr.compare_judge},
                       {"mean_mae_diff", json_number(jr.mean_diff)},

@@ -133,10 +133,28 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
   mu.comparison->n = 29;
   mu.comparison->mae = mu.comparison->other_mae = 4.0 / 29;
   mu.comparison->diff_ci = {0, 0};
+  // N/A agreement, pooled: baseline 11 both N/A, 3 labels' N/A it scores, 2 N/As the labels score; both
+  // memories 13, 1 and 4.
+  base.dimensions[0].na = {.both_apply = 22, .both_na = 9, .judge_na_only = 2, .human_na_only = 3};
+  base.dimensions[1].na = {.both_apply = 29, .both_na = 2, .judge_na_only = 0, .human_na_only = 0};
+  di.na = {.both_apply = 27, .both_na = 11, .judge_na_only = 4, .human_na_only = 1};
+  mu.na = base.dimensions[1].na;
   both.dimensions = {di, mu};
   m.judges = {base, both};
   std::ostringstream md;
   write_report(md, m, {}, "markdown");
+  // recall 11/14 = 0.786 and 13/14 = 0.929; precision 11/13 = 0.846 and 13/17 = 0.765
+  EXPECT_NE(md.str().find("| N/A recall / precision |  | 0.786 (11 of 14) / 0.846 (11 of 13) | "
+                          "0.929 (13 of 14) / 0.765 (13 of 17) |  |"),
+            std::string::npos)
+      << md.str();
+  const auto json = nlohmann::json::parse([&] {
+    std::ostringstream out;
+    write_report(out, m, {}, "json");
+    return out.str();
+  }());
+  EXPECT_NEAR(json["judges"][0]["na_recall"].get<double>(), 11.0 / 14, 1e-12);
+  EXPECT_NEAR(json["judges"][1]["na_precision"].get<double>(), 13.0 / 17, 1e-12);
   // 14/22 = 0.636, 9/27 = 0.333, 4/21 - 13/21 = -0.429
   EXPECT_NE(md.str().find("| data_imputation | 22 | 0.636 [0.37, 0.91] | 0.333 [0.11, 0.62] (n 27) | "
                           "-0.429 [-0.76, -0.05] * (n 21) |"),
