@@ -407,6 +407,77 @@ RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& di
   return out;
 }
 
+namespace {
+
+// "a.ipynb, b.ipynb and c.ipynb": every name when there are at most four, else the first three "and N more"
+// (N at least 2: a fourth name takes no more room than "and 1 more").
+std::string some_of(const std::vector<std::string>& names) {
+  constexpr std::size_t k_all_up_to = 4, k_shown = 3;
+  const std::size_t shown = names.size() <= k_all_up_to ? names.size() : k_shown;
+  std::string out;
+  for (std::size_t i = 0; i < shown; ++i) {
+    out += i == 0 ? "" : i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  if (shown < names.size()) {
+    out += " and ";
+    out += std::to_string(names.size() - shown);
+    out += " more";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<FragileRule> fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubric,
+                                       const std::set<std::string>& dimensions, std::size_t threads) {
+  std::set<std::string> written;  // "dimension\nrule" of the learnt rules in guidelines.yaml
+  std::set<std::string> persons;  // "dimension\nshape" of a person's rules: kept whatever the labels say
+  std::set<std::string> learnt;   // dimensions with a learnt rule
+  for (const auto& g : memory.all_guidelines()) {
+    std::string error;
+    const auto rule = memory::parse_fact_rule(g.text, error);
+    if (!rule) continue;
+    if (g.source == "learnt") {
+      written.insert(g.dimension + "\n" + memory::format_fact_rule(*rule));
+      learnt.insert(g.dimension);
+    } else {
+      persons.insert(g.dimension + "\n" + rule_shape(g.text));
+    }
+  }
+  std::vector<FragileRule> out;
+  for (const auto& d : dimensions) {
+    if (!learnt.count(d) || !rubric.find(d)) continue;
+    const auto st = rule_stability(rubric, d, memory.episodes(), threads);
+    const std::string how = st.refits < st.episodes
+                                ? " refits, each leaving out one of " + std::to_string(st.episodes) +
+                                      " labelled notebooks picked evenly"
+                                : " refits, each leaving one labelled notebook out";
+    for (const auto& [rule, without] : st.lost_without) {
+      if (without.empty() || !written.count(d + "\n" + rule) || persons.count(d + "\n" + rule_shape(rule)))
+        continue;  // held by every refit, not in the file as learnt, or a person's rule says it already
+      std::string why = "does not learn it without the label of ";
+      why += without.size() == 1 ? "" : "any one of ";
+      why += some_of(without);
+      why += " (learnt again in " + std::to_string(st.refits - without.size()) + " of " +
+             std::to_string(st.refits) + how;
+      if (const auto it = st.instead.find(rule); it != st.instead.end()) {
+        why += "; those refits learn ";
+        for (std::size_t i = 0; i < it->second.size(); ++i) {
+          why += i == 0 ? "" : i + 1 == it->second.size() ? " and " : ", ";
+          why += '`';
+          why += it->second[i];
+          why += '`';
+        }
+        why += " instead";
+      }
+      why += ')';
+      out.push_back({d, rule, std::move(why)});
+    }
+  }
+  return out;
+}
+
 std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const rubric::Rubric& rubric,
                                                 const std::set<std::string>& dimensions) {
   std::map<std::string, Refit> out;

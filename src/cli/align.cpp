@@ -159,63 +159,20 @@ std::string judge_spec(const Config& config, const memory::Memory& memory) {
   return config.at("judge").source == "default" && !recorded.empty() ? recorded : config.get("judge");
 }
 
-// "a.ipynb, b.ipynb and 3 more": the first few of `names`.
-std::string some_of(const std::vector<std::string>& names) {
-  constexpr std::size_t k_shown = 3;
-  std::string out;
-  for (std::size_t i = 0; i < names.size() && i < k_shown; ++i) {
-    out += i == 0 ? "" : i + 1 == names.size() ? " and " : ", ";
-    out += names[i];
-  }
-  if (names.size() > k_shown) out += " and " + std::to_string(names.size() - k_shown) + " more";
-  return out;
-}
-
-// Warnings for learnt rules that one label decides (align::rule_stability): a rule the labels give that a
+// Warnings for learnt rules that one label decides (align::fragile_rules): a rule the labels give that a
 // refit without one labelled notebook does not learn. Why: a forgotten, mistyped or later-corrected label
 // then changes what the judge applies, and a rule held by one label is one the next notebooks may not bear
-// out.
+// out. judge memory show says the same under each such rule.
 void warn_fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubric,
                         const std::map<std::string, std::size_t>& rules_learnt, std::size_t threads) {
-  std::set<std::string> written;  // "dimension\nrule" of the learnt rules in guidelines.yaml (not withheld)
-  std::set<std::string> persons;  // "dimension\nshape" of a person's rules: kept whatever the labels say
-  for (const auto& g : memory.all_guidelines()) {
-    std::string error;
-    const auto rule = memory::parse_fact_rule(g.text, error);
-    if (!rule) continue;
-    if (g.source == "learnt")
-      written.insert(g.dimension + "\n" + memory::format_fact_rule(*rule));
-    else
-      persons.insert(g.dimension + "\n" + align::rule_shape(g.text));
-  }
-  for (const auto& [d, n] : rules_learnt) {
-    if (n == 0) continue;
-    const auto st = align::rule_stability(rubric, d, memory.episodes(), threads);
-    const std::string how = st.refits < st.episodes
-                                ? " refits, each leaving out one of " + std::to_string(st.episodes) +
-                                      " labelled notebooks picked evenly"
-                                : " refits, each leaving one labelled notebook out";
-    for (const auto& [rule, without] : st.lost_without) {
-      if (without.empty() || !written.count(d + "\n" + rule) ||
-          persons.count(d + "\n" + align::rule_shape(rule)))
-        continue;  // held by every refit, withheld, or a person's rule says it already
-      std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels: align "
-                << "does not learn it without the label of " << (without.size() == 1 ? "" : "any one of ")
-                << some_of(without) << " (learnt again in " << st.refits - without.size() << " of "
-                << st.refits << how;
-      if (const auto it = st.instead.find(rule); it != st.instead.end()) {
-        std::cerr << "; those refits learn ";
-        for (std::size_t i = 0; i < it->second.size(); ++i)
-          std::cerr << (i == 0                       ? ""
-                        : i + 1 == it->second.size() ? " and "
-                                                     : ", ")
-                    << '`' << it->second[i] << '`';
-        std::cerr << " instead";
-      }
-      std::cerr << "); more labels like theirs settle it, or write it in guidelines.yaml with source: manual "
-                   "to keep it as it is\n";
-    }
-  }
+  std::set<std::string> dimensions;
+  for (const auto& [d, n] : rules_learnt)
+    if (n > 0) dimensions.insert(d);
+  for (const auto& f : align::fragile_rules(memory, rubric, dimensions, threads))
+    std::cerr << "judge: warning: " << f.dimension << ": the learnt rule `" << f.rule
+              << "` rests on few labels: align " << f.why
+              << "; more labels like theirs settle it, or write it in guidelines.yaml with source: manual "
+                 "to keep it as it is\n";
 }
 
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const scoring::Judge& judge,

@@ -255,6 +255,14 @@ int run_show(const MemoryCliOptions& opt) {
               << (prompted == 1 ? "guideline" : std::to_string(prompted));
   }
   std::cout << "):\n";
+  // Learnt rules that rest on few labels, as judge align warned of them (align::fragile_rules, refitted
+  // from the episodes now): said under each such rule, so the warning outlives align's run.
+  std::set<std::string> learnt_dimensions;
+  for (const auto& g : all)
+    if (g.source == "learnt" && memory::is_fact_rule(g.text)) learnt_dimensions.insert(g.dimension);
+  std::map<std::string, std::string> fragile;  // "dimension\nrule" -> why
+  for (auto& f : align::fragile_rules(m, rubric, learnt_dimensions, jobs(config)))
+    fragile[f.dimension + "\n" + f.rule] = std::move(f.why);
   std::string dim;
   for (const auto& g : m.all_guidelines()) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";
@@ -264,7 +272,15 @@ int run_show(const MemoryCliOptions& opt) {
                         "as manual)"
                       : "")
               << ", " << g.cites.size() << " labels] " << g.text << "\n";
-    if (memory::is_fact_rule(g.text)) std::cout << "      " << support_line(g, m) << "\n";
+    if (!memory::is_fact_rule(g.text)) continue;
+    std::cout << "      " << support_line(g, m) << "\n";
+    std::string error;
+    const auto rule = memory::parse_fact_rule(g.text, error);
+    if (const auto it = rule && g.source == "learnt"
+                            ? fragile.find(g.dimension + "\n" + memory::format_fact_rule(*rule))
+                            : fragile.end();
+        it != fragile.end())
+      std::cout << "      rests on few labels: judge align " << it->second << "\n";
   }
   print_removed_by_hand(m);
   print_withheld(m);

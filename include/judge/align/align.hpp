@@ -122,6 +122,25 @@ RuleStability rule_stability(const rubric::Rubric& rubric, const std::string& di
                              const std::vector<memory::Episode>& episodes, std::size_t threads,
                              std::size_t max_refits = 60);
 
+/// A learnt rule of the memory that rests on few labels (rule_stability), and what to say of it.
+struct FragileRule {
+  std::string dimension;
+  std::string rule;  ///< as memory::format_fact_rule writes it (no support comment)
+  /// "does not learn it without the label of any one of a.ipynb, b.ipynb, c.ipynb and d.ipynb (learnt again
+  /// in 36 of 40 refits, each leaving one labelled notebook out; those refits learn `...` instead)": what
+  /// follows "align " in judge align's warning and judge memory show's line under the rule. Up to four
+  /// notebooks are named; beyond, the first three and how many more.
+  std::string why;
+};
+
+/// The learnt rules of `dimensions` that guidelines.yaml holds as align wrote them (source learnt, not
+/// edited into a rule a person's rule of the same shape already says) and that rule_stability finds resting
+/// on few labels, in the order of `dimensions` then of the rule texts. Computed from the memory's episodes,
+/// so judge align (after the fit) and judge memory show (any time later) say the same. Costs rule_stability
+/// per dimension that has a learnt rule.
+std::vector<FragileRule> fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubric,
+                                       const std::set<std::string>& dimensions, std::size_t threads);
+
 /// A rule text's facts, tests and action without their numbers and comment, tests sorted: "when
 /// uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)" and "when uninstalled_packages >= 2 ->
 /// score at most 1" have the same shape. "" for a text that is no rule.
