@@ -171,7 +171,9 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "that does)",
        "data"},
       {"shows_no_missing", K::boolean,
-       "an isnull().sum() output shows only zero counts, or an info() output only complete columns", "data"},
+       "an isnull().sum() output shows only zero counts, or an info() output only complete columns; or "
+       "markdown after the data is read states it has no missing values",
+       "data"},
       {"imputation_cells", K::count,
        "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...) or drop columns for them",
        "data"},
@@ -421,6 +423,10 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   }
   for (const auto& c : f.code)
     if (output_shows_no_missing(c) || info_shows_no_missing(c)) v["shows_no_missing"] = 1;
+  // Or stated, as the rubric's N/A reads ("checks or states it") and data_imputation's rule takes it: a
+  // markdown cell after the data is read says it has no missing values (states_no_missing).
+  for (const auto& m : f.markdown)
+    if (s.data_load && m.number > *s.data_load && states_no_missing(m)) v["shows_no_missing"] = 1;
   v["imputation_cells"] = static_cast<double>(imputation_cells(f).size());
   const auto pipes = pipeline_cells(f);
   const bool in_pipeline = imputer_in_pipeline(f);

@@ -520,6 +520,21 @@ TEST(Facts, ShowsNoMissingReadsEveryCountShape) {
   EXPECT_EQ(shows("df[df['x'].isnull()]", "    x  flag\n61 NaN     0"), 0);  // rows listed, not counted
 }
 
+// The rubric's N/A reads "the data has no missing values and the notebook checks or states it": a statement
+// in markdown after the data is read sets shows_no_missing as a zero count does; one before the data is read,
+// an exception or an intention does not (the statements of
+// HeuristicRules.StatedCompleteDataIsNotApplicable...).
+TEST(Facts, ShowsNoMissingTakesAStatementAfterTheDataIsRead) {
+  const std::string load = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
+  const auto shows = [](const std::string& text) { return facts_of(text).at("shows_no_missing"); };
+  EXPECT_EQ(shows(load + "# %% [markdown]\n# No missing values in this dataset, so nothing to impute.\n"), 1);
+  EXPECT_EQ(shows("# %% [markdown]\n# No missing values in this dataset.\n" + load), 0);
+  EXPECT_EQ(shows(load + "# %% [markdown]\n# The dataset has no missing values except in the Age column.\n"),
+            0);
+  EXPECT_EQ(shows(load + "# %% [markdown]\n# We should make sure there are no missing values.\n"), 0);
+  EXPECT_EQ(shows(load), 0);
+}
+
 // pandas' info() prints the row count on its index line and each column's non-null count: complete when every
 // count equals the rows (output shapes as pandas prints them, by hand).
 TEST(Facts, ShowsNoMissingReadsInfoCounts) {
