@@ -739,10 +739,20 @@ int run_unforget(const MemoryCliOptions& opt) {
   auto t =
       resolve_targets("unforget", given, notebooks, labels, nullptr, nullptr, &with_episodes, &held_labels);
   if (opt.all) t = {{notebooks.begin(), notebooks.end()}, {labels.begin(), labels.end()}};
-  const auto removed = memory::unforget(m, t.notebooks, t.labels);
+  const auto r = memory::unforget(m, t.notebooks, t.labels);
   m.save(opt.dir);
-  std::cout << "cleared " << util::count_text(removed, "tombstone") << "; " << m.forgotten().size()
-            << " left; the next judge align admits their labels again\n";
+  std::cout << "cleared " << util::count_text(r.tombstones, "tombstone") << "; " << m.forgotten().size()
+            << " left; the next judge align admits their labels again";
+  if (r.citations_restored > 0)
+    std::cout << "; " << util::count_text(r.citations_restored, "citation")
+              << " forget took out of guidelines put back";
+  std::cout << "\n";
+  if (r.citations_not_restored > 0)
+    std::cerr << "judge: warning: memory unforget: " << util::count_text(r.citations_not_restored, "citation")
+              << " forget took out of guidelines not put back: the guideline is no longer in "
+              << (std::filesystem::path(opt.dir) / "guidelines.yaml").string()
+              << " as it was (edited or deleted since), or cites the label again; add them to its cites by "
+                 "hand if they should stay\n";
   return 0;
 }
 

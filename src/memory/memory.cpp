@@ -91,6 +91,12 @@ std::string manifest_text(const Provenance& p,
     if (!f.notebook.empty()) t["notebook"] = f.notebook;
     if (!f.label.empty()) t["label"] = f.label;
     t["time"] = f.time;
+    if (!f.cites.empty()) {
+      nlohmann::ordered_json cites = nlohmann::ordered_json::array();
+      for (const auto& c : f.cites)
+        cites.push_back({{"dimension", c.dimension}, {"text", c.text}, {"cite", c.cite}});
+      t["cites"] = cites;
+    }
     tombstones.push_back(t);
   }
   j["forgotten"] = tombstones;
@@ -833,8 +839,35 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
                          .append(ManifestFields::shown(t)));
           continue;
         }
-        Forgotten f{fields.text(t, "notebook", key + ".notebook"), fields.text(t, "label", key + ".label"),
-                    fields.text(t, "time", key + ".time")};
+        Forgotten f{fields.text(t, "notebook", key + ".notebook"),
+                    fields.text(t, "label", key + ".label"),
+                    fields.text(t, "time", key + ".time"),
+                    {}};
+        if (const nlohmann::json* cites = ManifestFields::find(t, "cites")) {
+          const std::string form = R"([{"dimension": "...", "text": "...", "cite": "..."}])";
+          if (!cites->is_array())
+            fields.add(key + ".cites", "must be a list such as " + form +
+                                           " (the citations judge memory forget "
+                                           "took out of guidelines), not " +
+                                           ManifestFields::shown(*cites));
+          else
+            for (std::size_t c = 0; c < cites->size(); ++c) {
+              const std::string ckey = key + ".cites[" + std::to_string(c) + "]";
+              const auto& one = (*cites)[c];
+              if (!one.is_object()) {
+                fields.add(ckey, "must be an object such as " + form.substr(1, form.size() - 2) + ", not " +
+                                     ManifestFields::shown(one));
+                continue;
+              }
+              Forgotten::Citation citation{fields.text(one, "dimension", ckey + ".dimension"),
+                                           fields.text(one, "text", ckey + ".text"),
+                                           fields.text(one, "cite", ckey + ".cite")};
+              if (citation.dimension.empty() || citation.text.empty() || citation.cite.empty())
+                fields.add(ckey, "needs a `dimension`, a `text` and a `cite`, each a non-empty string");
+              else
+                f.cites.push_back(std::move(citation));
+            }
+        }
         if (f.notebook.empty() == f.label.empty())
           fields.add(key,
                      "needs one of `notebook` or `label` (judge memory forget writes them; judge memory "
@@ -1020,6 +1053,7 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   // feedback again, without the forgotten one.
   std::set<std::string> redistill;
   std::vector<Guideline> guidelines;
+  std::map<std::pair<std::string, std::string>, std::vector<Forgotten::Citation>> taken;  // by tombstone
   auto learnt = memory.learnt_record();
   for (const auto& g : memory.all_guidelines()) {
     if (g.source != "manual" && !memory.edited_by_hand(g) &&
@@ -1031,7 +1065,8 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
         std::erase((*learnt)[g.dimension].written, g.text);
       continue;
     }
-    // A guideline that stays (a person's) cites the forgotten labels no more: memory keeps no trace of them.
+    // A guideline that stays (a person's) cites the forgotten labels no more; the tombstone of the notebook
+    // or label keeps each citation taken, for unforget.
     Guideline rest = g;
     result.citations_removed += std::erase_if(rest.cites, [&](const std::string& c) {
       // A label id is NOTEBOOK#DIMENSION#RATER: a label of a notebook given goes whether or not an episode
@@ -1039,7 +1074,15 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
       const auto rater = c.rfind('#');
       const auto dimension =
           rater == std::string::npos || rater == 0 ? std::string::npos : c.rfind('#', rater - 1);
-      return gone.count(c) > 0 || (dimension != std::string::npos && nbs.count(c.substr(0, dimension)) > 0);
+      const std::string notebook = dimension == std::string::npos ? std::string() : c.substr(0, dimension);
+      const bool of_notebook = !notebook.empty() && nbs.count(notebook) > 0;
+      if (!gone.count(c) && !of_notebook) return false;
+      // Of its notebook's tombstone when that notebook is given (or was forgotten whole by the label's
+      // episode), else of its own label's.
+      const bool by_label = !of_notebook && ids.count(c) > 0;
+      taken[{by_label ? std::string() : notebook, by_label ? c : std::string()}].push_back(
+          {g.dimension, g.text, c});
+      return true;
     });
     guidelines.push_back(std::move(rest));
   }
@@ -1057,10 +1100,17 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
     const bool known = std::any_of(tombstones.begin(), tombstones.end(), [&](const Forgotten& f) {
       return f.notebook == notebook && f.label == label;
     });
-    if (!known) tombstones.push_back({notebook, label, now});
+    if (!known) tombstones.push_back({notebook, label, now, {}});
   };
   for (const auto& nb : notebooks) record(nb, "");
   for (const auto& id : label_ids) record("", id);
+  for (auto& [key, citations] : taken) {
+    const auto it = std::find_if(tombstones.begin(), tombstones.end(), [&](const Forgotten& f) {
+      return f.notebook == key.first && f.label == key.second;
+    });
+    if (it == tombstones.end()) continue;  // never: every citation taken belongs to a notebook or label given
+    it->cites.insert(it->cites.end(), citations.begin(), citations.end());
+  }
   const bool changed =
       result.episodes_removed > 0 || result.guidelines_removed > 0 || tombstones.size() != tombstones_before;
   memory.set_forgotten(std::move(tombstones));
@@ -1068,22 +1118,42 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   return result;
 }
 
-std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
-                     const std::vector<std::string>& label_ids) {
+UnforgetResult unforget(Memory& memory, const std::vector<std::string>& notebooks,
+                        const std::vector<std::string>& label_ids) {
   const std::set<std::string> nbs(notebooks.begin(), notebooks.end());
   const std::set<std::string> ids(label_ids.begin(), label_ids.end());
   auto tombstones = memory.forgotten();
   const std::size_t before = tombstones.size();
+  std::vector<Forgotten::Citation> back;  // the citations of the tombstones removed
   std::erase_if(tombstones, [&](const Forgotten& f) {
-    if (!f.notebook.empty()) return nbs.count(f.notebook) > 0;
-    return ids.count(f.label) > 0 || std::any_of(nbs.begin(), nbs.end(), [&](const std::string& nb) {
-             return f.label.starts_with(nb + "#");
-           });
+    const bool go = !f.notebook.empty() ? nbs.count(f.notebook) > 0
+                                        : ids.count(f.label) > 0 ||
+                                              std::any_of(nbs.begin(), nbs.end(), [&](const std::string& nb) {
+                                                return f.label.starts_with(nb + "#");
+                                              });
+    if (go) back.insert(back.end(), f.cites.begin(), f.cites.end());
+    return go;
   });
-  const std::size_t removed = before - tombstones.size();
+  UnforgetResult result;
+  result.tombstones = before - tombstones.size();
+  if (!back.empty()) {
+    auto guidelines = memory.all_guidelines();
+    for (const auto& c : back) {
+      const auto g = std::find_if(guidelines.begin(), guidelines.end(), [&](const Guideline& x) {
+        return x.dimension == c.dimension && x.text == c.text;
+      });
+      if (g == guidelines.end() || std::find(g->cites.begin(), g->cites.end(), c.cite) != g->cites.end()) {
+        ++result.citations_not_restored;
+        continue;
+      }
+      g->cites.push_back(c.cite);
+      ++result.citations_restored;
+    }
+    if (result.citations_restored > 0) memory.set_guidelines(std::move(guidelines));
+  }
   memory.set_forgotten(std::move(tombstones));
-  if (removed > 0) memory.provenance().updated = util::utc_now();
-  return removed;
+  if (result.tombstones > 0) memory.provenance().updated = util::utc_now();
+  return result;
 }
 
 std::string calibration_digest(const std::filesystem::path& dir, const std::string& content) {

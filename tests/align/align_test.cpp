@@ -482,14 +482,14 @@ TEST(Align, ForgottenLabelsStayOutUntilUnforgotten) {
   for (const auto& g : m.all_guidelines())
     for (const auto& c : g.cites) EXPECT_FALSE(c.starts_with("n1.ipynb#")) << c;
 
-  EXPECT_EQ(memory::unforget(m, {"n1.ipynb"}, {}), 1u);
+  EXPECT_EQ(memory::unforget(m, {"n1.ipynb"}, {}).tombstones, 1u);
   s = align::align(m, f.labels, f.options);
   EXPECT_EQ(s.labels_forgotten, 1u);
   EXPECT_EQ(s.episodes_added, 2u);
   EXPECT_NE(m.find_episode("n1.ipynb#data_imputation"), nullptr);
   EXPECT_NE(m.find_episode("n1.ipynb#model_training"), nullptr);
   EXPECT_EQ(m.find_episode("n2.ipynb#model_training"), nullptr);
-  EXPECT_EQ(memory::unforget(m, {}, {"n2.ipynb#model_training#r1"}), 1u);
+  EXPECT_EQ(memory::unforget(m, {}, {"n2.ipynb#model_training#r1"}).tombstones, 1u);
   s = align::align(m, f.labels, f.options);
   EXPECT_EQ(s.labels_forgotten, 0u);
   EXPECT_EQ(m.episodes().size(), 8u);

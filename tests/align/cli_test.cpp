@@ -807,6 +807,62 @@ std::vector<std::string> episode_ids(const fs::path& mem) {
 
 }  // namespace
 
+// A person's guideline loses its citation of a forgotten notebook's label and gets it back from unforget,
+// which says so; a second guideline reworded in between gets nothing, and a warning says one citation was not
+// put back.
+TEST(AlignCli, UnforgetPutsBackTheCitationsForgetTookFromAPersonsGuidelines) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_unforget_cites_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  judge::util::write_file_atomic(dir / "labels.csv",
+                                 "notebook,dimension,score,feedback,rater\n"
+                                 "a.ipynb,data_imputation,1,A blanket fillna hides gaps.,r1\n"
+                                 "b.ipynb,data_imputation,2,Rows dropped without a check.,r1\n");
+  const std::string d = "'" + dir.string() + "'";
+  const std::string mem = d + "/mem";
+  ASSERT_EQ(
+      run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + mem).exit_code, 0);
+  const fs::path file = dir / "mem/guidelines.yaml";
+  // The person's guidelines in place of what align distilled.
+  std::string yaml =
+      "schema_version: 1\nguidelines:\n"
+      "  model_training:\n"
+      "    - text: Check before you fill.\n"
+      "      source: manual\n"
+      "      cites: [a.ipynb#data_imputation#r1, b.ipynb#data_imputation#r1]\n"
+      "    - text: Say why you fill.\n"
+      "      source: manual\n"
+      "      cites: [a.ipynb#data_imputation#r1]\n";
+  judge::util::write_file_atomic(file, yaml);
+  auto r = run_judge("memory forget " + mem + " --notebook a.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto cites_of = [&](const std::string& text) {
+    const auto m = judge::memory::Memory::load(dir / "mem");
+    for (const auto& g : m.all_guidelines())
+      if (g.text == text) return g.cites;
+    return std::vector<std::string>{"(no such guideline)"};
+  };
+  EXPECT_EQ(cites_of("Check before you fill."), std::vector<std::string>{"b.ipynb#data_imputation#r1"});
+  yaml = judge::util::read_file(file);
+  yaml.replace(yaml.find("Say why you fill."), 17, "Say why you fill gaps.");
+  judge::util::write_file_atomic(file, yaml);
+  r = run_judge("memory unforget " + mem + " --notebook a.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("cleared 1 tombstone; 0 left; the next judge align admits their labels again; 1 "
+                       "citation forget took out of guidelines put back\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("judge: warning: memory unforget: 1 citation forget took out of guidelines not put "
+                       "back: the guideline is no longer in "),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(cites_of("Check before you fill."),
+            (std::vector<std::string>{"b.ipynb#data_imputation#r1", "a.ipynb#data_imputation#r1"}));
+  EXPECT_TRUE(cites_of("Say why you fill gaps.").empty());
+  fs::remove_all(dir);
+}
+
 TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   const fs::path dir = fs::temp_directory_path() / ("judge_align_forget_" + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -1091,7 +1147,7 @@ TEST(AlignCli, WritersOfOneMemoryFolderTakeTurns) {
     ASSERT_NE(aligning, nullptr);
     EXPECT_EQ(read_until_waiting(aligning), waiting);
     auto first = judge::memory::Memory::load(mem);
-    EXPECT_EQ(judge::memory::unforget(first, {"b.ipynb"}, {}), 1u);
+    EXPECT_EQ(judge::memory::unforget(first, {"b.ipynb"}, {}).tombstones, 1u);
     first.save(mem);
   }
   rest.clear();

@@ -299,6 +299,48 @@ TEST(Memory, ForgetTakesTheForgottenLabelsFromTheCitationsOfGuidelinesKept) {
   EXPECT_EQ(last->cites, (std::vector<std::string>{"zz.ipynb#data_imputation#r1"}));
 }
 
+// What forget takes from a person's guideline, unforget puts back: the citations go into the tombstone of
+// their notebook (or label id), survive a save, and return to the end of the guideline's cites when that
+// tombstone is cleared; a guideline edited since keeps what it has, and the citation is counted as not put
+// back.
+TEST(Memory, UnforgetPutsBackTheCitationsForgetTookFromGuidelinesKept) {
+  const auto dir = temp_dir("unforget_cites");
+  Memory m = sample();
+  auto guidelines = m.all_guidelines();
+  guidelines.push_back({"data_imputation",
+                        "Check before you fill.",
+                        {"a.ipynb#data_imputation#r1", "b.ipynb#data_imputation#r1", "zz.ipynb#x#r1"},
+                        "manual"});
+  guidelines.push_back({"data_imputation", "Say why you drop.", {"b.ipynb#data_imputation#r1"}, "manual"});
+  m.set_guidelines(guidelines);
+  ASSERT_EQ(forget(m, {"a.ipynb"}, {"b.ipynb#data_imputation#r1"}).citations_removed, 3u);
+  ASSERT_EQ(m.forgotten().size(), 2u);
+  ASSERT_EQ(m.forgotten()[0].cites.size(), 1u);  // a.ipynb's: its label in the first guideline
+  EXPECT_EQ(m.forgotten()[0].cites[0].cite, "a.ipynb#data_imputation#r1");
+  EXPECT_EQ(m.forgotten()[0].cites[0].text, "Check before you fill.");
+  EXPECT_EQ(m.forgotten()[1].cites.size(), 2u);  // b's label, in both guidelines
+  m.save(dir);
+  Memory r = Memory::load(dir);
+  ASSERT_EQ(r.forgotten().size(), 2u);
+  ASSERT_EQ(r.forgotten()[1].cites.size(), 2u);
+  EXPECT_EQ(r.forgotten()[1].cites[1].text, "Say why you drop.");
+  EXPECT_EQ(r.forgotten()[1].cites[1].dimension, "data_imputation");
+  // A person rewords the second guideline: b's citation cannot go back there.
+  auto edited = r.all_guidelines();
+  for (auto& g : edited)
+    if (g.text == "Say why you drop.") g.text = "Say why you drop rows.";
+  r.set_guidelines(edited);
+  const auto u = unforget(r, {"a.ipynb"}, {"b.ipynb#data_imputation#r1"});
+  EXPECT_EQ(u.tombstones, 2u);
+  EXPECT_EQ(u.citations_restored, 2u);
+  EXPECT_EQ(u.citations_not_restored, 1u);
+  EXPECT_EQ(find_text(r, "Check before you fill.")->cites,
+            (std::vector<std::string>{"zz.ipynb#x#r1", "a.ipynb#data_imputation#r1",
+                                      "b.ipynb#data_imputation#r1"}));
+  EXPECT_TRUE(find_text(r, "Say why you drop rows.")->cites.empty());
+  fs::remove_all(dir);
+}
+
 TEST(Memory, ForgetRecordsTombstonesThatSurviveARoundTrip) {
   const auto dir = temp_dir("tombstones");
   Memory m = sample();
@@ -325,10 +367,10 @@ TEST(Memory, UnforgetClearsANotebookWithItsLabels) {
   Memory m = sample();
   forget(m, {"a.ipynb"}, {"a.ipynb#data_imputation#r1", "b.ipynb#data_imputation#r1"});
   ASSERT_EQ(m.forgotten().size(), 3u);
-  EXPECT_EQ(unforget(m, {"a.ipynb"}, {}), 2u);  // the notebook and its label
+  EXPECT_EQ(unforget(m, {"a.ipynb"}, {}).tombstones, 2u);  // the notebook and its label
   ASSERT_EQ(m.forgotten().size(), 1u);
   EXPECT_EQ(m.forgotten()[0].label, "b.ipynb#data_imputation#r1");
-  EXPECT_EQ(unforget(m, {}, {"b.ipynb#data_imputation#r1", "nothing#x#y"}), 1u);
+  EXPECT_EQ(unforget(m, {}, {"b.ipynb#data_imputation#r1", "nothing#x#y"}).tombstones, 1u);
   EXPECT_TRUE(m.forgotten().empty());
 }
 
@@ -346,9 +388,9 @@ TEST(Memory, ForgetAndUnforgetSetTheUpdatedTime) {
   m.provenance().updated = "2020-01-03T00:00:00Z";
   forget(m, {"a.ipynb"}, {});  // forgotten already: nothing changes
   EXPECT_EQ(m.provenance().updated, "2020-01-03T00:00:00Z");
-  EXPECT_EQ(unforget(m, {"nothing.ipynb"}, {}), 0u);
+  EXPECT_EQ(unforget(m, {"nothing.ipynb"}, {}).tombstones, 0u);
   EXPECT_EQ(m.provenance().updated, "2020-01-03T00:00:00Z");
-  EXPECT_EQ(unforget(m, {"a.ipynb"}, {}), 1u);
+  EXPECT_EQ(unforget(m, {"a.ipynb"}, {}).tombstones, 1u);
   EXPECT_NE(m.provenance().updated, "2020-01-03T00:00:00Z");
   EXPECT_EQ(m.provenance().updated.size(), 20u);  // 2026-12-01T02:35:29Z
   EXPECT_GT(m.provenance().updated, "2020-01-03T00:00:00Z");
@@ -649,7 +691,10 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
   manifest["k"] = -3;
   manifest["judge"] = 3;
   manifest["embeddings"] = "foo";
-  manifest["forgotten"] = {{{"notebook", "a.ipynb"}, {"label", "a.ipynb#eda#r1"}}};
+  manifest["forgotten"] = {
+      {{"notebook", "a.ipynb"}, {"label", "a.ipynb#eda#r1"}},
+      {{"notebook", "b.ipynb"}, {"cites", {{{"dimension", "eda"}, {"text", "Plot it."}}}}},
+      {{"label", "c.ipynb#eda#r1"}, {"cites", "c.ipynb#eda#r1"}}};
   manifest["learnt_rules"] = {{"eda", {{"written", {"ok", 2}}}}};
   judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
   const std::string file = (dir / "memory.json").string();
@@ -659,13 +704,16 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
   } catch (const judge::Error& e) {
     what = e.what();
   }
-  EXPECT_NE(what.find("8 problems in memory.json"), std::string::npos) << what;
+  EXPECT_NE(what.find("10 problems in memory.json"), std::string::npos) << what;
   for (const std::string problem :
        {"`blend_weights.data_imputation.score` must be a number from 0 to 1, not 7 (",
         "`blend_weights.data_imputation.na` must be a number from 0 to 1, not \"yes\" (",
         "`blend_weights.eda` must be an object such as {\"score\": 0.5, \"na\": 0}, not 0.5",
         "`k` must be a whole number from 1 to 1000, not -3 (", "`judge` must be a string, not 3",
         "`forgotten[0]` needs one of `notebook` or `label`",
+        "`forgotten[1].cites[0]` needs a `dimension`, a `text` and a `cite`, each a non-empty string",
+        "`forgotten[2].cites` must be a list such as [{\"dimension\": \"...\", \"text\": \"...\", \"cite\": "
+        "\"...\"}] (the citations judge memory forget took out of guidelines), not \"c.ipynb#eda#r1\"",
         "`learnt_rules.eda.written[1]` must be a string, not 2",
         "`embeddings` names no embedder this judge has: unknown embeddings spec \"foo\""}) {
     // Each on a line of its own, "FILE:LINE: PROBLEM" (which lines: the next test counts them by hand).

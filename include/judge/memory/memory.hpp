@@ -116,9 +116,16 @@ struct LearntRecord {
 /// align` leaves the labels it matches out until `judge memory unforget` clears it. Exactly one of
 /// `notebook` and `label` is set.
 struct Forgotten {
-  std::string notebook;  ///< a notebook path as the labels give it: every label of that notebook
-  std::string label;     ///< a label id "notebook#dimension#rater": that label only
-  std::string time;      ///< UTC, ISO 8601, when it was forgotten
+  /// A citation forget took out of a guideline it kept (a person's), so that unforget can put it back.
+  struct Citation {
+    std::string dimension;
+    std::string text;  ///< the guideline's text when forget ran: unforget puts the label back where it is
+    std::string cite;  ///< the label id taken out
+  };
+  std::string notebook;         ///< a notebook path as the labels give it: every label of that notebook
+  std::string label;            ///< a label id "notebook#dimension#rater": that label only
+  std::string time;             ///< UTC, ISO 8601, when it was forgotten
+  std::vector<Citation> cites;  ///< in memory.json `cites`: [{"dimension", "text", "cite"}], absent when none
 };
 
 /// What Memory::load does with a folder whose files come from different saves (an interrupted save).
@@ -281,16 +288,27 @@ struct ForgetResult {
 /// (those given, and those of the notebooks given; another rater's label of an episode removed stays cited);
 /// a learnt rule removed leaves the learnt record.
 /// Records a tombstone (time: now) for each notebook and label id given that has none yet, so that align
-/// keeps them out. When anything changed, the provenance's `updated` is now (the tombstones' time), as align
-/// sets it; `created` stays.
+/// keeps them out; each citation taken from a guideline kept is recorded in the tombstone of its notebook
+/// (or, forgotten by --label alone, of its label id), an existing one too, for unforget. When anything
+/// changed, the provenance's `updated` is now (the tombstones' time), as align sets it; `created` stays.
 ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
                     const std::vector<std::string>& label_ids);
 
+/// What `judge memory unforget` did.
+struct UnforgetResult {
+  std::size_t tombstones = 0;          ///< tombstones removed
+  std::size_t citations_restored = 0;  ///< citations forget took out, put back into their guidelines
+  /// Citations not put back: their guideline (same dimension and text) is no longer in guidelines.yaml (a
+  /// person edited or deleted it since forget), or already cites the label again.
+  std::size_t citations_not_restored = 0;
+};
+
 /// Removes the tombstones of the given notebooks (with every label tombstone of those notebooks) and of the
-/// given label ids; the next align admits their labels again. Returns how many tombstones went; when any
-/// did, the provenance's `updated` is now.
-std::size_t unforget(Memory& memory, const std::vector<std::string>& notebooks,
-                     const std::vector<std::string>& label_ids);
+/// given label ids; the next align admits their labels again. The citations those tombstones recorded go
+/// back to the end of the `cites` of the guideline they came from, when guidelines.yaml still has it (same
+/// dimension and text). When any tombstone went, the provenance's `updated` is now.
+UnforgetResult unforget(Memory& memory, const std::vector<std::string>& notebooks,
+                        const std::vector<std::string>& label_ids);
 
 /// The digest that ties a calibration.json to the save of the memory in `dir` it was fitted on: SHA-256 (hex)
 /// of memory.json's `digest`, a line break and `content` (calibration.json's JSON without its own "digest",
