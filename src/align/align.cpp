@@ -438,10 +438,10 @@ std::vector<FragileRule> fragile_rules(const memory::Memory& memory, const rubri
     std::string error;
     const auto rule = memory::parse_fact_rule(g.text, error);
     if (!rule) continue;
-    if (g.source == "learnt") {
+    if (g.source == "learnt" && !memory.edited_by_hand(g)) {
       written.insert(g.dimension + "\n" + memory::format_fact_rule(*rule));
       learnt.insert(g.dimension);
-    } else {
+    } else {  // a person's, or a learnt rule a person edited (align keeps it as manual)
       persons.insert(g.dimension + "\n" + rule_shape(g.text));
     }
   }
@@ -476,6 +476,19 @@ std::vector<FragileRule> fragile_rules(const memory::Memory& memory, const rubri
     }
   }
   return out;
+}
+
+void record_fragile_rules(memory::Memory& memory, const rubric::Rubric& rubric,
+                          const std::map<std::string, std::size_t>& rules_learnt, std::size_t threads) {
+  auto record = memory.learnt_record().value_or(std::map<std::string, memory::LearntRecord>{});
+  std::set<std::string> dimensions;
+  for (const auto& [d, n] : rules_learnt) {
+    record[d].fragile.clear();
+    if (n > 0) dimensions.insert(d);
+  }
+  for (auto& f : fragile_rules(memory, rubric, dimensions, threads))
+    record[f.dimension].fragile[f.rule] = std::move(f.why);
+  memory.set_learnt_record(std::move(record));
 }
 
 std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const rubric::Rubric& rubric,
@@ -532,6 +545,10 @@ std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const ru
   }
   memory.set_guidelines(std::move(guidelines));
   memory.set_learnt_record(std::move(record));
+  std::map<std::string, std::size_t> refitted;  // the dimensions refitted, with their learnt rules now
+  for (const auto& [d, r] : out) refitted[d] = r.written.size();
+  record_fragile_rules(memory, rubric, refitted,
+                       std::max<std::size_t>(1, std::thread::hardware_concurrency()));
   memory.set_blend_weights(scoring::calibrate_memory(memory, memory.provenance().k));
   return out;
 }
@@ -914,6 +931,8 @@ AlignSummary align(memory::Memory& memory, const labels::LabelSet& all_labels, c
     }
   memory.set_learnt_record(std::move(record));
   memory.set_episodes(std::move(episodes));
+  if (options.check_fragile_rules)
+    record_fragile_rules(memory, rubric, summary.rules_learnt, options.parallel);
   memory.set_vocabulary(std::move(vocabulary));
   memory.set_blend_weights(scoring::calibrate_memory(memory, options.k, &summary.blend_unlearnt));
   summary.guidelines_after = memory.all_guidelines().size();

@@ -329,6 +329,7 @@ ValidateResult cross_validate(const labels::LabelSet& labels, const ValidateOpti
       ao.reflection = o.reflection;
       ao.k = o.k;
       ao.parallel = o.parallel;
+      ao.check_fragile_rules = false;  // a fold's memory is measured, not read: its rules' stability is not
       const auto summary = align(memory, training_labels(labels, names), ao);
       result.warnings.insert(result.warnings.end(), summary.warnings.begin(), summary.warnings.end());
       memory_items[static_cast<std::size_t>(f)] = items_in_memory(memory);

@@ -159,24 +159,22 @@ std::string judge_spec(const Config& config, const memory::Memory& memory) {
   return config.at("judge").source == "default" && !recorded.empty() ? recorded : config.get("judge");
 }
 
-// Warnings for learnt rules that one label decides (align::fragile_rules): a rule the labels give that a
-// refit without one labelled notebook does not learn. Why: a forgotten, mistyped or later-corrected label
-// then changes what the judge applies, and a rule held by one label is one the next notebooks may not bear
-// out. judge memory show says the same under each such rule.
-void warn_fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubric,
-                        const std::map<std::string, std::size_t>& rules_learnt, std::size_t threads) {
-  std::set<std::string> dimensions;
-  for (const auto& [d, n] : rules_learnt)
-    if (n > 0) dimensions.insert(d);
-  for (const auto& f : align::fragile_rules(memory, rubric, dimensions, threads))
-    std::cerr << "judge: warning: " << f.dimension << ": the learnt rule `" << f.rule
-              << "` rests on few labels: align " << f.why
-              << "; more labels like theirs settle it, or write it in guidelines.yaml with source: manual "
-                 "to keep it as it is\n";
+// Warnings for learnt rules that one label decides (align::fragile_rules, which align recorded in the
+// memory's learnt record): a rule the labels give that a refit without one labelled notebook does not learn.
+// Why: a forgotten, mistyped or later-corrected label then changes what the judge applies, and a rule held by
+// one label is one the next notebooks may not bear out. judge memory show says the same under each such rule.
+void warn_fragile_rules(const memory::Memory& memory) {
+  if (!memory.learnt_record()) return;
+  for (const auto& [d, r] : *memory.learnt_record())
+    for (const auto& [rule, why] : r.fragile)
+      std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels: align "
+                << why
+                << "; more labels like theirs settle it, or write it in guidelines.yaml with source: manual "
+                   "to keep it as it is\n";
 }
 
 void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, const scoring::Judge& judge,
-                   const rubric::Rubric& rubric, const align::AlignSummary& s, std::size_t threads) {
+                   const rubric::Rubric& rubric, const align::AlignSummary& s) {
   for (const auto& w : s.warnings) std::cerr << "judge: warning: " << w << "\n";
   for (const auto& e : s.hand_edits)
     std::cerr << "judge: warning: " << rule_problem_text(opt.memory_dir, e) << "\n";
@@ -237,7 +235,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
     if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
     std::cout << " (guidelines.yaml, source: learnt)\n";
-    warn_fragile_rules(memory, rubric, s.rules_learnt, threads);
+    warn_fragile_rules(memory);
     for (const auto& [d, one] : s.rules_one_score) {
       std::string counts;  // "1 to 21, 2 to 3 and 3 to 3"
       std::size_t i = 0;
@@ -429,7 +427,7 @@ int run_align(const AlignCliOptions& opt) {
         opt.calibration.empty() ? stats::IsotonicLoss::squared : stats::parse_isotonic_loss(opt.calibration));
   else
     refit_calibration(opt.memory_dir, memory, old_calibration);
-  print_summary(opt, memory, *judge, rubric, summary, ao.parallel);
+  print_summary(opt, memory, *judge, rubric, summary);
   print_totals(judge->spec(), *usage, config);
   print_totals(config.get("reflection"), *reflection_usage, config, "reflection");
   // As judge eval exits 4 on an unreadable notebook or an unscored verdict (warned above): the memory is

@@ -255,14 +255,6 @@ int run_show(const MemoryCliOptions& opt) {
               << (prompted == 1 ? "guideline" : std::to_string(prompted));
   }
   std::cout << "):\n";
-  // Learnt rules that rest on few labels, as judge align warned of them (align::fragile_rules, refitted
-  // from the episodes now): said under each such rule, so the warning outlives align's run.
-  std::set<std::string> learnt_dimensions;
-  for (const auto& g : all)
-    if (g.source == "learnt" && memory::is_fact_rule(g.text)) learnt_dimensions.insert(g.dimension);
-  std::map<std::string, std::string> fragile;  // "dimension\nrule" -> why
-  for (auto& f : align::fragile_rules(m, rubric, learnt_dimensions, jobs(config)))
-    fragile[f.dimension + "\n" + f.rule] = std::move(f.why);
   std::string dim;
   for (const auto& g : m.all_guidelines()) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";
@@ -274,12 +266,15 @@ int run_show(const MemoryCliOptions& opt) {
               << ", " << g.cites.size() << " labels] " << g.text << "\n";
     if (!memory::is_fact_rule(g.text)) continue;
     std::cout << "      " << support_line(g, m) << "\n";
+    // A learnt rule that rests on few labels, as judge align warned of it (recorded in memory.json's
+    // learnt_rules when align or forget fitted it): said under the rule, so the warning outlives the run.
     std::string error;
     const auto rule = memory::parse_fact_rule(g.text, error);
-    if (const auto it = rule && g.source == "learnt"
-                            ? fragile.find(g.dimension + "\n" + memory::format_fact_rule(*rule))
-                            : fragile.end();
-        it != fragile.end())
+    if (!rule || g.source != "learnt" || m.edited_by_hand(g) || !m.learnt_record()) continue;
+    const auto record = m.learnt_record()->find(g.dimension);
+    if (record == m.learnt_record()->end()) continue;
+    if (const auto it = record->second.fragile.find(memory::format_fact_rule(*rule));
+        it != record->second.fragile.end())
       std::cout << "      rests on few labels: judge align " << it->second << "\n";
   }
   print_removed_by_hand(m);
@@ -431,8 +426,9 @@ std::string label_hint(const std::string& given, const std::set<std::string>& po
 // What follows "notebook PATH matches nothing in DIR": the notebooks of `pool` it may have meant, named as
 // label_hint names ids. Those whose path or file name starts with it once a leading "./" is dropped (a name
 // without its extension or ending: `life_satisfaction` names ipynb/life_satisfaction_2019.ipynb), else those
-// with its file name (data/x.ipynb for ipynb/x.ipynb), else those whose path or file name is a few edits away
-// (util::closest_names).
+// with its file name (data/x.ipynb for ipynb/x.ipynb), else those whose file name starts with its file name
+// less the extension (`titanic_random_forest.ipynb` names ipynb/titanic_random_forest_getting_started.ipynb),
+// else those whose path or file name is a few edits away (util::closest_names).
 std::string notebook_hint(const std::string& given, const std::set<std::string>& pool) {
   const std::string_view name = util::notebook_name(given);
   const auto file_name = [](const std::string& path) {
@@ -447,6 +443,14 @@ std::string notebook_hint(const std::string& given, const std::set<std::string>&
   if (close.empty())  // the same file in another folder: data/x.ipynb for ipynb/x.ipynb
     for (const auto& nb : pool)
       if (file_name(nb) == file_name(std::string(name))) close.push_back(nb);
+  // The start of a file name with the extension typed after it: titanic_random_forest.ipynb for
+  // ipynb/titanic_random_forest_getting_started.ipynb.
+  const std::string given_file = file_name(std::string(name));
+  const auto dot = given_file.rfind('.');
+  const std::string stem = dot == std::string::npos || dot == 0 ? std::string() : given_file.substr(0, dot);
+  if (close.empty() && !stem.empty())
+    for (const auto& nb : pool)
+      if (util::starts_with(file_name(nb), stem)) close.push_back(nb);
   if (close.empty()) {
     std::vector<std::string> paths, names;
     for (const auto& nb : pool) {

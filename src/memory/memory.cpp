@@ -102,7 +102,10 @@ std::string manifest_text(const Provenance& p,
   j["forgotten"] = tombstones;
   if (learnt) {
     nlohmann::ordered_json record = nlohmann::ordered_json::object();
-    for (const auto& [d, r] : *learnt) record[d] = {{"written", r.written}, {"withheld", r.withheld}};
+    for (const auto& [d, r] : *learnt) {
+      record[d] = {{"written", r.written}, {"withheld", r.withheld}};
+      if (!r.fragile.empty()) record[d]["rests_on_few_labels"] = r.fragile;
+    }
     j["learnt_rules"] = record;
   }
   return j.dump(2) + "\n";
@@ -881,9 +884,22 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
           fields.object(m, "learnt_rules", "learnt_rules", R"({"data_imputation": )" + record + "}")) {
     memory.m_learnt.emplace();  // absent: saved before it was kept
     for (const auto& [d, ignored] : learnt->items())
-      if (const auto* r = fields.object(*learnt, d, "learnt_rules." + d, record))
-        (*memory.m_learnt)[d] = {fields.texts(*r, "written", "learnt_rules." + d + ".written"),
-                                 fields.texts(*r, "withheld", "learnt_rules." + d + ".withheld")};
+      if (const auto* r = fields.object(*learnt, d, "learnt_rules." + d, record)) {
+        auto& to = (*memory.m_learnt)[d];
+        to.written = fields.texts(*r, "written", "learnt_rules." + d + ".written");
+        to.withheld = fields.texts(*r, "withheld", "learnt_rules." + d + ".withheld");
+        const std::string key = "learnt_rules." + d + ".rests_on_few_labels";
+        if (const auto* fragile = fields.object(*r, "rests_on_few_labels", key, R"({"RULE": "WHY"})"))
+          for (const auto& [rule, why] : fragile->items()) {
+            if (why.is_string())
+              to.fragile[rule] = why.get<std::string>();
+            else
+              fields.add(key + "." + rule,
+                         std::string("must be a string (what judge align said of the rule), "
+                                     "not ")
+                             .append(ManifestFields::shown(why)));
+          }
+      }
   }
   fields.problems().throw_if_any(
       std::string("memory ").append(dir.string()) + ": " + fields.problems().count() +

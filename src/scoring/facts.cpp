@@ -424,9 +424,12 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   for (const auto& c : f.code)
     if (output_shows_no_missing(c) || info_shows_no_missing(c)) v["shows_no_missing"] = 1;
   // Or stated, as the rubric's N/A reads ("checks or states it") and data_imputation's rule takes it: a
-  // markdown cell after the data is read says it has no missing values (states_no_missing).
-  for (const auto& m : f.markdown)
-    if (s.data_load && m.number > *s.data_load && states_no_missing(m)) v["shows_no_missing"] = 1;
+  // markdown cell after the data is read says it has no missing values (states_no_missing), and, as that
+  // rule asks of a statement, nothing is filled or dropped for gaps and no output shows one (a statement
+  // after a fill speaks of the filled data, one beside an output of gaps is wrong).
+  if (s.data_load && imputation_cells(f).empty() && !shows_missing(f))
+    for (const auto& m : f.markdown)
+      if (m.number > *s.data_load && states_no_missing(m)) v["shows_no_missing"] = 1;
   v["imputation_cells"] = static_cast<double>(imputation_cells(f).size());
   const auto pipes = pipeline_cells(f);
   const bool in_pipeline = imputer_in_pipeline(f);

@@ -205,7 +205,7 @@ TEST(MemoryBlend, ALearntRuleEditedByHandIsAPersons) {
   memory::Memory m;
   m.set_guidelines({{"data_imputation", "when trains_model -> score 3", {}, "learnt"},
                     {"data_imputation", "when always -> score 2", {}, "learnt"}});
-  m.set_learnt_record({{"data_imputation", {{"when always -> score 2"}, {}}}});
+  m.set_learnt_record({{"data_imputation", {{"when always -> score 2"}, {}, {}}}});
   ASSERT_EQ(m.fact_rules("data_imputation").size(), 2u);
   EXPECT_EQ(m.fact_rules("data_imputation")[0].source, "manual");  // edited: align wrote another text
   EXPECT_EQ(m.fact_rules("data_imputation")[1].source, "learnt");

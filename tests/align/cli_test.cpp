@@ -574,7 +574,7 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
   const std::string rule = "when uninstalled_packages >= 1 -> score at most 1";
   m.set_guidelines(
       {{li, "Hand-written rule.", {}, "manual"}, {li, rule + " (6 of 6 labels)", cites, "learnt"}});
-  m.set_learnt_record({{li, {{rule + " (6 of 6 labels)"}, {}}}});
+  m.set_learnt_record({{li, {{rule + " (6 of 6 labels)"}, {}, {}}}});
   const auto mem = dir.path() / "mem";
   m.save(mem);
 
@@ -630,7 +630,7 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
   const std::string text = rule + " (5 of 5 labels)";
   with_rule.push_back({li, text, {cites.begin() + 1, cites.end()}, "learnt"});
   restored.set_guidelines(with_rule);
-  restored.set_learnt_record({{li, {{text}, {}}}});
+  restored.set_learnt_record({{li, {{text}, {}, {}}}});
   restored.save(mem);
   again = run_judge(forget +
                     "--notebook p2.ipynb p3.ipynb p4.ipynb p5.ipynb p6.ipynb n2.ipynb n3.ipynb n4.ipynb "
@@ -650,7 +650,7 @@ TEST(AlignCli, MemoryShowNamesALearntRuleDeletedByHand) {
   const std::string kept = "when uninstalled_packages >= 1 -> score at most 1 (1 of 1 labels)";
   const std::string deleted = "when uninstalled_packages >= 2 -> score at most 1 (1 of 1 labels)";
   m.set_guidelines({{li, kept, {"e1.ipynb#" + li + "#r1"}, "learnt"}});
-  m.set_learnt_record({{li, {{kept, deleted}, {}}}});
+  m.set_learnt_record({{li, {{kept, deleted}, {}, {}}}});
   m.save(dir.path() / "mem");
   const auto r = run_judge("memory show '" + (dir.path() / "mem").string() + "' 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -2322,6 +2322,43 @@ TEST(AlignCli, ARuleAPersonKeptIsNotWarnedAboutAgain) {
                  "each leaving one labelled notebook out"),
       std::string::npos)
       << r.out;
+  // align recorded it (memory.json learnt_rules), so show does not fit again.
+  const auto manifest = nlohmann::json::parse(judge::util::read_file(dir / "memory.json"));
+  EXPECT_TRUE(manifest["learnt_rules"]["data_imputation"]["rests_on_few_labels"].contains(
+      "when trains_model, shows_no_missing -> score 3"))
+      << manifest["learnt_rules"].dump();
+  // A copy whose rule a person edited, if only its comment: a person's rule now (align keeps it as manual
+  // and does not warn of it), so show says nothing of its labels either.
+  const fs::path copy = dir.string() + "_copy";
+  fs::remove_all(copy);
+  fs::copy(dir, copy, fs::copy_options::recursive);
+  std::string copied = judge::util::read_file(copy / "guidelines.yaml");
+  copied.replace(copied.find("shows_no_missing -> score 3 (2 of 3 labels)"), 43,
+                 "shows_no_missing -> score 3 (checked by hand)");
+  judge::util::write_file_atomic(copy / "guidelines.yaml", copied);
+  r = run_judge("memory show '" + copy.string() + "' 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto edited = r.out.find("shows_no_missing -> score 3 (checked by hand)\n");
+  ASSERT_NE(edited, std::string::npos) << r.out;
+  const auto next_rule = r.out.find("\n    - ", edited);
+  EXPECT_EQ(r.out.substr(edited, next_rule - edited).find("rests on few labels"), std::string::npos)
+      << r.out.substr(edited, next_rule - edited);
+  // forget refits the dimension's rules as align would, and records anew which rest on few labels: the
+  // three notebooks that train and show no gaps still decide the rule (a leaf needs three).
+  fs::remove_all(copy);
+  fs::copy(dir, copy, fs::copy_options::recursive);
+  r = run_judge("memory forget '" + copy.string() +
+                "' --notebook ipynb/iris_knn_first_model_bengali_no_split.ipynb");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string why = nlohmann::json::parse(judge::util::read_file(
+      copy / "memory.json"))["learnt_rules"]["data_imputation"]["rests_on_few_labels"]
+                              .value("when trains_model, shows_no_missing -> score 3", "");
+  for (const char* nb : {"ipynb/german_credit_risk_sparkml_deploy_with_outputs.ipynb",
+                         "ipynb/medical_insurance_cost_regression_contributor_pr.ipynb",
+                         "ipynb/telco_churn_pyspark_deploy_with_outputs.ipynb"})
+    EXPECT_NE(why.find(nb), std::string::npos) << why;
+  EXPECT_NE(why.find(" of 39 refits"), std::string::npos) << why;
+  fs::remove_all(copy);
   std::string file = judge::util::read_file(dir / "guidelines.yaml");
   const auto rule = file.find("- text: when trains_model, shows_no_missing -> score 3");
   ASSERT_NE(rule, std::string::npos) << file;

@@ -435,12 +435,12 @@ TEST(Memory, InterruptedSaveIsRefusedOrRepaired) {
   const std::string new_rule = "when always -> score 3 (1 of 1 labels)";
   Memory before = sample();
   before.set_guidelines({{"data_imputation", old_rule, {"b.ipynb#data_imputation#r1"}, "learnt"}});
-  before.set_learnt_record({{"data_imputation", {{old_rule}, {}}}});
+  before.set_learnt_record({{"data_imputation", {{old_rule}, {}, {}}}});
   before.save(old_dir);
   Memory after = sample();
   forget(after, {"a.ipynb"}, {});
   after.set_guidelines({{"data_imputation", new_rule, {"b.ipynb#data_imputation#r1"}, "learnt"}});
-  after.set_learnt_record({{"data_imputation", {{new_rule}, {}}}});
+  after.set_learnt_record({{"data_imputation", {{new_rule}, {}, {}}}});
   after.save(new_dir);
   EXPECT_FALSE(fs::exists(new_dir / "memory.json.next"));  // a save that ends leaves no staged manifest
   // The folder as a save cut short after its first `steps` steps leaves it: 1 memory.json.next staged, 2
@@ -695,7 +695,8 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
       {{"notebook", "a.ipynb"}, {"label", "a.ipynb#eda#r1"}},
       {{"notebook", "b.ipynb"}, {"cites", {{{"dimension", "eda"}, {"text", "Plot it."}}}}},
       {{"label", "c.ipynb#eda#r1"}, {"cites", "c.ipynb#eda#r1"}}};
-  manifest["learnt_rules"] = {{"eda", {{"written", {"ok", 2}}}}};
+  manifest["learnt_rules"] = {
+      {"eda", {{"written", {"ok", 2}}, {"rests_on_few_labels", {{"when always -> score 1", 3}}}}}};
   judge::util::write_file_atomic(dir / "memory.json", manifest.dump(2));
   const std::string file = (dir / "memory.json").string();
   std::string what;
@@ -704,7 +705,7 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
   } catch (const judge::Error& e) {
     what = e.what();
   }
-  EXPECT_NE(what.find("10 problems in memory.json"), std::string::npos) << what;
+  EXPECT_NE(what.find("11 problems in memory.json"), std::string::npos) << what;
   for (const std::string problem :
        {"`blend_weights.data_imputation.score` must be a number from 0 to 1, not 7 (",
         "`blend_weights.data_imputation.na` must be a number from 0 to 1, not \"yes\" (",
@@ -715,6 +716,9 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
         "`forgotten[2].cites` must be a list such as [{\"dimension\": \"...\", \"text\": \"...\", \"cite\": "
         "\"...\"}] (the citations judge memory forget took out of guidelines), not \"c.ipynb#eda#r1\"",
         "`learnt_rules.eda.written[1]` must be a string, not 2",
+        "`learnt_rules.eda.rests_on_few_labels.when always -> score 1` must be a string (what judge align "
+        "said "
+        "of the rule), not 3",
         "`embeddings` names no embedder this judge has: unknown embeddings spec \"foo\""}) {
     // Each on a line of its own, "FILE:LINE: PROBLEM" (which lines: the next test counts them by hand).
     const auto at = what.find(": " + problem);
@@ -1027,11 +1031,18 @@ TEST(Memory, LearntRecordRoundTripsAndForgetKeepsEditedRules) {
   guidelines.push_back({"model_training", edited, {"a.ipynb#model_training#r1"}, "learnt"});
   m.set_guidelines(guidelines);
   EXPECT_FALSE(m.edited_by_hand(m.all_guidelines()[4]));  // no record: every learnt rule is align's
-  m.set_learnt_record({{"model_training", {{written}, {"when eda_kinds < 2 -> score 1"}}}});
+  m.set_learnt_record(
+      {{"model_training",
+        {{written},
+         {"when eda_kinds < 2 -> score 1"},
+         {{"when trains_model -> score 1", "does not learn it without the label of a.ipynb"}}}}});
   m.save(dir);
   Memory r = Memory::load(dir);
   ASSERT_TRUE(r.learnt_record().has_value());
   EXPECT_EQ(r.learnt_record()->at("model_training").written, std::vector<std::string>{written});
+  EXPECT_EQ(r.learnt_record()->at("model_training").fragile,
+            (std::map<std::string, std::string>{
+                {"when trains_model -> score 1", "does not learn it without the label of a.ipynb"}}));
   EXPECT_EQ(r.learnt_record()->at("model_training").withheld,
             std::vector<std::string>{"when eda_kinds < 2 -> score 1"});
   ASSERT_EQ(r.all_guidelines().size(), 5u);

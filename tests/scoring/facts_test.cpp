@@ -533,6 +533,20 @@ TEST(Facts, ShowsNoMissingTakesAStatementAfterTheDataIsRead) {
             0);
   EXPECT_EQ(shows(load + "# %% [markdown]\n# We should make sure there are no missing values.\n"), 0);
   EXPECT_EQ(shows(load), 0);
+  // As data_imputation's rule asks of a statement: nothing filled for gaps, no output showing one.
+  EXPECT_EQ(
+      shows(load +
+            "# %%\ndf = df.fillna(df.mean())\n# %% [markdown]\n# Now there are no missing values in the "
+            "data.\n"),
+      0);
+  auto gaps = notebook::parse_jupytext_percent(
+      load + "# %%\ndf.isnull().sum()\n# %% [markdown]\n# No missing values in this dataset.\n", "gaps.py");
+  notebook::Output o;
+  o.kind = "execute_result";
+  o.text = "Age      177\nCabin    687\ndtype: int64";
+  for (auto& c : gaps.cells)
+    if (c.source.find("isnull") != std::string::npos) c.outputs.push_back(o);
+  EXPECT_EQ(scoring::notebook_facts(gaps).at("shows_no_missing"), 0);
 }
 
 // pandas' info() prints the row count on its index line and each column's non-null count: complete when every

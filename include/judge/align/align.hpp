@@ -28,6 +28,10 @@ struct AlignOptions {
   std::size_t parallel = 4;                 ///< judge and reflection calls at once
   BatchLimits batch;
   std::string labels_file;  ///< provenance only
+  /// Whether to work out which learnt rules rest on few labels (record_fragile_rules: one refit per labelled
+  /// notebook of each dimension with learnt rules). judge validate's fold memories skip it: nobody reads
+  /// them.
+  bool check_fragile_rules = true;
 };
 
 /// What one alignment did.
@@ -140,6 +144,13 @@ struct FragileRule {
 /// per dimension that has a learnt rule.
 std::vector<FragileRule> fragile_rules(const memory::Memory& memory, const rubric::Rubric& rubric,
                                        const std::set<std::string>& dimensions, std::size_t threads);
+
+/// Records fragile_rules of the dimensions of `rules_learnt` (those with a count above 0 are checked; the
+/// notes of all of them are replaced) in the memory's learnt record (LearntRecord::fragile), which judge
+/// align warns of and judge memory show prints; align and forget's refit call it after fitting, with the
+/// memory's episodes set.
+void record_fragile_rules(memory::Memory& memory, const rubric::Rubric& rubric,
+                          const std::map<std::string, std::size_t>& rules_learnt, std::size_t threads);
 
 /// A rule text's facts, tests and action without their numbers and comment, tests sorted: "when
 /// uninstalled_packages >= 1 -> score at most 1 (18 of 20 labels)" and "when uninstalled_packages >= 2 ->

@@ -110,6 +110,11 @@ struct LearntRecord {
   /// Rules (format_fact_rule, no comment) align learnt but leaves out because a person edited or deleted the
   /// learnt rule it had written: it does not write back a rule of the same facts, tests and action.
   std::vector<std::string> withheld;
+  /// Learnt rules (format_fact_rule, no comment) that rest on few labels (align::fragile_rules, worked out
+  /// when align or forget fitted them), each with what judge align says of it ("does not learn it without
+  /// the label of ..."): judge memory show prints it under the rule. In memory.json `rests_on_few_labels`:
+  /// {"RULE": "WHY"}, absent when none.
+  std::map<std::string, std::string> fragile;
 };
 
 /// A tombstone: something `judge memory forget` removed, kept in memory.json (`forgotten`) so that `judge
