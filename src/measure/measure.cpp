@@ -154,8 +154,8 @@ struct JudgeIndex {
   std::map<std::pair<std::string, std::string>, const ScoreRecord*> by_key;
   std::set<std::string> items;
   std::set<std::string> dimensions;
-  std::size_t records = 0, unscored = 0;
-  std::map<std::string, std::size_t> unscored_by_dim;
+  std::size_t records = 0, unscored = 0, in_memory = 0;
+  std::map<std::string, std::size_t> unscored_by_dim, in_memory_by_dim;
 };
 
 JudgeIndex index_judge(const ScoreSet& scores, const std::string& judge) {
@@ -163,6 +163,10 @@ JudgeIndex index_judge(const ScoreSet& scores, const std::string& judge) {
   for (const auto& r : scores.records) {
     if (r.judge != judge) continue;
     ++ix.records;
+    if (r.labelled_in_memory) {
+      ++ix.in_memory;
+      ++ix.in_memory_by_dim[r.dimension];
+    }
     if (r.status == verdict::Status::unscored) {
       ++ix.unscored;
       ++ix.unscored_by_dim[r.dimension];
@@ -614,6 +618,7 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
     jr.judge = name;
     jr.records = ix.records;
     jr.unscored = ix.unscored;
+    jr.labelled_in_memory = ix.in_memory;
     jr.unmatched_labels = joined.unmatched;
     jr.labels_without_score = joined.without_score;
     for (const auto& label : resolved)
@@ -638,6 +643,8 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
       ds.na = joined.na[d];
       if (auto u = ix.unscored_by_dim.find(ds.dimension); u != ix.unscored_by_dim.end())
         ds.unscored = u->second;
+      if (auto m = ix.in_memory_by_dim.find(ds.dimension); m != ix.in_memory_by_dim.end())
+        ds.labelled_in_memory = m->second;
       jr.dimensions.push_back(std::move(ds));
     }
     jr.mean_mae = mean_of(jr.dimensions, [](const DimensionStats& d) { return d.metrics.mae; });

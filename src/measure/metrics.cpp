@@ -47,6 +47,11 @@ double unscored(const JudgeMeasurement& jr, const DimensionStats* dim) {
   return static_cast<double>(dim ? dim->unscored : jr.unscored);
 }
 
+// Records judged with a memory that holds the notebook's own labels (in-sample figures).
+double labelled_in_memory(const JudgeMeasurement& jr, const DimensionStats* dim) {
+  return static_cast<double>(dim ? dim->labelled_in_memory : jr.labelled_in_memory);
+}
+
 // Resolved labels with no record of the judge at all (the report's labels_without_score), which `unscored`
 // does not count: on the dimension, or all of them (those of dimensions without any record included).
 double labels_without_score(const JudgeMeasurement& jr, const DimensionStats* dim) {
@@ -103,6 +108,10 @@ const std::vector<Metric> k_metrics{
     {.name = "na_recall", .heading = "N/A recall", .of_judge = na_recall},
     {.name = "na_precision", .heading = "N/A precision", .of_judge = na_precision},
     {.name = "unscored", .heading = "unscored", .precision = 0, .of_judge = unscored},
+    {.name = "labelled_in_memory",
+     .heading = "records judged with their own labels in memory",
+     .precision = 0,
+     .of_judge = labelled_in_memory},
     {.name = "labels_without_score",
      .heading = "labels without a score",
      .precision = 0,

@@ -175,7 +175,8 @@ void write_html(std::ostream& out, const Measurement& r, const std::vector<GateR
         << "</h2>\n<p class=\"meta\">" << jr.records << " records, " << jr.unscored
         << " unscored (left out), " << jr.unmatched_labels << " labels without a score"
         << xml_escape(without_scores_note(jr)) << xml_escape(flagged_note(jr))
-        << "; mean of per-dimension MAEs " << format_number(jr.mean_mae) << "</p>\n";
+        << xml_escape(in_sample_note(jr)) << "; mean of per-dimension MAEs " << format_number(jr.mean_mae)
+        << "</p>\n";
     write_chart(out, jr, i);
     for (const auto& s : sections(r, jr)) write_section(out, s, "html");
     out << "<h3>confusion matrices (rows: human, columns: judge; rounded to the scale)</h3>\n<div>\n";

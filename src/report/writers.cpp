@@ -72,6 +72,16 @@ std::string flagged_note(const JudgeMeasurement& jr) {
          " flagged (prompt injection)";
 }
 
+std::string in_sample_note(const JudgeMeasurement& jr) {
+  if (jr.labelled_in_memory == 0) return "";
+  std::string note = ", ";
+  note += std::to_string(jr.labelled_in_memory);
+  note += jr.labelled_in_memory == 1 ? " record" : " records";
+  note +=
+      " judged with a memory holding the notebook's own labels (labelled_in_memory: in-sample, optimistic)";
+  return note;
+}
+
 nlohmann::ordered_json json_number(double x) {
   return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
 }
@@ -155,6 +165,7 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
     o["judge"] = jr.judge;
     o["records"] = jr.records;
     o["unscored"] = jr.unscored;
+    o["labelled_in_memory"] = jr.labelled_in_memory;
     o["labels_without_score"] = jr.unmatched_labels;
     o["dimensions_without_scores"] = jr.dimensions_without_scores;
     o["mean_mae"] = json_number(jr.mean_mae);
@@ -391,10 +402,10 @@ std::string judge_heading(const Measurement& r, const JudgeMeasurement& jr) {
   return "judge " + (jr.judge.empty() ? std::string("(unnamed)") : jr.judge) + ": " +
          std::to_string(jr.records) + " records, " + std::to_string(jr.unscored) + " unscored (left out), " +
          std::to_string(jr.unmatched_labels) + " labels without a score" + without_scores_note(jr) +
-         flagged_note(jr) + "; labels " + r.labels_source + " (raters: " + r.raters + "), scale " +
-         std::to_string(r.scale.min) + ".." + std::to_string(r.scale.max) + " (" + r.scale_source + "); " +
-         std::to_string(r.bootstrap.resamples) + " bootstrap resamples by item, seed " +
-         std::to_string(r.seed);
+         flagged_note(jr) + in_sample_note(jr) + "; labels " + r.labels_source + " (raters: " + r.raters +
+         "), scale " + std::to_string(r.scale.min) + ".." + std::to_string(r.scale.max) + " (" +
+         r.scale_source + "); " + std::to_string(r.bootstrap.resamples) +
+         " bootstrap resamples by item, seed " + std::to_string(r.seed);
 }
 
 void write_gates_text(std::ostream& out, const std::vector<GateResult>& gates, bool markdown) {

@@ -2167,6 +2167,19 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
                        "holds the notebook's own labels (labelled_in_memory)"),
             std::string::npos)
       << r.out;
+  // The saved report says it too (the judge's heading; JSON's labelled_in_memory), and a gate can refuse it:
+  // 18 records in-sample, exit 3.
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
+                "/scores.jsonl --bootstrap 10 --format markdown 2>/dev/null");
+  EXPECT_NE(
+      r.out.find(", 18 records judged with a memory holding the notebook's own labels (labelled_in_memory: "
+                 "in-sample, optimistic)"),
+      std::string::npos)
+      << r.out;
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
+                "/scores.jsonl --bootstrap 10 --format json --fail-if 'labelled_in_memory>0' 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["labelled_in_memory"], 18) << r.out;
   // CSV says it in a column of its own (written with a memory only), and report reads it.
   r = run_judge("eval --format csv --memory " + d + "/mem " + d + "/nb " + d + "/other 2>/dev/null > " + d +
                 "/scores.csv");

@@ -58,6 +58,9 @@ struct DimensionStats {
   stats::Interval mae_ci;
   stats::NaCounts na;
   std::size_t unscored = 0;  ///< the judge's unscored records on this dimension (left out)
+  /// The judge's records on this dimension that judge eval --memory marked labelled_in_memory: judged with a
+  /// memory holding the notebook's own labels (in-sample).
+  std::size_t labelled_in_memory = 0;
   std::optional<Comparison> comparison;
   std::optional<Calibrated> calibrated;
 };
@@ -104,9 +107,10 @@ struct JudgeMeasurement {
   std::vector<DimensionStats> dimensions;
   double mean_mae = 0;  ///< mean of the per-dimension MAEs
   stats::Interval mean_mae_ci;
-  std::size_t records = 0;                              ///< the judge's records read
-  std::size_t unscored = 0;                             ///< of which unscored (counted, left out)
-  std::size_t unmatched_labels = 0;                     ///< resolved labels with no record of this judge
+  std::size_t records = 0;             ///< the judge's records read
+  std::size_t unscored = 0;            ///< of which unscored (counted, left out)
+  std::size_t labelled_in_memory = 0;  ///< of which marked labelled_in_memory (DimensionStats' field)
+  std::size_t unmatched_labels = 0;    ///< resolved labels with no record of this judge
   std::vector<LabelWithoutScore> labels_without_score;  ///< those labels, in label order
   /// Label dimensions (label order) on which this judge has no record for any item: a misspelt dimension in
   /// the labels or the scores, or a dimension the judge was not run on.

@@ -32,7 +32,8 @@ struct Metric {
 
 /// Every metric, in the order the writers show them: the agreement metrics of stats::Agreement (mae, bias,
 /// rmse, exact, within1, qwk, spearman), then the judge-level gate metrics (na_disagree, na_recall,
-/// na_precision, unscored, labels_without_score, mae_change, mae_change_ci_low; their meaning: Gate).
+/// na_precision, unscored, labelled_in_memory, labels_without_score, mae_change, mae_change_ci_low; their
+/// meaning: Gate).
 const std::vector<Metric>& metrics();
 
 /// The metric named `name`, or nullptr.

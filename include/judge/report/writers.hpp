@@ -82,6 +82,10 @@ std::string xml_escape(const std::string& s);
 /// `x` with `digits` decimals; "n/a" for NaN.
 std::string format_number(double x, int digits = 3);
 
+/// ", N records judged with a memory holding the notebook's own labels (...)" for a judge with records judge
+/// eval --memory marked labelled_in_memory; "" otherwise.
+std::string in_sample_note(const measure::JudgeMeasurement& judge);
+
 /// ", N notebooks flagged (prompt injection)" for a judge with flagged notebooks; "" otherwise.
 std::string flagged_note(const measure::JudgeMeasurement& judge);
 
