@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,14 +13,49 @@
 #include <random>
 #include <sstream>
 #include <utility>
+#include <vector>
 
 #include "judge/util/error.hpp"
+#include "judge/util/text.hpp"
 
 namespace judge::util {
 
+namespace {
+
+// "; did you mean DIR/NAME?" for a file that does not exist: the files of its folder whose names are a slip
+// of the fingers from its name (closest_typos: "ml-notebook-house.csv" finds "ml-notebooks-house.csv"); ""
+// when there is none, or the folder cannot be read.
+std::string missing_file_hint(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto parent = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  std::vector<std::string> names;
+  for (auto it = std::filesystem::directory_iterator(parent, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+    names.push_back(it->path().filename().string());
+  if (ec) return "";
+  std::sort(names.begin(), names.end());
+  const auto close = closest_typos(path.filename().string(), names);
+  std::string hint;
+  for (std::size_t i = 0; i < close.size() && i < 3; ++i) {
+    hint += i == 0 ? "; did you mean " : i + 1 == close.size() || i == 2 ? " or " : ", ";
+    hint += (path.parent_path() / close[i]).string();
+  }
+  if (!hint.empty()) hint += '?';
+  return hint;
+}
+
+}  // namespace
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open: " + std::strerror(errno));
+  if (!in) {
+    const int error = errno;
+    std::string what = path.string();
+    what += ": cannot open: ";
+    what += std::strerror(error);
+    if (error == ENOENT) what += missing_file_hint(path);
+    throw Error(what);
+  }
   std::ostringstream out;
   out << in.rdbuf();
   if (in.bad()) throw Error(path.string() + ": read failed");

@@ -863,6 +863,31 @@ TEST(AlignCli, UnforgetPutsBackTheCitationsForgetTookFromAPersonsGuidelines) {
   fs::remove_all(dir);
 }
 
+// A notebook named by the start of its file name with the extension typed after it
+// (`titanic_random_forest.ipynb` for titanic_random_forest_getting_started.ipynb): forget matches nothing,
+// and names it as the one meant.
+TEST(AlignCli, ForgetSuggestsTheNotebookWhoseNameStartsWithTheOneGivenLessItsExtension) {
+  const fs::path dir = fs::temp_directory_path() / ("judge_forget_stem_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "nb/ipynb/titanic_random_forest_getting_started.ipynb",
+                                 ipynb("model.fit(X, y)"));
+  judge::util::write_file_atomic(
+      dir / "labels.csv",
+      "notebook,dimension,score,feedback,rater\n"
+      "ipynb/titanic_random_forest_getting_started.ipynb,model_training,2,Fitted once.,r1\n");
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d + "/mem")
+                .exit_code,
+            0);
+  const auto r = run_judge("memory forget " + d + "/mem --notebook titanic_random_forest.ipynb 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("notebook titanic_random_forest.ipynb matches nothing in " + (dir / "mem").string() +
+                       "; did you mean ipynb/titanic_random_forest_getting_started.ipynb?\n"),
+            std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
 TEST(AlignCli, ForgetSticksAcrossRealignmentAndUnforgetReadmits) {
   const fs::path dir = fs::temp_directory_path() / ("judge_align_forget_" + std::to_string(::getpid()));
   fs::remove_all(dir);

@@ -185,3 +185,27 @@ TEST(AtomicFile, WithoutCommitTheFileStaysAsItWasAndNothingIsLeft) {
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
   EXPECT_EQ(entries, 1u);
 }
+
+// A file that does not exist: the error names it and, when a file of its folder is a slip of the fingers from
+// its name (one letter left out), asks whether that was meant; a name near nothing gets no hint.
+TEST(Fs, AMissingFileNamesTheFileOfItsFolderItWasProbablyMeantToBe) {
+  const auto dir = fs::temp_directory_path() / ("judge_fs_missing_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  judge::util::write_file_atomic(dir / "ml-notebooks-house.csv", "x");
+  judge::util::write_file_atomic(dir / "other.txt", "y");
+  const auto error_of = [](const fs::path& p) {
+    try {
+      read_file(p);
+    } catch (const judge::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error_of(dir / "ml-notebook-house.csv"),
+            (dir / "ml-notebook-house.csv").string() +
+                ": cannot open: No such file or directory; did you mean " +
+                (dir / "ml-notebooks-house.csv").string() + "?");
+  EXPECT_EQ(error_of(dir / "labels.csv"),
+            (dir / "labels.csv").string() + ": cannot open: No such file or directory");
+  fs::remove_all(dir);
+}
