@@ -328,10 +328,14 @@ void apply_memory(const notebook::Notebook& nb, const MemoryUse& context, std::v
     const auto& rules = context.use_guidelines ? context.memory->fact_rules(v.dimension) : k_no_rules;
     const auto view = memory_view(v.status, v.score, hits, rules);
     if (!view) continue;
-    combine(v, *view, weight_of(*context.memory, v.dimension));
+    const memory::BlendWeight weight = weight_of(*context.memory, v.dimension);
+    combine(v, *view, weight);
     nlohmann::ordered_json used = nlohmann::ordered_json::array();
     for (const auto& r : hits) used.push_back(r.episode->id);
     v.extra["episodes"] = used;
+    // How far the episodes may move the verdict (memory.json blend_weights): 0, 0 says they were consulted
+    // and left it alone, so a reader does not take the list above for what made the score.
+    v.extra["blend_weight"] = {{"score", weight.score}, {"na", weight.na}};
     if (!v.extra.contains("rule_score")) v.extra["rule_score"] = rule_score;
   }
 }

@@ -70,12 +70,20 @@ TEST(MemoryBlend, CorrectsTheRuleByTheNeighboursErrors) {
   EXPECT_EQ(v[0].extra["rule_score"], 2);
   EXPECT_NE(v[0].rationale.find("memory: rule score 2 corrected"), std::string::npos) << v[0].rationale;
 
-  // Blend weight 0.5: 2 + 0.5 * (2.5 - 2) = 2.25.
+  // Blend weight 0.5: 2 + 0.5 * (2.5 - 2) = 2.25; the record says the weight it applied.
   auto half = memory_of(nb, {{2, 1}, {3, 3}});
   half.set_blend_weights({{"data_imputation", {0.5, 1}}});
   v = {rule(2)};
   scoring::apply_memory(nb, {&half, 5}, v);
   EXPECT_DOUBLE_EQ(*v[0].score, 2.25);
+  EXPECT_EQ(v[0].extra["blend_weight"], nlohmann::ordered_json({{"score", 0.5}, {"na", 1.0}}));
+  // Weight 0: the episodes are listed, the score stays the rule's, and the record says why.
+  auto none = memory_of(nb, {{2, 1}, {3, 3}});
+  none.set_blend_weights({{"data_imputation", {0, 0}}});
+  v = {rule(2)};
+  scoring::apply_memory(nb, {&none, 5}, v);
+  EXPECT_DOUBLE_EQ(*v[0].score, 2);
+  EXPECT_EQ(v[0].extra["blend_weight"], nlohmann::ordered_json({{"score", 0.0}, {"na", 0.0}}));
 
   // k = 1 uses the first neighbour only (ties go to the lower id): 2 + 1 = 3, but the blend stays within
   // the rule's and the neighbours' human scores (2 and 2): 2.
