@@ -1120,12 +1120,12 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   };
   for (const auto& nb : notebooks) record(nb, "");
   for (const auto& id : label_ids) record("", id);
-  for (auto& [key, citations] : taken) {
+  for (const auto& entry : taken) {  // no structured binding: clang 14 cannot capture one
     const auto it = std::find_if(tombstones.begin(), tombstones.end(), [&](const Forgotten& f) {
-      return f.notebook == key.first && f.label == key.second;
+      return f.notebook == entry.first.first && f.label == entry.first.second;
     });
     if (it == tombstones.end()) continue;  // never: every citation taken belongs to a notebook or label given
-    it->cites.insert(it->cites.end(), citations.begin(), citations.end());
+    it->cites.insert(it->cites.end(), entry.second.begin(), entry.second.end());
   }
   const bool changed =
       result.episodes_removed > 0 || result.guidelines_removed > 0 || tombstones.size() != tombstones_before;
