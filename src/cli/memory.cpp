@@ -448,7 +448,7 @@ std::string notebook_hint(const std::string& given, const std::set<std::string>&
   const std::string given_file = file_name(std::string(name));
   const auto dot = given_file.rfind('.');
   const std::string stem = dot == std::string::npos || dot == 0 ? std::string() : given_file.substr(0, dot);
-  if (close.empty() && !stem.empty())
+  if (close.empty() && stem.size() >= 3)  // a letter or two begins too many names to mean one
     for (const auto& nb : pool)
       if (util::starts_with(file_name(nb), stem)) close.push_back(nb);
   if (close.empty()) {
@@ -751,12 +751,16 @@ int run_unforget(const MemoryCliOptions& opt) {
     std::cout << "; " << util::count_text(r.citations_restored, "citation")
               << " forget took out of guidelines put back";
   std::cout << "\n";
-  if (r.citations_not_restored > 0)
-    std::cerr << "judge: warning: memory unforget: " << util::count_text(r.citations_not_restored, "citation")
-              << " forget took out of guidelines not put back: the guideline is no longer in "
-              << (std::filesystem::path(opt.dir) / "guidelines.yaml").string()
-              << " as it was (edited or deleted since), or cites the label again; add them to its cites by "
-                 "hand if they should stay\n";
+  if (!r.not_restored.empty()) {
+    std::cerr
+        << "judge: warning: memory unforget: " << util::count_text(r.not_restored.size(), "citation")
+        << " forget took out of guidelines not put back: the guideline is no longer in "
+        << (std::filesystem::path(opt.dir) / "guidelines.yaml").string()
+        << " as it was (edited or deleted since), or cites the label again; add each to the cites of the "
+           "guideline it belongs to by hand if it should stay:\n";
+    for (const auto& c : r.not_restored)
+      std::cerr << "  " << c.dimension << ": \"" << c.text << "\": " << c.cite << "\n";
+  }
   return 0;
 }
 

@@ -891,11 +891,11 @@ Memory Memory::load(const std::filesystem::path& dir, Recovery recovery,
         const std::string key = "learnt_rules." + d + ".rests_on_few_labels";
         if (const auto* fragile = fields.object(*r, "rests_on_few_labels", key, R"({"RULE": "WHY"})"))
           for (const auto& [rule, why] : fragile->items()) {
-            if (why.is_string())
+            if (why.is_string() && !why.get<std::string>().empty())
               to.fragile[rule] = why.get<std::string>();
             else
               fields.add(key + "." + rule,
-                         std::string("must be a string (what judge align said of the rule), "
+                         std::string("must be a non-empty string (what judge align said of the rule), "
                                      "not ")
                              .append(ManifestFields::shown(why)));
           }
@@ -1102,6 +1102,11 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
     });
     guidelines.push_back(std::move(rest));
   }
+  // Which rules rest on few labels was worked out on the labels forget removes some of: no longer known (a
+  // refit, align::refit_learnt_rules, works it out again; without one, memory show says nothing stale).
+  if (learnt)
+    for (const auto& d : result.dimensions)
+      if (const auto it = learnt->find(d); it != learnt->end()) it->second.fragile.clear();
   if (learnt) memory.set_learnt_record(std::move(*learnt));
   for (auto& e : kept)
     if (std::any_of(e.labels.begin(), e.labels.end(),
@@ -1134,22 +1139,58 @@ ForgetResult forget(Memory& memory, const std::vector<std::string>& notebooks,
   return result;
 }
 
+namespace {
+
+// The notebook of a label id NOTEBOOK#DIMENSION#RATER; "" when the id has not that form.
+std::string notebook_of_label_id(const std::string& id) {
+  const auto rater = id.rfind('#');
+  if (rater == std::string::npos || rater == 0) return "";
+  const auto dimension = id.rfind('#', rater - 1);
+  return dimension == std::string::npos ? "" : id.substr(0, dimension);
+}
+
+}  // namespace
+
 UnforgetResult unforget(Memory& memory, const std::vector<std::string>& notebooks,
                         const std::vector<std::string>& label_ids) {
   const std::set<std::string> nbs(notebooks.begin(), notebooks.end());
   const std::set<std::string> ids(label_ids.begin(), label_ids.end());
   auto tombstones = memory.forgotten();
   const std::size_t before = tombstones.size();
-  std::vector<Forgotten::Citation> back;  // the citations of the tombstones removed
+  const auto goes = [&](const Forgotten& f) {
+    return !f.notebook.empty()
+               ? nbs.count(f.notebook) > 0
+               : ids.count(f.label) > 0 || std::any_of(nbs.begin(), nbs.end(), [&](const std::string& nb) {
+                   return f.label.starts_with(nb + "#");
+                 });
+  };
+  // A cite a tombstone may restore: a label of its notebook, or its own label (a hand-edited one that is
+  // neither is not put back).
+  const auto belongs = [](const Forgotten& f, const std::string& cite) {
+    return f.notebook.empty() ? cite == f.label : cite.starts_with(f.notebook + "#");
+  };
+  std::vector<Forgotten::Citation> back;                          // the citations of the tombstones removed
+  std::vector<std::pair<std::string, Forgotten::Citation>> held;  // kept out still: notebook, citation
+  std::set<std::string> notebooks_kept;                           // notebooks whose tombstone stays
+  for (const auto& f : tombstones)
+    if (!f.notebook.empty() && !goes(f)) notebooks_kept.insert(f.notebook);
   std::erase_if(tombstones, [&](const Forgotten& f) {
-    const bool go = !f.notebook.empty() ? nbs.count(f.notebook) > 0
-                                        : ids.count(f.label) > 0 ||
-                                              std::any_of(nbs.begin(), nbs.end(), [&](const std::string& nb) {
-                                                return f.label.starts_with(nb + "#");
-                                              });
-    if (go) back.insert(back.end(), f.cites.begin(), f.cites.end());
-    return go;
+    if (!goes(f)) return false;
+    for (const auto& c : f.cites) {
+      if (!belongs(f, c.cite)) continue;
+      // A label re-admitted whose notebook stays forgotten is still out: its citations wait in the notebook's
+      // tombstone, for the unforget that re-admits the notebook.
+      const std::string nb = f.label.empty() ? std::string() : notebook_of_label_id(f.label);
+      if (!nb.empty() && notebooks_kept.count(nb))
+        held.emplace_back(nb, c);
+      else
+        back.push_back(c);
+    }
+    return true;
   });
+  for (auto& [nb, c] : held)
+    for (auto& f : tombstones)
+      if (f.notebook == nb) f.cites.push_back(std::move(c));
   UnforgetResult result;
   result.tombstones = before - tombstones.size();
   if (!back.empty()) {
@@ -1159,7 +1200,7 @@ UnforgetResult unforget(Memory& memory, const std::vector<std::string>& notebook
         return x.dimension == c.dimension && x.text == c.text;
       });
       if (g == guidelines.end() || std::find(g->cites.begin(), g->cites.end(), c.cite) != g->cites.end()) {
-        ++result.citations_not_restored;
+        result.not_restored.push_back(c);
         continue;
       }
       g->cites.push_back(c.cite);

@@ -200,6 +200,7 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
                               {"judge_na_only", d.na.judge_na_only},
                               {"human_na_only", d.na.human_na_only}};
       dj["unscored"] = d.unscored;
+      dj["labelled_in_memory"] = d.labelled_in_memory;
       if (auto h = r.human.find(d.dimension); h != r.human.end())
         dj["human_vs_human"] = agreement_json(h->second);
       if (d.comparison)

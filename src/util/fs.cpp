@@ -24,14 +24,22 @@ namespace {
 
 // "; did you mean DIR/NAME?" for a file that does not exist: the files of its folder whose names are a slip
 // of the fingers from its name (closest_typos: "ml-notebook-house.csv" finds "ml-notebooks-house.csv"); ""
-// when there is none, or the folder cannot be read.
+// when there is none, the folder cannot be read, or it holds more than 10,000 entries.
 std::string missing_file_hint(const std::filesystem::path& path) {
   std::error_code ec;
   const auto parent = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  // Regular files only (a folder of that name is no file to read), not the name itself (a dangling link), and
+  // not in a folder so large that comparing every name would hold the error up.
+  constexpr std::size_t k_most_names = 10000;
   std::vector<std::string> names;
+  std::size_t seen = 0;
   for (auto it = std::filesystem::directory_iterator(parent, ec);
-       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
-    names.push_back(it->path().filename().string());
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (++seen > k_most_names) return "";
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec) && it->path().filename() != path.filename())
+      names.push_back(it->path().filename().string());
+  }
   if (ec) return "";
   std::sort(names.begin(), names.end());
   const auto close = closest_typos(path.filename().string(), names);

@@ -885,6 +885,11 @@ TEST(AlignCli, ForgetSuggestsTheNotebookWhoseNameStartsWithTheOneGivenLessItsExt
                        "; did you mean ipynb/titanic_random_forest_getting_started.ipynb?\n"),
             std::string::npos)
       << r.out;
+  // A letter or two begins too many names to mean one: no suggestion.
+  const auto short_stem = run_judge("memory forget " + d + "/mem --notebook t.ipynb 2>&1");
+  EXPECT_NE(short_stem.out.find("notebook t.ipynb matches nothing in " + (dir / "mem").string() + "\n"),
+            std::string::npos)
+      << short_stem.out;
   fs::remove_all(dir);
 }
 
@@ -2205,6 +2210,7 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
                 "/scores.jsonl --bootstrap 10 --format json --fail-if 'labelled_in_memory>0' 2>/dev/null");
   EXPECT_EQ(r.exit_code, 3) << r.out;
   EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["labelled_in_memory"], 18) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["judges"][0]["dimensions"][0]["labelled_in_memory"], 2) << r.out;
   // CSV says it in a column of its own (written with a memory only), and report reads it.
   r = run_judge("eval --format csv --memory " + d + "/mem " + d + "/nb " + d + "/other 2>/dev/null > " + d +
                 "/scores.csv");

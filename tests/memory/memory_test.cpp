@@ -333,11 +333,30 @@ TEST(Memory, UnforgetPutsBackTheCitationsForgetTookFromGuidelinesKept) {
   const auto u = unforget(r, {"a.ipynb"}, {"b.ipynb#data_imputation#r1"});
   EXPECT_EQ(u.tombstones, 2u);
   EXPECT_EQ(u.citations_restored, 2u);
-  EXPECT_EQ(u.citations_not_restored, 1u);
+  ASSERT_EQ(u.not_restored.size(), 1u);
+  EXPECT_EQ(u.not_restored[0].text, "Say why you drop.");
+  EXPECT_EQ(u.not_restored[0].cite, "b.ipynb#data_imputation#r1");
   EXPECT_EQ(find_text(r, "Check before you fill.")->cites,
             (std::vector<std::string>{"zz.ipynb#x#r1", "a.ipynb#data_imputation#r1",
                                       "b.ipynb#data_imputation#r1"}));
   EXPECT_TRUE(find_text(r, "Say why you drop rows.")->cites.empty());
+  // A label forgotten alone, then its notebook: unforgetting the label leaves it out still (its notebook's
+  // tombstone covers it), so its citation moves to the notebook's tombstone and comes back with the notebook.
+  // A cite edited into a tombstone that is no label of it is not put back.
+  forget(r, {}, {"a.ipynb#data_imputation#r1"});
+  forget(r, {"a.ipynb"}, {});
+  auto tombstones = r.forgotten();
+  tombstones[0].cites.push_back({"data_imputation", "Check before you fill.", "zz.ipynb#x#r9"});
+  r.set_forgotten(tombstones);
+  const auto label_only = unforget(r, {}, {"a.ipynb#data_imputation#r1"});
+  EXPECT_EQ(label_only.tombstones, 1u);
+  EXPECT_EQ(label_only.citations_restored, 0u);
+  ASSERT_EQ(r.forgotten().size(), 1u);
+  EXPECT_EQ(r.forgotten()[0].notebook, "a.ipynb");
+  ASSERT_EQ(r.forgotten()[0].cites.size(), 1u);
+  EXPECT_EQ(r.forgotten()[0].cites[0].cite, "a.ipynb#data_imputation#r1");
+  EXPECT_EQ(unforget(r, {"a.ipynb"}, {}).citations_restored, 1u);
+  EXPECT_EQ(find_text(r, "Check before you fill.")->cites.back(), "a.ipynb#data_imputation#r1");
   fs::remove_all(dir);
 }
 
@@ -716,7 +735,8 @@ TEST(Memory, HandEditsOfMemoryJsonAreCheckedAndEveryProblemNamesItsKey) {
         "`forgotten[2].cites` must be a list such as [{\"dimension\": \"...\", \"text\": \"...\", \"cite\": "
         "\"...\"}] (the citations judge memory forget took out of guidelines), not \"c.ipynb#eda#r1\"",
         "`learnt_rules.eda.written[1]` must be a string, not 2",
-        "`learnt_rules.eda.rests_on_few_labels.when always -> score 1` must be a string (what judge align "
+        "`learnt_rules.eda.rests_on_few_labels.when always -> score 1` must be a non-empty string (what "
+        "judge align "
         "said "
         "of the rule), not 3",
         "`embeddings` names no embedder this judge has: unknown embeddings spec \"foo\""}) {
@@ -1059,5 +1079,7 @@ TEST(Memory, LearntRecordRoundTripsAndForgetKeepsEditedRules) {
   EXPECT_EQ(left[1].text, edited);
   EXPECT_TRUE(r.learnt_record()->at("model_training").written.empty());
   EXPECT_EQ(r.learnt_record()->at("model_training").withheld.size(), 1u);
+  // Which rules rested on few labels was worked out with a.ipynb's labels: no longer known.
+  EXPECT_TRUE(r.learnt_record()->at("model_training").fragile.empty());
   fs::remove_all(dir);
 }

@@ -207,5 +207,11 @@ TEST(Fs, AMissingFileNamesTheFileOfItsFolderItWasProbablyMeantToBe) {
                 (dir / "ml-notebooks-house.csv").string() + "?");
   EXPECT_EQ(error_of(dir / "labels.csv"),
             (dir / "labels.csv").string() + ": cannot open: No such file or directory");
+  // A folder near the name is no file to read; a dangling link is not offered as itself.
+  fs::create_directories(dir / "labels");
+  EXPECT_EQ(error_of(dir / "label"), (dir / "label").string() + ": cannot open: No such file or directory");
+  fs::create_symlink(dir / "nowhere.csv", dir / "dangling.csv");
+  EXPECT_EQ(error_of(dir / "dangling.csv"),
+            (dir / "dangling.csv").string() + ": cannot open: No such file or directory");
   fs::remove_all(dir);
 }

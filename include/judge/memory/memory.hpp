@@ -305,13 +305,15 @@ struct UnforgetResult {
   std::size_t citations_restored = 0;  ///< citations forget took out, put back into their guidelines
   /// Citations not put back: their guideline (same dimension and text) is no longer in guidelines.yaml (a
   /// person edited or deleted it since forget), or already cites the label again.
-  std::size_t citations_not_restored = 0;
+  std::vector<Forgotten::Citation> not_restored;
 };
 
 /// Removes the tombstones of the given notebooks (with every label tombstone of those notebooks) and of the
 /// given label ids; the next align admits their labels again. The citations those tombstones recorded go
 /// back to the end of the `cites` of the guideline they came from, when guidelines.yaml still has it (same
-/// dimension and text). When any tombstone went, the provenance's `updated` is now.
+/// dimension and text); those of a label whose notebook stays forgotten move to the notebook's tombstone
+/// (the label is still out), and a recorded cite that is no label of its tombstone is dropped. When any
+/// tombstone went, the provenance's `updated` is now.
 UnforgetResult unforget(Memory& memory, const std::vector<std::string>& notebooks,
                         const std::vector<std::string>& label_ids);
 
