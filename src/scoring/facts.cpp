@@ -172,7 +172,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "data"},
       {"shows_no_missing", K::boolean,
        "an isnull().sum() output shows only zero counts, or an info() output only complete columns; or "
-       "markdown after the data is read states it has no missing values",
+       "markdown after the data is read states it has no missing values; and nothing is filled or dropped "
+       "for gaps, and no output shows one",
        "data"},
       {"imputation_cells", K::count,
        "cells that fill or drop missing values (fillna, SimpleImputer, dropna, ...) or drop columns for them",
@@ -421,13 +422,16 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
     v["missing_check_before_training"] =
         b((first_check && *first_check <= fit) || (first_summary && *first_summary <= fit));
   }
-  for (const auto& c : f.code)
-    if (output_shows_no_missing(c) || info_shows_no_missing(c)) v["shows_no_missing"] = 1;
+  // The data shows no gap only when, as data_imputation's rule asks, nothing is filled or dropped for gaps
+  // and no output shows one: a count of zeros after a fill or beside a count of gaps speaks of the filled
+  // data, and a statement after a fill of the filled data too.
+  const bool complete = imputation_cells(f).empty() && !shows_missing(f);
+  if (complete)
+    for (const auto& c : f.code)
+      if (output_shows_no_missing(c) || info_shows_no_missing(c)) v["shows_no_missing"] = 1;
   // Or stated, as the rubric's N/A reads ("checks or states it") and data_imputation's rule takes it: a
-  // markdown cell after the data is read says it has no missing values (states_no_missing), and, as that
-  // rule asks of a statement, nothing is filled or dropped for gaps and no output shows one (a statement
-  // after a fill speaks of the filled data, one beside an output of gaps is wrong).
-  if (s.data_load && imputation_cells(f).empty() && !shows_missing(f))
+  // markdown cell after the data is read says it has no missing values (states_no_missing).
+  if (complete && s.data_load)
     for (const auto& m : f.markdown)
       if (m.number > *s.data_load && states_no_missing(m)) v["shows_no_missing"] = 1;
   v["imputation_cells"] = static_cast<double>(imputation_cells(f).size());
@@ -476,7 +480,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   }
   v["early_stopping"] = b(any(f, k_early_stopping));
   for (const auto& c : f.code)
-    if (!c.error.empty() && contains_any(c.body, {".fit(", ".train("})) v["training_fails"] = 1;
+    if (fails_training(c)) v["training_fails"] = 1;
 
   // model use
   v["predicts"] = b(!predict_cells(f).empty());

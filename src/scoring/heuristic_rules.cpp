@@ -335,8 +335,7 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained");
   for (const auto& c : f.code)
-    if (!c.error.empty() && contains_any(c.body, {".fit(", ".train("}))
-      return scored(1, {cell_ref(c.number) + ": training fails (" + c.error + ")"});
+    if (fails_training(c)) return scored(1, {cell_ref(c.number) + ": training fails (" + c.error + ")"});
   if (s.packaged && !s.model)
     return scored(
         2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "

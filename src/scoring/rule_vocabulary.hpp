@@ -88,6 +88,15 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "datasets.ImageFolder(",
                                    ".load_data(",
                                    "tfds.load(",
+                                   "image_dataset_from_directory(",
+                                   "text_dataset_from_directory(",
+                                   "audio_dataset_from_directory(",
+                                   "flow_from_directory(",
+                                   "flow_from_dataframe(",
+                                   "make_csv_dataset(",
+                                   "CsvDataset(",
+                                   "TextLineDataset(",
+                                   "TFRecordDataset(",
                                    "loadtxt(",
                                    "genfromtxt(",
                                    "make_classification(",
@@ -128,6 +137,11 @@ inline const Tokens k_fit = {".fit(",          "lgb.train(",       "xgb.train(",
                              "xgboost.train(", "cross_val_score(", "cross_validate(", "cross_val_predict(",
                              ".backward(",     ".partial_fit(",    ".fit_predict(",   ".fit_generator(",
                              "auto_arima(",    "trainer.train("};
+/// Whether code cell `c` fits or trains (a k_fit token, or `.train(`: `model.train()`, `booster.train(`) and
+/// shows an error: training failed there.
+inline bool fails_training(const CodeFacts& c) {
+  return !c.error.empty() && (contains_any(c.body, k_fit) || contains(c.body, ".train("));
+}
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
 /// Databricks runs another notebook as a step of this one: `dbutils.notebook.run("./03_train_model", 3600)`.
 inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
@@ -282,8 +296,7 @@ inline const Tokens k_metric = {"accuracy_score(",
 inline const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
     {"accuracy", {"accuracy_score(", "balanced_accuracy", "Accuracy"}},
     {"precision/recall/F1", {"precision_score(", "recall_score(", "f1_score(", "classification_report("}},
-    {"ROC-AUC",
-     {"roc_auc_score(", "roc_curve(", "areaUnderROC", "BinaryClassificationEvaluator(", "RocCurveDisplay"}},
+    {"ROC-AUC", {"roc_auc_score(", "roc_curve(", "areaUnderROC", "RocCurveDisplay"}},
     {"PR-AUC",
      {"average_precision_score(", "precision_recall_curve(", "PrecisionRecallDisplay", "areaUnderPR"}},
     {"confusion matrix", {"confusion_matrix(", "ConfusionMatrixDisplay", "crosstab(y"}},
@@ -2093,11 +2106,36 @@ inline std::optional<int> first_call_of_fitting_definition(const NotebookFacts& 
   return first;
 }
 
+/// Whether `body` reads or builds data (a k_data_load token). A model's load that `.load(` also matches reads
+/// none: `joblib.load(`, `pickle.load(`, `dill.load(`, `cloudpickle.load(` (as loads_model reads them),
+/// `torch.load(` (weights) and a Spark ML model class's `PipelineModel.load(` / `CrossValidatorModel.load(`
+/// (a name ending in `Model`); `spark.read.format("delta").load(path)` and `np.load(` read data.
+inline bool loads_data_in(std::string_view body) {
+  for (std::string_view t : k_data_load) {
+    if (t != ".load(") {
+      if (contains(body, t)) return true;
+      continue;
+    }
+    for (auto at = body.find(t); at != std::string_view::npos; at = body.find(t, at + 1)) {
+      std::size_t begin = at;
+      while (begin > 0 && is_identifier_char(body[begin - 1])) --begin;
+      const std::string_view owner = body.substr(begin, at - begin);
+      if (owner == "joblib" || owner == "pickle" || owner == "dill" || owner == "cloudpickle" ||
+          owner == "torch" || util::ends_with(owner, "Model"))
+        continue;
+      return true;
+    }
+  }
+  return false;
+}
+
 inline Stages find_stages(const NotebookFacts& f) {
   Stages s;
   s.has_code = !f.code.empty();
-  s.data_load = f.first_with(k_data_load);
-  const auto loads = f.cells_with(k_data_load);
+  std::vector<int> loads;
+  for (const auto& c : f.code)
+    if (loads_data_in(c.body)) loads.push_back(c.number);
+  if (!loads.empty()) s.data_load = loads.front();
   s.builtin_data_only = !loads.empty() && std::all_of(loads.begin(), loads.end(), [&](int n) {
     const auto& body = f.cell(n)->body;
     return contains_any(body, k_builtin_data) && !contains_any(body, {"read_", "spark.", "DataFrame("});
@@ -2309,6 +2347,19 @@ inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, T
   };
   if (std::any_of(kind.second.begin(), kind.second.end(), has)) return true;
   if (kind.first == "residuals") return names_residuals(c.body);
+  // A Spark evaluator computes the metric it is given (`metricName="areaUnderPR"`, `.setMetricName("r2")`,
+  // read below as a quoted name), else its default: areaUnderROC (binary), rmse (regression), f1
+  // (multiclass). A regression evaluator's "mse" and "mae" are its metrics (elsewhere they may be a tree's
+  // criterion=).
+  const bool regression_evaluator = contains(c.body, "RegressionEvaluator(");
+  if (!contains(c.body, "metricName") &&
+      ((kind.first == "ROC-AUC" && contains(c.body, "BinaryClassificationEvaluator(")) ||
+       (kind.first == "squared error" && regression_evaluator) ||
+       (kind.first == "precision/recall/F1" && contains(c.body, "MulticlassClassificationEvaluator("))))
+    return true;
+  if (regression_evaluator && ((kind.first == "squared error" && quotes_name(c.body, "mse")) ||
+                               (kind.first == "absolute error" && quotes_name(c.body, "mae"))))
+    return true;
   for (const auto& [family, names] : k_metric_names)
     if (family == kind.first &&
         std::any_of(names.begin(), names.end(), [&](std::string_view n) { return quotes_name(c.body, n); }))

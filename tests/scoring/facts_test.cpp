@@ -1882,3 +1882,109 @@ TEST(Facts, KerasValidationSplitIsAHoldOutNotCrossValidation) {
   EXPECT_EQ(f.at("holdout_split"), 1);
   EXPECT_EQ(f.at("cross_validation"), 0);
 }
+
+// A count of zeros speaks of complete data only when nothing is filled or dropped for gaps and no output
+// shows one (as data_imputation's rule reads it): a whole-frame check printing 0 after a fill, or beside a
+// count of gaps, shows the filled data. Found on notebooks written for the fact audit of 2026-12-07.
+TEST(Facts, ShowsNoMissingNotAfterAFillNorBesideAGap) {
+  const auto with_outputs = [](const std::string& text, const std::vector<std::string>& outputs) {
+    auto nb = notebook::parse_jupytext_percent(text, "filled.py");
+    std::size_t next = 0;
+    for (auto& c : nb.cells)
+      if (c.source.find("isnull()") != std::string::npos && next < outputs.size()) {
+        notebook::Output o;
+        o.kind = "execute_result";
+        o.text = outputs[next++];
+        c.outputs.push_back(o);
+      }
+    return scoring::notebook_facts(nb).at("shows_no_missing");
+  };
+  const std::string load = "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n";
+  // a gap shown, then a fill, then the frame's count of zeros
+  EXPECT_EQ(
+      with_outputs(load + "# %%\ndf.isnull().sum()\n# %%\ndf['age'] = df['age'].fillna(df['age'].median())"
+                          "\n# %%\ndf.isnull().sum().sum()\n",
+                   {"age      177\nfare       0\ndtype: int64", "0"}),
+      0);
+  // the same without the fill: one output shows a gap, another zeros
+  EXPECT_EQ(with_outputs(load + "# %%\ndf.isnull().sum()\n# %%\ndf.isnull().sum().sum()\n",
+                         {"age      177\nfare       0\ndtype: int64", "0"}),
+            0);
+  // dropped first, then checked: zeros, but of what the drop left
+  EXPECT_EQ(with_outputs(load + "# %%\ndf = df.dropna()\n# %%\ndf.isnull().sum().sum()\n", {"0"}), 0);
+  // the check alone, zeros: complete
+  EXPECT_EQ(with_outputs(load + "# %%\ndf.isnull().sum().sum()\n", {"0"}), 1);
+}
+
+// Keras and tf.data read data from folders and files; a model's load (`joblib.load(`, `pickle.load(`,
+// `torch.load(`, a Spark ML `...Model.load(`) reads none, so a notebook that only reloads a model loads no
+// data, and one that reloads the model it fitted on iris still uses bundled data only.
+TEST(Facts, DataLoadsOfKerasAndTfDataAndNoneOfAModelLoad) {
+  for (const char* load :
+       {"train_ds = keras.utils.image_dataset_from_directory('data/flowers', validation_split=0.2)\n",
+        "ds = tf.keras.preprocessing.image_dataset_from_directory('img')\n",
+        "gen = ImageDataGenerator(rescale=1 / 255).flow_from_directory('img/train')\n",
+        "ds = tf.data.experimental.make_csv_dataset('rows.csv', batch_size=32)\n",
+        "ds = tf.data.TFRecordDataset(['a.tfrecord'])\n", "sdf = spark.read.format('delta').load('/t')\n",
+        "arr = np.load('x.npy')\n"}) {
+    EXPECT_EQ(facts_of(std::string("# %%\n") + load).at("loads_data"), 1) << load;
+  }
+  for (const char* model_load :
+       {"model = joblib.load('models/rf.joblib')\n", "m = pickle.load(f)\n", "state = torch.load('w.pt')\n",
+        "pm = PipelineModel.load('/models/p')\n", "cv = CrossValidatorModel.load('/models/cv')\n"}) {
+    EXPECT_EQ(facts_of(std::string("# %%\n") + model_load).at("loads_data"), 0) << model_load;
+  }
+  const auto f = facts_of(
+      "# %%\nfrom sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)\n"
+      "# %%\nclf = LogisticRegression().fit(X, y)\njoblib.dump(clf, 'clf.joblib')\n"
+      "# %%\nrestored = joblib.load('clf.joblib')\nrestored.predict(X[:5])\n");
+  EXPECT_EQ(f.at("loads_data"), 1);
+  EXPECT_EQ(f.at("builtin_data_only"), 1);
+}
+
+// training_fails reads every way of training trains_model reads: a PyTorch step's backward(), a
+// clustering's fit_predict(), cross_val_score(), not only `.fit(` and `.train(`.
+TEST(Facts, TrainingFailsInEveryTrainingStyle) {
+  for (const char* code :
+       {"loss = crit(net(X), y.view(-1, 2))\nloss.backward()\n",
+        "labels = KMeans(n_clusters=3).fit_predict(df)\n",
+        "scores = cross_val_score(RandomForestClassifier(), X, y)\n", "model.fit(X, y)\n"}) {
+    auto nb = notebook::parse_jupytext_percent(
+        std::string("# %%\nimport torch\nnet = nn.Linear(4, 2)\nmodel = RandomForestClassifier()\n# %%\n") +
+            code,
+        "fails.py");
+    notebook::Output o;
+    o.kind = "error";
+    o.ename = "ValueError";
+    o.evalue = "shapes do not match";
+    o.text = "ValueError: shapes do not match";
+    nb.cells.back().outputs.push_back(o);
+    EXPECT_EQ(scoring::notebook_facts(nb).at("training_fails"), 1) << code;
+  }
+  // the same step without an error
+  EXPECT_EQ(facts_of("# %%\nnet = nn.Linear(4, 2)\n# %%\nloss = crit(net(X), y)\nloss.backward()\n")
+                .at("training_fails"),
+            0);
+}
+
+// A Spark evaluator computes the metric it is given, else its default (areaUnderROC for the binary one,
+// rmse for regression, f1 for multiclass: pyspark.ml.evaluation's defaults); a regression evaluator's "mae"
+// is absolute error.
+TEST(Facts, SparkEvaluatorsCountTheMetricTheyCompute) {
+  const auto kinds = [](const std::string& code) {
+    return facts_of("# %%\nfrom pyspark.ml.evaluation import *\n# %%\n" + code).at("metric_kinds");
+  };
+  EXPECT_EQ(kinds("auc_pr = BinaryClassificationEvaluator(labelCol='y', metricName='areaUnderPR')"
+                  ".evaluate(preds)\n"),
+            1);                                                                                // PR-AUC only
+  EXPECT_EQ(kinds("auc = BinaryClassificationEvaluator(labelCol='y').evaluate(preds)\n"), 1);  // ROC-AUC
+  EXPECT_EQ(kinds("score = RegressionEvaluator(labelCol='y').evaluate(preds)\n"), 1);          // rmse
+  EXPECT_EQ(kinds("e = RegressionEvaluator(labelCol='y', metricName='mae')\nscore = e.evaluate(preds)\n"),
+            1);  // absolute error, not rmse's squared error
+  EXPECT_EQ(kinds("f = MulticlassClassificationEvaluator(labelCol='y').evaluate(preds)\n"), 1);  // f1
+  // both of the binary evaluator's metrics, each named
+  EXPECT_EQ(kinds("ev = BinaryClassificationEvaluator(labelCol='y')\n"
+                  "roc = ev.evaluate(preds, {ev.metricName: 'areaUnderROC'})\n"
+                  "pr = ev.evaluate(preds, {ev.metricName: 'areaUnderPR'})\n"),
+            2);
+}
