@@ -306,7 +306,10 @@ Notebook parse_ipynb(const std::string& text, const std::string& name, const Rea
   nb.nbformat = std::to_string(*major);
   nb.nbformat += '.';
   nb.nbformat += std::to_string(int_member(doc, "nbformat_minor").value_or(0));
-  if (const auto meta = member(doc, "metadata")) nb.language = notebook_language(*meta);
+  if (const auto meta = member(doc, "metadata")) {
+    nb.language = notebook_language(*meta);
+    nb.databricks_export = member(*meta, "application/vnd.databricks.v1+notebook").has_value();
+  }
   if (*major >= 4) {
     const auto cells = member(doc, "cells");
     if (!cells || !cells->is_array()) throw Error(name + ": nbformat 4 notebook without a \"cells\" list");

@@ -120,7 +120,9 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"dead_cells", K::count, "cells whose every line is commented-out code", "structure"},
       {"commented_code_lines", K::count, "comment lines that hold code (`# df.plot()`)", "structure"},
       {"long_cells", K::count, "code cells of more than 60 non-blank lines", "structure"},
-      {"databricks", K::boolean, "a Databricks source notebook or archive, or one that calls dbutils",
+      {"databricks", K::boolean,
+       "a Databricks source notebook or archive, an ipynb exported from Databricks, or one that calls "
+       "dbutils",
        "structure"},
       // libraries
       {"import_cells", K::count, "code cells with an import statement", "libraries"},

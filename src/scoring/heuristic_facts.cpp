@@ -436,7 +436,8 @@ const CodeFacts* NotebookFacts::cell(int number) const {
 NotebookFacts gather_facts(const notebook::Notebook& nb) {
   NotebookFacts f;
   f.cells = nb.cells.size();
-  f.databricks = nb.format == notebook::Format::databricks || nb.format == notebook::Format::dbc;
+  f.databricks =
+      nb.format == notebook::Format::databricks || nb.format == notebook::Format::dbc || nb.databricks_export;
   f.python = nb.language.empty() || nb.language == "python";
   std::vector<std::pair<std::string, std::string>> aliases;
   for (const auto& c : nb.cells) {

@@ -180,6 +180,22 @@ TEST(Ipynb, LanguageFromKernelAndMagicsAndDatabricksTitles) {
   EXPECT_EQ(r.nbformat, "4.0");
 }
 
+// Databricks writes "application/vnd.databricks.v1+notebook" into the notebook metadata of an .ipynb it
+// exports; a notebook without it (the one above: only a cell's metadata names Databricks) is no export.
+TEST(Ipynb, DatabricksExportFromTheNotebookMetadata) {
+  const Notebook nb = parse_ipynb(
+      R"({"nbformat": 4, "nbformat_minor": 0, "metadata": {"application/vnd.databricks.v1+notebook":
+          {"language": "python", "notebookName": "train"}, "language_info": {"name": "python"}}, "cells": []})",
+      "train.ipynb");
+  EXPECT_TRUE(nb.databricks_export);
+  EXPECT_EQ(nb.language, "python");
+  EXPECT_FALSE(parse_ipynb(R"({"nbformat": 4, "nbformat_minor": 2, "metadata": {}, "cells": [
+      {"cell_type": "code", "metadata": {"application/vnd.databricks.v1+cell": {"title": "Load"}},
+       "source": "x = 1", "outputs": []}]})",
+                           "k.ipynb")
+                   .databricks_export);
+}
+
 TEST(Ipynb, NotANotebookIsAnErrorNamingTheFile) {
   auto message = [](const std::string& text) {
     try {

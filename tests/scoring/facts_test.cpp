@@ -1988,3 +1988,19 @@ TEST(Facts, SparkEvaluatorsCountTheMetricTheyCompute) {
                   "pr = ev.evaluate(preds, {ev.metricName: 'areaUnderPR'})\n"),
             2);
 }
+
+// An .ipynb exported from Databricks is a Databricks notebook (databricks: its runtime's packages need no
+// install) though no cell calls dbutils.
+TEST(Facts, AnIpynbExportedFromDatabricksIsDatabricks) {
+  const std::string cells =
+      R"("cells": [{"cell_type": "code", "metadata": {}, "source": "import xgboost", "outputs": []}]})";
+  const auto exported = notebook::parse_ipynb(
+      R"({"nbformat": 4, "metadata": {"application/vnd.databricks.v1+notebook": {"language": "python"}}, )" +
+          cells,
+      "e.ipynb");
+  EXPECT_EQ(scoring::notebook_facts(exported).at("databricks"), 1);
+  EXPECT_EQ(scoring::notebook_facts(exported).at("nonstandard_packages"), 0);  // xgboost is in the runtime
+  const auto plain = notebook::parse_ipynb(R"({"nbformat": 4, "metadata": {}, )" + cells, "p.ipynb");
+  EXPECT_EQ(scoring::notebook_facts(plain).at("databricks"), 0);
+  EXPECT_EQ(scoring::notebook_facts(plain).at("nonstandard_packages"), 1);
+}

@@ -67,6 +67,9 @@ struct Notebook {
   std::string nbformat;
   /// Kernel or notebook language, lower case ("python", "r", "scala", "sql", "julia"); empty if unknown.
   std::string language;
+  /// For ipynb: exported from a Databricks workspace (its notebook metadata holds
+  /// "application/vnd.databricks.v1+notebook", as Databricks writes it); false otherwise.
+  bool databricks_export = false;
   std::vector<Cell> cells;
 
   std::size_t count(CellType type) const;
