@@ -206,6 +206,8 @@ inline const Tokens k_scaling = {"StandardScaler(",
                                  "PowerTransformer(",
                                  "np.log1p(",
                                  "np.log(",
+                                 "(np.log1p)",
+                                 "(np.log)",
                                  "VectorAssembler(",
                                  "QuantileTransformer(",
                                  "minmax_scale(",
@@ -650,11 +652,38 @@ inline const Tokens k_order_objects = {"the",  "a",       "an",    "every", "all
 /// `OLS(` only where they start a name, as in k_estimator_words).
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
     {"linear",
-     {"LinearRegression(", "LogisticRegression(", "Lasso(", "Ridge(", "ElasticNet(", "SGD", "ols(", "OLS(",
-      "smf.", "Logit(", "Probit(", "GLM(", "WLS(", "GLS(", "QuantReg("}},
+     {"LinearRegression(",
+      "LogisticRegression(",
+      "LogisticRegressionCV(",
+      "Lasso(",
+      "LassoCV(",
+      "Ridge(",
+      "RidgeCV(",
+      "RidgeClassifier",
+      "ElasticNet(",
+      "ElasticNetCV(",
+      "SGD",
+      "HuberRegressor(",
+      "PoissonRegressor(",
+      "TweedieRegressor(",
+      "GammaRegressor(",
+      "Perceptron(",
+      "BayesianRidge(",
+      "ARDRegression(",
+      "LassoLars",
+      "Lars(",
+      "ols(",
+      "OLS(",
+      "smf.",
+      "Logit(",
+      "Probit(",
+      "GLM(",
+      "WLS(",
+      "GLS(",
+      "QuantReg("}},
     {"tree", {"DecisionTree"}},
     {"forest", {"RandomForest", "ExtraTrees"}},
-    {"boosting", {"GradientBoosting", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
+    {"boosting", {"GradientBoosting", "AdaBoost", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
     {"svm", {"SVC(", "SVR("}},
     {"knn", {"KNeighbors"}},
     {"naive bayes", {"NB("}},
@@ -692,6 +721,15 @@ inline std::string_view name_before(std::string_view text, std::size_t at) {
   std::size_t b = at;
   while (b > 0 && is_identifier_char(text[b - 1])) --b;
   return text.substr(b, at - b);
+}
+
+/// Whether the call at `at` of `text` (`.info(`, `.debug(`, ...) is made on a logger, not a data frame:
+/// `logger.info(`, `logging.info(`, `log.info(`, `self._logger.info(`, `app_log.info(` (the name before it,
+/// in any case, is `logging` or `log` or ends with `logger` or `_log`).
+inline bool logs_at(std::string_view text, std::size_t at) {
+  const std::string name = util::to_lower(name_before(text, at));
+  return name == "logging" || name == "log" || util::ends_with(name, "logger") ||
+         util::ends_with(name, "_log");
 }
 
 /// The name `line` assigns an object built by one of `tokens` (`scaler` in "self.scaler = StandardScaler()"),
@@ -1137,13 +1175,111 @@ inline std::vector<int> missing_check_cells(const NotebookFacts& f) {
   return out;
 }
 
+/// Whether `body` (code, comments removed) drops rows with missing values by keeping the not-null ones, as
+/// `dropna(subset=[...])` does, in a statement that assigns the result: a not-null test (`.notna()`,
+/// `.notnull()`, `pd.notna(`, `~` before `.isna()` / `.isnull()`, Spark's `isNotNull()`) inside a row pick
+/// (`df[df["y"].notna()]`, `df.loc[~df.y.isna()]`), or a Spark `.filter(` / `.where(` given `isNotNull()`
+/// or a condition string saying `IS NOT NULL` (`sdf.filter("y is not null")`). pandas' `.where(` keeps every
+/// row (it blanks the others) and picks nothing; a mask assigned by itself (`keep = df["y"].notna()`) drops
+/// nothing yet. A cell that also keeps the null rows (`test = full[full.y.isnull()]` beside `train =
+/// full[~full.y.isnull()]`, a competition's train and test rows told apart by their missing target)
+/// partitions the rows and drops none.
+inline bool drops_null_rows(std::string_view body) {
+  for (std::string_view test : {".isnull()]", ".isna()]"})
+    for (auto at = body.find(test); at != std::string_view::npos; at = body.find(test, at + 1)) {
+      // the `[` that the test's `]` closes
+      std::size_t open = std::string_view::npos;
+      int depth = 0;
+      for (std::size_t j = at + test.size(); j-- > 0;) {
+        depth += body[j] == ']' ? 1 : body[j] == '[' ? -1 : 0;
+        if (depth == 0) {
+          open = j;
+          break;
+        }
+      }
+      if (open != std::string_view::npos && body.substr(open, at - open).find('~') == std::string_view::npos)
+        return false;
+    }
+  const auto ends = logical_line_ends(body);
+  for (std::size_t k = 0; k < ends.size(); ++k) {
+    const auto [begin, end] = logical_line_range(ends, k);
+    const std::string_view line = body.substr(begin, end - begin);
+    if (assignment_target(line).empty()) continue;
+    if (!contains_any(line, {"notna(", "notnull(", "isNotNull()", "isna()", "isnull()"}) &&
+        util::to_lower(line).find("is not null") == std::string::npos)
+      continue;
+    // openers on the way to each byte: '[' picking rows (after a name, `]` or `)`), 'f' a Spark filter
+    struct Open {
+      char kind;
+      std::size_t at;
+    };
+    std::vector<Open> open;
+    bool found = false;
+    const auto inside = [&](char kind) {
+      return std::any_of(open.begin(), open.end(), [&](const Open& o) { return o.kind == kind; });
+    };
+    const std::vector<bool> code = code_bytes(line);
+    for (std::size_t i = 0; i < line.size() && !found; ++i) {
+      if (!code[i]) {
+        // a condition string of a Spark filter: `sdf.filter("y IS NOT NULL")`
+        if (inside('f') && (i == 0 || code[i - 1]) &&
+            util::to_lower(line.substr(i, line.find_first_of("\"'", i + 1) - i)).find("is not null") !=
+                std::string::npos)
+          found = true;
+        continue;
+      }
+      const char ch = line[i];
+      if (ch == '[') {
+        std::size_t b = i;
+        while (b > 0 && line[b - 1] == ' ') --b;
+        const bool picks =
+            b > 0 && (is_identifier_char(line[b - 1]) || line[b - 1] == ']' || line[b - 1] == ')');
+        open.push_back({picks ? '[' : 'l', i});
+      } else if (ch == '(' || ch == '{') {
+        const std::string_view head = line.substr(0, i);
+        open.push_back(
+            {ch == '(' && (util::ends_with(head, ".filter") || util::ends_with(head, ".where")) ? 'f' : 'p',
+             i});
+      } else if ((ch == ')' || ch == ']' || ch == '}') && !open.empty()) {
+        open.pop_back();
+      } else if (inside('[') &&
+                 (line.compare(i, 7, ".notna(") == 0 || line.compare(i, 9, ".notnull(") == 0 ||
+                  line.compare(i, 9, "pd.notna(") == 0 || line.compare(i, 11, "pd.notnull(") == 0 ||
+                  line.compare(i, 12, ".isNotNull()") == 0)) {
+        found = true;
+      } else if (inside('f') && line.compare(i, 12, ".isNotNull()") == 0) {
+        found = true;
+      } else if (ch == '~' && inside('[')) {
+        // `~df.y.isna()`: the negated missing-value test, up to the end of the bracket it is in
+        std::size_t close = i + 1;
+        for (int depth = 0; close < line.size(); ++close) {
+          const char d = line[close];
+          if (d == '[' || d == '(') ++depth;
+          if ((d == ']' || d == ')') && depth-- == 0) break;
+        }
+        if (contains_any(line.substr(i, close - i), {".isna()", ".isnull()"})) found = true;
+      }
+    }
+    if (found) return true;
+  }
+  return false;
+}
+
+/// Code cells that drop rows with missing values by keeping the not-null ones (drops_null_rows).
+inline std::vector<int> null_row_drop_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (drops_null_rows(c.body)) out.push_back(c.number);
+  return out;
+}
+
 /// Cells that fill or drop rows: a direct fill/drop call, or a fitted imputer (an imputer only built there
 /// fills nothing yet).
 inline std::vector<int> filling_cells(const NotebookFacts& f) {
   const auto fitted = fitted_cells(f, k_imputer);
   std::vector<int> out;
   for (const auto& c : f.code)
-    if (contains_any(c.body, k_direct_fill) ||
+    if (contains_any(c.body, k_direct_fill) || drops_null_rows(c.body) ||
         std::find(fitted.begin(), fitted.end(), c.number) != fitted.end())
       out.push_back(c.number);
   return out;
@@ -1174,7 +1310,8 @@ inline bool data_summary(std::string_view body, const std::set<std::string, std:
   CodeMask code(body);
   for (std::string_view token : {".info(", ".describe("})
     for (auto at = body.find(token); at != std::string_view::npos; at = body.find(token, at + 1))
-      if (code.at(at)) return true;  // not print("df.info()") nor a trailing # df.describe()
+      // not print("df.info()") nor a trailing # df.describe(), nor a log line (logs_at)
+      if (code.at(at) && !(token == ".info(" && logs_at(body, at))) return true;
   return summary_of_data(body, models);
 }
 
@@ -2172,11 +2309,13 @@ inline Stages find_stages(const NotebookFacts& f) {
   s.score_kinds = model_score_kinds(f);
   // Cleaning is preparing: every direct fill or drop of missing values (polars' fill_null too), and polars'
   // with_columns / Spark's withColumns, which make or change columns as withColumn does.
-  s.data_prep = f.first_with({"groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(",
-                              "withColumns(", "with_columns(", "astype(", "pivot", ".drop(", "replace(",
-                              ".join(", "concat(", "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
-                    .has_value() ||
-                f.first_with(k_direct_fill).has_value();
+  s.data_prep =
+      f.first_with({"groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(", "withColumns(",
+                    "with_columns(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
+                    "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
+          .has_value() ||
+      f.first_with(k_direct_fill).has_value() ||
+      std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return drops_null_rows(c.body); });
   s.data_work = f.first_with({".head(",        ".describe(",   ".info(",  ".shape",    "isnull(", "isna(",
                               "value_counts(", "groupby(",     ".plot",   "hist(",     ".corr(",  "fillna(",
                               "dropna(",       "get_dummies(", ".iloc[",  ".loc[",     "pivot",   "merge(",
@@ -2251,7 +2390,7 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
   std::vector<int> out;
   if (!s.holdout) return out;
   const auto direct = [](std::string_view text) {
-    return contains_any(text, k_direct_fill) || contains(text, "replace(");
+    return contains_any(text, k_direct_fill) || contains(text, "replace(") || drops_null_rows(text);
   };
   for (int n : cells) {
     std::string_view body = f.cell(n)->body;
@@ -2264,8 +2403,9 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
       for (const auto& c : f.code)
         if (c.number < n) fits_in(c.body, k_imputer, imputers);
       const bool fitted = fits_in(body, k_imputer, imputers);
-      const bool fills =
-          kind == FillKind::statistic ? fills_with_statistic(body) : contains_any(body, k_direct_fill);
+      const bool fills = kind == FillKind::statistic
+                             ? fills_with_statistic(body)
+                             : contains_any(body, k_direct_fill) || drops_null_rows(body);
       if (!fills && (!fitted || in_pipeline)) continue;
     }
     if (in_pipeline && !direct(body)) continue;
@@ -2321,6 +2461,7 @@ inline bool explores(std::string_view kind, std::string_view token, std::string_
     for (std::string_view test : {"isna()", "isnull()", "notna()", "notnull()"})
       if (util::ends_with(before, test)) return false;
   }
+  if (kind == "shape/types" && token == ".info(" && logs_at(body, at)) return false;  // logger.info("...")
   if (kind == "shape/types" && token == ".columns") {
     // what comes before the frame's name: `... for c in` df.columns
     const std::string_view head =
@@ -2863,10 +3004,12 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
   return out;
 }
 
-/// Cells that handle missing values: a fill or drop (k_impute: fillna, an imputer, dropna, ...) or a drop of
-/// columns for their missing values (missing_drop_cells). Sorted, no repeats.
+/// Cells that handle missing values: a fill or drop (k_impute: fillna, an imputer, dropna, ...), rows kept
+/// only where a value is not null (null_row_drop_cells: `df = df[df.y.notna()]`, Spark's
+/// `filter(col("y").isNotNull())`), or a drop of columns for their missing values (missing_drop_cells).
+/// Sorted, no repeats.
 inline std::vector<int> imputation_cells(const NotebookFacts& f) {
-  return sorted_union(f.cells_with(k_impute), missing_drop_cells(f));
+  return sorted_union(sorted_union(f.cells_with(k_impute), null_row_drop_cells(f)), missing_drop_cells(f));
 }
 
 }  // namespace judge::scoring::detail

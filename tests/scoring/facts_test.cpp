@@ -2004,3 +2004,62 @@ TEST(Facts, AnIpynbExportedFromDatabricksIsDatabricks) {
   EXPECT_EQ(scoring::notebook_facts(plain).at("databricks"), 0);
   EXPECT_EQ(scoring::notebook_facts(plain).at("nonstandard_packages"), 1);
 }
+
+// Keeping only the rows where a value is not null drops the others, as dropna(subset=[...]) does: pandas'
+// row picks and Spark's filter / where count as a drop of missing values (imputation_cells, and before the
+// split imputation_before_split); a mask alone, pandas' where(), a pick only looked at, or a competition's
+// train and test rows told apart by a missing target (both picks in one cell) drop nothing.
+TEST(Facts, RowsKeptWhereAValueIsNotNullAreADrop) {
+  const auto facts = [](const std::string& line) {
+    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
+                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
+  };
+  for (const char* drop :
+       {"df = df[df['y'].notna()]", "df = df.loc[df.y.notnull()]", "df = df[~df['y'].isna()]",
+        "df = df[pd.notna(df['y'])]", "sdf = sdf.filter(F.col('y').isNotNull())",
+        "sdf = sdf.where(col('y').isNotNull())", "sdf = sdf.filter('y IS NOT NULL')"}) {
+    const auto f = facts(drop);
+    EXPECT_EQ(f.at("imputation_cells"), 1) << drop;
+    EXPECT_EQ(f.at("imputation_before_split"), 1) << drop;
+  }
+  for (const char* none :
+       {"keep = df['y'].notna()", "df = df.where(pd.notnull(df), None)", "df[df['y'].notna()].plot()",
+        "n = df['y'].notna().sum()",
+        "train = full[~full.y.isnull()]\ntest = full[full.y.isnull()].drop('y', axis=1)"}) {
+    const auto f = facts(none);
+    EXPECT_EQ(f.at("imputation_cells"), 0) << none;
+    EXPECT_EQ(f.at("imputation_before_split"), 0) << none;
+  }
+}
+
+// A logger's info() logs a message; it shows nothing of the data (summary_checks, eda_kinds and
+// missing_check_before_training read a data frame's info()).
+TEST(Facts, ALoggersInfoIsNoLookAtTheData) {
+  for (const char* line : {"logger.info('loaded %d rows', len(df))", "logging.info('start')",
+                           "self._logger.info('x')", "log.info('y')", "app_log.info('z')"}) {
+    const auto f = facts_of(std::string("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n") + line +
+                            "\n# %%\nmodel = LogisticRegression().fit(X, y)\n");
+    EXPECT_EQ(f.at("summary_checks"), 0) << line;
+    EXPECT_EQ(f.at("eda_kinds"), 0) << line;
+    EXPECT_EQ(f.at("missing_check_before_training"), 0) << line;
+  }
+  const auto f = facts_of(
+      "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\ndf.info()\n# %%\nmodel = "
+      "LogisticRegression().fit(X, y)\n");
+  EXPECT_EQ(f.at("summary_checks"), 1);
+  EXPECT_EQ(f.at("missing_check_before_training"), 1);
+}
+
+// Model families of sklearn's cross-validated and less usual estimators, and a log applied through pandas.
+TEST(Facts, MoreEstimatorFamiliesAndALogThroughApply) {
+  for (const char* model : {"RidgeCV(alphas=[0.1, 1.0])", "LogisticRegressionCV()", "LassoCV()",
+                            "ElasticNetCV()", "HuberRegressor()", "PoissonRegressor()"})
+    EXPECT_EQ(facts_of(std::string("# %%\nm = ") + model + "\nm.fit(X, y)\n").at("model_families"), 1)
+        << model;  // linear
+  EXPECT_EQ(facts_of("# %%\nm = AdaBoostClassifier()\nm.fit(X, y)\n").at("model_families"), 1);
+  EXPECT_EQ(facts_of("# %%\nm = RidgeCV()\nm.fit(X, y)\nr = RandomForestRegressor()\nr.fit(X, y)\n")
+                .at("model_families"),
+            2);
+  EXPECT_EQ(facts_of("# %%\ndf['amount'] = df['amount'].apply(np.log1p)\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\ndf['amount'] = df['amount'].transform(np.log)\n").at("scaling"), 1);
+}
