@@ -17,8 +17,6 @@ namespace {
 
 using namespace detail;
 
-const Tokens k_blanket_drop = {"dropna()", "dropna(how='any')", "dropna(how=\"any\")", "dropna(inplace=True)",
-                               "na.drop()"};
 const Tokens k_neural = {"Sequential(", "keras", "torch.nn", "nn.Module", "MLP", "nn.Linear(", ".backward("};
 /// Deep-learning frameworks: importing one and training a model is training a neural network.
 const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras", "jax", "flax"};
@@ -445,7 +443,9 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
              .empty());
   v["imputation_before_split"] =
       b(!before_split_outside_pipeline(f, filling_cells(f), s, in_pipeline, FillKind::any).empty());
-  v["blanket_dropna"] = b(any(f, k_blanket_drop));
+  v["blanket_dropna"] = b(std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) {
+    return dropna_use(c.body).blanket || contains(c.body, "na.drop()");
+  }));
   v["native_nan_model"] = b(s.model && any(f, k_missing_native));
 
   // features

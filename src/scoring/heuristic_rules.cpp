@@ -170,7 +170,8 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   const auto checks = missing_check_cells(f);
   if (!s.trained && !s.data_prep && checks.empty())
     return not_applicable("no data preparation in this notebook");
-  const auto fills = sorted_union(f.cells_with(k_impute), null_row_drop_cells(f));  // rows dropped too
+  const auto fills =
+      sorted_union(cells_filling_or_dropping(f, k_impute), null_row_drop_cells(f));  // rows dropped too
   const auto handling = imputation_cells(f);  // fills and drops of columns for their missing values
   // The data is complete only if no output shows a gap: a check after columns with gaps were dropped shows
   // what is left, not the data (a drop not seen as handling, `df.drop(columns=cols)`, leaves `handling`
@@ -245,8 +246,9 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   } else if (fit_on_train) {
     notes.push_back("imputer fitted on the training split only");
   }
-  const auto blanket_drop = f.cells_with(
-      {"dropna()", "dropna(how='any')", "dropna(how=\"any\")", "dropna(inplace=True)", "na.drop()"});
+  std::vector<int> blanket_drop;  // a dropna by every column that drops (dropna_use), or Spark's na.drop()
+  for (const auto& c : f.code)
+    if (dropna_use(c.body).blanket || contains(c.body, "na.drop()")) blanket_drop.push_back(c.number);
   if (!blanket_drop.empty()) {
     score = checks.empty() ? 1 : std::min(score, 2.0);
     notes.push_back(cell_ref(blanket_drop.front()) + ": blanket dropna() on every column");

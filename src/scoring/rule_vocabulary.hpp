@@ -1175,6 +1175,96 @@ inline std::vector<int> missing_check_cells(const NotebookFacts& f) {
   return out;
 }
 
+/// What the `dropna(` calls of `body` do: `drops` when one changes data (it is given `inplace=True`, or its
+/// result is what the statement assigns: `df = df.dropna(...)`, `X = X.dropna().reset_index(drop=True)`, a
+/// Spark chain `df = (sdf.filter(...).dropna(subset=[...]).select(...))`), and
+/// `blanket` when such a drop goes by every column (no `subset=`, `thresh=`, `how="all"` nor a column drop,
+/// `axis=1` / `axis="columns"`). A `dropna()` inside an expression drops nothing kept: a plot's or a
+/// statistic's argument (`sns.histplot(df.Age.dropna())`, `m = df.Age.dropna().mean()`, `n =
+/// len(df.dropna())`) or a display (`df.dropna()` alone).
+struct DropnaUse {
+  bool drops = false;
+  bool blanket = false;
+};
+inline DropnaUse dropna_use(std::string_view body) {
+  DropnaUse use;
+  if (body.find("dropna(") == std::string_view::npos) return use;
+  CodeMask code(body);
+  const auto ends = logical_line_ends(body);
+  for (std::size_t k = 0; k < ends.size(); ++k) {
+    const auto [begin, end] = logical_line_range(ends, k);
+    const std::string_view line = body.substr(begin, end - begin);
+    const std::string_view target = assignment_target(line);
+    for (auto at = line.find("dropna("); at != std::string_view::npos; at = line.find("dropna(", at + 1)) {
+      if (!code.at(begin + at)) continue;
+      const std::string_view call = line.substr(at + 6);  // from the `(`
+      const std::size_t close =
+          scan_code(call, [&](std::size_t i, int depth) { return call[i] == ')' && depth == 0; });
+      const std::string_view args = call.substr(1, close > 0 ? close - 1 : 0);
+      std::string squeezed;  // the arguments without spaces, double quotes read as single
+      for (char ch : args)
+        if (ch != ' ') squeezed += ch == '"' ? '\'' : ch;
+      bool drops = squeezed.find("inplace=True") != std::string::npos;
+      if (!drops && !target.empty() && at > target.size()) {
+        // The assigned value keeps the drop: the call is in no other call's or subscript's brackets
+        // (grouping parentheses, `df = (sdf.filter(...)\n .dropna(...)\n .select(...))`, are none), and
+        // nothing after it reduces the frame to a statistic, a count or a look (`.mean()`, `.shape`, ...).
+        const std::size_t value = target.size() + 1;
+        const std::string_view rhs = line.substr(value, at - value);
+        const std::vector<bool> rhs_code = code_bytes(rhs);
+        std::vector<bool> open_calls;  // per open bracket: whether it is a call's or a subscript's
+        for (std::size_t i = 0; i < rhs.size(); ++i) {
+          if (!rhs_code[i]) continue;
+          if (rhs[i] == '(' || rhs[i] == '[') {
+            std::size_t b = i;
+            while (b > 0 && rhs[b - 1] == ' ') --b;
+            open_calls.push_back(b > 0 &&
+                                 (is_identifier_char(rhs[b - 1]) || rhs[b - 1] == ')' || rhs[b - 1] == ']'));
+          } else if ((rhs[i] == ')' || rhs[i] == ']') && !open_calls.empty()) {
+            open_calls.pop_back();
+          }
+        }
+        const bool top = std::none_of(open_calls.begin(), open_calls.end(), [](bool c) { return c; });
+        const std::string_view after = close < call.size() ? call.substr(close + 1) : std::string_view{};
+        drops =
+            top &&
+            !contains_any(after, {".mean(",    ".median(", ".mode(",         ".sum(",      ".count(", ".std(",
+                                  ".var(",     ".min(",    ".max(",          ".quantile(", ".shape",  ".size",
+                                  ".nunique(", ".unique(", ".value_counts(", ".describe(", ".corr(",  ".plot",
+                                  ".hist(",    ".head(",   ".tail("});
+      }
+      if (!drops) continue;
+      use.drops = true;
+      if (squeezed.find("subset") == std::string::npos && squeezed.find("thresh") == std::string::npos &&
+          squeezed.find("how='all'") == std::string::npos && squeezed.find("axis=1") == std::string::npos &&
+          squeezed.find("axis='columns'") == std::string::npos)
+        use.blanket = true;
+    }
+  }
+  return use;
+}
+
+/// Whether `body` holds one of `tokens` (k_impute, k_direct_fill: fills and drops of missing values), a
+/// `dropna(` counting only where it drops (dropna_use).
+inline bool fills_or_drops(std::string_view body, const Tokens& tokens) {
+  for (std::string_view t : tokens) {
+    if (t == "dropna(") {
+      if (dropna_use(body).drops) return true;
+    } else if (contains(body, t)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Code cells that hold one of `tokens` as fills_or_drops reads them.
+inline std::vector<int> cells_filling_or_dropping(const NotebookFacts& f, const Tokens& tokens) {
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (fills_or_drops(c.body, tokens)) out.push_back(c.number);
+  return out;
+}
+
 /// Whether `body` (code, comments removed) drops rows with missing values by keeping the not-null ones, as
 /// `dropna(subset=[...])` does, in a statement that assigns the result: a not-null test (`.notna()`,
 /// `.notnull()`, `pd.notna(`, `~` before `.isna()` / `.isnull()`, Spark's `isNotNull()`) inside a row pick
@@ -1279,7 +1369,7 @@ inline std::vector<int> filling_cells(const NotebookFacts& f) {
   const auto fitted = fitted_cells(f, k_imputer);
   std::vector<int> out;
   for (const auto& c : f.code)
-    if (contains_any(c.body, k_direct_fill) || drops_null_rows(c.body) ||
+    if (fills_or_drops(c.body, k_direct_fill) || drops_null_rows(c.body) ||
         std::find(fitted.begin(), fitted.end(), c.number) != fitted.end())
       out.push_back(c.number);
   return out;
@@ -2314,7 +2404,7 @@ inline Stages find_stages(const NotebookFacts& f) {
                     "with_columns(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
                     "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
           .has_value() ||
-      f.first_with(k_direct_fill).has_value() ||
+      !cells_filling_or_dropping(f, k_direct_fill).empty() ||
       std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return drops_null_rows(c.body); });
   s.data_work = f.first_with({".head(",        ".describe(",   ".info(",  ".shape",    "isnull(", "isna(",
                               "value_counts(", "groupby(",     ".plot",   "hist(",     ".corr(",  "fillna(",
@@ -2390,7 +2480,7 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
   std::vector<int> out;
   if (!s.holdout) return out;
   const auto direct = [](std::string_view text) {
-    return contains_any(text, k_direct_fill) || contains(text, "replace(") || drops_null_rows(text);
+    return fills_or_drops(text, k_direct_fill) || contains(text, "replace(") || drops_null_rows(text);
   };
   for (int n : cells) {
     std::string_view body = f.cell(n)->body;
@@ -2405,7 +2495,7 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
       const bool fitted = fits_in(body, k_imputer, imputers);
       const bool fills = kind == FillKind::statistic
                              ? fills_with_statistic(body)
-                             : contains_any(body, k_direct_fill) || drops_null_rows(body);
+                             : fills_or_drops(body, k_direct_fill) || drops_null_rows(body);
       if (!fills && (!fitted || in_pipeline)) continue;
     }
     if (in_pipeline && !direct(body)) continue;
@@ -3009,7 +3099,8 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
 /// `filter(col("y").isNotNull())`), or a drop of columns for their missing values (missing_drop_cells).
 /// Sorted, no repeats.
 inline std::vector<int> imputation_cells(const NotebookFacts& f) {
-  return sorted_union(sorted_union(f.cells_with(k_impute), null_row_drop_cells(f)), missing_drop_cells(f));
+  return sorted_union(sorted_union(cells_filling_or_dropping(f, k_impute), null_row_drop_cells(f)),
+                      missing_drop_cells(f));
 }
 
 }  // namespace judge::scoring::detail

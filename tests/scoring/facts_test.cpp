@@ -2063,3 +2063,37 @@ TEST(Facts, MoreEstimatorFamiliesAndALogThroughApply) {
   EXPECT_EQ(facts_of("# %%\ndf['amount'] = df['amount'].apply(np.log1p)\n").at("scaling"), 1);
   EXPECT_EQ(facts_of("# %%\ndf['amount'] = df['amount'].transform(np.log)\n").at("scaling"), 1);
 }
+
+// A dropna() drops rows only where its result is kept: given inplace=True, or assigned (a Spark chain in
+// grouping parentheses too); one inside a plot's or a statistic's call, reduced to a statistic, or only
+// displayed drops nothing. A drop by every column is blanket however its arguments are spelt; subset=,
+// thresh=, how="all" or a column drop are not.
+TEST(Facts, ADropnaDropsWhereItsResultIsKept) {
+  const auto facts = [](const std::string& line) {
+    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
+                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
+  };
+  for (const char* blanket :
+       {"df = df.dropna()", "df.dropna(inplace=True)", "df.dropna(axis=0, how='any', inplace = True)",
+        "X = X.dropna().reset_index(drop=True)", "X = df.dropna().values"}) {
+    const auto f = facts(blanket);
+    EXPECT_EQ(f.at("imputation_cells"), 1) << blanket;
+    EXPECT_EQ(f.at("imputation_before_split"), 1) << blanket;
+    EXPECT_EQ(f.at("blanket_dropna"), 1) << blanket;
+  }
+  for (const char* some :
+       {"df = df.dropna(subset=['y'])", "df = df.dropna(thresh=3)", "df = df.dropna(axis=1)",
+        "df = df.dropna(how='all')",
+        "df = (sdf.filter(F.col('a') == 0)\n      .dropna(subset=['y'])\n      .select('a', 'y'))"}) {
+    const auto f = facts(some);
+    EXPECT_EQ(f.at("imputation_cells"), 1) << some;
+    EXPECT_EQ(f.at("blanket_dropna"), 0) << some;
+  }
+  for (const char* none : {"sns.histplot(df['Age'].dropna())", "m = df.Age.dropna().mean()",
+                           "n = len(df.dropna())", "df.dropna()", "rows = df.dropna().shape[0]"}) {
+    const auto f = facts(none);
+    EXPECT_EQ(f.at("imputation_cells"), 0) << none;
+    EXPECT_EQ(f.at("imputation_before_split"), 0) << none;
+    EXPECT_EQ(f.at("blanket_dropna"), 0) << none;
+  }
+}
