@@ -192,6 +192,17 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
     return not_applicable("only a bundled, complete toy data set is used and nothing is prepared");
 
   if (handling.empty()) {
+    // A model that handles NaN natively and a markdown cell that says so (rubric 3: "uses a model that
+    // handles missing values natively and says so"): 3 once the gaps were looked at, 2 without a check.
+    if (s.model && f.first_with(k_missing_native))
+      for (const auto& m : f.markdown)
+        if (states_native_missing_handling(m))
+          return checks.empty()
+                     ? scored(2, {cell_ref(m.number) +
+                                  ": the notebook says its model handles missing values natively; they are "
+                                  "never checked"})
+                     : scored(3, {cell_list(checks) + ": missing values are checked; " + cell_ref(m.number) +
+                                  ": the notebook says its model handles them natively"});
     // A model that handles NaN natively without saying so: with no check either, the gaps are ignored
     // (rubric 1: present and ignored), even if the model copes with them.
     if (s.model && f.first_with(k_missing_native))

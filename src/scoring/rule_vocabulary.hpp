@@ -1175,6 +1175,16 @@ inline std::vector<int> missing_check_cells(const NotebookFacts& f) {
   return out;
 }
 
+/// Whether markdown cell `m` says the model handles missing values natively ("LightGBM handles NaN natively,
+/// so we leave the gaps as they are"): a missing word (missing, nan, null, gaps) and a word of native
+/// handling (natively, native, "handles them", "handle them", "handles missing", "handle missing").
+inline bool states_native_missing_handling(const MarkdownFacts& m) {
+  return contains_any_word(m.lower, {"missing", "nan", "nans", "null", "nulls", "gaps"}) &&
+         (contains_any_word(m.lower, {"natively", "native"}) ||
+          contains_any(m.lower, {"handles them", "handle them", "handles missing", "handle missing",
+                                 "handles nan", "handle nan"}));
+}
+
 /// What the `dropna(` calls of `body` do: `drops` when one changes data (it is given `inplace=True`, or its
 /// result is what the statement assigns: `df = df.dropna(...)`, `X = X.dropna().reset_index(drop=True)`, a
 /// Spark chain `df = (sdf.filter(...).dropna(subset=[...]).select(...))`), and

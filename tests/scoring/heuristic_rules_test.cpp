@@ -493,6 +493,32 @@ TEST(HeuristicRules, SilentNativeNanModelScoresOneUncheckedTwoChecked) {
   EXPECT_NE(verdict(checked, "data_imputation").rationale.find("cell 2"), std::string::npos);
 }
 
+// The same model, said in markdown: "uses a model that handles missing values natively and says so" is level
+// 3 once the gaps were looked at; said but never checked, 2 (the gaps are not ignored, but not found either).
+TEST(HeuristicRules, NativeNanModelSaidScoresThreeChecked) {
+  const std::string imports =
+      "import pandas as pd\nimport xgboost as xgb\nfrom sklearn.model_selection import train_test_split";
+  const std::string fit =
+      "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+      "xgb.XGBRegressor().fit(X_train, y_train)";
+  const std::string said = "XGBoost handles NaN natively, so we leave the missing values in place.";
+  const auto checked = judge(make({{code, imports},
+                                   {code, "df = pd.read_csv('houses.csv')\ndf.isnull().sum()"},
+                                   {md, said},
+                                   {code, fit}}));
+  EXPECT_EQ(verdict(checked, "data_imputation").score, 3.0);
+  EXPECT_NE(verdict(checked, "data_imputation").rationale.find("cell 3"), std::string::npos);
+  const auto unchecked =
+      judge(make({{code, imports}, {code, "df = pd.read_csv('houses.csv')"}, {md, said}, {code, fit}}));
+  EXPECT_EQ(verdict(unchecked, "data_imputation").score, 2.0);
+  // a markdown cell on something else says nothing of it
+  const auto other = judge(make({{code, imports},
+                                 {code, "df = pd.read_csv('houses.csv')\ndf.isnull().sum()"},
+                                 {md, "XGBoost is a native C++ library with a Python wrapper."},
+                                 {code, fit}}));
+  EXPECT_EQ(verdict(other, "data_imputation").score, 2.0);
+}
+
 // Imputation level 3 without a model: "Checks which columns have missing values and handles them with a
 // stated strategy" - leaving them missing on purpose, said in markdown after the check.
 TEST(HeuristicRules, StatedDecisionToLeaveGapsIsAStrategy) {
