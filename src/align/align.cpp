@@ -273,6 +273,35 @@ std::optional<AlignSummary::OneScore> one_score(const memory::Memory& memory, co
 
 }  // namespace
 
+std::map<std::string, AlignSummary::OneScore> rules_giving_one_score(const memory::Memory& memory) {
+  std::map<std::string, bool> dimensions;  // with a rule: whether a person's is among them
+  for (const auto& g : memory.all_guidelines()) {
+    std::string error;
+    if (!memory::parse_fact_rule(g.text, error)) continue;
+    dimensions[g.dimension] = dimensions[g.dimension] || g.source != "learnt";
+  }
+  std::map<std::string, AlignSummary::OneScore> out;
+  for (const auto& [d, manual] : dimensions)
+    if (auto one = one_score(memory, d, memory.episodes())) {
+      one->manual = manual;
+      out[d] = std::move(*one);
+    }
+  return out;
+}
+
+std::string label_counts_text(const AlignSummary::OneScore& one) {
+  std::string counts;
+  std::size_t i = 0;
+  for (const auto& [score, n] : one.labels) {
+    counts += i == 0 ? "" : i + 1 == one.labels.size() ? " and " : ", ";
+    counts += labels::format_score(score);
+    counts += " to ";
+    counts += std::to_string(n);
+    ++i;
+  }
+  return counts;
+}
+
 std::vector<memory::Guideline> learn_fact_rules(const rubric::Rubric& rubric, const std::string& dimension,
                                                 const std::vector<memory::Episode>& episodes) {
   std::vector<scoring::FactInfo> vocabulary;  // the facts that bear on the dimension

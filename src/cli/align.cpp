@@ -237,15 +237,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
     std::cout << " (guidelines.yaml, source: learnt)\n";
     warn_fragile_rules(memory);
     for (const auto& [d, one] : s.rules_one_score) {
-      std::string counts;  // "1 to 21, 2 to 3 and 3 to 3"
-      std::size_t i = 0;
-      for (const auto& [score, n] : one.labels) {
-        counts += i == 0 ? "" : i + 1 == one.labels.size() ? " and " : ", ";
-        counts += labels::format_score(score);
-        counts += " to ";
-        counts += std::to_string(n);
-        ++i;
-      }
+      const std::string counts = align::label_counts_text(one);  // "1 to 21, 2 to 3 and 3 to 3"
       // A rule a person wrote among them (source: manual) may be what gives the one score: then it is not
       // the learner's majority rule, and the advice is to check that rule, not to write one.
       const bool manual = one.manual;

@@ -15,10 +15,12 @@
 #include <set>
 #include <sstream>
 
+#include "judge/align/align.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/eval_output.hpp"
 #include "judge/cli/judge_setup.hpp"
 #include "judge/cli/selection.hpp"
+#include "judge/labels/labels.hpp"
 #include "judge/memory/calibration.hpp"
 #include "judge/memory/memory.hpp"
 #include "judge/notebook/formats.hpp"
@@ -378,6 +380,18 @@ std::optional<memory::Memory> load_memory(const std::string& dir, const Config& 
 void check_rules(const memory::Memory& memory, const std::string& dir, const rubric::Rubric& rubric) {
   const auto check = scoring::check_fact_rules(memory, rubric);
   for (const auto& w : check.warnings) std::cerr << "judge: warning: " << rule_problem_text(dir, w) << "\n";
+  // As judge align warned: rules that give every labelled notebook one score tell notebooks apart no more.
+  for (const auto& [d, one] : align::rules_giving_one_score(memory)) {
+    std::size_t most = 0;
+    for (const auto& [score, n] : one.labels) most = std::max(most, n);
+    const auto given = one.labels.find(one.score);
+    const bool majority = given != one.labels.end() && given->second == most;
+    std::cerr << "judge: warning: memory " << dir << ": " << d << ": its rules give every labelled notebook "
+              << "the judge scores a " << labels::format_score(one.score) << ", while the labels give "
+              << align::label_counts_text(one) << ": on this dimension the judge "
+              << (majority ? "follows the labels' majority and " : "")
+              << "tells notebooks apart no more (judge memory show)\n";
+  }
   refuse_rules_off_the_rubric(check, dir, rubric);
 }
 

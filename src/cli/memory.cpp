@@ -13,6 +13,7 @@
 #include "judge/align/align.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
+#include "judge/labels/labels.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/memory/calibration.hpp"
 #include "judge/memory/fact_rule.hpp"
@@ -276,6 +277,19 @@ int run_show(const MemoryCliOptions& opt) {
     if (const auto it = record->second.fragile.find(memory::format_fact_rule(*rule));
         it != record->second.fragile.end())
       std::cout << "      rests on few labels: judge align " << it->second << "\n";
+  }
+  // Rules that give every labelled notebook one score, as judge align warned (worked out again here, so it
+  // holds after a forget or an edit).
+  if (const auto one = align::rules_giving_one_score(m); !one.empty()) {
+    std::cout << "\nrules that give every labelled notebook the judge scores one score (" << one.size()
+              << "; they tell those notebooks apart no more: QWK near 0):\n";
+    for (const auto& [d, o] : one)
+      std::cout << "  " << d << ": " << labels::format_score(o.score) << ", while the labels give "
+                << align::label_counts_text(o)
+                << (o.manual
+                        ? " (your rules, source: manual, are among them: check them)"
+                        : " (a rule you write in guidelines.yaml with source: manual can tell them apart)")
+                << "\n";
   }
   print_removed_by_hand(m);
   print_withheld(m);

@@ -2421,3 +2421,47 @@ TEST(AlignCli, ARuleAPersonKeptIsNotWarnedAboutAgain) {
       << r.out;
   fs::remove_all(dir);
 }
+
+// judge align warns when a dimension's rules give every labelled notebook one score; judge memory show and
+// judge eval --memory say it again, worked out from the memory (so after an edit too). Here a person edits
+// the house labels' data_imputation rule for trained notebooks that never check into "when trains_model ->
+// score 1": every trained notebook the judge scores gets 1, while the house labels of the 28 trained ones
+// give 1 to 21, 2 to 3 and 3 to 3 (and one N/A), counted by hand from ml-notebooks-house.csv.
+TEST(AlignCli, RulesGivingOneScoreAreSaidByShowAndEval) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const fs::path dir = fs::temp_directory_path() / ("judge_one_score_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const auto data = judge::test::shared_data();
+  auto r =
+      run_judge("align --labels '" + (data / "labels/ml-notebooks-house.csv").string() + "' --notebooks '" +
+                (data / "notebooks").string() + "' --memory '" + dir.string() + "' 2>&1 >/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string said = "data_imputation: 1, while the labels give 1 to 21, 2 to 3 and 3 to 3";
+  r = run_judge("memory show '" + dir.string() + "' 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find(said), std::string::npos) << r.out;  // the learnt rules tell 1s from 3s
+  std::string file = judge::util::read_file(dir / "guidelines.yaml");
+  const std::string learnt = "- text: when trains_model, not missing_check_before_training -> score 1";
+  ASSERT_NE(file.find(learnt), std::string::npos) << file;
+  file.replace(file.find(learnt), learnt.size(), "- text: when trains_model -> score 1");
+  judge::util::write_file_atomic(dir / "guidelines.yaml", file);
+  r = run_judge("memory show '" + dir.string() + "' 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nrules that give every labelled notebook the judge scores one score (1; they tell "
+                       "those notebooks apart no more: QWK near 0):\n  " +
+                       said),
+            std::string::npos)
+      << r.out;
+  r = run_judge("eval '" +
+                (data / "notebooks/ipynb/medical_insurance_cost_regression_contributor_pr.ipynb").string() +
+                "' --memory '" + dir.string() + "' --dimensions data_imputation 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("judge: warning: memory " + dir.string() +
+                 ": data_imputation: its rules give every labelled notebook the judge scores a 1, while "
+                 "the labels give 1 to 21, 2 to 3 and 3 to 3: on this dimension the judge follows the "
+                 "labels' majority and tells notebooks apart no more (judge memory show)"),
+      std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}

@@ -137,6 +137,17 @@ struct FragileRule {
   std::string why;
 };
 
+/// The dimensions of `memory` whose rules (learnt and a person's, as judge eval applies them to the episodes'
+/// facts and the judge's verdicts at alignment) give every labelled episode the judge scores one and the same
+/// score while the labels use several (AlignSummary::OneScore; `manual` when a person's rule is among them).
+/// judge align warns of them; judge memory show and judge eval --memory say it again, so the warning outlives
+/// align's output. Only dimensions with a rule are checked; computed from the memory, so it holds after a
+/// forget or an edit.
+std::map<std::string, AlignSummary::OneScore> rules_giving_one_score(const memory::Memory& memory);
+
+/// The labels' count of each score of `one`, as the warnings say it: "1 to 21, 2 to 3 and 3 to 3".
+std::string label_counts_text(const AlignSummary::OneScore& one);
+
 /// The learnt rules of `dimensions` that guidelines.yaml holds as align wrote them (source learnt, not
 /// edited into a rule a person's rule of the same shape already says) and that rule_stability finds resting
 /// on few labels, in the order of `dimensions` then of the rule texts. Computed from the memory's episodes,
