@@ -460,7 +460,8 @@ void setup_align(CLI::App& app, RunFn& run) {
   cmd->add_option(
          "--calibration", opt->calibration,
          "Calibration map: isotonic (block means) or isotonic-median (block medians, the MAE-optimal "
-         "map; keeps an integer judge's scores integer); implies --calibrate")
+         "map; the labels' values, but for a block of an even count, which takes the midpoint of its two "
+         "middle values: 2.5); implies --calibrate")
       ->check(one_of({"isotonic", "isotonic-median"}));
   cmd->callback([&run, opt] { run = [opt] { return run_align(*opt); }; });
 }
