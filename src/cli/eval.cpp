@@ -380,7 +380,9 @@ std::optional<memory::Memory> load_memory(const std::string& dir, const Config& 
 void check_rules(const memory::Memory& memory, const std::string& dir, const rubric::Rubric& rubric) {
   const auto check = scoring::check_fact_rules(memory, rubric);
   for (const auto& w : check.warnings) std::cerr << "judge: warning: " << rule_problem_text(dir, w) << "\n";
-  // As judge align warned: rules that give every labelled notebook one score tell notebooks apart no more.
+  refuse_rules_off_the_rubric(check, dir, rubric);
+  // As judge align warned (once the rules are known to fit the scale): rules that give every labelled
+  // notebook one score tell notebooks apart no more.
   for (const auto& [d, one] : align::rules_giving_one_score(memory)) {
     std::size_t most = 0;
     for (const auto& [score, n] : one.labels) most = std::max(most, n);
@@ -392,7 +394,6 @@ void check_rules(const memory::Memory& memory, const std::string& dir, const rub
               << (majority ? "follows the labels' majority and " : "")
               << "tells notebooks apart no more (judge memory show)\n";
   }
-  refuse_rules_off_the_rubric(check, dir, rubric);
 }
 
 // -k (or k from the environment or judge.yaml) wins over the k recorded at alignment; the default does not.
