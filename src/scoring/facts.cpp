@@ -443,9 +443,8 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
              .empty());
   v["imputation_before_split"] =
       b(!before_split_outside_pipeline(f, filling_cells(f), s, in_pipeline, FillKind::any).empty());
-  v["blanket_dropna"] = b(std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) {
-    return dropna_use(c.body).blanket || contains(c.body, "na.drop()");
-  }));
+  v["blanket_dropna"] = b(std::any_of(f.code.begin(), f.code.end(),
+                                      [](const CodeFacts& c) { return dropna_use(c.body).blanket; }));
   v["native_nan_model"] = b(s.model && any(f, k_missing_native));
 
   // features

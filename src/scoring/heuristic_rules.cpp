@@ -259,7 +259,7 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   }
   std::vector<int> blanket_drop;  // a dropna by every column that drops (dropna_use), or Spark's na.drop()
   for (const auto& c : f.code)
-    if (dropna_use(c.body).blanket || contains(c.body, "na.drop()")) blanket_drop.push_back(c.number);
+    if (dropna_use(c.body).blanket) blanket_drop.push_back(c.number);
   if (!blanket_drop.empty()) {
     score = checks.empty() ? 1 : std::min(score, 2.0);
     notes.push_back(cell_ref(blanket_drop.front()) + ": blanket dropna() on every column");

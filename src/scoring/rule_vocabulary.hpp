@@ -724,12 +724,17 @@ inline std::string_view name_before(std::string_view text, std::size_t at) {
 }
 
 /// Whether the call at `at` of `text` (`.info(`, `.debug(`, ...) is made on a logger, not a data frame:
-/// `logger.info(`, `logging.info(`, `log.info(`, `self._logger.info(`, `app_log.info(` (the name before it,
-/// in any case, is `logging` or `log` or ends with `logger` or `_log`).
+/// `logger.info(`, `logging.info(`, `log.info(`, `self._logger.info(`, `logging.getLogger(__name__).info(`
+/// (the name before it, in any case, is `logging` or `log` or ends with `logger`; `df_log.info()` is a
+/// frame's).
 inline bool logs_at(std::string_view text, std::size_t at) {
   const std::string name = util::to_lower(name_before(text, at));
-  return name == "logging" || name == "log" || util::ends_with(name, "logger") ||
-         util::ends_with(name, "_log");
+  if (name.empty() && at > 0 && text[at - 1] == ')') {  // logging.getLogger(__name__).info(...)
+    const std::size_t nl = text.rfind('\n', at);
+    const std::size_t from = nl == std::string_view::npos ? 0 : nl;
+    return text.substr(from, at - from).find("getLogger(") != std::string_view::npos;
+  }
+  return name == "logging" || name == "log" || util::ends_with(name, "logger");
 }
 
 /// The name `line` assigns an object built by one of `tokens` (`scaler` in "self.scaler = StandardScaler()"),
@@ -1185,80 +1190,165 @@ inline bool states_native_missing_handling(const MarkdownFacts& m) {
                                  "handles nan", "handle nan"}));
 }
 
-/// What the `dropna(` calls of `body` do: `drops` when one changes data (it is given `inplace=True`, or its
-/// result is what the statement assigns: `df = df.dropna(...)`, `X = X.dropna().reset_index(drop=True)`, a
-/// Spark chain `df = (sdf.filter(...).dropna(subset=[...]).select(...))`), and
-/// `blanket` when such a drop goes by every column (no `subset=`, `thresh=`, `how="all"` nor a column drop,
-/// `axis=1` / `axis="columns"`). A `dropna()` inside an expression drops nothing kept: a plot's or a
-/// statistic's argument (`sns.histplot(df.Age.dropna())`, `m = df.Age.dropna().mean()`, `n =
-/// len(df.dropna())`) or a display (`df.dropna()` alone).
+/// The brackets of one logical line of code (strings and comments skipped), matched in one pass so that
+/// what a call's value flows into can be read in time linear in the line: for each byte that opens a
+/// bracket, where it closes (npos when unclosed); for each byte, the innermost bracket open around it (npos
+/// at the top level).
+struct LineBrackets {
+  std::vector<std::size_t> close, around;
+  explicit LineBrackets(std::string_view line) : close(line.size(), npos), around(line.size(), npos) {
+    const std::vector<bool> code = code_bytes(line);
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      around[i] = open.empty() ? npos : open.back();
+      if (!code[i]) continue;
+      const char ch = line[i];
+      if (ch == '(' || ch == '[' || ch == '{') {
+        open.push_back(i);
+      } else if ((ch == ')' || ch == ']' || ch == '}') && !open.empty()) {
+        close[open.back()] = i;
+        open.pop_back();
+      }
+    }
+  }
+  static constexpr std::size_t npos = std::string_view::npos;
+};
+
+/// Whether the bracket opening at `at` of `line` is a call's or a subscript's: after a name, `)` or `]`
+/// (else it groups, or starts a list, a tuple or a dict).
+inline bool calls_or_subscripts(std::string_view line, std::size_t at) {
+  std::size_t b = at;
+  while (b > 0 && line[b - 1] == ' ') --b;
+  return b > 0 && (is_identifier_char(line[b - 1]) || line[b - 1] == ')' || line[b - 1] == ']');
+}
+
+/// The calls that only look at a value (a plot, a print, a count, a statistical test): a frame dropped inside
+/// one keeps nothing.
+inline bool looks_only(std::string_view line, std::size_t open) {
+  std::size_t b = open;
+  while (b > 0 && (is_identifier_char(line[b - 1]) || line[b - 1] == '.')) --b;
+  const std::string_view name = line.substr(b, open - b);
+  for (std::string_view prefix : {"sns.", "plt.", "px.", "go.", "msno.", "stats.", "scipy.stats."})
+    if (util::starts_with(name, prefix)) return true;
+  const std::string_view last =
+      name.substr(name.rfind('.') == std::string_view::npos ? 0 : name.rfind('.') + 1);
+  for (std::string_view look :
+       {"print",    "display",  "len",     "sum",      "max",       "min",
+        "plot",     "hist",     "boxplot", "scatter",  "histplot",  "distplot",
+        "kdeplot",  "adfuller", "kpss",    "plot_acf", "plot_pacf", "seasonal_decompose",
+        "describe", "mean",     "median",  "std",      "var",       "corr",
+        "head",     "tail",     "shape",   "info"})
+    if (last == look) return true;
+  return false;
+}
+
+/// Whether the value that ends at `end` (one past its last byte) of `line` is reduced to a statistic, a
+/// count or a look by the calls chained right after it (`.mean()`, `.count()`, `.shape`, `.plot(...)`), read
+/// along the chain only (what a call's arguments hold does not count).
+inline bool reduced_after(std::string_view line, const LineBrackets& br, std::size_t end) {
+  std::size_t i = end;
+  while (i < line.size() && line[i] == '[' && br.close[i] != LineBrackets::npos) i = br.close[i] + 1;
+  // A chain is read up to 64 calls: a line of thousands of chained calls (generated code) would otherwise
+  // be read again from each call, quadratic in the line.
+  for (int links = 0; i < line.size() && line[i] == '.' && links < 64; ++links) {
+    std::size_t j = i + 1;
+    while (j < line.size() && is_identifier_char(line[j])) ++j;
+    const std::string_view name = line.substr(i + 1, j - i - 1);
+    for (std::string_view reduce :
+         {"mean",         "median",   "mode",     "sum",   "count", "std",     "var",
+          "min",          "max",      "quantile", "shape", "size",  "nunique", "unique",
+          "value_counts", "describe", "corr",     "plot",  "hist",  "head",    "tail",
+          "show",         "collect",  "toPandas", "first", "take",  "isnull",  "isna"})
+      if (name == reduce) return true;
+    while (j < line.size() && (line[j] == '(' || line[j] == '[') && br.close[j] != LineBrackets::npos)
+      j = br.close[j] + 1;
+    i = j;
+  }
+  return false;
+}
+
+/// Whether the expression whose innermost enclosing bracket is `around` (LineBrackets::around of its first
+/// byte) and which ends at `end` keeps its value in `line`: not reduced after it (reduced_after), in no call
+/// that only looks (looks_only), and flowing into a call that takes it (`train_test_split(df.dropna())`,
+/// `pd.concat([a.dropna(), b])`), or at the top level into what the statement assigns (`target`, not a
+/// subscript when `whole_target`: `df.loc[mask, "c"] = ...` assigns a column) or returns.
+inline bool value_kept(std::string_view line, const LineBrackets& br, std::size_t around, std::size_t end,
+                       std::string_view target, bool whole_target) {
+  if (reduced_after(line, br, end)) return false;
+  for (std::size_t o = around; o != LineBrackets::npos; o = br.around[o]) {
+    if (line[o] == '(' && calls_or_subscripts(line, o)) return !looks_only(line, o);
+    if (line[o] == '[' && calls_or_subscripts(line, o)) return false;  // an index: rows of something else
+  }
+  const std::string_view head = util::trim(line);
+  if (util::starts_with(head, "return ") || util::starts_with(head, "yield ")) return true;
+  return !target.empty() && !(whole_target && target.find('[') != std::string_view::npos);
+}
+
+/// What the `dropna(` (and Spark `na.drop(`) calls of `body` do: `drops` when one changes data (given
+/// `inplace=True`, or its value is kept: value_kept, `df = df.dropna(...)`, `X = X.dropna().reset_index()`,
+/// `train_test_split(df.dropna())`, a Spark chain `df = (sdf.filter(...).dropna(...).select(...))`), and
+/// `blanket` when such a drop goes by every column: each argument is one of `how="any"` (or `"any"`),
+/// `inplace=True`, `axis=0` (or `0`, `"index"`, `"rows"`), `subset=None` (not `subset=[...]`, `thresh=`,
+/// `how="all"`, a column drop `axis=1`, nor Scala's `cols = Seq(...)`). One in a plot's or a statistic's call
+/// (`sns.histplot(df.Age.dropna())`), reduced (`df.Age.dropna().mean()`, `sdf.na.drop().count()`) or only
+/// displayed (`df.dropna()` alone) drops nothing kept. Linear in the body.
 struct DropnaUse {
   bool drops = false;
   bool blanket = false;
 };
 inline DropnaUse dropna_use(std::string_view body) {
   DropnaUse use;
-  if (body.find("dropna(") == std::string_view::npos) return use;
-  CodeMask code(body);
+  if (body.find("dropna(") == std::string_view::npos && body.find("na.drop(") == std::string_view::npos)
+    return use;
   const auto ends = logical_line_ends(body);
   for (std::size_t k = 0; k < ends.size(); ++k) {
     const auto [begin, end] = logical_line_range(ends, k);
     const std::string_view line = body.substr(begin, end - begin);
+    if (line.find("dropna(") == std::string_view::npos && line.find("na.drop(") == std::string_view::npos)
+      continue;
+    const LineBrackets br(line);
+    const std::vector<bool> code = code_bytes(line);
     const std::string_view target = assignment_target(line);
-    for (auto at = line.find("dropna("); at != std::string_view::npos; at = line.find("dropna(", at + 1)) {
-      if (!code.at(begin + at)) continue;
-      const std::string_view call = line.substr(at + 6);  // from the `(`
-      const std::size_t close =
-          scan_code(call, [&](std::size_t i, int depth) { return call[i] == ')' && depth == 0; });
-      const std::string_view args = call.substr(1, close > 0 ? close - 1 : 0);
-      std::string squeezed;  // the arguments without spaces, double quotes read as single
-      for (char ch : args)
-        if (ch != ' ') squeezed += ch == '"' ? '\'' : ch;
-      bool drops = squeezed.find("inplace=True") != std::string::npos;
-      if (!drops && !target.empty() && at > target.size()) {
-        // The assigned value keeps the drop: the call is in no other call's or subscript's brackets
-        // (grouping parentheses, `df = (sdf.filter(...)\n .dropna(...)\n .select(...))`, are none), and
-        // nothing after it reduces the frame to a statistic, a count or a look (`.mean()`, `.shape`, ...).
-        const std::size_t value = target.size() + 1;
-        const std::string_view rhs = line.substr(value, at - value);
-        const std::vector<bool> rhs_code = code_bytes(rhs);
-        std::vector<bool> open_calls;  // per open bracket: whether it is a call's or a subscript's
-        for (std::size_t i = 0; i < rhs.size(); ++i) {
-          if (!rhs_code[i]) continue;
-          if (rhs[i] == '(' || rhs[i] == '[') {
-            std::size_t b = i;
-            while (b > 0 && rhs[b - 1] == ' ') --b;
-            open_calls.push_back(b > 0 &&
-                                 (is_identifier_char(rhs[b - 1]) || rhs[b - 1] == ')' || rhs[b - 1] == ']'));
-          } else if ((rhs[i] == ')' || rhs[i] == ']') && !open_calls.empty()) {
-            open_calls.pop_back();
-          }
+    for (std::string_view token : {"dropna(", "na.drop("})
+      for (auto at = line.find(token); at != std::string_view::npos; at = line.find(token, at + 1)) {
+        if (!code[at] || (token == "dropna(" && at >= 3 && line.compare(at - 3, 3, "na.") == 0)) continue;
+        const std::size_t open = at + token.size() - 1;  // the `(`
+        const std::size_t close = br.close[open];
+        const std::string_view args =
+            line.substr(open + 1, close == LineBrackets::npos ? 0 : close - open - 1);
+        std::string squeezed;  // the arguments without spaces, double quotes read as single
+        for (char ch : args)
+          if (ch != ' ') squeezed += ch == '"' ? '\'' : ch;
+        const bool drops =
+            squeezed.find("inplace=True") != std::string::npos ||
+            (close != LineBrackets::npos && value_kept(line, br, br.around[at], close + 1, target, false));
+        if (!drops) continue;
+        use.drops = true;
+        // Blanket: every argument is one a drop by every row's gaps may have (no subset, threshold, "all"
+        // or column list: `subset=[...]`, `thresh=3`, `how="all"`, Scala's `cols = Seq(...)`).
+        static const std::set<std::string, std::less<>> k_any = {
+            "",  "how='any'",  "'any'", "inplace=True", "axis=0", "axis='index'", "axis='rows'",
+            "0", "subset=None"};
+        bool blanket = true;
+        for (std::size_t from = 0; from <= squeezed.size();) {
+          const std::size_t comma = std::min(squeezed.find(',', from), squeezed.size());
+          blanket = blanket && k_any.count(std::string_view(squeezed).substr(from, comma - from)) > 0;
+          from = comma + 1;
         }
-        const bool top = std::none_of(open_calls.begin(), open_calls.end(), [](bool c) { return c; });
-        const std::string_view after = close < call.size() ? call.substr(close + 1) : std::string_view{};
-        drops =
-            top &&
-            !contains_any(after, {".mean(",    ".median(", ".mode(",         ".sum(",      ".count(", ".std(",
-                                  ".var(",     ".min(",    ".max(",          ".quantile(", ".shape",  ".size",
-                                  ".nunique(", ".unique(", ".value_counts(", ".describe(", ".corr(",  ".plot",
-                                  ".hist(",    ".head(",   ".tail("});
+        if (blanket) {
+          use.blanket = true;
+          return use;  // a drop, and a blanket one: nothing more to learn
+        }
       }
-      if (!drops) continue;
-      use.drops = true;
-      if (squeezed.find("subset") == std::string::npos && squeezed.find("thresh") == std::string::npos &&
-          squeezed.find("how='all'") == std::string::npos && squeezed.find("axis=1") == std::string::npos &&
-          squeezed.find("axis='columns'") == std::string::npos)
-        use.blanket = true;
-    }
   }
   return use;
 }
 
 /// Whether `body` holds one of `tokens` (k_impute, k_direct_fill: fills and drops of missing values), a
-/// `dropna(` counting only where it drops (dropna_use).
+/// `dropna(` or Spark `na.drop(` counting only where it drops (dropna_use).
 inline bool fills_or_drops(std::string_view body, const Tokens& tokens) {
   for (std::string_view t : tokens) {
-    if (t == "dropna(") {
+    if (t == "dropna(" || t == "na.drop(") {
       if (dropna_use(body).drops) return true;
     } else if (contains(body, t)) {
       return true;
@@ -1276,93 +1366,87 @@ inline std::vector<int> cells_filling_or_dropping(const NotebookFacts& f, const 
 }
 
 /// Whether `body` (code, comments removed) drops rows with missing values by keeping the not-null ones, as
-/// `dropna(subset=[...])` does, in a statement that assigns the result: a not-null test (`.notna()`,
-/// `.notnull()`, `pd.notna(`, `~` before `.isna()` / `.isnull()`, Spark's `isNotNull()`) inside a row pick
-/// (`df[df["y"].notna()]`, `df.loc[~df.y.isna()]`), or a Spark `.filter(` / `.where(` given `isNotNull()`
-/// or a condition string saying `IS NOT NULL` (`sdf.filter("y is not null")`). pandas' `.where(` keeps every
-/// row (it blanks the others) and picks nothing; a mask assigned by itself (`keep = df["y"].notna()`) drops
-/// nothing yet. A cell that also keeps the null rows (`test = full[full.y.isnull()]` beside `train =
+/// `dropna(subset=[...])` does: a not-null test (`.notna()`, `.notnull()`, `pd.notna(`, `~` before
+/// `.isna()` / `.isnull()`, Spark's `isNotNull()`) in a row pick (`df[df["y"].notna()]`,
+/// `df.loc[~df.y.isna()]`), or a Spark `.filter(` / `.where(` given `isNotNull()` or a condition string
+/// saying `IS NOT NULL` (`sdf.filter("y is not null")`), whose rows are kept as value_kept reads it: assigned
+/// whole (`df = df[df.y.notna()]`; not `df.loc[df.y.notna(), "c"] = ...`, which sets a column), passed on
+/// or returned; not reduced (`len(df[df.y.notna()])`, `sdf.filter(...).count()`). pandas' `.where(` keeps
+/// every row (it blanks the others); a mask assigned by itself (`keep = df["y"].notna()`) drops nothing yet.
+/// A cell that also keeps the null rows (`test = full[full.y.isnull()]` beside `train =
 /// full[~full.y.isnull()]`, a competition's train and test rows told apart by their missing target)
-/// partitions the rows and drops none.
+/// partitions the rows and drops none. Linear in the body.
 inline bool drops_null_rows(std::string_view body) {
-  for (std::string_view test : {".isnull()]", ".isna()]"})
-    for (auto at = body.find(test); at != std::string_view::npos; at = body.find(test, at + 1)) {
-      // the `[` that the test's `]` closes
-      std::size_t open = std::string_view::npos;
-      int depth = 0;
-      for (std::size_t j = at + test.size(); j-- > 0;) {
-        depth += body[j] == ']' ? 1 : body[j] == '[' ? -1 : 0;
-        if (depth == 0) {
-          open = j;
-          break;
-        }
-      }
-      if (open != std::string_view::npos && body.substr(open, at - open).find('~') == std::string_view::npos)
-        return false;
-    }
+  if (!contains_any(body, {"notna(", "notnull(", "isNotNull()", "isna()", "isnull()"}) &&
+      util::to_lower(body).find("is not null") == std::string::npos)
+    return false;
   const auto ends = logical_line_ends(body);
+  bool found = false;
   for (std::size_t k = 0; k < ends.size(); ++k) {
     const auto [begin, end] = logical_line_range(ends, k);
     const std::string_view line = body.substr(begin, end - begin);
-    if (assignment_target(line).empty()) continue;
-    if (!contains_any(line, {"notna(", "notnull(", "isNotNull()", "isna()", "isnull()"}) &&
-        util::to_lower(line).find("is not null") == std::string::npos)
-      continue;
-    // openers on the way to each byte: '[' picking rows (after a name, `]` or `)`), 'f' a Spark filter
-    struct Open {
-      char kind;
-      std::size_t at;
-    };
-    std::vector<Open> open;
-    bool found = false;
-    const auto inside = [&](char kind) {
-      return std::any_of(open.begin(), open.end(), [&](const Open& o) { return o.kind == kind; });
-    };
+    const std::string_view target = assignment_target(line);
+    if (target.empty() && !util::starts_with(util::trim(line), "return ")) continue;
+    const bool tests = contains_any(line, {"notna(", "notnull(", "isNotNull()", "isna()", "isnull()"}) ||
+                       util::to_lower(line).find("is not null") != std::string::npos;
+    if (!tests) continue;
+    const LineBrackets br(line);
     const std::vector<bool> code = code_bytes(line);
+    // The row pick around byte `at`: the innermost subscript `[`, or a Spark filter's or where's `(`.
+    const auto pick_around = [&](std::size_t at, bool spark_only) -> std::size_t {
+      for (std::size_t o = br.around[at]; o != LineBrackets::npos; o = br.around[o]) {
+        if (line[o] == '[' && calls_or_subscripts(line, o)) return spark_only ? LineBrackets::npos : o;
+        if (line[o] == '(' &&
+            (util::ends_with(line.substr(0, o), ".filter") || util::ends_with(line.substr(0, o), ".where")))
+          return o;
+      }
+      return LineBrackets::npos;
+    };
+    // The pick's own value: from its frame's name before the bracket to the bracket's close.
+    const auto kept = [&](std::size_t pick) {
+      const std::size_t close = br.close[pick];
+      return close != LineBrackets::npos && value_kept(line, br, br.around[pick], close + 1, target, true);
+    };
+    // A kept pick of the null rows (`test = full[full.y.isnull()]`): the cell partitions them.
+    for (std::string_view test : {".isnull()]", ".isna()]"})
+      for (auto at = line.find(test); at != std::string_view::npos; at = line.find(test, at + 1)) {
+        const std::size_t pick = br.around[at];
+        if (!code[at] || pick == LineBrackets::npos || line[pick] != '[' || !calls_or_subscripts(line, pick))
+          continue;
+        if (line.substr(pick, at - pick).find('~') == std::string_view::npos && kept(pick)) return false;
+      }
     for (std::size_t i = 0; i < line.size() && !found; ++i) {
       if (!code[i]) {
-        // a condition string of a Spark filter: `sdf.filter("y IS NOT NULL")`
-        if (inside('f') && (i == 0 || code[i - 1]) &&
-            util::to_lower(line.substr(i, line.find_first_of("\"'", i + 1) - i)).find("is not null") !=
-                std::string::npos)
-          found = true;
+        // a Spark filter's condition string: `sdf.filter("y IS NOT NULL")`, at its opening quote
+        if (i > 0 && code[i - 1] && (line[i] == '"' || line[i] == '\'')) {
+          const std::size_t pick = pick_around(i, true);
+          std::size_t stop = i + 1;
+          while (stop < line.size() && !code[stop]) ++stop;
+          if (pick != LineBrackets::npos &&
+              util::to_lower(line.substr(i, stop - i)).find("is not null") != std::string::npos && kept(pick))
+            found = true;
+        }
         continue;
       }
-      const char ch = line[i];
-      if (ch == '[') {
-        std::size_t b = i;
-        while (b > 0 && line[b - 1] == ' ') --b;
-        const bool picks =
-            b > 0 && (is_identifier_char(line[b - 1]) || line[b - 1] == ']' || line[b - 1] == ')');
-        open.push_back({picks ? '[' : 'l', i});
-      } else if (ch == '(' || ch == '{') {
-        const std::string_view head = line.substr(0, i);
-        open.push_back(
-            {ch == '(' && (util::ends_with(head, ".filter") || util::ends_with(head, ".where")) ? 'f' : 'p',
-             i});
-      } else if ((ch == ')' || ch == ']' || ch == '}') && !open.empty()) {
-        open.pop_back();
-      } else if (inside('[') &&
-                 (line.compare(i, 7, ".notna(") == 0 || line.compare(i, 9, ".notnull(") == 0 ||
-                  line.compare(i, 9, "pd.notna(") == 0 || line.compare(i, 11, "pd.notnull(") == 0 ||
-                  line.compare(i, 12, ".isNotNull()") == 0)) {
-        found = true;
-      } else if (inside('f') && line.compare(i, 12, ".isNotNull()") == 0) {
-        found = true;
-      } else if (ch == '~' && inside('[')) {
+      std::size_t pick = LineBrackets::npos;
+      if (line.compare(i, 7, ".notna(") == 0 || line.compare(i, 9, ".notnull(") == 0 ||
+          line.compare(i, 9, "pd.notna(") == 0 || line.compare(i, 11, "pd.notnull(") == 0)
+        pick = pick_around(i, false);
+      else if (line.compare(i, 12, ".isNotNull()") == 0)
+        pick = pick_around(i, false);
+      else if (line[i] == '~') {
         // `~df.y.isna()`: the negated missing-value test, up to the end of the bracket it is in
-        std::size_t close = i + 1;
-        for (int depth = 0; close < line.size(); ++close) {
-          const char d = line[close];
-          if (d == '[' || d == '(') ++depth;
-          if ((d == ']' || d == ')') && depth-- == 0) break;
-        }
-        if (contains_any(line.substr(i, close - i), {".isna()", ".isnull()"})) found = true;
+        const std::size_t in = br.around[i];
+        const std::size_t stop =
+            in == LineBrackets::npos || br.close[in] == LineBrackets::npos ? line.size() : br.close[in];
+        if (contains_any(line.substr(i, stop - i), {".isna()", ".isnull()"})) pick = pick_around(i, false);
       }
+      if (pick != LineBrackets::npos && line[pick] == '(' && !(line.compare(i, 12, ".isNotNull()") == 0))
+        pick = LineBrackets::npos;  // pandas' where() keeps every row; Spark's filter takes isNotNull()
+      if (pick != LineBrackets::npos && kept(pick)) found = true;
     }
-    if (found) return true;
   }
-  return false;
+  return found;
 }
 
 /// Code cells that drop rows with missing values by keeping the not-null ones (drops_null_rows).
@@ -2593,7 +2677,7 @@ inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, T
   // (multiclass). A regression evaluator's "mse" and "mae" are its metrics (elsewhere they may be a tree's
   // criterion=).
   const bool regression_evaluator = contains(c.body, "RegressionEvaluator(");
-  if (!contains(c.body, "metricName") &&
+  if (!contains(c.body, "metricName") && !contains(c.body, "MetricName(") &&
       ((kind.first == "ROC-AUC" && contains(c.body, "BinaryClassificationEvaluator(")) ||
        (kind.first == "squared error" && regression_evaluator) ||
        (kind.first == "precision/recall/F1" && contains(c.body, "MulticlassClassificationEvaluator("))))

@@ -2024,7 +2024,9 @@ TEST(Facts, RowsKeptWhereAValueIsNotNullAreADrop) {
   }
   for (const char* none :
        {"keep = df['y'].notna()", "df = df.where(pd.notnull(df), None)", "df[df['y'].notna()].plot()",
-        "n = df['y'].notna().sum()",
+        "n = df['y'].notna().sum()", "mean_age = df[df.Age.notna()]['Age'].mean()",
+        "n = len(df[df.Age.notna()])", "df.loc[df['Age'].notnull(), 'AgeBand'] = 1",
+        "non_null = sdf.filter(col('a').isNotNull()).count()",
         "train = full[~full.y.isnull()]\ntest = full[full.y.isnull()].drop('y', axis=1)"}) {
     const auto f = facts(none);
     EXPECT_EQ(f.at("imputation_cells"), 0) << none;
@@ -2035,8 +2037,9 @@ TEST(Facts, RowsKeptWhereAValueIsNotNullAreADrop) {
 // A logger's info() logs a message; it shows nothing of the data (summary_checks, eda_kinds and
 // missing_check_before_training read a data frame's info()).
 TEST(Facts, ALoggersInfoIsNoLookAtTheData) {
-  for (const char* line : {"logger.info('loaded %d rows', len(df))", "logging.info('start')",
-                           "self._logger.info('x')", "log.info('y')", "app_log.info('z')"}) {
+  for (const char* line :
+       {"logger.info('loaded %d rows', len(df))", "logging.info('start')", "self._logger.info('x')",
+        "log.info('y')", "logging.getLogger(__name__).info('z')"}) {
     const auto f = facts_of(std::string("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n") + line +
                             "\n# %%\nmodel = LogisticRegression().fit(X, y)\n");
     EXPECT_EQ(f.at("summary_checks"), 0) << line;
@@ -2048,6 +2051,8 @@ TEST(Facts, ALoggersInfoIsNoLookAtTheData) {
       "LogisticRegression().fit(X, y)\n");
   EXPECT_EQ(f.at("summary_checks"), 1);
   EXPECT_EQ(f.at("missing_check_before_training"), 1);
+  // a frame whose name ends in _log is a frame
+  EXPECT_EQ(facts_of("# %%\ndf_log = np.log1p(df)\ndf_log.info()\n").at("summary_checks"), 1);
 }
 
 // Model families of sklearn's cross-validated and less usual estimators, and a log applied through pandas.
@@ -2089,8 +2094,23 @@ TEST(Facts, ADropnaDropsWhereItsResultIsKept) {
     EXPECT_EQ(f.at("imputation_cells"), 1) << some;
     EXPECT_EQ(f.at("blanket_dropna"), 0) << some;
   }
-  for (const char* none : {"sns.histplot(df['Age'].dropna())", "m = df.Age.dropna().mean()",
-                           "n = len(df.dropna())", "df.dropna()", "rows = df.dropna().shape[0]"}) {
+  // kept by a call that takes it, or through a chain whose arguments hold a statistic
+  // (the split's own line: imputation_before_split reads only the lines above the split token)
+  EXPECT_EQ(facts("X_train, X_test = train_test_split(df.dropna(), test_size=0.2)").at("imputation_cells"),
+            1);
+  for (const char* kept : {"df = pd.concat([df.dropna(), extra])",
+                           "df = (df.dropna(subset=['p']).assign(q=lambda d: d.p / d.p.max()))",
+                           "sdf = sdf.na.drop(how='any')"}) {
+    const auto f = facts(kept);
+    EXPECT_EQ(f.at("imputation_cells"), 1) << kept;
+    EXPECT_EQ(f.at("imputation_before_split"), 1) << kept;
+  }
+  EXPECT_EQ(facts("sdf = sdf.na.drop(how='any')").at("blanket_dropna"), 1);
+  EXPECT_EQ(facts("df = df.dropna(0, 'all')").at("blanket_dropna"), 0);
+  EXPECT_EQ(facts("df = df.dropna(subset=None)").at("blanket_dropna"), 1);
+  for (const char* none :
+       {"sns.histplot(df['Age'].dropna())", "m = df.Age.dropna().mean()", "n = len(df.dropna())",
+        "df.dropna()", "rows = df.dropna().shape[0]", "print('rows:', sdf.na.drop().count())"}) {
     const auto f = facts(none);
     EXPECT_EQ(f.at("imputation_cells"), 0) << none;
     EXPECT_EQ(f.at("imputation_before_split"), 0) << none;
