@@ -289,6 +289,13 @@ std::map<std::string, AlignSummary::OneScore> rules_giving_one_score(const memor
   return out;
 }
 
+bool follows_majority(const AlignSummary::OneScore& one) {
+  std::size_t most = 0;
+  for (const auto& [score, n] : one.labels) most = std::max(most, n);
+  const auto given = one.labels.find(one.score);
+  return given != one.labels.end() && given->second == most;
+}
+
 std::string label_counts_text(const AlignSummary::OneScore& one) {
   std::string counts;
   std::size_t i = 0;

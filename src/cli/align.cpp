@@ -241,10 +241,7 @@ void print_summary(const AlignCliOptions& opt, const memory::Memory& memory, con
       // A rule a person wrote among them (source: manual) may be what gives the one score: then it is not
       // the learner's majority rule, and the advice is to check that rule, not to write one.
       const bool manual = one.manual;
-      std::size_t most = 0;
-      for (const auto& [score, n] : one.labels) most = std::max(most, n);
-      const auto given = one.labels.find(one.score);
-      const bool majority = given != one.labels.end() && given->second == most;
+      const bool majority = align::follows_majority(one);
       std::cerr << "judge: warning: " << d << ": with these rules" << (manual ? ", yours among them," : "")
                 << " the judge gives every labelled notebook it scores a " << labels::format_score(one.score)
                 << ", while the labels give " << counts

@@ -384,14 +384,10 @@ void check_rules(const memory::Memory& memory, const std::string& dir, const rub
   // As judge align warned (once the rules are known to fit the scale): rules that give every labelled
   // notebook one score tell notebooks apart no more.
   for (const auto& [d, one] : align::rules_giving_one_score(memory)) {
-    std::size_t most = 0;
-    for (const auto& [score, n] : one.labels) most = std::max(most, n);
-    const auto given = one.labels.find(one.score);
-    const bool majority = given != one.labels.end() && given->second == most;
     std::cerr << "judge: warning: memory " << dir << ": " << d << ": its rules give every labelled notebook "
               << "the judge scores a " << labels::format_score(one.score) << ", while the labels give "
               << align::label_counts_text(one) << ": on this dimension the judge "
-              << (majority ? "follows the labels' majority and " : "")
+              << (align::follows_majority(one) ? "follows the labels' majority and " : "")
               << "tells notebooks apart no more (judge memory show)\n";
   }
 }

@@ -170,8 +170,7 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   const auto checks = missing_check_cells(f);
   if (!s.trained && !s.data_prep && checks.empty())
     return not_applicable("no data preparation in this notebook");
-  const auto fills =
-      sorted_union(cells_filling_or_dropping(f, k_impute), null_row_drop_cells(f));  // rows dropped too
+  const auto fills = cells_filling_or_dropping(f, k_impute);  // not-null row picks too
   const auto handling = imputation_cells(f);  // fills and drops of columns for their missing values
   // The data is complete only if no output shows a gap: a check after columns with gaps were dropped shows
   // what is left, not the data (a drop not seen as handling, `df.drop(columns=cols)`, leaves `handling`

@@ -1344,27 +1344,6 @@ inline DropnaUse dropna_use(std::string_view body) {
   return use;
 }
 
-/// Whether `body` holds one of `tokens` (k_impute, k_direct_fill: fills and drops of missing values), a
-/// `dropna(` or Spark `na.drop(` counting only where it drops (dropna_use).
-inline bool fills_or_drops(std::string_view body, const Tokens& tokens) {
-  for (std::string_view t : tokens) {
-    if (t == "dropna(" || t == "na.drop(") {
-      if (dropna_use(body).drops) return true;
-    } else if (contains(body, t)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/// Code cells that hold one of `tokens` as fills_or_drops reads them.
-inline std::vector<int> cells_filling_or_dropping(const NotebookFacts& f, const Tokens& tokens) {
-  std::vector<int> out;
-  for (const auto& c : f.code)
-    if (fills_or_drops(c.body, tokens)) out.push_back(c.number);
-  return out;
-}
-
 /// Whether `body` (code, comments removed) drops rows with missing values by keeping the not-null ones, as
 /// `dropna(subset=[...])` does: a not-null test (`.notna()`, `.notnull()`, `pd.notna(`, `~` before
 /// `.isna()` / `.isnull()`, Spark's `isNotNull()`) in a row pick (`df[df["y"].notna()]`,
@@ -1449,11 +1428,25 @@ inline bool drops_null_rows(std::string_view body) {
   return found;
 }
 
-/// Code cells that drop rows with missing values by keeping the not-null ones (drops_null_rows).
-inline std::vector<int> null_row_drop_cells(const NotebookFacts& f) {
+/// Whether `body` holds one of `tokens` (k_impute, k_direct_fill: fills and drops of missing values). Their
+/// drop token `dropna(` (and Spark's `na.drop(`) is read as a drop only where it drops (dropna_use), and
+/// stands for the other drop of rows too, the not-null row pick (drops_null_rows).
+inline bool fills_or_drops(std::string_view body, const Tokens& tokens) {
+  bool drop_token = false;
+  for (std::string_view t : tokens) {
+    if (t == "dropna(" || t == "na.drop(")
+      drop_token = true;
+    else if (contains(body, t))
+      return true;
+  }
+  return drop_token && (dropna_use(body).drops || drops_null_rows(body));
+}
+
+/// Code cells that hold one of `tokens` as fills_or_drops reads them.
+inline std::vector<int> cells_filling_or_dropping(const NotebookFacts& f, const Tokens& tokens) {
   std::vector<int> out;
   for (const auto& c : f.code)
-    if (drops_null_rows(c.body)) out.push_back(c.number);
+    if (fills_or_drops(c.body, tokens)) out.push_back(c.number);
   return out;
 }
 
@@ -1463,7 +1456,7 @@ inline std::vector<int> filling_cells(const NotebookFacts& f) {
   const auto fitted = fitted_cells(f, k_imputer);
   std::vector<int> out;
   for (const auto& c : f.code)
-    if (fills_or_drops(c.body, k_direct_fill) || drops_null_rows(c.body) ||
+    if (fills_or_drops(c.body, k_direct_fill) ||
         std::find(fitted.begin(), fitted.end(), c.number) != fitted.end())
       out.push_back(c.number);
   return out;
@@ -2493,13 +2486,11 @@ inline Stages find_stages(const NotebookFacts& f) {
   s.score_kinds = model_score_kinds(f);
   // Cleaning is preparing: every direct fill or drop of missing values (polars' fill_null too), and polars'
   // with_columns / Spark's withColumns, which make or change columns as withColumn does.
-  s.data_prep =
-      f.first_with({"groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(", "withColumns(",
-                    "with_columns(", "astype(", "pivot", ".drop(", "replace(", ".join(", "concat(",
-                    "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
-          .has_value() ||
-      !cells_filling_or_dropping(f, k_direct_fill).empty() ||
-      std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return drops_null_rows(c.body); });
+  s.data_prep = f.first_with({"groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(",
+                              "withColumns(", "with_columns(", "astype(", "pivot", ".drop(", "replace(",
+                              ".join(", "concat(", "Imputer(", "Encoder(", "Scaler(", "] = ", "apply("})
+                    .has_value() ||
+                !cells_filling_or_dropping(f, k_direct_fill).empty();
   s.data_work = f.first_with({".head(",        ".describe(",   ".info(",  ".shape",    "isnull(", "isna(",
                               "value_counts(", "groupby(",     ".plot",   "hist(",     ".corr(",  "fillna(",
                               "dropna(",       "get_dummies(", ".iloc[",  ".loc[",     "pivot",   "merge(",
@@ -2574,7 +2565,7 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
   std::vector<int> out;
   if (!s.holdout) return out;
   const auto direct = [](std::string_view text) {
-    return fills_or_drops(text, k_direct_fill) || contains(text, "replace(") || drops_null_rows(text);
+    return fills_or_drops(text, k_direct_fill) || contains(text, "replace(");
   };
   for (int n : cells) {
     std::string_view body = f.cell(n)->body;
@@ -2587,9 +2578,8 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
       for (const auto& c : f.code)
         if (c.number < n) fits_in(c.body, k_imputer, imputers);
       const bool fitted = fits_in(body, k_imputer, imputers);
-      const bool fills = kind == FillKind::statistic
-                             ? fills_with_statistic(body)
-                             : fills_or_drops(body, k_direct_fill) || drops_null_rows(body);
+      const bool fills =
+          kind == FillKind::statistic ? fills_with_statistic(body) : fills_or_drops(body, k_direct_fill);
       if (!fills && (!fitted || in_pipeline)) continue;
     }
     if (in_pipeline && !direct(body)) continue;
@@ -3188,13 +3178,12 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
   return out;
 }
 
-/// Cells that handle missing values: a fill or drop (k_impute: fillna, an imputer, dropna, ...), rows kept
-/// only where a value is not null (null_row_drop_cells: `df = df[df.y.notna()]`, Spark's
+/// Cells that handle missing values: a fill or drop (k_impute: fillna, an imputer, dropna, ...; rows kept
+/// only where a value is not null too, fills_or_drops: `df = df[df.y.notna()]`, Spark's
 /// `filter(col("y").isNotNull())`), or a drop of columns for their missing values (missing_drop_cells).
 /// Sorted, no repeats.
 inline std::vector<int> imputation_cells(const NotebookFacts& f) {
-  return sorted_union(sorted_union(cells_filling_or_dropping(f, k_impute), null_row_drop_cells(f)),
-                      missing_drop_cells(f));
+  return sorted_union(cells_filling_or_dropping(f, k_impute), missing_drop_cells(f));
 }
 
 }  // namespace judge::scoring::detail

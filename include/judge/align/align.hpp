@@ -148,6 +148,9 @@ std::map<std::string, AlignSummary::OneScore> rules_giving_one_score(const memor
 /// The labels' count of each score of `one`, as the warnings say it: "1 to 21, 2 to 3 and 3 to 3".
 std::string label_counts_text(const AlignSummary::OneScore& one);
 
+/// Whether the one score of `one` is the labels' most frequent (ties count): the rules follow the majority.
+bool follows_majority(const AlignSummary::OneScore& one);
+
 /// The learnt rules of `dimensions` that guidelines.yaml holds as align wrote them (source learnt, not
 /// edited into a rule a person's rule of the same shape already says) and that rule_stability finds resting
 /// on few labels, in the order of `dimensions` then of the rule texts. Computed from the memory's episodes,
