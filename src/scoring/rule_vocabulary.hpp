@@ -137,12 +137,21 @@ inline const Tokens k_fit = {".fit(",          "lgb.train(",       "xgb.train(",
                              "xgboost.train(", "cross_val_score(", "cross_validate(", "cross_val_predict(",
                              ".backward(",     ".partial_fit(",    ".fit_predict(",   ".fit_generator(",
                              "auto_arima(",    "trainer.train("};
-/// Whether code cell `c` fits or trains (a k_fit token, or `.train(`: `model.train()`, `booster.train(`) and
-/// shows an error: training failed there.
-inline bool fails_training(const CodeFacts& c) {
-  return !c.error.empty() && (contains_any(c.body, k_fit) || contains(c.body, ".train("));
-}
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
+/// Whether code cell `c` fits or trains (a k_fit token, `.train(`: `model.train()`, `booster.train(`, or a
+/// packaged training step, k_packaged_training: `run_training(`) in its code, not inside a string
+/// (`print("call .fit( first")`), and shows an error: training failed there.
+inline bool fails_training(const CodeFacts& c) {
+  if (c.error.empty()) return false;
+  const std::vector<bool> code = code_bytes(c.body);
+  const auto in_code = [&](std::string_view token) {
+    for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
+      if (code[at]) return true;
+    return false;
+  };
+  return std::any_of(k_fit.begin(), k_fit.end(), in_code) || in_code(".train(") ||
+         std::any_of(k_packaged_training.begin(), k_packaged_training.end(), in_code);
+}
 /// Databricks runs another notebook as a step of this one: `dbutils.notebook.run("./03_train_model", 3600)`.
 inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
 inline const Tokens k_holdout = {
@@ -204,16 +213,16 @@ inline const Tokens k_scaling = {"StandardScaler(",
                                  "Normalizer(",
                                  "MaxAbsScaler(",
                                  "PowerTransformer(",
-                                 "np.log1p(",
+                                 "np.log1p",
                                  "np.log(",
-                                 "(np.log1p)",
                                  "(np.log)",
+                                 "(np.log,",
                                  "VectorAssembler(",
                                  "QuantileTransformer(",
                                  "minmax_scale(",
                                  "boxcox(",
-                                 "np.log10(",
-                                 "np.log2(",
+                                 "np.log10",
+                                 "np.log2",
                                  "preprocessing.scale(",
                                  "preprocessing.normalize(",
                                  "transforms.Normalize(",
@@ -747,14 +756,43 @@ inline std::string_view built_name(std::string_view line, const Tokens& tokens) 
   return name_before(left, left.size());
 }
 
+/// Whether byte `at` of `body` is inside the arguments of an AdaBoost call (`AdaBoostClassifier(
+/// DecisionTreeClassifier(max_depth=1), n_estimators=200)`, `AdaBoostRegressor(estimator=...)`): a model
+/// built there is the booster's weak learner, part of one boosted model, not a family of its own. Read back
+/// to the nearest unclosed `(` (at most 2,000 bytes back; strings are not told apart).
+inline bool in_adaboost_arguments(std::string_view body, std::size_t at) {
+  int depth = 0;
+  const std::size_t stop = at > 2000 ? at - 2000 : 0;
+  for (std::size_t i = at; i-- > stop;) {
+    if (body[i] == ')' || body[i] == ']' || body[i] == '}') {
+      ++depth;
+    } else if (body[i] == '(' || body[i] == '[' || body[i] == '{') {
+      if (depth > 0) {
+        --depth;
+        continue;
+      }
+      if (body[i] != '(') return false;
+      std::size_t begin = i;
+      while (begin > 0 && is_identifier_char(body[begin - 1])) --begin;
+      return util::starts_with(body.substr(begin, i - begin), "AdaBoost");
+    }
+  }
+  return false;
+}
+
 /// Whether some code cell names a model of a family (a row of k_model_families): one of its tokens, a
-/// k_estimator_words word only where it starts a name (`smf.ols(`, not `setInputCols(`).
+/// k_estimator_words word only where it starts a name (`smf.ols(`, not `setInputCols(`), and not as an
+/// AdaBoost model's weak learner (in_adaboost_arguments: boosted trees are one model, of the boosting
+/// family).
 inline bool uses_model_family(const NotebookFacts& f, const Tokens& tokens) {
   return std::any_of(f.code.begin(), f.code.end(), [&](const CodeFacts& c) {
     return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) {
       const bool word =
           std::find(k_estimator_words.begin(), k_estimator_words.end(), t) != k_estimator_words.end();
-      return word ? contains_name(c.body, t) : contains(c.body, t);
+      if (word) return contains_name(c.body, t);
+      for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1))
+        if (!in_adaboost_arguments(c.body, at)) return true;
+      return false;
     });
   });
 }
@@ -1355,6 +1393,31 @@ inline DropnaUse dropna_use(std::string_view body) {
 /// A cell that also keeps the null rows (`test = full[full.y.isnull()]` beside `train =
 /// full[~full.y.isnull()]`, a competition's train and test rows told apart by their missing target)
 /// partitions the rows and drops none. Linear in the body.
+/// Whether a missing-value test compared with false starts at byte `at` of `line`: `.isnull() == False`,
+/// `.isna()==0`, `.isnull() != True` (spaces optional): a not-null test written out.
+inline bool negated_null_test_at(std::string_view line, std::size_t at) {
+  std::size_t i = at;
+  if (line.compare(i, 9, ".isnull()") == 0)
+    i += 9;
+  else if (line.compare(i, 7, ".isna()") == 0)
+    i += 7;
+  else
+    return false;
+  const auto skip_spaces = [&] {
+    while (i < line.size() && line[i] == ' ') ++i;
+  };
+  skip_spaces();
+  const bool equals = line.compare(i, 2, "==") == 0;
+  if (!equals && line.compare(i, 2, "!=") != 0) return false;
+  i += 2;
+  skip_spaces();
+  const std::string_view rest = line.substr(i);
+  const auto word = [&](std::string_view w) {
+    return util::starts_with(rest, w) && (rest.size() == w.size() || !is_identifier_char(rest[w.size()]));
+  };
+  return equals ? word("False") || word("0") : word("True") || word("1");
+}
+
 inline bool drops_null_rows(std::string_view body) {
   if (!contains_any(body, {"notna(", "notnull(", "isNotNull()", "isna()", "isnull()"}) &&
       util::to_lower(body).find("is not null") == std::string::npos)
@@ -1412,6 +1475,8 @@ inline bool drops_null_rows(std::string_view body) {
           line.compare(i, 9, "pd.notna(") == 0 || line.compare(i, 11, "pd.notnull(") == 0)
         pick = pick_around(i, false);
       else if (line.compare(i, 12, ".isNotNull()") == 0)
+        pick = pick_around(i, false);
+      else if (negated_null_test_at(line, i))
         pick = pick_around(i, false);
       else if (line[i] == '~') {
         // `~df.y.isna()`: the negated missing-value test, up to the end of the bracket it is in
@@ -2423,8 +2488,13 @@ inline std::optional<int> first_call_of_fitting_definition(const NotebookFacts& 
 /// Whether `body` reads or builds data (a k_data_load token). A model's load that `.load(` also matches reads
 /// none: `joblib.load(`, `pickle.load(`, `dill.load(`, `cloudpickle.load(` (as loads_model reads them),
 /// `torch.load(` (weights) and a Spark ML model class's `PipelineModel.load(` / `CrossValidatorModel.load(`
-/// (a name ending in `Model`); `spark.read.format("delta").load(path)` and `np.load(` read data.
+/// (a name ending in `Model`); so do a pretrained model's loads: `torch.hub.load(`, TensorFlow Hub's
+/// `hub.load(`, `tf.saved_model.load(`, `spacy.load(` and gensim's `Word2Vec.load(` / `Doc2Vec.load(` /
+/// `FastText.load(` / `KeyedVectors.load(`. `spark.read.format("delta").load(path)` and `np.load(` read data.
 inline bool loads_data_in(std::string_view body) {
+  static const Tokens model_owners = {"joblib",   "pickle",  "dill",        "cloudpickle",
+                                      "torch",    "hub",     "saved_model", "spacy",
+                                      "Word2Vec", "Doc2Vec", "FastText",    "KeyedVectors"};
   for (std::string_view t : k_data_load) {
     if (t != ".load(") {
       if (contains(body, t)) return true;
@@ -2434,8 +2504,8 @@ inline bool loads_data_in(std::string_view body) {
       std::size_t begin = at;
       while (begin > 0 && is_identifier_char(body[begin - 1])) --begin;
       const std::string_view owner = body.substr(begin, at - begin);
-      if (owner == "joblib" || owner == "pickle" || owner == "dill" || owner == "cloudpickle" ||
-          owner == "torch" || util::ends_with(owner, "Model"))
+      if (std::find(model_owners.begin(), model_owners.end(), owner) != model_owners.end() ||
+          util::ends_with(owner, "Model"))
         continue;
       return true;
     }

@@ -1931,7 +1931,11 @@ TEST(Facts, DataLoadsOfKerasAndTfDataAndNoneOfAModelLoad) {
   }
   for (const char* model_load :
        {"model = joblib.load('models/rf.joblib')\n", "m = pickle.load(f)\n", "state = torch.load('w.pt')\n",
-        "pm = PipelineModel.load('/models/p')\n", "cv = CrossValidatorModel.load('/models/cv')\n"}) {
+        "pm = PipelineModel.load('/models/p')\n", "cv = CrossValidatorModel.load('/models/cv')\n",
+        "net = torch.hub.load('pytorch/vision', 'resnet18', pretrained=True)\n",
+        "embed = hub.load('https://tfhub.dev/google/universal-sentence-encoder/4')\n",
+        "m = tf.saved_model.load('export/1')\n", "nlp = spacy.load('en_core_web_sm')\n",
+        "w2v = Word2Vec.load('w2v.model')\n", "kv = KeyedVectors.load('vectors.kv')\n"}) {
     EXPECT_EQ(facts_of(std::string("# %%\n") + model_load).at("loads_data"), 0) << model_load;
   }
   const auto f = facts_of(
@@ -1960,6 +1964,21 @@ TEST(Facts, TrainingFailsInEveryTrainingStyle) {
     o.text = "ValueError: shapes do not match";
     nb.cells.back().outputs.push_back(o);
     EXPECT_EQ(scoring::notebook_facts(nb).at("training_fails"), 1) << code;
+  }
+  // a packaged training step that fails is training that fails; a cell that only names a fit in a string
+  // and fails for another reason is not
+  for (const auto& [code, fails] : std::vector<std::pair<std::string, int>>{
+           {"from training import run_training\nrun_training(table='t')\n", 1},
+           {"print('call .fit( first')\nx = undefined_name\n", 0},
+           {"help_text = \"model.train() runs an epoch\"\nraise ValueError('x')\n", 0}}) {
+    auto nb = notebook::parse_jupytext_percent("# %%\nimport pandas as pd\n# %%\n" + code, "fails.py");
+    notebook::Output o;
+    o.kind = "error";
+    o.ename = "ValueError";
+    o.evalue = "x";
+    o.text = "ValueError: x";
+    nb.cells.back().outputs.push_back(o);
+    EXPECT_EQ(scoring::notebook_facts(nb).at("training_fails"), fails) << code;
   }
   // the same step without an error
   EXPECT_EQ(facts_of("# %%\nnet = nn.Linear(4, 2)\n# %%\nloss = crit(net(X), y)\nloss.backward()\n")
@@ -2016,6 +2035,7 @@ TEST(Facts, RowsKeptWhereAValueIsNotNullAreADrop) {
   };
   for (const char* drop :
        {"df = df[df['y'].notna()]", "df = df.loc[df.y.notnull()]", "df = df[~df['y'].isna()]",
+        "df = df[df['y'].isnull() == False]", "df = df[df.y.isna()==0]", "df = df[df['y'].isnull() != True]",
         "df = df[pd.notna(df['y'])]", "sdf = sdf.filter(F.col('y').isNotNull())",
         "sdf = sdf.where(col('y').isNotNull())", "sdf = sdf.filter('y IS NOT NULL')"}) {
     const auto f = facts(drop);
@@ -2026,7 +2046,8 @@ TEST(Facts, RowsKeptWhereAValueIsNotNullAreADrop) {
        {"keep = df['y'].notna()", "df = df.where(pd.notnull(df), None)", "df[df['y'].notna()].plot()",
         "n = df['y'].notna().sum()", "mean_age = df[df.Age.notna()]['Age'].mean()",
         "n = len(df[df.Age.notna()])", "df.loc[df['Age'].notnull(), 'AgeBand'] = 1",
-        "non_null = sdf.filter(col('a').isNotNull()).count()",
+        "non_null = sdf.filter(col('a').isNotNull()).count()", "n = (df['y'].isnull() == False).sum()",
+        "gaps = df[df['y'].isnull() == True]",
         "train = full[~full.y.isnull()]\ntest = full[full.y.isnull()].drop('y', axis=1)"}) {
     const auto f = facts(none);
     EXPECT_EQ(f.at("imputation_cells"), 0) << none;
@@ -2067,6 +2088,23 @@ TEST(Facts, MoreEstimatorFamiliesAndALogThroughApply) {
             2);
   EXPECT_EQ(facts_of("# %%\ndf['amount'] = df['amount'].apply(np.log1p)\n").at("scaling"), 1);
   EXPECT_EQ(facts_of("# %%\ndf['amount'] = df['amount'].transform(np.log)\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\ndf[num] = df[num].apply(np.log1p, axis=0)\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\ndf['pop'] = df['pop'].map(np.log10)\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\nmask = np.logical_and(a > 0, b > 0)\n").at("scaling"), 0);
+  // an AdaBoost model's weak learner is part of the one boosted model: one family, boosting
+  EXPECT_EQ(facts_of("# %%\nm = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=200)\n"
+                     "m.fit(X, y)\n")
+                .at("model_families"),
+            1);
+  EXPECT_EQ(
+      facts_of("# %%\nm = AdaBoostRegressor(estimator=DecisionTreeRegressor(max_depth=3))\nm.fit(X, y)\n")
+          .at("model_families"),
+      1);
+  // a tree searched over is a candidate of its own
+  EXPECT_EQ(facts_of("# %%\ng = GridSearchCV(DecisionTreeClassifier(), {'max_depth': [2, 3]})\ng.fit(X, y)\n"
+                     "a = AdaBoostClassifier()\na.fit(X, y)\n")
+                .at("model_families"),
+            2);
 }
 
 // A dropna() drops rows only where its result is kept: given inplace=True, or assigned (a Spark chain in
