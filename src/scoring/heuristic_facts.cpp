@@ -326,6 +326,29 @@ bool is_python_warning(std::string_view text) {
   return false;
 }
 
+/// The statement an IPython line magic that times or profiles code runs (`%time model.fit(X, y)`, `%timeit -n
+/// 10 -r 3 f(x)`, `%prun train()`, `%memit load()`), its options skipped (`-n 10`, `-q`); empty for any other
+/// line magic, or none given (`%time` alone).
+std::string_view timed_statement(std::string_view line) {
+  static const std::vector<std::string_view> magics = {"%time", "%timeit", "%prun", "%memit"};
+  std::string_view rest;
+  for (std::string_view m : magics)
+    if (util::starts_with(line, m) && line.size() > m.size() &&
+        (line[m.size()] == ' ' || line[m.size()] == '\t'))
+      rest = util::trim(line.substr(m.size()));
+  // options: a `-x` word, and the number after `-n`, `-r` or `-p`
+  while (!rest.empty() && rest.front() == '-') {
+    const std::size_t end = std::min(rest.find_first_of(" \t"), rest.size());
+    const bool takes_value = end == 2 && (rest[1] == 'n' || rest[1] == 'r' || rest[1] == 'p');
+    rest = util::trim(rest.substr(end));
+    if (takes_value) {
+      const std::size_t value_end = std::min(rest.find_first_of(" \t"), rest.size());
+      rest = util::trim(rest.substr(value_end));
+    }
+  }
+  return rest;
+}
+
 /// The facts of one code cell; the aliases its imports make are added to `aliases`.
 CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string, std::string>>& aliases) {
   CodeFacts f;
@@ -359,7 +382,16 @@ CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string,
       if (contains(line, "==") || contains(line, "-r ") || contains(line, "requirements")) f.pinned = true;
       continue;
     }
-    if (line.front() == '#' || line.front() == '%' || line.front() == '!') continue;
+    if (line.front() == '%') {
+      // IPython's timing and profiling magics run the statement they are given: it is code of the cell.
+      const std::string_view statement = timed_statement(line);
+      if (!statement.empty()) {
+        f.body.append(raw.substr(0, raw.find('%'))).append(statement);
+        f.body.push_back('\n');
+      }
+      continue;
+    }
+    if (line.front() == '#' || line.front() == '!') continue;
     if (util::starts_with(line, "import ") ||
         (util::starts_with(line, "from ") && contains(line, " import "))) {
       // A trailing comment is not part of the statement ("import pandas as pd # CSV file I/O").

@@ -172,9 +172,14 @@ inline const Tokens k_cross_validation = {"cross_val_score(",
 inline const Tokens k_tuning = {
     "GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
     "BayesSearchCV(", "HalvingGridSearchCV("};
-inline const Tokens k_seed = {
-    "random_state=", "random_state =", "seed=",       "seed =",           "np.random.seed(", "random.seed(",
-    "set_seed(",     "random_seed=",   "manual_seed", "set_random_seed(", "seed_everything("};
+/// A seed given as a keyword, set by a call, or as a key of a parameter dict (`params = {"seed": 42}` for
+/// `lgb.train(params, ...)`, `{'random_state': 0}` for `RandomForestClassifier(**params)`).
+inline const Tokens k_seed = {"random_state=",    "random_state =",   "seed=",
+                              "seed =",           "np.random.seed(",  "random.seed(",
+                              "set_seed(",        "random_seed=",     "manual_seed",
+                              "set_random_seed(", "seed_everything(", "'random_state'",
+                              "\"random_state\"", "'seed'",           "\"seed\"",
+                              "'random_seed'",    "\"random_seed\""};
 inline const Tokens k_predict = {".predict(",   "predict_proba(",  "predict_classes(", "score_batch(",
                                  "run_scoring", ".transform(test", ".transform(new",   "spark_udf(",
                                  ".forecast(",  ".get_forecast(",  ".get_prediction(", "fit_predict("};
@@ -1770,13 +1775,23 @@ inline bool names_split_part(std::string_view name) {
   return parts.train || parts.held_out;
 }
 
-/// Where expression `value` first picks rows by position or by a condition: a `.head(` / `.tail(`, or the
-/// `[` of a subscript whose first element (before a `,`) is a slice with a bound (`[:800]`, `[-12:]`,
-/// `.iloc[:-h]`, `.loc["2023":]`) or a comparison (`[df["date"] < cutoff]`). npos when it picks none. A bare
-/// `:` picks every row (`.iloc[:, 1:]` picks columns); what strings hold is not read.
+/// Where expression `value` first picks rows by position, at random or by a condition: a `.head(` /
+/// `.tail(`, a random sample (`.sample(frac=0.8)`), the rows left when another frame's are dropped
+/// (`.drop(train.index)`, `.drop(index=train.index)`), or the `[` of a subscript whose first element (before
+/// a `,`) is a slice with a bound (`[:800]`, `[-12:]`, `.iloc[:-h]`, `.loc["2023":]`) or a condition: a
+/// comparison (`[df["date"] < cutoff]`, `[df.year == 2020]`, `!=`) or a membership test (`[~df.index.isin(
+/// train.index)]`). npos when it picks none. A bare `:` picks every row (`.iloc[:, 1:]` picks columns); what
+/// strings hold is not read.
 inline std::size_t row_slice_at(std::string_view value) {
   std::size_t found = std::string_view::npos;
-  for (std::string_view call : {".head(", ".tail("}) found = std::min(found, value.find(call));
+  for (std::string_view call : {".head(", ".tail(", ".sample("}) found = std::min(found, value.find(call));
+  for (auto at = value.find(".drop("); at != std::string_view::npos; at = value.find(".drop(", at + 1)) {
+    const std::size_t close = value.find(')', at);
+    if (close != std::string_view::npos && util::ends_with(value.substr(0, close), ".index")) {
+      found = std::min(found, at);
+      break;
+    }
+  }
   int square = 0;                                                     // square brackets open
   bool first = false, colon = false, bound = false, compare = false;  // in the first element of the outer one
   std::size_t opened = 0;                                             // where the outer subscript opens
@@ -1798,7 +1813,8 @@ inline std::size_t row_slice_at(std::string_view value) {
     }
     if (ch == ':')
       colon = true;
-    else if (ch == '<' || ch == '>')
+    else if (ch == '<' || ch == '>' || value.compare(i, 2, "==") == 0 || value.compare(i, 2, "!=") == 0 ||
+             value.compare(i, 6, ".isin(") == 0)
       compare = true;
     else if (!std::isspace(static_cast<unsigned char>(ch)))
       bound = true;
@@ -1866,6 +1882,20 @@ void for_each_target_name(std::string_view target, Visit visit) {
   }
 }
 
+/// Whether expression `value` joins a training part to a held-out part (split_parts_named): a concat, append
+/// or union (`pd.concat([train, test])`, `train.append(test)`, `train_df.union(test_df)`) naming both.
+inline bool joins_split_parts(std::string_view value) {
+  if (!contains_any(value, {"concat(", ".append(", ".union(", ".unionByName(", "vstack(", "hstack("}))
+    return false;
+  bool train = false, held_out = false;
+  for_each_plain_name(value, [&](std::size_t, std::string_view name) {
+    const SplitParts parts = split_parts_named(name);
+    if (parts.measure || parts.train == parts.held_out) return;
+    (parts.train ? train : held_out) = true;
+  });
+  return train && held_out;
+}
+
 /// The first code cell by which a hold-out is split off without a splitter call: a training part and a
 /// held-out part of one split (split_parts_named: names that share their `key`, no measure's name) are both
 /// assigned, either
@@ -1877,12 +1907,16 @@ void for_each_target_name(std::string_view target, Visit visit) {
 /// - the features of a validation frame: `X_train` and `X_val` / `X_valid` / `X_validation` (key `x`, a
 ///   validation word), each assigned something other than a literal (`X_val = val_df[features]`; not
 ///   `x_val = 3`).
+/// Rows picked back from a frame that joined a training part to a held-out one (`all_data = pd.concat([train,
+/// test])`, then `train = all_data[:ntrain]` and `test = all_data[ntrain:]`: a competition's train and test
+/// files prepared together and taken apart again) are no split: the test rows were never the training data's.
 /// The cell where the second part is assigned. One part alone is no split: names like `test_cols`,
 /// `top_val`, `X_test_sample` or `X_val` are often given to a few rows or labels picked for a look, and
 /// names that only hold a part's word (`x_values`, `interval`, `validate_email`) are no parts.
 inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
   std::set<std::string, std::less<>> train, held_out;  // keys of the parts picked from data so far
   bool x_train = false, x_val = false;                 // a validation frame's features assigned so far
+  std::set<std::string, std::less<>> joined;           // names assigned a training part joined to a test part
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
     if (!contains(body, "=")) continue;
@@ -1893,6 +1927,8 @@ inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
       const std::string_view target = assignment_target(line);
       if (target.empty()) continue;
       const std::string_view value = line.substr(target.size() + 1);
+      if (joins_split_parts(value))
+        for_each_target_name(target, [&](std::string_view name) { joined.emplace(name); });
       std::optional<bool> sliced;  // whether the value picks rows from data, once a part asks
       bool found = false;
       for_each_target_name(target, [&](std::string_view name) {
@@ -1905,9 +1941,11 @@ inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
         if (!sliced) {
           const std::size_t at = row_slice_at(value);
           const std::string_view subject = at == std::string_view::npos ? "" : sliced_subject(value, at);
+          std::size_t name_end = 0;
+          while (name_end < subject.size() && is_identifier_char(subject[name_end])) ++name_end;
           sliced = !subject.empty() && !std::isdigit(static_cast<unsigned char>(subject.front())) &&
                    is_identifier_char(subject.front()) && !names_split_part(subject) &&
-                   !contains(subject, ".columns");
+                   !contains(subject, ".columns") && joined.count(subject.substr(0, name_end)) == 0;
         }
         if (!*sliced) return;
         (parts.train ? train : held_out).insert(parts.key);

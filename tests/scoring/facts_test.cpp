@@ -1809,6 +1809,41 @@ TEST(Facts, HoldoutSplitByPositionOrTime) {
   EXPECT_EQ(split("train_idx, test_idx = idx[:800], idx[800:]"), 1);
   EXPECT_EQ(split("train = df[df.year < 2020]\ntest_df = df[df.year >= 2020]"), 1);
   EXPECT_EQ(split("train_X = X.iloc[:800]\nX_test = X.iloc[800:]"), 1);
+  // rows picked at random, and the rest; by equality; by membership
+  EXPECT_EQ(split("train = df.sample(frac=0.8, random_state=1)\ntest = df.drop(train.index)"), 1);
+  EXPECT_EQ(split("train = df.sample(frac=0.8)\ntest = df.drop(index=train.index)"), 1);
+  EXPECT_EQ(split("train = df.sample(frac=0.8)\ntest = df[~df.index.isin(train.index)]"), 1);
+  EXPECT_EQ(split("train = df[df.fold != 0]\nvalid = df[df.fold == 0]"), 1);
+  EXPECT_EQ(split("train = df.sample(frac=0.8)"), 0);                     // one part alone
+  EXPECT_EQ(split("train = df[:800]\ntest = df.drop('id', axis=1)"), 0);  // a column drop picks no rows
+  // a competition's train and test files joined for preparation and taken apart again: no split
+  EXPECT_EQ(split("all_data = pd.concat([train, test]).reset_index(drop=True)\nntrain = train.shape[0]\n"
+                  "train = all_data[:ntrain]\ntest = all_data[ntrain:]"),
+            0);
+  EXPECT_EQ(split("full = train_df.append(test_df)\ntrain_df = full[full.is_train == 1]\n"
+                  "test_df = full[full.is_train == 0]"),
+            0);
+  // a frame joined from other names is data like any other
+  EXPECT_EQ(split("df = pd.concat([jan, feb])\ntrain = df[:800]\ntest = df[800:]"), 1);
+}
+
+// IPython's timing and profiling magics run the statement they are given (by hand: the fit below runs).
+TEST(Facts, ATimedStatementIsCode) {
+  for (const char* line : {"%time model = LogisticRegression().fit(X, y)",
+                           "%timeit -n 1 -r 1 model = LogisticRegression().fit(X, y)",
+                           "%prun model = LogisticRegression().fit(X, y)"})
+    EXPECT_EQ(facts_of(std::string("# %%\nimport pandas as pd\n# %%\n") + line + "\n").at("trains_model"), 1)
+        << line;
+  EXPECT_EQ(facts_of("# %%\nimport pandas as pd\n# %%\n%matplotlib inline\n%time\n").at("trains_model"), 0);
+}
+
+// A seed given as a key of a parameter dict is a seed set (by hand: each line fixes a seed).
+TEST(Facts, ASeedInAParameterDictIsSet) {
+  for (const char* line : {"params = {'objective': 'binary', 'seed': 42}", "p = {\"random_state\": 0}",
+                           "cfg = dict(random_seed=7)", "params = {'random_seed': 7}"})
+    EXPECT_EQ(facts_of(std::string("# %%\n") + line + "\nm = lgb.train(params, d)\n").at("seed_set"), 1)
+        << line;
+  EXPECT_EQ(facts_of("# %%\nparams = {'objective': 'binary'}\nm = lgb.train(params, d)\n").at("seed_set"), 0);
 }
 
 // Names that only hold a part's word, or parts that pick no rows of the data, are no hold-out split (by hand:

@@ -13,7 +13,8 @@ namespace judge::scoring {
 /// What the heuristic rules know about one code cell (gathered once per notebook).
 struct CodeFacts {
   int number = 0;  ///< the cell's number in the notebook (as cited in rationales)
-  /// Code without comment lines, import lines and `%`/`!` line magics; import aliases are resolved
+  /// Code without comment lines, import lines and `%`/`!` line magics (of a timing or profiling magic,
+  /// `%time model.fit(X, y)`, the statement it runs is kept); import aliases are resolved
   /// (NotebookFacts::aliases), and trailing comments are blanked (each of their bytes a space: `x = 1  #
   /// df.isnull()` reads `x = 1` and spaces), so that no token search reads a comment. String literals are
   /// kept.
