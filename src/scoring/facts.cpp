@@ -490,7 +490,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["loads_model"] = b(s.loaded_model.has_value());
 
   // metrics
-  const auto metric_cells = f.cells_with(k_metric);
+  const auto metric_cells = detail::metric_cells(f);
   v["metric_cells"] = static_cast<double>(metric_cells.size());
   for (const auto& kind : k_metric_kinds) v["metric_kinds"] += uses_metric_kind(f, kind, s);
   if (!metric_cells.empty())

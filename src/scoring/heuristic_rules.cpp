@@ -430,7 +430,7 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
 Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained or evaluated");
-  const auto metric_cells = f.cells_with(k_metric);
+  const auto metric_cells = detail::metric_cells(f);
   if (metric_cells.empty()) return scored(1, {"the trained model is never evaluated with a metric"});
   // Clustering is scored on the data it grouped (silhouette, inertia): no hold-out is expected of it.
   if (!s.holdout && !s.cv && !clustering_only(f))

@@ -270,6 +270,12 @@ inline const Tokens k_missing_native = {"XGB",  "xgb.", "CatBoost", "HistGradien
 inline const Tokens k_metric = {"accuracy_score(",
                                 "precision_score(",
                                 "recall_score(",
+                                "precision_recall_fscore_support(",
+                                "fbeta_score(",
+                                "median_absolute_error(",
+                                "mean_squared_log_error(",
+                                "matthews_corrcoef(",
+                                "cohen_kappa_score(",
                                 "f1_score(",
                                 "roc_auc_score(",
                                 "confusion_matrix(",
@@ -311,13 +317,18 @@ inline const Tokens k_metric = {"accuracy_score(",
 /// are a regression's residual look (the rubric's), also without a metric call: `res.resid` plotted.
 inline const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
     {"accuracy", {"accuracy_score(", "balanced_accuracy", "Accuracy"}},
-    {"precision/recall/F1", {"precision_score(", "recall_score(", "f1_score(", "classification_report("}},
+    {"precision/recall/F1",
+     {"precision_score(", "recall_score(", "f1_score(", "classification_report(",
+      "precision_recall_fscore_support(", "fbeta_score("}},
     {"ROC-AUC", {"roc_auc_score(", "roc_curve(", "areaUnderROC", "RocCurveDisplay"}},
     {"PR-AUC",
      {"average_precision_score(", "precision_recall_curve(", "PrecisionRecallDisplay", "areaUnderPR"}},
     {"confusion matrix", {"confusion_matrix(", "ConfusionMatrixDisplay", "crosstab(y"}},
-    {"squared error", {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error"}},
-    {"absolute error", {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE"}},
+    {"squared error",
+     {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error", "mean_squared_log_error("}},
+    {"absolute error",
+     {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE", "median_absolute_error("}},
+    {"MCC/kappa", {"matthews_corrcoef(", "cohen_kappa_score("}},
     {"R-squared", {"r2_score(", ".rsquared", "explained_variance_score("}},
     {"log loss", {"log_loss("}},
     {"clustering",
@@ -832,6 +843,51 @@ inline bool names_residuals(std::string_view body) {
     if (!is_identifier_char(next) || next == '_') return true;
   }
   return false;
+}
+
+/// The metric families a cell computes by hand, without a metric call: per logical line, outside strings and
+/// comments, a line that names predictions (a name holding `pred`: `y_pred`, `preds`, `predicted`,
+/// `model.predict(`; or `yhat` / `y_hat`) and reduces (`mean(`, `.mean()`, `sum(`, `average(`):
+/// - squared error: a difference squared (`-` and `**2`, `** 2`, `square(` or `pow(`):
+/// `np.sqrt(np.mean((y_test
+///   - y_pred) ** 2))`;
+/// - absolute error: a difference's absolute value (`-` and `abs(`, `absolute(`): `np.mean(np.abs(y -
+/// yhat))`;
+/// - accuracy: an equality of two names (`==` followed by a name or a bracket, not a literal):
+///   `(y_pred == y_test).mean()`, `correct += (predicted == labels).sum().item()`.
+/// Row by row errors that are not reduced (`df["err"] = (df.pred - df.y) ** 2`) and counts of one class
+/// (`(y_pred == 1).sum()`) are none.
+inline std::set<std::string> hand_written_metric_kinds(std::string_view body) {
+  std::set<std::string> out;
+  if (!contains(body, "pred") && !contains(body, "yhat") && !contains(body, "y_hat")) return out;
+  const std::vector<bool> code = code_bytes(body);
+  std::string text(body);  // strings and comments blanked
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!code[i] && text[i] != '\n') text[i] = ' ';
+  const auto ends = logical_line_ends(text);
+  for (std::size_t k = 0; k < ends.size(); ++k) {
+    const auto [begin, end] = logical_line_range(ends, k);
+    const std::string_view line = std::string_view(text).substr(begin, end - begin);
+    if (!contains_any(line, {"pred", "yhat", "y_hat"})) continue;
+    if (!contains_any(line, {"mean(", ".mean()", "sum(", "average("})) continue;
+    const bool difference = contains(line, "-");
+    if (difference && contains_any(line, {"**2", "** 2", "square(", "pow("})) out.insert("squared error");
+    if (difference && contains_any(line, {"abs(", "absolute("})) out.insert("absolute error");
+    for (auto at = line.find("=="); at != std::string_view::npos; at = line.find("==", at + 2)) {
+      std::size_t next = at + 2;
+      while (next < line.size() && line[next] == ' ') ++next;
+      if (next < line.size() && (std::isalpha(static_cast<unsigned char>(line[next])) || line[next] == '_' ||
+                                 line[next] == '(' || line[next] == '[')) {
+        const std::string_view word = line.substr(next, 5);
+        if (!util::starts_with(word, "True") && !util::starts_with(word, "False") &&
+            !util::starts_with(word, "None")) {
+          out.insert("accuracy");
+          break;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /// Whether `body` holds `name` as a whole quoted string ('f1' or "f1", not 'f1_macro' for "f1").
@@ -2788,7 +2844,16 @@ inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, T
         std::any_of(names.begin(), names.end(), [&](std::string_view n) { return quotes_name(c.body, n); }))
       return true;
   const auto scored = s.score_kinds.find(c.number);
-  return scored != s.score_kinds.end() && scored->second.count(kind.first) > 0;
+  if (scored != s.score_kinds.end() && scored->second.count(kind.first) > 0) return true;
+  return hand_written_metric_kinds(c.body).count(kind.first) > 0;
+}
+
+/// Code cells that compute a metric: a k_metric call, or by hand (hand_written_metric_kinds).
+inline std::vector<int> metric_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (contains_any(c.body, k_metric) || !hand_written_metric_kinds(c.body).empty()) out.push_back(c.number);
+  return out;
 }
 
 /// Whether any code cell computes a metric of family `kind` (shows_metric_kind).

@@ -2190,3 +2190,34 @@ TEST(Facts, ADropnaDropsWhereItsResultIsKept) {
     EXPECT_EQ(f.at("blanket_dropna"), 0) << none;
   }
 }
+
+// Metrics computed by hand, without a metric call (by hand: each line reduces a squared difference, an
+// absolute difference or an equality of predictions and labels), and the metric functions beyond the common
+// ones (sklearn.metrics: precision_recall_fscore_support, fbeta_score, matthews_corrcoef).
+TEST(Facts, MetricsComputedByHand) {
+  const auto facts = [](const std::string& line) {
+    return facts_of(
+        "# %%\nimport numpy as np\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        "model = LinearRegression().fit(X_train, y_train)\ny_pred = model.predict(X_test)\n# %%\n" +
+        line + "\n");
+  };
+  for (const char* line : {"rmse = np.sqrt(np.mean((y_test - y_pred) ** 2))",
+                           "mse = ((preds - y_test)**2).sum() / n", "mae = np.mean(np.abs(y_test - y_pred))",
+                           "acc = (y_pred == y_test).mean()", "correct += (predicted == labels).sum().item()",
+                           "p, r, f, _ = precision_recall_fscore_support(y_test, y_pred)",
+                           "print(matthews_corrcoef(y_test, y_pred))"}) {
+    const auto f = facts(line);
+    EXPECT_EQ(f.at("metric_cells"), 1) << line;
+    EXPECT_EQ(f.at("metric_kinds"), 1) << line;
+  }
+  for (const char* line : {"df['err'] = (df.pred - df.y) ** 2", "positives = (y_pred == 1).sum()",
+                           "print('mean of (pred - y) ** 2')", "total = np.sum(y_test - 3) ** 2"}) {
+    const auto f = facts(line);
+    EXPECT_EQ(f.at("metric_cells"), 0) << line;
+    EXPECT_EQ(f.at("metric_kinds"), 0) << line;
+  }
+  EXPECT_EQ(facts("rmse = np.sqrt(np.mean((y_test - y_pred) ** 2))\nmae = np.mean(np.abs(y_test - y_pred))\n"
+                  "acc = np.mean(np.round(y_pred) == y_test)")
+                .at("metric_kinds"),
+            3);
+}
