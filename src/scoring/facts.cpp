@@ -448,7 +448,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["native_nan_model"] = b(s.model && any(f, k_missing_native));
 
   // features
-  v["encoding"] = b(any(f, k_encoding));
+  v["encoding"] = b(!encoding_cells(f).empty());
   v["scaling"] = b(any(f, k_scaling));
   v["derived_features"] = b(any(f, k_derived));
   v["pipeline"] = b(!pipes.empty());

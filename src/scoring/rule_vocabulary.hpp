@@ -205,13 +205,12 @@ inline const Tokens k_pipeline = {"Pipeline(", "make_pipeline(", "ColumnTransfor
 /// transformers (pipeline_cells() leaves it out).
 inline const Tokens k_recipe = {"Recipe(", "Pipeline(profile"};
 inline const Tokens k_encoding = {
-    "get_dummies(",        "OneHotEncoder(",  "LabelEncoder(",       "OrdinalEncoder(",
-    "StringIndexer(",      "TargetEncoder(",  "MEstimateEncoder(",   "FeatureHasher(",
-    "cat_features",        ".map({",          ".astype('category')", ".astype(\"category\")",
-    "factorize(",          "pd.Categorical(", ".cat.codes",          "BinaryEncoder(",
-    "WOEEncoder(",         "CountEncoder(",   "HashingEncoder(",     "CatBoostEncoder(",
-    "LeaveOneOutEncoder(", "DictVectorizer(", "LabelBinarizer(",     "StringLookup(",
-    "CategoryEncoding("};
+    "get_dummies(",        "OneHotEncoder(",        "LabelEncoder(",   "OrdinalEncoder(", "StringIndexer(",
+    "TargetEncoder(",      "MEstimateEncoder(",     "FeatureHasher(",  "cat_features",    ".map({",
+    ".astype('category')", ".astype(\"category\")", "factorize(",      "pd.Categorical(", ".cat.codes",
+    "BinaryEncoder(",      "WOEEncoder(",           "CountEncoder(",   "HashingEncoder(", "CatBoostEncoder(",
+    "LeaveOneOutEncoder(", "DictVectorizer(",       "LabelBinarizer(", "StringLookup(",   "CategoryEncoding(",
+    ".to_dummies("};
 inline const Tokens k_scaling = {"StandardScaler(",
                                  "MinMaxScaler(",
                                  "RobustScaler(",
@@ -219,6 +218,7 @@ inline const Tokens k_scaling = {"StandardScaler(",
                                  "MaxAbsScaler(",
                                  "PowerTransformer(",
                                  "np.log1p",
+                                 ".log1p()",
                                  "np.log(",
                                  "(np.log)",
                                  "(np.log,",
@@ -252,15 +252,16 @@ inline const Tokens k_derived = {"PolynomialFeatures(",
 inline const Tokens k_impute = {"fillna(",           "dropna(",           "SimpleImputer(", "KNNImputer(",
                                 "IterativeImputer(", "Imputer(",          "na.fill(",       "na.drop(",
                                 ".interpolate(",     "MissingIndicator(", ".ffill(",        ".bfill(",
-                                "fill_null(",        "drop_nulls(",       "fill_nan(",      "nan_to_num("};
+                                "fill_null(",        "drop_nulls(",       "fill_nan(",      "nan_to_num(",
+                                "replace(np.nan,",   "replace(np.NaN,"};
 /// Imputer objects: they fill only once fitted (`imputer.fit_transform(X_train)`), so building one before the
 /// split is no leak by itself (fitted_cells()).
 inline const Tokens k_imputer = {"SimpleImputer(", "KNNImputer(", "IterativeImputer(", "Imputer(",
                                  "MissingIndicator("};
 /// Direct fills and drops: they change the rows where they are called.
-inline const Tokens k_direct_fill = {"fillna(",       "dropna(",   "na.fill(",   "na.drop(",
-                                     ".interpolate(", ".ffill(",   ".bfill(",    "fill_null(",
-                                     "drop_nulls(",   "fill_nan(", "nan_to_num("};
+inline const Tokens k_direct_fill = {
+    "fillna(",    "dropna(",     "na.fill(",  "na.drop(",    ".interpolate(",   ".ffill(",        ".bfill(",
+    "fill_null(", "drop_nulls(", "fill_nan(", "nan_to_num(", "replace(np.nan,", "replace(np.NaN,"};
 /// Code that counts or tests missing values: pandas, NumPy, Spark, polars, missingno, SQL. Spark's
 /// isNotNull() and SQL's IS NOT NULL are left out: they filter rows far more often than they count gaps.
 inline const Tokens k_missing_check = {"isnull(", "isna(", "notnull(",    "notna(",   "missingno", "isNull(",
@@ -1234,30 +1235,52 @@ inline std::vector<int> fitted_cells(const NotebookFacts& f, const Tokens& token
   return out;
 }
 
-/// Encoders and scalers: objects fitted to the data they transform.
-inline const Tokens k_transformer = {"Encoder(",     "Scaler(",    "Indexer(",     "Normalizer(",
-                                     "Transformer(", "Binarizer(", "Discretizer(", "Vectorizer("};
-
-/// Whether a line of `text` fills with a mean, median or mode (`df.x.fillna(df.x.mean(), inplace=True)`,
-/// `fillna(median_age)`).
-inline bool fills_with_statistic(std::string_view text) {
-  for (std::string_view line : util::split_lines(text))
-    if (contains_any(line, {"fillna(", "na.fill(", "fill_null(", "replace("}) &&
-        contains_any(line, {".mean(", ".median(", ".mode(", "fillna(mean", "fillna(median", "fillna(mode"}))
-      return true;
+/// Whether `body` encodes labels as numbers with pandas' replace: a dict from quoted labels to numbers
+/// (`df["sex"].replace({"male": 0, "female": 1})`) or a list of quoted labels and a list of numbers
+/// (`.replace(["no", "yes"], [0, 1])`). A replace of labels by labels, or of a marker by NaN (`.replace("?",
+/// np.nan)`), encodes nothing. Linear in the body.
+inline bool replaces_labels_with_numbers(std::string_view body) {
+  const auto number_at = [&](std::size_t i) {
+    while (i < body.size() && body[i] == ' ') ++i;
+    if (i < body.size() && body[i] == '-') ++i;
+    return i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]));
+  };
+  for (auto at = body.find(".replace("); at != std::string_view::npos; at = body.find(".replace(", at + 1)) {
+    std::size_t i = at + 9;
+    while (i < body.size() && body[i] == ' ') ++i;
+    if (i >= body.size()) break;
+    const std::size_t close = body.find(')', i);
+    const std::string_view args =
+        body.substr(i, close == std::string_view::npos ? body.size() - i : close - i);
+    if (args.front() == '{') {
+      // a quoted key, then `:` and a number
+      for (std::size_t k = 1; k < args.size(); ++k) {
+        if (args[k] != ':' || (args[k - 1] != '\'' && args[k - 1] != '"')) continue;
+        if (number_at(i + k + 1)) return true;
+      }
+    } else if (args.front() == '[' && args.size() > 1 && (args[1] == '\'' || args[1] == '"')) {
+      const std::size_t list_end = args.find(']');
+      if (list_end == std::string_view::npos) continue;
+      std::size_t k = list_end + 1;
+      while (k < args.size() && (args[k] == ' ' || args[k] == ',')) ++k;
+      if (k < args.size() && args[k] == '[' && number_at(i + k + 1)) return true;
+    }
+  }
   return false;
 }
 
-/// Cells that compute a fill statistic from the data: an imputer fitted (fitted_cells) or a fill with a mean,
-/// median or mode on one line (fills_with_statistic).
-inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
-  const auto fitted = fitted_cells(f, k_imputer);
+/// Code cells that encode categories: a k_encoding token, or labels replaced by numbers
+/// (replaces_labels_with_numbers).
+inline std::vector<int> encoding_cells(const NotebookFacts& f) {
   std::vector<int> out;
   for (const auto& c : f.code)
-    if (std::find(fitted.begin(), fitted.end(), c.number) != fitted.end() || fills_with_statistic(c.body))
-      out.push_back(c.number);
+    if (contains_any(c.body, k_encoding) || replaces_labels_with_numbers(c.body)) out.push_back(c.number);
   return out;
 }
+
+/// Encoders and scalers: objects fitted to the data they transform.
+inline const Tokens k_transformer = {"Encoder(",     "Scaler(",    "Indexer(",     "Normalizer(",
+                                     "Transformer(", "Binarizer(", "Discretizer(", "Vectorizer("};
 
 /// Whether code cell `c` counts or tests missing values: a k_missing_check token in code, not in a string
 /// (`print("then df.isnull()")` checks nothing; comments are blanked from every body), but SQL's `IS NULL`,
@@ -1936,6 +1959,67 @@ void for_each_target_name(std::string_view target, Visit visit) {
       visit(last_name(element));
     at = comma + 1;
   }
+}
+
+/// A mean, median or mode computed or named: a method call (`.median(`), a group's (`transform("median")`,
+/// `agg('mean')`).
+inline const Tokens k_fill_statistic = {".mean(",    ".median(",    ".mode(",  "'mean')",  "\"mean\")",
+                                        "'median')", "\"median\")", "'mode')", "\"mode\")"};
+
+/// Names assigned a mean, median or mode somewhere in the notebook (`med = df.x.median()`,
+/// `age_by_class = df.groupby("Pclass").Age.transform("median")`), each a whole name of an assignment's
+/// target whose value computes one (k_fill_statistic) and fills nothing.
+inline std::set<std::string, std::less<>> statistic_names(const NotebookFacts& f) {
+  std::set<std::string, std::less<>> out;
+  for (const auto& c : f.code) {
+    if (!contains_any(c.body, k_fill_statistic)) continue;
+    const auto ends = logical_line_ends(c.body);
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const auto [begin, end] = logical_line_range(ends, k);
+      const std::string_view line = std::string_view(c.body).substr(begin, end - begin);
+      const std::string_view target = assignment_target(line);
+      if (target.empty()) continue;
+      const std::string_view value = line.substr(target.size() + 1);
+      if (!contains_any(value, k_fill_statistic) ||
+          contains_any(value, {"fillna(", "na.fill(", "fill_null(", "replace("}))
+        continue;
+      for_each_target_name(target, [&](std::string_view name) { out.emplace(name); });
+    }
+  }
+  return out;
+}
+
+/// Whether a line of `text` fills with a mean, median or mode: one computed on the line
+/// (`df.x.fillna(df.x.mean(), inplace=True)`, `fillna(df.groupby("c").x.transform("median"))`), a name
+/// starting with one (`fillna(median_age)`), or a whole name of `names` (statistic_names: `fillna(med)`
+/// after `med = df.x.median()`).
+inline bool fills_with_statistic(std::string_view text,
+                                 const std::set<std::string, std::less<>>& names = {}) {
+  for (std::string_view line : util::split_lines(text)) {
+    if (!contains_any(line, {"fillna(", "na.fill(", "fill_null(", "replace("})) continue;
+    if (contains_any(line, k_fill_statistic) ||
+        contains_any(line, {"fillna(mean", "fillna(median", "fillna(mode"}))
+      return true;
+    bool named = false;
+    if (!names.empty())
+      for_each_plain_name(
+          line, [&](std::size_t, std::string_view name) { named = named || names.count(name) > 0; });
+    if (named) return true;
+  }
+  return false;
+}
+
+/// Cells that compute a fill statistic from the data: an imputer fitted (fitted_cells) or a fill with a mean,
+/// median or mode on one line (fills_with_statistic, with the notebook's statistic_names).
+inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
+  const auto fitted = fitted_cells(f, k_imputer);
+  const auto names = statistic_names(f);
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (std::find(fitted.begin(), fitted.end(), c.number) != fitted.end() ||
+        fills_with_statistic(c.body, names))
+      out.push_back(c.number);
+  return out;
 }
 
 /// Whether expression `value` joins a training part to a held-out part (split_parts_named): a concat, append
@@ -2742,8 +2826,8 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
       for (const auto& c : f.code)
         if (c.number < n) fits_in(c.body, k_imputer, imputers);
       const bool fitted = fits_in(body, k_imputer, imputers);
-      const bool fills =
-          kind == FillKind::statistic ? fills_with_statistic(body) : fills_or_drops(body, k_direct_fill);
+      const bool fills = kind == FillKind::statistic ? fills_with_statistic(body, statistic_names(f))
+                                                     : fills_or_drops(body, k_direct_fill);
       if (!fills && (!fitted || in_pipeline)) continue;
     }
     if (in_pipeline && !direct(body)) continue;

@@ -2221,3 +2221,42 @@ TEST(Facts, MetricsComputedByHand) {
                 .at("metric_kinds"),
             3);
 }
+
+// Labels replaced by numbers are an encoding; polars' to_dummies() and log1p() encode and scale (by hand:
+// each line below does what it says; a replace of a marker by NaN or of labels by labels encodes nothing).
+TEST(Facts, EncodingByReplaceAndPolars) {
+  const auto facts = [](const std::string& line) {
+    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
+                    "\nmodel = LogisticRegression().fit(df[['a']], df['y'])\n");
+  };
+  for (const char* line :
+       {"df['sex'] = df['sex'].replace({'male': 0, 'female': 1})", "df = df.replace({\"yes\": 1, \"no\": 0})",
+        "df['churn'] = df['churn'].replace(['No', 'Yes'], [0, 1])", "X = df.to_dummies(columns=['city'])"})
+    EXPECT_EQ(facts(line).at("encoding"), 1) << line;
+  for (const char* line : {"df = df.replace('?', np.nan)", "df['sex'] = df['sex'].replace({'m': 'male'})",
+                           "df['x'] = df['x'].replace(['a', 'b'], ['c', 'd'])"})
+    EXPECT_EQ(facts(line).at("encoding"), 0) << line;
+  EXPECT_EQ(facts("df = df.with_columns(pl.col('income').log1p())").at("scaling"), 1);
+}
+
+// A fill value may be a statistic computed on an earlier line, or a group's (by hand: each fill below puts a
+// mean or median computed on the whole frame into it, before the split).
+TEST(Facts, FillStatisticsNamedOrByGroup) {
+  const auto facts = [](const std::string& lines) {
+    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + lines +
+                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
+  };
+  for (const char* lines : {"med = df['age'].median()\ndf['age'] = df['age'].fillna(med)",
+                            "df['age'] = df['age'].fillna(df.groupby('pclass')['age'].transform('median'))",
+                            "df['age'] = df['age'].replace(np.nan, df['age'].mean())"}) {
+    const auto f = facts(lines);
+    EXPECT_EQ(f.at("fill_before_split"), 1) << lines;
+    EXPECT_EQ(f.at("imputation_before_split"), 1) << lines;
+  }
+  // a constant fill is a fill, not a statistic
+  const auto f = facts("fill_value = 0\ndf['age'] = df['age'].fillna(fill_value)");
+  EXPECT_EQ(f.at("fill_before_split"), 0);
+  EXPECT_EQ(f.at("imputation_before_split"), 1);
+  // replace(np.nan, ...) fills
+  EXPECT_EQ(facts("df['x'] = df['x'].replace(np.nan, 0)").at("imputation_cells"), 1);
+}
