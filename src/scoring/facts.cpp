@@ -201,7 +201,7 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"unseen_categories_handled", K::boolean,
        "handle_unknown='ignore', handleInvalid='keep' or cat_features", "features"},
       {"transform_before_split", K::boolean,
-       "an encoder or scaler fitted before the hold-out split, no pipeline", "features"},
+       "an encoder or scaler fitted before the hold-out split, outside a pipeline", "features"},
       {"categoricals_dropped", K::boolean, "object columns dropped with select_dtypes(exclude=object)",
        "features"},
       // training
@@ -455,7 +455,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["unseen_categories_handled"] =
       b(any(f, {"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
                 "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"}));
-  if (s.holdout && pipes.empty())
+  if (s.holdout)
     for (int n : transform_cells(f))
       if (n < *s.holdout) v["transform_before_split"] = 1;
   v["categoricals_dropped"] =

@@ -321,7 +321,7 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
   std::vector<int> fitted_before_split;
   if (s.holdout)
     for (int n : transform_cells(f))
-      if (n < *s.holdout && pipes.empty()) fitted_before_split.push_back(n);
+      if (n < *s.holdout) fitted_before_split.push_back(n);
   if (!encoders.empty()) notes.push_back(cell_list(encoders) + ": categorical encoding");
   if (!scalers.empty()) notes.push_back(cell_list(scalers) + ": scaling/assembling");
   if (!derived.empty()) notes.push_back(cell_list(derived) + ": derived or selected features");

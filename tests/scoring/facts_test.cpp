@@ -691,6 +691,20 @@ X_test = scaler.transform(imputer.transform(X_test))
       "# %%\ntrain, test = df.randomSplit([0.8, 0.2])\n");
   EXPECT_EQ(f.at("transform_before_split"), 1);
   EXPECT_EQ(f.at("encoding"), 1);
+  // The same indexer beside a pipeline fitted on the training part: the pipeline does not undo it.
+  f = facts_of(
+      "# %%\ndf = spark.read.table('t')\ndf = StringIndexer(inputCol='y', "
+      "outputCol='label').fit(df).transform(df)\n"
+      "# %%\ntrain, test = df.randomSplit([0.8, 0.2])\n"
+      "# %%\npipe = Pipeline(stages=[StringIndexer(inputCol='c', outputCol='ci'), rf])\nm = "
+      "pipe.fit(train)\n");
+  EXPECT_EQ(f.at("transform_before_split"), 1);
+  EXPECT_EQ(f.at("pipeline"), 1);
+  // A pipeline fitted on the training part alone fits nothing before the split.
+  f = facts_of(
+      "# %%\ndf = pd.read_csv('d.csv')\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+      "# %%\npipe = make_pipeline(StandardScaler(), LogisticRegression())\npipe.fit(X_train, y_train)\n");
+  EXPECT_EQ(f.at("transform_before_split"), 0);
 }
 
 // A transform fitted inside a def happens where the def is called: a helper defined before the split and
