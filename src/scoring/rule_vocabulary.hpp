@@ -2715,6 +2715,11 @@ inline Stages find_stages(const NotebookFacts& f) {
       s.fit = n;
       break;
     }
+  // A def that fits the model it is given (`def fit_and_score(model, X, y): model.fit(X, y)`), defined
+  // before any estimator is named and called with one later (`fit_and_score(RandomForestClassifier(), ...)`,
+  // or in a loop over models): training happens at that call.
+  if (!s.fit && s.model)
+    if (const auto call = first_call_of_fitting_definition(f, fits); call && *call >= *s.model) s.fit = call;
   if (!s.fit && s.packaged) s.fit = packaged;
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);

@@ -2274,3 +2274,20 @@ TEST(Facts, FillStatisticsNamedOrByGroup) {
   // replace(np.nan, ...) fills
   EXPECT_EQ(facts("df['x'] = df['x'].replace(np.nan, 0)").at("imputation_cells"), 1);
 }
+
+// A def that fits the model it is given, defined before any estimator is named, trains where it is called
+// with one (by hand: the loop below fits two models on the training part).
+TEST(Facts, ADefFittingTheModelItIsGivenTrainsWhereCalled) {
+  const std::string head =
+      "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n"
+      "X_train, X_test, y_train, y_test = train_test_split(df[['a']], df.y, random_state=0)\n"
+      "# %%\ndef fit_and_score(model, X_tr, y_tr, X_te, y_te):\n    model.fit(X_tr, y_tr)\n"
+      "    return accuracy_score(y_te, model.predict(X_te))\n";
+  const auto f = facts_of(head +
+                          "# %%\nfor m in [LogisticRegression(), RandomForestClassifier()]:\n"
+                          "    print(fit_and_score(m, X_train, y_train, X_test, y_test))\n");
+  EXPECT_EQ(f.at("trains_model"), 1);
+  EXPECT_EQ(f.at("model_families"), 2);
+  // defined, and an estimator named, but never called: nothing is trained
+  EXPECT_EQ(facts_of(head + "# %%\nm = LogisticRegression()\n").at("trains_model"), 0);
+}
