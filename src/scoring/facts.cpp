@@ -17,11 +17,14 @@ namespace {
 
 using namespace detail;
 
-const Tokens k_neural = {"Sequential(", "keras", "torch.nn", "nn.Module", "MLP", "nn.Linear(", ".backward("};
+const Tokens k_neural = {"Sequential(", "keras",      "torch.nn",     "nn.Module",           "MLP",
+                         "nn.Linear(",  ".backward(", "AutoModelFor", "SentenceTransformer("};
 /// Deep-learning frameworks: importing one and training a model is training a neural network.
-const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras", "jax", "flax"};
+const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras",
+                                                             "jax",   "flax",       "transformers"};
 const Tokens k_early_stopping = {"EarlyStopping(", "early_stopping", "n_iter_no_change"};
-const Tokens k_pickle_persist = {"joblib.dump(", "pickle.dump(", "dump(", "torch.save(", "model.save("};
+const Tokens k_pickle_persist = {"joblib.dump(",      "pickle.dump(", "dill.dump(",
+                                 "cloudpickle.dump(", "torch.save(",  "model.save("};
 const Tokens k_mlflow_model = {"log_model("};  // and autologging (first_model_autolog)
 /// The core scientific Python stack: what every ML notebook environment (Jupyter, Colab, Kaggle, Databricks)
 /// has without an install step. matplotlib's distribution ships pylab and mpl_toolkits (mplot3d, axes_grid1).
@@ -485,8 +488,12 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
 
   // model use
   v["predicts"] = b(!predict_cells(f).empty());
-  v["persists_model"] = b(any(f, k_persist) || first_model_autolog(f));
-  v["persists_with_pickle"] = b(any(f, k_pickle_persist));
+  v["persists_model"] =
+      b(std::any_of(f.code.begin(), f.code.end(), [](const CodeFacts& c) { return persists_in(c.body); }) ||
+        first_model_autolog(f));
+  v["persists_with_pickle"] =
+      b(any(f, k_pickle_persist) || std::any_of(f.code.begin(), f.code.end(),
+                                                [](const CodeFacts& c) { return calls_bare_dump(c.body); }));
   v["loads_model"] = b(s.loaded_model.has_value());
 
   // metrics
@@ -498,7 +505,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
       if (m.number > metric_cells.front() && interprets_metrics(m)) v["metrics_interpreted"] = 1;
 
   // MLflow
-  v["mlflow_used"] = b(any(f, {"mlflow.", "experiment_name", "experiment_id", "MlflowClient("}));
+  v["mlflow_used"] = b(any(f, k_mlflow_any));
   v["mlflow_run"] = b(any(f, {"set_experiment(", "start_run(", "experiment_id"}));
   v["mlflow_params"] = b(first_params_log(f).has_value());
   v["mlflow_metrics"] = b(any(f, {"log_metric", "mlflow.evaluate("}) || first_metrics_autolog(f));

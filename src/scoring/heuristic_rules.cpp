@@ -384,7 +384,12 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained && !s.loaded_model) return not_applicable("no model is trained or loaded");
   const auto predicts = predict_cells(f);
-  const auto saved = f.first_with(k_persist);
+  std::optional<int> saved;
+  for (const auto& c : f.code)
+    if (persists_in(c.body)) {
+      saved = c.number;
+      break;
+    }
   const auto autologged = first_model_autolog(f);
   const auto persisted = saved && autologged ? std::min(saved, autologged) : saved ? saved : autologged;
   const auto pipes = pipeline_cells(f);
@@ -477,7 +482,7 @@ Finding mlflow_logging(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained");
   const auto recipe = f.first_with(k_recipe);
-  const auto any_mlflow = f.first_with({"mlflow.", "experiment_name", "experiment_id", "MlflowClient("});
+  const auto any_mlflow = f.first_with(k_mlflow_any);
   if (!any_mlflow && !recipe) return scored(1, {"a model is trained but nothing is tracked with MLflow"});
   if (recipe && f.first_with({".run(\"register\")", ".run('register')", ".run(\"train\")", ".run('train')"}))
     return scored(3, {cell_ref(*recipe) + ": an MLflow recipe tracks parameters, metrics and the model and "

@@ -104,6 +104,31 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "make_blobs(",
                                    "pd.DataFrame(",
                                    "read_data_asset(",
+                                   "read_pickle(",
+                                   "read_stata(",
+                                   "read_sas(",
+                                   "read_spss(",
+                                   "read_html(",
+                                   "read_orc(",
+                                   "read_ipc(",
+                                   "read_database(",
+                                   "read_delta(",
+                                   "scan_csv(",
+                                   "scan_parquet(",
+                                   "scan_ipc(",
+                                   "duckdb.sql(",
+                                   "duckdb.query(",
+                                   "read_csv_auto(",
+                                   ".load_pandas(",
+                                   "get_rdataset(",
+                                   "import_file(",
+                                   "upload_file(",
+                                   "TabularDataset(",
+                                   "fetch_20newsgroups(",
+                                   "fetch_covtype(",
+                                   "fetch_lfw_",
+                                   "fetch_olivetti_faces(",
+                                   "fetch_kddcup99(",
                                    "createDataFrame(",
                                    ".run(\"ingest\")",
                                    ".run('ingest')"};
@@ -123,7 +148,15 @@ inline const Tokens k_estimator = {
     "QuantReg(", "NaiveBayes(", "GaussianMixture(", "DBSCAN(", "AgglomerativeClustering(", "Perceptron(",
     "DiscriminantAnalysis(", "NearestNeighbors(", "OneClassSVM(", "LocalOutlierFactor(", "OneVsRest(",
     "TrainValidationSplit(", "CrossValidator(", "lightgbm.train(", "xgboost.train(", "nn.Linear(",
-    "torch.optim.", "optim.Adam", "optim.SGD(", "Model(input", "Trainer("};
+    "torch.optim.", "optim.Adam", "optim.SGD(", "Model(input", "Trainer(",
+    // statsmodels' and econometrics' models beyond the common ones
+    "SimpleExpSmoothing(", "Holt(", "ETSModel(", "UnobservedComponents(", "VAR(", "VARMAX(", "ThetaModel(",
+    "STLForecast(", "MarkovRegression(", "arch_model(", "Poisson(", "NegativeBinomial(", "RLM(", "PanelOLS(",
+    "IV2SLS(",
+    // AutoML front-ends and NLP models: PyCaret, H2O, AutoGluon, FLAML; Hugging Face, sentence-transformers,
+    // gensim, fastText
+    "compare_models(", "H2OAutoML(", "H2O", "TabularPredictor(", "AutoML(", "AutoModelFor",
+    "SentenceTransformer(", "Word2Vec(", "Doc2Vec(", "FastText(", "fasttext.train_"};
 /// Estimators whose name also ends other names, matched only where they start a name: statsmodels' `ols(` /
 /// `OLS(` (`smf.ols(`, `sm.OLS(`), not the end of Spark's `setInputCols(` or a helper's `drop_cols(`.
 inline const Tokens k_estimator_words = {"ols(", "OLS("};
@@ -133,10 +166,13 @@ inline bool names_estimator(std::string_view text) {
          std::any_of(k_estimator_words.begin(), k_estimator_words.end(),
                      [&](std::string_view t) { return contains_name(text, t); });
 }
-inline const Tokens k_fit = {".fit(",          "lgb.train(",       "xgb.train(",      "lightgbm.train(",
-                             "xgboost.train(", "cross_val_score(", "cross_validate(", "cross_val_predict(",
-                             ".backward(",     ".partial_fit(",    ".fit_predict(",   ".fit_generator(",
-                             "auto_arima(",    "trainer.train("};
+inline const Tokens k_fit = {".fit(",           "lgb.train(",         "xgb.train(",
+                             "lightgbm.train(", "xgboost.train(",     "cross_val_score(",
+                             "cross_validate(", "cross_val_predict(", ".backward(",
+                             ".partial_fit(",   ".fit_predict(",      ".fit_generator(",
+                             "auto_arima(",     "trainer.train(",     "compare_models(",
+                             "training_frame=", "train_supervised(",  "train_unsupervised(",
+                             "Word2Vec(",       "Doc2Vec(",           "FastText("};
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
 /// Whether code cell `c` fits or trains (a k_fit token, `.train(`: `model.train()`, `booster.train(`, or a
 /// packaged training step, k_packaged_training: `run_training(`) in its code, not inside a string
@@ -155,9 +191,10 @@ inline bool fails_training(const CodeFacts& c) {
 /// Databricks runs another notebook as a step of this one: `dbutils.notebook.run("./03_train_model", 3600)`.
 inline const Tokens k_notebook_run = {"dbutils.notebook.run("};
 inline const Tokens k_holdout = {
-    "train_test_split(",       "randomSplit(",  ".run(\"split\")",    ".run('split')",
-    "StratifiedShuffleSplit(", "ShuffleSplit(", "GroupShuffleSplit(", "TimeSeriesSplit(",
-    "TrainValidationSplit(",   "random_split(", "split_frame(",       "validation_split"};
+    "train_test_split(",         "randomSplit(",  ".run(\"split\")",    ".run('split')",
+    "StratifiedShuffleSplit(",   "ShuffleSplit(", "GroupShuffleSplit(", "TimeSeriesSplit(",
+    "TrainValidationSplit(",     "random_split(", "split_frame(",       "validation_split",
+    "temporal_train_test_split("};
 inline const Tokens k_cross_validation = {"cross_val_score(",
                                           "cross_validate(",
                                           "KFold(",
@@ -168,10 +205,23 @@ inline const Tokens k_cross_validation = {"cross_val_score(",
                                           "cv(",
                                           "cross_val_predict(",
                                           "LeaveOneOut(",
-                                          "LeaveOneGroupOut("};
-inline const Tokens k_tuning = {
-    "GridSearchCV(",  "RandomizedSearchCV(", "fmin(", "optuna", "ParamGridBuilder(",
-    "BayesSearchCV(", "HalvingGridSearchCV("};
+                                          "LeaveOneGroupOut(",
+                                          "HalvingRandomSearchCV(",
+                                          "HalvingGridSearchCV(",
+                                          "nfolds="};
+inline const Tokens k_tuning = {"GridSearchCV(",
+                                "RandomizedSearchCV(",
+                                "fmin(",
+                                "optuna",
+                                "ParamGridBuilder(",
+                                "BayesSearchCV(",
+                                "HalvingGridSearchCV(",
+                                "HalvingRandomSearchCV(",
+                                "tune_model(",
+                                "H2OGridSearch(",
+                                "H2OAutoML(",
+                                "compare_models(",
+                                "flaml"};
 /// A seed given as a keyword, set by a call, or as a key of a parameter dict (`params = {"seed": 42}` for
 /// `lgb.train(params, ...)`, `{'random_state': 0}` for `RandomForestClassifier(**params)`).
 inline const Tokens k_seed = {"random_state=",    "random_state =",   "seed=",
@@ -179,26 +229,39 @@ inline const Tokens k_seed = {"random_state=",    "random_state =",   "seed=",
                               "set_seed(",        "random_seed=",     "manual_seed",
                               "set_random_seed(", "seed_everything(", "'random_state'",
                               "\"random_state\"", "'seed'",           "\"seed\"",
-                              "'random_seed'",    "\"random_seed\""};
-inline const Tokens k_predict = {".predict(",   "predict_proba(",  "predict_classes(", "score_batch(",
-                                 "run_scoring", ".transform(test", ".transform(new",   "spark_udf(",
-                                 ".forecast(",  ".get_forecast(",  ".get_prediction(", "fit_predict("};
-inline const Tokens k_persist = {"joblib.dump(",
-                                 "dump(",
-                                 "pickle.dump(",
-                                 "log_model(",
-                                 "save_model(",
-                                 "register_model(",
-                                 "store_model(",
-                                 "run_publish_model(",
-                                 ".run(\"register\")",
-                                 ".run('register')",
-                                 ".write().overwrite().save(",
-                                 "model.save(",
-                                 "torch.save("};
-inline const Tokens k_load_model = {"joblib.load(", "pickle.load(",        "load_model(",   "models:/",
-                                    "spark_udf(",   "PipelineModel.load(", "get_artifact(", "score_batch(",
-                                    "run_scoring",  "deployments."};
+                              "'random_seed'",    "\"random_seed\"",  "default_rng(",
+                              "RandomState(",     "fix_random_seed(", "enable_full_determinism(",
+                              "session_id="};
+inline const Tokens k_predict = {".predict(",     "predict_proba(",  "predict_classes(", "score_batch(",
+                                 "run_scoring",   ".transform(test", ".transform(new",   "spark_udf(",
+                                 ".forecast(",    ".get_forecast(",  ".get_prediction(", "fit_predict(",
+                                 "predict_model("};
+inline const Tokens k_persist = {"joblib.dump(",       "pickle.dump(",     "dill.dump(",
+                                 "cloudpickle.dump(",  "save_pretrained(", "push_to_hub(",
+                                 "to_disk(",           "log_model(",       "save_model(",
+                                 "register_model(",    "store_model(",     "run_publish_model(",
+                                 ".run(\"register\")", ".run('register')", ".write().overwrite().save(",
+                                 "model.save(",        "torch.save("};
+inline const Tokens k_load_model = {
+    "joblib.load(",        "pickle.load(",   "load_model(",   "models:/",       "spark_udf(",
+    "PipelineModel.load(", "get_artifact(",  "score_batch(",  "run_scoring",    "deployments.",
+    "load_state_dict(",    "Word2Vec.load(", "Doc2Vec.load(", "FastText.load(", "KeyedVectors.load("};
+/// Whether `body` calls a bare `dump(` (`from joblib import dump`; `dump(model, "m.joblib")`): a `dump(`
+/// that starts a name and follows no `.` (`json.dump(metrics, f)` and `yaml.dump(` save no model).
+inline bool calls_bare_dump(std::string_view body) {
+  for (auto at = body.find("dump("); at != std::string_view::npos; at = body.find("dump(", at + 1))
+    if (at == 0 || (!is_identifier_char(body[at - 1]) && body[at - 1] != '.')) return true;
+  return false;
+}
+/// Whether `body` saves a model: a k_persist call or a bare `dump(` (calls_bare_dump).
+inline bool persists_in(std::string_view body) {
+  return contains_any(body, k_persist) || calls_bare_dump(body);
+}
+/// Any MLflow use: a call, an experiment named or given by id (in code, or through the environment:
+/// `MLFLOW_EXPERIMENT_NAME`), a client, or a trainer told to report to MLflow (`report_to="mlflow"`).
+inline const Tokens k_mlflow_any = {"mlflow.",           "experiment_name",        "experiment_id",
+                                    "MlflowClient(",     "MLFLOW_EXPERIMENT_NAME", "report_to=\"mlflow\"",
+                                    "report_to='mlflow'"};
 inline const Tokens k_pipeline = {"Pipeline(", "make_pipeline(", "ColumnTransformer(",
                                   "make_column_transformer("};
 /// MLflow Pipelines (now Recipes) share the class name: `Pipeline(profile=...)` is a recipe, not a chain of
@@ -284,6 +347,12 @@ inline const Tokens k_metric = {"accuracy_score(",
                                 "mean_squared_error(",
                                 "mean_absolute_error(",
                                 "r2_score(",
+                                "rmse(",
+                                "meanabs(",
+                                "compute(predictions",
+                                "load_metric(",
+                                "model_performance(",
+                                "medianabs(",
                                 "log_loss(",
                                 "roc_curve(",
                                 "Evaluator(",
@@ -328,7 +397,8 @@ inline const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
     {"squared error",
      {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error", "mean_squared_log_error("}},
     {"absolute error",
-     {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE", "median_absolute_error("}},
+     {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE", "median_absolute_error(", "meanabs(",
+      "medianabs("}},
     {"MCC/kappa", {"matthews_corrcoef(", "cohen_kappa_score("}},
     {"R-squared", {"r2_score(", ".rsquared", "explained_variance_score("}},
     {"log loss", {"log_loss("}},
@@ -349,7 +419,8 @@ inline const std::vector<std::pair<std::string, Tokens>> k_metric_names = {
      {"f1", "f1_macro", "f1_micro", "f1_weighted", "f1_samples", "precision", "precision_macro",
       "precision_micro", "precision_weighted", "recall", "recall_macro", "recall_micro", "recall_weighted",
       "weightedPrecision", "weightedRecall"}},
-    {"ROC-AUC", {"roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted"}},
+    {"ROC-AUC",
+     {"roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted", "auc", "AUC"}},
     {"PR-AUC", {"average_precision"}},
     {"squared error", {"neg_root_mean_squared_error", "neg_mean_squared_log_error"}},
     {"absolute error",
@@ -688,7 +759,8 @@ inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
       "RidgeClassifier",
       "ElasticNet(",
       "ElasticNetCV(",
-      "SGD",
+      "SGDClassifier(",
+      "SGDRegressor(",
       "HuberRegressor(",
       "PoissonRegressor(",
       "TweedieRegressor(",
@@ -706,25 +778,34 @@ inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
       "GLM(",
       "WLS(",
       "GLS(",
-      "QuantReg("}},
+      "QuantReg(",
+      "Poisson(",
+      "NegativeBinomial(",
+      "RLM(",
+      "PanelOLS(",
+      "IV2SLS("}},
     {"tree", {"DecisionTree"}},
     {"forest", {"RandomForest", "ExtraTrees"}},
     {"boosting", {"GradientBoosting", "AdaBoost", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
     {"svm", {"SVC(", "SVR("}},
     {"knn", {"KNeighbors"}},
     {"naive bayes", {"NB("}},
-    {"neural net", {"MLP", "Sequential("}},
+    {"neural net",
+     {"MLP", "Sequential(", "nn.Module", "keras.Model(", "Model(input", "AutoModelFor",
+      "SentenceTransformer("}},
     {"clustering",
      {"KMeans(", "DBSCAN(", "AgglomerativeClustering(", "GaussianMixture(", "MeanShift(",
       "SpectralClustering(", "Birch(", "OPTICS(", "AffinityPropagation("}},
     {"time series",
      {"ARIMA(", "SARIMAX(", "ExponentialSmoothing(", "Prophet(", "AutoReg(", "auto_arima(",
-      "SimpleExpSmoothing(", "Holt(", "ETSModel(", "UnobservedComponents("}},
+      "SimpleExpSmoothing(", "Holt(", "ETSModel(", "UnobservedComponents(", "VAR(", "VARMAX(", "ThetaModel(",
+      "STLForecast(", "MarkovRegression(", "arch_model("}},
     {"baseline", {"DummyClassifier(", "DummyRegressor("}}};
 /// Words of markdown that discusses metrics.
-inline const Tokens k_metric_words = {"accuracy", "precision", "recall", "rmse",  "mae",
-                                      "r2",       "r-squared", "r²",     "auc",   "error",
-                                      "score",    "baseline",  "better", "worse", "improv"};
+inline const Tokens k_metric_words = {"accuracy",  "precision", "recall",   "rmse",       "mse",   "mape",
+                                      "f1",        "log loss",  "residual", "silhouette", "mae",   "r2",
+                                      "r-squared", "r²",        "auc",      "error",      "score", "baseline",
+                                      "better",    "worse",     "improv"};
 
 // ---- evidence that needs more than a token ----
 
@@ -2670,9 +2751,9 @@ inline std::optional<int> first_call_of_fitting_definition(const NotebookFacts& 
 /// `hub.load(`, `tf.saved_model.load(`, `spacy.load(` and gensim's `Word2Vec.load(` / `Doc2Vec.load(` /
 /// `FastText.load(` / `KeyedVectors.load(`. `spark.read.format("delta").load(path)` and `np.load(` read data.
 inline bool loads_data_in(std::string_view body) {
-  static const Tokens model_owners = {"joblib",   "pickle",  "dill",        "cloudpickle",
-                                      "torch",    "hub",     "saved_model", "spacy",
-                                      "Word2Vec", "Doc2Vec", "FastText",    "KeyedVectors"};
+  static const Tokens model_owners = {"evaluate", "joblib",   "pickle",      "dill",  "cloudpickle",
+                                      "torch",    "hub",      "saved_model", "spacy", "Word2Vec",
+                                      "Doc2Vec",  "FastText", "KeyedVectors"};
   for (std::string_view t : k_data_load) {
     if (t != ".load(") {
       if (contains(body, t)) return true;

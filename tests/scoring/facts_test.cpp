@@ -2291,3 +2291,59 @@ TEST(Facts, ADefFittingTheModelItIsGivenTrainsWhereCalled) {
   // defined, and an estimator named, but never called: nothing is trained
   EXPECT_EQ(facts_of(head + "# %%\nm = LogisticRegression()\n").at("trains_model"), 0);
 }
+
+// Libraries beyond pandas and scikit-learn (by hand: each line does what the fact names; the libraries'
+// documented calls): readers, statsmodels and econometrics models, AutoML front-ends, Hugging Face and
+// gensim, seeds, tuning, saves and loads of models, metrics, MLflow through the environment.
+TEST(Facts, CallsOfMoreLibraries) {
+  const auto fact = [](const std::string& code, const char* name) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at(name);
+  };
+  for (const char* load :
+       {"df = pd.read_pickle('d.pkl')", "df = pd.read_stata('d.dta')", "lf = pl.scan_parquet('d.parquet')",
+        "df = duckdb.sql(\"SELECT * FROM 'sales.parquet'\").df()",
+        "d = sm.datasets.macrodata.load_pandas().data", "fr = h2o.import_file('d.csv')",
+        "train = TabularDataset('train.csv')", "news = fetch_20newsgroups(subset='train')"})
+    EXPECT_EQ(fact(load, "loads_data"), 1) << load;
+  EXPECT_EQ(fact("acc = evaluate.load('accuracy')", "loads_data"), 0);
+  for (const char* model :
+       {"fit = Holt(train).fit()", "res = VAR(df).fit(2)", "res = sm.Poisson(y, X).fit()",
+        "predictor = TabularPredictor(label='y').fit(train)",
+        "automl = AutoML()\nautoml.fit(X_train, y_train)", "best = compare_models()",
+        "aml = H2OAutoML(max_models=5)\naml.train(y='y', training_frame=fr)",
+        "w2v = Word2Vec(sentences, vector_size=50)", "clf = fasttext.train_supervised('train.txt')"})
+    EXPECT_EQ(fact(model, "trains_model"), 1) << model;
+  EXPECT_EQ(fact("fit = Holt(train).fit()", "model_families"), 1);  // time series
+  EXPECT_EQ(fact("opt = torch.optim.SGD(net.parameters(), lr=0.1)\nclass Net(nn.Module):\n    pass\n"
+                 "loss.backward()",
+                 "model_families"),
+            1);  // a neural net, not a linear model
+  EXPECT_EQ(fact("from transformers import AutoModelForSequenceClassification, Trainer\n"
+                 "model = AutoModelForSequenceClassification.from_pretrained('bert-base-uncased')\n"
+                 "trainer = Trainer(model=model)\ntrainer.train()",
+                 "neural_network"),
+            1);
+  for (const char* seed : {"rng = np.random.default_rng(42)", "rs = np.random.RandomState(0)",
+                           "s = setup(df, target='y', session_id=123)", "spacy.util.fix_random_seed(0)"})
+    EXPECT_EQ(fact(seed, "seed_set"), 1) << seed;
+  for (const char* tune :
+       {"s = HalvingRandomSearchCV(RandomForestClassifier(), grid).fit(X, y)", "tuned = tune_model(best)"})
+    EXPECT_EQ(fact(tune, "tuning"), 1) << tune;
+  EXPECT_EQ(fact("s = HalvingRandomSearchCV(RandomForestClassifier(), grid).fit(X, y)", "cross_validation"),
+            1);
+  for (const char* save : {"model.save_pretrained('./out')", "trainer.push_to_hub()",
+                           "nlp.to_disk('ner_model')", "from joblib import dump\ndump(model, 'm.joblib')"})
+    EXPECT_EQ(fact(save, "persists_model"), 1) << save;
+  EXPECT_EQ(fact("json.dump(metrics, f)", "persists_model"), 0);
+  EXPECT_EQ(fact("json.dump(metrics, f)", "persists_with_pickle"), 0);
+  EXPECT_EQ(fact("model.load_state_dict(torch.load('model.pt'))", "loads_model"), 1);
+  EXPECT_EQ(fact("print(acc.compute(predictions=preds, references=refs))", "metric_cells"), 1);
+  EXPECT_EQ(fact("m = XGBClassifier(eval_metric='auc')", "metric_kinds"), 1);  // ROC-AUC
+  EXPECT_EQ(
+      fact(
+          "os.environ['MLFLOW_EXPERIMENT_NAME'] = 'nlp'\nargs = TrainingArguments('out', report_to='mlflow')",
+          "mlflow_used"),
+      1);
+  EXPECT_EQ(fact("preds = predict_model(final, data=test)", "predicts"), 1);
+  EXPECT_EQ(fact("y_train, y_test = temporal_train_test_split(y, test_size=12)", "holdout_split"), 1);
+}
