@@ -458,9 +458,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["unseen_categories_handled"] =
       b(any(f, {"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
                 "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"}));
-  if (s.holdout)
-    for (int n : transform_cells(f))
-      if (n < *s.holdout) v["transform_before_split"] = 1;
+  v["transform_before_split"] = b(!transform_before_split_cells(f, s).empty());
   v["categoricals_dropped"] =
       b(any(f, {"exclude=['object']", "exclude=[\"object\"]", "exclude='object'", "exclude=\"object\""}));
 

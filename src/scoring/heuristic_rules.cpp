@@ -318,10 +318,7 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
       f.first_with({"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",
                     "handleInvalid='keep'", "handleInvalid=\"keep\"", "cat_features"})
           .has_value();
-  std::vector<int> fitted_before_split;
-  if (s.holdout)
-    for (int n : transform_cells(f))
-      if (n < *s.holdout) fitted_before_split.push_back(n);
+  const std::vector<int> fitted_before_split = transform_before_split_cells(f, s);
   if (!encoders.empty()) notes.push_back(cell_list(encoders) + ": categorical encoding");
   if (!scalers.empty()) notes.push_back(cell_list(scalers) + ": scaling/assembling");
   if (!derived.empty()) notes.push_back(cell_list(derived) + ": derived or selected features");

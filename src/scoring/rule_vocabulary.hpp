@@ -2884,6 +2884,31 @@ inline std::size_t split_start(std::string_view body) {
   return start;
 }
 
+/// Cells that fit a transform before the hold-out split (transform_cells): a cell before the split's, and the
+/// split's own cell when a transform is fitted in its text above the split (split_start): `X =
+/// TfidfVectorizer().fit_transform(df.text)` a line above `train_test_split(X, y)`. In that text a fit is
+/// `get_dummies(`, `.fit_transform(`, or a `.fit(` on a line that builds a transformer (k_transformer).
+inline std::vector<int> transform_before_split_cells(const NotebookFacts& f, const Stages& s) {
+  std::vector<int> out;
+  if (!s.holdout) return out;
+  for (int n : transform_cells(f)) {
+    if (n < *s.holdout) {
+      out.push_back(n);
+      continue;
+    }
+    if (n != *s.holdout) continue;
+    const std::string_view body = f.cell(n)->body;
+    const std::size_t split = split_start(body);
+    if (split == std::string_view::npos) continue;
+    bool fits = false;
+    for (std::string_view line : util::split_lines(body.substr(0, split)))
+      fits = fits || contains_any(line, {"get_dummies(", ".fit_transform("}) ||
+             (contains(line, ".fit(") && contains_any(line, k_transformer));
+    if (fits) out.push_back(n);
+  }
+  return out;
+}
+
 /// Which fills before_split_outside_pipeline looks for: fill statistics (fill_statistic_cells) or any fill or
 /// drop (filling_cells).
 enum class FillKind { statistic, any };

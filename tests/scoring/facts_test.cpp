@@ -700,6 +700,17 @@ X_test = scaler.transform(imputer.transform(X_test))
       "pipe.fit(train)\n");
   EXPECT_EQ(f.at("transform_before_split"), 1);
   EXPECT_EQ(f.at("pipeline"), 1);
+  // A transform fitted in the split's own cell, above the split, is fitted before it; below it, after.
+  EXPECT_EQ(
+      facts_of("# %%\ndf = pd.read_csv('d.csv')\n# %%\nX = TfidfVectorizer().fit_transform(df['text'])\n"
+               "X_train, X_test, y_train, y_test = train_test_split(X, df.label, test_size=0.2)\n")
+          .at("transform_before_split"),
+      1);
+  EXPECT_EQ(facts_of("# %%\ndf = pd.read_csv('d.csv')\n# %%\n"
+                     "X_train, X_test, y_train, y_test = train_test_split(X, df.label, test_size=0.2)\n"
+                     "sc = StandardScaler()\nX_train = sc.fit_transform(X_train)\n")
+                .at("transform_before_split"),
+            0);
   // A pipeline fitted on the training part alone fits nothing before the split.
   f = facts_of(
       "# %%\ndf = pd.read_csv('d.csv')\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
