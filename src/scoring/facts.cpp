@@ -51,6 +51,26 @@ struct Installed {
   std::string name;
   bool pinned = false;
 };
+/// The lines of `source`, a line that ends in a backslash joined to the next (`!pip install -q \` then
+/// `transformers==4.40.0 \` then `datasets==2.19.0` read as one install line), the backslash dropped.
+std::vector<std::string> continued_lines(std::string_view source) {
+  std::vector<std::string> out;
+  bool open = false;
+  for (std::string_view raw : util::split_lines(source)) {
+    std::string_view line = raw;
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+      line.remove_suffix(1);
+    const bool continues = !line.empty() && line.back() == '\\';
+    if (continues) line.remove_suffix(1);
+    if (open)
+      out.back().append(" ").append(line);
+    else
+      out.emplace_back(line);
+    open = continues;
+  }
+  return out;
+}
+
 std::vector<Installed> installed_packages(std::string_view line) {
   std::vector<Installed> out;
   // `install` as a word of its own: not the end of `uninstall`
@@ -59,7 +79,26 @@ std::vector<Installed> installed_packages(std::string_view line) {
     at = line.find("install ", at + 1);
   if (at == std::string_view::npos) return out;
   std::string_view rest = line.substr(at + 8);
-  rest = rest.substr(0, rest.find_first_of("|;&>#"));  // a pipe, a next command or a comment ends the list
+  // A pipe, a next command, a comment or a redirection ends the list, outside quotes: `> log.txt` and `2>&1`
+  // redirect, a version's `>` (`"accelerate>=0.21"`, `x>0.2`) does not.
+  {
+    char quote = 0;
+    std::size_t end = rest.size();
+    for (std::size_t i = 0; i < rest.size() && end == rest.size(); ++i) {
+      const char ch = rest[i];
+      if (quote) {
+        if (ch == quote) quote = 0;
+      } else if (ch == '"' || ch == '\'') {
+        quote = ch;
+      } else if (ch == '|' || ch == ';' || ch == '&' || ch == '#') {
+        end = i;
+      } else if (ch == '>' && (i == 0 || rest[i - 1] == ' ' || rest[i - 1] == '\t' ||
+                               std::isdigit(static_cast<unsigned char>(rest[i - 1])))) {
+        end = i;
+      }
+    }
+    rest = rest.substr(0, end);
+  }
   bool skip_value = false;
   while (!rest.empty()) {
     rest = util::trim(rest);
@@ -92,7 +131,13 @@ std::vector<Installed> installed_packages(std::string_view line) {
     while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
     while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);
     if (word.empty() || word == "pip") continue;  // `pip install --upgrade pip` installs no package
-    out.push_back({std::string(word), contains(word, "==") || contains(word, "~=") || contains(word, "@")});
+    // pinned: `x==1.2`, `x~=1.2`, `x @ url`, or conda's `x=1.2` (a `=` before a digit)
+    const std::size_t eq = word.find('=');
+    const bool conda_pin = eq != std::string_view::npos && eq > 0 && word[eq - 1] != '>' &&
+                           word[eq - 1] != '<' && word[eq - 1] != '!' && eq + 1 < word.size() &&
+                           std::isdigit(static_cast<unsigned char>(word[eq + 1]));
+    out.push_back({std::string(word),
+                   contains(word, "==") || contains(word, "~=") || contains(word, "@") || conda_pin});
   }
   return out;
 }
@@ -333,8 +378,8 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
                             util::starts_with(first_line, "%%bash") ||
                             util::starts_with(first_line, "%%sh") ||
                             util::starts_with(first_line, "%%script");
-    for (std::string_view raw : util::split_lines(c.source)) {
-      const std::string_view line = util::trim(raw);
+    for (const std::string& joined : continued_lines(c.source)) {
+      const std::string_view line = util::trim(joined);
       const std::string lower = util::to_lower(line);
       if (!contains_any(lower, k_install)) continue;
       if (line.empty() || line.front() == '#') continue;
@@ -354,8 +399,8 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   {
     // Packages named by an install line anywhere, markdown instructions included (a version note).
     for (const auto& c : nb.cells)
-      for (std::string_view raw : util::split_lines(c.source))
-        if (const std::string lower = util::to_lower(util::trim(raw));
+      for (const std::string& joined : continued_lines(c.source))
+        if (const std::string lower = util::to_lower(util::trim(joined));
             contains_any(lower, k_install) && !util::starts_with(lower, "#"))
           installs += lower + "\n";
     std::set<std::string> beyond;

@@ -793,6 +793,24 @@ TEST(Facts, InstallLinesInOtherStyles) {
   EXPECT_EQ(f.at("uninstalled_packages"), 0);
   f = facts_of("# %%\n!pip install --user shap==0.44.0 --upgrade|tail -n 1\n# %%\nimport shap\n");
   EXPECT_EQ(f.at("install_unpinned"), 0);  // the pipe ends the package list
+  // a line continued with a backslash is one install line; a quoted version's `>` ends nothing; conda's
+  // single `=` pins
+  f = facts_of(
+      "# %%\n!pip install -q \\\n    transformers==4.40.0 \\\n    datasets==2.19.0\n"
+      "# %%\nimport transformers\nimport datasets\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 0);
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  f = facts_of(
+      "# %%\n%pip install \"accelerate>=0.21\" \"peft==0.7.1\"\n# %%\nimport accelerate\nimport peft\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);    // peft
+  EXPECT_EQ(f.at("install_unpinned"), 1);  // accelerate: a lower bound is no pin
+  EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  f = facts_of("# %%\n!pip install shap==0.44.0 > /dev/null\n# %%\nimport shap\n");
+  EXPECT_EQ(f.at("install_unpinned"), 0);  // the redirection ends the list
+  f = facts_of("# %%\n!conda install -y -c conda-forge lightgbm=4.3.0\n# %%\nimport lightgbm\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);
+  EXPECT_EQ(f.at("install_unpinned"), 0);
   f = facts_of("# %%\n!pip install --upgrade pip\n# %%\nimport shap\n");
   EXPECT_EQ(f.at("install_unpinned"), 0);  // upgrading pip installs no package
   EXPECT_EQ(f.at("uninstalled_packages"), 1);
