@@ -1658,6 +1658,30 @@ inline bool drops_null_rows(std::string_view body) {
   return found;
 }
 
+/// Whether a line of `body` fills the missing values it picks by a mask: an assignment to the rows a
+/// missing-value test picks (`df.loc[df.Age.isnull(), "Age"] = df.Age.median()`, `df.loc[df["x"].isna(),
+/// "x"] = 0`), or `np.where(` / `.where(` choosing by such a test (`df["Age"] = np.where(df.Age.isna(),
+/// med, df.Age)`).
+inline bool fills_by_mask(std::string_view body) {
+  if (!contains_any(body, {"isnull()", "isna()"})) return false;
+  for (std::string_view line : util::split_lines(body)) {
+    if (!contains_any(line, {"isnull()", "isna()"})) continue;
+    const std::string_view target = assignment_target(line);
+    if (!target.empty() && contains(target, "[") && contains_any(target, {"isnull()", "isna()"})) return true;
+    if (target.empty()) continue;
+    const std::string_view value = line.substr(target.size() + 1);
+    for (std::string_view call : {"np.where(", "numpy.where("}) {
+      const std::size_t at = value.find(call);
+      if (at == std::string_view::npos) continue;
+      const std::size_t comma = value.find(',', at);
+      if (comma != std::string_view::npos &&
+          contains_any(value.substr(at, comma - at), {"isnull()", "isna()"}))
+        return true;
+    }
+  }
+  return false;
+}
+
 /// Whether `body` holds one of `tokens` (k_impute, k_direct_fill: fills and drops of missing values). Their
 /// drop token `dropna(` (and Spark's `na.drop(`) is read as a drop only where it drops (dropna_use), and
 /// stands for the other drop of rows too, the not-null row pick (drops_null_rows).
@@ -1669,6 +1693,7 @@ inline bool fills_or_drops(std::string_view body, const Tokens& tokens) {
     else if (contains(body, t))
       return true;
   }
+  if (fills_by_mask(body)) return true;
   return drop_token && (dropna_use(body).drops || drops_null_rows(body));
 }
 
@@ -2077,7 +2102,8 @@ inline std::set<std::string, std::less<>> statistic_names(const NotebookFacts& f
 inline bool fills_with_statistic(std::string_view text,
                                  const std::set<std::string, std::less<>>& names = {}) {
   for (std::string_view line : util::split_lines(text)) {
-    if (!contains_any(line, {"fillna(", "na.fill(", "fill_null(", "replace("})) continue;
+    if (!contains_any(line, {"fillna(", "na.fill(", "fill_null(", "replace("}) && !fills_by_mask(line))
+      continue;
     if (contains_any(line, k_fill_statistic) ||
         contains_any(line, {"fillna(mean", "fillna(median", "fillna(mode"}))
       return true;
@@ -2965,7 +2991,7 @@ inline ExploredLine explored_line(std::string_view body, std::pair<std::size_t, 
   l.begin = range.first;
   const std::string_view line = body.substr(range.first, range.second - range.first);
   l.target = assignment_target(line);
-  l.fills = contains_any(line, k_fill_call);
+  l.fills = contains_any(line, k_fill_call) || fills_by_mask(line);
   const auto last = [&](std::string_view token) {
     const std::size_t at = line.rfind(token);
     return at == std::string_view::npos ? at : l.begin + at;

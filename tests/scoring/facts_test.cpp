@@ -2376,3 +2376,27 @@ TEST(Facts, CallsOfMoreLibraries) {
   EXPECT_EQ(fact("preds = predict_model(final, data=test)", "predicts"), 1);
   EXPECT_EQ(fact("y_train, y_test = temporal_train_test_split(y, test_size=12)", "holdout_split"), 1);
 }
+
+// A fill through a mask of the missing rows is a fill (by hand: each line puts a median, computed on the
+// whole frame before the split, into the rows where the value is missing); its median is no summary
+// statistic.
+TEST(Facts, AFillThroughAMaskIsAFill) {
+  const auto facts = [](const std::string& line) {
+    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
+                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['Age']], df['y'])\n");
+  };
+  for (const char* line : {"df.loc[df.Age.isnull(), 'Age'] = df.Age.median()",
+                           "df['Age'] = np.where(df['Age'].isna(), df['Age'].median(), df['Age'])"}) {
+    const auto f = facts(line);
+    EXPECT_EQ(f.at("imputation_cells"), 1) << line;
+    EXPECT_EQ(f.at("imputation_before_split"), 1) << line;
+    EXPECT_EQ(f.at("fill_before_split"), 1) << line;
+    EXPECT_EQ(f.at("eda_kinds"), 1) << line;  // the missing-value test, not a summary statistic
+  }
+  for (const char* line :
+       {"df.loc[df.Age > 60, 'Senior'] = 1", "df['Flag'] = np.where(df['Age'] > 60, 1, 0)"}) {
+    const auto f = facts(line);
+    EXPECT_EQ(f.at("imputation_cells"), 0) << line;
+    EXPECT_EQ(f.at("fill_before_split"), 0) << line;
+  }
+}
