@@ -4,6 +4,7 @@
 // (heuristic_facts.cpp) and the rules' vocabulary (rule_vocabulary.hpp).
 #pragma once
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,24 +21,87 @@ namespace judge::scoring::detail {
 /// A string runs from a quote (`'` or `"`) to the next same quote, a backslash escaping the byte after it,
 /// and may go on over newlines (an unclosed quote hides the rest of the text); a triple-quoted string (`'''`
 /// or three `"`) runs to the next same triple quote, so a docstring may hold single quotes ("the frame's
-/// shape"). A comment runs
-/// from `#` to the end of its line; its newline is visited. The quotes and the comment are not visited; each
-/// comment is handed to `comment(begin, end)` ([begin, end): from its `#` to its newline or the text's end).
-/// Linear in text.size().
+/// shape"). An f-string's replacement fields are code (`f"missing: {df.isnull().sum()}"` visits
+/// `df.isnull().sum()`, at the string's bracket depth plus the field's own): a field runs from a `{` (not
+/// `{{`) to its `}`, strings inside it are strings, and its format spec (from a `:` or a `!` conversion at
+/// the field's top level to the `}`) is not code. A comment runs from `#` to the end of its line; its newline
+/// is visited. The quotes and the comment are not visited; each comment is handed to `comment(begin, end)`
+/// ([begin, end): from its `#` to its newline or the text's end). Linear in text.size().
 template <typename Visit, typename Comment = void (*)(std::size_t, std::size_t)>
 std::size_t scan_code(
     std::string_view text, Visit visit, Comment comment = [](std::size_t, std::size_t) {}) {
   int depth = 0;
   char quote = 0;
   bool triple = false;
+  bool fstring = false;  // the string is an f-string
+  int field = -1;        // in one of its replacement fields: the field's bracket depth; -1 outside any
+  char inner = 0;        // the quote of a string inside the field, 0 outside one
+  bool spec = false;     // in the field's format spec
   const auto triple_at = [&](std::size_t i, char q) {
     return i + 2 < text.size() && text[i] == q && text[i + 1] == q && text[i + 2] == q;
   };
+  // Whether the quote at `i` opens an f-string: a prefix of letters among f, r, b, u before it holding an f
+  // (`f"`, `rf'`, `Fr"`), not the end of a longer name.
+  const auto f_prefix = [&](std::size_t i) {
+    std::size_t b = i;
+    bool f = false;
+    while (b > 0 && i - b < 2 && std::string_view("fFrRbBuU").find(text[b - 1]) != std::string_view::npos) {
+      f = f || text[b - 1] == 'f' || text[b - 1] == 'F';
+      --b;
+    }
+    const bool starts =
+        b == 0 || !(std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '_');
+    return f && starts;
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char ch = text[i];
+    if (quote && field >= 0) {
+      if (inner) {
+        if (ch == '\\')
+          ++i;
+        else if (ch == inner)
+          inner = 0;
+        continue;
+      }
+      if (spec) {
+        if (ch == '}') field = -1, spec = false;
+        continue;
+      }
+      if (ch == quote) {  // the field is cut off by the string's own quote: the string ends
+        if (!triple || triple_at(i, quote)) {
+          if (triple) i += 2;
+          quote = 0;
+          field = -1;
+        }
+        continue;
+      }
+      if (ch == '"' || ch == '\'') {
+        inner = ch;
+        continue;
+      }
+      if (field == 0 &&
+          (ch == '}' || ch == ':' || (ch == '!' && (i + 1 >= text.size() || text[i + 1] != '=')))) {
+        if (ch == '}')
+          field = -1;
+        else
+          spec = true;
+        continue;
+      }
+      if (ch == '(' || ch == '[' || ch == '{')
+        ++field;
+      else if ((ch == ')' || ch == ']' || ch == '}') && field > 0)
+        --field;
+      if (visit(i, depth + field)) return i;
+      continue;
+    }
     if (quote) {
       if (ch == '\\') {
         ++i;
+      } else if (fstring && ch == '{') {
+        if (i + 1 < text.size() && text[i + 1] == '{')
+          ++i;  // `{{` is a brace of the text
+        else
+          field = 0;
       } else if (ch == quote && (!triple || triple_at(i, quote))) {
         if (triple) i += 2;
         quote = 0;
@@ -52,6 +116,7 @@ std::size_t scan_code(
     }
     if (ch == '"' || ch == '\'') {
       quote = ch;
+      fstring = f_prefix(i);
       triple = triple_at(i, ch);
       if (triple) i += 2;
       continue;

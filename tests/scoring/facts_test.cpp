@@ -1948,6 +1948,19 @@ TEST(Facts, ExplorationInAStringOrACommentLooksAtNothing) {
   EXPECT_EQ(f.at("missing_check_before_training"), 1);
   f = facts_of(load + "spark.sql(\"SELECT COUNT(*) FROM t WHERE age IS NULL\").show()" + fit);
   EXPECT_EQ(f.at("eda_kinds"), 1);  // missing values
+  // An f-string's replacement fields are code; its text, a doubled brace and a format spec are not.
+  f = facts_of(load + "print(f'Shape: {df.shape}, missing: {df.isna().sum().sum()}')" + fit);
+  EXPECT_EQ(f.at("eda_kinds"), 2);  // shape/types, missing values
+  EXPECT_EQ(f.at("missing_check_before_training"), 1);
+  f = facts_of(load + "print(f'Mean age: {df[\"age\"].mean():.1f}')" + fit);
+  EXPECT_EQ(f.at("eda_kinds"), 1);  // summary statistics
+  f = facts_of(load + "print(f'Next: {{df.info()}} and df.describe() {n:>5}')\nprint(rf'{n!r} df.isnull()')" +
+               fit);
+  EXPECT_EQ(f.at("eda_kinds"), 0);
+  EXPECT_EQ(f.at("missing_check_before_training"), 0);
+  // a string that only ends in f is no f-string
+  f = facts_of(load + "print(elf'{df.info()}')" + fit);
+  EXPECT_EQ(f.at("eda_kinds"), 0);
 }
 
 // Keras's validation_split holds out the last rows once: a hold-out split, no cross-validation (no folds).
