@@ -2798,6 +2798,40 @@ inline bool loads_data_in(std::string_view body) {
   return false;
 }
 
+/// Code cells that fit or train a model (a k_fit token), leaving out cells whose only fits are of a
+/// transform: `.fit(` on a line that builds an encoder, scaler, imputer or PCA (`StandardScaler().fit(X)`),
+/// or called on a name assigned one alone (`scaler.fit(X_train)`; a name whose line also builds an estimator
+/// or a pipeline, `pipe = make_pipeline(StandardScaler(), LogisticRegression())`, is a model). So fitting a
+/// scaler does not start training.
+inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
+  static const Tokens transforms = {"Encoder(",     "Scaler(",     "Indexer(", "Normalizer(", "Binarizer(",
+                                    "Discretizer(", "Vectorizer(", "Imputer(", "PCA("};
+  std::set<std::string, std::less<>> names;  // names assigned a transform alone
+  for (const auto& c : f.code)
+    for (std::string_view line : util::split_lines(c.body))
+      if (const auto name = built_name(line, transforms);
+          !name.empty() && !names_estimator(line) && !contains_any(line, k_pipeline))
+        names.insert(std::string(name));
+  std::vector<int> out;
+  for (const auto& c : f.code) {
+    if (!contains_any(c.body, k_fit)) continue;
+    bool model = std::any_of(k_fit.begin(), k_fit.end(),
+                             [&](std::string_view t) { return t != ".fit(" && contains(c.body, t); });
+    for (auto at = c.body.find(".fit("); !model && at != std::string::npos;
+         at = c.body.find(".fit(", at + 1)) {
+      const std::size_t bol = c.body.rfind('\n', at) == std::string::npos ? 0 : c.body.rfind('\n', at) + 1;
+      const std::string_view line =
+          std::string_view(c.body).substr(bol, std::min(c.body.find('\n', at), c.body.size()) - bol);
+      const bool transform =
+          (contains_any(line, transforms) && !names_estimator(line) && !contains_any(line, k_pipeline)) ||
+          names.count(name_before(c.body, at)) > 0;
+      model = !transform;
+    }
+    if (model) out.push_back(c.number);
+  }
+  return out;
+}
+
 inline Stages find_stages(const NotebookFacts& f) {
   Stages s;
   s.has_code = !f.code.empty();
@@ -2816,7 +2850,7 @@ inline Stages find_stages(const NotebookFacts& f) {
     }
   const auto packaged = packaged_training_cell(f);
   s.packaged = packaged.has_value();
-  const auto fits = f.cells_with(k_fit);
+  const auto fits = model_fit_cells(f);
   for (int n : fits)
     if (s.model && n >= *s.model) {
       s.fit = n;

@@ -2413,3 +2413,26 @@ TEST(Facts, AFillThroughAMaskIsAFill) {
     EXPECT_EQ(f.at("fill_before_split"), 0) << line;
   }
 }
+
+// Fitting a scaler, an imputer, an encoder or PCA starts no training (by hand: the missing-value check below
+// comes after the scaler's fit and before the model's).
+TEST(Facts, FittingATransformStartsNoTraining) {
+  for (const char* fit : {"scaler = StandardScaler().fit(X)", "scaler = StandardScaler()\nscaler.fit(X)",
+                          "imp = SimpleImputer(strategy='median')\nimp.fit(X)", "pca = PCA(5).fit(X)"}) {
+    const auto f = facts_of(std::string("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n") +
+                            fit + "\n# %%\ndf.isnull().sum()\n# %%\nm = LogisticRegression().fit(X, y)\n");
+    EXPECT_EQ(f.at("missing_check_before_training"), 1) << fit;
+    EXPECT_EQ(f.at("trains_model"), 1) << fit;
+  }
+  // a pipeline holding a scaler is a model
+  const auto f = facts_of(
+      "# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n"
+      "pipe = make_pipeline(StandardScaler(), LogisticRegression())\npipe.fit(X, y)\n# "
+      "%%\ndf.isnull().sum()\n");
+  EXPECT_EQ(f.at("trains_model"), 1);
+  EXPECT_EQ(f.at("missing_check_before_training"), 0);
+  // a scaler fitted, and no model: nothing is trained
+  EXPECT_EQ(facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nsc = StandardScaler().fit(df)\n")
+                .at("trains_model"),
+            0);
+}
