@@ -1962,7 +1962,9 @@ inline bool names_split_part(std::string_view name) {
 
 /// Where expression `value` first picks rows by position, at random or by a condition: a `.head(` /
 /// `.tail(`, a random sample (`.sample(frac=0.8)`), the rows left when another frame's are dropped
-/// (`.drop(train.index)`, `.drop(index=train.index)`), or the `[` of a subscript whose first element (before
+/// (`.drop(train.index)`, `.drop(index=train.index)`), a filter by a condition (polars' and Spark's
+/// `.filter(` / `.where(` holding a comparison or a membership test, not a not-null test; pandas'
+/// `.query("year < 2020")`), or the `[` of a subscript whose first element (before
 /// a `,`) is a slice with a bound (`[:800]`, `[-12:]`, `.iloc[:-h]`, `.loc["2023":]`) or a condition: a
 /// comparison (`[df["date"] < cutoff]`, `[df.year == 2020]`, `!=`) or a membership test (`[~df.index.isin(
 /// train.index)]`). npos when it picks none. A bare `:` picks every row (`.iloc[:, 1:]` picks columns); what
@@ -1970,6 +1972,23 @@ inline bool names_split_part(std::string_view name) {
 inline std::size_t row_slice_at(std::string_view value) {
   std::size_t found = std::string_view::npos;
   for (std::string_view call : {".head(", ".tail(", ".sample("}) found = std::min(found, value.find(call));
+  // A filter by a condition: polars' and Spark's `.filter(` / `.where(` (`df.filter(pl.col("date") <
+  // cutoff)`, `sdf.filter(F.col("y") == 2020)`, `~pl.col("id").is_in(ids)`), pandas' `.query("year < 2020")`.
+  for (std::string_view call : {".filter(", ".where(", ".query("})
+    for (auto at = value.find(call); at != std::string_view::npos; at = value.find(call, at + 1)) {
+      int open = 0;
+      std::size_t end = at + call.size();
+      for (; end < value.size(); ++end) {
+        if (value[end] == '(') ++open;
+        if (value[end] == ')' && open-- == 0) break;
+      }
+      const std::string_view args = value.substr(at + call.size(), end - at - call.size());
+      if (contains_any(args, {"<", ">", "==", "!=", "is_in(", "isin("}) &&
+          !contains_any(args, {"isNotNull(", "is_not_null(", "notna(", "notnull("})) {
+        found = std::min(found, at);
+        break;
+      }
+    }
   for (auto at = value.find(".drop("); at != std::string_view::npos; at = value.find(".drop(", at + 1)) {
     const std::size_t close = value.find(')', at);
     if (close != std::string_view::npos && util::ends_with(value.substr(0, close), ".index")) {

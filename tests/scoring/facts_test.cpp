@@ -1857,6 +1857,12 @@ TEST(Facts, HoldoutSplitByPositionOrTime) {
   EXPECT_EQ(split("train = df.sample(frac=0.8)\ntest = df.drop(index=train.index)"), 1);
   EXPECT_EQ(split("train = df.sample(frac=0.8)\ntest = df[~df.index.isin(train.index)]"), 1);
   EXPECT_EQ(split("train = df[df.fold != 0]\nvalid = df[df.fold == 0]"), 1);
+  EXPECT_EQ(split("train = df.filter(pl.col('date') < cutoff)\ntest = df.filter(pl.col('date') >= cutoff)"),
+            1);
+  EXPECT_EQ(split("train = sdf.where(F.col('year') != 2020)\ntest = sdf.where(F.col('year') == 2020)"), 1);
+  EXPECT_EQ(split("train = df.query('year < 2020')\ntest = df.query('year >= 2020')"), 1);
+  EXPECT_EQ(split("train = df.filter(pl.col('y').is_not_null())\ntest = df.filter(pl.col('y').is_null())"),
+            0);
   EXPECT_EQ(split("train = df.sample(frac=0.8)"), 0);                     // one part alone
   EXPECT_EQ(split("train = df[:800]\ntest = df.drop('id', axis=1)"), 0);  // a column drop picks no rows
   // a competition's train and test files joined for preparation and taken apart again: no split
