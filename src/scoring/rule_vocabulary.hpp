@@ -3092,10 +3092,15 @@ inline bool explores(std::string_view kind, std::string_view token, std::string_
 /// residuals a name `resid` (names_residuals).
 inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind,
                               const Stages& s) {
-  // `average_precision_score(` is PR-AUC's, no precision_score(
+  // `average_precision_score(` is PR-AUC's, no precision_score(. A class name's `Accuracy` (Keras'
+  // `metrics.Accuracy()`, `SparseCategoricalAccuracy`) counts in code only: in a string's text it names a
+  // metric computed nowhere (`print("Accuracy of the model:", r2_score(y, p))`, `plt.title("Forecast
+  // Accuracy")`). Other tokens count in strings too: a Spark evaluator's `metricName="areaUnderROC"`.
+  CodeMask code(c.body);
   const auto has = [&](std::string_view t) {
     for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1))
-      if (at < 8 || c.body.compare(at - 8, 8, "average_") != 0) return true;
+      if ((at < 8 || c.body.compare(at - 8, 8, "average_") != 0) && (t != "Accuracy" || code.at(at)))
+        return true;
     return false;
   };
   if (std::any_of(kind.second.begin(), kind.second.end(), has)) return true;

@@ -2387,6 +2387,9 @@ TEST(Facts, CallsOfMoreLibraries) {
   EXPECT_EQ(fact("model.load_state_dict(torch.load('model.pt'))", "loads_model"), 1);
   EXPECT_EQ(fact("print(acc.compute(predictions=preds, references=refs))", "metric_cells"), 1);
   EXPECT_EQ(fact("m = XGBClassifier(eval_metric='auc')", "metric_kinds"), 1);  // ROC-AUC
+  // "Accuracy" in a string's text computes nothing; Keras' Accuracy metric in code does
+  EXPECT_EQ(fact("print('Accuracy of the model:', r2_score(y_test, p))", "metric_kinds"), 1);  // R-squared
+  EXPECT_EQ(fact("m = tf.keras.metrics.SparseCategoricalAccuracy()", "metric_kinds"), 1);
   EXPECT_EQ(
       fact(
           "os.environ['MLFLOW_EXPERIMENT_NAME'] = 'nlp'\nargs = TrainingArguments('out', report_to='mlflow')",
