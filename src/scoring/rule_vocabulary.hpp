@@ -1371,6 +1371,10 @@ inline bool checks_missing(const CodeFacts& c) {
   for (std::string_view token : k_missing_check)
     for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
       if (token == "IS NULL" || code.at(at)) return true;
+  // SQL written in lower case: `duckdb.sql("select count(*) from df where price is null")`, a %sql cell
+  if ((c.sql || contains(c.body, ".sql(") || contains(c.body, "duckdb.")) &&
+      util::to_lower(c.body).find(" is null") != std::string::npos)
+    return true;
   return false;
 }
 

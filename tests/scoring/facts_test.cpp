@@ -1954,6 +1954,8 @@ TEST(Facts, ExplorationInAStringOrACommentLooksAtNothing) {
   EXPECT_EQ(f.at("missing_check_before_training"), 1);
   f = facts_of(load + "spark.sql(\"SELECT COUNT(*) FROM t WHERE age IS NULL\").show()" + fit);
   EXPECT_EQ(f.at("eda_kinds"), 1);  // missing values
+  f = facts_of(load + "n = duckdb.sql(\"select count(*) from df where price is null\").fetchone()" + fit);
+  EXPECT_EQ(f.at("missing_value_checks"), 1);
   // An f-string's replacement fields are code; its text, a doubled brace and a format spec are not.
   f = facts_of(load + "print(f'Shape: {df.shape}, missing: {df.isna().sum().sum()}')" + fit);
   EXPECT_EQ(f.at("eda_kinds"), 2);  // shape/types, missing values
