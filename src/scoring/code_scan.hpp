@@ -67,15 +67,14 @@ std::size_t scan_code(
         if (ch == '}') field = -1, spec = false;
         continue;
       }
-      if (ch == quote) {  // the field is cut off by the string's own quote: the string ends
-        if (!triple || triple_at(i, quote)) {
-          if (triple) i += 2;
-          quote = 0;
-          field = -1;
-        }
+      if (ch == quote && (!triple || triple_at(i, quote))) {  // the string's own end cuts the field off
+        if (triple) i += 2;
+        quote = 0;
+        field = -1;
         continue;
       }
-      if (ch == '"' || ch == '\'') {
+      if (ch == '"' ||
+          ch == '\'') {  // a string inside the field (a single quote of a triple-quoted f-string too)
         inner = ch;
         continue;
       }

@@ -1330,9 +1330,10 @@ inline bool replaces_labels_with_numbers(std::string_view body) {
     std::size_t i = at + 9;
     while (i < body.size() && body[i] == ' ') ++i;
     if (i >= body.size()) break;
-    const std::size_t close = body.find(')', i);
-    const std::string_view args =
-        body.substr(i, close == std::string_view::npos ? body.size() - i : close - i);
+    // the arguments, read up to 1,000 bytes (a run of unclosed calls stays linear)
+    const std::size_t close = body.substr(0, std::min(body.size(), i + 1000)).find(')', i);
+    const std::string_view args = body.substr(
+        i, close == std::string_view::npos ? std::min<std::size_t>(1000, body.size() - i) : close - i);
     if (args.front() == '{') {
       // a quoted key, then `:` and a number
       for (std::size_t k = 1; k < args.size(); ++k) {
@@ -1662,25 +1663,60 @@ inline bool drops_null_rows(std::string_view body) {
   return found;
 }
 
-/// Whether a line of `body` fills the missing values it picks by a mask: an assignment to the rows a
-/// missing-value test picks (`df.loc[df.Age.isnull(), "Age"] = df.Age.median()`, `df.loc[df["x"].isna(),
-/// "x"] = 0`), or `np.where(` / `.where(` choosing by such a test (`df["Age"] = np.where(df.Age.isna(),
-/// med, df.Age)`).
+/// The column an expression ending at the end of `text` names: the last quoted string of a closing subscript
+/// (`df["Age"]`, `df.loc[mask, "Age"]`), else the attribute after the last `.` (`df.Age`); empty when
+/// neither.
+inline std::string_view column_named(std::string_view text) {
+  text = util::trim(text);
+  if (!text.empty() && text.back() == ']') {
+    const std::size_t close_quote = text.find_last_of("'\"");
+    if (close_quote == std::string_view::npos || close_quote == 0) return {};
+    const std::size_t open_quote = text.find_last_of(text[close_quote], close_quote - 1);
+    if (open_quote == std::string_view::npos || text.rfind('[') > close_quote) return {};
+    return text.substr(open_quote + 1, close_quote - open_quote - 1);
+  }
+  std::size_t b = text.size();
+  while (b > 0 && is_identifier_char(text[b - 1])) --b;
+  return b > 0 && text[b - 1] == '.' ? text.substr(b) : std::string_view{};
+}
+
+/// The column a missing-value test in `text` tests: the column named right before its first `.isnull()` /
+/// `.isna()` (column_named); empty when none is.
+inline std::string_view tested_column(std::string_view text) {
+  std::size_t at = std::string_view::npos;
+  for (std::string_view test : {".isnull()", ".isna()"}) at = std::min(at, text.find(test));
+  return at == std::string_view::npos ? std::string_view{} : column_named(text.substr(0, at));
+}
+
+/// Whether a line of `body` fills the missing values of a column through a mask of its missing rows: an
+/// assignment to the rows a missing-value test picks, in the column tested or in every column
+/// (`df.loc[df.Age.isnull(), "Age"] = df.Age.median()`, `df.loc[df["x"].isna(), "x"] = 0`), or
+/// `np.where(` choosing by such a test, assigned to the column tested (`df["Age"] = np.where(df.Age.isna(),
+/// med, df.Age)`). A missing-value indicator is no fill: `df.loc[df.Cabin.isnull(), "CabinMissing"] = 1`,
+/// `df["HasCabin"] = np.where(df.Cabin.isnull(), 0, 1)`.
 inline bool fills_by_mask(std::string_view body) {
   if (!contains_any(body, {"isnull()", "isna()"})) return false;
   for (std::string_view line : util::split_lines(body)) {
     if (!contains_any(line, {"isnull()", "isna()"})) continue;
     const std::string_view target = assignment_target(line);
-    if (!target.empty() && contains(target, "[") && contains_any(target, {"isnull()", "isna()"})) return true;
     if (target.empty()) continue;
+    if (contains(target, ".loc[") && contains_any(target, {"isnull()", "isna()"})) {
+      const std::string_view tested = tested_column(target);
+      const std::size_t open = target.find(".loc[");
+      const bool columns = target.find(',', open) != std::string_view::npos;
+      if (!columns || tested.empty() || column_named(target) == tested) return true;
+      continue;
+    }
     const std::string_view value = line.substr(target.size() + 1);
     for (std::string_view call : {"np.where(", "numpy.where("}) {
       const std::size_t at = value.find(call);
       if (at == std::string_view::npos) continue;
       const std::size_t comma = value.find(',', at);
-      if (comma != std::string_view::npos &&
-          contains_any(value.substr(at, comma - at), {"isnull()", "isna()"}))
-        return true;
+      if (comma == std::string_view::npos) continue;
+      const std::string_view test = value.substr(at, comma - at);
+      if (!contains_any(test, {"isnull()", "isna()"})) continue;
+      const std::string_view tested = tested_column(test);
+      if (tested.empty() || column_named(target) == tested) return true;
     }
   }
   return false;
@@ -1982,7 +2018,10 @@ inline std::size_t row_slice_at(std::string_view value) {
     for (auto at = value.find(call); at != std::string_view::npos; at = value.find(call, at + 1)) {
       int open = 0;
       std::size_t end = at + call.size();
-      for (; end < value.size(); ++end) {
+      // the arguments, read up to 1,000 bytes: a condition is short, and a long run of unclosed calls
+      // stays linear
+      const std::size_t limit = std::min(value.size(), end + 1000);
+      for (; end < limit; ++end) {
         if (value[end] == '(') ++open;
         if (value[end] == ')' && open-- == 0) break;
       }
@@ -1994,7 +2033,7 @@ inline std::size_t row_slice_at(std::string_view value) {
       }
     }
   for (auto at = value.find(".drop("); at != std::string_view::npos; at = value.find(".drop(", at + 1)) {
-    const std::size_t close = value.find(')', at);
+    const std::size_t close = value.substr(0, std::min(value.size(), at + 1000)).find(')', at);
     if (close != std::string_view::npos && util::ends_with(value.substr(0, close), ".index")) {
       found = std::min(found, at);
       break;
@@ -2130,10 +2169,25 @@ inline bool fills_with_statistic(std::string_view text,
     if (contains_any(line, k_fill_statistic) ||
         contains_any(line, {"fillna(mean", "fillna(median", "fillna(mode"}))
       return true;
+    // a name of `names` as the fill value: in a fill call's arguments (`fillna(med)`, `replace(np.nan,
+    // med)`; not the frame it is called on), or the value a mask fill assigns (`df.loc[...] = med`)
     bool named = false;
-    if (!names.empty())
+    const auto in_value = [&](std::string_view value) {
       for_each_plain_name(
-          line, [&](std::size_t, std::string_view name) { named = named || names.count(name) > 0; });
+          value, [&](std::size_t, std::string_view name) { named = named || names.count(name) > 0; });
+    };
+    if (!names.empty()) {
+      for (std::string_view call : {"fillna(", "na.fill(", "fill_null(", "replace("})
+        for (auto at = line.find(call); at != std::string_view::npos; at = line.find(call, at + 1)) {
+          const std::size_t open = at + call.size();
+          const std::size_t close = line.substr(0, std::min(line.size(), open + 1000)).find(')', open);
+          in_value(line.substr(open, close == std::string_view::npos
+                                         ? std::min<std::size_t>(1000, line.size() - open)
+                                         : close - open));
+        }
+      if (const std::string_view target = assignment_target(line); !target.empty() && fills_by_mask(line))
+        in_value(line.substr(target.size() + 1));
+    }
     if (named) return true;
   }
   return false;
@@ -2829,26 +2883,32 @@ inline bool loads_data_in(std::string_view body) {
 inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
   static const Tokens transforms = {"Encoder(",     "Scaler(",     "Indexer(", "Normalizer(", "Binarizer(",
                                     "Discretizer(", "Vectorizer(", "Imputer(", "PCA("};
-  std::set<std::string, std::less<>> names;  // names assigned a transform alone
-  for (const auto& c : f.code)
-    for (std::string_view line : util::split_lines(c.body))
-      if (const auto name = built_name(line, transforms);
-          !name.empty() && !names_estimator(line) && !contains_any(line, k_pipeline))
-        names.insert(std::string(name));
+  const auto builds_transform = [](std::string_view line) {
+    return contains_any(line, transforms) && !names_estimator(line) && !contains_any(line, k_pipeline);
+  };
+  // Names assigned a transform alone, read in order: a name assigned anything else later is no transform
+  // from there on (`model = PCA(2)`, then `model = RandomForestClassifier()`).
+  std::set<std::string, std::less<>> names;
   std::vector<int> out;
   for (const auto& c : f.code) {
-    if (!contains_any(c.body, k_fit)) continue;
-    bool model = std::any_of(k_fit.begin(), k_fit.end(),
-                             [&](std::string_view t) { return t != ".fit(" && contains(c.body, t); });
-    for (auto at = c.body.find(".fit("); !model && at != std::string::npos;
-         at = c.body.find(".fit(", at + 1)) {
-      const std::size_t bol = c.body.rfind('\n', at) == std::string::npos ? 0 : c.body.rfind('\n', at) + 1;
-      const std::string_view line =
-          std::string_view(c.body).substr(bol, std::min(c.body.find('\n', at), c.body.size()) - bol);
-      const bool transform =
-          (contains_any(line, transforms) && !names_estimator(line) && !contains_any(line, k_pipeline)) ||
-          names.count(name_before(c.body, at)) > 0;
-      model = !transform;
+    const bool fits = contains_any(c.body, k_fit);
+    bool model = fits && std::any_of(k_fit.begin(), k_fit.end(),
+                                     [&](std::string_view t) { return t != ".fit(" && contains(c.body, t); });
+    for (std::string_view line : util::split_lines(c.body)) {
+      if (const std::string_view target = assignment_target(line); !target.empty()) {
+        const std::string_view name = built_name(line, transforms);
+        if (!name.empty() && builds_transform(line))
+          names.insert(std::string(name));
+        else
+          for_each_target_name(target, [&](std::string_view n) {
+            if (const auto it = names.find(n); it != names.end()) names.erase(it);
+          });
+      }
+      if (model || !fits || !contains(line, ".fit(")) continue;
+      const bool line_builds = builds_transform(line);
+      for (auto at = line.find(".fit("); !model && at != std::string_view::npos;
+           at = line.find(".fit(", at + 1))
+        model = !line_builds && names.count(name_before(line, at)) == 0;
     }
     if (model) out.push_back(c.number);
   }
@@ -3588,8 +3648,9 @@ inline std::vector<int> missing_drop_cells(const NotebookFacts& f) {
       const std::string_view target = assignment_target(line);
       for (auto at = line.find(".drop("); !found && at != std::string_view::npos;
            at = line.find(".drop(", at + 1)) {
-        // the arguments: up to the `)` that closes the call, outside strings and comments
-        const std::string_view call = line.substr(at + 5);
+        // the arguments: up to the `)` that closes the call, outside strings and comments, read up to 2,000
+        // bytes (a run of unclosed calls stays linear)
+        const std::string_view call = line.substr(at + 5, 2000);
         const std::size_t close =
             scan_code(call, [&](std::size_t i, int depth) { return call[i] == ')' && depth == 0; });
         const std::string_view args = call.substr(1, close > 0 ? close - 1 : 0);

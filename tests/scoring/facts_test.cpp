@@ -216,6 +216,11 @@ scoring::FactValues facts_of(const std::string& text) {
   return scoring::notebook_facts(notebook::parse_jupytext_percent(text, "variant.py"));
 }
 
+// The facts of a notebook whose first cell loads d.csv with pandas, its second holding `code`, then `after`.
+scoring::FactValues facts_after_load(const std::string& code, const std::string& after) {
+  return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + code + after);
+}
+
 // A notebook of one code cell with one output text (what a run printed).
 notebook::Notebook with_output(const std::string& code, const std::string& output) {
   auto nb = notebook::parse_jupytext_percent(
@@ -1966,6 +1971,11 @@ TEST(Facts, ExplorationInAStringOrACommentLooksAtNothing) {
                fit);
   EXPECT_EQ(f.at("eda_kinds"), 0);
   EXPECT_EQ(f.at("missing_check_before_training"), 0);
+  // quotes inside a triple-quoted f-string's field open strings of their own
+  f = facts_of(load + "print(f\"\"\"Count: {labels[\"don't know\"]}\"\"\")\nprint(df.isnull().sum())" + fit);
+  EXPECT_EQ(f.at("missing_value_checks"), 1);
+  f = facts_of(load + "print(f\"\"\"Score: {res[\"Accuracy\"]:.2f}\"\"\")\nr2 = r2_score(y, p)" + fit);
+  EXPECT_EQ(f.at("metric_kinds"), 1);  // R-squared; "Accuracy" is a string in the field
   // a string that only ends in f is no f-string
   f = facts_of(load + "print(elf'{df.info()}')" + fit);
   EXPECT_EQ(f.at("eda_kinds"), 0);
@@ -2129,8 +2139,8 @@ TEST(Facts, AnIpynbExportedFromDatabricksIsDatabricks) {
 // train and test rows told apart by a missing target (both picks in one cell) drop nothing.
 TEST(Facts, RowsKeptWhereAValueIsNotNullAreADrop) {
   const auto facts = [](const std::string& line) {
-    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
-                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
+    return facts_after_load(
+        line, "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
   };
   for (const char* drop :
        {"df = df[df['y'].notna()]", "df = df.loc[df.y.notnull()]", "df = df[~df['y'].isna()]",
@@ -2212,8 +2222,8 @@ TEST(Facts, MoreEstimatorFamiliesAndALogThroughApply) {
 // thresh=, how="all" or a column drop are not.
 TEST(Facts, ADropnaDropsWhereItsResultIsKept) {
   const auto facts = [](const std::string& line) {
-    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
-                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
+    return facts_after_load(
+        line, "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
   };
   for (const char* blanket :
        {"df = df.dropna()", "df.dropna(inplace=True)", "df.dropna(axis=0, how='any', inplace = True)",
@@ -2290,8 +2300,7 @@ TEST(Facts, MetricsComputedByHand) {
 // each line below does what it says; a replace of a marker by NaN or of labels by labels encodes nothing).
 TEST(Facts, EncodingByReplaceAndPolars) {
   const auto facts = [](const std::string& line) {
-    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
-                    "\nmodel = LogisticRegression().fit(df[['a']], df['y'])\n");
+    return facts_after_load(line, "\nmodel = LogisticRegression().fit(df[['a']], df['y'])\n");
   };
   for (const char* line :
        {"df['sex'] = df['sex'].replace({'male': 0, 'female': 1})", "df = df.replace({\"yes\": 1, \"no\": 0})",
@@ -2307,8 +2316,8 @@ TEST(Facts, EncodingByReplaceAndPolars) {
 // mean or median computed on the whole frame into it, before the split).
 TEST(Facts, FillStatisticsNamedOrByGroup) {
   const auto facts = [](const std::string& lines) {
-    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + lines +
-                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
+    return facts_after_load(
+        lines, "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['a']], df['y'])\n");
   };
   for (const char* lines : {"med = df['age'].median()\ndf['age'] = df['age'].fillna(med)",
                             "df['age'] = df['age'].fillna(df.groupby('pclass')['age'].transform('median'))",
@@ -2317,6 +2326,11 @@ TEST(Facts, FillStatisticsNamedOrByGroup) {
     EXPECT_EQ(f.at("fill_before_split"), 1) << lines;
     EXPECT_EQ(f.at("imputation_before_split"), 1) << lines;
   }
+  // a name assigned a statistic fills only as the fill value, not as the frame filled or encoded
+  for (const char* lines :
+       {"X = (X - X.mean()) / X.std()\nX = X.fillna(0)",
+        "df = df.groupby('id').mean().reset_index()\ndf['sex'] = df['sex'].replace({'m': 0, 'f': 1})"})
+    EXPECT_EQ(facts(lines).at("fill_before_split"), 0) << lines;
   // a constant fill is a fill, not a statistic
   const auto f = facts("fill_value = 0\ndf['age'] = df['age'].fillna(fill_value)");
   EXPECT_EQ(f.at("fill_before_split"), 0);
@@ -2406,8 +2420,8 @@ TEST(Facts, CallsOfMoreLibraries) {
 // statistic.
 TEST(Facts, AFillThroughAMaskIsAFill) {
   const auto facts = [](const std::string& line) {
-    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n# %%\n" + line +
-                    "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['Age']], df['y'])\n");
+    return facts_after_load(
+        line, "\n# %%\nX_train, X_test, y_train, y_test = train_test_split(df[['Age']], df['y'])\n");
   };
   for (const char* line : {"df.loc[df.Age.isnull(), 'Age'] = df.Age.median()",
                            "df['Age'] = np.where(df['Age'].isna(), df['Age'].median(), df['Age'])"}) {
@@ -2417,8 +2431,9 @@ TEST(Facts, AFillThroughAMaskIsAFill) {
     EXPECT_EQ(f.at("fill_before_split"), 1) << line;
     EXPECT_EQ(f.at("eda_kinds"), 1) << line;  // the missing-value test, not a summary statistic
   }
-  for (const char* line :
-       {"df.loc[df.Age > 60, 'Senior'] = 1", "df['Flag'] = np.where(df['Age'] > 60, 1, 0)"}) {
+  for (const char* line : {"df.loc[df.Age > 60, 'Senior'] = 1", "df['Flag'] = np.where(df['Age'] > 60, 1, 0)",
+                           "df.loc[df['Cabin'].isnull(), 'CabinMissing'] = 1",
+                           "df['HasCabin'] = np.where(df['Cabin'].isnull(), 0, 1)"}) {
     const auto f = facts(line);
     EXPECT_EQ(f.at("imputation_cells"), 0) << line;
     EXPECT_EQ(f.at("fill_before_split"), 0) << line;
@@ -2442,6 +2457,12 @@ TEST(Facts, FittingATransformStartsNoTraining) {
       "%%\ndf.isnull().sum()\n");
   EXPECT_EQ(f.at("trains_model"), 1);
   EXPECT_EQ(f.at("missing_check_before_training"), 0);
+  // a name that held a transform and is then assigned a model fits the model
+  EXPECT_EQ(
+      facts_of("# %%\nmodel = PCA(n_components=2)\nmodel.fit(X)\n# %%\nmodel = RandomForestClassifier()\n"
+               "model.fit(X_train, y_train)\n")
+          .at("trains_model"),
+      1);
   // a scaler fitted, and no model: nothing is trained
   EXPECT_EQ(facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nsc = StandardScaler().fit(df)\n")
                 .at("trains_model"),
