@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
@@ -28,6 +29,8 @@ std::string format_number(double x, int digits) {
   if (std::isnan(x)) return "n/a";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  // A value that rounds to zero is 0, never "-0.000" (a QWK of -1e-17 from rounding, or -0.0 itself).
+  if (buf[0] == '-' && std::strspn(buf + 1, "0.") == std::strlen(buf + 1)) return buf + 1;
   return buf;
 }
 
@@ -97,10 +100,12 @@ std::string score_text(Status status, const std::optional<double>& score) {
 }
 
 // Strings are appended, never prepended to ("+" + std::string), which GCC 12's -Wrestrict misreads.
+// Signed as printed: a value that rounds to zero is "+0.000", as 0 itself is.
 std::string signed_number(double x, int digits = 3) {
   if (std::isnan(x)) return "n/a";
-  std::string out = x >= 0 ? "+" : "";
-  out += format_number(x, digits);
+  const std::string text = format_number(x, digits);
+  std::string out = text.front() == '-' ? "" : "+";
+  out += text;
   return out;
 }
 

@@ -48,6 +48,45 @@ TEST(Report, TablePrintsIntervalsAndSignedNumbers) {
   EXPECT_NE(out.str().find("\nmean of MAEs     1.000  [1.000, 1.000]\n"), std::string::npos) << out.str();
 }
 
+// A number that rounds to zero prints without a minus sign, whatever metric it is: a QWK of -1e-17 (what
+// rounding leaves of a kappa that is 0) is "0.000", a bias of -0.0004 is "+0.000" as a bias of 0 is, and
+// -0.0 is "0.00"; a value that rounds to a negative number keeps its sign.
+TEST(Report, ANumberThatRoundsToZeroHasNoMinusSign) {
+  EXPECT_EQ(format_number(-1e-17), "0.000");
+  EXPECT_EQ(format_number(-0.0004), "0.000");
+  EXPECT_EQ(format_number(-0.0, 2), "0.00");
+  EXPECT_EQ(format_number(-0.4, 0), "0");
+  EXPECT_EQ(format_number(-0.0005001), "-0.001");
+  EXPECT_EQ(format_number(-12.5, 1), "-12.5");
+  const auto labels =
+      judge::labels::read_labels(write_temp("zero_labels.csv", "notebook,dimension,score\na,d,2\nb,d,3\n"));
+  const auto scores =
+      read_scores(write_temp("zero_scores.csv", "item,dimension,score,judge\na,d,3,h\nb,d,4,h\n"));
+  MeasureOptions options;
+  options.bootstrap.resamples = 50;
+  auto m = measure(labels, scores, options);
+  ASSERT_EQ(m.judges.size(), 1u);
+  auto& d = m.judges[0].dimensions.at(0).metrics;
+  d.bias = -0.0004;
+  d.qwk = -1e-17;
+  d.spearman = -0.0;
+  std::ostringstream out;
+  write_report(out, m, {}, "table");
+  // dimension, n, MAE, interval, bias, RMSE, exact, within1, QWK, Spearman
+  EXPECT_NE(out.str().find(
+                "\nd             2  1.000  [1.000, 1.000]  +0.000  1.000  0.000    1.000  0.000     0.000  "),
+            std::string::npos)
+      << out.str();
+  EXPECT_EQ(out.str().find("-0.0"), std::string::npos) << out.str();
+  // CSV has six decimals: the bias keeps its sign there, the QWK and Spearman are zero.
+  std::ostringstream csv;
+  write_report(csv, m, {}, "csv");
+  EXPECT_NE(csv.str().find(
+                "\nh,d,2,1.000000,1.000000,1.000000,-0.000400,1.000000,0.000000,1.000000,0.000000,0.000000,"),
+            std::string::npos)
+      << csv.str();
+}
+
 // The comparison with another judge shows each judge's QWK and N/A disagreements beside the MAEs: the
 // aligned judge here says 1 to everything (MAE 1, QWK 0) and disagrees about d's N/A; plain's QWK is 2/3 and
 // it agrees on the N/A (worked by hand in measure_test's

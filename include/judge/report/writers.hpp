@@ -79,7 +79,8 @@ std::vector<Section> cross_validation_sections(const measure::Measurement& measu
 /// `s` with & < > " ' replaced by entities (XML and HTML text and attributes).
 std::string xml_escape(const std::string& s);
 
-/// `x` with `digits` decimals; "n/a" for NaN.
+/// `x` with `digits` decimals; "n/a" for NaN. Every fixed-decimal number of the reports goes through it: a
+/// value that rounds to zero prints without a sign ("0.000", never "-0.000").
 std::string format_number(double x, int digits = 3);
 
 /// ", N records judged with a memory holding the notebook's own labels (...)" for a judge with records judge
