@@ -384,17 +384,25 @@ int run_stats(const MemoryCliOptions& opt) {
       if (rows.count(d.id)) listed.push_back(d.id);
   for (const auto& d : order)
     if (std::find(listed.begin(), listed.end(), d) == listed.end()) listed.push_back(d);
-  std::printf("%-28s %8s %5s %10s %16s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
-              "judge MAE (align)", "guidelines", "manual");
+  std::printf("%-28s %8s %5s %10s %15s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
+              "MAE (no memory)", "guidelines", "manual");
   for (const auto& d : listed) {
     const Row& r = rows[d];
     const std::size_t scored = r.episodes - r.na;
-    std::printf("%-28s %8zu %5zu %10s %16s %10zu %6zu\n", d.c_str(), r.episodes, r.na,
+    std::printf("%-28s %8zu %5zu %10s %15s %10zu %6zu\n", d.c_str(), r.episodes, r.na,
                 mean_text(r.human_sum, scored).c_str(), mean_text(r.abs_err, r.both).c_str(), r.guidelines,
                 r.manual);
   }
   std::printf("total: %zu episodes, %zu guidelines, %zu labels\n", m.episodes().size(),
               m.all_guidelines().size(), m.live_labels().size());
+  // What the MAE column is: the episodes keep the verdict the memory's judge gave at judge align, without
+  // memory (Episode::judge_score), so it is the judge's own error on the labelled notebooks, not eval's.
+  const std::string& judge = m.provenance().judge.empty() ? scoring::k_default_judge : m.provenance().judge;
+  std::printf(
+      "MAE (no memory): mean absolute difference between the human score and the score the memory's judge "
+      "(%s) gave each labelled notebook at judge align, without memory, over the episodes both scored; what "
+      "memory changes is measured by judge validate, or judge report on held-out notebooks\n",
+      judge.c_str());
   return 0;
 }
 
@@ -847,7 +855,9 @@ void setup_memory(CLI::App& app, RunFn& run) {
                     "With --prompt: episodes retrieved (default: the k recorded with the memory)");
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });
   auto* stats = cmd->add_subcommand(
-      "stats", "Per dimension: episodes, N/A, mean human score, judge MAE at alignment, guidelines");
+      "stats",
+      "Per dimension: episodes, N/A, mean human score, the judge's MAE without memory (its scores at judge "
+      "align against the labels), guidelines");
   stats->add_option("dir", opt->dir, "Memory folder")->required();
   stats->callback([&run, opt] { run = [opt] { return run_stats(*opt); }; });
   auto* forget = cmd->add_subcommand(

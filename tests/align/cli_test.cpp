@@ -245,6 +245,31 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
   EXPECT_EQ(mean_human, "1.67") << r.out;
 }
 
+// memory stats says in plain words what its MAE column is: the memory's judge's own scores at align (without
+// memory) against the human scores. Here the judge said 3 to p1, p2 and n1, people 1, 1 and 3: MAE (2 + 2 +
+// 0) / 3 = 1.33, mean human 5/3 = 1.67.
+TEST(AlignCli, MemoryStatsSaysWhatItsMaeIs) {
+  const judge::test::TempDir dir("judge_align_stats_mae");
+  library_memory({"p1.ipynb", "p2.ipynb", "n1.ipynb"}, {{"p1.ipynb", 1}, {"p2.ipynb", 1}}).save(dir / "mem");
+  const auto r = run_judge("memory stats '" + (dir / "mem").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            "dimension                    episodes   N/A mean human MAE (no memory) guidelines manual")
+      << r.out;
+  std::istringstream row(r.out.substr(r.out.find("\nlibrary_installation ") + 1));
+  std::string dimension, episodes, na, mean_human, mae;
+  row >> dimension >> episodes >> na >> mean_human >> mae;
+  EXPECT_EQ(mean_human, "1.67") << r.out;
+  EXPECT_EQ(mae, "1.33") << r.out;
+  EXPECT_NE(
+      r.out.find("\nMAE (no memory): mean absolute difference between the human score and the score the "
+                 "memory's judge (heuristic) gave each labelled notebook at judge align, without memory, "
+                 "over the episodes both scored; "),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("(align)"), std::string::npos) << r.out;
+}
+
 // In `dir`: nb/a.ipynb, nb/b.ipynb, nb/c.ipynb and first.csv, which labels a (1) and b (2) on
 // data_imputation; returns align(LABELS, FLAGS), which aligns dir/mem on dir/LABELS (stderr with stdout).
 auto labels_files(const judge::test::TempDir& dir) {
