@@ -2273,9 +2273,10 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   EXPECT_EQ(marked, (std::map<std::string, int>{{"a.ipynb", 9}, {"b.ipynb", 9}, {"c.ipynb", 0}}));
   r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
                 "/scores.jsonl --bootstrap 10 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("judge: warning: judge heuristic: 18 of its 27 records were judged with a memory that "
-                       "holds the notebook's own labels (labelled_in_memory)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("judge: warning: judge heuristic+memory: 18 of its 27 records were judged with a memory "
+                 "that holds the notebook's own labels (labelled_in_memory)"),
+      std::string::npos)
       << r.out;
   // The saved report says it too (the judge's heading; JSON's labelled_in_memory), and a gate can refuse it:
   // 18 records in-sample, exit 3.
@@ -2307,9 +2308,10 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   EXPECT_EQ(falses, 9u);
   r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
                 "/scores.csv --bootstrap 10 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("judge: warning: judge heuristic: 18 of its 27 records were judged with a memory that "
-                       "holds the notebook's own labels (labelled_in_memory)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("judge: warning: judge heuristic+memory: 18 of its 27 records were judged with a memory "
+                 "that holds the notebook's own labels (labelled_in_memory)"),
+      std::string::npos)
       << r.out;
   EXPECT_EQ(run_judge("eval --format csv " + d + "/other 2>/dev/null").out.find("labelled_in_memory"),
             std::string::npos);
@@ -2318,6 +2320,53 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>/dev/null");
   EXPECT_EQ(r.out.find("labelled_in_memory"), std::string::npos) << r.out;
   fs::remove_all(dir);
+}
+
+// eval --memory without --name names its records' judge "heuristic+memory" (the spec and "+memory"), so the
+// run without memory ("heuristic") and the run with it are two judges for judge report --compare, with the
+// default names alone (the same name in both files was an error: the same item twice); --name still wins.
+TEST(AlignCli, EvalWithMemoryIsNamedSpecPlusMemoryUnlessNamed) {
+  const judge::test::TempDir dir("judge_eval_memory_name");
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.str() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                      "/mem >/dev/null 2>&1")
+                .exit_code,
+            0);
+  const auto judges = [](const std::string& jsonl) {
+    std::set<std::string> names;
+    for (const auto& line : judge::util::split_lines(jsonl))
+      if (!line.empty()) names.insert(nlohmann::json::parse(line)["judge"].get<std::string>());
+    return names;
+  };
+  const std::string eval = "eval --format jsonl --dimensions data_imputation " + d + "/nb ";
+  auto r = run_judge(eval + "2>/dev/null | tee " + d + "/plain.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(judges(r.out), std::set<std::string>{"heuristic"}) << r.out;
+  r = run_judge(eval + "--memory " + d + "/mem 2>/dev/null | tee " + d + "/aligned.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(judges(r.out), std::set<std::string>{"heuristic+memory"}) << r.out;
+  r = run_judge(eval + "--memory " + d + "/mem --name mine 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(judges(r.out), std::set<std::string>{"mine"}) << r.out;
+  // The report compares the two: heuristic+memory's comparison is with heuristic, whose MAE (the report of
+  // plain.jsonl alone) it reads.
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d + "/plain.jsonl --scores " + d +
+                "/aligned.jsonl --judge heuristic+memory --compare heuristic --bootstrap 10 --format json "
+                "--fail-if 'mae_change>5' 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["judges"].size(), 1u) << r.out;
+  EXPECT_EQ(j["judges"][0]["judge"], "heuristic+memory") << r.out;
+  EXPECT_EQ(j["judges"][0]["compare"]["judge"], "heuristic") << r.out;
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
+                "/plain.jsonl --bootstrap 10 --format json 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto plain = nlohmann::json::parse(r.out)["judges"][0];
+  EXPECT_EQ(plain["judge"], "heuristic") << r.out;
+  EXPECT_EQ(j["judges"][0]["dimensions"][0]["compare"]["other_mae"], plain["dimensions"][0]["mae"]) << r.out;
 }
 
 // A learnt rule edited by hand in guidelines.yaml (a test added to it), then judge align again on the same
