@@ -429,7 +429,7 @@ std::function<void(verdict::EvalRecord)> finishing(const std::optional<memory::C
                                                    const std::string& name,
                                                    const std::optional<util::Shard>& shard,
                                                    EvalOutput& output) {
-  return [&calibration, &name, &shard, &output](verdict::EvalRecord r) {
+  return [&calibration, name, &shard, &output](verdict::EvalRecord r) {
     if (calibration) {
       std::vector<verdict::Verdict> one{std::move(r.verdict)};
       scoring::apply_calibration(*calibration, one);
@@ -439,6 +439,14 @@ std::function<void(verdict::EvalRecord)> finishing(const std::optional<memory::C
     if (shard) record_shard(*shard, r);
     output.add(std::move(r));
   };
+}
+
+// The judge name the records carry: --name, else with --memory the judge spec and "+memory"
+// ("heuristic+memory", as judge label names the heuristic judge with memory), so that a run with memory and
+// one without are two judges to judge report --compare; else "" (the spec, as the judge writes it).
+std::string record_name(const std::string& given, const scoring::Judge& judge, bool with_memory) {
+  if (!given.empty() || !with_memory) return given;
+  return judge.spec() + "+memory";
 }
 
 // The paths named on the command line, then those of --paths-from; each must exist.
@@ -512,7 +520,7 @@ int run_eval(const EvalOptions& opt) {
   if (opt.dry_run) return print_plan(*judge, items, context, config, opt.output);
   const auto calibration = load_calibration(opt.memory_dir, judge->spec(), opt.calibration_any_judge);
   EvalOutput output = open_output(opt, rubric);
-  const auto sink = finishing(calibration, opt.name, shard, output);
+  const auto sink = finishing(calibration, record_name(opt.name, *judge, memory.has_value()), shard, output);
   score_all(*judge, items, jobs(config), context, sink, [&output] { output.flush(); });
   for (auto& r : unreadable_records(unreadable, rubric, judge->spec())) sink(std::move(r));
   output.finish();
@@ -546,8 +554,8 @@ void setup_eval(CLI::App& app, RunFn& run) {
   cmd->add_option("--memory", opt->memory_dir,
                   "Aligned memory folder (judge align): guidelines and similar episodes");
   cmd->add_option("--name", opt->name,
-                  "Judge name written in the records (default: the judge spec); tells runs apart for judge "
-                  "report --compare, e.g. --name heuristic+memory");
+                  "Judge name written in the records (default: the judge spec, with --memory the spec and "
+                  "\"+memory\", e.g. heuristic+memory); tells runs apart for judge report --compare");
   cmd->add_flag("--calibration-any-judge", opt->calibration_any_judge,
                 "Apply the memory's calibration.json even when it was fitted for another judge's scores "
                 "(default: skipped with a warning)");

@@ -384,17 +384,25 @@ int run_stats(const MemoryCliOptions& opt) {
       if (rows.count(d.id)) listed.push_back(d.id);
   for (const auto& d : order)
     if (std::find(listed.begin(), listed.end(), d) == listed.end()) listed.push_back(d);
-  std::printf("%-28s %8s %5s %10s %16s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
-              "judge MAE (align)", "guidelines", "manual");
+  std::printf("%-28s %8s %5s %10s %15s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
+              "MAE (no memory)", "guidelines", "manual");
   for (const auto& d : listed) {
     const Row& r = rows[d];
     const std::size_t scored = r.episodes - r.na;
-    std::printf("%-28s %8zu %5zu %10s %16s %10zu %6zu\n", d.c_str(), r.episodes, r.na,
+    std::printf("%-28s %8zu %5zu %10s %15s %10zu %6zu\n", d.c_str(), r.episodes, r.na,
                 mean_text(r.human_sum, scored).c_str(), mean_text(r.abs_err, r.both).c_str(), r.guidelines,
                 r.manual);
   }
   std::printf("total: %zu episodes, %zu guidelines, %zu labels\n", m.episodes().size(),
               m.all_guidelines().size(), m.live_labels().size());
+  // What the MAE column is: the episodes keep the verdict the memory's judge gave at judge align, without
+  // memory (Episode::judge_score), so it is the judge's own error on the labelled notebooks, not eval's.
+  const std::string& judge = m.provenance().judge.empty() ? scoring::k_default_judge : m.provenance().judge;
+  std::printf(
+      "MAE (no memory): mean absolute difference between the human score and the score the memory's judge "
+      "(%s) gave each labelled notebook at judge align, without memory, over the episodes both scored; what "
+      "memory changes is measured by judge validate, or judge report on held-out notebooks\n",
+      judge.c_str());
   return 0;
 }
 
@@ -631,13 +639,61 @@ std::string learnt_rules_note(const memory::ForgetResult& r,
   return note;
 }
 
-// After "N guidelines left": when the refit of the learnt rules changed their number, by how much, so that
-// removed and left add up ("73 - 14 = 59, and 61 left": " (2 more learnt rules from the refit below)").
-std::string refit_count_note(std::size_t expected, std::size_t left) {
-  if (left == expected) return "";
-  const std::size_t by = left > expected ? left - expected : expected - left;
-  return " (" + std::to_string(by) + (left > expected ? " more" : " fewer") +
-         (by == 1 ? " learnt rule" : " learnt rules") + " from the refit below)";
+// What the refit of the learnt rules changed, counted against the learnt rules forget left (`kept`: their
+// texts per dimension, the hand-edited ones aside): a rule learnt again with another text (its support
+// recounted) is changed, one no longer learnt removed, one not there before added. So the guidelines add up:
+// those before, less forget's, less the refit's removed, plus its added, are those left.
+struct RefitChanges {
+  std::size_t changed = 0, removed = 0, added = 0;
+};
+
+RefitChanges refit_changes(const std::map<std::string, std::vector<std::string>>& kept,
+                           const std::map<std::string, align::Refit>& refitted) {
+  const auto rule_of = [](const std::string& text) {  // the rule without its "(N of M labels)"
+    std::string error;
+    const auto rule = memory::parse_fact_rule(text, error);
+    return rule ? memory::format_fact_rule(*rule) : text;
+  };
+  RefitChanges c;
+  for (const auto& [dimension, refit] : refitted) {
+    const auto it = kept.find(dimension);
+    std::vector<std::string> old = it == kept.end() ? std::vector<std::string>{} : it->second;
+    std::vector<std::string> fresh;
+    for (const auto& text : refit.written)
+      if (const auto same = std::find(old.begin(), old.end(), text); same != old.end())
+        old.erase(same);
+      else
+        fresh.push_back(text);
+    for (const auto& text : fresh) {
+      const auto was = std::find_if(old.begin(), old.end(),
+                                    [&](const std::string& o) { return rule_of(o) == rule_of(text); });
+      if (was == old.end()) {
+        ++c.added;
+        continue;
+      }
+      old.erase(was);
+      ++c.changed;
+    }
+    c.removed += old.size();
+  }
+  return c;
+}
+
+// "; the learnt-rule refit changed 1 rule, removed 1 and added 2" (the counts that are not 0), or "" when it
+// changed no learnt rule.
+std::string refit_changes_text(const RefitChanges& c) {
+  const std::pair<std::size_t, const char*> counts[] = {
+      {c.changed, "changed "}, {c.removed, "removed "}, {c.added, "added "}};
+  std::string text;
+  for (const auto& [n, verb] : counts) {
+    if (n == 0) continue;
+    const bool first = text.empty();
+    text += first ? "; the learnt-rule refit " : ", ";
+    text += verb;
+    text += first ? util::count_text(n, "rule") : std::to_string(n);  // the noun once, after the first count
+  }
+  if (const auto last = text.rfind(", "); last != std::string::npos) text.replace(last, 2, " and ");
+  return text;
 }
 
 int run_forget(const MemoryCliOptions& opt) {
@@ -700,8 +756,10 @@ int run_forget(const MemoryCliOptions& opt) {
   std::map<std::string, std::vector<std::string>> before;  // the learnt rules align wrote, per dimension
   for (const auto& g : m.all_guidelines())
     if (g.source == "learnt" && !m.edited_by_hand(g)) before[g.dimension].push_back(g.text);
-  const std::size_t guidelines_before = m.all_guidelines().size();
   const auto r = memory::forget(m, fresh.notebooks, fresh.labels);
+  std::map<std::string, std::vector<std::string>> kept;  // the learnt rules forget left, per dimension
+  for (const auto& g : m.all_guidelines())
+    if (g.source == "learnt" && !m.edited_by_hand(g)) kept[g.dimension].push_back(g.text);
   // The learnt rules of the dimensions whose episodes went are refitted now, as the next align would, so the
   // judge neither goes without a rule that cited a forgotten label nor keeps rules a fit without that label
   // would not learn; with the rubric the memory was aligned for only (its scale is what the rules may give).
@@ -716,9 +774,9 @@ int run_forget(const MemoryCliOptions& opt) {
             << (r.citations_removed > 0 ? ", and " + util::count_text(r.citations_removed, "citation") +
                                               " of the forgotten labels from the guidelines kept"
                                         : std::string())
-            << "; " << util::count_text(m.episodes().size(), "episode") << " and "
-            << util::count_text(m.all_guidelines().size(), "guideline") << " left"
-            << refit_count_note(guidelines_before - r.guidelines_removed, m.all_guidelines().size()) << "; "
+            << refit_changes_text(refit_changes(kept, refitted)) << "; "
+            << util::count_text(m.episodes().size(), "episode") << " and "
+            << util::count_text(m.all_guidelines().size(), "guideline") << " left; "
             << util::count_text(m.forgotten().size(), "tombstone")
             << (m.forgotten().size() == 1 ? " keeps" : " keep")
             << " forgotten labels out of judge align (judge memory unforget re-admits them)" << calibrated
@@ -797,7 +855,9 @@ void setup_memory(CLI::App& app, RunFn& run) {
                     "With --prompt: episodes retrieved (default: the k recorded with the memory)");
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });
   auto* stats = cmd->add_subcommand(
-      "stats", "Per dimension: episodes, N/A, mean human score, judge MAE at alignment, guidelines");
+      "stats",
+      "Per dimension: episodes, N/A, mean human score, the judge's MAE without memory (its scores at judge "
+      "align against the labels), guidelines");
   stats->add_option("dir", opt->dir, "Memory folder")->required();
   stats->callback([&run, opt] { run = [opt] { return run_stats(*opt); }; });
   auto* forget = cmd->add_subcommand(

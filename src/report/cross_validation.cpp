@@ -3,6 +3,7 @@
 // (table and SVG chart) and the "validate" JSON object.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -35,58 +36,54 @@ std::string with_interval(double value, const stats::Interval& iv, bool sign) {
   return (sign ? signed_text(value) : format_number(value)) + " " + interval_text(iv);
 }
 
-// The reference study's table, and more: per dimension, each condition's MAE with its interval and its
-// change from baseline with the paired interval ("*" = significant: the interval excludes 0).
+// The reference study's table, and more: per dimension, a row per condition with its MAE and interval and
+// its change from baseline with the paired interval ("*" = significant: the interval excludes 0). A row per
+// condition rather than a column keeps the table narrow whatever the number of conditions (five columns of
+// intervals made it 320 characters wide); the dimension is named on its first row only.
 Section summary_section(const Measurement& r) {
   const CrossValidation& cv = *r.cross_validation;
-  Section s{"cross-validated MAE per condition (" + std::to_string(cv.folds) + " folds by notebook; " +
-                format_number(r.bootstrap.confidence * 100, 0) +
-                "% bootstrap intervals; change from baseline with paired interval, over the pairs both "
-                "conditions scored (so not always the difference of the MAE columns), * = significant; n: "
-                "the baseline's pairs, a condition's own count after its MAE and a change's after it where "
-                "they differ" +
+  const std::string ci = format_number(r.bootstrap.confidence * 100, 0) + "% CI";
+  Section s{"cross-validated MAE per condition (" + std::to_string(cv.folds) + " folds by notebook; " + ci +
+                " by bootstrap; change from baseline with paired interval, over the pairs both conditions "
+                "scored (so not always the difference of the MAEs), * = significant; n: the condition's "
+                "pairs, and a change's after it where they differ" +
                 (cv.calibration.empty() ? "" : "; calibrated: " + cv.calibration + " map") + ")",
-            {"dimension", "n"},
+            {"dimension", "condition", "n", "MAE [" + ci + "]", "change [paired " + ci + "]"},
             {}};
-  for (const auto& jr : r.judges) {
-    s.header.push_back(jr.judge + " MAE");
-    if (jr.compare_judge) s.header.push_back("change");
-  }
   if (r.judges.empty()) return s;
   const auto& dims = r.judges.front().dimensions;
   for (std::size_t i = 0; i <= dims.size(); ++i) {
     const bool mean = i == dims.size();
-    std::vector<std::string> row{mean ? "mean of MAEs" : dims[i].dimension,
-                                 mean ? "" : std::to_string(dims[i].metrics.n)};
     for (const auto& jr : r.judges) {
       const auto* d = mean ? nullptr : &jr.dimensions[i];
-      // Where memory changed N/A calls a condition's MAE is over other pairs than the baseline's (house
-      // labels, data_imputation: 22 pairs at baseline, 27 with memory, 21 in common): each count is said
-      // where it differs, so the columns are not read as one set of pairs.
-      const std::size_t row_n = mean ? 0 : dims[i].metrics.n;
-      row.push_back(mean ? with_interval(jr.mean_mae, jr.mean_mae_ci, false)
-                         : with_interval(d->metrics.mae, d->mae_ci, false) +
-                               (d->metrics.n != row_n ? " (n " + std::to_string(d->metrics.n) + ")" : ""));
-      if (!jr.compare_judge) continue;
-      if (mean)
-        row.push_back(with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
-                      (jr.mean_diff_ci.excludes_zero() ? " *" : ""));
-      else if (d->comparison)
-        row.push_back(
+      std::vector<std::string> row{&jr != &r.judges.front() ? ""
+                                   : mean                   ? "mean of MAEs"
+                                                            : dims[i].dimension,
+                                   jr.judge, mean ? "" : std::to_string(d->metrics.n),
+                                   mean ? with_interval(jr.mean_mae, jr.mean_mae_ci, false)
+                                        : with_interval(d->metrics.mae, d->mae_ci, false),
+                                   ""};
+      // Where memory changed N/A calls a condition's change is over fewer pairs than its MAE (house labels,
+      // data_imputation: 24 pairs with memory, 21 in common with baseline): the count is said there.
+      if (jr.compare_judge && mean)
+        row.back() = with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
+                     (jr.mean_diff_ci.excludes_zero() ? " *" : "");
+      else if (jr.compare_judge && d->comparison)
+        row.back() =
             with_interval(d->comparison->mae - d->comparison->other_mae, d->comparison->diff_ci, true) +
             (d->comparison->diff_ci.excludes_zero() ? " *" : "") +
-            (d->comparison->n != row_n || d->comparison->n != d->metrics.n
-                 ? " (n " + std::to_string(d->comparison->n) + ")"
-                 : ""));
-      else
-        row.push_back("");
+            (d->comparison->n != d->metrics.n ? " (n " + std::to_string(d->comparison->n) + ")" : "");
+      s.rows.push_back(std::move(row));
     }
-    s.rows.push_back(std::move(row));
   }
-  // N/A agreement, pooled over the dimensions, which MAE leaves out (a pair where one side says N/A is in no
-  // MAE): recall, of the labels' N/As the share the condition calls N/A too, and precision, of the
-  // condition's N/As the share the labels call N/A too, each with its counts (the gates na_recall and
-  // na_precision). Shown when any pair of any condition involves an N/A.
+  return s;
+}
+
+// N/A agreement, pooled over the dimensions, which MAE leaves out (a pair where one side says N/A is in no
+// MAE): recall, of the labels' N/As the share the condition calls N/A too, and precision, of the condition's
+// N/As the share the labels call N/A too, each with its counts (the gates na_recall and na_precision). Only
+// when any pair of any condition involves an N/A.
+std::optional<Section> na_section(const Measurement& r) {
   const auto pooled = [](const measure::JudgeMeasurement& jr) {
     stats::NaCounts na;
     for (const auto& d : jr.dimensions) {
@@ -96,29 +93,29 @@ Section summary_section(const Measurement& r) {
     }
     return na;
   };
-  if (std::any_of(r.judges.begin(), r.judges.end(), [&](const auto& jr) {
+  if (std::none_of(r.judges.begin(), r.judges.end(), [&](const auto& jr) {
         const auto na = pooled(jr);
         return na.both_na + na.judge_na_only + na.human_na_only > 0;
-      })) {
-    const auto share = [](std::size_t part, std::size_t whole) {
-      std::string text = whole ? format_number(static_cast<double>(part) / static_cast<double>(whole)) : "-";
-      text += " (";
-      text += std::to_string(part);
-      text += " of ";
-      text += std::to_string(whole);
-      text += ')';
-      return text;
-    };
-    std::vector<std::string> row{"N/A recall / precision", ""};
-    for (const auto& jr : r.judges) {
-      const auto na = pooled(jr);
-      std::string cell = share(na.both_na, na.both_na + na.human_na_only);
-      cell += " / ";
-      cell += share(na.both_na, na.both_na + na.judge_na_only);
-      row.push_back(std::move(cell));
-      if (jr.compare_judge) row.emplace_back();
-    }
-    s.rows.push_back(std::move(row));
+      }))
+    return std::nullopt;
+  const auto share = [](std::size_t part, std::size_t whole) {
+    std::string text = whole ? format_number(static_cast<double>(part) / static_cast<double>(whole)) : "-";
+    text += " (";
+    text += std::to_string(part);
+    text += " of ";
+    text += std::to_string(whole);
+    text += ')';
+    return text;
+  };
+  Section s{
+      "N/A agreement per condition, pooled over the dimensions (recall: of the labels' N/As, the share "
+      "the condition calls N/A too; precision: of its N/As, the share the labels call N/A too)",
+      {"condition", "N/A recall", "N/A precision"},
+      {}};
+  for (const auto& jr : r.judges) {
+    const auto na = pooled(jr);
+    s.rows.push_back({jr.judge, share(na.both_na, na.both_na + na.human_na_only),
+                      share(na.both_na, na.both_na + na.judge_na_only)});
   }
   return s;
 }
@@ -195,8 +192,9 @@ void write_curve_svg(std::ostream& out, const CrossValidation& cv) {
 // labels; one a single fold finds rests on a few, and may not hold on notebooks memory has not seen.
 Section fold_rules_section(const CrossValidation& cv) {
   Section s{"learnt rules in the folds (how many of the folds' memories learnt each rule, and which)",
-            {"dimension", "rule", "folds", "which"},
-            {}};
+            {"dimension", "folds", "which", "rule"},
+            {},
+            true};
   for (const auto& r : cv.fold_rules) {
     std::string which;
     for (int f : r.folds) {
@@ -204,7 +202,7 @@ Section fold_rules_section(const CrossValidation& cv) {
       which += std::to_string(f);
     }
     s.rows.push_back(
-        {r.dimension, r.rule, std::to_string(r.folds.size()) + " of " + std::to_string(cv.folds), which});
+        {r.dimension, std::to_string(r.folds.size()) + " of " + std::to_string(cv.folds), which, r.rule});
   }
   return s;
 }
@@ -238,6 +236,7 @@ Section near_duplicates_section(const CrossValidation& cv) {
 std::vector<Section> cross_validation_sections(const Measurement& measurement) {
   if (!measurement.cross_validation) return {};
   std::vector<Section> out{summary_section(measurement)};
+  if (auto na = na_section(measurement)) out.push_back(std::move(*na));
   if (!measurement.cross_validation->fold_rules.empty())
     out.push_back(fold_rules_section(*measurement.cross_validation));
   if (!measurement.cross_validation->near_duplicates.empty())

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
@@ -28,6 +29,8 @@ std::string format_number(double x, int digits) {
   if (std::isnan(x)) return "n/a";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  // A value that rounds to zero is 0, never "-0.000" (a QWK of -1e-17 from rounding, or -0.0 itself).
+  if (buf[0] == '-' && std::strspn(buf + 1, "0.") == std::strlen(buf + 1)) return buf + 1;
   return buf;
 }
 
@@ -97,10 +100,12 @@ std::string score_text(Status status, const std::optional<double>& score) {
 }
 
 // Strings are appended, never prepended to ("+" + std::string), which GCC 12's -Wrestrict misreads.
+// Signed as printed: a value that rounds to zero is "+0.000", as 0 itself is.
 std::string signed_number(double x, int digits = 3) {
   if (std::isnan(x)) return "n/a";
-  std::string out = x >= 0 ? "+" : "";
-  out += format_number(x, digits);
+  const std::string text = format_number(x, digits);
+  std::string out = text.front() == '-' ? "" : "+";
+  out += text;
   return out;
 }
 
@@ -358,23 +363,48 @@ void write_junit(std::ostream& out, const Measurement& r, const std::vector<Gate
   out << "</testsuites>\n";
 }
 
-/// Text tables: first column left-aligned, the others right-aligned.
+// `text` broken into lines of at most `width` characters at spaces (a longer word keeps a line of its own),
+// each line ended by '\n'.
+std::string wrapped(const std::string& text, std::size_t width = 100) {
+  std::string out, line;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const auto space = std::min(text.find(' ', at), text.size());
+    const std::string word = text.substr(at, space - at);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + '\n';
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    at = space + 1;
+  }
+  return out + line + '\n';
+}
+
+/// Text tables: the title wrapped; first column left-aligned, the others right-aligned; a column no row fills
+/// left out (the human columns of a single rater's labels, a change column without a comparison); with
+/// last_below, the last column under each row.
 void write_text_table(std::ostream& out, const Section& s) {
-  std::vector<std::size_t> width(s.header.size(), 0);
-  for (std::size_t i = 0; i < s.header.size(); ++i) width[i] = s.header[i].size();
+  const std::size_t columns = s.header.size() - (s.last_below && !s.header.empty() ? 1 : 0);
+  std::vector<bool> shown(columns, s.rows.empty());
+  for (std::size_t i = 0; i < columns; ++i)
+    for (const auto& row : s.rows) shown[i] = shown[i] || i == 0 || (i < row.size() && !row[i].empty());
+  std::vector<std::size_t> width(columns, 0);
+  for (std::size_t i = 0; i < columns; ++i) width[i] = s.header[i].size();
   for (const auto& row : s.rows)
-    for (std::size_t i = 0; i < row.size() && i < width.size(); ++i)
-      width[i] = std::max(width[i], row[i].size());
+    for (std::size_t i = 0; i < row.size() && i < columns; ++i) width[i] = std::max(width[i], row[i].size());
   auto line = [&](const std::vector<std::string>& cols) {
     std::string text;
-    for (std::size_t i = 0; i < cols.size(); ++i) {
+    for (std::size_t i = 0; i < cols.size() && i < columns; ++i) {
+      if (!shown[i]) continue;
       const std::string pad(width[i] - cols[i].size(), ' ');
       text += i == 0 ? cols[i] + pad : "  " + pad + cols[i];
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out << text << "\n";
+    if (columns < s.header.size() && cols.size() > columns) out << "  " << cols[columns] << "\n";
   };
-  out << s.title << "\n";
+  out << wrapped(s.title);
   line(s.header);
   for (const auto& row : s.rows) line(row);
   out << "\n";

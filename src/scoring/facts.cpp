@@ -432,12 +432,22 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   const auto packages = package_problems(f);
   v["repeated_imports"] = static_cast<double>(packages.repeated.size());
   v["nonstandard_packages"] = static_cast<double>(packages.nonstandard.size());
-  {
-    std::set<std::string> third;
-    for (const auto& c : f.code)
-      for (const auto& m : c.modules)
-        if (f.python && !c.other_language && !k_stdlib.count(m)) third.insert(m);
-    v["third_party_packages"] = static_cast<double>(third.size());
+  std::set<std::string> third;
+  for (const auto& c : f.code)
+    for (const auto& m : c.modules)
+      if (f.python && !c.other_language && !k_stdlib.count(m)) third.insert(m);
+  v["third_party_packages"] = static_cast<double>(third.size());
+  if (notes) {  // the modules each package count counts, by name (sorted), so a reader can check the count
+    const auto names = [](const auto& modules) {
+      const std::set<std::string> sorted(modules.begin(), modules.end());
+      std::string text;
+      for (const auto& m : sorted) text += (text.empty() ? "" : ", ") + m;
+      return text;
+    };
+    for (const auto& [fact, modules] : {std::pair{"repeated_imports", names(packages.repeated)},
+                                        {"nonstandard_packages", names(packages.nonstandard)},
+                                        {"third_party_packages", names(third)}})
+      if (!modules.empty()) (*notes)[fact] = modules;
   }
 
   // data

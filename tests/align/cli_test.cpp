@@ -245,6 +245,31 @@ TEST(AlignCli, MemoryStatsRoundsMeans) {
   EXPECT_EQ(mean_human, "1.67") << r.out;
 }
 
+// memory stats says in plain words what its MAE column is: the memory's judge's own scores at align (without
+// memory) against the human scores. Here the judge said 3 to p1, p2 and n1, people 1, 1 and 3: MAE (2 + 2 +
+// 0) / 3 = 1.33, mean human 5/3 = 1.67.
+TEST(AlignCli, MemoryStatsSaysWhatItsMaeIs) {
+  const judge::test::TempDir dir("judge_align_stats_mae");
+  library_memory({"p1.ipynb", "p2.ipynb", "n1.ipynb"}, {{"p1.ipynb", 1}, {"p2.ipynb", 1}}).save(dir / "mem");
+  const auto r = run_judge("memory stats '" + (dir / "mem").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            "dimension                    episodes   N/A mean human MAE (no memory) guidelines manual")
+      << r.out;
+  std::istringstream row(r.out.substr(r.out.find("\nlibrary_installation ") + 1));
+  std::string dimension, episodes, na, mean_human, mae;
+  row >> dimension >> episodes >> na >> mean_human >> mae;
+  EXPECT_EQ(mean_human, "1.67") << r.out;
+  EXPECT_EQ(mae, "1.33") << r.out;
+  EXPECT_NE(
+      r.out.find("\nMAE (no memory): mean absolute difference between the human score and the score the "
+                 "memory's judge (heuristic) gave each labelled notebook at judge align, without memory, "
+                 "over the episodes both scored; "),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("(align)"), std::string::npos) << r.out;
+}
+
 // In `dir`: nb/a.ipynb, nb/b.ipynb, nb/c.ipynb and first.csv, which labels a (1) and b (2) on
 // data_imputation; returns align(LABELS, FLAGS), which aligns dir/mem on dir/LABELS (stderr with stdout).
 auto labels_files(const judge::test::TempDir& dir) {
@@ -587,10 +612,11 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
                  rule + " (5 of 5 labels)\n"),
       std::string::npos)
       << r.out;
-  // 2 guidelines, 1 removed, 2 left: the count says the refit wrote one more, so that they add up.
-  EXPECT_NE(r.out.find(
-                "1 guideline; 10 episodes and 2 guidelines left (1 more learnt rule from the refit below); "),
-            std::string::npos)
+  // 2 guidelines, 1 removed, 2 left: the line says the refit added one, so that they add up.
+  EXPECT_NE(
+      r.out.find("removed 1 episode and 1 guideline; the learnt-rule refit added 1 rule; 10 episodes and "
+                 "2 guidelines left; "),
+      std::string::npos)
       << r.out;
   const auto after = judge::memory::Memory::load(mem);
   ASSERT_EQ(after.all_guidelines().size(), 2u);
@@ -639,6 +665,60 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
   EXPECT_NE(again.out.find("  library_installation: no learnt rule (no label of it is left)\n"),
             std::string::npos)
       << again.out;
+}
+
+// Forget says what the refit changed when it removed no guideline (it said "0 guidelines" while a learnt rule
+// changed or went). The memory of ForgetRefitsTheLearntRulesItRemoved, with p7: a package not installed, but
+// people gave 3, so the rule "uninstalled_packages >= 1 -> score at most 1" gets it wrong and does not cite
+// it (6 of 7 labels). Forgetting p7 removes no guideline; on the eleven left the same rule is refitted, now
+// 6 of 6: one rule changed. Then forgetting n1, n2 and n3 leaves two notebooks without the package, fewer
+// than the three a leaf needs (min_leaf 3): the rule is not learnt again (removed), and on the eight left,
+// six of them 1 where the judge said 3, "when always -> score at most 1" is (added).
+TEST(AlignCli, ForgetSaysWhatTheRefitChangedWhenNoGuidelineWasRemoved) {
+  const judge::test::TempDir dir("judge_forget_refit_changed");
+  const std::string li = "library_installation";
+  std::map<std::string, double> uninstalled;
+  for (const std::string nb : {"p1", "p2", "p3", "p4", "p5", "p6", "p7"}) uninstalled[nb + ".ipynb"] = 1;
+  judge::memory::Memory m =
+      library_memory({"p1.ipynb", "p2.ipynb", "p3.ipynb", "p4.ipynb", "p5.ipynb", "p6.ipynb", "p7.ipynb",
+                      "n1.ipynb", "n2.ipynb", "n3.ipynb", "n4.ipynb", "n5.ipynb"},
+                     uninstalled);
+  auto episodes = m.episodes();
+  for (auto& e : episodes)
+    if (e.notebook == "p7.ipynb") e.human_score = 3;
+  m.set_episodes(episodes);
+  std::vector<std::string> cites;
+  for (const std::string nb : {"p1", "p2", "p3", "p4", "p5", "p6"})
+    cites.push_back(nb + ".ipynb#" + li + "#r1");
+  const std::string rule = "when uninstalled_packages >= 1 -> score at most 1";
+  m.set_guidelines(
+      {{li, "Hand-written rule.", {}, "manual"}, {li, rule + " (6 of 7 labels)", cites, "learnt"}});
+  m.set_learnt_record({{li, {{rule + " (6 of 7 labels)"}, {}, {}}}});
+  const auto mem = dir.path() / "mem";
+  m.save(mem);
+  const std::string forget = "memory forget '" + mem.string() + "' ";
+
+  auto r = run_judge(forget + "--notebook p7.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.substr(0, r.out.find(" left; ") + 6),
+            "removed 1 episode and 0 guidelines; the learnt-rule refit changed 1 rule; 11 episodes and 2 "
+            "guidelines left;")
+      << r.out;
+  EXPECT_NE(r.out.find("\n  library_installation: " + rule + " (6 of 6 labels)\n"), std::string::npos)
+      << r.out;
+  ASSERT_EQ(judge::memory::Memory::load(mem).all_guidelines().size(), 2u);
+
+  r = run_judge(forget + "--notebook n1.ipynb n2.ipynb n3.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(
+      r.out.substr(0, r.out.find(" left; ") + 6),
+      "removed 3 episodes and 0 guidelines; the learnt-rule refit removed 1 rule and added 1; 8 episodes "
+      "and 2 guidelines left;")
+      << r.out;
+  EXPECT_NE(r.out.find("\n  library_installation: when always -> score at most 1 (6 of 8 labels)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(judge::memory::Memory::load(mem).all_guidelines().size(), 2u);
 }
 
 // memory show names a learnt rule align wrote that guidelines.yaml no longer has (deleted by hand) at once,
@@ -2193,9 +2273,10 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   EXPECT_EQ(marked, (std::map<std::string, int>{{"a.ipynb", 9}, {"b.ipynb", 9}, {"c.ipynb", 0}}));
   r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
                 "/scores.jsonl --bootstrap 10 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("judge: warning: judge heuristic: 18 of its 27 records were judged with a memory that "
-                       "holds the notebook's own labels (labelled_in_memory)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("judge: warning: judge heuristic+memory: 18 of its 27 records were judged with a memory "
+                 "that holds the notebook's own labels (labelled_in_memory)"),
+      std::string::npos)
       << r.out;
   // The saved report says it too (the judge's heading; JSON's labelled_in_memory), and a gate can refuse it:
   // 18 records in-sample, exit 3.
@@ -2227,9 +2308,10 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   EXPECT_EQ(falses, 9u);
   r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
                 "/scores.csv --bootstrap 10 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("judge: warning: judge heuristic: 18 of its 27 records were judged with a memory that "
-                       "holds the notebook's own labels (labelled_in_memory)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("judge: warning: judge heuristic+memory: 18 of its 27 records were judged with a memory "
+                 "that holds the notebook's own labels (labelled_in_memory)"),
+      std::string::npos)
       << r.out;
   EXPECT_EQ(run_judge("eval --format csv " + d + "/other 2>/dev/null").out.find("labelled_in_memory"),
             std::string::npos);
@@ -2238,6 +2320,53 @@ TEST(AlignCli, EvalOnLabelledNotebooksWarnsThatItIsInSample) {
   r = run_judge("eval --format jsonl --memory " + d + "/mem " + d + "/other 2>/dev/null");
   EXPECT_EQ(r.out.find("labelled_in_memory"), std::string::npos) << r.out;
   fs::remove_all(dir);
+}
+
+// eval --memory without --name names its records' judge "heuristic+memory" (the spec and "+memory"), so the
+// run without memory ("heuristic") and the run with it are two judges for judge report --compare, with the
+// default names alone (the same name in both files was an error: the same item twice); --name still wins.
+TEST(AlignCli, EvalWithMemoryIsNamedSpecPlusMemoryUnlessNamed) {
+  const judge::test::TempDir dir("judge_eval_memory_name");
+  judge::util::write_file_atomic(dir / "nb/a.ipynb", ipynb("df = pd.read_csv('x.csv').fillna(0)"));
+  judge::util::write_file_atomic(dir / "nb/b.ipynb", ipynb("df = pd.read_csv('y.csv').dropna()"));
+  write_labels(dir / "labels.csv", "A blanket fillna hides gaps.");
+  const std::string d = "'" + dir.str() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                      "/mem >/dev/null 2>&1")
+                .exit_code,
+            0);
+  const auto judges = [](const std::string& jsonl) {
+    std::set<std::string> names;
+    for (const auto& line : judge::util::split_lines(jsonl))
+      if (!line.empty()) names.insert(nlohmann::json::parse(line)["judge"].get<std::string>());
+    return names;
+  };
+  const std::string eval = "eval --format jsonl --dimensions data_imputation " + d + "/nb ";
+  auto r = run_judge(eval + "2>/dev/null | tee " + d + "/plain.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(judges(r.out), std::set<std::string>{"heuristic"}) << r.out;
+  r = run_judge(eval + "--memory " + d + "/mem 2>/dev/null | tee " + d + "/aligned.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(judges(r.out), std::set<std::string>{"heuristic+memory"}) << r.out;
+  r = run_judge(eval + "--memory " + d + "/mem --name mine 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(judges(r.out), std::set<std::string>{"mine"}) << r.out;
+  // The report compares the two: heuristic+memory's comparison is with heuristic, whose MAE (the report of
+  // plain.jsonl alone) it reads.
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d + "/plain.jsonl --scores " + d +
+                "/aligned.jsonl --judge heuristic+memory --compare heuristic --bootstrap 10 --format json "
+                "--fail-if 'mae_change>5' 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["judges"].size(), 1u) << r.out;
+  EXPECT_EQ(j["judges"][0]["judge"], "heuristic+memory") << r.out;
+  EXPECT_EQ(j["judges"][0]["compare"]["judge"], "heuristic") << r.out;
+  r = run_judge("report --labels " + d + "/labels.csv --scores " + d +
+                "/plain.jsonl --bootstrap 10 --format json 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto plain = nlohmann::json::parse(r.out)["judges"][0];
+  EXPECT_EQ(plain["judge"], "heuristic") << r.out;
+  EXPECT_EQ(j["judges"][0]["dimensions"][0]["compare"]["other_mae"], plain["dimensions"][0]["mae"]) << r.out;
 }
 
 // A learnt rule edited by hand in guidelines.yaml (a test added to it), then judge align again on the same

@@ -120,11 +120,15 @@ TEST(ValidateCli, TableGatesAndLearningCurve) {
   auto r = run_judge(data.validate("--conditions baseline,both --learning-curve"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("cross-validated MAE per condition (2 folds by notebook"), std::string::npos) << r.out;
-  // The change is paired: the heading says why it need not equal the difference of the MAE columns.
-  EXPECT_NE(
-      r.out.find("over the pairs both conditions scored (so not always the difference of the MAE columns)"),
-      std::string::npos)
+  // A row per condition under its dimension (model_training's 4 pairs).
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex("\nmodel_training +baseline +4 +[0-9.]+ \\[[^\n]*\n +both +4 ")))
       << r.out;
+  // The change is paired: the title says why it need not equal the difference of the MAEs.
+  const auto md = run_judge(data.validate("--conditions baseline,both --format markdown"));
+  EXPECT_NE(md.out.find("over the pairs both conditions scored (so not always the difference of the MAEs)"),
+            std::string::npos)
+      << md.out;
   EXPECT_NE(r.out.find("learning curve"), std::string::npos) << r.out;
   for (const char* share : {"25%", "50%", "75%", "100%"})
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n") + share + " +both "))) << share;
@@ -412,6 +416,23 @@ TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
   EXPECT_NE(r.out.find("judge: " + a + " and " + b + " share a fold: their code lines are 9"),
             std::string::npos)
       << r.out;
+}
+
+// The validate tables fit a terminal on the house labels (the summary was 321 characters wide with five
+// conditions, the learnt rules 142): up to the first judge's tables, no line is longer than 110 characters
+// (the widest is the near-duplicate pair's names, 108); each learnt rule is on a line of its own.
+TEST(ValidateCli, TheValidateTablesFitATerminalOnTheHouseLabels) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const auto data = judge::test::shared_data();
+  const auto r = run_judge("validate --labels '" + (data / "labels/ml-notebooks-house.csv").string() +
+                           "' --notebooks '" + (data / "notebooks").string() +
+                           "' --bootstrap 200 --format table 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string validate = r.out.substr(0, r.out.find("\njudge baseline: "));
+  ASSERT_NE(validate.find("learnt rules in the folds"), std::string::npos) << r.out;
+  for (const auto& line : judge::util::split_lines(validate)) EXPECT_LE(line.size(), 110u) << line;
+  EXPECT_NE(validate.find("\n  when uninstalled_packages >= 1 -> score at most 1\n"), std::string::npos)
+      << validate;
 }
 
 // --near-duplicate is a share: a percentage or a word is a usage error that says what to give.

@@ -49,6 +49,27 @@ TEST(CliNotebookShow, UnreadableFileIsOneErrorLineAndExitCode1) {
   EXPECT_EQ(r.out, "judge: error: tests/golden/missing.ipynb: no such file or folder\n");
 }
 
+// --facts names the packages each package count counts: in the text after the value, in JSON under notes
+// (facts keeps the number). Here lightgbm, mlflow and xgboost are imported, and os (standard library).
+TEST(CliNotebookShow, FactsNameThePackagesCounted) {
+  const test::TempDir dir("judge_show_packages");
+  const auto nb =
+      dir.write("p.py", "# %%\nimport xgboost\nimport mlflow\n# %%\nimport lightgbm as lgb\nimport os\n");
+  auto r = test::run_judge("notebook show --facts '" + nb.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nthird_party_packages            3  (lightgbm, mlflow, xgboost)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\nnonstandard_packages            2  (lightgbm, xgboost)\n"), std::string::npos)
+      << r.out;
+  r = test::run_judge("notebook show --facts --format json '" + nb.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["facts"]["third_party_packages"], 3);
+  EXPECT_EQ(j["notes"]["third_party_packages"], "lightgbm, mlflow, xgboost");
+  EXPECT_EQ(j["notes"]["nonstandard_packages"], "lightgbm, xgboost");
+}
+
 TEST(CliNotebookShow, FormatWithoutFactsIsAUsageError) {
   // --format chooses how facts are printed; without --facts it used to be ignored silently.
   const auto r = test::run_judge("notebook show tests/golden/show_small.ipynb --format json 2>&1");

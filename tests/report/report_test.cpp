@@ -46,6 +46,51 @@ TEST(Report, TablePrintsIntervalsAndSignedNumbers) {
   EXPECT_NE(out.str().find("\nd             2  1.000  [1.000, 1.000]  +1.000  1.000  "), std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("\nmean of MAEs     1.000  [1.000, 1.000]\n"), std::string::npos) << out.str();
+  // One rater: the human-against-human columns are empty on every row, so the text table leaves them out
+  // (Markdown keeps every column).
+  EXPECT_NE(out.str().find("\ndimension     n    MAE          95% CI    bias   RMSE  exact  within1    QWK  "
+                           "Spearman  N/A disagree  unscored\n"),
+            std::string::npos)
+      << out.str();
+}
+
+// A number that rounds to zero prints without a minus sign, whatever metric it is: a QWK of -1e-17 (what
+// rounding leaves of a kappa that is 0) is "0.000", a bias of -0.0004 is "+0.000" as a bias of 0 is, and
+// -0.0 is "0.00"; a value that rounds to a negative number keeps its sign.
+TEST(Report, ANumberThatRoundsToZeroHasNoMinusSign) {
+  EXPECT_EQ(format_number(-1e-17), "0.000");
+  EXPECT_EQ(format_number(-0.0004), "0.000");
+  EXPECT_EQ(format_number(-0.0, 2), "0.00");
+  EXPECT_EQ(format_number(-0.4, 0), "0");
+  EXPECT_EQ(format_number(-0.0005001), "-0.001");
+  EXPECT_EQ(format_number(-12.5, 1), "-12.5");
+  const auto labels =
+      judge::labels::read_labels(write_temp("zero_labels.csv", "notebook,dimension,score\na,d,2\nb,d,3\n"));
+  const auto scores =
+      read_scores(write_temp("zero_scores.csv", "item,dimension,score,judge\na,d,3,h\nb,d,4,h\n"));
+  MeasureOptions options;
+  options.bootstrap.resamples = 50;
+  auto m = measure(labels, scores, options);
+  ASSERT_EQ(m.judges.size(), 1u);
+  auto& d = m.judges[0].dimensions.at(0).metrics;
+  d.bias = -0.0004;
+  d.qwk = -1e-17;
+  d.spearman = -0.0;
+  std::ostringstream out;
+  write_report(out, m, {}, "table");
+  // dimension, n, MAE, interval, bias, RMSE, exact, within1, QWK, Spearman
+  EXPECT_NE(out.str().find(
+                "\nd             2  1.000  [1.000, 1.000]  +0.000  1.000  0.000    1.000  0.000     0.000  "),
+            std::string::npos)
+      << out.str();
+  EXPECT_EQ(out.str().find("-0.0"), std::string::npos) << out.str();
+  // CSV has six decimals: the bias keeps its sign there, the QWK and Spearman are zero.
+  std::ostringstream csv;
+  write_report(csv, m, {}, "csv");
+  EXPECT_NE(csv.str().find(
+                "\nh,d,2,1.000000,1.000000,1.000000,-0.000400,1.000000,0.000000,1.000000,0.000000,0.000000,"),
+            std::string::npos)
+      << csv.str();
 }
 
 // The comparison with another judge shows each judge's QWK and N/A disagreements beside the MAEs: the
@@ -84,13 +129,24 @@ TEST(Report, ValidateListsEachLearntRuleWithTheFoldsThatLearntIt) {
       {"data_imputation", "when not trains_model -> N/A", {0, 1, 2, 3}}};
   std::ostringstream md;
   write_report(md, m, {}, "markdown");
-  EXPECT_NE(md.str().find("| dimension | rule | folds | which |"), std::string::npos) << md.str();
+  EXPECT_NE(md.str().find("| dimension | folds | which | rule |"), std::string::npos) << md.str();
   EXPECT_NE(
       md.str().find(
-          "| library_installation | when uninstalled_packages >= 1 -> score at most 1 | 3 of 4 | 0, 1, 3 |\n"
-          "| data_imputation | when not trains_model -> N/A | 4 of 4 | 0, 1, 2, 3 |"),
+          "| library_installation | 3 of 4 | 0, 1, 3 | when uninstalled_packages >= 1 -> score at most 1 |\n"
+          "| data_imputation | 4 of 4 | 0, 1, 2, 3 | when not trains_model -> N/A |"),
       std::string::npos)
       << md.str();
+  // As text, each rule goes on a line of its own under its row, so a long rule does not widen the table.
+  std::ostringstream text;
+  write_report(text, m, {}, "table");
+  EXPECT_NE(text.str().find("dimension              folds       which\n"
+                            "  rule\n"
+                            "library_installation  3 of 4     0, 1, 3\n"
+                            "  when uninstalled_packages >= 1 -> score at most 1\n"
+                            "data_imputation       4 of 4  0, 1, 2, 3\n"
+                            "  when not trains_model -> N/A\n"),
+            std::string::npos)
+      << text.str();
   std::ostringstream js;
   write_report(js, m, {}, "json");
   const auto j = nlohmann::json::parse(js.str());
@@ -144,8 +200,9 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
   std::ostringstream md;
   write_report(md, m, {}, "markdown");
   // recall 11/14 = 0.786 and 13/14 = 0.929; precision 11/13 = 0.846 and 13/17 = 0.765
-  EXPECT_NE(md.str().find("| N/A recall / precision |  | 0.786 (11 of 14) / 0.846 (11 of 13) | "
-                          "0.929 (13 of 14) / 0.765 (13 of 17) |  |"),
+  EXPECT_NE(md.str().find("| condition | N/A recall | N/A precision |\n|---|---:|---:|\n"
+                          "| baseline | 0.786 (11 of 14) | 0.846 (11 of 13) |\n"
+                          "| both | 0.929 (13 of 14) | 0.765 (13 of 17) |\n"),
             std::string::npos)
       << md.str();
   const auto json = nlohmann::json::parse([&] {
@@ -155,14 +212,14 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
   }());
   EXPECT_NEAR(json["judges"][0]["na_recall"].get<double>(), 11.0 / 14, 1e-12);
   EXPECT_NEAR(json["judges"][1]["na_precision"].get<double>(), 13.0 / 17, 1e-12);
-  // 14/22 = 0.636, 9/27 = 0.333, 4/21 - 13/21 = -0.429
-  EXPECT_NE(md.str().find("| data_imputation | 22 | 0.636 [0.37, 0.91] | 0.333 [0.11, 0.62] (n 27) | "
-                          "-0.429 [-0.76, -0.05] * (n 21) |"),
+  // A row per condition, each with its own n: 14/22 = 0.636, 9/27 = 0.333, 4/21 - 13/21 = -0.429 over 21.
+  EXPECT_NE(md.str().find("| data_imputation | baseline | 22 | 0.636 [0.37, 0.91] |  |\n"
+                          "|  | both | 27 | 0.333 [0.11, 0.62] | -0.429 [-0.76, -0.05] * (n 21) |\n"),
             std::string::npos)
       << md.str();
-  EXPECT_NE(
-      md.str().find("| model_use | 29 | 0.138 [0.03, 0.28] | 0.138 [0.03, 0.28] | 0.000 [0.00, 0.00] |"),
-      std::string::npos)
+  EXPECT_NE(md.str().find("| model_use | baseline | 29 | 0.138 [0.03, 0.28] |  |\n"
+                          "|  | both | 29 | 0.138 [0.03, 0.28] | 0.000 [0.00, 0.00] |\n"),
+            std::string::npos)
       << md.str();
 }
 

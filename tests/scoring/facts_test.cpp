@@ -95,6 +95,7 @@ TEST(Facts, UninstalledPackageAndNoCode) {
   EXPECT_EQ(f.at("packages_beyond_core"), 1);
   EXPECT_EQ(f.at("uninstalled_packages"), 1);
   EXPECT_EQ(notes, (scoring::FactNotes{{"packages_beyond_core", "statsmodels"},
+                                       {"third_party_packages", "numpy, statsmodels"},
                                        {"uninstalled_packages", "statsmodels"}}));
   EXPECT_EQ(f.at("code_cells_after_code_share"), 1);  // the only code cell has no markdown before it
   // A trailing comment is no module; pip's - and _ are the same name.
@@ -111,6 +112,24 @@ TEST(Facts, UninstalledPackageAndNoCode) {
   EXPECT_EQ(f.at("code_cells"), 0);
   EXPECT_EQ(f.at("code_cells_after_code_share"), 0);
   EXPECT_EQ(f.at("trains_model"), 0);
+}
+
+// Every package count names what it counts, sorted, so a reader can check it: third_party_packages counts
+// every imported module outside the standard library (os is in it), nonstandard_packages those outside the
+// usual ML runtime too (pandas is in it; lightgbm only on Databricks), repeated_imports a module imported
+// again in a later cell (pandas).
+TEST(Facts, PackageCountsNameWhatTheyCount) {
+  const auto nb = notebook::parse_jupytext_percent(
+      "# %%\nimport pytz\nimport pandas as pd\nimport lightgbm\n# %%\nimport pandas as pd\nimport os\n",
+      "a.py");
+  scoring::FactNotes notes;
+  const auto f = scoring::notebook_facts(nb, &notes);
+  EXPECT_EQ(f.at("third_party_packages"), 3);
+  EXPECT_EQ(f.at("nonstandard_packages"), 2);
+  EXPECT_EQ(f.at("repeated_imports"), 1);
+  EXPECT_EQ(notes.at("third_party_packages"), "lightgbm, pandas, pytz");
+  EXPECT_EQ(notes.at("nonstandard_packages"), "lightgbm, pytz");
+  EXPECT_EQ(notes.at("repeated_imports"), "pandas");
 }
 
 // Training that only happens inside a helper starts where the helper is first called: the missing-value

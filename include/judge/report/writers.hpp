@@ -59,10 +59,14 @@ struct Section {
   std::string title;
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  /// As text, the last column goes on a line of its own under each row, indented (a long text, such as a
+  /// learnt rule, that would widen every row); Markdown and HTML keep it a column.
+  bool last_below = false;
 };
 
-/// Writes one table as text ("table": first column left-aligned, the others right-aligned), GitHub Markdown
-/// ("markdown") or an HTML <h3> title and <table> ("html"). Throws judge::Error (usage) for another format.
+/// Writes one table as text ("table": the title wrapped at 100 columns; first column left-aligned, the others
+/// right-aligned; a column empty on every row left out), GitHub Markdown ("markdown") or an HTML <h3> title
+/// and <table> ("html"). Throws judge::Error (usage) for another format.
 void write_section(std::ostream& out, const Section& section, const std::string& format);
 
 /// The tables of one judge's measurement, in display order; the last lists the flagged notebooks
@@ -71,15 +75,17 @@ void write_section(std::ostream& out, const Section& section, const std::string&
 std::vector<Section> sections(const measure::Measurement& measurement,
                               const measure::JudgeMeasurement& judge);
 
-/// judge validate's tables, in display order: the summary (per dimension, each condition's MAE with its
-/// confidence interval and its paired change from baseline, "*" = significant) and, with a learning curve,
-/// its table. Empty without measurement.cross_validation.
+/// judge validate's tables, in display order: the summary (per dimension, a row per condition: its MAE with
+/// its confidence interval and its paired change from baseline, "*" = significant), the N/A agreement per
+/// condition (when any pair involves an N/A), the learnt rules in the folds, the near-duplicate groups and,
+/// with a learning curve, its table. Empty without measurement.cross_validation.
 std::vector<Section> cross_validation_sections(const measure::Measurement& measurement);
 
 /// `s` with & < > " ' replaced by entities (XML and HTML text and attributes).
 std::string xml_escape(const std::string& s);
 
-/// `x` with `digits` decimals; "n/a" for NaN.
+/// `x` with `digits` decimals; "n/a" for NaN. Every fixed-decimal number of the reports goes through it: a
+/// value that rounds to zero prints without a sign ("0.000", never "-0.000").
 std::string format_number(double x, int digits = 3);
 
 /// ", N records judged with a memory holding the notebook's own labels (...)" for a judge with records judge

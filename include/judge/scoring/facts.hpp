@@ -37,8 +37,10 @@ const std::vector<FactInfo>& fact_vocabulary();
 /// A notebook's facts: every name of fact_vocabulary() mapped to its value (booleans 0 or 1).
 using FactValues = std::map<std::string, double>;
 
-/// What stands behind some counts, for people: fact name -> the items counted, comma-separated (for now the
-/// package facts: "packages_beyond_core" -> "statsmodels, xgboost"). Facts with nothing counted are absent.
+/// What stands behind some counts, for people: fact name -> the items counted, sorted, comma-separated (for
+/// now the package facts: third_party_packages, nonstandard_packages, packages_beyond_core,
+/// uninstalled_packages and repeated_imports; "packages_beyond_core" -> "statsmodels, xgboost"). Facts with
+/// nothing counted are absent.
 using FactNotes = std::map<std::string, std::string>;
 
 /// The facts of `nb`, computed from the same static evidence as the heuristic rules (code without comments,
