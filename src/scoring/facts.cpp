@@ -92,9 +92,12 @@ std::vector<Installed> installed_packages(std::string_view line) {
         quote = ch;
       } else if (ch == '|' || ch == ';' || ch == '&' || ch == '#') {
         end = i;
-      } else if (ch == '>' && (i == 0 || rest[i - 1] == ' ' || rest[i - 1] == '\t' ||
-                               std::isdigit(static_cast<unsigned char>(rest[i - 1])))) {
-        end = i;
+      } else if (ch == '>' && (i + 1 >= rest.size() || rest[i + 1] != '=')) {
+        // `> log`, `>log`, `2>&1` (a lone stream number), not a version's `x>1.2` or `boto3>=1.28`
+        const bool spaced = i == 0 || rest[i - 1] == ' ' || rest[i - 1] == '\t';
+        const bool stream = i > 0 && std::isdigit(static_cast<unsigned char>(rest[i - 1])) &&
+                            (i == 1 || rest[i - 2] == ' ' || rest[i - 2] == '\t');
+        if (spaced || stream) end = i;
       }
     }
     rest = rest.substr(0, end);

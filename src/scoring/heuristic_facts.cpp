@@ -359,6 +359,7 @@ CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string,
   f.sql = c.magic == "sql" || util::starts_with(util::trim(c.source), "%sql") ||
           util::starts_with(util::trim(c.source), "%%sql") || contains(c.source, "spark.sql(");
   bool first_line = true;
+  bool install_continues = false;  // the last install line ended in a backslash
   for (std::string_view raw : util::split_lines(c.source)) {
     const std::string_view line = util::trim(raw);
     if (!open_import.empty()) {
@@ -376,9 +377,15 @@ CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string,
         util::starts_with(util::to_lower(line), "# your code"))
       f.placeholder = true;
     if (line.front() == '#' && looks_like_code(line.substr(1))) ++f.commented_code;
+    if (install_continues) {  // the packages of an install line continued with a backslash
+      install_continues = util::ends_with(line, "\\");
+      if (contains(line, "==")) f.pinned = true;
+      continue;
+    }
     if (is_install_line(line) && (line.front() == '%' || line.front() == '!' || c.magic == "pip" ||
                                   c.magic == "sh" || util::starts_with(line, "pip"))) {
       f.install = true;
+      install_continues = util::ends_with(line, "\\");
       if (contains(line, "==") || contains(line, "-r ") || contains(line, "requirements")) f.pinned = true;
       continue;
     }

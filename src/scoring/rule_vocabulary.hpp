@@ -122,7 +122,6 @@ inline const Tokens k_data_load = {"read_csv(",
                                    ".load_pandas(",
                                    "get_rdataset(",
                                    "import_file(",
-                                   "upload_file(",
                                    "TabularDataset(",
                                    "fetch_20newsgroups(",
                                    "fetch_covtype(",
@@ -1374,7 +1373,7 @@ inline bool checks_missing(const CodeFacts& c) {
       if (token == "IS NULL" || code.at(at)) return true;
   // SQL written in lower case: `duckdb.sql("select count(*) from df where price is null")`, a %sql cell
   if ((c.sql || contains(c.body, ".sql(") || contains(c.body, "duckdb.")) &&
-      util::to_lower(c.body).find(" is null") != std::string::npos)
+      contains_word(util::to_lower(c.body), "is null"))
     return true;
   return false;
 }
@@ -3043,10 +3042,35 @@ inline std::vector<int> transform_before_split_cells(const NotebookFacts& f, con
     const std::string_view body = f.cell(n)->body;
     const std::size_t split = split_start(body);
     if (split == std::string_view::npos) continue;
+    // names assigned a transformer so far: in earlier cells, or above the split
+    std::set<std::string, std::less<>> transformers;
+    for (const auto& c : f.code) {
+      if (c.number > n) break;
+      const std::string_view text = c.number == n ? body.substr(0, split) : std::string_view(c.body);
+      for (std::string_view line : util::split_lines(text))
+        if (const auto name = built_name(line, k_transformer); !name.empty())
+          transformers.insert(std::string(name));
+    }
+    // a fit in code above the split, outside any def (a def's fit happens where it is called)
+    const auto defs = def_blocks(body);
+    CodeMask code(body);
+    const auto fits_at = [&](std::size_t at) {
+      if (at >= split || !code.at(at)) return false;
+      return std::none_of(defs.begin(), defs.end(),
+                          [&](const DefBlock& d) { return at >= d.begin && at < d.end; });
+    };
     bool fits = false;
-    for (std::string_view line : util::split_lines(body.substr(0, split)))
-      fits = fits || contains_any(line, {"get_dummies(", ".fit_transform("}) ||
-             (contains(line, ".fit(") && contains_any(line, k_transformer));
+    for (const char* token : {"get_dummies(", ".fit_transform(", ".fit("})
+      for (auto at = body.find(token); !fits && at < split; at = body.find(token, at + 1)) {
+        if (!fits_at(at)) continue;
+        if (std::string_view(token) != ".fit(") {
+          fits = true;
+          continue;
+        }
+        const std::size_t bol = body.rfind('\n', at) == std::string_view::npos ? 0 : body.rfind('\n', at) + 1;
+        const std::string_view line = body.substr(bol, std::min(body.find('\n', at), body.size()) - bol);
+        fits = contains_any(line, k_transformer) || transformers.count(name_before(body, at)) > 0;
+      }
     if (fits) out.push_back(n);
   }
   return out;

@@ -735,6 +735,18 @@ X_test = scaler.transform(imputer.transform(X_test))
                      "sc = StandardScaler()\nX_train = sc.fit_transform(X_train)\n")
                 .at("transform_before_split"),
             0);
+  // ... by name too; a fit in a def above the split, or in a string, is none there
+  EXPECT_EQ(
+      facts_of(
+          "# %%\ndf = pd.read_csv('d.csv')\n# %%\nsc = StandardScaler()\nsc.fit(X)\nX = sc.transform(X)\n"
+          "X_train, X_test, y_train, y_test = train_test_split(X, y)\n")
+          .at("transform_before_split"),
+      1);
+  EXPECT_EQ(facts_of("# %%\ndf = pd.read_csv('d.csv')\n# %%\ndef prep(X):\n    return pd.get_dummies(X)\n"
+                     "print('we call pd.get_dummies( after the split')\n"
+                     "X_train, X_test, y_train, y_test = train_test_split(X, y)\nX_train = prep(X_train)\n")
+                .at("transform_before_split"),
+            0);
   // A pipeline fitted on the training part alone fits nothing before the split.
   f = facts_of(
       "# %%\ndf = pd.read_csv('d.csv')\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
@@ -830,6 +842,10 @@ TEST(Facts, InstallLinesInOtherStyles) {
   EXPECT_EQ(f.at("install_pinned"), 1);    // peft
   EXPECT_EQ(f.at("install_unpinned"), 1);  // accelerate: a lower bound is no pin
   EXPECT_EQ(f.at("uninstalled_packages"), 0);
+  f = facts_of("# %%\n!pip install boto3>=1.28 sagemaker==2.0\n# %%\nimport boto3\nimport sagemaker\n");
+  EXPECT_EQ(f.at("install_pinned"), 1);  // a version's `>` ends nothing
+  f = facts_of("# %%\n!pip install -q \\\n    optuna==3.6.1\n# %%\nimport pandas as pd\n");
+  EXPECT_EQ(f.at("tuning"), 0);  // a package named on a continued install line is no code
   f = facts_of("# %%\n!pip install shap==0.44.0 > /dev/null\n# %%\nimport shap\n");
   EXPECT_EQ(f.at("install_unpinned"), 0);  // the redirection ends the list
   f = facts_of("# %%\n!conda install -y -c conda-forge lightgbm=4.3.0\n# %%\nimport lightgbm\n");
@@ -1980,6 +1996,8 @@ TEST(Facts, ExplorationInAStringOrACommentLooksAtNothing) {
   EXPECT_EQ(f.at("eda_kinds"), 1);  // missing values
   f = facts_of(load + "n = duckdb.sql(\"select count(*) from df where price is null\").fetchone()" + fit);
   EXPECT_EQ(f.at("missing_value_checks"), 1);
+  f = facts_of(load + "spark.sql('select 1')\nprint('the flag column is nullable')" + fit);
+  EXPECT_EQ(f.at("missing_value_checks"), 0);
   // An f-string's replacement fields are code; its text, a doubled brace and a format spec are not.
   f = facts_of(load + "print(f'Shape: {df.shape}, missing: {df.isna().sum().sum()}')" + fit);
   EXPECT_EQ(f.at("eda_kinds"), 2);  // shape/types, missing values
