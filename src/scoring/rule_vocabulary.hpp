@@ -154,8 +154,10 @@ inline const Tokens k_estimator = {
     "IV2SLS(",
     // AutoML front-ends and NLP models: PyCaret, H2O, AutoGluon, FLAML; Hugging Face, sentence-transformers,
     // gensim, fastText
-    "compare_models(", "H2OAutoML(", "H2O", "TabularPredictor(", "AutoML(", "AutoModelFor",
-    "SentenceTransformer(", "Word2Vec(", "Doc2Vec(", "FastText(", "fasttext.train_"};
+    "compare_models(", "H2OAutoML(", "H2OGradientBoostingEstimator(", "H2ORandomForestEstimator(",
+    "H2OGeneralizedLinearEstimator(", "H2ODeepLearningEstimator(", "H2OXGBoostEstimator(",
+    "TabularPredictor(", "AutoML(", "AutoModelFor", "SentenceTransformer(", "Word2Vec(", "Doc2Vec(",
+    "FastText(", "fasttext.train_"};
 /// Estimators whose name also ends other names, matched only where they start a name: statsmodels' `ols(` /
 /// `OLS(` (`smf.ols(`, `sm.OLS(`), not the end of Spark's `setInputCols(` or a helper's `drop_cols(`.
 inline const Tokens k_estimator_words = {"ols(", "OLS("};
@@ -220,6 +222,7 @@ inline const Tokens k_tuning = {"GridSearchCV(",
                                 "H2OGridSearch(",
                                 "H2OAutoML(",
                                 "compare_models(",
+                                "AutoML(",
                                 "flaml"};
 /// A seed given as a keyword, set by a call, or as a key of a parameter dict (`params = {"seed": 42}` for
 /// `lgb.train(params, ...)`, `{'random_state': 0}` for `RandomForestClassifier(**params)`).

@@ -2415,6 +2415,8 @@ TEST(Facts, CallsOfMoreLibraries) {
         "w2v = Word2Vec(sentences, vector_size=50)", "clf = fasttext.train_supervised('train.txt')"})
     EXPECT_EQ(fact(model, "trains_model"), 1) << model;
   EXPECT_EQ(fact("fit = Holt(train).fit()", "model_families"), 1);  // time series
+  // a column named H2O names no H2O estimator (a fit of an object of the notebook's own class trains nothing)
+  EXPECT_EQ(fact("df['H2O'] = df['water']\nthing = Smoother()\nthing.fit(df)", "trains_model"), 0);
   EXPECT_EQ(fact("opt = torch.optim.SGD(net.parameters(), lr=0.1)\nclass Net(nn.Module):\n    pass\n"
                  "loss.backward()",
                  "model_families"),
@@ -2428,7 +2430,8 @@ TEST(Facts, CallsOfMoreLibraries) {
                            "s = setup(df, target='y', session_id=123)", "spacy.util.fix_random_seed(0)"})
     EXPECT_EQ(fact(seed, "seed_set"), 1) << seed;
   for (const char* tune :
-       {"s = HalvingRandomSearchCV(RandomForestClassifier(), grid).fit(X, y)", "tuned = tune_model(best)"})
+       {"s = HalvingRandomSearchCV(RandomForestClassifier(), grid).fit(X, y)", "tuned = tune_model(best)",
+        "automl = AutoML()\nautoml.fit(X_train, y_train, time_budget=60)"})
     EXPECT_EQ(fact(tune, "tuning"), 1) << tune;
   EXPECT_EQ(fact("s = HalvingRandomSearchCV(RandomForestClassifier(), grid).fit(X, y)", "cross_validation"),
             1);
