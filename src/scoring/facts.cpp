@@ -500,7 +500,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   const bool in_pipeline = imputer_in_pipeline(f);
   v["imputer_in_pipeline"] = b(in_pipeline);
   v["fill_before_split"] =
-      b(!before_split_outside_pipeline(f, fill_statistic_cells(f), s, in_pipeline, FillKind::statistic)
+      b(!before_split_outside_pipeline(f, fill_statistic_cells(f, s), s, in_pipeline, FillKind::statistic)
              .empty());
   v["imputation_before_split"] =
       b(!before_split_outside_pipeline(f, filling_cells(f), s, in_pipeline, FillKind::any).empty());
@@ -553,7 +553,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["loads_model"] = b(s.loaded_model.has_value());
 
   // metrics
-  const auto metric_cells = detail::metric_cells(f);
+  const auto metric_cells = detail::metric_cells(f, s);
   v["metric_cells"] = static_cast<double>(metric_cells.size());
   for (const auto& kind : k_metric_kinds) v["metric_kinds"] += uses_metric_kind(f, kind, s);
   if (!metric_cells.empty())

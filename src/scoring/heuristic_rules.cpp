@@ -237,7 +237,7 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
   else
     notes.push_back(cell_list(handling) + ": missing values handled without checking which columns");
   // Statistics learned from the data before the split leak the test rows into the fill.
-  const auto statistic = fill_statistic_cells(f);
+  const auto statistic = fill_statistic_cells(f, s);
   const bool in_pipeline = imputer_in_pipeline(f);
   const auto leaked = before_split_outside_pipeline(f, statistic, s, in_pipeline, FillKind::statistic);
   const bool fit_on_train = f.first_with({".fit(X_train", ".fit_transform(X_train", ".fit(x_train",
@@ -432,7 +432,7 @@ Finding model_use(const NotebookFacts& f, const Stages& s) {
 Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained or evaluated");
-  const auto metric_cells = detail::metric_cells(f);
+  const auto metric_cells = detail::metric_cells(f, s);
   if (metric_cells.empty()) return scored(1, {"the trained model is never evaluated with a metric"});
   // Clustering is scored on the data it grouped (silhouette, inertia): no hold-out is expected of it.
   if (!s.holdout && !s.cv && !clustering_only(f))

@@ -180,10 +180,10 @@ inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", "
 /// (`print("call .fit( first")`), and shows an error: training failed there.
 inline bool fails_training(const CodeFacts& c) {
   if (c.error.empty()) return false;
-  const std::vector<bool> code = code_bytes(c.body);
+  CodeMask code(c.body);
   const auto in_code = [&](std::string_view token) {
     for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
-      if (code[at]) return true;
+      if (code.at(at)) return true;
     return false;
   };
   return std::any_of(k_fit.begin(), k_fit.end(), in_code) || in_code(".train(") ||
@@ -2195,19 +2195,6 @@ inline bool fills_with_statistic(std::string_view text,
   return false;
 }
 
-/// Cells that compute a fill statistic from the data: an imputer fitted (fitted_cells) or a fill with a mean,
-/// median or mode on one line (fills_with_statistic, with the notebook's statistic_names).
-inline std::vector<int> fill_statistic_cells(const NotebookFacts& f) {
-  const auto fitted = fitted_cells(f, k_imputer);
-  const auto names = statistic_names(f);
-  std::vector<int> out;
-  for (const auto& c : f.code)
-    if (std::find(fitted.begin(), fitted.end(), c.number) != fitted.end() ||
-        fills_with_statistic(c.body, names))
-      out.push_back(c.number);
-  return out;
-}
-
 /// Whether expression `value` joins a training part to a held-out part (split_parts_named): a concat, append
 /// or union (`pd.concat([train, test])`, `train.append(test)`, `train_df.union(test_df)`) naming both.
 inline bool joins_split_parts(std::string_view value) {
@@ -2665,6 +2652,11 @@ struct Stages {
   std::set<std::string, std::less<>> models;  ///< names assigned a model or a fit result (model_names())
   /// Per code cell number, the metric families of its models' `.score(` (model_score_kinds).
   std::map<int, std::set<std::string>> score_kinds;
+  /// Per code cell number, the metric families it computes by hand (hand_written_metric_kinds; cells with
+  /// none left out).
+  std::map<int, std::set<std::string>> hand_metric_kinds;
+  /// Names assigned a mean, median or mode (statistic_names).
+  std::set<std::string, std::less<>> statistic_names;
   /// The notebook only drives packaged steps or a deployed model: no estimator in its own code.
   bool orchestrated = false;
 };
@@ -2878,13 +2870,17 @@ inline bool loads_data_in(std::string_view body) {
 }
 
 /// Code cells that fit or train a model (a k_fit token), leaving out cells whose only fits are of a
-/// transform: `.fit(` on a line that builds an encoder, scaler, imputer or PCA (`StandardScaler().fit(X)`),
+/// transform: `.fit(` on a line that builds one (k_transformer, k_imputer, PCA: `StandardScaler().fit(X)`),
 /// or called on a name assigned one alone (`scaler.fit(X_train)`; a name whose line also builds an estimator
 /// or a pipeline, `pipe = make_pipeline(StandardScaler(), LogisticRegression())`, is a model). So fitting a
 /// scaler does not start training.
 inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
-  static const Tokens transforms = {"Encoder(",     "Scaler(",     "Indexer(", "Normalizer(", "Binarizer(",
-                                    "Discretizer(", "Vectorizer(", "Imputer(", "PCA("};
+  static const Tokens transforms = [] {
+    Tokens t = k_transformer;
+    t.insert(t.end(), k_imputer.begin(), k_imputer.end());
+    t.emplace_back("PCA(");
+    return t;
+  }();
   const auto builds_transform = [](std::string_view line) {
     return contains_any(line, transforms) && !names_estimator(line) && !contains_any(line, k_pipeline);
   };
@@ -2963,6 +2959,10 @@ inline Stages find_stages(const NotebookFacts& f) {
   if (!s.modelling && !fits.empty()) s.modelling = first_call_of_fitting_definition(f, fits);
   s.models = model_names(f);
   s.score_kinds = model_score_kinds(f);
+  for (const auto& c : f.code)
+    if (auto kinds = hand_written_metric_kinds(c.body); !kinds.empty())
+      s.hand_metric_kinds.emplace(c.number, std::move(kinds));
+  s.statistic_names = statistic_names(f);
   // Cleaning is preparing: every direct fill or drop of missing values (polars' fill_null too), and polars'
   // with_columns / Spark's withColumns, which make or change columns as withColumn does.
   s.data_prep = f.first_with({"groupby(", ".groupBy(", "merge(", "get_dummies(", "withColumn(",
@@ -3083,6 +3083,18 @@ inline std::vector<int> transform_before_split_cells(const NotebookFacts& f, con
 /// drop (filling_cells).
 enum class FillKind { statistic, any };
 
+/// Cells that compute a fill statistic from the data: an imputer fitted (fitted_cells) or a fill with a mean,
+/// median or mode on one line (fills_with_statistic, with the notebook's Stages::statistic_names).
+inline std::vector<int> fill_statistic_cells(const NotebookFacts& f, const Stages& s) {
+  const auto fitted = fitted_cells(f, k_imputer);
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (std::find(fitted.begin(), fitted.end(), c.number) != fitted.end() ||
+        fills_with_statistic(c.body, s.statistic_names))
+      out.push_back(c.number);
+  return out;
+}
+
 /// The cells of `cells` (fill_statistic_cells or filling_cells, as `kind` says) before the hold-out split
 /// that fill outside a pipeline: a fill or drop written in the cell (fillna, dropna, a `replace(` with a
 /// statistic, ...) always; a fitted imputer only when no imputer is given to a pipeline (`in_pipeline`),
@@ -3107,7 +3119,7 @@ inline std::vector<int> before_split_outside_pipeline(const NotebookFacts& f, co
       for (const auto& c : f.code)
         if (c.number < n) fits_in(c.body, k_imputer, imputers);
       const bool fitted = fits_in(body, k_imputer, imputers);
-      const bool fills = kind == FillKind::statistic ? fills_with_statistic(body, statistic_names(f))
+      const bool fills = kind == FillKind::statistic ? fills_with_statistic(body, s.statistic_names)
                                                      : fills_or_drops(body, k_direct_fill);
       if (!fills && (!fitted || in_pipeline)) continue;
     }
@@ -3215,14 +3227,15 @@ inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, T
       return true;
   const auto scored = s.score_kinds.find(c.number);
   if (scored != s.score_kinds.end() && scored->second.count(kind.first) > 0) return true;
-  return hand_written_metric_kinds(c.body).count(kind.first) > 0;
+  const auto hand = s.hand_metric_kinds.find(c.number);
+  return hand != s.hand_metric_kinds.end() && hand->second.count(kind.first) > 0;
 }
 
-/// Code cells that compute a metric: a k_metric call, or by hand (hand_written_metric_kinds).
-inline std::vector<int> metric_cells(const NotebookFacts& f) {
+/// Code cells that compute a metric: a k_metric call, or by hand (Stages::hand_metric_kinds).
+inline std::vector<int> metric_cells(const NotebookFacts& f, const Stages& s) {
   std::vector<int> out;
   for (const auto& c : f.code)
-    if (contains_any(c.body, k_metric) || !hand_written_metric_kinds(c.body).empty()) out.push_back(c.number);
+    if (contains_any(c.body, k_metric) || s.hand_metric_kinds.count(c.number) > 0) out.push_back(c.number);
   return out;
 }
 
