@@ -244,7 +244,7 @@ const std::vector<FactInfo>& fact_vocabulary() {
       // features
       {"encoding", K::boolean, "categorical encoding (get_dummies, OneHotEncoder, StringIndexer, ...)",
        "features"},
-      {"scaling", K::boolean, "scaling or assembling (StandardScaler, VectorAssembler, log, ...)",
+      {"scaling", K::boolean, "scaling or assembling (StandardScaler, VectorAssembler, log, a z-score or min-max by hand, ...)",
        "features"},
       {"derived_features", K::boolean,
        "derived or selected features (PolynomialFeatures, PCA, withColumn, ...)", "features"},
@@ -510,7 +510,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
 
   // features
   v["encoding"] = b(!encoding_cells(f).empty());
-  v["scaling"] = b(any(f, k_scaling));
+  v["scaling"] = b(!scaling_cells(f).empty());
   v["derived_features"] = b(any(f, k_derived));
   v["pipeline"] = b(!pipes.empty());
   v["unseen_categories_handled"] =

@@ -276,11 +276,11 @@ Finding data_imputation(const NotebookFacts& f, const Stages& s) {
 Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
   if (!s.has_code) return not_applicable("the notebook has no code");
   if (!s.trained) return not_applicable("no model is trained on the features");
-  if (s.packaged && !s.model && encoding_cells(f).empty() && !f.first_with(k_scaling) &&
+  if (s.packaged && !s.model && encoding_cells(f).empty() && scaling_cells(f).empty() &&
       !f.first_with(k_derived))
     return not_applicable("features are built inside called packages; no feature code here");
   const auto encoders = encoding_cells(f);
-  const auto scalers = f.cells_with(k_scaling);
+  const auto scalers = scaling_cells(f);
   // Features made for the model: before it is fitted (later columns are outputs), by a feature call or a new
   // column computed from others (not a fill or a type change of an existing one).
   std::vector<int> derived;

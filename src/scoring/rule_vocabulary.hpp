@@ -1353,6 +1353,39 @@ inline bool replaces_labels_with_numbers(std::string_view body) {
   return false;
 }
 
+/// Whether `body` scales a feature by hand: an assignment, outside strings and comments, whose value
+/// subtracts and divides by statistics of the data: standardising (`df["x"] = (df["x"] - df["x"].mean()) /
+/// df["x"].std()`, `X = (X - np.mean(X, axis=0)) / np.std(X, axis=0)`) or min-max scaling (`(x - x.min()) /
+/// (x.max() - x.min())`). A statistic printed or compared is none (`print(x.mean() - x.std())`).
+inline bool scales_by_hand(std::string_view body) {
+  if (!contains(body, "std(") && !contains(body, "max(")) return false;
+  const std::vector<bool> code = code_bytes(body);
+  std::string text(body);  // strings and comments blanked
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!code[i] && text[i] != '\n') text[i] = ' ';
+  const auto ends = logical_line_ends(text);
+  for (std::size_t k = 0; k < ends.size(); ++k) {
+    const auto [begin, end] = logical_line_range(ends, k);
+    const std::string_view line = std::string_view(text).substr(begin, end - begin);
+    const std::string_view target = assignment_target(line);
+    if (target.empty()) continue;
+    const std::string_view value = line.substr(target.size() + 1);
+    if (!contains(value, "-") || !contains(value, "/")) continue;
+    if ((contains(value, "mean(") && contains(value, "std(")) ||
+        (contains(value, "min(") && contains(value, "max(")))
+      return true;
+  }
+  return false;
+}
+
+/// Code cells that scale or assemble features: a k_scaling token, or scaling by hand (scales_by_hand).
+inline std::vector<int> scaling_cells(const NotebookFacts& f) {
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (contains_any(c.body, k_scaling) || scales_by_hand(c.body)) out.push_back(c.number);
+  return out;
+}
+
 /// Code cells that encode categories: a k_encoding token, or labels replaced by numbers
 /// (replaces_labels_with_numbers).
 inline std::vector<int> encoding_cells(const NotebookFacts& f) {

@@ -2508,3 +2508,19 @@ TEST(Facts, FittingATransformStartsNoTraining) {
                 .at("trains_model"),
             0);
 }
+
+// Scaling written by hand: a z-score or a min-max, assigned; a statistic printed, or a difference of two
+// means, is none.
+TEST(Facts, ScalingByHand) {
+  EXPECT_EQ(facts_of("# %%\ndf['x'] = (df['x'] - df['x'].mean()) / df['x'].std()\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\nX = (X - np.mean(X, axis=0)) / np.std(X, axis=0)\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\nfor c in num:\n    df[c] = (df[c] - df[c].min()) / (df[c].max() - df[c].min())\n")
+                .at("scaling"),
+            1);
+  // a z-score over two physical lines is one statement
+  EXPECT_EQ(facts_of("# %%\nz = (df.age -\n     df.age.mean()) / df.age.std()\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\nprint((df.x - df.x.mean()) / df.x.std())\n").at("scaling"), 0);
+  EXPECT_EQ(facts_of("# %%\ngap = df.a.mean() - df.b.mean()\nspread = df.a.std()\n").at("scaling"), 0);
+  EXPECT_EQ(facts_of("# %%\nmsg = '(x - x.mean()) / x.std()'\n").at("scaling"), 0);
+  EXPECT_EQ(facts_of("# %%\nratio = (df.hi - df.lo) / df.lo  # std( max(\n").at("scaling"), 0);
+}
