@@ -244,7 +244,8 @@ const std::vector<FactInfo>& fact_vocabulary() {
       // features
       {"encoding", K::boolean, "categorical encoding (get_dummies, OneHotEncoder, StringIndexer, ...)",
        "features"},
-      {"scaling", K::boolean, "scaling or assembling (StandardScaler, VectorAssembler, log, a z-score or min-max by hand, ...)",
+      {"scaling", K::boolean,
+       "scaling or assembling (StandardScaler, VectorAssembler, log, a z-score or min-max by hand, ...)",
        "features"},
       {"derived_features", K::boolean,
        "derived or selected features (PolynomialFeatures, PCA, withColumn, ...)", "features"},

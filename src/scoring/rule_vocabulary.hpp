@@ -1486,7 +1486,8 @@ inline bool looks_only(std::string_view line, std::size_t open) {
 }
 
 /// Whether the value that ends at `end` (one past its last byte) of `line` is reduced to a statistic, a
-/// count or a look by the calls chained right after it (`.mean()`, `.count()`, `.shape`, `.plot(...)`), read
+/// count or a look by the calls chained right after it (`.mean()`, `.count()`, `.shape`, polars' `.height`,
+/// `.plot(...)`), read
 /// along the chain only (what a call's arguments hold does not count).
 inline bool reduced_after(std::string_view line, const LineBrackets& br, std::size_t end) {
   std::size_t i = end;
@@ -1498,10 +1499,10 @@ inline bool reduced_after(std::string_view line, const LineBrackets& br, std::si
     while (j < line.size() && is_identifier_char(line[j])) ++j;
     const std::string_view name = line.substr(i + 1, j - i - 1);
     for (std::string_view reduce :
-         {"mean",         "median",   "mode",     "sum",   "count", "std",     "var",
-          "min",          "max",      "quantile", "shape", "size",  "nunique", "unique",
-          "value_counts", "describe", "corr",     "plot",  "hist",  "head",    "tail",
-          "show",         "collect",  "toPandas", "first", "take",  "isnull",  "isna"})
+         {"mean",  "median",   "mode",   "sum",  "count",   "std",    "var",          "min",
+          "max",   "quantile", "shape",  "size", "nunique", "unique", "value_counts", "describe",
+          "corr",  "plot",     "hist",   "head", "tail",    "show",   "collect",      "toPandas",
+          "first", "take",     "isnull", "isna", "height",  "len",    "is_empty"})
       if (name == reduce) return true;
     while (j < line.size() && (line[j] == '(' || line[j] == '[') && br.close[j] != LineBrackets::npos)
       j = br.close[j] + 1;
@@ -1590,7 +1591,8 @@ inline DropnaUse dropna_use(std::string_view body) {
 /// Whether `body` (code, comments removed) drops rows with missing values by keeping the not-null ones, as
 /// `dropna(subset=[...])` does: a not-null test (`.notna()`, `.notnull()`, `pd.notna(`, `~` before
 /// `.isna()` / `.isnull()`, Spark's `isNotNull()`) in a row pick (`df[df["y"].notna()]`,
-/// `df.loc[~df.y.isna()]`), or a Spark `.filter(` / `.where(` given `isNotNull()` or a condition string
+/// `df.loc[~df.y.isna()]`), or a Spark or polars `.filter(` / `.where(` given `isNotNull()`, polars'
+/// `is_not_null()` or `~...is_null()` (`df.filter(pl.col("y").is_not_null())`), or a condition string
 /// saying `IS NOT NULL` (`sdf.filter("y is not null")`), whose rows are kept as value_kept reads it: assigned
 /// whole (`df = df[df.y.notna()]`; not `df.loc[df.y.notna(), "c"] = ...`, which sets a column), passed on
 /// or returned; not reduced (`len(df[df.y.notna()])`, `sdf.filter(...).count()`). pandas' `.where(` keeps
@@ -1624,7 +1626,8 @@ inline bool negated_null_test_at(std::string_view line, std::size_t at) {
 }
 
 inline bool drops_null_rows(std::string_view body) {
-  if (!contains_any(body, {"notna(", "notnull(", "isNotNull()", "isna()", "isnull()"}) &&
+  if (!contains_any(
+          body, {"notna(", "notnull(", "isNotNull()", "is_not_null()", "isna()", "isnull()", "is_null()"}) &&
       util::to_lower(body).find("is not null") == std::string::npos)
     return false;
   const auto ends = logical_line_ends(body);
@@ -1634,7 +1637,8 @@ inline bool drops_null_rows(std::string_view body) {
     const std::string_view line = body.substr(begin, end - begin);
     const std::string_view target = assignment_target(line);
     if (target.empty() && !util::starts_with(util::trim(line), "return ")) continue;
-    const bool tests = contains_any(line, {"notna(", "notnull(", "isNotNull()", "isna()", "isnull()"}) ||
+    const bool tests = contains_any(line, {"notna(", "notnull(", "isNotNull()", "is_not_null()", "isna()",
+                                           "isnull()", "is_null()"}) ||
                        util::to_lower(line).find("is not null") != std::string::npos;
     if (!tests) continue;
     const LineBrackets br(line);
@@ -1679,7 +1683,7 @@ inline bool drops_null_rows(std::string_view body) {
       if (line.compare(i, 7, ".notna(") == 0 || line.compare(i, 9, ".notnull(") == 0 ||
           line.compare(i, 9, "pd.notna(") == 0 || line.compare(i, 11, "pd.notnull(") == 0)
         pick = pick_around(i, false);
-      else if (line.compare(i, 12, ".isNotNull()") == 0)
+      else if (line.compare(i, 12, ".isNotNull()") == 0 || line.compare(i, 14, ".is_not_null()") == 0)
         pick = pick_around(i, false);
       else if (negated_null_test_at(line, i))
         pick = pick_around(i, false);
@@ -1688,10 +1692,15 @@ inline bool drops_null_rows(std::string_view body) {
         const std::size_t in = br.around[i];
         const std::size_t stop =
             in == LineBrackets::npos || br.close[in] == LineBrackets::npos ? line.size() : br.close[in];
-        if (contains_any(line.substr(i, stop - i), {".isna()", ".isnull()"})) pick = pick_around(i, false);
+        if (contains_any(line.substr(i, stop - i), {".isna()", ".isnull()", ".is_null()"}))
+          pick = pick_around(i, false);
       }
-      if (pick != LineBrackets::npos && line[pick] == '(' && !(line.compare(i, 12, ".isNotNull()") == 0))
-        pick = LineBrackets::npos;  // pandas' where() keeps every row; Spark's filter takes isNotNull()
+      // pandas' where() keeps every row; Spark's and polars' filter take isNotNull(), is_not_null() and
+      // a negated is_null()
+      if (pick != LineBrackets::npos && line[pick] == '(' && line.compare(i, 12, ".isNotNull()") != 0 &&
+          line.compare(i, 14, ".is_not_null()") != 0 &&
+          !(line[i] == '~' && contains(line.substr(i, br.close[pick] - i), ".is_null()")))
+        pick = LineBrackets::npos;
       if (pick != LineBrackets::npos && kept(pick)) found = true;
     }
   }

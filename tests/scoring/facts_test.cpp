@@ -2524,3 +2524,22 @@ TEST(Facts, ScalingByHand) {
   EXPECT_EQ(facts_of("# %%\nmsg = '(x - x.mean()) / x.std()'\n").at("scaling"), 0);
   EXPECT_EQ(facts_of("# %%\nratio = (df.hi - df.lo) / df.lo  # std( max(\n").at("scaling"), 0);
 }
+
+// polars keeps the not-null rows through filter(): `is_not_null()` or a negated `is_null()`, kept whole; a
+// count of them (`.height`) or a column of the test drops nothing.
+TEST(Facts, PolarsFilterOfNotNullRowsDrops) {
+  const auto with = [](const std::string& line) {
+    return facts_of(
+        "# %%\nimport polars as pl\ndf = pl.read_csv('d.csv')\n" + line +
+        "\n# %%\nX_tr, X_te, y_tr, y_te = train_test_split(X, y)\nm = LinearRegression().fit(X_tr, "
+        "y_tr)\n");
+  };
+  EXPECT_EQ(with("df = df.filter(pl.col('age').is_not_null())").at("imputation_cells"), 1);
+  EXPECT_EQ(with("df = df.filter(~pl.col('age').is_null())").at("imputation_cells"), 1);
+  EXPECT_EQ(with("df = df.filter(pl.col('age').is_not_null())").at("imputation_before_split"), 1);
+  EXPECT_EQ(with("n = df.filter(pl.col('age').is_not_null()).height").at("imputation_cells"), 0);
+  EXPECT_EQ(with("df = df.with_columns(pl.col('age').is_null().alias('age_missing'))").at("imputation_cells"),
+            0);
+  // polars' filter with a positive is_null() keeps the missing rows: no drop
+  EXPECT_EQ(with("gaps = df.filter(pl.col('age').is_null())").at("imputation_cells"), 0);
+}
