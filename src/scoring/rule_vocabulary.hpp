@@ -932,15 +932,17 @@ inline bool names_residuals(std::string_view body) {
 /// The metric families a cell computes by hand, without a metric call: per logical line, outside strings and
 /// comments, a line that names predictions (a name holding `pred`: `y_pred`, `preds`, `predicted`,
 /// `model.predict(`; or `yhat` / `y_hat`) and reduces (`mean(`, `.mean()`, `sum(`, `average(`):
-/// - squared error: a difference squared (`-` and `**2`, `** 2`, `square(` or `pow(`):
-/// `np.sqrt(np.mean((y_test
-///   - y_pred) ** 2))`;
+/// - R-squared: one minus a ratio with a squared difference (`1 - np.sum((y - y_pred) ** 2) / np.sum((y -
+///   y.mean()) ** 2)`);
+/// - squared error: otherwise a difference squared (`-` and `**2`, `** 2`, `square(` or `pow(`):
+///   `np.sqrt(np.mean((y_test - y_pred) ** 2))`;
 /// - absolute error: a difference's absolute value (`-` and `abs(`, `absolute(`): `np.mean(np.abs(y -
-/// yhat))`;
-/// - accuracy: an equality of two names (`==` followed by a name or a bracket, not a literal):
-///   `(y_pred == y_test).mean()`, `correct += (predicted == labels).sum().item()`.
+///   yhat))`;
+/// - accuracy: an equality or inequality of two names (`==` or `!=` followed by a name or a bracket, not a
+///   literal nor a constant in capitals, or pandas' `.eq(`): `(y_pred == y_test).mean()`, `correct +=
+///   (predicted == labels).sum().item()`, `(y_pred != y).mean()` (the error rate), `pred.eq(y).mean()`.
 /// Row by row errors that are not reduced (`df["err"] = (df.pred - df.y) ** 2`) and counts of one class
-/// (`(y_pred == 1).sum()`) are none.
+/// (`(y_pred == 1).sum()`, `(y_pred == FRAUD).sum()`) are none.
 inline std::set<std::string> hand_written_metric_kinds(std::string_view body) {
   std::set<std::string> out;
   if (!contains(body, "pred") && !contains(body, "yhat") && !contains(body, "y_hat")) return out;
@@ -949,27 +951,40 @@ inline std::set<std::string> hand_written_metric_kinds(std::string_view body) {
   for (std::size_t i = 0; i < text.size(); ++i)
     if (!code[i] && text[i] != '\n') text[i] = ' ';
   const auto ends = logical_line_ends(text);
+  // a name or a bracket starts at `next` (after spaces): not True/False/None, nor a constant in capitals
+  const auto names_other_value = [](std::string_view line, std::size_t next) {
+    while (next < line.size() && line[next] == ' ') ++next;
+    if (next >= line.size()) return false;
+    if (line[next] == '(' || line[next] == '[') return true;
+    if (!std::isalpha(static_cast<unsigned char>(line[next])) && line[next] != '_') return false;
+    std::size_t stop = next;
+    while (stop < line.size() && is_identifier_char(line[stop])) ++stop;
+    const std::string_view word = line.substr(next, stop - next);
+    if (word == "True" || word == "False" || word == "None") return false;
+    return std::any_of(word.begin(), word.end(),
+                       [](char ch) { return std::islower(static_cast<unsigned char>(ch)); });
+  };
   for (std::size_t k = 0; k < ends.size(); ++k) {
     const auto [begin, end] = logical_line_range(ends, k);
     const std::string_view line = std::string_view(text).substr(begin, end - begin);
     if (!contains_any(line, {"pred", "yhat", "y_hat"})) continue;
     if (!contains_any(line, {"mean(", ".mean()", "sum(", "average("})) continue;
     const bool difference = contains(line, "-");
-    if (difference && contains_any(line, {"**2", "** 2", "square(", "pow("})) out.insert("squared error");
-    if (difference && contains_any(line, {"abs(", "absolute("})) out.insert("absolute error");
-    for (auto at = line.find("=="); at != std::string_view::npos; at = line.find("==", at + 2)) {
-      std::size_t next = at + 2;
-      while (next < line.size() && line[next] == ' ') ++next;
-      if (next < line.size() && (std::isalpha(static_cast<unsigned char>(line[next])) || line[next] == '_' ||
-                                 line[next] == '(' || line[next] == '[')) {
-        const std::string_view word = line.substr(next, 5);
-        if (!util::starts_with(word, "True") && !util::starts_with(word, "False") &&
-            !util::starts_with(word, "None")) {
-          out.insert("accuracy");
-          break;
-        }
-      }
+    if (difference && contains_any(line, {"**2", "** 2", "square(", "pow("})) {
+      const std::size_t one = std::min(line.find("1 -"), line.find("1-"));
+      const bool ratio = one != std::string_view::npos && line.find('/', one) != std::string_view::npos &&
+                         (one == 0 || !is_identifier_char(line[one - 1]));
+      out.insert(ratio ? "R-squared" : "squared error");
     }
+    if (difference && contains_any(line, {"abs(", "absolute("})) out.insert("absolute error");
+    bool accuracy = false;
+    for (std::string_view op : {"==", "!="})
+      for (auto at = line.find(op); !accuracy && at != std::string_view::npos; at = line.find(op, at + 2))
+        accuracy = names_other_value(line, at + 2);
+    for (auto at = line.find(".eq("); !accuracy && at != std::string_view::npos;
+         at = line.find(".eq(", at + 4))
+      accuracy = names_other_value(line, at + 4);
+    if (accuracy) out.insert("accuracy");
   }
   return out;
 }

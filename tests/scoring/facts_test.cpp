@@ -2315,6 +2315,8 @@ TEST(Facts, MetricsComputedByHand) {
   for (const char* line : {"rmse = np.sqrt(np.mean((y_test - y_pred) ** 2))",
                            "mse = ((preds - y_test)**2).sum() / n", "mae = np.mean(np.abs(y_test - y_pred))",
                            "acc = (y_pred == y_test).mean()", "correct += (predicted == labels).sum().item()",
+                           "error_rate = (y_pred != y_test).mean()", "acc = y_pred.eq(y_test).mean()",
+                           "r2 = 1 - np.sum((y_test - y_pred) ** 2) / np.sum((y_test - y_test.mean()) ** 2)",
                            "p, r, f, _ = precision_recall_fscore_support(y_test, y_pred)",
                            "print(matthews_corrcoef(y_test, y_pred))"}) {
     const auto f = facts(line);
@@ -2322,6 +2324,7 @@ TEST(Facts, MetricsComputedByHand) {
     EXPECT_EQ(f.at("metric_kinds"), 1) << line;
   }
   for (const char* line : {"df['err'] = (df.pred - df.y) ** 2", "positives = (y_pred == 1).sum()",
+                           "frauds = (y_pred == FRAUD).sum()", "kept = y_pred.eq(1).sum()",
                            "print('mean of (pred - y) ** 2')", "total = np.sum(y_test - 3) ** 2"}) {
     const auto f = facts(line);
     EXPECT_EQ(f.at("metric_cells"), 0) << line;
@@ -2331,6 +2334,10 @@ TEST(Facts, MetricsComputedByHand) {
                   "acc = np.mean(np.round(y_pred) == y_test)")
                 .at("metric_kinds"),
             3);
+  // R-squared by hand is R-squared's family, not squared error's: with r2_score one family, with an RMSE two
+  const std::string r2 = "r2 = 1 - np.sum((y_test - y_pred)**2) / np.sum((y_test - y_test.mean())**2)\n";
+  EXPECT_EQ(facts(r2 + "print(r2_score(y_test, y_pred))").at("metric_kinds"), 1);
+  EXPECT_EQ(facts(r2 + "rmse = np.sqrt(np.mean((y_test - y_pred) ** 2))").at("metric_kinds"), 2);
 }
 
 // Labels replaced by numbers are an encoding; polars' to_dummies() and log1p() encode and scale (by hand:
