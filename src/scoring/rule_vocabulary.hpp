@@ -880,18 +880,62 @@ inline bool in_adaboost_arguments(std::string_view body, std::size_t at) {
   return false;
 }
 
+/// The names handed to an AdaBoost call anywhere in the notebook (`AdaBoostClassifier(stump,
+/// n_estimators=200)`, `AdaBoostRegressor(estimator=tree)`): every identifier of its arguments that is no
+/// keyword's name (`stump`, `tree`; read up to 1,000 bytes, strings not told apart). A model assigned to one
+/// of them (`stump = DecisionTreeClassifier(max_depth=1)`) is the booster's weak learner.
+inline std::set<std::string, std::less<>> adaboost_argument_names(const NotebookFacts& f) {
+  std::set<std::string, std::less<>> out;
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    for (auto at = body.find("AdaBoost"); at != std::string_view::npos; at = body.find("AdaBoost", at + 1)) {
+      std::size_t open = at;
+      while (open < body.size() && is_identifier_char(body[open])) ++open;
+      if (open >= body.size() || body[open] != '(') continue;
+      int depth = 0;
+      const std::size_t stop = std::min(body.size(), open + 1000);
+      for (std::size_t i = open; i < stop; ++i) {
+        if (body[i] == '(' || body[i] == '[' || body[i] == '{') ++depth;
+        if (body[i] == ')' || body[i] == ']' || body[i] == '}') {
+          if (--depth == 0) break;
+        }
+        if (!is_identifier_char(body[i]) || is_identifier_char(body[i - 1]) || body[i - 1] == '.' ||
+            std::isdigit(static_cast<unsigned char>(body[i])))
+          continue;
+        std::size_t end = i;
+        while (end < stop && is_identifier_char(body[end])) ++end;
+        std::size_t next = end;
+        while (next < stop && body[next] == ' ') ++next;
+        const bool keyword = next < stop && body[next] == '=' && (next + 1 >= stop || body[next + 1] != '=');
+        if (!keyword) out.emplace(body.substr(i, end - i));
+      }
+    }
+  }
+  return out;
+}
+
 /// Whether some code cell names a model of a family (a row of k_model_families): one of its tokens, a
 /// k_estimator_words word only where it starts a name (`smf.ols(`, not `setInputCols(`), and not as an
 /// AdaBoost model's weak learner (in_adaboost_arguments: boosted trees are one model, of the boosting
-/// family).
-inline bool uses_model_family(const NotebookFacts& f, const Tokens& tokens) {
+/// family), built in its call or assigned to a name handed to it (adaboost_argument_names: `stump =
+/// DecisionTreeClassifier(max_depth=1)` then `AdaBoostClassifier(stump)`).
+inline bool uses_model_family(const NotebookFacts& f, const Tokens& tokens,
+                              const std::set<std::string, std::less<>>& weak_learners) {
   return std::any_of(f.code.begin(), f.code.end(), [&](const CodeFacts& c) {
     return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) {
       const bool word =
           std::find(k_estimator_words.begin(), k_estimator_words.end(), t) != k_estimator_words.end();
       if (word) return contains_name(c.body, t);
-      for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1))
-        if (!in_adaboost_arguments(c.body, at)) return true;
+      const std::string_view body = c.body;
+      for (auto at = body.find(t); at != std::string::npos; at = body.find(t, at + 1)) {
+        if (in_adaboost_arguments(body, at)) continue;
+        const std::size_t begin =
+            body.rfind('\n', at) == std::string_view::npos ? 0 : body.rfind('\n', at) + 1;
+        const std::string_view line = body.substr(begin, body.find('\n', at) - begin);
+        const std::string_view name = built_name(line, {t});
+        if (!name.empty() && weak_learners.count(name) > 0) continue;
+        return true;
+      }
       return false;
     });
   });
@@ -902,8 +946,9 @@ inline bool uses_model_family(const NotebookFacts& f, const Tokens& tokens) {
 /// made for it (a transform, as PCA is), not a candidate model.
 inline std::set<std::string> model_families(const NotebookFacts& f) {
   std::set<std::string> out;
+  const auto weak_learners = adaboost_argument_names(f);
   for (const auto& [name, tokens] : k_model_families)
-    if (uses_model_family(f, tokens)) out.insert(name);
+    if (uses_model_family(f, tokens, weak_learners)) out.insert(name);
   const bool other = std::any_of(out.begin(), out.end(),
                                  [](const std::string& n) { return n != "clustering" && n != "baseline"; });
   if (other) out.erase("clustering");

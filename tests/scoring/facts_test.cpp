@@ -2246,6 +2246,20 @@ TEST(Facts, MoreEstimatorFamiliesAndALogThroughApply) {
       facts_of("# %%\nm = AdaBoostRegressor(estimator=DecisionTreeRegressor(max_depth=3))\nm.fit(X, y)\n")
           .at("model_families"),
       1);
+  // ... and so is a weak learner assigned first and handed over by name; a tree fitted on its own is not
+  EXPECT_EQ(facts_of("# %%\nstump = DecisionTreeClassifier(max_depth=1)\n# %%\nm = AdaBoostClassifier(stump, "
+                     "n_estimators=200)\nm.fit(X, y)\n")
+                .at("model_families"),
+            1);
+  EXPECT_EQ(
+      facts_of("# %%\nbase = DecisionTreeRegressor(max_depth=3)\nm = AdaBoostRegressor(estimator=base)\n"
+               "m.fit(X, y)\n")
+          .at("model_families"),
+      1);
+  EXPECT_EQ(facts_of("# %%\ntree = DecisionTreeClassifier(max_depth=3)\ntree.fit(X, y)\nm = "
+                     "AdaBoostClassifier(n_estimators=200)\nm.fit(X, y)\n")
+                .at("model_families"),
+            2);
   // a tree searched over is a candidate of its own
   EXPECT_EQ(facts_of("# %%\ng = GridSearchCV(DecisionTreeClassifier(), {'max_depth': [2, 3]})\ng.fit(X, y)\n"
                      "a = AdaBoostClassifier()\na.fit(X, y)\n")
