@@ -349,7 +349,7 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
     return scored(
         2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "
                                "not visible"});
-  const auto validation = f.first_with({"eval_set", "valid_sets", "validation_data"});
+  const auto validation = f.first_with(k_validation_set);
   const bool unsupervised = clustering_only(f);
   if (!s.holdout && !s.cv && !validation && !unsupervised)
     return scored(1, {cell_ref(*s.fit) + ": the model is fitted on all the data; no hold-out split or "
@@ -434,8 +434,10 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   if (!s.trained) return not_applicable("no model is trained or evaluated");
   const auto metric_cells = detail::metric_cells(f, s);
   if (metric_cells.empty()) return scored(1, {"the trained model is never evaluated with a metric"});
-  // Clustering is scored on the data it grouped (silhouette, inertia): no hold-out is expected of it.
-  if (!s.holdout && !s.cv && !clustering_only(f))
+  // Clustering is scored on the data it grouped (silhouette, inertia): no hold-out is expected of it. A
+  // held-out set handed to the fit (k_validation_set) is what a trainer's evaluate() and a booster's
+  // evals_result_ measure.
+  if (!s.holdout && !s.cv && !f.first_with(k_validation_set) && !clustering_only(f))
     return scored(1,
                   {cell_list(metric_cells) + ": metrics computed on the training data (no hold-out split)"});
   std::vector<std::string> kinds;

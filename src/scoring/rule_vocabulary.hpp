@@ -196,6 +196,10 @@ inline const Tokens k_holdout = {
     "StratifiedShuffleSplit(",   "ShuffleSplit(", "GroupShuffleSplit(", "TimeSeriesSplit(",
     "TrainValidationSplit(",     "random_split(", "split_frame(",       "validation_split",
     "temporal_train_test_split("};
+/// A held-out set handed to the fit, to watch the model on data it does not train on: a booster's
+/// `eval_set` / `valid_sets`, Keras' `validation_data`, Hugging Face Trainer's `eval_dataset=`
+/// (`Trainer(..., train_dataset=ds["train"], eval_dataset=ds["test"])`).
+inline const Tokens k_validation_set = {"eval_set", "valid_sets", "validation_data", "eval_dataset="};
 inline const Tokens k_cross_validation = {"cross_val_score(",
                                           "cross_validate(",
                                           "KFold(",
@@ -2975,7 +2979,8 @@ inline bool loads_data_in(std::string_view body) {
 /// transform: `.fit(` on a line that builds one (k_transformer, k_imputer, PCA: `StandardScaler().fit(X)`),
 /// or called on a name assigned one alone (`scaler.fit(X_train)`; a name whose line also builds an estimator
 /// or a pipeline, `pipe = make_pipeline(StandardScaler(), LogisticRegression())`, is a model). So fitting a
-/// scaler does not start training.
+/// scaler does not start training. A trainer object's `.train(` trains too, whatever its name: `ft =
+/// Trainer(model=model, ...)` (Hugging Face's, SFTTrainer, ...) then `ft.train()`.
 inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
   static const Tokens transforms = [] {
     Tokens t = k_transformer;
@@ -2989,12 +2994,18 @@ inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
   // Names assigned a transform alone, read in order: a name assigned anything else later is no transform
   // from there on (`model = PCA(2)`, then `model = RandomForestClassifier()`).
   std::set<std::string, std::less<>> names;
+  std::set<std::string, std::less<>> trainers;  // names assigned a `...Trainer(` object
   std::vector<int> out;
   for (const auto& c : f.code) {
     const bool fits = contains_any(c.body, k_fit);
     bool model = fits && std::any_of(k_fit.begin(), k_fit.end(),
                                      [&](std::string_view t) { return t != ".fit(" && contains(c.body, t); });
     for (std::string_view line : util::split_lines(c.body)) {
+      for (auto at = line.find(".train("); !model && at != std::string_view::npos;
+           at = line.find(".train(", at + 1))
+        model = trainers.count(name_before(line, at)) > 0;
+      if (const std::string_view trainer = built_name(line, {"Trainer("}); !trainer.empty())
+        trainers.emplace(trainer);
       if (const std::string_view target = assignment_target(line); !target.empty()) {
         const std::string_view name = built_name(line, transforms);
         if (!name.empty() && builds_transform(line))

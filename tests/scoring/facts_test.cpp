@@ -2564,3 +2564,21 @@ TEST(Facts, PolarsFilterOfNotNullRowsDrops) {
   // polars' filter with a positive is_null() keeps the missing rows: no drop
   EXPECT_EQ(with("gaps = df.filter(pl.col('age').is_null())").at("imputation_cells"), 0);
 }
+
+// A Hugging Face Trainer of any name trains when its .train( is called, and the eval_dataset handed to it
+// is a held-out set (by hand: the notebook below fine-tunes on the train split and evaluates on the test
+// split the data set came with).
+TEST(Facts, ATrainerOfAnyNameTrainsOnItsHeldOutSet) {
+  const std::string setup =
+      "# %%\nfrom transformers import AutoModelForSequenceClassification, Trainer\nds = "
+      "load_dataset('imdb')\n"
+      "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased')\n"
+      "ft = Trainer(model=model, args=args, train_dataset=ds['train'], eval_dataset=ds['test'])\n";
+  const auto trained = facts_of(setup + "# %%\nft.train()\n# %%\nprint(ft.evaluate())\n");
+  EXPECT_EQ(trained.at("trains_model"), 1);
+  EXPECT_EQ(trained.at("holdout_split"), 1);
+  // built but never trained: nothing is fitted
+  EXPECT_EQ(facts_of(setup).at("trains_model"), 0);
+  // .train( of a name that is no trainer (PyTorch's mode switch) trains nothing by itself
+  EXPECT_EQ(facts_of("# %%\nimport torch\nnet = torch.nn.Linear(3, 1)\nnet.train()\n").at("trains_model"), 0);
+}
