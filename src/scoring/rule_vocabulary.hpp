@@ -2975,6 +2975,46 @@ inline bool loads_data_in(std::string_view body) {
   return false;
 }
 
+/// Whether every cell of `loads` (the data loads) loads a bundled toy data set (k_builtin_data) and nothing
+/// else: no file or table read (`read_`, `spark.`), and each data frame built (`pd.DataFrame(`) built from
+/// the toy data: its arguments call a toy loader or name what one was assigned to anywhere in the notebook
+/// (`iris = load_iris()` then `pd.DataFrame(iris.data, columns=iris.feature_names)`; `X, y =
+/// make_classification(...)` then `pd.DataFrame(X)`). A frame typed in by hand (`pd.DataFrame({"a": [1,
+/// None]})`) is other data. Arguments are read up to 1,000 bytes.
+inline bool builtin_loads_only(const NotebookFacts& f, const std::vector<int>& loads) {
+  if (loads.empty()) return false;
+  std::set<std::string, std::less<>> toy;  // names assigned a toy data set
+  for (const auto& c : f.code)
+    if (contains_any(c.body, k_builtin_data))
+      for (std::string_view line : util::split_lines(c.body))
+        if (const std::string_view target = assignment_target(line);
+            !target.empty() && contains_any(line.substr(target.size()), k_builtin_data))
+          for_each_target_name(target, [&](std::string_view name) { toy.emplace(name); });
+  const auto frames_from_toy = [&](std::string_view body) {
+    for (auto at = body.find("DataFrame("); at != std::string_view::npos;
+         at = body.find("DataFrame(", at + 1)) {
+      const std::size_t open = at + 9;
+      int depth = 0;
+      std::size_t close = open;
+      for (const std::size_t stop = std::min(body.size(), open + 1000); close < stop; ++close) {
+        if (body[close] == '(' || body[close] == '[' || body[close] == '{') ++depth;
+        if ((body[close] == ')' || body[close] == ']' || body[close] == '}') && --depth == 0) break;
+      }
+      const std::string_view args = body.substr(open, close - open);
+      bool from_toy = contains_any(args, k_builtin_data);
+      for_each_plain_name(
+          args, [&](std::size_t, std::string_view name) { from_toy = from_toy || toy.count(name) > 0; });
+      if (!from_toy) return false;
+    }
+    return true;
+  };
+  return std::all_of(loads.begin(), loads.end(), [&](int n) {
+    const std::string_view body = f.cell(n)->body;
+    return (contains_any(body, k_builtin_data) || contains(body, "DataFrame(")) &&
+           !contains_any(body, {"read_", "spark."}) && frames_from_toy(body);
+  });
+}
+
 /// Code cells that fit or train a model (a k_fit token), leaving out cells whose only fits are of a
 /// transform: `.fit(` on a line that builds one (k_transformer, k_imputer, PCA: `StandardScaler().fit(X)`),
 /// or called on a name assigned one alone (`scaler.fit(X_train)`; a name whose line also builds an estimator
@@ -3033,10 +3073,7 @@ inline Stages find_stages(const NotebookFacts& f) {
   for (const auto& c : f.code)
     if (loads_data_in(c.body)) loads.push_back(c.number);
   if (!loads.empty()) s.data_load = loads.front();
-  s.builtin_data_only = !loads.empty() && std::all_of(loads.begin(), loads.end(), [&](int n) {
-    const auto& body = f.cell(n)->body;
-    return contains_any(body, k_builtin_data) && !contains_any(body, {"read_", "spark.", "DataFrame("});
-  });
+  s.builtin_data_only = builtin_loads_only(f, loads);
   for (const auto& c : f.code)
     if (names_estimator(c.body)) {
       s.model = c.number;

@@ -2582,3 +2582,23 @@ TEST(Facts, ATrainerOfAnyNameTrainsOnItsHeldOutSet) {
   // .train( of a name that is no trainer (PyTorch's mode switch) trains nothing by itself
   EXPECT_EQ(facts_of("# %%\nimport torch\nnet = torch.nn.Linear(3, 1)\nnet.train()\n").at("trains_model"), 0);
 }
+
+// A frame built from a bundled toy data set is that toy data (by hand: iris is complete); a frame typed in
+// by hand, or a file read beside it, is other data.
+TEST(Facts, AFrameBuiltFromToyDataIsToyData) {
+  const std::string load =
+      "# %%\nimport pandas as pd\nfrom sklearn.datasets import load_iris\niris = load_iris()\n";
+  EXPECT_EQ(
+      facts_of(load + "df = pd.DataFrame(iris.data, columns=iris.feature_names)\n").at("builtin_data_only"),
+      1);
+  EXPECT_EQ(
+      facts_of(load + "# %%\ndf = pd.DataFrame(iris.data)\ndf['y'] = iris.target\n").at("builtin_data_only"),
+      1);
+  EXPECT_EQ(facts_of("# %%\nX, y = make_classification(n_samples=200)\ndf = pd.DataFrame(X)\n")
+                .at("builtin_data_only"),
+            1);
+  EXPECT_EQ(facts_of(load + "# %%\nextra = pd.DataFrame({'a': [1, None, 3]})\n").at("builtin_data_only"), 0);
+  EXPECT_EQ(
+      facts_of(load + "df = pd.DataFrame(iris.data)\nother = pd.read_csv('x.csv')\n").at("builtin_data_only"),
+      0);
+}
