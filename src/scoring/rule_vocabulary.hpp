@@ -3526,27 +3526,27 @@ inline PackageProblems package_problems(const NotebookFacts& f) {
 /// What an output says of missing values: nothing readable, that none is missing, or that some are.
 enum class MissingShown { nothing, none, some };
 
-/// What a missing-value count or test shows: none missing when its output holds only zero counts, zero shares
-/// or False, one a line ("age  0" from isnull().sum(), a lone "0" from .sum().sum(), "False" from
-/// .values.any(), "age  0.0" from isna().mean()) or as the cells of a Spark show() table ("|  0|  0|"); some
-/// when it holds any other number, or True. Other text (headers, "dtype: int64") is passed over. A not-null
-/// test's booleans are not read, nor are its numbers a gap (`notna().sum()` counts what is there).
-inline MissingShown missing_count_shown(const CodeFacts& c) {
+/// What the output `output` of a missing-value count or test `body` shows: none missing when its output holds
+/// only zero counts, zero shares or False, one a line ("age  0" from isnull().sum(), a lone "0" from
+/// .sum().sum(), "False" from .values.any(), "age  0.0" from isna().mean()) or as the cells of a Spark show()
+/// table ("|  0|  0|"); some when it holds any other number, or True. Other text (headers, "dtype: int64") is
+/// passed over. A not-null test's booleans are not read, nor are its numbers a gap (`notna().sum()` counts
+/// what is there).
+inline MissingShown missing_count_read(std::string_view body, std::string_view output) {
   // Counted or tested, not the rows with gaps listed (`df[df.x.isnull()]` prints rows, whose numbers are
   // data).
-  if (!checks_missing(c) || c.output.empty() ||
-      !contains_any(c.body, {"sum()", "any()", "all()", "mean()", "count(", "null_count("}))
+  if (output.empty() || !contains_any(body, {"sum()", "any()", "all()", "mean()", "count(", "null_count("}))
     return MissingShown::nothing;
   // A lone value speaks for the whole frame only from a whole-frame form; `df.x.isnull().sum()` printing 0
   // is one column (often checked right after filling it).
   const bool whole_frame =
-      contains_any(c.body, {"sum().sum()", "values.any()", "any().any()", "values.sum()", "null_count("});
+      contains_any(body, {"sum().sum()", "values.any()", "any().any()", "values.sum()", "null_count("});
   bool lone_only = true;
   // A not-null test says True where nothing is missing: its booleans are left unread.
-  const bool inverse = contains_any(c.body, {"notnull(", "notna(", "isNotNull(", "IS NOT NULL"});
+  const bool inverse = contains_any(body, {"notnull(", "notna(", "isNotNull(", "IS NOT NULL"});
   const MissingShown gap = inverse ? MissingShown::nothing : MissingShown::some;
   bool any_value = false;
-  for (std::string_view line : util::split_lines(c.output)) {
+  for (std::string_view line : util::split_lines(output)) {
     line = util::trim(line);
     if (line.empty() || contains(line, "dtype:") || util::starts_with(line, "+-")) continue;
     std::vector<std::string_view> values;
@@ -3576,6 +3576,72 @@ inline MissingShown missing_count_shown(const CodeFacts& c) {
     }
   }
   return any_value && (whole_frame || !lone_only) ? MissingShown::none : MissingShown::nothing;
+}
+
+/// The top-level statements of `body` that show a value, each with the part of `output` it printed, in order;
+/// empty when they cannot be told apart. A statement shows a value when it is a `print(` or `display(` call,
+/// or is the last statement and a bare expression (Jupyter shows its value). The output is cut after each
+/// line of a pandas Series' footer (`dtype: int64`, `Name: y, dtype: int64`); the pieces are the statements'
+/// only when there are as many as statements (`print(df.y.value_counts())` then `print(df.isnull().sum())`
+/// print two Series). A print inside a loop or a branch makes the statements unknown.
+inline std::vector<std::pair<std::string_view, std::string_view>> shown_statement_outputs(
+    std::string_view body, std::string_view output) {
+  std::vector<std::string_view> statements;
+  const auto ends = logical_line_ends(body);
+  std::string_view last;
+  for (std::size_t k = 0; k < ends.size(); ++k) {
+    const auto [begin, end] = logical_line_range(ends, k);
+    const std::string_view line = body.substr(begin, end - begin);
+    if (util::trim(line).empty()) continue;
+    const bool indented = line.front() == ' ' || line.front() == '\t';
+    const std::string_view text = util::trim(line);
+    const bool shows = util::starts_with(text, "print(") || util::starts_with(text, "display(");
+    if (indented && (shows || contains_any(text, {"print(", "display("}))) return {};
+    if (indented) continue;
+    if (shows) statements.push_back(text);
+    last = text;
+  }
+  if (!last.empty() && (statements.empty() || statements.back() != last) && assignment_target(last).empty()) {
+    static const Tokens k_statement_words = {
+        "for ",  "if ",   "while ", "with ", "def ", "class ",  "return ", "import ", "from ", "try:",
+        "else:", "elif ", "plt.",   "sns.",  "del ", "assert ", "raise ",  "%",       "!"};
+    if (std::none_of(k_statement_words.begin(), k_statement_words.end(),
+                     [&](std::string_view w) { return util::starts_with(last, w); }))
+      statements.push_back(last);
+  }
+  if (statements.size() < 2) return {};
+  std::vector<std::string_view> pieces;
+  std::size_t from = 0;
+  for (std::size_t at = 0; at < output.size();) {
+    const std::size_t eol = std::min(output.find('\n', at), output.size());
+    if (output.substr(at, eol - at).find("dtype:") != std::string_view::npos) {
+      pieces.push_back(output.substr(from, eol - from));
+      from = eol + 1;
+    }
+    at = eol + 1;
+  }
+  if (from < output.size() && !util::trim(output.substr(from)).empty()) pieces.push_back(output.substr(from));
+  if (pieces.size() != statements.size()) return {};
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  for (std::size_t i = 0; i < pieces.size(); ++i) out.emplace_back(statements[i], pieces[i]);
+  return out;
+}
+
+/// What code cell `c`'s missing-value counts or tests show (missing_count_read): when its statements that
+/// show a value can be told apart (shown_statement_outputs), only the output of those that check missing
+/// values is read (`df.y.value_counts()` printed beside `df.isnull().sum()` counts labels, not gaps).
+inline MissingShown missing_count_shown(const CodeFacts& c) {
+  if (!checks_missing(c) || c.output.empty()) return MissingShown::nothing;
+  const auto parts = shown_statement_outputs(c.body, c.output);
+  if (parts.empty()) return missing_count_read(c.body, c.output);
+  MissingShown shown = MissingShown::nothing;
+  for (const auto& [statement, output] : parts) {
+    if (!contains_any(statement, k_missing_check)) continue;
+    const MissingShown here = missing_count_read(statement, output);
+    if (here == MissingShown::some) return here;
+    if (here == MissingShown::none) shown = here;
+  }
+  return shown;
 }
 
 /// Whether a missing-value count or test shows that nothing is missing (missing_count_shown).

@@ -544,6 +544,32 @@ TEST(Facts, ShowsNoMissingReadsEveryCountShape) {
   EXPECT_EQ(shows("df[df['x'].isnull()]", "    x  flag\n61 NaN     0"), 0);  // rows listed, not counted
 }
 
+// Counts printed beside a missing-value count are not read as gaps: each printed Series ends with its
+// `dtype:` footer, and the output's pieces go to the statements that printed them, in order (by hand: the
+// label counts 900/100, the distinct counts 52/731 and 12 duplicate rows are no missing values).
+TEST(Facts, ShowsNoMissingReadsOnlyTheMissingValueCountsOutput) {
+  auto shows = [](const std::string& code, const std::string& out) {
+    return scoring::notebook_facts(with_output(code, out)).at("shows_no_missing");
+  };
+  EXPECT_EQ(shows("print(df.y.value_counts())\nprint(df.isnull().sum())",
+                  "0    900\n1    100\nName: y, dtype: int64\nage       0\nincome    0\ndtype: int64"),
+            1);
+  EXPECT_EQ(shows("print(df.isnull().sum())\nprint(df.nunique())",
+                  "age       0\nincome    0\ndtype: int64\nage       52\nincome    731\ndtype: int64"),
+            1);
+  EXPECT_EQ(
+      shows("print(df.isnull().sum())\ndf.duplicated().sum()", "age       0\nincome    0\ndtype: int64\n12"),
+      1);
+  // the missing-value count's own piece still speaks: 3 prices missing
+  EXPECT_EQ(shows("print(df.nunique())\nprint(df.isnull().sum())",
+                  "age       52\nprice    731\ndtype: int64\nage       0\nprice     3\ndtype: int64"),
+            0);
+  // pieces and statements that do not pair up (a print in a loop) are read whole, as before
+  EXPECT_EQ(shows("for c in df:\n    print(c, df[c].nunique())\nprint(df.isnull().sum())",
+                  "age 52\nage       0\ndtype: int64"),
+            0);
+}
+
 // The rubric's N/A reads "the data has no missing values and the notebook checks or states it": a statement
 // in markdown after the data is read sets shows_no_missing as a zero count does; one before the data is read,
 // an exception or an intention does not (the statements of
