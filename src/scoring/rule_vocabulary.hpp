@@ -2113,10 +2113,11 @@ inline bool names_split_part(std::string_view name) {
 /// (`.drop(train.index)`, `.drop(index=train.index)`), a filter by a condition (polars' and Spark's
 /// `.filter(` / `.where(` holding a comparison or a membership test, not a not-null test; pandas'
 /// `.query("year < 2020")`), or the `[` of a subscript whose first element (before
-/// a `,`) is a slice with a bound (`[:800]`, `[-12:]`, `.iloc[:-h]`, `.loc["2023":]`) or a condition: a
-/// comparison (`[df["date"] < cutoff]`, `[df.year == 2020]`, `!=`) or a membership test (`[~df.index.isin(
-/// train.index)]`). npos when it picks none. A bare `:` picks every row (`.iloc[:, 1:]` picks columns); what
-/// strings hold is not read.
+/// a `,`) is a slice with a bound (`[:800]`, `[-12:]`, `.iloc[:-h]`, `.loc["2023":]`), an index sliced so
+/// (`X[idx[:800]]`, a permutation's first rows; not `df[df.columns[:5]]`, which picks columns) or a
+/// condition: a comparison (`[df["date"] < cutoff]`, `[df.year == 2020]`, `!=`) or a membership test
+/// (`[~df.index.isin( train.index)]`). npos when it picks none. A bare `:` picks every row (`.iloc[:, 1:]`
+/// picks columns); what strings hold is not read.
 inline std::size_t row_slice_at(std::string_view value) {
   std::size_t found = std::string_view::npos;
   for (std::string_view call : {".head(", ".tail(", ".sample("}) found = std::min(found, value.find(call));
@@ -2149,22 +2150,26 @@ inline std::size_t row_slice_at(std::string_view value) {
   }
   int square = 0;                                                     // square brackets open
   bool first = false, colon = false, bound = false, compare = false;  // in the first element of the outer one
-  std::size_t opened = 0;                                             // where the outer subscript opens
-  std::size_t next = 0;  // the byte after the last one visited: a gap before `i` was a string (a bound)
+  bool nested = false;     // the first element picks by an index sliced by position (`X[idx[:800]]`)
+  bool columns = false;    // the subscript inside it is of column labels (`df[df.columns[:5]]`)
+  std::size_t opened = 0;  // where the outer subscript opens
+  std::size_t next = 0;    // the byte after the last one visited: a gap before `i` was a string (a bound)
   const std::size_t stop = scan_code(value, [&](std::size_t i, int) {
     const char ch = value[i];
     if (square == 1 && first && i > next) bound = true;
     next = i + 1;
     if (ch == '[' && square++ == 0) {
-      first = true, colon = bound = compare = false;
+      first = true, colon = bound = compare = nested = false;
       opened = i;
       return false;
     }
-    if (ch == ']' && square > 0 && --square == 0) return first && ((colon && bound) || compare);
+    if (ch == '[' && square == 2 && first) columns = util::ends_with(value.substr(0, i), "columns");
+    if (ch == ':' && square == 2 && first && !columns) nested = true;
+    if (ch == ']' && square > 0 && --square == 0) return first && ((colon && bound) || compare || nested);
     if (square != 1 || !first) return false;
     if (ch == ',') {
       first = false;
-      return (colon && bound) || compare;
+      return (colon && bound) || compare || nested;
     }
     if (ch == ':')
       colon = true;
@@ -2315,6 +2320,36 @@ inline bool joins_split_parts(std::string_view value) {
   return train && held_out;
 }
 
+/// Whether expression `value` is a condition on rows: a comparison at its top level (`np.random.rand(len(df))
+/// < 0.8`, `df["date"] >= cutoff`; not inside a call's arguments, `f(x > 0)`) or a membership test
+/// (`df.id.isin(ids)`).
+inline bool is_condition(std::string_view value) {
+  if (contains(value, ".isin(")) return true;
+  bool found = false;
+  scan_code(value, [&](std::size_t i, int depth) {
+    const char ch = value[i];
+    found = depth == 0 && (ch == '<' || ch == '>' ||
+                           ((ch == '=' || ch == '!') && i + 1 < value.size() && value[i + 1] == '='));
+    return found;
+  });
+  return found;
+}
+
+/// Where expression `value` picks rows by a mask: the `[` of a subscript that holds one of `masks` alone
+/// or negated (`df[msk]`, `df[~msk]`, `df.loc[~mask]`); npos when none does.
+inline std::size_t mask_pick_at(std::string_view value, const std::set<std::string, std::less<>>& masks) {
+  if (masks.empty()) return std::string_view::npos;
+  for (auto at = value.find('['); at != std::string_view::npos; at = value.find('[', at + 1)) {
+    if (!calls_or_subscripts(value, at)) continue;
+    const std::size_t close = value.find(']', at);
+    if (close == std::string_view::npos) break;
+    std::string_view inside = util::trim(value.substr(at + 1, close - at - 1));
+    if (!inside.empty() && inside.front() == '~') inside = util::trim(inside.substr(1));
+    if (masks.count(inside) > 0) return at;
+  }
+  return std::string_view::npos;
+}
+
 /// The first code cell by which a hold-out is split off without a splitter call: a training part and a
 /// held-out part of one split (split_parts_named: names that share their `key`, no measure's name) are both
 /// assigned, either
@@ -2336,6 +2371,7 @@ inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
   std::set<std::string, std::less<>> train, held_out;  // keys of the parts picked from data so far
   bool x_train = false, x_val = false;                 // a validation frame's features assigned so far
   std::set<std::string, std::less<>> joined;           // names assigned a training part joined to a test part
+  std::set<std::string, std::less<>> masks;            // names assigned a condition on rows (mask_names)
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
     if (!contains(body, "=")) continue;
@@ -2348,6 +2384,12 @@ inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
       const std::string_view value = line.substr(target.size() + 1);
       if (joins_split_parts(value))
         for_each_target_name(target, [&](std::string_view name) { joined.emplace(name); });
+      if (const auto a = plain_assignment(line); !a.name.empty()) {
+        if (is_condition(a.value))
+          masks.emplace(a.name);
+        else
+          masks.erase(std::string(a.name));
+      }
       std::optional<bool> sliced;  // whether the value picks rows from data, once a part asks
       bool found = false;
       for_each_target_name(target, [&](std::string_view name) {
@@ -2358,7 +2400,7 @@ inline std::optional<int> assigned_holdout_cell(const NotebookFacts& f) {
           x_val = x_val || parts.validation;
         }
         if (!sliced) {
-          const std::size_t at = row_slice_at(value);
+          const std::size_t at = std::min(row_slice_at(value), mask_pick_at(value, masks));
           const std::string_view subject = at == std::string_view::npos ? "" : sliced_subject(value, at);
           std::size_t name_end = 0;
           while (name_end < subject.size() && is_identifier_char(subject[name_end])) ++name_end;

@@ -2628,3 +2628,29 @@ TEST(Facts, AFrameBuiltFromToyDataIsToyData) {
       facts_of(load + "df = pd.DataFrame(iris.data)\nother = pd.read_csv('x.csv')\n").at("builtin_data_only"),
       0);
 }
+
+// A hold-out picked by a random permutation's first and last rows, or by a mask and its negation, is a split;
+// statements after a `;` are read as statements (by hand: each snippet puts some rows in a training part and
+// the others in a test part).
+TEST(Facts, HoldoutSplitByPermutationOrMaskAndStatementsAfterASemicolon) {
+  const auto split = [](const std::string& line) {
+    return facts_of(
+               "# %%\nimport numpy as np\nimport pandas as pd\ndf = pd.read_csv('w.csv')\nX = df.values\n# "
+               "%%\n" +
+               line + "\nmodel.fit(train)\n")
+        .at("holdout_split");
+  };
+  EXPECT_EQ(split("idx = np.random.permutation(len(X))\nX_train, X_test = X[idx[:800]], X[idx[800:]]"), 1);
+  EXPECT_EQ(split("msk = np.random.rand(len(df)) < 0.8\ntrain = df[msk]\ntest = df[~msk]"), 1);
+  EXPECT_EQ(split("msk = np.random.rand(len(df)) < 0.8; train = df[msk]; test = df[~msk]"), 1);
+  EXPECT_EQ(split("train = df[:800]; test = df[800:]"), 1);
+  // columns picked by sliced labels, a mask that is no condition, a print of a part: no split
+  EXPECT_EQ(split("X_train = df[df.columns[:5]]\nX_test = df[df.columns[5:]]"), 0);
+  EXPECT_EQ(split("msk = make_mask(df)\ntrain = df[msk]\ntest = df[~msk]"), 0);
+  EXPECT_EQ(split("msk = df.y > 0; print(df[msk])"), 0);
+  // a `;` in a string or a magic line splits nothing
+  const auto semi =
+      facts_of("# %%\nimport pandas as pd; import lightgbm as lgb\nprint('a; import xgboost')\n");
+  EXPECT_EQ(semi.at("packages_beyond_core"), 1);  // lightgbm
+  EXPECT_EQ(semi.at("uninstalled_packages"), 1);
+}
