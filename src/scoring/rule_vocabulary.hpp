@@ -287,6 +287,7 @@ inline const Tokens k_scaling = {"StandardScaler(",
                                  "MaxAbsScaler(",
                                  "PowerTransformer(",
                                  "np.log1p",
+                                 "zscore(",
                                  ".log1p()",
                                  "np.log(",
                                  "(np.log)",
@@ -1417,39 +1418,6 @@ inline bool replaces_labels_with_numbers(std::string_view body) {
   return false;
 }
 
-/// Whether `body` scales a feature by hand: an assignment, outside strings and comments, whose value
-/// subtracts and divides by statistics of the data: standardising (`df["x"] = (df["x"] - df["x"].mean()) /
-/// df["x"].std()`, `X = (X - np.mean(X, axis=0)) / np.std(X, axis=0)`) or min-max scaling (`(x - x.min()) /
-/// (x.max() - x.min())`). A statistic printed or compared is none (`print(x.mean() - x.std())`).
-inline bool scales_by_hand(std::string_view body) {
-  if (!contains(body, "std(") && !contains(body, "max(")) return false;
-  const std::vector<bool> code = code_bytes(body);
-  std::string text(body);  // strings and comments blanked
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (!code[i] && text[i] != '\n') text[i] = ' ';
-  const auto ends = logical_line_ends(text);
-  for (std::size_t k = 0; k < ends.size(); ++k) {
-    const auto [begin, end] = logical_line_range(ends, k);
-    const std::string_view line = std::string_view(text).substr(begin, end - begin);
-    const std::string_view target = assignment_target(line);
-    if (target.empty()) continue;
-    const std::string_view value = line.substr(target.size() + 1);
-    if (!contains(value, "-") || !contains(value, "/")) continue;
-    if ((contains(value, "mean(") && contains(value, "std(")) ||
-        (contains(value, "min(") && contains(value, "max(")))
-      return true;
-  }
-  return false;
-}
-
-/// Code cells that scale or assemble features: a k_scaling token, or scaling by hand (scales_by_hand).
-inline std::vector<int> scaling_cells(const NotebookFacts& f) {
-  std::vector<int> out;
-  for (const auto& c : f.code)
-    if (contains_any(c.body, k_scaling) || scales_by_hand(c.body)) out.push_back(c.number);
-  return out;
-}
-
 /// Code cells that encode categories: a k_encoding token, or labels replaced by numbers
 /// (replaces_labels_with_numbers).
 inline std::vector<int> encoding_cells(const NotebookFacts& f) {
@@ -2240,6 +2208,66 @@ void for_each_target_name(std::string_view target, Visit visit) {
       visit(last_name(element));
     at = comma + 1;
   }
+}
+
+/// Statistics assigned to names, for scaling by hand: names assigned a mean (`mu = X.mean(axis=0)`), a
+/// standard deviation (`sd = np.std(X, axis=0)`), a minimum or a maximum (`lo = x.min()`).
+struct ScaleStatistics {
+  std::set<std::string, std::less<>> centres, spreads;  // mean or min; std or max
+};
+inline ScaleStatistics scale_statistics(const NotebookFacts& f) {
+  ScaleStatistics out;
+  for (const auto& c : f.code) {
+    if (!contains_any(c.body, {"mean(", "std(", "min(", "max("})) continue;
+    for (std::string_view line : util::split_lines(c.body))
+      if (const auto a = plain_assignment(line); !a.name.empty()) {
+        if (contains_any(a.value, {"mean(", "min("})) out.centres.emplace(a.name);
+        if (contains_any(a.value, {"std(", "max("})) out.spreads.emplace(a.name);
+      }
+  }
+  return out;
+}
+
+/// Whether `body` scales a feature by hand: an assignment, outside strings and comments, whose value
+/// subtracts and divides by statistics of the data (computed there or named, scale_statistics):
+/// standardising (`df["x"] = (df["x"] - df["x"].mean()) / df["x"].std()`, `X = (X - mu) / sd` after `mu =
+/// X.mean(axis=0)` and `sd = X.std(axis=0)`) or min-max scaling (`(x - x.min()) / (x.max() - x.min())`); or
+/// divides pixels by 255 (`x_train = x_train / 255.0`). A statistic printed or compared is none
+/// (`print(x.mean()
+/// - x.std())`).
+inline bool scales_by_hand(std::string_view body, const ScaleStatistics& named = {}) {
+  if (!contains(body, "/")) return false;
+  const std::vector<bool> code = code_bytes(body);
+  std::string text(body);  // strings and comments blanked
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!code[i] && text[i] != '\n') text[i] = ' ';
+  const auto ends = logical_line_ends(text);
+  for (std::size_t k = 0; k < ends.size(); ++k) {
+    const auto [begin, end] = logical_line_range(ends, k);
+    const std::string_view line = std::string_view(text).substr(begin, end - begin);
+    const std::string_view target = assignment_target(line);
+    if (target.empty()) continue;
+    const std::string_view value = line.substr(target.size() + 1);
+    if (!contains(value, "/")) continue;
+    if (contains_any(value, {"/ 255", "/255"})) return true;
+    if (!contains(value, "-")) continue;
+    bool centre = contains_any(value, {"mean(", "min("}), spread = contains_any(value, {"std(", "max("});
+    for_each_plain_name(value, [&](std::size_t, std::string_view name) {
+      centre = centre || named.centres.count(name) > 0;
+      spread = spread || named.spreads.count(name) > 0;
+    });
+    if (centre && spread) return true;
+  }
+  return false;
+}
+
+/// Code cells that scale or assemble features: a k_scaling token, or scaling by hand (scales_by_hand).
+inline std::vector<int> scaling_cells(const NotebookFacts& f) {
+  const ScaleStatistics named = scale_statistics(f);
+  std::vector<int> out;
+  for (const auto& c : f.code)
+    if (contains_any(c.body, k_scaling) || scales_by_hand(c.body, named)) out.push_back(c.number);
+  return out;
 }
 
 /// A mean, median or mode computed or named: a method call (`.median(`), a group's (`transform("median")`,

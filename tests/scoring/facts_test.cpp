@@ -2566,6 +2566,12 @@ TEST(Facts, ScalingByHand) {
             1);
   // a z-score over two physical lines is one statement
   EXPECT_EQ(facts_of("# %%\nz = (df.age -\n     df.age.mean()) / df.age.std()\n").at("scaling"), 1);
+  // statistics assigned to names first, pixels divided by 255, scipy's zscore
+  EXPECT_EQ(
+      facts_of("# %%\nmu = X.mean(axis=0)\nsd = X.std(axis=0)\n# %%\nX = (X - mu) / sd\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\nx_train = x_train.astype('float32') / 255.0\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\nX = stats.zscore(X)\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\nmu = X.mean(axis=0)\nshare = (X - mu) / total\n").at("scaling"), 0);
   EXPECT_EQ(facts_of("# %%\nprint((df.x - df.x.mean()) / df.x.std())\n").at("scaling"), 0);
   EXPECT_EQ(facts_of("# %%\ngap = df.a.mean() - df.b.mean()\nspread = df.a.std()\n").at("scaling"), 0);
   EXPECT_EQ(facts_of("# %%\nmsg = '(x - x.mean()) / x.std()'\n").at("scaling"), 0);
