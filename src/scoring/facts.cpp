@@ -248,7 +248,10 @@ const std::vector<FactInfo>& fact_vocabulary() {
        "scaling or assembling (StandardScaler, VectorAssembler, log, a z-score or min-max by hand, ...)",
        "features"},
       {"derived_features", K::boolean,
-       "derived or selected features (PolynomialFeatures, PCA, withColumn, ...)", "features"},
+       "derived or selected features made before the model is fitted (PolynomialFeatures, PCA, withColumn, a "
+       "new "
+       "column computed from others, ...)",
+       "features"},
       {"pipeline", K::boolean, "a Pipeline, make_pipeline or ColumnTransformer", "features"},
       {"unseen_categories_handled", K::boolean,
        "handle_unknown='ignore', handleInvalid='keep' or cat_features", "features"},
@@ -512,7 +515,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   // features
   v["encoding"] = b(!encoding_cells(f).empty());
   v["scaling"] = b(!scaling_cells(f).empty());
-  v["derived_features"] = b(any(f, k_derived));
+  v["derived_features"] = b(!derived_feature_cells(f, s).empty());
   v["pipeline"] = b(!pipes.empty());
   v["unseen_categories_handled"] =
       b(any(f, {"handle_unknown='ignore'", "handle_unknown=\"ignore\"", "handle_unknown='infrequent",

@@ -281,17 +281,7 @@ Finding feature_engineering(const NotebookFacts& f, const Stages& s) {
     return not_applicable("features are built inside called packages; no feature code here");
   const auto encoders = encoding_cells(f);
   const auto scalers = scaling_cells(f);
-  // Features made for the model: before it is fitted (later columns are outputs), by a feature call or a new
-  // column computed from others (not a fill or a type change of an existing one).
-  std::vector<int> derived;
-  for (const auto& c : f.code) {
-    if (c.number > *s.fit) break;
-    bool made = contains_any(c.body, k_derived);
-    for (std::string_view line : util::split_lines(c.body))
-      made = made || (contains_any(line, {"'] = ", "\"] = "}) &&
-                      !contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime("}));
-    if (made) derived.push_back(c.number);
-  }
+  const std::vector<int> derived = derived_feature_cells(f, s);
   const auto pipes = pipeline_cells(f);
   const auto dropped =
       f.cells_with({"exclude=['object']", "exclude=[\"object\"]", "exclude='object'", "exclude=\"object\""});

@@ -3410,6 +3410,23 @@ inline bool explores(std::string_view kind, std::string_view token, std::string_
   return true;
 }
 
+/// Code cells that make features for the model: before it is fitted (Stages::fit; every cell when none is:
+/// later columns are outputs), by a feature call (k_derived: PolynomialFeatures, PCA, withColumn, ...) or a
+/// new column computed from others (`df["hour"] = df.Time // 3600 % 24`; not a fill or a type change of an
+/// existing one: fillna, astype, replace, to_numeric, to_datetime).
+inline std::vector<int> derived_feature_cells(const NotebookFacts& f, const Stages& s) {
+  std::vector<int> out;
+  for (const auto& c : f.code) {
+    if (s.fit && c.number > *s.fit) break;
+    bool made = contains_any(c.body, k_derived);
+    for (std::string_view line : util::split_lines(c.body))
+      made = made || (contains_any(line, {"'] = ", "\"] = "}) &&
+                      !contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime("}));
+    if (made) out.push_back(c.number);
+  }
+  return out;
+}
+
 /// Whether code cell `c` computes a metric of family `kind` (a row of k_metric_kinds): one of its tokens, one
 /// of its k_metric_names quoted whole, a model's `.score(` of that family (Stages::score_kinds), or for
 /// residuals a name `resid` (names_residuals).

@@ -2660,3 +2660,19 @@ TEST(Facts, HoldoutSplitByPermutationOrMaskAndStatementsAfterASemicolon) {
   EXPECT_EQ(semi.at("packages_beyond_core"), 1);  // lightgbm
   EXPECT_EQ(semi.at("uninstalled_packages"), 1);
 }
+
+// derived_features holds where the feature_engineering rule sees derived features: a new column computed
+// before the model is fitted, or a feature call; a column made after the fit (an output) or a type change is
+// none (by hand from each snippet).
+TEST(Facts, DerivedFeaturesAreTheRulesOwn) {
+  const auto derived = [](const std::string& before, const std::string& after) {
+    return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n" + before +
+                    "\n# %%\nmodel = LogisticRegression().fit(df[cols], df.y)\n" + after + "\n")
+        .at("derived_features");
+  };
+  EXPECT_EQ(derived("df['hour'] = (df.Time // 3600) % 24", ""), 1);
+  EXPECT_EQ(derived("X = PolynomialFeatures(2).fit_transform(df[cols])", ""), 1);
+  EXPECT_EQ(derived("df['amount'] = df['amount'].astype(float)", ""), 0);
+  EXPECT_EQ(derived("", "# %%\ndf['pred'] = model.predict(df[cols])"), 0);
+  EXPECT_EQ(derived("", "# %%\nimp = pd.Series(model.feature_importances_)"), 0);
+}
