@@ -2271,9 +2271,11 @@ inline std::vector<int> scaling_cells(const NotebookFacts& f) {
 }
 
 /// A mean, median or mode computed or named: a method call (`.median(`), a group's (`transform("median")`,
-/// `agg('mean')`).
-inline const Tokens k_fill_statistic = {".mean(",    ".median(",    ".mode(",  "'mean')",  "\"mean\")",
-                                        "'median')", "\"median\")", "'mode')", "\"mode\")"};
+/// `agg('mean')`), NumPy's NaN-skipping ones (`np.nanmedian(`, `np.nanmean(`), Spark's (`F.avg("age")`,
+/// `F.mean(`, `approxQuantile("age", [0.5], 0.01)`, `percentile_approx(`).
+inline const Tokens k_fill_statistic = {
+    ".mean(",  ".median(",  ".mode(",     "'mean')",  "\"mean\")", "'median')",       "\"median\")",
+    "'mode')", "\"mode\")", "nanmedian(", "nanmean(", "avg(",      "approxQuantile(", "percentile_approx("};
 
 /// Names assigned a mean, median or mode somewhere in the notebook (`med = df.x.median()`,
 /// `age_by_class = df.groupby("Pclass").Age.transform("median")`), each a whole name of an assignment's

@@ -2676,3 +2676,22 @@ TEST(Facts, DerivedFeaturesAreTheRulesOwn) {
   EXPECT_EQ(derived("", "# %%\ndf['pred'] = model.predict(df[cols])"), 0);
   EXPECT_EQ(derived("", "# %%\nimp = pd.Series(model.feature_importances_)"), 0);
 }
+
+// Spark's and NumPy's other spellings of a mean or a median, computed before the split and filled with, are
+// a fill statistic before the split (by hand: each fills gaps with a statistic of all the rows).
+TEST(Facts, SparkAndNumpyStatisticsFilledBeforeTheSplit) {
+  const auto before = [](const std::string& fill) {
+    return facts_of("# %%\ndf = spark.read.table('t')\n" + fill +
+                    "\n# %%\ntrain, test = df.randomSplit([0.8, 0.2], seed=1)\nmodel = lr.fit(train)\n")
+        .at("fill_before_split");
+  };
+  EXPECT_EQ(before("avg_age = df.select(F.avg('age')).first()[0]\ndf = df.na.fill({'age': avg_age})"), 1);
+  EXPECT_EQ(before("med = df.approxQuantile('age', [0.5], 0.01)[0]\ndf = df.na.fill({'age': med})"), 1);
+  EXPECT_EQ(before("df = df.na.fill({'age': 0})"), 0);  // a constant is no statistic of the data
+  EXPECT_EQ(
+      facts_of("# %%\nimport numpy as np\ndf = pd.read_csv('d.csv')\ndf['age'] = "
+               "df['age'].fillna(np.nanmedian(df['age']))\n# %%\nX_train, X_test = train_test_split(df)\nm = "
+               "LinearRegression().fit(X_train, y)\n")
+          .at("fill_before_split"),
+      1);
+}
