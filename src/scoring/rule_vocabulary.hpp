@@ -2656,6 +2656,31 @@ inline TorchAssigned torch_assigned(std::string_view value, const TorchModules& 
   return built && !pretrained ? TorchAssigned{TorchAssigned::Kind::fresh, {}} : TorchAssigned{};
 }
 
+/// The parameters a `def` line names (`model` and `loader` of "def evaluate(model, loader=None):"; `self`,
+/// `*args` and `**kwargs` left out).
+inline std::set<std::string, std::less<>> def_parameters(std::string_view line) {
+  std::set<std::string, std::less<>> out;
+  const std::size_t open = line.find('(');
+  if (open == std::string_view::npos) return out;
+  int depth = 0;
+  bool name_next = true;
+  for (std::size_t i = open + 1; i < line.size() && depth >= 0; ++i) {
+    const char ch = line[i];
+    if (ch == '(' || ch == '[' || ch == '{') ++depth;
+    if (ch == ')' || ch == ']' || ch == '}') --depth;
+    if (depth == 0 && ch == ',') name_next = true;
+    if (!name_next || !(std::isalpha(static_cast<unsigned char>(ch)) || ch == '_') ||
+        (i > 0 && line[i - 1] == '*'))
+      continue;
+    std::size_t end = i;
+    while (end < line.size() && is_identifier_char(line[end])) ++end;
+    if (line.substr(i, end - i) != "self") out.emplace(line.substr(i, end - i));
+    name_next = false;
+    i = end - 1;
+  }
+  return out;
+}
+
 /// Cells where a PyTorch module the notebook builds or loads (torch_modules) is called on data for its
 /// output in evaluation, as PyTorch predicts: `model(xb)` inside `with torch.no_grad():` /
 /// `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True (gradients_off_at), in a def
@@ -2672,7 +2697,8 @@ inline TorchAssigned torch_assigned(std::string_view value, const TorchModules& 
 /// `for p in model.parameters()`), the module handed to a call (`train(model, loader)`,
 /// `trainer.fit(model)`), its own `.fit(` or `.train()`, or a call of it while it trains. Inside a def the
 /// call is read as it is written (the def runs later, when the module may be trained), and what trains it
-/// there counts for the notebook's module.
+/// there counts for the notebook's module; a def's parameters are read as modules inside it (`def
+/// evaluate(model, loader):` calling `model(xb)` under `torch.no_grad()` predicts with what it is handed).
 inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
   const TorchModules m = torch_modules(f);
   std::vector<int> out;
@@ -2685,7 +2711,8 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
   struct Block {
     std::size_t indent = 0;
     bool gradients_off = false;
-    std::optional<std::size_t> undo_from;  ///< a def's: where its switches start in `undo`
+    std::optional<std::size_t> undo_from;           ///< a def's: where its switches start in `undo`
+    std::set<std::string, std::less<>> parameters;  ///< a def's parameters: modules handed to it, maybe
   };
   for (const auto& c : f.code) {
     const std::string_view body = c.body;
@@ -2727,7 +2754,7 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
         continue;
       }
       if (util::starts_with(line, "def ") || util::starts_with(line, "async def ")) {
-        blocks.push_back({indent, decorated_off, undo.size()});
+        blocks.push_back({indent, decorated_off, undo.size(), def_parameters(line)});
         off += decorated_off;
         ++defs;
         decorated_off = false;
@@ -2737,8 +2764,14 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
       const std::size_t with_off =
           util::starts_with(line, "with ") ? gradients_off_at(line) : std::string_view::npos;
       const std::string_view target = assignment_target(line);
+      // a def's parameter is read as a module there (`def evaluate(model, loader):` ... `model(xb)` under
+      // `torch.no_grad()`): a module handed to it runs as the def is written
+      const auto parameter = [&](std::string_view name) {
+        return std::any_of(blocks.begin(), blocks.end(),
+                           [&](const Block& b) { return b.parameters.count(name) > 0; });
+      };
       for_each_plain_name(line, [&](std::size_t at, std::string_view name) {
-        if (!m.names.count(name)) return;
+        if (!m.names.count(name) && !parameter(name)) return;
         std::size_t next = at + name.size();
         while (next < line.size() && line[next] == ' ') ++next;
         const std::string_view rest = line.substr(next);
@@ -2788,7 +2821,7 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
         });
       }
       if (with_off != std::string_view::npos) {
-        blocks.push_back({indent, true, std::nullopt});
+        blocks.push_back({indent, true, std::nullopt, {}});
         ++off;
       }
     }

@@ -2695,3 +2695,22 @@ TEST(Facts, SparkAndNumpyStatisticsFilledBeforeTheSplit) {
           .at("fill_before_split"),
       1);
 }
+
+// A def handed the module predicts with it as it is written: its parameter called under torch.no_grad() or
+// after .eval() (by hand: evaluate() runs the network on held-out batches without gradients).
+TEST(Facts, AnEvaluationDefPredictsWithTheModuleItIsHanded) {
+  const std::string net =
+      "# %%\nimport torch\nfrom torch import nn\nnet = nn.Sequential(nn.Linear(4, 2))\nopt = "
+      "torch.optim.Adam(net.parameters())\n";
+  EXPECT_EQ(
+      facts_of(net + "# %%\ndef evaluate(model, loader):\n    model.eval()\n    with torch.no_grad():\n"
+                     "        for xb, yb in loader:\n            logits = model(xb)\n    return logits\n"
+                     "# %%\nevaluate(net, test_loader)\n")
+          .at("predicts"),
+      1);
+  // the parameter called while it trains (no eval(), gradients on) predicts nothing
+  EXPECT_EQ(facts_of(net + "# %%\ndef step(model, xb, yb):\n    loss = loss_fn(model(xb), yb)\n    "
+                           "loss.backward()\n# %%\nstep(net, xb, yb)\n")
+                .at("predicts"),
+            0);
+}
