@@ -1768,14 +1768,29 @@ inline std::string_view tested_column(std::string_view text) {
 /// assignment to the rows a missing-value test picks, in the column tested or in every column
 /// (`df.loc[df.Age.isnull(), "Age"] = df.Age.median()`, `df.loc[df["x"].isna(), "x"] = 0`), or
 /// `np.where(` choosing by such a test, assigned to the column tested (`df["Age"] = np.where(df.Age.isna(),
-/// med, df.Age)`). A missing-value indicator is no fill: `df.loc[df.Cabin.isnull(), "CabinMissing"] = 1`,
-/// `df["HasCabin"] = np.where(df.Cabin.isnull(), 0, 1)`.
+/// med, df.Age)`); in NumPy, the NaN entries of the array tested assigned (`X[np.isnan(X)] = 0`) or np.where
+/// by them assigned to it (`X = np.where(np.isnan(X), med, X)`). A missing-value indicator is no fill:
+/// `df.loc[df.Cabin.isnull(), "CabinMissing"] = 1`, `df["HasCabin"] = np.where(df.Cabin.isnull(), 0, 1)`.
 inline bool fills_by_mask(std::string_view body) {
-  if (!contains_any(body, {"isnull()", "isna()"})) return false;
+  if (!contains_any(body, {"isnull()", "isna()", "isnan("})) return false;
   for (std::string_view line : util::split_lines(body)) {
-    if (!contains_any(line, {"isnull()", "isna()"})) continue;
+    if (!contains_any(line, {"isnull()", "isna()", "isnan("})) continue;
     const std::string_view target = assignment_target(line);
     if (target.empty()) continue;
+    // NumPy: the NaN entries of an array assigned (`X[np.isnan(X)] = 0`), or np.where choosing by them,
+    // assigned to the array tested (`X = np.where(np.isnan(X), med, X)`)
+    if (const std::size_t nan = line.find("isnan("); nan != std::string_view::npos) {
+      const std::string_view array = util::trim(target.substr(0, std::min(target.find('['), target.size())));
+      std::size_t arg = nan + 6;
+      while (arg < line.size() && line[arg] == ' ') ++arg;
+      std::size_t arg_end = arg;
+      while (arg_end < line.size() && (is_identifier_char(line[arg_end]) || line[arg_end] == '.')) ++arg_end;
+      const bool same = !array.empty() && line.substr(arg, arg_end - arg) == array;
+      if (same && ((nan < target.size() && target.find('[') < nan) ||
+                   (nan > target.size() && contains(line.substr(target.size()), "where("))))
+        return true;
+    }
+    if (!contains_any(line, {"isnull()", "isna()"})) continue;
     if (contains(target, ".loc[") && contains_any(target, {"isnull()", "isna()"})) {
       const std::string_view tested = tested_column(target);
       const std::size_t open = target.find(".loc[");

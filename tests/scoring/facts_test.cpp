@@ -2714,3 +2714,16 @@ TEST(Facts, AnEvaluationDefPredictsWithTheModuleItIsHanded) {
                 .at("predicts"),
             0);
 }
+
+// NumPy's NaN entries filled through a mask of the array tested are a fill (by hand: each line replaces X's
+// NaNs); a mask of another array, or a count of the NaNs, fills nothing.
+TEST(Facts, NumpyMaskFillsAreFills) {
+  const auto cells = [](const std::string& line) {
+    return facts_of("# %%\nimport numpy as np\nX = np.load('x.npy')\n" + line + "\n").at("imputation_cells");
+  };
+  EXPECT_EQ(cells("X[np.isnan(X)] = 0"), 1);
+  EXPECT_EQ(cells("X[np.isnan(X)] = np.nanmedian(X)"), 1);
+  EXPECT_EQ(cells("X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)"), 1);
+  EXPECT_EQ(cells("flags[np.isnan(X)] = 1"), 0);
+  EXPECT_EQ(cells("n_missing = np.isnan(X).sum()"), 0);
+}
