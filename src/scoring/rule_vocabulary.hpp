@@ -157,10 +157,17 @@ inline const Tokens k_estimator = {
     "compare_models(", "H2OAutoML(", "H2OGradientBoostingEstimator(", "H2ORandomForestEstimator(",
     "H2OGeneralizedLinearEstimator(", "H2ODeepLearningEstimator(", "H2OXGBoostEstimator(",
     "TabularPredictor(", "AutoML(", "AutoModelFor", "SentenceTransformer(", "Word2Vec(", "Doc2Vec(",
-    "FastText(", "fasttext.train_"};
+    "FastText(", "fasttext.train_",
+    // Recommenders and pattern mining: Spark ML's FPGrowth (its ALS and LDA are words, k_estimator_words),
+    // implicit's and LightFM's models, surprise's algorithms (`algo.fit(trainset)`; its `SVD(` is a word)
+    "FPGrowth(", "AlternatingLeastSquares(", "BayesianPersonalizedRanking(", "LogisticMatrixFactorization(",
+    "LightFM(", "SVDpp(", "KNNBasic(", "KNNWithMeans(", "KNNWithZScore(", "KNNBaseline(", "SlopeOne(",
+    "CoClustering(", "BaselineOnly(", "NormalPredictor("};
 /// Estimators whose name also ends other names, matched only where they start a name: statsmodels' `ols(` /
-/// `OLS(` (`smf.ols(`, `sm.OLS(`), not the end of Spark's `setInputCols(` or a helper's `drop_cols(`.
-inline const Tokens k_estimator_words = {"ols(", "OLS("};
+/// `OLS(` (`smf.ols(`, `sm.OLS(`), not the end of Spark's `setInputCols(` or a helper's `drop_cols(`; Spark
+/// ML's `ALS(` and `LDA(` and surprise's `SVD(` (`surprise.SVD(`), not sklearn's `TruncatedSVD(`, a
+/// transform.
+inline const Tokens k_estimator_words = {"ols(", "OLS(", "ALS(", "LDA(", "SVD("};
 /// Whether `text` names an estimator (k_estimator, or a k_estimator_words word where it starts a name).
 inline bool names_estimator(std::string_view text) {
   return contains_any(text, k_estimator) ||
@@ -238,10 +245,15 @@ inline const Tokens k_seed = {"random_state=",    "random_state =",   "seed=",
                               "'random_seed'",    "\"random_seed\"",  "default_rng(",
                               "RandomState(",     "fix_random_seed(", "enable_full_determinism(",
                               "session_id="};
-inline const Tokens k_predict = {".predict(",     "predict_proba(",  "predict_classes(", "score_batch(",
-                                 "run_scoring",   ".transform(test", ".transform(new",   "spark_udf(",
-                                 ".forecast(",    ".get_forecast(",  ".get_prediction(", "fit_predict(",
-                                 "predict_model("};
+/// Predictions: a model's predict and its kin; a recommender's recommendations (implicit's
+/// `.recommend(`, Spark ML's ALS model's `recommendForAllUsers(` and the like); surprise's predictions for
+/// a test set of (user, item, rating) triples (`algo.test(testset)`,
+/// `algo.test(trainset.build_anti_testset())`).
+inline const Tokens k_predict = {
+    ".predict(",        "predict_proba(", "predict_classes(",     "score_batch(", "run_scoring",
+    ".transform(test",  ".transform(new", "spark_udf(",           ".forecast(",   ".get_forecast(",
+    ".get_prediction(", "fit_predict(",   "predict_model(",       ".recommend(",  "recommendFor",
+    ".test(testset",    ".test(test_set", ".test(trainset.build_"};
 inline const Tokens k_persist = {"joblib.dump(",       "pickle.dump(",     "dill.dump(",
                                  "cloudpickle.dump(",  "save_pretrained(", "push_to_hub(",
                                  "to_disk(",           "log_model(",       "save_model(",
@@ -752,7 +764,11 @@ inline const Tokens k_order_objects = {"the",  "a",       "an",    "every", "all
                                        "your", "these",   "those", "this",  "them",    "it",   "columns",
                                        "rows", "missing", "new",   "some",  "another", "one"};
 /// Model families ("baseline" last: a dummy model). statsmodels' linear models count as linear (`ols(` and
-/// `OLS(` only where they start a name, as in k_estimator_words).
+/// `OLS(` only where they start a name, as in k_estimator_words). Recommenders are matrix factorisations
+/// and their kin, which learn from a user-item matrix (Spark ML's ALS, implicit's, LightFM, surprise's SVD,
+/// SlopeOne, ...); surprise's neighbourhood models (`KNNBasic(`, ...) are knn, Spark ML's LDA topic model is
+/// clustering (Spark files it there), imblearn's EasyEnsemble and RUSBoost (AdaBoost ensembles) boosting,
+/// surprise's `NormalPredictor(` (random ratings drawn from the training distribution) a baseline.
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
     {"linear",
      {"LinearRegression(",
@@ -792,21 +808,27 @@ inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
       "IV2SLS("}},
     {"tree", {"DecisionTree"}},
     {"forest", {"RandomForest", "ExtraTrees"}},
-    {"boosting", {"GradientBoosting", "AdaBoost", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
+    {"boosting",
+     {"GradientBoosting", "AdaBoost", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train(", "EasyEnsemble",
+      "RUSBoost"}},
     {"svm", {"SVC(", "SVR("}},
-    {"knn", {"KNeighbors"}},
-    {"naive bayes", {"NB("}},
+    {"knn", {"KNeighbors", "KNNBasic(", "KNNWithMeans(", "KNNWithZScore(", "KNNBaseline("}},
+    {"naive bayes", {"NB(", "NaiveBayes("}},
     {"neural net",
-     {"MLP", "Sequential(", "nn.Module", "keras.Model(", "Model(input", "AutoModelFor",
-      "SentenceTransformer("}},
+     {"MLP", "MultilayerPerceptron", "Sequential(", "nn.Module", "keras.Model(", "Model(input",
+      "AutoModelFor", "SentenceTransformer("}},
     {"clustering",
      {"KMeans(", "DBSCAN(", "AgglomerativeClustering(", "GaussianMixture(", "MeanShift(",
-      "SpectralClustering(", "Birch(", "OPTICS(", "AffinityPropagation("}},
+      "SpectralClustering(", "Birch(", "OPTICS(", "AffinityPropagation(", "LDA("}},
+    {"recommender",
+     {"ALS(", "AlternatingLeastSquares(", "BayesianPersonalizedRanking(", "LogisticMatrixFactorization(",
+      "LightFM(", "SVD(", "SVDpp(", "SlopeOne(", "CoClustering(", "BaselineOnly("}},
+    {"association rules", {"FPGrowth("}},
     {"time series",
      {"ARIMA(", "SARIMAX(", "ExponentialSmoothing(", "Prophet(", "AutoReg(", "auto_arima(",
       "SimpleExpSmoothing(", "Holt(", "ETSModel(", "UnobservedComponents(", "VAR(", "VARMAX(", "ThetaModel(",
       "STLForecast(", "MarkovRegression(", "arch_model("}},
-    {"baseline", {"DummyClassifier(", "DummyRegressor("}}};
+    {"baseline", {"DummyClassifier(", "DummyRegressor(", "NormalPredictor("}}};
 /// Words of markdown that discusses metrics.
 inline const Tokens k_metric_words = {"accuracy",  "precision", "recall",   "rmse",       "mse",   "mape",
                                       "f1",        "log loss",  "residual", "silhouette", "mae",   "r2",

@@ -2582,3 +2582,62 @@ TEST(Facts, ATrainerOfAnyNameTrainsOnItsHeldOutSet) {
   // .train( of a name that is no trainer (PyTorch's mode switch) trains nothing by itself
   EXPECT_EQ(facts_of("# %%\nimport torch\nnet = torch.nn.Linear(3, 1)\nnet.train()\n").at("trains_model"), 0);
 }
+
+// Recommenders, Spark ML's other models and imblearn's ensembles are estimators, each of a family (by hand:
+// ALS, implicit's AlternatingLeastSquares and surprise's SVD factorise a user-item matrix, a recommender;
+// surprise's KNNBasic is a nearest-neighbour model; Spark's LDA topic model is filed under clustering,
+// FPGrowth mines association rules; EasyEnsemble is a bag of AdaBoost learners, boosting).
+TEST(Facts, RecommendersSparkModelsAndImbalancedEnsemblesAreEstimators) {
+  const auto fact = [](const std::string& code, const char* name) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at(name);
+  };
+  const std::string als =
+      "als = ALS(userCol='userId', itemCol='movieId', ratingCol='rating')\nmodel = als.fit(training)\n"
+      "recs = model.recommendForAllUsers(10)";
+  EXPECT_EQ(fact(als, "trains_model"), 1);
+  EXPECT_EQ(fact(als, "model_families"), 1);  // recommender
+  EXPECT_EQ(fact(als, "predicts"), 1);        // recommendations for every user
+  for (const char* model :
+       {"fp = FPGrowth(itemsCol='items', minSupport=0.2)\nm = fp.fit(baskets)",
+        "lda = LDA(k=10, maxIter=10)\nm = lda.fit(corpus)",
+        "nb = NaiveBayes(smoothing=1.0, modelType='multinomial')\nm = nb.fit(df)",
+        "mlp = MultilayerPerceptronClassifier(layers=[4, 5, 3], maxIter=100)\nm = mlp.fit(df)",
+        "algo = SVD(random_state=0)\nalgo.fit(trainset)",
+        "knn = KNNBasic(sim_options={'user_based': False})\n"
+        "knn.fit(trainset)",
+        "als = implicit.als.AlternatingLeastSquares(factors=64)\nals.fit(user_items)",
+        "eec = EasyEnsembleClassifier(n_estimators=10)\neec.fit(X_train, y_train)"}) {
+    EXPECT_EQ(fact(model, "trains_model"), 1) << model;
+    EXPECT_EQ(fact(model, "model_families"), 1) << model;
+  }
+  EXPECT_EQ(fact("mlp = MultilayerPerceptronClassifier(layers=[4, 5, 3])\nm = mlp.fit(df)", "neural_network"),
+            1);
+  EXPECT_EQ(fact("nb = NaiveBayes()\nm = nb.fit(df)", "neural_network"), 0);
+  // surprise: a test set's predictions, and two families compared (a factorisation and a neighbourhood model)
+  const std::string surprise =
+      "algo = SVD()\nalgo.fit(trainset)\npredictions = algo.test(testset)\nknn = KNNBasic()\n"
+      "knn.fit(trainset)";
+  EXPECT_EQ(fact(surprise, "predicts"), 1);
+  EXPECT_EQ(fact(surprise, "model_families"), 2);
+  EXPECT_EQ(fact("algo = SVD()\nalgo.fit(trainset)", "predicts"), 0);
+  EXPECT_EQ(
+      fact("als = implicit.als.AlternatingLeastSquares()\nals.fit(ui)\nids, s = als.recommend(0, ui[0])",
+           "predicts"),
+      1);
+  // an EasyEnsemble beside an AdaBoost model: one family
+  EXPECT_EQ(fact("a = EasyEnsembleClassifier()\na.fit(X, y)\nb = AdaBoostClassifier()\nb.fit(X, y)",
+                 "model_families"),
+            1);
+  // surprise's NormalPredictor draws random ratings: a baseline, no family
+  const std::string normal = "base = NormalPredictor()\nbase.fit(trainset)";
+  EXPECT_EQ(fact(normal, "baseline_model"), 1);
+  EXPECT_EQ(fact(normal, "model_families"), 0);
+  EXPECT_EQ(fact("algo = SVD()\nalgo.fit(trainset)", "baseline_model"), 0);
+  // sklearn's TruncatedSVD and NumPy's svd are transforms, a name ending in ALS or LDA is none of Spark's
+  for (const char* none :
+       {"svd = TruncatedSVD(n_components=50)\nZ = svd.fit(X).transform(X)", "u, s, vt = np.linalg.svd(X)",
+        "r = compute_ALS(x)\nr.fit(y)", "t = run_LDA(x)\nt.fit(y)"}) {
+    EXPECT_EQ(fact(none, "trains_model"), 0) << none;
+    EXPECT_EQ(fact(none, "model_families"), 0) << none;
+  }
+}
