@@ -2641,3 +2641,84 @@ TEST(Facts, RecommendersSparkModelsAndImbalancedEnsemblesAreEstimators) {
     EXPECT_EQ(fact(none, "model_families"), 0) << none;
   }
 }
+
+// Metrics of torchmetrics and Keras, more of sklearn's and Prophet's, each in its family by its definition
+// (by hand: the error rate is one minus accuracy, the Jaccard index a function of F1, the DET curve the ROC
+// curve's trade-off, the largest and the pinball error absolute errors, D-squared R-squared's kin, the Brier
+// score a probability score as log loss is; a hinge loss and a deviance fit no family). A loss of Keras'
+// that shares an error metric's name computes no metric.
+TEST(Facts, MetricsOfTorchmetricsKerasAndMoreOfSklearn) {
+  const auto facts = [](const std::string& code) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n");
+  };
+  const auto expect = [&](const std::string& code, int cells, int kinds) {
+    const auto f = facts(code);
+    EXPECT_EQ(f.at("metric_cells"), cells) << code;
+    EXPECT_EQ(f.at("metric_kinds"), kinds) << code;
+  };
+  expect("auc = torchmetrics.AUROC(task='binary')\nprint(auc(p, y))", 1, 1);
+  expect("auc = BinaryAUROC()\nacc = BinaryAccuracy()\nprint(auc(p, y), acc(p, y))", 1, 2);
+  expect("acc = torchmetrics.Accuracy(task='binary')\nprint(acc(p, y))", 1, 1);
+  expect(
+      "f1 = F1Score(task='multiclass', num_classes=3)\ncm = ConfusionMatrix(task='multiclass', "
+      "num_classes=3)",
+      1, 2);
+  expect("mse = MeanSquaredError()\nprint(mse(p, y))", 1, 1);
+  expect(
+      "from torchmetrics.functional import accuracy\nprint(accuracy(p, y, task='multiclass', "
+      "num_classes=10))",
+      1, 1);
+  // the functional accuracy and sklearn's accuracy_score are one family
+  expect("print(accuracy_score(y, p))\nprint(accuracy(p, y, task='binary'))", 1, 1);
+  // AveragePrecision is PR-AUC, no precision
+  expect("ap = AveragePrecision(task='binary')", 1, 1);
+  EXPECT_EQ(
+      facts("ap = AveragePrecision(task='binary')\nprint(average_precision_score(y, s))").at("metric_kinds"),
+      1);
+  // Keras: precision and recall one family, AUC the ROC curve's unless curve='PR'
+  expect(
+      "model.compile(optimizer='adam', loss='binary_crossentropy',\n"
+      "              metrics=[keras.metrics.Precision(), keras.metrics.Recall(), keras.metrics.AUC()])",
+      1, 2);
+  expect("m = [keras.metrics.AUC(curve='PR')]", 1, 1);
+  EXPECT_EQ(facts("m = [keras.metrics.AUC(curve='PR')]\nprint(roc_auc_score(y, s))").at("metric_kinds"), 2);
+  // sklearn: each beside a metric of its family is one kind; hinge loss and deviances are of no family
+  for (const char* same :
+       {"print(zero_one_loss(y, p), accuracy_score(y, p))", "print(hamming_loss(y, p), accuracy_score(y, p))",
+        "print(jaccard_score(y, p), f1_score(y, p))", "print(det_curve(y, s), roc_auc_score(y, s))",
+        "print(max_error(y, p), mean_absolute_error(y, p))",
+        "print(mean_pinball_loss(y, p, alpha=0.9), mean_absolute_error(y, p))",
+        "print(d2_absolute_error_score(y, p), r2_score(y, p))",
+        "print(brier_score_loss(y, s), log_loss(y, s))",
+        "print(ndcg_score(y, s), dcg_score(y, s), coverage_error(y, s))"})
+    expect(same, 1, 1);
+  for (const char* none :
+       {"print(hinge_loss(y, d))", "print(mean_poisson_deviance(y, p))", "print(mean_gamma_deviance(y, p))",
+        "print(mean_tweedie_deviance(y, p, power=1.5))"})
+    expect(none, 1, 0);
+  expect("print(ndcg_score(y, s), roc_auc_score(y, s))", 1, 2);  // ranking is a family of its own
+  // surprise's accuracy module: RMSE and MAE
+  expect("accuracy.rmse(predictions)\naccuracy.mae(predictions)", 1, 2);
+  // no metric: Keras' losses, a helper's name, a def, a string's text
+  expect("model.compile(optimizer='adam', loss=keras.losses.MeanSquaredError())", 0, 0);
+  expect("model.compile(loss=MeanAbsoluteError(), optimizer='adam')", 0, 0);
+  expect("loss_fn = MeanSquaredError()", 0, 0);
+  expect("acc = get_accuracy(model)", 0, 0);
+  expect("def accuracy(y, p):\n    return 0", 0, 0);
+  expect("plt.ylabel('Precision(%)')", 0, 0);
+  // Prophet: its cross_validation cross-validates, performance_metrics computes metrics (a table of several,
+  // of no family by itself)
+  const auto prophet = facts(
+      "from prophet.diagnostics import cross_validation, performance_metrics\n"
+      "df_cv = cross_validation(m, initial='730 days', period='90 days', horizon='90 days')\n# %%\n"
+      "df_p = performance_metrics(df_cv)");
+  EXPECT_EQ(prophet.at("cross_validation"), 1);
+  EXPECT_EQ(prophet.at("metric_cells"), 1);
+  EXPECT_EQ(prophet.at("metric_kinds"), 0);
+  EXPECT_EQ(facts("df_cv = cross_validation(m, horizon='30 days')").at("cross_validation"), 1);
+  // a cross_validation of the notebook's own, neither Prophet's import nor a horizon: no cross-validation
+  EXPECT_EQ(
+      facts("def cross_validation(model, X, y):\n    return 0\n\nscores = cross_validation(model, X, y)")
+          .at("cross_validation"),
+      0);
+}
