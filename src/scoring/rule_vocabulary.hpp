@@ -180,7 +180,8 @@ inline const Tokens k_fit = {".fit(",           "lgb.train(",         "xgb.train
                              ".partial_fit(",   ".fit_predict(",      ".fit_generator(",
                              "auto_arima(",     "trainer.train(",     "compare_models(",
                              "training_frame=", "train_supervised(",  "train_unsupervised(",
-                             "Word2Vec(",       "Doc2Vec(",           "FastText("};
+                             "Word2Vec(",       "Doc2Vec(",           "FastText(",
+                             "tuner.search("};
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
 /// Whether code cell `c` fits or trains (a k_fit token, `.train(`: `model.train()`, `booster.train(`, or a
 /// packaged training step, k_packaged_training: `run_training(`) in its code, not inside a string
@@ -220,6 +221,7 @@ inline const Tokens k_cross_validation = {"cross_val_score(",
                                           "LeaveOneGroupOut(",
                                           "HalvingRandomSearchCV(",
                                           "HalvingGridSearchCV(",
+                                          "BayesSearchCV(",
                                           "nfolds="};
 inline const Tokens k_tuning = {"GridSearchCV(",
                                 "RandomizedSearchCV(",
@@ -234,7 +236,14 @@ inline const Tokens k_tuning = {"GridSearchCV(",
                                 "H2OAutoML(",
                                 "compare_models(",
                                 "AutoML(",
-                                "flaml"};
+                                "flaml",
+                                "Hyperband(",
+                                "RandomSearch(",
+                                "BayesianOptimization(",
+                                "tuner.search("};
+/// Keras Tuner's tuners (`tuner = kt.Hyperband(build_model, objective="val_accuracy")`): their `.search(`
+/// builds and fits the models of the search (model_fit_cells), as `tuner.search(` does (k_fit).
+inline const Tokens k_keras_tuners = {"Hyperband(", "RandomSearch(", "BayesianOptimization("};
 /// The first code cell that cross-validates a Prophet model, `cross_validation(m, initial="730 days",
 /// period="90 days", horizon="90 days")`: a call of `cross_validation(` in code where it starts a name (not
 /// its `def`), where the notebook imports it from Prophet's diagnostics (`from prophet.diagnostics import
@@ -3106,7 +3115,8 @@ inline bool loads_data_in(std::string_view body) {
 /// or called on a name assigned one alone (`scaler.fit(X_train)`; a name whose line also builds an estimator
 /// or a pipeline, `pipe = make_pipeline(StandardScaler(), LogisticRegression())`, is a model). So fitting a
 /// scaler does not start training. A trainer object's `.train(` trains too, whatever its name: `ft =
-/// Trainer(model=model, ...)` (Hugging Face's, SFTTrainer, ...) then `ft.train()`.
+/// Trainer(model=model, ...)` (Hugging Face's, SFTTrainer, ...) then `ft.train()`; and so does a Keras Tuner
+/// tuner's `.search(` (k_keras_tuners: `hb = kt.Hyperband(...)` then `hb.search(x, y)`).
 inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
   static const Tokens transforms = [] {
     Tokens t = k_transformer;
@@ -3121,6 +3131,7 @@ inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
   // from there on (`model = PCA(2)`, then `model = RandomForestClassifier()`).
   std::set<std::string, std::less<>> names;
   std::set<std::string, std::less<>> trainers;  // names assigned a `...Trainer(` object
+  std::set<std::string, std::less<>> tuners;    // names assigned a Keras Tuner tuner (k_keras_tuners)
   std::vector<int> out;
   for (const auto& c : f.code) {
     const bool fits = contains_any(c.body, k_fit);
@@ -3130,8 +3141,13 @@ inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
       for (auto at = line.find(".train("); !model && at != std::string_view::npos;
            at = line.find(".train(", at + 1))
         model = trainers.count(name_before(line, at)) > 0;
+      for (auto at = line.find(".search("); !model && at != std::string_view::npos;
+           at = line.find(".search(", at + 1))
+        model = tuners.count(name_before(line, at)) > 0;
       if (const std::string_view trainer = built_name(line, {"Trainer("}); !trainer.empty())
         trainers.emplace(trainer);
+      if (const std::string_view tuner = built_name(line, k_keras_tuners); !tuner.empty())
+        tuners.emplace(tuner);
       if (const std::string_view target = assignment_target(line); !target.empty()) {
         const std::string_view name = built_name(line, transforms);
         if (!name.empty() && builds_transform(line))

@@ -2722,3 +2722,47 @@ TEST(Facts, MetricsOfTorchmetricsKerasAndMoreOfSklearn) {
           .at("cross_validation"),
       0);
 }
+
+// Keras Tuner's search builds and fits the models it tries: a hyperparameter search that trains (by hand:
+// the hypermodel is a Keras Sequential, fitted by the tuner's search, whatever the tuner's name). A tuner
+// built and never searched trains nothing, nor does another name's `.search(`. skopt's BayesSearchCV is a
+// cross-validated search, as GridSearchCV is; bayes_opt's BayesianOptimization a search without folds.
+TEST(Facts, KerasTunerSearchesTrainAndTune) {
+  const std::string hypermodel =
+      "# %%\nimport re\nimport keras_tuner as kt\nfrom tensorflow import keras\n\ndef build_model(hp):\n"
+      "    model = keras.Sequential([keras.layers.Dense(hp.Int('units', 32, 512, step=32), "
+      "activation='relu'),\n"
+      "                              keras.layers.Dense(10, activation='softmax')])\n"
+      "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+      "    return model\n# %%\n";
+  for (const char* search :
+       {"tuner = kt.Hyperband(build_model, objective='val_accuracy', max_epochs=10)\n"
+        "tuner.search(x_train, y_train, validation_split=0.2)",
+        "rs = kt.RandomSearch(build_model, objective='val_loss', max_trials=5)\nrs.search(x_train, y_train)",
+        "bo = kt.BayesianOptimization(build_model, objective='val_loss', max_trials=10)\nbo.search(x, y)"}) {
+    const auto f = facts_of(hypermodel + search + "\n");
+    EXPECT_EQ(f.at("tuning"), 1) << search;
+    EXPECT_EQ(f.at("trains_model"), 1) << search;
+    EXPECT_EQ(f.at("neural_network"), 1) << search;
+  }
+  const auto built = facts_of(hypermodel + "tuner = kt.Hyperband(build_model, objective='val_accuracy')\n");
+  EXPECT_EQ(built.at("tuning"), 1);
+  EXPECT_EQ(built.at("trains_model"), 0);
+  for (const char* other : {"m = re.search('a', s)", "hits = index.search(query)"}) {
+    const auto f = facts_of(hypermodel + other + "\n");
+    EXPECT_EQ(f.at("trains_model"), 0) << other;
+    EXPECT_EQ(f.at("tuning"), 0) << other;
+  }
+  const auto bayes = facts_of(
+      "# %%\nfrom skopt import BayesSearchCV\nopt = BayesSearchCV(SVC(), {'C': (1e-6, 1e+6, 'log-uniform')}, "
+      "n_iter=32)\nopt.fit(X_train, y_train)\n");
+  EXPECT_EQ(bayes.at("cross_validation"), 1);
+  EXPECT_EQ(bayes.at("tuning"), 1);
+  EXPECT_EQ(bayes.at("trains_model"), 1);
+  const auto black_box = facts_of(
+      "# %%\nfrom bayes_opt import BayesianOptimization\nopt = BayesianOptimization(f=black_box, "
+      "pbounds=bounds)\nopt.maximize(n_iter=10)\n");
+  EXPECT_EQ(black_box.at("tuning"), 1);
+  EXPECT_EQ(black_box.at("cross_validation"), 0);
+  EXPECT_EQ(black_box.at("trains_model"), 0);
+}
