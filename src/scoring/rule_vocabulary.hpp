@@ -121,6 +121,24 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "read_csv_auto(",
                                    ".load_pandas(",
                                    "get_rdataset(",
+                                   "load_airline(",
+                                   "load_lynx(",
+                                   "load_shampoo_sales(",
+                                   "load_PBS_dataset(",
+                                   "load_longley(",
+                                   "load_uschange(",
+                                   "load_wineind(",
+                                   "load_airpassengers(",
+                                   "load_woolyrnq(",
+                                   "load_heartrate(",
+                                   "load_austres(",
+                                   "yf.download(",
+                                   "yfinance.download(",
+                                   "DataReader(",
+                                   "get_data_yahoo(",
+                                   "Dataset.load_builtin(",
+                                   "Dataset.load_from_df(",
+                                   "Dataset.load_from_file(",
                                    "import_file(",
                                    "TabularDataset(",
                                    "fetch_20newsgroups(",
@@ -131,9 +149,14 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "createDataFrame(",
                                    ".run(\"ingest\")",
                                    ".run('ingest')"};
-inline const Tokens k_builtin_data = {"load_iris(",          "load_digits(",   "load_wine(",
-                                      "load_breast_cancer(", "load_diabetes(", "make_classification(",
-                                      "make_regression(",    "make_blobs("};
+/// Bundled toy data: sklearn's loaders and generators; the series sktime ships (`load_airline()`,
+/// `load_shampoo_sales()`, ...) and pmdarima holds in its code (`load_wineind()`, ...). Not surprise's
+/// `Dataset.load_builtin(`, which downloads MovieLens or Jester on first use.
+inline const Tokens k_builtin_data = {
+    "load_iris(",           "load_digits(",      "load_wine(",      "load_breast_cancer(", "load_diabetes(",
+    "make_classification(", "make_regression(",  "make_blobs(",     "load_airline(",       "load_lynx(",
+    "load_shampoo_sales(",  "load_PBS_dataset(", "load_longley(",   "load_uschange(",      "load_wineind(",
+    "load_airpassengers(",  "load_woolyrnq(",    "load_heartrate(", "load_austres("};
 inline const Tokens k_estimator = {
     "Regressor(", "Classifier(", "Regression(", "Lasso(", "Ridge(", "ElasticNet(", "SVC(", "SVR(",
     "KNeighbors", "NB(", "DecisionTree", "RandomForest", "GradientBoosting", "XGB", "LGBM", "CatBoost", "MLP",
@@ -162,12 +185,15 @@ inline const Tokens k_estimator = {
     // implicit's and LightFM's models, surprise's algorithms (`algo.fit(trainset)`; its `SVD(` is a word)
     "FPGrowth(", "AlternatingLeastSquares(", "BayesianPersonalizedRanking(", "LogisticMatrixFactorization(",
     "LightFM(", "SVDpp(", "KNNBasic(", "KNNWithMeans(", "KNNWithZScore(", "KNNBaseline(", "SlopeOne(",
-    "CoClustering(", "BaselineOnly(", "NormalPredictor("};
+    "CoClustering(", "BaselineOnly(", "NormalPredictor(",
+    // sktime's forecasters (`ThetaForecaster(`, `NaiveForecaster(`, ...; `.fit(y_train)`) and statistical
+    // forecasters of sktime, statsforecast and tbats (its `BATS(` is a word)
+    "Forecaster(", "AutoETS(", "AutoTheta(", "TBATS(", "Croston("};
 /// Estimators whose name also ends other names, matched only where they start a name: statsmodels' `ols(` /
 /// `OLS(` (`smf.ols(`, `sm.OLS(`), not the end of Spark's `setInputCols(` or a helper's `drop_cols(`; Spark
 /// ML's `ALS(` and `LDA(` and surprise's `SVD(` (`surprise.SVD(`), not sklearn's `TruncatedSVD(`, a
-/// transform.
-inline const Tokens k_estimator_words = {"ols(", "OLS(", "ALS(", "LDA(", "SVD("};
+/// transform; `BATS(`, not the end of `TBATS(` (an estimator of its own).
+inline const Tokens k_estimator_words = {"ols(", "OLS(", "ALS(", "LDA(", "SVD(", "BATS("};
 /// Whether `text` names an estimator (k_estimator, or a k_estimator_words word where it starts a name).
 inline bool names_estimator(std::string_view text) {
   return contains_any(text, k_estimator) ||
@@ -881,7 +907,8 @@ inline const Tokens k_order_objects = {"the",  "a",       "an",    "every", "all
 /// and their kin, which learn from a user-item matrix (Spark ML's ALS, implicit's, LightFM, surprise's SVD,
 /// SlopeOne, ...); surprise's neighbourhood models (`KNNBasic(`, ...) are knn, Spark ML's LDA topic model is
 /// clustering (Spark files it there), imblearn's EasyEnsemble and RUSBoost (AdaBoost ensembles) boosting,
-/// surprise's `NormalPredictor(` (random ratings drawn from the training distribution) a baseline.
+/// surprise's `NormalPredictor(` (random ratings drawn from the training distribution) and sktime's
+/// `NaiveForecaster(` (the last value, the mean or last season's) baselines.
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
     {"linear",
      {"LinearRegression(",
@@ -938,10 +965,32 @@ inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
       "LightFM(", "SVD(", "SVDpp(", "SlopeOne(", "CoClustering(", "BaselineOnly("}},
     {"association rules", {"FPGrowth("}},
     {"time series",
-     {"ARIMA(", "SARIMAX(", "ExponentialSmoothing(", "Prophet(", "AutoReg(", "auto_arima(",
-      "SimpleExpSmoothing(", "Holt(", "ETSModel(", "UnobservedComponents(", "VAR(", "VARMAX(", "ThetaModel(",
-      "STLForecast(", "MarkovRegression(", "arch_model("}},
-    {"baseline", {"DummyClassifier(", "DummyRegressor(", "NormalPredictor("}}};
+     {"ARIMA(",
+      "SARIMAX(",
+      "ExponentialSmoothing(",
+      "Prophet(",
+      "AutoReg(",
+      "auto_arima(",
+      "SimpleExpSmoothing(",
+      "Holt(",
+      "ETSModel(",
+      "UnobservedComponents(",
+      "VAR(",
+      "VARMAX(",
+      "ThetaModel(",
+      "STLForecast(",
+      "MarkovRegression(",
+      "arch_model(",
+      "AutoETS(",
+      "ThetaForecaster(",
+      "AutoTheta(",
+      "TBATS(",
+      "BATS(",
+      "STLForecaster(",
+      "PolynomialTrendForecaster(",
+      "TrendForecaster(",
+      "Croston("}},
+    {"baseline", {"DummyClassifier(", "DummyRegressor(", "NormalPredictor(", "NaiveForecaster("}}};
 /// Words of markdown that discusses metrics.
 inline const Tokens k_metric_words = {"accuracy",  "precision", "recall",   "rmse",       "mse",   "mape",
                                       "f1",        "log loss",  "residual", "silhouette", "mae",   "r2",

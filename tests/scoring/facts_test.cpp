@@ -2766,3 +2766,59 @@ TEST(Facts, KerasTunerSearchesTrainAndTune) {
   EXPECT_EQ(black_box.at("cross_validation"), 0);
   EXPECT_EQ(black_box.at("trains_model"), 0);
 }
+
+// sktime's forecasters are time-series models, its NaiveForecaster a baseline; the series sktime and
+// pmdarima ship are bundled toy data, while yfinance, pandas-datareader and surprise's loaders read data
+// that is not (surprise's load_builtin downloads MovieLens on first use). By hand, from each library's docs.
+TEST(Facts, SktimeForecastersAndMoreDataLoads) {
+  const auto airline = facts_of(
+      "# %%\nfrom sktime.datasets import load_airline\nfrom sktime.forecasting.ets import AutoETS\n"
+      "y = load_airline()\n# %%\nets = AutoETS(auto=True, sp=12)\nets.fit(y_train)\ny_pred = "
+      "ets.predict(fh)\n");
+  EXPECT_EQ(airline.at("loads_data"), 1);
+  EXPECT_EQ(airline.at("builtin_data_only"), 1);
+  EXPECT_EQ(airline.at("trains_model"), 1);
+  EXPECT_EQ(airline.at("model_families"), 1);  // time series
+  EXPECT_EQ(airline.at("predicts"), 1);
+  const auto fact = [](const std::string& code, const char* name) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at(name);
+  };
+  for (const char* model : {"f = ThetaForecaster(sp=12)\nf.fit(y_train)", "f = TBATS(sp=12)\nf.fit(y_train)",
+                            "f = BATS(sp=12)\nf.fit(y_train)", "f = STLForecaster(sp=12)\nf.fit(y_train)",
+                            "f = PolynomialTrendForecaster(degree=1)\nf.fit(y_train)",
+                            "f = Croston(smoothing=0.1)\nf.fit(y_train)"}) {
+    EXPECT_EQ(fact(model, "trains_model"), 1) << model;
+    EXPECT_EQ(fact(model, "model_families"), 1) << model;
+  }
+  // the naive forecaster is a baseline, no family; beside a forecaster it is one
+  const std::string naive = "n = NaiveForecaster(strategy='last', sp=12)\nn.fit(y_train)";
+  EXPECT_EQ(fact(naive, "trains_model"), 1);
+  EXPECT_EQ(fact(naive, "model_families"), 0);
+  EXPECT_EQ(fact(naive, "baseline_model"), 1);
+  EXPECT_EQ(fact(naive + "\nf = ThetaForecaster(sp=12)\nf.fit(y_train)", "model_families"), 1);
+  EXPECT_EQ(fact("f = ThetaForecaster(sp=12)\nf.fit(y_train)", "baseline_model"), 0);
+  EXPECT_EQ(
+      fact("ets = AutoETS(sp=12)\nets.fit(y_train)\nxgb = XGBRegressor()\nxgb.fit(X, y)", "model_families"),
+      2);
+  // a forecasting horizon is no model; a name ending in BATS is no tbats model
+  for (const char* none :
+       {"fh = ForecastingHorizon(y_test.index, is_relative=False)", "s = compute_BATS(y)\ns.fit(y)"})
+    EXPECT_EQ(fact(none, "trains_model"), 0) << none;
+  // data: bundled series, and loads of data that is not bundled
+  for (const char* bundled : {"y = load_shampoo_sales()", "y = pm.datasets.load_wineind()"}) {
+    const auto f = facts_of(std::string("# %%\n") + bundled + "\n");
+    EXPECT_EQ(f.at("loads_data"), 1) << bundled;
+    EXPECT_EQ(f.at("builtin_data_only"), 1) << bundled;
+  }
+  for (const char* load :
+       {"px = yf.download('AAPL', start='2018-01-01')", "rates = pdr.DataReader('GS10', 'fred', start)",
+        "data = Dataset.load_builtin('ml-100k')",
+        "data = Dataset.load_from_df(ratings[['userId', 'movieId', 'rating']], reader)"}) {
+    const auto f = facts_of(std::string("# %%\n") + load + "\n");
+    EXPECT_EQ(f.at("loads_data"), 1) << load;
+    EXPECT_EQ(f.at("builtin_data_only"), 0) << load;
+  }
+  // a bundled series beside downloaded prices: not every load is bundled
+  EXPECT_EQ(facts_of("# %%\ny = load_airline()\n# %%\npx = yf.download('AAPL')\n").at("builtin_data_only"),
+            0);
+}
