@@ -319,16 +319,22 @@ inline const Tokens k_predict = {
     ".transform(test",  ".transform(new", "spark_udf(",           ".forecast(",   ".get_forecast(",
     ".get_prediction(", "fit_predict(",   "predict_model(",       ".recommend(",  "recommendFor",
     ".test(testset",    ".test(test_set", ".test(trainset.build_"};
+/// Saves of a model: pickles and model formats, MLflow, the registry, and deep-learning checkpoints (Keras'
+/// `ModelCheckpoint(` callback and `.save_weights(`, Lightning's `trainer.save_checkpoint(`).
 inline const Tokens k_persist = {"joblib.dump(",       "pickle.dump(",     "dill.dump(",
                                  "cloudpickle.dump(",  "save_pretrained(", "push_to_hub(",
                                  "to_disk(",           "log_model(",       "save_model(",
                                  "register_model(",    "store_model(",     "run_publish_model(",
                                  ".run(\"register\")", ".run('register')", ".write().overwrite().save(",
-                                 "model.save(",        "torch.save("};
+                                 "model.save(",        "torch.save(",      "ModelCheckpoint(",
+                                 ".save_weights(",     "save_checkpoint("};
+/// Loads of a model, or calls of a deployed one; deep-learning checkpoints read back too (Lightning's
+/// `Model.load_from_checkpoint(`, Keras' `.load_weights(`).
 inline const Tokens k_load_model = {
-    "joblib.load(",        "pickle.load(",   "load_model(",   "models:/",       "spark_udf(",
-    "PipelineModel.load(", "get_artifact(",  "score_batch(",  "run_scoring",    "deployments.",
-    "load_state_dict(",    "Word2Vec.load(", "Doc2Vec.load(", "FastText.load(", "KeyedVectors.load("};
+    "joblib.load(",          "pickle.load(",   "load_model(",   "models:/",       "spark_udf(",
+    "PipelineModel.load(",   "get_artifact(",  "score_batch(",  "run_scoring",    "deployments.",
+    "load_state_dict(",      "Word2Vec.load(", "Doc2Vec.load(", "FastText.load(", "KeyedVectors.load(",
+    "load_from_checkpoint(", ".load_weights("};
 /// Whether `body` calls a bare `dump(` (`from joblib import dump`; `dump(model, "m.joblib")`): a `dump(`
 /// that starts a name and follows no `.` (`json.dump(metrics, f)` and `yaml.dump(` save no model).
 inline bool calls_bare_dump(std::string_view body) {

@@ -2822,3 +2822,27 @@ TEST(Facts, SktimeForecastersAndMoreDataLoads) {
   EXPECT_EQ(facts_of("# %%\ny = load_airline()\n# %%\npx = yf.download('AAPL')\n").at("builtin_data_only"),
             0);
 }
+
+// Deep-learning checkpoints save a model's weights, and reading one back loads the model (by hand: Keras'
+// ModelCheckpoint callback writes the model or its weights as it trains, save_weights and Lightning's
+// save_checkpoint write them; load_from_checkpoint and load_weights read them). Reading the weights in
+// memory saves and loads nothing.
+TEST(Facts, DeepLearningCheckpointsSaveAndLoadTheModel) {
+  const auto fact = [](const std::string& code, const char* name) {
+    return facts_of("# %%\nimport torch\nfrom tensorflow import keras\n# %%\n" + code + "\n").at(name);
+  };
+  for (const char* save :
+       {"cb = keras.callbacks.ModelCheckpoint('best.keras', save_best_only=True)\nmodel.fit(X, y, "
+        "callbacks=[cb])",
+        "model.save_weights('model.weights.h5')", "trainer.save_checkpoint('final.ckpt')"}) {
+    EXPECT_EQ(fact(save, "persists_model"), 1) << save;
+    EXPECT_EQ(fact(save, "persists_with_pickle"), 0) << save;  // no pickle, no model.save(
+  }
+  for (const char* load :
+       {"model = LitCredit.load_from_checkpoint('best.ckpt')", "model.load_weights('model.weights.h5')"})
+    EXPECT_EQ(fact(load, "loads_model"), 1) << load;
+  for (const char* none : {"w = model.get_weights()", "model.set_weights(w)", "ckpt_dir = 'checkpoints/'"}) {
+    EXPECT_EQ(fact(none, "persists_model"), 0) << none;
+    EXPECT_EQ(fact(none, "loads_model"), 0) << none;
+  }
+}
