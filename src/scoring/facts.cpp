@@ -17,8 +17,10 @@ namespace {
 
 using namespace detail;
 
-const Tokens k_neural = {"Sequential(", "keras",      "torch.nn",     "nn.Module",           "MLP",
-                         "nn.Linear(",  ".backward(", "AutoModelFor", "SentenceTransformer("};
+const Tokens k_neural = {"Sequential(",         "keras",        "torch.nn",
+                         "nn.Module",           "MLP",          "nn.Linear(",
+                         ".backward(",          "AutoModelFor", "SentenceTransformer(",
+                         "MultilayerPerceptron"};
 /// Deep-learning frameworks: importing one and training a model is training a neural network.
 const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras",
                                                              "jax",   "flax",       "transformers"};
@@ -278,7 +280,7 @@ const std::vector<FactInfo>& fact_vocabulary() {
       {"seed_set", K::boolean, "a random seed or random_state is set", "training"},
       {"model_families", K::count, "distinct model families (linear, tree, forest, boosting, svm, ...)",
        "training"},
-      {"baseline_model", K::boolean, "a DummyClassifier / DummyRegressor baseline", "training"},
+      {"baseline_model", K::boolean, "a baseline model (DummyClassifier / DummyRegressor, ...)", "training"},
       {"neural_network", K::boolean, "a neural network (keras, torch, MLP)", "training"},
       {"early_stopping", K::boolean, "early stopping is configured", "training"},
       {"training_fails", K::boolean, "a cell that fits or trains shows an error", "training"},
@@ -532,9 +534,10 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["cross_validation"] = b(s.cv.has_value());
   v["tuning"] = b(any(f, k_tuning));
   v["seed_set"] = b(any(f, k_seed));
-  for (const auto& name : model_families(f))
+  const auto families = model_families(f);
+  for (const auto& name : families)
     if (name != "baseline") v["model_families"] += 1;  // baseline_model is its own fact
-  v["baseline_model"] = b(any(f, {"DummyClassifier(", "DummyRegressor("}));
+  v["baseline_model"] = b(families.count("baseline") > 0);
   {
     bool framework = false;
     for (const auto& c : f.code)

@@ -121,6 +121,24 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "read_csv_auto(",
                                    ".load_pandas(",
                                    "get_rdataset(",
+                                   "load_airline(",
+                                   "load_lynx(",
+                                   "load_shampoo_sales(",
+                                   "load_PBS_dataset(",
+                                   "load_longley(",
+                                   "load_uschange(",
+                                   "load_wineind(",
+                                   "load_airpassengers(",
+                                   "load_woolyrnq(",
+                                   "load_heartrate(",
+                                   "load_austres(",
+                                   "yf.download(",
+                                   "yfinance.download(",
+                                   "DataReader(",
+                                   "get_data_yahoo(",
+                                   "Dataset.load_builtin(",
+                                   "Dataset.load_from_df(",
+                                   "Dataset.load_from_file(",
                                    "import_file(",
                                    "TabularDataset(",
                                    "fetch_20newsgroups(",
@@ -131,9 +149,14 @@ inline const Tokens k_data_load = {"read_csv(",
                                    "createDataFrame(",
                                    ".run(\"ingest\")",
                                    ".run('ingest')"};
-inline const Tokens k_builtin_data = {"load_iris(",          "load_digits(",   "load_wine(",
-                                      "load_breast_cancer(", "load_diabetes(", "make_classification(",
-                                      "make_regression(",    "make_blobs("};
+/// Bundled toy data: sklearn's loaders and generators; the series sktime ships (`load_airline()`,
+/// `load_shampoo_sales()`, ...) and pmdarima holds in its code (`load_wineind()`, ...). Not surprise's
+/// `Dataset.load_builtin(`, which downloads MovieLens or Jester on first use.
+inline const Tokens k_builtin_data = {
+    "load_iris(",           "load_digits(",      "load_wine(",      "load_breast_cancer(", "load_diabetes(",
+    "make_classification(", "make_regression(",  "make_blobs(",     "load_airline(",       "load_lynx(",
+    "load_shampoo_sales(",  "load_PBS_dataset(", "load_longley(",   "load_uschange(",      "load_wineind(",
+    "load_airpassengers(",  "load_woolyrnq(",    "load_heartrate(", "load_austres("};
 inline const Tokens k_estimator = {
     "Regressor(", "Classifier(", "Regression(", "Lasso(", "Ridge(", "ElasticNet(", "SVC(", "SVR(",
     "KNeighbors", "NB(", "DecisionTree", "RandomForest", "GradientBoosting", "XGB", "LGBM", "CatBoost", "MLP",
@@ -157,10 +180,20 @@ inline const Tokens k_estimator = {
     "compare_models(", "H2OAutoML(", "H2OGradientBoostingEstimator(", "H2ORandomForestEstimator(",
     "H2OGeneralizedLinearEstimator(", "H2ODeepLearningEstimator(", "H2OXGBoostEstimator(",
     "TabularPredictor(", "AutoML(", "AutoModelFor", "SentenceTransformer(", "Word2Vec(", "Doc2Vec(",
-    "FastText(", "fasttext.train_"};
+    "FastText(", "fasttext.train_",
+    // Recommenders and pattern mining: Spark ML's FPGrowth (its ALS and LDA are words, k_estimator_words),
+    // implicit's and LightFM's models, surprise's algorithms (`algo.fit(trainset)`; its `SVD(` is a word)
+    "FPGrowth(", "AlternatingLeastSquares(", "BayesianPersonalizedRanking(", "LogisticMatrixFactorization(",
+    "LightFM(", "SVDpp(", "KNNBasic(", "KNNWithMeans(", "KNNWithZScore(", "KNNBaseline(", "SlopeOne(",
+    "CoClustering(", "BaselineOnly(", "NormalPredictor(",
+    // sktime's forecasters (`ThetaForecaster(`, `NaiveForecaster(`, ...; `.fit(y_train)`) and statistical
+    // forecasters of sktime, statsforecast and tbats (its `BATS(` is a word)
+    "Forecaster(", "AutoETS(", "AutoTheta(", "TBATS(", "Croston("};
 /// Estimators whose name also ends other names, matched only where they start a name: statsmodels' `ols(` /
-/// `OLS(` (`smf.ols(`, `sm.OLS(`), not the end of Spark's `setInputCols(` or a helper's `drop_cols(`.
-inline const Tokens k_estimator_words = {"ols(", "OLS("};
+/// `OLS(` (`smf.ols(`, `sm.OLS(`), not the end of Spark's `setInputCols(` or a helper's `drop_cols(`; Spark
+/// ML's `ALS(` and `LDA(` and surprise's `SVD(` (`surprise.SVD(`), not sklearn's `TruncatedSVD(`, a
+/// transform; `BATS(`, not the end of `TBATS(` (an estimator of its own).
+inline const Tokens k_estimator_words = {"ols(", "OLS(", "ALS(", "LDA(", "SVD(", "BATS("};
 /// Whether `text` names an estimator (k_estimator, or a k_estimator_words word where it starts a name).
 inline bool names_estimator(std::string_view text) {
   return contains_any(text, k_estimator) ||
@@ -173,7 +206,8 @@ inline const Tokens k_fit = {".fit(",           "lgb.train(",         "xgb.train
                              ".partial_fit(",   ".fit_predict(",      ".fit_generator(",
                              "auto_arima(",     "trainer.train(",     "compare_models(",
                              "training_frame=", "train_supervised(",  "train_unsupervised(",
-                             "Word2Vec(",       "Doc2Vec(",           "FastText("};
+                             "Word2Vec(",       "Doc2Vec(",           "FastText(",
+                             "tuner.search("};
 inline const Tokens k_packaged_training = {"run_training(", ".run(\"train\")", ".run('train')"};
 /// Whether code cell `c` fits or trains (a k_fit token, `.train(`: `model.train()`, `booster.train(`, or a
 /// packaged training step, k_packaged_training: `run_training(`) in its code, not inside a string
@@ -213,6 +247,7 @@ inline const Tokens k_cross_validation = {"cross_val_score(",
                                           "LeaveOneGroupOut(",
                                           "HalvingRandomSearchCV(",
                                           "HalvingGridSearchCV(",
+                                          "BayesSearchCV(",
                                           "nfolds="};
 inline const Tokens k_tuning = {"GridSearchCV(",
                                 "RandomizedSearchCV(",
@@ -227,7 +262,44 @@ inline const Tokens k_tuning = {"GridSearchCV(",
                                 "H2OAutoML(",
                                 "compare_models(",
                                 "AutoML(",
-                                "flaml"};
+                                "flaml",
+                                "Hyperband(",
+                                "RandomSearch(",
+                                "BayesianOptimization(",
+                                "tuner.search("};
+/// Keras Tuner's tuners (`tuner = kt.Hyperband(build_model, objective="val_accuracy")`): their `.search(`
+/// builds and fits the models of the search (model_fit_cells), as `tuner.search(` does (k_fit).
+inline const Tokens k_keras_tuners = {"Hyperband(", "RandomSearch(", "BayesianOptimization("};
+/// The first code cell that cross-validates a Prophet model, `cross_validation(m, initial="730 days",
+/// period="90 days", horizon="90 days")`: a call of `cross_validation(` in code where it starts a name (not
+/// its `def`), where the notebook imports it from Prophet's diagnostics (`from prophet.diagnostics import
+/// cross_validation`, fbprophet's too) or the call is given a `horizon=`. The name alone may be a helper of
+/// the notebook's own.
+inline std::optional<int> prophet_cv_cell(const NotebookFacts& f) {
+  static constexpr std::string_view call = "cross_validation(";
+  const bool imported = f.first_with({"prophet.diagnostics"}).has_value();
+  for (const auto& c : f.code) {
+    std::optional<CodeMask> code;
+    for (auto at = c.body.find(call); at != std::string::npos; at = c.body.find(call, at + 1)) {
+      if (at > 0 && is_identifier_char(c.body[at - 1])) continue;
+      const std::size_t bol = c.body.rfind('\n', at) == std::string::npos ? 0 : c.body.rfind('\n', at) + 1;
+      if (util::ends_with(util::trim(std::string_view(c.body).substr(bol, at - bol)), "def")) continue;
+      if (!code) code.emplace(c.body);
+      if (!code->at(at)) continue;
+      if (imported) return c.number;
+      int depth = 0;  // the call's arguments, to its closing `)`
+      for (std::size_t i = at + call.size() - 1; i < c.body.size(); ++i) {
+        if (c.body[i] == '(') ++depth;
+        if (c.body[i] == ')' && --depth == 0) {
+          if (contains_any(std::string_view(c.body).substr(at, i - at), {"horizon=", "horizon ="}))
+            return c.number;
+          break;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
 /// A seed given as a keyword, set by a call, or as a key of a parameter dict (`params = {"seed": 42}` for
 /// `lgb.train(params, ...)`, `{'random_state': 0}` for `RandomForestClassifier(**params)`).
 inline const Tokens k_seed = {"random_state=",    "random_state =",   "seed=",
@@ -238,20 +310,31 @@ inline const Tokens k_seed = {"random_state=",    "random_state =",   "seed=",
                               "'random_seed'",    "\"random_seed\"",  "default_rng(",
                               "RandomState(",     "fix_random_seed(", "enable_full_determinism(",
                               "session_id="};
-inline const Tokens k_predict = {".predict(",     "predict_proba(",  "predict_classes(", "score_batch(",
-                                 "run_scoring",   ".transform(test", ".transform(new",   "spark_udf(",
-                                 ".forecast(",    ".get_forecast(",  ".get_prediction(", "fit_predict(",
-                                 "predict_model("};
+/// Predictions: a model's predict and its kin; a recommender's recommendations (implicit's
+/// `.recommend(`, Spark ML's ALS model's `recommendForAllUsers(` and the like); surprise's predictions for
+/// a test set of (user, item, rating) triples (`algo.test(testset)`,
+/// `algo.test(trainset.build_anti_testset())`).
+inline const Tokens k_predict = {
+    ".predict(",        "predict_proba(", "predict_classes(",     "score_batch(", "run_scoring",
+    ".transform(test",  ".transform(new", "spark_udf(",           ".forecast(",   ".get_forecast(",
+    ".get_prediction(", "fit_predict(",   "predict_model(",       ".recommend(",  "recommendFor",
+    ".test(testset",    ".test(test_set", ".test(trainset.build_"};
+/// Saves of a model: pickles and model formats, MLflow, the registry, and deep-learning checkpoints (Keras'
+/// `ModelCheckpoint(` callback and `.save_weights(`, Lightning's `trainer.save_checkpoint(`).
 inline const Tokens k_persist = {"joblib.dump(",       "pickle.dump(",     "dill.dump(",
                                  "cloudpickle.dump(",  "save_pretrained(", "push_to_hub(",
                                  "to_disk(",           "log_model(",       "save_model(",
                                  "register_model(",    "store_model(",     "run_publish_model(",
                                  ".run(\"register\")", ".run('register')", ".write().overwrite().save(",
-                                 "model.save(",        "torch.save("};
+                                 "model.save(",        "torch.save(",      "ModelCheckpoint(",
+                                 ".save_weights(",     "save_checkpoint("};
+/// Loads of a model, or calls of a deployed one; deep-learning checkpoints read back too (Lightning's
+/// `Model.load_from_checkpoint(`, Keras' `.load_weights(`).
 inline const Tokens k_load_model = {
-    "joblib.load(",        "pickle.load(",   "load_model(",   "models:/",       "spark_udf(",
-    "PipelineModel.load(", "get_artifact(",  "score_batch(",  "run_scoring",    "deployments.",
-    "load_state_dict(",    "Word2Vec.load(", "Doc2Vec.load(", "FastText.load(", "KeyedVectors.load("};
+    "joblib.load(",          "pickle.load(",   "load_model(",   "models:/",       "spark_udf(",
+    "PipelineModel.load(",   "get_artifact(",  "score_batch(",  "run_scoring",    "deployments.",
+    "load_state_dict(",      "Word2Vec.load(", "Doc2Vec.load(", "FastText.load(", "KeyedVectors.load(",
+    "load_from_checkpoint(", ".load_weights("};
 /// Whether `body` calls a bare `dump(` (`from joblib import dump`; `dump(model, "m.joblib")`): a `dump(`
 /// that starts a name and follows no `.` (`json.dump(metrics, f)` and `yaml.dump(` save no model).
 inline bool calls_bare_dump(std::string_view body) {
@@ -387,32 +470,106 @@ inline const Tokens k_metric = {"accuracy_score(",
                                 "mutual_info_score(",
                                 "v_measure_score(",
                                 "homogeneity_score(",
-                                "completeness_score("};
+                                "completeness_score(",
+                                "brier_score_loss(",
+                                "jaccard_score(",
+                                "hamming_loss(",
+                                "zero_one_loss(",
+                                "hinge_loss(",
+                                "max_error(",
+                                "mean_pinball_loss(",
+                                "mean_poisson_deviance(",
+                                "mean_gamma_deviance(",
+                                "mean_tweedie_deviance(",
+                                "d2_absolute_error_score(",
+                                "d2_pinball_score(",
+                                "d2_tweedie_score(",
+                                "ndcg_score(",
+                                "dcg_score(",
+                                "coverage_error(",
+                                "label_ranking_loss(",
+                                "det_curve(",
+                                "DetCurveDisplay",
+                                "performance_metrics(",
+                                "accuracy.mae(",
+                                "accuracy.mse(",
+                                "Accuracy(",
+                                "AUROC(",
+                                "F1Score(",
+                                "FBetaScore(",
+                                "Precision(",
+                                "Recall(",
+                                "AveragePrecision(",
+                                "PrecisionRecallCurve(",
+                                "ConfusionMatrix(",
+                                "MeanSquaredError(",
+                                "MeanAbsoluteError(",
+                                "MeanAbsolutePercentageError(",
+                                "R2Score(",
+                                "MatthewsCorrCoef(",
+                                "CohenKappa(",
+                                "accuracy(",
+                                "auroc(",
+                                "AUC("};
+/// Metric classes of torchmetrics and Keras (`torchmetrics.AUROC(task="binary")`, `BinaryF1Score()`,
+/// `keras.metrics.Precision()`): they count in code only, not in a string's text (`print("Recall(%)")`);
+/// `AveragePrecision(` is PR-AUC's, no `Precision(`; and an error class that is a loss computes no metric:
+/// Keras' losses share the names (`keras.losses.MeanSquaredError()`, `loss=MeanAbsoluteError()`,
+/// `loss_fn = MeanSquaredError()`).
+inline const Tokens k_metric_classes = {"Accuracy(",          "AUROC(",
+                                        "F1Score(",           "FBetaScore(",
+                                        "Precision(",         "Recall(",
+                                        "AveragePrecision(",  "PrecisionRecallCurve(",
+                                        "ConfusionMatrix(",   "MeanSquaredError(",
+                                        "MeanAbsoluteError(", "MeanAbsolutePercentageError(",
+                                        "R2Score(",           "MatthewsCorrCoef(",
+                                        "CohenKappa("};
+/// Metric functions whose name also ends other names, matched only where they start a name, in code:
+/// torchmetrics' functional `accuracy(` / `auroc(` (`from torchmetrics.functional import accuracy`), not
+/// `balanced_accuracy(` nor a helper's `get_accuracy(`, nor its `def accuracy(`; Keras' `AUC(`
+/// (`keras.metrics.AUC()`), not a helper's `roc_AUC(`.
+inline const Tokens k_metric_calls = {"accuracy(", "auroc(", "AUC("};
 
 /// Metric families, so that "several metrics" counts kinds, not calls. PR-AUC is a family of its own: unlike
 /// ROC-AUC it depends on the class balance, which is why imbalanced data calls for it. A model's residuals
-/// are a regression's residual look (the rubric's), also without a metric call: `res.resid` plotted.
+/// are a regression's residual look (the rubric's), also without a metric call: `res.resid` plotted. The
+/// error rate is accuracy's (`zero_one_loss(`, `hamming_loss(`), the Jaccard index sits with F1 (a function
+/// of it), the DET curve with the ROC curve (the same trade-off), the largest and the pinball (quantile)
+/// error with the absolute error, D-squared with R-squared, the Brier score with log loss (both score
+/// predicted probabilities); rankings (NDCG, coverage error) are a family of their own. A hinge loss, a
+/// deviance (`mean_poisson_deviance(`, ...) and Prophet's `performance_metrics(` (a table of several, read
+/// by the columns the notebook names) are metrics of no family.
 inline const std::vector<std::pair<std::string, Tokens>> k_metric_kinds = {
-    {"accuracy", {"accuracy_score(", "balanced_accuracy", "Accuracy"}},
+    {"accuracy",
+     {"accuracy_score(", "balanced_accuracy", "Accuracy", "accuracy(", "zero_one_loss(", "hamming_loss("}},
     {"precision/recall/F1",
      {"precision_score(", "recall_score(", "f1_score(", "classification_report(",
-      "precision_recall_fscore_support(", "fbeta_score("}},
-    {"ROC-AUC", {"roc_auc_score(", "roc_curve(", "areaUnderROC", "RocCurveDisplay"}},
+      "precision_recall_fscore_support(", "fbeta_score(", "jaccard_score(", "F1Score(", "FBetaScore(",
+      "Precision(", "Recall("}},
+    {"ROC-AUC",
+     {"roc_auc_score(", "roc_curve(", "areaUnderROC", "RocCurveDisplay", "AUROC(", "auroc(", "AUC(",
+      "det_curve(", "DetCurveDisplay"}},
     {"PR-AUC",
-     {"average_precision_score(", "precision_recall_curve(", "PrecisionRecallDisplay", "areaUnderPR"}},
-    {"confusion matrix", {"confusion_matrix(", "ConfusionMatrixDisplay", "crosstab(y"}},
+     {"average_precision_score(", "precision_recall_curve(", "PrecisionRecallDisplay", "areaUnderPR",
+      "AveragePrecision(", "PrecisionRecallCurve(", "curve='PR'", "curve=\"PR\""}},
+    {"confusion matrix", {"confusion_matrix(", "ConfusionMatrixDisplay", "crosstab(y", "ConfusionMatrix("}},
     {"squared error",
-     {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error", "mean_squared_log_error("}},
+     {"mean_squared_error(", "rmse", "RMSE", "neg_mean_squared_error", "mean_squared_log_error(",
+      "MeanSquaredError(", "accuracy.mse("}},
     {"absolute error",
      {"mean_absolute_error(", "mean_absolute_percentage_error(", "MAE", "median_absolute_error(", "meanabs(",
-      "medianabs("}},
-    {"MCC/kappa", {"matthews_corrcoef(", "cohen_kappa_score("}},
-    {"R-squared", {"r2_score(", ".rsquared", "explained_variance_score("}},
-    {"log loss", {"log_loss("}},
+      "medianabs(", "MeanAbsoluteError(", "MeanAbsolutePercentageError(", "max_error(", "mean_pinball_loss(",
+      "accuracy.mae("}},
+    {"MCC/kappa", {"matthews_corrcoef(", "cohen_kappa_score(", "MatthewsCorrCoef(", "CohenKappa("}},
+    {"R-squared",
+     {"r2_score(", ".rsquared", "explained_variance_score(", "R2Score(", "d2_absolute_error_score(",
+      "d2_pinball_score(", "d2_tweedie_score("}},
+    {"log loss", {"log_loss(", "brier_score_loss("}},
     {"clustering",
      {"silhouette_score(", "silhouette_samples(", "davies_bouldin_score(", "calinski_harabasz_score(",
       "rand_score(", "mutual_info_score(", "v_measure_score(", "homogeneity_score(", "completeness_score(",
       "ClusteringEvaluator("}},
+    {"ranking", {"ndcg_score(", "dcg_score(", "coverage_error(", "label_ranking_loss("}},
     {"residuals",
      {"residuals", "Residual", "residplot(", "plot_diagnostics("}},  // and a name `resid` (names_residuals)
 };
@@ -753,7 +910,12 @@ inline const Tokens k_order_objects = {"the",  "a",       "an",    "every", "all
                                        "your", "these",   "those", "this",  "them",    "it",   "columns",
                                        "rows", "missing", "new",   "some",  "another", "one"};
 /// Model families ("baseline" last: a dummy model). statsmodels' linear models count as linear (`ols(` and
-/// `OLS(` only where they start a name, as in k_estimator_words).
+/// `OLS(` only where they start a name, as in k_estimator_words). Recommenders are matrix factorisations
+/// and their kin, which learn from a user-item matrix (Spark ML's ALS, implicit's, LightFM, surprise's SVD,
+/// SlopeOne, ...); surprise's neighbourhood models (`KNNBasic(`, ...) are knn, Spark ML's LDA topic model is
+/// clustering (Spark files it there), imblearn's EasyEnsemble and RUSBoost (AdaBoost ensembles) boosting,
+/// surprise's `NormalPredictor(` (random ratings drawn from the training distribution) and sktime's
+/// `NaiveForecaster(` (the last value, the mean or last season's) baselines.
 inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
     {"linear",
      {"LinearRegression(",
@@ -793,21 +955,49 @@ inline const std::vector<std::pair<std::string, Tokens>> k_model_families = {
       "IV2SLS("}},
     {"tree", {"DecisionTree"}},
     {"forest", {"RandomForest", "ExtraTrees"}},
-    {"boosting", {"GradientBoosting", "AdaBoost", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train("}},
+    {"boosting",
+     {"GradientBoosting", "AdaBoost", "XGB", "LGBM", "CatBoost", "lgb.train(", "xgb.train(", "EasyEnsemble",
+      "RUSBoost"}},
     {"svm", {"SVC(", "SVR("}},
-    {"knn", {"KNeighbors"}},
-    {"naive bayes", {"NB("}},
+    {"knn", {"KNeighbors", "KNNBasic(", "KNNWithMeans(", "KNNWithZScore(", "KNNBaseline("}},
+    {"naive bayes", {"NB(", "NaiveBayes("}},
     {"neural net",
-     {"MLP", "Sequential(", "nn.Module", "keras.Model(", "Model(input", "AutoModelFor",
-      "SentenceTransformer("}},
+     {"MLP", "MultilayerPerceptron", "Sequential(", "nn.Module", "keras.Model(", "Model(input",
+      "AutoModelFor", "SentenceTransformer("}},
     {"clustering",
      {"KMeans(", "DBSCAN(", "AgglomerativeClustering(", "GaussianMixture(", "MeanShift(",
-      "SpectralClustering(", "Birch(", "OPTICS(", "AffinityPropagation("}},
+      "SpectralClustering(", "Birch(", "OPTICS(", "AffinityPropagation(", "LDA("}},
+    {"recommender",
+     {"ALS(", "AlternatingLeastSquares(", "BayesianPersonalizedRanking(", "LogisticMatrixFactorization(",
+      "LightFM(", "SVD(", "SVDpp(", "SlopeOne(", "CoClustering(", "BaselineOnly("}},
+    {"association rules", {"FPGrowth("}},
     {"time series",
-     {"ARIMA(", "SARIMAX(", "ExponentialSmoothing(", "Prophet(", "AutoReg(", "auto_arima(",
-      "SimpleExpSmoothing(", "Holt(", "ETSModel(", "UnobservedComponents(", "VAR(", "VARMAX(", "ThetaModel(",
-      "STLForecast(", "MarkovRegression(", "arch_model("}},
-    {"baseline", {"DummyClassifier(", "DummyRegressor("}}};
+     {"ARIMA(",
+      "SARIMAX(",
+      "ExponentialSmoothing(",
+      "Prophet(",
+      "AutoReg(",
+      "auto_arima(",
+      "SimpleExpSmoothing(",
+      "Holt(",
+      "ETSModel(",
+      "UnobservedComponents(",
+      "VAR(",
+      "VARMAX(",
+      "ThetaModel(",
+      "STLForecast(",
+      "MarkovRegression(",
+      "arch_model(",
+      "AutoETS(",
+      "ThetaForecaster(",
+      "AutoTheta(",
+      "TBATS(",
+      "BATS(",
+      "STLForecaster(",
+      "PolynomialTrendForecaster(",
+      "TrendForecaster(",
+      "Croston("}},
+    {"baseline", {"DummyClassifier(", "DummyRegressor(", "NormalPredictor(", "NaiveForecaster("}}};
 /// Words of markdown that discusses metrics.
 inline const Tokens k_metric_words = {"accuracy",  "precision", "recall",   "rmse",       "mse",   "mape",
                                       "f1",        "log loss",  "residual", "silhouette", "mae",   "r2",
@@ -3140,7 +3330,8 @@ inline bool builtin_loads_only(const NotebookFacts& f, const std::vector<int>& l
 /// or called on a name assigned one alone (`scaler.fit(X_train)`; a name whose line also builds an estimator
 /// or a pipeline, `pipe = make_pipeline(StandardScaler(), LogisticRegression())`, is a model). So fitting a
 /// scaler does not start training. A trainer object's `.train(` trains too, whatever its name: `ft =
-/// Trainer(model=model, ...)` (Hugging Face's, SFTTrainer, ...) then `ft.train()`.
+/// Trainer(model=model, ...)` (Hugging Face's, SFTTrainer, ...) then `ft.train()`; and so does a Keras Tuner
+/// tuner's `.search(` (k_keras_tuners: `hb = kt.Hyperband(...)` then `hb.search(x, y)`).
 inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
   static const Tokens transforms = [] {
     Tokens t = k_transformer;
@@ -3155,6 +3346,7 @@ inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
   // from there on (`model = PCA(2)`, then `model = RandomForestClassifier()`).
   std::set<std::string, std::less<>> names;
   std::set<std::string, std::less<>> trainers;  // names assigned a `...Trainer(` object
+  std::set<std::string, std::less<>> tuners;    // names assigned a Keras Tuner tuner (k_keras_tuners)
   std::vector<int> out;
   for (const auto& c : f.code) {
     const bool fits = contains_any(c.body, k_fit);
@@ -3164,8 +3356,13 @@ inline std::vector<int> model_fit_cells(const NotebookFacts& f) {
       for (auto at = line.find(".train("); !model && at != std::string_view::npos;
            at = line.find(".train(", at + 1))
         model = trainers.count(name_before(line, at)) > 0;
+      for (auto at = line.find(".search("); !model && at != std::string_view::npos;
+           at = line.find(".search(", at + 1))
+        model = tuners.count(name_before(line, at)) > 0;
       if (const std::string_view trainer = built_name(line, {"Trainer("}); !trainer.empty())
         trainers.emplace(trainer);
+      if (const std::string_view tuner = built_name(line, k_keras_tuners); !tuner.empty())
+        tuners.emplace(tuner);
       if (const std::string_view target = assignment_target(line); !target.empty()) {
         const std::string_view name = built_name(line, transforms);
         if (!name.empty() && builds_transform(line))
@@ -3220,6 +3417,7 @@ inline Stages find_stages(const NotebookFacts& f) {
   s.cv = f.first_with(k_cross_validation);
   if (const auto looped = looped_cv_cells(f); !looped.empty() && (!s.cv || looped.front() < *s.cv))
     s.cv = looped.front();
+  if (const auto prophet = prophet_cv_cell(f); prophet && (!s.cv || *prophet < *s.cv)) s.cv = prophet;
   s.loaded_model = f.first_with(k_load_model);
   for (int n : fits)
     if (!is_definition(*f.cell(n))) {
@@ -3477,19 +3675,68 @@ inline std::vector<int> derived_feature_cells(const NotebookFacts& f, const Stag
   return out;
 }
 
-/// Whether code cell `c` computes a metric of family `kind` (a row of k_metric_kinds): one of its tokens, one
-/// of its k_metric_names quoted whole, a model's `.score(` of that family (Stages::score_kinds), or for
-/// residuals a name `resid` (names_residuals).
+/// Whether the metric token `token` (of k_metric or k_metric_kinds) found at `at` of `body` computes a metric
+/// there: a k_metric_calls function where it starts a name, in code, and not in its `def`; a
+/// k_metric_classes class in code, `Precision(` not ending `AveragePrecision(`, and an error class not a
+/// loss (its dotted name holds `losses.`, or it is the value of a keyword or a name holding `loss`:
+/// `loss=MeanSquaredError()`, `loss_fn = MeanSquaredError()`). Any other token computes one wherever it is.
+inline bool metric_token_at(std::string_view body, std::size_t at, std::string_view token, CodeMask& code) {
+  const auto listed = [&](const Tokens& tokens) {
+    return std::find(tokens.begin(), tokens.end(), token) != tokens.end();
+  };
+  if (listed(k_metric_calls)) {
+    if (at > 0 && is_identifier_char(body[at - 1])) return false;
+    const std::size_t bol = body.rfind('\n', at) == std::string_view::npos ? 0 : body.rfind('\n', at) + 1;
+    if (util::ends_with(util::trim(body.substr(bol, at - bol)), "def")) return false;
+    return code.at(at);
+  }
+  if (!listed(k_metric_classes)) return true;
+  if (!code.at(at)) return false;
+  if (token == "Precision(" && util::ends_with(name_before(body, at), "Average")) return false;
+  if (!util::ends_with(token, "Error(")) return true;
+  std::size_t begin = at;  // the start of the dotted name: `tf.keras.losses.MeanSquaredError(`
+  while (begin > 0 && (is_identifier_char(body[begin - 1]) || body[begin - 1] == '.')) --begin;
+  if (contains(body.substr(begin, at - begin), "losses.")) return false;
+  std::string_view before = body.substr(0, begin);
+  while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) before.remove_suffix(1);
+  if (before.empty() || before.back() != '=' || (before.size() > 1 && before[before.size() - 2] == '='))
+    return true;
+  before.remove_suffix(1);
+  while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) before.remove_suffix(1);
+  return !contains(util::to_lower(name_before(before, before.size())), "loss");
+}
+
+/// Whether Keras' `AUC(` at `at` of `body` is the area under the precision-recall curve (`AUC(curve="PR")`,
+/// PR-AUC's), not under the ROC curve (its default). The call's arguments are read to its closing `)`.
+inline bool auc_of_pr_curve(std::string_view body, std::size_t at) {
+  const std::size_t open = body.find('(', at);
+  int depth = 0;
+  for (std::size_t i = open; i < body.size(); ++i) {
+    if (body[i] == '(') ++depth;
+    if (body[i] == ')' && --depth == 0) {
+      const std::string_view args = body.substr(open, i - open);
+      return contains(args, "curve='PR'") || contains(args, "curve=\"PR\"");
+    }
+  }
+  return false;
+}
+
+/// Whether code cell `c` computes a metric of family `kind` (a row of k_metric_kinds): one of its tokens
+/// where it computes one (metric_token_at), one of its k_metric_names quoted whole, a model's `.score(` of
+/// that family (Stages::score_kinds), or for residuals a name `resid` (names_residuals).
 inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind,
                               const Stages& s) {
   // `average_precision_score(` is PR-AUC's, no precision_score(. A class name's `Accuracy` (Keras'
   // `metrics.Accuracy()`, `SparseCategoricalAccuracy`) counts in code only: in a string's text it names a
   // metric computed nowhere (`print("Accuracy of the model:", r2_score(y, p))`, `plt.title("Forecast
-  // Accuracy")`). Other tokens count in strings too: a Spark evaluator's `metricName="areaUnderROC"`.
+  // Accuracy")`). Other tokens count in strings too: a Spark evaluator's `metricName="areaUnderROC"`. Keras'
+  // `AUC(curve="PR")` is PR-AUC, no ROC-AUC.
   CodeMask code(c.body);
   const auto has = [&](std::string_view t) {
     for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1))
-      if ((at < 8 || c.body.compare(at - 8, 8, "average_") != 0) && (t != "Accuracy" || code.at(at)))
+      if ((at < 8 || c.body.compare(at - 8, 8, "average_") != 0) && (t != "Accuracy" || code.at(at)) &&
+          metric_token_at(c.body, at, t, code) &&
+          (t != "AUC(" || kind.first != "ROC-AUC" || !auc_of_pr_curve(c.body, at)))
         return true;
     return false;
   };
@@ -3518,11 +3765,21 @@ inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, T
   return hand != s.hand_metric_kinds.end() && hand->second.count(kind.first) > 0;
 }
 
-/// Code cells that compute a metric: a k_metric call, or by hand (Stages::hand_metric_kinds).
+/// Whether `body` computes a metric with a k_metric token (where it computes one: metric_token_at).
+inline bool calls_metric(std::string_view body) {
+  if (!contains_any(body, k_metric)) return false;
+  CodeMask code(body);
+  for (std::string_view t : k_metric)
+    for (auto at = body.find(t); at != std::string_view::npos; at = body.find(t, at + 1))
+      if (metric_token_at(body, at, t, code)) return true;
+  return false;
+}
+
+/// Code cells that compute a metric: a k_metric call (calls_metric), or by hand (Stages::hand_metric_kinds).
 inline std::vector<int> metric_cells(const NotebookFacts& f, const Stages& s) {
   std::vector<int> out;
   for (const auto& c : f.code)
-    if (contains_any(c.body, k_metric) || s.hand_metric_kinds.count(c.number) > 0) out.push_back(c.number);
+    if (calls_metric(c.body) || s.hand_metric_kinds.count(c.number) > 0) out.push_back(c.number);
   return out;
 }
 

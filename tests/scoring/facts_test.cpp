@@ -2727,3 +2727,270 @@ TEST(Facts, NumpyMaskFillsAreFills) {
   EXPECT_EQ(cells("flags[np.isnan(X)] = 1"), 0);
   EXPECT_EQ(cells("n_missing = np.isnan(X).sum()"), 0);
 }
+
+// Recommenders, Spark ML's other models and imblearn's ensembles are estimators, each of a family (by hand:
+// ALS, implicit's AlternatingLeastSquares and surprise's SVD factorise a user-item matrix, a recommender;
+// surprise's KNNBasic is a nearest-neighbour model; Spark's LDA topic model is filed under clustering,
+// FPGrowth mines association rules; EasyEnsemble is a bag of AdaBoost learners, boosting).
+TEST(Facts, RecommendersSparkModelsAndImbalancedEnsemblesAreEstimators) {
+  const auto fact = [](const std::string& code, const char* name) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at(name);
+  };
+  const std::string als =
+      "als = ALS(userCol='userId', itemCol='movieId', ratingCol='rating')\nmodel = als.fit(training)\n"
+      "recs = model.recommendForAllUsers(10)";
+  EXPECT_EQ(fact(als, "trains_model"), 1);
+  EXPECT_EQ(fact(als, "model_families"), 1);  // recommender
+  EXPECT_EQ(fact(als, "predicts"), 1);        // recommendations for every user
+  for (const char* model :
+       {"fp = FPGrowth(itemsCol='items', minSupport=0.2)\nm = fp.fit(baskets)",
+        "lda = LDA(k=10, maxIter=10)\nm = lda.fit(corpus)",
+        "nb = NaiveBayes(smoothing=1.0, modelType='multinomial')\nm = nb.fit(df)",
+        "mlp = MultilayerPerceptronClassifier(layers=[4, 5, 3], maxIter=100)\nm = mlp.fit(df)",
+        "algo = SVD(random_state=0)\nalgo.fit(trainset)",
+        "knn = KNNBasic(sim_options={'user_based': False})\n"
+        "knn.fit(trainset)",
+        "als = implicit.als.AlternatingLeastSquares(factors=64)\nals.fit(user_items)",
+        "eec = EasyEnsembleClassifier(n_estimators=10)\neec.fit(X_train, y_train)"}) {
+    EXPECT_EQ(fact(model, "trains_model"), 1) << model;
+    EXPECT_EQ(fact(model, "model_families"), 1) << model;
+  }
+  EXPECT_EQ(fact("mlp = MultilayerPerceptronClassifier(layers=[4, 5, 3])\nm = mlp.fit(df)", "neural_network"),
+            1);
+  EXPECT_EQ(fact("nb = NaiveBayes()\nm = nb.fit(df)", "neural_network"), 0);
+  // surprise: a test set's predictions, and two families compared (a factorisation and a neighbourhood
+  // model)
+  const std::string surprise =
+      "algo = SVD()\nalgo.fit(trainset)\npredictions = algo.test(testset)\nknn = KNNBasic()\n"
+      "knn.fit(trainset)";
+  EXPECT_EQ(fact(surprise, "predicts"), 1);
+  EXPECT_EQ(fact(surprise, "model_families"), 2);
+  EXPECT_EQ(fact("algo = SVD()\nalgo.fit(trainset)", "predicts"), 0);
+  EXPECT_EQ(
+      fact("als = implicit.als.AlternatingLeastSquares()\nals.fit(ui)\nids, s = als.recommend(0, ui[0])",
+           "predicts"),
+      1);
+  // an EasyEnsemble beside an AdaBoost model: one family
+  EXPECT_EQ(fact("a = EasyEnsembleClassifier()\na.fit(X, y)\nb = AdaBoostClassifier()\nb.fit(X, y)",
+                 "model_families"),
+            1);
+  // surprise's NormalPredictor draws random ratings: a baseline, no family
+  const std::string normal = "base = NormalPredictor()\nbase.fit(trainset)";
+  EXPECT_EQ(fact(normal, "baseline_model"), 1);
+  EXPECT_EQ(fact(normal, "model_families"), 0);
+  EXPECT_EQ(fact("algo = SVD()\nalgo.fit(trainset)", "baseline_model"), 0);
+  // sklearn's TruncatedSVD and NumPy's svd are transforms, a name ending in ALS or LDA is none of Spark's
+  for (const char* none :
+       {"svd = TruncatedSVD(n_components=50)\nZ = svd.fit(X).transform(X)", "u, s, vt = np.linalg.svd(X)",
+        "r = compute_ALS(x)\nr.fit(y)", "t = run_LDA(x)\nt.fit(y)"}) {
+    EXPECT_EQ(fact(none, "trains_model"), 0) << none;
+    EXPECT_EQ(fact(none, "model_families"), 0) << none;
+  }
+}
+
+// Metrics of torchmetrics and Keras, more of sklearn's and Prophet's, each in its family by its definition
+// (by hand: the error rate is one minus accuracy, the Jaccard index a function of F1, the DET curve the ROC
+// curve's trade-off, the largest and the pinball error absolute errors, D-squared R-squared's kin, the
+// Brier score a probability score as log loss is; a hinge loss and a deviance fit no family). A loss of
+// Keras' that shares an error metric's name computes no metric.
+TEST(Facts, MetricsOfTorchmetricsKerasAndMoreOfSklearn) {
+  const auto facts = [](const std::string& code) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n");
+  };
+  const auto expect = [&](const std::string& code, int cells, int kinds) {
+    const auto f = facts(code);
+    EXPECT_EQ(f.at("metric_cells"), cells) << code;
+    EXPECT_EQ(f.at("metric_kinds"), kinds) << code;
+  };
+  expect("auc = torchmetrics.AUROC(task='binary')\nprint(auc(p, y))", 1, 1);
+  expect("auc = BinaryAUROC()\nacc = BinaryAccuracy()\nprint(auc(p, y), acc(p, y))", 1, 2);
+  expect("acc = torchmetrics.Accuracy(task='binary')\nprint(acc(p, y))", 1, 1);
+  expect(
+      "f1 = F1Score(task='multiclass', num_classes=3)\ncm = ConfusionMatrix(task='multiclass', "
+      "num_classes=3)",
+      1, 2);
+  expect("mse = MeanSquaredError()\nprint(mse(p, y))", 1, 1);
+  expect(
+      "from torchmetrics.functional import accuracy\nprint(accuracy(p, y, task='multiclass', "
+      "num_classes=10))",
+      1, 1);
+  // the functional accuracy and sklearn's accuracy_score are one family
+  expect("print(accuracy_score(y, p))\nprint(accuracy(p, y, task='binary'))", 1, 1);
+  // AveragePrecision is PR-AUC, no precision
+  expect("ap = AveragePrecision(task='binary')", 1, 1);
+  EXPECT_EQ(
+      facts("ap = AveragePrecision(task='binary')\nprint(average_precision_score(y, s))").at("metric_kinds"),
+      1);
+  // Keras: precision and recall one family, AUC the ROC curve's unless curve='PR'
+  expect(
+      "model.compile(optimizer='adam', loss='binary_crossentropy',\n"
+      "              metrics=[keras.metrics.Precision(), keras.metrics.Recall(), keras.metrics.AUC()])",
+      1, 2);
+  expect("m = [keras.metrics.AUC(curve='PR')]", 1, 1);
+  EXPECT_EQ(facts("m = [keras.metrics.AUC(curve='PR')]\nprint(roc_auc_score(y, s))").at("metric_kinds"), 2);
+  // sklearn: each beside a metric of its family is one kind; hinge loss and deviances are of no family
+  for (const char* same :
+       {"print(zero_one_loss(y, p), accuracy_score(y, p))", "print(hamming_loss(y, p), accuracy_score(y, p))",
+        "print(jaccard_score(y, p), f1_score(y, p))", "print(det_curve(y, s), roc_auc_score(y, s))",
+        "print(max_error(y, p), mean_absolute_error(y, p))",
+        "print(mean_pinball_loss(y, p, alpha=0.9), mean_absolute_error(y, p))",
+        "print(d2_absolute_error_score(y, p), r2_score(y, p))",
+        "print(brier_score_loss(y, s), log_loss(y, s))",
+        "print(ndcg_score(y, s), dcg_score(y, s), coverage_error(y, s))"})
+    expect(same, 1, 1);
+  for (const char* none :
+       {"print(hinge_loss(y, d))", "print(mean_poisson_deviance(y, p))", "print(mean_gamma_deviance(y, p))",
+        "print(mean_tweedie_deviance(y, p, power=1.5))"})
+    expect(none, 1, 0);
+  expect("print(ndcg_score(y, s), roc_auc_score(y, s))", 1, 2);  // ranking is a family of its own
+  // surprise's accuracy module: RMSE and MAE
+  expect("accuracy.rmse(predictions)\naccuracy.mae(predictions)", 1, 2);
+  // no metric: Keras' losses, a helper's name, a def, a string's text
+  expect("model.compile(optimizer='adam', loss=keras.losses.MeanSquaredError())", 0, 0);
+  expect("model.compile(loss=MeanAbsoluteError(), optimizer='adam')", 0, 0);
+  expect("loss_fn = MeanSquaredError()", 0, 0);
+  expect("acc = get_accuracy(model)", 0, 0);
+  expect("def accuracy(y, p):\n    return 0", 0, 0);
+  expect("plt.ylabel('Precision(%)')", 0, 0);
+  // Prophet: its cross_validation cross-validates, performance_metrics computes metrics (a table of
+  // several, of no family by itself)
+  const auto prophet = facts(
+      "from prophet.diagnostics import cross_validation, performance_metrics\n"
+      "df_cv = cross_validation(m, initial='730 days', period='90 days', horizon='90 days')\n# %%\n"
+      "df_p = performance_metrics(df_cv)");
+  EXPECT_EQ(prophet.at("cross_validation"), 1);
+  EXPECT_EQ(prophet.at("metric_cells"), 1);
+  EXPECT_EQ(prophet.at("metric_kinds"), 0);
+  EXPECT_EQ(facts("df_cv = cross_validation(m, horizon='30 days')").at("cross_validation"), 1);
+  // a cross_validation of the notebook's own, neither Prophet's import nor a horizon: no cross-validation
+  EXPECT_EQ(
+      facts("def cross_validation(model, X, y):\n    return 0\n\nscores = cross_validation(model, X, y)")
+          .at("cross_validation"),
+      0);
+}
+
+// Keras Tuner's search builds and fits the models it tries: a hyperparameter search that trains (by hand:
+// the hypermodel is a Keras Sequential, fitted by the tuner's search, whatever the tuner's name). A tuner
+// built and never searched trains nothing, nor does another name's `.search(`. skopt's BayesSearchCV is a
+// cross-validated search, as GridSearchCV is; bayes_opt's BayesianOptimization a search without folds.
+TEST(Facts, KerasTunerSearchesTrainAndTune) {
+  const std::string hypermodel =
+      "# %%\nimport re\nimport keras_tuner as kt\nfrom tensorflow import keras\n\ndef build_model(hp):\n"
+      "    model = keras.Sequential([keras.layers.Dense(hp.Int('units', 32, 512, step=32), "
+      "activation='relu'),\n"
+      "                              keras.layers.Dense(10, activation='softmax')])\n"
+      "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+      "    return model\n# %%\n";
+  for (const char* search :
+       {"tuner = kt.Hyperband(build_model, objective='val_accuracy', max_epochs=10)\n"
+        "tuner.search(x_train, y_train, validation_split=0.2)",
+        "rs = kt.RandomSearch(build_model, objective='val_loss', max_trials=5)\nrs.search(x_train, y_train)",
+        "bo = kt.BayesianOptimization(build_model, objective='val_loss', max_trials=10)\nbo.search(x, y)"}) {
+    const auto f = facts_of(hypermodel + search + "\n");
+    EXPECT_EQ(f.at("tuning"), 1) << search;
+    EXPECT_EQ(f.at("trains_model"), 1) << search;
+    EXPECT_EQ(f.at("neural_network"), 1) << search;
+  }
+  const auto built = facts_of(hypermodel + "tuner = kt.Hyperband(build_model, objective='val_accuracy')\n");
+  EXPECT_EQ(built.at("tuning"), 1);
+  EXPECT_EQ(built.at("trains_model"), 0);
+  for (const char* other : {"m = re.search('a', s)", "hits = index.search(query)"}) {
+    const auto f = facts_of(hypermodel + other + "\n");
+    EXPECT_EQ(f.at("trains_model"), 0) << other;
+    EXPECT_EQ(f.at("tuning"), 0) << other;
+  }
+  const auto bayes = facts_of(
+      "# %%\nfrom skopt import BayesSearchCV\nopt = BayesSearchCV(SVC(), {'C': (1e-6, 1e+6, "
+      "'log-uniform')}, "
+      "n_iter=32)\nopt.fit(X_train, y_train)\n");
+  EXPECT_EQ(bayes.at("cross_validation"), 1);
+  EXPECT_EQ(bayes.at("tuning"), 1);
+  EXPECT_EQ(bayes.at("trains_model"), 1);
+  const auto black_box = facts_of(
+      "# %%\nfrom bayes_opt import BayesianOptimization\nopt = BayesianOptimization(f=black_box, "
+      "pbounds=bounds)\nopt.maximize(n_iter=10)\n");
+  EXPECT_EQ(black_box.at("tuning"), 1);
+  EXPECT_EQ(black_box.at("cross_validation"), 0);
+  EXPECT_EQ(black_box.at("trains_model"), 0);
+}
+
+// sktime's forecasters are time-series models, its NaiveForecaster a baseline; the series sktime and
+// pmdarima ship are bundled toy data, while yfinance, pandas-datareader and surprise's loaders read data
+// that is not (surprise's load_builtin downloads MovieLens on first use). By hand, from each library's
+// docs.
+TEST(Facts, SktimeForecastersAndMoreDataLoads) {
+  const auto airline = facts_of(
+      "# %%\nfrom sktime.datasets import load_airline\nfrom sktime.forecasting.ets import AutoETS\n"
+      "y = load_airline()\n# %%\nets = AutoETS(auto=True, sp=12)\nets.fit(y_train)\ny_pred = "
+      "ets.predict(fh)\n");
+  EXPECT_EQ(airline.at("loads_data"), 1);
+  EXPECT_EQ(airline.at("builtin_data_only"), 1);
+  EXPECT_EQ(airline.at("trains_model"), 1);
+  EXPECT_EQ(airline.at("model_families"), 1);  // time series
+  EXPECT_EQ(airline.at("predicts"), 1);
+  const auto fact = [](const std::string& code, const char* name) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at(name);
+  };
+  for (const char* model : {"f = ThetaForecaster(sp=12)\nf.fit(y_train)", "f = TBATS(sp=12)\nf.fit(y_train)",
+                            "f = BATS(sp=12)\nf.fit(y_train)", "f = STLForecaster(sp=12)\nf.fit(y_train)",
+                            "f = PolynomialTrendForecaster(degree=1)\nf.fit(y_train)",
+                            "f = Croston(smoothing=0.1)\nf.fit(y_train)"}) {
+    EXPECT_EQ(fact(model, "trains_model"), 1) << model;
+    EXPECT_EQ(fact(model, "model_families"), 1) << model;
+  }
+  // the naive forecaster is a baseline, no family; beside a forecaster it is one
+  const std::string naive = "n = NaiveForecaster(strategy='last', sp=12)\nn.fit(y_train)";
+  EXPECT_EQ(fact(naive, "trains_model"), 1);
+  EXPECT_EQ(fact(naive, "model_families"), 0);
+  EXPECT_EQ(fact(naive, "baseline_model"), 1);
+  EXPECT_EQ(fact(naive + "\nf = ThetaForecaster(sp=12)\nf.fit(y_train)", "model_families"), 1);
+  EXPECT_EQ(fact("f = ThetaForecaster(sp=12)\nf.fit(y_train)", "baseline_model"), 0);
+  EXPECT_EQ(
+      fact("ets = AutoETS(sp=12)\nets.fit(y_train)\nxgb = XGBRegressor()\nxgb.fit(X, y)", "model_families"),
+      2);
+  // a forecasting horizon is no model; a name ending in BATS is no tbats model
+  for (const char* none :
+       {"fh = ForecastingHorizon(y_test.index, is_relative=False)", "s = compute_BATS(y)\ns.fit(y)"})
+    EXPECT_EQ(fact(none, "trains_model"), 0) << none;
+  // data: bundled series, and loads of data that is not bundled
+  for (const char* bundled : {"y = load_shampoo_sales()", "y = pm.datasets.load_wineind()"}) {
+    const auto f = facts_of(std::string("# %%\n") + bundled + "\n");
+    EXPECT_EQ(f.at("loads_data"), 1) << bundled;
+    EXPECT_EQ(f.at("builtin_data_only"), 1) << bundled;
+  }
+  for (const char* load :
+       {"px = yf.download('AAPL', start='2018-01-01')", "rates = pdr.DataReader('GS10', 'fred', start)",
+        "data = Dataset.load_builtin('ml-100k')",
+        "data = Dataset.load_from_df(ratings[['userId', 'movieId', 'rating']], reader)"}) {
+    const auto f = facts_of(std::string("# %%\n") + load + "\n");
+    EXPECT_EQ(f.at("loads_data"), 1) << load;
+    EXPECT_EQ(f.at("builtin_data_only"), 0) << load;
+  }
+  // a bundled series beside downloaded prices: not every load is bundled
+  EXPECT_EQ(facts_of("# %%\ny = load_airline()\n# %%\npx = yf.download('AAPL')\n").at("builtin_data_only"),
+            0);
+}
+
+// Deep-learning checkpoints save a model's weights, and reading one back loads the model (by hand: Keras'
+// ModelCheckpoint callback writes the model or its weights as it trains, save_weights and Lightning's
+// save_checkpoint write them; load_from_checkpoint and load_weights read them). Reading the weights in
+// memory saves and loads nothing.
+TEST(Facts, DeepLearningCheckpointsSaveAndLoadTheModel) {
+  const auto fact = [](const std::string& code, const char* name) {
+    return facts_of("# %%\nimport torch\nfrom tensorflow import keras\n# %%\n" + code + "\n").at(name);
+  };
+  for (const char* save :
+       {"cb = keras.callbacks.ModelCheckpoint('best.keras', save_best_only=True)\nmodel.fit(X, y, "
+        "callbacks=[cb])",
+        "model.save_weights('model.weights.h5')", "trainer.save_checkpoint('final.ckpt')"}) {
+    EXPECT_EQ(fact(save, "persists_model"), 1) << save;
+    EXPECT_EQ(fact(save, "persists_with_pickle"), 0) << save;  // no pickle, no model.save(
+  }
+  for (const char* load :
+       {"model = LitCredit.load_from_checkpoint('best.ckpt')", "model.load_weights('model.weights.h5')"})
+    EXPECT_EQ(fact(load, "loads_model"), 1) << load;
+  for (const char* none : {"w = model.get_weights()", "model.set_weights(w)", "ckpt_dir = 'checkpoints/'"}) {
+    EXPECT_EQ(fact(none, "persists_model"), 0) << none;
+    EXPECT_EQ(fact(none, "loads_model"), 0) << none;
+  }
+}
