@@ -384,14 +384,24 @@ int run_stats(const MemoryCliOptions& opt) {
       if (rows.count(d.id)) listed.push_back(d.id);
   for (const auto& d : order)
     if (std::find(listed.begin(), listed.end(), d) == listed.end()) listed.push_back(d);
-  std::printf("%-28s %8s %5s %10s %15s %10s %6s\n", "dimension", "episodes", "N/A", "mean human",
-              "MAE (no memory)", "guidelines", "manual");
+  // Columns two spaces apart (headers of two words, "mean human" and "MAE (no memory)", would read as one
+  // with one space between them); the first as wide as its longest dimension, the others right-aligned.
+  std::vector<std::vector<std::string>> table{
+      {"dimension", "episodes", "N/A", "mean human", "MAE (no memory)", "guidelines", "manual"}};
   for (const auto& d : listed) {
     const Row& r = rows[d];
     const std::size_t scored = r.episodes - r.na;
-    std::printf("%-28s %8zu %5zu %10s %15s %10zu %6zu\n", d.c_str(), r.episodes, r.na,
-                mean_text(r.human_sum, scored).c_str(), mean_text(r.abs_err, r.both).c_str(), r.guidelines,
-                r.manual);
+    table.push_back({d, std::to_string(r.episodes), std::to_string(r.na), mean_text(r.human_sum, scored),
+                     mean_text(r.abs_err, r.both), std::to_string(r.guidelines), std::to_string(r.manual)});
+  }
+  std::vector<std::size_t> width(table.front().size(), 0);
+  for (const auto& row : table)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  for (const auto& row : table) {
+    std::string line = row[0] + std::string(width[0] - row[0].size(), ' ');
+    for (std::size_t i = 1; i < row.size(); ++i)
+      line += "  " + std::string(width[i] - row[i].size(), ' ') + row[i];
+    std::printf("%s\n", line.c_str());
   }
   std::printf("total: %zu episodes, %zu guidelines, %zu labels\n", m.episodes().size(),
               m.all_guidelines().size(), m.live_labels().size());

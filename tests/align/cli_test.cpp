@@ -253,10 +253,16 @@ TEST(AlignCli, MemoryStatsSaysWhatItsMaeIs) {
   library_memory({"p1.ipynb", "p2.ipynb", "n1.ipynb"}, {{"p1.ipynb", 1}, {"p2.ipynb", 1}}).save(dir / "mem");
   const auto r = run_judge("memory stats '" + (dir / "mem").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
-            "dimension                    episodes   N/A mean human MAE (no memory) guidelines manual")
+  // Columns two spaces apart (one space ran "mean human MAE (no memory)" together); the first as wide as its
+  // one dimension, library_installation (20 characters), the others right-aligned under their headers.
+  const std::string header = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(header, "dimension             episodes  N/A  mean human  MAE (no memory)  guidelines  manual")
       << r.out;
-  std::istringstream row(r.out.substr(r.out.find("\nlibrary_installation ") + 1));
+  const std::string line = r.out.substr(r.out.find("\nlibrary_installation ") + 1);
+  EXPECT_EQ(line.substr(0, line.find('\n')),
+            "library_installation         3    0        1.67             1.33           0       0")
+      << r.out;
+  std::istringstream row(line);
   std::string dimension, episodes, na, mean_human, mae;
   row >> dimension >> episodes >> na >> mean_human >> mae;
   EXPECT_EQ(mean_human, "1.67") << r.out;
