@@ -256,6 +256,9 @@ int run_show(const MemoryCliOptions& opt) {
               << (prompted == 1 ? "guideline" : std::to_string(prompted));
   }
   std::cout << "):\n";
+  // Each guideline as [its source, the labels it cites] and its text: the text may state counts of its own
+  // (a rule's "(18 of 20 labels)": those it gets right of those it covers; extractive "(9 labels)": those
+  // whose feedback says the phrase), which the cites' count is not.
   std::string dim;
   for (const auto& g : m.all_guidelines()) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";
@@ -264,7 +267,7 @@ int run_show(const MemoryCliOptions& opt) {
                       ? " (edited by hand since judge align wrote it: the next align keeps it "
                         "as manual)"
                       : "")
-              << ", " << g.cites.size() << " labels] " << g.text << "\n";
+              << ", cites " << util::count_text(g.cites.size(), "label") << "] " << g.text << "\n";
     if (!memory::is_fact_rule(g.text)) continue;
     std::cout << "      " << support_line(g, m) << "\n";
     // A learnt rule that rests on few labels, as judge align warned of it (recorded in memory.json's

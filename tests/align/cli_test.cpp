@@ -562,23 +562,23 @@ TEST(AlignCli, MemoryShowRecountsTheSupportOfAnEditedRule) {
   const auto r = run_judge("memory show '" + dir.str() + "/mem'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   for (const char* line :
-       {"    - [learnt, 3 labels] when uninstalled_packages >= 1 -> score at most 1 (3 of 4 labels)\n"
+       {"    - [learnt, cites 3 labels] when uninstalled_packages >= 1 -> score at most 1 (3 of 4 labels)\n"
         "      support: 3 of 4 labels, as the text says (recounted from the memory's episodes)\n",
-        "    - [learnt, 3 labels] when uninstalled_packages >= 2 -> score at most 1 (3 of 4 labels)\n"
+        "    - [learnt, cites 3 labels] when uninstalled_packages >= 2 -> score at most 1 (3 of 4 labels)\n"
         "      edited: the text says 3 of 4 labels; the memory's episodes give 2 of 2; of the 3 labels it "
         "cites, 2 are among those it gets right now\n",
-        "    - [manual, 0 labels] when rule_score >= 3 -> score 1\n"
+        "    - [manual, cites 0 labels] when rule_score >= 3 -> score 1\n"
         "      support: 1 of 2 labels, recounted from the memory's episodes (the text states no count)\n",
-        "    - [manual, 0 labels] when rule_score >= 3 -> score 3 (18 of labels)\n"
+        "    - [manual, cites 0 labels] when rule_score >= 3 -> score 3 (18 of labels)\n"
         "      support: 1 of 2 labels, recounted from the memory's episodes (the text states a count that "
         "cannot be read: \"18 of labels\"; align writes \"N of M labels\")\n",
-        "    - [manual, 0 labels] when rule_score >= 3 -> score 2 (kept by hand)\n"
+        "    - [manual, cites 0 labels] when rule_score >= 3 -> score 2 (kept by hand)\n"
         "      support: 0 of 2 labels, recounted from the memory's episodes (the text states no count)\n",
-        "    - [learnt, 0 labels] when always -> score 2 (1 of 1 labels)\n"
+        "    - [learnt, cites 0 labels] when always -> score 2 (1 of 1 labels)\n"
         "      support cannot be recounted: no episode of model_training has the notebook's facts (episodes "
         "keep them only when aligned with the heuristic judge)\n",
         "  data_imputation:\n"
-        "    - [manual, 0 labels] when always -> score 2\n"
+        "    - [manual, cites 0 labels] when always -> score 2\n"
         "      support cannot be recounted: the memory has no episode of data_imputation (judge align was "
         "given no label of it, or its labels were forgotten)\n"})
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n---\n" << r.out;
@@ -2143,6 +2143,39 @@ TEST(AlignCli, MemoryShowSaysWhichGuidelinesTheHeuristicApplies) {
       std::string::npos)
       << r.out;
   fs::remove_all(dir);
+}
+
+// memory show says which count on a guideline's line is which: the labels the guideline cites come labelled
+// as such in its brackets, apart from the counts its text states (an extractive guideline's "(2 labels)":
+// those whose feedback says the phrase). Here one cites 3 labels, one 1 (singular), a manual one none.
+TEST(AlignCli, MemoryShowLabelsTheCitedCountApartFromTheTexts) {
+  const judge::test::TempDir dir("judge_show_cites");
+  library_memory({"e1.ipynb", "e2.ipynb", "e3.ipynb"}, {}).save(dir / "mem");
+  const std::string li = "library_installation";
+  judge::util::write_file_atomic(
+      dir / "mem/guidelines.yaml",
+      "schema_version: 1\nguidelines:\n  " + li +
+          ":\n"
+          "    - text: 'Score 1 (bad): feedback often says \"no install\" (2 labels)'\n"
+          "      source: extractive\n"
+          "      cites: [e1.ipynb#" +
+          li + "#r1, e2.ipynb#" + li + "#r1, e3.ipynb#" + li +
+          "#r1]\n"
+          "    - text: Pin every version.\n      source: extractive\n      cites: [e1.ipynb#" +
+          li +
+          "#r1]\n"
+          "    - text: Install from a requirements file.\n      source: manual\n");
+  const auto r = run_judge("memory show '" + (dir / "mem").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(
+      r.out.find("\n  " + li +
+                 ":\n"
+                 "    - [extractive, cites 3 labels] Score 1 (bad): feedback often says \"no install\" (2 "
+                 "labels)\n"
+                 "    - [extractive, cites 1 label] Pin every version.\n"
+                 "    - [manual, cites 0 labels] Install from a requirements file.\n"),
+      std::string::npos)
+      << r.out;
 }
 
 // A labelled notebook that cannot be read (a stray comma: column 16, counted by hand): align saves the memory
