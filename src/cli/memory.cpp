@@ -874,7 +874,26 @@ void setup_memory(CLI::App& app, RunFn& run) {
   stats->add_option("dir", opt->dir, "Memory folder")->required();
   stats->callback([&run, opt] { run = [opt] { return run_stats(*opt); }; });
   auto* forget = cmd->add_subcommand(
-      "forget", "Remove episodes of notebooks or labels, and guidelines left without labels");
+      "forget",
+      "Remove the episodes of notebooks or labels, and every guideline not written by hand (not source: "
+      "manual) that cites one of their labels");
+  // What memory::forget and the refit after it remove and keep, said in full (the summary above is short).
+  forget->footer(
+      "What forget removes and keeps:\n"
+      "  removes  the episodes of the notebooks and labels given (a notebook: every label of it);\n"
+      "           every guideline whose source is not manual (learnt rules, extractive and reflection\n"
+      "           guidelines) that cites one of their labels, whatever else it cites: its text may carry\n"
+      "           that label's feedback\n"
+      "  keeps    every other episode and guideline; guidelines with source: manual and learnt rules a\n"
+      "           person edited stay, without their citations of the forgotten labels (judge memory\n"
+      "           unforget puts those back)\n"
+      "  then     the learnt rules and blend weights of the dimensions whose episodes went are refitted\n"
+      "           from the labels left (a memory of the heuristic judge whose rubric is at hand; else the\n"
+      "           next judge align refits them); calibration.json is refitted too; the other labels a\n"
+      "           removed guideline cited are distilled again by the next judge align; a tombstone per\n"
+      "           notebook or label keeps them out of judge align until judge memory unforget re-admits\n"
+      "           them\n\n" +
+      forget->get_footer());
   forget->add_option("dir", opt->dir, "Memory folder")->required();
   forget->add_option("--notebook", opt->notebooks,
                      "Notebook path(s) as in the labels, or their end on whole path components");

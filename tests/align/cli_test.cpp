@@ -850,6 +850,52 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
       << r.out;
 }
 
+// forget --help says what forget removes besides episodes: every guideline not written by hand that cites a
+// forgotten label (its summary said "guidelines left without labels", which an extractive guideline citing
+// a forgotten label and others is not), and what it keeps. Then the help is held to it on a memory written
+// here: e1's label is cited by an extractive guideline that also cites e2's, by a manual one, and by a learnt
+// rule a person edited; forgetting e1 removes the extractive one and keeps the other two without e1's cite.
+TEST(AlignCli, ForgetHelpSaysWhichGuidelinesItRemovesAndKeeps) {
+  const auto help = run_judge("memory forget --help");
+  ASSERT_EQ(help.exit_code, 0) << help.out;
+  EXPECT_EQ(
+      help.out.substr(0, help.out.find('\n')),
+      "Remove the episodes of notebooks or labels, and every guideline not written by hand (not source: "
+      "manual) that cites one of their labels");
+  for (const char* said :
+       {"  removes  the episodes of the notebooks and labels given (a notebook: every label of it);\n"
+        "           every guideline whose source is not manual (learnt rules, extractive and reflection\n"
+        "           guidelines) that cites one of their labels, whatever else it cites: its text may carry\n"
+        "           that label's feedback\n",
+        "  keeps    every other episode and guideline; guidelines with source: manual and learnt rules a\n"
+        "           person edited stay, without their citations of the forgotten labels (judge memory\n"
+        "           unforget puts those back)\n",
+        "\nExit codes: "})
+    EXPECT_NE(help.out.find(said), std::string::npos) << said << "\n---\n" << help.out;
+
+  const judge::test::TempDir dir("judge_forget_help");
+  const std::string li = "library_installation";
+  judge::memory::Memory m = library_memory({"e1.ipynb", "e2.ipynb", "e3.ipynb"}, {});
+  const std::string e1 = "e1.ipynb#" + li + "#r1", e2 = "e2.ipynb#" + li + "#r1";
+  const std::string written = "when uninstalled_packages >= 1 -> score at most 1 (1 of 1 labels)";
+  const std::string edited = "when uninstalled_packages >= 2 -> score at most 1 (1 of 1 labels)";
+  m.set_guidelines({{li, "Check every import.", {e1, e2}, "extractive"},
+                    {li, "Pin versions.", {e1}, "manual"},
+                    {li, edited, {e1}, "learnt"}});
+  m.set_learnt_record({{li, {{written}, {}, {}}}});  // align wrote `written`; a person made it `edited`
+  const auto mem = dir.path() / "mem";
+  m.save(mem);
+  const auto r = run_judge("memory forget '" + mem.string() + "' --notebook e1.ipynb 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto after = judge::memory::Memory::load(mem);
+  std::vector<std::pair<std::string, std::vector<std::string>>> left;
+  for (const auto& g : after.all_guidelines())
+    if (g.text != written) left.emplace_back(g.text, g.cites);  // a refit may learn a rule of its own
+  EXPECT_EQ(left, (std::vector<std::pair<std::string, std::vector<std::string>>>{{"Pin versions.", {}},
+                                                                                 {edited, {}}}))
+      << r.out;
+}
+
 // --reflection without --reflection-base-url: a reflection model of the judge's provider is served where the
 // judge is (its --base-url), not at the provider's default; one of another provider is not, and its missing
 // key is an error naming the variable and the base URL it looked at.
