@@ -334,6 +334,10 @@ int run_validate(const ValidateCliOptions& opt) {
         ExitCode::usage);
   const auto start = std::chrono::steady_clock::now();
   const Config config = opt.settings.load();
+  if (opt.settings.flags.count("own_episodes"))
+    std::cerr << "judge: warning: --own-episodes has no effect on judge validate: each held-out notebook is "
+                 "judged with a memory aligned on the other folds' notebooks only, which never holds its own "
+                 "labels\n";
   const rubric::Rubric rubric = configured_rubric(config);
   const labels::LabelSet labels =
       read_labels_warned(opt.labels_file, {&rubric, opt.notebooks_dir, opt.skip_missing_notebooks, true});
@@ -426,6 +430,14 @@ void setup_validate(CLI::App& app, RunFn& run) {
                 "Also measure with 25/50/75/100% of the training folds");
   cmd->add_option("--memory", opt->memory_given)->group("");  // refused, saying what to do (run_validate)
   add_judge_options(*cmd, opt->settings, "Episodes retrieved per (notebook, dimension)");
+  // The setting is eval --memory's; validate's held-out notebooks have no episodes of their own to show.
+  cmd->get_option("--own-episodes")
+      ->description(
+          "No effect here (the setting is judge eval --memory's): validate judges each held-out notebook "
+          "with "
+          "a memory aligned on the other folds' notebooks only, so that memory never holds the notebook's "
+          "own "
+          "labels, with or without this flag");
   cmd->callback([&run, opt] { run = [opt] { return run_validate(*opt); }; });
 }
 

@@ -435,6 +435,36 @@ TEST(ValidateCli, TheValidateTablesFitATerminalOnTheHouseLabels) {
       << validate;
 }
 
+// --own-episodes is eval --memory's setting: validate never puts a held-out notebook's labels in the memory
+// it is judged with, so the flag changes nothing. Its help says so plainly, the figures are the same with it
+// as without, and giving it is warned of.
+TEST(ValidateCli, OwnEpisodesSaysItHasNoEffectAndHasNone) {
+  const auto help = run_judge("validate --help");
+  ASSERT_EQ(help.exit_code, 0) << help.out;
+  // CLI11 wraps nothing; the help line is the description as written.
+  EXPECT_NE(
+      help.out.find("--own-episodes              No effect here (the setting is judge eval --memory's): "
+                    "validate judges each held-out notebook with a memory aligned on the other folds' "
+                    "notebooks only, so that memory never holds the notebook's own labels, with or "
+                    "without this flag\n"),
+      std::string::npos)
+      << help.out;
+  EXPECT_EQ(help.out.find("eval --memory: a notebook's own labelled episodes may be retrieved"),
+            std::string::npos)
+      << help.out;
+  CliData data;
+  const auto without = run_judge(data.validate("--format json"));
+  const auto with = run_judge(data.validate("--format json --own-episodes"));
+  ASSERT_EQ(without.exit_code, 0) << without.out;
+  ASSERT_EQ(with.exit_code, 0) << with.out;
+  EXPECT_EQ(with.out, without.out);
+  const auto warned = run_judge("validate --labels " + data.d + "/labels.csv --notebooks " + data.d +
+                                "/nb --folds 2 --bootstrap 200 --own-episodes 2>&1 >/dev/null");
+  EXPECT_NE(warned.out.find("judge: warning: --own-episodes has no effect on judge validate"),
+            std::string::npos)
+      << warned.out;
+}
+
 // --near-duplicate is a share: a percentage or a word is a usage error that says what to give.
 TEST(ValidateCli, NearDuplicateOutsideZeroToOneIsAUsageError) {
   for (const std::string bad : {"80", "abc", "0.8x", "-0.1"}) {
