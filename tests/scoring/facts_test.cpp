@@ -2846,3 +2846,28 @@ TEST(Facts, DeepLearningCheckpointsSaveAndLoadTheModel) {
     EXPECT_EQ(fact(none, "loads_model"), 0) << none;
   }
 }
+
+// Early stopping configured, and turned off (by hand: `early_stopping=False` and `early_stopping_rounds=None`
+// are the libraries' ways of not stopping early; "auto" lets HistGradientBoosting stop early on large data).
+TEST(Facts, EarlyStoppingTurnedOffIsNone) {
+  const auto fact = [](const std::string& code) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at("early_stopping");
+  };
+  for (const char* on :
+       {"m = MLPClassifier(early_stopping=True)", "m = XGBClassifier(early_stopping_rounds=50)",
+        "cb = keras.callbacks.EarlyStopping(monitor='val_loss', patience=3)",
+        "b = lgb.train(params, d, callbacks=[lgb.early_stopping(50)])",
+        "params = {'early_stopping_rounds': 20}", "m = HistGradientBoostingClassifier(early_stopping='auto')",
+        "m = GradientBoostingClassifier(n_iter_no_change=10)",
+        "trainer = Trainer(model=m, args=args, callbacks=[EarlyStoppingCallback()])"})
+    EXPECT_EQ(fact(on), 1) << on;
+  for (const char* off :
+       {"m = MLPClassifier(early_stopping=False)", "m = XGBClassifier(early_stopping_rounds=None)",
+        "m = SGDClassifier(early_stopping = False)", "params = {'early_stopping_rounds': None}",
+        "m = GradientBoostingClassifier(n_iter_no_change=None)",
+        "m = HistGradientBoostingClassifier(early_stopping=False)"})
+    EXPECT_EQ(fact(off), 0) << off;
+  // turned off for one model, on for another
+  EXPECT_EQ(
+      fact("m = MLPClassifier(early_stopping=False)\n# %%\nx = XGBClassifier(early_stopping_rounds=30)"), 1);
+}
