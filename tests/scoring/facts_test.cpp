@@ -2871,3 +2871,24 @@ TEST(Facts, EarlyStoppingTurnedOffIsNone) {
   EXPECT_EQ(
       fact("m = MLPClassifier(early_stopping=False)\n# %%\nx = XGBClassifier(early_stopping_rounds=30)"), 1);
 }
+
+// A plot of labels minus predictions is a residual plot (by hand: each plots y - y_pred, against the
+// predictions, as a histogram, or over the rows); a plot of predictions against labels, of a difference of
+// two predictions, of no prediction, or of one minus a probability shows no residuals.
+TEST(Facts, APlotOfLabelsMinusPredictionsShowsResiduals) {
+  const auto kinds = [](const std::string& code) {
+    return facts_of("# %%\nimport matplotlib.pyplot as plt\n# %%\n" + code + "\n").at("metric_kinds");
+  };
+  for (const char* plot :
+       {"plt.scatter(y_pred, y_test - y_pred, s=8)", "plt.hist(y - model.predict(X), bins=30)",
+        "sns.histplot(x=df['y'] - df['pred'])", "ax.scatter(yhat, y_valid.values - yhat)",
+        "(y_test - y_pred).plot(kind='hist')", "plt.plot(test.index, test['y'] - preds['yhat'])"})
+    EXPECT_EQ(kinds(plot), 1) << plot;  // residuals
+  for (const char* none :
+       {"plt.scatter(y_test, y_pred)", "plt.plot(t, upper_pred - lower_pred)",
+        "plt.scatter(X[:, 0] - offset, y)", "plt.hist(1 - y_pred_proba)", "plt.plot(x, y_pred - sigma, '--')",
+        "plt.plot(-y_pred)", "plt.title('y - y_pred')", "e = y_test - y_pred"})
+    EXPECT_EQ(kinds(none), 0) << none;
+  // beside an error metric: two kinds
+  EXPECT_EQ(kinds("print(mean_squared_error(y_test, y_pred))\nplt.scatter(y_pred, y_test - y_pred)"), 2);
+}
