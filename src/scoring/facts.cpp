@@ -24,7 +24,8 @@ const Tokens k_neural = {"Sequential(",         "keras",        "torch.nn",
 /// Deep-learning frameworks: importing one and training a model is training a neural network.
 const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras",
                                                              "jax",   "flax",       "transformers"};
-const Tokens k_early_stopping = {"EarlyStopping(", "early_stopping", "n_iter_no_change"};
+const Tokens k_early_stopping = {"EarlyStopping(", "EarlyStoppingCallback(", "early_stopping",
+                                 "n_iter_no_change"};
 const Tokens k_pickle_persist = {"joblib.dump(",      "pickle.dump(", "dill.dump(",
                                  "cloudpickle.dump(", "torch.save(",  "model.save("};
 const Tokens k_mlflow_model = {"log_model("};  // and autologging (first_model_autolog)
@@ -148,6 +149,39 @@ std::vector<Installed> installed_packages(std::string_view line) {
 }
 
 bool any(const NotebookFacts& f, const Tokens& tokens) { return f.first_with(tokens).has_value(); }
+
+/// Whether the value given to the name that ends at `end` of `body` turns a setting off: after an optional
+/// closing quote (a dict's key), `=` (not `==`) or `:`, then `False`, `None` or `0` as a whole word.
+bool set_off(std::string_view body, std::size_t end) {
+  std::size_t i = end;
+  if (i < body.size() && (body[i] == '"' || body[i] == '\'')) ++i;
+  while (i < body.size() && (body[i] == ' ' || body[i] == '\t')) ++i;
+  if (i >= body.size()) return false;
+  const bool assigned = body[i] == '=' && (i + 1 >= body.size() || body[i + 1] != '=');
+  if (!assigned && body[i] != ':') return false;
+  ++i;
+  while (i < body.size() && (body[i] == ' ' || body[i] == '\t')) ++i;
+  std::size_t stop = i;
+  while (stop < body.size() && is_identifier_char(body[stop])) ++stop;
+  const std::string_view value = body.substr(i, stop - i);
+  return (value == "False" || value == "None" || value == "0") && (stop >= body.size() || body[stop] != '.');
+}
+
+/// Whether the notebook configures early stopping: a k_early_stopping token in a code cell, unless the name
+/// holding it is set off (`MLPClassifier(early_stopping=False)`, `XGBClassifier(early_stopping_rounds=None)`,
+/// `{"early_stopping_rounds": None}`, `n_iter_no_change=None`: set_off). A callback built
+/// (`EarlyStopping(`) always configures it.
+bool configures_early_stopping(const NotebookFacts& f) {
+  for (const auto& c : f.code)
+    for (std::string_view t : k_early_stopping)
+      for (auto at = c.body.find(t); at != std::string::npos; at = c.body.find(t, at + 1)) {
+        if (t.back() == '(') return true;
+        std::size_t end = at + t.size();
+        while (end < c.body.size() && is_identifier_char(c.body[end])) ++end;
+        if (!set_off(c.body, end)) return true;
+      }
+  return false;
+}
 
 }  // namespace
 
@@ -544,7 +578,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
       for (const auto& m : c.modules) framework = framework || k_neural_modules.count(m) > 0;
     v["neural_network"] = b(any(f, k_neural) || (framework && s.trained));
   }
-  v["early_stopping"] = b(any(f, k_early_stopping));
+  v["early_stopping"] = b(configures_early_stopping(f));
   for (const auto& c : f.code)
     if (fails_training(c)) v["training_fails"] = 1;
 

@@ -1169,6 +1169,109 @@ inline bool names_residuals(std::string_view body) {
   return false;
 }
 
+/// Whether `body` plots residuals: a plotting call (a name `scatter`, `plot`, `hist`, `histplot`,
+/// `scatterplot`, `kdeplot`, `distplot`, `displot`, `lineplot` or `histogram` followed by `(`:
+/// `plt.scatter(`, `ax.plot(`, `sns.histplot(`, `px.scatter(`) whose arguments, or whose receiver in
+/// parentheses (`(y_test - y_pred).plot(kind="hist")`), hold a difference of two operands, neither a literal
+/// (each starts with a letter or `_`), one naming predictions (`pred`, `yhat` or `y_hat`, in any case) and
+/// the other the labels, not predictions (a word `y`, or `y_`, `true`, `test`, `actual`, `target`, `label`,
+/// `valid`, `obs`, in any case): labels minus predictions (`plt.scatter(y_pred, y_test - y_pred)`,
+/// `plt.hist(y - model.predict(X))`, `sns.histplot(df["y"] - df["pred"])`). A difference of two predictions
+/// (`upper_pred - lower_pred`), of a prediction and no label (a band, `y_pred - sigma`), of no prediction
+/// (`X[:, 0] - offset`) or with a number (`1 - y_pred`) is none. The structure is read with strings and
+/// comments blanked (a `-` in a title is none); an operand's names are read with its strings (a column
+/// `"pred"`).
+inline bool plots_residuals(std::string_view body) {
+  static const Tokens plots = {"scatter", "plot",     "hist",    "histplot", "scatterplot",
+                               "kdeplot", "distplot", "displot", "lineplot", "histogram"};
+  if (!contains_any(util::to_lower(body), {"pred", "yhat", "y_hat"})) return false;
+  const std::vector<bool> code = code_bytes(body);
+  std::string text(body);  // strings and comments blanked
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!code[i] && text[i] != '\n') text[i] = ' ';
+  // an operand of `text` as `body` has it, in lower case (a column's name in quotes too: `df["pred"]`)
+  const auto read = [&](std::string_view operand) {
+    return util::to_lower(
+        body.substr(static_cast<std::size_t>(operand.data() - text.data()), operand.size()));
+  };
+  const auto predicted = [](std::string_view lower) {
+    return contains_any(lower, {"pred", "yhat", "y_hat"});
+  };
+  const auto labels = [&](std::string_view lower) {
+    return !predicted(lower) &&
+           (contains_word(lower, "y") ||
+            contains_any(lower, {"y_", "true", "test", "actual", "target", "label", "valid", "obs"}));
+  };
+  const auto name_start = [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)) || ch == '_'; };
+  // whether `expr` holds such a difference: the operands read outward from each `-`, over names, dots and
+  // bracketed subscripts or calls
+  const auto residual_difference = [&](std::string_view expr) {
+    for (std::size_t at = expr.find('-'); at != std::string_view::npos; at = expr.find('-', at + 1)) {
+      std::size_t left = at;
+      while (left > 0 && expr[left - 1] == ' ') --left;
+      const std::size_t left_end = left;
+      for (int depth = 0; left > 0; --left) {
+        const char ch = expr[left - 1];
+        if (ch == ')' || ch == ']') {
+          ++depth;
+        } else if (ch == '(' || ch == '[') {
+          if (depth == 0) break;
+          --depth;
+        } else if (depth == 0 && !is_identifier_char(ch) && ch != '.') {
+          break;
+        }
+      }
+      std::size_t right = at + 1;
+      while (right < expr.size() && expr[right] == ' ') ++right;
+      const std::size_t right_begin = right;
+      for (int depth = 0; right < expr.size(); ++right) {
+        const char ch = expr[right];
+        if (ch == '(' || ch == '[') {
+          ++depth;
+        } else if (ch == ')' || ch == ']') {
+          if (depth == 0) break;
+          --depth;
+        } else if (depth == 0 && !is_identifier_char(ch) && ch != '.') {
+          break;
+        }
+      }
+      const std::string_view a = expr.substr(left, left_end - left);
+      const std::string_view b = expr.substr(right_begin, right - right_begin);
+      if (a.empty() || b.empty() || !name_start(a.front()) || !name_start(b.front())) continue;
+      const std::string first = read(a), second = read(b);
+      if ((predicted(first) && labels(second)) || (labels(first) && predicted(second))) return true;
+    }
+    return false;
+  };
+  // the text between the `(` at `open` and its closing `)` (to the end when unclosed)
+  const auto inside = [&](std::size_t open) {
+    int depth = 0;
+    for (std::size_t i = open; i < text.size(); ++i) {
+      if (text[i] == '(') ++depth;
+      if (text[i] == ')' && --depth == 0) return std::string_view(text).substr(open + 1, i - open - 1);
+    }
+    return std::string_view(text).substr(open + 1);
+  };
+  for (std::size_t open = text.find('('); open != std::string::npos; open = text.find('(', open + 1)) {
+    const std::string_view name = name_before(text, open);
+    if (std::find(plots.begin(), plots.end(), name) == plots.end()) continue;
+    if (residual_difference(inside(open))) return true;
+    // the receiver of a method call in parentheses: `(y_test - y_pred).plot(`
+    const std::size_t dot = open - name.size();
+    if (dot < 2 || text[dot - 1] != '.' || text[dot - 2] != ')') continue;
+    int depth = 0;
+    for (std::size_t i = dot - 1; i-- > 0;) {
+      if (text[i] == ')') {
+        ++depth;
+      } else if (text[i] == '(' && --depth == 0) {
+        if (residual_difference(inside(i))) return true;
+        break;
+      }
+    }
+  }
+  return false;
+}
+
 /// The metric families a cell computes by hand, without a metric call: per logical line, outside strings and
 /// comments, a line that names predictions (a name holding `pred`: `y_pred`, `preds`, `predicted`,
 /// `model.predict(`; or `yhat` / `y_hat`) and reduces (`mean(`, `.mean()`, `sum(`, `average(`):
@@ -3723,7 +3826,8 @@ inline bool auc_of_pr_curve(std::string_view body, std::size_t at) {
 
 /// Whether code cell `c` computes a metric of family `kind` (a row of k_metric_kinds): one of its tokens
 /// where it computes one (metric_token_at), one of its k_metric_names quoted whole, a model's `.score(` of
-/// that family (Stages::score_kinds), or for residuals a name `resid` (names_residuals).
+/// that family (Stages::score_kinds), or for residuals a name `resid` (names_residuals) or a plot of labels
+/// minus predictions (plots_residuals).
 inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, Tokens>& kind,
                               const Stages& s) {
   // `average_precision_score(` is PR-AUC's, no precision_score(. A class name's `Accuracy` (Keras'
@@ -3741,7 +3845,7 @@ inline bool shows_metric_kind(const CodeFacts& c, const std::pair<std::string, T
     return false;
   };
   if (std::any_of(kind.second.begin(), kind.second.end(), has)) return true;
-  if (kind.first == "residuals") return names_residuals(c.body);
+  if (kind.first == "residuals") return names_residuals(c.body) || plots_residuals(c.body);
   // A Spark evaluator computes the metric it is given (`metricName="areaUnderPR"`, `.setMetricName("r2")`,
   // read below as a quoted name), else its default: areaUnderROC (binary), rmse (regression), f1
   // (multiclass). A regression evaluator's "mse" and "mae" are its metrics (elsewhere they may be a tree's

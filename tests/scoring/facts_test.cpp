@@ -2994,3 +2994,49 @@ TEST(Facts, DeepLearningCheckpointsSaveAndLoadTheModel) {
     EXPECT_EQ(fact(none, "loads_model"), 0) << none;
   }
 }
+
+// Early stopping configured, and turned off (by hand: `early_stopping=False` and `early_stopping_rounds=None`
+// are the libraries' ways of not stopping early; "auto" lets HistGradientBoosting stop early on large data).
+TEST(Facts, EarlyStoppingTurnedOffIsNone) {
+  const auto fact = [](const std::string& code) {
+    return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at("early_stopping");
+  };
+  for (const char* on :
+       {"m = MLPClassifier(early_stopping=True)", "m = XGBClassifier(early_stopping_rounds=50)",
+        "cb = keras.callbacks.EarlyStopping(monitor='val_loss', patience=3)",
+        "b = lgb.train(params, d, callbacks=[lgb.early_stopping(50)])",
+        "params = {'early_stopping_rounds': 20}", "m = HistGradientBoostingClassifier(early_stopping='auto')",
+        "m = GradientBoostingClassifier(n_iter_no_change=10)",
+        "trainer = Trainer(model=m, args=args, callbacks=[EarlyStoppingCallback()])"})
+    EXPECT_EQ(fact(on), 1) << on;
+  for (const char* off :
+       {"m = MLPClassifier(early_stopping=False)", "m = XGBClassifier(early_stopping_rounds=None)",
+        "m = SGDClassifier(early_stopping = False)", "params = {'early_stopping_rounds': None}",
+        "m = GradientBoostingClassifier(n_iter_no_change=None)",
+        "m = HistGradientBoostingClassifier(early_stopping=False)"})
+    EXPECT_EQ(fact(off), 0) << off;
+  // turned off for one model, on for another
+  EXPECT_EQ(
+      fact("m = MLPClassifier(early_stopping=False)\n# %%\nx = XGBClassifier(early_stopping_rounds=30)"), 1);
+}
+
+// A plot of labels minus predictions is a residual plot (by hand: each plots y - y_pred, against the
+// predictions, as a histogram, or over the rows); a plot of predictions against labels, of a difference of
+// two predictions, of no prediction, or of one minus a probability shows no residuals.
+TEST(Facts, APlotOfLabelsMinusPredictionsShowsResiduals) {
+  const auto kinds = [](const std::string& code) {
+    return facts_of("# %%\nimport matplotlib.pyplot as plt\n# %%\n" + code + "\n").at("metric_kinds");
+  };
+  for (const char* plot :
+       {"plt.scatter(y_pred, y_test - y_pred, s=8)", "plt.hist(y - model.predict(X), bins=30)",
+        "sns.histplot(x=df['y'] - df['pred'])", "ax.scatter(yhat, y_valid.values - yhat)",
+        "(y_test - y_pred).plot(kind='hist')", "plt.plot(test.index, test['y'] - preds['yhat'])"})
+    EXPECT_EQ(kinds(plot), 1) << plot;  // residuals
+  for (const char* none :
+       {"plt.scatter(y_test, y_pred)", "plt.plot(t, upper_pred - lower_pred)",
+        "plt.scatter(X[:, 0] - offset, y)", "plt.hist(1 - y_pred_proba)", "plt.plot(x, y_pred - sigma, '--')",
+        "plt.plot(-y_pred)", "plt.title('y - y_pred')", "e = y_test - y_pred"})
+    EXPECT_EQ(kinds(none), 0) << none;
+  // beside an error metric: two kinds
+  EXPECT_EQ(kinds("print(mean_squared_error(y_test, y_pred))\nplt.scatter(y_pred, y_test - y_pred)"), 2);
+}
