@@ -528,7 +528,8 @@ void record_fragile_rules(memory::Memory& memory, const rubric::Rubric& rubric,
 }
 
 std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const rubric::Rubric& rubric,
-                                                const std::set<std::string>& dimensions) {
+                                                const std::set<std::string>& dimensions,
+                                                AlignSummary* learnt) {
   std::map<std::string, Refit> out;
   // What a person edited or deleted since align wrote the rules stays withheld, as align would keep it.
   const HandEdits hand = hand_edits(memory);
@@ -585,7 +586,20 @@ std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const ru
   for (const auto& [d, r] : out) refitted[d] = r.written.size();
   record_fragile_rules(memory, rubric, refitted,
                        std::max<std::size_t>(1, std::thread::hardware_concurrency()));
-  memory.set_blend_weights(scoring::calibrate_memory(memory, memory.provenance().k));
+  std::vector<std::string> unlearnt;  // "dimension: why", every dimension's
+  memory.set_blend_weights(scoring::calibrate_memory(memory, memory.provenance().k, &unlearnt));
+  if (!learnt) return out;
+  // As align says them, for the dimensions refitted with an episode left (align leaves out a dimension
+  // without labels): what they learnt, and which rules give every labelled notebook one score.
+  for (const auto& [d, r] : out) {
+    if (!r.labelled) continue;
+    learnt->rules_learnt[d] = r.written.size();
+    if (!r.withheld.empty()) learnt->rules_withheld[d] = r.withheld.size();
+  }
+  for (auto& [d, one] : rules_giving_one_score(memory))
+    if (learnt->rules_learnt.count(d)) learnt->rules_one_score[d] = std::move(one);
+  for (auto& line : unlearnt)
+    if (learnt->rules_learnt.count(line.substr(0, line.find(": ")))) learnt->blend_unlearnt.push_back(line);
   return out;
 }
 

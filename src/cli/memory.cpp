@@ -13,6 +13,7 @@
 #include "judge/align/align.hpp"
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
+#include "judge/cli/learnt.hpp"
 #include "judge/labels/labels.hpp"
 #include "judge/llm/registry.hpp"
 #include "judge/memory/calibration.hpp"
@@ -584,119 +585,80 @@ std::string refit_calibration(const std::string& dir, const memory::Memory& m,
          std::to_string(fitted->maps.size()) + " dimensions on the episodes left";
 }
 
-// What forget says of the learnt rules ("" when it removed none and the refit changed none): how many of
-// the guidelines removed were learnt rules ("2 of the 3 guidelines removed were learnt rules"), then, per
-// dimension whose learnt rules the refit changed (align::refit_learnt_rules; `before`: the learnt rules'
-// texts before forget), the rules now and those learnt again but withheld. `refitted` empty with learnt
-// rules removed: the memory's rubric could not be had, and judge align refits them.
-std::string learnt_rules_note(const memory::ForgetResult& r,
-                              const std::map<std::string, std::vector<std::string>>& before,
-                              const std::map<std::string, align::Refit>& refitted) {
-  std::string note;
-  const std::size_t n = r.learnt_rules_removed;
-  if (n > 0) {
-    if (n < r.guidelines_removed) {
-      note += std::to_string(n);
-      note += " of the ";
-      note += util::count_text(r.guidelines_removed, "guideline");
-    } else {
-      note += "the ";
-      note += n == 1 ? std::string("guideline") : util::count_text(n, "guideline");
-    }
-    note += " removed ";
-    note += n == 1 ? "was a learnt rule" : "were learnt rules";
-    if (refitted.empty()) {
-      note += "; judge align refits ";
-      note += n == 1 ? "it" : "them";
-      note +=
-          " from the remaining labels (run it with the rubric the memory was aligned for: this one is "
-          "not the built-in rubric, and judge.yaml or JUDGE_RUBRIC does not name it)\n";
-      return note;
-    }
-    note += "\n";
-  }
-  std::string changed;
-  for (const auto& [dimension, refit] : refitted) {
-    const auto it = before.find(dimension);
-    const bool same = it != before.end() ? it->second == refit.written : refit.written.empty();
-    if (same && refit.withheld.empty()) continue;
-    if (refit.written.empty()) {
-      changed += "  ";
-      changed += dimension;
-      changed += refit.labelled
-                     ? ": no learnt rule (none beats the judge's own verdicts on the labels left)\n"
-                     : ": no learnt rule (no label of it is left)\n";
-    }
-    for (const auto& rule : refit.written) {
-      changed += "  ";
-      changed += dimension;
-      changed += ": ";
-      changed += rule;
-      changed += '\n';
-    }
-    for (const auto& rule : refit.withheld) {
-      changed += "  ";
-      changed += dimension;
-      changed += ": `";
-      changed += rule;
-      changed +=
-          "` learnt again but left out, as a person edited or deleted it (to have it back, write it in "
-          "guidelines.yaml with source: manual)\n";
-    }
-  }
-  if (!changed.empty())
-    note +=
-        "learnt rules refitted from the remaining labels as judge align would (the blend weights with "
-        "them):\n" +
-        changed;
-  return note;
-}
-
-// What the refit of the learnt rules changed, counted against the learnt rules forget left (`kept`: their
-// texts per dimension, the hand-edited ones aside): a rule learnt again with another text (its support
-// recounted) is changed, one no longer learnt removed, one not there before added. So the guidelines add up:
-// those before, less forget's, less the refit's removed, plus its added, are those left.
-struct RefitChanges {
-  std::size_t changed = 0, removed = 0, added = 0;
+// What became of one learnt rule of a dimension forget refitted, against the learnt rules it had before
+// forget (align's, the hand-edited ones aside): kept (the same text), recounted (the same rule, its "(N of M
+// labels)" counted again on the labels left), changed (the same facts, tests and action with other
+// thresholds, align::rule_shape: learnt again, as rule_stability counts it), removed (not learnt again) or
+// added (a rule of another shape).
+struct RuleFate {
+  enum class Kind { kept, recounted, changed, removed, added } kind;
+  std::string text;  ///< the rule now (the old one when removed)
+  std::string was;   ///< recounted, changed: the rule before
 };
 
-RefitChanges refit_changes(const std::map<std::string, std::vector<std::string>>& kept,
-                           const std::map<std::string, align::Refit>& refitted) {
+// The fates of the learnt rules `before` of one dimension against those the refit wrote (`now`): exact texts
+// first, then the same rule recounted, then the same shape; the rules now in their order, then those removed.
+std::vector<RuleFate> rule_fates(std::vector<std::string> before, const std::vector<std::string>& now) {
   const auto rule_of = [](const std::string& text) {  // the rule without its "(N of M labels)"
     std::string error;
     const auto rule = memory::parse_fact_rule(text, error);
     return rule ? memory::format_fact_rule(*rule) : text;
   };
-  RefitChanges c;
-  for (const auto& [dimension, refit] : refitted) {
-    const auto it = kept.find(dimension);
-    std::vector<std::string> old = it == kept.end() ? std::vector<std::string>{} : it->second;
-    std::vector<std::string> fresh;
-    for (const auto& text : refit.written)
-      if (const auto same = std::find(old.begin(), old.end(), text); same != old.end())
-        old.erase(same);
-      else
-        fresh.push_back(text);
-    for (const auto& text : fresh) {
-      const auto was = std::find_if(old.begin(), old.end(),
-                                    [&](const std::string& o) { return rule_of(o) == rule_of(text); });
-      if (was == old.end()) {
-        ++c.added;
-        continue;
-      }
-      old.erase(was);
-      ++c.changed;
+  std::vector<RuleFate> out(now.size());
+  std::vector<bool> matched(now.size(), false);
+  const auto match = [&](RuleFate::Kind kind, const auto& same) {
+    for (std::size_t i = 0; i < now.size(); ++i) {
+      if (matched[i]) continue;
+      const auto was =
+          std::find_if(before.begin(), before.end(), [&](const auto& b) { return same(b, now[i]); });
+      if (was == before.end()) continue;
+      out[i] = {kind, now[i], kind == RuleFate::Kind::kept ? std::string() : *was};
+      matched[i] = true;
+      before.erase(was);
     }
-    c.removed += old.size();
-  }
-  return c;
+  };
+  match(RuleFate::Kind::kept, [](const std::string& b, const std::string& n) { return b == n; });
+  match(RuleFate::Kind::recounted,
+        [&](const std::string& b, const std::string& n) { return rule_of(b) == rule_of(n); });
+  match(RuleFate::Kind::changed, [](const std::string& b, const std::string& n) {
+    const std::string shape = align::rule_shape(n);
+    return !shape.empty() && align::rule_shape(b) == shape;
+  });
+  for (std::size_t i = 0; i < now.size(); ++i)
+    if (!matched[i]) out[i] = {RuleFate::Kind::added, now[i], ""};
+  for (auto& b : before) out.push_back({RuleFate::Kind::removed, std::move(b), ""});
+  return out;
 }
 
-// "; the learnt-rule refit changed 1 rule, removed 1 and added 2" (the counts that are not 0), or "" when it
-// changed no learnt rule.
-std::string refit_changes_text(const RefitChanges& c) {
+// The learnt rules per dimension forget refitted: each dimension of `refitted` with the fates of its rules
+// `before` forget (align::refit_learnt_rules).
+std::map<std::string, std::vector<RuleFate>> refit_fates(
+    const std::map<std::string, std::vector<std::string>>& before,
+    const std::map<std::string, align::Refit>& refitted) {
+  std::map<std::string, std::vector<RuleFate>> out;
+  for (const auto& [dimension, refit] : refitted) {
+    const auto it = before.find(dimension);
+    out[dimension] = rule_fates(it == before.end() ? std::vector<std::string>{} : it->second, refit.written);
+  }
+  return out;
+}
+
+// What the refit changed, counted against the learnt rules before forget: "; the learnt-rule refit recounted
+// 1 rule, changed 1, removed 2 and added 1" (the counts that are not 0; a rule kept as it was is not
+// counted), or "" when it changed no learnt rule. A rule forget removed (it cited a forgotten label) that the
+// refit learnt again is recounted or kept, not removed and added: so the guidelines add up, those before,
+// less the other guidelines forget removed, less the refit's removed, plus its added, are those left.
+std::string refit_changes_text(const std::map<std::string, std::vector<RuleFate>>& fates) {
+  std::size_t recounted = 0, changed = 0, removed = 0, added = 0;
+  for (const auto& [dimension, list] : fates)
+    for (const auto& f : list) {
+      recounted += f.kind == RuleFate::Kind::recounted;
+      changed += f.kind == RuleFate::Kind::changed;
+      removed += f.kind == RuleFate::Kind::removed;
+      added += f.kind == RuleFate::Kind::added;
+    }
   const std::pair<std::size_t, const char*> counts[] = {
-      {c.changed, "changed "}, {c.removed, "removed "}, {c.added, "added "}};
+      {recounted, "recounted "}, {changed, "changed "}, {removed, "removed "}, {added, "added "}};
   std::string text;
   for (const auto& [n, verb] : counts) {
     if (n == 0) continue;
@@ -707,6 +669,84 @@ std::string refit_changes_text(const RefitChanges& c) {
   }
   if (const auto last = text.rfind(", "); last != std::string::npos) text.replace(last, 2, " and ");
   return text;
+}
+
+// What forget says of the learnt rules ("" when it removed none and the refit changed none). Without a refit
+// (`refitted` empty: the memory's rubric could not be had), how many of the guidelines removed were learnt
+// rules ("2 of the 3 guidelines removed were learnt rules") and that judge align refits them. With one, per
+// dimension whose learnt rules the refit changed, each rule's fate (rule_fates) and the rules learnt again
+// but withheld.
+std::string learnt_rules_note(const memory::ForgetResult& r,
+                              const std::map<std::string, align::Refit>& refitted,
+                              const std::map<std::string, std::vector<RuleFate>>& fates) {
+  std::string note;
+  const std::size_t n = r.learnt_rules_removed;
+  if (refitted.empty()) {
+    if (n == 0) return note;
+    if (n < r.guidelines_removed) {
+      note += std::to_string(n);
+      note += " of the ";
+      note += util::count_text(r.guidelines_removed, "guideline");
+    } else {
+      note += "the ";
+      note += n == 1 ? std::string("guideline") : util::count_text(n, "guideline");
+    }
+    note += " removed ";
+    note += n == 1 ? "was a learnt rule" : "were learnt rules";
+    note += "; judge align refits ";
+    note += n == 1 ? "it" : "them";
+    note +=
+        " from the remaining labels (run it with the rubric the memory was aligned for: this one is "
+        "not the built-in rubric, and judge.yaml or JUDGE_RUBRIC does not name it)\n";
+    return note;
+  }
+  std::string changed;
+  for (const auto& [dimension, refit] : refitted) {
+    const auto& list = fates.at(dimension);
+    const bool same = std::all_of(list.begin(), list.end(),
+                                  [](const RuleFate& f) { return f.kind == RuleFate::Kind::kept; });
+    if (same && refit.withheld.empty()) continue;
+    const std::string at = "  " + dimension + ": ";
+    // A dimension with labels left and no rule is said by print_learnt ("no rule beat the judge's own
+    // verdicts on ..."), as align says it; one without is not (align says nothing of it either).
+    if (!refit.labelled) changed += at + "no learnt rule (no label of it is left)\n";
+    for (const auto& f : list) {
+      switch (f.kind) {
+        case RuleFate::Kind::kept:
+          changed += at + "kept: " + f.text + "\n";
+          break;
+        case RuleFate::Kind::recounted: {
+          const auto was = memory::stated_support(f.was);
+          changed +=
+              at + "kept, recounted: " + f.text +
+              (was ? " (was " + std::to_string(was->right) + " of " + std::to_string(was->covers) + " labels)"
+                   : " (was `" + f.was + "`)") +
+              "\n";
+          break;
+        }
+        case RuleFate::Kind::changed:
+          changed += at + "changed: " + f.text + " (was `" + f.was + "`)\n";
+          break;
+        case RuleFate::Kind::removed:
+          changed += at + "removed: " + f.text + "\n";
+          break;
+        case RuleFate::Kind::added:
+          changed += at + "added: " + f.text + "\n";
+          break;
+      }
+    }
+    for (const auto& rule : refit.withheld)
+      changed +=
+          at + "`" + rule +
+          "` learnt again but left out, as a person edited or deleted it (to have it back, write it in "
+          "guidelines.yaml with source: manual)\n";
+  }
+  if (!changed.empty())
+    note +=
+        "learnt rules refitted from the remaining labels as judge align would (the blend weights with "
+        "them):\n" +
+        changed;
+  return note;
 }
 
 int run_forget(const MemoryCliOptions& opt) {
@@ -770,31 +810,39 @@ int run_forget(const MemoryCliOptions& opt) {
   for (const auto& g : m.all_guidelines())
     if (g.source == "learnt" && !m.edited_by_hand(g)) before[g.dimension].push_back(g.text);
   const auto r = memory::forget(m, fresh.notebooks, fresh.labels);
-  std::map<std::string, std::vector<std::string>> kept;  // the learnt rules forget left, per dimension
-  for (const auto& g : m.all_guidelines())
-    if (g.source == "learnt" && !m.edited_by_hand(g)) kept[g.dimension].push_back(g.text);
+  std::map<std::string, std::size_t> kept;  // of the learnt rules `before`, those forget left, per dimension
+  for (const auto& g : m.all_guidelines()) kept[g.dimension] += g.source == "learnt" && !m.edited_by_hand(g);
   // The learnt rules of the dimensions whose episodes went are refitted now, as the next align would, so the
   // judge neither goes without a rule that cited a forgotten label nor keeps rules a fit without that label
   // would not learn; with the rubric the memory was aligned for only (its scale is what the rules may give).
   std::map<std::string, align::Refit> refitted;
+  align::AlignSummary learnt;  // what the refit learnt, as align says it of its fit (print_learnt)
   if (offline_judge(m))
     if (const auto rubric = rubric_of(m, opt.settings))
-      refitted = align::refit_learnt_rules(m, *rubric, r.dimensions);
+      refitted = align::refit_learnt_rules(m, *rubric, r.dimensions, &learnt);
   m.save(opt.dir);
   const std::string calibrated = refit_calibration(opt.dir, m, calibration);
+  // With a refit, the learnt rules forget removed from the dimensions refitted are counted by the refit
+  // (against the rules before forget: one learnt again is kept or recounted, not removed and added); the
+  // guidelines said removed are the others.
+  std::size_t removed = r.guidelines_removed;
+  for (const auto& [dimension, texts] : before)
+    if (refitted.count(dimension)) removed -= texts.size() - kept[dimension];
+  const auto fates = refit_fates(before, refitted);
   std::cout << "removed " << util::count_text(r.episodes_removed, "episode") << " and "
-            << util::count_text(r.guidelines_removed, "guideline")
+            << util::count_text(removed, "guideline")
             << (r.citations_removed > 0 ? ", and " + util::count_text(r.citations_removed, "citation") +
                                               " of the forgotten labels from the guidelines kept"
                                         : std::string())
-            << refit_changes_text(refit_changes(kept, refitted)) << "; "
-            << util::count_text(m.episodes().size(), "episode") << " and "
-            << util::count_text(m.all_guidelines().size(), "guideline") << " left; "
+            << refit_changes_text(fates) << "; " << util::count_text(m.episodes().size(), "episode")
+            << " and " << util::count_text(m.all_guidelines().size(), "guideline") << " left; "
             << util::count_text(m.forgotten().size(), "tombstone")
             << (m.forgotten().size() == 1 ? " keeps" : " keep")
             << " forgotten labels out of judge align (judge memory unforget re-admits them)" << calibrated
             << "\n"
-            << learnt_rules_note(r, before, refitted) << already;
+            << learnt_rules_note(r, refitted, fates);
+  print_learnt(m, learnt);  // the warnings judge align gives of what it learnt, of the dimensions refitted
+  std::cout << already;
   return 0;
 }
 

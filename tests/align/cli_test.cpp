@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -611,19 +612,22 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
 
   const auto r = run_judge("memory forget '" + mem.string() + "' --notebook p1.ipynb 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
+  // The rule cited p1's label, so forget took it out; the refit on p2-p6 and n1-n5 learns it again, right on
+  // the 5 notebooks it covers: the same rule recounted, kept (it said "removed 1 guideline" and "added 1").
+  // 2 guidelines before, 2 left: none removed.
   EXPECT_NE(
-      r.out.find("the guideline removed was a learnt rule\nlearnt rules refitted from the remaining labels "
-                 "as judge align would (the blend weights with them):\n"
-                 "  library_installation: " +
-                 rule + " (5 of 5 labels)\n"),
+      r.out.find("learnt rules refitted from the remaining labels as judge align would (the blend weights "
+                 "with them):\n"
+                 "  library_installation: kept, recounted: " +
+                 rule + " (5 of 5 labels) (was 6 of 6 labels)\n"),
       std::string::npos)
       << r.out;
-  // 2 guidelines, 1 removed, 2 left: the line says the refit added one, so that they add up.
-  EXPECT_NE(
-      r.out.find("removed 1 episode and 1 guideline; the learnt-rule refit added 1 rule; 10 episodes and "
-                 "2 guidelines left; "),
-      std::string::npos)
+  EXPECT_EQ(r.out.substr(0, r.out.find(" left; ") + 6),
+            "removed 1 episode and 0 guidelines; the learnt-rule refit recounted 1 rule; 10 episodes and 2 "
+            "guidelines left;")
       << r.out;
+  EXPECT_EQ(r.out.find("removed: "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("added: "), std::string::npos) << r.out;
   const auto after = judge::memory::Memory::load(mem);
   ASSERT_EQ(after.all_guidelines().size(), 2u);
   EXPECT_EQ(after.all_guidelines()[0].source, "manual");  // the learnt rule follows the dimension's others
@@ -643,15 +647,20 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
   const std::string forget = "memory forget '" + mem.string() + "' ";
   auto again = run_judge(forget + "--notebook n1.ipynb 2>&1");
   ASSERT_EQ(again.exit_code, 0) << again.out;
-  EXPECT_NE(
-      again.out.find("learnt rules refitted from the remaining labels as judge align would (the blend "
-                     "weights with them):\n"
-                     "  library_installation: no learnt rule (none beats the judge's own verdicts on the "
-                     "labels left)\n"
-                     "  library_installation: `" +
-                     rule + "` learnt again but left out, as a person edited or deleted it"),
-      std::string::npos)
+  EXPECT_NE(again.out.find(
+                "learnt rules refitted from the remaining labels as judge align would (the blend "
+                "weights with them):\n"
+                "  library_installation: `" +
+                rule +
+                "` learnt again but left out, as a person edited or deleted it (to have it back, write it "
+                "in guidelines.yaml with source: manual)\n"
+                "learnt rules: library_installation 0 (1 more left out: a person edited or deleted it) "
+                "(guidelines.yaml, source: learnt)\n"),
+            std::string::npos)
       << again.out;
+  // The rule was learnt again: nothing says no rule beat the judge's verdicts.
+  EXPECT_EQ(again.out.find("none beats"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("no rule beat"), std::string::npos) << again.out;
   const auto deleted = judge::memory::Memory::load(mem);
   EXPECT_EQ(deleted.all_guidelines().size(), 1u);
   EXPECT_EQ(deleted.learnt_record()->at(li).withheld, std::vector<std::string>{rule});
@@ -668,7 +677,9 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
                     "--notebook p2.ipynb p3.ipynb p4.ipynb p5.ipynb p6.ipynb n2.ipynb n3.ipynb n4.ipynb "
                     "n5.ipynb 2>&1");
   ASSERT_EQ(again.exit_code, 0) << again.out;
-  EXPECT_NE(again.out.find("  library_installation: no learnt rule (no label of it is left)\n"),
+  EXPECT_NE(again.out.find("  library_installation: no learnt rule (no label of it is left)\n"
+                           "  library_installation: removed: " +
+                           text + "\n"),
             std::string::npos)
       << again.out;
 }
@@ -677,7 +688,7 @@ TEST(AlignCli, ForgetRefitsTheLearntRulesItRemoved) {
 // changed or went). The memory of ForgetRefitsTheLearntRulesItRemoved, with p7: a package not installed, but
 // people gave 3, so the rule "uninstalled_packages >= 1 -> score at most 1" gets it wrong and does not cite
 // it (6 of 7 labels). Forgetting p7 removes no guideline; on the eleven left the same rule is refitted, now
-// 6 of 6: one rule changed. Then forgetting n1, n2 and n3 leaves two notebooks without the package, fewer
+// 6 of 6: one rule recounted. Then forgetting n1, n2 and n3 leaves two notebooks without the package, fewer
 // than the three a leaf needs (min_leaf 3): the rule is not learnt again (removed), and on the eight left,
 // six of them 1 where the judge said 3, "when always -> score at most 1" is (added).
 TEST(AlignCli, ForgetSaysWhatTheRefitChangedWhenNoGuidelineWasRemoved) {
@@ -707,10 +718,12 @@ TEST(AlignCli, ForgetSaysWhatTheRefitChangedWhenNoGuidelineWasRemoved) {
   auto r = run_judge(forget + "--notebook p7.ipynb 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out.substr(0, r.out.find(" left; ") + 6),
-            "removed 1 episode and 0 guidelines; the learnt-rule refit changed 1 rule; 11 episodes and 2 "
+            "removed 1 episode and 0 guidelines; the learnt-rule refit recounted 1 rule; 11 episodes and 2 "
             "guidelines left;")
       << r.out;
-  EXPECT_NE(r.out.find("\n  library_installation: " + rule + " (6 of 6 labels)\n"), std::string::npos)
+  EXPECT_NE(r.out.find("\n  library_installation: kept, recounted: " + rule +
+                       " (6 of 6 labels) (was 6 of 7 labels)\n"),
+            std::string::npos)
       << r.out;
   ASSERT_EQ(judge::memory::Memory::load(mem).all_guidelines().size(), 2u);
 
@@ -721,10 +734,122 @@ TEST(AlignCli, ForgetSaysWhatTheRefitChangedWhenNoGuidelineWasRemoved) {
       "removed 3 episodes and 0 guidelines; the learnt-rule refit removed 1 rule and added 1; 8 episodes "
       "and 2 guidelines left;")
       << r.out;
-  EXPECT_NE(r.out.find("\n  library_installation: when always -> score at most 1 (6 of 8 labels)\n"),
+  EXPECT_NE(r.out.find("\n  library_installation: added: when always -> score at most 1 (6 of 8 labels)\n"
+                       "  library_installation: removed: " +
+                       rule + " (6 of 6 labels)\n"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(judge::memory::Memory::load(mem).all_guidelines().size(), 2u);
+  // As judge align warns of what it learnt: the rule gives all eight notebooks left a 1 (the judge said 3,
+  // "at most 1" makes it 1), while people gave p1-p6 a 1 and n4, n5 a 3.
+  EXPECT_NE(r.out.find("\nlearnt rules: library_installation 1 (guidelines.yaml, source: learnt)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(
+      r.out.find("\njudge: warning: library_installation: with these rules the judge gives every labelled "
+                 "notebook it scores a 1, while the labels give 1 to 6 and 3 to 2: the rules follow the "
+                 "labels' majority and tell those notebooks apart no more"),
+      std::string::npos)
+      << r.out;
+}
+
+// Forget's refit learns what judge align learns from the labels left, and says it as align does, from the
+// same code. On the house labels: memory a aligned on all of them, then the data_imputation and
+// cell_organization labels of mlflow_recipes_classification_runner.py forgotten (those two dimensions are
+// refitted); memory b aligned afresh on the labels without those two. The two hold the same learnt rules,
+// forget's stderr is align's warnings of what it learnt on those dimensions (rules resting on few labels,
+// rules giving one score; there are some), and its "learnt rules:" line counts b's rules. Forget's counts add
+// up against the memory files: the guidelines before, less those it says removed, less the refit's removed,
+// plus its added, are those left.
+TEST(AlignCli, ForgetWarnsOfWhatItsRefitLearntAsAlignDoesOnTheHouseLabels) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const auto data = judge::test::shared_data();
+  const judge::test::TempDir dir("judge_forget_as_align");
+  const std::string labels = (data / "labels/ml-notebooks-house.csv").string();
+  const std::string notebooks = (data / "notebooks").string();
+  const std::string forgotten = "databricks/mlflow_recipes_classification_runner.py";
+  const std::vector<std::string> dimensions{"cell_organization", "data_imputation"};
+  const std::string d = "'" + dir.str() + "'";
+  ASSERT_EQ(run_judge("align --labels '" + labels + "' --notebooks '" + notebooks + "' --memory " + d +
+                      "/a 2>/dev/null >/dev/null")
+                .exit_code,
+            0);
+  const std::size_t guidelines_before = judge::memory::Memory::load(dir / "a").all_guidelines().size();
+  std::string ids;
+  for (const auto& dimension : dimensions) ids += " '" + forgotten + "#" + dimension + "#house'";
+  const auto forget = run_judge("memory forget " + d + "/a --label" + ids + " 2>" + d + "/forget.err");
+  ASSERT_EQ(forget.exit_code, 0) << forget.out;
+  const std::string all = judge::util::read_file(labels);
+  std::string without;  // the labels file less the forgotten labels' rows (one row a line)
+  std::size_t left_out = 0;
+  for (const auto& line : judge::util::split_lines(all))
+    if (judge::util::starts_with(line, forgotten + "," + dimensions[0] + ",") ||
+        judge::util::starts_with(line, forgotten + "," + dimensions[1] + ","))
+      ++left_out;
+    else if (!line.empty())
+      without.append(line).append("\n");
+  ASSERT_EQ(left_out, 2u);
+  dir.write("without.csv", without);
+  const auto align = run_judge("align --labels " + d + "/without.csv --notebooks '" + notebooks +
+                               "' --memory " + d + "/b 2>" + d + "/align.err");
+  ASSERT_EQ(align.exit_code, 0) << align.out << judge::util::read_file(dir / "align.err");
+
+  // The same learnt rules, dimension by dimension.
+  const auto learnt = [](const judge::memory::Memory& m) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& g : m.all_guidelines())
+      if (g.source == "learnt") out[g.dimension].push_back(g.text);
+    return out;
+  };
+  const auto a = judge::memory::Memory::load(dir / "a"), b = judge::memory::Memory::load(dir / "b");
+  EXPECT_EQ(learnt(a), learnt(b));
+  // Forget's stderr is align's warnings of what it learnt on the two dimensions, in align's order.
+  const std::string forget_err = judge::util::read_file(dir / "forget.err");
+  std::string align_learnt;
+  const std::string align_err = judge::util::read_file(dir / "align.err");
+  for (const auto& line : judge::util::split_lines(align_err))
+    for (const auto& dimension : dimensions)
+      if (judge::util::starts_with(line, "judge: warning: " + dimension + ": ") &&
+          (line.find("` rests on few labels: ") != std::string_view::npos ||
+           line.find(": with these rules") != std::string_view::npos))
+        align_learnt.append(line).append("\n");
+  EXPECT_NE(align_learnt.find("rests on few labels"), std::string::npos) << align_learnt;
+  EXPECT_NE(align_learnt.find("with these rules"), std::string::npos) << align_learnt;
+  EXPECT_EQ(forget_err, align_learnt);
+  const auto rules = learnt(b);
+  ASSERT_EQ(rules.count(dimensions[0]) + rules.count(dimensions[1]), 2u);
+  EXPECT_NE(forget.out.find("\nlearnt rules: " + dimensions[0] + " " +
+                            std::to_string(rules.at(dimensions[0]).size()) + ", " + dimensions[1] + " " +
+                            std::to_string(rules.at(dimensions[1]).size()) +
+                            " (guidelines.yaml, source: learnt)\n"),
+            std::string::npos)
+      << forget.out;
+
+  // "removed 2 episodes and G guidelines; the learnt-rule refit changed C rules, removed R and added A; E
+  // episodes and L guidelines left": E and L as the memory holds, and L = before - G - R + A.
+  std::smatch m;
+  const std::string head = forget.out.substr(0, forget.out.find('\n'));
+  ASSERT_TRUE(
+      std::regex_search(head, m,
+                        std::regex("^removed 2 episodes and ([0-9]+) guidelines?; the learnt-rule refit "
+                                   "(.*); ([0-9]+) episodes and ([0-9]+) guidelines left; ")))
+      << head;
+  std::size_t removed = 0, added = 0;
+  std::smatch c;
+  const std::string refit = m[2];
+  if (std::regex_search(refit, c, std::regex("removed ([0-9]+)"))) removed = std::stoul(c[1]);
+  if (std::regex_search(refit, c, std::regex("added ([0-9]+)"))) added = std::stoul(c[1]);
+  EXPECT_EQ(std::stoul(m[3]), a.episodes().size());
+  EXPECT_EQ(std::stoul(m[4]), a.all_guidelines().size());
+  EXPECT_EQ(guidelines_before - std::stoul(m[1]) - removed + added, a.all_guidelines().size()) << head;
+  // A rule learnt again with other thresholds (cell_organization's share, here) is said changed, with both
+  // rules, not removed and added.
+  const auto changed = forget.out.find("\n  cell_organization: changed: when code_cells_after_code_share ");
+  ASSERT_NE(changed, std::string::npos) << forget.out;
+  EXPECT_NE(forget.out.find("(was `when code_cells_after_code_share ", changed), std::string::npos)
+      << forget.out;
+  EXPECT_EQ(forget.out.find("cell_organization: removed: "), std::string::npos) << forget.out;
+  EXPECT_EQ(forget.out.find("cell_organization: added: "), std::string::npos) << forget.out;
 }
 
 // memory show names a learnt rule align wrote that guidelines.yaml no longer has (deleted by hand) at once,
@@ -752,7 +877,8 @@ TEST(AlignCli, MemoryShowNamesALearntRuleDeletedByHand) {
 // judge memory forget on a memory written here: three episodes of library_installation (e1, e2, e3, rater
 // r1); two learnt rules and an extractive guideline cite e1's label, a manual one cites nothing. Forgetting
 // e1 removes the three (counted by hand: 2 learnt rules of 3 guidelines) and refits the rules from e2 and e3,
-// where the judge's 3 is the label: no rule. Forgetting e1 again says it was forgotten already, with its
+// where the judge's 3 is the label: no rule, so the 2 learnt rules are said removed by the refit and the
+// extractive guideline by forget. Forgetting e1 again says it was forgotten already, with its
 // tombstone's time, and changes nothing; so does its label. A misspelt label id, or one without its rater, is
 // named with the id's form and the id it is near.
 TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
@@ -770,13 +896,19 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
 
   auto r = run_judge(forget + "--notebook e1.ipynb 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
+  // 4 guidelines: forget removes the extractive one and the 2 learnt rules (all cite e1), and the refit
+  // learns no rule again: 4 - 1 - 2 = 1 left.
   EXPECT_EQ(
       r.out,
-      "removed 1 episode and 3 guidelines; 2 episodes and 1 guideline left; 1 tombstone keeps forgotten "
-      "labels out of judge align (judge memory unforget re-admits them)\n"
-      "2 of the 3 guidelines removed were learnt rules\nlearnt rules refitted from the remaining labels as "
-      "judge align would (the blend weights with them):\n"
-      "  library_installation: no learnt rule (none beats the judge's own verdicts on the labels left)\n");
+      "removed 1 episode and 1 guideline; the learnt-rule refit removed 2 rules; 2 episodes and 1 guideline "
+      "left; 1 tombstone keeps forgotten labels out of judge align (judge memory unforget re-admits them)\n"
+      "learnt rules refitted from the remaining labels as judge align would (the blend weights with them):\n"
+      "  library_installation: removed: when uninstalled_packages >= 1 -> score at most 1 (1 of 1 labels)\n"
+      "  library_installation: removed: when uninstalled_packages >= 2 -> score at most 1 (1 of 1 labels)\n"
+      "learnt rules: none; no rule beat the judge's own verdicts on library_installation (guidelines.yaml, "
+      "source: learnt)\n"
+      "episodic blend weights: 0 on every dimension above (memory.json blend_weights; judge memory show says "
+      "why a weight is 0)\n");
   const auto manifest = nlohmann::json::parse(judge::util::read_file(mem / "memory.json"));
   const std::string time = manifest["forgotten"][0]["time"];
   const std::string saved = judge::util::read_file(mem / "memory.json");
@@ -802,14 +934,25 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
   again.save(mem);
   r = run_judge(forget + "--label e2.ipynb#" + li + "#r1 --notebook e1.ipynb 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
+  // One episode left (e3): the blend cannot learn a weight from it, as align warns (2 are needed).
   EXPECT_EQ(
       r.out,
-      "removed 1 episode and 1 guideline; 1 episode and 1 guideline left; 2 tombstones keep forgotten "
-      "labels out of judge align (judge memory unforget re-admits them)\n"
-      "the guideline removed was a learnt rule\nlearnt rules refitted from the remaining labels as judge "
-      "align would (the blend weights with them):\n"
-      "  library_installation: no learnt rule (none beats the judge's own verdicts on the labels left)\n"
-      "notebook e1.ipynb was already forgotten (on " +
+      "removed 1 episode and 0 guidelines; the learnt-rule refit removed 1 rule; 1 episode and 1 guideline "
+      "left; 2 tombstones keep forgotten labels out of judge align (judge memory unforget re-admits them)\n"
+      "learnt rules refitted from the remaining labels as judge align would (the blend weights with them):\n"
+      "  library_installation: removed: " +
+          e2_rule +
+          "\n"
+          "learnt rules: none; no rule beat the judge's own verdicts on library_installation "
+          "(guidelines.yaml, "
+          "source: learnt)\n"
+          "judge: warning: the heuristic judge's memory blend learnt no weight for 1 dimension(s); there "
+          "memory "
+          "leaves the rule verdict alone (weight 0; more labels fix it):\n"
+          "  library_installation: 1 episode, at least 2 needed\n"
+          "episodic blend weights: 0 on every dimension above (memory.json blend_weights; judge memory show "
+          "says why a weight is 0)\n"
+          "notebook e1.ipynb was already forgotten (on " +
           time + "); nothing to remove\n");
 
   // A misspelt dimension; an id without its rater; an id near nothing: the id's form, and the id it is near.

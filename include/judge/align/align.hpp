@@ -187,8 +187,12 @@ struct Refit {
 /// with none comes where the rubric's order puts it; the blend weights are refitted too
 /// (scoring::calibrate_memory with the memory's k). Prose guidelines are not redistilled (that needs the
 /// reflection provider: the next align does it). `rubric` must be the one the memory was aligned for.
+/// With `learnt`, also says what the refit learnt as align says it of its fit, for the dimensions refitted
+/// that have an episode left: their rules_learnt, rules_withheld, rules_one_score and blend_unlearnt (its
+/// other fields are left alone), which judge memory forget warns of as judge align does.
 std::map<std::string, Refit> refit_learnt_rules(memory::Memory& memory, const rubric::Rubric& rubric,
-                                                const std::set<std::string>& dimensions);
+                                                const std::set<std::string>& dimensions,
+                                                AlignSummary* learnt = nullptr);
 
 /// The notebook a label item names under `dir`, and the sha256 of its file in `hash`. "ARCHIVE.dbc!/inner"
 /// picks one notebook of an archive. Its Notebook::name is `item` (so prompts do not hold `dir`, whatever
