@@ -412,6 +412,25 @@ void compare(JudgeMeasurement& jr, const Joined& joined, const Joined& other, st
   jr.mean_diff_ci = diff.mean;
 }
 
+/// Says which of jr's changes are significant (is_significant): each dimension's comparison and calibrated
+/// change, and the mean's, whose changed pairs are those of every dimension.
+void mark_significance(JudgeMeasurement& jr, double confidence) {
+  std::size_t compared = 0, calibrated = 0;
+  for (auto& d : jr.dimensions) {
+    if (d.comparison) {
+      d.comparison->significant = is_significant(d.comparison->diff_ci, d.comparison->changed, confidence);
+      compared += d.comparison->changed;
+    }
+    if (d.calibrated) {
+      d.calibrated->significant = is_significant(d.calibrated->diff_ci, d.calibrated->changed, confidence);
+      calibrated += d.calibrated->changed;
+    }
+  }
+  if (jr.compare_judge) jr.mean_diff_significant = is_significant(jr.mean_diff_ci, compared, confidence);
+  if (jr.calibrated_mean_mae)
+    jr.calibrated_mean_diff_significant = is_significant(jr.calibrated_mean_diff_ci, calibrated, confidence);
+}
+
 /// Cross-fitted isotonic calibration: folds by item, stratified by each item's mean label.
 void calibrate(JudgeMeasurement& jr, const Joined& joined, stats::Scale scale, const MeasureOptions& options,
                const stats::Rng& rng) {
@@ -654,6 +673,7 @@ Measurement measure(const labels::LabelSet& label_set, const ScoreSet& scores,
       check_calibration_folds(options.calibrate_folds, joined.items.size(), name);
       calibrate(jr, joined, report.scale, options, rng);
     }
+    mark_significance(jr, options.bootstrap.confidence);
     // Largest disagreements: |judge - human| descending, then label order; pairs that agree are not listed.
     std::vector<const Pair*> order;
     for (const auto& p : joined.pairs)
@@ -704,39 +724,56 @@ std::size_t fewest_pairs_for_significance(double confidence) {
   return n;
 }
 
+bool is_significant(const stats::Interval& ci, std::size_t changed, double confidence) {
+  return ci.excludes_zero() && changed >= fewest_pairs_for_significance(confidence);
+}
+
 std::vector<std::string> thin_significance_warnings(const Measurement& measured) {
   const std::size_t fewest = fewest_pairs_for_significance(measured.bootstrap.confidence);
   std::vector<std::string> out;
-  const auto warn = [&](const std::string& judge, const std::string& dimension, const std::string& change,
+  const auto warn = [&](const std::string& judge, const std::string& what, const stats::Interval& ci,
                         std::size_t changed, std::size_t n) {
+    if (!ci.excludes_zero() || changed >= fewest) return;
     char level[16];
     std::snprintf(level, sizeof level, "%g", measured.bootstrap.confidence * 100);
     std::string w = judge;
     w += ": ";
-    w += dimension;
-    w += "'s ";
-    w += change;
-    w += " is marked significant, but only ";
+    w += what;
+    w += " has an interval that excludes 0, but only ";
     w += std::to_string(changed);
     w += " of its ";
     w += util::count_text(n, "pair");
-    w += " changed";
-    w += "; an exact sign test needs at least ";
+    w += " changed; an exact sign test needs at least ";
     w += std::to_string(fewest);
     w += " changed pairs to find a change significant at ";
     w += level;
-    w += "% (n changes all one way have p = 2^(1-n)), so read the interval as no evidence: label more "
-         "notebooks";
+    w += "% (n changes all one way have p = 2^(1-n)), so it is not marked significant: read the interval as "
+         "no evidence, and label more notebooks";
     out.push_back(std::move(w));
   };
-  for (const auto& jr : measured.judges)
+  for (const auto& jr : measured.judges) {
+    const std::string other = jr.compare_judge.value_or("the compared judge");
+    std::size_t compared = 0, compared_n = 0, calibrated = 0, calibrated_n = 0;
     for (const auto& d : jr.dimensions) {
-      if (d.comparison && d.comparison->diff_ci.excludes_zero() && d.comparison->changed < fewest)
-        warn(jr.judge, d.dimension, "change from " + jr.compare_judge.value_or("the compared judge"),
-             d.comparison->changed, d.comparison->n);
-      if (d.calibrated && d.calibrated->diff_ci.excludes_zero() && d.calibrated->changed < fewest)
-        warn(jr.judge, d.dimension, "calibrated change", d.calibrated->changed, d.metrics.n);
+      if (d.comparison) {
+        warn(jr.judge, d.dimension + "'s change from " + other, d.comparison->diff_ci, d.comparison->changed,
+             d.comparison->n);
+        compared += d.comparison->changed;
+        compared_n += d.comparison->n;
+      }
+      if (d.calibrated) {
+        warn(jr.judge, d.dimension + "'s calibrated change", d.calibrated->diff_ci, d.calibrated->changed,
+             d.metrics.n);
+        calibrated += d.calibrated->changed;
+        calibrated_n += d.metrics.n;
+      }
     }
+    if (jr.compare_judge)
+      warn(jr.judge, "the mean of MAEs' change from " + other, jr.mean_diff_ci, compared, compared_n);
+    if (jr.calibrated_mean_mae)
+      warn(jr.judge, "the mean of MAEs' calibrated change", jr.calibrated_mean_diff_ci, calibrated,
+           calibrated_n);
+  }
   return out;
 }
 

@@ -45,7 +45,10 @@ Section summary_section(const Measurement& r) {
   const std::string ci = format_number(r.bootstrap.confidence * 100, 0) + "% CI";
   Section s{"cross-validated MAE per condition (" + std::to_string(cv.folds) + " folds by notebook; " + ci +
                 " by bootstrap; change from baseline with paired interval, over the pairs both conditions "
-                "scored (so not always the difference of the MAEs), * = significant; n: the condition's "
+                "scored (so not always the difference of the MAEs), * = significant: the interval excludes 0 "
+                "and at least " +
+                std::to_string(measure::fewest_pairs_for_significance(r.bootstrap.confidence)) +
+                " pairs changed; n: the condition's "
                 "pairs, and a change's after it where they differ" +
                 (cv.calibration.empty() ? "" : "; calibrated: " + cv.calibration + " map") + ")",
             {"dimension", "condition", "n", "MAE [" + ci + "]", "change [paired " + ci + "]"},
@@ -66,12 +69,12 @@ Section summary_section(const Measurement& r) {
       // Where memory changed N/A calls a condition's change is over fewer pairs than its MAE (house labels,
       // data_imputation: 24 pairs with memory, 21 in common with baseline): the count is said there.
       if (jr.compare_judge && mean)
-        row.back() = with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
-                     (jr.mean_diff_ci.excludes_zero() ? " *" : "");
+        row.back() =
+            with_interval(jr.mean_diff, jr.mean_diff_ci, true) + (jr.mean_diff_significant ? " *" : "");
       else if (jr.compare_judge && d->comparison)
         row.back() =
             with_interval(d->comparison->mae - d->comparison->other_mae, d->comparison->diff_ci, true) +
-            (d->comparison->diff_ci.excludes_zero() ? " *" : "") +
+            (d->comparison->significant ? " *" : "") +
             (d->comparison->n != d->metrics.n ? " (n " + std::to_string(d->comparison->n) + ")" : "");
       s.rows.push_back(std::move(row));
     }

@@ -118,7 +118,11 @@ std::string interval(const stats::Interval& iv) {
   return out;
 }
 
-std::string significance(const stats::Interval& iv) { return iv.excludes_zero() ? "yes" : "no"; }
+// The "significant" column: yes (measure::is_significant), or no; "no (too few)" when the interval excludes 0
+// on too few changed pairs to be evidence (measure::thin_significance_warnings says so on stderr).
+std::string significance(const stats::Interval& iv, bool significant) {
+  return significant ? "yes" : iv.excludes_zero() ? "no (too few)" : "no";
+}
 
 // A metric's value as the tables show it: its precision, signed when the metric is.
 std::string metric_text(const Metric& m, double x) {
@@ -129,6 +133,17 @@ std::string confidence_label(const Measurement& r) {
   return format_number(r.bootstrap.confidence * 100,
                        r.bootstrap.confidence * 100 == std::round(r.bootstrap.confidence * 100) ? 0 : 1) +
          "% CI";
+}
+
+// What "significant" means, for a table's title: "significant: the interval excludes 0 and at least 6 pairs
+// changed (the fewest an exact sign test needs at 95%; too few: it excludes 0 on fewer)".
+std::string significance_rule(const Measurement& r) {
+  std::string level = confidence_label(r);  // "95% CI"
+  level.erase(level.find('%') + 1);
+  return "significant: the interval excludes 0 and at least " +
+         std::to_string(measure::fewest_pairs_for_significance(r.bootstrap.confidence)) +
+         " pairs changed (the fewest an exact sign test needs at " + level +
+         "; too few: it excludes 0 on fewer)";
 }
 
 nlohmann::ordered_json pair_json(const stats::Interval& iv) {
@@ -182,13 +197,13 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
       o["compare"] = {{"judge", *jr.compare_judge},
                       {"mean_mae_diff", json_number(jr.mean_diff)},
                       {"mean_mae_diff_ci", pair_json(jr.mean_diff_ci)},
-                      {"significant", jr.mean_diff_ci.excludes_zero()}};
+                      {"significant", jr.mean_diff_significant}};
     }
     if (jr.calibrated_mean_mae) {
       o["calibrated"] = {{"mean_mae", json_number(*jr.calibrated_mean_mae)},
                          {"mean_mae_ci", pair_json(jr.calibrated_mean_mae_ci)},
                          {"mean_mae_change_ci", pair_json(jr.calibrated_mean_diff_ci)},
-                         {"significant", jr.calibrated_mean_diff_ci.excludes_zero()}};
+                         {"significant", jr.calibrated_mean_diff_significant}};
     }
     nlohmann::ordered_json dims = nlohmann::ordered_json::array();
     for (const auto& d : jr.dimensions) {
@@ -214,7 +229,8 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
                          {"other_mae", json_number(d.comparison->other_mae)},
                          {"mae_diff", json_number(d.comparison->mae - d.comparison->other_mae)},
                          {"mae_diff_ci", pair_json(d.comparison->diff_ci)},
-                         {"significant", d.comparison->diff_ci.excludes_zero()},
+                         {"changed", d.comparison->changed},
+                         {"significant", d.comparison->significant},
                          {"qwk", json_number(d.comparison->qwk)},
                          {"other_qwk", json_number(d.comparison->other_qwk)},
                          {"na_disagree", d.comparison->na.disagreements()},
@@ -224,7 +240,8 @@ void write_json(std::ostream& out, const Measurement& r, const std::vector<GateR
         c["mae_ci"] = pair_json(d.calibrated->mae_ci);
         c["mae_change"] = json_number(d.calibrated->metrics.mae - d.metrics.mae);
         c["mae_change_ci"] = pair_json(d.calibrated->diff_ci);
-        c["significant"] = d.calibrated->diff_ci.excludes_zero();
+        c["changed"] = d.calibrated->changed;
+        c["significant"] = d.calibrated->significant;
         dj["calibrated"] = c;
       }
       dims.push_back(dj);
@@ -520,7 +537,8 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
   main.rows.push_back(std::move(mean_row));
   out.push_back(std::move(main));
   if (jr.compare_judge) {
-    Section c{"compared with " + *jr.compare_judge + " (paired bootstrap on the pairs both scored)",
+    Section c{"compared with " + *jr.compare_judge + " (paired bootstrap on the pairs both scored; " +
+                  significance_rule(r) + ")",
               {"dimension", "n", "MAE", "other MAE", "difference", ci, "significant", "QWK", "other QWK",
                "N/A disagree", "other N/A disagree"},
               {}};
@@ -529,17 +547,19 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
       if (!d.comparison) continue;
       const auto& k = *d.comparison;
       c.rows.push_back({d.dimension, std::to_string(k.n), format_number(k.mae), format_number(k.other_mae),
-                        signed_number(k.mae - k.other_mae), interval(k.diff_ci), significance(k.diff_ci),
-                        metric_text(qwk, k.qwk), metric_text(qwk, k.other_qwk),
-                        std::to_string(k.na.disagreements()), std::to_string(k.other_na.disagreements())});
+                        signed_number(k.mae - k.other_mae), interval(k.diff_ci),
+                        significance(k.diff_ci, k.significant), metric_text(qwk, k.qwk),
+                        metric_text(qwk, k.other_qwk), std::to_string(k.na.disagreements()),
+                        std::to_string(k.other_na.disagreements())});
     }
     c.rows.push_back({"mean of MAEs", "", "", "", signed_number(jr.mean_diff), interval(jr.mean_diff_ci),
-                      significance(jr.mean_diff_ci), "", "", "", ""});
+                      significance(jr.mean_diff_ci, jr.mean_diff_significant), "", "", "", ""});
     out.push_back(std::move(c));
   }
   if (jr.calibrated_mean_mae) {
     Section c{std::string(stats::isotonic_method_name(r.calibration)) + " calibration, cross-fitted over " +
-                  std::to_string(r.calibrate_folds) + " folds by item (stratified by mean label)",
+                  std::to_string(r.calibrate_folds) + " folds by item (stratified by mean label; " +
+                  significance_rule(r) + ")",
               {"dimension", "raw MAE", ci, "calibrated MAE", ci + " ", "change", ci + "  ", "significant"},
               {}};
     for (const auto& d : jr.dimensions) {
@@ -548,12 +568,13 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
       c.rows.push_back({d.dimension, format_number(d.metrics.mae), interval(d.mae_ci),
                         format_number(k.metrics.mae), interval(k.mae_ci),
                         signed_number(k.metrics.mae - d.metrics.mae), interval(k.diff_ci),
-                        significance(k.diff_ci)});
+                        significance(k.diff_ci, k.significant)});
     }
     c.rows.push_back({"mean of MAEs", format_number(jr.mean_mae), interval(jr.mean_mae_ci),
                       format_number(*jr.calibrated_mean_mae), interval(jr.calibrated_mean_mae_ci),
                       signed_number(*jr.calibrated_mean_mae - jr.mean_mae),
-                      interval(jr.calibrated_mean_diff_ci), significance(jr.calibrated_mean_diff_ci)});
+                      interval(jr.calibrated_mean_diff_ci),
+                      significance(jr.calibrated_mean_diff_ci, jr.calibrated_mean_diff_significant)});
     out.push_back(std::move(c));
   }
   if (!jr.flagged.empty()) {

@@ -288,9 +288,11 @@ TEST(Measure, FewestPairsForSignificanceIsTheSignTestsBound) {
   EXPECT_EQ(fewest_pairs_for_significance(0.99), 8u);
 }
 
-// A change on one pair: every resample is that pair, so its interval is the point +2 and "excludes 0"; the
-// warning says it is no evidence. Two pairs of model_training agreeing (change 0) are not warned of.
-TEST(Measure, AChangeMarkedSignificantOnTooFewPairsIsWarnedOf) {
+// A change on one pair: every resample is that pair, so its interval is the point +2 and "excludes 0"; but
+// one changed pair is no evidence (a sign test needs 6 at 95%), so the change is not significant, and the
+// warning says why. Two pairs of model_training agreeing (change 0) are not warned of, nor is the mean of
+// MAEs, whose interval over the two items includes 0.
+TEST(Measure, AChangeOnTooFewPairsIsNotSignificantAndIsWarnedOf) {
   MeasureOptions options;
   options.bootstrap.resamples = 50;
   options.compare = "g";
@@ -305,14 +307,27 @@ TEST(Measure, AChangeMarkedSignificantOnTooFewPairsIsWarnedOf) {
                                              "b.ipynb,model_training,2,g\n"));
   options.judge = "h";
   const auto measured = measure(labels, scores, options);
+  const auto& dims = measured.judges[0].dimensions;
+  const auto use =
+      std::find_if(dims.begin(), dims.end(), [](const auto& d) { return d.dimension == "model_use"; });
+  ASSERT_NE(use, dims.end());
+  ASSERT_TRUE(use->comparison);
+  EXPECT_EQ(use->comparison->changed, 1u);
+  EXPECT_EQ(use->comparison->diff_ci.low, 2.0);
+  EXPECT_EQ(use->comparison->diff_ci.high, 2.0);
+  EXPECT_FALSE(use->comparison->significant);
+  EXPECT_FALSE(measured.judges[0].mean_diff_significant);
   const auto warnings = thin_significance_warnings(measured);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_EQ(warnings[0],
-            "h: model_use's change from g is marked significant, but only 1 of its 1 pair changed; an exact "
-            "sign test needs at least 6 changed pairs to find a change significant at 95% (n changes all one "
-            "way have p = 2^(1-n)), so read the interval as no evidence: label more notebooks");
+  EXPECT_EQ(
+      warnings[0],
+      "h: model_use's change from g has an interval that excludes 0, but only 1 of its 1 pair changed; "
+      "an exact sign test needs at least 6 changed pairs to find a change significant at 95% (n changes "
+      "all one way have p = 2^(1-n)), so it is not marked significant: read the interval as no evidence, "
+      "and label more notebooks");
   // Six pairs, three of them tied (both judges right): the sign test sees 3 changes, p = 0.25, so the
-  // change h - g = -0.5 (every resample with a changed pair is below 0) is warned of too.
+  // change h - g = -0.5 (every resample with a changed pair is below 0) is not significant, and is warned
+  // of; so is the mean of MAEs, which is model_use's change here.
   std::string label_csv = "notebook,dimension,score\n", score_csv = "item,dimension,score,judge\n";
   for (int i = 0; i < 6; ++i) {
     const std::string nb = std::string("n") + std::to_string(i) + ".ipynb";
@@ -321,9 +336,42 @@ TEST(Measure, AChangeMarkedSignificantOnTooFewPairsIsWarnedOf) {
   }
   const auto ties = measure(judge::labels::read_labels(write_temp("ties_labels.csv", label_csv)),
                             read_scores(write_temp("ties_scores.csv", score_csv)), options);
+  EXPECT_FALSE(ties.judges[0].dimensions[0].comparison->significant);
+  EXPECT_FALSE(ties.judges[0].mean_diff_significant);
   const auto tied = thin_significance_warnings(ties);
-  ASSERT_EQ(tied.size(), 1u);
-  EXPECT_NE(tied[0].find("but only 3 of its 6 pairs changed"), std::string::npos) << tied[0];
+  ASSERT_EQ(tied.size(), 2u);
+  EXPECT_NE(tied[0].find("h: model_use's change from g has an interval that excludes 0, but only 3 of its 6 "
+                         "pairs changed"),
+            std::string::npos)
+      << tied[0];
+  EXPECT_NE(tied[1].find("h: the mean of MAEs' change from g has an interval that excludes 0, but only 3 of "
+                         "its 6 pairs changed"),
+            std::string::npos)
+      << tied[1];
+  // All six changed one way (g says 3 where h and the labels say 2): p = 2 * 0.5^6 = 0.031 < 0.05, the
+  // change -1 on every pair is significant, and nothing is warned of.
+  score_csv = "item,dimension,score,judge\n";
+  for (int i = 0; i < 6; ++i) {
+    const std::string nb = std::string("n") + std::to_string(i) + ".ipynb";
+    score_csv += nb + ",model_use,2,h\n" + nb + ",model_use,3,g\n";
+  }
+  const auto six = measure(judge::labels::read_labels(write_temp("six_labels.csv", label_csv)),
+                           read_scores(write_temp("six_scores.csv", score_csv)), options);
+  EXPECT_EQ(six.judges[0].dimensions[0].comparison->changed, 6u);
+  EXPECT_TRUE(six.judges[0].dimensions[0].comparison->significant);
+  EXPECT_TRUE(six.judges[0].mean_diff_significant);
+  EXPECT_TRUE(thin_significance_warnings(six).empty());
+}
+
+// is_significant, by hand: the interval must exclude 0 and the changed pairs reach the sign test's bound (6
+// at 95%, 8 at 99%).
+TEST(Measure, IsSignificantNeedsAnIntervalOffZeroAndEnoughChangedPairs) {
+  EXPECT_TRUE(is_significant({-0.5, -0.1}, 6, 0.95));
+  EXPECT_FALSE(is_significant({-0.5, -0.1}, 5, 0.95));
+  EXPECT_FALSE(is_significant({-0.5, 0.0}, 40, 0.95));
+  EXPECT_FALSE(is_significant({0.0, 0.3}, 40, 0.95));
+  EXPECT_TRUE(is_significant({0.1, 0.3}, 8, 0.99));
+  EXPECT_FALSE(is_significant({0.1, 0.3}, 7, 0.99));
 }
 
 // The first label is an odd one out (a notebook no score names): the example is still looked for among every

@@ -185,6 +185,8 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
   di.comparison->mae = 4.0 / 21;
   di.comparison->other_mae = 13.0 / 21;
   di.comparison->diff_ci = {-0.76, -0.05};
+  di.comparison->changed = 9;         // at least 13 - 4 pairs
+  di.comparison->significant = true;  // as measure::is_significant says of it (9 changed pairs >= 6)
   mu.comparison = Comparison{};
   mu.comparison->n = 29;
   mu.comparison->mae = mu.comparison->other_mae = 4.0 / 29;
@@ -292,6 +294,48 @@ TEST(ReportCli, LabelsAndScoresSwappedAreRefusedSayingWhichIsWhich) {
                        ":1: a rater and no judge"),
             std::string::npos)
       << r.out;
+}
+
+// report --compare on one changed pair (h says 3 where the label and g say 1, on model_use of a.ipynb): its
+// interval is the point +2, which excludes 0, but one changed pair is no evidence. The table said
+// "significant: yes" beside the warning that it is no evidence; now every output says it is not significant:
+// the table ("no (too few)", the rule in its title), JSON, and the warning, which no longer says "marked
+// significant". No cell says yes.
+TEST(ReportCli, AChangeOnTooFewPairsIsNotSignificantInTheTableNorInJson) {
+  const auto labels = write_temp("thin_cli_labels.csv",
+                                 "notebook,dimension,score\na.ipynb,model_use,1\na.ipynb,model_training,2\n"
+                                 "b.ipynb,model_training,2\n");
+  const auto scores = write_temp("thin_cli_scores.csv",
+                                 "item,dimension,score,judge\na.ipynb,model_use,3,h\na.ipynb,model_use,1,g\n"
+                                 "a.ipynb,model_training,2,h\na.ipynb,model_training,2,g\n"
+                                 "b.ipynb,model_training,2,h\nb.ipynb,model_training,2,g\n");
+  const std::string args = "report --labels '" + labels.string() + "' --scores '" + scores.string() +
+                           "' --judge h --compare g --bootstrap 200";
+  const auto table = judge::test::run_judge(args + " 2>/dev/null");
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  const std::string compared = table.out.substr(table.out.find("compared with g"));
+  EXPECT_NE(compared.find("significant: the interval excludes 0 and\nat least 6 pairs changed (the fewest an "
+                          "exact sign test needs at 95%; too few: it excludes 0 on\nfewer))\n"),
+            std::string::npos)
+      << compared;
+  EXPECT_NE(
+      compared.find("\nmodel_use       1  2.000      0.000      +2.000  [2.000, 2.000]  no (too few)  "),
+      std::string::npos)
+      << compared;
+  EXPECT_EQ(compared.find(" yes "), std::string::npos) << compared;
+  const auto json = nlohmann::json::parse(judge::test::run_judge(args + " --format json 2>/dev/null").out);
+  const auto& use = json["judges"][0]["dimensions"][0];
+  ASSERT_EQ(use["dimension"], "model_use");
+  EXPECT_EQ(use["compare"]["changed"], 1);
+  EXPECT_EQ(use["compare"]["significant"], false);
+  EXPECT_EQ(json["judges"][0]["compare"]["significant"], false);
+  const auto warned = judge::test::run_judge(args + " 2>&1 >/dev/null");
+  EXPECT_EQ(
+      warned.out,
+      "judge: warning: h: model_use's change from g has an interval that excludes 0, but only 1 of its 1 "
+      "pair changed; an exact sign test needs at least 6 changed pairs to find a change significant at "
+      "95% (n changes all one way have p = 2^(1-n)), so it is not marked significant: read the interval "
+      "as no evidence, and label more notebooks\n");
 }
 
 // report and validate take no memory folder (report compares scores, validate aligns afresh in each fold): a

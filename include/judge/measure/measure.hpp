@@ -36,6 +36,9 @@ struct Comparison {
   std::size_t changed = 0;        ///< of the n pairs, those whose absolute error differs between the judges
   double mae = 0, other_mae = 0;  ///< on the common pairs
   stats::Interval diff_ci;        ///< confidence interval of mae - other_mae
+  /// Whether the change is significant (is_significant: diff_ci excludes 0 and enough pairs changed); what
+  /// every report says of it.
+  bool significant = false;
   /// Quadratic weighted kappa of each judge on the common pairs (NaN where undefined): a judge whose MAE
   /// fell by giving every notebook the majority score has a QWK near 0, which MAE alone does not show.
   double qwk = 0, other_qwk = 0;
@@ -49,7 +52,8 @@ struct Calibrated {
   stats::Agreement metrics;
   std::size_t changed = 0;  ///< pairs whose absolute error calibration changed
   stats::Interval mae_ci;
-  stats::Interval diff_ci;  ///< confidence interval of calibrated MAE - raw MAE
+  stats::Interval diff_ci;   ///< confidence interval of calibrated MAE - raw MAE
+  bool significant = false;  ///< is_significant(diff_ci, changed, confidence)
 };
 
 struct DimensionStats {
@@ -118,8 +122,11 @@ struct JudgeMeasurement {
   std::optional<std::string> compare_judge;
   double mean_diff = 0;  ///< mean over dimensions of (mae - other_mae)
   stats::Interval mean_diff_ci;
+  /// is_significant(mean_diff_ci, the changed pairs of every dimension's comparison, confidence)
+  bool mean_diff_significant = false;
   std::optional<double> calibrated_mean_mae;
   stats::Interval calibrated_mean_mae_ci, calibrated_mean_diff_ci;
+  bool calibrated_mean_diff_significant = false;  ///< as mean_diff_significant, for calibration
   std::vector<Disagreement> largest;  ///< largest |judge - human| first; pairs that agree are left out
   /// The judge's notebooks with flagged records (labelled or not), in first-record order.
   std::vector<FlaggedItem> flagged;
@@ -211,10 +218,18 @@ Measurement measure(const labels::LabelSet& labels, const ScoreSet& scores, cons
 /// pair is that pair, so its interval is a point). `confidence` in (0, 1).
 std::size_t fewest_pairs_for_significance(double confidence);
 
-/// One warning for each change `measured` marks significant (a --compare or validate comparison, or a
-/// calibrated change, whose interval excludes 0) on fewer changed pairs (absolute error not the same on both
-/// sides; the sign test leaves ties out) than fewest_pairs_for_significance of its bootstrap confidence:
-/// "JUDGE: DIMENSION's change from OTHER is marked significant, but only 1 of its 1 pair changed; ...".
+/// Whether a paired change is significant at `confidence`: its interval excludes 0 and at least
+/// fewest_pairs_for_significance(confidence) of its pairs changed (absolute error not the same on both
+/// sides; the sign test leaves ties out). Why both: a percentile bootstrap interval over fewer changed pairs
+/// can exclude 0 without evidence (one changed pair gives a point), so such a change is not called
+/// significant anywhere (report and validate tables, JSON), and thin_significance_warnings says why.
+bool is_significant(const stats::Interval& ci, std::size_t changed, double confidence);
+
+/// One warning for each change of `measured` (a --compare or validate comparison, or a calibrated change, of
+/// a dimension or of the mean of MAEs) whose interval excludes 0 on fewer changed pairs than
+/// fewest_pairs_for_significance of its bootstrap confidence, so that is_significant does not call it
+/// significant: "JUDGE: DIMENSION's change from OTHER has an interval that excludes 0, but only 1 of its 1
+/// pair changed; ... so it is not marked significant ...".
 std::vector<std::string> thin_significance_warnings(const Measurement& measured);
 
 /// True when the two item paths name the same notebook (util::same_notebook): equal, or one ends with the
