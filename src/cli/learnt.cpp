@@ -55,7 +55,8 @@ void print_learnt(const memory::Memory& memory, const align::AlignSummary& s) {
   std::cout << " (guidelines.yaml, source: learnt)\n";
   if (!s.blend_unlearnt.empty()) {
     std::cerr
-        << "judge: warning: the heuristic judge's memory blend learnt no weight for " << s.blend_unlearnt.size()
+        << "judge: warning: the heuristic judge's memory blend learnt no weight for "
+        << s.blend_unlearnt.size()
         << " dimension(s); there memory leaves the rule verdict alone (weight 0; more labels fix it):\n";
     for (const auto& line : s.blend_unlearnt) std::cerr << "  " << line << "\n";
   }

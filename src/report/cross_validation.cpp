@@ -221,7 +221,9 @@ Section near_duplicates_section(const CrossValidation& cv) {
   Section s{"near-duplicate notebooks kept in one fold (code lines at least " + percent(cv.near_duplicate) +
                 "% alike, --near-duplicate " + threshold.str() + ")",
             {"notebooks", "alike"},
-            {}};
+            {},
+            false,
+            true};  // a group's notebooks wrap, none elided
   for (const auto& g : cv.near_duplicates) {
     std::string names;
     for (const auto& n : g.notebooks) {

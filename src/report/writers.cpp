@@ -13,6 +13,7 @@
 #include "judge/measure/metrics.hpp"
 #include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/table.hpp"
 #include "judge/util/version.hpp"
 #include "judge/verdict/verdict.hpp"
 #include "writers_internal.hpp"
@@ -400,30 +401,36 @@ std::string wrapped(const std::string& text, std::size_t width = 100) {
 
 /// Text tables: the title wrapped; first column left-aligned, the others right-aligned; a column no row fills
 /// left out (the human columns of a single rater's labels, a change column without a comparison); with
-/// last_below, the last column under each row.
+/// last_below, the last column under each row. Within a terminal of 120 columns (util::format_table): a
+/// table wider goes in blocks of its columns, each with the first column again; a first column too wide
+/// beside the others (a notebook path, a list of notebooks) is elided in its middle or, when it is a list
+/// (Section::wrap_first), wrapped; the JSON, CSV and other formats keep every cell whole.
 void write_text_table(std::ostream& out, const Section& s) {
   const std::size_t columns = s.header.size() - (s.last_below && !s.header.empty() ? 1 : 0);
   std::vector<bool> shown(columns, s.rows.empty());
   for (std::size_t i = 0; i < columns; ++i)
     for (const auto& row : s.rows) shown[i] = shown[i] || i == 0 || (i < row.size() && !row[i].empty());
-  std::vector<std::size_t> width(columns, 0);
-  for (std::size_t i = 0; i < columns; ++i) width[i] = s.header[i].size();
-  for (const auto& row : s.rows)
-    for (std::size_t i = 0; i < row.size() && i < columns; ++i) width[i] = std::max(width[i], row[i].size());
-  auto line = [&](const std::vector<std::string>& cols) {
-    std::string text;
-    for (std::size_t i = 0; i < cols.size() && i < columns; ++i) {
-      if (!shown[i]) continue;
-      const std::string pad(width[i] - cols[i].size(), ' ');
-      text += i == 0 ? cols[i] + pad : "  " + pad + cols[i];
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    out << text << "\n";
-    if (columns < s.header.size() && cols.size() > columns) out << "  " << cols[columns] << "\n";
+  std::vector<std::vector<std::string>> table;
+  std::vector<std::string> below;
+  const auto add = [&](const std::vector<std::string>& cols) {
+    std::vector<std::string> cells;
+    for (std::size_t i = 0; i < columns; ++i)
+      if (shown[i]) cells.push_back(i < cols.size() ? cols[i] : "");
+    table.push_back(std::move(cells));
+    below.push_back(columns < s.header.size() && cols.size() > columns ? cols[columns] : "");
   };
+  add(s.header);
+  for (const auto& row : s.rows) add(row);
+  util::TableLayout layout;
+  layout.first = s.wrap_first ? util::TableLayout::Overflow::wrap : util::TableLayout::Overflow::elide;
+  if (s.paths_first) {
+    layout.shrink_first = true;
+    layout.min_first = 40;
+  }
+  // An interval's column ("95% CI", "95% CI ", ...) stays in the block of the value before it.
+  for (const auto& h : table.front()) layout.glued.push_back(h.find("% CI") != std::string::npos);
   out << wrapped(s.title);
-  line(s.header);
-  for (const auto& row : s.rows) line(row);
+  out << util::format_table(table, layout, below);
   out << "\n";
 }
 
@@ -581,7 +588,10 @@ std::vector<Section> sections(const Measurement& r, const JudgeMeasurement& jr) 
     Section f{
         "notebooks flagged for prompt injection (text that tries to steer the grader): check these scores",
         {"notebook", "cells", "flags", "dimension", "judge", "human"},
-        {}};
+        {},
+        false,
+        false,
+        true};
     for (const auto& item : jr.flagged) {
       std::string cells, flags;
       for (int c : item.cells) cells += (cells.empty() ? "" : ", ") + std::to_string(c);

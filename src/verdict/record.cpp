@@ -10,6 +10,7 @@
 
 #include "judge/util/csv.hpp"
 #include "judge/util/error.hpp"
+#include "judge/util/table.hpp"
 
 namespace judge::verdict {
 
@@ -171,24 +172,47 @@ void write_table(std::ostream& out, const Records& records, const Dimensions& di
     }
     shown[i] = abbr.size() >= 2 ? abbr : shown[i].substr(0, 4);
   }
-  std::vector<std::size_t> width(shown.size(), 0);
-  for (std::size_t i = 0; i < shown.size(); ++i) width[i] = shown[i].size();
-  for (std::size_t r = 1; r < rows.size(); ++r)
-    for (std::size_t i = 0; i < rows[r].size(); ++i) width[i] = std::max(width[i], rows[r][i].size());
-  auto line = [&](const std::vector<std::string>& cols) {
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-      if (i == 0)
-        out << cols[i] << std::string(width[i] - cols[i].size(), ' ');
-      else
-        out << "  " << std::string(width[i] - cols[i].size(), ' ') << cols[i];
+  // Within a terminal (util::format_table): when the table is too wide, the folder every notebook path
+  // starts with is said once above it and left out of the rows, then a path still too long is elided in its
+  // middle (the JSON, JSON Lines and CSV formats keep it whole) and a rubric of many dimensions goes in
+  // blocks; the legend and the flagged notebooks wrapped.
+  std::vector<std::vector<std::string>> table{shown};
+  table.insert(table.end(), rows.begin() + 1, rows.end());
+  util::TableLayout layout;
+  layout.shrink_first = true;  // a notebook's scores on its line: its path elided first (to 40 at least)
+  layout.min_first = 40;
+  std::size_t path_width = 0, scores_width = 0;
+  for (std::size_t r = 1; r < table.size(); ++r)
+    path_width = std::max(path_width, util::display_width(table[r][0]));
+  for (std::size_t i = 1; i < table.front().size(); ++i) {
+    std::size_t w = 0;
+    for (const auto& row : table) w = std::max(w, util::display_width(row[i]));
+    scores_width += 2 + w;
+  }
+  if (table.size() > 1 && path_width + scores_width > layout.width) {
+    // The longest start every path shares, cut after its last '/' ("" when they share no folder).
+    std::string folder = table[1][0];
+    for (std::size_t r = 2; r < table.size(); ++r) {
+      std::size_t n = 0;
+      while (n < folder.size() && n < table[r][0].size() && folder[n] == table[r][0][n]) ++n;
+      folder.resize(n);
     }
-    out << "\n";
-  };
-  line(shown);
-  for (std::size_t r = 1; r < rows.size(); ++r) line(rows[r]);
-  out << "\ncolumns: ";
-  for (std::size_t i = 1; i < shown.size(); ++i) out << (i > 1 ? ", " : "") << shown[i] << "=" << header[i];
-  out << "\n" << flagged_line(records);
+    const auto slash = folder.rfind('/');
+    folder.resize(slash == std::string::npos ? 0 : slash + 1);
+    if (!folder.empty()) {
+      for (std::size_t r = 1; r < table.size(); ++r) table[r][0].erase(0, folder.size());
+      out << util::wrap_text("notebooks under " + folder + ":", layout.width, "  ");
+    }
+  }
+  out << util::format_table(table, layout);
+  std::string legend = "columns: ";
+  for (std::size_t i = 1; i < shown.size(); ++i) legend += (i > 1 ? ", " : "") + shown[i] + "=" + header[i];
+  out << "\n" << util::wrap_text(legend, layout.width, "  ");
+  const std::string flagged = flagged_notebooks(records);
+  if (!flagged.empty())
+    out << "\n"
+        << util::wrap_text("flagged for prompt injection (check their scores): " + flagged, layout.width,
+                           "  ");
 }
 
 /// One output format of judge eval: its name and writer; a format written a record at a time also has its

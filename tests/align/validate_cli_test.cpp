@@ -420,7 +420,10 @@ TEST(ValidateCli, NearDuplicateSharedNotebooksShareAFold) {
 
 // The validate tables fit a terminal on the house labels (the summary was 321 characters wide with five
 // conditions, the learnt rules 142): up to the first judge's tables, no line is longer than 110 characters
-// (the widest is the near-duplicate pair's names, 108); each learnt rule is on a line of its own.
+// (the widest is the near-duplicate pair's names, 108); each learnt rule is on a line of its own. The
+// per-condition detail after them (each condition's agreement and its comparison with baseline, 124 and 142
+// wide) fits 120 columns too, in blocks of columns each with every dimension; only the condition's heading
+// line ("judge both: ...", text) is longer.
 TEST(ValidateCli, TheValidateTablesFitATerminalOnTheHouseLabels) {
   JUDGE_REQUIRE_SHARED_DATA();
   const auto data = judge::test::shared_data();
@@ -433,6 +436,19 @@ TEST(ValidateCli, TheValidateTablesFitATerminalOnTheHouseLabels) {
   for (const auto& line : judge::util::split_lines(validate)) EXPECT_LE(line.size(), 110u) << line;
   EXPECT_NE(validate.find("\n  when uninstalled_packages >= 1 -> score at most 1\n"), std::string::npos)
       << validate;
+  const std::string detail = r.out.substr(validate.size());
+  std::size_t headers = 0, rows = 0;
+  for (const auto& line : judge::util::split_lines(detail)) {
+    if (judge::util::starts_with(line, "judge ")) continue;
+    EXPECT_LE(line.size(), 120u) << line;
+    headers += judge::util::starts_with(line, "dimension ");
+    rows += judge::util::starts_with(line, "cell_organization ");
+  }
+  // Per condition (5) its agreement table in two blocks, and for the four other than baseline the
+  // comparison in two: 18 blocks, each with its header and every dimension.
+  EXPECT_EQ(headers, 18u) << detail;
+  EXPECT_EQ(rows, 18u) << detail;
+  EXPECT_NE(detail.find(" other N/A disagree\n"), std::string::npos) << detail;
 }
 
 // --own-episodes is eval --memory's setting: validate never puts a held-out notebook's labels in the memory

@@ -319,10 +319,10 @@ TEST(ReportCli, AChangeOnTooFewPairsIsNotSignificantInTheTableNorInJson) {
             std::string::npos)
       << compared;
   EXPECT_NE(
-      compared.find("\nmodel_use       1  2.000      0.000      +2.000  [2.000, 2.000]  no (too few)  "),
+      compared.find("\nmodel_use       1  2.000      0.000      +2.000  [2.000, 2.000]  no (too few)\n"),
       std::string::npos)
       << compared;
-  EXPECT_EQ(compared.find(" yes "), std::string::npos) << compared;
+  EXPECT_EQ(compared.find("yes"), std::string::npos) << compared;
   const auto json = nlohmann::json::parse(judge::test::run_judge(args + " --format json 2>/dev/null").out);
   const auto& use = json["judges"][0]["dimensions"][0];
   ASSERT_EQ(use["dimension"], "model_use");
@@ -336,6 +336,79 @@ TEST(ReportCli, AChangeOnTooFewPairsIsNotSignificantInTheTableNorInJson) {
       "pair changed; an exact sign test needs at least 6 changed pairs to find a change significant at "
       "95% (n changes all one way have p = 2^(1-n)), so it is not marked significant: read the interval "
       "as no evidence, and label more notebooks\n");
+}
+
+// The report's tables fit a terminal of 120 columns on realistic input (they were 124 wide, 142 with
+// --compare): the shared notebooks judged twice (runs a and b), measured against the two raters' labels (so
+// with the human columns), b compared with a and calibrated. A table too wide goes in blocks of its columns,
+// each with the dimensions again: every column is still there (its header), every dimension in every block,
+// and an interval stays beside its value. The heading line ("judge b: ...") is text, not a table.
+TEST(ReportCli, TablesFitATerminalOnTheSharedLabels) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const auto data = judge::test::shared_data();
+  const std::string notebooks = (data / "notebooks").string();
+  for (const std::string name : {"a", "b"})
+    ASSERT_EQ(judge::test::run_judge("eval '" + notebooks + "' --name " + name + " --format jsonl -o '" +
+                                     (temp_dir() / (name + ".jsonl")).string() + "' 2>/dev/null")
+                  .exit_code,
+              0);
+  const auto r = judge::test::run_judge("report --labels '" + (data / "labels/ml-notebooks.csv").string() +
+                                        "' --scores '" + (temp_dir() / "a.jsonl").string() + "' --scores '" +
+                                        (temp_dir() / "b.jsonl").string() +
+                                        "' --judge b --compare a --calibrate --bootstrap 200 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::istringstream in(r.out);
+  std::size_t blocks = 0, li = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("judge b: ", 0) == 0) continue;
+    EXPECT_LE(line.size(), 120u) << line;
+    blocks += line.rfind("dimension ", 0) == 0;
+    li += line.rfind("library_installation ", 0) == 0;
+  }
+  // The agreement table (with the human columns) and the comparison are wider than 120 (about 145 and 142):
+  // two blocks each at least; the calibration table one at least.
+  EXPECT_GE(blocks, 5u) << r.out;
+  EXPECT_EQ(li, blocks) << r.out;
+  for (const char* header : {" MAE ", " 95% CI ", " bias ", " Spearman ", " N/A disagree ", " unscored ",
+                             " human MAE ", " human QWK", " other MAE ", " other QWK ", " other N/A disagree",
+                             " significant", " raw MAE ", " calibrated MAE ", " change "})
+    EXPECT_NE(r.out.find(header), std::string::npos) << header << "\n" << r.out;
+  // "calibrated MAE" and its interval on one line (glued), not split across blocks.
+  const auto calibrated = r.out.find(" calibrated MAE ");
+  ASSERT_NE(calibrated, std::string::npos);
+  EXPECT_LT(r.out.find("95% CI", calibrated), r.out.find('\n', calibrated)) << r.out;
+}
+
+// A flagged notebook's path too long for its table is elided in its middle there (JSON keeps it whole), so
+// that its row stays on one line within 120 columns.
+TEST(Report, AFlaggedNotebooksLongPathIsElidedInTheTableOnly) {
+  Measurement m;
+  JudgeMeasurement jr;
+  jr.judge = "h";
+  FlaggedItem item;
+  item.item = "/data/" + std::string(70, 'x') + "/" + std::string(70, 'y') + ".ipynb";
+  item.flags = {"prompt_injection"};
+  item.cells = {2};
+  item.scores = {{"model_use", judge::verdict::Status::scored, 3.0, true, 1.0}};
+  jr.flagged = {item};
+  m.judges = {jr};
+  std::ostringstream text;
+  write_report(text, m, {}, "table");
+  std::istringstream in(text.str());
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("judge h: ", 0) == 0) continue;
+    EXPECT_LE(line.size(), 120u) << line;
+  }
+  // The other columns take 50 (cells 5, flags 16, dimension 9, judge 5, human 5, and five gaps of 2): the
+  // 153-character path gets 70, 67 kept: 22 from its start ("/data/" and 16 x's), "...", 45 from its end
+  // (39 y's and ".ipynb"); the row stays on one line.
+  EXPECT_NE(text.str().find("\n/data/" + std::string(16, 'x') + "..." + std::string(39, 'y') +
+                            ".ipynb      2  prompt_injection  model_use      3      1\n"),
+            std::string::npos)
+      << text.str();
+  std::ostringstream json;
+  write_report(json, m, {}, "json");
+  EXPECT_EQ(nlohmann::json::parse(json.str())["judges"][0]["flagged"][0]["item"], item.item);
 }
 
 // report and validate take no memory folder (report compares scores, validate aligns afresh in each fold): a

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "../support.hpp"
@@ -210,8 +211,10 @@ TEST(HeuristicEvalCli, InjectionIsFlaggedOnTheOfflineJudgesRecords) {
   r = run_judge("eval '" + dir.string() + "' --format table 2>/dev/null");
   const std::string last =
       "flagged for prompt injection (check their scores): " + (dir / "b.ipynb").string() + " (cell 2)\n";
-  ASSERT_GE(r.out.size(), last.size());
-  EXPECT_EQ(r.out.substr(r.out.size() - last.size()), last);
+  std::string joined = r.out;  // the line wraps within 120 columns (a long temporary folder): joined again
+  for (std::size_t at; (at = joined.find("\n  ")) != std::string::npos;) joined.replace(at, 3, " ");
+  ASSERT_GE(joined.size(), last.size());
+  EXPECT_EQ(joined.substr(joined.size() - last.size()), last);
   // stderr says so too, whatever the format.
   r = run_judge("eval '" + dir.string() + "' --format jsonl 2>&1 >/dev/null");
   EXPECT_EQ(r.out,
@@ -219,6 +222,62 @@ TEST(HeuristicEvalCli, InjectionIsFlaggedOnTheOfflineJudgesRecords) {
             "their scores): " +
                 (dir / "b.ipynb").string() + " (cell 2)\n");
   std::filesystem::remove_all(dir);
+}
+
+// The table fits a terminal of 120 columns with long notebook paths (judge eval of the shared notebooks by
+// their absolute folder made it 134 wide): the folder every path starts with is said once above the table,
+// each row names its notebook from there, and every row keeps its nine scores on its line. JSON Lines keeps
+// the paths whole.
+TEST(HeuristicEvalCli, TableFitsATerminalWithLongNotebookPaths) {
+  JUDGE_REQUIRE_SHARED_DATA();
+  const std::string dir = std::filesystem::absolute(shared_data() / "notebooks").lexically_normal().string();
+  RunResult r = run_judge("eval '" + dir + "' --format table 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::istringstream in(r.out);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "notebooks under " + dir + "/:");
+  std::getline(in, line);
+  EXPECT_EQ(line.substr(0, 9), "notebook ");
+  std::set<std::string> rows, files;
+  for (std::size_t n = 2; std::getline(in, line) && !line.empty(); ++n) {
+    EXPECT_LE(line.size(), 120u) << line;
+    std::istringstream cells(line);
+    std::string path, score;
+    cells >> path;
+    std::size_t scores = 0;
+    while (cells >> score) ++scores;
+    EXPECT_EQ(scores, 9u) << line;
+    rows.insert(path);
+  }
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files.insert(std::filesystem::relative(e.path(), dir).generic_string());
+  EXPECT_EQ(rows, files);
+  while (std::getline(in, line)) EXPECT_LE(line.size(), 120u) << line;  // the legend, wrapped
+  r = run_judge("eval '" + dir + "' --format jsonl 2>/dev/null");
+  const auto first = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
+  EXPECT_EQ(first["notebook"].get<std::string>().rfind(dir + "/", 0), 0u) << first.dump();
+}
+
+// A notebook name too long for the table even without its folder is elided in its middle, to the columns the
+// nine scores leave: li and co 2 wide (their headers; scores 3 and 1), the seven others 3 (N/A or a header of
+// three letters), 9 gaps of 2: 43, so 77 for the name: 74 kept, 24 from its start, "...", 50 from its end
+// (44 b's and ".ipynb").
+TEST(HeuristicEvalCli, ANotebookNameTooLongForTheTableIsElidedInItsMiddle) {
+  const TempDir dir("judge_eval_long_name");
+  const std::string cells =
+      R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {},
+          "execution_count": 1, "outputs": [], "source": "import pandas as pd"}]})";
+  const std::string name = std::string(50, 'a') + std::string(50, 'b') + ".ipynb";
+  dir.write("short.ipynb", cells);
+  dir.write(name, cells);
+  const RunResult r = run_judge("eval '" + dir.str() + "' --format table 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string shown = std::string(24, 'a') + "..." + std::string(44, 'b') + ".ipynb";
+  EXPECT_NE(r.out.find("\n" + shown + "  "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nshort.ipynb "), std::string::npos) << r.out;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 120u) << line;
 }
 
 }  // namespace

@@ -62,11 +62,18 @@ struct Section {
   /// As text, the last column goes on a line of its own under each row, indented (a long text, such as a
   /// learnt rule, that would widen every row); Markdown and HTML keep it a column.
   bool last_below = false;
+  /// As text, a first column too wide beside the others wraps at its spaces (a list of notebooks, every one
+  /// kept) rather than being elided in its middle (a path).
+  bool wrap_first = false;
+  /// As text, the first column holds notebook paths: a table too wide elides them in their middle (to 40
+  /// columns at least) before it splits its other columns into blocks, so a row stays on one line.
+  bool paths_first = false;
 };
 
 /// Writes one table as text ("table": the title wrapped at 100 columns; first column left-aligned, the others
-/// right-aligned; a column empty on every row left out), GitHub Markdown ("markdown") or an HTML <h3> title
-/// and <table> ("html"). Throws judge::Error (usage) for another format.
+/// right-aligned; a column empty on every row left out; within 120 columns, util::format_table: a wider
+/// table in blocks of its columns, a first column too wide elided or wrapped), GitHub Markdown ("markdown")
+/// or an HTML <h3> title and <table> ("html"). Throws judge::Error (usage) for another format.
 void write_section(std::ostream& out, const Section& section, const std::string& format);
 
 /// The tables of one judge's measurement, in display order; the last lists the flagged notebooks
