@@ -349,33 +349,6 @@ std::string_view timed_statement(std::string_view line) {
   return rest;
 }
 
-/// Python `source` with each statement that follows a `;` (outside strings, comments and brackets) on a line
-/// of its own, indented as the line it was on: `import pandas as pd; import lightgbm as lgb` and `msk =
-/// np.random.rand(len(df)) < 0.8; train = df[msk]` read as the statements they are. Lines of a magic or the
-/// shell (`%sql ...;`, `!pip install a; pip install b`) are left whole. Linear in source.size().
-std::string split_at_semicolons(std::string_view source) {
-  if (source.find(';') == std::string_view::npos) return std::string(source);
-  std::vector<std::size_t> cuts;
-  detail::scan_code(source, [&](std::size_t i, int depth) {
-    if (source[i] == ';' && depth == 0) cuts.push_back(i);
-    return false;
-  });
-  std::string out;
-  std::size_t from = 0;
-  for (std::size_t at : cuts) {
-    const std::size_t line =
-        source.rfind('\n', at) == std::string_view::npos ? 0 : source.rfind('\n', at) + 1;
-    std::size_t text = line;
-    while (text < at && (source[text] == ' ' || source[text] == '\t')) ++text;
-    if (source[text] == '%' || source[text] == '!') continue;
-    out.append(source.substr(from, at - from)).append("\n").append(source.substr(line, text - line));
-    from = at + 1;
-    while (from < source.size() && source[from] == ' ') ++from;
-  }
-  out.append(source.substr(from));
-  return out;
-}
-
 /// The facts of one code cell; the aliases its imports make are added to `aliases`.
 CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string, std::string>>& aliases) {
   CodeFacts f;
@@ -387,8 +360,7 @@ CodeFacts code_facts(const notebook::Cell& c, std::vector<std::pair<std::string,
           util::starts_with(util::trim(c.source), "%%sql") || contains(c.source, "spark.sql(");
   bool first_line = true;
   bool install_continues = false;  // the last install line ended in a backslash
-  const std::string source = f.other_language ? c.source : split_at_semicolons(c.source);
-  for (std::string_view raw : util::split_lines(source)) {
+  for (std::string_view raw : util::split_lines(c.source)) {
     const std::string_view line = util::trim(raw);
     if (!open_import.empty()) {
       open_import.append(" ").append(line.substr(0, line.find('#')));

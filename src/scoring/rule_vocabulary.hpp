@@ -1128,7 +1128,7 @@ inline bool uses_model_family(const NotebookFacts& f, const Tokens& tokens,
             body.rfind('\n', at) == std::string_view::npos ? 0 : body.rfind('\n', at) + 1;
         const std::string_view line = body.substr(begin, body.find('\n', at) - begin);
         const std::string_view name = built_name(line, {t});
-        if (!name.empty() && weak_learners.count(name) > 0) continue;
+        if (!name.empty() && weak_learners.count(name) > 0 && !contains(line, "AdaBoost")) continue;
         return true;
       }
       return false;
@@ -1304,8 +1304,9 @@ inline std::set<std::string> hand_written_metric_kinds(std::string_view body) {
     while (stop < line.size() && is_identifier_char(line[stop])) ++stop;
     const std::string_view word = line.substr(next, stop - next);
     if (word == "True" || word == "False" || word == "None") return false;
-    return std::any_of(word.begin(), word.end(),
-                       [](char ch) { return std::islower(static_cast<unsigned char>(ch)); });
+    return word.size() < 2 || std::any_of(word.begin(), word.end(), [](char ch) {
+             return std::islower(static_cast<unsigned char>(ch));
+           });
   };
   for (std::size_t k = 0; k < ends.size(); ++k) {
     const auto [begin, end] = logical_line_range(ends, k);
@@ -2521,7 +2522,7 @@ void for_each_target_name(std::string_view target, Visit visit) {
 /// Statistics assigned to names, for scaling by hand: names assigned a mean (`mu = X.mean(axis=0)`), a
 /// standard deviation (`sd = np.std(X, axis=0)`), a minimum or a maximum (`lo = x.min()`).
 struct ScaleStatistics {
-  std::set<std::string, std::less<>> centres, spreads;  // mean or min; std or max
+  std::set<std::string, std::less<>> means, stds, mins, maxes;
 };
 inline ScaleStatistics scale_statistics(const NotebookFacts& f) {
   ScaleStatistics out;
@@ -2529,8 +2530,10 @@ inline ScaleStatistics scale_statistics(const NotebookFacts& f) {
     if (!contains_any(c.body, {"mean(", "std(", "min(", "max("})) continue;
     for (std::string_view line : util::split_lines(c.body))
       if (const auto a = plain_assignment(line); !a.name.empty()) {
-        if (contains_any(a.value, {"mean(", "min("})) out.centres.emplace(a.name);
-        if (contains_any(a.value, {"std(", "max("})) out.spreads.emplace(a.name);
+        if (contains(a.value, "mean(")) out.means.emplace(a.name);
+        if (contains(a.value, "std(")) out.stds.emplace(a.name);
+        if (contains(a.value, "min(")) out.mins.emplace(a.name);
+        if (contains(a.value, "max(")) out.maxes.emplace(a.name);
       }
   }
   return out;
@@ -2556,15 +2559,30 @@ inline bool scales_by_hand(std::string_view body, const ScaleStatistics& named =
     const std::string_view target = assignment_target(line);
     if (target.empty()) continue;
     const std::string_view value = line.substr(target.size() + 1);
-    if (!contains(value, "/")) continue;
-    if (contains_any(value, {"/ 255", "/255"})) return true;
-    if (!contains(value, "-")) continue;
-    bool centre = contains_any(value, {"mean(", "min("}), spread = contains_any(value, {"std(", "max("});
+    // pixels: the array itself divided by 255 (`x_train = x_train / 255.0`, `X = X.astype("float32") / 255`,
+    // `x_train /= 255`); not a colour (`31 / 255`) nor a size (`/ 2550`)
+    const std::string_view array =
+        util::trim(target.back() == '/' ? target.substr(0, target.size() - 1) : target);
+    for (auto at = value.find("255"); at != std::string_view::npos; at = value.find("255", at + 3)) {
+      std::size_t slash = at;
+      while (slash > 0 && value[slash - 1] == ' ') --slash;
+      const bool divides = (slash > 0 && value[slash - 1] == '/') || (slash == 0 && target.back() == '/');
+      const bool whole = at + 3 >= value.size() || !std::isdigit(static_cast<unsigned char>(value[at + 3]));
+      if (divides && whole && !array.empty() &&
+          (target.back() == '/' || util::starts_with(util::trim(value), array)))
+        return true;
+    }
+    if (!contains(value, "/") || !contains(value, "-")) continue;
+    // a mean with a standard deviation, or a minimum with a maximum (computed there or named)
+    bool mean = contains(value, "mean("), std = contains(value, "std("), min = contains(value, "min("),
+         max = contains(value, "max(");
     for_each_plain_name(value, [&](std::size_t, std::string_view name) {
-      centre = centre || named.centres.count(name) > 0;
-      spread = spread || named.spreads.count(name) > 0;
+      mean = mean || named.means.count(name) > 0;
+      std = std || named.stds.count(name) > 0;
+      min = min || named.mins.count(name) > 0;
+      max = max || named.maxes.count(name) > 0;
     });
-    if (centre && spread) return true;
+    if ((mean && std) || (min && max)) return true;
   }
   return false;
 }
@@ -3390,30 +3408,25 @@ inline bool loads_data_in(std::string_view body) {
 
 /// Whether every cell of `loads` (the data loads) loads a bundled toy data set (k_builtin_data) and nothing
 /// else: no file or table read (`read_`, `spark.`), and each data frame built (`pd.DataFrame(`) built from
-/// the toy data: its arguments call a toy loader or name what one was assigned to anywhere in the notebook
-/// (`iris = load_iris()` then `pd.DataFrame(iris.data, columns=iris.feature_names)`; `X, y =
-/// make_classification(...)` then `pd.DataFrame(X)`). A frame typed in by hand (`pd.DataFrame({"a": [1,
-/// None]})`) is other data. Arguments are read up to 1,000 bytes.
+/// the toy data: its arguments call a toy loader or name what one was assigned to before, and not assigned
+/// anything else since (`iris = load_iris()` then `pd.DataFrame(iris.data, columns=iris.feature_names)`; `X,
+/// y = make_classification(...)` then `pd.DataFrame(X)`; not after `X = np.load("x.npy")`). A frame typed
+/// in by hand (`pd.DataFrame({"a": [1, None]})`) is other data. Arguments are read up to 1,000 bytes.
 inline bool builtin_loads_only(const NotebookFacts& f, const std::vector<int>& loads) {
   if (loads.empty()) return false;
-  std::set<std::string, std::less<>> toy;  // names assigned a toy data set
-  for (const auto& c : f.code)
-    if (contains_any(c.body, k_builtin_data))
-      for (std::string_view line : util::split_lines(c.body))
-        if (const std::string_view target = assignment_target(line);
-            !target.empty() && contains_any(line.substr(target.size()), k_builtin_data))
-          for_each_target_name(target, [&](std::string_view name) { toy.emplace(name); });
-  const auto frames_from_toy = [&](std::string_view body) {
-    for (auto at = body.find("DataFrame("); at != std::string_view::npos;
-         at = body.find("DataFrame(", at + 1)) {
+  std::set<std::string, std::less<>> toy;  // names assigned a toy data set so far (and not assigned again)
+  // Whether every `DataFrame(` of `text` builds its frame from toy data.
+  const auto frames_from_toy = [&](std::string_view text) {
+    for (auto at = text.find("DataFrame("); at != std::string_view::npos;
+         at = text.find("DataFrame(", at + 1)) {
       const std::size_t open = at + 9;
       int depth = 0;
       std::size_t close = open;
-      for (const std::size_t stop = std::min(body.size(), open + 1000); close < stop; ++close) {
-        if (body[close] == '(' || body[close] == '[' || body[close] == '{') ++depth;
-        if ((body[close] == ')' || body[close] == ']' || body[close] == '}') && --depth == 0) break;
+      for (const std::size_t stop = std::min(text.size(), open + 1000); close < stop; ++close) {
+        if (text[close] == '(' || text[close] == '[' || text[close] == '{') ++depth;
+        if ((text[close] == ')' || text[close] == ']' || text[close] == '}') && --depth == 0) break;
       }
-      const std::string_view args = body.substr(open, close - open);
+      const std::string_view args = text.substr(open, close - open);
       bool from_toy = contains_any(args, k_builtin_data);
       for_each_plain_name(
           args, [&](std::size_t, std::string_view name) { from_toy = from_toy || toy.count(name) > 0; });
@@ -3421,11 +3434,30 @@ inline bool builtin_loads_only(const NotebookFacts& f, const std::vector<int>& l
     }
     return true;
   };
-  return std::all_of(loads.begin(), loads.end(), [&](int n) {
-    const std::string_view body = f.cell(n)->body;
-    return (contains_any(body, k_builtin_data) || contains(body, "DataFrame(")) &&
-           !contains_any(body, {"read_", "spark."}) && frames_from_toy(body);
-  });
+  // In notebook order, statement by statement: a frame is read against the toy names assigned before it.
+  for (const auto& c : f.code) {
+    const std::string_view body = c.body;
+    const bool load = std::find(loads.begin(), loads.end(), c.number) != loads.end();
+    if (load && (!(contains_any(body, k_builtin_data) || contains(body, "DataFrame(")) ||
+                 contains_any(body, {"read_", "spark."})))
+      return false;
+    const auto ends = logical_line_ends(body);
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const auto [begin, end] = logical_line_range(ends, k);
+      const std::string_view line = body.substr(begin, end - begin);
+      if (load && !frames_from_toy(line)) return false;
+      if (const std::string_view target = assignment_target(line); !target.empty()) {
+        const bool from_toy = contains_any(line.substr(target.size()), k_builtin_data);
+        for_each_target_name(target, [&](std::string_view name) {
+          if (from_toy)
+            toy.emplace(name);
+          else if (const auto it = toy.find(name); it != toy.end())
+            toy.erase(it);
+        });
+      }
+    }
+  }
+  return true;
 }
 
 /// Code cells that fit or train a model (a k_fit token), leaving out cells whose only fits are of a
@@ -4077,11 +4109,13 @@ inline MissingShown missing_count_read(std::string_view body, std::string_view o
 }
 
 /// The top-level statements of `body` that show a value, each with the part of `output` it printed, in order;
-/// empty when they cannot be told apart. A statement shows a value when it is a `print(` or `display(` call,
-/// or is the last statement and a bare expression (Jupyter shows its value). The output is cut after each
-/// line of a pandas Series' footer (`dtype: int64`, `Name: y, dtype: int64`); the pieces are the statements'
-/// only when there are as many as statements (`print(df.y.value_counts())` then `print(df.isnull().sum())`
-/// print two Series). A print inside a loop or a branch makes the statements unknown.
+/// empty when they cannot be told apart. A statement shows a value when it is a `print(` or `display(` call
+/// of one value and no string (else empty: a header or several values print pieces that cannot be told
+/// apart), or is the last statement and a bare expression (Jupyter shows its value). The output is cut after
+/// each line of a pandas Series' footer (`dtype: int64`, `Name: y, dtype: int64`); the pieces are the
+/// statements' only when there are as many as statements (`print(df.y.value_counts())` then
+/// `print(df.isnull().sum())` print two Series). A print inside a loop or a branch makes the statements
+/// unknown.
 inline std::vector<std::pair<std::string_view, std::string_view>> shown_statement_outputs(
     std::string_view body, std::string_view output) {
   std::vector<std::string_view> statements;
@@ -4093,10 +4127,24 @@ inline std::vector<std::pair<std::string_view, std::string_view>> shown_statemen
     if (util::trim(line).empty()) continue;
     const bool indented = line.front() == ' ' || line.front() == '\t';
     const std::string_view text = util::trim(line);
-    const bool shows = util::starts_with(text, "print(") || util::starts_with(text, "display(");
-    if (indented && (shows || contains_any(text, {"print(", "display("}))) return {};
+    const bool shows = contains_any(text, {"print(", "print (", "display(", "display ("});
+    if (indented && shows) return {};
     if (indented) continue;
-    if (shows) statements.push_back(text);
+    if (shows) {
+      // one value shown, no text: a string (a header printed, `print("Shape:", df.shape)`) or several
+      // values (`display(train.isnull().sum(), test.isnull().sum())`) print pieces that cannot be told
+      // apart
+      const std::size_t open = text.find('(');
+      bool several = false;
+      scan_code(text.substr(open), [&](std::size_t i, int depth) {
+        several = several || (depth == 1 && text[open + i] == ',');
+        return several;
+      });
+      if (several || text.find_first_of("'\"") != std::string_view::npos ||
+          !(util::starts_with(text, "print") || util::starts_with(text, "display")))
+        return {};
+      statements.push_back(text);
+    }
     last = text;
   }
   if (!last.empty() && (statements.empty() || statements.back() != last) && assignment_target(last).empty()) {
@@ -4131,7 +4179,11 @@ inline std::vector<std::pair<std::string_view, std::string_view>> shown_statemen
 inline MissingShown missing_count_shown(const CodeFacts& c) {
   if (!checks_missing(c) || c.output.empty()) return MissingShown::nothing;
   const auto parts = shown_statement_outputs(c.body, c.output);
-  if (parts.empty()) return missing_count_read(c.body, c.output);
+  // read whole when no statement shown checks missing values itself (`missing = df.isnull().sum()` shown
+  // by its name on the last line)
+  if (std::none_of(parts.begin(), parts.end(),
+                   [](const auto& p) { return contains_any(p.first, k_missing_check); }))
+    return missing_count_read(c.body, c.output);
   MissingShown shown = MissingShown::nothing;
   for (const auto& [statement, output] : parts) {
     if (!contains_any(statement, k_missing_check)) continue;
