@@ -621,7 +621,7 @@ TEST(HeuristicRules, AutologgingLogsMetricsAndTheModel) {
        "mlflow.set_experiment('churn')\nmlflow.sklearn.autolog(log_input_examples=True)\n"
        "m = LogisticRegression().fit(X_train, y_train)"},
   });
-  const auto& v = verdict(judge(nb), "mlflow_logging");
+  const auto v = verdict(judge(nb), "mlflow_logging");
   EXPECT_EQ(v.score, 3.0) << v.rationale;
   EXPECT_NE(v.rationale.find("cell 2: metrics logged"), std::string::npos) << v.rationale;
 }
