@@ -170,6 +170,16 @@ inline std::string blank_comments(std::string_view text) {
   return out;
 }
 
+/// `text` with its string literals and comments blanked (code_bytes): every byte that is no code made a
+/// space, newlines kept, so that offsets and lines stay those of `text`. Linear in text.size().
+inline std::string code_text(std::string_view text) {
+  const std::vector<bool> code = code_bytes(text);
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (!code[i] && out[i] != '\n') out[i] = ' ';
+  return out;
+}
+
 /// The logical lines of `body`: physical lines joined while a bracket is open or a line ends with a
 /// backslash (brackets in strings and comments left out, scan_code). Returns where each ends (its newline, or
 /// body.size() for the last), in order: line k is [k ? ends[k - 1] + 1 : 0, ends[k]). One pass, so that a

@@ -1185,10 +1185,7 @@ inline bool plots_residuals(std::string_view body) {
   static const Tokens plots = {"scatter", "plot",     "hist",    "histplot", "scatterplot",
                                "kdeplot", "distplot", "displot", "lineplot", "histogram"};
   if (!contains_any(util::to_lower(body), {"pred", "yhat", "y_hat"})) return false;
-  const std::vector<bool> code = code_bytes(body);
-  std::string text(body);  // strings and comments blanked
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (!code[i] && text[i] != '\n') text[i] = ' ';
+  const std::string text = code_text(body);
   // an operand of `text` as `body` has it, in lower case (a column's name in quotes too: `df["pred"]`)
   const auto read = [&](std::string_view operand) {
     return util::to_lower(
@@ -1289,10 +1286,7 @@ inline bool plots_residuals(std::string_view body) {
 inline std::set<std::string> hand_written_metric_kinds(std::string_view body) {
   std::set<std::string> out;
   if (!contains(body, "pred") && !contains(body, "yhat") && !contains(body, "y_hat")) return out;
-  const std::vector<bool> code = code_bytes(body);
-  std::string text(body);  // strings and comments blanked
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (!code[i] && text[i] != '\n') text[i] = ' ';
+  const std::string text = code_text(body);
   const auto ends = logical_line_ends(text);
   // a name or a bracket starts at `next` (after spaces): not True/False/None, nor a constant in capitals
   const auto names_other_value = [](std::string_view line, std::size_t next) {
@@ -2548,10 +2542,7 @@ inline ScaleStatistics scale_statistics(const NotebookFacts& f) {
 /// - x.std())`).
 inline bool scales_by_hand(std::string_view body, const ScaleStatistics& named = {}) {
   if (!contains(body, "/")) return false;
-  const std::vector<bool> code = code_bytes(body);
-  std::string text(body);  // strings and comments blanked
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (!code[i] && text[i] != '\n') text[i] = ' ';
+  const std::string text = code_text(body);
   const auto ends = logical_line_ends(text);
   for (std::size_t k = 0; k < ends.size(); ++k) {
     const auto [begin, end] = logical_line_range(ends, k);
