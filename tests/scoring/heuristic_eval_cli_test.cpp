@@ -211,8 +211,16 @@ TEST(HeuristicEvalCli, InjectionIsFlaggedOnTheOfflineJudgesRecords) {
   r = run_judge("eval '" + dir.string() + "' --format table 2>/dev/null");
   const std::string last =
       "flagged for prompt injection (check their scores): " + (dir / "b.ipynb").string() + " (cell 2)\n";
-  std::string joined = r.out;  // the line wraps within 120 columns (a long temporary folder): joined again
-  for (std::size_t at; (at = joined.find("\n  ")) != std::string::npos;) joined.replace(at, 3, " ");
+  // The line wraps within 120 columns (a long temporary folder): joined again.
+  std::string joined;
+  for (std::size_t i = 0; i < r.out.size(); ++i) {
+    if (r.out.compare(i, 3, "\n  ") == 0) {
+      joined += ' ';
+      i += 2;
+    } else {
+      joined += r.out[i];
+    }
+  }
   ASSERT_GE(joined.size(), last.size());
   EXPECT_EQ(joined.substr(joined.size() - last.size()), last);
   // stderr says so too, whatever the format.
