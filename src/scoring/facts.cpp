@@ -564,7 +564,7 @@ FactValues notebook_facts(const notebook::Notebook& nb, const NotebookFacts& f, 
   v["trains_model"] = b(s.trained);
   v["packaged_training"] = b(s.packaged);
   v["orchestrated"] = b(s.orchestrated);
-  v["holdout_split"] = b(s.holdout.has_value() || any(f, k_validation_set));
+  v["holdout_split"] = b(s.holdout.has_value() || validation_set_cell(f));
   v["cross_validation"] = b(s.cv.has_value());
   v["tuning"] = b(any(f, k_tuning));
   v["seed_set"] = b(any(f, k_seed));

@@ -339,7 +339,7 @@ Finding model_training(const NotebookFacts& f, const Stages& s) {
     return scored(
         2, {cell_ref(*s.fit) + ": training runs inside a called package; split, baseline and tuning are "
                                "not visible"});
-  const auto validation = f.first_with(k_validation_set);
+  const auto validation = validation_set_cell(f);
   const bool unsupervised = clustering_only(f);
   if (!s.holdout && !s.cv && !validation && !unsupervised)
     return scored(1, {cell_ref(*s.fit) + ": the model is fitted on all the data; no hold-out split or "
@@ -427,7 +427,7 @@ Finding metrics_evaluation(const NotebookFacts& f, const Stages& s) {
   // Clustering is scored on the data it grouped (silhouette, inertia): no hold-out is expected of it. A
   // held-out set handed to the fit (k_validation_set) is what a trainer's evaluate() and a booster's
   // evals_result_ measure.
-  if (!s.holdout && !s.cv && !f.first_with(k_validation_set) && !clustering_only(f))
+  if (!s.holdout && !s.cv && !validation_set_cell(f) && !clustering_only(f))
     return scored(1,
                   {cell_list(metric_cells) + ": metrics computed on the training data (no hold-out split)"});
   std::vector<std::string> kinds;

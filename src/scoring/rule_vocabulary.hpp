@@ -2379,6 +2379,76 @@ inline bool names_split_part(std::string_view name) {
   return parts.train || parts.held_out;
 }
 
+/// The value given to a keyword argument or assigned to a name whose token ends at `after` in `body`:
+/// after spaces and one `=` (none when the token holds it, `eval_dataset=`), up to the first `,`, `)`, `]`,
+/// `}`, `;` or newline outside brackets and strings, spaces trimmed. Empty when no `=` follows (the name is
+/// read, not given a value: `fit(..., eval_set=eval_set)`'s second `eval_set`) or the `=` is a comparison.
+/// Reads one value: linear in its length.
+inline std::string_view keyword_value(std::string_view body, std::size_t after) {
+  std::size_t at = after;
+  if (at == 0 || body[at - 1] != '=') {
+    while (at < body.size() && body[at] == ' ') ++at;
+    if (at >= body.size() || body[at] != '=' || (at + 1 < body.size() && body[at + 1] == '=')) return {};
+    ++at;
+  }
+  while (at < body.size() && body[at] == ' ') ++at;
+  const std::string_view rest = body.substr(at);
+  int before = 0;  // the bracket depth before the byte visited
+  const std::size_t end = scan_code(rest, [&](std::size_t i, int depth) {
+    const bool stop = before == 0 && std::string_view(",)]};\n").find(rest[i]) != std::string_view::npos;
+    before = depth;
+    return stop;
+  });
+  std::string_view value = rest.substr(0, end);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return value;
+}
+
+/// Whether `value`, handed to a fit as its evaluation data (k_validation_set), holds data the model is not
+/// trained on: not `None`, and not only training data (a name or string key that names the training part
+/// and none that names a held-out one, split_parts_named, or an XGBoost DMatrix name, `dtrain`, `dvalid`:
+/// `eval_set=[(X_train, y_train)]`, `valid_sets=[dtrain]`, `eval_dataset=ds["train"]`). A value that names no
+/// part (`eval_set=evals`) is taken as held out, as the argument's purpose is. Empty: the token is read, not
+/// given (true).
+inline bool holds_held_out_data(std::string_view value) {
+  if (value == "None") return false;
+  bool train = false;
+  for (std::size_t i = 0; i < value.size();) {
+    if (!is_identifier_char(value[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < value.size() && is_identifier_char(value[j])) ++j;
+    const std::string_view name = value.substr(i, j - i);
+    SplitParts parts = split_parts_named(name);
+    // XGBoost's DMatrix names: dtrain, dvalid, dtest
+    if (!parts.train && !parts.held_out && name.size() > 1 && name.front() == 'd')
+      parts = split_parts_named(name.substr(1));
+    if (parts.held_out && !parts.measure) return true;
+    train = train || (parts.train && !parts.measure);
+    i = j;
+  }
+  return !train;
+}
+
+/// The first cell that hands a fit held-out data to watch it on (k_validation_set with a value that
+/// holds_held_out_data: `eval_set=[(X_val, y_val)]`, `validation_data=(X_test, y_test)`,
+/// `eval_dataset=ds["test"]`; not `eval_dataset=None` or `eval_set=[(X_train, y_train)]`), tokens in code
+/// only (not in strings or comments).
+inline std::optional<int> validation_set_cell(const NotebookFacts& f) {
+  for (const auto& c : f.code) {
+    if (!contains_any(c.body, k_validation_set)) continue;
+    CodeMask code(c.body);
+    for (std::string_view token : k_validation_set)
+      for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
+        if (code.at(at) && (at == 0 || !is_identifier_char(c.body[at - 1])) &&
+            holds_held_out_data(keyword_value(c.body, at + token.size())))
+          return c.number;
+  }
+  return std::nullopt;
+}
+
 /// Where expression `value` first picks rows by position, at random or by a condition: a `.head(` /
 /// `.tail(`, a random sample (`.sample(frac=0.8)`), the rows left when another frame's are dropped
 /// (`.drop(train.index)`, `.drop(index=train.index)`), a filter by a condition (polars' and Spark's

@@ -2615,6 +2615,32 @@ TEST(Facts, ATrainerOfAnyNameTrainsOnItsHeldOutSet) {
   EXPECT_EQ(facts_of("# %%\nimport torch\nnet = torch.nn.Linear(3, 1)\nnet.train()\n").at("trains_model"), 0);
 }
 
+// Data handed to a fit to watch it on is a held-out set only when it holds data the fit does not train on
+// (by hand: each snippet fits on X_train; the first three also watch X_val or the test split, the others
+// watch nothing, or the training data again, which measures nothing held out).
+TEST(Facts, AValidationSetIsHeldOutOnlyWhenItHoldsOtherData) {
+  const auto holdout = [](const std::string& fit) {
+    return facts_of("# %%\nimport xgboost as xgb\nmodel = xgb.XGBClassifier()\n" + fit + "\n")
+        .at("holdout_split");
+  };
+  EXPECT_EQ(holdout("model.fit(X_train, y_train, eval_set=[(X_val, y_val)])"), 1);
+  EXPECT_EQ(holdout("model.fit(X_train, y_train, eval_set=[(X_train, y_train), (X_test, y_test)])"), 1);
+  EXPECT_EQ(holdout("watch = [(X_v, y_v)]\nmodel.fit(X_train, y_train, eval_set=watch)"), 1);
+  EXPECT_EQ(holdout("model.fit(X_train, y_train, eval_set=[(X_train, y_train)], verbose=False)"), 0);
+  EXPECT_EQ(holdout("model.fit(X_train, y_train, eval_set=None)"), 0);
+  EXPECT_EQ(holdout("booster = xgb.train(params, dtrain, valid_sets = [dtrain])"), 0);
+  EXPECT_EQ(holdout("model.fit(X_train, y_train)  # eval_set=[(X_val, y_val)] later"), 0);
+  EXPECT_EQ(holdout("print('eval_set=[(X_val, y_val)]')\nmodel.fit(X_train, y_train)"), 0);
+  const std::string trainer =
+      "# %%\nfrom transformers import Trainer\nft = Trainer(model=m, train_dataset=ds['train'], "
+      "eval_dataset=";
+  EXPECT_EQ(facts_of(trainer + "None)\nft.train()\n").at("holdout_split"), 0);
+  EXPECT_EQ(facts_of(trainer + "ds['train'])\nft.train()\n").at("holdout_split"), 0);
+  EXPECT_EQ(facts_of(trainer + "ds['validation'])\nft.train()\n").at("holdout_split"), 1);
+  // Keras: validation_data of the test split is held out
+  EXPECT_EQ(holdout("model.fit(X_train, y_train, validation_data=(X_test, y_test), epochs=5)"), 1);
+}
+
 // A frame built from a bundled toy data set is that toy data (by hand: iris is complete); a frame typed in
 // by hand, or a file read beside it, is other data.
 TEST(Facts, AFrameBuiltFromToyDataIsToyData) {
