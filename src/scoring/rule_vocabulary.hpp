@@ -2052,13 +2052,74 @@ inline std::string_view tested_column(std::string_view text) {
   return at == std::string_view::npos ? std::string_view{} : column_named(text.substr(0, at));
 }
 
+/// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
+/// brackets, digits and a capital after a small letter): the training part (a word train or training:
+/// `X_train`, `trainDF`) and a part held out (test, valid, val, validation or holdout: `X_test`, `df_valid`,
+/// `testDF`); not `trainer` or `contest`. `key` is what else the name says, which a split's two parts share:
+/// its other words, a frame's word (df, data, set, dataset, frame) left out (`x` of `X_train` and `X_test`,
+/// "" of `train`, `test_df` and `df_valid`). A name with a word of a measure (k_measure_words: `train_size`,
+/// `test_scores`, `val_loss`, `n_test`) names what is measured of a part, not a part: `measure` is set.
+struct SplitParts {
+  bool train = false, held_out = false;
+  bool validation = false;  ///< the held-out word is valid, val or validation (not test or holdout)
+  bool measure = false;
+  std::string key;
+};
+/// Words of a name that measure a part rather than name it (split_parts_named).
+inline const Tokens k_measure_words = {"size",  "sizes",    "len",    "length", "n",     "num",
+                                       "count", "counts",   "score",  "scores", "loss",  "losses",
+                                       "acc",   "accuracy", "error",  "errors", "ratio", "pct",
+                                       "frac",  "fraction", "percent"};
+inline SplitParts split_parts_named(std::string_view name) {
+  static const Tokens k_train = {"train", "training"};
+  static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout"};
+  static const Tokens k_frame = {"df", "data", "set", "dataset", "frame"};
+  const auto in = [](const Tokens& t, std::string_view w) {
+    return std::find(t.begin(), t.end(), w) != t.end();
+  };
+  SplitParts out;
+  std::string word;
+  const auto end_word = [&]() {
+    if (word.empty()) return;
+    if (in(k_train, word)) {
+      out.train = true;
+    } else if (in(k_held_out, word)) {
+      out.held_out = true;
+      out.validation = out.validation || word.front() == 'v';
+    } else if (!in(k_frame, word)) {
+      out.measure = out.measure || in(k_measure_words, word);
+      if (!out.key.empty()) out.key += ' ';
+      out.key += word;
+    }
+    word.clear();
+  };
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(name[i]);
+    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) end_word();
+    if (std::isalpha(ch))
+      word += static_cast<char>(std::tolower(ch));
+    else
+      end_word();
+  }
+  end_word();
+  return out;
+}
+
+/// Whether `name` names a split part, training or held out (split_parts_named).
+inline bool names_split_part(std::string_view name) {
+  const SplitParts parts = split_parts_named(name);
+  return parts.train || parts.held_out;
+}
+
 /// Whether a line of `body` fills the missing values of a column through a mask of its missing rows: an
 /// assignment to the rows a missing-value test picks, in the column tested or in every column
 /// (`df.loc[df.Age.isnull(), "Age"] = df.Age.median()`, `df.loc[df["x"].isna(), "x"] = 0`), or
 /// `np.where(` choosing by such a test, assigned to the column tested (`df["Age"] = np.where(df.Age.isna(),
 /// med, df.Age)`); in NumPy, the NaN entries of the array tested assigned (`X[np.isnan(X)] = 0`) or np.where
-/// by them assigned to it (`X = np.where(np.isnan(X), med, X)`). A missing-value indicator is no fill:
-/// `df.loc[df.Cabin.isnull(), "CabinMissing"] = 1`, `df["HasCabin"] = np.where(df.Cabin.isnull(), 0, 1)`.
+/// by them assigned to it (`X = np.where(np.isnan(X), med, X)`), unless the array is named as a measure
+/// (k_measure_words: `loss[torch.isnan(loss)] = 0` zeroes a loss, not data). A missing-value indicator is no
+/// fill: `df.loc[df.Cabin.isnull(), "CabinMissing"] = 1`, `df["HasCabin"] = np.where(df.Cabin.isnull(), 0,
+/// 1)`.
 inline bool fills_by_mask(std::string_view body) {
   if (!contains_any(body, {"isnull()", "isna()", "isnan("})) return false;
   for (std::string_view line : util::split_lines(body)) {
@@ -2073,7 +2134,9 @@ inline bool fills_by_mask(std::string_view body) {
       while (arg < line.size() && line[arg] == ' ') ++arg;
       std::size_t arg_end = arg;
       while (arg_end < line.size() && (is_identifier_char(line[arg_end]) || line[arg_end] == '.')) ++arg_end;
-      const bool same = !array.empty() && line.substr(arg, arg_end - arg) == array;
+      // a measure's NaNs zeroed (`loss[torch.isnan(loss)] = 0`, `scores[np.isnan(scores)] = 0`) fill no data
+      const bool same =
+          !array.empty() && line.substr(arg, arg_end - arg) == array && !split_parts_named(array).measure;
       if (same && ((nan < target.size() && target.find('[') < nan) ||
                    (nan > target.size() && contains(line.substr(target.size()), "where("))))
         return true;
@@ -2318,65 +2381,6 @@ inline bool built_folds_before(std::string_view line, std::size_t at) {
   while (begin > 0 && (is_identifier_char(line[begin - 1]) || line[begin - 1] == '.')) --begin;
   while (begin < open && line[begin] == '.') ++begin;
   return builds_folds(line.substr(begin, open - begin), line.substr(begin, at - begin));
-}
-
-/// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
-/// brackets, digits and a capital after a small letter): the training part (a word train or training:
-/// `X_train`, `trainDF`) and a part held out (test, valid, val, validation or holdout: `X_test`, `df_valid`,
-/// `testDF`); not `trainer` or `contest`. `key` is what else the name says, which a split's two parts share:
-/// its other words, a frame's word (df, data, set, dataset, frame) left out (`x` of `X_train` and `X_test`,
-/// "" of `train`, `test_df` and `df_valid`). A name with a word of a measure (k_measure_words: `train_size`,
-/// `test_scores`, `val_loss`, `n_test`) names what is measured of a part, not a part: `measure` is set.
-struct SplitParts {
-  bool train = false, held_out = false;
-  bool validation = false;  ///< the held-out word is valid, val or validation (not test or holdout)
-  bool measure = false;
-  std::string key;
-};
-/// Words of a name that measure a part rather than name it (split_parts_named).
-inline const Tokens k_measure_words = {"size",  "sizes",    "len",    "length", "n",     "num",
-                                       "count", "counts",   "score",  "scores", "loss",  "losses",
-                                       "acc",   "accuracy", "error",  "errors", "ratio", "pct",
-                                       "frac",  "fraction", "percent"};
-inline SplitParts split_parts_named(std::string_view name) {
-  static const Tokens k_train = {"train", "training"};
-  static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout"};
-  static const Tokens k_frame = {"df", "data", "set", "dataset", "frame"};
-  const auto in = [](const Tokens& t, std::string_view w) {
-    return std::find(t.begin(), t.end(), w) != t.end();
-  };
-  SplitParts out;
-  std::string word;
-  const auto end_word = [&]() {
-    if (word.empty()) return;
-    if (in(k_train, word)) {
-      out.train = true;
-    } else if (in(k_held_out, word)) {
-      out.held_out = true;
-      out.validation = out.validation || word.front() == 'v';
-    } else if (!in(k_frame, word)) {
-      out.measure = out.measure || in(k_measure_words, word);
-      if (!out.key.empty()) out.key += ' ';
-      out.key += word;
-    }
-    word.clear();
-  };
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const auto ch = static_cast<unsigned char>(name[i]);
-    if (i > 0 && std::isupper(ch) && std::islower(static_cast<unsigned char>(name[i - 1]))) end_word();
-    if (std::isalpha(ch))
-      word += static_cast<char>(std::tolower(ch));
-    else
-      end_word();
-  }
-  end_word();
-  return out;
-}
-
-/// Whether `name` names a split part, training or held out (split_parts_named).
-inline bool names_split_part(std::string_view name) {
-  const SplitParts parts = split_parts_named(name);
-  return parts.train || parts.held_out;
 }
 
 /// The value given to a keyword argument or assigned to a name whose token ends at `after` in `body`:
@@ -3239,6 +3243,7 @@ struct Stages {
   bool builtin_data_only = false;   ///< every load is a bundled toy data set (complete by construction)
   std::optional<int> model;         ///< first cell naming an estimator
   std::optional<int> fit;           ///< first cell fitting or training a model
+  std::optional<int> last_fit;      ///< last such cell (fit when the notebook fits once, or by a call)
   bool trained = false;             ///< a model is trained in the notebook (or by a packaged step it calls)
   bool packaged = false;            ///< training happens in a called package or recipe, not in visible code
   std::optional<int> holdout;       ///< first hold-out split
@@ -3606,6 +3611,9 @@ inline Stages find_stages(const NotebookFacts& f) {
   if (!s.fit && s.model)
     if (const auto call = first_call_of_fitting_definition(f, fits); call && *call >= *s.model) s.fit = call;
   if (!s.fit && s.packaged) s.fit = packaged;
+  s.last_fit = s.fit;
+  for (int n : fits)
+    if (s.fit && n > *s.last_fit) s.last_fit = n;
   s.trained = s.fit.has_value();
   s.holdout = first_with_name(f, k_holdout);
   if (const auto assigned = assigned_holdout_cell(f); assigned && (!s.holdout || *assigned < *s.holdout))
@@ -3854,18 +3862,76 @@ inline bool explores(std::string_view kind, std::string_view token, std::string_
   return true;
 }
 
-/// Code cells that make features for the model: before it is fitted (Stages::fit; every cell when none is:
-/// later columns are outputs), by a feature call (k_derived: PolynomialFeatures, PCA, withColumn, ...) or a
-/// new column computed from others (`df["hour"] = df.Time // 3600 % 24`; not a fill or a type change of an
-/// existing one: fillna, astype, replace, to_numeric, to_datetime).
+/// The column names that `text` picks by a quoted name in a subscript: a string literal right after `[` or
+/// `,` (spaces aside) and right before `]` or `,` (`df["a"]`, `df[["a", "b"]]`, `df.loc[:, "a"]`; not a dict
+/// key, `{"m": 0}`, nor a call's string argument, `f("a")`). Escapes inside the literal are not read. Linear
+/// in text.size().
+inline std::vector<std::string_view> subscript_columns(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char q = text[i];
+    if (q != '\'' && q != '"') continue;
+    const std::size_t close = text.find(q, i + 1);
+    if (close == std::string_view::npos) break;
+    std::size_t b = i;
+    while (b > 0 && text[b - 1] == ' ') --b;
+    std::size_t a = close + 1;
+    while (a < text.size() && text[a] == ' ') ++a;
+    if (b > 0 && (text[b - 1] == '[' || text[b - 1] == ',') && a < text.size() &&
+        (text[a] == ']' || text[a] == ','))
+      out.push_back(text.substr(i + 1, close - i - 1));
+    i = close;
+  }
+  return out;
+}
+
+/// Whether the line `df["x"] = EXPR` (a column assigned) rewrites columns it assigns from themselves alone
+/// (`df["x"] = np.log1p(df["x"])`, `df["sex"] = df["sex"].map({"m": 0, "f": 1})`, `df[["a", "b"]] =
+/// scaler.fit_transform(df[["a", "b"]])`, `df["x"] = df.x.interpolate()`): EXPR picks one of the assigned
+/// columns (a subscript, subscript_columns, or an attribute `.x`) and no other column by a subscript. Such a
+/// line changes an existing column; it derives no new one.
+inline bool rewrites_own_columns(std::string_view target, std::string_view value) {
+  const auto assigned = subscript_columns(target);
+  if (assigned.empty()) return false;
+  const auto read = subscript_columns(value);
+  bool own = false;
+  for (std::string_view col : read) {
+    if (std::find(assigned.begin(), assigned.end(), col) == assigned.end()) return false;
+    own = true;
+  }
+  for (std::string_view col : assigned)
+    for (auto at = value.find(col); !own && at != std::string_view::npos; at = value.find(col, at + 1))
+      own = at > 0 && value[at - 1] == '.' &&
+            (at + col.size() >= value.size() || !is_identifier_char(value[at + col.size()]));
+  return own;
+}
+
+/// Code cells that make features for the model: before it is last fitted (Stages::last_fit, so that features
+/// added after a first model feed the next; every cell when none is: later columns are outputs, and so are a
+/// column of predictions, `df["pred"] = model.predict(X)`, and where every model clusters, a column of
+/// cluster labels, `df["segment"] = km.fit_predict(X)`), by a feature call (k_derived: PolynomialFeatures,
+/// PCA, withColumn, ...) or a new column computed from others (`df["hour"] = df.Time // 3600 % 24`; not a
+/// fill or a type change of an existing one: fillna, astype, replace, to_numeric, to_datetime, interpolate, a
+/// fill through a mask of the missing rows (fills_by_mask), nor a column rewritten from itself alone,
+/// rewrites_own_columns).
 inline std::vector<int> derived_feature_cells(const NotebookFacts& f, const Stages& s) {
   std::vector<int> out;
+  // Where every model clusters, the cluster labels are its output (`rfm["segment"] = km.fit_predict(X)`);
+  // elsewhere they may be a feature of the next model (`X["Cluster"] = kmeans.fit_predict(X_scaled)`).
+  const bool clusters = clustering_only(f);
   for (const auto& c : f.code) {
-    if (s.fit && c.number > *s.fit) break;
+    if (s.last_fit && c.number > *s.last_fit) break;
     bool made = contains_any(c.body, k_derived);
-    for (std::string_view line : util::split_lines(c.body))
-      made = made || (contains_any(line, {"'] = ", "\"] = "}) &&
-                      !contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime("}));
+    for (std::string_view line : util::split_lines(c.body)) {
+      if (made) break;
+      if (!contains_any(line, {"'] = ", "\"] = ", "']] = ", "\"]] = "}) ||
+          contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime(", "interpolate(",
+                              ".predict(", ".predict_proba("}) ||
+          (clusters && contains_any(line, {"fit_predict(", ".labels_"})) || fills_by_mask(line))
+        continue;
+      const std::string_view target = assignment_target(line);
+      made = target.empty() || !rewrites_own_columns(target, line.substr(target.size() + 1));
+    }
     if (made) out.push_back(c.number);
   }
   return out;

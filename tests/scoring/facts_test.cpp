@@ -2680,8 +2680,8 @@ TEST(Facts, HoldoutSplitByPermutationOrMask) {
 }
 
 // derived_features holds where the feature_engineering rule sees derived features: a new column computed
-// before the model is fitted, or a feature call; a column made after the fit (an output) or a type change is
-// none (by hand from each snippet).
+// before the model is fitted, or a feature call; a column made after the fit (an output), a type change, or
+// a column rewritten from itself alone is none (by hand from each snippet).
 TEST(Facts, DerivedFeaturesAreTheRulesOwn) {
   const auto derived = [](const std::string& before, const std::string& after) {
     return facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\n" + before +
@@ -2693,6 +2693,36 @@ TEST(Facts, DerivedFeaturesAreTheRulesOwn) {
   EXPECT_EQ(derived("df['amount'] = df['amount'].astype(float)", ""), 0);
   EXPECT_EQ(derived("", "# %%\ndf['pred'] = model.predict(df[cols])"), 0);
   EXPECT_EQ(derived("", "# %%\nimp = pd.Series(model.feature_importances_)"), 0);
+  // new columns from other columns
+  EXPECT_EQ(derived("df['bmi'] = df['weight'] / df['height'] ** 2", ""), 1);
+  EXPECT_EQ(derived("df['ratio'] = df['debt'] / df.income", ""), 1);
+  EXPECT_EQ(derived("df['log_fare'] = np.log1p(df['fare'])", ""), 1);
+  // a column rewritten from itself alone, interpolated, or filled through a mask of its missing rows: no new
+  // column
+  EXPECT_EQ(derived("df['fare'] = np.log1p(df['fare'])", ""), 0);
+  EXPECT_EQ(derived("df['sex'] = df['sex'].map({'male': 0, 'female': 1})", ""), 0);
+  EXPECT_EQ(derived("df['sex'] = df.sex.map({'male': 0, 'female': 1})", ""), 0);
+  EXPECT_EQ(derived("df[['a', 'b']] = scaler.fit_transform(df[['a', 'b']])", ""), 0);
+  EXPECT_EQ(derived("df['temp'] = df['temp'].interpolate()", ""), 0);
+  EXPECT_EQ(derived("df.loc[df['age'].isnull(), 'age'] = df['age'].median()", ""), 0);
+  // one of the assigned columns from another: derived
+  EXPECT_EQ(derived("df[['a', 'c']] = df[['a', 'b']] * 2", ""), 1);
+  // a column added after a first model and before the next is fitted is a feature; a column of predictions is
+  // an output
+  EXPECT_EQ(derived("", "# %%\ndf['ratio'] = df.a / df.b\n# %%\nmodel2 = XGBRegressor().fit(df[cols], df.y)"),
+            1);
+  EXPECT_EQ(
+      derived("", "# %%\ndf['pred'] = model.predict(df[cols])\n# %%\nm2 = XGBRegressor().fit(df[c], df.y)"),
+      0);
+  EXPECT_EQ(
+      derived("",
+              "# %%\ndf['cluster'] = KMeans(4).fit_predict(df[cols])\n# %%\nm2 = XGBRegressor().fit(df, y)"),
+      1);
+  // where every model clusters, the cluster labels are the output
+  EXPECT_EQ(facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nkm = KMeans(4)\n"
+                     "df['segment'] = km.fit_predict(df[cols])\n# %%\nkm.fit(df[cols])\n")
+                .at("derived_features"),
+            0);
 }
 
 // Spark's and NumPy's other spellings of a mean or a median, computed before the split and filled with, are
@@ -2734,7 +2764,7 @@ TEST(Facts, AnEvaluationDefPredictsWithTheModuleItIsHanded) {
 }
 
 // NumPy's NaN entries filled through a mask of the array tested are a fill (by hand: each line replaces X's
-// NaNs); a mask of another array, or a count of the NaNs, fills nothing.
+// NaNs); a mask of another array, a count of the NaNs, or a measure's NaNs zeroed fill nothing.
 TEST(Facts, NumpyMaskFillsAreFills) {
   const auto cells = [](const std::string& line) {
     return facts_of("# %%\nimport numpy as np\nX = np.load('x.npy')\n" + line + "\n").at("imputation_cells");
@@ -2744,6 +2774,9 @@ TEST(Facts, NumpyMaskFillsAreFills) {
   EXPECT_EQ(cells("X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)"), 1);
   EXPECT_EQ(cells("flags[np.isnan(X)] = 1"), 0);
   EXPECT_EQ(cells("n_missing = np.isnan(X).sum()"), 0);
+  // a loss's or a score's NaNs zeroed fill no data
+  EXPECT_EQ(cells("loss[torch.isnan(loss)] = 0"), 0);
+  EXPECT_EQ(cells("val_scores = np.where(np.isnan(val_scores), 0, val_scores)"), 0);
 }
 
 // Recommenders, Spark ML's other models and imblearn's ensembles are estimators, each of a family (by hand:
