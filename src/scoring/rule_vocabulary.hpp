@@ -3072,6 +3072,60 @@ inline std::set<std::string, std::less<>> def_parameters(std::string_view line) 
   return out;
 }
 
+/// The name a `def` line defines (`evaluate` of "def evaluate(model, loader):"), "" when none.
+inline std::string_view def_name(std::string_view line) {
+  line = util::trim(line);
+  if (util::starts_with(line, "async ")) line.remove_prefix(6);
+  if (!util::starts_with(line, "def ")) return {};
+  line = util::trim(line.substr(4));
+  std::size_t end = 0;
+  while (end < line.size() && is_identifier_char(line[end])) ++end;
+  return line.substr(0, end);
+}
+
+/// The defs of the notebook that some call hands one of its PyTorch modules (`m.names`): a call
+/// `evaluate(model, loader)` or `run(net=model)` of `def evaluate(...)` whose arguments (read up to 2,000
+/// bytes, strings and comments left out) name a module. A def nothing hands a module (never called, or
+/// called with other objects: `encode(tokenizer, texts)`) runs no module through its parameters. Linear in
+/// the code's size times the number of defs.
+inline std::set<std::string, std::less<>> defs_handed_modules(const NotebookFacts& f, const TorchModules& m) {
+  std::set<std::string, std::less<>> defs, out;
+  for (const auto& c : f.code)
+    for (std::string_view line : util::split_lines(c.body))
+      if (const std::string_view name = def_name(line); !name.empty()) defs.emplace(name);
+  if (defs.empty()) return out;
+  for (const auto& c : f.code) {
+    const std::string code = code_text(c.body);
+    for (const auto& name : defs) {
+      if (out.count(name)) continue;
+      for (auto at = code.find(name); at != std::string::npos && !out.count(name);
+           at = code.find(name, at + 1)) {
+        const std::size_t open = at + name.size();
+        if (open >= code.size() || code[open] != '(' ||
+            (at > 0 && (is_identifier_char(code[at - 1]) || code[at - 1] == '.')))
+          continue;
+        const std::string_view before = util::trim(std::string_view(code).substr(0, at));
+        if (util::ends_with(before, "def")) continue;
+        int depth = 0;
+        const std::size_t stop = std::min(code.size(), open + 2000);
+        for (std::size_t i = open; i < stop; ++i) {
+          if (code[i] == '(' || code[i] == '[' || code[i] == '{') ++depth;
+          if ((code[i] == ')' || code[i] == ']' || code[i] == '}') && --depth == 0) break;
+          if (!is_identifier_char(code[i]) || is_identifier_char(code[i - 1]) || code[i - 1] == '.') continue;
+          std::size_t end = i;
+          while (end < stop && is_identifier_char(code[end])) ++end;
+          if (m.names.count(std::string_view(code).substr(i, end - i))) {
+            out.emplace(name);
+            break;
+          }
+          i = end - 1;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /// Cells where a PyTorch module the notebook builds or loads (torch_modules) is called on data for its
 /// output in evaluation, as PyTorch predicts: `model(xb)` inside `with torch.no_grad():` /
 /// `torch.inference_mode()` / `torch.set_grad_enabled(...)` other than True (gradients_off_at), in a def
@@ -3089,11 +3143,15 @@ inline std::set<std::string, std::less<>> def_parameters(std::string_view line) 
 /// `trainer.fit(model)`), its own `.fit(` or `.train()`, or a call of it while it trains. Inside a def the
 /// call is read as it is written (the def runs later, when the module may be trained), and what trains it
 /// there counts for the notebook's module; a def's parameters are read as modules inside it (`def
-/// evaluate(model, loader):` calling `model(xb)` under `torch.no_grad()` predicts with what it is handed).
+/// evaluate(model, loader):` calling `model(xb)` under `torch.no_grad()` predicts with what it is handed)
+/// when a call hands the def a module (defs_handed_modules) or the parameter bears a module's name; a def
+/// never called, or handed other objects (`def encode(tokenizer, texts):` calling `tokenizer(texts)`), runs
+/// no module through its parameters.
 inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
   const TorchModules m = torch_modules(f);
   std::vector<int> out;
   if (m.names.empty()) return out;
+  const auto handed = defs_handed_modules(f, m);
   std::set<std::string, std::less<>> evaluating;  // modules switched to evaluation (eval()), at this point
   std::set<std::string, std::less<>> fresh;       // modules built afresh and not trained or loaded since
   // The switches made inside the defs open, each with whether its module was evaluating before it: undone at
@@ -3145,7 +3203,12 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
         continue;
       }
       if (util::starts_with(line, "def ") || util::starts_with(line, "async def ")) {
-        blocks.push_back({indent, decorated_off, undo.size(), def_parameters(line)});
+        // its parameters are read as modules when it is handed one, or they bear a module's name
+        std::set<std::string, std::less<>> parameters;
+        const bool handed_module = handed.count(def_name(line)) > 0;
+        for (auto& p : def_parameters(line))
+          if (handed_module || m.names.count(p)) parameters.insert(p);
+        blocks.push_back({indent, decorated_off, undo.size(), std::move(parameters)});
         off += decorated_off;
         ++defs;
         decorated_off = false;

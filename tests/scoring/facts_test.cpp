@@ -2745,7 +2745,8 @@ TEST(Facts, SparkAndNumpyStatisticsFilledBeforeTheSplit) {
 }
 
 // A def handed the module predicts with it as it is written: its parameter called under torch.no_grad() or
-// after .eval() (by hand: evaluate() runs the network on held-out batches without gradients).
+// after .eval() (by hand: evaluate() runs the network on held-out batches without gradients). A def nothing
+// hands the module runs none (by hand: encode() calls a tokenizer; the uncalled evaluate() runs nothing).
 TEST(Facts, AnEvaluationDefPredictsWithTheModuleItIsHanded) {
   const std::string net =
       "# %%\nimport torch\nfrom torch import nn\nnet = nn.Sequential(nn.Linear(4, 2))\nopt = "
@@ -2761,6 +2762,24 @@ TEST(Facts, AnEvaluationDefPredictsWithTheModuleItIsHanded) {
                            "loss.backward()\n# %%\nstep(net, xb, yb)\n")
                 .at("predicts"),
             0);
+  // a def never called, or handed no module, runs none through its parameters
+  const std::string evaluate =
+      "# %%\ndef evaluate(model, loader):\n    model.eval()\n    with torch.no_grad():\n"
+      "        for xb, yb in loader:\n            logits = model(xb)\n    return logits\n";
+  EXPECT_EQ(facts_of(net + evaluate).at("predicts"), 0);
+  EXPECT_EQ(
+      facts_of(net + "# %%\ndef encode(tok, texts):\n    with torch.no_grad():\n        return tok(texts)\n"
+                     "# %%\nids = encode(tokenizer, ['a b'])\n")
+          .at("predicts"),
+      0);
+  // a parameter that bears the module's name is read as it
+  EXPECT_EQ(facts_of(net + "# %%\ndef predict_all(net, loader):\n    net.eval()\n    with torch.no_grad():\n"
+                           "        return [net(xb) for xb, _ in loader]\n")
+                .at("predicts"),
+            1);
+  // handed by keyword
+  EXPECT_EQ(facts_of(net + evaluate + "# %%\nout = evaluate(model=net, loader=test_loader)\n").at("predicts"),
+            1);
 }
 
 // NumPy's NaN entries filled through a mask of the array tested are a fill (by hand: each line replaces X's
