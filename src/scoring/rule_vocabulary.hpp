@@ -370,7 +370,6 @@ inline const Tokens k_scaling = {"StandardScaler(",
                                  "MaxAbsScaler(",
                                  "PowerTransformer(",
                                  "np.log1p",
-                                 "zscore(",
                                  ".log1p()",
                                  "np.log(",
                                  "(np.log)",
@@ -2611,11 +2610,12 @@ inline ScaleStatistics scale_statistics(const NotebookFacts& f) {
 /// subtracts and divides by statistics of the data (computed there or named, scale_statistics):
 /// standardising (`df["x"] = (df["x"] - df["x"].mean()) / df["x"].std()`, `X = (X - mu) / sd` after `mu =
 /// X.mean(axis=0)` and `sd = X.std(axis=0)`) or min-max scaling (`(x - x.min()) / (x.max() - x.min())`); or
-/// divides pixels by 255 (`x_train = x_train / 255.0`). A statistic printed or compared is none
-/// (`print(x.mean()
-/// - x.std())`).
+/// divides pixels by 255 (`x_train = x_train / 255.0`); or keeps a z-score as the data (`X = zscore(X)`). A
+/// statistic printed or compared is none (`print(x.mean() - x.std())`), and so are a measure divided by a
+/// range (`nrmse = rmse / (y.max() - y.min())`: nothing is subtracted before the division) and a z-score
+/// taken as an outlier test (`z = np.abs(zscore(df))`, a comparison with it).
 inline bool scales_by_hand(std::string_view body, const ScaleStatistics& named = {}) {
-  if (!contains(body, "/")) return false;
+  if (!contains(body, "/") && !contains(body, "zscore(")) return false;
   const std::string text = code_text(body);
   const auto ends = logical_line_ends(text);
   for (std::size_t k = 0; k < ends.size(); ++k) {
@@ -2637,7 +2637,23 @@ inline bool scales_by_hand(std::string_view body, const ScaleStatistics& named =
           (target.back() == '/' || util::starts_with(util::trim(value), array)))
         return true;
     }
+    // a z-score kept as the data (`X = zscore(X)`); not one taken as an outlier test (`z =
+    // np.abs(stats.zscore(df))`, `df[(zscore(df) < 3).all(axis=1)]`, or a name assigned it compared later)
+    if (const std::size_t z = value.find("zscore(");
+        z != std::string_view::npos && (z == 0 || !is_identifier_char(value[z - 1]))) {
+      const std::string_view name = util::trim(target);
+      const bool outlier =
+          contains(value, "abs(") || contains_any(value, {"<", ">"}) ||
+          (!name.empty() &&
+           (contains(text, "abs(" + std::string(name)) || contains(text, std::string(name) + " >") ||
+            contains(text, std::string(name) + " <") || contains(text, std::string(name) + ">") ||
+            contains(text, std::string(name) + "<")));
+      if (!outlier) return true;
+    }
     if (!contains(value, "/") || !contains(value, "-")) continue;
+    // the statistic subtracted before the division: `(x - mu) / sd`; not a measure divided by a range
+    // (`nrmse = rmse / (y.max() - y.min())`), which scales no feature
+    if (value.find('-') > value.find('/')) continue;
     // a mean with a standard deviation, or a minimum with a maximum (computed there or named)
     bool mean = contains(value, "mean("), std = contains(value, "std("), min = contains(value, "min("),
          max = contains(value, "max(");

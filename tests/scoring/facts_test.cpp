@@ -2556,8 +2556,8 @@ TEST(Facts, FittingATransformStartsNoTraining) {
             0);
 }
 
-// Scaling written by hand: a z-score or a min-max, assigned; a statistic printed, or a difference of two
-// means, is none.
+// Scaling written by hand: a z-score or a min-max, assigned; a statistic printed, a difference of two means,
+// an error divided by a range, or a z-score taken as an outlier test, is none.
 TEST(Facts, ScalingByHand) {
   EXPECT_EQ(facts_of("# %%\ndf['x'] = (df['x'] - df['x'].mean()) / df['x'].std()\n").at("scaling"), 1);
   EXPECT_EQ(facts_of("# %%\nX = (X - np.mean(X, axis=0)) / np.std(X, axis=0)\n").at("scaling"), 1);
@@ -2576,6 +2576,15 @@ TEST(Facts, ScalingByHand) {
   EXPECT_EQ(facts_of("# %%\ngap = df.a.mean() - df.b.mean()\nspread = df.a.std()\n").at("scaling"), 0);
   EXPECT_EQ(facts_of("# %%\nmsg = '(x - x.mean()) / x.std()'\n").at("scaling"), 0);
   EXPECT_EQ(facts_of("# %%\nratio = (df.hi - df.lo) / df.lo  # std( max(\n").at("scaling"), 0);
+  // a measure divided by the target's range normalises an error, not a feature
+  EXPECT_EQ(facts_of("# %%\nnrmse = rmse / (y.max() - y.min())\n").at("scaling"), 0);
+  // a z-score taken as an outlier test scales nothing
+  EXPECT_EQ(facts_of("# %%\nz = np.abs(stats.zscore(df[num]))\ndf = df[(z < 3).all(axis=1)]\n").at("scaling"),
+            0);
+  EXPECT_EQ(facts_of("# %%\nz = stats.zscore(df[num])\noutliers = df[(z > 3).any(axis=1)]\n").at("scaling"),
+            0);
+  EXPECT_EQ(facts_of("# %%\ndf = df[(np.abs(zscore(df[num])) < 3).all(axis=1)]\n").at("scaling"), 0);
+  EXPECT_EQ(facts_of("# %%\nX_std = zscore(X, axis=0)\nmodel.fit(X_std, y)\n").at("scaling"), 1);
 }
 
 // polars keeps the not-null rows through filter(): `is_not_null()` or a negated `is_null()`, kept whole; a
