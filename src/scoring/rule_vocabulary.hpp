@@ -2110,13 +2110,23 @@ inline bool names_split_part(std::string_view name) {
   return parts.train || parts.held_out;
 }
 
+/// Whether `name` names what a model is measured by rather than data: a word loss, losses, score, scores,
+/// error, errors, acc, accuracy, metric or metrics (words split at `_` and digits: `loss`, `val_scores`;
+/// not `X_num` or `size`).
+inline bool names_a_measure(std::string_view name) {
+  std::string lower(name);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return contains_any_word(lower, {"loss", "losses", "score", "scores", "error", "errors", "acc", "accuracy",
+                                   "metric", "metrics"});
+}
+
 /// Whether a line of `body` fills the missing values of a column through a mask of its missing rows: an
 /// assignment to the rows a missing-value test picks, in the column tested or in every column
 /// (`df.loc[df.Age.isnull(), "Age"] = df.Age.median()`, `df.loc[df["x"].isna(), "x"] = 0`), or
 /// `np.where(` choosing by such a test, assigned to the column tested (`df["Age"] = np.where(df.Age.isna(),
 /// med, df.Age)`); in NumPy, the NaN entries of the array tested assigned (`X[np.isnan(X)] = 0`) or np.where
 /// by them assigned to it (`X = np.where(np.isnan(X), med, X)`), unless the array is named as a measure
-/// (k_measure_words: `loss[torch.isnan(loss)] = 0` zeroes a loss, not data). A missing-value indicator is no
+/// (names_a_measure: `loss[torch.isnan(loss)] = 0` zeroes a loss, not data). A missing-value indicator is no
 /// fill: `df.loc[df.Cabin.isnull(), "CabinMissing"] = 1`, `df["HasCabin"] = np.where(df.Cabin.isnull(), 0,
 /// 1)`.
 inline bool fills_by_mask(std::string_view body) {
@@ -2134,8 +2144,7 @@ inline bool fills_by_mask(std::string_view body) {
       std::size_t arg_end = arg;
       while (arg_end < line.size() && (is_identifier_char(line[arg_end]) || line[arg_end] == '.')) ++arg_end;
       // a measure's NaNs zeroed (`loss[torch.isnan(loss)] = 0`, `scores[np.isnan(scores)] = 0`) fill no data
-      const bool same =
-          !array.empty() && line.substr(arg, arg_end - arg) == array && !split_parts_named(array).measure;
+      const bool same = !array.empty() && line.substr(arg, arg_end - arg) == array && !names_a_measure(array);
       if (same && ((nan < target.size() && target.find('[') < nan) ||
                    (nan > target.size() && contains(line.substr(target.size()), "where("))))
         return true;
@@ -2382,76 +2391,6 @@ inline bool built_folds_before(std::string_view line, std::size_t at) {
   return builds_folds(line.substr(begin, open - begin), line.substr(begin, at - begin));
 }
 
-/// The value given to a keyword argument or assigned to a name whose token ends at `after` in `body`:
-/// after spaces and one `=` (none when the token holds it, `eval_dataset=`), up to the first `,`, `)`, `]`,
-/// `}`, `;` or newline outside brackets and strings, spaces trimmed. Empty when no `=` follows (the name is
-/// read, not given a value: `fit(..., eval_set=eval_set)`'s second `eval_set`) or the `=` is a comparison.
-/// Reads one value: linear in its length.
-inline std::string_view keyword_value(std::string_view body, std::size_t after) {
-  std::size_t at = after;
-  if (at == 0 || body[at - 1] != '=') {
-    while (at < body.size() && body[at] == ' ') ++at;
-    if (at >= body.size() || body[at] != '=' || (at + 1 < body.size() && body[at + 1] == '=')) return {};
-    ++at;
-  }
-  while (at < body.size() && body[at] == ' ') ++at;
-  const std::string_view rest = body.substr(at);
-  int before = 0;  // the bracket depth before the byte visited
-  const std::size_t end = scan_code(rest, [&](std::size_t i, int depth) {
-    const bool stop = before == 0 && std::string_view(",)]};\n").find(rest[i]) != std::string_view::npos;
-    before = depth;
-    return stop;
-  });
-  std::string_view value = rest.substr(0, end);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  return value;
-}
-
-/// Whether `value`, handed to a fit as its evaluation data (k_validation_set), holds data the model is not
-/// trained on: not `None`, and not only training data (a name or string key that names the training part
-/// and none that names a held-out one, split_parts_named, or an XGBoost DMatrix name, `dtrain`, `dvalid`:
-/// `eval_set=[(X_train, y_train)]`, `valid_sets=[dtrain]`, `eval_dataset=ds["train"]`). A value that names no
-/// part (`eval_set=evals`) is taken as held out, as the argument's purpose is. Empty: the token is read, not
-/// given (true).
-inline bool holds_held_out_data(std::string_view value) {
-  if (value == "None") return false;
-  bool train = false;
-  for (std::size_t i = 0; i < value.size();) {
-    if (!is_identifier_char(value[i])) {
-      ++i;
-      continue;
-    }
-    std::size_t j = i;
-    while (j < value.size() && is_identifier_char(value[j])) ++j;
-    const std::string_view name = value.substr(i, j - i);
-    SplitParts parts = split_parts_named(name);
-    // XGBoost's DMatrix names: dtrain, dvalid, dtest
-    if (!parts.train && !parts.held_out && name.size() > 1 && name.front() == 'd')
-      parts = split_parts_named(name.substr(1));
-    if (parts.held_out && !parts.measure) return true;
-    train = train || (parts.train && !parts.measure);
-    i = j;
-  }
-  return !train;
-}
-
-/// The first cell that hands a fit held-out data to watch it on (k_validation_set with a value that
-/// holds_held_out_data: `eval_set=[(X_val, y_val)]`, `validation_data=(X_test, y_test)`,
-/// `eval_dataset=ds["test"]`; not `eval_dataset=None` or `eval_set=[(X_train, y_train)]`), tokens in code
-/// only (not in strings or comments).
-inline std::optional<int> validation_set_cell(const NotebookFacts& f) {
-  for (const auto& c : f.code) {
-    if (!contains_any(c.body, k_validation_set)) continue;
-    CodeMask code(c.body);
-    for (std::string_view token : k_validation_set)
-      for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
-        if (code.at(at) && (at == 0 || !is_identifier_char(c.body[at - 1])) &&
-            holds_held_out_data(keyword_value(c.body, at + token.size())))
-          return c.number;
-  }
-  return std::nullopt;
-}
-
 /// Where expression `value` first picks rows by position, at random or by a condition: a `.head(` /
 /// `.tail(`, a random sample (`.sample(frac=0.8)`), the rows left when another frame's are dropped
 /// (`.drop(train.index)`, `.drop(index=train.index)`), a filter by a condition (polars' and Spark's
@@ -2525,6 +2464,83 @@ inline std::size_t row_slice_at(std::string_view value) {
     return false;
   });
   return stop < value.size() ? std::min(found, opened) : found;
+}
+
+/// The value given to a keyword argument or assigned to a name whose token ends at `after` in `body`:
+/// after spaces and one `=` (none when the token holds it, `eval_dataset=`), up to the first `,`, `)`, `]`,
+/// `}`, `;` or newline outside brackets and strings, spaces trimmed. Empty when no `=` follows (the name is
+/// read, not given a value: `fit(..., eval_set=eval_set)`'s second `eval_set`) or the `=` is a comparison.
+/// Reads at most 4,000 bytes of it.
+inline std::string_view keyword_value(std::string_view body, std::size_t after) {
+  std::size_t at = after;
+  if (at == 0 || body[at - 1] != '=') {
+    while (at < body.size() && body[at] == ' ') ++at;
+    if (at >= body.size() || body[at] != '=' || (at + 1 < body.size() && body[at + 1] == '=')) return {};
+    ++at;
+  }
+  while (at < body.size() && body[at] == ' ') ++at;
+  const std::string_view rest = body.substr(at, 4000);
+  int before = 0;  // the bracket depth before the byte visited
+  const std::size_t end = scan_code(rest, [&](std::size_t i, int depth) {
+    const bool stop = before == 0 && std::string_view(",)]};\n").find(rest[i]) != std::string_view::npos;
+    before = depth;
+    return stop;
+  });
+  std::string_view value = rest.substr(0, end);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return value;
+}
+
+/// Whether `value`, handed to a fit as its evaluation data (k_validation_set), holds data the model is not
+/// trained on: not `None`, and not only training data (a name or string key that names the training part
+/// and none that names a held-out one, split_parts_named, or an evaluation or development set, `lgb_eval`,
+/// `X_dev`, and no rows picked from it, row_slice_at: `x_train[-10000:]` is held out; or an XGBoost DMatrix
+/// name, `dtrain`, `dvalid`: `eval_set=[(X_train, y_train)]`, `valid_sets=[dtrain]`,
+/// `eval_dataset=ds["train"]`). A value that names no part (`eval_set=evals`) is taken as held out, as the
+/// argument's purpose is. Empty: the token is read, not given (true).
+inline bool holds_held_out_data(std::string_view value) {
+  if (value == "None") return false;
+  // rows picked from the training part are held out of the fit (`validation_data=(x_train[-10000:], ...)`)
+  if (row_slice_at(value) != std::string_view::npos) return true;
+  bool train = false;
+  for (std::size_t i = 0; i < value.size();) {
+    if (!is_identifier_char(value[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < value.size() && is_identifier_char(value[j])) ++j;
+    const std::string_view name = value.substr(i, j - i);
+    SplitParts parts = split_parts_named(name);
+    // XGBoost's DMatrix names: dtrain, dvalid, dtest
+    if (!parts.train && !parts.held_out && name.size() > 1 && name.front() == 'd')
+      parts = split_parts_named(name.substr(1));
+    // an evaluation or development set: `lgb_eval`, `X_dev`
+    std::string lower(name);
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (contains_any_word(lower, {"eval", "evaluation", "dev"}) && !parts.measure) return true;
+    if (parts.held_out && !parts.measure) return true;
+    train = train || (parts.train && !parts.measure);
+    i = j;
+  }
+  return !train;
+}
+
+/// The first cell that hands a fit held-out data to watch it on (k_validation_set with a value that
+/// holds_held_out_data: `eval_set=[(X_val, y_val)]`, `validation_data=(X_test, y_test)`,
+/// `eval_dataset=ds["test"]`; not `eval_dataset=None` or `eval_set=[(X_train, y_train)]`), tokens in code
+/// only (not in strings or comments).
+inline std::optional<int> validation_set_cell(const NotebookFacts& f) {
+  for (const auto& c : f.code) {
+    if (!contains_any(c.body, k_validation_set)) continue;
+    CodeMask code(c.body);
+    for (std::string_view token : k_validation_set)
+      for (auto at = c.body.find(token); at != std::string::npos; at = c.body.find(token, at + 1))
+        if (code.at(at) && (at == 0 || !is_identifier_char(c.body[at - 1])) &&
+            holds_held_out_data(keyword_value(c.body, at + token.size())))
+          return c.number;
+  }
+  return std::nullopt;
 }
 
 /// What the rows are picked from, for a row slice at `at` of `value` (row_slice_at): the dotted name, calls
@@ -2622,6 +2638,27 @@ inline bool scales_by_hand(std::string_view body, const ScaleStatistics& named =
     const auto [begin, end] = logical_line_range(ends, k);
     const std::string_view line = std::string_view(text).substr(begin, end - begin);
     const std::string_view target = assignment_target(line);
+    // a z-score kept as the data (`X = zscore(X)`, `return zscore(x)`); not one taken as an outlier test in
+    // its statement (`z = np.abs(stats.zscore(df))`, `df[(zscore(df) < 3).all(axis=1)]`) or, assigned to a
+    // name, compared with `<` / `>` or taken `abs(` of in the same cell
+    if (const std::size_t z = line.find("zscore(");
+        z != std::string_view::npos && (z == 0 || !is_identifier_char(line[z - 1]))) {
+      const std::string_view rest = target.empty() ? line : line.substr(target.size() + 1);
+      const std::string_view name = util::trim(target);
+      const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), is_identifier_char);
+      bool outlier = contains(rest, "abs(") || contains_any(rest, {"<", ">"});
+      if (plain)
+        for (auto at = text.find(name); !outlier && at != std::string::npos; at = text.find(name, at + 1)) {
+          if ((at > 0 && is_identifier_char(text[at - 1])) ||
+              (at + name.size() < text.size() && is_identifier_char(text[at + name.size()])))
+            continue;
+          std::size_t next = at + name.size();
+          while (next < text.size() && text[next] == ' ') ++next;
+          outlier = (next < text.size() && (text[next] == '<' || text[next] == '>')) ||
+                    util::ends_with(std::string_view(text).substr(0, at), "abs(");
+        }
+      if (!outlier) return true;
+    }
     if (target.empty()) continue;
     const std::string_view value = line.substr(target.size() + 1);
     // pixels: the array itself divided by 255 (`x_train = x_train / 255.0`, `X = X.astype("float32") / 255`,
@@ -2637,23 +2674,17 @@ inline bool scales_by_hand(std::string_view body, const ScaleStatistics& named =
           (target.back() == '/' || util::starts_with(util::trim(value), array)))
         return true;
     }
-    // a z-score kept as the data (`X = zscore(X)`); not one taken as an outlier test (`z =
-    // np.abs(stats.zscore(df))`, `df[(zscore(df) < 3).all(axis=1)]`, or a name assigned it compared later)
-    if (const std::size_t z = value.find("zscore(");
-        z != std::string_view::npos && (z == 0 || !is_identifier_char(value[z - 1]))) {
-      const std::string_view name = util::trim(target);
-      const bool outlier =
-          contains(value, "abs(") || contains_any(value, {"<", ">"}) ||
-          (!name.empty() &&
-           (contains(text, "abs(" + std::string(name)) || contains(text, std::string(name) + " >") ||
-            contains(text, std::string(name) + " <") || contains(text, std::string(name) + ">") ||
-            contains(text, std::string(name) + "<")));
-      if (!outlier) return true;
-    }
     if (!contains(value, "/") || !contains(value, "-")) continue;
-    // the statistic subtracted before the division: `(x - mu) / sd`; not a measure divided by a range
+    // the statistic subtracted before the division, `(x - mu) / sd`, or the array itself divided by its
+    // range, `df["x"] = df["x"] / (df["x"].max() - df["x"].min())`; not a measure divided by a range
     // (`nrmse = rmse / (y.max() - y.min())`), which scales no feature
-    if (value.find('-') > value.find('/')) continue;
+    if (value.find('-') > value.find('/')) {
+      // as the source writes them, strings kept (`df["x"]`), so that another column is not the same
+      const std::string_view raw = body.substr(begin, end - begin);
+      if (!util::starts_with(util::trim(raw.substr(target.size() + 1)),
+                             util::trim(raw.substr(0, target.size()))))
+        continue;
+    }
     // a mean with a standard deviation, or a minimum with a maximum (computed there or named)
     bool mean = contains(value, "mean("), std = contains(value, "std("), min = contains(value, "min("),
          max = contains(value, "max(");
@@ -3099,12 +3130,10 @@ inline std::string_view def_name(std::string_view line) {
   return line.substr(0, end);
 }
 
-/// The defs of the notebook that some call hands one of its PyTorch modules (`m.names`): a call
-/// `evaluate(model, loader)` or `run(net=model)` of `def evaluate(...)` whose arguments (read up to 2,000
-/// bytes, strings and comments left out) name a module. A def nothing hands a module (never called, or
-/// called with other objects: `encode(tokenizer, texts)`) runs no module through its parameters. Linear in
-/// the code's size times the number of defs.
-inline std::set<std::string, std::less<>> defs_handed_modules(const NotebookFacts& f, const TorchModules& m) {
+/// The defs of the notebook that some code calls (`evaluate(net, test_loader)`, `evaluate(model=net)`, in a
+/// loop over models or from another def): a def never called runs nothing. One pass over the code (strings
+/// and comments left out).
+inline std::set<std::string, std::less<>> called_defs(const NotebookFacts& f) {
   std::set<std::string, std::less<>> defs, out;
   for (const auto& c : f.code)
     for (std::string_view line : util::split_lines(c.body))
@@ -3112,31 +3141,17 @@ inline std::set<std::string, std::less<>> defs_handed_modules(const NotebookFact
   if (defs.empty()) return out;
   for (const auto& c : f.code) {
     const std::string code = code_text(c.body);
-    for (const auto& name : defs) {
-      if (out.count(name)) continue;
-      for (auto at = code.find(name); at != std::string::npos && !out.count(name);
-           at = code.find(name, at + 1)) {
-        const std::size_t open = at + name.size();
-        if (open >= code.size() || code[open] != '(' ||
-            (at > 0 && (is_identifier_char(code[at - 1]) || code[at - 1] == '.')))
-          continue;
-        const std::string_view before = util::trim(std::string_view(code).substr(0, at));
-        if (util::ends_with(before, "def")) continue;
-        int depth = 0;
-        const std::size_t stop = std::min(code.size(), open + 2000);
-        for (std::size_t i = open; i < stop; ++i) {
-          if (code[i] == '(' || code[i] == '[' || code[i] == '{') ++depth;
-          if ((code[i] == ')' || code[i] == ']' || code[i] == '}') && --depth == 0) break;
-          if (!is_identifier_char(code[i]) || is_identifier_char(code[i - 1]) || code[i - 1] == '.') continue;
-          std::size_t end = i;
-          while (end < stop && is_identifier_char(code[end])) ++end;
-          if (m.names.count(std::string_view(code).substr(i, end - i))) {
-            out.emplace(name);
-            break;
-          }
-          i = end - 1;
-        }
-      }
+    for (std::size_t at = 0; at < code.size(); ++at) {  // each name, once
+      if (!is_identifier_char(code[at]) ||
+          (at > 0 && (is_identifier_char(code[at - 1]) || code[at - 1] == '.')))
+        continue;
+      std::size_t open = at;
+      while (open < code.size() && is_identifier_char(code[open])) ++open;
+      const std::string_view name = std::string_view(code).substr(at, open - at);
+      const std::string_view before = util::trim(std::string_view(code).substr(0, at));
+      at = open - 1;
+      if (open < code.size() && code[open] == '(' && defs.count(name) && !util::ends_with(before, "def"))
+        out.emplace(name);
     }
   }
   return out;
@@ -3160,14 +3175,14 @@ inline std::set<std::string, std::less<>> defs_handed_modules(const NotebookFact
 /// call is read as it is written (the def runs later, when the module may be trained), and what trains it
 /// there counts for the notebook's module; a def's parameters are read as modules inside it (`def
 /// evaluate(model, loader):` calling `model(xb)` under `torch.no_grad()` predicts with what it is handed)
-/// when a call hands the def a module (defs_handed_modules) or the parameter bears a module's name; a def
-/// never called, or handed other objects (`def encode(tokenizer, texts):` calling `tokenizer(texts)`), runs
-/// no module through its parameters.
+/// when the def is called (called_defs: in a loop over models, from another def, with what a training call
+/// returned) or the parameter bears a module's name; a def never called runs no module through its
+/// parameters.
 inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
   const TorchModules m = torch_modules(f);
   std::vector<int> out;
   if (m.names.empty()) return out;
-  const auto handed = defs_handed_modules(f, m);
+  const auto called_names = called_defs(f);
   std::set<std::string, std::less<>> evaluating;  // modules switched to evaluation (eval()), at this point
   std::set<std::string, std::less<>> fresh;       // modules built afresh and not trained or loaded since
   // The switches made inside the defs open, each with whether its module was evaluating before it: undone at
@@ -3219,11 +3234,11 @@ inline std::vector<int> torch_forward_cells(const NotebookFacts& f) {
         continue;
       }
       if (util::starts_with(line, "def ") || util::starts_with(line, "async def ")) {
-        // its parameters are read as modules when it is handed one, or they bear a module's name
+        // its parameters are read as modules when it is called, or they bear a module's name
         std::set<std::string, std::less<>> parameters;
-        const bool handed_module = handed.count(def_name(line)) > 0;
+        const bool called = called_names.count(def_name(line)) > 0;
         for (auto& p : def_parameters(line))
-          if (handed_module || m.names.count(p)) parameters.insert(p);
+          if (called || m.names.count(p)) parameters.insert(p);
         blocks.push_back({indent, decorated_off, undo.size(), std::move(parameters)});
         off += decorated_off;
         ++defs;
@@ -3964,24 +3979,52 @@ inline std::vector<std::string_view> subscript_columns(std::string_view text) {
   return out;
 }
 
+/// Whether `line` reads a model's predictions by name (a name with the word pred, preds, prediction or
+/// predictions, words split at `_` and case: `y_pred`, `res["pred"]`, `predictions`): a column made from them
+/// (`res["error"] = res["actual"] - res["pred"]`, `sub["target"] = y_pred`) is an output, not a feature.
+inline bool reads_predictions(std::string_view line) {
+  std::string lower(line);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return contains_any_word(lower, {"pred", "preds", "prediction", "predictions", "predicted"});
+}
+
 /// Whether the line `df["x"] = EXPR` (a column assigned) rewrites columns it assigns from themselves alone
 /// (`df["x"] = np.log1p(df["x"])`, `df["sex"] = df["sex"].map({"m": 0, "f": 1})`, `df[["a", "b"]] =
 /// scaler.fit_transform(df[["a", "b"]])`, `df["x"] = df.x.interpolate()`): EXPR picks one of the assigned
-/// columns (a subscript, subscript_columns, or an attribute `.x`) and no other column by a subscript. Such a
-/// line changes an existing column; it derives no new one.
+/// columns (a subscript, subscript_columns, or an attribute `.x` not followed by a call) and no other column
+/// (`df["Fare"] = df.Fare / df.FamilySize` reads another). Such a line changes an existing column; it
+/// derives no new one. A method (`.map(`) or a pandas accessor (`.str`, `.dt`, `.values`) is no column.
 inline bool rewrites_own_columns(std::string_view target, std::string_view value) {
   const auto assigned = subscript_columns(target);
   if (assigned.empty()) return false;
-  const auto read = subscript_columns(value);
+  const auto is_assigned = [&](std::string_view col) {
+    return std::find(assigned.begin(), assigned.end(), col) != assigned.end();
+  };
   bool own = false;
-  for (std::string_view col : read) {
-    if (std::find(assigned.begin(), assigned.end(), col) == assigned.end()) return false;
+  for (std::string_view col : subscript_columns(value)) {
+    if (!is_assigned(col)) return false;
     own = true;
   }
-  for (std::string_view col : assigned)
-    for (auto at = value.find(col); !own && at != std::string_view::npos; at = value.find(col, at + 1))
-      own = at > 0 && value[at - 1] == '.' &&
-            (at + col.size() >= value.size() || !is_identifier_char(value[at + col.size()]));
+  // attributes: a column read as one (`df.Fare`, `df.FamilySize`: not followed by a call) is the column
+  // assigned or another; a method (`.map(`) or a pandas accessor (`.str`, `.dt`, `.values`) is neither
+  static const Tokens k_accessors = {"str",   "dt",     "cat",   "values",  "loc",   "iloc",
+                                     "at",    "iat",    "index", "columns", "shape", "T",
+                                     "dtype", "dtypes", "name",  "array",   "size",  "sparse"};
+  for (std::size_t at = value.find('.'); at != std::string_view::npos; at = value.find('.', at + 1)) {
+    std::size_t end = at + 1;
+    while (end < value.size() && is_identifier_char(value[end])) ++end;
+    const std::string_view name = value.substr(at + 1, end - at - 1);
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front())) ||
+        (at > 0 && !is_identifier_char(value[at - 1]) && value[at - 1] != ']' && value[at - 1] != ')'))
+      continue;
+    std::size_t next = end;
+    while (next < value.size() && value[next] == ' ') ++next;
+    if ((next < value.size() && value[next] == '(') ||
+        std::find(k_accessors.begin(), k_accessors.end(), name) != k_accessors.end())
+      continue;
+    if (!is_assigned(name)) return false;
+    own = true;
+  }
   return own;
 }
 
@@ -4006,7 +4049,8 @@ inline std::vector<int> derived_feature_cells(const NotebookFacts& f, const Stag
       if (!contains_any(line, {"'] = ", "\"] = ", "']] = ", "\"]] = "}) ||
           contains_any(line, {"fillna(", "astype(", "replace(", "to_numeric(", "to_datetime(", "interpolate(",
                               ".predict(", ".predict_proba("}) ||
-          (clusters && contains_any(line, {"fit_predict(", ".labels_"})) || fills_by_mask(line))
+          reads_predictions(line) || (clusters && contains_any(line, {"fit_predict(", ".labels_"})) ||
+          fills_by_mask(line))
         continue;
       const std::string_view target = assignment_target(line);
       made = target.empty() || !rewrites_own_columns(target, line.substr(target.size() + 1));

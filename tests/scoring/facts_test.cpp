@@ -2585,6 +2585,15 @@ TEST(Facts, ScalingByHand) {
             0);
   EXPECT_EQ(facts_of("# %%\ndf = df[(np.abs(zscore(df[num])) < 3).all(axis=1)]\n").at("scaling"), 0);
   EXPECT_EQ(facts_of("# %%\nX_std = zscore(X, axis=0)\nmodel.fit(X_std, y)\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\ndf['z'] = zscore(df['income'])\ndf = df[df['a'] > 0]\n").at("scaling"), 1);
+  EXPECT_EQ(facts_of("# %%\ndef standardise(x):\n    return zscore(x)\n").at("scaling"), 1);
+  // a feature divided by its own range is scaled
+  EXPECT_EQ(facts_of("# %%\ndf['income'] = df['income'] / (df['income'].max() - df['income'].min())\n")
+                .at("scaling"),
+            1);
+  EXPECT_EQ(
+      facts_of("# %%\ndf['income'] = df['debt'] / (df['income'].max() - df['income'].min())\n").at("scaling"),
+      0);
 }
 
 // polars keeps the not-null rows through filter(): `is_not_null()` or a negated `is_null()`, kept whole; a
@@ -2648,6 +2657,12 @@ TEST(Facts, AValidationSetIsHeldOutOnlyWhenItHoldsOtherData) {
   EXPECT_EQ(facts_of(trainer + "ds['validation'])\nft.train()\n").at("holdout_split"), 1);
   // Keras: validation_data of the test split is held out
   EXPECT_EQ(holdout("model.fit(X_train, y_train, validation_data=(X_test, y_test), epochs=5)"), 1);
+  // an evaluation or development set, or rows kept back from the training arrays, is held out too
+  EXPECT_EQ(holdout("booster = lgb.train(params, lgb_train, valid_sets=[lgb_train, lgb_eval])"), 1);
+  EXPECT_EQ(holdout("model.fit(X_train, y_train, eval_set=[(X_train, y_train), (X_dev, y_dev)])"), 1);
+  EXPECT_EQ(holdout("model.fit(x_train[:-10000], y_train[:-10000], validation_data=(x_train[-10000:], "
+                    "y_train[-10000:]))"),
+            1);
 }
 
 // A frame built from a bundled toy data set is that toy data (by hand: iris is complete); a frame typed in
@@ -2727,6 +2742,16 @@ TEST(Facts, DerivedFeaturesAreTheRulesOwn) {
       derived("",
               "# %%\ndf['cluster'] = KMeans(4).fit_predict(df[cols])\n# %%\nm2 = XGBRegressor().fit(df, y)"),
       1);
+  // a column made from predictions between two fits is an output
+  EXPECT_EQ(
+      derived("",
+              "# %%\nres['error'] = res['actual'] - res['pred']\n# %%\nm2 = XGBRegressor().fit(df[c], df.y)"),
+      0);
+  EXPECT_EQ(derived("", "# %%\nsub['target'] = y_pred\n# %%\nm2 = XGBRegressor().fit(df[c], df.y)"), 0);
+  // another column read as an attribute: derived
+  EXPECT_EQ(derived("df['Fare'] = df.Fare / df.FamilySize", ""), 1);
+  EXPECT_EQ(derived("df['Age'] = df['Age'] * df.Pclass", ""), 1);
+  EXPECT_EQ(derived("df['city'] = df.city.str.lower()", ""), 0);
   // where every model clusters, the cluster labels are the output
   EXPECT_EQ(facts_of("# %%\nimport pandas as pd\ndf = pd.read_csv('d.csv')\nkm = KMeans(4)\n"
                      "df['segment'] = km.fit_predict(df[cols])\n# %%\nkm.fit(df[cols])\n")
@@ -2754,8 +2779,8 @@ TEST(Facts, SparkAndNumpyStatisticsFilledBeforeTheSplit) {
 }
 
 // A def handed the module predicts with it as it is written: its parameter called under torch.no_grad() or
-// after .eval() (by hand: evaluate() runs the network on held-out batches without gradients). A def nothing
-// hands the module runs none (by hand: encode() calls a tokenizer; the uncalled evaluate() runs nothing).
+// after .eval() (by hand: evaluate() runs the network on held-out batches without gradients). A def never
+// called runs nothing (by hand: the uncalled evaluate()).
 TEST(Facts, AnEvaluationDefPredictsWithTheModuleItIsHanded) {
   const std::string net =
       "# %%\nimport torch\nfrom torch import nn\nnet = nn.Sequential(nn.Linear(4, 2))\nopt = "
@@ -2771,16 +2796,18 @@ TEST(Facts, AnEvaluationDefPredictsWithTheModuleItIsHanded) {
                            "loss.backward()\n# %%\nstep(net, xb, yb)\n")
                 .at("predicts"),
             0);
-  // a def never called, or handed no module, runs none through its parameters
+  // a def never called runs nothing through its parameters
   const std::string evaluate =
       "# %%\ndef evaluate(model, loader):\n    model.eval()\n    with torch.no_grad():\n"
       "        for xb, yb in loader:\n            logits = model(xb)\n    return logits\n";
   EXPECT_EQ(facts_of(net + evaluate).at("predicts"), 0);
+  // called in a loop over modules, from another def, or with what training returned: it predicts
+  EXPECT_EQ(facts_of(net + evaluate + "# %%\nfor m in [net]:\n    evaluate(m, test_loader)\n").at("predicts"),
+            1);
   EXPECT_EQ(
-      facts_of(net + "# %%\ndef encode(tok, texts):\n    with torch.no_grad():\n        return tok(texts)\n"
-                     "# %%\nids = encode(tokenizer, ['a b'])\n")
+      facts_of(net + evaluate + "# %%\ndef run(clf):\n    return evaluate(clf, test_loader)\nrun(net)\n")
           .at("predicts"),
-      0);
+      1);
   // a parameter that bears the module's name is read as it
   EXPECT_EQ(facts_of(net + "# %%\ndef predict_all(net, loader):\n    net.eval()\n    with torch.no_grad():\n"
                            "        return [net(xb) for xb, _ in loader]\n")
@@ -2802,7 +2829,9 @@ TEST(Facts, NumpyMaskFillsAreFills) {
   EXPECT_EQ(cells("X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)"), 1);
   EXPECT_EQ(cells("flags[np.isnan(X)] = 1"), 0);
   EXPECT_EQ(cells("n_missing = np.isnan(X).sum()"), 0);
-  // a loss's or a score's NaNs zeroed fill no data
+  // a loss's or a score's NaNs zeroed fill no data; an array of numeric features or a size column is data
+  EXPECT_EQ(cells("X_num[np.isnan(X_num)] = 0"), 1);
+  EXPECT_EQ(cells("size = np.where(np.isnan(size), np.nanmedian(size), size)"), 1);
   EXPECT_EQ(cells("loss[torch.isnan(loss)] = 0"), 0);
   EXPECT_EQ(cells("val_scores = np.where(np.isnan(val_scores), 0, val_scores)"), 0);
 }
