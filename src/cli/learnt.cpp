@@ -99,7 +99,8 @@ void print_learnt(const memory::Memory& memory, const align::AlignSummary& s) {
     moved += weight;
     if (it->second.na > 0) moved += " (may overturn N/A)";
   }
-  std::cout << "episodic blend weights: " << (moved.empty() ? "0 on every dimension above" : moved);
+  std::cout << "episodic blend weights: "
+            << (moved.empty() ? "0 on every dimension aligned: episodes change no verdict" : moved);
   if (!moved.empty() && still > 0) std::cout << "; 0 on the other " << util::count_text(still, "dimension");
   std::cout << " (memory.json blend_weights; judge memory show says why a weight is 0)\n";
 }

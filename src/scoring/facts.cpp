@@ -24,8 +24,9 @@ const Tokens k_neural = {"Sequential(",         "keras",        "torch.nn",
 /// Deep-learning frameworks: importing one and training a model is training a neural network.
 const std::set<std::string, std::less<>> k_neural_modules = {"torch", "tensorflow", "keras",
                                                              "jax",   "flax",       "transformers"};
+/// CatBoost's overfitting detector (`od_wait`, with `od_type`) is its early stopping.
 const Tokens k_early_stopping = {"EarlyStopping(", "EarlyStoppingCallback(", "early_stopping",
-                                 "n_iter_no_change"};
+                                 "n_iter_no_change", "od_wait"};
 const Tokens k_pickle_persist = {"joblib.dump(",      "pickle.dump(", "dill.dump(",
                                  "cloudpickle.dump(", "torch.save(",  "model.save("};
 const Tokens k_mlflow_model = {"log_model("};  // and autologging (first_model_autolog)

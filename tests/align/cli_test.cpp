@@ -907,8 +907,8 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
       "  library_installation: removed: when uninstalled_packages >= 2 -> score at most 1 (1 of 1 labels)\n"
       "learnt rules: none; no rule beat the judge's own verdicts on library_installation (guidelines.yaml, "
       "source: learnt)\n"
-      "episodic blend weights: 0 on every dimension above (memory.json blend_weights; judge memory show says "
-      "why a weight is 0)\n");
+      "episodic blend weights: 0 on every dimension aligned: episodes change no verdict (memory.json "
+      "blend_weights; judge memory show says why a weight is 0)\n");
   const auto manifest = nlohmann::json::parse(judge::util::read_file(mem / "memory.json"));
   const std::string time = manifest["forgotten"][0]["time"];
   const std::string saved = judge::util::read_file(mem / "memory.json");
@@ -950,8 +950,8 @@ TEST(AlignCli, ForgetNamesLearntRulesRemovedAndWhatWasForgottenAlready) {
           "memory "
           "leaves the rule verdict alone (weight 0; more labels fix it):\n"
           "  library_installation: 1 episode, at least 2 needed\n"
-          "episodic blend weights: 0 on every dimension above (memory.json blend_weights; judge memory show "
-          "says why a weight is 0)\n"
+          "episodic blend weights: 0 on every dimension aligned: episodes change no verdict (memory.json "
+          "blend_weights; judge memory show says why a weight is 0)\n"
           "notebook e1.ipynb was already forgotten (on " +
           time + "); nothing to remove\n");
 

@@ -3104,7 +3104,8 @@ TEST(Facts, DeepLearningCheckpointsSaveAndLoadTheModel) {
 }
 
 // Early stopping configured, and turned off (by hand: `early_stopping=False` and `early_stopping_rounds=None`
-// are the libraries' ways of not stopping early; "auto" lets HistGradientBoosting stop early on large data).
+// are the libraries' ways of not stopping early; "auto" lets HistGradientBoosting stop early on large data;
+// CatBoost's overfitting detector stops after od_wait rounds without improvement).
 TEST(Facts, EarlyStoppingTurnedOffIsNone) {
   const auto fact = [](const std::string& code) {
     return facts_of("# %%\nimport pandas as pd\n# %%\n" + code + "\n").at("early_stopping");
@@ -3115,13 +3116,14 @@ TEST(Facts, EarlyStoppingTurnedOffIsNone) {
         "b = lgb.train(params, d, callbacks=[lgb.early_stopping(50)])",
         "params = {'early_stopping_rounds': 20}", "m = HistGradientBoostingClassifier(early_stopping='auto')",
         "m = GradientBoostingClassifier(n_iter_no_change=10)",
-        "trainer = Trainer(model=m, args=args, callbacks=[EarlyStoppingCallback()])"})
+        "trainer = Trainer(model=m, args=args, callbacks=[EarlyStoppingCallback()])",
+        "m = CatBoostClassifier(od_type='Iter', od_wait=40)", "params = {'od_type': 'Iter', 'od_wait': 40}"})
     EXPECT_EQ(fact(on), 1) << on;
   for (const char* off :
        {"m = MLPClassifier(early_stopping=False)", "m = XGBClassifier(early_stopping_rounds=None)",
         "m = SGDClassifier(early_stopping = False)", "params = {'early_stopping_rounds': None}",
         "m = GradientBoostingClassifier(n_iter_no_change=None)",
-        "m = HistGradientBoostingClassifier(early_stopping=False)"})
+        "m = HistGradientBoostingClassifier(early_stopping=False)", "m = CatBoostClassifier(od_wait=None)"})
     EXPECT_EQ(fact(off), 0) << off;
   // turned off for one model, on for another
   EXPECT_EQ(
