@@ -176,6 +176,10 @@ std::string format_table(const std::vector<std::vector<std::string>>& given, con
   for (std::size_t b = 0; b < blocks.size(); ++b) {
     if (b > 0) out += '\n';
     for (std::size_t r = 0; r < rows.size(); ++r) {
+      // a row with nothing in a later block (a mean row beside columns it has no value in) is left out there
+      if (b > 0 && r > 0 &&
+          std::all_of(blocks[b].begin(), blocks[b].end(), [&](std::size_t i) { return rows[r][i].empty(); }))
+        continue;
       for (std::size_t l = 0; l < first[r].size(); ++l) {
         std::string line = first[r][l];
         if (l == 0) {

@@ -78,6 +78,27 @@ TEST(Table, AWideTableIsSplitIntoBlocksRepeatingTheFirstColumn) {
   EXPECT_LE(widest(text), 50u);
 }
 
+// A row with no value in a later block (a mean row beside per-dimension columns) is left out of that block;
+// a row with some value there stays (by hand: "mean" has cells only in the first block's columns).
+TEST(Table, ARowEmptyInALaterBlockIsLeftOutThere) {
+  const std::vector<std::vector<std::string>> rows{
+      {"dimension", "column 1..", "column 2..", "column 3..", "column 4.."},
+      {"a", "1", "2", "3", "4"},
+      {"mean", "5", "6"},
+      {"b", "", "", "", "7"}};
+  TableLayout narrow;
+  narrow.width = 40;
+  EXPECT_EQ(format_table(rows, narrow),
+            "dimension  column 1..  column 2..\n"
+            "a                   1           2\n"
+            "mean                5           6\n"
+            "b\n"
+            "\n"
+            "dimension  column 3..  column 4..\n"
+            "a                   3           4\n"
+            "b                               7\n");
+}
+
 // Four such columns need two blocks at 50 (a fourth makes 57); they go two and two (33 columns each), not
 // three and one.
 TEST(Table, BlocksAreAsEvenAsTheyCanBe) {

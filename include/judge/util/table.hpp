@@ -40,11 +40,12 @@ struct TableLayout {
 /// `rows` (the first is the header; a short row is padded with empty cells) as lines of text: the first
 /// column left-aligned, the others right-aligned, two spaces apart, no trailing spaces. A table wider than
 /// layout.width is laid out in blocks: its other columns, in order, split among as few blocks as fit, each
-/// block with the first column and the header again, blocks a blank line apart. When the first column and
-/// the widest other column do not fit side by side (or, with TableLayout::shrink_first, when the table does
-/// not fit), the first column is narrowed (its cells elided or wrapped, TableLayout::first), and another
-/// cell still too wide is elided. `below[i]`, when there is one
-/// and it is not empty, is printed under row i (the header is row 0) in the first block, two spaces in and
+/// block with the first column and the header again, blocks a blank line apart; a row whose cells in a later
+/// block are all empty is left out of that block (a mean row has no value beside the per-dimension columns).
+/// When the first column and the widest other column do not fit side by side (or, with
+/// TableLayout::shrink_first, when the table does not fit), the first column is narrowed (its cells elided or
+/// wrapped, TableLayout::first), and another cell still too wide is elided. `below[i]`, when there is one and
+/// it is not empty, is printed under row i (the header is row 0) in the first block, two spaces in and
 /// wrapped within the width (continuation lines four in).
 std::string format_table(const std::vector<std::vector<std::string>>& rows, const TableLayout& layout = {},
                          const std::vector<std::string>& below = {});
