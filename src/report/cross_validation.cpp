@@ -251,6 +251,30 @@ std::vector<Section> cross_validation_sections(const Measurement& measurement) {
   return out;
 }
 
+std::vector<std::string> cross_validation_conclusion(const Measurement& measurement) {
+  std::vector<std::string> out;
+  if (!measurement.cross_validation) return out;
+  for (const auto& jr : measurement.judges) {
+    if (!jr.compare_judge) continue;
+    const auto base = std::find_if(measurement.judges.begin(), measurement.judges.end(),
+                                   [&](const auto& other) { return other.judge == *jr.compare_judge; });
+    std::string better, worse;
+    for (const auto& d : jr.dimensions) {
+      if (!d.comparison || !d.comparison->significant) continue;
+      std::string& list = d.comparison->mae < d.comparison->other_mae ? better : worse;
+      list += (list.empty() ? "" : ", ") + d.dimension;
+    }
+    std::string line =
+        jr.judge + ": mean of MAEs " +
+        (base != measurement.judges.end() ? format_number(base->mean_mae) + " -> " : "") +
+        format_number(jr.mean_mae) + ", change " + with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
+        (jr.mean_diff_significant ? ", significant" : ", not significant") + "; significantly better on " +
+        (better.empty() ? "none" : better) + "; significantly worse on " + (worse.empty() ? "none" : worse);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 void write_cross_validation_html(std::ostream& out, const Measurement& measurement) {
   if (!measurement.cross_validation) return;
   out << "<section class=\"validate\">\n<h2>cross-validation</h2>\n";

@@ -482,6 +482,15 @@ void write_text(std::ostream& out, const Measurement& r, const std::vector<GateR
     out << (md ? "## " : "") << judge_heading(r, jr) << "\n\n";
     for (const auto& s : sections(r, jr)) write_section(out, s, format);
   }
+  // judge validate ends with what it found: each condition against baseline, in a line (its tables above)
+  if (const auto conclusion = cross_validation_conclusion(r); !conclusion.empty()) {
+    const auto compared = std::find_if(r.judges.begin(), r.judges.end(),
+                                       [](const auto& jr) { return jr.compare_judge.has_value(); });
+    out << (md ? "## " : "") << "in short (each condition against " << *compared->compare_judge
+        << ", cross-validated)\n\n";
+    for (const auto& line : conclusion) out << (md ? "- " + line + "\n" : util::wrap_text(line, 120, "    "));
+    out << "\n";
+  }
   write_gates_text(out, gates, md);
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "../fake_llm_server/fake_server.hpp"
 #include "../support.hpp"
@@ -449,6 +450,37 @@ TEST(ValidateCli, TheValidateTablesFitATerminalOnTheHouseLabels) {
   EXPECT_EQ(headers, 18u) << detail;
   EXPECT_EQ(rows, 18u) << detail;
   EXPECT_NE(detail.find(" other N/A disagree\n"), std::string::npos) << detail;
+  // A block where the mean row has no value leaves it out: no line is the bare row name.
+  for (const auto& line : judge::util::split_lines(detail)) EXPECT_NE(line, "mean of MAEs");
+  // It ends with each condition against baseline in a line, as the summary table says it: the summary's mean
+  // rows for baseline and both, and both's significant dimensions, starred there.
+  const auto conclusion_at = r.out.find("in short (each condition against baseline, cross-validated)\n");
+  ASSERT_NE(conclusion_at, std::string::npos) << r.out;
+  std::string conclusion;  // its wrapped lines joined again
+  for (const auto& line : judge::util::split_lines(r.out.substr(conclusion_at)))
+    conclusion +=
+        judge::util::starts_with(line, "    ") ? " " + std::string(line.substr(4)) : "\n" + std::string(line);
+  EXPECT_NE(conclusion.find("\nboth: mean of MAEs 0.308 -> 0.173, change -0.154 ["), std::string::npos)
+      << conclusion;
+  const std::string means =
+      validate.substr(validate.find("\nmean of MAEs "));  // baseline's row, then the others
+  const auto words = [](std::string_view line) {
+    std::vector<std::string> out;
+    std::istringstream in{std::string(line)};
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+  };
+  bool baseline_row = false, both_row = false;
+  for (const auto& line : judge::util::split_lines(means)) {
+    const auto w = words(line);
+    baseline_row = baseline_row || (w.size() >= 5 && w[3] == "baseline" && w[4] == "0.308");
+    both_row = both_row || (w.size() >= 2 && w[0] == "both" && w[1] == "0.173");
+  }
+  EXPECT_TRUE(baseline_row && both_row) << means;
+  const auto both = conclusion.find("\nboth: ");
+  const std::string both_line = conclusion.substr(both + 1, conclusion.find('\n', both + 1) - both - 1);
+  EXPECT_NE(both_line.find("significantly better on library_installation"), std::string::npos) << both_line;
+  EXPECT_NE(both_line.find("cell_organization; significantly worse on none"), std::string::npos) << both_line;
 }
 
 // --own-episodes is eval --memory's setting: validate never puts a held-out notebook's labels in the memory

@@ -88,6 +88,14 @@ std::vector<Section> sections(const measure::Measurement& measurement,
 /// with a learning curve, its table. Empty without measurement.cross_validation.
 std::vector<Section> cross_validation_sections(const measure::Measurement& measurement);
 
+/// judge validate's conclusion, one line a condition compared with baseline, for the end of the text and
+/// Markdown output: its mean of MAEs against baseline's, the paired change with its interval and whether it
+/// is significant, and the dimensions it makes significantly better and significantly worse ("both: mean of
+/// MAEs 0.308 -> 0.187, change -0.140 [-0.19, -0.08], significant; significantly better on
+/// library_installation, cell_organization; significantly worse on none"). Empty without
+/// measurement.cross_validation or a compared condition.
+std::vector<std::string> cross_validation_conclusion(const measure::Measurement& measurement);
+
 /// `s` with & < > " ' replaced by entities (XML and HTML text and attributes).
 std::string xml_escape(const std::string& s);
 
