@@ -456,8 +456,9 @@ TEST(ValidateCli, TheValidateTablesFitATerminalOnTheHouseLabels) {
   // rows for baseline and both, and both's significant dimensions, starred there.
   const auto conclusion_at = r.out.find("in short (each condition against baseline, cross-validated)\n");
   ASSERT_NE(conclusion_at, std::string::npos) << r.out;
-  std::string conclusion;  // its wrapped lines joined again
-  for (const auto& line : judge::util::split_lines(r.out.substr(conclusion_at)))
+  const std::string tail = r.out.substr(conclusion_at);  // named: split_lines' views point into it
+  std::string conclusion;                                // its wrapped lines joined again
+  for (const auto& line : judge::util::split_lines(tail))
     conclusion +=
         judge::util::starts_with(line, "    ") ? " " + std::string(line.substr(4)) : "\n" + std::string(line);
   EXPECT_NE(conclusion.find("\nboth: mean of MAEs 0.308 -> 0.173, change -0.154 ["), std::string::npos)
