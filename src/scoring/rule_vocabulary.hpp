@@ -2053,14 +2053,16 @@ inline std::string_view tested_column(std::string_view text) {
 
 /// The parts of a split that `name` (an assignment target) names, by its words (split at `_`, `,`, spaces,
 /// brackets, digits and a capital after a small letter): the training part (a word train or training:
-/// `X_train`, `trainDF`) and a part held out (test, valid, val, validation or holdout: `X_test`, `df_valid`,
-/// `testDF`); not `trainer` or `contest`. `key` is what else the name says, which a split's two parts share:
-/// its other words, a frame's word (df, data, set, dataset, frame) left out (`x` of `X_train` and `X_test`,
+/// `X_train`, `trainDF`) and a part held out (test, valid, val, validation, holdout, dev or eval:
+/// `X_test`, `df_valid`, `testDF`, `X_dev`, `lgb_eval`); not `trainer` or `contest`. XGBoost's DMatrix names
+/// read so too after their `d` (`dtrain`, `dvalid`, `dtest`). `key` is what else the name says, which a
+/// split's two parts share: its other words, a frame's word (df, data, set, dataset, frame) left out (`x` of
+/// `X_train` and `X_test`,
 /// "" of `train`, `test_df` and `df_valid`). A name with a word of a measure (k_measure_words: `train_size`,
 /// `test_scores`, `val_loss`, `n_test`) names what is measured of a part, not a part: `measure` is set.
 struct SplitParts {
   bool train = false, held_out = false;
-  bool validation = false;  ///< the held-out word is valid, val or validation (not test or holdout)
+  bool validation = false;  ///< the held-out word names a validation set (not test or holdout)
   bool measure = false;
   std::string key;
 };
@@ -2071,7 +2073,7 @@ inline const Tokens k_measure_words = {"size",  "sizes",    "len",    "length", 
                                        "frac",  "fraction", "percent"};
 inline SplitParts split_parts_named(std::string_view name) {
   static const Tokens k_train = {"train", "training"};
-  static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout"};
+  static const Tokens k_held_out = {"test", "valid", "val", "validation", "holdout", "dev", "eval"};
   static const Tokens k_frame = {"df", "data", "set", "dataset", "frame"};
   const auto in = [](const Tokens& t, std::string_view w) {
     return std::find(t.begin(), t.end(), w) != t.end();
@@ -2080,11 +2082,15 @@ inline SplitParts split_parts_named(std::string_view name) {
   std::string word;
   const auto end_word = [&]() {
     if (word.empty()) return;
+    // XGBoost's DMatrix names: dtrain, dvalid, dtest
+    if (word.size() > 1 && word.front() == 'd' &&
+        (in(k_train, std::string_view(word).substr(1)) || in(k_held_out, std::string_view(word).substr(1))))
+      word.erase(0, 1);
     if (in(k_train, word)) {
       out.train = true;
     } else if (in(k_held_out, word)) {
       out.held_out = true;
-      out.validation = out.validation || word.front() == 'v';
+      out.validation = out.validation || (word != "test" && word != "holdout");
     } else if (!in(k_frame, word)) {
       out.measure = out.measure || in(k_measure_words, word);
       if (!out.key.empty()) out.key += ' ';
@@ -2114,10 +2120,8 @@ inline bool names_split_part(std::string_view name) {
 /// error, errors, acc, accuracy, metric or metrics (words split at `_` and digits: `loss`, `val_scores`;
 /// not `X_num` or `size`).
 inline bool names_a_measure(std::string_view name) {
-  std::string lower(name);
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return contains_any_word(lower, {"loss", "losses", "score", "scores", "error", "errors", "acc", "accuracy",
-                                   "metric", "metrics"});
+  return contains_any_word(util::to_lower(name), {"loss", "losses", "score", "scores", "error", "errors",
+                                                  "acc", "accuracy", "metric", "metrics"});
 }
 
 /// Whether a line of `body` fills the missing values of a column through a mask of its missing rows: an
@@ -2493,11 +2497,11 @@ inline std::string_view keyword_value(std::string_view body, std::size_t after) 
 
 /// Whether `value`, handed to a fit as its evaluation data (k_validation_set), holds data the model is not
 /// trained on: not `None`, and not only training data (a name or string key that names the training part
-/// and none that names a held-out one, split_parts_named, or an evaluation or development set, `lgb_eval`,
-/// `X_dev`, and no rows picked from it, row_slice_at: `x_train[-10000:]` is held out; or an XGBoost DMatrix
-/// name, `dtrain`, `dvalid`: `eval_set=[(X_train, y_train)]`, `valid_sets=[dtrain]`,
-/// `eval_dataset=ds["train"]`). A value that names no part (`eval_set=evals`) is taken as held out, as the
-/// argument's purpose is. Empty: the token is read, not given (true).
+/// and none that names a held-out one, split_parts_named, and no rows picked from it, row_slice_at:
+/// `eval_set=[(X_train, y_train)]`, `valid_sets=[dtrain]` and `eval_dataset=ds["train"]` are training data;
+/// `valid_sets=[lgb_train, lgb_eval]`, `X_dev` and `x_train[-10000:]` are held out). A value that names no
+/// part (`eval_set=evals`) is taken as held out, as the argument's purpose is. Empty: the token is read, not
+/// given (true).
 inline bool holds_held_out_data(std::string_view value) {
   if (value == "None") return false;
   // rows picked from the training part are held out of the fit (`validation_data=(x_train[-10000:], ...)`)
@@ -2510,15 +2514,7 @@ inline bool holds_held_out_data(std::string_view value) {
     }
     std::size_t j = i;
     while (j < value.size() && is_identifier_char(value[j])) ++j;
-    const std::string_view name = value.substr(i, j - i);
-    SplitParts parts = split_parts_named(name);
-    // XGBoost's DMatrix names: dtrain, dvalid, dtest
-    if (!parts.train && !parts.held_out && name.size() > 1 && name.front() == 'd')
-      parts = split_parts_named(name.substr(1));
-    // an evaluation or development set: `lgb_eval`, `X_dev`
-    std::string lower(name);
-    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (contains_any_word(lower, {"eval", "evaluation", "dev"}) && !parts.measure) return true;
+    const SplitParts parts = split_parts_named(value.substr(i, j - i));
     if (parts.held_out && !parts.measure) return true;
     train = train || (parts.train && !parts.measure);
     i = j;
@@ -3381,12 +3377,10 @@ inline std::vector<DefBlock> def_blocks(std::string_view body) {
     const std::size_t eol = std::min(body.find('\n', line), body.size());
     const std::size_t indent = indent_of(line);
     std::string_view text = body.substr(line + indent, eol - line - indent);
-    if (util::starts_with(text, "async ")) text = util::trim(text.substr(6));
-    if (util::starts_with(text, "def ")) {
-      std::size_t n = 4;
-      while (n < text.size() && is_identifier_char(text[n])) ++n;
-      if (n > 4 && n < text.size() && text[n] == '(') {
-        DefBlock b{std::string(text.substr(4, n - 4)), indent > 0, line, body.size()};
+    if (const std::string_view name = def_name(text); !name.empty()) {
+      const std::size_t after = static_cast<std::size_t>(name.data() - text.data()) + name.size();
+      if (after < text.size() && text[after] == '(') {
+        DefBlock b{std::string(name), indent > 0, line, body.size()};
         for (std::size_t next = eol + 1; next < body.size();) {
           const std::size_t next_eol = std::min(body.find('\n', next), body.size());
           const std::size_t i = indent_of(next);
@@ -3983,9 +3977,7 @@ inline std::vector<std::string_view> subscript_columns(std::string_view text) {
 /// predictions, words split at `_` and case: `y_pred`, `res["pred"]`, `predictions`): a column made from them
 /// (`res["error"] = res["actual"] - res["pred"]`, `sub["target"] = y_pred`) is an output, not a feature.
 inline bool reads_predictions(std::string_view line) {
-  std::string lower(line);
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return contains_any_word(lower, {"pred", "preds", "prediction", "predictions", "predicted"});
+  return contains_any_word(util::to_lower(line), {"pred", "preds", "prediction", "predictions", "predicted"});
 }
 
 /// Whether the line `df["x"] = EXPR` (a column assigned) rewrites columns it assigns from themselves alone

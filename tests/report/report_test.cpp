@@ -198,9 +198,23 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
   di.na = {.both_apply = 27, .both_na = 11, .judge_na_only = 4, .human_na_only = 1};
   mu.na = base.dimensions[1].na;
   both.dimensions = {di, mu};
+  // the means of the two dimensions' MAEs: (14/22 + 4/29) / 2 = 0.387 and (9/27 + 4/29) / 2 = 0.236; the
+  // mean change (-9/21 + 0) / 2 = -0.214
+  base.mean_mae = (14.0 / 22 + 4.0 / 29) / 2;
+  both.mean_mae = (9.0 / 27 + 4.0 / 29) / 2;
+  both.mean_diff = (-9.0 / 21) / 2;
+  both.mean_diff_ci = {-0.38, -0.03};
+  both.mean_diff_significant = true;
   m.judges = {base, both};
   std::ostringstream md;
   write_report(md, m, {}, "markdown");
+  // It ends with both memories against baseline in a line: data_imputation's change is significant and
+  // lower, model_use's is 0.
+  EXPECT_NE(md.str().find("## in short (each condition against baseline, cross-validated)\n\n"
+                          "- both: mean of MAEs 0.387 -> 0.236, change -0.214 [-0.38, -0.03], significant; "
+                          "significantly better on data_imputation; significantly worse on none\n"),
+            std::string::npos)
+      << md.str();
   // recall 11/14 = 0.786 and 13/14 = 0.929; precision 11/13 = 0.846 and 13/17 = 0.765
   EXPECT_NE(md.str().find("| condition | N/A recall | N/A precision |\n|---|---:|---:|\n"
                           "| baseline | 0.786 (11 of 14) | 0.846 (11 of 13) |\n"

@@ -1982,6 +1982,11 @@ TEST(Facts, NamesThatHoldAPartsWordByChanceAreNoSplit) {
   // words that only contain a part's word
   EXPECT_EQ(split("train = df[:800]\ninterval = df[800:]\nevaluation = df[900:]\nvalidate_email = df[:5]"),
             0);
+  // a development or evaluation part is held out too, and so is a DMatrix name's part (by hand: each pair
+  // splits df's rows by position)
+  EXPECT_EQ(split("X_train = X[:800]\nX_dev = X[800:]"), 1);
+  EXPECT_EQ(split("train_eval = df[:800]\neval_df = df[800:]"), 0);  // train_eval names both: no part
+  EXPECT_EQ(split("dtrain = df[:800]\ndtest = df[800:]"), 1);
   // picked from no data: a literal, a list built in place, the column labels
   EXPECT_EQ(split("train = df[:800]\ntest = \"abc\"[1:]"), 0);
   EXPECT_EQ(split("train = df[:800]\nval = [a for a in accs if a > 0.5]"), 0);
