@@ -268,8 +268,7 @@ const std::vector<std::string>& validate_conditions() {
 }
 
 const std::vector<std::string>& default_validate_conditions() {
-  static const std::vector<std::string> k_conditions{"baseline", "semantic", "episodic", "both",
-                                                     "calibrated"};
+  static const std::vector<std::string> k_conditions{"baseline", "semantic", "episodic", "both"};
   return k_conditions;
 }
 

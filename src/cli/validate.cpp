@@ -36,7 +36,7 @@ struct ValidateCliOptions {
   SettingFlags settings;  // judge, rubric, reflection, embeddings, k, jobs, ... (judge_setup.hpp)
   int folds = 4;
   std::uint64_t seed = 0;
-  std::string conditions = "baseline,semantic,episodic,both,calibrated";
+  std::string conditions = "baseline,semantic,episodic,both";
   std::string raters = "mean";
   std::size_t bootstrap = 10000;
   double confidence = 0.95;
@@ -385,10 +385,12 @@ void setup_validate(CLI::App& app, RunFn& run) {
   cmd->add_option("--seed", opt->seed, "Random seed (folds, bootstrap, learning-curve subsets)")
       ->capture_default_str()
       ->check(non_negative());
-  cmd->add_option("--conditions", opt->conditions,
-                  "Comma-separated: baseline,semantic,episodic,both,calibrated (the default), and "
-                  "both-calibrated (both memories, then the memory's calibration, as eval --memory applies "
-                  "a memory aligned with --calibrate)")
+  cmd->add_option(
+         "--conditions", opt->conditions,
+         "Comma-separated: baseline,semantic,episodic,both (the default), and when asked for "
+         "calibrated (the baseline verdicts through an isotonic map fitted on the training folds) and "
+         "both-calibrated (both memories, then the memory's calibration, as eval --memory applies "
+         "a memory aligned with --calibrate)")
       ->capture_default_str();
   cmd->add_option("--raters", opt->raters, "How several labels combine: mean|median|majority|RATER_ID")
       ->capture_default_str();

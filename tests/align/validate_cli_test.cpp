@@ -75,7 +75,9 @@ TEST(ValidateCli, JsonHasEveryConditionFoldsAndIsDeterministic) {
   const auto j = nlohmann::json::parse(a.out);
   std::vector<std::string> judges;
   for (const auto& jr : j["judges"]) judges.push_back(jr["judge"]);
-  EXPECT_EQ(judges, (std::vector<std::string>{"baseline", "semantic", "episodic", "both", "calibrated"}));
+  // The default conditions; calibration is measured only when asked for (below).
+  EXPECT_EQ(judges, (std::vector<std::string>{"baseline", "semantic", "episodic", "both"}));
+  EXPECT_FALSE(j["validate"].contains("calibration")) << j["validate"].dump();
   EXPECT_FALSE(j["judges"][0].contains("compare"));
   EXPECT_EQ(j["judges"][3]["compare"]["judge"], "baseline");
   EXPECT_EQ(j["validate"]["folds"], 2);
@@ -342,7 +344,10 @@ TEST(ValidateCli, KOutOfRangeAndCalibrationMapNamed) {
   const auto r = run_judge(
       data.validate("--conditions baseline,calibrated --calibration isotonic-median --format json"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(nlohmann::json::parse(r.out)["validate"]["calibration"], "isotonic-median");
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["validate"]["calibration"], "isotonic-median");
+  ASSERT_EQ(j["judges"].size(), 2u);
+  EXPECT_EQ(j["judges"][1]["judge"], "calibrated");
 }
 
 // --format junit: the report's JUnit writer with one testsuite per condition (the suites named "judge
@@ -445,10 +450,10 @@ TEST(ValidateCli, TheValidateTablesFitATerminalOnTheHouseLabels) {
     headers += judge::util::starts_with(line, "dimension ");
     rows += judge::util::starts_with(line, "cell_organization ");
   }
-  // Per condition (5) its agreement table in two blocks, and for the four other than baseline the
-  // comparison in two: 18 blocks, each with its header and every dimension.
-  EXPECT_EQ(headers, 18u) << detail;
-  EXPECT_EQ(rows, 18u) << detail;
+  // Per condition (the default four) its agreement table in two blocks, and for the three other than
+  // baseline the comparison in two: 14 blocks, each with its header and every dimension.
+  EXPECT_EQ(headers, 14u) << detail;
+  EXPECT_EQ(rows, 14u) << detail;
   EXPECT_NE(detail.find(" other N/A disagree\n"), std::string::npos) << detail;
   // A block where the mean row has no value leaves it out: no line is the bare row name.
   for (const auto& line : judge::util::split_lines(detail)) EXPECT_NE(line, "mean of MAEs");

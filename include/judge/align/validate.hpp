@@ -29,9 +29,13 @@ namespace judge::align {
 ///    score) fitted on the training folds' baseline verdicts and resolved labels (no extra judge calls);
 ///  - "both-calibrated": the "both" verdicts mapped by the calibration the fold's memory fits
 ///    (memory::fit_calibration), as judge eval --memory applies a memory aligned with --calibrate (no extra
-///    judge calls when "both" is measured too). Not measured unless asked for (default_validate_conditions).
+///    judge calls when "both" is measured too).
+/// The two calibrated conditions are measured only when asked for (default_validate_conditions).
 const std::vector<std::string>& validate_conditions();
-/// The conditions measured when none are chosen: every one of validate_conditions() but "both-calibrated".
+/// The conditions measured when none are chosen: baseline, semantic, episodic and both. Why not the
+/// calibrated ones: calibration is opt-in at judge align (--calibrate), so the default measures what align
+/// does by default; and an isotonic map of a judge already on the human scale only adds error
+/// (docs/validate.md).
 const std::vector<std::string>& default_validate_conditions();
 
 struct ValidateOptions {
