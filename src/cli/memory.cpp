@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -64,10 +65,8 @@ void print_provenance(const memory::Memory& m) {
 // show --prompt NOTEBOOK --dimension D: the memory section an LLM judge's prompt would carry, printed by the
 // code that puts it in the prompt (scoring::LlmJudge::memory_prompt), with the settings eval would use.
 int run_show_prompt(const MemoryCliOptions& opt) {
-  if (opt.prompt.empty() || opt.dimension.empty())
-    throw Error("memory show: --prompt NOTEBOOK and --dimension ID go together (give both)", ExitCode::usage);
-  if (opt.dimension.find(',') != std::string::npos)
-    throw Error("memory show: --dimension takes one dimension id, got \"" + opt.dimension + "\"",
+  if (opt.dimension.empty())
+    throw Error("memory show: --prompt NOTEBOOK needs --dimension ID (the dimension the prompt judges)",
                 ExitCode::usage);
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config, opt.dimension, "--dimension");
@@ -170,13 +169,19 @@ void warn_guideline_problems(const memory::Memory& m, const std::string& dir, co
               << "; judge eval refuses the memory until it is fixed\n";
 }
 
+// Which dimensions memory show lists: every one, or the one --dimension names.
+using DimensionFilter = std::function<bool(const std::string&)>;
+
 // The blend weights of the heuristic judge's episodic memory (memory.json blend_weights), one line per
 // dimension with a weight or an episode, in rubric order (then others by name), with why align could not
 // learn a weight. A dimension without a weight has 0: memory leaves its verdicts alone.
-void print_blend_weights(const memory::Memory& m, const rubric::Rubric& rubric) {
+void print_blend_weights(const memory::Memory& m, const rubric::Rubric& rubric,
+                         const DimensionFilter& shown) {
   std::set<std::string> dims;
-  for (const auto& [d, w] : m.blend_weights()) dims.insert(d);
-  for (const auto& e : m.episodes()) dims.insert(e.dimension);
+  for (const auto& [d, w] : m.blend_weights())
+    if (shown(d)) dims.insert(d);
+  for (const auto& e : m.episodes())
+    if (shown(e.dimension)) dims.insert(e.dimension);
   std::vector<std::string> order;
   for (const auto& d : rubric.dimensions)
     if (dims.erase(d.id)) order.push_back(d.id);
@@ -202,10 +207,10 @@ void print_blend_weights(const memory::Memory& m, const rubric::Rubric& rubric) 
 
 // The learnt rules align leaves out because a person edited or deleted the ones it had written
 // (memory.json learnt_rules, withheld); nothing when there are none.
-void print_withheld(const memory::Memory& m) {
+void print_withheld(const memory::Memory& m, const DimensionFilter& shown) {
   if (!m.learnt_record()) return;
   std::size_t n = 0;
-  for (const auto& [d, r] : *m.learnt_record()) n += r.withheld.size();
+  for (const auto& [d, r] : *m.learnt_record()) n += shown(d) ? r.withheld.size() : 0;
   if (n == 0) return;
   std::cout
       << "\nlearnt rules left out (" << n
@@ -213,16 +218,18 @@ void print_withheld(const memory::Memory& m) {
          "written; to have one back, write it in guidelines.yaml with source: manual, or remove it from "
          "memory.json's learnt_rules\n";
   for (const auto& [d, r] : *m.learnt_record())
-    for (const auto& rule : r.withheld) std::cout << "  " << d << ": " << rule << "\n";
+    if (shown(d))
+      for (const auto& rule : r.withheld) std::cout << "  " << d << ": " << rule << "\n";
 }
 
 // The learnt rules align wrote (memory.json learnt_rules, written) that guidelines.yaml no longer has:
 // deleted by hand, or edited into a rule marked as such; said now, not only at the next align.
-void print_removed_by_hand(const memory::Memory& m) {
+void print_removed_by_hand(const memory::Memory& m, const DimensionFilter& shown) {
   if (!m.learnt_record()) return;
   std::vector<std::pair<std::string, std::string>> gone;
   for (const auto& entry : *m.learnt_record())  // no structured binding: clang 14 cannot capture one
     for (const auto& rule : entry.second.written) {
+      if (!shown(entry.first)) continue;
       const auto& all = m.all_guidelines();
       if (std::none_of(all.begin(), all.end(), [&](const memory::Guideline& g) {
             return g.dimension == entry.first && g.text == rule;
@@ -237,13 +244,24 @@ void print_removed_by_hand(const memory::Memory& m) {
 }
 
 int run_show(const MemoryCliOptions& opt) {
-  if (!opt.prompt.empty() || !opt.dimension.empty()) return run_show_prompt(opt);
+  if (opt.dimension.find(',') != std::string::npos)
+    throw Error("memory show: --dimension takes one dimension id, got \"" + opt.dimension + "\"",
+                ExitCode::usage);
+  if (!opt.prompt.empty()) return run_show_prompt(opt);
   const Config config = opt.settings.load();
   const rubric::Rubric rubric = configured_rubric(config);
+  if (!opt.dimension.empty())
+    configured_rubric(config, opt.dimension, "--dimension");  // an unknown id: exit 2
+  const DimensionFilter shown = [&](const std::string& d) {
+    return opt.dimension.empty() || d == opt.dimension;
+  };
   const auto m = memory::Memory::load(opt.dir);
   warn_guideline_problems(m, opt.dir, rubric);
   print_provenance(m);
-  const auto& all = m.all_guidelines();
+  if (!opt.dimension.empty()) std::cout << "\nshown: " << opt.dimension << " only (--dimension)\n";
+  std::vector<memory::Guideline> all;
+  for (const auto& g : m.all_guidelines())
+    if (shown(g.dimension)) all.push_back(g);
   const auto rules = static_cast<std::size_t>(
       std::count_if(all.begin(), all.end(), [](const auto& g) { return memory::is_fact_rule(g.text); }));
   // What an LLM judge's prompt gets (scoring::memory_section): neither the rules nor a learnt guideline.
@@ -261,7 +279,7 @@ int run_show(const MemoryCliOptions& opt) {
   // (a rule's "(18 of 20 labels)": those it gets right of those it covers; extractive "(9 labels)": those
   // whose feedback says the phrase), which the cites' count is not.
   std::string dim;
-  for (const auto& g : m.all_guidelines()) {
+  for (const auto& g : all) {
     if (g.dimension != dim) std::cout << "  " << (dim = g.dimension) << ":\n";
     std::cout << "    - [" << g.source
               << (m.edited_by_hand(g)
@@ -284,7 +302,9 @@ int run_show(const MemoryCliOptions& opt) {
   }
   // Rules that give every labelled notebook one score, as judge align warned (worked out again here, so it
   // holds after a forget or an edit).
-  if (const auto one = align::rules_giving_one_score(m); !one.empty()) {
+  auto one = align::rules_giving_one_score(m);
+  std::erase_if(one, [&](const auto& entry) { return !shown(entry.first); });
+  if (!one.empty()) {
     std::cout << "\nrules that give every labelled notebook the judge scores one score (" << one.size()
               << "; they tell those notebooks apart no more: QWK near 0):\n";
     for (const auto& [d, o] : one)
@@ -295,18 +315,22 @@ int run_show(const MemoryCliOptions& opt) {
                         : " (a rule you write in guidelines.yaml with source: manual can tell them apart)")
                 << "\n";
   }
-  print_removed_by_hand(m);
-  print_withheld(m);
-  print_blend_weights(m, rubric);
-  std::cout << "\nepisodes (" << m.episodes().size() << "): id, human score, judge score at alignment\n";
+  print_removed_by_hand(m, shown);
+  print_withheld(m, shown);
+  print_blend_weights(m, rubric, shown);
+  const auto episodes = static_cast<std::size_t>(std::count_if(
+      m.episodes().begin(), m.episodes().end(), [&](const auto& e) { return shown(e.dimension); }));
+  std::cout << "\nepisodes (" << episodes << "): id, human score, judge score at alignment\n";
   for (const auto& e : m.episodes())
-    std::cout << "  " << e.id << "  human " << score_text(e.human_score) << "  judge "
-              << (e.judge_status == verdict::Status::unscored ? "?" : score_text(e.judge_score))
-              << (e.own_verdict()
-                      ? ""
-                      : " (by " + e.verdict_judge + ": left out until its notebook is judged again)")
-              << "\n";
-  std::cout << "\nforgotten (" << m.forgotten().size() << "): kept out of judge align\n";
+    if (shown(e.dimension))
+      std::cout << "  " << e.id << "  human " << score_text(e.human_score) << "  judge "
+                << (e.judge_status == verdict::Status::unscored ? "?" : score_text(e.judge_score))
+                << (e.own_verdict()
+                        ? ""
+                        : " (by " + e.verdict_judge + ": left out until its notebook is judged again)")
+                << "\n";
+  std::cout << "\nforgotten (" << m.forgotten().size() << "): kept out of judge align"
+            << (opt.dimension.empty() ? "" : " (of every dimension)") << "\n";
   for (const auto& f : m.forgotten())
     std::cout << "  " << (f.notebook.empty() ? "label " + f.label : "notebook " + f.notebook) << "  "
               << f.time << "\n";
@@ -911,7 +935,10 @@ void setup_memory(CLI::App& app, RunFn& run) {
   show->add_option("--prompt", opt->prompt,
                    "Print exactly the memory section an LLM judge's prompt carries for this notebook (with "
                    "--dimension; the path as given to judge eval)");
-  show->add_option("--dimension", opt->dimension, "Dimension id of --prompt");
+  show->add_option(
+      "--dimension", opt->dimension,
+      "Show only this dimension's guidelines, blend weight and episodes (and, with --prompt, the "
+      "dimension the prompt judges)");
   add_judge_options(*show, opt->settings,
                     "With --prompt: episodes retrieved (default: the k recorded with the memory)");
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });

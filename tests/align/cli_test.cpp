@@ -1339,6 +1339,40 @@ TEST(AlignCli, HandDeletedEpisodeLineIsRefusedThenRepairedByAlign) {
   EXPECT_EQ(run_judge("eval --memory " + d + "/mem " + d + "/nb >/dev/null 2>&1").exit_code, 0);
 }
 
+// memory show --dimension D lists D's guidelines, blend weight and episodes only (two_notebooks' labels: two
+// episodes of data_imputation, one of model_training); an unknown id or a list is a usage error naming the
+// flag.
+TEST(AlignCli, MemoryShowDimensionListsThatDimensionOnly) {
+  const fs::path dir = two_notebooks("judge_show_dimension_");
+  const std::string d = "'" + dir.string() + "'";
+  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                      "/mem > /dev/null 2>&1")
+                .exit_code,
+            0);
+  auto r = run_judge("memory show " + d + "/mem");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nepisodes (3): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  model_training: score "), std::string::npos) << r.out;
+
+  r = run_judge("memory show " + d + "/mem --dimension data_imputation");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nshown: data_imputation only (--dimension)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nblend weights (1): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  data_imputation: score "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nepisodes (2): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  a.ipynb#data_imputation  human 1 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  b.ipynb#data_imputation  human 2 "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("model_training"), std::string::npos) << r.out;
+
+  r = run_judge("memory show " + d + "/mem --dimension model_trainin 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--dimension: unknown dimension \"model_trainin\""), std::string::npos) << r.out;
+  r = run_judge("memory show " + d + "/mem --dimension model_training,data_imputation 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--dimension takes one dimension id"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
 // A save interrupted between files (simulated: episodes.jsonl of a later save put back by hand): commands
 // refuse the folder, naming it and saying to re-run align, which repairs it.
 TEST(AlignCli, InterruptedSaveIsRefusedThenRepairedByAlign) {

@@ -614,7 +614,7 @@ TEST_F(LlmMemoryCli, MemoryShowPromptNeedsOneNotebookAndOneKnownDimension) {
   align("data_imputation");
   auto r = judge("memory show mem --prompt nb.ipynb");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(err().find("--prompt NOTEBOOK and --dimension ID go together"), std::string::npos) << err();
+  EXPECT_NE(err().find("--prompt NOTEBOOK needs --dimension ID"), std::string::npos) << err();
   r = judge("memory show mem --prompt nb.ipynb --dimension model_trainin");
   EXPECT_EQ(r.exit_code, 2) << err();
   EXPECT_NE(err().find("judge: error: --dimension: unknown dimension \"model_trainin\""), std::string::npos)
