@@ -23,6 +23,7 @@
 #include "judge/util/error.hpp"
 #include "judge/util/fs.hpp"
 #include "judge/util/text.hpp"
+#include "judge/verdict/record.hpp"
 #include "judge/verdict/verdict.hpp"
 
 namespace judge::cli {
@@ -48,6 +49,7 @@ struct ValidateCliOptions {
   std::string calibration = "isotonic";
   bool skip_missing_notebooks = false;
   double near_duplicate = 0.8;
+  std::string verdicts;  // --verdicts FILE: every held-out verdict, JSON Lines
 };
 
 // Shares of the training folds measured by --learning-curve (MemAlign's "memory scaling").
@@ -323,6 +325,23 @@ int finish(const align::ValidateResult& result, int folds, const std::vector<mea
   return static_cast<int>(ExitCode::ok);
 }
 
+// --verdicts FILE: every held-out verdict of every condition (and share), one JSON object a line, written
+// atomically: judge eval's record (verdict::to_json: notebook is the labels' item path) with "condition",
+// "fold" and, with --learning-curve, "share" (the training share the fold's memory was aligned on).
+void write_verdicts(const ValidateCliOptions& opt, const align::ValidateResult& result,
+                    const std::string& judge_spec) {
+  std::string out;
+  for (const auto& run : result.runs)
+    for (const auto& h : run.verdicts) {
+      auto j = verdict::to_json({h.item, judge_spec, h.verdict});
+      j["condition"] = run.condition;
+      j["fold"] = h.fold;
+      if (opt.learning_curve) j["share"] = run.share;
+      out += j.dump() + "\n";
+    }
+  util::write_file_atomic(opt.verdicts, out);
+}
+
 int run_validate(const ValidateCliOptions& opt) {
   if (!opt.memory_given.empty())
     throw Error(
@@ -352,6 +371,7 @@ int run_validate(const ValidateCliOptions& opt) {
   const auto reflection = make_reflection(config, reflection_usage);
   const align::ValidateOptions core = core_options(opt, config, rubric, *judge, reflection.get());
   const align::ValidateResult result = align::cross_validate(labels, core);
+  if (!opt.verdicts.empty()) write_verdicts(opt, result, judge->spec());
   measure::Measurement measured = measure_share(labels, result, 1.0, opt, rubric);
   measured.cross_validation =
       cross_validation(core, result, learning_curve(labels, result, opt, rubric, measured));
@@ -404,6 +424,9 @@ void setup_validate(CLI::App& app, RunFn& run) {
       ->capture_default_str()
       ->check(one_of(report::format_names()));
   cmd->add_option("-o,--output", opt->output, "Write the result to this file (atomically) instead of stdout");
+  cmd->add_option("--verdicts", opt->verdicts,
+                  "Also write every held-out verdict to this file (JSON Lines: judge eval's record with "
+                  "condition and fold), to see which notebooks a condition got wrong");
   cmd->add_option("--fail-if", opt->fail_if,
                   "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
   cmd->add_option("--gate-on", opt->gate_on,

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -86,6 +87,49 @@ TEST(ValidateCli, JsonHasEveryConditionFoldsAndIsDeterministic) {
   for (const auto& it : j["validate"]["items"]) in_fold0 += it["fold"] == 0;
   EXPECT_EQ(in_fold0, 4);  // two folds of 8 notebooks: 4 each
   EXPECT_EQ(run_judge(data.validate("--seed 5 --format json")).out, a.out);
+}
+
+// --verdicts FILE holds every held-out verdict: per condition, each of the 8 notebooks on each of the 9
+// rubric dimensions, with the fold the JSON report gives the notebook. The baseline records are what judge
+// eval says of the notebook (no memory: the fold does not matter), key for key but condition and fold.
+TEST(ValidateCli, VerdictsFileHoldsEveryHeldOutVerdict) {
+  CliData data;
+  const fs::path file = data.dir / "out" / "verdicts.jsonl";
+  const auto r =
+      run_judge(data.validate("--conditions baseline,both --format json --verdicts '" + file.string() + "'"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto report = nlohmann::json::parse(r.out);
+  std::map<std::string, int> fold;
+  for (const auto& it : report["validate"]["items"])
+    fold[it["item"].get<std::string>()] = it["fold"].get<int>();
+  ASSERT_EQ(fold.size(), 8u);
+  std::map<std::string, std::size_t> per_condition;
+  std::map<std::pair<std::string, std::string>, nlohmann::json> baseline;
+  const std::string written = judge::util::read_file(file);
+  for (const auto& line : judge::util::split_lines(written)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line);
+    ++per_condition[j["condition"]];
+    EXPECT_EQ(j["fold"], fold.at(j["notebook"])) << line;
+    EXPECT_FALSE(j.contains("share")) << line;  // only with --learning-curve
+    if (j["condition"] != "baseline") continue;
+    j.erase("condition");
+    j.erase("fold");
+    baseline[{j["notebook"], j["dimension"]}] = j;
+  }
+  EXPECT_EQ(per_condition, (std::map<std::string, std::size_t>{{"baseline", 72}, {"both", 72}}));
+  const auto eval =
+      run_judge("eval " + data.d + "/nb/n1.ipynb " + data.d + "/nb/n2.ipynb --format jsonl 2>/dev/null");
+  std::size_t compared = 0;
+  for (const auto& line : judge::util::split_lines(eval.out)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line);
+    const std::string path = j["notebook"];
+    j["notebook"] = path.substr(path.rfind('/') + 1);  // eval names the path given; validate the label's item
+    EXPECT_EQ(baseline.at({j["notebook"], j["dimension"]}), j) << line;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 18u);
 }
 
 // A labelled notebook not under --notebooks (n7.ipynb, labels on lines 16-17): an error naming it and the
