@@ -6,11 +6,16 @@
 #include <iostream>
 
 #include "judge/labels/labels.hpp"
+#include "judge/util/table.hpp"
 #include "judge/util/text.hpp"
 
 namespace judge::cli {
 
 namespace {
+
+// The widest line of these messages: a long one (a list of notebooks or rules) wraps, its further lines
+// indented, as the validate tables fit 120 columns.
+constexpr std::size_t k_width = 120;
 
 // Warnings for learnt rules that one label decides (align::fragile_rules, which align and forget's refit
 // record in the memory's learnt record), of the dimensions of `s`: a rule the labels give that a refit
@@ -22,10 +27,12 @@ void warn_fragile_rules(const memory::Memory& memory, const align::AlignSummary&
   for (const auto& [d, r] : *memory.learnt_record()) {
     if (!s.rules_learnt.count(d)) continue;
     for (const auto& [rule, why] : r.fragile)
-      std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels: align "
-                << why
-                << "; more labels like theirs settle it, or write it in guidelines.yaml with source: manual "
-                   "to keep it as it is\n";
+      std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels:\n"
+                << "  "
+                << util::wrap_text("align " + why +
+                                       "; more labels like theirs settle it, or write it in guidelines.yaml "
+                                       "with source: manual to keep it as it is",
+                                   k_width - 2, "  ");
   }
 }
 
@@ -50,9 +57,9 @@ void print_learnt(const memory::Memory& memory, const align::AlignSummary& s) {
                             : " more left out: a person edited or deleted them)";
     }
   }
-  std::cout << "learnt rules: " << (learnt.empty() ? "none" : learnt);
-  if (!none.empty()) std::cout << "; no rule beat the judge's own verdicts on " << none;
-  std::cout << " (guidelines.yaml, source: learnt)\n";
+  std::string line = "learnt rules: " + (learnt.empty() ? std::string("none") : learnt);
+  if (!none.empty()) line += "; no rule beat the judge's own verdicts on " + none;
+  std::cout << util::wrap_text(line + " (guidelines.yaml, source: learnt)", k_width, "  ");
   if (!s.blend_unlearnt.empty()) {
     std::cerr
         << "judge: warning: the heuristic judge's memory blend learnt no weight for "

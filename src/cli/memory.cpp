@@ -28,6 +28,7 @@
 #include "judge/util/fs.hpp"
 #include "judge/util/hash.hpp"
 #include "judge/util/paths.hpp"
+#include "judge/util/table.hpp"
 #include "judge/util/text.hpp"
 #include "judge/verdict/verdict.hpp"
 
@@ -298,7 +299,8 @@ int run_show(const MemoryCliOptions& opt) {
     if (record == m.learnt_record()->end()) continue;
     if (const auto it = record->second.fragile.find(memory::format_fact_rule(*rule));
         it != record->second.fragile.end())
-      std::cout << "      rests on few labels: judge align " << it->second << "\n";
+      std::cout << "      "
+                << util::wrap_text("rests on few labels: judge align " + it->second, 114, "        ");
   }
   // Rules that give every labelled notebook one score, as judge align warned (worked out again here, so it
   // holds after a forget or an edit).
