@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # judge validate on the shared labels (40 notebooks x 9 dimensions, 4 folds, 10,000 bootstrap resamples,
-# heuristic judge, all five conditions), whole process, rater1 and mean; then with --learning-curve.
+# heuristic judge, the four default conditions), whole process, rater1 and mean; then with --learning-curve.
+# (The wall times in docs/validate.md were measured with the five conditions of the default before 2026-12-07;
+# the calibrated condition makes no judge calls.)
 # Usage: bench/validate_shared.sh [JUDGE_BINARY]   (default build/release/judge; needs hyperfine)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -27,8 +27,7 @@ void warn_fragile_rules(const memory::Memory& memory, const align::AlignSummary&
   for (const auto& [d, r] : *memory.learnt_record()) {
     if (!s.rules_learnt.count(d)) continue;
     for (const auto& [rule, why] : r.fragile)
-      std::cerr << "judge: warning: " << d << ": the learnt rule `" << rule << "` rests on few labels:\n"
-                << "  "
+      std::cerr << "judge: warning: " << d << ": a learnt rule rests on few labels:\n  " << rule << "\n  "
                 << util::wrap_text("align " + why +
                                        "; more labels like theirs settle it, or write it in guidelines.yaml "
                                        "with source: manual to keep it as it is",

@@ -938,9 +938,15 @@ void setup_memory(CLI::App& app, RunFn& run) {
                    "Print exactly the memory section an LLM judge's prompt carries for this notebook (with "
                    "--dimension; the path as given to judge eval)");
   show->add_option(
-      "--dimension", opt->dimension,
-      "Show only this dimension's guidelines, blend weight and episodes (and, with --prompt, the "
-      "dimension the prompt judges)");
+          "--dimension", opt->dimension,
+          "Show only this dimension's guidelines, blend weight and episodes (and, with --prompt, the "
+          "dimension the prompt judges)")
+      ->transform(CLI::Validator(
+          [](std::string& value) -> std::string {
+            value = std::string(util::trim(value));  // " model_training" as typed in a quoted list
+            return value.empty() ? "an empty dimension id; give one of the rubric's dimensions" : "";
+          },
+          "ID", "dimension id"));
   add_judge_options(*show, opt->settings,
                     "With --prompt: episodes retrieved (default: the k recorded with the memory)");
   show->callback([&run, opt] { run = [opt] { return run_show(*opt); }; });

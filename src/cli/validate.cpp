@@ -8,8 +8,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include "judge/cli/commands.hpp"
 #include "judge/cli/judge_setup.hpp"
@@ -49,7 +53,8 @@ struct ValidateCliOptions {
   std::string calibration = "isotonic";
   bool skip_missing_notebooks = false;
   double near_duplicate = 0.8;
-  std::string verdicts;  // --verdicts FILE: every held-out verdict, JSON Lines
+  std::string verdicts;            // --verdicts FILE: every held-out verdict, JSON Lines
+  bool calibration_given = false;  // --calibration was on the command line
 };
 
 // Shares of the training folds measured by --learning-curve (MemAlign's "memory scaling").
@@ -325,21 +330,59 @@ int finish(const align::ValidateResult& result, int folds, const std::vector<mea
   return static_cast<int>(ExitCode::ok);
 }
 
-// --verdicts FILE: every held-out verdict of every condition (and share), one JSON object a line, written
-// atomically: judge eval's record (verdict::to_json: notebook is the labels' item path) with "condition",
-// "fold" and, with --learning-curve, "share" (the training share the fold's memory was aligned on).
-void write_verdicts(const ValidateCliOptions& opt, const align::ValidateResult& result,
-                    const std::string& judge_spec) {
+// --verdicts FILE: every held-out verdict of every condition, one JSON object a line, written as -o writes
+// (atomically; a missing folder refused): judge eval's record (verdict::to_json: notebook is the labels'
+// item path) whose "judge" is the condition as validate's report names it ("both"; "both@0.25" for a smaller
+// share of a learning curve), so judge report --scores FILE reads it back, with "judge_spec" (the judge
+// that gave it), "condition", "fold", "label" (the label resolved by --raters as the figures take it, a
+// number or null for N/A; absent when the notebook has none on the dimension) and, with --learning-curve,
+// "share" (of the fold's training notebooks the memory was aligned on). Baseline once: it is the same at
+// every share.
+void write_verdicts(const ValidateCliOptions& opt, const labels::LabelSet& labels,
+                    const align::ValidateResult& result, const std::string& judge_spec) {
+  std::map<std::pair<std::string, std::string>, std::optional<double>> label;
+  for (const auto& r : labels::resolve(labels, opt.raters)) label[{r.item, r.dimension}] = r.score;
   std::string out;
-  for (const auto& run : result.runs)
+  for (const auto& run : result.runs) {
+    if (run.condition == "baseline" && run.share != 1.0) continue;
+    const std::string name =
+        run.share == 1.0 ? run.condition : run.condition + "@" + report::format_number(run.share, 2);
     for (const auto& h : run.verdicts) {
-      auto j = verdict::to_json({h.item, judge_spec, h.verdict});
+      auto j = verdict::to_json({h.item, name, h.verdict});
+      j["judge_spec"] = judge_spec;
       j["condition"] = run.condition;
       j["fold"] = h.fold;
+      if (const auto it = label.find({h.item, h.verdict.dimension}); it != label.end())
+        j["label"] = it->second ? nlohmann::ordered_json(*it->second) : nlohmann::ordered_json(nullptr);
       if (opt.learning_curve) j["share"] = run.share;
       out += j.dump() + "\n";
     }
-  util::write_file_atomic(opt.verdicts, out);
+  }
+  cli::write_output(opt.verdicts, out);
+}
+
+// -o and --verdicts are written after the whole run (minutes of judge calls with an LLM): a path that
+// cannot be written is said before it. Usage errors: a folder given as the file, a folder above it that is
+// missing or is a file, both flags naming one file.
+void check_output_paths(const ValidateCliOptions& opt) {
+  const std::pair<std::string, std::string> outputs[] = {{"-o", opt.output}, {"--verdicts", opt.verdicts}};
+  for (const auto& [flag, path] : outputs) {
+    if (path.empty()) continue;
+    const std::filesystem::path file(path);
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+      throw Error(flag + " " + path + " is a folder; give a file name", ExitCode::usage);
+    const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
+    if (!std::filesystem::is_directory(folder, ec))
+      throw Error(flag + " " + path + ": " + folder.string() +
+                      (std::filesystem::exists(folder, ec) ? " is not a folder"
+                                                           : " does not exist (create it first)"),
+                  ExitCode::usage);
+  }
+  std::error_code ec;
+  if (!opt.output.empty() && !opt.verdicts.empty() &&
+      (opt.output == opt.verdicts || std::filesystem::equivalent(opt.output, opt.verdicts, ec)))
+    throw Error("-o and --verdicts name one file (" + opt.output + "); give two", ExitCode::usage);
 }
 
 int run_validate(const ValidateCliOptions& opt) {
@@ -364,6 +407,12 @@ int run_validate(const ValidateCliOptions& opt) {
     std::cerr << "judge: warning: " << skipped_notebooks_text(labels, opt.notebooks_dir)
               << "; they are left out of every condition\n";
   check_gates_early(opt, rubric);
+  check_output_paths(opt);
+  if (const auto c = measured_conditions(opt); opt.calibration_given &&
+                                               std::find(c.begin(), c.end(), "calibrated") == c.end() &&
+                                               std::find(c.begin(), c.end(), "both-calibrated") == c.end())
+    std::cerr << "judge: warning: --calibration " << opt.calibration
+              << " has no effect: no calibrated condition is measured (--conditions ...,calibrated)\n";
   const auto usage = std::make_shared<llm::UsageMeter>();
   auto judge = scoring::make_judge(config.get("judge"), judge_settings(config, usage));
   warn_cannot_score(*judge, rubric);
@@ -371,12 +420,12 @@ int run_validate(const ValidateCliOptions& opt) {
   const auto reflection = make_reflection(config, reflection_usage);
   const align::ValidateOptions core = core_options(opt, config, rubric, *judge, reflection.get());
   const align::ValidateResult result = align::cross_validate(labels, core);
-  if (!opt.verdicts.empty()) write_verdicts(opt, result, judge->spec());
   measure::Measurement measured = measure_share(labels, result, 1.0, opt, rubric);
   measured.cross_validation =
       cross_validation(core, result, learning_curve(labels, result, opt, rubric, measured));
   const auto gates = check_gates(opt, measured, gate_condition(opt, core.conditions));
   write_measurement(opt, measured, gates);
+  if (!opt.verdicts.empty()) write_verdicts(opt, labels, result, judge->spec());
   for (const auto& w : measure::thin_significance_warnings(measured))
     std::cerr << "judge: warning: " << w << "\n";
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
@@ -424,19 +473,22 @@ void setup_validate(CLI::App& app, RunFn& run) {
       ->capture_default_str()
       ->check(one_of(report::format_names()));
   cmd->add_option("-o,--output", opt->output, "Write the result to this file (atomically) instead of stdout");
-  cmd->add_option("--verdicts", opt->verdicts,
-                  "Also write every held-out verdict to this file (JSON Lines: judge eval's record with "
-                  "condition and fold), to see which notebooks a condition got wrong");
+  cmd->add_option(
+      "--verdicts", opt->verdicts,
+      "Also write every held-out verdict to this file (JSON Lines: judge eval's record, named by its "
+      "condition, with fold, label and, with --learning-curve, share), to see which notebooks a "
+      "condition got wrong");
   cmd->add_option("--fail-if", opt->fail_if,
                   "Gate METRIC[:DIMENSION] OP NUMBER on --gate-on's condition; exits 3 when it holds");
   cmd->add_option("--gate-on", opt->gate_on,
                   "Condition the gates check (default: both, else the last condition other than baseline)");
-  cmd->add_option(
-         "--calibration", opt->calibration,
-         "Map of the calibrated conditions: isotonic (block means) or isotonic-median (block medians, "
-         "the MAE-optimal map)")
-      ->capture_default_str()
-      ->check(one_of({"isotonic", "isotonic-median"}));
+  auto* calibration =
+      cmd->add_option(
+             "--calibration", opt->calibration,
+             "Map of the calibrated conditions: isotonic (block means) or isotonic-median (block medians, "
+             "the MAE-optimal map)")
+          ->capture_default_str()
+          ->check(one_of({"isotonic", "isotonic-median"}));
   cmd->add_option(
          "--near-duplicate", opt->near_duplicate,
          "Notebooks whose code lines are at least this alike (Jaccard index, 0 to 1) share a fold, so "
@@ -463,7 +515,10 @@ void setup_validate(CLI::App& app, RunFn& run) {
           "a memory aligned on the other folds' notebooks only, so that memory never holds the notebook's "
           "own "
           "labels, with or without this flag");
-  cmd->callback([&run, opt] { run = [opt] { return run_validate(*opt); }; });
+  cmd->callback([&run, opt, calibration] {
+    opt->calibration_given = calibration->count() > 0;
+    run = [opt] { return run_validate(*opt); };
+  });
 }
 
 }  // namespace judge::cli

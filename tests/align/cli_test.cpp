@@ -62,6 +62,16 @@ fs::path two_notebooks(const std::string& name) {
   return dir;
 }
 
+// two_notebooks with their labels aligned into dir/mem by the heuristic judge (align's output discarded).
+fs::path aligned_two_notebooks(const std::string& name) {
+  const fs::path dir = two_notebooks(name);
+  const std::string d = "'" + dir.string() + "'";
+  const auto r = run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
+                           "/mem > /dev/null 2>&1");
+  EXPECT_EQ(r.exit_code, 0);
+  return dir;
+}
+
 // A memory of library_installation episodes, one per notebook (rater r1), as the heuristic judge aligned
 // them: the judge said 3; a notebook in `uninstalled` has the fact uninstalled_packages at its value there
 // and the human label 1, the others 0 and 3. The embedder is fitted on the episodes' excerpts.
@@ -816,7 +826,7 @@ TEST(AlignCli, ForgetWarnsOfWhatItsRefitLearntAsAlignDoesOnTheHouseLabels) {
     in_warning = false;
     for (const auto& dimension : dimensions)
       if (judge::util::starts_with(line, "judge: warning: " + dimension + ": ") &&
-          (judge::util::ends_with(line, "` rests on few labels:") ||
+          (judge::util::ends_with(line, ": a learnt rule rests on few labels:") ||
            line.find(": with these rules") != std::string_view::npos)) {
         align_learnt.append(line).append("\n");
         in_warning = true;
@@ -1352,12 +1362,8 @@ TEST(AlignCli, HandDeletedEpisodeLineIsRefusedThenRepairedByAlign) {
 // episodes of data_imputation, one of model_training); an unknown id or a list is a usage error naming the
 // flag.
 TEST(AlignCli, MemoryShowDimensionListsThatDimensionOnly) {
-  const fs::path dir = two_notebooks("judge_show_dimension_");
+  const fs::path dir = aligned_two_notebooks("judge_show_dimension_");
   const std::string d = "'" + dir.string() + "'";
-  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
-                      "/mem > /dev/null 2>&1")
-                .exit_code,
-            0);
   auto r = run_judge("memory show " + d + "/mem");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\nepisodes (3): "), std::string::npos) << r.out;
@@ -1379,6 +1385,13 @@ TEST(AlignCli, MemoryShowDimensionListsThatDimensionOnly) {
   r = run_judge("memory show " + d + "/mem --dimension model_training,data_imputation 2>&1");
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("--dimension takes one dimension id"), std::string::npos) << r.out;
+  // Spaces around the id (as typed in a quoted list) do not count; an empty id is refused.
+  r = run_judge("memory show " + d + "/mem --dimension ' data_imputation ' 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nepisodes (2): "), std::string::npos) << r.out;
+  r = run_judge("memory show " + d + "/mem --dimension ' ' 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--dimension: an empty dimension id"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
 
@@ -2311,12 +2324,8 @@ TEST(AlignCli, AlignWarnsOfAManualRuleOnAMisspeltFact) {
 // memory show lists the blend weights of every dimension with a weight or an episode, in rubric order, with
 // why align could not learn one: model_training has one episode (b.ipynb, N/A), too few.
 TEST(AlignCli, MemoryShowListsTheBlendWeights) {
-  const fs::path dir = two_notebooks("judge_show_weights_");
+  const fs::path dir = aligned_two_notebooks("judge_show_weights_");
   const std::string d = "'" + dir.string() + "'";
-  ASSERT_EQ(run_judge("align --labels " + d + "/labels.csv --notebooks " + d + "/nb --memory " + d +
-                      "/mem 2>/dev/null")
-                .exit_code,
-            0);
   const std::string heading =
       "\nblend weights (2): how far the heuristic judge follows its nearest episodes; score: the share of "
       "their correction of the score it applies, N/A: 1 when they may overturn its N/A call; 0: memory "
@@ -2657,10 +2666,13 @@ TEST(AlignCli, AlignKeepsALearntRuleEditedByHand) {
   // On the house labels some learnt rules rest on few labels: a refit without one of them does not learn
   // the rule, which align warns of (align::rule_stability; hand-worked in learn_rules_test). The test edits
   // the first of them in the file.
-  const auto fragile = [](const std::string& out) {
+  const auto fragile = [](const std::string& out) {  // each warning's rule, on the line after its first
+    const std::string head = ": a learnt rule rests on few labels:\n  ";
     std::vector<std::string> rules;
-    for (std::size_t at = 0; (at = out.find("` rests on few labels:\n", at)) != std::string::npos; ++at)
-      rules.push_back(out.substr(out.rfind('`', at - 1) + 1, at - out.rfind('`', at - 1) - 1));
+    for (std::size_t at = 0; (at = out.find(head, at)) != std::string::npos;) {
+      at += head.size();
+      rules.push_back(out.substr(at, out.find('\n', at) - at));
+    }
     return rules;
   };
   const auto warned = fragile(first.out);
@@ -2745,10 +2757,15 @@ TEST(AlignCli, ARuleAPersonKeptIsNotWarnedAboutAgain) {
                             dir.string() + "' --raters house 2>&1 >/dev/null";
   const std::string rule =
       "when trains_model, missing_check_before_training, not imputation_before_split -> score 3";
-  const std::string warned = "judge: warning: data_imputation: the learnt rule `" + rule + "`";
+  const std::string warned =
+      "judge: warning: data_imputation: a learnt rule rests on few labels:\n  " + rule + "\n";
   auto r = run_judge(align);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   ASSERT_NE(r.out.find(warned), std::string::npos) << r.out;
+  // Its warnings (stderr) fit 120 columns: the rule on a line of its own, the why wrapped below it.
+  for (const auto& line : judge::util::split_lines(r.out)) {
+    EXPECT_LE(line.size(), 120u) << line;
+  }
   // memory show says it too, under the rule: five labelled notebooks train a model, check for missing values
   // before training and fill nothing before the split (three labelled 3), and a refit without one of five
   // labels does not learn it; the other 35 of the 40 refits do. Of five names, three are shown.
@@ -2829,8 +2846,8 @@ TEST(AlignCli, ARuleAPersonKeptIsNotWarnedAboutAgain) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out.find(warned), std::string::npos) << r.out;
   // The stability check still ran: another data_imputation rule for trained notebooks is warned of.
-  EXPECT_NE(r.out.find("judge: warning: data_imputation: the learnt rule `when trains_model, not "
-                       "missing_check_before_training -> score 1` rests on few labels"),
+  EXPECT_NE(r.out.find("judge: warning: data_imputation: a learnt rule rests on few labels:\n  when "
+                       "trains_model, not missing_check_before_training -> score 1\n"),
             std::string::npos)
       << r.out;
   fs::remove_all(dir);

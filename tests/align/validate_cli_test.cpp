@@ -90,11 +90,13 @@ TEST(ValidateCli, JsonHasEveryConditionFoldsAndIsDeterministic) {
 }
 
 // --verdicts FILE holds every held-out verdict: per condition, each of the 8 notebooks on each of the 9
-// rubric dimensions, with the fold the JSON report gives the notebook. The baseline records are what judge
-// eval says of the notebook (no memory: the fold does not matter), key for key but condition and fold.
+// rubric dimensions, with the fold the JSON report gives the notebook and the notebook's label. The baseline
+// records are what judge eval says of the notebook (no memory: the fold does not matter), key for key but
+// judge (the condition's name; eval's judge is judge_spec), condition, fold and label. judge report reads
+// the file back to the figures validate gave each condition.
 TEST(ValidateCli, VerdictsFileHoldsEveryHeldOutVerdict) {
   CliData data;
-  const fs::path file = data.dir / "out" / "verdicts.jsonl";
+  const fs::path file = data.dir / "verdicts.jsonl";
   const auto r =
       run_judge(data.validate("--conditions baseline,both --format json --verdicts '" + file.string() + "'"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -110,11 +112,27 @@ TEST(ValidateCli, VerdictsFileHoldsEveryHeldOutVerdict) {
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line);
     ++per_condition[j["condition"]];
+    EXPECT_EQ(j["judge"], j["condition"]) << line;
+    EXPECT_EQ(j["judge_spec"], "heuristic") << line;
     EXPECT_EQ(j["fold"], fold.at(j["notebook"])) << line;
     EXPECT_FALSE(j.contains("share")) << line;  // only with --learning-curve
+    // The label as CliData wrote it for notebook nI: model_training 1 + I % 3 for odd I, else N/A (null);
+    // exploratory_data_analysis 1 + (I / 2) % 3; none on the other seven dimensions.
+    const int i = std::stoi(j["notebook"].get<std::string>().substr(1));
+    if (j["dimension"] == "model_training") {
+      ASSERT_TRUE(j.contains("label")) << line;
+      if (i % 2)
+        EXPECT_EQ(j["label"], 1 + i % 3) << line;
+      else
+        EXPECT_TRUE(j["label"].is_null()) << line;
+    } else if (j["dimension"] == "exploratory_data_analysis") {
+      EXPECT_EQ(j["label"], 1 + (i / 2) % 3) << line;
+    } else {
+      EXPECT_FALSE(j.contains("label")) << line;
+    }
     if (j["condition"] != "baseline") continue;
-    j.erase("condition");
-    j.erase("fold");
+    j["judge"] = j["judge_spec"];
+    for (const char* key : {"judge_spec", "condition", "fold", "label"}) j.erase(key);
     baseline[{j["notebook"], j["dimension"]}] = j;
   }
   EXPECT_EQ(per_condition, (std::map<std::string, std::size_t>{{"baseline", 72}, {"both", 72}}));
@@ -130,6 +148,80 @@ TEST(ValidateCli, VerdictsFileHoldsEveryHeldOutVerdict) {
     ++compared;
   }
   EXPECT_EQ(compared, 18u);
+  // judge report on the file: each condition's mean of MAEs as validate's report gave it.
+  const auto again = run_judge("report --labels " + data.d + "/labels.csv --scores '" + file.string() +
+                               "' --bootstrap 200 --format json 2>/dev/null");
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  const auto read_back = nlohmann::json::parse(again.out);
+  ASSERT_EQ(read_back["judges"].size(), 2u) << again.out;
+  for (const auto& jr : read_back["judges"]) {
+    const auto& measured = report["judges"][jr["judge"] == "baseline" ? 0 : 1];
+    EXPECT_EQ(measured["judge"], jr["judge"]);
+    EXPECT_DOUBLE_EQ(measured["mean_mae"].get<double>(), jr["mean_mae"].get<double>()) << jr["judge"];
+  }
+}
+
+// With --learning-curve the memory conditions are written at every share, named CONDITION@SHARE but at the
+// full share; baseline, the same at every share, once.
+TEST(ValidateCli, VerdictsFileOfALearningCurveNamesEachShare) {
+  CliData data;
+  const fs::path file = data.dir / "curve.jsonl";
+  const auto r = run_judge(
+      data.validate("--conditions baseline,both --learning-curve --verdicts '" + file.string() + "'"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::map<std::string, std::size_t> per_judge;
+  const std::string written = judge::util::read_file(file);
+  for (const auto& line : judge::util::split_lines(written)) {
+    if (line.empty()) continue;
+    const auto j = nlohmann::json::parse(line);
+    ++per_judge[j["judge"]];
+    const double share = j["share"];
+    EXPECT_EQ(j["judge"], share == 1 ? j["condition"].get<std::string>()
+                                     : j["condition"].get<std::string>() + "@" +
+                                           (share == 0.25  ? "0.25"
+                                            : share == 0.5 ? "0.50"
+                                                           : "0.75"))
+        << line;
+  }
+  EXPECT_EQ(per_judge,
+            (std::map<std::string, std::size_t>{
+                {"baseline", 72}, {"both@0.25", 72}, {"both@0.50", 72}, {"both@0.75", 72}, {"both", 72}}));
+}
+
+// -o and --verdicts paths that cannot be written are usage errors before the run, naming the flag: a folder,
+// a missing or non-folder parent, both flags on one file. Nothing is written.
+TEST(ValidateCli, UnwritableOutputPathsAreRefusedBeforeTheRun) {
+  CliData data;
+  judge::util::write_file_atomic(data.dir / "afile", "x");
+  const std::string nb = data.d + "/nb";
+  for (const auto& [flags, said] : std::vector<std::pair<std::string, std::string>>{
+           {"--verdicts " + nb, "--verdicts " + (data.dir / "nb").string() + " is a folder"},
+           {"--verdicts " + data.d + "/nowhere/v.jsonl", "nowhere does not exist"},
+           {"-o " + data.d + "/afile/r.txt", "afile is not a folder"},
+           {"-o " + data.d + "/same --verdicts " + data.d + "/same", "-o and --verdicts name one file"}}) {
+    const auto r = run_judge(data.validate(flags).substr(0, data.validate(flags).rfind(" 2>")) + " 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << flags << "\n" << r.out;
+    EXPECT_NE(r.out.find(said), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("validated"), std::string::npos) << r.out;  // no run
+  }
+  EXPECT_FALSE(fs::exists(data.dir / "same"));
+  EXPECT_FALSE(fs::exists(data.dir / "nowhere"));
+}
+
+// --calibration without a calibrated condition (the default conditions have none) is said to have no effect.
+TEST(ValidateCli, CalibrationWithoutACalibratedConditionIsWarnedOf) {
+  CliData data;
+  const std::string command = data.validate("--calibration isotonic-median");
+  auto r = run_judge(command.substr(0, command.rfind(" 2>")) + " 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("judge: warning: --calibration isotonic-median has no effect: no calibrated condition "
+                       "is measured"),
+            std::string::npos)
+      << r.out;
+  const std::string asked = data.validate("--calibration isotonic-median --conditions baseline,calibrated");
+  r = run_judge(asked.substr(0, asked.rfind(" 2>")) + " 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find("has no effect"), std::string::npos) << r.out;
 }
 
 // A labelled notebook not under --notebooks (n7.ipynb, labels on lines 16-17): an error naming it and the
