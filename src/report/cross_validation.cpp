@@ -259,9 +259,15 @@ std::vector<std::string> cross_validation_conclusion(const Measurement& measurem
     const auto base = std::find_if(measurement.judges.begin(), measurement.judges.end(),
                                    [&](const auto& other) { return other.judge == *jr.compare_judge; });
     std::string better, worse;
+    // Whether it moved nothing: on every dimension no paired error differs from baseline's and the N/A
+    // counts are baseline's (an episodic memory whose blend weights are all 0, as judge align says).
+    bool still = !jr.dimensions.empty();
     for (const auto& d : jr.dimensions) {
-      if (!d.comparison || !d.comparison->significant) continue;
-      std::string& list = d.comparison->mae < d.comparison->other_mae ? better : worse;
+      const auto& c = d.comparison;
+      still = still && c && c->changed == 0 && c->na.judge_na_only == c->other_na.judge_na_only &&
+              c->na.human_na_only == c->other_na.human_na_only && c->na.both_na == c->other_na.both_na;
+      if (!c || !c->significant) continue;
+      std::string& list = c->mae < c->other_mae ? better : worse;
       list += (list.empty() ? "" : ", ") + d.dimension;
     }
     std::string line =
@@ -270,6 +276,7 @@ std::vector<std::string> cross_validation_conclusion(const Measurement& measurem
         format_number(jr.mean_mae) + ", change " + with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
         (jr.mean_diff_significant ? ", significant" : ", not significant") + "; significantly better on " +
         (better.empty() ? "none" : better) + "; significantly worse on " + (worse.empty() ? "none" : worse);
+    if (still) line += "; it moved no held-out error and no N/A call of baseline's";
     out.push_back(std::move(line));
   }
   return out;

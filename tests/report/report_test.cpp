@@ -205,6 +205,17 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
   both.mean_diff = (-9.0 / 21) / 2;
   both.mean_diff_ci = {-0.38, -0.03};
   both.mean_diff_significant = true;
+  // An episodic memory that moved nothing: baseline's verdicts, so no pair changed and the N/A counts agree.
+  JudgeMeasurement episodic = base;
+  episodic.judge = "episodic";
+  episodic.compare_judge = "baseline";
+  for (auto& d : episodic.dimensions) {
+    d.comparison = Comparison{};
+    d.comparison->n = d.metrics.n;
+    d.comparison->mae = d.comparison->other_mae = d.metrics.mae;
+    d.comparison->na = d.comparison->other_na = d.na;
+  }
+  episodic.mean_diff_ci = {0, 0};
   m.judges = {base, both};
   std::ostringstream md;
   write_report(md, m, {}, "markdown");
@@ -215,6 +226,22 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
                           "significantly better on data_imputation; significantly worse on none\n"),
             std::string::npos)
       << md.str();
+  // With an episodic memory that moved nothing, its line says so; both's says nothing of it (it moved
+  // data_imputation's errors and N/A calls).
+  {
+    Measurement with_episodic = m;
+    with_episodic.judges = {base, episodic, both};
+    std::ostringstream out;
+    write_report(out, with_episodic, {}, "markdown");
+    EXPECT_NE(
+        out.str().find("- episodic: mean of MAEs 0.387 -> 0.387, change 0.000 [0.00, 0.00], not "
+                       "significant; significantly better on none; significantly worse on none; it moved "
+                       "no held-out error and no N/A call of baseline's\n"
+                       "- both: mean of MAEs 0.387 -> 0.236, change -0.214 [-0.38, -0.03], significant; "
+                       "significantly better on data_imputation; significantly worse on none\n"),
+        std::string::npos)
+        << out.str();
+  }
   // recall 11/14 = 0.786 and 13/14 = 0.929; precision 11/13 = 0.846 and 13/17 = 0.765
   EXPECT_NE(md.str().find("| condition | N/A recall | N/A precision |\n|---|---:|---:|\n"
                           "| baseline | 0.786 (11 of 14) | 0.846 (11 of 13) |\n"
