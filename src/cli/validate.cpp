@@ -4,10 +4,15 @@
 // every condition, written by the report writers.
 #include "judge/align/validate.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -361,9 +366,23 @@ void write_verdicts(const ValidateCliOptions& opt, const labels::LabelSet& label
   cli::write_output(opt.verdicts, out);
 }
 
+// The file a path names once symbolic links are followed, absolute: two spellings of one file ("x",
+// "./x", a link to x) give one path, whether or not the file exists yet.
+std::filesystem::path resolved(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  for (int hops = 0; hops < 40 && std::filesystem::is_symlink(p, ec); ++hops) {  // a dangling link too
+    const auto target = std::filesystem::read_symlink(p, ec);
+    if (ec) break;
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  const auto canonical = std::filesystem::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : canonical;
+}
+
 // -o and --verdicts are written after the whole run (minutes of judge calls with an LLM): a path that
 // cannot be written is said before it. Usage errors: a folder given as the file, a folder above it that is
-// missing or is a file, both flags naming one file.
+// missing, is a file or takes no new file (tried by creating and removing one), both flags naming one file.
 void check_output_paths(const ValidateCliOptions& opt) {
   const std::pair<std::string, std::string> outputs[] = {{"-o", opt.output}, {"--verdicts", opt.verdicts}};
   for (const auto& [flag, path] : outputs) {
@@ -378,11 +397,18 @@ void check_output_paths(const ValidateCliOptions& opt) {
                       (std::filesystem::exists(folder, ec) ? " is not a folder"
                                                            : " does not exist (create it first)"),
                   ExitCode::usage);
+    const auto probe = folder / (".judge-write-test-" + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+      throw Error(
+          flag + " " + path + ": cannot create a file in " + folder.string() + ": " + std::strerror(errno),
+          ExitCode::usage);
+    ::close(fd);
+    std::filesystem::remove(probe, ec);
   }
-  std::error_code ec;
-  if (!opt.output.empty() && !opt.verdicts.empty() &&
-      (opt.output == opt.verdicts || std::filesystem::equivalent(opt.output, opt.verdicts, ec)))
-    throw Error("-o and --verdicts name one file (" + opt.output + "); give two", ExitCode::usage);
+  if (!opt.output.empty() && !opt.verdicts.empty() && resolved(opt.output) == resolved(opt.verdicts))
+    throw Error("-o and --verdicts name one file (" + opt.output + ", " + opt.verdicts + "); give two",
+                ExitCode::usage);
 }
 
 int run_validate(const ValidateCliOptions& opt) {

@@ -276,7 +276,7 @@ std::vector<std::string> cross_validation_conclusion(const Measurement& measurem
         format_number(jr.mean_mae) + ", change " + with_interval(jr.mean_diff, jr.mean_diff_ci, true) +
         (jr.mean_diff_significant ? ", significant" : ", not significant") + "; significantly better on " +
         (better.empty() ? "none" : better) + "; significantly worse on " + (worse.empty() ? "none" : worse);
-    if (still) line += "; it moved no held-out error and no N/A call of baseline's";
+    if (still) line += "; no paired error and no N/A count differs from baseline's";
     out.push_back(std::move(line));
   }
   return out;

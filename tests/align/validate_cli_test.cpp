@@ -189,16 +189,21 @@ TEST(ValidateCli, VerdictsFileOfALearningCurveNamesEachShare) {
 }
 
 // -o and --verdicts paths that cannot be written are usage errors before the run, naming the flag: a folder,
-// a missing or non-folder parent, both flags on one file. Nothing is written.
+// a missing or non-folder parent, both flags on one file (however spelt). Nothing is written.
 TEST(ValidateCli, UnwritableOutputPathsAreRefusedBeforeTheRun) {
   CliData data;
   judge::util::write_file_atomic(data.dir / "afile", "x");
+  fs::create_symlink("same", data.dir / "link");
   const std::string nb = data.d + "/nb";
   for (const auto& [flags, said] : std::vector<std::pair<std::string, std::string>>{
            {"--verdicts " + nb, "--verdicts " + (data.dir / "nb").string() + " is a folder"},
            {"--verdicts " + data.d + "/nowhere/v.jsonl", "nowhere does not exist"},
            {"-o " + data.d + "/afile/r.txt", "afile is not a folder"},
-           {"-o " + data.d + "/same --verdicts " + data.d + "/same", "-o and --verdicts name one file"}}) {
+           {"--verdicts /proc/v.jsonl", "--verdicts /proc/v.jsonl: cannot create a file in /proc: "},
+           {"-o " + data.d + "/same --verdicts " + data.d + "/same", "-o and --verdicts name one file"},
+           // One file not yet there, spelt two ways, or named through a link to it (dangling until written).
+           {"-o " + data.d + "/same --verdicts " + data.d + "/nb/../same", "-o and --verdicts name one file"},
+           {"-o " + data.d + "/same --verdicts " + data.d + "/link", "-o and --verdicts name one file"}}) {
     const auto r = run_judge(data.validate(flags).substr(0, data.validate(flags).rfind(" 2>")) + " 2>&1");
     EXPECT_EQ(r.exit_code, 2) << flags << "\n" << r.out;
     EXPECT_NE(r.out.find(said), std::string::npos) << r.out;
@@ -206,6 +211,10 @@ TEST(ValidateCli, UnwritableOutputPathsAreRefusedBeforeTheRun) {
   }
   EXPECT_FALSE(fs::exists(data.dir / "same"));
   EXPECT_FALSE(fs::exists(data.dir / "nowhere"));
+  // The check leaves no file behind in the folder it tried.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(data.dir)) ++files;
+  EXPECT_EQ(files, 4u);  // labels.csv, nb, afile, link
 }
 
 // --calibration without a calibrated condition (the default conditions have none) is said to have no effect.

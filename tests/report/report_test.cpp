@@ -235,8 +235,8 @@ TEST(Report, ValidateSummarySaysEachConditionsPairsWhereTheyDiffer) {
     write_report(out, with_episodic, {}, "markdown");
     EXPECT_NE(
         out.str().find("- episodic: mean of MAEs 0.387 -> 0.387, change 0.000 [0.00, 0.00], not "
-                       "significant; significantly better on none; significantly worse on none; it moved "
-                       "no held-out error and no N/A call of baseline's\n"
+                       "significant; significantly better on none; significantly worse on none; no paired "
+                       "error and no N/A count differs from baseline's\n"
                        "- both: mean of MAEs 0.387 -> 0.236, change -0.214 [-0.38, -0.03], significant; "
                        "significantly better on data_imputation; significantly worse on none\n"),
         std::string::npos)
